@@ -1,0 +1,24 @@
+/**
+ * @file kiscrm.h
+ * @brief Umbrella header of libkiscrm: includes the whole public API.
+ *
+ * The backend-implementer interface (kiscrm/sys/backend.h) is not included.
+ */
+#ifndef KISCRM_H
+#define KISCRM_H
+
+#include "kiscrm/common.h"
+#include "kiscrm/types.h"
+#include "kiscrm/errors.h"
+#include "kiscrm/version.h"
+#include "kiscrm/money.h"
+#include "kiscrm/date.h"
+#include "kiscrm/text.h"
+#include "kiscrm/table.h"
+#include "kiscrm/config.h"
+#include "kiscrm/db.h"
+#include "kiscrm/record.h"
+#include "kiscrm/org.h"
+#include "kiscrm/customer.h"
+
+#endif

@@ -1,0 +1,114 @@
+/**
+ * @file kiscrm/config.h
+ * @brief Configuration: calendar, currency, dimension lists and roles, read from YAML.
+ *
+ * A configuration directory holds YAML files; each file that is present replaces the
+ * built-in default of the same name (the defaults are the files of the project's `data/`
+ * directory, compiled into the library):
+ *
+ * - `settings.yaml`: calendar (week start, fiscal-year start month) and currency;
+ * - `dimensions.yaml`: business lines, product lines, regions, industries;
+ * - `roles.yaml`: roles with their authority limits.
+ *
+ * Everything is validated before use; an error names file, line, column, key and value
+ * through kiscrm_error_last().
+ */
+#ifndef KISCRM_CONFIG_H
+#define KISCRM_CONFIG_H
+
+#include "common.h"
+#include "types.h"
+
+KISCRM_BEGIN_DECL
+
+/** Configured dimension lists. Values are only ever appended. */
+typedef enum kiscrm_dimension {
+	KISCRM_DIM_BUSINESS_LINE = 1, /**< 业务线: direct, distribution, service … */
+	KISCRM_DIM_PRODUCT_LINE = 2,  /**< 产品线 */
+	KISCRM_DIM_REGION = 3,        /**< 地区 */
+	KISCRM_DIM_INDUSTRY = 4       /**< 行业 */
+} kiscrm_dimension;
+
+/**
+ * Loads the built-in default configuration.
+ * @param[out] out new configuration owned by the caller (kiscrm_config_free())
+ * @return ::KISCRM_OK, ::KISCRM_ENOMEM.
+ */
+KISCRM_API int kiscrm_config_load_default(kiscrm_config **out);
+
+/**
+ * Loads a configuration directory; files that are absent keep their built-in default.
+ * @param[out] out new configuration owned by the caller
+ * @param dir directory path
+ * @return ::KISCRM_OK, ::KISCRM_ENOTFOUND (directory missing), ::KISCRM_ECONFIG (invalid
+ *         file: kiscrm_error_last() has file, line, column, field and value), ::KISCRM_ENOMEM.
+ */
+KISCRM_API int kiscrm_config_load(kiscrm_config **out, const char *dir);
+
+/** Frees a configuration. @param cfg may be NULL. */
+KISCRM_API void kiscrm_config_free(kiscrm_config *cfg);
+
+/** Weekday weeks start on, 1 (Monday, default) … 7. @param cfg the configuration */
+KISCRM_API int kiscrm_config_week_start(const kiscrm_config *cfg);
+/** Month the fiscal year starts in, 1..12 (default 1). @param cfg the configuration */
+KISCRM_API int kiscrm_config_fiscal_year_start(const kiscrm_config *cfg);
+/** Currency code, e.g. "CNY" (borrowed). @param cfg the configuration */
+KISCRM_API const char *kiscrm_config_currency(const kiscrm_config *cfg);
+/** Minor-unit digits of the currency, 0..6 (default 2). @param cfg the configuration */
+KISCRM_API int kiscrm_config_currency_decimals(const kiscrm_config *cfg);
+
+/** Number of entries of a dimension list (0 for an unknown dimension). @param cfg the configuration @param dim a ::kiscrm_dimension */
+KISCRM_API size_t kiscrm_config_dim_count(const kiscrm_config *cfg, int dim);
+/** Key of entry @p i (borrowed), NULL if out of range. @param cfg the configuration @param dim a ::kiscrm_dimension @param i index */
+KISCRM_API const char *kiscrm_config_dim_key(const kiscrm_config *cfg, int dim, size_t i);
+/**
+ * Display name of entry @p i (borrowed), NULL if out of range.
+ * @param cfg the configuration
+ * @param dim a ::kiscrm_dimension
+ * @param i index
+ * @param lang "zh" or "en" (anything else gives "en")
+ */
+KISCRM_API const char *kiscrm_config_dim_name(const kiscrm_config *cfg, int dim, size_t i, const char *lang);
+/**
+ * Finds an entry by key.
+ * @param cfg the configuration
+ * @param dim a ::kiscrm_dimension
+ * @param key the key
+ * @return its index (≥ 0) or ::KISCRM_ENOTFOUND.
+ */
+KISCRM_API int kiscrm_config_dim_find(const kiscrm_config *cfg, int dim, const char *key);
+/**
+ * Whether values of this dimension must be one of the configured keys (`strict: true` in
+ * the file). Non-strict lists are suggestions and any text is accepted.
+ * @param cfg the configuration
+ * @param dim a ::kiscrm_dimension
+ * @return 1 or 0.
+ */
+KISCRM_API int kiscrm_config_dim_strict(const kiscrm_config *cfg, int dim);
+
+/** Number of roles. @param cfg the configuration */
+KISCRM_API size_t kiscrm_config_role_count(const kiscrm_config *cfg);
+/** Key of role @p i (borrowed), NULL if out of range. @param cfg the configuration @param i index */
+KISCRM_API const char *kiscrm_config_role_key(const kiscrm_config *cfg, size_t i);
+/** Display name of role @p i (borrowed). @param cfg the configuration @param i index @param lang "zh" or "en" */
+KISCRM_API const char *kiscrm_config_role_name(const kiscrm_config *cfg, size_t i, const char *lang);
+/** Finds a role by key: its index or ::KISCRM_ENOTFOUND. @param cfg the configuration @param key the key */
+KISCRM_API int kiscrm_config_role_find(const kiscrm_config *cfg, const char *key);
+/**
+ * Highest discount role @p i may approve, in basis points (500 = 5 %); -1 when unlimited.
+ * @param cfg the configuration
+ * @param i role index
+ */
+KISCRM_API int kiscrm_config_role_max_discount_bp(const kiscrm_config *cfg, size_t i);
+/**
+ * Highest contract amount role @p i may sign, in minor units; -1 when unlimited.
+ * @param cfg the configuration
+ * @param i role index
+ */
+KISCRM_API kiscrm_money kiscrm_config_role_max_contract(const kiscrm_config *cfg, size_t i);
+/** 1 if role @p i approves budgets, else 0. @param cfg the configuration @param i role index */
+KISCRM_API int kiscrm_config_role_approves_budget(const kiscrm_config *cfg, size_t i);
+
+KISCRM_END_DECL
+
+#endif

@@ -1,0 +1,232 @@
+/**
+ * @file kiscrm/record.h
+ * @brief Records of every kind: typed field access, storage, iteration.
+ *
+ * Every entity of the data model (department, staff, customer, contact …) is a
+ * ::kiscrm_record of a ::kiscrm_kind with typed fields, in the manner of Salesforce
+ * sObjects and Odoo models: one set of functions creates, reads, updates, deletes,
+ * iterates, imports and exports all of them. Field indices are given by the per-kind
+ * enums of kiscrm/org.h, kiscrm/customer.h …; fields are only ever appended, so an index
+ * never changes meaning. Names are available for dynamic callers (CSV, Python, CLI).
+ *
+ * Records are validated on insert and update: required fields, references to existing
+ * records, configured dimension values, value lists; errors name kind, field and value.
+ */
+#ifndef KISCRM_RECORD_H
+#define KISCRM_RECORD_H
+
+#include "common.h"
+#include "types.h"
+
+KISCRM_BEGIN_DECL
+
+/** Kinds of records. Values are only ever appended. */
+typedef enum kiscrm_kind {
+	KISCRM_KIND_DEPARTMENT = 1,    /**< 部门, see kiscrm/org.h. */
+	KISCRM_KIND_STAFF = 2,         /**< 员工, see kiscrm/org.h. */
+	KISCRM_KIND_CUSTOMER = 3,      /**< 客户, see kiscrm/customer.h. */
+	KISCRM_KIND_CUSTOMER_ATTR = 4, /**< Custom attribute of a customer. */
+	KISCRM_KIND_CONTACT = 5        /**< 联系人, see kiscrm/customer.h. */
+} kiscrm_kind;
+
+/** Flag of kiscrm_record_delete(): delete owned records too and clear other references. */
+#define KISCRM_DELETE_CASCADE 0x1u
+
+/**
+ * Creates an empty record (all fields NULL, id 0) of a kind.
+ * @param[out] out the record, owned by the caller (kiscrm_record_free())
+ * @param kind a ::kiscrm_kind
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID (unknown kind), ::KISCRM_ENOMEM.
+ */
+KISCRM_API int kiscrm_record_new(kiscrm_record **out, int kind);
+
+/** Frees a record. @param rec may be NULL. */
+KISCRM_API void kiscrm_record_free(kiscrm_record *rec);
+
+/**
+ * Copies a record.
+ * @param[out] out the copy, owned by the caller
+ * @param rec the record
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID, ::KISCRM_ENOMEM.
+ */
+KISCRM_API int kiscrm_record_dup(kiscrm_record **out, const kiscrm_record *rec);
+
+/** Kind of a record (0 if @p rec is NULL). @param rec the record */
+KISCRM_API int kiscrm_record_kind(const kiscrm_record *rec);
+/** Id of a record; 0 until it is stored. @param rec the record */
+KISCRM_API kiscrm_id kiscrm_record_id(const kiscrm_record *rec);
+
+/**
+ * Sets an INT, MONEY, DATE or TIME field.
+ * @param rec the record
+ * @param field field index
+ * @param value the value
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID (unknown field, field of another type, or the id).
+ */
+KISCRM_API int kiscrm_record_set_int(kiscrm_record *rec, int field, int64_t value);
+/**
+ * Sets a TEXT field.
+ * @param rec the record
+ * @param field field index
+ * @param value UTF-8 text, copied; NULL sets NULL
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID (unknown field, wrong type, invalid UTF-8), ::KISCRM_ENOMEM.
+ */
+KISCRM_API int kiscrm_record_set_text(kiscrm_record *rec, int field, const char *value);
+/**
+ * Sets a RATE field.
+ * @param rec the record
+ * @param field field index
+ * @param value a finite number
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID (unknown field, wrong type, NaN or infinite).
+ */
+KISCRM_API int kiscrm_record_set_rate(kiscrm_record *rec, int field, double value);
+/**
+ * Sets a field to NULL.
+ * @param rec the record
+ * @param field field index (not the id)
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID.
+ */
+KISCRM_API int kiscrm_record_set_null(kiscrm_record *rec, int field);
+/**
+ * Sets a field from text, converted exactly by its type: INT decimal digits, MONEY
+ * decimal text (kiscrm_money_parse() with @p decimals), DATE "YYYY-MM-DD", TIME ISO-8601,
+ * RATE decimal, TEXT as is. Empty text sets NULL.
+ * @param rec the record
+ * @param field field index
+ * @param text NUL-terminated text
+ * @param decimals money decimals (kiscrm_config_currency_decimals())
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID or ::KISCRM_EOVERFLOW (message, field and value set).
+ */
+KISCRM_API int kiscrm_record_set_from_text(kiscrm_record *rec, int field, const char *text, int decimals);
+
+/** 1 if the field is NULL (or does not exist), else 0. @param rec the record @param field field index */
+KISCRM_API int kiscrm_record_is_null(const kiscrm_record *rec, int field);
+/** Value of an INT, MONEY, DATE or TIME field; 0 when NULL or of another type. @param rec the record @param field field index */
+KISCRM_API int64_t kiscrm_record_int(const kiscrm_record *rec, int field);
+/** Text of a TEXT field (borrowed from the record), NULL when NULL. @param rec the record @param field field index */
+KISCRM_API const char *kiscrm_record_text(const kiscrm_record *rec, int field);
+/** Value of a RATE field; 0.0 when NULL. @param rec the record @param field field index */
+KISCRM_API double kiscrm_record_rate(const kiscrm_record *rec, int field);
+/**
+ * Appends a field's value as text, the inverse of kiscrm_record_set_from_text() (NULL
+ * appends nothing).
+ * @param[out] out buffer appended to
+ * @param rec the record
+ * @param field field index
+ * @param decimals money decimals
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID, ::KISCRM_ENOMEM.
+ */
+KISCRM_API int kiscrm_record_field_to_text(kiscrm_buf *out, const kiscrm_record *rec, int field, int decimals);
+
+/** Table-style name of a kind ("customer"), NULL if unknown. @param kind a ::kiscrm_kind */
+KISCRM_API const char *kiscrm_kind_name(int kind);
+/** Kind of a name ("customer"), or ::KISCRM_ENOTFOUND. @param name the name */
+KISCRM_API int kiscrm_kind_find(const char *name);
+/** Number of fields of a kind (0 if unknown). @param kind a ::kiscrm_kind */
+KISCRM_API int kiscrm_kind_field_count(int kind);
+/** Name of a field (static), NULL if out of range. @param kind a ::kiscrm_kind @param field index */
+KISCRM_API const char *kiscrm_kind_field_name(int kind, int field);
+/** Type of a field, ::KISCRM_TYPE_NULL if out of range. @param kind a ::kiscrm_kind @param field index */
+KISCRM_API kiscrm_type kiscrm_kind_field_type(int kind, int field);
+/** Kind a reference field points at, 0 for other fields. @param kind a ::kiscrm_kind @param field index */
+KISCRM_API int kiscrm_kind_field_ref(int kind, int field);
+/** Index of the field called @p name, or ::KISCRM_ENOTFOUND. @param kind a ::kiscrm_kind @param name field name */
+KISCRM_API int kiscrm_kind_field_find(int kind, const char *name);
+
+/**
+ * Validates and stores a new record; its id is set in @p rec.
+ * @param db the database
+ * @param rec the record (id 0, or an explicit unused id)
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID (missing required field, bad value),
+ *         ::KISCRM_ENOTFOUND (a reference to a missing record), ::KISCRM_ECONFLICT
+ *         (e.g. a cycle in a tree), ::KISCRM_EEXISTS, ::KISCRM_ESTORAGE, ::KISCRM_EBUSY.
+ *         Nothing is stored on failure.
+ */
+KISCRM_API int kiscrm_record_insert(kiscrm_db *db, kiscrm_record *rec);
+
+/**
+ * Validates and replaces a stored record (matched by id).
+ * @param db the database
+ * @param rec the record
+ * @return as kiscrm_record_insert(); ::KISCRM_ENOTFOUND if no record has that id.
+ */
+KISCRM_API int kiscrm_record_update(kiscrm_db *db, kiscrm_record *rec);
+
+/**
+ * Reads a record.
+ * @param[out] out the record, owned by the caller
+ * @param db the database
+ * @param kind a ::kiscrm_kind
+ * @param id its id
+ * @return ::KISCRM_OK, ::KISCRM_ENOTFOUND, ::KISCRM_EINVALID, ::KISCRM_ESTORAGE.
+ */
+KISCRM_API int kiscrm_record_get(kiscrm_record **out, kiscrm_db *db, int kind, kiscrm_id id);
+
+/**
+ * Deletes a record. Without ::KISCRM_DELETE_CASCADE, a record that others refer to is
+ * refused (::KISCRM_ECONFLICT, the message names one referring record). With it, owned
+ * records (a customer's contacts and attributes …) are deleted too and other references
+ * (an owner) are cleared — all in one transaction.
+ * @param db the database
+ * @param kind a ::kiscrm_kind
+ * @param id its id
+ * @param flags 0 or ::KISCRM_DELETE_CASCADE
+ * @return ::KISCRM_OK, ::KISCRM_ENOTFOUND, ::KISCRM_ECONFLICT, ::KISCRM_ESTORAGE.
+ */
+KISCRM_API int kiscrm_record_delete(kiscrm_db *db, int kind, kiscrm_id id, unsigned int flags);
+
+/**
+ * Filter of kiscrm_iter_new(). Each criterion applies to the field of the same name and
+ * is ignored when left at its "any" value; a criterion on a field the kind lacks is an
+ * error. Fields are only ever appended.
+ */
+typedef struct kiscrm_filter {
+	unsigned int version;      /**< ::KISCRM_FILTER_VERSION. */
+	kiscrm_id owner_id;        /**< `owner_id` equals (0: any). */
+	kiscrm_id department_id;   /**< `department_id` equals (0: any). */
+	kiscrm_id customer_id;     /**< `customer_id` equals (0: any). */
+	const char *region;        /**< `region` equals (NULL: any). */
+	const char *industry;      /**< `industry` equals (NULL: any). */
+	int key_account;           /**< `key_account` equals 0 or 1 (-1: any). */
+	const char *name_contains; /**< `name` contains this text (NULL: any). */
+	int active;                /**< `active` equals 0 or 1 (-1: any). */
+} kiscrm_filter;
+
+/** Current version of ::kiscrm_filter. */
+#define KISCRM_FILTER_VERSION 1
+/** Initialiser of a ::kiscrm_filter that matches everything. */
+#define KISCRM_FILTER_INIT { KISCRM_FILTER_VERSION, 0, 0, 0, NULL, NULL, -1, NULL, -1 }
+
+/**
+ * Initialises a filter that matches everything.
+ * @param filter the struct
+ * @param version ::KISCRM_FILTER_VERSION
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID, ::KISCRM_EVERSION.
+ */
+KISCRM_API int kiscrm_filter_init(kiscrm_filter *filter, unsigned int version);
+
+/**
+ * Starts iterating over the records of a kind, in ascending id order.
+ * @param[out] out the iterator, owned by the caller (kiscrm_iter_free())
+ * @param db the database; must outlive the iterator
+ * @param kind a ::kiscrm_kind
+ * @param filter criteria, NULL for all records
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID (unknown kind, criterion on a missing field),
+ *         ::KISCRM_EVERSION, ::KISCRM_ESTORAGE, ::KISCRM_ENOMEM.
+ */
+KISCRM_API int kiscrm_iter_new(kiscrm_iter **out, kiscrm_db *db, int kind, const kiscrm_filter *filter);
+
+/**
+ * Advances an iterator.
+ * @param[out] out the next record, borrowed: valid until the next call or kiscrm_iter_free()
+ * @param it the iterator
+ * @return ::KISCRM_OK, ::KISCRM_ITEROVER at the end, ::KISCRM_ESTORAGE.
+ */
+KISCRM_API int kiscrm_iter_next(const kiscrm_record **out, kiscrm_iter *it);
+
+/** Frees an iterator. @param it may be NULL. */
+KISCRM_API void kiscrm_iter_free(kiscrm_iter *it);
+
+KISCRM_END_DECL
+
+#endif

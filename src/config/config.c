@@ -1,0 +1,638 @@
+/* Configuration: settings.yaml, dimensions.yaml and roles.yaml, each read from the
+ * configuration directory when present there and from the compiled-in default otherwise,
+ * and validated completely before the configuration is handed out. */
+#include "config/config_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "config/default_config.h"
+#include "core/error.h"
+#include "kiscrm/money.h"
+
+#if !defined(S_ISDIR) && defined(S_IFDIR)
+#define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
+#endif
+#if !defined(S_ISREG) && defined(S_IFREG)
+#define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
+#endif
+
+/* Configuration files are small; anything bigger is a mistake (or an attack). */
+#define MAX_FILE_SIZE (16L * 1024 * 1024)
+
+#define DEFAULT_WEEK_START 1
+#define DEFAULT_FISCAL_START 1
+#define DEFAULT_CURRENCY "CNY"
+#define DEFAULT_DECIMALS 2
+
+/* The word that lifts a role limit, stored as -1. */
+#define UNLIMITED "unlimited"
+
+/* ------------------------------------------------------------------------------------ */
+/* Files                                                                                 */
+
+const char *kc_config_default_data(const char *name, size_t *len)
+{
+	if (len)
+		*len = 0;
+	if (!name)
+		return NULL;
+	for (const kc_default_file *f = kc_default_files; f->name; f++) {
+		if (strcmp(f->name, name) == 0) {
+			if (len)
+				*len = f->size;
+			return f->data;
+		}
+	}
+	return NULL;
+}
+
+int kc_config_check_dir(const char *dir)
+{
+	struct stat st;
+
+	if (!dir)
+		return kc_error_set(KISCRM_EINVALID, "configuration directory is NULL");
+	if (stat(dir, &st) != 0)
+		return kc_error_set_at(KISCRM_ENOTFOUND, dir, 0, 0, NULL, dir,
+				       "configuration directory '%s' not found: %s", dir,
+				       strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return kc_error_set_at(KISCRM_ENOTFOUND, dir, 0, 0, NULL, dir,
+				       "configuration directory '%s' is not a directory", dir);
+	return KISCRM_OK;
+}
+
+static int read_file(char **out, size_t *out_len, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *data = NULL;
+	size_t len = 0, cap = 0;
+
+	if (!f)
+		return kc_error_set_at(KISCRM_ECONFIG, path, 0, 0, NULL, NULL,
+				       "%s: cannot open: %s", path, strerror(errno));
+	for (;;) {
+		if (cap - len < 4096) {
+			size_t ncap = cap ? cap * 2 : 8192;
+			char *p;
+			if (ncap > (size_t)MAX_FILE_SIZE + 1) {
+				fclose(f);
+				free(data);
+				return kc_error_set_at(KISCRM_ECONFIG, path, 0, 0, NULL, NULL,
+						       "%s: file is larger than %ld bytes", path,
+						       MAX_FILE_SIZE);
+			}
+			p = realloc(data, ncap);
+			if (!p) {
+				fclose(f);
+				free(data);
+				return kc_error_oom();
+			}
+			data = p;
+			cap = ncap;
+		}
+		size_t n = fread(data + len, 1, cap - len - 1, f);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(f)) {
+		fclose(f);
+		free(data);
+		return kc_error_set_at(KISCRM_ECONFIG, path, 0, 0, NULL, NULL,
+				       "%s: read error", path);
+	}
+	fclose(f);
+	data[len] = '\0';
+	*out = data;
+	*out_len = len;
+	return KISCRM_OK;
+}
+
+static char *join_path(const char *dir, const char *name)
+{
+	size_t dl = strlen(dir), nl = strlen(name);
+	int slash = dl > 0 && dir[dl - 1] != '/';
+	char *p = malloc(dl + (size_t)slash + nl + 1);
+
+	if (!p)
+		return NULL;
+	memcpy(p, dir, dl);
+	if (slash)
+		p[dl] = '/';
+	memcpy(p + dl + (size_t)slash, name, nl + 1);
+	return p;
+}
+
+/* 1 if @path names an existing regular file, 0 if nothing is there, else an error. */
+static int file_present(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return 0;
+		return kc_error_set_at(KISCRM_ECONFIG, path, 0, 0, NULL, NULL, "%s: %s", path,
+				       strerror(errno));
+	}
+	if (!S_ISREG(st.st_mode))
+		return kc_error_set_at(KISCRM_ECONFIG, path, 0, 0, NULL, NULL,
+				       "%s: not a regular file", path);
+	return 1;
+}
+
+int kc_config_load_file_or_default(const char *dir, const char *name, kc_yaml_doc **out)
+{
+	const char *data;
+	size_t len;
+
+	if (!out || !name)
+		return kc_error_set(KISCRM_EINVALID, "kc_config_load_file_or_default: NULL argument");
+	*out = NULL;
+
+	if (dir) {
+		char *path = join_path(dir, name), *text = NULL;
+		int rc;
+
+		if (!path)
+			return kc_error_oom();
+		rc = file_present(path);
+		if (rc > 0) {
+			rc = read_file(&text, &len, path);
+			if (rc == KISCRM_OK)
+				rc = kc_yaml_parse(out, path, text, len);
+			free(text);
+			free(path);
+			return rc;
+		}
+		free(path);
+		if (rc < 0)
+			return rc;
+	}
+
+	data = kc_config_default_data(name, &len);
+	if (!data)
+		return kc_error_set_at(KISCRM_ENOTFOUND, name, 0, 0, NULL, name,
+				       "configuration file '%s' not found and has no default", name);
+	return kc_yaml_parse(out, name, data, len);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Shared pieces                                                                         */
+
+static char *dup_str(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = malloc(n);
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}
+
+static void entry_free(kc_config_entry *e)
+{
+	free(e->key);
+	free(e->zh);
+	free(e->en);
+}
+
+/*
+ * Reads key, zh and en of @item into @e (copies). The caller has checked the mapping's
+ * keys. Keys must be unique within @list: an entry repeating the key of an earlier item
+ * (whose key was read into @seen[0..n)) is an error at the repeated key.
+ */
+static int read_names(kc_config_entry *e, const kc_yaml_node *item, const char *const *seen,
+		      size_t n)
+{
+	const char *key = NULL, *zh = NULL, *en = NULL;
+	int rc;
+
+	if ((rc = kc_yaml_get_ident(&key, item, "key", KC_YAML_REQUIRED)) < 0 ||
+	    (rc = kc_yaml_get_text(&zh, item, "zh", KC_YAML_REQUIRED)) < 0 ||
+	    (rc = kc_yaml_get_text(&en, item, "en", KC_YAML_REQUIRED)) < 0)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(seen[i], key) == 0)
+			return kc_yaml_error(kc_yaml_map_get(item, "key"),
+					     "duplicate key '%s' (already used by item %zu)", key, i);
+	}
+	e->key = dup_str(key);
+	e->zh = dup_str(zh);
+	e->en = dup_str(en);
+	if (!e->key || !e->zh || !e->en)
+		return kc_error_oom();
+	return KISCRM_OK;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* settings.yaml                                                                         */
+
+static const char *const weekdays[] = {
+	"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", NULL
+};
+
+/* week_start: a weekday name or its number 1 (Monday) … 7 (Sunday). */
+static int read_week_start(int *out, const kc_yaml_node *cal)
+{
+	const kc_yaml_node *n;
+	int rc, idx;
+
+	if ((rc = kc_yaml_get_node(&n, cal, "week_start", KC_YAML_OPTIONAL)) < 0 || !n)
+		return rc;
+	if (n->kind == KC_YAML_SCALAR && n->len > 0 && n->text[0] >= '0' && n->text[0] <= '9') {
+		int64_t v;
+		if ((rc = kc_yaml_int(&v, n, 1, 7)) < 0)
+			return rc;
+		*out = (int)v;
+		return KISCRM_OK;
+	}
+	if ((rc = kc_yaml_enum(&idx, n, weekdays)) < 0)
+		return rc;
+	*out = idx + 1;
+	return KISCRM_OK;
+}
+
+static int read_currency(kiscrm_config *cfg, const kc_yaml_node *cur)
+{
+	static const char *const keys[] = { "code", "decimals", NULL };
+	const kc_yaml_node *code;
+	int64_t decimals = cfg->currency_decimals;
+	int rc;
+
+	if ((rc = kc_yaml_map_check(cur, keys)) < 0 ||
+	    (rc = kc_yaml_get_node(&code, cur, "code", KC_YAML_OPTIONAL)) < 0 ||
+	    (rc = kc_yaml_get_int(&decimals, cur, "decimals", KC_YAML_OPTIONAL, 0, 6)) < 0)
+		return rc;
+	if (code) {
+		const char *s;
+		if ((rc = kc_yaml_str(&s, code)) < 0)
+			return rc;
+		if (strlen(s) != 3 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z' ||
+		    s[2] < 'A' || s[2] > 'Z')
+			return kc_yaml_error(code,
+					     "'%s' is not a currency code (three capital letters, e.g. CNY)",
+					     s);
+		memcpy(cfg->currency, s, 4);
+	}
+	cfg->currency_decimals = (int)decimals;
+	return KISCRM_OK;
+}
+
+static int read_settings(kiscrm_config *cfg, const kc_yaml_doc *doc)
+{
+	static const char *const top[] = { "calendar", "currency", NULL };
+	static const char *const cal_keys[] = { "week_start", "fiscal_year_start_month", NULL };
+	const kc_yaml_node *cal, *cur;
+	int64_t fiscal = cfg->fiscal_year_start;
+	int rc;
+
+	if ((rc = kc_yaml_map_check(doc->root, top)) < 0 ||
+	    (rc = kc_yaml_get_map(&cal, doc->root, "calendar", KC_YAML_OPTIONAL)) < 0 ||
+	    (rc = kc_yaml_get_map(&cur, doc->root, "currency", KC_YAML_OPTIONAL)) < 0)
+		return rc;
+	if (cal) {
+		if ((rc = kc_yaml_map_check(cal, cal_keys)) < 0 ||
+		    (rc = read_week_start(&cfg->week_start, cal)) < 0 ||
+		    (rc = kc_yaml_get_int(&fiscal, cal, "fiscal_year_start_month",
+					  KC_YAML_OPTIONAL, 1, 12)) < 0)
+			return rc;
+		cfg->fiscal_year_start = (int)fiscal;
+	}
+	if (cur && (rc = read_currency(cfg, cur)) < 0)
+		return rc;
+	return KISCRM_OK;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* dimensions.yaml                                                                       */
+
+static const char *const dim_file_keys[] = {
+	NULL, "business_lines", "product_lines", "regions", "industries", NULL
+};
+
+static int read_dim(kc_config_dim *dim, const kc_yaml_node *list)
+{
+	static const char *const list_keys[] = { "strict", "items", NULL };
+	static const char *const item_keys[] = { "key", "zh", "en", NULL };
+	const kc_yaml_node *items;
+	const char **seen;
+	size_t n;
+	int rc = KISCRM_OK;
+
+	if ((rc = kc_yaml_map_check(list, list_keys)) < 0 ||
+	    (rc = kc_yaml_get_bool(&dim->strict, list, "strict", KC_YAML_OPTIONAL)) < 0 ||
+	    (rc = kc_yaml_get_seq(&items, list, "items", KC_YAML_REQUIRED)) < 0)
+		return rc;
+	n = kc_yaml_count(items);
+	if (n == 0)
+		return KISCRM_OK;
+	dim->items = calloc(n, sizeof(*dim->items));
+	seen = calloc(n, sizeof(*seen));
+	if (!dim->items || !seen) {
+		free(seen);
+		return kc_error_oom();
+	}
+	for (size_t i = 0; i < n; i++) {
+		const kc_yaml_node *item = kc_yaml_item(items, i);
+		/* Count the entry before reading it so that kiscrm_config_free() frees a
+		 * half-read one too. */
+		dim->count = i + 1;
+		if ((rc = kc_yaml_map_check(item, item_keys)) < 0 ||
+		    (rc = read_names(&dim->items[i], item, seen, i)) < 0)
+			break;
+		seen[i] = dim->items[i].key;
+	}
+	free(seen);
+	return rc;
+}
+
+static int read_dimensions(kiscrm_config *cfg, const kc_yaml_doc *doc)
+{
+	int rc;
+
+	if ((rc = kc_yaml_map_check(doc->root, dim_file_keys + 1)) < 0)
+		return rc;
+	for (int d = 1; d <= KC_DIM_LAST; d++) {
+		const kc_yaml_node *list;
+		if ((rc = kc_yaml_get_map(&list, doc->root, dim_file_keys[d], KC_YAML_REQUIRED)) < 0 ||
+		    (rc = read_dim(&cfg->dims[d], list)) < 0)
+			return rc;
+	}
+	return KISCRM_OK;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* roles.yaml                                                                            */
+
+static int read_role_limits(kc_config_role *role, const kc_yaml_node *item, int decimals)
+{
+	const kc_yaml_node *disc, *contract;
+	int rc;
+
+	/* A limit that is not given grants nothing: least privilege. */
+	role->max_discount_bp = 0;
+	role->max_contract = 0;
+	role->approves_budget = 0;
+	if ((rc = kc_yaml_get_node(&disc, item, "max_discount", KC_YAML_OPTIONAL)) < 0 ||
+	    (rc = kc_yaml_get_node(&contract, item, "max_contract", KC_YAML_OPTIONAL)) < 0 ||
+	    (rc = kc_yaml_get_bool(&role->approves_budget, item, "approves_budget",
+				   KC_YAML_OPTIONAL)) < 0)
+		return rc;
+	if (kc_yaml_scalar_is(disc, UNLIMITED))
+		role->max_discount_bp = -1;
+	else if (disc && (rc = kc_yaml_percent_bp(&role->max_discount_bp, disc, 0, 10000)) < 0)
+		return rc;
+	if (kc_yaml_scalar_is(contract, UNLIMITED))
+		role->max_contract = -1;
+	else if (contract &&
+		 (rc = kc_yaml_money(&role->max_contract, contract, decimals, 0, INT64_MAX)) < 0)
+		return rc;
+	return KISCRM_OK;
+}
+
+static int read_roles(kiscrm_config *cfg, const kc_yaml_doc *doc)
+{
+	static const char *const top[] = { "roles", NULL };
+	static const char *const role_keys[] = {
+		"key", "zh", "en", "max_discount", "max_contract", "approves_budget", NULL
+	};
+	const kc_yaml_node *roles;
+	const char **seen;
+	size_t n;
+	int rc = KISCRM_OK;
+
+	if ((rc = kc_yaml_map_check(doc->root, top)) < 0 ||
+	    (rc = kc_yaml_get_seq(&roles, doc->root, "roles", KC_YAML_REQUIRED)) < 0)
+		return rc;
+	n = kc_yaml_count(roles);
+	if (n == 0)
+		return KISCRM_OK;
+	cfg->roles = calloc(n, sizeof(*cfg->roles));
+	seen = calloc(n, sizeof(*seen));
+	if (!cfg->roles || !seen) {
+		free(seen);
+		return kc_error_oom();
+	}
+	for (size_t i = 0; i < n; i++) {
+		const kc_yaml_node *item = kc_yaml_item(roles, i);
+		kc_config_role *role = &cfg->roles[i];
+		/* Count the role before reading it so that kiscrm_config_free() frees a
+		 * half-read one too. */
+		cfg->role_count = i + 1;
+		if ((rc = kc_yaml_map_check(item, role_keys)) < 0 ||
+		    (rc = read_names(&role->names, item, seen, i)) < 0 ||
+		    (rc = read_role_limits(role, item, cfg->currency_decimals)) < 0)
+			break;
+		seen[i] = role->names.key;
+	}
+	free(seen);
+	return rc;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Loading                                                                               */
+
+typedef int (*file_reader)(kiscrm_config *cfg, const kc_yaml_doc *doc);
+
+static int load_one(kiscrm_config *cfg, const char *dir, const char *name, file_reader read)
+{
+	kc_yaml_doc *doc;
+	int rc = kc_config_load_file_or_default(dir, name, &doc);
+
+	if (rc < 0)
+		return rc;
+	rc = read(cfg, doc);
+	kc_yaml_doc_free(doc);
+	return rc;
+}
+
+/* Settings come first: roles need the currency's decimals. Later loaders add their
+ * files here. */
+static int load_all(kiscrm_config **out, const char *dir)
+{
+	kiscrm_config *cfg = calloc(1, sizeof(*cfg));
+	int rc;
+
+	if (!cfg)
+		return kc_error_oom();
+	cfg->week_start = DEFAULT_WEEK_START;
+	cfg->fiscal_year_start = DEFAULT_FISCAL_START;
+	memcpy(cfg->currency, DEFAULT_CURRENCY, sizeof(DEFAULT_CURRENCY));
+	cfg->currency_decimals = DEFAULT_DECIMALS;
+
+	if ((rc = load_one(cfg, dir, "settings.yaml", read_settings)) < 0 ||
+	    (rc = load_one(cfg, dir, "dimensions.yaml", read_dimensions)) < 0 ||
+	    (rc = load_one(cfg, dir, "roles.yaml", read_roles)) < 0) {
+		kiscrm_config_free(cfg);
+		return rc;
+	}
+	*out = cfg;
+	return KISCRM_OK;
+}
+
+int kiscrm_config_load_default(kiscrm_config **out)
+{
+	if (!out)
+		return kc_error_set(KISCRM_EINVALID, "kiscrm_config_load_default: out is NULL");
+	*out = NULL;
+	return load_all(out, NULL);
+}
+
+int kiscrm_config_load(kiscrm_config **out, const char *dir)
+{
+	int rc;
+
+	if (!out)
+		return kc_error_set(KISCRM_EINVALID, "kiscrm_config_load: out is NULL");
+	*out = NULL;
+	if (!dir)
+		return kc_error_set(KISCRM_EINVALID, "kiscrm_config_load: dir is NULL");
+	if ((rc = kc_config_check_dir(dir)) < 0)
+		return rc;
+	return load_all(out, dir);
+}
+
+void kiscrm_config_free(kiscrm_config *cfg)
+{
+	if (!cfg)
+		return;
+	for (int d = 1; d <= KC_DIM_LAST; d++) {
+		for (size_t i = 0; i < cfg->dims[d].count; i++)
+			entry_free(&cfg->dims[d].items[i]);
+		free(cfg->dims[d].items);
+	}
+	for (size_t i = 0; i < cfg->role_count; i++)
+		entry_free(&cfg->roles[i].names);
+	free(cfg->roles);
+	free(cfg);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Accessors. A NULL configuration reads as the defaults, so that callers never crash on
+ * a missing handle. */
+
+int kiscrm_config_week_start(const kiscrm_config *cfg)
+{
+	return cfg ? cfg->week_start : DEFAULT_WEEK_START;
+}
+
+int kiscrm_config_fiscal_year_start(const kiscrm_config *cfg)
+{
+	return cfg ? cfg->fiscal_year_start : DEFAULT_FISCAL_START;
+}
+
+const char *kiscrm_config_currency(const kiscrm_config *cfg)
+{
+	return cfg ? cfg->currency : DEFAULT_CURRENCY;
+}
+
+int kiscrm_config_currency_decimals(const kiscrm_config *cfg)
+{
+	return cfg ? cfg->currency_decimals : DEFAULT_DECIMALS;
+}
+
+const kc_config_dim *kc_config_get_dim(const kiscrm_config *cfg, int dim)
+{
+	if (!cfg || dim < 1 || dim > KC_DIM_LAST)
+		return NULL;
+	return &cfg->dims[dim];
+}
+
+const kc_config_role *kc_config_get_role(const kiscrm_config *cfg, size_t i)
+{
+	return cfg && i < cfg->role_count ? &cfg->roles[i] : NULL;
+}
+
+static const char *pick_name(const kc_config_entry *e, const char *lang)
+{
+	return lang && strcmp(lang, "zh") == 0 ? e->zh : e->en;
+}
+
+size_t kiscrm_config_dim_count(const kiscrm_config *cfg, int dim)
+{
+	const kc_config_dim *d = kc_config_get_dim(cfg, dim);
+	return d ? d->count : 0;
+}
+
+const char *kiscrm_config_dim_key(const kiscrm_config *cfg, int dim, size_t i)
+{
+	const kc_config_dim *d = kc_config_get_dim(cfg, dim);
+	return d && i < d->count ? d->items[i].key : NULL;
+}
+
+const char *kiscrm_config_dim_name(const kiscrm_config *cfg, int dim, size_t i, const char *lang)
+{
+	const kc_config_dim *d = kc_config_get_dim(cfg, dim);
+	return d && i < d->count ? pick_name(&d->items[i], lang) : NULL;
+}
+
+int kiscrm_config_dim_find(const kiscrm_config *cfg, int dim, const char *key)
+{
+	const kc_config_dim *d;
+
+	if (!cfg || !key)
+		return kc_error_set(KISCRM_EINVALID, "kiscrm_config_dim_find: NULL argument");
+	d = kc_config_get_dim(cfg, dim);
+	if (!d)
+		return kc_error_set(KISCRM_ENOTFOUND, "unknown dimension %d", dim);
+	for (size_t i = 0; i < d->count; i++)
+		if (strcmp(d->items[i].key, key) == 0)
+			return (int)i;
+	return kc_error_set(KISCRM_ENOTFOUND, "no entry '%s' in %s", key, dim_file_keys[dim]);
+}
+
+int kiscrm_config_dim_strict(const kiscrm_config *cfg, int dim)
+{
+	const kc_config_dim *d = kc_config_get_dim(cfg, dim);
+	return d && d->strict ? 1 : 0;
+}
+
+size_t kiscrm_config_role_count(const kiscrm_config *cfg)
+{
+	return cfg ? cfg->role_count : 0;
+}
+
+const char *kiscrm_config_role_key(const kiscrm_config *cfg, size_t i)
+{
+	const kc_config_role *r = kc_config_get_role(cfg, i);
+	return r ? r->names.key : NULL;
+}
+
+const char *kiscrm_config_role_name(const kiscrm_config *cfg, size_t i, const char *lang)
+{
+	const kc_config_role *r = kc_config_get_role(cfg, i);
+	return r ? pick_name(&r->names, lang) : NULL;
+}
+
+int kiscrm_config_role_find(const kiscrm_config *cfg, const char *key)
+{
+	if (!cfg || !key)
+		return kc_error_set(KISCRM_EINVALID, "kiscrm_config_role_find: NULL argument");
+	for (size_t i = 0; i < cfg->role_count; i++)
+		if (strcmp(cfg->roles[i].names.key, key) == 0)
+			return (int)i;
+	return kc_error_set(KISCRM_ENOTFOUND, "no role '%s'", key);
+}
+
+/* Out-of-range roles have no authority at all. */
+int kiscrm_config_role_max_discount_bp(const kiscrm_config *cfg, size_t i)
+{
+	const kc_config_role *r = kc_config_get_role(cfg, i);
+	return r ? r->max_discount_bp : 0;
+}
+
+kiscrm_money kiscrm_config_role_max_contract(const kiscrm_config *cfg, size_t i)
+{
+	const kc_config_role *r = kc_config_get_role(cfg, i);
+	return r ? r->max_contract : 0;
+}
+
+int kiscrm_config_role_approves_budget(const kiscrm_config *cfg, size_t i)
+{
+	const kc_config_role *r = kc_config_get_role(cfg, i);
+	return r ? r->approves_budget : 0;
+}

@@ -1,0 +1,88 @@
+/* The configuration object and the helpers other configuration loaders share.
+ *
+ * struct kiscrm_config is defined here, not in config.c, so that later loaders
+ * (pipelines.yaml, KPI schemes, qualification standards, rules …) can add their members:
+ * append a member below, load it from kiscrm_config_load()'s load_all() in config.c with
+ * kc_config_load_file_or_default() and the kc_yaml_* helpers of yaml_tree.h, and free it
+ * in kiscrm_config_free(). A loader must validate everything before the configuration is
+ * handed out; nothing outside src/config/ reads the YAML tree.
+ */
+#ifndef KC_CONFIG_INTERNAL_H
+#define KC_CONFIG_INTERNAL_H
+
+#include <stddef.h>
+
+#include "kiscrm/config.h"
+#include "config/yaml_tree.h"
+
+/* Dimension indexes run 1..KC_DIM_LAST (see kiscrm_dimension). */
+#define KC_DIM_LAST KISCRM_DIM_INDUSTRY
+
+/* Currency codes are three upper-case letters (ISO 4217). */
+#define KC_CURRENCY_MAX 8
+
+/* One entry of a dimension list. Strings are owned by the configuration. */
+typedef struct kc_config_entry {
+	char *key; /* [a-z0-9_]+, unique within its list */
+	char *zh;  /* Chinese display name */
+	char *en;  /* English display name */
+} kc_config_entry;
+
+typedef struct kc_config_dim {
+	int strict;              /* values must be one of the keys */
+	size_t count;
+	kc_config_entry *items;
+} kc_config_dim;
+
+typedef struct kc_config_role {
+	kc_config_entry names;   /* key, zh, en */
+	int max_discount_bp;     /* basis points, -1 = unlimited */
+	kiscrm_money max_contract; /* minor units, -1 = unlimited */
+	int approves_budget;     /* 0 or 1 */
+} kc_config_role;
+
+struct kiscrm_config {
+	/* settings.yaml */
+	int week_start;          /* 1 = Monday … 7 = Sunday */
+	int fiscal_year_start;   /* month 1..12 */
+	char currency[KC_CURRENCY_MAX];
+	int currency_decimals;   /* 0..6 */
+
+	/* dimensions.yaml; dims[0] is unused so that a kiscrm_dimension indexes directly */
+	kc_config_dim dims[KC_DIM_LAST + 1];
+
+	/* roles.yaml */
+	size_t role_count;
+	kc_config_role *roles;
+
+	/* Later loaders (pipelines, KPI schemes, …) append their members here. */
+};
+
+/*
+ * Reads and parses configuration file @name (a base name such as "pipelines.yaml"): from
+ * @dir if the file exists there, otherwise the compiled-in default of the same name
+ * (from data/). @dir may be NULL for the defaults only. Errors in the document name the
+ * file as "<dir>/<name>" or, for a default, "<name>".
+ * Returns KISCRM_OK with *out owned by the caller (kc_yaml_doc_free()),
+ * KISCRM_ENOTFOUND when neither the file nor a default exists, KISCRM_ECONFIG when the
+ * file cannot be read or is not valid YAML (with line and column), KISCRM_EINVALID for
+ * NULL arguments, KISCRM_ENOMEM.
+ */
+int kc_config_load_file_or_default(const char *dir, const char *name, kc_yaml_doc **out);
+
+/*
+ * Checks that @dir exists and is a directory: KISCRM_OK or KISCRM_ENOTFOUND (the message
+ * names the path).
+ */
+int kc_config_check_dir(const char *dir);
+
+/* The compiled-in default file @name, or NULL (then *len is 0). */
+const char *kc_config_default_data(const char *name, size_t *len);
+
+/* The entries of dimension @dim, or NULL for an unknown dimension or NULL @cfg. */
+const kc_config_dim *kc_config_get_dim(const kiscrm_config *cfg, int dim);
+
+/* The role @i, or NULL if out of range. */
+const kc_config_role *kc_config_get_role(const kiscrm_config *cfg, size_t i);
+
+#endif

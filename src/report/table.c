@@ -1,0 +1,762 @@
+/* kiscrm_table: the one result type of every report.
+ *
+ * Cells live in one flat array (row-major, nrows * ncols) of a 16-byte tagged union, so a
+ * report of many rows costs one allocation for its cells plus one per text cell. The
+ * column type says how to read a cell; the tag only says whether it is NULL.
+ *
+ * Values are checked when they are set (UTF-8 text, formattable dates and times), so the
+ * writers can only fail for want of memory. */
+#include "kiscrm/table.h"
+#include "kiscrm/money.h"
+#include "kiscrm/date.h"
+#include "kiscrm/text.h"
+#include "core/buf.h"
+#include "core/error.h"
+
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MONEY_DEFAULT_DECIMALS 2
+#define COLUMN_GAP "  "
+#define COLUMN_GAP_LEN 2
+
+struct kc_column {
+	char *name;
+	kiscrm_type type;
+};
+
+struct kc_cell {
+	union {
+		int64_t i; /* INT, MONEY, DATE, TIME */
+		double r;  /* RATE, always finite */
+		char *s;   /* TEXT, owned */
+	} v;
+	unsigned char set; /* 0 = NULL */
+};
+
+struct kiscrm_table {
+	char *name;
+	struct kc_column *cols;
+	size_t ncols, acols;
+	struct kc_cell *cells;  /* nrows * ncols, row-major */
+	unsigned char *kinds;   /* one kiscrm_row_kind per row */
+	size_t nrows, arows;
+	int money_decimals;
+};
+
+static char *dup_string(const char *s)
+{
+	size_t len = strlen(s);
+	char *p = malloc(len + 1);
+	if (p)
+		memcpy(p, s, len + 1);
+	return p;
+}
+
+static const char *type_name(kiscrm_type type)
+{
+	switch (type) {
+	case KISCRM_TYPE_TEXT: return "text";
+	case KISCRM_TYPE_INT: return "int";
+	case KISCRM_TYPE_MONEY: return "money";
+	case KISCRM_TYPE_DATE: return "date";
+	case KISCRM_TYPE_RATE: return "rate";
+	case KISCRM_TYPE_TIME: return "time";
+	case KISCRM_TYPE_NULL: break;
+	}
+	return "null";
+}
+
+/* Messages quote the valid start of the text and the first bad byte escaped, so that
+ * the message itself stays valid UTF-8. */
+static int check_utf8(const char *s, const char *column)
+{
+	size_t bad = 0;
+	if (kiscrm_utf8_validate(s, strlen(s), &bad) == KISCRM_OK)
+		return KISCRM_OK;
+	unsigned int byte = (unsigned char)s[bad];
+	if (column)
+		return kc_error_set(KISCRM_EINVALID,
+				    "text '%.*s\\x%02X...' for column '%s' is not valid UTF-8 (bad byte at offset %zu)",
+				    (int)bad, s, byte, column, bad);
+	return kc_error_set(KISCRM_EINVALID,
+			    "column name '%.*s\\x%02X...' is not valid UTF-8 (bad byte at offset %zu)",
+			    (int)bad, s, byte, bad);
+}
+
+int kiscrm_table_new(kiscrm_table **out, const char *name)
+{
+	if (!out || !name)
+		return kc_error_set(KISCRM_EINVALID, "kiscrm_table_new: %s is NULL",
+				    !out ? "out" : "name");
+	*out = NULL;
+	kiscrm_table *t = calloc(1, sizeof(*t));
+	if (!t)
+		return kc_error_oom();
+	t->name = dup_string(name);
+	if (!t->name) {
+		free(t);
+		return kc_error_oom();
+	}
+	t->money_decimals = MONEY_DEFAULT_DECIMALS;
+	*out = t;
+	return KISCRM_OK;
+}
+
+void kiscrm_table_free(kiscrm_table *table)
+{
+	if (!table)
+		return;
+	for (size_t c = 0; c < table->ncols; c++) {
+		if (table->cols[c].type != KISCRM_TYPE_TEXT)
+			continue;
+		for (size_t r = 0; r < table->nrows; r++) {
+			struct kc_cell *cell = &table->cells[r * table->ncols + c];
+			if (cell->set)
+				free(cell->v.s);
+		}
+	}
+	for (size_t c = 0; c < table->ncols; c++)
+		free(table->cols[c].name);
+	free(table->cols);
+	free(table->cells);
+	free(table->kinds);
+	free(table->name);
+	free(table);
+}
+
+static int find_column(const kiscrm_table *table, const char *name)
+{
+	for (size_t c = 0; c < table->ncols; c++)
+		if (strcmp(table->cols[c].name, name) == 0)
+			return (int)c;
+	return -1;
+}
+
+int kiscrm_table_add_column(kiscrm_table *table, const char *name, kiscrm_type type)
+{
+	if (!table || !name)
+		return kc_error_set(KISCRM_EINVALID, "kiscrm_table_add_column: %s is NULL",
+				    !table ? "table" : "name");
+	if (!*name)
+		return kc_error_set(KISCRM_EINVALID, "table '%s': column name is empty",
+				    table->name);
+	if (type < KISCRM_TYPE_INT || type > KISCRM_TYPE_TIME)
+		return kc_error_set(KISCRM_EINVALID, "table '%s': column '%s' has invalid type %d",
+				    table->name, name, (int)type);
+	if (table->nrows > 0)
+		return kc_error_set(KISCRM_EINVALID,
+				    "table '%s': cannot add column '%s' after %zu rows were added",
+				    table->name, name, table->nrows);
+	int rc = check_utf8(name, NULL);
+	if (rc)
+		return rc;
+	if (find_column(table, name) >= 0)
+		return kc_error_set(KISCRM_EEXISTS, "table '%s' already has a column named '%s'",
+				    table->name, name);
+	if (table->ncols >= (size_t)INT_MAX)
+		return kc_error_set(KISCRM_EINVALID, "table '%s' has too many columns",
+				    table->name);
+	if (table->ncols == table->acols) {
+		size_t acols = table->acols ? table->acols * 2 : 8;
+		struct kc_column *cols = realloc(table->cols, acols * sizeof(*cols));
+		if (!cols)
+			return kc_error_oom();
+		table->cols = cols;
+		table->acols = acols;
+	}
+	char *copy = dup_string(name);
+	if (!copy)
+		return kc_error_oom();
+	table->cols[table->ncols].name = copy;
+	table->cols[table->ncols].type = type;
+	table->ncols++;
+	return KISCRM_OK;
+}
+
+/* Makes room for one more row; cells and kinds grow together. */
+static int grow_rows(kiscrm_table *table)
+{
+	if (table->nrows < table->arows)
+		return KISCRM_OK;
+	size_t arows = table->arows ? table->arows * 2 : 16;
+	size_t ncols = table->ncols ? table->ncols : 1;
+	if (arows > SIZE_MAX / ncols / sizeof(struct kc_cell))
+		return kc_error_oom();
+	struct kc_cell *cells = realloc(table->cells, arows * ncols * sizeof(*cells));
+	if (!cells)
+		return kc_error_oom();
+	table->cells = cells;
+	unsigned char *kinds = realloc(table->kinds, arows);
+	if (!kinds)
+		return kc_error_oom();
+	table->kinds = kinds;
+	table->arows = arows;
+	return KISCRM_OK;
+}
+
+int kiscrm_table_add_row(kiscrm_table *table, kiscrm_row_kind kind)
+{
+	if (!table)
+		return kc_error_set(KISCRM_EINVALID, "kiscrm_table_add_row: table is NULL");
+	if (kind != KISCRM_ROW_DETAIL && kind != KISCRM_ROW_SUBTOTAL && kind != KISCRM_ROW_TOTAL)
+		return kc_error_set(KISCRM_EINVALID, "table '%s': invalid row kind %d",
+				    table->name, (int)kind);
+	if (table->nrows >= (size_t)INT_MAX)
+		return kc_error_set(KISCRM_EINVALID, "table '%s' has too many rows", table->name);
+	int rc = grow_rows(table);
+	if (rc)
+		return rc;
+	size_t r = table->nrows;
+	if (table->ncols)
+		memset(&table->cells[r * table->ncols], 0, table->ncols * sizeof(struct kc_cell));
+	table->kinds[r] = (unsigned char)kind;
+	table->nrows++;
+	return (int)r;
+}
+
+/* Finds a cell for writing, checking the indexes and that the column has @p type (or, for
+ * KISCRM_TYPE_NULL, any type). */
+static int cell_for_set(struct kc_cell **cell, kiscrm_table *table, size_t row, size_t col,
+			kiscrm_type type, const char *what)
+{
+	if (!table)
+		return kc_error_set(KISCRM_EINVALID, "%s: table is NULL", what);
+	if (row >= table->nrows)
+		return kc_error_set(KISCRM_EINVALID, "table '%s': row %zu out of range (%zu rows)",
+				    table->name, row, table->nrows);
+	if (col >= table->ncols)
+		return kc_error_set(KISCRM_EINVALID,
+				    "table '%s': column %zu out of range (%zu columns)",
+				    table->name, col, table->ncols);
+	kiscrm_type ct = table->cols[col].type;
+	int ok = type == KISCRM_TYPE_NULL || ct == type ||
+		 (type == KISCRM_TYPE_INT && (ct == KISCRM_TYPE_MONEY || ct == KISCRM_TYPE_DATE ||
+					      ct == KISCRM_TYPE_TIME));
+	if (!ok)
+		return kc_error_set(KISCRM_EINVALID, "table '%s': column '%s' is %s, %s cannot set it",
+				    table->name, table->cols[col].name, type_name(ct), what);
+	*cell = &table->cells[row * table->ncols + col];
+	return KISCRM_OK;
+}
+
+static void clear_cell(struct kc_cell *cell, kiscrm_type type)
+{
+	if (cell->set && type == KISCRM_TYPE_TEXT)
+		free(cell->v.s);
+	memset(cell, 0, sizeof(*cell));
+}
+
+/* Dates and times are checked here so that every stored value can be written out. */
+static int check_int_value(const kiscrm_table *table, size_t col, int64_t value)
+{
+	char tmp[32];
+	kiscrm_type type = table->cols[col].type;
+	if (type == KISCRM_TYPE_DATE &&
+	    (value < INT32_MIN || value > INT32_MAX || value == KISCRM_DATE_NONE ||
+	     kiscrm_date_format(tmp, sizeof(tmp), (kiscrm_date)value) < 0))
+		return kc_error_set(KISCRM_EINVALID,
+				    "table '%s': date %" PRId64 " for column '%s' is outside years 1..9999",
+				    table->name, value, table->cols[col].name);
+	if (type == KISCRM_TYPE_TIME && kiscrm_time_format(tmp, sizeof(tmp), value) < 0)
+		return kc_error_set(KISCRM_EINVALID,
+				    "table '%s': time %" PRId64 " for column '%s' is outside years 1..9999",
+				    table->name, value, table->cols[col].name);
+	return KISCRM_OK;
+}
+
+int kiscrm_table_set_int(kiscrm_table *table, size_t row, size_t col, int64_t value)
+{
+	struct kc_cell *cell;
+	int rc = cell_for_set(&cell, table, row, col, KISCRM_TYPE_INT, "kiscrm_table_set_int");
+	if (rc)
+		return rc;
+	rc = check_int_value(table, col, value);
+	if (rc)
+		return rc;
+	cell->v.i = value;
+	cell->set = 1;
+	return KISCRM_OK;
+}
+
+int kiscrm_table_set_text(kiscrm_table *table, size_t row, size_t col, const char *value)
+{
+	struct kc_cell *cell;
+	int rc = cell_for_set(&cell, table, row, col, KISCRM_TYPE_TEXT, "kiscrm_table_set_text");
+	if (rc)
+		return rc;
+	if (!value) {
+		clear_cell(cell, KISCRM_TYPE_TEXT);
+		return KISCRM_OK;
+	}
+	rc = check_utf8(value, table->cols[col].name);
+	if (rc)
+		return rc;
+	char *copy = dup_string(value);
+	if (!copy)
+		return kc_error_oom();
+	clear_cell(cell, KISCRM_TYPE_TEXT);
+	cell->v.s = copy;
+	cell->set = 1;
+	return KISCRM_OK;
+}
+
+int kiscrm_table_set_rate(kiscrm_table *table, size_t row, size_t col, double value)
+{
+	struct kc_cell *cell;
+	int rc = cell_for_set(&cell, table, row, col, KISCRM_TYPE_RATE, "kiscrm_table_set_rate");
+	if (rc)
+		return rc;
+	if (!isfinite(value)) {
+		clear_cell(cell, KISCRM_TYPE_RATE);
+		return KISCRM_OK;
+	}
+	cell->v.r = value;
+	cell->set = 1;
+	return KISCRM_OK;
+}
+
+int kiscrm_table_set_null(kiscrm_table *table, size_t row, size_t col)
+{
+	struct kc_cell *cell;
+	int rc = cell_for_set(&cell, table, row, col, KISCRM_TYPE_NULL, "kiscrm_table_set_null");
+	if (rc)
+		return rc;
+	clear_cell(cell, table->cols[col].type);
+	return KISCRM_OK;
+}
+
+const char *kiscrm_table_name(const kiscrm_table *table)
+{
+	return table ? table->name : NULL;
+}
+
+size_t kiscrm_table_column_count(const kiscrm_table *table)
+{
+	return table ? table->ncols : 0;
+}
+
+size_t kiscrm_table_row_count(const kiscrm_table *table)
+{
+	return table ? table->nrows : 0;
+}
+
+const char *kiscrm_table_column_name(const kiscrm_table *table, size_t col)
+{
+	return table && col < table->ncols ? table->cols[col].name : NULL;
+}
+
+kiscrm_type kiscrm_table_column_type(const kiscrm_table *table, size_t col)
+{
+	return table && col < table->ncols ? table->cols[col].type : KISCRM_TYPE_NULL;
+}
+
+int kiscrm_table_column_index(const kiscrm_table *table, const char *name)
+{
+	if (!table || !name)
+		return kc_error_set(KISCRM_ENOTFOUND, "kiscrm_table_column_index: %s is NULL",
+				    !table ? "table" : "name");
+	int c = find_column(table, name);
+	if (c < 0)
+		return kc_error_set(KISCRM_ENOTFOUND, "table '%s' has no column named '%s'",
+				    table->name, name);
+	return c;
+}
+
+kiscrm_row_kind kiscrm_table_row_kind(const kiscrm_table *table, size_t row)
+{
+	if (!table || row >= table->nrows)
+		return KISCRM_ROW_DETAIL;
+	return (kiscrm_row_kind)table->kinds[row];
+}
+
+/* The cell at (row, col) if it is in range and not NULL, else NULL. */
+static const struct kc_cell *get_cell(const kiscrm_table *table, size_t row, size_t col)
+{
+	if (!table || row >= table->nrows || col >= table->ncols)
+		return NULL;
+	const struct kc_cell *cell = &table->cells[row * table->ncols + col];
+	return cell->set ? cell : NULL;
+}
+
+int kiscrm_table_is_null(const kiscrm_table *table, size_t row, size_t col)
+{
+	return get_cell(table, row, col) == NULL;
+}
+
+int64_t kiscrm_table_int(const kiscrm_table *table, size_t row, size_t col)
+{
+	const struct kc_cell *cell = get_cell(table, row, col);
+	if (!cell)
+		return 0;
+	kiscrm_type t = table->cols[col].type;
+	if (t == KISCRM_TYPE_TEXT || t == KISCRM_TYPE_RATE)
+		return 0;
+	return cell->v.i;
+}
+
+const char *kiscrm_table_text(const kiscrm_table *table, size_t row, size_t col)
+{
+	const struct kc_cell *cell = get_cell(table, row, col);
+	if (!cell || table->cols[col].type != KISCRM_TYPE_TEXT)
+		return NULL;
+	return cell->v.s;
+}
+
+double kiscrm_table_rate(const kiscrm_table *table, size_t row, size_t col)
+{
+	const struct kc_cell *cell = get_cell(table, row, col);
+	if (!cell || table->cols[col].type != KISCRM_TYPE_RATE)
+		return 0.0;
+	return cell->v.r;
+}
+
+int kiscrm_table_set_money_decimals(kiscrm_table *table, int decimals)
+{
+	if (!table)
+		return kc_error_set(KISCRM_EINVALID, "kiscrm_table_set_money_decimals: table is NULL");
+	if (decimals < 0 || decimals > 6)
+		return kc_error_set(KISCRM_EINVALID,
+				    "table '%s': money decimals %d out of range 0..6",
+				    table->name, decimals);
+	table->money_decimals = decimals;
+	return KISCRM_OK;
+}
+
+/* ---- writers ---------------------------------------------------------------------- */
+
+enum fmt_mode { FMT_PLAIN, FMT_TEXT };
+
+/* Appends a non-NULL, non-text cell as text. FMT_TEXT groups money by thousands and
+ * prints rates with two decimals; FMT_PLAIN is exact (money) or %.10g (rates). */
+static int put_value(kiscrm_buf *out, const kiscrm_table *table, const struct kc_cell *cell,
+		     kiscrm_type type, enum fmt_mode mode)
+{
+	char tmp[64];
+	int n;
+
+	switch (type) {
+	case KISCRM_TYPE_INT:
+		return kc_buf_printf(out, "%" PRId64, cell->v.i);
+	case KISCRM_TYPE_RATE:
+		return kc_buf_printf(out, mode == FMT_TEXT ? "%.2f" : "%.10g", cell->v.r);
+	case KISCRM_TYPE_MONEY:
+		n = kiscrm_money_format(tmp, sizeof(tmp), cell->v.i, table->money_decimals,
+					mode == FMT_TEXT ? KISCRM_MONEY_THOUSANDS : 0u);
+		break;
+	case KISCRM_TYPE_DATE:
+		n = kiscrm_date_format(tmp, sizeof(tmp), (kiscrm_date)cell->v.i);
+		break;
+	case KISCRM_TYPE_TIME:
+		n = kiscrm_time_format(tmp, sizeof(tmp), cell->v.i);
+		break;
+	case KISCRM_TYPE_TEXT:
+		return kc_buf_puts(out, cell->v.s);
+	case KISCRM_TYPE_NULL:
+	default:
+		return KISCRM_OK;
+	}
+	if (n < 0) /* values are checked when set, so this is a bug elsewhere */
+		return kc_error_set(KISCRM_EINVALID, "table '%s': cannot format %s value %" PRId64,
+				    table->name, type_name(type), cell->v.i);
+	return kc_buf_put(out, tmp, (size_t)n);
+}
+
+/* Undoes a partial write so that a failed writer leaves @p out as it found it. */
+static int rollback(kiscrm_buf *out, size_t size, int rc)
+{
+	out->size = size;
+	if (out->ptr)
+		out->ptr[size] = '\0';
+	return rc;
+}
+
+static int check_writer_args(kiscrm_buf *out, const kiscrm_table *table, const char *what)
+{
+	if (!out || !table)
+		return kc_error_set(KISCRM_EINVALID, "%s: %s is NULL", what, !out ? "out" : "table");
+	return KISCRM_OK;
+}
+
+/* ---- CSV ---- */
+
+static int csv_field(kiscrm_buf *out, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n"))
+		return kc_buf_puts(out, s);
+	int rc = kc_buf_put(out, "\"", 1);
+	for (const char *p = s; !rc && *p; p++) {
+		const char *q = strchr(p, '"');
+		size_t len = q ? (size_t)(q - p) + 1 : strlen(p);
+		rc = kc_buf_put(out, p, len);
+		if (!rc && q)
+			rc = kc_buf_put(out, "\"", 1); /* a quote is written twice */
+		p += len - 1;
+	}
+	return rc ? rc : kc_buf_put(out, "\"", 1);
+}
+
+static int csv_rows(kiscrm_buf *out, const kiscrm_table *table)
+{
+	int rc = KISCRM_OK;
+	for (size_t c = 0; !rc && c < table->ncols; c++) {
+		if (c)
+			rc = kc_buf_put(out, ",", 1);
+		if (!rc)
+			rc = csv_field(out, table->cols[c].name);
+	}
+	if (!rc)
+		rc = kc_buf_put(out, "\n", 1);
+	for (size_t r = 0; !rc && r < table->nrows; r++) {
+		for (size_t c = 0; !rc && c < table->ncols; c++) {
+			const struct kc_cell *cell = get_cell(table, r, c);
+			kiscrm_type type = table->cols[c].type;
+			if (c)
+				rc = kc_buf_put(out, ",", 1);
+			if (rc || !cell)
+				continue;
+			if (type == KISCRM_TYPE_TEXT)
+				rc = csv_field(out, cell->v.s);
+			else
+				rc = put_value(out, table, cell, type, FMT_PLAIN);
+		}
+		if (!rc)
+			rc = kc_buf_put(out, "\n", 1);
+	}
+	return rc;
+}
+
+int kiscrm_table_write_csv(kiscrm_buf *out, const kiscrm_table *table)
+{
+	int rc = check_writer_args(out, table, "kiscrm_table_write_csv");
+	if (rc)
+		return rc;
+	size_t start = out->size;
+	rc = csv_rows(out, table);
+	return rc ? rollback(out, start, rc) : KISCRM_OK;
+}
+
+/* ---- JSON ---- */
+
+static int json_string(kiscrm_buf *out, const char *s)
+{
+	int rc = kc_buf_put(out, "\"", 1);
+	const char *run = s;
+	for (const char *p = s; !rc && *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if (ch >= 0x20 && ch != '"' && ch != '\\')
+			continue;
+		rc = kc_buf_put(out, run, (size_t)(p - run));
+		if (rc)
+			break;
+		if (ch == '"' || ch == '\\')
+			rc = kc_buf_printf(out, "\\%c", ch);
+		else
+			rc = kc_buf_printf(out, "\\u%04X", (unsigned int)ch);
+		run = p + 1;
+	}
+	if (!rc)
+		rc = kc_buf_puts(out, run);
+	return rc ? rc : kc_buf_put(out, "\"", 1);
+}
+
+static int json_cell(kiscrm_buf *out, const kiscrm_table *table, size_t r, size_t c)
+{
+	const struct kc_cell *cell = get_cell(table, r, c);
+	kiscrm_type type = table->cols[c].type;
+	if (!cell)
+		return kc_buf_puts(out, "null");
+	if (type == KISCRM_TYPE_TEXT)
+		return json_string(out, cell->v.s);
+	if (type == KISCRM_TYPE_INT || type == KISCRM_TYPE_RATE)
+		return put_value(out, table, cell, type, FMT_PLAIN);
+	/* money, dates and times are strings; none of their characters needs escaping */
+	int rc = kc_buf_put(out, "\"", 1);
+	if (!rc)
+		rc = put_value(out, table, cell, type, FMT_PLAIN);
+	return rc ? rc : kc_buf_put(out, "\"", 1);
+}
+
+static int json_all(kiscrm_buf *out, const kiscrm_table *table)
+{
+	int rc = kc_buf_puts(out, "{\"columns\":[");
+	for (size_t c = 0; !rc && c < table->ncols; c++) {
+		rc = kc_buf_puts(out, c ? ",{\"name\":" : "{\"name\":");
+		if (!rc)
+			rc = json_string(out, table->cols[c].name);
+		if (!rc)
+			rc = kc_buf_printf(out, ",\"type\":\"%s\"}", type_name(table->cols[c].type));
+	}
+	if (!rc)
+		rc = kc_buf_puts(out, "],\"rows\":[");
+	for (size_t r = 0; !rc && r < table->nrows; r++) {
+		rc = kc_buf_puts(out, r ? ",[" : "[");
+		for (size_t c = 0; !rc && c < table->ncols; c++) {
+			if (c)
+				rc = kc_buf_put(out, ",", 1);
+			if (!rc)
+				rc = json_cell(out, table, r, c);
+		}
+		if (!rc)
+			rc = kc_buf_put(out, "]", 1);
+	}
+	return rc ? rc : kc_buf_puts(out, "]}");
+}
+
+int kiscrm_table_write_json(kiscrm_buf *out, const kiscrm_table *table)
+{
+	int rc = check_writer_args(out, table, "kiscrm_table_write_json");
+	if (rc)
+		return rc;
+	size_t start = out->size;
+	rc = json_all(out, table);
+	return rc ? rollback(out, start, rc) : KISCRM_OK;
+}
+
+/* ---- aligned text ---- */
+
+static int right_aligned(kiscrm_type type)
+{
+	return type == KISCRM_TYPE_INT || type == KISCRM_TYPE_MONEY || type == KISCRM_TYPE_RATE;
+}
+
+/* Formats cell (row, col) for the terminal into @p scratch (emptied first); row SIZE_MAX
+ * means the column header. Control characters of text become spaces so that a value
+ * cannot break the layout. */
+static int text_cell(kiscrm_buf *scratch, const kiscrm_table *table, size_t row, size_t col)
+{
+	scratch->size = 0;
+	int rc = kc_buf_put(scratch, "", 0); /* ensures ptr is a valid empty string */
+	if (rc)
+		return rc;
+	if (row == SIZE_MAX) {
+		rc = kc_buf_puts(scratch, table->cols[col].name);
+	} else {
+		const struct kc_cell *cell = get_cell(table, row, col);
+		if (cell)
+			rc = put_value(scratch, table, cell, table->cols[col].type, FMT_TEXT);
+	}
+	for (size_t i = 0; !rc && i < scratch->size; i++)
+		if ((unsigned char)scratch->ptr[i] < 0x20 || scratch->ptr[i] == 0x7f)
+			scratch->ptr[i] = ' ';
+	return rc;
+}
+
+static int display_width(const char *s, size_t *width)
+{
+	int w = kiscrm_utf8_width(s);
+	if (w < 0) /* text is validated when set, so this is a bug elsewhere */
+		return kc_error_set(KISCRM_EINVALID, "cannot measure the width of '%s'", s);
+	*width = (size_t)w;
+	return KISCRM_OK;
+}
+
+static int pad(kiscrm_buf *out, size_t n)
+{
+	static const char spaces[] = "                                ";
+	int rc = KISCRM_OK;
+	while (!rc && n > 0) {
+		size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+		rc = kc_buf_put(out, spaces, k);
+		n -= k;
+	}
+	return rc;
+}
+
+static int rule(kiscrm_buf *out, const size_t *widths, size_t ncols)
+{
+	size_t total = 0;
+	for (size_t c = 0; c < ncols; c++)
+		total += widths[c] + (c ? COLUMN_GAP_LEN : 0);
+	int rc = KISCRM_OK;
+	for (size_t i = 0; !rc && i < total; i++)
+		rc = kc_buf_put(out, "-", 1);
+	return rc ? rc : kc_buf_put(out, "\n", 1);
+}
+
+/* Writes one line (row SIZE_MAX = the header); trailing padding is dropped. */
+static int text_line(kiscrm_buf *out, kiscrm_buf *scratch, const kiscrm_table *table,
+		     size_t row, const size_t *widths)
+{
+	size_t start = out->size;
+	int rc = KISCRM_OK;
+	for (size_t c = 0; !rc && c < table->ncols; c++) {
+		size_t w = 0;
+		if (c)
+			rc = kc_buf_put(out, COLUMN_GAP, COLUMN_GAP_LEN);
+		if (!rc)
+			rc = text_cell(scratch, table, row, c);
+		if (!rc)
+			rc = display_width(scratch->ptr, &w);
+		if (rc)
+			break;
+		int right = right_aligned(table->cols[c].type);
+		if (right)
+			rc = pad(out, widths[c] - w);
+		if (!rc)
+			rc = kc_buf_put(out, scratch->ptr, scratch->size);
+		if (!rc && !right)
+			rc = pad(out, widths[c] - w);
+	}
+	if (rc)
+		return rc;
+	while (out->size > start && out->ptr[out->size - 1] == ' ')
+		out->size--;
+	return kc_buf_put(out, "\n", 1);
+}
+
+static int column_widths(size_t *widths, kiscrm_buf *scratch, const kiscrm_table *table)
+{
+	for (size_t c = 0; c < table->ncols; c++) {
+		widths[c] = 0;
+		for (size_t r = 0; r <= table->nrows; r++) {
+			size_t w = 0;
+			size_t row = r == 0 ? SIZE_MAX : r - 1;
+			int rc = text_cell(scratch, table, row, c);
+			if (!rc)
+				rc = display_width(scratch->ptr, &w);
+			if (rc)
+				return rc;
+			if (w > widths[c])
+				widths[c] = w;
+		}
+	}
+	return KISCRM_OK;
+}
+
+static int text_all(kiscrm_buf *out, kiscrm_buf *scratch, const kiscrm_table *table,
+		    size_t *widths)
+{
+	int rc = column_widths(widths, scratch, table);
+	if (!rc)
+		rc = text_line(out, scratch, table, SIZE_MAX, widths);
+	if (!rc)
+		rc = rule(out, widths, table->ncols);
+	for (size_t r = 0; !rc && r < table->nrows; r++) {
+		/* a total right under the header rule needs no second rule */
+		if (r > 0 && table->kinds[r] != KISCRM_ROW_DETAIL)
+			rc = rule(out, widths, table->ncols);
+		if (!rc)
+			rc = text_line(out, scratch, table, r, widths);
+	}
+	return rc;
+}
+
+int kiscrm_table_write_text(kiscrm_buf *out, const kiscrm_table *table)
+{
+	int rc = check_writer_args(out, table, "kiscrm_table_write_text");
+	if (rc)
+		return rc;
+	size_t *widths = calloc(table->ncols ? table->ncols : 1, sizeof(*widths));
+	if (!widths)
+		return kc_error_oom();
+	kiscrm_buf scratch = KISCRM_BUF_INIT;
+	size_t start = out->size;
+	rc = text_all(out, &scratch, table, widths);
+	kiscrm_buf_dispose(&scratch);
+	free(widths);
+	return rc ? rollback(out, start, rc) : KISCRM_OK;
+}

@@ -1,0 +1,262 @@
+/* Opening databases, nested transactions and dispatch to the storage backend. */
+#include "db.h"
+#include "core/error.h"
+#include "kiscrm/config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int kiscrm_db_options_init(kiscrm_db_options *opts, unsigned int version)
+{
+	if (!opts)
+		return kc_error_set(KISCRM_EINVALID, "options pointer is NULL");
+	if (version < 1 || version > KISCRM_DB_OPTIONS_VERSION)
+		return kc_error_set(KISCRM_EVERSION, "kiscrm_db_options version %u not supported (1..%d)",
+				    version, KISCRM_DB_OPTIONS_VERSION);
+	kiscrm_db_options def = KISCRM_DB_OPTIONS_INIT;
+	def.version = version;
+	*opts = def;
+	return KISCRM_OK;
+}
+
+static int make_backend(kiscrm_backend **out, const kiscrm_db_options *o)
+{
+	if (o->custom_backend) {
+		kiscrm_backend *b = o->custom_backend;
+		if (b->version < 1 || b->version > KISCRM_BACKEND_VERSION || !b->open || !b->begin ||
+		    !b->commit || !b->rollback || !b->insert || !b->update || !b->remove ||
+		    !b->get || !b->scan || !b->free) {
+			if (b->free)
+				b->free(b);
+			return kc_error_set(KISCRM_EINVALID,
+					    "custom backend has version %u or lacks a required slot",
+					    b->version);
+		}
+		*out = b;
+		return KISCRM_OK;
+	}
+	const char *name = o->backend ? o->backend : "sqlite";
+	if (strcmp(name, "sqlite") == 0)
+		return kiscrm_backend_sqlite_new(out, o->path, o->busy_timeout_ms);
+	if (strcmp(name, "memory") == 0)
+		return kiscrm_backend_memory_new(out);
+	return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "backend", name,
+			       "unknown storage backend '%s' (expected sqlite or memory)", name);
+}
+
+int kiscrm_db_open(kiscrm_db **out, const kiscrm_db_options *opts)
+{
+	kiscrm_db_options o = KISCRM_DB_OPTIONS_INIT;
+	if (!out) {
+		if (opts && opts->custom_backend && opts->custom_backend->free)
+			opts->custom_backend->free(opts->custom_backend);
+		return kc_error_set(KISCRM_EINVALID, "output pointer is NULL");
+	}
+	*out = NULL;
+	if (opts) {
+		if (opts->version < 1 || opts->version > KISCRM_DB_OPTIONS_VERSION) {
+			if (opts->custom_backend && opts->custom_backend->free)
+				opts->custom_backend->free(opts->custom_backend);
+			return kc_error_set(KISCRM_EVERSION,
+					    "kiscrm_db_options version %u not supported (1..%d)",
+					    opts->version, KISCRM_DB_OPTIONS_VERSION);
+		}
+		/* Version 1 is the only one so far: every field is known. */
+		o = *opts;
+	}
+	kiscrm_db *db = calloc(1, sizeof(*db));
+	if (!db) {
+		if (o.custom_backend && o.custom_backend->free)
+			o.custom_backend->free(o.custom_backend);
+		return kc_error_oom();
+	}
+	int rc = o.config_dir ? kiscrm_config_load(&db->config, o.config_dir)
+			      : kiscrm_config_load_default(&db->config);
+	if (rc) {
+		if (o.custom_backend && o.custom_backend->free)
+			o.custom_backend->free(o.custom_backend);
+		free(db);
+		return rc;
+	}
+	if ((rc = make_backend(&db->backend, &o)) != 0 ||
+	    (rc = db->backend->open(db->backend, &kc_schema)) != 0) {
+		kiscrm_db_free(db);
+		return rc;
+	}
+	*out = db;
+	return KISCRM_OK;
+}
+
+void kiscrm_db_free(kiscrm_db *db)
+{
+	if (!db)
+		return;
+	if (db->tx_depth > 0 && db->backend)
+		db->backend->rollback(db->backend);
+	if (db->backend)
+		db->backend->free(db->backend);
+	kiscrm_config_free(db->config);
+	free(db);
+}
+
+int kc_check_db(const kiscrm_db *db)
+{
+	return db ? KISCRM_OK : kc_error_set(KISCRM_EINVALID, "database handle is NULL");
+}
+
+int kiscrm_db_begin(kiscrm_db *db)
+{
+	int rc = kc_check_db(db);
+	if (rc)
+		return rc;
+	if (db->tx_depth == 0) {
+		if ((rc = db->backend->begin(db->backend)) != 0)
+			return rc;
+		db->tx_failed = 0;
+	}
+	db->tx_depth++;
+	return KISCRM_OK;
+}
+
+int kiscrm_db_rollback(kiscrm_db *db)
+{
+	int rc = kc_check_db(db);
+	if (rc)
+		return rc;
+	if (db->tx_depth == 0)
+		return kc_error_set(KISCRM_EINVALID, "rollback without a transaction");
+	if (--db->tx_depth > 0) {
+		db->tx_failed = 1;
+		return KISCRM_OK;
+	}
+	return db->backend->rollback(db->backend);
+}
+
+int kiscrm_db_commit(kiscrm_db *db)
+{
+	int rc = kc_check_db(db);
+	if (rc)
+		return rc;
+	if (db->tx_depth == 0)
+		return kc_error_set(KISCRM_EINVALID, "commit without a transaction");
+	if (db->tx_depth > 1) {
+		db->tx_depth--;
+		return KISCRM_OK;
+	}
+	if (db->tx_failed) {
+		db->tx_depth = 0;
+		db->backend->rollback(db->backend);
+		return kc_error_set(KISCRM_ECONFLICT,
+				    "an inner transaction was rolled back; everything was rolled back");
+	}
+	if ((rc = db->backend->commit(db->backend)) != 0) {
+		/* A failed COMMIT leaves nothing half-written: roll back so the handle is usable. */
+		int keep = rc;
+		kiscrm_error saved = *kiscrm_error_last();
+		char msg[512];
+		snprintf(msg, sizeof(msg), "%s", saved.message);
+		db->backend->rollback(db->backend);
+		db->tx_depth = 0;
+		return kc_error_set(keep, "%s", msg);
+	}
+	db->tx_depth = 0;
+	return KISCRM_OK;
+}
+
+const kiscrm_config *kiscrm_db_config(const kiscrm_db *db)
+{
+	return db ? db->config : NULL;
+}
+
+int kiscrm_db_set_actor(kiscrm_db *db, kiscrm_id staff_id)
+{
+	int rc = kc_check_db(db);
+	if (rc)
+		return rc;
+	if (staff_id < 0)
+		return kc_error_set(KISCRM_EINVALID, "actor id %lld is negative", (long long)staff_id);
+	db->actor = staff_id;
+	return KISCRM_OK;
+}
+
+int kc_tx_begin(kiscrm_db *db)
+{
+	return kiscrm_db_begin(db);
+}
+
+int kc_tx_end(kiscrm_db *db, int rc)
+{
+	if (rc == KISCRM_OK)
+		return kiscrm_db_commit(db);
+	/* Keep the original error: the rollback's own result matters less. */
+	kiscrm_error saved = *kiscrm_error_last();
+	char msg[1024], field[256], value[512];
+	snprintf(msg, sizeof(msg), "%s", saved.message);
+	snprintf(field, sizeof(field), "%s", saved.field ? saved.field : "");
+	snprintf(value, sizeof(value), "%s", saved.value ? saved.value : "");
+	kiscrm_db_rollback(db);
+	return kc_error_set_at(rc, NULL, 0, 0, saved.field ? field : NULL,
+			       saved.value ? value : NULL, "%s", msg);
+}
+
+int kc_db_insert(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_value *row, kiscrm_id *id)
+{
+	return db->backend->insert(db->backend, def, row, id);
+}
+
+int kc_db_update(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_value *row)
+{
+	return db->backend->update(db->backend, def, row);
+}
+
+int kc_db_remove(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id)
+{
+	return db->backend->remove(db->backend, def, id);
+}
+
+int kc_db_get(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id, kiscrm_row_cb cb, void *payload)
+{
+	return db->backend->get(db->backend, def, id, cb, payload);
+}
+
+int kc_db_scan(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_query *q, kiscrm_row_cb cb, void *payload)
+{
+	return db->backend->scan(db->backend, def, q, cb, payload);
+}
+
+static int count_cb(void *payload, const kiscrm_value *row)
+{
+	(void)row;
+	(*(int64_t *)payload)++;
+	return 0;
+}
+
+int kc_db_count(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_query *q, int64_t *out)
+{
+	*out = 0;
+	if (db->backend->version >= 1 && db->backend->count)
+		return db->backend->count(db->backend, def, q, out);
+	kiscrm_query idonly = { 0, NULL, 1 };
+	if (q) {
+		idonly = *q;
+		idonly.columns = 1;
+	}
+	return db->backend->scan(db->backend, def, &idonly, count_cb, out);
+}
+
+static int found_cb(void *payload, const kiscrm_value *row)
+{
+	(void)row;
+	*(int *)payload = 1;
+	return 0;
+}
+
+int kc_db_exists(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id)
+{
+	int found = 0;
+	int rc = db->backend->get(db->backend, def, id, found_cb, &found);
+	if (rc == KISCRM_ENOTFOUND)
+		return 0;
+	return rc ? rc : found;
+}

@@ -1,0 +1,168 @@
+/* Pull-style iteration over stored records. The matching ids are collected up front
+ * (8 bytes each), then each record is read on demand, so iterating needs little memory
+ * and the caller may modify records while iterating. */
+#include "db.h"
+#include "record.h"
+#include "core/error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct kiscrm_iter {
+	kiscrm_db *db;
+	const kiscrm_kind_def *def;
+	kiscrm_id *ids;
+	size_t n, cap, pos;
+	kiscrm_record *current;
+};
+
+int kiscrm_filter_init(kiscrm_filter *filter, unsigned int version)
+{
+	if (!filter)
+		return kc_error_set(KISCRM_EINVALID, "filter is NULL");
+	if (version < 1 || version > KISCRM_FILTER_VERSION)
+		return kc_error_set(KISCRM_EVERSION, "kiscrm_filter version %u not supported (1..%d)",
+				    version, KISCRM_FILTER_VERSION);
+	kiscrm_filter def = KISCRM_FILTER_INIT;
+	def.version = version;
+	*filter = def;
+	return KISCRM_OK;
+}
+
+#define MAX_CONDS 8
+
+typedef struct {
+	kiscrm_cond conds[MAX_CONDS];
+	int n;
+} cond_set;
+
+static int add_cond(cond_set *cs, const kiscrm_kind_def *def, const char *name, int op,
+		    kiscrm_value v)
+{
+	int f = kc_field_index(def, name);
+	if (f < 0)
+		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, name, NULL,
+				       "cannot filter %s by %s: it has no such field", def->name, name);
+	cs->conds[cs->n++] = (kiscrm_cond){ f, op, v };
+	return KISCRM_OK;
+}
+
+static kiscrm_value int_value(int64_t i)
+{
+	kiscrm_value v = { KISCRM_TYPE_INT, { .i = i } };
+	return v;
+}
+
+static kiscrm_value text_value(const char *s)
+{
+	kiscrm_value v = { KISCRM_TYPE_TEXT, { .s = s } };
+	return v;
+}
+
+/* Translates the public filter into backend conditions on fields of the same name. */
+static int build_conds(cond_set *cs, const kiscrm_kind_def *def, const kiscrm_filter *f)
+{
+	int rc = 0;
+	cs->n = 0;
+	if (!f)
+		return KISCRM_OK;
+	if (f->version < 1 || f->version > KISCRM_FILTER_VERSION)
+		return kc_error_set(KISCRM_EVERSION, "kiscrm_filter version %u not supported (1..%d)",
+				    f->version, KISCRM_FILTER_VERSION);
+	if (!rc && f->owner_id)
+		rc = add_cond(cs, def, "owner_id", KISCRM_OP_EQ, int_value(f->owner_id));
+	if (!rc && f->department_id)
+		rc = add_cond(cs, def, "department_id", KISCRM_OP_EQ, int_value(f->department_id));
+	if (!rc && f->customer_id)
+		rc = add_cond(cs, def, "customer_id", KISCRM_OP_EQ, int_value(f->customer_id));
+	if (!rc && f->region)
+		rc = add_cond(cs, def, "region", KISCRM_OP_EQ, text_value(f->region));
+	if (!rc && f->industry)
+		rc = add_cond(cs, def, "industry", KISCRM_OP_EQ, text_value(f->industry));
+	if (!rc && f->key_account >= 0)
+		rc = add_cond(cs, def, "key_account", KISCRM_OP_EQ, int_value(f->key_account));
+	if (!rc && f->name_contains)
+		rc = add_cond(cs, def, "name", KISCRM_OP_CONTAINS, text_value(f->name_contains));
+	/* A NULL `active` means active, so "active = 1" is "active is not 0". */
+	if (!rc && f->active == 1)
+		rc = add_cond(cs, def, "active", KISCRM_OP_NE, int_value(0));
+	if (!rc && f->active == 0)
+		rc = add_cond(cs, def, "active", KISCRM_OP_EQ, int_value(0));
+	return rc;
+}
+
+static int collect(void *payload, const kiscrm_value *row)
+{
+	kiscrm_iter *it = payload;
+	if (it->n == it->cap) {
+		size_t cap = it->cap ? it->cap * 2 : 64;
+		kiscrm_id *p = realloc(it->ids, cap * sizeof(*p));
+		if (!p)
+			return kc_error_oom();
+		it->ids = p;
+		it->cap = cap;
+	}
+	it->ids[it->n++] = row[0].u.i;
+	return 0;
+}
+
+int kiscrm_iter_new(kiscrm_iter **out, kiscrm_db *db, int kind, const kiscrm_filter *filter)
+{
+	const kiscrm_kind_def *def;
+	int rc = kc_check_db(db);
+	if (rc || (rc = kc_kind_require(&def, kind)) != 0)
+		return rc;
+	if (!out)
+		return kc_error_set(KISCRM_EINVALID, "output pointer is NULL");
+	cond_set cs;
+	if ((rc = build_conds(&cs, def, filter)) != 0)
+		return rc;
+	kiscrm_iter *it = calloc(1, sizeof(*it));
+	if (!it)
+		return kc_error_oom();
+	it->db = db;
+	it->def = def;
+	kiscrm_query q = { cs.n, cs.conds, 1 };
+	if ((rc = kc_db_scan(db, def, &q, collect, it)) != 0) {
+		kiscrm_iter_free(it);
+		return rc;
+	}
+	*out = it;
+	return KISCRM_OK;
+}
+
+static int assign_cb(void *payload, const kiscrm_value *row)
+{
+	return kc_record_assign_row(payload, row);
+}
+
+int kiscrm_iter_next(const kiscrm_record **out, kiscrm_iter *it)
+{
+	if (!out || !it)
+		return kc_error_set(KISCRM_EINVALID, "iterator or output pointer is NULL");
+	if (!it->current) {
+		int rc = kc_record_new(&it->current, it->def);
+		if (rc)
+			return rc;
+	}
+	while (it->pos < it->n) {
+		int rc = kc_db_get(it->db, it->def, it->ids[it->pos++], assign_cb, it->current);
+		if (rc == KISCRM_ENOTFOUND)
+			continue; /* deleted since the iterator was made */
+		if (rc)
+			return rc;
+		*out = it->current;
+		return KISCRM_OK;
+	}
+	*out = NULL;
+	return KISCRM_ITEROVER;
+}
+
+void kiscrm_iter_free(kiscrm_iter *it)
+{
+	if (!it)
+		return;
+	kiscrm_record_free(it->current);
+	free(it->ids);
+	free(it);
+}

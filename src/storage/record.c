@@ -1,0 +1,334 @@
+/* Field access of in-memory records. Setters check types so that a record always holds
+ * values its kind's backend columns can take. */
+#include "record.h"
+#include "schema.h"
+#include "core/buf.h"
+#include "core/error.h"
+#include "kiscrm/money.h"
+#include "kiscrm/date.h"
+#include "kiscrm/text.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int kc_record_new(kiscrm_record **out, const kiscrm_kind_def *def)
+{
+	kiscrm_record *r = malloc(sizeof(*r));
+	kiscrm_value *vals = calloc((size_t)def->nfields, sizeof(*vals));
+	if (!r || !vals) {
+		free(r);
+		free(vals);
+		return kc_error_oom();
+	}
+	r->def = def;
+	r->vals = vals;
+	*out = r;
+	return KISCRM_OK;
+}
+
+static void value_clear(kiscrm_value *v)
+{
+	if (v->type == KISCRM_TYPE_TEXT)
+		free((char *)v->u.s);
+	v->type = KISCRM_TYPE_NULL;
+	v->u.i = 0;
+}
+
+int kc_record_assign_row(kiscrm_record *rec, const kiscrm_value *row)
+{
+	for (int i = 0; i < rec->def->nfields; i++) {
+		kiscrm_value v = row[i];
+		if (v.type == KISCRM_TYPE_TEXT) {
+			char *s = strdup(v.u.s);
+			if (!s)
+				return kc_error_oom();
+			v.u.s = s;
+		}
+		value_clear(&rec->vals[i]);
+		rec->vals[i] = v;
+	}
+	return KISCRM_OK;
+}
+
+int kc_record_from_row(kiscrm_record **out, const kiscrm_kind_def *def, const kiscrm_value *row)
+{
+	kiscrm_record *r;
+	int rc = kc_record_new(&r, def);
+	if (rc)
+		return rc;
+	if ((rc = kc_record_assign_row(r, row)) != 0) {
+		kiscrm_record_free(r);
+		return rc;
+	}
+	*out = r;
+	return KISCRM_OK;
+}
+
+void kc_record_set_id(kiscrm_record *rec, kiscrm_id id)
+{
+	rec->vals[0].type = KISCRM_TYPE_INT;
+	rec->vals[0].u.i = id;
+}
+
+int kc_record_put_text(kiscrm_record *rec, int field, const char *value)
+{
+	char *s = NULL;
+	if (value && !(s = strdup(value)))
+		return kc_error_oom();
+	value_clear(&rec->vals[field]);
+	if (s) {
+		rec->vals[field].type = KISCRM_TYPE_TEXT;
+		rec->vals[field].u.s = s;
+	}
+	return KISCRM_OK;
+}
+
+void kc_record_put_int(kiscrm_record *rec, int field, int64_t value)
+{
+	value_clear(&rec->vals[field]);
+	rec->vals[field].type = rec->def->fields[field].type;
+	rec->vals[field].u.i = value;
+}
+
+int kiscrm_record_new(kiscrm_record **out, int kind)
+{
+	const kiscrm_kind_def *def;
+	if (!out)
+		return kc_error_set(KISCRM_EINVALID, "output pointer is NULL");
+	int rc = kc_kind_require(&def, kind);
+	return rc ? rc : kc_record_new(out, def);
+}
+
+void kiscrm_record_free(kiscrm_record *rec)
+{
+	if (!rec)
+		return;
+	for (int i = 0; i < rec->def->nfields; i++)
+		value_clear(&rec->vals[i]);
+	free(rec->vals);
+	free(rec);
+}
+
+int kiscrm_record_dup(kiscrm_record **out, const kiscrm_record *rec)
+{
+	if (!out || !rec)
+		return kc_error_set(KISCRM_EINVALID, "record or output pointer is NULL");
+	return kc_record_from_row(out, rec->def, rec->vals);
+}
+
+int kiscrm_record_kind(const kiscrm_record *rec)
+{
+	return rec ? rec->def->kind : 0;
+}
+
+kiscrm_id kiscrm_record_id(const kiscrm_record *rec)
+{
+	return rec && rec->vals[0].type == KISCRM_TYPE_INT ? rec->vals[0].u.i : 0;
+}
+
+/* Checks a field index for a setter; the id (field 0) is assigned by the database. */
+static int check_field(const kiscrm_record *rec, int field, int settable)
+{
+	if (!rec)
+		return kc_error_set(KISCRM_EINVALID, "record is NULL");
+	if (field < 0 || field >= rec->def->nfields)
+		return kc_error_set(KISCRM_EINVALID, "%s has no field %d", rec->def->name, field);
+	if (settable && field == 0)
+		return kc_error_set(KISCRM_EINVALID, "the id of a %s is assigned by the database",
+				    rec->def->name);
+	return KISCRM_OK;
+}
+
+static int is_int_like(int type)
+{
+	return type == KISCRM_TYPE_INT || type == KISCRM_TYPE_MONEY ||
+	       type == KISCRM_TYPE_DATE || type == KISCRM_TYPE_TIME;
+}
+
+static int wrong_type(const kiscrm_record *rec, int field, const char *what)
+{
+	return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, rec->def->fields[field].name, NULL,
+			       "%s.%s is not %s", rec->def->name, rec->def->fields[field].name, what);
+}
+
+int kiscrm_record_set_int(kiscrm_record *rec, int field, int64_t value)
+{
+	int rc = check_field(rec, field, 1);
+	if (rc)
+		return rc;
+	if (!is_int_like(rec->def->fields[field].type))
+		return wrong_type(rec, field, "an integer, money, date or time field");
+	kc_record_put_int(rec, field, value);
+	return KISCRM_OK;
+}
+
+int kiscrm_record_set_text(kiscrm_record *rec, int field, const char *value)
+{
+	int rc = check_field(rec, field, 1);
+	if (rc)
+		return rc;
+	if (rec->def->fields[field].type != KISCRM_TYPE_TEXT)
+		return wrong_type(rec, field, "a text field");
+	size_t bad;
+	if (value && kiscrm_utf8_validate(value, strlen(value), &bad) != KISCRM_OK)
+		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, rec->def->fields[field].name,
+				       NULL, "%s.%s: invalid UTF-8 at byte %zu", rec->def->name,
+				       rec->def->fields[field].name, bad);
+	return kc_record_put_text(rec, field, value);
+}
+
+int kiscrm_record_set_rate(kiscrm_record *rec, int field, double value)
+{
+	int rc = check_field(rec, field, 1);
+	if (rc)
+		return rc;
+	if (rec->def->fields[field].type != KISCRM_TYPE_RATE)
+		return wrong_type(rec, field, "a rate field");
+	if (!isfinite(value))
+		return kc_error_set(KISCRM_EINVALID, "%s.%s: value is not a finite number",
+				    rec->def->name, rec->def->fields[field].name);
+	value_clear(&rec->vals[field]);
+	rec->vals[field].type = KISCRM_TYPE_RATE;
+	rec->vals[field].u.r = value;
+	return KISCRM_OK;
+}
+
+int kiscrm_record_set_null(kiscrm_record *rec, int field)
+{
+	int rc = check_field(rec, field, 1);
+	if (rc)
+		return rc;
+	value_clear(&rec->vals[field]);
+	return KISCRM_OK;
+}
+
+static int parse_int(int64_t *out, const char *text)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(text, &end, 10);
+	if (end == text || *end != '\0' || errno == ERANGE)
+		return errno == ERANGE ? KISCRM_EOVERFLOW : KISCRM_EINVALID;
+	*out = v;
+	return KISCRM_OK;
+}
+
+static int parse_rate(double *out, const char *text)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(text, &end);
+	if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v))
+		return KISCRM_EINVALID;
+	*out = v;
+	return KISCRM_OK;
+}
+
+int kiscrm_record_set_from_text(kiscrm_record *rec, int field, const char *text, int decimals)
+{
+	int rc = check_field(rec, field, 1);
+	if (rc)
+		return rc;
+	if (!text || !*text)
+		return kiscrm_record_set_null(rec, field);
+	const kiscrm_field_def *f = &rec->def->fields[field];
+	int64_t i = 0;
+	double r = 0;
+	const char *what = "";
+	switch (f->type) {
+	case KISCRM_TYPE_TEXT:
+		return kiscrm_record_set_text(rec, field, text);
+	case KISCRM_TYPE_INT:
+		rc = parse_int(&i, text);
+		what = "an integer";
+		break;
+	case KISCRM_TYPE_MONEY:
+		rc = kiscrm_money_parse(&i, text, decimals);
+		what = "an amount of money";
+		break;
+	case KISCRM_TYPE_DATE: {
+		kiscrm_date d = 0;
+		rc = kiscrm_date_parse(&d, text);
+		i = d;
+		what = "a date (YYYY-MM-DD)";
+		break;
+	}
+	case KISCRM_TYPE_TIME:
+		rc = kiscrm_time_parse(&i, text);
+		what = "a time (YYYY-MM-DDTHH:MM:SSZ)";
+		break;
+	case KISCRM_TYPE_RATE:
+		rc = parse_rate(&r, text);
+		what = "a number";
+		break;
+	}
+	if (rc)
+		return kc_error_set_at(rc, NULL, 0, 0, f->name, text, "%s.%s: '%s' is not %s",
+				       rec->def->name, f->name, text, what);
+	if (f->type == KISCRM_TYPE_RATE)
+		return kiscrm_record_set_rate(rec, field, r);
+	kc_record_put_int(rec, field, i);
+	return KISCRM_OK;
+}
+
+int kiscrm_record_is_null(const kiscrm_record *rec, int field)
+{
+	if (!rec || field < 0 || field >= rec->def->nfields)
+		return 1;
+	return rec->vals[field].type == KISCRM_TYPE_NULL;
+}
+
+int64_t kiscrm_record_int(const kiscrm_record *rec, int field)
+{
+	if (kiscrm_record_is_null(rec, field) || !is_int_like(rec->vals[field].type))
+		return 0;
+	return rec->vals[field].u.i;
+}
+
+const char *kiscrm_record_text(const kiscrm_record *rec, int field)
+{
+	if (kiscrm_record_is_null(rec, field) || rec->vals[field].type != KISCRM_TYPE_TEXT)
+		return NULL;
+	return rec->vals[field].u.s;
+}
+
+double kiscrm_record_rate(const kiscrm_record *rec, int field)
+{
+	if (kiscrm_record_is_null(rec, field) || rec->vals[field].type != KISCRM_TYPE_RATE)
+		return 0.0;
+	return rec->vals[field].u.r;
+}
+
+int kiscrm_record_field_to_text(kiscrm_buf *out, const kiscrm_record *rec, int field, int decimals)
+{
+	int rc = check_field(rec, field, 0);
+	if (rc)
+		return rc;
+	if (!out)
+		return kc_error_set(KISCRM_EINVALID, "output buffer is NULL");
+	const kiscrm_value *v = &rec->vals[field];
+	char tmp[64];
+	int n;
+	switch (v->type) {
+	case KISCRM_TYPE_NULL:
+		return kc_buf_put(out, "", 0);
+	case KISCRM_TYPE_TEXT:
+		return kc_buf_puts(out, v->u.s);
+	case KISCRM_TYPE_MONEY:
+		n = kiscrm_money_format(tmp, sizeof(tmp), v->u.i, decimals, 0);
+		break;
+	case KISCRM_TYPE_DATE:
+		n = kiscrm_date_format(tmp, sizeof(tmp), (kiscrm_date)v->u.i);
+		break;
+	case KISCRM_TYPE_TIME:
+		n = kiscrm_time_format(tmp, sizeof(tmp), v->u.i);
+		break;
+	case KISCRM_TYPE_RATE:
+		return kc_buf_printf(out, "%.17g", v->u.r);
+	default:
+		return kc_buf_printf(out, "%lld", (long long)v->u.i);
+	}
+	return n < 0 ? n : kc_buf_put(out, tmp, (size_t)n);
+}
