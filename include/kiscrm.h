@@ -20,5 +20,13 @@
 #include "kiscrm/record.h"
 #include "kiscrm/org.h"
 #include "kiscrm/customer.h"
+#include "kiscrm/pipeline.h"
+#include "kiscrm/report.h"
+#include "kiscrm/funnel.h"
+#include "kiscrm/predict.h"
+#include "kiscrm/money_flow.h"
+#include "kiscrm/target.h"
+#include "kiscrm/budget.h"
+#include "kiscrm/forecast.h"
 
 #endif

@@ -48,18 +48,39 @@ KISCRM_API int kiscrm_config_load(kiscrm_config **out, const char *dir);
 /** Frees a configuration. @param cfg may be NULL. */
 KISCRM_API void kiscrm_config_free(kiscrm_config *cfg);
 
-/** Weekday weeks start on, 1 (Monday, default) … 7. @param cfg the configuration */
+/**
+ * @return weekday weeks start on, 1 (Monday, default) … 7.
+ * @param cfg the configuration
+ */
 KISCRM_API int kiscrm_config_week_start(const kiscrm_config *cfg);
-/** Month the fiscal year starts in, 1..12 (default 1). @param cfg the configuration */
+/**
+ * @return month the fiscal year starts in, 1..12 (default 1).
+ * @param cfg the configuration
+ */
 KISCRM_API int kiscrm_config_fiscal_year_start(const kiscrm_config *cfg);
-/** Currency code, e.g. "CNY" (borrowed). @param cfg the configuration */
+/**
+ * @return currency code, e.g. "CNY" (borrowed).
+ * @param cfg the configuration
+ */
 KISCRM_API const char *kiscrm_config_currency(const kiscrm_config *cfg);
-/** Minor-unit digits of the currency, 0..6 (default 2). @param cfg the configuration */
+/**
+ * @return minor-unit digits of the currency, 0..6 (default 2).
+ * @param cfg the configuration
+ */
 KISCRM_API int kiscrm_config_currency_decimals(const kiscrm_config *cfg);
 
-/** Number of entries of a dimension list (0 for an unknown dimension). @param cfg the configuration @param dim a ::kiscrm_dimension */
+/**
+ * @return number of entries of a dimension list (0 for an unknown dimension).
+ * @param cfg the configuration
+ * @param dim a ::kiscrm_dimension
+ */
 KISCRM_API size_t kiscrm_config_dim_count(const kiscrm_config *cfg, int dim);
-/** Key of entry @p i (borrowed), NULL if out of range. @param cfg the configuration @param dim a ::kiscrm_dimension @param i index */
+/**
+ * @return key of entry @p i (borrowed), NULL if out of range.
+ * @param cfg the configuration
+ * @param dim a ::kiscrm_dimension
+ * @param i index
+ */
 KISCRM_API const char *kiscrm_config_dim_key(const kiscrm_config *cfg, int dim, size_t i);
 /**
  * Display name of entry @p i (borrowed), NULL if out of range.
@@ -67,6 +88,7 @@ KISCRM_API const char *kiscrm_config_dim_key(const kiscrm_config *cfg, int dim, 
  * @param dim a ::kiscrm_dimension
  * @param i index
  * @param lang "zh" or "en" (anything else gives "en")
+ * @return the name, borrowed from the configuration.
  */
 KISCRM_API const char *kiscrm_config_dim_name(const kiscrm_config *cfg, int dim, size_t i, const char *lang);
 /**
@@ -86,27 +108,49 @@ KISCRM_API int kiscrm_config_dim_find(const kiscrm_config *cfg, int dim, const c
  */
 KISCRM_API int kiscrm_config_dim_strict(const kiscrm_config *cfg, int dim);
 
-/** Number of roles. @param cfg the configuration */
+/**
+ * @return number of roles.
+ * @param cfg the configuration
+ */
 KISCRM_API size_t kiscrm_config_role_count(const kiscrm_config *cfg);
-/** Key of role @p i (borrowed), NULL if out of range. @param cfg the configuration @param i index */
+/**
+ * @return key of role @p i (borrowed), NULL if out of range.
+ * @param cfg the configuration
+ * @param i index
+ */
 KISCRM_API const char *kiscrm_config_role_key(const kiscrm_config *cfg, size_t i);
-/** Display name of role @p i (borrowed). @param cfg the configuration @param i index @param lang "zh" or "en" */
+/**
+ * @return display name of role @p i (borrowed).
+ * @param cfg the configuration
+ * @param i index
+ * @param lang "zh" or "en"
+ */
 KISCRM_API const char *kiscrm_config_role_name(const kiscrm_config *cfg, size_t i, const char *lang);
-/** Finds a role by key: its index or ::KISCRM_ENOTFOUND. @param cfg the configuration @param key the key */
+/**
+ * @return finds a role by key: its index or ::KISCRM_ENOTFOUND.
+ * @param cfg the configuration
+ * @param key the key
+ */
 KISCRM_API int kiscrm_config_role_find(const kiscrm_config *cfg, const char *key);
 /**
  * Highest discount role @p i may approve, in basis points (500 = 5 %); -1 when unlimited.
  * @param cfg the configuration
  * @param i role index
+ * @return basis points, or -1.
  */
 KISCRM_API int kiscrm_config_role_max_discount_bp(const kiscrm_config *cfg, size_t i);
 /**
  * Highest contract amount role @p i may sign, in minor units; -1 when unlimited.
  * @param cfg the configuration
  * @param i role index
+ * @return the limit in minor units, or -1.
  */
 KISCRM_API kiscrm_money kiscrm_config_role_max_contract(const kiscrm_config *cfg, size_t i);
-/** 1 if role @p i approves budgets, else 0. @param cfg the configuration @param i role index */
+/**
+ * @return 1 if role @p i approves budgets, else 0.
+ * @param cfg the configuration
+ * @param i role index
+ */
 KISCRM_API int kiscrm_config_role_approves_budget(const kiscrm_config *cfg, size_t i);
 
 KISCRM_END_DECL

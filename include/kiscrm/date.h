@@ -57,10 +57,17 @@ KISCRM_API int kiscrm_date_parse(kiscrm_date *out, const char *text);
  */
 KISCRM_API int kiscrm_date_format(char *buf, size_t size, kiscrm_date date);
 
-/** Days in a month (28..31), or 0 for an invalid month. @param year year @param month 1..12 */
+/**
+ * @return days in a month (28..31), or 0 for an invalid month.
+ * @param year year
+ * @param month 1..12
+ */
 KISCRM_API int kiscrm_date_days_in_month(int year, int month);
 
-/** ISO weekday of a date: 1 = Monday … 7 = Sunday. @param date the date */
+/**
+ * @return iSO weekday of a date: 1 = Monday … 7 = Sunday.
+ * @param date the date
+ */
 KISCRM_API int kiscrm_date_weekday(kiscrm_date date);
 
 /**
@@ -80,7 +87,10 @@ KISCRM_API kiscrm_date kiscrm_date_week_start(kiscrm_date date, int first_weekda
  */
 KISCRM_API void kiscrm_date_iso_week(kiscrm_date date, int *iso_year, int *week);
 
-/** First day of the calendar month of @p date. @param date the date */
+/**
+ * @return first day of the calendar month of @p date.
+ * @param date the date
+ */
 KISCRM_API kiscrm_date kiscrm_date_month_start(kiscrm_date date);
 
 /**
@@ -88,6 +98,7 @@ KISCRM_API kiscrm_date kiscrm_date_month_start(kiscrm_date date);
  * (2026-01-31 + 1 month = 2026-02-28).
  * @param date the date
  * @param months may be negative
+ * @return the shifted date.
  */
 KISCRM_API kiscrm_date kiscrm_date_add_months(kiscrm_date date, int months);
 
@@ -96,6 +107,7 @@ KISCRM_API kiscrm_date kiscrm_date_add_months(kiscrm_date date, int months);
  * @param date the date
  * @param fy_start_month month the fiscal year starts in, 1..12 (1 = calendar year;
  *        values outside 1..12 are treated as 1)
+ * @return the first day of that fiscal year.
  */
 KISCRM_API kiscrm_date kiscrm_date_fiscal_year_start(kiscrm_date date, int fy_start_month);
 
@@ -104,6 +116,7 @@ KISCRM_API kiscrm_date kiscrm_date_fiscal_year_start(kiscrm_date date, int fy_st
  * (with an April start, 2027-03-31 is in fiscal year 2026).
  * @param date the date
  * @param fy_start_month 1..12
+ * @return the fiscal year.
  */
 KISCRM_API int kiscrm_date_fiscal_year(kiscrm_date date, int fy_start_month);
 
@@ -111,6 +124,7 @@ KISCRM_API int kiscrm_date_fiscal_year(kiscrm_date date, int fy_start_month);
  * Fiscal quarter 1..4 of @p date (calendar quarter when @p fy_start_month is 1).
  * @param date the date
  * @param fy_start_month 1..12
+ * @return 1..4.
  */
 KISCRM_API int kiscrm_date_fiscal_quarter(kiscrm_date date, int fy_start_month);
 
@@ -120,6 +134,7 @@ KISCRM_API int kiscrm_date_fiscal_quarter(kiscrm_date date, int fy_start_month);
  * @param period a ::kiscrm_period (invalid values are treated as ::KISCRM_PERIOD_WEEK)
  * @param first_weekday weekday weeks start on, 1..7
  * @param fy_start_month month the fiscal year starts in, 1..12
+ * @return the first day of the period.
  */
 KISCRM_API kiscrm_date kiscrm_period_start(kiscrm_date date, int period, int first_weekday,
 					   int fy_start_month);
@@ -150,7 +165,10 @@ KISCRM_API int kiscrm_time_parse(kiscrm_time *out, const char *text);
  */
 KISCRM_API int kiscrm_time_format(char *buf, size_t size, kiscrm_time t);
 
-/** The date (UTC) of a timestamp. @param t the timestamp */
+/**
+ * @return the date (UTC) of a timestamp.
+ * @param t the timestamp
+ */
 KISCRM_API kiscrm_date kiscrm_time_date(kiscrm_time t);
 
 KISCRM_END_DECL

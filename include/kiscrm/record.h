@@ -26,7 +26,16 @@ typedef enum kiscrm_kind {
 	KISCRM_KIND_STAFF = 2,         /**< 员工, see kiscrm/org.h. */
 	KISCRM_KIND_CUSTOMER = 3,      /**< 客户, see kiscrm/customer.h. */
 	KISCRM_KIND_CUSTOMER_ATTR = 4, /**< Custom attribute of a customer. */
-	KISCRM_KIND_CONTACT = 5        /**< 联系人, see kiscrm/customer.h. */
+	KISCRM_KIND_CONTACT = 5,       /**< 联系人, see kiscrm/customer.h. */
+	KISCRM_KIND_LEAD = 6,          /**< 线索, see kiscrm/pipeline.h. */
+	KISCRM_KIND_OPPORTUNITY = 7,   /**< 商机, see kiscrm/pipeline.h. */
+	KISCRM_KIND_STAGE_HISTORY = 8, /**< A stage move of an opportunity, see kiscrm/pipeline.h. */
+	KISCRM_KIND_CONTRACT = 9,      /**< 合同, see kiscrm/money_flow.h. */
+	KISCRM_KIND_COLLECTION_PLAN = 10, /**< 收款计划 instalment, see kiscrm/money_flow.h. */
+	KISCRM_KIND_COLLECTION = 11,   /**< 收款 money received, see kiscrm/money_flow.h. */
+	KISCRM_KIND_TARGET = 12,       /**< 业绩指标, see kiscrm/target.h. */
+	KISCRM_KIND_SNAPSHOT = 13,     /**< A saved weekly rolling budget, see kiscrm/budget.h. */
+	KISCRM_KIND_SNAPSHOT_LINE = 14 /**< One project-week of a snapshot, see kiscrm/budget.h. */
 } kiscrm_kind;
 
 /** Flag of kiscrm_record_delete(): delete owned records too and clear other references. */
@@ -51,9 +60,15 @@ KISCRM_API void kiscrm_record_free(kiscrm_record *rec);
  */
 KISCRM_API int kiscrm_record_dup(kiscrm_record **out, const kiscrm_record *rec);
 
-/** Kind of a record (0 if @p rec is NULL). @param rec the record */
+/**
+ * @return kind of a record (0 if @p rec is NULL).
+ * @param rec the record
+ */
 KISCRM_API int kiscrm_record_kind(const kiscrm_record *rec);
-/** Id of a record; 0 until it is stored. @param rec the record */
+/**
+ * @return id of a record; 0 until it is stored.
+ * @param rec the record
+ */
 KISCRM_API kiscrm_id kiscrm_record_id(const kiscrm_record *rec);
 
 /**
@@ -99,13 +114,29 @@ KISCRM_API int kiscrm_record_set_null(kiscrm_record *rec, int field);
  */
 KISCRM_API int kiscrm_record_set_from_text(kiscrm_record *rec, int field, const char *text, int decimals);
 
-/** 1 if the field is NULL (or does not exist), else 0. @param rec the record @param field field index */
+/**
+ * @return 1 if the field is NULL (or does not exist), else 0.
+ * @param rec the record
+ * @param field field index
+ */
 KISCRM_API int kiscrm_record_is_null(const kiscrm_record *rec, int field);
-/** Value of an INT, MONEY, DATE or TIME field; 0 when NULL or of another type. @param rec the record @param field field index */
+/**
+ * @return value of an INT, MONEY, DATE or TIME field; 0 when NULL or of another type.
+ * @param rec the record
+ * @param field field index
+ */
 KISCRM_API int64_t kiscrm_record_int(const kiscrm_record *rec, int field);
-/** Text of a TEXT field (borrowed from the record), NULL when NULL. @param rec the record @param field field index */
+/**
+ * @return text of a TEXT field (borrowed from the record), NULL when NULL.
+ * @param rec the record
+ * @param field field index
+ */
 KISCRM_API const char *kiscrm_record_text(const kiscrm_record *rec, int field);
-/** Value of a RATE field; 0.0 when NULL. @param rec the record @param field field index */
+/**
+ * @return value of a RATE field; 0.0 when NULL.
+ * @param rec the record
+ * @param field field index
+ */
 KISCRM_API double kiscrm_record_rate(const kiscrm_record *rec, int field);
 /**
  * Appends a field's value as text, the inverse of kiscrm_record_set_from_text() (NULL
@@ -118,19 +149,44 @@ KISCRM_API double kiscrm_record_rate(const kiscrm_record *rec, int field);
  */
 KISCRM_API int kiscrm_record_field_to_text(kiscrm_buf *out, const kiscrm_record *rec, int field, int decimals);
 
-/** Table-style name of a kind ("customer"), NULL if unknown. @param kind a ::kiscrm_kind */
+/**
+ * @return table-style name of a kind ("customer"), NULL if unknown.
+ * @param kind a ::kiscrm_kind
+ */
 KISCRM_API const char *kiscrm_kind_name(int kind);
-/** Kind of a name ("customer"), or ::KISCRM_ENOTFOUND. @param name the name */
+/**
+ * @return kind of a name ("customer"), or ::KISCRM_ENOTFOUND.
+ * @param name the name
+ */
 KISCRM_API int kiscrm_kind_find(const char *name);
-/** Number of fields of a kind (0 if unknown). @param kind a ::kiscrm_kind */
+/**
+ * @return number of fields of a kind (0 if unknown).
+ * @param kind a ::kiscrm_kind
+ */
 KISCRM_API int kiscrm_kind_field_count(int kind);
-/** Name of a field (static), NULL if out of range. @param kind a ::kiscrm_kind @param field index */
+/**
+ * @return name of a field (static), NULL if out of range.
+ * @param kind a ::kiscrm_kind
+ * @param field index
+ */
 KISCRM_API const char *kiscrm_kind_field_name(int kind, int field);
-/** Type of a field, ::KISCRM_TYPE_NULL if out of range. @param kind a ::kiscrm_kind @param field index */
+/**
+ * @return type of a field, ::KISCRM_TYPE_NULL if out of range.
+ * @param kind a ::kiscrm_kind
+ * @param field index
+ */
 KISCRM_API kiscrm_type kiscrm_kind_field_type(int kind, int field);
-/** Kind a reference field points at, 0 for other fields. @param kind a ::kiscrm_kind @param field index */
+/**
+ * @return kind a reference field points at, 0 for other fields.
+ * @param kind a ::kiscrm_kind
+ * @param field index
+ */
 KISCRM_API int kiscrm_kind_field_ref(int kind, int field);
-/** Index of the field called @p name, or ::KISCRM_ENOTFOUND. @param kind a ::kiscrm_kind @param name field name */
+/**
+ * @return index of the field called @p name, or ::KISCRM_ENOTFOUND.
+ * @param kind a ::kiscrm_kind
+ * @param name field name
+ */
 KISCRM_API int kiscrm_kind_field_find(int kind, const char *name);
 
 /**

@@ -86,15 +86,32 @@ KISCRM_API int kiscrm_table_set_rate(kiscrm_table *table, size_t row, size_t col
  */
 KISCRM_API int kiscrm_table_set_null(kiscrm_table *table, size_t row, size_t col);
 
-/** The table's name (borrowed). @param table the table */
+/**
+ * @return the table's name (borrowed).
+ * @param table the table
+ */
 KISCRM_API const char *kiscrm_table_name(const kiscrm_table *table);
-/** Number of columns. @param table the table (NULL gives 0) */
+/**
+ * @return number of columns.
+ * @param table the table (NULL gives 0)
+ */
 KISCRM_API size_t kiscrm_table_column_count(const kiscrm_table *table);
-/** Number of rows. @param table the table (NULL gives 0) */
+/**
+ * @return number of rows.
+ * @param table the table (NULL gives 0)
+ */
 KISCRM_API size_t kiscrm_table_row_count(const kiscrm_table *table);
-/** Name of a column (borrowed), or NULL if out of range. @param table the table @param col index */
+/**
+ * @return name of a column (borrowed), or NULL if out of range.
+ * @param table the table
+ * @param col index
+ */
 KISCRM_API const char *kiscrm_table_column_name(const kiscrm_table *table, size_t col);
-/** Type of a column, ::KISCRM_TYPE_NULL if out of range. @param table the table @param col index */
+/**
+ * @return type of a column, ::KISCRM_TYPE_NULL if out of range.
+ * @param table the table
+ * @param col index
+ */
 KISCRM_API kiscrm_type kiscrm_table_column_type(const kiscrm_table *table, size_t col);
 /**
  * Index of the column named @p name.
@@ -103,15 +120,39 @@ KISCRM_API kiscrm_type kiscrm_table_column_type(const kiscrm_table *table, size_
  * @return the index (≥ 0) or ::KISCRM_ENOTFOUND.
  */
 KISCRM_API int kiscrm_table_column_index(const kiscrm_table *table, const char *name);
-/** Kind of a row (::kiscrm_row_kind), DETAIL if out of range. @param table the table @param row index */
+/**
+ * @return kind of a row (::kiscrm_row_kind), DETAIL if out of range.
+ * @param table the table
+ * @param row index
+ */
 KISCRM_API kiscrm_row_kind kiscrm_table_row_kind(const kiscrm_table *table, size_t row);
-/** 1 if the cell is NULL or out of range, else 0. @param table the table @param row row @param col column */
+/**
+ * @return 1 if the cell is NULL or out of range, else 0.
+ * @param table the table
+ * @param row row
+ * @param col column
+ */
 KISCRM_API int kiscrm_table_is_null(const kiscrm_table *table, size_t row, size_t col);
-/** Value of an INT, MONEY, DATE or TIME cell; 0 if NULL or of another type. @param table the table @param row row @param col column */
+/**
+ * @return value of an INT, MONEY, DATE or TIME cell; 0 if NULL or of another type.
+ * @param table the table
+ * @param row row
+ * @param col column
+ */
 KISCRM_API int64_t kiscrm_table_int(const kiscrm_table *table, size_t row, size_t col);
-/** Text of a TEXT cell (borrowed from the table), NULL if NULL or of another type. @param table the table @param row row @param col column */
+/**
+ * @return text of a TEXT cell (borrowed from the table), NULL if NULL or of another type.
+ * @param table the table
+ * @param row row
+ * @param col column
+ */
 KISCRM_API const char *kiscrm_table_text(const kiscrm_table *table, size_t row, size_t col);
-/** Value of a RATE cell; 0.0 if NULL or of another type. @param table the table @param row row @param col column */
+/**
+ * @return value of a RATE cell; 0.0 if NULL or of another type.
+ * @param table the table
+ * @param row row
+ * @param col column
+ */
 KISCRM_API double kiscrm_table_rate(const kiscrm_table *table, size_t row, size_t col);
 
 /**

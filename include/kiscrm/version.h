@@ -26,10 +26,14 @@ KISCRM_BEGIN_DECL
  */
 KISCRM_API void kiscrm_version(int *major, int *minor, int *patch);
 
-/** Version of the loaded library as static text, e.g. "0.1.0". */
+/**
+ * @return version of the loaded library as static text, e.g. "0.1.0".
+ */
 KISCRM_API const char *kiscrm_version_string(void);
 
-/** Highest database schema version this library reads and writes. */
+/**
+ * @return highest database schema version this library reads and writes.
+ */
 KISCRM_API int kiscrm_schema_version(void);
 
 KISCRM_END_DECL

@@ -2,6 +2,7 @@
  * configuration directory when present there and from the compiled-in default otherwise,
  * and validated completely before the configuration is handed out. */
 #include "config/config_internal.h"
+#include "config/pipeline_config.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -148,7 +149,7 @@ static int file_present(const char *path)
 int kc_config_load_file_or_default(const char *dir, const char *name, kc_yaml_doc **out)
 {
 	const char *data;
-	size_t len;
+	size_t len = 0;
 
 	if (!out || !name)
 		return kc_error_set(KISCRM_EINVALID, "kc_config_load_file_or_default: NULL argument");
@@ -250,8 +251,11 @@ static int read_week_start(int *out, const kc_yaml_node *cal)
 		*out = (int)v;
 		return KISCRM_OK;
 	}
-	if ((rc = kc_yaml_enum(&idx, n, weekdays)) < 0)
-		return rc;
+	if (n->kind != KC_YAML_SCALAR)
+		return kc_yaml_expect(n, KC_YAML_SCALAR);
+	if (kc_yaml_enum(&idx, n, weekdays) < 0)
+		return kc_yaml_error(n, "'%s' is not a weekday (monday … sunday, or 1 … 7)",
+				     n->text);
 	*out = idx + 1;
 	return KISCRM_OK;
 }
@@ -466,7 +470,8 @@ static int load_all(kiscrm_config **out, const char *dir)
 
 	if ((rc = load_one(cfg, dir, "settings.yaml", read_settings)) < 0 ||
 	    (rc = load_one(cfg, dir, "dimensions.yaml", read_dimensions)) < 0 ||
-	    (rc = load_one(cfg, dir, "roles.yaml", read_roles)) < 0) {
+	    (rc = load_one(cfg, dir, "roles.yaml", read_roles)) < 0 ||
+	    (rc = kc_pipeline_config_load(cfg, dir)) < 0) {
 		kiscrm_config_free(cfg);
 		return rc;
 	}
@@ -500,6 +505,7 @@ void kiscrm_config_free(kiscrm_config *cfg)
 {
 	if (!cfg)
 		return;
+	kc_pipeline_config_free(cfg);
 	for (int d = 1; d <= KC_DIM_LAST; d++) {
 		for (size_t i = 0; i < cfg->dims[d].count; i++)
 			entry_free(&cfg->dims[d].items[i]);

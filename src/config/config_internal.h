@@ -55,7 +55,11 @@ struct kiscrm_config {
 	size_t role_count;
 	kc_config_role *roles;
 
-	/* Later loaders (pipelines, KPI schemes, …) append their members here. */
+	/* pipelines.yaml and analysis.yaml (src/config/pipeline_config.c); opaque here so that
+	 * this header does not depend on theirs. */
+	struct kc_pipeline_set *pipelines;
+
+	/* Later loaders (KPI schemes, …) append their members here. */
 };
 
 /*

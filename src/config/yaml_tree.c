@@ -35,8 +35,12 @@ static int error_v(const kc_yaml_node *node, const char *field, const char *valu
 	int line = node ? node->line : 0;
 	int column = node ? node->column : 0;
 
+	if (field && !*field)
+		field = NULL; /* the root has no path */
+	if (!fmt)
+		fmt = "invalid value"; /* never happens; keeps gcc's sanitizer builds quiet */
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (field && *field)
+	if (field)
 		return kc_error_set_at(KISCRM_ECONFIG, file, line, column, field, value,
 				       "%s:%d:%d: %s: %s", file, line, column, field, msg);
 	return kc_error_set_at(KISCRM_ECONFIG, file, line, column, field, value, "%s:%d:%d: %s",
@@ -353,7 +357,7 @@ static int on_scalar(parse_state *st, const yaml_event_t *ev)
 		return rc;
 	/* "\0" escapes would silently truncate C strings. */
 	if (strlen(node->text) != len)
-		return kc_yaml_error(node, "text contains a NUL character");
+		return kc_yaml_error_ex(node, node->path, NULL, "text contains a NUL character");
 	return KISCRM_OK;
 }
 

@@ -15,18 +15,24 @@ static _Thread_local char tl_field[TEXT_MAX / 2];
 static _Thread_local char tl_value[TEXT_MAX];
 static _Thread_local kiscrm_error tl_error = { KISCRM_OK, "", NULL, 0, 0, NULL, NULL };
 
+/* Copies through a temporary, so that a caller may pass the previous error's own text
+ * (kiscrm_error_last()->value …) back in without overlapping buffers. */
 static const char *copy_opt(char *dst, size_t size, const char *src)
 {
+	char tmp[TEXT_MAX];
 	if (!src)
 		return NULL;
-	snprintf(dst, size, "%s", src);
+	snprintf(tmp, sizeof(tmp) < size ? sizeof(tmp) : size, "%s", src);
+	memcpy(dst, tmp, strlen(tmp) + 1);
 	return dst;
 }
 
 static int set_v(int code, const char *file, int line, int column, const char *field,
 		 const char *value, const char *fmt, va_list ap)
 {
-	vsnprintf(tl_message, sizeof(tl_message), fmt, ap);
+	char msg[MSG_MAX];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	memcpy(tl_message, msg, strlen(msg) + 1);
 	tl_error.code = code;
 	tl_error.message = tl_message;
 	tl_error.file = copy_opt(tl_file, sizeof(tl_file), file);

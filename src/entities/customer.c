@@ -35,8 +35,11 @@ int kc_customer_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *
 	if (!name)
 		return KISCRM_OK; /* the required-field check reports it */
 	kiscrm_buf key = KISCRM_BUF_INIT;
-	if ((rc = kiscrm_customer_normalize_name(&key, name)) == 0)
-		rc = kc_record_put_text(rec, KISCRM_CUSTOMER_NAME_KEY, key.ptr ? key.ptr : "");
+	if ((rc = kiscrm_customer_normalize_name(&key, name)) == 0 && key.size == 0)
+		rc = kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "name", name,
+				     "customer.name '%s' has no letters or characters to identify it", name);
+	if (rc == 0)
+		rc = kc_record_put_text(rec, KISCRM_CUSTOMER_NAME_KEY, key.ptr);
 	kiscrm_buf_dispose(&key);
 	return rc;
 }

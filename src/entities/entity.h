@@ -17,6 +17,20 @@ int kc_staff_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old
 int kc_customer_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old);
 int kc_customer_attr_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old);
 int kc_contact_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old);
+int kc_lead_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old);
+int kc_opportunity_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old);
+int kc_stage_history_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old);
+int kc_contract_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old);
+int kc_collection_plan_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old);
+int kc_collection_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old);
+int kc_target_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old);
+
+/* Work a kind needs right after a new record is stored, in the same transaction (e.g.
+ * an opportunity's creation entry in the stage history). has_after_insert tells the
+ * store whether to wrap the insert in a transaction. */
+int kc_entity_has_after_insert(int kind);
+int kc_entity_after_insert(kiscrm_db *db, const kiscrm_record *rec);
+int kc_opportunity_after_insert(kiscrm_db *db, const kiscrm_record *rec);
 
 /* Checks that a TEXT field holds one of the values of a NULL-terminated list (or NULL). */
 int kc_check_enum(const kiscrm_record *rec, int field, const char *const *allowed);

@@ -14,6 +14,7 @@ struct kiscrm_iter {
 	kiscrm_id *ids;
 	size_t n, cap, pos;
 	kiscrm_record *current;
+	int active_field; /* rows whose field is 0 are skipped (-1: no such criterion) */
 };
 
 int kiscrm_filter_init(kiscrm_filter *filter, unsigned int version)
@@ -34,15 +35,21 @@ int kiscrm_filter_init(kiscrm_filter *filter, unsigned int version)
 typedef struct {
 	kiscrm_cond conds[MAX_CONDS];
 	int n;
+	int active_field; /* see kiscrm_iter.active_field */
 } cond_set;
+
+static int no_such_field(const kiscrm_kind_def *def, const char *name)
+{
+	return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, name, NULL,
+			       "cannot filter %s by %s: it has no such field", def->name, name);
+}
 
 static int add_cond(cond_set *cs, const kiscrm_kind_def *def, const char *name, int op,
 		    kiscrm_value v)
 {
 	int f = kc_field_index(def, name);
 	if (f < 0)
-		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, name, NULL,
-				       "cannot filter %s by %s: it has no such field", def->name, name);
+		return no_such_field(def, name);
 	cs->conds[cs->n++] = (kiscrm_cond){ f, op, v };
 	return KISCRM_OK;
 }
@@ -64,6 +71,7 @@ static int build_conds(cond_set *cs, const kiscrm_kind_def *def, const kiscrm_fi
 {
 	int rc = 0;
 	cs->n = 0;
+	cs->active_field = -1;
 	if (!f)
 		return KISCRM_OK;
 	if (f->version < 1 || f->version > KISCRM_FILTER_VERSION)
@@ -83,9 +91,10 @@ static int build_conds(cond_set *cs, const kiscrm_kind_def *def, const kiscrm_fi
 		rc = add_cond(cs, def, "key_account", KISCRM_OP_EQ, int_value(f->key_account));
 	if (!rc && f->name_contains)
 		rc = add_cond(cs, def, "name", KISCRM_OP_CONTAINS, text_value(f->name_contains));
-	/* A NULL `active` means active, so "active = 1" is "active is not 0". */
-	if (!rc && f->active == 1)
-		rc = add_cond(cs, def, "active", KISCRM_OP_NE, int_value(0));
+	/* A NULL `active` means active, so "active = 1" is "active is NULL or not 0". A
+	 * query has no OR (and NE never matches NULL), so collect() checks that one. */
+	if (!rc && f->active == 1 && (cs->active_field = kc_field_index(def, "active")) < 0)
+		rc = no_such_field(def, "active");
 	if (!rc && f->active == 0)
 		rc = add_cond(cs, def, "active", KISCRM_OP_EQ, int_value(0));
 	return rc;
@@ -94,6 +103,9 @@ static int build_conds(cond_set *cs, const kiscrm_kind_def *def, const kiscrm_fi
 static int collect(void *payload, const kiscrm_value *row)
 {
 	kiscrm_iter *it = payload;
+	if (it->active_field >= 0 && row[it->active_field].type != KISCRM_TYPE_NULL &&
+	    row[it->active_field].u.i == 0)
+		return 0;
 	if (it->n == it->cap) {
 		size_t cap = it->cap ? it->cap * 2 : 64;
 		kiscrm_id *p = realloc(it->ids, cap * sizeof(*p));
@@ -122,7 +134,10 @@ int kiscrm_iter_new(kiscrm_iter **out, kiscrm_db *db, int kind, const kiscrm_fil
 		return kc_error_oom();
 	it->db = db;
 	it->def = def;
+	it->active_field = cs.active_field;
 	kiscrm_query q = { cs.n, cs.conds, 1 };
+	if (cs.active_field >= 0)
+		q.columns |= (uint64_t)1 << cs.active_field;
 	if ((rc = kc_db_scan(db, def, &q, collect, it)) != 0) {
 		kiscrm_iter_free(it);
 		return rc;

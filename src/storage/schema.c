@@ -74,16 +74,168 @@ static const kiscrm_field_def contact_fields[] = {
 	F("attitude", TEXT, 0, 0),
 };
 
+static const kiscrm_field_def lead_fields[] = {
+	F("id", INT, 0, 0),
+	F("name", TEXT, REQ, 0),
+	F("company", TEXT, 0, 0),
+	F("contact_name", TEXT, 0, 0),
+	F("phone", TEXT, 0, 0),
+	F("email", TEXT, 0, 0),
+	F("source", TEXT, 0, 0),
+	F("owner_id", INT, IDX, KISCRM_KIND_STAFF),
+	F("department_id", INT, 0, KISCRM_KIND_DEPARTMENT),
+	F("status", TEXT, 0, 0),
+	F("customer_id", INT, IDX, KISCRM_KIND_CUSTOMER),
+	F("opportunity_id", INT, 0, KISCRM_KIND_OPPORTUNITY),
+	F("created", DATE, 0, 0),
+	F("region", TEXT, 0, 0),
+	F("industry", TEXT, 0, 0),
+	F("product_line", TEXT, 0, 0),
+	F("amount", MONEY, 0, 0),
+	F("campaign", TEXT, 0, 0),
+};
+
+static const kiscrm_field_def opportunity_fields[] = {
+	F("id", INT, 0, 0),
+	F("name", TEXT, REQ, 0),
+	F("customer_id", INT, IDX | OWN, KISCRM_KIND_CUSTOMER),
+	F("contact_id", INT, 0, KISCRM_KIND_CONTACT),
+	F("owner_id", INT, REQ | IDX, KISCRM_KIND_STAFF),
+	F("department_id", INT, IDX, KISCRM_KIND_DEPARTMENT),
+	F("business_line", TEXT, 0, 0),
+	F("product_line", TEXT, 0, 0),
+	F("amount", MONEY, 0, 0),
+	F("expected_close", DATE, IDX, 0),
+	F("pipeline", TEXT, 0, 0),
+	F("stage", TEXT, REQ, 0),
+	F("probability", INT, 0, 0),
+	F("probability_manual", INT, 0, 0),
+	F("forecast_category", TEXT, 0, 0),
+	F("source", TEXT, 0, 0),
+	F("size_class", TEXT, 0, 0),
+	F("partner", TEXT, 0, 0),
+	F("competitors", TEXT, 0, 0),
+	F("status", TEXT, IDX, 0),
+	F("reason", TEXT, 0, 0),
+	F("reason_category", TEXT, 0, 0),
+	F("created", DATE, 0, 0),
+	F("closed", DATE, 0, 0),
+	F("last_activity", DATE, 0, 0),
+	F("lead_id", INT, 0, KISCRM_KIND_LEAD),
+	F("external_ref", TEXT, IDX, 0),
+	F("tags", TEXT, 0, 0),
+};
+
+static const kiscrm_field_def stage_history_fields[] = {
+	F("id", INT, 0, 0),
+	F("opportunity_id", INT, REQ | IDX | OWN, KISCRM_KIND_OPPORTUNITY),
+	F("from_stage", TEXT, 0, 0),
+	F("to_stage", TEXT, REQ, 0),
+	F("at", TIME, REQ, 0),
+	F("by_id", INT, 0, KISCRM_KIND_STAFF),
+	F("amount", MONEY, 0, 0),
+	F("pipeline", TEXT, 0, 0),
+};
+
+static const kiscrm_field_def contract_fields[] = {
+	F("id", INT, 0, 0),
+	F("number", TEXT, IDX, 0),
+	F("customer_id", INT, REQ | IDX, KISCRM_KIND_CUSTOMER),
+	F("opportunity_id", INT, IDX, KISCRM_KIND_OPPORTUNITY),
+	F("signed", DATE, REQ | IDX, 0),
+	F("amount", MONEY, REQ, 0),
+	F("owner_id", INT, REQ | IDX, KISCRM_KIND_STAFF),
+	F("department_id", INT, IDX, KISCRM_KIND_DEPARTMENT),
+	F("business_line", TEXT, 0, 0),
+	F("product_line", TEXT, 0, 0),
+	F("approval", TEXT, 0, 0),
+	F("payment_terms", TEXT, 0, 0),
+	F("allow_over_collection", INT, 0, 0),
+};
+
+static const kiscrm_field_def collection_plan_fields[] = {
+	F("id", INT, 0, 0),
+	F("contract_id", INT, IDX | OWN, KISCRM_KIND_CONTRACT),
+	F("opportunity_id", INT, IDX | OWN, KISCRM_KIND_OPPORTUNITY),
+	F("due", DATE, REQ | IDX, 0),
+	F("amount", MONEY, REQ, 0),
+	F("note", TEXT, 0, 0),
+};
+
+static const kiscrm_field_def collection_fields[] = {
+	F("id", INT, 0, 0),
+	F("contract_id", INT, REQ | IDX, KISCRM_KIND_CONTRACT),
+	F("received", DATE, REQ | IDX, 0),
+	F("amount", MONEY, REQ, 0),
+	F("note", TEXT, 0, 0),
+};
+
+static const kiscrm_field_def target_fields[] = {
+	F("id", INT, 0, 0),
+	F("metric", TEXT, REQ | IDX, 0),
+	F("period", INT, REQ, 0),
+	F("start", DATE, REQ | IDX, 0),
+	F("business_line", TEXT, 0, 0),
+	F("product_line", TEXT, 0, 0),
+	F("department_id", INT, IDX, KISCRM_KIND_DEPARTMENT),
+	F("owner_id", INT, IDX, KISCRM_KIND_STAFF),
+	F("amount", MONEY, 0, 0),
+	F("count", INT, 0, 0),
+	F("parent_id", INT, IDX | OWN, KISCRM_KIND_TARGET),
+};
+
+static const kiscrm_field_def snapshot_fields[] = {
+	F("id", INT, 0, 0),
+	F("week", DATE, REQ | IDX, 0),
+	F("taken", TIME, 0, 0),
+	F("by_id", INT, 0, KISCRM_KIND_STAFF),
+	F("as_of", DATE, 0, 0),
+};
+
+/* Snapshot lines keep plain ids (no references): a snapshot is history and must survive
+ * the deletion of the opportunity or contract it describes. */
+static const kiscrm_field_def snapshot_line_fields[] = {
+	F("id", INT, 0, 0),
+	F("snapshot_id", INT, REQ | IDX | OWN, KISCRM_KIND_SNAPSHOT),
+	F("opportunity_id", INT, IDX, 0),
+	F("contract_id", INT, IDX, 0),
+	F("customer_id", INT, 0, 0),
+	F("owner_id", INT, 0, 0),
+	F("department_id", INT, 0, 0),
+	F("business_line", TEXT, 0, 0),
+	F("product_line", TEXT, 0, 0),
+	F("stage", TEXT, 0, 0),
+	F("week", DATE, IDX, 0),
+	F("contract_amount", MONEY, 0, 0),
+	F("weighted_amount", MONEY, 0, 0),
+	F("collection_amount", MONEY, 0, 0),
+	F("expected_close", DATE, 0, 0),
+	F("probability", INT, 0, 0),
+	F("amount", MONEY, 0, 0),
+	F("status", TEXT, 0, 0),
+};
+
 #define KIND(k, n, f) { k, n, (int)(sizeof(f) / sizeof(f[0])), f }
 static const kiscrm_kind_def department_def = KIND(KISCRM_KIND_DEPARTMENT, "department", department_fields);
 static const kiscrm_kind_def staff_def = KIND(KISCRM_KIND_STAFF, "staff", staff_fields);
 static const kiscrm_kind_def customer_def = KIND(KISCRM_KIND_CUSTOMER, "customer", customer_fields);
 static const kiscrm_kind_def customer_attr_def = KIND(KISCRM_KIND_CUSTOMER_ATTR, "customer_attr", customer_attr_fields);
 static const kiscrm_kind_def contact_def = KIND(KISCRM_KIND_CONTACT, "contact", contact_fields);
+static const kiscrm_kind_def lead_def = KIND(KISCRM_KIND_LEAD, "lead", lead_fields);
+static const kiscrm_kind_def opportunity_def = KIND(KISCRM_KIND_OPPORTUNITY, "opportunity", opportunity_fields);
+static const kiscrm_kind_def stage_history_def = KIND(KISCRM_KIND_STAGE_HISTORY, "stage_history", stage_history_fields);
+static const kiscrm_kind_def contract_def = KIND(KISCRM_KIND_CONTRACT, "contract", contract_fields);
+static const kiscrm_kind_def collection_plan_def = KIND(KISCRM_KIND_COLLECTION_PLAN, "collection_plan", collection_plan_fields);
+static const kiscrm_kind_def collection_def = KIND(KISCRM_KIND_COLLECTION, "collection", collection_fields);
+static const kiscrm_kind_def target_def = KIND(KISCRM_KIND_TARGET, "target", target_fields);
+static const kiscrm_kind_def snapshot_def = KIND(KISCRM_KIND_SNAPSHOT, "snapshot", snapshot_fields);
+static const kiscrm_kind_def snapshot_line_def = KIND(KISCRM_KIND_SNAPSHOT_LINE, "snapshot_line", snapshot_line_fields);
 
 /* Indexed by kind value; kind values are dense from 1. */
 static const kiscrm_kind_def *const all_kinds[] = {
 	&department_def, &staff_def, &customer_def, &customer_attr_def, &contact_def,
+	&lead_def, &opportunity_def, &stage_history_def, &contract_def, &collection_plan_def,
+	&collection_def, &target_def, &snapshot_def, &snapshot_line_def,
 };
 
 const kiscrm_schema kc_schema = {

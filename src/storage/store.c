@@ -97,6 +97,15 @@ static int fetch(kiscrm_record **out, kiscrm_db *db, const kiscrm_kind_def *def,
 	return KISCRM_OK;
 }
 
+static int insert_row(kiscrm_db *db, kiscrm_record *rec)
+{
+	kiscrm_id id = 0;
+	int rc = kc_db_insert(db, rec->def, rec->vals, &id);
+	if (rc == 0)
+		kc_record_set_id(rec, id);
+	return rc;
+}
+
 int kiscrm_record_insert(kiscrm_db *db, kiscrm_record *rec)
 {
 	int rc = kc_check_db(db);
@@ -109,11 +118,17 @@ int kiscrm_record_insert(kiscrm_db *db, kiscrm_record *rec)
 				    (long long)kiscrm_record_id(rec));
 	if ((rc = kc_entity_prepare(db, rec, NULL)) != 0 || (rc = check_fields(db, rec)) != 0)
 		return rc;
-	kiscrm_id id = 0;
-	if ((rc = kc_db_insert(db, rec->def, rec->vals, &id)) != 0)
+	if (!kc_entity_has_after_insert(rec->def->kind))
+		return insert_row(db, rec);
+	/* The record and what it implies (history …) are stored together or not at all. */
+	kiscrm_id before = kiscrm_record_id(rec);
+	if ((rc = kc_tx_begin(db)) != 0)
 		return rc;
-	kc_record_set_id(rec, id);
-	return KISCRM_OK;
+	if ((rc = insert_row(db, rec)) == 0)
+		rc = kc_entity_after_insert(db, rec);
+	if ((rc = kc_tx_end(db, rc)) != 0)
+		kc_record_set_id(rec, before);
+	return rc;
 }
 
 int kiscrm_record_update(kiscrm_db *db, kiscrm_record *rec)

@@ -154,7 +154,9 @@ KISCRM_API int kiscrm_backend_init(kiscrm_backend *b, unsigned int version);
  * @param path database file; NULL or ":memory:" for a private in-memory SQLite database
  * @param busy_timeout_ms how long a writer waits for a lock before ::KISCRM_EBUSY
  *        (0: the default of 5000 ms)
- * @return ::KISCRM_OK, ::KISCRM_ESTORAGE (cannot open: message names the path), ::KISCRM_ENOMEM.
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID (NULL @p out, negative timeout), ::KISCRM_EBUSY
+ *         (the file is locked while being opened), ::KISCRM_ESTORAGE (cannot open or not a
+ *         database: the message names the path), ::KISCRM_ENOMEM.
  */
 KISCRM_API int kiscrm_backend_sqlite_new(kiscrm_backend **out, const char *path, int busy_timeout_ms);
 

@@ -2,9 +2,13 @@
  *
  * Per kind, rows sit in a vector indexed directly by id (slot NULL: no such row), so get,
  * update and remove are one array access and a scan walks the vector in ascending id
- * order. A row is ONE allocation: its `nfields` kiscrm_value followed by the bytes of its
- * TEXT values, whose pointers point into the same block. The stored block is what get and
+ * order. A row is ONE block: its `nfields` kiscrm_value followed by the bytes of its TEXT
+ * values, whose pointers point into the same block. The stored block is what get and
  * scan hand to callbacks (borrowed), so reads never copy.
+ *
+ * Blocks come from a small slab allocator rather than malloc: malloc's 8-byte header and
+ * 16-byte rounding would cost ~14 bytes a row, which matters at millions of rows, and a
+ * block's size is always recomputable from its contents so the slab needs no header.
  *
  * Transactions keep an undo log: each mutation records (table, id, previous row or NULL)
  * and the log owns the previous row until commit frees it or rollback puts it back. */
@@ -18,6 +22,86 @@
  * Beyond this bound (1 GiB of id space, an 8 GiB vector) the backend refuses the id
  * rather than trying to allocate a vector for it. */
 #define MEM_ID_MAX ((kiscrm_id)1 << 30)
+
+/* Slab: blocks up to SLAB_MAX bytes are carved from 1 MiB chunks in 8-byte steps (which
+ * keeps every kiscrm_value 8-byte aligned); freed blocks go on a free list per size and
+ * are reused by the next block of that size. Larger blocks use malloc directly. */
+#define SLAB_CHUNK (((size_t)1 << 20) - 64) /* with malloc's header: exactly 1 MiB mapped */
+#define SLAB_GRAIN ((size_t)8)
+#define SLAB_MAX ((size_t)4096)
+#define SLAB_NCLASS (SLAB_MAX / SLAB_GRAIN + 1)
+
+typedef struct slab {
+	void *free[SLAB_NCLASS]; /* free blocks of each size, linked through their first word */
+	char *cur;               /* unused tail of the newest chunk */
+	size_t left;
+	char **chunks;
+	size_t nchunks, achunks;
+} slab;
+
+static size_t slab_round(size_t n)
+{
+	return (n + SLAB_GRAIN - 1) & ~(SLAB_GRAIN - 1);
+}
+
+static void *slab_alloc(slab *s, size_t size)
+{
+	void *p;
+
+	size = slab_round(size);
+	if (size > SLAB_MAX)
+		return malloc(size);
+	p = s->free[size / SLAB_GRAIN];
+	if (p) {
+		memcpy(&s->free[size / SLAB_GRAIN], p, sizeof(void *));
+		return p;
+	}
+	if (s->left < size) {
+		char *c;
+
+		if (s->nchunks == s->achunks) {
+			size_t n = s->achunks ? s->achunks * 2 : 16;
+			char **a = realloc(s->chunks, n * sizeof(*a));
+
+			if (!a)
+				return NULL;
+			s->chunks = a;
+			s->achunks = n;
+		}
+		c = malloc(SLAB_CHUNK);
+		if (!c)
+			return NULL;
+		/* the tail of the previous chunk (< SLAB_MAX bytes) is given up */
+		s->chunks[s->nchunks++] = c;
+		s->cur = c;
+		s->left = SLAB_CHUNK;
+	}
+	p = s->cur;
+	s->cur += size;
+	s->left -= size;
+	return p;
+}
+
+static void slab_free(slab *s, void *p, size_t size)
+{
+	if (!p)
+		return;
+	size = slab_round(size);
+	if (size > SLAB_MAX) {
+		free(p);
+		return;
+	}
+	memcpy(p, &s->free[size / SLAB_GRAIN], sizeof(void *));
+	s->free[size / SLAB_GRAIN] = p;
+}
+
+static void slab_dispose(slab *s)
+{
+	for (size_t i = 0; i < s->nchunks; i++)
+		free(s->chunks[i]);
+	free(s->chunks);
+	memset(s, 0, sizeof(*s));
+}
 
 typedef struct mem_table {
 	int kind;            /* kiscrm_kind of the rows */
@@ -45,6 +129,7 @@ typedef struct mem_backend {
 	size_t nundo, aundo;
 	kiscrm_id *saved_next; /* next_id of each table at begin */
 	int nsaved;
+	slab rows;             /* where every row block lives */
 } mem_backend;
 
 static mem_backend *mem_of(kiscrm_backend *b)
@@ -110,17 +195,32 @@ static int check_row(const mem_table *t, const kiscrm_kind_def *kind, const kisc
 	return KISCRM_OK;
 }
 
-/* Copies a row into one block: the values, then the strings they point at. */
-static kiscrm_value *row_pack(const kiscrm_value *row, int nfields, int nstored)
+/* Bytes of the block holding a row of nstored values whose first nfields come from row. */
+static size_t row_size(const kiscrm_value *row, int nfields, int nstored)
 {
-	size_t head = (size_t)nstored * sizeof(kiscrm_value), size = head;
-	kiscrm_value *out;
-	char *p;
+	size_t size = (size_t)nstored * sizeof(kiscrm_value);
 
 	for (int i = 0; i < nfields; i++)
 		if (row[i].type == KISCRM_TYPE_TEXT)
 			size += strlen(row[i].u.s) + 1;
-	out = malloc(size);
+	return size;
+}
+
+static void row_free(mem_backend *m, kiscrm_value *row, int nfields)
+{
+	if (row)
+		slab_free(&m->rows, row, row_size(row, nfields, nfields));
+}
+
+/* Copies a row into one block: the values, then the strings they point at. Fields
+ * nfields..nstored-1 (added by a newer schema) become NULL. */
+static kiscrm_value *row_pack(mem_backend *m, const kiscrm_value *row, int nfields, int nstored)
+{
+	size_t head = (size_t)nstored * sizeof(kiscrm_value);
+	kiscrm_value *out;
+	char *p;
+
+	out = slab_alloc(&m->rows, row_size(row, nfields, nstored));
 	if (!out)
 		return NULL;
 	p = (char *)out + head;
@@ -203,16 +303,17 @@ static void slot_set(mem_backend *m, mem_table *t, kiscrm_id id, kiscrm_value *r
 		u->id = id;
 		u->prev = prev;
 	} else {
-		free(prev);
+		row_free(m, prev, t->nfields);
 	}
 	t->nrows += (row != NULL) - (prev != NULL);
 	t->slot[id] = row;
 }
 
-static void table_dispose(mem_table *t)
+/* Row blocks in the slab go with its chunks; only the large malloc'd ones need a free. */
+static void table_dispose(mem_backend *m, mem_table *t)
 {
 	for (size_t i = 0; i < t->nslot; i++)
-		free(t->slot[i]);
+		row_free(m, t->slot[i], t->nfields);
 	free(t->slot);
 	free(t->types);
 	t->slot = NULL;
@@ -245,8 +346,9 @@ static int *copy_types(const kiscrm_kind_def *k)
 /* A kind opened again: same fields keep their rows; fields appended by a newer schema
  * are added to every row as NULL. Fewer fields or changed types mean the data was
  * written by a different schema, which is refused. */
-static int table_migrate(mem_table *t, const kiscrm_kind_def *k)
+static int table_migrate(mem_backend *m, mem_table *t, const kiscrm_kind_def *k)
 {
+	kiscrm_value **wide;
 	int *types;
 
 	if (k->nfields < t->nfields)
@@ -262,24 +364,30 @@ static int table_migrate(mem_table *t, const kiscrm_kind_def *k)
 	if (k->nfields == t->nfields)
 		return KISCRM_OK;
 	types = copy_types(k);
-	if (!types)
+	wide = t->nslot ? calloc(t->nslot, sizeof(*wide)) : NULL;
+	if (!types || (t->nslot && !wide)) {
+		free(types);
+		free(wide);
 		return kc_error_oom();
-	/* Repack each row; on failure the rows already repacked stay valid (their extra
-	 * NULLs are harmless) but the table keeps its old width, so nothing is half-done
-	 * from a caller's view. */
+	}
+	/* All wide rows are built before any old one goes, so running out of memory half
+	 * way leaves the table exactly as it was. */
 	for (size_t id = 0; id < t->nslot; id++) {
-		kiscrm_value *row = t->slot[id], *wide;
-
-		if (!row)
-			continue;
-		wide = row_pack(row, t->nfields, k->nfields);
-		if (!wide) {
+		if (t->slot[id] && !(wide[id] = row_pack(m, t->slot[id], t->nfields, k->nfields))) {
+			for (size_t j = 0; j < id; j++)
+				row_free(m, wide[j], k->nfields);
+			free(wide);
 			free(types);
 			return kc_error_oom();
 		}
-		free(row);
-		t->slot[id] = wide;
 	}
+	for (size_t id = 0; id < t->nslot; id++) {
+		if (!t->slot[id])
+			continue;
+		row_free(m, t->slot[id], t->nfields);
+		t->slot[id] = wide[id];
+	}
+	free(wide);
 	free(t->types);
 	t->types = types;
 	t->nfields = k->nfields;
@@ -315,7 +423,7 @@ static int mem_open(kiscrm_backend *b, const kiscrm_schema *schema)
 		mem_table *tables;
 
 		if (t >= 0) {
-			if ((rc = table_migrate(&m->tables[t], k)) < 0)
+			if ((rc = table_migrate(m, &m->tables[t], k)) < 0)
 				return rc;
 			continue;
 		}
@@ -367,7 +475,7 @@ static int mem_commit(kiscrm_backend *b)
 	if (!b || !m->in_tx)
 		return kc_error_set(KISCRM_EINVALID, "memory backend: commit without a transaction");
 	for (size_t i = 0; i < m->nundo; i++)
-		free(m->undo[i].prev);
+		row_free(m, m->undo[i].prev, m->tables[m->undo[i].table].nfields);
 	m->nundo = 0;
 	m->in_tx = 0;
 	return KISCRM_OK;
@@ -388,7 +496,7 @@ static int mem_rollback(kiscrm_backend *b)
 		kiscrm_value *cur = t->slot[u->id];
 
 		t->nrows += (u->prev != NULL) - (cur != NULL);
-		free(cur);
+		row_free(m, cur, t->nfields);
 		t->slot[u->id] = u->prev;
 	}
 	for (int i = 0; i < m->ntables && i < m->nsaved; i++)
@@ -434,7 +542,7 @@ static int mem_insert(kiscrm_backend *b, const kiscrm_kind_def *kind, const kisc
 				    (long long)MEM_ID_MAX);
 	if ((rc = slot_reserve(t, id)) < 0 || (rc = undo_reserve(m)) < 0)
 		return rc;
-	copy = row_pack(row, t->nfields, t->nfields);
+	copy = row_pack(m, row, t->nfields, t->nfields);
 	if (!copy)
 		return kc_error_oom();
 	copy[0].type = KISCRM_TYPE_INT;
@@ -473,7 +581,7 @@ static int mem_update(kiscrm_backend *b, const kiscrm_kind_def *kind, const kisc
 		return not_found(kind, id);
 	if ((rc = undo_reserve(m)) < 0)
 		return rc;
-	copy = row_pack(row, t->nfields, t->nfields);
+	copy = row_pack(m, row, t->nfields, t->nfields);
 	if (!copy)
 		return kc_error_oom();
 	slot_set(m, t, id, copy);
@@ -609,9 +717,10 @@ static void mem_free(kiscrm_backend *b)
 		return;
 	/* An open transaction is abandoned: its previous rows are freed, not restored. */
 	for (size_t i = 0; i < m->nundo; i++)
-		free(m->undo[i].prev);
+		row_free(m, m->undo[i].prev, m->tables[m->undo[i].table].nfields);
 	for (int i = 0; i < m->ntables; i++)
-		table_dispose(&m->tables[i]);
+		table_dispose(m, &m->tables[i]);
+	slab_dispose(&m->rows);
 	free(m->undo);
 	free(m->saved_next);
 	free(m->tables);

@@ -1,0 +1,239 @@
+/**
+ * @file kiscrm/pipeline.h
+ * @brief Leads, opportunities, configurable pipelines and stage moves with history.
+ *
+ * Pipelines are configuration (`pipelines.yaml`): ordered stages with a probability, a
+ * forecast category, a terminal flag (won / lost) and exit criteria. Opportunities move
+ * between stages with kiscrm_opportunity_move(); every move is appended to the stage
+ * history, from which funnel conversion, stage ageing and velocity are computed.
+ */
+#ifndef KISCRM_PIPELINE_H
+#define KISCRM_PIPELINE_H
+
+#include "common.h"
+#include "types.h"
+
+KISCRM_BEGIN_DECL
+
+/** Fields of a lead (线索). */
+typedef enum kiscrm_lead_field {
+	KISCRM_LEAD_ID = 0,             /**< INT id. */
+	KISCRM_LEAD_NAME = 1,           /**< TEXT, required: what the interest is. */
+	KISCRM_LEAD_COMPANY = 2,        /**< TEXT: company name as given. */
+	KISCRM_LEAD_CONTACT_NAME = 3,   /**< TEXT: person to talk to. */
+	KISCRM_LEAD_PHONE = 4,          /**< TEXT. */
+	KISCRM_LEAD_EMAIL = 5,          /**< TEXT. */
+	KISCRM_LEAD_SOURCE = 6,         /**< TEXT: grid, market_activity, telemarketing, resale, partner, referral, inbound. */
+	KISCRM_LEAD_OWNER_ID = 7,       /**< INT → staff. */
+	KISCRM_LEAD_DEPARTMENT_ID = 8,  /**< INT → department. */
+	KISCRM_LEAD_STATUS = 9,         /**< TEXT: new, working, qualified, disqualified (NULL reads as new). */
+	KISCRM_LEAD_CUSTOMER_ID = 10,   /**< INT → customer, set when qualified. */
+	KISCRM_LEAD_OPPORTUNITY_ID = 11,/**< INT → opportunity, set when qualified. */
+	KISCRM_LEAD_CREATED = 12,       /**< DATE. */
+	KISCRM_LEAD_REGION = 13,        /**< TEXT region key. */
+	KISCRM_LEAD_INDUSTRY = 14,      /**< TEXT industry key. */
+	KISCRM_LEAD_PRODUCT_LINE = 15,  /**< TEXT product-line key. */
+	KISCRM_LEAD_AMOUNT = 16,        /**< MONEY: first estimate. */
+	KISCRM_LEAD_CAMPAIGN = 17       /**< TEXT: market activity that produced it. */
+} kiscrm_lead_field;
+
+/** Fields of an opportunity (商机 / 项目). */
+typedef enum kiscrm_opportunity_field {
+	KISCRM_OPPORTUNITY_ID = 0,               /**< INT id. */
+	KISCRM_OPPORTUNITY_NAME = 1,             /**< TEXT, required. */
+	KISCRM_OPPORTUNITY_CUSTOMER_ID = 2,      /**< INT → customer (owned: deleted with it on cascade). */
+	KISCRM_OPPORTUNITY_CONTACT_ID = 3,       /**< INT → contact: the main contact. */
+	KISCRM_OPPORTUNITY_OWNER_ID = 4,         /**< INT → staff, required. */
+	KISCRM_OPPORTUNITY_DEPARTMENT_ID = 5,    /**< INT → department (NULL: the owner's, filled on store). */
+	KISCRM_OPPORTUNITY_BUSINESS_LINE = 6,    /**< TEXT business-line key. */
+	KISCRM_OPPORTUNITY_PRODUCT_LINE = 7,     /**< TEXT product-line key. */
+	KISCRM_OPPORTUNITY_AMOUNT = 8,           /**< MONEY: expected contract value. */
+	KISCRM_OPPORTUNITY_EXPECTED_CLOSE = 9,   /**< DATE: expected contract date. */
+	KISCRM_OPPORTUNITY_PIPELINE = 10,        /**< TEXT pipeline key (NULL: the default pipeline). */
+	KISCRM_OPPORTUNITY_STAGE = 11,           /**< TEXT stage key, required; change it with kiscrm_opportunity_move(). */
+	KISCRM_OPPORTUNITY_PROBABILITY = 12,     /**< INT percent 0..100; follows the stage unless set by hand. */
+	KISCRM_OPPORTUNITY_PROBABILITY_MANUAL = 13, /**< INT 0/1: probability was set by hand (an override kept across moves). */
+	KISCRM_OPPORTUNITY_FORECAST_CATEGORY = 14,  /**< TEXT, derived from the stage: pipeline, best_case, commit, closed, omitted. */
+	KISCRM_OPPORTUNITY_SOURCE = 15,          /**< TEXT: grid, market_activity, telemarketing, resale, partner, referral, inbound. */
+	KISCRM_OPPORTUNITY_SIZE_CLASS = 16,      /**< TEXT, derived from the amount: large, medium, small. */
+	KISCRM_OPPORTUNITY_PARTNER = 17,         /**< TEXT: second-tier partner that brought it. */
+	KISCRM_OPPORTUNITY_COMPETITORS = 18,     /**< TEXT: competitors met, comma-separated. */
+	KISCRM_OPPORTUNITY_STATUS = 19,          /**< TEXT, derived from the stage: open, won, lost (or abandoned, set by hand on a lost stage). */
+	KISCRM_OPPORTUNITY_REASON = 20,          /**< TEXT: why it was won or lost. */
+	KISCRM_OPPORTUNITY_REASON_CATEGORY = 21, /**< TEXT: sales_process, resource_organisation, product_fit, project_staff, customer_feedback. */
+	KISCRM_OPPORTUNITY_CREATED = 22,         /**< DATE: created on. */
+	KISCRM_OPPORTUNITY_CLOSED = 23,          /**< DATE: won or lost on (set by the move). */
+	KISCRM_OPPORTUNITY_LAST_ACTIVITY = 24,   /**< DATE: last activity with the customer on it. */
+	KISCRM_OPPORTUNITY_LEAD_ID = 25,         /**< INT → lead it came from. */
+	KISCRM_OPPORTUNITY_EXTERNAL_REF = 26,    /**< TEXT: id in another system (imports). */
+	KISCRM_OPPORTUNITY_TAGS = 27             /**< TEXT: comma-separated tags. */
+} kiscrm_opportunity_field;
+
+/** Fields of a stage-history entry (append-only). */
+typedef enum kiscrm_stage_history_field {
+	KISCRM_STAGE_HISTORY_ID = 0,             /**< INT id. */
+	KISCRM_STAGE_HISTORY_OPPORTUNITY_ID = 1, /**< INT → opportunity (owned). */
+	KISCRM_STAGE_HISTORY_FROM_STAGE = 2,     /**< TEXT stage left (NULL: the opportunity was created). */
+	KISCRM_STAGE_HISTORY_TO_STAGE = 3,       /**< TEXT stage entered, required. */
+	KISCRM_STAGE_HISTORY_AT = 4,             /**< TIME of the move, required. */
+	KISCRM_STAGE_HISTORY_BY_ID = 5,          /**< INT → staff who moved it (NULL: system). */
+	KISCRM_STAGE_HISTORY_AMOUNT = 6,         /**< MONEY: the opportunity's amount at the move. */
+	KISCRM_STAGE_HISTORY_PIPELINE = 7        /**< TEXT pipeline key. */
+} kiscrm_stage_history_field;
+
+/** Terminal kinds of a stage. */
+typedef enum kiscrm_stage_terminal {
+	KISCRM_STAGE_OPEN = 0, /**< A working stage. */
+	KISCRM_STAGE_WON = 1,  /**< Won: contract signed. */
+	KISCRM_STAGE_LOST = 2  /**< Lost or abandoned. */
+} kiscrm_stage_terminal;
+
+/**
+ * @return number of configured pipelines (at least 1).
+ * @param cfg the configuration
+ */
+KISCRM_API size_t kiscrm_config_pipeline_count(const kiscrm_config *cfg);
+/**
+ * @return key of pipeline @p p (borrowed), NULL if out of range; pipeline 0 is the default.
+ * @param cfg the configuration
+ * @param p index
+ */
+KISCRM_API const char *kiscrm_config_pipeline_key(const kiscrm_config *cfg, size_t p);
+/**
+ * @return index of the pipeline with this key, or ::KISCRM_ENOTFOUND; NULL finds the default (0).
+ * @param cfg the configuration
+ * @param key key or NULL
+ */
+KISCRM_API int kiscrm_config_pipeline_find(const kiscrm_config *cfg, const char *key);
+/**
+ * @return number of stages of pipeline @p p (0 if out of range).
+ * @param cfg the configuration
+ * @param p pipeline index
+ */
+KISCRM_API size_t kiscrm_config_stage_count(const kiscrm_config *cfg, size_t p);
+/**
+ * @return key of stage @p s of pipeline @p p (borrowed), NULL if out of range.
+ * @param cfg the configuration
+ * @param p pipeline
+ * @param s stage (in order)
+ */
+KISCRM_API const char *kiscrm_config_stage_key(const kiscrm_config *cfg, size_t p, size_t s);
+/**
+ * @return display name of a stage (borrowed).
+ * @param cfg the configuration
+ * @param p pipeline
+ * @param s stage
+ * @param lang "zh" or "en"
+ */
+KISCRM_API const char *kiscrm_config_stage_name(const kiscrm_config *cfg, size_t p, size_t s, const char *lang);
+/**
+ * @return default probability of a stage, percent 0..100 (-1 if out of range).
+ * @param cfg the configuration
+ * @param p pipeline
+ * @param s stage
+ */
+KISCRM_API int kiscrm_config_stage_probability(const kiscrm_config *cfg, size_t p, size_t s);
+/**
+ * @return forecast category of a stage (borrowed): pipeline, best_case, commit, closed or omitted.
+ * @param cfg the configuration
+ * @param p pipeline
+ * @param s stage
+ */
+KISCRM_API const char *kiscrm_config_stage_forecast_category(const kiscrm_config *cfg, size_t p, size_t s);
+/**
+ * @return terminal kind of a stage (::kiscrm_stage_terminal).
+ * @param cfg the configuration
+ * @param p pipeline
+ * @param s stage
+ */
+KISCRM_API int kiscrm_config_stage_terminal(const kiscrm_config *cfg, size_t p, size_t s);
+/**
+ * @return index of the stage with this key in pipeline @p p, or ::KISCRM_ENOTFOUND.
+ * @param cfg the configuration
+ * @param p pipeline
+ * @param key stage key
+ */
+KISCRM_API int kiscrm_config_stage_find(const kiscrm_config *cfg, size_t p, const char *key);
+/**
+ * @return number of exit criteria (fields required before leaving) of a stage.
+ * @param cfg the configuration
+ * @param p pipeline
+ * @param s stage
+ */
+KISCRM_API size_t kiscrm_config_stage_exit_count(const kiscrm_config *cfg, size_t p, size_t s);
+/**
+ * @return field name of exit criterion @p i (borrowed, an opportunity field name).
+ * @param cfg the configuration
+ * @param p pipeline
+ * @param s stage
+ * @param i index
+ */
+KISCRM_API const char *kiscrm_config_stage_exit_field(const kiscrm_config *cfg, size_t p, size_t s, size_t i);
+
+/** Flag of kiscrm_opportunity_move(): allow leaving a won or lost stage (re-opening). */
+#define KISCRM_MOVE_REOPEN 0x1u
+
+/**
+ * Moves an opportunity to another stage of its pipeline and appends the move to the stage
+ * history, in one transaction. Moving forward may skip stages; moving backwards is allowed
+ * and recorded. Leaving the current stage requires its exit criteria (fields that must be
+ * set); leaving a won or lost stage requires ::KISCRM_MOVE_REOPEN. Status, closed date,
+ * forecast category and — unless set by hand — probability follow the new stage.
+ * @param db the database
+ * @param opportunity_id the opportunity
+ * @param stage key of the target stage
+ * @param at time of the move
+ * @param flags 0 or ::KISCRM_MOVE_REOPEN
+ * @return ::KISCRM_OK; ::KISCRM_ENOTFOUND (opportunity or stage); ::KISCRM_EINVALID
+ *         (exit criteria not met: the message names every missing field); ::KISCRM_ECONFLICT
+ *         (re-opening without the flag, or moving to the current stage); ::KISCRM_ESTORAGE.
+ *         The actor of kiscrm_db_set_actor() is recorded as `by_id`.
+ */
+KISCRM_API int kiscrm_opportunity_move(kiscrm_db *db, kiscrm_id opportunity_id, const char *stage,
+				       kiscrm_time at, unsigned int flags);
+
+/**
+ * Sets an opportunity's probability by hand (kept across later moves), or returns it to
+ * following the stage.
+ * @param db the database
+ * @param opportunity_id the opportunity
+ * @param percent 0..100, or -1 to follow the stage again
+ * @return ::KISCRM_OK, ::KISCRM_ENOTFOUND, ::KISCRM_EINVALID.
+ */
+KISCRM_API int kiscrm_opportunity_set_probability(kiscrm_db *db, kiscrm_id opportunity_id, int percent);
+
+/**
+ * Appends a stage-history entry as it happened elsewhere (imports): no exit criteria are
+ * checked and the opportunity itself is not changed. Use inside a transaction for bulk loads.
+ * @param db the database
+ * @param opportunity_id the opportunity
+ * @param from_stage stage left, NULL for the creation entry
+ * @param to_stage stage entered
+ * @param at when
+ * @param by_id staff who moved it, 0 for unknown
+ * @return ::KISCRM_OK, ::KISCRM_ENOTFOUND (opportunity, stage), ::KISCRM_EINVALID, ::KISCRM_ESTORAGE.
+ */
+KISCRM_API int kiscrm_stage_history_append(kiscrm_db *db, kiscrm_id opportunity_id, const char *from_stage,
+					   const char *to_stage, kiscrm_time at, kiscrm_id by_id);
+
+/**
+ * Qualifies a lead (线索转化): links it to an existing customer, or creates the customer
+ * from the lead's company when @p customer_id is 0 — refusing with ::KISCRM_EEXISTS when a
+ * customer with the same normalised name exists (the message names it; pass its id to link);
+ * then creates an opportunity in the first stage of the default pipeline and marks the lead
+ * qualified. All in one transaction.
+ * @param[out] opportunity_id the new opportunity, may be NULL
+ * @param db the database
+ * @param lead_id the lead
+ * @param customer_id existing customer to link, or 0 to create one
+ * @param at time of qualification (the opportunity's creation move)
+ * @return ::KISCRM_OK, ::KISCRM_ENOTFOUND, ::KISCRM_EEXISTS (probable duplicate customer),
+ *         ::KISCRM_ECONFLICT (lead already qualified or disqualified), ::KISCRM_EINVALID
+ *         (no company name to create a customer from), ::KISCRM_ESTORAGE.
+ */
+KISCRM_API int kiscrm_lead_qualify(kiscrm_id *opportunity_id, kiscrm_db *db, kiscrm_id lead_id,
+				   kiscrm_id customer_id, kiscrm_time at);
+
+KISCRM_END_DECL
+
+#endif

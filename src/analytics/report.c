@@ -1,0 +1,429 @@
+/* The report context: option resolution, lookups and grouping (see report.h). */
+#include "report.h"
+#include "core/error.h"
+#include "kiscrm/config.h"
+#include "kiscrm/customer.h"
+#include "kiscrm/date.h"
+#include "kiscrm/org.h"
+#include "kiscrm/pipeline.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const group_names[] = {
+	NULL, "business_line", "product_line", "department", "owner", "region", "industry",
+	"size_class",
+};
+#define NGROUP_NAMES ((int)(sizeof(group_names) / sizeof(group_names[0])))
+
+int kiscrm_group_parse(const char *name)
+{
+	for (int i = 1; name && i < NGROUP_NAMES; i++)
+		if (strcmp(group_names[i], name) == 0)
+			return i;
+	return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "group", name,
+			       "unknown group-by dimension '%s' (business_line, product_line, "
+			       "department, owner, region, industry, size_class)",
+			       name ? name : "(null)");
+}
+
+int kiscrm_report_options_init(kiscrm_report_options *opts, unsigned int version)
+{
+	if (!opts)
+		return kc_error_set(KISCRM_EINVALID, "options pointer is NULL");
+	if (version < 1 || version > KISCRM_REPORT_OPTIONS_VERSION)
+		return kc_error_set(KISCRM_EVERSION, "kiscrm_report_options version %u not supported (1..%d)",
+				    version, KISCRM_REPORT_OPTIONS_VERSION);
+	kiscrm_report_options def = KISCRM_REPORT_OPTIONS_INIT;
+	def.version = version;
+	*opts = def;
+	return KISCRM_OK;
+}
+
+static kiscrm_date today(void)
+{
+	return kiscrm_time_date((kiscrm_time)time(NULL));
+}
+
+static int push_name(kc_report *r, const char *name, size_t *index)
+{
+	if (r->nnames == r->cap_names) {
+		size_t cap = r->cap_names ? r->cap_names * 2 : 64;
+		char **p = realloc(r->names, cap * sizeof(*p));
+		if (!p)
+			return kc_error_oom();
+		r->names = p;
+		r->cap_names = cap;
+	}
+	if (!(r->names[r->nnames] = strdup(name ? name : "")))
+		return kc_error_oom();
+	*index = r->nnames++;
+	return KISCRM_OK;
+}
+
+typedef struct {
+	kc_report *r;
+	kc_idmap *map;
+} name_load;
+
+static int name_cb(void *payload, const kiscrm_value *row)
+{
+	name_load *l = payload;
+	size_t i;
+	int rc = push_name(l->r, row[1].type == KISCRM_TYPE_TEXT ? row[1].u.s : "", &i);
+	return rc ? rc : kc_idmap_put(l->map, row[0].u.i, i);
+}
+
+/* Staff and department names: field 1 is `name` for both kinds. */
+static int load_names(kc_report *r, int kind, kc_idmap *map)
+{
+	name_load l = { r, map };
+	kiscrm_query q = { 0, NULL, 0x3 };
+	return kc_db_scan(r->db, kc_kind_def(kind), &q, name_cb, &l);
+}
+
+static int cust_cb(void *payload, const kiscrm_value *row)
+{
+	kc_report *r = payload;
+	size_t i = r->ncust;
+	const kiscrm_value *reg = &row[KISCRM_CUSTOMER_REGION], *ind = &row[KISCRM_CUSTOMER_INDUSTRY];
+	char **pr = realloc(r->cust_region, (i + 1) * sizeof(char *));
+	if (!pr)
+		return kc_error_oom();
+	r->cust_region = pr;
+	char **pi = realloc(r->cust_industry, (i + 1) * sizeof(char *));
+	if (!pi)
+		return kc_error_oom();
+	r->cust_industry = pi;
+	r->cust_region[i] = reg->type == KISCRM_TYPE_TEXT ? strdup(reg->u.s) : NULL;
+	r->cust_industry[i] = ind->type == KISCRM_TYPE_TEXT ? strdup(ind->u.s) : NULL;
+	r->ncust++;
+	if ((reg->type == KISCRM_TYPE_TEXT && !r->cust_region[i]) ||
+	    (ind->type == KISCRM_TYPE_TEXT && !r->cust_industry[i]))
+		return kc_error_oom();
+	return kc_idmap_put(&r->customers, row[0].u.i, i);
+}
+
+static int needs(const kc_report *r, int group)
+{
+	for (size_t i = 0; i < r->o.ngroup; i++)
+		if (r->o.group_by[i] == group)
+			return 1;
+	return 0;
+}
+
+static int resolve_window(kc_report *r)
+{
+	r->from = r->o.from;
+	r->to = r->o.to;
+	if (r->o.period && r->from == KISCRM_DATE_NONE && r->to == KISCRM_DATE_NONE) {
+		if (r->o.period < KISCRM_PERIOD_WEEK || r->o.period > KISCRM_PERIOD_YEAR)
+			return kc_error_set(KISCRM_EINVALID, "unknown period %d", r->o.period);
+		r->from = kiscrm_period_start(r->as_of, r->o.period, r->week_start, r->fy_month);
+		r->to = kiscrm_period_next(r->from, r->o.period);
+	}
+	if (r->from != KISCRM_DATE_NONE && r->to != KISCRM_DATE_NONE && r->to <= r->from)
+		return kc_error_set(KISCRM_EINVALID, "report period is empty: 'to' is not after 'from'");
+	return KISCRM_OK;
+}
+
+int kc_report_begin(kc_report *r, kiscrm_db *db, const kiscrm_report_options *opts)
+{
+	memset(r, 0, sizeof(*r));
+	int rc = kc_check_db(db);
+	if (rc)
+		return rc;
+	kiscrm_report_options def = KISCRM_REPORT_OPTIONS_INIT;
+	if (opts && (opts->version < 1 || opts->version > KISCRM_REPORT_OPTIONS_VERSION))
+		return kc_error_set(KISCRM_EVERSION, "kiscrm_report_options version %u not supported (1..%d)",
+				    opts->version, KISCRM_REPORT_OPTIONS_VERSION);
+	r->db = db;
+	r->o = opts ? *opts : def;
+	if (r->o.ngroup > KC_MAX_GROUPS || (r->o.ngroup && !r->o.group_by))
+		return kc_error_set(KISCRM_EINVALID, "at most %d group-by dimensions", KC_MAX_GROUPS);
+	for (size_t i = 0; i < r->o.ngroup; i++)
+		if (r->o.group_by[i] < 1 || r->o.group_by[i] >= NGROUP_NAMES)
+			return kc_error_set(KISCRM_EINVALID, "unknown group-by dimension %d", r->o.group_by[i]);
+	if (!r->o.lang)
+		r->o.lang = "en";
+	r->week_start = kiscrm_config_week_start(db->config);
+	r->fy_month = kiscrm_config_fiscal_year_start(db->config);
+	r->decimals = kiscrm_config_currency_decimals(db->config);
+	r->as_of = r->o.as_of == KISCRM_DATE_NONE ? today() : r->o.as_of;
+	r->pipeline = kiscrm_config_pipeline_find(db->config, r->o.pipeline);
+	if (r->pipeline < 0)
+		return r->pipeline;
+	if ((rc = resolve_window(r)) != 0)
+		return rc;
+	if (r->o.department_id) {
+		kiscrm_id *ids = NULL;
+		size_t n = 0;
+		if ((rc = kiscrm_department_subtree(&ids, &n, db, r->o.department_id)) != 0)
+			return rc;
+		for (size_t i = 0; rc == 0 && i < n; i++)
+			rc = kc_idmap_put(&r->dept_filter, ids[i], i);
+		kiscrm_ids_free(ids);
+		if (rc) {
+			kc_report_end(r);
+			return rc;
+		}
+	}
+	if ((needs(r, KISCRM_GROUP_OWNER) && (rc = load_names(r, KISCRM_KIND_STAFF, &r->staff)) != 0) ||
+	    (needs(r, KISCRM_GROUP_DEPARTMENT) &&
+	     (rc = load_names(r, KISCRM_KIND_DEPARTMENT, &r->departments)) != 0) ||
+	    ((needs(r, KISCRM_GROUP_REGION) || needs(r, KISCRM_GROUP_INDUSTRY)) &&
+	     (rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_CUSTOMER), NULL, cust_cb, r)) != 0)) {
+		kc_report_end(r);
+		return rc;
+	}
+	return KISCRM_OK;
+}
+
+void kc_report_end(kc_report *r)
+{
+	for (size_t i = 0; i < r->nnames; i++)
+		free(r->names[i]);
+	free(r->names);
+	for (size_t i = 0; i < r->ncust; i++) {
+		free(r->cust_region[i]);
+		free(r->cust_industry[i]);
+	}
+	free(r->cust_region);
+	free(r->cust_industry);
+	for (size_t i = 0; i < r->ngroups; i++)
+		free(r->group_keys[i]);
+	free(r->group_keys);
+	kc_idmap_dispose(&r->staff);
+	kc_idmap_dispose(&r->departments);
+	kc_idmap_dispose(&r->customers);
+	kc_idmap_dispose(&r->dept_filter);
+	kc_strmap_dispose(&r->group_index);
+	memset(r, 0, sizeof(*r));
+}
+
+int kc_report_accept(const kc_report *r, const kc_dims *d)
+{
+	size_t unused;
+	if (r->o.owner_id && d->owner_id != r->o.owner_id)
+		return 0;
+	if (r->o.department_id && !kc_idmap_get(&r->dept_filter, d->department_id, &unused))
+		return 0;
+	return 1;
+}
+
+int kc_report_in_window(const kc_report *r, kiscrm_date d)
+{
+	if (r->from == KISCRM_DATE_NONE && r->to == KISCRM_DATE_NONE)
+		return 1;
+	if (d == KISCRM_DATE_NONE)
+		return 0;
+	return (r->from == KISCRM_DATE_NONE || d >= r->from) && (r->to == KISCRM_DATE_NONE || d < r->to);
+}
+
+static const char *lookup(const kc_report *r, const kc_idmap *m, kiscrm_id id)
+{
+	size_t i;
+	return kc_idmap_get(m, id, &i) ? r->names[i] : "";
+}
+
+const char *kc_report_staff_name(kc_report *r, kiscrm_id id)
+{
+	if (!r->staff.cap && load_names(r, KISCRM_KIND_STAFF, &r->staff) != 0)
+		return "";
+	return lookup(r, &r->staff, id);
+}
+
+const char *kc_report_department_name(kc_report *r, kiscrm_id id)
+{
+	if (!r->departments.cap && load_names(r, KISCRM_KIND_DEPARTMENT, &r->departments) != 0)
+		return "";
+	return lookup(r, &r->departments, id);
+}
+
+static int ensure_customers(kc_report *r)
+{
+	if (r->customers.cap || r->ncust)
+		return KISCRM_OK;
+	return kc_db_scan(r->db, kc_kind_def(KISCRM_KIND_CUSTOMER), NULL, cust_cb, r);
+}
+
+const char *kc_report_customer_region(kc_report *r, kiscrm_id id)
+{
+	size_t i;
+	if (ensure_customers(r) != 0 || !kc_idmap_get(&r->customers, id, &i))
+		return NULL;
+	return r->cust_region[i];
+}
+
+const char *kc_report_customer_industry(kc_report *r, kiscrm_id id)
+{
+	size_t i;
+	if (ensure_customers(r) != 0 || !kc_idmap_get(&r->customers, id, &i))
+		return NULL;
+	return r->cust_industry[i];
+}
+
+static const char *dim_text(kc_report *r, int group, const kc_dims *d)
+{
+	const char *s = NULL;
+	switch (group) {
+	case KISCRM_GROUP_BUSINESS_LINE: s = d->business_line; break;
+	case KISCRM_GROUP_PRODUCT_LINE: s = d->product_line; break;
+	case KISCRM_GROUP_SIZE_CLASS: s = d->size_class; break;
+	case KISCRM_GROUP_DEPARTMENT: s = kc_report_department_name(r, d->department_id); break;
+	case KISCRM_GROUP_OWNER: s = kc_report_staff_name(r, d->owner_id); break;
+	case KISCRM_GROUP_REGION: s = kc_report_customer_region(r, d->customer_id); break;
+	case KISCRM_GROUP_INDUSTRY: s = kc_report_customer_industry(r, d->customer_id); break;
+	}
+	return s ? s : "";
+}
+
+int kc_report_group(kc_report *r, const kc_dims *d, size_t *group)
+{
+	char key[1024];
+	size_t len = 0;
+	key[0] = '\0';
+	for (size_t i = 0; i < r->o.ngroup; i++) {
+		const char *s = dim_text(r, r->o.group_by[i], d);
+		int n = snprintf(key + len, sizeof(key) - len, "%s%s", i ? "\x1f" : "", s);
+		if (n < 0 || (size_t)n >= sizeof(key) - len)
+			return kc_error_set(KISCRM_EINVALID, "group key too long: '%s'", s);
+		len += (size_t)n;
+	}
+	if (kc_strmap_get(&r->group_index, key, group))
+		return KISCRM_OK;
+	if (r->ngroups == r->cap_groups) {
+		size_t cap = r->cap_groups ? r->cap_groups * 2 : 16;
+		char **p = realloc(r->group_keys, cap * sizeof(*p));
+		if (!p)
+			return kc_error_oom();
+		r->group_keys = p;
+		r->cap_groups = cap;
+	}
+	if (!(r->group_keys[r->ngroups] = strdup(key)))
+		return kc_error_oom();
+	int rc = kc_strmap_put(&r->group_index, key, r->ngroups);
+	if (rc) {
+		free(r->group_keys[r->ngroups]);
+		return rc;
+	}
+	*group = r->ngroups++;
+	return KISCRM_OK;
+}
+
+int kc_report_table(kc_report *r, kiscrm_table **out, const char *name)
+{
+	kiscrm_table *t;
+	int rc = kiscrm_table_new(&t, name);
+	for (size_t i = 0; rc == 0 && i < r->o.ngroup; i++)
+		rc = kiscrm_table_add_column(t, group_names[r->o.group_by[i]], KISCRM_TYPE_TEXT);
+	if (rc == 0)
+		rc = kiscrm_table_set_money_decimals(t, r->decimals);
+	if (rc) {
+		kiscrm_table_free(t);
+		return rc;
+	}
+	*out = t;
+	return KISCRM_OK;
+}
+
+static _Thread_local const kc_report *tl_sort_ctx;
+
+static int by_key(const void *a, const void *b)
+{
+	const kc_report *r = tl_sort_ctx;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(r->group_keys[x], r->group_keys[y]);
+	return c ? c : (x > y) - (x < y);
+}
+
+int kc_report_sorted(const kc_report *r, size_t **order)
+{
+	size_t *o = malloc((r->ngroups ? r->ngroups : 1) * sizeof(*o));
+	if (!o)
+		return kc_error_oom();
+	for (size_t i = 0; i < r->ngroups; i++)
+		o[i] = i;
+	tl_sort_ctx = r;
+	qsort(o, r->ngroups, sizeof(*o), by_key);
+	*order = o;
+	return KISCRM_OK;
+}
+
+int kc_report_add_row(kc_report *r, kiscrm_table *t, size_t group, kiscrm_row_kind kind, size_t *row)
+{
+	int idx = kiscrm_table_add_row(t, kind);
+	if (idx < 0)
+		return idx;
+	*row = (size_t)idx;
+	if (group >= r->ngroups)
+		return KISCRM_OK; /* a total row: group columns stay NULL */
+	const char *p = r->group_keys[group];
+	for (size_t i = 0; i < r->o.ngroup; i++) {
+		const char *end = strchr(p, '\x1f');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		char buf[1024];
+		memcpy(buf, p, n);
+		buf[n] = '\0';
+		int rc = kiscrm_table_set_text(t, *row, i, n ? buf : NULL);
+		if (rc)
+			return rc;
+		p = end ? end + 1 : p + n;
+	}
+	return KISCRM_OK;
+}
+
+int kc_cell_int(kiscrm_table *t, size_t row, size_t col, int64_t v)
+{
+	return kiscrm_table_set_int(t, row, col, v);
+}
+
+int kc_cell_text(kiscrm_table *t, size_t row, size_t col, const char *v)
+{
+	return kiscrm_table_set_text(t, row, col, v);
+}
+
+int kc_cell_rate(kiscrm_table *t, size_t row, size_t col, double v)
+{
+	return kiscrm_table_set_rate(t, row, col, v);
+}
+
+int kc_cell_ratio(kiscrm_table *t, size_t row, size_t col, double num, double den)
+{
+	if (den == 0)
+		return kiscrm_table_set_null(t, row, col);
+	return kiscrm_table_set_rate(t, row, col, num / den);
+}
+
+static int parse_type(const char *s, size_t n)
+{
+	static const struct { const char *name; int type; } types[] = {
+		{ "text", KISCRM_TYPE_TEXT }, { "int", KISCRM_TYPE_INT }, { "money", KISCRM_TYPE_MONEY },
+		{ "date", KISCRM_TYPE_DATE }, { "rate", KISCRM_TYPE_RATE }, { "time", KISCRM_TYPE_TIME },
+	};
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strlen(types[i].name) == n && memcmp(types[i].name, s, n) == 0)
+			return types[i].type;
+	return 0;
+}
+
+int kc_add_columns(kiscrm_table *t, const char *const *specs)
+{
+	for (; *specs; specs++) {
+		const char *colon = strchr(*specs, ':');
+		char name[128];
+		if (!colon || (size_t)(colon - *specs) >= sizeof(name))
+			return kc_error_set(KISCRM_EINVALID, "bad column spec '%s'", *specs);
+		memcpy(name, *specs, (size_t)(colon - *specs));
+		name[colon - *specs] = '\0';
+		int type = parse_type(colon + 1, strlen(colon + 1));
+		if (!type)
+			return kc_error_set(KISCRM_EINVALID, "bad column type in '%s'", *specs);
+		int rc = kiscrm_table_add_column(t, name, (kiscrm_type)type);
+		if (rc)
+			return rc;
+	}
+	return KISCRM_OK;
+}

@@ -1,0 +1,88 @@
+/* What every report shares: resolved options (dates, pipeline, filters), lookups of
+ * names and customer attributes, and grouping of records by the requested dimensions.
+ *
+ * A report typically does:
+ *   kc_report ctx; kc_report_begin(&ctx, db, opts);
+ *   scan its records; for each: fill a kc_dims, skip unless kc_report_accept(),
+ *     kc_report_group(&ctx, &dims, &g) → accumulate into its own array at index g;
+ *   kc_report_table(&ctx, &t, "name"), add its own columns after the group columns,
+ *     for g in kc_report_sorted(): kc_report_add_row(...) then set its figures;
+ *   kc_report_end(&ctx). */
+#ifndef KC_ANALYTICS_REPORT_H
+#define KC_ANALYTICS_REPORT_H
+
+#include "kiscrm/report.h"
+#include "kiscrm/table.h"
+#include "core/map.h"
+#include "storage/db.h"
+
+#define KC_MAX_GROUPS 4
+
+/* The facts of one record that reports filter and group by. */
+typedef struct kc_dims {
+	const char *business_line;
+	const char *product_line;
+	const char *size_class;
+	kiscrm_id department_id;
+	kiscrm_id owner_id;
+	kiscrm_id customer_id;
+} kc_dims;
+
+typedef struct kc_report {
+	kiscrm_db *db;
+	kiscrm_report_options o;
+	kiscrm_date as_of;
+	kiscrm_date from, to; /* KISCRM_DATE_NONE when unbounded */
+	int pipeline;         /* pipeline index in the configuration */
+	int week_start, fy_month;
+	int decimals;         /* currency decimals */
+	/* lookups, loaded on demand */
+	kc_idmap staff;       /* id → index into names */
+	kc_idmap departments; /* id → index into names */
+	kc_idmap customers;   /* id → index into cust_region/cust_industry */
+	char **names;
+	size_t nnames, cap_names;
+	char **cust_region, **cust_industry;
+	size_t ncust;
+	kc_idmap dept_filter; /* department subtree when o.department_id is set */
+	/* grouping */
+	kc_strmap group_index; /* joined key → group */
+	char **group_keys;     /* per group: the ngroup texts joined by '\x1f' */
+	size_t ngroups, cap_groups;
+} kc_report;
+
+int kc_report_begin(kc_report *r, kiscrm_db *db, const kiscrm_report_options *opts);
+void kc_report_end(kc_report *r);
+
+/* 1 if a record with these facts passes the owner/department filters. */
+int kc_report_accept(const kc_report *r, const kc_dims *d);
+/* 1 if d lies in [from, to) (unbounded ends always pass; KISCRM_DATE_NONE fails when
+ * the window is bounded). */
+int kc_report_in_window(const kc_report *r, kiscrm_date d);
+
+/* Group of a record (created on first sight). */
+int kc_report_group(kc_report *r, const kc_dims *d, size_t *group);
+/* New table with one TEXT column per group dimension. */
+int kc_report_table(kc_report *r, kiscrm_table **out, const char *name);
+/* Group indices sorted by their texts (byte order): caller frees *order. */
+int kc_report_sorted(const kc_report *r, size_t **order);
+/* Appends a row and fills its group columns; *row receives its index. */
+int kc_report_add_row(kc_report *r, kiscrm_table *t, size_t group, kiscrm_row_kind kind, size_t *row);
+
+/* Display names (borrowed; "" when unknown). */
+const char *kc_report_staff_name(kc_report *r, kiscrm_id id);
+const char *kc_report_department_name(kc_report *r, kiscrm_id id);
+/* Region/industry of a customer (NULL when unknown). */
+const char *kc_report_customer_region(kc_report *r, kiscrm_id id);
+const char *kc_report_customer_industry(kc_report *r, kiscrm_id id);
+
+/* Table helpers that stop at the first error: set a cell of the given row. */
+int kc_cell_int(kiscrm_table *t, size_t row, size_t col, int64_t v);
+int kc_cell_text(kiscrm_table *t, size_t row, size_t col, const char *v);
+int kc_cell_rate(kiscrm_table *t, size_t row, size_t col, double v);
+/* Rate num/den, or NULL when den is 0 (never NaN). */
+int kc_cell_ratio(kiscrm_table *t, size_t row, size_t col, double num, double den);
+/* Adds columns given as "name:type" pairs ending with NULL (types: text int money date rate time). */
+int kc_add_columns(kiscrm_table *t, const char *const *specs);
+
+#endif

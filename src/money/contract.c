@@ -1,0 +1,5 @@
+/* placeholder: being written */
+#include "entities/entity.h"
+int kc_contract_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old) { (void)db; (void)rec; (void)old; return 0; }
+int kc_collection_plan_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old) { (void)db; (void)rec; (void)old; return 0; }
+int kc_collection_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old) { (void)db; (void)rec; (void)old; return 0; }
