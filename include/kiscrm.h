@@ -28,5 +28,6 @@
 #include "kiscrm/target.h"
 #include "kiscrm/budget.h"
 #include "kiscrm/forecast.h"
+#include "kiscrm/csv.h"
 
 #endif

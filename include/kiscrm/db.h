@@ -41,7 +41,8 @@ KISCRM_API int kiscrm_db_options_init(kiscrm_db_options *opts, unsigned int vers
  * @param[out] out the handle, owned by the caller (kiscrm_db_free())
  * @param opts options, NULL for all defaults
  * @return ::KISCRM_OK, ::KISCRM_EVERSION (options or database too new),
- *         ::KISCRM_EINVALID (unknown backend), ::KISCRM_ECONFIG, ::KISCRM_ESTORAGE,
+ *         ::KISCRM_EINVALID (unknown backend, custom backend of an unknown version or
+ *         lacking a required slot), ::KISCRM_ECONFIG, ::KISCRM_ESTORAGE,
  *         ::KISCRM_EBUSY, ::KISCRM_ENOMEM.
  */
 KISCRM_API int kiscrm_db_open(kiscrm_db **out, const kiscrm_db_options *opts);
@@ -64,7 +65,9 @@ KISCRM_API int kiscrm_db_begin(kiscrm_db *db);
  * Commits the innermost transaction (writes when it is the outermost).
  * @param db the database
  * @return ::KISCRM_OK; ::KISCRM_EINVALID (no transaction); ::KISCRM_ECONFLICT when an inner
- *         transaction was rolled back (then everything is rolled back); ::KISCRM_ESTORAGE.
+ *         transaction was rolled back (then everything is rolled back); ::KISCRM_ESTORAGE
+ *         or ::KISCRM_EBUSY when writing fails — then the transaction is rolled back and
+ *         ended, and nothing of it is stored.
  */
 KISCRM_API int kiscrm_db_commit(kiscrm_db *db);
 

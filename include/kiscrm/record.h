@@ -183,7 +183,7 @@ KISCRM_API kiscrm_type kiscrm_kind_field_type(int kind, int field);
  */
 KISCRM_API int kiscrm_kind_field_ref(int kind, int field);
 /**
- * @return index of the field called @p name, or ::KISCRM_ENOTFOUND.
+ * @return index of the field called @p name, ::KISCRM_ENOTFOUND, or ::KISCRM_EINVALID for an unknown kind.
  * @param kind a ::kiscrm_kind
  * @param name field name
  */

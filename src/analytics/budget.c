@@ -1,2 +1,954 @@
-/* placeholder: being written */
-#include "kiscrm/common.h"
+/* The eight-week rolling budget (八周滚动预算): building the projects of a week from one
+ * scan per kind, the rolling table and its gap to the weekly targets. */
+#include "budget_build.h"
+#include "core/buf.h"
+#include "core/error.h"
+#include "kiscrm/date.h"
+#include "kiscrm/money.h"
+#include "kiscrm/pipeline.h"
+#include "money/target_lookup.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Field indices of kinds whose public enums live in other headers (schema.c order). */
+enum { CT_ID, CT_NUMBER, CT_CUSTOMER, CT_OPPORTUNITY, CT_SIGNED, CT_AMOUNT, CT_OWNER,
+       CT_DEPARTMENT, CT_BUSINESS_LINE, CT_PRODUCT_LINE };
+enum { CP_ID, CP_CONTRACT, CP_OPPORTUNITY, CP_DUE, CP_AMOUNT };
+enum { CO_ID, CO_CONTRACT, CO_RECEIVED, CO_AMOUNT };
+
+#define BIT(i) ((uint64_t)1 << (i))
+
+const char *kc_budget_text(const kc_budget *b, size_t off)
+{
+	return off == KC_BNONE ? NULL : b->arena.ptr + off;
+}
+
+static int put_text(kc_budget *b, const kiscrm_value *v, size_t *off)
+{
+	if (v->type != KISCRM_TYPE_TEXT) {
+		*off = KC_BNONE;
+		return KISCRM_OK;
+	}
+	*off = b->arena.size;
+	return kc_buf_put(&b->arena, v->u.s, strlen(v->u.s) + 1);
+}
+
+static kiscrm_id val_id(const kiscrm_value *v)
+{
+	return v->type == KISCRM_TYPE_NULL ? 0 : v->u.i;
+}
+
+static kiscrm_date val_date(const kiscrm_value *v)
+{
+	return v->type == KISCRM_TYPE_NULL ? KISCRM_DATE_NONE : (kiscrm_date)v->u.i;
+}
+
+void kc_budget_dims(const kc_budget *b, const kc_bproject *p, kc_dims *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->business_line = kc_budget_text(b, p->bl);
+	d->product_line = kc_budget_text(b, p->pl);
+	d->department_id = p->department_id;
+	d->owner_id = p->owner_id;
+	d->customer_id = p->customer_id;
+}
+
+void kc_budget_dispose(kc_budget *b)
+{
+	free(b->p);
+	kc_idmap_dispose(&b->by_opp);
+	kc_idmap_dispose(&b->by_contract);
+	kiscrm_buf_dispose(&b->arena);
+	memset(b, 0, sizeof(*b));
+}
+
+static int new_project(kc_budget *b, size_t *idx)
+{
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 64;
+		kc_bproject *p = realloc(b->p, cap * sizeof(*p));
+		if (!p)
+			return kc_error_oom();
+		b->p = p;
+		b->cap = cap;
+	}
+	kc_bproject *p = &b->p[b->n];
+	memset(p, 0, sizeof(*p));
+	p->name = p->bl = p->pl = p->stage = p->status = p->customer = KC_BNONE;
+	p->date = KISCRM_DATE_NONE;
+	p->probability = -1;
+	*idx = b->n++;
+	return KISCRM_OK;
+}
+
+/* Week column of a date: overdue dates fall into the current week (0). */
+static int week_of(const kc_budget *b, kiscrm_date d)
+{
+	if (d < b->week)
+		return 0;
+	int k = (d - b->week) / 7;
+	return k < KISCRM_BUDGET_WEEKS ? k : -1;
+}
+
+int kc_budget_find_snapshot(kiscrm_db *db, kiscrm_date week, kiscrm_id *id);
+
+typedef struct {
+	kiscrm_id id;
+	int found;
+} find_ctx;
+
+static int find_cb(void *payload, const kiscrm_value *row)
+{
+	find_ctx *f = payload;
+	if (!f->found)
+		f->id = row[0].u.i;
+	f->found = 1;
+	return 0;
+}
+
+int kc_budget_find_snapshot(kiscrm_db *db, kiscrm_date week, kiscrm_id *id)
+{
+	kiscrm_cond c = { KISCRM_SNAPSHOT_WEEK, KISCRM_OP_EQ, { KISCRM_TYPE_DATE, { .i = week } } };
+	kiscrm_query q = { 1, &c, BIT(0) };
+	find_ctx f = { 0, 0 };
+	int rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_SNAPSHOT), &q, find_cb, &f);
+	if (rc)
+		return rc;
+	*id = f.id;
+	return f.found;
+}
+
+/* ---- the previous snapshot's plan for the past week ---- */
+
+static int plan_cb(void *payload, const kiscrm_value *row)
+{
+	kc_budget *b = payload;
+	kiscrm_id opp = val_id(&row[KISCRM_SNAPSHOT_LINE_OPPORTUNITY_ID]);
+	kiscrm_id con = val_id(&row[KISCRM_SNAPSHOT_LINE_CONTRACT_ID]);
+	kc_idmap *map = opp ? &b->by_opp : &b->by_contract;
+	kiscrm_id key = opp ? opp : con;
+	size_t i;
+	int rc;
+	if (!kc_idmap_get(map, key, &i)) {
+		if ((rc = new_project(b, &i)) != 0 || (rc = kc_idmap_put(map, key, i)) != 0)
+			return rc;
+		kc_bproject *p = &b->p[i];
+		p->kind = con ? KC_BPROJ_CONTRACT : KC_BPROJ_OPPORTUNITY;
+		p->opportunity_id = opp;
+		p->contract_id = con;
+		p->customer_id = val_id(&row[KISCRM_SNAPSHOT_LINE_CUSTOMER_ID]);
+		p->owner_id = val_id(&row[KISCRM_SNAPSHOT_LINE_OWNER_ID]);
+		p->department_id = val_id(&row[KISCRM_SNAPSHOT_LINE_DEPARTMENT_ID]);
+		p->date = val_date(&row[KISCRM_SNAPSHOT_LINE_EXPECTED_CLOSE]);
+		p->amount = val_id(&row[KISCRM_SNAPSHOT_LINE_AMOUNT]);
+		if (row[KISCRM_SNAPSHOT_LINE_PROBABILITY].type != KISCRM_TYPE_NULL)
+			p->probability = (int)row[KISCRM_SNAPSHOT_LINE_PROBABILITY].u.i;
+		if ((rc = put_text(b, &row[KISCRM_SNAPSHOT_LINE_BUSINESS_LINE], &p->bl)) != 0 ||
+		    (rc = put_text(b, &row[KISCRM_SNAPSHOT_LINE_PRODUCT_LINE], &p->pl)) != 0 ||
+		    (rc = put_text(b, &row[KISCRM_SNAPSHOT_LINE_STAGE], &p->stage)) != 0 ||
+		    (rc = put_text(b, &row[KISCRM_SNAPSHOT_LINE_STATUS], &p->status)) != 0)
+			return rc;
+	}
+	kc_bproject *p = &b->p[i];
+	p->has_plan = 1;
+	p->plan_contract += val_id(&row[KISCRM_SNAPSHOT_LINE_CONTRACT_AMOUNT]);
+	p->plan_collection += val_id(&row[KISCRM_SNAPSHOT_LINE_COLLECTION_AMOUNT]);
+	return 0;
+}
+
+static int load_plan(kc_budget *b, kiscrm_db *db)
+{
+	kiscrm_id sid;
+	int rc = kc_budget_find_snapshot(db, b->past, &sid);
+	if (rc <= 0)
+		return rc;
+	b->has_prev = 1;
+	kiscrm_cond c[2] = {
+		{ KISCRM_SNAPSHOT_LINE_SNAPSHOT_ID, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = sid } } },
+		{ KISCRM_SNAPSHOT_LINE_WEEK, KISCRM_OP_EQ, { KISCRM_TYPE_DATE, { .i = b->past } } },
+	};
+	kiscrm_query q = { 2, c, 0 };
+	return kc_db_scan(db, kc_kind_def(KISCRM_KIND_SNAPSHOT_LINE), &q, plan_cb, b);
+}
+
+/* ---- contracts' collections and plans ---- */
+
+typedef struct {
+	kiscrm_money collected; /* received up to as_of */
+	kiscrm_money past;      /* received in the past week */
+	kiscrm_money open[KISCRM_BUDGET_WEEKS];
+	int has_open;
+} coll_agg;
+
+typedef struct {
+	kiscrm_id owner; /* contract or opportunity */
+	kiscrm_date due;
+	kiscrm_id id;
+	kiscrm_money amount;
+} plan_item;
+
+typedef struct {
+	kc_budget *b;
+	kc_idmap agg_index; /* contract id → agg */
+	coll_agg *agg;
+	size_t nagg, cap_agg;
+	plan_item *cplans, *oplans;
+	size_t ncp, cap_cp, nop, cap_op;
+} build_ctx;
+
+static int agg_of(build_ctx *x, kiscrm_id contract, coll_agg **out)
+{
+	size_t i;
+	if (!kc_idmap_get(&x->agg_index, contract, &i)) {
+		if (x->nagg == x->cap_agg) {
+			size_t cap = x->cap_agg ? x->cap_agg * 2 : 64;
+			coll_agg *p = realloc(x->agg, cap * sizeof(*p));
+			if (!p)
+				return kc_error_oom();
+			x->agg = p;
+			x->cap_agg = cap;
+		}
+		i = x->nagg++;
+		memset(&x->agg[i], 0, sizeof(x->agg[i]));
+		int rc = kc_idmap_put(&x->agg_index, contract, i);
+		if (rc)
+			return rc;
+	}
+	*out = &x->agg[i];
+	return KISCRM_OK;
+}
+
+static int coll_cb(void *payload, const kiscrm_value *row)
+{
+	build_ctx *x = payload;
+	coll_agg *a;
+	kiscrm_id contract = val_id(&row[CO_CONTRACT]);
+	kiscrm_date d = val_date(&row[CO_RECEIVED]);
+	int rc = agg_of(x, contract, &a);
+	if (rc)
+		return rc;
+	a->collected += val_id(&row[CO_AMOUNT]);
+	if (d >= x->b->past && d < x->b->week)
+		a->past += val_id(&row[CO_AMOUNT]);
+	return 0;
+}
+
+static int push_plan(plan_item **arr, size_t *n, size_t *cap, const plan_item *it)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 64;
+		plan_item *p = realloc(*arr, c * sizeof(*p));
+		if (!p)
+			return kc_error_oom();
+		*arr = p;
+		*cap = c;
+	}
+	(*arr)[(*n)++] = *it;
+	return KISCRM_OK;
+}
+
+static int cplan_cb(void *payload, const kiscrm_value *row)
+{
+	build_ctx *x = payload;
+	plan_item it = { 0, val_date(&row[CP_DUE]), row[0].u.i, val_id(&row[CP_AMOUNT]) };
+	if ((it.owner = val_id(&row[CP_CONTRACT])) != 0)
+		return push_plan(&x->cplans, &x->ncp, &x->cap_cp, &it);
+	if ((it.owner = val_id(&row[CP_OPPORTUNITY])) != 0)
+		return push_plan(&x->oplans, &x->nop, &x->cap_op, &it);
+	return 0;
+}
+
+static int by_owner_due(const void *a, const void *b)
+{
+	const plan_item *x = a, *y = b;
+	if (x->owner != y->owner)
+		return x->owner < y->owner ? -1 : 1;
+	if (x->due != y->due)
+		return x->due < y->due ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Applies each contract's collections to its plans in due-date order (FIFO) and keeps
+ * the unpaid rests per week. Plans due from W+8 on were not loaded: they come last in
+ * FIFO order, so they cannot change what the earlier plans receive. */
+static int apply_fifo(build_ctx *x)
+{
+	qsort(x->cplans, x->ncp, sizeof(plan_item), by_owner_due);
+	kiscrm_money left = 0;
+	for (size_t i = 0; i < x->ncp; i++) {
+		const plan_item *it = &x->cplans[i];
+		coll_agg *a;
+		int rc = agg_of(x, it->owner, &a);
+		if (rc)
+			return rc;
+		if (i == 0 || x->cplans[i - 1].owner != it->owner)
+			left = a->collected;
+		kiscrm_money paid = left < it->amount ? (left > 0 ? left : 0) : it->amount;
+		left -= paid;
+		kiscrm_money rest = it->amount - paid;
+		int k = week_of(x->b, it->due);
+		if (rest > 0 && k >= 0) {
+			a->open[k] += rest;
+			a->has_open = 1;
+		}
+	}
+	return KISCRM_OK;
+}
+
+/* ---- opportunities ---- */
+
+static int fill_opportunity(kc_budget *b, kc_bproject *p, const kiscrm_value *row)
+{
+	int rc;
+	p->live = 1;
+	p->kind = KC_BPROJ_OPPORTUNITY;
+	p->opportunity_id = row[0].u.i;
+	p->customer_id = val_id(&row[KISCRM_OPPORTUNITY_CUSTOMER_ID]);
+	p->owner_id = val_id(&row[KISCRM_OPPORTUNITY_OWNER_ID]);
+	p->department_id = val_id(&row[KISCRM_OPPORTUNITY_DEPARTMENT_ID]);
+	p->date = val_date(&row[KISCRM_OPPORTUNITY_EXPECTED_CLOSE]);
+	p->amount = val_id(&row[KISCRM_OPPORTUNITY_AMOUNT]);
+	p->probability = row[KISCRM_OPPORTUNITY_PROBABILITY].type == KISCRM_TYPE_NULL
+		? -1 : (int)row[KISCRM_OPPORTUNITY_PROBABILITY].u.i;
+	if ((rc = put_text(b, &row[KISCRM_OPPORTUNITY_NAME], &p->name)) != 0 ||
+	    (rc = put_text(b, &row[KISCRM_OPPORTUNITY_BUSINESS_LINE], &p->bl)) != 0 ||
+	    (rc = put_text(b, &row[KISCRM_OPPORTUNITY_PRODUCT_LINE], &p->pl)) != 0 ||
+	    (rc = put_text(b, &row[KISCRM_OPPORTUNITY_STAGE], &p->stage)) != 0 ||
+	    (rc = put_text(b, &row[KISCRM_OPPORTUNITY_STATUS], &p->status)) != 0)
+		return rc;
+	return KISCRM_OK;
+}
+
+static int opp_cb(void *payload, const kiscrm_value *row)
+{
+	kc_budget *b = payload;
+	const kiscrm_value *st = &row[KISCRM_OPPORTUNITY_STATUS];
+	int open = st->type == KISCRM_TYPE_TEXT && strcmp(st->u.s, "open") == 0;
+	kiscrm_date close = val_date(&row[KISCRM_OPPORTUNITY_EXPECTED_CLOSE]);
+	int expected = open && close != KISCRM_DATE_NONE && close < b->end;
+	size_t i;
+	int rc;
+	if (!kc_idmap_get(&b->by_opp, row[0].u.i, &i)) {
+		if (!expected)
+			return 0;
+		if ((rc = new_project(b, &i)) != 0 || (rc = kc_idmap_put(&b->by_opp, row[0].u.i, i)) != 0)
+			return rc;
+	} else {
+		/* known from the plan: the live record replaces the snapshot's facts */
+		b->p[i].bl = b->p[i].pl = b->p[i].stage = b->p[i].status = KC_BNONE;
+	}
+	kc_bproject *p = &b->p[i];
+	if ((rc = fill_opportunity(b, p, row)) != 0)
+		return rc;
+	if (expected) {
+		int k = week_of(b, close);
+		p->contract[k] += p->amount;
+		kiscrm_money w = 0;
+		if (p->probability > 0 && (rc = kiscrm_money_scale(&w, p->amount, p->probability, 100)) != 0)
+			return rc;
+		p->weighted[k] += w;
+	}
+	return 0;
+}
+
+static void add_opportunity_plans(kc_budget *b, build_ctx *x)
+{
+	for (size_t i = 0; i < x->nop; i++) {
+		size_t j;
+		const plan_item *it = &x->oplans[i];
+		if (!kc_idmap_get(&b->by_opp, it->owner, &j))
+			continue;
+		kc_bproject *p = &b->p[j];
+		/* only an open opportunity that is a row expects its own collections; a won one's
+		 * contract plans take over */
+		if (p->kind != KC_BPROJ_OPPORTUNITY || !p->live ||
+		    strcmp(kc_budget_text(b, p->status) ? kc_budget_text(b, p->status) : "", "open") != 0 ||
+		    p->date == KISCRM_DATE_NONE || p->date >= b->end)
+			continue;
+		int k = week_of(b, it->due);
+		if (k >= 0)
+			p->collection[k] += it->amount;
+	}
+}
+
+/* ---- contracts ---- */
+
+static int contract_cb(void *payload, const kiscrm_value *row)
+{
+	build_ctx *x = payload;
+	kc_budget *b = x->b;
+	kiscrm_id id = row[0].u.i, opp = val_id(&row[CT_OPPORTUNITY]);
+	kiscrm_date signed_on = val_date(&row[CT_SIGNED]);
+	kiscrm_money amount = val_id(&row[CT_AMOUNT]);
+	if (signed_on != KISCRM_DATE_NONE && signed_on > b->as_of)
+		return 0;
+	size_t ai;
+	coll_agg *a = kc_idmap_get(&x->agg_index, id, &ai) ? &x->agg[ai] : NULL;
+	int signed_past = signed_on >= b->past && signed_on < b->week;
+	size_t i;
+	int known = (opp && kc_idmap_get(&b->by_opp, opp, &i)) || kc_idmap_get(&b->by_contract, id, &i);
+	int wanted = signed_past || (a && (a->has_open || a->past));
+	int rc;
+	if (!known) {
+		if (!wanted)
+			return 0;
+		if ((rc = new_project(b, &i)) != 0)
+			return rc;
+		if (opp && (rc = kc_idmap_put(&b->by_opp, opp, i)) != 0)
+			return rc;
+	}
+	if ((rc = kc_idmap_put(&b->by_contract, id, i)) != 0)
+		return rc;
+	kc_bproject *p = &b->p[i];
+	if (p->kind == KC_BPROJ_CONTRACT && p->live) {
+		/* a second contract of the same opportunity: add its figures */
+		p->amount += amount;
+	} else {
+		/* an opportunity turned into its contract: its own expectations end here */
+		memset(p->contract, 0, sizeof(p->contract));
+		memset(p->weighted, 0, sizeof(p->weighted));
+		memset(p->collection, 0, sizeof(p->collection));
+		p->kind = KC_BPROJ_CONTRACT;
+		p->live = 1;
+		p->contract_id = id;
+		p->opportunity_id = opp;
+		p->customer_id = val_id(&row[CT_CUSTOMER]);
+		p->owner_id = val_id(&row[CT_OWNER]);
+		p->department_id = val_id(&row[CT_DEPARTMENT]);
+		p->date = signed_on;
+		p->amount = amount;
+		p->probability = -1;
+		p->stage = p->status = KC_BNONE;
+		if ((rc = put_text(b, &row[CT_NUMBER], &p->name)) != 0 ||
+		    (rc = put_text(b, &row[CT_BUSINESS_LINE], &p->bl)) != 0 ||
+		    (rc = put_text(b, &row[CT_PRODUCT_LINE], &p->pl)) != 0)
+			return rc;
+	}
+	if (signed_past)
+		p->act_contract += amount;
+	if (a) {
+		p->act_collection += a->past;
+		for (int k = 0; k < KISCRM_BUDGET_WEEKS; k++)
+			p->collection[k] += a->open[k];
+	}
+	return 0;
+}
+
+/* ---- customer names ---- */
+
+typedef struct {
+	kc_budget *b;
+	kc_idmap index; /* customer id → slot */
+	size_t *name;   /* per slot: arena offset of the name */
+} cust_ctx;
+
+static int cust_cb(void *payload, const kiscrm_value *row)
+{
+	cust_ctx *c = payload;
+	size_t i;
+	if (!kc_idmap_get(&c->index, row[0].u.i, &i))
+		return 0;
+	return put_text(c->b, &row[1], &c->name[i]);
+}
+
+/* One scan of the customers, keeping the names of those the projects refer to. */
+static int load_customers(kc_budget *b, kiscrm_db *db)
+{
+	cust_ctx c;
+	memset(&c, 0, sizeof(c));
+	c.b = b;
+	int rc = 0;
+	size_t n = 0;
+	if (!(c.name = malloc((b->n ? b->n : 1) * sizeof(size_t))))
+		return kc_error_oom();
+	for (size_t i = 0; rc == 0 && i < b->n; i++) {
+		size_t s;
+		if (!b->p[i].customer_id || kc_idmap_get(&c.index, b->p[i].customer_id, &s))
+			continue;
+		c.name[n] = KC_BNONE;
+		rc = kc_idmap_put(&c.index, b->p[i].customer_id, n++);
+	}
+	kiscrm_query q = { 0, NULL, BIT(0) | BIT(1) };
+	if (rc == 0 && n)
+		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_CUSTOMER), &q, cust_cb, &c);
+	for (size_t i = 0; rc == 0 && i < b->n; i++) {
+		size_t s;
+		if (b->p[i].customer_id && kc_idmap_get(&c.index, b->p[i].customer_id, &s))
+			b->p[i].customer = c.name[s];
+	}
+	kc_idmap_dispose(&c.index);
+	free(c.name);
+	return rc;
+}
+
+static void build_dispose(build_ctx *x)
+{
+	kc_idmap_dispose(&x->agg_index);
+	free(x->agg);
+	free(x->cplans);
+	free(x->oplans);
+}
+
+int kc_budget_build(kc_budget *b, kc_report *r)
+{
+	kiscrm_db *db = r->db;
+	memset(b, 0, sizeof(*b));
+	b->as_of = r->as_of;
+	b->week = kiscrm_date_week_start(r->as_of, r->week_start);
+	b->past = b->week - 7;
+	b->end = b->week + 7 * KISCRM_BUDGET_WEEKS;
+	build_ctx x;
+	memset(&x, 0, sizeof(x));
+	x.b = b;
+	int rc = load_plan(b, db);
+	if (rc == 0) {
+		kiscrm_cond c = { CO_RECEIVED, KISCRM_OP_LE, { KISCRM_TYPE_DATE, { .i = b->as_of } } };
+		kiscrm_query q = { 1, &c, BIT(0) | BIT(CO_CONTRACT) | BIT(CO_RECEIVED) | BIT(CO_AMOUNT) };
+		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_COLLECTION), &q, coll_cb, &x);
+	}
+	if (rc == 0) {
+		kiscrm_cond c = { CP_DUE, KISCRM_OP_LT, { KISCRM_TYPE_DATE, { .i = b->end } } };
+		kiscrm_query q = { 1, &c, BIT(0) | BIT(CP_CONTRACT) | BIT(CP_OPPORTUNITY) | BIT(CP_DUE) |
+					  BIT(CP_AMOUNT) };
+		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_COLLECTION_PLAN), &q, cplan_cb, &x);
+	}
+	if (rc == 0)
+		rc = apply_fifo(&x);
+	if (rc == 0) {
+		kiscrm_query q = { 0, NULL,
+			BIT(0) | BIT(KISCRM_OPPORTUNITY_NAME) | BIT(KISCRM_OPPORTUNITY_CUSTOMER_ID) |
+			BIT(KISCRM_OPPORTUNITY_OWNER_ID) | BIT(KISCRM_OPPORTUNITY_DEPARTMENT_ID) |
+			BIT(KISCRM_OPPORTUNITY_BUSINESS_LINE) | BIT(KISCRM_OPPORTUNITY_PRODUCT_LINE) |
+			BIT(KISCRM_OPPORTUNITY_AMOUNT) | BIT(KISCRM_OPPORTUNITY_EXPECTED_CLOSE) |
+			BIT(KISCRM_OPPORTUNITY_STAGE) | BIT(KISCRM_OPPORTUNITY_PROBABILITY) |
+			BIT(KISCRM_OPPORTUNITY_STATUS) };
+		kiscrm_cond c = { KISCRM_OPPORTUNITY_STATUS, KISCRM_OP_EQ, { KISCRM_TYPE_TEXT, { .s = "open" } } };
+		/* without a plan to match, only open opportunities can be rows */
+		if (b->by_opp.n == 0) {
+			q.ncond = 1;
+			q.conds = &c;
+		}
+		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &q, opp_cb, b);
+	}
+	if (rc == 0)
+		add_opportunity_plans(b, &x);
+	if (rc == 0) {
+		kiscrm_query q = { 0, NULL,
+			BIT(0) | BIT(CT_NUMBER) | BIT(CT_CUSTOMER) | BIT(CT_OPPORTUNITY) | BIT(CT_SIGNED) |
+			BIT(CT_AMOUNT) | BIT(CT_OWNER) | BIT(CT_DEPARTMENT) | BIT(CT_BUSINESS_LINE) |
+			BIT(CT_PRODUCT_LINE) };
+		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_CONTRACT), &q, contract_cb, &x);
+	}
+	if (rc == 0)
+		rc = load_customers(b, db);
+	build_dispose(&x);
+	if (rc)
+		kc_budget_dispose(b);
+	return rc;
+}
+
+/* ---- the rolling table ---- */
+
+enum { N_PW = 6, N_WEEKCOLS = 3 * KISCRM_BUDGET_WEEKS, N_TOTALS = 3 };
+
+typedef struct {
+	int has_plan;
+	kiscrm_money plan_c, act_c, plan_k, act_k;
+	kiscrm_money c[KISCRM_BUDGET_WEEKS], w[KISCRM_BUDGET_WEEKS], k[KISCRM_BUDGET_WEEKS];
+} sums;
+
+static void sums_add(sums *s, const kc_bproject *p, int has_prev)
+{
+	s->has_plan = has_prev;
+	s->plan_c += p->plan_contract;
+	s->plan_k += p->plan_collection;
+	s->act_c += p->act_contract;
+	s->act_k += p->act_collection;
+	for (int k = 0; k < KISCRM_BUDGET_WEEKS; k++) {
+		s->c[k] += p->contract[k];
+		s->w[k] += p->weighted[k];
+		s->k[k] += p->collection[k];
+	}
+}
+
+static int set_money_or_null(kiscrm_table *t, size_t row, size_t col, int has, kiscrm_money v)
+{
+	return has ? kc_cell_int(t, row, col, v) : kiscrm_table_set_null(t, row, col);
+}
+
+/* Writes the figures of a row from column `col` on. */
+static int put_sums(kiscrm_table *t, size_t row, size_t col, const sums *s)
+{
+	int rc = set_money_or_null(t, row, col, s->has_plan, s->plan_c);
+	if (!rc)
+		rc = kc_cell_int(t, row, col + 1, s->act_c);
+	if (!rc)
+		rc = s->has_plan ? kc_cell_ratio(t, row, col + 2, (double)s->act_c, (double)s->plan_c)
+				 : kiscrm_table_set_null(t, row, col + 2);
+	if (!rc)
+		rc = set_money_or_null(t, row, col + 3, s->has_plan, s->plan_k);
+	if (!rc)
+		rc = kc_cell_int(t, row, col + 4, s->act_k);
+	if (!rc)
+		rc = s->has_plan ? kc_cell_ratio(t, row, col + 5, (double)s->act_k, (double)s->plan_k)
+				 : kiscrm_table_set_null(t, row, col + 5);
+	kiscrm_money tc = 0, tw = 0, tk = 0;
+	col += N_PW;
+	for (int k = 0; rc == 0 && k < KISCRM_BUDGET_WEEKS; k++) {
+		rc = kc_cell_int(t, row, col + 3 * (size_t)k, s->c[k]);
+		if (!rc)
+			rc = kc_cell_int(t, row, col + 3 * (size_t)k + 1, s->w[k]);
+		if (!rc)
+			rc = kc_cell_int(t, row, col + 3 * (size_t)k + 2, s->k[k]);
+		tc += s->c[k];
+		tw += s->w[k];
+		tk += s->k[k];
+	}
+	col += N_WEEKCOLS;
+	if (!rc)
+		rc = kc_cell_int(t, row, col, tc);
+	if (!rc)
+		rc = kc_cell_int(t, row, col + 1, tw);
+	if (!rc)
+		rc = kc_cell_int(t, row, col + 2, tk);
+	return rc;
+}
+
+static int add_rolling_columns(kiscrm_table *t)
+{
+	static const char *const head[] = {
+		"kind:text", "opportunity_id:int", "contract_id:int", "project:text", "customer:text",
+		"owner:text", "department:text", "business_line:text", "product_line:text", "stage:text",
+		"expected_close:date", "probability:int",
+		"pw_contract_plan:money", "pw_contract_actual:money", "pw_contract_rate:rate",
+		"pw_collection_plan:money", "pw_collection_actual:money", "pw_collection_rate:rate", NULL,
+	};
+	static const char *const tail[] = {
+		"total_contract:money", "total_weighted:money", "total_collection:money", NULL,
+	};
+	int rc = 0;
+	for (const char *const *h = head; rc == 0 && *h; h++) {
+		/* business_line / product_line may already be group columns */
+		char name[64];
+		const char *colon = strchr(*h, ':');
+		memcpy(name, *h, (size_t)(colon - *h));
+		name[colon - *h] = '\0';
+		if (kiscrm_table_column_index(t, name) >= 0) {
+			kiscrm_error_clear();
+			continue;
+		}
+		const char *one[2] = { *h, NULL };
+		rc = kc_add_columns(t, one);
+	}
+	for (int k = 1; rc == 0 && k <= KISCRM_BUDGET_WEEKS; k++) {
+		char c[32], w[32], l[32];
+		snprintf(c, sizeof(c), "w%d_contract:money", k);
+		snprintf(w, sizeof(w), "w%d_weighted:money", k);
+		snprintf(l, sizeof(l), "w%d_collection:money", k);
+		const char *specs[] = { c, w, l, NULL };
+		rc = kc_add_columns(t, specs);
+	}
+	return rc ? rc : kc_add_columns(t, tail);
+}
+
+static int col(const kiscrm_table *t, const char *name)
+{
+	return kiscrm_table_column_index(t, name);
+}
+
+static int put_project(kc_report *r, const kc_budget *b, kiscrm_table *t, size_t row, const kc_bproject *p)
+{
+	int rc = kc_cell_text(t, row, (size_t)col(t, "kind"),
+			      p->kind == KC_BPROJ_CONTRACT ? "contract" : "opportunity");
+	if (!rc)
+		rc = p->opportunity_id ? kc_cell_int(t, row, (size_t)col(t, "opportunity_id"), p->opportunity_id) : 0;
+	if (!rc)
+		rc = p->contract_id ? kc_cell_int(t, row, (size_t)col(t, "contract_id"), p->contract_id) : 0;
+	if (!rc)
+		rc = kc_cell_text(t, row, (size_t)col(t, "project"), kc_budget_text(b, p->name));
+	if (!rc)
+		rc = kc_cell_text(t, row, (size_t)col(t, "customer"), kc_budget_text(b, p->customer));
+	if (!rc && p->owner_id)
+		rc = kc_cell_text(t, row, (size_t)col(t, "owner"), kc_report_staff_name(r, p->owner_id));
+	if (!rc && p->department_id)
+		rc = kc_cell_text(t, row, (size_t)col(t, "department"), kc_report_department_name(r, p->department_id));
+	if (!rc)
+		rc = kc_cell_text(t, row, (size_t)col(t, "business_line"), kc_budget_text(b, p->bl));
+	if (!rc)
+		rc = kc_cell_text(t, row, (size_t)col(t, "product_line"), kc_budget_text(b, p->pl));
+	if (!rc)
+		rc = kc_cell_text(t, row, (size_t)col(t, "stage"), kc_budget_text(b, p->stage));
+	if (!rc && p->date != KISCRM_DATE_NONE)
+		rc = kc_cell_int(t, row, (size_t)col(t, "expected_close"), p->date);
+	if (!rc && p->probability >= 0)
+		rc = kc_cell_int(t, row, (size_t)col(t, "probability"), p->probability);
+	return rc;
+}
+
+typedef struct {
+	size_t group;
+	size_t project;
+} placed;
+
+static _Thread_local const size_t *tl_rank;
+static _Thread_local const kc_bproject *tl_projects;
+
+static int by_group_project(const void *a, const void *b)
+{
+	const placed *x = a, *y = b;
+	if (x->group != y->group)
+		return tl_rank[x->group] < tl_rank[y->group] ? -1 : 1;
+	const kc_bproject *p = &tl_projects[x->project], *q = &tl_projects[y->project];
+	if (p->kind != q->kind)
+		return p->kind - q->kind;
+	kiscrm_id i = p->kind == KC_BPROJ_CONTRACT ? p->contract_id : p->opportunity_id;
+	kiscrm_id j = q->kind == KC_BPROJ_CONTRACT ? q->contract_id : q->opportunity_id;
+	return (i > j) - (i < j);
+}
+
+/* Groups the accepted projects: *out gets them sorted by group then project; *rank maps
+ * a group to its position in sorted order. */
+static int place_projects(kc_report *r, const kc_budget *b, placed **out, size_t *n, size_t **rank)
+{
+	placed *pl = malloc((b->n ? b->n : 1) * sizeof(*pl));
+	if (!pl)
+		return kc_error_oom();
+	size_t m = 0;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < b->n; i++) {
+		kc_dims d;
+		kc_budget_dims(b, &b->p[i], &d);
+		if (!kc_report_accept(r, &d))
+			continue;
+		pl[m].project = i;
+		rc = kc_report_group(r, &d, &pl[m].group);
+		m++;
+	}
+	size_t *order = NULL, *rk = NULL;
+	if (rc == 0)
+		rc = kc_report_sorted(r, &order);
+	if (rc == 0 && !(rk = malloc((r->ngroups ? r->ngroups : 1) * sizeof(*rk))))
+		rc = kc_error_oom();
+	if (rc) {
+		free(pl);
+		free(order);
+		return rc;
+	}
+	for (size_t i = 0; i < r->ngroups; i++)
+		rk[order[i]] = i;
+	free(order);
+	tl_rank = rk;
+	tl_projects = b->p;
+	qsort(pl, m, sizeof(*pl), by_group_project);
+	*out = pl;
+	*n = m;
+	*rank = rk;
+	return KISCRM_OK;
+}
+
+static int emit_rolling(kc_report *r, const kc_budget *b, kiscrm_table *t)
+{
+	placed *pl;
+	size_t n, *rank;
+	int rc = place_projects(r, b, &pl, &n, &rank);
+	if (rc)
+		return rc;
+	size_t first = (size_t)col(t, "pw_contract_plan");
+	sums total, sub;
+	memset(&total, 0, sizeof(total));
+	memset(&sub, 0, sizeof(sub));
+	total.has_plan = sub.has_plan = b->has_prev;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const kc_bproject *p = &b->p[pl[i].project];
+		size_t row;
+		sums one;
+		memset(&one, 0, sizeof(one));
+		sums_add(&one, p, b->has_prev);
+		sums_add(&sub, p, b->has_prev);
+		sums_add(&total, p, b->has_prev);
+		rc = kc_report_add_row(r, t, pl[i].group, KISCRM_ROW_DETAIL, &row);
+		if (!rc)
+			rc = put_project(r, b, t, row, p);
+		if (!rc)
+			rc = put_sums(t, row, first, &one);
+		if (!rc && r->o.ngroup && (i + 1 == n || pl[i + 1].group != pl[i].group)) {
+			rc = kc_report_add_row(r, t, pl[i].group, KISCRM_ROW_SUBTOTAL, &row);
+			if (!rc)
+				rc = put_sums(t, row, first, &sub);
+			memset(&sub, 0, sizeof(sub));
+			sub.has_plan = b->has_prev;
+		}
+	}
+	size_t row;
+	if (!rc)
+		rc = kc_report_add_row(r, t, (size_t)-1, KISCRM_ROW_TOTAL, &row);
+	if (!rc)
+		rc = put_sums(t, row, first, &total);
+	free(pl);
+	free(rank);
+	return rc;
+}
+
+int kiscrm_report_rolling_budget(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
+{
+	if (!out)
+		return kc_error_set(KISCRM_EINVALID, "rolling budget: output pointer is NULL");
+	*out = NULL;
+	kc_report r;
+	int rc = kc_report_begin(&r, db, opts);
+	if (rc)
+		return rc;
+	kc_budget b;
+	kiscrm_table *t = NULL;
+	rc = kc_budget_build(&b, &r);
+	if (rc) {
+		kc_report_end(&r);
+		return rc;
+	}
+	rc = kc_report_table(&r, &t, "rolling-budget");
+	if (!rc)
+		rc = add_rolling_columns(t);
+	if (!rc)
+		rc = emit_rolling(&r, &b, t);
+	kc_budget_dispose(&b);
+	kc_report_end(&r);
+	if (rc) {
+		kiscrm_table_free(t);
+		return rc;
+	}
+	*out = t;
+	return KISCRM_OK;
+}
+
+/* ---- gap to the weekly targets ---- */
+
+typedef struct {
+	kc_dims dims;
+	kiscrm_money c[KISCRM_BUDGET_WEEKS], w[KISCRM_BUDGET_WEEKS], k[KISCRM_BUDGET_WEEKS];
+} gap_group;
+
+static int emit_gap_rows(kc_report *r, const kc_budget *b, kiscrm_table *t, size_t group,
+			 kiscrm_row_kind kind, unsigned level, const gap_group *g)
+{
+	static const char *const metrics[2] = { KC_METRIC_CONTRACT_AMOUNT, KC_METRIC_COLLECTION_AMOUNT };
+	int rc = 0;
+	size_t first = r->o.ngroup;
+	for (int m = 0; rc == 0 && m < 2; m++) {
+		kiscrm_money cum_t = 0, cum_e = 0;
+		int any = 0;
+		for (int k = 0; rc == 0 && k < KISCRM_BUDGET_WEEKS; k++) {
+			kiscrm_date ws = b->week + 7 * k;
+			kiscrm_money target = 0;
+			int found = 0;
+			rc = kc_target_sum(r->db, metrics[m], KISCRM_PERIOD_WEEK, ws, ws + 7, level,
+					   level ? &g->dims : NULL, &target, NULL, &found);
+			kiscrm_money e = m == 0 ? g->c[k] : g->k[k];
+			kiscrm_money w = m == 0 ? g->w[k] : g->k[k];
+			size_t row;
+			if (!rc)
+				rc = kc_report_add_row(r, t, group, kind, &row);
+			if (rc)
+				break;
+			any |= found;
+			cum_t += found ? target : 0;
+			cum_e += e;
+			rc = kc_cell_text(t, row, first, metrics[m]);
+			if (!rc)
+				rc = kc_cell_int(t, row, first + 1, k + 1);
+			if (!rc)
+				rc = kc_cell_int(t, row, first + 2, ws);
+			if (!rc)
+				rc = set_money_or_null(t, row, first + 3, found, target);
+			if (!rc)
+				rc = kc_cell_int(t, row, first + 4, e);
+			if (!rc)
+				rc = kc_cell_int(t, row, first + 5, w);
+			if (!rc)
+				rc = set_money_or_null(t, row, first + 6, found, target - e);
+			if (!rc)
+				rc = set_money_or_null(t, row, first + 7, found, target - w);
+			if (!rc)
+				rc = set_money_or_null(t, row, first + 8, any, cum_t);
+			if (!rc)
+				rc = kc_cell_int(t, row, first + 9, cum_e);
+			if (!rc)
+				rc = set_money_or_null(t, row, first + 10, any, cum_t - cum_e);
+		}
+	}
+	return rc;
+}
+
+static void gap_add(gap_group *g, const kc_bproject *p)
+{
+	for (int k = 0; k < KISCRM_BUDGET_WEEKS; k++) {
+		g->c[k] += p->contract[k];
+		g->w[k] += p->weighted[k];
+		g->k[k] += p->collection[k];
+	}
+}
+
+static int emit_gap(kc_report *r, const kc_budget *b, kiscrm_table *t, unsigned level)
+{
+	placed *pl;
+	size_t n, *rank;
+	int rc = place_projects(r, b, &pl, &n, &rank);
+	if (rc)
+		return rc;
+	gap_group total, g;
+	memset(&total, 0, sizeof(total));
+	memset(&g, 0, sizeof(g));
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const kc_bproject *p = &b->p[pl[i].project];
+		if (i == 0 || pl[i - 1].group != pl[i].group) {
+			memset(&g, 0, sizeof(g));
+			kc_budget_dims(b, p, &g.dims);
+		}
+		gap_add(&g, p);
+		gap_add(&total, p);
+		if (r->o.ngroup && (i + 1 == n || pl[i + 1].group != pl[i].group))
+			rc = emit_gap_rows(r, b, t, pl[i].group, KISCRM_ROW_DETAIL, level, &g);
+	}
+	if (!rc)
+		rc = emit_gap_rows(r, b, t, (size_t)-1, KISCRM_ROW_TOTAL, 0, &total);
+	free(pl);
+	free(rank);
+	return rc;
+}
+
+int kiscrm_report_rolling_gap(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
+{
+	static const char *const cols[] = {
+		"metric:text", "week:int", "week_start:date", "target:money", "expected:money",
+		"weighted:money", "gap:money", "weighted_gap:money", "cum_target:money",
+		"cum_expected:money", "cum_gap:money", NULL,
+	};
+	if (!out)
+		return kc_error_set(KISCRM_EINVALID, "rolling gap: output pointer is NULL");
+	*out = NULL;
+	kc_report r;
+	int rc = kc_report_begin(&r, db, opts);
+	if (rc)
+		return rc;
+	unsigned level = 0;
+	kc_budget b;
+	kiscrm_table *t = NULL;
+	if ((rc = kc_target_level_of(&r.o, &level)) != 0 || (rc = kc_budget_build(&b, &r)) != 0) {
+		kc_report_end(&r);
+		return rc;
+	}
+	rc = kc_report_table(&r, &t, "rolling-gap");
+	if (!rc)
+		rc = kc_add_columns(t, cols);
+	if (!rc)
+		rc = emit_gap(&r, &b, t, level);
+	kc_budget_dispose(&b);
+	kc_report_end(&r);
+	if (rc) {
+		kiscrm_table_free(t);
+		return rc;
+	}
+	*out = t;
+	return KISCRM_OK;
+}

@@ -1,2 +1,892 @@
-/* placeholder: being written */
-#include "kiscrm/common.h"
+/* Forecasts (§10 of the domain): the shared engine of forecast_internal.h, the weighted
+ * and category forecast per period bucket, the year-end completion forecast and the
+ * historical stage probabilities. The gap and sufficiency reports are in gap.c. */
+#include "forecast_internal.h"
+#include "core/error.h"
+#include "config/pipeline_config.h"
+#include "kiscrm/date.h"
+#include "kiscrm/money.h"
+#include "kiscrm/pipeline.h"
+#include "kiscrm/table.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_BUCKETS 1000
+
+/* ---- small helpers ---------------------------------------------------------------- */
+
+int kc_fc_add(kiscrm_money *acc, kiscrm_money v, const char *what)
+{
+	kiscrm_money r;
+	if (__builtin_add_overflow(*acc, v, &r))
+		return kc_error_set(KISCRM_EOVERFLOW, "%s overflows when adding %lld", what, (long long)v);
+	*acc = r;
+	return KISCRM_OK;
+}
+
+double kc_fc_threshold(const kc_fc *fc)
+{
+	const kc_analysis *a = kc_config_analysis(fc->r.db->config);
+	return a && a->sufficiency_threshold > 0 ? a->sufficiency_threshold : 3.0;
+}
+
+int kc_fc_zh(const kc_fc *fc)
+{
+	return strcmp(fc->r.o.lang, "zh") == 0;
+}
+
+static const char *text_of(const kiscrm_value *v)
+{
+	return v->type == KISCRM_TYPE_TEXT ? v->u.s : NULL;
+}
+
+static int64_t int_of(const kiscrm_value *v, int64_t dflt)
+{
+	return v->type == KISCRM_TYPE_NULL || v->type == KISCRM_TYPE_TEXT ||
+	       v->type == KISCRM_TYPE_RATE ? dflt : v->u.i;
+}
+
+static int field(const kiscrm_kind_def *def, const char *name, int *out)
+{
+	*out = kc_field_index(def, name);
+	if (*out < 0 || *out >= 64)
+		return kc_error_set(KISCRM_EINVALID, "schema: kind %s has no field '%s'", def->name, name);
+	return KISCRM_OK;
+}
+
+/* Index of pipeline `key` (NULL: the default 0); -1 when unknown. No error is set: this
+ * runs once per row. */
+static int pipeline_index(const kiscrm_config *cfg, const char *key)
+{
+	if (!key)
+		return 0;
+	const kc_pipeline *p;
+	for (size_t i = 0; (p = kc_config_pipeline(cfg, i)) != NULL; i++)
+		if (p->key && strcmp(p->key, key) == 0)
+			return (int)i;
+	return -1;
+}
+
+static const kc_stage *stage_of(const kiscrm_config *cfg, int pipe, const char *key, size_t *index)
+{
+	const kc_pipeline *p = pipe >= 0 ? kc_config_pipeline(cfg, (size_t)pipe) : NULL;
+	for (size_t s = 0; p && key && s < p->nstages; s++)
+		if (p->stages[s].key && strcmp(p->stages[s].key, key) == 0) {
+			if (index)
+				*index = s;
+			return &p->stages[s];
+		}
+	return NULL;
+}
+
+/* open / won / lost of an opportunity from its status, else from its stage. */
+enum { ST_OPEN, ST_WON, ST_LOST };
+
+static int status_of(const kiscrm_config *cfg, const char *status, int pipe, const char *stage)
+{
+	if (status) {
+		if (strcmp(status, "won") == 0)
+			return ST_WON;
+		if (strcmp(status, "lost") == 0 || strcmp(status, "abandoned") == 0)
+			return ST_LOST;
+		return ST_OPEN;
+	}
+	const kc_stage *st = stage_of(cfg, pipe, stage, NULL);
+	if (st && st->terminal == KISCRM_STAGE_WON)
+		return ST_WON;
+	if (st && st->terminal == KISCRM_STAGE_LOST)
+		return ST_LOST;
+	return ST_OPEN;
+}
+
+/* ---- begin / end ----------------------------------------------------------------- */
+
+static unsigned target_level(const kiscrm_report_options *o, int *ok)
+{
+	unsigned level = 0;
+	*ok = 1;
+	for (size_t i = 0; i < o->ngroup; i++) {
+		switch (o->group_by[i]) {
+		case KISCRM_GROUP_BUSINESS_LINE: level |= 0x1u; break;
+		case KISCRM_GROUP_PRODUCT_LINE: level |= 0x2u; break;
+		case KISCRM_GROUP_DEPARTMENT: level |= 0x4u; break;
+		case KISCRM_GROUP_OWNER: level |= 0x8u; break;
+		default: *ok = 0; break;
+		}
+	}
+	return level;
+}
+
+int kiscrm_forecast_options_init(kiscrm_forecast_options *opts, unsigned int version)
+{
+	if (!opts)
+		return kc_error_set(KISCRM_EINVALID, "forecast options pointer is NULL");
+	if (version < 1 || version > KISCRM_FORECAST_OPTIONS_VERSION)
+		return kc_error_set(KISCRM_EVERSION, "kiscrm_forecast_options version %u not supported (1..%d)",
+				    version, KISCRM_FORECAST_OPTIONS_VERSION);
+	kiscrm_forecast_options def = KISCRM_FORECAST_OPTIONS_INIT;
+	def.version = version;
+	*opts = def;
+	return KISCRM_OK;
+}
+
+int kc_fc_begin(kc_fc *fc, kiscrm_db *db, const kiscrm_report_options *opts,
+		const kiscrm_forecast_options *fopts)
+{
+	memset(fc, 0, sizeof(*fc));
+	kiscrm_forecast_options f = KISCRM_FORECAST_OPTIONS_INIT;
+	if (fopts) {
+		if (fopts->version < 1 || fopts->version > KISCRM_FORECAST_OPTIONS_VERSION)
+			return kc_error_set(KISCRM_EVERSION, "kiscrm_forecast_options version %u not supported (1..%d)",
+					    fopts->version, KISCRM_FORECAST_OPTIONS_VERSION);
+		f = *fopts;
+	}
+	if (f.probability_source < KISCRM_PROBABILITY_DEFAULT ||
+	    f.probability_source > KISCRM_PROBABILITY_HISTORICAL)
+		return kc_error_set(KISCRM_EINVALID, "unknown probability source %d (0 default, 1 configured, 2 historical)",
+				    f.probability_source);
+	fc->source = f.probability_source == KISCRM_PROBABILITY_HISTORICAL ? KISCRM_PROBABILITY_HISTORICAL
+									   : KISCRM_PROBABILITY_CONFIGURED;
+	int rc = kc_report_begin(&fc->r, db, opts);
+	if (rc)
+		return rc;
+	fc->nbuckets = 1;
+	fc->closed_before = KISCRM_DATE_NONE;
+	fc->level = target_level(&fc->r.o, &fc->level_ok);
+	return KISCRM_OK;
+}
+
+void kc_fc_end(kc_fc *fc)
+{
+	kc_report_end(&fc->r);
+	free(fc->bounds);
+	free(fc->cells);
+	free(fc->targets);
+	free(fc->h_won);
+	free(fc->h_reached);
+	free(fc->h_off);
+	memset(fc, 0, sizeof(*fc));
+}
+
+int kc_fc_buckets(kc_fc *fc, int period)
+{
+	kiscrm_date from = fc->r.from, to = fc->r.to;
+	if (from == KISCRM_DATE_NONE || to == KISCRM_DATE_NONE)
+		return kc_error_set(KISCRM_EINVALID, "period buckets need a bounded window (both 'from' and 'to')");
+	size_t n = 0;
+	for (kiscrm_date d = kiscrm_period_start(from, period, fc->r.week_start, fc->r.fy_month); d < to;
+	     d = kiscrm_period_next(d, period))
+		if (++n > MAX_BUCKETS)
+			return kc_error_set(KISCRM_EINVALID, "window has more than %d buckets of period %d",
+					    MAX_BUCKETS, period);
+	kiscrm_date *b = malloc((n + 1) * sizeof(*b));
+	if (!b)
+		return kc_error_oom();
+	kiscrm_date d = kiscrm_period_start(from, period, fc->r.week_start, fc->r.fy_month);
+	for (size_t i = 0; i < n; i++, d = kiscrm_period_next(d, period))
+		b[i] = i == 0 ? from : d; /* the first bucket is clipped to the window */
+	b[n] = to;                        /* and so is the last */
+	free(fc->bounds);
+	fc->bounds = b;
+	fc->nbuckets = n;
+	return KISCRM_OK;
+}
+
+/* Bucket of a date, or -1 when outside the window. */
+static long bucket_of(const kc_fc *fc, kiscrm_date d)
+{
+	if (!fc->bounds)
+		return kc_report_in_window(&fc->r, d) ? 0 : -1;
+	if (d == KISCRM_DATE_NONE || d < fc->bounds[0] || d >= fc->bounds[fc->nbuckets])
+		return -1;
+	size_t lo = 0, hi = fc->nbuckets; /* bounds[lo] <= d < bounds[hi] */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (d < fc->bounds[mid])
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return (long)lo;
+}
+
+kc_fc_cell *kc_fc_cell_at(const kc_fc *fc, size_t group, size_t bucket)
+{
+	return &fc->cells[group * fc->nbuckets + bucket];
+}
+
+static int ensure_group(kc_fc *fc, size_t g)
+{
+	if (g < fc->cap)
+		return KISCRM_OK;
+	size_t cap = fc->cap ? fc->cap * 2 : 16;
+	while (cap <= g)
+		cap *= 2;
+	kc_fc_cell *c = realloc(fc->cells, cap * fc->nbuckets * sizeof(*c));
+	if (!c)
+		return kc_error_oom();
+	fc->cells = c;
+	memset(c + fc->cap * fc->nbuckets, 0, (cap - fc->cap) * fc->nbuckets * sizeof(*c));
+	kc_fc_target *t = realloc(fc->targets, cap * sizeof(*t));
+	if (!t)
+		return kc_error_oom();
+	fc->targets = t;
+	memset(t + fc->cap, 0, (cap - fc->cap) * sizeof(*t));
+	fc->cap = cap;
+	return KISCRM_OK;
+}
+
+static int group_of(kc_fc *fc, const kc_dims *d, size_t *g)
+{
+	int rc = kc_report_group(&fc->r, d, g);
+	return rc ? rc : ensure_group(fc, *g);
+}
+
+int kc_fc_target_of(const kc_fc *fc, size_t group, int metric, int period, kiscrm_money *amount)
+{
+	if (period < KISCRM_PERIOD_WEEK || period > KISCRM_PERIOD_YEAR)
+		period = KISCRM_PERIOD_QUARTER;
+	const kc_fc_target *t = &fc->targets[group];
+	for (int k = period; k >= KISCRM_PERIOD_WEEK; k--)
+		if (t->found[metric][k]) {
+			*amount = t->amount[metric][k];
+			return 1;
+		}
+	return 0;
+}
+
+static const char *size_class_of(const kc_fc *fc, kiscrm_money amount)
+{
+	const kc_analysis *a = kc_config_analysis(fc->r.db->config);
+	if (!a)
+		return NULL;
+	return amount >= a->large_min ? "large" : amount >= a->medium_min ? "medium" : "small";
+}
+
+/* ---- historical win rates ---------------------------------------------------------- */
+
+typedef struct {
+	kc_fc *fc;
+	kc_idmap lost;  /* lost opportunity id → index into pipe/maxo */
+	int *pipe, *maxo;
+	size_t n, cap;
+	int f_stage, f_pipeline, f_status;
+} hist_load;
+
+static int hist_opp_cb(void *payload, const kiscrm_value *row)
+{
+	hist_load *h = payload;
+	kc_fc *fc = h->fc;
+	const kiscrm_config *cfg = fc->r.db->config;
+	int pipe = pipeline_index(cfg, text_of(&row[h->f_pipeline]));
+	if (pipe < 0 || (size_t)pipe >= fc->h_npipe)
+		return 0;
+	int st = status_of(cfg, text_of(&row[h->f_status]), pipe, text_of(&row[h->f_stage]));
+	if (st == ST_WON) {
+		/* a win went through every working stage, skipped ones included */
+		const kc_pipeline *p = kc_config_pipeline(cfg, (size_t)pipe);
+		for (size_t s = 0; s < p->nstages; s++)
+			if (p->stages[s].terminal == KISCRM_STAGE_OPEN) {
+				fc->h_won[fc->h_off[pipe] + s]++;
+				fc->h_reached[fc->h_off[pipe] + s]++;
+			}
+		return 0;
+	}
+	if (st != ST_LOST)
+		return 0;
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 64;
+		int *pp = realloc(h->pipe, cap * sizeof(*pp));
+		if (!pp)
+			return kc_error_oom();
+		h->pipe = pp;
+		int *pm = realloc(h->maxo, cap * sizeof(*pm));
+		if (!pm)
+			return kc_error_oom();
+		h->maxo = pm;
+		h->cap = cap;
+	}
+	h->pipe[h->n] = pipe;
+	h->maxo[h->n] = -1;
+	return kc_idmap_put(&h->lost, row[0].u.i, h->n++);
+}
+
+static void hist_see(hist_load *h, size_t i, const char *stage)
+{
+	size_t s;
+	const kc_stage *st = stage_of(h->fc->r.db->config, h->pipe[i], stage, &s);
+	if (st && st->terminal == KISCRM_STAGE_OPEN && (int)s > h->maxo[i])
+		h->maxo[i] = (int)s;
+}
+
+static int hist_move_cb(void *payload, const kiscrm_value *row)
+{
+	hist_load *h = payload;
+	size_t i;
+	if (row[KISCRM_STAGE_HISTORY_OPPORTUNITY_ID].type != KISCRM_TYPE_INT ||
+	    !kc_idmap_get(&h->lost, row[KISCRM_STAGE_HISTORY_OPPORTUNITY_ID].u.i, &i))
+		return 0;
+	hist_see(h, i, text_of(&row[KISCRM_STAGE_HISTORY_FROM_STAGE]));
+	hist_see(h, i, text_of(&row[KISCRM_STAGE_HISTORY_TO_STAGE]));
+	return 0;
+}
+
+static int load_history(kc_fc *fc)
+{
+	const kiscrm_config *cfg = fc->r.db->config;
+	size_t np = 0, total = 0;
+	while (kc_config_pipeline(cfg, np))
+		total += kc_config_pipeline(cfg, np++)->nstages;
+	fc->h_npipe = np;
+	fc->h_off = calloc(np ? np : 1, sizeof(*fc->h_off));
+	fc->h_won = calloc(total ? total : 1, sizeof(*fc->h_won));
+	fc->h_reached = calloc(total ? total : 1, sizeof(*fc->h_reached));
+	if (!fc->h_off || !fc->h_won || !fc->h_reached)
+		return kc_error_oom();
+	for (size_t p = 1; p < np; p++)
+		fc->h_off[p] = fc->h_off[p - 1] + kc_config_pipeline(cfg, p - 1)->nstages;
+
+	hist_load h;
+	memset(&h, 0, sizeof(h));
+	h.fc = fc;
+	h.f_stage = KISCRM_OPPORTUNITY_STAGE;
+	h.f_pipeline = KISCRM_OPPORTUNITY_PIPELINE;
+	h.f_status = KISCRM_OPPORTUNITY_STATUS;
+	kiscrm_query q = { 0, NULL, 1u | (1u << h.f_stage) | (1u << h.f_pipeline) | (1u << h.f_status) };
+	int rc = kc_db_scan(fc->r.db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &q, hist_opp_cb, &h);
+	if (rc == 0 && h.n) {
+		kiscrm_query qh = { 0, NULL, 1u | (1u << KISCRM_STAGE_HISTORY_OPPORTUNITY_ID) |
+					     (1u << KISCRM_STAGE_HISTORY_FROM_STAGE) |
+					     (1u << KISCRM_STAGE_HISTORY_TO_STAGE) };
+		rc = kc_db_scan(fc->r.db, kc_kind_def(KISCRM_KIND_STAGE_HISTORY), &qh, hist_move_cb, &h);
+	}
+	/* a loss counts against every working stage up to the furthest one it was seen in */
+	for (size_t i = 0; rc == 0 && i < h.n; i++)
+		for (int s = 0; s <= h.maxo[i]; s++)
+			if (kc_config_pipeline(cfg, (size_t)h.pipe[i])->stages[s].terminal == KISCRM_STAGE_OPEN)
+				fc->h_reached[fc->h_off[h.pipe[i]] + (size_t)s]++;
+	kc_idmap_dispose(&h.lost);
+	free(h.pipe);
+	free(h.maxo);
+	return rc;
+}
+
+/* ---- the scans ------------------------------------------------------------------- */
+
+typedef struct {
+	kc_fc *fc;
+	kc_idmap opp_with_contract; /* opportunity ids some contract refers to */
+	kc_idmap coll_index;        /* contract id → index into coll */
+	kiscrm_money *coll;
+	size_t ncoll, capcoll;
+	/* contract fields */
+	int c_opp, c_signed, c_amount, c_owner, c_dept, c_bl, c_pl, c_cust;
+	/* collection fields */
+	int k_contract, k_received, k_amount;
+	/* target fields */
+	int t_metric, t_period, t_start, t_bl, t_pl, t_dept, t_owner, t_amount;
+} scan_ctx;
+
+static int coll_cb(void *payload, const kiscrm_value *row)
+{
+	scan_ctx *s = payload;
+	const kiscrm_value *c = &row[s->k_contract];
+	if (c->type != KISCRM_TYPE_INT)
+		return 0;
+	size_t i;
+	if (!kc_idmap_get(&s->coll_index, c->u.i, &i)) {
+		if (s->ncoll == s->capcoll) {
+			size_t cap = s->capcoll ? s->capcoll * 2 : 64;
+			kiscrm_money *p = realloc(s->coll, cap * sizeof(*p));
+			if (!p)
+				return kc_error_oom();
+			s->coll = p;
+			s->capcoll = cap;
+		}
+		i = s->ncoll++;
+		s->coll[i] = 0;
+		int rc = kc_idmap_put(&s->coll_index, c->u.i, i);
+		if (rc)
+			return rc;
+	}
+	return kc_fc_add(&s->coll[i], int_of(&row[s->k_amount], 0), "collected amount");
+}
+
+static int contract_cb(void *payload, const kiscrm_value *row)
+{
+	scan_ctx *s = payload;
+	kc_fc *fc = s->fc;
+	int rc;
+	const kiscrm_value *opp = &row[s->c_opp];
+	if (opp->type == KISCRM_TYPE_INT && (rc = kc_idmap_put(&s->opp_with_contract, opp->u.i, 0)) != 0)
+		return rc;
+	kiscrm_date signed_on = (kiscrm_date)int_of(&row[s->c_signed], KISCRM_DATE_NONE);
+	long b = bucket_of(fc, signed_on);
+	if (fc->closed_before != KISCRM_DATE_NONE && signed_on >= fc->closed_before)
+		b = -1;
+	size_t ci;
+	int has_coll = s->ncoll && kc_idmap_get(&s->coll_index, row[0].u.i, &ci);
+	if (b < 0 && !has_coll)
+		return 0;
+	kiscrm_money amount = int_of(&row[s->c_amount], 0);
+	kc_dims d = { text_of(&row[s->c_bl]), text_of(&row[s->c_pl]), NULL,
+		      int_of(&row[s->c_dept], 0), int_of(&row[s->c_owner], 0), int_of(&row[s->c_cust], 0) };
+	if (!kc_report_accept(&fc->r, &d))
+		return 0;
+	if (fc->r.o.ngroup)
+		d.size_class = size_class_of(fc, amount);
+	size_t g;
+	if ((rc = group_of(fc, &d, &g)) != 0)
+		return rc;
+	if (b >= 0 && (rc = kc_fc_add(&kc_fc_cell_at(fc, g, (size_t)b)->closed, amount, "closed amount")) != 0)
+		return rc;
+	if (has_coll)
+		return kc_fc_add(&kc_fc_cell_at(fc, g, 0)->collected, s->coll[ci], "collected amount");
+	return 0;
+}
+
+static unsigned source_bit(const char *src)
+{
+	if (!src)
+		return 0;
+	if (strcmp(src, "grid") == 0)
+		return KC_FC_SRC_GRID;
+	if (strcmp(src, "market_activity") == 0)
+		return KC_FC_SRC_MARKET;
+	if (strcmp(src, "telemarketing") == 0)
+		return KC_FC_SRC_TELE;
+	if (strcmp(src, "resale") == 0)
+		return KC_FC_SRC_RESALE;
+	return 0;
+}
+
+/* Category slot of an open opportunity, -1 for omitted. */
+static int category_slot(const char *cat, const kc_stage *st)
+{
+	if (!cat && st)
+		cat = st->category;
+	if (!cat)
+		return KC_FC_PIPELINE;
+	if (strcmp(cat, "commit") == 0 || strcmp(cat, "closed") == 0)
+		return KC_FC_COMMIT;
+	if (strcmp(cat, "best_case") == 0)
+		return KC_FC_BEST_CASE;
+	if (strcmp(cat, "omitted") == 0)
+		return -1;
+	return KC_FC_PIPELINE;
+}
+
+static int weigh(const kc_fc *fc, const kiscrm_value *row, int pipe, const kc_stage *st, size_t s,
+		 kiscrm_money amount, kiscrm_money *out)
+{
+	const kiscrm_value *pv = &row[KISCRM_OPPORTUNITY_PROBABILITY];
+	int manual = int_of(&row[KISCRM_OPPORTUNITY_PROBABILITY_MANUAL], 0) != 0;
+	if (fc->source == KISCRM_PROBABILITY_HISTORICAL && !manual && st && pipe >= 0 &&
+	    (size_t)pipe < fc->h_npipe) {
+		size_t k = fc->h_off[pipe] + s;
+		if (fc->h_reached[k] > 0)
+			return kiscrm_money_scale(out, amount, fc->h_won[k], fc->h_reached[k]);
+	}
+	int64_t pct = int_of(pv, st ? st->probability : 0);
+	return kiscrm_money_scale(out, amount, pct, 100);
+}
+
+static int opp_cb(void *payload, const kiscrm_value *row)
+{
+	scan_ctx *s = payload;
+	kc_fc *fc = s->fc;
+	const kiscrm_config *cfg = fc->r.db->config;
+	const char *pkey = text_of(&row[KISCRM_OPPORTUNITY_PIPELINE]);
+	const char *stage = text_of(&row[KISCRM_OPPORTUNITY_STAGE]);
+	int pipe = pipeline_index(cfg, pkey);
+	int st = status_of(cfg, text_of(&row[KISCRM_OPPORTUNITY_STATUS]), pipe, stage);
+	kiscrm_date when;
+	if (st == ST_OPEN) {
+		when = (kiscrm_date)int_of(&row[KISCRM_OPPORTUNITY_EXPECTED_CLOSE], KISCRM_DATE_NONE);
+	} else if (st == ST_WON) {
+		size_t unused;
+		if (kc_idmap_get(&s->opp_with_contract, row[0].u.i, &unused))
+			return 0; /* counted through its contract */
+		when = (kiscrm_date)int_of(&row[KISCRM_OPPORTUNITY_CLOSED],
+					   int_of(&row[KISCRM_OPPORTUNITY_EXPECTED_CLOSE], KISCRM_DATE_NONE));
+		if (fc->closed_before != KISCRM_DATE_NONE && when >= fc->closed_before)
+			return 0;
+	} else {
+		return 0;
+	}
+	long b = bucket_of(fc, when);
+	if (b < 0)
+		return 0;
+	kc_dims d = { text_of(&row[KISCRM_OPPORTUNITY_BUSINESS_LINE]), text_of(&row[KISCRM_OPPORTUNITY_PRODUCT_LINE]),
+		      text_of(&row[KISCRM_OPPORTUNITY_SIZE_CLASS]), int_of(&row[KISCRM_OPPORTUNITY_DEPARTMENT_ID], 0),
+		      int_of(&row[KISCRM_OPPORTUNITY_OWNER_ID], 0), int_of(&row[KISCRM_OPPORTUNITY_CUSTOMER_ID], 0) };
+	if (!kc_report_accept(&fc->r, &d))
+		return 0;
+	size_t g;
+	int rc = group_of(fc, &d, &g);
+	if (rc)
+		return rc;
+	kc_fc_cell *c = kc_fc_cell_at(fc, g, (size_t)b);
+	kiscrm_money amount = int_of(&row[KISCRM_OPPORTUNITY_AMOUNT], 0);
+	if (st == ST_WON)
+		return kc_fc_add(&c->closed, amount, "closed amount");
+	size_t si = 0;
+	const kc_stage *stg = stage_of(cfg, pipe, stage, &si);
+	kiscrm_money w;
+	if ((rc = weigh(fc, row, pipe, stg, si, amount, &w)) != 0)
+		return rc;
+	if ((rc = kc_fc_add(&c->weighted, w, "weighted pipeline")) != 0 ||
+	    (rc = kc_fc_add(&c->open, amount, "open pipeline")) != 0)
+		return rc;
+	int slot = category_slot(text_of(&row[KISCRM_OPPORTUNITY_FORECAST_CATEGORY]), stg);
+	if (slot >= 0 && (rc = kc_fc_add(&c->cat[slot], amount, "category amount")) != 0)
+		return rc;
+	if (amount > 0)
+		c->sources |= source_bit(text_of(&row[KISCRM_OPPORTUNITY_SOURCE]));
+	return 0;
+}
+
+static int target_cb(void *payload, const kiscrm_value *row)
+{
+	scan_ctx *s = payload;
+	kc_fc *fc = s->fc;
+	const char *metric = text_of(&row[s->t_metric]);
+	int m;
+	if (metric && strcmp(metric, "contract_amount") == 0)
+		m = KC_FC_CONTRACTS;
+	else if (metric && strcmp(metric, "collection_amount") == 0)
+		m = KC_FC_COLLECTIONS;
+	else
+		return 0;
+	int64_t period = int_of(&row[s->t_period], 0);
+	if (period < KISCRM_PERIOD_WEEK || period > KISCRM_PERIOD_YEAR)
+		return 0;
+	if (!kc_report_in_window(&fc->r, (kiscrm_date)int_of(&row[s->t_start], KISCRM_DATE_NONE)))
+		return 0;
+	kc_dims d = { text_of(&row[s->t_bl]), text_of(&row[s->t_pl]), NULL,
+		      int_of(&row[s->t_dept], 0), int_of(&row[s->t_owner], 0), 0 };
+	unsigned level = (d.business_line ? 0x1u : 0) | (d.product_line ? 0x2u : 0) |
+			 (row[s->t_dept].type != KISCRM_TYPE_NULL ? 0x4u : 0) |
+			 (row[s->t_owner].type != KISCRM_TYPE_NULL ? 0x8u : 0);
+	if (level != fc->level || !kc_report_accept(&fc->r, &d))
+		return 0;
+	size_t g;
+	int rc = group_of(fc, &d, &g);
+	if (rc)
+		return rc;
+	fc->targets[g].found[m][period] = 1;
+	return kc_fc_add(&fc->targets[g].amount[m][period], int_of(&row[s->t_amount], 0), "target");
+}
+
+static int resolve_fields(scan_ctx *s)
+{
+	const kiscrm_kind_def *c = kc_kind_def(KISCRM_KIND_CONTRACT);
+	const kiscrm_kind_def *k = kc_kind_def(KISCRM_KIND_COLLECTION);
+	const kiscrm_kind_def *t = kc_kind_def(KISCRM_KIND_TARGET);
+	int rc;
+	if ((rc = field(c, "opportunity_id", &s->c_opp)) || (rc = field(c, "signed", &s->c_signed)) ||
+	    (rc = field(c, "amount", &s->c_amount)) || (rc = field(c, "owner_id", &s->c_owner)) ||
+	    (rc = field(c, "department_id", &s->c_dept)) || (rc = field(c, "business_line", &s->c_bl)) ||
+	    (rc = field(c, "product_line", &s->c_pl)) || (rc = field(c, "customer_id", &s->c_cust)) ||
+	    (rc = field(k, "contract_id", &s->k_contract)) || (rc = field(k, "received", &s->k_received)) ||
+	    (rc = field(k, "amount", &s->k_amount)) || (rc = field(t, "metric", &s->t_metric)) ||
+	    (rc = field(t, "period", &s->t_period)) || (rc = field(t, "start", &s->t_start)) ||
+	    (rc = field(t, "business_line", &s->t_bl)) || (rc = field(t, "product_line", &s->t_pl)) ||
+	    (rc = field(t, "department_id", &s->t_dept)) || (rc = field(t, "owner_id", &s->t_owner)) ||
+	    (rc = field(t, "amount", &s->t_amount)))
+		return rc;
+	return KISCRM_OK;
+}
+
+#define BIT(f) (1ull << (unsigned)(f))
+
+static int scan_collections(scan_ctx *s)
+{
+	kc_fc *fc = s->fc;
+	kiscrm_cond conds[2];
+	int n = 0;
+	if (fc->r.from != KISCRM_DATE_NONE)
+		conds[n++] = (kiscrm_cond){ s->k_received, KISCRM_OP_GE, { KISCRM_TYPE_DATE, { .i = fc->r.from } } };
+	if (fc->r.to != KISCRM_DATE_NONE)
+		conds[n++] = (kiscrm_cond){ s->k_received, KISCRM_OP_LT, { KISCRM_TYPE_DATE, { .i = fc->r.to } } };
+	kiscrm_query q = { n, conds, 1u | BIT(s->k_contract) | BIT(s->k_received) | BIT(s->k_amount) };
+	return kc_db_scan(fc->r.db, kc_kind_def(KISCRM_KIND_COLLECTION), &q, coll_cb, s);
+}
+
+int kc_fc_run(kc_fc *fc)
+{
+	scan_ctx s;
+	memset(&s, 0, sizeof(s));
+	s.fc = fc;
+	int rc = resolve_fields(&s);
+	if (rc == 0 && fc->want_targets && !fc->level_ok)
+		rc = kc_error_set(KISCRM_EINVALID, "targets cannot be grouped by region, industry or size class: "
+				  "group by business_line, product_line, department or owner");
+	if (rc == 0)
+		rc = ensure_group(fc, 0);
+	if (rc == 0 && fc->source == KISCRM_PROBABILITY_HISTORICAL)
+		rc = load_history(fc);
+	if (rc == 0 && fc->want_collections)
+		rc = scan_collections(&s);
+	if (rc == 0) {
+		kiscrm_query q = { 0, NULL, 1u | BIT(s.c_opp) | BIT(s.c_signed) | BIT(s.c_amount) | BIT(s.c_owner) |
+					    BIT(s.c_dept) | BIT(s.c_bl) | BIT(s.c_pl) | BIT(s.c_cust) };
+		rc = kc_db_scan(fc->r.db, kc_kind_def(KISCRM_KIND_CONTRACT), &q, contract_cb, &s);
+	}
+	if (rc == 0) {
+		static const int of[] = {
+			KISCRM_OPPORTUNITY_CUSTOMER_ID, KISCRM_OPPORTUNITY_OWNER_ID, KISCRM_OPPORTUNITY_DEPARTMENT_ID,
+			KISCRM_OPPORTUNITY_BUSINESS_LINE, KISCRM_OPPORTUNITY_PRODUCT_LINE, KISCRM_OPPORTUNITY_AMOUNT,
+			KISCRM_OPPORTUNITY_EXPECTED_CLOSE, KISCRM_OPPORTUNITY_PIPELINE, KISCRM_OPPORTUNITY_STAGE,
+			KISCRM_OPPORTUNITY_PROBABILITY, KISCRM_OPPORTUNITY_PROBABILITY_MANUAL,
+			KISCRM_OPPORTUNITY_FORECAST_CATEGORY, KISCRM_OPPORTUNITY_SOURCE, KISCRM_OPPORTUNITY_SIZE_CLASS,
+			KISCRM_OPPORTUNITY_STATUS, KISCRM_OPPORTUNITY_CLOSED,
+		};
+		kiscrm_query q = { 0, NULL, 1u };
+		for (size_t i = 0; i < sizeof(of) / sizeof(of[0]); i++)
+			q.columns |= BIT(of[i]);
+		rc = kc_db_scan(fc->r.db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &q, opp_cb, &s);
+	}
+	if (rc == 0 && fc->want_targets) {
+		kiscrm_query q = { 0, NULL, 1u | BIT(s.t_metric) | BIT(s.t_period) | BIT(s.t_start) | BIT(s.t_bl) |
+					    BIT(s.t_pl) | BIT(s.t_dept) | BIT(s.t_owner) | BIT(s.t_amount) };
+		rc = kc_db_scan(fc->r.db, kc_kind_def(KISCRM_KIND_TARGET), &q, target_cb, &s);
+	}
+	kc_idmap_dispose(&s.opp_with_contract);
+	kc_idmap_dispose(&s.coll_index);
+	free(s.coll);
+	return rc;
+}
+
+/* ---- the forecast report ---------------------------------------------------------- */
+
+/* Default window: the fiscal quarter of as_of for week/month buckets, else the fiscal year. */
+static int forecast_window(kiscrm_report_options *o, kiscrm_db *db, int *period)
+{
+	*period = o->period ? o->period : KISCRM_PERIOD_MONTH;
+	if (*period < KISCRM_PERIOD_WEEK || *period > KISCRM_PERIOD_YEAR)
+		return kc_error_set(KISCRM_EINVALID, "unknown period %d", o->period);
+	if ((o->from == KISCRM_DATE_NONE) != (o->to == KISCRM_DATE_NONE))
+		return kc_error_set(KISCRM_EINVALID, "forecast needs both 'from' and 'to', or neither");
+	if (o->from == KISCRM_DATE_NONE) {
+		/* let kc_report_begin resolve as_of ("today") with the enclosing period */
+		o->period = *period <= KISCRM_PERIOD_MONTH ? KISCRM_PERIOD_QUARTER : KISCRM_PERIOD_YEAR;
+	}
+	(void)db;
+	return KISCRM_OK;
+}
+
+static int set_money(kiscrm_table *t, size_t row, size_t col, kiscrm_money v)
+{
+	return kc_cell_int(t, row, col, v);
+}
+
+static int forecast_table(kc_fc *fc, kiscrm_table **out)
+{
+	static const char *const cols[] = {
+		"period_start:date", "period_end:date", "weighted:money", "weighted_forecast:money",
+		"closed:money", "commit:money", "best_case:money", "pipeline:money", "commit_forecast:money",
+		"best_case_forecast:money", "open_pipeline:money", NULL,
+	};
+	kiscrm_table *t = NULL;
+	size_t *order = NULL;
+	size_t base = fc->r.o.ngroup;
+	int rc = kc_report_table(&fc->r, &t, "forecast");
+	if (rc == 0)
+		rc = kc_add_columns(t, cols);
+	if (rc == 0)
+		rc = kc_report_sorted(&fc->r, &order);
+	for (size_t b = 0; rc == 0 && b < fc->nbuckets; b++)
+		for (size_t i = 0; rc == 0 && i < fc->r.ngroups; i++) {
+			const kc_fc_cell *c = kc_fc_cell_at(fc, order[i], b);
+			size_t row;
+			kiscrm_money v[9];
+			v[0] = c->weighted;
+			v[2] = c->closed;
+			v[3] = c->cat[KC_FC_COMMIT];
+			v[4] = c->cat[KC_FC_BEST_CASE];
+			v[5] = c->cat[KC_FC_PIPELINE];
+			v[1] = v[6] = v[7] = v[8] = 0;
+			if ((rc = kc_fc_add(&v[1], v[2], "weighted forecast")) ||
+			    (rc = kc_fc_add(&v[1], v[0], "weighted forecast")) ||
+			    (rc = kc_fc_add(&v[6], v[3], "commit forecast")) ||
+			    (rc = kc_fc_add(&v[6], v[2], "commit forecast")) ||
+			    (rc = kc_fc_add(&v[7], v[6], "best case forecast")) ||
+			    (rc = kc_fc_add(&v[7], v[4], "best case forecast")) ||
+			    (rc = kc_fc_add(&v[8], v[5], "open pipeline")) ||
+			    (rc = kc_fc_add(&v[8], v[4], "open pipeline")) ||
+			    (rc = kc_fc_add(&v[8], v[3], "open pipeline")))
+				break;
+			if ((rc = kc_report_add_row(&fc->r, t, order[i], KISCRM_ROW_DETAIL, &row)) ||
+			    (rc = kc_cell_int(t, row, base, fc->bounds[b])) ||
+			    (rc = kc_cell_int(t, row, base + 1, fc->bounds[b + 1])))
+				break;
+			for (size_t k = 0; rc == 0 && k < 9; k++)
+				rc = set_money(t, row, base + 2 + k, v[k]);
+		}
+	free(order);
+	if (rc) {
+		kiscrm_table_free(t);
+		return rc;
+	}
+	*out = t;
+	return KISCRM_OK;
+}
+
+int kiscrm_report_forecast_ex(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts,
+			      const kiscrm_forecast_options *fopts)
+{
+	if (!out)
+		return kc_error_set(KISCRM_EINVALID, "output table pointer is NULL");
+	*out = NULL;
+	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+	if (opts)
+		o = *opts;
+	int period, rc;
+	if ((rc = forecast_window(&o, db, &period)) != 0)
+		return rc;
+	kc_fc fc;
+	if ((rc = kc_fc_begin(&fc, db, &o, fopts)) != 0)
+		return rc;
+	if ((rc = kc_fc_buckets(&fc, period)) == 0 && (rc = kc_fc_run(&fc)) == 0)
+		rc = forecast_table(&fc, out);
+	kc_fc_end(&fc);
+	return rc;
+}
+
+int kiscrm_report_forecast(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
+{
+	return kiscrm_report_forecast_ex(out, db, opts, NULL);
+}
+
+/* ---- year-end completion forecast ------------------------------------------------- */
+
+static int year_end_table(kc_fc *fc, int fiscal_year, kiscrm_table **out)
+{
+	static const char *const cols[] = {
+		"fiscal_year:int", "target:money", "achieved:money", "forecast:money", "projected:money",
+		"achieved_rate:rate", "completion_rate:rate", "gap:money", NULL,
+	};
+	kiscrm_table *t = NULL;
+	size_t *order = NULL;
+	size_t base = fc->r.o.ngroup;
+	int rc = kc_report_table(&fc->r, &t, "year_end");
+	if (rc == 0)
+		rc = kc_add_columns(t, cols);
+	if (rc == 0)
+		rc = kc_report_sorted(&fc->r, &order);
+	for (size_t i = 0; rc == 0 && i < fc->r.ngroups; i++) {
+		const kc_fc_cell *c = kc_fc_cell_at(fc, order[i], 0);
+		kiscrm_money target = 0, projected = 0, gap = 0;
+		int has = kc_fc_target_of(fc, order[i], KC_FC_CONTRACTS, KISCRM_PERIOD_YEAR, &target);
+		size_t row;
+		if ((rc = kc_fc_add(&projected, c->closed, "projected")) ||
+		    (rc = kc_fc_add(&projected, c->weighted, "projected")) ||
+		    (rc = kc_report_add_row(&fc->r, t, order[i], KISCRM_ROW_DETAIL, &row)) ||
+		    (rc = kc_cell_int(t, row, base, fiscal_year)) ||
+		    (rc = kc_cell_int(t, row, base + 2, c->closed)) ||
+		    (rc = kc_cell_int(t, row, base + 3, c->weighted)) ||
+		    (rc = kc_cell_int(t, row, base + 4, projected)))
+			break;
+		if (!has)
+			continue; /* target, rates and gap stay NULL */
+		if ((rc = kc_fc_add(&gap, target, "gap")) || (rc = kc_fc_add(&gap, -projected, "gap")) ||
+		    (rc = kc_cell_int(t, row, base + 1, target)) ||
+		    (rc = kc_cell_ratio(t, row, base + 5, (double)c->closed, (double)target)) ||
+		    (rc = kc_cell_ratio(t, row, base + 6, (double)projected, (double)target)) ||
+		    (rc = kc_cell_int(t, row, base + 7, gap)))
+			break;
+	}
+	free(order);
+	if (rc) {
+		kiscrm_table_free(t);
+		return rc;
+	}
+	*out = t;
+	return KISCRM_OK;
+}
+
+int kiscrm_report_year_end_ex(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts,
+			      const kiscrm_forecast_options *fopts)
+{
+	if (!out)
+		return kc_error_set(KISCRM_EINVALID, "output table pointer is NULL");
+	*out = NULL;
+	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+	if (opts)
+		o = *opts;
+	/* the fiscal year of as_of, resolved by kc_report_begin */
+	o.from = o.to = KISCRM_DATE_NONE;
+	o.period = KISCRM_PERIOD_YEAR;
+	kc_fc fc;
+	int rc = kc_fc_begin(&fc, db, &o, fopts);
+	if (rc)
+		return rc;
+	fc.want_targets = 1;
+	fc.closed_before = fc.r.as_of + 1; /* achieved to date, as_of included */
+	if ((rc = kc_fc_run(&fc)) == 0)
+		rc = year_end_table(&fc, kiscrm_date_fiscal_year(fc.r.as_of, fc.r.fy_month), out);
+	kc_fc_end(&fc);
+	return rc;
+}
+
+int kiscrm_report_year_end(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
+{
+	return kiscrm_report_year_end_ex(out, db, opts, NULL);
+}
+
+/* ---- historical stage probabilities ----------------------------------------------- */
+
+int kiscrm_report_stage_probabilities(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
+{
+	static const char *const cols[] = {
+		"stage:text", "name:text", "configured:int", "reached:int", "won:int", "historical:rate", NULL,
+	};
+	if (!out)
+		return kc_error_set(KISCRM_EINVALID, "output table pointer is NULL");
+	*out = NULL;
+	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+	if (opts)
+		o = *opts;
+	o.group_by = NULL;
+	o.ngroup = 0;
+	o.from = o.to = KISCRM_DATE_NONE;
+	o.period = 0;
+	kiscrm_forecast_options f = KISCRM_FORECAST_OPTIONS_INIT;
+	f.probability_source = KISCRM_PROBABILITY_HISTORICAL;
+	kc_fc fc;
+	int rc = kc_fc_begin(&fc, db, &o, &f);
+	if (rc)
+		return rc;
+	kiscrm_table *t = NULL;
+	const kc_pipeline *p = kc_config_pipeline(db->config, (size_t)fc.r.pipeline);
+	if ((rc = load_history(&fc)) == 0 && (rc = kiscrm_table_new(&t, "stage_probabilities")) == 0)
+		rc = kc_add_columns(t, cols);
+	int zh = kc_fc_zh(&fc);
+	for (size_t s = 0; rc == 0 && p && s < p->nstages; s++) {
+		const kc_stage *st = &p->stages[s];
+		if (st->terminal != KISCRM_STAGE_OPEN)
+			continue;
+		size_t k = fc.h_off[fc.r.pipeline] + s;
+		int idx = kiscrm_table_add_row(t, KISCRM_ROW_DETAIL);
+		if (idx < 0) {
+			rc = idx;
+			break;
+		}
+		size_t row = (size_t)idx;
+		if ((rc = kc_cell_text(t, row, 0, st->key)) ||
+		    (rc = kc_cell_text(t, row, 1, zh ? (st->zh ? st->zh : st->key) : (st->en ? st->en : st->key))) ||
+		    (rc = kc_cell_int(t, row, 2, st->probability)) ||
+		    (rc = kc_cell_int(t, row, 3, fc.h_reached[k])) || (rc = kc_cell_int(t, row, 4, fc.h_won[k])))
+			break;
+		rc = kc_cell_ratio(t, row, 5, (double)fc.h_won[k], (double)fc.h_reached[k]);
+	}
+	kc_fc_end(&fc);
+	if (rc) {
+		kiscrm_table_free(t);
+		return rc;
+	}
+	*out = t;
+	return KISCRM_OK;
+}

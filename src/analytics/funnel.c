@@ -1,2 +1,535 @@
-/* placeholder: being written */
-#include "kiscrm/common.h"
+/* The sales funnel (销售漏斗) and the data the funnel reports share (funnel_data.h).
+ *
+ * Speed: one projected scan of the opportunities, one of the stage history. History rows
+ * arrive in id order, which is not necessarily time order per opportunity (imports append
+ * past moves after the creation entry), so they are bucketed by opportunity with a
+ * counting sort and each opportunity's few entries are then sorted by time in place. */
+#include "funnel_data.h"
+#include "core/error.h"
+#include "kiscrm/funnel.h"
+#include "kiscrm/money.h"
+#include "kiscrm/pipeline.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SECONDS_PER_DAY 86400
+
+/* ---- small shared helpers ------------------------------------------------------------ */
+
+void kc_opp_dims(const kiscrm_value *row, kc_dims *d)
+{
+	d->business_line = kc_val_text(&row[KISCRM_OPPORTUNITY_BUSINESS_LINE]);
+	d->product_line = kc_val_text(&row[KISCRM_OPPORTUNITY_PRODUCT_LINE]);
+	d->size_class = kc_val_text(&row[KISCRM_OPPORTUNITY_SIZE_CLASS]);
+	d->department_id = kc_val_int(&row[KISCRM_OPPORTUNITY_DEPARTMENT_ID], 0);
+	d->owner_id = kc_val_int(&row[KISCRM_OPPORTUNITY_OWNER_ID], 0);
+	d->customer_id = kc_val_int(&row[KISCRM_OPPORTUNITY_CUSTOMER_ID], 0);
+}
+
+int kc_money_add(kiscrm_money *acc, kiscrm_money v)
+{
+	if ((v > 0 && *acc > INT64_MAX - v) || (v < 0 && *acc < INT64_MIN - v))
+		return kc_error_set(KISCRM_EOVERFLOW, "sum of amounts overflows (adding %lld to %lld)",
+				    (long long)v, (long long)*acc);
+	*acc += v;
+	return KISCRM_OK;
+}
+
+int kc_opp_state(const kiscrm_config *cfg, const char *pipeline, const char *stage, const char *status)
+{
+	if (status) {
+		if (strcmp(status, "open") == 0)
+			return KISCRM_STAGE_OPEN;
+		if (strcmp(status, "won") == 0)
+			return KISCRM_STAGE_WON;
+		if (strcmp(status, "lost") == 0 || strcmp(status, "abandoned") == 0)
+			return KISCRM_STAGE_LOST;
+	}
+	int p = kiscrm_config_pipeline_find(cfg, pipeline);
+	if (p < 0 || !stage)
+		return -1;
+	int s = kiscrm_config_stage_find(cfg, (size_t)p, stage);
+	return s < 0 ? -1 : kiscrm_config_stage_terminal(cfg, (size_t)p, (size_t)s);
+}
+
+int kc_opp_in_report_pipeline(const kc_report *r, const char *pipeline)
+{
+	if (!pipeline)
+		return r->pipeline == 0;
+	const char *key = kiscrm_config_pipeline_key(r->db->config, (size_t)r->pipeline);
+	return key && strcmp(key, pipeline) == 0;
+}
+
+int kc_opp_in_pipeline(const kc_report *r, const char *pipeline)
+{
+	return r->o.pipeline ? kc_opp_in_report_pipeline(r, pipeline) : 1;
+}
+
+const char *kc_stage_display(const kc_report *r, const kc_stage *s)
+{
+	const char *name = strcmp(r->o.lang, "zh") == 0 ? s->zh : s->en;
+	return name ? name : s->key;
+}
+
+kc_fcell *kc_funnel_cell(const kc_funnel *f, size_t group, size_t stage)
+{
+	return &f->cells[group * f->nstages + stage];
+}
+
+static int stage_index(const kc_pipeline *pl, const char *key)
+{
+	for (size_t i = 0; key && i < pl->nstages; i++)
+		if (strcmp(pl->stages[i].key, key) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* ---- loading ----------------------------------------------------------------------- */
+
+static int opp_cb(void *payload, const kiscrm_value *row)
+{
+	kc_funnel *f = payload;
+	kc_report *r = f->r;
+	if (!kc_opp_in_report_pipeline(r, kc_val_text(&row[KISCRM_OPPORTUNITY_PIPELINE])))
+		return 0;
+	kiscrm_date created = kc_val_date(&row[KISCRM_OPPORTUNITY_CREATED]);
+	if (r->to != KISCRM_DATE_NONE && created != KISCRM_DATE_NONE && created >= r->to)
+		return 0;
+	int s = stage_index(f->pl, kc_val_text(&row[KISCRM_OPPORTUNITY_STAGE]));
+	if (s < 0)
+		return 0; /* a stage this pipeline no longer has: nowhere to count it */
+	kc_dims d;
+	kc_opp_dims(row, &d);
+	if (!kc_report_accept(r, &d))
+		return 0;
+	size_t g;
+	int rc = kc_report_group(r, &d, &g);
+	if (rc)
+		return rc;
+	if (f->nopps == f->cap_opps) {
+		size_t cap = f->cap_opps ? f->cap_opps * 2 : 256;
+		kc_fopp *p = realloc(f->opps, cap * sizeof(*p));
+		if (!p)
+			return kc_error_oom();
+		f->opps = p;
+		f->cap_opps = cap;
+	}
+	if (f->nopps >= UINT32_MAX)
+		return kc_error_set(KISCRM_EOVERFLOW, "too many opportunities for the funnel (%zu)", f->nopps);
+	kc_fopp *o = &f->opps[f->nopps];
+	o->amount = kc_val_int(&row[KISCRM_OPPORTUNITY_AMOUNT], 0);
+	o->created = created;
+	o->closed = kc_val_date(&row[KISCRM_OPPORTUNITY_CLOSED]);
+	o->group = (uint32_t)g;
+	o->stage = (int16_t)s;
+	o->state = (int8_t)f->pl->stages[s].terminal;
+	o->closed_in_window = o->state != KISCRM_STAGE_OPEN && kc_report_in_window(r, o->closed);
+	if ((rc = kc_idmap_put(&f->ids, row[KISCRM_OPPORTUNITY_ID].u.i, f->nopps)) != 0)
+		return rc;
+	f->nopps++;
+	return 0;
+}
+
+static int hist_cb(void *payload, const kiscrm_value *row)
+{
+	kc_funnel *f = payload;
+	size_t i;
+	if (!kc_idmap_get(&f->ids, kc_val_int(&row[KISCRM_STAGE_HISTORY_OPPORTUNITY_ID], 0), &i))
+		return 0;
+	if (f->nhist == f->cap_hist) {
+		size_t cap = f->cap_hist ? f->cap_hist * 2 : 1024;
+		kc_fentry *p = realloc(f->hist, cap * sizeof(*p));
+		if (!p)
+			return kc_error_oom();
+		f->hist = p;
+		f->cap_hist = cap;
+	}
+	kc_fentry *e = &f->hist[f->nhist++];
+	e->at = kc_val_int(&row[KISCRM_STAGE_HISTORY_AT], 0);
+	e->opp = (uint32_t)i;
+	e->stage = stage_index(f->pl, kc_val_text(&row[KISCRM_STAGE_HISTORY_TO_STAGE]));
+	return 0;
+}
+
+/* Buckets the entries by opportunity (stable), then sorts each bucket by time with an
+ * insertion sort — buckets hold a handful of entries, usually already in order. */
+static int sort_history(kc_funnel *f)
+{
+	if (!(f->first = calloc(f->nopps + 1, sizeof(size_t))))
+		return kc_error_oom();
+	for (size_t j = 0; j < f->nhist; j++)
+		f->first[f->hist[j].opp + 1]++;
+	for (size_t i = 0; i < f->nopps; i++)
+		f->first[i + 1] += f->first[i];
+	kc_fentry *sorted = malloc((f->nhist ? f->nhist : 1) * sizeof(*sorted));
+	size_t *next = malloc((f->nopps ? f->nopps : 1) * sizeof(*next));
+	if (!sorted || !next) {
+		free(sorted);
+		free(next);
+		return kc_error_oom();
+	}
+	memcpy(next, f->first, f->nopps * sizeof(*next));
+	for (size_t j = 0; j < f->nhist; j++)
+		sorted[next[f->hist[j].opp]++] = f->hist[j];
+	free(next);
+	free(f->hist);
+	f->hist = sorted;
+	f->cap_hist = f->nhist;
+	for (size_t i = 0; i < f->nopps; i++) {
+		for (size_t j = f->first[i] + 1; j < f->first[i + 1]; j++) {
+			kc_fentry e = f->hist[j];
+			size_t k = j;
+			for (; k > f->first[i] && f->hist[k - 1].at > e.at; k--)
+				f->hist[k] = f->hist[k - 1];
+			f->hist[k] = e;
+		}
+	}
+	return KISCRM_OK;
+}
+
+/* ---- computing ---------------------------------------------------------------------- */
+
+/* Counts and amounts from the opportunities' current state. */
+static int tally_current(kc_funnel *f)
+{
+	for (size_t i = 0; i < f->nopps; i++) {
+		const kc_fopp *o = &f->opps[i];
+		kc_fgroup *g = &f->groups[o->group];
+		kc_fcell *c = kc_funnel_cell(f, o->group, (size_t)o->stage);
+		int rc;
+		if (o->state == KISCRM_STAGE_OPEN) {
+			c->count++;
+			g->open_count++;
+			if ((rc = kc_money_add(&c->amount, o->amount)) != 0 ||
+			    (rc = kc_money_add(&g->open_amount, o->amount)) != 0)
+				return rc;
+			continue;
+		}
+		if (!o->closed_in_window)
+			continue;
+		c->count++;
+		if ((rc = kc_money_add(&c->amount, o->amount)) != 0)
+			return rc;
+		if (o->state == KISCRM_STAGE_LOST) {
+			g->lost++;
+			continue;
+		}
+		g->won++;
+		if (o->created != KISCRM_DATE_NONE && o->closed != KISCRM_DATE_NONE) {
+			g->ncycle++;
+			g->cycle_days += o->closed > o->created ? o->closed - o->created : 0;
+		}
+	}
+	return KISCRM_OK;
+}
+
+/* Entered / converted / reached figures of one opportunity. Walking its history
+ * backwards, `best` is the highest non-lost stage entered later and `won_later` whether
+ * a won stage was entered later; the earliest entry into a stage is seen last and wins. */
+static void tally_entries(kc_funnel *f, size_t i, size_t *stamp, unsigned char *conv,
+			  unsigned char *to_won)
+{
+	const kc_fopp *o = &f->opps[i];
+	int best = -1, won_later = 0;
+	for (size_t j = f->first[i + 1]; j-- > f->first[i];) {
+		int s = f->hist[j].stage;
+		if (s < 0)
+			continue;
+		stamp[s] = i + 1;
+		conv[s] = best > s;
+		to_won[s] = (unsigned char)won_later;
+		int term = f->pl->stages[s].terminal;
+		if (term != KISCRM_STAGE_LOST && s > best)
+			best = s;
+		if (term == KISCRM_STAGE_WON)
+			won_later = 1;
+	}
+	for (size_t s = 0; s < f->nstages; s++) {
+		if (stamp[s] != i + 1)
+			continue;
+		kc_fcell *c = kc_funnel_cell(f, o->group, s);
+		c->entered++;
+		if (s < f->nwork) {
+			c->converted += conv[s];
+			c->to_won += to_won[s];
+		}
+		if (o->closed_in_window) {
+			c->reached_closed++;
+			c->reached_won += o->state == KISCRM_STAGE_WON;
+		}
+	}
+}
+
+/* Calls back for every stay in a working stage of opportunity i: (cell, seconds). */
+typedef void (*stay_fn)(kc_funnel *f, size_t cell, int64_t seconds, void *payload);
+
+static void each_stay(kc_funnel *f, size_t i, kiscrm_time as_of, stay_fn fn, void *payload)
+{
+	const kc_fopp *o = &f->opps[i];
+	size_t a = f->first[i], b = f->first[i + 1];
+	for (size_t j = a; j < b; j++) {
+		int s = f->hist[j].stage;
+		if (s < 0 || (size_t)s >= f->nwork)
+			continue;
+		kiscrm_time end;
+		if (j + 1 < b)
+			end = f->hist[j + 1].at;
+		else if (o->state == KISCRM_STAGE_OPEN)
+			end = as_of;
+		else
+			continue;
+		if (end < f->hist[j].at)
+			continue; /* an entry after as_of */
+		fn(f, (size_t)o->group * f->nstages + (size_t)s, end - f->hist[j].at, payload);
+	}
+}
+
+static void stay_sum(kc_funnel *f, size_t cell, int64_t seconds, void *payload)
+{
+	(void)payload;
+	f->cells[cell].nstay++;
+	f->cells[cell].stay_sum += seconds;
+}
+
+typedef struct {
+	int64_t *samples;
+	size_t *next; /* per cell: where its next sample goes */
+} stay_fill;
+
+static void stay_store(kc_funnel *f, size_t cell, int64_t seconds, void *payload)
+{
+	(void)f;
+	stay_fill *sf = payload;
+	sf->samples[sf->next[cell]++] = seconds;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Medians need every stay: gathered per cell into one array, then each cell's slice is
+ * sorted. */
+static int stay_medians(kc_funnel *f, kiscrm_time as_of)
+{
+	size_t ncells = f->ngroups * f->nstages, total = 0;
+	stay_fill sf = { NULL, malloc((ncells ? ncells : 1) * sizeof(size_t)) };
+	if (!sf.next)
+		return kc_error_oom();
+	for (size_t c = 0; c < ncells; c++) {
+		sf.next[c] = total;
+		total += (size_t)f->cells[c].nstay;
+	}
+	if (!(sf.samples = malloc((total ? total : 1) * sizeof(int64_t)))) {
+		free(sf.next);
+		return kc_error_oom();
+	}
+	for (size_t i = 0; i < f->nopps; i++)
+		each_stay(f, i, as_of, stay_store, &sf);
+	size_t start = 0;
+	for (size_t c = 0; c < ncells; c++) {
+		size_t n = (size_t)f->cells[c].nstay;
+		int64_t *v = sf.samples + start;
+		start += n;
+		if (!n)
+			continue;
+		qsort(v, n, sizeof(*v), cmp_i64);
+		double mid = n % 2 ? (double)v[n / 2] : ((double)v[n / 2 - 1] + (double)v[n / 2]) / 2.0;
+		f->cells[c].median = mid / SECONDS_PER_DAY;
+	}
+	free(sf.samples);
+	free(sf.next);
+	return KISCRM_OK;
+}
+
+static int compute(kc_funnel *f, int with_stays)
+{
+	f->ngroups = f->r->ngroups;
+	size_t ncells = f->ngroups * f->nstages;
+	f->cells = calloc(ncells ? ncells : 1, sizeof(*f->cells));
+	f->groups = calloc(f->ngroups ? f->ngroups : 1, sizeof(*f->groups));
+	size_t *stamp = calloc(f->nstages, sizeof(*stamp));
+	unsigned char *flags = calloc(2 * f->nstages, 1);
+	int rc = KISCRM_OK;
+	if (!f->cells || !f->groups || !stamp || !flags)
+		rc = kc_error_oom();
+	if (rc == 0)
+		rc = tally_current(f);
+	kiscrm_time as_of = (kiscrm_time)f->r->as_of * SECONDS_PER_DAY;
+	for (size_t i = 0; rc == 0 && i < f->nopps; i++) {
+		tally_entries(f, i, stamp, flags, flags + f->nstages);
+		each_stay(f, i, as_of, stay_sum, NULL);
+	}
+	free(stamp);
+	free(flags);
+	if (rc == 0 && with_stays)
+		rc = stay_medians(f, as_of);
+	return rc;
+}
+
+int kc_funnel_build(kc_funnel *f, kc_report *r, int with_stays)
+{
+	memset(f, 0, sizeof(*f));
+	f->r = r;
+	f->pl = kc_config_pipeline(r->db->config, (size_t)r->pipeline);
+	if (!f->pl || !f->pl->nstages)
+		return kc_error_set(KISCRM_ENOTFOUND, "pipeline %d has no stages", r->pipeline);
+	f->nstages = f->pl->nstages;
+	while (f->nwork < f->nstages && f->pl->stages[f->nwork].terminal == KISCRM_STAGE_OPEN)
+		f->nwork++;
+	int rc = KISCRM_OK;
+	if (r->o.ngroup == 0) {
+		/* without grouping the one group exists even when nothing is found, so that
+		 * the stages are always listed */
+		kc_dims none = { NULL, NULL, NULL, 0, 0, 0 };
+		size_t g;
+		rc = kc_report_group(r, &none, &g);
+	}
+	kiscrm_query oq = { 0, NULL,
+			    KC_OPP_DIM_COLS | KC_COL(KISCRM_OPPORTUNITY_AMOUNT) |
+				    KC_COL(KISCRM_OPPORTUNITY_PIPELINE) | KC_COL(KISCRM_OPPORTUNITY_STAGE) |
+				    KC_COL(KISCRM_OPPORTUNITY_CREATED) | KC_COL(KISCRM_OPPORTUNITY_CLOSED) };
+	kiscrm_query hq = { 0, NULL,
+			    KC_COL(KISCRM_STAGE_HISTORY_OPPORTUNITY_ID) | KC_COL(KISCRM_STAGE_HISTORY_TO_STAGE) |
+				    KC_COL(KISCRM_STAGE_HISTORY_AT) };
+	if (rc == 0)
+		rc = kc_db_scan(r->db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &oq, opp_cb, f);
+	if (rc == 0 && f->nopps)
+		rc = kc_db_scan(r->db, kc_kind_def(KISCRM_KIND_STAGE_HISTORY), &hq, hist_cb, f);
+	kc_idmap_dispose(&f->ids); /* only needed to join the history */
+	if (rc == 0)
+		rc = sort_history(f);
+	if (rc == 0)
+		rc = compute(f, with_stays);
+	if (rc)
+		kc_funnel_free(f);
+	return rc;
+}
+
+void kc_funnel_free(kc_funnel *f)
+{
+	kc_idmap_dispose(&f->ids);
+	free(f->opps);
+	free(f->hist);
+	free(f->first);
+	free(f->cells);
+	free(f->groups);
+	memset(f, 0, sizeof(*f));
+}
+
+/* ---- the funnel report ---------------------------------------------------------------- */
+
+enum { C_STAGE, C_NAME, C_COUNT, C_AMOUNT, C_ENTERED, C_CONVERTED, C_CONVERSION, C_AVG, C_MEDIAN,
+       C_WIN_RATE, C_CYCLE, C_VELOCITY };
+
+static const char *const funnel_columns[] = {
+	"stage:text", "stage_name:text", "count:int", "amount:money", "entered:int", "converted:int",
+	"conversion:rate", "avg_days:rate", "median_days:rate", "win_rate:rate", "cycle_days:rate",
+	"velocity:money", NULL,
+};
+
+static int stage_row(kc_funnel *f, kiscrm_table *t, size_t g, size_t s, size_t base)
+{
+	const kc_stage *st = &f->pl->stages[s];
+	const kc_fcell *c = kc_funnel_cell(f, g, s);
+	size_t row;
+	int rc = kc_report_add_row(f->r, t, g, KISCRM_ROW_DETAIL, &row);
+	if (rc == 0)
+		rc = kc_cell_text(t, row, base + C_STAGE, st->key);
+	if (rc == 0)
+		rc = kc_cell_text(t, row, base + C_NAME, kc_stage_display(f->r, st));
+	if (rc == 0)
+		rc = kc_cell_int(t, row, base + C_COUNT, c->count);
+	if (rc == 0)
+		rc = kc_cell_int(t, row, base + C_AMOUNT, c->amount);
+	if (rc == 0)
+		rc = kc_cell_int(t, row, base + C_ENTERED, c->entered);
+	if (rc || s >= f->nwork)
+		return rc;
+	if ((rc = kc_cell_int(t, row, base + C_CONVERTED, c->converted)) == 0)
+		rc = kc_cell_ratio(t, row, base + C_CONVERSION, (double)c->converted, (double)c->entered);
+	if (rc == 0)
+		rc = kc_cell_ratio(t, row, base + C_AVG, (double)c->stay_sum / SECONDS_PER_DAY, (double)c->nstay);
+	if (rc == 0 && c->nstay)
+		rc = kc_cell_rate(t, row, base + C_MEDIAN, c->median);
+	return rc;
+}
+
+/* open amount × win rate ÷ average cycle
+ *   = open amount × won/(won+lost) ÷ (cycle_days/ncycle)
+ *   = open amount × (won × ncycle) ÷ ((won+lost) × cycle_days), in exact integers. */
+static int velocity(const kc_fgroup *g, kiscrm_money *out, int *known)
+{
+	*known = 0;
+	if (!g->won || !g->ncycle || !g->cycle_days)
+		return KISCRM_OK;
+	int64_t closed = g->won + g->lost;
+	if (g->won > INT64_MAX / g->ncycle || g->cycle_days > INT64_MAX / closed)
+		return kc_error_set(KISCRM_EOVERFLOW, "velocity of %lld closes overflows", (long long)closed);
+	int rc = kiscrm_money_scale(out, g->open_amount, g->won * g->ncycle, closed * g->cycle_days);
+	*known = rc == 0;
+	return rc;
+}
+
+static int total_row(kc_funnel *f, kiscrm_table *t, size_t g, size_t base)
+{
+	const kc_fgroup *fg = &f->groups[g];
+	size_t row;
+	kiscrm_money v = 0;
+	int known = 0;
+	int rc = kc_report_add_row(f->r, t, g, KISCRM_ROW_SUBTOTAL, &row);
+	if (rc == 0)
+		rc = kc_cell_text(t, row, base + C_NAME,
+				  strcmp(f->r->o.lang, "zh") == 0 ? "在途商机" : "Open pipeline");
+	if (rc == 0)
+		rc = kc_cell_int(t, row, base + C_COUNT, fg->open_count);
+	if (rc == 0)
+		rc = kc_cell_int(t, row, base + C_AMOUNT, fg->open_amount);
+	if (rc == 0)
+		rc = kc_cell_ratio(t, row, base + C_WIN_RATE, (double)fg->won, (double)(fg->won + fg->lost));
+	if (rc == 0)
+		rc = kc_cell_ratio(t, row, base + C_CYCLE, (double)fg->cycle_days, (double)fg->ncycle);
+	if (rc == 0)
+		rc = velocity(fg, &v, &known);
+	if (rc == 0 && known)
+		rc = kc_cell_int(t, row, base + C_VELOCITY, v);
+	return rc;
+}
+
+int kiscrm_report_funnel(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
+{
+	if (!out)
+		return kc_error_set(KISCRM_EINVALID, "kiscrm_report_funnel: out pointer is NULL");
+	*out = NULL;
+	kc_report r;
+	kc_funnel f;
+	kiscrm_table *t = NULL;
+	size_t *order = NULL;
+	int rc = kc_report_begin(&r, db, opts);
+	if (rc)
+		return rc;
+	if ((rc = kc_funnel_build(&f, &r, 1)) != 0) {
+		kc_report_end(&r);
+		return rc;
+	}
+	size_t base = r.o.ngroup;
+	if ((rc = kc_report_table(&r, &t, "funnel")) == 0 && (rc = kc_add_columns(t, funnel_columns)) == 0)
+		rc = kc_report_sorted(&r, &order);
+	for (size_t k = 0; rc == 0 && k < f.ngroups; k++) {
+		for (size_t s = 0; rc == 0 && s < f.nstages; s++)
+			rc = stage_row(&f, t, order[k], s, base);
+		if (rc == 0)
+			rc = total_row(&f, t, order[k], base);
+	}
+	free(order);
+	kc_funnel_free(&f);
+	kc_report_end(&r);
+	if (rc) {
+		kiscrm_table_free(t);
+		return rc;
+	}
+	*out = t;
+	return KISCRM_OK;
+}

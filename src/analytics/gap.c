@@ -1,2 +1,233 @@
-/* placeholder: being written */
-#include "kiscrm/common.h"
+/* Gap analysis (差额) and opportunity sufficiency (商机充足率), §9 of the domain, on the
+ * engine of forecast_internal.h. The rules choosing the strategy and the causes are
+ * documented in kiscrm/forecast.h. */
+#include "forecast_internal.h"
+#include "core/buf.h"
+#include "core/error.h"
+#include "kiscrm/date.h"
+#include "kiscrm/table.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	const char *code, *zh, *en;
+} strategies[] = {
+	{ "on_track", "加权商机已覆盖目标，保持节奏",
+	  "The weighted pipeline covers the target: keep the pace" },
+	{ "staffing", "差额超过目标一半且全部商机赢单也不够：补充销售人员",
+	  "Gap above half the target, not covered even by the whole pipeline: add sales staff" },
+	{ "more_opportunities", "全部商机赢单也完不成目标：增加商机（网格化营销、市场活动、电话营销、老客户二次销售）",
+	  "Even winning every open opportunity misses the target: generate more opportunities "
+	  "(grid marketing, market activities, telemarketing, resale to existing customers)" },
+	{ "partner_support", "商机偏少、所需赢率过高：争取伙伴与厂商支持",
+	  "Pipeline too thin for a realistic win rate: get second-tier partner and vendor support" },
+	{ "process_resources", "商机充足但预期转化不足：调整销售流程与资源（售前支持、重点项目总经理介入）",
+	  "Ample pipeline but too little expected to convert: adjust the sales process and resources "
+	  "(presales support, manager attention on key projects)" },
+};
+
+enum { S_ON_TRACK, S_STAFFING, S_MORE, S_PARTNER, S_PROCESS };
+
+static const struct {
+	unsigned bit;
+	const char *code, *zh, *en;
+} causes[] = {
+	{ KC_FC_SRC_GRID, "grid_coverage", "网格覆盖不足", "grid coverage" },
+	{ KC_FC_SRC_MARKET, "market_activity", "市场活动不足", "market activities" },
+	{ KC_FC_SRC_TELE, "telemarketing", "电话营销不足", "telemarketing" },
+	{ KC_FC_SRC_RESALE, "resale", "老客户二次销售不足", "resale to existing customers" },
+	{ 0, "staff_ability", "人员能力不足", "staff ability" },
+};
+
+/* Window of gap and sufficiency: from/to, else the period (default quarter) of as_of. */
+static int begin(kc_fc *fc, kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts,
+		 const kiscrm_forecast_options *fopts, int *period)
+{
+	if (!out)
+		return kc_error_set(KISCRM_EINVALID, "output table pointer is NULL");
+	*out = NULL;
+	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+	if (opts)
+		o = *opts;
+	if (!o.period)
+		o.period = KISCRM_PERIOD_QUARTER;
+	*period = o.period;
+	int rc = kc_fc_begin(fc, db, &o, fopts);
+	if (rc)
+		return rc;
+	fc->want_targets = 1;
+	if ((rc = kc_fc_run(fc)) != 0)
+		kc_fc_end(fc);
+	return rc;
+}
+
+static int finish(kc_fc *fc, kiscrm_table *t, size_t *order, int rc, kiscrm_table **out)
+{
+	free(order);
+	kc_fc_end(fc);
+	if (rc) {
+		kiscrm_table_free(t);
+		return rc;
+	}
+	*out = t;
+	return KISCRM_OK;
+}
+
+static int strategy_of(kiscrm_money target, kiscrm_money achieved, kiscrm_money gap, kiscrm_money pipeline,
+		       double threshold)
+{
+	if (gap <= 0)
+		return S_ON_TRACK;
+	/* in double: the comparisons only choose a hint, the amounts stay exact */
+	double t = (double)target, a = (double)achieved, p = (double)pipeline, g = (double)gap;
+	if (a + p < t)
+		return g * 2 > t ? S_STAFFING : S_MORE;
+	if (p < threshold * (t - a))
+		return S_PARTNER;
+	return S_PROCESS;
+}
+
+static int gap_rows(kc_fc *fc, kiscrm_table *t, const size_t *order, int period)
+{
+	size_t base = fc->r.o.ngroup;
+	int zh = kc_fc_zh(fc), rc = 0;
+	double threshold = kc_fc_threshold(fc);
+	for (size_t i = 0; rc == 0 && i < fc->r.ngroups; i++) {
+		size_t g = order[i], row;
+		const kc_fc_cell *c = kc_fc_cell_at(fc, g, 0);
+		kiscrm_money target = 0, ctarget = 0;
+		int has = kc_fc_target_of(fc, g, KC_FC_CONTRACTS, period, &target);
+		int chas = kc_fc_target_of(fc, g, KC_FC_COLLECTIONS, period, &ctarget);
+		if ((rc = kc_report_add_row(&fc->r, t, g, KISCRM_ROW_DETAIL, &row)) ||
+		    (rc = kc_cell_int(t, row, base + 1, c->closed)) ||
+		    (rc = kc_cell_int(t, row, base + 2, c->weighted)) ||
+		    (rc = kc_cell_int(t, row, base + 4, c->open)) ||
+		    (rc = kc_cell_int(t, row, base + 8, c->collected)))
+			break;
+		if (has) {
+			kiscrm_money gap = target;
+			if ((rc = kc_fc_add(&gap, -c->closed, "gap")) || (rc = kc_fc_add(&gap, -c->weighted, "gap")))
+				break;
+			int s = strategy_of(target, c->closed, gap, c->open, threshold);
+			if ((rc = kc_cell_int(t, row, base, target)) || (rc = kc_cell_int(t, row, base + 3, gap)) ||
+			    (rc = kc_cell_text(t, row, base + 5, strategies[s].code)) ||
+			    (rc = kc_cell_text(t, row, base + 6, zh ? strategies[s].zh : strategies[s].en)))
+				break;
+		}
+		if (chas) {
+			kiscrm_money cgap = ctarget;
+			if ((rc = kc_fc_add(&cgap, -c->collected, "collection gap")) ||
+			    (rc = kc_cell_int(t, row, base + 7, ctarget)) || (rc = kc_cell_int(t, row, base + 9, cgap)))
+				break;
+		}
+	}
+	return rc;
+}
+
+int kiscrm_report_gap_ex(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts,
+			 const kiscrm_forecast_options *fopts)
+{
+	static const char *const cols[] = {
+		"target:money", "achieved:money", "expected:money", "gap:money", "pipeline:money",
+		"strategy:text", "strategy_text:text", "collection_target:money", "collected:money",
+		"collection_gap:money", NULL,
+	};
+	kc_fc fc;
+	int period;
+	int rc = begin(&fc, out, db, opts, fopts, &period);
+	if (rc)
+		return rc;
+	fc.want_collections = 1; /* set before run would be needed: see below */
+	kiscrm_table *t = NULL;
+	size_t *order = NULL;
+	if ((rc = kc_report_table(&fc.r, &t, "gap")) == 0 && (rc = kc_add_columns(t, cols)) == 0 &&
+	    (rc = kc_report_sorted(&fc.r, &order)) == 0)
+		rc = gap_rows(&fc, t, order, period);
+	return finish(&fc, t, order, rc, out);
+}
+
+int kiscrm_report_gap(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
+{
+	return kiscrm_report_gap_ex(out, db, opts, NULL);
+}
+
+/* The causes of an insufficient group: keys into *codes, display text into *text. */
+static int causes_of(unsigned sources, int zh, kiscrm_buf *codes, kiscrm_buf *text)
+{
+	int rc = 0, n = 0;
+	size_t ncauses = sizeof(causes) / sizeof(causes[0]);
+	for (size_t i = 0; rc == 0 && i < ncauses; i++) {
+		int hit = causes[i].bit ? !(sources & causes[i].bit) : (sources & KC_FC_SRC_ALL) == KC_FC_SRC_ALL;
+		if (!hit)
+			continue;
+		if ((rc = kc_buf_puts(codes, n ? "," : "")) || (rc = kc_buf_puts(codes, causes[i].code)) ||
+		    (rc = kc_buf_puts(text, n ? (zh ? "；" : "; ") : "")) ||
+		    (rc = kc_buf_puts(text, zh ? causes[i].zh : causes[i].en)))
+			break;
+		n++;
+	}
+	return rc;
+}
+
+static int sufficiency_rows(kc_fc *fc, kiscrm_table *t, const size_t *order, int period)
+{
+	size_t base = fc->r.o.ngroup;
+	double threshold = kc_fc_threshold(fc);
+	int zh = kc_fc_zh(fc), rc = 0;
+	kiscrm_buf codes = KISCRM_BUF_INIT, text = KISCRM_BUF_INIT;
+	for (size_t i = 0; rc == 0 && i < fc->r.ngroups; i++) {
+		size_t g = order[i], row;
+		const kc_fc_cell *c = kc_fc_cell_at(fc, g, 0);
+		kiscrm_money target = 0;
+		int has = kc_fc_target_of(fc, g, KC_FC_CONTRACTS, period, &target);
+		if ((rc = kc_report_add_row(&fc->r, t, g, KISCRM_ROW_DETAIL, &row)) ||
+		    (rc = kc_cell_int(t, row, base + 1, c->closed)) ||
+		    (rc = kc_cell_int(t, row, base + 3, c->open)) ||
+		    (rc = kc_cell_rate(t, row, base + 5, threshold)))
+			break;
+		if (!has)
+			continue;
+		kiscrm_money remaining = target;
+		if ((rc = kc_fc_add(&remaining, -c->closed, "remaining target")) ||
+		    (rc = kc_cell_int(t, row, base, target)) || (rc = kc_cell_int(t, row, base + 2, remaining)))
+			break;
+		if (remaining <= 0) { /* target met: no ratio, not insufficient */
+			rc = kc_cell_int(t, row, base + 6, 0);
+			continue;
+		}
+		double ratio = (double)c->open / (double)remaining;
+		int insufficient = ratio < threshold;
+		if ((rc = kc_cell_rate(t, row, base + 4, ratio)) || (rc = kc_cell_int(t, row, base + 6, insufficient)))
+			break;
+		if (!insufficient)
+			continue;
+		codes.len = text.len = 0;
+		if ((rc = causes_of(c->sources, zh, &codes, &text)) ||
+		    (rc = kc_cell_text(t, row, base + 7, codes.data)) ||
+		    (rc = kc_cell_text(t, row, base + 8, text.data)))
+			break;
+	}
+	kiscrm_buf_free(&codes);
+	kiscrm_buf_free(&text);
+	return rc;
+}
+
+int kiscrm_report_sufficiency(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
+{
+	static const char *const cols[] = {
+		"target:money", "achieved:money", "remaining:money", "pipeline:money", "ratio:rate",
+		"threshold:rate", "insufficient:int", "causes:text", "causes_text:text", NULL,
+	};
+	kc_fc fc;
+	int period;
+	int rc = begin(&fc, out, db, opts, NULL, &period);
+	if (rc)
+		return rc;
+	kiscrm_table *t = NULL;
+	size_t *order = NULL;
+	if ((rc = kc_report_table(&fc.r, &t, "sufficiency")) == 0 && (rc = kc_add_columns(t, cols)) == 0 &&
+	    (rc = kc_report_sorted(&fc.r, &order)) == 0)
+		rc = sufficiency_rows(&fc, t, order, period);
+	return finish(&fc, t, order, rc, out);
+}

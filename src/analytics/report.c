@@ -71,7 +71,7 @@ typedef struct {
 static int name_cb(void *payload, const kiscrm_value *row)
 {
 	name_load *l = payload;
-	size_t i;
+	size_t i = 0;
 	int rc = push_name(l->r, row[1].type == KISCRM_TYPE_TEXT ? row[1].u.s : "", &i);
 	return rc ? rc : kc_idmap_put(l->map, row[0].u.i, i);
 }

@@ -27,11 +27,12 @@ static int make_backend(kiscrm_backend **out, const kiscrm_db_options *o)
 		if (b->version < 1 || b->version > KISCRM_BACKEND_VERSION || !b->open || !b->begin ||
 		    !b->commit || !b->rollback || !b->insert || !b->update || !b->remove ||
 		    !b->get || !b->scan || !b->free) {
+			unsigned int version = b->version; /* read before b is freed */
 			if (b->free)
 				b->free(b);
 			return kc_error_set(KISCRM_EINVALID,
 					    "custom backend has version %u or lacks a required slot",
-					    b->version);
+					    version);
 		}
 		*out = b;
 		return KISCRM_OK;

@@ -1,0 +1,50 @@
+/* The projects of the eight-week rolling budget of one week, shared by the rolling table,
+ * the gap report and the snapshot writer (budget.c builds it, snapshot.c stores it). */
+#ifndef KC_ANALYTICS_BUDGET_BUILD_H
+#define KC_ANALYTICS_BUDGET_BUILD_H
+
+#include "report.h"
+#include "kiscrm/budget.h"
+
+#define KC_BNONE ((size_t)-1) /* no text */
+
+typedef enum { KC_BPROJ_OPPORTUNITY = 0, KC_BPROJ_CONTRACT = 1 } kc_bproj_kind;
+
+typedef struct kc_bproject {
+	int kind;                   /* kc_bproj_kind */
+	int live;                   /* found in the live data (else known only from the snapshot) */
+	int has_plan;               /* the previous snapshot had a line for the past week */
+	kiscrm_id opportunity_id, contract_id, customer_id, owner_id, department_id;
+	size_t name, bl, pl, stage, status, customer; /* offsets into the arena, KC_BNONE: NULL */
+	kiscrm_date date;           /* expected close (opportunity) or signing date (contract) */
+	int probability;            /* -1: none */
+	kiscrm_money amount;
+	kiscrm_money plan_contract, plan_collection;
+	kiscrm_money act_contract, act_collection;
+	kiscrm_money contract[KISCRM_BUDGET_WEEKS], weighted[KISCRM_BUDGET_WEEKS],
+		collection[KISCRM_BUDGET_WEEKS];
+} kc_bproject;
+
+typedef struct kc_budget {
+	kiscrm_date week;    /* W: first day of the week containing as_of */
+	kiscrm_date past;    /* W - 7 */
+	kiscrm_date end;     /* W + 56: first day after the eight weeks */
+	kiscrm_date as_of;
+	int has_prev;        /* a snapshot of the past week exists */
+	kc_bproject *p;
+	size_t n, cap;
+	kc_idmap by_opp, by_contract; /* project keys → index into p */
+	kiscrm_buf arena;             /* NUL-terminated texts */
+} kc_budget;
+
+/* Builds the projects of the week containing r->as_of (filters are not applied here). */
+int kc_budget_build(kc_budget *b, kc_report *r);
+void kc_budget_dispose(kc_budget *b);
+/* Text at an arena offset, NULL for KC_BNONE. */
+const char *kc_budget_text(const kc_budget *b, size_t off);
+/* The report dims of a project. */
+void kc_budget_dims(const kc_budget *b, const kc_bproject *p, kc_dims *d);
+/* Id of the snapshot of the week starting `week`: 1 found (*id set), 0 none, <0 error. */
+int kc_budget_find_snapshot(kiscrm_db *db, kiscrm_date week, kiscrm_id *id);
+
+#endif

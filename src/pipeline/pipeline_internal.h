@@ -1,0 +1,17 @@
+/* Shared between opportunity.c and lead.c. */
+#ifndef KC_PIPELINE_INTERNAL_H
+#define KC_PIPELINE_INTERNAL_H
+
+#include "kiscrm/pipeline.h"
+#include "storage/db.h"
+
+/* Sources of leads and opportunities (商机来源, DOMAIN.md §4), NULL-terminated. */
+extern const char *const kc_pipeline_sources[];
+
+/*
+ * Inserts a new opportunity like kiscrm_record_insert(), with @at as the time of its
+ * creation entry in the stage history (instead of its created date).
+ */
+int kc_opportunity_insert_at(kiscrm_db *db, kiscrm_record *rec, kiscrm_time at);
+
+#endif
