@@ -29,5 +29,6 @@
 #include "kiscrm/budget.h"
 #include "kiscrm/forecast.h"
 #include "kiscrm/csv.h"
+#include "kiscrm/kpi.h"
 
 #endif

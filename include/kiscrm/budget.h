@@ -27,7 +27,9 @@
  *   before W+8 still has an unpaid rest (an overdue rest lands in `w1`);
  * - a contract **signed in the past week**, or with **collections received** in it;
  * - a project the **previous snapshot** (the snapshot of week W−1) planned for the past
- *   week — so a slipped or lost project still shows its unfulfilled plan.
+ *   week — so a slipped or lost project still shows its unfulfilled plan. When such a
+ *   project is neither open before W+8 nor closed (won/lost, by its `closed` date) since
+ *   W−1 — deleted, or slipped beyond W+8 — its row shows the facts of the snapshot line.
  * Contracts signed after `as_of` and collections received after `as_of` are ignored.
  *
  * **Weighted amounts** are kiscrm_money_scale(amount, probability, 100): rounded half

@@ -37,9 +37,11 @@
  * if W or L is 0; Sw *= row.won/W, Sl *= row.lost/L. Probability = 100·Sw/(Sw+Sl),
  * rounded to 2 decimals half away from zero and clamped to [0.01, 99.99].
  *
- * **No estimate.** When there is no estimate (no closed history in the chosen model, or
- * only won or only lost history) the configured probability of the opportunity's stage is
- * returned instead, and the basis says `stage`.
+ * **No estimate.** When there is no estimate — no closed opportunity of the pipeline at or
+ * after the start date, so that the first stage has no row (with smoothing, a row always
+ * has won and lost above 0) — the configured probability of the opportunity's stage is
+ * returned instead, and the basis says `stage`. An opportunity whose stage is not a stage
+ * of its pipeline scores 0 (Odoo: no stage), basis `no_stage`.
  *
  * The predicted value never overwrites a probability set by hand
  * (`probability_manual` = 1); kiscrm_predict_apply() stores it in the other
@@ -110,7 +112,8 @@ KISCRM_API int kiscrm_predict_probability(double *out, kiscrm_db *db, kiscrm_id 
 /**
  * Explains a prediction, as Odoo's tooltip does: why the probability is what it is.
  *
- * Table "predict_explain", columns:
+ * Table "predict_explain". On a won, lost or unknown stage it has only the total row;
+ * without an estimate the prior row (unused) and the total row. Columns:
  * - `field` TEXT: `prior` (first row), then `stage`, then each configured field (one row
  *   per tag for `tags`); the last row (::KISCRM_ROW_TOTAL) is `probability`.
  * - `value` TEXT: the opportunity's value of the field (NULL for the prior, for a field
@@ -126,7 +129,7 @@ KISCRM_API int kiscrm_predict_probability(double *out, kiscrm_db *db, kiscrm_id 
  * - `note` TEXT: for skipped rows why (`no value`, `no row`, `tag below minimum`,
  *   `zero total`); for the prior and the total the basis: `department` (the
  *   opportunity's department model), `all` (all departments summed), `stage` (no
- *   estimate: the stage probability), `won_stage`, `lost_stage`.
+ *   estimate: the stage probability), `won_stage`, `lost_stage`, `no_stage`.
  *
  * @param[out] out the table, owned by the caller (kiscrm_table_free())
  * @param db the database
@@ -146,8 +149,8 @@ KISCRM_API int kiscrm_predict_explain(kiscrm_table **out, kiscrm_db *db, kiscrm_
  * by opportunity id.
  *
  * Columns after the group columns:
- * - `opportunity_id` INT, `opportunity` TEXT (its name), `department` TEXT (department
- *   name, NULL without department), `stage` TEXT (stage key), `amount` MONEY (NULL when
+ * - `opportunity_id` INT, `opportunity` TEXT (its name), `department_name` TEXT
+ *   (its department's name, NULL without department), `stage` TEXT (stage key), `amount` MONEY (NULL when
  *   unset);
  * - `stage_probability` INT: the stage's configured probability (percent);
  * - `probability` INT: the opportunity's current probability (percent, NULL when unset);

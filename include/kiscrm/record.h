@@ -35,7 +35,12 @@ typedef enum kiscrm_kind {
 	KISCRM_KIND_COLLECTION = 11,   /**< 收款 money received, see kiscrm/money_flow.h. */
 	KISCRM_KIND_TARGET = 12,       /**< 业绩指标, see kiscrm/target.h. */
 	KISCRM_KIND_SNAPSHOT = 13,     /**< A saved weekly rolling budget, see kiscrm/budget.h. */
-	KISCRM_KIND_SNAPSHOT_LINE = 14 /**< One project-week of a snapshot, see kiscrm/budget.h. */
+	KISCRM_KIND_SNAPSHOT_LINE = 14, /**< One project-week of a snapshot, see kiscrm/budget.h. */
+	KISCRM_KIND_KPI_SCORE = 15,    /**< A manually entered KPI score, see kiscrm/kpi.h. */
+	KISCRM_KIND_EVIDENCE = 16,     /**< Evidence of a qualification behaviour item, see kiscrm/kpi.h. */
+	KISCRM_KIND_EXAM_RESULT = 17,  /**< An exam result of a knowledge subject, see kiscrm/kpi.h. */
+	KISCRM_KIND_EXPERIENCE = 18,   /**< Years of one kind of work experience, see kiscrm/kpi.h. */
+	KISCRM_KIND_TRAINING = 19      /**< A training attended, see kiscrm/kpi.h. */
 } kiscrm_kind;
 
 /** Flag of kiscrm_record_delete(): delete owned records too and clear other references. */

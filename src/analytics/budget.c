@@ -275,7 +275,8 @@ static int by_owner_due(const void *a, const void *b)
  * FIFO order, so they cannot change what the earlier plans receive. */
 static int apply_fifo(build_ctx *x)
 {
-	qsort(x->cplans, x->ncp, sizeof(plan_item), by_owner_due);
+	if (x->ncp)
+		qsort(x->cplans, x->ncp, sizeof(plan_item), by_owner_due);
 	kiscrm_money left = 0;
 	for (size_t i = 0; i < x->ncp; i++) {
 		const plan_item *it = &x->cplans[i];
@@ -524,13 +525,26 @@ int kc_budget_build(kc_budget *b, kc_report *r)
 			BIT(KISCRM_OPPORTUNITY_AMOUNT) | BIT(KISCRM_OPPORTUNITY_EXPECTED_CLOSE) |
 			BIT(KISCRM_OPPORTUNITY_STAGE) | BIT(KISCRM_OPPORTUNITY_PROBABILITY) |
 			BIT(KISCRM_OPPORTUNITY_STATUS) };
-		kiscrm_cond c = { KISCRM_OPPORTUNITY_STATUS, KISCRM_OP_EQ, { KISCRM_TYPE_TEXT, { .s = "open" } } };
-		/* without a plan to match, only open opportunities can be rows */
-		if (b->by_opp.n == 0) {
-			q.ncond = 1;
-			q.conds = &c;
-		}
+		/* SQL does the filtering: the open opportunities expected before W+8, then — only
+		 * when the previous snapshot planned some — those closed since the past week began
+		 * (won or lost there). A planned opportunity found by neither (deleted, or slipped
+		 * beyond W+8) keeps the facts its snapshot line recorded. */
+		kiscrm_cond open[2] = {
+			{ KISCRM_OPPORTUNITY_STATUS, KISCRM_OP_EQ, { KISCRM_TYPE_TEXT, { .s = "open" } } },
+			{ KISCRM_OPPORTUNITY_EXPECTED_CLOSE, KISCRM_OP_LT, { KISCRM_TYPE_DATE, { .i = b->end } } },
+		};
+		kiscrm_cond closed[2] = {
+			{ KISCRM_OPPORTUNITY_STATUS, KISCRM_OP_NE, { KISCRM_TYPE_TEXT, { .s = "open" } } },
+			{ KISCRM_OPPORTUNITY_CLOSED, KISCRM_OP_GE, { KISCRM_TYPE_DATE, { .i = b->past } } },
+		};
+		int planned = b->by_opp.n != 0;
+		q.ncond = 2;
+		q.conds = open;
 		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &q, opp_cb, b);
+		if (rc == 0 && planned) {
+			q.conds = closed;
+			rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &q, opp_cb, b);
+		}
 	}
 	if (rc == 0)
 		add_opportunity_plans(b, &x);
@@ -658,32 +672,47 @@ static int col(const kiscrm_table *t, const char *name)
 	return kiscrm_table_column_index(t, name);
 }
 
-static int put_project(kc_report *r, const kc_budget *b, kiscrm_table *t, size_t row, const kc_bproject *p)
+/* Columns of the project facts, looked up once per table (by name: a group-by dimension
+ * may already have created business_line, product_line, owner or department). */
+enum { PC_KIND, PC_OPP, PC_CONTRACT, PC_PROJECT, PC_CUSTOMER, PC_OWNER, PC_DEPARTMENT, PC_BL, PC_PL,
+       PC_STAGE, PC_CLOSE, PC_PROB, PC_N };
+
+static void project_columns(const kiscrm_table *t, size_t *cx)
 {
-	int rc = kc_cell_text(t, row, (size_t)col(t, "kind"),
-			      p->kind == KC_BPROJ_CONTRACT ? "contract" : "opportunity");
+	static const char *const names[PC_N] = {
+		"kind", "opportunity_id", "contract_id", "project", "customer", "owner", "department",
+		"business_line", "product_line", "stage", "expected_close", "probability",
+	};
+	for (int i = 0; i < PC_N; i++)
+		cx[i] = (size_t)col(t, names[i]);
+}
+
+static int put_project(kc_report *r, const kc_budget *b, kiscrm_table *t, size_t row, const kc_bproject *p,
+		       const size_t *cx)
+{
+	int rc = kc_cell_text(t, row, cx[PC_KIND], p->kind == KC_BPROJ_CONTRACT ? "contract" : "opportunity");
+	if (!rc && p->opportunity_id)
+		rc = kc_cell_int(t, row, cx[PC_OPP], p->opportunity_id);
+	if (!rc && p->contract_id)
+		rc = kc_cell_int(t, row, cx[PC_CONTRACT], p->contract_id);
 	if (!rc)
-		rc = p->opportunity_id ? kc_cell_int(t, row, (size_t)col(t, "opportunity_id"), p->opportunity_id) : 0;
+		rc = kc_cell_text(t, row, cx[PC_PROJECT], kc_budget_text(b, p->name));
 	if (!rc)
-		rc = p->contract_id ? kc_cell_int(t, row, (size_t)col(t, "contract_id"), p->contract_id) : 0;
-	if (!rc)
-		rc = kc_cell_text(t, row, (size_t)col(t, "project"), kc_budget_text(b, p->name));
-	if (!rc)
-		rc = kc_cell_text(t, row, (size_t)col(t, "customer"), kc_budget_text(b, p->customer));
+		rc = kc_cell_text(t, row, cx[PC_CUSTOMER], kc_budget_text(b, p->customer));
 	if (!rc && p->owner_id)
-		rc = kc_cell_text(t, row, (size_t)col(t, "owner"), kc_report_staff_name(r, p->owner_id));
+		rc = kc_cell_text(t, row, cx[PC_OWNER], kc_report_staff_name(r, p->owner_id));
 	if (!rc && p->department_id)
-		rc = kc_cell_text(t, row, (size_t)col(t, "department"), kc_report_department_name(r, p->department_id));
+		rc = kc_cell_text(t, row, cx[PC_DEPARTMENT], kc_report_department_name(r, p->department_id));
 	if (!rc)
-		rc = kc_cell_text(t, row, (size_t)col(t, "business_line"), kc_budget_text(b, p->bl));
+		rc = kc_cell_text(t, row, cx[PC_BL], kc_budget_text(b, p->bl));
 	if (!rc)
-		rc = kc_cell_text(t, row, (size_t)col(t, "product_line"), kc_budget_text(b, p->pl));
+		rc = kc_cell_text(t, row, cx[PC_PL], kc_budget_text(b, p->pl));
 	if (!rc)
-		rc = kc_cell_text(t, row, (size_t)col(t, "stage"), kc_budget_text(b, p->stage));
+		rc = kc_cell_text(t, row, cx[PC_STAGE], kc_budget_text(b, p->stage));
 	if (!rc && p->date != KISCRM_DATE_NONE)
-		rc = kc_cell_int(t, row, (size_t)col(t, "expected_close"), p->date);
+		rc = kc_cell_int(t, row, cx[PC_CLOSE], p->date);
 	if (!rc && p->probability >= 0)
-		rc = kc_cell_int(t, row, (size_t)col(t, "probability"), p->probability);
+		rc = kc_cell_int(t, row, cx[PC_PROB], p->probability);
 	return rc;
 }
 
@@ -741,7 +770,8 @@ static int place_projects(kc_report *r, const kc_budget *b, placed **out, size_t
 	free(order);
 	tl_rank = rk;
 	tl_projects = b->p;
-	qsort(pl, m, sizeof(*pl), by_group_project);
+	if (m)
+		qsort(pl, m, sizeof(*pl), by_group_project);
 	*out = pl;
 	*n = m;
 	*rank = rk;
@@ -755,8 +785,9 @@ static int emit_rolling(kc_report *r, const kc_budget *b, kiscrm_table *t)
 	int rc = place_projects(r, b, &pl, &n, &rank);
 	if (rc)
 		return rc;
-	size_t first = (size_t)col(t, "pw_contract_plan");
+	size_t first = (size_t)col(t, "pw_contract_plan"), cx[PC_N];
 	sums total, sub;
+	project_columns(t, cx);
 	memset(&total, 0, sizeof(total));
 	memset(&sub, 0, sizeof(sub));
 	total.has_plan = sub.has_plan = b->has_prev;
@@ -770,7 +801,7 @@ static int emit_rolling(kc_report *r, const kc_budget *b, kiscrm_table *t)
 		sums_add(&total, p, b->has_prev);
 		rc = kc_report_add_row(r, t, pl[i].group, KISCRM_ROW_DETAIL, &row);
 		if (!rc)
-			rc = put_project(r, b, t, row, p);
+			rc = put_project(r, b, t, row, p, cx);
 		if (!rc)
 			rc = put_sums(t, row, first, &one);
 		if (!rc && r->o.ngroup && (i + 1 == n || pl[i + 1].group != pl[i].group)) {

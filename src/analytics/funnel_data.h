@@ -58,7 +58,12 @@ typedef struct kc_funnel {
 	size_t nstages, nwork;  /* working stages are the first nwork ones */
 	kc_fopp *opps;
 	size_t nopps, cap_opps;
-	kc_idmap ids;           /* opportunity id → index into opps */
+	kiscrm_id *oppids;      /* id of each of opps, until the history is joined */
+	kiscrm_id idmin;        /* smallest of them */
+	uint32_t *dense;        /* id - idmin → index into opps (UINT32_MAX: none), when the
+	                           ids are dense enough; else … */
+	size_t ndense;
+	kc_idmap ids;           /* … opportunity id → index into opps */
 	kc_fentry *hist;        /* sorted by opportunity, then time, then write order */
 	size_t nhist, cap_hist;
 	size_t *first;          /* nopps + 1 offsets into hist */

@@ -42,7 +42,7 @@ static const struct {
 
 /* Window of gap and sufficiency: from/to, else the period (default quarter) of as_of. */
 static int begin(kc_fc *fc, kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts,
-		 const kiscrm_forecast_options *fopts, int *period)
+		 const kiscrm_forecast_options *fopts, int collections, int *period)
 {
 	if (!out)
 		return kc_error_set(KISCRM_EINVALID, "output table pointer is NULL");
@@ -57,6 +57,7 @@ static int begin(kc_fc *fc, kiscrm_table **out, kiscrm_db *db, const kiscrm_repo
 	if (rc)
 		return rc;
 	fc->want_targets = 1;
+	fc->want_collections = collections;
 	if ((rc = kc_fc_run(fc)) != 0)
 		kc_fc_end(fc);
 	return rc;
@@ -135,10 +136,9 @@ int kiscrm_report_gap_ex(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_
 	};
 	kc_fc fc;
 	int period;
-	int rc = begin(&fc, out, db, opts, fopts, &period);
+	int rc = begin(&fc, out, db, opts, fopts, 1, &period);
 	if (rc)
 		return rc;
-	fc.want_collections = 1; /* set before run would be needed: see below */
 	kiscrm_table *t = NULL;
 	size_t *order = NULL;
 	if ((rc = kc_report_table(&fc.r, &t, "gap")) == 0 && (rc = kc_add_columns(t, cols)) == 0 &&
@@ -202,14 +202,18 @@ static int sufficiency_rows(kc_fc *fc, kiscrm_table *t, const size_t *order, int
 			break;
 		if (!insufficient)
 			continue;
-		codes.len = text.len = 0;
+		codes.size = text.size = 0;
+		if (codes.ptr)
+			codes.ptr[0] = '\0';
+		if (text.ptr)
+			text.ptr[0] = '\0';
 		if ((rc = causes_of(c->sources, zh, &codes, &text)) ||
-		    (rc = kc_cell_text(t, row, base + 7, codes.data)) ||
-		    (rc = kc_cell_text(t, row, base + 8, text.data)))
+		    (rc = kc_cell_text(t, row, base + 7, codes.ptr)) ||
+		    (rc = kc_cell_text(t, row, base + 8, text.ptr)))
 			break;
 	}
-	kiscrm_buf_free(&codes);
-	kiscrm_buf_free(&text);
+	kiscrm_buf_dispose(&codes);
+	kiscrm_buf_dispose(&text);
 	return rc;
 }
 
@@ -221,7 +225,7 @@ int kiscrm_report_sufficiency(kiscrm_table **out, kiscrm_db *db, const kiscrm_re
 	};
 	kc_fc fc;
 	int period;
-	int rc = begin(&fc, out, db, opts, NULL, &period);
+	int rc = begin(&fc, out, db, opts, NULL, 0, &period);
 	if (rc)
 		return rc;
 	kiscrm_table *t = NULL;

@@ -610,16 +610,19 @@ static int explain_row(kiscrm_table *t, kiscrm_row_kind kind, const char *field,
 	if (row < 0)
 		return row;
 	size_t i = (size_t)row;
-	char vbuf[256];
-	const char *v = value;
-	if (value && vlen < sizeof(vbuf)) {
-		memcpy(vbuf, value, vlen);
-		vbuf[vlen] = '\0';
-		v = vbuf;
+	/* value may be a tag inside a longer list: copy it out to terminate it */
+	char vbuf[256], *heap = NULL, *v = NULL;
+	if (value) {
+		v = vlen < sizeof(vbuf) ? vbuf : (heap = malloc(vlen + 1));
+		if (!v)
+			return kc_error_oom();
+		memcpy(v, value, vlen);
+		v[vlen] = '\0';
 	}
 	int rc = kiscrm_table_set_text(t, i, EX_FIELD, field);
 	if (rc == 0 && v)
 		rc = kiscrm_table_set_text(t, i, EX_VALUE, v);
+	free(heap);
 	if (rc == 0 && r)
 		rc = kiscrm_table_set_rate(t, i, EX_WON, r->won);
 	if (rc == 0 && r)
@@ -921,7 +924,7 @@ static int by_rank(const void *a, const void *b)
 }
 
 static const char *const report_columns[] = {
-	"opportunity_id:int", "opportunity:text", "department:text", "stage:text", "amount:money",
+	"opportunity_id:int", "opportunity:text", "department_name:text", "stage:text", "amount:money",
 	"stage_probability:int", "probability:int", "manual:int", "predicted:rate", "basis:text", NULL,
 };
 

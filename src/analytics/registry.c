@@ -2,6 +2,8 @@
  * adds one line here. */
 #include "report.h"
 #include "core/error.h"
+#include "kiscrm/forecast.h"
+#include "kiscrm/target.h"
 
 #include <string.h>
 
@@ -12,6 +14,13 @@ static const struct {
 	const char *description;
 	report_fn fn;
 } reports[] = {
+	{ "gap", "target - achieved - weighted pipeline per group, with the strategy hint", kiscrm_report_gap },
+	{ "sufficiency", "opportunity sufficiency: open pipeline / target still to achieve", kiscrm_report_sufficiency },
+	{ "forecast", "weighted and category forecasts (closed, commit, best case, pipeline) per period", kiscrm_report_forecast },
+	{ "year-end", "year-end completion forecast: achieved + forecast vs target", kiscrm_report_year_end },
+	{ "stage-probabilities", "configured stage probability next to the observed win rate", kiscrm_report_stage_probabilities },
+	{ "targets", "targets by metric and period with their dimensions", kiscrm_report_targets },
+	{ "target-check", "decomposed targets whose children do not add up to them", kiscrm_report_target_check },
 	{ NULL, NULL, NULL },
 };
 

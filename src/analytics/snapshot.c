@@ -1,2 +1,849 @@
-/* placeholder: being written */
-#include "kiscrm/common.h"
+/* Weekly snapshots of the rolling budget: saving, comparing two consecutive weeks, and
+ * forecast accuracy from snapshots against what really happened. */
+#include "budget_build.h"
+#include "core/buf.h"
+#include "core/error.h"
+#include "kiscrm/date.h"
+#include "kiscrm/pipeline.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { CT_ID, CT_NUMBER, CT_CUSTOMER, CT_OPPORTUNITY, CT_SIGNED, CT_AMOUNT, CT_OWNER,
+       CT_DEPARTMENT, CT_BUSINESS_LINE, CT_PRODUCT_LINE };
+enum { CO_ID, CO_CONTRACT, CO_RECEIVED, CO_AMOUNT };
+
+#define BIT(i) ((uint64_t)1 << (i))
+#define NLINE 18
+
+static kiscrm_value v_null(void)
+{
+	kiscrm_value v = { KISCRM_TYPE_NULL, { .i = 0 } };
+	return v;
+}
+
+static kiscrm_value v_int(int type, int64_t i, int set)
+{
+	kiscrm_value v = { set ? type : KISCRM_TYPE_NULL, { .i = i } };
+	return v;
+}
+
+static kiscrm_value v_text(const char *s)
+{
+	kiscrm_value v = { s ? KISCRM_TYPE_TEXT : KISCRM_TYPE_NULL, { .s = s } };
+	return v;
+}
+
+static kiscrm_id val_id(const kiscrm_value *v)
+{
+	return v->type == KISCRM_TYPE_NULL ? 0 : v->u.i;
+}
+
+static kiscrm_date val_date(const kiscrm_value *v)
+{
+	return v->type == KISCRM_TYPE_NULL ? KISCRM_DATE_NONE : (kiscrm_date)v->u.i;
+}
+
+/* ---- saving ---- */
+
+typedef struct {
+	kiscrm_id *ids;
+	size_t n, cap;
+} id_list;
+
+static int collect_id(void *payload, const kiscrm_value *row)
+{
+	id_list *l = payload;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 256;
+		kiscrm_id *p = realloc(l->ids, cap * sizeof(*p));
+		if (!p)
+			return kc_error_oom();
+		l->ids = p;
+		l->cap = cap;
+	}
+	l->ids[l->n++] = row[0].u.i;
+	return 0;
+}
+
+static int insert_line(kiscrm_db *db, const kc_budget *b, const kc_bproject *p, kiscrm_id sid, int k)
+{
+	kiscrm_value row[NLINE];
+	const char *status = p->kind == KC_BPROJ_CONTRACT ? "contract" : kc_budget_text(b, p->status);
+	row[KISCRM_SNAPSHOT_LINE_ID] = v_null();
+	row[KISCRM_SNAPSHOT_LINE_SNAPSHOT_ID] = v_int(KISCRM_TYPE_INT, sid, 1);
+	row[KISCRM_SNAPSHOT_LINE_OPPORTUNITY_ID] = v_int(KISCRM_TYPE_INT, p->opportunity_id, p->opportunity_id != 0);
+	row[KISCRM_SNAPSHOT_LINE_CONTRACT_ID] = v_int(KISCRM_TYPE_INT, p->contract_id, p->contract_id != 0);
+	row[KISCRM_SNAPSHOT_LINE_CUSTOMER_ID] = v_int(KISCRM_TYPE_INT, p->customer_id, p->customer_id != 0);
+	row[KISCRM_SNAPSHOT_LINE_OWNER_ID] = v_int(KISCRM_TYPE_INT, p->owner_id, p->owner_id != 0);
+	row[KISCRM_SNAPSHOT_LINE_DEPARTMENT_ID] = v_int(KISCRM_TYPE_INT, p->department_id, p->department_id != 0);
+	row[KISCRM_SNAPSHOT_LINE_BUSINESS_LINE] = v_text(kc_budget_text(b, p->bl));
+	row[KISCRM_SNAPSHOT_LINE_PRODUCT_LINE] = v_text(kc_budget_text(b, p->pl));
+	row[KISCRM_SNAPSHOT_LINE_STAGE] = v_text(kc_budget_text(b, p->stage));
+	row[KISCRM_SNAPSHOT_LINE_WEEK] = v_int(KISCRM_TYPE_DATE, b->week + 7 * k, k >= 0);
+	row[KISCRM_SNAPSHOT_LINE_CONTRACT_AMOUNT] = v_int(KISCRM_TYPE_MONEY, k >= 0 ? p->contract[k] : 0, 1);
+	row[KISCRM_SNAPSHOT_LINE_WEIGHTED_AMOUNT] = v_int(KISCRM_TYPE_MONEY, k >= 0 ? p->weighted[k] : 0, 1);
+	row[KISCRM_SNAPSHOT_LINE_COLLECTION_AMOUNT] = v_int(KISCRM_TYPE_MONEY, k >= 0 ? p->collection[k] : 0, 1);
+	row[KISCRM_SNAPSHOT_LINE_EXPECTED_CLOSE] = v_int(KISCRM_TYPE_DATE, p->date, p->date != KISCRM_DATE_NONE);
+	row[KISCRM_SNAPSHOT_LINE_PROBABILITY] = v_int(KISCRM_TYPE_INT, p->probability, p->probability >= 0);
+	row[KISCRM_SNAPSHOT_LINE_AMOUNT] = v_int(KISCRM_TYPE_MONEY, p->amount, 1);
+	row[KISCRM_SNAPSHOT_LINE_STATUS] = v_text(status);
+	kiscrm_id id;
+	return kc_db_insert(db, kc_kind_def(KISCRM_KIND_SNAPSHOT_LINE), row, &id);
+}
+
+static int write_lines(kiscrm_db *db, const kc_budget *b, kiscrm_id sid)
+{
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < b->n; i++) {
+		const kc_bproject *p = &b->p[i];
+		int any = 0;
+		for (int k = 0; rc == 0 && k < KISCRM_BUDGET_WEEKS; k++) {
+			if (!p->contract[k] && !p->weighted[k] && !p->collection[k])
+				continue;
+			any = 1;
+			rc = insert_line(db, b, p, sid, k);
+		}
+		if (rc == 0 && !any)
+			rc = insert_line(db, b, p, sid, -1);
+	}
+	return rc;
+}
+
+static int save(kiscrm_db *db, const kc_budget *b, kiscrm_id *out)
+{
+	const kiscrm_kind_def *sdef = kc_kind_def(KISCRM_KIND_SNAPSHOT);
+	const kiscrm_kind_def *ldef = kc_kind_def(KISCRM_KIND_SNAPSHOT_LINE);
+	kiscrm_id sid = 0;
+	int rc = kc_budget_find_snapshot(db, b->week, &sid);
+	if (rc < 0)
+		return rc;
+	int exists = rc;
+	kiscrm_value row[5];
+	row[KISCRM_SNAPSHOT_ID] = v_int(KISCRM_TYPE_INT, sid, exists);
+	row[KISCRM_SNAPSHOT_WEEK] = v_int(KISCRM_TYPE_DATE, b->week, 1);
+	row[KISCRM_SNAPSHOT_TAKEN] = v_int(KISCRM_TYPE_TIME, (int64_t)time(NULL), 1);
+	row[KISCRM_SNAPSHOT_BY_ID] = v_int(KISCRM_TYPE_INT, db->actor, db->actor != 0);
+	row[KISCRM_SNAPSHOT_AS_OF] = v_int(KISCRM_TYPE_DATE, b->as_of, 1);
+	if (exists) {
+		/* replace: drop the old lines, keep the snapshot's id */
+		id_list l = { NULL, 0, 0 };
+		kiscrm_cond c = { KISCRM_SNAPSHOT_LINE_SNAPSHOT_ID, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = sid } } };
+		kiscrm_query q = { 1, &c, BIT(0) };
+		rc = kc_db_scan(db, ldef, &q, collect_id, &l);
+		for (size_t i = 0; rc == 0 && i < l.n; i++)
+			rc = kc_db_remove(db, ldef, l.ids[i]);
+		free(l.ids);
+		if (rc == 0)
+			rc = kc_db_update(db, sdef, row);
+	} else {
+		rc = kc_db_insert(db, sdef, row, &sid);
+	}
+	if (rc == 0)
+		rc = write_lines(db, b, sid);
+	if (rc == 0 && out)
+		*out = sid;
+	return rc;
+}
+
+int kiscrm_budget_snapshot(kiscrm_id *out, kiscrm_db *db, kiscrm_date as_of)
+{
+	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+	o.as_of = as_of;
+	kc_report r;
+	kc_budget b;
+	int rc = kc_report_begin(&r, db, &o);
+	if (rc)
+		return rc;
+	if ((rc = kc_budget_build(&b, &r)) == 0) {
+		if ((rc = kc_tx_begin(db)) == 0)
+			rc = kc_tx_end(db, save(db, &b, out));
+		kc_budget_dispose(&b);
+	}
+	kc_report_end(&r);
+	return rc;
+}
+
+/* ---- comparing two snapshots ---- */
+
+enum { CH_NEW, CH_WON, CH_LOST, CH_SLIPPED, CH_PULLED_IN, CH_AMOUNT_CHANGED, CH_REMOVED, CH_NONE };
+static const char *const change_names[] = {
+	"new", "won", "lost", "slipped", "pulled_in", "amount_changed", "removed",
+};
+
+typedef struct {
+	int present, kind;
+	kiscrm_id opp, con, customer, owner, dept;
+	size_t bl, pl, stage, status;
+	kiscrm_date date, first_coll;
+	kiscrm_money amount, contract, collection;
+} side;
+
+typedef struct {
+	side s[2]; /* 0 old, 1 new */
+	int change;
+	size_t group;
+} dproj;
+
+typedef struct {
+	kc_budget b; /* only its arena and maps are used */
+	dproj *d;
+	size_t n, cap;
+	int cur;     /* side being loaded */
+} diff_ctx;
+
+static int text_of(diff_ctx *x, const kiscrm_value *v, size_t *off)
+{
+	if (v->type != KISCRM_TYPE_TEXT) {
+		*off = KC_BNONE;
+		return KISCRM_OK;
+	}
+	*off = x->b.arena.size;
+	return kc_buf_put(&x->b.arena, v->u.s, strlen(v->u.s) + 1);
+}
+
+static int diff_slot(diff_ctx *x, kiscrm_id opp, kiscrm_id con, size_t *i)
+{
+	kc_idmap *map = opp ? &x->b.by_opp : &x->b.by_contract;
+	kiscrm_id key = opp ? opp : con;
+	if (kc_idmap_get(map, key, i))
+		return KISCRM_OK;
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 64;
+		dproj *p = realloc(x->d, cap * sizeof(*p));
+		if (!p)
+			return kc_error_oom();
+		x->d = p;
+		x->cap = cap;
+	}
+	memset(&x->d[x->n], 0, sizeof(dproj));
+	*i = x->n++;
+	return kc_idmap_put(map, key, *i);
+}
+
+static int line_cb(void *payload, const kiscrm_value *row)
+{
+	diff_ctx *x = payload;
+	kiscrm_id opp = val_id(&row[KISCRM_SNAPSHOT_LINE_OPPORTUNITY_ID]);
+	kiscrm_id con = val_id(&row[KISCRM_SNAPSHOT_LINE_CONTRACT_ID]);
+	size_t i;
+	int rc = diff_slot(x, opp, con, &i);
+	if (rc)
+		return rc;
+	side *s = &x->d[i].s[x->cur];
+	if (!s->present) {
+		s->present = 1;
+		s->kind = con ? KC_BPROJ_CONTRACT : KC_BPROJ_OPPORTUNITY;
+		s->opp = opp;
+		s->con = con;
+		s->customer = val_id(&row[KISCRM_SNAPSHOT_LINE_CUSTOMER_ID]);
+		s->owner = val_id(&row[KISCRM_SNAPSHOT_LINE_OWNER_ID]);
+		s->dept = val_id(&row[KISCRM_SNAPSHOT_LINE_DEPARTMENT_ID]);
+		s->date = val_date(&row[KISCRM_SNAPSHOT_LINE_EXPECTED_CLOSE]);
+		s->first_coll = KISCRM_DATE_NONE;
+		s->amount = val_id(&row[KISCRM_SNAPSHOT_LINE_AMOUNT]);
+		if ((rc = text_of(x, &row[KISCRM_SNAPSHOT_LINE_BUSINESS_LINE], &s->bl)) != 0 ||
+		    (rc = text_of(x, &row[KISCRM_SNAPSHOT_LINE_PRODUCT_LINE], &s->pl)) != 0 ||
+		    (rc = text_of(x, &row[KISCRM_SNAPSHOT_LINE_STAGE], &s->stage)) != 0 ||
+		    (rc = text_of(x, &row[KISCRM_SNAPSHOT_LINE_STATUS], &s->status)) != 0)
+			return rc;
+	}
+	kiscrm_money coll = val_id(&row[KISCRM_SNAPSHOT_LINE_COLLECTION_AMOUNT]);
+	kiscrm_date week = val_date(&row[KISCRM_SNAPSHOT_LINE_WEEK]);
+	s->contract += val_id(&row[KISCRM_SNAPSHOT_LINE_CONTRACT_AMOUNT]);
+	s->collection += coll;
+	if (coll && week != KISCRM_DATE_NONE && (s->first_coll == KISCRM_DATE_NONE || week < s->first_coll))
+		s->first_coll = week;
+	return 0;
+}
+
+static int load_side(diff_ctx *x, kiscrm_db *db, kiscrm_date week, int cur)
+{
+	kiscrm_id sid;
+	int rc = kc_budget_find_snapshot(db, week, &sid);
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		char buf[16];
+		kiscrm_date_format(buf, sizeof(buf), week);
+		return kc_error_set(KISCRM_ENOTFOUND, "no rolling-budget snapshot of the week starting %s", buf);
+	}
+	x->cur = cur;
+	kiscrm_cond c = { KISCRM_SNAPSHOT_LINE_SNAPSHOT_ID, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = sid } } };
+	kiscrm_query q = { 1, &c, 0 };
+	return kc_db_scan(db, kc_kind_def(KISCRM_KIND_SNAPSHOT_LINE), &q, line_cb, x);
+}
+
+static int str_is(const diff_ctx *x, size_t off, const char *s)
+{
+	const char *t = kc_budget_text(&x->b, off);
+	return t && strcmp(t, s) == 0;
+}
+
+static int is_lost(const char *s)
+{
+	return s && (strcmp(s, "lost") == 0 || strcmp(s, "abandoned") == 0);
+}
+
+/* The live state of opportunities that left the snapshot: one scan of each kind. */
+typedef struct {
+	diff_ctx *x;
+	kc_idmap gone; /* opportunity id → dproj */
+} live_ctx;
+
+static int live_opp_cb(void *payload, const kiscrm_value *row)
+{
+	live_ctx *l = payload;
+	size_t i;
+	if (!kc_idmap_get(&l->gone, row[0].u.i, &i))
+		return 0;
+	dproj *d = &l->x->d[i];
+	const kiscrm_value *st = &row[KISCRM_OPPORTUNITY_STATUS];
+	const char *status = st->type == KISCRM_TYPE_TEXT ? st->u.s : NULL;
+	kiscrm_date close = val_date(&row[KISCRM_OPPORTUNITY_EXPECTED_CLOSE]);
+	if (d->change == CH_WON)
+		return 0; /* a contract was found */
+	if (status && strcmp(status, "won") == 0)
+		d->change = CH_WON;
+	else if (is_lost(status))
+		d->change = CH_LOST;
+	else if (status && strcmp(status, "open") == 0 && close != KISCRM_DATE_NONE &&
+		 d->s[0].date != KISCRM_DATE_NONE && close > d->s[0].date)
+		d->change = CH_SLIPPED;
+	else
+		return 0;
+	/* what the opportunity looks like now */
+	side *n = &d->s[1];
+	n->date = close;
+	n->amount = val_id(&row[KISCRM_OPPORTUNITY_AMOUNT]);
+	n->first_coll = KISCRM_DATE_NONE;
+	int rc = text_of(l->x, &row[KISCRM_OPPORTUNITY_STAGE], &n->stage);
+	n->present = 2; /* known live, not in the snapshot */
+	return rc;
+}
+
+static int live_contract_cb(void *payload, const kiscrm_value *row)
+{
+	live_ctx *l = payload;
+	size_t i;
+	if (row[CT_OPPORTUNITY].type == KISCRM_TYPE_NULL || !kc_idmap_get(&l->gone, row[CT_OPPORTUNITY].u.i, &i))
+		return 0;
+	dproj *d = &l->x->d[i];
+	d->change = CH_WON;
+	return 0;
+}
+
+static int classify_gone(diff_ctx *x, kiscrm_db *db)
+{
+	live_ctx l = { x, { 0 } };
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < x->n; i++) {
+		dproj *d = &x->d[i];
+		if (d->s[0].present && !d->s[1].present) {
+			d->change = CH_REMOVED;
+			if (d->s[0].kind == KC_BPROJ_OPPORTUNITY && d->s[0].opp)
+				rc = kc_idmap_put(&l.gone, d->s[0].opp, i);
+		}
+	}
+	if (rc == 0 && l.gone.n) {
+		kiscrm_query qc = { 0, NULL, BIT(0) | BIT(CT_OPPORTUNITY) };
+		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_CONTRACT), &qc, live_contract_cb, &l);
+		kiscrm_query qo = { 0, NULL, BIT(0) | BIT(KISCRM_OPPORTUNITY_STATUS) | BIT(KISCRM_OPPORTUNITY_EXPECTED_CLOSE) |
+				    BIT(KISCRM_OPPORTUNITY_AMOUNT) | BIT(KISCRM_OPPORTUNITY_STAGE) };
+		if (rc == 0)
+			rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &qo, live_opp_cb, &l);
+	}
+	kc_idmap_dispose(&l.gone);
+	return rc;
+}
+
+static int compare_dates(kiscrm_date a, kiscrm_date b)
+{
+	if (a == KISCRM_DATE_NONE || b == KISCRM_DATE_NONE || a == b)
+		return CH_NONE;
+	return b > a ? CH_SLIPPED : CH_PULLED_IN;
+}
+
+static void classify(diff_ctx *x, dproj *d)
+{
+	const side *o = &d->s[0], *n = &d->s[1];
+	if (!o->present) {
+		d->change = CH_NEW;
+		return;
+	}
+	if (!n->present)
+		return; /* classify_gone */
+	int old_open = o->kind == KC_BPROJ_OPPORTUNITY && !str_is(x, o->status, "won") && !is_lost(kc_budget_text(&x->b, o->status));
+	if (old_open && (n->kind == KC_BPROJ_CONTRACT || str_is(x, n->status, "won"))) {
+		d->change = CH_WON;
+		return;
+	}
+	if (!is_lost(kc_budget_text(&x->b, o->status)) && is_lost(kc_budget_text(&x->b, n->status))) {
+		d->change = CH_LOST;
+		return;
+	}
+	d->change = n->kind == KC_BPROJ_CONTRACT ? compare_dates(o->first_coll, n->first_coll)
+						 : compare_dates(o->date, n->date);
+	if (d->change == CH_NONE && o->amount != n->amount)
+		d->change = CH_AMOUNT_CHANGED;
+}
+
+static const side *newer(const dproj *d)
+{
+	return d->s[1].present == 1 ? &d->s[1] : &d->s[0];
+}
+
+static _Thread_local const size_t *tl_rank;
+static _Thread_local const dproj *tl_d;
+
+static int by_change(const void *a, const void *b)
+{
+	const dproj *x = &tl_d[*(const size_t *)a], *y = &tl_d[*(const size_t *)b];
+	if (x->group != y->group)
+		return tl_rank[x->group] < tl_rank[y->group] ? -1 : 1;
+	if (x->change != y->change)
+		return x->change - y->change;
+	const side *p = newer(x), *q = newer(y);
+	kiscrm_id i = p->opp ? p->opp : p->con, j = q->opp ? q->opp : q->con;
+	if (!p->opp != !q->opp)
+		return p->opp ? -1 : 1;
+	return (i > j) - (i < j);
+}
+
+static int put_side_dates(kiscrm_table *t, size_t row, size_t c, const dproj *d)
+{
+	int rc = 0;
+	for (int k = 0; rc == 0 && k < 2; k++) {
+		const side *s = &d->s[k];
+		kiscrm_date dt = s->kind == KC_BPROJ_CONTRACT && s->present == 1 ? s->first_coll : s->date;
+		if (s->present && dt != KISCRM_DATE_NONE)
+			rc = kc_cell_int(t, row, c + (size_t)k, dt);
+	}
+	return rc;
+}
+
+static int emit_diff_row(kc_report *r, diff_ctx *x, kiscrm_table *t, const dproj *d)
+{
+	const side *nw = newer(d), *o = &d->s[0], *n = &d->s[1];
+	size_t row, c = r->o.ngroup;
+	int rc = kc_report_add_row(r, t, d->group, KISCRM_ROW_DETAIL, &row);
+	if (!rc)
+		rc = kc_cell_text(t, row, c, change_names[d->change]);
+	if (!rc)
+		rc = kc_cell_text(t, row, c + 1, nw->kind == KC_BPROJ_CONTRACT ? "contract" : "opportunity");
+	if (!rc && nw->opp)
+		rc = kc_cell_int(t, row, c + 2, nw->opp);
+	if (!rc && nw->con)
+		rc = kc_cell_int(t, row, c + 3, nw->con);
+	if (!rc && nw->owner)
+		rc = kc_cell_text(t, row, c + 4, kc_report_staff_name(r, nw->owner));
+	if (!rc && o->present)
+		rc = kc_cell_text(t, row, c + 5, kc_budget_text(&x->b, o->stage));
+	if (!rc && n->present)
+		rc = kc_cell_text(t, row, c + 6, kc_budget_text(&x->b, n->stage));
+	if (!rc)
+		rc = put_side_dates(t, row, c + 7, d);
+	if (!rc && o->present)
+		rc = kc_cell_int(t, row, c + 9, o->amount);
+	if (!rc && n->present)
+		rc = kc_cell_int(t, row, c + 10, n->amount);
+	if (!rc)
+		rc = kc_cell_int(t, row, c + 11, (n->present ? n->amount : 0) - (o->present ? o->amount : 0));
+	if (!rc && o->present)
+		rc = kc_cell_int(t, row, c + 12, o->contract);
+	if (!rc && n->present == 1)
+		rc = kc_cell_int(t, row, c + 13, n->contract);
+	if (!rc && o->present)
+		rc = kc_cell_int(t, row, c + 14, o->collection);
+	if (!rc && n->present == 1)
+		rc = kc_cell_int(t, row, c + 15, n->collection);
+	return rc;
+}
+
+static int emit_diff(kc_report *r, diff_ctx *x, kiscrm_table *t)
+{
+	size_t *idx = malloc((x->n ? x->n : 1) * sizeof(size_t)), m = 0, *order = NULL, *rank = NULL;
+	int rc = idx ? 0 : kc_error_oom();
+	for (size_t i = 0; rc == 0 && i < x->n; i++) {
+		dproj *d = &x->d[i];
+		if (d->change == CH_NONE)
+			continue;
+		const side *s = newer(d);
+		kc_dims dims;
+		memset(&dims, 0, sizeof(dims));
+		dims.business_line = kc_budget_text(&x->b, s->bl);
+		dims.product_line = kc_budget_text(&x->b, s->pl);
+		dims.department_id = s->dept;
+		dims.owner_id = s->owner;
+		dims.customer_id = s->customer;
+		if (!kc_report_accept(r, &dims))
+			continue;
+		rc = kc_report_group(r, &dims, &d->group);
+		idx[m++] = i;
+	}
+	if (rc == 0)
+		rc = kc_report_sorted(r, &order);
+	if (rc == 0 && !(rank = malloc((r->ngroups ? r->ngroups : 1) * sizeof(size_t))))
+		rc = kc_error_oom();
+	if (rc == 0) {
+		for (size_t i = 0; i < r->ngroups; i++)
+			rank[order[i]] = i;
+		tl_rank = rank;
+		tl_d = x->d;
+		if (m)
+			qsort(idx, m, sizeof(size_t), by_change);
+	}
+	for (size_t i = 0; rc == 0 && i < m; i++)
+		rc = emit_diff_row(r, x, t, &x->d[idx[i]]);
+	free(idx);
+	free(order);
+	free(rank);
+	return rc;
+}
+
+int kiscrm_report_snapshot_diff(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
+{
+	static const char *const cols[] = {
+		"change:text", "kind:text", "opportunity_id:int", "contract_id:int", "owner:text",
+		"old_stage:text", "new_stage:text", "old_date:date", "new_date:date", "old_amount:money",
+		"new_amount:money", "amount_delta:money", "old_contract:money", "new_contract:money",
+		"old_collection:money", "new_collection:money", NULL,
+	};
+	if (!out)
+		return kc_error_set(KISCRM_EINVALID, "snapshot diff: output pointer is NULL");
+	*out = NULL;
+	kc_report r;
+	int rc = kc_report_begin(&r, db, opts);
+	if (rc)
+		return rc;
+	diff_ctx x;
+	memset(&x, 0, sizeof(x));
+	kiscrm_date week = kiscrm_date_week_start(r.as_of, r.week_start);
+	kiscrm_table *t = NULL;
+	rc = load_side(&x, db, week - 7, 0);
+	if (!rc)
+		rc = load_side(&x, db, week, 1);
+	for (size_t i = 0; rc == 0 && i < x.n; i++)
+		classify(&x, &x.d[i]);
+	if (!rc)
+		rc = classify_gone(&x, db);
+	if (!rc)
+		rc = kc_report_table(&r, &t, "snapshot-diff");
+	if (!rc)
+		rc = kc_add_columns(t, cols);
+	if (!rc)
+		rc = emit_diff(&r, &x, t);
+	free(x.d);
+	kc_budget_dispose(&x.b);
+	kc_report_end(&r);
+	if (rc) {
+		kiscrm_table_free(t);
+		return rc;
+	}
+	*out = t;
+	return KISCRM_OK;
+}
+
+/* ---- forecast accuracy ---- */
+
+typedef struct {
+	kiscrm_money fc, ac, fk, ak; /* forecast/actual contract, forecast/actual collection */
+} wcell;
+
+typedef struct {
+	kc_report *r;
+	kiscrm_date *weeks;  /* measured weeks */
+	kiscrm_id *sids;     /* their snapshots */
+	size_t nweeks, capw;
+	kc_idmap week_index; /* week start → index */
+	wcell *cells;        /* group * nweeks + week */
+	size_t capg;         /* groups the cells have room for */
+	size_t cur;          /* week being loaded */
+	kc_idmap coll_index; /* contract id → first entry in colls */
+	struct coll_entry { kiscrm_id contract; size_t week; kiscrm_money amount; size_t next; } *colls;
+	size_t ncoll, capc;
+	kiscrm_date lo, hi;  /* [first measured week, day after the last one) */
+} acc_ctx;
+
+static int snap_cb(void *payload, const kiscrm_value *row)
+{
+	acc_ctx *a = payload;
+	kiscrm_date w = val_date(&row[KISCRM_SNAPSHOT_WEEK]);
+	kc_report *r = a->r;
+	kiscrm_date cur = kiscrm_date_week_start(r->as_of, r->week_start);
+	if (w == KISCRM_DATE_NONE || w >= cur || !kc_report_in_window(r, w))
+		return 0;
+	if (a->nweeks == a->capw) {
+		size_t cap = a->capw ? a->capw * 2 : 16;
+		kiscrm_date *pw = realloc(a->weeks, cap * sizeof(*pw));
+		if (!pw)
+			return kc_error_oom();
+		a->weeks = pw;
+		kiscrm_id *ps = realloc(a->sids, cap * sizeof(*ps));
+		if (!ps)
+			return kc_error_oom();
+		a->sids = ps;
+		a->capw = cap;
+	}
+	a->weeks[a->nweeks] = w;
+	a->sids[a->nweeks] = row[0].u.i;
+	if (a->lo == KISCRM_DATE_NONE || w < a->lo)
+		a->lo = w;
+	if (a->hi == KISCRM_DATE_NONE || w + 7 > a->hi)
+		a->hi = w + 7;
+	return kc_idmap_put(&a->week_index, w, a->nweeks++);
+}
+
+static int cell_of(acc_ctx *a, const kc_dims *d, size_t week, wcell **out)
+{
+	*out = NULL;
+	if (!kc_report_accept(a->r, d))
+		return 0;
+	size_t g;
+	int rc = kc_report_group(a->r, d, &g);
+	if (rc)
+		return rc;
+	if (g >= a->capg) {
+		size_t cap = a->capg ? a->capg * 2 : 16;
+		while (cap <= g)
+			cap *= 2;
+		wcell *p = realloc(a->cells, cap * a->nweeks * sizeof(*p));
+		if (!p)
+			return kc_error_oom();
+		memset(p + a->capg * a->nweeks, 0, (cap - a->capg) * a->nweeks * sizeof(*p));
+		a->cells = p;
+		a->capg = cap;
+	}
+	*out = &a->cells[g * a->nweeks + week];
+	return 0;
+}
+
+static int acc_line_cb(void *payload, const kiscrm_value *row)
+{
+	acc_ctx *a = payload;
+	kc_dims d;
+	memset(&d, 0, sizeof(d));
+	d.business_line = row[KISCRM_SNAPSHOT_LINE_BUSINESS_LINE].type == KISCRM_TYPE_TEXT ? row[KISCRM_SNAPSHOT_LINE_BUSINESS_LINE].u.s : NULL;
+	d.product_line = row[KISCRM_SNAPSHOT_LINE_PRODUCT_LINE].type == KISCRM_TYPE_TEXT ? row[KISCRM_SNAPSHOT_LINE_PRODUCT_LINE].u.s : NULL;
+	d.owner_id = val_id(&row[KISCRM_SNAPSHOT_LINE_OWNER_ID]);
+	d.department_id = val_id(&row[KISCRM_SNAPSHOT_LINE_DEPARTMENT_ID]);
+	d.customer_id = val_id(&row[KISCRM_SNAPSHOT_LINE_CUSTOMER_ID]);
+	wcell *c;
+	int rc = cell_of(a, &d, a->cur, &c);
+	if (rc || !c)
+		return rc;
+	c->fc += val_id(&row[KISCRM_SNAPSHOT_LINE_CONTRACT_AMOUNT]);
+	c->fk += val_id(&row[KISCRM_SNAPSHOT_LINE_COLLECTION_AMOUNT]);
+	return 0;
+}
+
+static int acc_coll_cb(void *payload, const kiscrm_value *row)
+{
+	acc_ctx *a = payload;
+	kc_report *r = a->r;
+	size_t w;
+	kiscrm_date ws = kiscrm_date_week_start(val_date(&row[CO_RECEIVED]), r->week_start);
+	if (!kc_idmap_get(&a->week_index, ws, &w))
+		return 0;
+	if (a->ncoll == a->capc) {
+		size_t cap = a->capc ? a->capc * 2 : 64;
+		struct coll_entry *p = realloc(a->colls, cap * sizeof(*p));
+		if (!p)
+			return kc_error_oom();
+		a->colls = p;
+		a->capc = cap;
+	}
+	kiscrm_id con = val_id(&row[CO_CONTRACT]);
+	size_t head;
+	struct coll_entry *e = &a->colls[a->ncoll];
+	e->contract = con;
+	e->week = w;
+	e->amount = val_id(&row[CO_AMOUNT]);
+	e->next = kc_idmap_get(&a->coll_index, con, &head) ? head : (size_t)-1;
+	return kc_idmap_put(&a->coll_index, con, a->ncoll++);
+}
+
+static int acc_contract_cb(void *payload, const kiscrm_value *row)
+{
+	acc_ctx *a = payload;
+	kc_report *r = a->r;
+	kc_dims d;
+	memset(&d, 0, sizeof(d));
+	d.business_line = row[CT_BUSINESS_LINE].type == KISCRM_TYPE_TEXT ? row[CT_BUSINESS_LINE].u.s : NULL;
+	d.product_line = row[CT_PRODUCT_LINE].type == KISCRM_TYPE_TEXT ? row[CT_PRODUCT_LINE].u.s : NULL;
+	d.owner_id = val_id(&row[CT_OWNER]);
+	d.department_id = val_id(&row[CT_DEPARTMENT]);
+	d.customer_id = val_id(&row[CT_CUSTOMER]);
+	kiscrm_date s = val_date(&row[CT_SIGNED]);
+	size_t w;
+	wcell *c;
+	int rc = 0;
+	if (s != KISCRM_DATE_NONE && kc_idmap_get(&a->week_index, kiscrm_date_week_start(s, r->week_start), &w)) {
+		if ((rc = cell_of(a, &d, w, &c)) != 0)
+			return rc;
+		if (c)
+			c->ac += val_id(&row[CT_AMOUNT]);
+	}
+	size_t e;
+	if (!kc_idmap_get(&a->coll_index, row[0].u.i, &e))
+		return 0;
+	for (; e != (size_t)-1; e = a->colls[e].next) {
+		if ((rc = cell_of(a, &d, a->colls[e].week, &c)) != 0)
+			return rc;
+		if (c)
+			c->ak += a->colls[e].amount;
+	}
+	return 0;
+}
+
+/* 1 − |A − F| ÷ max(F, A); 1 when both are 0. */
+static double accuracy(kiscrm_money f, kiscrm_money a)
+{
+	double F = fabs((double)f), A = fabs((double)a);
+	double m = F > A ? F : A;
+	if (m == 0)
+		return 1.0;
+	return 1.0 - fabs((double)a - (double)f) / m;
+}
+
+static int put_accuracy(acc_ctx *a, kiscrm_table *t, size_t row, const wcell *cells)
+{
+	size_t c = a->r->o.ngroup;
+	wcell s = { 0, 0, 0, 0 };
+	double acc_c = 0, acc_k = 0;
+	for (size_t w = 0; w < a->nweeks; w++) {
+		s.fc += cells[w].fc;
+		s.ac += cells[w].ac;
+		s.fk += cells[w].fk;
+		s.ak += cells[w].ak;
+		acc_c += accuracy(cells[w].fc, cells[w].ac);
+		acc_k += accuracy(cells[w].fk, cells[w].ak);
+	}
+	int rc = kc_cell_int(t, row, c, (int64_t)a->nweeks);
+	if (!rc)
+		rc = kc_cell_int(t, row, c + 1, s.fc);
+	if (!rc)
+		rc = kc_cell_int(t, row, c + 2, s.ac);
+	if (!rc)
+		rc = kc_cell_ratio(t, row, c + 3, acc_c, (double)a->nweeks);
+	if (!rc)
+		rc = kc_cell_int(t, row, c + 4, s.fk);
+	if (!rc)
+		rc = kc_cell_int(t, row, c + 5, s.ak);
+	if (!rc)
+		rc = kc_cell_ratio(t, row, c + 6, acc_k, (double)a->nweeks);
+	return rc;
+}
+
+static int emit_accuracy(acc_ctx *a, kiscrm_table *t)
+{
+	kc_report *r = a->r;
+	size_t *order = NULL;
+	int rc = kc_report_sorted(r, &order);
+	wcell *tot = calloc(a->nweeks ? a->nweeks : 1, sizeof(*tot));
+	if (!rc && !tot)
+		rc = kc_error_oom();
+	for (size_t i = 0; rc == 0 && i < r->ngroups; i++) {
+		const wcell *cells = &a->cells[order[i] * a->nweeks];
+		size_t row;
+		for (size_t w = 0; w < a->nweeks; w++) {
+			tot[w].fc += cells[w].fc;
+			tot[w].ac += cells[w].ac;
+			tot[w].fk += cells[w].fk;
+			tot[w].ak += cells[w].ak;
+		}
+		rc = kc_report_add_row(r, t, order[i], KISCRM_ROW_DETAIL, &row);
+		if (!rc)
+			rc = put_accuracy(a, t, row, cells);
+	}
+	size_t row;
+	if (!rc)
+		rc = kc_report_add_row(r, t, (size_t)-1, KISCRM_ROW_TOTAL, &row);
+	if (!rc)
+		rc = put_accuracy(a, t, row, tot);
+	free(tot);
+	free(order);
+	return rc;
+}
+
+static int load_accuracy(acc_ctx *a, kiscrm_db *db)
+{
+	kiscrm_query all = { 0, NULL, 0 };
+	int rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_SNAPSHOT), &all, snap_cb, a);
+	for (size_t w = 0; rc == 0 && w < a->nweeks; w++) {
+		/* the week's own column of the snapshot made during it */
+		kiscrm_cond c[2] = {
+			{ KISCRM_SNAPSHOT_LINE_SNAPSHOT_ID, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = a->sids[w] } } },
+			{ KISCRM_SNAPSHOT_LINE_WEEK, KISCRM_OP_EQ, { KISCRM_TYPE_DATE, { .i = a->weeks[w] } } },
+		};
+		kiscrm_query q = { 2, c, 0 };
+		a->cur = w;
+		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_SNAPSHOT_LINE), &q, acc_line_cb, a);
+	}
+	if (rc || !a->nweeks)
+		return rc;
+	kiscrm_cond cc[2] = {
+		{ CO_RECEIVED, KISCRM_OP_GE, { KISCRM_TYPE_DATE, { .i = a->lo } } },
+		{ CO_RECEIVED, KISCRM_OP_LT, { KISCRM_TYPE_DATE, { .i = a->hi } } },
+	};
+	kiscrm_query qc = { 2, cc, BIT(0) | BIT(CO_CONTRACT) | BIT(CO_RECEIVED) | BIT(CO_AMOUNT) };
+	rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_COLLECTION), &qc, acc_coll_cb, a);
+	kiscrm_query qk = { 0, NULL, BIT(0) | BIT(CT_CUSTOMER) | BIT(CT_SIGNED) | BIT(CT_AMOUNT) | BIT(CT_OWNER) |
+			    BIT(CT_DEPARTMENT) | BIT(CT_BUSINESS_LINE) | BIT(CT_PRODUCT_LINE) };
+	if (!rc)
+		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_CONTRACT), &qk, acc_contract_cb, a);
+	return rc;
+}
+
+int kiscrm_report_forecast_accuracy(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
+{
+	static const char *const cols[] = {
+		"weeks:int", "contract_forecast:money", "contract_actual:money", "contract_accuracy:rate",
+		"collection_forecast:money", "collection_actual:money", "collection_accuracy:rate", NULL,
+	};
+	static const int by_owner[1] = { KISCRM_GROUP_OWNER };
+	if (!out)
+		return kc_error_set(KISCRM_EINVALID, "forecast accuracy: output pointer is NULL");
+	*out = NULL;
+	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+	if (opts)
+		o = *opts;
+	if (opts && opts->ngroup == 0) {
+		o.group_by = by_owner;
+		o.ngroup = 1;
+	} else if (!opts) {
+		o.group_by = by_owner;
+		o.ngroup = 1;
+	}
+	kc_report r;
+	int rc = kc_report_begin(&r, db, &o);
+	if (rc)
+		return rc;
+	acc_ctx a;
+	memset(&a, 0, sizeof(a));
+	a.r = &r;
+	a.lo = a.hi = KISCRM_DATE_NONE;
+	kiscrm_table *t = NULL;
+	rc = load_accuracy(&a, db);
+	if (!rc)
+		rc = kc_report_table(&r, &t, "forecast-accuracy");
+	if (!rc)
+		rc = kc_add_columns(t, cols);
+	if (!rc)
+		rc = emit_accuracy(&a, t);
+	free(a.weeks);
+	free(a.sids);
+	free(a.cells);
+	free(a.colls);
+	kc_idmap_dispose(&a.week_index);
+	kc_idmap_dispose(&a.coll_index);
+	kc_report_end(&r);
+	if (rc) {
+		kiscrm_table_free(t);
+		return rc;
+	}
+	*out = t;
+	return KISCRM_OK;
+}

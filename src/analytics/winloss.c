@@ -177,7 +177,8 @@ static int wl_emit(wl_scan *w, kiscrm_table *t)
 {
 	size_t base = w->r->o.ngroup;
 	tl_report = w->r;
-	qsort(w->rows, w->n, sizeof(*w->rows), cmp_wl);
+	if (w->n)
+		qsort(w->rows, w->n, sizeof(*w->rows), cmp_wl);
 	for (size_t i = 0; i < w->n; i++) {
 		const wl_row *x = &w->rows[i];
 		size_t row;

@@ -308,32 +308,27 @@ static int read_pipelines(kiscrm_config *cfg, struct kc_pipeline_set *set, const
 /* analysis.yaml                                                                         */
 
 /*
- * A plain decimal number "1", "1.5", "0.15" (no sign, no exponent): parsed by hand so
- * that the C locale's decimal separator cannot change the meaning of a file.
+ * A plain decimal number "1", "1.5", "0.15" (no sign, no exponent, at most 15 digits):
+ * parsed by hand so that the C locale's decimal separator cannot change the meaning of a
+ * file. The digits form an integer below 2^53 and the power of ten is exact, so the one
+ * division rounds correctly: "0.15" gives the same double as the literal 0.15.
  */
 static int parse_decimal(double *out, const char *s)
 {
-	double v = 0.0, scale = 1.0;
+	uint64_t mant = 0;
+	double scale = 1.0;
 	int digits = 0;
 
-	for (; *s >= '0' && *s <= '9'; s++, digits++) {
-		if (digits > 15)
-			return -1;
-		v = v * 10.0 + (double)(*s - '0');
-	}
-	if (*s == '.') {
-		int frac = 0;
-		for (s++; *s >= '0' && *s <= '9'; s++, frac++) {
-			if (frac > 9)
-				return -1;
-			scale /= 10.0;
-			v += (double)(*s - '0') * scale;
+	for (; *s >= '0' && *s <= '9'; s++, digits++)
+		mant = mant * 10 + (uint64_t)(*s - '0');
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++, digits++) {
+			mant = mant * 10 + (uint64_t)(*s - '0');
+			scale *= 10.0;
 		}
-		digits += frac;
-	}
-	if (*s || digits == 0)
+	if (*s || digits == 0 || digits > 15)
 		return -1;
-	*out = v;
+	*out = (double)mant / scale;
 	return 0;
 }
 

@@ -1,2 +1,1072 @@
-/* placeholder: being written */
-#include "kiscrm/common.h"
+/* CSV import of records: decode the file to UTF-8 (iconv for other encodings), read it
+ * as RFC 4180, map the header to fields, then convert, resolve and store each row in
+ * ONE transaction. A bad row is recorded and the next one checked, so that a user
+ * fixes every problem of a file in one go; if any row was bad (or on a dry run) the
+ * transaction is rolled back and nothing is written. */
+#include "kiscrm/csv.h"
+#include "kiscrm/config.h"
+#include "kiscrm/customer.h"
+#include "kiscrm/db.h"
+#include "kiscrm/pipeline.h"
+#include "kiscrm/table.h"
+#include "kiscrm/text.h"
+#include "core/buf.h"
+#include "core/error.h"
+#include "storage/db.h"
+#include "storage/record.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ------------------------------------------------------------------------------------ */
+/* Options                                                                               */
+
+int kiscrm_import_options_init(kiscrm_import_options *opts, unsigned int version)
+{
+	if (!opts)
+		return kc_error_set(KISCRM_EINVALID, "kiscrm_import_options_init: opts is NULL");
+	if (version < 1 || version > KISCRM_IMPORT_OPTIONS_VERSION)
+		return kc_error_set(KISCRM_EVERSION, "kiscrm_import_options version %u not supported (1..%d)",
+				    version, KISCRM_IMPORT_OPTIONS_VERSION);
+	kiscrm_import_options def = KISCRM_IMPORT_OPTIONS_INIT;
+	def.version = version;
+	*opts = def;
+	return KISCRM_OK;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* RFC 4180 reader                                                                       */
+
+typedef struct {
+	size_t off;  /* of the cell's NUL-terminated text in csv_reader.text */
+	size_t len;
+	int quoted;
+} csv_cell;
+
+typedef struct {
+	const char *p, *end; /* UTF-8 input still to read */
+	int line;            /* line of p, 1-based */
+	const char *name;    /* of the input, for messages */
+	kiscrm_buf text;     /* unescaped cells of the current record */
+	csv_cell *cells;
+	size_t ncells, cap;
+} csv_reader;
+
+enum { REC_END = 0, REC_OK = 1, REC_BAD = 2 };
+
+static int put_cell(csv_reader *r, size_t off, int quoted)
+{
+	int rc = kc_buf_put(&r->text, "", 1); /* the terminating NUL */
+	if (rc)
+		return rc;
+	if (r->ncells == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 16;
+		csv_cell *c = realloc(r->cells, cap * sizeof(*c));
+		if (!c)
+			return kc_error_oom();
+		r->cells = c;
+		r->cap = cap;
+	}
+	r->cells[r->ncells++] = (csv_cell){ off, r->text.size - 1 - off, quoted };
+	return KISCRM_OK;
+}
+
+/* Consumes a line end at p (LF, CRLF or a lone CR) if there is one. */
+static int eat_eol(csv_reader *r)
+{
+	if (r->p < r->end && *r->p == '\r') {
+		r->p++;
+		if (r->p < r->end && *r->p == '\n')
+			r->p++;
+		r->line++;
+		return 1;
+	}
+	if (r->p < r->end && *r->p == '\n') {
+		r->p++;
+		r->line++;
+		return 1;
+	}
+	return 0;
+}
+
+/* Reads a quoted cell's contents after its opening quote, up to the closing quote. */
+static int read_quoted(csv_reader *r, int start_line)
+{
+	int rc;
+	for (;;) {
+		if (r->p >= r->end)
+			return kc_error_set_at(KISCRM_EINVALID, r->name, start_line, 0, NULL, NULL,
+					       "a quoted field opened on line %d is never closed",
+					       start_line);
+		char c = *r->p;
+		if (c == '"') {
+			if (r->p + 1 < r->end && r->p[1] == '"') {
+				r->p += 2; /* "" is a quote */
+				if ((rc = kc_buf_put(&r->text, "\"", 1)) != 0)
+					return rc;
+				continue;
+			}
+			r->p++;
+			return KISCRM_OK;
+		}
+		if (c == '\n' || (c == '\r' && (r->p + 1 >= r->end || r->p[1] != '\n')))
+			r->line++;
+		if ((rc = kc_buf_put(&r->text, r->p, 1)) != 0)
+			return rc;
+		r->p++;
+	}
+}
+
+static void skip_line(csv_reader *r)
+{
+	while (r->p < r->end && !eat_eol(r))
+		r->p++;
+}
+
+/*
+ * Reads the next record into r->cells. Returns REC_OK, REC_END at the end of the input,
+ * REC_BAD for a malformed record (error set, the reader is past it) or a negative code.
+ */
+static int read_record(csv_reader *r, int *start_line)
+{
+	int rc;
+	r->ncells = 0;
+	r->text.size = 0;
+	if (r->p >= r->end)
+		return REC_END;
+	*start_line = r->line;
+	for (;;) {
+		size_t off = r->text.size;
+		int quoted = 0;
+		if (r->p < r->end && *r->p == '"') {
+			r->p++;
+			quoted = 1;
+			if ((rc = read_quoted(r, *start_line)) != 0) {
+				r->p = r->end;
+				return rc == KISCRM_EINVALID ? REC_BAD : rc;
+			}
+			if (r->p < r->end && *r->p != ',' && *r->p != '\r' && *r->p != '\n') {
+				char c[2] = { *r->p, 0 };
+				rc = kc_error_set_at(KISCRM_EINVALID, r->name, r->line, (int)r->ncells + 1,
+						     NULL, c, "unexpected '%s' after the closing quote of "
+						     "field %zu (quote the whole field and double its quotes)",
+						     c, r->ncells + 1);
+				skip_line(r);
+				return REC_BAD;
+			}
+		} else {
+			const char *s = r->p;
+			while (r->p < r->end && *r->p != ',' && *r->p != '\r' && *r->p != '\n')
+				r->p++;
+			if ((rc = kc_buf_put(&r->text, s, (size_t)(r->p - s))) != 0)
+				return rc;
+		}
+		if ((rc = put_cell(r, off, quoted)) != 0)
+			return rc;
+		if (r->p < r->end && *r->p == ',') {
+			r->p++;
+			continue;
+		}
+		eat_eol(r);
+		return REC_OK;
+	}
+}
+
+static const char *cell_text(const csv_reader *r, size_t i)
+{
+	return r->text.ptr + r->cells[i].off;
+}
+
+/* A line with nothing on it. */
+static int blank_record(const csv_reader *r)
+{
+	return r->ncells == 1 && !r->cells[0].quoted && r->cells[0].len == 0;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Decoding                                                                              */
+
+static int line_of(const char *data, size_t off)
+{
+	int line = 1;
+	for (size_t i = 0; i < off; i++)
+		if (data[i] == '\n')
+			line++;
+	return line;
+}
+
+static int is_utf8_name(const char *enc)
+{
+	return !enc || strcasecmp(enc, "utf-8") == 0 || strcasecmp(enc, "utf8") == 0;
+}
+
+static int bad_bytes(const char *name, const char *data, size_t len, size_t off, const char *enc)
+{
+	char hex[16] = "";
+	size_t n = len - off < 2 ? len - off : 2;
+	for (size_t i = 0; i < n; i++)
+		snprintf(hex + strlen(hex), sizeof(hex) - strlen(hex), "%s%02X", i ? " " : "",
+			 (unsigned char)data[off + i]);
+	int line = line_of(data, off);
+	return kc_error_set_at(KISCRM_EINVALID, name, line, 0, NULL, hex,
+			       "line %d: bytes %s (offset %zu) are not valid %s text%s", line, hex,
+			       off, enc ? enc : "UTF-8",
+			       is_utf8_name(enc) ? "; for a file saved by Chinese Excel, import "
+						   "with encoding \"gbk\"" : "");
+}
+
+/* Converts the input to UTF-8 in @p out with iconv(3). */
+static int convert(kiscrm_buf *out, const char *name, const char *data, size_t len, const char *enc)
+{
+	iconv_t cd = iconv_open("UTF-8", enc);
+	if (cd == (iconv_t)-1)
+		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "encoding", enc,
+				       "unknown encoding '%s'", enc);
+	char *in = (char *)data; /* iconv's prototype is not const-correct */
+	size_t inleft = len;
+	int rc = KISCRM_OK;
+	while (rc == 0 && inleft > 0) {
+		char chunk[4096];
+		char *o = chunk;
+		size_t oleft = sizeof(chunk);
+		size_t r = iconv(cd, &in, &inleft, &o, &oleft);
+		int err = errno;
+		rc = kc_buf_put(out, chunk, sizeof(chunk) - oleft);
+		if (rc == 0 && r == (size_t)-1 && err != E2BIG)
+			rc = bad_bytes(name, data, len, (size_t)(in - data), enc);
+	}
+	iconv_close(cd);
+	return rc;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* The import                                                                            */
+
+enum { COL_ID, COL_FIELD, COL_KEY };
+
+typedef struct {
+	const char *name; /* header text, borrowed from the header copy */
+	int how;          /* COL_* */
+	int field;        /* field index (COL_FIELD, COL_KEY) */
+	int target;       /* kind referred to (COL_KEY) */
+	int numeric_ok;   /* COL_KEY: an all-digit value is an id (reports_to) */
+	int ok;           /* mapped (else reported as a header error) */
+} csv_column;
+
+/* A reference to a record of the same kind not stored yet (KEEP_IDS): set once every
+ * row is in. */
+typedef struct {
+	kiscrm_id id;
+	int field;
+	kiscrm_id target;
+	int line;
+	size_t col;
+} deferred;
+
+typedef struct {
+	kiscrm_db *db;
+	const kiscrm_kind_def *def;
+	const char *name;
+	unsigned int flags;
+	size_t max_errors;
+	int decimals;
+	csv_reader rd;
+	char *header;     /* copy of the header cells the column names point into */
+	csv_column *cols;
+	size_t ncols;
+	kiscrm_table *errors;
+	size_t nerrors;
+	int stopped;      /* max_errors reached */
+	int first_line, first_colno;
+	char *first_col, *first_val, *first_reason;
+	size_t imported;
+	deferred *defer;
+	size_t ndefer, capdefer;
+} importer;
+
+static int is_fatal(int rc)
+{
+	return rc == KISCRM_ENOMEM || rc == KISCRM_ESTORAGE || rc == KISCRM_EBUSY || rc == KISCRM_ERROR;
+}
+
+static char *dup_or_null(const char *s, int *rc)
+{
+	char *d = NULL;
+	if (s && !(d = strdup(s)))
+		*rc = kc_error_oom();
+	return d;
+}
+
+/* Records a bad row from the thread's last error. colno is 1-based, 0 for none. */
+static int add_error(importer *imp, int line, int colno, const char *column, const char *value)
+{
+	int rc = KISCRM_OK;
+	char *reason = dup_or_null(kiscrm_error_last()->message, &rc);
+	if (rc)
+		return rc;
+	int row = kiscrm_table_add_row(imp->errors, KISCRM_ROW_DETAIL);
+	if (row < 0)
+		rc = row;
+	if (rc == 0 && (rc = kiscrm_table_set_int(imp->errors, (size_t)row, 0, line)) == 0 &&
+	    (rc = kiscrm_table_set_text(imp->errors, (size_t)row, 1, column)) == 0 &&
+	    (rc = kiscrm_table_set_text(imp->errors, (size_t)row, 2, value)) == 0)
+		rc = kiscrm_table_set_text(imp->errors, (size_t)row, 3, reason);
+	if (rc == 0 && imp->nerrors == 0) {
+		imp->first_line = line;
+		imp->first_colno = colno;
+		imp->first_col = dup_or_null(column, &rc);
+		imp->first_val = dup_or_null(value, &rc);
+		imp->first_reason = reason;
+		reason = NULL;
+	}
+	free(reason);
+	if (rc)
+		return rc;
+	imp->nerrors++;
+	if (imp->max_errors && imp->nerrors >= imp->max_errors)
+		imp->stopped = 1;
+	return KISCRM_OK;
+}
+
+/* Kinds whose records can be named in a reference column, and by which fields (tried
+ * in order). Customers are matched by name through their normalised name key. */
+static const struct {
+	int kind;
+	const char *fields[2];
+} natural_keys[] = {
+	{ KISCRM_KIND_DEPARTMENT, { "name", NULL } },
+	{ KISCRM_KIND_STAFF, { "name", NULL } },
+	{ KISCRM_KIND_CUSTOMER, { "name", NULL } },
+	{ KISCRM_KIND_CONTACT, { "name", NULL } },
+	{ KISCRM_KIND_LEAD, { "name", NULL } },
+	{ KISCRM_KIND_OPPORTUNITY, { "external_ref", "name" } },
+	{ KISCRM_KIND_CONTRACT, { "number", NULL } },
+};
+
+static int natural_key(int kind)
+{
+	for (size_t i = 0; i < sizeof(natural_keys) / sizeof(natural_keys[0]); i++)
+		if (natural_keys[i].kind == kind)
+			return (int)i;
+	return -1;
+}
+
+/* Records a record the reader could not split into fields (error set by the reader). */
+static int bad_record(importer *imp, int line)
+{
+	char value[16];
+	const char *v = kiscrm_error_last()->value;
+	snprintf(value, sizeof(value), "%s", v ? v : "");
+	return add_error(imp, line, kiscrm_error_last()->column, NULL, v ? value : NULL);
+}
+
+static int header_error(importer *imp, size_t col, const char *name)
+{
+	return add_error(imp, 1, (int)col + 1, name, NULL);
+}
+
+/* Maps one header cell to a field; a problem is recorded as a row-1 error. */
+static int map_column(importer *imp, size_t i, const char *name)
+{
+	const kiscrm_kind_def *def = imp->def;
+	csv_column *c = &imp->cols[i];
+	c->name = name;
+	if (!*name) {
+		kc_error_set_at(KISCRM_EINVALID, imp->name, 1, (int)i + 1, NULL, NULL,
+				"column %zu of the header has no name", i + 1);
+		return header_error(imp, i, name);
+	}
+	int f = kc_field_index(def, name);
+	if (f == 0) {
+		c->how = COL_ID;
+		c->field = 0;
+		c->ok = 1;
+		return KISCRM_OK;
+	}
+	if (f > 0) {
+		size_t n = strlen(name);
+		int ref = def->fields[f].ref_kind;
+		c->how = COL_FIELD;
+		c->field = f;
+		/* A reference not named *_id (reports_to) also takes a name. */
+		if (ref && (n < 3 || strcmp(name + n - 3, "_id") != 0) && natural_key(ref) >= 0) {
+			c->how = COL_KEY;
+			c->target = ref;
+			c->numeric_ok = 1;
+		}
+		c->ok = 1;
+		return KISCRM_OK;
+	}
+	char idname[128];
+	snprintf(idname, sizeof(idname), "%s_id", name);
+	f = kc_field_index(def, idname);
+	if (f > 0 && def->fields[f].ref_kind) {
+		int ref = def->fields[f].ref_kind;
+		if (natural_key(ref) < 0) {
+			kc_error_set_at(KISCRM_EINVALID, imp->name, 1, (int)i + 1, name, NULL,
+					"column '%s': a %s cannot be named, give its id in column '%s'",
+					name, kiscrm_kind_name(ref), idname);
+			return header_error(imp, i, name);
+		}
+		c->how = COL_KEY;
+		c->field = f;
+		c->target = ref;
+		c->ok = 1;
+		return KISCRM_OK;
+	}
+	kc_error_set_at(KISCRM_EINVALID, imp->name, 1, (int)i + 1, name, NULL,
+			"unknown column '%s': %s has no field of that name", name, def->name);
+	return header_error(imp, i, name);
+}
+
+static int read_header(importer *imp)
+{
+	int line = 1, rc;
+	do
+		rc = read_record(&imp->rd, &line);
+	while (rc == REC_OK && blank_record(&imp->rd));
+	if (rc == REC_BAD)
+		return bad_record(imp, line);
+	if (rc < 0)
+		return rc;
+	if (rc == REC_END) {
+		kc_error_set_at(KISCRM_EINVALID, imp->name, 1, 0, NULL, NULL,
+				"the file is empty: a header line naming the %s fields is needed",
+				imp->def->name);
+		return add_error(imp, 1, 0, NULL, NULL);
+	}
+	imp->ncols = imp->rd.ncells;
+	imp->header = malloc(imp->rd.text.size);
+	imp->cols = calloc(imp->ncols, sizeof(*imp->cols));
+	if (!imp->header || !imp->cols)
+		return kc_error_oom();
+	memcpy(imp->header, imp->rd.text.ptr, imp->rd.text.size);
+	for (size_t i = 0; i < imp->ncols && !imp->stopped; i++)
+		if ((rc = map_column(imp, i, imp->header + imp->rd.cells[i].off)) != 0)
+			return rc;
+	/* Two columns for one field (customer and customer_id, or a repeated name). */
+	for (size_t i = 0; i < imp->ncols && !imp->stopped; i++) {
+		const csv_column *b = &imp->cols[i];
+		for (size_t j = 0; b->ok && j < i; j++) {
+			const csv_column *a = &imp->cols[j];
+			if (!a->ok || a->field != b->field)
+				continue;
+			kc_error_set_at(KISCRM_EINVALID, imp->name, 1, (int)i + 1, b->name, NULL,
+					"columns '%s' and '%s' both give %s.%s", a->name, b->name,
+					imp->def->name, imp->def->fields[b->field].name);
+			if ((rc = header_error(imp, i, b->name)) != 0)
+				return rc;
+			break;
+		}
+	}
+	return KISCRM_OK;
+}
+
+/* --- resolving natural keys ------------------------------------------------------- */
+
+typedef struct {
+	size_t n;          /* matches */
+	kiscrm_id ids[3];  /* the first ones */
+	const char *exact; /* customers: name that counts as an exact match */
+	int name_field;
+	size_t nexact;
+	kiscrm_id exact_id;
+} matches;
+
+static int match_cb(void *payload, const kiscrm_value *row)
+{
+	matches *m = payload;
+	if (m->n < 3)
+		m->ids[m->n] = row[0].u.i;
+	m->n++;
+	if (m->exact && row[m->name_field].type == KISCRM_TYPE_TEXT &&
+	    strcmp(row[m->name_field].u.s, m->exact) == 0) {
+		if (m->nexact++ == 0)
+			m->exact_id = row[0].u.i;
+	}
+	return 0;
+}
+
+static int lookup(matches *m, kiscrm_db *db, const kiscrm_kind_def *def, int field, const char *text,
+		  int scope_field, kiscrm_id scope)
+{
+	kiscrm_cond c[2] = {
+		{ field, KISCRM_OP_EQ, { KISCRM_TYPE_TEXT, { .s = text } } },
+		{ scope_field, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = scope } } },
+	};
+	uint64_t cols = 1;
+	if (m->exact)
+		cols |= (uint64_t)1 << m->name_field;
+	kiscrm_query q = { scope ? 2 : 1, c, cols };
+	return kc_db_scan(db, def, &q, match_cb, m);
+}
+
+static void list_ids(char *buf, size_t size, const matches *m)
+{
+	buf[0] = '\0';
+	for (size_t i = 0; i < m->n && i < 3; i++)
+		snprintf(buf + strlen(buf), size - strlen(buf), "%s%lld", i ? ", " : "",
+			 (long long)m->ids[i]);
+	if (m->n > 3)
+		snprintf(buf + strlen(buf), size - strlen(buf), ", …");
+}
+
+static int ambiguous(importer *imp, const csv_column *c, const char *text, const matches *m)
+{
+	char ids[96];
+	list_ids(ids, sizeof(ids), m);
+	return kc_error_set_at(KISCRM_ECONFLICT, NULL, 0, 0, c->name, text,
+			       "%s.%s: '%s' matches %zu %s records (ids %s); give %s instead",
+			       imp->def->name, c->name, text, m->n, kiscrm_kind_name(c->target), ids,
+			       imp->def->fields[c->field].name);
+}
+
+static int resolve_customer(kiscrm_id *out, importer *imp, const csv_column *c, const char *text)
+{
+	const kiscrm_kind_def *def = kc_kind_def(KISCRM_KIND_CUSTOMER);
+	kiscrm_buf key = KISCRM_BUF_INIT;
+	matches m = { 0, { 0 }, text, KISCRM_CUSTOMER_NAME, 0, 0 };
+	int rc = kiscrm_customer_normalize_name(&key, text);
+	if (rc == 0 && key.size > 0)
+		rc = lookup(&m, imp->db, def, KISCRM_CUSTOMER_NAME_KEY, key.ptr, 0, 0);
+	kiscrm_buf_dispose(&key);
+	if (rc)
+		return rc;
+	/* The exact name wins over names that only normalise alike. */
+	if (m.nexact == 1) {
+		*out = m.exact_id;
+		return KISCRM_OK;
+	}
+	if (m.n == 1) {
+		*out = m.ids[0];
+		return KISCRM_OK;
+	}
+	if (m.n > 1)
+		return ambiguous(imp, c, text, &m);
+	return kc_error_set_at(KISCRM_ENOTFOUND, NULL, 0, 0, c->name, text,
+			       "%s.%s: no customer is named '%s'", imp->def->name, c->name, text);
+}
+
+static int resolve(kiscrm_id *out, importer *imp, const csv_column *c, const char *text,
+		   const kiscrm_record *rec)
+{
+	if (c->numeric_ok && strspn(text, "0123456789") == strlen(text)) {
+		*out = strtoll(text, NULL, 10);
+		return KISCRM_OK;
+	}
+	if (c->target == KISCRM_KIND_CUSTOMER)
+		return resolve_customer(out, imp, c, text);
+	const kiscrm_kind_def *def = kc_kind_def(c->target);
+	int nk = natural_key(c->target);
+	/* Contacts of the same name at different customers: the row's customer decides. */
+	int scope_field = 0;
+	kiscrm_id scope = 0;
+	if (c->target == KISCRM_KIND_CONTACT) {
+		int cf = kc_field_index(imp->def, "customer_id");
+		if (cf > 0 && imp->def->fields[cf].ref_kind == KISCRM_KIND_CUSTOMER &&
+		    !kiscrm_record_is_null(rec, cf)) {
+			scope_field = KISCRM_CONTACT_CUSTOMER_ID;
+			scope = kiscrm_record_int(rec, cf);
+		}
+	}
+	char tried[64] = "";
+	for (int k = 0; k < 2 && natural_keys[nk].fields[k]; k++) {
+		const char *fname = natural_keys[nk].fields[k];
+		matches m = { 0, { 0 }, NULL, 0, 0, 0 };
+		int rc = lookup(&m, imp->db, def, kc_field_index(def, fname), text, scope_field, scope);
+		if (rc)
+			return rc;
+		if (m.n == 1) {
+			*out = m.ids[0];
+			return KISCRM_OK;
+		}
+		if (m.n > 1)
+			return ambiguous(imp, c, text, &m);
+		snprintf(tried + strlen(tried), sizeof(tried) - strlen(tried), "%s%s", k ? " or " : "",
+			 fname);
+	}
+	return kc_error_set_at(KISCRM_ENOTFOUND, NULL, 0, 0, c->name, text,
+			       "%s.%s: no %s has the %s '%s'", imp->def->name, c->name, def->name, tried,
+			       text);
+}
+
+/* --- one row ---------------------------------------------------------------------- */
+
+/* Records the last error as a bad row, pointing at the column of the field it names. */
+static int row_error(importer *imp, int line)
+{
+	const kiscrm_error *e = kiscrm_error_last();
+	int f = e->field ? kc_field_index(imp->def, e->field) : -1;
+	for (size_t i = 0; f >= 0 && i < imp->ncols; i++)
+		if (imp->cols[i].field == f && (f > 0 || imp->cols[i].how == COL_ID))
+			return add_error(imp, line, (int)i + 1, imp->cols[i].name, cell_text(&imp->rd, i));
+	/* Copies: add_error reads the error again, and these point into it. */
+	char field[128], value[512];
+	snprintf(field, sizeof(field), "%s", e->field ? e->field : "");
+	snprintf(value, sizeof(value), "%s", e->value ? e->value : "");
+	return add_error(imp, line, 0, e->field ? field : NULL, e->value ? value : NULL);
+}
+
+static int cell_error(importer *imp, int line, size_t i)
+{
+	return add_error(imp, line, (int)i + 1, imp->cols[i].name, cell_text(&imp->rd, i));
+}
+
+static int set_id(importer *imp, kiscrm_record *rec, const char *text)
+{
+	char *end;
+	errno = 0;
+	long long id = strtoll(text, &end, 10);
+	if (end == text || *end || errno || id <= 0)
+		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "id", text,
+				       "%s.id: '%s' is not a positive integer", imp->def->name, text);
+	kc_record_set_id(rec, id);
+	return KISCRM_OK;
+}
+
+/* Converts the cells into rec; returns a negative code on a fatal error, 1 if the row
+ * was bad (recorded), 0 if fine. */
+static int fill_record(importer *imp, kiscrm_record *rec, int line)
+{
+	int rc;
+	/* Plain fields first, so that name lookups can use them (a contact's customer). */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < imp->ncols; i++) {
+			const csv_column *c = &imp->cols[i];
+			const char *text = cell_text(&imp->rd, i);
+			if ((c->how == COL_KEY) != (pass == 1))
+				continue;
+			if (c->how == COL_ID) {
+				rc = (imp->flags & KISCRM_IMPORT_KEEP_IDS) && *text ? set_id(imp, rec, text) : 0;
+			} else if (c->how == COL_FIELD) {
+				if (imp->rd.cells[i].quoted && !*text &&
+				    imp->def->fields[c->field].type == KISCRM_TYPE_TEXT)
+					rc = kiscrm_record_set_text(rec, c->field, "");
+				else
+					rc = kiscrm_record_set_from_text(rec, c->field, text, imp->decimals);
+			} else if (!*text) {
+				rc = KISCRM_OK;
+			} else {
+				kiscrm_id id = 0;
+				if ((rc = resolve(&id, imp, c, text, rec)) == 0)
+					kc_record_put_int(rec, c->field, id);
+			}
+			if (rc && is_fatal(rc))
+				return rc;
+			if (rc)
+				return (rc = cell_error(imp, line, i)) != 0 ? rc : 1;
+		}
+	}
+	return 0;
+}
+
+static int push_deferred(importer *imp, deferred d)
+{
+	if (imp->ndefer == imp->capdefer) {
+		size_t cap = imp->capdefer ? imp->capdefer * 2 : 16;
+		deferred *p = realloc(imp->defer, cap * sizeof(*p));
+		if (!p)
+			return kc_error_oom();
+		imp->defer = p;
+		imp->capdefer = cap;
+	}
+	imp->defer[imp->ndefer++] = d;
+	return KISCRM_OK;
+}
+
+static size_t column_of(const importer *imp, int field)
+{
+	for (size_t i = 0; i < imp->ncols; i++)
+		if (imp->cols[i].field == field)
+			return i;
+	return 0;
+}
+
+/* With explicit ids, a reference to a record of the same kind further down the file is
+ * set aside (NULL now, set after the last row). Returns the number set aside in
+ * *pending, their fields in fields[]. */
+static int set_aside(importer *imp, kiscrm_record *rec, int *fields, kiscrm_id *targets, int *pending)
+{
+	*pending = 0;
+	if (!(imp->flags & KISCRM_IMPORT_KEEP_IDS))
+		return KISCRM_OK;
+	for (int f = 1; f < imp->def->nfields; f++) {
+		if (imp->def->fields[f].ref_kind != imp->def->kind || kiscrm_record_is_null(rec, f))
+			continue;
+		kiscrm_id t = kiscrm_record_int(rec, f);
+		if (t <= 0 || t == kiscrm_record_id(rec))
+			continue; /* the store reports these */
+		int rc = kc_db_exists(imp->db, imp->def, t);
+		if (rc < 0)
+			return rc;
+		if (rc == 0 && *pending < 8) {
+			fields[*pending] = f;
+			targets[(*pending)++] = t;
+			kiscrm_record_set_null(rec, f);
+		}
+	}
+	return KISCRM_OK;
+}
+
+typedef struct {
+	kiscrm_id *ids;
+	size_t n, cap;
+} id_list;
+
+static int collect_cb(void *payload, const kiscrm_value *row)
+{
+	id_list *l = payload;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 4;
+		kiscrm_id *p = realloc(l->ids, cap * sizeof(*p));
+		if (!p)
+			return kc_error_oom();
+		l->ids = p;
+		l->cap = cap;
+	}
+	l->ids[l->n++] = row[0].u.i;
+	return 0;
+}
+
+/* KISCRM_IMPORT_RAW: removes the creation entry the store wrote for a new opportunity,
+ * since the imported stage history carries the original one. */
+static int drop_creation_entry(kiscrm_db *db, kiscrm_id opp)
+{
+	const kiscrm_kind_def *hist = kc_kind_def(KISCRM_KIND_STAGE_HISTORY);
+	kiscrm_cond c = { KISCRM_STAGE_HISTORY_OPPORTUNITY_ID, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = opp } } };
+	kiscrm_query q = { 1, &c, 1 };
+	id_list l = { NULL, 0, 0 };
+	int rc = kc_db_scan(db, hist, &q, collect_cb, &l);
+	for (size_t i = 0; rc == 0 && i < l.n; i++)
+		rc = kc_db_remove(db, hist, l.ids[i]);
+	free(l.ids);
+	return rc;
+}
+
+static int store(importer *imp, kiscrm_record *rec)
+{
+	kiscrm_id id = kiscrm_record_id(rec);
+	if (id > 0) {
+		int rc = kc_db_exists(imp->db, imp->def, id);
+		if (rc < 0)
+			return rc;
+		if (rc > 0) {
+			char text[24];
+			snprintf(text, sizeof(text), "%lld", (long long)id);
+			return kc_error_set_at(KISCRM_EEXISTS, NULL, 0, 0, "id", text,
+					       "%s id %s already exists", imp->def->name, text);
+		}
+	}
+	int rc = kiscrm_record_insert(imp->db, rec);
+	if (rc == 0 && (imp->flags & KISCRM_IMPORT_RAW) && imp->def->kind == KISCRM_KIND_OPPORTUNITY)
+		rc = drop_creation_entry(imp->db, kiscrm_record_id(rec));
+	return rc;
+}
+
+static int import_row(importer *imp, int line)
+{
+	kiscrm_record *rec;
+	int rc;
+	if (imp->rd.ncells != imp->ncols) {
+		kc_error_set_at(KISCRM_EINVALID, imp->name, line, 0, NULL, NULL,
+				"line %d has %zu field%s but the header has %zu", line, imp->rd.ncells,
+				imp->rd.ncells == 1 ? "" : "s", imp->ncols);
+		return add_error(imp, line, 0, NULL, NULL);
+	}
+	if ((rc = kc_record_new(&rec, imp->def)) != 0)
+		return rc;
+	int fields[8], pending = 0;
+	kiscrm_id targets[8];
+	rc = fill_record(imp, rec, line); /* 1: a bad cell, recorded */
+	if (rc == 0)
+		rc = set_aside(imp, rec, fields, targets, &pending);
+	if (rc == 0) {
+		rc = store(imp, rec);
+		if (rc == 0)
+			imp->imported++;
+		else
+			pending = 0; /* nothing stored: nothing to complete */
+		if (rc && !is_fatal(rc))
+			rc = row_error(imp, line);
+	}
+	for (int i = 0; rc == 0 && i < pending; i++)
+		rc = push_deferred(imp, (deferred){ kiscrm_record_id(rec), fields[i], targets[i], line,
+						    column_of(imp, fields[i]) });
+	kiscrm_record_free(rec);
+	return rc < 0 ? rc : KISCRM_OK;
+}
+
+static int apply_deferred(importer *imp)
+{
+	for (size_t i = 0; i < imp->ndefer && !imp->stopped; i++) {
+		const deferred *d = &imp->defer[i];
+		kiscrm_record *rec;
+		char text[24];
+		snprintf(text, sizeof(text), "%lld", (long long)d->target);
+		/* Checked here, in the store's words, because a kind's own checks (tree
+		 * cycles) may look the target up first and word a missing one differently. */
+		int rc = kc_db_exists(imp->db, imp->def, d->target);
+		if (rc < 0)
+			return rc;
+		if (rc == 0) {
+			const char *field = imp->def->fields[d->field].name;
+			rc = kc_error_set_at(KISCRM_ENOTFOUND, NULL, 0, 0, field, text,
+					     "%s.%s: %s %s does not exist", imp->def->name, field,
+					     imp->def->name, text);
+		} else if ((rc = kiscrm_record_get(&rec, imp->db, imp->def->kind, d->id)) == 0) {
+			kc_record_put_int(rec, d->field, d->target);
+			rc = kiscrm_record_update(imp->db, rec);
+			kiscrm_record_free(rec);
+		}
+		if (rc && is_fatal(rc))
+			return rc;
+		if (rc) {
+			imp->imported--;
+			if ((rc = add_error(imp, d->line, (int)d->col + 1, imp->cols[d->col].name, text)) != 0)
+				return rc;
+		}
+	}
+	return KISCRM_OK;
+}
+
+static int read_rows(importer *imp)
+{
+	int rc = KISCRM_OK;
+	while (!imp->stopped) {
+		int line = imp->rd.line;
+		rc = read_record(&imp->rd, &line);
+		if (rc == REC_END)
+			return KISCRM_OK;
+		if (rc < 0)
+			return rc;
+		if (rc == REC_BAD)
+			rc = bad_record(imp, line);
+		else if (!blank_record(&imp->rd))
+			rc = import_row(imp, line);
+		else
+			rc = KISCRM_OK;
+		if (rc)
+			return rc;
+	}
+	return KISCRM_OK;
+}
+
+static int new_error_table(kiscrm_table **out)
+{
+	kiscrm_table *t;
+	int rc = kiscrm_table_new(&t, "import_errors");
+	if (rc == 0 && (rc = kiscrm_table_add_column(t, "row", KISCRM_TYPE_INT)) == 0 &&
+	    (rc = kiscrm_table_add_column(t, "column", KISCRM_TYPE_TEXT)) == 0 &&
+	    (rc = kiscrm_table_add_column(t, "value", KISCRM_TYPE_TEXT)) == 0)
+		rc = kiscrm_table_add_column(t, "reason", KISCRM_TYPE_TEXT);
+	if (rc) {
+		kiscrm_table_free(t);
+		return rc;
+	}
+	*out = t;
+	return KISCRM_OK;
+}
+
+/* The summary error of a failed import: the first bad row and how many there were. */
+static int import_failed(importer *imp)
+{
+	char where[640] = "";
+	if (imp->first_col && imp->first_val)
+		snprintf(where, sizeof(where), "column '%s', value '%s': ", imp->first_col, imp->first_val);
+	else if (imp->first_col)
+		snprintf(where, sizeof(where), "column '%s': ", imp->first_col);
+	return kc_error_set_at(KISCRM_EIMPORT, imp->name, imp->first_line, imp->first_colno,
+			       imp->first_col, imp->first_val, "%s:%d: %s%s (%s%zu bad row%s; nothing was imported)",
+			       imp->name, imp->first_line, where, imp->first_reason ? imp->first_reason : "",
+			       imp->stopped ? "stopped after " : "", imp->nerrors,
+			       imp->nerrors == 1 ? "" : "s");
+}
+
+/* Runs the import of UTF-8 text inside the transaction the caller opened. */
+static int run(importer *imp, const char *text, size_t len)
+{
+	int rc;
+	imp->rd.p = text;
+	imp->rd.end = text + len;
+	imp->rd.line = 1;
+	imp->rd.name = imp->name;
+	if ((rc = read_header(imp)) != 0 || imp->nerrors)
+		return rc;
+	if ((rc = read_rows(imp)) != 0)
+		return rc;
+	return apply_deferred(imp);
+}
+
+/* Decodes @p data into UTF-8: *text points either into data or into conv. */
+static int decode(importer *imp, kiscrm_buf *conv, const char **text, size_t *len, const char *data,
+		  size_t n, const char *enc)
+{
+	int rc;
+	size_t bad = 0;
+	if (!is_utf8_name(enc)) {
+		if ((rc = convert(conv, imp->name, data, n, enc)) != 0)
+			return rc;
+		data = conv->ptr ? conv->ptr : "";
+		n = conv->size;
+	}
+	const char *nul = memchr(data, '\0', n);
+	if (nul) {
+		int line = line_of(data, (size_t)(nul - data));
+		return kc_error_set_at(KISCRM_EINVALID, imp->name, line, 0, NULL, "00",
+				       "line %d: a NUL byte (offset %zu); this is not a text file",
+				       line, (size_t)(nul - data));
+	}
+	if (kiscrm_utf8_validate(data, n, &bad) != 0)
+		return bad_bytes(imp->name, data, n, bad, is_utf8_name(enc) ? NULL : "UTF-8");
+	if (n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+		data += 3;
+		n -= 3;
+	}
+	*text = data;
+	*len = n;
+	return KISCRM_OK;
+}
+
+static void importer_dispose(importer *imp)
+{
+	kiscrm_buf_dispose(&imp->rd.text);
+	free(imp->rd.cells);
+	free(imp->header);
+	free(imp->cols);
+	free(imp->first_col);
+	free(imp->first_val);
+	free(imp->first_reason);
+	free(imp->defer);
+	kiscrm_table_free(imp->errors);
+}
+
+static int check_args(kiscrm_db *db, int kind, const kiscrm_import_options *opts)
+{
+	int rc = kc_check_db(db);
+	const kiscrm_kind_def *def;
+	if (rc || (rc = kc_kind_require(&def, kind)) != 0)
+		return rc;
+	if (opts && (opts->version < 1 || opts->version > KISCRM_IMPORT_OPTIONS_VERSION))
+		return kc_error_set(KISCRM_EVERSION, "kiscrm_import_options version %u not supported (1..%d)",
+				    opts->version, KISCRM_IMPORT_OPTIONS_VERSION);
+	if (opts && (opts->flags & ~(KISCRM_IMPORT_KEEP_IDS | KISCRM_IMPORT_RAW)))
+		return kc_error_set(KISCRM_EINVALID, "unknown import flags 0x%x", opts->flags);
+	if (opts && opts->dry_run && db->tx_depth > 0)
+		return kc_error_set(KISCRM_EINVALID, "a dry-run import cannot run inside a transaction: "
+				    "its rollback would undo the caller's changes too");
+	return KISCRM_OK;
+}
+
+int kiscrm_csv_import_data(size_t *imported, kiscrm_table **errors, kiscrm_db *db, int kind,
+			   const char *data, size_t len, const char *name,
+			   const kiscrm_import_options *opts)
+{
+	kiscrm_import_options def = KISCRM_IMPORT_OPTIONS_INIT;
+	importer imp;
+	kiscrm_buf conv = KISCRM_BUF_INIT;
+	const char *text = NULL;
+	size_t tlen = 0;
+	int rc;
+
+	if (imported)
+		*imported = 0;
+	if (errors)
+		*errors = NULL;
+	if ((rc = check_args(db, kind, opts)) != 0)
+		return rc;
+	if (!data && len)
+		return kc_error_set(KISCRM_EINVALID, "kiscrm_csv_import_data: data is NULL");
+	if (!opts)
+		opts = &def;
+	memset(&imp, 0, sizeof(imp));
+	imp.db = db;
+	imp.def = kc_kind_def(kind);
+	imp.name = name ? name : "(data)";
+	imp.flags = opts->flags;
+	imp.max_errors = opts->max_errors;
+	imp.decimals = kiscrm_config_currency_decimals(kiscrm_db_config(db));
+	if (opts->encoding && !is_utf8_name(opts->encoding)) {
+		/* An unknown encoding is the caller's mistake, not a bad row. */
+		iconv_t cd = iconv_open("UTF-8", opts->encoding);
+		if (cd == (iconv_t)-1)
+			return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "encoding", opts->encoding,
+					       "unknown encoding '%s' (try \"utf-8\" or \"gbk\")",
+					       opts->encoding);
+		iconv_close(cd);
+	}
+	if ((rc = new_error_table(&imp.errors)) != 0)
+		return rc;
+	rc = decode(&imp, &conv, &text, &tlen, data ? data : "", len, opts->encoding);
+	if (rc && !is_fatal(rc)) {
+		char value[16];
+		snprintf(value, sizeof(value), "%s", kiscrm_error_last()->value ? kiscrm_error_last()->value : "");
+		rc = add_error(&imp, kiscrm_error_last()->line, 0, NULL, value);
+	}
+	if (rc == 0 && imp.nerrors == 0 && (rc = kc_tx_begin(db)) == 0) {
+		rc = run(&imp, text, tlen);
+		if (rc == 0 && imp.nerrors == 0 && !opts->dry_run) {
+			rc = kc_tx_end(db, KISCRM_OK);
+		} else {
+			/* Bad rows, a dry run or a fatal error: nothing stays. The rollback
+			 * must not replace the error being reported. */
+			kiscrm_error saved = *kiscrm_error_last();
+			char msg[1024];
+			snprintf(msg, sizeof(msg), "%s", saved.message);
+			kiscrm_db_rollback(db);
+			if (rc)
+				kc_error_set(rc, "%s", msg);
+		}
+	}
+	kiscrm_buf_dispose(&conv);
+	if (rc == 0 && imp.nerrors)
+		rc = import_failed(&imp);
+	if (rc == 0 && imported)
+		*imported = imp.imported;
+	if ((rc == 0 || rc == KISCRM_EIMPORT) && errors) {
+		*errors = imp.errors;
+		imp.errors = NULL;
+	}
+	importer_dispose(&imp);
+	return rc;
+}
+
+static int read_file(kiscrm_buf *out, const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return kc_error_set_at(errno == ENOENT ? KISCRM_ENOTFOUND : KISCRM_ESTORAGE, path, 0, 0,
+				       NULL, NULL, "cannot open '%s': %s", path, strerror(errno));
+	int rc = KISCRM_OK;
+	char chunk[65536];
+	size_t n;
+	while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		rc = kc_buf_put(out, chunk, n);
+	if (rc == 0 && ferror(fp))
+		rc = kc_error_set_at(KISCRM_ESTORAGE, path, 0, 0, NULL, NULL, "cannot read '%s': %s", path,
+				     strerror(errno));
+	fclose(fp);
+	return rc;
+}
+
+int kiscrm_csv_import(size_t *imported, kiscrm_table **errors, kiscrm_db *db, int kind,
+		      const char *path, const kiscrm_import_options *opts)
+{
+	kiscrm_buf data = KISCRM_BUF_INIT;
+	int rc;
+	if (imported)
+		*imported = 0;
+	if (errors)
+		*errors = NULL;
+	if ((rc = check_args(db, kind, opts)) != 0)
+		return rc;
+	if (!path)
+		return kc_error_set(KISCRM_EINVALID, "kiscrm_csv_import: path is NULL");
+	if ((rc = read_file(&data, path)) == 0)
+		rc = kiscrm_csv_import_data(imported, errors, db, kind, data.ptr, data.size, path, opts);
+	kiscrm_buf_dispose(&data);
+	return rc;
+}

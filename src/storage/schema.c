@@ -215,6 +215,53 @@ static const kiscrm_field_def snapshot_line_fields[] = {
 	F("status", TEXT, 0, 0),
 };
 
+static const kiscrm_field_def kpi_score_fields[] = {
+	F("id", INT, 0, 0),
+	F("staff_id", INT, REQ | IDX | OWN, KISCRM_KIND_STAFF),
+	F("scheme", TEXT, 0, 0),
+	F("indicator", TEXT, REQ, 0),
+	F("period", INT, REQ, 0),
+	F("start", DATE, REQ, 0),
+	F("score", RATE, REQ, 0),
+	F("note", TEXT, 0, 0),
+};
+
+static const kiscrm_field_def evidence_fields[] = {
+	F("id", INT, 0, 0),
+	F("staff_id", INT, REQ | IDX | OWN, KISCRM_KIND_STAFF),
+	F("standard", TEXT, 0, 0),
+	F("unit", TEXT, REQ, 0),
+	F("item", TEXT, REQ, 0),
+	F("date", DATE, 0, 0),
+	F("method", TEXT, 0, 0),
+	F("confirmed_by", INT, 0, KISCRM_KIND_STAFF),
+	F("note", TEXT, 0, 0),
+};
+
+static const kiscrm_field_def exam_result_fields[] = {
+	F("id", INT, 0, 0),
+	F("staff_id", INT, REQ | IDX | OWN, KISCRM_KIND_STAFF),
+	F("subject", TEXT, REQ, 0),
+	F("score", RATE, REQ, 0),
+	F("date", DATE, 0, 0),
+};
+
+static const kiscrm_field_def experience_fields[] = {
+	F("id", INT, 0, 0),
+	F("staff_id", INT, REQ | IDX | OWN, KISCRM_KIND_STAFF),
+	F("kind", TEXT, REQ, 0),
+	F("years", RATE, REQ, 0),
+	F("note", TEXT, 0, 0),
+};
+
+static const kiscrm_field_def training_fields[] = {
+	F("id", INT, 0, 0),
+	F("staff_id", INT, REQ | IDX | OWN, KISCRM_KIND_STAFF),
+	F("subject", TEXT, REQ, 0),
+	F("date", DATE, 0, 0),
+	F("hours", RATE, 0, 0),
+};
+
 #define KIND(k, n, f) { k, n, (int)(sizeof(f) / sizeof(f[0])), f }
 static const kiscrm_kind_def department_def = KIND(KISCRM_KIND_DEPARTMENT, "department", department_fields);
 static const kiscrm_kind_def staff_def = KIND(KISCRM_KIND_STAFF, "staff", staff_fields);
@@ -230,12 +277,18 @@ static const kiscrm_kind_def collection_def = KIND(KISCRM_KIND_COLLECTION, "coll
 static const kiscrm_kind_def target_def = KIND(KISCRM_KIND_TARGET, "target", target_fields);
 static const kiscrm_kind_def snapshot_def = KIND(KISCRM_KIND_SNAPSHOT, "snapshot", snapshot_fields);
 static const kiscrm_kind_def snapshot_line_def = KIND(KISCRM_KIND_SNAPSHOT_LINE, "snapshot_line", snapshot_line_fields);
+static const kiscrm_kind_def kpi_score_def = KIND(KISCRM_KIND_KPI_SCORE, "kpi_score", kpi_score_fields);
+static const kiscrm_kind_def evidence_def = KIND(KISCRM_KIND_EVIDENCE, "evidence", evidence_fields);
+static const kiscrm_kind_def exam_result_def = KIND(KISCRM_KIND_EXAM_RESULT, "exam_result", exam_result_fields);
+static const kiscrm_kind_def experience_def = KIND(KISCRM_KIND_EXPERIENCE, "experience", experience_fields);
+static const kiscrm_kind_def training_def = KIND(KISCRM_KIND_TRAINING, "training", training_fields);
 
 /* Indexed by kind value; kind values are dense from 1. */
 static const kiscrm_kind_def *const all_kinds[] = {
 	&department_def, &staff_def, &customer_def, &customer_attr_def, &contact_def,
 	&lead_def, &opportunity_def, &stage_history_def, &contract_def, &collection_plan_def,
-	&collection_def, &target_def, &snapshot_def, &snapshot_line_def,
+	&collection_def, &target_def, &snapshot_def, &snapshot_line_def, &kpi_score_def,
+	&evidence_def, &exam_result_def, &experience_def, &training_def,
 };
 
 const kiscrm_schema kc_schema = {

@@ -354,7 +354,7 @@ static void check_defaults(const kiscrm_config *cfg)
 					     "物流", "其他" };
 
 	check_dim(cfg, KISCRM_DIM_BUSINESS_LINE, 1, bl_keys, bl_zh, 3);
-	check_dim(cfg, KISCRM_DIM_PRODUCT_LINE, 1, pl_keys, pl_zh, 5);
+	check_dim(cfg, KISCRM_DIM_PRODUCT_LINE, 0, pl_keys, pl_zh, 5);
 	check_dim(cfg, KISCRM_DIM_REGION, 0, rg_keys, rg_zh, 7);
 	check_dim(cfg, KISCRM_DIM_INDUSTRY, 0, in_keys, in_zh, 8);
 	assert_string_equal(kiscrm_config_dim_name(cfg, KISCRM_DIM_BUSINESS_LINE, 0, "en"),

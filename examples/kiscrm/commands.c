@@ -1,0 +1,401 @@
+/* The record and report commands of the kiscrm tool. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Parses "YYYY-MM-DD" for an option; prints a usage error on failure. */
+static int parse_date(kiscrm_date *out, const char *opt, const char *text)
+{
+	if (kiscrm_date_parse(out, text) < 0) {
+		cli_usage("%s: '%s' is not a date (YYYY-MM-DD)", opt, text);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_id(kiscrm_id *out, const char *what, const char *text)
+{
+	char *end;
+	long long v = strtoll(text, &end, 10);
+	if (!*text || *end || v <= 0) {
+		cli_usage("%s: '%s' is not a record id", what, text);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_kind(const char *name)
+{
+	int kind = kiscrm_kind_find(name);
+	if (kind < 0)
+		cli_usage("unknown entity '%s'", name);
+	return kind;
+}
+
+int cmd_init(cli *c, int argc, char **argv)
+{
+	if (argc > 1 && cli_is_help(argv[1])) {
+		puts("usage: kiscrm init\n\nCreates the database (or migrates an older one to schema version "
+		     "of this library) and checks the configuration.");
+		return 0;
+	}
+	if (argc > 1)
+		return cli_usage("init takes no arguments");
+	if (cli_open(c))
+		return 1;
+	printf("database %s ready (schema version %d)\n", c->db_path, kiscrm_schema_version());
+	return 0;
+}
+
+int cmd_export(cli *c, int argc, char **argv)
+{
+	if (argc < 2 || cli_is_help(argv[1])) {
+		puts("usage: kiscrm export ENTITY [FILE]\n\nWrites every record of ENTITY as CSV: a header "
+		     "of field names, money as exact decimals, dates ISO-8601, UTF-8.");
+		return argc < 2 ? 2 : 0;
+	}
+	int kind = parse_kind(argv[1]);
+	if (kind < 0)
+		return 2;
+	if (cli_open(c))
+		return 1;
+	if (argc > 2) {
+		if (kiscrm_csv_export_file(c->db, kind, argv[2], NULL) < 0)
+			return cli_fail(argv[2]);
+		return 0;
+	}
+	kiscrm_buf out = KISCRM_BUF_INIT;
+	if (kiscrm_csv_export(&out, c->db, kind, NULL) < 0)
+		return cli_fail("export");
+	if (out.ptr)
+		fputs(out.ptr, stdout);
+	kiscrm_buf_dispose(&out);
+	return 0;
+}
+
+/* Builds a table of the given kind's records (all fields) under a filter. */
+static int records_table(kiscrm_table **out, cli *c, int kind, const kiscrm_filter *f)
+{
+	kiscrm_table *t = NULL;
+	kiscrm_iter *it = NULL;
+	kiscrm_buf cell = KISCRM_BUF_INIT;
+	const kiscrm_record *rec;
+	int n = kiscrm_kind_field_count(kind), rc;
+	int decimals = kiscrm_config_currency_decimals(kiscrm_db_config(c->db));
+
+	if ((rc = kiscrm_table_new(&t, kiscrm_kind_name(kind))) < 0)
+		return rc;
+	for (int i = 0; rc == 0 && i < n; i++) {
+		kiscrm_type ty = kiscrm_kind_field_type(kind, i);
+		rc = kiscrm_table_add_column(t, kiscrm_kind_field_name(kind, i), ty);
+	}
+	if (rc == 0)
+		rc = kiscrm_table_set_money_decimals(t, decimals);
+	if (rc == 0)
+		rc = kiscrm_iter_new(&it, c->db, kind, f);
+	while (rc == 0 && (rc = kiscrm_iter_next(&rec, it)) == 0) {
+		int row = kiscrm_table_add_row(t, KISCRM_ROW_DETAIL);
+		for (int i = 0; row >= 0 && rc == 0 && i < n; i++) {
+			if (kiscrm_record_is_null(rec, i))
+				continue;
+			switch (kiscrm_kind_field_type(kind, i)) {
+			case KISCRM_TYPE_TEXT:
+				rc = kiscrm_table_set_text(t, (size_t)row, (size_t)i, kiscrm_record_text(rec, i));
+				break;
+			case KISCRM_TYPE_RATE:
+				rc = kiscrm_table_set_rate(t, (size_t)row, (size_t)i, kiscrm_record_rate(rec, i));
+				break;
+			default:
+				rc = kiscrm_table_set_int(t, (size_t)row, (size_t)i, kiscrm_record_int(rec, i));
+			}
+		}
+		if (row < 0)
+			rc = row;
+	}
+	kiscrm_iter_free(it);
+	kiscrm_buf_dispose(&cell);
+	if (rc != KISCRM_ITEROVER) {
+		kiscrm_table_free(t);
+		return rc < 0 ? rc : KISCRM_ERROR;
+	}
+	*out = t;
+	return 0;
+}
+
+int cmd_list(cli *c, int argc, char **argv)
+{
+	if (argc < 2 || cli_is_help(argv[1])) {
+		puts("usage: kiscrm list ENTITY [--owner ID] [--department ID] [--customer ID]\n"
+		     "                   [--region KEY] [--industry KEY] [--name TEXT] [--key-account 0|1]\n"
+		     "                   [--format table|csv|json]\n\n"
+		     "Lists the records of ENTITY matching every given criterion.");
+		return argc < 2 ? 2 : 0;
+	}
+	int kind = parse_kind(argv[1]);
+	if (kind < 0)
+		return 2;
+	kiscrm_filter f = KISCRM_FILTER_INIT;
+	const char *format = "table", *v;
+	for (int i = 2; i < argc; i++) {
+		if ((v = cli_opt(argc, argv, &i, "--owner"))) {
+			if (parse_id(&f.owner_id, "--owner", v))
+				return 2;
+		} else if ((v = cli_opt(argc, argv, &i, "--department"))) {
+			if (parse_id(&f.department_id, "--department", v))
+				return 2;
+		} else if ((v = cli_opt(argc, argv, &i, "--customer"))) {
+			if (parse_id(&f.customer_id, "--customer", v))
+				return 2;
+		} else if ((v = cli_opt(argc, argv, &i, "--region")))
+			f.region = v;
+		else if ((v = cli_opt(argc, argv, &i, "--industry")))
+			f.industry = v;
+		else if ((v = cli_opt(argc, argv, &i, "--name")))
+			f.name_contains = v;
+		else if ((v = cli_opt(argc, argv, &i, "--key-account")))
+			f.key_account = atoi(v) != 0;
+		else if ((v = cli_opt(argc, argv, &i, "--format")))
+			format = v;
+		else
+			return cli_usage("list: unknown option '%s'", argv[i]);
+	}
+	if (cli_open(c))
+		return 1;
+	kiscrm_table *t;
+	if (records_table(&t, c, kind, &f) < 0)
+		return cli_fail("list");
+	int rc = cli_print_table(t, format);
+	kiscrm_table_free(t);
+	return rc;
+}
+
+int cmd_show(cli *c, int argc, char **argv)
+{
+	if (argc != 3 || cli_is_help(argv[1])) {
+		puts("usage: kiscrm show ENTITY ID\n\nPrints every field of one record.");
+		return argc != 3 && !(argc > 1 && cli_is_help(argv[1])) ? 2 : 0;
+	}
+	kiscrm_id id;
+	int kind = parse_kind(argv[1]);
+	if (kind < 0 || parse_id(&id, "show", argv[2]))
+		return 2;
+	if (cli_open(c))
+		return 1;
+	kiscrm_record *rec;
+	if (kiscrm_record_get(&rec, c->db, kind, id) < 0)
+		return cli_fail("show");
+	int decimals = kiscrm_config_currency_decimals(kiscrm_db_config(c->db));
+	kiscrm_buf v = KISCRM_BUF_INIT;
+	for (int i = 0; i < kiscrm_kind_field_count(kind); i++) {
+		v.size = 0;
+		if (v.ptr)
+			v.ptr[0] = '\0';
+		kiscrm_record_field_to_text(&v, rec, i, decimals);
+		printf("%-20s %s\n", kiscrm_kind_field_name(kind, i), v.ptr ? v.ptr : "");
+	}
+	kiscrm_buf_dispose(&v);
+	kiscrm_record_free(rec);
+	return 0;
+}
+
+int cmd_add(cli *c, int argc, char **argv)
+{
+	if (argc < 3 || cli_is_help(argv[1])) {
+		puts("usage: kiscrm add ENTITY FIELD=VALUE...\n\n"
+		     "Adds a record; values are text converted by the field's type (money as\n"
+		     "decimal text, dates YYYY-MM-DD). Prints the new id.\n"
+		     "example: kiscrm add customer name=长沙湘江物流有限责任公司 region=central");
+		return argc < 3 && !(argc > 1 && cli_is_help(argv[1])) ? 2 : 0;
+	}
+	int kind = parse_kind(argv[1]);
+	if (kind < 0)
+		return 2;
+	if (cli_open(c))
+		return 1;
+	int decimals = kiscrm_config_currency_decimals(kiscrm_db_config(c->db));
+	kiscrm_record *rec;
+	if (kiscrm_record_new(&rec, kind) < 0)
+		return cli_fail("add");
+	for (int i = 2; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+		if (!eq) {
+			kiscrm_record_free(rec);
+			return cli_usage("add: '%s' is not FIELD=VALUE", argv[i]);
+		}
+		*eq = '\0';
+		int field = kiscrm_kind_field_find(kind, argv[i]);
+		if (field < 0 || kiscrm_record_set_from_text(rec, field, eq + 1, decimals) < 0) {
+			kiscrm_record_free(rec);
+			return cli_fail("add");
+		}
+	}
+	if (kiscrm_record_insert(c->db, rec) < 0) {
+		kiscrm_record_free(rec);
+		return cli_fail("add");
+	}
+	printf("%lld\n", (long long)kiscrm_record_id(rec));
+	kiscrm_record_free(rec);
+	return 0;
+}
+
+int cmd_move(cli *c, int argc, char **argv)
+{
+	if (argc < 3 || cli_is_help(argv[1])) {
+		puts("usage: kiscrm move OPPORTUNITY_ID STAGE [--at YYYY-MM-DDTHH:MM:SSZ] [--by STAFF_ID] [--reopen]\n\n"
+		     "Moves an opportunity to a stage of its pipeline (exit criteria are checked;\n"
+		     "leaving won or lost needs --reopen). The move is kept in the stage history.");
+		return argc < 3 && !(argc > 1 && cli_is_help(argv[1])) ? 2 : 0;
+	}
+	kiscrm_id id, by = 0;
+	kiscrm_time at = (kiscrm_time)time(NULL);
+	unsigned flags = 0;
+	const char *v;
+	if (parse_id(&id, "move", argv[1]))
+		return 2;
+	for (int i = 3; i < argc; i++) {
+		if ((v = cli_opt(argc, argv, &i, "--at"))) {
+			if (kiscrm_time_parse(&at, v) < 0)
+				return cli_usage("--at: '%s' is not a time", v);
+		} else if ((v = cli_opt(argc, argv, &i, "--by"))) {
+			if (parse_id(&by, "--by", v))
+				return 2;
+		} else if (strcmp(argv[i], "--reopen") == 0)
+			flags |= KISCRM_MOVE_REOPEN;
+		else
+			return cli_usage("move: unknown option '%s'", argv[i]);
+	}
+	if (cli_open(c))
+		return 1;
+	if (by && kiscrm_db_set_actor(c->db, by) < 0)
+		return cli_fail("move");
+	if (kiscrm_opportunity_move(c->db, id, argv[2], at, flags) < 0)
+		return cli_fail("move");
+	return 0;
+}
+
+int cmd_snapshot(cli *c, int argc, char **argv)
+{
+	kiscrm_date as_of = kiscrm_time_date((kiscrm_time)time(NULL));
+	const char *v;
+	for (int i = 1; i < argc; i++) {
+		if (cli_is_help(argv[i])) {
+			puts("usage: kiscrm snapshot [--as-of YYYY-MM-DD]\n\n"
+			     "Saves the eight-week rolling budget of the week containing the date (today by\n"
+			     "default); next week's report reads its \"planned\" figures from it. Saving a\n"
+			     "week again replaces its snapshot.");
+			return 0;
+		} else if ((v = cli_opt(argc, argv, &i, "--as-of"))) {
+			if (parse_date(&as_of, "--as-of", v))
+				return 2;
+		} else
+			return cli_usage("snapshot: unknown option '%s'", argv[i]);
+	}
+	if (cli_open(c))
+		return 1;
+	kiscrm_id id;
+	if (kiscrm_budget_snapshot(&id, c->db, as_of) < 0)
+		return cli_fail("snapshot");
+	char d[16];
+	kiscrm_date_format(d, sizeof(d), as_of);
+	printf("snapshot %lld saved for the week of %s\n", (long long)id, d);
+	return 0;
+}
+
+int cmd_reports(cli *c, int argc, char **argv)
+{
+	(void)c;
+	(void)argc;
+	(void)argv;
+	for (size_t i = 0; i < kiscrm_report_count(); i++)
+		printf("%-24s %s\n", kiscrm_report_name(i), kiscrm_report_description(i));
+	return 0;
+}
+
+static int parse_period(const char *v)
+{
+	static const char *const names[] = { "week", "month", "quarter", "year" };
+	for (int i = 0; i < 4; i++)
+		if (strcmp(names[i], v) == 0)
+			return i + 1;
+	return -1;
+}
+
+static const char report_help[] =
+	"usage: kiscrm report NAME [--as-of DATE] [--from DATE] [--to DATE]\n"
+	"                   [--period week|month|quarter|year] [--by DIM[,DIM...]]\n"
+	"                   [--pipeline KEY] [--owner ID] [--department ID]\n"
+	"                   [--format table|csv|json]\n"
+	"\n"
+	"Runs a report (list them with `kiscrm reports`).\n"
+	"  --as-of DATE   the report's \"today\" (default: today)\n"
+	"  --from/--to    the days analysed, [from, to); default: the --period containing --as-of\n"
+	"  --by DIMS      group by business_line, product_line, department, owner, region,\n"
+	"                 industry, size_class (comma-separated, at most 4)\n"
+	"  --format       table (aligned, the default), csv, or json:\n"
+	"                 {\"columns\":[{\"name\":…,\"type\":…}],\"rows\":[[…],…]}\n";
+
+int cmd_report(cli *c, int argc, char **argv)
+{
+	if (argc < 2 || cli_is_help(argv[1])) {
+		fputs(report_help, stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+	int groups[4];
+	const char *format = "table", *v;
+	o.lang = c->lang;
+	for (int i = 2; i < argc; i++) {
+		if (cli_is_help(argv[i])) {
+			fputs(report_help, stdout);
+			return 0;
+		} else if ((v = cli_opt(argc, argv, &i, "--as-of"))) {
+			if (parse_date(&o.as_of, "--as-of", v))
+				return 2;
+		} else if ((v = cli_opt(argc, argv, &i, "--from"))) {
+			if (parse_date(&o.from, "--from", v))
+				return 2;
+		} else if ((v = cli_opt(argc, argv, &i, "--to"))) {
+			if (parse_date(&o.to, "--to", v))
+				return 2;
+		} else if ((v = cli_opt(argc, argv, &i, "--period"))) {
+			if ((o.period = parse_period(v)) < 0)
+				return cli_usage("--period: '%s' is not week, month, quarter or year", v);
+		} else if ((v = cli_opt(argc, argv, &i, "--by"))) {
+			char buf[256];
+			snprintf(buf, sizeof(buf), "%s", v);
+			o.ngroup = 0;
+			for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+				int g = kiscrm_group_parse(tok);
+				if (g < 0)
+					return cli_fail("--by");
+				if (o.ngroup == 4)
+					return cli_usage("--by: at most 4 dimensions");
+				groups[o.ngroup++] = g;
+			}
+			o.group_by = groups;
+		} else if ((v = cli_opt(argc, argv, &i, "--pipeline")))
+			o.pipeline = v;
+		else if ((v = cli_opt(argc, argv, &i, "--owner"))) {
+			if (parse_id(&o.owner_id, "--owner", v))
+				return 2;
+		} else if ((v = cli_opt(argc, argv, &i, "--department"))) {
+			if (parse_id(&o.department_id, "--department", v))
+				return 2;
+		} else if ((v = cli_opt(argc, argv, &i, "--format")))
+			format = v;
+		else
+			return cli_usage("report: unknown option '%s'", argv[i]);
+	}
+	if (cli_open(c))
+		return 1;
+	kiscrm_table *t;
+	if (kiscrm_report_run(&t, c->db, argv[1], &o) < 0)
+		return cli_fail(argv[1]);
+	int rc = cli_print_table(t, format);
+	kiscrm_table_free(t);
+	return rc;
+}

@@ -1,0 +1,228 @@
+/* Builders shared by test_funnel.c and test_winloss.c: small named scenarios of
+ * opportunities with stage history at fixed times, on the memory backend and on SQLite. */
+#ifndef KC_TEST_FUNNEL_FIXTURES_H
+#define KC_TEST_FUNNEL_FIXTURES_H
+
+#include "helpers.h"
+#include "config/pipeline_config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FX_NULL_AMOUNT (-1)
+
+static const char *g_backend = "memory";
+
+static inline int use_memory(void **state)
+{
+	(void)state;
+	g_backend = "memory";
+	return 0;
+}
+
+static inline int use_sqlite(void **state)
+{
+	(void)state;
+	g_backend = "sqlite";
+	return 0;
+}
+
+static inline int db_setup(void **state)
+{
+	kiscrm_db_options o = KISCRM_DB_OPTIONS_INIT;
+	kiscrm_db *db = NULL;
+	o.backend = g_backend;
+	if (kiscrm_db_open(&db, &o) != KISCRM_OK) {
+		print_error("cannot open a %s database: %s\n", g_backend, kiscrm_error_last()->message);
+		return -1;
+	}
+	*state = db;
+	return 0;
+}
+
+static inline int db_teardown(void **state)
+{
+	kiscrm_db_free(*state);
+	*state = NULL;
+	return 0;
+}
+
+/* Asserts that the last error's message contains needle. */
+#define assert_msg_has(needle)                                                               \
+	do {                                                                                 \
+		const char *m_ = kiscrm_error_last()->message;                               \
+		if (!m_ || !strstr(m_, (needle)))                                            \
+			fail_msg("error message '%s' does not mention '%s'", m_ ? m_ : "(null)", \
+				 (needle));                                                  \
+	} while (0)
+
+static inline kiscrm_date fx_date(int y, int m, int d)
+{
+	kiscrm_date out;
+	assert_rc(KISCRM_OK, kiscrm_date_from_ymd(&out, y, m, d));
+	return out;
+}
+
+/* Midnight UTC of a day. */
+static inline kiscrm_time fx_time(int y, int m, int d)
+{
+	return (kiscrm_time)fx_date(y, m, d) * 86400;
+}
+
+/* The thresholds and settings of analysis.yaml, changed in place by tests that need
+ * exact values (each database has its own configuration). */
+static inline kc_analysis *fx_analysis(kiscrm_db *db)
+{
+	return (kc_analysis *)kc_config_analysis(kiscrm_db_config(db));
+}
+
+static inline kiscrm_id fx_insert(kiscrm_db *db, kiscrm_record *r)
+{
+	assert_rc(KISCRM_OK, kiscrm_record_insert(db, r));
+	kiscrm_id id = kiscrm_record_id(r);
+	assert_true(id > 0);
+	kiscrm_record_free(r);
+	return id;
+}
+
+static inline kiscrm_id fx_department(kiscrm_db *db, const char *name)
+{
+	kiscrm_record *r = NULL;
+	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_DEPARTMENT));
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_DEPARTMENT_NAME, name));
+	return fx_insert(db, r);
+}
+
+static inline kiscrm_id fx_staff(kiscrm_db *db, kiscrm_id dept, const char *name)
+{
+	kiscrm_record *r = NULL;
+	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_STAFF));
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_STAFF_NAME, name));
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_STAFF_DEPARTMENT_ID, dept));
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_STAFF_ROLE, "sales_rep"));
+	return fx_insert(db, r);
+}
+
+static inline kiscrm_id fx_customer(kiscrm_db *db, const char *name)
+{
+	kiscrm_record *r = NULL;
+	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_CUSTOMER));
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CUSTOMER_NAME, name));
+	return fx_insert(db, r);
+}
+
+static inline kiscrm_id fx_contact(kiscrm_db *db, kiscrm_id customer, const char *name)
+{
+	kiscrm_record *r = NULL;
+	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_CONTACT));
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CONTACT_CUSTOMER_ID, customer));
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CONTACT_NAME, name));
+	return fx_insert(db, r);
+}
+
+/* An opportunity created on `created` in `stage` (its creation entry is written at
+ * midnight of that day), with a customer (0: none), amount in minor units
+ * (FX_NULL_AMOUNT: none) and an expected close 90 days after creation, so that it may
+ * leave every stage. */
+static inline kiscrm_id fx_opp(kiscrm_db *db, const char *name, kiscrm_id owner, kiscrm_id customer,
+			       kiscrm_money amount, kiscrm_date created, const char *stage)
+{
+	kiscrm_record *r = NULL;
+	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_OPPORTUNITY));
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_NAME, name));
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_OWNER_ID, owner));
+	if (customer)
+		assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CUSTOMER_ID, customer));
+	if (amount != FX_NULL_AMOUNT)
+		assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_AMOUNT, amount));
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_EXPECTED_CLOSE, created + 90));
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CREATED, created));
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_STAGE, stage));
+	return fx_insert(db, r);
+}
+
+/* Moves an opportunity at midnight of a day. */
+static inline void fx_move(kiscrm_db *db, kiscrm_id opp, const char *stage, int y, int m, int d)
+{
+	assert_rc(KISCRM_OK, kiscrm_opportunity_move(db, opp, stage, fx_time(y, m, d), 0));
+}
+
+/* Sets fields of a stored opportunity (INT-like with fx_set_int, NULL with set_null). */
+static inline void fx_set_text(kiscrm_db *db, kiscrm_id opp, int field, const char *value)
+{
+	kiscrm_record *r = NULL;
+	assert_rc(KISCRM_OK, kiscrm_record_get(&r, db, KISCRM_KIND_OPPORTUNITY, opp));
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, field, value));
+	assert_rc(KISCRM_OK, kiscrm_record_update(db, r));
+	kiscrm_record_free(r);
+}
+
+static inline void fx_set_int(kiscrm_db *db, kiscrm_id opp, int field, int64_t value)
+{
+	kiscrm_record *r = NULL;
+	assert_rc(KISCRM_OK, kiscrm_record_get(&r, db, KISCRM_KIND_OPPORTUNITY, opp));
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, field, value));
+	assert_rc(KISCRM_OK, kiscrm_record_update(db, r));
+	kiscrm_record_free(r);
+}
+
+static inline void fx_set_null(kiscrm_db *db, kiscrm_id opp, int field)
+{
+	kiscrm_record *r = NULL;
+	assert_rc(KISCRM_OK, kiscrm_record_get(&r, db, KISCRM_KIND_OPPORTUNITY, opp));
+	assert_rc(KISCRM_OK, kiscrm_record_set_null(r, field));
+	assert_rc(KISCRM_OK, kiscrm_record_update(db, r));
+	kiscrm_record_free(r);
+}
+
+/* Index of a column, failing the test when absent. */
+static inline size_t fx_col(const kiscrm_table *t, const char *name)
+{
+	int i = kiscrm_table_column_index(t, name);
+	if (i < 0)
+		fail_msg("table '%s' has no column '%s'", kiscrm_table_name(t), name);
+	return (size_t)i;
+}
+
+static inline int64_t fx_int(const kiscrm_table *t, size_t row, const char *col)
+{
+	size_t c = fx_col(t, col);
+	if (kiscrm_table_is_null(t, row, c))
+		fail_msg("table '%s' row %zu column '%s' is NULL", kiscrm_table_name(t), row, col);
+	return kiscrm_table_int(t, row, c);
+}
+
+static inline double fx_rate(const kiscrm_table *t, size_t row, const char *col)
+{
+	size_t c = fx_col(t, col);
+	if (kiscrm_table_is_null(t, row, c))
+		fail_msg("table '%s' row %zu column '%s' is NULL", kiscrm_table_name(t), row, col);
+	return kiscrm_table_rate(t, row, c);
+}
+
+static inline const char *fx_text(const kiscrm_table *t, size_t row, const char *col)
+{
+	return kiscrm_table_text(t, row, fx_col(t, col));
+}
+
+static inline int fx_is_null(const kiscrm_table *t, size_t row, const char *col)
+{
+	return kiscrm_table_is_null(t, row, fx_col(t, col));
+}
+
+#define assert_text(expected, t, row, col)                                                  \
+	do {                                                                                \
+		const char *a_ = fx_text((t), (row), (col));                                \
+		const char *e_ = (expected);                                                \
+		if (!e_)                                                                    \
+			assert_null(a_);                                                    \
+		else {                                                                      \
+			assert_non_null(a_);                                                \
+			assert_string_equal(e_, a_);                                        \
+		}                                                                           \
+	} while (0)
+
+#define assert_rate(expected, t, row, col) assert_float_equal((expected), fx_rate((t), (row), (col)), 1e-9)
+
+#endif
