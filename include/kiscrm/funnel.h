@@ -15,8 +15,8 @@
  *   order; **won** and **lost** stages are the terminal ones. An opportunity is
  *   **open** while its current stage is a working stage, **won** or **lost** when it is in a
  *   won or lost stage (status `abandoned` lies on a lost stage and counts as lost).
- *   Reports that are not tied to one pipeline (qualification, structure, STQC, win/loss,
- *   win rate) read the `status` field and cover every pipeline unless `opts->pipeline`
+ *   Reports that are not tied to one pipeline (qualification, invalid opportunities,
+ *   structure, STQC, missing analysis, win/loss, win rate) read the `status` field and cover every pipeline unless `opts->pipeline`
  *   names one; the funnel reports (funnel, diagnosis, stage win rates) cover one pipeline
  *   (`opts->pipeline`, NULL: the default pipeline).
  * - The **window** is [`from`, `to`) of the options (or the `period` containing `as_of`);

@@ -3,6 +3,8 @@
 #include "report.h"
 #include "core/error.h"
 #include "kiscrm/forecast.h"
+#include "kiscrm/funnel.h"
+#include "kiscrm/predict.h"
 #include "kiscrm/target.h"
 
 #include <string.h>
@@ -14,11 +16,22 @@ static const struct {
 	const char *description;
 	report_fn fn;
 } reports[] = {
+	{ "funnel", "sales funnel per stage: counts, amounts, conversion, days in stage, velocity", kiscrm_report_funnel },
+	{ "funnel-diagnosis", "funnel shape per group (healthy, thin top, bottleneck, fat top, bottom-heavy) with the remedy", kiscrm_report_funnel_diagnosis },
+	{ "qualification", "qualification rate of open opportunities per group", kiscrm_report_qualification },
+	{ "invalid-opportunities", "invalid open opportunities with their reasons", kiscrm_report_invalid_opportunities },
+	{ "structure", "open pipeline count, amount and share by group (size mix via size_class)", kiscrm_report_structure },
+	{ "stqc", "open opportunities with size class and the role that must review them", kiscrm_report_stqc },
+	{ "missing-analysis", "closed opportunities lacking a win/loss reason or category", kiscrm_report_missing_analysis },
+	{ "win-loss", "closes counted and summed by outcome, reason category and reason", kiscrm_report_win_loss },
+	{ "win-rate", "won count, lost count, won amount and win rate per group", kiscrm_report_win_rate },
+	{ "stage-win-rates", "observed win rate per working stage next to its configured probability", kiscrm_report_stage_win_rates },
 	{ "gap", "target - achieved - weighted pipeline per group, with the strategy hint", kiscrm_report_gap },
 	{ "sufficiency", "opportunity sufficiency: open pipeline / target still to achieve", kiscrm_report_sufficiency },
 	{ "forecast", "weighted and category forecasts (closed, commit, best case, pipeline) per period", kiscrm_report_forecast },
 	{ "year-end", "year-end completion forecast: achieved + forecast vs target", kiscrm_report_year_end },
 	{ "stage-probabilities", "configured stage probability next to the observed win rate", kiscrm_report_stage_probabilities },
+	{ "probability", "open opportunities with configured, current and predicted (naive Bayes) probability", kiscrm_report_probability },
 	{ "targets", "targets by metric and period with their dimensions", kiscrm_report_targets },
 	{ "target-check", "decomposed targets whose children do not add up to them", kiscrm_report_target_check },
 	{ NULL, NULL, NULL },

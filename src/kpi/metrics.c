@@ -1,2 +1,806 @@
-/* placeholder: being written */
-#include "kiscrm/common.h"
+/* The metrics registry: the built-in metrics (one table below — a new built-in metric is
+ * one function and one line) and those registered at run time by later code.
+ *
+ * Simple metrics scan their records once for the subject (an indexed owner condition for
+ * a person, a department subtree for a department). Metrics that other modules already
+ * compute (sufficiency, qualification, win rate, forecast accuracy, receivables) call the
+ * public report for the subject and read its row, so the numbers agree with the reports. */
+#include "kpi/kpi_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "analytics/report.h"
+#include "core/error.h"
+#include "core/map.h"
+#include "kiscrm/budget.h"
+#include "kiscrm/config.h"
+#include "kiscrm/date.h"
+#include "kiscrm/forecast.h"
+#include "kiscrm/funnel.h"
+#include "kiscrm/money_flow.h"
+#include "kiscrm/org.h"
+#include "kiscrm/pipeline.h"
+#include "kiscrm/record.h"
+#include "kiscrm/table.h"
+#include "kiscrm/target.h"
+#include "money/target_lookup.h"
+#include "storage/db.h"
+
+/* ------------------------------------------------------------------------------------ */
+/* Helpers                                                                               */
+
+double kc_kpi_major(kiscrm_db *db, kiscrm_money minor)
+{
+	int d = kiscrm_config_currency_decimals(kiscrm_db_config(db));
+	double div = 1;
+	while (d-- > 0)
+		div *= 10;
+	return (double)minor / div;
+}
+
+static kiscrm_value ival(int type, int64_t v)
+{
+	kiscrm_value x;
+	x.type = type;
+	x.u.i = v;
+	return x;
+}
+
+static kiscrm_value tval(const char *s)
+{
+	kiscrm_value x;
+	x.type = s ? KISCRM_TYPE_TEXT : KISCRM_TYPE_NULL;
+	x.u.s = s;
+	return x;
+}
+
+/* Who a scan keeps: a person by an owner condition, a department by its subtree. */
+typedef struct subject_filter {
+	int scope;
+	kc_idmap depts; /* department subtree (scope department) */
+} subject_filter;
+
+static int filter_begin(subject_filter *f, kiscrm_db *db, const kiscrm_kpi_context *ctx)
+{
+	memset(f, 0, sizeof(*f));
+	f->scope = ctx->scope;
+	if (ctx->scope != KISCRM_KPI_SCOPE_DEPARTMENT)
+		return KISCRM_OK;
+	kiscrm_id *ids = NULL;
+	size_t n = 0;
+	int rc = kiscrm_department_subtree(&ids, &n, db, ctx->department_id);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = kc_idmap_put(&f->depts, ids[i], i);
+	kiscrm_ids_free(ids);
+	return rc;
+}
+
+static int filter_keep(const subject_filter *f, const kiscrm_value *dept)
+{
+	size_t ignored;
+	if (f->scope != KISCRM_KPI_SCOPE_DEPARTMENT)
+		return 1;
+	return dept->type == KISCRM_TYPE_INT && kc_idmap_get(&f->depts, dept->u.i, &ignored);
+}
+
+/* Appends the owner condition of a person to c[*n]. */
+static void owner_cond(kiscrm_cond *c, int *n, const kiscrm_kpi_context *ctx, int field)
+{
+	if (ctx->scope == KISCRM_KPI_SCOPE_PERSON)
+		c[(*n)++] = (kiscrm_cond){ field, KISCRM_OP_EQ, ival(KISCRM_TYPE_INT, ctx->staff_id) };
+}
+
+static void window_conds(kiscrm_cond *c, int *n, const kiscrm_kpi_context *ctx, int field)
+{
+	c[(*n)++] = (kiscrm_cond){ field, KISCRM_OP_GE, ival(KISCRM_TYPE_DATE, ctx->from) };
+	c[(*n)++] = (kiscrm_cond){ field, KISCRM_OP_LT, ival(KISCRM_TYPE_DATE, ctx->to) };
+}
+
+static void set_money(kiscrm_kpi_value *out, kiscrm_db *db, kiscrm_money v)
+{
+	out->has_actual = 1;
+	out->actual_money = v;
+	out->actual = kc_kpi_major(db, v);
+}
+
+static int add_money(kiscrm_money *sum, kiscrm_money v)
+{
+	if ((v > 0 && *sum > INT64_MAX - v) || (v < 0 && *sum < INT64_MIN - v))
+		return kc_error_set(KISCRM_EOVERFLOW, "KPI amount overflows");
+	*sum += v;
+	return KISCRM_OK;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Decomposed targets                                                                    */
+
+/* The target kinds to try for a window: the coarsest kind whose periods tile it exactly,
+ * then finer ones; weeks always (a week belongs to the period its first day is in). */
+static int tiles(kiscrm_db *db, const kiscrm_kpi_context *ctx, int period)
+{
+	const kiscrm_config *cfg = kiscrm_db_config(db);
+	int ws = kiscrm_config_week_start(cfg), fy = kiscrm_config_fiscal_year_start(cfg);
+	if (period == KISCRM_PERIOD_WEEK)
+		return 1;
+	return kiscrm_period_start(ctx->from, period, ws, fy) == ctx->from &&
+	       kiscrm_period_start(ctx->to, period, ws, fy) == ctx->to;
+}
+
+static int target_at(kiscrm_db *db, const kiscrm_kpi_context *ctx, const char *metric, int period,
+		     int *found, kiscrm_money *amount, int64_t *count)
+{
+	kc_dims d;
+	int rc;
+	memset(&d, 0, sizeof(d));
+	*found = 0;
+	switch (ctx->scope) {
+	case KISCRM_KPI_SCOPE_PERSON:
+		d.owner_id = ctx->staff_id;
+		d.department_id = ctx->department_id;
+		if ((rc = kc_target_sum(db, metric, period, ctx->from, ctx->to, KC_TLEVEL_OWNER, &d, amount,
+					count, found)) || *found)
+			return rc;
+		return kc_target_sum(db, metric, period, ctx->from, ctx->to, KC_TLEVEL_DEPARTMENT | KC_TLEVEL_OWNER,
+				     &d, amount, count, found);
+	case KISCRM_KPI_SCOPE_DEPARTMENT:
+		d.department_id = ctx->department_id;
+		return kc_target_sum(db, metric, period, ctx->from, ctx->to, KC_TLEVEL_DEPARTMENT, &d, amount,
+				     count, found);
+	default:
+		return kc_target_sum(db, metric, period, ctx->from, ctx->to, 0, NULL, amount, count, found);
+	}
+}
+
+int kc_kpi_decomposed_target(kiscrm_db *db, const kiscrm_kpi_context *ctx, const char *target_metric,
+			     int *found, kiscrm_money *amount, int64_t *count)
+{
+	static const int kinds[] = { KISCRM_PERIOD_YEAR, KISCRM_PERIOD_QUARTER, KISCRM_PERIOD_MONTH,
+				     KISCRM_PERIOD_WEEK };
+	*found = 0;
+	*amount = 0;
+	*count = 0;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (!tiles(db, ctx, kinds[i]))
+			continue;
+		kiscrm_money a = 0;
+		int64_t c = 0;
+		int rc = target_at(db, ctx, target_metric, kinds[i], found, &a, &c);
+		if (rc)
+			return rc;
+		if (*found) {
+			*amount = a;
+			*count = c;
+			return KISCRM_OK;
+		}
+	}
+	return KISCRM_OK;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Built-in metrics computed by one scan                                                 */
+
+typedef struct sum_scan {
+	const subject_filter *f;
+	int dept_field, amount_field;
+	kiscrm_money sum;
+	int64_t n;
+	const kc_idmap *contracts; /* collections: keep rows whose contract is in the set */
+} sum_scan;
+
+static int contract_cb(void *payload, const kiscrm_value *row)
+{
+	sum_scan *s = payload;
+	const kiscrm_value *ap = &row[KISCRM_CONTRACT_APPROVAL];
+	if (ap->type == KISCRM_TYPE_TEXT && strcmp(ap->u.s, "rejected") == 0)
+		return 0;
+	if (!filter_keep(s->f, &row[KISCRM_CONTRACT_DEPARTMENT_ID]))
+		return 0;
+	s->n++;
+	return add_money(&s->sum, row[KISCRM_CONTRACT_AMOUNT].u.i);
+}
+
+static int contract_sum(kiscrm_money *out, kiscrm_db *db, const kiscrm_kpi_context *ctx)
+{
+	subject_filter f;
+	kiscrm_cond c[4];
+	int n = 0, rc = filter_begin(&f, db, ctx);
+	if (rc == 0) {
+		owner_cond(c, &n, ctx, KISCRM_CONTRACT_OWNER_ID);
+		window_conds(c, &n, ctx, KISCRM_CONTRACT_SIGNED);
+		kiscrm_query q = { n, c, 1u | (1u << KISCRM_CONTRACT_AMOUNT) | (1u << KISCRM_CONTRACT_APPROVAL) |
+					       (1u << KISCRM_CONTRACT_DEPARTMENT_ID) };
+		sum_scan s = { &f, 0, 0, 0, 0, NULL };
+		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_CONTRACT), &q, contract_cb, &s);
+		*out = s.sum;
+	}
+	kc_idmap_dispose(&f.depts);
+	return rc;
+}
+
+static int m_contract_amount(kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_context *ctx, void *user)
+{
+	kiscrm_money sum = 0;
+	int rc = contract_sum(&sum, db, ctx);
+	(void)user;
+	if (rc == 0)
+		set_money(out, db, sum);
+	return rc;
+}
+
+static int m_target_completion(kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_context *ctx,
+			       void *user)
+{
+	kiscrm_money sum = 0, target = 0;
+	int64_t count = 0;
+	int found = 0, rc;
+	(void)user;
+	if ((rc = contract_sum(&sum, db, ctx)) ||
+	    (rc = kc_kpi_decomposed_target(db, ctx, KISCRM_METRIC_CONTRACT_AMOUNT, &found, &target, &count)))
+		return rc;
+	if (!found) {
+		out->note = "no_target";
+		return KISCRM_OK;
+	}
+	if (target == 0) {
+		out->note = "zero_target";
+		return KISCRM_OK;
+	}
+	out->has_actual = 1;
+	out->actual = (double)sum / (double)target;
+	return KISCRM_OK;
+}
+
+typedef struct id_set {
+	const subject_filter *f;
+	kc_idmap ids;
+} id_set;
+
+static int contract_id_cb(void *payload, const kiscrm_value *row)
+{
+	id_set *s = payload;
+	if (!filter_keep(s->f, &row[KISCRM_CONTRACT_DEPARTMENT_ID]))
+		return 0;
+	return kc_idmap_put(&s->ids, row[0].u.i, 0);
+}
+
+static int collection_cb(void *payload, const kiscrm_value *row)
+{
+	sum_scan *s = payload;
+	size_t ignored;
+	if (s->contracts && !kc_idmap_get(s->contracts, row[KISCRM_COLLECTION_CONTRACT_ID].u.i, &ignored))
+		return 0;
+	return add_money(&s->sum, row[KISCRM_COLLECTION_AMOUNT].u.i);
+}
+
+static int m_collection_amount(kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_context *ctx,
+			       void *user)
+{
+	subject_filter f;
+	id_set set;
+	kiscrm_cond c[4];
+	int n = 0, rc = filter_begin(&f, db, ctx);
+	(void)user;
+	memset(&set, 0, sizeof(set));
+	set.f = &f;
+	if (rc == 0 && ctx->scope != KISCRM_KPI_SCOPE_COMPANY) {
+		owner_cond(c, &n, ctx, KISCRM_CONTRACT_OWNER_ID);
+		kiscrm_query q = { n, c, 1u | (1u << KISCRM_CONTRACT_DEPARTMENT_ID) };
+		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_CONTRACT), &q, contract_id_cb, &set);
+	}
+	if (rc == 0) {
+		n = 0;
+		window_conds(c, &n, ctx, KISCRM_COLLECTION_RECEIVED);
+		kiscrm_query q = { n, c, 1u | (1u << KISCRM_COLLECTION_CONTRACT_ID) | (1u << KISCRM_COLLECTION_AMOUNT) };
+		sum_scan s = { &f, 0, 0, 0, 0, ctx->scope == KISCRM_KPI_SCOPE_COMPANY ? NULL : &set.ids };
+		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_COLLECTION), &q, collection_cb, &s);
+		if (rc == 0)
+			set_money(out, db, s.sum);
+	}
+	kc_idmap_dispose(&set.ids);
+	kc_idmap_dispose(&f.depts);
+	return rc;
+}
+
+static int opp_count_cb(void *payload, const kiscrm_value *row)
+{
+	sum_scan *s = payload;
+	if (filter_keep(s->f, &row[KISCRM_OPPORTUNITY_DEPARTMENT_ID]))
+		s->n++;
+	return 0;
+}
+
+static int m_new_opportunities(kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_context *ctx,
+			       void *user)
+{
+	subject_filter f;
+	kiscrm_cond c[4];
+	int n = 0, rc = filter_begin(&f, db, ctx);
+	(void)user;
+	if (rc == 0) {
+		owner_cond(c, &n, ctx, KISCRM_OPPORTUNITY_OWNER_ID);
+		window_conds(c, &n, ctx, KISCRM_OPPORTUNITY_CREATED);
+		kiscrm_query q = { n, c, 1u | (1u << KISCRM_OPPORTUNITY_DEPARTMENT_ID) };
+		sum_scan s = { &f, 0, 0, 0, 0, NULL };
+		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &q, opp_count_cb, &s);
+		if (rc == 0) {
+			out->has_actual = 1;
+			out->actual = (double)s.n;
+		}
+	}
+	kc_idmap_dispose(&f.depts);
+	return rc;
+}
+
+typedef struct cycle_scan {
+	const subject_filter *f;
+	int64_t days, n;
+} cycle_scan;
+
+static int cycle_cb(void *payload, const kiscrm_value *row)
+{
+	cycle_scan *s = payload;
+	const kiscrm_value *cr = &row[KISCRM_OPPORTUNITY_CREATED], *cl = &row[KISCRM_OPPORTUNITY_CLOSED];
+	if (!filter_keep(s->f, &row[KISCRM_OPPORTUNITY_DEPARTMENT_ID]) || cr->type != KISCRM_TYPE_DATE ||
+	    cl->type != KISCRM_TYPE_DATE)
+		return 0;
+	s->days += cl->u.i - cr->u.i;
+	s->n++;
+	return 0;
+}
+
+static int m_sales_cycle(kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_context *ctx, void *user)
+{
+	subject_filter f;
+	kiscrm_cond c[5];
+	int n = 0, rc = filter_begin(&f, db, ctx);
+	(void)user;
+	if (rc == 0) {
+		owner_cond(c, &n, ctx, KISCRM_OPPORTUNITY_OWNER_ID);
+		c[n++] = (kiscrm_cond){ KISCRM_OPPORTUNITY_STATUS, KISCRM_OP_EQ, tval("won") };
+		window_conds(c, &n, ctx, KISCRM_OPPORTUNITY_CLOSED);
+		kiscrm_query q = { n, c, 1u | (1u << KISCRM_OPPORTUNITY_DEPARTMENT_ID) |
+					       (1u << KISCRM_OPPORTUNITY_CREATED) | (1u << KISCRM_OPPORTUNITY_CLOSED) };
+		cycle_scan s = { &f, 0, 0 };
+		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &q, cycle_cb, &s);
+		if (rc == 0 && s.n) {
+			out->has_actual = 1;
+			out->actual = (double)s.days / (double)s.n;
+		}
+	}
+	kc_idmap_dispose(&f.depts);
+	return rc;
+}
+
+/* Manual scores: the person's (or the department's people's) scores for the indicator. */
+typedef struct manual_scan {
+	const kiscrm_kpi_context *ctx;
+	kc_idmap *members; /* department: its staff; NULL otherwise */
+	double sum;
+	int64_t n;
+} manual_scan;
+
+static int member_cb(void *payload, const kiscrm_value *row)
+{
+	id_set *s = payload;
+	if (!filter_keep(s->f, &row[KISCRM_STAFF_DEPARTMENT_ID]))
+		return 0;
+	return kc_idmap_put(&s->ids, row[0].u.i, 0);
+}
+
+static int manual_cb(void *payload, const kiscrm_value *row)
+{
+	manual_scan *s = payload;
+	const kiscrm_value *sch = &row[KISCRM_KPI_SCORE_SCHEME];
+	size_t ignored;
+	if (sch->type == KISCRM_TYPE_TEXT && s->ctx->scheme && strcmp(sch->u.s, s->ctx->scheme) != 0)
+		return 0;
+	if (s->members && !kc_idmap_get(s->members, row[KISCRM_KPI_SCORE_STAFF_ID].u.i, &ignored))
+		return 0;
+	if (row[KISCRM_KPI_SCORE_SCORE].type != KISCRM_TYPE_RATE)
+		return 0;
+	s->sum += row[KISCRM_KPI_SCORE_SCORE].u.r;
+	s->n++;
+	return 0;
+}
+
+static int m_manual(kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_context *ctx, void *user)
+{
+	subject_filter f;
+	id_set set;
+	kiscrm_cond c[5];
+	int n = 0, rc;
+	(void)user;
+	if (!ctx->indicator)
+		return kc_error_set(KISCRM_EINVALID, "metric 'manual' needs the indicator key in its context");
+	memset(&set, 0, sizeof(set));
+	set.f = &f;
+	rc = filter_begin(&f, db, ctx);
+	if (rc == 0 && ctx->scope == KISCRM_KPI_SCOPE_DEPARTMENT) {
+		kiscrm_query q = { 0, NULL, 1u | (1u << KISCRM_STAFF_DEPARTMENT_ID) };
+		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_STAFF), &q, member_cb, &set);
+	}
+	if (rc == 0) {
+		owner_cond(c, &n, ctx, KISCRM_KPI_SCORE_STAFF_ID);
+		c[n++] = (kiscrm_cond){ KISCRM_KPI_SCORE_INDICATOR, KISCRM_OP_EQ, tval(ctx->indicator) };
+		window_conds(c, &n, ctx, KISCRM_KPI_SCORE_START);
+		kiscrm_query q = { n, c, 0 };
+		manual_scan s = { ctx, ctx->scope == KISCRM_KPI_SCOPE_DEPARTMENT ? &set.ids : NULL, 0, 0 };
+		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_KPI_SCORE), &q, manual_cb, &s);
+		if (rc == 0 && s.n) {
+			out->has_actual = 1;
+			out->actual = s.sum / (double)s.n;
+		}
+	}
+	kc_idmap_dispose(&set.ids);
+	kc_idmap_dispose(&f.depts);
+	return rc;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Built-in metrics read from the other modules' reports                                 */
+
+typedef int (*report_fn)(kiscrm_table **, kiscrm_db *, const kiscrm_report_options *);
+
+/* Runs @fn for the subject: a person with the owner filter grouped by owner, a department
+ * with its filter grouped by department (its own row is the one with its name), the
+ * company ungrouped (its TOTAL row when there is one). *row is -1 when the subject has
+ * no row. @windowed: pass the window, else only as_of. */
+static int subject_report(kiscrm_table **t, long *row, kiscrm_db *db, const kiscrm_kpi_context *ctx,
+			  report_fn fn, int windowed)
+{
+	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+	int group = 0, rc;
+	char *dname = NULL;
+
+	*row = -1;
+	o.as_of = ctx->as_of;
+	if (windowed) {
+		o.from = ctx->from;
+		o.to = ctx->to;
+	}
+	if (ctx->scope == KISCRM_KPI_SCOPE_PERSON) {
+		group = KISCRM_GROUP_OWNER;
+		o.owner_id = ctx->staff_id;
+	} else if (ctx->scope == KISCRM_KPI_SCOPE_DEPARTMENT) {
+		group = KISCRM_GROUP_DEPARTMENT;
+		o.department_id = ctx->department_id;
+		kiscrm_record *d = NULL;
+		if ((rc = kiscrm_record_get(&d, db, KISCRM_KIND_DEPARTMENT, ctx->department_id)))
+			return rc;
+		const char *name = kiscrm_record_text(d, KISCRM_DEPARTMENT_NAME);
+		dname = name ? strdup(name) : NULL;
+		kiscrm_record_free(d);
+		if (!dname)
+			return kc_error_oom();
+	}
+	if (group) {
+		o.group_by = &group;
+		o.ngroup = 1;
+	}
+	if ((rc = fn(t, db, &o))) {
+		free(dname);
+		return rc;
+	}
+	size_t nrows = kiscrm_table_row_count(*t);
+	for (size_t i = 0; i < nrows; i++) {
+		kiscrm_row_kind k = kiscrm_table_row_kind(*t, i);
+		if (ctx->scope == KISCRM_KPI_SCOPE_COMPANY) {
+			if (k == KISCRM_ROW_TOTAL || (*row < 0 && k == KISCRM_ROW_DETAIL))
+				*row = (long)i;
+			continue;
+		}
+		if (k != KISCRM_ROW_DETAIL)
+			continue;
+		if (dname) {
+			const char *g = kiscrm_table_text(*t, i, 0);
+			if (!g || strcmp(g, dname) != 0)
+				continue;
+		}
+		*row = (long)i;
+		break;
+	}
+	free(dname);
+	return KISCRM_OK;
+}
+
+/* Reads RATE column @col of the subject's row: has_actual stays 0 when NULL or absent. */
+static int rate_metric(kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_context *ctx, report_fn fn,
+		       int windowed, const char *col)
+{
+	kiscrm_table *t = NULL;
+	long row;
+	int rc = subject_report(&t, &row, db, ctx, fn, windowed);
+	if (rc)
+		return rc;
+	int c = kiscrm_table_column_index(t, col);
+	if (c < 0) {
+		rc = kc_error_set(KISCRM_ENOTFOUND, "report '%s' has no column '%s'", kiscrm_table_name(t), col);
+	} else if (row >= 0 && !kiscrm_table_is_null(t, (size_t)row, (size_t)c)) {
+		out->has_actual = 1;
+		out->actual = kiscrm_table_rate(t, (size_t)row, (size_t)c);
+	}
+	kiscrm_table_free(t);
+	return rc;
+}
+
+static int m_qualification_rate(kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_context *ctx,
+				void *user)
+{
+	(void)user;
+	return rate_metric(out, db, ctx, kiscrm_report_qualification, 0, "rate");
+}
+
+static int m_win_rate(kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_context *ctx, void *user)
+{
+	(void)user;
+	return rate_metric(out, db, ctx, kiscrm_report_win_rate, 1, "win_rate");
+}
+
+static int m_forecast_accuracy(kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_context *ctx,
+			       void *user)
+{
+	(void)user;
+	return rate_metric(out, db, ctx, kiscrm_report_forecast_accuracy, 1, "contract_accuracy");
+}
+
+static int m_sufficiency(kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_context *ctx, void *user)
+{
+	kiscrm_table *t = NULL;
+	long row;
+	int rc = subject_report(&t, &row, db, ctx, kiscrm_report_sufficiency, 1);
+	(void)user;
+	if (rc)
+		return rc;
+	int cr = kiscrm_table_column_index(t, "ratio"), ct = kiscrm_table_column_index(t, "threshold");
+	int crem = kiscrm_table_column_index(t, "remaining");
+	if (cr < 0 || ct < 0 || crem < 0) {
+		rc = kc_error_set(KISCRM_ENOTFOUND, "report 'sufficiency' lacks its ratio/threshold/remaining columns");
+	} else if (row >= 0) {
+		size_t r = (size_t)row;
+		out->has_target = 1;
+		out->target = kiscrm_table_rate(t, r, (size_t)ct);
+		if (!kiscrm_table_is_null(t, r, (size_t)cr)) {
+			out->has_actual = 1;
+			out->actual = kiscrm_table_rate(t, r, (size_t)cr);
+		} else if (!kiscrm_table_is_null(t, r, (size_t)crem)) {
+			/* the target is already met: nothing remains to cover, sufficient by definition */
+			out->has_actual = 1;
+			out->actual = out->target;
+			out->note = "target_met";
+		} else {
+			out->note = "no_target";
+		}
+	}
+	kiscrm_table_free(t);
+	return rc;
+}
+
+static int m_receivables_overdue(kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_context *ctx,
+				 void *user)
+{
+	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+	kiscrm_table *t = NULL;
+	int rc;
+	(void)user;
+	/* The TOTAL row of the filtered report is the subject's sum. */
+	o.as_of = ctx->as_of;
+	if (ctx->scope == KISCRM_KPI_SCOPE_PERSON)
+		o.owner_id = ctx->staff_id;
+	else if (ctx->scope == KISCRM_KPI_SCOPE_DEPARTMENT)
+		o.department_id = ctx->department_id;
+	int group = KISCRM_GROUP_OWNER;
+	o.group_by = &group;
+	o.ngroup = 1;
+	if ((rc = kiscrm_report_receivables(&t, db, &o)))
+		return rc;
+	int c = kiscrm_table_column_index(t, "overdue");
+	kiscrm_money overdue = 0;
+	if (c < 0) {
+		rc = kc_error_set(KISCRM_ENOTFOUND, "report 'receivables' has no column 'overdue'");
+	} else {
+		for (size_t i = 0; i < kiscrm_table_row_count(t); i++)
+			if (kiscrm_table_row_kind(t, i) == KISCRM_ROW_TOTAL)
+				overdue = kiscrm_table_int(t, i, (size_t)c);
+		set_money(out, db, overdue);
+	}
+	kiscrm_table_free(t);
+	return rc;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* The registry                                                                          */
+
+#define M(key, zh, en, unit, target, fn) \
+	{ KISCRM_KPI_METRIC_VERSION, key, zh, en, unit, target, fn, NULL }
+
+static const kiscrm_kpi_metric builtin[] = {
+	M("contract_amount", "合同额", "Contract amount", KISCRM_KPI_UNIT_MONEY, KISCRM_METRIC_CONTRACT_AMOUNT,
+	  m_contract_amount),
+	M("collection_amount", "回款额", "Collection amount", KISCRM_KPI_UNIT_MONEY,
+	  KISCRM_METRIC_COLLECTION_AMOUNT, m_collection_amount),
+	M("target_completion", "指标完成率", "Target completion rate", KISCRM_KPI_UNIT_RATIO, NULL,
+	  m_target_completion),
+	M("new_opportunities", "新增商机数", "New opportunities", KISCRM_KPI_UNIT_COUNT,
+	  KISCRM_METRIC_OPPORTUNITIES_CREATED, m_new_opportunities),
+	M("opportunity_sufficiency", "商机充足率", "Opportunity sufficiency ratio", KISCRM_KPI_UNIT_RATIO, NULL,
+	  m_sufficiency),
+	M("qualification_rate", "商机合格率", "Opportunity qualification rate", KISCRM_KPI_UNIT_RATIO, NULL,
+	  m_qualification_rate),
+	M("win_rate", "赢单率", "Win rate", KISCRM_KPI_UNIT_RATIO, NULL, m_win_rate),
+	M("sales_cycle", "平均销售周期", "Average sales cycle", KISCRM_KPI_UNIT_DAYS, NULL, m_sales_cycle),
+	M("forecast_accuracy", "预测准确率", "Forecast accuracy", KISCRM_KPI_UNIT_RATIO, NULL, m_forecast_accuracy),
+	M("receivables_overdue", "逾期应收账款", "Overdue receivables", KISCRM_KPI_UNIT_MONEY, NULL,
+	  m_receivables_overdue),
+	M("manual", "人工评分", "Manual score", KISCRM_KPI_UNIT_SCORE, NULL, m_manual),
+};
+
+#define NBUILTIN (sizeof(builtin) / sizeof(builtin[0]))
+
+/* Registered metrics own copies of their strings. Process-wide, not synchronised. */
+static kiscrm_kpi_metric *extra;
+static size_t nextra, capextra;
+
+static int valid_key(const char *k)
+{
+	size_t n = k ? strlen(k) : 0;
+	if (n == 0 || n > 64)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= '0' && k[i] <= '9') || k[i] == '_'))
+			return 0;
+	return 1;
+}
+
+static char *dup_or_null(const char *s, int *oom)
+{
+	if (!s)
+		return NULL;
+	char *p = strdup(s);
+	if (!p)
+		*oom = 1;
+	return p;
+}
+
+static void free_extra(kiscrm_kpi_metric *m)
+{
+	free((char *)m->key);
+	free((char *)m->zh);
+	free((char *)m->en);
+	free((char *)m->target_metric);
+}
+
+int kiscrm_kpi_register_metric(const kiscrm_kpi_metric *m)
+{
+	if (!m)
+		return kc_error_set(KISCRM_EINVALID, "kiscrm_kpi_register_metric: NULL metric");
+	if (m->version < 1 || m->version > KISCRM_KPI_METRIC_VERSION)
+		return kc_error_set(KISCRM_EVERSION, "kiscrm_kpi_metric version %u not supported (1..%d)",
+				    m->version, KISCRM_KPI_METRIC_VERSION);
+	if (!valid_key(m->key))
+		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "key", m->key,
+				       "metric key '%s' is not valid (use 1 to 64 characters a-z, 0-9 and _)",
+				       m->key ? m->key : "(null)");
+	if (!m->zh || !m->en || !*m->zh || !*m->en)
+		return kc_error_set(KISCRM_EINVALID, "metric '%s' needs zh and en names", m->key);
+	if (m->unit < KISCRM_KPI_UNIT_MONEY || m->unit > KISCRM_KPI_UNIT_SCORE)
+		return kc_error_set(KISCRM_EINVALID, "metric '%s' has unknown unit %d", m->key, m->unit);
+	if (!m->compute)
+		return kc_error_set(KISCRM_EINVALID, "metric '%s' has no compute function", m->key);
+	if (m->target_metric && kiscrm_target_metric_is_money(m->target_metric) < 0)
+		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "target_metric", m->target_metric,
+				       "metric '%s': unknown target metric '%s'", m->key, m->target_metric);
+	if (kiscrm_kpi_metric_find(m->key))
+		return kc_error_set_at(KISCRM_EEXISTS, NULL, 0, 0, "key", m->key, "metric '%s' already exists",
+				       m->key);
+	if (nextra == capextra) {
+		size_t cap = capextra ? capextra * 2 : 8;
+		kiscrm_kpi_metric *p = realloc(extra, cap * sizeof(*p));
+		if (!p)
+			return kc_error_oom();
+		extra = p;
+		capextra = cap;
+	}
+	kiscrm_kpi_metric c = *m;
+	int oom = 0;
+	c.version = KISCRM_KPI_METRIC_VERSION;
+	c.key = dup_or_null(m->key, &oom);
+	c.zh = dup_or_null(m->zh, &oom);
+	c.en = dup_or_null(m->en, &oom);
+	c.target_metric = dup_or_null(m->target_metric, &oom);
+	if (oom) {
+		free_extra(&c);
+		return kc_error_oom();
+	}
+	extra[nextra++] = c;
+	return KISCRM_OK;
+}
+
+int kiscrm_kpi_unregister_metric(const char *key)
+{
+	if (!key)
+		return kc_error_set(KISCRM_EINVALID, "kiscrm_kpi_unregister_metric: NULL key");
+	for (size_t i = 0; i < NBUILTIN; i++)
+		if (strcmp(builtin[i].key, key) == 0)
+			return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "key", key,
+					       "metric '%s' is built in and cannot be removed", key);
+	for (size_t i = 0; i < nextra; i++) {
+		if (strcmp(extra[i].key, key) != 0)
+			continue;
+		free_extra(&extra[i]);
+		memmove(&extra[i], &extra[i + 1], (nextra - i - 1) * sizeof(*extra));
+		if (--nextra == 0) {
+			free(extra);
+			extra = NULL;
+			capextra = 0;
+		}
+		return KISCRM_OK;
+	}
+	return kc_error_set_at(KISCRM_ENOTFOUND, NULL, 0, 0, "key", key, "no metric '%s'", key);
+}
+
+size_t kiscrm_kpi_metric_count(void)
+{
+	return NBUILTIN + nextra;
+}
+
+const kiscrm_kpi_metric *kiscrm_kpi_metric_at(size_t i)
+{
+	if (i < NBUILTIN)
+		return &builtin[i];
+	i -= NBUILTIN;
+	return i < nextra ? &extra[i] : NULL;
+}
+
+const kiscrm_kpi_metric *kiscrm_kpi_metric_find(const char *key)
+{
+	if (!key)
+		return NULL;
+	for (size_t i = 0; i < kiscrm_kpi_metric_count(); i++) {
+		const kiscrm_kpi_metric *m = kiscrm_kpi_metric_at(i);
+		if (strcmp(m->key, key) == 0)
+			return m;
+	}
+	return NULL;
+}
+
+int kiscrm_kpi_metric_compute(kiscrm_kpi_value *out, kiscrm_db *db, const char *key,
+			      const kiscrm_kpi_context *ctx)
+{
+	int rc = kc_check_db(db);
+	if (rc)
+		return rc;
+	if (!out || !key || !ctx)
+		return kc_error_set(KISCRM_EINVALID, "kiscrm_kpi_metric_compute: NULL argument");
+	if (ctx->version < 1 || ctx->version > KISCRM_KPI_CONTEXT_VERSION)
+		return kc_error_set(KISCRM_EVERSION, "kiscrm_kpi_context version %u not supported (1..%d)",
+				    ctx->version, KISCRM_KPI_CONTEXT_VERSION);
+	if (ctx->scope < KISCRM_KPI_SCOPE_PERSON || ctx->scope > KISCRM_KPI_SCOPE_COMPANY)
+		return kc_error_set(KISCRM_EINVALID, "unknown KPI scope %d", ctx->scope);
+	if (ctx->from == KISCRM_DATE_NONE || ctx->to == KISCRM_DATE_NONE || ctx->to <= ctx->from)
+		return kc_error_set(KISCRM_EINVALID, "KPI window is empty or unbounded");
+	const kiscrm_kpi_metric *m = kiscrm_kpi_metric_find(key);
+	if (!m)
+		return kc_error_set_at(KISCRM_ENOTFOUND, NULL, 0, 0, "metric", key, "unknown KPI metric '%s'", key);
+	kiscrm_kpi_value v = KISCRM_KPI_VALUE_INIT;
+	if ((rc = m->compute(&v, db, ctx, m->user)))
+		return rc;
+	if (m->target_metric && !v.has_target) {
+		kiscrm_money amount = 0;
+		int64_t count = 0;
+		int found = 0;
+		if ((rc = kc_kpi_decomposed_target(db, ctx, m->target_metric, &found, &amount, &count)))
+			return rc;
+		if (found) {
+			v.has_target = 1;
+			if (m->unit == KISCRM_KPI_UNIT_MONEY) {
+				v.target_money = amount;
+				v.target = kc_kpi_major(db, amount);
+			} else {
+				v.target = (double)count;
+			}
+		}
+	}
+	*out = v;
+	return KISCRM_OK;
+}
