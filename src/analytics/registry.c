@@ -2,6 +2,7 @@
  * adds one line here. */
 #include "report.h"
 #include "core/error.h"
+#include "kiscrm/budget.h"
 #include "kiscrm/forecast.h"
 #include "kiscrm/funnel.h"
 #include "kiscrm/predict.h"
@@ -26,6 +27,10 @@ static const struct {
 	{ "win-loss", "closes counted and summed by outcome, reason category and reason", kiscrm_report_win_loss },
 	{ "win-rate", "won count, lost count, won amount and win rate per group", kiscrm_report_win_rate },
 	{ "stage-win-rates", "observed win rate per working stage next to its configured probability", kiscrm_report_stage_win_rates },
+	{ "rolling-budget", "eight-week rolling budget: last week's plan vs actual, expected contracts and collections", kiscrm_report_rolling_budget },
+	{ "rolling-gap", "rolling budget against weekly contract and collection targets, per week and cumulative", kiscrm_report_rolling_gap },
+	{ "snapshot-diff", "changes since last week's snapshot: new, won, lost, slipped, pulled in, amount changed", kiscrm_report_snapshot_diff },
+	{ "forecast-accuracy", "forecast accuracy per person from weekly snapshots vs what was signed and collected", kiscrm_report_forecast_accuracy },
 	{ "gap", "target - achieved - weighted pipeline per group, with the strategy hint", kiscrm_report_gap },
 	{ "sufficiency", "opportunity sufficiency: open pipeline / target still to achieve", kiscrm_report_sufficiency },
 	{ "forecast", "weighted and category forecasts (closed, commit, best case, pipeline) per period", kiscrm_report_forecast },

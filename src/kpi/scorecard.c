@@ -440,8 +440,8 @@ static int rank_subjects(run *x)
 	if (!x->n)
 		return KISCRM_OK;
 	qsort(x->subj, x->n, sizeof(*x->subj), cmp_subject);
-	double *totals = malloc(x->n * sizeof(double));
-	int64_t *ranks = malloc(x->n * sizeof(int64_t));
+	double *totals = calloc(x->n, sizeof(double));
+	int64_t *ranks = calloc(x->n, sizeof(int64_t));
 	if (!totals || !ranks) {
 		free(totals);
 		free(ranks);
@@ -722,8 +722,8 @@ static int emit_rollup(run *x, kiscrm_table **out)
 		acc_add(&acc[j], x->subj[i].total);
 	}
 	qsort(acc, nacc, sizeof(*acc), cmp_acc);
-	double *avg = malloc((nacc ? nacc : 1) * sizeof(double));
-	int64_t *ranks = malloc((nacc ? nacc : 1) * sizeof(int64_t));
+	double *avg = calloc(nacc ? nacc : 1, sizeof(double));
+	int64_t *ranks = calloc(nacc ? nacc : 1, sizeof(int64_t));
 	if (!avg || !ranks) {
 		rc = kc_error_oom();
 		goto done;
