@@ -328,7 +328,7 @@ static const char report_help[] =
 	"usage: kiscrm report NAME [--as-of DATE] [--from DATE] [--to DATE]\n"
 	"                   [--period week|month|quarter|year] [--by DIM[,DIM...]]\n"
 	"                   [--pipeline KEY] [--owner ID] [--department ID]\n"
-	"                   [--format table|csv|json]\n"
+	"                   [--format table|csv|json] [--lang zh|en]\n"
 	"\n"
 	"Runs a report (list them with `kiscrm reports`).\n"
 	"  --as-of DATE   the report's \"today\" (default: today)\n"
@@ -387,6 +387,8 @@ int cmd_report(cli *c, int argc, char **argv)
 				return 2;
 		} else if ((v = cli_opt(argc, argv, &i, "--format")))
 			format = v;
+		else if ((v = cli_opt(argc, argv, &i, "--lang")))
+			o.lang = v;
 		else
 			return cli_usage("report: unknown option '%s'", argv[i]);
 	}

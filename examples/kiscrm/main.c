@@ -105,7 +105,7 @@ int cli_print_table(const kiscrm_table *t, const char *format)
 		return cli_fail("output");
 	if (out.ptr)
 		fputs(out.ptr, stdout);
-	if (format && strcmp(format, "json") == 0)
+	if (!out.size || out.ptr[out.size - 1] != '\n')
 		fputc('\n', stdout);
 	kiscrm_buf_dispose(&out);
 	return 0;

@@ -94,9 +94,11 @@ static int csv_read(csv_file *f, const char *dir, const char *name)
 				p++;
 				continue;
 			}
-			if (end == '\r')
-				p++;
-			if (*p == '\n')
+			/* p is on the terminator just overwritten with NUL: step over it (and over the
+			 * LF of a CRLF). */
+			if (end == '\r' && p[1] == '\n')
+				p += 2;
+			else if (end)
 				p++;
 			break;
 		}

@@ -176,8 +176,10 @@ KISCRM_API const char *kiscrm_config_stage_exit_field(const kiscrm_config *cfg, 
 /**
  * Moves an opportunity to another stage of its pipeline and appends the move to the stage
  * history, in one transaction. Moving forward may skip stages; moving backwards is allowed
- * and recorded. Leaving the current stage requires its exit criteria (fields that must be
- * set); leaving a won or lost stage requires ::KISCRM_MOVE_REOPEN. Status, closed date,
+ * and recorded. A forward move (to a later working stage or to won) requires the exit
+ * criteria (fields that must be set) of the stage left and of every stage skipped; moving
+ * backwards or to a lost stage requires none, so a deal can always be marked lost.
+ * Leaving a won or lost stage requires ::KISCRM_MOVE_REOPEN. Status, closed date,
  * forecast category and — unless set by hand — probability follow the new stage.
  * @param db the database
  * @param opportunity_id the opportunity

@@ -5,6 +5,7 @@
 #include "kiscrm/budget.h"
 #include "kiscrm/forecast.h"
 #include "kiscrm/funnel.h"
+#include "kiscrm/money_flow.h"
 #include "kiscrm/predict.h"
 #include "kiscrm/target.h"
 
@@ -31,6 +32,8 @@ static const struct {
 	{ "rolling-gap", "rolling budget against weekly contract and collection targets, per week and cumulative", kiscrm_report_rolling_gap },
 	{ "snapshot-diff", "changes since last week's snapshot: new, won, lost, slipped, pulled in, amount changed", kiscrm_report_snapshot_diff },
 	{ "forecast-accuracy", "forecast accuracy per person from weekly snapshots vs what was signed and collected", kiscrm_report_forecast_accuracy },
+	{ "receivables", "receivables per contract or group: collected, receivable, overdue, not yet due", kiscrm_report_receivables },
+	{ "ageing", "overdue receivables by days past due in the configured buckets", kiscrm_report_ageing },
 	{ "gap", "target - achieved - weighted pipeline per group, with the strategy hint", kiscrm_report_gap },
 	{ "sufficiency", "opportunity sufficiency: open pipeline / target still to achieve", kiscrm_report_sufficiency },
 	{ "forecast", "weighted and category forecasts (closed, commit, best case, pipeline) per period", kiscrm_report_forecast },

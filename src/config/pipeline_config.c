@@ -517,10 +517,21 @@ static int read_ageing(kc_analysis *a, const kc_yaml_node *root)
 	return KISCRM_OK;
 }
 
+/* The fields predictive scoring supports (issue: stage, region, industry, source, product
+ * line, business line, size class, tags); region and industry come from the customer. */
+static int is_predict_field(const char *name)
+{
+	static const char *const allowed[] = { "stage", "region", "industry", "source", "product_line",
+					       "business_line", "size_class", "tags", NULL };
+	for (const char *const *a = allowed; *a; a++)
+		if (strcmp(*a, name) == 0)
+			return 1;
+	return 0;
+}
+
 static int read_predict(kc_analysis *a, const kc_yaml_node *root)
 {
 	static const char *const keys[] = { "start", "fields", NULL };
-	const kiscrm_kind_def *opp = kc_kind_def(KISCRM_KIND_OPPORTUNITY);
 	const kc_yaml_node *m, *start, *list;
 	size_t n;
 	int rc;
@@ -557,8 +568,9 @@ static int read_predict(kc_analysis *a, const kc_yaml_node *root)
 
 		if ((rc = kc_yaml_str(&name, f)) < 0)
 			return rc;
-		if (kc_field_index(opp, name) <= 0)
-			return kc_yaml_error(f, "'%s' is not an opportunity field", name);
+		if (!is_predict_field(name))
+			return kc_yaml_error(f, "'%s' cannot be a scoring field (stage, region, industry, "
+					     "source, product_line, business_line, size_class, tags)", name);
 		if ((rc = set_str(&a->predict_fields[i], name)) < 0)
 			return rc;
 		a->npredict_fields = i + 1;

@@ -22,9 +22,9 @@ int kc_entity_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *ol
 	}
 }
 
-int kc_entity_has_after_insert(int kind)
+int kc_entity_writes_others(int kind)
 {
-	return kind == KISCRM_KIND_OPPORTUNITY;
+	return kind == KISCRM_KIND_OPPORTUNITY || kind == KISCRM_KIND_CONTRACT;
 }
 
 int kc_entity_after_insert(kiscrm_db *db, const kiscrm_record *rec)
@@ -82,6 +82,8 @@ int kc_check_no_cycle(kiscrm_db *db, const kiscrm_kind_def *def, int field, kisc
 					       (long long)start);
 		kiscrm_id cur = p.next;
 		int rc = kc_db_get(db, def, cur, parent_cb, &p);
+		if (rc == KISCRM_ENOTFOUND)
+			return KISCRM_OK; /* a dangling reference: the store's reference check names it */
 		if (rc)
 			return rc;
 	}

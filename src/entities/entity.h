@@ -25,10 +25,11 @@ int kc_collection_plan_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_r
 int kc_collection_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old);
 int kc_target_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old);
 
-/* Work a kind needs right after a new record is stored, in the same transaction (e.g.
- * an opportunity's creation entry in the stage history). has_after_insert tells the
- * store whether to wrap the insert in a transaction. */
-int kc_entity_has_after_insert(int kind);
+/* Work a kind needs right after a new record is stored (e.g. an opportunity's creation
+ * entry in the stage history). Kinds whose hooks write other records (the history, a
+ * contract's customer.first_contract) are stored inside a transaction, so the record and
+ * what it implies are written together or not at all: kc_entity_writes_others says which. */
+int kc_entity_writes_others(int kind);
 int kc_entity_after_insert(kiscrm_db *db, const kiscrm_record *rec);
 int kc_opportunity_after_insert(kiscrm_db *db, const kiscrm_record *rec);
 

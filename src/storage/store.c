@@ -106,6 +106,15 @@ static int insert_row(kiscrm_db *db, kiscrm_record *rec)
 	return rc;
 }
 
+static int insert_checked(kiscrm_db *db, kiscrm_record *rec)
+{
+	int rc;
+	if ((rc = kc_entity_prepare(db, rec, NULL)) != 0 || (rc = check_fields(db, rec)) != 0 ||
+	    (rc = insert_row(db, rec)) != 0)
+		return rc;
+	return kc_entity_after_insert(db, rec);
+}
+
 int kiscrm_record_insert(kiscrm_db *db, kiscrm_record *rec)
 {
 	int rc = kc_check_db(db);
@@ -116,18 +125,27 @@ int kiscrm_record_insert(kiscrm_db *db, kiscrm_record *rec)
 	if (kiscrm_record_id(rec) < 0)
 		return kc_error_set(KISCRM_EINVALID, "%s id %lld is negative", rec->def->name,
 				    (long long)kiscrm_record_id(rec));
-	if ((rc = kc_entity_prepare(db, rec, NULL)) != 0 || (rc = check_fields(db, rec)) != 0)
-		return rc;
-	if (!kc_entity_has_after_insert(rec->def->kind))
-		return insert_row(db, rec);
-	/* The record and what it implies (history …) are stored together or not at all. */
+	if (!kc_entity_writes_others(rec->def->kind))
+		return insert_checked(db, rec);
+	/* The record and what it implies (history, a customer's first-contract date …) are
+	 * stored together or not at all. */
 	kiscrm_id before = kiscrm_record_id(rec);
 	if ((rc = kc_tx_begin(db)) != 0)
 		return rc;
-	if ((rc = insert_row(db, rec)) == 0)
-		rc = kc_entity_after_insert(db, rec);
-	if ((rc = kc_tx_end(db, rc)) != 0)
+	if ((rc = kc_tx_end(db, insert_checked(db, rec))) != 0)
 		kc_record_set_id(rec, before);
+	return rc;
+}
+
+static int update_checked(kiscrm_db *db, kiscrm_record *rec)
+{
+	kiscrm_record *old = NULL;
+	int rc = fetch(&old, db, rec->def, kiscrm_record_id(rec));
+	if (rc)
+		return rc;
+	if ((rc = kc_entity_prepare(db, rec, old)) == 0 && (rc = check_fields(db, rec)) == 0)
+		rc = kc_db_update(db, rec->def, rec->vals);
+	kiscrm_record_free(old);
 	return rc;
 }
 
@@ -138,13 +156,11 @@ int kiscrm_record_update(kiscrm_db *db, kiscrm_record *rec)
 		return rc;
 	if (!rec)
 		return kc_error_set(KISCRM_EINVALID, "record is NULL");
-	kiscrm_record *old = NULL;
-	if ((rc = fetch(&old, db, rec->def, kiscrm_record_id(rec))) != 0)
+	if (!kc_entity_writes_others(rec->def->kind))
+		return update_checked(db, rec);
+	if ((rc = kc_tx_begin(db)) != 0)
 		return rc;
-	if ((rc = kc_entity_prepare(db, rec, old)) == 0 && (rc = check_fields(db, rec)) == 0)
-		rc = kc_db_update(db, rec->def, rec->vals);
-	kiscrm_record_free(old);
-	return rc;
+	return kc_tx_end(db, update_checked(db, rec));
 }
 
 int kiscrm_record_get(kiscrm_record **out, kiscrm_db *db, int kind, kiscrm_id id)

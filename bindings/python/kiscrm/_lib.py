@@ -1,0 +1,578 @@
+"""Loading libkiscrm and declaring every C function it exports (ctypes).
+
+All prototypes are data: ``FUNCTIONS`` is one table of
+``(name, argtypes, restype, errcheck)`` in the manner of libclang's cindex.py. ``lib()``
+loads the library once, checks its version against ``EXPECTED_VERSION`` and registers the
+whole table; a missing symbol or another major/minor version raises
+:class:`~kiscrm.errors.KiscrmVersionError`.
+
+The library is searched in this order: the environment variable ``KISCRM_LIBRARY`` (a
+file path), ``build/src/libkiscrm.so`` of the source tree these bindings live in, then
+``ctypes.util.find_library("kiscrm")`` and the soname ``libkiscrm.so.0``.
+"""
+
+import ctypes
+import ctypes.util
+import os
+import platform
+import threading
+from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_double, c_int, c_int32,
+                    c_int64, c_size_t, c_uint, c_void_p)
+
+from . import errors
+
+#: (major, minor) of libkiscrm these bindings were written for.
+EXPECTED_VERSION = (0, 1)
+
+KISCRM_DATE_NONE = -2**31
+KISCRM_PREDICT_ALL_HISTORY = -2**31 + 1
+
+
+# --- Opaque handles: c_void_p subclasses so that pointers are never truncated to int ----
+
+class DbP(c_void_p):
+    """kiscrm_db *"""
+
+
+class ConfigP(c_void_p):
+    """kiscrm_config *"""
+
+
+class RecordP(c_void_p):
+    """kiscrm_record *"""
+
+
+class IterP(c_void_p):
+    """kiscrm_iter *"""
+
+
+class TableP(c_void_p):
+    """kiscrm_table *"""
+
+
+class BackendP(c_void_p):
+    """kiscrm_backend *"""
+
+
+class KpiSchemeP(c_void_p):
+    """kiscrm_kpi_scheme *"""
+
+
+class QualStandardsP(c_void_p):
+    """kiscrm_qual_standards *"""
+
+
+kiscrm_id = c_int64
+kiscrm_money = c_int64
+kiscrm_time = c_int64
+kiscrm_date = c_int32
+
+
+# --- Structs (fields only ever appended in C; versions checked by the library) --------
+
+class Error(Structure):
+    _fields_ = [("code", c_int), ("message", c_char_p), ("file", c_char_p), ("line", c_int),
+                ("column", c_int), ("field", c_char_p), ("value", c_char_p)]
+
+
+class Buf(Structure):
+    _fields_ = [("ptr", c_void_p), ("size", c_size_t), ("asize", c_size_t)]
+
+
+class DbOptions(Structure):
+    VERSION = 1
+    _fields_ = [("version", c_uint), ("backend", c_char_p), ("path", c_char_p),
+                ("config_dir", c_char_p), ("custom_backend", BackendP),
+                ("busy_timeout_ms", c_int)]
+
+
+class Filter(Structure):
+    VERSION = 1
+    _fields_ = [("version", c_uint), ("owner_id", kiscrm_id), ("department_id", kiscrm_id),
+                ("customer_id", kiscrm_id), ("region", c_char_p), ("industry", c_char_p),
+                ("key_account", c_int), ("name_contains", c_char_p), ("active", c_int)]
+
+
+class ReportOptions(Structure):
+    VERSION = 1
+    _fields_ = [("version", c_uint), ("as_of", kiscrm_date), ("from_", kiscrm_date),
+                ("to", kiscrm_date), ("period", c_int), ("group_by", POINTER(c_int)),
+                ("ngroup", c_size_t), ("pipeline", c_char_p), ("lang", c_char_p),
+                ("owner_id", kiscrm_id), ("department_id", kiscrm_id)]
+
+
+class ImportOptions(Structure):
+    VERSION = 1
+    _fields_ = [("version", c_uint), ("encoding", c_char_p), ("dry_run", c_int),
+                ("max_errors", c_size_t), ("flags", c_uint)]
+
+
+class ForecastOptions(Structure):
+    VERSION = 1
+    _fields_ = [("version", c_uint), ("probability_source", c_int)]
+
+
+class PredictOptions(Structure):
+    VERSION = 1
+    _fields_ = [("version", c_uint), ("start", kiscrm_date), ("fields", POINTER(c_char_p)),
+                ("nfields", c_size_t), ("smoothing", c_double), ("by_department", c_int),
+                ("tag_min_count", c_int)]
+
+
+class TargetDims(Structure):
+    VERSION = 1
+    _fields_ = [("version", c_uint), ("business_line", c_char_p), ("product_line", c_char_p),
+                ("department_id", kiscrm_id), ("owner_id", kiscrm_id)]
+
+
+class KpiContext(Structure):
+    VERSION = 1
+    _fields_ = [("version", c_uint), ("scope", c_int), ("staff_id", kiscrm_id),
+                ("department_id", kiscrm_id), ("role", c_char_p), ("from_", kiscrm_date),
+                ("to", kiscrm_date), ("period", c_int), ("as_of", kiscrm_date),
+                ("scheme", c_char_p), ("indicator", c_char_p)]
+
+
+class KpiValue(Structure):
+    _fields_ = [("has_actual", c_int), ("actual", c_double), ("actual_money", kiscrm_money),
+                ("has_target", c_int), ("target", c_double), ("target_money", kiscrm_money),
+                ("note", c_char_p)]
+
+
+KpiMetricFn = CFUNCTYPE(c_int, POINTER(KpiValue), DbP, POINTER(KpiContext), c_void_p)
+
+
+class KpiMetric(Structure):
+    VERSION = 1
+    _fields_ = [("version", c_uint), ("key", c_char_p), ("zh", c_char_p), ("en", c_char_p),
+                ("unit", c_int), ("target_metric", c_char_p), ("compute", KpiMetricFn),
+                ("user", c_void_p)]
+
+
+# --- errcheck helpers --------------------------------------------------------------------
+
+def _s(b):
+    return None if b is None else b.decode("utf-8", "replace")
+
+
+def last_error(code=None):
+    """The calling thread's last error as an exception instance (not raised)."""
+    e = _LIB.kiscrm_error_last().contents
+    c = e.code if code is None else code
+    msg = _s(e.message) or _s(_LIB.kiscrm_strerror(c)) or "error %d" % c
+    if code is not None and e.code != code:
+        # The library returned a code without setting the error: use its generic text.
+        msg = _s(_LIB.kiscrm_strerror(c))
+        return errors.make_error(c, msg)
+    return errors.make_error(c, msg, file=_s(e.file), line=e.line, column=e.column,
+                             field=_s(e.field), value=_s(e.value))
+
+
+def check_rc(result, func, args):
+    """Raise the mapped exception for a negative return code."""
+    if result < 0:
+        raise last_error(result)
+    return result
+
+
+def check_iter(result, func, args):
+    """As check_rc, but KISCRM_ITEROVER is the normal end of an iteration."""
+    if result < 0 and result != errors.ITEROVER:
+        raise last_error(result)
+    return result
+
+
+def to_str(result, func, args):
+    """const char * result → str (None for NULL)."""
+    return _s(result)
+
+
+def _void(result, func, args):
+    return result
+
+
+# Short names for the table below.
+I, U, Z, D, DT = c_int, c_uint, c_size_t, c_double, kiscrm_date
+ID, M, T, I64, S = kiscrm_id, kiscrm_money, kiscrm_time, c_int64, c_char_p
+P = POINTER
+REPORT = ([P(TableP), DbP, P(ReportOptions)], I, check_rc)
+REPORT_EX = ([P(TableP), DbP, P(ReportOptions), P(ForecastOptions)], I, check_rc)
+
+#: Every function of the public C API: (name, argtypes, restype, errcheck).
+FUNCTIONS = [
+    # version.h, errors.h, types.h
+    ("kiscrm_version", [P(I), P(I), P(I)], None, None),
+    ("kiscrm_version_string", [], S, to_str),
+    ("kiscrm_schema_version", [], I, None),
+    ("kiscrm_error_last", [], P(Error), None),
+    ("kiscrm_error_clear", [], None, None),
+    ("kiscrm_strerror", [I], S, None),
+    ("kiscrm_buf_dispose", [P(Buf)], None, None),
+    # db.h
+    ("kiscrm_db_options_init", [P(DbOptions), U], I, check_rc),
+    ("kiscrm_db_open", [P(DbP), P(DbOptions)], I, check_rc),
+    ("kiscrm_db_free", [DbP], None, None),
+    ("kiscrm_db_begin", [DbP], I, check_rc),
+    ("kiscrm_db_commit", [DbP], I, check_rc),
+    ("kiscrm_db_rollback", [DbP], I, check_rc),
+    ("kiscrm_db_config", [DbP], ConfigP, None),
+    ("kiscrm_db_set_actor", [DbP, ID], I, check_rc),
+    # config.h
+    ("kiscrm_config_load_default", [P(ConfigP)], I, check_rc),
+    ("kiscrm_config_load", [P(ConfigP), S], I, check_rc),
+    ("kiscrm_config_free", [ConfigP], None, None),
+    ("kiscrm_config_week_start", [ConfigP], I, None),
+    ("kiscrm_config_fiscal_year_start", [ConfigP], I, None),
+    ("kiscrm_config_currency", [ConfigP], S, to_str),
+    ("kiscrm_config_currency_decimals", [ConfigP], I, None),
+    ("kiscrm_config_dim_count", [ConfigP, I], Z, None),
+    ("kiscrm_config_dim_key", [ConfigP, I, Z], S, to_str),
+    ("kiscrm_config_dim_name", [ConfigP, I, Z, S], S, to_str),
+    ("kiscrm_config_dim_find", [ConfigP, I, S], I, None),
+    ("kiscrm_config_dim_strict", [ConfigP, I], I, None),
+    ("kiscrm_config_role_count", [ConfigP], Z, None),
+    ("kiscrm_config_role_key", [ConfigP, Z], S, to_str),
+    ("kiscrm_config_role_name", [ConfigP, Z, S], S, to_str),
+    ("kiscrm_config_role_find", [ConfigP, S], I, None),
+    ("kiscrm_config_role_max_discount_bp", [ConfigP, Z], I, None),
+    ("kiscrm_config_role_max_contract", [ConfigP, Z], M, None),
+    ("kiscrm_config_role_approves_budget", [ConfigP, Z], I, None),
+    # pipeline.h
+    ("kiscrm_config_pipeline_count", [ConfigP], Z, None),
+    ("kiscrm_config_pipeline_key", [ConfigP, Z], S, to_str),
+    ("kiscrm_config_pipeline_find", [ConfigP, S], I, None),
+    ("kiscrm_config_stage_count", [ConfigP, Z], Z, None),
+    ("kiscrm_config_stage_key", [ConfigP, Z, Z], S, to_str),
+    ("kiscrm_config_stage_name", [ConfigP, Z, Z, S], S, to_str),
+    ("kiscrm_config_stage_probability", [ConfigP, Z, Z], I, None),
+    ("kiscrm_config_stage_forecast_category", [ConfigP, Z, Z], S, to_str),
+    ("kiscrm_config_stage_terminal", [ConfigP, Z, Z], I, None),
+    ("kiscrm_config_stage_find", [ConfigP, Z, S], I, None),
+    ("kiscrm_config_stage_exit_count", [ConfigP, Z, Z], Z, None),
+    ("kiscrm_config_stage_exit_field", [ConfigP, Z, Z, Z], S, to_str),
+    ("kiscrm_opportunity_move", [DbP, ID, S, T, U], I, check_rc),
+    ("kiscrm_opportunity_set_probability", [DbP, ID, I], I, check_rc),
+    ("kiscrm_stage_history_append", [DbP, ID, S, S, T, ID], I, check_rc),
+    ("kiscrm_lead_qualify", [P(ID), DbP, ID, ID, T], I, check_rc),
+    # record.h
+    ("kiscrm_record_new", [P(RecordP), I], I, check_rc),
+    ("kiscrm_record_free", [RecordP], None, None),
+    ("kiscrm_record_dup", [P(RecordP), RecordP], I, check_rc),
+    ("kiscrm_record_kind", [RecordP], I, None),
+    ("kiscrm_record_id", [RecordP], ID, None),
+    ("kiscrm_record_set_int", [RecordP, I, I64], I, check_rc),
+    ("kiscrm_record_set_text", [RecordP, I, S], I, check_rc),
+    ("kiscrm_record_set_rate", [RecordP, I, D], I, check_rc),
+    ("kiscrm_record_set_null", [RecordP, I], I, check_rc),
+    ("kiscrm_record_set_from_text", [RecordP, I, S, I], I, check_rc),
+    ("kiscrm_record_is_null", [RecordP, I], I, None),
+    ("kiscrm_record_int", [RecordP, I], I64, None),
+    ("kiscrm_record_text", [RecordP, I], S, None),
+    ("kiscrm_record_rate", [RecordP, I], D, None),
+    ("kiscrm_record_field_to_text", [P(Buf), RecordP, I, I], I, check_rc),
+    ("kiscrm_kind_name", [I], S, to_str),
+    ("kiscrm_kind_find", [S], I, None),
+    ("kiscrm_kind_field_count", [I], I, None),
+    ("kiscrm_kind_field_name", [I, I], S, to_str),
+    ("kiscrm_kind_field_type", [I, I], I, None),
+    ("kiscrm_kind_field_ref", [I, I], I, None),
+    ("kiscrm_kind_field_find", [I, S], I, None),
+    ("kiscrm_record_insert", [DbP, RecordP], I, check_rc),
+    ("kiscrm_record_update", [DbP, RecordP], I, check_rc),
+    ("kiscrm_record_get", [P(RecordP), DbP, I, ID], I, check_rc),
+    ("kiscrm_record_delete", [DbP, I, ID, U], I, check_rc),
+    ("kiscrm_filter_init", [P(Filter), U], I, check_rc),
+    ("kiscrm_iter_new", [P(IterP), DbP, I, P(Filter)], I, check_rc),
+    ("kiscrm_iter_next", [P(RecordP), IterP], I, check_iter),
+    ("kiscrm_iter_free", [IterP], None, None),
+    # table.h
+    ("kiscrm_table_new", [P(TableP), S], I, check_rc),
+    ("kiscrm_table_free", [TableP], None, None),
+    ("kiscrm_table_add_column", [TableP, S, I], I, check_rc),
+    ("kiscrm_table_add_row", [TableP, I], I, check_rc),
+    ("kiscrm_table_set_int", [TableP, Z, Z, I64], I, check_rc),
+    ("kiscrm_table_set_text", [TableP, Z, Z, S], I, check_rc),
+    ("kiscrm_table_set_rate", [TableP, Z, Z, D], I, check_rc),
+    ("kiscrm_table_set_null", [TableP, Z, Z], I, check_rc),
+    ("kiscrm_table_name", [TableP], S, to_str),
+    ("kiscrm_table_column_count", [TableP], Z, None),
+    ("kiscrm_table_row_count", [TableP], Z, None),
+    ("kiscrm_table_column_name", [TableP, Z], S, to_str),
+    ("kiscrm_table_column_type", [TableP, Z], I, None),
+    ("kiscrm_table_column_index", [TableP, S], I, None),
+    ("kiscrm_table_row_kind", [TableP, Z], I, None),
+    ("kiscrm_table_is_null", [TableP, Z, Z], I, None),
+    ("kiscrm_table_int", [TableP, Z, Z], I64, None),
+    ("kiscrm_table_text", [TableP, Z, Z], S, None),
+    ("kiscrm_table_rate", [TableP, Z, Z], D, None),
+    ("kiscrm_table_set_money_decimals", [TableP, I], I, check_rc),
+    ("kiscrm_table_write_csv", [P(Buf), TableP], I, check_rc),
+    ("kiscrm_table_write_json", [P(Buf), TableP], I, check_rc),
+    ("kiscrm_table_write_text", [P(Buf), TableP], I, check_rc),
+    # report.h
+    ("kiscrm_report_options_init", [P(ReportOptions), U], I, check_rc),
+    ("kiscrm_report_count", [], Z, None),
+    ("kiscrm_report_name", [Z], S, to_str),
+    ("kiscrm_report_description", [Z], S, to_str),
+    ("kiscrm_report_run", [P(TableP), DbP, S, P(ReportOptions)], I, check_rc),
+    ("kiscrm_group_parse", [S], I, None),
+    # csv.h
+    ("kiscrm_import_options_init", [P(ImportOptions), U], I, check_rc),
+    ("kiscrm_csv_import", [P(Z), P(TableP), DbP, I, S, P(ImportOptions)], I, None),
+    ("kiscrm_csv_import_data", [P(Z), P(TableP), DbP, I, c_void_p, Z, S, P(ImportOptions)],
+     I, None),
+    ("kiscrm_csv_export", [P(Buf), DbP, I, P(Filter)], I, check_rc),
+    ("kiscrm_csv_export_file", [DbP, I, S, P(Filter)], I, check_rc),
+    # money.h, date.h, text.h
+    ("kiscrm_money_parse", [P(M), S, I], I, check_rc),
+    ("kiscrm_money_format", [c_char_p, Z, M, I, U], I, check_rc),
+    ("kiscrm_money_scale", [P(M), M, I64, I64], I, check_rc),
+    ("kiscrm_money_split", [P(M), M, P(I64), Z], I, check_rc),
+    ("kiscrm_date_from_ymd", [P(DT), I, I, I], I, check_rc),
+    ("kiscrm_date_to_ymd", [DT, P(I), P(I), P(I)], None, None),
+    ("kiscrm_date_parse", [P(DT), S], I, check_rc),
+    ("kiscrm_date_format", [c_char_p, Z, DT], I, check_rc),
+    ("kiscrm_date_days_in_month", [I, I], I, None),
+    ("kiscrm_date_weekday", [DT], I, None),
+    ("kiscrm_date_week_start", [DT, I], DT, None),
+    ("kiscrm_date_iso_week", [DT, P(I), P(I)], None, None),
+    ("kiscrm_date_month_start", [DT], DT, None),
+    ("kiscrm_date_add_months", [DT, I], DT, None),
+    ("kiscrm_date_fiscal_year_start", [DT, I], DT, None),
+    ("kiscrm_date_fiscal_year", [DT, I], I, None),
+    ("kiscrm_date_fiscal_quarter", [DT, I], I, None),
+    ("kiscrm_period_start", [DT, I, I, I], DT, None),
+    ("kiscrm_period_next", [DT, I], DT, None),
+    ("kiscrm_time_parse", [P(T), S], I, check_rc),
+    ("kiscrm_time_format", [c_char_p, Z, T], I, check_rc),
+    ("kiscrm_time_date", [T], DT, None),
+    ("kiscrm_utf8_validate", [c_void_p, Z, P(Z)], I, None),
+    ("kiscrm_utf8_width", [S], I, None),
+    # org.h, customer.h
+    ("kiscrm_department_subtree", [P(P(ID)), P(Z), DbP, ID], I, check_rc),
+    ("kiscrm_ids_free", [P(ID)], None, None),
+    ("kiscrm_customer_normalize_name", [P(Buf), S], I, check_rc),
+    ("kiscrm_customer_duplicates", [P(TableP), DbP], I, check_rc),
+    ("kiscrm_customer_merge", [DbP, ID, ID], I, check_rc),
+    ("kiscrm_customer_attr_set", [DbP, ID, S, S], I, check_rc),
+    ("kiscrm_customer_attr_get", [P(Buf), DbP, ID, S], I, check_rc),
+    # money_flow.h
+    ("kiscrm_contract_collected", [P(M), DbP, ID], I, check_rc),
+    ("kiscrm_contract_receivable", [P(M), DbP, ID], I, check_rc),
+    ("kiscrm_contract_overdue", [P(M), DbP, ID, DT], I, check_rc),
+    ("kiscrm_customer_receivable", [P(M), DbP, ID], I, check_rc),
+    ("kiscrm_contract_plan_instalments", [DbP, ID, P(DT), P(M), Z, U], I, check_rc),
+    ("kiscrm_report_receivables",) + REPORT,
+    ("kiscrm_report_ageing",) + REPORT,
+    # target.h
+    ("kiscrm_target_metric_is_money", [S], I, check_rc),
+    ("kiscrm_target_dims_init", [P(TargetDims), U], I, check_rc),
+    ("kiscrm_target_set_year", [P(ID), DbP, S, I, M, P(TargetDims)], I, check_rc),
+    ("kiscrm_target_split_count", [P(Z), DbP, ID, I], I, check_rc),
+    ("kiscrm_target_split_time", [DbP, ID, I, P(I64), Z], I, check_rc),
+    ("kiscrm_target_split_dim_keys", [DbP, ID, I, P(S), P(I64), Z], I, check_rc),
+    ("kiscrm_target_split_dim_ids", [DbP, ID, I, P(ID), P(I64), Z], I, check_rc),
+    ("kiscrm_target_children", [P(P(ID)), P(Z), DbP, ID], I, check_rc),
+    ("kiscrm_report_targets",) + REPORT,
+    ("kiscrm_report_target_check",) + REPORT,
+    # budget.h
+    ("kiscrm_report_rolling_budget",) + REPORT,
+    ("kiscrm_report_rolling_gap",) + REPORT,
+    ("kiscrm_budget_snapshot", [P(ID), DbP, DT], I, check_rc),
+    ("kiscrm_report_snapshot_diff",) + REPORT,
+    ("kiscrm_report_forecast_accuracy",) + REPORT,
+    # funnel.h
+    ("kiscrm_report_funnel",) + REPORT,
+    ("kiscrm_report_funnel_diagnosis",) + REPORT,
+    ("kiscrm_report_qualification",) + REPORT,
+    ("kiscrm_report_invalid_opportunities",) + REPORT,
+    ("kiscrm_report_structure",) + REPORT,
+    ("kiscrm_report_stqc",) + REPORT,
+    ("kiscrm_report_missing_analysis",) + REPORT,
+    ("kiscrm_report_win_loss",) + REPORT,
+    ("kiscrm_report_win_rate",) + REPORT,
+    ("kiscrm_report_stage_win_rates",) + REPORT,
+    # forecast.h
+    ("kiscrm_forecast_options_init", [P(ForecastOptions), U], I, check_rc),
+    ("kiscrm_report_gap",) + REPORT,
+    ("kiscrm_report_gap_ex",) + REPORT_EX,
+    ("kiscrm_report_sufficiency",) + REPORT,
+    ("kiscrm_report_forecast",) + REPORT,
+    ("kiscrm_report_forecast_ex",) + REPORT_EX,
+    ("kiscrm_report_year_end",) + REPORT,
+    ("kiscrm_report_year_end_ex",) + REPORT_EX,
+    ("kiscrm_report_stage_probabilities",) + REPORT,
+    # predict.h
+    ("kiscrm_predict_options_init", [P(PredictOptions), U], I, check_rc),
+    ("kiscrm_predict_probability", [P(D), DbP, ID, P(PredictOptions)], I, check_rc),
+    ("kiscrm_predict_explain", [P(TableP), DbP, ID, P(PredictOptions)], I, check_rc),
+    ("kiscrm_report_probability",) + REPORT,
+    ("kiscrm_predict_apply", [P(Z), DbP, P(PredictOptions)], I, check_rc),
+    # kpi.h
+    ("kiscrm_kpi_register_metric", [P(KpiMetric)], I, check_rc),
+    ("kiscrm_kpi_unregister_metric", [S], I, check_rc),
+    ("kiscrm_kpi_metric_count", [], Z, None),
+    ("kiscrm_kpi_metric_at", [Z], P(KpiMetric), None),
+    ("kiscrm_kpi_metric_find", [S], P(KpiMetric), None),
+    ("kiscrm_kpi_metric_compute", [P(KpiValue), DbP, S, P(KpiContext)], I, check_rc),
+    ("kiscrm_kpi_scheme_load", [P(KpiSchemeP), S], I, check_rc),
+    ("kiscrm_kpi_scheme_load_text", [P(KpiSchemeP), S, c_void_p, Z], I, check_rc),
+    ("kiscrm_kpi_scheme_load_dir", [P(KpiSchemeP), S], I, check_rc),
+    ("kiscrm_kpi_scheme_load_default", [P(KpiSchemeP), DbP], I, check_rc),
+    ("kiscrm_kpi_scheme_free", [KpiSchemeP], None, None),
+    ("kiscrm_kpi_scheme_key", [KpiSchemeP], S, to_str),
+    ("kiscrm_kpi_scheme_indicator_count", [KpiSchemeP], Z, None),
+    ("kiscrm_kpi_scheme_indicator_key", [KpiSchemeP, Z], S, to_str),
+    ("kiscrm_kpi_scheme_indicator_weight", [KpiSchemeP, Z], I, None),
+    ("kiscrm_kpi_score", [P(TableP), DbP, KpiSchemeP, P(ReportOptions)], I, check_rc),
+    ("kiscrm_kpi_score_departments", [P(TableP), DbP, KpiSchemeP, P(ReportOptions)], I,
+     check_rc),
+    ("kiscrm_kpi_rollup", [P(TableP), DbP, KpiSchemeP, P(ReportOptions)], I, check_rc),
+    ("kiscrm_report_kpi",) + REPORT,
+    ("kiscrm_qual_standard_load", [P(QualStandardsP), S], I, check_rc),
+    ("kiscrm_qual_standard_load_dir", [P(QualStandardsP), S], I, check_rc),
+    ("kiscrm_qual_standards_free", [QualStandardsP], None, None),
+    ("kiscrm_qual_standard_count", [QualStandardsP], Z, None),
+    ("kiscrm_qual_standard_key", [QualStandardsP, Z], S, to_str),
+    ("kiscrm_kpi_assess", [P(TableP), DbP, QualStandardsP, S, ID, DT], I, check_rc),
+    ("kiscrm_kpi_assess_lang", [P(TableP), DbP, QualStandardsP, S, ID, DT, S], I, check_rc),
+    ("kiscrm_report_qualification_assessment",) + REPORT,
+    # sys/backend.h (for completeness; custom backends are not wrapped in Python)
+    ("kiscrm_backend_init", [BackendP, U], I, check_rc),
+    ("kiscrm_backend_sqlite_new", [P(BackendP), S, I], I, check_rc),
+    ("kiscrm_backend_memory_new", [P(BackendP)], I, check_rc),
+    ("kiscrm_backend_error", [I, S], I, None),
+    ("kiscrm_query_match", [c_void_p, c_void_p, c_void_p], I, None),
+]
+
+_LIB = None
+_PATH = None
+_LOCK = threading.Lock()
+
+
+def _lib_filename():
+    system = platform.system()
+    if system == "Darwin":
+        return "libkiscrm.dylib"
+    if system == "Windows":
+        return "kiscrm.dll"
+    return "libkiscrm.so"
+
+
+def candidates():
+    """The library paths tried, in order (see the module description)."""
+    out = []
+    env = os.environ.get("KISCRM_LIBRARY")
+    if env:
+        return [env]
+    here = os.path.dirname(os.path.abspath(__file__))
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(here)))
+    out.append(os.path.join(repo, "build", "src", _lib_filename()))
+    found = ctypes.util.find_library("kiscrm")
+    if found:
+        out.append(found)
+    out.append("libkiscrm.so.0" if platform.system() == "Linux" else _lib_filename())
+    return out
+
+
+def _open():
+    tried = []
+    for path in candidates():
+        if os.sep in path and not os.path.exists(path):
+            tried.append("%s (no such file)" % path)
+            continue
+        try:
+            return ctypes.CDLL(path), path
+        except OSError as e:
+            tried.append("%s (%s)" % (path, e))
+    raise errors.LibraryNotFound(
+        "libkiscrm not found; tried: %s. Build it (meson setup build && ninja -C build), "
+        "install it, or set KISCRM_LIBRARY to the path of libkiscrm.so" % "; ".join(tried))
+
+
+def register(cdll, path="libkiscrm", functions=None, expected=None):
+    """Checks the version of ``cdll`` and declares every prototype on it.
+
+    Raises KiscrmVersionError naming every missing symbol, or the version found."""
+    expected = EXPECTED_VERSION if expected is None else expected
+    functions = FUNCTIONS if functions is None else functions
+    try:
+        ver = cdll.kiscrm_version
+    except AttributeError:
+        raise errors.KiscrmVersionError(
+            "%s is not libkiscrm (no kiscrm_version symbol)" % path) from None
+    ver.argtypes, ver.restype = [P(c_int), P(c_int), P(c_int)], None
+    major, minor, patch = c_int(), c_int(), c_int()
+    ver(ctypes.byref(major), ctypes.byref(minor), ctypes.byref(patch))
+    if (major.value, minor.value) != tuple(expected):
+        raise errors.KiscrmVersionError(
+            "libkiscrm %d.%d.%d at %s does not match these Python bindings, written for "
+            "%d.%d.x; install the bindings of the same version as the library (or point "
+            "KISCRM_LIBRARY at a matching libkiscrm)"
+            % (major.value, minor.value, patch.value, path, expected[0], expected[1]))
+    missing = []
+    for entry in functions:
+        name, argtypes, restype, errcheck = entry
+        try:
+            fn = getattr(cdll, name)
+        except AttributeError:
+            missing.append(name)
+            continue
+        fn.argtypes = argtypes
+        fn.restype = restype
+        if errcheck is not None:
+            fn.errcheck = errcheck
+    if missing:
+        raise errors.KiscrmVersionError(
+            "libkiscrm %d.%d.%d at %s lacks %s required by these bindings; the library and "
+            "the bindings do not match" % (major.value, minor.value, patch.value, path,
+                                          ", ".join(missing)))
+    return (major.value, minor.value, patch.value)
+
+
+def lib():
+    """The loaded, checked library (loaded on first use)."""
+    global _LIB, _PATH
+    if _LIB is not None:
+        return _LIB
+    with _LOCK:
+        if _LIB is None:
+            cdll, path = _open()
+            register(cdll, path)
+            _PATH = path
+            _LIB = cdll
+    return _LIB
+
+
+def reset():
+    """Forgets the loaded library so that the next lib() loads and checks it again
+    (for tests and for switching KISCRM_LIBRARY)."""
+    global _LIB, _PATH
+    with _LOCK:
+        _LIB = None
+        _PATH = None
+
+
+def library_path():
+    """Path of the loaded library."""
+    lib()
+    return _PATH
+
+
+def take_buf(buf):
+    """Text of a kiscrm_buf filled by the library, which is then disposed."""
+    try:
+        if not buf.ptr:
+            return ""
+        return ctypes.string_at(buf.ptr, buf.size).decode("utf-8")
+    finally:
+        _LIB.kiscrm_buf_dispose(ctypes.byref(buf))
+
+
+def enc(s):
+    """str → UTF-8 bytes for const char * (None stays None)."""
+    if s is None:
+        return None
+    if isinstance(s, bytes):
+        return s
+    return str(s).encode("utf-8")

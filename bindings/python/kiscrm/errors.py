@@ -1,0 +1,134 @@
+"""Exceptions of the kiscrm bindings, one class per libkiscrm error code."""
+
+ITEROVER = -10
+
+
+class KiscrmError(Exception):
+    """Base class of every error raised by the bindings.
+
+    Attributes mirror ``kiscrm_error``: ``code`` (a negative ``KISCRM_E*`` value),
+    ``message`` (the library's message), ``file``, ``line``, ``column``, ``field`` and
+    ``value`` (set for configuration and import errors, else None / 0).
+    """
+
+    code = -1
+
+    def __init__(self, message, code=None, file=None, line=0, column=0, field=None,
+                 value=None):
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+        self.field = field
+        self.value = value
+
+    def __str__(self):
+        where = ""
+        if self.file:
+            where = self.file
+            if self.line:
+                where += ":%d" % self.line
+                if self.column:
+                    where += ":%d" % self.column
+            where += ": "
+        return where + self.message
+
+
+class NotFound(KiscrmError, LookupError):
+    """KISCRM_ENOTFOUND: the record or item does not exist."""
+    code = -2
+
+
+class Exists(KiscrmError):
+    """KISCRM_EEXISTS: a record with the same key already exists."""
+    code = -3
+
+
+class Invalid(KiscrmError, ValueError):
+    """KISCRM_EINVALID: an argument or field value is invalid."""
+    code = -4
+
+
+class ConfigError(KiscrmError):
+    """KISCRM_ECONFIG: a configuration file is invalid (file/line/column/field/value set)."""
+    code = -5
+
+
+class Conflict(KiscrmError):
+    """KISCRM_ECONFLICT: the change conflicts with existing data."""
+    code = -6
+
+
+class StorageError(KiscrmError):
+    """KISCRM_ESTORAGE: the storage backend failed."""
+    code = -7
+
+
+class Busy(KiscrmError):
+    """KISCRM_EBUSY: the database is locked by another writer; retry later."""
+    code = -8
+
+
+class OutOfMemory(KiscrmError, MemoryError):
+    """KISCRM_ENOMEM."""
+    code = -9
+
+
+class KiscrmVersionError(KiscrmError):
+    """KISCRM_EVERSION, and the bindings' own check: the loaded libkiscrm lacks a symbol
+    or its major/minor version differs from the one the bindings were written for."""
+    code = -11
+
+
+class NotSupported(KiscrmError):
+    """KISCRM_ENOTSUPPORTED: not supported by this backend or build."""
+    code = -12
+
+
+class Overflow(KiscrmError, OverflowError):
+    """KISCRM_EOVERFLOW: a number does not fit its type."""
+    code = -13
+
+
+class CsvImportError(KiscrmError):
+    """KISCRM_EIMPORT: an import had bad rows and nothing was written.
+
+    ``errors`` lists the bad rows as dicts with keys row, column, value, reason.
+    """
+    code = -14
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.errors = []
+
+
+#: The name used by the issue; it shadows the builtin only inside ``kiscrm``.
+ImportError = CsvImportError  # noqa: A001
+
+
+class UserStop(KiscrmError):
+    """KISCRM_EUSER: a callback stopped an iteration."""
+    code = -15
+
+
+class LibraryNotFound(KiscrmError, OSError):
+    """libkiscrm could not be found or loaded."""
+    code = -1
+
+
+_BY_CODE = {cls.code: cls for cls in (
+    NotFound, Exists, Invalid, ConfigError, Conflict, StorageError, Busy, OutOfMemory,
+    KiscrmVersionError, NotSupported, Overflow, CsvImportError, UserStop)}
+
+
+def error_class(code):
+    """The exception class of a libkiscrm return code (KiscrmError for unknown codes)."""
+    return _BY_CODE.get(code, KiscrmError)
+
+
+def make_error(code, message, **kw):
+    """An exception instance for a return code."""
+    return error_class(code)(message, code=code, **kw)

@@ -1,0 +1,186 @@
+"""Report results: a ``Table`` of named, typed columns and rows of Python values."""
+
+import ctypes
+from collections import namedtuple
+
+from . import _lib
+from . import values as V
+
+Column = namedtuple("Column", "name type")
+Column.__doc__ = "A column: its name and its type ('text', 'int', 'money', 'date', 'rate', 'time')."
+
+ROW_KINDS = {0: "detail", 1: "subtotal", 2: "total"}
+ROW_KIND_CODES = {v: k for k, v in ROW_KINDS.items()}
+
+
+class Table:
+    """A kiscrm_table: ``columns`` (list of Column), ``rows`` (list of lists of Python
+    values), ``row_kinds`` ('detail', 'subtotal' or 'total' per row) and ``to_dicts()``.
+
+    A table keeps the Database it came from alive (``self.db``).
+    """
+
+    def __init__(self, ptr, db=None, decimals=None):
+        self._ptr = ptr
+        self.db = db
+        if decimals is None:
+            decimals = db.money_decimals if db is not None else 2
+        self.money_decimals = decimals
+        self._columns = None
+        self._rows = None
+
+    @classmethod
+    def build(cls, name, columns, rows=(), decimals=2):
+        """A table made in Python, e.g. to print it with to_text() or to_csv().
+
+        ``columns`` are (name, type) pairs; ``rows`` sequences of Python values, or
+        (kind, values) pairs with kind 'detail', 'subtotal' or 'total'."""
+        L = _lib.lib()
+        ptr = _lib.TableP()
+        L.kiscrm_table_new(ctypes.byref(ptr), _lib.enc(name))
+        t = cls(ptr, None, decimals)
+        L.kiscrm_table_set_money_decimals(ptr, decimals)
+        for cname, ctype in columns:
+            code = V.TYPE_CODES[ctype] if isinstance(ctype, str) else int(ctype)
+            L.kiscrm_table_add_column(ptr, _lib.enc(cname), code)
+        types = [V.TYPE_CODES[c] if isinstance(c, str) else int(c) for _, c in columns]
+        for row in rows:
+            kind = 0
+            if (len(row) == 2 and isinstance(row[0], str) and row[0] in ROW_KIND_CODES
+                    and isinstance(row[1], (list, tuple))):
+                kind, row = ROW_KIND_CODES[row[0]], row[1]
+            r = L.kiscrm_table_add_row(ptr, kind)
+            for c, (v, ty) in enumerate(zip(row, types)):
+                t._set(r, c, ty, v)
+        return t
+
+    def _set(self, r, c, ty, v):
+        L = _lib.lib()
+        p = self._ptr
+        if v is None:
+            L.kiscrm_table_set_null(p, r, c)
+        elif ty == V.TYPE_TEXT:
+            L.kiscrm_table_set_text(p, r, c, _lib.enc(v))
+        elif ty == V.TYPE_RATE:
+            L.kiscrm_table_set_rate(p, r, c, float(v))
+        elif ty == V.TYPE_MONEY:
+            L.kiscrm_table_set_int(p, r, c, V.money_from_python(v, self.money_decimals))
+        elif ty == V.TYPE_DATE:
+            L.kiscrm_table_set_int(p, r, c, V.date_from_python(v))
+        elif ty == V.TYPE_TIME:
+            L.kiscrm_table_set_int(p, r, c, V.time_from_python(v))
+        else:
+            L.kiscrm_table_set_int(p, r, c, int(v))
+
+    def __del__(self):
+        ptr, self._ptr = getattr(self, "_ptr", None), None
+        if ptr and _lib._LIB is not None:
+            _lib._LIB.kiscrm_table_free(ptr)
+
+    @property
+    def name(self):
+        """The report name, e.g. 'win-rate'."""
+        return _lib.lib().kiscrm_table_name(self._ptr)
+
+    @property
+    def columns(self):
+        """List of Column(name, type)."""
+        if self._columns is None:
+            L = _lib.lib()
+            n = L.kiscrm_table_column_count(self._ptr)
+            self._columns = [Column(L.kiscrm_table_column_name(self._ptr, i),
+                                    V.TYPE_NAMES.get(L.kiscrm_table_column_type(self._ptr, i),
+                                                     "null"))
+                             for i in range(n)]
+        return self._columns
+
+    @property
+    def column_names(self):
+        """The column names, in order."""
+        return [c.name for c in self.columns]
+
+    def _cell(self, L, r, c, ty):
+        p = self._ptr
+        if L.kiscrm_table_is_null(p, r, c):
+            return None
+        if ty == "text":
+            return L.kiscrm_table_text(p, r, c).decode("utf-8")
+        if ty == "rate":
+            return L.kiscrm_table_rate(p, r, c)
+        v = L.kiscrm_table_int(p, r, c)
+        if ty == "money":
+            return V.money_to_decimal(v, self.money_decimals)
+        if ty == "date":
+            return V.date_to_python(v)
+        if ty == "time":
+            return V.time_to_python(v)
+        return v
+
+    @property
+    def rows(self):
+        """List of rows, each a list of Python values (None for NULL)."""
+        if self._rows is None:
+            L = _lib.lib()
+            types = [c.type for c in self.columns]
+            n = L.kiscrm_table_row_count(self._ptr)
+            self._rows = [[self._cell(L, r, c, ty) for c, ty in enumerate(types)]
+                          for r in range(n)]
+        return self._rows
+
+    @property
+    def row_kinds(self):
+        """'detail', 'subtotal' or 'total' for every row."""
+        L = _lib.lib()
+        return [ROW_KINDS.get(L.kiscrm_table_row_kind(self._ptr, r), "detail")
+                for r in range(len(self))]
+
+    def to_dicts(self):
+        """Rows as dicts keyed by column name."""
+        names = self.column_names
+        return [dict(zip(names, row)) for row in self.rows]
+
+    def column(self, name):
+        """All values of one column."""
+        i = self.column_index(name)
+        return [row[i] for row in self.rows]
+
+    def column_index(self, name):
+        """Index of a column; KeyError if there is none of that name."""
+        i = _lib.lib().kiscrm_table_column_index(self._ptr, _lib.enc(name))
+        if i < 0:
+            raise KeyError("table '%s' has no column '%s' (columns: %s)"
+                           % (self.name, name, ", ".join(self.column_names)))
+        return i
+
+    def __len__(self):
+        return _lib.lib().kiscrm_table_row_count(self._ptr)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __getitem__(self, i):
+        return self.rows[i]
+
+    def _write(self, fn):
+        buf = _lib.Buf()
+        fn(ctypes.byref(buf), self._ptr)
+        return _lib.take_buf(buf)
+
+    def to_csv(self):
+        """RFC 4180 CSV text (money exact, dates ISO)."""
+        return self._write(_lib.lib().kiscrm_table_write_csv)
+
+    def to_json(self):
+        """JSON text {"columns":[{"name","type"}],"rows":[[…]]} (money as exact strings)."""
+        return self._write(_lib.lib().kiscrm_table_write_json)
+
+    def to_text(self):
+        """Aligned text for a terminal (CJK characters are two columns wide)."""
+        return self._write(_lib.lib().kiscrm_table_write_text)
+
+    def __str__(self):
+        return self.to_text()
+
+    def __repr__(self):
+        return "<kiscrm.Table %r: %d columns, %d rows>" % (self.name, len(self.columns),
+                                                            len(self))
