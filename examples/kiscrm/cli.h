@@ -4,12 +4,14 @@
 #define KISCRM_CLI_H
 
 #include <kiscrm.h>
+#include <stdio.h>
 
 typedef struct cli {
 	const char *db_path;
 	const char *backend;
 	const char *config_dir;
 	const char *lang;
+	int lang_given; /* --lang was on the command line */
 	kiscrm_db *db;
 } cli;
 
@@ -30,6 +32,8 @@ int cli_is_help(const char *arg);
 
 /* Writes a table in one of the formats "table", "csv", "json"; returns 0 or 1. */
 int cli_print_table(const kiscrm_table *t, const char *format);
+/* The same on another stream (import errors go to stderr). */
+int cli_print_table_file(const kiscrm_table *t, const char *format, FILE *fp);
 
 int cmd_init(cli *c, int argc, char **argv);
 int cmd_import(cli *c, int argc, char **argv);
@@ -41,6 +45,9 @@ int cmd_move(cli *c, int argc, char **argv);
 int cmd_snapshot(cli *c, int argc, char **argv);
 int cmd_report(cli *c, int argc, char **argv);
 int cmd_reports(cli *c, int argc, char **argv);
+int cmd_fields(cli *c, int argc, char **argv);
+int cmd_demo_data(cli *c, int argc, char **argv);
+int cmd_meeting(cli *c, int argc, char **argv);
 
 /* Imports the Maven Analytics CRM dataset layout from dir (see doc/maven-import.md). */
 int cli_import_maven(cli *c, const char *dir);

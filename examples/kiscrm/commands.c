@@ -305,13 +305,22 @@ int cmd_snapshot(cli *c, int argc, char **argv)
 	return 0;
 }
 
+static void print_report_list(void)
+{
+	for (size_t i = 0; i < kiscrm_report_count(); i++)
+		printf("  %-24s %s\n", kiscrm_report_name(i), kiscrm_report_description(i));
+}
+
 int cmd_reports(cli *c, int argc, char **argv)
 {
 	(void)c;
-	(void)argc;
-	(void)argv;
-	for (size_t i = 0; i < kiscrm_report_count(); i++)
-		printf("%-24s %s\n", kiscrm_report_name(i), kiscrm_report_description(i));
+	if (argc > 1) {
+		puts("usage: kiscrm reports\n\nLists the reports of `kiscrm report NAME` with a one-line "
+		     "description;\nthe columns of each are documented in the library's headers "
+		     "(doc/ API reference).");
+		return cli_is_help(argv[1]) ? 0 : 2;
+	}
+	print_report_list();
 	return 0;
 }
 
@@ -335,13 +344,24 @@ static const char report_help[] =
 	"  --from/--to    the days analysed, [from, to); default: the --period containing --as-of\n"
 	"  --by DIMS      group by business_line, product_line, department, owner, region,\n"
 	"                 industry, size_class (comma-separated, at most 4)\n"
+	"  --period       window of the report: the week, month, fiscal quarter or fiscal\n"
+	"                 year containing --as-of\n"
+	"  --pipeline     pipeline key of pipelines.yaml (default: the default pipeline)\n"
+	"  --owner ID     only this staff member's records; --department ID: that department\n"
+	"                 and those below it\n"
 	"  --format       table (aligned, the default), csv, or json:\n"
-	"                 {\"columns\":[{\"name\":…,\"type\":…}],\"rows\":[[…],…]}\n";
+	"                 {\"columns\":[{\"name\":…,\"type\":…}],\"rows\":[[…],…]}\n"
+	"                 money as exact decimal strings, dates ISO, rates numbers\n"
+	"  --lang         language of display names (stage names, categories, strategies)\n"
+	"Money columns are in the configured currency; rates are fractions (0.25 = 25%).\n"
+	"\n"
+	"Reports:\n";
 
 int cmd_report(cli *c, int argc, char **argv)
 {
 	if (argc < 2 || cli_is_help(argv[1])) {
 		fputs(report_help, stdout);
+		print_report_list();
 		return argc < 2 ? 2 : 0;
 	}
 	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
@@ -351,6 +371,7 @@ int cmd_report(cli *c, int argc, char **argv)
 	for (int i = 2; i < argc; i++) {
 		if (cli_is_help(argv[i])) {
 			fputs(report_help, stdout);
+			print_report_list();
 			return 0;
 		} else if ((v = cli_opt(argc, argv, &i, "--as-of"))) {
 			if (parse_date(&o.as_of, "--as-of", v))
@@ -400,4 +421,41 @@ int cmd_report(cli *c, int argc, char **argv)
 	int rc = cli_print_table(t, format);
 	kiscrm_table_free(t);
 	return rc;
+}
+
+static const char *type_name(kiscrm_type t)
+{
+	static const char *const names[] = { "null", "int", "text", "money", "date", "rate", "time" };
+	return (unsigned)t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
+}
+
+int cmd_fields(cli *c, int argc, char **argv)
+{
+	(void)c;
+	if (argc > 2 || (argc == 2 && cli_is_help(argv[1]))) {
+		puts("usage: kiscrm fields [ENTITY]\n\n"
+		     "Without ENTITY, lists the entities with their number of fields. With ENTITY,\n"
+		     "lists its fields in order: name, type (int, text, money, date, rate, time) and,\n"
+		     "for a reference, the entity it points at. The names are the CSV columns of\n"
+		     "import/export and the FIELD of `kiscrm add`. In CSV imports a reference\n"
+		     "column X_id may also be given as X with a natural key (customer name, staff\n"
+		     "name, department name, stage key). Fields marked derived are computed on store.");
+		return argc > 2 ? 2 : 0;
+	}
+	if (argc == 1) {
+		for (int k = 1; kiscrm_kind_name(k); k++)
+			printf("%-16s %2d fields\n", kiscrm_kind_name(k), kiscrm_kind_field_count(k));
+		return 0;
+	}
+	int kind = parse_kind(argv[1]);
+	if (kind < 0)
+		return 2;
+	for (int i = 0; i < kiscrm_kind_field_count(kind); i++) {
+		int ref = kiscrm_kind_field_ref(kind, i);
+		printf("%-24s %-6s", kiscrm_kind_field_name(kind, i), type_name(kiscrm_kind_field_type(kind, i)));
+		if (ref)
+			printf(" -> %s", kiscrm_kind_name(ref));
+		putchar('\n');
+	}
+	return 0;
 }

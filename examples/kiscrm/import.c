@@ -7,7 +7,7 @@
 
 static const char import_help[] =
 	"usage: kiscrm import ENTITY FILE [--encoding utf-8|gbk] [--dry-run] [--keep-ids]\n"
-	"                                 [--max-errors N]\n"
+	"                                 [--raw] [--max-errors N]\n"
 	"       kiscrm import maven DIR\n"
 	"\n"
 	"Imports a CSV file whose header names the entity's fields (see `kiscrm show`).\n"
@@ -15,7 +15,15 @@ static const char import_help[] =
 	"owner=张伟, department=直销一部). Money is decimal text (1234.56), dates YYYY-MM-DD.\n"
 	"The import is atomic: any bad row and nothing is written; every bad row is listed\n"
 	"with its line, column, value and reason. --dry-run checks without writing.\n"
-	"--encoding gbk reads Chinese Excel exports. --keep-ids keeps an `id` column.\n"
+	"--encoding gbk reads Chinese Excel exports (any iconv name works). --keep-ids keeps\n"
+	"an `id` column (a taken id is an error). --raw takes the records as exported, derived\n"
+	"fields included (opportunities get no automatic stage-history entry: import the\n"
+	"exported stage_history after them). --max-errors N: bad rows listed (default 20,\n"
+	"0 all). To copy a database: export each entity, then import them in the order\n"
+	"department, staff, customer, customer_attr, contact, lead, opportunity,\n"
+	"stage_history, contract, collection_plan, collection, target with --keep-ids --raw.\n"
+	"Fields: `kiscrm fields ENTITY`. Exit status 1 when any row is bad (the rows are\n"
+	"listed on stderr with line, column, value and reason), 2 for a usage error.\n"
 	"\n"
 	"`import maven DIR` loads the Maven Analytics CRM sample (accounts.csv, products.csv,\n"
 	"sales_teams.csv, sales_pipeline.csv); see doc/maven-import.md for the mapping.\n";
@@ -43,6 +51,8 @@ int cmd_import(cli *c, int argc, char **argv)
 			o.dry_run = 1;
 		else if (strcmp(argv[i], "--keep-ids") == 0)
 			o.flags |= KISCRM_IMPORT_KEEP_IDS;
+		else if (strcmp(argv[i], "--raw") == 0)
+			o.flags |= KISCRM_IMPORT_RAW;
 		else if ((v = cli_opt(argc, argv, &i, "--max-errors")))
 			o.max_errors = (size_t)strtoul(v, NULL, 10);
 		else
@@ -55,7 +65,7 @@ int cmd_import(cli *c, int argc, char **argv)
 	if (kiscrm_csv_import(&n, &errors, c->db, kind, argv[2], &o) < 0) {
 		int rc = cli_fail("import");
 		if (errors && kiscrm_table_row_count(errors))
-			cli_print_table(errors, "table");
+			cli_print_table_file(errors, "table", stderr);
 		kiscrm_table_free(errors);
 		return rc;
 	}

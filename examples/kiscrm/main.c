@@ -13,29 +13,54 @@ static const char usage_text[] =
 	"\n"
 	"Sales management for software reseller partners (libkiscrm " KISCRM_VERSION_STRING ").\n"
 	"\n"
-	"Global options:\n"
-	"  --db PATH        SQLite database file (default: $KISCRM_DB or kiscrm.db)\n"
-	"  --backend NAME   sqlite (default) or memory (data is lost at exit)\n"
-	"  --config DIR     configuration directory overriding the built-in YAML defaults\n"
-	"  --lang zh|en     language of display names (default: en)\n"
+	"Global options (before the command):\n"
+	"  --db PATH        SQLite database file (default: $KISCRM_DB, else kiscrm.db);\n"
+	"                   created on first use\n"
+	"  --backend NAME   sqlite (default) or memory (nothing is kept after the command)\n"
+	"  --config DIR     configuration directory: YAML files there replace the built-in\n"
+	"                   defaults (dimensions, pipelines, roles, analysis, settings, kpi)\n"
+	"  --lang zh|en     language of display names in reports (default: en; the meeting\n"
+	"                   pack is in Chinese unless --lang en is given)\n"
+	"  --version        print the library version\n"
 	"\n"
-	"Commands:\n"
+	"Commands (each takes --help):\n"
 	"  init                         create the database, or migrate it to this version\n"
 	"  import ENTITY FILE           import a CSV file (atomic: all rows or none)\n"
 	"  import maven DIR             import the Maven Analytics CRM sample dataset\n"
 	"  export ENTITY [FILE]         export records as CSV (stdout without FILE)\n"
-	"  list ENTITY                  list records as a table\n"
+	"  list ENTITY                  list records (table, csv or json)\n"
 	"  show ENTITY ID               show one record, field by field\n"
-	"  add ENTITY FIELD=VALUE...    add a record\n"
-	"  move OPPORTUNITY STAGE       move an opportunity to another stage\n"
+	"  add ENTITY FIELD=VALUE...    add a record, print its id\n"
+	"  move OPPORTUNITY_ID STAGE    move an opportunity to another stage\n"
+	"  fields [ENTITY]              list the entities, or the fields of one with types\n"
 	"  snapshot                     save this week's eight-week rolling budget\n"
-	"  report NAME                  run a report (see `kiscrm reports`)\n"
-	"  reports                      list the reports\n"
+	"  report NAME                  run a report (table, csv or json)\n"
+	"  reports                      list the reports with a description\n"
+	"  demo-data                    fill an empty database with a demo company\n"
+	"  meeting                      print the weekly meeting pack (周例会)\n"
 	"\n"
-	"ENTITY is one of: department, staff, customer, customer_attr, contact, lead,\n"
-	"opportunity, stage_history, contract, collection_plan, collection, target,\n"
-	"snapshot, snapshot_line.\n"
-	"Run `kiscrm COMMAND --help` for the options of a command.\n";
+	"Entities (ENTITY): department 部门, staff 员工, customer 客户, customer_attr (custom\n"
+	"attributes), contact 联系人, lead 线索, opportunity 商机, stage_history, contract 合同,\n"
+	"collection_plan 收款计划, collection 回款, target 业绩指标, snapshot, snapshot_line,\n"
+	"kpi_score, evidence, exam_result, experience, training. `kiscrm fields ENTITY` lists\n"
+	"the fields with their types; field names are the CSV column names.\n"
+	"\n"
+	"Values: money is decimal text with the currency's decimals (1234.56, never rounded:\n"
+	"more decimals are an error), dates YYYY-MM-DD, times YYYY-MM-DDTHH:MM:SSZ, text UTF-8.\n"
+	"\n"
+	"Output formats (--format of list and report):\n"
+	"  table  aligned for a terminal (a Chinese character is two columns wide), money with\n"
+	"         thousands separators, rates with two decimals, totals set apart (default)\n"
+	"  csv    RFC 4180 with a header row, money as exact decimals, dates ISO, UTF-8\n"
+	"  json   {\"columns\":[{\"name\":...,\"type\":...}],\"rows\":[[...],...]}; money as exact\n"
+	"         decimal strings, dates ISO strings, rates numbers, NULL null\n"
+	"\n"
+	"Exit status: 0 success; 1 the library refused or failed (its message is printed on\n"
+	"stderr as `kiscrm: WHAT: MESSAGE`, import errors also as a table of rows); 2 usage\n"
+	"error (unknown command or option, bad argument).\n"
+	"\n"
+	"Example: kiscrm --db demo.db demo-data && kiscrm --db demo.db meeting\n"
+	"         kiscrm --db demo.db report win-rate --by owner --format json\n";
 
 int cli_fail(const char *what)
 {
@@ -91,6 +116,11 @@ int cli_open(cli *c)
 
 int cli_print_table(const kiscrm_table *t, const char *format)
 {
+	return cli_print_table_file(t, format, stdout);
+}
+
+int cli_print_table_file(const kiscrm_table *t, const char *format, FILE *fp)
+{
 	kiscrm_buf out = KISCRM_BUF_INIT;
 	int rc;
 	if (!format || strcmp(format, "table") == 0)
@@ -104,9 +134,9 @@ int cli_print_table(const kiscrm_table *t, const char *format)
 	if (rc < 0)
 		return cli_fail("output");
 	if (out.ptr)
-		fputs(out.ptr, stdout);
+		fputs(out.ptr, fp);
 	if (!out.size || out.ptr[out.size - 1] != '\n')
-		fputc('\n', stdout);
+		fputc('\n', fp);
 	kiscrm_buf_dispose(&out);
 	return 0;
 }
@@ -118,11 +148,12 @@ static const struct {
 	{ "init", cmd_init }, { "import", cmd_import }, { "export", cmd_export },
 	{ "list", cmd_list }, { "show", cmd_show }, { "add", cmd_add }, { "move", cmd_move },
 	{ "snapshot", cmd_snapshot }, { "report", cmd_report }, { "reports", cmd_reports },
+	{ "fields", cmd_fields }, { "demo-data", cmd_demo_data }, { "meeting", cmd_meeting },
 };
 
 int main(int argc, char **argv)
 {
-	cli c = { getenv("KISCRM_DB") ? getenv("KISCRM_DB") : "kiscrm.db", NULL, NULL, "en", NULL };
+	cli c = { getenv("KISCRM_DB") ? getenv("KISCRM_DB") : "kiscrm.db", NULL, NULL, "en", 0, NULL };
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *v;
@@ -138,8 +169,10 @@ int main(int argc, char **argv)
 			c.backend = v;
 		else if ((v = cli_opt(argc, argv, &i, "--config")))
 			c.config_dir = v;
-		else if ((v = cli_opt(argc, argv, &i, "--lang")))
+		else if ((v = cli_opt(argc, argv, &i, "--lang"))) {
 			c.lang = v;
+			c.lang_given = 1;
+		}
 		else
 			return cli_usage("unknown option '%s'", argv[i]);
 	}

@@ -232,7 +232,7 @@ static int import_kind(cli *c, const char *entity, const kiscrm_buf *csv, unsign
 				   entity, &o) < 0) {
 		int rc = cli_fail(entity);
 		if (errors && kiscrm_table_row_count(errors))
-			cli_print_table(errors, "table");
+			cli_print_table_file(errors, "table", stderr);
 		kiscrm_table_free(errors);
 		return rc;
 	}

@@ -8,7 +8,10 @@
  *
  * - `settings.yaml`: calendar (week start, fiscal-year start month) and currency;
  * - `dimensions.yaml`: business lines, product lines, regions, industries;
- * - `roles.yaml`: roles with their authority limits.
+ * - `roles.yaml`: roles with their authority limits;
+ * - `pipelines.yaml`: pipelines and their stages (kiscrm/pipeline.h);
+ * - `analysis.yaml`: size classes, supervision tiers, thresholds of the analyses;
+ * - `kpi.yaml` and `qualification.yaml`: read on demand by kiscrm/kpi.h.
  *
  * Everything is validated before use; an error names file, line, column, key and value
  * through kiscrm_error_last().
@@ -44,6 +47,14 @@ KISCRM_API int kiscrm_config_load_default(kiscrm_config **out);
  *         file: kiscrm_error_last() has file, line, column, field and value), ::KISCRM_ENOMEM.
  */
 KISCRM_API int kiscrm_config_load(kiscrm_config **out, const char *dir);
+
+/**
+ * @return the directory the configuration was loaded from (borrowed), or NULL when it is
+ *         the built-in default. Loaders of other files (KPI schemes …) read it to find
+ *         their file beside the others.
+ * @param cfg the configuration
+ */
+KISCRM_API const char *kiscrm_config_dir(const kiscrm_config *cfg);
 
 /** Frees a configuration. @param cfg may be NULL. */
 KISCRM_API void kiscrm_config_free(kiscrm_config *cfg);

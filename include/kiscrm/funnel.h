@@ -196,8 +196,8 @@ KISCRM_API int kiscrm_report_structure(kiscrm_table **out, kiscrm_db *db, const 
 
 /**
  * STQC — total quality control of sales (销售全面质量控制): every open opportunity with the
- * role that must review it according to its size class (analysis.yaml review_large,
- * review_medium, review_small), in id order (`group_by` is ignored). When the stored
+ * role that must review it according to its size class (analysis.yaml supervision.large,
+ * supervision.medium, supervision.small), in id order (`group_by` is ignored). When the stored
  * size class is NULL it is derived from the amount with the configured thresholds
  * (an opportunity without amount is small).
  *

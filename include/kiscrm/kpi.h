@@ -47,7 +47,7 @@
  *   `{min: x, score: s}` in increasing `min` (score of the last band whose min ≤ basis) or
  *   of `{max: x, score: s}` in increasing `max` (score of the first band whose max ≥
  *   basis, for lower-is-better steps); `else: s` when no band matches (default 0);
- * - `gate`: pass/fail on the actual: `min: x` (pass when actual ≥ x) or `max: x` (pass
+ * - `gate`: pass/fail on the actual (without data: `missing_score`, never a veto): `min: x` (pass when actual ≥ x) or `max: x` (pass
  *   when actual ≤ x); a pass scores `pass_score` (default 100), a fail 0; `veto: true`
  *   makes a failed gate set the subject's total to 0 (一票否决);
  * - `direct`: score = actual, clamped to [floor, cap] (manual scores, metrics that are
@@ -318,9 +318,11 @@ KISCRM_API int kiscrm_kpi_scheme_load_text(kiscrm_kpi_scheme **out, const char *
 KISCRM_API int kiscrm_kpi_scheme_load_dir(kiscrm_kpi_scheme **out, const char *dir);
 
 /**
- * Loads the built-in default scheme (data/kpi.yaml: sales staff of a partner company).
+ * Loads the scheme of a database: `kpi.yaml` of the configuration directory the database
+ * was opened with (kiscrm_config_dir()), else the built-in default (data/kpi.yaml: the
+ * sales staff of a partner company).
  * @param[out] out the scheme
- * @param db reserved for a database-specific configuration directory; may be NULL
+ * @param db the database, or NULL for the built-in default
  * @return as kiscrm_kpi_scheme_load().
  */
 KISCRM_API int kiscrm_kpi_scheme_load_default(kiscrm_kpi_scheme **out, kiscrm_db *db);
@@ -364,6 +366,10 @@ KISCRM_API int kiscrm_kpi_scheme_indicator_weight(const kiscrm_kpi_scheme *schem
  * of @p opts whose role is in the role filter of at least one indicator (an indicator
  * without `roles` applies to everybody). Indicators whose role filter excludes a person
  * are left out of that person's card (and of W, see the file description).
+ *
+ * Metrics read from other reports (sufficiency, qualification and win rate, forecast
+ * accuracy, receivables) run that report once per person and indicator with the person's
+ * owner filter: fine for teams, not meant for thousands of people at once.
  *
  * Rows: per person, one ::KISCRM_ROW_DETAIL row per applicable indicator in scheme order,
  * then one ::KISCRM_ROW_SUBTOTAL row with the total, grade and rank; people ordered by
@@ -462,26 +468,34 @@ KISCRM_API int kiscrm_report_kpi(kiscrm_table **out, kiscrm_db *db, const kiscrm
  *             method_text: 提供相关报告、宣讲胶片，办事处证实          # as in the standard
  *         knowledge:                 # 知识: best exam result per subject ≥ pass mark
  *           - { key: product, zh: …, en: …, pass: 60 }
+ *         knowledge_method: …        # 认证方法 of the knowledge part (display only)
  *         experience:                # 经验
- *           rule: main_or_others     # or all
- *           tolerance: 0.1           # main may fall short by this many years when …
+ *           tolerance: 0.1           # years the main item may fall short, see below
+ *           method_text: …           # 认证方法 (display only)
  *           items:
  *             - { key: marketing, zh: …, en: …, years: 0.5, main: true }
  *             - { key: other_department, zh: …, en: …, years: 1 }
- *             - { key: external_marketing, zh: …, en: …, years: 1 }
+ *             - { key: external_marketing, zh: …, en: …, years: 1, substitutes: true }
  *         requirements:              # job description (职位说明书)
- *           education: bachelor      # one of the education ladder
- *           sales_years: 2
- *           industry_years: 1
- *           management_years: 0
- *           training: [project_management, legal, finance]
+ *           education: bachelor      # a key of the education ladder
+ *           sales_years: 2           # staff fields sales_years, industry_years,
+ *           industry_years: 1        # management_years (absent: not required)
+ *           training:                # training subjects, each attended at least once
+ *             - { key: legal, zh: 相关法律知识, en: Legal knowledge }
  *     education: [secondary, college, bachelor, master, doctor]   # ladder, lowest first
  *
- * Experience rules: `all` — every item's years reach its bar; `main_or_others` — the
- * main item reaches its bar (then other items may be missing or short), or any other item
- * reaches its bar; and a main item short by at most `tolerance` years passes when another
- * item exceeds its own bar by at least the shortfall (compensation: "slightly below the
- * bar may be compensated by exceeding another").
+ * Behaviour items may carry `text` (the standard's wording) and `method` (their own
+ * evidence method text). An evidence record counts for its unit and item when its
+ * `standard` is NULL or the standard's key, its `date` is NULL or not after as_of, and its
+ * `method` is NULL or one of the unit's `methods`.
+ *
+ * Experience: the years of a person's experience records of one kind add up. With a
+ * `main` item: it passes when the main item reaches its bar (the other kinds may then be
+ * missing or short); else when an item marked `substitutes` reaches its own bar ("main
+ * experience ≥ 0.5 years, or other marketing experience ≥ 1 year"); else when the main
+ * item is short by at most `tolerance` years and another item exceeds its own bar by at
+ * least the shortfall ("slightly below the bar may be compensated by exceeding another").
+ * Without a main item every item must reach its bar.
  */
 typedef struct kiscrm_qual_standards kiscrm_qual_standards;
 

@@ -7,11 +7,11 @@
  * Odoo's nightly rebuild:
  *
  * **Inputs.** Closed opportunities of one pipeline created on or after a start date
- * (analysis.yaml `predict_start`, or the options). An opportunity is *won* when its stage
+ * (analysis.yaml `predict.start`, or the options). An opportunity is *won* when its stage
  * is a won stage (or, on a working stage, its status is `won`) and *lost* when its stage
  * is a lost stage (or, on a working stage, its status is `lost` or `abandoned`). Scoring
  * fields: the stage always, then the configured fields in order (analysis.yaml
- * `predict_fields`, or the options): `region` and `industry` (from the customer), `source`,
+ * `predict.fields`, or the options): `region` and `industry` (from the customer), `source`,
  * `product_line`, `business_line`, `size_class`, `tags` (comma-separated, one entry per
  * distinct tag, surrounding blanks ignored).
  *
@@ -66,11 +66,11 @@ typedef struct kiscrm_predict_options {
 	unsigned int version;       /**< ::KISCRM_PREDICT_OPTIONS_VERSION. */
 	kiscrm_date start;          /**< Closed opportunities created on or after this day are
 	                                 learnt from; ::KISCRM_DATE_NONE: analysis.yaml
-	                                 `predict_start`; ::KISCRM_PREDICT_ALL_HISTORY: all. */
+	                                 `predict.start`; ::KISCRM_PREDICT_ALL_HISTORY: all. */
 	const char *const *fields;  /**< Scoring field names besides the stage, in order
 	                                 (region, industry, source, product_line, business_line,
 	                                 size_class, tags; "stage" is accepted and ignored);
-	                                 NULL with `nfields` 0: analysis.yaml `predict_fields`. */
+	                                 NULL with `nfields` 0: analysis.yaml `predict.fields`. */
 	size_t nfields;             /**< Number of `fields` (at most 16). */
 	double smoothing;           /**< Initial won and lost count of a new row; 0: 0.1 (Odoo's). */
 	int by_department;          /**< 1 (default): one model per department with the

@@ -1,5 +1,6 @@
 /* The eight-week rolling budget (八周滚动预算): building the projects of a week from one
  * scan per kind, the rolling table and its gap to the weekly targets. */
+#include "core/sort.h"
 #include "budget_build.h"
 #include "core/buf.h"
 #include "core/error.h"
@@ -276,7 +277,7 @@ static int by_owner_due(const void *a, const void *b)
 static int apply_fifo(build_ctx *x)
 {
 	if (x->ncp)
-		qsort(x->cplans, x->ncp, sizeof(plan_item), by_owner_due);
+		kc_sort(x->cplans, x->ncp, sizeof(plan_item), by_owner_due);
 	kiscrm_money left = 0;
 	for (size_t i = 0; i < x->ncp; i++) {
 		const plan_item *it = &x->cplans[i];
@@ -771,7 +772,7 @@ static int place_projects(kc_report *r, const kc_budget *b, placed **out, size_t
 	tl_rank = rk;
 	tl_projects = b->p;
 	if (m)
-		qsort(pl, m, sizeof(*pl), by_group_project);
+		kc_sort(pl, m, sizeof(*pl), by_group_project);
 	*out = pl;
 	*n = m;
 	*rank = rk;

@@ -4,6 +4,7 @@
  * arrive in id order, which is not necessarily time order per opportunity (imports append
  * past moves after the creation entry), so they are bucketed by opportunity with a
  * counting sort and each opportunity's few entries are then sorted by time in place. */
+#include "core/sort.h"
 #include "funnel_data.h"
 #include "core/error.h"
 #include "kiscrm/funnel.h"
@@ -394,7 +395,7 @@ static int stay_medians(kc_funnel *f, kiscrm_time as_of)
 		start += n;
 		if (!n)
 			continue;
-		qsort(v, n, sizeof(*v), cmp_i64);
+		kc_sort(v, n, sizeof(*v), cmp_i64);
 		double mid = n % 2 ? (double)v[n / 2] : ((double)v[n / 2 - 1] + (double)v[n / 2]) / 2.0;
 		f->cells[c].median = mid / SECONDS_PER_DAY;
 	}

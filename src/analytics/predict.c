@@ -7,6 +7,7 @@
  * the number lost at each stage, plus one hash row per (field, value); stage rows are
  * materialised at the end, which gives the same smoothed counts as Odoo's row-by-row
  * increments without touching every stage for every won opportunity. */
+#include "core/sort.h"
 #include "kiscrm/predict.h"
 #include "kiscrm/customer.h"
 #include "kiscrm/pipeline.h"
@@ -948,7 +949,7 @@ static int emit_report(report_scan *s, kiscrm_table **out)
 	free(order);
 	free(rank);
 	if (s->n > 1)
-		qsort(s->lines, s->n, sizeof(*s->lines), by_rank);
+		kc_sort(s->lines, s->n, sizeof(*s->lines), by_rank);
 	size_t g0 = rep->o.ngroup;
 	if ((rc = kc_report_table(rep, &t, "probability")) != 0)
 		return rc;

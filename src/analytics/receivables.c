@@ -6,6 +6,7 @@
  * instalments by contract and due date and walk them once. Instalments due after as_of
  * never matter: FIFO pays older instalments first, so they only receive what is left
  * after every past-due one is paid, and what they would hold is not overdue anyway. */
+#include "core/sort.h"
 #include "report.h"
 #include "core/error.h"
 #include "config/pipeline_config.h"
@@ -159,7 +160,7 @@ int kiscrm_contract_overdue(kiscrm_money *out, kiscrm_db *db, kiscrm_id contract
 	if (rc == 0)
 		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_COLLECTION), &cq, one_coll_cb, &o);
 	if (rc == 0) {
-		qsort(o.items, o.n, sizeof(*o.items), by_contract_due);
+		kc_sort(o.items, o.n, sizeof(*o.items), by_contract_due);
 		*out = fifo_overdue(amount, o.collected, o.items, o.n, as_of, NULL, NULL);
 	}
 	free(o.items);
@@ -337,7 +338,7 @@ static int accumulate(recv_ctx *x, size_t nunits)
 	x->acc = calloc((nunits ? nunits : 1) * x->width, sizeof(*x->acc));
 	if (!x->acc)
 		return kc_error_oom();
-	qsort(x->plan, x->np, sizeof(*x->plan), by_contract_due);
+	kc_sort(x->plan, x->np, sizeof(*x->plan), by_contract_due);
 	size_t p = 0;
 	for (size_t i = 0; i < x->nc; i++) {
 		const contract_fact *f = &x->c[i];

@@ -5,6 +5,7 @@
 #include "kiscrm/budget.h"
 #include "kiscrm/forecast.h"
 #include "kiscrm/funnel.h"
+#include "kiscrm/kpi.h"
 #include "kiscrm/money_flow.h"
 #include "kiscrm/predict.h"
 #include "kiscrm/target.h"
@@ -40,6 +41,8 @@ static const struct {
 	{ "year-end", "year-end completion forecast: achieved + forecast vs target", kiscrm_report_year_end },
 	{ "stage-probabilities", "configured stage probability next to the observed win rate", kiscrm_report_stage_probabilities },
 	{ "probability", "open opportunities with configured, current and predicted (naive Bayes) probability", kiscrm_report_probability },
+	{ "kpi", "KPI scorecard by the default scheme: per indicator actual, target, score; total, grade, rank", kiscrm_report_kpi },
+	{ "qualification-assessment", "one person (--owner) against the default qualification standard, with reasons", kiscrm_report_qualification_assessment },
 	{ "targets", "targets by metric and period with their dimensions", kiscrm_report_targets },
 	{ "target-check", "decomposed targets whose children do not add up to them", kiscrm_report_target_check },
 	{ NULL, NULL, NULL },

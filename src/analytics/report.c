@@ -1,4 +1,5 @@
 /* The report context: option resolution, lookups and grouping (see report.h). */
+#include "core/sort.h"
 #include "report.h"
 #include "core/error.h"
 #include "kiscrm/config.h"
@@ -347,7 +348,7 @@ int kc_report_sorted(const kc_report *r, size_t **order)
 	for (size_t i = 0; i < r->ngroups; i++)
 		o[i] = i;
 	tl_sort_ctx = r;
-	qsort(o, r->ngroups, sizeof(*o), by_key);
+	kc_sort(o, r->ngroups, sizeof(*o), by_key);
 	*order = o;
 	return KISCRM_OK;
 }

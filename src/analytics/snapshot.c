@@ -1,5 +1,6 @@
 /* Weekly snapshots of the rolling budget: saving, comparing two consecutive weeks, and
  * forecast accuracy from snapshots against what really happened. */
+#include "core/sort.h"
 #include "budget_build.h"
 #include "core/buf.h"
 #include "core/error.h"
@@ -493,7 +494,7 @@ static int emit_diff(kc_report *r, diff_ctx *x, kiscrm_table *t)
 		tl_rank = rank;
 		tl_d = x->d;
 		if (m)
-			qsort(idx, m, sizeof(size_t), by_change);
+			kc_sort(idx, m, sizeof(size_t), by_change);
 	}
 	for (size_t i = 0; rc == 0 && i < m; i++)
 		rc = emit_diff_row(r, x, t, &x->d[idx[i]]);

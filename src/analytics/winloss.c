@@ -1,6 +1,7 @@
 /* Win/loss analysis (输赢单分析): closes by reason category and reason, win rates per
  * group, and the observed win rate of each working stage next to its configured
  * probability. */
+#include "core/sort.h"
 #include "funnel_data.h"
 #include "core/error.h"
 #include "kiscrm/funnel.h"
@@ -178,7 +179,7 @@ static int wl_emit(wl_scan *w, kiscrm_table *t)
 	size_t base = w->r->o.ngroup;
 	tl_report = w->r;
 	if (w->n)
-		qsort(w->rows, w->n, sizeof(*w->rows), cmp_wl);
+		kc_sort(w->rows, w->n, sizeof(*w->rows), cmp_wl);
 	for (size_t i = 0; i < w->n; i++) {
 		const wl_row *x = &w->rows[i];
 		size_t row;

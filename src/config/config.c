@@ -471,7 +471,8 @@ static int load_all(kiscrm_config **out, const char *dir)
 	if ((rc = load_one(cfg, dir, "settings.yaml", read_settings)) < 0 ||
 	    (rc = load_one(cfg, dir, "dimensions.yaml", read_dimensions)) < 0 ||
 	    (rc = load_one(cfg, dir, "roles.yaml", read_roles)) < 0 ||
-	    (rc = kc_pipeline_config_load(cfg, dir)) < 0) {
+	    (rc = kc_pipeline_config_load(cfg, dir)) < 0 ||
+	    (dir && !(cfg->dir = strdup(dir)) && (rc = kc_error_oom()) < 0)) {
 		kiscrm_config_free(cfg);
 		return rc;
 	}
@@ -506,6 +507,7 @@ void kiscrm_config_free(kiscrm_config *cfg)
 	if (!cfg)
 		return;
 	kc_pipeline_config_free(cfg);
+	free(cfg->dir);
 	for (int d = 1; d <= KC_DIM_LAST; d++) {
 		for (size_t i = 0; i < cfg->dims[d].count; i++)
 			entry_free(&cfg->dims[d].items[i]);
@@ -641,4 +643,9 @@ int kiscrm_config_role_approves_budget(const kiscrm_config *cfg, size_t i)
 {
 	const kc_config_role *r = kc_config_get_role(cfg, i);
 	return r ? r->approves_budget : 0;
+}
+
+const char *kiscrm_config_dir(const kiscrm_config *cfg)
+{
+	return cfg ? cfg->dir : NULL;
 }

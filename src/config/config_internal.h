@@ -55,6 +55,9 @@ struct kiscrm_config {
 	size_t role_count;
 	kc_config_role *roles;
 
+	/* the directory the configuration was read from (NULL: built-in defaults only) */
+	char *dir;
+
 	/* pipelines.yaml and analysis.yaml (src/config/pipeline_config.c); opaque here so that
 	 * this header does not depend on theirs. */
 	struct kc_pipeline_set *pipelines;

@@ -1,6 +1,7 @@
 /* Exact money arithmetic on int64 minor units. No floating point anywhere: amounts are
  * parsed digit by digit into an unsigned magnitude, scaled and split with 128-bit
  * intermediates so that no realistic product can overflow. */
+#include "core/sort.h"
 #include "kiscrm/money.h"
 #include "error.h"
 
@@ -275,7 +276,7 @@ int kiscrm_money_split(kiscrm_money *parts, kiscrm_money total, const int64_t *w
 	/* given <= mag because the floors sum to at most mag. */
 	uint64_t left = mag - given;
 	if (left > 0) {
-		qsort(rems, n, sizeof(*rems), cmp_rem);
+		kc_sort(rems, n, sizeof(*rems), cmp_rem);
 		for (uint64_t k = 0; k < left; k++)
 			parts[rems[k].index] = (int64_t)((uint64_t)parts[rems[k].index] + 1u);
 	}

@@ -1,5 +1,6 @@
 /* Customers, their attributes and contacts: derived name keys, value lists, the contact
  * organisation tree, duplicate detection and merge. */
+#include "core/sort.h"
 #include "entity.h"
 #include "core/buf.h"
 #include "core/error.h"
@@ -191,7 +192,7 @@ static int by_group_then_index(const void *a, const void *b)
 
 static int build_duplicates(kiscrm_table *t, name_rows *l)
 {
-	qsort(l->rows, l->n, sizeof(*l->rows), by_key_then_id);
+	kc_sort(l->rows, l->n, sizeof(*l->rows), by_key_then_id);
 	group_order *order = malloc((l->n ? l->n : 1) * sizeof(*order));
 	if (!order)
 		return kc_error_oom();
@@ -204,7 +205,7 @@ static int build_duplicates(kiscrm_table *t, name_rows *l)
 			order[m++] = (group_order){ l->rows[i].id, k };
 		i = j;
 	}
-	qsort(order, m, sizeof(*order), by_group_then_index);
+	kc_sort(order, m, sizeof(*order), by_group_then_index);
 	int rc = 0;
 	int64_t group = 0;
 	for (size_t i = 0; rc == 0 && i < m; i++) {

@@ -712,41 +712,6 @@ static int set_aside(importer *imp, kiscrm_record *rec, int *fields, kiscrm_id *
 	return KISCRM_OK;
 }
 
-typedef struct {
-	kiscrm_id *ids;
-	size_t n, cap;
-} id_list;
-
-static int collect_cb(void *payload, const kiscrm_value *row)
-{
-	id_list *l = payload;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 4;
-		kiscrm_id *p = realloc(l->ids, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		l->ids = p;
-		l->cap = cap;
-	}
-	l->ids[l->n++] = row[0].u.i;
-	return 0;
-}
-
-/* KISCRM_IMPORT_RAW: removes the creation entry the store wrote for a new opportunity,
- * since the imported stage history carries the original one. */
-static int drop_creation_entry(kiscrm_db *db, kiscrm_id opp)
-{
-	const kiscrm_kind_def *hist = kc_kind_def(KISCRM_KIND_STAGE_HISTORY);
-	kiscrm_cond c = { KISCRM_STAGE_HISTORY_OPPORTUNITY_ID, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = opp } } };
-	kiscrm_query q = { 1, &c, 1 };
-	id_list l = { NULL, 0, 0 };
-	int rc = kc_db_scan(db, hist, &q, collect_cb, &l);
-	for (size_t i = 0; rc == 0 && i < l.n; i++)
-		rc = kc_db_remove(db, hist, l.ids[i]);
-	free(l.ids);
-	return rc;
-}
-
 static int store(importer *imp, kiscrm_record *rec)
 {
 	kiscrm_id id = kiscrm_record_id(rec);
@@ -761,10 +726,8 @@ static int store(importer *imp, kiscrm_record *rec)
 					       "%s id %s already exists", imp->def->name, text);
 		}
 	}
-	int rc = kiscrm_record_insert(imp->db, rec);
-	if (rc == 0 && (imp->flags & KISCRM_IMPORT_RAW) && imp->def->kind == KISCRM_KIND_OPPORTUNITY)
-		rc = drop_creation_entry(imp->db, kiscrm_record_id(rec));
-	return rc;
+	/* RAW: the record as exported; its stage history comes in its own file. */
+	return kc_record_insert(imp->db, rec, (imp->flags & KISCRM_IMPORT_RAW) ? KC_INSERT_NO_AFTER : 0);
 }
 
 static int import_row(importer *imp, int line)

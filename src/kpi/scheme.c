@@ -12,6 +12,7 @@
 #include "config/config_internal.h"
 #include "config/yaml_tree.h"
 #include "core/error.h"
+#include "kiscrm/db.h"
 
 #define NUM_MAX ((int64_t)1000000000000000000LL)
 
@@ -459,8 +460,8 @@ int kiscrm_kpi_scheme_load_dir(kiscrm_kpi_scheme **out, const char *dir)
 
 int kiscrm_kpi_scheme_load_default(kiscrm_kpi_scheme **out, kiscrm_db *db)
 {
-	(void)db; /* the configuration does not keep its directory: the built-in default */
-	return kiscrm_kpi_scheme_load_dir(out, NULL);
+	/* kpi.yaml beside the database's other configuration files, else the built-in one */
+	return kiscrm_kpi_scheme_load_dir(out, db ? kiscrm_config_dir(kiscrm_db_config(db)) : NULL);
 }
 
 const char *kiscrm_kpi_scheme_key(const kiscrm_kpi_scheme *scheme)

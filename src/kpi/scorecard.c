@@ -2,6 +2,7 @@
  * scheme → actual, target, raw score, weighted score; then totals, grades, competition
  * ranks, and the roll-up of persons to departments. The rules and their special cases
  * (missing data, zero targets: never NaN) are documented in kiscrm/kpi.h. */
+#include "core/sort.h"
 #include "kpi/kpi_internal.h"
 
 #include <stdio.h>
@@ -439,7 +440,7 @@ static int rank_subjects(run *x)
 {
 	if (!x->n)
 		return KISCRM_OK;
-	qsort(x->subj, x->n, sizeof(*x->subj), cmp_subject);
+	kc_sort(x->subj, x->n, sizeof(*x->subj), cmp_subject);
 	double *totals = calloc(x->n, sizeof(double));
 	int64_t *ranks = calloc(x->n, sizeof(int64_t));
 	if (!totals || !ranks) {
@@ -721,7 +722,7 @@ static int emit_rollup(run *x, kiscrm_table **out)
 		}
 		acc_add(&acc[j], x->subj[i].total);
 	}
-	qsort(acc, nacc, sizeof(*acc), cmp_acc);
+	kc_sort(acc, nacc, sizeof(*acc), cmp_acc);
 	double *avg = calloc(nacc ? nacc : 1, sizeof(double));
 	int64_t *ranks = calloc(nacc ? nacc : 1, sizeof(int64_t));
 	if (!avg || !ranks) {

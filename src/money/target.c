@@ -1,6 +1,7 @@
 /* Targets (业绩指标): the rules of a target record, yearly targets, exact splits over time
  * and dimensions, the lookup other reports compare with (target_lookup.h), and the
  * "targets" and "target_check" reports. */
+#include "core/sort.h"
 #include "target_lookup.h"
 #include "core/error.h"
 #include "entities/entity.h"
@@ -717,7 +718,7 @@ int kiscrm_target_children(kiscrm_id **ids, size_t *count, kiscrm_db *db, kiscrm
 		free(l.v);
 		return rc;
 	}
-	qsort(l.v, l.n, sizeof(*l.v), cmp_child_key);
+	kc_sort(l.v, l.n, sizeof(*l.v), cmp_child_key);
 	kiscrm_id *out = NULL;
 	if (l.n && !(out = malloc(l.n * sizeof(*out)))) {
 		free(l.v);
@@ -1056,7 +1057,7 @@ int kiscrm_report_targets(kiscrm_table **out, kiscrm_db *db, const kiscrm_report
 	for (size_t i = 0; i < s.n; i++)
 		if (tgt_selected(&r, &s.v[i]))
 			s.v[n++] = s.v[i];
-	qsort(s.v, n, sizeof(*s.v), cmp_tgt);
+	kc_sort(s.v, n, sizeof(*s.v), cmp_tgt);
 	kiscrm_table *t = NULL;
 	rc = new_table(&r, &t, "targets", target_cols);
 	for (size_t i = 0; rc == 0 && i < n; i++)
@@ -1174,7 +1175,7 @@ static int check_entries(kc_report *r, tgt_set *s, check_entry **out, size_t *n)
 		free(e);
 		return rc;
 	}
-	qsort(e, *n, sizeof(*e), cmp_check);
+	kc_sort(e, *n, sizeof(*e), cmp_check);
 	*out = e;
 	return KISCRM_OK;
 }

@@ -31,6 +31,11 @@ int kc_db_count(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_query *q
 /* 1 if a record of that kind and id exists, 0 if not, negative on storage error. */
 int kc_db_exists(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id);
 
+/* kiscrm_record_insert with flags: KC_INSERT_NO_AFTER skips the kind's after-insert work
+ * (imports of records "as exported", whose history comes in its own file). */
+#define KC_INSERT_NO_AFTER 0x1u
+int kc_record_insert(kiscrm_db *db, kiscrm_record *rec, unsigned flags);
+
 /* Checks the usual "db and out pointers are not NULL" preconditions. */
 int kc_check_db(const kiscrm_db *db);
 

@@ -106,16 +106,21 @@ static int insert_row(kiscrm_db *db, kiscrm_record *rec)
 	return rc;
 }
 
-static int insert_checked(kiscrm_db *db, kiscrm_record *rec)
+static int insert_checked(kiscrm_db *db, kiscrm_record *rec, unsigned flags)
 {
 	int rc;
 	if ((rc = kc_entity_prepare(db, rec, NULL)) != 0 || (rc = check_fields(db, rec)) != 0 ||
 	    (rc = insert_row(db, rec)) != 0)
 		return rc;
-	return kc_entity_after_insert(db, rec);
+	return (flags & KC_INSERT_NO_AFTER) ? KISCRM_OK : kc_entity_after_insert(db, rec);
 }
 
 int kiscrm_record_insert(kiscrm_db *db, kiscrm_record *rec)
+{
+	return kc_record_insert(db, rec, 0);
+}
+
+int kc_record_insert(kiscrm_db *db, kiscrm_record *rec, unsigned flags)
 {
 	int rc = kc_check_db(db);
 	if (rc)
@@ -126,13 +131,13 @@ int kiscrm_record_insert(kiscrm_db *db, kiscrm_record *rec)
 		return kc_error_set(KISCRM_EINVALID, "%s id %lld is negative", rec->def->name,
 				    (long long)kiscrm_record_id(rec));
 	if (!kc_entity_writes_others(rec->def->kind))
-		return insert_checked(db, rec);
+		return insert_checked(db, rec, flags);
 	/* The record and what it implies (history, a customer's first-contract date …) are
 	 * stored together or not at all. */
 	kiscrm_id before = kiscrm_record_id(rec);
 	if ((rc = kc_tx_begin(db)) != 0)
 		return rc;
-	if ((rc = kc_tx_end(db, insert_checked(db, rec))) != 0)
+	if ((rc = kc_tx_end(db, insert_checked(db, rec, flags))) != 0)
 		kc_record_set_id(rec, before);
 	return rc;
 }

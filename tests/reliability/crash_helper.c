@@ -46,7 +46,6 @@ static int do_setup_snapshot(kiscrm_db *db, long n, kiscrm_date first)
 					    (kiscrm_date)(first + j % 120), name);
 		if (rc < 0) {
 			kiscrm_db_rollback(db);
-			kiscrm_db_commit(db);
 			return rc;
 		}
 	}
@@ -68,7 +67,6 @@ static int do_import(kiscrm_db *db, long batch, long n)
 					    KISCRM_DATE_NONE, name);
 		if (rc < 0) {
 			kiscrm_db_rollback(db);
-			kiscrm_db_commit(db);
 			return rc;
 		}
 	}
@@ -132,6 +130,8 @@ int main(int argc, char **argv)
 	if ((rc = rel_open(&db, path, 0)) < 0)
 		return rel_report("open", rc), 1;
 
+	if (!strncmp(mode, "setup", 5))
+		say("B\n");
 	if (!strcmp(mode, "setup"))
 		rc = do_setup(db);
 	else if (!strcmp(mode, "setup-snapshot") && argc == 5)

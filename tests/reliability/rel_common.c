@@ -61,7 +61,6 @@ int rel_fixture_create(rel_fixture *fx, kiscrm_db *db)
 		return rc;
 	if ((rc = fixture_records(fx, db)) < 0) {
 		kiscrm_db_rollback(db);
-		kiscrm_db_commit(db);
 		return rc;
 	}
 	return kiscrm_db_commit(db);

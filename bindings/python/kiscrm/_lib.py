@@ -221,6 +221,7 @@ FUNCTIONS = [
     ("kiscrm_config_load_default", [P(ConfigP)], I, check_rc),
     ("kiscrm_config_load", [P(ConfigP), S], I, check_rc),
     ("kiscrm_config_free", [ConfigP], None, None),
+    ("kiscrm_config_dir", [ConfigP], S, to_str),
     ("kiscrm_config_week_start", [ConfigP], I, None),
     ("kiscrm_config_fiscal_year_start", [ConfigP], I, None),
     ("kiscrm_config_currency", [ConfigP], S, to_str),
@@ -557,6 +558,16 @@ def library_path():
     """Path of the loaded library."""
     lib()
     return _PATH
+
+
+def raw(name):
+    """A second, unchecked function object for a symbol (same prototype, no errcheck):
+    for hot loops that test the return code themselves."""
+    L = lib()
+    fn = L[name]
+    proto = getattr(L, name)
+    fn.argtypes, fn.restype = proto.argtypes, proto.restype
+    return fn
 
 
 def take_buf(buf):

@@ -61,6 +61,11 @@ class Config:
         return self._ptr
 
     @property
+    def directory(self):
+        """Directory the configuration was loaded from, None for the built-in defaults."""
+        return _lib.lib().kiscrm_config_dir(self._p)
+
+    @property
     def week_start(self):
         """Weekday weeks start on (1 = Monday … 7)."""
         return _lib.lib().kiscrm_config_week_start(self._p)

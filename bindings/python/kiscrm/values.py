@@ -7,7 +7,7 @@ integers int and text str.
 
 import ctypes
 import datetime as _dt
-from decimal import Decimal
+from decimal import Context, Decimal, Inexact
 
 from . import _lib
 from .errors import Invalid, Overflow
@@ -23,6 +23,8 @@ PERIOD_NAMES = {v: k for k, v in PERIODS.items()}
 EPOCH = _dt.date(1970, 1, 1)
 EPOCH_TIME = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 INT64_MIN, INT64_MAX = -2**63, 2**63 - 1
+# Scaling money must never round: enough digits for any int64, and rounding traps.
+_EXACT = Context(prec=64, traps=[Inexact])
 
 
 # --- money --------------------------------------------------------------------------
@@ -47,20 +49,14 @@ def money_from_python(value, decimals=2):
     elif isinstance(value, Decimal):
         if not value.is_finite():
             raise Invalid("money value '%s' is not a finite number" % value, value=str(value))
-        sign, digits, exp = value.as_tuple()
-        # Scale without the context's rounding: shift the exponent by hand.
-        n = int("".join(map(str, digits)) or "0")
-        e = exp + decimals
-        if e >= 0:
-            minor = n * 10 ** e
-        else:
-            q, r = divmod(n, 10 ** (-e))
-            if r:
-                raise Invalid("money value '%s' has more than %d decimals"
-                              % (value, decimals), value=str(value))
-            minor = q
-        if sign:
-            minor = -minor
+        try:
+            scaled = value.scaleb(decimals, _EXACT)
+        except Inexact:
+            scaled = None
+        minor = int(scaled) if scaled is not None else None
+        if minor is None or minor != scaled:
+            raise Invalid("money value '%s' has more than %d decimals" % (value, decimals),
+                          value=str(value))
     elif isinstance(value, str):
         out = ctypes.c_int64()
         _lib.lib().kiscrm_money_parse(ctypes.byref(out), value.encode("utf-8"), decimals)

@@ -1,0 +1,75 @@
+"""Python bindings (ctypes) for libkiscrm, the CRM / sales-management library.
+
+    import kiscrm
+    with kiscrm.Database("crm.db") as db:
+        print(db.report("win-rate", group_by="owner").to_dicts())
+
+The shared library is found through the environment variable KISCRM_LIBRARY, the build
+tree (build/src/libkiscrm.so) or the system; a library of another major/minor version
+raises KiscrmVersionError.
+"""
+
+from . import _lib
+from ._lib import EXPECTED_VERSION, library_path
+from .config import Config, DimensionEntry, Pipeline, Role, Stage
+from .db import (GROUPS, TYPED_REPORTS, Database, RecordIterator, make_report_options)
+from .errors import (Busy, Conflict, ConfigError, CsvImportError, Exists, ImportError,  # noqa: A004
+                     Invalid, KiscrmError, KiscrmVersionError, LibraryNotFound, NotFound,
+                     NotSupported, OutOfMemory, Overflow, StorageError, UserStop, error_class)
+from .kpi import KpiScheme, QualStandards
+from .kpi import metrics as kpi_metrics
+from .kpi import register_metric as register_kpi_metric
+from .kpi import unregister_metric as unregister_kpi_metric
+from .record import (ENTITY_CLASSES, Collection, CollectionPlan, Contact, Contract, Customer,
+                     CustomerAttr, Department, Evidence, ExamResult, Experience, Kind,
+                     KpiScore, Lead, Opportunity, Record, Snapshot, SnapshotLine, Staff,
+                     StageHistory, Target, Training, kind, kind_names)
+from .table import Column, Table
+from .values import (add_months, date_from_ymd, date_to_ymd, days_in_month, fiscal_quarter,
+                     fiscal_year, fiscal_year_start, format_date, format_money, format_time,
+                     iso_week, money_scale, money_split, month_start, normalize_name,
+                     parse_date, parse_money, parse_time, period_next, period_start,
+                     time_date, utf8_validate, utf8_width, week_start, weekday)
+
+__version__ = "0.1.0"
+
+
+def version():
+    """(major, minor, patch) of the loaded libkiscrm."""
+    import ctypes
+    a, b, c = ctypes.c_int(), ctypes.c_int(), ctypes.c_int()
+    _lib.lib().kiscrm_version(ctypes.byref(a), ctypes.byref(b), ctypes.byref(c))
+    return a.value, b.value, c.value
+
+
+def version_string():
+    """Version of the loaded libkiscrm as text, e.g. '0.1.0'."""
+    return _lib.lib().kiscrm_version_string()
+
+
+def schema_version():
+    """Highest database schema version the loaded library reads and writes."""
+    return _lib.lib().kiscrm_schema_version()
+
+
+def strerror(code):
+    """English text of a return code."""
+    return _lib._s(_lib.lib().kiscrm_strerror(code))
+
+
+def reports():
+    """[(name, description)] of every report Database.report() runs by name."""
+    L = _lib.lib()
+    return [(L.kiscrm_report_name(i), L.kiscrm_report_description(i))
+            for i in range(L.kiscrm_report_count())]
+
+
+def metric_is_money(metric):
+    """True for a money target metric, False for a count metric (Invalid if unknown)."""
+    return _lib.lib().kiscrm_target_metric_is_money(_lib.enc(metric)) == 1
+
+
+def load_library():
+    """Loads and checks libkiscrm now (it is otherwise loaded on first use)."""
+    _lib.lib()
+    return _lib.library_path()

@@ -1,0 +1,795 @@
+"""The Database: opening, transactions, records, reports, CSV, and the domain operations."""
+
+import ctypes
+import datetime as _dt
+import os
+import weakref
+from contextlib import contextmanager
+
+from . import _lib
+from . import values as V
+from .config import Config
+from .errors import CsvImportError, Invalid, KiscrmError
+from .record import Record, kind as _kind
+from .table import Table
+
+GROUPS = {"business_line": 1, "product_line": 2, "department": 3, "owner": 4, "region": 5,
+          "industry": 6, "size_class": 7}
+PROBABILITY_SOURCES = {"default": 0, "configured": 1, "historical": 2}
+DELETE_CASCADE = 0x1
+MOVE_REOPEN = 0x1
+IMPORT_KEEP_IDS = 0x1
+IMPORT_RAW = 0x2
+PLAN_ALLOW_LESS = 0x1
+
+_FILTER_KEYS = ("owner_id", "department_id", "customer_id", "region", "industry",
+                "key_account", "name_contains", "active")
+_REPORT_KEYS = ("as_of", "from_", "to", "period", "group_by", "pipeline", "lang",
+                "owner_id", "department_id")
+
+
+def _today():
+    return _dt.datetime.now(_dt.timezone.utc).date()
+
+
+def _id(x):
+    return x.id if isinstance(x, Record) else int(x or 0)
+
+
+def make_filter(kw):
+    """kiscrm_filter from keyword arguments (None when there are none)."""
+    if not kw:
+        return None
+    bad = set(kw) - set(_FILTER_KEYS)
+    if bad:
+        raise TypeError("unknown filter %s (filters: %s)" % (", ".join(sorted(bad)),
+                                                             ", ".join(_FILTER_KEYS)))
+    f = _lib.Filter()
+    _lib.lib().kiscrm_filter_init(ctypes.byref(f), _lib.Filter.VERSION)
+    for k in ("owner_id", "department_id", "customer_id"):
+        if kw.get(k) is not None:
+            setattr(f, k, _id(kw[k]))
+    for k in ("region", "industry", "name_contains"):
+        if kw.get(k) is not None:
+            setattr(f, k, _lib.enc(kw[k]))
+    for k in ("key_account", "active"):
+        if kw.get(k) is not None:
+            setattr(f, k, 1 if kw[k] else 0)
+    return f
+
+
+def parse_group_by(group_by):
+    """'owner', 'owner,region', ['department', 'owner'] or kiscrm_group ints → list of ints."""
+    if group_by is None:
+        return []
+    if isinstance(group_by, (str, int)):
+        group_by = [group_by]
+    out = []
+    for g in group_by:
+        if isinstance(g, str):
+            for part in g.split(","):
+                part = part.strip()
+                if not part:
+                    continue
+                code = _lib.lib().kiscrm_group_parse(part.encode("utf-8"))
+                if code < 0:
+                    raise Invalid("unknown group-by dimension '%s' (%s)"
+                                  % (part, ", ".join(GROUPS)), value=part)
+                out.append(code)
+        else:
+            out.append(int(g))
+    return out
+
+
+def make_report_options(as_of=None, from_=None, to=None, period=None, group_by=None,
+                        pipeline=None, lang=None, owner_id=None, department_id=None,
+                        **extra):
+    """kiscrm_report_options from keyword arguments. `from_` may also be given as
+    `start`, and `group_by` as `by`. The struct keeps its arrays alive."""
+    if "start" in extra:
+        from_ = extra.pop("start")
+    if "by" in extra:
+        group_by = extra.pop("by")
+    if extra:
+        raise TypeError("unknown report option %s (options: %s)"
+                        % (", ".join(sorted(extra)), ", ".join(_REPORT_KEYS)))
+    o = _lib.ReportOptions()
+    _lib.lib().kiscrm_report_options_init(ctypes.byref(o), _lib.ReportOptions.VERSION)
+    if as_of is not None:
+        o.as_of = V.date_from_python(as_of)
+    if from_ is not None:
+        o.from_ = V.date_from_python(from_)
+    if to is not None:
+        o.to = V.date_from_python(to)
+    o.period = V.period_code(period)
+    groups = parse_group_by(group_by)
+    if groups:
+        arr = (ctypes.c_int * len(groups))(*groups)
+        o.group_by = ctypes.cast(arr, ctypes.POINTER(ctypes.c_int))
+        o.ngroup = len(groups)
+        o._keep = arr
+    o.pipeline = _lib.enc(pipeline)
+    o.lang = _lib.enc(lang)
+    o.owner_id = _id(owner_id)
+    o.department_id = _id(department_id)
+    return o
+
+
+def make_predict_options(start=None, fields=None, smoothing=0.0, by_department=True,
+                         tag_min_count=0):
+    """kiscrm_predict_options; start is a date, None (configured) or 'all'."""
+    o = _lib.PredictOptions()
+    _lib.lib().kiscrm_predict_options_init(ctypes.byref(o), _lib.PredictOptions.VERSION)
+    if start == "all":
+        o.start = _lib.KISCRM_PREDICT_ALL_HISTORY
+    elif start is not None:
+        o.start = V.date_from_python(start)
+    if fields:
+        arr = (ctypes.c_char_p * len(fields))(*[_lib.enc(f) for f in fields])
+        o.fields = ctypes.cast(arr, ctypes.POINTER(ctypes.c_char_p))
+        o.nfields = len(fields)
+        o._keep = arr
+    o.smoothing = float(smoothing)
+    o.by_department = 1 if by_department else 0
+    o.tag_min_count = int(tag_min_count)
+    return o
+
+
+def _ids_list(ptr, count):
+    try:
+        return [ptr[i] for i in range(count.value)]
+    finally:
+        _lib.lib().kiscrm_ids_free(ptr)
+
+
+def _ref(obj):
+    return None if obj is None else ctypes.byref(obj)
+
+
+class RecordIterator:
+    """Iterates over stored records (copies: safe to keep). Keeps the Database alive."""
+
+    def __init__(self, db, kind_, filter_kw):
+        self.db = db
+        self.kind = _kind(kind_)
+        self._ptr = _lib.IterP()
+        flt = make_filter(filter_kw)
+        _lib.lib().kiscrm_iter_new(ctypes.byref(self._ptr), db._handle(), self.kind.code,
+                                   _ref(flt))
+        db._iters.add(self)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if not self._ptr:
+            raise StopIteration
+        L = _lib.lib()
+        cur = _lib.RecordP()
+        if L.kiscrm_iter_next(ctypes.byref(cur), self._ptr) == -10:
+            self.close()
+            raise StopIteration
+        own = _lib.RecordP()
+        L.kiscrm_record_dup(ctypes.byref(own), cur)
+        return Record._wrap(own, self.db)
+
+    def close(self):
+        """Frees the iterator (also done at its end and when the database closes)."""
+        ptr, self._ptr = self._ptr, None
+        if ptr and _lib._LIB is not None:
+            _lib._LIB.kiscrm_iter_free(ptr)
+
+    __del__ = close
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class Database:
+    """An open libkiscrm database.
+
+    ``Database("crm.db")`` opens (creating) an SQLite file; ``Database()`` a private
+    in-memory SQLite database; ``Database(backend="memory")`` the in-memory backend.
+    ``config_dir`` names a configuration directory (None: built-in defaults). Use it as a
+    context manager to close it: ``with kiscrm.Database("crm.db") as db: ...``.
+    """
+
+    def __init__(self, path=None, backend=None, config_dir=None, busy_timeout_ms=0):
+        self._ptr = None
+        self._iters = weakref.WeakSet()
+        L = _lib.lib()
+        o = _lib.DbOptions()
+        L.kiscrm_db_options_init(ctypes.byref(o), _lib.DbOptions.VERSION)
+        o.backend = _lib.enc(backend)
+        o.path = _lib.enc(os.fspath(path)) if path is not None else None
+        o.config_dir = _lib.enc(os.fspath(config_dir)) if config_dir is not None else None
+        o.busy_timeout_ms = int(busy_timeout_ms)
+        ptr = _lib.DbP()
+        L.kiscrm_db_open(ctypes.byref(ptr), ctypes.byref(o))
+        self._ptr = ptr
+        self.path = path
+        self.backend = backend or "sqlite"
+        self.money_decimals = L.kiscrm_config_currency_decimals(L.kiscrm_db_config(ptr))
+
+    # --- lifetime ---------------------------------------------------------------------
+
+    def _handle(self):
+        if not self._ptr:
+            raise Invalid("the database is closed")
+        return self._ptr
+
+    @property
+    def closed(self):
+        return not self._ptr
+
+    def close(self):
+        """Closes the database (rolling back an open transaction). Its open iterators are
+        closed first; tables and records read from it stay usable."""
+        for it in list(self._iters):
+            it.close()
+        ptr, self._ptr = getattr(self, "_ptr", None), None
+        if ptr and _lib._LIB is not None:
+            _lib._LIB.kiscrm_db_free(ptr)
+
+    def __del__(self):
+        self.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __repr__(self):
+        return "<kiscrm.Database %s %s%s>" % (self.backend, self.path or "(in memory)",
+                                              " closed" if self.closed else "")
+
+    # --- transactions and settings ----------------------------------------------------
+
+    def begin(self):
+        """Starts a (nestable) transaction."""
+        _lib.lib().kiscrm_db_begin(self._handle())
+
+    def commit(self):
+        """Commits the innermost transaction."""
+        _lib.lib().kiscrm_db_commit(self._handle())
+
+    def rollback(self):
+        """Rolls back the innermost transaction (and so the outermost)."""
+        _lib.lib().kiscrm_db_rollback(self._handle())
+
+    @contextmanager
+    def transaction(self):
+        """``with db.transaction():`` commits at the end, rolls back on an exception."""
+        self.begin()
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        self.commit()
+
+    @property
+    def config(self):
+        """The configuration the database was opened with (a Config)."""
+        return Config(_lib.lib().kiscrm_db_config(self._handle()), owner=self)
+
+    def set_actor(self, staff_id):
+        """Staff member recorded as the actor of later changes (0: system)."""
+        _lib.lib().kiscrm_db_set_actor(self._handle(), _id(staff_id))
+
+    # --- records ----------------------------------------------------------------------
+
+    def new(self, kind_, **fields):
+        """A new record of this database (not stored yet; call .save() or db.insert())."""
+        return Record(kind_, db=self, **fields)
+
+    def insert(self, rec_or_kind, **fields):
+        """Stores a new record: ``db.insert(rec)`` or ``db.insert("customer", name=…)``.
+        Returns the record (its id set)."""
+        if isinstance(rec_or_kind, Record):
+            rec = rec_or_kind
+            for k, v in fields.items():
+                rec.set(k, v)
+        else:
+            rec = Record(rec_or_kind, db=self, **fields)
+        if rec.db is None:
+            object.__setattr__(rec, "db", self)
+        _lib.lib().kiscrm_record_insert(self._handle(), rec._ptr)
+        return rec
+
+    def update(self, rec):
+        """Validates and replaces a stored record (by id)."""
+        _lib.lib().kiscrm_record_update(self._handle(), rec._ptr)
+        return rec
+
+    def get(self, kind_, id_):
+        """Reads a record (NotFound if there is none)."""
+        ptr = _lib.RecordP()
+        _lib.lib().kiscrm_record_get(ctypes.byref(ptr), self._handle(), _kind(kind_).code,
+                                     _id(id_))
+        return Record._wrap(ptr, self)
+
+    def delete(self, kind_, id_, cascade=False):
+        """Deletes a record (cascade: owned records too, other references cleared)."""
+        _lib.lib().kiscrm_record_delete(self._handle(), _kind(kind_).code, _id(id_),
+                                        DELETE_CASCADE if cascade else 0)
+
+    def records(self, kind_, **filter_kw):
+        """Iterator over the records of a kind in id order. Filters: owner_id,
+        department_id, customer_id, region, industry, key_account, name_contains, active."""
+        return RecordIterator(self, kind_, filter_kw)
+
+    def find(self, kind_, **filter_kw):
+        """List of the records of a kind matching the filters."""
+        with self.records(kind_, **filter_kw) as it:
+            return list(it)
+
+    def insert_many(self, kind_, rows, columns=None):
+        """Bulk load: inserts many records in ONE transaction (all or nothing).
+
+        ``rows`` are dicts of field → value, or sequences of values in the order of
+        ``columns`` (faster). Values as for Record fields (None: NULL). One C record is
+        set and stored per row, with unchecked calls whose return codes are tested here.
+        Returns the number of records stored. An error names the row (0-based) and is of
+        the class the library raised; nothing is stored then."""
+        kd = _kind(kind_)
+        db = self._handle()
+        dec = self.money_decimals
+        raw = _lib.raw
+        set_int, set_text = raw("kiscrm_record_set_int"), raw("kiscrm_record_set_text")
+        set_rate = raw("kiscrm_record_set_rate")
+        new, free = raw("kiscrm_record_new"), raw("kiscrm_record_free")
+        insert = raw("kiscrm_record_insert")
+        money, date, time_ = V.money_from_python, V.date_from_python, V.time_from_python
+
+        exact, epoch = V._EXACT, V.EPOCH.toordinal()
+        Decimal, date_t, enc, Inexact = V.Decimal, _dt.date, _lib.enc, V.Inexact
+
+        # Converters with a fast path for the usual Python type of each field type.
+        def c_text(v):
+            return v.encode("utf-8") if type(v) is str else enc(v)
+
+        def c_money(v):
+            if type(v) is Decimal:
+                try:
+                    s = v.scaleb(dec, exact)
+                    i = int(s)
+                    if i == s and -2**63 <= i < 2**63:
+                        return i
+                except (Inexact, ValueError, OverflowError):
+                    pass
+            return money(v, dec)
+
+        def c_date(v):
+            return v.toordinal() - epoch if type(v) is date_t else date(v)
+
+        def c_int(v):
+            return v if type(v) is int else _id(v)
+
+        def conv(f):
+            """(C setter, field index, converter) of a field."""
+            t = f.type
+            if t == V.TYPE_TEXT:
+                return set_text, f.index, c_text
+            if t == V.TYPE_MONEY:
+                return set_int, f.index, c_money
+            if t == V.TYPE_DATE:
+                return set_int, f.index, c_date
+            if t == V.TYPE_TIME:
+                return set_int, f.index, time_
+            if t == V.TYPE_RATE:
+                return set_rate, f.index, float
+            return set_int, f.index, c_int
+
+        cache = {}
+        if columns is not None:
+            col_convs = [conv(kd.field(c)) for c in columns]
+        code = kd.code
+        ptr = _lib.RecordP()
+        pref = ctypes.byref(ptr)
+        n = 0
+        self.begin()
+        try:
+            for row in rows:
+                if new(pref, code) < 0:
+                    raise _lib.last_error()
+                try:
+                    if isinstance(row, dict):
+                        pairs = []
+                        for k, v in row.items():
+                            c = cache.get(k)
+                            if c is None:
+                                c = cache[k] = conv(kd.field(k))
+                            pairs.append((c, v))
+                    else:
+                        pairs = zip(col_convs, row)
+                    for (fn, i, cv), v in pairs:
+                        if v is not None and fn(ptr, i, cv(v)) < 0:
+                            raise _lib.last_error()
+                    if insert(db, ptr) < 0:
+                        raise _lib.last_error()
+                finally:
+                    free(ptr)
+                n += 1
+        except KiscrmError as e:
+            self.rollback()
+            e.message = "row %d: %s" % (n, e.message)
+            e.args = (e.message,)
+            raise
+        except BaseException:
+            self.rollback()
+            raise
+        self.commit()
+        return n
+
+    # --- CSV --------------------------------------------------------------------------
+
+    def import_csv(self, kind_, path=None, data=None, encoding=None, dry_run=False,
+                   keep_ids=False, raw=False, max_errors=20, name=None):
+        """Imports a CSV file (``path``) or CSV text (``data``: str or bytes) atomically.
+
+        Returns the number of records imported (or that would be, with dry_run). Bad rows
+        raise kiscrm.ImportError whose ``errors`` lists dicts row/column/value/reason."""
+        L = _lib.lib()
+        o = _lib.ImportOptions()
+        L.kiscrm_import_options_init(ctypes.byref(o), _lib.ImportOptions.VERSION)
+        o.encoding = _lib.enc(encoding)
+        o.dry_run = 1 if dry_run else 0
+        o.max_errors = int(max_errors)
+        o.flags = (IMPORT_KEEP_IDS if keep_ids else 0) | (IMPORT_RAW if raw else 0)
+        count = ctypes.c_size_t()
+        errs = _lib.TableP()
+        code = _kind(kind_).code
+        if (path is None) == (data is None):
+            raise Invalid("import_csv needs either path or data")
+        if path is not None:
+            rc = L.kiscrm_csv_import(ctypes.byref(count), ctypes.byref(errs), self._handle(),
+                                     code, _lib.enc(os.fspath(path)), ctypes.byref(o))
+        else:
+            if isinstance(data, str):
+                data = data.encode("utf-8")
+            rc = L.kiscrm_csv_import_data(ctypes.byref(count), ctypes.byref(errs),
+                                          self._handle(), code, data, len(data),
+                                          _lib.enc(name), ctypes.byref(o))
+        exc = _lib.last_error(rc) if rc < 0 else None
+        table = Table(errs, self) if errs else None
+        if exc is not None:
+            if isinstance(exc, CsvImportError) and table is not None:
+                exc.errors = table.to_dicts()
+            raise exc
+        return count.value
+
+    def import_rows(self, kind_, rows, columns, dry_run=False, keep_ids=False, raw=False,
+                    max_errors=20):
+        """The fastest bulk load: rows (sequences in the order of ``columns``) are written
+        as CSV text in Python and imported by the library in one atomic call
+        (kiscrm_csv_import_data), so no C call is made per field. Columns are field names
+        or, for references, natural keys (``owner``, ``customer`` …) as in import_csv.
+        Decimal, date, datetime, int, float (rates) and str values; None is NULL.
+        Returns the number of records imported; bad rows raise kiscrm.ImportError."""
+        import csv
+        import io
+        out = io.StringIO()
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(columns)
+        fmt_time = V.format_time
+
+        def cell(v):
+            if v is None:
+                return ""
+            t = type(v)
+            if t is str or t is int or t is V.Decimal:
+                return v
+            if t is _dt.date:
+                return v.isoformat()
+            if t is _dt.datetime:
+                return fmt_time(v)
+            if isinstance(v, Record):
+                return v.id
+            if t is float:
+                return repr(v)
+            return str(v)
+
+        w.writerows([cell(v) for v in row] for row in rows)
+        return self.import_csv(kind_, data=out.getvalue(), dry_run=dry_run,
+                               keep_ids=keep_ids, raw=raw, max_errors=max_errors,
+                               name="(rows)")
+
+    def export_csv(self, kind_, path=None, **filter_kw):
+        """Exports the records of a kind as CSV: returns the text, or writes ``path``."""
+        L = _lib.lib()
+        flt = make_filter(filter_kw)
+        code = _kind(kind_).code
+        if path is not None:
+            L.kiscrm_csv_export_file(self._handle(), code, _lib.enc(os.fspath(path)),
+                                     _ref(flt))
+            return None
+        buf = _lib.Buf()
+        L.kiscrm_csv_export(ctypes.byref(buf), self._handle(), code, _ref(flt))
+        return _lib.take_buf(buf)
+
+    # --- reports ----------------------------------------------------------------------
+
+    def _table(self, fn, *args):
+        out = _lib.TableP()
+        fn(ctypes.byref(out), self._handle(), *args)
+        return Table(out, self)
+
+    def report(self, name, **opts):
+        """Runs a report by name (see kiscrm.reports()) and returns a Table.
+
+        Options: as_of, from_ (or start), to, period ('week', 'month', 'quarter',
+        'year'), group_by (or by: 'owner', 'department,owner', a list), pipeline, lang
+        ('zh' or 'en'), owner_id, department_id."""
+        o = make_report_options(**opts)
+        return self._table(_lib.lib().kiscrm_report_run, _lib.enc(name), ctypes.byref(o))
+
+    # --- pipeline ---------------------------------------------------------------------
+
+    def move(self, opportunity_id, stage, at=None, reopen=False):
+        """Moves an opportunity to a stage, recording the move (at: when, default now)."""
+        _lib.lib().kiscrm_opportunity_move(self._handle(), _id(opportunity_id), _lib.enc(stage),
+                                           V.time_from_python(at),
+                                           MOVE_REOPEN if reopen else 0)
+
+    def set_probability(self, opportunity_id, percent):
+        """Sets an opportunity's probability by hand; None follows the stage again."""
+        _lib.lib().kiscrm_opportunity_set_probability(
+            self._handle(), _id(opportunity_id), -1 if percent is None else int(percent))
+
+    def append_stage_history(self, opportunity_id, from_stage, to_stage, at, by_id=0):
+        """Appends a stage move as it happened elsewhere (imports); nothing is checked."""
+        _lib.lib().kiscrm_stage_history_append(self._handle(), _id(opportunity_id),
+                                               _lib.enc(from_stage), _lib.enc(to_stage),
+                                               V.time_from_python(at), _id(by_id))
+
+    def qualify_lead(self, lead_id, customer_id=0, at=None):
+        """Qualifies a lead; returns the id of the new opportunity."""
+        out = ctypes.c_int64()
+        _lib.lib().kiscrm_lead_qualify(ctypes.byref(out), self._handle(), _id(lead_id),
+                                       _id(customer_id), V.time_from_python(at))
+        return out.value
+
+    # --- organisation and customers ---------------------------------------------------
+
+    def department_subtree(self, department_id):
+        """Ids of a department and every department below it."""
+        ptr = ctypes.POINTER(ctypes.c_int64)()
+        n = ctypes.c_size_t()
+        _lib.lib().kiscrm_department_subtree(ctypes.byref(ptr), ctypes.byref(n),
+                                             self._handle(), _id(department_id))
+        return _ids_list(ptr, n)
+
+    def customer_duplicates(self):
+        """Table of customers whose normalised names are equal (group, customer_id …)."""
+        return self._table(_lib.lib().kiscrm_customer_duplicates)
+
+    def merge_customers(self, keep_id, duplicate_id):
+        """Merges customer duplicate_id into keep_id (one transaction)."""
+        _lib.lib().kiscrm_customer_merge(self._handle(), _id(keep_id), _id(duplicate_id))
+
+    def set_customer_attr(self, customer_id, key, value):
+        """Sets a custom attribute of a customer (None deletes it)."""
+        _lib.lib().kiscrm_customer_attr_set(self._handle(), _id(customer_id), _lib.enc(key),
+                                            _lib.enc(value))
+
+    def customer_attr(self, customer_id, key, default=None):
+        """A custom attribute's value, default when the customer has none of that key."""
+        from .errors import NotFound
+        buf = _lib.Buf()
+        try:
+            _lib.lib().kiscrm_customer_attr_get(ctypes.byref(buf), self._handle(),
+                                                _id(customer_id), _lib.enc(key))
+        except NotFound:
+            _lib.take_buf(buf)
+            # A missing customer is NotFound too: that one is raised.
+            self.get("customer", customer_id)
+            return default
+        return _lib.take_buf(buf)
+
+    # --- money flow -------------------------------------------------------------------
+
+    def _money_out(self, fn, *args):
+        out = ctypes.c_int64()
+        fn(ctypes.byref(out), self._handle(), *args)
+        return V.money_to_decimal(out.value, self.money_decimals)
+
+    def contract_collected(self, contract_id):
+        """Money collected on a contract."""
+        return self._money_out(_lib.lib().kiscrm_contract_collected, _id(contract_id))
+
+    def contract_receivable(self, contract_id):
+        """Contract amount − collected."""
+        return self._money_out(_lib.lib().kiscrm_contract_receivable, _id(contract_id))
+
+    def contract_overdue(self, contract_id, as_of=None):
+        """Instalments due on or before as_of (default today, UTC) not collected."""
+        return self._money_out(_lib.lib().kiscrm_contract_overdue, _id(contract_id),
+                               V.date_from_python(as_of if as_of is not None else _today()))
+
+    def customer_receivable(self, customer_id):
+        """Receivable over all contracts of a customer."""
+        return self._money_out(_lib.lib().kiscrm_customer_receivable, _id(customer_id))
+
+    def plan_instalments(self, contract_id, instalments, allow_less=False):
+        """Replaces a contract's collection plan by (due date, amount) pairs, atomically."""
+        n = len(instalments)
+        due = (ctypes.c_int32 * max(n, 1))(*[V.date_from_python(d) for d, _ in instalments])
+        amt = (ctypes.c_int64 * max(n, 1))(
+            *[V.money_from_python(a, self.money_decimals) for _, a in instalments])
+        _lib.lib().kiscrm_contract_plan_instalments(self._handle(), _id(contract_id), due, amt,
+                                                    n, PLAN_ALLOW_LESS if allow_less else 0)
+
+    def snapshot(self, as_of=None):
+        """Saves the rolling budget of the week containing as_of (default today);
+        returns the snapshot id."""
+        out = ctypes.c_int64()
+        _lib.lib().kiscrm_budget_snapshot(ctypes.byref(out), self._handle(),
+                                          V.date_from_python(as_of))
+        return out.value
+
+    # --- targets ----------------------------------------------------------------------
+
+    def set_year_target(self, metric, fiscal_year, value, business_line=None,
+                        product_line=None, department_id=None, owner_id=None):
+        """Sets a yearly target (money Decimal for money metrics, a count otherwise);
+        returns its id."""
+        L = _lib.lib()
+        is_money = L.kiscrm_target_metric_is_money(_lib.enc(metric))
+        v = V.money_from_python(value, self.money_decimals) if is_money else int(value)
+        d = _lib.TargetDims()
+        L.kiscrm_target_dims_init(ctypes.byref(d), _lib.TargetDims.VERSION)
+        d.business_line = _lib.enc(business_line)
+        d.product_line = _lib.enc(product_line)
+        d.department_id = _id(department_id)
+        d.owner_id = _id(owner_id)
+        out = ctypes.c_int64()
+        L.kiscrm_target_set_year(ctypes.byref(out), self._handle(), _lib.enc(metric),
+                                 int(fiscal_year), v, ctypes.byref(d))
+        return out.value
+
+    def target_split_count(self, target_id, child_period):
+        """How many child periods a target splits into."""
+        n = ctypes.c_size_t()
+        _lib.lib().kiscrm_target_split_count(ctypes.byref(n), self._handle(), _id(target_id),
+                                             V.period_code(child_period))
+        return n.value
+
+    def split_target_time(self, target_id, child_period, weights):
+        """Decomposes a target over time by weights (exact largest-remainder split)."""
+        w = (ctypes.c_int64 * len(weights))(*[int(x) for x in weights])
+        _lib.lib().kiscrm_target_split_time(self._handle(), _id(target_id),
+                                            V.period_code(child_period), w, len(weights))
+
+    def split_target(self, target_id, group, members, weights):
+        """Decomposes a target over 'business_line'/'product_line' (members: keys) or
+        'department'/'owner' (members: ids) by weights."""
+        g = parse_group_by(group)
+        if len(g) != 1:
+            raise Invalid("split_target needs exactly one dimension, not %r" % (group,))
+        n = len(members)
+        w = (ctypes.c_int64 * n)(*[int(x) for x in weights]) if len(weights) == n else None
+        if w is None:
+            raise Invalid("split_target: %d members but %d weights" % (n, len(weights)))
+        L = _lib.lib()
+        if g[0] in (GROUPS["business_line"], GROUPS["product_line"]):
+            keys = (ctypes.c_char_p * n)(*[_lib.enc(k) for k in members])
+            L.kiscrm_target_split_dim_keys(self._handle(), _id(target_id), g[0], keys, w, n)
+        else:
+            ids = (ctypes.c_int64 * n)(*[_id(m) for m in members])
+            L.kiscrm_target_split_dim_ids(self._handle(), _id(target_id), g[0], ids, w, n)
+
+    def target_children(self, target_id):
+        """Ids of the targets decomposing a target."""
+        ptr = ctypes.POINTER(ctypes.c_int64)()
+        n = ctypes.c_size_t()
+        _lib.lib().kiscrm_target_children(ctypes.byref(ptr), ctypes.byref(n), self._handle(),
+                                          _id(target_id))
+        if not ptr:
+            return []
+        return _ids_list(ptr, n)
+
+    # --- prediction -------------------------------------------------------------------
+
+    def predict_probability(self, opportunity_id, **popts):
+        """Predicted win probability (percent) of an opportunity (naive Bayes)."""
+        o = make_predict_options(**popts)
+        out = ctypes.c_double()
+        _lib.lib().kiscrm_predict_probability(ctypes.byref(out), self._handle(),
+                                              _id(opportunity_id), ctypes.byref(o))
+        return out.value
+
+    def predict_explain(self, opportunity_id, **popts):
+        """Table explaining a prediction, factor by factor."""
+        o = make_predict_options(**popts)
+        return self._table(_lib.lib().kiscrm_predict_explain, _id(opportunity_id),
+                           ctypes.byref(o))
+
+    def predict_apply(self, **popts):
+        """Writes predicted probabilities to open opportunities; returns how many."""
+        o = make_predict_options(**popts)
+        n = ctypes.c_size_t()
+        _lib.lib().kiscrm_predict_apply(ctypes.byref(n), self._handle(), ctypes.byref(o))
+        return n.value
+
+    # --- KPI --------------------------------------------------------------------------
+
+    def kpi_score(self, scheme=None, **opts):
+        """Person scorecards (the default scheme when scheme is None)."""
+        o = make_report_options(**opts)
+        if scheme is None:
+            return self._table(_lib.lib().kiscrm_report_kpi, ctypes.byref(o))
+        return self._table(_lib.lib().kiscrm_kpi_score, scheme._ptr, ctypes.byref(o))
+
+    def kpi_score_departments(self, scheme, **opts):
+        """Department scorecards."""
+        o = make_report_options(**opts)
+        return self._table(_lib.lib().kiscrm_kpi_score_departments, scheme._ptr,
+                           ctypes.byref(o))
+
+    def kpi_rollup(self, scheme, **opts):
+        """Person scorecards rolled up to departments."""
+        o = make_report_options(**opts)
+        return self._table(_lib.lib().kiscrm_kpi_rollup, scheme._ptr, ctypes.byref(o))
+
+    def kpi_assess(self, standards, standard, staff_id, as_of=None, lang=None):
+        """Assesses a person against a qualification standard."""
+        d = V.date_from_python(as_of)
+        if lang is None:
+            return self._table(_lib.lib().kiscrm_kpi_assess, standards._ptr,
+                               _lib.enc(standard), _id(staff_id), d)
+        return self._table(_lib.lib().kiscrm_kpi_assess_lang, standards._ptr,
+                           _lib.enc(standard), _id(staff_id), d, _lib.enc(lang))
+
+    def kpi_metric(self, key, from_, to, scope="person", staff_id=0, department_id=0,
+                   role=None, period=0, as_of=None, scheme=None, indicator=None):
+        """Computes one KPI metric: dict(actual, target, note); money as Decimal."""
+        from .kpi import metric_unit, value_to_dict, make_context
+        ctx = make_context(scope, staff_id, department_id, role, from_, to, period, as_of,
+                           scheme, indicator)
+        val = _lib.KpiValue()
+        _lib.lib().kiscrm_kpi_metric_compute(ctypes.byref(val), self._handle(), _lib.enc(key),
+                                             ctypes.byref(ctx))
+        return value_to_dict(val, metric_unit(key), self.money_decimals)
+
+
+# Typed report functions: db.report_<name>(**opts) for every kiscrm_report_<name>.
+TYPED_REPORTS = ["funnel", "funnel_diagnosis", "qualification", "invalid_opportunities",
+                 "structure", "stqc", "missing_analysis", "win_loss", "win_rate",
+                 "stage_win_rates", "rolling_budget", "rolling_gap", "snapshot_diff",
+                 "forecast_accuracy", "gap", "sufficiency", "forecast", "year_end",
+                 "stage_probabilities", "probability", "targets", "target_check",
+                 "receivables", "ageing", "kpi", "qualification_assessment"]
+_EX_REPORTS = {"gap", "forecast", "year_end"}
+
+
+def _make_typed(name):
+    cname = "kiscrm_report_" + name
+
+    def run(self, probability_source=None, **opts):
+        o = make_report_options(**opts)
+        L = _lib.lib()
+        if probability_source is not None:
+            if name not in _EX_REPORTS:
+                raise TypeError("report_%s takes no probability_source" % name)
+            f = _lib.ForecastOptions()
+            L.kiscrm_forecast_options_init(ctypes.byref(f), _lib.ForecastOptions.VERSION)
+            src = probability_source
+            f.probability_source = PROBABILITY_SOURCES[src] if isinstance(src, str) else int(src)
+            return self._table(getattr(L, cname + "_ex"), ctypes.byref(o), ctypes.byref(f))
+        return self._table(getattr(L, cname), ctypes.byref(o))
+
+    run.__name__ = "report_" + name
+    run.__doc__ = ("Runs %s() and returns a Table; options as Database.report()%s."
+                   % (cname, "; probability_source: 'configured' or 'historical'"
+                      if name in _EX_REPORTS else ""))
+    return run
+
+
+for _n in TYPED_REPORTS:
+    setattr(Database, "report_" + _n, _make_typed(_n))
+del _n

@@ -1,0 +1,111 @@
+"""Bulk loading (insert_many) and CSV import/export."""
+
+import datetime
+import time
+from decimal import Decimal
+
+import pytest
+
+import kiscrm
+from conftest import Org
+
+
+def test_insert_many_rows_and_dicts(db):
+    org = Org(db)
+    cols = ["name", "owner_id", "customer_id", "stage", "amount", "expected_close"]
+    rows = [("商机%d" % i, org.zhang.id, org.customer.id, "opportunity",
+             Decimal(i) + Decimal("0.01"), datetime.date(2026, 6, 30)) for i in range(100)]
+    assert db.insert_many("opportunity", rows, columns=cols) == 100
+    assert db.insert_many(kiscrm.Opportunity, [dict(name="字典", owner_id=org.li,
+                                                    stage="opportunity", amount="5.5")]) == 1
+    all_ = db.find("opportunity")
+    assert len(all_) == 101
+    # sum of i + 0.01 for i in 0..99 = 4950 + 1.00 = 4951.00
+    assert sum(o.amount for o in all_[:100]) == Decimal("4951.00")
+    assert all_[100].amount == Decimal("5.50") and all_[100].name == "字典"
+
+
+def test_insert_many_is_atomic(db):
+    org = Org(db)
+    rows = [dict(name="好", owner_id=org.zhang, stage="opportunity"),
+            dict(name="坏", owner_id=999, stage="opportunity")]
+    with pytest.raises(kiscrm.NotFound) as e:
+        db.insert_many("opportunity", rows)
+    assert e.value.message.startswith("row 1: ")
+    assert db.find("opportunity") == []
+
+
+def test_insert_many_rate(db):
+    """Measures the bulk path (printed with pytest -s); the memory backend must load
+    at least 20,000 opportunities a second even on a loaded test machine."""
+    org = Org(db)
+    n = 20000
+    cols = ["name", "owner_id", "customer_id", "stage", "amount", "expected_close"]
+    day = datetime.date(2026, 1, 1)
+    rows = [("O%d" % i, org.zhang.id, org.customer.id, "diagnosis", Decimal("1234.56"),
+             day + datetime.timedelta(days=i % 365)) for i in range(n)]
+    t0 = time.perf_counter()
+    db.insert_many("opportunity", rows, columns=cols)
+    rate = n / (time.perf_counter() - t0)
+    print("insert_many on %s: %.0f opportunities/s" % (db.backend, rate))
+    if db.backend == "memory":
+        assert rate > 20000
+
+
+def test_csv_round_trip(db):
+    org = Org(db)
+    db.insert("opportunity", name='带,逗号 "引号"', owner_id=org.zhang, customer_id=org.customer,
+              stage="opportunity", amount=Decimal("1234.56"), expected_close="2026-05-01")
+    text = db.export_csv("opportunity")
+    header = text.splitlines()[0].split(",")
+    assert header[0] == "id" and "amount" in header
+    assert "1234.56" in text and '"带,逗号 ""引号"""' in text
+    with kiscrm.Database(backend="memory") as other:
+        Org(other)
+        assert other.import_csv("opportunity", data=text, keep_ids=True, raw=True) == 1
+        assert other.export_csv("opportunity") == text
+
+
+def test_csv_import_by_natural_key_and_dry_run(db, tmp_path):
+    Org(db)
+    data = "name,owner,customer,stage,amount\n项目一,张三,北京甲科技有限公司,opportunity,100.10\n"
+    assert db.import_csv("opportunity", data=data, dry_run=True) == 1
+    assert db.find("opportunity") == []
+    path = tmp_path / "opps.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + data.encode("utf-8"))
+    assert db.import_csv("opportunity", path) == 1
+    o = db.find("opportunity")[0]
+    assert (o.name, o.amount, o.owner_id) == ("项目一", Decimal("100.10"), 1)
+    out = tmp_path / "out.csv"
+    db.export_csv("opportunity", out, owner_id=1)
+    assert "项目一" in out.read_text(encoding="utf-8")
+
+
+def test_csv_gbk(db):
+    Org(db)
+    data = "name,owner,stage\n国标编码项目,李四,opportunity\n".encode("gbk")
+    assert db.import_csv("opportunity", data=data, encoding="gbk") == 1
+    assert db.find("opportunity")[0].name == "国标编码项目"
+
+
+def test_csv_missing_file(db, tmp_path):
+    with pytest.raises(kiscrm.NotFound):
+        db.import_csv("customer", tmp_path / "absent.csv")
+
+
+def test_import_rows_fast_path(db):
+    org = Org(db)
+    n = 20000
+    cols = ["name", "owner", "customer_id", "stage", "amount", "expected_close"]
+    rows = [("快%d" % i, "张三", org.customer.id, "diagnosis", Decimal("0.01") * i,
+             datetime.date(2026, 6, 30)) for i in range(n)]
+    t0 = time.perf_counter()
+    assert db.import_rows("opportunity", rows, cols) == n
+    rate = n / (time.perf_counter() - t0)
+    print("import_rows on %s: %.0f opportunities/s" % (db.backend, rate))
+    last = db.get("opportunity", n)
+    # row n-1 has amount 0.01 * 19999 = 199.99
+    assert (last.name, last.amount, last.owner_id) == ("快19999", Decimal("199.99"), org.zhang.id)
+    with pytest.raises(kiscrm.ImportError) as e:
+        db.import_rows("opportunity", [("x", "无此人", None, "diagnosis", None, None)], cols)
+    assert e.value.errors[0]["row"] == 2 and e.value.errors[0]["value"] == "无此人"

@@ -1,0 +1,169 @@
+"""Reports as Tables: a hand-computed win-rate scenario, Table API, parents kept alive."""
+
+import datetime
+import gc
+import json
+from decimal import Decimal
+
+import pytest
+
+import kiscrm
+from conftest import Org, opp
+
+CLOSE = datetime.datetime(2026, 2, 10, 9, 0, tzinfo=datetime.timezone.utc)
+WINDOW = dict(from_="2026-01-01", to="2026-07-01")
+
+
+def scenario(db):
+    """张三: A 1000.00 won, B 2500.50 won, C 300.00 lost;
+    李四: D 4000.00 lost, E 100.00 still open."""
+    org = Org(db)
+    for owner, name, amount, stage in [(org.zhang, "A", "1000.00", "won"),
+                                       (org.zhang, "B", "2500.50", "won"),
+                                       (org.zhang, "C", "300.00", "lost"),
+                                       (org.li, "D", "4000.00", "lost"),
+                                       (org.li, "E", "100.00", None)]:
+        o = opp(db, owner, org.customer, name, amount)
+        if stage:
+            o.move(stage, at=CLOSE)
+    return org
+
+
+def test_win_rate_by_owner(db):
+    scenario(db)
+    t = db.report("win-rate", group_by="owner", **WINDOW)
+    assert t.name == "win-rate"
+    assert t.columns == [("owner", "text"), ("won_count", "int"), ("lost_count", "int"),
+                         ("won_amount", "money"), ("win_rate", "rate")]
+    rows = {r["owner"]: r for r in t.to_dicts()}
+    # 张三: won A + B = 1000.00 + 2500.50 = 3500.50; lost C; rate 2 / (2 + 1) = 0.6667
+    z = rows["张三"]
+    assert (z["won_count"], z["lost_count"]) == (2, 1)
+    assert z["won_amount"] == Decimal("3500.50")
+    assert z["win_rate"] == pytest.approx(2 / 3)
+    # 李四: won nothing, lost D; rate 0 / (0 + 1) = 0; E is open and not counted
+    li = rows["李四"]
+    assert (li["won_count"], li["lost_count"], li["won_amount"]) == (0, 1, Decimal("0.00"))
+    assert li["win_rate"] == 0.0
+
+
+def test_win_rate_company_total_and_typed_function(db):
+    scenario(db)
+    # All owners: won 2, lost 2, won amount 3500.50, rate 2 / 4 = 0.5
+    t = db.report_win_rate(**WINDOW)
+    assert t.rows == [[2, 2, Decimal("3500.50"), 0.5]]
+    assert t.row_kinds == ["detail"]
+
+
+def test_window_excludes_other_closes(db):
+    scenario(db)
+    t = db.report("win-rate", from_="2026-03-01", to="2026-04-01")
+    # No close in March: counts are 0 and the rate is NULL (None).
+    assert t.rows == [[0, 0, Decimal("0.00"), None]]
+
+
+def test_group_by_list_and_string(db):
+    scenario(db)
+    a = db.report("win-rate", group_by=["department", "owner"], **WINDOW)
+    b = db.report("win-rate", by="department,owner", **WINDOW)
+    assert a.column_names[:2] == ["department", "owner"]
+    assert a.rows == b.rows
+    assert {r[1] for r in a.rows} == {"张三", "李四"}
+    with pytest.raises(kiscrm.Invalid) as e:
+        db.report("win-rate", group_by="colour")
+    assert "colour" in e.value.message
+
+
+def test_unknown_report(db):
+    with pytest.raises(kiscrm.NotFound) as e:
+        db.report("no-such-report")
+    assert "win-rate" in e.value.message  # the message lists the names
+
+
+def test_bad_report_option(db):
+    with pytest.raises(TypeError):
+        db.report("win-rate", colour="red")
+    with pytest.raises(kiscrm.Invalid):
+        db.report("win-rate", period="fortnight")
+
+
+def test_table_outputs(db):
+    scenario(db)
+    t = db.report("win-rate", group_by="owner", **WINDOW)
+    js = json.loads(t.to_json())
+    assert js["columns"][3] == {"name": "won_amount", "type": "money"}
+    assert ["张三", 2, 1, "3500.50"] == js["rows"][[r[0] for r in js["rows"]].index("张三")][:4]
+    csv = t.to_csv()
+    assert csv.splitlines()[0] == "owner,won_count,lost_count,won_amount,win_rate"
+    assert "3500.50" in csv
+    text = t.to_text()
+    assert "3,500.50" in text and "张三" in text
+    assert str(t) == text
+    assert len(t) == 2 and t[0] == t.rows[0] and list(t) == t.rows
+    assert t.column("won_count") in ([2, 0], [0, 2])
+    with pytest.raises(KeyError):
+        t.column("nope")
+    assert "win-rate" in repr(t)
+
+
+def test_other_reports_run(db):
+    scenario(db)
+    for name in ("funnel", "win-loss", "structure", "stage-win-rates"):
+        t = db.report(name, as_of="2026-03-01", **WINDOW)
+        assert isinstance(t, kiscrm.Table)
+        assert t.columns
+    f = db.report_funnel(as_of="2026-03-01", lang="zh")
+    assert f.columns and isinstance(f.rows, list)
+
+
+def test_gap_with_target(db):
+    """Target 2026 contract_amount 10,000.00; 张三's wins A + B = 3,500.50 achieved in Q1;
+    E (100.00 at diagnosis 30 %, expected 2026-03-31) weighs 30.00.
+    Year window: gap = 10000.00 - 3500.50 - 30.00 = 6469.50."""
+    org = scenario(db)
+    e = db.find("opportunity", owner_id=org.li, name_contains="E")[0]
+    e.move("diagnosis", at=CLOSE)
+    db.set_year_target("contract_amount", 2026, Decimal("10000.00"))
+    t = db.report("gap", as_of="2026-03-01", period="year")
+    row = t.to_dicts()[0]
+    assert row["target"] == Decimal("10000.00")
+    assert row["achieved"] == Decimal("3500.50")
+    assert row["expected"] == Decimal("30.00")
+    assert row["gap"] == Decimal("6469.50")
+    assert row["pipeline"] == Decimal("100.00")
+    hist = db.report_gap(as_of="2026-03-01", period="year", probability_source="historical")
+    assert hist.columns == t.columns
+
+
+def test_table_keeps_database_alive(db):
+    scenario(db)
+    t = db.report("win-rate", group_by="owner", **WINDOW)
+    it = db.records("opportunity")
+    rec = db.get("staff", 1)
+    del db
+    gc.collect()
+    assert len(t.to_dicts()) == 2
+    assert len(list(it)) == 5  # the iterator's database is still open
+    rec.email = "a@b.c"
+    rec.save()  # and the record's
+    assert not t.db.closed
+
+
+def test_close_closes_iterators_and_keeps_tables(tmp_path):
+    db = kiscrm.Database(backend="memory")
+    scenario(db)
+    t = db.report("win-rate", **WINDOW)
+    it = db.records("opportunity")
+    db.close()
+    assert list(it) == []  # closed with the database, not a crash
+    assert t.rows == [[2, 2, Decimal("3500.50"), 0.5]]
+
+
+def test_build_table():
+    t = kiscrm.Table.build("demo", [("name", "text"), ("amount", "money"), ("day", "date"),
+                                    ("rate", "rate"), ("n", "int")],
+                           [["甲", Decimal("1.50"), datetime.date(2026, 1, 2), 0.25, 3],
+                            ("total", ["合计", Decimal("1.50"), None, None, 3])])
+    assert t.rows[0] == ["甲", Decimal("1.50"), datetime.date(2026, 1, 2), 0.25, 3]
+    assert t.row_kinds == ["detail", "total"]
+    assert t.to_csv().splitlines()[1] == "甲,1.50,2026-01-02,0.25,3"
