@@ -65,7 +65,8 @@ static const char usage_text[] =
 int cli_fail(const char *what)
 {
 	const kiscrm_error *e = kiscrm_error_last();
-	if (e->file && e->line)
+	/* Import messages already start with "file:line: ". */
+	if (e->file && e->line && strncmp(e->message, e->file, strlen(e->file)) != 0)
 		fprintf(stderr, "kiscrm: %s: %s:%d: %s\n", what, e->file, e->line, e->message);
 	else
 		fprintf(stderr, "kiscrm: %s: %s\n", what, e->message);

@@ -671,8 +671,7 @@ static void kpi(const pack *p)
 	fflush(stdout);
 	/* By name, so that a library without the KPI report still gives the rest of the pack. */
 	int rc = kiscrm_report_run(&t, p->c->db, "kpi", &o);
-	if (rc == KISCRM_ENOTFOUND && kiscrm_report_count() &&
-	    strstr(kiscrm_error_last()->message, "kpi") == NULL) {
+	if (rc == KISCRM_ENOTFOUND) {
 		note(T(p, "（此版本的库没有 KPI 报表）", "(this library has no KPI report)"));
 		return;
 	}

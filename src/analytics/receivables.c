@@ -352,7 +352,9 @@ static int accumulate(recv_ctx *x, size_t nunits)
 		if (x->ageing_report && receivable == 0)
 			continue;
 		kiscrm_money *a = &x->acc[f->unit * x->width];
-		kiscrm_money overdue = fifo_overdue(f->amount, f->collected, x->plan + first, p - first,
+		/* No plan at all: plan is NULL, and NULL + 0 is undefined in C. */
+		kiscrm_money overdue = fifo_overdue(f->amount, f->collected,
+						    x->plan ? x->plan + first : NULL, p - first,
 						    x->r.as_of, &x->ag, a + 4);
 		a[0]++;
 		if ((rc = add_money(&a[1], f->amount)) != 0 || (rc = add_money(&a[2], f->collected)) != 0 ||

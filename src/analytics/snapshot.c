@@ -268,7 +268,11 @@ static int load_side(diff_ctx *x, kiscrm_db *db, kiscrm_date week, int cur)
 		return rc;
 	if (rc == 0) {
 		char buf[16];
-		kiscrm_date_format(buf, sizeof(buf), week);
+		/* A week beyond year 9999 does not format: name it by its day number. */
+		if (kiscrm_date_format(buf, sizeof(buf), week) < 0)
+			return kc_error_set(KISCRM_ENOTFOUND,
+					    "no rolling-budget snapshot of the week starting on day %d",
+					    (int)week);
 		return kc_error_set(KISCRM_ENOTFOUND, "no rolling-budget snapshot of the week starting %s", buf);
 	}
 	x->cur = cur;
