@@ -115,6 +115,23 @@ static int needs(const kc_report *r, int group)
 	return 0;
 }
 
+/* Dates and ids a report can work with: years 1..9999 (week and period arithmetic past
+ * them would overflow), non-negative filters. */
+static int check_dates(const kc_report *r)
+{
+	static const kiscrm_date lo = -719162, hi = 2932896; /* 0001-01-01, 9999-12-31 */
+	const struct { const char *name; kiscrm_date d; } dates[] = {
+		{ "as_of", r->as_of }, { "from", r->o.from }, { "to", r->o.to },
+	};
+	for (size_t i = 0; i < sizeof(dates) / sizeof(dates[0]); i++)
+		if (dates[i].d != KISCRM_DATE_NONE && (dates[i].d < lo || dates[i].d > hi))
+			return kc_error_set(KISCRM_EINVALID, "report %s (day %ld) is outside years 1..9999",
+					    dates[i].name, (long)dates[i].d);
+	if (r->o.owner_id < 0 || r->o.department_id < 0)
+		return kc_error_set(KISCRM_EINVALID, "report owner_id/department_id must not be negative");
+	return KISCRM_OK;
+}
+
 static int resolve_window(kc_report *r)
 {
 	r->from = r->o.from;
@@ -156,7 +173,7 @@ int kc_report_begin(kc_report *r, kiscrm_db *db, const kiscrm_report_options *op
 	r->pipeline = kiscrm_config_pipeline_find(db->config, r->o.pipeline);
 	if (r->pipeline < 0)
 		return r->pipeline;
-	if ((rc = resolve_window(r)) != 0)
+	if ((rc = check_dates(r)) != 0 || (rc = resolve_window(r)) != 0)
 		return rc;
 	if (r->o.department_id) {
 		kiscrm_id *ids = NULL;

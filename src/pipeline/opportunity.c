@@ -148,17 +148,20 @@ static int derive_probability(kiscrm_record *rec, const kc_stage *st)
 		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "probability_manual", v,
 				       "opportunity.probability_manual must be 0 or 1, not %s", v);
 	}
-	if (manual == 1) {
-		int64_t p = kiscrm_record_int(rec, KISCRM_OPPORTUNITY_PROBABILITY);
+	/* A value outside 0..100 is refused even when the stage would replace it: it is a
+	 * caller's mistake either way. */
+	int64_t p = kiscrm_record_int(rec, KISCRM_OPPORTUNITY_PROBABILITY);
+	if (p < 0 || p > 100) {
 		char v[32];
+		snprintf(v, sizeof(v), "%lld", (long long)p);
+		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "probability", v,
+				       "opportunity.probability %s is outside 0..100", v);
+	}
+	if (manual == 1) {
 		if (kiscrm_record_is_null(rec, KISCRM_OPPORTUNITY_PROBABILITY))
 			return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "probability", NULL,
 					       "opportunity.probability is required when "
 					       "probability_manual is 1");
-		snprintf(v, sizeof(v), "%lld", (long long)p);
-		if (p < 0 || p > 100)
-			return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "probability", v,
-					       "opportunity.probability %s is outside 0..100", v);
 		return KISCRM_OK;
 	}
 	kc_record_put_int(rec, KISCRM_OPPORTUNITY_PROBABILITY_MANUAL, 0);

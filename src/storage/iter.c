@@ -77,6 +77,9 @@ static int build_conds(cond_set *cs, const kiscrm_kind_def *def, const kiscrm_fi
 	if (f->version < 1 || f->version > KISCRM_FILTER_VERSION)
 		return kc_error_set(KISCRM_EVERSION, "kiscrm_filter version %u not supported (1..%d)",
 				    f->version, KISCRM_FILTER_VERSION);
+	if (f->key_account < -1 || f->key_account > 1 || f->active < -1 || f->active > 1)
+		return kc_error_set(KISCRM_EINVALID, "kiscrm_filter key_account and active must be -1 "
+				    "(any), 0 or 1, not %d and %d", f->key_account, f->active);
 	if (!rc && f->owner_id)
 		rc = add_cond(cs, def, "owner_id", KISCRM_OP_EQ, int_value(f->owner_id));
 	if (!rc && f->department_id)

@@ -12,29 +12,13 @@
 
 #define FX_NULL_AMOUNT (-1)
 
-static const char *g_backend = "memory";
-
-static inline int use_memory(void **state)
-{
-	(void)state;
-	g_backend = "memory";
-	return 0;
-}
-
-static inline int use_sqlite(void **state)
-{
-	(void)state;
-	g_backend = "sqlite";
-	return 0;
-}
-
 static inline int db_setup(void **state)
 {
 	kiscrm_db_options o = KISCRM_DB_OPTIONS_INIT;
 	kiscrm_db *db = NULL;
-	o.backend = g_backend;
+	o.backend = kc_test_backend();
 	if (kiscrm_db_open(&db, &o) != KISCRM_OK) {
-		print_error("cannot open a %s database: %s\n", g_backend, kiscrm_error_last()->message);
+		print_error("cannot open a %s database: %s\n", kc_test_backend(), kiscrm_error_last()->message);
 		return -1;
 	}
 	*state = db;
@@ -47,15 +31,6 @@ static inline int db_teardown(void **state)
 	*state = NULL;
 	return 0;
 }
-
-/* Asserts that the last error's message contains needle. */
-#define assert_msg_has(needle)                                                               \
-	do {                                                                                 \
-		const char *m_ = kiscrm_error_last()->message;                               \
-		if (!m_ || !strstr(m_, (needle)))                                            \
-			fail_msg("error message '%s' does not mention '%s'", m_ ? m_ : "(null)", \
-				 (needle));                                                  \
-	} while (0)
 
 static inline kiscrm_date fx_date(int y, int m, int d)
 {

@@ -24,3 +24,120 @@ const char *kc_test_config_dir(void)
 	const char *d = getenv("KISCRM_CONFIG_DIR");
 	return d ? d : "data";
 }
+
+/* --- fixture ----------------------------------------------------------------------- */
+
+static const char *g_backend = "memory";
+
+int kc_test_group_memory(void **state)
+{
+	(void)state;
+	g_backend = "memory";
+	return 0;
+}
+
+int kc_test_group_sqlite(void **state)
+{
+	(void)state;
+	g_backend = "sqlite";
+	return 0;
+}
+
+const char *kc_test_backend(void)
+{
+	return g_backend;
+}
+
+kiscrm_db *kc_test_db_open(const char *config_dir)
+{
+	kiscrm_db_options o = KISCRM_DB_OPTIONS_INIT;
+	kiscrm_db *db = NULL;
+	o.backend = g_backend;
+	o.config_dir = config_dir;
+	if (kiscrm_db_open(&db, &o) != KISCRM_OK) {
+		print_error("cannot open a %s database: %s\n", g_backend,
+			    kiscrm_error_last()->message);
+		return NULL;
+	}
+	return db;
+}
+
+int kc_test_db_setup(void **state)
+{
+	kiscrm_db *db = kc_test_db_open(NULL);
+	if (!db)
+		return -1;
+	*state = db;
+	return 0;
+}
+
+int kc_test_db_teardown(void **state)
+{
+	kiscrm_db_free(*state);
+	*state = NULL;
+	return 0;
+}
+
+int kc_test_run_on_backends(const struct CMUnitTest *tests, size_t count)
+{
+	int failed = _cmocka_run_group_tests("memory", tests, count, kc_test_group_memory, NULL);
+	failed += _cmocka_run_group_tests("sqlite", tests, count, kc_test_group_sqlite, NULL);
+	return failed;
+}
+
+/* --- builders ---------------------------------------------------------------------- */
+
+kiscrm_record *kc_test_rec(int kind)
+{
+	kiscrm_record *r = NULL;
+	assert_rc(KISCRM_OK, kiscrm_record_new(&r, kind));
+	return r;
+}
+
+kiscrm_id kc_test_insert(kiscrm_db *db, kiscrm_record *r)
+{
+	assert_rc(KISCRM_OK, kiscrm_record_insert(db, r));
+	kiscrm_id id = kiscrm_record_id(r);
+	assert_true(id > 0);
+	kiscrm_record_free(r);
+	return id;
+}
+
+kiscrm_id kc_test_department(kiscrm_db *db, const char *name, kiscrm_id parent)
+{
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_DEPARTMENT);
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_DEPARTMENT_NAME, name));
+	if (parent)
+		assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_DEPARTMENT_PARENT_ID, parent));
+	return kc_test_insert(db, r);
+}
+
+kiscrm_id kc_test_staff(kiscrm_db *db, const char *name, kiscrm_id dept, const char *role)
+{
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_STAFF);
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_STAFF_NAME, name));
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_STAFF_DEPARTMENT_ID, dept));
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_STAFF_ROLE, role));
+	return kc_test_insert(db, r);
+}
+
+kiscrm_id kc_test_customer(kiscrm_db *db, const char *name)
+{
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_CUSTOMER);
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CUSTOMER_NAME, name));
+	return kc_test_insert(db, r);
+}
+
+size_t kc_test_count(kiscrm_db *db, int kind, const kiscrm_filter *filter)
+{
+	kiscrm_iter *it = NULL;
+	const kiscrm_record *r = NULL;
+	size_t n = 0;
+	int rc;
+	assert_rc(KISCRM_OK, kiscrm_iter_new(&it, db, kind, filter));
+	while ((rc = kiscrm_iter_next(&r, it)) == KISCRM_OK)
+		n++;
+	assert_rc(KISCRM_ITEROVER, rc);
+	kiscrm_iter_free(it);
+	return n;
+}

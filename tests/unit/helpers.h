@@ -1,4 +1,5 @@
-/* Shared test helpers: cmocka includes in the right order and small utilities. */
+/* Shared test helpers: cmocka includes in the right order, the "fresh database per test on
+ * the memory backend and on SQLite" fixture, and small record builders. */
 #ifndef KC_TEST_HELPERS_H
 #define KC_TEST_HELPERS_H
 
@@ -6,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "kiscrm.h"
@@ -14,8 +16,53 @@
 #define assert_rc(expected, rc) kc_test_assert_rc((expected), (rc), __FILE__, __LINE__)
 void kc_test_assert_rc(int expected, int rc, const char *file, int line);
 
+/* Asserts that the last error's message contains @p needle. */
+#define assert_msg_has(needle)                                                               \
+	do {                                                                                 \
+		const char *m_ = kiscrm_error_last()->message;                               \
+		if (!m_ || !strstr(m_, (needle)))                                            \
+			fail_msg("error message '%s' does not mention '%s'", m_ ? m_ : "(null)", \
+				 (needle));                                                  \
+	} while (0)
+
 /* Directory of tests/data and of the default configuration (set by meson). */
 const char *kc_test_data_dir(void);
 const char *kc_test_config_dir(void);
+
+/* --- one fresh database per test, the same tests on both backends ------------------ */
+
+/* Group setups: choose the backend ("memory" or "sqlite") the group's databases use. */
+int kc_test_group_memory(void **state);
+int kc_test_group_sqlite(void **state);
+/* The backend chosen by the running group ("memory" before any group ran). */
+const char *kc_test_backend(void);
+
+/* Opens a fresh database on the group's backend with the configuration of config_dir
+ * (NULL: the default); prints why and returns NULL when it cannot. */
+kiscrm_db *kc_test_db_open(const char *config_dir);
+
+/* Per-test setup and teardown: *state is the test's kiscrm_db *. */
+int kc_test_db_setup(void **state);
+int kc_test_db_teardown(void **state);
+
+/* Runs one tests[] array as the group "memory" and again as the group "sqlite";
+ * returns the number of failures. */
+int kc_test_run_on_backends(const struct CMUnitTest *tests, size_t count);
+#define kc_test_run_both(tests) kc_test_run_on_backends((tests), sizeof(tests) / sizeof((tests)[0]))
+
+/* --- builders (each asserts success) ---------------------------------------------- */
+
+/* A new empty record of a kind. */
+kiscrm_record *kc_test_rec(int kind);
+/* Inserts r, frees it and returns its new id. */
+kiscrm_id kc_test_insert(kiscrm_db *db, kiscrm_record *r);
+/* A department (parent 0: top level). */
+kiscrm_id kc_test_department(kiscrm_db *db, const char *name, kiscrm_id parent);
+/* A staff member of a department with a role. */
+kiscrm_id kc_test_staff(kiscrm_db *db, const char *name, kiscrm_id dept, const char *role);
+/* A customer with only its name. */
+kiscrm_id kc_test_customer(kiscrm_db *db, const char *name);
+/* The number of records of a kind that pass filter (NULL: all). */
+size_t kc_test_count(kiscrm_db *db, int kind, const kiscrm_filter *filter);
 
 #endif

@@ -7,34 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define assert_msg_has(needle)                                                              \
-	do {                                                                                \
-		const char *m_ = kiscrm_error_last()->message;                              \
-		if (!m_ || !strstr(m_, (needle)))                                           \
-			fail_msg("error message '%s' does not mention '%s'", m_ ? m_ : "(null)", \
-				 (needle));                                                 \
-	} while (0)
-
 /* 2024-03-01 is day 19783 since 1970-01-01 (19723 days to 2024-01-01: 54 × 365 + 13 leap
  * days; then 31 + 29); 09:30 UTC that day is 19783 × 86400 + 9.5 × 3600. */
 #define D_2024_03_01 19783
 #define T_QUALIFY ((kiscrm_time)19783 * 86400 + 34200)
-
-static const char *g_backend = "memory";
-
-static int use_memory(void **state)
-{
-	(void)state;
-	g_backend = "memory";
-	return 0;
-}
-
-static int use_sqlite(void **state)
-{
-	(void)state;
-	g_backend = "sqlite";
-	return 0;
-}
 
 typedef struct {
 	kiscrm_db *db;
@@ -65,9 +41,9 @@ static int db_setup(void **state)
 
 	if (!f)
 		return -1;
-	o.backend = g_backend;
+	o.backend = kc_test_backend();
 	if (kiscrm_db_open(&f->db, &o) != KISCRM_OK) {
-		print_error("cannot open a %s database: %s\n", g_backend,
+		print_error("cannot open a %s database: %s\n", kc_test_backend(),
 			    kiscrm_error_last()->message);
 		free(f);
 		return -1;
@@ -374,7 +350,7 @@ int main(void)
 	const struct CMUnitTest memory[] = DB_TESTS;
 	const struct CMUnitTest sqlite[] = DB_TESTS;
 	int failed = 0;
-	failed += cmocka_run_group_tests_name("memory", memory, use_memory, NULL);
-	failed += cmocka_run_group_tests_name("sqlite", sqlite, use_sqlite, NULL);
+	failed += cmocka_run_group_tests_name("memory", memory, kc_test_group_memory, NULL);
+	failed += cmocka_run_group_tests_name("sqlite", sqlite, kc_test_group_sqlite, NULL);
 	return failed ? 1 : 0;
 }

@@ -17,14 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define assert_msg_has(needle)                                                              \
-	do {                                                                                \
-		const char *m_ = kiscrm_error_last()->message;                              \
-		if (!m_ || !strstr(m_, (needle)))                                           \
-			fail_msg("error message '%s' does not mention '%s'", m_ ? m_ : "(null)", \
-				 (needle));                                                 \
-	} while (0)
-
 #define YUAN(y) ((kiscrm_money)(y) * 100)
 
 static kiscrm_date D(int y, int m, int d)
@@ -35,22 +27,6 @@ static kiscrm_date D(int y, int m, int d)
 }
 
 /* --- fixtures ----------------------------------------------------------------------- */
-
-static const char *g_backend = "memory";
-
-static int use_memory(void **state)
-{
-	(void)state;
-	g_backend = "memory";
-	return 0;
-}
-
-static int use_sqlite(void **state)
-{
-	(void)state;
-	g_backend = "sqlite";
-	return 0;
-}
 
 typedef struct {
 	kiscrm_db *db;
@@ -187,9 +163,9 @@ static int world_setup(void **state)
 {
 	world *w = calloc(1, sizeof(*w));
 	kiscrm_db_options o = KISCRM_DB_OPTIONS_INIT;
-	o.backend = g_backend;
+	o.backend = kc_test_backend();
 	if (!w || kiscrm_db_open(&w->db, &o) != KISCRM_OK) {
-		print_error("cannot open a %s database: %s\n", g_backend, kiscrm_error_last()->message);
+		print_error("cannot open a %s database: %s\n", kc_test_backend(), kiscrm_error_last()->message);
 		free(w);
 		return -1;
 	}
@@ -613,7 +589,7 @@ static void test_plan_instalments_atomic(void **state)
 {
 	(void)state;
 	kiscrm_backend *inner = NULL, *failing = NULL;
-	if (strcmp(g_backend, "memory") == 0)
+	if (strcmp(kc_test_backend(), "memory") == 0)
 		assert_rc(KISCRM_OK, kiscrm_backend_memory_new(&inner));
 	else
 		assert_rc(KISCRM_OK, kiscrm_backend_sqlite_new(&inner, NULL, 0));
@@ -951,7 +927,7 @@ static void test_report_bad_input(void **state)
 	/* an empty database still gives the total row */
 	kiscrm_db *empty = NULL;
 	kiscrm_db_options d = KISCRM_DB_OPTIONS_INIT;
-	d.backend = g_backend;
+	d.backend = kc_test_backend();
 	assert_rc(KISCRM_OK, kiscrm_db_open(&empty, &d));
 	t = report(empty, 1, D(2025, 1, 1), NULL, 0);
 	assert_int_equal(1, kiscrm_table_row_count(t));
@@ -985,7 +961,7 @@ int main(void)
 		T(test_report_ageing),
 		T(test_report_bad_input),
 	};
-	int failed = cmocka_run_group_tests_name("money_flow_memory", tests, use_memory, NULL);
-	failed += cmocka_run_group_tests_name("money_flow_sqlite", tests, use_sqlite, NULL);
+	int failed = cmocka_run_group_tests_name("money_flow_memory", tests, kc_test_group_memory, NULL);
+	failed += cmocka_run_group_tests_name("money_flow_sqlite", tests, kc_test_group_sqlite, NULL);
 	return failed;
 }

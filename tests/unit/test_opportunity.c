@@ -11,14 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-#define assert_msg_has(needle)                                                              \
-	do {                                                                                \
-		const char *m_ = kiscrm_error_last()->message;                              \
-		if (!m_ || !strstr(m_, (needle)))                                           \
-			fail_msg("error message '%s' does not mention '%s'", m_ ? m_ : "(null)", \
-				 (needle));                                                 \
-	} while (0)
-
 /* Day numbers and times worked out by hand: 1970-01-01 → 2024-01-01 is 54 years with
  * 13 leap days (1972 … 2020), 54 × 365 + 13 = 19723 days; March 1st adds 31 + 29 = 60. */
 #define D_2024_01_01 19723
@@ -28,22 +20,6 @@
 #define HOUR 3600
 
 /* --- fixtures ------------------------------------------------------------------------ */
-
-static const char *g_backend = "memory";
-
-static int use_memory(void **state)
-{
-	(void)state;
-	g_backend = "memory";
-	return 0;
-}
-
-static int use_sqlite(void **state)
-{
-	(void)state;
-	g_backend = "sqlite";
-	return 0;
-}
 
 /* The database plus the people and the customer every test uses. */
 typedef struct {
@@ -76,9 +52,9 @@ static int db_setup(void **state)
 
 	if (!f)
 		return -1;
-	o.backend = g_backend;
+	o.backend = kc_test_backend();
 	if (kiscrm_db_open(&f->db, &o) != KISCRM_OK) {
-		print_error("cannot open a %s database: %s\n", g_backend,
+		print_error("cannot open a %s database: %s\n", kc_test_backend(),
 			    kiscrm_error_last()->message);
 		free(f);
 		return -1;
@@ -722,7 +698,7 @@ int main(void)
 	const struct CMUnitTest memory[] = DB_TESTS;
 	const struct CMUnitTest sqlite[] = DB_TESTS;
 	int failed = 0;
-	failed += cmocka_run_group_tests_name("memory", memory, use_memory, NULL);
-	failed += cmocka_run_group_tests_name("sqlite", sqlite, use_sqlite, NULL);
+	failed += cmocka_run_group_tests_name("memory", memory, kc_test_group_memory, NULL);
+	failed += cmocka_run_group_tests_name("sqlite", sqlite, kc_test_group_sqlite, NULL);
 	return failed ? 1 : 0;
 }

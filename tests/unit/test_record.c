@@ -11,15 +11,6 @@
 
 #define DEC 2 /* money decimals of the default configuration */
 
-/* Asserts that the last error's message contains @p needle. */
-#define assert_msg_has(needle)                                                              \
-	do {                                                                                \
-		const char *m_ = kiscrm_error_last()->message;                              \
-		if (!m_ || !strstr(m_, (needle)))                                           \
-			fail_msg("error message '%s' does not mention '%s'", m_ ? m_ : "(null)", \
-				 (needle));                                                 \
-	} while (0)
-
 /* Asserts that a nullable string equals @p expected (NULL matches NULL). */
 #define assert_str_or_null(expected, actual)                                                 \
 	do {                                                                                 \
@@ -34,29 +25,13 @@
 
 /* --- fixtures: one fresh database per test on the group's backend ------------------- */
 
-static const char *g_backend = "memory";
-
-static int use_memory(void **state)
-{
-	(void)state;
-	g_backend = "memory";
-	return 0;
-}
-
-static int use_sqlite(void **state)
-{
-	(void)state;
-	g_backend = "sqlite";
-	return 0;
-}
-
 static int db_setup(void **state)
 {
 	kiscrm_db_options o = KISCRM_DB_OPTIONS_INIT;
 	kiscrm_db *db = NULL;
-	o.backend = g_backend;
+	o.backend = kc_test_backend();
 	if (kiscrm_db_open(&db, &o) != KISCRM_OK) {
-		print_error("cannot open a %s database: %s\n", g_backend,
+		print_error("cannot open a %s database: %s\n", kc_test_backend(),
 			    kiscrm_error_last()->message);
 		return -1;
 	}
@@ -77,7 +52,7 @@ static kiscrm_db *open_failing(kiscrm_backend **fb)
 	kiscrm_backend *inner = NULL;
 	kiscrm_db *db = NULL;
 	kiscrm_db_options o = KISCRM_DB_OPTIONS_INIT;
-	if (strcmp(g_backend, "memory") == 0)
+	if (strcmp(kc_test_backend(), "memory") == 0)
 		assert_rc(KISCRM_OK, kiscrm_backend_memory_new(&inner));
 	else
 		assert_rc(KISCRM_OK, kiscrm_backend_sqlite_new(&inner, NULL, 0));
@@ -1599,7 +1574,7 @@ int main(void)
 	const struct CMUnitTest sqlite[] = DB_TESTS;
 	int failed = 0;
 	failed += cmocka_run_group_tests_name("record_api", api, NULL, NULL);
-	failed += cmocka_run_group_tests_name("memory", memory, use_memory, NULL);
-	failed += cmocka_run_group_tests_name("sqlite", sqlite, use_sqlite, NULL);
+	failed += cmocka_run_group_tests_name("memory", memory, kc_test_group_memory, NULL);
+	failed += cmocka_run_group_tests_name("sqlite", sqlite, kc_test_group_sqlite, NULL);
 	return failed ? 1 : 0;
 }

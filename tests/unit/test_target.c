@@ -15,14 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define assert_msg_has(needle)                                                              \
-	do {                                                                                \
-		const char *m_ = kiscrm_error_last()->message;                              \
-		if (!m_ || !strstr(m_, (needle)))                                           \
-			fail_msg("error message '%s' does not mention '%s'", m_ ? m_ : "(null)", \
-				 (needle));                                                 \
-	} while (0)
-
 #define assert_err_field(f, v)                                                              \
 	do {                                                                                \
 		const kiscrm_error *e_ = kiscrm_error_last();                               \
@@ -34,30 +26,14 @@
 
 /* --- fixtures ---------------------------------------------------------------------- */
 
-static const char *g_backend = "memory";
-
-static int use_memory(void **state)
-{
-	(void)state;
-	g_backend = "memory";
-	return 0;
-}
-
-static int use_sqlite(void **state)
-{
-	(void)state;
-	g_backend = "sqlite";
-	return 0;
-}
-
 static int open_db(void **state, const char *config_dir)
 {
 	kiscrm_db_options o = KISCRM_DB_OPTIONS_INIT;
 	kiscrm_db *db = NULL;
-	o.backend = g_backend;
+	o.backend = kc_test_backend();
 	o.config_dir = config_dir;
 	if (kiscrm_db_open(&db, &o) != KISCRM_OK) {
-		print_error("cannot open a %s database: %s\n", g_backend, kiscrm_error_last()->message);
+		print_error("cannot open a %s database: %s\n", kc_test_backend(), kiscrm_error_last()->message);
 		return -1;
 	}
 	*state = db;
@@ -928,7 +904,7 @@ int main(void)
 	const struct CMUnitTest memory[] = DB_TESTS;
 	const struct CMUnitTest sqlite[] = DB_TESTS;
 	int failed = 0;
-	failed += cmocka_run_group_tests_name("memory", memory, use_memory, NULL);
-	failed += cmocka_run_group_tests_name("sqlite", sqlite, use_sqlite, NULL);
+	failed += cmocka_run_group_tests_name("memory", memory, kc_test_group_memory, NULL);
+	failed += cmocka_run_group_tests_name("sqlite", sqlite, kc_test_group_sqlite, NULL);
 	return failed ? 1 : 0;
 }
