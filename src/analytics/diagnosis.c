@@ -127,20 +127,13 @@ static int group_row(const kc_funnel *f, const kc_analysis *a, kiscrm_table *t, 
 
 int kiscrm_report_funnel_diagnosis(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
 {
-	if (!out)
-		return kc_error_set(KISCRM_EINVALID, "kiscrm_report_funnel_diagnosis: out pointer is NULL");
-	*out = NULL;
 	kc_report r;
 	kc_funnel f;
 	kiscrm_table *t = NULL;
 	size_t *order = NULL;
-	int rc = kc_report_begin(&r, db, opts);
+	int rc = kc_funnel_report_begin(&r, &f, out, db, opts, 0, "kiscrm_report_funnel_diagnosis");
 	if (rc)
 		return rc;
-	if ((rc = kc_funnel_build(&f, &r, 0)) != 0) {
-		kc_report_end(&r);
-		return rc;
-	}
 	const kc_analysis *a = kc_config_analysis(db->config);
 	if (f.nwork == 0)
 		rc = kc_error_set(KISCRM_ECONFIG, "pipeline '%s' has no working stage", f.pl->key);
@@ -151,11 +144,5 @@ int kiscrm_report_funnel_diagnosis(kiscrm_table **out, kiscrm_db *db, const kisc
 		rc = group_row(&f, a, t, order[k], r.o.ngroup);
 	free(order);
 	kc_funnel_free(&f);
-	kc_report_end(&r);
-	if (rc) {
-		kiscrm_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return KISCRM_OK;
+	return kc_report_finish(out, t, &r, rc);
 }

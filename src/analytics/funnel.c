@@ -560,22 +560,29 @@ static int total_row(kc_funnel *f, kiscrm_table *t, size_t g, size_t base)
 	return rc;
 }
 
-int kiscrm_report_funnel(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
+int kc_funnel_report_begin(kc_report *r, kc_funnel *f, kiscrm_table **out, kiscrm_db *db,
+			   const kiscrm_report_options *opts, int with_stays, const char *fn)
 {
 	if (!out)
-		return kc_error_set(KISCRM_EINVALID, "kiscrm_report_funnel: out pointer is NULL");
+		return kc_error_set(KISCRM_EINVALID, "%s: out pointer is NULL", fn);
 	*out = NULL;
+	int rc = kc_report_begin(r, db, opts);
+	if (rc)
+		return rc;
+	if ((rc = kc_funnel_build(f, r, with_stays)) != 0)
+		kc_report_end(r);
+	return rc;
+}
+
+int kiscrm_report_funnel(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
+{
 	kc_report r;
 	kc_funnel f;
 	kiscrm_table *t = NULL;
 	size_t *order = NULL;
-	int rc = kc_report_begin(&r, db, opts);
+	int rc = kc_funnel_report_begin(&r, &f, out, db, opts, 1, "kiscrm_report_funnel");
 	if (rc)
 		return rc;
-	if ((rc = kc_funnel_build(&f, &r, 1)) != 0) {
-		kc_report_end(&r);
-		return rc;
-	}
 	size_t base = r.o.ngroup;
 	if ((rc = kc_report_table(&r, &t, "funnel")) == 0 && (rc = kc_add_columns(t, funnel_columns)) == 0)
 		rc = kc_report_sorted(&r, &order);
@@ -587,11 +594,5 @@ int kiscrm_report_funnel(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_
 	}
 	free(order);
 	kc_funnel_free(&f);
-	kc_report_end(&r);
-	if (rc) {
-		kiscrm_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return KISCRM_OK;
+	return kc_report_finish(out, t, &r, rc);
 }

@@ -4,6 +4,7 @@
 #include "budget_build.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/idvec.h"
 #include "kiscrm/date.h"
 #include "kiscrm/pipeline.h"
 
@@ -48,26 +49,6 @@ static kiscrm_date val_date(const kiscrm_value *v)
 }
 
 /* ---- saving ---- */
-
-typedef struct {
-	kiscrm_id *ids;
-	size_t n, cap;
-} id_list;
-
-static int collect_id(void *payload, const kiscrm_value *row)
-{
-	id_list *l = payload;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 256;
-		kiscrm_id *p = realloc(l->ids, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		l->ids = p;
-		l->cap = cap;
-	}
-	l->ids[l->n++] = row[0].u.i;
-	return 0;
-}
 
 static int insert_line(kiscrm_db *db, const kc_budget *b, const kc_bproject *p, kiscrm_id sid, int k)
 {
@@ -130,13 +111,13 @@ static int save(kiscrm_db *db, const kc_budget *b, kiscrm_id *out)
 	row[KISCRM_SNAPSHOT_AS_OF] = v_int(KISCRM_TYPE_DATE, b->as_of, 1);
 	if (exists) {
 		/* replace: drop the old lines, keep the snapshot's id */
-		id_list l = { NULL, 0, 0 };
+		kc_idvec l = KC_IDVEC_INIT;
 		kiscrm_cond c = { KISCRM_SNAPSHOT_LINE_SNAPSHOT_ID, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = sid } } };
 		kiscrm_query q = { 1, &c, BIT(0) };
-		rc = kc_db_scan(db, ldef, &q, collect_id, &l);
+		rc = kc_db_scan(db, ldef, &q, kc_idvec_collect, &l);
 		for (size_t i = 0; rc == 0 && i < l.n; i++)
 			rc = kc_db_remove(db, ldef, l.ids[i]);
-		free(l.ids);
+		kc_idvec_free(&l);
 		if (rc == 0)
 			rc = kc_db_update(db, sdef, row);
 	} else {

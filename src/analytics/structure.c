@@ -26,17 +26,6 @@ static int row_state(kc_report *r, const kiscrm_value *row, kc_dims *d)
 			    kc_val_text(&row[KISCRM_OPPORTUNITY_STATUS]));
 }
 
-static int finish(kiscrm_table **out, kiscrm_table *t, kc_report *r, int rc)
-{
-	kc_report_end(r);
-	if (rc) {
-		kiscrm_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return KISCRM_OK;
-}
-
 /* ---- structure ---------------------------------------------------------------------- */
 
 typedef struct struct_scan {
@@ -120,7 +109,7 @@ int kiscrm_report_structure(kiscrm_table **out, kiscrm_db *db, const kiscrm_repo
 	free(order);
 	free(s.count);
 	free(s.amount);
-	return finish(out, t, &r, rc);
+	return kc_report_finish(out, t, &r, rc);
 }
 
 /* ---- STQC ----------------------------------------------------------------------------- */
@@ -206,7 +195,7 @@ int kiscrm_report_stqc(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_op
 				   KC_COL(KISCRM_OPPORTUNITY_NAME) };
 	if ((rc = kc_report_table(&r, &s.t, "stqc")) == 0 && (rc = kc_add_columns(s.t, cols)) == 0)
 		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &q, stqc_cb, &s);
-	return finish(out, s.t, &r, rc);
+	return kc_report_finish(out, s.t, &r, rc);
 }
 
 /* ---- closed opportunities without analysis ------------------------------------------------ */
@@ -281,5 +270,5 @@ int kiscrm_report_missing_analysis(kiscrm_table **out, kiscrm_db *db, const kisc
 				   KC_COL(KISCRM_OPPORTUNITY_REASON_CATEGORY) };
 	if ((rc = kc_report_table(&r, &s.t, "missing-analysis")) == 0 && (rc = kc_add_columns(s.t, cols)) == 0)
 		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &q, missing_cb, &s);
-	return finish(out, s.t, &r, rc);
+	return kc_report_finish(out, s.t, &r, rc);
 }

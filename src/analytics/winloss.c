@@ -37,17 +37,6 @@ static int outcome(kc_report *r, const kiscrm_value *row, kc_dims *d)
 	return KISCRM_STAGE_OPEN;
 }
 
-static int finish(kiscrm_table **out, kiscrm_table *t, kc_report *r, int rc)
-{
-	kc_report_end(r);
-	if (rc) {
-		kiscrm_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return KISCRM_OK;
-}
-
 /* ---- win/loss by reason ----------------------------------------------------------------- */
 
 typedef struct wl_row {
@@ -232,7 +221,7 @@ int kiscrm_report_win_loss(kiscrm_table **out, kiscrm_db *db, const kiscrm_repor
 	}
 	free(w.rows);
 	kc_strmap_dispose(&w.index);
-	return finish(out, t, &r, rc);
+	return kc_report_finish(out, t, &r, rc);
 }
 
 /* ---- win rate per group ------------------------------------------------------------------- */
@@ -308,27 +297,20 @@ int kiscrm_report_win_rate(kiscrm_table **out, kiscrm_db *db, const kiscrm_repor
 	}
 	free(order);
 	free(w.g);
-	return finish(out, t, &r, rc);
+	return kc_report_finish(out, t, &r, rc);
 }
 
 /* ---- observed win rate per stage ----------------------------------------------------------- */
 
 int kiscrm_report_stage_win_rates(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
 {
-	if (!out)
-		return kc_error_set(KISCRM_EINVALID, "kiscrm_report_stage_win_rates: out pointer is NULL");
-	*out = NULL;
 	kc_report r;
 	kc_funnel f;
 	kiscrm_table *t = NULL;
 	size_t *order = NULL;
-	int rc = kc_report_begin(&r, db, opts);
+	int rc = kc_funnel_report_begin(&r, &f, out, db, opts, 0, "kiscrm_report_stage_win_rates");
 	if (rc)
 		return rc;
-	if ((rc = kc_funnel_build(&f, &r, 0)) != 0) {
-		kc_report_end(&r);
-		return rc;
-	}
 	static const char *const cols[] = {
 		"stage:text", "stage_name:text", "probability:int", "reached:int", "won:int", "win_rate:rate",
 		NULL,
@@ -352,5 +334,5 @@ int kiscrm_report_stage_win_rates(kiscrm_table **out, kiscrm_db *db, const kiscr
 	}
 	free(order);
 	kc_funnel_free(&f);
-	return finish(out, t, &r, rc);
+	return kc_report_finish(out, t, &r, rc);
 }

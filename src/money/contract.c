@@ -3,6 +3,7 @@
  * per-contract and per-customer money figures. */
 #include "entities/entity.h"
 #include "core/error.h"
+#include "core/idvec.h"
 #include "kiscrm/config.h"
 #include "kiscrm/customer.h"
 #include "kiscrm/money.h"
@@ -449,21 +450,6 @@ int kiscrm_customer_receivable(kiscrm_money *out, kiscrm_db *db, kiscrm_id custo
 
 /* --- replacing a contract's plan ---------------------------------------------------- */
 
-static int id_list_cb(void *payload, const kiscrm_value *row)
-{
-	contract_list *l = payload; /* ids only */
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		kiscrm_id *ids = realloc(l->ids, cap * sizeof(*ids));
-		if (!ids)
-			return kc_error_oom();
-		l->ids = ids;
-		l->cap = cap;
-	}
-	l->ids[l->n++] = row[0].u.i;
-	return 0;
-}
-
 static int check_instalments(kiscrm_db *db, kiscrm_money contract_amount, const kiscrm_date *due,
 			     const kiscrm_money *amounts, size_t n, unsigned int flags,
 			     kiscrm_id contract_id)
@@ -502,12 +488,12 @@ static int replace_plan(kiscrm_db *db, kiscrm_id contract_id, const kiscrm_date 
 	const kiscrm_kind_def *def = kc_kind_def(KISCRM_KIND_COLLECTION_PLAN);
 	kiscrm_cond c = { KISCRM_COLLECTION_PLAN_CONTRACT_ID, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = contract_id } } };
 	kiscrm_query q = { 1, &c, 1 };
-	contract_list old = { NULL, NULL, 0, 0 };
+	kc_idvec old = KC_IDVEC_INIT;
 	/* Ids first, removals after: never change a kind while scanning it. */
-	int rc = kc_db_scan(db, def, &q, id_list_cb, &old);
+	int rc = kc_db_scan(db, def, &q, kc_idvec_collect, &old);
 	for (size_t i = 0; rc == 0 && i < old.n; i++)
 		rc = kc_db_remove(db, def, old.ids[i]);
-	free(old.ids);
+	kc_idvec_free(&old);
 	kiscrm_record *r = NULL;
 	if (rc == 0)
 		rc = kc_record_new(&r, def);

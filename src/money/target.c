@@ -4,6 +4,7 @@
 #include "core/sort.h"
 #include "target_lookup.h"
 #include "core/error.h"
+#include "core/idvec.h"
 #include "entities/entity.h"
 #include "kiscrm/config.h"
 #include "kiscrm/date.h"
@@ -461,8 +462,7 @@ int kiscrm_target_split_count(size_t *n, kiscrm_db *db, kiscrm_id target_id, int
 }
 
 typedef struct {
-	kiscrm_id *ids;
-	size_t n, cap;
+	kc_idvec ids;
 	int period;    /* children of this period … */
 	unsigned mask; /* … and this dimension set are collected */
 } child_list;
@@ -476,16 +476,7 @@ static int child_cb(void *payload, const kiscrm_value *row)
 			m |= 1u << (f - KISCRM_TARGET_BUSINESS_LINE);
 	if (row[KISCRM_TARGET_PERIOD].u.i != l->period || m != l->mask)
 		return 0;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		kiscrm_id *p = realloc(l->ids, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		l->ids = p;
-		l->cap = cap;
-	}
-	l->ids[l->n++] = row[0].u.i;
-	return 0;
+	return kc_idvec_push(&l->ids, row[0].u.i);
 }
 
 /* Deletes the children of a decomposition (with their own children). */
@@ -493,11 +484,11 @@ static int delete_decomposition(kiscrm_db *db, kiscrm_id parent, int period, uns
 {
 	kiscrm_cond c = { KISCRM_TARGET_PARENT_ID, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = parent } } };
 	kiscrm_query q = { 1, &c, 0 };
-	child_list l = { NULL, 0, 0, period, mask };
+	child_list l = { KC_IDVEC_INIT, period, mask };
 	int rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_TARGET), &q, child_cb, &l);
-	for (size_t i = 0; rc == 0 && i < l.n; i++)
-		rc = kiscrm_record_delete(db, KISCRM_KIND_TARGET, l.ids[i], KISCRM_DELETE_CASCADE);
-	free(l.ids);
+	for (size_t i = 0; rc == 0 && i < l.ids.n; i++)
+		rc = kiscrm_record_delete(db, KISCRM_KIND_TARGET, l.ids.ids[i], KISCRM_DELETE_CASCADE);
+	kc_idvec_free(&l.ids);
 	return rc;
 }
 

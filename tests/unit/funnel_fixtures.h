@@ -12,26 +12,6 @@
 
 #define FX_NULL_AMOUNT (-1)
 
-static inline int db_setup(void **state)
-{
-	kiscrm_db_options o = KISCRM_DB_OPTIONS_INIT;
-	kiscrm_db *db = NULL;
-	o.backend = kc_test_backend();
-	if (kiscrm_db_open(&db, &o) != KISCRM_OK) {
-		print_error("cannot open a %s database: %s\n", kc_test_backend(), kiscrm_error_last()->message);
-		return -1;
-	}
-	*state = db;
-	return 0;
-}
-
-static inline int db_teardown(void **state)
-{
-	kiscrm_db_free(*state);
-	*state = NULL;
-	return 0;
-}
-
 static inline kiscrm_date fx_date(int y, int m, int d)
 {
 	kiscrm_date out;
@@ -52,48 +32,27 @@ static inline kc_analysis *fx_analysis(kiscrm_db *db)
 	return (kc_analysis *)kc_config_analysis(kiscrm_db_config(db));
 }
 
-static inline kiscrm_id fx_insert(kiscrm_db *db, kiscrm_record *r)
-{
-	assert_rc(KISCRM_OK, kiscrm_record_insert(db, r));
-	kiscrm_id id = kiscrm_record_id(r);
-	assert_true(id > 0);
-	kiscrm_record_free(r);
-	return id;
-}
-
 static inline kiscrm_id fx_department(kiscrm_db *db, const char *name)
 {
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_DEPARTMENT));
-	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_DEPARTMENT_NAME, name));
-	return fx_insert(db, r);
+	return kc_test_department(db, name, 0);
 }
 
 static inline kiscrm_id fx_staff(kiscrm_db *db, kiscrm_id dept, const char *name)
 {
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_STAFF));
-	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_STAFF_NAME, name));
-	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_STAFF_DEPARTMENT_ID, dept));
-	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_STAFF_ROLE, "sales_rep"));
-	return fx_insert(db, r);
+	return kc_test_staff(db, name, dept, "sales_rep");
 }
 
 static inline kiscrm_id fx_customer(kiscrm_db *db, const char *name)
 {
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_CUSTOMER));
-	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CUSTOMER_NAME, name));
-	return fx_insert(db, r);
+	return kc_test_customer(db, name);
 }
 
 static inline kiscrm_id fx_contact(kiscrm_db *db, kiscrm_id customer, const char *name)
 {
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_CONTACT));
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_CONTACT);
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CONTACT_CUSTOMER_ID, customer));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CONTACT_NAME, name));
-	return fx_insert(db, r);
+	return kc_test_insert(db, r);
 }
 
 /* An opportunity created on `created` in `stage` (its creation entry is written at
@@ -103,8 +62,7 @@ static inline kiscrm_id fx_contact(kiscrm_db *db, kiscrm_id customer, const char
 static inline kiscrm_id fx_opp(kiscrm_db *db, const char *name, kiscrm_id owner, kiscrm_id customer,
 			       kiscrm_money amount, kiscrm_date created, const char *stage)
 {
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_OPPORTUNITY));
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_OPPORTUNITY);
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_NAME, name));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_OWNER_ID, owner));
 	if (customer)
@@ -114,7 +72,7 @@ static inline kiscrm_id fx_opp(kiscrm_db *db, const char *name, kiscrm_id owner,
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_EXPECTED_CLOSE, created + 90));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CREATED, created));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_STAGE, stage));
-	return fx_insert(db, r);
+	return kc_test_insert(db, r);
 }
 
 /* Moves an opportunity at midnight of a day. */
@@ -186,17 +144,7 @@ static inline int fx_is_null(const kiscrm_table *t, size_t row, const char *col)
 	return kiscrm_table_is_null(t, row, fx_col(t, col));
 }
 
-#define assert_text(expected, t, row, col)                                                  \
-	do {                                                                                \
-		const char *a_ = fx_text((t), (row), (col));                                \
-		const char *e_ = (expected);                                                \
-		if (!e_)                                                                    \
-			assert_null(a_);                                                    \
-		else {                                                                      \
-			assert_non_null(a_);                                                \
-			assert_string_equal(e_, a_);                                        \
-		}                                                                           \
-	} while (0)
+#define assert_text(expected, t, row, col) assert_str_or_null((expected), fx_text((t), (row), (col)))
 
 #define assert_rate(expected, t, row, col) assert_float_equal((expected), fx_rate((t), (row), (col)), 1e-9)
 

@@ -13,6 +13,19 @@ void kc_test_assert_rc(int expected, int rc, const char *file, int line)
 	_fail(file, line);
 }
 
+void kc_test_assert_text(const kiscrm_record *r, int field, const char *expected)
+{
+	const char *v = kiscrm_record_text(r, field);
+	if (!expected) {
+		if (v)
+			fail_msg("field %d: expected NULL, got '%s'", field, v);
+		return;
+	}
+	if (!v)
+		fail_msg("field %d: expected '%s', got NULL", field, expected);
+	assert_string_equal(v, expected);
+}
+
 const char *kc_test_data_dir(void)
 {
 	const char *d = getenv("KISCRM_TEST_DATA");
@@ -74,6 +87,26 @@ int kc_test_db_setup(void **state)
 int kc_test_db_teardown(void **state)
 {
 	kiscrm_db_free(*state);
+	*state = NULL;
+	return 0;
+}
+
+void *kc_test_fx_open(size_t size, const char *config_dir)
+{
+	kiscrm_db **fx = calloc(1, size < sizeof(*fx) ? sizeof(*fx) : size);
+	if (!fx || !(*fx = kc_test_db_open(config_dir))) {
+		free(fx);
+		return NULL;
+	}
+	return fx;
+}
+
+int kc_test_fx_teardown(void **state)
+{
+	kiscrm_db **fx = *state;
+	if (fx)
+		kiscrm_db_free(*fx);
+	free(fx);
 	*state = NULL;
 	return 0;
 }
@@ -140,4 +173,50 @@ size_t kc_test_count(kiscrm_db *db, int kind, const kiscrm_filter *filter)
 	assert_rc(KISCRM_ITEROVER, rc);
 	kiscrm_iter_free(it);
 	return n;
+}
+
+/* --- reading back and changing stored records --------------------------------------- */
+
+kiscrm_record *kc_test_get(kiscrm_db *db, int kind, kiscrm_id id)
+{
+	kiscrm_record *r = NULL;
+	assert_rc(KISCRM_OK, kiscrm_record_get(&r, db, kind, id));
+	return r;
+}
+
+int kc_test_exists(kiscrm_db *db, int kind, kiscrm_id id)
+{
+	kiscrm_record *r = NULL;
+	int rc = kiscrm_record_get(&r, db, kind, id);
+	kiscrm_record_free(r);
+	if (rc == KISCRM_ENOTFOUND)
+		return 0;
+	assert_rc(KISCRM_OK, rc);
+	return 1;
+}
+
+int64_t kc_test_stored_int(kiscrm_db *db, int kind, kiscrm_id id, int field)
+{
+	kiscrm_record *r = kc_test_get(db, kind, id);
+	int64_t v = kiscrm_record_is_null(r, field) ? -1 : kiscrm_record_int(r, field);
+	kiscrm_record_free(r);
+	return v;
+}
+
+int kc_test_update_int(kiscrm_db *db, int kind, kiscrm_id id, int field, int64_t value)
+{
+	kiscrm_record *r = kc_test_get(db, kind, id);
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, field, value));
+	int rc = kiscrm_record_update(db, r);
+	kiscrm_record_free(r);
+	return rc;
+}
+
+int kc_test_update_text(kiscrm_db *db, int kind, kiscrm_id id, int field, const char *value)
+{
+	kiscrm_record *r = kc_test_get(db, kind, id);
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, field, value));
+	int rc = kiscrm_record_update(db, r);
+	kiscrm_record_free(r);
+	return rc;
 }

@@ -25,6 +25,21 @@ void kc_test_assert_rc(int expected, int rc, const char *file, int line);
 				 (needle));                                                  \
 	} while (0)
 
+/* Asserts that a nullable string equals @p expected (NULL matches NULL). */
+#define assert_str_or_null(expected, actual)                                                 \
+	do {                                                                                 \
+		const char *e_ = (expected), *a_ = (actual);                                 \
+		if (!e_)                                                                     \
+			assert_null(a_);                                                     \
+		else {                                                                       \
+			assert_non_null(a_);                                                 \
+			assert_string_equal(e_, a_);                                         \
+		}                                                                            \
+	} while (0)
+
+/* Asserts that a TEXT field of a record is @p expected (NULL: the field is NULL). */
+void kc_test_assert_text(const kiscrm_record *r, int field, const char *expected);
+
 /* Directory of tests/data and of the default configuration (set by meson). */
 const char *kc_test_data_dir(void);
 const char *kc_test_config_dir(void);
@@ -45,6 +60,12 @@ kiscrm_db *kc_test_db_open(const char *config_dir);
 int kc_test_db_setup(void **state);
 int kc_test_db_teardown(void **state);
 
+/* A test's own fixture struct: size bytes, zeroed, whose FIRST member is a kiscrm_db *
+ * set to a fresh database (see kc_test_db_open); NULL when either cannot be made.
+ * kc_test_fx_teardown frees the database and the struct in *state. */
+void *kc_test_fx_open(size_t size, const char *config_dir);
+int kc_test_fx_teardown(void **state);
+
 /* Runs one tests[] array as the group "memory" and again as the group "sqlite";
  * returns the number of failures. */
 int kc_test_run_on_backends(const struct CMUnitTest *tests, size_t count);
@@ -64,5 +85,17 @@ kiscrm_id kc_test_staff(kiscrm_db *db, const char *name, kiscrm_id dept, const c
 kiscrm_id kc_test_customer(kiscrm_db *db, const char *name);
 /* The number of records of a kind that pass filter (NULL: all). */
 size_t kc_test_count(kiscrm_db *db, int kind, const kiscrm_filter *filter);
+
+/* --- reading back and changing stored records --------------------------------------- */
+
+/* The stored record (the caller frees it). */
+kiscrm_record *kc_test_get(kiscrm_db *db, int kind, kiscrm_id id);
+/* 1 when the record exists, 0 when it does not. */
+int kc_test_exists(kiscrm_db *db, int kind, kiscrm_id id);
+/* An INT field of a stored record; -1 when it is NULL. */
+int64_t kc_test_stored_int(kiscrm_db *db, int kind, kiscrm_id id, int field);
+/* Sets one field of a stored record and updates it; returns the update's code. */
+int kc_test_update_int(kiscrm_db *db, int kind, kiscrm_id id, int field, int64_t value);
+int kc_test_update_text(kiscrm_db *db, int kind, kiscrm_id id, int field, const char *value);
 
 #endif

@@ -44,42 +44,11 @@ static kiscrm_time T(int y, int m, int d)
 	return (kiscrm_time)D(y, m, d) * 86400 + 9 * 3600;
 }
 
-static kiscrm_id insert(kiscrm_db *db, kiscrm_record *r)
-{
-	assert_rc(KISCRM_OK, kiscrm_record_insert(db, r));
-	kiscrm_id id = kiscrm_record_id(r);
-	kiscrm_record_free(r);
-	return id;
-}
-
-static kiscrm_record *rec(int kind)
-{
-	kiscrm_record *r;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, kind));
-	return r;
-}
-
-static kiscrm_id staff(kiscrm_db *db, const char *name, kiscrm_id dept)
-{
-	kiscrm_record *r = rec(KISCRM_KIND_STAFF);
-	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_STAFF_NAME, name));
-	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_STAFF_DEPARTMENT_ID, dept));
-	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_STAFF_ROLE, "key_account_manager"));
-	return insert(db, r);
-}
-
-static kiscrm_id customer(kiscrm_db *db, const char *name)
-{
-	kiscrm_record *r = rec(KISCRM_KIND_CUSTOMER);
-	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CUSTOMER_NAME, name));
-	return insert(db, r);
-}
-
 /* probability < 0: follow the stage */
 static kiscrm_id opportunity(kiscrm_db *db, const char *name, kiscrm_id cust, kiscrm_id owner,
 			     kiscrm_money amount, const char *stage, int probability, kiscrm_date close)
 {
-	kiscrm_record *r = rec(KISCRM_KIND_OPPORTUNITY);
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_OPPORTUNITY);
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_NAME, name));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CUSTOMER_ID, cust));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_OWNER_ID, owner));
@@ -93,7 +62,7 @@ static kiscrm_id opportunity(kiscrm_db *db, const char *name, kiscrm_id cust, ki
 		assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_PROBABILITY_MANUAL, 1));
 	}
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CREATED, D(2026, 5, 1)));
-	return insert(db, r);
+	return kc_test_insert(db, r);
 }
 
 static void opp_update(kiscrm_db *db, kiscrm_id id, int field, int64_t v)
@@ -107,32 +76,32 @@ static void opp_update(kiscrm_db *db, kiscrm_id id, int field, int64_t v)
 
 static void plan(kiscrm_db *db, int field, kiscrm_id owner, kiscrm_date due, kiscrm_money amount)
 {
-	kiscrm_record *r = rec(KISCRM_KIND_COLLECTION_PLAN);
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_COLLECTION_PLAN);
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, field, owner));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_COLLECTION_PLAN_DUE, due));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_COLLECTION_PLAN_AMOUNT, amount));
-	insert(db, r);
+	kc_test_insert(db, r);
 }
 
 static void collection(kiscrm_db *db, kiscrm_id contract, kiscrm_date d, kiscrm_money amount)
 {
-	kiscrm_record *r = rec(KISCRM_KIND_COLLECTION);
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_COLLECTION);
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_COLLECTION_CONTRACT_ID, contract));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_COLLECTION_RECEIVED, d));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_COLLECTION_AMOUNT, amount));
-	insert(db, r);
+	kc_test_insert(db, r);
 }
 
 static void target(kiscrm_db *db, const char *metric, kiscrm_date week, kiscrm_id owner, kiscrm_money amount)
 {
-	kiscrm_record *r = rec(KISCRM_KIND_TARGET);
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_TARGET);
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_TARGET_METRIC, metric));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_TARGET_PERIOD, KISCRM_PERIOD_WEEK));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_TARGET_START, week));
 	if (owner)
 		assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_TARGET_OWNER_ID, owner));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_TARGET_AMOUNT, amount));
-	insert(db, r);
+	kc_test_insert(db, r);
 }
 
 static kiscrm_db *open_db(const char *backend, const char *config_dir)
@@ -147,14 +116,12 @@ static kiscrm_db *open_db(const char *backend, const char *config_dir)
 
 static void org(fixture *f)
 {
-	kiscrm_record *r = rec(KISCRM_KIND_DEPARTMENT);
-	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_DEPARTMENT_NAME, "Sales"));
-	f->dept = insert(f->db, r);
-	f->li = staff(f->db, "Li Lei", f->dept);
-	f->wang = staff(f->db, "Wang Fang", f->dept);
-	f->alpha = customer(f->db, "Alpha Ltd");
-	f->beta = customer(f->db, "Beta Ltd");
-	f->gamma = customer(f->db, "Gamma Ltd");
+	f->dept = kc_test_department(f->db, "Sales", 0);
+	f->li = kc_test_staff(f->db, "Li Lei", f->dept, "key_account_manager");
+	f->wang = kc_test_staff(f->db, "Wang Fang", f->dept, "key_account_manager");
+	f->alpha = kc_test_customer(f->db, "Alpha Ltd");
+	f->beta = kc_test_customer(f->db, "Beta Ltd");
+	f->gamma = kc_test_customer(f->db, "Gamma Ltd");
 }
 
 /* ---- table access ---- */
@@ -330,7 +297,7 @@ static void week_c(fixture *f)
 {
 	/* during week B: O1 won → C1; O3 lost; O5 amount 310 000 */
 	assert_rc(KISCRM_OK, kiscrm_opportunity_move(f->db, f->o[1], "won", T(2026, 6, 10), 0));
-	kiscrm_record *r = rec(KISCRM_KIND_CONTRACT);
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_CONTRACT);
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CONTRACT_NUMBER, "HT-2026-001"));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CONTRACT_CUSTOMER_ID, f->alpha));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CONTRACT_OPPORTUNITY_ID, f->o[1]));
@@ -339,7 +306,7 @@ static void week_c(fixture *f)
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CONTRACT_OWNER_ID, f->li));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CONTRACT_BUSINESS_LINE, "direct"));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CONTRACT_PRODUCT_LINE, "professional"));
-	f->c1 = insert(f->db, r);
+	f->c1 = kc_test_insert(f->db, r);
 	plan(f->db, KISCRM_COLLECTION_PLAN_CONTRACT_ID, f->c1, D(2026, 6, 12), 400000);
 	plan(f->db, KISCRM_COLLECTION_PLAN_CONTRACT_ID, f->c1, D(2026, 6, 26), 500000);
 	collection(f->db, f->c1, D(2026, 6, 12), 250000);

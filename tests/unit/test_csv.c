@@ -11,26 +11,12 @@
 
 /* --- fixtures ------------------------------------------------------------------------ */
 
+/* A second fresh database on the group's backend. */
 static kiscrm_db *open_db(void)
 {
-	kiscrm_db_options o = KISCRM_DB_OPTIONS_INIT;
-	kiscrm_db *db = NULL;
-	o.backend = kc_test_backend();
-	assert_rc(KISCRM_OK, kiscrm_db_open(&db, &o));
+	kiscrm_db *db = kc_test_db_open(NULL);
+	assert_non_null(db);
 	return db;
-}
-
-static int db_setup(void **state)
-{
-	*state = open_db();
-	return 0;
-}
-
-static int db_teardown(void **state)
-{
-	kiscrm_db_free(*state);
-	*state = NULL;
-	return 0;
 }
 
 static const char *data_path(const char *name)
@@ -62,25 +48,6 @@ static void import_ok(kiscrm_db *db, int kind, const char *text, size_t expected
 	assert_non_null(errors);
 	assert_int_equal(0, kiscrm_table_row_count(errors));
 	kiscrm_table_free(errors);
-}
-
-static size_t count_of(kiscrm_db *db, int kind)
-{
-	kiscrm_iter *it = NULL;
-	const kiscrm_record *r;
-	size_t n = 0;
-	assert_rc(KISCRM_OK, kiscrm_iter_new(&it, db, kind, NULL));
-	while (kiscrm_iter_next(&r, it) == KISCRM_OK)
-		n++;
-	kiscrm_iter_free(it);
-	return n;
-}
-
-static kiscrm_record *get(kiscrm_db *db, int kind, kiscrm_id id)
-{
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_get(&r, db, kind, id));
-	return r;
 }
 
 static kiscrm_date ymd(int y, int m, int d)
@@ -132,16 +99,16 @@ static void test_natural_keys(void **state)
 {
 	kiscrm_db *db = *state;
 	setup_org(db);
-	kiscrm_record *r = get(db, KISCRM_KIND_DEPARTMENT, 3);
+	kiscrm_record *r = kc_test_get(db, KISCRM_KIND_DEPARTMENT, 3);
 	assert_string_equal("北京分公司", kiscrm_record_text(r, KISCRM_DEPARTMENT_NAME));
 	assert_int_equal(2, kiscrm_record_int(r, KISCRM_DEPARTMENT_PARENT_ID));
 	assert_string_equal("BJ", kiscrm_record_text(r, KISCRM_DEPARTMENT_CODE));
 	kiscrm_record_free(r);
-	r = get(db, KISCRM_KIND_DEPARTMENT, 1);
+	r = kc_test_get(db, KISCRM_KIND_DEPARTMENT, 1);
 	assert_true(kiscrm_record_is_null(r, KISCRM_DEPARTMENT_PARENT_ID));
 	kiscrm_record_free(r);
 
-	r = get(db, KISCRM_KIND_STAFF, 2);
+	r = kc_test_get(db, KISCRM_KIND_STAFF, 2);
 	assert_string_equal("张伟", kiscrm_record_text(r, KISCRM_STAFF_NAME));
 	assert_int_equal(3, kiscrm_record_int(r, KISCRM_STAFF_DEPARTMENT_ID));
 	assert_int_equal(1, kiscrm_record_int(r, KISCRM_STAFF_MANAGER_ID));
@@ -149,7 +116,7 @@ static void test_natural_keys(void **state)
 	assert_true(kiscrm_record_rate(r, KISCRM_STAFF_SALES_YEARS) == 3.0);
 	kiscrm_record_free(r);
 
-	r = get(db, KISCRM_KIND_CUSTOMER, 1);
+	r = kc_test_get(db, KISCRM_KIND_CUSTOMER, 1);
 	assert_int_equal(2, kiscrm_record_int(r, KISCRM_CUSTOMER_OWNER_ID));
 	kiscrm_record_free(r);
 
@@ -162,12 +129,12 @@ static void test_natural_keys(void **state)
 		  "小王,北京金蝶软件有限公司,工程师,李总,信息部\n"
 		  "李总,上海用友公司,CFO,,财务部\n"
 		  "小赵,上海用友有限公司,,李总,财务部\n", 4);
-	r = get(db, KISCRM_KIND_CONTACT, 2);
+	r = kc_test_get(db, KISCRM_KIND_CONTACT, 2);
 	assert_int_equal(1, kiscrm_record_int(r, KISCRM_CONTACT_CUSTOMER_ID));
 	assert_int_equal(1, kiscrm_record_int(r, KISCRM_CONTACT_REPORTS_TO));
 	assert_string_equal("信息部", kiscrm_record_text(r, KISCRM_CONTACT_DEPARTMENT));
 	kiscrm_record_free(r);
-	r = get(db, KISCRM_KIND_CONTACT, 4);
+	r = kc_test_get(db, KISCRM_KIND_CONTACT, 4);
 	assert_int_equal(2, kiscrm_record_int(r, KISCRM_CONTACT_CUSTOMER_ID));
 	assert_int_equal(3, kiscrm_record_int(r, KISCRM_CONTACT_REPORTS_TO));
 	assert_true(kiscrm_record_is_null(r, KISCRM_CONTACT_TITLE));
@@ -176,31 +143,31 @@ static void test_natural_keys(void **state)
 	/* reports_to also takes an id; an opportunity's contact is found within its customer
 	 * (李总 of customer 2 is contact 3); the money is exact: 1200.50 → 120050 fen. */
 	import_ok(db, KISCRM_KIND_CONTACT, "name,customer_id,reports_to\n小孙,2,3\n", 1);
-	r = get(db, KISCRM_KIND_CONTACT, 5);
+	r = kc_test_get(db, KISCRM_KIND_CONTACT, 5);
 	assert_int_equal(3, kiscrm_record_int(r, KISCRM_CONTACT_REPORTS_TO));
 	kiscrm_record_free(r);
 	import_ok(db, KISCRM_KIND_OPPORTUNITY,
 		  "name,customer,contact,owner,stage,amount,external_ref\n"
 		  "ERP升级,上海用友有限公司,李总,张伟,opportunity,1200.50,CRM-7\n", 1);
-	r = get(db, KISCRM_KIND_OPPORTUNITY, 1);
+	r = kc_test_get(db, KISCRM_KIND_OPPORTUNITY, 1);
 	assert_int_equal(2, kiscrm_record_int(r, KISCRM_OPPORTUNITY_CUSTOMER_ID));
 	assert_int_equal(3, kiscrm_record_int(r, KISCRM_OPPORTUNITY_CONTACT_ID));
 	assert_int_equal(2, kiscrm_record_int(r, KISCRM_OPPORTUNITY_OWNER_ID));
 	assert_int_equal(120050, kiscrm_record_int(r, KISCRM_OPPORTUNITY_AMOUNT));
 	kiscrm_record_free(r);
 	/* Without RAW the store writes the creation entry of the stage history. */
-	assert_int_equal(1, count_of(db, KISCRM_KIND_STAGE_HISTORY));
+	assert_int_equal(1, kc_test_count(db, KISCRM_KIND_STAGE_HISTORY, NULL));
 
 	/* Opportunities by external_ref, then by name; contracts by number. */
 	import_ok(db, KISCRM_KIND_CONTRACT,
 		  "number,customer,opportunity,signed,amount,owner\n"
 		  "HT-001,上海用友有限公司,CRM-7,2024-05-01,1200.50,张伟\n"
 		  "HT-002,上海用友有限公司,ERP升级,2024-05-02,10,张伟\n", 2);
-	r = get(db, KISCRM_KIND_CONTRACT, 2);
+	r = kc_test_get(db, KISCRM_KIND_CONTRACT, 2);
 	assert_int_equal(1, kiscrm_record_int(r, KISCRM_CONTRACT_OPPORTUNITY_ID));
 	kiscrm_record_free(r);
 	import_ok(db, KISCRM_KIND_COLLECTION, "contract,received,amount\nHT-002,2024-06-01,10.00\n", 1);
-	r = get(db, KISCRM_KIND_COLLECTION, 1);
+	r = kc_test_get(db, KISCRM_KIND_COLLECTION, 1);
 	assert_int_equal(2, kiscrm_record_int(r, KISCRM_COLLECTION_CONTRACT_ID));
 	assert_int_equal(1000, kiscrm_record_int(r, KISCRM_COLLECTION_AMOUNT));
 	kiscrm_record_free(r);
@@ -234,8 +201,8 @@ static void test_ambiguous_and_unknown_names(void **state)
 	assert_error_row(errors, 0, 2, "owner", "张伟",
 			 "customer.owner: '张伟' matches 2 staff records (ids 2, 3); give owner_id instead");
 	kiscrm_table_free(errors);
-	assert_int_equal(3, count_of(db, KISCRM_KIND_CUSTOMER));
-	assert_int_equal(0, count_of(db, KISCRM_KIND_CONTACT));
+	assert_int_equal(3, kc_test_count(db, KISCRM_KIND_CUSTOMER, NULL));
+	assert_int_equal(0, kc_test_count(db, KISCRM_KIND_CONTACT, NULL));
 
 	/* A kind without a natural key cannot be named. */
 	assert_rc(KISCRM_EIMPORT, import_text(db, KISCRM_KIND_TARGET, "metric,parent\nvisits,1\n", 0,
@@ -256,7 +223,7 @@ static void test_bom_crlf_quoted(void **state)
 	assert_int_equal(2, n);
 	/* The BOM is not part of the first column's name; quoted fields keep their commas,
 	 * doubled quotes become one, a line break inside quotes is kept as written (CRLF). */
-	kiscrm_record *r = get(db, KISCRM_KIND_CUSTOMER, 3);
+	kiscrm_record *r = kc_test_get(db, KISCRM_KIND_CUSTOMER, 3);
 	assert_string_equal("Acme, Inc.", kiscrm_record_text(r, KISCRM_CUSTOMER_NAME));
 	assert_string_equal("say \"hi\"", kiscrm_record_text(r, KISCRM_CUSTOMER_SHORT_NAME));
 	assert_int_equal(120, kiscrm_record_int(r, KISCRM_CUSTOMER_EMPLOYEES));
@@ -265,7 +232,7 @@ static void test_bom_crlf_quoted(void **state)
 	assert_int_equal(ymd(2024, 3, 1), kiscrm_record_int(r, KISCRM_CUSTOMER_CREATED));
 	assert_string_equal("line one\r\nline two", kiscrm_record_text(r, KISCRM_CUSTOMER_SOURCE));
 	kiscrm_record_free(r);
-	r = get(db, KISCRM_KIND_CUSTOMER, 4);
+	r = kc_test_get(db, KISCRM_KIND_CUSTOMER, 4);
 	assert_string_equal("上海用友有限公司", kiscrm_record_text(r, KISCRM_CUSTOMER_NAME));
 	assert_string_equal("用友", kiscrm_record_text(r, KISCRM_CUSTOMER_SHORT_NAME));
 	assert_true(kiscrm_record_is_null(r, KISCRM_CUSTOMER_EMPLOYEES));
@@ -275,7 +242,7 @@ static void test_bom_crlf_quoted(void **state)
 	assert_true(kiscrm_record_is_null(r, KISCRM_CUSTOMER_SOURCE));
 	kiscrm_record_free(r);
 	/* 2 customers of setup_org + 2 */
-	assert_int_equal(4, count_of(db, KISCRM_KIND_CUSTOMER));
+	assert_int_equal(4, kc_test_count(db, KISCRM_KIND_CUSTOMER, NULL));
 }
 
 static void test_gbk(void **state)
@@ -300,7 +267,7 @@ static void test_gbk(void **state)
 	assert_rc(KISCRM_OK, kiscrm_csv_import(&n, NULL, db, KISCRM_KIND_CUSTOMER,
 					       data_path("customers_gbk.csv"), &o));
 	assert_int_equal(1, n);
-	kiscrm_record *r = get(db, KISCRM_KIND_CUSTOMER, 1);
+	kiscrm_record *r = kc_test_get(db, KISCRM_KIND_CUSTOMER, 1);
 	assert_string_equal("北京金蝶软件有限公司", kiscrm_record_text(r, KISCRM_CUSTOMER_NAME));
 	assert_string_equal("金蝶", kiscrm_record_text(r, KISCRM_CUSTOMER_SHORT_NAME));
 	kiscrm_record_free(r);
@@ -319,7 +286,7 @@ static void test_gbk(void **state)
 							 sizeof(bad) - 1, "x.csv", &o));
 	assert_int_equal(2, kiscrm_table_int(errors, 0, 0));
 	kiscrm_table_free(errors);
-	assert_int_equal(1, count_of(db, KISCRM_KIND_CUSTOMER));
+	assert_int_equal(1, kc_test_count(db, KISCRM_KIND_CUSTOMER, NULL));
 
 	o.encoding = "no-such-encoding";
 	assert_rc(KISCRM_EINVALID, kiscrm_csv_import_data(&n, &errors, db, KISCRM_KIND_CUSTOMER, "name\n",
@@ -369,8 +336,8 @@ static void test_bad_rows_atomic(void **state)
 	assert_msg_has("5 bad rows; nothing was imported");
 
 	/* The good row of line 2 was not kept, nor its stage-history entry. */
-	assert_int_equal(0, count_of(db, KISCRM_KIND_OPPORTUNITY));
-	assert_int_equal(0, count_of(db, KISCRM_KIND_STAGE_HISTORY));
+	assert_int_equal(0, kc_test_count(db, KISCRM_KIND_OPPORTUNITY, NULL));
+	assert_int_equal(0, kc_test_count(db, KISCRM_KIND_STAGE_HISTORY, NULL));
 	/* The database is usable afterwards (no transaction left open). */
 	import_ok(db, KISCRM_KIND_OPPORTUNITY, "name,owner,stage\n甲,王总,opportunity\n", 1);
 }
@@ -387,7 +354,7 @@ static void test_duplicate_id(void **state)
 	assert_int_equal(1, kiscrm_table_row_count(errors));
 	assert_error_row(errors, 0, 4, "id", "5", "customer id 5 already exists");
 	kiscrm_table_free(errors);
-	assert_int_equal(0, count_of(db, KISCRM_KIND_CUSTOMER));
+	assert_int_equal(0, kc_test_count(db, KISCRM_KIND_CUSTOMER, NULL));
 	assert_int_equal(4, kiscrm_error_last()->line);
 	assert_string_equal("id", kiscrm_error_last()->field);
 
@@ -396,7 +363,7 @@ static void test_duplicate_id(void **state)
 	assert_rc(KISCRM_OK, kiscrm_csv_import(&n, NULL, db, KISCRM_KIND_CUSTOMER,
 					       data_path("customers_dupid.csv"), &o));
 	assert_int_equal(3, n);
-	kiscrm_record *r = get(db, KISCRM_KIND_CUSTOMER, 3);
+	kiscrm_record *r = kc_test_get(db, KISCRM_KIND_CUSTOMER, 3);
 	assert_string_equal("丙公司", kiscrm_record_text(r, KISCRM_CUSTOMER_NAME));
 	kiscrm_record_free(r);
 
@@ -406,7 +373,7 @@ static void test_duplicate_id(void **state)
 	assert_error_row(errors, 0, 2, "id", "2", "customer id 2 already exists");
 	assert_error_row(errors, 1, 3, "id", "x", "customer.id: 'x' is not a positive integer");
 	kiscrm_table_free(errors);
-	assert_int_equal(3, count_of(db, KISCRM_KIND_CUSTOMER));
+	assert_int_equal(3, kc_test_count(db, KISCRM_KIND_CUSTOMER, NULL));
 }
 
 static void test_header_errors(void **state)
@@ -424,7 +391,7 @@ static void test_header_errors(void **state)
 	assert_int_equal(1, kiscrm_error_last()->line);
 	assert_int_equal(2, kiscrm_error_last()->column);
 	assert_msg_has("colour");
-	assert_int_equal(0, count_of(db, KISCRM_KIND_CUSTOMER));
+	assert_int_equal(0, kc_test_count(db, KISCRM_KIND_CUSTOMER, NULL));
 
 	/* Two columns for one field; an empty column name; an empty file. */
 	assert_rc(KISCRM_EIMPORT, import_text(db, KISCRM_KIND_CUSTOMER, "name,owner_id,,owner\n", 0,
@@ -449,7 +416,7 @@ static void test_header_errors(void **state)
 			 "and double its quotes)");
 	assert_error_row(errors, 1, 4, NULL, NULL, "a quoted field opened on line 4 is never closed");
 	kiscrm_table_free(errors);
-	assert_int_equal(0, count_of(db, KISCRM_KIND_CUSTOMER));
+	assert_int_equal(0, kc_test_count(db, KISCRM_KIND_CUSTOMER, NULL));
 }
 
 static void test_dry_run(void **state)
@@ -466,8 +433,8 @@ static void test_dry_run(void **state)
 	assert_int_equal(2, n);
 	assert_int_equal(0, kiscrm_table_row_count(errors));
 	kiscrm_table_free(errors);
-	assert_int_equal(0, count_of(db, KISCRM_KIND_OPPORTUNITY));
-	assert_int_equal(0, count_of(db, KISCRM_KIND_STAGE_HISTORY));
+	assert_int_equal(0, kc_test_count(db, KISCRM_KIND_OPPORTUNITY, NULL));
+	assert_int_equal(0, kc_test_count(db, KISCRM_KIND_STAGE_HISTORY, NULL));
 
 	/* A dry run reports bad rows like a real one. */
 	assert_rc(KISCRM_EIMPORT, kiscrm_csv_import_data(&n, &errors, db, KISCRM_KIND_OPPORTUNITY,
@@ -487,7 +454,7 @@ static void test_dry_run(void **state)
 	o.dry_run = 0;
 	assert_rc(KISCRM_OK, kiscrm_csv_import_data(&n, NULL, db, KISCRM_KIND_OPPORTUNITY, text,
 						    strlen(text), NULL, &o));
-	assert_int_equal(2, count_of(db, KISCRM_KIND_OPPORTUNITY));
+	assert_int_equal(2, kc_test_count(db, KISCRM_KIND_OPPORTUNITY, NULL));
 }
 
 static void test_max_errors(void **state)
@@ -515,7 +482,7 @@ static void test_max_errors(void **state)
 	assert_msg_has("m.csv:2: column 'employees', value 'x1'");
 	assert_msg_has("(5 bad rows; nothing was imported)");
 	kiscrm_table_free(errors);
-	assert_int_equal(0, count_of(db, KISCRM_KIND_CUSTOMER));
+	assert_int_equal(0, kc_test_count(db, KISCRM_KIND_CUSTOMER, NULL));
 
 	/* The default limit is 20: 25 bad rows give 20, the last one on line 21. */
 	char many[1024] = "name,employees\n";
@@ -540,10 +507,10 @@ static void test_forward_references(void **state)
 					 "7,北方大区,1\n"
 					 "8,北京,4\n",
 					 KISCRM_IMPORT_KEEP_IDS, NULL, NULL));
-	kiscrm_record *r = get(db, KISCRM_KIND_DEPARTMENT, 4);
+	kiscrm_record *r = kc_test_get(db, KISCRM_KIND_DEPARTMENT, 4);
 	assert_int_equal(7, kiscrm_record_int(r, KISCRM_DEPARTMENT_PARENT_ID));
 	kiscrm_record_free(r);
-	r = get(db, KISCRM_KIND_DEPARTMENT, 8);
+	r = kc_test_get(db, KISCRM_KIND_DEPARTMENT, 8);
 	assert_int_equal(4, kiscrm_record_int(r, KISCRM_DEPARTMENT_PARENT_ID));
 	kiscrm_record_free(r);
 
@@ -555,7 +522,7 @@ static void test_forward_references(void **state)
 	assert_error_row(errors, 0, 4, "parent_id", "99",
 			 "department.parent_id: department 99 does not exist");
 	kiscrm_table_free(errors);
-	assert_int_equal(4, count_of(db, KISCRM_KIND_DEPARTMENT));
+	assert_int_equal(4, kc_test_count(db, KISCRM_KIND_DEPARTMENT, NULL));
 }
 
 /* --- tests: export ------------------------------------------------------------------- */
@@ -700,7 +667,7 @@ static void populate(kiscrm_db *db)
 	 * higher id: the export lists the child first. */
 	import_ok(db, KISCRM_KIND_DEPARTMENT, "name,parent\n华南区,总部\n", 1);   /* 4 */
 	import_ok(db, KISCRM_KIND_DEPARTMENT, "name,parent\n南方大区,总部\n", 1); /* 5 */
-	kiscrm_record *r = get(db, KISCRM_KIND_DEPARTMENT, 4);
+	kiscrm_record *r = kc_test_get(db, KISCRM_KIND_DEPARTMENT, 4);
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_DEPARTMENT_PARENT_ID, 5));
 	assert_rc(KISCRM_OK, kiscrm_record_update(db, r));
 	kiscrm_record_free(r);
@@ -708,7 +675,7 @@ static void populate(kiscrm_db *db)
 		  "name,department,role,active,sales_years,email\n"
 		  "刘洋,华南区,sales_rep,1,0.1,liu@example.com\n"          /* 3 */
 		  "陈静,南方大区,department_manager,1,7.25,\"a,b\"\n", 2); /* 4 */
-	r = get(db, KISCRM_KIND_STAFF, 3);
+	r = kc_test_get(db, KISCRM_KIND_STAFF, 3);
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_STAFF_MANAGER_ID, 4));
 	assert_rc(KISCRM_OK, kiscrm_record_update(db, r));
 	kiscrm_record_free(r);
@@ -723,7 +690,7 @@ static void populate(kiscrm_db *db)
 		  "name,customer,title,chain_role,attitude,birthday\n"
 		  "周总,深圳市腾飞科技有限公司,总经理,decision_maker,supporter,1975-07-01\n"
 		  "吴工,深圳市腾飞科技有限公司,IT经理,technical_evaluator,neutral,\n", 2);
-	r = get(db, KISCRM_KIND_CONTACT, 1);
+	r = kc_test_get(db, KISCRM_KIND_CONTACT, 1);
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CONTACT_REPORTS_TO, 2));
 	assert_rc(KISCRM_OK, kiscrm_record_update(db, r));
 	kiscrm_record_free(r);
@@ -790,7 +757,7 @@ static void test_round_trip(void **state)
 			print_error("%s: %s\n", kiscrm_kind_name(kind), kiscrm_error_last()->message);
 		assert_rc(KISCRM_OK, rc);
 		kiscrm_table_free(errors);
-		assert_int_equal(count_of(db, kind), n);
+		assert_int_equal(kc_test_count(db, kind, NULL), n);
 		assert_rc(KISCRM_OK, kiscrm_csv_export(&second, fresh, kind, NULL));
 		if (strcmp(first.ptr, second.ptr) != 0)
 			print_error("%s differs:\n%s---\n%s", kiscrm_kind_name(kind), first.ptr, second.ptr);
@@ -802,18 +769,18 @@ static void test_round_trip(void **state)
 	 * history: 4 creation entries + 3 moves of opportunity 1 + 1 of opportunity 2 + 1
 	 * move and 1 appended entry of opportunity 3 = 10 (RAW wrote no extra creation
 	 * entries); 2 + 1 plans; 1 + 4 + 1 targets. */
-	assert_int_equal(5, count_of(fresh, KISCRM_KIND_DEPARTMENT));
-	assert_int_equal(4 + 3 + 1 + 2, count_of(fresh, KISCRM_KIND_STAGE_HISTORY));
-	assert_int_equal(3, count_of(fresh, KISCRM_KIND_COLLECTION_PLAN));
-	assert_int_equal(6, count_of(fresh, KISCRM_KIND_TARGET));
-	kiscrm_record *r = get(fresh, KISCRM_KIND_CUSTOMER, 4);
+	assert_int_equal(5, kc_test_count(fresh, KISCRM_KIND_DEPARTMENT, NULL));
+	assert_int_equal(4 + 3 + 1 + 2, kc_test_count(fresh, KISCRM_KIND_STAGE_HISTORY, NULL));
+	assert_int_equal(3, kc_test_count(fresh, KISCRM_KIND_COLLECTION_PLAN, NULL));
+	assert_int_equal(6, kc_test_count(fresh, KISCRM_KIND_TARGET, NULL));
+	kiscrm_record *r = kc_test_get(fresh, KISCRM_KIND_CUSTOMER, 4);
 	assert_string_equal("广州\"星河\"贸易公司", kiscrm_record_text(r, KISCRM_CUSTOMER_NAME));
 	assert_string_equal("", kiscrm_record_text(r, KISCRM_CUSTOMER_SHORT_NAME));
 	kiscrm_record_free(r);
 	kiscrm_db_free(fresh);
 }
 
-#define DB_TEST(f) cmocka_unit_test_setup_teardown(f, db_setup, db_teardown)
+#define DB_TEST(f) cmocka_unit_test_setup_teardown(f, kc_test_db_setup, kc_test_db_teardown)
 
 #define DB_TESTS                                            \
 	{                                                   \
@@ -835,10 +802,6 @@ static void test_round_trip(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest memory[] = DB_TESTS;
-	const struct CMUnitTest sqlite[] = DB_TESTS;
-	int failed = 0;
-	failed += cmocka_run_group_tests_name("memory", memory, kc_test_group_memory, NULL);
-	failed += cmocka_run_group_tests_name("sqlite", sqlite, kc_test_group_sqlite, NULL);
-	return failed ? 1 : 0;
+	const struct CMUnitTest tests[] = DB_TESTS;
+	return kc_test_run_both(tests) ? 1 : 0;
 }

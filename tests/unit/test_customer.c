@@ -7,111 +7,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* --- fixtures: one fresh database per test on the group's backend ------------------- */
-
-static int db_setup(void **state)
-{
-	kiscrm_db_options o = KISCRM_DB_OPTIONS_INIT;
-	kiscrm_db *db = NULL;
-	o.backend = kc_test_backend();
-	if (kiscrm_db_open(&db, &o) != KISCRM_OK) {
-		print_error("cannot open a %s database: %s\n", kc_test_backend(),
-			    kiscrm_error_last()->message);
-		return -1;
-	}
-	*state = db;
-	return 0;
-}
-
-static int db_teardown(void **state)
-{
-	kiscrm_db_free(*state);
-	*state = NULL;
-	return 0;
-}
-
 /* --- builders and readers ----------------------------------------------------------- */
 
-static kiscrm_id add_customer(kiscrm_db *db, const char *name)
-{
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_CUSTOMER));
-	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CUSTOMER_NAME, name));
-	assert_rc(KISCRM_OK, kiscrm_record_insert(db, r));
-	kiscrm_id id = kiscrm_record_id(r);
-	assert_true(id > 0);
-	kiscrm_record_free(r);
-	return id;
-}
 
 /* reports_to 0: none */
 static kiscrm_id add_contact(kiscrm_db *db, kiscrm_id customer, const char *name, kiscrm_id reports_to)
 {
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_CONTACT));
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_CONTACT);
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CONTACT_CUSTOMER_ID, customer));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CONTACT_NAME, name));
 	if (reports_to)
 		assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CONTACT_REPORTS_TO, reports_to));
-	assert_rc(KISCRM_OK, kiscrm_record_insert(db, r));
-	kiscrm_id id = kiscrm_record_id(r);
-	assert_true(id > 0);
-	kiscrm_record_free(r);
-	return id;
-}
-
-static kiscrm_record *get(kiscrm_db *db, int kind, kiscrm_id id)
-{
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_get(&r, db, kind, id));
-	return r;
-}
-
-static int exists(kiscrm_db *db, int kind, kiscrm_id id)
-{
-	kiscrm_record *r = NULL;
-	int rc = kiscrm_record_get(&r, db, kind, id);
-	kiscrm_record_free(r);
-	if (rc == KISCRM_ENOTFOUND)
-		return 0;
-	assert_rc(KISCRM_OK, rc);
-	return 1;
-}
-
-/* Sets one TEXT field of a stored record and updates it; returns the update's code. */
-static int update_text(kiscrm_db *db, int kind, kiscrm_id id, int field, const char *value)
-{
-	kiscrm_record *r = get(db, kind, id);
-	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, field, value));
-	int rc = kiscrm_record_update(db, r);
-	kiscrm_record_free(r);
-	return rc;
-}
-
-static int update_int(kiscrm_db *db, int kind, kiscrm_id id, int field, int64_t value)
-{
-	kiscrm_record *r = get(db, kind, id);
-	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, field, value));
-	int rc = kiscrm_record_update(db, r);
-	kiscrm_record_free(r);
-	return rc;
+	return kc_test_insert(db, r);
 }
 
 /* Number of records of a kind, optionally those of one customer. */
 static size_t count_of(kiscrm_db *db, int kind, kiscrm_id customer)
 {
 	kiscrm_filter f = KISCRM_FILTER_INIT;
-	kiscrm_iter *it = NULL;
-	const kiscrm_record *r = NULL;
-	size_t n = 0;
-	int rc;
 	f.customer_id = customer;
-	assert_rc(KISCRM_OK, kiscrm_iter_new(&it, db, kind, &f));
-	while ((rc = kiscrm_iter_next(&r, it)) == KISCRM_OK)
-		n++;
-	assert_rc(KISCRM_ITEROVER, rc);
-	kiscrm_iter_free(it);
-	return n;
+	return kc_test_count(db, kind, &f);
 }
 
 /* Asserts that attribute @p key of a customer reads @p expected. */
@@ -127,7 +42,7 @@ static void check_attr(kiscrm_db *db, kiscrm_id customer, const char *key, const
 /* Asserts the bytes of a stored text field. */
 static void check_text(kiscrm_db *db, int kind, kiscrm_id id, int field, const char *expected)
 {
-	kiscrm_record *r = get(db, kind, id);
+	kiscrm_record *r = kc_test_get(db, kind, id);
 	const char *t = kiscrm_record_text(r, field);
 	if (!expected) {
 		assert_null(t);
@@ -164,7 +79,7 @@ static void test_customer_crud(void **state)
 	kiscrm_id id = kiscrm_record_id(r);
 	assert_true(id > 0);
 
-	got = get(db, KISCRM_KIND_CUSTOMER, id);
+	got = kc_test_get(db, KISCRM_KIND_CUSTOMER, id);
 	assert_string_equal("北京金蝶软件有限公司", kiscrm_record_text(got, KISCRM_CUSTOMER_NAME));
 	assert_string_equal("金蝶", kiscrm_record_text(got, KISCRM_CUSTOMER_SHORT_NAME));
 	assert_string_equal("north", kiscrm_record_text(got, KISCRM_CUSTOMER_REGION));
@@ -205,7 +120,7 @@ static void test_customer_crud(void **state)
 
 	/* delete */
 	assert_rc(KISCRM_OK, kiscrm_record_delete(db, KISCRM_KIND_CUSTOMER, id, 0));
-	assert_false(exists(db, KISCRM_KIND_CUSTOMER, id));
+	assert_false(kc_test_exists(db, KISCRM_KIND_CUSTOMER, id));
 	assert_rc(KISCRM_ENOTFOUND, kiscrm_record_delete(db, KISCRM_KIND_CUSTOMER, id, 0));
 	kiscrm_record_free(r);
 }
@@ -214,7 +129,7 @@ static void test_customer_crud(void **state)
 static void check_name_key(kiscrm_db *db, kiscrm_id id, const char *expected)
 {
 	kiscrm_buf key = KISCRM_BUF_INIT;
-	kiscrm_record *r = get(db, KISCRM_KIND_CUSTOMER, id);
+	kiscrm_record *r = kc_test_get(db, KISCRM_KIND_CUSTOMER, id);
 	assert_rc(KISCRM_OK, kiscrm_customer_normalize_name(&key, kiscrm_record_text(r, KISCRM_CUSTOMER_NAME)));
 	assert_string_equal(expected, key.ptr);
 	assert_non_null(kiscrm_record_text(r, KISCRM_CUSTOMER_NAME_KEY));
@@ -251,30 +166,30 @@ static void test_customer_name_key(void **state)
 	kiscrm_record_free(r);
 
 	/* a key set through an update of another field is replaced too */
-	assert_rc(KISCRM_OK, update_text(db, KISCRM_KIND_CUSTOMER, id, KISCRM_CUSTOMER_NAME_KEY, "xyz"));
+	assert_rc(KISCRM_OK, kc_test_update_text(db, KISCRM_KIND_CUSTOMER, id, KISCRM_CUSTOMER_NAME_KEY, "xyz"));
 	check_name_key(db, id, "acme");
 
 	/* full-width letters and the ideographic space: "ＡＢＣ　贸易有限责任公司" → "abc贸易" */
-	kiscrm_id id2 = add_customer(db, "ＡＢＣ　贸易有限责任公司");
+	kiscrm_id id2 = kc_test_customer(db, "ＡＢＣ　贸易有限责任公司");
 	check_name_key(db, id2, "abc贸易");
 	/* a name that is only a legal form keeps it, so the key is never empty */
-	kiscrm_id id3 = add_customer(db, "有限公司");
+	kiscrm_id id3 = kc_test_customer(db, "有限公司");
 	check_name_key(db, id3, "有限公司");
 }
 
 static void test_customer_value_lists(void **state)
 {
 	kiscrm_db *db = *state;
-	kiscrm_id id = add_customer(db, "上海用友");
+	kiscrm_id id = kc_test_customer(db, "上海用友");
 
 	static const char *const classes[] = { "A", "B", "C" };
 	for (size_t i = 0; i < 3; i++) {
-		assert_rc(KISCRM_OK, update_text(db, KISCRM_KIND_CUSTOMER, id, KISCRM_CUSTOMER_VALUE_CLASS, classes[i]));
+		assert_rc(KISCRM_OK, kc_test_update_text(db, KISCRM_KIND_CUSTOMER, id, KISCRM_CUSTOMER_VALUE_CLASS, classes[i]));
 		check_text(db, KISCRM_KIND_CUSTOMER, id, KISCRM_CUSTOMER_VALUE_CLASS, classes[i]);
 	}
 	static const char *const bad_classes[] = { "D", "a", "AA", "甲" };
 	for (size_t i = 0; i < 4; i++) {
-		assert_rc(KISCRM_EINVALID, update_text(db, KISCRM_KIND_CUSTOMER, id, KISCRM_CUSTOMER_VALUE_CLASS, bad_classes[i]));
+		assert_rc(KISCRM_EINVALID, kc_test_update_text(db, KISCRM_KIND_CUSTOMER, id, KISCRM_CUSTOMER_VALUE_CLASS, bad_classes[i]));
 		assert_string_equal("value_class", kiscrm_error_last()->field);
 		assert_string_equal(bad_classes[i], kiscrm_error_last()->value);
 		assert_msg_has(bad_classes[i]);
@@ -283,33 +198,32 @@ static void test_customer_value_lists(void **state)
 
 	static const char *const stages[] = { "prospect", "new", "growing", "mature", "declining", "lost" };
 	for (size_t i = 0; i < 6; i++) {
-		assert_rc(KISCRM_OK, update_text(db, KISCRM_KIND_CUSTOMER, id, KISCRM_CUSTOMER_LIFECYCLE, stages[i]));
+		assert_rc(KISCRM_OK, kc_test_update_text(db, KISCRM_KIND_CUSTOMER, id, KISCRM_CUSTOMER_LIFECYCLE, stages[i]));
 		check_text(db, KISCRM_KIND_CUSTOMER, id, KISCRM_CUSTOMER_LIFECYCLE, stages[i]);
 	}
 	static const char *const bad_stages[] = { "dead", "Prospect", "成长期" };
 	for (size_t i = 0; i < 3; i++) {
-		assert_rc(KISCRM_EINVALID, update_text(db, KISCRM_KIND_CUSTOMER, id, KISCRM_CUSTOMER_LIFECYCLE, bad_stages[i]));
+		assert_rc(KISCRM_EINVALID, kc_test_update_text(db, KISCRM_KIND_CUSTOMER, id, KISCRM_CUSTOMER_LIFECYCLE, bad_stages[i]));
 		assert_string_equal("lifecycle", kiscrm_error_last()->field);
 		assert_msg_has(bad_stages[i]);
 	}
 	check_text(db, KISCRM_KIND_CUSTOMER, id, KISCRM_CUSTOMER_LIFECYCLE, "lost");
 
-	assert_rc(KISCRM_OK, update_int(db, KISCRM_KIND_CUSTOMER, id, KISCRM_CUSTOMER_KEY_ACCOUNT, 1));
-	assert_rc(KISCRM_OK, update_int(db, KISCRM_KIND_CUSTOMER, id, KISCRM_CUSTOMER_KEY_ACCOUNT, 0));
-	assert_rc(KISCRM_EINVALID, update_int(db, KISCRM_KIND_CUSTOMER, id, KISCRM_CUSTOMER_KEY_ACCOUNT, 2));
+	assert_rc(KISCRM_OK, kc_test_update_int(db, KISCRM_KIND_CUSTOMER, id, KISCRM_CUSTOMER_KEY_ACCOUNT, 1));
+	assert_rc(KISCRM_OK, kc_test_update_int(db, KISCRM_KIND_CUSTOMER, id, KISCRM_CUSTOMER_KEY_ACCOUNT, 0));
+	assert_rc(KISCRM_EINVALID, kc_test_update_int(db, KISCRM_KIND_CUSTOMER, id, KISCRM_CUSTOMER_KEY_ACCOUNT, 2));
 	assert_string_equal("key_account", kiscrm_error_last()->field);
 	assert_msg_has("key_account");
-	assert_rc(KISCRM_EINVALID, update_int(db, KISCRM_KIND_CUSTOMER, id, KISCRM_CUSTOMER_KEY_ACCOUNT, -1));
+	assert_rc(KISCRM_EINVALID, kc_test_update_int(db, KISCRM_KIND_CUSTOMER, id, KISCRM_CUSTOMER_KEY_ACCOUNT, -1));
 	{
-		kiscrm_record *r = get(db, KISCRM_KIND_CUSTOMER, id);
+		kiscrm_record *r = kc_test_get(db, KISCRM_KIND_CUSTOMER, id);
 		assert_int_equal(0, kiscrm_record_int(r, KISCRM_CUSTOMER_KEY_ACCOUNT));
 		assert_int_equal(0, kiscrm_record_is_null(r, KISCRM_CUSTOMER_KEY_ACCOUNT));
 		kiscrm_record_free(r);
 	}
 
 	/* the same checks on insert: nothing is stored */
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_CUSTOMER));
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_CUSTOMER);
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CUSTOMER_NAME, "某某"));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CUSTOMER_VALUE_CLASS, "Z"));
 	assert_rc(KISCRM_EINVALID, kiscrm_record_insert(db, r));
@@ -323,7 +237,7 @@ static void test_customer_value_lists(void **state)
 static void test_contact_rules(void **state)
 {
 	kiscrm_db *db = *state;
-	kiscrm_id c = add_customer(db, "北京金蝶软件有限公司");
+	kiscrm_id c = kc_test_customer(db, "北京金蝶软件有限公司");
 	kiscrm_record *r = NULL;
 
 	/* the customer must exist */
@@ -351,12 +265,12 @@ static void test_contact_rules(void **state)
 	static const char *const roles[] = { "decision_maker", "influencer", "user",
 					     "technical_evaluator", "gatekeeper", "coach" };
 	for (size_t i = 0; i < 6; i++) {
-		assert_rc(KISCRM_OK, update_text(db, KISCRM_KIND_CONTACT, k, KISCRM_CONTACT_CHAIN_ROLE, roles[i]));
+		assert_rc(KISCRM_OK, kc_test_update_text(db, KISCRM_KIND_CONTACT, k, KISCRM_CONTACT_CHAIN_ROLE, roles[i]));
 		check_text(db, KISCRM_KIND_CONTACT, k, KISCRM_CONTACT_CHAIN_ROLE, roles[i]);
 	}
 	static const char *const bad_roles[] = { "boss", "决策者", "Coach" };
 	for (size_t i = 0; i < 3; i++) {
-		assert_rc(KISCRM_EINVALID, update_text(db, KISCRM_KIND_CONTACT, k, KISCRM_CONTACT_CHAIN_ROLE, bad_roles[i]));
+		assert_rc(KISCRM_EINVALID, kc_test_update_text(db, KISCRM_KIND_CONTACT, k, KISCRM_CONTACT_CHAIN_ROLE, bad_roles[i]));
 		assert_string_equal("chain_role", kiscrm_error_last()->field);
 		assert_string_equal(bad_roles[i], kiscrm_error_last()->value);
 		assert_msg_has(bad_roles[i]);
@@ -365,33 +279,32 @@ static void test_contact_rules(void **state)
 
 	static const char *const attitudes[] = { "supporter", "neutral", "opponent" };
 	for (size_t i = 0; i < 3; i++) {
-		assert_rc(KISCRM_OK, update_text(db, KISCRM_KIND_CONTACT, k, KISCRM_CONTACT_ATTITUDE, attitudes[i]));
+		assert_rc(KISCRM_OK, kc_test_update_text(db, KISCRM_KIND_CONTACT, k, KISCRM_CONTACT_ATTITUDE, attitudes[i]));
 		check_text(db, KISCRM_KIND_CONTACT, k, KISCRM_CONTACT_ATTITUDE, attitudes[i]);
 	}
-	assert_rc(KISCRM_EINVALID, update_text(db, KISCRM_KIND_CONTACT, k, KISCRM_CONTACT_ATTITUDE, "hostile"));
+	assert_rc(KISCRM_EINVALID, kc_test_update_text(db, KISCRM_KIND_CONTACT, k, KISCRM_CONTACT_ATTITUDE, "hostile"));
 	assert_string_equal("attitude", kiscrm_error_last()->field);
 	assert_msg_has("hostile");
 	check_text(db, KISCRM_KIND_CONTACT, k, KISCRM_CONTACT_ATTITUDE, "opponent");
 	check_text(db, KISCRM_KIND_CONTACT, k, KISCRM_CONTACT_TITLE, "财务总监");
 
 	/* moving a contact to a customer that does not exist */
-	assert_rc(KISCRM_ENOTFOUND, update_int(db, KISCRM_KIND_CONTACT, k, KISCRM_CONTACT_CUSTOMER_ID, 405));
+	assert_rc(KISCRM_ENOTFOUND, kc_test_update_int(db, KISCRM_KIND_CONTACT, k, KISCRM_CONTACT_CUSTOMER_ID, 405));
 	assert_msg_has("405");
 }
 
 static void test_contact_reports_to(void **state)
 {
 	kiscrm_db *db = *state;
-	kiscrm_id a = add_customer(db, "北京金蝶软件有限公司");
-	kiscrm_id b = add_customer(db, "上海用友");
+	kiscrm_id a = kc_test_customer(db, "北京金蝶软件有限公司");
+	kiscrm_id b = kc_test_customer(db, "上海用友");
 	kiscrm_id a1 = add_contact(db, a, "总经理", 0);
 	kiscrm_id a2 = add_contact(db, a, "财务总监", a1);
 	kiscrm_id a3 = add_contact(db, a, "会计", a2);
 	kiscrm_id b1 = add_contact(db, b, "采购经理", 0);
 
 	/* across customers: refused on insert and on update */
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_CONTACT));
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_CONTACT);
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CONTACT_CUSTOMER_ID, b));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CONTACT_NAME, "采购员"));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CONTACT_REPORTS_TO, a1));
@@ -403,32 +316,32 @@ static void test_contact_reports_to(void **state)
 	assert_rc(KISCRM_ENOTFOUND, kiscrm_record_insert(db, r));
 	assert_msg_has("606");
 	kiscrm_record_free(r);
-	assert_rc(KISCRM_ECONFLICT, update_int(db, KISCRM_KIND_CONTACT, b1, KISCRM_CONTACT_REPORTS_TO, a3));
+	assert_rc(KISCRM_ECONFLICT, kc_test_update_int(db, KISCRM_KIND_CONTACT, b1, KISCRM_CONTACT_REPORTS_TO, a3));
 	/* moving a2 to customer b while it reports to a1 of customer a */
-	assert_rc(KISCRM_ECONFLICT, update_int(db, KISCRM_KIND_CONTACT, a2, KISCRM_CONTACT_CUSTOMER_ID, b));
+	assert_rc(KISCRM_ECONFLICT, kc_test_update_int(db, KISCRM_KIND_CONTACT, a2, KISCRM_CONTACT_CUSTOMER_ID, b));
 
 	/* cycles: a1 → a3 → a2 → a1, a2 → a3 → a2, a1 → a1 */
-	assert_rc(KISCRM_ECONFLICT, update_int(db, KISCRM_KIND_CONTACT, a1, KISCRM_CONTACT_REPORTS_TO, a3));
+	assert_rc(KISCRM_ECONFLICT, kc_test_update_int(db, KISCRM_KIND_CONTACT, a1, KISCRM_CONTACT_REPORTS_TO, a3));
 	assert_msg_has("reports_to");
-	assert_rc(KISCRM_ECONFLICT, update_int(db, KISCRM_KIND_CONTACT, a2, KISCRM_CONTACT_REPORTS_TO, a3));
-	assert_rc(KISCRM_ECONFLICT, update_int(db, KISCRM_KIND_CONTACT, a1, KISCRM_CONTACT_REPORTS_TO, a1));
+	assert_rc(KISCRM_ECONFLICT, kc_test_update_int(db, KISCRM_KIND_CONTACT, a2, KISCRM_CONTACT_REPORTS_TO, a3));
+	assert_rc(KISCRM_ECONFLICT, kc_test_update_int(db, KISCRM_KIND_CONTACT, a1, KISCRM_CONTACT_REPORTS_TO, a1));
 
 	/* nothing changed */
-	kiscrm_record *x = get(db, KISCRM_KIND_CONTACT, a1);
+	kiscrm_record *x = kc_test_get(db, KISCRM_KIND_CONTACT, a1);
 	assert_int_equal(1, kiscrm_record_is_null(x, KISCRM_CONTACT_REPORTS_TO));
 	kiscrm_record_free(x);
-	x = get(db, KISCRM_KIND_CONTACT, a2);
+	x = kc_test_get(db, KISCRM_KIND_CONTACT, a2);
 	assert_int_equal(a1, kiscrm_record_int(x, KISCRM_CONTACT_REPORTS_TO));
 	assert_int_equal(a, kiscrm_record_int(x, KISCRM_CONTACT_CUSTOMER_ID));
 	kiscrm_record_free(x);
-	x = get(db, KISCRM_KIND_CONTACT, b1);
+	x = kc_test_get(db, KISCRM_KIND_CONTACT, b1);
 	assert_int_equal(1, kiscrm_record_is_null(x, KISCRM_CONTACT_REPORTS_TO));
 	kiscrm_record_free(x);
 
 	/* a3 reporting straight to a1 is fine, and then a2 may report to a3 */
-	assert_rc(KISCRM_OK, update_int(db, KISCRM_KIND_CONTACT, a3, KISCRM_CONTACT_REPORTS_TO, a1));
-	assert_rc(KISCRM_OK, update_int(db, KISCRM_KIND_CONTACT, a2, KISCRM_CONTACT_REPORTS_TO, a3));
-	x = get(db, KISCRM_KIND_CONTACT, a2);
+	assert_rc(KISCRM_OK, kc_test_update_int(db, KISCRM_KIND_CONTACT, a3, KISCRM_CONTACT_REPORTS_TO, a1));
+	assert_rc(KISCRM_OK, kc_test_update_int(db, KISCRM_KIND_CONTACT, a2, KISCRM_CONTACT_REPORTS_TO, a3));
+	x = kc_test_get(db, KISCRM_KIND_CONTACT, a2);
 	assert_int_equal(a3, kiscrm_record_int(x, KISCRM_CONTACT_REPORTS_TO));
 	kiscrm_record_free(x);
 }
@@ -438,8 +351,8 @@ static void test_contact_reports_to(void **state)
 static void test_attributes(void **state)
 {
 	kiscrm_db *db = *state;
-	kiscrm_id c = add_customer(db, "北京金蝶软件有限公司");
-	kiscrm_id d = add_customer(db, "上海用友");
+	kiscrm_id c = kc_test_customer(db, "北京金蝶软件有限公司");
+	kiscrm_id d = kc_test_customer(db, "上海用友");
 	kiscrm_buf b = KISCRM_BUF_INIT;
 
 	/* set, get, replace */
@@ -493,8 +406,7 @@ static void test_attributes(void **state)
 	assert_int_equal(3, count_of(db, KISCRM_KIND_CUSTOMER_ATTR, 0));
 
 	/* a duplicate key per customer through the record API */
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_CUSTOMER_ATTR));
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_CUSTOMER_ATTR);
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CUSTOMER_ATTR_CUSTOMER_ID, c));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CUSTOMER_ATTR_KEY, "等级"));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CUSTOMER_ATTR_VALUE, "铜牌"));
@@ -557,12 +469,12 @@ static void test_duplicates(void **state)
 	 *        c6 上海用友软件有限公司   → 上海用友软件 (not 上海用友: no duplicate)
 	 * Groups in order of lowest id: {c1, c4} (lowest 1st), then {c2, c5} — although
 	 * "acme" sorts before "北京…" bytewise. c3 and c6 have no duplicate. */
-	kiscrm_id c1 = add_customer(db, "北京金蝶软件有限公司");
-	kiscrm_id c2 = add_customer(db, "Acme Co., Ltd.");
-	kiscrm_id c3 = add_customer(db, "上海用友");
-	kiscrm_id c4 = add_customer(db, "北京金蝶软件 有限公司");
-	kiscrm_id c5 = add_customer(db, "ACME Inc.");
-	kiscrm_id c6 = add_customer(db, "上海用友软件有限公司");
+	kiscrm_id c1 = kc_test_customer(db, "北京金蝶软件有限公司");
+	kiscrm_id c2 = kc_test_customer(db, "Acme Co., Ltd.");
+	kiscrm_id c3 = kc_test_customer(db, "上海用友");
+	kiscrm_id c4 = kc_test_customer(db, "北京金蝶软件 有限公司");
+	kiscrm_id c5 = kc_test_customer(db, "ACME Inc.");
+	kiscrm_id c6 = kc_test_customer(db, "上海用友软件有限公司");
 	(void)c3;
 	(void)c6;
 
@@ -575,7 +487,7 @@ static void test_duplicates(void **state)
 	kiscrm_table_free(t);
 
 	/* renaming c6 to a third spelling of 上海用友 makes a third group {c3, c6} */
-	assert_rc(KISCRM_OK, update_text(db, KISCRM_KIND_CUSTOMER, c6, KISCRM_CUSTOMER_NAME, "上海用友有限公司"));
+	assert_rc(KISCRM_OK, kc_test_update_text(db, KISCRM_KIND_CUSTOMER, c6, KISCRM_CUSTOMER_NAME, "上海用友有限公司"));
 	assert_rc(KISCRM_OK, kiscrm_customer_duplicates(&t, db));
 	assert_int_equal(6, kiscrm_table_row_count(t));
 	check_dup_row(t, 0, 1, c1, "北京金蝶软件有限公司", "北京金蝶软件");
@@ -609,14 +521,14 @@ static void test_merge(void **state)
 
 	/* keep: name, industry it, employees 100; region, short name, key account NULL
 	 * dup:  name, industry retail, employees 999, region north, short name 金蝶, key 1 */
-	kiscrm_id keep = add_customer(db, "北京金蝶软件有限公司");
-	r = get(db, KISCRM_KIND_CUSTOMER, keep);
+	kiscrm_id keep = kc_test_customer(db, "北京金蝶软件有限公司");
+	r = kc_test_get(db, KISCRM_KIND_CUSTOMER, keep);
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CUSTOMER_INDUSTRY, "it"));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CUSTOMER_EMPLOYEES, 100));
 	assert_rc(KISCRM_OK, kiscrm_record_update(db, r));
 	kiscrm_record_free(r);
-	kiscrm_id dup = add_customer(db, "北京金蝶软件 有限公司");
-	r = get(db, KISCRM_KIND_CUSTOMER, dup);
+	kiscrm_id dup = kc_test_customer(db, "北京金蝶软件 有限公司");
+	r = kc_test_get(db, KISCRM_KIND_CUSTOMER, dup);
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CUSTOMER_INDUSTRY, "retail"));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CUSTOMER_EMPLOYEES, 999));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CUSTOMER_REGION, "north"));
@@ -625,7 +537,7 @@ static void test_merge(void **state)
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CUSTOMER_CREATED, 19783));
 	assert_rc(KISCRM_OK, kiscrm_record_update(db, r));
 	kiscrm_record_free(r);
-	kiscrm_id other = add_customer(db, "上海用友");
+	kiscrm_id other = kc_test_customer(db, "上海用友");
 
 	kiscrm_id k1 = add_contact(db, keep, "张总", 0);
 	kiscrm_id k2 = add_contact(db, dup, "李总", 0);
@@ -643,17 +555,17 @@ static void test_merge(void **state)
 	assert_rc(KISCRM_ENOTFOUND, kiscrm_customer_merge(db, 8888, dup));
 	assert_msg_has("8888");
 	assert_rc(KISCRM_EINVALID, kiscrm_customer_merge(NULL, keep, dup));
-	assert_true(exists(db, KISCRM_KIND_CUSTOMER, dup));
+	assert_true(kc_test_exists(db, KISCRM_KIND_CUSTOMER, dup));
 	assert_int_equal(2, count_of(db, KISCRM_KIND_CONTACT, dup));
 	assert_int_equal(2, count_of(db, KISCRM_KIND_CUSTOMER_ATTR, dup));
 
 	assert_rc(KISCRM_OK, kiscrm_customer_merge(db, keep, dup));
 
 	/* the duplicate is gone */
-	assert_false(exists(db, KISCRM_KIND_CUSTOMER, dup));
+	assert_false(kc_test_exists(db, KISCRM_KIND_CUSTOMER, dup));
 	assert_int_equal(2, count_of(db, KISCRM_KIND_CUSTOMER, 0));
 	/* the survivor keeps its own values and gets the duplicate's where it had none */
-	r = get(db, KISCRM_KIND_CUSTOMER, keep);
+	r = kc_test_get(db, KISCRM_KIND_CUSTOMER, keep);
 	assert_string_equal("北京金蝶软件有限公司", kiscrm_record_text(r, KISCRM_CUSTOMER_NAME));
 	assert_string_equal("北京金蝶软件", kiscrm_record_text(r, KISCRM_CUSTOMER_NAME_KEY));
 	assert_string_equal("it", kiscrm_record_text(r, KISCRM_CUSTOMER_INDUSTRY));
@@ -668,18 +580,18 @@ static void test_merge(void **state)
 	/* every contact of the duplicate moved, the contact tree intact */
 	assert_int_equal(3, count_of(db, KISCRM_KIND_CONTACT, keep));
 	assert_int_equal(0, count_of(db, KISCRM_KIND_CONTACT, dup));
-	r = get(db, KISCRM_KIND_CONTACT, k1);
+	r = kc_test_get(db, KISCRM_KIND_CONTACT, k1);
 	assert_int_equal(keep, kiscrm_record_int(r, KISCRM_CONTACT_CUSTOMER_ID));
 	kiscrm_record_free(r);
-	r = get(db, KISCRM_KIND_CONTACT, k2);
+	r = kc_test_get(db, KISCRM_KIND_CONTACT, k2);
 	assert_int_equal(keep, kiscrm_record_int(r, KISCRM_CONTACT_CUSTOMER_ID));
 	assert_string_equal("李总", kiscrm_record_text(r, KISCRM_CONTACT_NAME));
 	kiscrm_record_free(r);
-	r = get(db, KISCRM_KIND_CONTACT, k3);
+	r = kc_test_get(db, KISCRM_KIND_CONTACT, k3);
 	assert_int_equal(keep, kiscrm_record_int(r, KISCRM_CONTACT_CUSTOMER_ID));
 	assert_int_equal(k2, kiscrm_record_int(r, KISCRM_CONTACT_REPORTS_TO));
 	kiscrm_record_free(r);
-	r = get(db, KISCRM_KIND_CONTACT, k4);
+	r = kc_test_get(db, KISCRM_KIND_CONTACT, k4);
 	assert_int_equal(other, kiscrm_record_int(r, KISCRM_CONTACT_CUSTOMER_ID));
 	kiscrm_record_free(r);
 
@@ -705,9 +617,9 @@ static void test_merge(void **state)
 static void test_delete_customer(void **state)
 {
 	kiscrm_db *db = *state;
-	kiscrm_id c = add_customer(db, "北京金蝶软件有限公司");
-	kiscrm_id other = add_customer(db, "上海用友");
-	kiscrm_id only_attr = add_customer(db, "深圳某某");
+	kiscrm_id c = kc_test_customer(db, "北京金蝶软件有限公司");
+	kiscrm_id other = kc_test_customer(db, "上海用友");
+	kiscrm_id only_attr = kc_test_customer(db, "深圳某某");
 	kiscrm_id k1 = add_contact(db, c, "张总", 0);
 	kiscrm_id k2 = add_contact(db, c, "李秘书", k1);
 	kiscrm_id k3 = add_contact(db, other, "赵经理", 0);
@@ -718,7 +630,7 @@ static void test_delete_customer(void **state)
 	/* refused without CASCADE: contacts, or only an attribute, refer to it */
 	assert_rc(KISCRM_ECONFLICT, kiscrm_record_delete(db, KISCRM_KIND_CUSTOMER, c, 0));
 	assert_msg_has("CASCADE");
-	assert_true(exists(db, KISCRM_KIND_CUSTOMER, c));
+	assert_true(kc_test_exists(db, KISCRM_KIND_CUSTOMER, c));
 	assert_int_equal(2, count_of(db, KISCRM_KIND_CONTACT, c));
 	assert_int_equal(1, count_of(db, KISCRM_KIND_CUSTOMER_ATTR, c));
 	assert_rc(KISCRM_ECONFLICT, kiscrm_record_delete(db, KISCRM_KIND_CUSTOMER, only_attr, 0));
@@ -727,10 +639,10 @@ static void test_delete_customer(void **state)
 
 	/* with CASCADE: its contacts (k2 reports to k1) and attributes go, nothing else */
 	assert_rc(KISCRM_OK, kiscrm_record_delete(db, KISCRM_KIND_CUSTOMER, c, KISCRM_DELETE_CASCADE));
-	assert_false(exists(db, KISCRM_KIND_CUSTOMER, c));
-	assert_false(exists(db, KISCRM_KIND_CONTACT, k1));
-	assert_false(exists(db, KISCRM_KIND_CONTACT, k2));
-	assert_true(exists(db, KISCRM_KIND_CONTACT, k3));
+	assert_false(kc_test_exists(db, KISCRM_KIND_CUSTOMER, c));
+	assert_false(kc_test_exists(db, KISCRM_KIND_CONTACT, k1));
+	assert_false(kc_test_exists(db, KISCRM_KIND_CONTACT, k2));
+	assert_true(kc_test_exists(db, KISCRM_KIND_CONTACT, k3));
 	assert_int_equal(0, count_of(db, KISCRM_KIND_CUSTOMER_ATTR, c));
 	check_attr(db, other, "等级", "银牌");
 	assert_int_equal(1, count_of(db, KISCRM_KIND_CONTACT, 0));
@@ -744,12 +656,12 @@ static void test_delete_customer(void **state)
 	kiscrm_id k4 = add_contact(db, other, "钱助理", k3);
 	assert_rc(KISCRM_ECONFLICT, kiscrm_record_delete(db, KISCRM_KIND_CONTACT, k3, 0));
 	assert_rc(KISCRM_OK, kiscrm_record_delete(db, KISCRM_KIND_CONTACT, k3, KISCRM_DELETE_CASCADE));
-	kiscrm_record *r = get(db, KISCRM_KIND_CONTACT, k4);
+	kiscrm_record *r = kc_test_get(db, KISCRM_KIND_CONTACT, k4);
 	assert_int_equal(1, kiscrm_record_is_null(r, KISCRM_CONTACT_REPORTS_TO));
 	kiscrm_record_free(r);
 }
 
-#define DB_TEST(f) cmocka_unit_test_setup_teardown(f, db_setup, db_teardown)
+#define DB_TEST(f) cmocka_unit_test_setup_teardown(f, kc_test_db_setup, kc_test_db_teardown)
 
 #define DB_TESTS                                     \
 	{                                            \
@@ -766,10 +678,6 @@ static void test_delete_customer(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest memory[] = DB_TESTS;
-	const struct CMUnitTest sqlite[] = DB_TESTS;
-	int failed = 0;
-	failed += cmocka_run_group_tests_name("memory", memory, kc_test_group_memory, NULL);
-	failed += cmocka_run_group_tests_name("sqlite", sqlite, kc_test_group_sqlite, NULL);
-	return failed ? 1 : 0;
+	const struct CMUnitTest tests[] = DB_TESTS;
+	return kc_test_run_both(tests) ? 1 : 0;
 }

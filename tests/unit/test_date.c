@@ -6,13 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static void assert_msg_has(const char *needle)
-{
-	const char *msg = kiscrm_error_last()->message;
-	if (!strstr(msg, needle))
-		fail_msg("message '%s' does not mention '%s'", msg, needle);
-}
-
 static kiscrm_date ymd(int y, int m, int d)
 {
 	kiscrm_date out = 0;

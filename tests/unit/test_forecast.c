@@ -48,8 +48,7 @@ enum { LI = 1, SUN, WANG, ZHANG, ZHAO };
 enum { R_LI, R_SUN, R_WANG, R_ZHANG, R_ZHAO };
 
 typedef struct {
-	const char *backend;
-	kiscrm_db *db;
+	kiscrm_db *db; /* first: see kc_test_fx_open */
 	kiscrm_id w1;
 } fixture;
 
@@ -60,47 +59,32 @@ static kiscrm_date ymd(int y, int m, int d)
 	return out;
 }
 
-static kiscrm_id insert(kiscrm_db *db, kiscrm_record *rec)
-{
-	assert_rc(KISCRM_OK, kiscrm_record_insert(db, rec));
-	kiscrm_id id = kiscrm_record_id(rec);
-	kiscrm_record_free(rec);
-	return id;
-}
-
-static kiscrm_record *rec_new(int kind)
-{
-	kiscrm_record *r;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, kind));
-	return r;
-}
-
 static void staff(kiscrm_db *db, const char *name)
 {
-	kiscrm_record *r = rec_new(KISCRM_KIND_STAFF);
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_STAFF);
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_STAFF_NAME, name));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_STAFF_DEPARTMENT_ID, 1));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_STAFF_ROLE, "sales_rep"));
-	insert(db, r);
+	kc_test_insert(db, r);
 }
 
 static void target(kiscrm_db *db, const char *metric, int period, kiscrm_date start, kiscrm_id owner,
 		   kiscrm_money amount)
 {
-	kiscrm_record *r = rec_new(KISCRM_KIND_TARGET);
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_TARGET);
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_TARGET_METRIC, metric));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_TARGET_PERIOD, period));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_TARGET_START, start));
 	if (owner)
 		assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_TARGET_OWNER_ID, owner));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_TARGET_AMOUNT, amount));
-	insert(db, r);
+	kc_test_insert(db, r);
 }
 
 static kiscrm_id contract(kiscrm_db *db, kiscrm_id owner, kiscrm_date signed_on, kiscrm_money amount,
 			  kiscrm_id opp)
 {
-	kiscrm_record *r = rec_new(KISCRM_KIND_CONTRACT);
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_CONTRACT);
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CONTRACT_CUSTOMER_ID, 1));
 	if (opp)
 		assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CONTRACT_OPPORTUNITY_ID, opp));
@@ -108,16 +92,16 @@ static kiscrm_id contract(kiscrm_db *db, kiscrm_id owner, kiscrm_date signed_on,
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CONTRACT_AMOUNT, amount));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CONTRACT_OWNER_ID, owner));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CONTRACT_DEPARTMENT_ID, 1));
-	return insert(db, r);
+	return kc_test_insert(db, r);
 }
 
 static void collection(kiscrm_db *db, kiscrm_id contract_id, kiscrm_date received, kiscrm_money amount)
 {
-	kiscrm_record *r = rec_new(KISCRM_KIND_COLLECTION);
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_COLLECTION);
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_COLLECTION_CONTRACT_ID, contract_id));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_COLLECTION_RECEIVED, received));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_COLLECTION_AMOUNT, amount));
-	insert(db, r);
+	kc_test_insert(db, r);
 }
 
 typedef struct {
@@ -146,7 +130,7 @@ static const char *category_of(const char *stage)
 
 static kiscrm_id opportunity(kiscrm_db *db, const opp_spec *s, kiscrm_date closed)
 {
-	kiscrm_record *r = rec_new(KISCRM_KIND_OPPORTUNITY);
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_OPPORTUNITY);
 	const char *status = strcmp(s->stage, "won") == 0 ? "won" : strcmp(s->stage, "lost") == 0 ? "lost" : "open";
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_NAME, s->name));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CUSTOMER_ID, 1));
@@ -163,32 +147,32 @@ static kiscrm_id opportunity(kiscrm_db *db, const opp_spec *s, kiscrm_date close
 		assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_SOURCE, s->source));
 	if (closed != KISCRM_DATE_NONE)
 		assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CLOSED, closed));
-	return insert(db, r);
+	return kc_test_insert(db, r);
 }
 
 static void move(kiscrm_db *db, kiscrm_id opp, const char *from, const char *to, kiscrm_time at)
 {
-	kiscrm_record *r = rec_new(KISCRM_KIND_STAGE_HISTORY);
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_STAGE_HISTORY);
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_STAGE_HISTORY_OPPORTUNITY_ID, opp));
 	if (from)
 		assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_STAGE_HISTORY_FROM_STAGE, from));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_STAGE_HISTORY_TO_STAGE, to));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_STAGE_HISTORY_AT, at));
-	insert(db, r);
+	kc_test_insert(db, r);
 }
 
 static void build(fixture *f)
 {
 	kiscrm_db *db = f->db;
-	kiscrm_record *r = rec_new(KISCRM_KIND_DEPARTMENT);
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_DEPARTMENT);
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_DEPARTMENT_NAME, "Sales"));
-	insert(db, r);
+	kc_test_insert(db, r);
 	static const char *const names[] = { "Li", "Sun", "Wang", "Zhang", "Zhao" };
 	for (size_t i = 0; i < 5; i++)
 		staff(db, names[i]);
-	r = rec_new(KISCRM_KIND_CUSTOMER);
+	r = kc_test_rec(KISCRM_KIND_CUSTOMER);
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CUSTOMER_NAME, "Acme Trading Co."));
-	insert(db, r);
+	kc_test_insert(db, r);
 
 	kiscrm_date q2 = ymd(2025, 4, 1), q3 = ymd(2025, 7, 1);
 	target(db, "contract_amount", KISCRM_PERIOD_QUARTER, q2, 0, 12000000);
@@ -208,13 +192,13 @@ static void build(fixture *f)
 	target(db, "collection_amount", KISCRM_PERIOD_QUARTER, q2, 0, 6000000);
 	target(db, "collection_amount", KISCRM_PERIOD_QUARTER, q2, ZHANG, 3000000);
 	/* a count metric the reports do not read */
-	kiscrm_record *v = rec_new(KISCRM_KIND_TARGET);
+	kiscrm_record *v = kc_test_rec(KISCRM_KIND_TARGET);
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(v, KISCRM_TARGET_METRIC, "visits"));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(v, KISCRM_TARGET_PERIOD, KISCRM_PERIOD_QUARTER));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(v, KISCRM_TARGET_START, q2));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(v, KISCRM_TARGET_OWNER_ID, ZHANG));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(v, KISCRM_TARGET_COUNT, 40));
-	insert(db, v);
+	kc_test_insert(db, v);
 
 	static const opp_spec open[] = {
 		{ "O1", ZHANG, "diagnosis", 30, 0, 12345, 0, "grid" },
@@ -270,30 +254,17 @@ static void build(fixture *f)
 	collection(db, c2, ymd(2025, 3, 30), 50000);
 }
 
-static int open_db(fixture *f, const char *config_dir)
-{
-	kiscrm_db_options o = KISCRM_DB_OPTIONS_INIT;
-	o.backend = f->backend;
-	o.config_dir = config_dir;
-	int rc = kiscrm_db_open(&f->db, &o);
-	if (rc) {
-		fprintf(stderr, "open %s: %s\n", f->backend, kiscrm_error_last()->message);
-		return -1;
-	}
-	build(f);
-	return 0;
-}
 
 static char fy_april_dir[1024];
 
 static int setup_with(void **state, const char *config_dir)
 {
-	fixture *f = calloc(1, sizeof(*f));
+	fixture *f = kc_test_fx_open(sizeof(*f), config_dir);
 	if (!f)
 		return -1;
-	f->backend = *state;
+	build(f);
 	*state = f;
-	return open_db(f, config_dir);
+	return 0;
 }
 
 static int setup(void **state)
@@ -307,13 +278,6 @@ static int setup_fy_april(void **state)
 	return setup_with(state, fy_april_dir);
 }
 
-static int teardown(void **state)
-{
-	fixture *f = *state;
-	kiscrm_db_free(f->db);
-	free(f);
-	return 0;
-}
 
 /* ---- table access ---------------------------------------------------------------- */
 
@@ -780,30 +744,19 @@ static void test_errors(void **state)
 	kiscrm_table_free(t);
 }
 
-#define CASES(setup_fn)                                                                   \
-	cmocka_unit_test_setup_teardown(test_gap_per_person, setup_fn, teardown),          \
-	cmocka_unit_test_setup_teardown(test_gap_company, setup_fn, teardown),             \
-	cmocka_unit_test_setup_teardown(test_sufficiency, setup_fn, teardown),             \
-	cmocka_unit_test_setup_teardown(test_forecast_by_month, setup_fn, teardown),       \
-	cmocka_unit_test_setup_teardown(test_historical_probabilities, setup_fn, teardown),\
-	cmocka_unit_test_setup_teardown(test_errors, setup_fn, teardown)
-
-static int run(const char *backend)
-{
-	struct CMUnitTest tests[] = {
-		CASES(setup),
-		cmocka_unit_test_setup_teardown(test_year_end, setup_fy_april, teardown),
-	};
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		tests[i].initial_state = (void *)backend;
-	char name[64];
-	snprintf(name, sizeof(name), "forecast/%s", backend);
-	return _cmocka_run_group_tests(name, tests, sizeof(tests) / sizeof(tests[0]), NULL, NULL);
-}
+#define CASES(setup_fn)                                                                                \
+	cmocka_unit_test_setup_teardown(test_gap_per_person, setup_fn, kc_test_fx_teardown),           \
+	cmocka_unit_test_setup_teardown(test_gap_company, setup_fn, kc_test_fx_teardown),              \
+	cmocka_unit_test_setup_teardown(test_sufficiency, setup_fn, kc_test_fx_teardown),              \
+	cmocka_unit_test_setup_teardown(test_forecast_by_month, setup_fn, kc_test_fx_teardown),        \
+	cmocka_unit_test_setup_teardown(test_historical_probabilities, setup_fn, kc_test_fx_teardown), \
+	cmocka_unit_test_setup_teardown(test_errors, setup_fn, kc_test_fx_teardown)
 
 int main(void)
 {
-	int failed = run("memory");
-	failed += run("sqlite");
-	return failed;
+	const struct CMUnitTest tests[] = {
+		CASES(setup),
+		cmocka_unit_test_setup_teardown(test_year_end, setup_fy_april, kc_test_fx_teardown),
+	};
+	return kc_test_run_both(tests);
 }

@@ -327,8 +327,7 @@ static void test_funnel_sparse_ids(void **state)
 	kiscrm_id cust = fx_customer(db, "Acme Ltd");
 	kiscrm_id alice = fx_staff(db, dept, "Alice");
 	kiscrm_id x = fx_opp(db, "X", alice, cust, 100000, D(2024, 1, 1), "opportunity");
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_OPPORTUNITY));
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_OPPORTUNITY);
 	kc_record_set_id(r, 5000000);
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_NAME, "Y"));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_OWNER_ID, alice));
@@ -337,7 +336,7 @@ static void test_funnel_sparse_ids(void **state)
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_EXPECTED_CLOSE, D(2024, 6, 1)));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CREATED, D(2024, 1, 1)));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_STAGE, "opportunity"));
-	kiscrm_id y = fx_insert(db, r);
+	kiscrm_id y = kc_test_insert(db, r);
 	assert_int_equal(5000000, y);
 	fx_move(db, y, "diagnosis", 2024, 1, 11);
 	fx_move(db, y, "won", 2024, 1, 21);
@@ -862,7 +861,7 @@ static void test_storage_failure(void **state)
 }
 
 #define BOTH(name)                                                                            \
-	cmocka_unit_test_setup_teardown(name, db_setup, db_teardown)
+	cmocka_unit_test_setup_teardown(name, kc_test_db_setup, kc_test_db_teardown)
 
 static const struct CMUnitTest tests[] = {
 	BOTH(test_funnel_golden),
@@ -885,7 +884,6 @@ static const struct CMUnitTest tests[] = {
 
 int main(void)
 {
-	int failed = cmocka_run_group_tests_name("memory", tests, use_memory, NULL);
-	failed += cmocka_run_group_tests_name("sqlite", tests, use_sqlite, NULL);
+	int failed = kc_test_run_both(tests);
 	return failed;
 }

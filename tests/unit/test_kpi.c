@@ -51,50 +51,46 @@ typedef struct team {
 
 static kiscrm_id staff_in(kiscrm_db *db, kiscrm_id dept, const char *name, const char *role)
 {
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_STAFF));
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_STAFF);
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_STAFF_NAME, name));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_STAFF_DEPARTMENT_ID, dept));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_STAFF_ROLE, role));
-	return fx_insert(db, r);
+	return kc_test_insert(db, r);
 }
 
 static void contract(kiscrm_db *db, kiscrm_id owner, kiscrm_id cust, kiscrm_money amount, kiscrm_date signed_on,
 		     const char *approval)
 {
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_CONTRACT));
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_CONTRACT);
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CONTRACT_CUSTOMER_ID, cust));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CONTRACT_SIGNED, signed_on));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CONTRACT_AMOUNT, amount));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CONTRACT_OWNER_ID, owner));
 	if (approval)
 		assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CONTRACT_APPROVAL, approval));
-	fx_insert(db, r);
+	kc_test_insert(db, r);
 }
 
 static void month_target(kiscrm_db *db, kiscrm_id owner, kiscrm_money amount)
 {
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_TARGET));
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_TARGET);
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_TARGET_METRIC, "contract_amount"));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_TARGET_PERIOD, KISCRM_PERIOD_MONTH));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_TARGET_START, D(2024, 3, 1)));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_TARGET_OWNER_ID, owner));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_TARGET_AMOUNT, amount));
-	fx_insert(db, r);
+	kc_test_insert(db, r);
 }
 
 static void manual(kiscrm_db *db, kiscrm_id staff, const char *indicator, kiscrm_date start, double score)
 {
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_KPI_SCORE));
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_KPI_SCORE);
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_KPI_SCORE_STAFF_ID, staff));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_KPI_SCORE_INDICATOR, indicator));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_KPI_SCORE_PERIOD, KISCRM_PERIOD_MONTH));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_KPI_SCORE_START, start));
 	assert_rc(KISCRM_OK, kiscrm_record_set_rate(r, KISCRM_KPI_SCORE_SCORE, score));
-	fx_insert(db, r);
+	kc_test_insert(db, r);
 }
 
 static void opps(kiscrm_db *db, kiscrm_id owner, kiscrm_id cust, int n, kiscrm_date created)
@@ -716,7 +712,7 @@ static void test_registry(void **state)
 	assert_rc(KISCRM_EINVALID, kiscrm_kpi_unregister_metric(NULL));
 }
 
-#define BOTH(name) cmocka_unit_test_setup_teardown(name, db_setup, db_teardown)
+#define BOTH(name) cmocka_unit_test_setup_teardown(name, kc_test_db_setup, kc_test_db_teardown)
 
 static const struct CMUnitTest tests[] = {
 	BOTH(test_scorecard),
@@ -735,8 +731,7 @@ static const struct CMUnitTest plain[] = {
 
 int main(void)
 {
-	int failed = cmocka_run_group_tests_name("memory", tests, use_memory, NULL);
-	failed += cmocka_run_group_tests_name("sqlite", tests, use_sqlite, NULL);
+	int failed = kc_test_run_both(tests);
 	failed += cmocka_run_group_tests_name("schemes", plain, NULL, NULL);
 	return failed;
 }

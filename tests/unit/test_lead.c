@@ -18,68 +18,21 @@ typedef struct {
 	kiscrm_id alice; /* sales_rep in East */
 } fx;
 
-static kiscrm_record *new_rec(int kind)
-{
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, kind));
-	return r;
-}
-
-static kiscrm_id insert(kiscrm_db *db, kiscrm_record *r)
-{
-	assert_rc(KISCRM_OK, kiscrm_record_insert(db, r));
-	kiscrm_id id = kiscrm_record_id(r);
-	kiscrm_record_free(r);
-	return id;
-}
-
 static int db_setup(void **state)
 {
-	kiscrm_db_options o = KISCRM_DB_OPTIONS_INIT;
-	fx *f = calloc(1, sizeof(*f));
-	kiscrm_record *r;
-
+	fx *f = kc_test_fx_open(sizeof(*f), NULL);
 	if (!f)
 		return -1;
-	o.backend = kc_test_backend();
-	if (kiscrm_db_open(&f->db, &o) != KISCRM_OK) {
-		print_error("cannot open a %s database: %s\n", kc_test_backend(),
-			    kiscrm_error_last()->message);
-		free(f);
-		return -1;
-	}
-	r = new_rec(KISCRM_KIND_DEPARTMENT);
-	kiscrm_record_set_text(r, KISCRM_DEPARTMENT_NAME, "East");
-	f->east = insert(f->db, r);
-	r = new_rec(KISCRM_KIND_STAFF);
-	kiscrm_record_set_text(r, KISCRM_STAFF_NAME, "Alice");
-	kiscrm_record_set_int(r, KISCRM_STAFF_DEPARTMENT_ID, f->east);
-	kiscrm_record_set_text(r, KISCRM_STAFF_ROLE, "sales_rep");
-	f->alice = insert(f->db, r);
+	f->east = kc_test_department(f->db, "East", 0);
+	f->alice = kc_test_staff(f->db, "Alice", f->east, "sales_rep");
 	*state = f;
 	return 0;
-}
-
-static int db_teardown(void **state)
-{
-	fx *f = *state;
-	kiscrm_db_free(f->db);
-	free(f);
-	*state = NULL;
-	return 0;
-}
-
-static kiscrm_id add_customer(const fx *f, const char *name)
-{
-	kiscrm_record *r = new_rec(KISCRM_KIND_CUSTOMER);
-	kiscrm_record_set_text(r, KISCRM_CUSTOMER_NAME, name);
-	return insert(f->db, r);
 }
 
 /* A lead of alice's; company and contact may be NULL. */
 static kiscrm_id add_lead(const fx *f, const char *company, const char *contact)
 {
-	kiscrm_record *r = new_rec(KISCRM_KIND_LEAD);
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_LEAD);
 	kiscrm_record_set_text(r, KISCRM_LEAD_NAME, "CRM upgrade");
 	kiscrm_record_set_text(r, KISCRM_LEAD_COMPANY, company);
 	kiscrm_record_set_text(r, KISCRM_LEAD_CONTACT_NAME, contact);
@@ -89,41 +42,7 @@ static kiscrm_id add_lead(const fx *f, const char *company, const char *contact)
 	kiscrm_record_set_text(r, KISCRM_LEAD_PRODUCT_LINE, "standard");
 	kiscrm_record_set_int(r, KISCRM_LEAD_OWNER_ID, f->alice);
 	kiscrm_record_set_int(r, KISCRM_LEAD_AMOUNT, 30000000); /* 300000.00 */
-	return insert(f->db, r);
-}
-
-static kiscrm_record *get(const fx *f, int kind, kiscrm_id id)
-{
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_get(&r, f->db, kind, id));
-	return r;
-}
-
-static size_t count(const fx *f, int kind)
-{
-	kiscrm_iter *it = NULL;
-	const kiscrm_record *r;
-	size_t n = 0;
-	int rc;
-	assert_rc(KISCRM_OK, kiscrm_iter_new(&it, f->db, kind, NULL));
-	while ((rc = kiscrm_iter_next(&r, it)) == KISCRM_OK)
-		n++;
-	assert_rc(KISCRM_ITEROVER, rc);
-	kiscrm_iter_free(it);
-	return n;
-}
-
-static void assert_text(const kiscrm_record *r, int field, const char *expected)
-{
-	const char *v = kiscrm_record_text(r, field);
-	if (!expected) {
-		if (v)
-			fail_msg("field %d: expected NULL, got '%s'", field, v);
-		return;
-	}
-	if (!v)
-		fail_msg("field %d: expected '%s', got NULL", field, expected);
-	assert_string_equal(v, expected);
+	return kc_test_insert(f->db, r);
 }
 
 /* --- tests ----------------------------------------------------------------------------- */
@@ -138,19 +57,19 @@ static void test_lead_values(void **state)
 	kiscrm_record *r;
 
 	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
-		r = new_rec(KISCRM_KIND_LEAD);
+		r = kc_test_rec(KISCRM_KIND_LEAD);
 		kiscrm_record_set_text(r, KISCRM_LEAD_NAME, "x");
 		kiscrm_record_set_text(r, KISCRM_LEAD_SOURCE, sources[i]);
-		insert(f->db, r);
+		kc_test_insert(f->db, r);
 	}
 	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
-		r = new_rec(KISCRM_KIND_LEAD);
+		r = kc_test_rec(KISCRM_KIND_LEAD);
 		kiscrm_record_set_text(r, KISCRM_LEAD_NAME, "x");
 		kiscrm_record_set_text(r, KISCRM_LEAD_STATUS, statuses[i]);
-		insert(f->db, r);
+		kc_test_insert(f->db, r);
 	}
 
-	r = new_rec(KISCRM_KIND_LEAD);
+	r = kc_test_rec(KISCRM_KIND_LEAD);
 	kiscrm_record_set_text(r, KISCRM_LEAD_NAME, "x");
 	kiscrm_record_set_text(r, KISCRM_LEAD_SOURCE, "fax");
 	assert_rc(KISCRM_EINVALID, kiscrm_record_insert(f->db, r));
@@ -165,7 +84,7 @@ static void test_lead_values(void **state)
 	assert_rc(KISCRM_EINVALID, kiscrm_record_insert(f->db, r));
 	assert_msg_has("-5");
 	kiscrm_record_free(r);
-	assert_int_equal(count(f, KISCRM_KIND_LEAD), 7 + 4);
+	assert_int_equal(kc_test_count(f->db, KISCRM_KIND_LEAD, NULL), 7 + 4);
 }
 
 static void test_qualify_creates_customer(void **state)
@@ -178,40 +97,40 @@ static void test_qualify_creates_customer(void **state)
 	assert_rc(KISCRM_OK, kiscrm_lead_qualify(&opp, f->db, lead, 0, T_QUALIFY));
 	assert_true(opp > 0);
 
-	r = get(f, KISCRM_KIND_LEAD, lead);
-	assert_text(r, KISCRM_LEAD_STATUS, "qualified");
+	r = kc_test_get(f->db, KISCRM_KIND_LEAD, lead);
+	kc_test_assert_text(r, KISCRM_LEAD_STATUS, "qualified");
 	assert_int_equal(kiscrm_record_int(r, KISCRM_LEAD_OPPORTUNITY_ID), opp);
 	kiscrm_id cust = kiscrm_record_int(r, KISCRM_LEAD_CUSTOMER_ID);
 	kiscrm_record_free(r);
 
 	/* the customer: the company name, normalised key without the legal form */
-	assert_int_equal(count(f, KISCRM_KIND_CUSTOMER), 1);
-	r = get(f, KISCRM_KIND_CUSTOMER, cust);
-	assert_text(r, KISCRM_CUSTOMER_NAME, "北京金蝶软件有限公司");
-	assert_text(r, KISCRM_CUSTOMER_NAME_KEY, "北京金蝶软件");
-	assert_text(r, KISCRM_CUSTOMER_REGION, "north");
+	assert_int_equal(kc_test_count(f->db, KISCRM_KIND_CUSTOMER, NULL), 1);
+	r = kc_test_get(f->db, KISCRM_KIND_CUSTOMER, cust);
+	kc_test_assert_text(r, KISCRM_CUSTOMER_NAME, "北京金蝶软件有限公司");
+	kc_test_assert_text(r, KISCRM_CUSTOMER_NAME_KEY, "北京金蝶软件");
+	kc_test_assert_text(r, KISCRM_CUSTOMER_REGION, "north");
 	assert_int_equal(kiscrm_record_int(r, KISCRM_CUSTOMER_OWNER_ID), f->alice);
 	assert_int_equal(kiscrm_record_int(r, KISCRM_CUSTOMER_CREATED), D_2024_03_01);
 	kiscrm_record_free(r);
 
 	/* the contact person */
-	assert_int_equal(count(f, KISCRM_KIND_CONTACT), 1);
+	assert_int_equal(kc_test_count(f->db, KISCRM_KIND_CONTACT, NULL), 1);
 
 	/* the opportunity: first stage of the default pipeline, fields from the lead */
-	r = get(f, KISCRM_KIND_OPPORTUNITY, opp);
-	assert_text(r, KISCRM_OPPORTUNITY_NAME, "CRM upgrade");
-	assert_text(r, KISCRM_OPPORTUNITY_PIPELINE, "default");
-	assert_text(r, KISCRM_OPPORTUNITY_STAGE, "opportunity");
+	r = kc_test_get(f->db, KISCRM_KIND_OPPORTUNITY, opp);
+	kc_test_assert_text(r, KISCRM_OPPORTUNITY_NAME, "CRM upgrade");
+	kc_test_assert_text(r, KISCRM_OPPORTUNITY_PIPELINE, "default");
+	kc_test_assert_text(r, KISCRM_OPPORTUNITY_STAGE, "opportunity");
 	assert_int_equal(kiscrm_record_int(r, KISCRM_OPPORTUNITY_PROBABILITY), 10);
-	assert_text(r, KISCRM_OPPORTUNITY_STATUS, "open");
+	kc_test_assert_text(r, KISCRM_OPPORTUNITY_STATUS, "open");
 	assert_int_equal(kiscrm_record_int(r, KISCRM_OPPORTUNITY_CUSTOMER_ID), cust);
 	assert_false(kiscrm_record_is_null(r, KISCRM_OPPORTUNITY_CONTACT_ID));
 	assert_int_equal(kiscrm_record_int(r, KISCRM_OPPORTUNITY_OWNER_ID), f->alice);
 	assert_int_equal(kiscrm_record_int(r, KISCRM_OPPORTUNITY_DEPARTMENT_ID), f->east);
 	assert_int_equal(kiscrm_record_int(r, KISCRM_OPPORTUNITY_AMOUNT), 30000000);
-	assert_text(r, KISCRM_OPPORTUNITY_SIZE_CLASS, "medium"); /* 100000.00 ≤ 300000.00 < 500000.00 */
-	assert_text(r, KISCRM_OPPORTUNITY_SOURCE, "grid");
-	assert_text(r, KISCRM_OPPORTUNITY_PRODUCT_LINE, "standard");
+	kc_test_assert_text(r, KISCRM_OPPORTUNITY_SIZE_CLASS, "medium"); /* 100000.00 ≤ 300000.00 < 500000.00 */
+	kc_test_assert_text(r, KISCRM_OPPORTUNITY_SOURCE, "grid");
+	kc_test_assert_text(r, KISCRM_OPPORTUNITY_PRODUCT_LINE, "standard");
 	assert_int_equal(kiscrm_record_int(r, KISCRM_OPPORTUNITY_LEAD_ID), lead);
 	assert_int_equal(kiscrm_record_int(r, KISCRM_OPPORTUNITY_CREATED), D_2024_03_01);
 	kiscrm_record_free(r);
@@ -223,7 +142,7 @@ static void test_qualify_creates_customer(void **state)
 	assert_rc(KISCRM_OK, kiscrm_iter_next(&h, it));
 	assert_int_equal(kiscrm_record_int(h, KISCRM_STAGE_HISTORY_OPPORTUNITY_ID), opp);
 	assert_true(kiscrm_record_is_null(h, KISCRM_STAGE_HISTORY_FROM_STAGE));
-	assert_text(h, KISCRM_STAGE_HISTORY_TO_STAGE, "opportunity");
+	kc_test_assert_text(h, KISCRM_STAGE_HISTORY_TO_STAGE, "opportunity");
 	assert_int_equal(kiscrm_record_int(h, KISCRM_STAGE_HISTORY_AT), T_QUALIFY);
 	assert_rc(KISCRM_ITEROVER, kiscrm_iter_next(&h, it));
 	kiscrm_iter_free(it);
@@ -232,40 +151,40 @@ static void test_qualify_creates_customer(void **state)
 	assert_rc(KISCRM_ECONFLICT, kiscrm_lead_qualify(&opp, f->db, lead, 0, T_QUALIFY));
 	assert_msg_has("qualified");
 	assert_int_equal(opp, 0);
-	assert_int_equal(count(f, KISCRM_KIND_OPPORTUNITY), 1);
-	assert_int_equal(count(f, KISCRM_KIND_CUSTOMER), 1);
+	assert_int_equal(kc_test_count(f->db, KISCRM_KIND_OPPORTUNITY, NULL), 1);
+	assert_int_equal(kc_test_count(f->db, KISCRM_KIND_CUSTOMER, NULL), 1);
 }
 
 static void test_qualify_links_customer(void **state)
 {
 	fx *f = *state;
-	kiscrm_id acme = add_customer(f, "Acme");
+	kiscrm_id acme = kc_test_customer(f->db, "Acme");
 	/* no company needed when linking; no contact person: no contact */
 	kiscrm_id lead = add_lead(f, NULL, NULL);
 	kiscrm_id opp = 0;
 
 	assert_rc(KISCRM_OK, kiscrm_lead_qualify(&opp, f->db, lead, acme, T_QUALIFY));
-	kiscrm_record *r = get(f, KISCRM_KIND_OPPORTUNITY, opp);
+	kiscrm_record *r = kc_test_get(f->db, KISCRM_KIND_OPPORTUNITY, opp);
 	assert_int_equal(kiscrm_record_int(r, KISCRM_OPPORTUNITY_CUSTOMER_ID), acme);
 	assert_true(kiscrm_record_is_null(r, KISCRM_OPPORTUNITY_CONTACT_ID));
 	kiscrm_record_free(r);
-	r = get(f, KISCRM_KIND_LEAD, lead);
+	r = kc_test_get(f->db, KISCRM_KIND_LEAD, lead);
 	assert_int_equal(kiscrm_record_int(r, KISCRM_LEAD_CUSTOMER_ID), acme);
-	assert_text(r, KISCRM_LEAD_STATUS, "qualified");
+	kc_test_assert_text(r, KISCRM_LEAD_STATUS, "qualified");
 	kiscrm_record_free(r);
-	assert_int_equal(count(f, KISCRM_KIND_CUSTOMER), 1);
-	assert_int_equal(count(f, KISCRM_KIND_CONTACT), 0);
+	assert_int_equal(kc_test_count(f->db, KISCRM_KIND_CUSTOMER, NULL), 1);
+	assert_int_equal(kc_test_count(f->db, KISCRM_KIND_CONTACT, NULL), 0);
 
 	/* the opportunity pointer may be NULL */
 	kiscrm_id lead2 = add_lead(f, NULL, NULL);
 	assert_rc(KISCRM_OK, kiscrm_lead_qualify(NULL, f->db, lead2, acme, T_QUALIFY));
-	assert_int_equal(count(f, KISCRM_KIND_OPPORTUNITY), 2);
+	assert_int_equal(kc_test_count(f->db, KISCRM_KIND_OPPORTUNITY, NULL), 2);
 }
 
 static void test_qualify_duplicate(void **state)
 {
 	fx *f = *state;
-	kiscrm_id kd = add_customer(f, "北京金蝶软件有限公司");
+	kiscrm_id kd = kc_test_customer(f->db, "北京金蝶软件有限公司");
 	/* spaces and the legal form differ: the same normalised name 北京金蝶软件 */
 	kiscrm_id lead = add_lead(f, "北京 金蝶软件有限公司", "Wang");
 	char expect[64];
@@ -277,11 +196,11 @@ static void test_qualify_duplicate(void **state)
 	assert_string_equal(kiscrm_error_last()->field, "company");
 	assert_int_equal(opp, 0);
 	/* nothing written */
-	assert_int_equal(count(f, KISCRM_KIND_CUSTOMER), 1);
-	assert_int_equal(count(f, KISCRM_KIND_CONTACT), 0);
-	assert_int_equal(count(f, KISCRM_KIND_OPPORTUNITY), 0);
-	assert_int_equal(count(f, KISCRM_KIND_STAGE_HISTORY), 0);
-	kiscrm_record *r = get(f, KISCRM_KIND_LEAD, lead);
+	assert_int_equal(kc_test_count(f->db, KISCRM_KIND_CUSTOMER, NULL), 1);
+	assert_int_equal(kc_test_count(f->db, KISCRM_KIND_CONTACT, NULL), 0);
+	assert_int_equal(kc_test_count(f->db, KISCRM_KIND_OPPORTUNITY, NULL), 0);
+	assert_int_equal(kc_test_count(f->db, KISCRM_KIND_STAGE_HISTORY, NULL), 0);
+	kiscrm_record *r = kc_test_get(f->db, KISCRM_KIND_LEAD, lead);
 	assert_true(kiscrm_record_is_null(r, KISCRM_LEAD_STATUS));
 	assert_true(kiscrm_record_is_null(r, KISCRM_LEAD_CUSTOMER_ID));
 	kiscrm_record_free(r);
@@ -289,7 +208,7 @@ static void test_qualify_duplicate(void **state)
 	/* passing the existing customer links it */
 	assert_rc(KISCRM_OK, kiscrm_lead_qualify(&opp, f->db, lead, kd, T_QUALIFY));
 	assert_true(opp > 0);
-	assert_int_equal(count(f, KISCRM_KIND_CUSTOMER), 1);
+	assert_int_equal(kc_test_count(f->db, KISCRM_KIND_CUSTOMER, NULL), 1);
 }
 
 static void test_qualify_errors(void **state)
@@ -311,7 +230,7 @@ static void test_qualify_errors(void **state)
 	assert_rc(KISCRM_EINVALID, kiscrm_lead_qualify(&opp, f->db, lead, -1, T_QUALIFY));
 
 	/* a disqualified lead */
-	kiscrm_record *r = get(f, KISCRM_KIND_LEAD, lead);
+	kiscrm_record *r = kc_test_get(f->db, KISCRM_KIND_LEAD, lead);
 	kiscrm_record_set_text(r, KISCRM_LEAD_STATUS, "disqualified");
 	assert_rc(KISCRM_OK, kiscrm_record_update(f->db, r));
 	kiscrm_record_free(r);
@@ -319,22 +238,22 @@ static void test_qualify_errors(void **state)
 	assert_msg_has("disqualified");
 
 	/* a lead without owner: the actor owns the opportunity, or it is refused */
-	r = new_rec(KISCRM_KIND_LEAD);
+	r = kc_test_rec(KISCRM_KIND_LEAD);
 	kiscrm_record_set_text(r, KISCRM_LEAD_NAME, "walk-in");
 	kiscrm_record_set_text(r, KISCRM_LEAD_COMPANY, "Globex");
-	kiscrm_id orphan = insert(f->db, r);
+	kiscrm_id orphan = kc_test_insert(f->db, r);
 	assert_rc(KISCRM_EINVALID, kiscrm_lead_qualify(&opp, f->db, orphan, 0, T_QUALIFY));
 	assert_msg_has("owner");
-	assert_int_equal(count(f, KISCRM_KIND_CUSTOMER), 0);
+	assert_int_equal(kc_test_count(f->db, KISCRM_KIND_CUSTOMER, NULL), 0);
 	assert_rc(KISCRM_OK, kiscrm_db_set_actor(f->db, f->alice));
 	assert_rc(KISCRM_OK, kiscrm_lead_qualify(&opp, f->db, orphan, 0, T_QUALIFY));
-	r = get(f, KISCRM_KIND_OPPORTUNITY, opp);
+	r = kc_test_get(f->db, KISCRM_KIND_OPPORTUNITY, opp);
 	assert_int_equal(kiscrm_record_int(r, KISCRM_OPPORTUNITY_OWNER_ID), f->alice);
 	kiscrm_record_free(r);
-	assert_int_equal(count(f, KISCRM_KIND_OPPORTUNITY), 1);
+	assert_int_equal(kc_test_count(f->db, KISCRM_KIND_OPPORTUNITY, NULL), 1);
 }
 
-#define DB_TEST(f) cmocka_unit_test_setup_teardown(f, db_setup, db_teardown)
+#define DB_TEST(f) cmocka_unit_test_setup_teardown(f, db_setup, kc_test_fx_teardown)
 
 #define DB_TESTS                                         \
 	{                                                \
@@ -347,10 +266,6 @@ static void test_qualify_errors(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest memory[] = DB_TESTS;
-	const struct CMUnitTest sqlite[] = DB_TESTS;
-	int failed = 0;
-	failed += cmocka_run_group_tests_name("memory", memory, kc_test_group_memory, NULL);
-	failed += cmocka_run_group_tests_name("sqlite", sqlite, kc_test_group_sqlite, NULL);
-	return failed ? 1 : 0;
+	const struct CMUnitTest tests[] = DB_TESTS;
+	return kc_test_run_both(tests) ? 1 : 0;
 }

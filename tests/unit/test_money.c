@@ -5,14 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Last error message contains needle. */
-static void assert_msg_has(const char *needle)
-{
-	const char *msg = kiscrm_error_last()->message;
-	if (!strstr(msg, needle))
-		fail_msg("message '%s' does not mention '%s'", msg, needle);
-}
-
 static void check_parse(const char *text, int decimals, kiscrm_money expected)
 {
 	kiscrm_money v = 42;

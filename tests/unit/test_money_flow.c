@@ -34,48 +34,9 @@ typedef struct {
 	kiscrm_id coll1, coll2;
 } world;
 
-static kiscrm_id insert(kiscrm_db *db, kiscrm_record *r)
-{
-	assert_rc(KISCRM_OK, kiscrm_record_insert(db, r));
-	kiscrm_id id = kiscrm_record_id(r);
-	assert_true(id > 0);
-	kiscrm_record_free(r);
-	return id;
-}
-
-static kiscrm_record *rec(int kind)
-{
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, kind));
-	return r;
-}
-
-static kiscrm_id add_department(kiscrm_db *db, const char *name)
-{
-	kiscrm_record *r = rec(KISCRM_KIND_DEPARTMENT);
-	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_DEPARTMENT_NAME, name));
-	return insert(db, r);
-}
-
-static kiscrm_id add_staff(kiscrm_db *db, const char *name, kiscrm_id dept)
-{
-	kiscrm_record *r = rec(KISCRM_KIND_STAFF);
-	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_STAFF_NAME, name));
-	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_STAFF_DEPARTMENT_ID, dept));
-	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_STAFF_ROLE, "sales_rep"));
-	return insert(db, r);
-}
-
-static kiscrm_id add_customer(kiscrm_db *db, const char *name)
-{
-	kiscrm_record *r = rec(KISCRM_KIND_CUSTOMER);
-	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CUSTOMER_NAME, name));
-	return insert(db, r);
-}
-
 static kiscrm_id add_opportunity(kiscrm_db *db, kiscrm_id cust, kiscrm_id owner, const char *stage)
 {
-	kiscrm_record *r = rec(KISCRM_KIND_OPPORTUNITY);
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_OPPORTUNITY);
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_NAME, "ERP rollout"));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CUSTOMER_ID, cust));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_OWNER_ID, owner));
@@ -84,13 +45,13 @@ static kiscrm_id add_opportunity(kiscrm_db *db, kiscrm_id cust, kiscrm_id owner,
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_AMOUNT, YUAN(100000)));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CREATED, D(2024, 11, 1)));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_STAGE, stage));
-	return insert(db, r);
+	return kc_test_insert(db, r);
 }
 
 static kiscrm_record *contract_rec(kiscrm_id cust, kiscrm_id owner, kiscrm_date signed_on,
 				   kiscrm_money amount, const char *number)
 {
-	kiscrm_record *r = rec(KISCRM_KIND_CONTRACT);
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_CONTRACT);
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CONTRACT_CUSTOMER_ID, cust));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CONTRACT_OWNER_ID, owner));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CONTRACT_SIGNED, signed_on));
@@ -103,12 +64,12 @@ static kiscrm_record *contract_rec(kiscrm_id cust, kiscrm_id owner, kiscrm_date 
 static kiscrm_id add_contract(kiscrm_db *db, kiscrm_id cust, kiscrm_id owner, kiscrm_date signed_on,
 			      kiscrm_money amount, const char *number)
 {
-	return insert(db, contract_rec(cust, owner, signed_on, amount, number));
+	return kc_test_insert(db, contract_rec(cust, owner, signed_on, amount, number));
 }
 
 static kiscrm_record *collection_rec(kiscrm_id contract, kiscrm_date received, kiscrm_money amount)
 {
-	kiscrm_record *r = rec(KISCRM_KIND_COLLECTION);
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_COLLECTION);
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_COLLECTION_CONTRACT_ID, contract));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_COLLECTION_RECEIVED, received));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_COLLECTION_AMOUNT, amount));
@@ -117,12 +78,12 @@ static kiscrm_record *collection_rec(kiscrm_id contract, kiscrm_date received, k
 
 static kiscrm_id add_collection(kiscrm_db *db, kiscrm_id contract, kiscrm_date received, kiscrm_money amount)
 {
-	return insert(db, collection_rec(contract, received, amount));
+	return kc_test_insert(db, collection_rec(contract, received, amount));
 }
 
 static kiscrm_record *plan_rec(kiscrm_id contract, kiscrm_id opp, kiscrm_date due, kiscrm_money amount)
 {
-	kiscrm_record *r = rec(KISCRM_KIND_COLLECTION_PLAN);
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_COLLECTION_PLAN);
 	if (contract)
 		assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_COLLECTION_PLAN_CONTRACT_ID, contract));
 	if (opp)
@@ -140,18 +101,18 @@ static void plan_one(kiscrm_db *db, kiscrm_id contract, kiscrm_date due, kiscrm_
 static void build(world *w)
 {
 	kiscrm_db *db = w->db;
-	w->east = add_department(db, "East");
-	w->north = add_department(db, "North");
-	w->alice = add_staff(db, "Alice", w->east);
-	w->bob = add_staff(db, "Bob", w->north);
-	w->carol = add_staff(db, "Carol", w->north);
-	w->acme = add_customer(db, "Acme Ltd");
-	w->beta = add_customer(db, "Beta Co");
+	w->east = kc_test_department(db, "East", 0);
+	w->north = kc_test_department(db, "North", 0);
+	w->alice = kc_test_staff(db, "Alice", w->east, "sales_rep");
+	w->bob = kc_test_staff(db, "Bob", w->north, "sales_rep");
+	w->carol = kc_test_staff(db, "Carol", w->north, "sales_rep");
+	w->acme = kc_test_customer(db, "Acme Ltd");
+	w->beta = kc_test_customer(db, "Beta Co");
 	w->o1 = add_opportunity(db, w->acme, w->alice, "won");
 	w->o2 = add_opportunity(db, w->acme, w->alice, "diagnosis");
 	kiscrm_record *k = contract_rec(w->acme, w->alice, D(2025, 1, 10), YUAN(100000), "HT-001");
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(k, KISCRM_CONTRACT_OPPORTUNITY_ID, w->o1));
-	w->k1 = insert(db, k);
+	w->k1 = kc_test_insert(db, k);
 	kiscrm_date due[3] = { D(2025, 1, 31), D(2025, 4, 30), D(2025, 7, 31) };
 	kiscrm_money amt[3] = { YUAN(30000), YUAN(40000), YUAN(30000) };
 	assert_rc(KISCRM_OK, kiscrm_contract_plan_instalments(db, w->k1, due, amt, 3, 0));
@@ -161,39 +122,15 @@ static void build(world *w)
 
 static int world_setup(void **state)
 {
-	world *w = calloc(1, sizeof(*w));
-	kiscrm_db_options o = KISCRM_DB_OPTIONS_INIT;
-	o.backend = kc_test_backend();
-	if (!w || kiscrm_db_open(&w->db, &o) != KISCRM_OK) {
-		print_error("cannot open a %s database: %s\n", kc_test_backend(), kiscrm_error_last()->message);
-		free(w);
+	world *w = kc_test_fx_open(sizeof(*w), NULL);
+	if (!w)
 		return -1;
-	}
 	build(w);
 	*state = w;
 	return 0;
 }
 
-static int world_teardown(void **state)
-{
-	world *w = *state;
-	if (w)
-		kiscrm_db_free(w->db);
-	free(w);
-	*state = NULL;
-	return 0;
-}
-
 /* --- reading back ------------------------------------------------------------------- */
-
-static int64_t stored_int(kiscrm_db *db, int kind, kiscrm_id id, int field)
-{
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_get(&r, db, kind, id));
-	int64_t v = kiscrm_record_is_null(r, field) ? -1 : kiscrm_record_int(r, field);
-	kiscrm_record_free(r);
-	return v;
-}
 
 static const char *stored_text(kiscrm_db *db, int kind, kiscrm_id id, int field, char *buf, size_t n)
 {
@@ -221,18 +158,6 @@ static size_t plan_amounts(kiscrm_db *db, kiscrm_id contract, kiscrm_money *out,
 		n++;
 	}
 	assert_rc(KISCRM_ITEROVER, rc);
-	kiscrm_iter_free(it);
-	return n;
-}
-
-static size_t count_kind(kiscrm_db *db, int kind)
-{
-	kiscrm_iter *it = NULL;
-	const kiscrm_record *r;
-	size_t n = 0;
-	assert_rc(KISCRM_OK, kiscrm_iter_new(&it, db, kind, NULL));
-	while (kiscrm_iter_next(&r, it) == KISCRM_OK)
-		n++;
 	kiscrm_iter_free(it);
 	return n;
 }
@@ -300,7 +225,7 @@ static void test_contract_derived_fields(void **state)
 	world *w = *state;
 	char buf[64];
 	/* department from Alice, lines from O1, approval defaults to draft */
-	assert_int_equal(w->east, stored_int(w->db, KISCRM_KIND_CONTRACT, w->k1, KISCRM_CONTRACT_DEPARTMENT_ID));
+	assert_int_equal(w->east, kc_test_stored_int(w->db, KISCRM_KIND_CONTRACT, w->k1, KISCRM_CONTRACT_DEPARTMENT_ID));
 	assert_string_equal("direct", stored_text(w->db, KISCRM_KIND_CONTRACT, w->k1, KISCRM_CONTRACT_BUSINESS_LINE, buf, sizeof(buf)));
 	assert_string_equal("standard", stored_text(w->db, KISCRM_KIND_CONTRACT, w->k1, KISCRM_CONTRACT_PRODUCT_LINE, buf, sizeof(buf)));
 	assert_string_equal("draft", stored_text(w->db, KISCRM_KIND_CONTRACT, w->k1, KISCRM_CONTRACT_APPROVAL, buf, sizeof(buf)));
@@ -310,8 +235,8 @@ static void test_contract_derived_fields(void **state)
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CONTRACT_DEPARTMENT_ID, w->east));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CONTRACT_PRODUCT_LINE, "mini"));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CONTRACT_APPROVAL, "approved"));
-	kiscrm_id k = insert(w->db, r);
-	assert_int_equal(w->east, stored_int(w->db, KISCRM_KIND_CONTRACT, k, KISCRM_CONTRACT_DEPARTMENT_ID));
+	kiscrm_id k = kc_test_insert(w->db, r);
+	assert_int_equal(w->east, kc_test_stored_int(w->db, KISCRM_KIND_CONTRACT, k, KISCRM_CONTRACT_DEPARTMENT_ID));
 	assert_string_equal("mini", stored_text(w->db, KISCRM_KIND_CONTRACT, k, KISCRM_CONTRACT_PRODUCT_LINE, buf, sizeof(buf)));
 	assert_string_equal("approved", stored_text(w->db, KISCRM_KIND_CONTRACT, k, KISCRM_CONTRACT_APPROVAL, buf, sizeof(buf)));
 }
@@ -355,7 +280,7 @@ static void test_contract_bad_input(void **state)
 	kiscrm_record_free(r);
 
 	/* only the fixture's contract exists */
-	assert_int_equal(1, count_kind(w->db, KISCRM_KIND_CONTRACT));
+	assert_int_equal(1, kc_test_count(w->db, KISCRM_KIND_CONTRACT, NULL));
 }
 
 static void test_contract_amount_not_below_collected(void **state)
@@ -368,7 +293,7 @@ static void test_contract_amount_not_below_collected(void **state)
 	assert_rc(KISCRM_ECONFLICT, kiscrm_record_update(w->db, r));
 	assert_msg_has("40000.00");
 	assert_msg_has("50000.00");
-	assert_int_equal(YUAN(100000), stored_int(w->db, KISCRM_KIND_CONTRACT, w->k1, KISCRM_CONTRACT_AMOUNT));
+	assert_int_equal(YUAN(100000), kc_test_stored_int(w->db, KISCRM_KIND_CONTRACT, w->k1, KISCRM_CONTRACT_AMOUNT));
 	/* one fen below: still refused; exactly the collected amount: fine */
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CONTRACT_AMOUNT, YUAN(50000) - 1));
 	assert_rc(KISCRM_ECONFLICT, kiscrm_record_update(w->db, r));
@@ -387,15 +312,15 @@ static void test_first_contract(void **state)
 {
 	world *w = *state;
 	/* Acme: K1 signed 2025-01-10; Beta has none */
-	assert_int_equal(D(2025, 1, 10), stored_int(w->db, KISCRM_KIND_CUSTOMER, w->acme, KISCRM_CUSTOMER_FIRST_CONTRACT));
-	assert_int_equal(-1, stored_int(w->db, KISCRM_KIND_CUSTOMER, w->beta, KISCRM_CUSTOMER_FIRST_CONTRACT));
+	assert_int_equal(D(2025, 1, 10), kc_test_stored_int(w->db, KISCRM_KIND_CUSTOMER, w->acme, KISCRM_CUSTOMER_FIRST_CONTRACT));
+	assert_int_equal(-1, kc_test_stored_int(w->db, KISCRM_KIND_CUSTOMER, w->beta, KISCRM_CUSTOMER_FIRST_CONTRACT));
 	add_contract(w->db, w->beta, w->bob, D(2025, 3, 1), YUAN(10), NULL);
-	assert_int_equal(D(2025, 3, 1), stored_int(w->db, KISCRM_KIND_CUSTOMER, w->beta, KISCRM_CUSTOMER_FIRST_CONTRACT));
+	assert_int_equal(D(2025, 3, 1), kc_test_stored_int(w->db, KISCRM_KIND_CUSTOMER, w->beta, KISCRM_CUSTOMER_FIRST_CONTRACT));
 	/* a later contract leaves it, an earlier one moves it */
 	add_contract(w->db, w->beta, w->bob, D(2025, 6, 1), YUAN(10), NULL);
-	assert_int_equal(D(2025, 3, 1), stored_int(w->db, KISCRM_KIND_CUSTOMER, w->beta, KISCRM_CUSTOMER_FIRST_CONTRACT));
+	assert_int_equal(D(2025, 3, 1), kc_test_stored_int(w->db, KISCRM_KIND_CUSTOMER, w->beta, KISCRM_CUSTOMER_FIRST_CONTRACT));
 	add_contract(w->db, w->beta, w->bob, D(2024, 12, 31), YUAN(10), NULL);
-	assert_int_equal(D(2024, 12, 31), stored_int(w->db, KISCRM_KIND_CUSTOMER, w->beta, KISCRM_CUSTOMER_FIRST_CONTRACT));
+	assert_int_equal(D(2024, 12, 31), kc_test_stored_int(w->db, KISCRM_KIND_CUSTOMER, w->beta, KISCRM_CUSTOMER_FIRST_CONTRACT));
 	/* a refused contract (unknown business line; that list is strict) leaves the
 	 * customer alone */
 	kiscrm_record *r = contract_rec(w->beta, w->bob, D(2020, 1, 1), YUAN(10), NULL);
@@ -403,7 +328,7 @@ static void test_first_contract(void **state)
 	assert_rc(KISCRM_EINVALID, kiscrm_record_insert(w->db, r));
 	assert_msg_has("'nosuch'");
 	kiscrm_record_free(r);
-	assert_int_equal(D(2024, 12, 31), stored_int(w->db, KISCRM_KIND_CUSTOMER, w->beta, KISCRM_CUSTOMER_FIRST_CONTRACT));
+	assert_int_equal(D(2024, 12, 31), kc_test_stored_int(w->db, KISCRM_KIND_CUSTOMER, w->beta, KISCRM_CUSTOMER_FIRST_CONTRACT));
 }
 
 /* --- collections -------------------------------------------------------------------- */
@@ -433,7 +358,7 @@ static void test_over_collection_refused(void **state)
 	assert_msg_has("100000.00");
 	assert_msg_has("by 10000.00");
 	kiscrm_record_free(r);
-	assert_int_equal(2, count_kind(w->db, KISCRM_KIND_COLLECTION));
+	assert_int_equal(2, kc_test_count(w->db, KISCRM_KIND_COLLECTION, NULL));
 	assert_int_equal(YUAN(50000), collected(w->db, w->k1));
 	/* one fen too much is still refused; exactly the rest (50000.00) is fine */
 	r = collection_rec(w->k1, D(2025, 6, 1), YUAN(50000) + 1);
@@ -465,7 +390,7 @@ static void test_over_collection_allowed_by_flag(void **state)
 	world *w = *state;
 	kiscrm_record *r = contract_rec(w->beta, w->bob, D(2025, 2, 1), YUAN(1000), "HT-002");
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CONTRACT_ALLOW_OVER_COLLECTION, 1));
-	kiscrm_id k = insert(w->db, r);
+	kiscrm_id k = kc_test_insert(w->db, r);
 	add_collection(w->db, k, D(2025, 2, 10), YUAN(1500));
 	/* 1000 − 1500 = −500.00: a credit */
 	assert_int_equal(YUAN(1500), collected(w->db, k));
@@ -488,7 +413,7 @@ static void test_collection_bad_input(void **state)
 	assert_rc(KISCRM_ENOTFOUND, kiscrm_record_insert(w->db, r));
 	assert_msg_has("4242");
 	kiscrm_record_free(r);
-	assert_int_equal(2, count_kind(w->db, KISCRM_KIND_COLLECTION));
+	assert_int_equal(2, kc_test_count(w->db, KISCRM_KIND_COLLECTION, NULL));
 }
 
 static void test_customer_receivable(void **state)
@@ -500,7 +425,7 @@ static void test_customer_receivable(void **state)
 	(void)k5;
 	kiscrm_record *r = contract_rec(w->acme, w->alice, D(2025, 3, 2), YUAN(7000), "HT-REJ");
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CONTRACT_APPROVAL, "rejected"));
-	insert(w->db, r);
+	kc_test_insert(w->db, r);
 	kiscrm_money m = -1;
 	assert_rc(KISCRM_OK, kiscrm_customer_receivable(&m, w->db, w->acme));
 	assert_int_equal(YUAN(70000), m);
@@ -534,8 +459,8 @@ static void test_plan_rules(void **state)
 	assert_msg_has("won");
 	kiscrm_record_free(r);
 	/* O2 is open: fine */
-	insert(w->db, plan_rec(0, w->o2, D(2025, 9, 1), YUAN(5000)));
-	assert_int_equal(4, count_kind(w->db, KISCRM_KIND_COLLECTION_PLAN));
+	kc_test_insert(w->db, plan_rec(0, w->o2, D(2025, 9, 1), YUAN(5000)));
+	assert_int_equal(4, kc_test_count(w->db, KISCRM_KIND_COLLECTION_PLAN, NULL));
 }
 
 static void test_plan_instalments(void **state)
@@ -645,8 +570,8 @@ static void test_overdue_plans_capped_by_contract(void **state)
 	/* 1000.00 contract, two single plan entries of 800.00 (1600 > 1000): the second counts
 	 * only for the 200.00 left of the contract → overdue 1000.00, not 1600.00 */
 	kiscrm_id k = add_contract(w->db, w->beta, w->bob, D(2025, 1, 1), YUAN(1000), NULL);
-	insert(w->db, plan_rec(k, 0, D(2025, 2, 1), YUAN(800)));
-	insert(w->db, plan_rec(k, 0, D(2025, 3, 1), YUAN(800)));
+	kc_test_insert(w->db, plan_rec(k, 0, D(2025, 2, 1), YUAN(800)));
+	kc_test_insert(w->db, plan_rec(k, 0, D(2025, 3, 1), YUAN(800)));
 	assert_int_equal(YUAN(1000), overdue(w->db, k, D(2025, 4, 1)));
 	/* 300 collected: pays 300 of the first → 500 + 200 = 700.00 */
 	add_collection(w->db, k, D(2025, 3, 15), YUAN(300));
@@ -734,7 +659,7 @@ static more scenario(world *w)
 	m.k7 = add_contract(w->db, w->beta, w->carol, D(2025, 5, 1), YUAN(10000), "HT-007");
 	kiscrm_record *r = contract_rec(w->beta, w->carol, D(2025, 2, 1), YUAN(999), "HT-008");
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CONTRACT_APPROVAL, "rejected"));
-	m.k8 = insert(w->db, r);
+	m.k8 = kc_test_insert(w->db, r);
 	m.k9 = add_contract(w->db, w->beta, w->bob, D(2025, 2, 1), YUAN(500), "HT-009");
 	add_collection(w->db, m.k9, D(2025, 2, 2), YUAN(500));
 	return m;
@@ -936,7 +861,7 @@ static void test_report_bad_input(void **state)
 	kiscrm_db_free(empty);
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, world_setup, world_teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, world_setup, kc_test_fx_teardown)
 
 int main(void)
 {
@@ -961,7 +886,5 @@ int main(void)
 		T(test_report_ageing),
 		T(test_report_bad_input),
 	};
-	int failed = cmocka_run_group_tests_name("money_flow_memory", tests, kc_test_group_memory, NULL);
-	failed += cmocka_run_group_tests_name("money_flow_sqlite", tests, kc_test_group_sqlite, NULL);
-	return failed;
+	return kc_test_run_both(tests);
 }

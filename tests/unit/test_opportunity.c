@@ -29,73 +29,24 @@ typedef struct {
 	kiscrm_id acme;         /* customer */
 } fx;
 
-static kiscrm_id insert(kiscrm_db *db, kiscrm_record *r)
-{
-	assert_rc(KISCRM_OK, kiscrm_record_insert(db, r));
-	kiscrm_id id = kiscrm_record_id(r);
-	kiscrm_record_free(r);
-	return id;
-}
-
-static kiscrm_record *new_rec(int kind)
-{
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, kind));
-	return r;
-}
-
 static int db_setup(void **state)
 {
-	kiscrm_db_options o = KISCRM_DB_OPTIONS_INIT;
-	fx *f = calloc(1, sizeof(*f));
-	kiscrm_record *r;
-
+	fx *f = kc_test_fx_open(sizeof(*f), NULL);
 	if (!f)
 		return -1;
-	o.backend = kc_test_backend();
-	if (kiscrm_db_open(&f->db, &o) != KISCRM_OK) {
-		print_error("cannot open a %s database: %s\n", kc_test_backend(),
-			    kiscrm_error_last()->message);
-		free(f);
-		return -1;
-	}
-	r = new_rec(KISCRM_KIND_DEPARTMENT);
-	kiscrm_record_set_text(r, KISCRM_DEPARTMENT_NAME, "Sales");
-	f->sales = insert(f->db, r);
-	r = new_rec(KISCRM_KIND_DEPARTMENT);
-	kiscrm_record_set_text(r, KISCRM_DEPARTMENT_NAME, "East");
-	kiscrm_record_set_int(r, KISCRM_DEPARTMENT_PARENT_ID, f->sales);
-	f->east = insert(f->db, r);
-	r = new_rec(KISCRM_KIND_STAFF);
-	kiscrm_record_set_text(r, KISCRM_STAFF_NAME, "Alice");
-	kiscrm_record_set_int(r, KISCRM_STAFF_DEPARTMENT_ID, f->east);
-	kiscrm_record_set_text(r, KISCRM_STAFF_ROLE, "sales_rep");
-	f->alice = insert(f->db, r);
-	r = new_rec(KISCRM_KIND_STAFF);
-	kiscrm_record_set_text(r, KISCRM_STAFF_NAME, "Bob");
-	kiscrm_record_set_int(r, KISCRM_STAFF_DEPARTMENT_ID, f->sales);
-	kiscrm_record_set_text(r, KISCRM_STAFF_ROLE, "supervisor");
-	f->bob = insert(f->db, r);
-	r = new_rec(KISCRM_KIND_CUSTOMER);
-	kiscrm_record_set_text(r, KISCRM_CUSTOMER_NAME, "Acme");
-	f->acme = insert(f->db, r);
+	f->sales = kc_test_department(f->db, "Sales", 0);
+	f->east = kc_test_department(f->db, "East", f->sales);
+	f->alice = kc_test_staff(f->db, "Alice", f->east, "sales_rep");
+	f->bob = kc_test_staff(f->db, "Bob", f->sales, "supervisor");
+	f->acme = kc_test_customer(f->db, "Acme");
 	*state = f;
-	return 0;
-}
-
-static int db_teardown(void **state)
-{
-	fx *f = *state;
-	kiscrm_db_free(f->db);
-	free(f);
-	*state = NULL;
 	return 0;
 }
 
 /* A new opportunity record of alice's (not stored). */
 static kiscrm_record *opp_rec(const fx *f, const char *stage)
 {
-	kiscrm_record *r = new_rec(KISCRM_KIND_OPPORTUNITY);
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_OPPORTUNITY);
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_NAME, "ERP rollout"));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_OWNER_ID, f->alice));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_STAGE, stage));
@@ -110,39 +61,19 @@ static kiscrm_id add_full(const fx *f, const char *stage, kiscrm_money amount)
 	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_AMOUNT, amount);
 	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_EXPECTED_CLOSE, D_2024_03_05);
 	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CREATED, D_2024_01_01);
-	return insert(f->db, r);
-}
-
-static kiscrm_record *get_opp(const fx *f, kiscrm_id id)
-{
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_get(&r, f->db, KISCRM_KIND_OPPORTUNITY, id));
-	return r;
-}
-
-static void assert_text(const kiscrm_record *r, int field, const char *expected)
-{
-	const char *v = kiscrm_record_text(r, field);
-	if (!expected) {
-		if (v)
-			fail_msg("field %d: expected NULL, got '%s'", field, v);
-		return;
-	}
-	if (!v)
-		fail_msg("field %d: expected '%s', got NULL", field, expected);
-	assert_string_equal(v, expected);
+	return kc_test_insert(f->db, r);
 }
 
 /* Checks stage, probability, manual flag, category and status of a stored opportunity. */
 static void check_opp(const fx *f, kiscrm_id id, const char *stage, int prob, int manual,
 		      const char *cat, const char *status)
 {
-	kiscrm_record *r = get_opp(f, id);
-	assert_text(r, KISCRM_OPPORTUNITY_STAGE, stage);
+	kiscrm_record *r = kc_test_get(f->db, KISCRM_KIND_OPPORTUNITY, id);
+	kc_test_assert_text(r, KISCRM_OPPORTUNITY_STAGE, stage);
 	assert_int_equal(kiscrm_record_int(r, KISCRM_OPPORTUNITY_PROBABILITY), prob);
 	assert_int_equal(kiscrm_record_int(r, KISCRM_OPPORTUNITY_PROBABILITY_MANUAL), manual);
-	assert_text(r, KISCRM_OPPORTUNITY_FORECAST_CATEGORY, cat);
-	assert_text(r, KISCRM_OPPORTUNITY_STATUS, status);
+	kc_test_assert_text(r, KISCRM_OPPORTUNITY_FORECAST_CATEGORY, cat);
+	kc_test_assert_text(r, KISCRM_OPPORTUNITY_STATUS, status);
 	kiscrm_record_free(r);
 }
 
@@ -182,8 +113,8 @@ static void check_entry(const hist *h, size_t i, const char *from, const char *t
 			kiscrm_id by)
 {
 	assert_true(i < h->n);
-	assert_text(h->e[i], KISCRM_STAGE_HISTORY_FROM_STAGE, from);
-	assert_text(h->e[i], KISCRM_STAGE_HISTORY_TO_STAGE, to);
+	kc_test_assert_text(h->e[i], KISCRM_STAGE_HISTORY_FROM_STAGE, from);
+	kc_test_assert_text(h->e[i], KISCRM_STAGE_HISTORY_TO_STAGE, to);
 	assert_int_equal(kiscrm_record_int(h->e[i], KISCRM_STAGE_HISTORY_AT), at);
 	if (by)
 		assert_int_equal(kiscrm_record_int(h->e[i], KISCRM_STAGE_HISTORY_BY_ID), by);
@@ -208,31 +139,31 @@ static void test_derive_from_stage(void **state)
 	kiscrm_record *r;
 
 	/* No pipeline: the default one; opportunity stage → 10%, pipeline, open. */
-	kiscrm_id a = insert(f->db, opp_rec(f, "opportunity"));
-	r = get_opp(f, a);
-	assert_text(r, KISCRM_OPPORTUNITY_PIPELINE, "default");
+	kiscrm_id a = kc_test_insert(f->db, opp_rec(f, "opportunity"));
+	r = kc_test_get(f->db, KISCRM_KIND_OPPORTUNITY, a);
+	kc_test_assert_text(r, KISCRM_OPPORTUNITY_PIPELINE, "default");
 	assert_true(kiscrm_record_is_null(r, KISCRM_OPPORTUNITY_CLOSED));
 	assert_true(kiscrm_record_is_null(r, KISCRM_OPPORTUNITY_SIZE_CLASS)); /* no amount */
 	kiscrm_record_free(r);
 	check_opp(f, a, "opportunity", 10, 0, "pipeline", "open");
 
-	check_opp(f, insert(f->db, opp_rec(f, "diagnosis")), "diagnosis", 30, 0, "pipeline", "open");
-	check_opp(f, insert(f->db, opp_rec(f, "design")), "design", 60, 0, "best_case", "open");
-	check_opp(f, insert(f->db, opp_rec(f, "commercial")), "commercial", 80, 0, "commit", "open");
+	check_opp(f, kc_test_insert(f->db, opp_rec(f, "diagnosis")), "diagnosis", 30, 0, "pipeline", "open");
+	check_opp(f, kc_test_insert(f->db, opp_rec(f, "design")), "design", 60, 0, "best_case", "open");
+	check_opp(f, kc_test_insert(f->db, opp_rec(f, "commercial")), "commercial", 80, 0, "commit", "open");
 
 	/* A status set by hand is replaced by the stage's; a probability without the manual
 	 * flag too. */
 	r = opp_rec(f, "commercial");
 	kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_STATUS, "won");
 	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_PROBABILITY, 33);
-	check_opp(f, insert(f->db, r), "commercial", 80, 0, "commit", "open");
+	check_opp(f, kc_test_insert(f->db, r), "commercial", 80, 0, "commit", "open");
 
 	/* Won on insert: closed = the created date. */
 	r = opp_rec(f, "won");
 	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CREATED, D_2024_03_01);
-	kiscrm_id w = insert(f->db, r);
+	kiscrm_id w = kc_test_insert(f->db, r);
 	check_opp(f, w, "won", 100, 0, "closed", "won");
-	r = get_opp(f, w);
+	r = kc_test_get(f->db, KISCRM_KIND_OPPORTUNITY, w);
 	assert_int_equal(kiscrm_record_int(r, KISCRM_OPPORTUNITY_CLOSED), D_2024_03_01);
 	kiscrm_record_free(r);
 
@@ -240,22 +171,22 @@ static void test_derive_from_stage(void **state)
 	r = opp_rec(f, "lost");
 	kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_STATUS, "abandoned");
 	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CLOSED, D_2024_03_05);
-	kiscrm_id l = insert(f->db, r);
+	kiscrm_id l = kc_test_insert(f->db, r);
 	check_opp(f, l, "lost", 0, 0, "omitted", "abandoned");
-	r = get_opp(f, l);
+	r = kc_test_get(f->db, KISCRM_KIND_OPPORTUNITY, l);
 	assert_int_equal(kiscrm_record_int(r, KISCRM_OPPORTUNITY_CLOSED), D_2024_03_05);
 	kiscrm_record_free(r);
 
 	/* The service pipeline: proposal → 60%, commit. */
 	r = opp_rec(f, "proposal");
 	kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_PIPELINE, "service");
-	check_opp(f, insert(f->db, r), "proposal", 60, 0, "commit", "open");
+	check_opp(f, kc_test_insert(f->db, r), "proposal", 60, 0, "commit", "open");
 
 	/* A manual probability is kept. */
 	r = opp_rec(f, "opportunity");
 	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_PROBABILITY, 25);
 	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_PROBABILITY_MANUAL, 1);
-	check_opp(f, insert(f->db, r), "opportunity", 25, 1, "pipeline", "open");
+	check_opp(f, kc_test_insert(f->db, r), "opportunity", 25, 1, "pipeline", "open");
 }
 
 static void test_derive_size_and_department(void **state)
@@ -273,9 +204,9 @@ static void test_derive_size_and_department(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		kiscrm_record *r = opp_rec(f, "opportunity");
 		kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_AMOUNT, cases[i].amount);
-		kiscrm_id id = insert(f->db, r);
-		r = get_opp(f, id);
-		assert_text(r, KISCRM_OPPORTUNITY_SIZE_CLASS, cases[i].size);
+		kiscrm_id id = kc_test_insert(f->db, r);
+		r = kc_test_get(f->db, KISCRM_KIND_OPPORTUNITY, id);
+		kc_test_assert_text(r, KISCRM_OPPORTUNITY_SIZE_CLASS, cases[i].size);
 		/* alice works in East */
 		assert_int_equal(kiscrm_record_int(r, KISCRM_OPPORTUNITY_DEPARTMENT_ID), f->east);
 		kiscrm_record_free(r);
@@ -284,16 +215,16 @@ static void test_derive_size_and_department(void **state)
 	/* A department given explicitly is kept. */
 	kiscrm_record *r = opp_rec(f, "opportunity");
 	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_DEPARTMENT_ID, f->sales);
-	kiscrm_id id = insert(f->db, r);
-	r = get_opp(f, id);
+	kiscrm_id id = kc_test_insert(f->db, r);
+	r = kc_test_get(f->db, KISCRM_KIND_OPPORTUNITY, id);
 	assert_int_equal(kiscrm_record_int(r, KISCRM_OPPORTUNITY_DEPARTMENT_ID), f->sales);
 
 	/* An update of the amount re-derives the size class. */
 	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_AMOUNT, 10000000);
 	assert_rc(KISCRM_OK, kiscrm_record_update(f->db, r));
 	kiscrm_record_free(r);
-	r = get_opp(f, id);
-	assert_text(r, KISCRM_OPPORTUNITY_SIZE_CLASS, "medium");
+	r = kc_test_get(f->db, KISCRM_KIND_OPPORTUNITY, id);
+	kc_test_assert_text(r, KISCRM_OPPORTUNITY_SIZE_CLASS, "medium");
 	kiscrm_record_free(r);
 }
 
@@ -378,7 +309,7 @@ static void test_derive_errors(void **state)
 	r = opp_rec(f, "lost");
 	kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_REASON_CATEGORY, "product_fit");
 	kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_SOURCE, "resale");
-	insert(f->db, r);
+	kc_test_insert(f->db, r);
 }
 
 /* --- history ------------------------------------------------------------------------- */
@@ -393,18 +324,18 @@ static void test_creation_entry(void **state)
 	kiscrm_record *r = opp_rec(f, "diagnosis");
 	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CREATED, D_2024_03_01);
 	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_AMOUNT, 12345);
-	kiscrm_id a = insert(f->db, r);
+	kiscrm_id a = kc_test_insert(f->db, r);
 	hist_load(&h, f, a);
 	assert_int_equal(h.n, 1);
 	check_entry(&h, 0, NULL, "diagnosis", T_2024_03_01, f->bob);
 	assert_int_equal(kiscrm_record_int(h.e[0], KISCRM_STAGE_HISTORY_AMOUNT), 12345);
-	assert_text(h.e[0], KISCRM_STAGE_HISTORY_PIPELINE, "default");
+	kc_test_assert_text(h.e[0], KISCRM_STAGE_HISTORY_PIPELINE, "default");
 	hist_free(&h);
 
 	/* no created date, no actor: now, by NULL, amount NULL */
 	assert_rc(KISCRM_OK, kiscrm_db_set_actor(f->db, 0));
 	kiscrm_time before = (kiscrm_time)time(NULL);
-	kiscrm_id b = insert(f->db, opp_rec(f, "opportunity"));
+	kiscrm_id b = kc_test_insert(f->db, opp_rec(f, "opportunity"));
 	kiscrm_time after = (kiscrm_time)time(NULL);
 	hist_load(&h, f, b);
 	assert_int_equal(h.n, 1);
@@ -438,7 +369,7 @@ static void test_moves(void **state)
 	assert_rc(KISCRM_OK,
 		  kiscrm_opportunity_move(f->db, id, "won", t0 + 4 * 86400 + 5 * HOUR, 0));
 	check_opp(f, id, "won", 100, 0, "closed", "won");
-	kiscrm_record *r = get_opp(f, id);
+	kiscrm_record *r = kc_test_get(f->db, KISCRM_KIND_OPPORTUNITY, id);
 	assert_int_equal(kiscrm_record_int(r, KISCRM_OPPORTUNITY_CLOSED), D_2024_03_05);
 	kiscrm_record_free(r);
 
@@ -451,7 +382,7 @@ static void test_moves(void **state)
 	check_entry(&h, 4, "design", "won", t0 + 4 * 86400 + 5 * HOUR, f->bob);
 	for (size_t i = 0; i < h.n; i++) {
 		assert_int_equal(kiscrm_record_int(h.e[i], KISCRM_STAGE_HISTORY_AMOUNT), 20000000);
-		assert_text(h.e[i], KISCRM_STAGE_HISTORY_PIPELINE, "default");
+		kc_test_assert_text(h.e[i], KISCRM_STAGE_HISTORY_PIPELINE, "default");
 	}
 	hist_free(&h);
 
@@ -469,7 +400,7 @@ static void test_moves(void **state)
 	assert_rc(KISCRM_OK, kiscrm_opportunity_move(f->db, id, "commercial", t0 + 5 * 86400,
 						     KISCRM_MOVE_REOPEN));
 	check_opp(f, id, "commercial", 80, 0, "commit", "open");
-	r = get_opp(f, id);
+	r = kc_test_get(f->db, KISCRM_KIND_OPPORTUNITY, id);
 	assert_true(kiscrm_record_is_null(r, KISCRM_OPPORTUNITY_CLOSED));
 	kiscrm_record_free(r);
 	/* then lost, and abandoned by hand: a move to the other way clears it */
@@ -505,7 +436,7 @@ static void test_exit_criteria(void **state)
 	/* In diagnosis with a customer but neither amount nor expected close. */
 	kiscrm_record *r = opp_rec(f, "diagnosis");
 	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CUSTOMER_ID, f->acme);
-	kiscrm_id id = insert(f->db, r);
+	kiscrm_id id = kc_test_insert(f->db, r);
 
 	assert_rc(KISCRM_EINVALID, kiscrm_opportunity_move(f->db, id, "design", T_2024_03_01, 0));
 	snprintf(expect, sizeof(expect),
@@ -521,7 +452,7 @@ static void test_exit_criteria(void **state)
 	assert_int_equal(hist_count(f, id), 1);
 
 	/* One field set: only the other is named. */
-	r = get_opp(f, id);
+	r = kc_test_get(f->db, KISCRM_KIND_OPPORTUNITY, id);
 	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_AMOUNT, 500);
 	assert_rc(KISCRM_OK, kiscrm_record_update(f->db, r));
 	kiscrm_record_free(r);
@@ -538,7 +469,7 @@ static void test_exit_criteria(void **state)
 
 	/* From the first stage without customer, amount, expected close, skipping to
 	 * commercial: the criteria of both stages passed are named. */
-	kiscrm_id b = insert(f->db, opp_rec(f, "opportunity"));
+	kiscrm_id b = kc_test_insert(f->db, opp_rec(f, "opportunity"));
 	assert_rc(KISCRM_EINVALID, kiscrm_opportunity_move(f->db, b, "commercial", T_2024_03_01, 0));
 	snprintf(expect, sizeof(expect),
 		 "opportunity %lld cannot leave stages 'opportunity', 'diagnosis': customer_id, "
@@ -560,7 +491,7 @@ static void test_manual_probability(void **state)
 	assert_rc(KISCRM_OK, kiscrm_opportunity_move(f->db, id, "design", T_2024_03_01, 0));
 	check_opp(f, id, "design", 45, 1, "best_case", "open");
 	/* kept across an ordinary update */
-	kiscrm_record *r = get_opp(f, id);
+	kiscrm_record *r = kc_test_get(f->db, KISCRM_KIND_OPPORTUNITY, id);
 	kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_COMPETITORS, "SAP");
 	assert_rc(KISCRM_OK, kiscrm_record_update(f->db, r));
 	kiscrm_record_free(r);
@@ -587,7 +518,7 @@ static void test_update_stage_refused(void **state)
 {
 	fx *f = *state;
 	kiscrm_id id = add_full(f, "diagnosis", 100);
-	kiscrm_record *r = get_opp(f, id);
+	kiscrm_record *r = kc_test_get(f->db, KISCRM_KIND_OPPORTUNITY, id);
 
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_STAGE, "design"));
 	assert_rc(KISCRM_ECONFLICT, kiscrm_record_update(f->db, r));
@@ -595,7 +526,7 @@ static void test_update_stage_refused(void **state)
 	assert_string_equal(kiscrm_error_last()->value, "design");
 	kiscrm_record_free(r);
 
-	r = get_opp(f, id);
+	r = kc_test_get(f->db, KISCRM_KIND_OPPORTUNITY, id);
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_PIPELINE, "service"));
 	assert_rc(KISCRM_ECONFLICT, kiscrm_record_update(f->db, r));
 	assert_msg_has("service");
@@ -627,7 +558,7 @@ static void test_history_append(void **state)
 	check_entry(&h, 2, "opportunity", "design", t0 + HOUR, f->bob);
 	check_entry(&h, 3, "design", "commercial", t0 + 2 * HOUR, f->alice);
 	assert_int_equal(kiscrm_record_int(h.e[3], KISCRM_STAGE_HISTORY_AMOUNT), 777);
-	assert_text(h.e[3], KISCRM_STAGE_HISTORY_PIPELINE, "default");
+	kc_test_assert_text(h.e[3], KISCRM_STAGE_HISTORY_PIPELINE, "default");
 	hist_free(&h);
 	/* the opportunity itself is unchanged */
 	check_opp(f, id, "commercial", 80, 0, "commit", "open");
@@ -644,7 +575,7 @@ static void test_history_append(void **state)
 	assert_int_equal(hist_count(f, id), 4);
 
 	/* direct record inserts get the same stage check; entries cannot be edited */
-	kiscrm_record *r = new_rec(KISCRM_KIND_STAGE_HISTORY);
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_STAGE_HISTORY);
 	kiscrm_record_set_int(r, KISCRM_STAGE_HISTORY_OPPORTUNITY_ID, id);
 	kiscrm_record_set_text(r, KISCRM_STAGE_HISTORY_TO_STAGE, "proposal");
 	kiscrm_record_set_int(r, KISCRM_STAGE_HISTORY_AT, t0);
@@ -676,7 +607,7 @@ static void test_cascade_delete(void **state)
 	assert_int_equal(hist_count(f, keep), 1);
 }
 
-#define DB_TEST(f) cmocka_unit_test_setup_teardown(f, db_setup, db_teardown)
+#define DB_TEST(f) cmocka_unit_test_setup_teardown(f, db_setup, kc_test_fx_teardown)
 
 #define DB_TESTS                                           \
 	{                                                  \
@@ -695,10 +626,6 @@ static void test_cascade_delete(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest memory[] = DB_TESTS;
-	const struct CMUnitTest sqlite[] = DB_TESTS;
-	int failed = 0;
-	failed += cmocka_run_group_tests_name("memory", memory, kc_test_group_memory, NULL);
-	failed += cmocka_run_group_tests_name("sqlite", sqlite, kc_test_group_sqlite, NULL);
-	return failed ? 1 : 0;
+	const struct CMUnitTest tests[] = DB_TESTS;
+	return kc_test_run_both(tests) ? 1 : 0;
 }

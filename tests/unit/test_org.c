@@ -7,132 +7,38 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* --- fixtures: one fresh database per test on the group's backend ------------------- */
-
-static int db_setup(void **state)
-{
-	kiscrm_db_options o = KISCRM_DB_OPTIONS_INIT;
-	kiscrm_db *db = NULL;
-	o.backend = kc_test_backend();
-	if (kiscrm_db_open(&db, &o) != KISCRM_OK) {
-		print_error("cannot open a %s database: %s\n", kc_test_backend(),
-			    kiscrm_error_last()->message);
-		return -1;
-	}
-	*state = db;
-	return 0;
-}
-
-static int db_teardown(void **state)
-{
-	kiscrm_db_free(*state);
-	*state = NULL;
-	return 0;
-}
-
 /* --- builders ----------------------------------------------------------------------- */
-
-/* parent 0: top level */
-static kiscrm_id add_department(kiscrm_db *db, const char *name, kiscrm_id parent)
-{
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_DEPARTMENT));
-	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_DEPARTMENT_NAME, name));
-	if (parent)
-		assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_DEPARTMENT_PARENT_ID, parent));
-	assert_rc(KISCRM_OK, kiscrm_record_insert(db, r));
-	kiscrm_id id = kiscrm_record_id(r);
-	assert_true(id > 0);
-	kiscrm_record_free(r);
-	return id;
-}
 
 /* manager 0: none */
 static kiscrm_id add_staff(kiscrm_db *db, const char *name, kiscrm_id dept, const char *role,
 			   kiscrm_id manager)
 {
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_STAFF));
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_STAFF);
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_STAFF_NAME, name));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_STAFF_DEPARTMENT_ID, dept));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_STAFF_ROLE, role));
 	if (manager)
 		assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_STAFF_MANAGER_ID, manager));
-	assert_rc(KISCRM_OK, kiscrm_record_insert(db, r));
-	kiscrm_id id = kiscrm_record_id(r);
-	assert_true(id > 0);
-	kiscrm_record_free(r);
-	return id;
+	return kc_test_insert(db, r);
 }
 
 static kiscrm_id add_customer(kiscrm_db *db, const char *name, kiscrm_id owner)
 {
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_CUSTOMER));
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_CUSTOMER);
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CUSTOMER_NAME, name));
 	if (owner)
 		assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CUSTOMER_OWNER_ID, owner));
-	assert_rc(KISCRM_OK, kiscrm_record_insert(db, r));
-	kiscrm_id id = kiscrm_record_id(r);
-	kiscrm_record_free(r);
-	return id;
-}
-
-/* Reads an INT field of a stored record; -1 when it is NULL. */
-static int64_t stored_int(kiscrm_db *db, int kind, kiscrm_id id, int field)
-{
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_get(&r, db, kind, id));
-	int64_t v = kiscrm_record_is_null(r, field) ? -1 : kiscrm_record_int(r, field);
-	kiscrm_record_free(r);
-	return v;
-}
-
-static int exists(kiscrm_db *db, int kind, kiscrm_id id)
-{
-	kiscrm_record *r = NULL;
-	int rc = kiscrm_record_get(&r, db, kind, id);
-	kiscrm_record_free(r);
-	if (rc == KISCRM_ENOTFOUND)
-		return 0;
-	assert_rc(KISCRM_OK, rc);
-	return 1;
-}
-
-/* Sets one INT field of a stored record and updates it; returns the update's code. */
-static int update_int(kiscrm_db *db, int kind, kiscrm_id id, int field, int64_t value)
-{
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_get(&r, db, kind, id));
-	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, field, value));
-	int rc = kiscrm_record_update(db, r);
-	kiscrm_record_free(r);
-	return rc;
+	return kc_test_insert(db, r);
 }
 
 /* A staff record ready to insert into department @p dept (name 员工, role sales_rep). */
 static kiscrm_record *new_staff(kiscrm_id dept)
 {
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_STAFF));
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_STAFF);
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_STAFF_NAME, "员工"));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_STAFF_DEPARTMENT_ID, dept));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_STAFF_ROLE, "sales_rep"));
 	return r;
-}
-
-static size_t count_kind(kiscrm_db *db, int kind)
-{
-	kiscrm_iter *it = NULL;
-	const kiscrm_record *r = NULL;
-	size_t n = 0;
-	int rc;
-	assert_rc(KISCRM_OK, kiscrm_iter_new(&it, db, kind, NULL));
-	while ((rc = kiscrm_iter_next(&r, it)) == KISCRM_OK)
-		n++;
-	assert_rc(KISCRM_ITEROVER, rc);
-	kiscrm_iter_free(it);
-	return n;
 }
 
 /* --- the department tree -------------------------------------------------------------- */
@@ -140,46 +46,45 @@ static size_t count_kind(kiscrm_db *db, int kind)
 static void test_department_cycles(void **state)
 {
 	kiscrm_db *db = *state;
-	kiscrm_id a = add_department(db, "总部", 0);
-	kiscrm_id b = add_department(db, "销售中心", a);
-	kiscrm_id c = add_department(db, "华北区", b);
-	kiscrm_id d = add_department(db, "独立部门", 0);
+	kiscrm_id a = kc_test_department(db, "总部", 0);
+	kiscrm_id b = kc_test_department(db, "销售中心", a);
+	kiscrm_id c = kc_test_department(db, "华北区", b);
+	kiscrm_id d = kc_test_department(db, "独立部门", 0);
 
 	/* A → B → A */
-	assert_rc(KISCRM_ECONFLICT, update_int(db, KISCRM_KIND_DEPARTMENT, a, KISCRM_DEPARTMENT_PARENT_ID, b));
+	assert_rc(KISCRM_ECONFLICT, kc_test_update_int(db, KISCRM_KIND_DEPARTMENT, a, KISCRM_DEPARTMENT_PARENT_ID, b));
 	assert_msg_has("parent_id");
 	assert_string_equal("parent_id", kiscrm_error_last()->field);
 	/* A → C → B → A */
-	assert_rc(KISCRM_ECONFLICT, update_int(db, KISCRM_KIND_DEPARTMENT, a, KISCRM_DEPARTMENT_PARENT_ID, c));
+	assert_rc(KISCRM_ECONFLICT, kc_test_update_int(db, KISCRM_KIND_DEPARTMENT, a, KISCRM_DEPARTMENT_PARENT_ID, c));
 	/* B → C → B */
-	assert_rc(KISCRM_ECONFLICT, update_int(db, KISCRM_KIND_DEPARTMENT, b, KISCRM_DEPARTMENT_PARENT_ID, c));
+	assert_rc(KISCRM_ECONFLICT, kc_test_update_int(db, KISCRM_KIND_DEPARTMENT, b, KISCRM_DEPARTMENT_PARENT_ID, c));
 	/* self-parent */
-	assert_rc(KISCRM_ECONFLICT, update_int(db, KISCRM_KIND_DEPARTMENT, a, KISCRM_DEPARTMENT_PARENT_ID, a));
+	assert_rc(KISCRM_ECONFLICT, kc_test_update_int(db, KISCRM_KIND_DEPARTMENT, a, KISCRM_DEPARTMENT_PARENT_ID, a));
 	assert_msg_has("parent_id");
-	assert_rc(KISCRM_ECONFLICT, update_int(db, KISCRM_KIND_DEPARTMENT, c, KISCRM_DEPARTMENT_PARENT_ID, c));
+	assert_rc(KISCRM_ECONFLICT, kc_test_update_int(db, KISCRM_KIND_DEPARTMENT, c, KISCRM_DEPARTMENT_PARENT_ID, c));
 	/* nothing changed */
-	assert_int_equal(-1, stored_int(db, KISCRM_KIND_DEPARTMENT, a, KISCRM_DEPARTMENT_PARENT_ID));
-	assert_int_equal(a, stored_int(db, KISCRM_KIND_DEPARTMENT, b, KISCRM_DEPARTMENT_PARENT_ID));
-	assert_int_equal(b, stored_int(db, KISCRM_KIND_DEPARTMENT, c, KISCRM_DEPARTMENT_PARENT_ID));
+	assert_int_equal(-1, kc_test_stored_int(db, KISCRM_KIND_DEPARTMENT, a, KISCRM_DEPARTMENT_PARENT_ID));
+	assert_int_equal(a, kc_test_stored_int(db, KISCRM_KIND_DEPARTMENT, b, KISCRM_DEPARTMENT_PARENT_ID));
+	assert_int_equal(b, kc_test_stored_int(db, KISCRM_KIND_DEPARTMENT, c, KISCRM_DEPARTMENT_PARENT_ID));
 
 	/* moves that keep it a tree are fine: C under D, then A under C (D → C → A → B) */
-	assert_rc(KISCRM_OK, update_int(db, KISCRM_KIND_DEPARTMENT, c, KISCRM_DEPARTMENT_PARENT_ID, d));
-	assert_rc(KISCRM_OK, update_int(db, KISCRM_KIND_DEPARTMENT, a, KISCRM_DEPARTMENT_PARENT_ID, c));
-	assert_int_equal(c, stored_int(db, KISCRM_KIND_DEPARTMENT, a, KISCRM_DEPARTMENT_PARENT_ID));
+	assert_rc(KISCRM_OK, kc_test_update_int(db, KISCRM_KIND_DEPARTMENT, c, KISCRM_DEPARTMENT_PARENT_ID, d));
+	assert_rc(KISCRM_OK, kc_test_update_int(db, KISCRM_KIND_DEPARTMENT, a, KISCRM_DEPARTMENT_PARENT_ID, c));
+	assert_int_equal(c, kc_test_stored_int(db, KISCRM_KIND_DEPARTMENT, a, KISCRM_DEPARTMENT_PARENT_ID));
 	/* and now D under B would close D → C → A → B → D */
-	assert_rc(KISCRM_ECONFLICT, update_int(db, KISCRM_KIND_DEPARTMENT, d, KISCRM_DEPARTMENT_PARENT_ID, b));
-	assert_int_equal(-1, stored_int(db, KISCRM_KIND_DEPARTMENT, d, KISCRM_DEPARTMENT_PARENT_ID));
+	assert_rc(KISCRM_ECONFLICT, kc_test_update_int(db, KISCRM_KIND_DEPARTMENT, d, KISCRM_DEPARTMENT_PARENT_ID, b));
+	assert_int_equal(-1, kc_test_stored_int(db, KISCRM_KIND_DEPARTMENT, d, KISCRM_DEPARTMENT_PARENT_ID));
 
 	/* a parent that does not exist */
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_DEPARTMENT));
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_DEPARTMENT);
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_DEPARTMENT_NAME, "孤儿部"));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_DEPARTMENT_PARENT_ID, 777));
 	assert_rc(KISCRM_ENOTFOUND, kiscrm_record_insert(db, r));
 	assert_msg_has("777");
 	assert_msg_has("parent_id");
 	kiscrm_record_free(r);
-	assert_int_equal(4, count_kind(db, KISCRM_KIND_DEPARTMENT));
+	assert_int_equal(4, kc_test_count(db, KISCRM_KIND_DEPARTMENT, NULL));
 }
 
 static int cmp_id(const void *a, const void *b)
@@ -213,16 +118,16 @@ static void test_department_subtree(void **state)
 	 *   │   └── X2 华东区
 	 *   └── Y 服务中心
 	 *       └── Y1 实施部 */
-	kiscrm_id z = add_department(db, "北京组", 0);
-	kiscrm_id r = add_department(db, "总公司", 0);
-	kiscrm_id x = add_department(db, "销售中心", r);
-	kiscrm_id y = add_department(db, "服务中心", r);
-	kiscrm_id x1 = add_department(db, "华北区", x);
-	kiscrm_id x2 = add_department(db, "华东区", x);
-	kiscrm_id y1 = add_department(db, "实施部", y);
-	kiscrm_id t = add_department(db, "子公司", 0);
-	kiscrm_id t1 = add_department(db, "子公司销售部", t);
-	assert_rc(KISCRM_OK, update_int(db, KISCRM_KIND_DEPARTMENT, z, KISCRM_DEPARTMENT_PARENT_ID, x1));
+	kiscrm_id z = kc_test_department(db, "北京组", 0);
+	kiscrm_id r = kc_test_department(db, "总公司", 0);
+	kiscrm_id x = kc_test_department(db, "销售中心", r);
+	kiscrm_id y = kc_test_department(db, "服务中心", r);
+	kiscrm_id x1 = kc_test_department(db, "华北区", x);
+	kiscrm_id x2 = kc_test_department(db, "华东区", x);
+	kiscrm_id y1 = kc_test_department(db, "实施部", y);
+	kiscrm_id t = kc_test_department(db, "子公司", 0);
+	kiscrm_id t1 = kc_test_department(db, "子公司销售部", t);
+	assert_rc(KISCRM_OK, kc_test_update_int(db, KISCRM_KIND_DEPARTMENT, z, KISCRM_DEPARTMENT_PARENT_ID, x1));
 
 	{
 		kiscrm_id e[] = { r, x, y, x1, x2, y1, z };
@@ -249,7 +154,7 @@ static void test_department_subtree(void **state)
 		check_subtree(db, t, e, 2);
 	}
 	/* moving X2 under T changes both subtrees */
-	assert_rc(KISCRM_OK, update_int(db, KISCRM_KIND_DEPARTMENT, x2, KISCRM_DEPARTMENT_PARENT_ID, t));
+	assert_rc(KISCRM_OK, kc_test_update_int(db, KISCRM_KIND_DEPARTMENT, x2, KISCRM_DEPARTMENT_PARENT_ID, t));
 	{
 		kiscrm_id e[] = { r, x, y, x1, y1, z };
 		check_subtree(db, r, e, 6);
@@ -276,7 +181,7 @@ static void test_department_subtree(void **state)
 static void test_staff_roles(void **state)
 {
 	kiscrm_db *db = *state;
-	kiscrm_id d = add_department(db, "销售部", 0);
+	kiscrm_id d = kc_test_department(db, "销售部", 0);
 	/* every role key of the default roles.yaml */
 	static const char *const roles[] = { "general_manager", "department_manager",
 					     "key_account_manager", "supervisor", "sales_rep",
@@ -296,7 +201,7 @@ static void test_staff_roles(void **state)
 			assert_msg_has(bad[i]);
 		kiscrm_record_free(r);
 	}
-	assert_int_equal(8, count_kind(db, KISCRM_KIND_STAFF));
+	assert_int_equal(8, kc_test_count(db, KISCRM_KIND_STAFF, NULL));
 
 	/* a stored staff member cannot be given an unknown role either */
 	kiscrm_record *r = NULL;
@@ -317,7 +222,7 @@ static void test_staff_roles(void **state)
 static void test_staff_active(void **state)
 {
 	kiscrm_db *db = *state;
-	kiscrm_id d = add_department(db, "销售部", 0);
+	kiscrm_id d = kc_test_department(db, "销售部", 0);
 	static const int64_t good[] = { 0, 1 };
 	static const int64_t bad[] = { 2, -1, 10 };
 	static const char *const bad_text[] = { "2", "-1", "10" };
@@ -326,7 +231,7 @@ static void test_staff_active(void **state)
 		kiscrm_record *r = new_staff(d);
 		assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_STAFF_ACTIVE, good[i]));
 		assert_rc(KISCRM_OK, kiscrm_record_insert(db, r));
-		assert_int_equal(good[i], stored_int(db, KISCRM_KIND_STAFF, kiscrm_record_id(r),
+		assert_int_equal(good[i], kc_test_stored_int(db, KISCRM_KIND_STAFF, kiscrm_record_id(r),
 						     KISCRM_STAFF_ACTIVE));
 		kiscrm_record_free(r);
 	}
@@ -339,13 +244,13 @@ static void test_staff_active(void **state)
 		assert_msg_has(bad_text[i]);
 		kiscrm_record_free(r);
 	}
-	assert_int_equal(2, count_kind(db, KISCRM_KIND_STAFF));
+	assert_int_equal(2, kc_test_count(db, KISCRM_KIND_STAFF, NULL));
 }
 
 static void test_staff_experience(void **state)
 {
 	kiscrm_db *db = *state;
-	kiscrm_id d = add_department(db, "销售部", 0);
+	kiscrm_id d = kc_test_department(db, "销售部", 0);
 	static const int fields[] = { KISCRM_STAFF_SALES_YEARS, KISCRM_STAFF_INDUSTRY_YEARS,
 				      KISCRM_STAFF_MANAGEMENT_YEARS };
 	static const char *const names[] = { "sales_years", "industry_years", "management_years" };
@@ -359,7 +264,7 @@ static void test_staff_experience(void **state)
 		assert_int_equal(0, kiscrm_record_id(r));
 		kiscrm_record_free(r);
 	}
-	assert_int_equal(0, count_kind(db, KISCRM_KIND_STAFF));
+	assert_int_equal(0, kc_test_count(db, KISCRM_KIND_STAFF, NULL));
 
 	/* zero and positive values pass, and read back exactly */
 	kiscrm_record *r = new_staff(d), *got = NULL;
@@ -385,28 +290,28 @@ static void test_staff_experience(void **state)
 static void test_staff_manager_cycle(void **state)
 {
 	kiscrm_db *db = *state;
-	kiscrm_id d = add_department(db, "销售部", 0);
+	kiscrm_id d = kc_test_department(db, "销售部", 0);
 	kiscrm_id s1 = add_staff(db, "总经理", d, "general_manager", 0);
 	kiscrm_id s2 = add_staff(db, "经理", d, "department_manager", s1);
 	kiscrm_id s3 = add_staff(db, "代表", d, "sales_rep", s2);
 
 	/* s1 → s3 → s2 → s1 */
-	assert_rc(KISCRM_ECONFLICT, update_int(db, KISCRM_KIND_STAFF, s1, KISCRM_STAFF_MANAGER_ID, s3));
+	assert_rc(KISCRM_ECONFLICT, kc_test_update_int(db, KISCRM_KIND_STAFF, s1, KISCRM_STAFF_MANAGER_ID, s3));
 	assert_msg_has("manager_id");
 	assert_string_equal("manager_id", kiscrm_error_last()->field);
 	/* s2 → s3 → s2 */
-	assert_rc(KISCRM_ECONFLICT, update_int(db, KISCRM_KIND_STAFF, s2, KISCRM_STAFF_MANAGER_ID, s3));
+	assert_rc(KISCRM_ECONFLICT, kc_test_update_int(db, KISCRM_KIND_STAFF, s2, KISCRM_STAFF_MANAGER_ID, s3));
 	/* self */
-	assert_rc(KISCRM_ECONFLICT, update_int(db, KISCRM_KIND_STAFF, s3, KISCRM_STAFF_MANAGER_ID, s3));
-	assert_int_equal(-1, stored_int(db, KISCRM_KIND_STAFF, s1, KISCRM_STAFF_MANAGER_ID));
-	assert_int_equal(s1, stored_int(db, KISCRM_KIND_STAFF, s2, KISCRM_STAFF_MANAGER_ID));
-	assert_int_equal(s2, stored_int(db, KISCRM_KIND_STAFF, s3, KISCRM_STAFF_MANAGER_ID));
+	assert_rc(KISCRM_ECONFLICT, kc_test_update_int(db, KISCRM_KIND_STAFF, s3, KISCRM_STAFF_MANAGER_ID, s3));
+	assert_int_equal(-1, kc_test_stored_int(db, KISCRM_KIND_STAFF, s1, KISCRM_STAFF_MANAGER_ID));
+	assert_int_equal(s1, kc_test_stored_int(db, KISCRM_KIND_STAFF, s2, KISCRM_STAFF_MANAGER_ID));
+	assert_int_equal(s2, kc_test_stored_int(db, KISCRM_KIND_STAFF, s3, KISCRM_STAFF_MANAGER_ID));
 
 	/* s3 reporting straight to s1 is fine */
-	assert_rc(KISCRM_OK, update_int(db, KISCRM_KIND_STAFF, s3, KISCRM_STAFF_MANAGER_ID, s1));
-	assert_int_equal(s1, stored_int(db, KISCRM_KIND_STAFF, s3, KISCRM_STAFF_MANAGER_ID));
+	assert_rc(KISCRM_OK, kc_test_update_int(db, KISCRM_KIND_STAFF, s3, KISCRM_STAFF_MANAGER_ID, s1));
+	assert_int_equal(s1, kc_test_stored_int(db, KISCRM_KIND_STAFF, s3, KISCRM_STAFF_MANAGER_ID));
 	/* and now s2 may report to s3 (s2 → s3 → s1) */
-	assert_rc(KISCRM_OK, update_int(db, KISCRM_KIND_STAFF, s2, KISCRM_STAFF_MANAGER_ID, s3));
+	assert_rc(KISCRM_OK, kc_test_update_int(db, KISCRM_KIND_STAFF, s2, KISCRM_STAFF_MANAGER_ID, s3));
 
 	/* a manager that does not exist */
 	kiscrm_record *r = new_staff(d);
@@ -414,7 +319,7 @@ static void test_staff_manager_cycle(void **state)
 	assert_rc(KISCRM_ENOTFOUND, kiscrm_record_insert(db, r));
 	assert_msg_has("888");
 	kiscrm_record_free(r);
-	assert_int_equal(3, count_kind(db, KISCRM_KIND_STAFF));
+	assert_int_equal(3, kc_test_count(db, KISCRM_KIND_STAFF, NULL));
 }
 
 /* --- deleting ------------------------------------------------------------------------- */
@@ -422,8 +327,8 @@ static void test_staff_manager_cycle(void **state)
 static void test_delete_department(void **state)
 {
 	kiscrm_db *db = *state;
-	kiscrm_id top = add_department(db, "总部", 0);
-	kiscrm_id d = add_department(db, "销售部", top);
+	kiscrm_id top = kc_test_department(db, "总部", 0);
+	kiscrm_id d = kc_test_department(db, "销售部", top);
 	kiscrm_id s = add_staff(db, "李四", d, "sales_rep", 0);
 
 	/* staff.department_id is required and not owned: refused with and without CASCADE */
@@ -432,30 +337,30 @@ static void test_delete_department(void **state)
 	assert_rc(KISCRM_ECONFLICT,
 		  kiscrm_record_delete(db, KISCRM_KIND_DEPARTMENT, d, KISCRM_DELETE_CASCADE));
 	assert_msg_has("staff");
-	assert_true(exists(db, KISCRM_KIND_DEPARTMENT, d));
-	assert_true(exists(db, KISCRM_KIND_STAFF, s));
-	assert_int_equal(d, stored_int(db, KISCRM_KIND_STAFF, s, KISCRM_STAFF_DEPARTMENT_ID));
+	assert_true(kc_test_exists(db, KISCRM_KIND_DEPARTMENT, d));
+	assert_true(kc_test_exists(db, KISCRM_KIND_STAFF, s));
+	assert_int_equal(d, kc_test_stored_int(db, KISCRM_KIND_STAFF, s, KISCRM_STAFF_DEPARTMENT_ID));
 
 	/* a department with a child department: refused without CASCADE; with it the child
 	 * becomes top-level (parent_id is neither required nor owned) */
 	assert_rc(KISCRM_ECONFLICT, kiscrm_record_delete(db, KISCRM_KIND_DEPARTMENT, top, 0));
 	assert_msg_has("department");
 	assert_rc(KISCRM_OK, kiscrm_record_delete(db, KISCRM_KIND_DEPARTMENT, top, KISCRM_DELETE_CASCADE));
-	assert_false(exists(db, KISCRM_KIND_DEPARTMENT, top));
-	assert_int_equal(-1, stored_int(db, KISCRM_KIND_DEPARTMENT, d, KISCRM_DEPARTMENT_PARENT_ID));
+	assert_false(kc_test_exists(db, KISCRM_KIND_DEPARTMENT, top));
+	assert_int_equal(-1, kc_test_stored_int(db, KISCRM_KIND_DEPARTMENT, d, KISCRM_DEPARTMENT_PARENT_ID));
 
 	/* once the staff member is moved away, the department can go */
-	kiscrm_id other = add_department(db, "市场部", 0);
-	assert_rc(KISCRM_OK, update_int(db, KISCRM_KIND_STAFF, s, KISCRM_STAFF_DEPARTMENT_ID, other));
+	kiscrm_id other = kc_test_department(db, "市场部", 0);
+	assert_rc(KISCRM_OK, kc_test_update_int(db, KISCRM_KIND_STAFF, s, KISCRM_STAFF_DEPARTMENT_ID, other));
 	assert_rc(KISCRM_OK, kiscrm_record_delete(db, KISCRM_KIND_DEPARTMENT, d, 0));
-	assert_false(exists(db, KISCRM_KIND_DEPARTMENT, d));
-	assert_int_equal(1, count_kind(db, KISCRM_KIND_DEPARTMENT));
+	assert_false(kc_test_exists(db, KISCRM_KIND_DEPARTMENT, d));
+	assert_int_equal(1, kc_test_count(db, KISCRM_KIND_DEPARTMENT, NULL));
 }
 
 static void test_delete_staff(void **state)
 {
 	kiscrm_db *db = *state;
-	kiscrm_id d = add_department(db, "销售部", 0);
+	kiscrm_id d = kc_test_department(db, "销售部", 0);
 	kiscrm_id boss = add_staff(db, "王总", d, "general_manager", 0);
 	kiscrm_id s = add_staff(db, "赵五", d, "sales_rep", boss);
 	kiscrm_id sub = add_staff(db, "钱六", d, "sales_rep", s);
@@ -463,15 +368,15 @@ static void test_delete_staff(void **state)
 	kiscrm_id c2 = add_customer(db, "上海用友", s);
 	kiscrm_id c3 = add_customer(db, "深圳某某", boss);
 	kiscrm_id c4 = add_customer(db, "无主客户", 0);
-	assert_rc(KISCRM_OK, update_int(db, KISCRM_KIND_DEPARTMENT, d, KISCRM_DEPARTMENT_MANAGER_ID, s));
+	assert_rc(KISCRM_OK, kc_test_update_int(db, KISCRM_KIND_DEPARTMENT, d, KISCRM_DEPARTMENT_MANAGER_ID, s));
 
 	/* without CASCADE: refused, the message names a referring record, nothing changes */
 	assert_rc(KISCRM_ECONFLICT, kiscrm_record_delete(db, KISCRM_KIND_STAFF, s, 0));
-	assert_true(exists(db, KISCRM_KIND_STAFF, s));
-	assert_int_equal(s, stored_int(db, KISCRM_KIND_CUSTOMER, c1, KISCRM_CUSTOMER_OWNER_ID));
-	assert_int_equal(s, stored_int(db, KISCRM_KIND_CUSTOMER, c2, KISCRM_CUSTOMER_OWNER_ID));
-	assert_int_equal(s, stored_int(db, KISCRM_KIND_STAFF, sub, KISCRM_STAFF_MANAGER_ID));
-	assert_int_equal(s, stored_int(db, KISCRM_KIND_DEPARTMENT, d, KISCRM_DEPARTMENT_MANAGER_ID));
+	assert_true(kc_test_exists(db, KISCRM_KIND_STAFF, s));
+	assert_int_equal(s, kc_test_stored_int(db, KISCRM_KIND_CUSTOMER, c1, KISCRM_CUSTOMER_OWNER_ID));
+	assert_int_equal(s, kc_test_stored_int(db, KISCRM_KIND_CUSTOMER, c2, KISCRM_CUSTOMER_OWNER_ID));
+	assert_int_equal(s, kc_test_stored_int(db, KISCRM_KIND_STAFF, sub, KISCRM_STAFF_MANAGER_ID));
+	assert_int_equal(s, kc_test_stored_int(db, KISCRM_KIND_DEPARTMENT, d, KISCRM_DEPARTMENT_MANAGER_ID));
 
 	/* a staff member who only owns customers: the message names the customer */
 	kiscrm_id t = add_staff(db, "孙七", d, "sales_rep", 0);
@@ -485,17 +390,17 @@ static void test_delete_staff(void **state)
 	/* with CASCADE: the staff member goes, the customers stay without an owner, and the
 	 * other references to s (a subordinate's manager, a department's manager) are cleared */
 	assert_rc(KISCRM_OK, kiscrm_record_delete(db, KISCRM_KIND_STAFF, s, KISCRM_DELETE_CASCADE));
-	assert_false(exists(db, KISCRM_KIND_STAFF, s));
-	assert_true(exists(db, KISCRM_KIND_CUSTOMER, c1));
-	assert_true(exists(db, KISCRM_KIND_CUSTOMER, c2));
-	assert_int_equal(-1, stored_int(db, KISCRM_KIND_CUSTOMER, c1, KISCRM_CUSTOMER_OWNER_ID));
-	assert_int_equal(-1, stored_int(db, KISCRM_KIND_CUSTOMER, c2, KISCRM_CUSTOMER_OWNER_ID));
-	assert_int_equal(boss, stored_int(db, KISCRM_KIND_CUSTOMER, c3, KISCRM_CUSTOMER_OWNER_ID));
-	assert_int_equal(-1, stored_int(db, KISCRM_KIND_CUSTOMER, c4, KISCRM_CUSTOMER_OWNER_ID));
-	assert_int_equal(-1, stored_int(db, KISCRM_KIND_STAFF, sub, KISCRM_STAFF_MANAGER_ID));
-	assert_int_equal(-1, stored_int(db, KISCRM_KIND_DEPARTMENT, d, KISCRM_DEPARTMENT_MANAGER_ID));
-	assert_int_equal(5, count_kind(db, KISCRM_KIND_CUSTOMER));
-	assert_int_equal(3, count_kind(db, KISCRM_KIND_STAFF)); /* boss, sub, t */
+	assert_false(kc_test_exists(db, KISCRM_KIND_STAFF, s));
+	assert_true(kc_test_exists(db, KISCRM_KIND_CUSTOMER, c1));
+	assert_true(kc_test_exists(db, KISCRM_KIND_CUSTOMER, c2));
+	assert_int_equal(-1, kc_test_stored_int(db, KISCRM_KIND_CUSTOMER, c1, KISCRM_CUSTOMER_OWNER_ID));
+	assert_int_equal(-1, kc_test_stored_int(db, KISCRM_KIND_CUSTOMER, c2, KISCRM_CUSTOMER_OWNER_ID));
+	assert_int_equal(boss, kc_test_stored_int(db, KISCRM_KIND_CUSTOMER, c3, KISCRM_CUSTOMER_OWNER_ID));
+	assert_int_equal(-1, kc_test_stored_int(db, KISCRM_KIND_CUSTOMER, c4, KISCRM_CUSTOMER_OWNER_ID));
+	assert_int_equal(-1, kc_test_stored_int(db, KISCRM_KIND_STAFF, sub, KISCRM_STAFF_MANAGER_ID));
+	assert_int_equal(-1, kc_test_stored_int(db, KISCRM_KIND_DEPARTMENT, d, KISCRM_DEPARTMENT_MANAGER_ID));
+	assert_int_equal(5, kc_test_count(db, KISCRM_KIND_CUSTOMER, NULL));
+	assert_int_equal(3, kc_test_count(db, KISCRM_KIND_STAFF, NULL)); /* boss, sub, t */
 
 	/* the customers' names and keys were not touched by clearing the owner */
 	kiscrm_record *r = NULL;
@@ -506,10 +411,10 @@ static void test_delete_staff(void **state)
 
 	/* a staff member nobody refers to is deleted without CASCADE */
 	assert_rc(KISCRM_OK, kiscrm_record_delete(db, KISCRM_KIND_STAFF, sub, 0));
-	assert_false(exists(db, KISCRM_KIND_STAFF, sub));
+	assert_false(kc_test_exists(db, KISCRM_KIND_STAFF, sub));
 }
 
-#define DB_TEST(f) cmocka_unit_test_setup_teardown(f, db_setup, db_teardown)
+#define DB_TEST(f) cmocka_unit_test_setup_teardown(f, kc_test_db_setup, kc_test_db_teardown)
 
 #define DB_TESTS                                      \
 	{                                             \
@@ -525,10 +430,6 @@ static void test_delete_staff(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest memory[] = DB_TESTS;
-	const struct CMUnitTest sqlite[] = DB_TESTS;
-	int failed = 0;
-	failed += cmocka_run_group_tests_name("memory", memory, kc_test_group_memory, NULL);
-	failed += cmocka_run_group_tests_name("sqlite", sqlite, kc_test_group_sqlite, NULL);
-	return failed ? 1 : 0;
+	const struct CMUnitTest tests[] = DB_TESTS;
+	return kc_test_run_both(tests) ? 1 : 0;
 }

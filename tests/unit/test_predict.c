@@ -30,49 +30,25 @@ static kiscrm_date day_of(int y, int m, int d)
 	return out;
 }
 
-static kiscrm_id insert(kiscrm_db *db, kiscrm_record *r)
-{
-	assert_rc(KISCRM_OK, kiscrm_record_insert(db, r));
-	kiscrm_id id = kiscrm_record_id(r);
-	kiscrm_record_free(r);
-	return id;
-}
-
-static kiscrm_record *new_rec(int kind)
-{
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, kind));
-	return r;
-}
-
-static int open_fx(void **state, const char *backend, const char *config_dir)
+static int open_fx(void **state, const char *config_dir)
 {
 	static fx f;
 	memset(&f, 0, sizeof(f));
-	kiscrm_db_options o = KISCRM_DB_OPTIONS_INIT;
-	o.backend = backend;
-	o.config_dir = config_dir;
-	if (kiscrm_db_open(&f.db, &o) != KISCRM_OK)
+	f.db = kc_test_db_open(config_dir);
+	if (!f.db)
 		return -1;
 	for (int i = 1; i <= 4; i++) {
 		char name[32];
-		kiscrm_record *d = new_rec(KISCRM_KIND_DEPARTMENT);
 		snprintf(name, sizeof(name), "Team %d", i);
-		kiscrm_record_set_text(d, KISCRM_DEPARTMENT_NAME, name);
-		f.dept[i] = insert(f.db, d);
-		kiscrm_record *s = new_rec(KISCRM_KIND_STAFF);
+		f.dept[i] = kc_test_department(f.db, name, 0);
 		snprintf(name, sizeof(name), "Seller %d", i);
-		kiscrm_record_set_text(s, KISCRM_STAFF_NAME, name);
-		kiscrm_record_set_int(s, KISCRM_STAFF_DEPARTMENT_ID, f.dept[i]);
-		kiscrm_record_set_text(s, KISCRM_STAFF_ROLE, "general_manager");
-		f.staff[i] = insert(f.db, s);
+		f.staff[i] = kc_test_staff(f.db, name, f.dept[i], "general_manager");
 	}
 	*state = &f;
 	return 0;
 }
 
-static int setup_memory(void **state) { return open_fx(state, "memory", NULL); }
-static int setup_sqlite(void **state) { return open_fx(state, "sqlite", NULL); }
+static int setup(void **state) { return open_fx(state, NULL); }
 
 static char config_dir[1024];
 static const char *predict_config(void)
@@ -80,8 +56,7 @@ static const char *predict_config(void)
 	snprintf(config_dir, sizeof(config_dir), "%s/predict", kc_test_data_dir());
 	return config_dir;
 }
-static int setup_memory_cfg(void **state) { return open_fx(state, "memory", predict_config()); }
-static int setup_sqlite_cfg(void **state) { return open_fx(state, "sqlite", predict_config()); }
+static int setup_cfg(void **state) { return open_fx(state, predict_config()); }
 
 static int teardown(void **state)
 {
@@ -103,7 +78,7 @@ typedef struct opp_spec {
 
 static kiscrm_id add_opp(fx *f, const opp_spec *s)
 {
-	kiscrm_record *c = new_rec(KISCRM_KIND_CUSTOMER);
+	kiscrm_record *c = kc_test_rec(KISCRM_KIND_CUSTOMER);
 	static int n;
 	char name[64];
 	snprintf(name, sizeof(name), "Customer %d", ++n);
@@ -112,9 +87,9 @@ static kiscrm_id add_opp(fx *f, const opp_spec *s)
 		kiscrm_record_set_text(c, KISCRM_CUSTOMER_REGION, s->region);
 	if (s->industry)
 		kiscrm_record_set_text(c, KISCRM_CUSTOMER_INDUSTRY, s->industry);
-	kiscrm_id cust = insert(f->db, c);
+	kiscrm_id cust = kc_test_insert(f->db, c);
 
-	kiscrm_record *o = new_rec(KISCRM_KIND_OPPORTUNITY);
+	kiscrm_record *o = kc_test_rec(KISCRM_KIND_OPPORTUNITY);
 	snprintf(name, sizeof(name), "Deal %d", n);
 	kiscrm_record_set_text(o, KISCRM_OPPORTUNITY_NAME, name);
 	kiscrm_record_set_int(o, KISCRM_OPPORTUNITY_CUSTOMER_ID, cust);
@@ -132,7 +107,7 @@ static kiscrm_id add_opp(fx *f, const opp_spec *s)
 		kiscrm_record_set_text(o, KISCRM_OPPORTUNITY_BUSINESS_LINE, s->business_line);
 	if (s->product_line)
 		kiscrm_record_set_text(o, KISCRM_OPPORTUNITY_PRODUCT_LINE, s->product_line);
-	kiscrm_id id = insert(f->db, o);
+	kiscrm_id id = kc_test_insert(f->db, o);
 	if (s->end)
 		assert_rc(KISCRM_OK, kiscrm_opportunity_move(f->db, id, s->end, (kiscrm_time)DAY(2024, 3, 1) * 86400, 0));
 	return id;
@@ -583,15 +558,9 @@ static void test_errors(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest memory[] = {
-		CASES(setup_memory),
-		cmocka_unit_test_setup_teardown(test_configured, setup_memory_cfg, teardown),
+	const struct CMUnitTest tests[] = {
+		CASES(setup),
+		cmocka_unit_test_setup_teardown(test_configured, setup_cfg, teardown),
 	};
-	const struct CMUnitTest sqlite[] = {
-		CASES(setup_sqlite),
-		cmocka_unit_test_setup_teardown(test_configured, setup_sqlite_cfg, teardown),
-	};
-	int failed = cmocka_run_group_tests_name("predict/memory", memory, NULL, NULL);
-	failed += cmocka_run_group_tests_name("predict/sqlite", sqlite, NULL, NULL);
-	return failed;
+	return kc_test_run_both(tests);
 }

@@ -33,8 +33,7 @@ static const struct {
 static kiscrm_id person(kiscrm_db *db, kiscrm_id dept, const char *name, const char *education, double sales,
 			double industry)
 {
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_STAFF));
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_STAFF);
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_STAFF_NAME, name));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_STAFF_DEPARTMENT_ID, dept));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_STAFF_ROLE, "sales_rep"));
@@ -44,14 +43,13 @@ static kiscrm_id person(kiscrm_db *db, kiscrm_id dept, const char *name, const c
 		assert_rc(KISCRM_OK, kiscrm_record_set_rate(r, KISCRM_STAFF_SALES_YEARS, sales));
 	if (industry >= 0)
 		assert_rc(KISCRM_OK, kiscrm_record_set_rate(r, KISCRM_STAFF_INDUSTRY_YEARS, industry));
-	return fx_insert(db, r);
+	return kc_test_insert(db, r);
 }
 
 static void evidence(kiscrm_db *db, kiscrm_id staff, const char *unit, const char *item, const char *method,
 		     kiscrm_date date)
 {
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_EVIDENCE));
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_EVIDENCE);
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_EVIDENCE_STAFF_ID, staff));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_EVIDENCE_UNIT, unit));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_EVIDENCE_ITEM, item));
@@ -59,36 +57,33 @@ static void evidence(kiscrm_db *db, kiscrm_id staff, const char *unit, const cha
 		assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_EVIDENCE_METHOD, method));
 	if (date != KISCRM_DATE_NONE)
 		assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_EVIDENCE_DATE, date));
-	fx_insert(db, r);
+	kc_test_insert(db, r);
 }
 
 static void exam(kiscrm_db *db, kiscrm_id staff, const char *subject, double score)
 {
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_EXAM_RESULT));
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_EXAM_RESULT);
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_EXAM_RESULT_STAFF_ID, staff));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_EXAM_RESULT_SUBJECT, subject));
 	assert_rc(KISCRM_OK, kiscrm_record_set_rate(r, KISCRM_EXAM_RESULT_SCORE, score));
-	fx_insert(db, r);
+	kc_test_insert(db, r);
 }
 
 static void experience(kiscrm_db *db, kiscrm_id staff, const char *kind, double years)
 {
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_EXPERIENCE));
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_EXPERIENCE);
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_EXPERIENCE_STAFF_ID, staff));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_EXPERIENCE_KIND, kind));
 	assert_rc(KISCRM_OK, kiscrm_record_set_rate(r, KISCRM_EXPERIENCE_YEARS, years));
-	fx_insert(db, r);
+	kc_test_insert(db, r);
 }
 
 static void training(kiscrm_db *db, kiscrm_id staff, const char *subject)
 {
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_TRAINING));
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_TRAINING);
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_TRAINING_STAFF_ID, staff));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_TRAINING_SUBJECT, subject));
-	fx_insert(db, r);
+	kc_test_insert(db, r);
 }
 
 /* Everything of the standard except experience; `skip` leaves one item without evidence. */
@@ -369,7 +364,7 @@ static void test_load_errors(void **state)
 	assert_int_equal(0, kiscrm_qual_standard_count(NULL));
 }
 
-#define BOTH(name) cmocka_unit_test_setup_teardown(name, db_setup, db_teardown)
+#define BOTH(name) cmocka_unit_test_setup_teardown(name, kc_test_db_setup, kc_test_db_teardown)
 
 static const struct CMUnitTest tests[] = {
 	BOTH(test_pass),
@@ -384,8 +379,7 @@ static const struct CMUnitTest plain[] = {
 
 int main(void)
 {
-	int failed = cmocka_run_group_tests_name("memory", tests, use_memory, NULL);
-	failed += cmocka_run_group_tests_name("sqlite", tests, use_sqlite, NULL);
+	int failed = kc_test_run_both(tests);
 	failed += cmocka_run_group_tests_name("standards", plain, NULL, NULL);
 	return failed;
 }

@@ -11,40 +11,7 @@
 
 #define DEC 2 /* money decimals of the default configuration */
 
-/* Asserts that a nullable string equals @p expected (NULL matches NULL). */
-#define assert_str_or_null(expected, actual)                                                 \
-	do {                                                                                 \
-		const char *e_ = (expected), *a_ = (actual);                                 \
-		if (!e_)                                                                     \
-			assert_null(a_);                                                     \
-		else {                                                                       \
-			assert_non_null(a_);                                                 \
-			assert_string_equal(e_, a_);                                         \
-		}                                                                            \
-	} while (0)
-
 /* --- fixtures: one fresh database per test on the group's backend ------------------- */
-
-static int db_setup(void **state)
-{
-	kiscrm_db_options o = KISCRM_DB_OPTIONS_INIT;
-	kiscrm_db *db = NULL;
-	o.backend = kc_test_backend();
-	if (kiscrm_db_open(&db, &o) != KISCRM_OK) {
-		print_error("cannot open a %s database: %s\n", kc_test_backend(),
-			    kiscrm_error_last()->message);
-		return -1;
-	}
-	*state = db;
-	return 0;
-}
-
-static int db_teardown(void **state)
-{
-	kiscrm_db_free(*state);
-	*state = NULL;
-	return 0;
-}
 
 /* A database whose backend (of the group's kind) is wrapped by the failing backend. */
 static kiscrm_db *open_failing(kiscrm_backend **fb)
@@ -64,42 +31,24 @@ static kiscrm_db *open_failing(kiscrm_backend **fb)
 
 /* --- small builders ------------------------------------------------------------------ */
 
-static kiscrm_id add_department(kiscrm_db *db, const char *name)
-{
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_DEPARTMENT));
-	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_DEPARTMENT_NAME, name));
-	assert_rc(KISCRM_OK, kiscrm_record_insert(db, r));
-	kiscrm_id id = kiscrm_record_id(r);
-	assert_true(id > 0);
-	kiscrm_record_free(r);
-	return id;
-}
-
 /* active < 0 leaves the field NULL. */
 static kiscrm_id add_staff(kiscrm_db *db, const char *name, kiscrm_id dept, const char *role,
 			   int active)
 {
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_STAFF));
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_STAFF);
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_STAFF_NAME, name));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_STAFF_DEPARTMENT_ID, dept));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_STAFF_ROLE, role));
 	if (active >= 0)
 		assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_STAFF_ACTIVE, active));
-	assert_rc(KISCRM_OK, kiscrm_record_insert(db, r));
-	kiscrm_id id = kiscrm_record_id(r);
-	assert_true(id > 0);
-	kiscrm_record_free(r);
-	return id;
+	return kc_test_insert(db, r);
 }
 
 /* owner 0 and NULL texts leave those fields NULL; key_account < 0 leaves it NULL. */
 static kiscrm_id add_customer(kiscrm_db *db, const char *name, kiscrm_id owner, const char *region,
 			      const char *industry, int key_account)
 {
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_CUSTOMER));
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_CUSTOMER);
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CUSTOMER_NAME, name));
 	if (owner)
 		assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CUSTOMER_OWNER_ID, owner));
@@ -108,24 +57,15 @@ static kiscrm_id add_customer(kiscrm_db *db, const char *name, kiscrm_id owner, 
 	if (key_account >= 0)
 		assert_rc(KISCRM_OK,
 			  kiscrm_record_set_int(r, KISCRM_CUSTOMER_KEY_ACCOUNT, key_account));
-	assert_rc(KISCRM_OK, kiscrm_record_insert(db, r));
-	kiscrm_id id = kiscrm_record_id(r);
-	assert_true(id > 0);
-	kiscrm_record_free(r);
-	return id;
+	return kc_test_insert(db, r);
 }
 
 static kiscrm_id add_contact(kiscrm_db *db, kiscrm_id customer, const char *name)
 {
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_CONTACT));
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_CONTACT);
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CONTACT_CUSTOMER_ID, customer));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CONTACT_NAME, name));
-	assert_rc(KISCRM_OK, kiscrm_record_insert(db, r));
-	kiscrm_id id = kiscrm_record_id(r);
-	assert_true(id > 0);
-	kiscrm_record_free(r);
-	return id;
+	return kc_test_insert(db, r);
 }
 
 /* Ids the iterator yields for a kind and filter, checked against @p expected. */
@@ -156,20 +96,6 @@ static void check_ids(kiscrm_db *db, int kind, const kiscrm_filter *f, const kis
 			snprintf(g + strlen(g), sizeof(g) - strlen(g), " %lld", (long long)got[i]);
 		fail_msg("%s: expected ids [%s ], got [%s ]", kiscrm_kind_name(kind), e, g);
 	}
-}
-
-static size_t count_kind(kiscrm_db *db, int kind)
-{
-	kiscrm_iter *it = NULL;
-	const kiscrm_record *r = NULL;
-	size_t n = 0;
-	int rc;
-	assert_rc(KISCRM_OK, kiscrm_iter_new(&it, db, kind, NULL));
-	while ((rc = kiscrm_iter_next(&r, it)) == KISCRM_OK)
-		n++;
-	assert_rc(KISCRM_ITEROVER, rc);
-	kiscrm_iter_free(it);
-	return n;
 }
 
 /* Every field of every record of every kind (all kinds the library has) as text (malloc'd): two snapshots are equal
@@ -608,7 +534,7 @@ static void test_db_open_defaults(void **state)
 	assert_non_null(db);
 	assert_non_null(kiscrm_db_config(db));
 	assert_string_equal("CNY", kiscrm_config_currency(kiscrm_db_config(db)));
-	kiscrm_id id = add_department(db, "总部");
+	kiscrm_id id = kc_test_department(db, "总部", 0);
 	assert_rc(KISCRM_OK, kiscrm_record_get(&r, db, KISCRM_KIND_DEPARTMENT, id));
 	assert_string_equal("总部", kiscrm_record_text(r, KISCRM_DEPARTMENT_NAME));
 	kiscrm_record_free(r);
@@ -616,7 +542,7 @@ static void test_db_open_defaults(void **state)
 
 	/* a second default database is private: it does not see the first one's data */
 	assert_rc(KISCRM_OK, kiscrm_db_open(&db, NULL));
-	assert_int_equal(0, count_kind(db, KISCRM_KIND_DEPARTMENT));
+	assert_int_equal(0, kc_test_count(db, KISCRM_KIND_DEPARTMENT, NULL));
 	kiscrm_db_free(db);
 
 	assert_rc(KISCRM_EINVALID, kiscrm_db_open(NULL, NULL));
@@ -723,8 +649,8 @@ static void test_db_custom_backend_lacking_slots(void **state)
 	b->count = NULL;
 	o.custom_backend = b;
 	assert_rc(KISCRM_OK, kiscrm_db_open(&db, &o));
-	add_department(db, "研发部");
-	assert_int_equal(1, count_kind(db, KISCRM_KIND_DEPARTMENT));
+	kc_test_department(db, "研发部", 0);
+	assert_int_equal(1, kc_test_count(db, KISCRM_KIND_DEPARTMENT, NULL));
 	kiscrm_db_free(db);
 
 	/* a custom backend given with a bad options version is still freed */
@@ -765,7 +691,7 @@ static void test_crud(void **state)
 {
 	kiscrm_db *db = *state;
 	kiscrm_record *r = NULL, *got = NULL;
-	kiscrm_id d1 = add_department(db, "华北销售部");
+	kiscrm_id d1 = kc_test_department(db, "华北销售部", 0);
 
 	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_STAFF));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_STAFF_NAME, "李雷"));
@@ -819,7 +745,7 @@ static void test_crud(void **state)
 	assert_rc(KISCRM_ENOTFOUND, kiscrm_record_get(&got, db, KISCRM_KIND_STAFF, s1));
 	assert_rc(KISCRM_ENOTFOUND, kiscrm_record_delete(db, KISCRM_KIND_STAFF, s1, 0));
 	assert_rc(KISCRM_ENOTFOUND, kiscrm_record_update(db, r));
-	assert_int_equal(1, count_kind(db, KISCRM_KIND_STAFF));
+	assert_int_equal(1, kc_test_count(db, KISCRM_KIND_STAFF, NULL));
 	kiscrm_record_free(r);
 }
 
@@ -827,7 +753,7 @@ static void test_crud_errors(void **state)
 {
 	kiscrm_db *db = *state;
 	kiscrm_record *r = NULL, *got = NULL;
-	kiscrm_id d1 = add_department(db, "市场部");
+	kiscrm_id d1 = kc_test_department(db, "市场部", 0);
 
 	/* get */
 	assert_rc(KISCRM_ENOTFOUND, kiscrm_record_get(&got, db, KISCRM_KIND_DEPARTMENT, 4242));
@@ -847,14 +773,14 @@ static void test_crud_errors(void **state)
 	assert_rc(KISCRM_EINVALID, kiscrm_record_update(db, NULL));
 	/* updating a record never stored (id 0) */
 	assert_rc(KISCRM_ENOTFOUND, kiscrm_record_update(db, r));
-	assert_int_equal(1, count_kind(db, KISCRM_KIND_DEPARTMENT));
+	assert_int_equal(1, kc_test_count(db, KISCRM_KIND_DEPARTMENT, NULL));
 
 	/* inserting the same (now stored) record again: its id is taken */
 	assert_rc(KISCRM_OK, kiscrm_record_insert(db, r));
 	kiscrm_id d2 = kiscrm_record_id(r);
 	assert_true(d2 > d1);
 	assert_rc(KISCRM_EEXISTS, kiscrm_record_insert(db, r));
-	assert_int_equal(2, count_kind(db, KISCRM_KIND_DEPARTMENT));
+	assert_int_equal(2, kc_test_count(db, KISCRM_KIND_DEPARTMENT, NULL));
 	kiscrm_record_free(r);
 
 	/* delete */
@@ -865,14 +791,14 @@ static void test_crud_errors(void **state)
 	assert_msg_has("4242");
 	assert_rc(KISCRM_ENOTFOUND,
 		  kiscrm_record_delete(db, KISCRM_KIND_DEPARTMENT, 4242, KISCRM_DELETE_CASCADE));
-	assert_int_equal(2, count_kind(db, KISCRM_KIND_DEPARTMENT));
+	assert_int_equal(2, kc_test_count(db, KISCRM_KIND_DEPARTMENT, NULL));
 }
 
 static void test_required_field_missing(void **state)
 {
 	kiscrm_db *db = *state;
 	kiscrm_record *r = NULL;
-	kiscrm_id d1 = add_department(db, "销售一部");
+	kiscrm_id d1 = kc_test_department(db, "销售一部", 0);
 
 	/* a department without a name */
 	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_DEPARTMENT));
@@ -897,7 +823,7 @@ static void test_required_field_missing(void **state)
 		assert_string_equal(field, kiscrm_error_last()->field);
 		kiscrm_record_free(r);
 	}
-	assert_int_equal(0, count_kind(db, KISCRM_KIND_STAFF));
+	assert_int_equal(0, kc_test_count(db, KISCRM_KIND_STAFF, NULL));
 
 	/* clearing a required field on update is refused too, the stored record is kept */
 	kiscrm_id s = add_staff(db, "赵六", d1, "sales_rep", -1);
@@ -915,7 +841,7 @@ static void test_missing_reference(void **state)
 {
 	kiscrm_db *db = *state;
 	kiscrm_record *r = NULL;
-	kiscrm_id d1 = add_department(db, "销售二部");
+	kiscrm_id d1 = kc_test_department(db, "销售二部", 0);
 
 	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_STAFF));
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_STAFF_NAME, "钱七"));
@@ -927,7 +853,7 @@ static void test_missing_reference(void **state)
 	assert_string_equal("department_id", kiscrm_error_last()->field);
 	assert_string_equal("987", kiscrm_error_last()->value);
 	assert_int_equal(0, kiscrm_record_id(r));
-	assert_int_equal(0, count_kind(db, KISCRM_KIND_STAFF));
+	assert_int_equal(0, kc_test_count(db, KISCRM_KIND_STAFF, NULL));
 
 	/* a reference of the right id but to the wrong kind: staff 987 does not exist */
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_STAFF_DEPARTMENT_ID, d1));
@@ -935,7 +861,7 @@ static void test_missing_reference(void **state)
 	assert_rc(KISCRM_ENOTFOUND, kiscrm_record_insert(db, r));
 	assert_msg_has("manager_id");
 	assert_msg_has("987");
-	assert_int_equal(0, count_kind(db, KISCRM_KIND_STAFF));
+	assert_int_equal(0, kc_test_count(db, KISCRM_KIND_STAFF, NULL));
 
 	/* with the reference fixed the insert passes; pointing it away on update fails */
 	assert_rc(KISCRM_OK, kiscrm_record_set_null(r, KISCRM_STAFF_MANAGER_ID));
@@ -993,8 +919,8 @@ typedef struct {
 
 static void build_fixture(kiscrm_db *db, fixture *x)
 {
-	x->d1 = add_department(db, "华北销售部");
-	x->d2 = add_department(db, "华东销售部");
+	x->d1 = kc_test_department(db, "华北销售部", 0);
+	x->d2 = kc_test_department(db, "华东销售部", 0);
 	x->s1 = add_staff(db, "张伟", x->d1, "sales_rep", -1);
 	x->s2 = add_staff(db, "王芳", x->d1, "supervisor", 0);
 	x->s3 = add_staff(db, "刘洋", x->d2, "sales_rep", 1);
@@ -1204,9 +1130,9 @@ static void test_iter_iterover(void **state)
 	kiscrm_iter_free(it);
 	kiscrm_iter_free(NULL);
 
-	kiscrm_id a = add_department(db, "一部");
-	kiscrm_id b = add_department(db, "二部");
-	kiscrm_id c = add_department(db, "三部");
+	kiscrm_id a = kc_test_department(db, "一部", 0);
+	kiscrm_id b = kc_test_department(db, "二部", 0);
+	kiscrm_id c = kc_test_department(db, "三部", 0);
 	assert_rc(KISCRM_OK, kiscrm_iter_new(&it, db, KISCRM_KIND_DEPARTMENT, NULL));
 	assert_rc(KISCRM_OK, kiscrm_iter_next(&r, it));
 	assert_int_equal(a, kiscrm_record_id(r));
@@ -1232,13 +1158,13 @@ static void test_tx_rollback(void **state)
 {
 	kiscrm_db *db = *state;
 	kiscrm_record *got = NULL;
-	kiscrm_id keep = add_department(db, "保留部");
+	kiscrm_id keep = kc_test_department(db, "保留部", 0);
 
 	assert_rc(KISCRM_OK, kiscrm_db_begin(db));
-	kiscrm_id a = add_department(db, "回滚部甲");
-	kiscrm_id b = add_department(db, "回滚部乙");
+	kiscrm_id a = kc_test_department(db, "回滚部甲", 0);
+	kiscrm_id b = kc_test_department(db, "回滚部乙", 0);
 	assert_rc(KISCRM_OK, kiscrm_record_delete(db, KISCRM_KIND_DEPARTMENT, keep, 0));
-	assert_int_equal(2, count_kind(db, KISCRM_KIND_DEPARTMENT)); /* visible inside */
+	assert_int_equal(2, kc_test_count(db, KISCRM_KIND_DEPARTMENT, NULL)); /* visible inside */
 	assert_rc(KISCRM_OK, kiscrm_db_rollback(db));
 
 	assert_rc(KISCRM_ENOTFOUND, kiscrm_record_get(&got, db, KISCRM_KIND_DEPARTMENT, a));
@@ -1253,7 +1179,7 @@ static void test_tx_rollback(void **state)
 
 	/* a committed transaction keeps its work */
 	assert_rc(KISCRM_OK, kiscrm_db_begin(db));
-	kiscrm_id c = add_department(db, "提交部");
+	kiscrm_id c = kc_test_department(db, "提交部", 0);
 	assert_rc(KISCRM_OK, kiscrm_db_commit(db));
 	{
 		kiscrm_id e[] = { keep, c };
@@ -1268,9 +1194,9 @@ static void test_tx_nested(void **state)
 
 	/* inner and outer commit: everything stays */
 	assert_rc(KISCRM_OK, kiscrm_db_begin(db));
-	kiscrm_id a = add_department(db, "外层");
+	kiscrm_id a = kc_test_department(db, "外层", 0);
 	assert_rc(KISCRM_OK, kiscrm_db_begin(db));
-	kiscrm_id b = add_department(db, "内层");
+	kiscrm_id b = kc_test_department(db, "内层", 0);
 	assert_rc(KISCRM_OK, kiscrm_db_commit(db));
 	assert_rc(KISCRM_OK, kiscrm_db_commit(db));
 	{
@@ -1280,11 +1206,11 @@ static void test_tx_nested(void **state)
 
 	/* inner rollback: the outer commit reports ECONFLICT and nothing of either remains */
 	assert_rc(KISCRM_OK, kiscrm_db_begin(db));
-	kiscrm_id c = add_department(db, "外层二");
+	kiscrm_id c = kc_test_department(db, "外层二", 0);
 	assert_rc(KISCRM_OK, kiscrm_db_begin(db));
-	kiscrm_id d = add_department(db, "内层二");
+	kiscrm_id d = kc_test_department(db, "内层二", 0);
 	assert_rc(KISCRM_OK, kiscrm_db_rollback(db));
-	kiscrm_id e2 = add_department(db, "内层回滚之后");
+	kiscrm_id e2 = kc_test_department(db, "内层回滚之后", 0);
 	assert_rc(KISCRM_ECONFLICT, kiscrm_db_commit(db));
 	assert_rc(KISCRM_ENOTFOUND, kiscrm_record_get(&got, db, KISCRM_KIND_DEPARTMENT, c));
 	assert_rc(KISCRM_ENOTFOUND, kiscrm_record_get(&got, db, KISCRM_KIND_DEPARTMENT, d));
@@ -1299,10 +1225,10 @@ static void test_tx_nested(void **state)
 
 	/* inner rollback then outer rollback: OK, nothing remains */
 	assert_rc(KISCRM_OK, kiscrm_db_begin(db));
-	kiscrm_id f = add_department(db, "三层甲");
+	kiscrm_id f = kc_test_department(db, "三层甲", 0);
 	assert_rc(KISCRM_OK, kiscrm_db_begin(db));
 	assert_rc(KISCRM_OK, kiscrm_db_begin(db));
-	kiscrm_id g = add_department(db, "三层乙");
+	kiscrm_id g = kc_test_department(db, "三层乙", 0);
 	assert_rc(KISCRM_OK, kiscrm_db_commit(db));
 	assert_rc(KISCRM_OK, kiscrm_db_rollback(db));
 	assert_rc(KISCRM_OK, kiscrm_db_rollback(db));
@@ -1311,7 +1237,7 @@ static void test_tx_nested(void **state)
 
 	/* a fresh transaction after a failed one works normally */
 	assert_rc(KISCRM_OK, kiscrm_db_begin(db));
-	kiscrm_id h = add_department(db, "新事务");
+	kiscrm_id h = kc_test_department(db, "新事务", 0);
 	assert_rc(KISCRM_OK, kiscrm_db_commit(db));
 	{
 		kiscrm_id e[] = { a, b, h };
@@ -1323,14 +1249,14 @@ static void test_tx_nested(void **state)
 	add_contact(db, cu, "联系人");
 	assert_rc(KISCRM_OK, kiscrm_db_begin(db));
 	assert_rc(KISCRM_OK, kiscrm_record_delete(db, KISCRM_KIND_CUSTOMER, cu, KISCRM_DELETE_CASCADE));
-	assert_int_equal(0, count_kind(db, KISCRM_KIND_CONTACT));
+	assert_int_equal(0, kc_test_count(db, KISCRM_KIND_CONTACT, NULL));
 	assert_rc(KISCRM_OK, kiscrm_db_rollback(db));
-	assert_int_equal(1, count_kind(db, KISCRM_KIND_CUSTOMER));
-	assert_int_equal(1, count_kind(db, KISCRM_KIND_CONTACT));
+	assert_int_equal(1, kc_test_count(db, KISCRM_KIND_CUSTOMER, NULL));
+	assert_int_equal(1, kc_test_count(db, KISCRM_KIND_CONTACT, NULL));
 
 	/* closing a database with an open transaction rolls it back (no leak, no crash) */
 	assert_rc(KISCRM_OK, kiscrm_db_begin(db));
-	add_department(db, "未提交");
+	kc_test_department(db, "未提交", 0);
 }
 
 static void test_tx_without_transaction(void **state)
@@ -1365,7 +1291,7 @@ static void test_fail_insert(void **state)
 	char *before = NULL, *after = NULL;
 	(void)state;
 
-	kiscrm_id d = add_department(db, "存活部");
+	kiscrm_id d = kc_test_department(db, "存活部", 0);
 	add_staff(db, "孙八", d, "sales_rep", 1);
 	before = snapshot(db);
 
@@ -1380,11 +1306,11 @@ static void test_fail_insert(void **state)
 	kc_failing_backend_set(fb, -1);
 	after = snapshot(db);
 	assert_string_equal(before, after);
-	assert_int_equal(1, count_kind(db, KISCRM_KIND_STAFF));
+	assert_int_equal(1, kc_test_count(db, KISCRM_KIND_STAFF, NULL));
 
 	/* the same record goes in once storage works again */
 	assert_rc(KISCRM_OK, kiscrm_record_insert(db, r));
-	assert_int_equal(2, count_kind(db, KISCRM_KIND_STAFF));
+	assert_int_equal(2, kc_test_count(db, KISCRM_KIND_STAFF, NULL));
 	kiscrm_record_free(r);
 	free(before);
 	free(after);
@@ -1398,22 +1324,22 @@ static void test_fail_commit(void **state)
 	char *before = NULL, *after = NULL;
 	(void)state;
 
-	add_department(db, "存活部");
+	kc_test_department(db, "存活部", 0);
 	before = snapshot(db);
 
 	/* two inserts pass, the commit (third mutating call) fails: nothing is kept */
 	assert_rc(KISCRM_OK, kiscrm_db_begin(db));
 	kc_failing_backend_set(fb, 2);
-	add_department(db, "甲");
-	add_department(db, "乙");
+	kc_test_department(db, "甲", 0);
+	kc_test_department(db, "乙", 0);
 	assert_rc(KISCRM_ESTORAGE, kiscrm_db_commit(db));
 	kc_failing_backend_set(fb, -1);
 	after = snapshot(db);
 	assert_string_equal(before, after);
 	/* the transaction is over and the handle usable */
 	assert_rc(KISCRM_EINVALID, kiscrm_db_commit(db));
-	add_department(db, "丙");
-	assert_int_equal(2, count_kind(db, KISCRM_KIND_DEPARTMENT));
+	kc_test_department(db, "丙", 0);
+	assert_int_equal(2, kc_test_count(db, KISCRM_KIND_DEPARTMENT, NULL));
 	free(before);
 	free(after);
 	kiscrm_db_free(db);
@@ -1426,7 +1352,7 @@ static void test_fail_cascade_delete(void **state)
 	kiscrm_record *got = NULL;
 	(void)state;
 
-	kiscrm_id d = add_department(db, "销售部");
+	kiscrm_id d = kc_test_department(db, "销售部", 0);
 	kiscrm_id s = add_staff(db, "吴十", d, "sales_rep", 1);
 	kiscrm_id c = add_customer(db, "北京金蝶软件有限公司", s, "north", "it", 1);
 	kiscrm_id other = add_customer(db, "上海用友", s, "east", "it", 0);
@@ -1464,7 +1390,7 @@ static void test_fail_cascade_delete(void **state)
 		kiscrm_id e[] = { other_k };
 		check_ids(db, KISCRM_KIND_CONTACT, NULL, e, 1);
 	}
-	assert_int_equal(1, count_kind(db, KISCRM_KIND_CUSTOMER_ATTR));
+	assert_int_equal(1, kc_test_count(db, KISCRM_KIND_CUSTOMER_ATTR, NULL));
 	free(before);
 	kiscrm_db_free(db);
 }
@@ -1526,12 +1452,12 @@ static void test_fail_merge(void **state)
 	assert_rc(KISCRM_OK, kiscrm_customer_attr_get(&val, db, keep, "erp_id"));
 	assert_string_equal("E-42", val.ptr);
 	kiscrm_buf_dispose(&val);
-	assert_int_equal(2, count_kind(db, KISCRM_KIND_CUSTOMER_ATTR));
+	assert_int_equal(2, kc_test_count(db, KISCRM_KIND_CUSTOMER_ATTR, NULL));
 	free(before);
 	kiscrm_db_free(db);
 }
 
-#define DB_TEST(f) cmocka_unit_test_setup_teardown(f, db_setup, db_teardown)
+#define DB_TEST(f) cmocka_unit_test_setup_teardown(f, kc_test_db_setup, kc_test_db_teardown)
 
 #define DB_TESTS                                          \
 	{                                                 \
@@ -1570,11 +1496,9 @@ int main(void)
 		cmocka_unit_test(test_db_custom_backend_lacking_slots),
 		cmocka_unit_test(test_filter_init),
 	};
-	const struct CMUnitTest memory[] = DB_TESTS;
-	const struct CMUnitTest sqlite[] = DB_TESTS;
+	const struct CMUnitTest tests[] = DB_TESTS;
 	int failed = 0;
 	failed += cmocka_run_group_tests_name("record_api", api, NULL, NULL);
-	failed += cmocka_run_group_tests_name("memory", memory, kc_test_group_memory, NULL);
-	failed += cmocka_run_group_tests_name("sqlite", sqlite, kc_test_group_sqlite, NULL);
+	failed += kc_test_run_both(tests);
 	return failed ? 1 : 0;
 }

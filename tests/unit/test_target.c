@@ -26,38 +26,13 @@
 
 /* --- fixtures ---------------------------------------------------------------------- */
 
-static int open_db(void **state, const char *config_dir)
-{
-	kiscrm_db_options o = KISCRM_DB_OPTIONS_INIT;
-	kiscrm_db *db = NULL;
-	o.backend = kc_test_backend();
-	o.config_dir = config_dir;
-	if (kiscrm_db_open(&db, &o) != KISCRM_OK) {
-		print_error("cannot open a %s database: %s\n", kc_test_backend(), kiscrm_error_last()->message);
-		return -1;
-	}
-	*state = db;
-	return 0;
-}
-
-static int db_setup(void **state)
-{
-	return open_db(state, NULL);
-}
-
 static char g_april_dir[1024];
 
 static int db_setup_april(void **state)
 {
 	snprintf(g_april_dir, sizeof(g_april_dir), "%s/target/fy_april", kc_test_data_dir());
-	return open_db(state, g_april_dir);
-}
-
-static int db_teardown(void **state)
-{
-	kiscrm_db_free(*state);
-	*state = NULL;
-	return 0;
+	*state = kc_test_db_open(g_april_dir);
+	return *state ? 0 : -1;
 }
 
 /* --- builders ---------------------------------------------------------------------- */
@@ -69,36 +44,11 @@ static kiscrm_date D(const char *text)
 	return d;
 }
 
-static kiscrm_id add_department(kiscrm_db *db, const char *name)
-{
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_DEPARTMENT));
-	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_DEPARTMENT_NAME, name));
-	assert_rc(KISCRM_OK, kiscrm_record_insert(db, r));
-	kiscrm_id id = kiscrm_record_id(r);
-	kiscrm_record_free(r);
-	return id;
-}
-
-static kiscrm_id add_staff(kiscrm_db *db, const char *name, kiscrm_id dept)
-{
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_STAFF));
-	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_STAFF_NAME, name));
-	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_STAFF_DEPARTMENT_ID, dept));
-	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_STAFF_ROLE, "sales_rep"));
-	assert_rc(KISCRM_OK, kiscrm_record_insert(db, r));
-	kiscrm_id id = kiscrm_record_id(r);
-	kiscrm_record_free(r);
-	return id;
-}
-
 /* A target record ready to insert: value goes to amount (money metric) or count. */
 static kiscrm_record *new_target(const char *metric, int period, const char *start, int64_t value,
 				 kiscrm_id parent)
 {
-	kiscrm_record *r = NULL;
-	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_TARGET));
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_TARGET);
 	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_TARGET_METRIC, metric));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_TARGET_PERIOD, period));
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_TARGET_START, D(start)));
@@ -113,10 +63,7 @@ static kiscrm_id insert_target(kiscrm_db *db, const char *metric, int period, co
 			       int64_t value, kiscrm_id parent)
 {
 	kiscrm_record *r = new_target(metric, period, start, value, parent);
-	assert_rc(KISCRM_OK, kiscrm_record_insert(db, r));
-	kiscrm_id id = kiscrm_record_id(r);
-	kiscrm_record_free(r);
-	return id;
+	return kc_test_insert(db, r);
 }
 
 static int64_t tfield(kiscrm_db *db, kiscrm_id id, int field)
@@ -180,9 +127,9 @@ static kiscrm_id company_year(kiscrm_db *db, const char *metric, int year, int64
 static void test_split_100_fen_three_ways(void **state)
 {
 	kiscrm_db *db = *state;
-	kiscrm_id dept = add_department(db, "销售部");
-	kiscrm_id ids[3] = { add_staff(db, "张三", dept), add_staff(db, "李四", dept),
-			     add_staff(db, "王五", dept) };
+	kiscrm_id dept = kc_test_department(db, "销售部", 0);
+	kiscrm_id ids[3] = { kc_test_staff(db, "张三", dept, "sales_rep"), kc_test_staff(db, "李四", dept, "sales_rep"),
+			     kc_test_staff(db, "王五", dept, "sales_rep") };
 	kiscrm_id year = company_year(db, KISCRM_METRIC_CONTRACT_AMOUNT, 2026, 100);
 	int64_t w[3] = { 1, 1, 1 };
 	assert_rc(KISCRM_OK, kiscrm_target_split_dim_ids(db, year, KISCRM_GROUP_OWNER, ids, w, 3));
@@ -333,8 +280,8 @@ static void test_month_weeks_across_year_end(void **state)
 static void test_split_people_tied_remainders(void **state)
 {
 	kiscrm_db *db = *state;
-	kiscrm_id dept = add_department(db, "华东大区");
-	kiscrm_id ids[3] = { add_staff(db, "甲", dept), add_staff(db, "乙", dept), add_staff(db, "丙", dept) };
+	kiscrm_id dept = kc_test_department(db, "华东大区", 0);
+	kiscrm_id ids[3] = { kc_test_staff(db, "甲", dept, "sales_rep"), kc_test_staff(db, "乙", dept, "sales_rep"), kc_test_staff(db, "丙", dept, "sales_rep") };
 	int64_t w[3] = { 3, 1, 1 };
 	kiscrm_id year = company_year(db, KISCRM_METRIC_CONTRACT_AMOUNT, 2026, 1000002);
 	assert_rc(KISCRM_OK, kiscrm_target_split_dim_ids(db, year, KISCRM_GROUP_OWNER, ids, w, 3));
@@ -490,8 +437,8 @@ static void test_split_keys_atomic_replacement(void **state)
 static void test_bottom_up_check(void **state)
 {
 	kiscrm_db *db = *state;
-	kiscrm_id dept = add_department(db, "直销部");
-	kiscrm_id a = add_staff(db, "赵", dept), b = add_staff(db, "钱", dept);
+	kiscrm_id dept = kc_test_department(db, "直销部", 0);
+	kiscrm_id a = kc_test_staff(db, "赵", dept, "sales_rep"), b = kc_test_staff(db, "钱", dept, "sales_rep");
 	kiscrm_id year = insert_target(db, KISCRM_METRIC_CONTRACT_AMOUNT, KISCRM_PERIOD_YEAR, "2026-01-01",
 				       100000000, 0);
 	insert_target(db, KISCRM_METRIC_CONTRACT_AMOUNT, KISCRM_PERIOD_QUARTER, "2026-01-01", 20000000, year);
@@ -724,8 +671,8 @@ static void test_invalid_targets(void **state)
 static void test_target_sum_levels(void **state)
 {
 	kiscrm_db *db = *state;
-	kiscrm_id dept = add_department(db, "渠道部");
-	kiscrm_id a = add_staff(db, "孙", dept), b = add_staff(db, "李", dept);
+	kiscrm_id dept = kc_test_department(db, "渠道部", 0);
+	kiscrm_id a = kc_test_staff(db, "孙", dept, "sales_rep"), b = kc_test_staff(db, "李", dept, "sales_rep");
 	kiscrm_id year = company_year(db, KISCRM_METRIC_NEW_CUSTOMERS, 2026, 40);
 	kiscrm_id people[2] = { a, b };
 	int64_t w[2] = { 3, 1 };
@@ -819,8 +766,8 @@ static void test_target_sum_levels(void **state)
 static void test_report_targets(void **state)
 {
 	kiscrm_db *db = *state;
-	kiscrm_id dept = add_department(db, "北区");
-	kiscrm_id a = add_staff(db, "周", dept);
+	kiscrm_id dept = kc_test_department(db, "北区", 0);
+	kiscrm_id a = kc_test_staff(db, "周", dept, "sales_rep");
 	kiscrm_id year = company_year(db, KISCRM_METRIC_CONTRACT_AMOUNT, 2026, 400);
 	int64_t w[4] = { 1, 1, 1, 1 };
 	assert_rc(KISCRM_OK, kiscrm_target_split_time(db, year, KISCRM_PERIOD_QUARTER, w, 4));
@@ -883,13 +830,13 @@ static void test_report_targets(void **state)
 	kiscrm_table_free(t);
 }
 
-#define DB_TEST(f) cmocka_unit_test_setup_teardown(f, db_setup, db_teardown)
+#define DB_TEST(f) cmocka_unit_test_setup_teardown(f, kc_test_db_setup, kc_test_db_teardown)
 #define DB_TESTS                                                                            \
 	{                                                                                   \
 		DB_TEST(test_split_100_fen_three_ways),                                     \
 		DB_TEST(test_split_year_quarters),                                          \
 		cmocka_unit_test_setup_teardown(test_fiscal_year_april, db_setup_april,     \
-						db_teardown),                               \
+						kc_test_db_teardown),                               \
 		DB_TEST(test_month_weeks_across_year_end),                                  \
 		DB_TEST(test_split_people_tied_remainders),                                 \
 		DB_TEST(test_split_keys_atomic_replacement),                                \
@@ -901,10 +848,6 @@ static void test_report_targets(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest memory[] = DB_TESTS;
-	const struct CMUnitTest sqlite[] = DB_TESTS;
-	int failed = 0;
-	failed += cmocka_run_group_tests_name("memory", memory, kc_test_group_memory, NULL);
-	failed += cmocka_run_group_tests_name("sqlite", sqlite, kc_test_group_sqlite, NULL);
-	return failed ? 1 : 0;
+	const struct CMUnitTest tests[] = DB_TESTS;
+	return kc_test_run_both(tests) ? 1 : 0;
 }

@@ -5,13 +5,6 @@
 
 #include <string.h>
 
-static void assert_msg_has(const char *needle)
-{
-	const char *msg = kiscrm_error_last()->message;
-	if (!strstr(msg, needle))
-		fail_msg("message '%s' does not mention '%s'", msg, needle);
-}
-
 static void check_valid(const char *s, size_t len)
 {
 	size_t off = 12345;

@@ -299,7 +299,7 @@ static void test_missing_analysis(void **state)
 	kiscrm_table_free(t);
 }
 
-#define BOTH(name) cmocka_unit_test_setup_teardown(name, db_setup, db_teardown)
+#define BOTH(name) cmocka_unit_test_setup_teardown(name, kc_test_db_setup, kc_test_db_teardown)
 
 static const struct CMUnitTest tests[] = {
 	BOTH(test_win_loss),
@@ -310,7 +310,6 @@ static const struct CMUnitTest tests[] = {
 
 int main(void)
 {
-	int failed = cmocka_run_group_tests_name("memory", tests, use_memory, NULL);
-	failed += cmocka_run_group_tests_name("sqlite", tests, use_sqlite, NULL);
+	int failed = kc_test_run_both(tests);
 	return failed;
 }
