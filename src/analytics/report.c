@@ -2,6 +2,7 @@
 #include "core/sort.h"
 #include "report.h"
 #include "core/error.h"
+#include "report/table_internal.h"
 #include "kiscrm/config.h"
 #include "kiscrm/customer.h"
 #include "kiscrm/date.h"
@@ -300,16 +301,27 @@ static const char *dim_text(kc_report *r, int group, const kc_dims *d)
 
 int kc_report_group(kc_report *r, const kc_dims *d, size_t *group)
 {
+	/* The key is the group texts joined by '\x1f'. Staff and departments are told apart
+	 * by id, not by name — two people may share a name — so their text is followed by
+	 * '\x1e' and the id, which kc_report_add_row() leaves out of the displayed cell. */
 	char key[1024];
 	size_t len = 0;
-	key[0] = '\0';
 	for (size_t i = 0; i < r->o.ngroup; i++) {
-		const char *s = dim_text(r, r->o.group_by[i], d);
-		int n = snprintf(key + len, sizeof(key) - len, "%s%s", i ? "\x1f" : "", s);
-		if (n < 0 || (size_t)n >= sizeof(key) - len)
+		int g = r->o.group_by[i];
+		const char *s = dim_text(r, g, d);
+		size_t n = strlen(s);
+		if (len + n + 24 >= sizeof(key))
 			return kc_error_set(KISCRM_EINVALID, "group key too long: '%s'", s);
-		len += (size_t)n;
+		if (i)
+			key[len++] = '\x1f';
+		memcpy(key + len, s, n);
+		len += n;
+		if (g == KISCRM_GROUP_OWNER || g == KISCRM_GROUP_DEPARTMENT)
+			len += (size_t)snprintf(key + len, sizeof(key) - len, "\x1e%lld",
+						(long long)(g == KISCRM_GROUP_OWNER ? d->owner_id
+										    : d->department_id));
 	}
+	key[len] = '\0';
 	if (kc_strmap_get(&r->group_index, key, group))
 		return KISCRM_OK;
 	if (r->ngroups == r->cap_groups) {
@@ -382,10 +394,12 @@ int kc_report_add_row(kc_report *r, kiscrm_table *t, size_t group, kiscrm_row_ki
 	for (size_t i = 0; i < r->o.ngroup; i++) {
 		const char *end = strchr(p, '\x1f');
 		size_t n = end ? (size_t)(end - p) : strlen(p);
+		const char *id = memchr(p, '\x1e', n);
+		size_t shown = id ? (size_t)(id - p) : n;
 		char buf[1024];
-		memcpy(buf, p, n);
-		buf[n] = '\0';
-		int rc = kiscrm_table_set_text(t, *row, i, n ? buf : NULL);
+		memcpy(buf, p, shown);
+		buf[shown] = '\0';
+		int rc = kc_table_set_text_trusted(t, *row, i, shown ? buf : NULL);
 		if (rc)
 			return rc;
 		p = end ? end + 1 : p + n;
@@ -400,7 +414,7 @@ int kc_cell_int(kiscrm_table *t, size_t row, size_t col, int64_t v)
 
 int kc_cell_text(kiscrm_table *t, size_t row, size_t col, const char *v)
 {
-	return kiscrm_table_set_text(t, row, col, v);
+	return kc_table_set_text_trusted(t, row, col, v);
 }
 
 int kc_cell_rate(kiscrm_table *t, size_t row, size_t col, double v)

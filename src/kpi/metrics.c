@@ -228,15 +228,14 @@ static int m_contract_amount(kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_
 	return rc;
 }
 
-static int m_target_completion(kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_context *ctx,
-			       void *user)
+/* target_completion from the subject's contract sum. */
+static int completion_of(kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_context *ctx, kiscrm_money sum)
 {
-	kiscrm_money sum = 0, target = 0;
+	kiscrm_money target = 0;
 	int64_t count = 0;
-	int found = 0, rc;
-	(void)user;
-	if ((rc = contract_sum(&sum, db, ctx)) ||
-	    (rc = kc_kpi_decomposed_target(db, ctx, KISCRM_METRIC_CONTRACT_AMOUNT, &found, &target, &count)))
+	int found = 0;
+	int rc = kc_kpi_decomposed_target(db, ctx, KISCRM_METRIC_CONTRACT_AMOUNT, &found, &target, &count);
+	if (rc)
 		return rc;
 	if (!found) {
 		out->note = "no_target";
@@ -249,6 +248,15 @@ static int m_target_completion(kiscrm_kpi_value *out, kiscrm_db *db, const kiscr
 	out->has_actual = 1;
 	out->actual = (double)sum / (double)target;
 	return KISCRM_OK;
+}
+
+static int m_target_completion(kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_context *ctx,
+			       void *user)
+{
+	kiscrm_money sum = 0;
+	int rc = contract_sum(&sum, db, ctx);
+	(void)user;
+	return rc ? rc : completion_of(out, db, ctx, sum);
 }
 
 typedef struct id_set {
@@ -504,7 +512,20 @@ static int subject_report(kiscrm_table **t, long *row, kiscrm_db *db, const kisc
 	return KISCRM_OK;
 }
 
-/* Reads RATE column @col of the subject's row: has_actual stays 0 when NULL or absent. */
+/* Reads RATE column @col of row @row of @t: has_actual stays 0 when NULL or absent (-1). */
+static int read_rate(kiscrm_kpi_value *out, kiscrm_table *t, long row, const char *col)
+{
+	int c = kiscrm_table_column_index(t, col);
+	if (c < 0)
+		return kc_error_set(KISCRM_ENOTFOUND, "report '%s' has no column '%s'", kiscrm_table_name(t), col);
+	if (row >= 0 && !kiscrm_table_is_null(t, (size_t)row, (size_t)c)) {
+		out->has_actual = 1;
+		out->actual = kiscrm_table_rate(t, (size_t)row, (size_t)c);
+	}
+	return KISCRM_OK;
+}
+
+/* The RATE column @col of the subject's row of @fn's report. */
 static int rate_metric(kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_context *ctx, report_fn fn,
 		       int windowed, const char *col)
 {
@@ -513,13 +534,7 @@ static int rate_metric(kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_co
 	int rc = subject_report(&t, &row, db, ctx, fn, windowed);
 	if (rc)
 		return rc;
-	int c = kiscrm_table_column_index(t, col);
-	if (c < 0) {
-		rc = kc_error_set(KISCRM_ENOTFOUND, "report '%s' has no column '%s'", kiscrm_table_name(t), col);
-	} else if (row >= 0 && !kiscrm_table_is_null(t, (size_t)row, (size_t)c)) {
-		out->has_actual = 1;
-		out->actual = kiscrm_table_rate(t, (size_t)row, (size_t)c);
-	}
+	rc = read_rate(out, t, row, col);
 	kiscrm_table_free(t);
 	return rc;
 }
@@ -544,6 +559,32 @@ static int m_forecast_accuracy(kiscrm_kpi_value *out, kiscrm_db *db, const kiscr
 	return rate_metric(out, db, ctx, kiscrm_report_forecast_accuracy, 1, "contract_accuracy");
 }
 
+/* Sufficiency of row @row of a sufficiency table (-1: the subject has no row). */
+static int read_sufficiency(kiscrm_kpi_value *out, kiscrm_table *t, long row)
+{
+	int cr = kiscrm_table_column_index(t, "ratio"), ct = kiscrm_table_column_index(t, "threshold");
+	int crem = kiscrm_table_column_index(t, "remaining");
+	if (cr < 0 || ct < 0 || crem < 0)
+		return kc_error_set(KISCRM_ENOTFOUND, "report 'sufficiency' lacks its ratio/threshold/remaining columns");
+	if (row < 0)
+		return KISCRM_OK;
+	size_t r = (size_t)row;
+	out->has_target = 1;
+	out->target = kiscrm_table_rate(t, r, (size_t)ct);
+	if (!kiscrm_table_is_null(t, r, (size_t)cr)) {
+		out->has_actual = 1;
+		out->actual = kiscrm_table_rate(t, r, (size_t)cr);
+	} else if (!kiscrm_table_is_null(t, r, (size_t)crem)) {
+		/* the target is already met: nothing remains to cover, sufficient by definition */
+		out->has_actual = 1;
+		out->actual = out->target;
+		out->note = "target_met";
+	} else {
+		out->note = "no_target";
+	}
+	return KISCRM_OK;
+}
+
 static int m_sufficiency(kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_context *ctx, void *user)
 {
 	kiscrm_table *t = NULL;
@@ -552,28 +593,19 @@ static int m_sufficiency(kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_
 	(void)user;
 	if (rc)
 		return rc;
-	int cr = kiscrm_table_column_index(t, "ratio"), ct = kiscrm_table_column_index(t, "threshold");
-	int crem = kiscrm_table_column_index(t, "remaining");
-	if (cr < 0 || ct < 0 || crem < 0) {
-		rc = kc_error_set(KISCRM_ENOTFOUND, "report 'sufficiency' lacks its ratio/threshold/remaining columns");
-	} else if (row >= 0) {
-		size_t r = (size_t)row;
-		out->has_target = 1;
-		out->target = kiscrm_table_rate(t, r, (size_t)ct);
-		if (!kiscrm_table_is_null(t, r, (size_t)cr)) {
-			out->has_actual = 1;
-			out->actual = kiscrm_table_rate(t, r, (size_t)cr);
-		} else if (!kiscrm_table_is_null(t, r, (size_t)crem)) {
-			/* the target is already met: nothing remains to cover, sufficient by definition */
-			out->has_actual = 1;
-			out->actual = out->target;
-			out->note = "target_met";
-		} else {
-			out->note = "no_target";
-		}
-	}
+	rc = read_sufficiency(out, t, row);
 	kiscrm_table_free(t);
 	return rc;
+}
+
+/* Overdue amount of row @row of a receivables table; 0 when the row is -1. */
+static int read_overdue(kiscrm_kpi_value *out, kiscrm_db *db, kiscrm_table *t, long row)
+{
+	int c = kiscrm_table_column_index(t, "overdue");
+	if (c < 0)
+		return kc_error_set(KISCRM_ENOTFOUND, "report 'receivables' has no column 'overdue'");
+	set_money(out, db, row >= 0 ? kiscrm_table_int(t, (size_t)row, (size_t)c) : 0);
+	return KISCRM_OK;
 }
 
 static int m_receivables_overdue(kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_context *ctx,
@@ -594,16 +626,11 @@ static int m_receivables_overdue(kiscrm_kpi_value *out, kiscrm_db *db, const kis
 	o.ngroup = 1;
 	if ((rc = kiscrm_report_receivables(&t, db, &o)))
 		return rc;
-	int c = kiscrm_table_column_index(t, "overdue");
-	kiscrm_money overdue = 0;
-	if (c < 0) {
-		rc = kc_error_set(KISCRM_ENOTFOUND, "report 'receivables' has no column 'overdue'");
-	} else {
-		for (size_t i = 0; i < kiscrm_table_row_count(t); i++)
-			if (kiscrm_table_row_kind(t, i) == KISCRM_ROW_TOTAL)
-				overdue = kiscrm_table_int(t, i, (size_t)c);
-		set_money(out, db, overdue);
-	}
+	long total = -1;
+	for (size_t i = 0; i < kiscrm_table_row_count(t); i++)
+		if (kiscrm_table_row_kind(t, i) == KISCRM_ROW_TOTAL)
+			total = (long)i;
+	rc = read_overdue(out, db, t, total);
 	kiscrm_table_free(t);
 	return rc;
 }

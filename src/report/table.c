@@ -12,6 +12,7 @@
 #include "kiscrm/text.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "report/table_internal.h"
 
 #include <inttypes.h>
 #include <limits.h>
@@ -250,18 +251,21 @@ static void clear_cell(struct kc_cell *cell, kiscrm_type type)
 	memset(cell, 0, sizeof(*cell));
 }
 
-/* Dates and times are checked here so that every stored value can be written out. */
+/* Dates and times are checked here so that every stored value can be written out: years
+ * 1..9999, compared as numbers (formatting each value to check it was a hot spot of large
+ * reports). */
+#define DATE_MIN (-719162)  /* 0001-01-01 */
+#define DATE_MAX 2932896    /* 9999-12-31 */
+
 static int check_int_value(const kiscrm_table *table, size_t col, int64_t value)
 {
-	char tmp[32];
 	kiscrm_type type = table->cols[col].type;
-	if (type == KISCRM_TYPE_DATE &&
-	    (value < INT32_MIN || value > INT32_MAX || value == KISCRM_DATE_NONE ||
-	     kiscrm_date_format(tmp, sizeof(tmp), (kiscrm_date)value) < 0))
+	if (type == KISCRM_TYPE_DATE && (value < DATE_MIN || value > DATE_MAX))
 		return kc_error_set(KISCRM_EINVALID,
 				    "table '%s': date %" PRId64 " for column '%s' is outside years 1..9999",
 				    table->name, value, table->cols[col].name);
-	if (type == KISCRM_TYPE_TIME && kiscrm_time_format(tmp, sizeof(tmp), value) < 0)
+	if (type == KISCRM_TYPE_TIME &&
+	    (value < (int64_t)DATE_MIN * 86400 || value > ((int64_t)DATE_MAX + 1) * 86400 - 1))
 		return kc_error_set(KISCRM_EINVALID,
 				    "table '%s': time %" PRId64 " for column '%s' is outside years 1..9999",
 				    table->name, value, table->cols[col].name);
@@ -282,7 +286,7 @@ int kiscrm_table_set_int(kiscrm_table *table, size_t row, size_t col, int64_t va
 	return KISCRM_OK;
 }
 
-int kiscrm_table_set_text(kiscrm_table *table, size_t row, size_t col, const char *value)
+static int set_text(kiscrm_table *table, size_t row, size_t col, const char *value, int trusted)
 {
 	struct kc_cell *cell;
 	int rc = cell_for_set(&cell, table, row, col, KISCRM_TYPE_TEXT, "kiscrm_table_set_text");
@@ -292,8 +296,7 @@ int kiscrm_table_set_text(kiscrm_table *table, size_t row, size_t col, const cha
 		clear_cell(cell, KISCRM_TYPE_TEXT);
 		return KISCRM_OK;
 	}
-	rc = check_utf8(value, table->cols[col].name);
-	if (rc)
+	if (!trusted && (rc = check_utf8(value, table->cols[col].name)) != 0)
 		return rc;
 	char *copy = dup_string(value);
 	if (!copy)
@@ -302,6 +305,16 @@ int kiscrm_table_set_text(kiscrm_table *table, size_t row, size_t col, const cha
 	cell->v.s = copy;
 	cell->set = 1;
 	return KISCRM_OK;
+}
+
+int kiscrm_table_set_text(kiscrm_table *table, size_t row, size_t col, const char *value)
+{
+	return set_text(table, row, col, value, 0);
+}
+
+int kc_table_set_text_trusted(kiscrm_table *table, size_t row, size_t col, const char *value)
+{
+	return set_text(table, row, col, value, 1);
 }
 
 int kiscrm_table_set_rate(kiscrm_table *table, size_t row, size_t col, double value)

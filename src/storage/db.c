@@ -253,11 +253,14 @@ static int found_cb(void *payload, const kiscrm_value *row)
 	return 0;
 }
 
+/* A query on the id alone fetching only the id: SQLite answers it from the primary key
+ * without reading or copying the row, the memory backend by slot — where `get` would
+ * copy every column just to learn that the row is there. */
 int kc_db_exists(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id)
 {
 	int found = 0;
-	int rc = db->backend->get(db->backend, def, id, found_cb, &found);
-	if (rc == KISCRM_ENOTFOUND)
-		return 0;
+	kiscrm_cond c = { 0, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = id } } };
+	kiscrm_query q = { 1, &c, 1 };
+	int rc = db->backend->scan(db->backend, def, &q, found_cb, &found);
 	return rc ? rc : found;
 }
