@@ -367,9 +367,13 @@ KISCRM_API int kiscrm_kpi_scheme_indicator_weight(const kiscrm_kpi_scheme *schem
  * without `roles` applies to everybody). Indicators whose role filter excludes a person
  * are left out of that person's card (and of W, see the file description).
  *
- * Metrics read from other reports (sufficiency, qualification and win rate, forecast
- * accuracy, receivables) run that report once per person and indicator with the person's
- * owner filter: fine for teams, not meant for thousands of people at once.
+ * Within one call every built-in metric is computed once for the whole population: one
+ * scan per record kind accumulated per person, department and company, and one run of
+ * each report a metric reads (sufficiency, qualification and win rate, forecast accuracy,
+ * receivables) grouped by owner or department, its rows matched to people by name. People
+ * whose name another staff member shares, and other cases the grouped run cannot answer
+ * exactly, get the per-subject computation, so the values always equal
+ * kiscrm_kpi_metric_compute() for the subject. Registered metrics are called per subject.
  *
  * Rows: per person, one ::KISCRM_ROW_DETAIL row per applicable indicator in scheme order,
  * then one ::KISCRM_ROW_SUBTOTAL row with the total, grade and rank; people ordered by

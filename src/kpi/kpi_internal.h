@@ -82,4 +82,17 @@ double kc_kpi_major(kiscrm_db *db, kiscrm_money minor);
 /* Competition ranks (1, 2, 2, 4) of @n totals, highest first; equal within 1e-6. */
 void kc_kpi_rank(const double *totals, size_t n, int64_t *ranks);
 
+/* A scoring run's cache of built-in metric values (see metrics.c): the first request of a
+ * (metric, scope, window) computes the whole population at once; later requests read it.
+ * The values are exactly those of the metric's own per-subject function. */
+typedef struct kc_kpi_cache kc_kpi_cache;
+
+int kc_kpi_cache_new(kc_kpi_cache **out);
+void kc_kpi_cache_free(kc_kpi_cache *c);
+
+/* m->compute(out, db, ctx, m->user) through the cache @c (NULL: no cache). Registered
+ * metrics always run their own function. @out starts as KISCRM_KPI_VALUE_INIT. */
+int kc_kpi_cache_compute(kc_kpi_cache *c, kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_metric *m,
+			 const kiscrm_kpi_context *ctx);
+
 #endif

@@ -61,6 +61,7 @@ typedef struct run {
 	kiscrm_id *dept_ids;
 	size_t ndepts;
 	kc_idmap dept_active; /* departments with active staff */
+	kc_kpi_cache *cache;  /* built-in metrics computed once for the population */
 } run;
 
 static void run_dispose(run *x)
@@ -78,6 +79,7 @@ static void run_dispose(run *x)
 	free(x->dept_ids);
 	kc_idmap_dispose(&x->dept_index);
 	kc_idmap_dispose(&x->dept_active);
+	kc_kpi_cache_free(x->cache);
 	if (x->began)
 		kc_report_end(&x->r);
 }
@@ -231,7 +233,7 @@ static int eval_line(run *x, subject *sj, line *l, const kc_kpi_indicator *ind)
 	ctx.indicator = ind->key;
 
 	kiscrm_kpi_value v = KISCRM_KPI_VALUE_INIT;
-	int rc = m->compute(&v, db, &ctx, m->user);
+	int rc = kc_kpi_cache_compute(x->cache, &v, db, m, &ctx);
 	if (rc)
 		return rc;
 	int money = m->unit == KISCRM_KPI_UNIT_MONEY;
@@ -485,6 +487,8 @@ static int score_run(run *x, kiscrm_db *db, const kiscrm_kpi_scheme *s, const ki
 	if ((rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_STAFF), &qs, staff_cb, x)))
 		return rc;
 	if (level == LEVEL_DEPARTMENT && (rc = build_departments(x)))
+		return rc;
+	if ((rc = kc_kpi_cache_new(&x->cache)))
 		return rc;
 	for (size_t i = 0; i < x->n; i++)
 		if ((rc = score_subject(x, &x->subj[i])))

@@ -712,6 +712,134 @@ static void test_registry(void **state)
 	assert_rc(KISCRM_EINVALID, kiscrm_kpi_unregister_metric(NULL));
 }
 
+/* --- population path = per-subject path -------------------------------------------------
+ *
+ * A scoring run computes every built-in metric once for the whole population (one scan or
+ * one grouped report run) and maps the results back to the subjects. Whatever it gives must
+ * be exactly what the metric computes for the subject alone (kiscrm_kpi_metric_compute(),
+ * the per-subject path). Scheme "all" uses every built-in metric, at person, department and
+ * company scope; the team gets a second "Bob" (another id, in Channel) so that names are
+ * not unique, won and lost opportunities so that win rates and sales cycles have data. */
+static const char all_yaml[] =
+	"scheme: all\n"
+	"zh: 全部\n"
+	"en: All\n"
+	"indicators:\n"
+	"  - { key: contracts, zh: a, en: a, metric: contract_amount, target: decomposed, weight: 10, rule: linear }\n"
+	"  - { key: collections, zh: b, en: b, metric: collection_amount, target: 1000, weight: 10, rule: linear }\n"
+	"  - { key: completion, zh: c, en: c, metric: target_completion, target: 1, weight: 10, rule: linear }\n"
+	"  - { key: opps, zh: d, en: d, metric: new_opportunities, target: 4, weight: 10, scope: department,\n"
+	"      rule: linear }\n"
+	"  - { key: sufficiency, zh: e, en: e, metric: opportunity_sufficiency, weight: 10, rule: linear }\n"
+	"  - { key: qualification, zh: f, en: f, metric: qualification_rate, target: 0.5, weight: 10,\n"
+	"      rule: linear }\n"
+	"  - { key: win, zh: g, en: g, metric: win_rate, target: 0.3, weight: 10, rule: linear }\n"
+	"  - { key: cycle, zh: h, en: h, metric: sales_cycle, target: 30, weight: 10, scope: company,\n"
+	"      rule: lower_is_better }\n"
+	"  - { key: accuracy, zh: i, en: i, metric: forecast_accuracy, target: 0.8, weight: 5, rule: linear }\n"
+	"  - { key: overdue, zh: j, en: j, metric: receivables_overdue, target: 100, weight: 5, scope: department,\n"
+	"      rule: lower_is_better }\n"
+	"  - { key: attitude, zh: k, en: k, metric: manual, weight: 5, rule: direct }\n"
+	"  - { key: team_attitude, zh: l, en: l, metric: manual, weight: 5, scope: department, rule: direct }\n"
+	"grades:\n"
+	"  - { grade: A, min: 90 }\n"
+	"  - { grade: D, min: 0 }\n";
+
+static const char *scope_name(int scope)
+{
+	return scope == KISCRM_KPI_SCOPE_PERSON ? "person" : scope == KISCRM_KPI_SCOPE_DEPARTMENT ? "department" : "company";
+}
+
+/* Every DETAIL row of @t equals kiscrm_kpi_metric_compute() for its subject. */
+static void check_rows(kiscrm_db *db, const kiscrm_table *t, const team *s, kiscrm_id bob2, int departments)
+{
+	kiscrm_report_options o = march();
+	size_t checked = 0;
+	for (size_t r = 0; r < kiscrm_table_row_count(t); r++) {
+		if (kiscrm_table_row_kind(t, r) != KISCRM_ROW_DETAIL)
+			continue;
+		kiscrm_kpi_context c;
+		memset(&c, 0, sizeof(c));
+		c.version = KISCRM_KPI_CONTEXT_VERSION;
+		for (c.scope = KISCRM_KPI_SCOPE_PERSON; c.scope <= KISCRM_KPI_SCOPE_COMPANY; c.scope++)
+			if (strcmp(fx_text(t, r, "scope"), scope_name(c.scope)) == 0)
+				break;
+		if (departments) {
+			c.department_id = fx_int(t, r, "department_id");
+		} else {
+			kiscrm_id id = fx_int(t, r, "staff_id");
+			c.department_id = id == s->dave || id == bob2 ? s->channel : s->sales;
+			if (c.scope == KISCRM_KPI_SCOPE_PERSON) {
+				c.staff_id = id;
+				c.role = fx_text(t, r, "role");
+			}
+		}
+		c.from = o.from;
+		c.to = o.to;
+		c.as_of = o.as_of; /* 2024-03-31 = the window's last day */
+		c.scheme = "all";
+		c.indicator = fx_text(t, r, "indicator");
+		kiscrm_kpi_value v = KISCRM_KPI_VALUE_INIT;
+		assert_rc(KISCRM_OK, kiscrm_kpi_metric_compute(&v, db, fx_text(t, r, "metric"), &c));
+		assert_int_equal(v.has_actual, !fx_is_null(t, r, "actual"));
+		if (v.has_actual)
+			assert_true(v.actual == fx_rate(t, r, "actual")); /* exactly, not within an epsilon */
+		if (strcmp(fx_text(t, r, "unit"), "money") == 0)
+			assert_int_equal(v.actual_money, fx_int(t, r, "actual_amount"));
+		checked++;
+	}
+	assert_true(checked > 0);
+}
+
+static void test_population_matches_subject(void **state)
+{
+	kiscrm_db *db = *state;
+	team s;
+	build_team(db, &s);
+	/* the second Bob: another person with the same name */
+	kiscrm_id bob2 = staff_in(db, s.channel, "Bob", "sales_rep");
+	contract(db, bob2, s.cust, 2000000, D(2024, 3, 20), NULL);
+	opps(db, bob2, s.cust, 2, D(2024, 3, 3));
+	kiscrm_id w = fx_opp(db, "won one", s.alice, s.cust, 500000, D(2024, 1, 10), "opportunity");
+	fx_move(db, w, "won", 2024, 3, 12);
+	kiscrm_id l = fx_opp(db, "lost one", s.alice, s.cust, 500000, D(2024, 1, 10), "opportunity");
+	fx_move(db, l, "lost", 2024, 3, 13);
+	kiscrm_id w2 = fx_opp(db, "won two", bob2, s.cust, 500000, D(2024, 2, 1), "opportunity");
+	fx_move(db, w2, "won", 2024, 3, 2);
+	manual(db, bob2, "attitude", D(2024, 3, 1), 60);
+
+	kiscrm_kpi_scheme *scheme = load_text(all_yaml);
+	kiscrm_report_options o = march();
+	kiscrm_table *t = NULL;
+	assert_rc(KISCRM_OK, kiscrm_kpi_score(&t, db, scheme, &o));
+	/* Alice, Bob, Carol, Dave, Eve, the second Bob: every indicator applies to every role */
+	assert_int_equal(6 * 13, kiscrm_table_row_count(t));
+	check_rows(db, t, &s, bob2, 0);
+
+	/* the two Bobs keep their own figures: contracts signed in March 80,000.00 (Sales) and
+	 * 20,000.00 (Channel); attitude 100 and 60 */
+	assert_int_equal(8000000, fx_int(t, row_of(t, s.bob, "contracts"), "actual_amount"));
+	assert_int_equal(2000000, fx_int(t, row_of(t, bob2, "contracts"), "actual_amount"));
+	assert_rate(100.0, t, row_of(t, s.bob, "attitude"), "actual");
+	assert_rate(60.0, t, row_of(t, bob2, "attitude"), "actual");
+	/* Alice: 1 won, 1 lost closed in March → win rate 1 / 2 = 0.5 */
+	assert_rate(0.5, t, row_of(t, s.alice, "win"), "actual");
+	/* department-scope opps: Sales 4 + 1 + 3 = 8 for Alice; Channel 0 (Dave) + 2 (Bob 2) = 2 */
+	assert_rate(8.0, t, row_of(t, s.alice, "opps"), "actual");
+	assert_rate(2.0, t, row_of(t, bob2, "opps"), "actual");
+	/* company sales cycle: won in March: Alice's 2024-01-10 → 03-12 = 62 days, Bob 2's
+	 * 2024-02-01 → 03-02 = 30 days → (62 + 30) / 2 = 46 */
+	assert_rate(46.0, t, row_of(t, s.dave, "cycle"), "actual");
+	kiscrm_table_free(t);
+
+	/* departments as subjects: the same, with department-level values */
+	assert_rc(KISCRM_OK, kiscrm_kpi_score_departments(&t, db, scheme, &o));
+	assert_int_equal(2 * 13, kiscrm_table_row_count(t));
+	check_rows(db, t, &s, bob2, 1);
+	kiscrm_table_free(t);
+	kiscrm_kpi_scheme_free(scheme);
+}
+
 #define BOTH(name) cmocka_unit_test_setup_teardown(name, kc_test_db_setup, kc_test_db_teardown)
 
 static const struct CMUnitTest tests[] = {
@@ -722,6 +850,7 @@ static const struct CMUnitTest tests[] = {
 	BOTH(test_metric_compute),
 	BOTH(test_default_scheme),
 	BOTH(test_score_errors),
+	BOTH(test_population_matches_subject),
 };
 
 static const struct CMUnitTest plain[] = {

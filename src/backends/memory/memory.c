@@ -1,31 +1,52 @@
 /* The in-memory backend: rows live in plain C memory until the backend is freed.
  *
  * Per kind, rows sit in a vector indexed directly by id (slot NULL: no such row), so get,
- * update and remove are one array access and a scan walks the vector in ascending id
- * order. A row is ONE block: its `nfields` kiscrm_value followed by the bytes of its TEXT
- * values, whose pointers point into the same block. The stored block is what get and
- * scan hand to callbacks (borrowed), so reads never copy.
+ * update, remove and a query on `id = X` are one array access, and a scan walks the
+ * vector in ascending id order.
+ *
+ * Rows are compact, since millions of them must fit: a row is ONE block holding an 8-byte
+ * slot per field (int64, double or a pointer to its string), then a bitmap of which fields
+ * are present (the types come from the schema), then the bytes of its TEXT values, which
+ * the slots point into. A kind of 28 fields thus costs 228 bytes a row plus its strings,
+ * where an array of kiscrm_value would cost 448. Reads materialise kiscrm_value rows into
+ * a buffer of the call (on the stack), reused for every row of a scan, and only for the
+ * fields the query wants: no copy of strings and no allocation per row.
  *
  * Blocks come from a small slab allocator rather than malloc: malloc's 8-byte header and
  * 16-byte rounding would cost ~14 bytes a row, which matters at millions of rows, and a
  * block's size is always recomputable from its contents so the slab needs no header.
+ *
+ * Fields flagged KISCRM_FIELD_INDEXED (INT, MONEY, DATE, TIME and TEXT) get a hash index,
+ * built on the first query that can use it and kept in step by every change, including
+ * rollback. An index maps a key (the integer, or a 64-bit hash of the text) to the ids
+ * of its rows in ascending order: one id inline, a sorted array, or, when the key holds
+ * so many rows that a bitmap over the id space is smaller, a bitmap. A scan or count
+ * with an equality condition on an indexed field visits only the rows of the rarest such
+ * key and checks the rest of the query with kiscrm_query_match() (which also settles
+ * text hash collisions). An index is only an accelerator: when it cannot get memory it
+ * is dropped and the queries on its field scan the table, never fail.
  *
  * Transactions keep an undo log: each mutation records (table, id, previous row or NULL)
  * and the log owns the previous row until commit frees it or rollback puts it back. */
 #include "kiscrm/sys/backend.h"
 #include "core/error.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* Ids index the slot vector directly, so an explicit id costs 8 bytes per id below it.
  * Beyond this bound (1 GiB of id space, an 8 GiB vector) the backend refuses the id
- * rather than trying to allocate a vector for it. */
+ * rather than trying to allocate a vector for it. It also lets indexes keep ids as
+ * uint32_t. */
 #define MEM_ID_MAX ((kiscrm_id)1 << 30)
 
+/* Reads with at most this many fields materialise rows on the stack. */
+#define MEM_STACK_FIELDS 64
+
 /* Slab: blocks up to SLAB_MAX bytes are carved from 1 MiB chunks in 8-byte steps (which
- * keeps every kiscrm_value 8-byte aligned); freed blocks go on a free list per size and
- * are reused by the next block of that size. Larger blocks use malloc directly. */
+ * keeps every slot 8-byte aligned); freed blocks go on a free list per size and are
+ * reused by the next block of that size. Larger blocks use malloc directly. */
 #define SLAB_CHUNK (((size_t)1 << 20) - 64) /* with malloc's header: exactly 1 MiB mapped */
 #define SLAB_GRAIN ((size_t)8)
 #define SLAB_MAX ((size_t)4096)
@@ -44,13 +65,16 @@ static size_t slab_round(size_t n)
 	return (n + SLAB_GRAIN - 1) & ~(SLAB_GRAIN - 1);
 }
 
+static size_t dbg_tail, dbg_big;
 static void *slab_alloc(slab *s, size_t size)
 {
 	void *p;
 
 	size = slab_round(size);
-	if (size > SLAB_MAX)
+	if (size > SLAB_MAX) {
+		dbg_big += size;
 		return malloc(size);
+	}
 	p = s->free[size / SLAB_GRAIN];
 	if (p) {
 		memcpy(&s->free[size / SLAB_GRAIN], p, sizeof(void *));
@@ -71,6 +95,7 @@ static void *slab_alloc(slab *s, size_t size)
 		c = malloc(SLAB_CHUNK);
 		if (!c)
 			return NULL;
+		dbg_tail += s->left;
 		/* the tail of the previous chunk (< SLAB_MAX bytes) is given up */
 		s->chunks[s->nchunks++] = c;
 		s->cur = c;
@@ -103,20 +128,60 @@ static void slab_dispose(slab *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* One stored field: the same 8 bytes as kiscrm_value.u, so materialising is a copy. */
+typedef union mem_slot {
+	int64_t i;
+	double r;
+	const char *s;
+} mem_slot;
+
+typedef char mem_slot_matches_value[sizeof(mem_slot) == sizeof(((kiscrm_value *)0)->u) ? 1 : -1];
+
+/* A posting list: the ids of the rows under one key, ascending. n == 0 marks a free
+ * entry of the hash table. */
+#define IX_BITMAP 0x80000000u /* in cap: u.bits, of (cap & ~IX_BITMAP) words */
+
+typedef struct ix_entry {
+	uint64_t key;  /* the integer value, or the hash of the text */
+	uint32_t n;    /* ids under the key */
+	uint32_t cap;  /* 0: the one id is u.one; IX_BITMAP|words: bitmap; else array size */
+	union {
+		uint32_t one;
+		uint32_t *ids;
+		uint64_t *bits;
+	} u;
+} ix_entry;
+
+enum { IX_NONE = 0, IX_BUILT = 1, IX_FAILED = -1 };
+
+typedef struct mem_index {
+	int field;        /* indexed field */
+	int state;        /* IX_NONE: not built yet, IX_BUILT, IX_FAILED: out of memory */
+	ix_entry *e;      /* open addressing, linear probing; size is a power of two */
+	size_t size, used;
+} mem_index;
+
 typedef struct mem_table {
 	int kind;            /* kiscrm_kind of the rows */
 	int nfields;         /* values per row */
 	int *types;          /* type of each field, from the schema */
-	kiscrm_value **slot; /* slot[id]: the row of that id, or NULL */
+	mem_slot **slot;     /* slot[id]: the row of that id, or NULL */
 	size_t nslot;        /* allocated slots; every id < nslot is addressable */
 	kiscrm_id next_id;   /* max id ever used + 1 */
 	int64_t nrows;       /* rows present */
+	mem_index *ix;       /* the indexes of the INDEXED fields */
+	int nix;
+	int *ix_of;          /* ix_of[field]: its index in ix, or -1 */
+	uint64_t gen;        /* bumped by every change of a row or an index */
 } mem_table;
 
+/* Only ids that existed before the transaction are logged (ids >= saved_next were
+ * absent at begin: rollback clears them wholesale), and only their first change (the
+ * only one rollback needs), so a bulk load in one transaction logs nothing. */
 typedef struct mem_undo {
-	int table;           /* index in mem_backend.tables */
-	kiscrm_id id;
-	kiscrm_value *prev;  /* the row before the change (owned), NULL: it was absent */
+	uint32_t table;      /* index in mem_backend.tables */
+	uint32_t id;         /* < MEM_ID_MAX */
+	mem_slot *prev;      /* the row at begin (owned), NULL: it was absent */
 } mem_undo;
 
 typedef struct mem_backend {
@@ -136,6 +201,519 @@ static mem_backend *mem_of(kiscrm_backend *b)
 {
 	return (mem_backend *)b;
 }
+
+/* ---- rows ------------------------------------------------------------------------- */
+
+/* One bit a field (set: present), then one bit marking a row written by the open
+ * transaction over an id whose state at begin is already in the undo log. */
+static size_t bitmap_bytes(int nfields)
+{
+	return ((size_t)nfields + 8) / 8;
+}
+
+static const unsigned char *row_bits(const mem_slot *row, int nfields)
+{
+	return (const unsigned char *)(row + nfields);
+}
+
+static int row_has(const mem_slot *row, int nfields, int field)
+{
+	return (row_bits(row, nfields)[field >> 3] >> (field & 7)) & 1;
+}
+
+static int row_logged(const mem_slot *row, int nfields)
+{
+	return row_has(row, nfields, nfields);
+}
+
+static void row_mark_logged(mem_slot *row, int nfields)
+{
+	((unsigned char *)(row + nfields))[nfields >> 3] |= (unsigned char)(1u << (nfields & 7));
+}
+
+static void row_clear_logged(mem_slot *row, int nfields)
+{
+	((unsigned char *)(row + nfields))[nfields >> 3] &= (unsigned char)~(1u << (nfields & 7));
+}
+
+/* Bytes of the block of a stored row. */
+static size_t row_size(const int *types, int nfields, const mem_slot *row)
+{
+	size_t size = (size_t)nfields * sizeof(mem_slot) + bitmap_bytes(nfields);
+
+	for (int i = 0; i < nfields; i++)
+		if (types[i] == KISCRM_TYPE_TEXT && row_has(row, nfields, i))
+			size += strlen(row[i].s) + 1;
+	return size;
+}
+
+static void row_free(mem_backend *m, const mem_table *t, mem_slot *row)
+{
+	if (row)
+		slab_free(&m->rows, row, row_size(t->types, t->nfields, row));
+}
+
+/* Packs values (already checked against the field types) into one block of nfields
+ * slots. Values from vals[nvals] on (fields added by a newer schema) are NULL. */
+static mem_slot *row_pack(mem_backend *m, const kiscrm_value *vals, int nvals, int nfields)
+{
+	size_t head = (size_t)nfields * sizeof(mem_slot) + bitmap_bytes(nfields);
+	size_t size = head;
+	unsigned char *bits;
+	mem_slot *out;
+	char *p;
+
+	for (int i = 0; i < nvals; i++)
+		if (vals[i].type == KISCRM_TYPE_TEXT)
+			size += strlen(vals[i].u.s) + 1;
+	out = slab_alloc(&m->rows, size);
+	if (!out)
+		return NULL;
+	bits = (unsigned char *)(out + nfields);
+	memset(bits, 0, bitmap_bytes(nfields));
+	p = (char *)out + head;
+	for (int i = 0; i < nfields; i++) {
+		if (i >= nvals || vals[i].type == KISCRM_TYPE_NULL) {
+			out[i].i = 0;
+			continue;
+		}
+		bits[i >> 3] |= (unsigned char)(1u << (i & 7));
+		if (vals[i].type == KISCRM_TYPE_TEXT) {
+			size_t n = strlen(vals[i].u.s) + 1;
+
+			memcpy(p, vals[i].u.s, n);
+			out[i].s = p;
+			p += n;
+		} else {
+			memcpy(&out[i], &vals[i].u, sizeof(out[i]));
+		}
+	}
+	return out;
+}
+
+/* Materialises the listed fields of a stored row into out (borrowing its strings). */
+static void row_load(const mem_table *t, const mem_slot *row, const int *fields, int n,
+		     kiscrm_value *out)
+{
+	const unsigned char *bits = row_bits(row, t->nfields);
+
+	for (int k = 0; k < n; k++) {
+		int i = fields[k];
+
+		if ((bits[i >> 3] >> (i & 7)) & 1) {
+			out[i].type = t->types[i];
+			memcpy(&out[i].u, &row[i], sizeof(out[i].u));
+		} else {
+			out[i].type = KISCRM_TYPE_NULL;
+			out[i].u.i = 0;
+		}
+	}
+}
+
+/* Materialises every field of a stored row. */
+static void row_load_all(const mem_table *t, const mem_slot *row, kiscrm_value *out)
+{
+	for (int i = 0; i < t->nfields; i++) {
+		if (row_has(row, t->nfields, i)) {
+			out[i].type = t->types[i];
+			memcpy(&out[i].u, &row[i], sizeof(out[i].u));
+		} else {
+			out[i].type = KISCRM_TYPE_NULL;
+			out[i].u.i = 0;
+		}
+	}
+}
+
+/* ---- indexes ---------------------------------------------------------------------- */
+
+static uint64_t mix64(uint64_t x)
+{
+	/* splitmix64's finaliser: consecutive ids and dates spread over the whole table */
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x;
+}
+
+static uint64_t text_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static int indexable_type(int type)
+{
+	return type == KISCRM_TYPE_INT || type == KISCRM_TYPE_MONEY || type == KISCRM_TYPE_DATE ||
+	       type == KISCRM_TYPE_TIME || type == KISCRM_TYPE_TEXT;
+}
+
+/* Key of a field of a stored row; 0 when the field is NULL (NULLs are not indexed). */
+static int row_key(const mem_table *t, const mem_slot *row, int field, uint64_t *key)
+{
+	if (!row || !row_has(row, t->nfields, field))
+		return 0;
+	*key = t->types[field] == KISCRM_TYPE_TEXT ? text_hash(row[field].s) : (uint64_t)row[field].i;
+	return 1;
+}
+
+static uint64_t value_key(const kiscrm_value *v)
+{
+	return v->type == KISCRM_TYPE_TEXT ? text_hash(v->u.s) : (uint64_t)v->u.i;
+}
+
+static void entry_clear(ix_entry *e)
+{
+	if (e->cap)
+		free(e->cap & IX_BITMAP ? (void *)e->u.bits : (void *)e->u.ids);
+	memset(e, 0, sizeof(*e));
+}
+
+static void ix_drop(mem_index *x, int state)
+{
+	for (size_t i = 0; i < x->size; i++)
+		if (x->e[i].n)
+			entry_clear(&x->e[i]);
+	free(x->e);
+	x->e = NULL;
+	x->size = x->used = 0;
+	x->state = state;
+}
+
+/* The entry of key, or the free entry where it would go. */
+static ix_entry *ix_slot(const mem_index *x, uint64_t key)
+{
+	size_t mask = x->size - 1, i = (size_t)mix64(key) & mask;
+
+	while (x->e[i].n && x->e[i].key != key)
+		i = (i + 1) & mask;
+	return &x->e[i];
+}
+
+static const ix_entry *ix_find(const mem_index *x, uint64_t key)
+{
+	const ix_entry *e;
+
+	if (!x->size)
+		return NULL;
+	e = ix_slot(x, key);
+	return e->n ? e : NULL;
+}
+
+/* Grows the table so that one more key fits below a load of 3/4. */
+static int ix_reserve(mem_index *x)
+{
+	size_t n;
+	ix_entry *old = x->e, *e;
+	size_t oldsize = x->size;
+
+	if ((x->used + 1) * 4 <= x->size * 3)
+		return 0;
+	n = x->size ? x->size * 2 : 16;
+	e = calloc(n, sizeof(*e));
+	if (!e)
+		return -1;
+	x->e = e;
+	x->size = n;
+	for (size_t i = 0; i < oldsize; i++)
+		if (old[i].n)
+			*ix_slot(x, old[i].key) = old[i];
+	free(old);
+	return 0;
+}
+
+/* Removes a now-empty entry, shifting back the entries of its probe run so that every
+ * key stays reachable from its home slot without tombstones. */
+static void ix_unlink(mem_index *x, ix_entry *gone)
+{
+	size_t mask = x->size - 1, i = (size_t)(gone - x->e), j = i;
+
+	entry_clear(gone);
+	x->used--;
+	for (;;) {
+		size_t home;
+
+		j = (j + 1) & mask;
+		if (!x->e[j].n)
+			return;
+		home = (size_t)mix64(x->e[j].key) & mask;
+		/* j may move to i unless its home lies cyclically in (i, j] */
+		if (i <= j ? (home > i && home <= j) : (home > i || home <= j))
+			continue;
+		x->e[i] = x->e[j];
+		memset(&x->e[j], 0, sizeof(x->e[j]));
+		i = j;
+	}
+}
+
+static size_t bits_words(const ix_entry *e)
+{
+	return e->cap & ~IX_BITMAP;
+}
+
+/* First position in a sorted array whose id is greater than after. */
+static size_t ids_after(const uint32_t *ids, size_t n, uint32_t after)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ids[mid] <= after)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Turns a full array into a bitmap covering ids below limit (and the array's ids). */
+static int list_to_bitmap(ix_entry *e, uint32_t limit)
+{
+	size_t words = ((size_t)limit + 64) / 64;
+	uint64_t *bits;
+
+	if (e->u.ids[e->n - 1] >= words * 64)
+		words = (size_t)e->u.ids[e->n - 1] / 64 + 1;
+	bits = calloc(words, sizeof(*bits));
+	if (!bits)
+		return -1;
+	for (uint32_t k = 0; k < e->n; k++)
+		bits[e->u.ids[k] / 64] |= (uint64_t)1 << (e->u.ids[k] % 64);
+	free(e->u.ids);
+	e->u.bits = bits;
+	e->cap = IX_BITMAP | (uint32_t)words;
+	return 0;
+}
+
+static int list_add(const mem_table *t, ix_entry *e, uint32_t id)
+{
+	if (e->cap & IX_BITMAP) {
+		size_t words = bits_words(e);
+
+		if (id / 64 >= words) {
+			size_t n = words + words / 2;
+			uint64_t *b;
+
+			if (n <= id / 64)
+				n = id / 64 + 1;
+			b = realloc(e->u.bits, n * sizeof(*b));
+			if (!b)
+				return -1;
+			memset(b + words, 0, (n - words) * sizeof(*b));
+			e->u.bits = b;
+			e->cap = IX_BITMAP | (uint32_t)n;
+		}
+		if (!(e->u.bits[id / 64] & ((uint64_t)1 << (id % 64)))) {
+			e->u.bits[id / 64] |= (uint64_t)1 << (id % 64);
+			e->n++;
+		}
+		return 0;
+	}
+	if (e->cap == 0) {
+		/* a second id: the inline one moves to an array */
+		uint32_t one = e->u.one, *ids;
+
+		if (one == id)
+			return 0;
+		ids = malloc(4 * sizeof(*ids));
+		if (!ids)
+			return -1;
+		ids[0] = one < id ? one : id;
+		ids[1] = one < id ? id : one;
+		e->u.ids = ids;
+		e->cap = 4;
+		e->n = 2;
+		return 0;
+	}
+	if (e->n == e->cap) {
+		/* Full: a bitmap of the id space is smaller than an array of 4 bytes an id once
+		 * a key holds more than one row in 32. */
+		uint32_t limit = (uint32_t)(t->next_id > (kiscrm_id)id ? t->next_id : (kiscrm_id)id + 1);
+
+		if (e->n >= 64 && (size_t)e->n * 32 >= limit) {
+			if (list_to_bitmap(e, limit) < 0)
+				return -1;
+			return list_add(t, e, id);
+		} else {
+			uint32_t n = e->cap + e->cap / 2;
+			uint32_t *ids = realloc(e->u.ids, (size_t)n * sizeof(*ids));
+
+			if (!ids)
+				return -1;
+			e->u.ids = ids;
+			e->cap = n;
+		}
+	}
+	/* ids mostly grow, so this is mostly an append */
+	if (e->u.ids[e->n - 1] < id) {
+		e->u.ids[e->n++] = id;
+	} else {
+		size_t pos = ids_after(e->u.ids, e->n, id);
+
+		if (pos > 0 && e->u.ids[pos - 1] == id)
+			return 0;
+		memmove(&e->u.ids[pos + 1], &e->u.ids[pos], (e->n - pos) * sizeof(*e->u.ids));
+		e->u.ids[pos] = id;
+		e->n++;
+	}
+	return 0;
+}
+
+/* Removes id from its list; returns 1 when the list became empty. */
+static int list_remove(ix_entry *e, uint32_t id)
+{
+	if (e->cap & IX_BITMAP) {
+		uint64_t bit = (uint64_t)1 << (id % 64);
+
+		if (id / 64 < bits_words(e) && (e->u.bits[id / 64] & bit)) {
+			e->u.bits[id / 64] &= ~bit;
+			e->n--;
+		}
+	} else if (e->cap == 0) {
+		if (e->u.one == id)
+			e->n = 0;
+	} else {
+		size_t pos = ids_after(e->u.ids, e->n, id);
+
+		if (pos > 0 && e->u.ids[pos - 1] == id) {
+			memmove(&e->u.ids[pos - 1], &e->u.ids[pos], (e->n - pos) * sizeof(*e->u.ids));
+			e->n--;
+		}
+		if (e->n == 1) {
+			/* back inline: an array for one id would cost a malloc block */
+			uint32_t one = e->u.ids[0];
+
+			free(e->u.ids);
+			e->u.one = one;
+			e->cap = 0;
+		} else if (e->n > 0 && e->cap > 16 && e->n < e->cap / 4) {
+			uint32_t *ids = realloc(e->u.ids, (size_t)(e->cap / 2) * sizeof(*ids));
+
+			if (ids) { /* not shrinking is harmless */
+				e->u.ids = ids;
+				e->cap /= 2;
+			}
+		}
+	}
+	return e->n == 0;
+}
+
+static int ix_add(const mem_table *t, mem_index *x, uint64_t key, uint32_t id)
+{
+	ix_entry *e;
+
+	if (ix_reserve(x) < 0)
+		return -1;
+	e = ix_slot(x, key);
+	if (!e->n) {
+		e->key = key;
+		e->n = 1;
+		e->cap = 0;
+		e->u.one = id;
+		x->used++;
+		return 0;
+	}
+	return list_add(t, e, id);
+}
+
+static void ix_remove(mem_index *x, uint64_t key, uint32_t id)
+{
+	ix_entry *e;
+
+	if (!x->size)
+		return;
+	e = ix_slot(x, key);
+	if (e->n && list_remove(e, id))
+		ix_unlink(x, e);
+}
+
+/* Builds an index from the rows; on failure it is marked IX_FAILED and stays unused. */
+static void ix_build(mem_table *t, mem_index *x)
+{
+	uint64_t key;
+
+	x->state = IX_BUILT;
+	for (size_t id = 1; id < t->nslot; id++) {
+		if (!row_key(t, t->slot[id], x->field, &key))
+			continue;
+		if (ix_add(t, x, key, (uint32_t)id) < 0) {
+			ix_drop(x, IX_FAILED);
+			break;
+		}
+	}
+	t->gen++;
+}
+
+/* Keeps the built indexes in step with slot id going from prev to row. */
+static void ix_change(mem_table *t, kiscrm_id id, const mem_slot *prev, const mem_slot *row)
+{
+	for (int k = 0; k < t->nix; k++) {
+		mem_index *x = &t->ix[k];
+		uint64_t ko = 0, kn = 0;
+		int ho, hn;
+
+		if (x->state != IX_BUILT)
+			continue;
+		ho = row_key(t, prev, x->field, &ko);
+		hn = row_key(t, row, x->field, &kn);
+		if (ho && hn && ko == kn)
+			continue;
+		if (ho)
+			ix_remove(x, ko, (uint32_t)id);
+		if (hn && ix_add(t, x, kn, (uint32_t)id) < 0)
+			ix_drop(x, IX_FAILED);
+	}
+}
+
+static void table_drop_indexes(mem_table *t)
+{
+	for (int k = 0; k < t->nix; k++)
+		ix_drop(&t->ix[k], IX_NONE);
+	free(t->ix);
+	free(t->ix_of);
+	t->ix = NULL;
+	t->ix_of = NULL;
+	t->nix = 0;
+	t->gen++;
+}
+
+/* Sets up (unbuilt) indexes for the INDEXED fields of k; the id has its own fast path. */
+static int table_plan_indexes(mem_table *t, const kiscrm_kind_def *k)
+{
+	int n = 0;
+
+	table_drop_indexes(t);
+	t->ix_of = malloc((size_t)t->nfields * sizeof(*t->ix_of));
+	if (!t->ix_of)
+		return kc_error_oom();
+	for (int i = 0; i < t->nfields; i++) {
+		t->ix_of[i] = -1;
+		if (i > 0 && (k->fields[i].flags & KISCRM_FIELD_INDEXED) && indexable_type(t->types[i]))
+			n++;
+	}
+	if (n == 0)
+		return KISCRM_OK;
+	t->ix = calloc((size_t)n, sizeof(*t->ix));
+	if (!t->ix)
+		return kc_error_oom();
+	for (int i = 1; i < t->nfields; i++) {
+		if (!(k->fields[i].flags & KISCRM_FIELD_INDEXED) || !indexable_type(t->types[i]))
+			continue;
+		t->ix_of[i] = t->nix;
+		t->ix[t->nix].field = i;
+		t->nix++;
+	}
+	return KISCRM_OK;
+}
+
+/* ---- tables ----------------------------------------------------------------------- */
 
 static int find_table(const mem_backend *m, int kind)
 {
@@ -195,55 +773,7 @@ static int check_row(const mem_table *t, const kiscrm_kind_def *kind, const kisc
 	return KISCRM_OK;
 }
 
-/* Bytes of the block holding a row of nstored values whose first nfields come from row. */
-static size_t row_size(const kiscrm_value *row, int nfields, int nstored)
-{
-	size_t size = (size_t)nstored * sizeof(kiscrm_value);
-
-	for (int i = 0; i < nfields; i++)
-		if (row[i].type == KISCRM_TYPE_TEXT)
-			size += strlen(row[i].u.s) + 1;
-	return size;
-}
-
-static void row_free(mem_backend *m, kiscrm_value *row, int nfields)
-{
-	if (row)
-		slab_free(&m->rows, row, row_size(row, nfields, nfields));
-}
-
-/* Copies a row into one block: the values, then the strings they point at. Fields
- * nfields..nstored-1 (added by a newer schema) become NULL. */
-static kiscrm_value *row_pack(mem_backend *m, const kiscrm_value *row, int nfields, int nstored)
-{
-	size_t head = (size_t)nstored * sizeof(kiscrm_value);
-	kiscrm_value *out;
-	char *p;
-
-	out = slab_alloc(&m->rows, row_size(row, nfields, nstored));
-	if (!out)
-		return NULL;
-	p = (char *)out + head;
-	for (int i = 0; i < nstored; i++) {
-		if (i >= nfields) {
-			/* fields added by a newer schema start as NULL */
-			memset(&out[i], 0, sizeof(out[i]));
-			out[i].type = KISCRM_TYPE_NULL;
-			continue;
-		}
-		out[i] = row[i];
-		if (row[i].type == KISCRM_TYPE_TEXT) {
-			size_t n = strlen(row[i].u.s) + 1;
-
-			memcpy(p, row[i].u.s, n);
-			out[i].u.s = p;
-			p += n;
-		}
-	}
-	return out;
-}
-
-static kiscrm_value *slot_get(const mem_table *t, kiscrm_id id)
+static mem_slot *slot_get(const mem_table *t, kiscrm_id id)
 {
 	if (id <= 0 || (uint64_t)id >= t->nslot)
 		return NULL;
@@ -255,7 +785,7 @@ static kiscrm_value *slot_get(const mem_table *t, kiscrm_id id)
 static int slot_reserve(mem_table *t, kiscrm_id id)
 {
 	size_t want = (size_t)id + 1, n;
-	kiscrm_value **s;
+	mem_slot **s;
 
 	if (want <= t->nslot)
 		return KISCRM_OK;
@@ -291,29 +821,55 @@ static int undo_reserve(mem_backend *m)
 	return KISCRM_OK;
 }
 
-/* Stores row (or NULL) at id; the previous row goes to the undo log or is freed. */
-static void slot_set(mem_backend *m, mem_table *t, kiscrm_id id, kiscrm_value *row)
+/* Puts row (or NULL) at id, keeping the indexes in step; returns the previous row. */
+static mem_slot *slot_swap(mem_table *t, kiscrm_id id, mem_slot *row)
 {
-	kiscrm_value *prev = t->slot[id];
+	mem_slot *prev = t->slot[id];
 
-	if (m->in_tx) {
-		mem_undo *u = &m->undo[m->nundo++];
-
-		u->table = (int)(t - m->tables);
-		u->id = id;
-		u->prev = prev;
-	} else {
-		row_free(m, prev, t->nfields);
-	}
+	ix_change(t, id, prev, row);
 	t->nrows += (row != NULL) - (prev != NULL);
 	t->slot[id] = row;
+	t->gen++;
+	return prev;
+}
+
+/* Whether rollback needs the row id holds now: the id existed before the transaction
+ * and this is its first change in it (the mark sits in the row's bitmap). */
+static int undo_needed(const mem_backend *m, const mem_table *t, kiscrm_id id)
+{
+	const mem_slot *cur = t->slot[id];
+
+	if (!m->in_tx || id >= m->saved_next[t - m->tables])
+		return 0;
+	return !cur || !row_logged(cur, t->nfields);
+}
+
+/* Stores row (or NULL) at id; the previous row goes to the undo log or is freed. */
+static void slot_set(mem_backend *m, mem_table *t, kiscrm_id id, mem_slot *row)
+{
+	int log = undo_needed(m, t, id);
+	mem_slot *prev;
+
+	if (m->in_tx && row && id < m->saved_next[t - m->tables])
+		row_mark_logged(row, t->nfields);
+	prev = slot_swap(t, id, row);
+	if (log) {
+		mem_undo *u = &m->undo[m->nundo++];
+
+		u->table = (uint32_t)(t - m->tables);
+		u->id = (uint32_t)id;
+		u->prev = prev;
+	} else {
+		row_free(m, t, prev);
+	}
 }
 
 /* Row blocks in the slab go with its chunks; only the large malloc'd ones need a free. */
 static void table_dispose(mem_backend *m, mem_table *t)
 {
 	for (size_t i = 0; i < t->nslot; i++)
-		row_free(m, t->slot[i], t->nfields);
+		row_free(m, t, t->slot[i]);
+	table_drop_indexes(t);
 	free(t->slot);
 	free(t->types);
 	t->slot = NULL;
@@ -348,7 +904,8 @@ static int *copy_types(const kiscrm_kind_def *k)
  * written by a different schema, which is refused. */
 static int table_migrate(mem_backend *m, mem_table *t, const kiscrm_kind_def *k)
 {
-	kiscrm_value **wide;
+	mem_slot **wide;
+	kiscrm_value *vals;
 	int *types;
 
 	if (k->nfields < t->nfields)
@@ -362,21 +919,28 @@ static int table_migrate(mem_backend *m, mem_table *t, const kiscrm_kind_def *k)
 					    field_name(k, i), k->name ? k->name : "?", t->types[i],
 					    k->fields[i].type);
 	if (k->nfields == t->nfields)
-		return KISCRM_OK;
+		return table_plan_indexes(t, k);
 	types = copy_types(k);
+	vals = malloc((size_t)t->nfields * sizeof(*vals));
 	wide = t->nslot ? calloc(t->nslot, sizeof(*wide)) : NULL;
-	if (!types || (t->nslot && !wide)) {
+	if (!types || !vals || (t->nslot && !wide)) {
 		free(types);
+		free(vals);
 		free(wide);
 		return kc_error_oom();
 	}
 	/* All wide rows are built before any old one goes, so running out of memory half
 	 * way leaves the table exactly as it was. */
 	for (size_t id = 0; id < t->nslot; id++) {
-		if (t->slot[id] && !(wide[id] = row_pack(m, t->slot[id], t->nfields, k->nfields))) {
+		if (!t->slot[id])
+			continue;
+		row_load_all(t, t->slot[id], vals);
+		if (!(wide[id] = row_pack(m, vals, t->nfields, k->nfields))) {
 			for (size_t j = 0; j < id; j++)
-				row_free(m, wide[j], k->nfields);
+				if (wide[j])
+					slab_free(&m->rows, wide[j], row_size(types, k->nfields, wide[j]));
 			free(wide);
+			free(vals);
 			free(types);
 			return kc_error_oom();
 		}
@@ -384,14 +948,15 @@ static int table_migrate(mem_backend *m, mem_table *t, const kiscrm_kind_def *k)
 	for (size_t id = 0; id < t->nslot; id++) {
 		if (!t->slot[id])
 			continue;
-		row_free(m, t->slot[id], t->nfields);
+		row_free(m, t, t->slot[id]);
 		t->slot[id] = wide[id];
 	}
 	free(wide);
+	free(vals);
 	free(t->types);
 	t->types = types;
 	t->nfields = k->nfields;
-	return KISCRM_OK;
+	return table_plan_indexes(t, k);
 }
 
 static int mem_open(kiscrm_backend *b, const kiscrm_schema *schema)
@@ -439,6 +1004,8 @@ static int mem_open(kiscrm_backend *b, const kiscrm_schema *schema)
 		tables[m->ntables].nfields = k->nfields;
 		tables[m->ntables].next_id = 1;
 		m->ntables++;
+		if ((rc = table_plan_indexes(&tables[m->ntables - 1], k)) < 0)
+			return rc;
 	}
 	m->schema_version = schema->version;
 	return KISCRM_OK;
@@ -474,8 +1041,13 @@ static int mem_commit(kiscrm_backend *b)
 
 	if (!b || !m->in_tx)
 		return kc_error_set(KISCRM_EINVALID, "memory backend: commit without a transaction");
-	for (size_t i = 0; i < m->nundo; i++)
-		row_free(m, m->undo[i].prev, m->tables[m->undo[i].table].nfields);
+	for (size_t i = 0; i < m->nundo; i++) {
+		mem_table *t = &m->tables[m->undo[i].table];
+
+		row_free(m, t, m->undo[i].prev);
+		if (t->slot[m->undo[i].id])
+			row_clear_logged(t->slot[m->undo[i].id], t->nfields);
+	}
 	m->nundo = 0;
 	m->in_tx = 0;
 	return KISCRM_OK;
@@ -489,29 +1061,35 @@ static int mem_rollback(kiscrm_backend *b)
 		return kc_error_set(KISCRM_EINVALID,
 				    "memory backend: rollback without a transaction");
 	/* Newest first: each entry's row is what the slot held before that change, so after
-	 * the oldest entry of an id is replayed the slot is as it was at begin. */
+	 * the oldest entry of an id is replayed the slot is as it was at begin. Then the
+	 * ids first used by the transaction go. The indexes follow each step (an index that
+	 * runs out of memory on the way is dropped, which cannot make the rollback fail). */
 	for (size_t i = m->nundo; i-- > 0;) {
 		mem_undo *u = &m->undo[i];
 		mem_table *t = &m->tables[u->table];
-		kiscrm_value *cur = t->slot[u->id];
 
-		t->nrows += (u->prev != NULL) - (cur != NULL);
-		row_free(m, cur, t->nfields);
-		t->slot[u->id] = u->prev;
+		row_free(m, t, slot_swap(t, u->id, u->prev));
 	}
-	for (int i = 0; i < m->ntables && i < m->nsaved; i++)
-		m->tables[i].next_id = m->saved_next[i];
+	for (int i = 0; i < m->ntables && i < m->nsaved; i++) {
+		mem_table *t = &m->tables[i];
+
+		for (size_t id = (size_t)m->saved_next[i]; id < t->nslot && (kiscrm_id)id < t->next_id; id++)
+			if (t->slot[id])
+				row_free(m, t, slot_swap(t, (kiscrm_id)id, NULL));
+		t->next_id = m->saved_next[i];
+	}
 	m->nundo = 0;
 	m->in_tx = 0;
 	return KISCRM_OK;
 }
 
+static void dbg_stats(mem_backend *m);
 static int mem_insert(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_value *row,
 		      kiscrm_id *out_id)
 {
 	mem_backend *m = mem_of(b);
 	mem_table *t;
-	kiscrm_value *copy;
+	mem_slot *copy;
 	kiscrm_id id;
 	int rc;
 
@@ -545,11 +1123,13 @@ static int mem_insert(kiscrm_backend *b, const kiscrm_kind_def *kind, const kisc
 	copy = row_pack(m, row, t->nfields, t->nfields);
 	if (!copy)
 		return kc_error_oom();
-	copy[0].type = KISCRM_TYPE_INT;
-	copy[0].u.i = id;
-	slot_set(m, t, id, copy);
+	copy[0].i = id;
+	((unsigned char *)(copy + t->nfields))[0] |= 1u; /* the id is always present */
 	if (id >= t->next_id)
 		t->next_id = id + 1;
+	slot_set(m, t, id, copy);
+	if (t->kind == 7 && t->nrows == 100000)
+		dbg_stats(m);
 	if (out_id)
 		*out_id = id;
 	return KISCRM_OK;
@@ -565,7 +1145,7 @@ static int mem_update(kiscrm_backend *b, const kiscrm_kind_def *kind, const kisc
 {
 	mem_backend *m = mem_of(b);
 	mem_table *t;
-	kiscrm_value *copy;
+	mem_slot *copy;
 	kiscrm_id id;
 	int rc;
 
@@ -604,11 +1184,239 @@ static int mem_remove(kiscrm_backend *b, const kiscrm_kind_def *kind, kiscrm_id 
 	return KISCRM_OK;
 }
 
+/* ---- reads ------------------------------------------------------------------------ */
+
+/* One get, scan or count: the buffer rows are materialised into (on the stack for the
+ * usual kinds; reads may nest, a callback reading another kind, so it is never shared)
+ * and which fields to load before and after matching. */
+typedef struct mem_read {
+	mem_table *t;
+	const kiscrm_kind_def *kind;
+	const kiscrm_query *q;  /* NULL: every row matches */
+	kiscrm_row_cb cb;       /* NULL: count only */
+	void *payload;
+	int64_t count;
+	kiscrm_value *vals;     /* nfields values; fields never loaded stay NULL */
+	int *cond_f, ncond_f;   /* fields the conditions read, loaded before matching */
+	int *rest_f, nrest_f;   /* other wanted fields, loaded for the callback */
+	void *heap;
+	kiscrm_value stack_vals[MEM_STACK_FIELDS];
+	int stack_f[2 * MEM_STACK_FIELDS];
+} mem_read;
+
+static int column_wanted(const kiscrm_query *q, int i)
+{
+	return !q || q->columns == 0 || i == 0 || i >= 64 || ((q->columns >> i) & 1);
+}
+
+static int read_init(mem_read *r, mem_table *t, const kiscrm_kind_def *kind,
+		     const kiscrm_query *q, kiscrm_row_cb cb, void *payload)
+{
+	int n = t->nfields;
+
+	memset(r, 0, offsetof(mem_read, stack_vals));
+	r->t = t;
+	r->kind = kind;
+	r->q = q && q->ncond > 0 ? q : NULL;
+	r->cb = cb;
+	r->payload = payload;
+	if (n <= MEM_STACK_FIELDS) {
+		r->vals = r->stack_vals;
+		r->cond_f = r->stack_f;
+	} else {
+		r->heap = malloc((size_t)n * (sizeof(kiscrm_value) + 2 * sizeof(int)));
+		if (!r->heap)
+			return kc_error_oom();
+		r->vals = r->heap;
+		r->cond_f = (int *)(r->vals + n);
+	}
+	r->rest_f = r->cond_f + n;
+	for (int i = 0; i < n; i++) {
+		int in_cond = 0;
+
+		r->vals[i].type = KISCRM_TYPE_NULL;
+		r->vals[i].u.i = 0;
+		for (int c = 0; r->q && c < r->q->ncond && !in_cond; c++)
+			in_cond = r->q->conds[c].field == i;
+		if (in_cond)
+			r->cond_f[r->ncond_f++] = i;
+		else if (cb && column_wanted(q, i))
+			r->rest_f[r->nrest_f++] = i;
+	}
+	return KISCRM_OK;
+}
+
+/* Matches one row and hands it to the callback (or counts it). */
+static int read_visit(mem_read *r, const mem_slot *row)
+{
+	if (r->q) {
+		row_load(r->t, row, r->cond_f, r->ncond_f, r->vals);
+		if (!kiscrm_query_match(r->kind, r->q, r->vals))
+			return 0;
+	}
+	if (!r->cb) {
+		r->count++;
+		return 0;
+	}
+	row_load(r->t, row, r->rest_f, r->nrest_f, r->vals);
+	return r->cb(r->payload, r->vals);
+}
+
+/* Every row from id `from` on. nslot is re-read each round: a callback must not mutate,
+ * but reading it fresh costs nothing and keeps a misbehaving one from reading past the
+ * vector. */
+static int read_all(mem_read *r, size_t from)
+{
+	int rc;
+
+	for (size_t id = from; id < r->t->nslot; id++) {
+		const mem_slot *row = r->t->slot[id];
+
+		if (row && (rc = read_visit(r, row)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int lowest_bit(uint64_t w)
+{
+#if defined(__GNUC__) || defined(__clang__)
+	return __builtin_ctzll(w);
+#else
+	int n = 0;
+
+	while (!(w & 1)) {
+		w >>= 1;
+		n++;
+	}
+	return n;
+#endif
+}
+
+/* The next id of a posting list after `last`; pos is the array position of that. */
+static int list_next(const ix_entry *e, size_t *pos, uint32_t last, uint32_t *id)
+{
+	if (e->cap & IX_BITMAP) {
+		size_t b = (size_t)last + 1, w = b / 64, words = bits_words(e);
+		uint64_t word;
+
+		if (w >= words)
+			return 0;
+		word = e->u.bits[w] & (~(uint64_t)0 << (b % 64));
+		while (!word) {
+			if (++w >= words)
+				return 0;
+			word = e->u.bits[w];
+		}
+		*id = (uint32_t)(w * 64 + (size_t)lowest_bit(word));
+		return 1;
+	}
+	if (e->cap == 0) {
+		if (e->u.one <= last)
+			return 0;
+		*id = e->u.one;
+		return 1;
+	}
+	if (*pos >= e->n)
+		return 0;
+	*id = e->u.ids[(*pos)++];
+	return 1;
+}
+
+/* The rows of one key of an index, ascending. A callback that changes the table (it
+ * should not) makes the cursor find its key again and go on after the last id seen. */
+static int read_index(mem_read *r, mem_index *x, uint64_t key)
+{
+	mem_table *t = r->t;
+	const ix_entry *e = ix_find(x, key);
+	uint64_t gen = t->gen;
+	uint32_t last = 0, id;
+	size_t pos = 0;
+	int rc;
+
+	if (!e)
+		return 0;
+	/* An integer key is exact: alone in the query, its list is the answer. */
+	if (!r->cb && r->q->ncond == 1 && t->types[x->field] != KISCRM_TYPE_TEXT) {
+		r->count += e->n;
+		return 0;
+	}
+	for (;;) {
+		const mem_slot *row;
+
+		if (gen != t->gen) {
+			if (x->state != IX_BUILT)
+				return read_all(r, (size_t)last + 1);
+			gen = t->gen;
+			if (!(e = ix_find(x, key)))
+				return 0;
+			pos = e->cap && !(e->cap & IX_BITMAP) ? ids_after(e->u.ids, e->n, last) : 0;
+		}
+		if (!list_next(e, &pos, last, &id))
+			return 0;
+		row = slot_get(t, id);
+		if (row && (rc = read_visit(r, row)) != 0)
+			return rc;
+		last = id;
+	}
+}
+
+/* Picks the cheapest way to the rows of the query: the slot of `id = X`, the rarest key
+ * of an equality on an indexed field, or every row. */
+static int read_run(mem_read *r)
+{
+	mem_table *t = r->t;
+	const kiscrm_query *q = r->q;
+	mem_index *best = NULL;
+	uint64_t best_key = 0;
+	uint32_t best_n = 0;
+
+	if (!q)
+		return read_all(r, 1);
+	for (int c = 0; c < q->ncond; c++) {
+		const kiscrm_cond *cond = &q->conds[c];
+
+		if (cond->field == 0 && cond->op == KISCRM_OP_EQ &&
+		    cond->value.type == KISCRM_TYPE_INT) {
+			const mem_slot *row = slot_get(t, cond->value.u.i);
+
+			return row ? read_visit(r, row) : 0;
+		}
+	}
+	for (int c = 0; c < q->ncond && t->ix_of; c++) {
+		const kiscrm_cond *cond = &q->conds[c];
+		const ix_entry *e;
+		mem_index *x;
+		uint64_t key;
+
+		if (cond->op != KISCRM_OP_EQ || cond->value.type == KISCRM_TYPE_NULL ||
+		    t->ix_of[cond->field] < 0)
+			continue;
+		x = &t->ix[t->ix_of[cond->field]];
+		if (x->state == IX_NONE)
+			ix_build(t, x);
+		if (x->state != IX_BUILT)
+			continue;
+		key = value_key(&cond->value);
+		if (!(e = ix_find(x, key)))
+			return 0; /* no row has the value */
+		if (!best || e->n < best_n) {
+			best = x;
+			best_key = key;
+			best_n = e->n;
+		}
+	}
+	if (best)
+		return read_index(r, best, best_key);
+	return read_all(r, 1);
+}
+
 static int mem_get(kiscrm_backend *b, const kiscrm_kind_def *kind, kiscrm_id id,
 		   kiscrm_row_cb cb, void *payload)
 {
 	mem_table *t;
-	kiscrm_value *row;
+	mem_slot *row;
+	mem_read r;
 	int rc;
 
 	if ((rc = table_of(&t, b, kind)) < 0)
@@ -618,7 +1426,11 @@ static int mem_get(kiscrm_backend *b, const kiscrm_kind_def *kind, kiscrm_id id,
 	row = slot_get(t, id);
 	if (!row)
 		return not_found(kind, id);
-	return cb(payload, row);
+	if ((rc = read_init(&r, t, kind, NULL, cb, payload)) < 0)
+		return rc;
+	rc = read_visit(&r, row);
+	free(r.heap);
+	return rc;
 }
 
 /* Refuses conditions the evaluator cannot answer meaningfully, so that a bad query is an
@@ -662,6 +1474,7 @@ static int mem_scan(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm
 		    kiscrm_row_cb cb, void *payload)
 {
 	mem_table *t;
+	mem_read r;
 	int rc;
 
 	if ((rc = table_of(&t, b, kind)) < 0)
@@ -670,26 +1483,18 @@ static int mem_scan(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm
 		return kc_error_set(KISCRM_EINVALID, "memory backend: scan without a callback");
 	if ((rc = check_query(t, kind, q)) < 0)
 		return rc;
-	if (q && q->ncond == 0)
-		q = NULL;
-	/* nslot is re-read each round: a callback must not mutate, but reading it fresh
-	 * costs nothing and keeps a misbehaving one from reading past the vector. */
-	for (size_t id = 1; id < t->nslot; id++) {
-		const kiscrm_value *row = t->slot[id];
-
-		if (!row || (q && !kiscrm_query_match(kind, q, row)))
-			continue;
-		if ((rc = cb(payload, row)) != 0)
-			return rc;
-	}
-	return KISCRM_OK;
+	if ((rc = read_init(&r, t, kind, q, cb, payload)) < 0)
+		return rc;
+	rc = read_run(&r);
+	free(r.heap);
+	return rc;
 }
 
 static int mem_count(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_query *q,
 		     int64_t *out)
 {
 	mem_table *t;
-	int64_t n = 0;
+	mem_read r;
 	int rc;
 
 	if ((rc = table_of(&t, b, kind)) < 0)
@@ -702,22 +1507,60 @@ static int mem_count(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscr
 		*out = t->nrows;
 		return KISCRM_OK;
 	}
-	for (size_t id = 1; id < t->nslot; id++)
-		if (t->slot[id] && kiscrm_query_match(kind, q, t->slot[id]))
-			n++;
-	*out = n;
-	return KISCRM_OK;
+	if ((rc = read_init(&r, t, kind, q, NULL, NULL)) < 0)
+		return rc;
+	rc = read_run(&r);
+	free(r.heap);
+	if (rc == 0)
+		*out = r.count;
+	return rc;
 }
 
+
+#include <stdio.h>
+static void dbg_stats(mem_backend *m)
+{
+	if (!getenv("MEMFAST_STATS"))
+		return;
+	{
+		size_t fb = 0;
+		for (size_t c = 0; c < SLAB_NCLASS; c++)
+			for (void *p = m->rows.free[c]; p; memcpy(&p, p, sizeof(p)))
+				fb += c * SLAB_GRAIN;
+		fprintf(stderr, "in_tx %d nundo %zu aundo %zu ", m->in_tx, m->nundo, m->aundo);
+		fprintf(stderr, "slab chunks %zu (%zu MiB) free-list bytes %zu tails %zu big %zu\n", m->rows.nchunks, m->rows.nchunks, fb, dbg_tail, dbg_big);
+	}
+	for (int i = 0; i < m->ntables; i++) {
+		mem_table *t = &m->tables[i];
+		size_t rb = 0;
+		for (size_t id = 0; id < t->nslot; id++)
+			if (t->slot[id])
+				rb += slab_round(row_size(t->types, t->nfields, t->slot[id]));
+		fprintf(stderr, "kind %d nf %d rows %lld nslot %zu rowbytes %zu\n", t->kind, t->nfields, (long long)t->nrows, t->nslot, rb);
+		for (int k = 0; k < t->nix; k++) {
+			mem_index *x = &t->ix[k];
+			size_t lb = 0, nb = 0, na = 0, ni = 0;
+			for (size_t j = 0; j < x->size; j++) {
+				ix_entry *e = &x->e[j];
+				if (!e->n) continue;
+				if (e->cap & IX_BITMAP) { nb++; lb += bits_words(e) * 8; }
+				else if (e->cap) { na++; lb += e->cap * 4; }
+				else ni++;
+			}
+			fprintf(stderr, "  ix field %d state %d size %zu used %zu listbytes %zu bitmaps %zu arrays %zu inline %zu\n", x->field, x->state, x->size, x->used, lb, nb, na, ni);
+		}
+	}
+}
 static void mem_free(kiscrm_backend *b)
 {
 	mem_backend *m = mem_of(b);
 
 	if (!b)
 		return;
+	dbg_stats(m);
 	/* An open transaction is abandoned: its previous rows are freed, not restored. */
 	for (size_t i = 0; i < m->nundo; i++)
-		row_free(m, m->undo[i].prev, m->tables[m->undo[i].table].nfields);
+		row_free(m, &m->tables[m->undo[i].table], m->undo[i].prev);
 	for (int i = 0; i < m->ntables; i++)
 		table_dispose(m, &m->tables[i]);
 	slab_dispose(&m->rows);
