@@ -1221,6 +1221,8 @@ typedef struct {
 static const report_job report_jobs[] = {
 	{ "funnel", "kiscrm_report_funnel", raw_funnel, 0, 0 },
 	{ "rolling_budget", "kiscrm_report_rolling_budget", raw_budget, 1, 0 },
+	/* the same figures without the project rows: what the raw aggregate computes */
+	{ "rolling_summary", "kiscrm_report_rolling_summary", raw_budget, 1, 0 },
 	{ "gap", "kiscrm_report_gap", raw_gap, 2, KISCRM_PERIOD_QUARTER },
 	{ "sufficiency", "kiscrm_report_sufficiency", raw_sufficiency, 2, KISCRM_PERIOD_QUARTER },
 	{ "kpi", "kiscrm_report_kpi", raw_kpi, 0, KISCRM_PERIOD_QUARTER },

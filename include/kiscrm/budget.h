@@ -124,6 +124,18 @@ typedef enum kiscrm_snapshot_line_field {
 KISCRM_API int kiscrm_report_rolling_budget(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
 
 /**
+ * The eight-week rolling budget without its project rows: the same columns as
+ * kiscrm_report_rolling_budget(), one ::KISCRM_ROW_SUBTOTAL row per group of
+ * `opts->group_by` and the ::KISCRM_ROW_TOTAL row — the summary a general manager reads
+ * first (by department, by person), at a fraction of the cost on large databases.
+ * @param[out] out the table, owned by the caller (kiscrm_table_free())
+ * @param db the database
+ * @param opts report options, as for kiscrm_report_rolling_budget()
+ * @return as kiscrm_report_rolling_budget().
+ */
+KISCRM_API int kiscrm_report_rolling_summary(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
+
+/**
  * Gap of the rolling budget to the decomposed weekly targets: per group (the report's
  * group_by, limited to business_line, product_line, department and owner) and for the
  * whole company, per metric and per week W … W+7.

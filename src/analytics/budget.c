@@ -631,7 +631,8 @@ static int put_sums(kiscrm_table *t, size_t row, size_t col, const sums *s)
 	return rc;
 }
 
-static int add_rolling_columns(kiscrm_table *t)
+/* detail = 0: the summary table, without the columns that describe a project. */
+static int add_rolling_columns(kiscrm_table *t, int detail)
 {
 	static const char *const head[] = {
 		"kind:text", "opportunity_id:int", "contract_id:int", "project:text", "customer:text",
@@ -644,7 +645,8 @@ static int add_rolling_columns(kiscrm_table *t)
 		"total_contract:money", "total_weighted:money", "total_collection:money", NULL,
 	};
 	int rc = 0;
-	for (const char *const *h = head; rc == 0 && *h; h++) {
+	/* the first 12 columns describe the project */
+	for (const char *const *h = detail ? head : head + 12; rc == 0 && *h; h++) {
 		/* business_line / product_line may already be group columns */
 		char name[64];
 		const char *colon = strchr(*h, ':');
@@ -779,7 +781,8 @@ static int place_projects(kc_report *r, const kc_budget *b, placed **out, size_t
 	return KISCRM_OK;
 }
 
-static int emit_rolling(kc_report *r, const kc_budget *b, kiscrm_table *t)
+/* detail = 0 leaves out the project rows: only the group sub-totals and the total. */
+static int emit_rolling(kc_report *r, const kc_budget *b, kiscrm_table *t, int detail)
 {
 	placed *pl;
 	size_t n, *rank;
@@ -788,7 +791,8 @@ static int emit_rolling(kc_report *r, const kc_budget *b, kiscrm_table *t)
 		return rc;
 	size_t first = (size_t)col(t, "pw_contract_plan"), cx[PC_N];
 	sums total, sub;
-	project_columns(t, cx);
+	if (detail)
+		project_columns(t, cx);
 	memset(&total, 0, sizeof(total));
 	memset(&sub, 0, sizeof(sub));
 	total.has_plan = sub.has_plan = b->has_prev;
@@ -800,11 +804,13 @@ static int emit_rolling(kc_report *r, const kc_budget *b, kiscrm_table *t)
 		sums_add(&one, p, b->has_prev);
 		sums_add(&sub, p, b->has_prev);
 		sums_add(&total, p, b->has_prev);
-		rc = kc_report_add_row(r, t, pl[i].group, KISCRM_ROW_DETAIL, &row);
-		if (!rc)
-			rc = put_project(r, b, t, row, p, cx);
-		if (!rc)
-			rc = put_sums(t, row, first, &one);
+		if (detail) {
+			rc = kc_report_add_row(r, t, pl[i].group, KISCRM_ROW_DETAIL, &row);
+			if (!rc)
+				rc = put_project(r, b, t, row, p, cx);
+			if (!rc)
+				rc = put_sums(t, row, first, &one);
+		}
 		if (!rc && r->o.ngroup && (i + 1 == n || pl[i + 1].group != pl[i].group)) {
 			rc = kc_report_add_row(r, t, pl[i].group, KISCRM_ROW_SUBTOTAL, &row);
 			if (!rc)
@@ -823,7 +829,7 @@ static int emit_rolling(kc_report *r, const kc_budget *b, kiscrm_table *t)
 	return rc;
 }
 
-int kiscrm_report_rolling_budget(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
+static int rolling(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts, int detail)
 {
 	if (!out)
 		return kc_error_set(KISCRM_EINVALID, "rolling budget: output pointer is NULL");
@@ -839,11 +845,11 @@ int kiscrm_report_rolling_budget(kiscrm_table **out, kiscrm_db *db, const kiscrm
 		kc_report_end(&r);
 		return rc;
 	}
-	rc = kc_report_table(&r, &t, "rolling-budget");
+	rc = kc_report_table(&r, &t, detail ? "rolling-budget" : "rolling-summary");
 	if (!rc)
-		rc = add_rolling_columns(t);
+		rc = add_rolling_columns(t, detail);
 	if (!rc)
-		rc = emit_rolling(&r, &b, t);
+		rc = emit_rolling(&r, &b, t, detail);
 	kc_budget_dispose(&b);
 	kc_report_end(&r);
 	if (rc) {
@@ -852,6 +858,16 @@ int kiscrm_report_rolling_budget(kiscrm_table **out, kiscrm_db *db, const kiscrm
 	}
 	*out = t;
 	return KISCRM_OK;
+}
+
+int kiscrm_report_rolling_budget(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
+{
+	return rolling(out, db, opts, 1);
+}
+
+int kiscrm_report_rolling_summary(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
+{
+	return rolling(out, db, opts, 0);
 }
 
 /* ---- gap to the weekly targets ---- */

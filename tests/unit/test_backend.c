@@ -691,6 +691,190 @@ static void test_many_rows_indexed(void **state)
 		   IDS(196, 197, 198, 199, 200));
 }
 
+/* Equality on the id alone and with more conditions; the core's existence check
+ * (`id = X`, columns = 1) must see exactly the row of X. */
+static void test_query_id_eq(void **state)
+{
+	kiscrm_backend *b = B(state);
+	kiscrm_cond c[2];
+	kiscrm_query q = { 1, c, 1 };
+	idlist l = { { 0 }, 0, 0, 0 };
+
+	load_deals(b);
+	expect_ids(b, &deal_kind, ONE(D_ID, KISCRM_OP_EQ, INT(4)), IDS(4));
+	expect_ids(b, &deal_kind, ONE(D_ID, KISCRM_OP_EQ, INT(7)), NULL, 0);
+	expect_ids(b, &deal_kind, ONE(D_ID, KISCRM_OP_EQ, INT(0)), NULL, 0);
+	expect_ids(b, &deal_kind, ONE(D_ID, KISCRM_OP_EQ, INT(-3)), NULL, 0);
+	/* deal 4 has account 2: with account = 2 it matches, with account = 1 it does not */
+	c[0] = cond(D_ID, KISCRM_OP_EQ, INT(4));
+	c[1] = cond(D_ACCOUNT, KISCRM_OP_EQ, INT(2));
+	expect_ids(b, &deal_kind, c, 2, IDS(4));
+	c[1] = cond(D_ACCOUNT, KISCRM_OP_EQ, INT(1));
+	expect_ids(b, &deal_kind, c, 2, NULL, 0);
+	/* removed: gone from the id lookup too */
+	assert_rc(KISCRM_OK, b->remove(b, &deal_kind, 4));
+	c[0] = cond(D_ID, KISCRM_OP_EQ, INT(4));
+	assert_rc(KISCRM_OK, b->scan(b, &deal_kind, &q, id_cb, &l));
+	assert_int_equal(l.n, 0);
+	c[0] = cond(D_ID, KISCRM_OP_EQ, INT(6));
+	assert_rc(KISCRM_OK, b->scan(b, &deal_kind, &q, id_cb, &l));
+	assert_int_equal(l.n, 1);
+	assert_true(l.ids[0] == 6);
+}
+
+static void set_deal_account(kiscrm_backend *b, kiscrm_id id, kiscrm_value account)
+{
+	kiscrm_value row[D_NFIELDS] = { INT(id), account, vtext("t"), NUL, NUL, NUL, NUL };
+
+	assert_rc(KISCRM_OK, b->update(b, &deal_kind, row));
+}
+
+/* Equality on an indexed field stays right while rows change key, go and come, with the
+ * ids still ascending (a row moving to a key whose other rows have higher ids). */
+static void test_query_indexed_changes(void **state)
+{
+	kiscrm_backend *b = B(state);
+	kiscrm_cond c[2];
+
+	load_deals(b); /* account 1: 1, 2; account 2: 3, 4; NULL: 5; account 3: 6 */
+	expect_ids(b, &deal_kind, ONE(D_ACCOUNT, KISCRM_OP_EQ, INT(2)), IDS(3, 4));
+	expect_ids(b, &deal_kind, ONE(D_ACCOUNT, KISCRM_OP_EQ, INT(9)), NULL, 0);
+	/* 1 moves from account 1 to 2, 5 from NULL to 2, 4 from 2 to NULL */
+	set_deal_account(b, 1, INT(2));
+	set_deal_account(b, 5, INT(2));
+	set_deal_account(b, 4, NUL);
+	expect_ids(b, &deal_kind, ONE(D_ACCOUNT, KISCRM_OP_EQ, INT(2)), IDS(1, 3, 5));
+	expect_ids(b, &deal_kind, ONE(D_ACCOUNT, KISCRM_OP_EQ, INT(1)), IDS(2));
+	expect_ids(b, &deal_kind, ONE(D_ACCOUNT, KISCRM_OP_EQ, NUL), IDS(4));
+	/* the same key again: nothing moves */
+	set_deal_account(b, 3, INT(2));
+	expect_ids(b, &deal_kind, ONE(D_ACCOUNT, KISCRM_OP_EQ, INT(2)), IDS(1, 3, 5));
+	/* removed rows leave their key; the last row of a key takes the key with it */
+	assert_rc(KISCRM_OK, b->remove(b, &deal_kind, 3));
+	assert_rc(KISCRM_OK, b->remove(b, &deal_kind, 6));
+	expect_ids(b, &deal_kind, ONE(D_ACCOUNT, KISCRM_OP_EQ, INT(2)), IDS(1, 5));
+	expect_ids(b, &deal_kind, ONE(D_ACCOUNT, KISCRM_OP_EQ, INT(3)), NULL, 0);
+	/* a new row with an explicit id below the others of its key */
+	assert_true(put(b, &deal_kind, (kiscrm_value[D_NFIELDS]){ INT(3), INT(2), NUL, MONEY(7),
+								    NUL, NUL, NUL }) == 3);
+	expect_ids(b, &deal_kind, ONE(D_ACCOUNT, KISCRM_OP_EQ, INT(2)), IDS(1, 3, 5));
+	/* with a second condition: of 1, 3, 5 only 3 has amount 7 (1 and 5 have NULL) */
+	c[0] = cond(D_ACCOUNT, KISCRM_OP_EQ, INT(2));
+	c[1] = cond(D_AMOUNT, KISCRM_OP_EQ, MONEY(7));
+	expect_ids(b, &deal_kind, c, 2, IDS(3));
+	/* and a contradiction on the indexed field itself */
+	c[1] = cond(D_ACCOUNT, KISCRM_OP_EQ, INT(1));
+	expect_ids(b, &deal_kind, c, 2, NULL, 0);
+}
+
+/* An indexed TEXT field: equal names share a key, other names (even with a common
+ * prefix) do not. */
+static void test_query_indexed_text(void **state)
+{
+	kiscrm_backend *b = B(state);
+	kiscrm_value r2[A_NFIELDS] = { INT(2), vtext("华东 一"), NUL, NUL };
+
+	put_account(b, 0, "华东", NULL, -1);   /* 1 */
+	put_account(b, 0, "华东 二", NULL, -1); /* 2 */
+	put_account(b, 0, "华东", "x", 3);      /* 3 */
+	put_account(b, 0, "", NULL, -1);        /* 4 */
+	expect_ids(b, &account_kind, ONE(A_NAME, KISCRM_OP_EQ, vtext("华东")), IDS(1, 3));
+	expect_ids(b, &account_kind, ONE(A_NAME, KISCRM_OP_EQ, vtext("")), IDS(4));
+	expect_ids(b, &account_kind, ONE(A_NAME, KISCRM_OP_EQ, vtext("华")), NULL, 0);
+	assert_rc(KISCRM_OK, b->update(b, &account_kind, r2));
+	r2[0] = INT(3);
+	r2[1] = vtext("华东 二");
+	assert_rc(KISCRM_OK, b->update(b, &account_kind, r2));
+	expect_ids(b, &account_kind, ONE(A_NAME, KISCRM_OP_EQ, vtext("华东")), IDS(1));
+	expect_ids(b, &account_kind, ONE(A_NAME, KISCRM_OP_EQ, vtext("华东 二")), IDS(3));
+	expect_ids(b, &account_kind, ONE(A_NAME, KISCRM_OP_EQ, vtext("华东 一")), IDS(2));
+}
+
+/* Rollback restores what equality queries see; a second transaction over rows the first
+ * one changed and committed rolls back to the committed state. */
+static void test_rollback_indexed(void **state)
+{
+	kiscrm_backend *b = B(state);
+
+	load_deals(b); /* account 1: 1, 2; account 2: 3, 4; NULL: 5; account 3: 6 */
+	expect_ids(b, &deal_kind, ONE(D_ACCOUNT, KISCRM_OP_EQ, INT(1)), IDS(1, 2));
+	assert_rc(KISCRM_OK, b->begin(b));
+	set_deal_account(b, 3, INT(1));
+	set_deal_account(b, 3, INT(3));
+	set_deal_account(b, 5, INT(1));
+	assert_rc(KISCRM_OK, b->remove(b, &deal_kind, 2));
+	assert_true(put(b, &deal_kind, (kiscrm_value[D_NFIELDS]){ NUL, INT(1), NUL, NUL, NUL, NUL,
+								    NUL }) == 7);
+	expect_ids(b, &deal_kind, ONE(D_ACCOUNT, KISCRM_OP_EQ, INT(1)), IDS(1, 5, 7));
+	expect_ids(b, &deal_kind, ONE(D_ACCOUNT, KISCRM_OP_EQ, INT(3)), IDS(3, 6));
+	assert_rc(KISCRM_OK, b->rollback(b));
+	expect_ids(b, &deal_kind, ONE(D_ACCOUNT, KISCRM_OP_EQ, INT(1)), IDS(1, 2));
+	expect_ids(b, &deal_kind, ONE(D_ACCOUNT, KISCRM_OP_EQ, INT(2)), IDS(3, 4));
+	expect_ids(b, &deal_kind, ONE(D_ACCOUNT, KISCRM_OP_EQ, INT(3)), IDS(6));
+	expect_ids(b, &deal_kind, ONE(D_ACCOUNT, KISCRM_OP_EQ, NUL), IDS(5));
+	expect_ids(b, &deal_kind, ONE(D_ID, KISCRM_OP_EQ, INT(7)), NULL, 0);
+
+	/* commit a change of 1, then roll a second change of 1 back: account 3 stays */
+	assert_rc(KISCRM_OK, b->begin(b));
+	set_deal_account(b, 1, INT(3));
+	assert_rc(KISCRM_OK, b->commit(b));
+	assert_rc(KISCRM_OK, b->begin(b));
+	set_deal_account(b, 1, INT(2));
+	assert_rc(KISCRM_OK, b->remove(b, &deal_kind, 6));
+	assert_rc(KISCRM_OK, b->rollback(b));
+	expect_ids(b, &deal_kind, ONE(D_ACCOUNT, KISCRM_OP_EQ, INT(3)), IDS(1, 6));
+	expect_ids(b, &deal_kind, ONE(D_ACCOUNT, KISCRM_OP_EQ, INT(2)), IDS(3, 4));
+	assert_row(b, &deal_kind, 1, (kiscrm_value[D_NFIELDS]){ NUL, INT(3), vtext("t"), NUL, NUL,
+								  NUL, NUL });
+}
+
+/* Many rows under few keys (the in-memory backend turns such lists into bitmaps):
+ * deal i has account i % 3, except every 5th, which has account 1. */
+static void test_query_indexed_big_keys(void **state)
+{
+	kiscrm_backend *b = B(state);
+	kiscrm_value row[D_NFIELDS] = { NUL, NUL, NUL, NUL, NUL, NUL, NUL };
+	kiscrm_cond c[2];
+	int64_t n = -1;
+	kiscrm_query q = { 1, c, 0 };
+
+	assert_rc(KISCRM_OK, b->begin(b));
+	for (int i = 1; i <= 3000; i++) {
+		row[D_ACCOUNT] = INT(i % 5 == 0 ? 1 : i % 3);
+		row[D_AMOUNT] = MONEY(i);
+		assert_true(put(b, &deal_kind, row) == i);
+	}
+	assert_rc(KISCRM_OK, b->commit(b));
+	/* account 0: multiples of 3 that are not multiples of 5: 1000 - 200 = 800 rows */
+	c[0] = cond(D_ACCOUNT, KISCRM_OP_EQ, INT(0));
+	assert_rc(KISCRM_OK, b->count(b, &deal_kind, &q, &n));
+	assert_true(n == 800);
+	/* account 1 and amount <= 12: i % 3 == 1 (1, 4, 7, 10) or i % 5 == 0 (5, 10) */
+	c[1] = cond(D_AMOUNT, KISCRM_OP_LE, MONEY(12));
+	c[0] = cond(D_ACCOUNT, KISCRM_OP_EQ, INT(1));
+	expect_ids(b, &deal_kind, c, 2, IDS(1, 4, 5, 7, 10));
+	/* in a transaction rolled back: 4 moves to account 0, 5 goes, 11 (account 2) moves in */
+	assert_rc(KISCRM_OK, b->begin(b));
+	set_deal_account(b, 4, INT(0));
+	set_deal_account(b, 11, INT(1));
+	assert_rc(KISCRM_OK, b->remove(b, &deal_kind, 5));
+	/* account 1 and amount <= 12: 1, 7, 10 (4 moved away, 5 is gone, 11 came with a
+	 * NULL amount) */
+	q.ncond = 2;
+	expect_ids(b, &deal_kind, c, 2, IDS(1, 7, 10));
+	c[0] = cond(D_ACCOUNT, KISCRM_OP_EQ, INT(1));
+	q.ncond = 1;
+	assert_rc(KISCRM_OK, b->count(b, &deal_kind, &q, &n));
+	/* account 1 had i % 3 == 1 and not i % 5 == 0: 1000 - 200, plus 600 multiples of 5:
+	 * 1400; minus 4 and 5, plus 11: 1399 */
+	assert_true(n == 1399);
+	assert_rc(KISCRM_OK, b->rollback(b));
+	assert_rc(KISCRM_OK, b->count(b, &deal_kind, &q, &n));
+	assert_true(n == 1400);
+	q.ncond = 2;
+	expect_ids(b, &deal_kind, c, 2, IDS(1, 4, 5, 7, 10));
+}
+
 /* Three accounts the transaction tests start from. */
 static const kiscrm_value tx_rows[3][A_NFIELDS] = {
 	{ { KISCRM_TYPE_INT, { .i = 1 } }, { KISCRM_TYPE_TEXT, { .s = "甲公司" } },
@@ -1110,7 +1294,9 @@ static int grp_sqlite_file(void **state)
 	T(test_scan_stop), T(test_many_rows_indexed), T(test_rollback),                    \
 	T(test_rollback_insert_only), T(test_commit), T(test_money_extremes),              \
 	T(test_text_bytes), T(test_open_again), T(test_reopen_file),                       \
-	T(test_failing_wrapper), T(test_failing_wrapper_zero)
+	T(test_failing_wrapper), T(test_failing_wrapper_zero), T(test_query_id_eq),          \
+	T(test_query_indexed_changes), T(test_query_indexed_text), T(test_rollback_indexed), \
+	T(test_query_indexed_big_keys)
 
 int main(void)
 {

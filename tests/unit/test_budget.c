@@ -384,6 +384,44 @@ static void check_table_c(fixture *f, int grouped)
 	kiscrm_table_free(t);
 }
 
+/* The summary is the full table's sub-total and total rows, without the project rows and
+ * project columns: 2 owners + the total = 3 rows, each equal cell by cell to its row in
+ * the full table (checked by hand above in check_table_c). */
+static void check_summary_c(fixture *f)
+{
+	static const int by_owner[1] = { KISCRM_GROUP_OWNER };
+	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+	kiscrm_table *sum, *full = rolling(f->db, D(2026, 6, 17), by_owner, 1);
+	o.as_of = D(2026, 6, 17);
+	o.group_by = by_owner;
+	o.ngroup = 1;
+	assert_rc(KISCRM_OK, kiscrm_report_rolling_summary(&sum, f->db, &o));
+	assert_int_equal(3, kiscrm_table_row_count(sum));
+	assert_int_equal(KISCRM_ENOTFOUND, kiscrm_table_column_index(sum, "project"));
+	size_t s = 0;
+	for (size_t r = 0; r < kiscrm_table_row_count(full); r++) {
+		if (kiscrm_table_row_kind(full, r) == KISCRM_ROW_DETAIL)
+			continue;
+		assert_int_equal(kiscrm_table_row_kind(full, r), kiscrm_table_row_kind(sum, s));
+		for (size_t c = 0; c < kiscrm_table_column_count(sum); c++) {
+			const char *name = kiscrm_table_column_name(sum, c);
+			int fc = kiscrm_table_column_index(full, name);
+			assert_true(fc >= 0);
+			assert_int_equal(kiscrm_table_is_null(full, r, (size_t)fc), kiscrm_table_is_null(sum, s, c));
+			if (kiscrm_table_column_type(sum, c) == KISCRM_TYPE_TEXT)
+				assert_str_or_null(kiscrm_table_text(full, r, (size_t)fc), kiscrm_table_text(sum, s, c));
+			else if (kiscrm_table_column_type(sum, c) == KISCRM_TYPE_RATE)
+				assert_true(kiscrm_table_rate(full, r, (size_t)fc) == kiscrm_table_rate(sum, s, c));
+			else
+				assert_int_equal(kiscrm_table_int(full, r, (size_t)fc), kiscrm_table_int(sum, s, c));
+		}
+		s++;
+	}
+	assert_int_equal(3, s);
+	kiscrm_table_free(sum);
+	kiscrm_table_free(full);
+}
+
 static void check_gap_c(fixture *f)
 {
 	/* Weekly contract targets: company 06-15 500 000, 06-22 400 000; Li 200 000 / 300 000;
@@ -542,6 +580,7 @@ static void scenario(const char *backend)
 	check_table_c(&f, 0);
 	check_table_c(&f, 1);
 	check_gap_c(&f);
+	check_summary_c(&f);
 	check_diff_c(&f);
 	check_accuracy(&f);
 

@@ -65,16 +65,13 @@ static size_t slab_round(size_t n)
 	return (n + SLAB_GRAIN - 1) & ~(SLAB_GRAIN - 1);
 }
 
-static size_t dbg_tail, dbg_big;
 static void *slab_alloc(slab *s, size_t size)
 {
 	void *p;
 
 	size = slab_round(size);
-	if (size > SLAB_MAX) {
-		dbg_big += size;
+	if (size > SLAB_MAX)
 		return malloc(size);
-	}
 	p = s->free[size / SLAB_GRAIN];
 	if (p) {
 		memcpy(&s->free[size / SLAB_GRAIN], p, sizeof(void *));
@@ -95,7 +92,6 @@ static void *slab_alloc(slab *s, size_t size)
 		c = malloc(SLAB_CHUNK);
 		if (!c)
 			return NULL;
-		dbg_tail += s->left;
 		/* the tail of the previous chunk (< SLAB_MAX bytes) is given up */
 		s->chunks[s->nchunks++] = c;
 		s->cur = c;
@@ -1083,7 +1079,6 @@ static int mem_rollback(kiscrm_backend *b)
 	return KISCRM_OK;
 }
 
-static void dbg_stats(mem_backend *m);
 static int mem_insert(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_value *row,
 		      kiscrm_id *out_id)
 {
@@ -1128,8 +1123,6 @@ static int mem_insert(kiscrm_backend *b, const kiscrm_kind_def *kind, const kisc
 	if (id >= t->next_id)
 		t->next_id = id + 1;
 	slot_set(m, t, id, copy);
-	if (t->kind == 7 && t->nrows == 100000)
-		dbg_stats(m);
 	if (out_id)
 		*out_id = id;
 	return KISCRM_OK;
@@ -1517,47 +1510,12 @@ static int mem_count(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscr
 }
 
 
-#include <stdio.h>
-static void dbg_stats(mem_backend *m)
-{
-	if (!getenv("MEMFAST_STATS"))
-		return;
-	{
-		size_t fb = 0;
-		for (size_t c = 0; c < SLAB_NCLASS; c++)
-			for (void *p = m->rows.free[c]; p; memcpy(&p, p, sizeof(p)))
-				fb += c * SLAB_GRAIN;
-		fprintf(stderr, "in_tx %d nundo %zu aundo %zu ", m->in_tx, m->nundo, m->aundo);
-		fprintf(stderr, "slab chunks %zu (%zu MiB) free-list bytes %zu tails %zu big %zu\n", m->rows.nchunks, m->rows.nchunks, fb, dbg_tail, dbg_big);
-	}
-	for (int i = 0; i < m->ntables; i++) {
-		mem_table *t = &m->tables[i];
-		size_t rb = 0;
-		for (size_t id = 0; id < t->nslot; id++)
-			if (t->slot[id])
-				rb += slab_round(row_size(t->types, t->nfields, t->slot[id]));
-		fprintf(stderr, "kind %d nf %d rows %lld nslot %zu rowbytes %zu\n", t->kind, t->nfields, (long long)t->nrows, t->nslot, rb);
-		for (int k = 0; k < t->nix; k++) {
-			mem_index *x = &t->ix[k];
-			size_t lb = 0, nb = 0, na = 0, ni = 0;
-			for (size_t j = 0; j < x->size; j++) {
-				ix_entry *e = &x->e[j];
-				if (!e->n) continue;
-				if (e->cap & IX_BITMAP) { nb++; lb += bits_words(e) * 8; }
-				else if (e->cap) { na++; lb += e->cap * 4; }
-				else ni++;
-			}
-			fprintf(stderr, "  ix field %d state %d size %zu used %zu listbytes %zu bitmaps %zu arrays %zu inline %zu\n", x->field, x->state, x->size, x->used, lb, nb, na, ni);
-		}
-	}
-}
 static void mem_free(kiscrm_backend *b)
 {
 	mem_backend *m = mem_of(b);
 
 	if (!b)
 		return;
-	dbg_stats(m);
 	/* An open transaction is abandoned: its previous rows are freed, not restored. */
 	for (size_t i = 0; i < m->nundo; i++)
 		row_free(m, &m->tables[m->undo[i].table], m->undo[i].prev);
