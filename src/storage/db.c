@@ -67,6 +67,10 @@ int kiscrm_db_open(kiscrm_db **out, const kiscrm_db_options *opts)
 		o = *opts;
 	}
 	kiscrm_db *db = calloc(1, sizeof(*db));
+	if (db && !(db->exists = calloc(KC_EXISTS_SLOTS, sizeof(*db->exists)))) {
+		free(db);
+		db = NULL;
+	}
 	if (!db) {
 		if (o.custom_backend && o.custom_backend->free)
 			o.custom_backend->free(o.custom_backend);
@@ -98,7 +102,28 @@ void kiscrm_db_free(kiscrm_db *db)
 	if (db->backend)
 		db->backend->free(db->backend);
 	kiscrm_config_free(db->config);
+	free(db->exists);
 	free(db);
+}
+
+static void exists_clear(kiscrm_db *db)
+{
+	memset(db->exists, 0, KC_EXISTS_SLOTS * sizeof(*db->exists));
+}
+
+static kc_exists_slot *exists_slot(kiscrm_db *db, int kind, kiscrm_id id)
+{
+	uint64_t h = ((uint64_t)id * 0x9e3779b97f4a7c15ULL) ^ (uint64_t)kind;
+	return &db->exists[(h >> 20) & (KC_EXISTS_SLOTS - 1)];
+}
+
+static void exists_note(kiscrm_db *db, int kind, kiscrm_id id)
+{
+	if (db->tx_depth > 0) {
+		kc_exists_slot *e = exists_slot(db, kind, id);
+		e->kind = kind;
+		e->id = id;
+	}
 }
 
 int kc_check_db(const kiscrm_db *db)
@@ -115,6 +140,7 @@ int kiscrm_db_begin(kiscrm_db *db)
 		if ((rc = db->backend->begin(db->backend)) != 0)
 			return rc;
 		db->tx_failed = 0;
+		exists_clear(db);
 	}
 	db->tx_depth++;
 	return KISCRM_OK;
@@ -131,6 +157,7 @@ int kiscrm_db_rollback(kiscrm_db *db)
 		db->tx_failed = 1;
 		return KISCRM_OK;
 	}
+	exists_clear(db);
 	return db->backend->rollback(db->backend);
 }
 
@@ -145,6 +172,7 @@ int kiscrm_db_commit(kiscrm_db *db)
 		db->tx_depth--;
 		return KISCRM_OK;
 	}
+	exists_clear(db);
 	if (db->tx_failed) {
 		db->tx_depth = 0;
 		db->backend->rollback(db->backend);
@@ -203,7 +231,10 @@ int kc_tx_end(kiscrm_db *db, int rc)
 
 int kc_db_insert(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_value *row, kiscrm_id *id)
 {
-	return db->backend->insert(db->backend, def, row, id);
+	int rc = db->backend->insert(db->backend, def, row, id);
+	if (rc == 0)
+		exists_note(db, def->kind, *id);
+	return rc;
 }
 
 int kc_db_update(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_value *row)
@@ -213,6 +244,7 @@ int kc_db_update(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_value *
 
 int kc_db_remove(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id)
 {
+	exists_clear(db);
 	return db->backend->remove(db->backend, def, id);
 }
 
@@ -258,9 +290,16 @@ static int found_cb(void *payload, const kiscrm_value *row)
  * copy every column just to learn that the row is there. */
 int kc_db_exists(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id)
 {
+	kc_exists_slot *e = exists_slot(db, def->kind, id);
+	if (db->tx_depth > 0 && e->kind == def->kind && e->id == id)
+		return 1;
 	int found = 0;
 	kiscrm_cond c = { 0, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = id } } };
 	kiscrm_query q = { 1, &c, 1 };
 	int rc = db->backend->scan(db->backend, def, &q, found_cb, &found);
-	return rc ? rc : found;
+	if (rc)
+		return rc;
+	if (found)
+		exists_note(db, def->kind, id);
+	return found;
 }

@@ -6,8 +6,18 @@
 #include "kiscrm/sys/backend.h"
 #include "schema.h"
 
+/* Records known to exist, remembered inside one outermost transaction only (where no
+ * other writer can delete them): bulk loads check the same owners, departments and
+ * customers over and over. Direct-mapped; emptied at begin, commit, rollback and delete. */
+#define KC_EXISTS_SLOTS 4096
+typedef struct kc_exists_slot {
+	int kind;
+	kiscrm_id id;
+} kc_exists_slot;
+
 struct kiscrm_db {
 	kiscrm_backend *backend;
+	kc_exists_slot *exists; /* KC_EXISTS_SLOTS entries; kind 0 = empty */
 	kiscrm_config *config;
 	int tx_depth;    /* nesting depth of kiscrm_db_begin */
 	int tx_failed;   /* an inner transaction rolled back: the outermost must too */

@@ -378,6 +378,7 @@ FUNCTIONS = [
     ("kiscrm_report_target_check",) + REPORT,
     # budget.h
     ("kiscrm_report_rolling_budget",) + REPORT,
+    ("kiscrm_report_rolling_summary",) + REPORT,
     ("kiscrm_report_rolling_gap",) + REPORT,
     ("kiscrm_budget_snapshot", [P(ID), DbP, DT], I, check_rc),
     ("kiscrm_report_snapshot_diff",) + REPORT,
