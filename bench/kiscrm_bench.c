@@ -405,17 +405,15 @@ static void put_history(kiscrm_db *db, const opp_t *o, const stages *st, int k)
 }
 
 /*
- * Opportunities with their final stage, then their history. Storing an opportunity writes
- * its creation entry (NULL → current stage); like the KISCRM_IMPORT_RAW import, the
- * loader removes that entry, since the generated history carries the real one (creation
- * in the first stage, then the moves). Two passes (all opportunities, then all history)
- * so that the memory measurement separates the two.
+ * Opportunities with their final stage, then their history. They are stored with
+ * KISCRM_INSERT_RAW (no automatic creation entry), since the generated history carries the
+ * real one (creation in the first stage, then the moves). Two passes (all opportunities,
+ * then all history) so that the memory measurement separates the two.
  */
 static void load_opportunities(kiscrm_db *db, const params *p, const stages *st, load_stats *ls)
 {
 	opp_t o;
 	double strings = 0;
-	kiscrm_id hist_id = 0;
 
 	ls->rss_before = rss_bytes();
 	for (long i = 0; i < p->n; i++) {
@@ -435,15 +433,14 @@ static void load_opportunities(kiscrm_db *db, const params *p, const stages *st,
 		CHECK(kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CREATED, o.created));
 		if (o.closed != KISCRM_DATE_NONE)
 			CHECK(kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CLOSED, o.closed));
-		insert(db, r);
+		/* RAW: no creation entry; the generated history carries the real one */
+		if (kiscrm_record_insert_flags(db, r, KISCRM_INSERT_RAW) < 0)
+			die("inserting an opportunity failed: %s", kiscrm_error_last()->message);
 		if (kiscrm_record_id(r) != o.id)
 			die("opportunity %ld was stored with id %lld: the database was not empty", o.id,
 			    (long long)kiscrm_record_id(r));
 		strings += (double)text_bytes(r);
 		kiscrm_record_free(r);
-		/* The creation entry just written is the newest stage-history id. */
-		hist_id++;
-		CHECK(kiscrm_record_delete(db, KISCRM_KIND_STAGE_HISTORY, hist_id, 0));
 	}
 	ls->rss_after_opps = rss_bytes();
 	ls->string_bytes = p->n ? strings / (double)p->n : 0;

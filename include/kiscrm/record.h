@@ -205,6 +205,21 @@ KISCRM_API int kiscrm_kind_field_find(int kind, const char *name);
  */
 KISCRM_API int kiscrm_record_insert(kiscrm_db *db, kiscrm_record *rec);
 
+/** Flag of kiscrm_record_insert_flags(): store the record as given — every rule is checked
+ * and derived fields are computed, but records that a new record implies are not written
+ * (an opportunity's creation entry in the stage history). For imports and bulk loads that
+ * bring their own history. */
+#define KISCRM_INSERT_RAW 0x1u
+
+/**
+ * kiscrm_record_insert() with flags.
+ * @param db the database
+ * @param rec the record
+ * @param flags 0 or ::KISCRM_INSERT_RAW
+ * @return as kiscrm_record_insert(); ::KISCRM_EINVALID for unknown flags.
+ */
+KISCRM_API int kiscrm_record_insert_flags(kiscrm_db *db, kiscrm_record *rec, unsigned int flags);
+
 /**
  * Validates and replaces a stored record (matched by id).
  * @param db the database

@@ -244,7 +244,10 @@ int kc_db_update(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_value *
 
 int kc_db_remove(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id)
 {
-	exists_clear(db);
+	/* Only this record stops existing (cascades remove each record through here). */
+	kc_exists_slot *e = exists_slot(db, def->kind, id);
+	if (e->kind == def->kind && e->id == id)
+		e->kind = 0;
 	return db->backend->remove(db->backend, def, id);
 }
 

@@ -8,7 +8,8 @@
 
 /* Records known to exist, remembered inside one outermost transaction only (where no
  * other writer can delete them): bulk loads check the same owners, departments and
- * customers over and over. Direct-mapped; emptied at begin, commit, rollback and delete. */
+ * customers over and over. Direct-mapped; emptied at begin, commit and rollback, and a
+ * deleted record's slot is cleared. */
 #define KC_EXISTS_SLOTS 4096
 typedef struct kc_exists_slot {
 	int kind;

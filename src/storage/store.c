@@ -120,6 +120,13 @@ int kiscrm_record_insert(kiscrm_db *db, kiscrm_record *rec)
 	return kc_record_insert(db, rec, 0);
 }
 
+int kiscrm_record_insert_flags(kiscrm_db *db, kiscrm_record *rec, unsigned int flags)
+{
+	if (flags & ~KISCRM_INSERT_RAW)
+		return kc_error_set(KISCRM_EINVALID, "unknown insert flags 0x%x", flags);
+	return kc_record_insert(db, rec, (flags & KISCRM_INSERT_RAW) ? KC_INSERT_NO_AFTER : 0);
+}
+
 int kc_record_insert(kiscrm_db *db, kiscrm_record *rec, unsigned flags)
 {
 	int rc = kc_check_db(db);

@@ -564,6 +564,8 @@ static void test_record(void **state)
 	/* Storage. */
 	ERR(kiscrm_record_insert(NULL, o));
 	ERR(kiscrm_record_insert(f->db, NULL));
+	ERR(kiscrm_record_insert_flags(NULL, o, 0));
+	ERR(kiscrm_record_insert_flags(f->db, o, 0x80));
 	ERR_IS(KISCRM_EINVALID, kiscrm_record_insert(f->db, o)); /* required fields missing */
 	kiscrm_record_set_text(o, KISCRM_OPPORTUNITY_NAME, "x");
 	kiscrm_record_set_text(o, KISCRM_OPPORTUNITY_STAGE, "opportunity");

@@ -346,6 +346,25 @@ static void test_creation_entry(void **state)
 	hist_free(&h);
 }
 
+/* KISCRM_INSERT_RAW stores the opportunity with its derived fields but no creation entry;
+ * unknown flags are refused and store nothing. */
+static void test_insert_raw(void **state)
+{
+	fx *f = *state;
+	hist h;
+	kiscrm_record *r = opp_rec(f, "design");
+	assert_rc(KISCRM_EINVALID, kiscrm_record_insert_flags(f->db, r, 0x80));
+	assert_int_equal(0, kiscrm_record_id(r));
+	assert_rc(KISCRM_OK, kiscrm_record_insert_flags(f->db, r, KISCRM_INSERT_RAW));
+	hist_load(&h, f, kiscrm_record_id(r));
+	assert_int_equal(h.n, 0);
+	hist_free(&h);
+	/* derived as on a plain insert: design is 60 % best case */
+	assert_int_equal(60, kiscrm_record_int(r, KISCRM_OPPORTUNITY_PROBABILITY));
+	kc_test_assert_text(r, KISCRM_OPPORTUNITY_FORECAST_CATEGORY, "best_case");
+	kiscrm_record_free(r);
+}
+
 static void test_moves(void **state)
 {
 	fx *f = *state;
@@ -615,6 +634,7 @@ static void test_cascade_delete(void **state)
 		DB_TEST(test_derive_size_and_department),  \
 		DB_TEST(test_derive_errors),               \
 		DB_TEST(test_creation_entry),              \
+		DB_TEST(test_insert_raw),                  \
 		DB_TEST(test_moves),                       \
 		DB_TEST(test_move_errors),                 \
 		DB_TEST(test_exit_criteria),               \
