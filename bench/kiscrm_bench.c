@@ -13,8 +13,8 @@
  * the raw lines; lower is better), and a JSON summary (--json FILE, also printed after a
  * line "JSON").
  *
- * Report functions are looked up with dlsym() at run time, so that the program links and
- * runs while some reports are still being written: a missing one is skipped with a note.
+ * Report functions are looked up with dlsym() at run time, so that the same program also
+ * measures an older libkiscrm that lacks some report: a missing one is skipped with a note.
  */
 #include <kiscrm/budget.h>
 #include <kiscrm/config.h>
