@@ -81,7 +81,7 @@ int kiscrm_db_open(kiscrm_db **out, const kiscrm_db_options *opts)
 	if (rc) {
 		if (o.custom_backend && o.custom_backend->free)
 			o.custom_backend->free(o.custom_backend);
-		free(db);
+		kiscrm_db_free(db);
 		return rc;
 	}
 	if ((rc = make_backend(&db->backend, &o)) != 0 ||

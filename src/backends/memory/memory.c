@@ -1265,6 +1265,12 @@ static int read_all(mem_read *r, size_t from)
 	for (size_t id = from; id < r->t->nslot; id++) {
 		const mem_slot *row = r->t->slot[id];
 
+#if defined(__GNUC__) || defined(__clang__)
+		/* rows are pointers: fetch a few ahead, as the hardware cannot guess them */
+		if (id + 8 < r->t->nslot && r->t->slot[id + 8])
+			__builtin_prefetch(r->t->slot[id + 8]);
+#endif
+
 		if (row && (rc = read_visit(r, row)) != 0)
 			return rc;
 	}
