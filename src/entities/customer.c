@@ -4,6 +4,7 @@
 #include "entity.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/idvec.h"
 #include "kiscrm/customer.h"
 #include "kiscrm/table.h"
 
@@ -258,26 +259,6 @@ int kiscrm_customer_duplicates(kiscrm_table **out, kiscrm_db *db)
 
 /* --- merge ----------------------------------------------------------------------- */
 
-typedef struct {
-	kiscrm_id *ids;
-	size_t n, cap;
-} id_vec;
-
-static int id_cb(void *payload, const kiscrm_value *row)
-{
-	id_vec *v = payload;
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 16;
-		kiscrm_id *p = realloc(v->ids, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		v->ids = p;
-		v->cap = cap;
-	}
-	v->ids[v->n++] = row[0].u.i;
-	return 0;
-}
-
 /* Points one referring record at the surviving customer. A custom attribute whose key
  * the survivor already has is dropped: the survivor's value wins. */
 static int move_one(kiscrm_db *db, const kiscrm_kind_def *def, int field, kiscrm_id id, kiscrm_id keep)
@@ -310,11 +291,11 @@ static int move_referrers(kiscrm_db *db, kiscrm_id keep, kiscrm_id dup)
 				continue;
 			kiscrm_cond c = { f, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = dup } } };
 			kiscrm_query q = { 1, &c, 1 };
-			id_vec v = { NULL, 0, 0 };
-			int rc = kc_db_scan(db, def, &q, id_cb, &v);
+			kc_idvec v = KC_IDVEC_INIT;
+			int rc = kc_db_scan(db, def, &q, kc_idvec_collect, &v);
 			for (size_t i = 0; rc == 0 && i < v.n; i++)
 				rc = move_one(db, def, f, v.ids[i], keep);
-			free(v.ids);
+			kc_idvec_free(&v);
 			if (rc)
 				return rc;
 		}

@@ -1,6 +1,7 @@
 /* Departments and staff: tree and reporting-line rules, roles from the configuration. */
 #include "entity.h"
 #include "core/error.h"
+#include "core/idvec.h"
 #include "kiscrm/config.h"
 #include "kiscrm/org.h"
 
@@ -41,30 +42,6 @@ int kc_staff_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old
 
 /* --- department subtree ---------------------------------------------------------- */
 
-typedef struct {
-	kiscrm_id *ids;
-	size_t n, cap;
-} tree_walk;
-
-static int push(tree_walk *w, kiscrm_id id)
-{
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 16;
-		kiscrm_id *p = realloc(w->ids, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		w->ids = p;
-		w->cap = cap;
-	}
-	w->ids[w->n++] = id;
-	return KISCRM_OK;
-}
-
-static int child_cb(void *payload, const kiscrm_value *row)
-{
-	return push(payload, row[0].u.i);
-}
-
 int kiscrm_department_subtree(kiscrm_id **ids, size_t *count, kiscrm_db *db, kiscrm_id department_id)
 {
 	int rc = kc_check_db(db);
@@ -76,17 +53,17 @@ int kiscrm_department_subtree(kiscrm_id **ids, size_t *count, kiscrm_db *db, kis
 	if ((rc = kc_db_exists(db, def, department_id)) <= 0)
 		return rc < 0 ? rc : kc_error_set(KISCRM_ENOTFOUND, "department %lld does not exist",
 						  (long long)department_id);
-	tree_walk w = { NULL, 0, 0 };
-	rc = push(&w, department_id);
+	kc_idvec w = KC_IDVEC_INIT;
+	rc = kc_idvec_push(&w, department_id);
 	/* Breadth-first: w.ids doubles as the queue of departments still to expand. */
 	for (size_t i = 0; rc == 0 && i < w.n; i++) {
 		kiscrm_cond c = { KISCRM_DEPARTMENT_PARENT_ID, KISCRM_OP_EQ,
 				  { KISCRM_TYPE_INT, { .i = w.ids[i] } } };
 		kiscrm_query q = { 1, &c, 1 };
-		rc = kc_db_scan(db, def, &q, child_cb, &w);
+		rc = kc_db_scan(db, def, &q, kc_idvec_collect, &w);
 	}
 	if (rc) {
-		free(w.ids);
+		kc_idvec_free(&w);
 		return rc;
 	}
 	*ids = w.ids;

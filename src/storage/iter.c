@@ -4,6 +4,7 @@
 #include "db.h"
 #include "record.h"
 #include "core/error.h"
+#include "core/idvec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +12,8 @@
 struct kiscrm_iter {
 	kiscrm_db *db;
 	const kiscrm_kind_def *def;
-	kiscrm_id *ids;
-	size_t n, cap, pos;
+	kc_idvec ids;     /* matching ids, collected when the iterator is made */
+	size_t pos;
 	kiscrm_record *current;
 	int active_field; /* rows whose field is 0 are skipped (-1: no such criterion) */
 };
@@ -109,16 +110,7 @@ static int collect(void *payload, const kiscrm_value *row)
 	if (it->active_field >= 0 && row[it->active_field].type != KISCRM_TYPE_NULL &&
 	    row[it->active_field].u.i == 0)
 		return 0;
-	if (it->n == it->cap) {
-		size_t cap = it->cap ? it->cap * 2 : 64;
-		kiscrm_id *p = realloc(it->ids, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		it->ids = p;
-		it->cap = cap;
-	}
-	it->ids[it->n++] = row[0].u.i;
-	return 0;
+	return kc_idvec_push(&it->ids, row[0].u.i);
 }
 
 int kiscrm_iter_new(kiscrm_iter **out, kiscrm_db *db, int kind, const kiscrm_filter *filter)
@@ -163,8 +155,8 @@ int kiscrm_iter_next(const kiscrm_record **out, kiscrm_iter *it)
 		if (rc)
 			return rc;
 	}
-	while (it->pos < it->n) {
-		int rc = kc_db_get(it->db, it->def, it->ids[it->pos++], assign_cb, it->current);
+	while (it->pos < it->ids.n) {
+		int rc = kc_db_get(it->db, it->def, it->ids.ids[it->pos++], assign_cb, it->current);
 		if (rc == KISCRM_ENOTFOUND)
 			continue; /* deleted since the iterator was made */
 		if (rc)
@@ -181,6 +173,6 @@ void kiscrm_iter_free(kiscrm_iter *it)
 	if (!it)
 		return;
 	kiscrm_record_free(it->current);
-	free(it->ids);
+	kc_idvec_free(&it->ids);
 	free(it);
 }

@@ -4,6 +4,7 @@
 #include "db.h"
 #include "record.h"
 #include "core/error.h"
+#include "core/idvec.h"
 #include "entities/entity.h"
 #include "kiscrm/config.h"
 
@@ -188,33 +189,13 @@ int kiscrm_record_get(kiscrm_record **out, kiscrm_db *db, int kind, kiscrm_id id
 
 /* --- deleting ------------------------------------------------------------------ */
 
-typedef struct {
-	kiscrm_id *ids;
-	size_t n, cap;
-} id_list;
-
-static int collect_cb(void *payload, const kiscrm_value *row)
-{
-	id_list *l = payload;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		kiscrm_id *p = realloc(l->ids, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		l->ids = p;
-		l->cap = cap;
-	}
-	l->ids[l->n++] = row[0].u.i;
-	return 0;
-}
-
 /* Ids of the records of `def` whose field `field` equals id. */
-static int referrers(id_list *out, kiscrm_db *db, const kiscrm_kind_def *def, int field, kiscrm_id id)
+static int referrers(kc_idvec *out, kiscrm_db *db, const kiscrm_kind_def *def, int field, kiscrm_id id)
 {
 	kiscrm_cond c = { field, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = id } } };
 	kiscrm_query q = { 1, &c, 1 };
-	memset(out, 0, sizeof(*out));
-	return kc_db_scan(db, def, &q, collect_cb, out);
+	*out = (kc_idvec)KC_IDVEC_INIT;
+	return kc_db_scan(db, def, &q, kc_idvec_collect, out);
 }
 
 static int delete_rec(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id, int cascade, int depth);
@@ -241,7 +222,7 @@ static int handle_referrers(kiscrm_db *db, const kiscrm_kind_def *target, kiscrm
 			const kiscrm_field_def *fd = &def->fields[f];
 			if (fd->ref_kind != target->kind)
 				continue;
-			id_list l;
+			kc_idvec l;
 			int rc = referrers(&l, db, def, f, id);
 			for (size_t i = 0; rc == 0 && i < l.n; i++) {
 				if (def == target && l.ids[i] == id)
@@ -259,7 +240,7 @@ static int handle_referrers(kiscrm_db *db, const kiscrm_kind_def *target, kiscrm
 				else
 					rc = clear_ref(db, def, f, l.ids[i]);
 			}
-			free(l.ids);
+			kc_idvec_free(&l);
 			if (rc)
 				return rc;
 		}
