@@ -1,6 +1,10 @@
 /* The eight-week rolling budget (八周滚动预算): building the projects of a week from one
  * scan per kind, the rolling table and its gap to the weekly targets. */
 #include "core/sort.h"
+#include "analytics/kinds.h"
+#include "entities/kinds.h"
+#include "money/kinds.h"
+#include "pipeline/kinds.h"
 #include "budget_build.h"
 #include "core/buf.h"
 #include "core/error.h"
@@ -114,7 +118,7 @@ int kc_budget_find_snapshot(kiscrm_db *db, kiscrm_date week, kiscrm_id *id)
 	kiscrm_cond c = { KISCRM_SNAPSHOT_WEEK, KISCRM_OP_EQ, { KISCRM_TYPE_DATE, { .i = week } } };
 	kiscrm_query q = { 1, &c, BIT(0) };
 	find_ctx f = { 0, 0 };
-	int rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_SNAPSHOT), &q, find_cb, &f);
+	int rc = kc_db_scan(db, &kc_snapshot_def, &q, find_cb, &f);
 	if (rc)
 		return rc;
 	*id = f.id;
@@ -171,7 +175,7 @@ static int load_plan(kc_budget *b, kiscrm_db *db)
 		{ KISCRM_SNAPSHOT_LINE_WEEK, KISCRM_OP_EQ, { KISCRM_TYPE_DATE, { .i = b->past } } },
 	};
 	kiscrm_query q = { 2, c, 0 };
-	return kc_db_scan(db, kc_kind_def(KISCRM_KIND_SNAPSHOT_LINE), &q, plan_cb, b);
+	return kc_db_scan(db, &kc_snapshot_line_def, &q, plan_cb, b);
 }
 
 /* ---- contracts' collections and plans ---- */
@@ -474,7 +478,7 @@ static int load_customers(kc_budget *b, kiscrm_db *db)
 	}
 	kiscrm_query q = { 0, NULL, BIT(0) | BIT(1) };
 	if (rc == 0 && n)
-		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_CUSTOMER), &q, cust_cb, &c);
+		rc = kc_db_scan(db, &kc_customer_def, &q, cust_cb, &c);
 	for (size_t i = 0; rc == 0 && i < b->n; i++) {
 		size_t s;
 		if (b->p[i].customer_id && kc_idmap_get(&c.index, b->p[i].customer_id, &s))
@@ -508,13 +512,13 @@ int kc_budget_build(kc_budget *b, kc_report *r)
 	if (rc == 0) {
 		kiscrm_cond c = { CO_RECEIVED, KISCRM_OP_LE, { KISCRM_TYPE_DATE, { .i = b->as_of } } };
 		kiscrm_query q = { 1, &c, BIT(0) | BIT(CO_CONTRACT) | BIT(CO_RECEIVED) | BIT(CO_AMOUNT) };
-		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_COLLECTION), &q, coll_cb, &x);
+		rc = kc_db_scan(db, &kc_collection_def, &q, coll_cb, &x);
 	}
 	if (rc == 0) {
 		kiscrm_cond c = { CP_DUE, KISCRM_OP_LT, { KISCRM_TYPE_DATE, { .i = b->end } } };
 		kiscrm_query q = { 1, &c, BIT(0) | BIT(CP_CONTRACT) | BIT(CP_OPPORTUNITY) | BIT(CP_DUE) |
 					  BIT(CP_AMOUNT) };
-		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_COLLECTION_PLAN), &q, cplan_cb, &x);
+		rc = kc_db_scan(db, &kc_collection_plan_def, &q, cplan_cb, &x);
 	}
 	if (rc == 0)
 		rc = apply_fifo(&x);
@@ -541,10 +545,10 @@ int kc_budget_build(kc_budget *b, kc_report *r)
 		int planned = b->by_opp.n != 0;
 		q.ncond = 2;
 		q.conds = open;
-		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &q, opp_cb, b);
+		rc = kc_db_scan(db, &kc_opportunity_def, &q, opp_cb, b);
 		if (rc == 0 && planned) {
 			q.conds = closed;
-			rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &q, opp_cb, b);
+			rc = kc_db_scan(db, &kc_opportunity_def, &q, opp_cb, b);
 		}
 	}
 	if (rc == 0)
@@ -554,7 +558,7 @@ int kc_budget_build(kc_budget *b, kc_report *r)
 			BIT(0) | BIT(CT_NUMBER) | BIT(CT_CUSTOMER) | BIT(CT_OPPORTUNITY) | BIT(CT_SIGNED) |
 			BIT(CT_AMOUNT) | BIT(CT_OWNER) | BIT(CT_DEPARTMENT) | BIT(CT_BUSINESS_LINE) |
 			BIT(CT_PRODUCT_LINE) };
-		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_CONTRACT), &q, contract_cb, &x);
+		rc = kc_db_scan(db, &kc_contract_def, &q, contract_cb, &x);
 	}
 	if (rc == 0)
 		rc = load_customers(b, db);

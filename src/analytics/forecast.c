@@ -1,7 +1,10 @@
 /* Forecasts (§10 of the domain): the shared engine of forecast_internal.h, the weighted
  * and category forecast per period bucket, the year-end completion forecast and the
  * historical stage probabilities. The gap and sufficiency reports are in gap.c. */
+#include "storage/record.h"
 #include "forecast_internal.h"
+#include "money/kinds.h"
+#include "pipeline/kinds.h"
 #include "core/error.h"
 #include "config/pipeline_config.h"
 #include "kiscrm/date.h"
@@ -354,12 +357,12 @@ static int load_history(kc_fc *fc)
 	h.f_pipeline = KISCRM_OPPORTUNITY_PIPELINE;
 	h.f_status = KISCRM_OPPORTUNITY_STATUS;
 	kiscrm_query q = { 0, NULL, 1u | (1u << h.f_stage) | (1u << h.f_pipeline) | (1u << h.f_status) };
-	int rc = kc_db_scan(fc->r.db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &q, hist_opp_cb, &h);
+	int rc = kc_db_scan(fc->r.db, &kc_opportunity_def, &q, hist_opp_cb, &h);
 	if (rc == 0 && h.n) {
 		kiscrm_query qh = { 0, NULL, 1u | (1u << KISCRM_STAGE_HISTORY_OPPORTUNITY_ID) |
 					     (1u << KISCRM_STAGE_HISTORY_FROM_STAGE) |
 					     (1u << KISCRM_STAGE_HISTORY_TO_STAGE) };
-		rc = kc_db_scan(fc->r.db, kc_kind_def(KISCRM_KIND_STAGE_HISTORY), &qh, hist_move_cb, &h);
+		rc = kc_db_scan(fc->r.db, &kc_stage_history_def, &qh, hist_move_cb, &h);
 	}
 	/* a loss counts against every working stage up to the furthest one it was seen in */
 	for (size_t i = 0; rc == 0 && i < h.n; i++)
@@ -581,9 +584,9 @@ static int target_cb(void *payload, const kiscrm_value *row)
 
 static int resolve_fields(scan_ctx *s)
 {
-	const kiscrm_kind_def *c = kc_kind_def(KISCRM_KIND_CONTRACT);
-	const kiscrm_kind_def *k = kc_kind_def(KISCRM_KIND_COLLECTION);
-	const kiscrm_kind_def *t = kc_kind_def(KISCRM_KIND_TARGET);
+	const kiscrm_kind_def *c = &kc_contract_def;
+	const kiscrm_kind_def *k = &kc_collection_def;
+	const kiscrm_kind_def *t = &kc_target_def;
 	int rc;
 	if ((rc = field(c, "opportunity_id", &s->c_opp)) || (rc = field(c, "signed", &s->c_signed)) ||
 	    (rc = field(c, "amount", &s->c_amount)) || (rc = field(c, "owner_id", &s->c_owner)) ||
@@ -611,7 +614,7 @@ static int scan_collections(scan_ctx *s)
 	if (fc->r.to != KISCRM_DATE_NONE)
 		conds[n++] = (kiscrm_cond){ s->k_received, KISCRM_OP_LT, { KISCRM_TYPE_DATE, { .i = fc->r.to } } };
 	kiscrm_query q = { n, conds, 1u | BIT(s->k_contract) | BIT(s->k_received) | BIT(s->k_amount) };
-	return kc_db_scan(fc->r.db, kc_kind_def(KISCRM_KIND_COLLECTION), &q, coll_cb, s);
+	return kc_db_scan(fc->r.db, &kc_collection_def, &q, coll_cb, s);
 }
 
 int kc_fc_run(kc_fc *fc)
@@ -632,7 +635,7 @@ int kc_fc_run(kc_fc *fc)
 	if (rc == 0) {
 		kiscrm_query q = { 0, NULL, 1u | BIT(s.c_opp) | BIT(s.c_signed) | BIT(s.c_amount) | BIT(s.c_owner) |
 					    BIT(s.c_dept) | BIT(s.c_bl) | BIT(s.c_pl) | BIT(s.c_cust) };
-		rc = kc_db_scan(fc->r.db, kc_kind_def(KISCRM_KIND_CONTRACT), &q, contract_cb, &s);
+		rc = kc_db_scan(fc->r.db, &kc_contract_def, &q, contract_cb, &s);
 	}
 	if (rc == 0) {
 		static const int of[] = {
@@ -646,12 +649,12 @@ int kc_fc_run(kc_fc *fc)
 		kiscrm_query q = { 0, NULL, 1u };
 		for (size_t i = 0; i < sizeof(of) / sizeof(of[0]); i++)
 			q.columns |= BIT(of[i]);
-		rc = kc_db_scan(fc->r.db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &q, opp_cb, &s);
+		rc = kc_db_scan(fc->r.db, &kc_opportunity_def, &q, opp_cb, &s);
 	}
 	if (rc == 0 && fc->want_targets) {
 		kiscrm_query q = { 0, NULL, 1u | BIT(s.t_metric) | BIT(s.t_period) | BIT(s.t_start) | BIT(s.t_bl) |
 					    BIT(s.t_pl) | BIT(s.t_dept) | BIT(s.t_owner) | BIT(s.t_amount) };
-		rc = kc_db_scan(fc->r.db, kc_kind_def(KISCRM_KIND_TARGET), &q, target_cb, &s);
+		rc = kc_db_scan(fc->r.db, &kc_target_def, &q, target_cb, &s);
 	}
 	kc_idmap_dispose(&s.opp_with_contract);
 	kc_idmap_dispose(&s.coll_index);

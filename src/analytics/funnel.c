@@ -5,6 +5,7 @@
  * past moves after the creation entry), so they are bucketed by opportunity with a
  * counting sort and each opportunity's few entries are then sorted by time in place. */
 #include "core/sort.h"
+#include "pipeline/kinds.h"
 #include "funnel_data.h"
 #include "core/error.h"
 #include "kiscrm/funnel.h"
@@ -455,11 +456,11 @@ int kc_funnel_build(kc_funnel *f, kc_report *r, int with_stays)
 			    KC_COL(KISCRM_STAGE_HISTORY_OPPORTUNITY_ID) | KC_COL(KISCRM_STAGE_HISTORY_TO_STAGE) |
 				    KC_COL(KISCRM_STAGE_HISTORY_AT) };
 	if (rc == 0)
-		rc = kc_db_scan(r->db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &oq, opp_cb, f);
+		rc = kc_db_scan(r->db, &kc_opportunity_def, &oq, opp_cb, f);
 	if (rc == 0)
 		rc = build_index(f);
 	if (rc == 0 && f->nopps)
-		rc = kc_db_scan(r->db, kc_kind_def(KISCRM_KIND_STAGE_HISTORY), &hq, hist_cb, f);
+		rc = kc_db_scan(r->db, &kc_stage_history_def, &hq, hist_cb, f);
 	release_index(f); /* only needed to join the history */
 	if (rc == 0)
 		rc = sort_history(f);

@@ -8,6 +8,7 @@
  * materialised at the end, which gives the same smoothed counts as Odoo's row-by-row
  * increments without touching every stage for every won opportunity. */
 #include "core/sort.h"
+#include "pipeline/kinds.h"
 #include "kiscrm/predict.h"
 #include "kiscrm/customer.h"
 #include "kiscrm/pipeline.h"
@@ -392,7 +393,7 @@ static int history_cb(void *payload, const kiscrm_value *row)
 /* Where each lost opportunity was lost: the latest move into a lost stage. */
 static int load_lost_moves(pls *p)
 {
-	const kiscrm_kind_def *def = kc_kind_def(KISCRM_KIND_STAGE_HISTORY);
+	const kiscrm_kind_def *def = &kc_stage_history_def;
 	for (size_t s = 0; s < p->pl->nstages; s++) {
 		if (p->pl->stages[s].terminal != KISCRM_STAGE_LOST)
 			continue;
@@ -581,7 +582,7 @@ static int pls_build(pls *p, kiscrm_db *db, kc_report *rep, int pi, const kiscrm
 		rc = load_lost_moves(p);
 	if (rc == 0) {
 		kiscrm_query q = { 0, NULL, OPP_COLUMNS };
-		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &q, build_cb, p);
+		rc = kc_db_scan(db, &kc_opportunity_def, &q, build_cb, p);
 	}
 	if (rc == 0)
 		rc = finish(p);
@@ -764,13 +765,13 @@ static int pls_score(pls *p, const kiscrm_value *row, pls_result *res, kiscrm_ta
 static int copy_cb(void *payload, const kiscrm_value *row)
 {
 	kiscrm_record **rec = payload;
-	return kc_record_from_row(rec, kc_kind_def(KISCRM_KIND_OPPORTUNITY), row);
+	return kc_record_from_row(rec, &kc_opportunity_def, row);
 }
 
 static int fetch_opportunity(kiscrm_record **rec, kiscrm_db *db, kiscrm_id id)
 {
 	*rec = NULL;
-	int rc = kc_db_get(db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), id, copy_cb, rec);
+	int rc = kc_db_get(db, &kc_opportunity_def, id, copy_cb, rec);
 	if (rc == KISCRM_ENOTFOUND)
 		return kc_error_set(KISCRM_ENOTFOUND, "opportunity %lld not found", (long long)id);
 	return rc;
@@ -1008,7 +1009,7 @@ int kiscrm_report_probability(kiscrm_table **out, kiscrm_db *db, const kiscrm_re
 			(1ull << KISCRM_OPPORTUNITY_OWNER_ID) | (1ull << KISCRM_OPPORTUNITY_AMOUNT) |
 			(1ull << KISCRM_OPPORTUNITY_EXPECTED_CLOSE) | (1ull << KISCRM_OPPORTUNITY_PROBABILITY) |
 			(1ull << KISCRM_OPPORTUNITY_PROBABILITY_MANUAL) };
-		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &q, report_cb, &s);
+		rc = kc_db_scan(db, &kc_opportunity_def, &q, report_cb, &s);
 	}
 	if (rc == 0)
 		rc = emit_report(&s, out);
@@ -1077,7 +1078,7 @@ static int write_probability(kiscrm_db *db, const apply_item *it)
 	/* written below the store's hooks: only the probability changes, and the
 	 * stage-following rule must not replace it */
 	kc_record_put_int(rec, KISCRM_OPPORTUNITY_PROBABILITY, it->percent);
-	rc = kc_db_update(db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), rec->vals);
+	rc = kc_db_update(db, &kc_opportunity_def, rec->vals);
 	kiscrm_record_free(rec);
 	return rc;
 }
@@ -1104,7 +1105,7 @@ int kiscrm_predict_apply(size_t *updated, kiscrm_db *db, const kiscrm_predict_op
 			s.p = &p;
 			kiscrm_query q = { 0, NULL, OPP_COLUMNS | (1ull << KISCRM_OPPORTUNITY_PROBABILITY) |
 				(1ull << KISCRM_OPPORTUNITY_PROBABILITY_MANUAL) };
-			rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &q, apply_cb, &s);
+			rc = kc_db_scan(db, &kc_opportunity_def, &q, apply_cb, &s);
 		}
 		pls_dispose(&p);
 		kc_report_end(&rep);

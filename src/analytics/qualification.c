@@ -1,6 +1,7 @@
 /* Qualification rate (商机合格率): which open opportunities are valid, per group, and the
  * list of the invalid ones with their reasons. One projected scan of the opportunities. */
 #include "funnel_data.h"
+#include "pipeline/kinds.h"
 #include "core/buf.h"
 #include "core/error.h"
 #include "kiscrm/funnel.h"
@@ -128,7 +129,7 @@ int kiscrm_report_qualification(kiscrm_table **out, kiscrm_db *db, const kiscrm_
 	static const char *const cols[] = { "open_count:int", "valid_count:int", "rate:rate", NULL };
 	kiscrm_query query = { 0, NULL, QUAL_COLS };
 	size_t base = r.o.ngroup;
-	if ((rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &query, rate_cb, &q)) == 0 &&
+	if ((rc = kc_db_scan(db, &kc_opportunity_def, &query, rate_cb, &q)) == 0 &&
 	    (rc = kc_report_table(&r, &t, "qualification")) == 0 && (rc = kc_add_columns(t, cols)) == 0)
 		rc = kc_report_sorted(&r, &order);
 	for (size_t k = 0; rc == 0 && k < r.ngroups; k++) {
@@ -209,7 +210,7 @@ int kiscrm_report_invalid_opportunities(kiscrm_table **out, kiscrm_db *db, const
 	kc_report_staff_name(&r, 0); /* load the names now, not from inside the scan */
 	if ((rc = kc_report_table(&r, &q.list, "invalid-opportunities")) == 0 &&
 	    (rc = kc_add_columns(q.list, cols)) == 0)
-		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &query, list_cb, &q);
+		rc = kc_db_scan(db, &kc_opportunity_def, &query, list_cb, &q);
 	kc_report_end(&r);
 	if (rc) {
 		kiscrm_table_free(q.list);

@@ -7,6 +7,8 @@
  * never matter: FIFO pays older instalments first, so they only receive what is left
  * after every past-due one is paid, and what they would hold is not overdue anyway. */
 #include "core/sort.h"
+#include "entities/kinds.h"
+#include "money/kinds.h"
 #include "report.h"
 #include "core/error.h"
 #include "config/pipeline_config.h"
@@ -139,7 +141,7 @@ int kiscrm_contract_overdue(kiscrm_money *out, kiscrm_db *db, kiscrm_id contract
 	if (as_of == KISCRM_DATE_NONE)
 		return kc_error_set(KISCRM_EINVALID, "as_of date is not set");
 	kiscrm_money amount = 0;
-	rc = contract_id > 0 ? kc_db_get(db, kc_kind_def(KISCRM_KIND_CONTRACT), contract_id, amount_cb, &amount)
+	rc = contract_id > 0 ? kc_db_get(db, &kc_contract_def, contract_id, amount_cb, &amount)
 			     : KISCRM_ENOTFOUND;
 	if (rc == KISCRM_ENOTFOUND)
 		return kc_error_set(KISCRM_ENOTFOUND, "contract %lld does not exist", (long long)contract_id);
@@ -156,9 +158,9 @@ int kiscrm_contract_overdue(kiscrm_money *out, kiscrm_db *db, kiscrm_id contract
 		{ KISCRM_COLLECTION_RECEIVED, KISCRM_OP_LE, { KISCRM_TYPE_DATE, { .i = as_of } } },
 	};
 	kiscrm_query cq = { 2, cc, 1u | (1u << KISCRM_COLLECTION_AMOUNT) };
-	rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_COLLECTION_PLAN), &pq, one_plan_cb, &o);
+	rc = kc_db_scan(db, &kc_collection_plan_def, &pq, one_plan_cb, &o);
 	if (rc == 0)
-		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_COLLECTION), &cq, one_coll_cb, &o);
+		rc = kc_db_scan(db, &kc_collection_def, &cq, one_coll_cb, &o);
 	if (rc == 0) {
 		kc_sort(o.items, o.n, sizeof(*o.items), by_contract_due);
 		*out = fifo_overdue(amount, o.collected, o.items, o.n, as_of, NULL, NULL);
@@ -319,14 +321,14 @@ static int load_facts(recv_ctx *x)
 	kiscrm_cond pc = { KISCRM_COLLECTION_PLAN_DUE, KISCRM_OP_LE, as_of };
 	kiscrm_query pq = { 1, &pc, 1u | (1u << KISCRM_COLLECTION_PLAN_CONTRACT_ID) |
 				      (1u << KISCRM_COLLECTION_PLAN_DUE) | (1u << KISCRM_COLLECTION_PLAN_AMOUNT) };
-	int rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_CONTRACT), &cq, contract_cb, x);
+	int rc = kc_db_scan(db, &kc_contract_def, &cq, contract_cb, x);
 	if (rc == 0 && x->nc)
-		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_COLLECTION), &lq, collection_cb, x);
+		rc = kc_db_scan(db, &kc_collection_def, &lq, collection_cb, x);
 	if (rc == 0 && x->nc)
-		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_COLLECTION_PLAN), &pq, plan_cb, x);
+		rc = kc_db_scan(db, &kc_collection_plan_def, &pq, plan_cb, x);
 	if (rc == 0 && x->per_contract && x->nc) {
 		kiscrm_query nq = { 0, NULL, 1u | (1u << KISCRM_CUSTOMER_NAME) };
-		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_CUSTOMER), &nq, customer_cb, x);
+		rc = kc_db_scan(db, &kc_customer_def, &nq, customer_cb, x);
 	}
 	return rc;
 }

@@ -1,5 +1,6 @@
 /* The report context: option resolution, lookups and grouping (see report.h). */
 #include "core/sort.h"
+#include "entities/kinds.h"
 #include "report.h"
 #include "core/error.h"
 #include "report/table_internal.h"
@@ -83,7 +84,7 @@ static int load_names(kc_report *r, int kind, kc_idmap *map)
 {
 	name_load l = { r, map };
 	kiscrm_query q = { 0, NULL, 0x3 };
-	return kc_db_scan(r->db, kc_kind_def(kind), &q, name_cb, &l);
+	return kc_db_scan(r->db, kc_db_def(r->db, kind), &q, name_cb, &l);
 }
 
 static int cust_cb(void *payload, const kiscrm_value *row)
@@ -193,7 +194,7 @@ int kc_report_begin(kc_report *r, kiscrm_db *db, const kiscrm_report_options *op
 	    (needs(r, KISCRM_GROUP_DEPARTMENT) &&
 	     (rc = load_names(r, KISCRM_KIND_DEPARTMENT, &r->departments)) != 0) ||
 	    ((needs(r, KISCRM_GROUP_REGION) || needs(r, KISCRM_GROUP_INDUSTRY)) &&
-	     (rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_CUSTOMER), NULL, cust_cb, r)) != 0)) {
+	     (rc = kc_db_scan(db, &kc_customer_def, NULL, cust_cb, r)) != 0)) {
 		kc_report_end(r);
 		return rc;
 	}
@@ -265,7 +266,7 @@ static int ensure_customers(kc_report *r)
 {
 	if (r->customers.cap || r->ncust)
 		return KISCRM_OK;
-	return kc_db_scan(r->db, kc_kind_def(KISCRM_KIND_CUSTOMER), NULL, cust_cb, r);
+	return kc_db_scan(r->db, &kc_customer_def, NULL, cust_cb, r);
 }
 
 const char *kc_report_customer_region(kc_report *r, kiscrm_id id)

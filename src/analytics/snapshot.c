@@ -1,6 +1,9 @@
 /* Weekly snapshots of the rolling budget: saving, comparing two consecutive weeks, and
  * forecast accuracy from snapshots against what really happened. */
 #include "core/sort.h"
+#include "analytics/kinds.h"
+#include "money/kinds.h"
+#include "pipeline/kinds.h"
 #include "budget_build.h"
 #include "core/buf.h"
 #include "core/error.h"
@@ -73,7 +76,7 @@ static int insert_line(kiscrm_db *db, const kc_budget *b, const kc_bproject *p, 
 	row[KISCRM_SNAPSHOT_LINE_AMOUNT] = v_int(KISCRM_TYPE_MONEY, p->amount, 1);
 	row[KISCRM_SNAPSHOT_LINE_STATUS] = v_text(status);
 	kiscrm_id id;
-	return kc_db_insert(db, kc_kind_def(KISCRM_KIND_SNAPSHOT_LINE), row, &id);
+	return kc_db_insert(db, &kc_snapshot_line_def, row, &id);
 }
 
 static int write_lines(kiscrm_db *db, const kc_budget *b, kiscrm_id sid)
@@ -96,8 +99,8 @@ static int write_lines(kiscrm_db *db, const kc_budget *b, kiscrm_id sid)
 
 static int save(kiscrm_db *db, const kc_budget *b, kiscrm_id *out)
 {
-	const kiscrm_kind_def *sdef = kc_kind_def(KISCRM_KIND_SNAPSHOT);
-	const kiscrm_kind_def *ldef = kc_kind_def(KISCRM_KIND_SNAPSHOT_LINE);
+	const kiscrm_kind_def *sdef = &kc_snapshot_def;
+	const kiscrm_kind_def *ldef = &kc_snapshot_line_def;
 	kiscrm_id sid = 0;
 	int rc = kc_budget_find_snapshot(db, b->week, &sid);
 	if (rc < 0)
@@ -259,7 +262,7 @@ static int load_side(diff_ctx *x, kiscrm_db *db, kiscrm_date week, int cur)
 	x->cur = cur;
 	kiscrm_cond c = { KISCRM_SNAPSHOT_LINE_SNAPSHOT_ID, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = sid } } };
 	kiscrm_query q = { 1, &c, 0 };
-	return kc_db_scan(db, kc_kind_def(KISCRM_KIND_SNAPSHOT_LINE), &q, line_cb, x);
+	return kc_db_scan(db, &kc_snapshot_line_def, &q, line_cb, x);
 }
 
 static int str_is(const diff_ctx *x, size_t off, const char *s)
@@ -335,11 +338,11 @@ static int classify_gone(diff_ctx *x, kiscrm_db *db)
 	}
 	if (rc == 0 && l.gone.n) {
 		kiscrm_query qc = { 0, NULL, BIT(0) | BIT(CT_OPPORTUNITY) };
-		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_CONTRACT), &qc, live_contract_cb, &l);
+		rc = kc_db_scan(db, &kc_contract_def, &qc, live_contract_cb, &l);
 		kiscrm_query qo = { 0, NULL, BIT(0) | BIT(KISCRM_OPPORTUNITY_STATUS) | BIT(KISCRM_OPPORTUNITY_EXPECTED_CLOSE) |
 				    BIT(KISCRM_OPPORTUNITY_AMOUNT) | BIT(KISCRM_OPPORTUNITY_STAGE) };
 		if (rc == 0)
-			rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &qo, live_opp_cb, &l);
+			rc = kc_db_scan(db, &kc_opportunity_def, &qo, live_opp_cb, &l);
 	}
 	kc_idmap_dispose(&l.gone);
 	return rc;
@@ -757,7 +760,7 @@ static int emit_accuracy(acc_ctx *a, kiscrm_table *t)
 static int load_accuracy(acc_ctx *a, kiscrm_db *db)
 {
 	kiscrm_query all = { 0, NULL, 0 };
-	int rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_SNAPSHOT), &all, snap_cb, a);
+	int rc = kc_db_scan(db, &kc_snapshot_def, &all, snap_cb, a);
 	for (size_t w = 0; rc == 0 && w < a->nweeks; w++) {
 		/* the week's own column of the snapshot made during it */
 		kiscrm_cond c[2] = {
@@ -766,7 +769,7 @@ static int load_accuracy(acc_ctx *a, kiscrm_db *db)
 		};
 		kiscrm_query q = { 2, c, 0 };
 		a->cur = w;
-		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_SNAPSHOT_LINE), &q, acc_line_cb, a);
+		rc = kc_db_scan(db, &kc_snapshot_line_def, &q, acc_line_cb, a);
 	}
 	if (rc || !a->nweeks)
 		return rc;
@@ -775,11 +778,11 @@ static int load_accuracy(acc_ctx *a, kiscrm_db *db)
 		{ CO_RECEIVED, KISCRM_OP_LT, { KISCRM_TYPE_DATE, { .i = a->hi } } },
 	};
 	kiscrm_query qc = { 2, cc, BIT(0) | BIT(CO_CONTRACT) | BIT(CO_RECEIVED) | BIT(CO_AMOUNT) };
-	rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_COLLECTION), &qc, acc_coll_cb, a);
+	rc = kc_db_scan(db, &kc_collection_def, &qc, acc_coll_cb, a);
 	kiscrm_query qk = { 0, NULL, BIT(0) | BIT(CT_CUSTOMER) | BIT(CT_SIGNED) | BIT(CT_AMOUNT) | BIT(CT_OWNER) |
 			    BIT(CT_DEPARTMENT) | BIT(CT_BUSINESS_LINE) | BIT(CT_PRODUCT_LINE) };
 	if (!rc)
-		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_CONTRACT), &qk, acc_contract_cb, a);
+		rc = kc_db_scan(db, &kc_contract_def, &qk, acc_contract_cb, a);
 	return rc;
 }
 

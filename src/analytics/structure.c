@@ -2,6 +2,7 @@
  * opportunity by a role that depends on its size) and the closed opportunities still
  * lacking their win/loss analysis (100% 商机分析). One projected scan each. */
 #include "funnel_data.h"
+#include "pipeline/kinds.h"
 #include "core/error.h"
 #include "kiscrm/config.h"
 #include "kiscrm/funnel.h"
@@ -96,7 +97,7 @@ int kiscrm_report_structure(kiscrm_table **out, kiscrm_db *db, const kiscrm_repo
 		return rc;
 	static const char *const cols[] = { "count:int", "amount:money", "share:rate", NULL };
 	kiscrm_query q = { 0, NULL, KC_OPP_DIM_COLS | STATE_COLS | KC_COL(KISCRM_OPPORTUNITY_AMOUNT) };
-	if ((rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &q, struct_cb, &s)) == 0 &&
+	if ((rc = kc_db_scan(db, &kc_opportunity_def, &q, struct_cb, &s)) == 0 &&
 	    (rc = kc_report_table(&r, &t, "structure")) == 0 && (rc = kc_add_columns(t, cols)) == 0)
 		rc = kc_report_sorted(&r, &order);
 	for (size_t k = 0; rc == 0 && k < r.ngroups; k++) {
@@ -194,7 +195,7 @@ int kiscrm_report_stqc(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_op
 			   KC_OPP_DIM_COLS | STATE_COLS | KC_COL(KISCRM_OPPORTUNITY_AMOUNT) |
 				   KC_COL(KISCRM_OPPORTUNITY_NAME) };
 	if ((rc = kc_report_table(&r, &s.t, "stqc")) == 0 && (rc = kc_add_columns(s.t, cols)) == 0)
-		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &q, stqc_cb, &s);
+		rc = kc_db_scan(db, &kc_opportunity_def, &q, stqc_cb, &s);
 	return kc_report_finish(out, s.t, &r, rc);
 }
 
@@ -269,6 +270,6 @@ int kiscrm_report_missing_analysis(kiscrm_table **out, kiscrm_db *db, const kisc
 				   KC_COL(KISCRM_OPPORTUNITY_CLOSED) | KC_COL(KISCRM_OPPORTUNITY_REASON) |
 				   KC_COL(KISCRM_OPPORTUNITY_REASON_CATEGORY) };
 	if ((rc = kc_report_table(&r, &s.t, "missing-analysis")) == 0 && (rc = kc_add_columns(s.t, cols)) == 0)
-		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &q, missing_cb, &s);
+		rc = kc_db_scan(db, &kc_opportunity_def, &q, missing_cb, &s);
 	return kc_report_finish(out, s.t, &r, rc);
 }

@@ -2,6 +2,7 @@
  * group, and the observed win rate of each working stage next to its configured
  * probability. */
 #include "core/sort.h"
+#include "pipeline/kinds.h"
 #include "funnel_data.h"
 #include "core/error.h"
 #include "kiscrm/funnel.h"
@@ -212,7 +213,7 @@ int kiscrm_report_win_loss(kiscrm_table **out, kiscrm_db *db, const kiscrm_repor
 	kiscrm_query q = { 0, NULL,
 			   CLOSE_COLS | KC_COL(KISCRM_OPPORTUNITY_REASON) |
 				   KC_COL(KISCRM_OPPORTUNITY_REASON_CATEGORY) };
-	if ((rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &q, wl_cb, &w)) == 0 &&
+	if ((rc = kc_db_scan(db, &kc_opportunity_def, &q, wl_cb, &w)) == 0 &&
 	    (rc = kc_report_table(&r, &t, "win-loss")) == 0 && (rc = kc_add_columns(t, cols)) == 0)
 		rc = wl_emit(&w, t);
 	for (size_t i = 0; i < w.n; i++) {
@@ -283,7 +284,7 @@ int kiscrm_report_win_rate(kiscrm_table **out, kiscrm_db *db, const kiscrm_repor
 	};
 	kiscrm_query q = { 0, NULL, CLOSE_COLS };
 	size_t base = r.o.ngroup;
-	if ((rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &q, wr_cb, &w)) == 0 &&
+	if ((rc = kc_db_scan(db, &kc_opportunity_def, &q, wr_cb, &w)) == 0 &&
 	    (rc = kc_report_table(&r, &t, "win-rate")) == 0 && (rc = kc_add_columns(t, cols)) == 0)
 		rc = kc_report_sorted(&r, &order);
 	for (size_t k = 0; rc == 0 && k < r.ngroups; k++) {

@@ -2,6 +2,7 @@
  * configuration directory or the compiled-in defaults and validated completely, every
  * error pointing at file, line, column, key and value. */
 #include "config/config_internal.h"
+#include "pipeline/kinds.h"
 #include "config/pipeline_config.h"
 
 #include <stdint.h>
@@ -10,7 +11,7 @@
 
 #include "core/error.h"
 #include "kiscrm/date.h"
-#include "storage/schema.h"
+#include "storage/record.h"
 
 struct kc_pipeline_set {
 	kc_pipeline *pipelines;
@@ -125,7 +126,7 @@ static int read_names(char **key, char **zh, char **en, const kc_yaml_node *item
 
 static int read_exit_criteria(kc_stage *st, const kc_yaml_node *item)
 {
-	const kiscrm_kind_def *opp = kc_kind_def(KISCRM_KIND_OPPORTUNITY);
+	const kiscrm_kind_def *opp = &kc_opportunity_def;
 	const kc_yaml_node *list;
 	size_t n;
 	int rc;

@@ -1,5 +1,4 @@
 #include "kiscrm/version.h"
-#include "storage/schema.h"
 
 void kiscrm_version(int *major, int *minor, int *patch)
 {
@@ -16,7 +15,3 @@ const char *kiscrm_version_string(void)
 	return KISCRM_VERSION_STRING;
 }
 
-int kiscrm_schema_version(void)
-{
-	return KC_SCHEMA_VERSION;
-}

@@ -1,6 +1,8 @@
 /* Customers, their attributes and contacts: derived name keys, value lists, the contact
  * organisation tree, duplicate detection and merge. */
 #include "core/sort.h"
+#include "storage/record.h"
+#include "entities/kinds.h"
 #include "entity.h"
 #include "core/buf.h"
 #include "core/error.h"
@@ -18,8 +20,9 @@ static const char *const chain_roles[] = { "decision_maker", "influencer", "user
 					   "technical_evaluator", "gatekeeper", "coach", NULL };
 static const char *const attitudes[] = { "supporter", "neutral", "opponent", NULL };
 
-int kc_customer_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old)
+int kc_customer_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old)
 {
+	kiscrm_db *db = ctx->db;
 	(void)db;
 	(void)old;
 	int rc;
@@ -68,13 +71,14 @@ static int find_attr(kiscrm_id *out, kiscrm_db *db, kiscrm_id customer_id, const
 	};
 	kiscrm_query q = { 2, c, 1 };
 	attr_find f = { self, 0 };
-	int rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_CUSTOMER_ATTR), &q, attr_cb, &f);
+	int rc = kc_db_scan(db, &kc_customer_attr_def, &q, attr_cb, &f);
 	*out = f.found;
 	return rc;
 }
 
-int kc_customer_attr_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old)
+int kc_customer_attr_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old)
 {
+	kiscrm_db *db = ctx->db;
 	(void)old;
 	const char *key = kiscrm_record_text(rec, KISCRM_CUSTOMER_ATTR_KEY);
 	if (!key || kiscrm_record_is_null(rec, KISCRM_CUSTOMER_ATTR_CUSTOMER_ID))
@@ -101,8 +105,9 @@ static int contact_owner_cb(void *payload, const kiscrm_value *row)
 	return 0;
 }
 
-int kc_contact_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old)
+int kc_contact_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old)
 {
+	kiscrm_db *db = ctx->db;
 	(void)old;
 	int rc;
 	if ((rc = kc_check_enum(rec, KISCRM_CONTACT_CHAIN_ROLE, chain_roles)) != 0 ||
@@ -242,7 +247,7 @@ int kiscrm_customer_duplicates(kiscrm_table **out, kiscrm_db *db)
 	    (rc = kiscrm_table_add_column(t, "customer_id", KISCRM_TYPE_INT)) == 0 &&
 	    (rc = kiscrm_table_add_column(t, "name", KISCRM_TYPE_TEXT)) == 0 &&
 	    (rc = kiscrm_table_add_column(t, "name_key", KISCRM_TYPE_TEXT)) == 0 &&
-	    (rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_CUSTOMER), &q, name_cb, &l)) == 0)
+	    (rc = kc_db_scan(db, &kc_customer_def, &q, name_cb, &l)) == 0)
 		rc = build_duplicates(t, &l);
 	for (size_t i = 0; i < l.n; i++) {
 		free(l.rows[i].name);
@@ -284,8 +289,9 @@ static int move_one(kiscrm_db *db, const kiscrm_kind_def *def, int field, kiscrm
 
 static int move_referrers(kiscrm_db *db, kiscrm_id keep, kiscrm_id dup)
 {
-	for (int k = 0; k < kc_schema.nkinds; k++) {
-		const kiscrm_kind_def *def = kc_schema.kinds[k];
+	const kiscrm_schema *schema = db->kinds->schema;
+	for (int k = 0; k < schema->nkinds; k++) {
+		const kiscrm_kind_def *def = schema->kinds[k];
 		for (int f = 1; f < def->nfields; f++) {
 			if (def->fields[f].ref_kind != KISCRM_KIND_CUSTOMER)
 				continue;
@@ -350,7 +356,7 @@ int kiscrm_customer_attr_set(kiscrm_db *db, kiscrm_id customer_id, const char *k
 		return rc;
 	if (!key || !*key)
 		return kc_error_set(KISCRM_EINVALID, "attribute key is NULL or empty");
-	const kiscrm_kind_def *def = kc_kind_def(KISCRM_KIND_CUSTOMER_ATTR);
+	const kiscrm_kind_def *def = &kc_customer_attr_def;
 	kiscrm_id existing = 0;
 	if ((rc = find_attr(&existing, db, customer_id, key, 0)) != 0)
 		return rc;
@@ -388,5 +394,5 @@ int kiscrm_customer_attr_get(kiscrm_buf *out, kiscrm_db *db, kiscrm_id customer_
 	if (!id)
 		return kc_error_set_at(KISCRM_ENOTFOUND, NULL, 0, 0, "key", key,
 				       "customer %lld has no attribute '%s'", (long long)customer_id, key);
-	return kc_db_get(db, kc_kind_def(KISCRM_KIND_CUSTOMER_ATTR), id, value_cb, out);
+	return kc_db_get(db, &kc_customer_attr_def, id, value_cb, out);
 }

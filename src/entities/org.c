@@ -1,5 +1,6 @@
 /* Departments and staff: tree and reporting-line rules, roles from the configuration. */
 #include "entity.h"
+#include "entities/kinds.h"
 #include "core/error.h"
 #include "core/idvec.h"
 #include "kiscrm/config.h"
@@ -7,8 +8,9 @@
 
 #include <stdlib.h>
 
-int kc_department_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old)
+int kc_department_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old)
 {
+	kiscrm_db *db = ctx->db;
 	(void)old;
 	if (kiscrm_record_is_null(rec, KISCRM_DEPARTMENT_PARENT_ID))
 		return KISCRM_OK;
@@ -16,8 +18,9 @@ int kc_department_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record
 				 kiscrm_record_int(rec, KISCRM_DEPARTMENT_PARENT_ID));
 }
 
-int kc_staff_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old)
+int kc_staff_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old)
 {
+	kiscrm_db *db = ctx->db;
 	(void)old;
 	const char *role = kiscrm_record_text(rec, KISCRM_STAFF_ROLE);
 	if (role && kiscrm_config_role_find(db->config, role) < 0)
@@ -49,7 +52,7 @@ int kiscrm_department_subtree(kiscrm_id **ids, size_t *count, kiscrm_db *db, kis
 		return rc;
 	if (!ids || !count)
 		return kc_error_set(KISCRM_EINVALID, "output pointer is NULL");
-	const kiscrm_kind_def *def = kc_kind_def(KISCRM_KIND_DEPARTMENT);
+	const kiscrm_kind_def *def = &kc_department_def;
 	if ((rc = kc_db_exists(db, def, department_id)) <= 0)
 		return rc < 0 ? rc : kc_error_set(KISCRM_ENOTFOUND, "department %lld does not exist",
 						  (long long)department_id);

@@ -129,7 +129,7 @@ static int export_to(csv_writer *w, kiscrm_db *db, int kind, const kiscrm_filter
 {
 	const kiscrm_kind_def *def;
 	int rc = kc_check_db(db);
-	if (rc || (rc = kc_kind_require(&def, kind)) != 0)
+	if (rc || (rc = kc_db_require(db, &def, kind)) != 0)
 		return rc;
 	w->decimals = kiscrm_config_currency_decimals(kiscrm_db_config(db));
 	if ((rc = write_header(w, def)) != 0)
@@ -166,7 +166,7 @@ int kiscrm_csv_export_file(kiscrm_db *db, int kind, const char *path, const kisc
 		return rc;
 	if (!path)
 		return kc_error_set(KISCRM_EINVALID, "kiscrm_csv_export_file: path is NULL");
-	if (!kc_kind_def(kind))
+	if (!kc_db_def(db, kind))
 		return kc_error_set(KISCRM_EINVALID, "unknown record kind %d", kind);
 	FILE *fp = fopen(path, "wb");
 	if (!fp)

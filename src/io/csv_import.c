@@ -4,6 +4,7 @@
  * fixes every problem of a file in one go; if any row was bad (or on a dry run) the
  * transaction is rolled back and nothing is written. */
 #include "kiscrm/csv.h"
+#include "entities/kinds.h"
 #include "kiscrm/config.h"
 #include "kiscrm/customer.h"
 #include "kiscrm/db.h"
@@ -527,7 +528,7 @@ static int ambiguous(importer *imp, const csv_column *c, const char *text, const
 
 static int resolve_customer(kiscrm_id *out, importer *imp, const csv_column *c, const char *text)
 {
-	const kiscrm_kind_def *def = kc_kind_def(KISCRM_KIND_CUSTOMER);
+	const kiscrm_kind_def *def = &kc_customer_def;
 	kiscrm_buf key = KISCRM_BUF_INIT;
 	matches m = { 0, { 0 }, text, KISCRM_CUSTOMER_NAME, 0, 0 };
 	int rc = kiscrm_customer_normalize_name(&key, text);
@@ -560,7 +561,7 @@ static int resolve(kiscrm_id *out, importer *imp, const csv_column *c, const cha
 	}
 	if (c->target == KISCRM_KIND_CUSTOMER)
 		return resolve_customer(out, imp, c, text);
-	const kiscrm_kind_def *def = kc_kind_def(c->target);
+	const kiscrm_kind_def *def = kc_db_def(imp->db, c->target);
 	int nk = natural_key(c->target);
 	/* Contacts of the same name at different customers: the row's customer decides. */
 	int scope_field = 0;
@@ -727,7 +728,10 @@ static int store(importer *imp, kiscrm_record *rec)
 		}
 	}
 	/* RAW: the record as exported; its stage history comes in its own file. */
-	return kc_record_insert(imp->db, rec, (imp->flags & KISCRM_IMPORT_RAW) ? KC_INSERT_NO_AFTER : 0);
+	kc_write_ctx ctx = kc_write_ctx_of(imp->db);
+	if (imp->flags & KISCRM_IMPORT_RAW)
+		ctx.flags |= KC_WRITE_NO_AFTER;
+	return kc_store_insert(&ctx, rec);
 }
 
 static int import_row(importer *imp, int line)
@@ -911,7 +915,7 @@ static int check_args(kiscrm_db *db, int kind, const kiscrm_import_options *opts
 {
 	int rc = kc_check_db(db);
 	const kiscrm_kind_def *def;
-	if (rc || (rc = kc_kind_require(&def, kind)) != 0)
+	if (rc || (rc = kc_db_require(db, &def, kind)) != 0)
 		return rc;
 	if (opts && (opts->version < 1 || opts->version > KISCRM_IMPORT_OPTIONS_VERSION))
 		return kc_error_set(KISCRM_EVERSION, "kiscrm_import_options version %u not supported (1..%d)",
@@ -947,7 +951,7 @@ int kiscrm_csv_import_data(size_t *imported, kiscrm_table **errors, kiscrm_db *d
 		opts = &def;
 	memset(&imp, 0, sizeof(imp));
 	imp.db = db;
-	imp.def = kc_kind_def(kind);
+	imp.def = kc_db_def(db, kind);
 	imp.name = name ? name : "(data)";
 	imp.flags = opts->flags;
 	imp.max_errors = opts->max_errors;

@@ -6,6 +6,10 @@
  * compute (sufficiency, qualification, win rate, forecast accuracy, receivables) call the
  * public report for the subject and read its row, so the numbers agree with the reports. */
 #include "kpi/kpi_internal.h"
+#include "entities/kinds.h"
+#include "kpi/kinds.h"
+#include "money/kinds.h"
+#include "pipeline/kinds.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -211,7 +215,7 @@ static int contract_sum(kiscrm_money *out, kiscrm_db *db, const kiscrm_kpi_conte
 		kiscrm_query q = { n, c, 1u | (1u << KISCRM_CONTRACT_AMOUNT) | (1u << KISCRM_CONTRACT_APPROVAL) |
 					       (1u << KISCRM_CONTRACT_DEPARTMENT_ID) };
 		sum_scan s = { &f, 0, 0, 0, 0, NULL };
-		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_CONTRACT), &q, contract_cb, &s);
+		rc = kc_db_scan(db, &kc_contract_def, &q, contract_cb, &s);
 		*out = s.sum;
 	}
 	kc_idmap_dispose(&f.depts);
@@ -294,14 +298,14 @@ static int m_collection_amount(kiscrm_kpi_value *out, kiscrm_db *db, const kiscr
 	if (rc == 0 && ctx->scope != KISCRM_KPI_SCOPE_COMPANY) {
 		owner_cond(c, &n, ctx, KISCRM_CONTRACT_OWNER_ID);
 		kiscrm_query q = { n, c, 1u | (1u << KISCRM_CONTRACT_DEPARTMENT_ID) };
-		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_CONTRACT), &q, contract_id_cb, &set);
+		rc = kc_db_scan(db, &kc_contract_def, &q, contract_id_cb, &set);
 	}
 	if (rc == 0) {
 		n = 0;
 		window_conds(c, &n, ctx, KISCRM_COLLECTION_RECEIVED);
 		kiscrm_query q = { n, c, 1u | (1u << KISCRM_COLLECTION_CONTRACT_ID) | (1u << KISCRM_COLLECTION_AMOUNT) };
 		sum_scan s = { &f, 0, 0, 0, 0, ctx->scope == KISCRM_KPI_SCOPE_COMPANY ? NULL : &set.ids };
-		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_COLLECTION), &q, collection_cb, &s);
+		rc = kc_db_scan(db, &kc_collection_def, &q, collection_cb, &s);
 		if (rc == 0)
 			set_money(out, db, s.sum);
 	}
@@ -330,7 +334,7 @@ static int m_new_opportunities(kiscrm_kpi_value *out, kiscrm_db *db, const kiscr
 		window_conds(c, &n, ctx, KISCRM_OPPORTUNITY_CREATED);
 		kiscrm_query q = { n, c, 1u | (1u << KISCRM_OPPORTUNITY_DEPARTMENT_ID) };
 		sum_scan s = { &f, 0, 0, 0, 0, NULL };
-		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &q, opp_count_cb, &s);
+		rc = kc_db_scan(db, &kc_opportunity_def, &q, opp_count_cb, &s);
 		if (rc == 0) {
 			out->has_actual = 1;
 			out->actual = (double)s.n;
@@ -370,7 +374,7 @@ static int m_sales_cycle(kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_
 		kiscrm_query q = { n, c, 1u | (1u << KISCRM_OPPORTUNITY_DEPARTMENT_ID) |
 					       (1u << KISCRM_OPPORTUNITY_CREATED) | (1u << KISCRM_OPPORTUNITY_CLOSED) };
 		cycle_scan s = { &f, 0, 0 };
-		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &q, cycle_cb, &s);
+		rc = kc_db_scan(db, &kc_opportunity_def, &q, cycle_cb, &s);
 		if (rc == 0 && s.n) {
 			out->has_actual = 1;
 			out->actual = (double)s.days / (double)s.n;
@@ -426,7 +430,7 @@ static int m_manual(kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_conte
 	rc = filter_begin(&f, db, ctx);
 	if (rc == 0 && ctx->scope == KISCRM_KPI_SCOPE_DEPARTMENT) {
 		kiscrm_query q = { 0, NULL, 1u | (1u << KISCRM_STAFF_DEPARTMENT_ID) };
-		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_STAFF), &q, member_cb, &set);
+		rc = kc_db_scan(db, &kc_staff_def, &q, member_cb, &set);
 	}
 	if (rc == 0) {
 		owner_cond(c, &n, ctx, KISCRM_KPI_SCORE_STAFF_ID);
@@ -434,7 +438,7 @@ static int m_manual(kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_conte
 		window_conds(c, &n, ctx, KISCRM_KPI_SCORE_START);
 		kiscrm_query q = { n, c, 0 };
 		manual_scan s = { ctx, ctx->scope == KISCRM_KPI_SCOPE_DEPARTMENT ? &set.ids : NULL, 0, 0 };
-		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_KPI_SCORE), &q, manual_cb, &s);
+		rc = kc_db_scan(db, &kc_kpi_score_def, &q, manual_cb, &s);
 		if (rc == 0 && s.n) {
 			out->has_actual = 1;
 			out->actual = s.sum / (double)s.n;
@@ -904,17 +908,17 @@ static int run_scan(scan_entry *s, kiscrm_db *db)
 		window_conds(c, &n, &w, KISCRM_CONTRACT_SIGNED);
 		kiscrm_query q = { n, c, 1u | (1u << KISCRM_CONTRACT_AMOUNT) | (1u << KISCRM_CONTRACT_APPROVAL) |
 					       (1u << KISCRM_CONTRACT_DEPARTMENT_ID) | (1u << KISCRM_CONTRACT_OWNER_ID) };
-		return kc_db_scan(db, kc_kind_def(KISCRM_KIND_CONTRACT), &q, bulk_contract_cb, &b);
+		return kc_db_scan(db, &kc_contract_def, &q, bulk_contract_cb, &b);
 	}
 	case S_COLLECTION: {
 		kiscrm_query qc = { 0, NULL,
 				    1u | (1u << KISCRM_CONTRACT_DEPARTMENT_ID) | (1u << KISCRM_CONTRACT_OWNER_ID) };
-		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_CONTRACT), &qc, bulk_contract_id_cb, &b);
+		rc = kc_db_scan(db, &kc_contract_def, &qc, bulk_contract_id_cb, &b);
 		if (rc == 0) {
 			window_conds(c, &n, &w, KISCRM_COLLECTION_RECEIVED);
 			kiscrm_query q = { n, c,
 					   1u | (1u << KISCRM_COLLECTION_CONTRACT_ID) | (1u << KISCRM_COLLECTION_AMOUNT) };
-			rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_COLLECTION), &q, bulk_collection_cb, &b);
+			rc = kc_db_scan(db, &kc_collection_def, &q, bulk_collection_cb, &b);
 		}
 		kc_idmap_dispose(&b.contracts);
 		free(b.c_owner);
@@ -925,7 +929,7 @@ static int run_scan(scan_entry *s, kiscrm_db *db)
 		window_conds(c, &n, &w, KISCRM_OPPORTUNITY_CREATED);
 		kiscrm_query q = { n, c, 1u | (1u << KISCRM_OPPORTUNITY_DEPARTMENT_ID) |
 					       (1u << KISCRM_OPPORTUNITY_OWNER_ID) };
-		return kc_db_scan(db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &q, bulk_opp_cb, &b);
+		return kc_db_scan(db, &kc_opportunity_def, &q, bulk_opp_cb, &b);
 	}
 	case S_CYCLE: {
 		c[n++] = (kiscrm_cond){ KISCRM_OPPORTUNITY_STATUS, KISCRM_OP_EQ, tval("won") };
@@ -933,13 +937,13 @@ static int run_scan(scan_entry *s, kiscrm_db *db)
 		kiscrm_query q = { n, c, 1u | (1u << KISCRM_OPPORTUNITY_DEPARTMENT_ID) |
 					       (1u << KISCRM_OPPORTUNITY_OWNER_ID) | (1u << KISCRM_OPPORTUNITY_CREATED) |
 					       (1u << KISCRM_OPPORTUNITY_CLOSED) };
-		return kc_db_scan(db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &q, bulk_cycle_cb, &b);
+		return kc_db_scan(db, &kc_opportunity_def, &q, bulk_cycle_cb, &b);
 	}
 	default: {
 		c[n++] = (kiscrm_cond){ KISCRM_KPI_SCORE_INDICATOR, KISCRM_OP_EQ, tval(s->indicator) };
 		window_conds(c, &n, &w, KISCRM_KPI_SCORE_START);
 		kiscrm_query q = { n, c, 0 };
-		return kc_db_scan(db, kc_kind_def(KISCRM_KIND_KPI_SCORE), &q, bulk_manual_cb, &b);
+		return kc_db_scan(db, &kc_kpi_score_def, &q, bulk_manual_cb, &b);
 	}
 	}
 }
@@ -1068,7 +1072,7 @@ static int load_report(entry *e, kiscrm_db *db, report_fn fn, int windowed)
 	o.ngroup = 1;
 	memset(&ns, 0, sizeof(ns));
 	kiscrm_query q = { 0, NULL, 0x3 }; /* id and name: field 1 of staff and department */
-	rc = kc_db_scan(db, kc_kind_def(group == KISCRM_GROUP_OWNER ? KISCRM_KIND_STAFF : KISCRM_KIND_DEPARTMENT), &q,
+	rc = kc_db_scan(db, group == KISCRM_GROUP_OWNER ? &kc_staff_def : &kc_department_def, &q,
 			name_cb, &ns);
 	for (i = 0; rc == 0 && i < ns.n; i++)
 		if (ns.ids[i])

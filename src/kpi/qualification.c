@@ -557,7 +557,7 @@ static int scan_person(kiscrm_db *db, int kind, int staff_field, kiscrm_id staff
 	kiscrm_cond c = { staff_field, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { 0 } } };
 	c.value.u.i = staff;
 	kiscrm_query q = { 1, &c, 0 };
-	return kc_db_scan(db, kc_kind_def(kind), &q, cb, f);
+	return kc_db_scan(db, kc_db_def(db, kind), &q, cb, f);
 }
 
 static void facts_free(facts *f)

@@ -3,6 +3,7 @@
  * ranks, and the roll-up of persons to departments. The rules and their special cases
  * (missing data, zero targets: never NaN) are documented in kiscrm/kpi.h. */
 #include "core/sort.h"
+#include "entities/kinds.h"
 #include "kpi/kpi_internal.h"
 
 #include <stdio.h>
@@ -481,10 +482,10 @@ static int score_run(run *x, kiscrm_db *db, const kiscrm_kpi_scheme *s, const ki
 	if ((rc = check_scheme(x)))
 		return rc;
 	kiscrm_query qd = { 0, NULL, 0x3 };
-	if ((rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_DEPARTMENT), &qd, dept_cb, x)))
+	if ((rc = kc_db_scan(db, &kc_department_def, &qd, dept_cb, x)))
 		return rc;
 	kiscrm_query qs = { 0, NULL, 0 };
-	if ((rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_STAFF), &qs, staff_cb, x)))
+	if ((rc = kc_db_scan(db, &kc_staff_def, &qs, staff_cb, x)))
 		return rc;
 	if (level == LEVEL_DEPARTMENT && (rc = build_departments(x)))
 		return rc;

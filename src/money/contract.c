@@ -1,7 +1,11 @@
 /* Contracts, collection plans and collections: the rules checked when they are stored
  * (see kiscrm/money_flow.h), the customer's derived first-contract date, and the
  * per-contract and per-customer money figures. */
-#include "entities/entity.h"
+#include "money/money_internal.h"
+#include "storage/record.h"
+#include "entities/kinds.h"
+#include "money/kinds.h"
+#include "storage/checks.h"
 #include "core/error.h"
 #include "core/idvec.h"
 #include "kiscrm/config.h"
@@ -47,7 +51,7 @@ static int assign_cb(void *payload, const kiscrm_value *row)
 static int load(kiscrm_record **out, kiscrm_db *db, int kind, kiscrm_id id, const char *owner_kind,
 		const char *field)
 {
-	const kiscrm_kind_def *def = kc_kind_def(kind);
+	const kiscrm_kind_def *def = kc_db_def(db, kind);
 	kiscrm_record *r;
 	int rc = kc_record_new(&r, def);
 	if (rc)
@@ -92,7 +96,7 @@ static int sum_collections(kiscrm_db *db, kiscrm_id contract_id, kiscrm_id exclu
 	kiscrm_cond c = { KISCRM_COLLECTION_CONTRACT_ID, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = contract_id } } };
 	kiscrm_query q = { 1, &c, (1u << KISCRM_COLLECTION_AMOUNT) | 1u };
 	coll_sum s = { exclude, 0, 0 };
-	int rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_COLLECTION), &q, coll_sum_cb, &s);
+	int rc = kc_db_scan(db, &kc_collection_def, &q, coll_sum_cb, &s);
 	if (rc == 0)
 		*out = s.sum;
 	return rc;
@@ -160,7 +164,7 @@ static int derive_department(kiscrm_db *db, kiscrm_record *rec)
 	if (kiscrm_record_is_null(rec, KISCRM_CONTRACT_DEPARTMENT_ID))
 		return KISCRM_OK;
 	kiscrm_id dept = kiscrm_record_int(rec, KISCRM_CONTRACT_DEPARTMENT_ID);
-	rc = kc_db_exists(db, kc_kind_def(KISCRM_KIND_DEPARTMENT), dept);
+	rc = kc_db_exists(db, &kc_department_def, dept);
 	if (rc < 0)
 		return rc;
 	if (rc == 0) {
@@ -245,8 +249,9 @@ static int update_first_contract(kiscrm_db *db, const kiscrm_record *rec)
 	return rc;
 }
 
-int kc_contract_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old)
+int kc_contract_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old)
 {
+	kiscrm_db *db = ctx->db;
 	int rc;
 	if (kiscrm_record_is_null(rec, KISCRM_CONTRACT_APPROVAL) &&
 	    (rc = kc_record_put_text(rec, KISCRM_CONTRACT_APPROVAL, "draft")) != 0)
@@ -290,8 +295,9 @@ static int opportunity_is_open(kiscrm_db *db, kiscrm_id oid)
 	return rc;
 }
 
-int kc_collection_plan_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old)
+int kc_collection_plan_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old)
 {
+	kiscrm_db *db = ctx->db;
 	(void)old;
 	int has_c = !kiscrm_record_is_null(rec, KISCRM_COLLECTION_PLAN_CONTRACT_ID);
 	int has_o = !kiscrm_record_is_null(rec, KISCRM_COLLECTION_PLAN_OPPORTUNITY_ID);
@@ -316,8 +322,9 @@ int kc_collection_plan_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_r
 
 /* --- collection --------------------------------------------------------------------- */
 
-int kc_collection_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old)
+int kc_collection_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old)
 {
+	kiscrm_db *db = ctx->db;
 	(void)old;
 	int rc = check_amount(db, rec, KISCRM_COLLECTION_AMOUNT, 1);
 	if (rc || kiscrm_record_is_null(rec, KISCRM_COLLECTION_CONTRACT_ID) ||
@@ -360,7 +367,7 @@ int kiscrm_contract_collected(kiscrm_money *out, kiscrm_db *db, kiscrm_id contra
 		return rc;
 	if (!out)
 		return kc_error_set(KISCRM_EINVALID, "output pointer is NULL");
-	rc = contract_id > 0 ? kc_db_exists(db, kc_kind_def(KISCRM_KIND_CONTRACT), contract_id) : 0;
+	rc = contract_id > 0 ? kc_db_exists(db, &kc_contract_def, contract_id) : 0;
 	if (rc < 0)
 		return rc;
 	if (rc == 0)
@@ -424,7 +431,7 @@ int kiscrm_customer_receivable(kiscrm_money *out, kiscrm_db *db, kiscrm_id custo
 		return rc;
 	if (!out)
 		return kc_error_set(KISCRM_EINVALID, "output pointer is NULL");
-	rc = customer_id > 0 ? kc_db_exists(db, kc_kind_def(KISCRM_KIND_CUSTOMER), customer_id) : 0;
+	rc = customer_id > 0 ? kc_db_exists(db, &kc_customer_def, customer_id) : 0;
 	if (rc < 0)
 		return rc;
 	if (rc == 0)
@@ -433,7 +440,7 @@ int kiscrm_customer_receivable(kiscrm_money *out, kiscrm_db *db, kiscrm_id custo
 	kiscrm_query q = { 1, &c, 1u | (1u << KISCRM_CONTRACT_AMOUNT) | (1u << KISCRM_CONTRACT_APPROVAL) };
 	contract_list l = { NULL, NULL, 0, 0 };
 	kiscrm_money total = 0;
-	rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_CONTRACT), &q, contract_list_cb, &l);
+	rc = kc_db_scan(db, &kc_contract_def, &q, contract_list_cb, &l);
 	/* A customer has a handful of contracts: one small query each is fine. */
 	for (size_t i = 0; rc == 0 && i < l.n; i++) {
 		kiscrm_money collected;
@@ -485,7 +492,7 @@ static int check_instalments(kiscrm_db *db, kiscrm_money contract_amount, const 
 static int replace_plan(kiscrm_db *db, kiscrm_id contract_id, const kiscrm_date *due,
 			const kiscrm_money *amounts, size_t n)
 {
-	const kiscrm_kind_def *def = kc_kind_def(KISCRM_KIND_COLLECTION_PLAN);
+	const kiscrm_kind_def *def = &kc_collection_plan_def;
 	kiscrm_cond c = { KISCRM_COLLECTION_PLAN_CONTRACT_ID, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = contract_id } } };
 	kiscrm_query q = { 1, &c, 1 };
 	kc_idvec old = KC_IDVEC_INIT;

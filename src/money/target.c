@@ -2,10 +2,13 @@
  * and dimensions, the lookup other reports compare with (target_lookup.h), and the
  * "targets" and "target_check" reports. */
 #include "core/sort.h"
+#include "storage/record.h"
+#include "money/kinds.h"
 #include "target_lookup.h"
 #include "core/error.h"
 #include "core/idvec.h"
-#include "entities/entity.h"
+#include "money/money_internal.h"
+#include "storage/checks.h"
 #include "kiscrm/config.h"
 #include "kiscrm/date.h"
 #include "kiscrm/money.h"
@@ -150,7 +153,7 @@ static int find_target(kiscrm_db *db, const char *metric, int period, kiscrm_dat
 	};
 	kiscrm_query q = { 7, c, 1 };
 	find_ctx f = { exclude, 0 };
-	int rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_TARGET), &q, find_cb, &f);
+	int rc = kc_db_scan(db, &kc_target_def, &q, find_cb, &f);
 	*found = f.found;
 	return rc;
 }
@@ -160,7 +163,7 @@ static int has_children(kiscrm_db *db, kiscrm_id id, int *yes)
 	kiscrm_cond c = { KISCRM_TARGET_PARENT_ID, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = id } } };
 	kiscrm_query q = { 1, &c, 1 };
 	kiscrm_id first = 0;
-	int rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_TARGET), &q, collect_id_cb, &first);
+	int rc = kc_db_scan(db, &kc_target_def, &q, collect_id_cb, &first);
 	*yes = first != 0;
 	return rc;
 }
@@ -306,8 +309,9 @@ static int same_identity(const kiscrm_record *a, const kiscrm_record *b)
 	return 1;
 }
 
-int kc_target_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old)
+int kc_target_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old)
 {
+	kiscrm_db *db = ctx->db;
 	const char *metric = kiscrm_record_text(rec, KISCRM_TARGET_METRIC);
 	if (!metric)
 		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "metric", NULL, "target.metric is required");
@@ -394,7 +398,7 @@ int kiscrm_target_set_year(kiscrm_id *out, kiscrm_db *db, const char *metric, in
 		kc_record_put_int(r, field, amount_or_count);
 		rc = kiscrm_record_update(db, r);
 	} else {
-		if ((rc = kiscrm_record_new(&r, KISCRM_KIND_TARGET)) != 0)
+		if ((rc = kc_record_new(&r, &kc_target_def)) != 0)
 			return rc;
 		kc_record_put_int(r, KISCRM_TARGET_PERIOD, KISCRM_PERIOD_YEAR);
 		kc_record_put_int(r, KISCRM_TARGET_START, start);
@@ -485,7 +489,7 @@ static int delete_decomposition(kiscrm_db *db, kiscrm_id parent, int period, uns
 	kiscrm_cond c = { KISCRM_TARGET_PARENT_ID, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = parent } } };
 	kiscrm_query q = { 1, &c, 0 };
 	child_list l = { KC_IDVEC_INIT, period, mask };
-	int rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_TARGET), &q, child_cb, &l);
+	int rc = kc_db_scan(db, &kc_target_def, &q, child_cb, &l);
 	for (size_t i = 0; rc == 0 && i < l.ids.n; i++)
 		rc = kiscrm_record_delete(db, KISCRM_KIND_TARGET, l.ids.ids[i], KISCRM_DELETE_CASCADE);
 	kc_idvec_free(&l.ids);
@@ -698,7 +702,7 @@ int kiscrm_target_children(kiscrm_id **ids, size_t *count, kiscrm_db *db, kiscrm
 		return rc;
 	if (!ids || !count)
 		return kc_error_set(KISCRM_EINVALID, "output pointer is NULL");
-	const kiscrm_kind_def *def = kc_kind_def(KISCRM_KIND_TARGET);
+	const kiscrm_kind_def *def = &kc_target_def;
 	if ((rc = kc_db_exists(db, def, target_id)) <= 0)
 		return rc < 0 ? rc : kc_error_set(KISCRM_ENOTFOUND, "target %lld does not exist",
 						  (long long)target_id);
@@ -789,7 +793,7 @@ int kc_target_sum(kiscrm_db *db, const char *metric, int period, kiscrm_date fro
 				 int_val(KISCRM_TYPE_INT, (level & KC_TLEVEL_OWNER) ? d->owner_id : 0, 1) };
 	kiscrm_query q = { nc, c, (1u << KISCRM_TARGET_AMOUNT) | (1u << KISCRM_TARGET_COUNT) | 1u };
 	sum_ctx s = { 0, 0, 0 };
-	if ((rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_TARGET), &q, sum_cb, &s)) != 0)
+	if ((rc = kc_db_scan(db, &kc_target_def, &q, sum_cb, &s)) != 0)
 		return rc;
 	if (amount && (rc = add_checked(amount, s.amount)) != 0)
 		return rc;
@@ -922,7 +926,7 @@ static void tgt_set_dispose(tgt_set *s)
 static int tgt_load(tgt_set *s, kiscrm_db *db)
 {
 	memset(s, 0, sizeof(*s));
-	int rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_TARGET), NULL, load_cb, s);
+	int rc = kc_db_scan(db, &kc_target_def, NULL, load_cb, s);
 	if (rc)
 		tgt_set_dispose(s);
 	return rc;

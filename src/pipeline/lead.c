@@ -1,5 +1,7 @@
 /* Leads (线索) and their qualification (线索转化) into a customer and an opportunity. */
 #include "pipeline/pipeline_internal.h"
+#include "entities/kinds.h"
+#include "pipeline/kinds.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +9,7 @@
 
 #include "config/pipeline_config.h"
 #include "core/error.h"
-#include "entities/entity.h"
+#include "storage/checks.h"
 #include "kiscrm/customer.h"
 #include "kiscrm/date.h"
 #include "storage/record.h"
@@ -19,8 +21,9 @@ const char *const kc_pipeline_sources[] = {
 
 static const char *const lead_statuses[] = { "new", "working", "qualified", "disqualified", NULL };
 
-int kc_lead_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old)
+int kc_lead_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old)
 {
+	kiscrm_db *db = ctx->db;
 	int rc;
 
 	(void)db;
@@ -66,7 +69,7 @@ static int check_duplicate(kiscrm_db *db, kiscrm_id lead_id, const char *company
 		kiscrm_cond cond = { KISCRM_CUSTOMER_NAME_KEY, KISCRM_OP_EQ,
 				     { KISCRM_TYPE_TEXT, { .s = key.ptr } } };
 		kiscrm_query q = { 1, &cond, (1u << KISCRM_CUSTOMER_NAME) | 1u };
-		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_CUSTOMER), &q, first_customer_cb, &c);
+		rc = kc_db_scan(db, &kc_customer_def, &q, first_customer_cb, &c);
 		if (rc == 1)
 			rc = 0;
 	}
@@ -94,7 +97,7 @@ static int create_customer(kiscrm_id *out, kiscrm_db *db, const kiscrm_record *l
 			   kiscrm_id owner, kiscrm_time at)
 {
 	kiscrm_record *c;
-	int rc = kiscrm_record_new(&c, KISCRM_KIND_CUSTOMER);
+	int rc = kc_record_new(&c, &kc_customer_def);
 
 	if (rc)
 		return rc;
@@ -120,7 +123,7 @@ static int create_contact(kiscrm_id *out, kiscrm_db *db, const kiscrm_record *le
 	*out = 0;
 	if (!kiscrm_record_text(lead, KISCRM_LEAD_CONTACT_NAME))
 		return KISCRM_OK;
-	if ((rc = kiscrm_record_new(&c, KISCRM_KIND_CONTACT)) != 0)
+	if ((rc = kc_record_new(&c, &kc_contact_def)) != 0)
 		return rc;
 	kc_record_put_int(c, KISCRM_CONTACT_CUSTOMER_ID, customer);
 	if ((rc = copy_text(c, KISCRM_CONTACT_NAME, lead, KISCRM_LEAD_CONTACT_NAME)) == 0 &&
@@ -141,7 +144,7 @@ static int create_opportunity(kiscrm_id *out, kiscrm_db *db, const kiscrm_record
 
 	if (!pl || pl->nstages == 0)
 		return kc_error_set(KISCRM_ECONFIG, "no default pipeline is configured");
-	if ((rc = kiscrm_record_new(&o, KISCRM_KIND_OPPORTUNITY)) != 0)
+	if ((rc = kc_record_new(&o, &kc_opportunity_def)) != 0)
 		return rc;
 	kc_record_put_int(o, KISCRM_OPPORTUNITY_CUSTOMER_ID, customer);
 	kc_record_put_int(o, KISCRM_OPPORTUNITY_OWNER_ID, owner);
@@ -182,7 +185,7 @@ static int check_lead(kiscrm_db *db, const kiscrm_record *lead, kiscrm_id custom
 				       "lead %lld has no owner (and no actor is set) to own the "
 				       "opportunity", (long long)id);
 	if (customer_id > 0) {
-		if ((rc = kc_db_exists(db, kc_kind_def(KISCRM_KIND_CUSTOMER), customer_id)) < 0)
+		if ((rc = kc_db_exists(db, &kc_customer_def, customer_id)) < 0)
 			return rc;
 		if (rc == 0) {
 			char v[32];

@@ -3,6 +3,8 @@
  * moves recorded as history entries — the raw material of funnel conversion, ageing
  * and velocity. */
 #include "pipeline/pipeline_internal.h"
+#include "entities/kinds.h"
+#include "pipeline/kinds.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,25 +14,12 @@
 #include "config/pipeline_config.h"
 #include "core/buf.h"
 #include "core/error.h"
-#include "entities/entity.h"
+#include "storage/checks.h"
 #include "kiscrm/date.h"
 #include "kiscrm/org.h"
 #include "storage/record.h"
 
 #define SECONDS_PER_DAY 86400
-
-/*
- * The stage of a stored opportunity changes only through kiscrm_opportunity_move(),
- * which updates the record through the store like any other change; while it does, this
- * names the opportunity being moved so that its prepare hook lets the stage change.
- * Thread-local: moves on other threads (other handles) do not see it.
- */
-static _Thread_local kiscrm_id tl_moving;
-
-/* Time of the creation entry of the opportunity being inserted by
- * kc_opportunity_insert_at() (tl_created_set: in use). */
-static _Thread_local int tl_created_set;
-static _Thread_local kiscrm_time tl_created_at;
 
 static const char *const statuses[] = { "open", "won", "lost", "abandoned", NULL };
 
@@ -88,8 +77,10 @@ static int same_text(const char *a, const char *b)
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-/* On update, the pipeline and the stage may only change through a move. */
-static int check_stage_change(const kiscrm_record *rec, const kiscrm_record *old)
+/* On update, the pipeline and the stage may only change through a move (the context of
+ * kiscrm_opportunity_move carries KC_WRITE_MOVE). */
+static int check_stage_change(const kc_write_ctx *ctx, const kiscrm_record *rec,
+			      const kiscrm_record *old)
 {
 	kiscrm_id id = kiscrm_record_id(rec);
 	const char *stage = opp_text(rec, KISCRM_OPPORTUNITY_STAGE);
@@ -101,7 +92,7 @@ static int check_stage_change(const kiscrm_record *rec, const kiscrm_record *old
 		return kc_error_set_at(KISCRM_ECONFLICT, NULL, 0, 0, "pipeline", pipe,
 				       "opportunity %lld: the pipeline cannot be changed from '%s' to '%s'",
 				       (long long)id, pwas, pipe);
-	if (tl_moving == id || !stage || same_text(stage, was))
+	if ((ctx->flags & KC_WRITE_MOVE) || !stage || same_text(stage, was))
 		return KISCRM_OK;
 	return kc_error_set_at(KISCRM_ECONFLICT, NULL, 0, 0, "stage", stage,
 			       "opportunity %lld: the stage cannot be changed from '%s' to '%s' by an "
@@ -242,7 +233,7 @@ static int derive_department(kiscrm_db *db, kiscrm_record *rec, int field, int o
 
 	if (!kiscrm_record_is_null(rec, field) || kiscrm_record_is_null(rec, owner_field))
 		return KISCRM_OK;
-	rc = kc_db_get(db, kc_kind_def(KISCRM_KIND_STAFF), kiscrm_record_int(rec, owner_field),
+	rc = kc_db_get(db, &kc_staff_def, kiscrm_record_int(rec, owner_field),
 		       int_field_cb, &f);
 	if (rc == KISCRM_ENOTFOUND)
 		return KISCRM_OK;
@@ -253,8 +244,9 @@ static int derive_department(kiscrm_db *db, kiscrm_record *rec, int field, int o
 	return KISCRM_OK;
 }
 
-int kc_opportunity_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old)
+int kc_opportunity_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old)
 {
+	kiscrm_db *db = ctx->db;
 	const kc_pipeline *pl;
 	const kc_stage *st;
 	const char *stage;
@@ -263,7 +255,7 @@ int kc_opportunity_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_recor
 
 	if ((rc = check_inputs(db, rec)) < 0 ||
 	    (rc = resolve_pipeline(&pl, &p, db, rec)) < 0 ||
-	    (old && (rc = check_stage_change(rec, old)) < 0) ||
+	    (old && (rc = check_stage_change(ctx, rec, old)) < 0) ||
 	    (rc = derive_size_class(db, rec)) < 0 ||
 	    (rc = derive_department(db, rec, KISCRM_OPPORTUNITY_DEPARTMENT_ID,
 				    KISCRM_OPPORTUNITY_OWNER_ID)) < 0)
@@ -292,7 +284,7 @@ static int history_insert(kiscrm_db *db, kiscrm_id opp, const char *pipeline, co
 			  kiscrm_money amount)
 {
 	kiscrm_record *h;
-	int rc = kiscrm_record_new(&h, KISCRM_KIND_STAGE_HISTORY);
+	int rc = kc_record_new(&h, &kc_stage_history_def);
 
 	if (rc)
 		return rc;
@@ -310,18 +302,19 @@ static int history_insert(kiscrm_db *db, kiscrm_id opp, const char *pipeline, co
 	return rc;
 }
 
-int kc_opportunity_after_insert(kiscrm_db *db, const kiscrm_record *rec)
+int kc_opportunity_after_insert(const kc_write_ctx *ctx, const kiscrm_record *rec)
 {
+	kiscrm_db *db = ctx->db;
 	kiscrm_time at;
 
-	if (tl_created_set)
-		at = tl_created_at;
+	if (ctx->at)
+		at = ctx->at;
 	else if (!kiscrm_record_is_null(rec, KISCRM_OPPORTUNITY_CREATED))
 		at = (kiscrm_time)kiscrm_record_int(rec, KISCRM_OPPORTUNITY_CREATED) * SECONDS_PER_DAY;
 	else
 		at = (kiscrm_time)time(NULL);
 	return history_insert(db, kiscrm_record_id(rec), opp_text(rec, KISCRM_OPPORTUNITY_PIPELINE),
-			      NULL, opp_text(rec, KISCRM_OPPORTUNITY_STAGE), at, db->actor,
+			      NULL, opp_text(rec, KISCRM_OPPORTUNITY_STAGE), at, ctx->actor,
 			      kiscrm_record_is_null(rec, KISCRM_OPPORTUNITY_AMOUNT),
 			      kiscrm_record_int(rec, KISCRM_OPPORTUNITY_AMOUNT));
 }
@@ -330,10 +323,9 @@ int kc_opportunity_insert_at(kiscrm_db *db, kiscrm_record *rec, kiscrm_time at)
 {
 	int rc;
 
-	tl_created_set = 1;
-	tl_created_at = at;
-	rc = kiscrm_record_insert(db, rec);
-	tl_created_set = 0;
+	kc_write_ctx ctx = kc_write_ctx_of(db);
+	ctx.at = at;
+	rc = kc_store_insert(&ctx, rec);
 	return rc;
 }
 
@@ -362,8 +354,9 @@ static int check_history_stage(const kc_pipeline *pl, const char *stage, const c
 			       pl->key);
 }
 
-int kc_stage_history_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old)
+int kc_stage_history_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old)
 {
+	kiscrm_db *db = ctx->db;
 	opp_pipeline o = { 0, "" };
 	const char *key;
 	const kc_pipeline *pl;
@@ -382,7 +375,7 @@ int kc_stage_history_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_rec
 	key = kiscrm_record_text(rec, KISCRM_STAGE_HISTORY_PIPELINE);
 	if (!key) {
 		kiscrm_id opp = kiscrm_record_int(rec, KISCRM_STAGE_HISTORY_OPPORTUNITY_ID);
-		rc = kc_db_get(db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), opp, opp_pipeline_cb, &o);
+		rc = kc_db_get(db, &kc_opportunity_def, opp, opp_pipeline_cb, &o);
 		if (rc && rc != KISCRM_ENOTFOUND)
 			return rc;
 		if (!o.found)
@@ -484,7 +477,7 @@ static int check_exit(const kiscrm_record *rec, const kc_pipeline *pl, const kc_
 		if (st->terminal != KISCRM_STAGE_OPEN)
 			continue;
 		for (size_t i = 0; rc == 0 && i < st->nexit; i++) {
-			int f = kiscrm_kind_field_find(KISCRM_KIND_OPPORTUNITY, st->exit_fields[i]);
+			int f = kc_field_index(&kc_opportunity_def, st->exit_fields[i]);
 			if (f < 0 || !kiscrm_record_is_null(rec, f))
 				continue;
 			if (!first)
@@ -570,10 +563,10 @@ int kiscrm_opportunity_move(kiscrm_db *db, kiscrm_id opportunity_id, const char 
 	if ((rc = kiscrm_record_get(&rec, db, KISCRM_KIND_OPPORTUNITY, opportunity_id)) != 0)
 		return rc;
 	if ((rc = plan_move(db, rec, stage, at, flags, &from)) == 0 && (rc = kc_tx_begin(db)) == 0) {
-		kiscrm_id saved = tl_moving;
-		tl_moving = opportunity_id;
-		rc = kiscrm_record_update(db, rec);
-		tl_moving = saved;
+		kc_write_ctx ctx = kc_write_ctx_of(db);
+		ctx.flags |= KC_WRITE_MOVE;
+		ctx.at = at;
+		rc = kc_store_update(&ctx, rec);
 		if (rc == 0)
 			rc = history_insert(db, opportunity_id,
 					    opp_text(rec, KISCRM_OPPORTUNITY_PIPELINE), from, stage, at,

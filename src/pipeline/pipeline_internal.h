@@ -4,6 +4,7 @@
 
 #include "kiscrm/pipeline.h"
 #include "storage/db.h"
+#include "storage/kind.h"
 
 /* Sources of leads and opportunities (商机来源, DOMAIN.md §4), NULL-terminated. */
 extern const char *const kc_pipeline_sources[];
@@ -13,5 +14,11 @@ extern const char *const kc_pipeline_sources[];
  * creation entry in the stage history (instead of its created date).
  */
 int kc_opportunity_insert_at(kiscrm_db *db, kiscrm_record *rec, kiscrm_time at);
+
+int kc_lead_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old);
+int kc_opportunity_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old);
+int kc_opportunity_after_insert(const kc_write_ctx *ctx, const kiscrm_record *rec);
+int kc_stage_history_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old);
+
 
 #endif

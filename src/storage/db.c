@@ -1,99 +1,29 @@
 /* Opening databases, nested transactions and dispatch to the storage backend. */
 #include "db.h"
 #include "core/error.h"
-#include "kiscrm/config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-int kiscrm_db_options_init(kiscrm_db_options *opts, unsigned int version)
+int kc_db_new(kiscrm_db **out, kiscrm_backend *backend, const kc_kind_table *kinds)
 {
-	if (!opts)
-		return kc_error_set(KISCRM_EINVALID, "options pointer is NULL");
-	if (version < 1 || version > KISCRM_DB_OPTIONS_VERSION)
-		return kc_error_set(KISCRM_EVERSION, "kiscrm_db_options version %u not supported (1..%d)",
-				    version, KISCRM_DB_OPTIONS_VERSION);
-	kiscrm_db_options def = KISCRM_DB_OPTIONS_INIT;
-	def.version = version;
-	*opts = def;
-	return KISCRM_OK;
-}
-
-static int make_backend(kiscrm_backend **out, const kiscrm_db_options *o)
-{
-	if (o->custom_backend) {
-		kiscrm_backend *b = o->custom_backend;
-		if (b->version < 1 || b->version > KISCRM_BACKEND_VERSION || !b->open || !b->begin ||
-		    !b->commit || !b->rollback || !b->insert || !b->update || !b->remove ||
-		    !b->get || !b->scan || !b->free) {
-			unsigned int version = b->version; /* read before b is freed */
-			if (b->free)
-				b->free(b);
-			return kc_error_set(KISCRM_EINVALID,
-					    "custom backend has version %u or lacks a required slot",
-					    version);
-		}
-		*out = b;
-		return KISCRM_OK;
-	}
-	const char *name = o->backend ? o->backend : "sqlite";
-	if (strcmp(name, "sqlite") == 0)
-		return kiscrm_backend_sqlite_new(out, o->path, o->busy_timeout_ms);
-	if (strcmp(name, "memory") == 0)
-		return kiscrm_backend_memory_new(out);
-	return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "backend", name,
-			       "unknown storage backend '%s' (expected sqlite or memory)", name);
-}
-
-int kiscrm_db_open(kiscrm_db **out, const kiscrm_db_options *opts)
-{
-	kiscrm_db_options o = KISCRM_DB_OPTIONS_INIT;
-	if (!out) {
-		if (opts && opts->custom_backend && opts->custom_backend->free)
-			opts->custom_backend->free(opts->custom_backend);
-		return kc_error_set(KISCRM_EINVALID, "output pointer is NULL");
-	}
-	*out = NULL;
-	if (opts) {
-		if (opts->version < 1 || opts->version > KISCRM_DB_OPTIONS_VERSION) {
-			if (opts->custom_backend && opts->custom_backend->free)
-				opts->custom_backend->free(opts->custom_backend);
-			return kc_error_set(KISCRM_EVERSION,
-					    "kiscrm_db_options version %u not supported (1..%d)",
-					    opts->version, KISCRM_DB_OPTIONS_VERSION);
-		}
-		/* Version 1 is the only one so far: every field is known. */
-		o = *opts;
-	}
 	kiscrm_db *db = calloc(1, sizeof(*db));
 	if (db && !(db->exists = calloc(KC_EXISTS_SLOTS, sizeof(*db->exists)))) {
 		free(db);
 		db = NULL;
 	}
 	if (!db) {
-		if (o.custom_backend && o.custom_backend->free)
-			o.custom_backend->free(o.custom_backend);
+		backend->free(backend);
 		return kc_error_oom();
 	}
-	int rc = o.config_dir ? kiscrm_config_load(&db->config, o.config_dir)
-			      : kiscrm_config_load_default(&db->config);
-	if (rc) {
-		if (o.custom_backend && o.custom_backend->free)
-			o.custom_backend->free(o.custom_backend);
-		kiscrm_db_free(db);
-		return rc;
-	}
-	if ((rc = make_backend(&db->backend, &o)) != 0 ||
-	    (rc = db->backend->open(db->backend, &kc_schema)) != 0) {
-		kiscrm_db_free(db);
-		return rc;
-	}
+	db->backend = backend;
+	db->kinds = kinds;
 	*out = db;
 	return KISCRM_OK;
 }
 
-void kiscrm_db_free(kiscrm_db *db)
+void kc_db_delete(kiscrm_db *db)
 {
 	if (!db)
 		return;
@@ -101,9 +31,35 @@ void kiscrm_db_free(kiscrm_db *db)
 		db->backend->rollback(db->backend);
 	if (db->backend)
 		db->backend->free(db->backend);
-	kiscrm_config_free(db->config);
 	free(db->exists);
 	free(db);
+}
+
+const kc_kind *kc_db_kind(const kiscrm_db *db, int kind)
+{
+	if (kind < 1 || kind > db->kinds->nkinds)
+		return NULL;
+	return db->kinds->kinds[kind - 1];
+}
+
+const kiscrm_kind_def *kc_db_def(const kiscrm_db *db, int kind)
+{
+	const kc_kind *k = kc_db_kind(db, kind);
+	return k ? k->def : NULL;
+}
+
+int kc_db_require(const kiscrm_db *db, const kiscrm_kind_def **out, int kind)
+{
+	*out = kc_db_def(db, kind);
+	if (!*out)
+		return kc_error_set(KISCRM_EINVALID, "unknown record kind %d", kind);
+	return KISCRM_OK;
+}
+
+kc_write_ctx kc_write_ctx_of(kiscrm_db *db)
+{
+	kc_write_ctx ctx = { db, db->actor, 0, 0 };
+	return ctx;
 }
 
 static void exists_clear(kiscrm_db *db)

@@ -4,7 +4,7 @@
 
 #include "kiscrm/db.h"
 #include "kiscrm/sys/backend.h"
-#include "schema.h"
+#include "storage/kind.h"
 
 /* Records known to exist, remembered inside one outermost transaction only (where no
  * other writer can delete them): bulk loads check the same owners, departments and
@@ -19,7 +19,8 @@ typedef struct kc_exists_slot {
 struct kiscrm_db {
 	kiscrm_backend *backend;
 	kc_exists_slot *exists; /* KC_EXISTS_SLOTS entries; kind 0 = empty */
-	kiscrm_config *config;
+	const kc_kind_table *kinds; /* the kinds this handle works with (src/model/kinds.c) */
+	kiscrm_config *config;      /* owned; loaded and freed by the model layer */
 	int tx_depth;    /* nesting depth of kiscrm_db_begin */
 	int tx_failed;   /* an inner transaction rolled back: the outermost must too */
 	kiscrm_id actor; /* staff recorded as the author of changes, 0 = system */
@@ -42,10 +43,26 @@ int kc_db_count(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_query *q
 /* 1 if a record of that kind and id exists, 0 if not, negative on storage error. */
 int kc_db_exists(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id);
 
-/* kiscrm_record_insert with flags: KC_INSERT_NO_AFTER skips the kind's after-insert work
- * (imports of records "as exported", whose history comes in its own file). */
-#define KC_INSERT_NO_AFTER 0x1u
-int kc_record_insert(kiscrm_db *db, kiscrm_record *rec, unsigned flags);
+/* A new handle over @backend (owned from now on, also on failure) for the kinds of
+ * @kinds; the caller attaches the configuration. */
+int kc_db_new(kiscrm_db **out, kiscrm_backend *backend, const kc_kind_table *kinds);
+/* Rolls back an open transaction and frees the handle and its backend (not the config). */
+void kc_db_delete(kiscrm_db *db);
+
+/* The descriptor of a kind, or NULL (no error set) when the handle does not know it. */
+const kc_kind *kc_db_kind(const kiscrm_db *db, int kind);
+/* Its definition (fields), or NULL. */
+const kiscrm_kind_def *kc_db_def(const kiscrm_db *db, int kind);
+/* As kc_db_def, but sets KISCRM_EINVALID naming the kind when unknown. */
+int kc_db_require(const kiscrm_db *db, const kiscrm_kind_def **out, int kind);
+
+/* A write context for a change made by the handle's actor, with no time given. */
+kc_write_ctx kc_write_ctx_of(kiscrm_db *db);
+
+/* Storing records with an explicit context (the public kiscrm_record_insert/update use
+ * kc_write_ctx_of): the kind's hooks get the context. */
+int kc_store_insert(const kc_write_ctx *ctx, kiscrm_record *rec);
+int kc_store_update(const kc_write_ctx *ctx, kiscrm_record *rec);
 
 /* Checks the usual "db and out pointers are not NULL" preconditions. */
 int kc_check_db(const kiscrm_db *db);

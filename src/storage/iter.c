@@ -117,7 +117,7 @@ int kiscrm_iter_new(kiscrm_iter **out, kiscrm_db *db, int kind, const kiscrm_fil
 {
 	const kiscrm_kind_def *def;
 	int rc = kc_check_db(db);
-	if (rc || (rc = kc_kind_require(&def, kind)) != 0)
+	if (rc || (rc = kc_db_require(db, &def, kind)) != 0)
 		return rc;
 	if (!out)
 		return kc_error_set(KISCRM_EINVALID, "output pointer is NULL");

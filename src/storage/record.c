@@ -1,7 +1,6 @@
 /* Field access of in-memory records. Setters check types so that a record always holds
  * values its kind's backend columns can take. */
 #include "record.h"
-#include "schema.h"
 #include "core/buf.h"
 #include "core/error.h"
 #include "kiscrm/money.h"
@@ -92,13 +91,14 @@ void kc_record_put_int(kiscrm_record *rec, int field, int64_t value)
 	rec->vals[field].u.i = value;
 }
 
-int kiscrm_record_new(kiscrm_record **out, int kind)
+int kc_field_index(const kiscrm_kind_def *def, const char *name)
 {
-	const kiscrm_kind_def *def;
-	if (!out)
-		return kc_error_set(KISCRM_EINVALID, "output pointer is NULL");
-	int rc = kc_kind_require(&def, kind);
-	return rc ? rc : kc_record_new(out, def);
+	if (!name)
+		return -1;
+	for (int i = 0; i < def->nfields; i++)
+		if (strcmp(def->fields[i].name, name) == 0)
+			return i;
+	return -1;
 }
 
 void kiscrm_record_free(kiscrm_record *rec)

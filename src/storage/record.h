@@ -26,4 +26,7 @@ void kc_record_set_id(kiscrm_record *rec, kiscrm_id id);
 int kc_record_put_text(kiscrm_record *rec, int field, const char *value);
 void kc_record_put_int(kiscrm_record *rec, int field, int64_t value);
 
+/* Index of a field by name, or -1. */
+int kc_field_index(const kiscrm_kind_def *def, const char *name);
+
 #endif

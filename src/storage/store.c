@@ -5,43 +5,10 @@
 #include "record.h"
 #include "core/error.h"
 #include "core/idvec.h"
-#include "entities/entity.h"
-#include "kiscrm/config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Text fields whose values come from a configured dimension list. */
-static const struct {
-	const char *field;
-	int dim;
-} dimension_fields[] = {
-	{ "business_line", KISCRM_DIM_BUSINESS_LINE },
-	{ "product_line", KISCRM_DIM_PRODUCT_LINE },
-	{ "region", KISCRM_DIM_REGION },
-	{ "industry", KISCRM_DIM_INDUSTRY },
-};
-
-static int check_dimension(kiscrm_db *db, const kiscrm_record *rec, int field)
-{
-	const kiscrm_field_def *f = &rec->def->fields[field];
-	const char *v = kiscrm_record_text(rec, field);
-	if (!v)
-		return KISCRM_OK;
-	for (size_t i = 0; i < sizeof(dimension_fields) / sizeof(dimension_fields[0]); i++) {
-		int dim = dimension_fields[i].dim;
-		if (strcmp(f->name, dimension_fields[i].field) != 0)
-			continue;
-		if (!kiscrm_config_dim_strict(db->config, dim) ||
-		    kiscrm_config_dim_find(db->config, dim, v) >= 0)
-			return KISCRM_OK;
-		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, f->name, v,
-				       "%s.%s: '%s' is not a configured %s key", rec->def->name,
-				       f->name, v, f->name);
-	}
-	return KISCRM_OK;
-}
 
 static int check_fields(kiscrm_db *db, const kiscrm_record *rec)
 {
@@ -56,11 +23,11 @@ static int check_fields(kiscrm_db *db, const kiscrm_record *rec)
 						       "%s.%s is required", def->name, f->name);
 			continue;
 		}
-		if (f->type == KISCRM_TYPE_TEXT && (rc = check_dimension(db, rec, i)) != 0)
+		if (db->kinds->check_value && (rc = db->kinds->check_value(db, def, i, v)) != 0)
 			return rc;
 		if (!f->ref_kind)
 			continue;
-		const kiscrm_kind_def *target = kc_kind_def(f->ref_kind);
+		const kiscrm_kind_def *target = kc_db_def(db, f->ref_kind);
 		char idtext[24];
 		snprintf(idtext, sizeof(idtext), "%lld", (long long)v->u.i);
 		rc = v->u.i > 0 ? kc_db_exists(db, target, v->u.i) : 0;
@@ -107,56 +74,84 @@ static int insert_row(kiscrm_db *db, kiscrm_record *rec)
 	return rc;
 }
 
-static int insert_checked(kiscrm_db *db, kiscrm_record *rec, unsigned flags)
+/* The descriptor of a record's kind: the handle's table must know it by that very
+ * definition (a record made for another schema is refused). */
+static int kind_of(const kc_kind **out, kiscrm_db *db, const kiscrm_record *rec)
+{
+	*out = kc_db_kind(db, rec->def->kind);
+	if (!*out || (*out)->def != rec->def)
+		return kc_error_set(KISCRM_EINVALID, "record of kind '%s' does not belong to this database",
+				    rec->def->name);
+	return KISCRM_OK;
+}
+
+static int prepare(const kc_write_ctx *ctx, const kc_kind *k, kiscrm_record *rec,
+		   const kiscrm_record *old)
+{
+	return k->prepare ? k->prepare(ctx, rec, old) : KISCRM_OK;
+}
+
+static int insert_checked(const kc_write_ctx *ctx, const kc_kind *k, kiscrm_record *rec)
 {
 	int rc;
-	if ((rc = kc_entity_prepare(db, rec, NULL)) != 0 || (rc = check_fields(db, rec)) != 0 ||
-	    (rc = insert_row(db, rec)) != 0)
+	if ((rc = prepare(ctx, k, rec, NULL)) != 0 || (rc = check_fields(ctx->db, rec)) != 0 ||
+	    (rc = insert_row(ctx->db, rec)) != 0)
 		return rc;
-	return (flags & KC_INSERT_NO_AFTER) ? KISCRM_OK : kc_entity_after_insert(db, rec);
+	if ((ctx->flags & KC_WRITE_NO_AFTER) || !k->after_insert)
+		return KISCRM_OK;
+	return k->after_insert(ctx, rec);
 }
 
 int kiscrm_record_insert(kiscrm_db *db, kiscrm_record *rec)
 {
-	return kc_record_insert(db, rec, 0);
+	return kiscrm_record_insert_flags(db, rec, 0);
 }
 
 int kiscrm_record_insert_flags(kiscrm_db *db, kiscrm_record *rec, unsigned int flags)
 {
-	if (flags & ~KISCRM_INSERT_RAW)
-		return kc_error_set(KISCRM_EINVALID, "unknown insert flags 0x%x", flags);
-	return kc_record_insert(db, rec, (flags & KISCRM_INSERT_RAW) ? KC_INSERT_NO_AFTER : 0);
-}
-
-int kc_record_insert(kiscrm_db *db, kiscrm_record *rec, unsigned flags)
-{
 	int rc = kc_check_db(db);
 	if (rc)
 		return rc;
+	if (flags & ~KISCRM_INSERT_RAW)
+		return kc_error_set(KISCRM_EINVALID, "unknown insert flags 0x%x", flags);
+	kc_write_ctx ctx = kc_write_ctx_of(db);
+	if (flags & KISCRM_INSERT_RAW)
+		ctx.flags |= KC_WRITE_NO_AFTER;
+	return kc_store_insert(&ctx, rec);
+}
+
+int kc_store_insert(const kc_write_ctx *ctx, kiscrm_record *rec)
+{
+	kiscrm_db *db = ctx->db;
+	const kc_kind *k;
+	int rc;
 	if (!rec)
 		return kc_error_set(KISCRM_EINVALID, "record is NULL");
+	if ((rc = kind_of(&k, db, rec)) != 0)
+		return rc;
 	if (kiscrm_record_id(rec) < 0)
 		return kc_error_set(KISCRM_EINVALID, "%s id %lld is negative", rec->def->name,
 				    (long long)kiscrm_record_id(rec));
-	if (!kc_entity_writes_others(rec->def->kind))
-		return insert_checked(db, rec, flags);
+	if (!(k->flags & KC_KIND_WRITES_OTHERS))
+		return insert_checked(ctx, k, rec);
 	/* The record and what it implies (history, a customer's first-contract date …) are
 	 * stored together or not at all. */
 	kiscrm_id before = kiscrm_record_id(rec);
 	if ((rc = kc_tx_begin(db)) != 0)
 		return rc;
-	if ((rc = kc_tx_end(db, insert_checked(db, rec, flags))) != 0)
+	if ((rc = kc_tx_end(db, insert_checked(ctx, k, rec))) != 0)
 		kc_record_set_id(rec, before);
 	return rc;
 }
 
-static int update_checked(kiscrm_db *db, kiscrm_record *rec)
+static int update_checked(const kc_write_ctx *ctx, const kc_kind *k, kiscrm_record *rec)
 {
+	kiscrm_db *db = ctx->db;
 	kiscrm_record *old = NULL;
 	int rc = fetch(&old, db, rec->def, kiscrm_record_id(rec));
 	if (rc)
 		return rc;
-	if ((rc = kc_entity_prepare(db, rec, old)) == 0 && (rc = check_fields(db, rec)) == 0)
+	if ((rc = prepare(ctx, k, rec, old)) == 0 && (rc = check_fields(db, rec)) == 0)
 		rc = kc_db_update(db, rec->def, rec->vals);
 	kiscrm_record_free(old);
 	return rc;
@@ -167,20 +162,31 @@ int kiscrm_record_update(kiscrm_db *db, kiscrm_record *rec)
 	int rc = kc_check_db(db);
 	if (rc)
 		return rc;
+	kc_write_ctx ctx = kc_write_ctx_of(db);
+	return kc_store_update(&ctx, rec);
+}
+
+int kc_store_update(const kc_write_ctx *ctx, kiscrm_record *rec)
+{
+	kiscrm_db *db = ctx->db;
+	const kc_kind *k;
+	int rc;
 	if (!rec)
 		return kc_error_set(KISCRM_EINVALID, "record is NULL");
-	if (!kc_entity_writes_others(rec->def->kind))
-		return update_checked(db, rec);
+	if ((rc = kind_of(&k, db, rec)) != 0)
+		return rc;
+	if (!(k->flags & KC_KIND_WRITES_OTHERS))
+		return update_checked(ctx, k, rec);
 	if ((rc = kc_tx_begin(db)) != 0)
 		return rc;
-	return kc_tx_end(db, update_checked(db, rec));
+	return kc_tx_end(db, update_checked(ctx, k, rec));
 }
 
 int kiscrm_record_get(kiscrm_record **out, kiscrm_db *db, int kind, kiscrm_id id)
 {
 	const kiscrm_kind_def *def;
 	int rc = kc_check_db(db);
-	if (rc || (rc = kc_kind_require(&def, kind)) != 0)
+	if (rc || (rc = kc_db_require(db, &def, kind)) != 0)
 		return rc;
 	if (!out)
 		return kc_error_set(KISCRM_EINVALID, "output pointer is NULL");
@@ -216,8 +222,9 @@ static int clear_ref(kiscrm_db *db, const kiscrm_kind_def *def, int field, kiscr
 static int handle_referrers(kiscrm_db *db, const kiscrm_kind_def *target, kiscrm_id id, int cascade,
 			    int depth)
 {
-	for (int k = 0; k < kc_schema.nkinds; k++) {
-		const kiscrm_kind_def *def = kc_schema.kinds[k];
+	const kiscrm_schema *schema = db->kinds->schema;
+	for (int k = 0; k < schema->nkinds; k++) {
+		const kiscrm_kind_def *def = schema->kinds[k];
 		for (int f = 1; f < def->nfields; f++) {
 			const kiscrm_field_def *fd = &def->fields[f];
 			if (fd->ref_kind != target->kind)
@@ -267,7 +274,7 @@ int kiscrm_record_delete(kiscrm_db *db, int kind, kiscrm_id id, unsigned int fla
 {
 	const kiscrm_kind_def *def;
 	int rc = kc_check_db(db);
-	if (rc || (rc = kc_kind_require(&def, kind)) != 0)
+	if (rc || (rc = kc_db_require(db, &def, kind)) != 0)
 		return rc;
 	if (flags & ~KISCRM_DELETE_CASCADE)
 		return kc_error_set(KISCRM_EINVALID, "unknown delete flags 0x%x", flags);

@@ -1,39 +1,9 @@
-#include "entity.h"
+/* Checks that several kinds' hooks share: a value from a fixed list, no cycle in a
+ * self-reference. */
+#include "checks.h"
 #include "core/error.h"
 
 #include <string.h>
-
-int kc_entity_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old)
-{
-	switch (rec->def->kind) {
-	case KISCRM_KIND_DEPARTMENT: return kc_department_prepare(db, rec, old);
-	case KISCRM_KIND_STAFF: return kc_staff_prepare(db, rec, old);
-	case KISCRM_KIND_CUSTOMER: return kc_customer_prepare(db, rec, old);
-	case KISCRM_KIND_CUSTOMER_ATTR: return kc_customer_attr_prepare(db, rec, old);
-	case KISCRM_KIND_CONTACT: return kc_contact_prepare(db, rec, old);
-	case KISCRM_KIND_LEAD: return kc_lead_prepare(db, rec, old);
-	case KISCRM_KIND_OPPORTUNITY: return kc_opportunity_prepare(db, rec, old);
-	case KISCRM_KIND_STAGE_HISTORY: return kc_stage_history_prepare(db, rec, old);
-	case KISCRM_KIND_CONTRACT: return kc_contract_prepare(db, rec, old);
-	case KISCRM_KIND_COLLECTION_PLAN: return kc_collection_plan_prepare(db, rec, old);
-	case KISCRM_KIND_COLLECTION: return kc_collection_prepare(db, rec, old);
-	case KISCRM_KIND_TARGET: return kc_target_prepare(db, rec, old);
-	default: return KISCRM_OK;
-	}
-}
-
-int kc_entity_writes_others(int kind)
-{
-	return kind == KISCRM_KIND_OPPORTUNITY || kind == KISCRM_KIND_CONTRACT;
-}
-
-int kc_entity_after_insert(kiscrm_db *db, const kiscrm_record *rec)
-{
-	switch (rec->def->kind) {
-	case KISCRM_KIND_OPPORTUNITY: return kc_opportunity_after_insert(db, rec);
-	default: return KISCRM_OK;
-	}
-}
 
 int kc_check_enum(const kiscrm_record *rec, int field, const char *const *allowed)
 {

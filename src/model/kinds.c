@@ -1,0 +1,161 @@
+/* The table of kinds: every kind of record the library knows, in kind order, each
+ * described by the area that owns it. The database handle carries this table to the
+ * storage layer; the public introspection functions read it. */
+#include "model/model.h"
+#include "analytics/kinds.h"
+#include "core/error.h"
+#include "entities/kinds.h"
+#include "kiscrm/config.h"
+#include "kiscrm/version.h"
+#include "kpi/kinds.h"
+#include "money/kinds.h"
+#include "pipeline/kinds.h"
+#include "storage/record.h"
+
+#include <string.h>
+
+/* Indexed by kind value - 1; kind values are dense from 1. */
+static const kc_kind *const all_kinds[] = {
+	&kc_department_kind, &kc_staff_kind, &kc_customer_kind, &kc_customer_attr_kind,
+	&kc_contact_kind, &kc_lead_kind, &kc_opportunity_kind, &kc_stage_history_kind,
+	&kc_contract_kind, &kc_collection_plan_kind, &kc_collection_kind, &kc_target_kind,
+	&kc_snapshot_kind, &kc_snapshot_line_kind, &kc_kpi_score_kind, &kc_evidence_kind,
+	&kc_exam_result_kind, &kc_experience_kind, &kc_training_kind,
+};
+#define NKINDS (int)(sizeof(all_kinds) / sizeof(all_kinds[0]))
+
+/* The same kinds as the backends see them (definitions only). */
+static const kiscrm_kind_def *const all_defs[] = {
+	&kc_department_def, &kc_staff_def, &kc_customer_def, &kc_customer_attr_def,
+	&kc_contact_def, &kc_lead_def, &kc_opportunity_def, &kc_stage_history_def,
+	&kc_contract_def, &kc_collection_plan_def, &kc_collection_def, &kc_target_def,
+	&kc_snapshot_def, &kc_snapshot_line_def, &kc_kpi_score_def, &kc_evidence_def,
+	&kc_exam_result_def, &kc_experience_def, &kc_training_def,
+};
+_Static_assert(sizeof(all_defs) / sizeof(all_defs[0]) == sizeof(all_kinds) / sizeof(all_kinds[0]),
+	       "every kind has a definition and a descriptor");
+
+static const kiscrm_schema schema = { KC_SCHEMA_VERSION, NKINDS, all_defs };
+
+/* Text fields whose values come from a configured dimension list. */
+static const struct {
+	const char *field;
+	int dim;
+} dimension_fields[] = {
+	{ "business_line", KISCRM_DIM_BUSINESS_LINE },
+	{ "product_line", KISCRM_DIM_PRODUCT_LINE },
+	{ "region", KISCRM_DIM_REGION },
+	{ "industry", KISCRM_DIM_INDUSTRY },
+};
+
+/* The store's check of every value (kc_value_check_fn): a dimension field holds a configured
+ * key when the dimension is strict. */
+static int check_value(kiscrm_db *db, const kiscrm_kind_def *def, int field,
+		       const kiscrm_value *value)
+{
+	const kiscrm_field_def *f = &def->fields[field];
+	if (value->type != KISCRM_TYPE_TEXT)
+		return KISCRM_OK;
+	const char *v = value->u.s;
+	for (size_t i = 0; i < sizeof(dimension_fields) / sizeof(dimension_fields[0]); i++) {
+		int dim = dimension_fields[i].dim;
+		if (strcmp(f->name, dimension_fields[i].field) != 0)
+			continue;
+		if (!kiscrm_config_dim_strict(db->config, dim) ||
+		    kiscrm_config_dim_find(db->config, dim, v) >= 0)
+			return KISCRM_OK;
+		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, f->name, v,
+				       "%s.%s: '%s' is not a configured %s key", def->name,
+				       f->name, v, f->name);
+	}
+	return KISCRM_OK;
+}
+
+const kc_kind_table kc_model_kinds = { NKINDS, all_kinds, &schema, check_value };
+
+const kiscrm_kind_def *kc_kind_def(int kind)
+{
+	if (kind < 1 || kind > NKINDS)
+		return NULL;
+	return all_defs[kind - 1];
+}
+
+int kc_kind_require(const kiscrm_kind_def **out, int kind)
+{
+	*out = kc_kind_def(kind);
+	if (!*out)
+		return kc_error_set(KISCRM_EINVALID, "unknown record kind %d", kind);
+	return KISCRM_OK;
+}
+
+int kiscrm_record_new(kiscrm_record **out, int kind)
+{
+	const kiscrm_kind_def *def;
+	if (!out)
+		return kc_error_set(KISCRM_EINVALID, "output pointer is NULL");
+	int rc = kc_kind_require(&def, kind);
+	return rc ? rc : kc_record_new(out, def);
+}
+
+const char *kiscrm_kind_name(int kind)
+{
+	const kiscrm_kind_def *d = kc_kind_def(kind);
+	return d ? d->name : NULL;
+}
+
+int kiscrm_kind_find(const char *name)
+{
+	for (int i = 0; name && i < NKINDS; i++)
+		if (strcmp(all_defs[i]->name, name) == 0)
+			return all_defs[i]->kind;
+	return kc_error_set(KISCRM_ENOTFOUND, "unknown record kind '%s'", name ? name : "(null)");
+}
+
+int kiscrm_kind_field_count(int kind)
+{
+	const kiscrm_kind_def *d = kc_kind_def(kind);
+	return d ? d->nfields : 0;
+}
+
+static const kiscrm_field_def *field_def(int kind, int field)
+{
+	const kiscrm_kind_def *d = kc_kind_def(kind);
+	if (!d || field < 0 || field >= d->nfields)
+		return NULL;
+	return &d->fields[field];
+}
+
+const char *kiscrm_kind_field_name(int kind, int field)
+{
+	const kiscrm_field_def *f = field_def(kind, field);
+	return f ? f->name : NULL;
+}
+
+kiscrm_type kiscrm_kind_field_type(int kind, int field)
+{
+	const kiscrm_field_def *f = field_def(kind, field);
+	return f ? (kiscrm_type)f->type : KISCRM_TYPE_NULL;
+}
+
+int kiscrm_kind_field_ref(int kind, int field)
+{
+	const kiscrm_field_def *f = field_def(kind, field);
+	return f ? f->ref_kind : 0;
+}
+
+int kiscrm_kind_field_find(int kind, const char *name)
+{
+	const kiscrm_kind_def *d = kc_kind_def(kind);
+	if (!d)
+		return kc_error_set(KISCRM_EINVALID, "unknown record kind %d", kind);
+	int i = kc_field_index(d, name);
+	if (i < 0)
+		return kc_error_set(KISCRM_ENOTFOUND, "%s has no field '%s'", d->name,
+				    name ? name : "(null)");
+	return i;
+}
+
+int kiscrm_schema_version(void)
+{
+	return KC_SCHEMA_VERSION;
+}

@@ -1,0 +1,19 @@
+/* The model layer: the table of kinds and opening a database with it. Everything above
+ * the areas (public functions that name a kind by its number without a database) lives
+ * here; nothing below includes this header. */
+#ifndef KC_MODEL_H
+#define KC_MODEL_H
+
+#include "storage/db.h"
+
+/* Version of the schema the kinds make up: bumped when a field or kind is appended. */
+#define KC_SCHEMA_VERSION 1
+
+extern const kc_kind_table kc_model_kinds;
+
+/* Definition of a kind, or NULL (no error set) when unknown. */
+const kiscrm_kind_def *kc_kind_def(int kind);
+/* As kc_kind_def, but sets KISCRM_EINVALID naming the kind when unknown. */
+int kc_kind_require(const kiscrm_kind_def **out, int kind);
+
+#endif

@@ -1,0 +1,62 @@
+/* Kind descriptors: what the storage layer knows of a kind of record.
+ *
+ * Each area that owns a kind (pipeline owns opportunities, money_flow contracts …) defines
+ * its descriptor beside the rules it enforces; one table (src/model/kinds.c) lists them in
+ * kind order, and the database handle carries that table. The storage layer calls the
+ * hooks through the descriptor and so depends on no area — the way libgit2's object table
+ * lists each object type's parse and free functions. */
+#ifndef KC_KIND_H
+#define KC_KIND_H
+
+#include "kiscrm/record.h"
+#include "kiscrm/sys/backend.h"
+
+/* Everything a hook may need of the write it runs in. Passed explicitly, never through
+ * thread-locals, so that nested writes (a move inserting history) see their own. */
+typedef struct kc_write_ctx {
+	kiscrm_db *db;
+	kiscrm_id actor;  /* staff recorded as the author, 0 = system */
+	kiscrm_time at;   /* time of the change when the caller gave one, else 0 */
+	unsigned flags;   /* KC_WRITE_* */
+} kc_write_ctx;
+
+/* The caller is kiscrm_opportunity_move() (or its like): fields that only a recorded
+ * move may change (the stage) may change. */
+#define KC_WRITE_MOVE 0x1u
+/* Skip the kind's after-insert work (records imported "as exported", whose derived
+ * records come in their own file). */
+#define KC_WRITE_NO_AFTER 0x2u
+
+/* old is the stored version on update, NULL on insert. Fills derived fields, checks the
+ * kind's own rules; KISCRM_OK or an error naming the field and value. */
+typedef int (*kc_prepare_fn)(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old);
+/* Work right after a new record is stored (an opportunity's creation entry …). */
+typedef int (*kc_after_insert_fn)(const kc_write_ctx *ctx, const kiscrm_record *rec);
+
+/* The kind's hooks write other records: it is stored inside a transaction so that the
+ * record and what it implies are written together or not at all. */
+#define KC_KIND_WRITES_OTHERS 0x1u
+
+typedef struct kc_kind {
+	const kiscrm_kind_def *def;   /* table name and fields (field 0 is the id) */
+	unsigned flags;               /* KC_KIND_* */
+	kc_prepare_fn prepare;        /* NULL: nothing kind-specific */
+	kc_after_insert_fn after_insert; /* NULL: nothing */
+} kc_kind;
+
+/* Rules that hold across kinds but need knowledge above storage (configured dimension
+ * values): the model layer gives the database handle this check at open. */
+typedef int (*kc_value_check_fn)(kiscrm_db *db, const kiscrm_kind_def *def, int field,
+				 const kiscrm_value *value);
+
+/* The set of kinds a database handle works with. */
+typedef struct kc_kind_table {
+	int nkinds;
+	const kc_kind *const *kinds;  /* indexed by kind - 1 */
+	const kiscrm_schema *schema;  /* the same kinds as the backends see them */
+	kc_value_check_fn check_value;
+} kc_kind_table;
+
+#define KC_FIELDS(arr) (int)(sizeof(arr) / sizeof((arr)[0])), (arr)
+
+#endif
