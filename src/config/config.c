@@ -4,183 +4,14 @@
 #include "config/config_internal.h"
 #include "config/pipeline_config.h"
 
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "config/default_config.h"
 #include "core/error.h"
 #include "kiscrm/money.h"
 
-#if !defined(S_ISDIR) && defined(S_IFDIR)
-#define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
-#endif
-#if !defined(S_ISREG) && defined(S_IFREG)
-#define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
-#endif
-
-/* Configuration files are small; anything bigger is a mistake (or an attack). */
-#define MAX_FILE_SIZE (16L * 1024 * 1024)
-
-#define DEFAULT_WEEK_START 1
-#define DEFAULT_FISCAL_START 1
-#define DEFAULT_CURRENCY "CNY"
-#define DEFAULT_DECIMALS 2
-
 /* The word that lifts a role limit, stored as -1. */
 #define UNLIMITED "unlimited"
-
-/* ------------------------------------------------------------------------------------ */
-/* Files                                                                                 */
-
-const char *kc_config_default_data(const char *name, size_t *len)
-{
-	if (len)
-		*len = 0;
-	if (!name)
-		return NULL;
-	for (const kc_default_file *f = kc_default_files; f->name; f++) {
-		if (strcmp(f->name, name) == 0) {
-			if (len)
-				*len = f->size;
-			return f->data;
-		}
-	}
-	return NULL;
-}
-
-int kc_config_check_dir(const char *dir)
-{
-	struct stat st;
-
-	if (!dir)
-		return kc_error_set(KISCRM_EINVALID, "configuration directory is NULL");
-	if (stat(dir, &st) != 0)
-		return kc_error_set_at(KISCRM_ENOTFOUND, dir, 0, 0, NULL, dir,
-				       "configuration directory '%s' not found: %s", dir,
-				       strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return kc_error_set_at(KISCRM_ENOTFOUND, dir, 0, 0, NULL, dir,
-				       "configuration directory '%s' is not a directory", dir);
-	return KISCRM_OK;
-}
-
-static int read_file(char **out, size_t *out_len, const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *data = NULL;
-	size_t len = 0, cap = 0;
-
-	if (!f)
-		return kc_error_set_at(KISCRM_ECONFIG, path, 0, 0, NULL, NULL,
-				       "%s: cannot open: %s", path, strerror(errno));
-	for (;;) {
-		if (cap - len < 4096) {
-			size_t ncap = cap ? cap * 2 : 8192;
-			char *p;
-			if (ncap > (size_t)MAX_FILE_SIZE + 1) {
-				fclose(f);
-				free(data);
-				return kc_error_set_at(KISCRM_ECONFIG, path, 0, 0, NULL, NULL,
-						       "%s: file is larger than %ld bytes", path,
-						       MAX_FILE_SIZE);
-			}
-			p = realloc(data, ncap);
-			if (!p) {
-				fclose(f);
-				free(data);
-				return kc_error_oom();
-			}
-			data = p;
-			cap = ncap;
-		}
-		size_t n = fread(data + len, 1, cap - len - 1, f);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(f)) {
-		fclose(f);
-		free(data);
-		return kc_error_set_at(KISCRM_ECONFIG, path, 0, 0, NULL, NULL,
-				       "%s: read error", path);
-	}
-	fclose(f);
-	data[len] = '\0';
-	*out = data;
-	*out_len = len;
-	return KISCRM_OK;
-}
-
-static char *join_path(const char *dir, const char *name)
-{
-	size_t dl = strlen(dir), nl = strlen(name);
-	int slash = dl > 0 && dir[dl - 1] != '/';
-	char *p = malloc(dl + (size_t)slash + nl + 1);
-
-	if (!p)
-		return NULL;
-	memcpy(p, dir, dl);
-	if (slash)
-		p[dl] = '/';
-	memcpy(p + dl + (size_t)slash, name, nl + 1);
-	return p;
-}
-
-/* 1 if @path names an existing regular file, 0 if nothing is there, else an error. */
-static int file_present(const char *path)
-{
-	struct stat st;
-
-	if (stat(path, &st) != 0) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			return 0;
-		return kc_error_set_at(KISCRM_ECONFIG, path, 0, 0, NULL, NULL, "%s: %s", path,
-				       strerror(errno));
-	}
-	if (!S_ISREG(st.st_mode))
-		return kc_error_set_at(KISCRM_ECONFIG, path, 0, 0, NULL, NULL,
-				       "%s: not a regular file", path);
-	return 1;
-}
-
-int kc_config_load_file_or_default(const char *dir, const char *name, kc_yaml_doc **out)
-{
-	const char *data;
-	size_t len = 0;
-
-	if (!out || !name)
-		return kc_error_set(KISCRM_EINVALID, "kc_config_load_file_or_default: NULL argument");
-	*out = NULL;
-
-	if (dir) {
-		char *path = join_path(dir, name), *text = NULL;
-		int rc;
-
-		if (!path)
-			return kc_error_oom();
-		rc = file_present(path);
-		if (rc > 0) {
-			rc = read_file(&text, &len, path);
-			if (rc == KISCRM_OK)
-				rc = kc_yaml_parse(out, path, text, len);
-			free(text);
-			free(path);
-			return rc;
-		}
-		free(path);
-		if (rc < 0)
-			return rc;
-	}
-
-	data = kc_config_default_data(name, &len);
-	if (!data)
-		return kc_error_set_at(KISCRM_ENOTFOUND, name, 0, 0, NULL, name,
-				       "configuration file '%s' not found and has no default", name);
-	return kc_yaml_parse(out, name, data, len);
-}
 
 /* ------------------------------------------------------------------------------------ */
 /* Shared pieces                                                                         */
@@ -314,9 +145,6 @@ static int read_settings(kiscrm_config *cfg, const kc_yaml_doc *doc)
 /* ------------------------------------------------------------------------------------ */
 /* dimensions.yaml                                                                       */
 
-static const char *const dim_file_keys[] = {
-	NULL, "business_lines", "product_lines", "regions", "industries", NULL
-};
 
 static int read_dim(kc_config_dim *dim, const kc_yaml_node *list)
 {
@@ -358,11 +186,11 @@ static int read_dimensions(kiscrm_config *cfg, const kc_yaml_doc *doc)
 {
 	int rc;
 
-	if ((rc = kc_yaml_map_check(doc->root, dim_file_keys + 1)) < 0)
+	if ((rc = kc_yaml_map_check(doc->root, kc_dim_file_keys + 1)) < 0)
 		return rc;
 	for (int d = 1; d <= KC_DIM_LAST; d++) {
 		const kc_yaml_node *list;
-		if ((rc = kc_yaml_get_map(&list, doc->root, dim_file_keys[d], KC_YAML_REQUIRED)) < 0 ||
+		if ((rc = kc_yaml_get_map(&list, doc->root, kc_dim_file_keys[d], KC_YAML_REQUIRED)) < 0 ||
 		    (rc = read_dim(&cfg->dims[d], list)) < 0)
 			return rc;
 	}
@@ -517,135 +345,4 @@ void kiscrm_config_free(kiscrm_config *cfg)
 		entry_free(&cfg->roles[i].names);
 	free(cfg->roles);
 	free(cfg);
-}
-
-/* ------------------------------------------------------------------------------------ */
-/* Accessors. A NULL configuration reads as the defaults, so that callers never crash on
- * a missing handle. */
-
-int kiscrm_config_week_start(const kiscrm_config *cfg)
-{
-	return cfg ? cfg->week_start : DEFAULT_WEEK_START;
-}
-
-int kiscrm_config_fiscal_year_start(const kiscrm_config *cfg)
-{
-	return cfg ? cfg->fiscal_year_start : DEFAULT_FISCAL_START;
-}
-
-const char *kiscrm_config_currency(const kiscrm_config *cfg)
-{
-	return cfg ? cfg->currency : DEFAULT_CURRENCY;
-}
-
-int kiscrm_config_currency_decimals(const kiscrm_config *cfg)
-{
-	return cfg ? cfg->currency_decimals : DEFAULT_DECIMALS;
-}
-
-const kc_config_dim *kc_config_get_dim(const kiscrm_config *cfg, int dim)
-{
-	if (!cfg || dim < 1 || dim > KC_DIM_LAST)
-		return NULL;
-	return &cfg->dims[dim];
-}
-
-const kc_config_role *kc_config_get_role(const kiscrm_config *cfg, size_t i)
-{
-	return cfg && i < cfg->role_count ? &cfg->roles[i] : NULL;
-}
-
-static const char *pick_name(const kc_config_entry *e, const char *lang)
-{
-	return lang && strcmp(lang, "zh") == 0 ? e->zh : e->en;
-}
-
-size_t kiscrm_config_dim_count(const kiscrm_config *cfg, int dim)
-{
-	const kc_config_dim *d = kc_config_get_dim(cfg, dim);
-	return d ? d->count : 0;
-}
-
-const char *kiscrm_config_dim_key(const kiscrm_config *cfg, int dim, size_t i)
-{
-	const kc_config_dim *d = kc_config_get_dim(cfg, dim);
-	return d && i < d->count ? d->items[i].key : NULL;
-}
-
-const char *kiscrm_config_dim_name(const kiscrm_config *cfg, int dim, size_t i, const char *lang)
-{
-	const kc_config_dim *d = kc_config_get_dim(cfg, dim);
-	return d && i < d->count ? pick_name(&d->items[i], lang) : NULL;
-}
-
-int kiscrm_config_dim_find(const kiscrm_config *cfg, int dim, const char *key)
-{
-	const kc_config_dim *d;
-
-	if (!cfg || !key)
-		return kc_error_set(KISCRM_EINVALID, "kiscrm_config_dim_find: NULL argument");
-	d = kc_config_get_dim(cfg, dim);
-	if (!d)
-		return kc_error_set(KISCRM_ENOTFOUND, "unknown dimension %d", dim);
-	for (size_t i = 0; i < d->count; i++)
-		if (strcmp(d->items[i].key, key) == 0)
-			return (int)i;
-	return kc_error_set(KISCRM_ENOTFOUND, "no entry '%s' in %s", key, dim_file_keys[dim]);
-}
-
-int kiscrm_config_dim_strict(const kiscrm_config *cfg, int dim)
-{
-	const kc_config_dim *d = kc_config_get_dim(cfg, dim);
-	return d && d->strict ? 1 : 0;
-}
-
-size_t kiscrm_config_role_count(const kiscrm_config *cfg)
-{
-	return cfg ? cfg->role_count : 0;
-}
-
-const char *kiscrm_config_role_key(const kiscrm_config *cfg, size_t i)
-{
-	const kc_config_role *r = kc_config_get_role(cfg, i);
-	return r ? r->names.key : NULL;
-}
-
-const char *kiscrm_config_role_name(const kiscrm_config *cfg, size_t i, const char *lang)
-{
-	const kc_config_role *r = kc_config_get_role(cfg, i);
-	return r ? pick_name(&r->names, lang) : NULL;
-}
-
-int kiscrm_config_role_find(const kiscrm_config *cfg, const char *key)
-{
-	if (!cfg || !key)
-		return kc_error_set(KISCRM_EINVALID, "kiscrm_config_role_find: NULL argument");
-	for (size_t i = 0; i < cfg->role_count; i++)
-		if (strcmp(cfg->roles[i].names.key, key) == 0)
-			return (int)i;
-	return kc_error_set(KISCRM_ENOTFOUND, "no role '%s'", key);
-}
-
-/* Out-of-range roles have no authority at all. */
-int kiscrm_config_role_max_discount_bp(const kiscrm_config *cfg, size_t i)
-{
-	const kc_config_role *r = kc_config_get_role(cfg, i);
-	return r ? r->max_discount_bp : 0;
-}
-
-kiscrm_money kiscrm_config_role_max_contract(const kiscrm_config *cfg, size_t i)
-{
-	const kc_config_role *r = kc_config_get_role(cfg, i);
-	return r ? r->max_contract : 0;
-}
-
-int kiscrm_config_role_approves_budget(const kiscrm_config *cfg, size_t i)
-{
-	const kc_config_role *r = kc_config_get_role(cfg, i);
-	return r ? r->approves_budget : 0;
-}
-
-const char *kiscrm_config_dir(const kiscrm_config *cfg)
-{
-	return cfg ? cfg->dir : NULL;
 }

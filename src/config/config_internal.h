@@ -15,6 +15,12 @@
 #include "kiscrm/config.h"
 #include "config/yaml_tree.h"
 
+/* Settings when no configuration (NULL) is given. */
+#define DEFAULT_WEEK_START 1
+#define DEFAULT_FISCAL_START 1
+#define DEFAULT_CURRENCY "CNY"
+#define DEFAULT_DECIMALS 2
+
 /* Dimension indexes run 1..KC_DIM_LAST (see kiscrm_dimension). */
 #define KC_DIM_LAST KISCRM_DIM_INDUSTRY
 
@@ -91,5 +97,8 @@ const kc_config_dim *kc_config_get_dim(const kiscrm_config *cfg, int dim);
 
 /* The role @i, or NULL if out of range. */
 const kc_config_role *kc_config_get_role(const kiscrm_config *cfg, size_t i);
+
+/* The keys of dimensions.yaml, indexed by dimension (0 and the end are NULL). */
+extern const char *const kc_dim_file_keys[];
 
 #endif

@@ -3,6 +3,7 @@
  * public field enums; fields are only appended. */
 #include "pipeline/kinds.h"
 #include "storage/kind_fields.h"
+#include "pipeline/pipeline_internal.h"
 
 static const kiscrm_field_def lead_fields[] = {
 	F("id", INT, 0, 0),
@@ -70,3 +71,8 @@ static const kiscrm_field_def stage_history_fields[] = {
 const kiscrm_kind_def kc_lead_def = { KISCRM_KIND_LEAD, "lead", KC_FIELDS(lead_fields) };
 const kiscrm_kind_def kc_opportunity_def = { KISCRM_KIND_OPPORTUNITY, "opportunity", KC_FIELDS(opportunity_fields) };
 const kiscrm_kind_def kc_stage_history_def = { KISCRM_KIND_STAGE_HISTORY, "stage_history", KC_FIELDS(stage_history_fields) };
+
+const char *const kc_pipeline_sources[] = {
+	"grid", "market_activity", "telemarketing", "resale", "partner", "referral", "inbound",
+	NULL
+};

@@ -14,10 +14,6 @@
 #include "kiscrm/date.h"
 #include "storage/record.h"
 
-const char *const kc_pipeline_sources[] = {
-	"grid", "market_activity", "telemarketing", "resale", "partner", "referral", "inbound",
-	NULL
-};
 
 static const char *const lead_statuses[] = { "new", "working", "qualified", "disqualified", NULL };
 
