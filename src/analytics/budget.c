@@ -724,15 +724,19 @@ typedef struct {
 	size_t project;
 } placed;
 
-static _Thread_local const size_t *tl_rank;
-static _Thread_local const kc_bproject *tl_projects;
+/* What by_group_project sorts by: each group's position in sorted order, and the projects. */
+typedef struct {
+	const size_t *rank;
+	const kc_bproject *projects;
+} placed_order;
 
-static int by_group_project(const void *a, const void *b)
+static int by_group_project(const void *a, const void *b, void *ctx)
 {
+	const placed_order *o = ctx;
 	const placed *x = a, *y = b;
 	if (x->group != y->group)
-		return tl_rank[x->group] < tl_rank[y->group] ? -1 : 1;
-	const kc_bproject *p = &tl_projects[x->project], *q = &tl_projects[y->project];
+		return o->rank[x->group] < o->rank[y->group] ? -1 : 1;
+	const kc_bproject *p = &o->projects[x->project], *q = &o->projects[y->project];
 	if (p->kind != q->kind)
 		return p->kind - q->kind;
 	kiscrm_id i = p->kind == KC_BPROJ_CONTRACT ? p->contract_id : p->opportunity_id;
@@ -771,10 +775,12 @@ static int place_projects(kc_report *r, const kc_budget *b, placed **out, size_t
 	for (size_t i = 0; i < r->ngroups; i++)
 		rk[order[i]] = i;
 	free(order);
-	tl_rank = rk;
-	tl_projects = b->p;
-	if (m)
-		kc_sort(pl, m, sizeof(*pl), by_group_project);
+	placed_order po = { rk, b->p };
+	if ((rc = kc_sort_ctx(pl, m, sizeof(*pl), by_group_project, &po)) != 0) {
+		free(pl);
+		free(rk);
+		return rc;
+	}
 	*out = pl;
 	*n = m;
 	*rank = rk;

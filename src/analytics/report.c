@@ -359,11 +359,9 @@ int kc_report_table(kc_report *r, kiscrm_table **out, const char *name)
 	return KISCRM_OK;
 }
 
-static _Thread_local const kc_report *tl_sort_ctx;
-
-static int by_key(const void *a, const void *b)
+static int by_key(const void *a, const void *b, void *ctx)
 {
-	const kc_report *r = tl_sort_ctx;
+	const kc_report *r = ctx;
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
 	int c = strcmp(r->group_keys[x], r->group_keys[y]);
 	return c ? c : (x > y) - (x < y);
@@ -376,8 +374,11 @@ int kc_report_sorted(const kc_report *r, size_t **order)
 		return kc_error_oom();
 	for (size_t i = 0; i < r->ngroups; i++)
 		o[i] = i;
-	tl_sort_ctx = r;
-	kc_sort(o, r->ngroups, sizeof(*o), by_key);
+	int rc = kc_sort_ctx(o, r->ngroups, sizeof(*o), by_key, (void *)r);
+	if (rc) {
+		free(o);
+		return rc;
+	}
 	*order = o;
 	return KISCRM_OK;
 }

@@ -381,14 +381,18 @@ static const side *newer(const dproj *d)
 	return d->s[1].present == 1 ? &d->s[1] : &d->s[0];
 }
 
-static _Thread_local const size_t *tl_rank;
-static _Thread_local const dproj *tl_d;
+/* What by_change sorts by: each group's position in sorted order, and the projects. */
+typedef struct {
+	const size_t *rank;
+	const dproj *d;
+} change_order;
 
-static int by_change(const void *a, const void *b)
+static int by_change(const void *a, const void *b, void *ctx)
 {
-	const dproj *x = &tl_d[*(const size_t *)a], *y = &tl_d[*(const size_t *)b];
+	const change_order *o = ctx;
+	const dproj *x = &o->d[*(const size_t *)a], *y = &o->d[*(const size_t *)b];
 	if (x->group != y->group)
-		return tl_rank[x->group] < tl_rank[y->group] ? -1 : 1;
+		return o->rank[x->group] < o->rank[y->group] ? -1 : 1;
 	if (x->change != y->change)
 		return x->change - y->change;
 	const side *p = newer(x), *q = newer(y);
@@ -476,10 +480,8 @@ static int emit_diff(kc_report *r, diff_ctx *x, kiscrm_table *t)
 	if (rc == 0) {
 		for (size_t i = 0; i < r->ngroups; i++)
 			rank[order[i]] = i;
-		tl_rank = rank;
-		tl_d = x->d;
-		if (m)
-			kc_sort(idx, m, sizeof(size_t), by_change);
+		change_order co = { rank, x->d };
+		rc = kc_sort_ctx(idx, m, sizeof(size_t), by_change, &co);
 	}
 	for (size_t i = 0; rc == 0 && i < m; i++)
 		rc = emit_diff_row(r, x, t, &x->d[idx[i]]);

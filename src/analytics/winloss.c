@@ -130,8 +130,6 @@ static int wl_cb(void *payload, const kiscrm_value *row)
 	return kc_money_add(&w->rows[at].amount, kc_val_int(&row[KISCRM_OPPORTUNITY_AMOUNT], 0));
 }
 
-static _Thread_local const kc_report *tl_report;
-
 static int cmp_nullable(const char *a, const char *b)
 {
 	if (!a || !b)
@@ -139,10 +137,11 @@ static int cmp_nullable(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-static int cmp_wl(const void *pa, const void *pb)
+static int cmp_wl(const void *pa, const void *pb, void *ctx)
 {
+	const kc_report *r = ctx;
 	const wl_row *a = pa, *b = pb;
-	int c = strcmp(tl_report->group_keys[a->group], tl_report->group_keys[b->group]);
+	int c = strcmp(r->group_keys[a->group], r->group_keys[b->group]);
 	if (c)
 		return c;
 	if (a->lost != b->lost)
@@ -166,13 +165,13 @@ static const char *category_name(const kc_report *r, const kc_analysis *a, const
 static int wl_emit(wl_scan *w, kiscrm_table *t)
 {
 	size_t base = w->r->o.ngroup;
-	tl_report = w->r;
-	if (w->n)
-		kc_sort(w->rows, w->n, sizeof(*w->rows), cmp_wl);
+	int rc = kc_sort_ctx(w->rows, w->n, sizeof(*w->rows), cmp_wl, w->r);
+	if (rc)
+		return rc;
 	for (size_t i = 0; i < w->n; i++) {
 		const wl_row *x = &w->rows[i];
 		size_t row;
-		int rc = kc_report_add_row(w->r, t, x->group, KISCRM_ROW_DETAIL, &row);
+		rc = kc_report_add_row(w->r, t, x->group, KISCRM_ROW_DETAIL, &row);
 		if (rc == 0)
 			rc = kc_cell_text(t, row, base, x->lost ? "lost" : "won");
 		if (rc == 0)
