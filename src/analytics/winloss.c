@@ -4,6 +4,7 @@
 #include "core/sort.h"
 #include "funnel_data.h"
 #include "core/error.h"
+#include "core/str.h"
 #include "kiscrm/funnel.h"
 
 #include <stdio.h>
@@ -66,14 +67,6 @@ static int category_rank(const kc_analysis *a, const char *key)
 	return (int)a->nreasons;
 }
 
-static int dup_or_null(char **out, const char *s)
-{
-	*out = NULL;
-	if (s && !(*out = strdup(s)))
-		return kc_error_oom();
-	return KISCRM_OK;
-}
-
 static int wl_new_row(wl_scan *w, const char *key, size_t g, int lost, const char *cat, const char *reason,
 		      size_t *at)
 {
@@ -90,9 +83,9 @@ static int wl_new_row(wl_scan *w, const char *key, size_t g, int lost, const cha
 	row->group = g;
 	row->lost = lost;
 	row->rank = category_rank(w->a, cat);
-	int rc = dup_or_null(&row->category, cat);
+	int rc = kc_strdup_to(&row->category, cat);
 	if (rc == 0)
-		rc = dup_or_null(&row->reason, reason);
+		rc = kc_strdup_to(&row->reason, reason);
 	if (rc == 0)
 		rc = kc_strmap_put(&w->index, key, w->n);
 	if (rc) {

@@ -16,3 +16,9 @@ char *kc_strdup(const char *s)
 	}
 	return memcpy(p, s, n);
 }
+
+int kc_strdup_to(char **out, const char *s)
+{
+	*out = kc_strdup(s);
+	return s && !*out ? KISCRM_ENOMEM : KISCRM_OK;
+}

@@ -12,6 +12,7 @@
 #include "kiscrm/text.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/str.h"
 #include "storage/db.h"
 #include "storage/record.h"
 
@@ -293,20 +294,12 @@ static int is_fatal(int rc)
 	return rc == KISCRM_ENOMEM || rc == KISCRM_ESTORAGE || rc == KISCRM_EBUSY || rc == KISCRM_ERROR;
 }
 
-static char *dup_or_null(const char *s, int *rc)
-{
-	char *d = NULL;
-	if (s && !(d = strdup(s)))
-		*rc = kc_error_oom();
-	return d;
-}
-
 /* Records a bad row from the thread's last error. colno is 1-based, 0 for none. */
 static int add_error(importer *imp, int line, int colno, const char *column, const char *value)
 {
 	int rc = KISCRM_OK;
-	char *reason = dup_or_null(kiscrm_error_last()->message, &rc);
-	if (rc)
+	char *reason = NULL;
+	if ((rc = kc_strdup_to(&reason, kiscrm_error_last()->message)) != 0)
 		return rc;
 	int row = kiscrm_table_add_row(imp->errors, KISCRM_ROW_DETAIL);
 	if (row < 0)
@@ -318,8 +311,10 @@ static int add_error(importer *imp, int line, int colno, const char *column, con
 	if (rc == 0 && imp->nerrors == 0) {
 		imp->first_line = line;
 		imp->first_colno = colno;
-		imp->first_col = dup_or_null(column, &rc);
-		imp->first_val = dup_or_null(value, &rc);
+		imp->first_col = kc_strdup(column);
+		imp->first_val = kc_strdup(value);
+		if ((column && !imp->first_col) || (value && !imp->first_val))
+			rc = KISCRM_ENOMEM;
 		imp->first_reason = reason;
 		reason = NULL;
 	}

@@ -12,6 +12,7 @@
 
 #include "analytics/report.h"
 #include "core/error.h"
+#include "core/str.h"
 #include "core/map.h"
 #include "kiscrm/budget.h"
 #include "kiscrm/config.h"
@@ -944,9 +945,10 @@ static int run_scan(scan_entry *s, kiscrm_db *db)
 	}
 }
 
+/* A copy of s (NULL for NULL); *oom = 1 when it cannot be made. */
 static char *dup_opt(const char *s, int *oom)
 {
-	char *p = s ? strdup(s) : NULL;
+	char *p = kc_strdup(s);
 	if (s && !p)
 		*oom = 1;
 	return p;
@@ -1283,16 +1285,6 @@ static int valid_key(const char *k)
 	return 1;
 }
 
-static char *dup_or_null(const char *s, int *oom)
-{
-	if (!s)
-		return NULL;
-	char *p = strdup(s);
-	if (!p)
-		*oom = 1;
-	return p;
-}
-
 static void free_extra(kiscrm_kpi_metric *m)
 {
 	free((char *)m->key);
@@ -1335,10 +1327,10 @@ int kiscrm_kpi_register_metric(const kiscrm_kpi_metric *m)
 	kiscrm_kpi_metric c = *m;
 	int oom = 0;
 	c.version = KISCRM_KPI_METRIC_VERSION;
-	c.key = dup_or_null(m->key, &oom);
-	c.zh = dup_or_null(m->zh, &oom);
-	c.en = dup_or_null(m->en, &oom);
-	c.target_metric = dup_or_null(m->target_metric, &oom);
+	c.key = dup_opt(m->key, &oom);
+	c.zh = dup_opt(m->zh, &oom);
+	c.en = dup_opt(m->en, &oom);
+	c.target_metric = dup_opt(m->target_metric, &oom);
 	if (oom) {
 		free_extra(&c);
 		return kc_error_oom();

@@ -12,6 +12,7 @@
 #include "kiscrm/text.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/str.h"
 #include "report/table_internal.h"
 
 #include <inttypes.h>
@@ -47,15 +48,6 @@ struct kiscrm_table {
 	size_t nrows, arows;
 	int money_decimals;
 };
-
-static char *dup_string(const char *s)
-{
-	size_t len = strlen(s);
-	char *p = malloc(len + 1);
-	if (p)
-		memcpy(p, s, len + 1);
-	return p;
-}
 
 static const char *type_name(kiscrm_type type)
 {
@@ -97,7 +89,7 @@ int kiscrm_table_new(kiscrm_table **out, const char *name)
 	kiscrm_table *t = calloc(1, sizeof(*t));
 	if (!t)
 		return kc_error_oom();
-	t->name = dup_string(name);
+	t->name = kc_strdup(name);
 	if (!t->name) {
 		free(t);
 		return kc_error_oom();
@@ -169,7 +161,7 @@ int kiscrm_table_add_column(kiscrm_table *table, const char *name, kiscrm_type t
 		table->cols = cols;
 		table->acols = acols;
 	}
-	char *copy = dup_string(name);
+	char *copy = kc_strdup(name);
 	if (!copy)
 		return kc_error_oom();
 	table->cols[table->ncols].name = copy;
@@ -298,7 +290,7 @@ static int set_text(kiscrm_table *table, size_t row, size_t col, const char *val
 	}
 	if (!trusted && (rc = check_utf8(value, table->cols[col].name)) != 0)
 		return rc;
-	char *copy = dup_string(value);
+	char *copy = kc_strdup(value);
 	if (!copy)
 		return kc_error_oom();
 	clear_cell(cell, KISCRM_TYPE_TEXT);
