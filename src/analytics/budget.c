@@ -857,13 +857,7 @@ static int rolling(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_option
 	if (!rc)
 		rc = emit_rolling(&r, &b, t, detail);
 	kc_budget_dispose(&b);
-	kc_report_end(&r);
-	if (rc) {
-		kiscrm_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return KISCRM_OK;
+	return kc_report_finish(out, t, &r, rc);
 }
 
 int kiscrm_report_rolling_budget(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
@@ -998,11 +992,5 @@ int kiscrm_report_rolling_gap(kiscrm_table **out, kiscrm_db *db, const kiscrm_re
 	if (!rc)
 		rc = emit_gap(&r, &b, t, level);
 	kc_budget_dispose(&b);
-	kc_report_end(&r);
-	if (rc) {
-		kiscrm_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return KISCRM_OK;
+	return kc_report_finish(out, t, &r, rc);
 }

@@ -726,12 +726,7 @@ static int forecast_table(kc_fc *fc, kiscrm_table **out)
 				rc = set_money(t, row, base + 2 + k, v[k]);
 		}
 	free(order);
-	if (rc) {
-		kiscrm_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return KISCRM_OK;
+	return kc_report_deliver(out, t, rc);
 }
 
 int kiscrm_report_forecast_ex(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts,
@@ -799,12 +794,7 @@ static int year_end_table(kc_fc *fc, int fiscal_year, kiscrm_table **out)
 			break;
 	}
 	free(order);
-	if (rc) {
-		kiscrm_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return KISCRM_OK;
+	return kc_report_deliver(out, t, rc);
 }
 
 int kiscrm_report_year_end_ex(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts,
@@ -883,10 +873,5 @@ int kiscrm_report_stage_probabilities(kiscrm_table **out, kiscrm_db *db, const k
 		rc = kc_cell_ratio(t, row, 5, (double)fc.h_won[k], (double)fc.h_reached[k]);
 	}
 	kc_fc_end(&fc);
-	if (rc) {
-		kiscrm_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return KISCRM_OK;
+	return kc_report_deliver(out, t, rc);
 }

@@ -980,12 +980,7 @@ static int emit_report(report_scan *s, kiscrm_table **out)
 		if (rc == 0)
 			rc = kc_cell_text(t, row, g0 + 9, l->basis);
 	}
-	if (rc) {
-		kiscrm_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return KISCRM_OK;
+	return kc_report_deliver(out, t, rc);
 }
 
 int kiscrm_report_probability(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)

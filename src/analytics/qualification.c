@@ -141,13 +141,7 @@ int kiscrm_report_qualification(kiscrm_table **out, kiscrm_db *db, const kiscrm_
 	free(order);
 	free(q.open);
 	free(q.valid);
-	kc_report_end(&r);
-	if (rc) {
-		kiscrm_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return KISCRM_OK;
+	return kc_report_finish(out, t, &r, rc);
 }
 
 static int list_cb(void *payload, const kiscrm_value *row)
@@ -210,11 +204,5 @@ int kiscrm_report_invalid_opportunities(kiscrm_table **out, kiscrm_db *db, const
 	if ((rc = kc_report_table(&r, &q.list, "invalid-opportunities")) == 0 &&
 	    (rc = kc_add_columns(q.list, cols)) == 0)
 		rc = kc_db_scan(db, kc_kind_def(KISCRM_KIND_OPPORTUNITY), &query, list_cb, &q);
-	kc_report_end(&r);
-	if (rc) {
-		kiscrm_table_free(q.list);
-		return rc;
-	}
-	*out = q.list;
-	return KISCRM_OK;
+	return kc_report_finish(out, q.list, &r, rc);
 }

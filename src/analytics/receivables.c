@@ -405,12 +405,7 @@ static int make_table(recv_ctx *x, kiscrm_table **out)
 		rc = kc_add_columns(t, x->ageing_report ? ageing_cols : recv_cols);
 	if (rc == 0 && x->ageing_report && (rc = add_bucket_columns(x, t)) == 0)
 		rc = kiscrm_table_add_column(t, "overdue", KISCRM_TYPE_MONEY);
-	if (rc) {
-		kiscrm_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return KISCRM_OK;
+	return kc_report_deliver(out, t, rc);
 }
 
 /* Sets the figures of one row from accumulator a; col is the first figure column. */

@@ -351,12 +351,23 @@ int kc_report_table(kc_report *r, kiscrm_table **out, const char *name)
 		rc = kiscrm_table_add_column(t, group_names[r->o.group_by[i]], KISCRM_TYPE_TEXT);
 	if (rc == 0)
 		rc = kiscrm_table_set_money_decimals(t, r->decimals);
+	return kc_report_deliver(out, t, rc);
+}
+
+int kc_report_deliver(kiscrm_table **out, kiscrm_table *t, int rc)
+{
 	if (rc) {
 		kiscrm_table_free(t);
 		return rc;
 	}
 	*out = t;
 	return KISCRM_OK;
+}
+
+int kc_report_finish(kiscrm_table **out, kiscrm_table *t, kc_report *r, int rc)
+{
+	kc_report_end(r);
+	return kc_report_deliver(out, t, rc);
 }
 
 static int by_key(const void *a, const void *b, void *ctx)

@@ -525,13 +525,7 @@ int kiscrm_report_snapshot_diff(kiscrm_table **out, kiscrm_db *db, const kiscrm_
 		rc = emit_diff(&r, &x, t);
 	free(x.d);
 	kc_budget_dispose(&x.b);
-	kc_report_end(&r);
-	if (rc) {
-		kiscrm_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return KISCRM_OK;
+	return kc_report_finish(out, t, &r, rc);
 }
 
 /* ---- forecast accuracy ---- */
@@ -827,11 +821,5 @@ int kiscrm_report_forecast_accuracy(kiscrm_table **out, kiscrm_db *db, const kis
 	free(a.colls);
 	kc_idmap_dispose(&a.week_index);
 	kc_idmap_dispose(&a.coll_index);
-	kc_report_end(&r);
-	if (rc) {
-		kiscrm_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return KISCRM_OK;
+	return kc_report_finish(out, t, &r, rc);
 }
