@@ -920,7 +920,12 @@ int kiscrm_kpi_assess_lang(kiscrm_table **out, kiscrm_db *db, const kiscrm_qual_
 	facts_free(&f);
 	kiscrm_buf_dispose(&a.failed);
 	kiscrm_record_free(staff);
-	return kc_report_deliver(out, a.t, rc);
+	if (rc) {
+		kiscrm_table_free(a.t);
+		return rc;
+	}
+	*out = a.t;
+	return KISCRM_OK;
 }
 
 int kiscrm_kpi_assess(kiscrm_table **out, kiscrm_db *db, const kiscrm_qual_standards *std,
