@@ -4,6 +4,7 @@
 #include "budget_build.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/vec.h"
 #include "kiscrm/date.h"
 #include "kiscrm/money.h"
 #include "kiscrm/pipeline.h"
@@ -67,14 +68,8 @@ void kc_budget_dispose(kc_budget *b)
 
 static int new_project(kc_budget *b, size_t *idx)
 {
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 64;
-		kc_bproject *p = realloc(b->p, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		b->p = p;
-		b->cap = cap;
-	}
+	if (KC_VEC_GROW(b->p, b->n, b->cap, 64))
+		return KISCRM_ENOMEM;
 	kc_bproject *p = &b->p[b->n];
 	memset(p, 0, sizeof(*p));
 	p->name = p->bl = p->pl = p->stage = p->status = p->customer = KC_BNONE;
@@ -203,14 +198,8 @@ static int agg_of(build_ctx *x, kiscrm_id contract, coll_agg **out)
 {
 	size_t i;
 	if (!kc_idmap_get(&x->agg_index, contract, &i)) {
-		if (x->nagg == x->cap_agg) {
-			size_t cap = x->cap_agg ? x->cap_agg * 2 : 64;
-			coll_agg *p = realloc(x->agg, cap * sizeof(*p));
-			if (!p)
-				return kc_error_oom();
-			x->agg = p;
-			x->cap_agg = cap;
-		}
+		if (KC_VEC_GROW(x->agg, x->nagg, x->cap_agg, 64))
+			return KISCRM_ENOMEM;
 		i = x->nagg++;
 		memset(&x->agg[i], 0, sizeof(x->agg[i]));
 		int rc = kc_idmap_put(&x->agg_index, contract, i);
@@ -238,14 +227,8 @@ static int coll_cb(void *payload, const kiscrm_value *row)
 
 static int push_plan(plan_item **arr, size_t *n, size_t *cap, const plan_item *it)
 {
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 64;
-		plan_item *p = realloc(*arr, c * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		*arr = p;
-		*cap = c;
-	}
+	if (KC_VEC_GROW(*arr, *n, *cap, 64))
+		return KISCRM_ENOMEM;
 	(*arr)[(*n)++] = *it;
 	return KISCRM_OK;
 }

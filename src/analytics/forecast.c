@@ -3,6 +3,7 @@
  * historical stage probabilities. The gap and sufficiency reports are in gap.c. */
 #include "forecast_internal.h"
 #include "core/error.h"
+#include "core/vec.h"
 #include "config/pipeline_config.h"
 #include "kiscrm/date.h"
 #include "kiscrm/money.h"
@@ -396,14 +397,8 @@ static int coll_cb(void *payload, const kiscrm_value *row)
 		return 0;
 	size_t i;
 	if (!kc_idmap_get(&s->coll_index, c->u.i, &i)) {
-		if (s->ncoll == s->capcoll) {
-			size_t cap = s->capcoll ? s->capcoll * 2 : 64;
-			kiscrm_money *p = realloc(s->coll, cap * sizeof(*p));
-			if (!p)
-				return kc_error_oom();
-			s->coll = p;
-			s->capcoll = cap;
-		}
+		if (KC_VEC_GROW(s->coll, s->ncoll, s->capcoll, 64))
+			return KISCRM_ENOMEM;
 		i = s->ncoll++;
 		s->coll[i] = 0;
 		int rc = kc_idmap_put(&s->coll_index, c->u.i, i);

@@ -7,6 +7,7 @@
 #include "core/sort.h"
 #include "funnel_data.h"
 #include "core/error.h"
+#include "core/vec.h"
 #include "kiscrm/funnel.h"
 #include "kiscrm/money.h"
 #include "kiscrm/pipeline.h"
@@ -187,14 +188,8 @@ static int hist_cb(void *payload, const kiscrm_value *row)
 	size_t i;
 	if (!lookup(f, kc_val_int(&row[KISCRM_STAGE_HISTORY_OPPORTUNITY_ID], 0), &i))
 		return 0;
-	if (f->nhist == f->cap_hist) {
-		size_t cap = f->cap_hist ? f->cap_hist * 2 : 1024;
-		kc_fentry *p = realloc(f->hist, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		f->hist = p;
-		f->cap_hist = cap;
-	}
+	if (KC_VEC_GROW(f->hist, f->nhist, f->cap_hist, 1024))
+		return KISCRM_ENOMEM;
 	kc_fentry *e = &f->hist[f->nhist++];
 	e->at = kc_val_int(&row[KISCRM_STAGE_HISTORY_AT], 0);
 	e->opp = (uint32_t)i;

@@ -9,6 +9,7 @@
 #include "core/sort.h"
 #include "report.h"
 #include "core/error.h"
+#include "core/vec.h"
 #include "config/pipeline_config.h"
 #include "kiscrm/customer.h"
 #include "kiscrm/money_flow.h"
@@ -96,14 +97,8 @@ typedef struct {
 
 static int push_instalment(instalment **items, size_t *n, size_t *cap, instalment it)
 {
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 16;
-		instalment *p = realloc(*items, c * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		*items = p;
-		*cap = c;
-	}
+	if (KC_VEC_GROW(*items, *n, *cap, 16))
+		return KISCRM_ENOMEM;
 	(*items)[(*n)++] = it;
 	return KISCRM_OK;
 }
@@ -265,14 +260,8 @@ static int contract_cb(void *payload, const kiscrm_value *row)
 	} else if ((rc = kc_report_group(&x->r, &d, &f.unit)) != 0) {
 		return rc;
 	}
-	if (x->nc == x->capc) {
-		size_t cap = x->capc ? x->capc * 2 : 64;
-		contract_fact *p = realloc(x->c, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		x->c = p;
-		x->capc = cap;
-	}
+	if (KC_VEC_GROW(x->c, x->nc, x->capc, 64))
+		return KISCRM_ENOMEM;
 	x->c[x->nc] = f;
 	return kc_idmap_put(&x->index, f.id, x->nc++);
 }

@@ -4,6 +4,7 @@
 #include "budget_build.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/vec.h"
 #include "core/idvec.h"
 #include "kiscrm/date.h"
 #include "kiscrm/pipeline.h"
@@ -192,14 +193,8 @@ static int diff_slot(diff_ctx *x, kiscrm_id opp, kiscrm_id con, size_t *i)
 	kiscrm_id key = opp ? opp : con;
 	if (kc_idmap_get(map, key, i))
 		return KISCRM_OK;
-	if (x->n == x->cap) {
-		size_t cap = x->cap ? x->cap * 2 : 64;
-		dproj *p = realloc(x->d, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		x->d = p;
-		x->cap = cap;
-	}
+	if (KC_VEC_GROW(x->d, x->n, x->cap, 64))
+		return KISCRM_ENOMEM;
 	memset(&x->d[x->n], 0, sizeof(dproj));
 	*i = x->n++;
 	return kc_idmap_put(map, key, *i);
@@ -629,14 +624,8 @@ static int acc_coll_cb(void *payload, const kiscrm_value *row)
 	kiscrm_date ws = kiscrm_date_week_start(val_date(&row[CO_RECEIVED]), r->week_start);
 	if (!kc_idmap_get(&a->week_index, ws, &w))
 		return 0;
-	if (a->ncoll == a->capc) {
-		size_t cap = a->capc ? a->capc * 2 : 64;
-		struct coll_entry *p = realloc(a->colls, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		a->colls = p;
-		a->capc = cap;
-	}
+	if (KC_VEC_GROW(a->colls, a->ncoll, a->capc, 64))
+		return KISCRM_ENOMEM;
 	kiscrm_id con = val_id(&row[CO_CONTRACT]);
 	size_t head;
 	struct coll_entry *e = &a->colls[a->ncoll];

@@ -4,6 +4,7 @@
 #include "core/sort.h"
 #include "funnel_data.h"
 #include "core/error.h"
+#include "core/vec.h"
 #include "core/str.h"
 #include "kiscrm/funnel.h"
 
@@ -70,14 +71,8 @@ static int category_rank(const kc_analysis *a, const char *key)
 static int wl_new_row(wl_scan *w, const char *key, size_t g, int lost, const char *cat, const char *reason,
 		      size_t *at)
 {
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 32;
-		wl_row *p = realloc(w->rows, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		w->rows = p;
-		w->cap = cap;
-	}
+	if (KC_VEC_GROW(w->rows, w->n, w->cap, 32))
+		return KISCRM_ENOMEM;
 	wl_row *row = &w->rows[w->n];
 	memset(row, 0, sizeof(*row));
 	row->group = g;

@@ -18,8 +18,9 @@ int kc_vec_resize_(void *arrp, size_t count, size_t size)
 	if (size && count > SIZE_MAX / size)
 		return kc_error_oom();
 	/* the pointer is read and written as bytes: arrp points at a T *, not a void * */
+	size_t bytes = count * size;
 	memcpy(&old, arrp, sizeof(old));
-	if (!(p = realloc(old, count * size ? count * size : 1)))
+	if (!(p = realloc(old, bytes ? bytes : 1)))
 		return kc_error_oom();
 	memcpy(arrp, &p, sizeof(p));
 	return KISCRM_OK;

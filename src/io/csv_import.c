@@ -12,6 +12,7 @@
 #include "kiscrm/text.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/vec.h"
 #include "core/str.h"
 #include "storage/db.h"
 #include "storage/record.h"
@@ -64,14 +65,8 @@ static int put_cell(csv_reader *r, size_t off, int quoted)
 	int rc = kc_buf_put(&r->text, "", 1); /* the terminating NUL */
 	if (rc)
 		return rc;
-	if (r->ncells == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 16;
-		csv_cell *c = realloc(r->cells, cap * sizeof(*c));
-		if (!c)
-			return kc_error_oom();
-		r->cells = c;
-		r->cap = cap;
-	}
+	if (KC_VEC_GROW(r->cells, r->ncells, r->cap, 16))
+		return KISCRM_ENOMEM;
 	r->cells[r->ncells++] = (csv_cell){ off, r->text.size - 1 - off, quoted };
 	return KISCRM_OK;
 }
@@ -661,14 +656,8 @@ static int fill_record(importer *imp, kiscrm_record *rec, int line)
 
 static int push_deferred(importer *imp, deferred d)
 {
-	if (imp->ndefer == imp->capdefer) {
-		size_t cap = imp->capdefer ? imp->capdefer * 2 : 16;
-		deferred *p = realloc(imp->defer, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		imp->defer = p;
-		imp->capdefer = cap;
-	}
+	if (KC_VEC_GROW(imp->defer, imp->ndefer, imp->capdefer, 16))
+		return KISCRM_ENOMEM;
 	imp->defer[imp->ndefer++] = d;
 	return KISCRM_OK;
 }

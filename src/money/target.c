@@ -4,6 +4,7 @@
 #include "core/sort.h"
 #include "target_lookup.h"
 #include "core/error.h"
+#include "core/vec.h"
 #include "core/idvec.h"
 #include "entities/entity.h"
 #include "kiscrm/config.h"
@@ -667,14 +668,8 @@ typedef struct {
 static int child_key_cb(void *payload, const kiscrm_value *row)
 {
 	child_keys *l = payload;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		child_key *p = realloc(l->v, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		l->v = p;
-		l->cap = cap;
-	}
+	if (KC_VEC_GROW(l->v, l->n, l->cap, 16))
+		return KISCRM_ENOMEM;
 	child_key k = { row[0].u.i, (kiscrm_date)row[KISCRM_TARGET_START].u.i,
 			(int)row[KISCRM_TARGET_PERIOD].u.i };
 	l->v[l->n++] = k;
@@ -879,14 +874,8 @@ static int load_cb(void *payload, const kiscrm_value *row)
 	int m = row[KISCRM_TARGET_METRIC].type == KISCRM_TYPE_TEXT ? metric_index(row[KISCRM_TARGET_METRIC].u.s) : -1;
 	if (m < 0)
 		return 0; /* written around the rules (older data): not a target we can read */
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		tgt *p = realloc(s->v, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		s->v = p;
-		s->cap = cap;
-	}
+	if (KC_VEC_GROW(s->v, s->n, s->cap, 64))
+		return KISCRM_ENOMEM;
 	tgt *t = &s->v[s->n];
 	memset(t, 0, sizeof(*t));
 	t->id = row[0].u.i;

@@ -12,6 +12,7 @@
 #include "kiscrm/text.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/vec.h"
 #include "core/str.h"
 #include "report/table_internal.h"
 
@@ -153,14 +154,8 @@ int kiscrm_table_add_column(kiscrm_table *table, const char *name, kiscrm_type t
 	if (table->ncols >= (size_t)INT_MAX)
 		return kc_error_set(KISCRM_EINVALID, "table '%s' has too many columns",
 				    table->name);
-	if (table->ncols == table->acols) {
-		size_t acols = table->acols ? table->acols * 2 : 8;
-		struct kc_column *cols = realloc(table->cols, acols * sizeof(*cols));
-		if (!cols)
-			return kc_error_oom();
-		table->cols = cols;
-		table->acols = acols;
-	}
+	if (KC_VEC_GROW(table->cols, table->ncols, table->acols, 8))
+		return KISCRM_ENOMEM;
 	char *copy = kc_strdup(name);
 	if (!copy)
 		return kc_error_oom();
