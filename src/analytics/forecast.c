@@ -297,15 +297,9 @@ static int hist_opp_cb(void *payload, const kiscrm_value *row)
 	if (st != ST_LOST)
 		return 0;
 	if (h->n == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 64;
-		int *pp = realloc(h->pipe, cap * sizeof(*pp));
-		if (!pp)
-			return kc_error_oom();
-		h->pipe = pp;
-		int *pm = realloc(h->maxo, cap * sizeof(*pm));
-		if (!pm)
-			return kc_error_oom();
-		h->maxo = pm;
+		size_t cap = kc_vec_next_cap(h->cap, 64);
+		if (KC_VEC_RESIZE(h->pipe, cap) || KC_VEC_RESIZE(h->maxo, cap))
+			return KISCRM_ENOMEM;
 		h->cap = cap;
 	}
 	h->pipe[h->n] = pipe;

@@ -112,15 +112,9 @@ static int opp_cb(void *payload, const kiscrm_value *row)
 	if (rc)
 		return rc;
 	if (f->nopps == f->cap_opps) {
-		size_t cap = f->cap_opps ? f->cap_opps * 2 : 256;
-		kc_fopp *p = realloc(f->opps, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		f->opps = p;
-		kiscrm_id *q = realloc(f->oppids, cap * sizeof(*q));
-		if (!q)
-			return kc_error_oom();
-		f->oppids = q;
+		size_t cap = kc_vec_next_cap(f->cap_opps, 256);
+		if (KC_VEC_RESIZE(f->opps, cap) || KC_VEC_RESIZE(f->oppids, cap))
+			return KISCRM_ENOMEM;
 		f->cap_opps = cap;
 	}
 	if (f->nopps >= UINT32_MAX)

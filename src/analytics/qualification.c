@@ -3,6 +3,7 @@
 #include "funnel_data.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/vec.h"
 #include "kiscrm/funnel.h"
 
 #include <stdlib.h>
@@ -84,17 +85,11 @@ static int rate_cb(void *payload, const kiscrm_value *row)
 	if (rc)
 		return rc;
 	if (g >= q->cap) {
-		size_t cap = q->cap ? q->cap * 2 : 16;
-		int64_t *o = realloc(q->open, cap * sizeof(*o));
-		if (!o)
-			return kc_error_oom();
-		q->open = o;
-		int64_t *v = realloc(q->valid, cap * sizeof(*v));
-		if (!v)
-			return kc_error_oom();
-		q->valid = v;
-		memset(q->open + q->cap, 0, (cap - q->cap) * sizeof(*o));
-		memset(q->valid + q->cap, 0, (cap - q->cap) * sizeof(*v));
+		size_t cap = kc_vec_next_cap(q->cap, 16);
+		if (KC_VEC_RESIZE(q->open, cap) || KC_VEC_RESIZE(q->valid, cap))
+			return KISCRM_ENOMEM;
+		memset(q->open + q->cap, 0, (cap - q->cap) * sizeof(*q->open));
+		memset(q->valid + q->cap, 0, (cap - q->cap) * sizeof(*q->valid));
 		q->cap = cap;
 	}
 	q->open[g]++;

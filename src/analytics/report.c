@@ -2,6 +2,7 @@
 #include "core/sort.h"
 #include "report.h"
 #include "core/error.h"
+#include "core/vec.h"
 #include "report/table_internal.h"
 #include "kiscrm/config.h"
 #include "kiscrm/customer.h"
@@ -51,14 +52,8 @@ static kiscrm_date today(void)
 
 static int push_name(kc_report *r, const char *name, size_t *index)
 {
-	if (r->nnames == r->cap_names) {
-		size_t cap = r->cap_names ? r->cap_names * 2 : 64;
-		char **p = realloc(r->names, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		r->names = p;
-		r->cap_names = cap;
-	}
+	if (KC_VEC_GROW(r->names, r->nnames, r->cap_names, 64))
+		return KISCRM_ENOMEM;
 	if (!(r->names[r->nnames] = strdup(name ? name : "")))
 		return kc_error_oom();
 	*index = r->nnames++;
@@ -324,14 +319,8 @@ int kc_report_group(kc_report *r, const kc_dims *d, size_t *group)
 	key[len] = '\0';
 	if (kc_strmap_get(&r->group_index, key, group))
 		return KISCRM_OK;
-	if (r->ngroups == r->cap_groups) {
-		size_t cap = r->cap_groups ? r->cap_groups * 2 : 16;
-		char **p = realloc(r->group_keys, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		r->group_keys = p;
-		r->cap_groups = cap;
-	}
+	if (KC_VEC_GROW(r->group_keys, r->ngroups, r->cap_groups, 16))
+		return KISCRM_ENOMEM;
 	if (!(r->group_keys[r->ngroups] = strdup(key)))
 		return kc_error_oom();
 	int rc = kc_strmap_put(&r->group_index, key, r->ngroups);

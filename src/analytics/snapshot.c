@@ -553,15 +553,9 @@ static int snap_cb(void *payload, const kiscrm_value *row)
 	if (w == KISCRM_DATE_NONE || w >= cur || !kc_report_in_window(r, w))
 		return 0;
 	if (a->nweeks == a->capw) {
-		size_t cap = a->capw ? a->capw * 2 : 16;
-		kiscrm_date *pw = realloc(a->weeks, cap * sizeof(*pw));
-		if (!pw)
-			return kc_error_oom();
-		a->weeks = pw;
-		kiscrm_id *ps = realloc(a->sids, cap * sizeof(*ps));
-		if (!ps)
-			return kc_error_oom();
-		a->sids = ps;
+		size_t cap = kc_vec_next_cap(a->capw, 16);
+		if (KC_VEC_RESIZE(a->weeks, cap) || KC_VEC_RESIZE(a->sids, cap))
+			return KISCRM_ENOMEM;
 		a->capw = cap;
 	}
 	a->weeks[a->nweeks] = w;

@@ -828,15 +828,9 @@ static int bulk_contract_id_cb(void *payload, const kiscrm_value *row)
 {
 	bulk_scan *b = payload;
 	if (b->nc == b->capc) {
-		size_t cap = b->capc ? b->capc * 2 : 256;
-		kiscrm_value *o = realloc(b->c_owner, cap * sizeof(*o));
-		if (!o)
-			return kc_error_oom();
-		b->c_owner = o;
-		kiscrm_value *d = realloc(b->c_dept, cap * sizeof(*d));
-		if (!d)
-			return kc_error_oom();
-		b->c_dept = d;
+		size_t cap = kc_vec_next_cap(b->capc, 256);
+		if (KC_VEC_RESIZE(b->c_owner, cap) || KC_VEC_RESIZE(b->c_dept, cap))
+			return KISCRM_ENOMEM;
 		b->capc = cap;
 	}
 	/* only the INT/NULL type and the id are kept: no text is referenced after the row */

@@ -849,14 +849,8 @@ static int intern(tgt_set *s, const kiscrm_value *v, const char **out)
 		*out = s->pool[i];
 		return KISCRM_OK;
 	}
-	if (s->npool == s->cap_pool) {
-		size_t cap = s->cap_pool ? s->cap_pool * 2 : 16;
-		char **p = realloc(s->pool, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		s->pool = p;
-		s->cap_pool = cap;
-	}
+	if (KC_VEC_GROW(s->pool, s->npool, s->cap_pool, 16))
+		return KISCRM_ENOMEM;
 	if (!(s->pool[s->npool] = strdup(v->u.s)))
 		return kc_error_oom();
 	int rc = kc_strmap_put(&s->pool_index, v->u.s, s->npool);
