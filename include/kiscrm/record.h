@@ -293,6 +293,18 @@ KISCRM_API int kiscrm_filter_init(kiscrm_filter *filter, unsigned int version);
 KISCRM_API int kiscrm_iter_new(kiscrm_iter **out, kiscrm_db *db, int kind, const kiscrm_filter *filter);
 
 /**
+ * Counts the records of a kind that a filter matches (what kiscrm_iter_new() would
+ * yield), letting the storage backend count without reading the records.
+ * @param db the database
+ * @param kind a ::kiscrm_kind
+ * @param filter criteria, NULL for all records
+ * @param[out] out the number of matching records; untouched on error
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID (unknown kind, criterion on a missing field, NULL
+ *         db or out), ::KISCRM_EVERSION, ::KISCRM_ESTORAGE, ::KISCRM_ENOMEM.
+ */
+KISCRM_API int kiscrm_record_count(kiscrm_db *db, int kind, const kiscrm_filter *filter, int64_t *out);
+
+/**
  * Advances an iterator.
  * @param[out] out the next record, borrowed: valid until the next call or kiscrm_iter_free()
  * @param it the iterator

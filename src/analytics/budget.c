@@ -8,6 +8,7 @@
 #include "budget_build.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/vec.h"
 #include "kiscrm/date.h"
 #include "kiscrm/money.h"
 #include "kiscrm/pipeline.h"
@@ -71,14 +72,8 @@ void kc_budget_dispose(kc_budget *b)
 
 static int new_project(kc_budget *b, size_t *idx)
 {
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 64;
-		kc_bproject *p = realloc(b->p, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		b->p = p;
-		b->cap = cap;
-	}
+	if (KC_VEC_GROW(b->p, b->n, b->cap, 64))
+		return KISCRM_ENOMEM;
 	kc_bproject *p = &b->p[b->n];
 	memset(p, 0, sizeof(*p));
 	p->name = p->bl = p->pl = p->stage = p->status = p->customer = KC_BNONE;
@@ -207,14 +202,8 @@ static int agg_of(build_ctx *x, kiscrm_id contract, coll_agg **out)
 {
 	size_t i;
 	if (!kc_idmap_get(&x->agg_index, contract, &i)) {
-		if (x->nagg == x->cap_agg) {
-			size_t cap = x->cap_agg ? x->cap_agg * 2 : 64;
-			coll_agg *p = realloc(x->agg, cap * sizeof(*p));
-			if (!p)
-				return kc_error_oom();
-			x->agg = p;
-			x->cap_agg = cap;
-		}
+		if (KC_VEC_GROW(x->agg, x->nagg, x->cap_agg, 64))
+			return KISCRM_ENOMEM;
 		i = x->nagg++;
 		memset(&x->agg[i], 0, sizeof(x->agg[i]));
 		int rc = kc_idmap_put(&x->agg_index, contract, i);
@@ -242,14 +231,8 @@ static int coll_cb(void *payload, const kiscrm_value *row)
 
 static int push_plan(plan_item **arr, size_t *n, size_t *cap, const plan_item *it)
 {
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 64;
-		plan_item *p = realloc(*arr, c * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		*arr = p;
-		*cap = c;
-	}
+	if (KC_VEC_GROW(*arr, *n, *cap, 64))
+		return KISCRM_ENOMEM;
 	(*arr)[(*n)++] = *it;
 	return KISCRM_OK;
 }
@@ -728,15 +711,19 @@ typedef struct {
 	size_t project;
 } placed;
 
-static _Thread_local const size_t *tl_rank;
-static _Thread_local const kc_bproject *tl_projects;
+/* What by_group_project sorts by: each group's position in sorted order, and the projects. */
+typedef struct {
+	const size_t *rank;
+	const kc_bproject *projects;
+} placed_order;
 
-static int by_group_project(const void *a, const void *b)
+static int by_group_project(const void *a, const void *b, void *ctx)
 {
+	const placed_order *o = ctx;
 	const placed *x = a, *y = b;
 	if (x->group != y->group)
-		return tl_rank[x->group] < tl_rank[y->group] ? -1 : 1;
-	const kc_bproject *p = &tl_projects[x->project], *q = &tl_projects[y->project];
+		return o->rank[x->group] < o->rank[y->group] ? -1 : 1;
+	const kc_bproject *p = &o->projects[x->project], *q = &o->projects[y->project];
 	if (p->kind != q->kind)
 		return p->kind - q->kind;
 	kiscrm_id i = p->kind == KC_BPROJ_CONTRACT ? p->contract_id : p->opportunity_id;
@@ -775,10 +762,12 @@ static int place_projects(kc_report *r, const kc_budget *b, placed **out, size_t
 	for (size_t i = 0; i < r->ngroups; i++)
 		rk[order[i]] = i;
 	free(order);
-	tl_rank = rk;
-	tl_projects = b->p;
-	if (m)
-		kc_sort(pl, m, sizeof(*pl), by_group_project);
+	placed_order po = { rk, b->p };
+	if ((rc = kc_sort_ctx(pl, m, sizeof(*pl), by_group_project, &po)) != 0) {
+		free(pl);
+		free(rk);
+		return rc;
+	}
 	*out = pl;
 	*n = m;
 	*rank = rk;
@@ -855,13 +844,7 @@ static int rolling(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_option
 	if (!rc)
 		rc = emit_rolling(&r, &b, t, detail);
 	kc_budget_dispose(&b);
-	kc_report_end(&r);
-	if (rc) {
-		kiscrm_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return KISCRM_OK;
+	return kc_report_finish(out, t, &r, rc);
 }
 
 int kiscrm_report_rolling_budget(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
@@ -996,11 +979,5 @@ int kiscrm_report_rolling_gap(kiscrm_table **out, kiscrm_db *db, const kiscrm_re
 	if (!rc)
 		rc = emit_gap(&r, &b, t, level);
 	kc_budget_dispose(&b);
-	kc_report_end(&r);
-	if (rc) {
-		kiscrm_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return KISCRM_OK;
+	return kc_report_finish(out, t, &r, rc);
 }

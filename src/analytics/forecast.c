@@ -6,6 +6,7 @@
 #include "money/kinds.h"
 #include "pipeline/kinds.h"
 #include "core/error.h"
+#include "core/vec.h"
 #include "config/pipeline_config.h"
 #include "kiscrm/date.h"
 #include "kiscrm/money.h"
@@ -299,15 +300,9 @@ static int hist_opp_cb(void *payload, const kiscrm_value *row)
 	if (st != ST_LOST)
 		return 0;
 	if (h->n == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 64;
-		int *pp = realloc(h->pipe, cap * sizeof(*pp));
-		if (!pp)
-			return kc_error_oom();
-		h->pipe = pp;
-		int *pm = realloc(h->maxo, cap * sizeof(*pm));
-		if (!pm)
-			return kc_error_oom();
-		h->maxo = pm;
+		size_t cap = kc_vec_next_cap(h->cap, 64);
+		if (KC_VEC_RESIZE(h->pipe, cap) || KC_VEC_RESIZE(h->maxo, cap))
+			return KISCRM_ENOMEM;
 		h->cap = cap;
 	}
 	h->pipe[h->n] = pipe;
@@ -399,14 +394,8 @@ static int coll_cb(void *payload, const kiscrm_value *row)
 		return 0;
 	size_t i;
 	if (!kc_idmap_get(&s->coll_index, c->u.i, &i)) {
-		if (s->ncoll == s->capcoll) {
-			size_t cap = s->capcoll ? s->capcoll * 2 : 64;
-			kiscrm_money *p = realloc(s->coll, cap * sizeof(*p));
-			if (!p)
-				return kc_error_oom();
-			s->coll = p;
-			s->capcoll = cap;
-		}
+		if (KC_VEC_GROW(s->coll, s->ncoll, s->capcoll, 64))
+			return KISCRM_ENOMEM;
 		i = s->ncoll++;
 		s->coll[i] = 0;
 		int rc = kc_idmap_put(&s->coll_index, c->u.i, i);
@@ -729,12 +718,7 @@ static int forecast_table(kc_fc *fc, kiscrm_table **out)
 				rc = set_money(t, row, base + 2 + k, v[k]);
 		}
 	free(order);
-	if (rc) {
-		kiscrm_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return KISCRM_OK;
+	return kc_report_deliver(out, t, rc);
 }
 
 int kiscrm_report_forecast_ex(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts,
@@ -802,12 +786,7 @@ static int year_end_table(kc_fc *fc, int fiscal_year, kiscrm_table **out)
 			break;
 	}
 	free(order);
-	if (rc) {
-		kiscrm_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return KISCRM_OK;
+	return kc_report_deliver(out, t, rc);
 }
 
 int kiscrm_report_year_end_ex(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts,
@@ -886,10 +865,5 @@ int kiscrm_report_stage_probabilities(kiscrm_table **out, kiscrm_db *db, const k
 		rc = kc_cell_ratio(t, row, 5, (double)fc.h_won[k], (double)fc.h_reached[k]);
 	}
 	kc_fc_end(&fc);
-	if (rc) {
-		kiscrm_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return KISCRM_OK;
+	return kc_report_deliver(out, t, rc);
 }

@@ -8,6 +8,7 @@
 #include "pipeline/kinds.h"
 #include "funnel_data.h"
 #include "core/error.h"
+#include "core/vec.h"
 #include "kiscrm/funnel.h"
 #include "kiscrm/money.h"
 #include "kiscrm/pipeline.h"
@@ -112,15 +113,9 @@ static int opp_cb(void *payload, const kiscrm_value *row)
 	if (rc)
 		return rc;
 	if (f->nopps == f->cap_opps) {
-		size_t cap = f->cap_opps ? f->cap_opps * 2 : 256;
-		kc_fopp *p = realloc(f->opps, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		f->opps = p;
-		kiscrm_id *q = realloc(f->oppids, cap * sizeof(*q));
-		if (!q)
-			return kc_error_oom();
-		f->oppids = q;
+		size_t cap = kc_vec_next_cap(f->cap_opps, 256);
+		if (KC_VEC_RESIZE(f->opps, cap) || KC_VEC_RESIZE(f->oppids, cap))
+			return KISCRM_ENOMEM;
 		f->cap_opps = cap;
 	}
 	if (f->nopps >= UINT32_MAX)
@@ -188,14 +183,8 @@ static int hist_cb(void *payload, const kiscrm_value *row)
 	size_t i;
 	if (!lookup(f, kc_val_int(&row[KISCRM_STAGE_HISTORY_OPPORTUNITY_ID], 0), &i))
 		return 0;
-	if (f->nhist == f->cap_hist) {
-		size_t cap = f->cap_hist ? f->cap_hist * 2 : 1024;
-		kc_fentry *p = realloc(f->hist, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		f->hist = p;
-		f->cap_hist = cap;
-	}
+	if (KC_VEC_GROW(f->hist, f->nhist, f->cap_hist, 1024))
+		return KISCRM_ENOMEM;
 	kc_fentry *e = &f->hist[f->nhist++];
 	e->at = kc_val_int(&row[KISCRM_STAGE_HISTORY_AT], 0);
 	e->opp = (uint32_t)i;

@@ -81,18 +81,6 @@ void kc_funnel_free(kc_funnel *f);
  * clears *out, begins r and builds f. On failure nothing is left to end or free. */
 int kc_funnel_report_begin(kc_report *r, kc_funnel *f, kiscrm_table **out, kiscrm_db *db,
 			   const kiscrm_report_options *opts, int with_stays, const char *fn);
-/* The end every pipeline report shares: ends r and hands t over through *out, or frees
- * it and returns rc when rc is an error. */
-static inline int kc_report_finish(kiscrm_table **out, kiscrm_table *t, kc_report *r, int rc)
-{
-	kc_report_end(r);
-	if (rc) {
-		kiscrm_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return KISCRM_OK;
-}
 /* The cell of (group, stage). */
 kc_fcell *kc_funnel_cell(const kc_funnel *f, size_t group, size_t stage);
 /* Display name of a stage in the report's language. */

@@ -67,12 +67,7 @@ static int finish(kc_fc *fc, kiscrm_table *t, size_t *order, int rc, kiscrm_tabl
 {
 	free(order);
 	kc_fc_end(fc);
-	if (rc) {
-		kiscrm_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return KISCRM_OK;
+	return kc_report_deliver(out, t, rc);
 }
 
 static int strategy_of(kiscrm_money target, kiscrm_money achieved, kiscrm_money gap, kiscrm_money pipeline,

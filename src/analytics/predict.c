@@ -18,6 +18,7 @@
 #include "config/pipeline_config.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/vec.h"
 #include "core/map.h"
 #include "storage/db.h"
 #include "storage/record.h"
@@ -184,14 +185,8 @@ static void model_dispose(pls_model *m)
 
 static int add_model(pls *p, size_t *index)
 {
-	if (p->nmodels == p->cap_models) {
-		size_t cap = p->cap_models ? p->cap_models * 2 : 8;
-		pls_model *n = realloc(p->models, cap * sizeof(*n));
-		if (!n)
-			return kc_error_oom();
-		p->models = n;
-		p->cap_models = cap;
-	}
+	if (KC_VEC_GROW(p->models, p->nmodels, p->cap_models, 8))
+		return KISCRM_ENOMEM;
 	pls_model *m = &p->models[p->nmodels];
 	memset(m, 0, sizeof(*m));
 	if (!(m->lost_at = calloc(p->pl->nstages ? p->pl->nstages : 1, sizeof(int64_t))))
@@ -233,14 +228,8 @@ static int model_row(pls_model *m, const char *key, int slot, int create, double
 	}
 	if (!create)
 		return KISCRM_OK;
-	if (m->nrows == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 32;
-		pls_row *n = realloc(m->rows, cap * sizeof(*n));
-		if (!n)
-			return kc_error_oom();
-		m->rows = n;
-		m->cap = cap;
-	}
+	if (KC_VEC_GROW(m->rows, m->nrows, m->cap, 32))
+		return KISCRM_ENOMEM;
 	int rc = kc_strmap_put(&m->index, key, m->nrows);
 	if (rc)
 		return rc;
@@ -374,14 +363,8 @@ static int history_cb(void *payload, const kiscrm_value *row)
 		}
 		return 0;
 	}
-	if (p->nmoves == p->cap_moves) {
-		size_t cap = p->cap_moves ? p->cap_moves * 2 : 64;
-		lost_move *n = realloc(p->moves, cap * sizeof(*n));
-		if (!n)
-			return kc_error_oom();
-		p->moves = n;
-		p->cap_moves = cap;
-	}
+	if (KC_VEC_GROW(p->moves, p->nmoves, p->cap_moves, 64))
+		return KISCRM_ENOMEM;
 	p->moves[p->nmoves].at = at;
 	p->moves[p->nmoves].stage = from;
 	int rc = kc_idmap_put(&p->lost_index, opp->u.i, p->nmoves);
@@ -881,14 +864,8 @@ static int report_cb(void *payload, const kiscrm_value *row)
 		      ov->type == KISCRM_TYPE_INT ? ov->u.i : 0, cv->type == KISCRM_TYPE_INT ? cv->u.i : 0 };
 	if (!kc_report_accept(s->rep, &d))
 		return 0;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		report_line *n = realloc(s->lines, cap * sizeof(*n));
-		if (!n)
-			return kc_error_oom();
-		s->lines = n;
-		s->cap = cap;
-	}
+	if (KC_VEC_GROW(s->lines, s->n, s->cap, 64))
+		return KISCRM_ENOMEM;
 	report_line *l = &s->lines[s->n];
 	memset(l, 0, sizeof(*l));
 	pls_result res;
@@ -981,12 +958,7 @@ static int emit_report(report_scan *s, kiscrm_table **out)
 		if (rc == 0)
 			rc = kc_cell_text(t, row, g0 + 9, l->basis);
 	}
-	if (rc) {
-		kiscrm_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return KISCRM_OK;
+	return kc_report_deliver(out, t, rc);
 }
 
 int kiscrm_report_probability(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
@@ -1055,14 +1027,8 @@ static int apply_cb(void *payload, const kiscrm_value *row)
 	const kiscrm_value *pr = &row[KISCRM_OPPORTUNITY_PROBABILITY];
 	if (pr->type == KISCRM_TYPE_INT && pr->u.i == pct)
 		return 0;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		apply_item *n = realloc(s->items, cap * sizeof(*n));
-		if (!n)
-			return kc_error_oom();
-		s->items = n;
-		s->cap = cap;
-	}
+	if (KC_VEC_GROW(s->items, s->n, s->cap, 64))
+		return KISCRM_ENOMEM;
 	s->items[s->n].id = row[0].u.i;
 	s->items[s->n].percent = pct;
 	s->n++;

@@ -4,6 +4,7 @@
 #include "pipeline/kinds.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/vec.h"
 #include "kiscrm/funnel.h"
 
 #include <stdlib.h>
@@ -85,17 +86,11 @@ static int rate_cb(void *payload, const kiscrm_value *row)
 	if (rc)
 		return rc;
 	if (g >= q->cap) {
-		size_t cap = q->cap ? q->cap * 2 : 16;
-		int64_t *o = realloc(q->open, cap * sizeof(*o));
-		if (!o)
-			return kc_error_oom();
-		q->open = o;
-		int64_t *v = realloc(q->valid, cap * sizeof(*v));
-		if (!v)
-			return kc_error_oom();
-		q->valid = v;
-		memset(q->open + q->cap, 0, (cap - q->cap) * sizeof(*o));
-		memset(q->valid + q->cap, 0, (cap - q->cap) * sizeof(*v));
+		size_t cap = kc_vec_next_cap(q->cap, 16);
+		if (KC_VEC_RESIZE(q->open, cap) || KC_VEC_RESIZE(q->valid, cap))
+			return KISCRM_ENOMEM;
+		memset(q->open + q->cap, 0, (cap - q->cap) * sizeof(*q->open));
+		memset(q->valid + q->cap, 0, (cap - q->cap) * sizeof(*q->valid));
 		q->cap = cap;
 	}
 	q->open[g]++;
@@ -142,13 +137,7 @@ int kiscrm_report_qualification(kiscrm_table **out, kiscrm_db *db, const kiscrm_
 	free(order);
 	free(q.open);
 	free(q.valid);
-	kc_report_end(&r);
-	if (rc) {
-		kiscrm_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return KISCRM_OK;
+	return kc_report_finish(out, t, &r, rc);
 }
 
 static int list_cb(void *payload, const kiscrm_value *row)
@@ -211,11 +200,5 @@ int kiscrm_report_invalid_opportunities(kiscrm_table **out, kiscrm_db *db, const
 	if ((rc = kc_report_table(&r, &q.list, "invalid-opportunities")) == 0 &&
 	    (rc = kc_add_columns(q.list, cols)) == 0)
 		rc = kc_db_scan(db, &kc_opportunity_def, &query, list_cb, &q);
-	kc_report_end(&r);
-	if (rc) {
-		kiscrm_table_free(q.list);
-		return rc;
-	}
-	*out = q.list;
-	return KISCRM_OK;
+	return kc_report_finish(out, q.list, &r, rc);
 }

@@ -11,6 +11,7 @@
 #include "money/kinds.h"
 #include "report.h"
 #include "core/error.h"
+#include "core/vec.h"
 #include "config/pipeline_config.h"
 #include "kiscrm/customer.h"
 #include "kiscrm/money_flow.h"
@@ -98,14 +99,8 @@ typedef struct {
 
 static int push_instalment(instalment **items, size_t *n, size_t *cap, instalment it)
 {
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 16;
-		instalment *p = realloc(*items, c * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		*items = p;
-		*cap = c;
-	}
+	if (KC_VEC_GROW(*items, *n, *cap, 16))
+		return KISCRM_ENOMEM;
 	(*items)[(*n)++] = it;
 	return KISCRM_OK;
 }
@@ -267,14 +262,8 @@ static int contract_cb(void *payload, const kiscrm_value *row)
 	} else if ((rc = kc_report_group(&x->r, &d, &f.unit)) != 0) {
 		return rc;
 	}
-	if (x->nc == x->capc) {
-		size_t cap = x->capc ? x->capc * 2 : 64;
-		contract_fact *p = realloc(x->c, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		x->c = p;
-		x->capc = cap;
-	}
+	if (KC_VEC_GROW(x->c, x->nc, x->capc, 64))
+		return KISCRM_ENOMEM;
 	x->c[x->nc] = f;
 	return kc_idmap_put(&x->index, f.id, x->nc++);
 }
@@ -407,12 +396,7 @@ static int make_table(recv_ctx *x, kiscrm_table **out)
 		rc = kc_add_columns(t, x->ageing_report ? ageing_cols : recv_cols);
 	if (rc == 0 && x->ageing_report && (rc = add_bucket_columns(x, t)) == 0)
 		rc = kiscrm_table_add_column(t, "overdue", KISCRM_TYPE_MONEY);
-	if (rc) {
-		kiscrm_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return KISCRM_OK;
+	return kc_report_deliver(out, t, rc);
 }
 
 /* Sets the figures of one row from accumulator a; col is the first figure column. */

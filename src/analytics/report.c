@@ -3,6 +3,7 @@
 #include "entities/kinds.h"
 #include "report.h"
 #include "core/error.h"
+#include "core/vec.h"
 #include "report/table_internal.h"
 #include "kiscrm/config.h"
 #include "kiscrm/customer.h"
@@ -52,14 +53,8 @@ static kiscrm_date today(void)
 
 static int push_name(kc_report *r, const char *name, size_t *index)
 {
-	if (r->nnames == r->cap_names) {
-		size_t cap = r->cap_names ? r->cap_names * 2 : 64;
-		char **p = realloc(r->names, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		r->names = p;
-		r->cap_names = cap;
-	}
+	if (KC_VEC_GROW(r->names, r->nnames, r->cap_names, 64))
+		return KISCRM_ENOMEM;
 	if (!(r->names[r->nnames] = strdup(name ? name : "")))
 		return kc_error_oom();
 	*index = r->nnames++;
@@ -325,14 +320,8 @@ int kc_report_group(kc_report *r, const kc_dims *d, size_t *group)
 	key[len] = '\0';
 	if (kc_strmap_get(&r->group_index, key, group))
 		return KISCRM_OK;
-	if (r->ngroups == r->cap_groups) {
-		size_t cap = r->cap_groups ? r->cap_groups * 2 : 16;
-		char **p = realloc(r->group_keys, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		r->group_keys = p;
-		r->cap_groups = cap;
-	}
+	if (KC_VEC_GROW(r->group_keys, r->ngroups, r->cap_groups, 16))
+		return KISCRM_ENOMEM;
 	if (!(r->group_keys[r->ngroups] = strdup(key)))
 		return kc_error_oom();
 	int rc = kc_strmap_put(&r->group_index, key, r->ngroups);
@@ -352,6 +341,11 @@ int kc_report_table(kc_report *r, kiscrm_table **out, const char *name)
 		rc = kiscrm_table_add_column(t, group_names[r->o.group_by[i]], KISCRM_TYPE_TEXT);
 	if (rc == 0)
 		rc = kiscrm_table_set_money_decimals(t, r->decimals);
+	return kc_report_deliver(out, t, rc);
+}
+
+int kc_report_deliver(kiscrm_table **out, kiscrm_table *t, int rc)
+{
 	if (rc) {
 		kiscrm_table_free(t);
 		return rc;
@@ -360,11 +354,15 @@ int kc_report_table(kc_report *r, kiscrm_table **out, const char *name)
 	return KISCRM_OK;
 }
 
-static _Thread_local const kc_report *tl_sort_ctx;
-
-static int by_key(const void *a, const void *b)
+int kc_report_finish(kiscrm_table **out, kiscrm_table *t, kc_report *r, int rc)
 {
-	const kc_report *r = tl_sort_ctx;
+	kc_report_end(r);
+	return kc_report_deliver(out, t, rc);
+}
+
+static int by_key(const void *a, const void *b, void *ctx)
+{
+	const kc_report *r = ctx;
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
 	int c = strcmp(r->group_keys[x], r->group_keys[y]);
 	return c ? c : (x > y) - (x < y);
@@ -377,8 +375,11 @@ int kc_report_sorted(const kc_report *r, size_t **order)
 		return kc_error_oom();
 	for (size_t i = 0; i < r->ngroups; i++)
 		o[i] = i;
-	tl_sort_ctx = r;
-	kc_sort(o, r->ngroups, sizeof(*o), by_key);
+	int rc = kc_sort_ctx(o, r->ngroups, sizeof(*o), by_key, (void *)r);
+	if (rc) {
+		free(o);
+		return rc;
+	}
 	*order = o;
 	return KISCRM_OK;
 }

@@ -69,6 +69,12 @@ int kc_report_sorted(const kc_report *r, size_t **order);
 /* Appends a row and fills its group columns; *row receives its index. */
 int kc_report_add_row(kc_report *r, kiscrm_table *t, size_t group, kiscrm_row_kind kind, size_t *row);
 
+/* The end every report shares: hands t over through *out, or frees it (NULL is fine) and
+ * returns rc when rc is an error. */
+int kc_report_deliver(kiscrm_table **out, kiscrm_table *t, int rc);
+/* kc_report_end(r), then kc_report_deliver. */
+int kc_report_finish(kiscrm_table **out, kiscrm_table *t, kc_report *r, int rc);
+
 /* Display names (borrowed; "" when unknown). */
 const char *kc_report_staff_name(kc_report *r, kiscrm_id id);
 const char *kc_report_department_name(kc_report *r, kiscrm_id id);

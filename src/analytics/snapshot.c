@@ -7,6 +7,7 @@
 #include "budget_build.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/vec.h"
 #include "core/idvec.h"
 #include "kiscrm/date.h"
 #include "kiscrm/pipeline.h"
@@ -195,14 +196,8 @@ static int diff_slot(diff_ctx *x, kiscrm_id opp, kiscrm_id con, size_t *i)
 	kiscrm_id key = opp ? opp : con;
 	if (kc_idmap_get(map, key, i))
 		return KISCRM_OK;
-	if (x->n == x->cap) {
-		size_t cap = x->cap ? x->cap * 2 : 64;
-		dproj *p = realloc(x->d, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		x->d = p;
-		x->cap = cap;
-	}
+	if (KC_VEC_GROW(x->d, x->n, x->cap, 64))
+		return KISCRM_ENOMEM;
 	memset(&x->d[x->n], 0, sizeof(dproj));
 	*i = x->n++;
 	return kc_idmap_put(map, key, *i);
@@ -384,14 +379,18 @@ static const side *newer(const dproj *d)
 	return d->s[1].present == 1 ? &d->s[1] : &d->s[0];
 }
 
-static _Thread_local const size_t *tl_rank;
-static _Thread_local const dproj *tl_d;
+/* What by_change sorts by: each group's position in sorted order, and the projects. */
+typedef struct {
+	const size_t *rank;
+	const dproj *d;
+} change_order;
 
-static int by_change(const void *a, const void *b)
+static int by_change(const void *a, const void *b, void *ctx)
 {
-	const dproj *x = &tl_d[*(const size_t *)a], *y = &tl_d[*(const size_t *)b];
+	const change_order *o = ctx;
+	const dproj *x = &o->d[*(const size_t *)a], *y = &o->d[*(const size_t *)b];
 	if (x->group != y->group)
-		return tl_rank[x->group] < tl_rank[y->group] ? -1 : 1;
+		return o->rank[x->group] < o->rank[y->group] ? -1 : 1;
 	if (x->change != y->change)
 		return x->change - y->change;
 	const side *p = newer(x), *q = newer(y);
@@ -479,10 +478,8 @@ static int emit_diff(kc_report *r, diff_ctx *x, kiscrm_table *t)
 	if (rc == 0) {
 		for (size_t i = 0; i < r->ngroups; i++)
 			rank[order[i]] = i;
-		tl_rank = rank;
-		tl_d = x->d;
-		if (m)
-			kc_sort(idx, m, sizeof(size_t), by_change);
+		change_order co = { rank, x->d };
+		rc = kc_sort_ctx(idx, m, sizeof(size_t), by_change, &co);
 	}
 	for (size_t i = 0; rc == 0 && i < m; i++)
 		rc = emit_diff_row(r, x, t, &x->d[idx[i]]);
@@ -526,13 +523,7 @@ int kiscrm_report_snapshot_diff(kiscrm_table **out, kiscrm_db *db, const kiscrm_
 		rc = emit_diff(&r, &x, t);
 	free(x.d);
 	kc_budget_dispose(&x.b);
-	kc_report_end(&r);
-	if (rc) {
-		kiscrm_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return KISCRM_OK;
+	return kc_report_finish(out, t, &r, rc);
 }
 
 /* ---- forecast accuracy ---- */
@@ -565,15 +556,9 @@ static int snap_cb(void *payload, const kiscrm_value *row)
 	if (w == KISCRM_DATE_NONE || w >= cur || !kc_report_in_window(r, w))
 		return 0;
 	if (a->nweeks == a->capw) {
-		size_t cap = a->capw ? a->capw * 2 : 16;
-		kiscrm_date *pw = realloc(a->weeks, cap * sizeof(*pw));
-		if (!pw)
-			return kc_error_oom();
-		a->weeks = pw;
-		kiscrm_id *ps = realloc(a->sids, cap * sizeof(*ps));
-		if (!ps)
-			return kc_error_oom();
-		a->sids = ps;
+		size_t cap = kc_vec_next_cap(a->capw, 16);
+		if (KC_VEC_RESIZE(a->weeks, cap) || KC_VEC_RESIZE(a->sids, cap))
+			return KISCRM_ENOMEM;
 		a->capw = cap;
 	}
 	a->weeks[a->nweeks] = w;
@@ -636,14 +621,8 @@ static int acc_coll_cb(void *payload, const kiscrm_value *row)
 	kiscrm_date ws = kiscrm_date_week_start(val_date(&row[CO_RECEIVED]), r->week_start);
 	if (!kc_idmap_get(&a->week_index, ws, &w))
 		return 0;
-	if (a->ncoll == a->capc) {
-		size_t cap = a->capc ? a->capc * 2 : 64;
-		struct coll_entry *p = realloc(a->colls, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		a->colls = p;
-		a->capc = cap;
-	}
+	if (KC_VEC_GROW(a->colls, a->ncoll, a->capc, 64))
+		return KISCRM_ENOMEM;
 	kiscrm_id con = val_id(&row[CO_CONTRACT]);
 	size_t head;
 	struct coll_entry *e = &a->colls[a->ncoll];
@@ -828,11 +807,5 @@ int kiscrm_report_forecast_accuracy(kiscrm_table **out, kiscrm_db *db, const kis
 	free(a.colls);
 	kc_idmap_dispose(&a.week_index);
 	kc_idmap_dispose(&a.coll_index);
-	kc_report_end(&r);
-	if (rc) {
-		kiscrm_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return KISCRM_OK;
+	return kc_report_finish(out, t, &r, rc);
 }

@@ -4,6 +4,7 @@
 #include "funnel_data.h"
 #include "pipeline/kinds.h"
 #include "core/error.h"
+#include "core/vec.h"
 #include "kiscrm/config.h"
 #include "kiscrm/funnel.h"
 
@@ -48,17 +49,11 @@ static int struct_cb(void *payload, const kiscrm_value *row)
 	if (rc)
 		return rc;
 	if (g >= s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		int64_t *c = realloc(s->count, cap * sizeof(*c));
-		if (!c)
-			return kc_error_oom();
-		s->count = c;
-		kiscrm_money *a = realloc(s->amount, cap * sizeof(*a));
-		if (!a)
-			return kc_error_oom();
-		s->amount = a;
-		memset(s->count + s->cap, 0, (cap - s->cap) * sizeof(*c));
-		memset(s->amount + s->cap, 0, (cap - s->cap) * sizeof(*a));
+		size_t cap = kc_vec_next_cap(s->cap, 16);
+		if (KC_VEC_RESIZE(s->count, cap) || KC_VEC_RESIZE(s->amount, cap))
+			return KISCRM_ENOMEM;
+		memset(s->count + s->cap, 0, (cap - s->cap) * sizeof(*s->count));
+		memset(s->amount + s->cap, 0, (cap - s->cap) * sizeof(*s->amount));
 		s->cap = cap;
 	}
 	kiscrm_money v = kc_val_int(&row[KISCRM_OPPORTUNITY_AMOUNT], 0);

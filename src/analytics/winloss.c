@@ -5,6 +5,8 @@
 #include "pipeline/kinds.h"
 #include "funnel_data.h"
 #include "core/error.h"
+#include "core/vec.h"
+#include "core/str.h"
 #include "kiscrm/funnel.h"
 
 #include <stdio.h>
@@ -67,33 +69,19 @@ static int category_rank(const kc_analysis *a, const char *key)
 	return (int)a->nreasons;
 }
 
-static int dup_or_null(char **out, const char *s)
-{
-	*out = NULL;
-	if (s && !(*out = strdup(s)))
-		return kc_error_oom();
-	return KISCRM_OK;
-}
-
 static int wl_new_row(wl_scan *w, const char *key, size_t g, int lost, const char *cat, const char *reason,
 		      size_t *at)
 {
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 32;
-		wl_row *p = realloc(w->rows, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		w->rows = p;
-		w->cap = cap;
-	}
+	if (KC_VEC_GROW(w->rows, w->n, w->cap, 32))
+		return KISCRM_ENOMEM;
 	wl_row *row = &w->rows[w->n];
 	memset(row, 0, sizeof(*row));
 	row->group = g;
 	row->lost = lost;
 	row->rank = category_rank(w->a, cat);
-	int rc = dup_or_null(&row->category, cat);
+	int rc = kc_strdup_to(&row->category, cat);
 	if (rc == 0)
-		rc = dup_or_null(&row->reason, reason);
+		rc = kc_strdup_to(&row->reason, reason);
 	if (rc == 0)
 		rc = kc_strmap_put(&w->index, key, w->n);
 	if (rc) {
@@ -131,8 +119,6 @@ static int wl_cb(void *payload, const kiscrm_value *row)
 	return kc_money_add(&w->rows[at].amount, kc_val_int(&row[KISCRM_OPPORTUNITY_AMOUNT], 0));
 }
 
-static _Thread_local const kc_report *tl_report;
-
 static int cmp_nullable(const char *a, const char *b)
 {
 	if (!a || !b)
@@ -140,10 +126,11 @@ static int cmp_nullable(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-static int cmp_wl(const void *pa, const void *pb)
+static int cmp_wl(const void *pa, const void *pb, void *ctx)
 {
+	const kc_report *r = ctx;
 	const wl_row *a = pa, *b = pb;
-	int c = strcmp(tl_report->group_keys[a->group], tl_report->group_keys[b->group]);
+	int c = strcmp(r->group_keys[a->group], r->group_keys[b->group]);
 	if (c)
 		return c;
 	if (a->lost != b->lost)
@@ -167,13 +154,13 @@ static const char *category_name(const kc_report *r, const kc_analysis *a, const
 static int wl_emit(wl_scan *w, kiscrm_table *t)
 {
 	size_t base = w->r->o.ngroup;
-	tl_report = w->r;
-	if (w->n)
-		kc_sort(w->rows, w->n, sizeof(*w->rows), cmp_wl);
+	int rc = kc_sort_ctx(w->rows, w->n, sizeof(*w->rows), cmp_wl, w->r);
+	if (rc)
+		return rc;
 	for (size_t i = 0; i < w->n; i++) {
 		const wl_row *x = &w->rows[i];
 		size_t row;
-		int rc = kc_report_add_row(w->r, t, x->group, KISCRM_ROW_DETAIL, &row);
+		rc = kc_report_add_row(w->r, t, x->group, KISCRM_ROW_DETAIL, &row);
 		if (rc == 0)
 			rc = kc_cell_text(t, row, base, x->lost ? "lost" : "won");
 		if (rc == 0)

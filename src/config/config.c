@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/str.h"
 #include "kiscrm/money.h"
 
 /* The word that lifts a role limit, stored as -1. */
@@ -15,15 +16,6 @@
 
 /* ------------------------------------------------------------------------------------ */
 /* Shared pieces                                                                         */
-
-static char *dup_str(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = malloc(n);
-	if (p)
-		memcpy(p, s, n);
-	return p;
-}
 
 static void entry_free(kc_config_entry *e)
 {
@@ -52,9 +44,9 @@ static int read_names(kc_config_entry *e, const kc_yaml_node *item, const char *
 			return kc_yaml_error(kc_yaml_map_get(item, "key"),
 					     "duplicate key '%s' (already used by item %zu)", key, i);
 	}
-	e->key = dup_str(key);
-	e->zh = dup_str(zh);
-	e->en = dup_str(en);
+	e->key = kc_strdup(key);
+	e->zh = kc_strdup(zh);
+	e->en = kc_strdup(en);
 	if (!e->key || !e->zh || !e->en)
 		return kc_error_oom();
 	return KISCRM_OK;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/str.h"
 #include "kiscrm/date.h"
 #include "storage/record.h"
 
@@ -27,24 +28,10 @@ static const char *const categories[] = {
 /* Values of a stage's `terminal` key; index = kiscrm_stage_terminal. */
 static const char *const terminals[] = { "open", "won", "lost", NULL };
 
-static char *dup_str(const char *s)
-{
-	size_t n;
-	char *p;
-
-	if (!s)
-		return NULL;
-	n = strlen(s) + 1;
-	p = malloc(n);
-	if (p)
-		memcpy(p, s, n);
-	return p;
-}
-
 /* Copies @s into *out; KISCRM_ENOMEM on failure. */
 static int set_str(char **out, const char *s)
 {
-	*out = dup_str(s);
+	*out = kc_strdup(s);
 	return *out ? KISCRM_OK : kc_error_oom();
 }
 

@@ -14,6 +14,7 @@
 
 #include "kiscrm/money.h"
 #include "kiscrm/text.h"
+#include "core/str.h"
 
 #define MSG_MAX 768
 #define FIELD_MAX 256
@@ -122,15 +123,6 @@ void kc_yaml_doc_free(kc_yaml_doc *doc)
 	free(doc);
 }
 
-static char *dup_str(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = malloc(n);
-	if (p)
-		memcpy(p, s, n);
-	return p;
-}
-
 static kc_yaml_node *node_new(const kc_yaml_doc *doc, kc_yaml_kind kind, yaml_mark_t mark)
 {
 	kc_yaml_node *node = calloc(1, sizeof(*node));
@@ -173,7 +165,7 @@ static int set_path(kc_yaml_node *node, const kc_yaml_node *parent, const char *
 	size_t n;
 
 	if (!parent) {
-		node->path = dup_str("");
+		node->path = kc_strdup("");
 		return node->path ? KISCRM_OK : kc_error_oom();
 	}
 	if (!key) {
@@ -312,7 +304,7 @@ static int attach(parse_state *st, kc_yaml_node *node)
 	parent->items[parent->count] = NULL;
 	parent->count++;
 	if (node->kind != KC_YAML_SCALAR) {
-		node->path = dup_str(parent->path);
+		node->path = kc_strdup(parent->path);
 		if (!node->path)
 			return kc_error_oom();
 		return kc_yaml_error(node, "mapping keys must be plain text, found a %s",
@@ -442,7 +434,7 @@ int kc_yaml_parse(kc_yaml_doc **out, const char *file, const char *data, size_t 
 	st.doc = calloc(1, sizeof(*st.doc));
 	if (!st.doc)
 		return kc_error_oom();
-	st.doc->file = dup_str(file);
+	st.doc->file = kc_strdup(file);
 	if (!st.doc->file) {
 		kc_yaml_doc_free(st.doc);
 		return kc_error_oom();

@@ -1,14 +1,21 @@
-/* qsort that accepts an empty (possibly NULL) array: qsort(NULL, 0, …) is undefined
- * behaviour in C even though nothing is sorted, and UBSan reports it. */
+/* Sorting. */
 #ifndef KC_SORT_H
 #define KC_SORT_H
 
 #include <stdlib.h>
 
+/* qsort that accepts an empty (possibly NULL) array: qsort(NULL, 0, …) is undefined
+ * behaviour in C even though nothing is sorted, and UBSan reports it. */
 static inline void kc_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
 {
 	if (n > 1)
 		qsort(base, n, size, cmp);
 }
+
+/* Stable merge sort whose comparator receives ctx (qsort_r is not portable, and context
+ * in globals or thread-locals is a trap for reentrancy). Needs n/2 elements of scratch:
+ * KISCRM_OK, or KISCRM_ENOMEM with the error set and base unchanged. */
+int kc_sort_ctx(void *base, size_t n, size_t size,
+		int (*cmp)(const void *a, const void *b, void *ctx), void *ctx);
 
 #endif

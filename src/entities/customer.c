@@ -6,6 +6,7 @@
 #include "entity.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/vec.h"
 #include "core/idvec.h"
 #include "kiscrm/customer.h"
 #include "kiscrm/table.h"
@@ -153,14 +154,8 @@ static int name_cb(void *payload, const kiscrm_value *row)
 	name_rows *l = payload;
 	if (row[KISCRM_CUSTOMER_NAME_KEY].type != KISCRM_TYPE_TEXT)
 		return 0;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		name_row *p = realloc(l->rows, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		l->rows = p;
-		l->cap = cap;
-	}
+	if (KC_VEC_GROW(l->rows, l->n, l->cap, 64))
+		return KISCRM_ENOMEM;
 	name_row *r = &l->rows[l->n];
 	r->id = row[0].u.i;
 	r->name = strdup(row[KISCRM_CUSTOMER_NAME].u.s);

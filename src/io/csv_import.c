@@ -13,6 +13,8 @@
 #include "kiscrm/text.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/vec.h"
+#include "core/str.h"
 #include "storage/db.h"
 #include "storage/record.h"
 
@@ -64,14 +66,8 @@ static int put_cell(csv_reader *r, size_t off, int quoted)
 	int rc = kc_buf_put(&r->text, "", 1); /* the terminating NUL */
 	if (rc)
 		return rc;
-	if (r->ncells == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 16;
-		csv_cell *c = realloc(r->cells, cap * sizeof(*c));
-		if (!c)
-			return kc_error_oom();
-		r->cells = c;
-		r->cap = cap;
-	}
+	if (KC_VEC_GROW(r->cells, r->ncells, r->cap, 16))
+		return KISCRM_ENOMEM;
 	r->cells[r->ncells++] = (csv_cell){ off, r->text.size - 1 - off, quoted };
 	return KISCRM_OK;
 }
@@ -294,20 +290,12 @@ static int is_fatal(int rc)
 	return rc == KISCRM_ENOMEM || rc == KISCRM_ESTORAGE || rc == KISCRM_EBUSY || rc == KISCRM_ERROR;
 }
 
-static char *dup_or_null(const char *s, int *rc)
-{
-	char *d = NULL;
-	if (s && !(d = strdup(s)))
-		*rc = kc_error_oom();
-	return d;
-}
-
 /* Records a bad row from the thread's last error. colno is 1-based, 0 for none. */
 static int add_error(importer *imp, int line, int colno, const char *column, const char *value)
 {
 	int rc = KISCRM_OK;
-	char *reason = dup_or_null(kiscrm_error_last()->message, &rc);
-	if (rc)
+	char *reason = NULL;
+	if ((rc = kc_strdup_to(&reason, kiscrm_error_last()->message)) != 0)
 		return rc;
 	int row = kiscrm_table_add_row(imp->errors, KISCRM_ROW_DETAIL);
 	if (row < 0)
@@ -319,8 +307,10 @@ static int add_error(importer *imp, int line, int colno, const char *column, con
 	if (rc == 0 && imp->nerrors == 0) {
 		imp->first_line = line;
 		imp->first_colno = colno;
-		imp->first_col = dup_or_null(column, &rc);
-		imp->first_val = dup_or_null(value, &rc);
+		imp->first_col = kc_strdup(column);
+		imp->first_val = kc_strdup(value);
+		if ((column && !imp->first_col) || (value && !imp->first_val))
+			rc = KISCRM_ENOMEM;
 		imp->first_reason = reason;
 		reason = NULL;
 	}
@@ -667,14 +657,8 @@ static int fill_record(importer *imp, kiscrm_record *rec, int line)
 
 static int push_deferred(importer *imp, deferred d)
 {
-	if (imp->ndefer == imp->capdefer) {
-		size_t cap = imp->capdefer ? imp->capdefer * 2 : 16;
-		deferred *p = realloc(imp->defer, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		imp->defer = p;
-		imp->capdefer = cap;
-	}
+	if (KC_VEC_GROW(imp->defer, imp->ndefer, imp->capdefer, 16))
+		return KISCRM_ENOMEM;
 	imp->defer[imp->ndefer++] = d;
 	return KISCRM_OK;
 }

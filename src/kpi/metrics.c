@@ -16,6 +16,8 @@
 
 #include "analytics/report.h"
 #include "core/error.h"
+#include "core/vec.h"
+#include "core/str.h"
 #include "core/map.h"
 #include "kiscrm/budget.h"
 #include "kiscrm/config.h"
@@ -777,14 +779,8 @@ static int acc_at(acc_set *s, kc_idmap *m, kiscrm_id id, kc_acc **out)
 {
 	size_t i;
 	if (!kc_idmap_get(m, id, &i)) {
-		if (s->na == s->cap) {
-			size_t cap = s->cap ? s->cap * 2 : 64;
-			kc_acc *p = realloc(s->a, cap * sizeof(*p));
-			if (!p)
-				return kc_error_oom();
-			s->a = p;
-			s->cap = cap;
-		}
+		if (KC_VEC_GROW(s->a, s->na, s->cap, 64))
+			return KISCRM_ENOMEM;
 		memset(&s->a[s->na], 0, sizeof(kc_acc));
 		int rc = kc_idmap_put(m, id, s->na);
 		if (rc)
@@ -836,15 +832,9 @@ static int bulk_contract_id_cb(void *payload, const kiscrm_value *row)
 {
 	bulk_scan *b = payload;
 	if (b->nc == b->capc) {
-		size_t cap = b->capc ? b->capc * 2 : 256;
-		kiscrm_value *o = realloc(b->c_owner, cap * sizeof(*o));
-		if (!o)
-			return kc_error_oom();
-		b->c_owner = o;
-		kiscrm_value *d = realloc(b->c_dept, cap * sizeof(*d));
-		if (!d)
-			return kc_error_oom();
-		b->c_dept = d;
+		size_t cap = kc_vec_next_cap(b->capc, 256);
+		if (KC_VEC_RESIZE(b->c_owner, cap) || KC_VEC_RESIZE(b->c_dept, cap))
+			return KISCRM_ENOMEM;
 		b->capc = cap;
 	}
 	/* only the INT/NULL type and the id are kept: no text is referenced after the row */
@@ -948,9 +938,10 @@ static int run_scan(scan_entry *s, kiscrm_db *db)
 	}
 }
 
+/* A copy of s (NULL for NULL); *oom = 1 when it cannot be made. */
 static char *dup_opt(const char *s, int *oom)
 {
-	char *p = s ? strdup(s) : NULL;
+	char *p = kc_strdup(s);
 	if (s && !p)
 		*oom = 1;
 	return p;
@@ -968,14 +959,8 @@ static int scan_of(kc_kpi_cache *c, kiscrm_db *db, int kind, const kiscrm_kpi_co
 			return KISCRM_OK;
 		}
 	}
-	if (c->ns == c->caps) {
-		size_t cap = c->caps ? c->caps * 2 : 8;
-		scan_entry *p = realloc(c->s, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		c->s = p;
-		c->caps = cap;
-	}
+	if (KC_VEC_GROW(c->s, c->ns, c->caps, 8))
+		return KISCRM_ENOMEM;
 	scan_entry *s = &c->s[c->ns];
 	int oom = 0;
 	memset(s, 0, sizeof(*s));
@@ -1041,14 +1026,8 @@ static int name_cb(void *payload, const kiscrm_value *row)
 		s->ids[i] = 0;
 		return 0;
 	}
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		kiscrm_id *p = realloc(s->ids, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		s->ids = p;
-		s->cap = cap;
-	}
+	if (KC_VEC_GROW(s->ids, s->n, s->cap, 64))
+		return KISCRM_ENOMEM;
 	s->ids[s->n] = row[0].u.i;
 	return kc_strmap_put(&s->names, row[1].u.s, s->n++);
 }
@@ -1176,14 +1155,8 @@ static int entry_of(kc_kpi_cache *c, int kind, const kiscrm_kpi_context *ctx, en
 			return KISCRM_OK;
 		}
 	}
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-		entry *p = realloc(c->e, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		c->e = p;
-		c->cap = cap;
-	}
+	if (KC_VEC_GROW(c->e, c->n, c->cap, 16))
+		return KISCRM_ENOMEM;
 	entry *e = &c->e[c->n++];
 	int oom = 0;
 	memset(e, 0, sizeof(*e));
@@ -1200,14 +1173,8 @@ static int entry_of(kc_kpi_cache *c, int kind, const kiscrm_kpi_context *ctx, en
 
 static int memo_put(entry *e, kiscrm_id id, const kiscrm_kpi_value *v)
 {
-	if (e->nvals == e->capvals) {
-		size_t cap = e->capvals ? e->capvals * 2 : 64;
-		kiscrm_kpi_value *p = realloc(e->vals, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		e->vals = p;
-		e->capvals = cap;
-	}
+	if (KC_VEC_GROW(e->vals, e->nvals, e->capvals, 64))
+		return KISCRM_ENOMEM;
 	e->vals[e->nvals] = *v;
 	return kc_idmap_put(&e->memo, id, e->nvals++);
 }
@@ -1287,16 +1254,6 @@ static int valid_key(const char *k)
 	return 1;
 }
 
-static char *dup_or_null(const char *s, int *oom)
-{
-	if (!s)
-		return NULL;
-	char *p = strdup(s);
-	if (!p)
-		*oom = 1;
-	return p;
-}
-
 static void free_extra(kiscrm_kpi_metric *m)
 {
 	free((char *)m->key);
@@ -1328,21 +1285,15 @@ int kiscrm_kpi_register_metric(const kiscrm_kpi_metric *m)
 	if (kiscrm_kpi_metric_find(m->key))
 		return kc_error_set_at(KISCRM_EEXISTS, NULL, 0, 0, "key", m->key, "metric '%s' already exists",
 				       m->key);
-	if (nextra == capextra) {
-		size_t cap = capextra ? capextra * 2 : 8;
-		kiscrm_kpi_metric *p = realloc(extra, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		extra = p;
-		capextra = cap;
-	}
+	if (KC_VEC_GROW(extra, nextra, capextra, 8))
+		return KISCRM_ENOMEM;
 	kiscrm_kpi_metric c = *m;
 	int oom = 0;
 	c.version = KISCRM_KPI_METRIC_VERSION;
-	c.key = dup_or_null(m->key, &oom);
-	c.zh = dup_or_null(m->zh, &oom);
-	c.en = dup_or_null(m->en, &oom);
-	c.target_metric = dup_or_null(m->target_metric, &oom);
+	c.key = dup_opt(m->key, &oom);
+	c.zh = dup_opt(m->zh, &oom);
+	c.en = dup_opt(m->en, &oom);
+	c.target_metric = dup_opt(m->target_metric, &oom);
 	if (oom) {
 		free_extra(&c);
 		return kc_error_oom();

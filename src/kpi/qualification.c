@@ -11,6 +11,7 @@
 #include "config/yaml_tree.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/str.h"
 #include "kiscrm/date.h"
 #include "kiscrm/kpi.h"
 #include "kiscrm/org.h"
@@ -134,17 +135,6 @@ void kiscrm_qual_standards_free(kiscrm_qual_standards *std)
 /* ------------------------------------------------------------------------------------ */
 /* Loading                                                                               */
 
-static int dup_to(char **out, const char *s)
-{
-	if (!s) {
-		*out = NULL;
-		return KISCRM_OK;
-	}
-	if (!(*out = strdup(s)))
-		return kc_error_oom();
-	return KISCRM_OK;
-}
-
 static int get_number(double *out, const kc_yaml_node *map, const char *key, unsigned flags)
 {
 	const kc_yaml_node *n;
@@ -167,7 +157,7 @@ static int load_name(q_name *n, const kc_yaml_node *map)
 	    (rc = kc_yaml_get_text(&zh, map, "zh", KC_YAML_REQUIRED)) ||
 	    (rc = kc_yaml_get_text(&en, map, "en", KC_YAML_REQUIRED)))
 		return rc;
-	if ((rc = dup_to(&n->key, key)) || (rc = dup_to(&n->zh, zh)) || (rc = dup_to(&n->en, en)))
+	if ((rc = kc_strdup_to(&n->key, key)) || (rc = kc_strdup_to(&n->zh, zh)) || (rc = kc_strdup_to(&n->en, en)))
 		return rc;
 	return KISCRM_OK;
 }
@@ -212,7 +202,7 @@ static int load_idents(char ***out, size_t *n, const kc_yaml_node *seq)
 	for (size_t i = 0; i < seq->count; i++) {
 		const char *s;
 		int rc;
-		if ((rc = kc_yaml_ident(&s, seq->items[i])) || (rc = dup_to(&(*out)[i], s)))
+		if ((rc = kc_yaml_ident(&s, seq->items[i])) || (rc = kc_strdup_to(&(*out)[i], s)))
 			return rc;
 		(*n)++;
 	}
@@ -226,7 +216,7 @@ static int load_item(void *slot, const kc_yaml_node *map)
 	const char *m = NULL;
 	int rc;
 	if ((rc = kc_yaml_map_check(map, keys)) || (rc = load_name(&it->n, map)) ||
-	    (rc = kc_yaml_get_text(&m, map, "method", KC_YAML_OPTIONAL)) || (rc = dup_to(&it->method, m)))
+	    (rc = kc_yaml_get_text(&m, map, "method", KC_YAML_OPTIONAL)) || (rc = kc_strdup_to(&it->method, m)))
 		return rc;
 	const char *text;
 	return kc_yaml_get_text(&text, map, "text", KC_YAML_OPTIONAL);
@@ -242,7 +232,7 @@ static int load_unit(void *slot, const kc_yaml_node *map)
 	if ((rc = kc_yaml_map_check(map, keys)) || (rc = load_name(&u->n, map)) ||
 	    (rc = kc_yaml_get_seq(&items, map, "items", KC_YAML_REQUIRED)) ||
 	    (rc = kc_yaml_get_seq(&methods, map, "methods", KC_YAML_OPTIONAL)) ||
-	    (rc = kc_yaml_get_text(&mt, map, "method_text", KC_YAML_OPTIONAL)) || (rc = dup_to(&u->method_text, mt)))
+	    (rc = kc_yaml_get_text(&mt, map, "method_text", KC_YAML_OPTIONAL)) || (rc = kc_strdup_to(&u->method_text, mt)))
 		return rc;
 	if ((rc = load_idents(&u->methods, &u->nmethods, methods)))
 		return rc;
@@ -339,7 +329,7 @@ static int load_requirements(const kiscrm_qual_standards *q, q_std *s, const kc_
 		if (edu_index(q, e) < 0)
 			return kc_yaml_error(edu, "education '%s' is not in the education ladder (key 'education' at the top)",
 					     e);
-		if ((rc = dup_to(&s->education, e)))
+		if ((rc = kc_strdup_to(&s->education, e)))
 			return rc;
 	}
 	return KISCRM_OK;
@@ -354,7 +344,7 @@ static int load_std(const kiscrm_qual_standards *q, q_std *s, const kc_yaml_node
 	int rc;
 	s->sales_years = s->industry_years = s->management_years = -1;
 	if ((rc = kc_yaml_map_check(map, keys)) || (rc = load_name(&s->n, map)) ||
-	    (rc = kc_yaml_get_ident(&role, map, "role", KC_YAML_OPTIONAL)) || (rc = dup_to(&s->role, role)) ||
+	    (rc = kc_yaml_get_ident(&role, map, "role", KC_YAML_OPTIONAL)) || (rc = kc_strdup_to(&s->role, role)) ||
 	    (rc = kc_yaml_get_int(&s->level, map, "level", KC_YAML_OPTIONAL, 0, 100)) ||
 	    (rc = kc_yaml_get_text(&km, map, "knowledge_method", KC_YAML_OPTIONAL)) ||
 	    (rc = kc_yaml_get_seq(&beh, map, "behaviour", KC_YAML_OPTIONAL)) ||

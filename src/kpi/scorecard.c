@@ -13,6 +13,7 @@
 #include "analytics/report.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/vec.h"
 #include "core/map.h"
 #include "kiscrm/config.h"
 #include "kiscrm/org.h"
@@ -309,14 +310,8 @@ static int score_subject(run *x, subject *sj)
 
 static int add_subject(run *x, subject **out)
 {
-	if (x->n == x->cap) {
-		size_t cap = x->cap ? x->cap * 2 : 16;
-		subject *p = realloc(x->subj, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		x->subj = p;
-		x->cap = cap;
-	}
+	if (KC_VEC_GROW(x->subj, x->n, x->cap, 16))
+		return KISCRM_ENOMEM;
 	*out = &x->subj[x->n++];
 	memset(*out, 0, sizeof(**out));
 	return KISCRM_OK;
@@ -755,12 +750,7 @@ done:
 	free(avg);
 	free(ranks);
 	free(acc);
-	if (rc) {
-		kiscrm_table_free(t);
-		return rc;
-	}
-	*out = t;
-	return KISCRM_OK;
+	return kc_report_deliver(out, t, rc);
 }
 
 int kiscrm_kpi_rollup(kiscrm_table **out, kiscrm_db *db, const kiscrm_kpi_scheme *scheme,

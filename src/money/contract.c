@@ -7,6 +7,7 @@
 #include "money/kinds.h"
 #include "storage/checks.h"
 #include "core/error.h"
+#include "core/vec.h"
 #include "core/idvec.h"
 #include "kiscrm/config.h"
 #include "kiscrm/customer.h"
@@ -407,15 +408,9 @@ static int contract_list_cb(void *payload, const kiscrm_value *row)
 	if (ap->type == KISCRM_TYPE_TEXT && strcmp(ap->u.s, "rejected") == 0)
 		return 0;
 	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		kiscrm_id *ids = realloc(l->ids, cap * sizeof(*ids));
-		if (!ids)
-			return kc_error_oom();
-		l->ids = ids;
-		kiscrm_money *am = realloc(l->amounts, cap * sizeof(*am));
-		if (!am)
-			return kc_error_oom();
-		l->amounts = am;
+		size_t cap = kc_vec_next_cap(l->cap, 8);
+		if (KC_VEC_RESIZE(l->ids, cap) || KC_VEC_RESIZE(l->amounts, cap))
+			return KISCRM_ENOMEM;
 		l->cap = cap;
 	}
 	l->ids[l->n] = row[0].u.i;

@@ -6,6 +6,7 @@
 #include "money/kinds.h"
 #include "target_lookup.h"
 #include "core/error.h"
+#include "core/vec.h"
 #include "core/idvec.h"
 #include "money/money_internal.h"
 #include "storage/checks.h"
@@ -671,14 +672,8 @@ typedef struct {
 static int child_key_cb(void *payload, const kiscrm_value *row)
 {
 	child_keys *l = payload;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		child_key *p = realloc(l->v, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		l->v = p;
-		l->cap = cap;
-	}
+	if (KC_VEC_GROW(l->v, l->n, l->cap, 16))
+		return KISCRM_ENOMEM;
 	child_key k = { row[0].u.i, (kiscrm_date)row[KISCRM_TARGET_START].u.i,
 			(int)row[KISCRM_TARGET_PERIOD].u.i };
 	l->v[l->n++] = k;
@@ -858,14 +853,8 @@ static int intern(tgt_set *s, const kiscrm_value *v, const char **out)
 		*out = s->pool[i];
 		return KISCRM_OK;
 	}
-	if (s->npool == s->cap_pool) {
-		size_t cap = s->cap_pool ? s->cap_pool * 2 : 16;
-		char **p = realloc(s->pool, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		s->pool = p;
-		s->cap_pool = cap;
-	}
+	if (KC_VEC_GROW(s->pool, s->npool, s->cap_pool, 16))
+		return KISCRM_ENOMEM;
 	if (!(s->pool[s->npool] = strdup(v->u.s)))
 		return kc_error_oom();
 	int rc = kc_strmap_put(&s->pool_index, v->u.s, s->npool);
@@ -883,14 +872,8 @@ static int load_cb(void *payload, const kiscrm_value *row)
 	int m = row[KISCRM_TARGET_METRIC].type == KISCRM_TYPE_TEXT ? metric_index(row[KISCRM_TARGET_METRIC].u.s) : -1;
 	if (m < 0)
 		return 0; /* written around the rules (older data): not a target we can read */
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		tgt *p = realloc(s->v, cap * sizeof(*p));
-		if (!p)
-			return kc_error_oom();
-		s->v = p;
-		s->cap = cap;
-	}
+	if (KC_VEC_GROW(s->v, s->n, s->cap, 64))
+		return KISCRM_ENOMEM;
 	tgt *t = &s->v[s->n];
 	memset(t, 0, sizeof(*t));
 	t->id = row[0].u.i;

@@ -12,6 +12,8 @@
 #include "kiscrm/text.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/vec.h"
+#include "core/str.h"
 #include "report/table_internal.h"
 
 #include <inttypes.h>
@@ -47,15 +49,6 @@ struct kiscrm_table {
 	size_t nrows, arows;
 	int money_decimals;
 };
-
-static char *dup_string(const char *s)
-{
-	size_t len = strlen(s);
-	char *p = malloc(len + 1);
-	if (p)
-		memcpy(p, s, len + 1);
-	return p;
-}
 
 static const char *type_name(kiscrm_type type)
 {
@@ -97,7 +90,7 @@ int kiscrm_table_new(kiscrm_table **out, const char *name)
 	kiscrm_table *t = calloc(1, sizeof(*t));
 	if (!t)
 		return kc_error_oom();
-	t->name = dup_string(name);
+	t->name = kc_strdup(name);
 	if (!t->name) {
 		free(t);
 		return kc_error_oom();
@@ -161,15 +154,9 @@ int kiscrm_table_add_column(kiscrm_table *table, const char *name, kiscrm_type t
 	if (table->ncols >= (size_t)INT_MAX)
 		return kc_error_set(KISCRM_EINVALID, "table '%s' has too many columns",
 				    table->name);
-	if (table->ncols == table->acols) {
-		size_t acols = table->acols ? table->acols * 2 : 8;
-		struct kc_column *cols = realloc(table->cols, acols * sizeof(*cols));
-		if (!cols)
-			return kc_error_oom();
-		table->cols = cols;
-		table->acols = acols;
-	}
-	char *copy = dup_string(name);
+	if (KC_VEC_GROW(table->cols, table->ncols, table->acols, 8))
+		return KISCRM_ENOMEM;
+	char *copy = kc_strdup(name);
 	if (!copy)
 		return kc_error_oom();
 	table->cols[table->ncols].name = copy;
@@ -298,7 +285,7 @@ static int set_text(kiscrm_table *table, size_t row, size_t col, const char *val
 	}
 	if (!trusted && (rc = check_utf8(value, table->cols[col].name)) != 0)
 		return rc;
-	char *copy = dup_string(value);
+	char *copy = kc_strdup(value);
 	if (!copy)
 		return kc_error_oom();
 	clear_cell(cell, KISCRM_TYPE_TEXT);

@@ -141,6 +141,34 @@ int kiscrm_iter_new(kiscrm_iter **out, kiscrm_db *db, int kind, const kiscrm_fil
 	return KISCRM_OK;
 }
 
+/* Counted by the backend's count slot when it has one (kc_db_count), without reading rows. */
+int kiscrm_record_count(kiscrm_db *db, int kind, const kiscrm_filter *filter, int64_t *out)
+{
+	const kiscrm_kind_def *def;
+	int rc = kc_check_db(db);
+	if (rc || (rc = kc_db_require(db, &def, kind)) != 0)
+		return rc;
+	if (!out)
+		return kc_error_set(KISCRM_EINVALID, "output pointer is NULL");
+	cond_set cs;
+	if ((rc = build_conds(&cs, def, filter)) != 0)
+		return rc;
+	int64_t all = 0, inactive = 0;
+	kiscrm_query q = { cs.n, cs.conds, 1 };
+	rc = kc_db_count(db, def, &q, &all);
+	/* "active = 1" is "active is NULL or not 0", which a query cannot say: count the
+	 * matches less those with active = 0 (no "active" condition is in cs then, so the
+	 * one added fits in MAX_CONDS). */
+	if (rc == 0 && cs.active_field >= 0) {
+		cs.conds[cs.n++] = (kiscrm_cond){ cs.active_field, KISCRM_OP_EQ, int_value(0) };
+		q.ncond = cs.n;
+		rc = kc_db_count(db, def, &q, &inactive);
+	}
+	if (rc == 0)
+		*out = all - inactive;
+	return rc;
+}
+
 static int assign_cb(void *payload, const kiscrm_value *row)
 {
 	return kc_record_assign_row(payload, row);

@@ -623,6 +623,13 @@ static void test_record(void **state)
 	assert_null(it);
 	ERR(kiscrm_iter_next(NULL, it));
 	ERR(kiscrm_iter_next(&cr, NULL));
+	int64_t count = 0;
+	ERR(kiscrm_record_count(NULL, KISCRM_KIND_OPPORTUNITY, NULL, &count));
+	ERR(kiscrm_record_count(f->db, 99, NULL, &count));
+	ERR(kiscrm_record_count(f->db, KISCRM_KIND_OPPORTUNITY, NULL, NULL));
+	flt = (kiscrm_filter)KISCRM_FILTER_INIT;
+	flt.version = 999;
+	ERR_IS(KISCRM_EVERSION, kiscrm_record_count(f->db, KISCRM_KIND_OPPORTUNITY, &flt, &count));
 	kiscrm_iter_free(NULL);
 
 	kiscrm_record_free(o);

@@ -206,6 +206,8 @@ static void test_version(void **state)
 	char want[32];
 	snprintf(want, sizeof(want), "%d.%d.%d", major, minor, patch);
 	assert_string_equal(s, want);
+	/* version.h is generated from meson.build's project version */
+	assert_string_equal(KISCRM_VERSION_STRING, KC_TEST_PROJECT_VERSION);
 	assert_true(kiscrm_schema_version() >= 1);
 }
 

@@ -68,7 +68,8 @@ static kiscrm_id add_contact(kiscrm_db *db, kiscrm_id customer, const char *name
 	return kc_test_insert(db, r);
 }
 
-/* Ids the iterator yields for a kind and filter, checked against @p expected. */
+/* Ids the iterator yields for a kind and filter, checked against @p expected; the count
+ * of the same filter must be their number. */
 static void check_ids(kiscrm_db *db, int kind, const kiscrm_filter *f, const kiscrm_id *expected,
 		      size_t n)
 {
@@ -77,6 +78,9 @@ static void check_ids(kiscrm_db *db, int kind, const kiscrm_filter *f, const kis
 	kiscrm_id got[64];
 	size_t m = 0;
 	int rc;
+	int64_t count = -1;
+	assert_rc(KISCRM_OK, kiscrm_record_count(db, kind, f, &count));
+	assert_int_equal(n, count);
 	assert_rc(KISCRM_OK, kiscrm_iter_new(&it, db, kind, f));
 	while ((rc = kiscrm_iter_next(&r, it)) == KISCRM_OK) {
 		assert_true(m < 64);
@@ -1063,6 +1067,10 @@ static void check_bad_criterion(kiscrm_db *db, int kind, const kiscrm_filter *f,
 	assert_rc(KISCRM_EINVALID, kiscrm_iter_new(&it, db, kind, f));
 	assert_msg_has(field);
 	assert_msg_has(kiscrm_kind_name(kind));
+	int64_t n = -1;
+	assert_rc(KISCRM_EINVALID, kiscrm_record_count(db, kind, f, &n));
+	assert_msg_has(field);
+	assert_int_equal(-1, n);
 }
 
 static void test_iter_bad_filters(void **state)
@@ -1112,6 +1120,12 @@ static void test_iter_bad_filters(void **state)
 	assert_rc(KISCRM_EINVALID, kiscrm_iter_new(&it, db, 1000, NULL));
 	assert_rc(KISCRM_EINVALID, kiscrm_iter_new(NULL, db, KISCRM_KIND_CUSTOMER, NULL));
 	assert_rc(KISCRM_EINVALID, kiscrm_iter_new(&it, NULL, KISCRM_KIND_CUSTOMER, NULL));
+	int64_t n = -1;
+	assert_rc(KISCRM_EVERSION, kiscrm_record_count(db, KISCRM_KIND_CUSTOMER, &v, &n));
+	assert_rc(KISCRM_EINVALID, kiscrm_record_count(db, 1000, NULL, &n));
+	assert_rc(KISCRM_EINVALID, kiscrm_record_count(db, KISCRM_KIND_CUSTOMER, NULL, NULL));
+	assert_rc(KISCRM_EINVALID, kiscrm_record_count(NULL, KISCRM_KIND_CUSTOMER, NULL, &n));
+	assert_int_equal(-1, n);
 }
 
 static void test_iter_iterover(void **state)

@@ -285,6 +285,7 @@ FUNCTIONS = [
     ("kiscrm_record_delete", [DbP, I, ID, U], I, check_rc),
     ("kiscrm_filter_init", [P(Filter), U], I, check_rc),
     ("kiscrm_iter_new", [P(IterP), DbP, I, P(Filter)], I, check_rc),
+    ("kiscrm_record_count", [DbP, I, P(Filter), P(I64)], I, check_rc),
     ("kiscrm_iter_next", [P(RecordP), IterP], I, check_iter),
     ("kiscrm_iter_free", [IterP], None, None),
     # table.h

@@ -8,6 +8,7 @@
 #include "kiscrm/sys/backend.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/str.h"
 
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -94,15 +95,6 @@ static int sq_fail(sq_backend *be, int src, const char *fmt, ...)
 }
 
 /* ---- small helpers ---------------------------------------------------------------- */
-
-static char *dup_str(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = malloc(n);
-	if (p)
-		memcpy(p, s, n);
-	return p;
-}
 
 static uint32_t hash_str(const char *s, size_t len)
 {
@@ -454,7 +446,7 @@ static int scan_stmt(sq_backend *be, const char *sql, size_t len, sqlite3_stmt *
 	scan_entry *e = be->nscans < SCAN_CACHE_MAX ? &be->scans[be->nscans] : victim;
 	if (!e)
 		return KISCRM_OK; /* every entry is in use: stays temporary */
-	char *copy = dup_str(sql);
+	char *copy = kc_strdup(sql);
 	if (!copy)
 		return KISCRM_OK; /* not caching is fine */
 	if (e == &be->scans[be->nscans]) {
@@ -1130,7 +1122,7 @@ int kiscrm_backend_sqlite_new(kiscrm_backend **out, const char *path, int busy_t
 	sq_backend *be = calloc(1, sizeof(*be));
 	if (!be)
 		return kc_error_oom();
-	be->path = dup_str(path);
+	be->path = kc_strdup(path);
 	if (!be->path) {
 		free(be);
 		return kc_error_oom();

@@ -1,0 +1,138 @@
+/* The internal helpers of src/core shared by every area: kc_strdup, the growable-array
+ * macros and the sort with context. */
+#include "helpers.h"
+#include "core/sort.h"
+#include "core/str.h"
+#include "core/vec.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void test_strdup(void **state)
+{
+	(void)state;
+	assert_null(kc_strdup(NULL));
+	const char *zh = "北京金蝶软件有限公司";
+	char *p = kc_strdup(zh);
+	assert_non_null(p);
+	assert_true(p != zh);
+	assert_int_equal(strlen(zh), strlen(p));
+	assert_memory_equal(zh, p, strlen(zh) + 1);
+	free(p);
+	p = kc_strdup("");
+	assert_non_null(p);
+	assert_string_equal("", p);
+	free(p);
+}
+
+static void test_vec_grow(void **state)
+{
+	(void)state;
+	int64_t *v = NULL;
+	size_t n = 0, cap = 0;
+	/* capacities seen while pushing 0..19 from min 4: 4, 8, 16, 32 */
+	size_t caps[20];
+	for (int64_t i = 0; i < 20; i++) {
+		assert_rc(KISCRM_OK, KC_VEC_GROW(v, n, cap, 4));
+		v[n++] = i * 3;
+		caps[i] = cap;
+	}
+	assert_int_equal(4, caps[0]);
+	assert_int_equal(4, caps[3]);
+	assert_int_equal(8, caps[4]);
+	assert_int_equal(16, caps[8]);
+	assert_int_equal(32, caps[16]);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal((int64_t)i * 3, v[i]);
+	/* not full: nothing moves */
+	int64_t *before = v;
+	assert_rc(KISCRM_OK, KC_VEC_GROW(v, 5, cap, 4));
+	assert_ptr_equal(before, v);
+	assert_int_equal(32, cap);
+
+	/* a size that overflows is out of memory, and leaves the array as it was */
+	assert_rc(KISCRM_ENOMEM, KC_VEC_RESIZE(v, SIZE_MAX / 4));
+	assert_ptr_equal(before, v);
+	assert_int_equal(57, v[19]);
+	size_t huge = SIZE_MAX / 2 + 1;
+	assert_rc(KISCRM_ENOMEM, KC_VEC_GROW(v, huge, huge, 4));
+	assert_ptr_equal(before, v);
+	assert_int_equal(SIZE_MAX / 2 + 1, huge);
+	free(v);
+
+	assert_int_equal(8, kc_vec_next_cap(0, 8));
+	assert_int_equal(1, kc_vec_next_cap(0, 0));
+	assert_int_equal(6, kc_vec_next_cap(3, 8));
+	assert_int_equal(SIZE_MAX, kc_vec_next_cap(SIZE_MAX / 2 + 1, 8));
+}
+
+typedef struct {
+	int key;
+	int seq; /* position before sorting, to see stability */
+} pair;
+
+/* ctx is the direction: +1 ascending, -1 descending by key. */
+static int by_key(const void *a, const void *b, void *ctx)
+{
+	int dir = *(const int *)ctx;
+	const pair *x = a, *y = b;
+	return dir * ((x->key > y->key) - (x->key < y->key));
+}
+
+static void test_sort_ctx_small(void **state)
+{
+	(void)state;
+	int up = 1, down = -1;
+	assert_rc(KISCRM_OK, kc_sort_ctx(NULL, 0, sizeof(pair), by_key, &up));
+	pair one = { 7, 0 };
+	assert_rc(KISCRM_OK, kc_sort_ctx(&one, 1, sizeof(pair), by_key, &up));
+	assert_int_equal(7, one.key);
+
+	/* keys 3 1 3 2 1: ascending 1(1) 1(4) 2(3) 3(0) 3(2); descending 3(0) 3(2) 2(3) 1(1) 1(4) */
+	pair p[5] = { { 3, 0 }, { 1, 1 }, { 3, 2 }, { 2, 3 }, { 1, 4 } }, q[5];
+	memcpy(q, p, sizeof(p));
+	assert_rc(KISCRM_OK, kc_sort_ctx(p, 5, sizeof(pair), by_key, &up));
+	const int up_seq[5] = { 1, 4, 3, 0, 2 }, down_seq[5] = { 0, 2, 3, 1, 4 };
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(up_seq[i], p[i].seq);
+	assert_rc(KISCRM_OK, kc_sort_ctx(q, 5, sizeof(pair), by_key, &down));
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(down_seq[i], q[i].seq);
+}
+
+/* Enough elements to go through the merges: keys i*7 mod 10 for i in 0..999 take each
+ * value 0..9 exactly 100 times, so ascending the element at position k has key k/100,
+ * and stability keeps the original positions of equal keys increasing. */
+static void test_sort_ctx_large(void **state)
+{
+	(void)state;
+	enum { N = 1000 };
+	pair *p = malloc(N * sizeof(*p));
+	assert_non_null(p);
+	for (int i = 0; i < N; i++)
+		p[i] = (pair){ (i * 7) % 10, i };
+	int up = 1;
+	assert_rc(KISCRM_OK, kc_sort_ctx(p, N, sizeof(pair), by_key, &up));
+	for (int k = 0; k < N; k++) {
+		assert_int_equal(k / 100, p[k].key);
+		if (k % 100)
+			assert_true(p[k - 1].seq < p[k].seq);
+	}
+	/* already sorted input stays as it is */
+	assert_rc(KISCRM_OK, kc_sort_ctx(p, N, sizeof(pair), by_key, &up));
+	for (int k = 0; k < N; k++)
+		assert_int_equal(k / 100, p[k].key);
+	free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_strdup),
+		cmocka_unit_test(test_vec_grow),
+		cmocka_unit_test(test_sort_ctx_small),
+		cmocka_unit_test(test_sort_ctx_large),
+	};
+	return cmocka_run_group_tests_name("core_helpers", tests, NULL, NULL);
+}
