@@ -620,6 +620,29 @@ static void test_record(void **state)
 	KNOWN_GAP(kiscrm_iter_new(&it, f->db, KISCRM_KIND_STAFF, &flt)); /* active must be 0, 1 or -1 */
 	kiscrm_iter_free(it);
 	it = NULL;
+	{
+		/* version-2 conditions: missing array, field out of range, unknown operator,
+		 * value of another type, contains on a number, NULL text, NULL with an order */
+		const kiscrm_filter_cond bad[] = {
+			{ -1, KISCRM_OP_EQ, KISCRM_TYPE_INT, { .i = 1 } },
+			{ 999, KISCRM_OP_EQ, KISCRM_TYPE_INT, { .i = 1 } },
+			{ KISCRM_OPPORTUNITY_AMOUNT, 0, KISCRM_TYPE_MONEY, { .i = 1 } },
+			{ KISCRM_OPPORTUNITY_AMOUNT, KISCRM_OP_GE, KISCRM_TYPE_INT, { .i = 1 } },
+			{ KISCRM_OPPORTUNITY_AMOUNT, KISCRM_OP_CONTAINS, KISCRM_TYPE_MONEY, { .i = 1 } },
+			{ KISCRM_OPPORTUNITY_NAME, KISCRM_OP_EQ, KISCRM_TYPE_TEXT, { .s = NULL } },
+			{ KISCRM_OPPORTUNITY_NAME, KISCRM_OP_EQ, KISCRM_TYPE_TEXT, { .s = "\xc3" } },
+			{ KISCRM_OPPORTUNITY_CLOSED, KISCRM_OP_LT, KISCRM_TYPE_NULL, { .i = 0 } },
+			{ KISCRM_OPPORTUNITY_CLOSED, KISCRM_OP_EQ, 77, { .i = 0 } },
+		};
+		flt = (kiscrm_filter)KISCRM_FILTER_INIT;
+		flt.ncond = 1;
+		ERR_IS(KISCRM_EINVALID, kiscrm_iter_new(&it, f->db, KISCRM_KIND_OPPORTUNITY, &flt));
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			flt.conds = &bad[i];
+			ERR_IS(KISCRM_EINVALID, kiscrm_iter_new(&it, f->db, KISCRM_KIND_OPPORTUNITY, &flt));
+		}
+		assert_null(it);
+	}
 	assert_null(it);
 	ERR(kiscrm_iter_next(NULL, it));
 	ERR(kiscrm_iter_next(&cr, NULL));
