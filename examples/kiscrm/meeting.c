@@ -479,15 +479,20 @@ static void won_lost(const pack *p)
 	size_t n = 0, cap = 0;
 	kiscrm_table *t = NULL;
 	int rc;
-	if (kiscrm_iter_new(&it, p->c->db, KISCRM_KIND_OPPORTUNITY, NULL) < 0)
+	/* Closed in [from, to) and not open: the library selects them (by the backend's
+	 * indexes), instead of reading every opportunity here. */
+	const kiscrm_filter_cond closed_last_week[] = {
+		{ KISCRM_OPPORTUNITY_CLOSED, KISCRM_OP_GE, KISCRM_TYPE_DATE, { .i = from } },
+		{ KISCRM_OPPORTUNITY_CLOSED, KISCRM_OP_LT, KISCRM_TYPE_DATE, { .i = to } },
+		{ KISCRM_OPPORTUNITY_STATUS, KISCRM_OP_NE, KISCRM_TYPE_TEXT, { .s = "open" } },
+	};
+	kiscrm_filter filter = KISCRM_FILTER_INIT;
+	filter.ncond = sizeof(closed_last_week) / sizeof(closed_last_week[0]);
+	filter.conds = closed_last_week;
+	if (kiscrm_iter_new(&it, p->c->db, KISCRM_KIND_OPPORTUNITY, &filter) < 0)
 		goto fail;
 	while ((rc = kiscrm_iter_next(&rec, it)) == 0) {
-		if (kiscrm_record_is_null(rec, KISCRM_OPPORTUNITY_CLOSED))
-			continue;
-		kiscrm_date d = (kiscrm_date)kiscrm_record_int(rec, KISCRM_OPPORTUNITY_CLOSED);
 		const char *status = kiscrm_record_text(rec, KISCRM_OPPORTUNITY_STATUS);
-		if (d < from || d >= to || !status || strcmp(status, "open") == 0)
-			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
 			closed_row *nr = realloc(rows, cap * sizeof(*nr));
