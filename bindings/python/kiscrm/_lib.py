@@ -16,7 +16,7 @@ import ctypes.util
 import os
 import platform
 import threading
-from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_double, c_int, c_int32,
+from ctypes import (CFUNCTYPE, POINTER, Structure, Union, c_char_p, c_double, c_int, c_int32,
                     c_int64, c_size_t, c_uint, c_void_p)
 
 from . import errors
@@ -86,11 +86,25 @@ class DbOptions(Structure):
                 ("busy_timeout_ms", c_int)]
 
 
+class CondValue(Union):
+    _fields_ = [("i", c_int64), ("r", c_double), ("s", c_char_p)]
+
+
+class FilterCond(Structure):
+    """kiscrm_filter_cond: field, operator (KISCRM_OP_*), value type and value."""
+    _fields_ = [("field", c_int), ("op", c_int), ("type", c_int), ("value", CondValue)]
+
+
+# kiscrm_op
+OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_CONTAINS = range(1, 8)
+
+
 class Filter(Structure):
-    VERSION = 1
+    VERSION = 2
     _fields_ = [("version", c_uint), ("owner_id", kiscrm_id), ("department_id", kiscrm_id),
                 ("customer_id", kiscrm_id), ("region", c_char_p), ("industry", c_char_p),
-                ("key_account", c_int), ("name_contains", c_char_p), ("active", c_int)]
+                ("key_account", c_int), ("name_contains", c_char_p), ("active", c_int),
+                ("ncond", c_size_t), ("conds", POINTER(FilterCond))]
 
 
 class ReportOptions(Structure):
