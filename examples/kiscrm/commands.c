@@ -372,6 +372,8 @@ static const char report_help[] =
 	"                 {\"columns\":[{\"name\":…,\"type\":…}],\"rows\":[[…],…]}\n"
 	"                 money as exact decimal strings, dates ISO, rates numbers\n"
 	"  --lang         language of display names (stage names, categories, strategies)\n"
+	"                 and, when given (here or before the command), of the column\n"
+	"                 headers of table and csv output (json keeps the column names)\n"
 	"Money columns are in the configured currency; rates are fractions (0.25 = 25%).\n"
 	"\n"
 	"Reports:\n";
@@ -386,6 +388,8 @@ int cmd_report(cli *c, int argc, char **argv)
 	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
 	int groups[4];
 	const char *format = "table", *v;
+	/* Headers are column names unless a language was asked for: scripts keep their keys. */
+	const char *header_lang = c->lang_given ? c->lang : NULL;
 	o.lang = c->lang;
 	for (int i = 2; i < argc; i++) {
 		if (cli_is_help(argv[i])) {
@@ -428,7 +432,7 @@ int cmd_report(cli *c, int argc, char **argv)
 		} else if ((v = cli_opt(argc, argv, &i, "--format")))
 			format = v;
 		else if ((v = cli_opt(argc, argv, &i, "--lang")))
-			o.lang = v;
+			o.lang = header_lang = v;
 		else
 			return cli_usage("report: unknown option '%s'", argv[i]);
 	}
@@ -437,6 +441,10 @@ int cmd_report(cli *c, int argc, char **argv)
 	kiscrm_table *t;
 	if (kiscrm_report_run(&t, c->db, argv[1], &o) < 0)
 		return cli_fail(argv[1]);
+	if (header_lang && kiscrm_table_set_header_lang(t, header_lang) < 0) {
+		kiscrm_table_free(t);
+		return cli_fail("--lang");
+	}
 	int rc = cli_print_table(t, format);
 	kiscrm_table_free(t);
 	return rc;

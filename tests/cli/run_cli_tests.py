@@ -82,6 +82,14 @@ def basic(tmp):
     same_as(out, 'win_rate_owner.json')
     doc = json.loads(out)
     check(list(doc) == ['columns', 'rows'], 'JSON has exactly columns and rows')
+    # --lang zh: Chinese headers (labels.yaml) in CSV and table output, names in JSON.
+    out, _ = run(db, '--lang', 'zh', 'report', 'win-rate', '--by', 'owner', '--format', 'csv')
+    check(out.splitlines()[0] == '负责人,赢单数,输单数,赢单金额,赢单率', 'report --lang zh: Chinese CSV headers')
+    out, _ = run(db, 'report', 'win-rate', '--by', 'owner', '--lang', 'en')
+    check(out.splitlines()[0].split() == ['Owner', 'Won', 'Lost', 'Won', 'amount', 'Win', 'rate'],
+          'report --lang en: English table headers')
+    out, _ = run(db, '--lang', 'zh', 'report', 'win-rate', '--by', 'owner', '--format', 'json')
+    check(json.loads(out)['columns'][0]['name'] == 'owner', 'report --lang zh: JSON keeps column names')
     # The funnel as of 23 Nov, worked out in expected/funnel.md.
     out, _ = run(db, 'report', 'funnel', '--as-of', '2026-11-23', '--format', 'csv')
     same_as(out, 'funnel.csv')

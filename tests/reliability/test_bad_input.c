@@ -410,6 +410,14 @@ static void test_config(void **state)
 	ERR(kiscrm_config_stage_find(cfg, 99999, "won"));
 	ERR(kiscrm_config_stage_find(cfg, 0, NULL));
 	ERR(kiscrm_config_stage_find(NULL, 0, "won"));
+	ERR_IS(KISCRM_ENOTFOUND, kiscrm_config_reason_category_find(cfg, "nope"));
+	ERR(kiscrm_config_reason_category_find(cfg, NULL));
+	ERR(kiscrm_config_reason_category_find(NULL, "product_fit"));
+	assert_int_equal(0, kiscrm_config_reason_category_count(NULL));
+	IS_NULL(kiscrm_config_reason_category_key(cfg, 99999));
+	IS_NULL(kiscrm_config_reason_category_key(NULL, 0));
+	IS_NULL(kiscrm_config_reason_category_name(cfg, 99999, "zh"));
+	IS_NULL(kiscrm_config_reason_category_name(NULL, 0, "en"));
 	IS(0, kiscrm_config_stage_exit_count(cfg, 0, 99999));
 	IS(0, kiscrm_config_stage_exit_count(NULL, 0, 0));
 	IS_NULL(kiscrm_config_stage_exit_field(cfg, 0, 0, 99999));
@@ -877,6 +885,11 @@ static void test_table(void **state)
 	IS(0, kiscrm_table_row_count(NULL));
 	IS_NULL(kiscrm_table_column_name(t, 99));
 	IS_NULL(kiscrm_table_column_name(NULL, 0));
+	IS_NULL(kiscrm_table_column_label(t, 99, "zh"));
+	IS_NULL(kiscrm_table_column_label(NULL, 0, "zh"));
+	ERR(kiscrm_table_set_header_lang(NULL, "zh"));
+	ERR(kiscrm_table_set_header_lang(t, "fr"));
+	ERR(kiscrm_table_set_header_lang(t, ""));
 	IS(KISCRM_TYPE_NULL, kiscrm_table_column_type(t, 99));
 	IS(KISCRM_TYPE_NULL, kiscrm_table_column_type(NULL, 0));
 	ERR(kiscrm_table_column_index(NULL, "a"));

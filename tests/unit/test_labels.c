@@ -242,6 +242,24 @@ static void test_bad_labels_yaml(void **state)
 	assert_msg_has("fr");
 }
 
+/* Reason categories of the default analysis.yaml: sales_process, resource_organisation,
+ * product_fit, project_staff, customer_feedback. */
+static void test_reason_category_names(void **state)
+{
+	(void)state;
+	kiscrm_config *cfg = NULL;
+	assert_rc(KISCRM_OK, kiscrm_config_load_default(&cfg));
+	assert_int_equal(5, kiscrm_config_reason_category_count(cfg));
+	assert_string_equal("resource_organisation", kiscrm_config_reason_category_key(cfg, 1));
+	assert_string_equal("资源组织", kiscrm_config_reason_category_name(cfg, 1, "zh"));
+	assert_string_equal("Resource organisation", kiscrm_config_reason_category_name(cfg, 1, "en"));
+	assert_int_equal(2, kiscrm_config_reason_category_find(cfg, "product_fit"));
+	assert_rc(KISCRM_ENOTFOUND, kiscrm_config_reason_category_find(cfg, "luck"));
+	assert_msg_has("luck");
+	assert_null(kiscrm_config_reason_category_key(cfg, 5));
+	kiscrm_config_free(cfg);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, kc_test_fx_teardown)
@@ -253,6 +271,7 @@ int main(void)
 		cmocka_unit_test(test_labels_outlive_database),
 		cmocka_unit_test(test_labels_from_config_dir),
 		cmocka_unit_test(test_bad_labels_yaml),
+		cmocka_unit_test(test_reason_category_names),
 	};
 	return kc_test_run_both(tests);
 }
