@@ -315,6 +315,8 @@ FUNCTIONS = [
     ("kiscrm_table_row_count", [TableP], Z, None),
     ("kiscrm_table_column_name", [TableP, Z], S, to_str),
     ("kiscrm_table_column_type", [TableP, Z], I, None),
+    ("kiscrm_table_column_label", [TableP, Z, S], S, to_str),
+    ("kiscrm_table_set_header_lang", [TableP, S], I, check_rc),
     ("kiscrm_table_column_index", [TableP, S], I, None),
     ("kiscrm_table_row_kind", [TableP, Z], I, None),
     ("kiscrm_table_is_null", [TableP, Z, Z], I, None),
