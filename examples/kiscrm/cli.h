@@ -35,6 +35,13 @@ int cli_print_table(const kiscrm_table *t, const char *format);
 /* The same on another stream (import errors go to stderr). */
 int cli_print_table_file(const kiscrm_table *t, const char *format, FILE *fp);
 
+/* Most --where conditions of one `list`. */
+#define CLI_MAX_WHERE 16
+/* Parses "FIELD OP VALUE" (OP: = != > >= < <= ~) into a filter condition on a field of
+ * kind; the value is converted by the field's type, text borrowed from expr. Returns 0,
+ * or the exit status after printing the error. */
+int cli_where_parse(kiscrm_filter_cond *out, int kind, const char *expr, int decimals);
+
 int cmd_init(cli *c, int argc, char **argv);
 int cmd_import(cli *c, int argc, char **argv);
 int cmd_export(cli *c, int argc, char **argv);

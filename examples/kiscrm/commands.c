@@ -131,8 +131,12 @@ int cmd_list(cli *c, int argc, char **argv)
 	if (argc < 2 || cli_is_help(argv[1])) {
 		puts("usage: kiscrm list ENTITY [--owner ID] [--department ID] [--customer ID]\n"
 		     "                   [--region KEY] [--industry KEY] [--name TEXT] [--key-account 0|1]\n"
-		     "                   [--format table|csv|json]\n\n"
-		     "Lists the records of ENTITY matching every given criterion.");
+		     "                   [--where FIELD OP VALUE]... [--format table|csv|json]\n\n"
+		     "Lists the records of ENTITY matching every given criterion.\n"
+		     "--where compares any field of ENTITY with a value written as in CSV files\n"
+		     "(money 1234.56, dates YYYY-MM-DD); OP is = != > >= < <= or ~ (text contains).\n"
+		     "An empty value means NULL: --where note= lists records without a note.\n"
+		     "Example: kiscrm list collection_plan --where opportunity_id=12 --where due>=2026-01-01");
 		return argc < 2 ? 2 : 0;
 	}
 	int kind = parse_kind(argv[1]);
@@ -140,8 +144,15 @@ int cmd_list(cli *c, int argc, char **argv)
 		return 2;
 	kiscrm_filter f = KISCRM_FILTER_INIT;
 	const char *format = "table", *v;
+	const char *where[CLI_MAX_WHERE];
+	kiscrm_filter_cond conds[CLI_MAX_WHERE];
+	size_t nwhere = 0;
 	for (int i = 2; i < argc; i++) {
-		if ((v = cli_opt(argc, argv, &i, "--owner"))) {
+		if ((v = cli_opt(argc, argv, &i, "--where"))) {
+			if (nwhere == CLI_MAX_WHERE)
+				return cli_usage("list: at most %d --where conditions", CLI_MAX_WHERE);
+			where[nwhere++] = v;
+		} else if ((v = cli_opt(argc, argv, &i, "--owner"))) {
 			if (parse_id(&f.owner_id, "--owner", v))
 				return 2;
 		} else if ((v = cli_opt(argc, argv, &i, "--department"))) {
@@ -165,6 +176,14 @@ int cmd_list(cli *c, int argc, char **argv)
 	}
 	if (cli_open(c))
 		return 1;
+	int decimals = kiscrm_config_currency_decimals(kiscrm_db_config(c->db));
+	for (size_t k = 0; k < nwhere; k++) {
+		int rc = cli_where_parse(&conds[k], kind, where[k], decimals);
+		if (rc)
+			return rc;
+	}
+	f.ncond = nwhere;
+	f.conds = conds;
 	kiscrm_table *t;
 	if (records_table(&t, c, kind, &f) < 0)
 		return cli_fail("list");
@@ -353,6 +372,8 @@ static const char report_help[] =
 	"                 {\"columns\":[{\"name\":…,\"type\":…}],\"rows\":[[…],…]}\n"
 	"                 money as exact decimal strings, dates ISO, rates numbers\n"
 	"  --lang         language of display names (stage names, categories, strategies)\n"
+	"                 and, when given (here or before the command), of the column\n"
+	"                 headers of table and csv output (json keeps the column names)\n"
 	"Money columns are in the configured currency; rates are fractions (0.25 = 25%).\n"
 	"\n"
 	"Reports:\n";
@@ -367,6 +388,8 @@ int cmd_report(cli *c, int argc, char **argv)
 	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
 	int groups[4];
 	const char *format = "table", *v;
+	/* Headers are column names unless a language was asked for: scripts keep their keys. */
+	const char *header_lang = c->lang_given ? c->lang : NULL;
 	o.lang = c->lang;
 	for (int i = 2; i < argc; i++) {
 		if (cli_is_help(argv[i])) {
@@ -409,7 +432,7 @@ int cmd_report(cli *c, int argc, char **argv)
 		} else if ((v = cli_opt(argc, argv, &i, "--format")))
 			format = v;
 		else if ((v = cli_opt(argc, argv, &i, "--lang")))
-			o.lang = v;
+			o.lang = header_lang = v;
 		else
 			return cli_usage("report: unknown option '%s'", argv[i]);
 	}
@@ -418,6 +441,10 @@ int cmd_report(cli *c, int argc, char **argv)
 	kiscrm_table *t;
 	if (kiscrm_report_run(&t, c->db, argv[1], &o) < 0)
 		return cli_fail(argv[1]);
+	if (header_lang && kiscrm_table_set_header_lang(t, header_lang) < 0) {
+		kiscrm_table_free(t);
+		return cli_fail("--lang");
+	}
 	int rc = cli_print_table(t, format);
 	kiscrm_table_free(t);
 	return rc;

@@ -45,11 +45,6 @@ static const textmap codes[] = {
 	{ "won", "赢单", "won" },
 	{ "lost", "输单", "lost" },
 	{ "abandoned", "放弃", "abandoned" },
-	{ "sales_process", "销售过程", "Sales process" },
-	{ "resource_organisation", "资源组织", "Resource organisation" },
-	{ "product_fit", "产品匹配", "Product fit" },
-	{ "project_staff", "项目人员", "Project staff" },
-	{ "customer_feedback", "客户反馈", "Customer feedback" },
 	{ "new", "新增", "new" },
 	{ "on_track", "保持节奏", "on track" },
 	{ "staffing", "补充人员", "add sales staff" },
@@ -60,10 +55,6 @@ static const textmap codes[] = {
 	{ "pulled_in", "提前", "pulled in" },
 	{ "amount_changed", "金额变化", "amount changed" },
 	{ "removed", "移出", "removed" },
-	{ "opportunity", "商机", "opportunity" },
-	{ "diagnosis", "需求", "diagnosis" },
-	{ "design", "方案", "design" },
-	{ "commercial", "商务", "commercial" },
 };
 
 static const char *translate(const pack *p, const char *key)
@@ -74,6 +65,34 @@ static const char *translate(const pack *p, const char *key)
 		if (strcmp(codes[i].key, key) == 0)
 			return p->zh ? codes[i].zh : codes[i].en;
 	return key;
+}
+
+/* Display name of a stage of the default pipeline, from pipelines.yaml (the key itself
+ * when the configuration has no such stage). */
+static const char *stage_name(const pack *p, const char *key)
+{
+	const kiscrm_config *cfg = kiscrm_db_config(p->c->db);
+	int s = key ? kiscrm_config_stage_find(cfg, 0, key) : -1;
+	return s < 0 ? key : kiscrm_config_stage_name(cfg, 0, (size_t)s, p->lang);
+}
+
+/* Display name of a win/loss reason category, from analysis.yaml. */
+static const char *reason_name(const pack *p, const char *key)
+{
+	const kiscrm_config *cfg = kiscrm_db_config(p->c->db);
+	int i = key ? kiscrm_config_reason_category_find(cfg, key) : -1;
+	return i < 0 ? key : kiscrm_config_reason_category_name(cfg, (size_t)i, p->lang);
+}
+
+/* A text cell of column `column` for display: stages and reason categories by their
+ * configured names, other codes by the table above. */
+static const char *display(const pack *p, const char *column, const char *value)
+{
+	if (strcmp(column, "stage") == 0)
+		return stage_name(p, value);
+	if (strcmp(column, "reason_category") == 0)
+		return reason_name(p, value);
+	return translate(p, value);
 }
 
 static void fmt_money(char *out, size_t size, int64_t v, int decimals)
@@ -213,7 +232,7 @@ static kiscrm_table *extract(const pack *p, const kiscrm_table *src, const colma
 		for (size_t col = 0; col < n; col++) {
 			size_t sc = (size_t)idx[col];
 			if (kiscrm_table_column_type(src, sc) == KISCRM_TYPE_TEXT) {
-				const char *s = translate(p, kiscrm_table_text(src, r, sc));
+				const char *s = display(p, kiscrm_table_column_name(src, sc), kiscrm_table_text(src, r, sc));
 				if (!s && col == 0 && kind != KISCRM_ROW_DETAIL)
 					s = T(p, "合计", "Total");
 				if (kiscrm_table_set_text(t, (size_t)row, col, s) < 0)
@@ -479,15 +498,20 @@ static void won_lost(const pack *p)
 	size_t n = 0, cap = 0;
 	kiscrm_table *t = NULL;
 	int rc;
-	if (kiscrm_iter_new(&it, p->c->db, KISCRM_KIND_OPPORTUNITY, NULL) < 0)
+	/* Closed in [from, to) and not open: the library selects them (by the backend's
+	 * indexes), instead of reading every opportunity here. */
+	const kiscrm_filter_cond closed_last_week[] = {
+		{ KISCRM_OPPORTUNITY_CLOSED, KISCRM_OP_GE, KISCRM_TYPE_DATE, { .i = from } },
+		{ KISCRM_OPPORTUNITY_CLOSED, KISCRM_OP_LT, KISCRM_TYPE_DATE, { .i = to } },
+		{ KISCRM_OPPORTUNITY_STATUS, KISCRM_OP_NE, KISCRM_TYPE_TEXT, { .s = "open" } },
+	};
+	kiscrm_filter filter = KISCRM_FILTER_INIT;
+	filter.ncond = sizeof(closed_last_week) / sizeof(closed_last_week[0]);
+	filter.conds = closed_last_week;
+	if (kiscrm_iter_new(&it, p->c->db, KISCRM_KIND_OPPORTUNITY, &filter) < 0)
 		goto fail;
 	while ((rc = kiscrm_iter_next(&rec, it)) == 0) {
-		if (kiscrm_record_is_null(rec, KISCRM_OPPORTUNITY_CLOSED))
-			continue;
-		kiscrm_date d = (kiscrm_date)kiscrm_record_int(rec, KISCRM_OPPORTUNITY_CLOSED);
 		const char *status = kiscrm_record_text(rec, KISCRM_OPPORTUNITY_STATUS);
-		if (d < from || d >= to || !status || strcmp(status, "open") == 0)
-			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
 			closed_row *nr = realloc(rows, cap * sizeof(*nr));
@@ -534,7 +558,7 @@ static void won_lost(const pack *p)
 			kiscrm_table_set_text(t, rr, 2, owner ? kiscrm_record_text(owner, KISCRM_STAFF_NAME) : NULL);
 			kiscrm_table_set_int(t, rr, 3, rows[i].amount);
 			kiscrm_table_set_text(t, rr, 4,
-					      translate(p, kiscrm_record_text(o, KISCRM_OPPORTUNITY_REASON_CATEGORY)));
+					      reason_name(p, kiscrm_record_text(o, KISCRM_OPPORTUNITY_REASON_CATEGORY)));
 			kiscrm_table_set_text(t, rr, 5, kiscrm_record_text(o, KISCRM_OPPORTUNITY_REASON));
 		}
 		sum[rows[i].won] += rows[i].amount;

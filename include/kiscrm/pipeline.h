@@ -170,6 +170,33 @@ KISCRM_API size_t kiscrm_config_stage_exit_count(const kiscrm_config *cfg, size_
  */
 KISCRM_API const char *kiscrm_config_stage_exit_field(const kiscrm_config *cfg, size_t p, size_t s, size_t i);
 
+/**
+ * @return number of win/loss reason categories (analysis.yaml `reason_categories`).
+ * @param cfg the configuration
+ */
+KISCRM_API size_t kiscrm_config_reason_category_count(const kiscrm_config *cfg);
+/**
+ * @return key of reason category @p i (borrowed), NULL if out of range.
+ * @param cfg the configuration
+ * @param i index
+ */
+KISCRM_API const char *kiscrm_config_reason_category_key(const kiscrm_config *cfg, size_t i);
+/**
+ * @return display name of reason category @p i in @p lang ("zh", else English), NULL if
+ *         out of range.
+ * @param cfg the configuration
+ * @param i index
+ * @param lang "zh" or "en"
+ */
+KISCRM_API const char *kiscrm_config_reason_category_name(const kiscrm_config *cfg, size_t i, const char *lang);
+/**
+ * @return index of the reason category with this key, ::KISCRM_EINVALID (NULL argument)
+ *         or ::KISCRM_ENOTFOUND (the message names the key).
+ * @param cfg the configuration
+ * @param key category key, e.g. "sales_process"
+ */
+KISCRM_API int kiscrm_config_reason_category_find(const kiscrm_config *cfg, const char *key);
+
 /** Flag of kiscrm_opportunity_move(): allow leaving a won or lost stage (re-opening). */
 #define KISCRM_MOVE_REOPEN 0x1u
 

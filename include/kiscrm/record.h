@@ -251,10 +251,45 @@ KISCRM_API int kiscrm_record_get(kiscrm_record **out, kiscrm_db *db, int kind, k
  */
 KISCRM_API int kiscrm_record_delete(kiscrm_db *db, int kind, kiscrm_id id, unsigned int flags);
 
+/** Comparison operators of a filter condition (::kiscrm_filter_cond) and of a backend
+ * query condition (kiscrm/sys/backend.h). */
+typedef enum kiscrm_op {
+	KISCRM_OP_EQ = 1,       /**< field = value (NULL value: field IS NULL). */
+	KISCRM_OP_NE = 2,       /**< field <> value (NULL field never matches). */
+	KISCRM_OP_LT = 3,       /**< field < value. */
+	KISCRM_OP_LE = 4,       /**< field <= value. */
+	KISCRM_OP_GT = 5,       /**< field > value. */
+	KISCRM_OP_GE = 6,       /**< field >= value. */
+	KISCRM_OP_CONTAINS = 7  /**< TEXT field contains value as a byte substring. */
+} kiscrm_op;
+
+/**
+ * One condition of a ::kiscrm_filter (version 2): a field of the kind compared with a
+ * value. Conditions use the backend's indexes (an equality on an indexed field such as
+ * `opportunity_id` reads only the matching rows).
+ *
+ * The value's type must be the field's type (::KISCRM_TYPE_MONEY in minor units for a
+ * money field, ::KISCRM_TYPE_DATE for a date …), or ::KISCRM_TYPE_NULL with
+ * ::KISCRM_OP_EQ ("is NULL") or ::KISCRM_OP_NE ("is not NULL"). ::KISCRM_OP_CONTAINS
+ * applies to TEXT fields only. A NULL field matches no other condition.
+ */
+typedef struct kiscrm_filter_cond {
+	int field; /**< Field index of the kind (e.g. ::KISCRM_COLLECTION_PLAN_CONTRACT_ID). */
+	int op;    /**< A ::kiscrm_op. */
+	int type;  /**< A ::kiscrm_type: which member of @p value is set. */
+	union {
+		int64_t i;     /**< INT, MONEY (minor units), DATE (days), TIME (seconds). */
+		double r;      /**< RATE, finite. */
+		const char *s; /**< TEXT, NUL-terminated UTF-8, borrowed for the call. */
+	} value;           /**< The value compared with. */
+} kiscrm_filter_cond;
+
 /**
  * Filter of kiscrm_iter_new(). Each criterion applies to the field of the same name and
  * is ignored when left at its "any" value; a criterion on a field the kind lacks is an
- * error. Fields are only ever appended.
+ * error. Version 2 adds a list of conditions on any field. All criteria and conditions
+ * must hold (AND). Fields are only ever appended; the library reads only the fields of
+ * the caller's version.
  */
 typedef struct kiscrm_filter {
 	unsigned int version;      /**< ::KISCRM_FILTER_VERSION. */
@@ -266,12 +301,16 @@ typedef struct kiscrm_filter {
 	int key_account;           /**< `key_account` equals 0 or 1 (-1: any). */
 	const char *name_contains; /**< `name` contains this text (NULL: any). */
 	int active;                /**< `active` equals 0 or 1 (-1: any). */
+	/* version 2 */
+	size_t ncond;                    /**< Number of @p conds (version 2). */
+	const kiscrm_filter_cond *conds; /**< Conditions on any field, borrowed for the
+	                                      kiscrm_iter_new() call (version 2). */
 } kiscrm_filter;
 
 /** Current version of ::kiscrm_filter. */
-#define KISCRM_FILTER_VERSION 1
+#define KISCRM_FILTER_VERSION 2
 /** Initialiser of a ::kiscrm_filter that matches everything. */
-#define KISCRM_FILTER_INIT { KISCRM_FILTER_VERSION, 0, 0, 0, NULL, NULL, -1, NULL, -1 }
+#define KISCRM_FILTER_INIT { KISCRM_FILTER_VERSION, 0, 0, 0, NULL, NULL, -1, NULL, -1, 0, NULL }
 
 /**
  * Initialises a filter that matches everything.
@@ -287,8 +326,10 @@ KISCRM_API int kiscrm_filter_init(kiscrm_filter *filter, unsigned int version);
  * @param db the database; must outlive the iterator
  * @param kind a ::kiscrm_kind
  * @param filter criteria, NULL for all records
- * @return ::KISCRM_OK, ::KISCRM_EINVALID (unknown kind, criterion on a missing field),
- *         ::KISCRM_EVERSION, ::KISCRM_ESTORAGE, ::KISCRM_ENOMEM.
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID (unknown kind, criterion on a missing field, a
+ *         condition with a field out of range, an unknown operator, an operator the field's
+ *         type does not support or a value of another type: the message names kind,
+ *         field and value), ::KISCRM_EVERSION, ::KISCRM_ESTORAGE, ::KISCRM_ENOMEM.
  */
 KISCRM_API int kiscrm_iter_new(kiscrm_iter **out, kiscrm_db *db, int kind, const kiscrm_filter *filter);
 

@@ -108,6 +108,26 @@ KISCRM_API size_t kiscrm_table_row_count(const kiscrm_table *table);
  */
 KISCRM_API const char *kiscrm_table_column_name(const kiscrm_table *table, size_t col);
 /**
+ * Display name of a column in a language. Every column of every report has a Chinese and
+ * an English label from the configuration's column-label catalogue (labels.yaml, see
+ * the configuration documentation); a table made with kiscrm_table_new() has none.
+ * @param table the table
+ * @param col index
+ * @param lang "zh" for Chinese; "en" or NULL for English
+ * @return the label (borrowed from the table), the column name when the column has no
+ *         label, NULL if @p col is out of range.
+ */
+KISCRM_API const char *kiscrm_table_column_label(const kiscrm_table *table, size_t col, const char *lang);
+/**
+ * Chooses what kiscrm_table_write_csv() and kiscrm_table_write_text() print as column
+ * headers: the column names (the default, stable keys for programs) or the labels of a
+ * language (kiscrm_table_column_label()) for people. JSON always carries the names.
+ * @param table the table
+ * @param lang "zh", "en", or NULL for the column names
+ * @return ::KISCRM_OK or ::KISCRM_EINVALID (NULL table, another language).
+ */
+KISCRM_API int kiscrm_table_set_header_lang(kiscrm_table *table, const char *lang);
+/**
  * @return type of a column, ::KISCRM_TYPE_NULL if out of range.
  * @param table the table
  * @param col index
@@ -164,7 +184,8 @@ KISCRM_API double kiscrm_table_rate(const kiscrm_table *table, size_t row, size_
 KISCRM_API int kiscrm_table_set_money_decimals(kiscrm_table *table, int decimals);
 
 /**
- * Writes the table as RFC 4180 CSV: a header row of column names, then one line per row;
+ * Writes the table as RFC 4180 CSV: a header row of column names (or labels, see
+ * kiscrm_table_set_header_lang()), then one line per row;
  * money as exact decimal text without thousands separators, dates ISO, rates with up to
  * 10 significant digits, NULL as an empty field. Fields containing ',', '"', CR or LF are
  * quoted. UTF-8 is written unchanged.
@@ -188,7 +209,8 @@ KISCRM_API int kiscrm_table_write_json(kiscrm_buf *out, const kiscrm_table *tabl
 /**
  * Writes the table for a terminal: columns aligned by display width (a CJK character is
  * two columns), numbers right-aligned, money with thousands separators, rates with two
- * decimals, a rule under the header and before total rows.
+ * decimals, a rule under the header and before total rows. Headers are the column
+ * names, or labels after kiscrm_table_set_header_lang().
  * @param[out] out buffer the text is appended to
  * @param table the table
  * @return ::KISCRM_OK, ::KISCRM_EINVALID, ::KISCRM_ENOMEM.

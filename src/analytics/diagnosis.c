@@ -97,6 +97,12 @@ static int add_columns(const kc_funnel *f, kiscrm_table *t)
 		if (n < 0 || (size_t)n >= sizeof(name))
 			return kc_error_set(KISCRM_EINVALID, "stage key too long: '%s'", f->pl->stages[s].key);
 		rc = kiscrm_table_add_column(t, name, KISCRM_TYPE_INT);
+		/* Labelled from the stage's configured names: "需求(诊断)阶段数量". */
+		char zh[192], en[192];
+		snprintf(zh, sizeof(zh), "%s数量", f->pl->stages[s].zh);
+		snprintf(en, sizeof(en), "%s count", f->pl->stages[s].en);
+		if (rc == 0)
+			rc = kc_table_set_column_label(t, kiscrm_table_column_count(t) - 1, zh, en);
 	}
 	return rc;
 }

@@ -843,8 +843,10 @@ int kiscrm_report_stage_probabilities(kiscrm_table **out, kiscrm_db *db, const k
 		return rc;
 	kiscrm_table *t = NULL;
 	const kc_pipeline *p = kc_config_pipeline(db->config, (size_t)fc.r.pipeline);
-	if ((rc = load_history(&fc)) == 0 && (rc = kiscrm_table_new(&t, "stage_probabilities")) == 0)
+	if ((rc = load_history(&fc)) == 0 && (rc = kiscrm_table_new(&t, "stage_probabilities")) == 0) {
+		kc_report_label(t, db);
 		rc = kc_add_columns(t, cols);
+	}
 	int zh = kc_fc_zh(&fc);
 	for (size_t s = 0; rc == 0 && p && s < p->nstages; s++) {
 		const kc_stage *st = &p->stages[s];

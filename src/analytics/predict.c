@@ -786,8 +786,10 @@ static int predict_one(double *out, kiscrm_table **table, kiscrm_db *db, kiscrm_
 	rc = kc_report_begin(&rep, db, &ro);
 	if (rc == 0) {
 		rc = pls_build(&p, db, &rep, pi, opts);
-		if (rc == 0 && table && (rc = kiscrm_table_new(&t, "predict_explain")) == 0)
+		if (rc == 0 && table && (rc = kiscrm_table_new(&t, "predict_explain")) == 0) {
+			kc_report_label(t, db);
 			rc = kc_add_columns(t, explain_columns);
+		}
 		if (rc == 0)
 			rc = pls_score(&p, rec->vals, &res, t);
 		pls_dispose(&p);

@@ -370,12 +370,20 @@ static int add_bucket_columns(recv_ctx *x, kiscrm_table *t)
 {
 	int rc = KISCRM_OK;
 	for (size_t k = 0; rc == 0 && k <= x->ag.nb; k++) {
-		char name[48];
-		if (k == x->ag.nb)
+		/* The buckets follow analysis.yaml's ageing_bounds, so they are labelled here. */
+		char name[48], zh[64], en[64];
+		if (k == x->ag.nb) {
 			snprintf(name, sizeof(name), ">%d", x->ag.bounds[k - 1]);
-		else
+			snprintf(zh, sizeof(zh), "逾期%d天以上", x->ag.bounds[k - 1]);
+			snprintf(en, sizeof(en), "Over %d days overdue", x->ag.bounds[k - 1]);
+		} else {
 			snprintf(name, sizeof(name), "%d-%d", k ? x->ag.bounds[k - 1] + 1 : 0, x->ag.bounds[k]);
+			snprintf(zh, sizeof(zh), "逾期%s天", name);
+			snprintf(en, sizeof(en), "%s days overdue", name);
+		}
 		rc = kiscrm_table_add_column(t, name, KISCRM_TYPE_MONEY);
+		if (rc == 0)
+			rc = kc_table_set_column_label(t, kiscrm_table_column_count(t) - 1, zh, en);
 	}
 	return rc;
 }

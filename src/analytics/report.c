@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "core/vec.h"
 #include "report/table_internal.h"
+#include "config/labels_config.h"
 #include "kiscrm/config.h"
 #include "kiscrm/customer.h"
 #include "kiscrm/date.h"
@@ -333,10 +334,17 @@ int kc_report_group(kc_report *r, const kc_dims *d, size_t *group)
 	return KISCRM_OK;
 }
 
+void kc_report_label(kiscrm_table *t, const kiscrm_db *db)
+{
+	kc_table_use_labels(t, kc_config_labels(db->config));
+}
+
 int kc_report_table(kc_report *r, kiscrm_table **out, const char *name)
 {
 	kiscrm_table *t;
 	int rc = kiscrm_table_new(&t, name);
+	if (rc == 0)
+		kc_report_label(t, r->db);
 	for (size_t i = 0; rc == 0 && i < r->o.ngroup; i++)
 		rc = kiscrm_table_add_column(t, group_names[r->o.group_by[i]], KISCRM_TYPE_TEXT);
 	if (rc == 0)

@@ -13,6 +13,7 @@
 
 #include "kiscrm/report.h"
 #include "kiscrm/table.h"
+#include "report/table_internal.h"
 #include "core/map.h"
 #include "storage/db.h"
 
@@ -62,7 +63,9 @@ int kc_report_in_window(const kc_report *r, kiscrm_date d);
 
 /* Group of a record (created on first sight). */
 int kc_report_group(kc_report *r, const kc_dims *d, size_t *group);
-/* New table with one TEXT column per group dimension. */
+/* Gives a report table the configuration's column labels (kiscrm_table_column_label()). */
+void kc_report_label(kiscrm_table *t, const kiscrm_db *db);
+/* New table with one TEXT column per group dimension, labelled. */
 int kc_report_table(kc_report *r, kiscrm_table **out, const char *name);
 /* Group indices sorted by their texts (byte order): caller frees *order. */
 int kc_report_sorted(const kc_report *r, size_t **order);

@@ -68,6 +68,9 @@ struct kiscrm_config {
 	 * this header does not depend on theirs. */
 	struct kc_pipeline_set *pipelines;
 
+	/* labels.yaml (src/config/labels_config.c): display names of report columns */
+	struct kc_labels *labels;
+
 	/* Later loaders (KPI schemes, …) append their members here. */
 };
 

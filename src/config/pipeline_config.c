@@ -785,3 +785,41 @@ const char *kiscrm_config_stage_exit_field(const kiscrm_config *cfg, size_t p, s
 	const kc_stage *st = get_stage(cfg, p, s);
 	return st && i < st->nexit ? st->exit_fields[i] : NULL;
 }
+
+/* Win/loss reason categories of analysis.yaml. */
+size_t kiscrm_config_reason_category_count(const kiscrm_config *cfg)
+{
+	const kc_analysis *a = cfg ? kc_config_analysis(cfg) : NULL;
+	return a ? a->nreasons : 0;
+}
+
+static const kc_reason_category *get_reason(const kiscrm_config *cfg, size_t i)
+{
+	const kc_analysis *a = cfg ? kc_config_analysis(cfg) : NULL;
+	return a && i < a->nreasons ? &a->reasons[i] : NULL;
+}
+
+const char *kiscrm_config_reason_category_key(const kiscrm_config *cfg, size_t i)
+{
+	const kc_reason_category *c = get_reason(cfg, i);
+	return c ? c->key : NULL;
+}
+
+const char *kiscrm_config_reason_category_name(const kiscrm_config *cfg, size_t i, const char *lang)
+{
+	const kc_reason_category *c = get_reason(cfg, i);
+	if (!c)
+		return NULL;
+	return lang && strcmp(lang, "zh") == 0 ? c->zh : c->en;
+}
+
+int kiscrm_config_reason_category_find(const kiscrm_config *cfg, const char *key)
+{
+	if (!cfg || !key)
+		return kc_error_set(KISCRM_EINVALID, "kiscrm_config_reason_category_find: NULL argument");
+	for (size_t i = 0; i < kiscrm_config_reason_category_count(cfg); i++)
+		if (strcmp(get_reason(cfg, i)->key, key) == 0)
+			return (int)i;
+	return kc_error_set_at(KISCRM_ENOTFOUND, NULL, 0, 0, "reason_category", key,
+			       "no win/loss reason category '%s' in analysis.yaml", key);
+}

@@ -8,6 +8,8 @@
 #include <time.h>
 
 #include "config/config_internal.h"
+#include "config/labels_config.h"
+#include "report/table_internal.h"
 #include "config/yaml_tree.h"
 #include "core/buf.h"
 #include "core/error.h"
@@ -905,6 +907,7 @@ int kiscrm_kpi_assess_lang(kiscrm_table **out, kiscrm_db *db, const kiscrm_qual_
 	a.zh = lang && strcmp(lang, "zh") == 0;
 	a.all_passed = 1;
 	if ((rc = load_facts(&f, db, s, staff_id, as_of)) == 0 && (rc = kiscrm_table_new(&a.t, "qualification-assessment")) == 0) {
+		kc_table_use_labels(a.t, kc_config_labels(db->config));
 		for (size_t i = 0; rc == 0 && i < sizeof(cols) / sizeof(cols[0]); i++)
 			rc = kiscrm_table_add_column(a.t, cols[i], i == 5 ? KISCRM_TYPE_INT : KISCRM_TYPE_TEXT);
 		if (rc == 0 && (rc = unit_rows(&a, &f)) == 0 && (rc = subject_rows(&a, &f)) == 0 &&

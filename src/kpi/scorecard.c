@@ -549,6 +549,7 @@ static int emit_card(run *x, kiscrm_table **out, const char *name)
 	int rc = kiscrm_table_new(&t, name);
 	if (rc)
 		return rc;
+	kc_report_label(t, x->r.db);
 	if ((rc = kc_add_columns(t, dl ? lead_dept : lead_person)) || (rc = kc_add_columns(t, cols)) ||
 	    (rc = kiscrm_table_set_money_decimals(t, x->r.decimals)))
 		goto fail;
@@ -734,7 +735,8 @@ static int emit_rollup(run *x, kiscrm_table **out)
 	kc_kpi_rank(avg, nacc, ranks);
 	for (size_t i = 0; i < nacc; i++)
 		acc[i].rank = ranks[i];
-	if ((rc = kiscrm_table_new(&t, "kpi-rollup")) || (rc = kc_add_columns(t, cols)))
+	if ((rc = kiscrm_table_new(&t, "kpi-rollup")) || (kc_report_label(t, x->r.db), 0) ||
+	    (rc = kc_add_columns(t, cols)))
 		goto done;
 	for (size_t i = 0; rc == 0 && i < nacc; i++)
 		rc = rollup_row(x, t, &acc[i], 0);

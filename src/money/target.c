@@ -960,6 +960,8 @@ static int new_table(kc_report *r, kiscrm_table **out, const char *name, const c
 {
 	kiscrm_table *t = NULL;
 	int rc = kiscrm_table_new(&t, name);
+	if (rc == 0)
+		kc_report_label(t, r->db);
 	if (rc == 0 && (rc = kiscrm_table_set_money_decimals(t, r->decimals)) == 0)
 		rc = kc_add_columns(t, cols);
 	if (rc) {

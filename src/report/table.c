@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "core/vec.h"
 #include "core/str.h"
+#include "core/labels.h"
 #include "report/table_internal.h"
 
 #include <inttypes.h>
@@ -29,6 +30,7 @@
 struct kc_column {
 	char *name;
 	kiscrm_type type;
+	char *label[2]; /* { zh, en } set for this column (dynamic columns), or NULL */
 };
 
 struct kc_cell {
@@ -48,6 +50,8 @@ struct kiscrm_table {
 	unsigned char *kinds;   /* one kiscrm_row_kind per row */
 	size_t nrows, arows;
 	int money_decimals;
+	kc_labels *labels;      /* the configuration's column labels (a reference), or NULL */
+	const char *header_lang; /* "zh", "en" or NULL (headers are column names) */
 };
 
 static const char *type_name(kiscrm_type type)
@@ -113,13 +117,84 @@ void kiscrm_table_free(kiscrm_table *table)
 				free(cell->v.s);
 		}
 	}
-	for (size_t c = 0; c < table->ncols; c++)
+	for (size_t c = 0; c < table->ncols; c++) {
 		free(table->cols[c].name);
+		free(table->cols[c].label[0]);
+		free(table->cols[c].label[1]);
+	}
 	free(table->cols);
+	kc_labels_release(table->labels);
 	free(table->cells);
 	free(table->kinds);
 	free(table->name);
 	free(table);
+}
+
+void kc_table_use_labels(kiscrm_table *table, kc_labels *labels)
+{
+	if (!table || table->labels == labels)
+		return;
+	kc_labels_release(table->labels);
+	table->labels = kc_labels_retain(labels);
+}
+
+int kc_table_set_column_label(kiscrm_table *table, size_t col, const char *zh, const char *en)
+{
+	if (!table || col >= table->ncols || !zh || !en)
+		return kc_error_set(KISCRM_EINVALID, "kc_table_set_column_label: bad argument");
+	char *z = kc_strdup(zh), *e = kc_strdup(en);
+	if (!z || !e) {
+		free(z);
+		free(e);
+		return kc_error_oom();
+	}
+	free(table->cols[col].label[0]);
+	free(table->cols[col].label[1]);
+	table->cols[col].label[0] = z;
+	table->cols[col].label[1] = e;
+	return KISCRM_OK;
+}
+
+static int is_zh(const char *lang)
+{
+	return lang && strcmp(lang, "zh") == 0;
+}
+
+const char *kc_table_column_label_exact(const kiscrm_table *table, size_t col, const char *lang)
+{
+	if (!table || col >= table->ncols)
+		return NULL;
+	const struct kc_column *c = &table->cols[col];
+	if (c->label[0])
+		return c->label[is_zh(lang) ? 0 : 1];
+	return kc_labels_get(table->labels, table->name, c->name, is_zh(lang) ? "zh" : "en");
+}
+
+const char *kiscrm_table_column_label(const kiscrm_table *table, size_t col, const char *lang)
+{
+	const char *label = kc_table_column_label_exact(table, col, lang);
+	return label ? label : kiscrm_table_column_name(table, col);
+}
+
+int kiscrm_table_set_header_lang(kiscrm_table *table, const char *lang)
+{
+	if (!table)
+		return kc_error_set(KISCRM_EINVALID, "kiscrm_table_set_header_lang: table is NULL");
+	if (lang && strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0)
+		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "lang", lang,
+				       "table '%s': header language must be zh, en or NULL, not '%s'",
+				       table->name, lang);
+	/* Static strings: the table never points into the caller's memory. */
+	table->header_lang = !lang ? NULL : is_zh(lang) ? "zh" : "en";
+	return KISCRM_OK;
+}
+
+/* What the CSV and text writers print as the header of a column. */
+static const char *header(const kiscrm_table *table, size_t col)
+{
+	if (!table->header_lang)
+		return table->cols[col].name;
+	return kiscrm_table_column_label(table, col, table->header_lang);
 }
 
 static int find_column(const kiscrm_table *table, const char *name)
@@ -161,6 +236,7 @@ int kiscrm_table_add_column(kiscrm_table *table, const char *name, kiscrm_type t
 		return kc_error_oom();
 	table->cols[table->ncols].name = copy;
 	table->cols[table->ncols].type = type;
+	table->cols[table->ncols].label[0] = table->cols[table->ncols].label[1] = NULL;
 	table->ncols++;
 	return KISCRM_OK;
 }
@@ -506,7 +582,7 @@ static int csv_rows(kiscrm_buf *out, const kiscrm_table *table)
 		if (c)
 			rc = kc_buf_put(out, ",", 1);
 		if (!rc)
-			rc = csv_field(out, table->cols[c].name);
+			rc = csv_field(out, header(table, c));
 	}
 	if (!rc)
 		rc = kc_buf_put(out, "\n", 1);
@@ -633,7 +709,7 @@ static int text_cell(kiscrm_buf *scratch, const kiscrm_table *table, size_t row,
 	if (rc)
 		return rc;
 	if (row == SIZE_MAX) {
-		rc = kc_buf_puts(scratch, table->cols[col].name);
+		rc = kc_buf_puts(scratch, header(table, col));
 	} else {
 		const struct kc_cell *cell = get_cell(table, row, col);
 		if (cell)

@@ -9,4 +9,14 @@
  * re-checking every cell of a report of 300,000 rows was a measurable share of its time. */
 int kc_table_set_text_trusted(kiscrm_table *table, size_t row, size_t col, const char *value);
 
+/* Column labels (see kiscrm_table_column_label()). A report table takes a reference to
+ * the configuration's catalogue, so every column a report adds finds its labels by name;
+ * columns whose names are made at run time (an ageing bucket "31-60", "count_design")
+ * get their own labels. */
+typedef struct kc_labels kc_labels;
+void kc_table_use_labels(kiscrm_table *table, kc_labels *labels);
+int kc_table_set_column_label(kiscrm_table *table, size_t col, const char *zh, const char *en);
+/* The label of a column in lang ("zh", else English), NULL when it has none. */
+const char *kc_table_column_label_exact(const kiscrm_table *table, size_t col, const char *lang);
+
 #endif

@@ -6,6 +6,12 @@
 #include "core/error.h"
 #include "core/idvec.h"
 
+#include "kiscrm/text.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,16 +33,18 @@ int kiscrm_filter_init(kiscrm_filter *filter, unsigned int version)
 				    version, KISCRM_FILTER_VERSION);
 	kiscrm_filter def = KISCRM_FILTER_INIT;
 	def.version = version;
-	*filter = def;
+	/* A caller built against version 1 has a smaller struct: write only its bytes. */
+	memcpy(filter, &def, version >= 2 ? sizeof(def) : offsetof(kiscrm_filter, ncond));
 	return KISCRM_OK;
 }
 
-#define MAX_CONDS 8
+/* The named criteria of version 1 give at most this many conditions. */
+#define MAX_NAMED_CONDS 8
 
 typedef struct {
-	kiscrm_cond conds[MAX_CONDS];
+	kiscrm_cond *conds; /* MAX_NAMED_CONDS + the caller's conditions */
 	int n;
-	int active_field; /* see kiscrm_iter.active_field */
+	int active_field;   /* see kiscrm_iter.active_field */
 } cond_set;
 
 static int no_such_field(const kiscrm_kind_def *def, const char *name)
@@ -67,10 +75,100 @@ static kiscrm_value text_value(const char *s)
 	return v;
 }
 
-/* Translates the public filter into backend conditions on fields of the same name. */
+static const char *op_name(int op)
+{
+	static const char *const names[] = { "?", "=", "<>", "<", "<=", ">", ">=", "contains" };
+	return op >= KISCRM_OP_EQ && op <= KISCRM_OP_CONTAINS ? names[op] : names[0];
+}
+
+static const char *type_name(int type)
+{
+	static const char *const names[] = { "null", "int", "text", "money", "date", "rate", "time" };
+	return type >= KISCRM_TYPE_NULL && type <= KISCRM_TYPE_TIME ? names[type] : "unknown";
+}
+
+/* Text of a condition's value for messages ("?" when its type is unknown). */
+static void value_text(char *buf, size_t size, const kiscrm_filter_cond *c)
+{
+	switch (c->type) {
+	case KISCRM_TYPE_NULL: snprintf(buf, size, "NULL"); break;
+	case KISCRM_TYPE_TEXT: snprintf(buf, size, "%s", c->value.s ? c->value.s : "(null pointer)"); break;
+	case KISCRM_TYPE_RATE: snprintf(buf, size, "%g", c->value.r); break;
+	case KISCRM_TYPE_INT: case KISCRM_TYPE_MONEY: case KISCRM_TYPE_DATE: case KISCRM_TYPE_TIME:
+		snprintf(buf, size, "%lld", (long long)c->value.i);
+		break;
+	default: snprintf(buf, size, "?"); break;
+	}
+}
+
+/* Checks one caller condition against the kind and converts it to a backend condition.
+ * Messages name the condition's position, the kind, the field and the value. */
+static int check_cond(kiscrm_cond *out, const kiscrm_kind_def *def, const kiscrm_filter_cond *c, size_t i)
+{
+	char value[96];
+	if (c->field < 0 || c->field >= def->nfields)
+		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, NULL, NULL,
+				       "filter condition %zu: %s has no field %d (fields 0..%d)", i,
+				       def->name, c->field, def->nfields - 1);
+	const kiscrm_field_def *f = &def->fields[c->field];
+	if (c->type == KISCRM_TYPE_TEXT && c->value.s) {
+		size_t bad;
+		if (kiscrm_utf8_validate(c->value.s, strlen(c->value.s), &bad) != KISCRM_OK)
+			return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, f->name, NULL,
+					       "filter condition %zu on %s.%s: the value is not valid UTF-8 "
+					       "(bad byte at offset %zu)", i, def->name, f->name, bad);
+	}
+	value_text(value, sizeof(value), c);
+	if (c->op < KISCRM_OP_EQ || c->op > KISCRM_OP_CONTAINS)
+		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, f->name, value,
+				       "filter condition %zu on %s.%s: unknown operator %d", i, def->name,
+				       f->name, c->op);
+	if (c->type == KISCRM_TYPE_NULL) {
+		if (c->op != KISCRM_OP_EQ && c->op != KISCRM_OP_NE)
+			return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, f->name, value,
+					       "filter condition %zu on %s.%s: NULL can only be compared "
+					       "with = or <>, not %s", i, def->name, f->name, op_name(c->op));
+	} else if (c->type != f->type)
+		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, f->name, value,
+				       "filter condition %zu on %s.%s: value %s is of type %s, the field "
+				       "is %s", i, def->name, f->name, value, type_name(c->type),
+				       type_name(f->type));
+	if (c->op == KISCRM_OP_CONTAINS && f->type != KISCRM_TYPE_TEXT)
+		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, f->name, value,
+				       "filter condition %zu on %s.%s: 'contains' needs a text field, "
+				       "the field is %s", i, def->name, f->name, type_name(f->type));
+	if (c->type == KISCRM_TYPE_TEXT && !c->value.s)
+		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, f->name, NULL,
+				       "filter condition %zu on %s.%s: text value is a NULL pointer "
+				       "(use type KISCRM_TYPE_NULL for NULL)", i, def->name, f->name);
+	if (c->type == KISCRM_TYPE_RATE && !isfinite(c->value.r))
+		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, f->name, value,
+				       "filter condition %zu on %s.%s: rate %s is not a finite number", i,
+				       def->name, f->name, value);
+	out->field = c->field;
+	out->op = c->op;
+	out->value.type = c->type;
+	if (c->type == KISCRM_TYPE_TEXT)
+		out->value.u.s = c->value.s;
+	else if (c->type == KISCRM_TYPE_RATE)
+		out->value.u.r = c->value.r;
+	else
+		out->value.u.i = c->type == KISCRM_TYPE_NULL ? 0 : c->value.i;
+	return KISCRM_OK;
+}
+
+/* The caller's conditions of a version-2 filter (none for version 1). */
+static size_t extra_count(const kiscrm_filter *f)
+{
+	return f && f->version >= 2 ? f->ncond : 0;
+}
+
+/* Translates the public filter into backend conditions: the named criteria on fields of
+ * the same name, then the caller's conditions. */
 static int build_conds(cond_set *cs, const kiscrm_kind_def *def, const kiscrm_filter *f)
 {
 	int rc = 0;
+	cs->conds = NULL;
 	cs->n = 0;
 	cs->active_field = -1;
 	if (!f)
@@ -78,6 +176,16 @@ static int build_conds(cond_set *cs, const kiscrm_kind_def *def, const kiscrm_fi
 	if (f->version < 1 || f->version > KISCRM_FILTER_VERSION)
 		return kc_error_set(KISCRM_EVERSION, "kiscrm_filter version %u not supported (1..%d)",
 				    f->version, KISCRM_FILTER_VERSION);
+	size_t extra = extra_count(f);
+	if (extra && !f->conds)
+		return kc_error_set(KISCRM_EINVALID, "kiscrm_filter has ncond %zu but conds is NULL", extra);
+	if (extra > (size_t)INT_MAX - MAX_NAMED_CONDS)
+		return kc_error_set(KISCRM_EINVALID, "kiscrm_filter ncond %zu is too large", extra);
+	if (!(cs->conds = malloc((MAX_NAMED_CONDS + extra) * sizeof(*cs->conds))))
+		return kc_error_oom();
+	for (size_t i = 0; i < extra; i++)
+		if ((rc = check_cond(&cs->conds[MAX_NAMED_CONDS + i], def, &f->conds[i], i)) != 0)
+			return rc;
 	if (f->key_account < -1 || f->key_account > 1 || f->active < -1 || f->active > 1)
 		return kc_error_set(KISCRM_EINVALID, "kiscrm_filter key_account and active must be -1 "
 				    "(any), 0 or 1, not %d and %d", f->key_account, f->active);
@@ -101,6 +209,11 @@ static int build_conds(cond_set *cs, const kiscrm_kind_def *def, const kiscrm_fi
 		rc = no_such_field(def, "active");
 	if (!rc && f->active == 0)
 		rc = add_cond(cs, def, "active", KISCRM_OP_EQ, int_value(0));
+	if (!rc && extra) {
+		/* Close the gap between the named criteria and the caller's conditions. */
+		memmove(cs->conds + cs->n, cs->conds + MAX_NAMED_CONDS, extra * sizeof(*cs->conds));
+		cs->n += (int)extra;
+	}
 	return rc;
 }
 
@@ -122,23 +235,28 @@ int kiscrm_iter_new(kiscrm_iter **out, kiscrm_db *db, int kind, const kiscrm_fil
 	if (!out)
 		return kc_error_set(KISCRM_EINVALID, "output pointer is NULL");
 	cond_set cs;
+	kiscrm_iter *it = NULL;
 	if ((rc = build_conds(&cs, def, filter)) != 0)
-		return rc;
-	kiscrm_iter *it = calloc(1, sizeof(*it));
-	if (!it)
-		return kc_error_oom();
+		goto fail;
+	if (!(it = calloc(1, sizeof(*it)))) {
+		rc = kc_error_oom();
+		goto fail;
+	}
 	it->db = db;
 	it->def = def;
 	it->active_field = cs.active_field;
 	kiscrm_query q = { cs.n, cs.conds, 1 };
 	if (cs.active_field >= 0)
 		q.columns |= (uint64_t)1 << cs.active_field;
-	if ((rc = kc_db_scan(db, def, &q, collect, it)) != 0) {
-		kiscrm_iter_free(it);
-		return rc;
-	}
+	if ((rc = kc_db_scan(db, def, &q, collect, it)) != 0)
+		goto fail;
+	free(cs.conds);
 	*out = it;
 	return KISCRM_OK;
+fail:
+	free(cs.conds);
+	kiscrm_iter_free(it);
+	return rc;
 }
 
 /* Counted by the backend's count slot when it has one (kc_db_count), without reading rows. */

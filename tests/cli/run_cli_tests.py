@@ -82,11 +82,47 @@ def basic(tmp):
     same_as(out, 'win_rate_owner.json')
     doc = json.loads(out)
     check(list(doc) == ['columns', 'rows'], 'JSON has exactly columns and rows')
+    # --lang zh: Chinese headers (labels.yaml) in CSV and table output, names in JSON.
+    out, _ = run(db, '--lang', 'zh', 'report', 'win-rate', '--by', 'owner', '--format', 'csv')
+    check(out.splitlines()[0] == '负责人,赢单数,输单数,赢单金额,赢单率', 'report --lang zh: Chinese CSV headers')
+    out, _ = run(db, 'report', 'win-rate', '--by', 'owner', '--lang', 'en')
+    check(out.splitlines()[0].split() == ['Owner', 'Won', 'Lost', 'Won', 'amount', 'Win', 'rate'],
+          'report --lang en: English table headers')
+    out, _ = run(db, '--lang', 'zh', 'report', 'win-rate', '--by', 'owner', '--format', 'json')
+    check(json.loads(out)['columns'][0]['name'] == 'owner', 'report --lang zh: JSON keeps column names')
     # The funnel as of 23 Nov, worked out in expected/funnel.md.
     out, _ = run(db, 'report', 'funnel', '--as-of', '2026-11-23', '--format', 'csv')
     same_as(out, 'funnel.csv')
     out, _ = run(db, 'report', 'funnel', '--as-of', '2026-11-23')
     check('164,800.50' in out, 'table output has thousands separators')
+
+    # list --where: contract 1 for the won opportunity 4 with three instalments; a second
+    # contract's instalment must never show up under contract 1.
+    run(db, 'add', 'contract', 'customer_id=2', 'opportunity_id=4', 'owner_id=2',
+        'signed=2026-11-20', 'amount=8000.00')
+    run(db, 'add', 'contract', 'customer_id=1', 'owner_id=1', 'signed=2026-11-21', 'amount=1000.00')
+    for plan in (('contract_id=1', 'due=2026-12-31', 'amount=3000.00', 'note=预付款'),
+                 ('contract_id=1', 'due=2027-03-31', 'amount=4000.00', 'note=验收款'),
+                 ('contract_id=1', 'due=2027-06-30', 'amount=1000.00'),
+                 ('contract_id=2', 'due=2027-01-31', 'amount=1000.00', 'note=预付款')):
+        run(db, 'add', 'collection_plan', *plan)
+    out, _ = run(db, 'list', 'collection_plan', '--where', 'contract_id=1', '--format', 'csv')
+    check([l.split(',')[0] for l in out.splitlines()[1:]] == ['1', '2', '3'],
+          'list --where contract_id=1: plans 1, 2, 3')
+    out, _ = run(db, 'list', 'collection_plan', '--where', 'contract_id=1',
+                 '--where', 'due>=2027-01-01', '--where', 'amount>3000.00', '--format', 'csv')
+    check(out.splitlines()[1:] == ['2,1,,2027-03-31,4000.00,验收款'],
+          'list --where on a date and an amount: plan 2 only')
+    out, _ = run(db, 'list', 'collection_plan', '--where', 'note~预付', '--format', 'csv')
+    check([l.split(',')[0] for l in out.splitlines()[1:]] == ['1', '4'], 'list --where note~预付: plans 1, 4')
+    out, _ = run(db, 'list', 'collection_plan', '--where', 'note=', '--format', 'csv')
+    check([l.split(',')[0] for l in out.splitlines()[1:]] == ['3'], 'list --where note= (NULL): plan 3')
+    _, err = run(db, 'list', 'collection_plan', '--where', 'amount>=1.234', code=2)
+    check('1.234' in err and 'amount' in err, 'list --where names a bad value')
+    _, err = run(db, 'list', 'collection_plan', '--where', 'nosuch=1', code=2)
+    check('nosuch' in err, 'list --where names an unknown field')
+    _, err = run(db, 'list', 'collection_plan', '--where', 'amount~1', code=1)
+    check('contains' in err and 'amount' in err, 'list --where: contains on money is refused')
 
     # Export → import with --keep-ids --raw → export gives the same bytes.
     db2 = os.path.join(tmp, 'copy.db')

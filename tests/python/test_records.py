@@ -139,6 +139,42 @@ def test_iterate_with_filters(db, org):
         db.find("department", region="north")  # departments have no region
 
 
+def test_filter_on_any_field(db, org):
+    # Opportunities 张0 (1.00), 张1 (1.00), 李 (2.00, diagnosis) and 张3 (5.00); plans of
+    # 张0: 0.50 due 03-31 "预付款", 0.50 due 06-30 (no note); of 李: 2.00 due 04-30.
+    z0 = opp(db, org.zhang, org.customer, "张0", "1.00")
+    opp(db, org.zhang, org.customer, "张1", "1.00")
+    li = opp(db, org.li, org.customer, "李", "2.00", stage="diagnosis")
+    opp(db, org.zhang, org.customer, "张3", "5.00")
+    p1 = db.insert("collection_plan", opportunity_id=z0, due=datetime.date(2026, 3, 31),
+                   amount=Decimal("0.50"), note="预付款")
+    p2 = db.insert("collection_plan", opportunity_id=z0, due="2026-06-30", amount=Decimal("0.50"))
+    p3 = db.insert("collection_plan", opportunity_id=li, due="2026-04-30", amount=Decimal("2.00"))
+    ids = lambda recs: [r.id for r in recs]
+    assert ids(db.find("collection_plan", where={"opportunity_id": z0})) == [p1.id, p2.id]
+    assert ids(db.find("collection_plan", where={"opportunity_id": z0.id},
+                       conditions=[("due", ">=", "2026-04-01")])) == [p2.id]
+    assert ids(db.find("collection_plan", conditions=[("due", "<", datetime.date(2026, 5, 1))])) \
+        == [p1.id, p3.id]
+    assert ids(db.find("collection_plan", conditions=[("note", "~", "预付")])) == [p1.id]
+    assert ids(db.find("collection_plan", where={"note": None})) == [p2.id, p3.id]
+    # money: int and Decimal are currency units, as for Record fields
+    assert [o.name for o in db.find("opportunity", conditions=[("amount", ">=", 2)])] == ["李", "张3"]
+    assert [o.name for o in db.find("opportunity", owner_id=org.zhang,
+                                    conditions=[("amount", ">", Decimal("1.00"))])] == ["张3"]
+    assert [o.name for o in db.records("opportunity", where={"stage": "diagnosis"})] == ["李"]
+    assert db.export_csv("collection_plan", where={"opportunity_id": li}).count("\n") == 2
+    with pytest.raises(kiscrm.NotFound):
+        db.find("collection_plan", where={"nosuch": 1})
+    with pytest.raises(kiscrm.Invalid):
+        db.find("collection_plan", conditions=[("amount", "like", 1)])
+    with pytest.raises(kiscrm.Invalid) as e:
+        db.find("collection_plan", conditions=[("amount", "~", 1)])  # contains on money
+    assert "collection_plan.amount" in str(e.value)
+    with pytest.raises(TypeError):
+        db.find("collection_plan", conditions=[("amount", ">=")])
+
+
 def test_records_outlive_iteration(db, org):
     it = db.records("staff")
     first = next(it)

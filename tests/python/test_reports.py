@@ -47,6 +47,21 @@ def test_win_rate_by_owner(db):
     assert li["win_rate"] == 0.0
 
 
+def test_column_labels(db):
+    scenario(db)
+    t = db.report("win-rate", group_by="owner", **WINDOW)
+    assert t.labels("zh") == ["负责人", "赢单数", "输单数", "赢单金额", "赢单率"]
+    assert t.labels("en") == ["Owner", "Won", "Lost", "Won amount", "Win rate"]
+    assert t.to_csv(lang="zh").splitlines()[0] == "负责人,赢单数,输单数,赢单金额,赢单率"
+    assert t.to_csv().splitlines()[0] == "owner,won_count,lost_count,won_amount,win_rate"
+    assert "赢单金额" in t.to_text(lang="zh")
+    with pytest.raises(kiscrm.Invalid):
+        t.to_csv(lang="fr")
+    assert t.to_csv().splitlines()[0].startswith("owner,")  # a failed call leaves names
+    own = kiscrm.Table.build("mine", [("x", "int")])
+    assert own.labels("zh") == ["x"]
+
+
 def test_win_rate_company_total_and_typed_function(db):
     scenario(db)
     # All owners: won 2, lost 2, won amount 3500.50, rate 2 / 4 = 0.5

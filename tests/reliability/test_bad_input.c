@@ -410,6 +410,14 @@ static void test_config(void **state)
 	ERR(kiscrm_config_stage_find(cfg, 99999, "won"));
 	ERR(kiscrm_config_stage_find(cfg, 0, NULL));
 	ERR(kiscrm_config_stage_find(NULL, 0, "won"));
+	ERR_IS(KISCRM_ENOTFOUND, kiscrm_config_reason_category_find(cfg, "nope"));
+	ERR(kiscrm_config_reason_category_find(cfg, NULL));
+	ERR(kiscrm_config_reason_category_find(NULL, "product_fit"));
+	assert_int_equal(0, kiscrm_config_reason_category_count(NULL));
+	IS_NULL(kiscrm_config_reason_category_key(cfg, 99999));
+	IS_NULL(kiscrm_config_reason_category_key(NULL, 0));
+	IS_NULL(kiscrm_config_reason_category_name(cfg, 99999, "zh"));
+	IS_NULL(kiscrm_config_reason_category_name(NULL, 0, "en"));
 	IS(0, kiscrm_config_stage_exit_count(cfg, 0, 99999));
 	IS(0, kiscrm_config_stage_exit_count(NULL, 0, 0));
 	IS_NULL(kiscrm_config_stage_exit_field(cfg, 0, 0, 99999));
@@ -620,6 +628,29 @@ static void test_record(void **state)
 	KNOWN_GAP(kiscrm_iter_new(&it, f->db, KISCRM_KIND_STAFF, &flt)); /* active must be 0, 1 or -1 */
 	kiscrm_iter_free(it);
 	it = NULL;
+	{
+		/* version-2 conditions: missing array, field out of range, unknown operator,
+		 * value of another type, contains on a number, NULL text, NULL with an order */
+		const kiscrm_filter_cond bad[] = {
+			{ -1, KISCRM_OP_EQ, KISCRM_TYPE_INT, { .i = 1 } },
+			{ 999, KISCRM_OP_EQ, KISCRM_TYPE_INT, { .i = 1 } },
+			{ KISCRM_OPPORTUNITY_AMOUNT, 0, KISCRM_TYPE_MONEY, { .i = 1 } },
+			{ KISCRM_OPPORTUNITY_AMOUNT, KISCRM_OP_GE, KISCRM_TYPE_INT, { .i = 1 } },
+			{ KISCRM_OPPORTUNITY_AMOUNT, KISCRM_OP_CONTAINS, KISCRM_TYPE_MONEY, { .i = 1 } },
+			{ KISCRM_OPPORTUNITY_NAME, KISCRM_OP_EQ, KISCRM_TYPE_TEXT, { .s = NULL } },
+			{ KISCRM_OPPORTUNITY_NAME, KISCRM_OP_EQ, KISCRM_TYPE_TEXT, { .s = "\xc3" } },
+			{ KISCRM_OPPORTUNITY_CLOSED, KISCRM_OP_LT, KISCRM_TYPE_NULL, { .i = 0 } },
+			{ KISCRM_OPPORTUNITY_CLOSED, KISCRM_OP_EQ, 77, { .i = 0 } },
+		};
+		flt = (kiscrm_filter)KISCRM_FILTER_INIT;
+		flt.ncond = 1;
+		ERR_IS(KISCRM_EINVALID, kiscrm_iter_new(&it, f->db, KISCRM_KIND_OPPORTUNITY, &flt));
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			flt.conds = &bad[i];
+			ERR_IS(KISCRM_EINVALID, kiscrm_iter_new(&it, f->db, KISCRM_KIND_OPPORTUNITY, &flt));
+		}
+		assert_null(it);
+	}
 	assert_null(it);
 	ERR(kiscrm_iter_next(NULL, it));
 	ERR(kiscrm_iter_next(&cr, NULL));
@@ -861,6 +892,11 @@ static void test_table(void **state)
 	IS(0, kiscrm_table_row_count(NULL));
 	IS_NULL(kiscrm_table_column_name(t, 99));
 	IS_NULL(kiscrm_table_column_name(NULL, 0));
+	IS_NULL(kiscrm_table_column_label(t, 99, "zh"));
+	IS_NULL(kiscrm_table_column_label(NULL, 0, "zh"));
+	ERR(kiscrm_table_set_header_lang(NULL, "zh"));
+	ERR(kiscrm_table_set_header_lang(t, "fr"));
+	ERR(kiscrm_table_set_header_lang(t, ""));
 	IS(KISCRM_TYPE_NULL, kiscrm_table_column_type(t, 99));
 	IS(KISCRM_TYPE_NULL, kiscrm_table_column_type(NULL, 0));
 	ERR(kiscrm_table_column_index(NULL, "a"));

@@ -16,7 +16,7 @@ import ctypes.util
 import os
 import platform
 import threading
-from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_double, c_int, c_int32,
+from ctypes import (CFUNCTYPE, POINTER, Structure, Union, c_char_p, c_double, c_int, c_int32,
                     c_int64, c_size_t, c_uint, c_void_p)
 
 from . import errors
@@ -86,11 +86,25 @@ class DbOptions(Structure):
                 ("busy_timeout_ms", c_int)]
 
 
+class CondValue(Union):
+    _fields_ = [("i", c_int64), ("r", c_double), ("s", c_char_p)]
+
+
+class FilterCond(Structure):
+    """kiscrm_filter_cond: field, operator (KISCRM_OP_*), value type and value."""
+    _fields_ = [("field", c_int), ("op", c_int), ("type", c_int), ("value", CondValue)]
+
+
+# kiscrm_op
+OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_CONTAINS = range(1, 8)
+
+
 class Filter(Structure):
-    VERSION = 1
+    VERSION = 2
     _fields_ = [("version", c_uint), ("owner_id", kiscrm_id), ("department_id", kiscrm_id),
                 ("customer_id", kiscrm_id), ("region", c_char_p), ("industry", c_char_p),
-                ("key_account", c_int), ("name_contains", c_char_p), ("active", c_int)]
+                ("key_account", c_int), ("name_contains", c_char_p), ("active", c_int),
+                ("ncond", c_size_t), ("conds", POINTER(FilterCond))]
 
 
 class ReportOptions(Structure):
@@ -249,6 +263,10 @@ FUNCTIONS = [
     ("kiscrm_config_stage_forecast_category", [ConfigP, Z, Z], S, to_str),
     ("kiscrm_config_stage_terminal", [ConfigP, Z, Z], I, None),
     ("kiscrm_config_stage_find", [ConfigP, Z, S], I, None),
+    ("kiscrm_config_reason_category_count", [ConfigP], Z, None),
+    ("kiscrm_config_reason_category_key", [ConfigP, Z], S, to_str),
+    ("kiscrm_config_reason_category_name", [ConfigP, Z, S], S, to_str),
+    ("kiscrm_config_reason_category_find", [ConfigP, S], I, None),
     ("kiscrm_config_stage_exit_count", [ConfigP, Z, Z], Z, None),
     ("kiscrm_config_stage_exit_field", [ConfigP, Z, Z, Z], S, to_str),
     ("kiscrm_opportunity_move", [DbP, ID, S, T, U], I, check_rc),
@@ -302,6 +320,8 @@ FUNCTIONS = [
     ("kiscrm_table_row_count", [TableP], Z, None),
     ("kiscrm_table_column_name", [TableP, Z], S, to_str),
     ("kiscrm_table_column_type", [TableP, Z], I, None),
+    ("kiscrm_table_column_label", [TableP, Z, S], S, to_str),
+    ("kiscrm_table_set_header_lang", [TableP, S], I, check_rc),
     ("kiscrm_table_column_index", [TableP, S], I, None),
     ("kiscrm_table_row_kind", [TableP, Z], I, None),
     ("kiscrm_table_is_null", [TableP, Z, Z], I, None),

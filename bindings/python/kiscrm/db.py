@@ -36,14 +36,66 @@ def _id(x):
     return x.id if isinstance(x, Record) else int(x or 0)
 
 
-def make_filter(kw):
-    """kiscrm_filter from keyword arguments (None when there are none)."""
+_OPS = {"=": _lib.OP_EQ, "==": _lib.OP_EQ, "!=": _lib.OP_NE, "<>": _lib.OP_NE,
+        "<": _lib.OP_LT, "<=": _lib.OP_LE, ">": _lib.OP_GT, ">=": _lib.OP_GE,
+        "~": _lib.OP_CONTAINS, "contains": _lib.OP_CONTAINS}
+
+
+def _cond(kd, field, op, value, decimals):
+    """One kiscrm_filter_cond: field by name, op as text, value converted by the field's
+    type as Record fields are (None: NULL). Returns (cond, object to keep alive)."""
+    f = kd.field(field)
+    if op not in _OPS:
+        raise Invalid("unknown filter operator %r on %s.%s (operators: %s)"
+                      % (op, kd.name, f.name, " ".join(_OPS)), field=f.name, value=str(op))
+    c = _lib.FilterCond()
+    c.field, c.op = f.index, _OPS[op]
+    keep = None
+    if value is None:
+        c.type = V.TYPE_NULL
+        return c, keep
+    c.type = f.type
+    t = f.type
+    if t == V.TYPE_TEXT:
+        keep = str(value).encode("utf-8")
+        c.value.s = keep
+    elif t == V.TYPE_RATE:
+        c.value.r = float(value)
+    elif t == V.TYPE_MONEY:
+        c.value.i = V.money_from_python(value, decimals)
+    elif t == V.TYPE_DATE:
+        c.value.i = V.date_from_python(value)
+    elif t == V.TYPE_TIME:
+        c.value.i = V.time_from_python(value)
+    else:
+        if isinstance(value, Record):
+            value = value.id
+        if isinstance(value, bool):
+            value = int(value)
+        if not isinstance(value, int):
+            raise TypeError("%s.%s is an integer field, not %s"
+                            % (kd.name, f.name, type(value).__name__))
+        c.value.i = value
+    return c, keep
+
+
+def make_filter(kw, kind_=None, decimals=2):
+    """kiscrm_filter from keyword arguments (None when there are none).
+
+    Besides the named criteria, ``where={"opportunity_id": 12}`` (equality) and
+    ``conditions=[("amount", ">=", 100), ("note", "~", "预付")]`` filter on any field of
+    the kind by name; values as for Record fields (money Decimal/int/text, dates
+    datetime.date or 'YYYY-MM-DD', None for NULL with = or !=). Operators: = != < <= > >=
+    and ~ (text contains)."""
     if not kw:
         return None
+    kw = dict(kw)
+    where = kw.pop("where", None) or {}
+    conditions = list(kw.pop("conditions", None) or [])
     bad = set(kw) - set(_FILTER_KEYS)
     if bad:
-        raise TypeError("unknown filter %s (filters: %s)" % (", ".join(sorted(bad)),
-                                                             ", ".join(_FILTER_KEYS)))
+        raise TypeError("unknown filter %s (filters: %s, where, conditions)"
+                        % (", ".join(sorted(bad)), ", ".join(_FILTER_KEYS)))
     f = _lib.Filter()
     _lib.lib().kiscrm_filter_init(ctypes.byref(f), _lib.Filter.VERSION)
     for k in ("owner_id", "department_id", "customer_id"):
@@ -55,6 +107,21 @@ def make_filter(kw):
     for k in ("key_account", "active"):
         if kw.get(k) is not None:
             setattr(f, k, 1 if kw[k] else 0)
+    conds = [(name, "=", value) for name, value in where.items()] + conditions
+    if conds:
+        if kind_ is None:
+            raise TypeError("where/conditions need the kind of record")
+        kd = _kind(kind_)
+        arr = (_lib.FilterCond * len(conds))()
+        keep = []
+        for i, cond in enumerate(conds):
+            if len(cond) != 3:
+                raise TypeError("a condition is (field, operator, value), not %r" % (cond,))
+            arr[i], k = _cond(kd, cond[0], cond[1], cond[2], decimals)
+            keep.append(k)
+        f.ncond = len(conds)
+        f.conds = ctypes.cast(arr, ctypes.POINTER(_lib.FilterCond))
+        f._keep = (arr, keep)  # the text values and the array live as long as the filter
     return f
 
 
@@ -153,7 +220,7 @@ class RecordIterator:
         self.db = db
         self.kind = _kind(kind_)
         self._ptr = _lib.IterP()
-        flt = make_filter(filter_kw)
+        flt = make_filter(filter_kw, self.kind, db.money_decimals)
         _lib.lib().kiscrm_iter_new(ctypes.byref(self._ptr), db._handle(), self.kind.code,
                                    _ref(flt))
         db._iters.add(self)
@@ -320,7 +387,10 @@ class Database:
 
     def records(self, kind_, **filter_kw):
         """Iterator over the records of a kind in id order. Filters: owner_id,
-        department_id, customer_id, region, industry, key_account, name_contains, active."""
+        department_id, customer_id, region, industry, key_account, name_contains, active;
+        and on any field by name: ``where={"opportunity_id": 12}`` (equality) and
+        ``conditions=[("amount", ">=", 100), ("due", "<", "2026-01-01")]`` (operators
+        = != < <= > >= and ~ for text contains; None compares with NULL)."""
         return RecordIterator(self, kind_, filter_kw)
 
     def find(self, kind_, **filter_kw):
@@ -502,7 +572,7 @@ class Database:
     def export_csv(self, kind_, path=None, **filter_kw):
         """Exports the records of a kind as CSV: returns the text, or writes ``path``."""
         L = _lib.lib()
-        flt = make_filter(filter_kw)
+        flt = make_filter(filter_kw, kind_, self.money_decimals)
         code = _kind(kind_).code
         if path is not None:
             L.kiscrm_csv_export_file(self._handle(), code, _lib.enc(os.fspath(path)),

@@ -99,6 +99,14 @@ class Table:
         """The column names, in order."""
         return [c.name for c in self.columns]
 
+    def labels(self, lang="en"):
+        """Display names of the columns in 'zh' or 'en' (labels.yaml); a column without
+        a label (a table built in Python) gives its name."""
+        L = _lib.lib()
+        code = _lib.enc(lang)
+        return [L.kiscrm_table_column_label(self._ptr, i, code)
+                for i in range(len(self.columns))]
+
     def _cell(self, L, r, c, ty):
         p = self._ptr
         if L.kiscrm_table_is_null(p, r, c):
@@ -161,22 +169,31 @@ class Table:
     def __getitem__(self, i):
         return self.rows[i]
 
-    def _write(self, fn):
+    def _write(self, fn, lang=None):
         buf = _lib.Buf()
-        fn(ctypes.byref(buf), self._ptr)
+        L = _lib.lib()
+        if lang is not None:
+            L.kiscrm_table_set_header_lang(self._ptr, _lib.enc(lang))
+        try:
+            fn(ctypes.byref(buf), self._ptr)
+        finally:
+            if lang is not None:
+                L.kiscrm_table_set_header_lang(self._ptr, None)
         return _lib.take_buf(buf)
 
-    def to_csv(self):
-        """RFC 4180 CSV text (money exact, dates ISO)."""
-        return self._write(_lib.lib().kiscrm_table_write_csv)
+    def to_csv(self, lang=None):
+        """RFC 4180 CSV text (money exact, dates ISO). Headers are the column names, or
+        the labels of lang ('zh' or 'en')."""
+        return self._write(_lib.lib().kiscrm_table_write_csv, lang)
 
     def to_json(self):
         """JSON text {"columns":[{"name","type"}],"rows":[[…]]} (money as exact strings)."""
         return self._write(_lib.lib().kiscrm_table_write_json)
 
-    def to_text(self):
-        """Aligned text for a terminal (CJK characters are two columns wide)."""
-        return self._write(_lib.lib().kiscrm_table_write_text)
+    def to_text(self, lang=None):
+        """Aligned text for a terminal (CJK characters are two columns wide); headers as
+        for to_csv()."""
+        return self._write(_lib.lib().kiscrm_table_write_text, lang)
 
     def __str__(self):
         return self.to_text()

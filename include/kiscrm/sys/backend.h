@@ -18,6 +18,7 @@
 
 #include "../common.h"
 #include "../types.h"
+#include "../record.h" /* kiscrm_op */
 
 KISCRM_BEGIN_DECL
 
@@ -60,17 +61,6 @@ typedef struct kiscrm_schema {
 	int nkinds;                           /**< Number of kinds. */
 	const kiscrm_kind_def *const *kinds;  /**< The kinds. */
 } kiscrm_schema;
-
-/** Comparison operators of a query condition. */
-typedef enum kiscrm_op {
-	KISCRM_OP_EQ = 1,       /**< field = value (NULL value: field IS NULL). */
-	KISCRM_OP_NE = 2,       /**< field <> value (NULL field never matches). */
-	KISCRM_OP_LT = 3,       /**< field < value. */
-	KISCRM_OP_LE = 4,       /**< field <= value. */
-	KISCRM_OP_GT = 5,       /**< field > value. */
-	KISCRM_OP_GE = 6,       /**< field >= value. */
-	KISCRM_OP_CONTAINS = 7  /**< TEXT field contains value as a byte substring. */
-} kiscrm_op;
 
 /** One condition of a query. */
 typedef struct kiscrm_cond {
