@@ -4,6 +4,7 @@
 #include "db.h"
 #include "record.h"
 #include "core/error.h"
+#include "core/options.h"
 #include "core/idvec.h"
 
 #include <stdlib.h>
@@ -20,15 +21,7 @@ struct kiscrm_iter {
 
 int kiscrm_filter_init(kiscrm_filter *filter, unsigned int version)
 {
-	if (!filter)
-		return kc_error_set(KISCRM_EINVALID, "filter is NULL");
-	if (version < 1 || version > KISCRM_FILTER_VERSION)
-		return kc_error_set(KISCRM_EVERSION, "kiscrm_filter version %u not supported (1..%d)",
-				    version, KISCRM_FILTER_VERSION);
-	kiscrm_filter def = KISCRM_FILTER_INIT;
-	def.version = version;
-	*filter = def;
-	return KISCRM_OK;
+	return kc_options_init(filter, version, &kc_filter_v);
 }
 
 #define MAX_CONDS 8
@@ -68,16 +61,17 @@ static kiscrm_value text_value(const char *s)
 }
 
 /* Translates the public filter into backend conditions on fields of the same name. */
-static int build_conds(cond_set *cs, const kiscrm_kind_def *def, const kiscrm_filter *f)
+static int build_conds(cond_set *cs, const kiscrm_kind_def *def, const kiscrm_filter *filter)
 {
-	int rc = 0;
 	cs->n = 0;
 	cs->active_field = -1;
-	if (!f)
+	if (!filter)
 		return KISCRM_OK;
-	if (f->version < 1 || f->version > KISCRM_FILTER_VERSION)
-		return kc_error_set(KISCRM_EVERSION, "kiscrm_filter version %u not supported (1..%d)",
-				    f->version, KISCRM_FILTER_VERSION);
+	kiscrm_filter copy;
+	const kiscrm_filter *f = &copy;
+	int rc = kc_options_copy(&copy, filter, &kc_filter_v);
+	if (rc)
+		return rc;
 	if (f->key_account < -1 || f->key_account > 1 || f->active < -1 || f->active > 1)
 		return kc_error_set(KISCRM_EINVALID, "kiscrm_filter key_account and active must be -1 "
 				    "(any), 0 or 1, not %d and %d", f->key_account, f->active);
