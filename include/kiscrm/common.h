@@ -34,6 +34,13 @@ KISCRM_BEGIN_DECL
 
 /** Record identifier. Positive for stored records; 0 means "none" / "not yet stored". */
 typedef int64_t kiscrm_id;
+/** Largest id a caller may give a new record (kiscrm_record_insert() with an explicit id,
+ *  CSV import with ::KISCRM_IMPORT_KEEP_IDS): 10^15 − 1, fifteen digits. Larger ids are
+ *  refused (::KISCRM_EINVALID naming the field and value). Ids survive spreadsheets
+ *  (15 significant digits) and JSON numbers, and the ids the database assigns after the
+ *  largest one used keep far from the 64-bit limit (SQLite fails every later insert of
+ *  a table whose largest id is 2^63 − 1). The in-memory backend stores smaller ids only. */
+#define KISCRM_ID_MAX INT64_C(999999999999999)
 
 /** Money in minor units of the currency (fen, cents). Never floating point. */
 typedef int64_t kiscrm_money;

@@ -20,12 +20,19 @@ typedef struct kiscrm_db_options {
 	                                     set, `backend` and `path` are ignored and the
 	                                     database takes ownership (even on failure). */
 	int busy_timeout_ms;    /**< SQLite: how long to wait for a lock (0: 5000 ms). */
+	/* Version 2 */
+	int file_mode;          /**< SQLite: permission bits of a database file this call
+	                             creates, and so of its `-wal` and `-shm` files, which
+	                             SQLite gives the database's mode (0: 0600, owner only).
+	                             Applied exactly, whatever the umask; the owner must keep
+	                             read and write (0600 … 0777). An existing file keeps its
+	                             mode. */
 } kiscrm_db_options;
 
-/** Current version of ::kiscrm_db_options. */
-#define KISCRM_DB_OPTIONS_VERSION 1
+/** Current version of ::kiscrm_db_options (2 added `file_mode`). */
+#define KISCRM_DB_OPTIONS_VERSION 2
 /** Initialiser of ::kiscrm_db_options with the defaults. */
-#define KISCRM_DB_OPTIONS_INIT { KISCRM_DB_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0 }
+#define KISCRM_DB_OPTIONS_INIT { KISCRM_DB_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, 0 }
 
 /**
  * Initialises options with the defaults (for callers that cannot use the macro).

@@ -217,8 +217,9 @@ typedef struct kiscrm_kpi_metric {
 /**
  * Registers a metric so that schemes can name it, e.g. key-account care compliance or
  * customer satisfaction added by later code. Strings are copied. Registration is
- * process-wide and not synchronised: register at start-up, before schemes are loaded
- * and scored in other threads.
+ * process-wide; registering, unregistering and looking up are safe from several threads
+ * (a mutex). Pointers returned by kiscrm_kpi_metric_find() and kiscrm_kpi_metric_at()
+ * stay valid, whatever else is registered, until that metric is unregistered.
  *
  * Built-in metrics: `contract_amount` (money: contracts signed in the window, rejected
  * ones excluded; target key contract_amount), `collection_amount` (money: collections
@@ -263,7 +264,8 @@ KISCRM_API size_t kiscrm_kpi_metric_count(void);
 KISCRM_API const kiscrm_kpi_metric *kiscrm_kpi_metric_at(size_t i);
 
 /**
- * @return the metric with key @p key (borrowed), or NULL when unknown.
+ * @return the metric with key @p key (borrowed, valid until it is unregistered), or NULL
+ *         when unknown.
  * @param key its key
  */
 KISCRM_API const kiscrm_kpi_metric *kiscrm_kpi_metric_find(const char *key);

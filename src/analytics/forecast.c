@@ -7,6 +7,7 @@
 #include "pipeline/kinds.h"
 #include "core/error.h"
 #include "core/vec.h"
+#include "core/options.h"
 #include "config/pipeline_config.h"
 #include "kiscrm/date.h"
 #include "kiscrm/money.h"
@@ -124,36 +125,24 @@ static unsigned target_level(const kiscrm_report_options *o, int *ok)
 
 int kiscrm_forecast_options_init(kiscrm_forecast_options *opts, unsigned int version)
 {
-	if (!opts)
-		return kc_error_set(KISCRM_EINVALID, "forecast options pointer is NULL");
-	if (version < 1 || version > KISCRM_FORECAST_OPTIONS_VERSION)
-		return kc_error_set(KISCRM_EVERSION, "kiscrm_forecast_options version %u not supported (1..%d)",
-				    version, KISCRM_FORECAST_OPTIONS_VERSION);
-	kiscrm_forecast_options def = KISCRM_FORECAST_OPTIONS_INIT;
-	def.version = version;
-	*opts = def;
-	return KISCRM_OK;
+	return kc_options_init(opts, version, &kc_forecast_options_v);
 }
 
 int kc_fc_begin(kc_fc *fc, kiscrm_db *db, const kiscrm_report_options *opts,
 		const kiscrm_forecast_options *fopts)
 {
 	memset(fc, 0, sizeof(*fc));
-	kiscrm_forecast_options f = KISCRM_FORECAST_OPTIONS_INIT;
-	if (fopts) {
-		if (fopts->version < 1 || fopts->version > KISCRM_FORECAST_OPTIONS_VERSION)
-			return kc_error_set(KISCRM_EVERSION, "kiscrm_forecast_options version %u not supported (1..%d)",
-					    fopts->version, KISCRM_FORECAST_OPTIONS_VERSION);
-		f = *fopts;
-	}
+	kiscrm_forecast_options f;
+	int rc = kc_options_copy(&f, fopts, &kc_forecast_options_v);
+	if (rc)
+		return rc;
 	if (f.probability_source < KISCRM_PROBABILITY_DEFAULT ||
 	    f.probability_source > KISCRM_PROBABILITY_HISTORICAL)
 		return kc_error_set(KISCRM_EINVALID, "unknown probability source %d (0 default, 1 configured, 2 historical)",
 				    f.probability_source);
 	fc->source = f.probability_source == KISCRM_PROBABILITY_HISTORICAL ? KISCRM_PROBABILITY_HISTORICAL
 									   : KISCRM_PROBABILITY_CONFIGURED;
-	int rc = kc_report_begin(&fc->r, db, opts);
-	if (rc)
+	if ((rc = kc_report_begin(&fc->r, db, opts)) != 0)
 		return rc;
 	fc->nbuckets = 1;
 	fc->closed_before = KISCRM_DATE_NONE;
@@ -727,11 +716,10 @@ int kiscrm_report_forecast_ex(kiscrm_table **out, kiscrm_db *db, const kiscrm_re
 	if (!out)
 		return kc_error_set(KISCRM_EINVALID, "output table pointer is NULL");
 	*out = NULL;
-	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
-	if (opts)
-		o = *opts;
+	kiscrm_report_options o;
 	int period, rc;
-	if ((rc = forecast_window(&o, db, &period)) != 0)
+	if ((rc = kc_options_copy(&o, opts, &kc_report_options_v)) != 0 ||
+	    (rc = forecast_window(&o, db, &period)) != 0)
 		return rc;
 	kc_fc fc;
 	if ((rc = kc_fc_begin(&fc, db, &o, fopts)) != 0)
@@ -795,15 +783,15 @@ int kiscrm_report_year_end_ex(kiscrm_table **out, kiscrm_db *db, const kiscrm_re
 	if (!out)
 		return kc_error_set(KISCRM_EINVALID, "output table pointer is NULL");
 	*out = NULL;
-	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
-	if (opts)
-		o = *opts;
+	kiscrm_report_options o;
+	int rc = kc_options_copy(&o, opts, &kc_report_options_v);
+	if (rc)
+		return rc;
 	/* the fiscal year of as_of, resolved by kc_report_begin */
 	o.from = o.to = KISCRM_DATE_NONE;
 	o.period = KISCRM_PERIOD_YEAR;
 	kc_fc fc;
-	int rc = kc_fc_begin(&fc, db, &o, fopts);
-	if (rc)
+	if ((rc = kc_fc_begin(&fc, db, &o, fopts)) != 0)
 		return rc;
 	fc.want_targets = 1;
 	fc.closed_before = fc.r.as_of + 1; /* achieved to date, as_of included */
@@ -828,9 +816,10 @@ int kiscrm_report_stage_probabilities(kiscrm_table **out, kiscrm_db *db, const k
 	if (!out)
 		return kc_error_set(KISCRM_EINVALID, "output table pointer is NULL");
 	*out = NULL;
-	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
-	if (opts)
-		o = *opts;
+	kiscrm_report_options o;
+	int rc = kc_options_copy(&o, opts, &kc_report_options_v);
+	if (rc)
+		return rc;
 	o.group_by = NULL;
 	o.ngroup = 0;
 	o.from = o.to = KISCRM_DATE_NONE;
@@ -838,8 +827,7 @@ int kiscrm_report_stage_probabilities(kiscrm_table **out, kiscrm_db *db, const k
 	kiscrm_forecast_options f = KISCRM_FORECAST_OPTIONS_INIT;
 	f.probability_source = KISCRM_PROBABILITY_HISTORICAL;
 	kc_fc fc;
-	int rc = kc_fc_begin(&fc, db, &o, &f);
-	if (rc)
+	if ((rc = kc_fc_begin(&fc, db, &o, &f)) != 0)
 		return rc;
 	kiscrm_table *t = NULL;
 	const kc_pipeline *p = kc_config_pipeline(db->config, (size_t)fc.r.pipeline);

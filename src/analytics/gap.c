@@ -4,6 +4,7 @@
 #include "forecast_internal.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/options.h"
 #include "kiscrm/date.h"
 #include "kiscrm/table.h"
 
@@ -47,13 +48,14 @@ static int begin(kc_fc *fc, kiscrm_table **out, kiscrm_db *db, const kiscrm_repo
 	if (!out)
 		return kc_error_set(KISCRM_EINVALID, "output table pointer is NULL");
 	*out = NULL;
-	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
-	if (opts)
-		o = *opts;
+	kiscrm_report_options o;
+	int rc = kc_options_copy(&o, opts, &kc_report_options_v);
+	if (rc)
+		return rc;
 	if (!o.period)
 		o.period = KISCRM_PERIOD_QUARTER;
 	*period = o.period;
-	int rc = kc_fc_begin(fc, db, &o, fopts);
+	rc = kc_fc_begin(fc, db, &o, fopts);
 	if (rc)
 		return rc;
 	fc->want_targets = 1;

@@ -19,6 +19,7 @@
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/vec.h"
+#include "core/options.h"
 #include "core/map.h"
 #include "storage/db.h"
 #include "storage/record.h"
@@ -106,15 +107,7 @@ enum { MODEL_ALL = 0, MODEL_NONE = 1 };
 
 int kiscrm_predict_options_init(kiscrm_predict_options *opts, unsigned int version)
 {
-	if (!opts)
-		return kc_error_set(KISCRM_EINVALID, "options pointer is NULL");
-	if (version < 1 || version > KISCRM_PREDICT_OPTIONS_VERSION)
-		return kc_error_set(KISCRM_EVERSION, "kiscrm_predict_options version %u not supported (1..%d)",
-				    version, KISCRM_PREDICT_OPTIONS_VERSION);
-	kiscrm_predict_options def = KISCRM_PREDICT_OPTIONS_INIT;
-	def.version = version;
-	*opts = def;
-	return KISCRM_OK;
+	return kc_options_init(opts, version, &kc_predict_options_v);
 }
 
 static int parse_fields(pls *p, const char *const *names, size_t n)
@@ -141,13 +134,10 @@ static int parse_fields(pls *p, const char *const *names, size_t n)
 
 static int resolve_options(pls *p, const kiscrm_predict_options *opts)
 {
-	kiscrm_predict_options o = KISCRM_PREDICT_OPTIONS_INIT;
-	if (opts) {
-		if (opts->version < 1 || opts->version > KISCRM_PREDICT_OPTIONS_VERSION)
-			return kc_error_set(KISCRM_EVERSION, "kiscrm_predict_options version %u not supported (1..%d)",
-					    opts->version, KISCRM_PREDICT_OPTIONS_VERSION);
-		o = *opts;
-	}
+	kiscrm_predict_options o;
+	int rc = kc_options_copy(&o, opts, &kc_predict_options_v);
+	if (rc)
+		return rc;
 	const kc_analysis *a = kc_config_analysis(p->db->config);
 	if (o.smoothing < 0 || !isfinite(o.smoothing))
 		return kc_error_set(KISCRM_EINVALID, "smoothing must be a positive number, not %g", o.smoothing);

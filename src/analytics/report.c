@@ -4,6 +4,7 @@
 #include "report.h"
 #include "core/error.h"
 #include "core/vec.h"
+#include "core/options.h"
 #include "report/table_internal.h"
 #include "config/labels_config.h"
 #include "kiscrm/config.h"
@@ -36,15 +37,7 @@ int kiscrm_group_parse(const char *name)
 
 int kiscrm_report_options_init(kiscrm_report_options *opts, unsigned int version)
 {
-	if (!opts)
-		return kc_error_set(KISCRM_EINVALID, "options pointer is NULL");
-	if (version < 1 || version > KISCRM_REPORT_OPTIONS_VERSION)
-		return kc_error_set(KISCRM_EVERSION, "kiscrm_report_options version %u not supported (1..%d)",
-				    version, KISCRM_REPORT_OPTIONS_VERSION);
-	kiscrm_report_options def = KISCRM_REPORT_OPTIONS_INIT;
-	def.version = version;
-	*opts = def;
-	return KISCRM_OK;
+	return kc_options_init(opts, version, &kc_report_options_v);
 }
 
 static kiscrm_date today(void)
@@ -151,12 +144,9 @@ int kc_report_begin(kc_report *r, kiscrm_db *db, const kiscrm_report_options *op
 	int rc = kc_check_db(db);
 	if (rc)
 		return rc;
-	kiscrm_report_options def = KISCRM_REPORT_OPTIONS_INIT;
-	if (opts && (opts->version < 1 || opts->version > KISCRM_REPORT_OPTIONS_VERSION))
-		return kc_error_set(KISCRM_EVERSION, "kiscrm_report_options version %u not supported (1..%d)",
-				    opts->version, KISCRM_REPORT_OPTIONS_VERSION);
+	if ((rc = kc_options_copy(&r->o, opts, &kc_report_options_v)) != 0)
+		return rc;
 	r->db = db;
-	r->o = opts ? *opts : def;
 	if (r->o.ngroup > KC_MAX_GROUPS || (r->o.ngroup && !r->o.group_by))
 		return kc_error_set(KISCRM_EINVALID, "at most %d group-by dimensions", KC_MAX_GROUPS);
 	for (size_t i = 0; i < r->o.ngroup; i++)

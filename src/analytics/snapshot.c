@@ -8,6 +8,7 @@
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/vec.h"
+#include "core/options.h"
 #include "core/idvec.h"
 #include "kiscrm/date.h"
 #include "kiscrm/pipeline.h"
@@ -775,19 +776,16 @@ int kiscrm_report_forecast_accuracy(kiscrm_table **out, kiscrm_db *db, const kis
 	if (!out)
 		return kc_error_set(KISCRM_EINVALID, "forecast accuracy: output pointer is NULL");
 	*out = NULL;
-	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
-	if (opts)
-		o = *opts;
-	if (opts && opts->ngroup == 0) {
-		o.group_by = by_owner;
-		o.ngroup = 1;
-	} else if (!opts) {
+	kiscrm_report_options o;
+	int rc = kc_options_copy(&o, opts, &kc_report_options_v);
+	if (rc)
+		return rc;
+	if (o.ngroup == 0) {
 		o.group_by = by_owner;
 		o.ngroup = 1;
 	}
 	kc_report r;
-	int rc = kc_report_begin(&r, db, &o);
-	if (rc)
+	if ((rc = kc_report_begin(&r, db, &o)) != 0)
 		return rc;
 	acc_ctx a;
 	memset(&a, 0, sizeof(a));

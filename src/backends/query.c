@@ -3,19 +3,15 @@
  * themselves, such as the in-memory backend). */
 #include "kiscrm/sys/backend.h"
 #include "core/error.h"
+#include "core/options.h"
 
 #include <string.h>
 
 int kiscrm_backend_init(kiscrm_backend *b, unsigned int version)
 {
-	if (!b)
-		return kc_error_set(KISCRM_EINVALID, "backend is NULL");
-	if (version < 1 || version > KISCRM_BACKEND_VERSION)
-		return kc_error_set(KISCRM_EVERSION, "backend version %u not supported (1..%d)",
-				    version, KISCRM_BACKEND_VERSION);
-	memset(b, 0, sizeof(*b));
-	b->version = version;
-	return KISCRM_OK;
+	/* Zeroes only the slots that version has: a backend built for an older header is
+	 * a shorter struct. */
+	return kc_options_init(b, version, &kc_backend_v);
 }
 
 int kiscrm_backend_error(int code, const char *message)

@@ -20,7 +20,7 @@ struct kc_pipeline_set {
 	kc_analysis analysis;
 };
 
-/* The forecast categories of a stage (DOMAIN.md §10), in the order a manager reads them. */
+/* The forecast categories of a stage (doc/domain.md §10), in the order a manager reads them. */
 static const char *const categories[] = {
 	"pipeline", "best_case", "commit", "closed", "omitted", NULL
 };

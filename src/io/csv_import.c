@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "core/vec.h"
 #include "core/str.h"
+#include "core/options.h"
 #include "storage/db.h"
 #include "storage/record.h"
 
@@ -30,15 +31,7 @@
 
 int kiscrm_import_options_init(kiscrm_import_options *opts, unsigned int version)
 {
-	if (!opts)
-		return kc_error_set(KISCRM_EINVALID, "kiscrm_import_options_init: opts is NULL");
-	if (version < 1 || version > KISCRM_IMPORT_OPTIONS_VERSION)
-		return kc_error_set(KISCRM_EVERSION, "kiscrm_import_options version %u not supported (1..%d)",
-				    version, KISCRM_IMPORT_OPTIONS_VERSION);
-	kiscrm_import_options def = KISCRM_IMPORT_OPTIONS_INIT;
-	def.version = version;
-	*opts = def;
-	return KISCRM_OK;
+	return kc_options_init(opts, version, &kc_import_options_v);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -895,15 +888,15 @@ static void importer_dispose(importer *imp)
 	kiscrm_table_free(imp->errors);
 }
 
-static int check_args(kiscrm_db *db, int kind, const kiscrm_import_options *opts)
+/* *o = the caller's options (NULL: the defaults), checked. */
+static int check_args(kiscrm_db *db, int kind, const kiscrm_import_options *caller, kiscrm_import_options *o)
 {
 	int rc = kc_check_db(db);
 	const kiscrm_kind_def *def;
-	if (rc || (rc = kc_db_require(db, &def, kind)) != 0)
+	if (rc || (rc = kc_db_require(db, &def, kind)) != 0 ||
+	    (rc = kc_options_copy(o, caller, &kc_import_options_v)) != 0)
 		return rc;
-	if (opts && (opts->version < 1 || opts->version > KISCRM_IMPORT_OPTIONS_VERSION))
-		return kc_error_set(KISCRM_EVERSION, "kiscrm_import_options version %u not supported (1..%d)",
-				    opts->version, KISCRM_IMPORT_OPTIONS_VERSION);
+	const kiscrm_import_options *opts = o;
 	if (opts && (opts->flags & ~(KISCRM_IMPORT_KEEP_IDS | KISCRM_IMPORT_RAW)))
 		return kc_error_set(KISCRM_EINVALID, "unknown import flags 0x%x", opts->flags);
 	if (opts && opts->dry_run && db->tx_depth > 0)
@@ -916,7 +909,7 @@ int kiscrm_csv_import_data(size_t *imported, kiscrm_table **errors, kiscrm_db *d
 			   const char *data, size_t len, const char *name,
 			   const kiscrm_import_options *opts)
 {
-	kiscrm_import_options def = KISCRM_IMPORT_OPTIONS_INIT;
+	kiscrm_import_options copy;
 	importer imp;
 	kiscrm_buf conv = KISCRM_BUF_INIT;
 	const char *text = NULL;
@@ -927,12 +920,11 @@ int kiscrm_csv_import_data(size_t *imported, kiscrm_table **errors, kiscrm_db *d
 		*imported = 0;
 	if (errors)
 		*errors = NULL;
-	if ((rc = check_args(db, kind, opts)) != 0)
+	if ((rc = check_args(db, kind, opts, &copy)) != 0)
 		return rc;
 	if (!data && len)
 		return kc_error_set(KISCRM_EINVALID, "kiscrm_csv_import_data: data is NULL");
-	if (!opts)
-		opts = &def;
+	opts = &copy;
 	memset(&imp, 0, sizeof(imp));
 	imp.db = db;
 	imp.def = kc_db_def(db, kind);
@@ -1007,17 +999,18 @@ int kiscrm_csv_import(size_t *imported, kiscrm_table **errors, kiscrm_db *db, in
 		      const char *path, const kiscrm_import_options *opts)
 {
 	kiscrm_buf data = KISCRM_BUF_INIT;
+	kiscrm_import_options copy;
 	int rc;
 	if (imported)
 		*imported = 0;
 	if (errors)
 		*errors = NULL;
-	if ((rc = check_args(db, kind, opts)) != 0)
+	if ((rc = check_args(db, kind, opts, &copy)) != 0)
 		return rc;
 	if (!path)
 		return kc_error_set(KISCRM_EINVALID, "kiscrm_csv_import: path is NULL");
 	if ((rc = read_file(&data, path)) == 0)
-		rc = kiscrm_csv_import_data(imported, errors, db, kind, data.ptr, data.size, path, opts);
+		rc = kiscrm_csv_import_data(imported, errors, db, kind, data.ptr, data.size, path, &copy);
 	kiscrm_buf_dispose(&data);
 	return rc;
 }

@@ -95,4 +95,7 @@ void kc_kpi_cache_free(kc_kpi_cache *c);
 int kc_kpi_cache_compute(kc_kpi_cache *c, kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_metric *m,
 			 const kiscrm_kpi_context *ctx);
 
+/* The built-in metrics (metrics.c), in registry order; *n is their number. */
+const kiscrm_kpi_metric *kc_kpi_builtin_metrics(size_t *n);
+
 #endif

@@ -1,5 +1,5 @@
-/* The metrics registry: the built-in metrics (one table below — a new built-in metric is
- * one function and one line) and those registered at run time by later code.
+/* The built-in metrics (one table below — a new built-in metric is one function and one
+ * line; registry.c adds those registered at run time by later code).
  *
  * Simple metrics scan their records once for the subject (an indexed owner condition for
  * a person, a department subtree for a department). Metrics that other modules already
@@ -18,6 +18,7 @@
 #include "core/error.h"
 #include "core/vec.h"
 #include "core/str.h"
+#include "core/options.h"
 #include "core/map.h"
 #include "kiscrm/budget.h"
 #include "kiscrm/config.h"
@@ -1211,7 +1212,7 @@ int kc_kpi_cache_compute(kc_kpi_cache *c, kiscrm_kpi_value *out, kiscrm_db *db, 
 }
 
 /* ------------------------------------------------------------------------------------ */
-/* The registry                                                                          */
+/* The built-in metrics (the registry of all metrics is registry.c)                      */
 
 #define M(key, zh, en, unit, target, fn) \
 	{ KISCRM_KPI_METRIC_VERSION, key, zh, en, unit, target, fn, NULL }
@@ -1237,156 +1238,8 @@ static const kiscrm_kpi_metric builtin[] = {
 	M("manual", "人工评分", "Manual score", KISCRM_KPI_UNIT_SCORE, NULL, m_manual),
 };
 
-#define NBUILTIN (sizeof(builtin) / sizeof(builtin[0]))
-
-/* Registered metrics own copies of their strings. Process-wide, not synchronised. */
-static kiscrm_kpi_metric *extra;
-static size_t nextra, capextra;
-
-static int valid_key(const char *k)
+const kiscrm_kpi_metric *kc_kpi_builtin_metrics(size_t *n)
 {
-	size_t n = k ? strlen(k) : 0;
-	if (n == 0 || n > 64)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= '0' && k[i] <= '9') || k[i] == '_'))
-			return 0;
-	return 1;
-}
-
-static void free_extra(kiscrm_kpi_metric *m)
-{
-	free((char *)m->key);
-	free((char *)m->zh);
-	free((char *)m->en);
-	free((char *)m->target_metric);
-}
-
-int kiscrm_kpi_register_metric(const kiscrm_kpi_metric *m)
-{
-	if (!m)
-		return kc_error_set(KISCRM_EINVALID, "kiscrm_kpi_register_metric: NULL metric");
-	if (m->version < 1 || m->version > KISCRM_KPI_METRIC_VERSION)
-		return kc_error_set(KISCRM_EVERSION, "kiscrm_kpi_metric version %u not supported (1..%d)",
-				    m->version, KISCRM_KPI_METRIC_VERSION);
-	if (!valid_key(m->key))
-		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "key", m->key,
-				       "metric key '%s' is not valid (use 1 to 64 characters a-z, 0-9 and _)",
-				       m->key ? m->key : "(null)");
-	if (!m->zh || !m->en || !*m->zh || !*m->en)
-		return kc_error_set(KISCRM_EINVALID, "metric '%s' needs zh and en names", m->key);
-	if (m->unit < KISCRM_KPI_UNIT_MONEY || m->unit > KISCRM_KPI_UNIT_SCORE)
-		return kc_error_set(KISCRM_EINVALID, "metric '%s' has unknown unit %d", m->key, m->unit);
-	if (!m->compute)
-		return kc_error_set(KISCRM_EINVALID, "metric '%s' has no compute function", m->key);
-	if (m->target_metric && kiscrm_target_metric_is_money(m->target_metric) < 0)
-		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "target_metric", m->target_metric,
-				       "metric '%s': unknown target metric '%s'", m->key, m->target_metric);
-	if (kiscrm_kpi_metric_find(m->key))
-		return kc_error_set_at(KISCRM_EEXISTS, NULL, 0, 0, "key", m->key, "metric '%s' already exists",
-				       m->key);
-	if (KC_VEC_GROW(extra, nextra, capextra, 8))
-		return KISCRM_ENOMEM;
-	kiscrm_kpi_metric c = *m;
-	int oom = 0;
-	c.version = KISCRM_KPI_METRIC_VERSION;
-	c.key = dup_opt(m->key, &oom);
-	c.zh = dup_opt(m->zh, &oom);
-	c.en = dup_opt(m->en, &oom);
-	c.target_metric = dup_opt(m->target_metric, &oom);
-	if (oom) {
-		free_extra(&c);
-		return kc_error_oom();
-	}
-	extra[nextra++] = c;
-	return KISCRM_OK;
-}
-
-int kiscrm_kpi_unregister_metric(const char *key)
-{
-	if (!key)
-		return kc_error_set(KISCRM_EINVALID, "kiscrm_kpi_unregister_metric: NULL key");
-	for (size_t i = 0; i < NBUILTIN; i++)
-		if (strcmp(builtin[i].key, key) == 0)
-			return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "key", key,
-					       "metric '%s' is built in and cannot be removed", key);
-	for (size_t i = 0; i < nextra; i++) {
-		if (strcmp(extra[i].key, key) != 0)
-			continue;
-		free_extra(&extra[i]);
-		memmove(&extra[i], &extra[i + 1], (nextra - i - 1) * sizeof(*extra));
-		if (--nextra == 0) {
-			free(extra);
-			extra = NULL;
-			capextra = 0;
-		}
-		return KISCRM_OK;
-	}
-	return kc_error_set_at(KISCRM_ENOTFOUND, NULL, 0, 0, "key", key, "no metric '%s'", key);
-}
-
-size_t kiscrm_kpi_metric_count(void)
-{
-	return NBUILTIN + nextra;
-}
-
-const kiscrm_kpi_metric *kiscrm_kpi_metric_at(size_t i)
-{
-	if (i < NBUILTIN)
-		return &builtin[i];
-	i -= NBUILTIN;
-	return i < nextra ? &extra[i] : NULL;
-}
-
-const kiscrm_kpi_metric *kiscrm_kpi_metric_find(const char *key)
-{
-	if (!key)
-		return NULL;
-	for (size_t i = 0; i < kiscrm_kpi_metric_count(); i++) {
-		const kiscrm_kpi_metric *m = kiscrm_kpi_metric_at(i);
-		if (strcmp(m->key, key) == 0)
-			return m;
-	}
-	return NULL;
-}
-
-int kiscrm_kpi_metric_compute(kiscrm_kpi_value *out, kiscrm_db *db, const char *key,
-			      const kiscrm_kpi_context *ctx)
-{
-	int rc = kc_check_db(db);
-	if (rc)
-		return rc;
-	if (!out || !key || !ctx)
-		return kc_error_set(KISCRM_EINVALID, "kiscrm_kpi_metric_compute: NULL argument");
-	if (ctx->version < 1 || ctx->version > KISCRM_KPI_CONTEXT_VERSION)
-		return kc_error_set(KISCRM_EVERSION, "kiscrm_kpi_context version %u not supported (1..%d)",
-				    ctx->version, KISCRM_KPI_CONTEXT_VERSION);
-	if (ctx->scope < KISCRM_KPI_SCOPE_PERSON || ctx->scope > KISCRM_KPI_SCOPE_COMPANY)
-		return kc_error_set(KISCRM_EINVALID, "unknown KPI scope %d", ctx->scope);
-	if (ctx->from == KISCRM_DATE_NONE || ctx->to == KISCRM_DATE_NONE || ctx->to <= ctx->from)
-		return kc_error_set(KISCRM_EINVALID, "KPI window is empty or unbounded");
-	const kiscrm_kpi_metric *m = kiscrm_kpi_metric_find(key);
-	if (!m)
-		return kc_error_set_at(KISCRM_ENOTFOUND, NULL, 0, 0, "metric", key, "unknown KPI metric '%s'", key);
-	kiscrm_kpi_value v = KISCRM_KPI_VALUE_INIT;
-	if ((rc = m->compute(&v, db, ctx, m->user)))
-		return rc;
-	if (m->target_metric && !v.has_target) {
-		kiscrm_money amount = 0;
-		int64_t count = 0;
-		int found = 0;
-		if ((rc = kc_kpi_decomposed_target(db, ctx, m->target_metric, &found, &amount, &count)))
-			return rc;
-		if (found) {
-			v.has_target = 1;
-			if (m->unit == KISCRM_KPI_UNIT_MONEY) {
-				v.target_money = amount;
-				v.target = kc_kpi_major(db, amount);
-			} else {
-				v.target = (double)count;
-			}
-		}
-	}
-	*out = v;
-	return KISCRM_OK;
+	*n = sizeof(builtin) / sizeof(builtin[0]);
+	return builtin;
 }

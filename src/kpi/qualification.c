@@ -14,6 +14,7 @@
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/str.h"
+#include "core/options.h"
 #include "kiscrm/date.h"
 #include "kiscrm/kpi.h"
 #include "kiscrm/org.h"
@@ -943,12 +944,16 @@ int kiscrm_report_qualification_assessment(kiscrm_table **out, kiscrm_db *db, co
 	if (!out)
 		return kc_error_set(KISCRM_EINVALID, "output table pointer is NULL");
 	*out = NULL;
-	if (!opts || !opts->owner_id)
+	kiscrm_report_options o;
+	int rc = kc_options_copy(&o, opts, &kc_report_options_v);
+	if (rc)
+		return rc;
+	if (!o.owner_id)
 		return kc_error_set(KISCRM_EINVALID, "report 'qualification-assessment' needs the person in owner_id");
-	int rc = kiscrm_qual_standard_load_dir(&q, NULL);
+	rc = kiscrm_qual_standard_load_dir(&q, NULL);
 	if (rc == 0)
-		rc = kiscrm_kpi_assess_lang(out, db, q, kiscrm_qual_standard_key(q, 0), opts->owner_id, opts->as_of,
-					    opts->lang);
+		rc = kiscrm_kpi_assess_lang(out, db, q, kiscrm_qual_standard_key(q, 0), o.owner_id, o.as_of,
+					    o.lang);
 	kiscrm_qual_standards_free(q);
 	return rc;
 }

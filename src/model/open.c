@@ -1,7 +1,9 @@
 /* Opening a database: the configuration, the storage backend and the table of kinds come
  * together here, above every area, so that the storage layer needs to know none of them. */
 #include "model/model.h"
+#include "backends/sqlite/sqlite.h"
 #include "core/error.h"
+#include "core/options.h"
 #include "kiscrm/config.h"
 
 #include <stdio.h>
@@ -10,15 +12,7 @@
 
 int kiscrm_db_options_init(kiscrm_db_options *opts, unsigned int version)
 {
-	if (!opts)
-		return kc_error_set(KISCRM_EINVALID, "options pointer is NULL");
-	if (version < 1 || version > KISCRM_DB_OPTIONS_VERSION)
-		return kc_error_set(KISCRM_EVERSION, "kiscrm_db_options version %u not supported (1..%d)",
-				    version, KISCRM_DB_OPTIONS_VERSION);
-	kiscrm_db_options def = KISCRM_DB_OPTIONS_INIT;
-	def.version = version;
-	*opts = def;
-	return KISCRM_OK;
+	return kc_options_init(opts, version, &kc_db_options_v);
 }
 
 static int make_backend(kiscrm_backend **out, const kiscrm_db_options *o)
@@ -40,36 +34,42 @@ static int make_backend(kiscrm_backend **out, const kiscrm_db_options *o)
 	}
 	const char *name = o->backend ? o->backend : "sqlite";
 	if (strcmp(name, "sqlite") == 0)
-		return kiscrm_backend_sqlite_new(out, o->path, o->busy_timeout_ms);
+		return kc_backend_sqlite_new_mode(out, o->path, o->busy_timeout_ms, o->file_mode);
 	if (strcmp(name, "memory") == 0)
 		return kiscrm_backend_memory_new(out);
 	return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "backend", name,
 			       "unknown storage backend '%s' (expected sqlite or memory)", name);
 }
 
+/* The database takes ownership of a custom backend even when opening fails. The field is
+ * read from the caller's struct when its version is not supported too (it is a field of
+ * version 1, so every caller's struct has it). */
+static void free_custom_backend(const kiscrm_db_options *opts)
+{
+	kiscrm_db_options o;
+	if (!opts)
+		return;
+	memcpy(&o, opts, KC_FIELD_END(kiscrm_db_options, custom_backend));
+	if (o.custom_backend && o.custom_backend->free)
+		o.custom_backend->free(o.custom_backend);
+}
+
 int kiscrm_db_open(kiscrm_db **out, const kiscrm_db_options *opts)
 {
-	kiscrm_db_options o = KISCRM_DB_OPTIONS_INIT;
+	kiscrm_db_options o;
 	if (!out) {
-		if (opts && opts->custom_backend && opts->custom_backend->free)
-			opts->custom_backend->free(opts->custom_backend);
+		free_custom_backend(opts);
 		return kc_error_set(KISCRM_EINVALID, "output pointer is NULL");
 	}
 	*out = NULL;
-	if (opts) {
-		if (opts->version < 1 || opts->version > KISCRM_DB_OPTIONS_VERSION) {
-			if (opts->custom_backend && opts->custom_backend->free)
-				opts->custom_backend->free(opts->custom_backend);
-			return kc_error_set(KISCRM_EVERSION,
-					    "kiscrm_db_options version %u not supported (1..%d)",
-					    opts->version, KISCRM_DB_OPTIONS_VERSION);
-		}
-		/* Version 1 is the only one so far: every field is known. */
-		o = *opts;
+	int rc = kc_options_copy(&o, opts, &kc_db_options_v);
+	if (rc) {
+		free_custom_backend(opts);
+		return rc;
 	}
 	kiscrm_config *config;
-	int rc = o.config_dir ? kiscrm_config_load(&config, o.config_dir)
-			      : kiscrm_config_load_default(&config);
+	rc = o.config_dir ? kiscrm_config_load(&config, o.config_dir)
+			  : kiscrm_config_load_default(&config);
 	if (rc) {
 		if (o.custom_backend && o.custom_backend->free)
 			o.custom_backend->free(o.custom_backend);

@@ -7,6 +7,7 @@
 #include "target_lookup.h"
 #include "core/error.h"
 #include "core/vec.h"
+#include "core/options.h"
 #include "core/idvec.h"
 #include "money/money_internal.h"
 #include "storage/checks.h"
@@ -59,15 +60,7 @@ int kiscrm_target_metric_is_money(const char *metric)
 
 int kiscrm_target_dims_init(kiscrm_target_dims *dims, unsigned int version)
 {
-	if (!dims)
-		return kc_error_set(KISCRM_EINVALID, "target dims pointer is NULL");
-	if (version < 1 || version > KISCRM_TARGET_DIMS_VERSION)
-		return kc_error_set(KISCRM_EVERSION, "kiscrm_target_dims version %u not supported (1..%d)",
-				    version, KISCRM_TARGET_DIMS_VERSION);
-	kiscrm_target_dims def = KISCRM_TARGET_DIMS_INIT;
-	def.version = version;
-	*dims = def;
-	return KISCRM_OK;
+	return kc_options_init(dims, version, &kc_target_dims_v);
 }
 
 /* --- small helpers ------------------------------------------------------------------ */
@@ -357,12 +350,13 @@ int kc_target_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_
 
 /* --- yearly targets ----------------------------------------------------------------- */
 
-static int check_dims(const kiscrm_target_dims *d)
+/* *d = the caller's dimensions (NULL: none), checked. */
+static int copy_dims(kiscrm_target_dims *d, const kiscrm_target_dims *dims)
 {
-	if (d && (d->version < 1 || d->version > KISCRM_TARGET_DIMS_VERSION))
-		return kc_error_set(KISCRM_EVERSION, "kiscrm_target_dims version %u not supported (1..%d)",
-				    d->version, KISCRM_TARGET_DIMS_VERSION);
-	if (d && (d->department_id < 0 || d->owner_id < 0))
+	int rc = kc_options_copy(d, dims, &kc_target_dims_v);
+	if (rc)
+		return rc;
+	if (d->department_id < 0 || d->owner_id < 0)
 		return kc_error_set(KISCRM_EINVALID, "target dims: negative department or owner id");
 	return KISCRM_OK;
 }
@@ -370,8 +364,10 @@ static int check_dims(const kiscrm_target_dims *d)
 int kiscrm_target_set_year(kiscrm_id *out, kiscrm_db *db, const char *metric, int fiscal_year,
 			   kiscrm_money amount_or_count, const kiscrm_target_dims *dims)
 {
+	kiscrm_target_dims dcopy;
+	const kiscrm_target_dims *d = &dcopy;
 	int rc = kc_check_db(db);
-	if (rc || (rc = check_dims(dims)) != 0)
+	if (rc || (rc = copy_dims(&dcopy, dims)) != 0)
 		return rc;
 	int money = kiscrm_target_metric_is_money(metric);
 	if (money < 0)
@@ -382,8 +378,6 @@ int kiscrm_target_set_year(kiscrm_id *out, kiscrm_db *db, const char *metric, in
 		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "fiscal_year", text,
 				       "target: fiscal year %s is out of range (1..9998)", text);
 	}
-	kiscrm_target_dims none = KISCRM_TARGET_DIMS_INIT;
-	const kiscrm_target_dims *d = dims ? dims : &none;
 	kiscrm_date start;
 	if ((rc = kiscrm_date_from_ymd(&start, fiscal_year, kiscrm_config_fiscal_year_start(db->config), 1)) != 0)
 		return rc;

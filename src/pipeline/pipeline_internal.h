@@ -6,7 +6,7 @@
 #include "storage/db.h"
 #include "storage/kind.h"
 
-/* Sources of leads and opportunities (商机来源, DOMAIN.md §4), NULL-terminated. */
+/* Sources of leads and opportunities (商机来源, doc/domain.md §4), NULL-terminated. */
 extern const char *const kc_pipeline_sources[];
 
 /*

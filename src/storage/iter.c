@@ -4,6 +4,7 @@
 #include "db.h"
 #include "record.h"
 #include "core/error.h"
+#include "core/options.h"
 #include "core/idvec.h"
 
 #include "kiscrm/text.h"
@@ -26,16 +27,7 @@ struct kiscrm_iter {
 
 int kiscrm_filter_init(kiscrm_filter *filter, unsigned int version)
 {
-	if (!filter)
-		return kc_error_set(KISCRM_EINVALID, "filter is NULL");
-	if (version < 1 || version > KISCRM_FILTER_VERSION)
-		return kc_error_set(KISCRM_EVERSION, "kiscrm_filter version %u not supported (1..%d)",
-				    version, KISCRM_FILTER_VERSION);
-	kiscrm_filter def = KISCRM_FILTER_INIT;
-	def.version = version;
-	/* A caller built against version 1 has a smaller struct: write only its bytes. */
-	memcpy(filter, &def, version >= 2 ? sizeof(def) : offsetof(kiscrm_filter, ncond));
-	return KISCRM_OK;
+	return kc_options_init(filter, version, &kc_filter_v);
 }
 
 /* The named criteria of version 1 give at most this many conditions. */
@@ -165,17 +157,18 @@ static size_t extra_count(const kiscrm_filter *f)
 
 /* Translates the public filter into backend conditions: the named criteria on fields of
  * the same name, then the caller's conditions. */
-static int build_conds(cond_set *cs, const kiscrm_kind_def *def, const kiscrm_filter *f)
+static int build_conds(cond_set *cs, const kiscrm_kind_def *def, const kiscrm_filter *filter)
 {
-	int rc = 0;
 	cs->conds = NULL;
 	cs->n = 0;
 	cs->active_field = -1;
-	if (!f)
+	if (!filter)
 		return KISCRM_OK;
-	if (f->version < 1 || f->version > KISCRM_FILTER_VERSION)
-		return kc_error_set(KISCRM_EVERSION, "kiscrm_filter version %u not supported (1..%d)",
-				    f->version, KISCRM_FILTER_VERSION);
+	kiscrm_filter copy;
+	const kiscrm_filter *f = &copy;
+	int rc = kc_options_copy(&copy, filter, &kc_filter_v);
+	if (rc)
+		return rc;
 	size_t extra = extra_count(f);
 	if (extra && !f->conds)
 		return kc_error_set(KISCRM_EINVALID, "kiscrm_filter has ncond %zu but conds is NULL", extra);

@@ -107,6 +107,20 @@ int kiscrm_record_insert(kiscrm_db *db, kiscrm_record *rec)
 	return kiscrm_record_insert_flags(db, rec, 0);
 }
 
+/* An explicit id of a new record (0: the database assigns one) is within 1 … KISCRM_ID_MAX,
+ * checked here for every backend and every way in (the API, CSV import keeping ids). */
+static int check_new_id(const kiscrm_record *rec)
+{
+	kiscrm_id id = kiscrm_record_id(rec);
+	if (id >= 0 && id <= KISCRM_ID_MAX)
+		return KISCRM_OK;
+	char text[24];
+	snprintf(text, sizeof(text), "%lld", (long long)id);
+	return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "id", text,
+			       "%s.id: %s is out of range (1 … %lld; 0 lets the database assign one)",
+			       rec->def->name, text, (long long)KISCRM_ID_MAX);
+}
+
 int kiscrm_record_insert_flags(kiscrm_db *db, kiscrm_record *rec, unsigned int flags)
 {
 	int rc = kc_check_db(db);
@@ -127,11 +141,8 @@ int kc_store_insert(const kc_write_ctx *ctx, kiscrm_record *rec)
 	int rc;
 	if (!rec)
 		return kc_error_set(KISCRM_EINVALID, "record is NULL");
-	if ((rc = kind_of(&k, db, rec)) != 0)
+	if ((rc = kind_of(&k, db, rec)) != 0 || (rc = check_new_id(rec)) != 0)
 		return rc;
-	if (kiscrm_record_id(rec) < 0)
-		return kc_error_set(KISCRM_EINVALID, "%s id %lld is negative", rec->def->name,
-				    (long long)kiscrm_record_id(rec));
 	if (!(k->flags & KC_KIND_WRITES_OTHERS))
 		return insert_checked(ctx, k, rec);
 	/* The record and what it implies (history, a customer's first-contract date …) are

@@ -1,5 +1,5 @@
 /* Configuration: the YAML tree helpers (src/config/yaml_tree.h) on inline documents, the
- * built-in defaults against DOMAIN.md §1–2 and §16, and every bad fixture directory of
+ * built-in defaults against doc/domain.md §1–2 and §16, and every bad fixture directory of
  * tests/data/config/ with the position worked out by hand from the fixture. */
 #include "helpers.h"
 
@@ -366,7 +366,7 @@ static void check_defaults(const kiscrm_config *cfg)
 			    "Professional");
 }
 
-/* Role limits of DOMAIN.md §16 in basis points and fen (2 decimals):
+/* Role limits of doc/domain.md §16 in basis points and fen (2 decimals):
  * 20% = 2000 bp, 10% = 1000 bp, 5% = 500 bp;
  * 500000.00 = 50,000,000 fen, 200000.00 = 20,000,000 fen, 50000.00 = 5,000,000 fen. */
 static const struct {

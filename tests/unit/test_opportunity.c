@@ -1,4 +1,4 @@
-/* Opportunities: fields derived from the stage and the amount (DOMAIN.md §4–5), stage
+/* Opportunities: fields derived from the stage and the amount (doc/domain.md §4–5), stage
  * moves and their history, exit criteria, re-opening, the manual probability override,
  * bulk history appends and cascade deletes. Every test runs on the memory backend and on
  * SQLite, with the default pipelines.yaml / analysis.yaml (default pipeline: opportunity

@@ -1,4 +1,4 @@
-/* Pipelines and analysis settings: the built-in defaults against DOMAIN.md §5 and §9, the
+/* Pipelines and analysis settings: the built-in defaults against doc/domain.md §5 and §9, the
  * public accessors, a partial analysis.yaml, and every bad fixture directory of
  * tests/data/pipelines/ with the error position worked out by hand from the fixture. */
 #include "helpers.h"
@@ -83,7 +83,7 @@ static void check_stages(const kiscrm_config *cfg, size_t p, const stage_spec *s
 static void test_default_pipeline(void **state)
 {
 	(void)state;
-	/* DOMAIN.md §5; customer_id before leaving opportunity, amount and expected_close
+	/* doc/domain.md §5; customer_id before leaving opportunity, amount and expected_close
 	 * before leaving diagnosis. */
 	static const stage_spec spec[] = {
 		{ "opportunity", "商机(提问)阶段", 10, "pipeline", KISCRM_STAGE_OPEN, { "customer_id" } },

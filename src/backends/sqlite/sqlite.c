@@ -5,16 +5,20 @@
  * with SQLITE_OPEN_NOMUTEX. Several handles on one file cooperate through WAL and the
  * busy timeout; writers take the lock up front with BEGIN IMMEDIATE so that two
  * writers never deadlock on a lock upgrade. */
-#include "kiscrm/sys/backend.h"
+#include "sqlite.h"
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/str.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define DEFAULT_BUSY_MS 5000
 /* Scan and count statements are cached by SQL text; a handle sees few distinct query
@@ -1109,7 +1113,36 @@ static int configure(sq_backend *be, int busy_timeout_ms)
 	return rc;
 }
 
+/* SQLite creates a missing database file 0644 less the umask, and its -wal and -shm files
+ * with the database file's mode (it chmods them to match). So the file is created here,
+ * empty (a valid empty database), with the mode wanted: O_EXCL never touches an existing
+ * file, whose mode stays the owner's choice. Nothing is removed on a later failure: by
+ * then another process may be using the file. */
+static int create_file(const char *path, int mode)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)mode);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			return KISCRM_OK;
+		return kc_error_set_at(KISCRM_ESTORAGE, path, 0, 0, NULL, NULL,
+				       "cannot create SQLite database '%s': %s", path, strerror(errno));
+	}
+	/* The umask narrowed the mode given to open(); the caller asked for this one. */
+	int rc = KISCRM_OK;
+	if (fchmod(fd, (mode_t)mode) != 0)
+		rc = kc_error_set_at(KISCRM_ESTORAGE, path, 0, 0, NULL, NULL,
+				     "cannot set the mode of '%s' to %04o: %s", path, (unsigned)mode,
+				     strerror(errno));
+	close(fd);
+	return rc;
+}
+
 int kiscrm_backend_sqlite_new(kiscrm_backend **out, const char *path, int busy_timeout_ms)
+{
+	return kc_backend_sqlite_new_mode(out, path, busy_timeout_ms, 0);
+}
+
+int kc_backend_sqlite_new_mode(kiscrm_backend **out, const char *path, int busy_timeout_ms, int file_mode)
 {
 	if (!out)
 		return kc_error_set(KISCRM_EINVALID, "output backend pointer is NULL");
@@ -1117,6 +1150,15 @@ int kiscrm_backend_sqlite_new(kiscrm_backend **out, const char *path, int busy_t
 	if (busy_timeout_ms < 0)
 		return kc_error_set(KISCRM_EINVALID, "busy timeout %d ms is negative",
 				    busy_timeout_ms);
+	if (file_mode == 0)
+		file_mode = KC_SQLITE_DEFAULT_FILE_MODE;
+	if ((file_mode & ~0777) || (file_mode & 0600) != 0600) {
+		char text[16];
+		snprintf(text, sizeof(text), "%o", (unsigned)file_mode);
+		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "file_mode", text,
+				       "file_mode %s is not a permission mode in 0600 … 0777 (the owner "
+				       "needs read and write)", text);
+	}
 	if (!path)
 		path = ":memory:";
 	sq_backend *be = calloc(1, sizeof(*be));
@@ -1128,10 +1170,14 @@ int kiscrm_backend_sqlite_new(kiscrm_backend **out, const char *path, int busy_t
 		return kc_error_oom();
 	}
 	be->is_memory = strcmp(path, ":memory:") == 0 || path[0] == '\0';
+	int rc;
+	if (!be->is_memory && (rc = create_file(path, file_mode)) != 0) {
+		sq_free(&be->base);
+		return rc;
+	}
 	int src = sqlite3_open_v2(path, &be->db,
 				  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 				  NULL);
-	int rc;
 	if (src != SQLITE_OK) {
 		if (src == SQLITE_NOMEM)
 			rc = kc_error_oom();

@@ -1,0 +1,16 @@
+/* The SQLite backend's constructor with the options kiscrm_db_open() passes on. */
+#ifndef KC_SQLITE_H
+#define KC_SQLITE_H
+
+#include "kiscrm/sys/backend.h"
+
+/* Permission bits of database files the library creates when the caller names none:
+ * owner only — a CRM database holds customers' contacts and money. */
+#define KC_SQLITE_DEFAULT_FILE_MODE 0600
+
+/* kiscrm_backend_sqlite_new() creating a missing database file with @file_mode
+ * (0: KC_SQLITE_DEFAULT_FILE_MODE); SQLite gives the -wal and -shm files the mode of the
+ * database file. */
+int kc_backend_sqlite_new_mode(kiscrm_backend **out, const char *path, int busy_timeout_ms, int file_mode);
+
+#endif
