@@ -1,6 +1,7 @@
 /* Opening databases, nested transactions and dispatch to the storage backend. */
 #include "db.h"
 #include "core/error.h"
+#include "storage/db_files.h"
 #include "kiscrm/config.h"
 
 #include <stdio.h>
@@ -85,7 +86,9 @@ int kiscrm_db_open(kiscrm_db **out, const kiscrm_db_options *opts)
 		return rc;
 	}
 	if ((rc = make_backend(&db->backend, &o)) != 0 ||
-	    (rc = db->backend->open(db->backend, &kc_schema)) != 0) {
+	    (rc = db->backend->open(db->backend, &kc_schema)) != 0 ||
+	    (!o.custom_backend && (!o.backend || strcmp(o.backend, "sqlite") == 0) &&
+	     (rc = kc_db_files_note(db, o.path)) != 0)) {
 		kiscrm_db_free(db);
 		return rc;
 	}
@@ -103,6 +106,7 @@ void kiscrm_db_free(kiscrm_db *db)
 		db->backend->free(db->backend);
 	kiscrm_config_free(db->config);
 	free(db->exists);
+	free(db->file);
 	free(db);
 }
 
