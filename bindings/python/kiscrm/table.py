@@ -166,9 +166,14 @@ class Table:
         fn(ctypes.byref(buf), self._ptr)
         return _lib.take_buf(buf)
 
-    def to_csv(self):
-        """RFC 4180 CSV text (money exact, dates ISO)."""
-        return self._write(_lib.lib().kiscrm_table_write_csv)
+    def to_csv(self, raw_cells=False):
+        """RFC 4180 CSV text (money exact, dates ISO). Texts starting with =, +, -, @, tab
+        or CR get a leading ' (spreadsheets would run them as formulas); raw_cells=True
+        writes them as they are."""
+        buf = _lib.Buf()
+        o = _lib.csv_write_options(raw_cells)
+        _lib.lib().kiscrm_table_write_csv_with(ctypes.byref(buf), self._ptr, ctypes.byref(o))
+        return _lib.take_buf(buf)
 
     def to_json(self):
         """JSON text {"columns":[{"name","type"}],"rows":[[…]]} (money as exact strings)."""
