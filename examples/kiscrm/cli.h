@@ -12,6 +12,7 @@ typedef struct cli {
 	const char *config_dir;
 	const char *lang;
 	int lang_given; /* --lang was on the command line */
+	int may_create; /* the command may create a missing database file */
 	kiscrm_db *db;
 } cli;
 
@@ -21,7 +22,9 @@ int cli_fail(const char *what);
 /* Prints a usage error and returns 2. */
 int cli_usage(const char *fmt, ...);
 
-/* Opens the database named by the global options (once). */
+/* Opens the database named by the global options (once). A SQLite file that does not
+ * exist is an error unless c->may_create (init, import, add, demo-data): a read command
+ * must not leave an empty database behind. */
 int cli_open(cli *c);
 
 /* Option parsing for commands: "--name value" or "--name=value"; returns the value and
@@ -34,6 +37,12 @@ int cli_is_help(const char *arg);
 int cli_print_table(const kiscrm_table *t, const char *format);
 /* The same on another stream (import errors go to stderr). */
 int cli_print_table_file(const kiscrm_table *t, const char *format, FILE *fp);
+/* The same with CSV cells written raw (no quote before =, +, -, @: --raw-csv). */
+int cli_print_table_raw(const kiscrm_table *t, const char *format, int raw_csv, FILE *fp);
+
+/* Parses a non-negative decimal count for an option (digits only); prints a usage error
+ * and returns -1 when it is not one. */
+int cli_parse_count(size_t *out, const char *opt, const char *text);
 
 /* Most --where conditions of one `list`. */
 #define CLI_MAX_WHERE 16

@@ -51,30 +51,60 @@ int cmd_init(cli *c, int argc, char **argv)
 	return 0;
 }
 
+static const char export_help[] =
+	"usage: kiscrm export ENTITY [FILE] [--raw-csv]\n"
+	"\n"
+	"Writes every record of ENTITY as CSV: a header of field names, money as exact\n"
+	"decimals, dates ISO-8601, UTF-8; to FILE, else to stdout. FILE is written to a\n"
+	"temporary file next to it and renamed over it once complete: on any error FILE is\n"
+	"left as it was. The database file itself (and its -wal, -shm, -journal) is refused.\n"
+	"A text starting with = + - @ tab or CR is written with a leading ' so that a\n"
+	"spreadsheet does not run it as a formula; import takes the quote away again.\n"
+	"  --raw-csv   write such texts as they are (unsafe to open in a spreadsheet)\n"
+	"Options may come before or after ENTITY and FILE; `--` ends the options.";
+
 int cmd_export(cli *c, int argc, char **argv)
 {
-	if (argc < 2 || cli_is_help(argv[1])) {
-		puts("usage: kiscrm export ENTITY [FILE]\n\nWrites every record of ENTITY as CSV: a header "
-		     "of field names, money as exact decimals, dates ISO-8601, UTF-8.");
-		return argc < 2 ? 2 : 0;
+	const char *pos[2] = { NULL, NULL };
+	int npos = 0, options = 1;
+	kiscrm_csv_write_options o = KISCRM_CSV_WRITE_OPTIONS_INIT;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (options && strcmp(a, "--") == 0) {
+			options = 0;
+		} else if (options && cli_is_help(a)) {
+			puts(export_help);
+			return 0;
+		} else if (options && strcmp(a, "--raw-csv") == 0) {
+			o.flags |= KISCRM_CSV_RAW_CELLS;
+		} else if (options && a[0] == '-' && a[1]) {
+			return cli_usage("export: unknown option '%s'", a);
+		} else if (npos == 2) {
+			return cli_usage("export: unexpected argument '%s' (export ENTITY [FILE])", a);
+		} else {
+			pos[npos++] = a;
+		}
 	}
-	int kind = parse_kind(argv[1]);
+	if (npos == 0) {
+		puts(export_help);
+		return 2;
+	}
+	int kind = parse_kind(pos[0]);
 	if (kind < 0)
 		return 2;
 	if (cli_open(c))
 		return 1;
-	if (argc > 2) {
-		if (kiscrm_csv_export_file(c->db, kind, argv[2], NULL) < 0)
-			return cli_fail(argv[2]);
+	if (pos[1]) {
+		if (kiscrm_csv_export_file_with(c->db, kind, pos[1], NULL, &o) < 0)
+			return cli_fail(pos[1]);
 		return 0;
 	}
 	kiscrm_buf out = KISCRM_BUF_INIT;
-	if (kiscrm_csv_export(&out, c->db, kind, NULL) < 0)
-		return cli_fail("export");
-	if (out.ptr)
+	int rc = kiscrm_csv_export_with(&out, c->db, kind, NULL, &o);
+	if (rc == 0 && out.ptr)
 		fputs(out.ptr, stdout);
-	kiscrm_buf_dispose(&out);
-	return 0;
+	kiscrm_buf_dispose(&out); /* on failure too: it may hold the rows before the bad one */
+	return rc < 0 ? cli_fail("export") : 0;
 }
 
 /* Builds a table of the given kind's records (all fields) under a filter. */
@@ -131,12 +161,14 @@ int cmd_list(cli *c, int argc, char **argv)
 	if (argc < 2 || cli_is_help(argv[1])) {
 		puts("usage: kiscrm list ENTITY [--owner ID] [--department ID] [--customer ID]\n"
 		     "                   [--region KEY] [--industry KEY] [--name TEXT] [--key-account 0|1]\n"
-		     "                   [--where FIELD OP VALUE]... [--format table|csv|json]\n\n"
+		     "                   [--where FIELD OP VALUE]... [--format table|csv|json] [--raw-csv]\n\n"
 		     "Lists the records of ENTITY matching every given criterion.\n"
 		     "--where compares any field of ENTITY with a value written as in CSV files\n"
 		     "(money 1234.56, dates YYYY-MM-DD); OP is = != > >= < <= or ~ (text contains).\n"
 		     "An empty value means NULL: --where note= lists records without a note.\n"
-		     "Example: kiscrm list collection_plan --where opportunity_id=12 --where due>=2026-01-01");
+		     "Example: kiscrm list collection_plan --where opportunity_id=12 --where due>=2026-01-01\n"
+		     "--raw-csv: with --format csv, texts starting with = + - @ tab or CR are written as\n"
+		     "they are (by default with a leading ' so that spreadsheets show them as text).");
 		return argc < 2 ? 2 : 0;
 	}
 	int kind = parse_kind(argv[1]);
@@ -147,6 +179,7 @@ int cmd_list(cli *c, int argc, char **argv)
 	const char *where[CLI_MAX_WHERE];
 	kiscrm_filter_cond conds[CLI_MAX_WHERE];
 	size_t nwhere = 0;
+	int raw_csv = 0;
 	for (int i = 2; i < argc; i++) {
 		if ((v = cli_opt(argc, argv, &i, "--where"))) {
 			if (nwhere == CLI_MAX_WHERE)
@@ -167,13 +200,19 @@ int cmd_list(cli *c, int argc, char **argv)
 			f.industry = v;
 		else if ((v = cli_opt(argc, argv, &i, "--name")))
 			f.name_contains = v;
-		else if ((v = cli_opt(argc, argv, &i, "--key-account")))
-			f.key_account = atoi(v) != 0;
-		else if ((v = cli_opt(argc, argv, &i, "--format")))
+		else if ((v = cli_opt(argc, argv, &i, "--key-account"))) {
+			if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
+				return cli_usage("--key-account: '%s' is not 0 or 1", v);
+			f.key_account = v[0] == '1';
+		} else if ((v = cli_opt(argc, argv, &i, "--format")))
 			format = v;
+		else if (strcmp(argv[i], "--raw-csv") == 0)
+			raw_csv = 1;
 		else
 			return cli_usage("list: unknown option '%s'", argv[i]);
 	}
+	if (raw_csv && strcmp(format, "csv") != 0)
+		return cli_usage("--raw-csv needs --format csv");
 	if (cli_open(c))
 		return 1;
 	int decimals = kiscrm_config_currency_decimals(kiscrm_db_config(c->db));
@@ -187,7 +226,7 @@ int cmd_list(cli *c, int argc, char **argv)
 	kiscrm_table *t;
 	if (records_table(&t, c, kind, &f) < 0)
 		return cli_fail("list");
-	int rc = cli_print_table(t, format);
+	int rc = cli_print_table_raw(t, format, raw_csv, stdout);
 	kiscrm_table_free(t);
 	return rc;
 }
@@ -356,7 +395,7 @@ static const char report_help[] =
 	"usage: kiscrm report NAME [--as-of DATE] [--from DATE] [--to DATE]\n"
 	"                   [--period week|month|quarter|year] [--by DIM[,DIM...]]\n"
 	"                   [--pipeline KEY] [--owner ID] [--department ID]\n"
-	"                   [--format table|csv|json] [--lang zh|en]\n"
+	"                   [--format table|csv|json] [--raw-csv] [--lang zh|en]\n"
 	"\n"
 	"Runs a report (list them with `kiscrm reports`).\n"
 	"  --as-of DATE   the report's \"today\" (default: today)\n"
@@ -371,6 +410,8 @@ static const char report_help[] =
 	"  --format       table (aligned, the default), csv, or json:\n"
 	"                 {\"columns\":[{\"name\":…,\"type\":…}],\"rows\":[[…],…]}\n"
 	"                 money as exact decimal strings, dates ISO, rates numbers\n"
+	"  --raw-csv      with --format csv: texts starting with = + - @ tab or CR as they\n"
+	"                 are (by default with a leading ' so spreadsheets show them as text)\n"
 	"  --lang         language of display names (stage names, categories, strategies)\n"
 	"                 and, when given (here or before the command), of the column\n"
 	"                 headers of table and csv output (json keeps the column names)\n"
@@ -386,7 +427,7 @@ int cmd_report(cli *c, int argc, char **argv)
 		return argc < 2 ? 2 : 0;
 	}
 	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
-	int groups[4];
+	int groups[4], raw_csv = 0;
 	const char *format = "table", *v;
 	/* Headers are column names unless a language was asked for: scripts keep their keys. */
 	const char *header_lang = c->lang_given ? c->lang : NULL;
@@ -433,9 +474,13 @@ int cmd_report(cli *c, int argc, char **argv)
 			format = v;
 		else if ((v = cli_opt(argc, argv, &i, "--lang")))
 			o.lang = header_lang = v;
+		else if (strcmp(argv[i], "--raw-csv") == 0)
+			raw_csv = 1;
 		else
 			return cli_usage("report: unknown option '%s'", argv[i]);
 	}
+	if (raw_csv && strcmp(format, "csv") != 0)
+		return cli_usage("--raw-csv needs --format csv");
 	if (cli_open(c))
 		return 1;
 	kiscrm_table *t;
@@ -445,7 +490,7 @@ int cmd_report(cli *c, int argc, char **argv)
 		kiscrm_table_free(t);
 		return cli_fail("--lang");
 	}
-	int rc = cli_print_table(t, format);
+	int rc = cli_print_table_raw(t, format, raw_csv, stdout);
 	kiscrm_table_free(t);
 	return rc;
 }

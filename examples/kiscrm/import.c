@@ -19,7 +19,10 @@ static const char import_help[] =
 	"an `id` column (a taken id is an error). --raw takes the records as exported, derived\n"
 	"fields included (opportunities get no automatic stage-history entry: import the\n"
 	"exported stage_history after them). --max-errors N: bad rows listed (default 20,\n"
-	"0 all). To copy a database: export each entity, then import them in the order\n"
+	"0 all; a count, nothing else). Options may come anywhere; `--` ends them.\n"
+	"A cell written by export with a leading ' (a text starting with = + - @ tab or CR,\n"
+	"neutralised for spreadsheets) is imported without that quote.\n"
+	"To copy a database: export each entity, then import them in the order\n"
 	"department, staff, customer, customer_attr, contact, lead, opportunity,\n"
 	"stage_history, contract, collection_plan, collection, target with --keep-ids --raw.\n"
 	"Fields: `kiscrm fields ENTITY`. Exit status 1 when any row is bad (the rows are\n"
@@ -30,39 +33,53 @@ static const char import_help[] =
 
 int cmd_import(cli *c, int argc, char **argv)
 {
-	if (argc < 3 || cli_is_help(argv[1])) {
-		fputs(import_help, stdout);
-		return argc < 3 && !(argc > 1 && cli_is_help(argv[1])) ? 2 : 0;
-	}
-	if (strcmp(argv[1], "maven") == 0) {
-		if (argc != 3)
-			return cli_usage("import maven takes one directory");
-		return cli_open(c) ? 1 : cli_import_maven(c, argv[2]);
-	}
-	int kind = kiscrm_kind_find(argv[1]);
-	if (kind < 0)
-		return cli_usage("unknown entity '%s'", argv[1]);
+	const char *pos[2] = { NULL, NULL };
+	int npos = 0, options = 1;
 	kiscrm_import_options o = KISCRM_IMPORT_OPTIONS_INIT;
 	const char *v;
-	for (int i = 3; i < argc; i++) {
-		if ((v = cli_opt(argc, argv, &i, "--encoding")))
+	/* Options may come before, between or after ENTITY and FILE; `--` ends them. */
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (options && strcmp(a, "--") == 0)
+			options = 0;
+		else if (options && cli_is_help(a)) {
+			fputs(import_help, stdout);
+			return 0;
+		} else if (options && (v = cli_opt(argc, argv, &i, "--encoding")))
 			o.encoding = v;
-		else if (strcmp(argv[i], "--dry-run") == 0)
+		else if (options && strcmp(a, "--dry-run") == 0)
 			o.dry_run = 1;
-		else if (strcmp(argv[i], "--keep-ids") == 0)
+		else if (options && strcmp(a, "--keep-ids") == 0)
 			o.flags |= KISCRM_IMPORT_KEEP_IDS;
-		else if (strcmp(argv[i], "--raw") == 0)
+		else if (options && strcmp(a, "--raw") == 0)
 			o.flags |= KISCRM_IMPORT_RAW;
-		else if ((v = cli_opt(argc, argv, &i, "--max-errors")))
-			o.max_errors = (size_t)strtoul(v, NULL, 10);
+		else if (options && (v = cli_opt(argc, argv, &i, "--max-errors"))) {
+			if (cli_parse_count(&o.max_errors, "--max-errors", v))
+				return 2;
+		} else if (options && a[0] == '-' && a[1])
+			return cli_usage("import: unknown option '%s' (or it lacks its value)", a);
+		else if (npos == 2)
+			return cli_usage("import: unexpected argument '%s' (import ENTITY FILE)", a);
 		else
-			return cli_usage("import: unknown option '%s'", argv[i]);
+			pos[npos++] = a;
 	}
+	if (npos < 2) {
+		fputs(import_help, stdout);
+		return 2;
+	}
+	if (strcmp(pos[0], "maven") == 0) {
+		if (argc != 3)
+			return cli_usage("import maven takes one directory and no options");
+		return cli_open(c) ? 1 : cli_import_maven(c, pos[1]);
+	}
+	int kind = kiscrm_kind_find(pos[0]);
+	if (kind < 0)
+		return cli_usage("unknown entity '%s'", pos[0]);
 	if (cli_open(c))
 		return 1;
 	size_t n = 0;
 	kiscrm_table *errors = NULL;
-	if (kiscrm_csv_import(&n, &errors, c->db, kind, argv[2], &o) < 0) {
+	if (kiscrm_csv_import(&n, &errors, c->db, kind, pos[1], &o) < 0) {
 		int rc = cli_fail("import");
 		if (errors && kiscrm_table_row_count(errors))
 			cli_print_table_file(errors, "table", stderr);
@@ -70,6 +87,6 @@ int cmd_import(cli *c, int argc, char **argv)
 		return rc;
 	}
 	kiscrm_table_free(errors);
-	printf("%s %zu %s record(s) from %s\n", o.dry_run ? "checked" : "imported", n, argv[1], argv[2]);
+	printf("%s %zu %s record(s) from %s\n", o.dry_run ? "checked" : "imported", n, pos[0], pos[1]);
 	return 0;
 }

@@ -2,10 +2,13 @@
  * failures print the library's message and exit non-zero. */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char usage_text[] =
 	"usage: kiscrm [--db PATH] [--backend sqlite|memory] [--config DIR] [--lang zh|en]\n"
@@ -14,8 +17,9 @@ static const char usage_text[] =
 	"Sales management for software reseller partners (libkiscrm " KISCRM_VERSION_STRING ").\n"
 	"\n"
 	"Global options (before the command):\n"
-	"  --db PATH        SQLite database file (default: $KISCRM_DB, else kiscrm.db);\n"
-	"                   created on first use\n"
+	"  --db PATH        SQLite database file (default: $KISCRM_DB, else kiscrm.db; an\n"
+	"                   empty PATH or KISCRM_DB is an error); only init, import, add and\n"
+	"                   demo-data create a missing file, other commands refuse it\n"
 	"  --backend NAME   sqlite (default) or memory (nothing is kept after the command)\n"
 	"  --config DIR     configuration directory: YAML files there replace the built-in\n"
 	"                   defaults (dimensions, pipelines, roles, analysis, settings, kpi)\n"
@@ -27,7 +31,8 @@ static const char usage_text[] =
 	"  init                         create the database, or migrate it to this version\n"
 	"  import ENTITY FILE           import a CSV file (atomic: all rows or none)\n"
 	"  import maven DIR             import the Maven Analytics CRM sample dataset\n"
-	"  export ENTITY [FILE]         export records as CSV (stdout without FILE)\n"
+	"  export ENTITY [FILE]         export records as CSV (stdout without FILE; the file\n"
+	"                               is replaced only once complete)\n"
 	"  list ENTITY                  list records (table, csv or json)\n"
 	"  show ENTITY ID               show one record, field by field\n"
 	"  add ENTITY FIELD=VALUE...    add a record, print its id\n"
@@ -51,7 +56,9 @@ static const char usage_text[] =
 	"Output formats (--format of list and report):\n"
 	"  table  aligned for a terminal (a Chinese character is two columns wide), money with\n"
 	"         thousands separators, rates with two decimals, totals set apart (default)\n"
-	"  csv    RFC 4180 with a header row, money as exact decimals, dates ISO, UTF-8\n"
+	"  csv    RFC 4180 with a header row, money as exact decimals, dates ISO, UTF-8; a\n"
+	"         text starting with = + - @ tab or CR gets a leading ' so that spreadsheets\n"
+	"         do not run it as a formula (import takes it away; --raw-csv writes raw)\n"
 	"  json   {\"columns\":[{\"name\":...,\"type\":...}],\"rows\":[[...],...]}; money as exact\n"
 	"         decimal strings, dates ISO strings, rates numbers, NULL null\n"
 	"\n"
@@ -66,7 +73,10 @@ int cli_fail(const char *what)
 {
 	const kiscrm_error *e = kiscrm_error_last();
 	/* Import messages already start with "file:line: ". */
-	if (e->file && e->line && strncmp(e->message, e->file, strlen(e->file)) != 0)
+	if (e->file && e->line && e->column && strncmp(e->message, e->file, strlen(e->file)) != 0)
+		fprintf(stderr, "kiscrm: %s: %s:%d:%d: %s\n", what, e->file, e->line, e->column,
+			e->message);
+	else if (e->file && e->line && strncmp(e->message, e->file, strlen(e->file)) != 0)
 		fprintf(stderr, "kiscrm: %s: %s:%d: %s\n", what, e->file, e->line, e->message);
 	else
 		fprintf(stderr, "kiscrm: %s: %s\n", what, e->message);
@@ -102,10 +112,41 @@ const char *cli_opt(int argc, char **argv, int *i, const char *name)
 	return argv[++*i];
 }
 
+int cli_parse_count(size_t *out, const char *opt, const char *text)
+{
+	char *end;
+	if (!*text || strspn(text, "0123456789") != strlen(text)) {
+		cli_usage("%s: '%s' is not a count (0, 1, 2 ...)", opt, text);
+		return -1;
+	}
+	errno = 0;
+	unsigned long long v = strtoull(text, &end, 10);
+	if (errno || v > SIZE_MAX) {
+		cli_usage("%s: '%s' is too large", opt, text);
+		return -1;
+	}
+	*out = (size_t)v;
+	return 0;
+}
+
+/* The SQLite file exists, or this command may create it. */
+static int check_exists(const cli *c)
+{
+	struct stat st;
+	if (c->may_create || (c->backend && strcmp(c->backend, "sqlite") != 0) ||
+	    stat(c->db_path, &st) == 0 || errno != ENOENT)
+		return 0;
+	fprintf(stderr, "kiscrm: %s: the database file does not exist (create it with `kiscrm "
+		"--db %s init`, or give the right --db or KISCRM_DB)\n", c->db_path, c->db_path);
+	return 1;
+}
+
 int cli_open(cli *c)
 {
 	if (c->db)
 		return 0;
+	if (check_exists(c))
+		return 1;
 	kiscrm_db_options o = KISCRM_DB_OPTIONS_INIT;
 	o.backend = c->backend;
 	o.path = c->db_path;
@@ -122,12 +163,21 @@ int cli_print_table(const kiscrm_table *t, const char *format)
 
 int cli_print_table_file(const kiscrm_table *t, const char *format, FILE *fp)
 {
+	return cli_print_table_raw(t, format, 0, fp);
+}
+
+int cli_print_table_raw(const kiscrm_table *t, const char *format, int raw_csv, FILE *fp)
+{
 	kiscrm_buf out = KISCRM_BUF_INIT;
+	kiscrm_csv_write_options csv = KISCRM_CSV_WRITE_OPTIONS_INIT;
 	int rc;
+	if (raw_csv && (!format || strcmp(format, "csv") != 0))
+		return cli_usage("--raw-csv needs --format csv");
+	csv.flags = raw_csv ? KISCRM_CSV_RAW_CELLS : 0;
 	if (!format || strcmp(format, "table") == 0)
 		rc = kiscrm_table_write_text(&out, t);
 	else if (strcmp(format, "csv") == 0)
-		rc = kiscrm_table_write_csv(&out, t);
+		rc = kiscrm_table_write_csv_with(&out, t, &csv);
 	else if (strcmp(format, "json") == 0)
 		rc = kiscrm_table_write_json(&out, t);
 	else
@@ -152,10 +202,21 @@ static const struct {
 	{ "fields", cmd_fields }, { "demo-data", cmd_demo_data }, { "meeting", cmd_meeting },
 };
 
+/* The commands that may create the database file; the others need it to exist. */
+static int creates_database(const char *command)
+{
+	static const char *const creators[] = { "init", "import", "add", "demo-data" };
+	for (size_t k = 0; k < sizeof(creators) / sizeof(creators[0]); k++)
+		if (strcmp(creators[k], command) == 0)
+			return 1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	cli c = { getenv("KISCRM_DB") ? getenv("KISCRM_DB") : "kiscrm.db", NULL, NULL, "en", 0, NULL };
-	int i = 1;
+	const char *env = getenv("KISCRM_DB");
+	cli c = { env ? env : "kiscrm.db", NULL, NULL, "en", 0, 0, NULL };
+	int i = 1, db_given = 0;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *v;
 		if (cli_is_help(argv[i])) {
@@ -164,8 +225,10 @@ int main(int argc, char **argv)
 		} else if (strcmp(argv[i], "--version") == 0) {
 			printf("kiscrm %s\n", kiscrm_version_string());
 			return 0;
-		} else if ((v = cli_opt(argc, argv, &i, "--db")))
+		} else if ((v = cli_opt(argc, argv, &i, "--db"))) {
 			c.db_path = v;
+			db_given = 1;
+		}
 		else if ((v = cli_opt(argc, argv, &i, "--backend")))
 			c.backend = v;
 		else if ((v = cli_opt(argc, argv, &i, "--config")))
@@ -177,6 +240,12 @@ int main(int argc, char **argv)
 		else
 			return cli_usage("unknown option '%s'", argv[i]);
 	}
+	/* An empty path would be a private in-memory SQLite database: the command would
+	 * seem to work and keep nothing. */
+	if (!*c.db_path)
+		return cli_usage(db_given ? "--db: the database path is empty"
+					  : "KISCRM_DB is set but empty: set it to a database file, "
+					    "unset it (default kiscrm.db) or give --db PATH");
 	if (strcmp(c.lang, "zh") != 0 && strcmp(c.lang, "en") != 0)
 		return cli_usage("--lang must be zh or en, not '%s'", c.lang);
 	if (i >= argc) {
@@ -184,6 +253,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	int rc = -1;
+	c.may_create = creates_database(argv[i]);
 	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
 		if (strcmp(commands[k].name, argv[i]) == 0) {
 			rc = commands[k].fn(&c, argc - i, argv + i);

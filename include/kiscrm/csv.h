@@ -23,6 +23,18 @@
  * The field `reports_to` of contacts takes a contact id or, when not a number, a
  * contact's name. Where a kind has a text field of the same name (a contact's
  * `department`), the column is that field.
+ *
+ * **Spreadsheet formulas.** Spreadsheets run a cell that starts with `=`, `+`, `-`, `@`,
+ * tab or carriage return as a formula. Every CSV writer of the library therefore writes
+ * a TEXT cell (and a header cell) that starts with one of them — after any number of
+ * single quotes — with one more single quote in front (the OWASP rule): `=1+1` is
+ * written `'=1+1`, `'=x` is written `''=x`. Cells of numbers, money, rates, dates and
+ * times are written as they are (`-12.50` stays a number in the spreadsheet): their text
+ * is made by the library and is never a formula. Every CSV reader of the library takes
+ * exactly that quote away again — one leading `'` when the rest of the cell starts, after
+ * any single quotes, with one of those characters — in every column, so export → import
+ * gives back the exact text, and a money cell `'-12.50` written by another tool imports
+ * as -12.50. ::KISCRM_CSV_RAW_CELLS writes the raw text instead (see doc/csv.md).
  */
 #ifndef KISCRM_CSV_H
 #define KISCRM_CSV_H
@@ -134,7 +146,9 @@ KISCRM_API int kiscrm_csv_import_data(size_t *imported, kiscrm_table **errors, k
  * field order), then one line per record in ascending id order; values as
  * kiscrm_record_field_to_text() gives them (money exact without separators, dates
  * ISO), NULL as an empty field, empty text as `""`. Fields holding ',', '"', CR or LF
- * are quoted (RFC 4180); UTF-8 without byte-order mark; lines end with "\n".
+ * are quoted (RFC 4180); UTF-8 without byte-order mark; lines end with "\n". Text
+ * cells that a spreadsheet would run as a formula get a leading `'` (see the file
+ * comment; kiscrm_csv_export_with() writes them raw on request).
  * @param[out] out buffer the text is appended to; dispose with kiscrm_buf_dispose()
  * @param db the database
  * @param kind a ::kiscrm_kind
@@ -145,16 +159,176 @@ KISCRM_API int kiscrm_csv_import_data(size_t *imported, kiscrm_table **errors, k
 KISCRM_API int kiscrm_csv_export(kiscrm_buf *out, kiscrm_db *db, int kind, const kiscrm_filter *filter);
 
 /**
- * Writes the records of a kind to a CSV file, as kiscrm_csv_export() does; the file
- * is created or truncated, and removed again if writing fails.
+ * Writes the records of a kind to a CSV file, as kiscrm_csv_export() does.
+ *
+ * The text is written to a new temporary file in the directory of @p path, which is
+ * renamed over @p path only once everything is written and flushed to disk: on any
+ * error the temporary file is removed and @p path is left exactly as it was (an existing
+ * file keeps its contents; no file is created). An existing @p path keeps its permission
+ * bits; a new one gets 0666 less the umask. A symbolic link is followed (the file it
+ * points at is replaced). A @p path that is the open database file or one of its
+ * companion files (`-wal`, `-shm`, `-journal`) — compared by device and inode when the
+ * file exists and by resolved path otherwise — is refused with ::KISCRM_EINVALID, as is
+ * an existing path that is not a regular file.
  * @param db the database
  * @param kind a ::kiscrm_kind
  * @param path the file to write
  * @param filter records to write, NULL for all
  * @return as kiscrm_csv_export(); ::KISCRM_ESTORAGE also when the file cannot be written
- *         (the message names the path).
+ *         (the message names the path); ::KISCRM_EINVALID for a refused @p path.
  */
 KISCRM_API int kiscrm_csv_export_file(kiscrm_db *db, int kind, const char *path, const kiscrm_filter *filter);
+
+/**
+ * CSV writer flag: write every cell's text as it is, without the single quote that
+ * neutralises a spreadsheet formula (see the file comment). For programs that read the
+ * CSV themselves and must see `=`, `+`, `-`, `@` at the start of a text unchanged; such a
+ * file is not safe to open in a spreadsheet, and a text starting with `'` followed by one
+ * of those characters loses that quote when imported again.
+ */
+#define KISCRM_CSV_RAW_CELLS 0x1u
+
+/** Options of the CSV writers (kiscrm_csv_export_with() …). Fields are only appended. */
+typedef struct kiscrm_csv_write_options {
+	unsigned int version; /**< ::KISCRM_CSV_WRITE_OPTIONS_VERSION. */
+	unsigned int flags;   /**< ::KISCRM_CSV_RAW_CELLS; 0 (the default) neutralises
+	                           formula-looking text cells. */
+} kiscrm_csv_write_options;
+
+/** Current version of ::kiscrm_csv_write_options. */
+#define KISCRM_CSV_WRITE_OPTIONS_VERSION 1
+/** Initialiser of ::kiscrm_csv_write_options with the defaults. */
+#define KISCRM_CSV_WRITE_OPTIONS_INIT { KISCRM_CSV_WRITE_OPTIONS_VERSION, 0 }
+
+/**
+ * Initialises CSV writer options with the defaults (for callers that cannot use the
+ * macro).
+ * @param opts the struct to fill
+ * @param version ::KISCRM_CSV_WRITE_OPTIONS_VERSION the caller was built with
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID (NULL @p opts), ::KISCRM_EVERSION.
+ */
+KISCRM_API int kiscrm_csv_write_options_init(kiscrm_csv_write_options *opts, unsigned int version);
+
+/**
+ * kiscrm_csv_export() with writer options.
+ * @param[out] out buffer the text is appended to
+ * @param db the database
+ * @param kind a ::kiscrm_kind
+ * @param filter records to write, NULL for all
+ * @param opts options, NULL for the defaults
+ * @return as kiscrm_csv_export(); ::KISCRM_EVERSION or ::KISCRM_EINVALID (unknown flags)
+ *         for bad options.
+ */
+KISCRM_API int kiscrm_csv_export_with(kiscrm_buf *out, kiscrm_db *db, int kind,
+				      const kiscrm_filter *filter,
+				      const kiscrm_csv_write_options *opts);
+
+/**
+ * kiscrm_csv_export_file() with writer options.
+ * @param db the database
+ * @param kind a ::kiscrm_kind
+ * @param path the file to write (see kiscrm_csv_export_file())
+ * @param filter records to write, NULL for all
+ * @param opts options, NULL for the defaults
+ * @return as kiscrm_csv_export_file(); ::KISCRM_EVERSION or ::KISCRM_EINVALID for bad
+ *         options.
+ */
+KISCRM_API int kiscrm_csv_export_file_with(kiscrm_db *db, int kind, const char *path,
+					   const kiscrm_filter *filter,
+					   const kiscrm_csv_write_options *opts);
+
+/**
+ * kiscrm_table_write_csv() with writer options: text columns and the header follow
+ * @p opts (neutralised by default), other columns are written as they are.
+ * @param[out] out buffer the text is appended to
+ * @param table the table
+ * @param opts options, NULL for the defaults
+ * @return as kiscrm_table_write_csv(); ::KISCRM_EVERSION or ::KISCRM_EINVALID for bad
+ *         options.
+ */
+KISCRM_API int kiscrm_table_write_csv_with(kiscrm_buf *out, const kiscrm_table *table,
+					   const kiscrm_csv_write_options *opts);
+
+/**
+ * Appends one CSV record: the fields separated by commas, then "\n". Each field is
+ * neutralised as a text cell unless @p opts has ::KISCRM_CSV_RAW_CELLS, then quoted when
+ * it holds ',', '"', CR or LF (quotes doubled). For programs that build CSV for
+ * kiscrm_csv_import_data(): what this writes, the library's readers give back exactly.
+ * A NULL or empty field is written as an empty field (which the importer reads as NULL).
+ * @param[out] out buffer the record is appended to; unchanged on error
+ * @param fields @p n UTF-8 texts (each may be NULL)
+ * @param n number of fields, at least 1
+ * @param opts options, NULL for the defaults
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID (NULL arguments, @p n 0, unknown flags),
+ *         ::KISCRM_EVERSION, ::KISCRM_ENOMEM.
+ */
+KISCRM_API int kiscrm_csv_write_row(kiscrm_buf *out, const char *const *fields, size_t n,
+				    const kiscrm_csv_write_options *opts);
+
+/**
+ * A CSV reader: the RFC 4180 reader of kiscrm_csv_import(), for programs that read CSV
+ * files of their own layout (such as `kiscrm import maven`). Records are read one at a
+ * time with kiscrm_csv_reader_next(); blank lines are skipped; quoted fields may hold
+ * commas, doubled quotes and line breaks; lines end with LF, CRLF or CR. A field that a
+ * library CSV writer neutralised is given back without its added quote (see the file
+ * comment). Malformed input is an error, never a silent end of the data: bytes invalid
+ * in the encoding (kiscrm_csv_reader_new()), a quoted field never closed (a stray
+ * quote), text after a closing quote, or a NUL byte (kiscrm_csv_reader_next()).
+ */
+typedef struct kiscrm_csv_reader kiscrm_csv_reader;
+
+/**
+ * Creates a reader over CSV text; the reader keeps its own UTF-8 copy of @p data.
+ * @param[out] out the reader, owned by the caller (kiscrm_csv_reader_free())
+ * @param data the bytes, in @p encoding; need not be NUL-terminated
+ * @param len number of bytes
+ * @param name name of the input in error messages (a file name; NULL: "(data)")
+ * @param encoding NULL or "utf-8" (a byte-order mark is skipped), or any iconv(3) name
+ * @return ::KISCRM_OK; ::KISCRM_EINVALID (NULL arguments, unknown encoding, bytes invalid
+ *         in the encoding: the error names @p name and the line); ::KISCRM_ENOMEM.
+ */
+KISCRM_API int kiscrm_csv_reader_new(kiscrm_csv_reader **out, const char *data, size_t len,
+				     const char *name, const char *encoding);
+
+/**
+ * Reads the next non-blank record.
+ * @param r the reader
+ * @return ::KISCRM_OK (a record: kiscrm_csv_reader_field_count(),
+ *         kiscrm_csv_reader_field()); ::KISCRM_ITEROVER at the end of the data;
+ *         ::KISCRM_EINVALID for a malformed record — kiscrm_error_last() gives the input
+ *         name (`file`), the `line` and the `column` (the 1-based field number) and the
+ *         reader is past the record, so that the next call reads on; ::KISCRM_ENOMEM.
+ */
+KISCRM_API int kiscrm_csv_reader_next(kiscrm_csv_reader *r);
+
+/**
+ * Number of fields of the current record.
+ * @param r the reader, may be NULL
+ * @return the count; 0 without a current record.
+ */
+KISCRM_API size_t kiscrm_csv_reader_field_count(const kiscrm_csv_reader *r);
+
+/**
+ * Text of a field of the current record, valid until the next kiscrm_csv_reader_next().
+ * @param r the reader, may be NULL
+ * @param i field index, from 0
+ * @return the UTF-8 text (empty for an empty field); NULL without a current record or
+ *         when @p i is out of range.
+ */
+KISCRM_API const char *kiscrm_csv_reader_field(const kiscrm_csv_reader *r, size_t i);
+
+/**
+ * Line (1-based) where the record last read starts — also after an error.
+ * @param r the reader, may be NULL
+ * @return the line; 0 before the first record or for NULL.
+ */
+KISCRM_API int kiscrm_csv_reader_line(const kiscrm_csv_reader *r);
+
+/**
+ * Frees a reader.
+ * @param r may be NULL
+ */
+KISCRM_API void kiscrm_csv_reader_free(kiscrm_csv_reader *r);
 
 KISCRM_END_DECL
 

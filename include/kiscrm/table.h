@@ -188,7 +188,9 @@ KISCRM_API int kiscrm_table_set_money_decimals(kiscrm_table *table, int decimals
  * kiscrm_table_set_header_lang()), then one line per row;
  * money as exact decimal text without thousands separators, dates ISO, rates with up to
  * 10 significant digits, NULL as an empty field. Fields containing ',', '"', CR or LF are
- * quoted. UTF-8 is written unchanged.
+ * quoted. UTF-8 is written unchanged. A text cell or column name that a spreadsheet would
+ * run as a formula (starting with =, +, -, @, tab or CR) gets a leading single quote;
+ * see kiscrm/csv.h, and kiscrm_table_write_csv_with() for raw output.
  * @param[out] out buffer the text is appended to; dispose with kiscrm_buf_dispose()
  * @param table the table
  * @return ::KISCRM_OK, ::KISCRM_EINVALID, ::KISCRM_ENOMEM.

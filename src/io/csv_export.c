@@ -3,12 +3,17 @@
  * imports again unchanged. Without a filter the rows come straight from one backend
  * scan (no per-row read); a filter goes through the public iterator, which knows how
  * to translate it. Writing to a file flushes the buffer every few kilobytes, so a
- * million opportunities never sit in memory at once. */
+ * million opportunities never sit in memory at once; the file is written atomically
+ * (core/atomic_file.c) and never over the database's own files. Text cells that a
+ * spreadsheet would run as formulas are neutralised (io/csv_cell.c). */
 #include "kiscrm/csv.h"
 #include "kiscrm/config.h"
 #include "kiscrm/db.h"
+#include "core/atomic_file.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "io/csv_cell.h"
+#include "storage/db_files.h"
 #include "storage/db.h"
 #include "storage/record.h"
 
@@ -24,36 +29,8 @@ typedef struct {
 	FILE *fp;         /* when set, `out` is flushed to it */
 	const char *path; /* of fp, for messages */
 	int decimals;
+	unsigned text_flags; /* kc_csv_put_field flags of text cells */
 } csv_writer;
-
-static int needs_quotes(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
-			return 1;
-	return 0;
-}
-
-/* Appends one field, quoted when it must be; `empty_text` writes "" so that an empty
- * (non-NULL) text reads back as empty text rather than NULL. */
-static int put_field(kiscrm_buf *out, const char *s, size_t len, int empty_text)
-{
-	int rc;
-	if (len == 0)
-		return empty_text ? kc_buf_put(out, "\"\"", 2) : KISCRM_OK;
-	if (!needs_quotes(s, len))
-		return kc_buf_put(out, s, len);
-	if ((rc = kc_buf_put(out, "\"", 1)) != 0)
-		return rc;
-	for (size_t i = 0; i < len; i++) {
-		/* A quote inside a quoted field is doubled. */
-		if (s[i] == '"' && (rc = kc_buf_put(out, "\"", 1)) != 0)
-			return rc;
-		if ((rc = kc_buf_put(out, &s[i], 1)) != 0)
-			return rc;
-	}
-	return kc_buf_put(out, "\"", 1);
-}
 
 static int flush(csv_writer *w)
 {
@@ -74,7 +51,7 @@ static int write_header(csv_writer *w, const kiscrm_kind_def *def)
 		if (f > 0)
 			rc = kc_buf_put(w->out, ",", 1);
 		if (rc == 0)
-			rc = put_field(w->out, name, strlen(name), 0);
+			rc = kc_csv_put_field(w->out, name, strlen(name), w->text_flags);
 	}
 	return rc ? rc : kc_buf_put(w->out, "\n", 1);
 }
@@ -83,13 +60,18 @@ static int write_record(csv_writer *w, const kiscrm_record *rec)
 {
 	int rc = KISCRM_OK;
 	for (int f = 0; rc == 0 && f < rec->def->nfields; f++) {
-		const kiscrm_value *v = &rec->vals[f];
 		if (f > 0 && (rc = kc_buf_put(w->out, ",", 1)) != 0)
 			break;
 		w->cell.size = 0;
 		if ((rc = kiscrm_record_field_to_text(&w->cell, rec, f, w->decimals)) != 0)
 			break;
-		rc = put_field(w->out, w->cell.ptr, w->cell.size, v->type == KISCRM_TYPE_TEXT);
+		/* Empty text is written "" (NULL is an empty field). Only text is neutralised:
+		 * the library writes numbers, money and dates, which are never formulas. */
+		if (rec->vals[f].type == KISCRM_TYPE_TEXT)
+			rc = kc_csv_put_field(w->out, w->cell.ptr ? w->cell.ptr : "", w->cell.size,
+					      w->text_flags | KC_CSV_EMPTY_QUOTED);
+		else
+			rc = kc_csv_put_field(w->out, w->cell.ptr ? w->cell.ptr : "", w->cell.size, 0);
 	}
 	if (rc == 0)
 		rc = kc_buf_put(w->out, "\n", 1);
@@ -143,13 +125,16 @@ static int export_to(csv_writer *w, kiscrm_db *db, int kind, const kiscrm_filter
 	return rc ? rc : flush(w);
 }
 
-int kiscrm_csv_export(kiscrm_buf *out, kiscrm_db *db, int kind, const kiscrm_filter *filter)
+int kiscrm_csv_export_with(kiscrm_buf *out, kiscrm_db *db, int kind, const kiscrm_filter *filter,
+			   const kiscrm_csv_write_options *opts)
 {
 	if (!out)
 		return kc_error_set(KISCRM_EINVALID, "kiscrm_csv_export: output buffer is NULL");
 	size_t before = out->size;
-	csv_writer w = { out, KISCRM_BUF_INIT, NULL, NULL, 0 };
-	int rc = export_to(&w, db, kind, filter);
+	csv_writer w = { out, KISCRM_BUF_INIT, NULL, NULL, 0, 0 };
+	int rc = kc_csv_text_flags(&w.text_flags, opts);
+	if (rc == 0)
+		rc = export_to(&w, db, kind, filter);
 	kiscrm_buf_dispose(&w.cell);
 	if (rc && out->ptr) {
 		/* Leave the caller's buffer as it was. */
@@ -159,7 +144,13 @@ int kiscrm_csv_export(kiscrm_buf *out, kiscrm_db *db, int kind, const kiscrm_fil
 	return rc;
 }
 
-int kiscrm_csv_export_file(kiscrm_db *db, int kind, const char *path, const kiscrm_filter *filter)
+int kiscrm_csv_export(kiscrm_buf *out, kiscrm_db *db, int kind, const kiscrm_filter *filter)
+{
+	return kiscrm_csv_export_with(out, db, kind, filter, NULL);
+}
+
+int kiscrm_csv_export_file_with(kiscrm_db *db, int kind, const char *path,
+				const kiscrm_filter *filter, const kiscrm_csv_write_options *opts)
 {
 	int rc = kc_check_db(db);
 	if (rc)
@@ -168,19 +159,23 @@ int kiscrm_csv_export_file(kiscrm_db *db, int kind, const char *path, const kisc
 		return kc_error_set(KISCRM_EINVALID, "kiscrm_csv_export_file: path is NULL");
 	if (!kc_db_def(db, kind))
 		return kc_error_set(KISCRM_EINVALID, "unknown record kind %d", kind);
-	FILE *fp = fopen(path, "wb");
-	if (!fp)
-		return kc_error_set_at(KISCRM_ESTORAGE, path, 0, 0, NULL, NULL, "cannot create '%s': %s",
-				       path, strerror(errno));
+	csv_writer w = { NULL, KISCRM_BUF_INIT, NULL, path, 0, 0 };
+	if ((rc = kc_csv_text_flags(&w.text_flags, opts)) != 0 ||
+	    (rc = kc_db_files_refuse(db, path)) != 0)
+		return rc;
+	kc_atomic_file af;
+	if ((rc = kc_atomic_open(&af, path)) != 0)
+		return rc;
 	kiscrm_buf out = KISCRM_BUF_INIT;
-	csv_writer w = { &out, KISCRM_BUF_INIT, fp, path, 0 };
+	w.out = &out;
+	w.fp = af.fp;
 	rc = export_to(&w, db, kind, filter);
 	kiscrm_buf_dispose(&out);
 	kiscrm_buf_dispose(&w.cell);
-	if (fclose(fp) != 0 && rc == 0)
-		rc = kc_error_set_at(KISCRM_ESTORAGE, path, 0, 0, NULL, NULL, "cannot write '%s': %s",
-				     path, strerror(errno));
-	if (rc)
-		remove(path);
-	return rc;
+	return kc_atomic_close(&af, rc);
+}
+
+int kiscrm_csv_export_file(kiscrm_db *db, int kind, const char *path, const kiscrm_filter *filter)
+{
+	return kiscrm_csv_export_file_with(db, kind, path, filter, NULL);
 }

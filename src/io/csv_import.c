@@ -16,15 +16,14 @@
 #include "core/vec.h"
 #include "core/str.h"
 #include "core/options.h"
+#include "io/csv_reader.h"
 #include "storage/db.h"
 #include "storage/record.h"
 
 #include <errno.h>
-#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 /* ------------------------------------------------------------------------------------ */
 /* Options                                                                               */
@@ -32,205 +31,6 @@
 int kiscrm_import_options_init(kiscrm_import_options *opts, unsigned int version)
 {
 	return kc_options_init(opts, version, &kc_import_options_v);
-}
-
-/* ------------------------------------------------------------------------------------ */
-/* RFC 4180 reader                                                                       */
-
-typedef struct {
-	size_t off;  /* of the cell's NUL-terminated text in csv_reader.text */
-	size_t len;
-	int quoted;
-} csv_cell;
-
-typedef struct {
-	const char *p, *end; /* UTF-8 input still to read */
-	int line;            /* line of p, 1-based */
-	const char *name;    /* of the input, for messages */
-	kiscrm_buf text;     /* unescaped cells of the current record */
-	csv_cell *cells;
-	size_t ncells, cap;
-} csv_reader;
-
-enum { REC_END = 0, REC_OK = 1, REC_BAD = 2 };
-
-static int put_cell(csv_reader *r, size_t off, int quoted)
-{
-	int rc = kc_buf_put(&r->text, "", 1); /* the terminating NUL */
-	if (rc)
-		return rc;
-	if (KC_VEC_GROW(r->cells, r->ncells, r->cap, 16))
-		return KISCRM_ENOMEM;
-	r->cells[r->ncells++] = (csv_cell){ off, r->text.size - 1 - off, quoted };
-	return KISCRM_OK;
-}
-
-/* Consumes a line end at p (LF, CRLF or a lone CR) if there is one. */
-static int eat_eol(csv_reader *r)
-{
-	if (r->p < r->end && *r->p == '\r') {
-		r->p++;
-		if (r->p < r->end && *r->p == '\n')
-			r->p++;
-		r->line++;
-		return 1;
-	}
-	if (r->p < r->end && *r->p == '\n') {
-		r->p++;
-		r->line++;
-		return 1;
-	}
-	return 0;
-}
-
-/* Reads a quoted cell's contents after its opening quote, up to the closing quote. */
-static int read_quoted(csv_reader *r, int start_line)
-{
-	int rc;
-	for (;;) {
-		if (r->p >= r->end)
-			return kc_error_set_at(KISCRM_EINVALID, r->name, start_line, 0, NULL, NULL,
-					       "a quoted field opened on line %d is never closed",
-					       start_line);
-		char c = *r->p;
-		if (c == '"') {
-			if (r->p + 1 < r->end && r->p[1] == '"') {
-				r->p += 2; /* "" is a quote */
-				if ((rc = kc_buf_put(&r->text, "\"", 1)) != 0)
-					return rc;
-				continue;
-			}
-			r->p++;
-			return KISCRM_OK;
-		}
-		if (c == '\n' || (c == '\r' && (r->p + 1 >= r->end || r->p[1] != '\n')))
-			r->line++;
-		if ((rc = kc_buf_put(&r->text, r->p, 1)) != 0)
-			return rc;
-		r->p++;
-	}
-}
-
-static void skip_line(csv_reader *r)
-{
-	while (r->p < r->end && !eat_eol(r))
-		r->p++;
-}
-
-/*
- * Reads the next record into r->cells. Returns REC_OK, REC_END at the end of the input,
- * REC_BAD for a malformed record (error set, the reader is past it) or a negative code.
- */
-static int read_record(csv_reader *r, int *start_line)
-{
-	int rc;
-	r->ncells = 0;
-	r->text.size = 0;
-	if (r->p >= r->end)
-		return REC_END;
-	*start_line = r->line;
-	for (;;) {
-		size_t off = r->text.size;
-		int quoted = 0;
-		if (r->p < r->end && *r->p == '"') {
-			r->p++;
-			quoted = 1;
-			if ((rc = read_quoted(r, *start_line)) != 0) {
-				r->p = r->end;
-				return rc == KISCRM_EINVALID ? REC_BAD : rc;
-			}
-			if (r->p < r->end && *r->p != ',' && *r->p != '\r' && *r->p != '\n') {
-				char c[2] = { *r->p, 0 };
-				rc = kc_error_set_at(KISCRM_EINVALID, r->name, r->line, (int)r->ncells + 1,
-						     NULL, c, "unexpected '%s' after the closing quote of "
-						     "field %zu (quote the whole field and double its quotes)",
-						     c, r->ncells + 1);
-				skip_line(r);
-				return REC_BAD;
-			}
-		} else {
-			const char *s = r->p;
-			while (r->p < r->end && *r->p != ',' && *r->p != '\r' && *r->p != '\n')
-				r->p++;
-			if ((rc = kc_buf_put(&r->text, s, (size_t)(r->p - s))) != 0)
-				return rc;
-		}
-		if ((rc = put_cell(r, off, quoted)) != 0)
-			return rc;
-		if (r->p < r->end && *r->p == ',') {
-			r->p++;
-			continue;
-		}
-		eat_eol(r);
-		return REC_OK;
-	}
-}
-
-static const char *cell_text(const csv_reader *r, size_t i)
-{
-	return r->text.ptr + r->cells[i].off;
-}
-
-/* A line with nothing on it. */
-static int blank_record(const csv_reader *r)
-{
-	return r->ncells == 1 && !r->cells[0].quoted && r->cells[0].len == 0;
-}
-
-/* ------------------------------------------------------------------------------------ */
-/* Decoding                                                                              */
-
-static int line_of(const char *data, size_t off)
-{
-	int line = 1;
-	for (size_t i = 0; i < off; i++)
-		if (data[i] == '\n')
-			line++;
-	return line;
-}
-
-static int is_utf8_name(const char *enc)
-{
-	return !enc || strcasecmp(enc, "utf-8") == 0 || strcasecmp(enc, "utf8") == 0;
-}
-
-static int bad_bytes(const char *name, const char *data, size_t len, size_t off, const char *enc)
-{
-	char hex[16] = "";
-	size_t n = len - off < 2 ? len - off : 2;
-	for (size_t i = 0; i < n; i++)
-		snprintf(hex + strlen(hex), sizeof(hex) - strlen(hex), "%s%02X", i ? " " : "",
-			 (unsigned char)data[off + i]);
-	int line = line_of(data, off);
-	return kc_error_set_at(KISCRM_EINVALID, name, line, 0, NULL, hex,
-			       "line %d: bytes %s (offset %zu) are not valid %s text%s", line, hex,
-			       off, enc ? enc : "UTF-8",
-			       is_utf8_name(enc) ? "; for a file saved by Chinese Excel, import "
-						   "with encoding \"gbk\"" : "");
-}
-
-/* Converts the input to UTF-8 in @p out with iconv(3). */
-static int convert(kiscrm_buf *out, const char *name, const char *data, size_t len, const char *enc)
-{
-	iconv_t cd = iconv_open("UTF-8", enc);
-	if (cd == (iconv_t)-1)
-		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "encoding", enc,
-				       "unknown encoding '%s'", enc);
-	char *in = (char *)data; /* iconv's prototype is not const-correct */
-	size_t inleft = len;
-	int rc = KISCRM_OK;
-	while (rc == 0 && inleft > 0) {
-		char chunk[4096];
-		char *o = chunk;
-		size_t oleft = sizeof(chunk);
-		size_t r = iconv(cd, &in, &inleft, &o, &oleft);
-		int err = errno;
-		rc = kc_buf_put(out, chunk, sizeof(chunk) - oleft);
-		if (rc == 0 && r == (size_t)-1 && err != E2BIG)
-			rc = bad_bytes(name, data, len, (size_t)(in - data), enc);
-	}
-	iconv_close(cd);
-	return rc;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -264,7 +64,7 @@ typedef struct {
 	unsigned int flags;
 	size_t max_errors;
 	int decimals;
-	csv_reader rd;
+	kc_csv_reader rd;
 	char *header;     /* copy of the header cells the column names point into */
 	csv_column *cols;
 	size_t ncols;
@@ -411,13 +211,13 @@ static int read_header(importer *imp)
 {
 	int line = 1, rc;
 	do
-		rc = read_record(&imp->rd, &line);
-	while (rc == REC_OK && blank_record(&imp->rd));
-	if (rc == REC_BAD)
+		rc = kc_csv_read_record(&imp->rd, &line);
+	while (rc == KC_REC_OK && kc_csv_blank_record(&imp->rd));
+	if (rc == KC_REC_BAD)
 		return bad_record(imp, line);
 	if (rc < 0)
 		return rc;
-	if (rc == REC_END) {
+	if (rc == KC_REC_END) {
 		kc_error_set_at(KISCRM_EINVALID, imp->name, 1, 0, NULL, NULL,
 				"the file is empty: a header line naming the %s fields is needed",
 				imp->def->name);
@@ -587,7 +387,7 @@ static int row_error(importer *imp, int line)
 	int f = e->field ? kc_field_index(imp->def, e->field) : -1;
 	for (size_t i = 0; f >= 0 && i < imp->ncols; i++)
 		if (imp->cols[i].field == f && (f > 0 || imp->cols[i].how == COL_ID))
-			return add_error(imp, line, (int)i + 1, imp->cols[i].name, cell_text(&imp->rd, i));
+			return add_error(imp, line, (int)i + 1, imp->cols[i].name, kc_csv_cell_text(&imp->rd, i));
 	/* Copies: add_error reads the error again, and these point into it. */
 	char field[128], value[512];
 	snprintf(field, sizeof(field), "%s", e->field ? e->field : "");
@@ -597,7 +397,7 @@ static int row_error(importer *imp, int line)
 
 static int cell_error(importer *imp, int line, size_t i)
 {
-	return add_error(imp, line, (int)i + 1, imp->cols[i].name, cell_text(&imp->rd, i));
+	return add_error(imp, line, (int)i + 1, imp->cols[i].name, kc_csv_cell_text(&imp->rd, i));
 }
 
 static int set_id(importer *imp, kiscrm_record *rec, const char *text)
@@ -621,7 +421,7 @@ static int fill_record(importer *imp, kiscrm_record *rec, int line)
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < imp->ncols; i++) {
 			const csv_column *c = &imp->cols[i];
-			const char *text = cell_text(&imp->rd, i);
+			const char *text = kc_csv_cell_text(&imp->rd, i);
 			if ((c->how == COL_KEY) != (pass == 1))
 				continue;
 			if (c->how == COL_ID) {
@@ -782,14 +582,14 @@ static int read_rows(importer *imp)
 	int rc = KISCRM_OK;
 	while (!imp->stopped) {
 		int line = imp->rd.line;
-		rc = read_record(&imp->rd, &line);
-		if (rc == REC_END)
+		rc = kc_csv_read_record(&imp->rd, &line);
+		if (rc == KC_REC_END)
 			return KISCRM_OK;
 		if (rc < 0)
 			return rc;
-		if (rc == REC_BAD)
+		if (rc == KC_REC_BAD)
 			rc = bad_record(imp, line);
-		else if (!blank_record(&imp->rd))
+		else if (!kc_csv_blank_record(&imp->rd))
 			rc = import_row(imp, line);
 		else
 			rc = KISCRM_OK;
@@ -834,10 +634,7 @@ static int import_failed(importer *imp)
 static int run(importer *imp, const char *text, size_t len)
 {
 	int rc;
-	imp->rd.p = text;
-	imp->rd.end = text + len;
-	imp->rd.line = 1;
-	imp->rd.name = imp->name;
+	kc_csv_reader_init(&imp->rd, text, len, imp->name);
 	if ((rc = read_header(imp)) != 0 || imp->nerrors)
 		return rc;
 	if ((rc = read_rows(imp)) != 0)
@@ -845,40 +642,9 @@ static int run(importer *imp, const char *text, size_t len)
 	return apply_deferred(imp);
 }
 
-/* Decodes @p data into UTF-8: *text points either into data or into conv. */
-static int decode(importer *imp, kiscrm_buf *conv, const char **text, size_t *len, const char *data,
-		  size_t n, const char *enc)
-{
-	int rc;
-	size_t bad = 0;
-	if (!is_utf8_name(enc)) {
-		if ((rc = convert(conv, imp->name, data, n, enc)) != 0)
-			return rc;
-		data = conv->ptr ? conv->ptr : "";
-		n = conv->size;
-	}
-	const char *nul = memchr(data, '\0', n);
-	if (nul) {
-		int line = line_of(data, (size_t)(nul - data));
-		return kc_error_set_at(KISCRM_EINVALID, imp->name, line, 0, NULL, "00",
-				       "line %d: a NUL byte (offset %zu); this is not a text file",
-				       line, (size_t)(nul - data));
-	}
-	if (kiscrm_utf8_validate(data, n, &bad) != 0)
-		return bad_bytes(imp->name, data, n, bad, is_utf8_name(enc) ? NULL : "UTF-8");
-	if (n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-		data += 3;
-		n -= 3;
-	}
-	*text = data;
-	*len = n;
-	return KISCRM_OK;
-}
-
 static void importer_dispose(importer *imp)
 {
-	kiscrm_buf_dispose(&imp->rd.text);
-	free(imp->rd.cells);
+	kc_csv_reader_dispose(&imp->rd);
 	free(imp->header);
 	free(imp->cols);
 	free(imp->first_col);
@@ -932,18 +698,12 @@ int kiscrm_csv_import_data(size_t *imported, kiscrm_table **errors, kiscrm_db *d
 	imp.flags = opts->flags;
 	imp.max_errors = opts->max_errors;
 	imp.decimals = kiscrm_config_currency_decimals(kiscrm_db_config(db));
-	if (opts->encoding && !is_utf8_name(opts->encoding)) {
-		/* An unknown encoding is the caller's mistake, not a bad row. */
-		iconv_t cd = iconv_open("UTF-8", opts->encoding);
-		if (cd == (iconv_t)-1)
-			return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "encoding", opts->encoding,
-					       "unknown encoding '%s' (try \"utf-8\" or \"gbk\")",
-					       opts->encoding);
-		iconv_close(cd);
-	}
+	/* An unknown encoding is the caller's mistake, not a bad row. */
+	if ((rc = kc_csv_check_encoding(opts->encoding)) != 0)
+		return rc;
 	if ((rc = new_error_table(&imp.errors)) != 0)
 		return rc;
-	rc = decode(&imp, &conv, &text, &tlen, data ? data : "", len, opts->encoding);
+	rc = kc_csv_decode(&conv, &text, &tlen, data ? data : "", len, opts->encoding, imp.name);
 	if (rc && !is_fatal(rc)) {
 		char value[16];
 		snprintf(value, sizeof(value), "%s", kiscrm_error_last()->value ? kiscrm_error_last()->value : "");

@@ -4,6 +4,7 @@
 #include "backends/sqlite/sqlite.h"
 #include "core/error.h"
 #include "core/options.h"
+#include "storage/db_files.h"
 #include "kiscrm/config.h"
 
 #include <stdio.h>
@@ -86,7 +87,9 @@ int kiscrm_db_open(kiscrm_db **out, const kiscrm_db_options *opts)
 		return rc;
 	}
 	db->config = config;
-	if ((rc = backend->open(backend, kc_model_kinds.schema)) != 0) {
+	if ((rc = backend->open(backend, kc_model_kinds.schema)) != 0 ||
+	    (!o.custom_backend && (!o.backend || strcmp(o.backend, "sqlite") == 0) &&
+	     (rc = kc_db_files_note(db, o.path)) != 0)) {
 		kiscrm_db_free(db);
 		return rc;
 	}

@@ -15,6 +15,7 @@
 #include "core/vec.h"
 #include "core/str.h"
 #include "core/labels.h"
+#include "io/csv_cell.h"
 #include "report/table_internal.h"
 
 #include <inttypes.h>
@@ -559,30 +560,22 @@ static int check_writer_args(kiscrm_buf *out, const kiscrm_table *table, const c
 
 /* ---- CSV ---- */
 
-static int csv_field(kiscrm_buf *out, const char *s)
+/* Text cells and header names follow the writer options (formula-looking text gets a
+ * leading quote by default); numbers, money, rates and dates are the library's own text
+ * and never formulas, so they are written as they are. */
+static int csv_field(kiscrm_buf *out, const char *s, unsigned flags)
 {
-	if (!strpbrk(s, ",\"\r\n"))
-		return kc_buf_puts(out, s);
-	int rc = kc_buf_put(out, "\"", 1);
-	for (const char *p = s; !rc && *p; p++) {
-		const char *q = strchr(p, '"');
-		size_t len = q ? (size_t)(q - p) + 1 : strlen(p);
-		rc = kc_buf_put(out, p, len);
-		if (!rc && q)
-			rc = kc_buf_put(out, "\"", 1); /* a quote is written twice */
-		p += len - 1;
-	}
-	return rc ? rc : kc_buf_put(out, "\"", 1);
+	return kc_csv_put_field(out, s, strlen(s), flags);
 }
 
-static int csv_rows(kiscrm_buf *out, const kiscrm_table *table)
+static int csv_rows(kiscrm_buf *out, const kiscrm_table *table, unsigned flags)
 {
 	int rc = KISCRM_OK;
 	for (size_t c = 0; !rc && c < table->ncols; c++) {
 		if (c)
 			rc = kc_buf_put(out, ",", 1);
 		if (!rc)
-			rc = csv_field(out, header(table, c));
+			rc = csv_field(out, header(table, c), flags);
 	}
 	if (!rc)
 		rc = kc_buf_put(out, "\n", 1);
@@ -595,7 +588,7 @@ static int csv_rows(kiscrm_buf *out, const kiscrm_table *table)
 			if (rc || !cell)
 				continue;
 			if (type == KISCRM_TYPE_TEXT)
-				rc = csv_field(out, cell->v.s);
+				rc = csv_field(out, cell->v.s, flags);
 			else
 				rc = put_value(out, table, cell, type, FMT_PLAIN);
 		}
@@ -605,14 +598,21 @@ static int csv_rows(kiscrm_buf *out, const kiscrm_table *table)
 	return rc;
 }
 
-int kiscrm_table_write_csv(kiscrm_buf *out, const kiscrm_table *table)
+int kiscrm_table_write_csv_with(kiscrm_buf *out, const kiscrm_table *table,
+				const kiscrm_csv_write_options *opts)
 {
+	unsigned flags;
 	int rc = check_writer_args(out, table, "kiscrm_table_write_csv");
-	if (rc)
+	if (rc || (rc = kc_csv_text_flags(&flags, opts)) != 0)
 		return rc;
 	size_t start = out->size;
-	rc = csv_rows(out, table);
+	rc = csv_rows(out, table, flags);
 	return rc ? rollback(out, start, rc) : KISCRM_OK;
+}
+
+int kiscrm_table_write_csv(kiscrm_buf *out, const kiscrm_table *table)
+{
+	return kiscrm_table_write_csv_with(out, table, NULL);
 }
 
 /* ---- JSON ---- */

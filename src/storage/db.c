@@ -1,6 +1,8 @@
 /* Opening databases, nested transactions and dispatch to the storage backend. */
 #include "db.h"
 #include "core/error.h"
+#include "storage/db_files.h"
+#include "kiscrm/config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +34,7 @@ void kc_db_delete(kiscrm_db *db)
 	if (db->backend)
 		db->backend->free(db->backend);
 	free(db->exists);
+	free(db->file);
 	free(db);
 }
 

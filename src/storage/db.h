@@ -24,6 +24,7 @@ struct kiscrm_db {
 	int tx_depth;    /* nesting depth of kiscrm_db_begin */
 	int tx_failed;   /* an inner transaction rolled back: the outermost must too */
 	kiscrm_id actor; /* staff recorded as the author of changes, 0 = system */
+	char *file;      /* absolute path of the SQLite file, NULL when none (db_files.c) */
 };
 
 /* Runs a multi-record change atomically: kc_tx_begin, then the work, then

@@ -105,6 +105,6 @@ def test_import_rows_fast_path(db):
     last = db.get("opportunity", n)
     # row n-1 has amount 0.01 * 19999 = 199.99
     assert (last.name, last.amount, last.owner_id) == ("快19999", Decimal("199.99"), org.zhang.id)
-    with pytest.raises(kiscrm.ImportError) as e:
+    with pytest.raises(kiscrm.CsvImportError) as e:
         db.import_rows("opportunity", [("x", "无此人", None, "diagnosis", None, None)], cols)
     assert e.value.errors[0]["row"] == 2 and e.value.errors[0]["value"] == "无此人"

@@ -14,7 +14,7 @@ CLASSES = {
     -1: kiscrm.KiscrmError, -2: kiscrm.NotFound, -3: kiscrm.Exists, -4: kiscrm.Invalid,
     -5: kiscrm.ConfigError, -6: kiscrm.Conflict, -7: kiscrm.StorageError, -8: kiscrm.Busy,
     -9: kiscrm.OutOfMemory, -11: kiscrm.KiscrmVersionError, -12: kiscrm.NotSupported,
-    -13: kiscrm.Overflow, -14: kiscrm.ImportError, -15: kiscrm.UserStop,
+    -13: kiscrm.Overflow, -14: kiscrm.CsvImportError, -15: kiscrm.UserStop,
 }
 
 
@@ -31,8 +31,15 @@ def test_error_class_table(code, cls):
 
 
 def test_import_error_is_not_the_builtin():
-    assert kiscrm.ImportError is kiscrm.CsvImportError
-    assert not issubclass(kiscrm.ImportError, ImportError)
+    assert not issubclass(kiscrm.CsvImportError, ImportError)
+    assert "ImportError" not in kiscrm.__dict__  # `from kiscrm import *` shadows nothing
+    # The old name still works, with a DeprecationWarning on every access.
+    with pytest.warns(DeprecationWarning, match="CsvImportError"):
+        assert kiscrm.ImportError is kiscrm.CsvImportError
+    with pytest.warns(DeprecationWarning):
+        assert kiscrm.errors.ImportError is kiscrm.CsvImportError
+    with pytest.raises(AttributeError):
+        kiscrm.NoSuchError  # noqa: B018
 
 
 def test_python_hierarchy():
@@ -148,7 +155,7 @@ def test_version_error_from_library():
 
 def test_import_error_lists_rows(db, org):
     data = "name,owner,stage,amount\nA,张三,opportunity,1.00\nB,王五,opportunity,2.00\nC,张三,opportunity,1.234\n"
-    with pytest.raises(kiscrm.ImportError) as e:
+    with pytest.raises(kiscrm.CsvImportError) as e:
         db.import_csv("opportunity", data=data, name="opps.csv")
     err = e.value
     assert err.code == -14

@@ -1212,6 +1212,56 @@ static void test_csv(void **state)
 	ERR(kiscrm_csv_export_file(f->db, KISCRM_KIND_CUSTOMER, NULL, NULL));
 	ERR_IS(KISCRM_ESTORAGE,
 	       kiscrm_csv_export_file(f->db, KISCRM_KIND_CUSTOMER, "/nonexistent/dir/x.csv", NULL));
+
+	/* CSV writer options, the option-taking writers, the row writer and the reader. */
+	kiscrm_csv_write_options wo = KISCRM_CSV_WRITE_OPTIONS_INIT;
+	kiscrm_csv_reader *rd = NULL;
+	kiscrm_table *tbl = NULL;
+	const char *row[] = { "x" };
+	ERR(kiscrm_csv_write_options_init(NULL, KISCRM_CSV_WRITE_OPTIONS_VERSION));
+	ERR_IS(KISCRM_EVERSION, kiscrm_csv_write_options_init(&wo, 0));
+	ERR_IS(KISCRM_EVERSION, kiscrm_csv_write_options_init(&wo, 999));
+	wo = (kiscrm_csv_write_options)KISCRM_CSV_WRITE_OPTIONS_INIT;
+	ERR(kiscrm_csv_export_with(NULL, f->db, KISCRM_KIND_CUSTOMER, NULL, &wo));
+	ERR(kiscrm_csv_export_with(&b, NULL, KISCRM_KIND_CUSTOMER, NULL, &wo));
+	ERR(kiscrm_csv_export_with(&b, f->db, 99, NULL, &wo));
+	ERR(kiscrm_csv_export_file_with(NULL, KISCRM_KIND_CUSTOMER, "/tmp/x.csv", NULL, &wo));
+	ERR(kiscrm_csv_export_file_with(f->db, KISCRM_KIND_CUSTOMER, NULL, NULL, &wo));
+	ERR(kiscrm_csv_export_file_with(f->db, -1, "/tmp/x.csv", NULL, &wo));
+	ERR(kiscrm_table_write_csv_with(NULL, NULL, &wo));
+	ERR(kiscrm_table_write_csv_with(&b, NULL, NULL));
+	ERR(kiscrm_csv_write_row(NULL, row, 1, NULL));
+	ERR(kiscrm_csv_write_row(&b, NULL, 1, NULL));
+	ERR(kiscrm_csv_write_row(&b, row, 0, NULL));
+	wo.version = 999;
+	ERR_IS(KISCRM_EVERSION, kiscrm_csv_export_with(&b, f->db, KISCRM_KIND_CUSTOMER, NULL, &wo));
+	ERR_IS(KISCRM_EVERSION, kiscrm_csv_export_file_with(f->db, KISCRM_KIND_CUSTOMER, "/tmp/x.csv",
+							    NULL, &wo));
+	ERR_IS(KISCRM_EVERSION, kiscrm_csv_write_row(&b, row, 1, &wo));
+	assert_int_equal(KISCRM_OK, kiscrm_table_new(&tbl, "t"));
+	ERR_IS(KISCRM_EVERSION, kiscrm_table_write_csv_with(&b, tbl, &wo));
+	wo.version = KISCRM_CSV_WRITE_OPTIONS_VERSION;
+	wo.flags = 0x100;
+	ERR_IS(KISCRM_EINVALID, kiscrm_table_write_csv_with(&b, tbl, &wo));
+	ERR_IS(KISCRM_EINVALID, kiscrm_csv_write_row(&b, row, 1, &wo));
+	kiscrm_table_free(tbl);
+	kiscrm_buf_dispose(&b);
+	ERR(kiscrm_csv_reader_new(NULL, "a", 1, NULL, NULL));
+	ERR(kiscrm_csv_reader_new(&rd, NULL, 1, NULL, NULL));
+	ERR(kiscrm_csv_reader_new(&rd, "a", 1, NULL, "klingon-8"));
+	ERR(kiscrm_csv_reader_new(&rd, "\xff", 1, NULL, NULL));
+	assert_null(rd);
+	ERR(kiscrm_csv_reader_next(NULL));
+	assert_int_equal(0, kiscrm_csv_reader_field_count(NULL));
+	assert_null(kiscrm_csv_reader_field(NULL, 0));
+	assert_int_equal(0, kiscrm_csv_reader_line(NULL));
+	kiscrm_csv_reader_free(NULL);
+	assert_int_equal(KISCRM_OK, kiscrm_csv_reader_new(&rd, "\"open", 5, "x.csv", NULL));
+	ERR_IS(KISCRM_EINVALID, kiscrm_csv_reader_next(rd));
+	assert_int_equal(0, kiscrm_csv_reader_field_count(rd));
+	assert_null(kiscrm_csv_reader_field(rd, (size_t)-1));
+	assert_int_equal(KISCRM_ITEROVER, kiscrm_csv_reader_next(rd)); /* the end: no error */
+	kiscrm_csv_reader_free(rd);
 }
 
 /* --- closed handles ---------------------------------------------------------------------

@@ -414,7 +414,9 @@ static void test_header_errors(void **state)
 	assert_error_row(errors, 0, 2, NULL, "b",
 			 "unexpected 'b' after the closing quote of field 1 (quote the whole field "
 			 "and double its quotes)");
-	assert_error_row(errors, 1, 4, NULL, NULL, "a quoted field opened on line 4 is never closed");
+	assert_error_row(errors, 1, 4, NULL, NULL,
+			 "the quoted field 1 opened on line 4 is never closed (a stray quote? quote "
+			 "the whole field and double its quotes)");
 	kiscrm_table_free(errors);
 	assert_int_equal(0, kc_test_count(db, KISCRM_KIND_CUSTOMER, NULL));
 }

@@ -13,9 +13,9 @@ from . import _lib
 from ._lib import EXPECTED_VERSION, library_path
 from .config import Config, DimensionEntry, Pipeline, Role, Stage
 from .db import (GROUPS, TYPED_REPORTS, Database, RecordIterator, make_report_options)
-from .errors import (Busy, Conflict, ConfigError, CsvImportError, Exists, ImportError,  # noqa: A004
-                     Invalid, KiscrmError, KiscrmVersionError, LibraryNotFound, NotFound,
-                     NotSupported, OutOfMemory, Overflow, StorageError, UserStop, error_class)
+from .errors import (Busy, Conflict, ConfigError, CsvImportError, Exists, Invalid,
+                     KiscrmError, KiscrmVersionError, LibraryNotFound, NotFound, NotSupported,
+                     OutOfMemory, Overflow, StorageError, UserStop, error_class)
 from .kpi import KpiScheme, QualStandards
 from .kpi import metrics as kpi_metrics
 from .kpi import register_metric as register_kpi_metric
@@ -32,6 +32,18 @@ from .values import (add_months, date_from_ymd, date_to_ymd, days_in_month, fisc
                      time_date, utf8_validate, utf8_width, week_start, weekday)
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    """``kiscrm.ImportError``: deprecated alias of CsvImportError (it shadowed Python's
+    built-in ImportError); warns with DeprecationWarning on each access."""
+    if name == "ImportError":
+        import warnings
+        warnings.warn("kiscrm.ImportError is deprecated (it shadows the built-in "
+                      "ImportError); use kiscrm.CsvImportError", DeprecationWarning,
+                      stacklevel=2)
+        return CsvImportError
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
 
 
 def version():

@@ -121,6 +121,12 @@ class ImportOptions(Structure):
                 ("max_errors", c_size_t), ("flags", c_uint)]
 
 
+class CsvWriteOptions(Structure):
+    VERSION = 1
+    RAW_CELLS = 0x1
+    _fields_ = [("version", c_uint), ("flags", c_uint)]
+
+
 class ForecastOptions(Structure):
     VERSION = 1
     _fields_ = [("version", c_uint), ("probability_source", c_int)]
@@ -346,6 +352,17 @@ FUNCTIONS = [
      I, None),
     ("kiscrm_csv_export", [P(Buf), DbP, I, P(Filter)], I, check_rc),
     ("kiscrm_csv_export_file", [DbP, I, S, P(Filter)], I, check_rc),
+    ("kiscrm_csv_write_options_init", [P(CsvWriteOptions), U], I, check_rc),
+    ("kiscrm_csv_export_with", [P(Buf), DbP, I, P(Filter), P(CsvWriteOptions)], I, check_rc),
+    ("kiscrm_csv_export_file_with", [DbP, I, S, P(Filter), P(CsvWriteOptions)], I, check_rc),
+    ("kiscrm_table_write_csv_with", [P(Buf), TableP, P(CsvWriteOptions)], I, check_rc),
+    ("kiscrm_csv_write_row", [P(Buf), P(S), Z, P(CsvWriteOptions)], I, check_rc),
+    ("kiscrm_csv_reader_new", [P(c_void_p), S, Z, S, S], I, check_rc),
+    ("kiscrm_csv_reader_next", [c_void_p], I, check_iter),
+    ("kiscrm_csv_reader_field_count", [c_void_p], Z, None),
+    ("kiscrm_csv_reader_field", [c_void_p, Z], S, None),
+    ("kiscrm_csv_reader_line", [c_void_p], I, None),
+    ("kiscrm_csv_reader_free", [c_void_p], None, None),
     # money.h, date.h, text.h
     ("kiscrm_money_parse", [P(M), S, I], I, check_rc),
     ("kiscrm_money_format", [c_char_p, Z, M, I, U], I, check_rc),
@@ -604,9 +621,35 @@ def take_buf(buf):
 
 
 def enc(s):
-    """str → UTF-8 bytes for const char * (None stays None)."""
+    """str → UTF-8 bytes for const char * (None stays None).
+
+    A NUL character raises ValueError: C would silently cut the text there."""
     if s is None:
         return None
-    if isinstance(s, bytes):
-        return s
-    return str(s).encode("utf-8")
+    b = s if isinstance(s, bytes) else str(s).encode("utf-8")
+    if b"\0" in b:
+        raise ValueError("text contains a NUL character, which libkiscrm cannot store: %r"
+                         % (s if len(s) <= 60 else s[:57] + "..."))
+    return b
+
+
+def csv_write_options(raw_cells=False):
+    """A kiscrm_csv_write_options: formula-looking text neutralised unless raw_cells."""
+    o = CsvWriteOptions()
+    _LIB.kiscrm_csv_write_options_init(ctypes.byref(o), CsvWriteOptions.VERSION)
+    o.flags = CsvWriteOptions.RAW_CELLS if raw_cells else 0
+    return o
+
+
+_FORMULA_START = frozenset("=+-@\t\r")
+
+
+def neutralise_csv_text(s):
+    """The text as the library's CSV writers write a text cell (kiscrm/csv.h): one more
+    leading ' when, after its leading quotes, it starts with =, +, -, @, tab or CR — the
+    exact prefix the library's CSV import takes away again. NUL raises ValueError."""
+    if "\0" in s:
+        raise ValueError("text contains a NUL character, which libkiscrm cannot store: %r"
+                         % (s if len(s) <= 60 else s[:57] + "..."))
+    rest = s.lstrip("'")
+    return "'" + s if rest and rest[0] in _FORMULA_START else s

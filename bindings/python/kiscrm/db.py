@@ -138,7 +138,7 @@ def parse_group_by(group_by):
                 part = part.strip()
                 if not part:
                     continue
-                code = _lib.lib().kiscrm_group_parse(part.encode("utf-8"))
+                code = _lib.lib().kiscrm_group_parse(_lib.enc(part))
                 if code < 0:
                     raise Invalid("unknown group-by dimension '%s' (%s)"
                                   % (part, ", ".join(GROUPS)), value=part)
@@ -421,7 +421,7 @@ class Database:
 
         # Converters with a fast path for the usual Python type of each field type.
         def c_text(v):
-            return v.encode("utf-8") if type(v) is str else enc(v)
+            return enc(v)
 
         def c_money(v):
             if type(v) is Decimal:
@@ -503,7 +503,7 @@ class Database:
         """Imports a CSV file (``path``) or CSV text (``data``: str or bytes) atomically.
 
         Returns the number of records imported (or that would be, with dry_run). Bad rows
-        raise kiscrm.ImportError whose ``errors`` lists dicts row/column/value/reason."""
+        raise kiscrm.CsvImportError whose ``errors`` lists dicts row/column/value/reason."""
         L = _lib.lib()
         o = _lib.ImportOptions()
         L.kiscrm_import_options_init(ctypes.byref(o), _lib.ImportOptions.VERSION)
@@ -540,19 +540,28 @@ class Database:
         (kiscrm_csv_import_data), so no C call is made per field. Columns are field names
         or, for references, natural keys (``owner``, ``customer`` …) as in import_csv.
         Decimal, date, datetime, int, float (rates) and str values; None is NULL.
-        Returns the number of records imported; bad rows raise kiscrm.ImportError."""
+        Texts are written as the library's CSV writers write them (a text starting with
+        =, +, -, @, tab or CR gets the leading ' that the import takes away), so every
+        str arrives exactly; a str containing NUL raises ValueError.
+        Returns the number of records imported; bad rows raise kiscrm.CsvImportError."""
         import csv
         import io
         out = io.StringIO()
-        w = csv.writer(out, lineterminator="\n")
+        # "\r\n": the csv module quotes only the characters of the line terminator, and a
+        # lone CR in a text is a line end to a CSV reader.
+        w = csv.writer(out, lineterminator="\r\n")
         w.writerow(columns)
         fmt_time = V.format_time
+
+        neutralise = _lib.neutralise_csv_text
 
         def cell(v):
             if v is None:
                 return ""
             t = type(v)
-            if t is str or t is int or t is V.Decimal:
+            if t is str:
+                return neutralise(v)
+            if t is int or t is V.Decimal:
                 return v
             if t is _dt.date:
                 return v.isoformat()
@@ -569,17 +578,25 @@ class Database:
                                keep_ids=keep_ids, raw=raw, max_errors=max_errors,
                                name="(rows)")
 
-    def export_csv(self, kind_, path=None, **filter_kw):
-        """Exports the records of a kind as CSV: returns the text, or writes ``path``."""
+    def export_csv(self, kind_, path=None, raw_cells=False, **filter_kw):
+        """Exports the records of a kind as CSV: returns the text, or writes ``path``.
+
+        ``path`` is written to a temporary file next to it and renamed over it once
+        complete: on any error it is left as it was. The database's own files (and its
+        -wal, -shm, -journal) are refused (Invalid). Texts starting with =, +, -, @, tab
+        or CR get a leading ' so that spreadsheets do not run them as formulas (import
+        takes it away); ``raw_cells=True`` writes them as they are."""
         L = _lib.lib()
         flt = make_filter(filter_kw, kind_, self.money_decimals)
         code = _kind(kind_).code
+        o = _lib.csv_write_options(raw_cells)
         if path is not None:
-            L.kiscrm_csv_export_file(self._handle(), code, _lib.enc(os.fspath(path)),
-                                     _ref(flt))
+            L.kiscrm_csv_export_file_with(self._handle(), code, _lib.enc(os.fspath(path)),
+                                          _ref(flt), ctypes.byref(o))
             return None
         buf = _lib.Buf()
-        L.kiscrm_csv_export(ctypes.byref(buf), self._handle(), code, _ref(flt))
+        L.kiscrm_csv_export_with(ctypes.byref(buf), self._handle(), code, _ref(flt),
+                                 ctypes.byref(o))
         return _lib.take_buf(buf)
 
     # --- reports ----------------------------------------------------------------------

@@ -105,8 +105,16 @@ class CsvImportError(KiscrmError):
         self.errors = []
 
 
-#: The name used by the issue; it shadows the builtin only inside ``kiscrm``.
-ImportError = CsvImportError  # noqa: A001
+def __getattr__(name):
+    """``ImportError``: the old name of CsvImportError, kept as a deprecated alias (it
+    shadowed Python's built-in ImportError for ``from kiscrm.errors import *`` users)."""
+    if name == "ImportError":
+        import warnings
+        warnings.warn("kiscrm.ImportError is deprecated (it shadows the built-in "
+                      "ImportError); use kiscrm.CsvImportError", DeprecationWarning,
+                      stacklevel=2)
+        return CsvImportError
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
 
 
 class UserStop(KiscrmError):

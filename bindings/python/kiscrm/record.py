@@ -66,7 +66,7 @@ def kind(k):
         cached = _KIND_CACHE.get(k)
         if cached is not None:
             return cached
-        code = _lib.lib().kiscrm_kind_find(k.encode("utf-8"))
+        code = _lib.lib().kiscrm_kind_find(_lib.enc(k))
         if code < 0:
             raise NotFound("unknown record kind '%s' (kinds: %s)" % (k, ", ".join(kind_names())),
                            value=k)
@@ -211,7 +211,7 @@ class Record:
             return
         t = f.type
         if t == V.TYPE_TEXT:
-            L.kiscrm_record_set_text(p, f.index, str(value).encode("utf-8"))
+            L.kiscrm_record_set_text(p, f.index, _lib.enc(str(value)))
         elif t == V.TYPE_RATE:
             L.kiscrm_record_set_rate(p, f.index, float(value))
         elif t == V.TYPE_MONEY:

@@ -181,10 +181,14 @@ class Table:
                 L.kiscrm_table_set_header_lang(self._ptr, None)
         return _lib.take_buf(buf)
 
-    def to_csv(self, lang=None):
+    def to_csv(self, lang=None, raw_cells=False):
         """RFC 4180 CSV text (money exact, dates ISO). Headers are the column names, or
-        the labels of lang ('zh' or 'en')."""
-        return self._write(_lib.lib().kiscrm_table_write_csv, lang)
+        the labels of lang ('zh' or 'en'). Texts starting with =, +, -, @, tab or CR get
+        a leading ' (spreadsheets would run them as formulas); raw_cells=True writes them
+        as they are."""
+        o = _lib.csv_write_options(raw_cells)
+        write = _lib.lib().kiscrm_table_write_csv_with
+        return self._write(lambda buf, t: write(buf, t, ctypes.byref(o)), lang)
 
     def to_json(self):
         """JSON text {"columns":[{"name","type"}],"rows":[[…]]} (money as exact strings)."""

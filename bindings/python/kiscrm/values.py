@@ -59,7 +59,7 @@ def money_from_python(value, decimals=2):
                           value=str(value))
     elif isinstance(value, str):
         out = ctypes.c_int64()
-        _lib.lib().kiscrm_money_parse(ctypes.byref(out), value.encode("utf-8"), decimals)
+        _lib.lib().kiscrm_money_parse(ctypes.byref(out), _lib.enc(value), decimals)
         return out.value
     elif isinstance(value, float):
         raise TypeError("money must be a Decimal, an int or decimal text, not float "
@@ -126,7 +126,7 @@ def date_from_python(value):
         return (value - EPOCH).days
     if isinstance(value, str):
         out = ctypes.c_int32()
-        _lib.lib().kiscrm_date_parse(ctypes.byref(out), value.encode("utf-8"))
+        _lib.lib().kiscrm_date_parse(ctypes.byref(out), _lib.enc(value))
         return out.value
     if isinstance(value, int) and not isinstance(value, bool):
         return value
@@ -152,7 +152,7 @@ def time_from_python(value):
         return (value - EPOCH).days * 86400
     if isinstance(value, str):
         out = ctypes.c_int64()
-        _lib.lib().kiscrm_time_parse(ctypes.byref(out), value.encode("utf-8"))
+        _lib.lib().kiscrm_time_parse(ctypes.byref(out), _lib.enc(value))
         return out.value
     if isinstance(value, int) and not isinstance(value, bool):
         return value
@@ -283,7 +283,7 @@ def time_date(value):
 
 def utf8_width(text):
     """Terminal columns needed to show text (a CJK character counts 2)."""
-    w = _lib.lib().kiscrm_utf8_width(text.encode("utf-8"))
+    w = _lib.lib().kiscrm_utf8_width(_lib.enc(text))
     if w < 0:
         raise _lib.last_error(w)
     return w
@@ -299,6 +299,6 @@ def utf8_validate(data):
 def normalize_name(name):
     """Normalised company name used for duplicate detection."""
     buf = _lib.Buf()
-    _lib.lib().kiscrm_customer_normalize_name(ctypes.byref(buf), name.encode("utf-8"))
+    _lib.lib().kiscrm_customer_normalize_name(ctypes.byref(buf), _lib.enc(name))
     return _lib.take_buf(buf)
 
