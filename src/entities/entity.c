@@ -22,11 +22,6 @@ int kc_entity_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *ol
 	}
 }
 
-int kc_entity_writes_others(int kind)
-{
-	return kind == KISCRM_KIND_OPPORTUNITY || kind == KISCRM_KIND_CONTRACT;
-}
-
 int kc_entity_after_insert(kiscrm_db *db, const kiscrm_record *rec)
 {
 	switch (rec->def->kind) {

@@ -26,10 +26,8 @@ int kc_collection_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record
 int kc_target_prepare(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record *old);
 
 /* Work a kind needs right after a new record is stored (e.g. an opportunity's creation
- * entry in the stage history). Kinds whose hooks write other records (the history, a
- * contract's customer.first_contract) are stored inside a transaction, so the record and
- * what it implies are written together or not at all: kc_entity_writes_others says which. */
-int kc_entity_writes_others(int kind);
+ * entry in the stage history). The store runs every insert and update in a transaction,
+ * so the record and what it implies are written together or not at all. */
 int kc_entity_after_insert(kiscrm_db *db, const kiscrm_record *rec);
 int kc_opportunity_after_insert(kiscrm_db *db, const kiscrm_record *rec);
 

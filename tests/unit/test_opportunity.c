@@ -452,9 +452,11 @@ static void test_exit_criteria(void **state)
 	fx *f = *state;
 	char expect[128];
 
-	/* In diagnosis with a customer but neither amount nor expected close. */
+	/* In diagnosis with a customer but neither amount nor expected close (created
+	 * before the moves below: a move may not predate the creation entry). */
 	kiscrm_record *r = opp_rec(f, "diagnosis");
 	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CUSTOMER_ID, f->acme);
+	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CREATED, D_2024_01_01);
 	kiscrm_id id = kc_test_insert(f->db, r);
 
 	assert_rc(KISCRM_EINVALID, kiscrm_opportunity_move(f->db, id, "design", T_2024_03_01, 0));
