@@ -27,6 +27,10 @@ int cli_usage(const char *fmt, ...);
  * must not leave an empty database behind. */
 int cli_open(cli *c);
 
+/* Runs a write command's unit of work with kiscrm_db_transact(), rerunning it whole
+ * while the database is busy; returns its result. */
+int cli_transact(cli *c, kiscrm_transact_fn fn, void *payload);
+
 /* Option parsing for commands: "--name value" or "--name=value"; returns the value and
  * advances *i, or NULL when argv[*i] is not that option. */
 const char *cli_opt(int argc, char **argv, int *i, const char *name);

@@ -260,6 +260,11 @@ int cmd_show(cli *c, int argc, char **argv)
 	return 0;
 }
 
+static int add_work(kiscrm_db *db, void *rec)
+{
+	return kiscrm_record_insert(db, rec);
+}
+
 int cmd_add(cli *c, int argc, char **argv)
 {
 	if (argc < 3 || cli_is_help(argv[1])) {
@@ -291,13 +296,26 @@ int cmd_add(cli *c, int argc, char **argv)
 			return cli_fail("add");
 		}
 	}
-	if (kiscrm_record_insert(c->db, rec) < 0) {
+	if (cli_transact(c, add_work, rec) < 0) {
 		kiscrm_record_free(rec);
 		return cli_fail("add");
 	}
 	printf("%lld\n", (long long)kiscrm_record_id(rec));
 	kiscrm_record_free(rec);
 	return 0;
+}
+
+typedef struct {
+	kiscrm_id id;
+	const char *stage;
+	kiscrm_time at;
+	unsigned flags;
+} move_work_args;
+
+static int move_work(kiscrm_db *db, void *payload)
+{
+	const move_work_args *m = payload;
+	return kiscrm_opportunity_move(db, m->id, m->stage, m->at, m->flags);
 }
 
 int cmd_move(cli *c, int argc, char **argv)
@@ -330,9 +348,21 @@ int cmd_move(cli *c, int argc, char **argv)
 		return 1;
 	if (by && kiscrm_db_set_actor(c->db, by) < 0)
 		return cli_fail("move");
-	if (kiscrm_opportunity_move(c->db, id, argv[2], at, flags) < 0)
+	move_work_args m = { id, argv[2], at, flags };
+	if (cli_transact(c, move_work, &m) < 0)
 		return cli_fail("move");
 	return 0;
+}
+
+typedef struct {
+	kiscrm_id id;
+	kiscrm_date as_of;
+} snapshot_work_args;
+
+static int snapshot_work(kiscrm_db *db, void *payload)
+{
+	snapshot_work_args *s = payload;
+	return kiscrm_budget_snapshot(&s->id, db, s->as_of);
 }
 
 int cmd_snapshot(cli *c, int argc, char **argv)
@@ -354,9 +384,10 @@ int cmd_snapshot(cli *c, int argc, char **argv)
 	}
 	if (cli_open(c))
 		return 1;
-	kiscrm_id id;
-	if (kiscrm_budget_snapshot(&id, c->db, as_of) < 0)
+	snapshot_work_args s = { 0, as_of };
+	if (cli_transact(c, snapshot_work, &s) < 0)
 		return cli_fail("snapshot");
+	kiscrm_id id = s.id;
 	char d[16];
 	kiscrm_date_format(d, sizeof(d), as_of);
 	printf("snapshot %lld saved for the week of %s\n", (long long)id, d);

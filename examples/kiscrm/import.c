@@ -31,6 +31,23 @@ static const char import_help[] =
 	"`import maven DIR` loads the Maven Analytics CRM sample (accounts.csv, products.csv,\n"
 	"sales_teams.csv, sales_pipeline.csv); see doc/maven-import.md for the mapping.\n";
 
+typedef struct {
+	int kind;
+	const char *path;
+	const kiscrm_import_options *opts;
+	size_t n;
+	kiscrm_table *errors;
+} import_work_args;
+
+static int import_work(kiscrm_db *db, void *payload)
+{
+	import_work_args *w = payload;
+	kiscrm_table_free(w->errors); /* of a busy run before this one */
+	w->errors = NULL;
+	w->n = 0;
+	return kiscrm_csv_import(&w->n, &w->errors, db, w->kind, w->path, w->opts);
+}
+
 int cmd_import(cli *c, int argc, char **argv)
 {
 	const char *pos[2] = { NULL, NULL };
@@ -77,9 +94,13 @@ int cmd_import(cli *c, int argc, char **argv)
 		return cli_usage("unknown entity '%s'", pos[0]);
 	if (cli_open(c))
 		return 1;
-	size_t n = 0;
-	kiscrm_table *errors = NULL;
-	if (kiscrm_csv_import(&n, &errors, c->db, kind, pos[1], &o) < 0) {
+	import_work_args w = { kind, pos[1], &o, 0, NULL };
+	/* A dry run writes nothing and must run outside a transaction (it rolls back its
+	 * own); a real import is rerun whole while the database is busy. */
+	int failed = (o.dry_run ? import_work(c->db, &w) : cli_transact(c, import_work, &w)) < 0;
+	size_t n = w.n;
+	kiscrm_table *errors = w.errors;
+	if (failed) {
 		int rc = cli_fail("import");
 		if (errors && kiscrm_table_row_count(errors))
 			cli_print_table_file(errors, "table", stderr);

@@ -67,7 +67,11 @@ typedef enum kiscrm_error_code {
 	KISCRM_ECONFIG = -5,      /**< A configuration file is invalid. */
 	KISCRM_ECONFLICT = -6,    /**< The change conflicts with existing data (references, state). */
 	KISCRM_ESTORAGE = -7,     /**< The storage backend failed. */
-	KISCRM_EBUSY = -8,        /**< The database is locked by another writer; retry later. */
+	KISCRM_EBUSY = -8,        /**< The database is locked by another writer (or a transaction
+	                               could not be serialised): the one retryable code. Nothing of
+	                               the transaction that got it is stored; rerun the whole
+	                               transaction (kiscrm_db_transact() does, see
+	                               doc/transactions.md). */
 	KISCRM_ENOMEM = -9,       /**< Out of memory. */
 	KISCRM_ITEROVER = -10,    /**< An iterator has no more items (not an error). */
 	KISCRM_EVERSION = -11,    /**< Version mismatch (options struct, database schema). */

@@ -85,6 +85,60 @@ KISCRM_API int kiscrm_db_commit(kiscrm_db *db);
  */
 KISCRM_API int kiscrm_db_rollback(kiscrm_db *db);
 
+/** Options of kiscrm_db_transact(). Fields are only ever appended; 0 means the default. */
+typedef struct kiscrm_transact_options {
+	unsigned int version;   /**< ::KISCRM_TRANSACT_OPTIONS_VERSION. */
+	int max_attempts;       /**< Runs of the unit of work at most, the first included
+	                             (0: 20; 1: never rerun). */
+	int initial_backoff_ms; /**< Pause before the second run (0: 5 ms); doubled before
+	                             each later run. */
+	int max_backoff_ms;     /**< Upper bound of the pause (0: 500 ms). Each pause is
+	                             drawn at random between half the bound of its run and
+	                             the bound, so writers that collided spread out. */
+} kiscrm_transact_options;
+
+/** Current version of ::kiscrm_transact_options. */
+#define KISCRM_TRANSACT_OPTIONS_VERSION 1
+/** Initialiser of ::kiscrm_transact_options with the defaults. */
+#define KISCRM_TRANSACT_OPTIONS_INIT { KISCRM_TRANSACT_OPTIONS_VERSION, 0, 0, 0 }
+
+/**
+ * Initialises transaction options with the defaults (for callers that cannot use the macro).
+ * @param opts the struct to fill
+ * @param version ::KISCRM_TRANSACT_OPTIONS_VERSION the caller was built with
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID (NULL), ::KISCRM_EVERSION (unknown version).
+ */
+KISCRM_API int kiscrm_transact_options_init(kiscrm_transact_options *opts, unsigned int version);
+
+/**
+ * A unit of work run by kiscrm_db_transact(): reads and writes through @p db and returns
+ * ::KISCRM_OK or the (negative) code of the call that failed. It may run more than once,
+ * so it must not keep effects outside the database from a failed run (or must undo them
+ * when it starts).
+ */
+typedef int (*kiscrm_transact_fn)(kiscrm_db *db, void *payload);
+
+/**
+ * Runs @p fn in a transaction and commits it, rerunning the whole transaction when it
+ * fails with a retryable error (kiscrm_error_is_retryable(): ::KISCRM_EBUSY) at begin, in
+ * @p fn or at commit: the transaction is rolled back, the thread pauses (jittered
+ * exponential backoff, see ::kiscrm_transact_options), then begins again and reruns @p fn,
+ * which therefore reads the current data. Any other error rolls back and is returned at
+ * once. This is the way to write under concurrency without ever showing a "database is
+ * locked" error to a user (doc/transactions.md).
+ * @param db the database; must not be inside a transaction (a rerun could not repeat the
+ *        caller's part of it)
+ * @param fn the unit of work; it may open nested transactions but must close them
+ * @param payload passed to @p fn
+ * @param opts options, NULL for the defaults
+ * @return ::KISCRM_OK when committed; the error of @p fn, of begin or of commit (nothing
+ *         stored); ::KISCRM_EBUSY when every attempt was busy (the message says how many);
+ *         ::KISCRM_EINVALID (NULL @p db or @p fn, called inside a transaction, negative
+ *         option, or @p fn left its nested transactions unbalanced); ::KISCRM_EVERSION.
+ */
+KISCRM_API int kiscrm_db_transact(kiscrm_db *db, kiscrm_transact_fn fn, void *payload,
+				  const kiscrm_transact_options *opts);
+
 /**
  * The configuration the database was opened with.
  * @param db the database

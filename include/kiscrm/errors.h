@@ -44,6 +44,15 @@ KISCRM_API void kiscrm_error_clear(void);
  */
 KISCRM_API const char *kiscrm_strerror(int code);
 
+/**
+ * Whether rerunning the whole transaction that failed with @p code may succeed: 1 for
+ * ::KISCRM_EBUSY (another writer held the lock, or the transaction could not be
+ * serialised), 0 for every other code — those fail again when rerun.
+ * @param code a return code
+ * @return 1 or 0.
+ */
+KISCRM_API int kiscrm_error_is_retryable(int code);
+
 KISCRM_END_DECL
 
 #endif

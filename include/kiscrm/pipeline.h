@@ -208,14 +208,19 @@ KISCRM_API int kiscrm_config_reason_category_find(const kiscrm_config *cfg, cons
  * backwards or to a lost stage requires none, so a deal can always be marked lost.
  * Leaving a won or lost stage requires ::KISCRM_MOVE_REOPEN. Status, closed date,
  * forecast category and — unless set by hand — probability follow the new stage.
+ * The opportunity is read inside the move's transaction, so of two concurrent moves out
+ * of one stage into won and lost only the first succeeds. A move may not be dated before
+ * the opportunity's created date or before its previous move (the same second is fine).
  * @param db the database
  * @param opportunity_id the opportunity
  * @param stage key of the target stage
  * @param at time of the move
  * @param flags 0 or ::KISCRM_MOVE_REOPEN
  * @return ::KISCRM_OK; ::KISCRM_ENOTFOUND (opportunity or stage); ::KISCRM_EINVALID
- *         (exit criteria not met: the message names every missing field); ::KISCRM_ECONFLICT
- *         (re-opening without the flag, or moving to the current stage); ::KISCRM_ESTORAGE.
+ *         (exit criteria not met: the message names every missing field; or @p at before
+ *         the created date or the previous move: the message names both); ::KISCRM_ECONFLICT
+ *         (re-opening without the flag — "opportunity N is already won" —, or moving to the
+ *         current stage); ::KISCRM_ESTORAGE; ::KISCRM_EBUSY (retryable, nothing stored).
  *         The actor of kiscrm_db_set_actor() is recorded as `by_id`.
  */
 KISCRM_API int kiscrm_opportunity_move(kiscrm_db *db, kiscrm_id opportunity_id, const char *stage,

@@ -221,7 +221,12 @@ KISCRM_API int kiscrm_record_insert(kiscrm_db *db, kiscrm_record *rec);
 KISCRM_API int kiscrm_record_insert_flags(kiscrm_db *db, kiscrm_record *rec, unsigned int flags);
 
 /**
- * Validates and replaces a stored record (matched by id).
+ * Validates and stores changes of a record (matched by id). In one transaction the stored
+ * row is read again and only the fields set (kiscrm_record_set_*()) since @p rec was read
+ * or last stored are applied to it; fields not set keep their stored values, even if
+ * another writer changed them after @p rec was read. The result is checked and its
+ * derived fields computed like any change, and on success @p rec holds the stored row.
+ * On failure nothing is stored and @p rec is unchanged.
  * @param db the database
  * @param rec the record
  * @return as kiscrm_record_insert(); ::KISCRM_ENOTFOUND if no record has that id.

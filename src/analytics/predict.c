@@ -1041,13 +1041,12 @@ static int write_probability(kiscrm_db *db, const apply_item *it)
 	return rc;
 }
 
-int kiscrm_predict_apply(size_t *updated, kiscrm_db *db, const kiscrm_predict_options *opts)
+/* kiscrm_predict_apply() inside its transaction: the model, the choice of the
+ * opportunities to change (open, probability not set by hand) and the writes all see
+ * the same data. */
+static int apply_locked(size_t *updated, kiscrm_db *db, const kiscrm_predict_options *opts)
 {
-	int rc = kc_check_db(db);
-	if (rc)
-		return rc;
-	if (updated)
-		*updated = 0;
+	int rc = KISCRM_OK;
 	apply_scan s;
 	memset(&s, 0, sizeof(s));
 	size_t np = kiscrm_config_pipeline_count(db->config);
@@ -1068,15 +1067,24 @@ int kiscrm_predict_apply(size_t *updated, kiscrm_db *db, const kiscrm_predict_op
 		pls_dispose(&p);
 		kc_report_end(&rep);
 	}
-	if (rc == 0 && s.n) {
-		if ((rc = kc_tx_begin(db)) == 0) {
-			for (size_t i = 0; rc == 0 && i < s.n; i++)
-				rc = write_probability(db, &s.items[i]);
-			rc = kc_tx_end(db, rc);
-		}
-	}
-	if (rc == 0 && updated)
-		*updated = s.n;
+	for (size_t i = 0; rc == 0 && i < s.n; i++)
+		rc = write_probability(db, &s.items[i]);
+	*updated = s.n;
 	free(s.items);
+	return rc;
+}
+
+int kiscrm_predict_apply(size_t *updated, kiscrm_db *db, const kiscrm_predict_options *opts)
+{
+	int rc = kc_check_db(db);
+	if (rc)
+		return rc;
+	if (updated)
+		*updated = 0;
+	size_t n = 0;
+	if ((rc = kc_tx_begin(db)) != 0)
+		return rc;
+	if ((rc = kc_tx_end(db, apply_locked(&n, db, opts))) == 0 && updated)
+		*updated = n;
 	return rc;
 }

@@ -135,7 +135,9 @@ static int save(kiscrm_db *db, const kc_budget *b, kiscrm_id *out)
 	return rc;
 }
 
-int kiscrm_budget_snapshot(kiscrm_id *out, kiscrm_db *db, kiscrm_date as_of)
+/* The budget is built from the data read inside the transaction that saves it: the
+ * snapshot is the state of one moment, not a mix of before and after another writer. */
+static int snapshot_locked(kiscrm_id *out, kiscrm_db *db, kiscrm_date as_of)
 {
 	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
 	o.as_of = as_of;
@@ -145,12 +147,19 @@ int kiscrm_budget_snapshot(kiscrm_id *out, kiscrm_db *db, kiscrm_date as_of)
 	if (rc)
 		return rc;
 	if ((rc = kc_budget_build(&b, &r)) == 0) {
-		if ((rc = kc_tx_begin(db)) == 0)
-			rc = kc_tx_end(db, save(db, &b, out));
+		rc = save(db, &b, out);
 		kc_budget_dispose(&b);
 	}
 	kc_report_end(&r);
 	return rc;
+}
+
+int kiscrm_budget_snapshot(kiscrm_id *out, kiscrm_db *db, kiscrm_date as_of)
+{
+	int rc = kc_check_db(db);
+	if (rc || (rc = kc_tx_begin(db)) != 0)
+		return rc;
+	return kc_tx_end(db, snapshot_locked(out, db, as_of));
 }
 
 /* ---- comparing two snapshots ---- */

@@ -102,3 +102,10 @@ const char *kiscrm_strerror(int code)
 	default: return "unknown error";
 	}
 }
+
+int kiscrm_error_is_retryable(int code)
+{
+	/* Busy and serialisation failures leave nothing stored and pass when the other
+	 * writer is done; every other failure would fail the same way again. */
+	return code == KISCRM_EBUSY;
+}

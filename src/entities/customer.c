@@ -344,15 +344,13 @@ int kiscrm_customer_merge(kiscrm_db *db, kiscrm_id keep_id, kiscrm_id duplicate_
 
 /* --- custom attributes ------------------------------------------------------------ */
 
-int kiscrm_customer_attr_set(kiscrm_db *db, kiscrm_id customer_id, const char *key, const char *value)
+/* Looks the key up inside the transaction that writes it: two concurrent sets of one
+ * key cannot both insert it. */
+static int attr_set_locked(kiscrm_db *db, kiscrm_id customer_id, const char *key, const char *value)
 {
-	int rc = kc_check_db(db);
-	if (rc)
-		return rc;
-	if (!key || !*key)
-		return kc_error_set(KISCRM_EINVALID, "attribute key is NULL or empty");
 	const kiscrm_kind_def *def = &kc_customer_attr_def;
 	kiscrm_id existing = 0;
+	int rc;
 	if ((rc = find_attr(&existing, db, customer_id, key, 0)) != 0)
 		return rc;
 	if (!value)
@@ -368,6 +366,18 @@ int kiscrm_customer_attr_set(kiscrm_db *db, kiscrm_id customer_id, const char *k
 		rc = existing ? kiscrm_record_update(db, r) : kiscrm_record_insert(db, r);
 	kiscrm_record_free(r);
 	return rc;
+}
+
+int kiscrm_customer_attr_set(kiscrm_db *db, kiscrm_id customer_id, const char *key, const char *value)
+{
+	int rc = kc_check_db(db);
+	if (rc)
+		return rc;
+	if (!key || !*key)
+		return kc_error_set(KISCRM_EINVALID, "attribute key is NULL or empty");
+	if ((rc = kc_tx_begin(db)) != 0)
+		return rc;
+	return kc_tx_end(db, attr_set_locked(db, customer_id, key, value));
 }
 
 static int value_cb(void *payload, const kiscrm_value *row)

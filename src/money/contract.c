@@ -510,6 +510,22 @@ static int replace_plan(kiscrm_db *db, kiscrm_id contract_id, const kiscrm_date 
 	return rc;
 }
 
+/* The plan is checked against the contract amount read inside the transaction that
+ * replaces it: a concurrent change of the amount cannot slip in between. */
+static int replace_plan_locked(kiscrm_db *db, kiscrm_id contract_id, const kiscrm_date *due,
+			       const kiscrm_money *amounts, size_t n, unsigned int flags)
+{
+	kiscrm_record *c;
+	int rc = load(&c, db, KISCRM_KIND_CONTRACT, contract_id, NULL, NULL);
+	if (rc)
+		return rc;
+	kiscrm_money amount = kiscrm_record_int(c, KISCRM_CONTRACT_AMOUNT);
+	kiscrm_record_free(c);
+	if ((rc = check_instalments(db, amount, due, amounts, n, flags, contract_id)) != 0)
+		return rc;
+	return replace_plan(db, contract_id, due, amounts, n);
+}
+
 int kiscrm_contract_plan_instalments(kiscrm_db *db, kiscrm_id contract_id, const kiscrm_date *due,
 				     const kiscrm_money *amounts, size_t n, unsigned int flags)
 {
@@ -520,14 +536,7 @@ int kiscrm_contract_plan_instalments(kiscrm_db *db, kiscrm_id contract_id, const
 		return kc_error_set(KISCRM_EINVALID, "instalment arrays are NULL (n = %zu)", n);
 	if (flags & ~KISCRM_PLAN_ALLOW_LESS)
 		return kc_error_set(KISCRM_EINVALID, "unknown plan flags 0x%x", flags);
-	kiscrm_record *c;
-	if ((rc = load(&c, db, KISCRM_KIND_CONTRACT, contract_id, NULL, NULL)) != 0)
-		return rc;
-	kiscrm_money amount = kiscrm_record_int(c, KISCRM_CONTRACT_AMOUNT);
-	kiscrm_record_free(c);
-	if ((rc = check_instalments(db, amount, due, amounts, n, flags, contract_id)) != 0)
-		return rc;
 	if ((rc = kc_tx_begin(db)) != 0)
 		return rc;
-	return kc_tx_end(db, replace_plan(db, contract_id, due, amounts, n));
+	return kc_tx_end(db, replace_plan_locked(db, contract_id, due, amounts, n, flags));
 }

@@ -361,26 +361,12 @@ static int copy_dims(kiscrm_target_dims *d, const kiscrm_target_dims *dims)
 	return KISCRM_OK;
 }
 
-int kiscrm_target_set_year(kiscrm_id *out, kiscrm_db *db, const char *metric, int fiscal_year,
-			   kiscrm_money amount_or_count, const kiscrm_target_dims *dims)
+/* kiscrm_target_set_year() inside its transaction: whether the target exists is
+ * decided where it is inserted or updated, so two concurrent sets cannot both insert. */
+static int set_year_locked(kiscrm_id *out, kiscrm_db *db, const char *metric, int money,
+			   kiscrm_date start, kiscrm_money amount_or_count, const kiscrm_target_dims *d)
 {
-	kiscrm_target_dims dcopy;
-	const kiscrm_target_dims *d = &dcopy;
-	int rc = kc_check_db(db);
-	if (rc || (rc = copy_dims(&dcopy, dims)) != 0)
-		return rc;
-	int money = kiscrm_target_metric_is_money(metric);
-	if (money < 0)
-		return money;
-	if (fiscal_year < 1 || fiscal_year > 9998) {
-		char text[16];
-		snprintf(text, sizeof(text), "%d", fiscal_year);
-		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "fiscal_year", text,
-				       "target: fiscal year %s is out of range (1..9998)", text);
-	}
-	kiscrm_date start;
-	if ((rc = kiscrm_date_from_ymd(&start, fiscal_year, kiscrm_config_fiscal_year_start(db->config), 1)) != 0)
-		return rc;
+	int rc;
 	kiscrm_id existing = 0;
 	if ((rc = find_target(db, metric, KISCRM_PERIOD_YEAR, start, d->business_line, d->product_line,
 			      d->department_id, d->owner_id, 0, &existing)) != 0)
@@ -407,9 +393,36 @@ int kiscrm_target_set_year(kiscrm_id *out, kiscrm_db *db, const char *metric, in
 		    (rc = kiscrm_record_set_text(r, KISCRM_TARGET_PRODUCT_LINE, d->product_line)) == 0)
 			rc = kiscrm_record_insert(db, r);
 	}
-	if (rc == 0 && out)
+	if (rc == 0)
 		*out = kiscrm_record_id(r);
 	kiscrm_record_free(r);
+	return rc;
+}
+
+int kiscrm_target_set_year(kiscrm_id *out, kiscrm_db *db, const char *metric, int fiscal_year,
+			   kiscrm_money amount_or_count, const kiscrm_target_dims *dims)
+{
+	kiscrm_target_dims dcopy;
+	int rc = kc_check_db(db);
+	if (rc || (rc = copy_dims(&dcopy, dims)) != 0)
+		return rc;
+	int money = kiscrm_target_metric_is_money(metric);
+	if (money < 0)
+		return money;
+	if (fiscal_year < 1 || fiscal_year > 9998) {
+		char text[16];
+		snprintf(text, sizeof(text), "%d", fiscal_year);
+		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "fiscal_year", text,
+				       "target: fiscal year %s is out of range (1..9998)", text);
+	}
+	kiscrm_date start;
+	kiscrm_id id = 0;
+	if ((rc = kiscrm_date_from_ymd(&start, fiscal_year, kiscrm_config_fiscal_year_start(db->config), 1)) != 0 ||
+	    (rc = kc_tx_begin(db)) != 0)
+		return rc;
+	rc = kc_tx_end(db, set_year_locked(&id, db, metric, money, start, amount_or_count, &dcopy));
+	if (rc == 0 && out)
+		*out = id;
 	return rc;
 }
 
@@ -542,18 +555,14 @@ static int split(kiscrm_db *db, const kiscrm_record *p, const split_spec *s, con
 	unsigned mask = rec_mask(p);
 	if (s->field)
 		mask |= 1u << (s->field - KISCRM_TARGET_BUSINESS_LINE);
-	if ((rc = kc_tx_begin(db)) != 0) {
-		free(parts);
-		return rc;
-	}
 	rc = delete_decomposition(db, kiscrm_record_id(p), s->period, mask);
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		rc = insert_child(db, p, s, i, parts[i]);
 	free(parts);
-	return kc_tx_end(db, rc);
+	return rc;
 }
 
-int kiscrm_target_split_time(kiscrm_db *db, kiscrm_id target_id, int child_period, const int64_t *weights,
+static int split_time_locked(kiscrm_db *db, kiscrm_id target_id, int child_period, const int64_t *weights,
 			     size_t n)
 {
 	kiscrm_record *p = NULL;
@@ -574,6 +583,17 @@ int kiscrm_target_split_time(kiscrm_db *db, kiscrm_id target_id, int child_perio
 	}
 	kiscrm_record_free(p);
 	return rc;
+}
+
+/* Every split reads the parent target (its amount, period, dimensions) inside the
+ * transaction that replaces its children. */
+int kiscrm_target_split_time(kiscrm_db *db, kiscrm_id target_id, int child_period, const int64_t *weights,
+			     size_t n)
+{
+	int rc = kc_check_db(db);
+	if (rc || (rc = kc_tx_begin(db)) != 0)
+		return rc;
+	return kc_tx_end(db, split_time_locked(db, target_id, child_period, weights, n));
 }
 
 /* Field of a split dimension, after checking that it is of the right kind and not set. */
@@ -599,6 +619,21 @@ static int dim_field(const kiscrm_record *p, int group, int want_text, int *fiel
 	return KISCRM_OK;
 }
 
+/* A dimension split of the target read inside the transaction: by text @keys or by @ids. */
+static int split_dim_locked(kiscrm_db *db, kiscrm_id target_id, int group, const char *const *keys,
+			    const kiscrm_id *ids, const int64_t *weights, size_t n)
+{
+	kiscrm_record *p = NULL;
+	int field = 0;
+	int rc = get_target(&p, db, target_id);
+	if (rc == 0 && (rc = dim_field(p, group, keys != NULL, &field)) == 0) {
+		split_spec sp = { (int)kiscrm_record_int(p, KISCRM_TARGET_PERIOD), field, NULL, keys, ids };
+		rc = split(db, p, &sp, weights, n);
+	}
+	kiscrm_record_free(p);
+	return rc;
+}
+
 int kiscrm_target_split_dim_keys(kiscrm_db *db, kiscrm_id target_id, int group, const char *const *keys,
 				 const int64_t *weights, size_t n)
 {
@@ -612,15 +647,10 @@ int kiscrm_target_split_dim_keys(kiscrm_db *db, kiscrm_id target_id, int group, 
 				return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, NULL, keys[i],
 						       "target split: key '%s' is given twice", keys[i]);
 	}
-	kiscrm_record *p = NULL;
-	int field = 0;
-	int rc = get_target(&p, db, target_id);
-	if (rc == 0 && (rc = dim_field(p, group, 1, &field)) == 0) {
-		split_spec sp = { (int)kiscrm_record_int(p, KISCRM_TARGET_PERIOD), field, NULL, keys, NULL };
-		rc = split(db, p, &sp, weights, n);
-	}
-	kiscrm_record_free(p);
-	return rc;
+	int rc = kc_check_db(db);
+	if (rc || (rc = kc_tx_begin(db)) != 0)
+		return rc;
+	return kc_tx_end(db, split_dim_locked(db, target_id, group, keys, NULL, weights, n));
 }
 
 int kiscrm_target_split_dim_ids(kiscrm_db *db, kiscrm_id target_id, int group, const kiscrm_id *ids,
@@ -639,15 +669,10 @@ int kiscrm_target_split_dim_ids(kiscrm_db *db, kiscrm_id target_id, int group, c
 				return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, NULL, text,
 						       "target split: id %s is given twice", text);
 	}
-	kiscrm_record *p = NULL;
-	int field = 0;
-	int rc = get_target(&p, db, target_id);
-	if (rc == 0 && (rc = dim_field(p, group, 0, &field)) == 0) {
-		split_spec sp = { (int)kiscrm_record_int(p, KISCRM_TARGET_PERIOD), field, NULL, NULL, ids };
-		rc = split(db, p, &sp, weights, n);
-	}
-	kiscrm_record_free(p);
-	return rc;
+	int rc = kc_check_db(db);
+	if (rc || (rc = kc_tx_begin(db)) != 0)
+		return rc;
+	return kc_tx_end(db, split_dim_locked(db, target_id, group, NULL, ids, weights, n));
 }
 
 /* --- children ----------------------------------------------------------------------- */

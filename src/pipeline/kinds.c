@@ -4,5 +4,5 @@
 #include "pipeline/pipeline_internal.h"
 
 const kc_kind kc_lead_kind = { &kc_lead_def, 0, kc_lead_prepare, NULL };
-const kc_kind kc_opportunity_kind = { &kc_opportunity_def, KC_KIND_WRITES_OTHERS, kc_opportunity_prepare, kc_opportunity_after_insert };
+const kc_kind kc_opportunity_kind = { &kc_opportunity_def, 0, kc_opportunity_prepare, kc_opportunity_after_insert };
 const kc_kind kc_stage_history_kind = { &kc_stage_history_def, 0, kc_stage_history_prepare, NULL };

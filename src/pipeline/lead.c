@@ -198,11 +198,38 @@ static int check_lead(kiscrm_db *db, const kiscrm_record *lead, kiscrm_id custom
 	return check_duplicate(db, id, company);
 }
 
+/* kiscrm_lead_qualify() inside its transaction: the lead's status, the duplicate-name
+ * check and the customer are read where the customer, contact and opportunity are
+ * written, so two concurrent qualifications of one lead cannot both succeed. */
+static int qualify_locked(kiscrm_id *opp, kiscrm_db *db, kiscrm_id lead_id, kiscrm_id customer_id,
+			  kiscrm_time at)
+{
+	kiscrm_record *lead = NULL;
+	kiscrm_id owner = 0, contact = 0;
+	int rc = kiscrm_record_get(&lead, db, KISCRM_KIND_LEAD, lead_id);
+
+	if (rc)
+		return rc;
+	if ((rc = check_lead(db, lead, customer_id, &owner)) == 0 && customer_id == 0)
+		rc = create_customer(&customer_id, db, lead, owner, at);
+	if (rc == 0)
+		rc = create_contact(&contact, db, lead, customer_id);
+	if (rc == 0)
+		rc = create_opportunity(opp, db, lead, customer_id, contact, owner, at);
+	if (rc == 0) {
+		kc_record_put_int(lead, KISCRM_LEAD_CUSTOMER_ID, customer_id);
+		kc_record_put_int(lead, KISCRM_LEAD_OPPORTUNITY_ID, *opp);
+		if ((rc = kc_record_put_text(lead, KISCRM_LEAD_STATUS, "qualified")) == 0)
+			rc = kiscrm_record_update(db, lead);
+	}
+	kiscrm_record_free(lead);
+	return rc;
+}
+
 int kiscrm_lead_qualify(kiscrm_id *opportunity_id, kiscrm_db *db, kiscrm_id lead_id,
 			kiscrm_id customer_id, kiscrm_time at)
 {
-	kiscrm_record *lead = NULL;
-	kiscrm_id owner = 0, contact = 0, opp = 0;
+	kiscrm_id opp = 0;
 	int rc = kc_check_db(db);
 
 	if (rc)
@@ -212,24 +239,9 @@ int kiscrm_lead_qualify(kiscrm_id *opportunity_id, kiscrm_db *db, kiscrm_id lead
 	if (customer_id < 0)
 		return kc_error_set(KISCRM_EINVALID, "kiscrm_lead_qualify: customer id %lld is negative",
 				    (long long)customer_id);
-	if ((rc = kiscrm_record_get(&lead, db, KISCRM_KIND_LEAD, lead_id)) != 0)
+	if ((rc = kc_tx_begin(db)) != 0)
 		return rc;
-	if ((rc = check_lead(db, lead, customer_id, &owner)) == 0 && (rc = kc_tx_begin(db)) == 0) {
-		if (customer_id == 0)
-			rc = create_customer(&customer_id, db, lead, owner, at);
-		if (rc == 0)
-			rc = create_contact(&contact, db, lead, customer_id);
-		if (rc == 0)
-			rc = create_opportunity(&opp, db, lead, customer_id, contact, owner, at);
-		if (rc == 0) {
-			kc_record_put_int(lead, KISCRM_LEAD_CUSTOMER_ID, customer_id);
-			kc_record_put_int(lead, KISCRM_LEAD_OPPORTUNITY_ID, opp);
-			if ((rc = kc_record_put_text(lead, KISCRM_LEAD_STATUS, "qualified")) == 0)
-				rc = kiscrm_record_update(db, lead);
-		}
-		rc = kc_tx_end(db, rc);
-	}
-	kiscrm_record_free(lead);
+	rc = kc_tx_end(db, qualify_locked(&opp, db, lead_id, customer_id, at));
 	if (rc == 0 && opportunity_id)
 		*opportunity_id = opp;
 	return rc;

@@ -404,22 +404,17 @@ int kc_stage_history_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const 
 	return KISCRM_OK;
 }
 
-int kiscrm_stage_history_append(kiscrm_db *db, kiscrm_id opportunity_id, const char *from_stage,
-				const char *to_stage, kiscrm_time at, kiscrm_id by_id)
+/* kiscrm_stage_history_append() inside its transaction: the opportunity's pipeline and
+ * amount are read where the entry is written. */
+static int append_locked(kiscrm_db *db, kiscrm_id opportunity_id, const char *from_stage,
+			 const char *to_stage, kiscrm_time at, kiscrm_id by_id)
 {
 	kiscrm_record *opp;
 	const kc_pipeline *pl;
 	size_t p;
-	int rc = kc_check_db(db);
+	int rc = kiscrm_record_get(&opp, db, KISCRM_KIND_OPPORTUNITY, opportunity_id);
 
 	if (rc)
-		return rc;
-	if (!to_stage)
-		return kc_error_set(KISCRM_EINVALID, "kiscrm_stage_history_append: to_stage is NULL");
-	if (by_id < 0)
-		return kc_error_set(KISCRM_EINVALID, "kiscrm_stage_history_append: by_id %lld is negative",
-				    (long long)by_id);
-	if ((rc = kiscrm_record_get(&opp, db, KISCRM_KIND_OPPORTUNITY, opportunity_id)) != 0)
 		return rc;
 	if ((rc = resolve_pipeline(&pl, &p, db, opp)) == 0) {
 		const char *missing = !stage_of(pl, to_stage)		      ? to_stage
@@ -435,6 +430,23 @@ int kiscrm_stage_history_append(kiscrm_db *db, kiscrm_id opportunity_id, const c
 				    kiscrm_record_int(opp, KISCRM_OPPORTUNITY_AMOUNT));
 	kiscrm_record_free(opp);
 	return rc;
+}
+
+int kiscrm_stage_history_append(kiscrm_db *db, kiscrm_id opportunity_id, const char *from_stage,
+				const char *to_stage, kiscrm_time at, kiscrm_id by_id)
+{
+	int rc = kc_check_db(db);
+
+	if (rc)
+		return rc;
+	if (!to_stage)
+		return kc_error_set(KISCRM_EINVALID, "kiscrm_stage_history_append: to_stage is NULL");
+	if (by_id < 0)
+		return kc_error_set(KISCRM_EINVALID, "kiscrm_stage_history_append: by_id %lld is negative",
+				    (long long)by_id);
+	if ((rc = kc_tx_begin(db)) != 0)
+		return rc;
+	return kc_tx_end(db, append_locked(db, opportunity_id, from_stage, to_stage, at, by_id));
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -529,8 +541,8 @@ static int plan_move(kiscrm_db *db, kiscrm_record *rec, const char *stage, kiscr
 				       "opportunity %lld is already in stage '%s'", (long long)id, stage);
 	if (cur && cur->terminal != KISCRM_STAGE_OPEN && !(flags & KISCRM_MOVE_REOPEN))
 		return kc_error_set_at(KISCRM_ECONFLICT, NULL, 0, 0, "stage", stage,
-				       "opportunity %lld is %s (stage '%s'); moving it to '%s' re-opens "
-				       "it and needs KISCRM_MOVE_REOPEN",
+				       "opportunity %lld is already %s (stage '%s'); moving it to '%s' "
+				       "re-opens it and needs KISCRM_MOVE_REOPEN",
 				       (long long)id, terminal_word(cur->terminal), cur->key, stage);
 	if ((rc = check_exit(rec, pl, cur, to)) < 0)
 		return rc;
@@ -546,23 +558,81 @@ static int plan_move(kiscrm_db *db, kiscrm_record *rec, const char *stage, kiscr
 	return KISCRM_OK;
 }
 
-int kiscrm_opportunity_move(kiscrm_db *db, kiscrm_id opportunity_id, const char *stage,
-			    kiscrm_time at, unsigned int flags)
+/* The latest move in an opportunity's stage history (entries leaving a stage). */
+typedef struct {
+	int found;
+	kiscrm_time at;
+	char stage[128];
+} last_move;
+
+static int last_move_cb(void *payload, const kiscrm_value *row)
+{
+	last_move *m = payload;
+	const kiscrm_value *to = &row[KISCRM_STAGE_HISTORY_TO_STAGE];
+
+	if (row[KISCRM_STAGE_HISTORY_FROM_STAGE].type == KISCRM_TYPE_NULL ||
+	    (m->found && row[KISCRM_STAGE_HISTORY_AT].u.i < m->at))
+		return 0;
+	m->found = 1;
+	m->at = row[KISCRM_STAGE_HISTORY_AT].u.i;
+	snprintf(m->stage, sizeof(m->stage), "%s", to->type == KISCRM_TYPE_TEXT ? to->u.s : "");
+	return 0;
+}
+
+/*
+ * A move happens after the opportunity was created and after its previous move: a
+ * history out of order would make ageing, velocity and funnel conversion count time
+ * backwards. Refused rather than reordered, so that the caller notices the wrong date.
+ * The creation is the `created` date; the creation entry of the history is not used
+ * because, for an opportunity stored without a created date, it only says when the
+ * record was typed in, which may be after moves entered retrospectively.
+ */
+static int check_move_time(kiscrm_db *db, const kiscrm_record *rec, kiscrm_time at)
+{
+	kiscrm_id id = kiscrm_record_id(rec);
+	char when[32], prev[32];
+	last_move m = { 0, 0, "" };
+	kiscrm_cond c = { KISCRM_STAGE_HISTORY_OPPORTUNITY_ID, KISCRM_OP_EQ,
+			  { KISCRM_TYPE_INT, { .i = id } } };
+	kiscrm_query q = { 1, &c,
+			   (1u << KISCRM_STAGE_HISTORY_AT) | (1u << KISCRM_STAGE_HISTORY_FROM_STAGE) |
+				   (1u << KISCRM_STAGE_HISTORY_TO_STAGE) };
+	int rc;
+
+	kiscrm_time_format(when, sizeof(when), at);
+	if (!kiscrm_record_is_null(rec, KISCRM_OPPORTUNITY_CREATED) &&
+	    kiscrm_time_date(at) < (kiscrm_date)kiscrm_record_int(rec, KISCRM_OPPORTUNITY_CREATED)) {
+		kiscrm_date_format(prev, sizeof(prev),
+				   (kiscrm_date)kiscrm_record_int(rec, KISCRM_OPPORTUNITY_CREATED));
+		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "at", when,
+				       "opportunity %lld: a move dated %s is before the opportunity "
+				       "was created (%s)", (long long)id, when, prev);
+	}
+	if ((rc = kc_db_scan(db, &kc_stage_history_def, &q, last_move_cb, &m)) != 0)
+		return rc;
+	if (m.found && at < m.at) {
+		kiscrm_time_format(prev, sizeof(prev), m.at);
+		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "at", when,
+				       "opportunity %lld: a move dated %s is before its previous move "
+				       "(to '%s' at %s)", (long long)id, when, m.stage, prev);
+	}
+	return KISCRM_OK;
+}
+
+/* kiscrm_opportunity_move() inside its transaction: the stage it moves from, the checks
+ * and the history are those of the stored opportunity at the time of the write, so two
+ * concurrent moves cannot both leave the same stage. */
+static int move_locked(kiscrm_db *db, kiscrm_id opportunity_id, const char *stage, kiscrm_time at,
+		       unsigned int flags)
 {
 	kiscrm_record *rec = NULL;
 	char *from = NULL;
-	int rc = kc_check_db(db);
+	int rc = kiscrm_record_get(&rec, db, KISCRM_KIND_OPPORTUNITY, opportunity_id);
 
 	if (rc)
 		return rc;
-	if (!stage)
-		return kc_error_set(KISCRM_EINVALID, "kiscrm_opportunity_move: stage is NULL");
-	if (flags & ~KISCRM_MOVE_REOPEN)
-		return kc_error_set(KISCRM_EINVALID, "kiscrm_opportunity_move: unknown flags 0x%x",
-				    flags);
-	if ((rc = kiscrm_record_get(&rec, db, KISCRM_KIND_OPPORTUNITY, opportunity_id)) != 0)
-		return rc;
-	if ((rc = plan_move(db, rec, stage, at, flags, &from)) == 0 && (rc = kc_tx_begin(db)) == 0) {
+	if ((rc = plan_move(db, rec, stage, at, flags, &from)) == 0 &&
+	    (rc = check_move_time(db, rec, at)) == 0) {
 		kc_write_ctx ctx = kc_write_ctx_of(db);
 		ctx.flags |= KC_WRITE_MOVE;
 		ctx.at = at;
@@ -572,16 +642,49 @@ int kiscrm_opportunity_move(kiscrm_db *db, kiscrm_id opportunity_id, const char 
 					    opp_text(rec, KISCRM_OPPORTUNITY_PIPELINE), from, stage, at,
 					    db->actor, kiscrm_record_is_null(rec, KISCRM_OPPORTUNITY_AMOUNT),
 					    kiscrm_record_int(rec, KISCRM_OPPORTUNITY_AMOUNT));
-		rc = kc_tx_end(db, rc);
 	}
 	free(from);
 	kiscrm_record_free(rec);
 	return rc;
 }
 
-int kiscrm_opportunity_set_probability(kiscrm_db *db, kiscrm_id opportunity_id, int percent)
+int kiscrm_opportunity_move(kiscrm_db *db, kiscrm_id opportunity_id, const char *stage,
+			    kiscrm_time at, unsigned int flags)
+{
+	int rc = kc_check_db(db);
+
+	if (rc)
+		return rc;
+	if (!stage)
+		return kc_error_set(KISCRM_EINVALID, "kiscrm_opportunity_move: stage is NULL");
+	if (flags & ~KISCRM_MOVE_REOPEN)
+		return kc_error_set(KISCRM_EINVALID, "kiscrm_opportunity_move: unknown flags 0x%x",
+				    flags);
+	if ((rc = kc_tx_begin(db)) != 0)
+		return rc;
+	return kc_tx_end(db, move_locked(db, opportunity_id, stage, at, flags));
+}
+
+static int set_probability_locked(kiscrm_db *db, kiscrm_id opportunity_id, int percent)
 {
 	kiscrm_record *rec;
+	int rc = kiscrm_record_get(&rec, db, KISCRM_KIND_OPPORTUNITY, opportunity_id);
+
+	if (rc)
+		return rc;
+	if (percent < 0) {
+		kc_record_put_int(rec, KISCRM_OPPORTUNITY_PROBABILITY_MANUAL, 0);
+	} else {
+		kc_record_put_int(rec, KISCRM_OPPORTUNITY_PROBABILITY_MANUAL, 1);
+		kc_record_put_int(rec, KISCRM_OPPORTUNITY_PROBABILITY, percent);
+	}
+	rc = kiscrm_record_update(db, rec);
+	kiscrm_record_free(rec);
+	return rc;
+}
+
+int kiscrm_opportunity_set_probability(kiscrm_db *db, kiscrm_id opportunity_id, int percent)
+{
 	int rc = kc_check_db(db);
 
 	if (rc)
@@ -593,15 +696,7 @@ int kiscrm_opportunity_set_probability(kiscrm_db *db, kiscrm_id opportunity_id, 
 				       "probability %d is outside 0..100 (or -1 to follow the stage)",
 				       percent);
 	}
-	if ((rc = kiscrm_record_get(&rec, db, KISCRM_KIND_OPPORTUNITY, opportunity_id)) != 0)
+	if ((rc = kc_tx_begin(db)) != 0)
 		return rc;
-	if (percent < 0) {
-		kc_record_put_int(rec, KISCRM_OPPORTUNITY_PROBABILITY_MANUAL, 0);
-	} else {
-		kc_record_put_int(rec, KISCRM_OPPORTUNITY_PROBABILITY_MANUAL, 1);
-		kc_record_put_int(rec, KISCRM_OPPORTUNITY_PROBABILITY, percent);
-	}
-	rc = kiscrm_record_update(db, rec);
-	kiscrm_record_free(rec);
-	return rc;
+	return kc_tx_end(db, set_probability_locked(db, opportunity_id, percent));
 }

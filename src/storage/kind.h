@@ -33,9 +33,8 @@ typedef int (*kc_prepare_fn)(const kc_write_ctx *ctx, kiscrm_record *rec, const 
 /* Work right after a new record is stored (an opportunity's creation entry …). */
 typedef int (*kc_after_insert_fn)(const kc_write_ctx *ctx, const kiscrm_record *rec);
 
-/* The kind's hooks write other records: it is stored inside a transaction so that the
- * record and what it implies are written together or not at all. */
-#define KC_KIND_WRITES_OTHERS 0x1u
+/* Flags of a kind (none yet: every write runs in a transaction, so hooks may write
+ * other records). */
 
 typedef struct kc_kind {
 	const kiscrm_kind_def *def;   /* table name and fields (field 0 is the id) */

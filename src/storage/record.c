@@ -16,13 +16,16 @@ int kc_record_new(kiscrm_record **out, const kiscrm_kind_def *def)
 {
 	kiscrm_record *r = malloc(sizeof(*r));
 	kiscrm_value *vals = calloc((size_t)def->nfields, sizeof(*vals));
-	if (!r || !vals) {
+	unsigned char *dirty = calloc((size_t)def->nfields, 1);
+	if (!r || !vals || !dirty) {
 		free(r);
 		free(vals);
+		free(dirty);
 		return kc_error_oom();
 	}
 	r->def = def;
 	r->vals = vals;
+	r->dirty = dirty;
 	*out = r;
 	return KISCRM_OK;
 }
@@ -48,7 +51,29 @@ int kc_record_assign_row(kiscrm_record *rec, const kiscrm_value *row)
 		value_clear(&rec->vals[i]);
 		rec->vals[i] = v;
 	}
+	kc_record_clear_dirty(rec);
 	return KISCRM_OK;
+}
+
+int kc_record_copy_field(kiscrm_record *to, const kiscrm_record *from, int field)
+{
+	const kiscrm_value *v = &from->vals[field];
+	if (v->type == KISCRM_TYPE_TEXT)
+		return kc_record_put_text(to, field, v->u.s);
+	value_clear(&to->vals[field]);
+	to->vals[field] = *v;
+	to->dirty[field] = 1;
+	return KISCRM_OK;
+}
+
+int kc_record_is_dirty(const kiscrm_record *rec, int field)
+{
+	return rec->dirty[field] != 0;
+}
+
+void kc_record_clear_dirty(kiscrm_record *rec)
+{
+	memset(rec->dirty, 0, (size_t)rec->def->nfields);
 }
 
 int kc_record_from_row(kiscrm_record **out, const kiscrm_kind_def *def, const kiscrm_value *row)
@@ -81,6 +106,7 @@ int kc_record_put_text(kiscrm_record *rec, int field, const char *value)
 		rec->vals[field].type = KISCRM_TYPE_TEXT;
 		rec->vals[field].u.s = s;
 	}
+	rec->dirty[field] = 1;
 	return KISCRM_OK;
 }
 
@@ -89,6 +115,7 @@ void kc_record_put_int(kiscrm_record *rec, int field, int64_t value)
 	value_clear(&rec->vals[field]);
 	rec->vals[field].type = rec->def->fields[field].type;
 	rec->vals[field].u.i = value;
+	rec->dirty[field] = 1;
 }
 
 int kc_field_index(const kiscrm_kind_def *def, const char *name)
@@ -108,6 +135,7 @@ void kiscrm_record_free(kiscrm_record *rec)
 	for (int i = 0; i < rec->def->nfields; i++)
 		value_clear(&rec->vals[i]);
 	free(rec->vals);
+	free(rec->dirty);
 	free(rec);
 }
 
@@ -115,7 +143,10 @@ int kiscrm_record_dup(kiscrm_record **out, const kiscrm_record *rec)
 {
 	if (!out || !rec)
 		return kc_error_set(KISCRM_EINVALID, "record or output pointer is NULL");
-	return kc_record_from_row(out, rec->def, rec->vals);
+	int rc = kc_record_from_row(out, rec->def, rec->vals);
+	if (rc == 0) /* the copy is updated like the original would be */
+		memcpy((*out)->dirty, rec->dirty, (size_t)rec->def->nfields);
+	return rc;
 }
 
 int kiscrm_record_kind(const kiscrm_record *rec)
@@ -192,6 +223,7 @@ int kiscrm_record_set_rate(kiscrm_record *rec, int field, double value)
 	value_clear(&rec->vals[field]);
 	rec->vals[field].type = KISCRM_TYPE_RATE;
 	rec->vals[field].u.r = value;
+	rec->dirty[field] = 1;
 	return KISCRM_OK;
 }
 
@@ -201,6 +233,7 @@ int kiscrm_record_set_null(kiscrm_record *rec, int field)
 	if (rc)
 		return rc;
 	value_clear(&rec->vals[field]);
+	rec->dirty[field] = 1;
 	return KISCRM_OK;
 }
 

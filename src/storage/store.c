@@ -143,28 +143,44 @@ int kc_store_insert(const kc_write_ctx *ctx, kiscrm_record *rec)
 		return kc_error_set(KISCRM_EINVALID, "record is NULL");
 	if ((rc = kind_of(&k, db, rec)) != 0 || (rc = check_new_id(rec)) != 0)
 		return rc;
-	if (!(k->flags & KC_KIND_WRITES_OTHERS))
-		return insert_checked(ctx, k, rec);
-	/* The record and what it implies (history, a customer's first-contract date …) are
-	 * stored together or not at all. */
+	/* The checks read other records (references, a tree's parents, a customer's first
+	 * contract …): they and the write happen in one transaction, so nothing they relied
+	 * on changes before the write, and the record and what it implies are stored
+	 * together or not at all. */
 	kiscrm_id before = kiscrm_record_id(rec);
 	if ((rc = kc_tx_begin(db)) != 0)
 		return rc;
 	if ((rc = kc_tx_end(db, insert_checked(ctx, k, rec))) != 0)
 		kc_record_set_id(rec, before);
+	else
+		kc_record_clear_dirty(rec);
 	return rc;
 }
 
+/* The stored record with the fields the caller set in @rec applied, checked and derived
+ * like any change, then written; @rec becomes the stored record. Runs inside the
+ * update's transaction: the row it starts from is the current one, not the copy the
+ * caller read earlier, so fields the caller did not set keep what other writers stored. */
 static int update_checked(const kc_write_ctx *ctx, const kc_kind *k, kiscrm_record *rec)
 {
 	kiscrm_db *db = ctx->db;
-	kiscrm_record *old = NULL;
+	kiscrm_record *old = NULL, *merged = NULL;
 	int rc = fetch(&old, db, rec->def, kiscrm_record_id(rec));
 	if (rc)
 		return rc;
-	if ((rc = prepare(ctx, k, rec, old)) == 0 && (rc = check_fields(db, rec)) == 0)
-		rc = kc_db_update(db, rec->def, rec->vals);
+	if ((rc = kiscrm_record_dup(&merged, old)) != 0) {
+		kiscrm_record_free(old);
+		return rc;
+	}
+	for (int f = 1; rc == 0 && f < rec->def->nfields; f++)
+		if (kc_record_is_dirty(rec, f))
+			rc = kc_record_copy_field(merged, rec, f);
+	if (rc == 0 && (rc = prepare(ctx, k, merged, old)) == 0 &&
+	    (rc = check_fields(db, merged)) == 0 &&
+	    (rc = kc_db_update(db, merged->def, merged->vals)) == 0)
+		rc = kc_record_assign_row(rec, merged->vals);
 	kiscrm_record_free(old);
+	kiscrm_record_free(merged);
 	return rc;
 }
 
@@ -186,8 +202,6 @@ int kc_store_update(const kc_write_ctx *ctx, kiscrm_record *rec)
 		return kc_error_set(KISCRM_EINVALID, "record is NULL");
 	if ((rc = kind_of(&k, db, rec)) != 0)
 		return rc;
-	if (!(k->flags & KC_KIND_WRITES_OTHERS))
-		return update_checked(ctx, k, rec);
 	if ((rc = kc_tx_begin(db)) != 0)
 		return rc;
 	return kc_tx_end(db, update_checked(ctx, k, rec));

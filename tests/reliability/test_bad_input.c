@@ -425,6 +425,42 @@ static void test_config(void **state)
 	IS_NULL(kiscrm_config_stage_exit_field(NULL, 0, 0, 0));
 }
 
+/* --- kiscrm_db_transact (db.h) and kiscrm_error_is_retryable (errors.h) ------------------ */
+
+static int noop_work(kiscrm_db *db, void *payload)
+{
+	(void)db;
+	(void)payload;
+	return KISCRM_OK;
+}
+
+static void test_transact(void **state)
+{
+	fx *f = *state;
+	kiscrm_transact_options o = KISCRM_TRANSACT_OPTIONS_INIT;
+
+	ERR(kiscrm_transact_options_init(NULL, KISCRM_TRANSACT_OPTIONS_VERSION));
+	ERR_IS(KISCRM_EVERSION, kiscrm_transact_options_init(&o, 0));
+	ERR_IS(KISCRM_EVERSION, kiscrm_transact_options_init(&o, 999));
+	ERR(kiscrm_db_transact(NULL, noop_work, NULL, NULL));
+	ERR(kiscrm_db_transact(f->db, NULL, NULL, NULL));
+	o = (kiscrm_transact_options)KISCRM_TRANSACT_OPTIONS_INIT;
+	o.version = 999;
+	ERR_IS(KISCRM_EVERSION, kiscrm_db_transact(f->db, noop_work, NULL, &o));
+	o = (kiscrm_transact_options)KISCRM_TRANSACT_OPTIONS_INIT;
+	o.max_attempts = -1;
+	ERR(kiscrm_db_transact(f->db, noop_work, NULL, &o));
+	o = (kiscrm_transact_options)KISCRM_TRANSACT_OPTIONS_INIT;
+	o.initial_backoff_ms = INT_MIN;
+	ERR(kiscrm_db_transact(f->db, noop_work, NULL, &o));
+	assert_int_equal(KISCRM_OK, kiscrm_db_begin(f->db));
+	ERR(kiscrm_db_transact(f->db, noop_work, NULL, NULL)); /* inside a transaction */
+	assert_int_equal(KISCRM_OK, kiscrm_db_rollback(f->db));
+	assert_int_equal(0, kiscrm_error_is_retryable(INT_MIN));
+	assert_int_equal(0, kiscrm_error_is_retryable(INT_MAX));
+	assert_int_equal(1, kiscrm_error_is_retryable(KISCRM_EBUSY));
+}
+
 /* --- db.h and sys/backend.h -------------------------------------------------------------- */
 
 static void test_db_backend(void **state)
@@ -1332,6 +1368,7 @@ int main(void)
 		cmocka_unit_test(test_closed_handles),
 		cmocka_unit_test_setup_teardown(test_config, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_db_backend, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_transact, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_org_customer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pipeline, setup, teardown),

@@ -12,6 +12,9 @@ typedef struct failing_backend {
 	kiscrm_backend *inner;
 	int remaining;         /* mutating calls still allowed; -1: unlimited */
 	int calls;             /* mutating calls seen, failed ones included */
+	int busy_begins;       /* begins still to fail with KISCRM_EBUSY */
+	int busy_commits;      /* commits still to fail with KISCRM_EBUSY */
+	int begins, commits;   /* calls seen, busy ones included */
 } failing_backend;
 
 static failing_backend *fb_of(kiscrm_backend *b)
@@ -45,13 +48,24 @@ static int fb_open(kiscrm_backend *b, const kiscrm_schema *schema)
 
 static int fb_begin(kiscrm_backend *b)
 {
-	kiscrm_backend *in = fb_of(b)->inner;
-	return in->begin(in);
+	failing_backend *f = fb_of(b);
+	f->begins++;
+	if (f->busy_begins > 0) {
+		f->busy_begins--;
+		return kiscrm_backend_error(KISCRM_EBUSY, "begin transaction: database is locked (injected)");
+	}
+	return f->inner->begin(f->inner);
 }
 
 static int fb_commit(kiscrm_backend *b)
 {
-	kiscrm_backend *in = fb_of(b)->inner;
+	failing_backend *f = fb_of(b);
+	kiscrm_backend *in = f->inner;
+	f->commits++;
+	if (f->busy_commits > 0) {
+		f->busy_commits--;
+		return kiscrm_backend_error(KISCRM_EBUSY, "commit: database is locked (injected)");
+	}
 	int rc = fb_pass(b, "commit");
 	return rc < 0 ? rc : in->commit(in);
 }
@@ -158,4 +172,22 @@ void kc_failing_backend_set(kiscrm_backend *b, int fail_after)
 int kc_failing_backend_calls(const kiscrm_backend *b)
 {
 	return b ? ((const failing_backend *)b)->calls : 0;
+}
+
+void kc_failing_backend_busy(kiscrm_backend *b, int begins, int commits)
+{
+	if (b) {
+		fb_of(b)->busy_begins = begins;
+		fb_of(b)->busy_commits = commits;
+	}
+}
+
+int kc_failing_backend_begins(const kiscrm_backend *b)
+{
+	return b ? ((const failing_backend *)b)->begins : 0;
+}
+
+int kc_failing_backend_commits(const kiscrm_backend *b)
+{
+	return b ? ((const failing_backend *)b)->commits : 0;
 }

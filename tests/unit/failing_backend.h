@@ -15,4 +15,13 @@ void kc_failing_backend_set(kiscrm_backend *b, int fail_after);
 /* Number of mutating calls that reached the wrapper so far. */
 int kc_failing_backend_calls(const kiscrm_backend *b);
 
+/* The next @begins calls of begin and the next @commits calls of commit fail with
+ * KISCRM_EBUSY ("database is locked"), as when another connection holds the lock; a
+ * busy commit leaves the transaction open, as SQLite does. Independent of the countdown. */
+void kc_failing_backend_busy(kiscrm_backend *b, int begins, int commits);
+
+/* Calls of begin and of commit that reached the wrapper so far, busy ones included. */
+int kc_failing_backend_begins(const kiscrm_backend *b);
+int kc_failing_backend_commits(const kiscrm_backend *b);
+
 #endif

@@ -452,9 +452,11 @@ static void test_exit_criteria(void **state)
 	fx *f = *state;
 	char expect[128];
 
-	/* In diagnosis with a customer but neither amount nor expected close. */
+	/* In diagnosis with a customer but neither amount nor expected close (created
+	 * before the moves below: a move may not predate the creation entry). */
 	kiscrm_record *r = opp_rec(f, "diagnosis");
 	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CUSTOMER_ID, f->acme);
+	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CREATED, D_2024_01_01);
 	kiscrm_id id = kc_test_insert(f->db, r);
 
 	assert_rc(KISCRM_EINVALID, kiscrm_opportunity_move(f->db, id, "design", T_2024_03_01, 0));
@@ -626,6 +628,41 @@ static void test_cascade_delete(void **state)
 	assert_int_equal(hist_count(f, keep), 1);
 }
 
+/* A move dated before the opportunity's created date, or before its previous move, is
+ * refused with the opportunity, the date and the earlier one named; a move at the same
+ * time as the previous one is fine. Nothing is written by a refused move. */
+static void test_move_out_of_order(void **state)
+{
+	fx *f = *state;
+	char expect[160];
+	/* created 2024-01-01; 2023-12-31 23:00 is the evening before */
+	kiscrm_id id = add_full(f, "opportunity", 1000);
+	kiscrm_time before_created = (kiscrm_time)D_2024_01_01 * 86400 - 3600;
+
+	assert_rc(KISCRM_EINVALID, kiscrm_opportunity_move(f->db, id, "diagnosis", before_created, 0));
+	snprintf(expect, sizeof(expect),
+		 "opportunity %lld: a move dated 2023-12-31T23:00:00Z is before the opportunity was "
+		 "created (2024-01-01)", (long long)id);
+	assert_msg_has(expect);
+	assert_string_equal(kiscrm_error_last()->field, "at");
+	assert_string_equal(kiscrm_error_last()->value, "2023-12-31T23:00:00Z");
+	/* the created day itself is fine */
+	assert_rc(KISCRM_OK, kiscrm_opportunity_move(f->db, id, "diagnosis",
+						     (kiscrm_time)D_2024_01_01 * 86400, 0));
+	assert_rc(KISCRM_OK, kiscrm_opportunity_move(f->db, id, "design", T_2024_03_01, 0));
+	/* one second before the move to design */
+	assert_rc(KISCRM_EINVALID, kiscrm_opportunity_move(f->db, id, "commercial", T_2024_03_01 - 1, 0));
+	snprintf(expect, sizeof(expect),
+		 "opportunity %lld: a move dated 2024-02-29T23:59:59Z is before its previous move "
+		 "(to 'design' at 2024-03-01T00:00:00Z)", (long long)id);
+	assert_msg_has(expect);
+	check_opp(f, id, "design", 60, 0, "best_case", "open");
+	assert_int_equal(hist_count(f, id), 3);
+	/* the same second as the previous move is in order */
+	assert_rc(KISCRM_OK, kiscrm_opportunity_move(f->db, id, "commercial", T_2024_03_01, 0));
+	assert_int_equal(hist_count(f, id), 4);
+}
+
 #define DB_TEST(f) cmocka_unit_test_setup_teardown(f, db_setup, kc_test_fx_teardown)
 
 #define DB_TESTS                                           \
@@ -638,6 +675,7 @@ static void test_cascade_delete(void **state)
 		DB_TEST(test_moves),                       \
 		DB_TEST(test_move_errors),                 \
 		DB_TEST(test_exit_criteria),               \
+		DB_TEST(test_move_out_of_order),           \
 		DB_TEST(test_manual_probability),          \
 		DB_TEST(test_update_stage_refused),        \
 		DB_TEST(test_history_append),              \

@@ -1471,11 +1471,50 @@ static void test_fail_merge(void **state)
 	kiscrm_db_free(db);
 }
 
+/* An update writes only the fields set since the record was read: a field another
+ * writer changed in the meantime keeps the other writer's value, and the record holds
+ * the stored row afterwards. */
+static void test_update_writes_only_set_fields(void **state)
+{
+	kiscrm_db *db = *state;
+	kiscrm_id id = kc_test_customer(db, "Acme");
+	kiscrm_record *mine = kc_test_get(db, KISCRM_KIND_CUSTOMER, id);
+	kiscrm_record *theirs = kc_test_get(db, KISCRM_KIND_CUSTOMER, id);
+
+	/* the other writer sets the status and stores it */
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(theirs, KISCRM_CUSTOMER_STATUS, "active"));
+	assert_rc(KISCRM_OK, kiscrm_record_update(db, theirs));
+	/* my copy, read before that, still has no status; I set the employees only */
+	assert_null(kiscrm_record_text(mine, KISCRM_CUSTOMER_STATUS));
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(mine, KISCRM_CUSTOMER_EMPLOYEES, 120));
+	assert_rc(KISCRM_OK, kiscrm_record_update(db, mine));
+	/* both changes are stored, and my record now shows the other's too */
+	kc_test_assert_text(mine, KISCRM_CUSTOMER_STATUS, "active");
+	kiscrm_record *stored = kc_test_get(db, KISCRM_KIND_CUSTOMER, id);
+	kc_test_assert_text(stored, KISCRM_CUSTOMER_STATUS, "active");
+	assert_int_equal(kiscrm_record_int(stored, KISCRM_CUSTOMER_EMPLOYEES), 120);
+	kiscrm_record_free(stored);
+
+	/* a field set to NULL is written as NULL; a copy keeps what was set in the original */
+	kiscrm_record *copy = NULL;
+	assert_rc(KISCRM_OK, kiscrm_record_set_null(theirs, KISCRM_CUSTOMER_STATUS));
+	assert_rc(KISCRM_OK, kiscrm_record_dup(&copy, theirs));
+	assert_rc(KISCRM_OK, kiscrm_record_update(db, copy));
+	stored = kc_test_get(db, KISCRM_KIND_CUSTOMER, id);
+	assert_null(kiscrm_record_text(stored, KISCRM_CUSTOMER_STATUS));
+	assert_int_equal(kiscrm_record_int(stored, KISCRM_CUSTOMER_EMPLOYEES), 120);
+	kiscrm_record_free(stored);
+	kiscrm_record_free(copy);
+	kiscrm_record_free(mine);
+	kiscrm_record_free(theirs);
+}
+
 #define DB_TEST(f) cmocka_unit_test_setup_teardown(f, kc_test_db_setup, kc_test_db_teardown)
 
 #define DB_TESTS                                          \
 	{                                                 \
 		DB_TEST(test_crud),                       \
+		DB_TEST(test_update_writes_only_set_fields), \
 		DB_TEST(test_crud_errors),                \
 		DB_TEST(test_required_field_missing),     \
 		DB_TEST(test_missing_reference),          \

@@ -99,6 +99,16 @@ class FilterCond(Structure):
 OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_CONTAINS = range(1, 8)
 
 
+class TransactOptions(Structure):
+    VERSION = 1
+    _fields_ = [("version", c_uint), ("max_attempts", c_int), ("initial_backoff_ms", c_int),
+                ("max_backoff_ms", c_int)]
+
+
+#: kiscrm_transact_fn: int (*)(kiscrm_db *db, void *payload)
+TransactFn = CFUNCTYPE(c_int, DbP, c_void_p)
+
+
 class Filter(Structure):
     VERSION = 2
     _fields_ = [("version", c_uint), ("owner_id", kiscrm_id), ("department_id", kiscrm_id),
@@ -227,6 +237,7 @@ FUNCTIONS = [
     ("kiscrm_error_last", [], P(Error), None),
     ("kiscrm_error_clear", [], None, None),
     ("kiscrm_strerror", [I], S, None),
+    ("kiscrm_error_is_retryable", [I], I, None),
     ("kiscrm_buf_dispose", [P(Buf)], None, None),
     # db.h
     ("kiscrm_db_options_init", [P(DbOptions), U], I, check_rc),
@@ -237,6 +248,8 @@ FUNCTIONS = [
     ("kiscrm_db_rollback", [DbP], I, check_rc),
     ("kiscrm_db_config", [DbP], ConfigP, None),
     ("kiscrm_db_set_actor", [DbP, ID], I, check_rc),
+    ("kiscrm_transact_options_init", [P(TransactOptions), U], I, check_rc),
+    ("kiscrm_db_transact", [DbP, TransactFn, c_void_p, P(TransactOptions)], I, None),
     # config.h
     ("kiscrm_config_load_default", [P(ConfigP)], I, check_rc),
     ("kiscrm_config_load", [P(ConfigP), S], I, check_rc),

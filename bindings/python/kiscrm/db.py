@@ -3,13 +3,15 @@
 import ctypes
 import datetime as _dt
 import os
+import random
+import time
 import weakref
 from contextlib import contextmanager
 
 from . import _lib
 from . import values as V
 from .config import Config
-from .errors import CsvImportError, Invalid, KiscrmError
+from .errors import Busy, CsvImportError, Invalid, KiscrmError
 from .record import Record, kind as _kind
 from .table import Table
 
@@ -266,6 +268,7 @@ class Database:
 
     def __init__(self, path=None, backend=None, config_dir=None, busy_timeout_ms=0):
         self._ptr = None
+        self._depth = 0  # nesting depth of begin() (to know when a retry is possible)
         self._iters = weakref.WeakSet()
         L = _lib.lib()
         o = _lib.DbOptions()
@@ -319,25 +322,116 @@ class Database:
     def begin(self):
         """Starts a (nestable) transaction."""
         _lib.lib().kiscrm_db_begin(self._handle())
+        self._depth += 1
 
     def commit(self):
-        """Commits the innermost transaction."""
-        _lib.lib().kiscrm_db_commit(self._handle())
+        """Commits the innermost transaction. A failed outermost commit has rolled the
+        transaction back and ended it (nothing of it is stored)."""
+        try:
+            _lib.lib().kiscrm_db_commit(self._handle())
+        finally:
+            self._depth = self._depth - 1 if self._depth > 1 else 0
 
     def rollback(self):
         """Rolls back the innermost transaction (and so the outermost)."""
-        _lib.lib().kiscrm_db_rollback(self._handle())
+        try:
+            _lib.lib().kiscrm_db_rollback(self._handle())
+        finally:
+            self._depth = max(self._depth - 1, 0)
+
+    @property
+    def in_transaction(self):
+        """True between begin() and the matching commit() or rollback()."""
+        return self._depth > 0
+
+    @staticmethod
+    def _pause(attempt, initial_ms=5, max_ms=500):
+        """Jittered exponential back-off before retry number ``attempt`` (1, 2 …)."""
+        bound = min(max_ms, initial_ms * (2 ** min(attempt - 1, 16)))
+        time.sleep(random.uniform(bound / 2, bound) / 1000.0)
+
+    def _retry_busy(self, call, retries):
+        """Runs ``call()`` — one whole transaction of the library (an import, a move) or a
+        begin — again while it raises Busy, up to ``retries`` more times. Only outside a
+        transaction: inside one, the caller's part could not be repeated."""
+        for attempt in range(retries + 1):
+            try:
+                return call()
+            except Busy:
+                if attempt == retries or self._depth > 0:
+                    raise
+                self._pause(attempt + 1)
+
+    def _begin(self, retries):
+        """begin(), tried again while busy when this opens the outermost transaction."""
+        if self._depth == 0 and retries:
+            self._retry_busy(self.begin, retries)
+        else:
+            self.begin()
 
     @contextmanager
-    def transaction(self):
-        """``with db.transaction():`` commits at the end, rolls back on an exception."""
-        self.begin()
+    def transaction(self, retries=0):
+        """``with db.transaction():`` commits at the end, rolls back on an exception.
+
+        ``retries=N``: when the database is busy (another process holds the write lock
+        longer than the busy timeout), the *begin* is tried again up to N times with a
+        jittered back-off. That is where a writer waits: the library takes the write lock
+        at begin, so the block itself and its commit then rarely meet a busy database.
+        A context manager cannot run its block twice, and a commit that fails has already
+        rolled the whole transaction back (nothing of it is stored), so a busy *commit*
+        is raised as Busy. To have the whole unit of work rerun on any busy condition —
+        begin, inside, or commit — use run_in_transaction(fn, retries=N)."""
+        self._begin(retries)
         try:
             yield self
         except BaseException:
             self.rollback()
             raise
         self.commit()
+
+    def run_in_transaction(self, fn, retries=20, initial_backoff_ms=0, max_backoff_ms=0):
+        """Runs ``fn(db)`` in a transaction and commits it; returns what fn returned.
+
+        Whenever the database is busy — at begin, in fn (a Busy exception), or at commit —
+        the transaction is rolled back and ``fn`` is called again, up to ``retries`` more
+        times, after a jittered exponential back-off (kiscrm_db_transact). fn must
+        therefore read what it needs through the database each time and keep no effects
+        outside it from a failed run. Any other exception rolls back and is raised. Must
+        not be called inside a transaction. Backoff times 0 mean the library's defaults."""
+        L = _lib.lib()
+        o = _lib.TransactOptions()
+        L.kiscrm_transact_options_init(ctypes.byref(o), _lib.TransactOptions.VERSION)
+        o.max_attempts = int(retries) + 1
+        o.initial_backoff_ms = int(initial_backoff_ms)
+        o.max_backoff_ms = int(max_backoff_ms)
+        state = {}
+
+        def trampoline(_db, _payload):
+            state.clear()
+            try:
+                state["result"] = fn(self)
+                return 0
+            except KiscrmError as e:
+                state["exc"] = e
+                return e.code if e.code and e.code < 0 else -1
+            except BaseException as e:  # raised again below, after the rollback
+                state["exc"] = e
+                return errors_user_stop
+
+        errors_user_stop = -15  # KISCRM_EUSER: not retryable, ends the retries
+        cb = _lib.TransactFn(trampoline)
+        self._depth += 1  # fn's own begin/commit calls nest inside the library's
+        try:
+            rc = L.kiscrm_db_transact(self._handle(), cb, None, ctypes.byref(o))
+        finally:
+            self._depth -= 1
+        if rc == 0:
+            return state.get("result")
+        exc = state.get("exc")
+        if exc is not None and (rc == errors_user_stop or getattr(exc, "code", None) == rc) \
+                and not (rc == Busy.code and retries):
+            raise exc
+        raise _lib.last_error(rc)
 
     @property
     def config(self):
@@ -398,14 +492,16 @@ class Database:
         with self.records(kind_, **filter_kw) as it:
             return list(it)
 
-    def insert_many(self, kind_, rows, columns=None):
+    def insert_many(self, kind_, rows, columns=None, retries=20):
         """Bulk load: inserts many records in ONE transaction (all or nothing).
 
         ``rows`` are dicts of field → value, or sequences of values in the order of
         ``columns`` (faster). Values as for Record fields (None: NULL). One C record is
         set and stored per row, with unchecked calls whose return codes are tested here.
         Returns the number of records stored. An error names the row (0-based) and is of
-        the class the library raised; nothing is stored then."""
+        the class the library raised; nothing is stored then. While the database is busy
+        the begin is tried again up to ``retries`` times (rows may be a one-pass iterator,
+        so the load itself is not rerun; see run_in_transaction for that)."""
         kd = _kind(kind_)
         db = self._handle()
         dec = self.money_decimals
@@ -462,7 +558,7 @@ class Database:
         ptr = _lib.RecordP()
         pref = ctypes.byref(ptr)
         n = 0
-        self.begin()
+        self._begin(retries)
         try:
             for row in rows:
                 if new(pref, code) < 0:
@@ -499,8 +595,12 @@ class Database:
     # --- CSV --------------------------------------------------------------------------
 
     def import_csv(self, kind_, path=None, data=None, encoding=None, dry_run=False,
-                   keep_ids=False, raw=False, max_errors=20, name=None):
+                   keep_ids=False, raw=False, max_errors=20, name=None, retries=20):
         """Imports a CSV file (``path``) or CSV text (``data``: str or bytes) atomically.
+
+        Outside a transaction the import is its own transaction: while the database is
+        busy it is run again whole, up to ``retries`` times (nothing of a busy run is
+        stored).
 
         Returns the number of records imported (or that would be, with dry_run). Bad rows
         raise kiscrm.CsvImportError whose ``errors`` lists dicts row/column/value/reason."""
@@ -516,16 +616,32 @@ class Database:
         code = _kind(kind_).code
         if (path is None) == (data is None):
             raise Invalid("import_csv needs either path or data")
-        if path is not None:
-            rc = L.kiscrm_csv_import(ctypes.byref(count), ctypes.byref(errs), self._handle(),
-                                     code, _lib.enc(os.fspath(path)), ctypes.byref(o))
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+
+        def run():
+            if errs:
+                L.kiscrm_table_free(errs)  # of a busy run before this one
+                errs.value = None
+            if path is not None:
+                rc = L.kiscrm_csv_import(ctypes.byref(count), ctypes.byref(errs),
+                                         self._handle(), code, _lib.enc(os.fspath(path)),
+                                         ctypes.byref(o))
+            else:
+                rc = L.kiscrm_csv_import_data(ctypes.byref(count), ctypes.byref(errs),
+                                              self._handle(), code, data, len(data),
+                                              _lib.enc(name), ctypes.byref(o))
+            if rc == Busy.code:
+                raise _lib.last_error(rc)
+            return rc
+
+        try:
+            rc = run() if dry_run else self._retry_busy(run, retries)
+        except Busy as e:
+            rc, busy = Busy.code, e
         else:
-            if isinstance(data, str):
-                data = data.encode("utf-8")
-            rc = L.kiscrm_csv_import_data(ctypes.byref(count), ctypes.byref(errs),
-                                          self._handle(), code, data, len(data),
-                                          _lib.enc(name), ctypes.byref(o))
-        exc = _lib.last_error(rc) if rc < 0 else None
+            busy = None
+        exc = busy or (_lib.last_error(rc) if rc < 0 else None)
         table = Table(errs, self) if errs else None
         if exc is not None:
             if isinstance(exc, CsvImportError) and table is not None:
@@ -534,7 +650,7 @@ class Database:
         return count.value
 
     def import_rows(self, kind_, rows, columns, dry_run=False, keep_ids=False, raw=False,
-                    max_errors=20):
+                    max_errors=20, retries=20):
         """The fastest bulk load: rows (sequences in the order of ``columns``) are written
         as CSV text in Python and imported by the library in one atomic call
         (kiscrm_csv_import_data), so no C call is made per field. Columns are field names
@@ -576,7 +692,7 @@ class Database:
         w.writerows([cell(v) for v in row] for row in rows)
         return self.import_csv(kind_, data=out.getvalue(), dry_run=dry_run,
                                keep_ids=keep_ids, raw=raw, max_errors=max_errors,
-                               name="(rows)")
+                               name="(rows)", retries=retries)
 
     def export_csv(self, kind_, path=None, raw_cells=False, **filter_kw):
         """Exports the records of a kind as CSV: returns the text, or writes ``path``.
