@@ -262,8 +262,10 @@ int kiscrm_record_count(kiscrm_db *db, int kind, const kiscrm_filter *filter, in
 	if (!out)
 		return kc_error_set(KISCRM_EINVALID, "output pointer is NULL");
 	cond_set cs;
-	if ((rc = build_conds(&cs, def, filter)) != 0)
+	if ((rc = build_conds(&cs, def, filter)) != 0) {
+		free(cs.conds);
 		return rc;
+	}
 	int64_t all = 0, inactive = 0;
 	kiscrm_query q = { cs.n, cs.conds, 1 };
 	rc = kc_db_count(db, def, &q, &all);
@@ -275,6 +277,7 @@ int kiscrm_record_count(kiscrm_db *db, int kind, const kiscrm_filter *filter, in
 		q.ncond = cs.n;
 		rc = kc_db_count(db, def, &q, &inactive);
 	}
+	free(cs.conds);
 	if (rc == 0)
 		*out = all - inactive;
 	return rc;
