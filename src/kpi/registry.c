@@ -7,6 +7,7 @@
  * registration and lookup safe from several threads. */
 #include "kpi/kpi_internal.h"
 #include "core/error.h"
+#include "core/str.h"
 #include "storage/db.h"
 #include "core/options.h"
 #include "kiscrm/target.h"
@@ -30,12 +31,11 @@ static int valid_key(const char *k)
 	return 1;
 }
 
+/* A copy of @s (NULL stays NULL); *oom is set when the copy fails. */
 static char *dup_or_null(const char *s, int *oom)
 {
-	if (!s)
-		return NULL;
-	char *p = strdup(s);
-	if (!p)
+	char *p = kc_strdup(s);
+	if (s && !p)
 		*oom = 1;
 	return p;
 }

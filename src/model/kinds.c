@@ -73,14 +73,16 @@ static int check_value(kiscrm_db *db, const kiscrm_kind_def *def, int field,
 
 const kc_kind_table kc_model_kinds = { NKINDS, all_kinds, &schema, check_value };
 
-const kiscrm_kind_def *kc_kind_def(int kind)
+/* Definition of a kind, or NULL (no error set) when unknown. */
+static const kiscrm_kind_def *kc_kind_def(int kind)
 {
 	if (kind < 1 || kind > NKINDS)
 		return NULL;
 	return all_defs[kind - 1];
 }
 
-int kc_kind_require(const kiscrm_kind_def **out, int kind)
+/* As kc_kind_def, but sets KISCRM_EINVALID naming the kind when unknown. */
+static int kc_kind_require(const kiscrm_kind_def **out, int kind)
 {
 	*out = kc_kind_def(kind);
 	if (!*out)

@@ -11,9 +11,4 @@
 
 extern const kc_kind_table kc_model_kinds;
 
-/* Definition of a kind, or NULL (no error set) when unknown. */
-const kiscrm_kind_def *kc_kind_def(int kind);
-/* As kc_kind_def, but sets KISCRM_EINVALID naming the kind when unknown. */
-int kc_kind_require(const kiscrm_kind_def **out, int kind);
-
 #endif

@@ -321,12 +321,9 @@ int kc_opportunity_after_insert(const kc_write_ctx *ctx, const kiscrm_record *re
 
 int kc_opportunity_insert_at(kiscrm_db *db, kiscrm_record *rec, kiscrm_time at)
 {
-	int rc;
-
 	kc_write_ctx ctx = kc_write_ctx_of(db);
 	ctx.at = at;
-	rc = kc_store_insert(&ctx, rec);
-	return rc;
+	return kc_store_insert(&ctx, rec);
 }
 
 typedef struct {

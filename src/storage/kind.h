@@ -33,12 +33,9 @@ typedef int (*kc_prepare_fn)(const kc_write_ctx *ctx, kiscrm_record *rec, const 
 /* Work right after a new record is stored (an opportunity's creation entry …). */
 typedef int (*kc_after_insert_fn)(const kc_write_ctx *ctx, const kiscrm_record *rec);
 
-/* Flags of a kind (none yet: every write runs in a transaction, so hooks may write
- * other records). */
 
 typedef struct kc_kind {
 	const kiscrm_kind_def *def;   /* table name and fields (field 0 is the id) */
-	unsigned flags;               /* KC_KIND_* */
 	kc_prepare_fn prepare;        /* NULL: nothing kind-specific */
 	kc_after_insert_fn after_insert; /* NULL: nothing */
 } kc_kind;

@@ -5,6 +5,8 @@
 
 #include "kiscrm.h"
 
+#include <stdio.h>
+
 /* The people and the customer every reliability scenario writes against. */
 typedef struct rel_fixture {
 	kiscrm_id department;
@@ -30,5 +32,17 @@ int rel_fixture_find(rel_fixture *fx, kiscrm_db *db);
  */
 int rel_insert_opportunity(kiscrm_id *id, kiscrm_db *db, const rel_fixture *fx, const char *name,
 			   kiscrm_money amount, kiscrm_date expected_close, const char *external_ref);
+
+/* A failed check in a reliability test: says where and counts it in the including
+ * file's `static int failures`, so that a run reports every failure, not the first. */
+#define CHECK(cond, ...)                                                                 \
+	do {                                                                             \
+		if (!(cond)) {                                                           \
+			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);             \
+			fprintf(stderr, __VA_ARGS__);                                    \
+			fputc('\n', stderr);                                             \
+			failures++;                                                      \
+		}                                                                        \
+	} while (0)
 
 #endif

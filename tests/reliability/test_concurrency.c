@@ -213,16 +213,6 @@ static int64_t expected_sum(void)
 
 static int failures;
 
-#define CHECK(cond, ...)                                                                 \
-	do {                                                                             \
-		if (!(cond)) {                                                           \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);             \
-			fprintf(stderr, __VA_ARGS__);                                    \
-			fputc('\n', stderr);                                             \
-			failures++;                                                      \
-		}                                                                        \
-	} while (0)
-
 static int64_t q1(sqlite3 *db, const char *sql)
 {
 	sqlite3_stmt *st = NULL;

@@ -40,16 +40,6 @@ static char g_path[300];
 static rel_fixture g_fx;
 static int failures;
 
-#define CHECK(cond, ...)                                                                 \
-	do {                                                                             \
-		if (!(cond)) {                                                           \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);             \
-			fprintf(stderr, __VA_ARGS__);                                    \
-			fputc('\n', stderr);                                             \
-			failures++;                                                      \
-		}                                                                        \
-	} while (0)
-
 static const kiscrm_transact_options patient = { KISCRM_TRANSACT_OPTIONS_VERSION, 100, 2, 50 };
 
 /* ---- (a) ------------------------------------------------------------------------- */

@@ -239,7 +239,8 @@ static int call_report_run_all(world *w, const void *o)
 	static int call_##fn(world *w, const void *o)                                       \
 	{                                                                                   \
 		kiscrm_table *t = NULL;                                                     \
-		return free_table(kiscrm_##fn(&t, w->db, o), t);                             \
+		int rc = kiscrm_##fn(&t, w->db, o); /* before t is read: argument order */  \
+		return free_table(rc, t);                                                   \
 	}
 REPORT_CALL(report_rolling_budget)
 REPORT_CALL(report_rolling_summary)
@@ -273,7 +274,8 @@ REPORT_CALL(report_target_check)
 	static int call_##fn(world *w, const void *o)                                       \
 	{                                                                                   \
 		kiscrm_table *t = NULL;                                                     \
-		return free_table(kiscrm_##fn(&t, w->db, w->scheme, o), t);                  \
+		int rc = kiscrm_##fn(&t, w->db, w->scheme, o);                              \
+		return free_table(rc, t);                                                   \
 	}
 SCHEME_CALL(kpi_score)
 SCHEME_CALL(kpi_score_departments)
@@ -285,14 +287,16 @@ SCHEME_CALL(kpi_rollup)
 	static int call_##fn##_ropts(world *w, const void *o)                               \
 	{                                                                                   \
 		kiscrm_table *t = NULL;                                                     \
-		return free_table(kiscrm_##fn(&t, w->db, o, NULL), t);                       \
+		int rc = kiscrm_##fn(&t, w->db, o, NULL);                                   \
+		return free_table(rc, t);                                                   \
 	}                                                                                   \
 	static int call_##fn##_fopts(world *w, const void *o)                               \
 	{                                                                                   \
 		kiscrm_table *t = NULL;                                                     \
 		any_options r;                                                              \
-		fill_report(w, &r);                                                            \
-		return free_table(kiscrm_##fn(&t, w->db, &r.report, o), t);                  \
+		fill_report(w, &r);                                                         \
+		int rc = kiscrm_##fn(&t, w->db, &r.report, o);                              \
+		return free_table(rc, t);                                                   \
 	}
 EX_CALLS(report_gap_ex)
 EX_CALLS(report_forecast_ex)
@@ -307,7 +311,8 @@ static int call_predict_probability(world *w, const void *o)
 static int call_predict_explain(world *w, const void *o)
 {
 	kiscrm_table *t = NULL;
-	return free_table(kiscrm_predict_explain(&t, w->db, w->opportunity, o), t);
+	int rc = kiscrm_predict_explain(&t, w->db, w->opportunity, o);
+	return free_table(rc, t);
 }
 
 static int call_predict_apply(world *w, const void *o)
@@ -383,7 +388,7 @@ static int call_kpi_register_metric(world *w, const void *o)
 #define INIT_CALL(fn)                                                                       \
 	static int call_##fn(world *w, const void *o)                                       \
 	{                                                                                   \
-		return kiscrm_##fn((void *)o, kc_options_version_of_image(o));               \
+		return kiscrm_##fn((void *)o, kc_options_version_of_image(o));              \
 	}
 static unsigned kc_options_version_of_image(const void *o)
 {

@@ -31,19 +31,14 @@ from .values import (add_months, date_from_ymd, date_to_ymd, days_in_month, fisc
                      parse_date, parse_money, parse_time, period_next, period_start,
                      time_date, utf8_validate, utf8_width, week_start, weekday)
 
+from . import errors as _errors
+
 __version__ = "0.1.0"
 
 
 def __getattr__(name):
-    """``kiscrm.ImportError``: deprecated alias of CsvImportError (it shadowed Python's
-    built-in ImportError); warns with DeprecationWarning on each access."""
-    if name == "ImportError":
-        import warnings
-        warnings.warn("kiscrm.ImportError is deprecated (it shadows the built-in "
-                      "ImportError); use kiscrm.CsvImportError", DeprecationWarning,
-                      stacklevel=2)
-        return CsvImportError
-    raise AttributeError("module %r has no attribute %r" % (__name__, name))
+    """``kiscrm.ImportError``: deprecated alias of CsvImportError (see errors.py)."""
+    return _errors.deprecated_attribute(__name__, name)
 
 
 def version():

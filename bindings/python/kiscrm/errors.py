@@ -105,16 +105,21 @@ class CsvImportError(KiscrmError):
         self.errors = []
 
 
-def __getattr__(name):
-    """``ImportError``: the old name of CsvImportError, kept as a deprecated alias (it
-    shadowed Python's built-in ImportError for ``from kiscrm.errors import *`` users)."""
+def deprecated_attribute(module, name):
+    """Module ``__getattr__`` of kiscrm and kiscrm.errors: ``ImportError`` is the old name
+    of CsvImportError (it shadowed Python's built-in ImportError), kept as an alias that
+    warns with DeprecationWarning on each access."""
     if name == "ImportError":
         import warnings
         warnings.warn("kiscrm.ImportError is deprecated (it shadows the built-in "
                       "ImportError); use kiscrm.CsvImportError", DeprecationWarning,
-                      stacklevel=2)
+                      stacklevel=3)
         return CsvImportError
-    raise AttributeError("module %r has no attribute %r" % (__name__, name))
+    raise AttributeError("module %r has no attribute %r" % (module, name))
+
+
+def __getattr__(name):
+    return deprecated_attribute(__name__, name)
 
 
 class UserStop(KiscrmError):
