@@ -380,7 +380,8 @@ static size_t text_bytes(const kiscrm_record *r)
 {
 	size_t n = 0;
 	int kind = kiscrm_record_kind(r);
-	for (int f = 0; f < kiscrm_kind_field_count(kind); f++) {
+	for (int i = 0; i < kiscrm_kind_field_count(kind); i++) {
+		int f = kiscrm_kind_field_id(kind, i);
 		const char *t = kiscrm_kind_field_type(kind, f) == KISCRM_TYPE_TEXT ? kiscrm_record_text(r, f) : NULL;
 		if (t)
 			n += strlen(t) + 1;

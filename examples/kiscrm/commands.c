@@ -120,8 +120,8 @@ static int records_table(kiscrm_table **out, cli *c, int kind, const kiscrm_filt
 	if ((rc = kiscrm_table_new(&t, kiscrm_kind_name(kind))) < 0)
 		return rc;
 	for (int i = 0; rc == 0 && i < n; i++) {
-		kiscrm_type ty = kiscrm_kind_field_type(kind, i);
-		rc = kiscrm_table_add_column(t, kiscrm_kind_field_name(kind, i), ty);
+		int fid = kiscrm_kind_field_id(kind, i);
+		rc = kiscrm_table_add_column(t, kiscrm_kind_field_name(kind, fid), kiscrm_kind_field_type(kind, fid));
 	}
 	if (rc == 0)
 		rc = kiscrm_table_set_money_decimals(t, decimals);
@@ -130,17 +130,18 @@ static int records_table(kiscrm_table **out, cli *c, int kind, const kiscrm_filt
 	while (rc == 0 && (rc = kiscrm_iter_next(&rec, it)) == 0) {
 		int row = kiscrm_table_add_row(t, KISCRM_ROW_DETAIL);
 		for (int i = 0; row >= 0 && rc == 0 && i < n; i++) {
-			if (kiscrm_record_is_null(rec, i))
+			int fid = kiscrm_kind_field_id(kind, i);
+			if (kiscrm_record_is_null(rec, fid))
 				continue;
-			switch (kiscrm_kind_field_type(kind, i)) {
+			switch (kiscrm_kind_field_type(kind, fid)) {
 			case KISCRM_TYPE_TEXT:
-				rc = kiscrm_table_set_text(t, (size_t)row, (size_t)i, kiscrm_record_text(rec, i));
+				rc = kiscrm_table_set_text(t, (size_t)row, (size_t)i, kiscrm_record_text(rec, fid));
 				break;
 			case KISCRM_TYPE_RATE:
-				rc = kiscrm_table_set_rate(t, (size_t)row, (size_t)i, kiscrm_record_rate(rec, i));
+				rc = kiscrm_table_set_rate(t, (size_t)row, (size_t)i, kiscrm_record_rate(rec, fid));
 				break;
 			default:
-				rc = kiscrm_table_set_int(t, (size_t)row, (size_t)i, kiscrm_record_int(rec, i));
+				rc = kiscrm_table_set_int(t, (size_t)row, (size_t)i, kiscrm_record_int(rec, fid));
 			}
 		}
 		if (row < 0)
@@ -252,8 +253,9 @@ int cmd_show(cli *c, int argc, char **argv)
 		v.size = 0;
 		if (v.ptr)
 			v.ptr[0] = '\0';
-		kiscrm_record_field_to_text(&v, rec, i, decimals);
-		printf("%-20s %s\n", kiscrm_kind_field_name(kind, i), v.ptr ? v.ptr : "");
+		int fid = kiscrm_kind_field_id(kind, i);
+		kiscrm_record_field_to_text(&v, rec, fid, decimals);
+		printf("%-20s %s\n", kiscrm_kind_field_name(kind, fid), v.ptr ? v.ptr : "");
 	}
 	kiscrm_buf_dispose(&v);
 	kiscrm_record_free(rec);
@@ -554,8 +556,8 @@ int cmd_fields(cli *c, int argc, char **argv)
 	if (kind < 0)
 		return 2;
 	for (int i = 0; i < kiscrm_kind_field_count(kind); i++) {
-		int ref = kiscrm_kind_field_ref(kind, i);
-		printf("%-24s %-6s", kiscrm_kind_field_name(kind, i), type_name(kiscrm_kind_field_type(kind, i)));
+		int fid = kiscrm_kind_field_id(kind, i), ref = kiscrm_kind_field_ref(kind, fid);
+		printf("%-24s %-6s", kiscrm_kind_field_name(kind, fid), type_name(kiscrm_kind_field_type(kind, fid)));
 		if (ref)
 			printf(" -> %s", kiscrm_kind_name(ref));
 		putchar('\n');

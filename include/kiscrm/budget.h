@@ -49,11 +49,11 @@ KISCRM_BEGIN_DECL
 
 /** Fields of a snapshot (a saved weekly rolling budget): one per week. */
 typedef enum kiscrm_snapshot_field {
-	KISCRM_SNAPSHOT_ID = 0,    /**< INT id. */
-	KISCRM_SNAPSHOT_WEEK = 1,  /**< DATE, required: first day of the week it is the table of. */
-	KISCRM_SNAPSHOT_TAKEN = 2, /**< TIME it was (last) saved. */
-	KISCRM_SNAPSHOT_BY_ID = 3, /**< INT → staff: the actor of kiscrm_db_set_actor() (NULL: system). */
-	KISCRM_SNAPSHOT_AS_OF = 4  /**< DATE: the as-of date it was computed for. */
+	KISCRM_SNAPSHOT_ID = KISCRM_FIELD_ID(KISCRM_KIND_SNAPSHOT, 0),    /**< INT id. */
+	KISCRM_SNAPSHOT_WEEK = KISCRM_FIELD_ID(KISCRM_KIND_SNAPSHOT, 1),  /**< DATE, required: first day of the week it is the table of. */
+	KISCRM_SNAPSHOT_TAKEN = KISCRM_FIELD_ID(KISCRM_KIND_SNAPSHOT, 2), /**< TIME it was (last) saved. */
+	KISCRM_SNAPSHOT_BY_ID = KISCRM_FIELD_ID(KISCRM_KIND_SNAPSHOT, 3), /**< INT → staff: the actor of kiscrm_db_set_actor() (NULL: system). */
+	KISCRM_SNAPSHOT_AS_OF = KISCRM_FIELD_ID(KISCRM_KIND_SNAPSHOT, 4)  /**< DATE: the as-of date it was computed for. */
 } kiscrm_snapshot_field;
 
 /**
@@ -64,24 +64,24 @@ typedef enum kiscrm_snapshot_field {
  * the deletion of what it describes.
  */
 typedef enum kiscrm_snapshot_line_field {
-	KISCRM_SNAPSHOT_LINE_ID = 0,                /**< INT id. */
-	KISCRM_SNAPSHOT_LINE_SNAPSHOT_ID = 1,       /**< INT → snapshot (owned). */
-	KISCRM_SNAPSHOT_LINE_OPPORTUNITY_ID = 2,    /**< INT: the opportunity (also set on a won opportunity's contract). */
-	KISCRM_SNAPSHOT_LINE_CONTRACT_ID = 3,       /**< INT: the contract, NULL for an opportunity. */
-	KISCRM_SNAPSHOT_LINE_CUSTOMER_ID = 4,       /**< INT: the customer. */
-	KISCRM_SNAPSHOT_LINE_OWNER_ID = 5,          /**< INT: the owner (staff). */
-	KISCRM_SNAPSHOT_LINE_DEPARTMENT_ID = 6,     /**< INT: the department. */
-	KISCRM_SNAPSHOT_LINE_BUSINESS_LINE = 7,     /**< TEXT business-line key. */
-	KISCRM_SNAPSHOT_LINE_PRODUCT_LINE = 8,      /**< TEXT product-line key. */
-	KISCRM_SNAPSHOT_LINE_STAGE = 9,             /**< TEXT stage key (NULL for a contract). */
-	KISCRM_SNAPSHOT_LINE_WEEK = 10,             /**< DATE: first day of the week (W … W+7), NULL: see above. */
-	KISCRM_SNAPSHOT_LINE_CONTRACT_AMOUNT = 11,  /**< MONEY: expected contract amount that week (full). */
-	KISCRM_SNAPSHOT_LINE_WEIGHTED_AMOUNT = 12,  /**< MONEY: the same weighted by probability. */
-	KISCRM_SNAPSHOT_LINE_COLLECTION_AMOUNT = 13,/**< MONEY: expected collection that week. */
-	KISCRM_SNAPSHOT_LINE_EXPECTED_CLOSE = 14,   /**< DATE: expected contract date (opportunity) or signing date (contract). */
-	KISCRM_SNAPSHOT_LINE_PROBABILITY = 15,      /**< INT percent (opportunities). */
-	KISCRM_SNAPSHOT_LINE_AMOUNT = 16,           /**< MONEY: opportunity amount or contract amount. */
-	KISCRM_SNAPSHOT_LINE_STATUS = 17            /**< TEXT: the opportunity's status (open, won, lost, abandoned) or "contract". */
+	KISCRM_SNAPSHOT_LINE_ID = KISCRM_FIELD_ID(KISCRM_KIND_SNAPSHOT_LINE, 0),                /**< INT id. */
+	KISCRM_SNAPSHOT_LINE_SNAPSHOT_ID = KISCRM_FIELD_ID(KISCRM_KIND_SNAPSHOT_LINE, 1),       /**< INT → snapshot (owned). */
+	KISCRM_SNAPSHOT_LINE_OPPORTUNITY_ID = KISCRM_FIELD_ID(KISCRM_KIND_SNAPSHOT_LINE, 2),    /**< INT: the opportunity (also set on a won opportunity's contract). */
+	KISCRM_SNAPSHOT_LINE_CONTRACT_ID = KISCRM_FIELD_ID(KISCRM_KIND_SNAPSHOT_LINE, 3),       /**< INT: the contract, NULL for an opportunity. */
+	KISCRM_SNAPSHOT_LINE_CUSTOMER_ID = KISCRM_FIELD_ID(KISCRM_KIND_SNAPSHOT_LINE, 4),       /**< INT: the customer. */
+	KISCRM_SNAPSHOT_LINE_OWNER_ID = KISCRM_FIELD_ID(KISCRM_KIND_SNAPSHOT_LINE, 5),          /**< INT: the owner (staff). */
+	KISCRM_SNAPSHOT_LINE_DEPARTMENT_ID = KISCRM_FIELD_ID(KISCRM_KIND_SNAPSHOT_LINE, 6),     /**< INT: the department. */
+	KISCRM_SNAPSHOT_LINE_BUSINESS_LINE = KISCRM_FIELD_ID(KISCRM_KIND_SNAPSHOT_LINE, 7),     /**< TEXT business-line key. */
+	KISCRM_SNAPSHOT_LINE_PRODUCT_LINE = KISCRM_FIELD_ID(KISCRM_KIND_SNAPSHOT_LINE, 8),      /**< TEXT product-line key. */
+	KISCRM_SNAPSHOT_LINE_STAGE = KISCRM_FIELD_ID(KISCRM_KIND_SNAPSHOT_LINE, 9),             /**< TEXT stage key (NULL for a contract). */
+	KISCRM_SNAPSHOT_LINE_WEEK = KISCRM_FIELD_ID(KISCRM_KIND_SNAPSHOT_LINE, 10),             /**< DATE: first day of the week (W … W+7), NULL: see above. */
+	KISCRM_SNAPSHOT_LINE_CONTRACT_AMOUNT = KISCRM_FIELD_ID(KISCRM_KIND_SNAPSHOT_LINE, 11),  /**< MONEY: expected contract amount that week (full). */
+	KISCRM_SNAPSHOT_LINE_WEIGHTED_AMOUNT = KISCRM_FIELD_ID(KISCRM_KIND_SNAPSHOT_LINE, 12),  /**< MONEY: the same weighted by probability. */
+	KISCRM_SNAPSHOT_LINE_COLLECTION_AMOUNT = KISCRM_FIELD_ID(KISCRM_KIND_SNAPSHOT_LINE, 13),/**< MONEY: expected collection that week. */
+	KISCRM_SNAPSHOT_LINE_EXPECTED_CLOSE = KISCRM_FIELD_ID(KISCRM_KIND_SNAPSHOT_LINE, 14),   /**< DATE: expected contract date (opportunity) or signing date (contract). */
+	KISCRM_SNAPSHOT_LINE_PROBABILITY = KISCRM_FIELD_ID(KISCRM_KIND_SNAPSHOT_LINE, 15),      /**< INT percent (opportunities). */
+	KISCRM_SNAPSHOT_LINE_AMOUNT = KISCRM_FIELD_ID(KISCRM_KIND_SNAPSHOT_LINE, 16),           /**< MONEY: opportunity amount or contract amount. */
+	KISCRM_SNAPSHOT_LINE_STATUS = KISCRM_FIELD_ID(KISCRM_KIND_SNAPSHOT_LINE, 17)            /**< TEXT: the opportunity's status (open, won, lost, abandoned) or "contract". */
 } kiscrm_snapshot_line_field;
 
 /**

@@ -12,47 +12,47 @@ KISCRM_BEGIN_DECL
 
 /** Fields of a customer (客户). */
 typedef enum kiscrm_customer_field {
-	KISCRM_CUSTOMER_ID = 0,            /**< INT id. */
-	KISCRM_CUSTOMER_NAME = 1,          /**< TEXT, required: full company name. */
-	KISCRM_CUSTOMER_SHORT_NAME = 2,    /**< TEXT. */
-	KISCRM_CUSTOMER_NAME_KEY = 3,      /**< TEXT, derived on store: normalised name (kiscrm_customer_normalize_name()). */
-	KISCRM_CUSTOMER_INDUSTRY = 4,      /**< TEXT: industry key (dimensions.yaml). */
-	KISCRM_CUSTOMER_REGION = 5,        /**< TEXT: region key (dimensions.yaml). */
-	KISCRM_CUSTOMER_EMPLOYEES = 6,     /**< INT: number of employees. */
-	KISCRM_CUSTOMER_REVENUE_BAND = 7,  /**< TEXT: annual revenue band. */
-	KISCRM_CUSTOMER_GRID_CELL = 8,     /**< TEXT: market grid cell (网格). */
-	KISCRM_CUSTOMER_OWNER_ID = 9,      /**< INT: owning staff member. */
-	KISCRM_CUSTOMER_SOURCE = 10,       /**< TEXT: how we met them. */
-	KISCRM_CUSTOMER_STATUS = 11,       /**< TEXT: free status, e.g. active. */
-	KISCRM_CUSTOMER_KEY_ACCOUNT = 12,  /**< INT 0/1: key account (重点客户). */
-	KISCRM_CUSTOMER_VALUE_CLASS = 13,  /**< TEXT: A, B or C. */
-	KISCRM_CUSTOMER_LIFECYCLE = 14,    /**< TEXT: prospect, new, growing, mature, declining, lost. */
-	KISCRM_CUSTOMER_FIRST_CONTRACT = 15, /**< DATE: first contract signed (derived). */
-	KISCRM_CUSTOMER_CREATED = 16       /**< DATE: entered on. */
+	KISCRM_CUSTOMER_ID = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, 0),            /**< INT id. */
+	KISCRM_CUSTOMER_NAME = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, 1),          /**< TEXT, required: full company name. */
+	KISCRM_CUSTOMER_SHORT_NAME = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, 2),    /**< TEXT. */
+	KISCRM_CUSTOMER_NAME_KEY = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, 3),      /**< TEXT, derived on store: normalised name (kiscrm_customer_normalize_name()). */
+	KISCRM_CUSTOMER_INDUSTRY = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, 4),      /**< TEXT: industry key (dimensions.yaml). */
+	KISCRM_CUSTOMER_REGION = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, 5),        /**< TEXT: region key (dimensions.yaml). */
+	KISCRM_CUSTOMER_EMPLOYEES = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, 6),     /**< INT: number of employees. */
+	KISCRM_CUSTOMER_REVENUE_BAND = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, 7),  /**< TEXT: annual revenue band. */
+	KISCRM_CUSTOMER_GRID_CELL = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, 8),     /**< TEXT: market grid cell (网格). */
+	KISCRM_CUSTOMER_OWNER_ID = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, 9),      /**< INT: owning staff member. */
+	KISCRM_CUSTOMER_SOURCE = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, 10),       /**< TEXT: how we met them. */
+	KISCRM_CUSTOMER_STATUS = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, 11),       /**< TEXT: free status, e.g. active. */
+	KISCRM_CUSTOMER_KEY_ACCOUNT = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, 12),  /**< INT 0/1: key account (重点客户). */
+	KISCRM_CUSTOMER_VALUE_CLASS = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, 13),  /**< TEXT: A, B or C. */
+	KISCRM_CUSTOMER_LIFECYCLE = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, 14),    /**< TEXT: prospect, new, growing, mature, declining, lost. */
+	KISCRM_CUSTOMER_FIRST_CONTRACT = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, 15), /**< DATE: first contract signed (derived). */
+	KISCRM_CUSTOMER_CREATED = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, 16)       /**< DATE: entered on. */
 } kiscrm_customer_field;
 
 /** Fields of a customer's custom attribute (key/value, unique key per customer). */
 typedef enum kiscrm_customer_attr_field {
-	KISCRM_CUSTOMER_ATTR_ID = 0,          /**< INT id. */
-	KISCRM_CUSTOMER_ATTR_CUSTOMER_ID = 1, /**< INT, required, owned by the customer. */
-	KISCRM_CUSTOMER_ATTR_KEY = 2,         /**< TEXT, required. */
-	KISCRM_CUSTOMER_ATTR_VALUE = 3        /**< TEXT. */
+	KISCRM_CUSTOMER_ATTR_ID = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER_ATTR, 0),          /**< INT id. */
+	KISCRM_CUSTOMER_ATTR_CUSTOMER_ID = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER_ATTR, 1), /**< INT, required, owned by the customer. */
+	KISCRM_CUSTOMER_ATTR_KEY = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER_ATTR, 2),         /**< TEXT, required. */
+	KISCRM_CUSTOMER_ATTR_VALUE = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER_ATTR, 3)        /**< TEXT. */
 } kiscrm_customer_attr_field;
 
 /** Fields of a contact (联系人). */
 typedef enum kiscrm_contact_field {
-	KISCRM_CONTACT_ID = 0,          /**< INT id. */
-	KISCRM_CONTACT_CUSTOMER_ID = 1, /**< INT, required, owned by the customer. */
-	KISCRM_CONTACT_NAME = 2,        /**< TEXT, required. */
-	KISCRM_CONTACT_TITLE = 3,       /**< TEXT: job title. */
-	KISCRM_CONTACT_DEPARTMENT = 4,  /**< TEXT: department at the customer. */
-	KISCRM_CONTACT_PHONE = 5,       /**< TEXT. */
-	KISCRM_CONTACT_EMAIL = 6,       /**< TEXT. */
-	KISCRM_CONTACT_BIRTHDAY = 7,    /**< DATE. */
-	KISCRM_CONTACT_CHAIN_ROLE = 8,  /**< TEXT: decision_maker, influencer, user,
+	KISCRM_CONTACT_ID = KISCRM_FIELD_ID(KISCRM_KIND_CONTACT, 0),          /**< INT id. */
+	KISCRM_CONTACT_CUSTOMER_ID = KISCRM_FIELD_ID(KISCRM_KIND_CONTACT, 1), /**< INT, required, owned by the customer. */
+	KISCRM_CONTACT_NAME = KISCRM_FIELD_ID(KISCRM_KIND_CONTACT, 2),        /**< TEXT, required. */
+	KISCRM_CONTACT_TITLE = KISCRM_FIELD_ID(KISCRM_KIND_CONTACT, 3),       /**< TEXT: job title. */
+	KISCRM_CONTACT_DEPARTMENT = KISCRM_FIELD_ID(KISCRM_KIND_CONTACT, 4),  /**< TEXT: department at the customer. */
+	KISCRM_CONTACT_PHONE = KISCRM_FIELD_ID(KISCRM_KIND_CONTACT, 5),       /**< TEXT. */
+	KISCRM_CONTACT_EMAIL = KISCRM_FIELD_ID(KISCRM_KIND_CONTACT, 6),       /**< TEXT. */
+	KISCRM_CONTACT_BIRTHDAY = KISCRM_FIELD_ID(KISCRM_KIND_CONTACT, 7),    /**< DATE. */
+	KISCRM_CONTACT_CHAIN_ROLE = KISCRM_FIELD_ID(KISCRM_KIND_CONTACT, 8),  /**< TEXT: decision_maker, influencer, user,
 	                                     technical_evaluator, gatekeeper or coach (决策链). */
-	KISCRM_CONTACT_REPORTS_TO = 9,  /**< INT: contact of the same customer; no cycles. */
-	KISCRM_CONTACT_ATTITUDE = 10    /**< TEXT: supporter, neutral or opponent. */
+	KISCRM_CONTACT_REPORTS_TO = KISCRM_FIELD_ID(KISCRM_KIND_CONTACT, 9),  /**< INT: contact of the same customer; no cycles. */
+	KISCRM_CONTACT_ATTITUDE = KISCRM_FIELD_ID(KISCRM_KIND_CONTACT, 10)    /**< TEXT: supporter, neutral or opponent. */
 } kiscrm_contact_field;
 
 /**

@@ -84,54 +84,54 @@ KISCRM_BEGIN_DECL
 
 /** Fields of a manually entered KPI score (kind ::KISCRM_KIND_KPI_SCORE). */
 typedef enum kiscrm_kpi_score_field {
-	KISCRM_KPI_SCORE_ID = 0,        /**< INT id. */
-	KISCRM_KPI_SCORE_STAFF_ID = 1,  /**< INT → staff, required: the person scored (owned). */
-	KISCRM_KPI_SCORE_SCHEME = 2,    /**< TEXT scheme key (NULL: valid for every scheme). */
-	KISCRM_KPI_SCORE_INDICATOR = 3, /**< TEXT, required: indicator key of the scheme. */
-	KISCRM_KPI_SCORE_PERIOD = 4,    /**< INT, required: a ::kiscrm_period the score is for. */
-	KISCRM_KPI_SCORE_START = 5,     /**< DATE, required: first day of that period. */
-	KISCRM_KPI_SCORE_SCORE = 6,     /**< RATE, required: the score given (e.g. 0 … 100). */
-	KISCRM_KPI_SCORE_NOTE = 7       /**< TEXT: remark of the assessor. */
+	KISCRM_KPI_SCORE_ID = KISCRM_FIELD_ID(KISCRM_KIND_KPI_SCORE, 0),        /**< INT id. */
+	KISCRM_KPI_SCORE_STAFF_ID = KISCRM_FIELD_ID(KISCRM_KIND_KPI_SCORE, 1),  /**< INT → staff, required: the person scored (owned). */
+	KISCRM_KPI_SCORE_SCHEME = KISCRM_FIELD_ID(KISCRM_KIND_KPI_SCORE, 2),    /**< TEXT scheme key (NULL: valid for every scheme). */
+	KISCRM_KPI_SCORE_INDICATOR = KISCRM_FIELD_ID(KISCRM_KIND_KPI_SCORE, 3), /**< TEXT, required: indicator key of the scheme. */
+	KISCRM_KPI_SCORE_PERIOD = KISCRM_FIELD_ID(KISCRM_KIND_KPI_SCORE, 4),    /**< INT, required: a ::kiscrm_period the score is for. */
+	KISCRM_KPI_SCORE_START = KISCRM_FIELD_ID(KISCRM_KIND_KPI_SCORE, 5),     /**< DATE, required: first day of that period. */
+	KISCRM_KPI_SCORE_SCORE = KISCRM_FIELD_ID(KISCRM_KIND_KPI_SCORE, 6),     /**< RATE, required: the score given (e.g. 0 … 100). */
+	KISCRM_KPI_SCORE_NOTE = KISCRM_FIELD_ID(KISCRM_KIND_KPI_SCORE, 7)       /**< TEXT: remark of the assessor. */
 } kiscrm_kpi_score_field;
 
 /** Fields of an evidence record of a qualification behaviour item (::KISCRM_KIND_EVIDENCE). */
 typedef enum kiscrm_evidence_field {
-	KISCRM_EVIDENCE_ID = 0,           /**< INT id. */
-	KISCRM_EVIDENCE_STAFF_ID = 1,     /**< INT → staff, required (owned). */
-	KISCRM_EVIDENCE_STANDARD = 2,     /**< TEXT standard key (NULL: valid for every standard). */
-	KISCRM_EVIDENCE_UNIT = 3,         /**< TEXT, required: behaviour unit key. */
-	KISCRM_EVIDENCE_ITEM = 4,         /**< TEXT, required: item key within the unit. */
-	KISCRM_EVIDENCE_DATE = 5,         /**< DATE it was filed or confirmed. */
-	KISCRM_EVIDENCE_METHOD = 6,       /**< TEXT: evidence method key (report, record, confirmation …). */
-	KISCRM_EVIDENCE_CONFIRMED_BY = 7, /**< INT → staff who confirmed it. */
-	KISCRM_EVIDENCE_NOTE = 8          /**< TEXT: e.g. the document filed. */
+	KISCRM_EVIDENCE_ID = KISCRM_FIELD_ID(KISCRM_KIND_EVIDENCE, 0),           /**< INT id. */
+	KISCRM_EVIDENCE_STAFF_ID = KISCRM_FIELD_ID(KISCRM_KIND_EVIDENCE, 1),     /**< INT → staff, required (owned). */
+	KISCRM_EVIDENCE_STANDARD = KISCRM_FIELD_ID(KISCRM_KIND_EVIDENCE, 2),     /**< TEXT standard key (NULL: valid for every standard). */
+	KISCRM_EVIDENCE_UNIT = KISCRM_FIELD_ID(KISCRM_KIND_EVIDENCE, 3),         /**< TEXT, required: behaviour unit key. */
+	KISCRM_EVIDENCE_ITEM = KISCRM_FIELD_ID(KISCRM_KIND_EVIDENCE, 4),         /**< TEXT, required: item key within the unit. */
+	KISCRM_EVIDENCE_DATE = KISCRM_FIELD_ID(KISCRM_KIND_EVIDENCE, 5),         /**< DATE it was filed or confirmed. */
+	KISCRM_EVIDENCE_METHOD = KISCRM_FIELD_ID(KISCRM_KIND_EVIDENCE, 6),       /**< TEXT: evidence method key (report, record, confirmation …). */
+	KISCRM_EVIDENCE_CONFIRMED_BY = KISCRM_FIELD_ID(KISCRM_KIND_EVIDENCE, 7), /**< INT → staff who confirmed it. */
+	KISCRM_EVIDENCE_NOTE = KISCRM_FIELD_ID(KISCRM_KIND_EVIDENCE, 8)          /**< TEXT: e.g. the document filed. */
 } kiscrm_evidence_field;
 
 /** Fields of an exam result (::KISCRM_KIND_EXAM_RESULT). */
 typedef enum kiscrm_exam_result_field {
-	KISCRM_EXAM_RESULT_ID = 0,       /**< INT id. */
-	KISCRM_EXAM_RESULT_STAFF_ID = 1, /**< INT → staff, required (owned). */
-	KISCRM_EXAM_RESULT_SUBJECT = 2,  /**< TEXT, required: knowledge subject key. */
-	KISCRM_EXAM_RESULT_SCORE = 3,    /**< RATE, required: marks obtained. */
-	KISCRM_EXAM_RESULT_DATE = 4      /**< DATE of the exam. */
+	KISCRM_EXAM_RESULT_ID = KISCRM_FIELD_ID(KISCRM_KIND_EXAM_RESULT, 0),       /**< INT id. */
+	KISCRM_EXAM_RESULT_STAFF_ID = KISCRM_FIELD_ID(KISCRM_KIND_EXAM_RESULT, 1), /**< INT → staff, required (owned). */
+	KISCRM_EXAM_RESULT_SUBJECT = KISCRM_FIELD_ID(KISCRM_KIND_EXAM_RESULT, 2),  /**< TEXT, required: knowledge subject key. */
+	KISCRM_EXAM_RESULT_SCORE = KISCRM_FIELD_ID(KISCRM_KIND_EXAM_RESULT, 3),    /**< RATE, required: marks obtained. */
+	KISCRM_EXAM_RESULT_DATE = KISCRM_FIELD_ID(KISCRM_KIND_EXAM_RESULT, 4)      /**< DATE of the exam. */
 } kiscrm_exam_result_field;
 
 /** Fields of a work-experience record (::KISCRM_KIND_EXPERIENCE). */
 typedef enum kiscrm_experience_field {
-	KISCRM_EXPERIENCE_ID = 0,       /**< INT id. */
-	KISCRM_EXPERIENCE_STAFF_ID = 1, /**< INT → staff, required (owned). */
-	KISCRM_EXPERIENCE_KIND = 2,     /**< TEXT, required: experience kind key of the standard. */
-	KISCRM_EXPERIENCE_YEARS = 3,    /**< RATE, required: years (records of one kind add up). */
-	KISCRM_EXPERIENCE_NOTE = 4      /**< TEXT: employer, position … */
+	KISCRM_EXPERIENCE_ID = KISCRM_FIELD_ID(KISCRM_KIND_EXPERIENCE, 0),       /**< INT id. */
+	KISCRM_EXPERIENCE_STAFF_ID = KISCRM_FIELD_ID(KISCRM_KIND_EXPERIENCE, 1), /**< INT → staff, required (owned). */
+	KISCRM_EXPERIENCE_KIND = KISCRM_FIELD_ID(KISCRM_KIND_EXPERIENCE, 2),     /**< TEXT, required: experience kind key of the standard. */
+	KISCRM_EXPERIENCE_YEARS = KISCRM_FIELD_ID(KISCRM_KIND_EXPERIENCE, 3),    /**< RATE, required: years (records of one kind add up). */
+	KISCRM_EXPERIENCE_NOTE = KISCRM_FIELD_ID(KISCRM_KIND_EXPERIENCE, 4)      /**< TEXT: employer, position … */
 } kiscrm_experience_field;
 
 /** Fields of a training attended (::KISCRM_KIND_TRAINING). */
 typedef enum kiscrm_training_field {
-	KISCRM_TRAINING_ID = 0,       /**< INT id. */
-	KISCRM_TRAINING_STAFF_ID = 1, /**< INT → staff, required (owned). */
-	KISCRM_TRAINING_SUBJECT = 2,  /**< TEXT, required: training subject key. */
-	KISCRM_TRAINING_DATE = 3,     /**< DATE attended. */
-	KISCRM_TRAINING_HOURS = 4     /**< RATE: hours. */
+	KISCRM_TRAINING_ID = KISCRM_FIELD_ID(KISCRM_KIND_TRAINING, 0),       /**< INT id. */
+	KISCRM_TRAINING_STAFF_ID = KISCRM_FIELD_ID(KISCRM_KIND_TRAINING, 1), /**< INT → staff, required (owned). */
+	KISCRM_TRAINING_SUBJECT = KISCRM_FIELD_ID(KISCRM_KIND_TRAINING, 2),  /**< TEXT, required: training subject key. */
+	KISCRM_TRAINING_DATE = KISCRM_FIELD_ID(KISCRM_KIND_TRAINING, 3),     /**< DATE attended. */
+	KISCRM_TRAINING_HOURS = KISCRM_FIELD_ID(KISCRM_KIND_TRAINING, 4)     /**< RATE: hours. */
 } kiscrm_training_field;
 
 /* --- Metrics registry ---------------------------------------------------------------- */

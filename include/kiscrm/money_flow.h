@@ -60,38 +60,38 @@ KISCRM_BEGIN_DECL
 
 /** Fields of a contract (合同). */
 typedef enum kiscrm_contract_field {
-	KISCRM_CONTRACT_ID = 0,                    /**< INT id. */
-	KISCRM_CONTRACT_NUMBER = 1,                /**< TEXT: contract number as printed on it. */
-	KISCRM_CONTRACT_CUSTOMER_ID = 2,           /**< INT → customer, required. */
-	KISCRM_CONTRACT_OPPORTUNITY_ID = 3,        /**< INT → opportunity it came from (optional; must be the same customer's). */
-	KISCRM_CONTRACT_SIGNED = 4,                /**< DATE, required: signing date. */
-	KISCRM_CONTRACT_AMOUNT = 5,                /**< MONEY, required: contract amount, ≥ 0. */
-	KISCRM_CONTRACT_OWNER_ID = 6,              /**< INT → staff, required: the responsible salesperson. */
-	KISCRM_CONTRACT_DEPARTMENT_ID = 7,         /**< INT → department (NULL: the owner's, filled on store). */
-	KISCRM_CONTRACT_BUSINESS_LINE = 8,         /**< TEXT business-line key (NULL: the linked opportunity's, filled on store). */
-	KISCRM_CONTRACT_PRODUCT_LINE = 9,          /**< TEXT product-line key (NULL: the linked opportunity's, filled on store). */
-	KISCRM_CONTRACT_APPROVAL = 10,             /**< TEXT: draft, pending, approved, rejected (NULL: stored as draft). */
-	KISCRM_CONTRACT_PAYMENT_TERMS = 11,        /**< TEXT: payment terms as agreed, free text. */
-	KISCRM_CONTRACT_ALLOW_OVER_COLLECTION = 12 /**< INT 0/1: 1 allows collections above the contract amount. */
+	KISCRM_CONTRACT_ID = KISCRM_FIELD_ID(KISCRM_KIND_CONTRACT, 0),                    /**< INT id. */
+	KISCRM_CONTRACT_NUMBER = KISCRM_FIELD_ID(KISCRM_KIND_CONTRACT, 1),                /**< TEXT: contract number as printed on it. */
+	KISCRM_CONTRACT_CUSTOMER_ID = KISCRM_FIELD_ID(KISCRM_KIND_CONTRACT, 2),           /**< INT → customer, required. */
+	KISCRM_CONTRACT_OPPORTUNITY_ID = KISCRM_FIELD_ID(KISCRM_KIND_CONTRACT, 3),        /**< INT → opportunity it came from (optional; must be the same customer's). */
+	KISCRM_CONTRACT_SIGNED = KISCRM_FIELD_ID(KISCRM_KIND_CONTRACT, 4),                /**< DATE, required: signing date. */
+	KISCRM_CONTRACT_AMOUNT = KISCRM_FIELD_ID(KISCRM_KIND_CONTRACT, 5),                /**< MONEY, required: contract amount, ≥ 0. */
+	KISCRM_CONTRACT_OWNER_ID = KISCRM_FIELD_ID(KISCRM_KIND_CONTRACT, 6),              /**< INT → staff, required: the responsible salesperson. */
+	KISCRM_CONTRACT_DEPARTMENT_ID = KISCRM_FIELD_ID(KISCRM_KIND_CONTRACT, 7),         /**< INT → department (NULL: the owner's, filled on store). */
+	KISCRM_CONTRACT_BUSINESS_LINE = KISCRM_FIELD_ID(KISCRM_KIND_CONTRACT, 8),         /**< TEXT business-line key (NULL: the linked opportunity's, filled on store). */
+	KISCRM_CONTRACT_PRODUCT_LINE = KISCRM_FIELD_ID(KISCRM_KIND_CONTRACT, 9),          /**< TEXT product-line key (NULL: the linked opportunity's, filled on store). */
+	KISCRM_CONTRACT_APPROVAL = KISCRM_FIELD_ID(KISCRM_KIND_CONTRACT, 10),             /**< TEXT: draft, pending, approved, rejected (NULL: stored as draft). */
+	KISCRM_CONTRACT_PAYMENT_TERMS = KISCRM_FIELD_ID(KISCRM_KIND_CONTRACT, 11),        /**< TEXT: payment terms as agreed, free text. */
+	KISCRM_CONTRACT_ALLOW_OVER_COLLECTION = KISCRM_FIELD_ID(KISCRM_KIND_CONTRACT, 12) /**< INT 0/1: 1 allows collections above the contract amount. */
 } kiscrm_contract_field;
 
 /** Fields of a collection-plan entry (收款计划: one instalment). */
 typedef enum kiscrm_collection_plan_field {
-	KISCRM_COLLECTION_PLAN_ID = 0,             /**< INT id. */
-	KISCRM_COLLECTION_PLAN_CONTRACT_ID = 1,    /**< INT → contract (owned); exactly one of contract / opportunity. */
-	KISCRM_COLLECTION_PLAN_OPPORTUNITY_ID = 2, /**< INT → open opportunity (owned): expected collections before signing. */
-	KISCRM_COLLECTION_PLAN_DUE = 3,            /**< DATE, required: due date. */
-	KISCRM_COLLECTION_PLAN_AMOUNT = 4,         /**< MONEY, required: amount due, > 0. */
-	KISCRM_COLLECTION_PLAN_NOTE = 5            /**< TEXT: e.g. "advance", "on acceptance". */
+	KISCRM_COLLECTION_PLAN_ID = KISCRM_FIELD_ID(KISCRM_KIND_COLLECTION_PLAN, 0),             /**< INT id. */
+	KISCRM_COLLECTION_PLAN_CONTRACT_ID = KISCRM_FIELD_ID(KISCRM_KIND_COLLECTION_PLAN, 1),    /**< INT → contract (owned); exactly one of contract / opportunity. */
+	KISCRM_COLLECTION_PLAN_OPPORTUNITY_ID = KISCRM_FIELD_ID(KISCRM_KIND_COLLECTION_PLAN, 2), /**< INT → open opportunity (owned): expected collections before signing. */
+	KISCRM_COLLECTION_PLAN_DUE = KISCRM_FIELD_ID(KISCRM_KIND_COLLECTION_PLAN, 3),            /**< DATE, required: due date. */
+	KISCRM_COLLECTION_PLAN_AMOUNT = KISCRM_FIELD_ID(KISCRM_KIND_COLLECTION_PLAN, 4),         /**< MONEY, required: amount due, > 0. */
+	KISCRM_COLLECTION_PLAN_NOTE = KISCRM_FIELD_ID(KISCRM_KIND_COLLECTION_PLAN, 5)            /**< TEXT: e.g. "advance", "on acceptance". */
 } kiscrm_collection_plan_field;
 
 /** Fields of a collection (收款 / 回款: money received). */
 typedef enum kiscrm_collection_field {
-	KISCRM_COLLECTION_ID = 0,          /**< INT id. */
-	KISCRM_COLLECTION_CONTRACT_ID = 1, /**< INT → contract, required. */
-	KISCRM_COLLECTION_RECEIVED = 2,    /**< DATE, required: day the money was received. */
-	KISCRM_COLLECTION_AMOUNT = 3,      /**< MONEY, required: amount received, > 0. */
-	KISCRM_COLLECTION_NOTE = 4         /**< TEXT: free text (bank reference …). */
+	KISCRM_COLLECTION_ID = KISCRM_FIELD_ID(KISCRM_KIND_COLLECTION, 0),          /**< INT id. */
+	KISCRM_COLLECTION_CONTRACT_ID = KISCRM_FIELD_ID(KISCRM_KIND_COLLECTION, 1), /**< INT → contract, required. */
+	KISCRM_COLLECTION_RECEIVED = KISCRM_FIELD_ID(KISCRM_KIND_COLLECTION, 2),    /**< DATE, required: day the money was received. */
+	KISCRM_COLLECTION_AMOUNT = KISCRM_FIELD_ID(KISCRM_KIND_COLLECTION, 3),      /**< MONEY, required: amount received, > 0. */
+	KISCRM_COLLECTION_NOTE = KISCRM_FIELD_ID(KISCRM_KIND_COLLECTION, 4)         /**< TEXT: free text (bank reference …). */
 } kiscrm_collection_field;
 
 /**

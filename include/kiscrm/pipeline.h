@@ -17,68 +17,68 @@ KISCRM_BEGIN_DECL
 
 /** Fields of a lead (线索). */
 typedef enum kiscrm_lead_field {
-	KISCRM_LEAD_ID = 0,             /**< INT id. */
-	KISCRM_LEAD_NAME = 1,           /**< TEXT, required: what the interest is. */
-	KISCRM_LEAD_COMPANY = 2,        /**< TEXT: company name as given. */
-	KISCRM_LEAD_CONTACT_NAME = 3,   /**< TEXT: person to talk to. */
-	KISCRM_LEAD_PHONE = 4,          /**< TEXT. */
-	KISCRM_LEAD_EMAIL = 5,          /**< TEXT. */
-	KISCRM_LEAD_SOURCE = 6,         /**< TEXT: grid, market_activity, telemarketing, resale, partner, referral, inbound. */
-	KISCRM_LEAD_OWNER_ID = 7,       /**< INT → staff. */
-	KISCRM_LEAD_DEPARTMENT_ID = 8,  /**< INT → department. */
-	KISCRM_LEAD_STATUS = 9,         /**< TEXT: new, working, qualified, disqualified (NULL reads as new). */
-	KISCRM_LEAD_CUSTOMER_ID = 10,   /**< INT → customer, set when qualified. */
-	KISCRM_LEAD_OPPORTUNITY_ID = 11,/**< INT → opportunity, set when qualified. */
-	KISCRM_LEAD_CREATED = 12,       /**< DATE. */
-	KISCRM_LEAD_REGION = 13,        /**< TEXT region key. */
-	KISCRM_LEAD_INDUSTRY = 14,      /**< TEXT industry key. */
-	KISCRM_LEAD_PRODUCT_LINE = 15,  /**< TEXT product-line key. */
-	KISCRM_LEAD_AMOUNT = 16,        /**< MONEY: first estimate. */
-	KISCRM_LEAD_CAMPAIGN = 17       /**< TEXT: market activity that produced it. */
+	KISCRM_LEAD_ID = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 0),             /**< INT id. */
+	KISCRM_LEAD_NAME = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 1),           /**< TEXT, required: what the interest is. */
+	KISCRM_LEAD_COMPANY = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 2),        /**< TEXT: company name as given. */
+	KISCRM_LEAD_CONTACT_NAME = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 3),   /**< TEXT: person to talk to. */
+	KISCRM_LEAD_PHONE = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 4),          /**< TEXT. */
+	KISCRM_LEAD_EMAIL = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 5),          /**< TEXT. */
+	KISCRM_LEAD_SOURCE = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 6),         /**< TEXT: grid, market_activity, telemarketing, resale, partner, referral, inbound. */
+	KISCRM_LEAD_OWNER_ID = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 7),       /**< INT → staff. */
+	KISCRM_LEAD_DEPARTMENT_ID = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 8),  /**< INT → department. */
+	KISCRM_LEAD_STATUS = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 9),         /**< TEXT: new, working, qualified, disqualified (NULL reads as new). */
+	KISCRM_LEAD_CUSTOMER_ID = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 10),   /**< INT → customer, set when qualified. */
+	KISCRM_LEAD_OPPORTUNITY_ID = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 11),/**< INT → opportunity, set when qualified. */
+	KISCRM_LEAD_CREATED = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 12),       /**< DATE. */
+	KISCRM_LEAD_REGION = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 13),        /**< TEXT region key. */
+	KISCRM_LEAD_INDUSTRY = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 14),      /**< TEXT industry key. */
+	KISCRM_LEAD_PRODUCT_LINE = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 15),  /**< TEXT product-line key. */
+	KISCRM_LEAD_AMOUNT = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 16),        /**< MONEY: first estimate. */
+	KISCRM_LEAD_CAMPAIGN = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 17)       /**< TEXT: market activity that produced it. */
 } kiscrm_lead_field;
 
 /** Fields of an opportunity (商机 / 项目). */
 typedef enum kiscrm_opportunity_field {
-	KISCRM_OPPORTUNITY_ID = 0,               /**< INT id. */
-	KISCRM_OPPORTUNITY_NAME = 1,             /**< TEXT, required. */
-	KISCRM_OPPORTUNITY_CUSTOMER_ID = 2,      /**< INT → customer (owned: deleted with it on cascade). */
-	KISCRM_OPPORTUNITY_CONTACT_ID = 3,       /**< INT → contact: the main contact. */
-	KISCRM_OPPORTUNITY_OWNER_ID = 4,         /**< INT → staff, required. */
-	KISCRM_OPPORTUNITY_DEPARTMENT_ID = 5,    /**< INT → department (NULL: the owner's, filled on store). */
-	KISCRM_OPPORTUNITY_BUSINESS_LINE = 6,    /**< TEXT business-line key. */
-	KISCRM_OPPORTUNITY_PRODUCT_LINE = 7,     /**< TEXT product-line key. */
-	KISCRM_OPPORTUNITY_AMOUNT = 8,           /**< MONEY: expected contract value. */
-	KISCRM_OPPORTUNITY_EXPECTED_CLOSE = 9,   /**< DATE: expected contract date. */
-	KISCRM_OPPORTUNITY_PIPELINE = 10,        /**< TEXT pipeline key (NULL: the default pipeline). */
-	KISCRM_OPPORTUNITY_STAGE = 11,           /**< TEXT stage key, required; change it with kiscrm_opportunity_move(). */
-	KISCRM_OPPORTUNITY_PROBABILITY = 12,     /**< INT percent 0..100; follows the stage unless set by hand. */
-	KISCRM_OPPORTUNITY_PROBABILITY_MANUAL = 13, /**< INT 0/1: probability was set by hand (an override kept across moves). */
-	KISCRM_OPPORTUNITY_FORECAST_CATEGORY = 14,  /**< TEXT, derived from the stage: pipeline, best_case, commit, closed, omitted. */
-	KISCRM_OPPORTUNITY_SOURCE = 15,          /**< TEXT: grid, market_activity, telemarketing, resale, partner, referral, inbound. */
-	KISCRM_OPPORTUNITY_SIZE_CLASS = 16,      /**< TEXT, derived from the amount: large, medium, small. */
-	KISCRM_OPPORTUNITY_PARTNER = 17,         /**< TEXT: second-tier partner that brought it. */
-	KISCRM_OPPORTUNITY_COMPETITORS = 18,     /**< TEXT: competitors met, comma-separated. */
-	KISCRM_OPPORTUNITY_STATUS = 19,          /**< TEXT, derived from the stage: open, won, lost (or abandoned, set by hand on a lost stage). */
-	KISCRM_OPPORTUNITY_REASON = 20,          /**< TEXT: why it was won or lost. */
-	KISCRM_OPPORTUNITY_REASON_CATEGORY = 21, /**< TEXT: sales_process, resource_organisation, product_fit, project_staff, customer_feedback. */
-	KISCRM_OPPORTUNITY_CREATED = 22,         /**< DATE: created on. */
-	KISCRM_OPPORTUNITY_CLOSED = 23,          /**< DATE: won or lost on (set by the move). */
-	KISCRM_OPPORTUNITY_LAST_ACTIVITY = 24,   /**< DATE: last activity with the customer on it. */
-	KISCRM_OPPORTUNITY_LEAD_ID = 25,         /**< INT → lead it came from. */
-	KISCRM_OPPORTUNITY_EXTERNAL_REF = 26,    /**< TEXT: id in another system (imports). */
-	KISCRM_OPPORTUNITY_TAGS = 27             /**< TEXT: comma-separated tags. */
+	KISCRM_OPPORTUNITY_ID = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 0),               /**< INT id. */
+	KISCRM_OPPORTUNITY_NAME = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 1),             /**< TEXT, required. */
+	KISCRM_OPPORTUNITY_CUSTOMER_ID = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 2),      /**< INT → customer (owned: deleted with it on cascade). */
+	KISCRM_OPPORTUNITY_CONTACT_ID = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 3),       /**< INT → contact: the main contact. */
+	KISCRM_OPPORTUNITY_OWNER_ID = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 4),         /**< INT → staff, required. */
+	KISCRM_OPPORTUNITY_DEPARTMENT_ID = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 5),    /**< INT → department (NULL: the owner's, filled on store). */
+	KISCRM_OPPORTUNITY_BUSINESS_LINE = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 6),    /**< TEXT business-line key. */
+	KISCRM_OPPORTUNITY_PRODUCT_LINE = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 7),     /**< TEXT product-line key. */
+	KISCRM_OPPORTUNITY_AMOUNT = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 8),           /**< MONEY: expected contract value. */
+	KISCRM_OPPORTUNITY_EXPECTED_CLOSE = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 9),   /**< DATE: expected contract date. */
+	KISCRM_OPPORTUNITY_PIPELINE = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 10),        /**< TEXT pipeline key (NULL: the default pipeline). */
+	KISCRM_OPPORTUNITY_STAGE = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 11),           /**< TEXT stage key, required; change it with kiscrm_opportunity_move(). */
+	KISCRM_OPPORTUNITY_PROBABILITY = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 12),     /**< INT percent 0..100; follows the stage unless set by hand. */
+	KISCRM_OPPORTUNITY_PROBABILITY_MANUAL = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 13), /**< INT 0/1: probability was set by hand (an override kept across moves). */
+	KISCRM_OPPORTUNITY_FORECAST_CATEGORY = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 14),  /**< TEXT, derived from the stage: pipeline, best_case, commit, closed, omitted. */
+	KISCRM_OPPORTUNITY_SOURCE = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 15),          /**< TEXT: grid, market_activity, telemarketing, resale, partner, referral, inbound. */
+	KISCRM_OPPORTUNITY_SIZE_CLASS = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 16),      /**< TEXT, derived from the amount: large, medium, small. */
+	KISCRM_OPPORTUNITY_PARTNER = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 17),         /**< TEXT: second-tier partner that brought it. */
+	KISCRM_OPPORTUNITY_COMPETITORS = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 18),     /**< TEXT: competitors met, comma-separated. */
+	KISCRM_OPPORTUNITY_STATUS = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 19),          /**< TEXT, derived from the stage: open, won, lost (or abandoned, set by hand on a lost stage). */
+	KISCRM_OPPORTUNITY_REASON = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 20),          /**< TEXT: why it was won or lost. */
+	KISCRM_OPPORTUNITY_REASON_CATEGORY = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 21), /**< TEXT: sales_process, resource_organisation, product_fit, project_staff, customer_feedback. */
+	KISCRM_OPPORTUNITY_CREATED = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 22),         /**< DATE: created on. */
+	KISCRM_OPPORTUNITY_CLOSED = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 23),          /**< DATE: won or lost on (set by the move). */
+	KISCRM_OPPORTUNITY_LAST_ACTIVITY = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 24),   /**< DATE: last activity with the customer on it. */
+	KISCRM_OPPORTUNITY_LEAD_ID = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 25),         /**< INT → lead it came from. */
+	KISCRM_OPPORTUNITY_EXTERNAL_REF = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 26),    /**< TEXT: id in another system (imports). */
+	KISCRM_OPPORTUNITY_TAGS = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 27)             /**< TEXT: comma-separated tags. */
 } kiscrm_opportunity_field;
 
 /** Fields of a stage-history entry (append-only). */
 typedef enum kiscrm_stage_history_field {
-	KISCRM_STAGE_HISTORY_ID = 0,             /**< INT id. */
-	KISCRM_STAGE_HISTORY_OPPORTUNITY_ID = 1, /**< INT → opportunity (owned). */
-	KISCRM_STAGE_HISTORY_FROM_STAGE = 2,     /**< TEXT stage left (NULL: the opportunity was created). */
-	KISCRM_STAGE_HISTORY_TO_STAGE = 3,       /**< TEXT stage entered, required. */
-	KISCRM_STAGE_HISTORY_AT = 4,             /**< TIME of the move, required. */
-	KISCRM_STAGE_HISTORY_BY_ID = 5,          /**< INT → staff who moved it (NULL: system). */
-	KISCRM_STAGE_HISTORY_AMOUNT = 6,         /**< MONEY: the opportunity's amount at the move. */
-	KISCRM_STAGE_HISTORY_PIPELINE = 7        /**< TEXT pipeline key. */
+	KISCRM_STAGE_HISTORY_ID = KISCRM_FIELD_ID(KISCRM_KIND_STAGE_HISTORY, 0),             /**< INT id. */
+	KISCRM_STAGE_HISTORY_OPPORTUNITY_ID = KISCRM_FIELD_ID(KISCRM_KIND_STAGE_HISTORY, 1), /**< INT → opportunity (owned). */
+	KISCRM_STAGE_HISTORY_FROM_STAGE = KISCRM_FIELD_ID(KISCRM_KIND_STAGE_HISTORY, 2),     /**< TEXT stage left (NULL: the opportunity was created). */
+	KISCRM_STAGE_HISTORY_TO_STAGE = KISCRM_FIELD_ID(KISCRM_KIND_STAGE_HISTORY, 3),       /**< TEXT stage entered, required. */
+	KISCRM_STAGE_HISTORY_AT = KISCRM_FIELD_ID(KISCRM_KIND_STAGE_HISTORY, 4),             /**< TIME of the move, required. */
+	KISCRM_STAGE_HISTORY_BY_ID = KISCRM_FIELD_ID(KISCRM_KIND_STAGE_HISTORY, 5),          /**< INT → staff who moved it (NULL: system). */
+	KISCRM_STAGE_HISTORY_AMOUNT = KISCRM_FIELD_ID(KISCRM_KIND_STAGE_HISTORY, 6),         /**< MONEY: the opportunity's amount at the move. */
+	KISCRM_STAGE_HISTORY_PIPELINE = KISCRM_FIELD_ID(KISCRM_KIND_STAGE_HISTORY, 7)        /**< TEXT pipeline key. */
 } kiscrm_stage_history_field;
 
 /** Terminal kinds of a stage. */

@@ -5,9 +5,10 @@
  * Every entity of the data model (department, staff, customer, contact …) is a
  * ::kiscrm_record of a ::kiscrm_kind with typed fields, in the manner of Salesforce
  * sObjects and Odoo models: one set of functions creates, reads, updates, deletes,
- * iterates, imports and exports all of them. Field indices are given by the per-kind
- * enums of kiscrm/org.h, kiscrm/customer.h …; fields are only ever appended, so an index
- * never changes meaning. Names are available for dynamic callers (CSV, Python, CLI).
+ * iterates, imports and exports all of them. Field ids are given by the per-kind enums
+ * of kiscrm/org.h, kiscrm/customer.h …; each carries its kind (::KISCRM_FIELD_ID), so an
+ * accessor refuses another kind's field. Fields are only ever appended, so an id never
+ * changes meaning. Names are available for dynamic callers (CSV, Python, CLI).
  *
  * Records are validated on insert and update: required fields, references to existing
  * records, configured dimension values, value lists; errors name kind, field and value.
@@ -20,28 +21,6 @@
 
 KISCRM_BEGIN_DECL
 
-/** Kinds of records. Values are only ever appended. */
-typedef enum kiscrm_kind {
-	KISCRM_KIND_DEPARTMENT = 1,    /**< 部门, see kiscrm/org.h. */
-	KISCRM_KIND_STAFF = 2,         /**< 员工, see kiscrm/org.h. */
-	KISCRM_KIND_CUSTOMER = 3,      /**< 客户, see kiscrm/customer.h. */
-	KISCRM_KIND_CUSTOMER_ATTR = 4, /**< Custom attribute of a customer. */
-	KISCRM_KIND_CONTACT = 5,       /**< 联系人, see kiscrm/customer.h. */
-	KISCRM_KIND_LEAD = 6,          /**< 线索, see kiscrm/pipeline.h. */
-	KISCRM_KIND_OPPORTUNITY = 7,   /**< 商机, see kiscrm/pipeline.h. */
-	KISCRM_KIND_STAGE_HISTORY = 8, /**< A stage move of an opportunity, see kiscrm/pipeline.h. */
-	KISCRM_KIND_CONTRACT = 9,      /**< 合同, see kiscrm/money_flow.h. */
-	KISCRM_KIND_COLLECTION_PLAN = 10, /**< 收款计划 instalment, see kiscrm/money_flow.h. */
-	KISCRM_KIND_COLLECTION = 11,   /**< 收款 money received, see kiscrm/money_flow.h. */
-	KISCRM_KIND_TARGET = 12,       /**< 业绩指标, see kiscrm/target.h. */
-	KISCRM_KIND_SNAPSHOT = 13,     /**< A saved weekly rolling budget, see kiscrm/budget.h. */
-	KISCRM_KIND_SNAPSHOT_LINE = 14, /**< One project-week of a snapshot, see kiscrm/budget.h. */
-	KISCRM_KIND_KPI_SCORE = 15,    /**< A manually entered KPI score, see kiscrm/kpi.h. */
-	KISCRM_KIND_EVIDENCE = 16,     /**< Evidence of a qualification behaviour item, see kiscrm/kpi.h. */
-	KISCRM_KIND_EXAM_RESULT = 17,  /**< An exam result of a knowledge subject, see kiscrm/kpi.h. */
-	KISCRM_KIND_EXPERIENCE = 18,   /**< Years of one kind of work experience, see kiscrm/kpi.h. */
-	KISCRM_KIND_TRAINING = 19      /**< A training attended, see kiscrm/kpi.h. */
-} kiscrm_kind;
 
 /** Flag of kiscrm_record_delete(): delete owned records too and clear other references. */
 #define KISCRM_DELETE_CASCADE 0x1u
@@ -52,7 +31,7 @@ typedef enum kiscrm_kind {
  * @param kind a ::kiscrm_kind
  * @return ::KISCRM_OK, ::KISCRM_EINVALID (unknown kind), ::KISCRM_ENOMEM.
  */
-KISCRM_API int kiscrm_record_new(kiscrm_record **out, int kind);
+KISCRM_API int kiscrm_record_new(kiscrm_record **out, kiscrm_kind kind);
 
 /** Frees a record. @param rec may be NULL. */
 KISCRM_API void kiscrm_record_free(kiscrm_record *rec);
@@ -79,120 +58,128 @@ KISCRM_API kiscrm_id kiscrm_record_id(const kiscrm_record *rec);
 /**
  * Sets an INT, MONEY, DATE or TIME field.
  * @param rec the record
- * @param field field index
+ * @param field a field id of the record's kind (e.g. ::KISCRM_CUSTOMER_NAME)
  * @param value the value
- * @return ::KISCRM_OK, ::KISCRM_EINVALID (unknown field, field of another type, or the id).
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID (a field of another kind — the message names both —, a field of another type, or the id).
  */
-KISCRM_API int kiscrm_record_set_int(kiscrm_record *rec, int field, int64_t value);
+KISCRM_API int kiscrm_record_set_int(kiscrm_record *rec, kiscrm_field field, int64_t value);
 /**
  * Sets a TEXT field.
  * @param rec the record
- * @param field field index
+ * @param field a field id of the record's kind (e.g. ::KISCRM_CUSTOMER_NAME)
  * @param value UTF-8 text, copied; NULL sets NULL
  * @return ::KISCRM_OK, ::KISCRM_EINVALID (unknown field, wrong type, invalid UTF-8), ::KISCRM_ENOMEM.
  */
-KISCRM_API int kiscrm_record_set_text(kiscrm_record *rec, int field, const char *value);
+KISCRM_API int kiscrm_record_set_text(kiscrm_record *rec, kiscrm_field field, const char *value);
 /**
  * Sets a RATE field.
  * @param rec the record
- * @param field field index
+ * @param field a field id of the record's kind (e.g. ::KISCRM_CUSTOMER_NAME)
  * @param value a finite number
  * @return ::KISCRM_OK, ::KISCRM_EINVALID (unknown field, wrong type, NaN or infinite).
  */
-KISCRM_API int kiscrm_record_set_rate(kiscrm_record *rec, int field, double value);
+KISCRM_API int kiscrm_record_set_rate(kiscrm_record *rec, kiscrm_field field, double value);
 /**
  * Sets a field to NULL.
  * @param rec the record
  * @param field field index (not the id)
  * @return ::KISCRM_OK, ::KISCRM_EINVALID.
  */
-KISCRM_API int kiscrm_record_set_null(kiscrm_record *rec, int field);
+KISCRM_API int kiscrm_record_set_null(kiscrm_record *rec, kiscrm_field field);
 /**
  * Sets a field from text, converted exactly by its type: INT decimal digits, MONEY
  * decimal text (kiscrm_money_parse() with @p decimals), DATE "YYYY-MM-DD", TIME ISO-8601,
  * RATE decimal, TEXT as is. Empty text sets NULL.
  * @param rec the record
- * @param field field index
+ * @param field a field id of the record's kind (e.g. ::KISCRM_CUSTOMER_NAME)
  * @param text NUL-terminated text
  * @param decimals money decimals (kiscrm_config_currency_decimals())
  * @return ::KISCRM_OK, ::KISCRM_EINVALID or ::KISCRM_EOVERFLOW (message, field and value set).
  */
-KISCRM_API int kiscrm_record_set_from_text(kiscrm_record *rec, int field, const char *text, int decimals);
+KISCRM_API int kiscrm_record_set_from_text(kiscrm_record *rec, kiscrm_field field, const char *text, int decimals);
 
 /**
  * @return 1 if the field is NULL (or does not exist), else 0.
  * @param rec the record
- * @param field field index
+ * @param field a field id of the record's kind (e.g. ::KISCRM_CUSTOMER_NAME)
  */
-KISCRM_API int kiscrm_record_is_null(const kiscrm_record *rec, int field);
+KISCRM_API int kiscrm_record_is_null(const kiscrm_record *rec, kiscrm_field field);
 /**
  * @return value of an INT, MONEY, DATE or TIME field; 0 when NULL or of another type.
  * @param rec the record
- * @param field field index
+ * @param field a field id of the record's kind (e.g. ::KISCRM_CUSTOMER_NAME)
  */
-KISCRM_API int64_t kiscrm_record_int(const kiscrm_record *rec, int field);
+KISCRM_API int64_t kiscrm_record_int(const kiscrm_record *rec, kiscrm_field field);
 /**
  * @return text of a TEXT field (borrowed from the record), NULL when NULL.
  * @param rec the record
- * @param field field index
+ * @param field a field id of the record's kind (e.g. ::KISCRM_CUSTOMER_NAME)
  */
-KISCRM_API const char *kiscrm_record_text(const kiscrm_record *rec, int field);
+KISCRM_API const char *kiscrm_record_text(const kiscrm_record *rec, kiscrm_field field);
 /**
  * @return value of a RATE field; 0.0 when NULL.
  * @param rec the record
- * @param field field index
+ * @param field a field id of the record's kind (e.g. ::KISCRM_CUSTOMER_NAME)
  */
-KISCRM_API double kiscrm_record_rate(const kiscrm_record *rec, int field);
+KISCRM_API double kiscrm_record_rate(const kiscrm_record *rec, kiscrm_field field);
 /**
  * Appends a field's value as text, the inverse of kiscrm_record_set_from_text() (NULL
  * appends nothing).
  * @param[out] out buffer appended to
  * @param rec the record
- * @param field field index
+ * @param field a field id of the record's kind (e.g. ::KISCRM_CUSTOMER_NAME)
  * @param decimals money decimals
  * @return ::KISCRM_OK, ::KISCRM_EINVALID, ::KISCRM_ENOMEM.
  */
-KISCRM_API int kiscrm_record_field_to_text(kiscrm_buf *out, const kiscrm_record *rec, int field, int decimals);
+KISCRM_API int kiscrm_record_field_to_text(kiscrm_buf *out, const kiscrm_record *rec, kiscrm_field field, int decimals);
 
 /**
  * @return table-style name of a kind ("customer"), NULL if unknown.
  * @param kind a ::kiscrm_kind
  */
-KISCRM_API const char *kiscrm_kind_name(int kind);
+KISCRM_API const char *kiscrm_kind_name(kiscrm_kind kind);
 /**
  * @return kind of a name ("customer"), or ::KISCRM_ENOTFOUND.
  * @param name the name
  */
 KISCRM_API int kiscrm_kind_find(const char *name);
 /**
- * @return number of fields of a kind (0 if unknown).
+ * @return number of fields of a kind (0 if unknown); their positions are 0 … count - 1.
  * @param kind a ::kiscrm_kind
  */
-KISCRM_API int kiscrm_kind_field_count(int kind);
+KISCRM_API int kiscrm_kind_field_count(kiscrm_kind kind);
 /**
- * @return name of a field (static), NULL if out of range.
+ * The id of the field at a position, for callers that walk a kind's fields (bindings,
+ * CSV): the same as ::KISCRM_FIELD_ID(kind, position) once checked.
  * @param kind a ::kiscrm_kind
- * @param field index
+ * @param position 0 … kiscrm_kind_field_count() - 1
+ * @return the field id, or ::KISCRM_EINVALID (unknown kind or position).
  */
-KISCRM_API const char *kiscrm_kind_field_name(int kind, int field);
+KISCRM_API kiscrm_field kiscrm_kind_field_id(kiscrm_kind kind, int position);
 /**
- * @return type of a field, ::KISCRM_TYPE_NULL if out of range.
+ * @return name of a field (static), NULL if @p field is not a field id of @p kind.
  * @param kind a ::kiscrm_kind
- * @param field index
+ * @param field a field id of the kind
  */
-KISCRM_API kiscrm_type kiscrm_kind_field_type(int kind, int field);
+KISCRM_API const char *kiscrm_kind_field_name(kiscrm_kind kind, kiscrm_field field);
+/**
+ * @return type of a field, ::KISCRM_TYPE_NULL if @p field is not a field id of @p kind.
+ * @param kind a ::kiscrm_kind
+ * @param field a field id of the kind
+ */
+KISCRM_API kiscrm_type kiscrm_kind_field_type(kiscrm_kind kind, kiscrm_field field);
 /**
  * @return kind a reference field points at, 0 for other fields.
  * @param kind a ::kiscrm_kind
- * @param field index
+ * @param field a field id of the kind
  */
-KISCRM_API int kiscrm_kind_field_ref(int kind, int field);
+KISCRM_API int kiscrm_kind_field_ref(kiscrm_kind kind, kiscrm_field field);
 /**
- * @return index of the field called @p name, ::KISCRM_ENOTFOUND, or ::KISCRM_EINVALID for an unknown kind.
+ * @return id of the field called @p name, ::KISCRM_ENOTFOUND, or ::KISCRM_EINVALID for an unknown kind.
  * @param kind a ::kiscrm_kind
  * @param name field name
  */
-KISCRM_API int kiscrm_kind_field_find(int kind, const char *name);
+KISCRM_API kiscrm_field kiscrm_kind_field_find(kiscrm_kind kind, const char *name);
 
 /**
  * Validates and stores a new record; its id is set in @p rec.
@@ -241,7 +228,7 @@ KISCRM_API int kiscrm_record_update(kiscrm_db *db, kiscrm_record *rec);
  * @param id its id
  * @return ::KISCRM_OK, ::KISCRM_ENOTFOUND, ::KISCRM_EINVALID, ::KISCRM_ESTORAGE.
  */
-KISCRM_API int kiscrm_record_get(kiscrm_record **out, kiscrm_db *db, int kind, kiscrm_id id);
+KISCRM_API int kiscrm_record_get(kiscrm_record **out, kiscrm_db *db, kiscrm_kind kind, kiscrm_id id);
 
 /**
  * Deletes a record. Without ::KISCRM_DELETE_CASCADE, a record that others refer to is
@@ -254,7 +241,7 @@ KISCRM_API int kiscrm_record_get(kiscrm_record **out, kiscrm_db *db, int kind, k
  * @param flags 0 or ::KISCRM_DELETE_CASCADE
  * @return ::KISCRM_OK, ::KISCRM_ENOTFOUND, ::KISCRM_ECONFLICT, ::KISCRM_ESTORAGE.
  */
-KISCRM_API int kiscrm_record_delete(kiscrm_db *db, int kind, kiscrm_id id, unsigned int flags);
+KISCRM_API int kiscrm_record_delete(kiscrm_db *db, kiscrm_kind kind, kiscrm_id id, unsigned int flags);
 
 /** Comparison operators of a filter condition (::kiscrm_filter_cond) and of a backend
  * query condition (kiscrm/sys/backend.h). */
@@ -279,7 +266,7 @@ typedef enum kiscrm_op {
  * applies to TEXT fields only. A NULL field matches no other condition.
  */
 typedef struct kiscrm_filter_cond {
-	int field; /**< Field index of the kind (e.g. ::KISCRM_COLLECTION_PLAN_CONTRACT_ID). */
+	int field; /**< Field id of the kind (e.g. ::KISCRM_COLLECTION_PLAN_CONTRACT_ID). */
 	int op;    /**< A ::kiscrm_op. */
 	int type;  /**< A ::kiscrm_type: which member of @p value is set. */
 	union {
@@ -336,7 +323,7 @@ KISCRM_API int kiscrm_filter_init(kiscrm_filter *filter, unsigned int version);
  *         type does not support or a value of another type: the message names kind,
  *         field and value), ::KISCRM_EVERSION, ::KISCRM_ESTORAGE, ::KISCRM_ENOMEM.
  */
-KISCRM_API int kiscrm_iter_new(kiscrm_iter **out, kiscrm_db *db, int kind, const kiscrm_filter *filter);
+KISCRM_API int kiscrm_iter_new(kiscrm_iter **out, kiscrm_db *db, kiscrm_kind kind, const kiscrm_filter *filter);
 
 /**
  * Counts the records of a kind that a filter matches (what kiscrm_iter_new() would
@@ -348,7 +335,7 @@ KISCRM_API int kiscrm_iter_new(kiscrm_iter **out, kiscrm_db *db, int kind, const
  * @return ::KISCRM_OK, ::KISCRM_EINVALID (unknown kind, criterion on a missing field, NULL
  *         db or out), ::KISCRM_EVERSION, ::KISCRM_ESTORAGE, ::KISCRM_ENOMEM.
  */
-KISCRM_API int kiscrm_record_count(kiscrm_db *db, int kind, const kiscrm_filter *filter, int64_t *out);
+KISCRM_API int kiscrm_record_count(kiscrm_db *db, kiscrm_kind kind, const kiscrm_filter *filter, int64_t *out);
 
 /**
  * Advances an iterator.

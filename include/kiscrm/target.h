@@ -44,17 +44,17 @@ KISCRM_BEGIN_DECL
 
 /** Fields of a target (业绩指标). */
 typedef enum kiscrm_target_field {
-	KISCRM_TARGET_ID = 0,            /**< INT id. */
-	KISCRM_TARGET_METRIC = 1,        /**< TEXT, required: one of the `KISCRM_METRIC_*` keys. */
-	KISCRM_TARGET_PERIOD = 2,        /**< INT, required: a ::kiscrm_period. */
-	KISCRM_TARGET_START = 3,         /**< DATE, required: first day of the period. */
-	KISCRM_TARGET_BUSINESS_LINE = 4, /**< TEXT business-line key (NULL: all business lines). */
-	KISCRM_TARGET_PRODUCT_LINE = 5,  /**< TEXT product-line key (NULL: all product lines). */
-	KISCRM_TARGET_DEPARTMENT_ID = 6, /**< INT → department (NULL: all departments). */
-	KISCRM_TARGET_OWNER_ID = 7,      /**< INT → staff (NULL: all people). */
-	KISCRM_TARGET_AMOUNT = 8,        /**< MONEY: the target of a money metric (NULL for count metrics). */
-	KISCRM_TARGET_COUNT = 9,         /**< INT: the target of a count metric (NULL for money metrics). */
-	KISCRM_TARGET_PARENT_ID = 10     /**< INT → target this one decomposes (owned: deleted with it). */
+	KISCRM_TARGET_ID = KISCRM_FIELD_ID(KISCRM_KIND_TARGET, 0),            /**< INT id. */
+	KISCRM_TARGET_METRIC = KISCRM_FIELD_ID(KISCRM_KIND_TARGET, 1),        /**< TEXT, required: one of the `KISCRM_METRIC_*` keys. */
+	KISCRM_TARGET_PERIOD = KISCRM_FIELD_ID(KISCRM_KIND_TARGET, 2),        /**< INT, required: a ::kiscrm_period. */
+	KISCRM_TARGET_START = KISCRM_FIELD_ID(KISCRM_KIND_TARGET, 3),         /**< DATE, required: first day of the period. */
+	KISCRM_TARGET_BUSINESS_LINE = KISCRM_FIELD_ID(KISCRM_KIND_TARGET, 4), /**< TEXT business-line key (NULL: all business lines). */
+	KISCRM_TARGET_PRODUCT_LINE = KISCRM_FIELD_ID(KISCRM_KIND_TARGET, 5),  /**< TEXT product-line key (NULL: all product lines). */
+	KISCRM_TARGET_DEPARTMENT_ID = KISCRM_FIELD_ID(KISCRM_KIND_TARGET, 6), /**< INT → department (NULL: all departments). */
+	KISCRM_TARGET_OWNER_ID = KISCRM_FIELD_ID(KISCRM_KIND_TARGET, 7),      /**< INT → staff (NULL: all people). */
+	KISCRM_TARGET_AMOUNT = KISCRM_FIELD_ID(KISCRM_KIND_TARGET, 8),        /**< MONEY: the target of a money metric (NULL for count metrics). */
+	KISCRM_TARGET_COUNT = KISCRM_FIELD_ID(KISCRM_KIND_TARGET, 9),         /**< INT: the target of a count metric (NULL for money metrics). */
+	KISCRM_TARGET_PARENT_ID = KISCRM_FIELD_ID(KISCRM_KIND_TARGET, 10)     /**< INT → target this one decomposes (owned: deleted with it). */
 } kiscrm_target_field;
 
 /** Metric: amount of contracts signed (money). */

@@ -1,6 +1,6 @@
 /**
  * @file kiscrm/types.h
- * @brief Forward declarations of every opaque handle of the library.
+ * @brief The common types: opaque handles, kinds of record, field ids and the byte buffer.
  */
 #ifndef KISCRM_TYPES_H
 #define KISCRM_TYPES_H
@@ -21,6 +21,45 @@ typedef struct kiscrm_iter kiscrm_iter;
 typedef struct kiscrm_table kiscrm_table;
 /** A storage backend vtable (see kiscrm/sys/backend.h). */
 typedef struct kiscrm_backend kiscrm_backend;
+
+/** Kinds of records. Values are only ever appended. */
+typedef enum kiscrm_kind {
+	KISCRM_KIND_DEPARTMENT = 1,    /**< 部门, see kiscrm/org.h. */
+	KISCRM_KIND_STAFF = 2,         /**< 员工, see kiscrm/org.h. */
+	KISCRM_KIND_CUSTOMER = 3,      /**< 客户, see kiscrm/customer.h. */
+	KISCRM_KIND_CUSTOMER_ATTR = 4, /**< Custom attribute of a customer. */
+	KISCRM_KIND_CONTACT = 5,       /**< 联系人, see kiscrm/customer.h. */
+	KISCRM_KIND_LEAD = 6,          /**< 线索, see kiscrm/pipeline.h. */
+	KISCRM_KIND_OPPORTUNITY = 7,   /**< 商机, see kiscrm/pipeline.h. */
+	KISCRM_KIND_STAGE_HISTORY = 8, /**< A stage move of an opportunity, see kiscrm/pipeline.h. */
+	KISCRM_KIND_CONTRACT = 9,      /**< 合同, see kiscrm/money_flow.h. */
+	KISCRM_KIND_COLLECTION_PLAN = 10, /**< 收款计划 instalment, see kiscrm/money_flow.h. */
+	KISCRM_KIND_COLLECTION = 11,   /**< 收款 money received, see kiscrm/money_flow.h. */
+	KISCRM_KIND_TARGET = 12,       /**< 业绩指标, see kiscrm/target.h. */
+	KISCRM_KIND_SNAPSHOT = 13,     /**< A saved weekly rolling budget, see kiscrm/budget.h. */
+	KISCRM_KIND_SNAPSHOT_LINE = 14, /**< One project-week of a snapshot, see kiscrm/budget.h. */
+	KISCRM_KIND_KPI_SCORE = 15,    /**< A manually entered KPI score, see kiscrm/kpi.h. */
+	KISCRM_KIND_EVIDENCE = 16,     /**< Evidence of a qualification behaviour item, see kiscrm/kpi.h. */
+	KISCRM_KIND_EXAM_RESULT = 17,  /**< An exam result of a knowledge subject, see kiscrm/kpi.h. */
+	KISCRM_KIND_EXPERIENCE = 18,   /**< Years of one kind of work experience, see kiscrm/kpi.h. */
+	KISCRM_KIND_TRAINING = 19      /**< A training attended, see kiscrm/kpi.h. */
+} kiscrm_kind;
+
+/**
+ * A field id: which field of which kind. Field ids carry their kind, so a record accessor
+ * given another kind's field (a contact's name for a customer) refuses it with
+ * ::KISCRM_EINVALID instead of touching the field at the same position. Each public header
+ * declares the ids of its kinds (::KISCRM_CUSTOMER_NAME …); language bindings build them
+ * with kiscrm_kind_field_id() or find them by name with kiscrm_kind_field_find().
+ */
+typedef int kiscrm_field;
+
+/** The id of the field at @p position (0 = `id`) of @p kind (a ::kiscrm_kind). */
+#define KISCRM_FIELD_ID(kind, position) (((int)(kind) << 8) | (int)(position))
+/** The ::kiscrm_kind a field id belongs to. */
+#define KISCRM_FIELD_KIND(field) ((int)(field) >> 8)
+/** The position of a field id within its kind (0 = `id`). */
+#define KISCRM_FIELD_POSITION(field) ((int)(field) & 0xff)
 
 /**
  * A growable byte buffer the library fills and the caller disposes with

@@ -1,6 +1,7 @@
 /* The eight-week rolling budget (八周滚动预算): building the projects of a week from one
  * scan per kind, the rolling table and its gap to the weekly targets. */
 #include "core/sort.h"
+#include "core/field.h"
 #include "analytics/kinds.h"
 #include "entities/kinds.h"
 #include "money/kinds.h"
@@ -9,6 +10,7 @@
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/vec.h"
+#include "kiscrm/money_flow.h"
 #include "kiscrm/date.h"
 #include "kiscrm/money.h"
 #include "kiscrm/pipeline.h"
@@ -24,7 +26,6 @@ enum { CT_ID, CT_NUMBER, CT_CUSTOMER, CT_OPPORTUNITY, CT_SIGNED, CT_AMOUNT, CT_O
 enum { CP_ID, CP_CONTRACT, CP_OPPORTUNITY, CP_DUE, CP_AMOUNT };
 enum { CO_ID, CO_CONTRACT, CO_RECEIVED, CO_AMOUNT };
 
-#define BIT(i) ((uint64_t)1 << (i))
 
 const char *kc_budget_text(const kc_budget *b, size_t off)
 {
@@ -111,7 +112,7 @@ static int find_cb(void *payload, const kiscrm_value *row)
 int kc_budget_find_snapshot(kiscrm_db *db, kiscrm_date week, kiscrm_id *id)
 {
 	kiscrm_cond c = { KISCRM_SNAPSHOT_WEEK, KISCRM_OP_EQ, { KISCRM_TYPE_DATE, { .i = week } } };
-	kiscrm_query q = { 1, &c, BIT(0) };
+	kiscrm_query q = { 1, &c, KC_BIT(0) };
 	find_ctx f = { 0, 0 };
 	int rc = kc_db_scan(db, &kc_snapshot_def, &q, find_cb, &f);
 	if (rc)
@@ -125,8 +126,8 @@ int kc_budget_find_snapshot(kiscrm_db *db, kiscrm_date week, kiscrm_id *id)
 static int plan_cb(void *payload, const kiscrm_value *row)
 {
 	kc_budget *b = payload;
-	kiscrm_id opp = val_id(&row[KISCRM_SNAPSHOT_LINE_OPPORTUNITY_ID]);
-	kiscrm_id con = val_id(&row[KISCRM_SNAPSHOT_LINE_CONTRACT_ID]);
+	kiscrm_id opp = val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_OPPORTUNITY_ID)]);
+	kiscrm_id con = val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_CONTRACT_ID)]);
 	kc_idmap *map = opp ? &b->by_opp : &b->by_contract;
 	kiscrm_id key = opp ? opp : con;
 	size_t i;
@@ -138,23 +139,23 @@ static int plan_cb(void *payload, const kiscrm_value *row)
 		p->kind = con ? KC_BPROJ_CONTRACT : KC_BPROJ_OPPORTUNITY;
 		p->opportunity_id = opp;
 		p->contract_id = con;
-		p->customer_id = val_id(&row[KISCRM_SNAPSHOT_LINE_CUSTOMER_ID]);
-		p->owner_id = val_id(&row[KISCRM_SNAPSHOT_LINE_OWNER_ID]);
-		p->department_id = val_id(&row[KISCRM_SNAPSHOT_LINE_DEPARTMENT_ID]);
-		p->date = val_date(&row[KISCRM_SNAPSHOT_LINE_EXPECTED_CLOSE]);
-		p->amount = val_id(&row[KISCRM_SNAPSHOT_LINE_AMOUNT]);
-		if (row[KISCRM_SNAPSHOT_LINE_PROBABILITY].type != KISCRM_TYPE_NULL)
-			p->probability = (int)row[KISCRM_SNAPSHOT_LINE_PROBABILITY].u.i;
-		if ((rc = put_text(b, &row[KISCRM_SNAPSHOT_LINE_BUSINESS_LINE], &p->bl)) != 0 ||
-		    (rc = put_text(b, &row[KISCRM_SNAPSHOT_LINE_PRODUCT_LINE], &p->pl)) != 0 ||
-		    (rc = put_text(b, &row[KISCRM_SNAPSHOT_LINE_STAGE], &p->stage)) != 0 ||
-		    (rc = put_text(b, &row[KISCRM_SNAPSHOT_LINE_STATUS], &p->status)) != 0)
+		p->customer_id = val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_CUSTOMER_ID)]);
+		p->owner_id = val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_OWNER_ID)]);
+		p->department_id = val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_DEPARTMENT_ID)]);
+		p->date = val_date(&row[KC_FI(KISCRM_SNAPSHOT_LINE_EXPECTED_CLOSE)]);
+		p->amount = val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_AMOUNT)]);
+		if (row[KC_FI(KISCRM_SNAPSHOT_LINE_PROBABILITY)].type != KISCRM_TYPE_NULL)
+			p->probability = (int)row[KC_FI(KISCRM_SNAPSHOT_LINE_PROBABILITY)].u.i;
+		if ((rc = put_text(b, &row[KC_FI(KISCRM_SNAPSHOT_LINE_BUSINESS_LINE)], &p->bl)) != 0 ||
+		    (rc = put_text(b, &row[KC_FI(KISCRM_SNAPSHOT_LINE_PRODUCT_LINE)], &p->pl)) != 0 ||
+		    (rc = put_text(b, &row[KC_FI(KISCRM_SNAPSHOT_LINE_STAGE)], &p->stage)) != 0 ||
+		    (rc = put_text(b, &row[KC_FI(KISCRM_SNAPSHOT_LINE_STATUS)], &p->status)) != 0)
 			return rc;
 	}
 	kc_bproject *p = &b->p[i];
 	p->has_plan = 1;
-	p->plan_contract += val_id(&row[KISCRM_SNAPSHOT_LINE_CONTRACT_AMOUNT]);
-	p->plan_collection += val_id(&row[KISCRM_SNAPSHOT_LINE_COLLECTION_AMOUNT]);
+	p->plan_contract += val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_CONTRACT_AMOUNT)]);
+	p->plan_collection += val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_COLLECTION_AMOUNT)]);
 	return 0;
 }
 
@@ -294,18 +295,18 @@ static int fill_opportunity(kc_budget *b, kc_bproject *p, const kiscrm_value *ro
 	p->live = 1;
 	p->kind = KC_BPROJ_OPPORTUNITY;
 	p->opportunity_id = row[0].u.i;
-	p->customer_id = val_id(&row[KISCRM_OPPORTUNITY_CUSTOMER_ID]);
-	p->owner_id = val_id(&row[KISCRM_OPPORTUNITY_OWNER_ID]);
-	p->department_id = val_id(&row[KISCRM_OPPORTUNITY_DEPARTMENT_ID]);
-	p->date = val_date(&row[KISCRM_OPPORTUNITY_EXPECTED_CLOSE]);
-	p->amount = val_id(&row[KISCRM_OPPORTUNITY_AMOUNT]);
-	p->probability = row[KISCRM_OPPORTUNITY_PROBABILITY].type == KISCRM_TYPE_NULL
-		? -1 : (int)row[KISCRM_OPPORTUNITY_PROBABILITY].u.i;
-	if ((rc = put_text(b, &row[KISCRM_OPPORTUNITY_NAME], &p->name)) != 0 ||
-	    (rc = put_text(b, &row[KISCRM_OPPORTUNITY_BUSINESS_LINE], &p->bl)) != 0 ||
-	    (rc = put_text(b, &row[KISCRM_OPPORTUNITY_PRODUCT_LINE], &p->pl)) != 0 ||
-	    (rc = put_text(b, &row[KISCRM_OPPORTUNITY_STAGE], &p->stage)) != 0 ||
-	    (rc = put_text(b, &row[KISCRM_OPPORTUNITY_STATUS], &p->status)) != 0)
+	p->customer_id = val_id(&row[KC_FI(KISCRM_OPPORTUNITY_CUSTOMER_ID)]);
+	p->owner_id = val_id(&row[KC_FI(KISCRM_OPPORTUNITY_OWNER_ID)]);
+	p->department_id = val_id(&row[KC_FI(KISCRM_OPPORTUNITY_DEPARTMENT_ID)]);
+	p->date = val_date(&row[KC_FI(KISCRM_OPPORTUNITY_EXPECTED_CLOSE)]);
+	p->amount = val_id(&row[KC_FI(KISCRM_OPPORTUNITY_AMOUNT)]);
+	p->probability = row[KC_FI(KISCRM_OPPORTUNITY_PROBABILITY)].type == KISCRM_TYPE_NULL
+		? -1 : (int)row[KC_FI(KISCRM_OPPORTUNITY_PROBABILITY)].u.i;
+	if ((rc = put_text(b, &row[KC_FI(KISCRM_OPPORTUNITY_NAME)], &p->name)) != 0 ||
+	    (rc = put_text(b, &row[KC_FI(KISCRM_OPPORTUNITY_BUSINESS_LINE)], &p->bl)) != 0 ||
+	    (rc = put_text(b, &row[KC_FI(KISCRM_OPPORTUNITY_PRODUCT_LINE)], &p->pl)) != 0 ||
+	    (rc = put_text(b, &row[KC_FI(KISCRM_OPPORTUNITY_STAGE)], &p->stage)) != 0 ||
+	    (rc = put_text(b, &row[KC_FI(KISCRM_OPPORTUNITY_STATUS)], &p->status)) != 0)
 		return rc;
 	return KISCRM_OK;
 }
@@ -313,9 +314,9 @@ static int fill_opportunity(kc_budget *b, kc_bproject *p, const kiscrm_value *ro
 static int opp_cb(void *payload, const kiscrm_value *row)
 {
 	kc_budget *b = payload;
-	const kiscrm_value *st = &row[KISCRM_OPPORTUNITY_STATUS];
+	const kiscrm_value *st = &row[KC_FI(KISCRM_OPPORTUNITY_STATUS)];
 	int open = st->type == KISCRM_TYPE_TEXT && strcmp(st->u.s, "open") == 0;
-	kiscrm_date close = val_date(&row[KISCRM_OPPORTUNITY_EXPECTED_CLOSE]);
+	kiscrm_date close = val_date(&row[KC_FI(KISCRM_OPPORTUNITY_EXPECTED_CLOSE)]);
 	int expected = open && close != KISCRM_DATE_NONE && close < b->end;
 	size_t i;
 	int rc;
@@ -459,7 +460,7 @@ static int load_customers(kc_budget *b, kiscrm_db *db)
 		c.name[n] = KC_BNONE;
 		rc = kc_idmap_put(&c.index, b->p[i].customer_id, n++);
 	}
-	kiscrm_query q = { 0, NULL, BIT(0) | BIT(1) };
+	kiscrm_query q = { 0, NULL, KC_BIT(0) | KC_BIT(1) };
 	if (rc == 0 && n)
 		rc = kc_db_scan(db, &kc_customer_def, &q, cust_cb, &c);
 	for (size_t i = 0; rc == 0 && i < b->n; i++) {
@@ -493,26 +494,26 @@ int kc_budget_build(kc_budget *b, kc_report *r)
 	x.b = b;
 	int rc = load_plan(b, db);
 	if (rc == 0) {
-		kiscrm_cond c = { CO_RECEIVED, KISCRM_OP_LE, { KISCRM_TYPE_DATE, { .i = b->as_of } } };
-		kiscrm_query q = { 1, &c, BIT(0) | BIT(CO_CONTRACT) | BIT(CO_RECEIVED) | BIT(CO_AMOUNT) };
+		kiscrm_cond c = { KISCRM_COLLECTION_RECEIVED, KISCRM_OP_LE, { KISCRM_TYPE_DATE, { .i = b->as_of } } };
+		kiscrm_query q = { 1, &c, KC_BIT(0) | KC_BIT(CO_CONTRACT) | KC_BIT(CO_RECEIVED) | KC_BIT(CO_AMOUNT) };
 		rc = kc_db_scan(db, &kc_collection_def, &q, coll_cb, &x);
 	}
 	if (rc == 0) {
-		kiscrm_cond c = { CP_DUE, KISCRM_OP_LT, { KISCRM_TYPE_DATE, { .i = b->end } } };
-		kiscrm_query q = { 1, &c, BIT(0) | BIT(CP_CONTRACT) | BIT(CP_OPPORTUNITY) | BIT(CP_DUE) |
-					  BIT(CP_AMOUNT) };
+		kiscrm_cond c = { KISCRM_COLLECTION_PLAN_DUE, KISCRM_OP_LT, { KISCRM_TYPE_DATE, { .i = b->end } } };
+		kiscrm_query q = { 1, &c, KC_BIT(0) | KC_BIT(CP_CONTRACT) | KC_BIT(CP_OPPORTUNITY) | KC_BIT(CP_DUE) |
+					  KC_BIT(CP_AMOUNT) };
 		rc = kc_db_scan(db, &kc_collection_plan_def, &q, cplan_cb, &x);
 	}
 	if (rc == 0)
 		rc = apply_fifo(&x);
 	if (rc == 0) {
 		kiscrm_query q = { 0, NULL,
-			BIT(0) | BIT(KISCRM_OPPORTUNITY_NAME) | BIT(KISCRM_OPPORTUNITY_CUSTOMER_ID) |
-			BIT(KISCRM_OPPORTUNITY_OWNER_ID) | BIT(KISCRM_OPPORTUNITY_DEPARTMENT_ID) |
-			BIT(KISCRM_OPPORTUNITY_BUSINESS_LINE) | BIT(KISCRM_OPPORTUNITY_PRODUCT_LINE) |
-			BIT(KISCRM_OPPORTUNITY_AMOUNT) | BIT(KISCRM_OPPORTUNITY_EXPECTED_CLOSE) |
-			BIT(KISCRM_OPPORTUNITY_STAGE) | BIT(KISCRM_OPPORTUNITY_PROBABILITY) |
-			BIT(KISCRM_OPPORTUNITY_STATUS) };
+			KC_BIT(0) | KC_BIT(KISCRM_OPPORTUNITY_NAME) | KC_BIT(KISCRM_OPPORTUNITY_CUSTOMER_ID) |
+			KC_BIT(KISCRM_OPPORTUNITY_OWNER_ID) | KC_BIT(KISCRM_OPPORTUNITY_DEPARTMENT_ID) |
+			KC_BIT(KISCRM_OPPORTUNITY_BUSINESS_LINE) | KC_BIT(KISCRM_OPPORTUNITY_PRODUCT_LINE) |
+			KC_BIT(KISCRM_OPPORTUNITY_AMOUNT) | KC_BIT(KISCRM_OPPORTUNITY_EXPECTED_CLOSE) |
+			KC_BIT(KISCRM_OPPORTUNITY_STAGE) | KC_BIT(KISCRM_OPPORTUNITY_PROBABILITY) |
+			KC_BIT(KISCRM_OPPORTUNITY_STATUS) };
 		/* SQL does the filtering: the open opportunities expected before W+8, then — only
 		 * when the previous snapshot planned some — those closed since the past week began
 		 * (won or lost there). A planned opportunity found by neither (deleted, or slipped
@@ -538,9 +539,9 @@ int kc_budget_build(kc_budget *b, kc_report *r)
 		add_opportunity_plans(b, &x);
 	if (rc == 0) {
 		kiscrm_query q = { 0, NULL,
-			BIT(0) | BIT(CT_NUMBER) | BIT(CT_CUSTOMER) | BIT(CT_OPPORTUNITY) | BIT(CT_SIGNED) |
-			BIT(CT_AMOUNT) | BIT(CT_OWNER) | BIT(CT_DEPARTMENT) | BIT(CT_BUSINESS_LINE) |
-			BIT(CT_PRODUCT_LINE) };
+			KC_BIT(0) | KC_BIT(CT_NUMBER) | KC_BIT(CT_CUSTOMER) | KC_BIT(CT_OPPORTUNITY) | KC_BIT(CT_SIGNED) |
+			KC_BIT(CT_AMOUNT) | KC_BIT(CT_OWNER) | KC_BIT(CT_DEPARTMENT) | KC_BIT(CT_BUSINESS_LINE) |
+			KC_BIT(CT_PRODUCT_LINE) };
 		rc = kc_db_scan(db, &kc_contract_def, &q, contract_cb, &x);
 	}
 	if (rc == 0)

@@ -2,6 +2,7 @@
  * and category forecast per period bucket, the year-end completion forecast and the
  * historical stage probabilities. The gap and sufficiency reports are in gap.c. */
 #include "storage/record.h"
+#include "core/field.h"
 #include "forecast_internal.h"
 #include "money/kinds.h"
 #include "pipeline/kinds.h"
@@ -272,10 +273,10 @@ static int hist_opp_cb(void *payload, const kiscrm_value *row)
 	hist_load *h = payload;
 	kc_fc *fc = h->fc;
 	const kiscrm_config *cfg = fc->r.db->config;
-	int pipe = pipeline_index(cfg, text_of(&row[h->f_pipeline]));
+	int pipe = pipeline_index(cfg, text_of(&row[KC_FI(h->f_pipeline)]));
 	if (pipe < 0 || (size_t)pipe >= fc->h_npipe)
 		return 0;
-	int st = status_of(cfg, text_of(&row[h->f_status]), pipe, text_of(&row[h->f_stage]));
+	int st = status_of(cfg, text_of(&row[KC_FI(h->f_status)]), pipe, text_of(&row[KC_FI(h->f_stage)]));
 	if (st == ST_WON) {
 		/* a win went through every working stage, skipped ones included */
 		const kc_pipeline *p = kc_config_pipeline(cfg, (size_t)pipe);
@@ -311,11 +312,11 @@ static int hist_move_cb(void *payload, const kiscrm_value *row)
 {
 	hist_load *h = payload;
 	size_t i;
-	if (row[KISCRM_STAGE_HISTORY_OPPORTUNITY_ID].type != KISCRM_TYPE_INT ||
-	    !kc_idmap_get(&h->lost, row[KISCRM_STAGE_HISTORY_OPPORTUNITY_ID].u.i, &i))
+	if (row[KC_FI(KISCRM_STAGE_HISTORY_OPPORTUNITY_ID)].type != KISCRM_TYPE_INT ||
+	    !kc_idmap_get(&h->lost, row[KC_FI(KISCRM_STAGE_HISTORY_OPPORTUNITY_ID)].u.i, &i))
 		return 0;
-	hist_see(h, i, text_of(&row[KISCRM_STAGE_HISTORY_FROM_STAGE]));
-	hist_see(h, i, text_of(&row[KISCRM_STAGE_HISTORY_TO_STAGE]));
+	hist_see(h, i, text_of(&row[KC_FI(KISCRM_STAGE_HISTORY_FROM_STAGE)]));
+	hist_see(h, i, text_of(&row[KC_FI(KISCRM_STAGE_HISTORY_TO_STAGE)]));
 	return 0;
 }
 
@@ -340,12 +341,12 @@ static int load_history(kc_fc *fc)
 	h.f_stage = KISCRM_OPPORTUNITY_STAGE;
 	h.f_pipeline = KISCRM_OPPORTUNITY_PIPELINE;
 	h.f_status = KISCRM_OPPORTUNITY_STATUS;
-	kiscrm_query q = { 0, NULL, 1u | (1u << h.f_stage) | (1u << h.f_pipeline) | (1u << h.f_status) };
+	kiscrm_query q = { 0, NULL, 1u | KC_BIT(h.f_stage) | KC_BIT(h.f_pipeline) | KC_BIT(h.f_status) };
 	int rc = kc_db_scan(fc->r.db, &kc_opportunity_def, &q, hist_opp_cb, &h);
 	if (rc == 0 && h.n) {
-		kiscrm_query qh = { 0, NULL, 1u | (1u << KISCRM_STAGE_HISTORY_OPPORTUNITY_ID) |
-					     (1u << KISCRM_STAGE_HISTORY_FROM_STAGE) |
-					     (1u << KISCRM_STAGE_HISTORY_TO_STAGE) };
+		kiscrm_query qh = { 0, NULL, 1u | KC_BIT(KISCRM_STAGE_HISTORY_OPPORTUNITY_ID) |
+					     KC_BIT(KISCRM_STAGE_HISTORY_FROM_STAGE) |
+					     KC_BIT(KISCRM_STAGE_HISTORY_TO_STAGE) };
 		rc = kc_db_scan(fc->r.db, &kc_stage_history_def, &qh, hist_move_cb, &h);
 	}
 	/* a loss counts against every working stage up to the furthest one it was seen in */
@@ -461,8 +462,8 @@ static int category_slot(const char *cat, const kc_stage *st)
 static int weigh(const kc_fc *fc, const kiscrm_value *row, int pipe, const kc_stage *st, size_t s,
 		 kiscrm_money amount, kiscrm_money *out)
 {
-	const kiscrm_value *pv = &row[KISCRM_OPPORTUNITY_PROBABILITY];
-	int manual = int_of(&row[KISCRM_OPPORTUNITY_PROBABILITY_MANUAL], 0) != 0;
+	const kiscrm_value *pv = &row[KC_FI(KISCRM_OPPORTUNITY_PROBABILITY)];
+	int manual = int_of(&row[KC_FI(KISCRM_OPPORTUNITY_PROBABILITY_MANUAL)], 0) != 0;
 	if (fc->source == KISCRM_PROBABILITY_HISTORICAL && !manual && st && pipe >= 0 &&
 	    (size_t)pipe < fc->h_npipe) {
 		size_t k = fc->h_off[pipe] + s;
@@ -478,19 +479,19 @@ static int opp_cb(void *payload, const kiscrm_value *row)
 	scan_ctx *s = payload;
 	kc_fc *fc = s->fc;
 	const kiscrm_config *cfg = fc->r.db->config;
-	const char *pkey = text_of(&row[KISCRM_OPPORTUNITY_PIPELINE]);
-	const char *stage = text_of(&row[KISCRM_OPPORTUNITY_STAGE]);
+	const char *pkey = text_of(&row[KC_FI(KISCRM_OPPORTUNITY_PIPELINE)]);
+	const char *stage = text_of(&row[KC_FI(KISCRM_OPPORTUNITY_STAGE)]);
 	int pipe = pipeline_index(cfg, pkey);
-	int st = status_of(cfg, text_of(&row[KISCRM_OPPORTUNITY_STATUS]), pipe, stage);
+	int st = status_of(cfg, text_of(&row[KC_FI(KISCRM_OPPORTUNITY_STATUS)]), pipe, stage);
 	kiscrm_date when;
 	if (st == ST_OPEN) {
-		when = (kiscrm_date)int_of(&row[KISCRM_OPPORTUNITY_EXPECTED_CLOSE], KISCRM_DATE_NONE);
+		when = (kiscrm_date)int_of(&row[KC_FI(KISCRM_OPPORTUNITY_EXPECTED_CLOSE)], KISCRM_DATE_NONE);
 	} else if (st == ST_WON) {
 		size_t unused;
 		if (kc_idmap_get(&s->opp_with_contract, row[0].u.i, &unused))
 			return 0; /* counted through its contract */
-		when = (kiscrm_date)int_of(&row[KISCRM_OPPORTUNITY_CLOSED],
-					   int_of(&row[KISCRM_OPPORTUNITY_EXPECTED_CLOSE], KISCRM_DATE_NONE));
+		when = (kiscrm_date)int_of(&row[KC_FI(KISCRM_OPPORTUNITY_CLOSED)],
+					   int_of(&row[KC_FI(KISCRM_OPPORTUNITY_EXPECTED_CLOSE)], KISCRM_DATE_NONE));
 		if (fc->closed_before != KISCRM_DATE_NONE && when >= fc->closed_before)
 			return 0;
 	} else {
@@ -499,9 +500,9 @@ static int opp_cb(void *payload, const kiscrm_value *row)
 	long b = bucket_of(fc, when);
 	if (b < 0)
 		return 0;
-	kc_dims d = { text_of(&row[KISCRM_OPPORTUNITY_BUSINESS_LINE]), text_of(&row[KISCRM_OPPORTUNITY_PRODUCT_LINE]),
-		      text_of(&row[KISCRM_OPPORTUNITY_SIZE_CLASS]), int_of(&row[KISCRM_OPPORTUNITY_DEPARTMENT_ID], 0),
-		      int_of(&row[KISCRM_OPPORTUNITY_OWNER_ID], 0), int_of(&row[KISCRM_OPPORTUNITY_CUSTOMER_ID], 0) };
+	kc_dims d = { text_of(&row[KC_FI(KISCRM_OPPORTUNITY_BUSINESS_LINE)]), text_of(&row[KC_FI(KISCRM_OPPORTUNITY_PRODUCT_LINE)]),
+		      text_of(&row[KC_FI(KISCRM_OPPORTUNITY_SIZE_CLASS)]), int_of(&row[KC_FI(KISCRM_OPPORTUNITY_DEPARTMENT_ID)], 0),
+		      int_of(&row[KC_FI(KISCRM_OPPORTUNITY_OWNER_ID)], 0), int_of(&row[KC_FI(KISCRM_OPPORTUNITY_CUSTOMER_ID)], 0) };
 	if (!kc_report_accept(&fc->r, &d))
 		return 0;
 	size_t g;
@@ -509,7 +510,7 @@ static int opp_cb(void *payload, const kiscrm_value *row)
 	if (rc)
 		return rc;
 	kc_fc_cell *c = kc_fc_cell_at(fc, g, (size_t)b);
-	kiscrm_money amount = int_of(&row[KISCRM_OPPORTUNITY_AMOUNT], 0);
+	kiscrm_money amount = int_of(&row[KC_FI(KISCRM_OPPORTUNITY_AMOUNT)], 0);
 	if (st == ST_WON)
 		return kc_fc_add(&c->closed, amount, "closed amount");
 	size_t si = 0;
@@ -520,11 +521,11 @@ static int opp_cb(void *payload, const kiscrm_value *row)
 	if ((rc = kc_fc_add(&c->weighted, w, "weighted pipeline")) != 0 ||
 	    (rc = kc_fc_add(&c->open, amount, "open pipeline")) != 0)
 		return rc;
-	int slot = category_slot(text_of(&row[KISCRM_OPPORTUNITY_FORECAST_CATEGORY]), stg);
+	int slot = category_slot(text_of(&row[KC_FI(KISCRM_OPPORTUNITY_FORECAST_CATEGORY)]), stg);
 	if (slot >= 0 && (rc = kc_fc_add(&c->cat[slot], amount, "category amount")) != 0)
 		return rc;
 	if (amount > 0)
-		c->sources |= source_bit(text_of(&row[KISCRM_OPPORTUNITY_SOURCE]));
+		c->sources |= source_bit(text_of(&row[KC_FI(KISCRM_OPPORTUNITY_SOURCE)]));
 	return 0;
 }
 
@@ -580,18 +581,17 @@ static int resolve_fields(scan_ctx *s)
 	return KISCRM_OK;
 }
 
-#define BIT(f) (1ull << (unsigned)(f))
 
 static int scan_collections(scan_ctx *s)
 {
 	kc_fc *fc = s->fc;
 	kiscrm_cond conds[2];
-	int n = 0;
+	int n = 0, received = KISCRM_FIELD_ID(KISCRM_KIND_COLLECTION, s->k_received);
 	if (fc->r.from != KISCRM_DATE_NONE)
-		conds[n++] = (kiscrm_cond){ s->k_received, KISCRM_OP_GE, { KISCRM_TYPE_DATE, { .i = fc->r.from } } };
+		conds[n++] = (kiscrm_cond){ received, KISCRM_OP_GE, { KISCRM_TYPE_DATE, { .i = fc->r.from } } };
 	if (fc->r.to != KISCRM_DATE_NONE)
-		conds[n++] = (kiscrm_cond){ s->k_received, KISCRM_OP_LT, { KISCRM_TYPE_DATE, { .i = fc->r.to } } };
-	kiscrm_query q = { n, conds, 1u | BIT(s->k_contract) | BIT(s->k_received) | BIT(s->k_amount) };
+		conds[n++] = (kiscrm_cond){ received, KISCRM_OP_LT, { KISCRM_TYPE_DATE, { .i = fc->r.to } } };
+	kiscrm_query q = { n, conds, 1u | KC_BIT(s->k_contract) | KC_BIT(s->k_received) | KC_BIT(s->k_amount) };
 	return kc_db_scan(fc->r.db, &kc_collection_def, &q, coll_cb, s);
 }
 
@@ -611,8 +611,8 @@ int kc_fc_run(kc_fc *fc)
 	if (rc == 0 && fc->want_collections)
 		rc = scan_collections(&s);
 	if (rc == 0) {
-		kiscrm_query q = { 0, NULL, 1u | BIT(s.c_opp) | BIT(s.c_signed) | BIT(s.c_amount) | BIT(s.c_owner) |
-					    BIT(s.c_dept) | BIT(s.c_bl) | BIT(s.c_pl) | BIT(s.c_cust) };
+		kiscrm_query q = { 0, NULL, 1u | KC_BIT(s.c_opp) | KC_BIT(s.c_signed) | KC_BIT(s.c_amount) | KC_BIT(s.c_owner) |
+					    KC_BIT(s.c_dept) | KC_BIT(s.c_bl) | KC_BIT(s.c_pl) | KC_BIT(s.c_cust) };
 		rc = kc_db_scan(fc->r.db, &kc_contract_def, &q, contract_cb, &s);
 	}
 	if (rc == 0) {
@@ -626,12 +626,12 @@ int kc_fc_run(kc_fc *fc)
 		};
 		kiscrm_query q = { 0, NULL, 1u };
 		for (size_t i = 0; i < sizeof(of) / sizeof(of[0]); i++)
-			q.columns |= BIT(of[i]);
+			q.columns |= KC_BIT(of[i]);
 		rc = kc_db_scan(fc->r.db, &kc_opportunity_def, &q, opp_cb, &s);
 	}
 	if (rc == 0 && fc->want_targets) {
-		kiscrm_query q = { 0, NULL, 1u | BIT(s.t_metric) | BIT(s.t_period) | BIT(s.t_start) | BIT(s.t_bl) |
-					    BIT(s.t_pl) | BIT(s.t_dept) | BIT(s.t_owner) | BIT(s.t_amount) };
+		kiscrm_query q = { 0, NULL, 1u | KC_BIT(s.t_metric) | KC_BIT(s.t_period) | KC_BIT(s.t_start) | KC_BIT(s.t_bl) |
+					    KC_BIT(s.t_pl) | KC_BIT(s.t_dept) | KC_BIT(s.t_owner) | KC_BIT(s.t_amount) };
 		rc = kc_db_scan(fc->r.db, &kc_target_def, &q, target_cb, &s);
 	}
 	kc_idmap_dispose(&s.opp_with_contract);

@@ -5,6 +5,7 @@
  * past moves after the creation entry), so they are bucketed by opportunity with a
  * counting sort and each opportunity's few entries are then sorted by time in place. */
 #include "core/sort.h"
+#include "core/field.h"
 #include "pipeline/kinds.h"
 #include "funnel_data.h"
 #include "core/error.h"
@@ -22,12 +23,12 @@
 
 void kc_opp_dims(const kiscrm_value *row, kc_dims *d)
 {
-	d->business_line = kc_val_text(&row[KISCRM_OPPORTUNITY_BUSINESS_LINE]);
-	d->product_line = kc_val_text(&row[KISCRM_OPPORTUNITY_PRODUCT_LINE]);
-	d->size_class = kc_val_text(&row[KISCRM_OPPORTUNITY_SIZE_CLASS]);
-	d->department_id = kc_val_int(&row[KISCRM_OPPORTUNITY_DEPARTMENT_ID], 0);
-	d->owner_id = kc_val_int(&row[KISCRM_OPPORTUNITY_OWNER_ID], 0);
-	d->customer_id = kc_val_int(&row[KISCRM_OPPORTUNITY_CUSTOMER_ID], 0);
+	d->business_line = kc_val_text(&row[KC_FI(KISCRM_OPPORTUNITY_BUSINESS_LINE)]);
+	d->product_line = kc_val_text(&row[KC_FI(KISCRM_OPPORTUNITY_PRODUCT_LINE)]);
+	d->size_class = kc_val_text(&row[KC_FI(KISCRM_OPPORTUNITY_SIZE_CLASS)]);
+	d->department_id = kc_val_int(&row[KC_FI(KISCRM_OPPORTUNITY_DEPARTMENT_ID)], 0);
+	d->owner_id = kc_val_int(&row[KC_FI(KISCRM_OPPORTUNITY_OWNER_ID)], 0);
+	d->customer_id = kc_val_int(&row[KC_FI(KISCRM_OPPORTUNITY_CUSTOMER_ID)], 0);
 }
 
 int kc_money_add(kiscrm_money *acc, kiscrm_money v)
@@ -96,12 +97,12 @@ static int opp_cb(void *payload, const kiscrm_value *row)
 {
 	kc_funnel *f = payload;
 	kc_report *r = f->r;
-	if (!kc_opp_in_report_pipeline(r, kc_val_text(&row[KISCRM_OPPORTUNITY_PIPELINE])))
+	if (!kc_opp_in_report_pipeline(r, kc_val_text(&row[KC_FI(KISCRM_OPPORTUNITY_PIPELINE)])))
 		return 0;
-	kiscrm_date created = kc_val_date(&row[KISCRM_OPPORTUNITY_CREATED]);
+	kiscrm_date created = kc_val_date(&row[KC_FI(KISCRM_OPPORTUNITY_CREATED)]);
 	if (r->to != KISCRM_DATE_NONE && created != KISCRM_DATE_NONE && created >= r->to)
 		return 0;
-	int s = stage_index(f->pl, kc_val_text(&row[KISCRM_OPPORTUNITY_STAGE]));
+	int s = stage_index(f->pl, kc_val_text(&row[KC_FI(KISCRM_OPPORTUNITY_STAGE)]));
 	if (s < 0)
 		return 0; /* a stage this pipeline no longer has: nowhere to count it */
 	kc_dims d;
@@ -121,14 +122,14 @@ static int opp_cb(void *payload, const kiscrm_value *row)
 	if (f->nopps >= UINT32_MAX)
 		return kc_error_set(KISCRM_EOVERFLOW, "too many opportunities for the funnel (%zu)", f->nopps);
 	kc_fopp *o = &f->opps[f->nopps];
-	o->amount = kc_val_int(&row[KISCRM_OPPORTUNITY_AMOUNT], 0);
+	o->amount = kc_val_int(&row[KC_FI(KISCRM_OPPORTUNITY_AMOUNT)], 0);
 	o->created = created;
-	o->closed = kc_val_date(&row[KISCRM_OPPORTUNITY_CLOSED]);
+	o->closed = kc_val_date(&row[KC_FI(KISCRM_OPPORTUNITY_CLOSED)]);
 	o->group = (uint32_t)g;
 	o->stage = (int16_t)s;
 	o->state = (int8_t)f->pl->stages[s].terminal;
 	o->closed_in_window = o->state != KISCRM_STAGE_OPEN && kc_report_in_window(r, o->closed);
-	f->oppids[f->nopps++] = row[KISCRM_OPPORTUNITY_ID].u.i;
+	f->oppids[f->nopps++] = row[KC_FI(KISCRM_OPPORTUNITY_ID)].u.i;
 	return 0;
 }
 
@@ -181,14 +182,14 @@ static int hist_cb(void *payload, const kiscrm_value *row)
 {
 	kc_funnel *f = payload;
 	size_t i;
-	if (!lookup(f, kc_val_int(&row[KISCRM_STAGE_HISTORY_OPPORTUNITY_ID], 0), &i))
+	if (!lookup(f, kc_val_int(&row[KC_FI(KISCRM_STAGE_HISTORY_OPPORTUNITY_ID)], 0), &i))
 		return 0;
 	if (KC_VEC_GROW(f->hist, f->nhist, f->cap_hist, 1024))
 		return KISCRM_ENOMEM;
 	kc_fentry *e = &f->hist[f->nhist++];
-	e->at = kc_val_int(&row[KISCRM_STAGE_HISTORY_AT], 0);
+	e->at = kc_val_int(&row[KC_FI(KISCRM_STAGE_HISTORY_AT)], 0);
 	e->opp = (uint32_t)i;
-	e->stage = stage_index(f->pl, kc_val_text(&row[KISCRM_STAGE_HISTORY_TO_STAGE]));
+	e->stage = stage_index(f->pl, kc_val_text(&row[KC_FI(KISCRM_STAGE_HISTORY_TO_STAGE)]));
 	return 0;
 }
 
@@ -438,12 +439,12 @@ int kc_funnel_build(kc_funnel *f, kc_report *r, int with_stays)
 		rc = kc_report_group(r, &none, &g);
 	}
 	kiscrm_query oq = { 0, NULL,
-			    KC_OPP_DIM_COLS | KC_COL(KISCRM_OPPORTUNITY_AMOUNT) |
-				    KC_COL(KISCRM_OPPORTUNITY_PIPELINE) | KC_COL(KISCRM_OPPORTUNITY_STAGE) |
-				    KC_COL(KISCRM_OPPORTUNITY_CREATED) | KC_COL(KISCRM_OPPORTUNITY_CLOSED) };
+			    KC_OPP_DIM_COLS | KC_BIT(KISCRM_OPPORTUNITY_AMOUNT) |
+				    KC_BIT(KISCRM_OPPORTUNITY_PIPELINE) | KC_BIT(KISCRM_OPPORTUNITY_STAGE) |
+				    KC_BIT(KISCRM_OPPORTUNITY_CREATED) | KC_BIT(KISCRM_OPPORTUNITY_CLOSED) };
 	kiscrm_query hq = { 0, NULL,
-			    KC_COL(KISCRM_STAGE_HISTORY_OPPORTUNITY_ID) | KC_COL(KISCRM_STAGE_HISTORY_TO_STAGE) |
-				    KC_COL(KISCRM_STAGE_HISTORY_AT) };
+			    KC_BIT(KISCRM_STAGE_HISTORY_OPPORTUNITY_ID) | KC_BIT(KISCRM_STAGE_HISTORY_TO_STAGE) |
+				    KC_BIT(KISCRM_STAGE_HISTORY_AT) };
 	if (rc == 0)
 		rc = kc_db_scan(r->db, &kc_opportunity_def, &oq, opp_cb, f);
 	if (rc == 0)

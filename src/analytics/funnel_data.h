@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "core/field.h"
 #include "report.h"
 #include "config/pipeline_config.h"
 
@@ -95,14 +96,11 @@ int kc_opp_in_pipeline(const kc_report *r, const char *pipeline);
 /* 1 when the opportunity's pipeline key (NULL: the default) is exactly the report's. */
 int kc_opp_in_report_pipeline(const kc_report *r, const char *pipeline);
 
-/* Bit of field f in a kiscrm_query column mask. */
-#define KC_COL(f) ((uint64_t)1 << (f))
-
 /* Opportunity fields kc_opp_dims() reads. */
 #define KC_OPP_DIM_COLS                                                                      \
-	(KC_COL(KISCRM_OPPORTUNITY_CUSTOMER_ID) | KC_COL(KISCRM_OPPORTUNITY_OWNER_ID) |      \
-	 KC_COL(KISCRM_OPPORTUNITY_DEPARTMENT_ID) | KC_COL(KISCRM_OPPORTUNITY_BUSINESS_LINE) | \
-	 KC_COL(KISCRM_OPPORTUNITY_PRODUCT_LINE) | KC_COL(KISCRM_OPPORTUNITY_SIZE_CLASS))
+	(KC_BIT(KISCRM_OPPORTUNITY_CUSTOMER_ID) | KC_BIT(KISCRM_OPPORTUNITY_OWNER_ID) |      \
+	 KC_BIT(KISCRM_OPPORTUNITY_DEPARTMENT_ID) | KC_BIT(KISCRM_OPPORTUNITY_BUSINESS_LINE) | \
+	 KC_BIT(KISCRM_OPPORTUNITY_PRODUCT_LINE) | KC_BIT(KISCRM_OPPORTUNITY_SIZE_CLASS))
 
 /* The group-by facts of an opportunity row. */
 void kc_opp_dims(const kiscrm_value *row, kc_dims *d);

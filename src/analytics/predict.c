@@ -8,6 +8,7 @@
  * materialised at the end, which gives the same smoothed counts as Odoo's row-by-row
  * increments without touching every stage for every won opportunity. */
 #include "core/sort.h"
+#include "core/field.h"
 #include "pipeline/kinds.h"
 #include "kiscrm/predict.h"
 #include "kiscrm/customer.h"
@@ -50,12 +51,12 @@ static const char *const field_names[] = {
 #define NFIELD_NAMES ((int)(sizeof(field_names) / sizeof(field_names[0])))
 
 /* Fields of an opportunity a prediction reads. */
-#define OPP_COLUMNS ((1ull << KISCRM_OPPORTUNITY_CUSTOMER_ID) | (1ull << KISCRM_OPPORTUNITY_DEPARTMENT_ID) | \
-	(1ull << KISCRM_OPPORTUNITY_BUSINESS_LINE) | (1ull << KISCRM_OPPORTUNITY_PRODUCT_LINE) | \
-	(1ull << KISCRM_OPPORTUNITY_PIPELINE) | (1ull << KISCRM_OPPORTUNITY_STAGE) | \
-	(1ull << KISCRM_OPPORTUNITY_SOURCE) | (1ull << KISCRM_OPPORTUNITY_SIZE_CLASS) | \
-	(1ull << KISCRM_OPPORTUNITY_STATUS) | (1ull << KISCRM_OPPORTUNITY_CREATED) | \
-	(1ull << KISCRM_OPPORTUNITY_TAGS))
+#define OPP_COLUMNS (KC_BIT(KISCRM_OPPORTUNITY_CUSTOMER_ID) | KC_BIT(KISCRM_OPPORTUNITY_DEPARTMENT_ID) | \
+	KC_BIT(KISCRM_OPPORTUNITY_BUSINESS_LINE) | KC_BIT(KISCRM_OPPORTUNITY_PRODUCT_LINE) | \
+	KC_BIT(KISCRM_OPPORTUNITY_PIPELINE) | KC_BIT(KISCRM_OPPORTUNITY_STAGE) | \
+	KC_BIT(KISCRM_OPPORTUNITY_SOURCE) | KC_BIT(KISCRM_OPPORTUNITY_SIZE_CLASS) | \
+	KC_BIT(KISCRM_OPPORTUNITY_STATUS) | KC_BIT(KISCRM_OPPORTUNITY_CREATED) | \
+	KC_BIT(KISCRM_OPPORTUNITY_TAGS))
 
 typedef struct pls_row {
 	double won, lost;
@@ -241,7 +242,7 @@ static const char *text_of(const kiscrm_value *v)
 
 static const char *field_value(pls *p, const kiscrm_value *row, int field)
 {
-	const kiscrm_value *c = &row[KISCRM_OPPORTUNITY_CUSTOMER_ID];
+	const kiscrm_value *c = &row[KC_FI(KISCRM_OPPORTUNITY_CUSTOMER_ID)];
 	const char *s = NULL;
 	switch (field) {
 	case PF_REGION:
@@ -252,11 +253,11 @@ static const char *field_value(pls *p, const kiscrm_value *row, int field)
 		if (c->type == KISCRM_TYPE_INT)
 			s = kc_report_customer_industry(p->rep, c->u.i);
 		break;
-	case PF_SOURCE: return text_of(&row[KISCRM_OPPORTUNITY_SOURCE]);
-	case PF_PRODUCT_LINE: return text_of(&row[KISCRM_OPPORTUNITY_PRODUCT_LINE]);
-	case PF_BUSINESS_LINE: return text_of(&row[KISCRM_OPPORTUNITY_BUSINESS_LINE]);
-	case PF_SIZE_CLASS: return text_of(&row[KISCRM_OPPORTUNITY_SIZE_CLASS]);
-	case PF_TAGS: return text_of(&row[KISCRM_OPPORTUNITY_TAGS]);
+	case PF_SOURCE: return text_of(&row[KC_FI(KISCRM_OPPORTUNITY_SOURCE)]);
+	case PF_PRODUCT_LINE: return text_of(&row[KC_FI(KISCRM_OPPORTUNITY_PRODUCT_LINE)]);
+	case PF_BUSINESS_LINE: return text_of(&row[KC_FI(KISCRM_OPPORTUNITY_BUSINESS_LINE)]);
+	case PF_SIZE_CLASS: return text_of(&row[KC_FI(KISCRM_OPPORTUNITY_SIZE_CLASS)]);
+	case PF_TAGS: return text_of(&row[KC_FI(KISCRM_OPPORTUNITY_TAGS)]);
 	}
 	return s && s[0] ? s : NULL;
 }
@@ -308,7 +309,7 @@ static int stage_index(const pls *p, const char *key)
 
 static int in_pipeline(const pls *p, const kiscrm_value *row)
 {
-	const char *key = text_of(&row[KISCRM_OPPORTUNITY_PIPELINE]);
+	const char *key = text_of(&row[KC_FI(KISCRM_OPPORTUNITY_PIPELINE)]);
 	if (!key)
 		return p->pipeline == 0;
 	return strcmp(key, p->pl->key) == 0;
@@ -326,7 +327,7 @@ static int outcome(const pls *p, const kiscrm_value *row, int stage)
 		if (t == KISCRM_STAGE_LOST)
 			return OPP_LOST;
 	}
-	const char *st = text_of(&row[KISCRM_OPPORTUNITY_STATUS]);
+	const char *st = text_of(&row[KC_FI(KISCRM_OPPORTUNITY_STATUS)]);
 	if (st && strcmp(st, "won") == 0)
 		return OPP_WON;
 	if (st && (strcmp(st, "lost") == 0 || strcmp(st, "abandoned") == 0))
@@ -339,11 +340,11 @@ static int outcome(const pls *p, const kiscrm_value *row, int stage)
 static int history_cb(void *payload, const kiscrm_value *row)
 {
 	pls *p = payload;
-	const kiscrm_value *opp = &row[KISCRM_STAGE_HISTORY_OPPORTUNITY_ID];
+	const kiscrm_value *opp = &row[KC_FI(KISCRM_STAGE_HISTORY_OPPORTUNITY_ID)];
 	if (opp->type != KISCRM_TYPE_INT)
 		return 0;
-	kiscrm_time at = row[KISCRM_STAGE_HISTORY_AT].type == KISCRM_TYPE_NULL ? INT64_MIN : row[KISCRM_STAGE_HISTORY_AT].u.i;
-	int from = stage_index(p, text_of(&row[KISCRM_STAGE_HISTORY_FROM_STAGE]));
+	kiscrm_time at = row[KC_FI(KISCRM_STAGE_HISTORY_AT)].type == KISCRM_TYPE_NULL ? INT64_MIN : row[KC_FI(KISCRM_STAGE_HISTORY_AT)].u.i;
+	int from = stage_index(p, text_of(&row[KC_FI(KISCRM_STAGE_HISTORY_FROM_STAGE)]));
 	size_t i;
 	if (kc_idmap_get(&p->lost_index, opp->u.i, &i)) {
 		/* rows come in id order: on equal times the later entry wins */
@@ -373,8 +374,8 @@ static int load_lost_moves(pls *p)
 		kiscrm_cond c = { KISCRM_STAGE_HISTORY_TO_STAGE, KISCRM_OP_EQ, { KISCRM_TYPE_TEXT, { 0 } } };
 		c.value.u.s = p->pl->stages[s].key;
 		kiscrm_query q = { 1, &c,
-			(1ull << KISCRM_STAGE_HISTORY_OPPORTUNITY_ID) | (1ull << KISCRM_STAGE_HISTORY_FROM_STAGE) |
-			(1ull << KISCRM_STAGE_HISTORY_AT) };
+			KC_BIT(KISCRM_STAGE_HISTORY_OPPORTUNITY_ID) | KC_BIT(KISCRM_STAGE_HISTORY_FROM_STAGE) |
+			KC_BIT(KISCRM_STAGE_HISTORY_AT) };
 		int rc = kc_db_scan(p->db, def, &q, history_cb, p);
 		if (rc)
 			return rc;
@@ -438,16 +439,16 @@ static int build_cb(void *payload, const kiscrm_value *row)
 	if (!in_pipeline(p, row))
 		return 0;
 	if (!p->all_history) {
-		const kiscrm_value *c = &row[KISCRM_OPPORTUNITY_CREATED];
+		const kiscrm_value *c = &row[KC_FI(KISCRM_OPPORTUNITY_CREATED)];
 		if (c->type == KISCRM_TYPE_NULL || c->u.i < p->start)
 			return 0;
 	}
-	int stage = stage_index(p, text_of(&row[KISCRM_OPPORTUNITY_STAGE]));
+	int stage = stage_index(p, text_of(&row[KC_FI(KISCRM_OPPORTUNITY_STAGE)]));
 	int res = outcome(p, row, stage);
 	if (res == OPP_OPEN)
 		return 0;
 	size_t mi;
-	int rc = model_for(p, &row[KISCRM_OPPORTUNITY_DEPARTMENT_ID], &mi);
+	int rc = model_for(p, &row[KC_FI(KISCRM_OPPORTUNITY_DEPARTMENT_ID)], &mi);
 	if (rc)
 		return rc;
 	pls_model *m = &p->models[mi];
@@ -654,7 +655,7 @@ static double round2(double x)
 /* Scores one opportunity row of the pipeline, optionally explaining into t. */
 static int pls_score(pls *p, const kiscrm_value *row, pls_result *res, kiscrm_table *t)
 {
-	int stage = stage_index(p, text_of(&row[KISCRM_OPPORTUNITY_STAGE]));
+	int stage = stage_index(p, text_of(&row[KC_FI(KISCRM_OPPORTUNITY_STAGE)]));
 	int rc;
 	if (stage < 0 || p->pl->stages[stage].terminal != KISCRM_STAGE_OPEN) {
 		res->percent = stage < 0 ? 0.0 : p->pl->stages[stage].terminal == KISCRM_STAGE_WON ? 100.0 : 0.0;
@@ -664,7 +665,7 @@ static int pls_score(pls *p, const kiscrm_value *row, pls_result *res, kiscrm_ta
 	}
 	const pls_model *m = &p->models[MODEL_ALL];
 	res->basis = "all";
-	const kiscrm_value *dept = &row[KISCRM_OPPORTUNITY_DEPARTMENT_ID];
+	const kiscrm_value *dept = &row[KC_FI(KISCRM_OPPORTUNITY_DEPARTMENT_ID)];
 	size_t mi;
 	if (p->by_department && dept->type == KISCRM_TYPE_INT && kc_idmap_get(&p->dept_model, dept->u.i, &mi) &&
 	    p->models[mi].has_rows) {
@@ -759,7 +760,7 @@ static int predict_one(double *out, kiscrm_table **table, kiscrm_db *db, kiscrm_
 	kiscrm_record *rec;
 	if ((rc = fetch_opportunity(&rec, db, id)) != 0)
 		return rc;
-	const char *pkey = text_of(&rec->vals[KISCRM_OPPORTUNITY_PIPELINE]);
+	const char *pkey = text_of(&rec->vals[KC_FI(KISCRM_OPPORTUNITY_PIPELINE)]);
 	int pi = kiscrm_config_pipeline_find(db->config, pkey);
 	if (pi < 0) {
 		kiscrm_record_free(rec);
@@ -843,16 +844,16 @@ static int report_cb(void *payload, const kiscrm_value *row)
 	pls *p = s->p;
 	if (!in_pipeline(p, row))
 		return 0;
-	int stage = stage_index(p, text_of(&row[KISCRM_OPPORTUNITY_STAGE]));
+	int stage = stage_index(p, text_of(&row[KC_FI(KISCRM_OPPORTUNITY_STAGE)]));
 	if (outcome(p, row, stage) != OPP_OPEN)
 		return 0;
-	const kiscrm_value *ec = &row[KISCRM_OPPORTUNITY_EXPECTED_CLOSE];
+	const kiscrm_value *ec = &row[KC_FI(KISCRM_OPPORTUNITY_EXPECTED_CLOSE)];
 	if (!kc_report_in_window(s->rep, ec->type == KISCRM_TYPE_NULL ? KISCRM_DATE_NONE : (kiscrm_date)ec->u.i))
 		return 0;
-	const kiscrm_value *dv = &row[KISCRM_OPPORTUNITY_DEPARTMENT_ID], *ov = &row[KISCRM_OPPORTUNITY_OWNER_ID];
-	const kiscrm_value *cv = &row[KISCRM_OPPORTUNITY_CUSTOMER_ID];
-	kc_dims d = { text_of(&row[KISCRM_OPPORTUNITY_BUSINESS_LINE]), text_of(&row[KISCRM_OPPORTUNITY_PRODUCT_LINE]),
-		      text_of(&row[KISCRM_OPPORTUNITY_SIZE_CLASS]), dv->type == KISCRM_TYPE_INT ? dv->u.i : 0,
+	const kiscrm_value *dv = &row[KC_FI(KISCRM_OPPORTUNITY_DEPARTMENT_ID)], *ov = &row[KC_FI(KISCRM_OPPORTUNITY_OWNER_ID)];
+	const kiscrm_value *cv = &row[KC_FI(KISCRM_OPPORTUNITY_CUSTOMER_ID)];
+	kc_dims d = { text_of(&row[KC_FI(KISCRM_OPPORTUNITY_BUSINESS_LINE)]), text_of(&row[KC_FI(KISCRM_OPPORTUNITY_PRODUCT_LINE)]),
+		      text_of(&row[KC_FI(KISCRM_OPPORTUNITY_SIZE_CLASS)]), dv->type == KISCRM_TYPE_INT ? dv->u.i : 0,
 		      ov->type == KISCRM_TYPE_INT ? ov->u.i : 0, cv->type == KISCRM_TYPE_INT ? cv->u.i : 0 };
 	if (!kc_report_accept(s->rep, &d))
 		return 0;
@@ -866,15 +867,15 @@ static int report_cb(void *payload, const kiscrm_value *row)
 		rc = pls_score(p, row, &res, NULL);
 	if (rc)
 		return rc;
-	const char *name = text_of(&row[KISCRM_OPPORTUNITY_NAME]);
+	const char *name = text_of(&row[KC_FI(KISCRM_OPPORTUNITY_NAME)]);
 	l->name_off = s->names.size;
 	if ((rc = kc_buf_put(&s->names, name ? name : "", name ? strlen(name) + 1 : 1)) != 0)
 		return rc;
 	l->id = row[0].u.i;
 	l->dept = d.department_id;
 	l->stage = stage;
-	const kiscrm_value *am = &row[KISCRM_OPPORTUNITY_AMOUNT], *pr = &row[KISCRM_OPPORTUNITY_PROBABILITY];
-	const kiscrm_value *mn = &row[KISCRM_OPPORTUNITY_PROBABILITY_MANUAL];
+	const kiscrm_value *am = &row[KC_FI(KISCRM_OPPORTUNITY_AMOUNT)], *pr = &row[KC_FI(KISCRM_OPPORTUNITY_PROBABILITY)];
+	const kiscrm_value *mn = &row[KC_FI(KISCRM_OPPORTUNITY_PROBABILITY_MANUAL)];
 	l->has_amount = am->type != KISCRM_TYPE_NULL;
 	l->amount = l->has_amount ? am->u.i : 0;
 	l->has_prob = pr->type != KISCRM_TYPE_NULL;
@@ -969,10 +970,10 @@ int kiscrm_report_probability(kiscrm_table **out, kiscrm_db *db, const kiscrm_re
 	if (rc == 0) {
 		s.p = &p;
 		s.rep = &rep;
-		kiscrm_query q = { 0, NULL, OPP_COLUMNS | (1ull << KISCRM_OPPORTUNITY_NAME) |
-			(1ull << KISCRM_OPPORTUNITY_OWNER_ID) | (1ull << KISCRM_OPPORTUNITY_AMOUNT) |
-			(1ull << KISCRM_OPPORTUNITY_EXPECTED_CLOSE) | (1ull << KISCRM_OPPORTUNITY_PROBABILITY) |
-			(1ull << KISCRM_OPPORTUNITY_PROBABILITY_MANUAL) };
+		kiscrm_query q = { 0, NULL, OPP_COLUMNS | KC_BIT(KISCRM_OPPORTUNITY_NAME) |
+			KC_BIT(KISCRM_OPPORTUNITY_OWNER_ID) | KC_BIT(KISCRM_OPPORTUNITY_AMOUNT) |
+			KC_BIT(KISCRM_OPPORTUNITY_EXPECTED_CLOSE) | KC_BIT(KISCRM_OPPORTUNITY_PROBABILITY) |
+			KC_BIT(KISCRM_OPPORTUNITY_PROBABILITY_MANUAL) };
 		rc = kc_db_scan(db, &kc_opportunity_def, &q, report_cb, &s);
 	}
 	if (rc == 0)
@@ -1003,8 +1004,8 @@ static int apply_cb(void *payload, const kiscrm_value *row)
 	pls *p = s->p;
 	if (!in_pipeline(p, row))
 		return 0;
-	int stage = stage_index(p, text_of(&row[KISCRM_OPPORTUNITY_STAGE]));
-	const kiscrm_value *mn = &row[KISCRM_OPPORTUNITY_PROBABILITY_MANUAL];
+	int stage = stage_index(p, text_of(&row[KC_FI(KISCRM_OPPORTUNITY_STAGE)]));
+	const kiscrm_value *mn = &row[KC_FI(KISCRM_OPPORTUNITY_PROBABILITY_MANUAL)];
 	if (stage < 0 || outcome(p, row, stage) != OPP_OPEN || (mn->type == KISCRM_TYPE_INT && mn->u.i != 0))
 		return 0;
 	pls_result res;
@@ -1016,7 +1017,7 @@ static int apply_cb(void *payload, const kiscrm_value *row)
 		pct = 1;
 	if (pct > 99)
 		pct = 99;
-	const kiscrm_value *pr = &row[KISCRM_OPPORTUNITY_PROBABILITY];
+	const kiscrm_value *pr = &row[KC_FI(KISCRM_OPPORTUNITY_PROBABILITY)];
 	if (pr->type == KISCRM_TYPE_INT && pr->u.i == pct)
 		return 0;
 	if (KC_VEC_GROW(s->items, s->n, s->cap, 64))
@@ -1060,8 +1061,8 @@ static int apply_locked(size_t *updated, kiscrm_db *db, const kiscrm_predict_opt
 		rc = pls_build(&p, db, &rep, (int)pi, opts);
 		if (rc == 0) {
 			s.p = &p;
-			kiscrm_query q = { 0, NULL, OPP_COLUMNS | (1ull << KISCRM_OPPORTUNITY_PROBABILITY) |
-				(1ull << KISCRM_OPPORTUNITY_PROBABILITY_MANUAL) };
+			kiscrm_query q = { 0, NULL, OPP_COLUMNS | KC_BIT(KISCRM_OPPORTUNITY_PROBABILITY) |
+				KC_BIT(KISCRM_OPPORTUNITY_PROBABILITY_MANUAL) };
 			rc = kc_db_scan(db, &kc_opportunity_def, &q, apply_cb, &s);
 		}
 		pls_dispose(&p);

@@ -1,6 +1,7 @@
 /* Qualification rate (商机合格率): which open opportunities are valid, per group, and the
  * list of the invalid ones with their reasons. One projected scan of the opportunities. */
 #include "funnel_data.h"
+#include "core/field.h"
 #include "pipeline/kinds.h"
 #include "core/buf.h"
 #include "core/error.h"
@@ -26,10 +27,10 @@ static const char *const reason_codes[] = {
 #define NREASONS (sizeof(reason_codes) / sizeof(reason_codes[0]))
 
 #define QUAL_COLS                                                                               \
-	(KC_OPP_DIM_COLS | KC_COL(KISCRM_OPPORTUNITY_PIPELINE) | KC_COL(KISCRM_OPPORTUNITY_STAGE) | \
-	 KC_COL(KISCRM_OPPORTUNITY_STATUS) | KC_COL(KISCRM_OPPORTUNITY_CONTACT_ID) |             \
-	 KC_COL(KISCRM_OPPORTUNITY_AMOUNT) | KC_COL(KISCRM_OPPORTUNITY_EXPECTED_CLOSE) |         \
-	 KC_COL(KISCRM_OPPORTUNITY_LAST_ACTIVITY))
+	(KC_OPP_DIM_COLS | KC_BIT(KISCRM_OPPORTUNITY_PIPELINE) | KC_BIT(KISCRM_OPPORTUNITY_STAGE) | \
+	 KC_BIT(KISCRM_OPPORTUNITY_STATUS) | KC_BIT(KISCRM_OPPORTUNITY_CONTACT_ID) |             \
+	 KC_BIT(KISCRM_OPPORTUNITY_AMOUNT) | KC_BIT(KISCRM_OPPORTUNITY_EXPECTED_CLOSE) |         \
+	 KC_BIT(KISCRM_OPPORTUNITY_LAST_ACTIVITY))
 
 typedef struct qual_scan {
 	kc_report *r;
@@ -46,18 +47,18 @@ static unsigned int invalid_reasons(const qual_scan *q, const kiscrm_value *row)
 {
 	unsigned int why = 0;
 	kiscrm_date as_of = q->r->as_of;
-	if (kc_val_int(&row[KISCRM_OPPORTUNITY_CUSTOMER_ID], 0) == 0)
+	if (kc_val_int(&row[KC_FI(KISCRM_OPPORTUNITY_CUSTOMER_ID)], 0) == 0)
 		why |= R_NO_CUSTOMER;
-	if (kc_val_int(&row[KISCRM_OPPORTUNITY_CONTACT_ID], 0) == 0)
+	if (kc_val_int(&row[KC_FI(KISCRM_OPPORTUNITY_CONTACT_ID)], 0) == 0)
 		why |= R_NO_CONTACT;
-	if (kc_val_int(&row[KISCRM_OPPORTUNITY_AMOUNT], 0) <= 0)
+	if (kc_val_int(&row[KC_FI(KISCRM_OPPORTUNITY_AMOUNT)], 0) <= 0)
 		why |= R_NO_AMOUNT;
-	kiscrm_date close = kc_val_date(&row[KISCRM_OPPORTUNITY_EXPECTED_CLOSE]);
+	kiscrm_date close = kc_val_date(&row[KC_FI(KISCRM_OPPORTUNITY_EXPECTED_CLOSE)]);
 	if (close == KISCRM_DATE_NONE)
 		why |= R_NO_EXPECTED_CLOSE;
 	else if (close < as_of)
 		why |= R_OVERDUE;
-	kiscrm_date act = kc_val_date(&row[KISCRM_OPPORTUNITY_LAST_ACTIVITY]);
+	kiscrm_date act = kc_val_date(&row[KC_FI(KISCRM_OPPORTUNITY_LAST_ACTIVITY)]);
 	if (act == KISCRM_DATE_NONE || (int64_t)as_of - act > q->activity_days)
 		why |= R_NO_RECENT_ACTIVITY;
 	return why;
@@ -66,10 +67,10 @@ static unsigned int invalid_reasons(const qual_scan *q, const kiscrm_value *row)
 /* The open opportunities that pass the filters; *d receives their facts. */
 static int wanted(const qual_scan *q, const kiscrm_value *row, kc_dims *d)
 {
-	const char *pipeline = kc_val_text(&row[KISCRM_OPPORTUNITY_PIPELINE]);
+	const char *pipeline = kc_val_text(&row[KC_FI(KISCRM_OPPORTUNITY_PIPELINE)]);
 	if (!kc_opp_in_pipeline(q->r, pipeline) ||
-	    kc_opp_state(q->r->db->config, pipeline, kc_val_text(&row[KISCRM_OPPORTUNITY_STAGE]),
-			 kc_val_text(&row[KISCRM_OPPORTUNITY_STATUS])) != KISCRM_STAGE_OPEN)
+	    kc_opp_state(q->r->db->config, pipeline, kc_val_text(&row[KC_FI(KISCRM_OPPORTUNITY_STAGE)]),
+			 kc_val_text(&row[KC_FI(KISCRM_OPPORTUNITY_STATUS)])) != KISCRM_STAGE_OPEN)
 		return 0;
 	kc_opp_dims(row, d);
 	return kc_report_accept(q->r, d);
@@ -166,14 +167,14 @@ static int list_cb(void *payload, const kiscrm_value *row)
 	if (idx < 0)
 		return idx;
 	size_t r = (size_t)idx;
-	const kiscrm_value *amount = &row[KISCRM_OPPORTUNITY_AMOUNT];
-	int rc = kc_cell_int(t, r, 0, row[KISCRM_OPPORTUNITY_ID].u.i);
+	const kiscrm_value *amount = &row[KC_FI(KISCRM_OPPORTUNITY_AMOUNT)];
+	int rc = kc_cell_int(t, r, 0, row[KC_FI(KISCRM_OPPORTUNITY_ID)].u.i);
 	if (rc == 0)
-		rc = kc_cell_text(t, r, 1, kc_val_text(&row[KISCRM_OPPORTUNITY_NAME]));
+		rc = kc_cell_text(t, r, 1, kc_val_text(&row[KC_FI(KISCRM_OPPORTUNITY_NAME)]));
 	if (rc == 0)
 		rc = kc_cell_text(t, r, 2, kc_report_staff_name(q->r, d.owner_id));
 	if (rc == 0)
-		rc = kc_cell_text(t, r, 3, kc_val_text(&row[KISCRM_OPPORTUNITY_STAGE]));
+		rc = kc_cell_text(t, r, 3, kc_val_text(&row[KC_FI(KISCRM_OPPORTUNITY_STAGE)]));
 	if (rc == 0 && amount->type != KISCRM_TYPE_NULL)
 		rc = kc_cell_int(t, r, 4, amount->u.i);
 	if (rc == 0)
@@ -195,7 +196,7 @@ int kiscrm_report_invalid_opportunities(kiscrm_table **out, kiscrm_db *db, const
 		"id:int", "name:text", "owner:text", "stage:text", "amount:money", "reasons:text", NULL,
 	};
 	r.o.ngroup = 0; /* a list: no group columns */
-	kiscrm_query query = { 0, NULL, QUAL_COLS | KC_COL(KISCRM_OPPORTUNITY_NAME) };
+	kiscrm_query query = { 0, NULL, QUAL_COLS | KC_BIT(KISCRM_OPPORTUNITY_NAME) };
 	kc_report_staff_name(&r, 0); /* load the names now, not from inside the scan */
 	if ((rc = kc_report_table(&r, &q.list, "invalid-opportunities")) == 0 &&
 	    (rc = kc_add_columns(q.list, cols)) == 0)

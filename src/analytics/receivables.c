@@ -7,6 +7,7 @@
  * never matter: FIFO pays older instalments first, so they only receive what is left
  * after every past-due one is paid, and what they would hold is not overdue anyway. */
 #include "core/sort.h"
+#include "core/field.h"
 #include "entities/kinds.h"
 #include "money/kinds.h"
 #include "report.h"
@@ -108,21 +109,21 @@ static int push_instalment(instalment **items, size_t *n, size_t *cap, instalmen
 static int one_plan_cb(void *payload, const kiscrm_value *row)
 {
 	one_contract *o = payload;
-	instalment it = { 0, (kiscrm_date)row[KISCRM_COLLECTION_PLAN_DUE].u.i, row[0].u.i,
-			  row[KISCRM_COLLECTION_PLAN_AMOUNT].u.i };
+	instalment it = { 0, (kiscrm_date)row[KC_FI(KISCRM_COLLECTION_PLAN_DUE)].u.i, row[0].u.i,
+			  row[KC_FI(KISCRM_COLLECTION_PLAN_AMOUNT)].u.i };
 	return push_instalment(&o->items, &o->n, &o->cap, it);
 }
 
 static int one_coll_cb(void *payload, const kiscrm_value *row)
 {
 	one_contract *o = payload;
-	return add_money(&o->collected, row[KISCRM_COLLECTION_AMOUNT].u.i);
+	return add_money(&o->collected, row[KC_FI(KISCRM_COLLECTION_AMOUNT)].u.i);
 }
 
 static int amount_cb(void *payload, const kiscrm_value *row)
 {
-	*(kiscrm_money *)payload = row[KISCRM_CONTRACT_AMOUNT].type == KISCRM_TYPE_NULL
-					   ? 0 : row[KISCRM_CONTRACT_AMOUNT].u.i;
+	*(kiscrm_money *)payload = row[KC_FI(KISCRM_CONTRACT_AMOUNT)].type == KISCRM_TYPE_NULL
+					   ? 0 : row[KC_FI(KISCRM_CONTRACT_AMOUNT)].u.i;
 	return 0;
 }
 
@@ -147,12 +148,12 @@ int kiscrm_contract_overdue(kiscrm_money *out, kiscrm_db *db, kiscrm_id contract
 		{ KISCRM_COLLECTION_PLAN_CONTRACT_ID, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = contract_id } } },
 		{ KISCRM_COLLECTION_PLAN_DUE, KISCRM_OP_LE, { KISCRM_TYPE_DATE, { .i = as_of } } },
 	};
-	kiscrm_query pq = { 2, pc, 1u | (1u << KISCRM_COLLECTION_PLAN_DUE) | (1u << KISCRM_COLLECTION_PLAN_AMOUNT) };
+	kiscrm_query pq = { 2, pc, 1u | KC_BIT(KISCRM_COLLECTION_PLAN_DUE) | KC_BIT(KISCRM_COLLECTION_PLAN_AMOUNT) };
 	kiscrm_cond cc[2] = {
 		{ KISCRM_COLLECTION_CONTRACT_ID, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = contract_id } } },
 		{ KISCRM_COLLECTION_RECEIVED, KISCRM_OP_LE, { KISCRM_TYPE_DATE, { .i = as_of } } },
 	};
-	kiscrm_query cq = { 2, cc, 1u | (1u << KISCRM_COLLECTION_AMOUNT) };
+	kiscrm_query cq = { 2, cc, 1u | KC_BIT(KISCRM_COLLECTION_AMOUNT) };
 	rc = kc_db_scan(db, &kc_collection_plan_def, &pq, one_plan_cb, &o);
 	if (rc == 0)
 		rc = kc_db_scan(db, &kc_collection_def, &cq, one_coll_cb, &o);
@@ -226,12 +227,14 @@ static const char *size_class(const recv_ctx *x, kiscrm_money amount)
 
 static const char *row_text(const kiscrm_value *row, int field)
 {
-	return row[field].type == KISCRM_TYPE_TEXT ? row[field].u.s : NULL;
+	const kiscrm_value *v = &row[KC_FI(field)];
+	return v->type == KISCRM_TYPE_TEXT ? v->u.s : NULL;
 }
 
 static kiscrm_id row_id(const kiscrm_value *row, int field)
 {
-	return row[field].type == KISCRM_TYPE_NULL ? 0 : row[field].u.i;
+	const kiscrm_value *v = &row[KC_FI(field)];
+	return v->type == KISCRM_TYPE_NULL ? 0 : v->u.i;
 }
 
 static int contract_cb(void *payload, const kiscrm_value *row)
@@ -246,7 +249,7 @@ static int contract_cb(void *payload, const kiscrm_value *row)
 	f.customer_id = row_id(row, KISCRM_CONTRACT_CUSTOMER_ID);
 	f.owner_id = row_id(row, KISCRM_CONTRACT_OWNER_ID);
 	f.department_id = row_id(row, KISCRM_CONTRACT_DEPARTMENT_ID);
-	f.signed_on = (kiscrm_date)row[KISCRM_CONTRACT_SIGNED].u.i;
+	f.signed_on = (kiscrm_date)row[KC_FI(KISCRM_CONTRACT_SIGNED)].u.i;
 	f.amount = row_id(row, KISCRM_CONTRACT_AMOUNT);
 	f.number = NO_TEXT;
 	kc_dims d = { row_text(row, KISCRM_CONTRACT_BUSINESS_LINE), row_text(row, KISCRM_CONTRACT_PRODUCT_LINE),
@@ -274,7 +277,7 @@ static int collection_cb(void *payload, const kiscrm_value *row)
 	size_t i;
 	if (!kc_idmap_get(&x->index, row_id(row, KISCRM_COLLECTION_CONTRACT_ID), &i))
 		return 0;
-	return add_money(&x->c[i].collected, row[KISCRM_COLLECTION_AMOUNT].u.i);
+	return add_money(&x->c[i].collected, row[KC_FI(KISCRM_COLLECTION_AMOUNT)].u.i);
 }
 
 static int plan_cb(void *payload, const kiscrm_value *row)
@@ -283,8 +286,8 @@ static int plan_cb(void *payload, const kiscrm_value *row)
 	size_t i;
 	if (!kc_idmap_get(&x->index, row_id(row, KISCRM_COLLECTION_PLAN_CONTRACT_ID), &i))
 		return 0; /* an opportunity's plan, or a contract not reported */
-	instalment it = { i, (kiscrm_date)row[KISCRM_COLLECTION_PLAN_DUE].u.i, row[0].u.i,
-			  row[KISCRM_COLLECTION_PLAN_AMOUNT].u.i };
+	instalment it = { i, (kiscrm_date)row[KC_FI(KISCRM_COLLECTION_PLAN_DUE)].u.i, row[0].u.i,
+			  row[KC_FI(KISCRM_COLLECTION_PLAN_AMOUNT)].u.i };
 	return push_instalment(&x->plan, &x->np, &x->capp, it);
 }
 
@@ -303,20 +306,20 @@ static int load_facts(recv_ctx *x)
 	kiscrm_value as_of = { KISCRM_TYPE_DATE, { .i = x->r.as_of } };
 	kiscrm_cond cc = { KISCRM_CONTRACT_SIGNED, KISCRM_OP_LE, as_of };
 	kiscrm_query cq = { 1, &cc, 0 };
-	for (int f = 0; f <= KISCRM_CONTRACT_APPROVAL; f++)
-		cq.columns |= 1u << f;
+	for (int f = KISCRM_CONTRACT_ID; f <= KISCRM_CONTRACT_APPROVAL; f++)
+		cq.columns |= KC_BIT(f);
 	kiscrm_cond lc = { KISCRM_COLLECTION_RECEIVED, KISCRM_OP_LE, as_of };
-	kiscrm_query lq = { 1, &lc, 1u | (1u << KISCRM_COLLECTION_CONTRACT_ID) | (1u << KISCRM_COLLECTION_AMOUNT) };
+	kiscrm_query lq = { 1, &lc, 1u | KC_BIT(KISCRM_COLLECTION_CONTRACT_ID) | KC_BIT(KISCRM_COLLECTION_AMOUNT) };
 	kiscrm_cond pc = { KISCRM_COLLECTION_PLAN_DUE, KISCRM_OP_LE, as_of };
-	kiscrm_query pq = { 1, &pc, 1u | (1u << KISCRM_COLLECTION_PLAN_CONTRACT_ID) |
-				      (1u << KISCRM_COLLECTION_PLAN_DUE) | (1u << KISCRM_COLLECTION_PLAN_AMOUNT) };
+	kiscrm_query pq = { 1, &pc, 1u | KC_BIT(KISCRM_COLLECTION_PLAN_CONTRACT_ID) |
+				      KC_BIT(KISCRM_COLLECTION_PLAN_DUE) | KC_BIT(KISCRM_COLLECTION_PLAN_AMOUNT) };
 	int rc = kc_db_scan(db, &kc_contract_def, &cq, contract_cb, x);
 	if (rc == 0 && x->nc)
 		rc = kc_db_scan(db, &kc_collection_def, &lq, collection_cb, x);
 	if (rc == 0 && x->nc)
 		rc = kc_db_scan(db, &kc_collection_plan_def, &pq, plan_cb, x);
 	if (rc == 0 && x->per_contract && x->nc) {
-		kiscrm_query nq = { 0, NULL, 1u | (1u << KISCRM_CUSTOMER_NAME) };
+		kiscrm_query nq = { 0, NULL, 1u | KC_BIT(KISCRM_CUSTOMER_NAME) };
 		rc = kc_db_scan(db, &kc_customer_def, &nq, customer_cb, x);
 	}
 	return rc;

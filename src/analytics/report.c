@@ -1,5 +1,6 @@
 /* The report context: option resolution, lookups and grouping (see report.h). */
 #include "core/sort.h"
+#include "core/field.h"
 #include "entities/kinds.h"
 #include "report.h"
 #include "core/error.h"
@@ -80,7 +81,7 @@ static int cust_cb(void *payload, const kiscrm_value *row)
 {
 	kc_report *r = payload;
 	size_t i = r->ncust;
-	const kiscrm_value *reg = &row[KISCRM_CUSTOMER_REGION], *ind = &row[KISCRM_CUSTOMER_INDUSTRY];
+	const kiscrm_value *reg = &row[KC_FI(KISCRM_CUSTOMER_REGION)], *ind = &row[KC_FI(KISCRM_CUSTOMER_INDUSTRY)];
 	char **pr = realloc(r->cust_region, (i + 1) * sizeof(char *));
 	if (!pr)
 		return kc_error_oom();

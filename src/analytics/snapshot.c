@@ -1,6 +1,7 @@
 /* Weekly snapshots of the rolling budget: saving, comparing two consecutive weeks, and
  * forecast accuracy from snapshots against what really happened. */
 #include "core/sort.h"
+#include "core/field.h"
 #include "analytics/kinds.h"
 #include "money/kinds.h"
 #include "pipeline/kinds.h"
@@ -10,6 +11,7 @@
 #include "core/vec.h"
 #include "core/options.h"
 #include "core/idvec.h"
+#include "kiscrm/money_flow.h"
 #include "kiscrm/date.h"
 #include "kiscrm/pipeline.h"
 
@@ -22,7 +24,6 @@ enum { CT_ID, CT_NUMBER, CT_CUSTOMER, CT_OPPORTUNITY, CT_SIGNED, CT_AMOUNT, CT_O
        CT_DEPARTMENT, CT_BUSINESS_LINE, CT_PRODUCT_LINE };
 enum { CO_ID, CO_CONTRACT, CO_RECEIVED, CO_AMOUNT };
 
-#define BIT(i) ((uint64_t)1 << (i))
 #define NLINE 18
 
 static kiscrm_value v_null(void)
@@ -59,24 +60,24 @@ static int insert_line(kiscrm_db *db, const kc_budget *b, const kc_bproject *p, 
 {
 	kiscrm_value row[NLINE];
 	const char *status = p->kind == KC_BPROJ_CONTRACT ? "contract" : kc_budget_text(b, p->status);
-	row[KISCRM_SNAPSHOT_LINE_ID] = v_null();
-	row[KISCRM_SNAPSHOT_LINE_SNAPSHOT_ID] = v_int(KISCRM_TYPE_INT, sid, 1);
-	row[KISCRM_SNAPSHOT_LINE_OPPORTUNITY_ID] = v_int(KISCRM_TYPE_INT, p->opportunity_id, p->opportunity_id != 0);
-	row[KISCRM_SNAPSHOT_LINE_CONTRACT_ID] = v_int(KISCRM_TYPE_INT, p->contract_id, p->contract_id != 0);
-	row[KISCRM_SNAPSHOT_LINE_CUSTOMER_ID] = v_int(KISCRM_TYPE_INT, p->customer_id, p->customer_id != 0);
-	row[KISCRM_SNAPSHOT_LINE_OWNER_ID] = v_int(KISCRM_TYPE_INT, p->owner_id, p->owner_id != 0);
-	row[KISCRM_SNAPSHOT_LINE_DEPARTMENT_ID] = v_int(KISCRM_TYPE_INT, p->department_id, p->department_id != 0);
-	row[KISCRM_SNAPSHOT_LINE_BUSINESS_LINE] = v_text(kc_budget_text(b, p->bl));
-	row[KISCRM_SNAPSHOT_LINE_PRODUCT_LINE] = v_text(kc_budget_text(b, p->pl));
-	row[KISCRM_SNAPSHOT_LINE_STAGE] = v_text(kc_budget_text(b, p->stage));
-	row[KISCRM_SNAPSHOT_LINE_WEEK] = v_int(KISCRM_TYPE_DATE, b->week + 7 * k, k >= 0);
-	row[KISCRM_SNAPSHOT_LINE_CONTRACT_AMOUNT] = v_int(KISCRM_TYPE_MONEY, k >= 0 ? p->contract[k] : 0, 1);
-	row[KISCRM_SNAPSHOT_LINE_WEIGHTED_AMOUNT] = v_int(KISCRM_TYPE_MONEY, k >= 0 ? p->weighted[k] : 0, 1);
-	row[KISCRM_SNAPSHOT_LINE_COLLECTION_AMOUNT] = v_int(KISCRM_TYPE_MONEY, k >= 0 ? p->collection[k] : 0, 1);
-	row[KISCRM_SNAPSHOT_LINE_EXPECTED_CLOSE] = v_int(KISCRM_TYPE_DATE, p->date, p->date != KISCRM_DATE_NONE);
-	row[KISCRM_SNAPSHOT_LINE_PROBABILITY] = v_int(KISCRM_TYPE_INT, p->probability, p->probability >= 0);
-	row[KISCRM_SNAPSHOT_LINE_AMOUNT] = v_int(KISCRM_TYPE_MONEY, p->amount, 1);
-	row[KISCRM_SNAPSHOT_LINE_STATUS] = v_text(status);
+	row[KC_FI(KISCRM_SNAPSHOT_LINE_ID)] = v_null();
+	row[KC_FI(KISCRM_SNAPSHOT_LINE_SNAPSHOT_ID)] = v_int(KISCRM_TYPE_INT, sid, 1);
+	row[KC_FI(KISCRM_SNAPSHOT_LINE_OPPORTUNITY_ID)] = v_int(KISCRM_TYPE_INT, p->opportunity_id, p->opportunity_id != 0);
+	row[KC_FI(KISCRM_SNAPSHOT_LINE_CONTRACT_ID)] = v_int(KISCRM_TYPE_INT, p->contract_id, p->contract_id != 0);
+	row[KC_FI(KISCRM_SNAPSHOT_LINE_CUSTOMER_ID)] = v_int(KISCRM_TYPE_INT, p->customer_id, p->customer_id != 0);
+	row[KC_FI(KISCRM_SNAPSHOT_LINE_OWNER_ID)] = v_int(KISCRM_TYPE_INT, p->owner_id, p->owner_id != 0);
+	row[KC_FI(KISCRM_SNAPSHOT_LINE_DEPARTMENT_ID)] = v_int(KISCRM_TYPE_INT, p->department_id, p->department_id != 0);
+	row[KC_FI(KISCRM_SNAPSHOT_LINE_BUSINESS_LINE)] = v_text(kc_budget_text(b, p->bl));
+	row[KC_FI(KISCRM_SNAPSHOT_LINE_PRODUCT_LINE)] = v_text(kc_budget_text(b, p->pl));
+	row[KC_FI(KISCRM_SNAPSHOT_LINE_STAGE)] = v_text(kc_budget_text(b, p->stage));
+	row[KC_FI(KISCRM_SNAPSHOT_LINE_WEEK)] = v_int(KISCRM_TYPE_DATE, b->week + 7 * k, k >= 0);
+	row[KC_FI(KISCRM_SNAPSHOT_LINE_CONTRACT_AMOUNT)] = v_int(KISCRM_TYPE_MONEY, k >= 0 ? p->contract[k] : 0, 1);
+	row[KC_FI(KISCRM_SNAPSHOT_LINE_WEIGHTED_AMOUNT)] = v_int(KISCRM_TYPE_MONEY, k >= 0 ? p->weighted[k] : 0, 1);
+	row[KC_FI(KISCRM_SNAPSHOT_LINE_COLLECTION_AMOUNT)] = v_int(KISCRM_TYPE_MONEY, k >= 0 ? p->collection[k] : 0, 1);
+	row[KC_FI(KISCRM_SNAPSHOT_LINE_EXPECTED_CLOSE)] = v_int(KISCRM_TYPE_DATE, p->date, p->date != KISCRM_DATE_NONE);
+	row[KC_FI(KISCRM_SNAPSHOT_LINE_PROBABILITY)] = v_int(KISCRM_TYPE_INT, p->probability, p->probability >= 0);
+	row[KC_FI(KISCRM_SNAPSHOT_LINE_AMOUNT)] = v_int(KISCRM_TYPE_MONEY, p->amount, 1);
+	row[KC_FI(KISCRM_SNAPSHOT_LINE_STATUS)] = v_text(status);
 	kiscrm_id id;
 	return kc_db_insert(db, &kc_snapshot_line_def, row, &id);
 }
@@ -109,16 +110,16 @@ static int save(kiscrm_db *db, const kc_budget *b, kiscrm_id *out)
 		return rc;
 	int exists = rc;
 	kiscrm_value row[5];
-	row[KISCRM_SNAPSHOT_ID] = v_int(KISCRM_TYPE_INT, sid, exists);
-	row[KISCRM_SNAPSHOT_WEEK] = v_int(KISCRM_TYPE_DATE, b->week, 1);
-	row[KISCRM_SNAPSHOT_TAKEN] = v_int(KISCRM_TYPE_TIME, (int64_t)time(NULL), 1);
-	row[KISCRM_SNAPSHOT_BY_ID] = v_int(KISCRM_TYPE_INT, db->actor, db->actor != 0);
-	row[KISCRM_SNAPSHOT_AS_OF] = v_int(KISCRM_TYPE_DATE, b->as_of, 1);
+	row[KC_FI(KISCRM_SNAPSHOT_ID)] = v_int(KISCRM_TYPE_INT, sid, exists);
+	row[KC_FI(KISCRM_SNAPSHOT_WEEK)] = v_int(KISCRM_TYPE_DATE, b->week, 1);
+	row[KC_FI(KISCRM_SNAPSHOT_TAKEN)] = v_int(KISCRM_TYPE_TIME, (int64_t)time(NULL), 1);
+	row[KC_FI(KISCRM_SNAPSHOT_BY_ID)] = v_int(KISCRM_TYPE_INT, db->actor, db->actor != 0);
+	row[KC_FI(KISCRM_SNAPSHOT_AS_OF)] = v_int(KISCRM_TYPE_DATE, b->as_of, 1);
 	if (exists) {
 		/* replace: drop the old lines, keep the snapshot's id */
 		kc_idvec l = KC_IDVEC_INIT;
 		kiscrm_cond c = { KISCRM_SNAPSHOT_LINE_SNAPSHOT_ID, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = sid } } };
-		kiscrm_query q = { 1, &c, BIT(0) };
+		kiscrm_query q = { 1, &c, KC_BIT(0) };
 		rc = kc_db_scan(db, ldef, &q, kc_idvec_collect, &l);
 		for (size_t i = 0; rc == 0 && i < l.n; i++)
 			rc = kc_db_remove(db, ldef, l.ids[i]);
@@ -216,8 +217,8 @@ static int diff_slot(diff_ctx *x, kiscrm_id opp, kiscrm_id con, size_t *i)
 static int line_cb(void *payload, const kiscrm_value *row)
 {
 	diff_ctx *x = payload;
-	kiscrm_id opp = val_id(&row[KISCRM_SNAPSHOT_LINE_OPPORTUNITY_ID]);
-	kiscrm_id con = val_id(&row[KISCRM_SNAPSHOT_LINE_CONTRACT_ID]);
+	kiscrm_id opp = val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_OPPORTUNITY_ID)]);
+	kiscrm_id con = val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_CONTRACT_ID)]);
 	size_t i;
 	int rc = diff_slot(x, opp, con, &i);
 	if (rc)
@@ -228,21 +229,21 @@ static int line_cb(void *payload, const kiscrm_value *row)
 		s->kind = con ? KC_BPROJ_CONTRACT : KC_BPROJ_OPPORTUNITY;
 		s->opp = opp;
 		s->con = con;
-		s->customer = val_id(&row[KISCRM_SNAPSHOT_LINE_CUSTOMER_ID]);
-		s->owner = val_id(&row[KISCRM_SNAPSHOT_LINE_OWNER_ID]);
-		s->dept = val_id(&row[KISCRM_SNAPSHOT_LINE_DEPARTMENT_ID]);
-		s->date = val_date(&row[KISCRM_SNAPSHOT_LINE_EXPECTED_CLOSE]);
+		s->customer = val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_CUSTOMER_ID)]);
+		s->owner = val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_OWNER_ID)]);
+		s->dept = val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_DEPARTMENT_ID)]);
+		s->date = val_date(&row[KC_FI(KISCRM_SNAPSHOT_LINE_EXPECTED_CLOSE)]);
 		s->first_coll = KISCRM_DATE_NONE;
-		s->amount = val_id(&row[KISCRM_SNAPSHOT_LINE_AMOUNT]);
-		if ((rc = text_of(x, &row[KISCRM_SNAPSHOT_LINE_BUSINESS_LINE], &s->bl)) != 0 ||
-		    (rc = text_of(x, &row[KISCRM_SNAPSHOT_LINE_PRODUCT_LINE], &s->pl)) != 0 ||
-		    (rc = text_of(x, &row[KISCRM_SNAPSHOT_LINE_STAGE], &s->stage)) != 0 ||
-		    (rc = text_of(x, &row[KISCRM_SNAPSHOT_LINE_STATUS], &s->status)) != 0)
+		s->amount = val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_AMOUNT)]);
+		if ((rc = text_of(x, &row[KC_FI(KISCRM_SNAPSHOT_LINE_BUSINESS_LINE)], &s->bl)) != 0 ||
+		    (rc = text_of(x, &row[KC_FI(KISCRM_SNAPSHOT_LINE_PRODUCT_LINE)], &s->pl)) != 0 ||
+		    (rc = text_of(x, &row[KC_FI(KISCRM_SNAPSHOT_LINE_STAGE)], &s->stage)) != 0 ||
+		    (rc = text_of(x, &row[KC_FI(KISCRM_SNAPSHOT_LINE_STATUS)], &s->status)) != 0)
 			return rc;
 	}
-	kiscrm_money coll = val_id(&row[KISCRM_SNAPSHOT_LINE_COLLECTION_AMOUNT]);
-	kiscrm_date week = val_date(&row[KISCRM_SNAPSHOT_LINE_WEEK]);
-	s->contract += val_id(&row[KISCRM_SNAPSHOT_LINE_CONTRACT_AMOUNT]);
+	kiscrm_money coll = val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_COLLECTION_AMOUNT)]);
+	kiscrm_date week = val_date(&row[KC_FI(KISCRM_SNAPSHOT_LINE_WEEK)]);
+	s->contract += val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_CONTRACT_AMOUNT)]);
 	s->collection += coll;
 	if (coll && week != KISCRM_DATE_NONE && (s->first_coll == KISCRM_DATE_NONE || week < s->first_coll))
 		s->first_coll = week;
@@ -294,9 +295,9 @@ static int live_opp_cb(void *payload, const kiscrm_value *row)
 	if (!kc_idmap_get(&l->gone, row[0].u.i, &i))
 		return 0;
 	dproj *d = &l->x->d[i];
-	const kiscrm_value *st = &row[KISCRM_OPPORTUNITY_STATUS];
+	const kiscrm_value *st = &row[KC_FI(KISCRM_OPPORTUNITY_STATUS)];
 	const char *status = st->type == KISCRM_TYPE_TEXT ? st->u.s : NULL;
-	kiscrm_date close = val_date(&row[KISCRM_OPPORTUNITY_EXPECTED_CLOSE]);
+	kiscrm_date close = val_date(&row[KC_FI(KISCRM_OPPORTUNITY_EXPECTED_CLOSE)]);
 	if (d->change == CH_WON)
 		return 0; /* a contract was found */
 	if (status && strcmp(status, "won") == 0)
@@ -311,9 +312,9 @@ static int live_opp_cb(void *payload, const kiscrm_value *row)
 	/* what the opportunity looks like now */
 	side *n = &d->s[1];
 	n->date = close;
-	n->amount = val_id(&row[KISCRM_OPPORTUNITY_AMOUNT]);
+	n->amount = val_id(&row[KC_FI(KISCRM_OPPORTUNITY_AMOUNT)]);
 	n->first_coll = KISCRM_DATE_NONE;
-	int rc = text_of(l->x, &row[KISCRM_OPPORTUNITY_STAGE], &n->stage);
+	int rc = text_of(l->x, &row[KC_FI(KISCRM_OPPORTUNITY_STAGE)], &n->stage);
 	n->present = 2; /* known live, not in the snapshot */
 	return rc;
 }
@@ -342,10 +343,10 @@ static int classify_gone(diff_ctx *x, kiscrm_db *db)
 		}
 	}
 	if (rc == 0 && l.gone.n) {
-		kiscrm_query qc = { 0, NULL, BIT(0) | BIT(CT_OPPORTUNITY) };
+		kiscrm_query qc = { 0, NULL, KC_BIT(0) | KC_BIT(CT_OPPORTUNITY) };
 		rc = kc_db_scan(db, &kc_contract_def, &qc, live_contract_cb, &l);
-		kiscrm_query qo = { 0, NULL, BIT(0) | BIT(KISCRM_OPPORTUNITY_STATUS) | BIT(KISCRM_OPPORTUNITY_EXPECTED_CLOSE) |
-				    BIT(KISCRM_OPPORTUNITY_AMOUNT) | BIT(KISCRM_OPPORTUNITY_STAGE) };
+		kiscrm_query qo = { 0, NULL, KC_BIT(0) | KC_BIT(KISCRM_OPPORTUNITY_STATUS) | KC_BIT(KISCRM_OPPORTUNITY_EXPECTED_CLOSE) |
+				    KC_BIT(KISCRM_OPPORTUNITY_AMOUNT) | KC_BIT(KISCRM_OPPORTUNITY_STAGE) };
 		if (rc == 0)
 			rc = kc_db_scan(db, &kc_opportunity_def, &qo, live_opp_cb, &l);
 	}
@@ -560,7 +561,7 @@ typedef struct {
 static int snap_cb(void *payload, const kiscrm_value *row)
 {
 	acc_ctx *a = payload;
-	kiscrm_date w = val_date(&row[KISCRM_SNAPSHOT_WEEK]);
+	kiscrm_date w = val_date(&row[KC_FI(KISCRM_SNAPSHOT_WEEK)]);
 	kc_report *r = a->r;
 	kiscrm_date cur = kiscrm_date_week_start(r->as_of, r->week_start);
 	if (w == KISCRM_DATE_NONE || w >= cur || !kc_report_in_window(r, w))
@@ -609,17 +610,17 @@ static int acc_line_cb(void *payload, const kiscrm_value *row)
 	acc_ctx *a = payload;
 	kc_dims d;
 	memset(&d, 0, sizeof(d));
-	d.business_line = row[KISCRM_SNAPSHOT_LINE_BUSINESS_LINE].type == KISCRM_TYPE_TEXT ? row[KISCRM_SNAPSHOT_LINE_BUSINESS_LINE].u.s : NULL;
-	d.product_line = row[KISCRM_SNAPSHOT_LINE_PRODUCT_LINE].type == KISCRM_TYPE_TEXT ? row[KISCRM_SNAPSHOT_LINE_PRODUCT_LINE].u.s : NULL;
-	d.owner_id = val_id(&row[KISCRM_SNAPSHOT_LINE_OWNER_ID]);
-	d.department_id = val_id(&row[KISCRM_SNAPSHOT_LINE_DEPARTMENT_ID]);
-	d.customer_id = val_id(&row[KISCRM_SNAPSHOT_LINE_CUSTOMER_ID]);
+	d.business_line = row[KC_FI(KISCRM_SNAPSHOT_LINE_BUSINESS_LINE)].type == KISCRM_TYPE_TEXT ? row[KC_FI(KISCRM_SNAPSHOT_LINE_BUSINESS_LINE)].u.s : NULL;
+	d.product_line = row[KC_FI(KISCRM_SNAPSHOT_LINE_PRODUCT_LINE)].type == KISCRM_TYPE_TEXT ? row[KC_FI(KISCRM_SNAPSHOT_LINE_PRODUCT_LINE)].u.s : NULL;
+	d.owner_id = val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_OWNER_ID)]);
+	d.department_id = val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_DEPARTMENT_ID)]);
+	d.customer_id = val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_CUSTOMER_ID)]);
 	wcell *c;
 	int rc = cell_of(a, &d, a->cur, &c);
 	if (rc || !c)
 		return rc;
-	c->fc += val_id(&row[KISCRM_SNAPSHOT_LINE_CONTRACT_AMOUNT]);
-	c->fk += val_id(&row[KISCRM_SNAPSHOT_LINE_COLLECTION_AMOUNT]);
+	c->fc += val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_CONTRACT_AMOUNT)]);
+	c->fk += val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_COLLECTION_AMOUNT)]);
 	return 0;
 }
 
@@ -763,13 +764,13 @@ static int load_accuracy(acc_ctx *a, kiscrm_db *db)
 	if (rc || !a->nweeks)
 		return rc;
 	kiscrm_cond cc[2] = {
-		{ CO_RECEIVED, KISCRM_OP_GE, { KISCRM_TYPE_DATE, { .i = a->lo } } },
-		{ CO_RECEIVED, KISCRM_OP_LT, { KISCRM_TYPE_DATE, { .i = a->hi } } },
+		{ KISCRM_COLLECTION_RECEIVED, KISCRM_OP_GE, { KISCRM_TYPE_DATE, { .i = a->lo } } },
+		{ KISCRM_COLLECTION_RECEIVED, KISCRM_OP_LT, { KISCRM_TYPE_DATE, { .i = a->hi } } },
 	};
-	kiscrm_query qc = { 2, cc, BIT(0) | BIT(CO_CONTRACT) | BIT(CO_RECEIVED) | BIT(CO_AMOUNT) };
+	kiscrm_query qc = { 2, cc, KC_BIT(0) | KC_BIT(CO_CONTRACT) | KC_BIT(CO_RECEIVED) | KC_BIT(CO_AMOUNT) };
 	rc = kc_db_scan(db, &kc_collection_def, &qc, acc_coll_cb, a);
-	kiscrm_query qk = { 0, NULL, BIT(0) | BIT(CT_CUSTOMER) | BIT(CT_SIGNED) | BIT(CT_AMOUNT) | BIT(CT_OWNER) |
-			    BIT(CT_DEPARTMENT) | BIT(CT_BUSINESS_LINE) | BIT(CT_PRODUCT_LINE) };
+	kiscrm_query qk = { 0, NULL, KC_BIT(0) | KC_BIT(CT_CUSTOMER) | KC_BIT(CT_SIGNED) | KC_BIT(CT_AMOUNT) | KC_BIT(CT_OWNER) |
+			    KC_BIT(CT_DEPARTMENT) | KC_BIT(CT_BUSINESS_LINE) | KC_BIT(CT_PRODUCT_LINE) };
 	if (!rc)
 		rc = kc_db_scan(db, &kc_contract_def, &qk, acc_contract_cb, a);
 	return rc;

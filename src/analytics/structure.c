@@ -2,6 +2,7 @@
  * opportunity by a role that depends on its size) and the closed opportunities still
  * lacking their win/loss analysis (100% 商机分析). One projected scan each. */
 #include "funnel_data.h"
+#include "core/field.h"
 #include "pipeline/kinds.h"
 #include "core/error.h"
 #include "core/vec.h"
@@ -12,20 +13,20 @@
 #include <string.h>
 
 #define STATE_COLS                                                                           \
-	(KC_COL(KISCRM_OPPORTUNITY_PIPELINE) | KC_COL(KISCRM_OPPORTUNITY_STAGE) |             \
-	 KC_COL(KISCRM_OPPORTUNITY_STATUS))
+	(KC_BIT(KISCRM_OPPORTUNITY_PIPELINE) | KC_BIT(KISCRM_OPPORTUNITY_STAGE) |             \
+	 KC_BIT(KISCRM_OPPORTUNITY_STATUS))
 
 /* State of a row when it is of the requested pipelines and passes the filters, else -1. */
 static int row_state(kc_report *r, const kiscrm_value *row, kc_dims *d)
 {
-	const char *pipeline = kc_val_text(&row[KISCRM_OPPORTUNITY_PIPELINE]);
+	const char *pipeline = kc_val_text(&row[KC_FI(KISCRM_OPPORTUNITY_PIPELINE)]);
 	if (!kc_opp_in_pipeline(r, pipeline))
 		return -1;
 	kc_opp_dims(row, d);
 	if (!kc_report_accept(r, d))
 		return -1;
-	return kc_opp_state(r->db->config, pipeline, kc_val_text(&row[KISCRM_OPPORTUNITY_STAGE]),
-			    kc_val_text(&row[KISCRM_OPPORTUNITY_STATUS]));
+	return kc_opp_state(r->db->config, pipeline, kc_val_text(&row[KC_FI(KISCRM_OPPORTUNITY_STAGE)]),
+			    kc_val_text(&row[KC_FI(KISCRM_OPPORTUNITY_STATUS)]));
 }
 
 /* ---- structure ---------------------------------------------------------------------- */
@@ -56,7 +57,7 @@ static int struct_cb(void *payload, const kiscrm_value *row)
 		memset(s->amount + s->cap, 0, (cap - s->cap) * sizeof(*s->amount));
 		s->cap = cap;
 	}
-	kiscrm_money v = kc_val_int(&row[KISCRM_OPPORTUNITY_AMOUNT], 0);
+	kiscrm_money v = kc_val_int(&row[KC_FI(KISCRM_OPPORTUNITY_AMOUNT)], 0);
 	s->count[g]++;
 	if ((rc = kc_money_add(&s->amount[g], v)) == 0)
 		rc = kc_money_add(&s->total, v);
@@ -91,7 +92,7 @@ int kiscrm_report_structure(kiscrm_table **out, kiscrm_db *db, const kiscrm_repo
 	if (rc)
 		return rc;
 	static const char *const cols[] = { "count:int", "amount:money", "share:rate", NULL };
-	kiscrm_query q = { 0, NULL, KC_OPP_DIM_COLS | STATE_COLS | KC_COL(KISCRM_OPPORTUNITY_AMOUNT) };
+	kiscrm_query q = { 0, NULL, KC_OPP_DIM_COLS | STATE_COLS | KC_BIT(KISCRM_OPPORTUNITY_AMOUNT) };
 	if ((rc = kc_db_scan(db, &kc_opportunity_def, &q, struct_cb, &s)) == 0 &&
 	    (rc = kc_report_table(&r, &t, "structure")) == 0 && (rc = kc_add_columns(t, cols)) == 0)
 		rc = kc_report_sorted(&r, &order);
@@ -134,7 +135,7 @@ static int stqc_cb(void *payload, const kiscrm_value *row)
 	kc_dims d;
 	if (row_state(s->r, row, &d) != KISCRM_STAGE_OPEN)
 		return 0;
-	const kiscrm_value *amount = &row[KISCRM_OPPORTUNITY_AMOUNT];
+	const kiscrm_value *amount = &row[KC_FI(KISCRM_OPPORTUNITY_AMOUNT)];
 	int size = size_of(s->a, d.size_class, amount);
 	const char *role = size == 0 ? s->a->review_large : size == 1 ? s->a->review_medium : s->a->review_small;
 	kiscrm_table *t = s->t;
@@ -142,13 +143,13 @@ static int stqc_cb(void *payload, const kiscrm_value *row)
 	if (idx < 0)
 		return idx;
 	size_t r = (size_t)idx;
-	int rc = kc_cell_int(t, r, 0, row[KISCRM_OPPORTUNITY_ID].u.i);
+	int rc = kc_cell_int(t, r, 0, row[KC_FI(KISCRM_OPPORTUNITY_ID)].u.i);
 	if (rc == 0)
-		rc = kc_cell_text(t, r, 1, kc_val_text(&row[KISCRM_OPPORTUNITY_NAME]));
+		rc = kc_cell_text(t, r, 1, kc_val_text(&row[KC_FI(KISCRM_OPPORTUNITY_NAME)]));
 	if (rc == 0)
 		rc = kc_cell_text(t, r, 2, kc_report_staff_name(s->r, d.owner_id));
 	if (rc == 0)
-		rc = kc_cell_text(t, r, 3, kc_val_text(&row[KISCRM_OPPORTUNITY_STAGE]));
+		rc = kc_cell_text(t, r, 3, kc_val_text(&row[KC_FI(KISCRM_OPPORTUNITY_STAGE)]));
 	if (rc == 0 && amount->type != KISCRM_TYPE_NULL)
 		rc = kc_cell_int(t, r, 4, amount->u.i);
 	if (rc == 0)
@@ -187,8 +188,8 @@ int kiscrm_report_stqc(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_op
 	r.o.ngroup = 0; /* a list: no group columns */
 	kc_report_staff_name(&r, 0); /* load the names now, not from inside the scan */
 	kiscrm_query q = { 0, NULL,
-			   KC_OPP_DIM_COLS | STATE_COLS | KC_COL(KISCRM_OPPORTUNITY_AMOUNT) |
-				   KC_COL(KISCRM_OPPORTUNITY_NAME) };
+			   KC_OPP_DIM_COLS | STATE_COLS | KC_BIT(KISCRM_OPPORTUNITY_AMOUNT) |
+				   KC_BIT(KISCRM_OPPORTUNITY_NAME) };
 	if ((rc = kc_report_table(&r, &s.t, "stqc")) == 0 && (rc = kc_add_columns(s.t, cols)) == 0)
 		rc = kc_db_scan(db, &kc_opportunity_def, &q, stqc_cb, &s);
 	return kc_report_finish(out, s.t, &r, rc);
@@ -213,14 +214,14 @@ static int missing_cb(void *payload, const kiscrm_value *row)
 	int state = row_state(s->r, row, &d);
 	if (state != KISCRM_STAGE_WON && state != KISCRM_STAGE_LOST)
 		return 0;
-	kiscrm_date closed = kc_val_date(&row[KISCRM_OPPORTUNITY_CLOSED]);
+	kiscrm_date closed = kc_val_date(&row[KC_FI(KISCRM_OPPORTUNITY_CLOSED)]);
 	if (!kc_report_in_window(s->r, closed))
 		return 0;
-	int no_reason = blank(kc_val_text(&row[KISCRM_OPPORTUNITY_REASON]));
-	int no_category = blank(kc_val_text(&row[KISCRM_OPPORTUNITY_REASON_CATEGORY]));
+	int no_reason = blank(kc_val_text(&row[KC_FI(KISCRM_OPPORTUNITY_REASON)]));
+	int no_category = blank(kc_val_text(&row[KC_FI(KISCRM_OPPORTUNITY_REASON_CATEGORY)]));
 	if (!no_reason && !no_category)
 		return 0;
-	const char *status = kc_val_text(&row[KISCRM_OPPORTUNITY_STATUS]);
+	const char *status = kc_val_text(&row[KC_FI(KISCRM_OPPORTUNITY_STATUS)]);
 	if (!status)
 		status = state == KISCRM_STAGE_WON ? "won" : "lost";
 	kiscrm_table *t = s->t;
@@ -228,9 +229,9 @@ static int missing_cb(void *payload, const kiscrm_value *row)
 	if (idx < 0)
 		return idx;
 	size_t r = (size_t)idx;
-	int rc = kc_cell_int(t, r, 0, row[KISCRM_OPPORTUNITY_ID].u.i);
+	int rc = kc_cell_int(t, r, 0, row[KC_FI(KISCRM_OPPORTUNITY_ID)].u.i);
 	if (rc == 0)
-		rc = kc_cell_text(t, r, 1, kc_val_text(&row[KISCRM_OPPORTUNITY_NAME]));
+		rc = kc_cell_text(t, r, 1, kc_val_text(&row[KC_FI(KISCRM_OPPORTUNITY_NAME)]));
 	if (rc == 0)
 		rc = kc_cell_text(t, r, 2, kc_report_staff_name(s->r, d.owner_id));
 	if (rc == 0)
@@ -261,9 +262,9 @@ int kiscrm_report_missing_analysis(kiscrm_table **out, kiscrm_db *db, const kisc
 	r.o.ngroup = 0; /* a list: no group columns */
 	kc_report_staff_name(&r, 0); /* load the names now, not from inside the scan */
 	kiscrm_query q = { 0, NULL,
-			   KC_OPP_DIM_COLS | STATE_COLS | KC_COL(KISCRM_OPPORTUNITY_NAME) |
-				   KC_COL(KISCRM_OPPORTUNITY_CLOSED) | KC_COL(KISCRM_OPPORTUNITY_REASON) |
-				   KC_COL(KISCRM_OPPORTUNITY_REASON_CATEGORY) };
+			   KC_OPP_DIM_COLS | STATE_COLS | KC_BIT(KISCRM_OPPORTUNITY_NAME) |
+				   KC_BIT(KISCRM_OPPORTUNITY_CLOSED) | KC_BIT(KISCRM_OPPORTUNITY_REASON) |
+				   KC_BIT(KISCRM_OPPORTUNITY_REASON_CATEGORY) };
 	if ((rc = kc_report_table(&r, &s.t, "missing-analysis")) == 0 && (rc = kc_add_columns(s.t, cols)) == 0)
 		rc = kc_db_scan(db, &kc_opportunity_def, &q, missing_cb, &s);
 	return kc_report_finish(out, s.t, &r, rc);

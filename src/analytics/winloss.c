@@ -2,6 +2,7 @@
  * group, and the observed win rate of each working stage next to its configured
  * probability. */
 #include "core/sort.h"
+#include "core/field.h"
 #include "pipeline/kinds.h"
 #include "funnel_data.h"
 #include "core/error.h"
@@ -14,28 +15,28 @@
 #include <string.h>
 
 #define CLOSE_COLS                                                                           \
-	(KC_OPP_DIM_COLS | KC_COL(KISCRM_OPPORTUNITY_PIPELINE) | KC_COL(KISCRM_OPPORTUNITY_STAGE) | \
-	 KC_COL(KISCRM_OPPORTUNITY_STATUS) | KC_COL(KISCRM_OPPORTUNITY_AMOUNT) |                 \
-	 KC_COL(KISCRM_OPPORTUNITY_CLOSED) | KC_COL(KISCRM_OPPORTUNITY_CREATED))
+	(KC_OPP_DIM_COLS | KC_BIT(KISCRM_OPPORTUNITY_PIPELINE) | KC_BIT(KISCRM_OPPORTUNITY_STAGE) | \
+	 KC_BIT(KISCRM_OPPORTUNITY_STATUS) | KC_BIT(KISCRM_OPPORTUNITY_AMOUNT) |                 \
+	 KC_BIT(KISCRM_OPPORTUNITY_CLOSED) | KC_BIT(KISCRM_OPPORTUNITY_CREATED))
 
 /* Outcome of a row that is of the requested pipelines and passes the filters:
  * KISCRM_STAGE_WON / LOST when closed in the window, KISCRM_STAGE_OPEN otherwise
  * (open, closed outside the window, unknown state); -1 when the row is not wanted at all. */
 static int outcome(kc_report *r, const kiscrm_value *row, kc_dims *d)
 {
-	const char *pipeline = kc_val_text(&row[KISCRM_OPPORTUNITY_PIPELINE]);
+	const char *pipeline = kc_val_text(&row[KC_FI(KISCRM_OPPORTUNITY_PIPELINE)]);
 	if (!kc_opp_in_pipeline(r, pipeline))
 		return -1;
 	kc_opp_dims(row, d);
 	if (!kc_report_accept(r, d))
 		return -1;
-	kiscrm_date created = kc_val_date(&row[KISCRM_OPPORTUNITY_CREATED]);
+	kiscrm_date created = kc_val_date(&row[KC_FI(KISCRM_OPPORTUNITY_CREATED)]);
 	if (r->to != KISCRM_DATE_NONE && created != KISCRM_DATE_NONE && created >= r->to)
 		return -1;
-	int state = kc_opp_state(r->db->config, pipeline, kc_val_text(&row[KISCRM_OPPORTUNITY_STAGE]),
-				 kc_val_text(&row[KISCRM_OPPORTUNITY_STATUS]));
+	int state = kc_opp_state(r->db->config, pipeline, kc_val_text(&row[KC_FI(KISCRM_OPPORTUNITY_STAGE)]),
+				 kc_val_text(&row[KC_FI(KISCRM_OPPORTUNITY_STATUS)]));
 	if ((state == KISCRM_STAGE_WON || state == KISCRM_STAGE_LOST) &&
-	    kc_report_in_window(r, kc_val_date(&row[KISCRM_OPPORTUNITY_CLOSED])))
+	    kc_report_in_window(r, kc_val_date(&row[KC_FI(KISCRM_OPPORTUNITY_CLOSED)])))
 		return state;
 	return KISCRM_STAGE_OPEN;
 }
@@ -104,8 +105,8 @@ static int wl_cb(void *payload, const kiscrm_value *row)
 	int rc = kc_report_group(w->r, &d, &g);
 	if (rc)
 		return rc;
-	const char *cat = kc_val_text(&row[KISCRM_OPPORTUNITY_REASON_CATEGORY]);
-	const char *reason = kc_val_text(&row[KISCRM_OPPORTUNITY_REASON]);
+	const char *cat = kc_val_text(&row[KC_FI(KISCRM_OPPORTUNITY_REASON_CATEGORY)]);
+	const char *reason = kc_val_text(&row[KC_FI(KISCRM_OPPORTUNITY_REASON)]);
 	/* "N" marks NULL so that it differs from an empty text ("S") */
 	char key[1024];
 	int n = snprintf(key, sizeof(key), "%zu\x1f%d\x1f%s%s\x1f%s%s", g, state, cat ? "S" : "N",
@@ -116,7 +117,7 @@ static int wl_cb(void *payload, const kiscrm_value *row)
 	    (rc = wl_new_row(w, key, g, state == KISCRM_STAGE_LOST, cat, reason, &at)) != 0)
 		return rc;
 	w->rows[at].count++;
-	return kc_money_add(&w->rows[at].amount, kc_val_int(&row[KISCRM_OPPORTUNITY_AMOUNT], 0));
+	return kc_money_add(&w->rows[at].amount, kc_val_int(&row[KC_FI(KISCRM_OPPORTUNITY_AMOUNT)], 0));
 }
 
 static int cmp_nullable(const char *a, const char *b)
@@ -198,8 +199,8 @@ int kiscrm_report_win_loss(kiscrm_table **out, kiscrm_db *db, const kiscrm_repor
 		"amount:money", NULL,
 	};
 	kiscrm_query q = { 0, NULL,
-			   CLOSE_COLS | KC_COL(KISCRM_OPPORTUNITY_REASON) |
-				   KC_COL(KISCRM_OPPORTUNITY_REASON_CATEGORY) };
+			   CLOSE_COLS | KC_BIT(KISCRM_OPPORTUNITY_REASON) |
+				   KC_BIT(KISCRM_OPPORTUNITY_REASON_CATEGORY) };
 	if ((rc = kc_db_scan(db, &kc_opportunity_def, &q, wl_cb, &w)) == 0 &&
 	    (rc = kc_report_table(&r, &t, "win-loss")) == 0 && (rc = kc_add_columns(t, cols)) == 0)
 		rc = wl_emit(&w, t);
@@ -249,7 +250,7 @@ static int wr_cb(void *payload, const kiscrm_value *row)
 		w->g[g].lost++;
 	else if (state == KISCRM_STAGE_WON) {
 		w->g[g].won++;
-		return kc_money_add(&w->g[g].won_amount, kc_val_int(&row[KISCRM_OPPORTUNITY_AMOUNT], 0));
+		return kc_money_add(&w->g[g].won_amount, kc_val_int(&row[KC_FI(KISCRM_OPPORTUNITY_AMOUNT)], 0));
 	}
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* Customers, their attributes and contacts: derived name keys, value lists, the contact
  * organisation tree, duplicate detection and merge. */
 #include "core/sort.h"
+#include "core/field.h"
 #include "storage/record.h"
 #include "entities/kinds.h"
 #include "entity.h"
@@ -102,7 +103,7 @@ typedef struct {
 
 static int contact_owner_cb(void *payload, const kiscrm_value *row)
 {
-	((contact_owner *)payload)->customer_id = row[KISCRM_CONTACT_CUSTOMER_ID].u.i;
+	((contact_owner *)payload)->customer_id = row[KC_FI(KISCRM_CONTACT_CUSTOMER_ID)].u.i;
 	return 0;
 }
 
@@ -152,14 +153,14 @@ typedef struct {
 static int name_cb(void *payload, const kiscrm_value *row)
 {
 	name_rows *l = payload;
-	if (row[KISCRM_CUSTOMER_NAME_KEY].type != KISCRM_TYPE_TEXT)
+	if (row[KC_FI(KISCRM_CUSTOMER_NAME_KEY)].type != KISCRM_TYPE_TEXT)
 		return 0;
 	if (KC_VEC_GROW(l->rows, l->n, l->cap, 64))
 		return KISCRM_ENOMEM;
 	name_row *r = &l->rows[l->n];
 	r->id = row[0].u.i;
-	r->name = strdup(row[KISCRM_CUSTOMER_NAME].u.s);
-	r->key = strdup(row[KISCRM_CUSTOMER_NAME_KEY].u.s);
+	r->name = strdup(row[KC_FI(KISCRM_CUSTOMER_NAME)].u.s);
+	r->key = strdup(row[KC_FI(KISCRM_CUSTOMER_NAME_KEY)].u.s);
 	if (!r->name || !r->key) {
 		free(r->name);
 		free(r->key);
@@ -236,7 +237,7 @@ int kiscrm_customer_duplicates(kiscrm_table **out, kiscrm_db *db)
 		return kc_error_set(KISCRM_EINVALID, "output pointer is NULL");
 	kiscrm_table *t = NULL;
 	name_rows l = { NULL, 0, 0 };
-	kiscrm_query q = { 0, NULL, (1u << KISCRM_CUSTOMER_NAME) | (1u << KISCRM_CUSTOMER_NAME_KEY) | 1u };
+	kiscrm_query q = { 0, NULL, KC_BIT(KISCRM_CUSTOMER_NAME) | KC_BIT(KISCRM_CUSTOMER_NAME_KEY) | 1u };
 	if ((rc = kiscrm_table_new(&t, "customer_duplicates")) == 0 &&
 	    (rc = kiscrm_table_add_column(t, "group", KISCRM_TYPE_INT)) == 0 &&
 	    (rc = kiscrm_table_add_column(t, "customer_id", KISCRM_TYPE_INT)) == 0 &&
@@ -275,7 +276,7 @@ static int move_one(kiscrm_db *db, const kiscrm_kind_def *def, int field, kiscrm
 			return kc_db_remove(db, def, id);
 		}
 	}
-	kc_record_put_int(r, field, keep);
+	kc_record_put_int(r, KISCRM_FIELD_ID(def->kind, field), keep);
 	if (rc == 0)
 		rc = kc_db_update(db, def, r->vals);
 	kiscrm_record_free(r);
@@ -290,7 +291,7 @@ static int move_referrers(kiscrm_db *db, kiscrm_id keep, kiscrm_id dup)
 		for (int f = 1; f < def->nfields; f++) {
 			if (def->fields[f].ref_kind != KISCRM_KIND_CUSTOMER)
 				continue;
-			kiscrm_cond c = { f, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = dup } } };
+			kiscrm_cond c = { KISCRM_FIELD_ID(def->kind, f), KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = dup } } };
 			kiscrm_query q = { 1, &c, 1 };
 			kc_idvec v = KC_IDVEC_INIT;
 			int rc = kc_db_scan(db, def, &q, kc_idvec_collect, &v);
@@ -316,7 +317,7 @@ static int merge(kiscrm_db *db, kiscrm_id keep_id, kiscrm_id dup_id)
 		if (keep->vals[f].type == KISCRM_TYPE_NULL && dup->vals[f].type != KISCRM_TYPE_NULL) {
 			const kiscrm_value *v = &dup->vals[f];
 			if (v->type == KISCRM_TYPE_TEXT)
-				rc = kc_record_put_text(keep, f, v->u.s);
+				rc = kc_record_put_text(keep, KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, f), v->u.s);
 			else
 				keep->vals[f] = *v;
 		}
@@ -382,7 +383,7 @@ int kiscrm_customer_attr_set(kiscrm_db *db, kiscrm_id customer_id, const char *k
 
 static int value_cb(void *payload, const kiscrm_value *row)
 {
-	const kiscrm_value *v = &row[KISCRM_CUSTOMER_ATTR_VALUE];
+	const kiscrm_value *v = &row[KC_FI(KISCRM_CUSTOMER_ATTR_VALUE)];
 	return kc_buf_puts(payload, v->type == KISCRM_TYPE_TEXT ? v->u.s : "");
 }
 

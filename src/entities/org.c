@@ -1,5 +1,6 @@
 /* Departments and staff: tree and reporting-line rules, roles from the configuration. */
 #include "entity.h"
+#include "core/field.h"
 #include "entities/kinds.h"
 #include "core/error.h"
 #include "core/idvec.h"
@@ -34,9 +35,9 @@ int kc_staff_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_r
 	}
 	for (int f = KISCRM_STAFF_SALES_YEARS; f <= KISCRM_STAFF_MANAGEMENT_YEARS; f++)
 		if (!kiscrm_record_is_null(rec, f) && kiscrm_record_rate(rec, f) < 0)
-			return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, rec->def->fields[f].name,
+			return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, rec->def->fields[KC_FI(f)].name,
 					       NULL, "staff.%s must not be negative",
-					       rec->def->fields[f].name);
+					       rec->def->fields[KC_FI(f)].name);
 	if (kiscrm_record_is_null(rec, KISCRM_STAFF_MANAGER_ID))
 		return KISCRM_OK;
 	return kc_check_no_cycle(db, rec->def, KISCRM_STAFF_MANAGER_ID, kiscrm_record_id(rec),

@@ -63,7 +63,7 @@ static int write_record(csv_writer *w, const kiscrm_record *rec)
 		if (f > 0 && (rc = kc_buf_put(w->out, ",", 1)) != 0)
 			break;
 		w->cell.size = 0;
-		if ((rc = kiscrm_record_field_to_text(&w->cell, rec, f, w->decimals)) != 0)
+		if ((rc = kiscrm_record_field_to_text(&w->cell, rec, KISCRM_FIELD_ID(rec->def->kind, f), w->decimals)) != 0)
 			break;
 		/* Empty text is written "" (NULL is an empty field). Only text is neutralised:
 		 * the library writes numbers, money and dates, which are never formulas. */

@@ -11,6 +11,7 @@
 #include "kiscrm/pipeline.h"
 #include "kiscrm/table.h"
 #include "kiscrm/text.h"
+#include "core/field.h"
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/vec.h"
@@ -77,6 +78,9 @@ typedef struct {
 	deferred *defer;
 	size_t ndefer, capdefer;
 } importer;
+
+/* Columns and look-ups work with field positions; the record API takes field ids. */
+#define ID(imp, pos) KISCRM_FIELD_ID((imp)->def->kind, (pos))
 
 static int is_fatal(int rc)
 {
@@ -256,7 +260,7 @@ typedef struct {
 	size_t n;          /* matches */
 	kiscrm_id ids[3];  /* the first ones */
 	const char *exact; /* customers: name that counts as an exact match */
-	int name_field;
+	kiscrm_field name_field; /* customers: the field of that name */
 	size_t nexact;
 	kiscrm_id exact_id;
 } matches;
@@ -267,15 +271,15 @@ static int match_cb(void *payload, const kiscrm_value *row)
 	if (m->n < 3)
 		m->ids[m->n] = row[0].u.i;
 	m->n++;
-	if (m->exact && row[m->name_field].type == KISCRM_TYPE_TEXT &&
-	    strcmp(row[m->name_field].u.s, m->exact) == 0) {
+	const kiscrm_value *name = &row[KC_FI(m->name_field)];
+	if (m->exact && name->type == KISCRM_TYPE_TEXT && strcmp(name->u.s, m->exact) == 0) {
 		if (m->nexact++ == 0)
 			m->exact_id = row[0].u.i;
 	}
 	return 0;
 }
 
-static int lookup(matches *m, kiscrm_db *db, const kiscrm_kind_def *def, int field, const char *text,
+static int lookup(matches *m, kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_field field, const char *text,
 		  int scope_field, kiscrm_id scope)
 {
 	kiscrm_cond c[2] = {
@@ -284,7 +288,7 @@ static int lookup(matches *m, kiscrm_db *db, const kiscrm_kind_def *def, int fie
 	};
 	uint64_t cols = 1;
 	if (m->exact)
-		cols |= (uint64_t)1 << m->name_field;
+		cols |= KC_BIT(m->name_field);
 	kiscrm_query q = { scope ? 2 : 1, c, cols };
 	return kc_db_scan(db, def, &q, match_cb, m);
 }
@@ -352,16 +356,16 @@ static int resolve(kiscrm_id *out, importer *imp, const csv_column *c, const cha
 	if (c->target == KISCRM_KIND_CONTACT) {
 		int cf = kc_field_index(imp->def, "customer_id");
 		if (cf > 0 && imp->def->fields[cf].ref_kind == KISCRM_KIND_CUSTOMER &&
-		    !kiscrm_record_is_null(rec, cf)) {
+		    !kiscrm_record_is_null(rec, ID(imp, cf))) {
 			scope_field = KISCRM_CONTACT_CUSTOMER_ID;
-			scope = kiscrm_record_int(rec, cf);
+			scope = kiscrm_record_int(rec, ID(imp, cf));
 		}
 	}
 	char tried[64] = "";
 	for (int k = 0; k < 2 && natural_keys[nk].fields[k]; k++) {
 		const char *fname = natural_keys[nk].fields[k];
 		matches m = { 0, { 0 }, NULL, 0, 0, 0 };
-		int rc = lookup(&m, imp->db, def, kc_field_index(def, fname), text, scope_field, scope);
+		int rc = lookup(&m, imp->db, def, kc_field_id(def, fname), text, scope_field, scope);
 		if (rc)
 			return rc;
 		if (m.n == 1) {
@@ -429,15 +433,15 @@ static int fill_record(importer *imp, kiscrm_record *rec, int line)
 			} else if (c->how == COL_FIELD) {
 				if (imp->rd.cells[i].quoted && !*text &&
 				    imp->def->fields[c->field].type == KISCRM_TYPE_TEXT)
-					rc = kiscrm_record_set_text(rec, c->field, "");
+					rc = kiscrm_record_set_text(rec, ID(imp, c->field), "");
 				else
-					rc = kiscrm_record_set_from_text(rec, c->field, text, imp->decimals);
+					rc = kiscrm_record_set_from_text(rec, ID(imp, c->field), text, imp->decimals);
 			} else if (!*text) {
 				rc = KISCRM_OK;
 			} else {
 				kiscrm_id id = 0;
 				if ((rc = resolve(&id, imp, c, text, rec)) == 0)
-					kc_record_put_int(rec, c->field, id);
+					kc_record_put_int(rec, ID(imp, c->field), id);
 			}
 			if (rc && is_fatal(rc))
 				return rc;
@@ -473,9 +477,9 @@ static int set_aside(importer *imp, kiscrm_record *rec, int *fields, kiscrm_id *
 	if (!(imp->flags & KISCRM_IMPORT_KEEP_IDS))
 		return KISCRM_OK;
 	for (int f = 1; f < imp->def->nfields; f++) {
-		if (imp->def->fields[f].ref_kind != imp->def->kind || kiscrm_record_is_null(rec, f))
+		if (imp->def->fields[f].ref_kind != imp->def->kind || kiscrm_record_is_null(rec, ID(imp, f)))
 			continue;
-		kiscrm_id t = kiscrm_record_int(rec, f);
+		kiscrm_id t = kiscrm_record_int(rec, ID(imp, f));
 		if (t <= 0 || t == kiscrm_record_id(rec))
 			continue; /* the store reports these */
 		int rc = kc_db_exists(imp->db, imp->def, t);
@@ -484,7 +488,7 @@ static int set_aside(importer *imp, kiscrm_record *rec, int *fields, kiscrm_id *
 		if (rc == 0 && *pending < 8) {
 			fields[*pending] = f;
 			targets[(*pending)++] = t;
-			kiscrm_record_set_null(rec, f);
+			kiscrm_record_set_null(rec, ID(imp, f));
 		}
 	}
 	return KISCRM_OK;
@@ -562,7 +566,7 @@ static int apply_deferred(importer *imp)
 					     "%s.%s: %s %s does not exist", imp->def->name, field,
 					     imp->def->name, text);
 		} else if ((rc = kiscrm_record_get(&rec, imp->db, imp->def->kind, d->id)) == 0) {
-			kc_record_put_int(rec, d->field, d->target);
+			kc_record_put_int(rec, ID(imp, d->field), d->target);
 			rc = kiscrm_record_update(imp->db, rec);
 			kiscrm_record_free(rec);
 		}

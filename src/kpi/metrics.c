@@ -6,6 +6,7 @@
  * compute (sufficiency, qualification, win rate, forecast accuracy, receivables) call the
  * public report for the subject and read its row, so the numbers agree with the reports. */
 #include "kpi/kpi_internal.h"
+#include "core/field.h"
 #include "entities/kinds.h"
 #include "kpi/kinds.h"
 #include "money/kinds.h"
@@ -198,13 +199,13 @@ typedef struct sum_scan {
 static int contract_cb(void *payload, const kiscrm_value *row)
 {
 	sum_scan *s = payload;
-	const kiscrm_value *ap = &row[KISCRM_CONTRACT_APPROVAL];
+	const kiscrm_value *ap = &row[KC_FI(KISCRM_CONTRACT_APPROVAL)];
 	if (ap->type == KISCRM_TYPE_TEXT && strcmp(ap->u.s, "rejected") == 0)
 		return 0;
-	if (!filter_keep(s->f, &row[KISCRM_CONTRACT_DEPARTMENT_ID]))
+	if (!filter_keep(s->f, &row[KC_FI(KISCRM_CONTRACT_DEPARTMENT_ID)]))
 		return 0;
 	s->n++;
-	return add_money(&s->sum, row[KISCRM_CONTRACT_AMOUNT].u.i);
+	return add_money(&s->sum, row[KC_FI(KISCRM_CONTRACT_AMOUNT)].u.i);
 }
 
 static int contract_sum(kiscrm_money *out, kiscrm_db *db, const kiscrm_kpi_context *ctx)
@@ -215,8 +216,8 @@ static int contract_sum(kiscrm_money *out, kiscrm_db *db, const kiscrm_kpi_conte
 	if (rc == 0) {
 		owner_cond(c, &n, ctx, KISCRM_CONTRACT_OWNER_ID);
 		window_conds(c, &n, ctx, KISCRM_CONTRACT_SIGNED);
-		kiscrm_query q = { n, c, 1u | (1u << KISCRM_CONTRACT_AMOUNT) | (1u << KISCRM_CONTRACT_APPROVAL) |
-					       (1u << KISCRM_CONTRACT_DEPARTMENT_ID) };
+		kiscrm_query q = { n, c, 1u | KC_BIT(KISCRM_CONTRACT_AMOUNT) | KC_BIT(KISCRM_CONTRACT_APPROVAL) |
+					       KC_BIT(KISCRM_CONTRACT_DEPARTMENT_ID) };
 		sum_scan s = { &f, 0, 0, 0, 0, NULL };
 		rc = kc_db_scan(db, &kc_contract_def, &q, contract_cb, &s);
 		*out = s.sum;
@@ -274,7 +275,7 @@ typedef struct id_set {
 static int contract_id_cb(void *payload, const kiscrm_value *row)
 {
 	id_set *s = payload;
-	if (!filter_keep(s->f, &row[KISCRM_CONTRACT_DEPARTMENT_ID]))
+	if (!filter_keep(s->f, &row[KC_FI(KISCRM_CONTRACT_DEPARTMENT_ID)]))
 		return 0;
 	return kc_idmap_put(&s->ids, row[0].u.i, 0);
 }
@@ -283,9 +284,9 @@ static int collection_cb(void *payload, const kiscrm_value *row)
 {
 	sum_scan *s = payload;
 	size_t ignored;
-	if (s->contracts && !kc_idmap_get(s->contracts, row[KISCRM_COLLECTION_CONTRACT_ID].u.i, &ignored))
+	if (s->contracts && !kc_idmap_get(s->contracts, row[KC_FI(KISCRM_COLLECTION_CONTRACT_ID)].u.i, &ignored))
 		return 0;
-	return add_money(&s->sum, row[KISCRM_COLLECTION_AMOUNT].u.i);
+	return add_money(&s->sum, row[KC_FI(KISCRM_COLLECTION_AMOUNT)].u.i);
 }
 
 static int m_collection_amount(kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_context *ctx,
@@ -300,13 +301,13 @@ static int m_collection_amount(kiscrm_kpi_value *out, kiscrm_db *db, const kiscr
 	set.f = &f;
 	if (rc == 0 && ctx->scope != KISCRM_KPI_SCOPE_COMPANY) {
 		owner_cond(c, &n, ctx, KISCRM_CONTRACT_OWNER_ID);
-		kiscrm_query q = { n, c, 1u | (1u << KISCRM_CONTRACT_DEPARTMENT_ID) };
+		kiscrm_query q = { n, c, 1u | KC_BIT(KISCRM_CONTRACT_DEPARTMENT_ID) };
 		rc = kc_db_scan(db, &kc_contract_def, &q, contract_id_cb, &set);
 	}
 	if (rc == 0) {
 		n = 0;
 		window_conds(c, &n, ctx, KISCRM_COLLECTION_RECEIVED);
-		kiscrm_query q = { n, c, 1u | (1u << KISCRM_COLLECTION_CONTRACT_ID) | (1u << KISCRM_COLLECTION_AMOUNT) };
+		kiscrm_query q = { n, c, 1u | KC_BIT(KISCRM_COLLECTION_CONTRACT_ID) | KC_BIT(KISCRM_COLLECTION_AMOUNT) };
 		sum_scan s = { &f, 0, 0, 0, 0, ctx->scope == KISCRM_KPI_SCOPE_COMPANY ? NULL : &set.ids };
 		rc = kc_db_scan(db, &kc_collection_def, &q, collection_cb, &s);
 		if (rc == 0)
@@ -320,7 +321,7 @@ static int m_collection_amount(kiscrm_kpi_value *out, kiscrm_db *db, const kiscr
 static int opp_count_cb(void *payload, const kiscrm_value *row)
 {
 	sum_scan *s = payload;
-	if (filter_keep(s->f, &row[KISCRM_OPPORTUNITY_DEPARTMENT_ID]))
+	if (filter_keep(s->f, &row[KC_FI(KISCRM_OPPORTUNITY_DEPARTMENT_ID)]))
 		s->n++;
 	return 0;
 }
@@ -335,7 +336,7 @@ static int m_new_opportunities(kiscrm_kpi_value *out, kiscrm_db *db, const kiscr
 	if (rc == 0) {
 		owner_cond(c, &n, ctx, KISCRM_OPPORTUNITY_OWNER_ID);
 		window_conds(c, &n, ctx, KISCRM_OPPORTUNITY_CREATED);
-		kiscrm_query q = { n, c, 1u | (1u << KISCRM_OPPORTUNITY_DEPARTMENT_ID) };
+		kiscrm_query q = { n, c, 1u | KC_BIT(KISCRM_OPPORTUNITY_DEPARTMENT_ID) };
 		sum_scan s = { &f, 0, 0, 0, 0, NULL };
 		rc = kc_db_scan(db, &kc_opportunity_def, &q, opp_count_cb, &s);
 		if (rc == 0) {
@@ -355,8 +356,8 @@ typedef struct cycle_scan {
 static int cycle_cb(void *payload, const kiscrm_value *row)
 {
 	cycle_scan *s = payload;
-	const kiscrm_value *cr = &row[KISCRM_OPPORTUNITY_CREATED], *cl = &row[KISCRM_OPPORTUNITY_CLOSED];
-	if (!filter_keep(s->f, &row[KISCRM_OPPORTUNITY_DEPARTMENT_ID]) || cr->type != KISCRM_TYPE_DATE ||
+	const kiscrm_value *cr = &row[KC_FI(KISCRM_OPPORTUNITY_CREATED)], *cl = &row[KC_FI(KISCRM_OPPORTUNITY_CLOSED)];
+	if (!filter_keep(s->f, &row[KC_FI(KISCRM_OPPORTUNITY_DEPARTMENT_ID)]) || cr->type != KISCRM_TYPE_DATE ||
 	    cl->type != KISCRM_TYPE_DATE)
 		return 0;
 	s->days += cl->u.i - cr->u.i;
@@ -374,8 +375,8 @@ static int m_sales_cycle(kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_
 		owner_cond(c, &n, ctx, KISCRM_OPPORTUNITY_OWNER_ID);
 		c[n++] = (kiscrm_cond){ KISCRM_OPPORTUNITY_STATUS, KISCRM_OP_EQ, tval("won") };
 		window_conds(c, &n, ctx, KISCRM_OPPORTUNITY_CLOSED);
-		kiscrm_query q = { n, c, 1u | (1u << KISCRM_OPPORTUNITY_DEPARTMENT_ID) |
-					       (1u << KISCRM_OPPORTUNITY_CREATED) | (1u << KISCRM_OPPORTUNITY_CLOSED) };
+		kiscrm_query q = { n, c, 1u | KC_BIT(KISCRM_OPPORTUNITY_DEPARTMENT_ID) |
+					       KC_BIT(KISCRM_OPPORTUNITY_CREATED) | KC_BIT(KISCRM_OPPORTUNITY_CLOSED) };
 		cycle_scan s = { &f, 0, 0 };
 		rc = kc_db_scan(db, &kc_opportunity_def, &q, cycle_cb, &s);
 		if (rc == 0 && s.n) {
@@ -398,7 +399,7 @@ typedef struct manual_scan {
 static int member_cb(void *payload, const kiscrm_value *row)
 {
 	id_set *s = payload;
-	if (!filter_keep(s->f, &row[KISCRM_STAFF_DEPARTMENT_ID]))
+	if (!filter_keep(s->f, &row[KC_FI(KISCRM_STAFF_DEPARTMENT_ID)]))
 		return 0;
 	return kc_idmap_put(&s->ids, row[0].u.i, 0);
 }
@@ -406,15 +407,15 @@ static int member_cb(void *payload, const kiscrm_value *row)
 static int manual_cb(void *payload, const kiscrm_value *row)
 {
 	manual_scan *s = payload;
-	const kiscrm_value *sch = &row[KISCRM_KPI_SCORE_SCHEME];
+	const kiscrm_value *sch = &row[KC_FI(KISCRM_KPI_SCORE_SCHEME)];
 	size_t ignored;
 	if (sch->type == KISCRM_TYPE_TEXT && s->ctx->scheme && strcmp(sch->u.s, s->ctx->scheme) != 0)
 		return 0;
-	if (s->members && !kc_idmap_get(s->members, row[KISCRM_KPI_SCORE_STAFF_ID].u.i, &ignored))
+	if (s->members && !kc_idmap_get(s->members, row[KC_FI(KISCRM_KPI_SCORE_STAFF_ID)].u.i, &ignored))
 		return 0;
-	if (row[KISCRM_KPI_SCORE_SCORE].type != KISCRM_TYPE_RATE)
+	if (row[KC_FI(KISCRM_KPI_SCORE_SCORE)].type != KISCRM_TYPE_RATE)
 		return 0;
-	s->sum += row[KISCRM_KPI_SCORE_SCORE].u.r;
+	s->sum += row[KC_FI(KISCRM_KPI_SCORE_SCORE)].u.r;
 	s->n++;
 	return 0;
 }
@@ -432,7 +433,7 @@ static int m_manual(kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_conte
 	set.f = &f;
 	rc = filter_begin(&f, db, ctx);
 	if (rc == 0 && ctx->scope == KISCRM_KPI_SCOPE_DEPARTMENT) {
-		kiscrm_query q = { 0, NULL, 1u | (1u << KISCRM_STAFF_DEPARTMENT_ID) };
+		kiscrm_query q = { 0, NULL, 1u | KC_BIT(KISCRM_STAFF_DEPARTMENT_ID) };
 		rc = kc_db_scan(db, &kc_staff_def, &q, member_cb, &set);
 	}
 	if (rc == 0) {
@@ -822,11 +823,11 @@ typedef struct bulk_scan {
 static int bulk_contract_cb(void *payload, const kiscrm_value *row)
 {
 	bulk_scan *b = payload;
-	const kiscrm_value *ap = &row[KISCRM_CONTRACT_APPROVAL];
+	const kiscrm_value *ap = &row[KC_FI(KISCRM_CONTRACT_APPROVAL)];
 	if (ap->type == KISCRM_TYPE_TEXT && strcmp(ap->u.s, "rejected") == 0)
 		return 0;
-	return acc_row(b->acc, &row[KISCRM_CONTRACT_OWNER_ID], &row[KISCRM_CONTRACT_DEPARTMENT_ID],
-		       row[KISCRM_CONTRACT_AMOUNT].u.i, 0);
+	return acc_row(b->acc, &row[KC_FI(KISCRM_CONTRACT_OWNER_ID)], &row[KC_FI(KISCRM_CONTRACT_DEPARTMENT_ID)],
+		       row[KC_FI(KISCRM_CONTRACT_AMOUNT)].u.i, 0);
 }
 
 static int bulk_contract_id_cb(void *payload, const kiscrm_value *row)
@@ -839,8 +840,8 @@ static int bulk_contract_id_cb(void *payload, const kiscrm_value *row)
 		b->capc = cap;
 	}
 	/* only the INT/NULL type and the id are kept: no text is referenced after the row */
-	b->c_owner[b->nc] = ival(row[KISCRM_CONTRACT_OWNER_ID].type, row[KISCRM_CONTRACT_OWNER_ID].u.i);
-	b->c_dept[b->nc] = ival(row[KISCRM_CONTRACT_DEPARTMENT_ID].type, row[KISCRM_CONTRACT_DEPARTMENT_ID].u.i);
+	b->c_owner[b->nc] = ival(row[KC_FI(KISCRM_CONTRACT_OWNER_ID)].type, row[KC_FI(KISCRM_CONTRACT_OWNER_ID)].u.i);
+	b->c_dept[b->nc] = ival(row[KC_FI(KISCRM_CONTRACT_DEPARTMENT_ID)].type, row[KC_FI(KISCRM_CONTRACT_DEPARTMENT_ID)].u.i);
 	return kc_idmap_put(&b->contracts, row[0].u.i, b->nc++);
 }
 
@@ -848,8 +849,8 @@ static int bulk_collection_cb(void *payload, const kiscrm_value *row)
 {
 	bulk_scan *b = payload;
 	size_t i;
-	kiscrm_money v = row[KISCRM_COLLECTION_AMOUNT].u.i;
-	if (!kc_idmap_get(&b->contracts, row[KISCRM_COLLECTION_CONTRACT_ID].u.i, &i))
+	kiscrm_money v = row[KC_FI(KISCRM_COLLECTION_AMOUNT)].u.i;
+	if (!kc_idmap_get(&b->contracts, row[KC_FI(KISCRM_COLLECTION_CONTRACT_ID)].u.i, &i))
 		return acc_row(b->acc, NULL, NULL, v, 0); /* the company counts every collection */
 	return acc_row(b->acc, &b->c_owner[i], &b->c_dept[i], v, 0);
 }
@@ -857,29 +858,29 @@ static int bulk_collection_cb(void *payload, const kiscrm_value *row)
 static int bulk_opp_cb(void *payload, const kiscrm_value *row)
 {
 	bulk_scan *b = payload;
-	return acc_row(b->acc, &row[KISCRM_OPPORTUNITY_OWNER_ID], &row[KISCRM_OPPORTUNITY_DEPARTMENT_ID], 0, 0);
+	return acc_row(b->acc, &row[KC_FI(KISCRM_OPPORTUNITY_OWNER_ID)], &row[KC_FI(KISCRM_OPPORTUNITY_DEPARTMENT_ID)], 0, 0);
 }
 
 static int bulk_cycle_cb(void *payload, const kiscrm_value *row)
 {
 	bulk_scan *b = payload;
-	const kiscrm_value *cr = &row[KISCRM_OPPORTUNITY_CREATED], *cl = &row[KISCRM_OPPORTUNITY_CLOSED];
+	const kiscrm_value *cr = &row[KC_FI(KISCRM_OPPORTUNITY_CREATED)], *cl = &row[KC_FI(KISCRM_OPPORTUNITY_CLOSED)];
 	if (cr->type != KISCRM_TYPE_DATE || cl->type != KISCRM_TYPE_DATE)
 		return 0;
-	return acc_row(b->acc, &row[KISCRM_OPPORTUNITY_OWNER_ID], &row[KISCRM_OPPORTUNITY_DEPARTMENT_ID],
+	return acc_row(b->acc, &row[KC_FI(KISCRM_OPPORTUNITY_OWNER_ID)], &row[KC_FI(KISCRM_OPPORTUNITY_DEPARTMENT_ID)],
 		       cl->u.i - cr->u.i, 0);
 }
 
 static int bulk_manual_cb(void *payload, const kiscrm_value *row)
 {
 	bulk_scan *b = payload;
-	const kiscrm_value *sch = &row[KISCRM_KPI_SCORE_SCHEME];
+	const kiscrm_value *sch = &row[KC_FI(KISCRM_KPI_SCORE_SCHEME)];
 	if (sch->type == KISCRM_TYPE_TEXT && b->scheme && strcmp(sch->u.s, b->scheme) != 0)
 		return 0;
-	if (row[KISCRM_KPI_SCORE_SCORE].type != KISCRM_TYPE_RATE)
+	if (row[KC_FI(KISCRM_KPI_SCORE_SCORE)].type != KISCRM_TYPE_RATE)
 		return 0;
 	/* departments take the manual path: their average is over the people of a subtree */
-	return acc_row(b->acc, &row[KISCRM_KPI_SCORE_STAFF_ID], NULL, 0, row[KISCRM_KPI_SCORE_SCORE].u.r);
+	return acc_row(b->acc, &row[KC_FI(KISCRM_KPI_SCORE_STAFF_ID)], NULL, 0, row[KC_FI(KISCRM_KPI_SCORE_SCORE)].u.r);
 }
 
 static int run_scan(scan_entry *s, kiscrm_db *db)
@@ -897,18 +898,18 @@ static int run_scan(scan_entry *s, kiscrm_db *db)
 	switch (s->kind) {
 	case S_CONTRACT: {
 		window_conds(c, &n, &w, KISCRM_CONTRACT_SIGNED);
-		kiscrm_query q = { n, c, 1u | (1u << KISCRM_CONTRACT_AMOUNT) | (1u << KISCRM_CONTRACT_APPROVAL) |
-					       (1u << KISCRM_CONTRACT_DEPARTMENT_ID) | (1u << KISCRM_CONTRACT_OWNER_ID) };
+		kiscrm_query q = { n, c, 1u | KC_BIT(KISCRM_CONTRACT_AMOUNT) | KC_BIT(KISCRM_CONTRACT_APPROVAL) |
+					       KC_BIT(KISCRM_CONTRACT_DEPARTMENT_ID) | KC_BIT(KISCRM_CONTRACT_OWNER_ID) };
 		return kc_db_scan(db, &kc_contract_def, &q, bulk_contract_cb, &b);
 	}
 	case S_COLLECTION: {
 		kiscrm_query qc = { 0, NULL,
-				    1u | (1u << KISCRM_CONTRACT_DEPARTMENT_ID) | (1u << KISCRM_CONTRACT_OWNER_ID) };
+				    1u | KC_BIT(KISCRM_CONTRACT_DEPARTMENT_ID) | KC_BIT(KISCRM_CONTRACT_OWNER_ID) };
 		rc = kc_db_scan(db, &kc_contract_def, &qc, bulk_contract_id_cb, &b);
 		if (rc == 0) {
 			window_conds(c, &n, &w, KISCRM_COLLECTION_RECEIVED);
 			kiscrm_query q = { n, c,
-					   1u | (1u << KISCRM_COLLECTION_CONTRACT_ID) | (1u << KISCRM_COLLECTION_AMOUNT) };
+					   1u | KC_BIT(KISCRM_COLLECTION_CONTRACT_ID) | KC_BIT(KISCRM_COLLECTION_AMOUNT) };
 			rc = kc_db_scan(db, &kc_collection_def, &q, bulk_collection_cb, &b);
 		}
 		kc_idmap_dispose(&b.contracts);
@@ -918,16 +919,16 @@ static int run_scan(scan_entry *s, kiscrm_db *db)
 	}
 	case S_NEW_OPP: {
 		window_conds(c, &n, &w, KISCRM_OPPORTUNITY_CREATED);
-		kiscrm_query q = { n, c, 1u | (1u << KISCRM_OPPORTUNITY_DEPARTMENT_ID) |
-					       (1u << KISCRM_OPPORTUNITY_OWNER_ID) };
+		kiscrm_query q = { n, c, 1u | KC_BIT(KISCRM_OPPORTUNITY_DEPARTMENT_ID) |
+					       KC_BIT(KISCRM_OPPORTUNITY_OWNER_ID) };
 		return kc_db_scan(db, &kc_opportunity_def, &q, bulk_opp_cb, &b);
 	}
 	case S_CYCLE: {
 		c[n++] = (kiscrm_cond){ KISCRM_OPPORTUNITY_STATUS, KISCRM_OP_EQ, tval("won") };
 		window_conds(c, &n, &w, KISCRM_OPPORTUNITY_CLOSED);
-		kiscrm_query q = { n, c, 1u | (1u << KISCRM_OPPORTUNITY_DEPARTMENT_ID) |
-					       (1u << KISCRM_OPPORTUNITY_OWNER_ID) | (1u << KISCRM_OPPORTUNITY_CREATED) |
-					       (1u << KISCRM_OPPORTUNITY_CLOSED) };
+		kiscrm_query q = { n, c, 1u | KC_BIT(KISCRM_OPPORTUNITY_DEPARTMENT_ID) |
+					       KC_BIT(KISCRM_OPPORTUNITY_OWNER_ID) | KC_BIT(KISCRM_OPPORTUNITY_CREATED) |
+					       KC_BIT(KISCRM_OPPORTUNITY_CLOSED) };
 		return kc_db_scan(db, &kc_opportunity_def, &q, bulk_cycle_cb, &b);
 	}
 	default: {

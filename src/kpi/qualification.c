@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "config/config_internal.h"
+#include "core/field.h"
 #include "config/labels_config.h"
 #include "report/table_internal.h"
 #include "config/yaml_tree.h"
@@ -494,13 +495,13 @@ static int unit_accepts(const q_unit *u, const char *method)
 static int evidence_cb(void *payload, const kiscrm_value *row)
 {
 	facts *f = payload;
-	const char *std = text_of(&row[KISCRM_EVIDENCE_STANDARD]);
-	const char *unit = text_of(&row[KISCRM_EVIDENCE_UNIT]), *item = text_of(&row[KISCRM_EVIDENCE_ITEM]);
-	if ((std && strcmp(std, f->s->n.key) != 0) || !counts(&row[KISCRM_EVIDENCE_DATE], f->as_of) || !unit || !item)
+	const char *std = text_of(&row[KC_FI(KISCRM_EVIDENCE_STANDARD)]);
+	const char *unit = text_of(&row[KC_FI(KISCRM_EVIDENCE_UNIT)]), *item = text_of(&row[KC_FI(KISCRM_EVIDENCE_ITEM)]);
+	if ((std && strcmp(std, f->s->n.key) != 0) || !counts(&row[KC_FI(KISCRM_EVIDENCE_DATE)], f->as_of) || !unit || !item)
 		return 0;
 	for (size_t u = 0; u < f->s->nunits; u++) {
 		const q_unit *qu = &f->s->units[u];
-		if (strcmp(qu->n.key, unit) != 0 || !unit_accepts(qu, text_of(&row[KISCRM_EVIDENCE_METHOD])))
+		if (strcmp(qu->n.key, unit) != 0 || !unit_accepts(qu, text_of(&row[KC_FI(KISCRM_EVIDENCE_METHOD)])))
 			continue;
 		for (size_t i = 0; i < qu->nitems; i++)
 			if (strcmp(qu->items[i].n.key, item) == 0)
@@ -512,32 +513,32 @@ static int evidence_cb(void *payload, const kiscrm_value *row)
 static int exam_cb(void *payload, const kiscrm_value *row)
 {
 	facts *f = payload;
-	const char *subj = text_of(&row[KISCRM_EXAM_RESULT_SUBJECT]);
-	if (!subj || !counts(&row[KISCRM_EXAM_RESULT_DATE], f->as_of) || row[KISCRM_EXAM_RESULT_SCORE].type != KISCRM_TYPE_RATE)
+	const char *subj = text_of(&row[KC_FI(KISCRM_EXAM_RESULT_SUBJECT)]);
+	if (!subj || !counts(&row[KC_FI(KISCRM_EXAM_RESULT_DATE)], f->as_of) || row[KC_FI(KISCRM_EXAM_RESULT_SCORE)].type != KISCRM_TYPE_RATE)
 		return 0;
 	for (size_t i = 0; i < f->s->nsubjects; i++)
-		if (strcmp(f->s->subjects[i].n.key, subj) == 0 && row[KISCRM_EXAM_RESULT_SCORE].u.r > f->best_exam[i])
-			f->best_exam[i] = row[KISCRM_EXAM_RESULT_SCORE].u.r;
+		if (strcmp(f->s->subjects[i].n.key, subj) == 0 && row[KC_FI(KISCRM_EXAM_RESULT_SCORE)].u.r > f->best_exam[i])
+			f->best_exam[i] = row[KC_FI(KISCRM_EXAM_RESULT_SCORE)].u.r;
 	return 0;
 }
 
 static int experience_cb(void *payload, const kiscrm_value *row)
 {
 	facts *f = payload;
-	const char *kind = text_of(&row[KISCRM_EXPERIENCE_KIND]);
-	if (!kind || row[KISCRM_EXPERIENCE_YEARS].type != KISCRM_TYPE_RATE)
+	const char *kind = text_of(&row[KC_FI(KISCRM_EXPERIENCE_KIND)]);
+	if (!kind || row[KC_FI(KISCRM_EXPERIENCE_YEARS)].type != KISCRM_TYPE_RATE)
 		return 0;
 	for (size_t i = 0; i < f->s->nexp; i++)
 		if (strcmp(f->s->exp[i].n.key, kind) == 0)
-			f->exp_years[i] += row[KISCRM_EXPERIENCE_YEARS].u.r;
+			f->exp_years[i] += row[KC_FI(KISCRM_EXPERIENCE_YEARS)].u.r;
 	return 0;
 }
 
 static int training_cb(void *payload, const kiscrm_value *row)
 {
 	facts *f = payload;
-	const char *subj = text_of(&row[KISCRM_TRAINING_SUBJECT]);
-	if (!subj || !counts(&row[KISCRM_TRAINING_DATE], f->as_of))
+	const char *subj = text_of(&row[KC_FI(KISCRM_TRAINING_SUBJECT)]);
+	if (!subj || !counts(&row[KC_FI(KISCRM_TRAINING_DATE)], f->as_of))
 		return 0;
 	for (size_t i = 0; i < f->s->ntraining; i++)
 		if (strcmp(f->s->training[i].key, subj) == 0)

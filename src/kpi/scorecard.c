@@ -3,6 +3,7 @@
  * ranks, and the roll-up of persons to departments. The rules and their special cases
  * (missing data, zero targets: never NaN) are documented in kiscrm/kpi.h. */
 #include "core/sort.h"
+#include "core/field.h"
 #include "entities/kinds.h"
 #include "kpi/kpi_internal.h"
 
@@ -329,7 +330,7 @@ static int dept_cb(void *payload, const kiscrm_value *row)
 	if (!ids)
 		return kc_error_oom();
 	x->dept_ids = ids;
-	names[x->ndepts] = dup_text(&row[KISCRM_DEPARTMENT_NAME], &oom);
+	names[x->ndepts] = dup_text(&row[KC_FI(KISCRM_DEPARTMENT_NAME)], &oom);
 	ids[x->ndepts] = row[0].u.i;
 	if (oom)
 		return kc_error_oom();
@@ -351,13 +352,13 @@ static int active(const kiscrm_value *v)
 static int staff_cb(void *payload, const kiscrm_value *row)
 {
 	run *x = payload;
-	const kiscrm_value *dept = &row[KISCRM_STAFF_DEPARTMENT_ID];
+	const kiscrm_value *dept = &row[KC_FI(KISCRM_STAFF_DEPARTMENT_ID)];
 	kiscrm_id did = dept->type == KISCRM_TYPE_INT ? dept->u.i : 0;
 	kc_dims d;
 	subject *sj;
 	int rc, oom = 0;
 
-	if (!active(&row[KISCRM_STAFF_ACTIVE]))
+	if (!active(&row[KC_FI(KISCRM_STAFF_ACTIVE)]))
 		return 0;
 	if (x->level == LEVEL_DEPARTMENT)
 		return did ? kc_idmap_put(&x->dept_active, did, 0) : 0;
@@ -366,7 +367,7 @@ static int staff_cb(void *payload, const kiscrm_value *row)
 	d.owner_id = row[0].u.i;
 	if (!kc_report_accept(&x->r, &d))
 		return 0;
-	const char *role = row[KISCRM_STAFF_ROLE].type == KISCRM_TYPE_TEXT ? row[KISCRM_STAFF_ROLE].u.s : NULL;
+	const char *role = row[KC_FI(KISCRM_STAFF_ROLE)].type == KISCRM_TYPE_TEXT ? row[KC_FI(KISCRM_STAFF_ROLE)].u.s : NULL;
 	size_t i;
 	for (i = 0; i < x->s->nind; i++)
 		if (applies(&x->s->ind[i], role, x->level))
@@ -377,8 +378,8 @@ static int staff_cb(void *payload, const kiscrm_value *row)
 		return rc;
 	sj->staff_id = row[0].u.i;
 	sj->dept_id = did;
-	sj->name = dup_text(&row[KISCRM_STAFF_NAME], &oom);
-	sj->role = dup_text(&row[KISCRM_STAFF_ROLE], &oom);
+	sj->name = dup_text(&row[KC_FI(KISCRM_STAFF_NAME)], &oom);
+	sj->role = dup_text(&row[KC_FI(KISCRM_STAFF_ROLE)], &oom);
 	sj->dept_name = strdup(dept_name(x, did));
 	return oom || !sj->dept_name ? kc_error_oom() : KISCRM_OK;
 }

@@ -4,6 +4,7 @@
 #include "model/model.h"
 #include "analytics/kinds.h"
 #include "core/error.h"
+#include "core/field.h"
 #include "entities/kinds.h"
 #include "kiscrm/config.h"
 #include "kiscrm/version.h"
@@ -90,16 +91,17 @@ static int kc_kind_require(const kiscrm_kind_def **out, int kind)
 	return KISCRM_OK;
 }
 
-int kiscrm_record_new(kiscrm_record **out, int kind)
+int kiscrm_record_new(kiscrm_record **out, kiscrm_kind kind)
 {
 	const kiscrm_kind_def *def;
 	if (!out)
 		return kc_error_set(KISCRM_EINVALID, "output pointer is NULL");
 	int rc = kc_kind_require(&def, kind);
+	kc_record_know_kinds(&kc_model_kinds);
 	return rc ? rc : kc_record_new(out, def);
 }
 
-const char *kiscrm_kind_name(int kind)
+const char *kiscrm_kind_name(kiscrm_kind kind)
 {
 	const kiscrm_kind_def *d = kc_kind_def(kind);
 	return d ? d->name : NULL;
@@ -113,48 +115,57 @@ int kiscrm_kind_find(const char *name)
 	return kc_error_set(KISCRM_ENOTFOUND, "unknown record kind '%s'", name ? name : "(null)");
 }
 
-int kiscrm_kind_field_count(int kind)
+int kiscrm_kind_field_count(kiscrm_kind kind)
 {
 	const kiscrm_kind_def *d = kc_kind_def(kind);
 	return d ? d->nfields : 0;
 }
 
-static const kiscrm_field_def *field_def(int kind, int field)
+static const kiscrm_field_def *field_def(kiscrm_kind kind, kiscrm_field field)
 {
 	const kiscrm_kind_def *d = kc_kind_def(kind);
-	if (!d || field < 0 || field >= d->nfields)
+	if (!d || KISCRM_FIELD_KIND(field) != (int)kind || field < 0 || KC_FI(field) >= d->nfields)
 		return NULL;
-	return &d->fields[field];
+	return &d->fields[KC_FI(field)];
 }
 
-const char *kiscrm_kind_field_name(int kind, int field)
+kiscrm_field kiscrm_kind_field_id(kiscrm_kind kind, int position)
+{
+	const kiscrm_kind_def *d = kc_kind_def(kind);
+	if (!d || position < 0 || position >= d->nfields)
+		return kc_error_set(KISCRM_EINVALID, "%s has no field at position %d",
+				    d ? d->name : "unknown kind", position);
+	return KISCRM_FIELD_ID(kind, position);
+}
+
+const char *kiscrm_kind_field_name(kiscrm_kind kind, kiscrm_field field)
 {
 	const kiscrm_field_def *f = field_def(kind, field);
 	return f ? f->name : NULL;
 }
 
-kiscrm_type kiscrm_kind_field_type(int kind, int field)
+kiscrm_type kiscrm_kind_field_type(kiscrm_kind kind, kiscrm_field field)
 {
 	const kiscrm_field_def *f = field_def(kind, field);
 	return f ? (kiscrm_type)f->type : KISCRM_TYPE_NULL;
 }
 
-int kiscrm_kind_field_ref(int kind, int field)
+int kiscrm_kind_field_ref(kiscrm_kind kind, kiscrm_field field)
 {
 	const kiscrm_field_def *f = field_def(kind, field);
 	return f ? f->ref_kind : 0;
 }
 
-int kiscrm_kind_field_find(int kind, const char *name)
+kiscrm_field kiscrm_kind_field_find(kiscrm_kind kind, const char *name)
 {
 	const kiscrm_kind_def *d = kc_kind_def(kind);
 	if (!d)
-		return kc_error_set(KISCRM_EINVALID, "unknown record kind %d", kind);
+		return kc_error_set(KISCRM_EINVALID, "unknown record kind %d", (int)kind);
 	int i = kc_field_index(d, name);
 	if (i < 0)
 		return kc_error_set(KISCRM_ENOTFOUND, "%s has no field '%s'", d->name,
 				    name ? name : "(null)");
-	return i;
+	return KISCRM_FIELD_ID(kind, i);
 }
 
 int kiscrm_schema_version(void)

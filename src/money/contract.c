@@ -2,6 +2,7 @@
  * (see kiscrm/money_flow.h), the customer's derived first-contract date, and the
  * per-contract and per-customer money figures. */
 #include "money/money_internal.h"
+#include "core/field.h"
 #include "storage/record.h"
 #include "entities/kinds.h"
 #include "money/kinds.h"
@@ -85,7 +86,7 @@ typedef struct {
 static int coll_sum_cb(void *payload, const kiscrm_value *row)
 {
 	coll_sum *s = payload;
-	const kiscrm_value *a = &row[KISCRM_COLLECTION_AMOUNT];
+	const kiscrm_value *a = &row[KC_FI(KISCRM_COLLECTION_AMOUNT)];
 	if (row[0].u.i == s->exclude || a->type == KISCRM_TYPE_NULL)
 		return 0;
 	return add_money(&s->sum, a->u.i);
@@ -95,7 +96,7 @@ static int coll_sum_cb(void *payload, const kiscrm_value *row)
 static int sum_collections(kiscrm_db *db, kiscrm_id contract_id, kiscrm_id exclude, kiscrm_money *out)
 {
 	kiscrm_cond c = { KISCRM_COLLECTION_CONTRACT_ID, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = contract_id } } };
-	kiscrm_query q = { 1, &c, (1u << KISCRM_COLLECTION_AMOUNT) | 1u };
+	kiscrm_query q = { 1, &c, KC_BIT(KISCRM_COLLECTION_AMOUNT) | 1u };
 	coll_sum s = { exclude, 0, 0 };
 	int rc = kc_db_scan(db, &kc_collection_def, &q, coll_sum_cb, &s);
 	if (rc == 0)
@@ -110,7 +111,7 @@ static int check_flag01(const kiscrm_record *rec, int field)
 	int64_t v = kiscrm_record_int(rec, field);
 	if (v == 0 || v == 1)
 		return KISCRM_OK;
-	const char *name = rec->def->fields[field].name;
+	const char *name = rec->def->fields[KC_FI(field)].name;
 	char text[24];
 	snprintf(text, sizeof(text), "%lld", (long long)v);
 	return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, name, text, "%s.%s must be 0 or 1, not %s",
@@ -127,7 +128,7 @@ static int check_amount(const kiscrm_db *db, const kiscrm_record *rec, int field
 		return KISCRM_OK;
 	char m[32];
 	fmt_money(m, db, v);
-	const char *name = rec->def->fields[field].name;
+	const char *name = rec->def->fields[KC_FI(field)].name;
 	return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, name, m, "%s.%s must be %s 0, not %s",
 			       rec->def->name, name, strict ? "greater than" : "at least", m);
 }
@@ -140,7 +141,7 @@ static int check_dim(const kiscrm_db *db, const kiscrm_record *rec, int field, i
 	if (!v || !kiscrm_config_dim_strict(db->config, dim) ||
 	    kiscrm_config_dim_find(db->config, dim, v) >= 0)
 		return KISCRM_OK;
-	const char *name = rec->def->fields[field].name;
+	const char *name = rec->def->fields[KC_FI(field)].name;
 	return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, name, v,
 			       "%s.%s: '%s' is not a configured %s key", rec->def->name, name, v, name);
 }
@@ -270,7 +271,8 @@ int kc_contract_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscr
 	/* Last: everything that can be refused has been checked (the store's remaining
 	 * checks repeat ours), so the customer is not changed for a contract that fails. */
 	for (int f = 1; f < rec->def->nfields; f++)
-		if ((rec->def->fields[f].flags & KISCRM_FIELD_REQUIRED) && kiscrm_record_is_null(rec, f))
+		if ((rec->def->fields[f].flags & KISCRM_FIELD_REQUIRED) &&
+		    kiscrm_record_is_null(rec, KISCRM_FIELD_ID(rec->def->kind, f)))
 			return KISCRM_OK; /* the store refuses it: leave the customer alone */
 	return update_first_contract(db, rec);
 }
@@ -404,7 +406,7 @@ typedef struct {
 static int contract_list_cb(void *payload, const kiscrm_value *row)
 {
 	contract_list *l = payload;
-	const kiscrm_value *ap = &row[KISCRM_CONTRACT_APPROVAL];
+	const kiscrm_value *ap = &row[KC_FI(KISCRM_CONTRACT_APPROVAL)];
 	if (ap->type == KISCRM_TYPE_TEXT && strcmp(ap->u.s, "rejected") == 0)
 		return 0;
 	if (l->n == l->cap) {
@@ -414,8 +416,8 @@ static int contract_list_cb(void *payload, const kiscrm_value *row)
 		l->cap = cap;
 	}
 	l->ids[l->n] = row[0].u.i;
-	l->amounts[l->n++] = row[KISCRM_CONTRACT_AMOUNT].type == KISCRM_TYPE_NULL
-				     ? 0 : row[KISCRM_CONTRACT_AMOUNT].u.i;
+	l->amounts[l->n++] = row[KC_FI(KISCRM_CONTRACT_AMOUNT)].type == KISCRM_TYPE_NULL
+				     ? 0 : row[KC_FI(KISCRM_CONTRACT_AMOUNT)].u.i;
 	return 0;
 }
 
@@ -432,7 +434,7 @@ int kiscrm_customer_receivable(kiscrm_money *out, kiscrm_db *db, kiscrm_id custo
 	if (rc == 0)
 		return kc_error_set(KISCRM_ENOTFOUND, "customer %lld does not exist", (long long)customer_id);
 	kiscrm_cond c = { KISCRM_CONTRACT_CUSTOMER_ID, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = customer_id } } };
-	kiscrm_query q = { 1, &c, 1u | (1u << KISCRM_CONTRACT_AMOUNT) | (1u << KISCRM_CONTRACT_APPROVAL) };
+	kiscrm_query q = { 1, &c, 1u | KC_BIT(KISCRM_CONTRACT_AMOUNT) | KC_BIT(KISCRM_CONTRACT_APPROVAL) };
 	contract_list l = { NULL, NULL, 0, 0 };
 	kiscrm_money total = 0;
 	rc = kc_db_scan(db, &kc_contract_def, &q, contract_list_cb, &l);

@@ -2,6 +2,7 @@
  * and dimensions, the lookup other reports compare with (target_lookup.h), and the
  * "targets" and "target_check" reports. */
 #include "core/sort.h"
+#include "core/field.h"
 #include "storage/record.h"
 #include "money/kinds.h"
 #include "target_lookup.h"
@@ -197,7 +198,7 @@ static int check_value(kiscrm_db *db, const kiscrm_record *rec, int money)
 	int field = money ? KISCRM_TARGET_AMOUNT : KISCRM_TARGET_COUNT;
 	int other = money ? KISCRM_TARGET_COUNT : KISCRM_TARGET_AMOUNT;
 	const char *metric = kiscrm_record_text(rec, KISCRM_TARGET_METRIC);
-	const char *fname = rec->def->fields[field].name, *oname = rec->def->fields[other].name;
+	const char *fname = rec->def->fields[KC_FI(field)].name, *oname = rec->def->fields[KC_FI(other)].name;
 	char text[40];
 	if (!kiscrm_record_is_null(rec, other)) {
 		snprintf(text, sizeof(text), "%lld", (long long)kiscrm_record_int(rec, other));
@@ -259,7 +260,7 @@ static int check_parent(kiscrm_db *db, const kiscrm_record *rec)
 		if (!same) {
 			kiscrm_buf b = KISCRM_BUF_INIT;
 			kiscrm_record_field_to_text(&b, rec, f, 0);
-			const char *name = rec->def->fields[f].name;
+			const char *name = rec->def->fields[KC_FI(f)].name;
 			rc = kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, name, b.ptr ? b.ptr : "",
 					     "target.%s: '%s' differs from the %s of parent target %s",
 					     name, b.ptr ? b.ptr : "", name, text);
@@ -484,9 +485,9 @@ static int child_cb(void *payload, const kiscrm_value *row)
 	child_list *l = payload;
 	unsigned m = 0;
 	for (int f = KISCRM_TARGET_BUSINESS_LINE; f <= KISCRM_TARGET_OWNER_ID; f++)
-		if (row[f].type != KISCRM_TYPE_NULL)
+		if (row[KC_FI(f)].type != KISCRM_TYPE_NULL)
 			m |= 1u << (f - KISCRM_TARGET_BUSINESS_LINE);
-	if (row[KISCRM_TARGET_PERIOD].u.i != l->period || m != l->mask)
+	if (row[KC_FI(KISCRM_TARGET_PERIOD)].u.i != l->period || m != l->mask)
 		return 0;
 	return kc_idvec_push(&l->ids, row[0].u.i);
 }
@@ -609,7 +610,7 @@ static int dim_field(const kiscrm_record *p, int group, int want_text, int *fiel
 				    "(business line, product line, department, owner)", group);
 	}
 	int is_text = *field <= KISCRM_TARGET_PRODUCT_LINE;
-	const char *name = p->def->fields[*field].name;
+	const char *name = p->def->fields[KC_FI(*field)].name;
 	if (is_text != want_text)
 		return kc_error_set(KISCRM_EINVALID, "target split: %s is split with %s", name,
 				    is_text ? "kiscrm_target_split_dim_keys()" : "kiscrm_target_split_dim_ids()");
@@ -693,8 +694,8 @@ static int child_key_cb(void *payload, const kiscrm_value *row)
 	child_keys *l = payload;
 	if (KC_VEC_GROW(l->v, l->n, l->cap, 16))
 		return KISCRM_ENOMEM;
-	child_key k = { row[0].u.i, (kiscrm_date)row[KISCRM_TARGET_START].u.i,
-			(int)row[KISCRM_TARGET_PERIOD].u.i };
+	child_key k = { row[0].u.i, (kiscrm_date)row[KC_FI(KISCRM_TARGET_START)].u.i,
+			(int)row[KC_FI(KISCRM_TARGET_PERIOD)].u.i };
 	l->v[l->n++] = k;
 	return 0;
 }
@@ -721,7 +722,7 @@ int kiscrm_target_children(kiscrm_id **ids, size_t *count, kiscrm_db *db, kiscrm
 		return rc < 0 ? rc : kc_error_set(KISCRM_ENOTFOUND, "target %lld does not exist",
 						  (long long)target_id);
 	kiscrm_cond c = { KISCRM_TARGET_PARENT_ID, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = target_id } } };
-	kiscrm_query q = { 1, &c, (1u << KISCRM_TARGET_START) | (1u << KISCRM_TARGET_PERIOD) | 1u };
+	kiscrm_query q = { 1, &c, KC_BIT(KISCRM_TARGET_START) | KC_BIT(KISCRM_TARGET_PERIOD) | 1u };
 	child_keys l = { NULL, 0, 0 };
 	if ((rc = kc_db_scan(db, def, &q, child_key_cb, &l)) != 0) {
 		free(l.v);
@@ -763,10 +764,10 @@ static int sum_cb(void *payload, const kiscrm_value *row)
 	sum_ctx *s = payload;
 	int rc = 0;
 	s->found = 1;
-	if (row[KISCRM_TARGET_AMOUNT].type != KISCRM_TYPE_NULL)
-		rc = add_checked(&s->amount, row[KISCRM_TARGET_AMOUNT].u.i);
-	if (rc == 0 && row[KISCRM_TARGET_COUNT].type != KISCRM_TYPE_NULL)
-		rc = add_checked(&s->count, row[KISCRM_TARGET_COUNT].u.i);
+	if (row[KC_FI(KISCRM_TARGET_AMOUNT)].type != KISCRM_TYPE_NULL)
+		rc = add_checked(&s->amount, row[KC_FI(KISCRM_TARGET_AMOUNT)].u.i);
+	if (rc == 0 && row[KC_FI(KISCRM_TARGET_COUNT)].type != KISCRM_TYPE_NULL)
+		rc = add_checked(&s->count, row[KC_FI(KISCRM_TARGET_COUNT)].u.i);
 	return rc;
 }
 
@@ -805,7 +806,7 @@ int kc_target_sum(kiscrm_db *db, const char *metric, int period, kiscrm_date fro
 				 int_val(KISCRM_TYPE_INT, (level & KC_TLEVEL_DEPARTMENT) ? d->department_id : 0, 1) };
 	c[nc++] = (kiscrm_cond){ KISCRM_TARGET_OWNER_ID, KISCRM_OP_EQ,
 				 int_val(KISCRM_TYPE_INT, (level & KC_TLEVEL_OWNER) ? d->owner_id : 0, 1) };
-	kiscrm_query q = { nc, c, (1u << KISCRM_TARGET_AMOUNT) | (1u << KISCRM_TARGET_COUNT) | 1u };
+	kiscrm_query q = { nc, c, KC_BIT(KISCRM_TARGET_AMOUNT) | KC_BIT(KISCRM_TARGET_COUNT) | 1u };
 	sum_ctx s = { 0, 0, 0 };
 	if ((rc = kc_db_scan(db, &kc_target_def, &q, sum_cb, &s)) != 0)
 		return rc;
@@ -888,7 +889,7 @@ static int intern(tgt_set *s, const kiscrm_value *v, const char **out)
 static int load_cb(void *payload, const kiscrm_value *row)
 {
 	tgt_set *s = payload;
-	int m = row[KISCRM_TARGET_METRIC].type == KISCRM_TYPE_TEXT ? metric_index(row[KISCRM_TARGET_METRIC].u.s) : -1;
+	int m = row[KC_FI(KISCRM_TARGET_METRIC)].type == KISCRM_TYPE_TEXT ? metric_index(row[KC_FI(KISCRM_TARGET_METRIC)].u.s) : -1;
 	if (m < 0)
 		return 0; /* written around the rules (older data): not a target we can read */
 	if (KC_VEC_GROW(s->v, s->n, s->cap, 64))
@@ -896,20 +897,20 @@ static int load_cb(void *payload, const kiscrm_value *row)
 	tgt *t = &s->v[s->n];
 	memset(t, 0, sizeof(*t));
 	t->id = row[0].u.i;
-	t->parent = row[KISCRM_TARGET_PARENT_ID].type == KISCRM_TYPE_NULL ? 0 : row[KISCRM_TARGET_PARENT_ID].u.i;
+	t->parent = row[KC_FI(KISCRM_TARGET_PARENT_ID)].type == KISCRM_TYPE_NULL ? 0 : row[KC_FI(KISCRM_TARGET_PARENT_ID)].u.i;
 	t->metric = metrics[m].key;
 	t->money = metrics[m].money;
-	t->period = (int)row[KISCRM_TARGET_PERIOD].u.i;
-	t->start = (kiscrm_date)row[KISCRM_TARGET_START].u.i;
-	t->dept = row[KISCRM_TARGET_DEPARTMENT_ID].type == KISCRM_TYPE_NULL ? 0 : row[KISCRM_TARGET_DEPARTMENT_ID].u.i;
-	t->owner = row[KISCRM_TARGET_OWNER_ID].type == KISCRM_TYPE_NULL ? 0 : row[KISCRM_TARGET_OWNER_ID].u.i;
-	const kiscrm_value *v = &row[t->money ? KISCRM_TARGET_AMOUNT : KISCRM_TARGET_COUNT];
+	t->period = (int)row[KC_FI(KISCRM_TARGET_PERIOD)].u.i;
+	t->start = (kiscrm_date)row[KC_FI(KISCRM_TARGET_START)].u.i;
+	t->dept = row[KC_FI(KISCRM_TARGET_DEPARTMENT_ID)].type == KISCRM_TYPE_NULL ? 0 : row[KC_FI(KISCRM_TARGET_DEPARTMENT_ID)].u.i;
+	t->owner = row[KC_FI(KISCRM_TARGET_OWNER_ID)].type == KISCRM_TYPE_NULL ? 0 : row[KC_FI(KISCRM_TARGET_OWNER_ID)].u.i;
+	const kiscrm_value *v = &row[KC_FI(t->money ? KISCRM_TARGET_AMOUNT : KISCRM_TARGET_COUNT)];
 	t->value = v->type == KISCRM_TYPE_NULL ? 0 : v->u.i;
 	if (t->period < KISCRM_PERIOD_WEEK || t->period > KISCRM_PERIOD_YEAR)
 		return 0;
-	int rc = intern(s, &row[KISCRM_TARGET_BUSINESS_LINE], &t->bl);
+	int rc = intern(s, &row[KC_FI(KISCRM_TARGET_BUSINESS_LINE)], &t->bl);
 	if (rc == 0)
-		rc = intern(s, &row[KISCRM_TARGET_PRODUCT_LINE], &t->pl);
+		rc = intern(s, &row[KC_FI(KISCRM_TARGET_PRODUCT_LINE)], &t->pl);
 	if (rc == 0)
 		s->n++;
 	return rc;

@@ -1,5 +1,6 @@
 /* Leads (线索) and their qualification (线索转化) into a customer and an opportunity. */
 #include "pipeline/pipeline_internal.h"
+#include "core/field.h"
 #include "entities/kinds.h"
 #include "pipeline/kinds.h"
 
@@ -47,7 +48,7 @@ typedef struct {
 static int first_customer_cb(void *payload, const kiscrm_value *row)
 {
 	found_customer *c = payload;
-	const kiscrm_value *name = &row[KISCRM_CUSTOMER_NAME];
+	const kiscrm_value *name = &row[KC_FI(KISCRM_CUSTOMER_NAME)];
 
 	c->id = row[0].u.i;
 	snprintf(c->name, sizeof(c->name), "%s", name->type == KISCRM_TYPE_TEXT ? name->u.s : "");
@@ -64,7 +65,7 @@ static int check_duplicate(kiscrm_db *db, kiscrm_id lead_id, const char *company
 	if (rc == 0 && key.size > 0) {
 		kiscrm_cond cond = { KISCRM_CUSTOMER_NAME_KEY, KISCRM_OP_EQ,
 				     { KISCRM_TYPE_TEXT, { .s = key.ptr } } };
-		kiscrm_query q = { 1, &cond, (1u << KISCRM_CUSTOMER_NAME) | 1u };
+		kiscrm_query q = { 1, &cond, KC_BIT(KISCRM_CUSTOMER_NAME) | 1u };
 		rc = kc_db_scan(db, &kc_customer_def, &q, first_customer_cb, &c);
 		if (rc == 1)
 			rc = 0;

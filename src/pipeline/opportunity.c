@@ -3,6 +3,7 @@
  * moves recorded as history entries — the raw material of funnel conversion, ageing
  * and velocity. */
 #include "pipeline/pipeline_internal.h"
+#include "core/field.h"
 #include "entities/kinds.h"
 #include "pipeline/kinds.h"
 
@@ -219,8 +220,8 @@ typedef struct {
 static int int_field_cb(void *payload, const kiscrm_value *row)
 {
 	int_field *f = payload;
-	f->found = row[f->field].type != KISCRM_TYPE_NULL;
-	f->value = row[f->field].u.i;
+	f->found = row[KC_FI(f->field)].type != KISCRM_TYPE_NULL;
+	f->value = row[KC_FI(f->field)].u.i;
 	return 0;
 }
 
@@ -334,7 +335,7 @@ typedef struct {
 static int opp_pipeline_cb(void *payload, const kiscrm_value *row)
 {
 	opp_pipeline *o = payload;
-	const kiscrm_value *v = &row[KISCRM_OPPORTUNITY_PIPELINE];
+	const kiscrm_value *v = &row[KC_FI(KISCRM_OPPORTUNITY_PIPELINE)];
 
 	o->found = 1;
 	if (v->type == KISCRM_TYPE_TEXT)
@@ -486,7 +487,7 @@ static int check_exit(const kiscrm_record *rec, const kc_pipeline *pl, const kc_
 		if (st->terminal != KISCRM_STAGE_OPEN)
 			continue;
 		for (size_t i = 0; rc == 0 && i < st->nexit; i++) {
-			int f = kc_field_index(&kc_opportunity_def, st->exit_fields[i]);
+			int f = kc_field_id(&kc_opportunity_def, st->exit_fields[i]);
 			if (f < 0 || !kiscrm_record_is_null(rec, f))
 				continue;
 			if (!first)
@@ -565,13 +566,13 @@ typedef struct {
 static int last_move_cb(void *payload, const kiscrm_value *row)
 {
 	last_move *m = payload;
-	const kiscrm_value *to = &row[KISCRM_STAGE_HISTORY_TO_STAGE];
+	const kiscrm_value *to = &row[KC_FI(KISCRM_STAGE_HISTORY_TO_STAGE)];
 
-	if (row[KISCRM_STAGE_HISTORY_FROM_STAGE].type == KISCRM_TYPE_NULL ||
-	    (m->found && row[KISCRM_STAGE_HISTORY_AT].u.i < m->at))
+	if (row[KC_FI(KISCRM_STAGE_HISTORY_FROM_STAGE)].type == KISCRM_TYPE_NULL ||
+	    (m->found && row[KC_FI(KISCRM_STAGE_HISTORY_AT)].u.i < m->at))
 		return 0;
 	m->found = 1;
-	m->at = row[KISCRM_STAGE_HISTORY_AT].u.i;
+	m->at = row[KC_FI(KISCRM_STAGE_HISTORY_AT)].u.i;
 	snprintf(m->stage, sizeof(m->stage), "%s", to->type == KISCRM_TYPE_TEXT ? to->u.s : "");
 	return 0;
 }
@@ -592,8 +593,8 @@ static int check_move_time(kiscrm_db *db, const kiscrm_record *rec, kiscrm_time 
 	kiscrm_cond c = { KISCRM_STAGE_HISTORY_OPPORTUNITY_ID, KISCRM_OP_EQ,
 			  { KISCRM_TYPE_INT, { .i = id } } };
 	kiscrm_query q = { 1, &c,
-			   (1u << KISCRM_STAGE_HISTORY_AT) | (1u << KISCRM_STAGE_HISTORY_FROM_STAGE) |
-				   (1u << KISCRM_STAGE_HISTORY_TO_STAGE) };
+			   KC_BIT(KISCRM_STAGE_HISTORY_AT) | KC_BIT(KISCRM_STAGE_HISTORY_FROM_STAGE) |
+				   KC_BIT(KISCRM_STAGE_HISTORY_TO_STAGE) };
 	int rc;
 
 	kiscrm_time_format(when, sizeof(when), at);

@@ -1,6 +1,7 @@
 /* Checks that several kinds' hooks share: a value from a fixed list, no cycle in a
  * self-reference. */
 #include "checks.h"
+#include "core/field.h"
 #include "core/error.h"
 
 #include <string.h>
@@ -19,7 +20,7 @@ int kc_check_enum(const kiscrm_record *rec, int field, const char *const *allowe
 			strncat(list, ", ", sizeof(list) - strlen(list) - 1);
 		strncat(list, *a, sizeof(list) - strlen(list) - 1);
 	}
-	const char *name = rec->def->fields[field].name;
+	const char *name = rec->def->fields[KC_FI(field)].name;
 	return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, name, v,
 			       "%s.%s: '%s' is not one of %s", rec->def->name, name, v, list);
 }
@@ -41,14 +42,14 @@ int kc_check_no_cycle(kiscrm_db *db, const kiscrm_kind_def *def, int field, kisc
 {
 	if (self_id <= 0)
 		return KISCRM_OK; /* a new record cannot be anyone's ancestor yet */
-	parent_ctx p = { field, start };
+	parent_ctx p = { KC_FI(field), start };
 	/* The stored tree has no cycle, so the walk ends; the bound guards against a
 	 * damaged database. */
 	for (int steps = 0; p.next > 0 && steps < 1000000; steps++) {
 		if (p.next == self_id)
-			return kc_error_set_at(KISCRM_ECONFLICT, NULL, 0, 0, def->fields[field].name,
+			return kc_error_set_at(KISCRM_ECONFLICT, NULL, 0, 0, def->fields[KC_FI(field)].name,
 					       NULL, "%s %lld: %s %lld would make a cycle", def->name,
-					       (long long)self_id, def->fields[field].name,
+					       (long long)self_id, def->fields[KC_FI(field)].name,
 					       (long long)start);
 		kiscrm_id cur = p.next;
 		int rc = kc_db_get(db, def, cur, parent_cb, &p);

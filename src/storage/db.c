@@ -1,7 +1,9 @@
 /* Opening databases, nested transactions and dispatch to the storage backend. */
 #include "db.h"
 #include "core/error.h"
+#include "core/field.h"
 #include "storage/db_files.h"
+#include "storage/record.h"
 #include "kiscrm/config.h"
 
 #include <stdio.h>
@@ -21,6 +23,7 @@ int kc_db_new(kiscrm_db **out, kiscrm_backend *backend, const kc_kind_table *kin
 	}
 	db->backend = backend;
 	db->kinds = kinds;
+	kc_record_know_kinds(kinds);
 	*out = db;
 	return KISCRM_OK;
 }
@@ -215,9 +218,52 @@ int kc_db_get(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id, kiscrm_ro
 	return db->backend->get(db->backend, def, id, cb, payload);
 }
 
+/* The core names fields by id (kind and position); a backend by position. A query's
+ * conditions translated for the backend, after checking that every field belongs to the
+ * kind scanned. Small queries use the inline room; the caller frees @heap. */
+typedef struct backend_query {
+	kiscrm_query q;
+	kiscrm_cond room[16];
+	kiscrm_cond *heap;
+} backend_query;
+
+static int backend_query_of(backend_query *b, const kiscrm_kind_def *def, const kiscrm_query *q)
+{
+	b->heap = NULL;
+	b->q = (kiscrm_query){ 0, NULL, q ? q->columns : 0 };
+	if (!q || q->ncond <= 0)
+		return KISCRM_OK;
+	kiscrm_cond *conds = b->room;
+	if ((size_t)q->ncond > sizeof(b->room) / sizeof(b->room[0])) {
+		if (!(b->heap = malloc((size_t)q->ncond * sizeof(*b->heap))))
+			return kc_error_oom();
+		conds = b->heap;
+	}
+	for (int i = 0; i < q->ncond; i++) {
+		int f = q->conds[i].field;
+		if (KISCRM_FIELD_KIND(f) != def->kind || KC_FI(f) >= def->nfields) {
+			free(b->heap);
+			b->heap = NULL;
+			return kc_error_set(KISCRM_EINVALID, "query on %s: field id %d is not one of its fields",
+					    def->name, f);
+		}
+		conds[i] = q->conds[i];
+		conds[i].field = KC_FI(f);
+	}
+	b->q.ncond = q->ncond;
+	b->q.conds = conds;
+	return KISCRM_OK;
+}
+
 int kc_db_scan(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_query *q, kiscrm_row_cb cb, void *payload)
 {
-	return db->backend->scan(db->backend, def, q, cb, payload);
+	backend_query b;
+	int rc = backend_query_of(&b, def, q);
+	if (rc)
+		return rc;
+	rc = db->backend->scan(db->backend, def, q ? &b.q : NULL, cb, payload);
+	free(b.heap);
+	return rc;
 }
 
 static int count_cb(void *payload, const kiscrm_value *row)
@@ -230,14 +276,18 @@ static int count_cb(void *payload, const kiscrm_value *row)
 int kc_db_count(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_query *q, int64_t *out)
 {
 	*out = 0;
-	if (db->backend->version >= 1 && db->backend->count)
-		return db->backend->count(db->backend, def, q, out);
-	kiscrm_query idonly = { 0, NULL, 1 };
-	if (q) {
-		idonly = *q;
-		idonly.columns = 1;
+	backend_query b;
+	int rc = backend_query_of(&b, def, q);
+	if (rc)
+		return rc;
+	if (db->backend->version >= 1 && db->backend->count) {
+		rc = db->backend->count(db->backend, def, q ? &b.q : NULL, out);
+	} else {
+		b.q.columns = 1; /* the id only */
+		rc = db->backend->scan(db->backend, def, &b.q, count_cb, out);
 	}
-	return db->backend->scan(db->backend, def, &idonly, count_cb, out);
+	free(b.heap);
+	return rc;
 }
 
 static int found_cb(void *payload, const kiscrm_value *row)

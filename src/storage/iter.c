@@ -2,6 +2,7 @@
  * (8 bytes each), then each record is read on demand, so iterating needs little memory
  * and the caller may modify records while iterating. */
 #include "db.h"
+#include "core/field.h"
 #include "record.h"
 #include "core/error.h"
 #include "core/options.h"
@@ -51,7 +52,7 @@ static int add_cond(cond_set *cs, const kiscrm_kind_def *def, const char *name, 
 	int f = kc_field_index(def, name);
 	if (f < 0)
 		return no_such_field(def, name);
-	cs->conds[cs->n++] = (kiscrm_cond){ f, op, v };
+	cs->conds[cs->n++] = (kiscrm_cond){ KISCRM_FIELD_ID(def->kind, f), op, v };
 	return KISCRM_OK;
 }
 
@@ -98,11 +99,12 @@ static void value_text(char *buf, size_t size, const kiscrm_filter_cond *c)
 static int check_cond(kiscrm_cond *out, const kiscrm_kind_def *def, const kiscrm_filter_cond *c, size_t i)
 {
 	char value[96];
-	if (c->field < 0 || c->field >= def->nfields)
+	if (KISCRM_FIELD_KIND(c->field) != def->kind || c->field < 0 || KC_FI(c->field) >= def->nfields)
 		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, NULL, NULL,
-				       "filter condition %zu: %s has no field %d (fields 0..%d)", i,
-				       def->name, c->field, def->nfields - 1);
-	const kiscrm_field_def *f = &def->fields[c->field];
+				       "filter condition %zu: %s has no field %d (its field ids are %d..%d)",
+				       i, def->name, c->field, KISCRM_FIELD_ID(def->kind, 0),
+				       KISCRM_FIELD_ID(def->kind, def->nfields - 1));
+	const kiscrm_field_def *f = &def->fields[KC_FI(c->field)];
 	if (c->type == KISCRM_TYPE_TEXT && c->value.s) {
 		size_t bad;
 		if (kiscrm_utf8_validate(c->value.s, strlen(c->value.s), &bad) != KISCRM_OK)
@@ -198,7 +200,7 @@ static int build_conds(cond_set *cs, const kiscrm_kind_def *def, const kiscrm_fi
 		rc = add_cond(cs, def, "name", KISCRM_OP_CONTAINS, text_value(f->name_contains));
 	/* A NULL `active` means active, so "active = 1" is "active is NULL or not 0". A
 	 * query has no OR (and NE never matches NULL), so collect() checks that one. */
-	if (!rc && f->active == 1 && (cs->active_field = kc_field_index(def, "active")) < 0)
+	if (!rc && f->active == 1 && (cs->active_field = kc_field_id(def, "active")) < 0)
 		rc = no_such_field(def, "active");
 	if (!rc && f->active == 0)
 		rc = add_cond(cs, def, "active", KISCRM_OP_EQ, int_value(0));
@@ -213,13 +215,13 @@ static int build_conds(cond_set *cs, const kiscrm_kind_def *def, const kiscrm_fi
 static int collect(void *payload, const kiscrm_value *row)
 {
 	kiscrm_iter *it = payload;
-	if (it->active_field >= 0 && row[it->active_field].type != KISCRM_TYPE_NULL &&
-	    row[it->active_field].u.i == 0)
+	if (it->active_field >= 0 && row[KC_FI(it->active_field)].type != KISCRM_TYPE_NULL &&
+	    row[KC_FI(it->active_field)].u.i == 0)
 		return 0;
 	return kc_idvec_push(&it->ids, row[0].u.i);
 }
 
-int kiscrm_iter_new(kiscrm_iter **out, kiscrm_db *db, int kind, const kiscrm_filter *filter)
+int kiscrm_iter_new(kiscrm_iter **out, kiscrm_db *db, kiscrm_kind kind, const kiscrm_filter *filter)
 {
 	const kiscrm_kind_def *def;
 	int rc = kc_check_db(db);
@@ -240,7 +242,7 @@ int kiscrm_iter_new(kiscrm_iter **out, kiscrm_db *db, int kind, const kiscrm_fil
 	it->active_field = cs.active_field;
 	kiscrm_query q = { cs.n, cs.conds, 1 };
 	if (cs.active_field >= 0)
-		q.columns |= (uint64_t)1 << cs.active_field;
+		q.columns |= KC_BIT(cs.active_field);
 	if ((rc = kc_db_scan(db, def, &q, collect, it)) != 0)
 		goto fail;
 	free(cs.conds);
@@ -253,7 +255,7 @@ fail:
 }
 
 /* Counted by the backend's count slot when it has one (kc_db_count), without reading rows. */
-int kiscrm_record_count(kiscrm_db *db, int kind, const kiscrm_filter *filter, int64_t *out)
+int kiscrm_record_count(kiscrm_db *db, kiscrm_kind kind, const kiscrm_filter *filter, int64_t *out)
 {
 	const kiscrm_kind_def *def;
 	int rc = kc_check_db(db);

@@ -3,12 +3,17 @@
 #include "record.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/field.h"
+#include "storage/kind.h"
 #include "kiscrm/money.h"
 #include "kiscrm/date.h"
 #include "kiscrm/text.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,20 +60,27 @@ int kc_record_assign_row(kiscrm_record *rec, const kiscrm_value *row)
 	return KISCRM_OK;
 }
 
-int kc_record_copy_field(kiscrm_record *to, const kiscrm_record *from, int field)
+/* The position of a field id the library itself passes: a mismatch is a bug of ours. */
+static int pos_of(const kiscrm_record *rec, kiscrm_field field)
 {
-	const kiscrm_value *v = &from->vals[field];
+	assert(KISCRM_FIELD_KIND(field) == rec->def->kind && KC_FI(field) < rec->def->nfields);
+	return KC_FI(field);
+}
+
+int kc_record_copy_at(kiscrm_record *to, const kiscrm_record *from, int pos)
+{
+	const kiscrm_value *v = &from->vals[pos];
 	if (v->type == KISCRM_TYPE_TEXT)
-		return kc_record_put_text(to, field, v->u.s);
-	value_clear(&to->vals[field]);
-	to->vals[field] = *v;
-	to->dirty[field] = 1;
+		return kc_record_put_text(to, KISCRM_FIELD_ID(to->def->kind, pos), v->u.s);
+	value_clear(&to->vals[pos]);
+	to->vals[pos] = *v;
+	to->dirty[pos] = 1;
 	return KISCRM_OK;
 }
 
-int kc_record_is_dirty(const kiscrm_record *rec, int field)
+int kc_record_is_dirty_at(const kiscrm_record *rec, int pos)
 {
-	return rec->dirty[field] != 0;
+	return rec->dirty[pos] != 0;
 }
 
 void kc_record_clear_dirty(kiscrm_record *rec)
@@ -96,8 +108,9 @@ void kc_record_set_id(kiscrm_record *rec, kiscrm_id id)
 	rec->vals[0].u.i = id;
 }
 
-int kc_record_put_text(kiscrm_record *rec, int field, const char *value)
+int kc_record_put_text(kiscrm_record *rec, kiscrm_field id, const char *value)
 {
+	int field = pos_of(rec, id);
 	char *s = NULL;
 	if (value && !(s = strdup(value)))
 		return kc_error_oom();
@@ -110,12 +123,19 @@ int kc_record_put_text(kiscrm_record *rec, int field, const char *value)
 	return KISCRM_OK;
 }
 
-void kc_record_put_int(kiscrm_record *rec, int field, int64_t value)
+void kc_record_put_int(kiscrm_record *rec, kiscrm_field id, int64_t value)
 {
+	int field = pos_of(rec, id);
 	value_clear(&rec->vals[field]);
 	rec->vals[field].type = rec->def->fields[field].type;
 	rec->vals[field].u.i = value;
 	rec->dirty[field] = 1;
+}
+
+int kc_field_id(const kiscrm_kind_def *def, const char *name)
+{
+	int i = kc_field_index(def, name);
+	return i < 0 ? i : KISCRM_FIELD_ID(def->kind, i);
 }
 
 int kc_field_index(const kiscrm_kind_def *def, const char *name)
@@ -159,14 +179,42 @@ kiscrm_id kiscrm_record_id(const kiscrm_record *rec)
 	return rec && rec->vals[0].type == KISCRM_TYPE_INT ? rec->vals[0].u.i : 0;
 }
 
-/* Checks a field index for a setter; the id (field 0) is assigned by the database. */
-static int check_field(const kiscrm_record *rec, int field, int settable)
+/* The kinds of the library, for naming another kind's field in an error. Every table a
+ * database is opened with is the same constant one; the first open (or record) sets it. */
+static _Atomic(const kc_kind_table *) known_kinds;
+
+void kc_record_know_kinds(const kc_kind_table *kinds)
+{
+	atomic_store(&known_kinds, kinds);
+}
+
+/* "contact.name" for a field id of another kind, or "field id N" when unknown. */
+static void name_field(char *buf, size_t size, kiscrm_field field)
+{
+	const kc_kind_table *t = atomic_load(&known_kinds);
+	int kind = KISCRM_FIELD_KIND(field), pos = KC_FI(field);
+	if (t && kind >= 1 && kind <= t->nkinds && pos < t->kinds[kind - 1]->def->nfields) {
+		const kiscrm_kind_def *d = t->kinds[kind - 1]->def;
+		snprintf(buf, size, "%s.%s", d->name, d->fields[pos].name);
+	} else {
+		snprintf(buf, size, "field id %d", field);
+	}
+}
+
+/* Resolves a field id of a public accessor to its position; refuses another kind's field
+ * (and, for a setter, the id, which the database assigns). */
+static int check_field(const kiscrm_record *rec, kiscrm_field field, int settable, int *pos)
 {
 	if (!rec)
 		return kc_error_set(KISCRM_EINVALID, "record is NULL");
-	if (field < 0 || field >= rec->def->nfields)
-		return kc_error_set(KISCRM_EINVALID, "%s has no field %d", rec->def->name, field);
-	if (settable && field == 0)
+	if (KISCRM_FIELD_KIND(field) != rec->def->kind || field < 0 ||
+	    KC_FI(field) >= rec->def->nfields) {
+		char name[96];
+		name_field(name, sizeof(name), field);
+		return kc_error_set(KISCRM_EINVALID, "%s is not a field of %s", name, rec->def->name);
+	}
+	*pos = KC_FI(field);
+	if (settable && *pos == 0)
 		return kc_error_set(KISCRM_EINVALID, "the id of a %s is assigned by the database",
 				    rec->def->name);
 	return KISCRM_OK;
@@ -184,20 +232,22 @@ static int wrong_type(const kiscrm_record *rec, int field, const char *what)
 			       "%s.%s is not %s", rec->def->name, rec->def->fields[field].name, what);
 }
 
-int kiscrm_record_set_int(kiscrm_record *rec, int field, int64_t value)
+int kiscrm_record_set_int(kiscrm_record *rec, kiscrm_field id, int64_t value)
 {
-	int rc = check_field(rec, field, 1);
+	int field;
+	int rc = check_field(rec, id, 1, &field);
 	if (rc)
 		return rc;
 	if (!is_int_like(rec->def->fields[field].type))
 		return wrong_type(rec, field, "an integer, money, date or time field");
-	kc_record_put_int(rec, field, value);
+	kc_record_put_int(rec, id, value);
 	return KISCRM_OK;
 }
 
-int kiscrm_record_set_text(kiscrm_record *rec, int field, const char *value)
+int kiscrm_record_set_text(kiscrm_record *rec, kiscrm_field id, const char *value)
 {
-	int rc = check_field(rec, field, 1);
+	int field;
+	int rc = check_field(rec, id, 1, &field);
 	if (rc)
 		return rc;
 	if (rec->def->fields[field].type != KISCRM_TYPE_TEXT)
@@ -207,12 +257,13 @@ int kiscrm_record_set_text(kiscrm_record *rec, int field, const char *value)
 		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, rec->def->fields[field].name,
 				       NULL, "%s.%s: invalid UTF-8 at byte %zu", rec->def->name,
 				       rec->def->fields[field].name, bad);
-	return kc_record_put_text(rec, field, value);
+	return kc_record_put_text(rec, id, value);
 }
 
-int kiscrm_record_set_rate(kiscrm_record *rec, int field, double value)
+int kiscrm_record_set_rate(kiscrm_record *rec, kiscrm_field id, double value)
 {
-	int rc = check_field(rec, field, 1);
+	int field;
+	int rc = check_field(rec, id, 1, &field);
 	if (rc)
 		return rc;
 	if (rec->def->fields[field].type != KISCRM_TYPE_RATE)
@@ -227,9 +278,10 @@ int kiscrm_record_set_rate(kiscrm_record *rec, int field, double value)
 	return KISCRM_OK;
 }
 
-int kiscrm_record_set_null(kiscrm_record *rec, int field)
+int kiscrm_record_set_null(kiscrm_record *rec, kiscrm_field id)
 {
-	int rc = check_field(rec, field, 1);
+	int field;
+	int rc = check_field(rec, id, 1, &field);
 	if (rc)
 		return rc;
 	value_clear(&rec->vals[field]);
@@ -259,20 +311,21 @@ static int parse_rate(double *out, const char *text)
 	return KISCRM_OK;
 }
 
-int kiscrm_record_set_from_text(kiscrm_record *rec, int field, const char *text, int decimals)
+int kiscrm_record_set_from_text(kiscrm_record *rec, kiscrm_field id, const char *text, int decimals)
 {
-	int rc = check_field(rec, field, 1);
+	int field;
+	int rc = check_field(rec, id, 1, &field);
 	if (rc)
 		return rc;
 	if (!text || !*text)
-		return kiscrm_record_set_null(rec, field);
+		return kiscrm_record_set_null(rec, id);
 	const kiscrm_field_def *f = &rec->def->fields[field];
 	int64_t i = 0;
 	double r = 0;
 	const char *what = "";
 	switch (f->type) {
 	case KISCRM_TYPE_TEXT:
-		return kiscrm_record_set_text(rec, field, text);
+		return kiscrm_record_set_text(rec, id, text);
 	case KISCRM_TYPE_INT:
 		rc = parse_int(&i, text);
 		what = "an integer";
@@ -301,42 +354,47 @@ int kiscrm_record_set_from_text(kiscrm_record *rec, int field, const char *text,
 		return kc_error_set_at(rc, NULL, 0, 0, f->name, text, "%s.%s: '%s' is not %s",
 				       rec->def->name, f->name, text, what);
 	if (f->type == KISCRM_TYPE_RATE)
-		return kiscrm_record_set_rate(rec, field, r);
-	kc_record_put_int(rec, field, i);
+		return kiscrm_record_set_rate(rec, id, r);
+	kc_record_put_int(rec, id, i);
 	return KISCRM_OK;
 }
 
-int kiscrm_record_is_null(const kiscrm_record *rec, int field)
+/* The value of a field for a getter, or NULL (error set) when the field is another
+ * kind's; getters report that as NULL / 0. */
+static const kiscrm_value *get(const kiscrm_record *rec, kiscrm_field id)
 {
-	if (!rec || field < 0 || field >= rec->def->nfields)
-		return 1;
-	return rec->vals[field].type == KISCRM_TYPE_NULL;
+	int field;
+	return check_field(rec, id, 0, &field) ? NULL : &rec->vals[field];
 }
 
-int64_t kiscrm_record_int(const kiscrm_record *rec, int field)
+int kiscrm_record_is_null(const kiscrm_record *rec, kiscrm_field id)
 {
-	if (kiscrm_record_is_null(rec, field) || !is_int_like(rec->vals[field].type))
-		return 0;
-	return rec->vals[field].u.i;
+	const kiscrm_value *v = get(rec, id);
+	return !v || v->type == KISCRM_TYPE_NULL;
 }
 
-const char *kiscrm_record_text(const kiscrm_record *rec, int field)
+int64_t kiscrm_record_int(const kiscrm_record *rec, kiscrm_field id)
 {
-	if (kiscrm_record_is_null(rec, field) || rec->vals[field].type != KISCRM_TYPE_TEXT)
-		return NULL;
-	return rec->vals[field].u.s;
+	const kiscrm_value *v = get(rec, id);
+	return v && is_int_like(v->type) ? v->u.i : 0;
 }
 
-double kiscrm_record_rate(const kiscrm_record *rec, int field)
+const char *kiscrm_record_text(const kiscrm_record *rec, kiscrm_field id)
 {
-	if (kiscrm_record_is_null(rec, field) || rec->vals[field].type != KISCRM_TYPE_RATE)
-		return 0.0;
-	return rec->vals[field].u.r;
+	const kiscrm_value *v = get(rec, id);
+	return v && v->type == KISCRM_TYPE_TEXT ? v->u.s : NULL;
 }
 
-int kiscrm_record_field_to_text(kiscrm_buf *out, const kiscrm_record *rec, int field, int decimals)
+double kiscrm_record_rate(const kiscrm_record *rec, kiscrm_field id)
 {
-	int rc = check_field(rec, field, 0);
+	const kiscrm_value *v = get(rec, id);
+	return v && v->type == KISCRM_TYPE_RATE ? v->u.r : 0.0;
+}
+
+int kiscrm_record_field_to_text(kiscrm_buf *out, const kiscrm_record *rec, kiscrm_field id, int decimals)
+{
+	int field;
+	int rc = check_field(rec, id, 0, &field);
 	if (rc)
 		return rc;
 	if (!out)

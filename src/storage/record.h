@@ -15,6 +15,11 @@ struct kiscrm_record {
 	unsigned char *dirty;
 };
 
+struct kc_kind_table;
+/* Tells the record accessors the kinds of the library, so that an error can name the kind
+ * of a field given to a record of another kind. */
+void kc_record_know_kinds(const struct kc_kind_table *kinds);
+
 /* New record of a definition, all NULL. */
 int kc_record_new(kiscrm_record **out, const kiscrm_kind_def *def);
 
@@ -24,11 +29,12 @@ int kc_record_from_row(kiscrm_record **out, const kiscrm_kind_def *def, const ki
 /* Replaces all values of rec by a copy of row (same kind); no field is dirty after. */
 int kc_record_assign_row(kiscrm_record *rec, const kiscrm_value *row);
 
-/* Copies the value of one field of @from (same kind) into @to, marking it dirty. */
-int kc_record_copy_field(kiscrm_record *to, const kiscrm_record *from, int field);
+/* Copies the value of the field at position @pos of @from (same kind) into @to, marking
+ * it dirty. */
+int kc_record_copy_at(kiscrm_record *to, const kiscrm_record *from, int pos);
 
-/* 1 if the field was set since the record was read or stored. */
-int kc_record_is_dirty(const kiscrm_record *rec, int field);
+/* 1 if the field at position @pos was set since the record was read or stored. */
+int kc_record_is_dirty_at(const kiscrm_record *rec, int pos);
 
 /* Marks every field clean (the record now equals what is stored). */
 void kc_record_clear_dirty(kiscrm_record *rec);
@@ -37,10 +43,12 @@ void kc_record_clear_dirty(kiscrm_record *rec);
 void kc_record_set_id(kiscrm_record *rec, kiscrm_id id);
 
 /* Value setters without type checks beyond what the caller guarantees. */
-int kc_record_put_text(kiscrm_record *rec, int field, const char *value);
-void kc_record_put_int(kiscrm_record *rec, int field, int64_t value);
+int kc_record_put_text(kiscrm_record *rec, kiscrm_field field, const char *value);
+void kc_record_put_int(kiscrm_record *rec, kiscrm_field field, int64_t value);
 
-/* Index of a field by name, or -1. */
+/* Position of a field by name, or -1. */
 int kc_field_index(const kiscrm_kind_def *def, const char *name);
+/* Id of a field by name (KISCRM_FIELD_ID), or -1. */
+int kc_field_id(const kiscrm_kind_def *def, const char *name);
 
 #endif

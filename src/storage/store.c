@@ -173,8 +173,8 @@ static int update_checked(const kc_write_ctx *ctx, const kc_kind *k, kiscrm_reco
 		return rc;
 	}
 	for (int f = 1; rc == 0 && f < rec->def->nfields; f++)
-		if (kc_record_is_dirty(rec, f))
-			rc = kc_record_copy_field(merged, rec, f);
+		if (kc_record_is_dirty_at(rec, f))
+			rc = kc_record_copy_at(merged, rec, f);
 	if (rc == 0 && (rc = prepare(ctx, k, merged, old)) == 0 &&
 	    (rc = check_fields(db, merged)) == 0 &&
 	    (rc = kc_db_update(db, merged->def, merged->vals)) == 0)
@@ -207,7 +207,7 @@ int kc_store_update(const kc_write_ctx *ctx, kiscrm_record *rec)
 	return kc_tx_end(db, update_checked(ctx, k, rec));
 }
 
-int kiscrm_record_get(kiscrm_record **out, kiscrm_db *db, int kind, kiscrm_id id)
+int kiscrm_record_get(kiscrm_record **out, kiscrm_db *db, kiscrm_kind kind, kiscrm_id id)
 {
 	const kiscrm_kind_def *def;
 	int rc = kc_check_db(db);
@@ -223,7 +223,7 @@ int kiscrm_record_get(kiscrm_record **out, kiscrm_db *db, int kind, kiscrm_id id
 /* Ids of the records of `def` whose field `field` equals id. */
 static int referrers(kc_idvec *out, kiscrm_db *db, const kiscrm_kind_def *def, int field, kiscrm_id id)
 {
-	kiscrm_cond c = { field, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = id } } };
+	kiscrm_cond c = { KISCRM_FIELD_ID(def->kind, field), KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = id } } };
 	kiscrm_query q = { 1, &c, 1 };
 	*out = (kc_idvec)KC_IDVEC_INIT;
 	return kc_db_scan(db, def, &q, kc_idvec_collect, out);
@@ -295,7 +295,7 @@ static int delete_rec(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id, i
 	return kc_db_remove(db, def, id);
 }
 
-int kiscrm_record_delete(kiscrm_db *db, int kind, kiscrm_id id, unsigned int flags)
+int kiscrm_record_delete(kiscrm_db *db, kiscrm_kind kind, kiscrm_id id, unsigned int flags)
 {
 	const kiscrm_kind_def *def;
 	int rc = kc_check_db(db);

@@ -604,6 +604,11 @@ static void test_record(void **state)
 	ERR_IS(KISCRM_EINVALID, kiscrm_kind_field_find(99, "name"));
 	ERR(kiscrm_kind_field_find(KISCRM_KIND_OPPORTUNITY, NULL));
 	ERR_IS(KISCRM_ENOTFOUND, kiscrm_kind_field_find(KISCRM_KIND_OPPORTUNITY, "colour"));
+	ERR_IS(KISCRM_EINVALID, kiscrm_kind_field_id(99, 0));
+	ERR_IS(KISCRM_EINVALID, kiscrm_kind_field_id(KISCRM_KIND_OPPORTUNITY, -1));
+	ERR_IS(KISCRM_EINVALID, kiscrm_kind_field_id(KISCRM_KIND_OPPORTUNITY, 200));
+	/* another kind's field id */
+	IS(NULL, kiscrm_kind_field_name(KISCRM_KIND_OPPORTUNITY, KISCRM_CUSTOMER_NAME));
 
 	/* Storage. */
 	ERR(kiscrm_record_insert(NULL, o));

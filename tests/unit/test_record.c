@@ -126,7 +126,8 @@ static char *snapshot(kiscrm_db *db)
 		assert_rc(KISCRM_OK, kiscrm_iter_new(&it, db, kind, NULL));
 		while ((rc = kiscrm_iter_next(&r, it)) == KISCRM_OK) {
 			append(&s, &len, kiscrm_kind_name(kind), strlen(kiscrm_kind_name(kind)));
-			for (int f = 0; f < kiscrm_kind_field_count(kind); f++) {
+			for (int i = 0; i < kiscrm_kind_field_count(kind); i++) {
+				int f = kiscrm_kind_field_id(kind, i);
 				kiscrm_buf cell = KISCRM_BUF_INIT;
 				assert_rc(KISCRM_OK, kiscrm_record_field_to_text(&cell, r, f, DEC));
 				append(&s, &len, kiscrm_record_is_null(r, f) ? "|~" : "|=", 2);
@@ -156,9 +157,10 @@ static void test_record_new_free_dup(void **state)
 	assert_rc(KISCRM_OK, kiscrm_record_new(&r, KISCRM_KIND_CUSTOMER));
 	assert_int_equal(KISCRM_KIND_CUSTOMER, kiscrm_record_kind(r));
 	assert_int_equal(0, kiscrm_record_id(r));
-	for (int f = 0; f < kiscrm_kind_field_count(KISCRM_KIND_CUSTOMER); f++)
-		assert_int_equal(1, kiscrm_record_is_null(r, f));
+	for (int i = 0; i < kiscrm_kind_field_count(KISCRM_KIND_CUSTOMER); i++)
+		assert_int_equal(1, kiscrm_record_is_null(r, KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, i)));
 	/* out of range reads as NULL */
+	assert_int_equal(1, kiscrm_record_is_null(r, KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, 17)));
 	assert_int_equal(1, kiscrm_record_is_null(r, 17));
 	assert_int_equal(1, kiscrm_record_is_null(r, -1));
 	assert_int_equal(1, kiscrm_record_is_null(NULL, 1));
@@ -434,6 +436,36 @@ static void test_record_field_to_text(void **state)
 	kiscrm_record_free(r);
 }
 
+/* --- field ids carry their kind ------------------------------------------------------ */
+
+static void test_field_of_another_kind(void **state)
+{
+	kiscrm_record *customer = NULL;
+	(void)state;
+	assert_rc(KISCRM_OK, kiscrm_record_new(&customer, KISCRM_KIND_CUSTOMER));
+	/* a contact's name at the position of the customer's short_name: refused, both named */
+	assert_int_equal(KISCRM_FIELD_POSITION(KISCRM_CONTACT_NAME), KISCRM_FIELD_POSITION(KISCRM_CUSTOMER_SHORT_NAME));
+	assert_rc(KISCRM_EINVALID, kiscrm_record_set_text(customer, KISCRM_CONTACT_NAME, "张三"));
+	assert_msg_has("contact.name");
+	assert_msg_has("customer");
+	assert_true(kiscrm_record_is_null(customer, KISCRM_CUSTOMER_SHORT_NAME));
+	assert_rc(KISCRM_EINVALID, kiscrm_record_set_int(customer, KISCRM_OPPORTUNITY_AMOUNT, 1));
+	assert_msg_has("opportunity.amount");
+	assert_rc(KISCRM_EINVALID, kiscrm_record_set_null(customer, KISCRM_CONTACT_NAME));
+	assert_rc(KISCRM_EINVALID, kiscrm_record_set_from_text(customer, KISCRM_CONTACT_NAME, "x", 2));
+	assert_rc(KISCRM_EINVALID, kiscrm_record_set_rate(customer, KISCRM_STAFF_SALES_YEARS, 1.0));
+	/* a bare position is not a field id either */
+	assert_rc(KISCRM_EINVALID, kiscrm_record_set_text(customer, 2, "金蝶"));
+	/* getters read another kind's field as NULL and say why */
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(customer, KISCRM_CUSTOMER_SHORT_NAME, "金蝶"));
+	assert_null(kiscrm_record_text(customer, KISCRM_CONTACT_NAME));
+	assert_msg_has("contact.name");
+	assert_true(kiscrm_record_is_null(customer, KISCRM_CONTACT_NAME));
+	assert_int_equal(0, kiscrm_record_int(customer, KISCRM_CONTACT_NAME));
+	assert_string_equal("金蝶", kiscrm_record_text(customer, KISCRM_CUSTOMER_SHORT_NAME));
+	kiscrm_record_free(customer);
+}
+
 /* --- kind introspection ------------------------------------------------------------ */
 
 static void test_kind_introspection(void **state)
@@ -455,19 +487,26 @@ static void test_kind_introspection(void **state)
 		assert_string_equal(kinds[i].name, kiscrm_kind_name(k));
 		assert_int_equal(k, kiscrm_kind_find(kinds[i].name));
 		assert_int_equal(kinds[i].nfields, kiscrm_kind_field_count(k));
-		/* field 0 is the INT id; every name finds its own index */
-		assert_string_equal("id", kiscrm_kind_field_name(k, 0));
-		assert_int_equal(KISCRM_TYPE_INT, kiscrm_kind_field_type(k, 0));
-		for (int f = 0; f < kinds[i].nfields; f++) {
+		/* field 0 is the INT id; every name finds its own id */
+		assert_string_equal("id", kiscrm_kind_field_name(k, KISCRM_FIELD_ID(k, 0)));
+		assert_int_equal(KISCRM_TYPE_INT, kiscrm_kind_field_type(k, KISCRM_FIELD_ID(k, 0)));
+		for (int p = 0; p < kinds[i].nfields; p++) {
+			int f = kiscrm_kind_field_id(k, p);
+			assert_int_equal(KISCRM_FIELD_ID(k, p), f);
 			const char *n = kiscrm_kind_field_name(k, f);
 			assert_non_null(n);
 			assert_int_equal(f, kiscrm_kind_field_find(k, n));
 			assert_int_not_equal(KISCRM_TYPE_NULL, kiscrm_kind_field_type(k, f));
 		}
-		assert_null(kiscrm_kind_field_name(k, kinds[i].nfields));
+		int past = KISCRM_FIELD_ID(k, kinds[i].nfields);
+		assert_null(kiscrm_kind_field_name(k, past));
 		assert_null(kiscrm_kind_field_name(k, -1));
-		assert_int_equal(KISCRM_TYPE_NULL, kiscrm_kind_field_type(k, kinds[i].nfields));
-		assert_int_equal(0, kiscrm_kind_field_ref(k, kinds[i].nfields));
+		assert_int_equal(KISCRM_TYPE_NULL, kiscrm_kind_field_type(k, past));
+		assert_int_equal(0, kiscrm_kind_field_ref(k, past));
+		assert_rc(KISCRM_EINVALID, kiscrm_kind_field_id(k, kinds[i].nfields));
+		assert_rc(KISCRM_EINVALID, kiscrm_kind_field_id(k, -1));
+		/* positions are not ids: field 1 of the kind is KISCRM_FIELD_ID(k, 1), never 1 */
+		assert_null(kiscrm_kind_field_name(k, 1));
 	}
 	/* unknown kinds */
 	assert_null(kiscrm_kind_name(0));
@@ -1542,6 +1581,7 @@ int main(void)
 		cmocka_unit_test(test_record_set_from_text),
 		cmocka_unit_test(test_record_field_to_text),
 		cmocka_unit_test(test_kind_introspection),
+		cmocka_unit_test(test_field_of_another_kind),
 		cmocka_unit_test(test_db_open_defaults),
 		cmocka_unit_test(test_db_open_versions),
 		cmocka_unit_test(test_db_open_unknown_backend),

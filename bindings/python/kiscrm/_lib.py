@@ -315,6 +315,7 @@ FUNCTIONS = [
     ("kiscrm_kind_field_type", [I, I], I, None),
     ("kiscrm_kind_field_ref", [I, I], I, None),
     ("kiscrm_kind_field_find", [I, S], I, None),
+    ("kiscrm_kind_field_id", [I, I], I, None),
     ("kiscrm_record_insert", [DbP, RecordP], I, check_rc),
     ("kiscrm_record_insert_flags", [DbP, RecordP, U], I, check_rc),
     ("kiscrm_record_update", [DbP, RecordP], I, check_rc),

@@ -51,7 +51,7 @@ def _cond(kd, field, op, value, decimals):
         raise Invalid("unknown filter operator %r on %s.%s (operators: %s)"
                       % (op, kd.name, f.name, " ".join(_OPS)), field=f.name, value=str(op))
     c = _lib.FilterCond()
-    c.field, c.op = f.index, _OPS[op]
+    c.field, c.op = f.id, _OPS[op]
     keep = None
     if value is None:
         c.type = V.TYPE_NULL
@@ -540,16 +540,16 @@ class Database:
             """(C setter, field index, converter) of a field."""
             t = f.type
             if t == V.TYPE_TEXT:
-                return set_text, f.index, c_text
+                return set_text, f.id, c_text
             if t == V.TYPE_MONEY:
-                return set_int, f.index, c_money
+                return set_int, f.id, c_money
             if t == V.TYPE_DATE:
-                return set_int, f.index, c_date
+                return set_int, f.id, c_date
             if t == V.TYPE_TIME:
-                return set_int, f.index, time_
+                return set_int, f.id, time_
             if t == V.TYPE_RATE:
-                return set_rate, f.index, float
-            return set_int, f.index, c_int
+                return set_rate, f.id, float
+            return set_int, f.id, c_int
 
         cache = {}
         if columns is not None:

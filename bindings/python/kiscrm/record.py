@@ -8,17 +8,19 @@ from .errors import Invalid, NotFound
 
 
 class _FieldInfo:
-    __slots__ = ("index", "name", "type", "ref")
+    """One field of a kind: its id (which carries the kind, see KISCRM_FIELD_ID), name,
+    type and the kind it references (0: none)."""
+    __slots__ = ("id", "name", "type", "ref")
 
-    def __init__(self, index, name, type_, ref):
-        self.index, self.name, self.type, self.ref = index, name, type_, ref
+    def __init__(self, id_, name, type_, ref):
+        self.id, self.name, self.type, self.ref = id_, name, type_, ref
 
 
 _KIND_CACHE = {}
 
 
 class Kind:
-    """A kind of record: its number, name and fields (name → index, type, reference)."""
+    """A kind of record: its number, name and fields (name → field id, type, reference)."""
 
     def __init__(self, code):
         L = _lib.lib()
@@ -30,16 +32,19 @@ class Kind:
         self.fields = []
         self.by_name = {}
         for i in range(L.kiscrm_kind_field_count(code)):
-            f = _FieldInfo(i, L.kiscrm_kind_field_name(code, i),
-                           L.kiscrm_kind_field_type(code, i), L.kiscrm_kind_field_ref(code, i))
+            fid = L.kiscrm_kind_field_id(code, i)  # field ids carry their kind
+            f = _FieldInfo(fid, L.kiscrm_kind_field_name(code, fid),
+                           L.kiscrm_kind_field_type(code, fid), L.kiscrm_kind_field_ref(code, fid))
             self.fields.append(f)
             self.by_name[f.name] = f
 
     def field(self, name):
         """The field called name; NotFound naming the kind's fields otherwise."""
         if isinstance(name, int):
-            if 0 <= name < len(self.fields):
-                return self.fields[name]
+            # a position (0 = id) or a field id of this kind (kind << 8 | position)
+            pos = name & 0xFF if name >> 8 == self.code else name
+            if 0 <= pos < len(self.fields):
+                return self.fields[pos]
             raise NotFound("%s has no field %d" % (self.name, name), value=str(name))
         try:
             return self.by_name[name]
@@ -185,14 +190,14 @@ class Record:
         f = self._kind.field(name)
         L = _lib.lib()
         p = self._ptr
-        if L.kiscrm_record_is_null(p, f.index):
+        if L.kiscrm_record_is_null(p, f.id):
             return None
         t = f.type
         if t == V.TYPE_TEXT:
-            return L.kiscrm_record_text(p, f.index).decode("utf-8")
+            return L.kiscrm_record_text(p, f.id).decode("utf-8")
         if t == V.TYPE_RATE:
-            return L.kiscrm_record_rate(p, f.index)
-        v = L.kiscrm_record_int(p, f.index)
+            return L.kiscrm_record_rate(p, f.id)
+        v = L.kiscrm_record_int(p, f.id)
         if t == V.TYPE_MONEY:
             return V.money_to_decimal(v, self._decimals)
         if t == V.TYPE_DATE:
@@ -207,19 +212,19 @@ class Record:
         L = _lib.lib()
         p = self._ptr
         if value is None:
-            L.kiscrm_record_set_null(p, f.index)
+            L.kiscrm_record_set_null(p, f.id)
             return
         t = f.type
         if t == V.TYPE_TEXT:
-            L.kiscrm_record_set_text(p, f.index, _lib.enc(str(value)))
+            L.kiscrm_record_set_text(p, f.id, _lib.enc(str(value)))
         elif t == V.TYPE_RATE:
-            L.kiscrm_record_set_rate(p, f.index, float(value))
+            L.kiscrm_record_set_rate(p, f.id, float(value))
         elif t == V.TYPE_MONEY:
-            L.kiscrm_record_set_int(p, f.index, V.money_from_python(value, self._decimals))
+            L.kiscrm_record_set_int(p, f.id, V.money_from_python(value, self._decimals))
         elif t == V.TYPE_DATE:
-            L.kiscrm_record_set_int(p, f.index, V.date_from_python(value))
+            L.kiscrm_record_set_int(p, f.id, V.date_from_python(value))
         elif t == V.TYPE_TIME:
-            L.kiscrm_record_set_int(p, f.index, V.time_from_python(value))
+            L.kiscrm_record_set_int(p, f.id, V.time_from_python(value))
         else:
             if isinstance(value, Record):
                 value = value.id
@@ -228,21 +233,21 @@ class Record:
             if not isinstance(value, int):
                 raise TypeError("%s.%s is an integer field, not %s"
                                 % (self._kind.name, f.name, type(value).__name__))
-            L.kiscrm_record_set_int(p, f.index, value)
+            L.kiscrm_record_set_int(p, f.id, value)
 
     __setitem__ = set
 
     def set_text(self, name, text):
         """Sets a field from text, converted exactly by its type (as CSV imports do)."""
         f = self._kind.field(name)
-        _lib.lib().kiscrm_record_set_from_text(self._ptr, f.index, _lib.enc(text),
+        _lib.lib().kiscrm_record_set_from_text(self._ptr, f.id, _lib.enc(text),
                                                self._decimals)
 
     def text(self, name):
         """A field's value as the library writes it in CSV ('' for NULL)."""
         f = self._kind.field(name)
         buf = _lib.Buf()
-        _lib.lib().kiscrm_record_field_to_text(ctypes.byref(buf), self._ptr, f.index,
+        _lib.lib().kiscrm_record_field_to_text(ctypes.byref(buf), self._ptr, f.id,
                                                self._decimals)
         return _lib.take_buf(buf)
 
@@ -278,7 +283,7 @@ class Record:
         """Fields as a dict (NULL fields omitted with skip_null=True)."""
         d = {}
         for f in self._kind.fields:
-            v = self[f.index]
+            v = self[f.id]
             if v is not None or not skip_null:
                 d[f.name] = v
         return d
