@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -153,6 +154,9 @@ int cli_open(cli *c)
 	o.config_dir = c->config_dir;
 	if (kiscrm_db_open(&c->db, &o) < 0)
 		return cli_fail(c->db_path);
+	/* The library keeps no clock: the tool's business date is the system's (UTC) date. */
+	if (kiscrm_db_set_today(c->db, kiscrm_time_date((kiscrm_time)time(NULL))) < 0)
+		return cli_fail("today");
 	return 0;
 }
 

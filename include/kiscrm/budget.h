@@ -174,7 +174,7 @@ KISCRM_API int kiscrm_report_rolling_gap(kiscrm_table **out, kiscrm_db *db, cons
  * covers every project (no filters).
  * @param[out] out the snapshot's id, may be NULL
  * @param db the database
- * @param as_of the date (::KISCRM_DATE_NONE: today, UTC)
+ * @param as_of the date (::KISCRM_DATE_NONE: the business date, kiscrm_db_set_today())
  * @return ::KISCRM_OK, ::KISCRM_EINVALID, ::KISCRM_ESTORAGE, ::KISCRM_ENOMEM.
  */
 KISCRM_API int kiscrm_budget_snapshot(kiscrm_id *out, kiscrm_db *db, kiscrm_date as_of);

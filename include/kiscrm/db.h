@@ -154,6 +154,26 @@ KISCRM_API const kiscrm_config *kiscrm_db_config(const kiscrm_db *db);
  */
 KISCRM_API int kiscrm_db_set_actor(kiscrm_db *db, kiscrm_id staff_id);
 
+/**
+ * Sets the business date (业务日期) of this handle: the "today" used where a caller leaves
+ * a date out — a report without `as_of`, an opportunity stored without `created`, a
+ * qualification assessment without a date. The library keeps no clock: until a date is
+ * set, leaving such a date out is an error (::KISCRM_EINVALID naming the field), so the
+ * same call gives the same result on any day. The `kiscrm` tool sets the system date;
+ * the Python binding sets `datetime.date.today()` unless told otherwise.
+ * @param db the database
+ * @param today a date, or ::KISCRM_DATE_NONE to unset it
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID (NULL @p db, date out of range).
+ */
+KISCRM_API int kiscrm_db_set_today(kiscrm_db *db, kiscrm_date today);
+
+/**
+ * The business date set by kiscrm_db_set_today().
+ * @param db the database
+ * @return the date, or ::KISCRM_DATE_NONE when none is set (or @p db is NULL).
+ */
+KISCRM_API kiscrm_date kiscrm_db_today(const kiscrm_db *db);
+
 KISCRM_END_DECL
 
 #endif

@@ -564,7 +564,8 @@ KISCRM_API const char *kiscrm_qual_standard_key(const kiscrm_qual_standards *std
  * @param std the standards
  * @param standard key of the standard to assess against
  * @param staff_id the person
- * @param as_of reference date; ::KISCRM_DATE_NONE: today (UTC)
+ * @param as_of reference date; ::KISCRM_DATE_NONE: the business date (kiscrm_db_set_today(); an
+ *        error when none is set)
  * @return ::KISCRM_OK, ::KISCRM_EINVALID (NULL), ::KISCRM_ENOTFOUND (unknown standard or
  *         person), ::KISCRM_ESTORAGE, ::KISCRM_ENOMEM.
  */

@@ -29,7 +29,8 @@ typedef enum kiscrm_group {
 /** Options shared by all reports. Fields are only ever appended. */
 typedef struct kiscrm_report_options {
 	unsigned int version;     /**< ::KISCRM_REPORT_OPTIONS_VERSION. */
-	kiscrm_date as_of;        /**< Reference date ("today" of the report); ::KISCRM_DATE_NONE: today (UTC). */
+	kiscrm_date as_of;        /**< Reference date ("today" of the report); ::KISCRM_DATE_NONE: the
+	                               database's business date (kiscrm_db_set_today(); an error when none is set). */
 	kiscrm_date from;         /**< First day analysed; ::KISCRM_DATE_NONE: derived from `period`. */
 	kiscrm_date to;           /**< Day after the last day analysed; ::KISCRM_DATE_NONE: derived from `period`. */
 	int period;               /**< A ::kiscrm_period; when `from`/`to` are unset, the report covers the

@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static const char *const group_names[] = {
 	NULL, "business_line", "product_line", "department", "owner", "region", "industry",
@@ -39,11 +38,6 @@ int kiscrm_group_parse(const char *name)
 int kiscrm_report_options_init(kiscrm_report_options *opts, unsigned int version)
 {
 	return kc_options_init(opts, version, &kc_report_options_v);
-}
-
-static kiscrm_date today(void)
-{
-	return kiscrm_time_date((kiscrm_time)time(NULL));
 }
 
 static int push_name(kc_report *r, const char *name, size_t *index)
@@ -158,7 +152,11 @@ int kc_report_begin(kc_report *r, kiscrm_db *db, const kiscrm_report_options *op
 	r->week_start = kiscrm_config_week_start(db->config);
 	r->fy_month = kiscrm_config_fiscal_year_start(db->config);
 	r->decimals = kiscrm_config_currency_decimals(db->config);
-	r->as_of = r->o.as_of == KISCRM_DATE_NONE ? today() : r->o.as_of;
+	r->as_of = r->o.as_of != KISCRM_DATE_NONE ? r->o.as_of : db->today;
+	if (r->as_of == KISCRM_DATE_NONE)
+		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "as_of", NULL,
+				       "report options: as_of is required when the database has no "
+				       "business date (the library keeps no clock; see kiscrm_db_set_today)");
 	r->pipeline = kiscrm_config_pipeline_find(db->config, r->o.pipeline);
 	if (r->pipeline < 0)
 		return r->pipeline;

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "config/config_internal.h"
 #include "core/field.h"
@@ -904,7 +903,14 @@ int kiscrm_kpi_assess_lang(kiscrm_table **out, kiscrm_db *db, const kiscrm_qual_
 	if ((rc = kiscrm_record_get(&staff, db, KISCRM_KIND_STAFF, staff_id)))
 		return rc;
 	if (as_of == KISCRM_DATE_NONE)
-		as_of = kiscrm_time_date((kiscrm_time)time(NULL));
+		as_of = db->today;
+	if (as_of == KISCRM_DATE_NONE) {
+		kiscrm_record_free(staff);
+		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "as_of", NULL,
+				       "qualification assessment: as_of is required when the database "
+				       "has no business date (the library keeps no clock; see "
+				       "kiscrm_db_set_today)");
+	}
 	memset(&a, 0, sizeof(a));
 	a.zh = lang && strcmp(lang, "zh") == 0;
 	a.all_passed = 1;

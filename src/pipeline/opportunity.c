@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "config/pipeline_config.h"
 #include "core/buf.h"
@@ -23,11 +22,6 @@
 #define SECONDS_PER_DAY 86400
 
 static const char *const statuses[] = { "open", "won", "lost", "abandoned", NULL };
-
-static kiscrm_date today(void)
-{
-	return kiscrm_time_date((kiscrm_time)time(NULL));
-}
 
 static const char *opp_text(const kiscrm_record *rec, int field)
 {
@@ -191,11 +185,24 @@ static void derive_closed(kiscrm_record *rec, const kiscrm_record *old, const kc
 	if (old && !kiscrm_record_is_null(old, KISCRM_OPPORTUNITY_CLOSED))
 		kc_record_put_int(rec, KISCRM_OPPORTUNITY_CLOSED,
 				  kiscrm_record_int(old, KISCRM_OPPORTUNITY_CLOSED));
-	else if (!kiscrm_record_is_null(rec, KISCRM_OPPORTUNITY_CREATED))
+	else /* kc_opportunity_prepare() made sure the creation date is known */
 		kc_record_put_int(rec, KISCRM_OPPORTUNITY_CLOSED,
 				  kiscrm_record_int(rec, KISCRM_OPPORTUNITY_CREATED));
-	else
-		kc_record_put_int(rec, KISCRM_OPPORTUNITY_CLOSED, today());
+}
+
+/* The library has no clock: a new opportunity's creation date is the write's time when
+ * the caller gave one, else the database's business date, else it must be given. */
+static int derive_created(const kc_write_ctx *ctx, kiscrm_record *rec)
+{
+	if (!kiscrm_record_is_null(rec, KISCRM_OPPORTUNITY_CREATED))
+		return KISCRM_OK;
+	kiscrm_date d = ctx->at ? kiscrm_time_date(ctx->at) : ctx->db->today;
+	if (d == KISCRM_DATE_NONE)
+		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "created", NULL,
+				       "opportunity.created is required when the database has no "
+				       "business date (the library keeps no clock; see kiscrm_db_set_today)");
+	kc_record_put_int(rec, KISCRM_OPPORTUNITY_CREATED, d);
+	return KISCRM_OK;
 }
 
 static int derive_size_class(kiscrm_db *db, kiscrm_record *rec)
@@ -254,7 +261,7 @@ int kc_opportunity_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const ki
 	size_t p;
 	int rc;
 
-	if ((rc = check_inputs(db, rec)) < 0 ||
+	if ((rc = check_inputs(db, rec)) < 0 || (rc = derive_created(ctx, rec)) < 0 ||
 	    (rc = resolve_pipeline(&pl, &p, db, rec)) < 0 ||
 	    (old && (rc = check_stage_change(ctx, rec, old)) < 0) ||
 	    (rc = derive_size_class(db, rec)) < 0 ||
@@ -310,10 +317,8 @@ int kc_opportunity_after_insert(const kc_write_ctx *ctx, const kiscrm_record *re
 
 	if (ctx->at)
 		at = ctx->at;
-	else if (!kiscrm_record_is_null(rec, KISCRM_OPPORTUNITY_CREATED))
+	else /* kc_opportunity_prepare() made sure the creation date is known */
 		at = (kiscrm_time)kiscrm_record_int(rec, KISCRM_OPPORTUNITY_CREATED) * SECONDS_PER_DAY;
-	else
-		at = (kiscrm_time)time(NULL);
 	return history_insert(db, kiscrm_record_id(rec), opp_text(rec, KISCRM_OPPORTUNITY_PIPELINE),
 			      NULL, opp_text(rec, KISCRM_OPPORTUNITY_STAGE), at, ctx->actor,
 			      kiscrm_record_is_null(rec, KISCRM_OPPORTUNITY_AMOUNT),

@@ -5,6 +5,7 @@
 #include "storage/db_files.h"
 #include "storage/record.h"
 #include "kiscrm/config.h"
+#include "kiscrm/date.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@ int kc_db_new(kiscrm_db **out, kiscrm_backend *backend, const kc_kind_table *kin
 	}
 	db->backend = backend;
 	db->kinds = kinds;
+	db->today = KISCRM_DATE_NONE;
 	kc_record_know_kinds(kinds);
 	*out = db;
 	return KISCRM_OK;
@@ -169,6 +171,24 @@ int kiscrm_db_set_actor(kiscrm_db *db, kiscrm_id staff_id)
 		return kc_error_set(KISCRM_EINVALID, "actor id %lld is negative", (long long)staff_id);
 	db->actor = staff_id;
 	return KISCRM_OK;
+}
+
+int kiscrm_db_set_today(kiscrm_db *db, kiscrm_date today)
+{
+	int rc = kc_check_db(db);
+	if (rc)
+		return rc;
+	char text[16];
+	if (today != KISCRM_DATE_NONE && kiscrm_date_format(text, sizeof(text), today) < 0)
+		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "today", NULL,
+				       "business date %ld is out of range", (long)today);
+	db->today = today;
+	return KISCRM_OK;
+}
+
+kiscrm_date kiscrm_db_today(const kiscrm_db *db)
+{
+	return db ? db->today : KISCRM_DATE_NONE;
 }
 
 int kc_tx_begin(kiscrm_db *db)

@@ -56,6 +56,7 @@ static void setup(void)
 
 	o.backend = "memory";
 	must(kiscrm_db_open(&g_db, &o), "open");
+	must(kiscrm_db_set_today(g_db, 20416), "business date"); /* 2025-11-24 */
 	r = rec(KISCRM_KIND_DEPARTMENT);
 	kiscrm_record_set_text(r, KISCRM_DEPARTMENT_NAME, "Sales");
 	put(r);

@@ -29,6 +29,7 @@ static void setup(void)
 	char err[256];
 	o.backend = "memory";
 	FUZZ_ASSERT(kiscrm_db_open(&g_db, &o) == KISCRM_OK, "open: %s", kiscrm_error_last()->message);
+	FUZZ_ASSERT(kiscrm_db_set_today(g_db, 20416) == KISCRM_OK, "business date"); /* 2025-11-24 */
 	FUZZ_ASSERT(maven_stage_keys(kiscrm_db_config(g_db), g_stages, err, sizeof(err)) == 0,
 		    "stage keys: %s", err);
 	atexit(cleanup);

@@ -17,11 +17,14 @@ sys.path.insert(0, os.path.join(HERE, "..", "..", "bindings", "python"))
 
 import kiscrm  # noqa: E402
 
+# The business date of the test databases: results never depend on the day the tests run.
+TODAY = datetime.date(2026, 1, 5)
+
 
 @pytest.fixture(params=["memory", "sqlite"])
 def db(request):
     """An empty database on each backend (sqlite: a private in-memory database)."""
-    with kiscrm.Database(backend=request.param) as d:
+    with kiscrm.Database(backend=request.param, today=TODAY) as d:
         yield d
 
 

@@ -220,3 +220,18 @@ def test_set_from_text(db):
     with pytest.raises(kiscrm.Invalid) as e:
         r.set_text("amount", "12.345")
     assert "12.345" in e.value.message
+
+
+def test_business_date_is_the_callers():
+    """The library keeps no clock: the binding gives today's date unless told otherwise;
+    with none, a report without as_of and an opportunity without created are refused."""
+    with kiscrm.Database(backend="memory") as d:
+        assert d.today == datetime.date.today()
+    with kiscrm.Database(backend="memory", today=datetime.date(2026, 3, 2)) as d:
+        assert d.today == datetime.date(2026, 3, 2)
+        d.today = "2026-03-09"
+        assert d.today == datetime.date(2026, 3, 9)
+    with kiscrm.Database(backend="memory", today=False) as d:
+        assert d.today is None
+        with pytest.raises(kiscrm.Invalid, match="as_of"):
+            d.report("funnel")

@@ -165,7 +165,7 @@ def test_table_keeps_database_alive(db):
 
 
 def test_close_closes_iterators_and_keeps_tables(tmp_path):
-    db = kiscrm.Database(backend="memory")
+    db = kiscrm.Database(backend="memory", today=datetime.date(2026, 1, 5))
     scenario(db)
     t = db.report("win-rate", **WINDOW)
     it = db.records("opportunity")

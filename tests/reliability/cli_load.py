@@ -49,7 +49,8 @@ def main():
         ok("add", "staff", "name=Ann", "department_id=1", "role=department_manager")
         ok("add", "customer", "name=Fixture Co")
         opps = [ok("add", "opportunity", "name=o%d" % i, "owner_id=1", "customer_id=1",
-                   "stage=opportunity", "amount=10.00", "expected_close=2026-12-31")
+                   "stage=opportunity", "amount=10.00", "created=2026-11-01",
+                   "expected_close=2026-12-31")
                 for i in range(MOVERS)]
 
         bulk = os.path.join(d, "bulk.csv")

@@ -17,7 +17,9 @@ int rel_open(kiscrm_db **out, const char *path, int busy_timeout_ms)
 	o.backend = "sqlite";
 	o.path = path;
 	o.busy_timeout_ms = busy_timeout_ms;
-	return kiscrm_db_open(out, &o);
+	int rc = kiscrm_db_open(out, &o);
+	/* the library keeps no clock: the business date of every reliability database */
+	return rc ? rc : kiscrm_db_set_today(*out, REL_TODAY);
 }
 
 static int insert_free(kiscrm_id *id, kiscrm_db *db, kiscrm_record *r)

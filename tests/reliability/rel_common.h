@@ -3,6 +3,9 @@
 #ifndef KC_REL_COMMON_H
 #define KC_REL_COMMON_H
 
+/* The business date (kiscrm_db_set_today) of the databases rel_open() opens: 2025-11-24. */
+#define REL_TODAY 20416
+
 #include "kiscrm.h"
 
 #include <stdio.h>

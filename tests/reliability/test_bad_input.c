@@ -160,8 +160,8 @@ static int setup(void **state)
 
 	memset(&f, 0, sizeof(f));
 	o.backend = "memory";
-	if (kiscrm_db_open(&f.db, &o) != KISCRM_OK)
-		return -1;
+	if (kiscrm_db_open(&f.db, &o) != KISCRM_OK || kiscrm_db_set_today(f.db, 20416) != KISCRM_OK)
+		return -1; /* 20416: 2025-11-24 */
 	f.cfg = kiscrm_db_config(f.db);
 	r = rec(KISCRM_KIND_DEPARTMENT);
 	kiscrm_record_set_text(r, KISCRM_DEPARTMENT_NAME, "Sales");
@@ -502,6 +502,9 @@ static void test_db_backend(void **state)
 	IS_NULL(kiscrm_db_config(NULL));
 	ERR(kiscrm_db_set_actor(NULL, 0));
 	ERR(kiscrm_db_set_actor(f->db, -1));
+	ERR(kiscrm_db_set_today(NULL, 20000));
+	ERR_IS(KISCRM_EINVALID, kiscrm_db_set_today(f->db, INT32_MAX));
+	IS(KISCRM_DATE_NONE, kiscrm_db_today(NULL));
 
 	ERR(kiscrm_backend_init(NULL, KISCRM_BACKEND_VERSION));
 	ERR(kiscrm_backend_init(&be, 999));

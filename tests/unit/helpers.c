@@ -72,6 +72,13 @@ kiscrm_db *kc_test_db_open(const char *config_dir)
 			    kiscrm_error_last()->message);
 		return NULL;
 	}
+	/* The business date of every test database: results never depend on the day the
+	 * tests run (the library has no clock). */
+	kiscrm_date today;
+	if (kiscrm_date_parse(&today, KC_TEST_TODAY) != KISCRM_OK || kiscrm_db_set_today(db, today) != KISCRM_OK) {
+		kiscrm_db_free(db);
+		return NULL;
+	}
 	return db;
 }
 

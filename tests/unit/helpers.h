@@ -54,6 +54,9 @@ const char *kc_test_backend(void);
 
 /* Opens a fresh database on the group's backend with the configuration of config_dir
  * (NULL: the default); prints why and returns NULL when it cannot. */
+/* The business date (kiscrm_db_set_today) of the databases kc_test_db_open() opens. */
+#define KC_TEST_TODAY "2026-11-23"
+
 kiscrm_db *kc_test_db_open(const char *config_dir);
 
 /* Per-test setup and teardown: *state is the test's kiscrm_db *. */

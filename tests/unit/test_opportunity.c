@@ -332,18 +332,31 @@ static void test_creation_entry(void **state)
 	kc_test_assert_text(h.e[0], KISCRM_STAGE_HISTORY_PIPELINE, "default");
 	hist_free(&h);
 
-	/* no created date, no actor: now, by NULL, amount NULL */
+	/* no created date, no actor: the database's business date (KC_TEST_TODAY, 2026-11-23)
+	 * becomes the creation date and the entry is at its midnight, by NULL, amount NULL */
 	assert_rc(KISCRM_OK, kiscrm_db_set_actor(f->db, 0));
-	kiscrm_time before = (kiscrm_time)time(NULL);
 	kiscrm_id b = kc_test_insert(f->db, opp_rec(f, "opportunity"));
-	kiscrm_time after = (kiscrm_time)time(NULL);
+	kiscrm_record *ob = kc_test_get(f->db, KISCRM_KIND_OPPORTUNITY, b);
+	kiscrm_date today;
+	assert_rc(KISCRM_OK, kiscrm_date_parse(&today, "2026-11-23"));
+	assert_int_equal(today, kiscrm_record_int(ob, KISCRM_OPPORTUNITY_CREATED));
+	kiscrm_record_free(ob);
 	hist_load(&h, f, b);
 	assert_int_equal(h.n, 1);
-	kiscrm_time at = kiscrm_record_int(h.e[0], KISCRM_STAGE_HISTORY_AT);
-	assert_true(at >= before && at <= after);
+	assert_int_equal((kiscrm_time)today * 86400, kiscrm_record_int(h.e[0], KISCRM_STAGE_HISTORY_AT));
 	assert_true(kiscrm_record_is_null(h.e[0], KISCRM_STAGE_HISTORY_BY_ID));
 	assert_true(kiscrm_record_is_null(h.e[0], KISCRM_STAGE_HISTORY_AMOUNT));
 	hist_free(&h);
+
+	/* without a business date the library cannot know the day: refused, nothing stored */
+	assert_rc(KISCRM_OK, kiscrm_db_set_today(f->db, KISCRM_DATE_NONE));
+	kiscrm_record *c = opp_rec(f, "opportunity");
+	assert_rc(KISCRM_EINVALID, kiscrm_record_insert(f->db, c));
+	assert_msg_has("opportunity.created");
+	kiscrm_record_free(c);
+	int64_t n = 0;
+	assert_rc(KISCRM_OK, kiscrm_record_count(f->db, KISCRM_KIND_OPPORTUNITY, NULL, &n));
+	assert_int_equal(2, n);
 }
 
 /* KISCRM_INSERT_RAW stores the opportunity with its derived fields but no creation entry;

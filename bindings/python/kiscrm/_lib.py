@@ -248,6 +248,8 @@ FUNCTIONS = [
     ("kiscrm_db_rollback", [DbP], I, check_rc),
     ("kiscrm_db_config", [DbP], ConfigP, None),
     ("kiscrm_db_set_actor", [DbP, ID], I, check_rc),
+    ("kiscrm_db_set_today", [DbP, c_int32], I, check_rc),
+    ("kiscrm_db_today", [DbP], c_int32, None),
     ("kiscrm_transact_options_init", [P(TransactOptions), U], I, check_rc),
     ("kiscrm_db_transact", [DbP, TransactFn, c_void_p, P(TransactOptions)], I, None),
     # config.h

@@ -262,11 +262,16 @@ class Database:
 
     ``Database("crm.db")`` opens (creating) an SQLite file; ``Database()`` a private
     in-memory SQLite database; ``Database(backend="memory")`` the in-memory backend.
-    ``config_dir`` names a configuration directory (None: built-in defaults). Use it as a
-    context manager to close it: ``with kiscrm.Database("crm.db") as db: ...``.
+    ``config_dir`` names a configuration directory (None: built-in defaults). ``today`` is
+    the business date (a ``datetime.date``) used where a call leaves a date out — reports
+    without ``as_of``, opportunities without ``created``; the library keeps no clock, so it
+    defaults to ``datetime.date.today()``; ``today=False`` sets none (leaving such a date
+    out is then an error). Use it as a context manager to close it:
+    ``with kiscrm.Database("crm.db") as db: ...``.
     """
 
-    def __init__(self, path=None, backend=None, config_dir=None, busy_timeout_ms=0):
+    def __init__(self, path=None, backend=None, config_dir=None, busy_timeout_ms=0,
+                 today=None):
         self._ptr = None
         self._depth = 0  # nesting depth of begin() (to know when a retry is possible)
         self._iters = weakref.WeakSet()
@@ -283,6 +288,17 @@ class Database:
         self.path = path
         self.backend = backend or "sqlite"
         self.money_decimals = L.kiscrm_config_currency_decimals(L.kiscrm_db_config(ptr))
+        if today is not False:
+            self.today = _dt.date.today() if today is None else today
+
+    @property
+    def today(self):
+        """The business date (``datetime.date``), or None when none is set."""
+        return V.date_to_python(_lib.lib().kiscrm_db_today(self._handle()))
+
+    @today.setter
+    def today(self, value):
+        _lib.lib().kiscrm_db_set_today(self._handle(), V.date_from_python(value))
 
     # --- lifetime ---------------------------------------------------------------------
 
