@@ -95,12 +95,12 @@ int cmd_export(cli *c, int argc, char **argv)
 	if (cli_open(c))
 		return 1;
 	if (pos[1]) {
-		if (kiscrm_csv_export_file_with(c->db, kind, pos[1], NULL, &o) < 0)
+		if (kiscrm_csv_export_file(c->db, kind, pos[1], NULL, &o) < 0)
 			return cli_fail(pos[1]);
 		return 0;
 	}
 	kiscrm_buf out = KISCRM_BUF_INIT;
-	int rc = kiscrm_csv_export_with(&out, c->db, kind, NULL, &o);
+	int rc = kiscrm_csv_export(&out, c->db, kind, NULL, &o);
 	if (rc == 0 && out.ptr)
 		fputs(out.ptr, stdout);
 	kiscrm_buf_dispose(&out); /* on failure too: it may hold the rows before the bad one */

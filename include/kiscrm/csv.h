@@ -142,44 +142,6 @@ KISCRM_API int kiscrm_csv_import_data(size_t *imported, kiscrm_table **errors, k
 				      const kiscrm_import_options *opts);
 
 /**
- * Writes the records of a kind as CSV: a header of all field names (`id` first, in
- * field order), then one line per record in ascending id order; values as
- * kiscrm_record_field_to_text() gives them (money exact without separators, dates
- * ISO), NULL as an empty field, empty text as `""`. Fields holding ',', '"', CR or LF
- * are quoted (RFC 4180); UTF-8 without byte-order mark; lines end with "\n". Text
- * cells that a spreadsheet would run as a formula get a leading `'` (see the file
- * comment; kiscrm_csv_export_with() writes them raw on request).
- * @param[out] out buffer the text is appended to; dispose with kiscrm_buf_dispose()
- * @param db the database
- * @param kind a ::kiscrm_kind
- * @param filter records to write (see kiscrm_iter_new()), NULL for all
- * @return ::KISCRM_OK, ::KISCRM_EINVALID (NULL arguments, unknown kind, filter on a field
- *         the kind lacks), ::KISCRM_EVERSION, ::KISCRM_ESTORAGE, ::KISCRM_ENOMEM.
- */
-KISCRM_API int kiscrm_csv_export(kiscrm_buf *out, kiscrm_db *db, int kind, const kiscrm_filter *filter);
-
-/**
- * Writes the records of a kind to a CSV file, as kiscrm_csv_export() does.
- *
- * The text is written to a new temporary file in the directory of @p path, which is
- * renamed over @p path only once everything is written and flushed to disk: on any
- * error the temporary file is removed and @p path is left exactly as it was (an existing
- * file keeps its contents; no file is created). An existing @p path keeps its permission
- * bits; a new one gets 0666 less the umask. A symbolic link is followed (the file it
- * points at is replaced). A @p path that is the open database file or one of its
- * companion files (`-wal`, `-shm`, `-journal`) — compared by device and inode when the
- * file exists and by resolved path otherwise — is refused with ::KISCRM_EINVALID, as is
- * an existing path that is not a regular file.
- * @param db the database
- * @param kind a ::kiscrm_kind
- * @param path the file to write
- * @param filter records to write, NULL for all
- * @return as kiscrm_csv_export(); ::KISCRM_ESTORAGE also when the file cannot be written
- *         (the message names the path); ::KISCRM_EINVALID for a refused @p path.
- */
-KISCRM_API int kiscrm_csv_export_file(kiscrm_db *db, int kind, const char *path, const kiscrm_filter *filter);
-
-/**
  * CSV writer flag: write every cell's text as it is, without the single quote that
  * neutralises a spreadsheet formula (see the file comment). For programs that read the
  * CSV themselves and must see `=`, `+`, `-`, `@` at the start of a text unchanged; such a
@@ -188,7 +150,7 @@ KISCRM_API int kiscrm_csv_export_file(kiscrm_db *db, int kind, const char *path,
  */
 #define KISCRM_CSV_RAW_CELLS 0x1u
 
-/** Options of the CSV writers (kiscrm_csv_export_with() …). Fields are only appended. */
+/** Options of the CSV writers (kiscrm_csv_export() …). Fields are only appended. */
 typedef struct kiscrm_csv_write_options {
 	unsigned int version; /**< ::KISCRM_CSV_WRITE_OPTIONS_VERSION. */
 	unsigned int flags;   /**< ::KISCRM_CSV_RAW_CELLS; 0 (the default) neutralises
@@ -210,32 +172,47 @@ typedef struct kiscrm_csv_write_options {
 KISCRM_API int kiscrm_csv_write_options_init(kiscrm_csv_write_options *opts, unsigned int version);
 
 /**
- * kiscrm_csv_export() with writer options.
- * @param[out] out buffer the text is appended to
+ * Writes the records of a kind as CSV: a header of all field names (`id` first, in
+ * field order), then one line per record in ascending id order; values as
+ * kiscrm_record_field_to_text() gives them (money exact without separators, dates
+ * ISO), NULL as an empty field, empty text as `""`. Fields holding ',', '"', CR or LF
+ * are quoted (RFC 4180); UTF-8 without byte-order mark; lines end with "\n". Text
+ * cells that a spreadsheet would run as a formula get a leading `'` (see the file
+ * comment; ::KISCRM_CSV_RAW_CELLS writes them raw on request).
+ * @param[out] out buffer the text is appended to; dispose with kiscrm_buf_dispose()
  * @param db the database
  * @param kind a ::kiscrm_kind
- * @param filter records to write, NULL for all
- * @param opts options, NULL for the defaults
- * @return as kiscrm_csv_export(); ::KISCRM_EVERSION or ::KISCRM_EINVALID (unknown flags)
- *         for bad options.
+ * @param filter records to write (see kiscrm_iter_new()), NULL for all
+ * @param opts writer options, NULL for the defaults
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID (NULL arguments, unknown kind, filter on a field
+ *         the kind lacks, unknown flags), ::KISCRM_EVERSION, ::KISCRM_ESTORAGE, ::KISCRM_ENOMEM.
  */
-KISCRM_API int kiscrm_csv_export_with(kiscrm_buf *out, kiscrm_db *db, int kind,
-				      const kiscrm_filter *filter,
-				      const kiscrm_csv_write_options *opts);
+KISCRM_API int kiscrm_csv_export(kiscrm_buf *out, kiscrm_db *db, kiscrm_kind kind, const kiscrm_filter *filter,
+				 const kiscrm_csv_write_options *opts);
 
 /**
- * kiscrm_csv_export_file() with writer options.
+ * Writes the records of a kind to a CSV file, as kiscrm_csv_export() does.
+ *
+ * The text is written to a new temporary file in the directory of @p path, which is
+ * renamed over @p path only once everything is written and flushed to disk: on any
+ * error the temporary file is removed and @p path is left exactly as it was (an existing
+ * file keeps its contents; no file is created). An existing @p path keeps its permission
+ * bits; a new one gets 0666 less the umask. A symbolic link is followed (the file it
+ * points at is replaced). A @p path that is the open database file or one of its
+ * companion files (`-wal`, `-shm`, `-journal`) — compared by device and inode when the
+ * file exists and by resolved path otherwise — is refused with ::KISCRM_EINVALID, as is
+ * an existing path that is not a regular file.
  * @param db the database
  * @param kind a ::kiscrm_kind
- * @param path the file to write (see kiscrm_csv_export_file())
+ * @param path the file to write
  * @param filter records to write, NULL for all
- * @param opts options, NULL for the defaults
- * @return as kiscrm_csv_export_file(); ::KISCRM_EVERSION or ::KISCRM_EINVALID for bad
- *         options.
+ * @param opts writer options, NULL for the defaults
+ * @return as kiscrm_csv_export(); ::KISCRM_ESTORAGE also when the file cannot be written
+ *         (the message names the path); ::KISCRM_EINVALID for a refused @p path.
  */
-KISCRM_API int kiscrm_csv_export_file_with(kiscrm_db *db, int kind, const char *path,
-					   const kiscrm_filter *filter,
-					   const kiscrm_csv_write_options *opts);
+KISCRM_API int kiscrm_csv_export_file(kiscrm_db *db, kiscrm_kind kind, const char *path, const kiscrm_filter *filter,
+				      const kiscrm_csv_write_options *opts);
+
 
 /**
  * kiscrm_table_write_csv() with writer options: text columns and the header follow

@@ -61,7 +61,7 @@ typedef enum kiscrm_probability_source {
 	KISCRM_PROBABILITY_HISTORICAL = 2
 } kiscrm_probability_source;
 
-/** Options of the forecast reports' `_ex` variants. Fields are only ever appended. */
+/** Options of the forecast reports (given through ::kiscrm_report_options `forecast`). Fields are only ever appended. */
 typedef struct kiscrm_forecast_options {
 	unsigned int version;   /**< ::KISCRM_FORECAST_OPTIONS_VERSION. */
 	int probability_source; /**< A ::kiscrm_probability_source. */
@@ -121,18 +121,6 @@ KISCRM_API int kiscrm_forecast_options_init(kiscrm_forecast_options *opts, unsig
  *         dimension without targets), ::KISCRM_EVERSION, ::KISCRM_EOVERFLOW, storage errors.
  */
 KISCRM_API int kiscrm_report_gap(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
-
-/**
- * kiscrm_report_gap() with a choice of stage probabilities.
- * @param[out] out the table
- * @param db the database
- * @param opts report options (NULL: defaults)
- * @param fopts forecast options (NULL: defaults)
- * @return as kiscrm_report_gap(); ::KISCRM_EINVALID for an unknown probability source,
- *         ::KISCRM_EVERSION for an unknown @p fopts version.
- */
-KISCRM_API int kiscrm_report_gap_ex(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts,
-				    const kiscrm_forecast_options *fopts);
 
 /**
  * Opportunity sufficiency (商机充足率): the unweighted open pipeline expected in the window
@@ -198,17 +186,6 @@ KISCRM_API int kiscrm_report_sufficiency(kiscrm_table **out, kiscrm_db *db, cons
 KISCRM_API int kiscrm_report_forecast(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
 
 /**
- * kiscrm_report_forecast() with a choice of stage probabilities.
- * @param[out] out the table
- * @param db the database
- * @param opts report options (NULL: defaults)
- * @param fopts forecast options (NULL: defaults)
- * @return as kiscrm_report_forecast() and kiscrm_report_gap_ex().
- */
-KISCRM_API int kiscrm_report_forecast_ex(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts,
-					 const kiscrm_forecast_options *fopts);
-
-/**
  * Year-end completion forecast (预测完成情况) for the fiscal year containing `as_of`
  * (`from`, `to` and `period` are ignored).
  *
@@ -231,17 +208,6 @@ KISCRM_API int kiscrm_report_forecast_ex(kiscrm_table **out, kiscrm_db *db, cons
  * @return as kiscrm_report_gap().
  */
 KISCRM_API int kiscrm_report_year_end(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
-
-/**
- * kiscrm_report_year_end() with a choice of stage probabilities.
- * @param[out] out the table
- * @param db the database
- * @param opts report options (NULL: defaults)
- * @param fopts forecast options (NULL: defaults)
- * @return as kiscrm_report_year_end() and kiscrm_report_gap_ex().
- */
-KISCRM_API int kiscrm_report_year_end_ex(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts,
-					 const kiscrm_forecast_options *fopts);
 
 /**
  * Historical stage probabilities next to the configured ones, for the report's pipeline:

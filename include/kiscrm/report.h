@@ -41,13 +41,17 @@ typedef struct kiscrm_report_options {
 	const char *lang;         /**< "zh" or "en" for display names; NULL: "en". */
 	kiscrm_id owner_id;       /**< Only this staff member's records (0: all). */
 	kiscrm_id department_id;  /**< Only this department and those below it (0: all). */
+	/* version 2 */
+	const struct kiscrm_forecast_options *forecast; /**< Forecast options of the reports that
+	                               weigh the pipeline (gap, forecast, year-end: which stage
+	                               probabilities); NULL: the defaults. Version 2. */
 } kiscrm_report_options;
 
 /** Current version of ::kiscrm_report_options. */
-#define KISCRM_REPORT_OPTIONS_VERSION 1
+#define KISCRM_REPORT_OPTIONS_VERSION 2
 /** Initialiser with the defaults: as of today, no period limit, no grouping. */
 #define KISCRM_REPORT_OPTIONS_INIT { KISCRM_REPORT_OPTIONS_VERSION, KISCRM_DATE_NONE, \
-	KISCRM_DATE_NONE, KISCRM_DATE_NONE, 0, NULL, 0, NULL, NULL, 0, 0 }
+	KISCRM_DATE_NONE, KISCRM_DATE_NONE, 0, NULL, 0, NULL, NULL, 0, 0, NULL }
 
 /**
  * Initialises report options with the defaults.

@@ -710,8 +710,7 @@ static int forecast_table(kc_fc *fc, kiscrm_table **out)
 	return kc_report_deliver(out, t, rc);
 }
 
-int kiscrm_report_forecast_ex(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts,
-			      const kiscrm_forecast_options *fopts)
+int kiscrm_report_forecast(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
 {
 	if (!out)
 		return kc_error_set(KISCRM_EINVALID, "output table pointer is NULL");
@@ -722,7 +721,7 @@ int kiscrm_report_forecast_ex(kiscrm_table **out, kiscrm_db *db, const kiscrm_re
 	    (rc = forecast_window(&o, db, &period)) != 0)
 		return rc;
 	kc_fc fc;
-	if ((rc = kc_fc_begin(&fc, db, &o, fopts)) != 0)
+	if ((rc = kc_fc_begin(&fc, db, &o, o.forecast)) != 0)
 		return rc;
 	if ((rc = kc_fc_buckets(&fc, period)) == 0 && (rc = kc_fc_run(&fc)) == 0)
 		rc = forecast_table(&fc, out);
@@ -730,10 +729,6 @@ int kiscrm_report_forecast_ex(kiscrm_table **out, kiscrm_db *db, const kiscrm_re
 	return rc;
 }
 
-int kiscrm_report_forecast(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
-{
-	return kiscrm_report_forecast_ex(out, db, opts, NULL);
-}
 
 /* ---- year-end completion forecast ------------------------------------------------- */
 
@@ -777,8 +772,7 @@ static int year_end_table(kc_fc *fc, int fiscal_year, kiscrm_table **out)
 	return kc_report_deliver(out, t, rc);
 }
 
-int kiscrm_report_year_end_ex(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts,
-			      const kiscrm_forecast_options *fopts)
+int kiscrm_report_year_end(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
 {
 	if (!out)
 		return kc_error_set(KISCRM_EINVALID, "output table pointer is NULL");
@@ -791,7 +785,7 @@ int kiscrm_report_year_end_ex(kiscrm_table **out, kiscrm_db *db, const kiscrm_re
 	o.from = o.to = KISCRM_DATE_NONE;
 	o.period = KISCRM_PERIOD_YEAR;
 	kc_fc fc;
-	if ((rc = kc_fc_begin(&fc, db, &o, fopts)) != 0)
+	if ((rc = kc_fc_begin(&fc, db, &o, o.forecast)) != 0)
 		return rc;
 	fc.want_targets = 1;
 	fc.closed_before = fc.r.as_of + 1; /* achieved to date, as_of included */
@@ -801,10 +795,6 @@ int kiscrm_report_year_end_ex(kiscrm_table **out, kiscrm_db *db, const kiscrm_re
 	return rc;
 }
 
-int kiscrm_report_year_end(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
-{
-	return kiscrm_report_year_end_ex(out, db, opts, NULL);
-}
 
 /* ---- historical stage probabilities ----------------------------------------------- */
 

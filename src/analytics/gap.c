@@ -43,7 +43,7 @@ static const struct {
 
 /* Window of gap and sufficiency: from/to, else the period (default quarter) of as_of. */
 static int begin(kc_fc *fc, kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts,
-		 const kiscrm_forecast_options *fopts, int collections, int *period)
+		 int collections, int *period)
 {
 	if (!out)
 		return kc_error_set(KISCRM_EINVALID, "output table pointer is NULL");
@@ -55,7 +55,7 @@ static int begin(kc_fc *fc, kiscrm_table **out, kiscrm_db *db, const kiscrm_repo
 	if (!o.period)
 		o.period = KISCRM_PERIOD_QUARTER;
 	*period = o.period;
-	rc = kc_fc_begin(fc, db, &o, fopts);
+	rc = kc_fc_begin(fc, db, &o, o.forecast);
 	if (rc)
 		return rc;
 	fc->want_targets = 1;
@@ -123,8 +123,7 @@ static int gap_rows(kc_fc *fc, kiscrm_table *t, const size_t *order, int period)
 	return rc;
 }
 
-int kiscrm_report_gap_ex(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts,
-			 const kiscrm_forecast_options *fopts)
+int kiscrm_report_gap(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
 {
 	static const char *const cols[] = {
 		"target:money", "achieved:money", "expected:money", "gap:money", "pipeline:money",
@@ -133,7 +132,7 @@ int kiscrm_report_gap_ex(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_
 	};
 	kc_fc fc;
 	int period;
-	int rc = begin(&fc, out, db, opts, fopts, 1, &period);
+	int rc = begin(&fc, out, db, opts, 1, &period);
 	if (rc)
 		return rc;
 	kiscrm_table *t = NULL;
@@ -144,10 +143,6 @@ int kiscrm_report_gap_ex(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_
 	return finish(&fc, t, order, rc, out);
 }
 
-int kiscrm_report_gap(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
-{
-	return kiscrm_report_gap_ex(out, db, opts, NULL);
-}
 
 /* The causes of an insufficient group: keys into *codes, display text into *text. */
 static int causes_of(unsigned sources, int zh, kiscrm_buf *codes, kiscrm_buf *text)
@@ -222,7 +217,7 @@ int kiscrm_report_sufficiency(kiscrm_table **out, kiscrm_db *db, const kiscrm_re
 	};
 	kc_fc fc;
 	int period;
-	int rc = begin(&fc, out, db, opts, NULL, 0, &period);
+	int rc = begin(&fc, out, db, opts, 0, &period);
 	if (rc)
 		return rc;
 	kiscrm_table *t = NULL;

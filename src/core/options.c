@@ -29,6 +29,7 @@ VERSIONED(kc_db_options_v, kiscrm_db_options, KISCRM_DB_OPTIONS_INIT, db_options
 
 static const size_t report_options_sizes[] = {
 	KC_FIELD_END(kiscrm_report_options, department_id),
+	KC_FIELD_END(kiscrm_report_options, forecast),
 };
 VERSIONED(kc_report_options_v, kiscrm_report_options, KISCRM_REPORT_OPTIONS_INIT, report_options_sizes);
 

@@ -125,8 +125,8 @@ static int export_to(csv_writer *w, kiscrm_db *db, int kind, const kiscrm_filter
 	return rc ? rc : flush(w);
 }
 
-int kiscrm_csv_export_with(kiscrm_buf *out, kiscrm_db *db, int kind, const kiscrm_filter *filter,
-			   const kiscrm_csv_write_options *opts)
+int kiscrm_csv_export(kiscrm_buf *out, kiscrm_db *db, kiscrm_kind kind, const kiscrm_filter *filter,
+		      const kiscrm_csv_write_options *opts)
 {
 	if (!out)
 		return kc_error_set(KISCRM_EINVALID, "kiscrm_csv_export: output buffer is NULL");
@@ -144,13 +144,8 @@ int kiscrm_csv_export_with(kiscrm_buf *out, kiscrm_db *db, int kind, const kiscr
 	return rc;
 }
 
-int kiscrm_csv_export(kiscrm_buf *out, kiscrm_db *db, int kind, const kiscrm_filter *filter)
-{
-	return kiscrm_csv_export_with(out, db, kind, filter, NULL);
-}
-
-int kiscrm_csv_export_file_with(kiscrm_db *db, int kind, const char *path,
-				const kiscrm_filter *filter, const kiscrm_csv_write_options *opts)
+int kiscrm_csv_export_file(kiscrm_db *db, kiscrm_kind kind, const char *path,
+			   const kiscrm_filter *filter, const kiscrm_csv_write_options *opts)
 {
 	int rc = kc_check_db(db);
 	if (rc)
@@ -175,7 +170,3 @@ int kiscrm_csv_export_file_with(kiscrm_db *db, int kind, const char *path,
 	return kc_atomic_close(&af, rc);
 }
 
-int kiscrm_csv_export_file(kiscrm_db *db, int kind, const char *path, const kiscrm_filter *filter)
-{
-	return kiscrm_csv_export_file_with(db, kind, path, filter, NULL);
-}

@@ -877,17 +877,18 @@ static void test_reports(void **state)
 	ERR_IS(KISCRM_EVERSION, kiscrm_forecast_options_init(&fo, 999));
 	fo = (kiscrm_forecast_options)KISCRM_FORECAST_OPTIONS_INIT;
 	fo.version = 999;
-	ERR_IS(KISCRM_EVERSION, kiscrm_report_gap_ex(&t, f->db, NULL, &fo));
-	ERR_IS(KISCRM_EVERSION, kiscrm_report_forecast_ex(&t, f->db, NULL, &fo));
-	ERR_IS(KISCRM_EVERSION, kiscrm_report_year_end_ex(&t, f->db, NULL, &fo));
-	fo = (kiscrm_forecast_options)KISCRM_FORECAST_OPTIONS_INIT;
-	fo.probability_source = 99;
-	ERR(kiscrm_report_gap_ex(&t, f->db, NULL, &fo));
-	ERR(kiscrm_report_forecast_ex(&t, f->db, NULL, &fo));
-	ERR(kiscrm_report_year_end_ex(&t, f->db, NULL, &fo));
-	ERR(kiscrm_report_gap_ex(NULL, f->db, NULL, NULL));
-	ERR(kiscrm_report_forecast_ex(&t, NULL, NULL, NULL));
-	ERR(kiscrm_report_year_end_ex(&t, NULL, NULL, NULL));
+	{
+		kiscrm_report_options ro = KISCRM_REPORT_OPTIONS_INIT;
+		ro.forecast = &fo; /* report options version 2 */
+		ERR_IS(KISCRM_EVERSION, kiscrm_report_gap(&t, f->db, &ro));
+		ERR_IS(KISCRM_EVERSION, kiscrm_report_forecast(&t, f->db, &ro));
+		ERR_IS(KISCRM_EVERSION, kiscrm_report_year_end(&t, f->db, &ro));
+		fo = (kiscrm_forecast_options)KISCRM_FORECAST_OPTIONS_INIT;
+		fo.probability_source = 99;
+		ERR(kiscrm_report_gap(&t, f->db, &ro));
+		ERR(kiscrm_report_forecast(&t, f->db, &ro));
+		ERR(kiscrm_report_year_end(&t, f->db, &ro));
+	}
 	assert_null(t);
 }
 
@@ -1245,17 +1246,17 @@ static void test_csv(void **state)
 						      "colour\nred\n", 11, NULL, NULL));
 	kiscrm_table_free(errs);
 	errs = NULL;
-	ERR(kiscrm_csv_export(NULL, f->db, KISCRM_KIND_CUSTOMER, NULL));
-	ERR(kiscrm_csv_export(&b, NULL, KISCRM_KIND_CUSTOMER, NULL));
-	ERR(kiscrm_csv_export(&b, f->db, 99, NULL));
+	ERR(kiscrm_csv_export(NULL, f->db, KISCRM_KIND_CUSTOMER, NULL, NULL));
+	ERR(kiscrm_csv_export(&b, NULL, KISCRM_KIND_CUSTOMER, NULL, NULL));
+	ERR(kiscrm_csv_export(&b, f->db, 99, NULL, NULL));
 	flt.version = 999;
-	ERR_IS(KISCRM_EVERSION, kiscrm_csv_export(&b, f->db, KISCRM_KIND_CUSTOMER, &flt));
+	ERR_IS(KISCRM_EVERSION, kiscrm_csv_export(&b, f->db, KISCRM_KIND_CUSTOMER, &flt, NULL));
 	kiscrm_buf_dispose(&b);
-	ERR(kiscrm_csv_export_file(NULL, KISCRM_KIND_CUSTOMER, "/tmp/x.csv", NULL));
-	ERR(kiscrm_csv_export_file(f->db, 99, "/tmp/x.csv", NULL));
-	ERR(kiscrm_csv_export_file(f->db, KISCRM_KIND_CUSTOMER, NULL, NULL));
+	ERR(kiscrm_csv_export_file(NULL, KISCRM_KIND_CUSTOMER, "/tmp/x.csv", NULL, NULL));
+	ERR(kiscrm_csv_export_file(f->db, 99, "/tmp/x.csv", NULL, NULL));
+	ERR(kiscrm_csv_export_file(f->db, KISCRM_KIND_CUSTOMER, NULL, NULL, NULL));
 	ERR_IS(KISCRM_ESTORAGE,
-	       kiscrm_csv_export_file(f->db, KISCRM_KIND_CUSTOMER, "/nonexistent/dir/x.csv", NULL));
+	       kiscrm_csv_export_file(f->db, KISCRM_KIND_CUSTOMER, "/nonexistent/dir/x.csv", NULL, NULL));
 
 	/* CSV writer options, the option-taking writers, the row writer and the reader. */
 	kiscrm_csv_write_options wo = KISCRM_CSV_WRITE_OPTIONS_INIT;
@@ -1266,20 +1267,20 @@ static void test_csv(void **state)
 	ERR_IS(KISCRM_EVERSION, kiscrm_csv_write_options_init(&wo, 0));
 	ERR_IS(KISCRM_EVERSION, kiscrm_csv_write_options_init(&wo, 999));
 	wo = (kiscrm_csv_write_options)KISCRM_CSV_WRITE_OPTIONS_INIT;
-	ERR(kiscrm_csv_export_with(NULL, f->db, KISCRM_KIND_CUSTOMER, NULL, &wo));
-	ERR(kiscrm_csv_export_with(&b, NULL, KISCRM_KIND_CUSTOMER, NULL, &wo));
-	ERR(kiscrm_csv_export_with(&b, f->db, 99, NULL, &wo));
-	ERR(kiscrm_csv_export_file_with(NULL, KISCRM_KIND_CUSTOMER, "/tmp/x.csv", NULL, &wo));
-	ERR(kiscrm_csv_export_file_with(f->db, KISCRM_KIND_CUSTOMER, NULL, NULL, &wo));
-	ERR(kiscrm_csv_export_file_with(f->db, -1, "/tmp/x.csv", NULL, &wo));
+	ERR(kiscrm_csv_export(NULL, f->db, KISCRM_KIND_CUSTOMER, NULL, &wo));
+	ERR(kiscrm_csv_export(&b, NULL, KISCRM_KIND_CUSTOMER, NULL, &wo));
+	ERR(kiscrm_csv_export(&b, f->db, 99, NULL, &wo));
+	ERR(kiscrm_csv_export_file(NULL, KISCRM_KIND_CUSTOMER, "/tmp/x.csv", NULL, &wo));
+	ERR(kiscrm_csv_export_file(f->db, KISCRM_KIND_CUSTOMER, NULL, NULL, &wo));
+	ERR(kiscrm_csv_export_file(f->db, -1, "/tmp/x.csv", NULL, &wo));
 	ERR(kiscrm_table_write_csv_with(NULL, NULL, &wo));
 	ERR(kiscrm_table_write_csv_with(&b, NULL, NULL));
 	ERR(kiscrm_csv_write_row(NULL, row, 1, NULL));
 	ERR(kiscrm_csv_write_row(&b, NULL, 1, NULL));
 	ERR(kiscrm_csv_write_row(&b, row, 0, NULL));
 	wo.version = 999;
-	ERR_IS(KISCRM_EVERSION, kiscrm_csv_export_with(&b, f->db, KISCRM_KIND_CUSTOMER, NULL, &wo));
-	ERR_IS(KISCRM_EVERSION, kiscrm_csv_export_file_with(f->db, KISCRM_KIND_CUSTOMER, "/tmp/x.csv",
+	ERR_IS(KISCRM_EVERSION, kiscrm_csv_export(&b, f->db, KISCRM_KIND_CUSTOMER, NULL, &wo));
+	ERR_IS(KISCRM_EVERSION, kiscrm_csv_export_file(f->db, KISCRM_KIND_CUSTOMER, "/tmp/x.csv",
 							    NULL, &wo));
 	ERR_IS(KISCRM_EVERSION, kiscrm_csv_write_row(&b, row, 1, &wo));
 	assert_int_equal(KISCRM_OK, kiscrm_table_new(&tbl, "t"));

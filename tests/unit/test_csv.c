@@ -272,7 +272,7 @@ static void test_gbk(void **state)
 	assert_string_equal("金蝶", kiscrm_record_text(r, KISCRM_CUSTOMER_SHORT_NAME));
 	kiscrm_record_free(r);
 	/* ... and it comes out as UTF-8 (name_key 北京金蝶软件: the name without 有限公司). */
-	assert_rc(KISCRM_OK, kiscrm_csv_export(&out, db, KISCRM_KIND_CUSTOMER, NULL));
+	assert_rc(KISCRM_OK, kiscrm_csv_export(&out, db, KISCRM_KIND_CUSTOMER, NULL, NULL));
 	assert_string_equal("id,name,short_name,name_key,industry,region,employees,revenue_band,"
 			    "grid_cell,owner_id,source,status,key_account,value_class,lifecycle,"
 			    "first_contract,created\n"
@@ -539,7 +539,7 @@ static void test_export_format(void **state)
 		  "\"Smith, \"\"J\"\"\",上海用友有限公司,\"\",\"010\n88\",,1980-02-29\n", 1);
 	/* NULL is an empty field, empty text "", quoting for the comma, the quotes and the
 	 * line break; the date ISO. */
-	assert_rc(KISCRM_OK, kiscrm_csv_export(&out, db, KISCRM_KIND_CONTACT, NULL));
+	assert_rc(KISCRM_OK, kiscrm_csv_export(&out, db, KISCRM_KIND_CONTACT, NULL, NULL));
 	assert_string_equal("id,customer_id,name,title,department,phone,email,birthday,chain_role,"
 			    "reports_to,attitude\n"
 			    "1,2,\"Smith, \"\"J\"\"\",\"\",,\"010\n88\",,1980-02-29,,,\n",
@@ -551,7 +551,7 @@ static void test_export_format(void **state)
 		  "name,owner,stage,amount\n甲,王总,opportunity,0.05\n乙,张伟,opportunity,1234567.8\n", 2);
 	kiscrm_filter f = KISCRM_FILTER_INIT;
 	f.owner_id = 2;
-	assert_rc(KISCRM_OK, kiscrm_csv_export(&out, db, KISCRM_KIND_OPPORTUNITY, &f));
+	assert_rc(KISCRM_OK, kiscrm_csv_export(&out, db, KISCRM_KIND_OPPORTUNITY, &f, NULL));
 	/* One row: opportunity 2 of 张伟 (staff 2), whose department 北京分公司 (3) the store
 	 * fills in; the fields after the amount are derived by the store, not checked here. */
 	const char *second = strchr(out.ptr, '\n') + 1;
@@ -559,7 +559,7 @@ static void test_export_format(void **state)
 	assert_int_equal(0, strncmp(second, want, strlen(want)));
 	assert_ptr_equal(strchr(second, '\n'), out.ptr + out.size - 1);
 	kiscrm_buf_dispose(&out);
-	assert_rc(KISCRM_OK, kiscrm_csv_export(&out, db, KISCRM_KIND_OPPORTUNITY, NULL));
+	assert_rc(KISCRM_OK, kiscrm_csv_export(&out, db, KISCRM_KIND_OPPORTUNITY, NULL, NULL));
 	assert_non_null(strstr(out.ptr, "\n1,甲,,,1,1,,,0.05,"));
 	kiscrm_buf_dispose(&out);
 }
@@ -572,7 +572,7 @@ static void test_export_file(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	setup_org(db);
-	assert_rc(KISCRM_OK, kiscrm_csv_export_file(db, KISCRM_KIND_DEPARTMENT, path, NULL));
+	assert_rc(KISCRM_OK, kiscrm_csv_export_file(db, KISCRM_KIND_DEPARTMENT, path, NULL, NULL));
 	FILE *fp = fopen(path, "rb");
 	assert_non_null(fp);
 	char buf[256] = "";
@@ -595,7 +595,7 @@ static void test_export_file(void **state)
 	remove(path);
 
 	assert_rc(KISCRM_ESTORAGE, kiscrm_csv_export_file(db, KISCRM_KIND_DEPARTMENT,
-							  "/nonexistent-dir/x.csv", NULL));
+							  "/nonexistent-dir/x.csv", NULL, NULL));
 	assert_msg_has("/nonexistent-dir/x.csv");
 	assert_rc(KISCRM_ENOTFOUND, kiscrm_csv_import(&count, NULL, db, KISCRM_KIND_DEPARTMENT,
 						      "/nonexistent-dir/x.csv", NULL));
@@ -634,18 +634,18 @@ static void test_bad_arguments(void **state)
 							  5, NULL, &o));
 	assert_msg_has("0x80");
 
-	assert_rc(KISCRM_EINVALID, kiscrm_csv_export(NULL, db, KISCRM_KIND_CUSTOMER, NULL));
-	assert_rc(KISCRM_EINVALID, kiscrm_csv_export(&out, NULL, KISCRM_KIND_CUSTOMER, NULL));
-	assert_rc(KISCRM_EINVALID, kiscrm_csv_export(&out, db, 0, NULL));
+	assert_rc(KISCRM_EINVALID, kiscrm_csv_export(NULL, db, KISCRM_KIND_CUSTOMER, NULL, NULL));
+	assert_rc(KISCRM_EINVALID, kiscrm_csv_export(&out, NULL, KISCRM_KIND_CUSTOMER, NULL, NULL));
+	assert_rc(KISCRM_EINVALID, kiscrm_csv_export(&out, db, 0, NULL, NULL));
 	assert_int_equal(0, out.size);
 	kiscrm_filter f = KISCRM_FILTER_INIT;
 	f.region = "华北";
-	assert_rc(KISCRM_EINVALID, kiscrm_csv_export(&out, db, KISCRM_KIND_STAFF, &f)); /* staff has no region */
+	assert_rc(KISCRM_EINVALID, kiscrm_csv_export(&out, db, KISCRM_KIND_STAFF, &f, NULL)); /* staff has no region */
 	assert_int_equal(0, out.size);
 	kiscrm_buf_dispose(&out);
-	assert_rc(KISCRM_EINVALID, kiscrm_csv_export_file(NULL, KISCRM_KIND_CUSTOMER, "/tmp/x.csv", NULL));
-	assert_rc(KISCRM_EINVALID, kiscrm_csv_export_file(db, KISCRM_KIND_CUSTOMER, NULL, NULL));
-	assert_rc(KISCRM_EINVALID, kiscrm_csv_export_file(db, 0, "/tmp/x.csv", NULL));
+	assert_rc(KISCRM_EINVALID, kiscrm_csv_export_file(NULL, KISCRM_KIND_CUSTOMER, "/tmp/x.csv", NULL, NULL));
+	assert_rc(KISCRM_EINVALID, kiscrm_csv_export_file(db, KISCRM_KIND_CUSTOMER, NULL, NULL, NULL));
+	assert_rc(KISCRM_EINVALID, kiscrm_csv_export_file(db, 0, "/tmp/x.csv", NULL, NULL));
 }
 
 /* --- the round trip ----------------------------------------------------------------- */
@@ -752,7 +752,7 @@ static void test_round_trip(void **state)
 		kiscrm_buf first = KISCRM_BUF_INIT, second = KISCRM_BUF_INIT;
 		kiscrm_table *errors = NULL;
 		size_t n = 0;
-		assert_rc(KISCRM_OK, kiscrm_csv_export(&first, db, kind, NULL));
+		assert_rc(KISCRM_OK, kiscrm_csv_export(&first, db, kind, NULL, NULL));
 		int rc = kiscrm_csv_import_data(&n, &errors, fresh, kind, first.ptr, first.size,
 						kiscrm_kind_name(kind), &o);
 		if (rc)
@@ -760,7 +760,7 @@ static void test_round_trip(void **state)
 		assert_rc(KISCRM_OK, rc);
 		kiscrm_table_free(errors);
 		assert_int_equal(kc_test_count(db, kind, NULL), n);
-		assert_rc(KISCRM_OK, kiscrm_csv_export(&second, fresh, kind, NULL));
+		assert_rc(KISCRM_OK, kiscrm_csv_export(&second, fresh, kind, NULL, NULL));
 		if (strcmp(first.ptr, second.ptr) != 0)
 			print_error("%s differs:\n%s---\n%s", kiscrm_kind_name(kind), first.ptr, second.ptr);
 		assert_string_equal(first.ptr, second.ptr);

@@ -137,29 +137,29 @@ static void test_export_refuses_database_files(void **state)
 	char *before = read_all(f->db_path);
 	int files = entries(f->dir);
 
-	assert_rc(KISCRM_EINVALID, kiscrm_csv_export_file(f->db, KISCRM_KIND_DEPARTMENT, f->db_path, NULL));
+	assert_rc(KISCRM_EINVALID, kiscrm_csv_export_file(f->db, KISCRM_KIND_DEPARTMENT, f->db_path, NULL, NULL));
 	assert_msg_has("it is the open database");
 	assert_msg_has(f->db_path);
 
 	static const char *const refused[] = { "%s-wal", "%s-shm", "%s-journal" };
 	for (size_t i = 0; i < 3; i++) {
 		snprintf(path, sizeof(path), refused[i], f->db_path);
-		assert_rc(KISCRM_EINVALID, kiscrm_csv_export_file(f->db, KISCRM_KIND_DEPARTMENT, path, NULL));
+		assert_rc(KISCRM_EINVALID, kiscrm_csv_export_file(f->db, KISCRM_KIND_DEPARTMENT, path, NULL, NULL));
 		assert_msg_has("refusing to write");
 	}
 	/* The same files by other names: a relative detour, a hard link (same inode) and a
 	 * symbolic link. */
 	snprintf(path, sizeof(path), "%s/../%s/crm.db", f->dir, strrchr(f->dir, '/') + 1);
-	assert_rc(KISCRM_EINVALID, kiscrm_csv_export_file(f->db, KISCRM_KIND_DEPARTMENT, path, NULL));
+	assert_rc(KISCRM_EINVALID, kiscrm_csv_export_file(f->db, KISCRM_KIND_DEPARTMENT, path, NULL, NULL));
 	snprintf(path, sizeof(path), "%s/./crm.db-journal", f->dir);
-	assert_rc(KISCRM_EINVALID, kiscrm_csv_export_file(f->db, KISCRM_KIND_DEPARTMENT, path, NULL));
+	assert_rc(KISCRM_EINVALID, kiscrm_csv_export_file(f->db, KISCRM_KIND_DEPARTMENT, path, NULL, NULL));
 	snprintf(path, sizeof(path), "%s/hard.csv", f->dir);
 	assert_int_equal(0, link(f->db_path, path));
-	assert_rc(KISCRM_EINVALID, kiscrm_csv_export_file(f->db, KISCRM_KIND_DEPARTMENT, path, NULL));
+	assert_rc(KISCRM_EINVALID, kiscrm_csv_export_file(f->db, KISCRM_KIND_DEPARTMENT, path, NULL, NULL));
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/soft.csv", f->dir);
 	assert_int_equal(0, symlink(f->db_path, path));
-	assert_rc(KISCRM_EINVALID, kiscrm_csv_export_file(f->db, KISCRM_KIND_DEPARTMENT, path, NULL));
+	assert_rc(KISCRM_EINVALID, kiscrm_csv_export_file(f->db, KISCRM_KIND_DEPARTMENT, path, NULL, NULL));
 	unlink(path);
 
 	/* Nothing was created, the database file has the same bytes and still reads. */
@@ -174,7 +174,7 @@ static void test_export_refuses_database_files(void **state)
 
 	/* A sibling with a similar name is an ordinary target. */
 	snprintf(path, sizeof(path), "%s/crm.db.csv", f->dir);
-	assert_rc(KISCRM_OK, kiscrm_csv_export_file(f->db, KISCRM_KIND_DEPARTMENT, path, NULL));
+	assert_rc(KISCRM_OK, kiscrm_csv_export_file(f->db, KISCRM_KIND_DEPARTMENT, path, NULL, NULL));
 	char *csv = read_all(path);
 	assert_string_equal("id,name,parent_id,manager_id,code\n1,总部,,,\n2,华北区,,,\n", csv);
 	free(csv);
@@ -201,7 +201,7 @@ static void test_export_failure_leaves_target(void **state)
 	snprintf(path, sizeof(path), "%s/contacts.csv", f->dir);
 	write_file(path, "precious\n");
 	assert_int_equal(0, chmod(path, 0640));
-	assert_rc(KISCRM_EINVALID, kiscrm_csv_export_file(f->db, KISCRM_KIND_CONTACT, path, NULL));
+	assert_rc(KISCRM_EINVALID, kiscrm_csv_export_file(f->db, KISCRM_KIND_CONTACT, path, NULL, NULL));
 	assert_msg_has("outside 1..9999");
 	char *text = read_all(path);
 	assert_string_equal("precious\n", text);
@@ -209,14 +209,14 @@ static void test_export_failure_leaves_target(void **state)
 	assert_int_equal(files + 1, entries(f->dir));
 
 	snprintf(path, sizeof(path), "%s/new.csv", f->dir);
-	assert_rc(KISCRM_EINVALID, kiscrm_csv_export_file(f->db, KISCRM_KIND_CONTACT, path, NULL));
+	assert_rc(KISCRM_EINVALID, kiscrm_csv_export_file(f->db, KISCRM_KIND_CONTACT, path, NULL, NULL));
 	assert_int_equal(-1, access(path, F_OK));
 	assert_int_equal(files + 1, entries(f->dir));
 
 	/* A successful export replaces the file and keeps its permission bits; a new file
 	 * gets 0666 less the umask. */
 	snprintf(path, sizeof(path), "%s/contacts.csv", f->dir);
-	assert_rc(KISCRM_OK, kiscrm_csv_export_file(f->db, KISCRM_KIND_CUSTOMER, path, NULL));
+	assert_rc(KISCRM_OK, kiscrm_csv_export_file(f->db, KISCRM_KIND_CUSTOMER, path, NULL, NULL));
 	struct stat st;
 	assert_int_equal(0, stat(path, &st));
 	assert_int_equal(0640, st.st_mode & 0777);
@@ -225,14 +225,14 @@ static void test_export_failure_leaves_target(void **state)
 	free(text);
 	mode_t old = umask(022);
 	snprintf(path, sizeof(path), "%s/fresh.csv", f->dir);
-	assert_rc(KISCRM_OK, kiscrm_csv_export_file(f->db, KISCRM_KIND_CUSTOMER, path, NULL));
+	assert_rc(KISCRM_OK, kiscrm_csv_export_file(f->db, KISCRM_KIND_CUSTOMER, path, NULL, NULL));
 	umask(old);
 	assert_int_equal(0, stat(path, &st));
 	assert_int_equal(0644, st.st_mode & 0777);
 	assert_int_equal(files + 2, entries(f->dir));
 
 	/* A directory is not a file to replace. */
-	assert_rc(KISCRM_EINVALID, kiscrm_csv_export_file(f->db, KISCRM_KIND_CUSTOMER, f->dir, NULL));
+	assert_rc(KISCRM_EINVALID, kiscrm_csv_export_file(f->db, KISCRM_KIND_CUSTOMER, f->dir, NULL, NULL));
 	assert_msg_has("not a regular file");
 }
 
@@ -258,7 +258,7 @@ static void test_export_unwritable_dir(void **state)
 		o.backend = "memory";
 		if (kiscrm_db_open(&db, &o) != KISCRM_OK)
 			_exit(4);
-		int rc = kiscrm_csv_export_file(db, KISCRM_KIND_DEPARTMENT, path, NULL);
+		int rc = kiscrm_csv_export_file(db, KISCRM_KIND_DEPARTMENT, path, NULL, NULL);
 		int named = strstr(kiscrm_error_last()->message, path) != NULL;
 		kiscrm_db_free(db);
 		_exit(rc == KISCRM_ESTORAGE && named ? 0 : 5);
@@ -312,7 +312,7 @@ static void test_export_neutralises_formulas(void **state)
 	kiscrm_db *db = *state;
 	kiscrm_buf out = KISCRM_BUF_INIT, want = KISCRM_BUF_INIT;
 	add_contacts(db);
-	assert_rc(KISCRM_OK, kiscrm_csv_export(&out, db, KISCRM_KIND_CONTACT, NULL));
+	assert_rc(KISCRM_OK, kiscrm_csv_export(&out, db, KISCRM_KIND_CONTACT, NULL, NULL));
 	/* id,customer_id,name,title,department,phone,email,birthday,chain_role,reports_to,
 	 * attitude: the title is the fourth column. */
 	const char *line = strchr(out.ptr, '\n') + 1;
@@ -333,7 +333,7 @@ static void test_export_neutralises_formulas(void **state)
 	kiscrm_csv_write_options o = KISCRM_CSV_WRITE_OPTIONS_INIT;
 	o.flags = KISCRM_CSV_RAW_CELLS;
 	out.size = 0;
-	assert_rc(KISCRM_OK, kiscrm_csv_export_with(&out, db, KISCRM_KIND_CONTACT, NULL, &o));
+	assert_rc(KISCRM_OK, kiscrm_csv_export(&out, db, KISCRM_KIND_CONTACT, NULL, &o));
 	assert_non_null(strstr(out.ptr, "\n1,1,c0,=1+1,"));
 	assert_non_null(strstr(out.ptr, "\n3,1,c2,-5,"));
 	assert_non_null(strstr(out.ptr, "\n7,1,c6,'=already,"));
@@ -348,8 +348,8 @@ static void test_formula_round_trip(void **state)
 	kiscrm_db *db = *state;
 	kiscrm_buf cust = KISCRM_BUF_INIT, cont = KISCRM_BUF_INIT;
 	add_contacts(db);
-	assert_rc(KISCRM_OK, kiscrm_csv_export(&cust, db, KISCRM_KIND_CUSTOMER, NULL));
-	assert_rc(KISCRM_OK, kiscrm_csv_export(&cont, db, KISCRM_KIND_CONTACT, NULL));
+	assert_rc(KISCRM_OK, kiscrm_csv_export(&cust, db, KISCRM_KIND_CUSTOMER, NULL, NULL));
+	assert_rc(KISCRM_OK, kiscrm_csv_export(&cont, db, KISCRM_KIND_CONTACT, NULL, NULL));
 	kiscrm_db *fresh = kc_test_db_open(NULL);
 	assert_non_null(fresh);
 	kiscrm_import_options io = KISCRM_IMPORT_OPTIONS_INIT;

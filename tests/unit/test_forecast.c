@@ -591,7 +591,8 @@ static void test_historical_probabilities(void **state)
 	assert_rc(KISCRM_OK, kiscrm_forecast_options_init(&fo, KISCRM_FORECAST_OPTIONS_VERSION));
 	assert_int_equal(fo.probability_source, KISCRM_PROBABILITY_DEFAULT);
 	fo.probability_source = KISCRM_PROBABILITY_HISTORICAL;
-	assert_rc(KISCRM_OK, kiscrm_report_forecast_ex(&t, f->db, &o, &fo));
+	o.forecast = &fo;
+	assert_rc(KISCRM_OK, kiscrm_report_forecast(&t, f->db, &o));
 	/* April: O3 commercial 2,000,000 × 3/4 = 1,500,000
 	 * May: O1 12,345 × 3/5 = 7,407; O6 1,000,001 × 3/5 = 600,000.6 → 600,001;
 	 *      O8 5 × 3/6 = 2.5 → 3; total 607,411
@@ -606,7 +607,7 @@ static void test_historical_probabilities(void **state)
 
 	/* configured, explicitly: the same as the default */
 	fo.probability_source = KISCRM_PROBABILITY_CONFIGURED;
-	assert_rc(KISCRM_OK, kiscrm_report_forecast_ex(&t, f->db, &o, &fo));
+	assert_rc(KISCRM_OK, kiscrm_report_forecast(&t, f->db, &o));
 	assert_int_equal(num(t, 1, "weighted"), 303705);
 	kiscrm_table_free(t);
 
@@ -615,7 +616,8 @@ static void test_historical_probabilities(void **state)
 	o = q2_options(1);
 	o.owner_id = ZHANG;
 	fo.probability_source = KISCRM_PROBABILITY_HISTORICAL;
-	assert_rc(KISCRM_OK, kiscrm_report_gap_ex(&t, f->db, &o, &fo));
+	o.forecast = &fo;
+	assert_rc(KISCRM_OK, kiscrm_report_gap(&t, f->db, &o));
 	assert_int_equal(kiscrm_table_row_count(t), 1);
 	assert_int_equal(num(t, 0, "expected"), 2257457);
 	assert_int_equal(num(t, 0, "gap"), 1242543);
@@ -711,12 +713,14 @@ static void test_errors(void **state)
 	assert_rc(KISCRM_EVERSION, kiscrm_forecast_options_init(&fo, 99));
 	fo.version = 99;
 	fo.probability_source = KISCRM_PROBABILITY_HISTORICAL;
-	assert_rc(KISCRM_EVERSION, kiscrm_report_gap_ex(&t, f->db, &o, &fo));
+	o.forecast = &fo;
+	assert_rc(KISCRM_EVERSION, kiscrm_report_gap(&t, f->db, &o));
 	assert_non_null(strstr(kiscrm_error_last()->message, "99"));
 	fo.version = KISCRM_FORECAST_OPTIONS_VERSION;
 	fo.probability_source = 7;
-	assert_rc(KISCRM_EINVALID, kiscrm_report_forecast_ex(&t, f->db, &o, &fo));
+	assert_rc(KISCRM_EINVALID, kiscrm_report_forecast(&t, f->db, &o));
 	assert_non_null(strstr(kiscrm_error_last()->message, "7"));
+	o.forecast = NULL;
 
 	/* forecast with only one end of the window */
 	o.from = ymd(2025, 4, 1);

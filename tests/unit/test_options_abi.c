@@ -281,26 +281,21 @@ SCHEME_CALL(kpi_score)
 SCHEME_CALL(kpi_score_departments)
 SCHEME_CALL(kpi_rollup)
 
-/* The _ex reports with a version-1 report options struct and the default forecast
- * options, and with the default report options and a version-1 forecast struct. */
-#define EX_CALLS(fn)                                                                        \
-	static int call_##fn##_ropts(world *w, const void *o)                               \
-	{                                                                                   \
-		kiscrm_table *t = NULL;                                                     \
-		int rc = kiscrm_##fn(&t, w->db, o, NULL);                                   \
-		return free_table(rc, t);                                                   \
-	}                                                                                   \
-	static int call_##fn##_fopts(world *w, const void *o)                               \
+/* The reports that weigh the pipeline with the default report options pointing at a
+ * version-1 forecast options struct (report options version 2: `forecast`). */
+#define FORECAST_CALL(fn)                                                                   \
+	static int call_##fn##_forecast(world *w, const void *o)                            \
 	{                                                                                   \
 		kiscrm_table *t = NULL;                                                     \
 		any_options r;                                                              \
 		fill_report(w, &r);                                                         \
-		int rc = kiscrm_##fn(&t, w->db, &r.report, o);                              \
+		r.report.forecast = o;                                                      \
+		int rc = kiscrm_##fn(&t, w->db, &r.report);                                 \
 		return free_table(rc, t);                                                   \
 	}
-EX_CALLS(report_gap_ex)
-EX_CALLS(report_forecast_ex)
-EX_CALLS(report_year_end_ex)
+FORECAST_CALL(report_gap)
+FORECAST_CALL(report_forecast)
+FORECAST_CALL(report_year_end)
 
 static int call_predict_probability(world *w, const void *o)
 {
@@ -343,7 +338,7 @@ static int call_csv_import(world *w, const void *o)
 static int call_csv_export(world *w, const void *o)
 {
 	kiscrm_buf b = KISCRM_BUF_INIT;
-	int rc = kiscrm_csv_export(&b, w->db, KISCRM_KIND_CUSTOMER, o);
+	int rc = kiscrm_csv_export(&b, w->db, KISCRM_KIND_CUSTOMER, o, NULL);
 	kiscrm_buf_dispose(&b);
 	return rc;
 }
@@ -352,7 +347,7 @@ static int call_csv_export_file(world *w, const void *o)
 {
 	char path[128];
 	snprintf(path, sizeof(path), "%s/export%d.csv", w->dir, w->serial++);
-	return kiscrm_csv_export_file(w->db, KISCRM_KIND_CUSTOMER, path, o);
+	return kiscrm_csv_export_file(w->db, KISCRM_KIND_CUSTOMER, path, o, NULL);
 }
 
 static int call_iter_new(world *w, const void *o)
@@ -460,13 +455,10 @@ static const options_case cases[] = {
 	REPORT_CASE(kpi_score),
 	REPORT_CASE(kpi_score_departments),
 	REPORT_CASE(kpi_rollup),
-	REPORT_CASE(report_gap_ex_ropts),
-	REPORT_CASE(report_forecast_ex_ropts),
-	REPORT_CASE(report_year_end_ex_ropts),
 	CASE(forecast_options_init, kiscrm_forecast_options, V1_FORECAST_OPTIONS, fill_forecast),
-	CASE(report_gap_ex_fopts, kiscrm_forecast_options, V1_FORECAST_OPTIONS, fill_forecast),
-	CASE(report_forecast_ex_fopts, kiscrm_forecast_options, V1_FORECAST_OPTIONS, fill_forecast),
-	CASE(report_year_end_ex_fopts, kiscrm_forecast_options, V1_FORECAST_OPTIONS, fill_forecast),
+	CASE(report_gap_forecast, kiscrm_forecast_options, V1_FORECAST_OPTIONS, fill_forecast),
+	CASE(report_forecast_forecast, kiscrm_forecast_options, V1_FORECAST_OPTIONS, fill_forecast),
+	CASE(report_year_end_forecast, kiscrm_forecast_options, V1_FORECAST_OPTIONS, fill_forecast),
 	CASE(predict_options_init, kiscrm_predict_options, V1_PREDICT_OPTIONS, fill_predict),
 	CASE(predict_probability, kiscrm_predict_options, V1_PREDICT_OPTIONS, fill_predict),
 	CASE(predict_explain, kiscrm_predict_options, V1_PREDICT_OPTIONS, fill_predict),

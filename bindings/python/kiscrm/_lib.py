@@ -117,12 +117,18 @@ class Filter(Structure):
                 ("ncond", c_size_t), ("conds", POINTER(FilterCond))]
 
 
-class ReportOptions(Structure):
+class ForecastOptions(Structure):
     VERSION = 1
+    _fields_ = [("version", c_uint), ("probability_source", c_int)]
+
+
+class ReportOptions(Structure):
+    VERSION = 2
     _fields_ = [("version", c_uint), ("as_of", kiscrm_date), ("from_", kiscrm_date),
                 ("to", kiscrm_date), ("period", c_int), ("group_by", POINTER(c_int)),
                 ("ngroup", c_size_t), ("pipeline", c_char_p), ("lang", c_char_p),
-                ("owner_id", kiscrm_id), ("department_id", kiscrm_id)]
+                ("owner_id", kiscrm_id), ("department_id", kiscrm_id),
+                ("forecast", POINTER(ForecastOptions))]
 
 
 class ImportOptions(Structure):
@@ -135,11 +141,6 @@ class CsvWriteOptions(Structure):
     VERSION = 1
     RAW_CELLS = 0x1
     _fields_ = [("version", c_uint), ("flags", c_uint)]
-
-
-class ForecastOptions(Structure):
-    VERSION = 1
-    _fields_ = [("version", c_uint), ("probability_source", c_int)]
 
 
 class PredictOptions(Structure):
@@ -226,7 +227,6 @@ I, U, Z, D, DT = c_int, c_uint, c_size_t, c_double, kiscrm_date
 ID, M, T, I64, S = kiscrm_id, kiscrm_money, kiscrm_time, c_int64, c_char_p
 P = POINTER
 REPORT = ([P(TableP), DbP, P(ReportOptions)], I, check_rc)
-REPORT_EX = ([P(TableP), DbP, P(ReportOptions), P(ForecastOptions)], I, check_rc)
 
 #: Every function of the public C API: (name, argtypes, restype, errcheck).
 FUNCTIONS = [
@@ -366,11 +366,9 @@ FUNCTIONS = [
     ("kiscrm_csv_import", [P(Z), P(TableP), DbP, I, S, P(ImportOptions)], I, None),
     ("kiscrm_csv_import_data", [P(Z), P(TableP), DbP, I, c_void_p, Z, S, P(ImportOptions)],
      I, None),
-    ("kiscrm_csv_export", [P(Buf), DbP, I, P(Filter)], I, check_rc),
-    ("kiscrm_csv_export_file", [DbP, I, S, P(Filter)], I, check_rc),
+    ("kiscrm_csv_export", [P(Buf), DbP, I, P(Filter), P(CsvWriteOptions)], I, check_rc),
+    ("kiscrm_csv_export_file", [DbP, I, S, P(Filter), P(CsvWriteOptions)], I, check_rc),
     ("kiscrm_csv_write_options_init", [P(CsvWriteOptions), U], I, check_rc),
-    ("kiscrm_csv_export_with", [P(Buf), DbP, I, P(Filter), P(CsvWriteOptions)], I, check_rc),
-    ("kiscrm_csv_export_file_with", [DbP, I, S, P(Filter), P(CsvWriteOptions)], I, check_rc),
     ("kiscrm_table_write_csv_with", [P(Buf), TableP, P(CsvWriteOptions)], I, check_rc),
     ("kiscrm_csv_write_row", [P(Buf), P(S), Z, P(CsvWriteOptions)], I, check_rc),
     ("kiscrm_csv_reader_new", [P(c_void_p), S, Z, S, S], I, check_rc),
@@ -452,12 +450,9 @@ FUNCTIONS = [
     # forecast.h
     ("kiscrm_forecast_options_init", [P(ForecastOptions), U], I, check_rc),
     ("kiscrm_report_gap",) + REPORT,
-    ("kiscrm_report_gap_ex",) + REPORT_EX,
     ("kiscrm_report_sufficiency",) + REPORT,
     ("kiscrm_report_forecast",) + REPORT,
-    ("kiscrm_report_forecast_ex",) + REPORT_EX,
     ("kiscrm_report_year_end",) + REPORT,
-    ("kiscrm_report_year_end_ex",) + REPORT_EX,
     ("kiscrm_report_stage_probabilities",) + REPORT,
     # predict.h
     ("kiscrm_predict_options_init", [P(PredictOptions), U], I, check_rc),

@@ -723,12 +723,12 @@ class Database:
         code = _kind(kind_).code
         o = _lib.csv_write_options(raw_cells)
         if path is not None:
-            L.kiscrm_csv_export_file_with(self._handle(), code, _lib.enc(os.fspath(path)),
-                                          _ref(flt), ctypes.byref(o))
+            L.kiscrm_csv_export_file(self._handle(), code, _lib.enc(os.fspath(path)),
+                                     _ref(flt), ctypes.byref(o))
             return None
         buf = _lib.Buf()
-        L.kiscrm_csv_export_with(ctypes.byref(buf), self._handle(), code, _ref(flt),
-                                 ctypes.byref(o))
+        L.kiscrm_csv_export(ctypes.byref(buf), self._handle(), code, _ref(flt),
+                            ctypes.byref(o))
         return _lib.take_buf(buf)
 
     # --- reports ----------------------------------------------------------------------
@@ -999,7 +999,7 @@ def _make_typed(name):
             L.kiscrm_forecast_options_init(ctypes.byref(f), _lib.ForecastOptions.VERSION)
             src = probability_source
             f.probability_source = PROBABILITY_SOURCES[src] if isinstance(src, str) else int(src)
-            return self._table(getattr(L, cname + "_ex"), ctypes.byref(o), ctypes.byref(f))
+            o.forecast = ctypes.pointer(f)  # report options version 2
         return self._table(getattr(L, cname), ctypes.byref(o))
 
     run.__name__ = "report_" + name
