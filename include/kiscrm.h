@@ -30,5 +30,6 @@
 #include "kiscrm/forecast.h"
 #include "kiscrm/csv.h"
 #include "kiscrm/kpi.h"
+#include "kiscrm/qualification.h"
 
 #endif

@@ -6,6 +6,7 @@
 #include "kiscrm/forecast.h"
 #include "kiscrm/funnel.h"
 #include "kiscrm/kpi.h"
+#include "kiscrm/qualification.h"
 #include "kiscrm/money_flow.h"
 #include "kiscrm/predict.h"
 #include "kiscrm/target.h"

@@ -17,6 +17,7 @@
 #include "core/options.h"
 #include "kiscrm/date.h"
 #include "kiscrm/kpi.h"
+#include "kiscrm/qualification.h"
 #include "kiscrm/org.h"
 #include "kiscrm/record.h"
 #include "kiscrm/table.h"
@@ -880,8 +881,8 @@ static int requirement_rows(assess *a, const kiscrm_qual_standards *q, const fac
 	return rc;
 }
 
-int kiscrm_kpi_assess_lang(kiscrm_table **out, kiscrm_db *db, const kiscrm_qual_standards *std,
-			   const char *standard, kiscrm_id staff_id, kiscrm_date as_of, const char *lang)
+int kiscrm_qualification_assess(kiscrm_table **out, kiscrm_db *db, const kiscrm_qual_standards *std,
+				const char *standard, kiscrm_id staff_id, const kiscrm_report_options *opts)
 {
 	static const char *const cols[] = { "part", "key", "name", "required", "actual", "passed", "reasons" };
 	kiscrm_record *staff = NULL;
@@ -892,8 +893,13 @@ int kiscrm_kpi_assess_lang(kiscrm_table **out, kiscrm_db *db, const kiscrm_qual_
 	if (rc)
 		return rc;
 	if (!out || !std || !standard)
-		return kc_error_set(KISCRM_EINVALID, "kiscrm_kpi_assess: NULL argument");
+		return kc_error_set(KISCRM_EINVALID, "kiscrm_qualification_assess: NULL argument");
 	*out = NULL;
+	kiscrm_report_options o;
+	if ((rc = kc_options_copy(&o, opts, &kc_report_options_v)) != 0)
+		return rc;
+	kiscrm_date as_of = o.as_of;
+	const char *lang = o.lang;
 	for (size_t i = 0; i < std->n; i++)
 		if (strcmp(std->std[i].n.key, standard) == 0)
 			s = &std->std[i];
@@ -939,12 +945,6 @@ int kiscrm_kpi_assess_lang(kiscrm_table **out, kiscrm_db *db, const kiscrm_qual_
 	return KISCRM_OK;
 }
 
-int kiscrm_kpi_assess(kiscrm_table **out, kiscrm_db *db, const kiscrm_qual_standards *std,
-		      const char *standard, kiscrm_id staff_id, kiscrm_date as_of)
-{
-	return kiscrm_kpi_assess_lang(out, db, std, standard, staff_id, as_of, "en");
-}
-
 int kiscrm_report_qualification_assessment(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
 {
 	kiscrm_qual_standards *q = NULL;
@@ -959,8 +959,7 @@ int kiscrm_report_qualification_assessment(kiscrm_table **out, kiscrm_db *db, co
 		return kc_error_set(KISCRM_EINVALID, "report 'qualification-assessment' needs the person in owner_id");
 	rc = kiscrm_qual_standard_load_dir(&q, NULL);
 	if (rc == 0)
-		rc = kiscrm_kpi_assess_lang(out, db, q, kiscrm_qual_standard_key(q, 0), o.owner_id, o.as_of,
-					    o.lang);
+		rc = kiscrm_qualification_assess(out, db, q, kiscrm_qual_standard_key(q, 0), o.owner_id, &o);
 	kiscrm_qual_standards_free(q);
 	return rc;
 }

@@ -486,8 +486,8 @@ FUNCTIONS = [
     ("kiscrm_qual_standards_free", [QualStandardsP], None, None),
     ("kiscrm_qual_standard_count", [QualStandardsP], Z, None),
     ("kiscrm_qual_standard_key", [QualStandardsP, Z], S, to_str),
-    ("kiscrm_kpi_assess", [P(TableP), DbP, QualStandardsP, S, ID, DT], I, check_rc),
-    ("kiscrm_kpi_assess_lang", [P(TableP), DbP, QualStandardsP, S, ID, DT, S], I, check_rc),
+    ("kiscrm_qualification_assess", [P(TableP), DbP, QualStandardsP, S, ID, P(ReportOptions)], I,
+     check_rc),
     ("kiscrm_report_qualification_assessment",) + REPORT,
     # sys/backend.h (for completeness; custom backends are not wrapped in Python)
     ("kiscrm_backend_init", [BackendP, U], I, check_rc),

@@ -955,14 +955,15 @@ class Database:
         o = make_report_options(**opts)
         return self._table(_lib.lib().kiscrm_kpi_rollup, scheme._ptr, ctypes.byref(o))
 
+    def qualification_assess(self, standards, standard, staff_id, as_of=None, lang=None):
+        """Assesses a person against a qualification standard (kiscrm_qualification_assess)."""
+        o = make_report_options(as_of=as_of, lang=lang)
+        return self._table(_lib.lib().kiscrm_qualification_assess, standards._ptr,
+                           _lib.enc(standard), _id(staff_id), ctypes.byref(o))
+
     def kpi_assess(self, standards, standard, staff_id, as_of=None, lang=None):
-        """Assesses a person against a qualification standard."""
-        d = V.date_from_python(as_of)
-        if lang is None:
-            return self._table(_lib.lib().kiscrm_kpi_assess, standards._ptr,
-                               _lib.enc(standard), _id(staff_id), d)
-        return self._table(_lib.lib().kiscrm_kpi_assess_lang, standards._ptr,
-                           _lib.enc(standard), _id(staff_id), d, _lib.enc(lang))
+        """Deprecated name of qualification_assess()."""
+        return self.qualification_assess(standards, standard, staff_id, as_of=as_of, lang=lang)
 
     def kpi_metric(self, key, from_, to, scope="person", staff_id=0, department_id=0,
                    role=None, period=0, as_of=None, scheme=None, indicator=None):
