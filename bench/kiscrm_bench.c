@@ -22,7 +22,7 @@
 #include <kiscrm/db.h>
 #include <kiscrm/errors.h>
 #include <kiscrm/forecast.h>
-#include <kiscrm/funnel.h>
+#include <kiscrm/report.h>
 #include <kiscrm/money_flow.h>
 #include <kiscrm/org.h>
 #include <kiscrm/customer.h>

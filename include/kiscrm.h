@@ -22,7 +22,6 @@
 #include "kiscrm/customer.h"
 #include "kiscrm/pipeline.h"
 #include "kiscrm/report.h"
-#include "kiscrm/funnel.h"
 #include "kiscrm/predict.h"
 #include "kiscrm/money_flow.h"
 #include "kiscrm/target.h"

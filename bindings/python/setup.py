@@ -8,7 +8,7 @@ from setuptools import setup
 
 setup(
     name="kiscrm",
-    version="0.1.0",
+    version="0.2.0",
     description="Python bindings (ctypes) for libkiscrm, a CRM / sales-management library",
     long_description=open("README.md", encoding="utf-8").read(),
     long_description_content_type="text/markdown",

@@ -255,15 +255,6 @@ KISCRM_API int kiscrm_kpi_score_departments(kiscrm_table **out, kiscrm_db *db,
 KISCRM_API int kiscrm_kpi_rollup(kiscrm_table **out, kiscrm_db *db, const kiscrm_kpi_scheme *scheme,
 				 const kiscrm_report_options *opts);
 
-/**
- * Report "kpi" by name: kiscrm_kpi_score() with the built-in default scheme.
- * @param[out] out the table
- * @param db the database
- * @param opts options as kiscrm_kpi_score()
- * @return as kiscrm_kpi_score().
- */
-KISCRM_API int kiscrm_report_kpi(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
-
 KISCRM_END_DECL
 
 #endif

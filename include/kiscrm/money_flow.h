@@ -166,69 +166,6 @@ KISCRM_API int kiscrm_contract_plan_instalments(kiscrm_db *db, kiscrm_id contrac
 						const kiscrm_date *due, const kiscrm_money *amounts,
 						size_t n, unsigned int flags);
 
-/**
- * Receivables (应收账款) as of `opts->as_of`: per counted contract, or per group of
- * contracts when `opts->group_by` is given, then a grand total row (::KISCRM_ROW_TOTAL,
- * its group / identity columns NULL).
- *
- * Contracts considered: counted contracts (not rejected) signed on or before `as_of`, in
- * the window [`from`, `to`) by signing date when the options give one, passing the
- * `owner_id` / `department_id` filters. Collections count when received on or before
- * `as_of`. Contracts with nothing receivable are listed too.
- *
- * Without grouping, one row per contract in ascending id order, with the columns
- * - `contract_id` (INT), `number` (TEXT), `customer` (TEXT: customer name),
- *   `owner` (TEXT: staff name), `department` (TEXT: department name), `signed` (DATE),
- *
- * with grouping, the group columns (kiscrm/report.h; size_class by the contract amount
- * and the configured size thresholds) and
- * - `contracts` (INT): number of contracts in the group,
- *
- * then in both cases
- * - `amount` (MONEY): sum of contract amounts;
- * - `collected` (MONEY): sum of collections received on or before `as_of`;
- * - `receivable` (MONEY): `amount` − `collected`;
- * - `overdue` (MONEY): unpaid parts of instalments due on or before `as_of` (FIFO rule);
- * - `not_due` (MONEY): `receivable` − `overdue`: receivable not yet due (including any
- *   amount without a plan entry).
- *
- * @param[out] out the table, owned by the caller (kiscrm_table_free())
- * @param db the database
- * @param opts options, NULL for the defaults (as of today)
- * @return ::KISCRM_OK, ::KISCRM_EINVALID (NULL arguments, bad options),
- *         ::KISCRM_EVERSION, ::KISCRM_ENOTFOUND (unknown department filter),
- *         ::KISCRM_EOVERFLOW, ::KISCRM_ENOMEM, ::KISCRM_ESTORAGE.
- */
-KISCRM_API int kiscrm_report_receivables(kiscrm_table **out, kiscrm_db *db,
-					 const kiscrm_report_options *opts);
-
-/**
- * Ageing of receivables (账龄分析) as of `opts->as_of`: the overdue amounts of the FIFO rule
- * spread over the configured ageing buckets by days past due.
- *
- * Contracts considered as in kiscrm_report_receivables(), but only those with a non-zero
- * receivable. Without grouping, one row per contract in ascending id order with
- * `contract_id` (INT), `number` (TEXT), `customer` (TEXT), `owner` (TEXT), `department`
- * (TEXT), `signed` (DATE); with grouping, the group columns and `contracts` (INT: contracts
- * with a non-zero receivable in the group). Then
- * - `receivable` (MONEY): contract amount − collected as of `as_of`;
- * - `not_due` (MONEY): the part of `receivable` not past due (instalments due after
- *   `as_of` and any amount without a plan entry; negative for an allowed over-collection);
- * - one MONEY column per ageing bucket, named `0-30`, `31-60`, `61-90`, `91-180`, `>180`
- *   with the default bounds: unpaid parts of instalments past due by that many days;
- * - `overdue` (MONEY): sum of the bucket columns.
- *
- * `receivable` = `not_due` + `overdue` on every row. A grand total row
- * (::KISCRM_ROW_TOTAL) ends the table.
- *
- * @param[out] out the table, owned by the caller (kiscrm_table_free())
- * @param db the database
- * @param opts options, NULL for the defaults (as of today)
- * @return as kiscrm_report_receivables().
- */
-KISCRM_API int kiscrm_report_ageing(kiscrm_table **out, kiscrm_db *db,
-				    const kiscrm_report_options *opts);
-
 KISCRM_END_DECL
 
 #endif

@@ -49,9 +49,6 @@ typedef enum kiscrm_staff_field {
  */
 KISCRM_API int kiscrm_department_subtree(kiscrm_id **ids, size_t *count, kiscrm_db *db, kiscrm_id department_id);
 
-/** Frees an id array returned by the library. @param ids may be NULL. */
-KISCRM_API void kiscrm_ids_free(kiscrm_id *ids);
-
 KISCRM_END_DECL
 
 #endif

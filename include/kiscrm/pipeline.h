@@ -12,6 +12,7 @@
 
 #include "common.h"
 #include "types.h"
+#include "config.h"
 
 KISCRM_BEGIN_DECL
 
@@ -80,122 +81,6 @@ typedef enum kiscrm_stage_history_field {
 	KISCRM_STAGE_HISTORY_AMOUNT = KISCRM_FIELD_ID(KISCRM_KIND_STAGE_HISTORY, 6),         /**< MONEY: the opportunity's amount at the move. */
 	KISCRM_STAGE_HISTORY_PIPELINE = KISCRM_FIELD_ID(KISCRM_KIND_STAGE_HISTORY, 7)        /**< TEXT pipeline key. */
 } kiscrm_stage_history_field;
-
-/** Terminal kinds of a stage. */
-typedef enum kiscrm_stage_terminal {
-	KISCRM_STAGE_OPEN = 0, /**< A working stage. */
-	KISCRM_STAGE_WON = 1,  /**< Won: contract signed. */
-	KISCRM_STAGE_LOST = 2  /**< Lost or abandoned. */
-} kiscrm_stage_terminal;
-
-/**
- * @return number of configured pipelines (at least 1).
- * @param cfg the configuration
- */
-KISCRM_API size_t kiscrm_config_pipeline_count(const kiscrm_config *cfg);
-/**
- * @return key of pipeline @p p (borrowed), NULL if out of range; pipeline 0 is the default.
- * @param cfg the configuration
- * @param p index
- */
-KISCRM_API const char *kiscrm_config_pipeline_key(const kiscrm_config *cfg, size_t p);
-/**
- * @return index of the pipeline with this key, or ::KISCRM_ENOTFOUND; NULL finds the default (0).
- * @param cfg the configuration
- * @param key key or NULL
- */
-KISCRM_API int kiscrm_config_pipeline_find(const kiscrm_config *cfg, const char *key);
-/**
- * @return number of stages of pipeline @p p (0 if out of range).
- * @param cfg the configuration
- * @param p pipeline index
- */
-KISCRM_API size_t kiscrm_config_stage_count(const kiscrm_config *cfg, size_t p);
-/**
- * @return key of stage @p s of pipeline @p p (borrowed), NULL if out of range.
- * @param cfg the configuration
- * @param p pipeline
- * @param s stage (in order)
- */
-KISCRM_API const char *kiscrm_config_stage_key(const kiscrm_config *cfg, size_t p, size_t s);
-/**
- * @return display name of a stage (borrowed).
- * @param cfg the configuration
- * @param p pipeline
- * @param s stage
- * @param lang "zh" or "en"
- */
-KISCRM_API const char *kiscrm_config_stage_name(const kiscrm_config *cfg, size_t p, size_t s, const char *lang);
-/**
- * @return default probability of a stage, percent 0..100 (-1 if out of range).
- * @param cfg the configuration
- * @param p pipeline
- * @param s stage
- */
-KISCRM_API int kiscrm_config_stage_probability(const kiscrm_config *cfg, size_t p, size_t s);
-/**
- * @return forecast category of a stage (borrowed): pipeline, best_case, commit, closed or omitted.
- * @param cfg the configuration
- * @param p pipeline
- * @param s stage
- */
-KISCRM_API const char *kiscrm_config_stage_forecast_category(const kiscrm_config *cfg, size_t p, size_t s);
-/**
- * @return terminal kind of a stage (::kiscrm_stage_terminal).
- * @param cfg the configuration
- * @param p pipeline
- * @param s stage
- */
-KISCRM_API int kiscrm_config_stage_terminal(const kiscrm_config *cfg, size_t p, size_t s);
-/**
- * @return index of the stage with this key in pipeline @p p, or ::KISCRM_ENOTFOUND.
- * @param cfg the configuration
- * @param p pipeline
- * @param key stage key
- */
-KISCRM_API int kiscrm_config_stage_find(const kiscrm_config *cfg, size_t p, const char *key);
-/**
- * @return number of exit criteria (fields required before leaving) of a stage.
- * @param cfg the configuration
- * @param p pipeline
- * @param s stage
- */
-KISCRM_API size_t kiscrm_config_stage_exit_count(const kiscrm_config *cfg, size_t p, size_t s);
-/**
- * @return field name of exit criterion @p i (borrowed, an opportunity field name).
- * @param cfg the configuration
- * @param p pipeline
- * @param s stage
- * @param i index
- */
-KISCRM_API const char *kiscrm_config_stage_exit_field(const kiscrm_config *cfg, size_t p, size_t s, size_t i);
-
-/**
- * @return number of win/loss reason categories (analysis.yaml `reason_categories`).
- * @param cfg the configuration
- */
-KISCRM_API size_t kiscrm_config_reason_category_count(const kiscrm_config *cfg);
-/**
- * @return key of reason category @p i (borrowed), NULL if out of range.
- * @param cfg the configuration
- * @param i index
- */
-KISCRM_API const char *kiscrm_config_reason_category_key(const kiscrm_config *cfg, size_t i);
-/**
- * @return display name of reason category @p i in @p lang ("zh", else English), NULL if
- *         out of range.
- * @param cfg the configuration
- * @param i index
- * @param lang "zh" or "en"
- */
-KISCRM_API const char *kiscrm_config_reason_category_name(const kiscrm_config *cfg, size_t i, const char *lang);
-/**
- * @return index of the reason category with this key, ::KISCRM_EINVALID (NULL argument)
- *         or ::KISCRM_ENOTFOUND (the message names the key).
- * @param cfg the configuration
- * @param key category key, e.g. "sales_process"
- */
-KISCRM_API int kiscrm_config_reason_category_find(const kiscrm_config *cfg, const char *key);
 
 /** Flag of kiscrm_opportunity_move(): allow leaving a won or lost stage (re-opening). */
 #define KISCRM_MOVE_REOPEN 0x1u

@@ -141,33 +141,6 @@ KISCRM_API int kiscrm_predict_explain(kiscrm_table **out, kiscrm_db *db, kiscrm_
 				      const kiscrm_predict_options *opts);
 
 /**
- * Report "probability": every open opportunity (not on a won or lost stage) of the
- * report's pipeline with its configured, current and predicted probability. The model is
- * built with the configured start date and fields (analysis.yaml). Respects the owner and
- * department filters; when a period or from/to window is given, only opportunities whose
- * expected close date falls in it are listed. Rows are sorted by the group columns, then
- * by opportunity id.
- *
- * Columns after the group columns:
- * - `opportunity_id` INT, `opportunity` TEXT (its name), `department_name` TEXT
- *   (its department's name, NULL without department), `stage` TEXT (stage key), `amount` MONEY (NULL when
- *   unset);
- * - `stage_probability` INT: the stage's configured probability (percent);
- * - `probability` INT: the opportunity's current probability (percent, NULL when unset);
- * - `manual` INT: 1 when that probability was set by hand (kept, never replaced);
- * - `predicted` RATE: the predicted probability in percent (0.01..99.99, 2 decimals), or
- *   the stage probability when there is no estimate;
- * - `basis` TEXT: `department`, `all` or `stage` (see kiscrm_predict_explain()).
- *
- * @param[out] out the table, owned by the caller (kiscrm_table_free())
- * @param db the database
- * @param opts report options, NULL for the defaults
- * @return ::KISCRM_OK, ::KISCRM_EINVALID, ::KISCRM_EVERSION, ::KISCRM_ENOTFOUND (unknown
- *         pipeline), ::KISCRM_ESTORAGE, ::KISCRM_ENOMEM.
- */
-KISCRM_API int kiscrm_report_probability(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
-
-/**
  * Stores the predicted probability as the probability of every open opportunity (all
  * pipelines) whose probability was not set by hand, rounded to a whole percent (half away
  * from zero) and kept within 1..99 for open opportunities. Opportunities with a manual

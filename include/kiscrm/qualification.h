@@ -172,18 +172,6 @@ KISCRM_API int kiscrm_qualification_assess(kiscrm_table **out, kiscrm_db *db, co
 					   const char *standard, kiscrm_id staff_id,
 					   const kiscrm_report_options *opts);
 
-/**
- * Report "qualification-assessment" by name: kiscrm_qualification_assess() of the person
- * `opts->owner_id` against the first standard of the built-in default standards (the
- * marketing level-2 standard), as of `opts->as_of`, in `opts->lang`.
- * @param[out] out the table
- * @param db the database
- * @param opts options; `owner_id` is required
- * @return as kiscrm_qualification_assess(); ::KISCRM_EINVALID when `owner_id` is 0.
- */
-KISCRM_API int kiscrm_report_qualification_assessment(kiscrm_table **out, kiscrm_db *db,
-							const kiscrm_report_options *opts);
-
 KISCRM_END_DECL
 
 #endif

@@ -209,65 +209,6 @@ KISCRM_API int kiscrm_target_split_dim_ids(kiscrm_db *db, kiscrm_id target_id, i
  */
 KISCRM_API int kiscrm_target_children(kiscrm_id **ids, size_t *count, kiscrm_db *db, kiscrm_id target_id);
 
-/**
- * Report "targets": the targets whose period starts in the report window (from/to or
- * period of @p opts; all targets when unbounded), with the owner and department filters
- * of @p opts applied to the targets' own owner and department (a filter therefore hides
- * company-level targets). `group_by` is not used. Rows are sorted by metric, start,
- * period (coarsest first), business line, product line, department, owner, id.
- *
- * Columns:
- * - `id` INT: the target's id;
- * - `parent_id` INT: the target it decomposes, NULL for a top-level target;
- * - `metric` TEXT: metric key;
- * - `period` TEXT: week, month, quarter or year;
- * - `start` DATE: first day of the period;
- * - `end` DATE: last day of the period (inclusive);
- * - `business_line` TEXT, `product_line` TEXT: keys, NULL when not set;
- * - `department` TEXT, `owner` TEXT: names, NULL when not set;
- * - `amount` MONEY: the target of a money metric (NULL for count metrics);
- * - `count` INT: the target of a count metric (NULL for money metrics).
- * @param[out] out the table, owned by the caller
- * @param db the database
- * @param opts options, NULL for the defaults
- * @return ::KISCRM_OK, ::KISCRM_EINVALID, ::KISCRM_EVERSION, ::KISCRM_ESTORAGE, ::KISCRM_ENOMEM.
- */
-KISCRM_API int kiscrm_report_targets(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
-
-/**
- * Report "target_check": where children do not add up to their parent. The children of
- * each target are grouped by decomposition — their period and their set of dimensions —
- * and each group's sum is compared with the parent's value; one row per group whose sum
- * differs (an empty table means every decomposition adds up). Parents are selected by
- * the window of @p opts (their start) and by its owner and department filters (on the
- * parent's own owner and department). `group_by` is not used. Rows are sorted by metric,
- * parent start, parent period (coarsest first), parent id, child period (coarsest
- * first), child level.
- *
- * Columns:
- * - `parent_id` INT: the parent target;
- * - `metric` TEXT: metric key;
- * - `period` TEXT, `start` DATE: the parent's period kind and first day;
- * - `business_line` TEXT, `product_line` TEXT, `department` TEXT, `owner` TEXT: the
- *   parent's dimensions (keys and names, NULL when not set);
- * - `child_period` TEXT: period kind of the children of the group;
- * - `child_level` TEXT: their dimensions joined by '+' in the order business_line,
- *   product_line, department, owner ("company" when none);
- * - `children` INT: number of children in the group;
- * - `parent_amount` MONEY, `children_amount` MONEY, `difference_amount` MONEY: for money
- *   metrics the parent's amount, the children's sum and parent − children (NULL for
- *   count metrics);
- * - `parent_count` INT, `children_count` INT, `difference_count` INT: the same for count
- *   metrics (NULL for money metrics).
- * @param[out] out the table, owned by the caller
- * @param db the database
- * @param opts options, NULL for the defaults
- * @return ::KISCRM_OK, ::KISCRM_EINVALID, ::KISCRM_EVERSION, ::KISCRM_EOVERFLOW,
- *         ::KISCRM_ESTORAGE, ::KISCRM_ENOMEM.
- */
-KISCRM_API int kiscrm_report_target_check(kiscrm_table **out, kiscrm_db *db,
-					  const kiscrm_report_options *opts);
-
 KISCRM_END_DECL
 
 #endif

@@ -80,6 +80,9 @@ typedef struct kiscrm_buf {
  */
 KISCRM_API void kiscrm_buf_dispose(kiscrm_buf *buf);
 
+/** Frees an id array returned by the library. @param ids may be NULL. */
+KISCRM_API void kiscrm_ids_free(kiscrm_id *ids);
+
 KISCRM_END_DECL
 
 #endif

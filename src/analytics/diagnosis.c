@@ -1,6 +1,6 @@
 /* Funnel-shape diagnosis (漏斗形状诊断): which of the manual's funnel shapes the open
  * pipeline of each group has, and the management answer to it. The rules and their
- * precedence are documented with kiscrm_report_funnel_diagnosis() in kiscrm/funnel.h;
+ * precedence are documented with kiscrm_report_funnel_diagnosis() in kiscrm/report.h;
  * the thresholds come from analysis.yaml:
  *   thin_top_ratio      first-stage count below this × the average of the other working
  *                       stages is a thin top;
@@ -11,7 +11,7 @@
  *                       open count is bottom-heavy. */
 #include "funnel_data.h"
 #include "core/error.h"
-#include "kiscrm/funnel.h"
+#include "kiscrm/report.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +21,7 @@ typedef struct shape {
 	const char *code, *zh, *en;
 } shape;
 
-/* The texts are part of the contract (kiscrm/funnel.h documents them verbatim). */
+/* The texts are part of the contract (kiscrm/report.h documents them verbatim). */
 static const shape HEALTHY = { "healthy", "保持", "Keep the rhythm." };
 static const shape THIN_TOP = {
 	"thin_top", "增加前端商机：网格化营销、市场活动、电话营销、老客户二次销售",

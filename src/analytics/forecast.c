@@ -779,7 +779,7 @@ int kiscrm_report_year_end(kiscrm_table **out, kiscrm_db *db, const kiscrm_repor
 	*out = NULL;
 	kiscrm_report_options o;
 	int rc = kc_options_copy(&o, opts, &kc_report_options_v);
-	if (rc)
+	if (rc || (rc = kc_report_options_check(&o)) != 0)
 		return rc;
 	/* the fiscal year of as_of, resolved by kc_report_begin */
 	o.from = o.to = KISCRM_DATE_NONE;
@@ -808,7 +808,7 @@ int kiscrm_report_stage_probabilities(kiscrm_table **out, kiscrm_db *db, const k
 	*out = NULL;
 	kiscrm_report_options o;
 	int rc = kc_options_copy(&o, opts, &kc_report_options_v);
-	if (rc)
+	if (rc || (rc = kc_report_options_check(&o)) != 0)
 		return rc;
 	o.group_by = NULL;
 	o.ngroup = 0;

@@ -10,7 +10,7 @@
 #include "funnel_data.h"
 #include "core/error.h"
 #include "core/vec.h"
-#include "kiscrm/funnel.h"
+#include "kiscrm/report.h"
 #include "kiscrm/money.h"
 #include "kiscrm/pipeline.h"
 

@@ -6,7 +6,7 @@
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/vec.h"
-#include "kiscrm/funnel.h"
+#include "kiscrm/report.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -4,7 +4,7 @@
 #include "core/error.h"
 #include "kiscrm/budget.h"
 #include "kiscrm/forecast.h"
-#include "kiscrm/funnel.h"
+#include "kiscrm/report.h"
 #include "kiscrm/kpi.h"
 #include "kiscrm/qualification.h"
 #include "kiscrm/money_flow.h"

@@ -101,6 +101,23 @@ static int needs(const kc_report *r, int group)
 	return 0;
 }
 
+/* Every option a caller can get wrong, checked the same way by every report — also by
+ * the reports that then ignore some of them (a bad value is a bug in the caller, whether
+ * or not this report reads it). The resolved as_of is checked by check_dates(). */
+int kc_report_options_check(const kiscrm_report_options *o)
+{
+	if (o->ngroup > KC_MAX_GROUPS || (o->ngroup && !o->group_by))
+		return kc_error_set(KISCRM_EINVALID, "at most %d group-by dimensions", KC_MAX_GROUPS);
+	for (size_t i = 0; i < o->ngroup; i++)
+		if (o->group_by[i] < 1 || o->group_by[i] >= NGROUP_NAMES)
+			return kc_error_set(KISCRM_EINVALID, "unknown group-by dimension %d", o->group_by[i]);
+	if (o->period && (o->period < KISCRM_PERIOD_WEEK || o->period > KISCRM_PERIOD_YEAR))
+		return kc_error_set(KISCRM_EINVALID, "unknown period %d", o->period);
+	if (o->from != KISCRM_DATE_NONE && o->to != KISCRM_DATE_NONE && o->to <= o->from)
+		return kc_error_set(KISCRM_EINVALID, "report period is empty: 'to' is not after 'from'");
+	return KISCRM_OK;
+}
+
 /* Dates and ids a report can work with: years 1..9999 (week and period arithmetic past
  * them would overflow), non-negative filters. */
 static int check_dates(const kc_report *r)
@@ -123,8 +140,6 @@ static int resolve_window(kc_report *r)
 	r->from = r->o.from;
 	r->to = r->o.to;
 	if (r->o.period && r->from == KISCRM_DATE_NONE && r->to == KISCRM_DATE_NONE) {
-		if (r->o.period < KISCRM_PERIOD_WEEK || r->o.period > KISCRM_PERIOD_YEAR)
-			return kc_error_set(KISCRM_EINVALID, "unknown period %d", r->o.period);
 		r->from = kiscrm_period_start(r->as_of, r->o.period, r->week_start, r->fy_month);
 		r->to = kiscrm_period_next(r->from, r->o.period);
 	}
@@ -142,11 +157,8 @@ int kc_report_begin(kc_report *r, kiscrm_db *db, const kiscrm_report_options *op
 	if ((rc = kc_options_copy(&r->o, opts, &kc_report_options_v)) != 0)
 		return rc;
 	r->db = db;
-	if (r->o.ngroup > KC_MAX_GROUPS || (r->o.ngroup && !r->o.group_by))
-		return kc_error_set(KISCRM_EINVALID, "at most %d group-by dimensions", KC_MAX_GROUPS);
-	for (size_t i = 0; i < r->o.ngroup; i++)
-		if (r->o.group_by[i] < 1 || r->o.group_by[i] >= NGROUP_NAMES)
-			return kc_error_set(KISCRM_EINVALID, "unknown group-by dimension %d", r->o.group_by[i]);
+	if ((rc = kc_report_options_check(&r->o)) != 0)
+		return rc;
 	if (!r->o.lang)
 		r->o.lang = "en";
 	r->week_start = kiscrm_config_week_start(db->config);

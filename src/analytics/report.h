@@ -53,6 +53,9 @@ typedef struct kc_report {
 } kc_report;
 
 int kc_report_begin(kc_report *r, kiscrm_db *db, const kiscrm_report_options *opts);
+/* Checks the options every report must refuse (group-by, period, from/to); reports that
+ * override some options call it before they do. */
+int kc_report_options_check(const kiscrm_report_options *o);
 void kc_report_end(kc_report *r);
 
 /* 1 if a record with these facts passes the owner/department filters. */

@@ -7,7 +7,7 @@
 #include "core/error.h"
 #include "core/vec.h"
 #include "kiscrm/config.h"
-#include "kiscrm/funnel.h"
+#include "kiscrm/report.h"
 
 #include <stdlib.h>
 #include <string.h>

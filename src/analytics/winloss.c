@@ -8,7 +8,7 @@
 #include "core/error.h"
 #include "core/vec.h"
 #include "core/str.h"
-#include "kiscrm/funnel.h"
+#include "kiscrm/report.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -25,7 +25,7 @@
 #include "kiscrm/config.h"
 #include "kiscrm/date.h"
 #include "kiscrm/forecast.h"
-#include "kiscrm/funnel.h"
+#include "kiscrm/report.h"
 #include "kiscrm/money_flow.h"
 #include "kiscrm/org.h"
 #include "kiscrm/pipeline.h"

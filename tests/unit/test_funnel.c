@@ -1,7 +1,7 @@
 /* The funnel reports: funnel (golden CSV, groups, window, revisits, unordered history),
  * funnel-shape diagnosis (one scenario per shape), qualification rate and the list of
  * invalid opportunities, structure and STQC — plus the error paths of every report of
- * kiscrm/funnel.h. Every expected number is worked out by hand in the comments. Each test
+ * kiscrm/report.h. Every expected number is worked out by hand in the comments. Each test
  * runs on the memory backend and on SQLite. */
 #include "funnel_fixtures.h"
 #include "storage/db.h"

@@ -33,7 +33,7 @@ from .values import (add_months, date_from_ymd, date_to_ymd, days_in_month, fisc
 
 from . import errors as _errors
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 def __getattr__(name):
@@ -50,7 +50,7 @@ def version():
 
 
 def version_string():
-    """Version of the loaded libkiscrm as text, e.g. '0.1.0'."""
+    """Version of the loaded libkiscrm as text, e.g. '0.2.0'."""
     return _lib.lib().kiscrm_version_string()
 
 

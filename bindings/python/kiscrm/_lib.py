@@ -8,7 +8,7 @@ whole table; a missing symbol or another major/minor version raises
 
 The library is searched in this order: the environment variable ``KISCRM_LIBRARY`` (a
 file path), ``build/src/libkiscrm.so`` of the source tree these bindings live in, then
-``ctypes.util.find_library("kiscrm")`` and the soname ``libkiscrm.so.0``.
+``ctypes.util.find_library("kiscrm")`` and the soname ``libkiscrm.so.1``.
 """
 
 import ctypes
@@ -22,7 +22,7 @@ from ctypes import (CFUNCTYPE, POINTER, Structure, Union, c_char_p, c_double, c_
 from . import errors
 
 #: (major, minor) of libkiscrm these bindings were written for.
-EXPECTED_VERSION = (0, 1)
+EXPECTED_VERSION = (0, 2)
 
 KISCRM_DATE_NONE = -2**31
 KISCRM_PREDICT_ALL_HISTORY = -2**31 + 1
@@ -523,7 +523,7 @@ def candidates():
     found = ctypes.util.find_library("kiscrm")
     if found:
         out.append(found)
-    out.append("libkiscrm.so.0" if platform.system() == "Linux" else _lib_filename())
+    out.append("libkiscrm.so.1" if platform.system() == "Linux" else _lib_filename())
     return out
 
 
