@@ -18,11 +18,12 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 enum { CT_ID, CT_NUMBER, CT_CUSTOMER, CT_OPPORTUNITY, CT_SIGNED, CT_AMOUNT, CT_OWNER,
        CT_DEPARTMENT, CT_BUSINESS_LINE, CT_PRODUCT_LINE };
 enum { CO_ID, CO_CONTRACT, CO_RECEIVED, CO_AMOUNT };
+
+#define SECONDS_PER_DAY 86400
 
 #define NLINE 18
 
@@ -112,7 +113,10 @@ static int save(kiscrm_db *db, const kc_budget *b, kiscrm_id *out)
 	kiscrm_value row[5];
 	row[KC_FI(KISCRM_SNAPSHOT_ID)] = v_int(KISCRM_TYPE_INT, sid, exists);
 	row[KC_FI(KISCRM_SNAPSHOT_WEEK)] = v_int(KISCRM_TYPE_DATE, b->week, 1);
-	row[KC_FI(KISCRM_SNAPSHOT_TAKEN)] = v_int(KISCRM_TYPE_TIME, (int64_t)time(NULL), 1);
+	/* The library has no clock: the snapshot was taken on the business date, or — when
+	 * the handle has none — on the date it was computed for; at 00:00 UTC. */
+	kiscrm_date taken = db->today != KISCRM_DATE_NONE ? db->today : b->as_of;
+	row[KC_FI(KISCRM_SNAPSHOT_TAKEN)] = v_int(KISCRM_TYPE_TIME, (int64_t)taken * SECONDS_PER_DAY, 1);
 	row[KC_FI(KISCRM_SNAPSHOT_BY_ID)] = v_int(KISCRM_TYPE_INT, db->actor, db->actor != 0);
 	row[KC_FI(KISCRM_SNAPSHOT_AS_OF)] = v_int(KISCRM_TYPE_DATE, b->as_of, 1);
 	if (exists) {
