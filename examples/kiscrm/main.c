@@ -193,6 +193,10 @@ int cli_print_table_raw(const kiscrm_table *t, const char *format, int raw_csv, 
 	if (!out.size || out.ptr[out.size - 1] != '\n')
 		fputc('\n', fp);
 	kiscrm_buf_dispose(&out);
+	/* CSV and JSON carry no notes: say them on stderr, so that a file stays data */
+	int text = !format || strcmp(format, "table") == 0;
+	for (size_t i = 0; !text && i < kiscrm_table_note_count(t); i++)
+		fprintf(stderr, "note: %s\n", kiscrm_table_note(t, i));
 	return 0;
 }
 

@@ -55,6 +55,7 @@ static const textmap codes[] = {
 	{ "pulled_in", "提前", "pulled in" },
 	{ "amount_changed", "金额变化", "amount changed" },
 	{ "removed", "移出", "removed" },
+	{ "settled", "已结清", "settled" },
 };
 
 static const char *translate(const pack *p, const char *key)
@@ -586,7 +587,8 @@ fail:
 
 static void changes(const pack *p)
 {
-	static const char *const order[] = { "new", "won", "lost", "slipped", "pulled_in", "amount_changed", "removed" };
+	static const char *const order[] = { "new", "won", "lost", "settled", "slipped", "pulled_in", "amount_changed",
+					     "removed" };
 	kiscrm_report_options o;
 	section(p, "本周滚动表变化（对比上周快照）", "Changes in the rolling table since last week's snapshot");
 	options(p, &o, NULL, 0);
@@ -608,6 +610,9 @@ static void changes(const pack *p)
 		printf("%s%s %zu", k ? T(p, "，", ", ") : "", translate(p, order[k]), n);
 	}
 	printf(T(p, "\n  （明细：kiscrm report snapshot-diff）\n", "\n  (details: kiscrm report snapshot-diff)\n"));
+	/* e.g. that this week is not saved yet, or that there is no snapshot to compare with */
+	for (size_t i = 0; i < kiscrm_table_note_count(t); i++)
+		note(kiscrm_table_note(t, i));
 	kiscrm_table_free(t);
 }
 

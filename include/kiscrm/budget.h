@@ -51,7 +51,7 @@ KISCRM_BEGIN_DECL
 typedef enum kiscrm_snapshot_field {
 	KISCRM_SNAPSHOT_ID = KISCRM_FIELD_ID(KISCRM_KIND_SNAPSHOT, 0),    /**< INT id. */
 	KISCRM_SNAPSHOT_WEEK = KISCRM_FIELD_ID(KISCRM_KIND_SNAPSHOT, 1),  /**< DATE, required: first day of the week it is the table of. */
-	KISCRM_SNAPSHOT_TAKEN = KISCRM_FIELD_ID(KISCRM_KIND_SNAPSHOT, 2), /**< TIME it was (last) saved. */
+	KISCRM_SNAPSHOT_TAKEN = KISCRM_FIELD_ID(KISCRM_KIND_SNAPSHOT, 2), /**< TIME it was (last) saved: 00:00 UTC of the business date (kiscrm_db_today()), or of `as_of` when none is set (the library has no clock). */
 	KISCRM_SNAPSHOT_BY_ID = KISCRM_FIELD_ID(KISCRM_KIND_SNAPSHOT, 3), /**< INT → staff: the actor of kiscrm_db_set_actor() (NULL: system). */
 	KISCRM_SNAPSHOT_AS_OF = KISCRM_FIELD_ID(KISCRM_KIND_SNAPSHOT, 4)  /**< DATE: the as-of date it was computed for. */
 } kiscrm_snapshot_field;

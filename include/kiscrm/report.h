@@ -721,36 +721,50 @@ KISCRM_API int kiscrm_report_rolling_summary(kiscrm_table **out, kiscrm_db *db, 
 KISCRM_API int kiscrm_report_rolling_gap(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
 
 /**
- * Compares the snapshot of the week containing `opts->as_of` ("new") with the snapshot of
- * the week before ("old"), project by project (a won opportunity and its contract are one
- * project). One row per changed project; unchanged projects are left out.
+ * Compares the rolling budget of the week containing `opts->as_of` ("new") with the
+ * snapshot of the week before ("old"), project by project (a won opportunity and its
+ * contract are one project). The new side is that week's snapshot; while the week is not
+ * saved yet (the weekly routine compares before saving), it is the live table as of
+ * `opts->as_of` — what kiscrm_budget_snapshot() would save now — and the table carries a
+ * note saying so (kiscrm_table_note()). Without a snapshot of the week before there is
+ * nothing to compare: the table has no rows and a note naming that week.
+ * One row per changed project; unchanged projects are left out.
  *
  * Column `change` TEXT, the first that applies:
- * - `new`: only in the new snapshot;
+ * - `new`: only on the new side;
  * - `won`: an open opportunity in the old one, a contract or a won opportunity now (or,
- *   absent from the new snapshot, its opportunity is won now or has a contract);
+ *   absent from the new side, its opportunity is won now or has a contract);
  * - `lost`: its opportunity is lost or abandoned now;
- * - `slipped` (延期): the expected date moved later — for an opportunity its expected
- *   contract date (also when it left the eight weeks and is still open), for a contract the
- *   first week with an expected collection;
- * - `pulled_in`: that date moved earlier;
- * - `amount_changed`: same date, different amount (opportunity amount or contract amount);
- * - `removed`: only in the old snapshot, and none of the above (deleted, fully collected,
- *   or no longer expected).
+ * - `settled` (已结清): a contract that now expects nothing more: all its collection plans
+ *   are paid by the new side's as_of, some of it since the old snapshot's as_of. Reported
+ *   once, in the week it settled (the week after, leaving the table is no change);
+ * - `slipped` (延期): an expected date moved later — for an opportunity its expected
+ *   contract date (also when it left the eight weeks and is still open); for a contract
+ *   an expected collection: the old snapshot's expected collections, less what was
+ *   collected since it was computed (oldest week first, as instalments are paid), are
+ *   compared week by week with the new side's, so an instalment paid on time is not a
+ *   slip, and an unpaid one (still expected, now in the current week) is;
+ * - `pulled_in`: that date moved earlier (for a contract: money the old side expected
+ *   later is expected earlier; newly planned money is not a pull-in);
+ * - `amount_changed`: same dates, different amount (opportunity amount or contract amount);
+ * - `removed`: only in the old snapshot, and none of the above (deleted, or no longer
+ *   expected).
  *
  * Other columns after the group columns: `kind` TEXT (of the newer side), `opportunity_id`
- * INT, `contract_id` INT, `owner` TEXT name, `old_stage`, `new_stage` TEXT,
- * `old_date`, `new_date` DATE (expected contract date, or first collection week for a
- * contract), `old_amount`, `new_amount`, `amount_delta` MONEY (new − old; a missing side
+ * INT, `contract_id` INT, `owner` TEXT name (grouped by owner: the group column),
+ * `old_stage`, `new_stage` TEXT, `old_date`, `new_date` DATE (an opportunity's expected
+ * contract date; for a contract the week its moved collection was expected in and the week
+ * it is expected in now, or — when no week moved — the first week each side expects a
+ * collection), `old_amount`, `new_amount`, `amount_delta` MONEY (new − old; a missing side
  * counts 0), `old_contract`, `new_contract`, `old_collection`, `new_collection` MONEY (the
- * project's expected contract and collection over the snapshot's eight weeks).
+ * project's expected contract and collection over each side's eight weeks).
  * Rows are sorted by group, then change (in the order above), then project.
  *
  * @param[out] out the table
  * @param db the database
- * @param opts options (as_of, group_by, owner_id, department_id)
- * @return ::KISCRM_OK; ::KISCRM_ENOTFOUND when either snapshot is missing (the message names
- *         the week); ::KISCRM_EINVALID, ::KISCRM_ESTORAGE, ::KISCRM_ENOMEM.
+ * @param opts options (as_of, group_by, owner_id, department_id, lang: of the notes)
+ * @return ::KISCRM_OK (also without snapshots, see above); ::KISCRM_EINVALID,
+ *         ::KISCRM_ESTORAGE, ::KISCRM_ENOMEM, ::KISCRM_EOVERFLOW.
  */
 KISCRM_API int kiscrm_report_snapshot_diff(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
 

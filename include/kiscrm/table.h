@@ -176,6 +176,23 @@ KISCRM_API const char *kiscrm_table_text(const kiscrm_table *table, size_t row, 
 KISCRM_API double kiscrm_table_rate(const kiscrm_table *table, size_t row, size_t col);
 
 /**
+ * Number of notes of a table. A report adds a note when its result needs a word that no
+ * row can carry — e.g. why snapshot-diff is empty, or that it compared the live table.
+ * Notes are in the report's language; kiscrm_table_write_text() prints them after the
+ * rows; CSV and JSON do not carry them.
+ * @param table the table (NULL gives 0)
+ * @return the number of notes.
+ */
+KISCRM_API size_t kiscrm_table_note_count(const kiscrm_table *table);
+/**
+ * A note of a table (see kiscrm_table_note_count()).
+ * @param table the table
+ * @param i index, 0 … kiscrm_table_note_count() − 1
+ * @return the note's UTF-8 text (borrowed from the table), NULL if out of range.
+ */
+KISCRM_API const char *kiscrm_table_note(const kiscrm_table *table, size_t i);
+
+/**
  * Sets the number of decimals money is printed with (default 2).
  * @param table the table
  * @param decimals 0..6
@@ -211,8 +228,9 @@ KISCRM_API int kiscrm_table_write_json(kiscrm_buf *out, const kiscrm_table *tabl
 /**
  * Writes the table for a terminal: columns aligned by display width (a CJK character is
  * two columns), numbers right-aligned, money with thousands separators, rates with two
- * decimals, a rule under the header and before total rows. Headers are the column
- * names, or labels after kiscrm_table_set_header_lang().
+ * decimals, a rule under the header and before total rows, then the table's notes
+ * (kiscrm_table_note()) after a blank line. Headers are the column names, or labels
+ * after kiscrm_table_set_header_lang().
  * @param[out] out buffer the text is appended to
  * @param table the table
  * @return ::KISCRM_OK, ::KISCRM_EINVALID, ::KISCRM_ENOMEM.

@@ -44,6 +44,15 @@ void kc_budget_dispose(kc_budget *b);
 const char *kc_budget_text(const kc_budget *b, size_t off);
 /* The report dims of a project. */
 void kc_budget_dims(const kc_budget *b, const kc_bproject *p, kc_dims *d);
+/* Number of fields of a snapshot line. */
+#define KC_BUDGET_LINE_FIELDS 18
+/* The snapshot line of project p and week k (0 … 7; -1: the line without a week of a
+ * project without expectations) into row[KC_BUDGET_LINE_FIELDS]; texts point into b. */
+void kc_budget_line(kiscrm_value *row, const kc_budget *b, const kc_bproject *p, kiscrm_id sid, int k);
+/* Calls cb with each line of the budget's snapshot (snapshot id sid), as it is saved:
+ * one per project and week with a non-zero figure, or one without a week. */
+typedef int (*kc_budget_line_cb)(void *payload, const kiscrm_value *row);
+int kc_budget_lines(const kc_budget *b, kiscrm_id sid, kc_budget_line_cb cb, void *payload);
 /* Id of the snapshot of the week starting `week`: 1 found (*id set), 0 none, <0 error. */
 int kc_budget_find_snapshot(kiscrm_db *db, kiscrm_date week, kiscrm_id *id);
 

@@ -33,7 +33,7 @@ static const struct {
 	{ "rolling-budget", "eight-week rolling budget: last week's plan vs actual, expected contracts and collections", kiscrm_report_rolling_budget },
 	{ "rolling-summary", "the rolling budget's sub-totals by group and total, without project rows", kiscrm_report_rolling_summary },
 	{ "rolling-gap", "rolling budget against weekly contract and collection targets, per week and cumulative", kiscrm_report_rolling_gap },
-	{ "snapshot-diff", "changes since last week's snapshot: new, won, lost, slipped, pulled in, amount changed", kiscrm_report_snapshot_diff },
+	{ "snapshot-diff", "changes since last week's snapshot: new, won, lost, settled, slipped, pulled in, amount changed", kiscrm_report_snapshot_diff },
 	{ "forecast-accuracy", "forecast accuracy per person from weekly snapshots vs what was signed and collected", kiscrm_report_forecast_accuracy },
 	{ "receivables", "receivables per contract or group: collected, receivable, overdue, not yet due", kiscrm_report_receivables },
 	{ "ageing", "overdue receivables by days past due in the configured buckets", kiscrm_report_ageing },

@@ -1,5 +1,5 @@
-/* Weekly snapshots of the rolling budget: saving, comparing two consecutive weeks, and
- * forecast accuracy from snapshots against what really happened. */
+/* Weekly snapshots of the rolling budget: saving, and forecast accuracy from snapshots
+ * against what really happened (comparing two weeks is snapshot_diff.c). */
 #include "core/sort.h"
 #include "core/field.h"
 #include "analytics/kinds.h"
@@ -18,13 +18,12 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 enum { CT_ID, CT_NUMBER, CT_CUSTOMER, CT_OPPORTUNITY, CT_SIGNED, CT_AMOUNT, CT_OWNER,
        CT_DEPARTMENT, CT_BUSINESS_LINE, CT_PRODUCT_LINE };
 enum { CO_ID, CO_CONTRACT, CO_RECEIVED, CO_AMOUNT };
 
-#define NLINE 18
+#define SECONDS_PER_DAY 86400
 
 static kiscrm_value v_null(void)
 {
@@ -56,9 +55,8 @@ static kiscrm_date val_date(const kiscrm_value *v)
 
 /* ---- saving ---- */
 
-static int insert_line(kiscrm_db *db, const kc_budget *b, const kc_bproject *p, kiscrm_id sid, int k)
+void kc_budget_line(kiscrm_value *row, const kc_budget *b, const kc_bproject *p, kiscrm_id sid, int k)
 {
-	kiscrm_value row[NLINE];
 	const char *status = p->kind == KC_BPROJ_CONTRACT ? "contract" : kc_budget_text(b, p->status);
 	row[KC_FI(KISCRM_SNAPSHOT_LINE_ID)] = v_null();
 	row[KC_FI(KISCRM_SNAPSHOT_LINE_SNAPSHOT_ID)] = v_int(KISCRM_TYPE_INT, sid, 1);
@@ -78,13 +76,12 @@ static int insert_line(kiscrm_db *db, const kc_budget *b, const kc_bproject *p, 
 	row[KC_FI(KISCRM_SNAPSHOT_LINE_PROBABILITY)] = v_int(KISCRM_TYPE_INT, p->probability, p->probability >= 0);
 	row[KC_FI(KISCRM_SNAPSHOT_LINE_AMOUNT)] = v_int(KISCRM_TYPE_MONEY, p->amount, 1);
 	row[KC_FI(KISCRM_SNAPSHOT_LINE_STATUS)] = v_text(status);
-	kiscrm_id id;
-	return kc_db_insert(db, &kc_snapshot_line_def, row, &id);
 }
 
-static int write_lines(kiscrm_db *db, const kc_budget *b, kiscrm_id sid)
+int kc_budget_lines(const kc_budget *b, kiscrm_id sid, kc_budget_line_cb cb, void *payload)
 {
 	int rc = 0;
+	kiscrm_value row[KC_BUDGET_LINE_FIELDS];
 	for (size_t i = 0; rc == 0 && i < b->n; i++) {
 		const kc_bproject *p = &b->p[i];
 		int any = 0;
@@ -92,12 +89,32 @@ static int write_lines(kiscrm_db *db, const kc_budget *b, kiscrm_id sid)
 			if (!p->contract[k] && !p->weighted[k] && !p->collection[k])
 				continue;
 			any = 1;
-			rc = insert_line(db, b, p, sid, k);
+			kc_budget_line(row, b, p, sid, k);
+			rc = cb(payload, row);
 		}
-		if (rc == 0 && !any)
-			rc = insert_line(db, b, p, sid, -1);
+		if (rc == 0 && !any) {
+			kc_budget_line(row, b, p, sid, -1);
+			rc = cb(payload, row);
+		}
 	}
 	return rc;
+}
+
+typedef struct {
+	kiscrm_db *db;
+} insert_ctx;
+
+static int insert_line(void *payload, const kiscrm_value *row)
+{
+	insert_ctx *c = payload;
+	kiscrm_id id;
+	return kc_db_insert(c->db, &kc_snapshot_line_def, row, &id);
+}
+
+static int write_lines(kiscrm_db *db, const kc_budget *b, kiscrm_id sid)
+{
+	insert_ctx c = { db };
+	return kc_budget_lines(b, sid, insert_line, &c);
 }
 
 static int save(kiscrm_db *db, const kc_budget *b, kiscrm_id *out)
@@ -112,7 +129,10 @@ static int save(kiscrm_db *db, const kc_budget *b, kiscrm_id *out)
 	kiscrm_value row[5];
 	row[KC_FI(KISCRM_SNAPSHOT_ID)] = v_int(KISCRM_TYPE_INT, sid, exists);
 	row[KC_FI(KISCRM_SNAPSHOT_WEEK)] = v_int(KISCRM_TYPE_DATE, b->week, 1);
-	row[KC_FI(KISCRM_SNAPSHOT_TAKEN)] = v_int(KISCRM_TYPE_TIME, (int64_t)time(NULL), 1);
+	/* The library has no clock: the snapshot was taken on the business date, or — when
+	 * the handle has none — on the date it was computed for; at 00:00 UTC. */
+	kiscrm_date taken = db->today != KISCRM_DATE_NONE ? db->today : b->as_of;
+	row[KC_FI(KISCRM_SNAPSHOT_TAKEN)] = v_int(KISCRM_TYPE_TIME, (int64_t)taken * SECONDS_PER_DAY, 1);
 	row[KC_FI(KISCRM_SNAPSHOT_BY_ID)] = v_int(KISCRM_TYPE_INT, db->actor, db->actor != 0);
 	row[KC_FI(KISCRM_SNAPSHOT_AS_OF)] = v_int(KISCRM_TYPE_DATE, b->as_of, 1);
 	if (exists) {
@@ -161,380 +181,6 @@ int kiscrm_budget_snapshot(kiscrm_id *out, kiscrm_db *db, kiscrm_date as_of)
 	if (rc || (rc = kc_tx_begin(db)) != 0)
 		return rc;
 	return kc_tx_end(db, snapshot_locked(out, db, as_of));
-}
-
-/* ---- comparing two snapshots ---- */
-
-enum { CH_NEW, CH_WON, CH_LOST, CH_SLIPPED, CH_PULLED_IN, CH_AMOUNT_CHANGED, CH_REMOVED, CH_NONE };
-static const char *const change_names[] = {
-	"new", "won", "lost", "slipped", "pulled_in", "amount_changed", "removed",
-};
-
-typedef struct {
-	int present, kind;
-	kiscrm_id opp, con, customer, owner, dept;
-	size_t bl, pl, stage, status;
-	kiscrm_date date, first_coll;
-	kiscrm_money amount, contract, collection;
-} side;
-
-typedef struct {
-	side s[2]; /* 0 old, 1 new */
-	int change;
-	size_t group;
-} dproj;
-
-typedef struct {
-	kc_budget b; /* only its arena and maps are used */
-	dproj *d;
-	size_t n, cap;
-	int cur;     /* side being loaded */
-} diff_ctx;
-
-static int text_of(diff_ctx *x, const kiscrm_value *v, size_t *off)
-{
-	if (v->type != KISCRM_TYPE_TEXT) {
-		*off = KC_BNONE;
-		return KISCRM_OK;
-	}
-	*off = x->b.arena.size;
-	return kc_buf_put(&x->b.arena, v->u.s, strlen(v->u.s) + 1);
-}
-
-static int diff_slot(diff_ctx *x, kiscrm_id opp, kiscrm_id con, size_t *i)
-{
-	kc_idmap *map = opp ? &x->b.by_opp : &x->b.by_contract;
-	kiscrm_id key = opp ? opp : con;
-	if (kc_idmap_get(map, key, i))
-		return KISCRM_OK;
-	if (KC_VEC_GROW(x->d, x->n, x->cap, 64))
-		return KISCRM_ENOMEM;
-	memset(&x->d[x->n], 0, sizeof(dproj));
-	*i = x->n++;
-	return kc_idmap_put(map, key, *i);
-}
-
-static int line_cb(void *payload, const kiscrm_value *row)
-{
-	diff_ctx *x = payload;
-	kiscrm_id opp = val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_OPPORTUNITY_ID)]);
-	kiscrm_id con = val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_CONTRACT_ID)]);
-	size_t i;
-	int rc = diff_slot(x, opp, con, &i);
-	if (rc)
-		return rc;
-	side *s = &x->d[i].s[x->cur];
-	if (!s->present) {
-		s->present = 1;
-		s->kind = con ? KC_BPROJ_CONTRACT : KC_BPROJ_OPPORTUNITY;
-		s->opp = opp;
-		s->con = con;
-		s->customer = val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_CUSTOMER_ID)]);
-		s->owner = val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_OWNER_ID)]);
-		s->dept = val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_DEPARTMENT_ID)]);
-		s->date = val_date(&row[KC_FI(KISCRM_SNAPSHOT_LINE_EXPECTED_CLOSE)]);
-		s->first_coll = KISCRM_DATE_NONE;
-		s->amount = val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_AMOUNT)]);
-		if ((rc = text_of(x, &row[KC_FI(KISCRM_SNAPSHOT_LINE_BUSINESS_LINE)], &s->bl)) != 0 ||
-		    (rc = text_of(x, &row[KC_FI(KISCRM_SNAPSHOT_LINE_PRODUCT_LINE)], &s->pl)) != 0 ||
-		    (rc = text_of(x, &row[KC_FI(KISCRM_SNAPSHOT_LINE_STAGE)], &s->stage)) != 0 ||
-		    (rc = text_of(x, &row[KC_FI(KISCRM_SNAPSHOT_LINE_STATUS)], &s->status)) != 0)
-			return rc;
-	}
-	kiscrm_money coll = val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_COLLECTION_AMOUNT)]);
-	kiscrm_date week = val_date(&row[KC_FI(KISCRM_SNAPSHOT_LINE_WEEK)]);
-	s->contract += val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_CONTRACT_AMOUNT)]);
-	s->collection += coll;
-	if (coll && week != KISCRM_DATE_NONE && (s->first_coll == KISCRM_DATE_NONE || week < s->first_coll))
-		s->first_coll = week;
-	return 0;
-}
-
-static int load_side(diff_ctx *x, kiscrm_db *db, kiscrm_date week, int cur)
-{
-	kiscrm_id sid;
-	int rc = kc_budget_find_snapshot(db, week, &sid);
-	if (rc < 0)
-		return rc;
-	if (rc == 0) {
-		char buf[16];
-		/* A week beyond year 9999 does not format: name it by its day number. */
-		if (kiscrm_date_format(buf, sizeof(buf), week) < 0)
-			return kc_error_set(KISCRM_ENOTFOUND,
-					    "no rolling-budget snapshot of the week starting on day %d",
-					    (int)week);
-		return kc_error_set(KISCRM_ENOTFOUND, "no rolling-budget snapshot of the week starting %s", buf);
-	}
-	x->cur = cur;
-	kiscrm_cond c = { KISCRM_SNAPSHOT_LINE_SNAPSHOT_ID, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = sid } } };
-	kiscrm_query q = { 1, &c, 0 };
-	return kc_db_scan(db, &kc_snapshot_line_def, &q, line_cb, x);
-}
-
-static int str_is(const diff_ctx *x, size_t off, const char *s)
-{
-	const char *t = kc_budget_text(&x->b, off);
-	return t && strcmp(t, s) == 0;
-}
-
-static int is_lost(const char *s)
-{
-	return s && (strcmp(s, "lost") == 0 || strcmp(s, "abandoned") == 0);
-}
-
-/* The live state of opportunities that left the snapshot: one scan of each kind. */
-typedef struct {
-	diff_ctx *x;
-	kc_idmap gone; /* opportunity id → dproj */
-} live_ctx;
-
-static int live_opp_cb(void *payload, const kiscrm_value *row)
-{
-	live_ctx *l = payload;
-	size_t i;
-	if (!kc_idmap_get(&l->gone, row[0].u.i, &i))
-		return 0;
-	dproj *d = &l->x->d[i];
-	const kiscrm_value *st = &row[KC_FI(KISCRM_OPPORTUNITY_STATUS)];
-	const char *status = st->type == KISCRM_TYPE_TEXT ? st->u.s : NULL;
-	kiscrm_date close = val_date(&row[KC_FI(KISCRM_OPPORTUNITY_EXPECTED_CLOSE)]);
-	if (d->change == CH_WON)
-		return 0; /* a contract was found */
-	if (status && strcmp(status, "won") == 0)
-		d->change = CH_WON;
-	else if (is_lost(status))
-		d->change = CH_LOST;
-	else if (status && strcmp(status, "open") == 0 && close != KISCRM_DATE_NONE &&
-		 d->s[0].date != KISCRM_DATE_NONE && close > d->s[0].date)
-		d->change = CH_SLIPPED;
-	else
-		return 0;
-	/* what the opportunity looks like now */
-	side *n = &d->s[1];
-	n->date = close;
-	n->amount = val_id(&row[KC_FI(KISCRM_OPPORTUNITY_AMOUNT)]);
-	n->first_coll = KISCRM_DATE_NONE;
-	int rc = text_of(l->x, &row[KC_FI(KISCRM_OPPORTUNITY_STAGE)], &n->stage);
-	n->present = 2; /* known live, not in the snapshot */
-	return rc;
-}
-
-static int live_contract_cb(void *payload, const kiscrm_value *row)
-{
-	live_ctx *l = payload;
-	size_t i;
-	if (row[CT_OPPORTUNITY].type == KISCRM_TYPE_NULL || !kc_idmap_get(&l->gone, row[CT_OPPORTUNITY].u.i, &i))
-		return 0;
-	dproj *d = &l->x->d[i];
-	d->change = CH_WON;
-	return 0;
-}
-
-static int classify_gone(diff_ctx *x, kiscrm_db *db)
-{
-	live_ctx l = { x, { 0 } };
-	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < x->n; i++) {
-		dproj *d = &x->d[i];
-		if (d->s[0].present && !d->s[1].present) {
-			d->change = CH_REMOVED;
-			if (d->s[0].kind == KC_BPROJ_OPPORTUNITY && d->s[0].opp)
-				rc = kc_idmap_put(&l.gone, d->s[0].opp, i);
-		}
-	}
-	if (rc == 0 && l.gone.n) {
-		kiscrm_query qc = { 0, NULL, KC_BIT(0) | KC_BIT(CT_OPPORTUNITY) };
-		rc = kc_db_scan(db, &kc_contract_def, &qc, live_contract_cb, &l);
-		kiscrm_query qo = { 0, NULL, KC_BIT(0) | KC_BIT(KISCRM_OPPORTUNITY_STATUS) | KC_BIT(KISCRM_OPPORTUNITY_EXPECTED_CLOSE) |
-				    KC_BIT(KISCRM_OPPORTUNITY_AMOUNT) | KC_BIT(KISCRM_OPPORTUNITY_STAGE) };
-		if (rc == 0)
-			rc = kc_db_scan(db, &kc_opportunity_def, &qo, live_opp_cb, &l);
-	}
-	kc_idmap_dispose(&l.gone);
-	return rc;
-}
-
-static int compare_dates(kiscrm_date a, kiscrm_date b)
-{
-	if (a == KISCRM_DATE_NONE || b == KISCRM_DATE_NONE || a == b)
-		return CH_NONE;
-	return b > a ? CH_SLIPPED : CH_PULLED_IN;
-}
-
-static void classify(diff_ctx *x, dproj *d)
-{
-	const side *o = &d->s[0], *n = &d->s[1];
-	if (!o->present) {
-		d->change = CH_NEW;
-		return;
-	}
-	if (!n->present)
-		return; /* classify_gone */
-	int old_open = o->kind == KC_BPROJ_OPPORTUNITY && !str_is(x, o->status, "won") && !is_lost(kc_budget_text(&x->b, o->status));
-	if (old_open && (n->kind == KC_BPROJ_CONTRACT || str_is(x, n->status, "won"))) {
-		d->change = CH_WON;
-		return;
-	}
-	if (!is_lost(kc_budget_text(&x->b, o->status)) && is_lost(kc_budget_text(&x->b, n->status))) {
-		d->change = CH_LOST;
-		return;
-	}
-	d->change = n->kind == KC_BPROJ_CONTRACT ? compare_dates(o->first_coll, n->first_coll)
-						 : compare_dates(o->date, n->date);
-	if (d->change == CH_NONE && o->amount != n->amount)
-		d->change = CH_AMOUNT_CHANGED;
-}
-
-static const side *newer(const dproj *d)
-{
-	return d->s[1].present == 1 ? &d->s[1] : &d->s[0];
-}
-
-/* What by_change sorts by: each group's position in sorted order, and the projects. */
-typedef struct {
-	const size_t *rank;
-	const dproj *d;
-} change_order;
-
-static int by_change(const void *a, const void *b, void *ctx)
-{
-	const change_order *o = ctx;
-	const dproj *x = &o->d[*(const size_t *)a], *y = &o->d[*(const size_t *)b];
-	if (x->group != y->group)
-		return o->rank[x->group] < o->rank[y->group] ? -1 : 1;
-	if (x->change != y->change)
-		return x->change - y->change;
-	const side *p = newer(x), *q = newer(y);
-	kiscrm_id i = p->opp ? p->opp : p->con, j = q->opp ? q->opp : q->con;
-	if (!p->opp != !q->opp)
-		return p->opp ? -1 : 1;
-	return (i > j) - (i < j);
-}
-
-static int put_side_dates(kiscrm_table *t, size_t row, size_t c, const dproj *d)
-{
-	int rc = 0;
-	for (int k = 0; rc == 0 && k < 2; k++) {
-		const side *s = &d->s[k];
-		kiscrm_date dt = s->kind == KC_BPROJ_CONTRACT && s->present == 1 ? s->first_coll : s->date;
-		if (s->present && dt != KISCRM_DATE_NONE)
-			rc = kc_cell_int(t, row, c + (size_t)k, dt);
-	}
-	return rc;
-}
-
-static int emit_diff_row(kc_report *r, diff_ctx *x, kiscrm_table *t, const dproj *d)
-{
-	const side *nw = newer(d), *o = &d->s[0], *n = &d->s[1];
-	size_t row, c = r->o.ngroup;
-	int rc = kc_report_add_row(r, t, d->group, KISCRM_ROW_DETAIL, &row);
-	if (!rc)
-		rc = kc_cell_text(t, row, c, change_names[d->change]);
-	if (!rc)
-		rc = kc_cell_text(t, row, c + 1, nw->kind == KC_BPROJ_CONTRACT ? "contract" : "opportunity");
-	if (!rc && nw->opp)
-		rc = kc_cell_int(t, row, c + 2, nw->opp);
-	if (!rc && nw->con)
-		rc = kc_cell_int(t, row, c + 3, nw->con);
-	if (!rc && nw->owner)
-		rc = kc_cell_text(t, row, c + 4, kc_report_staff_name(r, nw->owner));
-	if (!rc && o->present)
-		rc = kc_cell_text(t, row, c + 5, kc_budget_text(&x->b, o->stage));
-	if (!rc && n->present)
-		rc = kc_cell_text(t, row, c + 6, kc_budget_text(&x->b, n->stage));
-	if (!rc)
-		rc = put_side_dates(t, row, c + 7, d);
-	if (!rc && o->present)
-		rc = kc_cell_int(t, row, c + 9, o->amount);
-	if (!rc && n->present)
-		rc = kc_cell_int(t, row, c + 10, n->amount);
-	if (!rc)
-		rc = kc_cell_int(t, row, c + 11, (n->present ? n->amount : 0) - (o->present ? o->amount : 0));
-	if (!rc && o->present)
-		rc = kc_cell_int(t, row, c + 12, o->contract);
-	if (!rc && n->present == 1)
-		rc = kc_cell_int(t, row, c + 13, n->contract);
-	if (!rc && o->present)
-		rc = kc_cell_int(t, row, c + 14, o->collection);
-	if (!rc && n->present == 1)
-		rc = kc_cell_int(t, row, c + 15, n->collection);
-	return rc;
-}
-
-static int emit_diff(kc_report *r, diff_ctx *x, kiscrm_table *t)
-{
-	size_t *idx = malloc((x->n ? x->n : 1) * sizeof(size_t)), m = 0, *order = NULL, *rank = NULL;
-	int rc = idx ? 0 : kc_error_oom();
-	for (size_t i = 0; rc == 0 && i < x->n; i++) {
-		dproj *d = &x->d[i];
-		if (d->change == CH_NONE)
-			continue;
-		const side *s = newer(d);
-		kc_dims dims;
-		memset(&dims, 0, sizeof(dims));
-		dims.business_line = kc_budget_text(&x->b, s->bl);
-		dims.product_line = kc_budget_text(&x->b, s->pl);
-		dims.department_id = s->dept;
-		dims.owner_id = s->owner;
-		dims.customer_id = s->customer;
-		if (!kc_report_accept(r, &dims))
-			continue;
-		rc = kc_report_group(r, &dims, &d->group);
-		idx[m++] = i;
-	}
-	if (rc == 0)
-		rc = kc_report_sorted(r, &order);
-	if (rc == 0 && !(rank = malloc((r->ngroups ? r->ngroups : 1) * sizeof(size_t))))
-		rc = kc_error_oom();
-	if (rc == 0) {
-		for (size_t i = 0; i < r->ngroups; i++)
-			rank[order[i]] = i;
-		change_order co = { rank, x->d };
-		rc = kc_sort_ctx(idx, m, sizeof(size_t), by_change, &co);
-	}
-	for (size_t i = 0; rc == 0 && i < m; i++)
-		rc = emit_diff_row(r, x, t, &x->d[idx[i]]);
-	free(idx);
-	free(order);
-	free(rank);
-	return rc;
-}
-
-int kiscrm_report_snapshot_diff(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
-{
-	static const char *const cols[] = {
-		"change:text", "kind:text", "opportunity_id:int", "contract_id:int", "owner:text",
-		"old_stage:text", "new_stage:text", "old_date:date", "new_date:date", "old_amount:money",
-		"new_amount:money", "amount_delta:money", "old_contract:money", "new_contract:money",
-		"old_collection:money", "new_collection:money", NULL,
-	};
-	if (!out)
-		return kc_error_set(KISCRM_EINVALID, "snapshot diff: output pointer is NULL");
-	*out = NULL;
-	kc_report r;
-	int rc = kc_report_begin(&r, db, opts);
-	if (rc)
-		return rc;
-	diff_ctx x;
-	memset(&x, 0, sizeof(x));
-	kiscrm_date week = kiscrm_date_week_start(r.as_of, r.week_start);
-	kiscrm_table *t = NULL;
-	rc = load_side(&x, db, week - 7, 0);
-	if (!rc)
-		rc = load_side(&x, db, week, 1);
-	for (size_t i = 0; rc == 0 && i < x.n; i++)
-		classify(&x, &x.d[i]);
-	if (!rc)
-		rc = classify_gone(&x, db);
-	if (!rc)
-		rc = kc_report_table(&r, &t, "snapshot-diff");
-	if (!rc)
-		rc = kc_add_columns(t, cols);
-	if (!rc)
-		rc = emit_diff(&r, &x, t);
-	free(x.d);
-	kc_budget_dispose(&x.b);
-	return kc_report_finish(out, t, &r, rc);
 }
 
 /* ---- forecast accuracy ---- */

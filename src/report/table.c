@@ -53,6 +53,8 @@ struct kiscrm_table {
 	int money_decimals;
 	kc_labels *labels;      /* the configuration's column labels (a reference), or NULL */
 	const char *header_lang; /* "zh", "en" or NULL (headers are column names) */
+	char **notes;           /* explanations of the result as a whole (kc_table_add_note) */
+	size_t nnotes, anotes;
 };
 
 static const char *type_name(kiscrm_type type)
@@ -124,6 +126,9 @@ void kiscrm_table_free(kiscrm_table *table)
 		free(table->cols[c].label[1]);
 	}
 	free(table->cols);
+	for (size_t i = 0; i < table->nnotes; i++)
+		free(table->notes[i]);
+	free(table->notes);
 	kc_labels_release(table->labels);
 	free(table->cells);
 	free(table->kinds);
@@ -154,6 +159,28 @@ int kc_table_set_column_label(kiscrm_table *table, size_t col, const char *zh, c
 	table->cols[col].label[0] = z;
 	table->cols[col].label[1] = e;
 	return KISCRM_OK;
+}
+
+int kc_table_add_note(kiscrm_table *table, const char *note)
+{
+	if (!table || !note)
+		return kc_error_set(KISCRM_EINVALID, "kc_table_add_note: %s is NULL", !table ? "table" : "note");
+	if (KC_VEC_GROW(table->notes, table->nnotes, table->anotes, 2))
+		return kc_error_oom();
+	if (!(table->notes[table->nnotes] = kc_strdup(note)))
+		return kc_error_oom();
+	table->nnotes++;
+	return KISCRM_OK;
+}
+
+size_t kiscrm_table_note_count(const kiscrm_table *table)
+{
+	return table ? table->nnotes : 0;
+}
+
+const char *kiscrm_table_note(const kiscrm_table *table, size_t i)
+{
+	return table && i < table->nnotes ? table->notes[i] : NULL;
 }
 
 static int is_zh(const char *lang)
@@ -817,6 +844,15 @@ static int text_all(kiscrm_buf *out, kiscrm_buf *scratch, const kiscrm_table *ta
 			rc = rule(out, widths, table->ncols);
 		if (!rc)
 			rc = text_line(out, scratch, table, r, widths);
+	}
+	/* notes after a blank line, so that they cannot be read as a row */
+	for (size_t i = 0; !rc && i < table->nnotes; i++) {
+		if (i == 0)
+			rc = kc_buf_put(out, "\n", 1);
+		if (!rc)
+			rc = kc_buf_puts(out, table->notes[i]);
+		if (!rc)
+			rc = kc_buf_put(out, "\n", 1);
 	}
 	return rc;
 }

@@ -19,4 +19,9 @@ int kc_table_set_column_label(kiscrm_table *table, size_t col, const char *zh, c
 /* The label of a column in lang ("zh", else English), NULL when it has none. */
 const char *kc_table_column_label_exact(const kiscrm_table *table, size_t col, const char *lang);
 
+/* Adds a note (copied) to a table: a sentence about the result as a whole that its rows
+ * cannot say, e.g. why a report is empty (kiscrm_table_note()). The text comes from the
+ * library itself and is valid UTF-8 by construction. */
+int kc_table_add_note(kiscrm_table *table, const char *note);
+
 #endif

@@ -146,6 +146,38 @@ def basic(tmp):
     out, _ = run(db, 'list', 'customer', '--name', '天成', '--format', 'csv')
     check('广州市天成贸易有限公司' in out, 'GBK names are stored as UTF-8')
 
+    snapshot_diff(tmp)
+
+
+def snapshot_diff(tmp):
+    """The weekly routine: snapshot-diff by owner, first without any snapshot, then before
+    the week's snapshot is saved (the live table against last week's snapshot)."""
+    db = os.path.join(tmp, 'weekly.db')
+    load_fixture(db)
+    # No snapshot of the week of 16 Nov: an empty table and a note, exit 0.
+    out, _ = run(db, 'report', 'snapshot-diff', '--as-of', '2026-11-23', '--by', 'owner')
+    check(out.splitlines()[0].split()[:2] == ['owner', 'change'], 'snapshot-diff --by owner: one owner column')
+    check(out.endswith('\n\nNo rolling-budget snapshot of the previous week (starting 2026-11-16) '
+                       'to compare with: save one every week (kiscrm snapshot).\n'),
+          'snapshot-diff without snapshots prints a note after the table')
+    run(db, 'snapshot', '--as-of', '2026-11-16')
+    # 李娜 (staff 3) adds opportunity 4, expected Friday 27 Nov (week of 23 Nov, w1), 5000.00.
+    # The three fixture opportunities keep their expected dates: no change. Week of 23 Nov
+    # is not saved: the live table as of 23 Nov is compared with the snapshot of 16 Nov.
+    run(db, 'add', 'opportunity', 'name=恒通五金 二期', 'customer_id=3', 'owner_id=3',
+        'business_line=distribution', 'product_line=mini', 'amount=5000.00',
+        'expected_close=2026-11-27', 'stage=opportunity', 'created=2026-11-18')
+    out, err = run(db, 'report', 'snapshot-diff', '--as-of', '2026-11-23', '--by', 'owner', '--format', 'csv')
+    lines = out.splitlines()
+    check(lines[0] == 'owner,change,kind,opportunity_id,contract_id,old_stage,new_stage,old_date,new_date,'
+          'old_amount,new_amount,amount_delta,old_contract,new_contract,old_collection,new_collection',
+          'snapshot-diff --by owner --format csv: header')
+    check(lines[1:] == ['李娜,new,opportunity,4,,,opportunity,,2026-11-27,,5000.00,5000.00,,5000.00,,0.00'],
+          'snapshot-diff --by owner: opportunity 4 is new for 李娜')
+    check(err == 'note: The week starting 2026-11-23 has no snapshot yet: compared the live table as of '
+          '2026-11-23 with the snapshot of the week starting 2026-11-16.\n',
+          'snapshot-diff --format csv says on stderr that it compared the live table')
+
 
 def errors(tmp):
     db = os.path.join(tmp, 'errors.db')

@@ -904,6 +904,9 @@ static void test_table(void **state)
 	IS_NULL(kiscrm_table_name(NULL));
 	IS(0, kiscrm_table_column_count(NULL));
 	IS(0, kiscrm_table_row_count(NULL));
+	IS(0, kiscrm_table_note_count(NULL));
+	IS_NULL(kiscrm_table_note(NULL, 0));
+	IS_NULL(kiscrm_table_note(t, 99));
 	IS_NULL(kiscrm_table_column_name(t, 99));
 	IS_NULL(kiscrm_table_column_name(NULL, 0));
 	IS_NULL(kiscrm_table_column_label(t, 99, "zh"));

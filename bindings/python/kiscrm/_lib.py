@@ -351,6 +351,8 @@ FUNCTIONS = [
     ("kiscrm_table_text", [TableP, Z, Z], S, None),
     ("kiscrm_table_rate", [TableP, Z, Z], D, None),
     ("kiscrm_table_set_money_decimals", [TableP, I], I, check_rc),
+    ("kiscrm_table_note_count", [TableP], Z, None),
+    ("kiscrm_table_note", [TableP, Z], S, to_str),
     ("kiscrm_table_write_csv", [P(Buf), TableP], I, check_rc),
     ("kiscrm_table_write_json", [P(Buf), TableP], I, check_rc),
     ("kiscrm_table_write_text", [P(Buf), TableP], I, check_rc),

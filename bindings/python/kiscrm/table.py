@@ -107,6 +107,13 @@ class Table:
         return [L.kiscrm_table_column_label(self._ptr, i, code)
                 for i in range(len(self.columns))]
 
+    @property
+    def notes(self):
+        """The report's notes (e.g. why snapshot-diff is empty), in its language."""
+        L = _lib.lib()
+        return [L.kiscrm_table_note(self._ptr, i)
+                for i in range(L.kiscrm_table_note_count(self._ptr))]
+
     def _cell(self, L, r, c, ty):
         p = self._ptr
         if L.kiscrm_table_is_null(p, r, c):
