@@ -14,7 +14,7 @@
 #include "kiscrm/date.h"
 #include "kiscrm/money.h"
 #include "kiscrm/pipeline.h"
-#include "money/target_lookup.h"
+#include "targets/lookup.h"
 
 #include <stdio.h>
 #include <stdlib.h>

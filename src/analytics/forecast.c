@@ -5,6 +5,7 @@
 #include "core/field.h"
 #include "forecast_internal.h"
 #include "money/kinds.h"
+#include "targets/kinds.h"
 #include "pipeline/kinds.h"
 #include "core/error.h"
 #include "core/vec.h"

@@ -32,7 +32,7 @@
 #include "kiscrm/record.h"
 #include "kiscrm/table.h"
 #include "kiscrm/target.h"
-#include "money/target_lookup.h"
+#include "targets/lookup.h"
 #include "storage/db.h"
 
 /* ------------------------------------------------------------------------------------ */

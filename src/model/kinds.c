@@ -12,6 +12,7 @@
 #include "money/kinds.h"
 #include "pipeline/kinds.h"
 #include "storage/record.h"
+#include "targets/kinds.h"
 
 #include <string.h>
 

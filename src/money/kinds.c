@@ -6,4 +6,3 @@
 const kc_kind kc_contract_kind = { &kc_contract_def, kc_contract_prepare, NULL };
 const kc_kind kc_collection_plan_kind = { &kc_collection_plan_def, kc_collection_plan_prepare, NULL };
 const kc_kind kc_collection_kind = { &kc_collection_def, kc_collection_prepare, NULL };
-const kc_kind kc_target_kind = { &kc_target_def, kc_target_prepare, NULL };

@@ -1,4 +1,4 @@
-/* Contracts, collections and targets: the hooks of the kinds this area owns (their
+/* Contracts, collection plans and collections: the hooks of the kinds this area owns (their
  * descriptors are in kinds.c). */
 #ifndef KC_MONEY_INTERNAL_H
 #define KC_MONEY_INTERNAL_H
@@ -8,7 +8,6 @@
 int kc_contract_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old);
 int kc_collection_plan_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old);
 int kc_collection_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old);
-int kc_target_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old);
 
 
 #endif
