@@ -4,7 +4,7 @@
 #include "core/field.h"
 #include "analytics/kinds.h"
 #include "entities/kinds.h"
-#include "money/kinds.h"
+#include "money_flow/kinds.h"
 #include "pipeline/kinds.h"
 #include "budget_build.h"
 #include "core/buf.h"

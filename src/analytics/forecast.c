@@ -4,7 +4,7 @@
 #include "storage/record.h"
 #include "core/field.h"
 #include "forecast_internal.h"
-#include "money/kinds.h"
+#include "money_flow/kinds.h"
 #include "targets/kinds.h"
 #include "pipeline/kinds.h"
 #include "core/error.h"

@@ -9,7 +9,7 @@
 #include "core/field.h"
 #include "entities/kinds.h"
 #include "kpi/kinds.h"
-#include "money/kinds.h"
+#include "money_flow/kinds.h"
 #include "pipeline/kinds.h"
 
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* The fields of the kinds this area owns (contracts, collection plans and collections).
  * Pure data, read by the store and the configuration alike. Field order matches the
  * public field enums; fields are only appended. */
-#include "money/kinds.h"
+#include "money_flow/kinds.h"
 #include "storage/kind_fields.h"
 
 static const kiscrm_field_def contract_fields[] = {

@@ -1,7 +1,7 @@
 /* The kinds of record this area owns (contracts, collection plans and collections):
  * their definitions (fields.c) and descriptors (kinds.c). */
-#ifndef KC_MONEY_KINDS_H
-#define KC_MONEY_KINDS_H
+#ifndef KC_MONEY_FLOW_KINDS_H
+#define KC_MONEY_FLOW_KINDS_H
 
 #include "storage/kind.h"
 

@@ -1,7 +1,7 @@
 /* Contracts, collection plans and collections: the hooks of the kinds this area owns (their
  * descriptors are in kinds.c). */
-#ifndef KC_MONEY_INTERNAL_H
-#define KC_MONEY_INTERNAL_H
+#ifndef KC_MONEY_FLOW_INTERNAL_H
+#define KC_MONEY_FLOW_INTERNAL_H
 
 #include "storage/kind.h"
 
