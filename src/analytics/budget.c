@@ -4,7 +4,7 @@
 #include "core/field.h"
 #include "analytics/kinds.h"
 #include "entities/kinds.h"
-#include "money/kinds.h"
+#include "money_flow/kinds.h"
 #include "pipeline/kinds.h"
 #include "budget_build.h"
 #include "core/buf.h"
@@ -14,7 +14,7 @@
 #include "kiscrm/date.h"
 #include "kiscrm/money.h"
 #include "kiscrm/pipeline.h"
-#include "money/target_lookup.h"
+#include "targets/lookup.h"
 
 #include <stdio.h>
 #include <stdlib.h>

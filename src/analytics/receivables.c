@@ -9,7 +9,7 @@
 #include "core/sort.h"
 #include "core/field.h"
 #include "entities/kinds.h"
-#include "money/kinds.h"
+#include "money_flow/kinds.h"
 #include "report.h"
 #include "core/error.h"
 #include "core/vec.h"

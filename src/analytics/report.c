@@ -6,7 +6,7 @@
 #include "core/error.h"
 #include "core/vec.h"
 #include "core/options.h"
-#include "report/table_internal.h"
+#include "table/table_internal.h"
 #include "config/labels_config.h"
 #include "kiscrm/config.h"
 #include "kiscrm/customer.h"

@@ -13,7 +13,7 @@
 
 #include "kiscrm/report.h"
 #include "kiscrm/table.h"
-#include "report/table_internal.h"
+#include "table/table_internal.h"
 #include "core/map.h"
 #include "storage/db.h"
 

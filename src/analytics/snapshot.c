@@ -3,7 +3,7 @@
 #include "core/sort.h"
 #include "core/field.h"
 #include "analytics/kinds.h"
-#include "money/kinds.h"
+#include "money_flow/kinds.h"
 #include "pipeline/kinds.h"
 #include "budget_build.h"
 #include "core/buf.h"

@@ -1,5 +1,6 @@
-/* KPI internals shared by scheme.c (loading), metrics.c (the registry and the built-in
- * metrics) and scorecard.c (scoring). The scheme is immutable after loading. */
+/* KPI internals shared by scheme.c (loading), registry.c (the metric registry),
+ * metrics_builtin.c (the built-in metrics), population.c (their per-run cache),
+ * decomposed_target.c and scorecard.c (scoring). The scheme is immutable after loading. */
 #ifndef KC_KPI_INTERNAL_H
 #define KC_KPI_INTERNAL_H
 
@@ -72,7 +73,8 @@ const char *kc_kpi_rule_name(int rule);
 const char *kc_kpi_grade_of(const kiscrm_kpi_scheme *s, double total);
 
 /* Decomposed target of @target_metric for the subject and window of @ctx: *found = 1 and
- * *amount (money metrics, minor units) or *count set when at least one target matched. */
+ * *amount (money metrics, minor units) or *count set when at least one target matched
+ * (decomposed_target.c, reading src/targets/lookup.h). */
 int kc_kpi_decomposed_target(kiscrm_db *db, const kiscrm_kpi_context *ctx, const char *target_metric,
 			     int *found, kiscrm_money *amount, int64_t *count);
 
@@ -82,7 +84,7 @@ double kc_kpi_major(kiscrm_db *db, kiscrm_money minor);
 /* Competition ranks (1, 2, 2, 4) of @n totals, highest first; equal within 1e-6. */
 void kc_kpi_rank(const double *totals, size_t n, int64_t *ranks);
 
-/* A scoring run's cache of built-in metric values (see metrics.c): the first request of a
+/* A scoring run's cache of built-in metric values (see population.c): the first request of a
  * (metric, scope, window) computes the whole population at once; later requests read it.
  * The values are exactly those of the metric's own per-subject function. */
 typedef struct kc_kpi_cache kc_kpi_cache;
@@ -95,7 +97,7 @@ void kc_kpi_cache_free(kc_kpi_cache *c);
 int kc_kpi_cache_compute(kc_kpi_cache *c, kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_metric *m,
 			 const kiscrm_kpi_context *ctx);
 
-/* The built-in metrics (metrics.c), in registry order; *n is their number. */
+/* The built-in metrics (metrics_builtin.c), in registry order; *n is their number. */
 const kiscrm_kpi_metric *kc_kpi_builtin_metrics(size_t *n);
 
 #endif

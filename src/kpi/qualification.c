@@ -9,7 +9,7 @@
 #include "config/config_internal.h"
 #include "core/field.h"
 #include "config/labels_config.h"
-#include "report/table_internal.h"
+#include "table/table_internal.h"
 #include "config/yaml_tree.h"
 #include "core/buf.h"
 #include "core/error.h"

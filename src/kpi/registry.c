@@ -1,4 +1,4 @@
-/* The registry of KPI metrics: the built-in ones (metrics.c) and those registered at run
+/* The registry of KPI metrics: the built-in ones (metrics_builtin.c) and those registered at run
  * time by later code.
  *
  * kiscrm_kpi_metric_find() and kiscrm_kpi_metric_at() hand out pointers that stay valid

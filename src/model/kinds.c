@@ -9,9 +9,10 @@
 #include "kiscrm/config.h"
 #include "kiscrm/version.h"
 #include "kpi/kinds.h"
-#include "money/kinds.h"
+#include "money_flow/kinds.h"
 #include "pipeline/kinds.h"
 #include "storage/record.h"
+#include "targets/kinds.h"
 
 #include <string.h>
 

@@ -3,7 +3,7 @@
  * registry, ungrouped and grouped by every dimension, so that a report column added
  * without a Chinese and an English label fails here. */
 #include "helpers.h"
-#include "report/table_internal.h"
+#include "table/table_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

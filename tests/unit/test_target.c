@@ -9,7 +9,7 @@
  * November 2026 start on 2, 9, 16, 23, 30 November (5 weeks) and those of December on 7,
  * 14, 21, 28 December (4 weeks; the last runs to 2027-01-03). */
 #include "helpers.h"
-#include "money/target_lookup.h"
+#include "targets/lookup.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
-/* The fields of the kinds this area owns (contracts, collection plans, collections and targets).
+/* The fields of the kinds this area owns (contracts, collection plans and collections).
  * Pure data, read by the store and the configuration alike. Field order matches the
  * public field enums; fields are only appended. */
-#include "money/kinds.h"
+#include "money_flow/kinds.h"
 #include "storage/kind_fields.h"
 
 static const kiscrm_field_def contract_fields[] = {
@@ -37,21 +37,6 @@ static const kiscrm_field_def collection_fields[] = {
 	F("note", TEXT, 0, 0),
 };
 
-static const kiscrm_field_def target_fields[] = {
-	F("id", INT, 0, 0),
-	F("metric", TEXT, REQ | IDX, 0),
-	F("period", INT, REQ, 0),
-	F("start", DATE, REQ | IDX, 0),
-	F("business_line", TEXT, 0, 0),
-	F("product_line", TEXT, 0, 0),
-	F("department_id", INT, IDX, KISCRM_KIND_DEPARTMENT),
-	F("owner_id", INT, IDX, KISCRM_KIND_STAFF),
-	F("amount", MONEY, 0, 0),
-	F("count", INT, 0, 0),
-	F("parent_id", INT, IDX | OWN, KISCRM_KIND_TARGET),
-};
-
 const kiscrm_kind_def kc_contract_def = { KISCRM_KIND_CONTRACT, "contract", KC_FIELDS(contract_fields) };
 const kiscrm_kind_def kc_collection_plan_def = { KISCRM_KIND_COLLECTION_PLAN, "collection_plan", KC_FIELDS(collection_plan_fields) };
 const kiscrm_kind_def kc_collection_def = { KISCRM_KIND_COLLECTION, "collection", KC_FIELDS(collection_fields) };
-const kiscrm_kind_def kc_target_def = { KISCRM_KIND_TARGET, "target", KC_FIELDS(target_fields) };

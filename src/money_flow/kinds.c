@@ -1,9 +1,8 @@
 /* Descriptors of the kinds this area owns: each kind's definition (fields.c), its
  * flags and the hooks the store calls. */
-#include "money/kinds.h"
-#include "money/money_internal.h"
+#include "money_flow/kinds.h"
+#include "money_flow/money_flow_internal.h"
 
 const kc_kind kc_contract_kind = { &kc_contract_def, kc_contract_prepare, NULL };
 const kc_kind kc_collection_plan_kind = { &kc_collection_plan_def, kc_collection_plan_prepare, NULL };
 const kc_kind kc_collection_kind = { &kc_collection_def, kc_collection_prepare, NULL };
-const kc_kind kc_target_kind = { &kc_target_def, kc_target_prepare, NULL };

@@ -1,7 +1,7 @@
-/* The kinds of record this area owns (contracts, collection plans, collections and targets):
+/* The kinds of record this area owns (contracts, collection plans and collections):
  * their definitions (fields.c) and descriptors (kinds.c). */
-#ifndef KC_MONEY_KINDS_H
-#define KC_MONEY_KINDS_H
+#ifndef KC_MONEY_FLOW_KINDS_H
+#define KC_MONEY_FLOW_KINDS_H
 
 #include "storage/kind.h"
 
@@ -11,7 +11,5 @@ extern const kiscrm_kind_def kc_collection_plan_def;
 extern const kc_kind kc_collection_plan_kind;
 extern const kiscrm_kind_def kc_collection_def;
 extern const kc_kind kc_collection_kind;
-extern const kiscrm_kind_def kc_target_def;
-extern const kc_kind kc_target_kind;
 
 #endif

@@ -16,7 +16,7 @@
 #include "core/str.h"
 #include "core/labels.h"
 #include "io/csv_cell.h"
-#include "report/table_internal.h"
+#include "table/table_internal.h"
 
 #include <inttypes.h>
 #include <limits.h>

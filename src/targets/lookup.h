@@ -1,7 +1,7 @@
 /* Reading decomposed targets, for the reports that compare with them (rolling budget, gap,
- * sufficiency, forecasts, KPI). Implemented in src/money/target.c. */
-#ifndef KC_TARGET_LOOKUP_H
-#define KC_TARGET_LOOKUP_H
+ * sufficiency, forecasts, KPI). Implemented in lookup.c. */
+#ifndef KC_TARGETS_LOOKUP_H
+#define KC_TARGETS_LOOKUP_H
 
 #include "analytics/report.h"
 

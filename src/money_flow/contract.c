@@ -1,11 +1,11 @@
 /* Contracts, collection plans and collections: the rules checked when they are stored
  * (see kiscrm/money_flow.h), the customer's derived first-contract date, and the
  * per-contract and per-customer money figures. */
-#include "money/money_internal.h"
+#include "money_flow/money_flow_internal.h"
 #include "core/field.h"
 #include "storage/record.h"
 #include "entities/kinds.h"
-#include "money/kinds.h"
+#include "money_flow/kinds.h"
 #include "storage/checks.h"
 #include "core/error.h"
 #include "core/vec.h"
