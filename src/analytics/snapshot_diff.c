@@ -8,7 +8,7 @@
 #include "core/field.h"
 #include "core/sort.h"
 #include "analytics/kinds.h"
-#include "money/kinds.h"
+#include "money_flow/kinds.h"
 #include "pipeline/kinds.h"
 #include "budget_build.h"
 #include "funnel_data.h"

@@ -3,7 +3,7 @@
  * Dates used: 2000-01-01 is day 10957 (946684800 s / 86400 s per day), and
  * 2000-01-01T00:00:00Z is second 946684800. Money is in fen (2 decimals). */
 #include "helpers.h"
-#include "report/table_internal.h"
+#include "table/table_internal.h"
 
 #include <math.h>
 #include <string.h>
