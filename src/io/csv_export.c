@@ -5,14 +5,14 @@
  * to translate it. Writing to a file flushes the buffer every few kilobytes, so a
  * million opportunities never sit in memory at once; the file is written atomically
  * (core/atomic_file.c) and never over the database's own files. Text cells that a
- * spreadsheet would run as formulas are neutralised (io/csv_cell.c). */
+ * spreadsheet would run as formulas are neutralised (core/csv_cell.c). */
 #include "kiscrm/csv.h"
 #include "kiscrm/config.h"
 #include "kiscrm/db.h"
 #include "core/atomic_file.h"
 #include "core/buf.h"
 #include "core/error.h"
-#include "io/csv_cell.h"
+#include "core/csv_cell.h"
 #include "storage/db_files.h"
 #include "storage/db.h"
 #include "storage/record.h"

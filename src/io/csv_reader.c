@@ -4,7 +4,7 @@
  * NUL byte are errors naming the input, line and column (field number), never a silent
  * end of the file. The public kiscrm_csv_reader_* functions are at the end. */
 #include "io/csv_reader.h"
-#include "io/csv_cell.h"
+#include "core/csv_cell.h"
 #include "kiscrm/csv.h"
 #include "kiscrm/text.h"
 #include "core/buf.h"

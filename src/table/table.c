@@ -15,7 +15,7 @@
 #include "core/vec.h"
 #include "core/str.h"
 #include "core/labels.h"
-#include "io/csv_cell.h"
+#include "core/csv_cell.h"
 #include "table/table_internal.h"
 
 #include <inttypes.h>

@@ -12,7 +12,7 @@
  *     '=already    ''=already    '=already
  *     'plain       'plain        'plain   (nothing follows the quote that needs it)
  */
-#include "io/csv_cell.h"
+#include "core/csv_cell.h"
 #include "kiscrm/csv.h"
 #include "core/buf.h"
 
