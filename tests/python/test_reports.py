@@ -182,3 +182,34 @@ def test_build_table():
     assert t.rows[0] == ["甲", Decimal("1.50"), datetime.date(2026, 1, 2), 0.25, 3]
     assert t.row_kinds == ["detail", "total"]
     assert t.to_csv().splitlines()[1] == "甲,1.50,2026-01-02,0.25,3"
+
+
+def _money_table():
+    return kiscrm.Table.build("demo", [("name", "text"), ("amount", "money")],
+                              [["甲", Decimal("1.50")], ["乙", Decimal("0.25")],
+                               ("subtotal", ["小计", Decimal("1.75")]),
+                               ("total", ["合计", Decimal("1.75")])])
+
+
+def test_to_dicts_details_only():
+    t = _money_table()
+    assert len(t.to_dicts()) == 4
+    assert t.to_dicts(details_only=True) == [{"name": "甲", "amount": Decimal("1.50")},
+                                             {"name": "乙", "amount": Decimal("0.25")}]
+
+
+def test_to_pandas_exact_money():
+    t = _money_table()
+    with pytest.raises(ValueError, match="'decimal' or 'fen'"):
+        t.to_pandas(money="float")
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        with pytest.raises(ImportError, match="needs pandas"):
+            t.to_pandas()
+        return
+    f = t.to_pandas(details_only=True)
+    assert list(f["amount"]) == [Decimal("1.50"), Decimal("0.25")]
+    fen = t.to_pandas(money="fen")
+    assert list(fen["amount"]) == [150, 25, 175, 175]
+    assert list(fen["row_kind"]) == ["detail", "detail", "subtotal", "total"]

@@ -6,15 +6,25 @@ loads the library once, checks its version against ``EXPECTED_VERSION`` and regi
 whole table; a missing symbol or another major/minor version raises
 :class:`~kiscrm.errors.KiscrmVersionError`.
 
-The library is searched in this order: the environment variable ``KISCRM_LIBRARY`` (a
-file path), ``build/src/libkiscrm.so`` of the source tree these bindings live in, then
-``ctypes.util.find_library("kiscrm")`` and the soname ``libkiscrm.so.1``.
+The library is searched in this order:
+
+1. the environment variable ``KISCRM_LIBRARY`` (a file path) — when set, only it;
+2. ``build/src/libkiscrm.so`` of the source tree these bindings live in (development);
+3. the library directory pkg-config reported when the package was built
+   (``kiscrm/_install_paths.py``, written by setup.py): a library in any prefix;
+4. the prefix of the running Python (a venv or ``/usr``) and ``/usr/local``, each in
+   ``lib/<multiarch>`` (Debian's libdir, e.g. ``lib/x86_64-linux-gnu``), ``lib64`` and ``lib``:
+   where ``meson install`` puts it;
+5. the dynamic linker: ``ctypes.util.find_library("kiscrm")`` and the soname
+   ``libkiscrm.so.1`` (directories known to ``ldconfig`` or in ``LD_LIBRARY_PATH``).
 """
 
 import ctypes
 import ctypes.util
 import os
 import platform
+import sys
+import sysconfig
 import threading
 from ctypes import (CFUNCTYPE, POINTER, Structure, Union, c_char_p, c_double, c_int, c_int32,
                     c_int64, c_size_t, c_uint, c_void_p)
@@ -513,20 +523,41 @@ def _lib_filename():
     return "libkiscrm.so"
 
 
+def _recorded_libdirs():
+    try:
+        from . import _install_paths  # written by setup.py; absent in a source tree
+    except ImportError:
+        return []
+    return list(getattr(_install_paths, "LIBDIRS", []))
+
+
+def _prefix_libdirs():
+    multiarch = sysconfig.get_config_var("MULTIARCH")
+    out = []
+    for prefix in dict.fromkeys([sys.prefix, sys.base_prefix, "/usr/local"]):
+        if multiarch:
+            out.append(os.path.join(prefix, "lib", multiarch))
+        out.append(os.path.join(prefix, "lib64"))
+        out.append(os.path.join(prefix, "lib"))
+    return out
+
+
 def candidates():
     """The library paths tried, in order (see the module description)."""
-    out = []
     env = os.environ.get("KISCRM_LIBRARY")
     if env:
         return [env]
     here = os.path.dirname(os.path.abspath(__file__))
     repo = os.path.dirname(os.path.dirname(os.path.dirname(here)))
-    out.append(os.path.join(repo, "build", "src", _lib_filename()))
+    out = [os.path.join(repo, "build", "src", _lib_filename())]
+    soname = "libkiscrm.so.1" if platform.system() == "Linux" else _lib_filename()
+    for d in _recorded_libdirs() + _prefix_libdirs():
+        out.append(os.path.join(d, soname))
     found = ctypes.util.find_library("kiscrm")
     if found:
         out.append(found)
-    out.append("libkiscrm.so.1" if platform.system() == "Linux" else _lib_filename())
-    return out
+    out.append(soname)
+    return list(dict.fromkeys(out))
 
 
 def _open():

@@ -1,7 +1,10 @@
 """Report results: a ``Table`` of named, typed columns and rows of Python values."""
 
+from __future__ import annotations
+
 import ctypes
 from collections import namedtuple
+from typing import Any, Dict, List
 
 from . import _lib
 from . import values as V
@@ -143,23 +146,56 @@ class Table:
         return self._rows
 
     @property
-    def row_kinds(self):
+    def row_kinds(self) -> List[str]:
         """'detail', 'subtotal' or 'total' for every row."""
         L = _lib.lib()
         return [ROW_KINDS.get(L.kiscrm_table_row_kind(self._ptr, r), "detail")
                 for r in range(len(self))]
 
-    def to_dicts(self):
-        """Rows as dicts keyed by column name."""
+    def to_dicts(self, details_only: bool = False) -> List[Dict[str, Any]]:
+        """Rows as dicts keyed by column name; with ``details_only`` without the subtotal
+        and total rows (what a program summing the rows itself wants)."""
         names = self.column_names
-        return [dict(zip(names, row)) for row in self.rows]
+        rows = self.rows
+        if details_only:
+            rows = [r for r, k in zip(rows, self.row_kinds) if k == "detail"]
+        return [dict(zip(names, row)) for row in rows]
 
-    def column(self, name):
+    def to_pandas(self, details_only: bool = False, money: str = "decimal"):
+        """The table as a pandas DataFrame (pandas must be installed).
+
+        Money stays exact: ``money="decimal"`` gives :class:`decimal.Decimal` values (an
+        object column), ``money="fen"`` integers in minor units (an Int64 column). Dates are
+        ``datetime.date``; NULL is ``None``/``<NA>``. A ``row_kind`` column is added unless
+        ``details_only``."""
+        if money not in ("decimal", "fen"):
+            raise ValueError("money must be 'decimal' or 'fen', not %r" % (money,))
+        try:
+            import pandas
+        except ImportError:
+            raise ImportError("Table.to_pandas() needs pandas (pip install pandas)") from None
+        records = self.to_dicts(details_only)
+        money_cols = [c.name for c in self.columns if c.type == "money"]
+        scale = 10 ** self.money_decimals
+        if money == "fen":
+            for r in records:
+                for c in money_cols:
+                    if r[c] is not None:
+                        r[c] = int(r[c] * scale)
+        frame = pandas.DataFrame.from_records(records, columns=self.column_names)
+        if money == "fen":
+            for c in money_cols:
+                frame[c] = frame[c].astype("Int64")
+        if not details_only:
+            frame["row_kind"] = self.row_kinds
+        return frame
+
+    def column(self, name: str) -> List[Any]:
         """All values of one column."""
         i = self.column_index(name)
         return [row[i] for row in self.rows]
 
-    def column_index(self, name):
+    def column_index(self, name: str) -> int:
         """Index of a column; KeyError if there is none of that name."""
         i = _lib.lib().kiscrm_table_column_index(self._ptr, _lib.enc(name))
         if i < 0:
