@@ -10,6 +10,14 @@
  * and rows come sorted by the group columns; listing reports ignore `group_by`. The
  * `owner_id` and `department_id` filters apply to every report.
  *
+ * **Records outside the configuration.** The reports that place opportunities by stage
+ * (funnel, funnel diagnosis, stage win rates, stage probabilities, probability, forecast,
+ * gap, sufficiency, year-end, KPI) return ::KISCRM_ECONFIG, naming the opportunities,
+ * while some opportunity is at a stage its pipeline does not have or in a pipeline the
+ * configuration does not have (renamed or removed after the data was written); moving
+ * them to a configured stage (kiscrm_opportunity_move()) or restoring the configuration
+ * repairs it. Every other report reads opportunities by their status and runs unchanged.
+ *
  * The reports are declared here, one section per area; the records, options and terms
  * they share are documented in the area's header: kiscrm/predict.h (predictive
  * probability), kiscrm/forecast.h (gap, sufficiency, forecasts), kiscrm/money_flow.h

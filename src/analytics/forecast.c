@@ -146,6 +146,10 @@ int kc_fc_begin(kc_fc *fc, kiscrm_db *db, const kiscrm_report_options *opts,
 									   : KISCRM_PROBABILITY_CONFIGURED;
 	if ((rc = kc_report_begin(&fc->r, db, opts)) != 0)
 		return rc;
+	if ((rc = kc_report_require_configured_stages(&fc->r, 1)) != 0) {
+		kc_report_end(&fc->r);
+		return rc;
+	}
 	fc->nbuckets = 1;
 	fc->closed_before = KISCRM_DATE_NONE;
 	fc->level = target_level(&fc->r.o, &fc->level_ok);

@@ -103,8 +103,9 @@ static int opp_cb(void *payload, const kiscrm_value *row)
 	if (r->to != KISCRM_DATE_NONE && created != KISCRM_DATE_NONE && created >= r->to)
 		return 0;
 	int s = stage_index(f->pl, kc_val_text(&row[KC_FI(KISCRM_OPPORTUNITY_STAGE)]));
-	if (s < 0)
-		return 0; /* a stage this pipeline no longer has: nowhere to count it */
+	if (s < 0) /* cannot happen: kc_report_require_configured_stages() refused the report */
+		return kc_error_set(KISCRM_ECONFIG, "opportunity %lld is at a stage its pipeline does not have",
+				    (long long)row[0].u.i);
 	kc_dims d;
 	kc_opp_dims(row, &d);
 	if (!kc_report_accept(r, &d))
@@ -560,7 +561,8 @@ int kc_funnel_report_begin(kc_report *r, kc_funnel *f, kiscrm_table **out, kiscr
 	int rc = kc_report_begin(r, db, opts);
 	if (rc)
 		return rc;
-	if ((rc = kc_funnel_build(f, r, with_stays)) != 0)
+	if ((rc = kc_report_require_configured_stages(r, 0)) != 0 ||
+	    (rc = kc_funnel_build(f, r, with_stays)) != 0)
 		kc_report_end(r);
 	return rc;
 }

@@ -847,6 +847,9 @@ static int report_cb(void *payload, const kiscrm_value *row)
 	int stage = stage_index(p, text_of(&row[KC_FI(KISCRM_OPPORTUNITY_STAGE)]));
 	if (outcome(p, row, stage) != OPP_OPEN)
 		return 0;
+	if (stage < 0) /* refused before the scan (kc_report_require_configured_stages) */
+		return kc_error_set(KISCRM_ECONFIG, "opportunity %lld is at a stage its pipeline does not have",
+				    (long long)row[0].u.i);
 	const kiscrm_value *ec = &row[KC_FI(KISCRM_OPPORTUNITY_EXPECTED_CLOSE)];
 	if (!kc_report_in_window(s->rep, ec->type == KISCRM_TYPE_NULL ? KISCRM_DATE_NONE : (kiscrm_date)ec->u.i))
 		return 0;
@@ -963,6 +966,10 @@ int kiscrm_report_probability(kiscrm_table **out, kiscrm_db *db, const kiscrm_re
 	int rc = kc_report_begin(&rep, db, opts);
 	if (rc)
 		return rc;
+	if ((rc = kc_report_require_configured_stages(&rep, 0)) != 0) {
+		kc_report_end(&rep);
+		return rc;
+	}
 	pls p;
 	report_scan s;
 	memset(&s, 0, sizeof(s));

@@ -56,6 +56,12 @@ int kc_report_begin(kc_report *r, kiscrm_db *db, const kiscrm_report_options *op
 /* Checks the options every report must refuse (group-by, period, from/to); reports that
  * override some options call it before they do. */
 int kc_report_options_check(const kiscrm_report_options *o);
+/* The rule for opportunities outside the configuration (outside_config.c): called by
+ * every report that places opportunities by stage, after kc_report_begin. Refuses with
+ * KISCRM_ECONFIG naming the records when an opportunity of the report's pipeline (of any
+ * pipeline with all_pipelines) is at a stage its pipeline does not have, or any
+ * opportunity is in a pipeline the configuration does not have. */
+int kc_report_require_configured_stages(kc_report *r, int all_pipelines);
 void kc_report_end(kc_report *r);
 
 /* 1 if a record with these facts passes the owner/department filters. */

@@ -399,9 +399,10 @@ int kc_stage_history_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const 
 					       "pipelines.yaml", key);
 		pl = kc_config_pipeline(db->config, (size_t)p);
 	}
-	if ((rc = check_history_stage(pl, kiscrm_record_text(rec, KISCRM_STAGE_HISTORY_FROM_STAGE),
-				      "from_stage")) < 0 ||
-	    (rc = check_history_stage(pl, kiscrm_record_text(rec, KISCRM_STAGE_HISTORY_TO_STAGE),
+	/* Only where the move goes must be configured: `from_stage` records where the
+	 * opportunity was, which may be a stage since renamed or removed in the configuration
+	 * — moving such an opportunity to a configured stage is the way to repair it. */
+	if ((rc = check_history_stage(pl, kiscrm_record_text(rec, KISCRM_STAGE_HISTORY_TO_STAGE),
 				      "to_stage")) < 0)
 		return rc;
 	return KISCRM_OK;

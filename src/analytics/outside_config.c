@@ -1,0 +1,145 @@
+/* The one rule for opportunities outside the loaded configuration (doc/reports.md,
+ * "Records outside the configuration"): a report that places opportunities by their
+ * stage refuses to run while some opportunity is at a stage its pipeline does not have,
+ * or in a pipeline the configuration does not have (a stage or pipeline renamed or
+ * removed in pipelines.yaml after the data was written). Guessing where such a deal
+ * belongs would give figures that look right and are not; the error names the records
+ * and the two ways out. Reports that do not place opportunities by stage are unaffected.
+ *
+ * The check is one query per pipeline through the storage layer's read chokepoint:
+ * "pipeline = P and stage <> each configured stage" (the default pipeline also
+ * matches records without a pipeline), and "pipeline <> each configured pipeline". */
+#include "analytics/report.h"
+#include "config/pipeline_config.h"
+#include "core/error.h"
+#include "core/field.h"
+#include "kiscrm/pipeline.h"
+#include "pipeline/kinds.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* At most this many opportunities are named in the message. */
+#define NAMED 3
+
+typedef struct offenders {
+	size_t n;
+	kiscrm_id ids[NAMED];
+	char stage[64], pipeline[64];
+} offenders;
+
+static int offender_cb(void *payload, const kiscrm_value *row)
+{
+	offenders *o = payload;
+	if (o->n == 0) {
+		const kiscrm_value *s = &row[KC_FI(KISCRM_OPPORTUNITY_STAGE)];
+		const kiscrm_value *p = &row[KC_FI(KISCRM_OPPORTUNITY_PIPELINE)];
+		snprintf(o->stage, sizeof(o->stage), "%s", s->type == KISCRM_TYPE_TEXT ? s->u.s : "");
+		snprintf(o->pipeline, sizeof(o->pipeline), "%s", p->type == KISCRM_TYPE_TEXT ? p->u.s : "");
+	}
+	if (o->n < NAMED)
+		o->ids[o->n] = row[0].u.i;
+	o->n++;
+	return 0;
+}
+
+static kiscrm_cond text_cond(int field, int op, const char *text)
+{
+	kiscrm_cond c;
+	memset(&c, 0, sizeof(c));
+	c.field = field;
+	c.op = op;
+	c.value.type = text ? KISCRM_TYPE_TEXT : KISCRM_TYPE_NULL;
+	c.value.u.s = text;
+	return c;
+}
+
+static int scan(kiscrm_db *db, kiscrm_cond *conds, size_t n, offenders *o)
+{
+	kiscrm_query q = { (int)n, conds,
+			   KC_BIT(KISCRM_OPPORTUNITY_STAGE) | KC_BIT(KISCRM_OPPORTUNITY_PIPELINE) };
+	return kc_db_scan(db, &kc_opportunity_def, &q, offender_cb, o);
+}
+
+/* Opportunities of pipeline p (index) at a stage p does not have. */
+static int unknown_stages(kiscrm_db *db, size_t p, offenders *o)
+{
+	const kc_pipeline *pl = kc_config_pipeline(db->config, p);
+	kiscrm_cond *c = calloc(pl->nstages + 1, sizeof(*c));
+	if (!c)
+		return kc_error_oom();
+	for (size_t s = 0; s < pl->nstages; s++)
+		c[s + 1] = text_cond(KISCRM_OPPORTUNITY_STAGE, KISCRM_OP_NE, pl->stages[s].key);
+	c[0] = text_cond(KISCRM_OPPORTUNITY_PIPELINE, KISCRM_OP_EQ, pl->key);
+	int rc = scan(db, c, pl->nstages + 1, o);
+	if (rc == 0 && p == 0) { /* no pipeline: the default one */
+		c[0] = text_cond(KISCRM_OPPORTUNITY_PIPELINE, KISCRM_OP_EQ, NULL);
+		rc = scan(db, c, pl->nstages + 1, o);
+	}
+	free(c);
+	return rc;
+}
+
+/* Opportunities naming a pipeline the configuration does not have. */
+static int unknown_pipelines(kiscrm_db *db, offenders *o)
+{
+	size_t n = kiscrm_config_pipeline_count(db->config);
+	kiscrm_cond *c = calloc(n, sizeof(*c));
+	if (!c)
+		return kc_error_oom();
+	for (size_t p = 0; p < n; p++)
+		c[p] = text_cond(KISCRM_OPPORTUNITY_PIPELINE, KISCRM_OP_NE, kc_config_pipeline(db->config, p)->key);
+	int rc = scan(db, c, n, o);
+	free(c);
+	return rc;
+}
+
+static int refuse(const offenders *o, int pipeline_unknown)
+{
+	/* "opportunity 7 is" or "3 opportunities (ids 7, 9, 12 …) are" */
+	char who[NAMED * 24 + 64];
+	size_t len;
+	if (o->n == 1) {
+		len = (size_t)snprintf(who, sizeof(who), "opportunity %lld is", (long long)o->ids[0]);
+	} else {
+		len = (size_t)snprintf(who, sizeof(who), "%zu opportunities (ids ", o->n);
+		for (size_t i = 0; i < o->n && i < NAMED; i++)
+			len += (size_t)snprintf(who + len, sizeof(who) - len, "%s%lld", i ? ", " : "",
+						(long long)o->ids[i]);
+		snprintf(who + len, sizeof(who) - len, "%s) are", o->n > NAMED ? " …" : "");
+	}
+	if (pipeline_unknown)
+		return kc_error_set(KISCRM_ECONFIG,
+				    "%s in pipeline '%s', which the loaded configuration does not have "
+				    "(renamed or removed in pipelines.yaml?); this report places opportunities "
+				    "by stage: add the pipeline back to the configuration, or change the "
+				    "opportunities' pipeline", who, o->pipeline);
+	return kc_error_set(KISCRM_ECONFIG,
+			    "%s at stage '%s', which pipeline '%s' of the loaded configuration does not have "
+			    "(renamed or removed in pipelines.yaml?); this report places opportunities by "
+			    "stage: add the stage back to the configuration, or move the opportunities to a "
+			    "configured stage (kiscrm_opportunity_move)",
+			    who, o->stage, o->pipeline[0] ? o->pipeline : "default");
+}
+
+int kc_report_require_configured_stages(kc_report *r, int all_pipelines)
+{
+	offenders o;
+	memset(&o, 0, sizeof(o));
+	size_t n = kiscrm_config_pipeline_count(r->db->config);
+	for (size_t p = 0; p < n; p++) {
+		if (!all_pipelines && (int)p != r->pipeline)
+			continue;
+		int rc = unknown_stages(r->db, p, &o);
+		if (rc)
+			return rc;
+		if (o.n)
+			return refuse(&o, 0);
+	}
+	/* a pipeline nobody configured is outside every report of pipelines */
+	int rc = unknown_pipelines(r->db, &o);
+	if (rc)
+		return rc;
+	return o.n ? refuse(&o, 1) : KISCRM_OK;
+}

@@ -1,0 +1,232 @@
+/* Records outside the loaded configuration (issue: the probability report read
+ * stages[-1]). A database is written with the default configuration, then reopened with
+ * a configuration in which the stage `commercial` is renamed `negotiation` — as a user
+ * who edits pipelines.yaml would. Every report of the registry is then run on it:
+ *
+ *   - a report that places opportunities by their stage (funnel, funnel-diagnosis,
+ *     stage-win-rates, probability, forecast, gap, sufficiency, year-end …) refuses with
+ *     KISCRM_ECONFIG, and the message names the opportunity, its stage and the pipeline,
+ *     and says what to do;
+ *   - every other report runs as before (its figures do not depend on stages);
+ *   - nothing reads out of bounds (CI runs this under ASan and UBSan).
+ *
+ * The same rule holds for a pipeline key the configuration no longer has. */
+#include "helpers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct world {
+	char dir[64];       /* the temporary directory */
+	char cfg[96];       /* its copy of the configuration, with the stage renamed */
+	char path[96];      /* the database file */
+	kiscrm_id open_opp; /* open, at `commercial` */
+	kiscrm_id won_opp;  /* won, passed through `commercial` */
+} world;
+
+/* Copies src to dst, replacing every `from` with `to` (both a line's text). */
+static int copy_replacing(const char *src, const char *dst, const char *from, const char *to)
+{
+	FILE *in = fopen(src, "rb"), *out = fopen(dst, "wb");
+	char line[1024];
+	int rc = in && out ? 0 : -1;
+	while (rc == 0 && fgets(line, sizeof(line), in)) {
+		char *at = from ? strstr(line, from) : NULL;
+		if (at) {
+			fwrite(line, 1, (size_t)(at - line), out);
+			fputs(to, out);
+			fputs(at + strlen(from), out);
+		} else {
+			fputs(line, out);
+		}
+	}
+	if (in)
+		fclose(in);
+	if (out && fclose(out) != 0)
+		rc = -1;
+	return rc;
+}
+
+static const char *const config_files[] = {
+	"settings.yaml", "dimensions.yaml", "pipelines.yaml", "roles.yaml", "analysis.yaml",
+	"labels.yaml", "kpi.yaml", "qualification.yaml", NULL,
+};
+
+static int make_config(world *w, const char *from, const char *to)
+{
+	for (size_t i = 0; config_files[i]; i++) {
+		char src[512], dst[512];
+		snprintf(src, sizeof(src), "%s/%s", kc_test_config_dir(), config_files[i]);
+		snprintf(dst, sizeof(dst), "%s/%s", w->cfg, config_files[i]);
+		if (copy_replacing(src, dst, strcmp(config_files[i], "pipelines.yaml") == 0 ? from : NULL, to) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static kiscrm_db *open_file(const char *path, const char *cfg)
+{
+	kiscrm_db_options o = KISCRM_DB_OPTIONS_INIT;
+	kiscrm_db *db = NULL;
+	kiscrm_date today;
+	o.backend = "sqlite";
+	o.path = path;
+	o.config_dir = cfg;
+	assert_int_equal(KISCRM_OK, kiscrm_db_open(&db, &o));
+	assert_int_equal(KISCRM_OK, kiscrm_date_parse(&today, KC_TEST_TODAY));
+	assert_int_equal(KISCRM_OK, kiscrm_db_set_today(db, today));
+	return db;
+}
+
+static kiscrm_id opp(kiscrm_db *db, const char *name, kiscrm_id owner, kiscrm_id cust)
+{
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_OPPORTUNITY);
+	kiscrm_date created, close;
+	kiscrm_date_parse(&created, "2026-10-01");
+	kiscrm_date_parse(&close, "2026-12-15");
+	kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_NAME, name);
+	kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_STAGE, "opportunity");
+	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_OWNER_ID, owner);
+	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CUSTOMER_ID, cust);
+	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_AMOUNT, 10000000);
+	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CREATED, created);
+	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_EXPECTED_CLOSE, close);
+	return kc_test_insert(db, r);
+}
+
+static void move(kiscrm_db *db, kiscrm_id id, const char *stage, const char *day)
+{
+	kiscrm_time at;
+	assert_int_equal(KISCRM_OK, kiscrm_time_parse(&at, day));
+	assert_int_equal(KISCRM_OK, kiscrm_opportunity_move(db, id, stage, at, 0));
+}
+
+static int setup(void **state)
+{
+	world *w = calloc(1, sizeof(*w));
+	if (!w)
+		return -1;
+	snprintf(w->dir, sizeof(w->dir), "/tmp/kiscrm-outside-XXXXXX");
+	if (!mkdtemp(w->dir))
+		return -1;
+	snprintf(w->cfg, sizeof(w->cfg), "%s/cfg", w->dir);
+	snprintf(w->path, sizeof(w->path), "%s/crm.db", w->dir);
+	if (mkdir(w->cfg, 0700) != 0)
+		return -1;
+	kiscrm_db *db = open_file(w->path, NULL);
+	kiscrm_id dept = kc_test_department(db, "销售一部", 0);
+	kiscrm_id rep = kc_test_staff(db, "张三", dept, "sales_rep");
+	kiscrm_id cust = kc_test_customer(db, "北京甲科技有限公司");
+	w->open_opp = opp(db, "ERP 升级", rep, cust);
+	move(db, w->open_opp, "commercial", "2026-10-10T09:00:00Z");
+	w->won_opp = opp(db, "财务软件", rep, cust);
+	move(db, w->won_opp, "commercial", "2026-10-05T09:00:00Z");
+	move(db, w->won_opp, "won", "2026-10-20T09:00:00Z");
+	kiscrm_db_free(db);
+	*state = w;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	world *w = *state;
+	char cmd[160];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", w->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(w);
+	return 0;
+}
+
+/* The reports whose figures place open opportunities by their stage. */
+static int places_by_stage(const char *name)
+{
+	static const char *const names[] = {
+		"funnel", "funnel-diagnosis", "stage-win-rates", "stage-probabilities", "probability",
+		"forecast", "gap", "sufficiency", "year-end",
+		"kpi", /* its sufficiency and forecast indicators weigh the pipeline */
+		NULL,
+	};
+	for (size_t i = 0; names[i]; i++)
+		if (strcmp(names[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Every report: the stage-placing ones refuse, naming `who` and `key`; the others run. */
+static void run_every_report(kiscrm_db *db, const char *who, const char *key)
+{
+	const char *id_text = who;
+	for (size_t i = 0; i < kiscrm_report_count(); i++) {
+		const char *name = kiscrm_report_name(i);
+		kiscrm_table *t = NULL;
+		kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+		o.period = KISCRM_PERIOD_YEAR; /* the KPI scorecard needs a window */
+		if (strcmp(name, "qualification-assessment") == 0)
+			o.owner_id = 1; /* a listing for one person */
+		int rc = kiscrm_report_run(&t, db, name, &o);
+		const char *msg = kiscrm_error_last()->message;
+		if (places_by_stage(name)) {
+			if (rc != KISCRM_ECONFIG)
+				fail_msg("report %s returned %d (%s), expected KISCRM_ECONFIG", name, rc, msg);
+			if (!strstr(msg, id_text) || !strstr(msg, key))
+				fail_msg("report %s: the message does not name %s and '%s': %s", name, id_text, key, msg);
+		} else if (rc != KISCRM_OK && rc != KISCRM_ENOTFOUND) {
+			fail_msg("report %s failed: %d %s", name, rc, msg);
+		}
+		kiscrm_table_free(t);
+	}
+}
+
+/* `commercial` renamed `negotiation`: opportunity 1 is open at a stage the pipeline does
+ * not have; opportunity 2 is won (its history passes through the old stage). */
+static void test_stage_renamed(void **state)
+{
+	world *w = *state;
+	assert_int_equal(0, make_config(w, "key: commercial", "key: negotiation"));
+	kiscrm_db *db = open_file(w->path, w->cfg);
+	char who[32];
+	snprintf(who, sizeof(who), "opportunity %lld is", (long long)w->open_opp);
+	run_every_report(db, who, "'commercial'");
+	/* moving it to a configured stage is the way out: then every report runs */
+	move(db, w->open_opp, "negotiation", "2026-11-02T09:00:00Z");
+	for (size_t i = 0; i < kiscrm_report_count(); i++) {
+		kiscrm_table *t = NULL;
+		kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+		o.period = KISCRM_PERIOD_YEAR;
+		if (strcmp(kiscrm_report_name(i), "qualification-assessment") == 0)
+			o.owner_id = 1;
+		int rc = kiscrm_report_run(&t, db, kiscrm_report_name(i), &o);
+		if (rc != KISCRM_OK && rc != KISCRM_ENOTFOUND)
+			fail_msg("after the move, report %s failed: %s", kiscrm_report_name(i),
+				 kiscrm_error_last()->message);
+		kiscrm_table_free(t);
+	}
+	kiscrm_db_free(db);
+}
+
+/* The default pipeline renamed `standard`: both opportunities are stored with pipeline
+ * `default`, which the configuration no longer has. */
+static void test_pipeline_renamed(void **state)
+{
+	world *w = *state;
+	assert_int_equal(0, make_config(w, "key: default", "key: standard"));
+	kiscrm_db *db = open_file(w->path, w->cfg);
+	char who[48];
+	snprintf(who, sizeof(who), "2 opportunities (ids %lld, %lld) are", (long long)w->open_opp,
+		 (long long)w->won_opp);
+	run_every_report(db, who, "pipeline 'default'");
+	kiscrm_db_free(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_stage_renamed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pipeline_renamed, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
