@@ -121,7 +121,7 @@ KISCRM_API int kiscrm_import_options_init(kiscrm_import_options *opts, unsigned 
  *         encoding, a dry run inside a transaction); ::KISCRM_EVERSION (options);
  *         ::KISCRM_EBUSY; ::KISCRM_ENOMEM.
  */
-KISCRM_API int kiscrm_csv_import(size_t *imported, kiscrm_table **errors, kiscrm_db *db, int kind,
+KISCRM_API int kiscrm_csv_import(size_t *imported, kiscrm_table **errors, kiscrm_db *db, kiscrm_kind kind,
 				 const char *path, const kiscrm_import_options *opts);
 
 /**
@@ -138,7 +138,7 @@ KISCRM_API int kiscrm_csv_import(size_t *imported, kiscrm_table **errors, kiscrm
  * @return as kiscrm_csv_import() (never ::KISCRM_ENOTFOUND for a file).
  */
 KISCRM_API int kiscrm_csv_import_data(size_t *imported, kiscrm_table **errors, kiscrm_db *db,
-				      int kind, const char *data, size_t len, const char *name,
+				      kiscrm_kind kind, const char *data, size_t len, const char *name,
 				      const kiscrm_import_options *opts);
 
 /**

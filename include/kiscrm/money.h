@@ -11,6 +11,18 @@
 
 KISCRM_BEGIN_DECL
 
+/**
+ * Largest amount a record may store, in minor units: 10^13, i.e. 100,000,000,000.00 (a
+ * hundred billion yuan) with 2 decimals. Every money field is checked against
+ * ±KISCRM_MONEY_MAX when a record is stored (also through CSV import), so that about
+ * 900,000 amounts at the bound still add up inside int64; every report sum is checked
+ * besides and fails with ::KISCRM_EOVERFLOW rather than wrap. kiscrm_money_parse() itself
+ * accepts any int64, for values that are not stored.
+ */
+#define KISCRM_MONEY_MAX INT64_C(10000000000000)
+/** Smallest amount a record may store: −::KISCRM_MONEY_MAX. */
+#define KISCRM_MONEY_MIN (-KISCRM_MONEY_MAX)
+
 /** kiscrm_money_format() flag: group the integer part by thousands with ','. */
 #define KISCRM_MONEY_THOUSANDS 1u
 

@@ -9,6 +9,7 @@
 #include "budget_build.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/sum.h"
 #include "core/vec.h"
 #include "kiscrm/money_flow.h"
 #include "kiscrm/date.h"
@@ -154,8 +155,8 @@ static int plan_cb(void *payload, const kiscrm_value *row)
 	}
 	kc_bproject *p = &b->p[i];
 	p->has_plan = 1;
-	p->plan_contract += val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_CONTRACT_AMOUNT)]);
-	p->plan_collection += val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_COLLECTION_AMOUNT)]);
+	kc_sum_acc(&p->plan_contract, val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_CONTRACT_AMOUNT)]), &b->overflow);
+	kc_sum_acc(&p->plan_collection, val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_COLLECTION_AMOUNT)]), &b->overflow);
 	return 0;
 }
 
@@ -224,9 +225,9 @@ static int coll_cb(void *payload, const kiscrm_value *row)
 	int rc = agg_of(x, contract, &a);
 	if (rc)
 		return rc;
-	a->collected += val_id(&row[CO_AMOUNT]);
+	kc_sum_acc(&a->collected, val_id(&row[CO_AMOUNT]), &x->b->overflow);
 	if (d >= x->b->past && d < x->b->week)
-		a->past += val_id(&row[CO_AMOUNT]);
+		kc_sum_acc(&a->past, val_id(&row[CO_AMOUNT]), &x->b->overflow);
 	return 0;
 }
 
@@ -280,7 +281,7 @@ static int apply_fifo(build_ctx *x)
 		kiscrm_money rest = it->amount - paid;
 		int k = week_of(x->b, it->due);
 		if (rest > 0 && k >= 0) {
-			a->open[k] += rest;
+			kc_sum_acc(&a->open[k], rest, &x->b->overflow);
 			a->has_open = 1;
 		}
 	}
@@ -334,11 +335,11 @@ static int opp_cb(void *payload, const kiscrm_value *row)
 		return rc;
 	if (expected) {
 		int k = week_of(b, close);
-		p->contract[k] += p->amount;
+		kc_sum_acc(&p->contract[k], p->amount, &b->overflow);
 		kiscrm_money w = 0;
 		if (p->probability > 0 && (rc = kiscrm_money_scale(&w, p->amount, p->probability, 100)) != 0)
 			return rc;
-		p->weighted[k] += w;
+		kc_sum_acc(&p->weighted[k], w, &b->overflow);
 	}
 	return 0;
 }
@@ -359,7 +360,7 @@ static void add_opportunity_plans(kc_budget *b, build_ctx *x)
 			continue;
 		int k = week_of(b, it->due);
 		if (k >= 0)
-			p->collection[k] += it->amount;
+			kc_sum_acc(&p->collection[k], it->amount, &b->overflow);
 	}
 }
 
@@ -394,7 +395,7 @@ static int contract_cb(void *payload, const kiscrm_value *row)
 	kc_bproject *p = &b->p[i];
 	if (p->kind == KC_BPROJ_CONTRACT && p->live) {
 		/* a second contract of the same opportunity: add its figures */
-		p->amount += amount;
+		kc_sum_acc(&p->amount, amount, &b->overflow);
 	} else {
 		/* an opportunity turned into its contract: its own expectations end here */
 		memset(p->contract, 0, sizeof(p->contract));
@@ -417,11 +418,11 @@ static int contract_cb(void *payload, const kiscrm_value *row)
 			return rc;
 	}
 	if (signed_past)
-		p->act_contract += amount;
+		kc_sum_acc(&p->act_contract, amount, &b->overflow);
 	if (a) {
-		p->act_collection += a->past;
+		kc_sum_acc(&p->act_collection, a->past, &b->overflow);
 		for (int k = 0; k < KISCRM_BUDGET_WEEKS; k++)
-			p->collection[k] += a->open[k];
+			kc_sum_acc(&p->collection[k], a->open[k], &b->overflow);
 	}
 	return 0;
 }
@@ -546,6 +547,8 @@ int kc_budget_build(kc_budget *b, kc_report *r)
 	}
 	if (rc == 0)
 		rc = load_customers(b, db);
+	if (rc == 0 && b->overflow)
+		rc = kc_sum_overflowed("rolling budget");
 	build_dispose(&x);
 	if (rc)
 		kc_budget_dispose(b);
@@ -560,19 +563,20 @@ typedef struct {
 	int has_plan;
 	kiscrm_money plan_c, act_c, plan_k, act_k;
 	kiscrm_money c[KISCRM_BUDGET_WEEKS], w[KISCRM_BUDGET_WEEKS], k[KISCRM_BUDGET_WEEKS];
+	int overflow; /* kc_sum_acc: put_sums() fails */
 } sums;
 
 static void sums_add(sums *s, const kc_bproject *p, int has_prev)
 {
 	s->has_plan = has_prev;
-	s->plan_c += p->plan_contract;
-	s->plan_k += p->plan_collection;
-	s->act_c += p->act_contract;
-	s->act_k += p->act_collection;
+	kc_sum_acc(&s->plan_c, p->plan_contract, &s->overflow);
+	kc_sum_acc(&s->plan_k, p->plan_collection, &s->overflow);
+	kc_sum_acc(&s->act_c, p->act_contract, &s->overflow);
+	kc_sum_acc(&s->act_k, p->act_collection, &s->overflow);
 	for (int k = 0; k < KISCRM_BUDGET_WEEKS; k++) {
-		s->c[k] += p->contract[k];
-		s->w[k] += p->weighted[k];
-		s->k[k] += p->collection[k];
+		kc_sum_acc(&s->c[k], p->contract[k], &s->overflow);
+		kc_sum_acc(&s->w[k], p->weighted[k], &s->overflow);
+		kc_sum_acc(&s->k[k], p->collection[k], &s->overflow);
 	}
 }
 
@@ -584,6 +588,8 @@ static int set_money_or_null(kiscrm_table *t, size_t row, size_t col, int has, k
 /* Writes the figures of a row from column `col` on. */
 static int put_sums(kiscrm_table *t, size_t row, size_t col, const sums *s)
 {
+	if (s->overflow)
+		return kc_sum_overflowed("rolling budget");
 	int rc = set_money_or_null(t, row, col, s->has_plan, s->plan_c);
 	if (!rc)
 		rc = kc_cell_int(t, row, col + 1, s->act_c);
@@ -598,6 +604,7 @@ static int put_sums(kiscrm_table *t, size_t row, size_t col, const sums *s)
 		rc = s->has_plan ? kc_cell_ratio(t, row, col + 5, (double)s->act_k, (double)s->plan_k)
 				 : kiscrm_table_set_null(t, row, col + 5);
 	kiscrm_money tc = 0, tw = 0, tk = 0;
+	int overflow = 0;
 	col += N_PW;
 	for (int k = 0; rc == 0 && k < KISCRM_BUDGET_WEEKS; k++) {
 		rc = kc_cell_int(t, row, col + 3 * (size_t)k, s->c[k]);
@@ -605,10 +612,12 @@ static int put_sums(kiscrm_table *t, size_t row, size_t col, const sums *s)
 			rc = kc_cell_int(t, row, col + 3 * (size_t)k + 1, s->w[k]);
 		if (!rc)
 			rc = kc_cell_int(t, row, col + 3 * (size_t)k + 2, s->k[k]);
-		tc += s->c[k];
-		tw += s->w[k];
-		tk += s->k[k];
+		kc_sum_acc(&tc, s->c[k], &overflow);
+		kc_sum_acc(&tw, s->w[k], &overflow);
+		kc_sum_acc(&tk, s->k[k], &overflow);
 	}
+	if (!rc && overflow)
+		rc = kc_sum_overflowed("rolling budget");
 	col += N_WEEKCOLS;
 	if (!rc)
 		rc = kc_cell_int(t, row, col, tc);
@@ -863,17 +872,18 @@ int kiscrm_report_rolling_summary(kiscrm_table **out, kiscrm_db *db, const kiscr
 typedef struct {
 	kc_dims dims;
 	kiscrm_money c[KISCRM_BUDGET_WEEKS], w[KISCRM_BUDGET_WEEKS], k[KISCRM_BUDGET_WEEKS];
+	int overflow; /* kc_sum_acc: emit_gap_rows() fails */
 } gap_group;
 
 static int emit_gap_rows(kc_report *r, const kc_budget *b, kiscrm_table *t, size_t group,
 			 kiscrm_row_kind kind, unsigned level, const gap_group *g)
 {
 	static const char *const metrics[2] = { KC_METRIC_CONTRACT_AMOUNT, KC_METRIC_COLLECTION_AMOUNT };
-	int rc = 0;
+	int rc = g->overflow ? kc_sum_overflowed("rolling gap") : 0;
 	size_t first = r->o.ngroup;
 	for (int m = 0; rc == 0 && m < 2; m++) {
 		kiscrm_money cum_t = 0, cum_e = 0;
-		int any = 0;
+		int any = 0, overflow = 0;
 		for (int k = 0; rc == 0 && k < KISCRM_BUDGET_WEEKS; k++) {
 			kiscrm_date ws = b->week + 7 * k;
 			kiscrm_money target = 0;
@@ -888,9 +898,9 @@ static int emit_gap_rows(kc_report *r, const kc_budget *b, kiscrm_table *t, size
 			if (rc)
 				break;
 			any |= found;
-			cum_t += found ? target : 0;
-			cum_e += e;
-			rc = kc_cell_text(t, row, first, metrics[m]);
+			kc_sum_acc(&cum_t, found ? target : 0, &overflow);
+			kc_sum_acc(&cum_e, e, &overflow);
+			rc = overflow ? kc_sum_overflowed("rolling gap") : kc_cell_text(t, row, first, metrics[m]);
 			if (!rc)
 				rc = kc_cell_int(t, row, first + 1, k + 1);
 			if (!rc)
@@ -919,9 +929,9 @@ static int emit_gap_rows(kc_report *r, const kc_budget *b, kiscrm_table *t, size
 static void gap_add(gap_group *g, const kc_bproject *p)
 {
 	for (int k = 0; k < KISCRM_BUDGET_WEEKS; k++) {
-		g->c[k] += p->contract[k];
-		g->w[k] += p->weighted[k];
-		g->k[k] += p->collection[k];
+		kc_sum_acc(&g->c[k], p->contract[k], &g->overflow);
+		kc_sum_acc(&g->w[k], p->weighted[k], &g->overflow);
+		kc_sum_acc(&g->k[k], p->collection[k], &g->overflow);
 	}
 }
 

@@ -35,6 +35,7 @@ typedef struct kc_budget {
 	size_t n, cap;
 	kc_idmap by_opp, by_contract; /* project keys → index into p */
 	kiscrm_buf arena;             /* NUL-terminated texts */
+	int overflow;                 /* a sum left int64 (kc_sum_acc); the build fails */
 } kc_budget;
 
 /* Builds the projects of the week containing r->as_of (filters are not applied here). */

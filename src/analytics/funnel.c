@@ -9,6 +9,7 @@
 #include "pipeline/kinds.h"
 #include "funnel_data.h"
 #include "core/error.h"
+#include "core/sum.h"
 #include "core/vec.h"
 #include "kiscrm/report.h"
 #include "kiscrm/money.h"
@@ -29,15 +30,6 @@ void kc_opp_dims(const kiscrm_value *row, kc_dims *d)
 	d->department_id = kc_val_int(&row[KC_FI(KISCRM_OPPORTUNITY_DEPARTMENT_ID)], 0);
 	d->owner_id = kc_val_int(&row[KC_FI(KISCRM_OPPORTUNITY_OWNER_ID)], 0);
 	d->customer_id = kc_val_int(&row[KC_FI(KISCRM_OPPORTUNITY_CUSTOMER_ID)], 0);
-}
-
-int kc_money_add(kiscrm_money *acc, kiscrm_money v)
-{
-	if ((v > 0 && *acc > INT64_MAX - v) || (v < 0 && *acc < INT64_MIN - v))
-		return kc_error_set(KISCRM_EOVERFLOW, "sum of amounts overflows (adding %lld to %lld)",
-				    (long long)v, (long long)*acc);
-	*acc += v;
-	return KISCRM_OK;
 }
 
 int kc_opp_state(const kiscrm_config *cfg, const char *pipeline, const char *stage, const char *status)

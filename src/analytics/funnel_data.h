@@ -105,8 +105,6 @@ int kc_opp_in_report_pipeline(const kc_report *r, const char *pipeline);
 /* The group-by facts of an opportunity row. */
 void kc_opp_dims(const kiscrm_value *row, kc_dims *d);
 
-/* Adds v to *acc, failing with KISCRM_EOVERFLOW instead of wrapping. */
-int kc_money_add(kiscrm_money *acc, kiscrm_money v);
 
 /* Values of a backend row: text (NULL when NULL), integer-like (dflt when NULL). */
 static inline const char *kc_val_text(const kiscrm_value *v)

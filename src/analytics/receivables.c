@@ -12,6 +12,7 @@
 #include "money_flow/kinds.h"
 #include "report.h"
 #include "core/error.h"
+#include "core/sum.h"
 #include "core/vec.h"
 #include "config/pipeline_config.h"
 #include "kiscrm/customer.h"
@@ -23,15 +24,6 @@
 #include <string.h>
 
 static const int default_bounds[] = { 30, 60, 90, 180 };
-
-static int add_money(kiscrm_money *acc, kiscrm_money v)
-{
-	if ((v > 0 && *acc > INT64_MAX - v) || (v < 0 && *acc < INT64_MIN - v))
-		return kc_error_set(KISCRM_EOVERFLOW, "money sum overflows: %lld + %lld",
-				    (long long)*acc, (long long)v);
-	*acc += v;
-	return KISCRM_OK;
-}
 
 /* --- the FIFO rule ------------------------------------------------------------------ */
 
@@ -117,7 +109,7 @@ static int one_plan_cb(void *payload, const kiscrm_value *row)
 static int one_coll_cb(void *payload, const kiscrm_value *row)
 {
 	one_contract *o = payload;
-	return add_money(&o->collected, row[KC_FI(KISCRM_COLLECTION_AMOUNT)].u.i);
+	return kc_money_add(&o->collected, row[KC_FI(KISCRM_COLLECTION_AMOUNT)].u.i);
 }
 
 static int amount_cb(void *payload, const kiscrm_value *row)
@@ -277,7 +269,7 @@ static int collection_cb(void *payload, const kiscrm_value *row)
 	size_t i;
 	if (!kc_idmap_get(&x->index, row_id(row, KISCRM_COLLECTION_CONTRACT_ID), &i))
 		return 0;
-	return add_money(&x->c[i].collected, row[KC_FI(KISCRM_COLLECTION_AMOUNT)].u.i);
+	return kc_money_add(&x->c[i].collected, row[KC_FI(KISCRM_COLLECTION_AMOUNT)].u.i);
 }
 
 static int plan_cb(void *payload, const kiscrm_value *row)
@@ -340,7 +332,7 @@ static int accumulate(recv_ctx *x, size_t nunits)
 		while (p < x->np && x->plan[p].contract == i)
 			p++;
 		kiscrm_money receivable = f->amount;
-		int rc = add_money(&receivable, -f->collected);
+		int rc = kc_money_add(&receivable, -f->collected);
 		if (rc)
 			return rc;
 		if (x->ageing_report && receivable == 0)
@@ -351,8 +343,8 @@ static int accumulate(recv_ctx *x, size_t nunits)
 						    x->plan ? x->plan + first : NULL, p - first,
 						    x->r.as_of, &x->ag, a + 4);
 		a[0]++;
-		if ((rc = add_money(&a[1], f->amount)) != 0 || (rc = add_money(&a[2], f->collected)) != 0 ||
-		    (rc = add_money(&a[3], overdue)) != 0)
+		if ((rc = kc_money_add(&a[1], f->amount)) != 0 || (rc = kc_money_add(&a[2], f->collected)) != 0 ||
+		    (rc = kc_money_add(&a[3], overdue)) != 0)
 			return rc;
 	}
 	return KISCRM_OK;
@@ -414,7 +406,7 @@ static int make_table(recv_ctx *x, kiscrm_table **out)
 static int put_figures(recv_ctx *x, kiscrm_table *t, size_t row, size_t col, const kiscrm_money *a)
 {
 	kiscrm_money receivable = a[1], not_due;
-	int rc = add_money(&receivable, -a[2]);
+	int rc = kc_money_add(&receivable, -a[2]);
 	if (rc)
 		return rc;
 	not_due = receivable - a[3]; /* overdue ≤ amount, so no overflow */
@@ -465,7 +457,7 @@ static int emit_rows(recv_ctx *x, kiscrm_table *t, size_t nunits)
 		if (a[0] == 0)
 			continue; /* ageing: nothing receivable */
 		for (size_t k = 0; rc == 0 && k < x->width; k++)
-			rc = add_money(&total[k], a[k]);
+			rc = kc_money_add(&total[k], a[k]);
 		if (rc)
 			break;
 		if (x->per_contract)

@@ -8,6 +8,7 @@
 #include "budget_build.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/sum.h"
 #include "core/vec.h"
 #include "core/options.h"
 #include "core/idvec.h"
@@ -265,9 +266,9 @@ static int acc_line_cb(void *payload, const kiscrm_value *row)
 	int rc = cell_of(a, &d, a->cur, &c);
 	if (rc || !c)
 		return rc;
-	c->fc += val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_CONTRACT_AMOUNT)]);
-	c->fk += val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_COLLECTION_AMOUNT)]);
-	return 0;
+	if ((rc = kc_money_add(&c->fc, val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_CONTRACT_AMOUNT)]))) != 0)
+		return rc;
+	return kc_money_add(&c->fk, val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_COLLECTION_AMOUNT)]));
 }
 
 static int acc_coll_cb(void *payload, const kiscrm_value *row)
@@ -308,8 +309,8 @@ static int acc_contract_cb(void *payload, const kiscrm_value *row)
 	if (s != KISCRM_DATE_NONE && kc_idmap_get(&a->week_index, kiscrm_date_week_start(s, r->week_start), &w)) {
 		if ((rc = cell_of(a, &d, w, &c)) != 0)
 			return rc;
-		if (c)
-			c->ac += val_id(&row[CT_AMOUNT]);
+		if (c && (rc = kc_money_add(&c->ac, val_id(&row[CT_AMOUNT]))) != 0)
+			return rc;
 	}
 	size_t e;
 	if (!kc_idmap_get(&a->coll_index, row[0].u.i, &e))
@@ -317,8 +318,8 @@ static int acc_contract_cb(void *payload, const kiscrm_value *row)
 	for (; e != (size_t)-1; e = a->colls[e].next) {
 		if ((rc = cell_of(a, &d, a->colls[e].week, &c)) != 0)
 			return rc;
-		if (c)
-			c->ak += a->colls[e].amount;
+		if (c && (rc = kc_money_add(&c->ak, a->colls[e].amount)) != 0)
+			return rc;
 	}
 	return 0;
 }
@@ -338,14 +339,17 @@ static int put_accuracy(acc_ctx *a, kiscrm_table *t, size_t row, const wcell *ce
 	size_t c = a->r->o.ngroup;
 	wcell s = { 0, 0, 0, 0 };
 	double acc_c = 0, acc_k = 0;
+	int overflow = 0;
 	for (size_t w = 0; w < a->nweeks; w++) {
-		s.fc += cells[w].fc;
-		s.ac += cells[w].ac;
-		s.fk += cells[w].fk;
-		s.ak += cells[w].ak;
+		kc_sum_acc(&s.fc, cells[w].fc, &overflow);
+		kc_sum_acc(&s.ac, cells[w].ac, &overflow);
+		kc_sum_acc(&s.fk, cells[w].fk, &overflow);
+		kc_sum_acc(&s.ak, cells[w].ak, &overflow);
 		acc_c += accuracy(cells[w].fc, cells[w].ac);
 		acc_k += accuracy(cells[w].fk, cells[w].ak);
 	}
+	if (overflow)
+		return kc_sum_overflowed("forecast accuracy");
 	int rc = kc_cell_int(t, row, c, (int64_t)a->nweeks);
 	if (!rc)
 		rc = kc_cell_int(t, row, c + 1, s.fc);
@@ -373,13 +377,15 @@ static int emit_accuracy(acc_ctx *a, kiscrm_table *t)
 	for (size_t i = 0; rc == 0 && i < r->ngroups; i++) {
 		const wcell *cells = &a->cells[order[i] * a->nweeks];
 		size_t row;
+		int overflow = 0;
 		for (size_t w = 0; w < a->nweeks; w++) {
-			tot[w].fc += cells[w].fc;
-			tot[w].ac += cells[w].ac;
-			tot[w].fk += cells[w].fk;
-			tot[w].ak += cells[w].ak;
+			kc_sum_acc(&tot[w].fc, cells[w].fc, &overflow);
+			kc_sum_acc(&tot[w].ac, cells[w].ac, &overflow);
+			kc_sum_acc(&tot[w].fk, cells[w].fk, &overflow);
+			kc_sum_acc(&tot[w].ak, cells[w].ak, &overflow);
 		}
-		rc = kc_report_add_row(r, t, order[i], KISCRM_ROW_DETAIL, &row);
+		rc = overflow ? kc_sum_overflowed("forecast accuracy")
+			      : kc_report_add_row(r, t, order[i], KISCRM_ROW_DETAIL, &row);
 		if (!rc)
 			rc = put_accuracy(a, t, row, cells);
 	}

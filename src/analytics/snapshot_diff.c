@@ -14,6 +14,7 @@
 #include "funnel_data.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/sum.h"
 #include "core/vec.h"
 #include "kiscrm/date.h"
 #include "kiscrm/money_flow.h"

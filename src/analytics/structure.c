@@ -5,6 +5,7 @@
 #include "core/field.h"
 #include "pipeline/kinds.h"
 #include "core/error.h"
+#include "core/sum.h"
 #include "core/vec.h"
 #include "kiscrm/config.h"
 #include "kiscrm/report.h"

@@ -6,6 +6,7 @@
 #include "pipeline/kinds.h"
 #include "funnel_data.h"
 #include "core/error.h"
+#include "core/sum.h"
 #include "core/vec.h"
 #include "core/str.h"
 #include "kiscrm/report.h"

@@ -675,7 +675,7 @@ static int check_args(kiscrm_db *db, int kind, const kiscrm_import_options *call
 	return KISCRM_OK;
 }
 
-int kiscrm_csv_import_data(size_t *imported, kiscrm_table **errors, kiscrm_db *db, int kind,
+int kiscrm_csv_import_data(size_t *imported, kiscrm_table **errors, kiscrm_db *db, kiscrm_kind kind,
 			   const char *data, size_t len, const char *name,
 			   const kiscrm_import_options *opts)
 {
@@ -759,7 +759,7 @@ static int read_file(kiscrm_buf *out, const char *path)
 	return rc;
 }
 
-int kiscrm_csv_import(size_t *imported, kiscrm_table **errors, kiscrm_db *db, int kind,
+int kiscrm_csv_import(size_t *imported, kiscrm_table **errors, kiscrm_db *db, kiscrm_kind kind,
 		      const char *path, const kiscrm_import_options *opts)
 {
 	kiscrm_buf data = KISCRM_BUF_INIT;

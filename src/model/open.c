@@ -87,6 +87,7 @@ int kiscrm_db_open(kiscrm_db **out, const kiscrm_db_options *opts)
 		return rc;
 	}
 	db->config = config;
+	db->money_decimals = kiscrm_config_currency_decimals(config);
 	if ((rc = backend->open(backend, kc_model_kinds.schema)) != 0 ||
 	    (!o.custom_backend && (!o.backend || strcmp(o.backend, "sqlite") == 0) &&
 	     (rc = kc_db_files_note(db, o.path)) != 0)) {

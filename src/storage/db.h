@@ -25,6 +25,7 @@ struct kiscrm_db {
 	int tx_failed;   /* an inner transaction rolled back: the outermost must too */
 	kiscrm_id actor; /* staff recorded as the author of changes, 0 = system */
 	kiscrm_date today; /* the caller's business date (kiscrm_db_set_today), or NONE */
+	int money_decimals; /* of the configured currency: how error messages print amounts */
 	char *file;      /* absolute path of the SQLite file, NULL when none (db_files.c) */
 };
 

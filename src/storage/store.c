@@ -5,10 +5,30 @@
 #include "record.h"
 #include "core/error.h"
 #include "core/idvec.h"
+#include "kiscrm/money.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Money fields within ±KISCRM_MONEY_MAX, checked before any hook adds amounts up. */
+static int check_money(const kiscrm_db *db, const kiscrm_record *rec)
+{
+	const kiscrm_kind_def *def = rec->def;
+	for (int i = 1; i < def->nfields; i++) {
+		const kiscrm_value *v = &rec->vals[i];
+		if (def->fields[i].type != KISCRM_TYPE_MONEY || v->type == KISCRM_TYPE_NULL ||
+		    (v->u.i >= KISCRM_MONEY_MIN && v->u.i <= KISCRM_MONEY_MAX))
+			continue;
+		char text[48], bound[48];
+		kiscrm_money_format(text, sizeof(text), v->u.i, db->money_decimals, 0);
+		kiscrm_money_format(bound, sizeof(bound), KISCRM_MONEY_MAX, db->money_decimals, 0);
+		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, def->fields[i].name, text,
+				       "%s.%s: %s is beyond the largest amount a record may hold (±%s, "
+				       "KISCRM_MONEY_MAX)", def->name, def->fields[i].name, text, bound);
+	}
+	return KISCRM_OK;
+}
 
 static int check_fields(kiscrm_db *db, const kiscrm_record *rec)
 {
@@ -94,7 +114,8 @@ static int prepare(const kc_write_ctx *ctx, const kc_kind *k, kiscrm_record *rec
 static int insert_checked(const kc_write_ctx *ctx, const kc_kind *k, kiscrm_record *rec)
 {
 	int rc;
-	if ((rc = prepare(ctx, k, rec, NULL)) != 0 || (rc = check_fields(ctx->db, rec)) != 0 ||
+	if ((rc = check_money(ctx->db, rec)) != 0 || (rc = prepare(ctx, k, rec, NULL)) != 0 ||
+	    (rc = check_fields(ctx->db, rec)) != 0 ||
 	    (rc = insert_row(ctx->db, rec)) != 0)
 		return rc;
 	if ((ctx->flags & KC_WRITE_NO_AFTER) || !k->after_insert)
@@ -175,7 +196,7 @@ static int update_checked(const kc_write_ctx *ctx, const kc_kind *k, kiscrm_reco
 	for (int f = 1; rc == 0 && f < rec->def->nfields; f++)
 		if (kc_record_is_dirty_at(rec, f))
 			rc = kc_record_copy_at(merged, rec, f);
-	if (rc == 0 && (rc = prepare(ctx, k, merged, old)) == 0 &&
+	if (rc == 0 && (rc = check_money(db, merged)) == 0 && (rc = prepare(ctx, k, merged, old)) == 0 &&
 	    (rc = check_fields(db, merged)) == 0 &&
 	    (rc = kc_db_update(db, merged->def, merged->vals)) == 0)
 		rc = kc_record_assign_row(rec, merged->vals);

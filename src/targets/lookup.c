@@ -4,6 +4,7 @@
 #include "targets/targets_internal.h"
 #include "core/field.h"
 #include "core/error.h"
+#include "core/sum.h"
 #include "storage/db.h"
 #include "kiscrm/target.h"
 
@@ -15,24 +16,15 @@ typedef struct {
 	int found;
 } sum_ctx;
 
-int kc_target_add_checked(int64_t *acc, int64_t v)
-{
-	if ((v > 0 && *acc > INT64_MAX - v) || (v < 0 && *acc < INT64_MIN - v))
-		return kc_error_set(KISCRM_EOVERFLOW, "target sum overflows (adding %lld to %lld)",
-				    (long long)v, (long long)*acc);
-	*acc += v;
-	return KISCRM_OK;
-}
-
 static int sum_cb(void *payload, const kiscrm_value *row)
 {
 	sum_ctx *s = payload;
 	int rc = 0;
 	s->found = 1;
 	if (row[KC_FI(KISCRM_TARGET_AMOUNT)].type != KISCRM_TYPE_NULL)
-		rc = kc_target_add_checked(&s->amount, row[KC_FI(KISCRM_TARGET_AMOUNT)].u.i);
+		rc = kc_money_add(&s->amount, row[KC_FI(KISCRM_TARGET_AMOUNT)].u.i);
 	if (rc == 0 && row[KC_FI(KISCRM_TARGET_COUNT)].type != KISCRM_TYPE_NULL)
-		rc = kc_target_add_checked(&s->count, row[KC_FI(KISCRM_TARGET_COUNT)].u.i);
+		rc = kc_money_add(&s->count, row[KC_FI(KISCRM_TARGET_COUNT)].u.i);
 	return rc;
 }
 
@@ -75,9 +67,9 @@ int kc_target_sum(kiscrm_db *db, const char *metric, int period, kiscrm_date fro
 	sum_ctx s = { 0, 0, 0 };
 	if ((rc = kc_db_scan(db, &kc_target_def, &q, sum_cb, &s)) != 0)
 		return rc;
-	if (amount && (rc = kc_target_add_checked(amount, s.amount)) != 0)
+	if (amount && (rc = kc_money_add(amount, s.amount)) != 0)
 		return rc;
-	if (count && (rc = kc_target_add_checked(count, s.count)) != 0)
+	if (count && (rc = kc_money_add(count, s.count)) != 0)
 		return rc;
 	if (found)
 		*found = s.found;

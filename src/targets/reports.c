@@ -4,6 +4,7 @@
 #include "analytics/report.h"
 #include "core/field.h"
 #include "core/error.h"
+#include "core/sum.h"
 #include "core/map.h"
 #include "core/sort.h"
 #include "core/str.h"
@@ -379,7 +380,7 @@ int kiscrm_report_target_check(kiscrm_table **out, kiscrm_db *db, const kiscrm_r
 		size_t j = i;
 		int64_t sum = 0;
 		for (; rc == 0 && j < n && cmp_check(&e[i], &e[j]) == 0; j++)
-			rc = kc_target_add_checked(&sum, e[j].value);
+			rc = kc_money_add(&sum, e[j].value);
 		if (rc == 0 && sum != e[i].parent->value)
 			rc = check_row(&r, t, &e[i], j - i, sum);
 		i = j;

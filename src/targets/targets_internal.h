@@ -37,8 +37,6 @@ unsigned kc_target_rec_mask(const kiscrm_record *r);
 int kc_target_find(kiscrm_db *db, const char *metric, int period, kiscrm_date start, const char *bl,
 		   const char *pl, kiscrm_id dept, kiscrm_id owner, kiscrm_id exclude, kiscrm_id *found);
 
-/* *acc += v, or KISCRM_EOVERFLOW (error set) leaving *acc unchanged (lookup.c). */
-int kc_target_add_checked(int64_t *acc, int64_t v);
 
 /* A date as text for messages: ISO when it can be formatted, the day number otherwise. */
 static inline void kc_target_fmt_date(char buf[16], kiscrm_date d)
