@@ -1,5 +1,7 @@
 """The Database: opening, transactions, records, reports, CSV, and the domain operations."""
 
+from __future__ import annotations
+
 import ctypes
 import datetime as _dt
 import os
@@ -7,6 +9,7 @@ import random
 import time
 import weakref
 from contextlib import contextmanager
+from typing import Any, Iterator, List, Optional, Union
 
 from . import _lib
 from . import values as V
@@ -460,11 +463,11 @@ class Database:
 
     # --- records ----------------------------------------------------------------------
 
-    def new(self, kind_, **fields):
+    def new(self, kind_: str, **fields: Any) -> Record:
         """A new record of this database (not stored yet; call .save() or db.insert())."""
         return Record(kind_, db=self, **fields)
 
-    def insert(self, rec_or_kind, **fields):
+    def insert(self, rec_or_kind: Union[Record, str], **fields: Any) -> Record:
         """Stores a new record: ``db.insert(rec)`` or ``db.insert("customer", name=…)``.
         Returns the record (its id set)."""
         if isinstance(rec_or_kind, Record):
@@ -478,24 +481,24 @@ class Database:
         _lib.lib().kiscrm_record_insert(self._handle(), rec._ptr)
         return rec
 
-    def update(self, rec):
+    def update(self, rec: Record) -> Record:
         """Validates and replaces a stored record (by id)."""
         _lib.lib().kiscrm_record_update(self._handle(), rec._ptr)
         return rec
 
-    def get(self, kind_, id_):
+    def get(self, kind_: str, id_: int) -> Record:
         """Reads a record (NotFound if there is none)."""
         ptr = _lib.RecordP()
         _lib.lib().kiscrm_record_get(ctypes.byref(ptr), self._handle(), _kind(kind_).code,
                                      _id(id_))
         return Record._wrap(ptr, self)
 
-    def delete(self, kind_, id_, cascade=False):
+    def delete(self, kind_: str, id_: int, cascade: bool = False) -> None:
         """Deletes a record (cascade: owned records too, other references cleared)."""
         _lib.lib().kiscrm_record_delete(self._handle(), _kind(kind_).code, _id(id_),
                                         DELETE_CASCADE if cascade else 0)
 
-    def records(self, kind_, **filter_kw):
+    def records(self, kind_: str, **filter_kw: Any) -> Iterator[Record]:
         """Iterator over the records of a kind in id order. Filters: owner_id,
         department_id, customer_id, region, industry, key_account, name_contains, active;
         and on any field by name: ``where={"opportunity_id": 12}`` (equality) and
@@ -503,7 +506,7 @@ class Database:
         = != < <= > >= and ~ for text contains; None compares with NULL)."""
         return RecordIterator(self, kind_, filter_kw)
 
-    def find(self, kind_, **filter_kw):
+    def find(self, kind_: str, **filter_kw: Any) -> List[Record]:
         """List of the records of a kind matching the filters."""
         with self.records(kind_, **filter_kw) as it:
             return list(it)
@@ -738,7 +741,7 @@ class Database:
         fn(ctypes.byref(out), self._handle(), *args)
         return Table(out, self)
 
-    def report(self, name, **opts):
+    def report(self, name: str, **opts: Any) -> Table:
         """Runs a report by name (see kiscrm.reports()) and returns a Table.
 
         Options: as_of, from_ (or start), to, period ('week', 'month', 'quarter',
@@ -749,13 +752,14 @@ class Database:
 
     # --- pipeline ---------------------------------------------------------------------
 
-    def move(self, opportunity_id, stage, at=None, reopen=False):
+    def move(self, opportunity_id: int, stage: str, at: Optional[_dt.datetime] = None,
+             reopen: bool = False) -> None:
         """Moves an opportunity to a stage, recording the move (at: when, default now)."""
         _lib.lib().kiscrm_opportunity_move(self._handle(), _id(opportunity_id), _lib.enc(stage),
                                            V.time_from_python(at),
                                            MOVE_REOPEN if reopen else 0)
 
-    def set_probability(self, opportunity_id, percent):
+    def set_probability(self, opportunity_id: int, percent: Optional[int]) -> None:
         """Sets an opportunity's probability by hand; None follows the stage again."""
         _lib.lib().kiscrm_opportunity_set_probability(
             self._handle(), _id(opportunity_id), -1 if percent is None else int(percent))
