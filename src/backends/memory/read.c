@@ -1,0 +1,345 @@
+/* Reads of the memory backend: get, scan and count, through the rarest key of an
+ * indexed equality condition when there is one, else over the slot vector. */
+#include "backends/memory/memory_internal.h"
+#include "core/error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- reads ------------------------------------------------------------------------ */
+
+/* One get, scan or count: the buffer rows are materialised into (on the stack for the
+ * usual kinds; reads may nest, a callback reading another kind, so it is never shared)
+ * and which fields to load before and after matching. */
+typedef struct mem_read {
+	mem_table *t;
+	const kiscrm_kind_def *kind;
+	const kiscrm_query *q;  /* NULL: every row matches */
+	kiscrm_row_cb cb;       /* NULL: count only */
+	void *payload;
+	int64_t count;
+	kiscrm_value *vals;     /* nfields values; fields never loaded stay NULL */
+	int *cond_f, ncond_f;   /* fields the conditions read, loaded before matching */
+	int *rest_f, nrest_f;   /* other wanted fields, loaded for the callback */
+	void *heap;
+	kiscrm_value stack_vals[MEM_STACK_FIELDS];
+	int stack_f[2 * MEM_STACK_FIELDS];
+} mem_read;
+
+static int column_wanted(const kiscrm_query *q, int i)
+{
+	return !q || q->columns == 0 || i == 0 || i >= 64 || ((q->columns >> i) & 1);
+}
+
+static int read_init(mem_read *r, mem_table *t, const kiscrm_kind_def *kind,
+		     const kiscrm_query *q, kiscrm_row_cb cb, void *payload)
+{
+	int n = t->nfields;
+
+	memset(r, 0, offsetof(mem_read, stack_vals));
+	r->t = t;
+	r->kind = kind;
+	r->q = q && q->ncond > 0 ? q : NULL;
+	r->cb = cb;
+	r->payload = payload;
+	if (n <= MEM_STACK_FIELDS) {
+		r->vals = r->stack_vals;
+		r->cond_f = r->stack_f;
+	} else {
+		r->heap = malloc((size_t)n * (sizeof(kiscrm_value) + 2 * sizeof(int)));
+		if (!r->heap)
+			return kc_error_oom();
+		r->vals = r->heap;
+		r->cond_f = (int *)(r->vals + n);
+	}
+	r->rest_f = r->cond_f + n;
+	for (int i = 0; i < n; i++) {
+		int in_cond = 0;
+
+		r->vals[i].type = KISCRM_TYPE_NULL;
+		r->vals[i].u.i = 0;
+		for (int c = 0; r->q && c < r->q->ncond && !in_cond; c++)
+			in_cond = r->q->conds[c].field == i;
+		if (in_cond)
+			r->cond_f[r->ncond_f++] = i;
+		else if (cb && column_wanted(q, i))
+			r->rest_f[r->nrest_f++] = i;
+	}
+	return KISCRM_OK;
+}
+
+/* Matches one row and hands it to the callback (or counts it). */
+static int read_visit(mem_read *r, const mem_slot *row)
+{
+	if (r->q) {
+		mem_row_load(r->t, row, r->cond_f, r->ncond_f, r->vals);
+		if (!kiscrm_query_match(r->kind, r->q, r->vals))
+			return 0;
+	}
+	if (!r->cb) {
+		r->count++;
+		return 0;
+	}
+	mem_row_load(r->t, row, r->rest_f, r->nrest_f, r->vals);
+	return r->cb(r->payload, r->vals);
+}
+
+/* Every row from id `from` on. nslot is re-read each round: a callback must not mutate,
+ * but reading it fresh costs nothing and keeps a misbehaving one from reading past the
+ * vector. */
+static int read_all(mem_read *r, size_t from)
+{
+	int rc;
+
+	for (size_t id = from; id < r->t->nslot; id++) {
+		const mem_slot *row = r->t->slot[id];
+
+#if defined(__GNUC__) || defined(__clang__)
+		/* rows are pointers: fetch a few ahead, as the hardware cannot guess them */
+		if (id + 8 < r->t->nslot && r->t->slot[id + 8])
+			__builtin_prefetch(r->t->slot[id + 8]);
+#endif
+
+		if (row && (rc = read_visit(r, row)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int lowest_bit(uint64_t w)
+{
+#if defined(__GNUC__) || defined(__clang__)
+	return __builtin_ctzll(w);
+#else
+	int n = 0;
+
+	while (!(w & 1)) {
+		w >>= 1;
+		n++;
+	}
+	return n;
+#endif
+}
+
+/* The next id of a posting list after `last`; pos is the array position of that. */
+static int list_next(const ix_entry *e, size_t *pos, uint32_t last, uint32_t *id)
+{
+	if (e->cap & IX_BITMAP) {
+		size_t b = (size_t)last + 1, w = b / 64, words = mem_bits_words(e);
+		uint64_t word;
+
+		if (w >= words)
+			return 0;
+		word = e->u.bits[w] & (~(uint64_t)0 << (b % 64));
+		while (!word) {
+			if (++w >= words)
+				return 0;
+			word = e->u.bits[w];
+		}
+		*id = (uint32_t)(w * 64 + (size_t)lowest_bit(word));
+		return 1;
+	}
+	if (e->cap == 0) {
+		if (e->u.one <= last)
+			return 0;
+		*id = e->u.one;
+		return 1;
+	}
+	if (*pos >= e->n)
+		return 0;
+	*id = e->u.ids[(*pos)++];
+	return 1;
+}
+
+/* The rows of one key of an index, ascending. A callback that changes the table (it
+ * should not) makes the cursor find its key again and go on after the last id seen. */
+static int read_index(mem_read *r, mem_index *x, uint64_t key)
+{
+	mem_table *t = r->t;
+	const ix_entry *e = ix_find(x, key);
+	uint64_t gen = t->gen;
+	uint32_t last = 0, id;
+	size_t pos = 0;
+	int rc;
+
+	if (!e)
+		return 0;
+	/* An integer key is exact: alone in the query, its list is the answer. */
+	if (!r->cb && r->q->ncond == 1 && t->types[x->field] != KISCRM_TYPE_TEXT) {
+		r->count += e->n;
+		return 0;
+	}
+	for (;;) {
+		const mem_slot *row;
+
+		if (gen != t->gen) {
+			if (x->state != IX_BUILT)
+				return read_all(r, (size_t)last + 1);
+			gen = t->gen;
+			if (!(e = ix_find(x, key)))
+				return 0;
+			pos = e->cap && !(e->cap & IX_BITMAP) ? mem_ids_after(e->u.ids, e->n, last) : 0;
+		}
+		if (!list_next(e, &pos, last, &id))
+			return 0;
+		row = mem_slot_get(t, id);
+		if (row && (rc = read_visit(r, row)) != 0)
+			return rc;
+		last = id;
+	}
+}
+
+/* Picks the cheapest way to the rows of the query: the slot of `id = X`, the rarest key
+ * of an equality on an indexed field, or every row. */
+static int read_run(mem_read *r)
+{
+	mem_table *t = r->t;
+	const kiscrm_query *q = r->q;
+	mem_index *best = NULL;
+	uint64_t best_key = 0;
+	uint32_t best_n = 0;
+
+	if (!q)
+		return read_all(r, 1);
+	for (int c = 0; c < q->ncond; c++) {
+		const kiscrm_cond *cond = &q->conds[c];
+
+		if (cond->field == 0 && cond->op == KISCRM_OP_EQ &&
+		    cond->value.type == KISCRM_TYPE_INT) {
+			const mem_slot *row = mem_slot_get(t, cond->value.u.i);
+
+			return row ? read_visit(r, row) : 0;
+		}
+	}
+	for (int c = 0; c < q->ncond && t->ix_of; c++) {
+		const kiscrm_cond *cond = &q->conds[c];
+		const ix_entry *e;
+		mem_index *x;
+		uint64_t key;
+
+		if (cond->op != KISCRM_OP_EQ || cond->value.type == KISCRM_TYPE_NULL ||
+		    t->ix_of[cond->field] < 0)
+			continue;
+		x = &t->ix[t->ix_of[cond->field]];
+		if (x->state == IX_NONE)
+			ix_build(t, x);
+		if (x->state != IX_BUILT)
+			continue;
+		key = mem_value_key(&cond->value);
+		if (!(e = ix_find(x, key)))
+			return 0; /* no row has the value */
+		if (!best || e->n < best_n) {
+			best = x;
+			best_key = key;
+			best_n = e->n;
+		}
+	}
+	if (best)
+		return read_index(r, best, best_key);
+	return read_all(r, 1);
+}
+
+int mem_get(kiscrm_backend *b, const kiscrm_kind_def *kind, kiscrm_id id,
+		   kiscrm_row_cb cb, void *payload)
+{
+	mem_table *t;
+	mem_slot *row;
+	mem_read r;
+	int rc;
+
+	if ((rc = mem_table_of(&t, b, kind)) < 0)
+		return rc;
+	if (!cb)
+		return kc_error_set(KISCRM_EINVALID, "memory backend: get without a callback");
+	row = mem_slot_get(t, id);
+	if (!row)
+		return mem_not_found(kind, id);
+	if ((rc = read_init(&r, t, kind, NULL, cb, payload)) < 0)
+		return rc;
+	rc = read_visit(&r, row);
+	free(r.heap);
+	return rc;
+}
+
+/* Refuses conditions the evaluator cannot answer meaningfully, so that a bad query is an
+ * error instead of silently matching nothing. */
+static int check_query(const mem_table *t, const kiscrm_kind_def *kind, const kiscrm_query *q)
+{
+	if (!q)
+		return KISCRM_OK;
+	if (q->ncond < 0 || (q->ncond > 0 && !q->conds))
+		return kc_error_set(KISCRM_EINVALID, "memory backend: query has %d conditions",
+				    q->ncond);
+	for (int i = 0; i < q->ncond; i++) {
+		const kiscrm_cond *c = &q->conds[i];
+
+		if (c->field < 0 || c->field >= t->nfields)
+			return kc_error_set(KISCRM_EINVALID,
+					    "memory backend: condition on field %d, '%s' has %d fields",
+					    c->field, kind->name ? kind->name : "?", t->nfields);
+		if (c->op < KISCRM_OP_EQ || c->op > KISCRM_OP_CONTAINS)
+			return kc_error_set(KISCRM_EINVALID,
+					    "memory backend: unknown operator %d on field '%s'", c->op,
+					    mem_field_name(kind, c->field));
+		if (c->value.type != KISCRM_TYPE_NULL && c->value.type != t->types[c->field])
+			return kc_error_set(KISCRM_EINVALID,
+					    "memory backend: field '%s' is of type %d, compared with type %d",
+					    mem_field_name(kind, c->field), t->types[c->field],
+					    c->value.type);
+		if (c->value.type == KISCRM_TYPE_TEXT && !c->value.u.s)
+			return kc_error_set(KISCRM_EINVALID,
+					    "memory backend: TEXT condition on '%s' has a NULL string",
+					    mem_field_name(kind, c->field));
+		if (c->op == KISCRM_OP_CONTAINS && t->types[c->field] != KISCRM_TYPE_TEXT)
+			return kc_error_set(KISCRM_EINVALID,
+					    "memory backend: CONTAINS on field '%s', which is not TEXT",
+					    mem_field_name(kind, c->field));
+	}
+	return KISCRM_OK;
+}
+
+int mem_scan(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_query *q,
+		    kiscrm_row_cb cb, void *payload)
+{
+	mem_table *t;
+	mem_read r;
+	int rc;
+
+	if ((rc = mem_table_of(&t, b, kind)) < 0)
+		return rc;
+	if (!cb)
+		return kc_error_set(KISCRM_EINVALID, "memory backend: scan without a callback");
+	if ((rc = check_query(t, kind, q)) < 0)
+		return rc;
+	if ((rc = read_init(&r, t, kind, q, cb, payload)) < 0)
+		return rc;
+	rc = read_run(&r);
+	free(r.heap);
+	return rc;
+}
+
+int mem_count(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_query *q,
+		     int64_t *out)
+{
+	mem_table *t;
+	mem_read r;
+	int rc;
+
+	if ((rc = mem_table_of(&t, b, kind)) < 0)
+		return rc;
+	if (!out)
+		return kc_error_set(KISCRM_EINVALID, "memory backend: count without an output");
+	if ((rc = check_query(t, kind, q)) < 0)
+		return rc;
+	if (!q || q->ncond == 0) {
+		*out = t->nrows;
+		return KISCRM_OK;
+	}
+	if ((rc = read_init(&r, t, kind, q, NULL, NULL)) < 0)
+		return rc;
+	rc = read_run(&r);
+	free(r.heap);
+	if (rc == 0)
+		*out = r.count;
+	return rc;
+}
