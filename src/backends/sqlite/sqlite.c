@@ -19,16 +19,36 @@
 
 /* ---- vtable: records -------------------------------------------------------------- */
 
+/* The schema's own definition of @kind (the core may pass an equal copy) and its index,
+ * or an error. */
+static int resolve_kind(sq_backend *be, const kiscrm_kind_def **kind)
+{
+	int ki = sq_find_kind(be, *kind);
+	if (ki >= 0)
+		*kind = be->schema->kinds[ki];
+	return ki;
+}
+
+/* The statement of a scan (count 0) or a count (count 1) of @q. */
+static int open_query(sq_backend *be, const kiscrm_kind_def **kind, const kiscrm_query *q, int count,
+		      sqlite3_stmt **st, stmt_slot **slot)
+{
+	int ki = resolve_kind(be, kind);
+	if (ki < 0)
+		return ki;
+	int rc = sq_check_query(q);
+	return rc ? rc : sq_query_stmt(be, *kind, q, count, st, slot);
+}
+
 static int sq_insert(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_value *row,
 		     kiscrm_id *out_id)
 {
 	sq_backend *be = (sq_backend *)b;
 	if (!row)
 		return kc_error_set(KISCRM_EINVALID, "insert: row is NULL");
-	int ki = sq_find_kind(be, kind);
+	int ki = resolve_kind(be, &kind);
 	if (ki < 0)
 		return ki;
-	kind = be->schema->kinds[ki];
 	stmt_slot *slot;
 	int rc = sq_kind_stmt(be, ki, ST_INSERT, &slot);
 	if (rc)
@@ -70,10 +90,9 @@ static int sq_update(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscr
 	sq_backend *be = (sq_backend *)b;
 	if (!row)
 		return kc_error_set(KISCRM_EINVALID, "update: row is NULL");
-	int ki = sq_find_kind(be, kind);
+	int ki = resolve_kind(be, &kind);
 	if (ki < 0)
 		return ki;
-	kind = be->schema->kinds[ki];
 	if (row[0].type != KISCRM_TYPE_INT || row[0].u.i <= 0)
 		return kc_error_set(KISCRM_EINVALID, "update of %s: row has no id", kind->name);
 	stmt_slot *slot;
@@ -100,10 +119,9 @@ static int sq_update(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscr
 static int sq_remove(kiscrm_backend *b, const kiscrm_kind_def *kind, kiscrm_id id)
 {
 	sq_backend *be = (sq_backend *)b;
-	int ki = sq_find_kind(be, kind);
+	int ki = resolve_kind(be, &kind);
 	if (ki < 0)
 		return ki;
-	kind = be->schema->kinds[ki];
 	stmt_slot *slot;
 	int rc = sq_kind_stmt(be, ki, ST_REMOVE, &slot);
 	if (rc)
@@ -126,10 +144,9 @@ static int sq_get(kiscrm_backend *b, const kiscrm_kind_def *kind, kiscrm_id id,
 	sq_backend *be = (sq_backend *)b;
 	if (!cb)
 		return kc_error_set(KISCRM_EINVALID, "get: callback is NULL");
-	int ki = sq_find_kind(be, kind);
+	int ki = resolve_kind(be, &kind);
 	if (ki < 0)
 		return ki;
-	kind = be->schema->kinds[ki];
 	stmt_slot *slot;
 	int rc = sq_kind_stmt(be, ki, ST_GET, &slot);
 	if (rc)
@@ -159,16 +176,9 @@ static int sq_scan(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_
 	sq_backend *be = (sq_backend *)b;
 	if (!cb)
 		return kc_error_set(KISCRM_EINVALID, "scan: callback is NULL");
-	int ki = sq_find_kind(be, kind);
-	if (ki < 0)
-		return ki;
-	kind = be->schema->kinds[ki];
-	int rc = sq_check_query(q);
-	if (rc)
-		return rc;
 	sqlite3_stmt *st;
 	stmt_slot *slot;
-	rc = sq_query_stmt(be, kind, q, 0, &st, &slot);
+	int rc = open_query(be, &kind, q, 0, &st, &slot);
 	if (rc)
 		return rc;
 	int nrows;
@@ -183,16 +193,9 @@ static int sq_count(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm
 	sq_backend *be = (sq_backend *)b;
 	if (!out)
 		return kc_error_set(KISCRM_EINVALID, "count: output is NULL");
-	int ki = sq_find_kind(be, kind);
-	if (ki < 0)
-		return ki;
-	kind = be->schema->kinds[ki];
-	int rc = sq_check_query(q);
-	if (rc)
-		return rc;
 	sqlite3_stmt *st;
 	stmt_slot *slot;
-	rc = sq_query_stmt(be, kind, q, 1, &st, &slot);
+	int rc = open_query(be, &kind, q, 1, &st, &slot);
 	if (rc)
 		return rc;
 	int src = sqlite3_step(st);
