@@ -30,5 +30,6 @@
 #include "kiscrm/csv.h"
 #include "kiscrm/kpi.h"
 #include "kiscrm/qualification.h"
+#include "kiscrm/activity.h"
 
 #endif

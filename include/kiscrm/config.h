@@ -282,6 +282,33 @@ KISCRM_API const char *kiscrm_config_reason_category_name(const kiscrm_config *c
  */
 KISCRM_API int kiscrm_config_reason_category_find(const kiscrm_config *cfg, const char *key);
 
+/* ---- Activity types ---- */
+
+/**
+ * @return number of configured activity types (analysis.yaml `activity_types`).
+ * @param cfg the configuration
+ */
+KISCRM_API size_t kiscrm_config_activity_type_count(const kiscrm_config *cfg);
+/**
+ * @return key of activity type @p i (borrowed), e.g. "visit"; NULL if out of range.
+ * @param cfg the configuration
+ * @param i index
+ */
+KISCRM_API const char *kiscrm_config_activity_type_key(const kiscrm_config *cfg, size_t i);
+/**
+ * @return display name of activity type @p i (borrowed), e.g. 现场拜访; NULL if out of range.
+ * @param cfg the configuration
+ * @param i index
+ * @param lang "zh" or "en"
+ */
+KISCRM_API const char *kiscrm_config_activity_type_name(const kiscrm_config *cfg, size_t i, const char *lang);
+/**
+ * @return index of the activity type with this key, or ::KISCRM_ENOTFOUND (::KISCRM_EINVALID for NULL).
+ * @param cfg the configuration
+ * @param key the key
+ */
+KISCRM_API int kiscrm_config_activity_type_find(const kiscrm_config *cfg, const char *key);
+
 KISCRM_END_DECL
 
 #endif

@@ -42,7 +42,9 @@ typedef enum kiscrm_kind {
 	KISCRM_KIND_EVIDENCE = 16,     /**< Evidence of a qualification behaviour item, see kiscrm/kpi.h. */
 	KISCRM_KIND_EXAM_RESULT = 17,  /**< An exam result of a knowledge subject, see kiscrm/kpi.h. */
 	KISCRM_KIND_EXPERIENCE = 18,   /**< Years of one kind of work experience, see kiscrm/kpi.h. */
-	KISCRM_KIND_TRAINING = 19      /**< A training attended, see kiscrm/kpi.h. */
+	KISCRM_KIND_TRAINING = 19,     /**< A training attended, see kiscrm/qualification.h. */
+	KISCRM_KIND_ACTIVITY = 20,     /**< 活动: a visit, call, meeting or task, see kiscrm/activity.h. */
+	KISCRM_KIND_ACTIVITY_EXCEPTION = 21 /**< A moved or cancelled occurrence of a series, see kiscrm/activity.h. */
 } kiscrm_kind;
 
 /**

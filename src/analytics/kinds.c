@@ -2,5 +2,5 @@
  * flags and the hooks the store calls. */
 #include "analytics/kinds.h"
 
-const kc_kind kc_snapshot_kind = { &kc_snapshot_def, NULL, NULL };
-const kc_kind kc_snapshot_line_kind = { &kc_snapshot_line_def, NULL, NULL };
+const kc_kind kc_snapshot_kind = { &kc_snapshot_def, NULL, NULL, NULL };
+const kc_kind kc_snapshot_line_kind = { &kc_snapshot_line_def, NULL, NULL, NULL };

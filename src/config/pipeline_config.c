@@ -60,17 +60,25 @@ static void pipeline_free(kc_pipeline *p)
 	free(p->business_line);
 }
 
+static void free_named(kc_reason_category **list, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++) {
+		free((*list)[i].key);
+		free((*list)[i].zh);
+		free((*list)[i].en);
+	}
+	free(*list);
+	*list = NULL;
+	*n = 0;
+}
+
 static void analysis_free(kc_analysis *a)
 {
 	free(a->review_large);
 	free(a->review_medium);
 	free(a->review_small);
-	for (size_t i = 0; i < a->nreasons; i++) {
-		free(a->reasons[i].key);
-		free(a->reasons[i].zh);
-		free(a->reasons[i].en);
-	}
-	free(a->reasons);
+	free_named(&a->reasons, &a->nreasons);
+	free_named(&a->activity_types, &a->nactivity_types);
 	free(a->ageing_bounds);
 	for (size_t i = 0; i < a->npredict_fields; i++)
 		free(a->predict_fields[i]);
@@ -431,43 +439,35 @@ static int read_funnel(kc_analysis *a, const kc_yaml_node *root)
 	return KISCRM_OK;
 }
 
-static int read_reasons(kc_analysis *a, const kc_yaml_node *root)
+/* A list of {key, zh, en} under `name` (reason categories, activity types): the file's
+ * list replaces the defaults as a whole; keys are unique. */
+static int read_named(kc_reason_category **out, size_t *nout, const kc_yaml_node *root, const char *name,
+		      const char *what)
 {
 	static const char *const keys[] = { "key", "zh", "en", NULL };
 	const kc_yaml_node *list;
-	size_t n;
 	int rc;
 
-	if ((rc = kc_yaml_get_seq(&list, root, "reason_categories", KC_YAML_OPTIONAL)) < 0 || !list)
+	if ((rc = kc_yaml_get_seq(&list, root, name, KC_YAML_OPTIONAL)) < 0 || !list)
 		return rc;
-	/* The file's list replaces the defaults as a whole. */
-	for (size_t i = 0; i < a->nreasons; i++) {
-		free(a->reasons[i].key);
-		free(a->reasons[i].zh);
-		free(a->reasons[i].en);
-	}
-	free(a->reasons);
-	a->reasons = NULL;
-	a->nreasons = 0;
-	n = kc_yaml_count(list);
+	free_named(out, nout);
+	size_t n = kc_yaml_count(list);
 	if (n == 0)
-		return kc_yaml_error_ex(list, list->path, NULL,
-					"at least one reason category is needed");
-	a->reasons = calloc(n, sizeof(*a->reasons));
-	if (!a->reasons)
+		return kc_yaml_error_ex(list, list->path, NULL, "at least one %s is needed", what);
+	*out = calloc(n, sizeof(**out));
+	if (!*out)
 		return kc_error_oom();
 	for (size_t i = 0; i < n; i++) {
 		const kc_yaml_node *item = kc_yaml_item(list, i);
-		kc_reason_category *r = &a->reasons[i];
-		a->nreasons = i + 1;
+		kc_reason_category *r = &(*out)[i];
+		*nout = i + 1;
 		if ((rc = kc_yaml_map_check(item, keys)) < 0 ||
 		    (rc = read_names(&r->key, &r->zh, &r->en, item)) < 0)
 			return rc;
 		for (size_t j = 0; j < i; j++)
-			if (strcmp(a->reasons[j].key, r->key) == 0)
-				return kc_yaml_error(key_node(item),
-						     "duplicate reason category '%s' (already used by item %zu)",
-						     r->key, j);
+			if (strcmp((*out)[j].key, r->key) == 0)
+				return kc_yaml_error(key_node(item), "duplicate %s '%s' (already used by item %zu)",
+						     what, r->key, j);
 	}
 	return KISCRM_OK;
 }
@@ -566,15 +566,44 @@ static int read_predict(kc_analysis *a, const kc_yaml_node *root)
 	return KISCRM_OK;
 }
 
+typedef struct { const char *key, *zh, *en; } kc_named_default;
+
+static int set_named(kc_reason_category **out, size_t *nout, const kc_named_default *d, size_t n)
+{
+	int rc;
+	*out = calloc(n, sizeof(**out));
+	if (!*out)
+		return kc_error_oom();
+	for (size_t i = 0; i < n; i++) {
+		*nout = i + 1;
+		if ((rc = set_str(&(*out)[i].key, d[i].key)) < 0 || (rc = set_str(&(*out)[i].zh, d[i].zh)) < 0 ||
+		    (rc = set_str(&(*out)[i].en, d[i].en)) < 0)
+			return rc;
+	}
+	return KISCRM_OK;
+}
+
 /* The defaults when analysis.yaml leaves a key out (the same as data/analysis.yaml). */
 static int analysis_defaults(kc_analysis *a, const kiscrm_config *cfg)
 {
-	static const struct { const char *key, *zh, *en; } reasons[] = {
+	static const kc_named_default reasons[] = {
 		{ "sales_process", "销售过程", "Sales process" },
 		{ "resource_organisation", "资源组织", "Resource organisation" },
 		{ "product_fit", "产品匹配", "Product fit" },
 		{ "project_staff", "项目人员", "Project staff" },
 		{ "customer_feedback", "客户反馈", "Customer feedback" },
+	};
+	/* The activity types of the manual (4.7) and the everyday ones. */
+	static const kc_named_default activity_types[] = {
+		{ "visit", "现场拜访", "On-site visit" },
+		{ "call_back", "电话回访", "Phone call-back" },
+		{ "executive_visit", "高层拜访", "Executive visit" },
+		{ "tech_exchange", "技术交流会", "Technical exchange" },
+		{ "site_tour", "考察样板点/公司参观", "Reference-site or company tour" },
+		{ "meeting", "会议", "Meeting" },
+		{ "demo", "演示", "Demo" },
+		{ "email", "邮件", "E-mail" },
+		{ "task", "任务", "Task" },
 	};
 	static const int ageing[] = { 30, 60, 90, 180 };
 	const size_t nr = sizeof(reasons) / sizeof(reasons[0]);
@@ -597,18 +626,14 @@ static int analysis_defaults(kc_analysis *a, const kiscrm_config *cfg)
 	    (rc = set_str(&a->review_medium, "department_manager")) < 0 ||
 	    (rc = set_str(&a->review_small, "supervisor")) < 0)
 		return rc;
-	a->reasons = calloc(nr, sizeof(*a->reasons));
+	if ((rc = set_named(&a->reasons, &a->nreasons, reasons, nr)) < 0 ||
+	    (rc = set_named(&a->activity_types, &a->nactivity_types, activity_types,
+			    sizeof(activity_types) / sizeof(activity_types[0]))) < 0)
+		return rc;
 	a->ageing_bounds = calloc(na, sizeof(*a->ageing_bounds));
 	a->predict_fields = calloc(1, sizeof(*a->predict_fields));
-	if (!a->reasons || !a->ageing_bounds || !a->predict_fields)
+	if (!a->ageing_bounds || !a->predict_fields)
 		return kc_error_oom();
-	for (size_t i = 0; i < nr; i++) {
-		a->nreasons = i + 1;
-		if ((rc = set_str(&a->reasons[i].key, reasons[i].key)) < 0 ||
-		    (rc = set_str(&a->reasons[i].zh, reasons[i].zh)) < 0 ||
-		    (rc = set_str(&a->reasons[i].en, reasons[i].en)) < 0)
-			return rc;
-	}
 	memcpy(a->ageing_bounds, ageing, sizeof(ageing));
 	a->nageing = na;
 	a->npredict_fields = 1;
@@ -619,7 +644,8 @@ static int read_analysis(kiscrm_config *cfg, struct kc_pipeline_set *set, const 
 {
 	static const char *const top[] = {
 		"size_classes", "supervision", "qualification", "funnel_diagnosis",
-		"reason_categories", "sufficiency_threshold", "ageing_bounds", "predict", NULL
+		"reason_categories", "activity_types", "sufficiency_threshold", "ageing_bounds", "predict",
+		NULL
 	};
 	kc_analysis *a = &set->analysis;
 	int rc;
@@ -631,7 +657,10 @@ static int read_analysis(kiscrm_config *cfg, struct kc_pipeline_set *set, const 
 	    (rc = read_supervision(a, cfg, doc->root)) < 0 ||
 	    (rc = read_qualification(a, doc->root)) < 0 ||
 	    (rc = read_funnel(a, doc->root)) < 0 ||
-	    (rc = read_reasons(a, doc->root)) < 0 ||
+	    (rc = read_named(&a->reasons, &a->nreasons, doc->root, "reason_categories",
+			     "reason category")) < 0 ||
+	    (rc = read_named(&a->activity_types, &a->nactivity_types, doc->root, "activity_types",
+			     "activity type")) < 0 ||
 	    (rc = get_number(&a->sufficiency_threshold, doc->root, "sufficiency_threshold", 0.0,
 			     100.0)) < 0 ||
 	    (rc = read_ageing(a, doc->root)) < 0 ||
@@ -786,40 +815,83 @@ const char *kiscrm_config_stage_exit_field(const kiscrm_config *cfg, size_t p, s
 	return st && i < st->nexit ? st->exit_fields[i] : NULL;
 }
 
-/* Win/loss reason categories of analysis.yaml. */
-size_t kiscrm_config_reason_category_count(const kiscrm_config *cfg)
+/* Win/loss reason categories and activity types of analysis.yaml: lists of {key, zh, en}. */
+static const kc_reason_category *named(const kiscrm_config *cfg, int activity, size_t i, size_t *n)
 {
 	const kc_analysis *a = cfg ? kc_config_analysis(cfg) : NULL;
-	return a ? a->nreasons : 0;
+	*n = !a ? 0 : activity ? a->nactivity_types : a->nreasons;
+	if (!a || i >= *n)
+		return NULL;
+	return activity ? &a->activity_types[i] : &a->reasons[i];
 }
 
-static const kc_reason_category *get_reason(const kiscrm_config *cfg, size_t i)
+static const char *named_name(const kc_reason_category *c, const char *lang)
 {
-	const kc_analysis *a = cfg ? kc_config_analysis(cfg) : NULL;
-	return a && i < a->nreasons ? &a->reasons[i] : NULL;
-}
-
-const char *kiscrm_config_reason_category_key(const kiscrm_config *cfg, size_t i)
-{
-	const kc_reason_category *c = get_reason(cfg, i);
-	return c ? c->key : NULL;
-}
-
-const char *kiscrm_config_reason_category_name(const kiscrm_config *cfg, size_t i, const char *lang)
-{
-	const kc_reason_category *c = get_reason(cfg, i);
 	if (!c)
 		return NULL;
 	return lang && strcmp(lang, "zh") == 0 ? c->zh : c->en;
 }
 
+static int named_find(const kiscrm_config *cfg, int activity, const char *key, const char *what)
+{
+	size_t n;
+	if (!cfg || !key)
+		return kc_error_set(KISCRM_EINVALID, "%s: NULL argument", what);
+	named(cfg, activity, 0, &n);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(named(cfg, activity, i, &n)->key, key) == 0)
+			return (int)i;
+	return kc_error_set_at(KISCRM_ENOTFOUND, NULL, 0, 0, activity ? "type" : "reason_category", key,
+			       "no %s '%s' in analysis.yaml", activity ? "activity type" : "win/loss reason category",
+			       key);
+}
+
+size_t kiscrm_config_reason_category_count(const kiscrm_config *cfg)
+{
+	size_t n;
+	named(cfg, 0, 0, &n);
+	return n;
+}
+
+const char *kiscrm_config_reason_category_key(const kiscrm_config *cfg, size_t i)
+{
+	size_t n;
+	const kc_reason_category *c = named(cfg, 0, i, &n);
+	return c ? c->key : NULL;
+}
+
+const char *kiscrm_config_reason_category_name(const kiscrm_config *cfg, size_t i, const char *lang)
+{
+	size_t n;
+	return named_name(named(cfg, 0, i, &n), lang);
+}
+
 int kiscrm_config_reason_category_find(const kiscrm_config *cfg, const char *key)
 {
-	if (!cfg || !key)
-		return kc_error_set(KISCRM_EINVALID, "kiscrm_config_reason_category_find: NULL argument");
-	for (size_t i = 0; i < kiscrm_config_reason_category_count(cfg); i++)
-		if (strcmp(get_reason(cfg, i)->key, key) == 0)
-			return (int)i;
-	return kc_error_set_at(KISCRM_ENOTFOUND, NULL, 0, 0, "reason_category", key,
-			       "no win/loss reason category '%s' in analysis.yaml", key);
+	return named_find(cfg, 0, key, "kiscrm_config_reason_category_find");
+}
+
+size_t kiscrm_config_activity_type_count(const kiscrm_config *cfg)
+{
+	size_t n;
+	named(cfg, 1, 0, &n);
+	return n;
+}
+
+const char *kiscrm_config_activity_type_key(const kiscrm_config *cfg, size_t i)
+{
+	size_t n;
+	const kc_reason_category *c = named(cfg, 1, i, &n);
+	return c ? c->key : NULL;
+}
+
+const char *kiscrm_config_activity_type_name(const kiscrm_config *cfg, size_t i, const char *lang)
+{
+	size_t n;
+	return named_name(named(cfg, 1, i, &n), lang);
+}
+
+int kiscrm_config_activity_type_find(const kiscrm_config *cfg, const char *key)
+{
+	return named_find(cfg, 1, key, "kiscrm_config_activity_type_find");
 }

@@ -47,6 +47,9 @@ typedef struct kc_analysis {
 	/* win/loss reason categories */
 	kc_reason_category *reasons;
 	size_t nreasons;
+	/* activity types (活动类型), the same shape: key, zh, en */
+	kc_reason_category *activity_types;
+	size_t nactivity_types;
 	/* opportunity sufficiency threshold (商机充足率), e.g. 3.0 */
 	double sufficiency_threshold;
 	/* receivables ageing: ascending upper bounds in days past due; a last open bucket follows */

@@ -3,6 +3,7 @@
  * the end of the new last field to its sizes here. */
 #include "options.h"
 #include "error.h"
+#include "kiscrm/activity.h"
 #include "kiscrm/csv.h"
 #include "kiscrm/db.h"
 #include "kiscrm/forecast.h"
@@ -118,3 +119,8 @@ int kc_options_init(void *dst, unsigned int version, const kc_versioned *t)
 	memcpy(dst, &version, sizeof(version));
 	return KISCRM_OK;
 }
+
+static const size_t activity_query_sizes[] = {
+	KC_FIELD_END(kiscrm_activity_query, customer_id),
+};
+VERSIONED(kc_activity_query_v, kiscrm_activity_query, KISCRM_ACTIVITY_QUERY_INIT, activity_query_sizes);

@@ -32,12 +32,16 @@ typedef struct kc_write_ctx {
 typedef int (*kc_prepare_fn)(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old);
 /* Work right after a new record is stored (an opportunity's creation entry …). */
 typedef int (*kc_after_insert_fn)(const kc_write_ctx *ctx, const kiscrm_record *rec);
+/* Called, inside the delete's transaction, before a record of the kind is deleted
+ * (also by a cascade); an error refuses the delete (a done activity is what happened). */
+typedef int (*kc_before_delete_fn)(kiscrm_db *db, kiscrm_id id);
 
 
 typedef struct kc_kind {
 	const kiscrm_kind_def *def;   /* table name and fields (field 0 is the id) */
 	kc_prepare_fn prepare;        /* NULL: nothing kind-specific */
 	kc_after_insert_fn after_insert; /* NULL: nothing */
+	kc_before_delete_fn before_delete; /* NULL: nothing */
 } kc_kind;
 
 /* Rules that hold across kinds but need knowledge above storage (configured dimension

@@ -311,6 +311,9 @@ static int delete_rec(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id, i
 		return rc;
 	if (rc == 0)
 		return kc_error_set(KISCRM_ENOTFOUND, "%s %lld does not exist", def->name, (long long)id);
+	const kc_kind *k = kc_db_kind(db, def->kind);
+	if (k && k->before_delete && (rc = k->before_delete(db, id)) != 0)
+		return rc;
 	if ((rc = handle_referrers(db, def, id, cascade, depth)) != 0)
 		return rc;
 	return kc_db_remove(db, def, id);

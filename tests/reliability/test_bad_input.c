@@ -306,6 +306,14 @@ static void test_config(void **state)
 	assert_null(c);
 	kiscrm_config_free(NULL);
 	IS_NULL(kiscrm_config_dir(NULL));
+	IS(0, kiscrm_config_activity_type_count(NULL));
+	IS_NULL(kiscrm_config_activity_type_key(NULL, 0));
+	IS_NULL(kiscrm_config_activity_type_key(cfg, 99999));
+	IS_NULL(kiscrm_config_activity_type_name(NULL, 0, "zh"));
+	IS_NULL(kiscrm_config_activity_type_name(cfg, 99999, "zh"));
+	ERR(kiscrm_config_activity_type_find(NULL, "visit"));
+	ERR(kiscrm_config_activity_type_find(cfg, NULL));
+	ERR_IS(KISCRM_ENOTFOUND, kiscrm_config_activity_type_find(cfg, "golf"));
 
 	/* NULL configuration: getters must not crash. */
 	(void)kiscrm_config_week_start(NULL);
@@ -1226,6 +1234,51 @@ static void test_qualification(void **state)
 	assert_null(t);
 }
 
+/* --- activity.h ----------------------------------------------------------------------- */
+
+static void test_activity(void **state)
+{
+	fx *f = *state;
+	kiscrm_table *t = NULL;
+	kiscrm_buf b = KISCRM_BUF_INIT;
+	kiscrm_activity_query q = KISCRM_ACTIVITY_QUERY_INIT;
+	q.from = 1795392000; /* 2026-11-23 */
+	q.to = q.from + 86400;
+
+	ERR(kiscrm_activity_occurrences(NULL, f->db, &q));
+	ERR(kiscrm_activity_occurrences(&t, NULL, &q));
+	ERR(kiscrm_activity_occurrences(&t, f->db, NULL));
+	ERR(kiscrm_activity_overlaps(NULL, f->db, &q));
+	ERR(kiscrm_activity_overlaps(&t, NULL, &q));
+	ERR(kiscrm_activity_overlaps(&t, f->db, NULL));
+	ERR(kiscrm_activity_ical(NULL, f->db, &q, 0));
+	ERR(kiscrm_activity_ical(&b, NULL, &q, 0));
+	ERR(kiscrm_activity_ical(&b, f->db, NULL, 0));
+	q.version = 999;
+	ERR_IS(KISCRM_EVERSION, kiscrm_activity_occurrences(&t, f->db, &q));
+	q.version = KISCRM_ACTIVITY_QUERY_VERSION;
+	q.to = q.from; /* empty window */
+	ERR(kiscrm_activity_occurrences(&t, f->db, &q));
+	ERR(kiscrm_activity_overlaps(&t, f->db, &q));
+	ERR(kiscrm_activity_ical(&b, f->db, &q, 0));
+	q.to = q.from + 86400;
+	q.owner_id = -1;
+	ERR(kiscrm_activity_occurrences(&t, f->db, &q));
+	assert_null(t);
+	assert_int_equal(0, b.size);
+	/* a record with a rule outside the subset */
+	kiscrm_record *r = rec(KISCRM_KIND_ACTIVITY);
+	kiscrm_record_set_text(r, KISCRM_ACTIVITY_TYPE, "visit");
+	kiscrm_record_set_text(r, KISCRM_ACTIVITY_SUBJECT, "x");
+	kiscrm_record_set_int(r, KISCRM_ACTIVITY_OWNER_ID, f->staff);
+	kiscrm_record_set_int(r, KISCRM_ACTIVITY_START, q.from);
+	kiscrm_record_set_text(r, KISCRM_ACTIVITY_RRULE, "FREQ=SECONDLY");
+	ERR(kiscrm_record_insert(f->db, r));
+	kiscrm_record_set_text(r, KISCRM_ACTIVITY_RRULE, ";;;=");
+	ERR(kiscrm_record_insert(f->db, r));
+	kiscrm_record_free(r);
+}
+
 /* --- csv.h --------------------------------------------------------------------------- */
 
 static void test_csv(void **state)
@@ -1405,6 +1458,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_predict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kpi, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_qualification, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_activity, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_csv, setup, teardown),
 	};
 

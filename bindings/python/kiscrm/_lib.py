@@ -141,6 +141,12 @@ class ReportOptions(Structure):
                 ("forecast", POINTER(ForecastOptions))]
 
 
+class ActivityQuery(Structure):
+    VERSION = 1
+    _fields_ = [("version", c_uint), ("from_", kiscrm_time), ("to", kiscrm_time),
+                ("owner_id", kiscrm_id), ("customer_id", kiscrm_id)]
+
+
 class ImportOptions(Structure):
     VERSION = 1
     _fields_ = [("version", c_uint), ("encoding", c_char_p), ("dry_run", c_int),
@@ -298,6 +304,14 @@ FUNCTIONS = [
     ("kiscrm_config_reason_category_key", [ConfigP, Z], S, to_str),
     ("kiscrm_config_reason_category_name", [ConfigP, Z, S], S, to_str),
     ("kiscrm_config_reason_category_find", [ConfigP, S], I, None),
+    ("kiscrm_config_activity_type_count", [ConfigP], Z, None),
+    ("kiscrm_config_activity_type_key", [ConfigP, Z], S, to_str),
+    ("kiscrm_config_activity_type_name", [ConfigP, Z, S], S, to_str),
+    ("kiscrm_config_activity_type_find", [ConfigP, S], I, None),
+    # activity.h
+    ("kiscrm_activity_occurrences", [P(TableP), DbP, P(ActivityQuery)], I, check_rc),
+    ("kiscrm_activity_overlaps", [P(TableP), DbP, P(ActivityQuery)], I, check_rc),
+    ("kiscrm_activity_ical", [P(Buf), DbP, P(ActivityQuery), kiscrm_time], I, check_rc),
     ("kiscrm_config_stage_exit_count", [ConfigP, Z, Z], Z, None),
     ("kiscrm_config_stage_exit_field", [ConfigP, Z, Z, Z], S, to_str),
     ("kiscrm_opportunity_move", [DbP, ID, S, T, U], I, check_rc),

@@ -734,6 +734,38 @@ class Database:
                             ctypes.byref(o))
         return _lib.take_buf(buf)
 
+    # --- activities -------------------------------------------------------------------
+
+    @staticmethod
+    def _activity_query(from_, to, owner=None, customer=None):
+        q = _lib.ActivityQuery()
+        q.version = _lib.ActivityQuery.VERSION
+        q.from_ = V.time_from_python(from_)
+        q.to = V.time_from_python(to)
+        q.owner_id = _id(owner) if owner else 0
+        q.customer_id = _id(customer) if customer else 0
+        return q
+
+    def activity_occurrences(self, from_, to, owner=None, customer=None) -> Table:
+        """The occurrences of activities starting in [from_, to) (recurring series expanded,
+        exceptions applied), optionally of one person or one customer."""
+        q = self._activity_query(from_, to, owner, customer)
+        return self._table(_lib.lib().kiscrm_activity_occurrences, ctypes.byref(q))
+
+    def activity_overlaps(self, from_, to, owner=None) -> Table:
+        """Pairs of one person's occurrences in [from_, to) whose times overlap."""
+        q = self._activity_query(from_, to, owner, None)
+        return self._table(_lib.lib().kiscrm_activity_overlaps, ctypes.byref(q))
+
+    def activity_ical(self, from_, to, owner=None, customer=None, dtstamp=None) -> str:
+        """The activities with an occurrence in [from_, to) as iCalendar text (RFC 5545);
+        dtstamp: when the file is made (default: now)."""
+        q = self._activity_query(from_, to, owner, customer)
+        buf = _lib.Buf()
+        _lib.lib().kiscrm_activity_ical(ctypes.byref(buf), self._handle(), ctypes.byref(q),
+                                        V.time_from_python(dtstamp))
+        return _lib.take_buf(buf)
+
     # --- reports ----------------------------------------------------------------------
 
     def _table(self, fn, *args):

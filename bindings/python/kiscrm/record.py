@@ -496,9 +496,21 @@ class Training(Record):
     KIND = "training"
 
 
+class Activity(Record):
+    """An activity: visit, call-back, meeting, task … (kind 'activity'); see
+    Database.activity_occurrences() for its calendar."""
+    KIND = "activity"
+
+
+class ActivityException(Record):
+    """A moved or cancelled occurrence of a recurring activity (kind 'activity_exception')."""
+    KIND = "activity_exception"
+
+
 ENTITY_CLASSES = [Department, Staff, Customer, CustomerAttr, Contact, Lead, Opportunity,
                   StageHistory, Contract, CollectionPlan, Collection, Target, Snapshot,
-                  SnapshotLine, KpiScore, Evidence, ExamResult, Experience, Training]
+                  SnapshotLine, KpiScore, Evidence, ExamResult, Experience, Training, Activity,
+                  ActivityException]
 
 
 def _register_classes():
