@@ -147,6 +147,7 @@ def basic(tmp):
     check('广州市天成贸易有限公司' in out, 'GBK names are stored as UTF-8')
 
     snapshot_diff(tmp)
+    calendar(tmp)
 
 
 def snapshot_diff(tmp):
@@ -177,6 +178,38 @@ def snapshot_diff(tmp):
     check(err == 'note: The week starting 2026-11-23 has no snapshot yet: compared the live table as of '
           '2026-11-23 with the snapshot of the week starting 2026-11-16.\n',
           'snapshot-diff --format csv says on stderr that it compared the live table')
+
+
+def calendar(tmp):
+    """kiscrm calendar: a one-off visit 09:00-10:00 and a weekly call-back from 09:30 (30
+    minutes, COUNT=3: 11-23, 11-30, 12-07) of staff 1. From 11-23 to 12-31 that is four
+    occurrences; on 11-23 the two overlap 09:30-10:00, 30 minutes; the iCalendar file has
+    two events and the rule."""
+    db = os.path.join(tmp, 'calendar.db')
+    run(db, 'init')
+    run(db, 'add', 'department', 'name=销售一部')
+    run(db, 'add', 'staff', 'name=张三', 'department_id=1', 'role=sales_rep')
+    run(db, 'add', 'activity', 'type=visit', 'subject=现场拜访', 'owner_id=1',
+        'start=2026-11-23T09:00:00Z', 'duration_min=60')
+    run(db, 'add', 'activity', 'type=call_back', 'subject=回访', 'owner_id=1',
+        'start=2026-11-23T09:30:00Z', 'duration_min=30', 'rrule=FREQ=WEEKLY;COUNT=3')
+    out, _ = run(db, 'calendar', '--from', '2026-11-23', '--to', '2026-12-31', '--format', 'csv')
+    starts = [l.split(',')[1] for l in out.splitlines()[1:]]
+    check(starts == ['2026-11-23T09:00:00Z', '2026-11-23T09:30:00Z', '2026-11-30T09:30:00Z',
+                     '2026-12-07T09:30:00Z'], 'calendar: four occurrences in order')
+    out, _ = run(db, 'calendar', '--from', '2026-11-23', '--overlaps', '--format', 'csv')
+    check(out.splitlines()[1:] == ['1,1,2,2026-11-23T09:00:00Z,2026-11-23T09:30:00Z,30'],
+          'calendar --overlaps: the visit and the call-back overlap 30 minutes')
+    ics = os.path.join(tmp, 'cal.ics')
+    run(db, 'calendar', '--from', '2026-11-23', '--ical', ics)
+    with open(ics, 'rb') as f:
+        data = f.read()
+    check(data.count(b'BEGIN:VEVENT') == 2 and b'RRULE:FREQ=WEEKLY;COUNT=3\r\n' in data,
+          'calendar --ical: two events, the rule, CRLF')
+    _, err = run(db, 'add', 'activity', 'type=golf', 'subject=x', 'owner_id=1',
+                 'start=2026-11-23T09:00:00Z', code=1)
+    check("'golf' is not a configured activity type" in err, 'add activity: unknown type refused')
+    run(db, 'calendar', '--from', 'tomorrow', code=2)
 
 
 def errors(tmp):
