@@ -28,7 +28,8 @@ typedef enum kiscrm_customer_field {
 	KISCRM_CUSTOMER_VALUE_CLASS = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, 13),  /**< TEXT: A, B or C. */
 	KISCRM_CUSTOMER_LIFECYCLE = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, 14),    /**< TEXT: prospect, new, growing, mature, declining, lost. */
 	KISCRM_CUSTOMER_FIRST_CONTRACT = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, 15), /**< DATE: first contract signed (derived). */
-	KISCRM_CUSTOMER_CREATED = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, 16)       /**< DATE: entered on. */
+	KISCRM_CUSTOMER_CREATED = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, 16),      /**< DATE: entered on. */
+	KISCRM_CUSTOMER_LAST_ACTIVITY = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, 17) /**< DATE: day of the latest done activity with the customer (derived from activities, kiscrm/activity.h). */
 } kiscrm_customer_field;
 
 /** Fields of a customer's custom attribute (key/value, unique key per customer). */

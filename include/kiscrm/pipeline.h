@@ -64,7 +64,7 @@ typedef enum kiscrm_opportunity_field {
 	KISCRM_OPPORTUNITY_REASON_CATEGORY = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 21), /**< TEXT: sales_process, resource_organisation, product_fit, project_staff, customer_feedback. */
 	KISCRM_OPPORTUNITY_CREATED = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 22),         /**< DATE: created on. */
 	KISCRM_OPPORTUNITY_CLOSED = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 23),          /**< DATE: won or lost on (set by the move). */
-	KISCRM_OPPORTUNITY_LAST_ACTIVITY = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 24),   /**< DATE: last activity with the customer on it. */
+	KISCRM_OPPORTUNITY_LAST_ACTIVITY = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 24),   /**< DATE: day of the latest done activity on the opportunity (derived from activities, kiscrm/activity.h; imports may set it for history kept elsewhere). */
 	KISCRM_OPPORTUNITY_LEAD_ID = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 25),         /**< INT → lead it came from. */
 	KISCRM_OPPORTUNITY_EXTERNAL_REF = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 26),    /**< TEXT: id in another system (imports). */
 	KISCRM_OPPORTUNITY_TAGS = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 27)             /**< TEXT: comma-separated tags. */

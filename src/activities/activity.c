@@ -9,6 +9,8 @@
 #include "kiscrm/date.h"
 #include "storage/checks.h"
 #include "storage/db.h"
+#include "kiscrm/customer.h"
+#include "kiscrm/pipeline.h"
 #include "storage/record.h"
 
 #include <stdio.h>
@@ -17,6 +19,8 @@
 #define MAX_DURATION_MIN 10080 /* a week */
 
 static const char *const statuses[] = { "planned", "done", "cancelled", NULL };
+
+static int feed(kiscrm_db *db, const kiscrm_record *rec, const kiscrm_record *old);
 
 int kc_activity_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old)
 {
@@ -49,7 +53,94 @@ int kc_activity_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscr
 	if (strcmp(status, "done") == 0 && kiscrm_record_is_null(rec, KISCRM_ACTIVITY_DONE_AT))
 		kc_record_put_int(rec, KISCRM_ACTIVITY_DONE_AT, start);
 	kc_rrule r;
-	return kc_rrule_parse(&r, kiscrm_record_text(rec, KISCRM_ACTIVITY_RRULE), start);
+	if ((rc = kc_rrule_parse(&r, kiscrm_record_text(rec, KISCRM_ACTIVITY_RRULE), start)) != 0)
+		return rc;
+	return feed(ctx->db, rec, old);
+}
+
+/* ---- what activities feed: the derived last activity ---- */
+
+typedef struct {
+	kiscrm_id self;
+	kiscrm_date latest;
+} latest_ctx;
+
+static kiscrm_date day_of(kiscrm_time t)
+{
+	return (kiscrm_date)(t >= 0 ? t / KC_DAY_SECONDS : -((-t + KC_DAY_SECONDS - 1) / KC_DAY_SECONDS));
+}
+
+static int latest_cb(void *payload, const kiscrm_value *row)
+{
+	latest_ctx *l = payload;
+	const kiscrm_value *done = &row[KC_FI(KISCRM_ACTIVITY_DONE_AT)];
+	if (row[0].u.i == l->self || done->type == KISCRM_TYPE_NULL)
+		return 0;
+	kiscrm_date d = day_of(done->u.i);
+	if (l->latest == KISCRM_DATE_NONE || d > l->latest)
+		l->latest = d;
+	return 0;
+}
+
+/* Sets the `last_activity` of the customer or opportunity @id (kind @kind, field @field)
+ * to the day of its latest done activity: the stored ones linked through @link except
+ * @self, and @extra (the day of the activity being written, KISCRM_DATE_NONE if not done).
+ * A record that does not exist is left to the store to report. */
+static int refresh(kiscrm_db *db, kiscrm_kind kind, kiscrm_field field, kiscrm_field link, kiscrm_id id,
+		   kiscrm_id self, kiscrm_date extra)
+{
+	if (id <= 0)
+		return KISCRM_OK;
+	kiscrm_cond c[2] = {
+		{ (int)link, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = id } } },
+		{ KISCRM_ACTIVITY_STATUS, KISCRM_OP_EQ, { KISCRM_TYPE_TEXT, { .s = "done" } } },
+	};
+	kiscrm_query q = { 2, c, KC_BIT(0) | KC_BIT(KISCRM_ACTIVITY_DONE_AT) };
+	latest_ctx l = { self, extra };
+	int rc = kc_db_scan(db, &kc_activity_def, &q, latest_cb, &l);
+	if (rc)
+		return rc;
+	kiscrm_record *r = NULL;
+	if ((rc = kiscrm_record_get(&r, db, kind, id)) == KISCRM_ENOTFOUND)
+		return KISCRM_OK;
+	if (rc)
+		return rc;
+	if (l.latest == KISCRM_DATE_NONE)
+		rc = kiscrm_record_set_null(r, field);
+	else
+		kc_record_put_int(r, field, l.latest);
+	if (rc == 0)
+		rc = kc_db_update(db, r->def, r->vals);
+	kiscrm_record_free(r);
+	return rc;
+}
+
+/* The customers and opportunities the activity is linked to before and after the write:
+ * each gets its last activity again (an activity that moves to another customer leaves
+ * the old one's figure right too). */
+static int feed(kiscrm_db *db, const kiscrm_record *rec, const kiscrm_record *old)
+{
+	static const struct {
+		kiscrm_kind kind;
+		kiscrm_field field, link;
+	} targets[] = {
+		{ KISCRM_KIND_CUSTOMER, KISCRM_CUSTOMER_LAST_ACTIVITY, KISCRM_ACTIVITY_CUSTOMER_ID },
+		{ KISCRM_KIND_OPPORTUNITY, KISCRM_OPPORTUNITY_LAST_ACTIVITY, KISCRM_ACTIVITY_OPPORTUNITY_ID },
+	};
+	kiscrm_id self = kiscrm_record_id(rec); /* 0 on insert: excludes nothing */
+	kiscrm_date extra = KISCRM_DATE_NONE;
+	const char *status = kiscrm_record_text(rec, KISCRM_ACTIVITY_STATUS);
+	if (status && strcmp(status, "done") == 0 && !kiscrm_record_is_null(rec, KISCRM_ACTIVITY_DONE_AT))
+		extra = day_of(kiscrm_record_int(rec, KISCRM_ACTIVITY_DONE_AT));
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < sizeof(targets) / sizeof(targets[0]); i++) {
+		kiscrm_id now = !kiscrm_record_is_null(rec, targets[i].link) ? kiscrm_record_int(rec, targets[i].link) : 0;
+		kiscrm_id was = old && !kiscrm_record_is_null(old, targets[i].link) ? kiscrm_record_int(old, targets[i].link) : 0;
+		rc = refresh(db, targets[i].kind, targets[i].field, targets[i].link, now, self, extra);
+		if (rc == 0 && was && was != now)
+			rc = refresh(db, targets[i].kind, targets[i].field, targets[i].link, was, self, KISCRM_DATE_NONE);
+	}
+	return rc;
 }
 
 /* ---- exceptions ---- */
@@ -151,5 +242,6 @@ int kc_activity_before_delete(kiscrm_db *db, kiscrm_id id)
 		return kc_error_set(KISCRM_ECONFLICT,
 				    "activity %lld is done: a done activity records what happened and is "
 				    "never deleted (a planned one can be cancelled)", (long long)id);
+	/* not done: it fed no last activity, nothing to recompute */
 	return KISCRM_OK;
 }

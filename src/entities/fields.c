@@ -46,6 +46,7 @@ static const kiscrm_field_def customer_fields[] = {
 	F("lifecycle", TEXT, 0, 0),
 	F("first_contract", DATE, 0, 0),
 	F("created", DATE, 0, 0),
+	F("last_activity", DATE, 0, 0),
 };
 
 static const kiscrm_field_def customer_attr_fields[] = {

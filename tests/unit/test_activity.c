@@ -335,6 +335,80 @@ static void test_ical_series(void **state)
 	kiscrm_buf_dispose(&out);
 }
 
+static kiscrm_id set_done(world *w, kiscrm_id id, const char *done_at)
+{
+	kiscrm_record *r = kc_test_get(w->db, KISCRM_KIND_ACTIVITY, id);
+	kiscrm_record_set_text(r, KISCRM_ACTIVITY_STATUS, "done");
+	kiscrm_record_set_int(r, KISCRM_ACTIVITY_DONE_AT, T(done_at));
+	int rc = kiscrm_record_update(w->db, r);
+	kiscrm_record_free(r);
+	return rc;
+}
+
+static kiscrm_date D(const char *text)
+{
+	kiscrm_date d = KISCRM_DATE_NONE;
+	assert_int_equal(KISCRM_OK, kiscrm_date_parse(&d, text));
+	return d;
+}
+
+/* A customer's and an opportunity's last activity is the day of their latest DONE
+ * activity, kept by the library:
+ *   a done visit on 11-10 (customer C, opportunity O)  → C 11-10, O 11-10
+ *   a planned call on 11-25 (C, O)                     → unchanged (not done)
+ *   that call done at 11-20                            → C 11-20, O 11-20
+ *   a done e-mail on 11-15 (C only)                    → C 11-20 (the later), O 11-20
+ *   the 11-20 call moved to customer C2 (and off O)    → C 11-15, C2 11-20, O 11-10 */
+static void test_last_activity_is_derived(void **state)
+{
+	world *w = *state;
+	kiscrm_id c2 = kc_test_customer(w->db, "上海乙贸易有限公司");
+	kiscrm_record *o = kc_test_rec(KISCRM_KIND_OPPORTUNITY);
+	kiscrm_record_set_text(o, KISCRM_OPPORTUNITY_NAME, "ERP 项目");
+	kiscrm_record_set_text(o, KISCRM_OPPORTUNITY_STAGE, "opportunity");
+	kiscrm_record_set_int(o, KISCRM_OPPORTUNITY_OWNER_ID, w->rep);
+	kiscrm_record_set_int(o, KISCRM_OPPORTUNITY_CUSTOMER_ID, w->cust);
+	kiscrm_id opp = kc_test_insert(w->db, o);
+
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_ACTIVITY);
+	kiscrm_record_set_text(r, KISCRM_ACTIVITY_TYPE, "visit");
+	kiscrm_record_set_text(r, KISCRM_ACTIVITY_SUBJECT, "现场拜访");
+	kiscrm_record_set_int(r, KISCRM_ACTIVITY_OWNER_ID, w->rep);
+	kiscrm_record_set_int(r, KISCRM_ACTIVITY_CUSTOMER_ID, w->cust);
+	kiscrm_record_set_int(r, KISCRM_ACTIVITY_OPPORTUNITY_ID, opp);
+	kiscrm_record_set_int(r, KISCRM_ACTIVITY_START, T("2026-11-10T09:00:00Z"));
+	kiscrm_record_set_text(r, KISCRM_ACTIVITY_STATUS, "done");
+	kc_test_insert(w->db, r);
+	assert_int_equal(D("2026-11-10"), kc_test_stored_int(w->db, KISCRM_KIND_CUSTOMER, w->cust, KISCRM_CUSTOMER_LAST_ACTIVITY));
+	assert_int_equal(D("2026-11-10"), kc_test_stored_int(w->db, KISCRM_KIND_OPPORTUNITY, opp, KISCRM_OPPORTUNITY_LAST_ACTIVITY));
+
+	r = kc_test_rec(KISCRM_KIND_ACTIVITY);
+	kiscrm_record_set_text(r, KISCRM_ACTIVITY_TYPE, "call_back");
+	kiscrm_record_set_text(r, KISCRM_ACTIVITY_SUBJECT, "电话回访");
+	kiscrm_record_set_int(r, KISCRM_ACTIVITY_OWNER_ID, w->rep);
+	kiscrm_record_set_int(r, KISCRM_ACTIVITY_CUSTOMER_ID, w->cust);
+	kiscrm_record_set_int(r, KISCRM_ACTIVITY_OPPORTUNITY_ID, opp);
+	kiscrm_record_set_int(r, KISCRM_ACTIVITY_START, T("2026-11-25T09:00:00Z"));
+	kiscrm_id call = kc_test_insert(w->db, r);
+	assert_int_equal(D("2026-11-10"), kc_test_stored_int(w->db, KISCRM_KIND_CUSTOMER, w->cust, KISCRM_CUSTOMER_LAST_ACTIVITY));
+	assert_int_equal(KISCRM_OK, set_done(w, call, "2026-11-20T16:00:00Z"));
+	assert_int_equal(D("2026-11-20"), kc_test_stored_int(w->db, KISCRM_KIND_CUSTOMER, w->cust, KISCRM_CUSTOMER_LAST_ACTIVITY));
+	assert_int_equal(D("2026-11-20"), kc_test_stored_int(w->db, KISCRM_KIND_OPPORTUNITY, opp, KISCRM_OPPORTUNITY_LAST_ACTIVITY));
+
+	kiscrm_id mail = activity(w, w->rep, "email", "邮件", "2026-11-15T11:00:00Z", 0, NULL, "done");
+	assert_true(mail > 0);
+	assert_int_equal(D("2026-11-20"), kc_test_stored_int(w->db, KISCRM_KIND_CUSTOMER, w->cust, KISCRM_CUSTOMER_LAST_ACTIVITY));
+
+	r = kc_test_get(w->db, KISCRM_KIND_ACTIVITY, call);
+	kiscrm_record_set_int(r, KISCRM_ACTIVITY_CUSTOMER_ID, c2);
+	kiscrm_record_set_null(r, KISCRM_ACTIVITY_OPPORTUNITY_ID);
+	assert_int_equal(KISCRM_OK, kiscrm_record_update(w->db, r));
+	kiscrm_record_free(r);
+	assert_int_equal(D("2026-11-15"), kc_test_stored_int(w->db, KISCRM_KIND_CUSTOMER, w->cust, KISCRM_CUSTOMER_LAST_ACTIVITY));
+	assert_int_equal(D("2026-11-20"), kc_test_stored_int(w->db, KISCRM_KIND_CUSTOMER, c2, KISCRM_CUSTOMER_LAST_ACTIVITY));
+	assert_int_equal(D("2026-11-10"), kc_test_stored_int(w->db, KISCRM_KIND_OPPORTUNITY, opp, KISCRM_OPPORTUNITY_LAST_ACTIVITY));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +419,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_overlaps, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_ical_folding_and_escaping, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_ical_series, setup, kc_test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_last_activity_is_derived, setup, kc_test_fx_teardown),
 	};
 	return kc_test_run_both(tests);
 }

@@ -275,8 +275,8 @@ static void test_gbk(void **state)
 	assert_rc(KISCRM_OK, kiscrm_csv_export(&out, db, KISCRM_KIND_CUSTOMER, NULL, NULL));
 	assert_string_equal("id,name,short_name,name_key,industry,region,employees,revenue_band,"
 			    "grid_cell,owner_id,source,status,key_account,value_class,lifecycle,"
-			    "first_contract,created\n"
-			    "1,北京金蝶软件有限公司,金蝶,北京金蝶软件,,,,,,,,,,,,,\n",
+			    "first_contract,created,last_activity\n"
+			    "1,北京金蝶软件有限公司,金蝶,北京金蝶软件,,,,,,,,,,,,,,\n",
 			    out.ptr);
 	kiscrm_buf_dispose(&out);
 
