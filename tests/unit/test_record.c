@@ -477,9 +477,11 @@ static void test_kind_introspection(void **state)
 	} kinds[] = {
 		{ KISCRM_KIND_DEPARTMENT, "department", 5 },
 		{ KISCRM_KIND_STAFF, "staff", 13 },
-		{ KISCRM_KIND_CUSTOMER, "customer", 17 },
+		{ KISCRM_KIND_CUSTOMER, "customer", 18 }, /* last_activity appended in 0.2 */
 		{ KISCRM_KIND_CUSTOMER_ATTR, "customer_attr", 4 },
 		{ KISCRM_KIND_CONTACT, "contact", 11 },
+		{ KISCRM_KIND_ACTIVITY, "activity", 16 },
+		{ KISCRM_KIND_ACTIVITY_EXCEPTION, "activity_exception", 7 },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
