@@ -82,4 +82,10 @@ typedef struct kc_calendar {
 int kc_calendar_load(kc_calendar *c, kiscrm_db *db, const kiscrm_activity_query *q);
 void kc_calendar_free(kc_calendar *c);
 
+/* ---- KPI metrics (metrics.c) ---- */
+
+/* Registers the metrics `visits` and `new_customers` through the public registry, once
+ * per process (called when a database is opened). */
+void kc_activity_metrics_register(void);
+
 #endif

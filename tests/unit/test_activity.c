@@ -2,6 +2,7 @@
  * the iCalendar export. Every expected list is worked out by hand in the comments from
  * the calendar (2026-11-23 is a Monday). Runs on both backends. */
 #include "helpers.h"
+#include "kiscrm/sys/kpi_metric.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -409,6 +410,66 @@ static void test_last_activity_is_derived(void **state)
 	assert_int_equal(D("2026-11-10"), kc_test_stored_int(w->db, KISCRM_KIND_OPPORTUNITY, opp, KISCRM_OPPORTUNITY_LAST_ACTIVITY));
 }
 
+static double metric(world *w, const char *key, int scope, kiscrm_id staff, kiscrm_id dept)
+{
+	const kiscrm_kpi_metric *m = kiscrm_kpi_metric_find(key);
+	assert_non_null(m);
+	kiscrm_kpi_context ctx;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.version = KISCRM_KPI_CONTEXT_VERSION;
+	ctx.scope = scope;
+	ctx.staff_id = staff;
+	ctx.department_id = dept;
+	ctx.from = D("2026-11-01");
+	ctx.to = D("2026-12-01");
+	kiscrm_kpi_value v = KISCRM_KPI_VALUE_INIT;
+	assert_int_equal(KISCRM_OK, m->compute(&v, w->db, &ctx, m->user));
+	assert_int_equal(1, v.has_actual);
+	return v.actual;
+}
+
+static void customer_with_first_contract(world *w, const char *name, kiscrm_id owner, const char *day)
+{
+	kiscrm_record *c = kc_test_rec(KISCRM_KIND_CUSTOMER);
+	kiscrm_record_set_text(c, KISCRM_CUSTOMER_NAME, name);
+	kiscrm_record_set_int(c, KISCRM_CUSTOMER_OWNER_ID, owner);
+	kiscrm_record_set_int(c, KISCRM_CUSTOMER_FIRST_CONTRACT, D(day));
+	kc_test_insert(w->db, c);
+}
+
+/* The KPI metrics `visits` and `new_customers`, registered through the public registry
+ * when the database was opened. November 2026; 张三 and 李四 in 销售一部, 王五 in 销售二部:
+ *   张三: visit 11-02 done, executive visit 11-05 done, call-back 11-06 done (not a visit),
+ *         visit 11-07 planned (not done), visit 12-01 done (after the window) → 2
+ *   李四: visit 11-10 done → 1;  王五: visit 11-12 done → 1
+ *   visits: 张三 2, 销售一部 2 + 1 = 3, company 4.
+ *   first contracts: 张三's customer 11-03, 李四's 10-20 (before), 王五's 11-15
+ *   new_customers: 张三 1, 销售一部 1, company 2. */
+static void test_kpi_metrics_from_activities(void **state)
+{
+	world *w = *state;
+	kiscrm_id d1 = kc_test_stored_int(w->db, KISCRM_KIND_STAFF, w->rep, KISCRM_STAFF_DEPARTMENT_ID);
+	kiscrm_id d2 = kc_test_department(w->db, "销售二部", 0);
+	kiscrm_id wang = kc_test_staff(w->db, "王五", d2, "sales_rep");
+	assert_true(activity(w, w->rep, "visit", "a", "2026-11-02T09:00:00Z", 60, NULL, "done") > 0);
+	assert_true(activity(w, w->rep, "executive_visit", "b", "2026-11-05T09:00:00Z", 60, NULL, "done") > 0);
+	assert_true(activity(w, w->rep, "call_back", "c", "2026-11-06T09:00:00Z", 10, NULL, "done") > 0);
+	assert_true(activity(w, w->rep, "visit", "d", "2026-11-07T09:00:00Z", 60, NULL, NULL) > 0);
+	assert_true(activity(w, w->rep, "visit", "e", "2026-12-01T09:00:00Z", 60, NULL, "done") > 0);
+	assert_true(activity(w, w->other, "visit", "f", "2026-11-10T09:00:00Z", 60, NULL, "done") > 0);
+	assert_true(activity(w, wang, "visit", "g", "2026-11-12T09:00:00Z", 60, NULL, "done") > 0);
+	assert_true(metric(w, "visits", KISCRM_KPI_SCOPE_PERSON, w->rep, d1) == 2.0);
+	assert_true(metric(w, "visits", KISCRM_KPI_SCOPE_DEPARTMENT, 0, d1) == 3.0);
+	assert_true(metric(w, "visits", KISCRM_KPI_SCOPE_COMPANY, 0, 0) == 4.0);
+	customer_with_first_contract(w, "甲", w->rep, "2026-11-03");
+	customer_with_first_contract(w, "乙", w->other, "2026-10-20");
+	customer_with_first_contract(w, "丙", wang, "2026-11-15");
+	assert_true(metric(w, "new_customers", KISCRM_KPI_SCOPE_PERSON, w->rep, d1) == 1.0);
+	assert_true(metric(w, "new_customers", KISCRM_KPI_SCOPE_DEPARTMENT, 0, d1) == 1.0);
+	assert_true(metric(w, "new_customers", KISCRM_KPI_SCOPE_COMPANY, 0, 0) == 2.0);
+	assert_string_equal("visits", kiscrm_kpi_metric_find("visits")->target_metric);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -420,6 +481,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ical_folding_and_escaping, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_ical_series, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_last_activity_is_derived, setup, kc_test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_kpi_metrics_from_activities, setup, kc_test_fx_teardown),
 	};
 	return kc_test_run_both(tests);
 }
