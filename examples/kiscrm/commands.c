@@ -323,14 +323,18 @@ static int move_work(kiscrm_db *db, void *payload)
 int cmd_move(cli *c, int argc, char **argv)
 {
 	if (argc < 3 || cli_is_help(argv[1])) {
-		puts("usage: kiscrm move OPPORTUNITY_ID STAGE [--at YYYY-MM-DDTHH:MM:SSZ] [--by STAFF_ID] [--reopen]\n\n"
+		puts("usage: kiscrm move OPPORTUNITY_ID STAGE [--at YYYY-MM-DDTHH:MM:SSZ] [--by STAFF_ID] [--reopen]\n"
+		     "                  [--no-contract]\n\n"
 		     "Moves an opportunity to a stage of its pipeline (exit criteria are checked;\n"
-		     "leaving won or lost needs --reopen). The move is kept in the stage history.");
+		     "leaving won or lost needs --reopen). The move is kept in the stage history.\n"
+		     "A move to a won stage also creates the contract (amount, customer, owner of the\n"
+		     "opportunity, signed on the move's day) unless one already refers to it, and moves\n"
+		     "the opportunity's collection plan to it; --no-contract leaves that for later.");
 		return argc < 3 && !(argc > 1 && cli_is_help(argv[1])) ? 2 : 0;
 	}
 	kiscrm_id id, by = 0;
 	kiscrm_time at = (kiscrm_time)time(NULL);
-	unsigned flags = 0;
+	unsigned flags = KISCRM_MOVE_CREATE_CONTRACT;
 	const char *v;
 	if (parse_id(&id, "move", argv[1]))
 		return 2;
@@ -343,6 +347,8 @@ int cmd_move(cli *c, int argc, char **argv)
 				return 2;
 		} else if (strcmp(argv[i], "--reopen") == 0)
 			flags |= KISCRM_MOVE_REOPEN;
+		else if (strcmp(argv[i], "--no-contract") == 0)
+			flags &= ~KISCRM_MOVE_CREATE_CONTRACT;
 		else
 			return cli_usage("move: unknown option '%s'", argv[i]);
 	}

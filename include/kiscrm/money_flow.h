@@ -166,6 +166,25 @@ KISCRM_API int kiscrm_contract_plan_instalments(kiscrm_db *db, kiscrm_id contrac
 						const kiscrm_date *due, const kiscrm_money *amounts,
 						size_t n, unsigned int flags);
 
+/**
+ * Replaces the collection plan of an open opportunity (its expected payments before the
+ * contract exists) by @p n instalments, atomically, with the rules of
+ * kiscrm_contract_plan_instalments() against the opportunity's amount. When the
+ * opportunity is won and its contract stored (see ::KISCRM_MOVE_CREATE_CONTRACT), the
+ * plan moves to the contract.
+ * @param db the database
+ * @param opportunity_id the opportunity
+ * @param due @p n due dates
+ * @param amounts @p n amounts in minor units
+ * @param n number of instalments
+ * @param flags 0 or ::KISCRM_PLAN_ALLOW_LESS
+ * @return as kiscrm_contract_plan_instalments(); ::KISCRM_ECONFLICT when the opportunity
+ *         is not open; ::KISCRM_EINVALID when it has no amount.
+ */
+KISCRM_API int kiscrm_opportunity_plan_instalments(kiscrm_db *db, kiscrm_id opportunity_id,
+						   const kiscrm_date *due, const kiscrm_money *amounts,
+						   size_t n, unsigned int flags);
+
 KISCRM_END_DECL
 
 #endif

@@ -84,6 +84,13 @@ typedef enum kiscrm_stage_history_field {
 
 /** Flag of kiscrm_opportunity_move(): allow leaving a won or lost stage (re-opening). */
 #define KISCRM_MOVE_REOPEN 0x1u
+/** Flag of kiscrm_opportunity_move(): a move to a won stage also creates the contract —
+ *  customer, owner, department, business and product line and amount of the opportunity,
+ *  signed on the move's day, approval draft — unless a contract already refers to the
+ *  opportunity; storing it moves the opportunity's collection plan to it. All in the
+ *  move's transaction: a contract that cannot be stored (no customer, no amount) leaves
+ *  the opportunity unmoved. */
+#define KISCRM_MOVE_CREATE_CONTRACT 0x2u
 
 /**
  * Moves an opportunity to another stage of its pipeline and appends the move to the stage
@@ -100,7 +107,7 @@ typedef enum kiscrm_stage_history_field {
  * @param opportunity_id the opportunity
  * @param stage key of the target stage
  * @param at time of the move
- * @param flags 0 or ::KISCRM_MOVE_REOPEN
+ * @param flags 0, ::KISCRM_MOVE_REOPEN, ::KISCRM_MOVE_CREATE_CONTRACT
  * @return ::KISCRM_OK; ::KISCRM_ENOTFOUND (opportunity or stage); ::KISCRM_EINVALID
  *         (exit criteria not met: the message names every missing field; or @p at before
  *         the created date or the previous move: the message names both); ::KISCRM_ECONFLICT

@@ -8,6 +8,7 @@
 #include "money_flow/kinds.h"
 #include "storage/checks.h"
 #include "core/error.h"
+#include "core/sum.h"
 #include "core/vec.h"
 #include "core/idvec.h"
 #include "kiscrm/config.h"
@@ -32,15 +33,6 @@ static const char *fmt_money(char buf[32], const kiscrm_db *db, kiscrm_money v)
 	if (kiscrm_money_format(buf, 32, v, kiscrm_config_currency_decimals(db->config), 0) < 0)
 		snprintf(buf, 32, "%lld", (long long)v);
 	return buf;
-}
-
-static int add_money(kiscrm_money *acc, kiscrm_money v)
-{
-	if ((v > 0 && *acc > INT64_MAX - v) || (v < 0 && *acc < INT64_MIN - v))
-		return kc_error_set(KISCRM_EOVERFLOW, "money sum overflows: %lld + %lld",
-				    (long long)*acc, (long long)v);
-	*acc += v;
-	return KISCRM_OK;
 }
 
 static int assign_cb(void *payload, const kiscrm_value *row)
@@ -89,7 +81,7 @@ static int coll_sum_cb(void *payload, const kiscrm_value *row)
 	const kiscrm_value *a = &row[KC_FI(KISCRM_COLLECTION_AMOUNT)];
 	if (row[0].u.i == s->exclude || a->type == KISCRM_TYPE_NULL)
 		return 0;
-	return add_money(&s->sum, a->u.i);
+	return kc_money_add(&s->sum, a->u.i);
 }
 
 /* Sum of the collections of a contract, leaving out collection `exclude` (0: none). */
@@ -323,6 +315,33 @@ int kc_collection_plan_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, cons
 	return opportunity_is_open(db, kiscrm_record_int(rec, KISCRM_COLLECTION_PLAN_OPPORTUNITY_ID));
 }
 
+/* A contract that refers to an opportunity takes over its collection plan: the won deal's
+ * expected payments are the contract's now (the rolling budget would otherwise count
+ * them on neither, or twice). Runs in the contract insert's transaction. */
+int kc_contract_after_insert(const kc_write_ctx *ctx, const kiscrm_record *rec)
+{
+	if (kiscrm_record_is_null(rec, KISCRM_CONTRACT_OPPORTUNITY_ID))
+		return KISCRM_OK;
+	kiscrm_db *db = ctx->db;
+	kiscrm_id opp = kiscrm_record_int(rec, KISCRM_CONTRACT_OPPORTUNITY_ID);
+	kiscrm_cond c = { KISCRM_COLLECTION_PLAN_OPPORTUNITY_ID, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = opp } } };
+	kiscrm_query q = { 1, &c, 1 };
+	kc_idvec plans = KC_IDVEC_INIT;
+	/* Ids first, changes after: never change a kind while scanning it. */
+	int rc = kc_db_scan(db, &kc_collection_plan_def, &q, kc_idvec_collect, &plans);
+	for (size_t i = 0; rc == 0 && i < plans.n; i++) {
+		kiscrm_record *p = NULL;
+		if ((rc = kiscrm_record_get(&p, db, KISCRM_KIND_COLLECTION_PLAN, plans.ids[i])) != 0)
+			break;
+		if ((rc = kiscrm_record_set_null(p, KISCRM_COLLECTION_PLAN_OPPORTUNITY_ID)) == 0 &&
+		    (rc = kiscrm_record_set_int(p, KISCRM_COLLECTION_PLAN_CONTRACT_ID, kiscrm_record_id(rec))) == 0)
+			rc = kc_store_update(ctx, p);
+		kiscrm_record_free(p);
+	}
+	kc_idvec_free(&plans);
+	return rc;
+}
+
 /* --- collection --------------------------------------------------------------------- */
 
 int kc_collection_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old)
@@ -348,7 +367,7 @@ int kc_collection_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kis
 	/* An update replaces its own old amount: leave the stored row out of the sum. */
 	kiscrm_money amount = kiscrm_record_int(rec, KISCRM_COLLECTION_AMOUNT), total;
 	if ((rc = sum_collections(db, cid, kiscrm_record_id(rec), &total)) != 0 ||
-	    (rc = add_money(&total, amount)) != 0 || total <= limit)
+	    (rc = kc_money_add(&total, amount)) != 0 || total <= limit)
 		return rc;
 	char a[32], t[32], l[32], x[32], idtext[24];
 	snprintf(idtext, sizeof(idtext), "%lld", (long long)cid);
@@ -391,7 +410,7 @@ int kiscrm_contract_receivable(kiscrm_money *out, kiscrm_db *db, kiscrm_id contr
 	kiscrm_money amount = kiscrm_record_int(c, KISCRM_CONTRACT_AMOUNT), collected;
 	kiscrm_record_free(c);
 	if ((rc = sum_collections(db, contract_id, 0, &collected)) != 0 ||
-	    (rc = add_money(&amount, -collected)) != 0)
+	    (rc = kc_money_add(&amount, -collected)) != 0)
 		return rc;
 	*out = amount;
 	return KISCRM_OK;
@@ -442,8 +461,8 @@ int kiscrm_customer_receivable(kiscrm_money *out, kiscrm_db *db, kiscrm_id custo
 	for (size_t i = 0; rc == 0 && i < l.n; i++) {
 		kiscrm_money collected;
 		if ((rc = sum_collections(db, l.ids[i], 0, &collected)) == 0 &&
-		    (rc = add_money(&total, l.amounts[i])) == 0)
-			rc = add_money(&total, -collected);
+		    (rc = kc_money_add(&total, l.amounts[i])) == 0)
+			rc = kc_money_add(&total, -collected);
 	}
 	free(l.ids);
 	free(l.amounts);
@@ -454,43 +473,49 @@ int kiscrm_customer_receivable(kiscrm_money *out, kiscrm_db *db, kiscrm_id custo
 
 /* --- replacing a contract's plan ---------------------------------------------------- */
 
-static int check_instalments(kiscrm_db *db, kiscrm_money contract_amount, const kiscrm_date *due,
-			     const kiscrm_money *amounts, size_t n, unsigned int flags,
-			     kiscrm_id contract_id)
+/* Whose plan: a contract's or an (open) opportunity's. */
+typedef struct plan_owner {
+	kiscrm_kind kind;
+	const char *name;         /* "contract" or "opportunity", for messages */
+	kiscrm_field plan_field;  /* the collection plan's reference to it */
+	kiscrm_field amount_field;
+	kiscrm_id id;
+} plan_owner;
+
+static int check_instalments(kiscrm_db *db, const plan_owner *o, kiscrm_money total, const kiscrm_date *due,
+			     const kiscrm_money *amounts, size_t n, unsigned int flags)
 {
 	kiscrm_money sum = 0;
 	char m[32], s[32];
 	for (size_t i = 0; i < n; i++) {
 		if (due[i] == KISCRM_DATE_NONE)
 			return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "due", NULL,
-					       "instalment %zu of contract %lld has no due date", i + 1,
-					       (long long)contract_id);
+					       "instalment %zu of %s %lld has no due date", i + 1, o->name,
+					       (long long)o->id);
 		if (amounts[i] <= 0)
 			return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "amount",
 					       fmt_money(m, db, amounts[i]),
-					       "instalment %zu of contract %lld: amount must be greater "
-					       "than 0, not %s", i + 1, (long long)contract_id, m);
-		int rc = add_money(&sum, amounts[i]);
+					       "instalment %zu of %s %lld: amount must be greater "
+					       "than 0, not %s", i + 1, o->name, (long long)o->id, m);
+		int rc = kc_money_add(&sum, amounts[i]);
 		if (rc)
 			return rc;
 	}
-	if (sum == contract_amount || ((flags & KISCRM_PLAN_ALLOW_LESS) && sum < contract_amount))
+	if (sum == total || ((flags & KISCRM_PLAN_ALLOW_LESS) && sum < total))
 		return KISCRM_OK;
-	fmt_money(m, db, contract_amount);
+	fmt_money(m, db, total);
 	fmt_money(s, db, sum);
 	return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "amount", s,
-			       "the instalments of contract %lld add up to %s, %s the contract amount "
-			       "of %s", (long long)contract_id, s,
-			       sum > contract_amount ? "more than"
-			       : "less than (without KISCRM_PLAN_ALLOW_LESS)",
-			       m);
+			       "the instalments of %s %lld add up to %s, %s the %s amount of %s", o->name,
+			       (long long)o->id, s,
+			       sum > total ? "more than" : "less than (without KISCRM_PLAN_ALLOW_LESS)", o->name, m);
 }
 
-static int replace_plan(kiscrm_db *db, kiscrm_id contract_id, const kiscrm_date *due,
-			const kiscrm_money *amounts, size_t n)
+static int replace_plan(kiscrm_db *db, const plan_owner *o, const kiscrm_date *due, const kiscrm_money *amounts,
+			size_t n)
 {
 	const kiscrm_kind_def *def = &kc_collection_plan_def;
-	kiscrm_cond c = { KISCRM_COLLECTION_PLAN_CONTRACT_ID, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = contract_id } } };
+	kiscrm_cond c = { (int)o->plan_field, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = o->id } } };
 	kiscrm_query q = { 1, &c, 1 };
 	kc_idvec old = KC_IDVEC_INIT;
 	/* Ids first, removals after: never change a kind while scanning it. */
@@ -503,7 +528,7 @@ static int replace_plan(kiscrm_db *db, kiscrm_id contract_id, const kiscrm_date 
 		rc = kc_record_new(&r, def);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		kc_record_set_id(r, 0);
-		kc_record_put_int(r, KISCRM_COLLECTION_PLAN_CONTRACT_ID, contract_id);
+		kc_record_put_int(r, o->plan_field, o->id);
 		kc_record_put_int(r, KISCRM_COLLECTION_PLAN_DUE, due[i]);
 		kc_record_put_int(r, KISCRM_COLLECTION_PLAN_AMOUNT, amounts[i]);
 		rc = kiscrm_record_insert(db, r);
@@ -512,24 +537,33 @@ static int replace_plan(kiscrm_db *db, kiscrm_id contract_id, const kiscrm_date 
 	return rc;
 }
 
-/* The plan is checked against the contract amount read inside the transaction that
+/* The plan is checked against the owner's amount read inside the transaction that
  * replaces it: a concurrent change of the amount cannot slip in between. */
-static int replace_plan_locked(kiscrm_db *db, kiscrm_id contract_id, const kiscrm_date *due,
+static int replace_plan_locked(kiscrm_db *db, const plan_owner *o, const kiscrm_date *due,
 			       const kiscrm_money *amounts, size_t n, unsigned int flags)
 {
-	kiscrm_record *c;
-	int rc = load(&c, db, KISCRM_KIND_CONTRACT, contract_id, NULL, NULL);
+	kiscrm_record *rec;
+	int rc = load(&rec, db, o->kind, o->id, NULL, NULL);
 	if (rc)
 		return rc;
-	kiscrm_money amount = kiscrm_record_int(c, KISCRM_CONTRACT_AMOUNT);
-	kiscrm_record_free(c);
-	if ((rc = check_instalments(db, amount, due, amounts, n, flags, contract_id)) != 0)
+	if (o->kind == KISCRM_KIND_OPPORTUNITY) {
+		const char *status = kiscrm_record_text(rec, KISCRM_OPPORTUNITY_STATUS);
+		if (status && strcmp(status, "open") != 0)
+			rc = kc_error_set(KISCRM_ECONFLICT, "opportunity %lld is %s; only an open opportunity has a "
+					  "collection plan (plan its contract instead)", (long long)o->id, status);
+		else if (kiscrm_record_is_null(rec, KISCRM_OPPORTUNITY_AMOUNT))
+			rc = kc_error_set(KISCRM_EINVALID, "opportunity %lld has no amount to plan the "
+					  "collections of", (long long)o->id);
+	}
+	kiscrm_money amount = kiscrm_record_int(rec, o->amount_field);
+	kiscrm_record_free(rec);
+	if (rc || (rc = check_instalments(db, o, amount, due, amounts, n, flags)) != 0)
 		return rc;
-	return replace_plan(db, contract_id, due, amounts, n);
+	return replace_plan(db, o, due, amounts, n);
 }
 
-int kiscrm_contract_plan_instalments(kiscrm_db *db, kiscrm_id contract_id, const kiscrm_date *due,
-				     const kiscrm_money *amounts, size_t n, unsigned int flags)
+static int plan_instalments(kiscrm_db *db, const plan_owner *o, const kiscrm_date *due,
+			    const kiscrm_money *amounts, size_t n, unsigned int flags)
 {
 	int rc = kc_check_db(db);
 	if (rc)
@@ -540,5 +574,21 @@ int kiscrm_contract_plan_instalments(kiscrm_db *db, kiscrm_id contract_id, const
 		return kc_error_set(KISCRM_EINVALID, "unknown plan flags 0x%x", flags);
 	if ((rc = kc_tx_begin(db)) != 0)
 		return rc;
-	return kc_tx_end(db, replace_plan_locked(db, contract_id, due, amounts, n, flags));
+	return kc_tx_end(db, replace_plan_locked(db, o, due, amounts, n, flags));
+}
+
+int kiscrm_contract_plan_instalments(kiscrm_db *db, kiscrm_id contract_id, const kiscrm_date *due,
+				     const kiscrm_money *amounts, size_t n, unsigned int flags)
+{
+	plan_owner o = { KISCRM_KIND_CONTRACT, "contract", KISCRM_COLLECTION_PLAN_CONTRACT_ID,
+			 KISCRM_CONTRACT_AMOUNT, contract_id };
+	return plan_instalments(db, &o, due, amounts, n, flags);
+}
+
+int kiscrm_opportunity_plan_instalments(kiscrm_db *db, kiscrm_id opportunity_id, const kiscrm_date *due,
+					const kiscrm_money *amounts, size_t n, unsigned int flags)
+{
+	plan_owner o = { KISCRM_KIND_OPPORTUNITY, "opportunity", KISCRM_COLLECTION_PLAN_OPPORTUNITY_ID,
+			 KISCRM_OPPORTUNITY_AMOUNT, opportunity_id };
+	return plan_instalments(db, &o, due, amounts, n, flags);
 }

@@ -3,6 +3,6 @@
 #include "money_flow/kinds.h"
 #include "money_flow/money_flow_internal.h"
 
-const kc_kind kc_contract_kind = { &kc_contract_def, kc_contract_prepare, NULL, NULL };
+const kc_kind kc_contract_kind = { &kc_contract_def, kc_contract_prepare, kc_contract_after_insert, NULL };
 const kc_kind kc_collection_plan_kind = { &kc_collection_plan_def, kc_collection_plan_prepare, NULL, NULL };
 const kc_kind kc_collection_kind = { &kc_collection_def, kc_collection_prepare, NULL, NULL };

@@ -6,6 +6,7 @@
 #include "storage/kind.h"
 
 int kc_contract_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old);
+int kc_contract_after_insert(const kc_write_ctx *ctx, const kiscrm_record *rec);
 int kc_collection_plan_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old);
 int kc_collection_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old);
 

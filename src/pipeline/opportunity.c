@@ -14,6 +14,7 @@
 #include "config/pipeline_config.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "kiscrm/money_flow.h"
 #include "storage/checks.h"
 #include "kiscrm/date.h"
 #include "kiscrm/org.h"
@@ -623,6 +624,56 @@ static int check_move_time(kiscrm_db *db, const kiscrm_record *rec, kiscrm_time 
 	return KISCRM_OK;
 }
 
+static int first_id_cb(void *payload, const kiscrm_value *row)
+{
+	kiscrm_id *id = payload;
+	if (!*id)
+		*id = row[0].u.i;
+	return 0;
+}
+
+/* The contract of a won opportunity (KISCRM_MOVE_CREATE_CONTRACT), unless one already
+ * refers to it. Stored through the public insert: the contract's own rules apply, and
+ * its after-insert work moves the opportunity's collection plan to it. */
+static int create_contract(kiscrm_db *db, const kiscrm_record *opp, kiscrm_time at)
+{
+	kiscrm_id id = kiscrm_record_id(opp), existing = 0;
+	kiscrm_cond c = { KISCRM_CONTRACT_OPPORTUNITY_ID, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = id } } };
+	kiscrm_query q = { 1, &c, KC_BIT(0) };
+	int rc = kc_db_scan(db, kc_db_def(db, KISCRM_KIND_CONTRACT), &q, first_id_cb, &existing);
+	if (rc || existing)
+		return rc;
+	if (kiscrm_record_is_null(opp, KISCRM_OPPORTUNITY_CUSTOMER_ID) ||
+	    kiscrm_record_is_null(opp, KISCRM_OPPORTUNITY_AMOUNT))
+		return kc_error_set(KISCRM_EINVALID,
+				    "opportunity %lld has no %s: the contract of a won opportunity needs one "
+				    "(set it, or move without KISCRM_MOVE_CREATE_CONTRACT)",
+				    (long long)id, kiscrm_record_is_null(opp, KISCRM_OPPORTUNITY_CUSTOMER_ID)
+							   ? "customer" : "amount");
+	static const struct {
+		kiscrm_field from, to;
+	} copy[] = {
+		{ KISCRM_OPPORTUNITY_CUSTOMER_ID, KISCRM_CONTRACT_CUSTOMER_ID },
+		{ KISCRM_OPPORTUNITY_OWNER_ID, KISCRM_CONTRACT_OWNER_ID },
+		{ KISCRM_OPPORTUNITY_DEPARTMENT_ID, KISCRM_CONTRACT_DEPARTMENT_ID },
+		{ KISCRM_OPPORTUNITY_AMOUNT, KISCRM_CONTRACT_AMOUNT },
+	};
+	kiscrm_record *ct = NULL;
+	if ((rc = kc_record_new(&ct, kc_db_def(db, KISCRM_KIND_CONTRACT))) != 0)
+		return rc;
+	for (size_t i = 0; rc == 0 && i < sizeof(copy) / sizeof(copy[0]); i++)
+		if (!kiscrm_record_is_null(opp, copy[i].from))
+			rc = kiscrm_record_set_int(ct, copy[i].to, kiscrm_record_int(opp, copy[i].from));
+	if (rc == 0)
+		rc = kiscrm_record_set_int(ct, KISCRM_CONTRACT_OPPORTUNITY_ID, id);
+	if (rc == 0)
+		rc = kiscrm_record_set_int(ct, KISCRM_CONTRACT_SIGNED, kiscrm_time_date(at));
+	if (rc == 0)
+		rc = kiscrm_record_insert(db, ct);
+	kiscrm_record_free(ct);
+	return rc;
+}
+
 /* kiscrm_opportunity_move() inside its transaction: the stage it moves from, the checks
  * and the history are those of the stored opportunity at the time of the write, so two
  * concurrent moves cannot both leave the same stage. */
@@ -646,6 +697,10 @@ static int move_locked(kiscrm_db *db, kiscrm_id opportunity_id, const char *stag
 					    opp_text(rec, KISCRM_OPPORTUNITY_PIPELINE), from, stage, at,
 					    db->actor, kiscrm_record_is_null(rec, KISCRM_OPPORTUNITY_AMOUNT),
 					    kiscrm_record_int(rec, KISCRM_OPPORTUNITY_AMOUNT));
+		if (rc == 0 && (flags & KISCRM_MOVE_CREATE_CONTRACT) &&
+		    strcmp(opp_text(rec, KISCRM_OPPORTUNITY_STATUS) ? opp_text(rec, KISCRM_OPPORTUNITY_STATUS) : "",
+			   "won") == 0)
+			rc = create_contract(db, rec, at);
 	}
 	free(from);
 	kiscrm_record_free(rec);
@@ -661,7 +716,7 @@ int kiscrm_opportunity_move(kiscrm_db *db, kiscrm_id opportunity_id, const char 
 		return rc;
 	if (!stage)
 		return kc_error_set(KISCRM_EINVALID, "kiscrm_opportunity_move: stage is NULL");
-	if (flags & ~KISCRM_MOVE_REOPEN)
+	if (flags & ~(KISCRM_MOVE_REOPEN | KISCRM_MOVE_CREATE_CONTRACT))
 		return kc_error_set(KISCRM_EINVALID, "kiscrm_opportunity_move: unknown flags 0x%x",
 				    flags);
 	if ((rc = kc_tx_begin(db)) != 0)

@@ -182,3 +182,25 @@ def test_kpi_scheme_default(db):
     assert sum(w for _, w in s.indicators) == 100
     t = db.kpi_score(s, from_="2026-01-01", to="2026-04-01")
     assert "total" in t.column_names
+
+
+def test_win_creates_the_contract_and_takes_the_plan(db):
+    # 120,000.00 planned as 50,000.00 + 70,000.00; won with create_contract: one contract
+    # of 120,000.00 signed on the move's day holds both instalments.
+    org = Org(db)
+    opp = db.insert("opportunity", name="ERP 升级", owner_id=org.zhang, customer_id=org.customer,
+                    stage="commercial", amount=Decimal("120000.00"), created="2026-10-01",
+                    expected_close="2026-12-10")
+    db.plan_opportunity_instalments(opp.id, [("2026-12-15", Decimal("50000.00")),
+                                             ("2027-01-15", Decimal("70000.00"))])
+    db.move(opp.id, "won", at=datetime.datetime(2026, 11, 24, 10, tzinfo=datetime.timezone.utc),
+            create_contract=True)
+    contracts = db.find("contract", where={"opportunity_id": opp.id})
+    assert len(contracts) == 1
+    c = contracts[0]
+    assert c["amount"] == Decimal("120000.00") and c["signed"] == datetime.date(2026, 11, 24)
+    plans = db.find("collection_plan", where={"contract_id": c.id})
+    assert sorted(p["amount"] for p in plans) == [Decimal("50000.00"), Decimal("70000.00")]
+    assert db.find("collection_plan", where={"opportunity_id": opp.id}) == []
+    with pytest.raises(kiscrm.Conflict):
+        db.plan_opportunity_instalments(opp.id, [("2026-12-15", Decimal("1.00"))])

@@ -1049,6 +1049,11 @@ static void test_money_flow_budget(void **state)
 	ERR(kiscrm_contract_plan_instalments(NULL, f->contract, due, amounts, 2, 0));
 	ERR_IS(KISCRM_ENOTFOUND,
 	       kiscrm_contract_plan_instalments(f->db, UNKNOWN_ID, due, amounts, 2, 0));
+	ERR(kiscrm_opportunity_plan_instalments(NULL, f->opp, due, amounts, 2, 0));
+	ERR(kiscrm_opportunity_plan_instalments(f->db, f->opp, NULL, amounts, 2, 0));
+	ERR(kiscrm_opportunity_plan_instalments(f->db, f->opp, due, amounts, 2, 0x80));
+	ERR_IS(KISCRM_ENOTFOUND, kiscrm_opportunity_plan_instalments(f->db, UNKNOWN_ID, due, amounts, 2, 0));
+	ERR(kiscrm_opportunity_plan_instalments(f->db, f->opp, due, bad, 2, 0));
 	ERR(kiscrm_contract_plan_instalments(f->db, f->contract, NULL, amounts, 2, 0));
 	ERR(kiscrm_contract_plan_instalments(f->db, f->contract, due, NULL, 2, 0));
 	ERR(kiscrm_contract_plan_instalments(f->db, f->contract, due, bad, 2, 0));

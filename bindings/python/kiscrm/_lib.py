@@ -442,6 +442,7 @@ FUNCTIONS = [
     ("kiscrm_contract_overdue", [P(M), DbP, ID, DT], I, check_rc),
     ("kiscrm_customer_receivable", [P(M), DbP, ID], I, check_rc),
     ("kiscrm_contract_plan_instalments", [DbP, ID, P(DT), P(M), Z, U], I, check_rc),
+    ("kiscrm_opportunity_plan_instalments", [DbP, ID, P(DT), P(M), Z, U], I, check_rc),
     ("kiscrm_report_receivables",) + REPORT,
     ("kiscrm_report_ageing",) + REPORT,
     # target.h

@@ -23,6 +23,7 @@ GROUPS = {"business_line": 1, "product_line": 2, "department": 3, "owner": 4, "r
 PROBABILITY_SOURCES = {"default": 0, "configured": 1, "historical": 2}
 DELETE_CASCADE = 0x1
 MOVE_REOPEN = 0x1
+MOVE_CREATE_CONTRACT = 0x2
 IMPORT_KEEP_IDS = 0x1
 IMPORT_RAW = 0x2
 PLAN_ALLOW_LESS = 0x1
@@ -785,11 +786,13 @@ class Database:
     # --- pipeline ---------------------------------------------------------------------
 
     def move(self, opportunity_id: int, stage: str, at: Optional[_dt.datetime] = None,
-             reopen: bool = False) -> None:
-        """Moves an opportunity to a stage, recording the move (at: when, default now)."""
+             reopen: bool = False, create_contract: bool = False) -> None:
+        """Moves an opportunity to a stage, recording the move (at: when, default now).
+        create_contract: a move to a won stage also creates the contract (unless one refers
+        to the opportunity already) and moves the collection plan to it."""
+        flags = (MOVE_REOPEN if reopen else 0) | (MOVE_CREATE_CONTRACT if create_contract else 0)
         _lib.lib().kiscrm_opportunity_move(self._handle(), _id(opportunity_id), _lib.enc(stage),
-                                           V.time_from_python(at),
-                                           MOVE_REOPEN if reopen else 0)
+                                           V.time_from_python(at), flags)
 
     def set_probability(self, opportunity_id: int, percent: Optional[int]) -> None:
         """Sets an opportunity's probability by hand; None follows the stage again."""
@@ -870,14 +873,22 @@ class Database:
         """Receivable over all contracts of a customer."""
         return self._money_out(_lib.lib().kiscrm_customer_receivable, _id(customer_id))
 
-    def plan_instalments(self, contract_id, instalments, allow_less=False):
-        """Replaces a contract's collection plan by (due date, amount) pairs, atomically."""
+    def _plan(self, fn, owner_id, instalments, allow_less):
         n = len(instalments)
         due = (ctypes.c_int32 * max(n, 1))(*[V.date_from_python(d) for d, _ in instalments])
         amt = (ctypes.c_int64 * max(n, 1))(
             *[V.money_from_python(a, self.money_decimals) for _, a in instalments])
-        _lib.lib().kiscrm_contract_plan_instalments(self._handle(), _id(contract_id), due, amt,
-                                                    n, PLAN_ALLOW_LESS if allow_less else 0)
+        fn(self._handle(), _id(owner_id), due, amt, n, PLAN_ALLOW_LESS if allow_less else 0)
+
+    def plan_instalments(self, contract_id, instalments, allow_less=False):
+        """Replaces a contract's collection plan by (due date, amount) pairs, atomically."""
+        self._plan(_lib.lib().kiscrm_contract_plan_instalments, contract_id, instalments, allow_less)
+
+    def plan_opportunity_instalments(self, opportunity_id, instalments, allow_less=False):
+        """Replaces an open opportunity's collection plan by (due date, amount) pairs,
+        atomically; the plan moves to the contract when the opportunity is won."""
+        self._plan(_lib.lib().kiscrm_opportunity_plan_instalments, opportunity_id, instalments,
+                   allow_less)
 
     def snapshot(self, as_of=None):
         """Saves the rolling budget of the week containing as_of (default today);
