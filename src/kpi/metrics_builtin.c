@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/sum.h"
 #include "core/map.h"
 #include "kiscrm/budget.h"
 #include "kiscrm/config.h"
@@ -93,14 +94,6 @@ void kc_kpi_set_money(kiscrm_kpi_value *out, kiscrm_db *db, kiscrm_money v)
 	out->actual = kc_kpi_major(db, v);
 }
 
-static int add_money(kiscrm_money *sum, kiscrm_money v)
-{
-	if ((v > 0 && *sum > INT64_MAX - v) || (v < 0 && *sum < INT64_MIN - v))
-		return kc_error_set(KISCRM_EOVERFLOW, "KPI amount overflows");
-	*sum += v;
-	return KISCRM_OK;
-}
-
 /* ------------------------------------------------------------------------------------ */
 /* Built-in metrics computed by one scan                                                 */
 
@@ -121,7 +114,7 @@ static int contract_cb(void *payload, const kiscrm_value *row)
 	if (!filter_keep(s->f, &row[KC_FI(KISCRM_CONTRACT_DEPARTMENT_ID)]))
 		return 0;
 	s->n++;
-	return add_money(&s->sum, row[KC_FI(KISCRM_CONTRACT_AMOUNT)].u.i);
+	return kc_money_add(&s->sum, row[KC_FI(KISCRM_CONTRACT_AMOUNT)].u.i);
 }
 
 static int contract_sum(kiscrm_money *out, kiscrm_db *db, const kiscrm_kpi_context *ctx)
@@ -203,7 +196,7 @@ static int collection_cb(void *payload, const kiscrm_value *row)
 	size_t ignored;
 	if (s->contracts && !kc_idmap_get(s->contracts, row[KC_FI(KISCRM_COLLECTION_CONTRACT_ID)].u.i, &ignored))
 		return 0;
-	return add_money(&s->sum, row[KC_FI(KISCRM_COLLECTION_AMOUNT)].u.i);
+	return kc_money_add(&s->sum, row[KC_FI(KISCRM_COLLECTION_AMOUNT)].u.i);
 }
 
 static int m_collection_amount(kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_context *ctx,
