@@ -376,6 +376,21 @@ KISCRM_API int kiscrm_report_win_loss(kiscrm_table **out, kiscrm_db *db, const k
 KISCRM_API int kiscrm_report_win_rate(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
 
 /**
+ * The top customers (大客户排名): customers ranked by the value of the opportunities won
+ * from them in the window (by `closed` date), then by their number, then by customer id.
+ * Columns: `rank` INT (1 first), `customer_id` INT, `customer` TEXT, `won_count` INT,
+ * `won_amount` MONEY (a NULL amount counts 0), `share` RATE (of all the won value listed;
+ * NULL when it is 0). A listing report: `group_by` is ignored; `owner_id`,
+ * `department_id` and `pipeline` (NULL: every pipeline) select the opportunities.
+ *
+ * @param[out] out the table
+ * @param db the database
+ * @param opts options (NULL: the defaults — no window limit)
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID, ::KISCRM_EOVERFLOW, storage errors.
+ */
+KISCRM_API int kiscrm_report_top_customers(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
+
+/**
  * Observed win rate per working stage of one pipeline, next to the configured stage
  * probability: of the opportunities closed in the window that entered the stage (by stage
  * history; an opportunity that skipped the stage did not), the share that were won. One

@@ -29,6 +29,7 @@ static const struct {
 	{ "missing-analysis", "closed opportunities lacking a win/loss reason or category", kiscrm_report_missing_analysis },
 	{ "win-loss", "closes counted and summed by outcome, reason category and reason", kiscrm_report_win_loss },
 	{ "win-rate", "won count, lost count, won amount and win rate per group", kiscrm_report_win_rate },
+	{ "top-customers", "customers ranked by the value and number of opportunities won from them", kiscrm_report_top_customers },
 	{ "stage-win-rates", "observed win rate per working stage next to its configured probability", kiscrm_report_stage_win_rates },
 	{ "rolling-budget", "eight-week rolling budget: last week's plan vs actual, expected contracts and collections", kiscrm_report_rolling_budget },
 	{ "rolling-summary", "the rolling budget's sub-totals by group and total, without project rows", kiscrm_report_rolling_summary },

@@ -473,6 +473,7 @@ FUNCTIONS = [
     ("kiscrm_report_missing_analysis",) + REPORT,
     ("kiscrm_report_win_loss",) + REPORT,
     ("kiscrm_report_win_rate",) + REPORT,
+    ("kiscrm_report_top_customers",) + REPORT,
     ("kiscrm_report_stage_win_rates",) + REPORT,
     # forecast.h
     ("kiscrm_forecast_options_init", [P(ForecastOptions), U], I, check_rc),

@@ -1,0 +1,71 @@
+/* The top-customers report (大客户排名), November 2026:
+ *   甲: won 30,000.00 (11-05) and 20,000.00 (11-20)  → 2 wins, 50,000.00
+ *   乙: won 50,000.00 (11-10)                        → 1 win,  50,000.00
+ *   丙: won 10,000.00 on 10-28 (before the window), lost 80,000.00 on 11-12 → not listed
+ * Ties on value go to the larger count: 甲 1st, 乙 2nd; total 100,000.00, shares 0.5 each.
+ * Runs on both backends. */
+#include "helpers.h"
+
+#include <string.h>
+
+static kiscrm_id closed_opp(kiscrm_db *db, kiscrm_id owner, kiscrm_id cust, kiscrm_money amount, const char *stage,
+			    const char *when)
+{
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_OPPORTUNITY);
+	kiscrm_date created;
+	kiscrm_time at;
+	kiscrm_date_parse(&created, "2026-09-01");
+	kiscrm_time_parse(&at, when);
+	kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_NAME, "项目");
+	kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_STAGE, "commercial");
+	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_OWNER_ID, owner);
+	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CUSTOMER_ID, cust);
+	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_AMOUNT, amount);
+	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CREATED, created);
+	kiscrm_id id = kc_test_insert(db, r);
+	assert_int_equal(KISCRM_OK, kiscrm_opportunity_move(db, id, stage, at, 0));
+	return id;
+}
+
+static void test_top_customers(void **state)
+{
+	kiscrm_db *db = *state;
+	kiscrm_id dept = kc_test_department(db, "销售一部", 0);
+	kiscrm_id rep = kc_test_staff(db, "张三", dept, "sales_rep");
+	kiscrm_id a = kc_test_customer(db, "甲"), b = kc_test_customer(db, "乙"), c = kc_test_customer(db, "丙");
+	closed_opp(db, rep, a, 3000000, "won", "2026-11-05T10:00:00Z");
+	closed_opp(db, rep, b, 5000000, "won", "2026-11-10T10:00:00Z");
+	closed_opp(db, rep, a, 2000000, "won", "2026-11-20T10:00:00Z");
+	closed_opp(db, rep, c, 1000000, "won", "2026-10-28T10:00:00Z");
+	closed_opp(db, rep, c, 8000000, "lost", "2026-11-12T10:00:00Z");
+	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+	kiscrm_date_parse(&o.from, "2026-11-01");
+	kiscrm_date_parse(&o.to, "2026-12-01");
+	kiscrm_table *t = NULL;
+	assert_int_equal(KISCRM_OK, kiscrm_report_top_customers(&t, db, &o));
+	assert_int_equal(2, kiscrm_table_row_count(t));
+	assert_int_equal(1, kiscrm_table_int(t, 0, 0));
+	assert_int_equal(a, kiscrm_table_int(t, 0, 1));
+	assert_string_equal("甲", kiscrm_table_text(t, 0, 2));
+	assert_int_equal(2, kiscrm_table_int(t, 0, 3));
+	assert_int_equal(5000000, kiscrm_table_int(t, 0, 4));
+	assert_true(kiscrm_table_rate(t, 0, 5) == 0.5);
+	assert_int_equal(2, kiscrm_table_int(t, 1, 0));
+	assert_int_equal(b, kiscrm_table_int(t, 1, 1));
+	assert_int_equal(1, kiscrm_table_int(t, 1, 3));
+	assert_int_equal(5000000, kiscrm_table_int(t, 1, 4));
+	kiscrm_table_free(t);
+	/* by the registry name too, for another owner: nothing */
+	o.owner_id = kc_test_staff(db, "李四", dept, "sales_rep");
+	assert_int_equal(KISCRM_OK, kiscrm_report_run(&t, db, "top-customers", &o));
+	assert_int_equal(0, kiscrm_table_row_count(t));
+	kiscrm_table_free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_top_customers, kc_test_db_setup, kc_test_db_teardown),
+	};
+	return kc_test_run_both(tests);
+}
