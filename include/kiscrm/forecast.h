@@ -27,7 +27,7 @@
  *   used (quarter targets for a quarter, year targets for a year); a group that has none
  *   falls back to the sum of the next finer kind found (quarter → month → week). A group
  *   without any target has a NULL target and NULL derived figures. Targets cannot be
- *   grouped by region, industry or size class (::KISCRM_EINVALID). Owner and department
+ *   grouped by region, industry, size class, customer or manager (::KISCRM_EINVALID). Owner and department
  *   filters apply to target rows like to records: filter by owner together with
  *   grouping by owner to see that person's target.
  * - Groups: a row per group that has a target, a contract, a collection or an

@@ -59,7 +59,12 @@ typedef enum kiscrm_group {
 	KISCRM_GROUP_OWNER = 4,         /**< 人员: the owning staff member. */
 	KISCRM_GROUP_REGION = 5,        /**< 地区, from the customer. */
 	KISCRM_GROUP_INDUSTRY = 6,      /**< 行业, from the customer. */
-	KISCRM_GROUP_SIZE_CLASS = 7     /**< 大中小单: large, medium, small. */
+	KISCRM_GROUP_SIZE_CLASS = 7,    /**< 大中小单: large, medium, small. */
+	KISCRM_GROUP_CUSTOMER = 8,      /**< 客户: the record's customer (its name). */
+	KISCRM_GROUP_MANAGER = 9        /**< 上级: the owner's manager (`manager_id` of the staff
+	                                     member; a row sums the people reporting to that
+	                                     manager directly; owners without one form a group
+	                                     with an empty name). */
 } kiscrm_group;
 
 /** Options shared by all reports. Fields are only ever appended. */
@@ -738,7 +743,7 @@ KISCRM_API int kiscrm_report_rolling_summary(kiscrm_table **out, kiscrm_db *db, 
  * @param[out] out the table
  * @param db the database
  * @param opts options as for kiscrm_report_rolling_budget()
- * @return ::KISCRM_OK, ::KISCRM_EINVALID (also: grouping by region, industry or size class,
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID (also: grouping by region, industry, size class, customer or manager,
  *         which have no targets), ::KISCRM_ESTORAGE, ::KISCRM_ENOMEM.
  */
 KISCRM_API int kiscrm_report_rolling_gap(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);

@@ -607,7 +607,7 @@ int kc_fc_run(kc_fc *fc)
 	s.fc = fc;
 	int rc = resolve_fields(&s);
 	if (rc == 0 && fc->want_targets && !fc->level_ok)
-		rc = kc_error_set(KISCRM_EINVALID, "targets cannot be grouped by region, industry or size class: "
+		rc = kc_error_set(KISCRM_EINVALID, "targets cannot be grouped by region, industry, size class, customer or manager: "
 				  "group by business_line, product_line, department or owner");
 	if (rc == 0)
 		rc = ensure_group(fc, 0);

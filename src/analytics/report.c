@@ -20,7 +20,7 @@
 
 static const char *const group_names[] = {
 	NULL, "business_line", "product_line", "department", "owner", "region", "industry",
-	"size_class",
+	"size_class", "customer", "manager",
 };
 #define NGROUP_NAMES ((int)(sizeof(group_names) / sizeof(group_names[0])))
 
@@ -31,7 +31,7 @@ int kiscrm_group_parse(const char *name)
 			return i;
 	return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "group", name,
 			       "unknown group-by dimension '%s' (business_line, product_line, "
-			       "department, owner, region, industry, size_class)",
+			       "department, owner, region, industry, size_class, customer, manager)",
 			       name ? name : "(null)");
 }
 
@@ -91,6 +91,26 @@ static int cust_cb(void *payload, const kiscrm_value *row)
 	    (ind->type == KISCRM_TYPE_TEXT && !r->cust_industry[i]))
 		return kc_error_oom();
 	return kc_idmap_put(&r->customers, row[0].u.i, i);
+}
+
+static int manager_cb(void *payload, const kiscrm_value *row)
+{
+	kc_report *r = payload;
+	const kiscrm_value *m = &row[KC_FI(KISCRM_STAFF_MANAGER_ID)];
+	return m->type == KISCRM_TYPE_INT ? kc_idmap_put(&r->managers, row[0].u.i, (size_t)m->u.i) : 0;
+}
+
+/* Who reports to whom: staff id → manager id (staff without a manager are absent). */
+static int load_managers(kc_report *r)
+{
+	kiscrm_query q = { 0, NULL, KC_BIT(0) | KC_BIT(KISCRM_STAFF_MANAGER_ID) };
+	return kc_db_scan(r->db, kc_db_def(r->db, KISCRM_KIND_STAFF), &q, manager_cb, r);
+}
+
+static kiscrm_id manager_of(const kc_report *r, kiscrm_id staff)
+{
+	size_t m;
+	return kc_idmap_get(&r->managers, staff, &m) ? (kiscrm_id)m : 0;
 }
 
 static int needs(const kc_report *r, int group)
@@ -187,7 +207,11 @@ int kc_report_begin(kc_report *r, kiscrm_db *db, const kiscrm_report_options *op
 			return rc;
 		}
 	}
-	if ((needs(r, KISCRM_GROUP_OWNER) && (rc = load_names(r, KISCRM_KIND_STAFF, &r->staff)) != 0) ||
+	if (((needs(r, KISCRM_GROUP_OWNER) || needs(r, KISCRM_GROUP_MANAGER)) &&
+	     (rc = load_names(r, KISCRM_KIND_STAFF, &r->staff)) != 0) ||
+	    (needs(r, KISCRM_GROUP_CUSTOMER) &&
+	     (rc = load_names(r, KISCRM_KIND_CUSTOMER, &r->customer_names)) != 0) ||
+	    (needs(r, KISCRM_GROUP_MANAGER) && (rc = load_managers(r)) != 0) ||
 	    (needs(r, KISCRM_GROUP_DEPARTMENT) &&
 	     (rc = load_names(r, KISCRM_KIND_DEPARTMENT, &r->departments)) != 0) ||
 	    ((needs(r, KISCRM_GROUP_REGION) || needs(r, KISCRM_GROUP_INDUSTRY)) &&
@@ -215,6 +239,8 @@ void kc_report_end(kc_report *r)
 	kc_idmap_dispose(&r->staff);
 	kc_idmap_dispose(&r->departments);
 	kc_idmap_dispose(&r->customers);
+	kc_idmap_dispose(&r->customer_names);
+	kc_idmap_dispose(&r->managers);
 	kc_idmap_dispose(&r->dept_filter);
 	kc_strmap_dispose(&r->group_index);
 	memset(r, 0, sizeof(*r));
@@ -293,6 +319,8 @@ static const char *dim_text(kc_report *r, int group, const kc_dims *d)
 	case KISCRM_GROUP_OWNER: s = kc_report_staff_name(r, d->owner_id); break;
 	case KISCRM_GROUP_REGION: s = kc_report_customer_region(r, d->customer_id); break;
 	case KISCRM_GROUP_INDUSTRY: s = kc_report_customer_industry(r, d->customer_id); break;
+	case KISCRM_GROUP_CUSTOMER: s = lookup(r, &r->customer_names, d->customer_id); break;
+	case KISCRM_GROUP_MANAGER: s = lookup(r, &r->staff, manager_of(r, d->owner_id)); break;
 	}
 	return s ? s : "";
 }
@@ -314,10 +342,12 @@ int kc_report_group(kc_report *r, const kc_dims *d, size_t *group)
 			key[len++] = '\x1f';
 		memcpy(key + len, s, n);
 		len += n;
-		if (g == KISCRM_GROUP_OWNER || g == KISCRM_GROUP_DEPARTMENT)
-			len += (size_t)snprintf(key + len, sizeof(key) - len, "\x1e%lld",
-						(long long)(g == KISCRM_GROUP_OWNER ? d->owner_id
-										    : d->department_id));
+		kiscrm_id id = g == KISCRM_GROUP_OWNER ? d->owner_id
+			       : g == KISCRM_GROUP_DEPARTMENT ? d->department_id
+			       : g == KISCRM_GROUP_CUSTOMER ? d->customer_id
+			       : g == KISCRM_GROUP_MANAGER ? manager_of(r, d->owner_id) : 0;
+		if (id)
+			len += (size_t)snprintf(key + len, sizeof(key) - len, "\x1e%lld", (long long)id);
 	}
 	key[len] = '\0';
 	if (kc_strmap_get(&r->group_index, key, group))

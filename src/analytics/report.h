@@ -41,6 +41,8 @@ typedef struct kc_report {
 	kc_idmap staff;       /* id → index into names */
 	kc_idmap departments; /* id → index into names */
 	kc_idmap customers;   /* id → index into cust_region/cust_industry */
+	kc_idmap customer_names; /* id → index into names (group by customer) */
+	kc_idmap managers;    /* staff id → the id of their manager (group by manager) */
 	char **names;
 	size_t nnames, cap_names;
 	char **cust_region, **cust_industry;

@@ -78,7 +78,9 @@ int kc_target_sum(kiscrm_db *db, const char *metric, int period, kiscrm_date fro
 
 int kc_target_level_of(const kiscrm_report_options *o, unsigned *level)
 {
-	static const char *const names[] = { NULL, NULL, NULL, NULL, NULL, "region", "industry", "size_class" };
+	static const char *const names[] = {
+		NULL, NULL, NULL, NULL, NULL, "region", "industry", "size_class", "customer", "manager",
+	};
 	*level = 0;
 	for (size_t i = 0; o && i < o->ngroup; i++) {
 		switch (o->group_by[i]) {

@@ -1,4 +1,6 @@
-/* The top-customers report (大客户排名), November 2026:
+/* Reports by customer and by manager (issue 12, item 7).
+ *
+ * The top-customers report (大客户排名), November 2026:
  *   甲: won 30,000.00 (11-05) and 20,000.00 (11-20)  → 2 wins, 50,000.00
  *   乙: won 50,000.00 (11-10)                        → 1 win,  50,000.00
  *   丙: won 10,000.00 on 10-28 (before the window), lost 80,000.00 on 11-12 → not listed
@@ -62,10 +64,90 @@ static void test_top_customers(void **state)
 	kiscrm_table_free(t);
 }
 
+/* Win rate grouped by manager and by customer. 王经理 manages 张三 and 李四; 赵六 has no
+ * manager. November closes: 张三 won 10,000.00 twice (customer 甲); 李四 won 5,000.00
+ * (乙) and lost 1,000.00 (乙); 赵六 lost 2,000.00 (丙).
+ *   by manager: 王经理 won 3, lost 1, won 25,000.00, rate 3/4 = 0.75; "" (no manager) won 0,
+ *               lost 1, rate 0
+ *   by customer: 甲 won 2 (rate 1.0), 乙 won 1 lost 1 (0.5), 丙 lost 1 (0). */
+static void test_win_rate_by_manager_and_customer(void **state)
+{
+	kiscrm_db *db = *state;
+	kiscrm_id dept = kc_test_department(db, "销售一部", 0);
+	kiscrm_id boss = kc_test_staff(db, "王经理", dept, "department_manager");
+	kiscrm_id zhang = kc_test_staff(db, "张三", dept, "sales_rep");
+	kiscrm_id li = kc_test_staff(db, "李四", dept, "sales_rep");
+	kiscrm_id zhao = kc_test_staff(db, "赵六", dept, "sales_rep");
+	assert_int_equal(KISCRM_OK, kc_test_update_int(db, KISCRM_KIND_STAFF, zhang, KISCRM_STAFF_MANAGER_ID, boss));
+	assert_int_equal(KISCRM_OK, kc_test_update_int(db, KISCRM_KIND_STAFF, li, KISCRM_STAFF_MANAGER_ID, boss));
+	kiscrm_id jia = kc_test_customer(db, "甲"), yi = kc_test_customer(db, "乙"), bing = kc_test_customer(db, "丙");
+	closed_opp(db, zhang, jia, 1000000, "won", "2026-11-03T10:00:00Z");
+	closed_opp(db, zhang, jia, 1000000, "won", "2026-11-04T10:00:00Z");
+	closed_opp(db, li, yi, 500000, "won", "2026-11-05T10:00:00Z");
+	closed_opp(db, li, yi, 100000, "lost", "2026-11-06T10:00:00Z");
+	closed_opp(db, zhao, bing, 200000, "lost", "2026-11-07T10:00:00Z");
+	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+	kiscrm_date_parse(&o.from, "2026-11-01");
+	kiscrm_date_parse(&o.to, "2026-12-01");
+	int by[1] = { KISCRM_GROUP_MANAGER };
+	o.group_by = by;
+	o.ngroup = 1;
+	kiscrm_table *t = NULL;
+	assert_int_equal(KISCRM_OK, kiscrm_report_win_rate(&t, db, &o));
+	int won = kiscrm_table_column_index(t, "won_count"), lost = kiscrm_table_column_index(t, "lost_count");
+	int amount = kiscrm_table_column_index(t, "won_amount"), rate = kiscrm_table_column_index(t, "win_rate");
+	assert_string_equal("manager", kiscrm_table_column_name(t, 0));
+	size_t found = 0;
+	for (size_t r = 0; r < kiscrm_table_row_count(t); r++) {
+		if (kiscrm_table_row_kind(t, r) != KISCRM_ROW_DETAIL)
+			continue;
+		const char *m = kiscrm_table_text(t, r, 0);
+		if (m && strcmp(m, "王经理") == 0) {
+			assert_int_equal(3, kiscrm_table_int(t, r, (size_t)won));
+			assert_int_equal(1, kiscrm_table_int(t, r, (size_t)lost));
+			assert_int_equal(2500000, kiscrm_table_int(t, r, (size_t)amount));
+			assert_true(kiscrm_table_rate(t, r, (size_t)rate) == 0.75);
+			found++;
+		} else {
+			assert_true(!m || !*m); /* 赵六's group: no manager */
+			assert_int_equal(0, kiscrm_table_int(t, r, (size_t)won));
+			assert_int_equal(1, kiscrm_table_int(t, r, (size_t)lost));
+			found++;
+		}
+	}
+	assert_int_equal(2, found);
+	kiscrm_table_free(t);
+
+	by[0] = KISCRM_GROUP_CUSTOMER;
+	assert_int_equal(KISCRM_OK, kiscrm_report_win_rate(&t, db, &o));
+	assert_string_equal("customer", kiscrm_table_column_name(t, 0));
+	int checked = 0;
+	for (size_t r = 0; r < kiscrm_table_row_count(t); r++) {
+		const char *c = kiscrm_table_text(t, r, 0);
+		if (kiscrm_table_row_kind(t, r) != KISCRM_ROW_DETAIL || !c)
+			continue;
+		if (strcmp(c, "甲") == 0) {
+			assert_int_equal(2, kiscrm_table_int(t, r, (size_t)won));
+			assert_true(kiscrm_table_rate(t, r, (size_t)rate) == 1.0);
+			checked++;
+		} else if (strcmp(c, "乙") == 0) {
+			assert_true(kiscrm_table_rate(t, r, (size_t)rate) == 0.5);
+			checked++;
+		} else if (strcmp(c, "丙") == 0) {
+			assert_true(kiscrm_table_rate(t, r, (size_t)rate) == 0.0);
+			checked++;
+		}
+	}
+	assert_int_equal(3, checked);
+	kiscrm_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_top_customers, kc_test_db_setup, kc_test_db_teardown),
+		cmocka_unit_test_setup_teardown(test_win_rate_by_manager_and_customer, kc_test_db_setup,
+						kc_test_db_teardown),
 	};
 	return kc_test_run_both(tests);
 }
