@@ -288,6 +288,51 @@ def maven(tmp):
     check(sum(r['won_count'] for r in rows.values()) == 4238, 'total won 4238')
     check(sum(r['lost_count'] for r in rows.values()) == 2473, 'total lost 2473')
     check(len(rows) == 30, '30 agents have deals')
+    maven_by_manager_and_account(db)
+
+
+def maven_by_manager_and_account(db):
+    """Win rates and won values per manager, and the accounts ranked by won value, through
+    the CLI — checked against the same figures counted straight from the CSV files with
+    Python's csv module (an independent count, not the library's)."""
+    import csv
+    from collections import Counter, defaultdict
+    with open(os.path.join(MAVEN, 'sales_teams.csv'), encoding='utf-8') as f:
+        manager_of = {r['sales_agent']: r['manager'] for r in csv.DictReader(f)}
+    won, lost, value = Counter(), Counter(), Counter()
+    account_value, account_won = defaultdict(int), Counter()
+    with open(os.path.join(MAVEN, 'sales_pipeline.csv'), encoding='utf-8') as f:
+        for r in csv.DictReader(f):
+            m = manager_of.get(r['sales_agent'])
+            if r['deal_stage'] == 'Won':
+                won[m] += 1
+                value[m] += int(r['close_value'] or 0)
+                if r['account']:
+                    account_value[r['account']] += int(r['close_value'] or 0)
+                    account_won[r['account']] += 1
+            elif r['deal_stage'] == 'Lost':
+                lost[m] += 1
+    out, _ = run(db, 'report', 'win-rate', '--by', 'manager', '--format', 'json')
+    doc = json.loads(out)
+    names = [c['name'] for c in doc['columns']]
+    rows = {r[0]: dict(zip(names, r)) for r in doc['rows'] if r[0]}
+    check(sorted(rows) == sorted(won), 'win-rate --by manager: one row per Maven manager')
+    check(all(rows[m]['won_count'] == won[m] and rows[m]['lost_count'] == lost[m] for m in won),
+          'win-rate --by manager: won and lost counts per manager as in the CSV')
+    check(all(rows[m]['won_amount'] == '%d.00' % value[m] for m in won),
+          'win-rate --by manager: won values per manager as in the CSV')
+    check(all(abs(rows[m]['win_rate'] - won[m] / (won[m] + lost[m])) < 1e-9 for m in won),
+          'win-rate --by manager: win rates per manager')
+    out, _ = run(db, 'report', 'top-customers', '--format', 'json')
+    doc = json.loads(out)
+    names = [c['name'] for c in doc['columns']]
+    ranked = [dict(zip(names, r)) for r in doc['rows']]
+    expect = sorted(account_value, key=lambda a: (-account_value[a], -account_won[a]))
+    check([r['customer'] for r in ranked[:10]] == expect[:10],
+          'top-customers: the ten largest accounts by won value, in order')
+    check(ranked[0]['won_amount'] == '%d.00' % account_value[expect[0]]
+          and ranked[0]['won_count'] == account_won[expect[0]],
+          'top-customers: the largest account\'s won value and count')
 
 
 def demo(tmp):
