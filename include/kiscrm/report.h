@@ -175,6 +175,11 @@ KISCRM_API int kiscrm_group_parse(const char *name);
  *   open count × average open amount × `win_rate` ÷ `cycle_days`, i.e. open amount ×
  *   `win_rate` ÷ `cycle_days`, rounded half away from zero to a minor unit; NULL when no
  *   opportunity was won in the window or `cycle_days` is 0.
+ * - `cycle_median_days` (RATE): SUBTOTAL only: median of the same won cycles (the middle
+ *   one, or the mean of the two middle ones); NULL without wins.
+ * - `lost_cycle_days`, `lost_cycle_median_days` (RATE): SUBTOTAL only: mean and median
+ *   days from `created` to `closed` of the lost opportunities closed in the window; NULL
+ *   without losses.
  *
  * @param[out] out the table, owned by the caller
  * @param db the database

@@ -468,12 +468,72 @@ void kc_funnel_free(kc_funnel *f)
 /* ---- the funnel report ---------------------------------------------------------------- */
 
 enum { C_STAGE, C_NAME, C_COUNT, C_AMOUNT, C_ENTERED, C_CONVERTED, C_CONVERSION, C_AVG, C_MEDIAN,
-       C_WIN_RATE, C_CYCLE, C_VELOCITY };
+       C_WIN_RATE, C_CYCLE, C_VELOCITY, C_CYCLE_MEDIAN, C_LOST_CYCLE, C_LOST_CYCLE_MEDIAN };
+
+/* Sales cycles (days from created to closed) of the closes in the window, per group and
+ * outcome: mean and median (the middle one, or the mean of the two middle ones). */
+typedef struct cycle_stats {
+	double mean[2], median[2]; /* [0] won, [1] lost */
+	int64_t n[2];
+} cycle_stats;
+
+typedef struct cycle_item {
+	uint32_t group;
+	int lost;
+	int64_t days;
+} cycle_item;
+
+static int by_cycle(const void *a, const void *b)
+{
+	const cycle_item *x = a, *y = b;
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	if (x->lost != y->lost)
+		return x->lost - y->lost;
+	return (x->days > y->days) - (x->days < y->days);
+}
+
+static int cycle_figures(const kc_funnel *f, cycle_stats **out)
+{
+	cycle_item *items = malloc((f->nopps ? f->nopps : 1) * sizeof(*items));
+	cycle_stats *st = calloc(f->ngroups ? f->ngroups : 1, sizeof(*st));
+	size_t n = 0;
+	if (!items || !st) {
+		free(items);
+		free(st);
+		return kc_error_oom();
+	}
+	for (size_t i = 0; i < f->nopps; i++) {
+		const kc_fopp *o = &f->opps[i];
+		if (!o->closed_in_window || o->state == KISCRM_STAGE_OPEN || o->created == KISCRM_DATE_NONE ||
+		    o->closed == KISCRM_DATE_NONE)
+			continue;
+		items[n++] = (cycle_item){ o->group, o->state == KISCRM_STAGE_LOST,
+					   o->closed > o->created ? o->closed - o->created : 0 };
+	}
+	kc_sort(items, n, sizeof(*items), by_cycle);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		int64_t sum = 0;
+		while (j < n && items[j].group == items[i].group && items[j].lost == items[i].lost)
+			sum += items[j++].days;
+		size_t k = j - i, mid = i + k / 2;
+		cycle_stats *s = &st[items[i].group];
+		int w = items[i].lost;
+		s->n[w] = (int64_t)k;
+		s->mean[w] = (double)sum / (double)k;
+		s->median[w] = k % 2 ? (double)items[mid].days : (items[mid - 1].days + items[mid].days) / 2.0;
+		i = j;
+	}
+	free(items);
+	*out = st;
+	return KISCRM_OK;
+}
 
 static const char *const funnel_columns[] = {
 	"stage:text", "stage_name:text", "count:int", "amount:money", "entered:int", "converted:int",
 	"conversion:rate", "avg_days:rate", "median_days:rate", "win_rate:rate", "cycle_days:rate",
-	"velocity:money", NULL,
+	"velocity:money", "cycle_median_days:rate", "lost_cycle_days:rate", "lost_cycle_median_days:rate", NULL,
 };
 
 static int stage_row(kc_funnel *f, kiscrm_table *t, size_t g, size_t s, size_t base)
@@ -519,7 +579,7 @@ static int velocity(const kc_fgroup *g, kiscrm_money *out, int *known)
 	return rc;
 }
 
-static int total_row(kc_funnel *f, kiscrm_table *t, size_t g, size_t base)
+static int total_row(kc_funnel *f, kiscrm_table *t, size_t g, size_t base, const cycle_stats *cs)
 {
 	const kc_fgroup *fg = &f->groups[g];
 	size_t row;
@@ -541,6 +601,12 @@ static int total_row(kc_funnel *f, kiscrm_table *t, size_t g, size_t base)
 		rc = velocity(fg, &v, &known);
 	if (rc == 0 && known)
 		rc = kc_cell_int(t, row, base + C_VELOCITY, v);
+	if (rc == 0 && cs->n[0])
+		rc = kc_cell_rate(t, row, base + C_CYCLE_MEDIAN, cs->median[0]);
+	if (rc == 0 && cs->n[1])
+		rc = kc_cell_rate(t, row, base + C_LOST_CYCLE, cs->mean[1]);
+	if (rc == 0 && cs->n[1])
+		rc = kc_cell_rate(t, row, base + C_LOST_CYCLE_MEDIAN, cs->median[1]);
 	return rc;
 }
 
@@ -569,14 +635,17 @@ int kiscrm_report_funnel(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_
 	if (rc)
 		return rc;
 	size_t base = r.o.ngroup;
-	if ((rc = kc_report_table(&r, &t, "funnel")) == 0 && (rc = kc_add_columns(t, funnel_columns)) == 0)
+	cycle_stats *cs = NULL;
+	if ((rc = kc_report_table(&r, &t, "funnel")) == 0 && (rc = kc_add_columns(t, funnel_columns)) == 0 &&
+	    (rc = cycle_figures(&f, &cs)) == 0)
 		rc = kc_report_sorted(&r, &order);
 	for (size_t k = 0; rc == 0 && k < f.ngroups; k++) {
 		for (size_t s = 0; rc == 0 && s < f.nstages; s++)
 			rc = stage_row(&f, t, order[k], s, base);
 		if (rc == 0)
-			rc = total_row(&f, t, order[k], base);
+			rc = total_row(&f, t, order[k], base, &cs[order[k]]);
 	}
+	free(cs);
 	free(order);
 	kc_funnel_free(&f);
 	return kc_report_finish(out, t, &r, rc);

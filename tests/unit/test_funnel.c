@@ -356,6 +356,39 @@ static void test_funnel_sparse_ids(void **state)
 	kiscrm_table_free(t);
 }
 
+/* Cycle figures of the closes (all of 2024, no window limit): won after 10 and 20 days,
+ * lost after 5, 6 and 100 days (created 2024-01-01, closed on the days after).
+ *   won:  mean 15, median (10 + 20) / 2 = 15   (cycle_days, cycle_median_days)
+ *   lost: mean (5 + 6 + 100) / 3 = 37, median 6 (lost_cycle_days, lost_cycle_median_days) */
+static void test_funnel_cycles(void **state)
+{
+	kiscrm_db *db = *state;
+	kiscrm_id dept = fx_department(db, "Sales");
+	kiscrm_id cust = fx_customer(db, "Acme Ltd");
+	kiscrm_id rep = fx_staff(db, dept, "Alice");
+	static const struct {
+		const char *stage;
+		int day; /* of January 2024 + 1: closed 2024-01-(1 + days) */
+	} closes[] = { { "won", 10 }, { "won", 20 }, { "lost", 5 }, { "lost", 6 }, { "lost", 100 } };
+	for (size_t i = 0; i < sizeof(closes) / sizeof(closes[0]); i++) {
+		kiscrm_id id = fx_opp(db, "X", rep, cust, 100000, D(2024, 1, 1), "opportunity");
+		kiscrm_date closed = D(2024, 1, 1) + closes[i].day;
+		int y, m, d;
+		kiscrm_date_to_ymd(closed, &y, &m, &d);
+		fx_move(db, id, closes[i].stage, y, m, d);
+	}
+	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+	o.as_of = D(2024, 12, 31);
+	kiscrm_table *t = NULL;
+	assert_int_equal(KISCRM_OK, kiscrm_report_funnel(&t, db, &o));
+	size_t last = kiscrm_table_row_count(t) - 1; /* the open-pipeline row */
+	assert_true(kiscrm_table_rate(t, last, (size_t)kiscrm_table_column_index(t, "cycle_days")) == 15.0);
+	assert_true(kiscrm_table_rate(t, last, (size_t)kiscrm_table_column_index(t, "cycle_median_days")) == 15.0);
+	assert_true(kiscrm_table_rate(t, last, (size_t)kiscrm_table_column_index(t, "lost_cycle_days")) == 37.0);
+	assert_true(kiscrm_table_rate(t, last, (size_t)kiscrm_table_column_index(t, "lost_cycle_median_days")) == 6.0);
+	kiscrm_table_free(t);
+}
+
 /* An empty database still lists the stages (no grouping): zeros, NULL rates. */
 static void test_funnel_empty(void **state)
 {
@@ -872,6 +905,7 @@ static const struct CMUnitTest tests[] = {
 	BOTH(test_funnel_unordered_history),
 	BOTH(test_funnel_sparse_ids),
 	BOTH(test_funnel_empty),
+	BOTH(test_funnel_cycles),
 	BOTH(test_diagnosis_shapes),
 	BOTH(test_diagnosis_thresholds),
 	BOTH(test_qualification),
