@@ -234,16 +234,30 @@ int cmd_list(cli *c, int argc, char **argv)
 
 int cmd_show(cli *c, int argc, char **argv)
 {
-	if (argc != 3 || cli_is_help(argv[1])) {
-		puts("usage: kiscrm show ENTITY ID\n\nPrints every field of one record.");
-		return argc != 3 && !(argc > 1 && cli_is_help(argv[1])) ? 2 : 0;
+	int timeline = argc == 4 && strcmp(argv[3], "--timeline") == 0;
+	if ((argc != 3 && !timeline) || cli_is_help(argv[1])) {
+		puts("usage: kiscrm show ENTITY ID\n       kiscrm show customer ID --timeline\n\n"
+		     "Prints every field of one record; --timeline prints a customer's 360° view:\n"
+		     "contacts, opportunities and their moves, contracts, instalments, collections and\n"
+		     "activities in date order.");
+		return argc != 3 && !timeline && !(argc > 1 && cli_is_help(argv[1])) ? 2 : 0;
 	}
 	kiscrm_id id;
 	int kind = parse_kind(argv[1]);
 	if (kind < 0 || parse_id(&id, "show", argv[2]))
 		return 2;
+	if (timeline && kind != KISCRM_KIND_CUSTOMER)
+		return cli_usage("show: --timeline is for a customer, not '%s'", argv[1]);
 	if (cli_open(c))
 		return 1;
+	if (timeline) {
+		kiscrm_table *t = NULL;
+		if (kiscrm_customer_timeline(&t, c->db, id) < 0)
+			return cli_fail("show");
+		int rc = cli_print_table(t, "table");
+		kiscrm_table_free(t);
+		return rc;
+	}
 	kiscrm_record *rec;
 	if (kiscrm_record_get(&rec, c->db, kind, id) < 0)
 		return cli_fail("show");

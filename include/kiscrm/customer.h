@@ -110,6 +110,23 @@ KISCRM_API int kiscrm_customer_attr_set(kiscrm_db *db, kiscrm_id customer_id, co
  */
 KISCRM_API int kiscrm_customer_attr_get(kiscrm_buf *out, kiscrm_db *db, kiscrm_id customer_id, const char *key);
 
+/**
+ * The 360° view of a customer (客户全景): one dated timeline of its contacts (undated,
+ * first), opportunities (by `created`), their stage moves (by day), contracts (by
+ * `signed`), the contracts' instalments (by `due`) and collections (by `received`), and
+ * its activities (by start). Columns: `date` DATE (NULL for contacts), `kind` TEXT
+ * (contact, opportunity, stage_move, contract, collection_plan, collection, activity), `id`
+ * INT (of that record), `what` TEXT (name, number, subject or the move "from → to"),
+ * `status` TEXT (stage, approval, due/received, activity status; a contact's title),
+ * `amount` MONEY (NULL when the kind has none). Sorted by date, then in the order of the
+ * kinds above, then by id.
+ * @param[out] out the table, owned by the caller (kiscrm_table_free())
+ * @param db the database
+ * @param customer_id the customer
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID, ::KISCRM_ENOTFOUND (no such customer), storage errors.
+ */
+KISCRM_API int kiscrm_customer_timeline(kiscrm_table **out, kiscrm_db *db, kiscrm_id customer_id);
+
 KISCRM_END_DECL
 
 #endif

@@ -210,6 +210,13 @@ def calendar(tmp):
                  'start=2026-11-23T09:00:00Z', code=1)
     check("'golf' is not a configured activity type" in err, 'add activity: unknown type refused')
     run(db, 'calendar', '--from', 'tomorrow', code=2)
+    run(db, 'add', 'customer', 'name=甲公司')
+    run(db, 'add', 'activity', 'type=visit', 'subject=拜访甲公司', 'owner_id=1', 'customer_id=1',
+        'start=2026-11-20T09:00:00Z', 'status=done')
+    out, _ = run(db, 'show', 'customer', '1', '--timeline')
+    check('2026-11-20' in out and '拜访甲公司' in out and 'activity' in out,
+          'show customer --timeline: the visit on its day')
+    run(db, 'show', 'staff', '1', '--timeline', code=2)
 
 
 def errors(tmp):

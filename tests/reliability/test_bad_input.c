@@ -1250,6 +1250,10 @@ static void test_activity(void **state)
 	q.from = 1795392000; /* 2026-11-23 */
 	q.to = q.from + 86400;
 
+	ERR(kiscrm_customer_timeline(NULL, f->db, f->customer));
+	ERR(kiscrm_customer_timeline(&t, NULL, f->customer));
+	ERR(kiscrm_customer_timeline(&t, f->db, -1));
+	ERR_IS(KISCRM_ENOTFOUND, kiscrm_customer_timeline(&t, f->db, UNKNOWN_ID));
 	ERR(kiscrm_activity_occurrences(NULL, f->db, &q));
 	ERR(kiscrm_activity_occurrences(&t, NULL, &q));
 	ERR(kiscrm_activity_occurrences(&t, f->db, NULL));

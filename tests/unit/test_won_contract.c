@@ -191,6 +191,54 @@ static void test_failed_contract_leaves_the_opportunity_unmoved(void **state)
 	assert_int_equal(KISCRM_EINVALID, kiscrm_opportunity_plan_instalments(w->db, o, due, amounts, 1, 0));
 }
 
+/* The 360° view after a win (kiscrm_customer_timeline): a contact 王经理 (undated, first),
+ * the opportunity created 2026-10-01, a visit done 2026-11-20, the move commercial → won
+ * and the contract on 2026-11-24 (moves before contracts on a day), the instalments due
+ * 2026-12-15 and 2027-01-15. */
+static void test_customer_timeline(void **state)
+{
+	world *w = *state;
+	kiscrm_record *c = kc_test_rec(KISCRM_KIND_CONTACT);
+	kiscrm_record_set_int(c, KISCRM_CONTACT_CUSTOMER_ID, w->cust);
+	kiscrm_record_set_text(c, KISCRM_CONTACT_NAME, "王经理");
+	kiscrm_record_set_text(c, KISCRM_CONTACT_TITLE, "财务经理");
+	kiscrm_id contact = kc_test_insert(w->db, c);
+	kiscrm_id o = opportunity(w, "ERP 升级", 12000000);
+	const kiscrm_date due[2] = { D("2026-12-15"), D("2027-01-15") };
+	const kiscrm_money amounts[2] = { 5000000, 7000000 };
+	assert_int_equal(KISCRM_OK, kiscrm_opportunity_plan_instalments(w->db, o, due, amounts, 2, 0));
+	kiscrm_record *a = kc_test_rec(KISCRM_KIND_ACTIVITY);
+	kiscrm_record_set_text(a, KISCRM_ACTIVITY_TYPE, "visit");
+	kiscrm_record_set_text(a, KISCRM_ACTIVITY_SUBJECT, "现场拜访");
+	kiscrm_record_set_int(a, KISCRM_ACTIVITY_OWNER_ID, w->rep);
+	kiscrm_record_set_int(a, KISCRM_ACTIVITY_CUSTOMER_ID, w->cust);
+	kiscrm_record_set_int(a, KISCRM_ACTIVITY_START, T("2026-11-20T09:00:00Z"));
+	kiscrm_record_set_text(a, KISCRM_ACTIVITY_STATUS, "done");
+	kc_test_insert(w->db, a);
+	assert_int_equal(KISCRM_OK, kiscrm_opportunity_move(w->db, o, "won", T("2026-11-24T10:00:00Z"),
+							    KISCRM_MOVE_CREATE_CONTRACT));
+	kiscrm_table *t = NULL;
+	assert_int_equal(KISCRM_OK, kiscrm_customer_timeline(&t, w->db, w->cust));
+	static const char *const kinds[] = { "contact", "opportunity", "activity", "stage_move", "contract",
+					     "collection_plan", "collection_plan" };
+	static const char *const dates[] = { NULL, "2026-10-01", "2026-11-20", "2026-11-24", "2026-11-24",
+					     "2026-12-15", "2027-01-15" };
+	assert_int_equal(7, kiscrm_table_row_count(t));
+	for (size_t r = 0; r < 7; r++) {
+		assert_string_equal(kinds[r], kiscrm_table_text(t, r, 1));
+		if (dates[r])
+			assert_int_equal(D(dates[r]), kiscrm_table_int(t, r, 0));
+		else
+			assert_true(kiscrm_table_is_null(t, r, 0));
+	}
+	assert_int_equal(contact, kiscrm_table_int(t, 0, 2));
+	assert_string_equal("王经理", kiscrm_table_text(t, 0, 3));
+	assert_string_equal("won", kiscrm_table_text(t, 3, 4));
+	assert_int_equal(12000000, kiscrm_table_int(t, 4, 5));
+	assert_int_equal(7000000, kiscrm_table_int(t, 6, 5));
+	kiscrm_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +246,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_existing_contract_and_no_flag, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_failed_contract_leaves_the_opportunity_unmoved, setup,
 						kc_test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_customer_timeline, setup, kc_test_fx_teardown),
 	};
 	return kc_test_run_both(tests);
 }

@@ -474,6 +474,7 @@ FUNCTIONS = [
     ("kiscrm_report_win_loss",) + REPORT,
     ("kiscrm_report_win_rate",) + REPORT,
     ("kiscrm_report_top_customers",) + REPORT,
+    ("kiscrm_customer_timeline", [P(TableP), DbP, ID], I, check_rc),
     ("kiscrm_report_stage_win_rates",) + REPORT,
     # forecast.h
     ("kiscrm_forecast_options_init", [P(ForecastOptions), U], I, check_rc),

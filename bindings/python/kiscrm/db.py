@@ -735,6 +735,11 @@ class Database:
                             ctypes.byref(o))
         return _lib.take_buf(buf)
 
+    def customer_timeline(self, customer_id) -> Table:
+        """The 360° view of a customer: contacts, opportunities and their moves, contracts,
+        instalments, collections and activities as one dated table."""
+        return self._table(_lib.lib().kiscrm_customer_timeline, _id(customer_id))
+
     # --- activities -------------------------------------------------------------------
 
     @staticmethod
