@@ -51,32 +51,32 @@ static kiscrm_id opportunity(world *w, const char *name, kiscrm_money amount)
 	return kc_test_insert(w->db, r);
 }
 
+/* A filter "field = value" on an INT field (c must outlive f). */
+static kiscrm_filter int_filter(kiscrm_filter_cond *c, int field, int64_t value)
+{
+	kiscrm_filter f = KISCRM_FILTER_INIT;
+	memset(c, 0, sizeof(*c));
+	c->field = field;
+	c->op = KISCRM_OP_EQ;
+	c->type = KISCRM_TYPE_INT;
+	c->value.i = value;
+	f.ncond = 1;
+	f.conds = c;
+	return f;
+}
+
 /* Records of @kind whose INT @field equals @value. */
 static size_t count_where(world *w, int kind, int field, int64_t value)
 {
-	kiscrm_filter f = KISCRM_FILTER_INIT;
 	kiscrm_filter_cond c;
-	memset(&c, 0, sizeof(c));
-	c.field = field;
-	c.op = KISCRM_OP_EQ;
-	c.type = KISCRM_TYPE_INT;
-	c.value.i = value;
-	f.ncond = 1;
-	f.conds = &c;
+	kiscrm_filter f = int_filter(&c, field, value);
 	return kc_test_count(w->db, kind, &f);
 }
 
 static kiscrm_id first_where(world *w, int kind, int field, int64_t value)
 {
-	kiscrm_filter f = KISCRM_FILTER_INIT;
 	kiscrm_filter_cond c;
-	memset(&c, 0, sizeof(c));
-	c.field = field;
-	c.op = KISCRM_OP_EQ;
-	c.type = KISCRM_TYPE_INT;
-	c.value.i = value;
-	f.ncond = 1;
-	f.conds = &c;
+	kiscrm_filter f = int_filter(&c, field, value);
 	kiscrm_iter *it = NULL;
 	const kiscrm_record *r;
 	kiscrm_id id = 0;
