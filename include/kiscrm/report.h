@@ -401,6 +401,38 @@ KISCRM_API int kiscrm_report_win_rate(kiscrm_table **out, kiscrm_db *db, const k
 KISCRM_API int kiscrm_report_top_customers(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
 
 /**
+ * The customer lifecycle (客户生命周期) as of `as_of`, one row per customer, derived from
+ * its contracts (rejected ones excluded) by the rules of analysis.yaml `lifecycle` (the
+ * project's defaults in brackets): `prospect` no contract yet; `lost` no contract in the
+ * last `lost_months` [18]; `new` first contract within the last `new_months` [12];
+ * `growing` contract value of the last 12 months at least `growth_percent` [20] % above
+ * the 12 months before; `declining` at least `decline_percent` [20] % below it; `mature`
+ * otherwise. Columns: `customer_id` INT, `customer` TEXT, `stage` TEXT, `since` DATE (the
+ * first day of the month in which the stage began — stages are evaluated at month ends
+ * back to the first contract; NULL for a prospect), `first_contract`, `last_contract`
+ * DATE (up to `as_of`). Sorted by customer id; `owner_id` and `department_id` select by
+ * the customer's owner; `group_by` is ignored.
+ * @param[out] out the table
+ * @param db the database
+ * @param opts options
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID, storage errors.
+ */
+KISCRM_API int kiscrm_report_lifecycle(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
+
+/**
+ * Lifecycle movements: the customers whose stage (kiscrm_report_lifecycle()) at the end of
+ * the day before the window differs from the stage at the end of its last day. Columns:
+ * `customer_id` INT, `customer` TEXT, `from_stage`, `to_stage` TEXT, `since` DATE (of the
+ * new stage). Needs a window (`from`/`to` or `period`).
+ * @param[out] out the table
+ * @param db the database
+ * @param opts options
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID (no window), storage errors.
+ */
+KISCRM_API int kiscrm_report_lifecycle_movements(kiscrm_table **out, kiscrm_db *db,
+						 const kiscrm_report_options *opts);
+
+/**
  * Observed win rate per working stage of one pipeline, next to the configured stage
  * probability: of the opportunities closed in the window that entered the stage (by stage
  * history; an opportunity that skipped the stage did not), the share that were won. One

@@ -30,6 +30,8 @@ static const struct {
 	{ "win-loss", "closes counted and summed by outcome, reason category and reason", kiscrm_report_win_loss },
 	{ "win-rate", "won count, lost count, won amount and win rate per group", kiscrm_report_win_rate },
 	{ "top-customers", "customers ranked by the value and number of opportunities won from them", kiscrm_report_top_customers },
+	{ "lifecycle", "customer lifecycle stage (prospect, new, growing, mature, declining, lost) and since when", kiscrm_report_lifecycle },
+	{ "lifecycle-movements", "customers whose lifecycle stage changed between the window's start and end", kiscrm_report_lifecycle_movements },
 	{ "stage-win-rates", "observed win rate per working stage next to its configured probability", kiscrm_report_stage_win_rates },
 	{ "rolling-budget", "eight-week rolling budget: last week's plan vs actual, expected contracts and collections", kiscrm_report_rolling_budget },
 	{ "rolling-summary", "the rolling budget's sub-totals by group and total, without project rows", kiscrm_report_rolling_summary },

@@ -417,6 +417,28 @@ static int read_qualification(kc_analysis *a, const kc_yaml_node *root)
 	return KISCRM_OK;
 }
 
+static int read_lifecycle(kc_analysis *a, const kc_yaml_node *root)
+{
+	static const char *const keys[] = { "new_months", "lost_months", "growth_percent", "decline_percent", NULL };
+	const kc_yaml_node *m;
+	int64_t v[4] = { a->lifecycle_new_months, a->lifecycle_lost_months, a->lifecycle_growth_percent,
+			 a->lifecycle_decline_percent };
+	int rc;
+
+	if ((rc = kc_yaml_get_map(&m, root, "lifecycle", KC_YAML_OPTIONAL)) < 0 || !m ||
+	    (rc = kc_yaml_map_check(m, keys)) < 0)
+		return rc;
+	/* months 1 … 120, percentages 1 … 1000 */
+	for (int i = 0; i < 4; i++)
+		if ((rc = kc_yaml_get_int(&v[i], m, keys[i], KC_YAML_OPTIONAL, 1, i < 2 ? 120 : 1000)) < 0)
+			return rc;
+	a->lifecycle_new_months = (int)v[0];
+	a->lifecycle_lost_months = (int)v[1];
+	a->lifecycle_growth_percent = (int)v[2];
+	a->lifecycle_decline_percent = (int)v[3];
+	return KISCRM_OK;
+}
+
 static int read_funnel(kc_analysis *a, const kc_yaml_node *root)
 {
 	static const char *const keys[] = {
@@ -616,6 +638,10 @@ static int analysis_defaults(kc_analysis *a, const kiscrm_config *cfg)
 	a->large_min = 500000 * unit;
 	a->medium_min = 100000 * unit;
 	a->activity_days = 30;
+	a->lifecycle_new_months = 12;
+	a->lifecycle_lost_months = 18;
+	a->lifecycle_growth_percent = 20;
+	a->lifecycle_decline_percent = 20;
 	a->thin_top_ratio = 1.0;
 	a->bottleneck_ratio = 1.5;
 	a->fat_top_conversion = 0.15;
@@ -645,7 +671,7 @@ static int read_analysis(kiscrm_config *cfg, struct kc_pipeline_set *set, const 
 	static const char *const top[] = {
 		"size_classes", "supervision", "qualification", "funnel_diagnosis",
 		"reason_categories", "activity_types", "sufficiency_threshold", "ageing_bounds", "predict",
-		NULL
+		"lifecycle", NULL
 	};
 	kc_analysis *a = &set->analysis;
 	int rc;
@@ -656,6 +682,7 @@ static int read_analysis(kiscrm_config *cfg, struct kc_pipeline_set *set, const 
 	    (rc = read_size_classes(a, cfg, doc->root)) < 0 ||
 	    (rc = read_supervision(a, cfg, doc->root)) < 0 ||
 	    (rc = read_qualification(a, doc->root)) < 0 ||
+	    (rc = read_lifecycle(a, doc->root)) < 0 ||
 	    (rc = read_funnel(a, doc->root)) < 0 ||
 	    (rc = read_named(&a->reasons, &a->nreasons, doc->root, "reason_categories",
 			     "reason category")) < 0 ||

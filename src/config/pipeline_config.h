@@ -39,6 +39,8 @@ typedef struct kc_analysis {
 	char *review_large, *review_medium, *review_small;
 	/* qualification (商机合格率): an activity within this many days */
 	int activity_days;
+	/* customer lifecycle (客户生命周期): see src/analytics/lifecycle.c */
+	int lifecycle_new_months, lifecycle_lost_months, lifecycle_growth_percent, lifecycle_decline_percent;
 	/* funnel-shape diagnosis thresholds (see src/analytics/diagnosis.c for their meaning) */
 	double thin_top_ratio;
 	double bottleneck_ratio;

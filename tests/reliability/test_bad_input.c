@@ -774,7 +774,7 @@ static const struct {
 } reports[] = {
 #define R(n) { #n, kiscrm_report_##n }
 	R(funnel), R(funnel_diagnosis), R(qualification), R(invalid_opportunities), R(structure),
-	R(stqc), R(missing_analysis), R(win_loss), R(win_rate), R(top_customers), R(stage_win_rates), R(gap),
+	R(stqc), R(missing_analysis), R(win_loss), R(win_rate), R(top_customers), R(lifecycle), R(lifecycle_movements), R(stage_win_rates), R(gap),
 	R(sufficiency), R(forecast), R(year_end), R(stage_probabilities), R(probability),
 	R(targets), R(target_check), R(receivables), R(ageing), R(rolling_budget), R(rolling_summary), R(rolling_gap),
 	R(snapshot_diff), R(forecast_accuracy), R(kpi),

@@ -474,6 +474,8 @@ FUNCTIONS = [
     ("kiscrm_report_win_loss",) + REPORT,
     ("kiscrm_report_win_rate",) + REPORT,
     ("kiscrm_report_top_customers",) + REPORT,
+    ("kiscrm_report_lifecycle",) + REPORT,
+    ("kiscrm_report_lifecycle_movements",) + REPORT,
     ("kiscrm_customer_timeline", [P(TableP), DbP, ID], I, check_rc),
     ("kiscrm_report_stage_win_rates",) + REPORT,
     # forecast.h
