@@ -139,6 +139,8 @@ static int at_least_percent(kiscrm_money a, kiscrm_money b, int percent)
 /* The stage of customer c as of the end of day @day. */
 static int stage_at(const life *l, const life_customer *c, kiscrm_date day)
 {
+	if (c->n == 0)
+		return L_PROSPECT; /* (and no deal array to point into) */
 	const deal *d = &l->deals[c->first];
 	size_t k = 0;
 	while (k < c->n && d[k].signed_on <= day)
@@ -227,7 +229,7 @@ int kiscrm_report_lifecycle(kiscrm_table **out, kiscrm_db *db, const kiscrm_repo
 		int s = stage_at(&l, c, r.as_of);
 		size_t k = 0;
 		while (k < c->n && l.deals[c->first + k].signed_on <= r.as_of)
-			k++;
+			k++; /* c->n == 0: never reads l.deals */
 		int ri = kiscrm_table_add_row(t, KISCRM_ROW_DETAIL);
 		if (ri < 0) {
 			rc = ri;
