@@ -65,18 +65,13 @@ typedef struct {
 	kiscrm_date latest;
 } latest_ctx;
 
-static kiscrm_date day_of(kiscrm_time t)
-{
-	return (kiscrm_date)(t >= 0 ? t / KC_DAY_SECONDS : -((-t + KC_DAY_SECONDS - 1) / KC_DAY_SECONDS));
-}
-
 static int latest_cb(void *payload, const kiscrm_value *row)
 {
 	latest_ctx *l = payload;
 	const kiscrm_value *done = &row[KC_FI(KISCRM_ACTIVITY_DONE_AT)];
 	if (row[0].u.i == l->self || done->type == KISCRM_TYPE_NULL)
 		return 0;
-	kiscrm_date d = day_of(done->u.i);
+	kiscrm_date d = kiscrm_time_date(done->u.i);
 	if (l->latest == KISCRM_DATE_NONE || d > l->latest)
 		l->latest = d;
 	return 0;
@@ -131,7 +126,7 @@ static int feed(kiscrm_db *db, const kiscrm_record *rec, const kiscrm_record *ol
 	kiscrm_date extra = KISCRM_DATE_NONE;
 	const char *status = kiscrm_record_text(rec, KISCRM_ACTIVITY_STATUS);
 	if (status && strcmp(status, "done") == 0 && !kiscrm_record_is_null(rec, KISCRM_ACTIVITY_DONE_AT))
-		extra = day_of(kiscrm_record_int(rec, KISCRM_ACTIVITY_DONE_AT));
+		extra = kiscrm_time_date(kiscrm_record_int(rec, KISCRM_ACTIVITY_DONE_AT));
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < sizeof(targets) / sizeof(targets[0]); i++) {
 		kiscrm_id now = !kiscrm_record_is_null(rec, targets[i].link) ? kiscrm_record_int(rec, targets[i].link) : 0;

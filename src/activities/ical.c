@@ -53,7 +53,7 @@ static int put_text(kiscrm_buf *b, const char *s)
 /* YYYYMMDDTHHMMSS, with Z for UTC (DTSTAMP) or floating (the office's wall clock). */
 static void ical_time(char buf[24], kiscrm_time t, int utc)
 {
-	kiscrm_date d = (kiscrm_date)(t >= 0 ? t / KC_DAY_SECONDS : -((-t + KC_DAY_SECONDS - 1) / KC_DAY_SECONDS));
+	kiscrm_date d = kiscrm_time_date(t);
 	int64_t s = t - (int64_t)d * KC_DAY_SECONDS;
 	int y, m, day;
 	kiscrm_date_to_ymd(d, &y, &m, &day);

@@ -16,11 +16,6 @@
 
 static const char *const weekdays[7] = { "MO", "TU", "WE", "TH", "FR", "SA", "SU" };
 
-static kiscrm_date day_of(kiscrm_time t)
-{
-	return (kiscrm_date)(t >= 0 ? t / KC_DAY_SECONDS : -((-t + KC_DAY_SECONDS - 1) / KC_DAY_SECONDS));
-}
-
 static int bad(const char *text, const char *fmt, const char *part)
 {
 	char msg[160];
@@ -156,7 +151,7 @@ int kc_rrule_parse(kc_rrule *r, const char *text, kiscrm_time start)
 	if (r->byday && r->freq != KC_FREQ_WEEKLY)
 		return bad(text, "%sBYDAY is supported with FREQ=WEEKLY only", "");
 	if (r->freq == KC_FREQ_WEEKLY) {
-		unsigned own = 1u << (kiscrm_date_weekday(day_of(start)) - 1);
+		unsigned own = 1u << (kiscrm_date_weekday(kiscrm_time_date(start)) - 1);
 		if (!r->byday)
 			r->byday = own;
 		else if (!(r->byday & own))
@@ -182,7 +177,7 @@ static int emit(const kc_rrule *r, kiscrm_time t, kiscrm_time limit, int *n, kc_
 int kc_rrule_expand(const kc_rrule *r, kiscrm_time start, kiscrm_time limit, kc_occurrence_cb cb, void *payload)
 {
 	int n = 0, rc = 0;
-	kiscrm_date first = day_of(start);
+	kiscrm_date first = kiscrm_time_date(start);
 	kiscrm_time tod = start - (kiscrm_time)first * KC_DAY_SECONDS;
 	if (r->freq == KC_FREQ_NONE) {
 		emit(r, start, limit, &n, cb, payload, &rc);

@@ -5,8 +5,12 @@
 #include "activities/kinds.h"
 #include "analytics/report.h"
 #include "core/error.h"
+#include "kiscrm/date.h"
 #include "core/field.h"
 #include "core/idvec.h"
+#include "core/sort.h"
+#include "core/str.h"
+#include "core/vec.h"
 #include "entities/kinds.h"
 #include "kiscrm/activity.h"
 #include "kiscrm/customer.h"
@@ -40,35 +44,22 @@ static const char *text_of(const kiscrm_value *v)
 	return v->type == KISCRM_TYPE_TEXT ? v->u.s : NULL;
 }
 
-static kiscrm_date day_of(kiscrm_time t)
-{
-	return (kiscrm_date)(t >= 0 ? t / 86400 : -((-t + 86399) / 86400));
-}
-
 static int add(timeline *tl, kiscrm_date date, int order, const char *kind, kiscrm_id id, const char *what,
 	       const char *status, const kiscrm_value *amount)
 {
-	if (tl->n == tl->cap) {
-		size_t cap = tl->cap ? 2 * tl->cap : 32;
-		event *grown = realloc(tl->ev, cap * sizeof(*grown));
-		if (!grown)
-			return kc_error_oom();
-		tl->ev = grown;
-		tl->cap = cap;
-	}
+	if (KC_VEC_GROW(tl->ev, tl->n, tl->cap, 32))
+		return KISCRM_ENOMEM;
 	event *e = &tl->ev[tl->n];
 	memset(e, 0, sizeof(*e));
 	e->date = date;
 	e->order = order;
 	e->kind = kind;
 	e->id = id;
-	e->what = what ? strdup(what) : NULL;
-	e->status = status ? strdup(status) : NULL;
-	if ((what && !e->what) || (status && !e->status)) {
+	int rc = kc_strdup_to(&e->what, what);
+	if (rc == 0 && (rc = kc_strdup_to(&e->status, status)) != 0)
 		free(e->what);
-		free(e->status);
-		return kc_error_oom();
-	}
+	if (rc)
+		return rc;
 	if (amount && amount->type != KISCRM_TYPE_NULL) {
 		e->has_amount = 1;
 		e->amount = amount->u.i;
@@ -102,7 +93,7 @@ static int move_cb(void *p, const kiscrm_value *row)
 	snprintf(what, sizeof(what), "opportunity %lld: %s → %s",
 		 (long long)row[KC_FI(KISCRM_STAGE_HISTORY_OPPORTUNITY_ID)].u.i,
 		 text_of(&row[KC_FI(KISCRM_STAGE_HISTORY_FROM_STAGE)]), text_of(&row[KC_FI(KISCRM_STAGE_HISTORY_TO_STAGE)]));
-	return add(p, day_of(row[KC_FI(KISCRM_STAGE_HISTORY_AT)].u.i), 2, "stage_move", row[0].u.i, what,
+	return add(p, kiscrm_time_date(row[KC_FI(KISCRM_STAGE_HISTORY_AT)].u.i), 2, "stage_move", row[0].u.i, what,
 		   text_of(&row[KC_FI(KISCRM_STAGE_HISTORY_TO_STAGE)]), NULL);
 }
 
@@ -130,7 +121,7 @@ static int collection_cb(void *p, const kiscrm_value *row)
 
 static int activity_cb(void *p, const kiscrm_value *row)
 {
-	return add(p, day_of(row[KC_FI(KISCRM_ACTIVITY_START)].u.i), 6, "activity", row[0].u.i,
+	return add(p, kiscrm_time_date(row[KC_FI(KISCRM_ACTIVITY_START)].u.i), 6, "activity", row[0].u.i,
 		   text_of(&row[KC_FI(KISCRM_ACTIVITY_SUBJECT)]), text_of(&row[KC_FI(KISCRM_ACTIVITY_STATUS)]), NULL);
 }
 
@@ -184,8 +175,8 @@ int kiscrm_customer_timeline(kiscrm_table **out, kiscrm_db *db, kiscrm_id custom
 				  plan_cb, &tl)) == 0)
 			rc = scan_by(db, &kc_collection_def, KISCRM_COLLECTION_CONTRACT_ID, tl.contracts.ids[i],
 				     collection_cb, &tl);
-	if (rc == 0 && tl.n > 1)
-		qsort(tl.ev, tl.n, sizeof(*tl.ev), by_date);
+	if (rc == 0)
+		kc_sort(tl.ev, tl.n, sizeof(*tl.ev), by_date);
 	if (rc == 0 && (rc = kiscrm_table_new(&t, "customer_timeline")) == 0) {
 		kc_report_label(t, db);
 		if ((rc = kc_add_columns(t, cols)) == 0)

@@ -69,24 +69,17 @@ static int by_value(const void *a, const void *b)
 	return (x->customer > y->customer) - (x->customer < y->customer);
 }
 
-static int name_cb(void *payload, const kiscrm_value *row)
-{
-	const kiscrm_value *v = &row[KC_FI(KISCRM_CUSTOMER_NAME)];
-	*(const char **)payload = v->type == KISCRM_TYPE_TEXT ? v->u.s : NULL;
-	return 0;
-}
-
 typedef struct {
 	kiscrm_table *t;
 	size_t row;
 } name_put;
 
+/* The customer's name into column 2 of the row. */
 static int put_name_cb(void *payload, const kiscrm_value *row)
 {
 	name_put *p = payload;
-	const char *name = NULL;
-	name_cb(&name, row);
-	return name ? kc_cell_text(p->t, p->row, 2, name) : 0;
+	const kiscrm_value *v = &row[KC_FI(KISCRM_CUSTOMER_NAME)];
+	return v->type == KISCRM_TYPE_TEXT ? kc_cell_text(p->t, p->row, 2, v->u.s) : 0;
 }
 
 int kiscrm_report_top_customers(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)

@@ -227,3 +227,17 @@ int kc_test_update_text(kiscrm_db *db, int kind, kiscrm_id id, int field, const 
 	kiscrm_record_free(r);
 	return rc;
 }
+
+kiscrm_date kc_test_day(const char *text)
+{
+	kiscrm_date d = KISCRM_DATE_NONE;
+	assert_int_equal(KISCRM_OK, kiscrm_date_parse(&d, text));
+	return d;
+}
+
+kiscrm_time kc_test_time(const char *text)
+{
+	kiscrm_time t = 0;
+	assert_int_equal(KISCRM_OK, kiscrm_time_parse(&t, text));
+	return t;
+}

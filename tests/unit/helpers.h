@@ -74,6 +74,10 @@ int kc_test_fx_teardown(void **state);
 int kc_test_run_on_backends(const struct CMUnitTest *tests, size_t count);
 #define kc_test_run_both(tests) kc_test_run_on_backends((tests), sizeof(tests) / sizeof((tests)[0]))
 
+/* A date "YYYY-MM-DD" and a time "YYYY-MM-DDTHH:MM:SSZ" (each asserts it parses). */
+kiscrm_date kc_test_day(const char *text);
+kiscrm_time kc_test_time(const char *text);
+
 /* --- builders (each asserts success) ---------------------------------------------- */
 
 /* A new empty record of a kind. */

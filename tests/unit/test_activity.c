@@ -26,12 +26,7 @@ static int setup(void **state)
 	return 0;
 }
 
-static kiscrm_time T(const char *text)
-{
-	kiscrm_time t = 0;
-	assert_int_equal(KISCRM_OK, kiscrm_time_parse(&t, text));
-	return t;
-}
+#define T kc_test_time
 
 /* Inserts an activity; returns its id, or the error code (< 0). */
 static kiscrm_id activity(world *w, kiscrm_id owner, const char *type, const char *subject, const char *start,
@@ -346,12 +341,7 @@ static kiscrm_id set_done(world *w, kiscrm_id id, const char *done_at)
 	return rc;
 }
 
-static kiscrm_date D(const char *text)
-{
-	kiscrm_date d = KISCRM_DATE_NONE;
-	assert_int_equal(KISCRM_OK, kiscrm_date_parse(&d, text));
-	return d;
-}
+#define D kc_test_day
 
 /* A customer's and an opportunity's last activity is the day of their latest DONE
  * activity, kept by the library:

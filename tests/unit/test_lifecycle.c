@@ -31,12 +31,7 @@ typedef struct world {
 	kiscrm_id c[6];
 } world;
 
-static kiscrm_date D(const char *text)
-{
-	kiscrm_date d = KISCRM_DATE_NONE;
-	assert_int_equal(KISCRM_OK, kiscrm_date_parse(&d, text));
-	return d;
-}
+#define D kc_test_day
 
 static void contract(world *w, kiscrm_id cust, const char *day, kiscrm_money amount)
 {

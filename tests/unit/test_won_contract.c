@@ -22,19 +22,9 @@ static int setup(void **state)
 	return 0;
 }
 
-static kiscrm_date D(const char *text)
-{
-	kiscrm_date d = KISCRM_DATE_NONE;
-	assert_int_equal(KISCRM_OK, kiscrm_date_parse(&d, text));
-	return d;
-}
+#define D kc_test_day
 
-static kiscrm_time T(const char *text)
-{
-	kiscrm_time t = 0;
-	assert_int_equal(KISCRM_OK, kiscrm_time_parse(&t, text));
-	return t;
-}
+#define T kc_test_time
 
 /* An opportunity at the commercial stage (no exit criteria left before won). */
 static kiscrm_id opportunity(world *w, const char *name, kiscrm_money amount)
