@@ -31,5 +31,7 @@
 #include "kiscrm/kpi.h"
 #include "kiscrm/qualification.h"
 #include "kiscrm/activity.h"
+#include "kiscrm/care.h"
+#include "kiscrm/value.h"
 
 #endif

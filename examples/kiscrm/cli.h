@@ -69,6 +69,7 @@ int cmd_fields(cli *c, int argc, char **argv);
 int cmd_demo_data(cli *c, int argc, char **argv);
 int cmd_meeting(cli *c, int argc, char **argv);
 int cmd_calendar(cli *c, int argc, char **argv);
+int cmd_classify_value(cli *c, int argc, char **argv);
 
 /* Imports the Maven Analytics CRM dataset layout from dir (see doc/maven-import.md). */
 int cli_import_maven(cli *c, const char *dir);

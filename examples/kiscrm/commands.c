@@ -444,6 +444,54 @@ static int parse_period(const char *v)
 	return -1;
 }
 
+typedef struct {
+	kiscrm_report_options o;
+	size_t n;
+} classify_work_args;
+
+static int classify_work(kiscrm_db *db, void *payload)
+{
+	classify_work_args *a = payload;
+	return kiscrm_customer_value_classify(db, &a->o, &a->n);
+}
+
+int cmd_classify_value(cli *c, int argc, char **argv)
+{
+	classify_work_args a = { KISCRM_REPORT_OPTIONS_INIT, 0 };
+	const char *v;
+	a.o.period = KISCRM_PERIOD_YEAR;
+	for (int i = 1; i < argc; i++) {
+		if (cli_is_help(argv[i])) {
+			puts("usage: kiscrm classify-value [--as-of DATE] [--period month|quarter|year]\n"
+			     "                             [--from DATE --to DATE]\n\n"
+			     "Computes every customer's value score and A/B/C class over the window (by\n"
+			     "default the fiscal year containing --as-of, today) and stores the classes dated\n"
+			     "the window's last day, replacing those stored for that day; `kiscrm report\n"
+			     "value-movements` compares them. The rules are customers.yaml's `value`.");
+			return 0;
+		} else if ((v = cli_opt(argc, argv, &i, "--as-of"))) {
+			if (parse_date(&a.o.as_of, "--as-of", v))
+				return 2;
+		} else if ((v = cli_opt(argc, argv, &i, "--from"))) {
+			if (parse_date(&a.o.from, "--from", v))
+				return 2;
+		} else if ((v = cli_opt(argc, argv, &i, "--to"))) {
+			if (parse_date(&a.o.to, "--to", v))
+				return 2;
+		} else if ((v = cli_opt(argc, argv, &i, "--period"))) {
+			if ((a.o.period = parse_period(v)) < 0)
+				return cli_usage("classify-value: unknown period '%s' (week, month, quarter, year)", v);
+		} else
+			return cli_usage("classify-value: unknown option '%s'", argv[i]);
+	}
+	if (cli_open(c))
+		return 1;
+	if (cli_transact(c, classify_work, &a) < 0)
+		return cli_fail("classify-value");
+	printf("%zu customers classed\n", a.n);
+	return 0;
+}
+
 static const char report_help[] =
 	"usage: kiscrm report NAME [--as-of DATE] [--from DATE] [--to DATE]\n"
 	"                   [--period week|month|quarter|year] [--by DIM[,DIM...]]\n"

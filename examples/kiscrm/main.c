@@ -45,12 +45,13 @@ static const char usage_text[] =
 	"  demo-data                    fill an empty database with a demo company\n"
 	"  meeting                      print the weekly meeting pack (周例会)\n"
 	"  calendar                     activities of a window, double bookings, iCalendar\n"
+	"  classify-value               store the customers' A/B/C value classes of a window\n"
 	"\n"
 	"Entities (ENTITY): department 部门, staff 员工, customer 客户, customer_attr (custom\n"
 	"attributes), contact 联系人, lead 线索, opportunity 商机, stage_history, contract 合同,\n"
 	"collection_plan 收款计划, collection 回款, target 业绩指标, snapshot, snapshot_line,\n"
 	"kpi_score, evidence, exam_result, experience, training, activity 活动,\n"
-	"activity_exception. `kiscrm fields ENTITY` lists\n"
+	"activity_exception, key_account_event (重点客户档案), value_class. `kiscrm fields ENTITY` lists\n"
 	"the fields with their types; field names are the CSV column names.\n"
 	"\n"
 	"Values: money is decimal text with the currency's decimals (1234.56, never rounded:\n"
@@ -210,7 +211,7 @@ static const struct {
 	{ "list", cmd_list }, { "show", cmd_show }, { "add", cmd_add }, { "move", cmd_move },
 	{ "snapshot", cmd_snapshot }, { "report", cmd_report }, { "reports", cmd_reports },
 	{ "fields", cmd_fields }, { "demo-data", cmd_demo_data }, { "meeting", cmd_meeting },
-	{ "calendar", cmd_calendar },
+	{ "calendar", cmd_calendar }, { "classify-value", cmd_classify_value },
 };
 
 /* The commands that may create the database file; the others need it to exist. */

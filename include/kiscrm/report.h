@@ -433,6 +433,104 @@ KISCRM_API int kiscrm_report_lifecycle_movements(kiscrm_table **out, kiscrm_db *
 						 const kiscrm_report_options *opts);
 
 /**
+ * Key-account care compliance (重点客户关怀) per account and rule over the window (from/to,
+ * a period, or — neither given — the fiscal year of `as_of`), by the rules of
+ * customers.yaml `care` (kiscrm/care.h). A rule is assessed in each of its periods (month,
+ * quarter, year, aligned to the fiscal year) that lies wholly inside the window, for the
+ * key accounts it applies to; each period requires `count` done activities of the rule's
+ * types with the account by the responsible person, and surplus activities do not carry
+ * over. Greetings require one done greeting activity per occasion in the window.
+ * Columns: `customer_id` INT, `customer` TEXT, `rule` TEXT (a rule key, or `greetings`),
+ * `rule_name` TEXT (in `lang`), `responsible_id` INT, `responsible` TEXT, `required`,
+ * `done`, `missing` INT, `rate` RATE (done ÷ required); a total row ends the table. Rows
+ * by customer id, then in the order of the rules, greetings last. `owner_id` and
+ * `department_id` select accounts by their owner.
+ * @param[out] out the table
+ * @param db the database
+ * @param opts options
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID (a window with one end only, or longer than ten
+ *         years), ::KISCRM_ECONFIG (a rule that applies names a role roles.yaml lacks or
+ *         that no active staff member holds, or an unknown activity type), storage errors.
+ */
+KISCRM_API int kiscrm_report_care_compliance(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
+
+/**
+ * Key-account care compliance per responsible person and rule: the obligations of
+ * kiscrm_report_care_compliance() summed by the person who answers for them (the
+ * account's owner, or for a role the holder whose department is nearest above the
+ * owner's, else the holder with the lowest id). Columns: `responsible_id` INT,
+ * `responsible` TEXT, `rule`, `rule_name` TEXT, `accounts` INT, `required`, `done`,
+ * `missing` INT, `rate` RATE; a sub-total row per person (rule empty) and a total row.
+ * @param[out] out the table
+ * @param db the database
+ * @param opts options as kiscrm_report_care_compliance()
+ * @return as kiscrm_report_care_compliance().
+ */
+KISCRM_API int kiscrm_report_care_people(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
+
+/**
+ * What key-account care still owes as of `as_of`: the obligations of the window (as
+ * kiscrm_report_care_compliance()) not yet fully done and already listed — a period from
+ * its first day, a greeting from `lead_days` before its date. `status` is `overdue` once
+ * a period has ended or a greeting's `grace_days` have passed before `as_of`, `due`
+ * otherwise. Columns: `customer_id` INT, `customer`, `rule`, `rule_name`, `occasion` TEXT
+ * (greetings: birthday, important_date, family_celebration), `contact_id` INT,
+ * `period_start` DATE (rules), `due` DATE (last day of the period, or the greeting's
+ * date), `responsible_id` INT, `responsible` TEXT, `required`, `done`, `missing` INT,
+ * `status` TEXT. Sorted by due date, customer, rule.
+ * @param[out] out the table
+ * @param db the database
+ * @param opts options as kiscrm_report_care_compliance()
+ * @return as kiscrm_report_care_compliance().
+ */
+KISCRM_API int kiscrm_report_care_due(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
+
+/**
+ * Customer value (客户价值分析) over the window (required): the customers that signed a
+ * contract by its end, ranked by the value score of customers.yaml `value` (kiscrm/value.h)
+ * with their A/B/C class. Columns: `rank` INT (ties share it), `customer_id` INT,
+ * `customer` TEXT, `contract`, `service`, `cost` MONEY (in the window), `years` INT (of
+ * relationship at the window's end), `score` MONEY, `class` TEXT. Ranks and classes are
+ * relative to all customers; `owner_id` and `department_id` only select the rows shown.
+ * @param[out] out the table
+ * @param db the database
+ * @param opts options
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID (no window, or longer than ten years),
+ *         ::KISCRM_EOVERFLOW, storage errors.
+ */
+KISCRM_API int kiscrm_report_customer_value(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
+
+/**
+ * Value-class movements: customers whose class stored by kiscrm_customer_value_classify()
+ * changed across the window — the latest class dated before `from` against the latest
+ * dated before `to` (a customer classed for the first time has no from_class). Columns:
+ * `customer_id` INT, `customer` TEXT, `from_class` TEXT, `from_as_of` DATE, `to_class`
+ * TEXT, `to_as_of` DATE. Needs a window.
+ * @param[out] out the table
+ * @param db the database
+ * @param opts options
+ * @return as kiscrm_report_customer_value().
+ */
+KISCRM_API int kiscrm_report_value_movements(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
+
+/**
+ * The IDIC lists over the window (required), each sorted by its figure, largest first:
+ * `gold` (class A; figure: the score), `cost_exceeds_value` (cost to serve above contract
+ * and service revenue; figure: the excess), `lapsed_large` (among the `lapsed_top`
+ * largest customers of the twelve months before the window, ties at the edge included,
+ * those that signed nothing in it; figure: last year's revenue) and `cross_sell`
+ * (contracts in the window covering at most `cross_sell_max_lines` product lines; figure:
+ * the revenue). Customers who complained repeatedly will join when service requests exist.
+ * Columns: `list`, `list_name` TEXT, `customer_id` INT, `customer` TEXT, `figure` MONEY,
+ * `class` TEXT, `product_lines` TEXT (those of the window, comma-separated).
+ * @param[out] out the table
+ * @param db the database
+ * @param opts options
+ * @return as kiscrm_report_customer_value().
+ */
+KISCRM_API int kiscrm_report_idic(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
+
+/**
  * Observed win rate per working stage of one pipeline, next to the configured stage
  * probability: of the opportunities closed in the window that entered the stage (by stage
  * history; an opportunity that skipped the stage did not), the share that were won. One

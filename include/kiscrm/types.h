@@ -44,7 +44,9 @@ typedef enum kiscrm_kind {
 	KISCRM_KIND_EXPERIENCE = 18,   /**< Years of one kind of work experience, see kiscrm/kpi.h. */
 	KISCRM_KIND_TRAINING = 19,     /**< A training attended, see kiscrm/qualification.h. */
 	KISCRM_KIND_ACTIVITY = 20,     /**< 活动: a visit, call, meeting or task, see kiscrm/activity.h. */
-	KISCRM_KIND_ACTIVITY_EXCEPTION = 21 /**< A moved or cancelled occurrence of a series, see kiscrm/activity.h. */
+	KISCRM_KIND_ACTIVITY_EXCEPTION = 21, /**< A moved or cancelled occurrence of a series, see kiscrm/activity.h. */
+	KISCRM_KIND_KEY_ACCOUNT_EVENT = 22, /**< An event of the key-account archive, see kiscrm/care.h. */
+	KISCRM_KIND_VALUE_CLASS = 23   /**< A customer's value class as computed on a date, see kiscrm/value.h. */
 } kiscrm_kind;
 
 /**

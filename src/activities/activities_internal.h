@@ -54,7 +54,7 @@ typedef struct kc_exception {
 
 typedef struct kc_activity {
 	kiscrm_id id, customer_id, owner_id;
-	char *type, *subject, *status, *outcome, *rrule_text;
+	char *type, *subject, *status, *outcome, *rrule_text, *participants;
 	kiscrm_time start;
 	int64_t duration_min;
 	kc_rrule rule;

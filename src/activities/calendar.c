@@ -60,7 +60,8 @@ static int activity_cb(void *payload, const kiscrm_value *row)
 	    (rc = text_dup(&a->subject, &row[KC_FI(KISCRM_ACTIVITY_SUBJECT)])) != 0 ||
 	    (rc = text_dup(&a->status, &row[KC_FI(KISCRM_ACTIVITY_STATUS)])) != 0 ||
 	    (rc = text_dup(&a->outcome, &row[KC_FI(KISCRM_ACTIVITY_OUTCOME)])) != 0 ||
-	    (rc = text_dup(&a->rrule_text, &row[KC_FI(KISCRM_ACTIVITY_RRULE)])) != 0)
+	    (rc = text_dup(&a->rrule_text, &row[KC_FI(KISCRM_ACTIVITY_RRULE)])) != 0 ||
+	    (rc = text_dup(&a->participants, &row[KC_FI(KISCRM_ACTIVITY_PARTICIPANTS)])) != 0)
 		return rc;
 	return kc_rrule_parse(&a->rule, a->rrule_text, a->start);
 }
@@ -205,6 +206,7 @@ void kc_calendar_free(kc_calendar *c)
 		free(a->status);
 		free(a->outcome);
 		free(a->rrule_text);
+		free(a->participants);
 	}
 	free(c->acts);
 	free(c->occ);

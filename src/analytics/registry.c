@@ -32,6 +32,12 @@ static const struct {
 	{ "top-customers", "customers ranked by the value and number of opportunities won from them", kiscrm_report_top_customers },
 	{ "lifecycle", "customer lifecycle stage (prospect, new, growing, mature, declining, lost) and since when", kiscrm_report_lifecycle },
 	{ "lifecycle-movements", "customers whose lifecycle stage changed between the window's start and end", kiscrm_report_lifecycle_movements },
+	{ "care-compliance", "key-account care per account and rule: required, done, missing, rate", kiscrm_report_care_compliance },
+	{ "care-people", "key-account care per responsible person and rule", kiscrm_report_care_people },
+	{ "care-due", "key-account care due or overdue as of a date", kiscrm_report_care_due },
+	{ "customer-value", "customers ranked by value score with their A/B/C class", kiscrm_report_customer_value },
+	{ "value-movements", "customers whose stored value class changed across the window", kiscrm_report_value_movements },
+	{ "idic", "IDIC lists: gold, cost more than they bring, lapsed large, cross-sell", kiscrm_report_idic },
 	{ "stage-win-rates", "observed win rate per working stage next to its configured probability", kiscrm_report_stage_win_rates },
 	{ "rolling-budget", "eight-week rolling budget: last week's plan vs actual, expected contracts and collections", kiscrm_report_rolling_budget },
 	{ "rolling-summary", "the rolling budget's sub-totals by group and total, without project rows", kiscrm_report_rolling_summary },
@@ -75,7 +81,7 @@ int kiscrm_report_run(kiscrm_table **out, kiscrm_db *db, const char *name, const
 	for (size_t i = 0; name && i < NREPORTS; i++)
 		if (strcmp(reports[i].name, name) == 0)
 			return reports[i].fn(out, db, opts);
-	char list[1024] = "";
+	char list[2048] = "";
 	for (size_t i = 0; i < NREPORTS; i++) {
 		strncat(list, i ? ", " : "", sizeof(list) - strlen(list) - 1);
 		strncat(list, reports[i].name, sizeof(list) - strlen(list) - 1);

@@ -4,6 +4,7 @@
 #include "config/config_internal.h"
 #include "config/pipeline_config.h"
 #include "config/labels_config.h"
+#include "config/customers_config.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -294,6 +295,7 @@ static int load_all(kiscrm_config **out, const char *dir)
 	    (rc = load_one(cfg, dir, "roles.yaml", read_roles)) < 0 ||
 	    (rc = kc_pipeline_config_load(cfg, dir)) < 0 ||
 	    (rc = kc_labels_config_load(cfg, dir)) < 0 ||
+	    (rc = kc_customers_config_load(cfg, dir)) < 0 ||
 	    (dir && !(cfg->dir = strdup(dir)) && (rc = kc_error_oom()) < 0)) {
 		kiscrm_config_free(cfg);
 		return rc;
@@ -330,6 +332,7 @@ void kiscrm_config_free(kiscrm_config *cfg)
 		return;
 	kc_pipeline_config_free(cfg);
 	kc_labels_config_free(cfg);
+	kc_customers_config_free(cfg);
 	free(cfg->dir);
 	for (int d = 1; d <= KC_DIM_LAST; d++) {
 		for (size_t i = 0; i < cfg->dims[d].count; i++)

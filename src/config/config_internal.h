@@ -71,6 +71,9 @@ struct kiscrm_config {
 	/* labels.yaml (src/config/labels_config.c): display names of report columns */
 	struct kc_labels *labels;
 
+	/* customers.yaml (src/config/customers_config.c): care rules and value settings */
+	struct kc_customers_config *customers;
+
 	/* Later loaders (KPI schemes, …) append their members here. */
 };
 

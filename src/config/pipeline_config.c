@@ -626,6 +626,7 @@ static int analysis_defaults(kc_analysis *a, const kiscrm_config *cfg)
 		{ "demo", "演示", "Demo" },
 		{ "email", "邮件", "E-mail" },
 		{ "task", "任务", "Task" },
+		{ "greeting", "问候/礼品", "Greeting or gift" },
 	};
 	static const int ageing[] = { 30, 60, 90, 180 };
 	const size_t nr = sizeof(reasons) / sizeof(reasons[0]);

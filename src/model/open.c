@@ -2,6 +2,7 @@
  * together here, above every area, so that the storage layer needs to know none of them. */
 #include "model/model.h"
 #include "activities/activities_internal.h"
+#include "care/care_internal.h"
 #include "backends/sqlite/sqlite.h"
 #include "core/error.h"
 #include "core/options.h"
@@ -90,6 +91,7 @@ int kiscrm_db_open(kiscrm_db **out, const kiscrm_db_options *opts)
 	db->config = config;
 	db->money_decimals = kiscrm_config_currency_decimals(config);
 	kc_activity_metrics_register(); /* once per process: KPI metrics fed by activities */
+	kc_care_metrics_register();     /* … and by key-account care */
 	if ((rc = backend->open(backend, kc_model_kinds.schema)) != 0 ||
 	    (!o.custom_backend && (!o.backend || strcmp(o.backend, "sqlite") == 0) &&
 	     (rc = kc_db_files_note(db, o.path)) != 0)) {

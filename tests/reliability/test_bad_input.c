@@ -777,7 +777,8 @@ static const struct {
 	R(stqc), R(missing_analysis), R(win_loss), R(win_rate), R(top_customers), R(lifecycle), R(lifecycle_movements), R(stage_win_rates), R(gap),
 	R(sufficiency), R(forecast), R(year_end), R(stage_probabilities), R(probability),
 	R(targets), R(target_check), R(receivables), R(ageing), R(rolling_budget), R(rolling_summary), R(rolling_gap),
-	R(snapshot_diff), R(forecast_accuracy), R(kpi),
+	R(snapshot_diff), R(forecast_accuracy), R(kpi), R(care_compliance), R(care_people), R(care_due),
+	R(customer_value), R(value_movements), R(idic),
 #undef R
 };
 
@@ -837,6 +838,19 @@ static void test_reports(void **state)
 		check_report(state, reports[i].name, reports[i].fn);
 	if (soft_failures)
 		fail_msg("%d bad report options were accepted (listed above)", soft_failures);
+
+	/* value classes: a database, options with a whole window and no filter are required */
+	o = (kiscrm_report_options)KISCRM_REPORT_OPTIONS_INIT;
+	ERR(kiscrm_customer_value_classify(NULL, &o, NULL));
+	ERR(kiscrm_customer_value_classify(f->db, NULL, NULL));
+	ERR(kiscrm_customer_value_classify(f->db, &o, NULL)); /* no window */
+	o.period = KISCRM_PERIOD_YEAR;
+	o.owner_id = 1;
+	ERR(kiscrm_customer_value_classify(f->db, &o, NULL));
+	o.owner_id = 0;
+	o.from = 20600;
+	o.to = 20500;
+	ERR(kiscrm_customer_value_classify(f->db, &o, NULL));
 
 	ERR(kiscrm_report_options_init(NULL, KISCRM_REPORT_OPTIONS_VERSION));
 	ERR_IS(KISCRM_EVERSION, kiscrm_report_options_init(&o, 999));

@@ -380,6 +380,7 @@ static const struct {
 	{ "key_account_manager", "大客户部经理", 2000, 50000000, 0 },
 	{ "supervisor", "销售主管", 1000, 20000000, 0 },
 	{ "sales_rep", "销售代表", 500, 5000000, 0 },
+	{ "opportunity_desk", "商机管理专员", 0, 0, 0 },
 	{ "presales", "售前工程师", 0, 0, 0 },
 	{ "service", "服务/实施", 0, 0, 0 },
 	{ "partner", "二级渠道伙伴", 0, 0, 0 },
@@ -528,6 +529,25 @@ static void test_bad_unknown_key(void **state)
 		    "strcit", "unknown key 'strcit' (expected one of: strict, items)");
 }
 
+/* customers.yaml of a configuration directory: the roles, activity types and keys of its
+ * care rules are checked at load, with file, line and column (the fixtures' own lines). */
+static void test_bad_customers(void **state)
+{
+	(void)state;
+	load_bad("care_bad_role");
+	check_error(KISCRM_ECONFIG, "/care_bad_role/customers.yaml", 7, 20, "care.rules[0].responsible",
+		    "quality_manager", "neither `owner` nor a role of roles.yaml");
+	load_bad("care_bad_type");
+	check_error(KISCRM_ECONFIG, "/care_bad_type/customers.yaml", 6, 31, "care.rules[0].activity_types[1]", "golf",
+		    "not an activity type");
+	load_bad("care_unknown_key");
+	check_error(KISCRM_ECONFIG, "/care_unknown_key/customers.yaml", 8, 7, "care.rules[0].every", "every",
+		    "unknown key 'every'");
+	load_bad("value_bad_share");
+	check_error(KISCRM_ECONFIG, "/value_bad_share/customers.yaml", 15, 12, "value.b_share", "20%",
+		    "a_share + b_share exceed 100%");
+}
+
 static void test_bad_missing_zh(void **state)
 {
 	(void)state;
@@ -643,6 +663,7 @@ int main(void)
 		cmocka_unit_test(test_bad_contract),
 		cmocka_unit_test(test_bad_unknown_key),
 		cmocka_unit_test(test_bad_missing_zh),
+		cmocka_unit_test(test_bad_customers),
 		cmocka_unit_test(test_bad_syntax),
 		cmocka_unit_test(test_missing_dir),
 		cmocka_unit_test(test_load_file_or_default),

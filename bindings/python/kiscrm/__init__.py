@@ -21,9 +21,9 @@ from .kpi import metrics as kpi_metrics
 from .kpi import register_metric as register_kpi_metric
 from .kpi import unregister_metric as unregister_kpi_metric
 from .record import (ENTITY_CLASSES, Activity, ActivityException, Collection, CollectionPlan, Contact, Contract, Customer,
-                     CustomerAttr, Department, Evidence, ExamResult, Experience, Kind,
+                     CustomerAttr, Department, Evidence, ExamResult, Experience, Kind, KeyAccountEvent,
                      KpiScore, Lead, Opportunity, Record, Snapshot, SnapshotLine, Staff,
-                     StageHistory, Target, Training, kind, kind_names)
+                     StageHistory, Target, Training, ValueClass, kind, kind_names)
 from .table import Column, Table
 from .values import (add_months, date_from_ymd, date_to_ymd, days_in_month, fiscal_quarter,
                      fiscal_year, fiscal_year_start, format_date, format_money, format_time,

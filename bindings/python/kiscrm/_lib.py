@@ -476,6 +476,14 @@ FUNCTIONS = [
     ("kiscrm_report_top_customers",) + REPORT,
     ("kiscrm_report_lifecycle",) + REPORT,
     ("kiscrm_report_lifecycle_movements",) + REPORT,
+    ("kiscrm_report_care_compliance",) + REPORT,
+    ("kiscrm_report_care_people",) + REPORT,
+    ("kiscrm_report_care_due",) + REPORT,
+    ("kiscrm_report_customer_value",) + REPORT,
+    ("kiscrm_report_value_movements",) + REPORT,
+    ("kiscrm_report_idic",) + REPORT,
+    # value.h
+    ("kiscrm_customer_value_classify", [DbP, P(ReportOptions), P(ctypes.c_size_t)], I, check_rc),
     ("kiscrm_customer_timeline", [P(TableP), DbP, ID], I, check_rc),
     ("kiscrm_report_stage_win_rates",) + REPORT,
     # forecast.h

@@ -788,6 +788,15 @@ class Database:
         o = make_report_options(**opts)
         return self._table(_lib.lib().kiscrm_report_run, _lib.enc(name), ctypes.byref(o))
 
+    def classify_value(self, **opts: Any) -> int:
+        """Computes the customers' A/B/C value classes over a window (from_/to or period
+        with as_of, as report()) and stores them dated the window's last day; returns
+        how many customers were classed. See report('customer-value')."""
+        o = make_report_options(**opts)
+        n = ctypes.c_size_t(0)
+        _lib.lib().kiscrm_customer_value_classify(self._handle(), ctypes.byref(o), ctypes.byref(n))
+        return n.value
+
     # --- pipeline ---------------------------------------------------------------------
 
     def move(self, opportunity_id: int, stage: str, at: Optional[_dt.datetime] = None,

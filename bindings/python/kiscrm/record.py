@@ -507,10 +507,22 @@ class ActivityException(Record):
     KIND = "activity_exception"
 
 
+class KeyAccountEvent(Record):
+    """An event of the key-account archive: gained, lost, executive_change, major_event,
+    important_date, family_celebration (kind 'key_account_event')."""
+    KIND = "key_account_event"
+
+
+class ValueClass(Record):
+    """A customer's A/B/C value class as computed on a date (kind 'value_class'); see
+    Database.classify_value()."""
+    KIND = "value_class"
+
+
 ENTITY_CLASSES = [Department, Staff, Customer, CustomerAttr, Contact, Lead, Opportunity,
                   StageHistory, Contract, CollectionPlan, Collection, Target, Snapshot,
                   SnapshotLine, KpiScore, Evidence, ExamResult, Experience, Training, Activity,
-                  ActivityException]
+                  ActivityException, KeyAccountEvent, ValueClass]
 
 
 def _register_classes():
