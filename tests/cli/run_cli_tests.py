@@ -148,6 +148,7 @@ def basic(tmp):
 
     snapshot_diff(tmp)
     calendar(tmp)
+    care_and_value(tmp)
 
 
 def snapshot_diff(tmp):
@@ -178,6 +179,44 @@ def snapshot_diff(tmp):
     check(err == 'note: The week starting 2026-11-23 has no snapshot yet: compared the live table as of '
           '2026-11-23 with the snapshot of the week starting 2026-11-16.\n',
           'snapshot-diff --format csv says on stderr that it compared the live table')
+
+
+def care_and_value(tmp):
+    """Key-account care and customer value through the CLI. 甲 (key account, owner 张三) signed
+    its first contract on 2026-03-01, so the general manager's visits (accounts of two years
+    or more) do not apply; the key-account manager owes 4 quarterly reviews (none done) and
+    the desk 12 monthly call-backs (one, in February): 16 required, 1 done. Over 2026 甲 is
+    the only customer ranked: 100,000.00 less the call-back's cost of 10.00, no whole year:
+    score 99,990.00, class A; it is gold and, with one product line, a cross-sell candidate."""
+    db = os.path.join(tmp, 'care.db')
+    run(db, 'init')
+    run(db, 'add', 'department', 'name=总部')
+    for name, role in (('王总', 'general_manager'), ('李经理', 'key_account_manager'),
+                       ('赵专员', 'opportunity_desk'), ('张三', 'sales_rep')):
+        run(db, 'add', 'staff', 'name=' + name, 'department_id=1', 'role=' + role)
+    run(db, 'add', 'customer', 'name=甲', 'owner_id=4')
+    run(db, 'add', 'key_account_event', 'customer_id=1', 'date=2026-01-05', 'type=gained')
+    out, _ = run(db, 'show', 'customer', '1')
+    check(any(l.split()[:2] == ['key_account', '1'] for l in out.splitlines()),
+          'a gained event makes the customer a key account')
+    run(db, 'add', 'contract', 'customer_id=1', 'owner_id=4', 'signed=2026-03-01', 'amount=100000.00',
+        'product_line=mini')
+    run(db, 'add', 'activity', 'type=call_back', 'subject=回访', 'owner_id=3', 'customer_id=1',
+        'start=2026-02-10T09:00:00Z', 'status=done')
+    out, _ = run(db, 'report', 'care-compliance', '--as-of', '2026-12-04', '--format', 'csv')
+    rows = [l.split(',') for l in out.splitlines()[1:]]
+    check([r[2] + ':' + r[5] + ':' + ','.join(r[6:9]) for r in rows[:2]] ==
+          ['application_review:李经理:4,0,4', 'call_back:赵专员:12,1,11'] and rows[2][6:8] == ['16', '1'],
+          'care-compliance: 4 reviews owed by 李经理, 1 of 12 call-backs, 16/1 in total')
+    out, _ = run(db, 'report', 'care-due', '--as-of', '2026-12-04', '--format', 'csv')
+    check(len(out.splitlines()) == 1 + 4 + 11, 'care-due: 4 quarters and 11 months open')
+    out, _ = run(db, 'report', 'customer-value', '--period', 'year', '--as-of', '2026-06-30', '--format', 'csv')
+    check(out.splitlines()[1:] == ['1,1,甲,100000.00,0.00,10.00,0,99990.00,A'], 'customer-value: 甲 ranks first, A')
+    out, _ = run(db, 'classify-value', '--as-of', '2026-06-30')
+    check(out == '1 customers classed\n', 'classify-value stores one class')
+    out, _ = run(db, 'report', 'idic', '--period', 'year', '--as-of', '2026-06-30', '--format', 'csv')
+    check([l.split(',')[0] for l in out.splitlines()[1:]] == ['gold', 'cross_sell'], 'idic: gold and cross-sell')
+    run(db, 'classify-value', '--period', 'fortnight', code=2)
 
 
 def calendar(tmp):
