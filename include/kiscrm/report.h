@@ -982,7 +982,15 @@ KISCRM_API int kiscrm_report_forecast_accuracy(kiscrm_table **out, kiscrm_db *db
  * - `business_line` TEXT, `product_line` TEXT: keys, NULL when not set;
  * - `department` TEXT, `owner` TEXT: names, NULL when not set;
  * - `amount` MONEY: the target of a money metric (NULL for count metrics);
- * - `count` INT: the target of a count metric (NULL for money metrics).
+ * - `count` INT: the target of a count metric (NULL for money metrics);
+ * - `actual_amount` MONEY / `actual_count` INT: what was achieved in the target's period,
+ *   measured by the KPI metric registered for the target's key (contract_amount,
+ *   collection_amount, new_opportunities for opportunities_created, visits,
+ *   new_customers; kiscrm/sys/kpi_metric.h) for the target's owner, department (with
+ *   the departments below it) or the company; NULL for targets by business or product
+ *   line (the gap report measures those);
+ * - `gap_amount` MONEY / `gap_count` INT: target − actual (negative: a surplus);
+ * - `completion` RATE: actual ÷ target (NULL when the target is 0).
  * @param[out] out the table, owned by the caller
  * @param db the database
  * @param opts options, NULL for the defaults

@@ -13,6 +13,9 @@
 #include "kiscrm/date.h"
 #include "kiscrm/report.h"
 #include "kiscrm/target.h"
+#include "kiscrm/org.h"
+#include "kiscrm/record.h"
+#include "kiscrm/sys/kpi_metric.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -185,13 +188,78 @@ static int dim_cells(kc_report *r, kiscrm_table *t, size_t row, size_t col, cons
 /* --- report "targets" ----------------------------------------------------------------- */
 
 enum { TC_ID, TC_PARENT, TC_METRIC, TC_PERIOD, TC_START, TC_END, TC_BL, TC_PL, TC_DEPT, TC_OWNER,
-       TC_AMOUNT, TC_COUNT };
+       TC_AMOUNT, TC_COUNT, TC_ACTUAL_AMOUNT, TC_ACTUAL_COUNT, TC_GAP_AMOUNT, TC_GAP_COUNT, TC_COMPLETION };
 
 static const char *const target_cols[] = {
 	"id:int", "parent_id:int", "metric:text", "period:text", "start:date", "end:date",
 	"business_line:text", "product_line:text", "department:text", "owner:text",
-	"amount:money", "count:int", NULL,
+	"amount:money", "count:int", "actual_amount:money", "actual_count:int", "gap_amount:money",
+	"gap_count:int", "completion:rate", NULL,
 };
+
+/* The registered KPI metric measuring target key @metric (kiscrm/sys/kpi_metric.h), or
+ * NULL. Metrics are found by their `target_metric`, so a metric a program registers for a
+ * key of its own is used the same way. */
+static const kiscrm_kpi_metric *metric_for(const char *metric)
+{
+	for (size_t i = 0; i < kiscrm_kpi_metric_count(); i++) {
+		const kiscrm_kpi_metric *m = kiscrm_kpi_metric_at(i);
+		if (m && m->target_metric && strcmp(m->target_metric, metric) == 0)
+			return m;
+	}
+	return NULL;
+}
+
+/* What was achieved against target @x, measured by the registry's metric for its key over
+ * the target's period, for its owner, department or the company. Targets by business or
+ * product line are left without (*has = 0): the metrics measure people and departments;
+ * the gap report measures money by every dimension. */
+static int actual_of(kc_report *r, const tgt *x, int64_t *actual, int *has)
+{
+	*has = 0;
+	const kiscrm_kpi_metric *m = metric_for(x->metric);
+	if (!m || x->bl || x->pl)
+		return KISCRM_OK;
+	kiscrm_kpi_context ctx;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.version = KISCRM_KPI_CONTEXT_VERSION;
+	ctx.from = x->start;
+	ctx.to = kiscrm_period_next(x->start, x->period);
+	ctx.period = x->period;
+	ctx.as_of = r->as_of < ctx.to - 1 ? r->as_of : ctx.to - 1;
+	ctx.scope = x->owner ? KISCRM_KPI_SCOPE_PERSON : x->dept ? KISCRM_KPI_SCOPE_DEPARTMENT : KISCRM_KPI_SCOPE_COMPANY;
+	ctx.staff_id = x->owner;
+	ctx.department_id = x->dept;
+	if (x->owner && !x->dept) {
+		kiscrm_record *s = NULL;
+		int rc = kiscrm_record_get(&s, r->db, KISCRM_KIND_STAFF, x->owner);
+		if (rc)
+			return rc;
+		ctx.department_id = kiscrm_record_int(s, KISCRM_STAFF_DEPARTMENT_ID);
+		kiscrm_record_free(s);
+	}
+	kiscrm_kpi_value v = KISCRM_KPI_VALUE_INIT;
+	int rc = kiscrm_kpi_metric_compute(&v, r->db, m->key, &ctx);
+	if (rc || !v.has_actual)
+		return rc;
+	*has = 1;
+	*actual = x->money ? v.actual_money : (int64_t)(v.actual + 0.5);
+	return KISCRM_OK;
+}
+
+static int actual_cells(kc_report *r, kiscrm_table *t, size_t i, const tgt *x)
+{
+	int64_t actual = 0;
+	int has = 0;
+	int rc = actual_of(r, x, &actual, &has);
+	if (rc || !has)
+		return rc;
+	/* both within the money bound (stored amounts, checked sums): no overflow */
+	if ((rc = kc_cell_int(t, i, x->money ? TC_ACTUAL_AMOUNT : TC_ACTUAL_COUNT, actual)) == 0 &&
+	    (rc = kc_cell_int(t, i, x->money ? TC_GAP_AMOUNT : TC_GAP_COUNT, x->value - actual)) == 0)
+		rc = kc_cell_ratio(t, i, TC_COMPLETION, (double)actual, (double)x->value);
+	return rc;
+}
 
 static int target_row(kc_report *r, kiscrm_table *t, const tgt *x)
 {
@@ -214,6 +282,8 @@ static int target_row(kc_report *r, kiscrm_table *t, const tgt *x)
 		rc = dim_cells(r, t, i, TC_BL, x);
 	if (rc == 0)
 		rc = kc_cell_int(t, i, x->money ? TC_AMOUNT : TC_COUNT, x->value);
+	if (rc == 0)
+		rc = actual_cells(r, t, i, x);
 	return rc;
 }
 

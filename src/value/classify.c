@@ -59,7 +59,7 @@ static int classify_locked(kiscrm_db *db, const kiscrm_report_options *opts, siz
 {
 	kc_value v;
 	int rc = kc_value_run(&v, db, opts);
-	kiscrm_date as_of = v.r.to - 1;
+	kiscrm_date as_of = rc == 0 ? v.r.to - 1 : KISCRM_DATE_NONE; /* to is NONE when the run failed */
 	if (rc == 0)
 		rc = drop_day(db, as_of);
 	for (size_t k = 0; rc == 0 && k < v.nranked; k++)

@@ -427,6 +427,20 @@ static void customer_with_first_contract(world *w, const char *name, kiscrm_id o
 	kc_test_insert(w->db, c);
 }
 
+static void target_count(world *w, const char *metric, kiscrm_id owner, kiscrm_id dept, int64_t count)
+{
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_TARGET);
+	kiscrm_record_set_text(r, KISCRM_TARGET_METRIC, metric);
+	kiscrm_record_set_int(r, KISCRM_TARGET_PERIOD, KISCRM_PERIOD_MONTH);
+	kiscrm_record_set_int(r, KISCRM_TARGET_START, D("2026-11-01"));
+	kiscrm_record_set_int(r, KISCRM_TARGET_COUNT, count);
+	if (owner)
+		kiscrm_record_set_int(r, KISCRM_TARGET_OWNER_ID, owner);
+	if (dept)
+		kiscrm_record_set_int(r, KISCRM_TARGET_DEPARTMENT_ID, dept);
+	kc_test_insert(w->db, r);
+}
+
 /* The KPI metrics `visits` and `new_customers`, registered through the public registry
  * when the database was opened. November 2026; 张三 and 李四 in 销售一部, 王五 in 销售二部:
  *   张三: visit 11-02 done, executive visit 11-05 done, call-back 11-06 done (not a visit),
@@ -458,6 +472,41 @@ static void test_kpi_metrics_from_activities(void **state)
 	assert_true(metric(w, "new_customers", KISCRM_KPI_SCOPE_DEPARTMENT, 0, d1) == 1.0);
 	assert_true(metric(w, "new_customers", KISCRM_KPI_SCOPE_COMPANY, 0, 0) == 2.0);
 	assert_string_equal("visits", kiscrm_kpi_metric_find("visits")->target_metric);
+
+	/* Targets of these metrics become measurable in the targets report: 张三 5 visits in
+	 * November (2 done: gap 3, 40 %), 销售一部 3 (3: gap 0, 100 %), the company 4 new
+	 * customers (2: gap 2, 50 %). */
+	target_count(w, "visits", w->rep, 0, 5);
+	target_count(w, "visits", 0, d1, 3);
+	target_count(w, "new_customers", 0, 0, 4);
+	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+	o.from = D("2026-11-01");
+	o.to = D("2026-12-01");
+	o.as_of = D("2026-12-04");
+	kiscrm_table *t = NULL;
+	assert_int_equal(KISCRM_OK, kiscrm_report_targets(&t, w->db, &o));
+	assert_int_equal(3, kiscrm_table_row_count(t));
+	int c_metric = kiscrm_table_column_index(t, "metric"), c_owner = kiscrm_table_column_index(t, "owner");
+	int c_actual = kiscrm_table_column_index(t, "actual_count"), c_gap = kiscrm_table_column_index(t, "gap_count");
+	int c_done = kiscrm_table_column_index(t, "completion");
+	int seen = 0;
+	for (size_t i = 0; i < 3; i++) {
+		const char *m = kiscrm_table_text(t, i, (size_t)c_metric);
+		int64_t actual = kiscrm_table_int(t, i, (size_t)c_actual), gap = kiscrm_table_int(t, i, (size_t)c_gap);
+		double done = kiscrm_table_rate(t, i, (size_t)c_done);
+		if (strcmp(m, "new_customers") == 0) {
+			assert_true(actual == 2 && gap == 2 && done > 0.4999 && done < 0.5001);
+			seen |= 1;
+		} else if (!kiscrm_table_is_null(t, i, (size_t)c_owner)) {
+			assert_true(actual == 2 && gap == 3 && done > 0.3999 && done < 0.4001);
+			seen |= 2;
+		} else {
+			assert_true(actual == 3 && gap == 0 && done > 0.9999 && done < 1.0001);
+			seen |= 4;
+		}
+	}
+	assert_int_equal(7, seen);
+	kiscrm_table_free(t);
 }
 
 int main(void)
