@@ -61,10 +61,18 @@ typedef enum kiscrm_group {
 	KISCRM_GROUP_INDUSTRY = 6,      /**< 行业, from the customer. */
 	KISCRM_GROUP_SIZE_CLASS = 7,    /**< 大中小单: large, medium, small. */
 	KISCRM_GROUP_CUSTOMER = 8,      /**< 客户: the record's customer (its name). */
-	KISCRM_GROUP_MANAGER = 9        /**< 上级: the owner's manager (`manager_id` of the staff
+	KISCRM_GROUP_MANAGER = 9,       /**< 上级: the owner's manager (`manager_id` of the staff
 	                                     member; a row sums the people reporting to that
 	                                     manager directly; owners without one form a group
 	                                     with an empty name). */
+	KISCRM_GROUP_MANAGER_TREE = 10  /**< 上级（逐级）: every manager above the owner, directly
+	                                     or transitively — a record counts in the row of
+	                                     each, so a manager's row sums everyone below them
+	                                     (rows do not add up to the total). Owners without
+	                                     a manager form a group with an empty name. Reports
+	                                     that sum records — win-rate, win-loss,
+	                                     qualification, structure — support it; the others
+	                                     refuse it with ::KISCRM_EINVALID. */
 } kiscrm_group;
 
 /** Options shared by all reports. Fields are only ever appended. */

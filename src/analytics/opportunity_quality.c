@@ -76,16 +76,24 @@ static int wanted(const qual_scan *q, const kiscrm_value *row, kc_dims *d)
 	return kc_report_accept(q->r, d);
 }
 
+static int rate_count(qual_scan *q, size_t g, int valid);
+
 static int rate_cb(void *payload, const kiscrm_value *row)
 {
 	qual_scan *q = payload;
 	kc_dims d;
-	size_t g;
+	size_t gs[KC_MAX_CHAIN], n;
 	if (!wanted(q, row, &d))
 		return 0;
-	int rc = kc_report_group(q->r, &d, &g);
-	if (rc)
-		return rc;
+	int rc = kc_report_groups(q->r, &d, gs, &n);
+	int valid = rc == 0 && n ? invalid_reasons(q, row) == 0 : 0;
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = rate_count(q, gs[i], valid);
+	return rc;
+}
+
+static int rate_count(qual_scan *q, size_t g, int valid)
+{
 	if (g >= q->cap) {
 		size_t cap = kc_vec_next_cap(q->cap, 16);
 		if (KC_VEC_RESIZE(q->open, cap) || KC_VEC_RESIZE(q->valid, cap))
@@ -95,7 +103,7 @@ static int rate_cb(void *payload, const kiscrm_value *row)
 		q->cap = cap;
 	}
 	q->open[g]++;
-	q->valid[g] += invalid_reasons(q, row) == 0;
+	q->valid[g] += valid;
 	return 0;
 }
 

@@ -20,7 +20,7 @@
 
 static const char *const group_names[] = {
 	NULL, "business_line", "product_line", "department", "owner", "region", "industry",
-	"size_class", "customer", "manager",
+	"size_class", "customer", "manager", "manager_tree",
 };
 #define NGROUP_NAMES ((int)(sizeof(group_names) / sizeof(group_names[0])))
 
@@ -207,11 +207,12 @@ int kc_report_begin(kc_report *r, kiscrm_db *db, const kiscrm_report_options *op
 			return rc;
 		}
 	}
-	if (((needs(r, KISCRM_GROUP_OWNER) || needs(r, KISCRM_GROUP_MANAGER)) &&
+	int managers = needs(r, KISCRM_GROUP_MANAGER) || needs(r, KISCRM_GROUP_MANAGER_TREE);
+	if (((needs(r, KISCRM_GROUP_OWNER) || managers) &&
 	     (rc = load_names(r, KISCRM_KIND_STAFF, &r->staff)) != 0) ||
 	    (needs(r, KISCRM_GROUP_CUSTOMER) &&
 	     (rc = load_names(r, KISCRM_KIND_CUSTOMER, &r->customer_names)) != 0) ||
-	    (needs(r, KISCRM_GROUP_MANAGER) && (rc = load_managers(r)) != 0) ||
+	    (managers && (rc = load_managers(r)) != 0) ||
 	    (needs(r, KISCRM_GROUP_DEPARTMENT) &&
 	     (rc = load_names(r, KISCRM_KIND_DEPARTMENT, &r->departments)) != 0) ||
 	    ((needs(r, KISCRM_GROUP_REGION) || needs(r, KISCRM_GROUP_INDUSTRY)) &&
@@ -308,7 +309,8 @@ const char *kc_report_customer_industry(kc_report *r, kiscrm_id id)
 	return r->cust_industry[i];
 }
 
-static const char *dim_text(kc_report *r, int group, const kc_dims *d)
+/* @manager: the manager a KISCRM_GROUP_MANAGER_TREE dimension stands for. */
+static const char *dim_text(kc_report *r, int group, const kc_dims *d, kiscrm_id manager)
 {
 	const char *s = NULL;
 	switch (group) {
@@ -321,11 +323,12 @@ static const char *dim_text(kc_report *r, int group, const kc_dims *d)
 	case KISCRM_GROUP_INDUSTRY: s = kc_report_customer_industry(r, d->customer_id); break;
 	case KISCRM_GROUP_CUSTOMER: s = lookup(r, &r->customer_names, d->customer_id); break;
 	case KISCRM_GROUP_MANAGER: s = lookup(r, &r->staff, manager_of(r, d->owner_id)); break;
+	case KISCRM_GROUP_MANAGER_TREE: s = lookup(r, &r->staff, manager); break;
 	}
 	return s ? s : "";
 }
 
-int kc_report_group(kc_report *r, const kc_dims *d, size_t *group)
+static int group_with(kc_report *r, const kc_dims *d, kiscrm_id manager, size_t *group)
 {
 	/* The key is the group texts joined by '\x1f'. Staff and departments are told apart
 	 * by id, not by name — two people may share a name — so their text is followed by
@@ -334,7 +337,7 @@ int kc_report_group(kc_report *r, const kc_dims *d, size_t *group)
 	size_t len = 0;
 	for (size_t i = 0; i < r->o.ngroup; i++) {
 		int g = r->o.group_by[i];
-		const char *s = dim_text(r, g, d);
+		const char *s = dim_text(r, g, d, manager);
 		size_t n = strlen(s);
 		if (len + n + 24 >= sizeof(key))
 			return kc_error_set(KISCRM_EINVALID, "group key too long: '%s'", s);
@@ -345,7 +348,8 @@ int kc_report_group(kc_report *r, const kc_dims *d, size_t *group)
 		kiscrm_id id = g == KISCRM_GROUP_OWNER ? d->owner_id
 			       : g == KISCRM_GROUP_DEPARTMENT ? d->department_id
 			       : g == KISCRM_GROUP_CUSTOMER ? d->customer_id
-			       : g == KISCRM_GROUP_MANAGER ? manager_of(r, d->owner_id) : 0;
+			       : g == KISCRM_GROUP_MANAGER ? manager_of(r, d->owner_id)
+			       : g == KISCRM_GROUP_MANAGER_TREE ? manager : 0;
 		if (id)
 			len += (size_t)snprintf(key + len, sizeof(key) - len, "\x1e%lld", (long long)id);
 	}
@@ -362,6 +366,34 @@ int kc_report_group(kc_report *r, const kc_dims *d, size_t *group)
 		return rc;
 	}
 	*group = r->ngroups++;
+	return KISCRM_OK;
+}
+
+int kc_report_group(kc_report *r, const kc_dims *d, size_t *group)
+{
+	if (needs(r, KISCRM_GROUP_MANAGER_TREE))
+		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "group_by", "manager_tree",
+				       "this report places each record in one group and cannot roll up "
+				       "managers transitively (manager_tree): group by manager, or use "
+				       "win-rate, win-loss, qualification or structure");
+	return group_with(r, d, 0, group);
+}
+
+int kc_report_groups(kc_report *r, const kc_dims *d, size_t *groups, size_t *n)
+{
+	*n = 0;
+	if (!needs(r, KISCRM_GROUP_MANAGER_TREE))
+		return group_with(r, d, 0, &groups[(*n)++]);
+	kiscrm_id m = manager_of(r, d->owner_id);
+	if (!m) /* no manager: the group with an empty name */
+		return group_with(r, d, 0, &groups[(*n)++]);
+	/* up the chain; the store refuses cycles of manager_id, the bound guards anyway */
+	for (; m && *n < KC_MAX_CHAIN; m = manager_of(r, m)) {
+		int rc = group_with(r, d, m, &groups[*n]);
+		if (rc)
+			return rc;
+		(*n)++;
+	}
 	return KISCRM_OK;
 }
 

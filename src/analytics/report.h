@@ -72,8 +72,13 @@ int kc_report_accept(const kc_report *r, const kc_dims *d);
  * the window is bounded). */
 int kc_report_in_window(const kc_report *r, kiscrm_date d);
 
-/* Group of a record (created on first sight). */
+/* Group of a record (created on first sight). KISCRM_EINVALID when grouped by
+ * manager_tree: a record then belongs to several groups (kc_report_groups). */
 int kc_report_group(kc_report *r, const kc_dims *d, size_t *group);
+/* The groups of a record, 1 … KC_MAX_CHAIN of them: one per manager up the owner's chain
+ * when grouped by manager_tree (reports that sum records call this), else one. */
+#define KC_MAX_CHAIN 32
+int kc_report_groups(kc_report *r, const kc_dims *d, size_t *groups, size_t *n);
 /* Gives a report table the configuration's column labels (kiscrm_table_column_label()). */
 void kc_report_label(kiscrm_table *t, const kiscrm_db *db);
 /* New table with one TEXT column per group dimension, labelled. */

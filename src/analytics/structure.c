@@ -40,16 +40,24 @@ typedef struct struct_scan {
 	kiscrm_money total;
 } struct_scan;
 
+static int struct_count(struct_scan *s, size_t g, kiscrm_money v);
+
 static int struct_cb(void *payload, const kiscrm_value *row)
 {
 	struct_scan *s = payload;
 	kc_dims d;
-	size_t g;
+	size_t gs[KC_MAX_CHAIN], n;
 	if (row_state(s->r, row, &d) != KISCRM_STAGE_OPEN)
 		return 0;
-	int rc = kc_report_group(s->r, &d, &g);
-	if (rc)
-		return rc;
+	int rc = kc_report_groups(s->r, &d, gs, &n);
+	kiscrm_money v = kc_val_int(&row[KC_FI(KISCRM_OPPORTUNITY_AMOUNT)], 0);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = struct_count(s, gs[i], v);
+	return rc ? rc : kc_money_add(&s->total, v); /* once, whatever the groups */
+}
+
+static int struct_count(struct_scan *s, size_t g, kiscrm_money v)
+{
 	if (g >= s->cap) {
 		size_t cap = kc_vec_next_cap(s->cap, 16);
 		if (KC_VEC_RESIZE(s->count, cap) || KC_VEC_RESIZE(s->amount, cap))
@@ -58,11 +66,8 @@ static int struct_cb(void *payload, const kiscrm_value *row)
 		memset(s->amount + s->cap, 0, (cap - s->cap) * sizeof(*s->amount));
 		s->cap = cap;
 	}
-	kiscrm_money v = kc_val_int(&row[KC_FI(KISCRM_OPPORTUNITY_AMOUNT)], 0);
 	s->count[g]++;
-	if ((rc = kc_money_add(&s->amount[g], v)) == 0)
-		rc = kc_money_add(&s->total, v);
-	return rc;
+	return kc_money_add(&s->amount[g], v);
 }
 
 static int struct_row(kc_report *r, kiscrm_table *t, size_t g, kiscrm_row_kind kind, int64_t count,

@@ -95,17 +95,11 @@ static int wl_new_row(wl_scan *w, const char *key, size_t g, int lost, const cha
 	return KISCRM_OK;
 }
 
-static int wl_cb(void *payload, const kiscrm_value *row)
+/* Counts a close in the row of its group @g, outcome, category and reason. */
+static int wl_count(wl_scan *w, const kiscrm_value *row, int state, size_t g)
 {
-	wl_scan *w = payload;
-	kc_dims d;
-	size_t g, at;
-	int state = outcome(w->r, row, &d);
-	if (state != KISCRM_STAGE_WON && state != KISCRM_STAGE_LOST)
-		return 0;
-	int rc = kc_report_group(w->r, &d, &g);
-	if (rc)
-		return rc;
+	size_t at;
+	int rc;
 	const char *cat = kc_val_text(&row[KC_FI(KISCRM_OPPORTUNITY_REASON_CATEGORY)]);
 	const char *reason = kc_val_text(&row[KC_FI(KISCRM_OPPORTUNITY_REASON)]);
 	/* "N" marks NULL so that it differs from an empty text ("S") */
@@ -119,6 +113,20 @@ static int wl_cb(void *payload, const kiscrm_value *row)
 		return rc;
 	w->rows[at].count++;
 	return kc_money_add(&w->rows[at].amount, kc_val_int(&row[KC_FI(KISCRM_OPPORTUNITY_AMOUNT)], 0));
+}
+
+static int wl_cb(void *payload, const kiscrm_value *row)
+{
+	wl_scan *w = payload;
+	kc_dims d;
+	size_t g[KC_MAX_CHAIN], n;
+	int state = outcome(w->r, row, &d);
+	if (state != KISCRM_STAGE_WON && state != KISCRM_STAGE_LOST)
+		return 0;
+	int rc = kc_report_groups(w->r, &d, g, &n);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = wl_count(w, row, state, g[i]);
+	return rc;
 }
 
 static int cmp_nullable(const char *a, const char *b)
@@ -227,17 +235,8 @@ typedef struct wr_scan {
 	size_t cap;
 } wr_scan;
 
-static int wr_cb(void *payload, const kiscrm_value *row)
+static int wr_count(wr_scan *w, const kiscrm_value *row, int state, size_t g)
 {
-	wr_scan *w = payload;
-	kc_dims d;
-	size_t g;
-	int state = outcome(w->r, row, &d);
-	if (state < 0)
-		return 0;
-	int rc = kc_report_group(w->r, &d, &g);
-	if (rc)
-		return rc;
 	if (g >= w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 16;
 		wr_group *p = realloc(w->g, cap * sizeof(*p));
@@ -254,6 +253,20 @@ static int wr_cb(void *payload, const kiscrm_value *row)
 		return kc_money_add(&w->g[g].won_amount, kc_val_int(&row[KC_FI(KISCRM_OPPORTUNITY_AMOUNT)], 0));
 	}
 	return 0;
+}
+
+static int wr_cb(void *payload, const kiscrm_value *row)
+{
+	wr_scan *w = payload;
+	kc_dims d;
+	size_t g[KC_MAX_CHAIN], n;
+	int state = outcome(w->r, row, &d);
+	if (state < 0)
+		return 0;
+	int rc = kc_report_groups(w->r, &d, g, &n);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = wr_count(w, row, state, g[i]);
+	return rc;
 }
 
 int kiscrm_report_win_rate(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)

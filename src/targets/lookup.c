@@ -80,6 +80,7 @@ int kc_target_level_of(const kiscrm_report_options *o, unsigned *level)
 {
 	static const char *const names[] = {
 		NULL, NULL, NULL, NULL, NULL, "region", "industry", "size_class", "customer", "manager",
+		"manager_tree",
 	};
 	*level = 0;
 	for (size_t i = 0; o && i < o->ngroup; i++) {

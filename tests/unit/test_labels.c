@@ -53,15 +53,15 @@ static void test_every_report_column_has_labels(void **state)
 		{ 0 },
 		{ KISCRM_GROUP_BUSINESS_LINE, KISCRM_GROUP_PRODUCT_LINE, KISCRM_GROUP_DEPARTMENT, KISCRM_GROUP_OWNER },
 		{ KISCRM_GROUP_REGION, KISCRM_GROUP_INDUSTRY, KISCRM_GROUP_SIZE_CLASS },
-		{ KISCRM_GROUP_CUSTOMER, KISCRM_GROUP_MANAGER },
+		{ KISCRM_GROUP_CUSTOMER, KISCRM_GROUP_MANAGER }, { KISCRM_GROUP_MANAGER_TREE },
 	};
-	static const size_t ngroups[] = { 0, 4, 3, 2 };
+	static const size_t ngroups[] = { 0, 4, 3, 2, 1 };
 	int missing = 0;
 	size_t tables = 0;
 	assert_true(kiscrm_report_count() >= 27);
 	for (size_t i = 0; i < kiscrm_report_count(); i++) {
 		const char *name = kiscrm_report_name(i);
-		for (size_t g = 0; g < 4; g++) {
+		for (size_t g = 0; g < sizeof(ngroups) / sizeof(ngroups[0]); g++) {
 			kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
 			kiscrm_date_parse(&o.as_of, "2026-03-15");
 			o.period = KISCRM_PERIOD_QUARTER;

@@ -142,12 +142,87 @@ static void test_win_rate_by_manager_and_customer(void **state)
 	kiscrm_table_free(t);
 }
 
+/* The manager roll-up, transitively (manager_tree). 陈总 manages 王经理 and 赵六; 王经理
+ * manages 张三 and 李四. November closes as above: 张三 won 10,000.00 twice, 李四 won 5,000.00
+ * and lost 1,000.00, 赵六 lost 2,000.00.
+ *   manager_tree: 王经理 won 3, lost 1, 25,000.00, rate 0.75 (张三 and 李四);
+ *                 陈总 won 3, lost 2, 25,000.00, rate 0.6 (everyone below him);
+ *                 no "" row: every owner has a manager.
+ *   manager (direct): 王经理 3/1 as before, 陈总 0/1 (赵六 only).
+ * structure sums each open deal once in the total, however many managers count it. */
+static void test_win_rate_by_manager_tree(void **state)
+{
+	kiscrm_db *db = *state;
+	kiscrm_id dept = kc_test_department(db, "销售一部", 0);
+	kiscrm_id top = kc_test_staff(db, "陈总", dept, "general_manager");
+	kiscrm_id boss = kc_test_staff(db, "王经理", dept, "department_manager");
+	kiscrm_id zhang = kc_test_staff(db, "张三", dept, "sales_rep");
+	kiscrm_id li = kc_test_staff(db, "李四", dept, "sales_rep");
+	kiscrm_id zhao = kc_test_staff(db, "赵六", dept, "sales_rep");
+	assert_int_equal(KISCRM_OK, kc_test_update_int(db, KISCRM_KIND_STAFF, boss, KISCRM_STAFF_MANAGER_ID, top));
+	assert_int_equal(KISCRM_OK, kc_test_update_int(db, KISCRM_KIND_STAFF, zhao, KISCRM_STAFF_MANAGER_ID, top));
+	assert_int_equal(KISCRM_OK, kc_test_update_int(db, KISCRM_KIND_STAFF, zhang, KISCRM_STAFF_MANAGER_ID, boss));
+	assert_int_equal(KISCRM_OK, kc_test_update_int(db, KISCRM_KIND_STAFF, li, KISCRM_STAFF_MANAGER_ID, boss));
+	kiscrm_id jia = kc_test_customer(db, "甲"), yi = kc_test_customer(db, "乙"), bing = kc_test_customer(db, "丙");
+	closed_opp(db, zhang, jia, 1000000, "won", "2026-11-03T10:00:00Z");
+	closed_opp(db, zhang, jia, 1000000, "won", "2026-11-04T10:00:00Z");
+	closed_opp(db, li, yi, 500000, "won", "2026-11-05T10:00:00Z");
+	closed_opp(db, li, yi, 100000, "lost", "2026-11-06T10:00:00Z");
+	closed_opp(db, zhao, bing, 200000, "lost", "2026-11-07T10:00:00Z");
+	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+	o.from = kc_test_day("2026-11-01");
+	o.to = kc_test_day("2026-12-01");
+	int by[1] = { KISCRM_GROUP_MANAGER_TREE };
+	o.group_by = by;
+	o.ngroup = 1;
+	static const struct {
+		int group;
+		const char *name;
+		int64_t won, lost, amount;
+	} want[] = {
+		{ KISCRM_GROUP_MANAGER_TREE, "王经理", 3, 1, 2500000 }, { KISCRM_GROUP_MANAGER_TREE, "陈总", 3, 2, 2500000 },
+		{ KISCRM_GROUP_MANAGER, "王经理", 3, 1, 2500000 },      { KISCRM_GROUP_MANAGER, "陈总", 0, 1, 0 },
+	};
+	for (size_t k = 0; k < 4; k++) {
+		by[0] = want[k].group;
+		kiscrm_table *t = NULL;
+		assert_int_equal(KISCRM_OK, kiscrm_report_win_rate(&t, db, &o));
+		int won = kiscrm_table_column_index(t, "won_count"), lost = kiscrm_table_column_index(t, "lost_count");
+		int amount = kiscrm_table_column_index(t, "won_amount");
+		size_t details = 0, found = 0;
+		for (size_t r = 0; r < kiscrm_table_row_count(t); r++) {
+			if (kiscrm_table_row_kind(t, r) != KISCRM_ROW_DETAIL)
+				continue;
+			details++;
+			if (strcmp(kiscrm_table_text(t, r, 0), want[k].name) != 0)
+				continue;
+			assert_int_equal(want[k].won, kiscrm_table_int(t, r, (size_t)won));
+			assert_int_equal(want[k].lost, kiscrm_table_int(t, r, (size_t)lost));
+			assert_int_equal(want[k].amount, kiscrm_table_int(t, r, (size_t)amount));
+			found++;
+		}
+		assert_int_equal(1, found);
+		assert_int_equal(2, details); /* 王经理 and 陈总, no empty manager */
+		kiscrm_table_free(t);
+	}
+
+	/* a report that places each record once refuses the roll-up, naming it */
+	by[0] = KISCRM_GROUP_MANAGER_TREE;
+	kiscrm_table *t = NULL;
+	assert_int_equal(KISCRM_EINVALID, kiscrm_report_funnel(&t, db, &o));
+	assert_string_equal("manager_tree", kiscrm_error_last()->value);
+	assert_null(t);
+	int g = 0;
+	assert_int_equal(KISCRM_GROUP_MANAGER_TREE, (g = kiscrm_group_parse("manager_tree")));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_top_customers, kc_test_db_setup, kc_test_db_teardown),
 		cmocka_unit_test_setup_teardown(test_win_rate_by_manager_and_customer, kc_test_db_setup,
 						kc_test_db_teardown),
+		cmocka_unit_test_setup_teardown(test_win_rate_by_manager_tree, kc_test_db_setup, kc_test_db_teardown),
 	};
 	return kc_test_run_both(tests);
 }

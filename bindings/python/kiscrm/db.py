@@ -19,7 +19,8 @@ from .record import Record, kind as _kind
 from .table import Table
 
 GROUPS = {"business_line": 1, "product_line": 2, "department": 3, "owner": 4, "region": 5,
-          "industry": 6, "size_class": 7, "customer": 8, "manager": 9}
+          "industry": 6, "size_class": 7, "customer": 8, "manager": 9,
+          "manager_tree": 10}
 PROBABILITY_SOURCES = {"default": 0, "configured": 1, "historical": 2}
 DELETE_CASCADE = 0x1
 MOVE_REOPEN = 0x1
