@@ -1,6 +1,6 @@
 /*
  * `kiscrm demo-data`: a deterministic demo company — a Kingdee KIS reseller in Shenzhen
- * with six departments, 21 staff, 300 customers with contacts, about 1,500 opportunities
+ * with six departments, 22 staff, 300 customers with contacts, about 1,500 opportunities
  * over the year before the as-of date, contracts with collection plans and collections,
  * decomposed targets, and the weekly snapshots of the last weeks.
  *
@@ -97,6 +97,7 @@ static const staff_def staff[] = {
 	{ "谢东", D_SVC, "department_manager", 0, 2, "bachelor", 7 },
 	{ "韩冰", D_SVC, "service", 18, 4, "bachelor", 4 },
 	{ "唐磊", D_SVC, "service", 18, 4, "college", 2 },
+	{ "钱芳", D_GM, "opportunity_desk", 0, 0, "bachelor", 3 }, /* the key-account call-backs */
 };
 #define N_STAFF ((int)(sizeof(staff) / sizeof(staff[0])))
 
@@ -969,7 +970,7 @@ static const char demo_help[] =
 	"Fills the database with a deterministic demo company (the same seed and date give the\n"
 	"same data): 深圳市金桥软件有限公司, a Kingdee KIS reseller —\n"
 	"  departments  总经办 with 大客户部, 直销一部, 直销二部, 分销部, 服务部 below it\n"
-	"  staff        21 people with roles (roles.yaml) and reporting lines\n"
+	"  staff        22 people with roles (roles.yaml) and reporting lines\n"
 	"  customers    300 companies with Chinese names, industries and regions, 1–3 contacts\n"
 	"  opportunities ~1,500 created over the year before the date, moved through the\n"
 	"               stages with history; won and lost ones with reasons and categories;\n"

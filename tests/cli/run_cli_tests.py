@@ -384,7 +384,7 @@ def maven_by_manager_and_account(db):
 def demo(tmp):
     a, b = os.path.join(tmp, 'a.db'), os.path.join(tmp, 'b.db')
     out, _ = run(a, 'demo-data', '--seed', '7')
-    check('21 staff, 300 customers' in out and '1500 opportunities' in out, 'demo company sizes')
+    check('22 staff, 300 customers' in out and '1500 opportunities' in out, 'demo company sizes')
     run(b, 'demo-data', '--seed', '7')
     for k in ('customer', 'opportunity', 'contract', 'collection', 'target', 'snapshot_line'):
         x, _ = run(a, 'export', k)
