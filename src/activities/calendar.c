@@ -33,14 +33,9 @@ static int check_query(kiscrm_activity_query *q, const kiscrm_activity_query *in
 	return KISCRM_OK;
 }
 
-static int64_t int_or(const kiscrm_value *v, int64_t dflt)
-{
-	return v->type == KISCRM_TYPE_NULL ? dflt : v->u.i;
-}
-
 static int text_dup(char **out, const kiscrm_value *v)
 {
-	return kc_strdup_to(out, v->type == KISCRM_TYPE_TEXT ? v->u.s : NULL);
+	return kc_strdup_to(out, kc_val_text(v));
 }
 
 static int activity_cb(void *payload, const kiscrm_value *row)
@@ -51,10 +46,10 @@ static int activity_cb(void *payload, const kiscrm_value *row)
 	kc_activity *a = &c->acts[c->nacts++];
 	memset(a, 0, sizeof(*a));
 	a->id = row[0].u.i;
-	a->customer_id = int_or(&row[KC_FI(KISCRM_ACTIVITY_CUSTOMER_ID)], 0);
-	a->owner_id = int_or(&row[KC_FI(KISCRM_ACTIVITY_OWNER_ID)], 0);
+	a->customer_id = kc_val_int(&row[KC_FI(KISCRM_ACTIVITY_CUSTOMER_ID)], 0);
+	a->owner_id = kc_val_int(&row[KC_FI(KISCRM_ACTIVITY_OWNER_ID)], 0);
 	a->start = row[KC_FI(KISCRM_ACTIVITY_START)].u.i;
-	a->duration_min = int_or(&row[KC_FI(KISCRM_ACTIVITY_DURATION_MIN)], 0);
+	a->duration_min = kc_val_int(&row[KC_FI(KISCRM_ACTIVITY_DURATION_MIN)], 0);
 	int rc;
 	if ((rc = text_dup(&a->type, &row[KC_FI(KISCRM_ACTIVITY_TYPE)])) != 0 ||
 	    (rc = text_dup(&a->subject, &row[KC_FI(KISCRM_ACTIVITY_SUBJECT)])) != 0 ||
@@ -91,7 +86,7 @@ static int exception_cb(void *payload, const kiscrm_value *row)
 	e->original = row[KC_FI(KISCRM_ACTIVITY_EXCEPTION_ORIGINAL_START)].u.i;
 	e->has_moved = moved->type != KISCRM_TYPE_NULL;
 	e->moved = e->has_moved ? moved->u.i : 0;
-	e->cancelled = int_or(&row[KC_FI(KISCRM_ACTIVITY_EXCEPTION_CANCELLED)], 0) != 0;
+	e->cancelled = kc_val_int(&row[KC_FI(KISCRM_ACTIVITY_EXCEPTION_CANCELLED)], 0) != 0;
 	int rc = text_dup(&e->status, &row[KC_FI(KISCRM_ACTIVITY_EXCEPTION_STATUS)]);
 	return rc ? rc : text_dup(&e->outcome, &row[KC_FI(KISCRM_ACTIVITY_EXCEPTION_OUTCOME)]);
 }

@@ -106,21 +106,4 @@ int kc_opp_in_report_pipeline(const kc_report *r, const char *pipeline);
 void kc_opp_dims(const kiscrm_value *row, kc_dims *d);
 
 
-/* Values of a backend row: text (NULL when NULL), integer-like (dflt when NULL). */
-static inline const char *kc_val_text(const kiscrm_value *v)
-{
-	return v->type == KISCRM_TYPE_TEXT ? v->u.s : NULL;
-}
-
-static inline int64_t kc_val_int(const kiscrm_value *v, int64_t dflt)
-{
-	return v->type == KISCRM_TYPE_NULL || v->type == KISCRM_TYPE_TEXT || v->type == KISCRM_TYPE_RATE
-		       ? dflt : v->u.i;
-}
-
-static inline kiscrm_date kc_val_date(const kiscrm_value *v)
-{
-	return (kiscrm_date)kc_val_int(v, KISCRM_DATE_NONE);
-}
-
 #endif

@@ -20,22 +20,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int64_t int_or(const kiscrm_value *v, int64_t dflt)
-{
-	return v->type == KISCRM_TYPE_NULL ? dflt : v->u.i;
-}
-
-static const char *text_of(const kiscrm_value *v)
-{
-	return v->type == KISCRM_TYPE_TEXT ? v->u.s : NULL;
-}
-
 /* ---- loading ---- */
 
 static int dept_cb(void *payload, const kiscrm_value *row)
 {
 	kc_care *c = payload;
-	return kc_idmap_put(&c->dept_parent, row[0].u.i, (size_t)int_or(&row[KC_FI(KISCRM_DEPARTMENT_PARENT_ID)], 0));
+	return kc_idmap_put(&c->dept_parent, row[0].u.i, (size_t)kc_val_int(&row[KC_FI(KISCRM_DEPARTMENT_PARENT_ID)], 0));
 }
 
 static int staff_cb(void *payload, const kiscrm_value *row)
@@ -46,11 +36,11 @@ static int staff_cb(void *payload, const kiscrm_value *row)
 	kc_care_staff *s = &c->staff[c->nstaff];
 	memset(s, 0, sizeof(*s));
 	s->id = row[0].u.i;
-	s->department = int_or(&row[KC_FI(KISCRM_STAFF_DEPARTMENT_ID)], 0);
-	s->active = int_or(&row[KC_FI(KISCRM_STAFF_ACTIVE)], 1) != 0;
+	s->department = kc_val_int(&row[KC_FI(KISCRM_STAFF_DEPARTMENT_ID)], 0);
+	s->active = kc_val_int(&row[KC_FI(KISCRM_STAFF_ACTIVE)], 1) != 0;
 	int rc;
-	if ((rc = kc_strdup_to(&s->role, text_of(&row[KC_FI(KISCRM_STAFF_ROLE)]))) != 0 ||
-	    (rc = kc_strdup_to(&s->name, text_of(&row[KC_FI(KISCRM_STAFF_NAME)]))) != 0 ||
+	if ((rc = kc_strdup_to(&s->role, kc_val_text(&row[KC_FI(KISCRM_STAFF_ROLE)]))) != 0 ||
+	    (rc = kc_strdup_to(&s->name, kc_val_text(&row[KC_FI(KISCRM_STAFF_NAME)]))) != 0 ||
 	    (rc = kc_idmap_put(&c->staff_index, s->id, c->nstaff)) != 0) {
 		free(s->role);
 		free(s->name);
@@ -69,7 +59,7 @@ static const kc_care_staff *staff_at(const kc_care *c, kiscrm_id id)
 static int account_cb(void *payload, const kiscrm_value *row)
 {
 	kc_care *c = payload;
-	kiscrm_id owner = int_or(&row[KC_FI(KISCRM_CUSTOMER_OWNER_ID)], 0);
+	kiscrm_id owner = kc_val_int(&row[KC_FI(KISCRM_CUSTOMER_OWNER_ID)], 0);
 	const kc_care_staff *s = staff_at(c, owner);
 	kc_dims d;
 	memset(&d, 0, sizeof(d));
@@ -85,8 +75,8 @@ static int account_cb(void *payload, const kiscrm_value *row)
 	a->id = row[0].u.i;
 	a->owner = owner;
 	a->department = d.department_id;
-	a->first_contract = (kiscrm_date)int_or(&row[KC_FI(KISCRM_CUSTOMER_FIRST_CONTRACT)], KISCRM_DATE_NONE);
-	int rc = kc_strdup_to(&a->name, text_of(&row[KC_FI(KISCRM_CUSTOMER_NAME)]));
+	a->first_contract = (kiscrm_date)kc_val_int(&row[KC_FI(KISCRM_CUSTOMER_FIRST_CONTRACT)], KISCRM_DATE_NONE);
+	int rc = kc_strdup_to(&a->name, kc_val_text(&row[KC_FI(KISCRM_CUSTOMER_NAME)]));
 	if (rc == 0 && (rc = kc_idmap_put(&c->acc_index, a->id, c->nacc)) != 0)
 		free(a->name);
 	if (rc == 0)
@@ -320,7 +310,7 @@ static int contact_cb(void *payload, const kiscrm_value *row)
 	const kc_key_list *roles = &c->cfg->greetings.contact_roles;
 	if (birthday->type == KISCRM_TYPE_NULL || !account_of(c, row[KC_FI(KISCRM_CONTACT_CUSTOMER_ID)].u.i, &ai))
 		return 0;
-	if (roles->n && !kc_key_list_has(roles, text_of(&row[KC_FI(KISCRM_CONTACT_CHAIN_ROLE)])))
+	if (roles->n && !kc_key_list_has(roles, kc_val_text(&row[KC_FI(KISCRM_CONTACT_CHAIN_ROLE)])))
 		return 0;
 	return greet_dates(c, ai, (kiscrm_date)birthday->u.i, 1, row[0].u.i, "birthday");
 }
@@ -329,14 +319,14 @@ static int event_cb(void *payload, const kiscrm_value *row)
 {
 	kc_care *c = payload;
 	size_t ai;
-	const char *type = text_of(&row[KC_FI(KISCRM_KEY_ACCOUNT_EVENT_TYPE)]);
+	const char *type = kc_val_text(&row[KC_FI(KISCRM_KEY_ACCOUNT_EVENT_TYPE)]);
 	if (!type || !account_of(c, row[KC_FI(KISCRM_KEY_ACCOUNT_EVENT_CUSTOMER_ID)].u.i, &ai))
 		return 0;
 	int yearly = strcmp(type, "important_date") == 0;
 	if (!yearly && strcmp(type, "family_celebration") != 0)
 		return 0;
 	return greet_dates(c, ai, (kiscrm_date)row[KC_FI(KISCRM_KEY_ACCOUNT_EVENT_DATE)].u.i, yearly,
-			   int_or(&row[KC_FI(KISCRM_KEY_ACCOUNT_EVENT_CONTACT_ID)], 0),
+			   kc_val_int(&row[KC_FI(KISCRM_KEY_ACCOUNT_EVENT_CONTACT_ID)], 0),
 			   yearly ? "important_date" : "family_celebration");
 }
 

@@ -52,8 +52,7 @@ typedef struct {
 static int latest_cb(void *payload, const kiscrm_value *row)
 {
 	latest *l = payload;
-	const kiscrm_value *t = &row[KC_FI(KISCRM_KEY_ACCOUNT_EVENT_TYPE)];
-	const char *type = t->type == KISCRM_TYPE_TEXT ? t->u.s : NULL;
+	const char *type = kc_val_text(&row[KC_FI(KISCRM_KEY_ACCOUNT_EVENT_TYPE)]);
 	kiscrm_date d = (kiscrm_date)row[KC_FI(KISCRM_KEY_ACCOUNT_EVENT_DATE)].u.i;
 	kiscrm_id id = row[0].u.i;
 	if (id == l->self || !type || (strcmp(type, "gained") != 0 && strcmp(type, "lost") != 0))

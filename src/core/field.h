@@ -6,6 +6,7 @@
 #define KC_FIELD_H
 
 #include "kiscrm/types.h"
+#include "kiscrm/sys/backend.h"
 
 #include <stdint.h>
 
@@ -14,5 +15,23 @@
 
 /* The bit of a field in a query's column mask (kiscrm_query.columns). */
 #define KC_BIT(field) (UINT64_C(1) << KC_FI(field))
+
+
+/* Values of a backend row: text (NULL when NULL), integer-like (dflt when NULL). */
+static inline const char *kc_val_text(const kiscrm_value *v)
+{
+	return v->type == KISCRM_TYPE_TEXT ? v->u.s : NULL;
+}
+
+static inline int64_t kc_val_int(const kiscrm_value *v, int64_t dflt)
+{
+	return v->type == KISCRM_TYPE_NULL || v->type == KISCRM_TYPE_TEXT || v->type == KISCRM_TYPE_RATE
+		       ? dflt : v->u.i;
+}
+
+static inline kiscrm_date kc_val_date(const kiscrm_value *v)
+{
+	return (kiscrm_date)kc_val_int(v, KISCRM_DATE_NONE);
+}
 
 #endif

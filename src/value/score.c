@@ -22,16 +22,6 @@
 
 __extension__ typedef __int128 wide;
 
-static int64_t int_or(const kiscrm_value *v, int64_t dflt)
-{
-	return v->type == KISCRM_TYPE_NULL ? dflt : v->u.i;
-}
-
-static const char *text_of(const kiscrm_value *v)
-{
-	return v->type == KISCRM_TYPE_TEXT ? v->u.s : NULL;
-}
-
 typedef struct {
 	kc_value *v;
 	kc_idmap staff_dept;
@@ -41,7 +31,7 @@ typedef struct {
 static int staff_cb(void *payload, const kiscrm_value *row)
 {
 	loader *l = payload;
-	return kc_idmap_put(&l->staff_dept, row[0].u.i, (size_t)int_or(&row[KC_FI(KISCRM_STAFF_DEPARTMENT_ID)], 0));
+	return kc_idmap_put(&l->staff_dept, row[0].u.i, (size_t)kc_val_int(&row[KC_FI(KISCRM_STAFF_DEPARTMENT_ID)], 0));
 }
 
 static int customer_cb(void *payload, const kiscrm_value *row)
@@ -53,7 +43,7 @@ static int customer_cb(void *payload, const kiscrm_value *row)
 	kc_value_customer *c = &v->cust[v->ncust];
 	memset(c, 0, sizeof(*c));
 	c->id = row[0].u.i;
-	c->owner = int_or(&row[KC_FI(KISCRM_CUSTOMER_OWNER_ID)], 0);
+	c->owner = kc_val_int(&row[KC_FI(KISCRM_CUSTOMER_OWNER_ID)], 0);
 	size_t dept = 0;
 	if (c->owner)
 		kc_idmap_get(&l->staff_dept, c->owner, &dept);
@@ -65,7 +55,7 @@ static int customer_cb(void *payload, const kiscrm_value *row)
 	d.department_id = c->department;
 	d.customer_id = c->id;
 	c->accepted = kc_report_accept(&v->r, &d);
-	int rc = kc_strdup_to(&c->name, text_of(&row[KC_FI(KISCRM_CUSTOMER_NAME)]));
+	int rc = kc_strdup_to(&c->name, kc_val_text(&row[KC_FI(KISCRM_CUSTOMER_NAME)]));
 	if (rc == 0 && (rc = kc_idmap_put(&v->index, c->id, v->ncust)) != 0)
 		free(c->name);
 	if (rc == 0)
@@ -97,20 +87,20 @@ static int contract_cb(void *payload, const kiscrm_value *row)
 {
 	loader *l = payload;
 	kc_value *v = l->v;
-	const char *approval = text_of(&row[KC_FI(KISCRM_CONTRACT_APPROVAL)]);
+	const char *approval = kc_val_text(&row[KC_FI(KISCRM_CONTRACT_APPROVAL)]);
 	kc_value_customer *c = customer_at(v, row[KC_FI(KISCRM_CONTRACT_CUSTOMER_ID)].u.i);
 	kiscrm_date signed_on = (kiscrm_date)row[KC_FI(KISCRM_CONTRACT_SIGNED)].u.i;
 	if (!c || (approval && strcmp(approval, "rejected") == 0) || signed_on >= v->r.to)
 		return 0; /* a rejected contract binds nobody; a later one is not yet history */
-	kiscrm_money amount = int_or(&row[KC_FI(KISCRM_CONTRACT_AMOUNT)], 0);
+	kiscrm_money amount = kc_val_int(&row[KC_FI(KISCRM_CONTRACT_AMOUNT)], 0);
 	if (c->first_contract == KISCRM_DATE_NONE || signed_on < c->first_contract)
 		c->first_contract = signed_on;
 	c->ranked = 1;
 	if (signed_on >= v->r.from) {
-		const char *bl = text_of(&row[KC_FI(KISCRM_CONTRACT_BUSINESS_LINE)]);
+		const char *bl = kc_val_text(&row[KC_FI(KISCRM_CONTRACT_BUSINESS_LINE)]);
 		int service = bl && strcmp(bl, v->cfg->service_line) == 0;
 		kc_sum_acc(service ? &c->service : &c->contract, amount, &l->overflow);
-		return note_line(c, text_of(&row[KC_FI(KISCRM_CONTRACT_PRODUCT_LINE)]));
+		return note_line(c, kc_val_text(&row[KC_FI(KISCRM_CONTRACT_PRODUCT_LINE)]));
 	}
 	if (signed_on >= kiscrm_date_add_months(v->r.from, -12))
 		kc_sum_acc(&c->previous, amount, &l->overflow);
