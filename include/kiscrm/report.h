@@ -624,7 +624,13 @@ KISCRM_API int kiscrm_report_probability(kiscrm_table **out, kiscrm_db *db, cons
  * - `collection_target` MONEY: collection-amount target (NULL: none);
  * - `collected` MONEY: collections received in the window (grouped by their contract's
  *   dimensions);
- * - `collection_gap` MONEY: collection_target − collected (NULL without target).
+ * - `collection_gap` MONEY: collection_target − collected (NULL without target);
+ * - `visits_target`, `visits`, `visits_gap` INT and `new_customers_target`,
+ *   `new_customers`, `new_customers_gap` INT: the count targets of the group (resolved
+ *   like the contract target), what was achieved in the window — measured by the KPI
+ *   metrics `visits` and `new_customers` of the registry for the company (no grouping),
+ *   the person (by owner) or the department (by department); NULL for other groupings —
+ *   and target − achieved. NULL without a target.
  *
  * @param[out] out the table, owned by the caller
  * @param db the database

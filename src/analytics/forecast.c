@@ -378,7 +378,7 @@ typedef struct {
 	/* collection fields */
 	int k_contract, k_received, k_amount;
 	/* target fields */
-	int t_metric, t_period, t_start, t_bl, t_pl, t_dept, t_owner, t_amount;
+	int t_metric, t_period, t_start, t_bl, t_pl, t_dept, t_owner, t_amount, t_count;
 } scan_ctx;
 
 static int coll_cb(void *payload, const kiscrm_value *row)
@@ -544,6 +544,10 @@ static int target_cb(void *payload, const kiscrm_value *row)
 		m = KC_FC_CONTRACTS;
 	else if (metric && strcmp(metric, "collection_amount") == 0)
 		m = KC_FC_COLLECTIONS;
+	else if (metric && strcmp(metric, "visits") == 0)
+		m = KC_FC_VISITS;
+	else if (metric && strcmp(metric, "new_customers") == 0)
+		m = KC_FC_NEW_CUSTOMERS;
 	else
 		return 0;
 	int64_t period = int_of(&row[s->t_period], 0);
@@ -563,7 +567,8 @@ static int target_cb(void *payload, const kiscrm_value *row)
 	if (rc)
 		return rc;
 	fc->targets[g].found[m][period] = 1;
-	return kc_fc_add(&fc->targets[g].amount[m][period], int_of(&row[s->t_amount], 0), "target");
+	int field = m <= KC_FC_COLLECTIONS ? s->t_amount : s->t_count;
+	return kc_fc_add(&fc->targets[g].amount[m][period], int_of(&row[field], 0), "target");
 }
 
 static int resolve_fields(scan_ctx *s)
@@ -581,7 +586,7 @@ static int resolve_fields(scan_ctx *s)
 	    (rc = field(t, "period", &s->t_period)) || (rc = field(t, "start", &s->t_start)) ||
 	    (rc = field(t, "business_line", &s->t_bl)) || (rc = field(t, "product_line", &s->t_pl)) ||
 	    (rc = field(t, "department_id", &s->t_dept)) || (rc = field(t, "owner_id", &s->t_owner)) ||
-	    (rc = field(t, "amount", &s->t_amount)))
+	    (rc = field(t, "amount", &s->t_amount)) || (rc = field(t, "count", &s->t_count)))
 		return rc;
 	return KISCRM_OK;
 }
@@ -636,7 +641,8 @@ int kc_fc_run(kc_fc *fc)
 	}
 	if (rc == 0 && fc->want_targets) {
 		kiscrm_query q = { 0, NULL, 1u | KC_BIT(s.t_metric) | KC_BIT(s.t_period) | KC_BIT(s.t_start) | KC_BIT(s.t_bl) |
-					    KC_BIT(s.t_pl) | KC_BIT(s.t_dept) | KC_BIT(s.t_owner) | KC_BIT(s.t_amount) };
+					    KC_BIT(s.t_pl) | KC_BIT(s.t_dept) | KC_BIT(s.t_owner) | KC_BIT(s.t_amount) |
+					    KC_BIT(s.t_count) };
 		rc = kc_db_scan(fc->r.db, &kc_target_def, &q, target_cb, &s);
 	}
 	kc_idmap_dispose(&s.opp_with_contract);

@@ -15,7 +15,9 @@
 /* Category slots of kc_fc_cell.cat. */
 enum { KC_FC_COMMIT = 0, KC_FC_BEST_CASE = 1, KC_FC_PIPELINE = 2 };
 /* Target metrics. */
-enum { KC_FC_CONTRACTS = 0, KC_FC_COLLECTIONS = 1 };
+/* Target metrics the engine reads: the two money ones, and the counts the gap report
+ * sets beside them (measured through the KPI metric registry). */
+enum { KC_FC_CONTRACTS = 0, KC_FC_COLLECTIONS = 1, KC_FC_VISITS = 2, KC_FC_NEW_CUSTOMERS = 3, KC_FC_NMETRICS };
 /* Opportunity source channels that feed the pipeline (sufficiency diagnosis). */
 #define KC_FC_SRC_GRID 0x1u
 #define KC_FC_SRC_MARKET 0x2u
@@ -34,8 +36,8 @@ typedef struct kc_fc_cell {
 
 typedef struct kc_fc_target {
 	/* [metric][kiscrm_period]: sum and whether any row was found */
-	kiscrm_money amount[2][5];
-	unsigned char found[2][5];
+	int64_t amount[KC_FC_NMETRICS][5]; /* money in minor units, counts as counts */
+	unsigned char found[KC_FC_NMETRICS][5];
 } kc_fc_target;
 
 typedef struct kc_fc {
@@ -70,6 +72,13 @@ kc_fc_cell *kc_fc_cell_at(const kc_fc *fc, size_t group, size_t bucket);
 /* Target of a group for a window of kind period: that kind's sum, else the next finer
  * kind found. Returns 1 and sets *amount when found, 0 when the group has none. */
 int kc_fc_target_of(const kc_fc *fc, size_t group, int metric, int period, kiscrm_money *amount);
+
+/* The window of the gap and sufficiency reports (from/to, else the period — default
+ * quarter — of as_of), the engine run with targets (and collections when asked); *period
+ * receives the period. kc_gap_finish frees order, ends the engine and delivers t. */
+int kc_gap_begin(kc_fc *fc, kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts, int collections,
+		 int *period);
+int kc_gap_finish(kc_fc *fc, kiscrm_table *t, size_t *order, int rc, kiscrm_table **out);
 
 /* Checked money addition: KISCRM_EOVERFLOW with a message naming what was summed. */
 int kc_fc_add(kiscrm_money *acc, kiscrm_money v, const char *what);

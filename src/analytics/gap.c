@@ -1,12 +1,12 @@
-/* Gap analysis (差额) and opportunity sufficiency (商机充足率), §9 of the domain, on the
- * engine of forecast_internal.h. The rules choosing the strategy and the causes are
- * documented in kiscrm/forecast.h. */
+/* Gap analysis (差额), §9 of the domain, on the engine of forecast_internal.h: the money
+ * gap with its strategy hint, and the count targets measured through the KPI metric
+ * registry. The rules choosing the strategy are documented in kiscrm/forecast.h. The
+ * window and the end it shares with the sufficiency report are in sufficiency.c. */
 #include "forecast_internal.h"
-#include "core/buf.h"
 #include "core/error.h"
-#include "core/options.h"
 #include "kiscrm/date.h"
 #include "kiscrm/table.h"
+#include "kiscrm/sys/kpi_metric.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -30,48 +30,6 @@ static const struct {
 
 enum { S_ON_TRACK, S_STAFFING, S_MORE, S_PARTNER, S_PROCESS };
 
-static const struct {
-	unsigned bit;
-	const char *code, *zh, *en;
-} causes[] = {
-	{ KC_FC_SRC_GRID, "grid_coverage", "网格覆盖不足", "grid coverage" },
-	{ KC_FC_SRC_MARKET, "market_activity", "市场活动不足", "market activities" },
-	{ KC_FC_SRC_TELE, "telemarketing", "电话营销不足", "telemarketing" },
-	{ KC_FC_SRC_RESALE, "resale", "老客户二次销售不足", "resale to existing customers" },
-	{ 0, "staff_ability", "人员能力不足", "staff ability" },
-};
-
-/* Window of gap and sufficiency: from/to, else the period (default quarter) of as_of. */
-static int begin(kc_fc *fc, kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts,
-		 int collections, int *period)
-{
-	if (!out)
-		return kc_error_set(KISCRM_EINVALID, "output table pointer is NULL");
-	*out = NULL;
-	kiscrm_report_options o;
-	int rc = kc_options_copy(&o, opts, &kc_report_options_v);
-	if (rc)
-		return rc;
-	if (!o.period)
-		o.period = KISCRM_PERIOD_QUARTER;
-	*period = o.period;
-	rc = kc_fc_begin(fc, db, &o, o.forecast);
-	if (rc)
-		return rc;
-	fc->want_targets = 1;
-	fc->want_collections = collections;
-	if ((rc = kc_fc_run(fc)) != 0)
-		kc_fc_end(fc);
-	return rc;
-}
-
-static int finish(kc_fc *fc, kiscrm_table *t, size_t *order, int rc, kiscrm_table **out)
-{
-	free(order);
-	kc_fc_end(fc);
-	return kc_report_deliver(out, t, rc);
-}
-
 static int strategy_of(kiscrm_money target, kiscrm_money achieved, kiscrm_money gap, kiscrm_money pipeline,
 		       double threshold)
 {
@@ -84,6 +42,61 @@ static int strategy_of(kiscrm_money target, kiscrm_money achieved, kiscrm_money 
 	if (p < threshold * (t - a))
 		return S_PARTNER;
 	return S_PROCESS;
+}
+
+/* The KPI subject of group @g for the count targets: the company (no grouping), the
+ * person (grouped by owner) or the department (by department); 0 for other groupings. The
+ * group's key ends in "\x1e<id>" for staff and departments (report.c). */
+static int subject_of(const kc_fc *fc, size_t g, kiscrm_kpi_context *ctx)
+{
+	const kc_report *r = &fc->r;
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->version = KISCRM_KPI_CONTEXT_VERSION;
+	ctx->from = r->from;
+	ctx->to = r->to;
+	ctx->period = r->o.period;
+	ctx->as_of = r->as_of < r->to - 1 ? r->as_of : r->to - 1;
+	if (r->o.ngroup == 0) {
+		ctx->scope = KISCRM_KPI_SCOPE_COMPANY;
+		return 1;
+	}
+	const char *id = r->o.ngroup == 1 ? strrchr(r->group_keys[g], '\x1e') : NULL;
+	if (!id)
+		return 0;
+	kiscrm_id v = strtoll(id + 1, NULL, 10);
+	if (r->o.group_by[0] == KISCRM_GROUP_OWNER) {
+		ctx->scope = KISCRM_KPI_SCOPE_PERSON;
+		ctx->staff_id = v;
+		return 1;
+	}
+	if (r->o.group_by[0] == KISCRM_GROUP_DEPARTMENT) {
+		ctx->scope = KISCRM_KPI_SCOPE_DEPARTMENT;
+		ctx->department_id = v;
+		return 1;
+	}
+	return 0;
+}
+
+/* A count target (visits, new customers) of group @g at column @col: target, achieved
+ * (measured by the KPI metric of the registry for the group's person, department or the
+ * company) and gap; nothing without a target. */
+static int count_gap(kc_fc *fc, kiscrm_table *t, size_t row, size_t g, int which, const char *metric,
+		     int period, size_t col)
+{
+	int64_t target = 0;
+	kiscrm_kpi_context ctx;
+	kiscrm_kpi_value v = KISCRM_KPI_VALUE_INIT;
+	if (!kc_fc_target_of(fc, g, which, period, &target))
+		return KISCRM_OK;
+	int rc = kc_cell_int(t, row, col, target);
+	if (rc || !subject_of(fc, g, &ctx))
+		return rc;
+	if ((rc = kiscrm_kpi_metric_compute(&v, fc->r.db, metric, &ctx)) != 0 || !v.has_actual)
+		return rc;
+	int64_t actual = (int64_t)(v.actual + 0.5);
+	if ((rc = kc_cell_int(t, row, col + 1, actual)) == 0)
+		rc = kc_cell_int(t, row, col + 2, target - actual);
+	return rc;
 }
 
 static int gap_rows(kc_fc *fc, kiscrm_table *t, const size_t *order, int period)
@@ -119,6 +132,9 @@ static int gap_rows(kc_fc *fc, kiscrm_table *t, const size_t *order, int period)
 			    (rc = kc_cell_int(t, row, base + 7, ctarget)) || (rc = kc_cell_int(t, row, base + 9, cgap)))
 				break;
 		}
+		if ((rc = count_gap(fc, t, row, g, KC_FC_VISITS, "visits", period, base + 10)) ||
+		    (rc = count_gap(fc, t, row, g, KC_FC_NEW_CUSTOMERS, "new_customers", period, base + 13)))
+			break;
 	}
 	return rc;
 }
@@ -128,11 +144,12 @@ int kiscrm_report_gap(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_opt
 	static const char *const cols[] = {
 		"target:money", "achieved:money", "expected:money", "gap:money", "pipeline:money",
 		"strategy:text", "strategy_text:text", "collection_target:money", "collected:money",
-		"collection_gap:money", NULL,
+		"collection_gap:money", "visits_target:int", "visits:int", "visits_gap:int",
+		"new_customers_target:int", "new_customers:int", "new_customers_gap:int", NULL,
 	};
 	kc_fc fc;
 	int period;
-	int rc = begin(&fc, out, db, opts, 1, &period);
+	int rc = kc_gap_begin(&fc, out, db, opts, 1, &period);
 	if (rc)
 		return rc;
 	kiscrm_table *t = NULL;
@@ -140,90 +157,7 @@ int kiscrm_report_gap(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_opt
 	if ((rc = kc_report_table(&fc.r, &t, "gap")) == 0 && (rc = kc_add_columns(t, cols)) == 0 &&
 	    (rc = kc_report_sorted(&fc.r, &order)) == 0)
 		rc = gap_rows(&fc, t, order, period);
-	return finish(&fc, t, order, rc, out);
+	return kc_gap_finish(&fc, t, order, rc, out);
 }
 
 
-/* The causes of an insufficient group: keys into *codes, display text into *text. */
-static int causes_of(unsigned sources, int zh, kiscrm_buf *codes, kiscrm_buf *text)
-{
-	int rc = 0, n = 0;
-	size_t ncauses = sizeof(causes) / sizeof(causes[0]);
-	for (size_t i = 0; rc == 0 && i < ncauses; i++) {
-		int hit = causes[i].bit ? !(sources & causes[i].bit) : (sources & KC_FC_SRC_ALL) == KC_FC_SRC_ALL;
-		if (!hit)
-			continue;
-		if ((rc = kc_buf_puts(codes, n ? "," : "")) || (rc = kc_buf_puts(codes, causes[i].code)) ||
-		    (rc = kc_buf_puts(text, n ? (zh ? "；" : "; ") : "")) ||
-		    (rc = kc_buf_puts(text, zh ? causes[i].zh : causes[i].en)))
-			break;
-		n++;
-	}
-	return rc;
-}
-
-static int sufficiency_rows(kc_fc *fc, kiscrm_table *t, const size_t *order, int period)
-{
-	size_t base = fc->r.o.ngroup;
-	double threshold = kc_fc_threshold(fc);
-	int zh = kc_fc_zh(fc), rc = 0;
-	kiscrm_buf codes = KISCRM_BUF_INIT, text = KISCRM_BUF_INIT;
-	for (size_t i = 0; rc == 0 && i < fc->r.ngroups; i++) {
-		size_t g = order[i], row;
-		const kc_fc_cell *c = kc_fc_cell_at(fc, g, 0);
-		kiscrm_money target = 0;
-		int has = kc_fc_target_of(fc, g, KC_FC_CONTRACTS, period, &target);
-		if ((rc = kc_report_add_row(&fc->r, t, g, KISCRM_ROW_DETAIL, &row)) ||
-		    (rc = kc_cell_int(t, row, base + 1, c->closed)) ||
-		    (rc = kc_cell_int(t, row, base + 3, c->open)) ||
-		    (rc = kc_cell_rate(t, row, base + 5, threshold)))
-			break;
-		if (!has)
-			continue;
-		kiscrm_money remaining = target;
-		if ((rc = kc_fc_add(&remaining, -c->closed, "remaining target")) ||
-		    (rc = kc_cell_int(t, row, base, target)) || (rc = kc_cell_int(t, row, base + 2, remaining)))
-			break;
-		if (remaining <= 0) { /* target met: no ratio, not insufficient */
-			rc = kc_cell_int(t, row, base + 6, 0);
-			continue;
-		}
-		double ratio = (double)c->open / (double)remaining;
-		int insufficient = ratio < threshold;
-		if ((rc = kc_cell_rate(t, row, base + 4, ratio)) || (rc = kc_cell_int(t, row, base + 6, insufficient)))
-			break;
-		if (!insufficient)
-			continue;
-		codes.size = text.size = 0;
-		if (codes.ptr)
-			codes.ptr[0] = '\0';
-		if (text.ptr)
-			text.ptr[0] = '\0';
-		if ((rc = causes_of(c->sources, zh, &codes, &text)) ||
-		    (rc = kc_cell_text(t, row, base + 7, codes.ptr)) ||
-		    (rc = kc_cell_text(t, row, base + 8, text.ptr)))
-			break;
-	}
-	kiscrm_buf_dispose(&codes);
-	kiscrm_buf_dispose(&text);
-	return rc;
-}
-
-int kiscrm_report_sufficiency(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
-{
-	static const char *const cols[] = {
-		"target:money", "achieved:money", "remaining:money", "pipeline:money", "ratio:rate",
-		"threshold:rate", "insufficient:int", "causes:text", "causes_text:text", NULL,
-	};
-	kc_fc fc;
-	int period;
-	int rc = begin(&fc, out, db, opts, 0, &period);
-	if (rc)
-		return rc;
-	kiscrm_table *t = NULL;
-	size_t *order = NULL;
-	if ((rc = kc_report_table(&fc.r, &t, "sufficiency")) == 0 && (rc = kc_add_columns(t, cols)) == 0 &&
-	    (rc = kc_report_sorted(&fc.r, &order)) == 0)
-		rc = sufficiency_rows(&fc, t, order, period);
-	return finish(&fc, t, order, rc, out);
-}

@@ -507,6 +507,39 @@ static void test_kpi_metrics_from_activities(void **state)
 	}
 	assert_int_equal(7, seen);
 	kiscrm_table_free(t);
+
+	/* … and in the gap report of November: by owner, 张三's row has 5, 2, 3; ungrouped, the
+	 * company's new customers 4, 2, 2 and no visits target at that level */
+	o = (kiscrm_report_options)KISCRM_REPORT_OPTIONS_INIT;
+	o.as_of = D("2026-11-15");
+	o.period = KISCRM_PERIOD_MONTH;
+	int by[1] = { KISCRM_GROUP_OWNER };
+	o.group_by = by;
+	o.ngroup = 1;
+	assert_int_equal(KISCRM_OK, kiscrm_report_gap(&t, w->db, &o));
+	int vt = kiscrm_table_column_index(t, "visits_target"), v = kiscrm_table_column_index(t, "visits");
+	int vg = kiscrm_table_column_index(t, "visits_gap");
+	int rows_with_target = 0;
+	for (size_t i = 0; i < kiscrm_table_row_count(t); i++) {
+		if (kiscrm_table_is_null(t, i, (size_t)vt))
+			continue;
+		assert_string_equal("张三", kiscrm_table_text(t, i, 0));
+		assert_int_equal(5, kiscrm_table_int(t, i, (size_t)vt));
+		assert_int_equal(2, kiscrm_table_int(t, i, (size_t)v));
+		assert_int_equal(3, kiscrm_table_int(t, i, (size_t)vg));
+		rows_with_target++;
+	}
+	assert_int_equal(1, rows_with_target);
+	kiscrm_table_free(t);
+	o.ngroup = 0;
+	o.group_by = NULL;
+	assert_int_equal(KISCRM_OK, kiscrm_report_gap(&t, w->db, &o));
+	assert_int_equal(1, kiscrm_table_row_count(t));
+	assert_int_equal(4, kiscrm_table_int(t, 0, (size_t)kiscrm_table_column_index(t, "new_customers_target")));
+	assert_int_equal(2, kiscrm_table_int(t, 0, (size_t)kiscrm_table_column_index(t, "new_customers")));
+	assert_int_equal(2, kiscrm_table_int(t, 0, (size_t)kiscrm_table_column_index(t, "new_customers_gap")));
+	assert_true(kiscrm_table_is_null(t, 0, (size_t)kiscrm_table_column_index(t, "visits_target")));
+	kiscrm_table_free(t);
 }
 
 int main(void)
