@@ -70,6 +70,14 @@ int cmd_demo_data(cli *c, int argc, char **argv);
 int cmd_meeting(cli *c, int argc, char **argv);
 int cmd_calendar(cli *c, int argc, char **argv);
 int cmd_classify_value(cli *c, int argc, char **argv);
+int cmd_duplicates(cli *c, int argc, char **argv);
+int cmd_merge(cli *c, int argc, char **argv);
+
+/* The ids of every customer (caller frees *ids). */
+int cli_customer_ids(kiscrm_id **ids, size_t *n, kiscrm_db *db);
+/* Warns on stderr about each customer not among @before whose normalised name matches
+ * another's; *found counts them. */
+int cli_new_duplicates(kiscrm_db *db, const kiscrm_id *before, size_t nbefore, int *found);
 
 /* Imports the Maven Analytics CRM dataset layout from dir (see doc/maven-import.md). */
 int cli_import_maven(cli *c, const char *dir);

@@ -7,7 +7,7 @@
 
 static const char import_help[] =
 	"usage: kiscrm import ENTITY FILE [--encoding utf-8|gbk] [--dry-run] [--keep-ids]\n"
-	"                                 [--raw] [--max-errors N]\n"
+	"                                 [--raw] [--max-errors N] [--refuse-duplicates]\n"
 	"       kiscrm import maven DIR\n"
 	"\n"
 	"Imports a CSV file whose header names the entity's fields (see `kiscrm show`).\n"
@@ -20,6 +20,9 @@ static const char import_help[] =
 	"fields included (opportunities get no automatic stage-history entry: import the\n"
 	"exported stage_history after them). --max-errors N: bad rows listed (default 20,\n"
 	"0 all; a count, nothing else). Options may come anywhere; `--` ends them.\n"
+	"Customers: a new customer whose normalised name (kiscrm duplicates customer) matches\n"
+	"another customer is reported on stderr as a warning; --refuse-duplicates makes it an\n"
+	"error and imports nothing.\n"
 	"A cell written by export with a leading ' (a text starting with = + - @ tab or CR,\n"
 	"neutralised for spreadsheets) is imported without that quote.\n"
 	"To copy a database: export each entity, then import them in the order\n"
@@ -37,6 +40,8 @@ typedef struct {
 	const kiscrm_import_options *opts;
 	size_t n;
 	kiscrm_table *errors;
+	int refuse_duplicates;
+	int duplicates; /* new customers duplicating another by normalised name */
 } import_work_args;
 
 static int import_work(kiscrm_db *db, void *payload)
@@ -45,13 +50,26 @@ static int import_work(kiscrm_db *db, void *payload)
 	kiscrm_table_free(w->errors); /* of a busy run before this one */
 	w->errors = NULL;
 	w->n = 0;
-	return kiscrm_csv_import(&w->n, &w->errors, db, w->kind, w->path, w->opts);
+	w->duplicates = 0;
+	int check = w->kind == KISCRM_KIND_CUSTOMER && !w->opts->dry_run;
+	kiscrm_id *before = NULL;
+	size_t nbefore = 0;
+	/* the ids before, read in the import's own transaction: what is new after it is ours */
+	int rc = check ? cli_customer_ids(&before, &nbefore, db) : KISCRM_OK;
+	if (rc == 0)
+		rc = kiscrm_csv_import(&w->n, &w->errors, db, w->kind, w->path, w->opts);
+	if (rc == 0 && check)
+		rc = cli_new_duplicates(db, before, nbefore, &w->duplicates);
+	free(before);
+	if (rc == 0 && w->duplicates && w->refuse_duplicates)
+		rc = KISCRM_ECONFLICT; /* rolls the import back */
+	return rc;
 }
 
 int cmd_import(cli *c, int argc, char **argv)
 {
 	const char *pos[2] = { NULL, NULL };
-	int npos = 0, options = 1;
+	int npos = 0, options = 1, refuse = 0;
 	kiscrm_import_options o = KISCRM_IMPORT_OPTIONS_INIT;
 	const char *v;
 	/* Options may come before, between or after ENTITY and FILE; `--` ends them. */
@@ -70,6 +88,8 @@ int cmd_import(cli *c, int argc, char **argv)
 			o.flags |= KISCRM_IMPORT_KEEP_IDS;
 		else if (options && strcmp(a, "--raw") == 0)
 			o.flags |= KISCRM_IMPORT_RAW;
+		else if (options && strcmp(a, "--refuse-duplicates") == 0)
+			refuse = 1;
 		else if (options && (v = cli_opt(argc, argv, &i, "--max-errors"))) {
 			if (cli_parse_count(&o.max_errors, "--max-errors", v))
 				return 2;
@@ -94,12 +114,18 @@ int cmd_import(cli *c, int argc, char **argv)
 		return cli_usage("unknown entity '%s'", pos[0]);
 	if (cli_open(c))
 		return 1;
-	import_work_args w = { kind, pos[1], &o, 0, NULL };
+	import_work_args w = { kind, pos[1], &o, 0, NULL, refuse, 0 };
 	/* A dry run writes nothing and must run outside a transaction (it rolls back its
 	 * own); a real import is rerun whole while the database is busy. */
 	int failed = (o.dry_run ? import_work(c->db, &w) : cli_transact(c, import_work, &w)) < 0;
 	size_t n = w.n;
 	kiscrm_table *errors = w.errors;
+	if (failed && w.duplicates && refuse) {
+		kiscrm_table_free(errors);
+		fprintf(stderr, "kiscrm: import: %d new customer(s) duplicate existing ones (listed above); "
+				"nothing imported (--refuse-duplicates)\n", w.duplicates);
+		return 1;
+	}
 	if (failed) {
 		int rc = cli_fail("import");
 		if (errors && kiscrm_table_row_count(errors))

@@ -46,6 +46,8 @@ static const char usage_text[] =
 	"  meeting                      print the weekly meeting pack (周例会)\n"
 	"  calendar                     activities of a window, double bookings, iCalendar\n"
 	"  classify-value               store the customers' A/B/C value classes of a window\n"
+	"  duplicates customer          customers whose normalised names are the same\n"
+	"  merge customer KEEP OTHER…   merge duplicate customers into one\n"
 	"\n"
 	"Entities (ENTITY): department 部门, staff 员工, customer 客户, customer_attr (custom\n"
 	"attributes), contact 联系人, lead 线索, opportunity 商机, stage_history, contract 合同,\n"
@@ -212,6 +214,7 @@ static const struct {
 	{ "snapshot", cmd_snapshot }, { "report", cmd_report }, { "reports", cmd_reports },
 	{ "fields", cmd_fields }, { "demo-data", cmd_demo_data }, { "meeting", cmd_meeting },
 	{ "calendar", cmd_calendar }, { "classify-value", cmd_classify_value },
+	{ "duplicates", cmd_duplicates }, { "merge", cmd_merge },
 };
 
 /* The commands that may create the database file; the others need it to exist. */

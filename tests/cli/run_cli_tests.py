@@ -149,6 +149,7 @@ def basic(tmp):
     snapshot_diff(tmp)
     calendar(tmp)
     care_and_value(tmp)
+    duplicates_and_merge(tmp)
 
 
 def snapshot_diff(tmp):
@@ -179,6 +180,38 @@ def snapshot_diff(tmp):
     check(err == 'note: The week starting 2026-11-23 has no snapshot yet: compared the live table as of '
           '2026-11-23 with the snapshot of the week starting 2026-11-16.\n',
           'snapshot-diff --format csv says on stderr that it compared the live table')
+
+
+def duplicates_and_merge(tmp):
+    """重复客户 through the CLI: 北京金蝶软件有限公司 exists; a file brings 北京 金蝶软件（有限公司）
+    (the same once normalised) and 上海新客户. With --refuse-duplicates nothing is imported;
+    without, both are, with a warning naming the pair; merge leaves no duplicates."""
+    db = os.path.join(tmp, 'dup.db')
+    run(db, 'init')
+    run(db, 'add', 'customer', 'name=北京金蝶软件有限公司')
+    csv = os.path.join(tmp, 'dup.csv')
+    with open(csv, 'w', encoding='utf-8') as f:
+        f.write('name\n北京 金蝶软件（有限公司）\n上海新客户\n')
+    _, err = run(db, 'import', 'customer', csv, '--refuse-duplicates', code=1)
+    check('nothing imported' in err, 'import --refuse-duplicates refuses a duplicate')
+    out, _ = run(db, 'list', 'customer', '--format', 'csv')
+    check(len(out.splitlines()) == 2, 'the refused import wrote nothing')
+    out, err = run(db, 'import', 'customer', csv)
+    check(out.startswith('imported 2 customer') and
+          "has the same normalised name as customer 1 '北京金蝶软件有限公司'" in err,
+          'import warns about the duplicate and imports')
+    out, _ = run(db, 'duplicates', 'customer', '--format', 'csv')
+    rows = [l.split(',') for l in out.splitlines()[1:]]
+    check([(r[0], r[3]) for r in rows] == [('1', '北京金蝶软件'), ('1', '北京金蝶软件')],
+          'duplicates customer: one group of two')
+    dup = rows[1][1]
+    out, _ = run(db, 'merge', 'customer', '1', dup)
+    check(out == 'merged 1 customer(s) into 1\n', 'merge customer')
+    out, _ = run(db, 'duplicates', 'customer', '--format', 'csv')
+    check(out.splitlines()[1:] == [], 'no duplicates after the merge')
+    _, err = run(db, 'merge', 'customer', '1', '999', code=1)
+    check('999 does not exist' in err, 'merge of a missing customer is refused')
+    run(db, 'merge', 'customer', '1', 'x', code=2)
 
 
 def care_and_value(tmp):
