@@ -33,5 +33,6 @@
 #include "kiscrm/activity.h"
 #include "kiscrm/care.h"
 #include "kiscrm/value.h"
+#include "kiscrm/market.h"
 
 #endif

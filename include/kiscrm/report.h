@@ -539,6 +539,22 @@ KISCRM_API int kiscrm_report_value_movements(kiscrm_table **out, kiscrm_db *db, 
 KISCRM_API int kiscrm_report_idic(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
 
 /**
+ * Win/loss by competitor (竞争对手输赢分析): one row per competitor of the register
+ * (kiscrm/market.h), in id order, over the opportunities closed in the window (by their
+ * `closed` date) on which it was met. Columns: `competitor_id` INT, `competitor` TEXT,
+ * `main` INT (one of the main local competitors), `met` INT (closed deals it was met on),
+ * `won_count`, `lost_count` INT (ours), `lost_to` INT (deals it took: met, lost, marked
+ * `won` for it), `win_rate` RATE (won ÷ (won + lost); NULL when none), `won_amount`,
+ * `lost_amount` MONEY. Owner, department and pipeline select the opportunities; a deal
+ * with several competitors counts for each. `group_by` is ignored.
+ * @param[out] out the table
+ * @param db the database
+ * @param opts options
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID, ::KISCRM_EOVERFLOW, storage errors.
+ */
+KISCRM_API int kiscrm_report_competitors(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
+
+/**
  * Observed win rate per working stage of one pipeline, next to the configured stage
  * probability: of the opportunities closed in the window that entered the stage (by stage
  * history; an opportunity that skipped the stage did not), the share that were won. One

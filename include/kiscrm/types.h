@@ -46,7 +46,9 @@ typedef enum kiscrm_kind {
 	KISCRM_KIND_ACTIVITY = 20,     /**< 活动: a visit, call, meeting or task, see kiscrm/activity.h. */
 	KISCRM_KIND_ACTIVITY_EXCEPTION = 21, /**< A moved or cancelled occurrence of a series, see kiscrm/activity.h. */
 	KISCRM_KIND_KEY_ACCOUNT_EVENT = 22, /**< An event of the key-account archive, see kiscrm/care.h. */
-	KISCRM_KIND_VALUE_CLASS = 23   /**< A customer's value class as computed on a date, see kiscrm/value.h. */
+	KISCRM_KIND_VALUE_CLASS = 23,  /**< A customer's value class as computed on a date, see kiscrm/value.h. */
+	KISCRM_KIND_COMPETITOR = 24,   /**< 竞争对手, see kiscrm/market.h. */
+	KISCRM_KIND_OPPORTUNITY_COMPETITOR = 25 /**< A competitor met on an opportunity, see kiscrm/market.h. */
 } kiscrm_kind;
 
 /**

@@ -7,7 +7,8 @@
 #include "storage/db.h"
 
 /* Version of the schema the kinds make up: bumped when a field or kind is appended. */
-#define KC_SCHEMA_VERSION 3 /* 2: activities and their exceptions; 3: key-account events, value classes */
+#define KC_SCHEMA_VERSION 4 /* 2: activities and their exceptions; 3: key-account events, value classes;
+			     4: competitors and the competitors met on opportunities */
 
 extern const kc_kind_table kc_model_kinds;
 

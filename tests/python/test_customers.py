@@ -3,6 +3,8 @@ the care and value reports by name, and Database.classify_value()."""
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
 import kiscrm
 
 UTC = dt.timezone.utc
@@ -38,3 +40,18 @@ def test_care_and_value_from_python(db):
     assert type(stored[0]) is kiscrm.ValueClass
     moves = db.report("value-movements", period="year", as_of=dt.date(2026, 6, 30)).to_dicts()
     assert [(r["from_class"], r["to_class"]) for r in moves] == [(None, "A")]
+
+
+def test_competitors_from_python(db, org):
+    # 张三 lost 1,000.00 to 用友 in March: met 1, lost 1, lost to it 1, win rate 0
+    from conftest import opp
+    rival = db.insert("competitor", name="用友", main=1)
+    assert type(rival) is kiscrm.Competitor
+    o = opp(db, org.zhang, org.customer, "项目", "1000.00")
+    db.insert("opportunity_competitor", opportunity_id=o, competitor_id=rival, won=1)
+    db.move(o.id, "lost", at=dt.datetime(2026, 3, 2, 9, tzinfo=UTC))
+    rows = db.report("competitors", from_=dt.date(2026, 3, 1), to=dt.date(2026, 4, 1)).to_dicts()
+    assert [(r["competitor"], r["met"], r["lost_count"], r["lost_to"], r["lost_amount"]) for r in rows] == [
+        ("用友", 1, 1, 1, Decimal("1000.00"))]
+    with pytest.raises(kiscrm.errors.Exists):
+        db.insert("opportunity_competitor", opportunity_id=o, competitor_id=rival)

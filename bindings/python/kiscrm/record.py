@@ -519,10 +519,22 @@ class ValueClass(Record):
     KIND = "value_class"
 
 
+class Competitor(Record):
+    """A competitor of the register (kind 'competitor'); see report('competitors')."""
+    KIND = "competitor"
+
+
+class OpportunityCompetitor(Record):
+    """A competitor met on an opportunity, `won` when it took the deal (kind
+    'opportunity_competitor')."""
+    KIND = "opportunity_competitor"
+
+
 ENTITY_CLASSES = [Department, Staff, Customer, CustomerAttr, Contact, Lead, Opportunity,
                   StageHistory, Contract, CollectionPlan, Collection, Target, Snapshot,
                   SnapshotLine, KpiScore, Evidence, ExamResult, Experience, Training, Activity,
-                  ActivityException, KeyAccountEvent, ValueClass]
+                  ActivityException, KeyAccountEvent, ValueClass,
+                  Competitor, OpportunityCompetitor]
 
 
 def _register_classes():
