@@ -34,5 +34,6 @@
 #include "kiscrm/care.h"
 #include "kiscrm/value.h"
 #include "kiscrm/market.h"
+#include "kiscrm/routines.h"
 
 #endif

@@ -555,6 +555,20 @@ KISCRM_API int kiscrm_report_idic(kiscrm_table **out, kiscrm_db *db, const kiscr
 KISCRM_API int kiscrm_report_competitors(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
 
 /**
+ * The monthly review list (月度检查, kiscrm/routines.h): every work item still open or in
+ * progress, whatever its list, as of `as_of`. Columns: `id` INT, `list` TEXT (annual,
+ * resource, problem), `title` TEXT, `owner` TEXT, `due` DATE, `status` TEXT, `overdue` INT
+ * (1 when due before `as_of`), `days_overdue` INT, `measures` INT and `last_measure` DATE
+ * (the work-log entries dated up to `as_of`). Sorted by due date, then id. `owner_id` and
+ * `department_id` select by the item's owner; the window and `group_by` are not used.
+ * @param[out] out the table
+ * @param db the database
+ * @param opts options
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID, storage errors.
+ */
+KISCRM_API int kiscrm_report_work_review(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
+
+/**
  * Observed win rate per working stage of one pipeline, next to the configured stage
  * probability: of the opportunities closed in the window that entered the stage (by stage
  * history; an opportunity that skipped the stage did not), the share that were won. One

@@ -48,7 +48,11 @@ typedef enum kiscrm_kind {
 	KISCRM_KIND_KEY_ACCOUNT_EVENT = 22, /**< An event of the key-account archive, see kiscrm/care.h. */
 	KISCRM_KIND_VALUE_CLASS = 23,  /**< A customer's value class as computed on a date, see kiscrm/value.h. */
 	KISCRM_KIND_COMPETITOR = 24,   /**< 竞争对手, see kiscrm/market.h. */
-	KISCRM_KIND_OPPORTUNITY_COMPETITOR = 25 /**< A competitor met on an opportunity, see kiscrm/market.h. */
+	KISCRM_KIND_OPPORTUNITY_COMPETITOR = 25, /**< A competitor met on an opportunity, see kiscrm/market.h. */
+	KISCRM_KIND_SWOT_ENTRY = 26,   /**< A SWOT entry, see kiscrm/routines.h. */
+	KISCRM_KIND_SWOT_STRATEGY = 27, /**< A SWOT strategy (SO, ST, WO, WT), see kiscrm/routines.h. */
+	KISCRM_KIND_WORK_ITEM = 28,    /**< An item of a work list, see kiscrm/routines.h. */
+	KISCRM_KIND_WORK_LOG = 29      /**< A measure taken on a work item, see kiscrm/routines.h. */
 } kiscrm_kind;
 
 /**

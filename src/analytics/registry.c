@@ -39,6 +39,7 @@ static const struct {
 	{ "value-movements", "customers whose stored value class changed across the window", kiscrm_report_value_movements },
 	{ "idic", "IDIC lists: gold, cost more than they bring, lapsed large, cross-sell", kiscrm_report_idic },
 	{ "competitors", "win/loss by competitor: deals met, won, lost, lost to them, win rate", kiscrm_report_competitors },
+	{ "work-review", "the monthly review list: work items still open as of a date, overdue ones marked", kiscrm_report_work_review },
 	{ "stage-win-rates", "observed win rate per working stage next to its configured probability", kiscrm_report_stage_win_rates },
 	{ "rolling-budget", "eight-week rolling budget: last week's plan vs actual, expected contracts and collections", kiscrm_report_rolling_budget },
 	{ "rolling-summary", "the rolling budget's sub-totals by group and total, without project rows", kiscrm_report_rolling_summary },

@@ -530,11 +530,32 @@ class OpportunityCompetitor(Record):
     KIND = "opportunity_competitor"
 
 
+class SwotEntry(Record):
+    """A strength, weakness, opportunity or threat (kind 'swot_entry')."""
+    KIND = "swot_entry"
+
+
+class SwotStrategy(Record):
+    """An SO, ST, WO or WT strategy pairing two SWOT entries (kind 'swot_strategy')."""
+    KIND = "swot_strategy"
+
+
+class WorkItem(Record):
+    """An item of the annual, resource or problem list (kind 'work_item'); see
+    report('work-review')."""
+    KIND = "work_item"
+
+
+class WorkLog(Record):
+    """A dated measure taken on a work item (kind 'work_log')."""
+    KIND = "work_log"
+
+
 ENTITY_CLASSES = [Department, Staff, Customer, CustomerAttr, Contact, Lead, Opportunity,
                   StageHistory, Contract, CollectionPlan, Collection, Target, Snapshot,
                   SnapshotLine, KpiScore, Evidence, ExamResult, Experience, Training, Activity,
                   ActivityException, KeyAccountEvent, ValueClass,
-                  Competitor, OpportunityCompetitor]
+                  Competitor, OpportunityCompetitor, SwotEntry, SwotStrategy, WorkItem, WorkLog]
 
 
 def _register_classes():
