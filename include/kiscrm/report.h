@@ -555,6 +555,23 @@ KISCRM_API int kiscrm_report_idic(kiscrm_table **out, kiscrm_db *db, const kiscr
 KISCRM_API int kiscrm_report_competitors(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
 
 /**
+ * The market grid (网格化营销, kiscrm/market.h) as of `as_of`: one row per cell (by region,
+ * then industry; `owner_id` and `department_id` select cells by their owner), then a
+ * sub-total per region and per industry, then the total. Columns: `level` TEXT (cell,
+ * region, industry, total), `region`, `industry`, `owner` TEXT, `enterprises`, `top500`
+ * INT, `customers` INT (customers of the cell's region and industry whose first contract
+ * was signed by `as_of`), `penetration` RATE (customers ÷ enterprises; NULL without
+ * enterprises), `share` RATE (of the customers in the selected cells), `thin` INT (1: no
+ * customers, or penetration below customers.yaml `grid.thin_penetration`, default 5 %),
+ * `empty` INT (1: no customers).
+ * @param[out] out the table
+ * @param db the database
+ * @param opts options
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID, storage errors.
+ */
+KISCRM_API int kiscrm_report_grid(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
+
+/**
  * The monthly review list (月度检查, kiscrm/routines.h): every work item still open or in
  * progress, whatever its list, as of `as_of`. Columns: `id` INT, `list` TEXT (annual,
  * resource, problem), `title` TEXT, `owner` TEXT, `due` DATE, `status` TEXT, `overdue` INT
@@ -689,7 +706,11 @@ KISCRM_API int kiscrm_report_gap(kiscrm_table **out, kiscrm_db *db, const kiscrm
  *   comma-separated keys: `grid_coverage`, `market_activity`, `telemarketing`, `resale`
  *   for each of those opportunity sources (`grid`, `market_activity`, `telemarketing`,
  *   `resale`) that contributes no open pipeline in the window, or `staff_ability` when
- *   every one of them does (the channels work, the conversion into pipeline does not);
+ *   every one of them does (the channels work, the conversion into pipeline does not).
+ *   Once the market grid has cells (kiscrm_report_grid()), `grid_coverage` comes from the
+ *   grid instead of the source tag: it is a cause when the group — the company, or the
+ *   person or department grouped by, through the cells they own — has no cell or a thin
+ *   or empty one (other groupings keep the tag);
  *   NULL when not insufficient;
  * - `causes_text` TEXT: the causes in the report language, separated by "; " (zh "；").
  *

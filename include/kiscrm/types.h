@@ -52,7 +52,8 @@ typedef enum kiscrm_kind {
 	KISCRM_KIND_SWOT_ENTRY = 26,   /**< A SWOT entry, see kiscrm/routines.h. */
 	KISCRM_KIND_SWOT_STRATEGY = 27, /**< A SWOT strategy (SO, ST, WO, WT), see kiscrm/routines.h. */
 	KISCRM_KIND_WORK_ITEM = 28,    /**< An item of a work list, see kiscrm/routines.h. */
-	KISCRM_KIND_WORK_LOG = 29      /**< A measure taken on a work item, see kiscrm/routines.h. */
+	KISCRM_KIND_WORK_LOG = 29,     /**< A measure taken on a work item, see kiscrm/routines.h. */
+	KISCRM_KIND_GRID_CELL = 30     /**< 网格: a region × industry cell of the market grid, see kiscrm/market.h. */
 } kiscrm_kind;
 
 /**

@@ -44,37 +44,27 @@ static int strategy_of(kiscrm_money target, kiscrm_money achieved, kiscrm_money 
 	return S_PROCESS;
 }
 
-/* The KPI subject of group @g for the count targets: the company (no grouping), the
- * person (grouped by owner) or the department (by department); 0 for other groupings. The
- * group's key ends in "\x1e<id>" for staff and departments (report.c). */
+/* The KPI subject of group @g for the count targets: the company, the person or the
+ * department (kc_report_group_subject); 0 for other groupings. */
 static int subject_of(const kc_fc *fc, size_t g, kiscrm_kpi_context *ctx)
 {
 	const kc_report *r = &fc->r;
+	int dim;
+	kiscrm_id id;
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->version = KISCRM_KPI_CONTEXT_VERSION;
 	ctx->from = r->from;
 	ctx->to = r->to;
 	ctx->period = r->o.period;
 	ctx->as_of = r->as_of < r->to - 1 ? r->as_of : r->to - 1;
-	if (r->o.ngroup == 0) {
-		ctx->scope = KISCRM_KPI_SCOPE_COMPANY;
-		return 1;
-	}
-	const char *id = r->o.ngroup == 1 ? strrchr(r->group_keys[g], '\x1e') : NULL;
-	if (!id)
+	if (!kc_report_group_subject(r, g, &dim, &id))
 		return 0;
-	kiscrm_id v = strtoll(id + 1, NULL, 10);
-	if (r->o.group_by[0] == KISCRM_GROUP_OWNER) {
-		ctx->scope = KISCRM_KPI_SCOPE_PERSON;
-		ctx->staff_id = v;
-		return 1;
-	}
-	if (r->o.group_by[0] == KISCRM_GROUP_DEPARTMENT) {
-		ctx->scope = KISCRM_KPI_SCOPE_DEPARTMENT;
-		ctx->department_id = v;
-		return 1;
-	}
-	return 0;
+	ctx->scope = dim == KISCRM_GROUP_OWNER        ? KISCRM_KPI_SCOPE_PERSON
+		     : dim == KISCRM_GROUP_DEPARTMENT ? KISCRM_KPI_SCOPE_DEPARTMENT
+						      : KISCRM_KPI_SCOPE_COMPANY;
+	ctx->staff_id = dim == KISCRM_GROUP_OWNER ? id : 0;
+	ctx->department_id = dim == KISCRM_GROUP_DEPARTMENT ? id : 0;
+	return 1;
 }
 
 /* A count target (visits, new customers) of group @g at column @col: target, achieved

@@ -38,6 +38,7 @@ static const struct {
 	{ "customer-value", "customers ranked by value score with their A/B/C class", kiscrm_report_customer_value },
 	{ "value-movements", "customers whose stored value class changed across the window", kiscrm_report_value_movements },
 	{ "idic", "IDIC lists: gold, cost more than they bring, lapsed large, cross-sell", kiscrm_report_idic },
+	{ "grid", "market grid: penetration and share by cell, region and industry; thin and empty cells", kiscrm_report_grid },
 	{ "competitors", "win/loss by competitor: deals met, won, lost, lost to them, win rate", kiscrm_report_competitors },
 	{ "work-review", "the monthly review list: work items still open as of a date, overdue ones marked", kiscrm_report_work_review },
 	{ "stage-win-rates", "observed win rate per working stage next to its configured probability", kiscrm_report_stage_win_rates },

@@ -397,6 +397,22 @@ int kc_report_groups(kc_report *r, const kc_dims *d, size_t *groups, size_t *n)
 	return KISCRM_OK;
 }
 
+int kc_report_group_subject(const kc_report *r, size_t g, int *dim, kiscrm_id *id)
+{
+	*dim = 0;
+	*id = 0;
+	if (r->o.ngroup == 0)
+		return 1;
+	int d = r->o.group_by[0];
+	/* the key of a staff or department group ends in "\x1e<id>" (kc_report_group) */
+	const char *tail = r->o.ngroup == 1 && g < r->ngroups ? strrchr(r->group_keys[g], '\x1e') : NULL;
+	if (!tail || (d != KISCRM_GROUP_OWNER && d != KISCRM_GROUP_DEPARTMENT))
+		return 0;
+	*dim = d;
+	*id = strtoll(tail + 1, NULL, 10);
+	return 1;
+}
+
 void kc_report_label(kiscrm_table *t, const kiscrm_db *db)
 {
 	kc_table_use_labels(t, kc_config_labels(db->config));

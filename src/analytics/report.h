@@ -81,6 +81,10 @@ int kc_report_group(kc_report *r, const kc_dims *d, size_t *group);
 int kc_report_groups(kc_report *r, const kc_dims *d, size_t *groups, size_t *n);
 /* Gives a report table the configuration's column labels (kiscrm_table_column_label()). */
 void kc_report_label(kiscrm_table *t, const kiscrm_db *db);
+/* Who group @g is when the report is grouped by one person or department, or not at all:
+ * 1 with *dim KISCRM_GROUP_OWNER or KISCRM_GROUP_DEPARTMENT and *id, or *dim 0 (the
+ * company); 0 for any other grouping. */
+int kc_report_group_subject(const kc_report *r, size_t g, int *dim, kiscrm_id *id);
 /* New table with one TEXT column per group dimension, labelled. */
 int kc_report_table(kc_report *r, kiscrm_table **out, const char *name);
 /* Group indices sorted by their texts (byte order): caller frees *order. */

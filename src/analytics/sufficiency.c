@@ -3,6 +3,7 @@
  * the gap report shares (kept here, apart from gap.c, because the KPI metrics read this
  * report while gap.c reads the KPI metrics). */
 #include "forecast_internal.h"
+#include "market/grid.h"
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/options.h"
@@ -72,7 +73,28 @@ static int causes_of(unsigned sources, int zh, kiscrm_buf *codes, kiscrm_buf *te
 	return rc;
 }
 
-static int sufficiency_rows(kc_fc *fc, kiscrm_table *t, const size_t *order, int period)
+/* The channels of group @g with the grid's verdict in place of the grid source tag once
+ * grid cells exist: the grid is covered when the group (the company, or a person or
+ * department by the cells they own) has cells and none of them is thin. Groupings the grid
+ * does not know (business line, …) keep the tag. */
+static unsigned with_grid(const kc_fc *fc, const kc_grid *grid, size_t g, unsigned sources)
+{
+	int dim;
+	kiscrm_id id;
+	if (!grid->n || !kc_report_group_subject(&fc->r, g, &dim, &id))
+		return sources;
+	int cells = 0, thin = 0;
+	for (size_t i = 0; i < grid->n; i++) {
+		const kc_grid_cell *c = &grid->cells[i];
+		if ((dim == KISCRM_GROUP_OWNER && c->owner != id) || (dim == KISCRM_GROUP_DEPARTMENT && c->department != id))
+			continue;
+		cells++;
+		thin |= c->thin;
+	}
+	return cells && !thin ? sources | KC_FC_SRC_GRID : sources & ~KC_FC_SRC_GRID;
+}
+
+static int sufficiency_rows(kc_fc *fc, const kc_grid *grid, kiscrm_table *t, const size_t *order, int period)
 {
 	size_t base = fc->r.o.ngroup;
 	double threshold = kc_fc_threshold(fc);
@@ -109,7 +131,7 @@ static int sufficiency_rows(kc_fc *fc, kiscrm_table *t, const size_t *order, int
 			codes.ptr[0] = '\0';
 		if (text.ptr)
 			text.ptr[0] = '\0';
-		if ((rc = causes_of(c->sources, zh, &codes, &text)) ||
+		if ((rc = causes_of(with_grid(fc, grid, g, c->sources), zh, &codes, &text)) ||
 		    (rc = kc_cell_text(t, row, base + 7, codes.ptr)) ||
 		    (rc = kc_cell_text(t, row, base + 8, text.ptr)))
 			break;
@@ -132,8 +154,12 @@ int kiscrm_report_sufficiency(kiscrm_table **out, kiscrm_db *db, const kiscrm_re
 		return rc;
 	kiscrm_table *t = NULL;
 	size_t *order = NULL;
+	kc_grid grid;
+	if ((rc = kc_grid_load(&grid, db, fc.r.as_of)) != 0)
+		return kc_gap_finish(&fc, NULL, NULL, rc, out);
 	if ((rc = kc_report_table(&fc.r, &t, "sufficiency")) == 0 && (rc = kc_add_columns(t, cols)) == 0 &&
 	    (rc = kc_report_sorted(&fc.r, &order)) == 0)
-		rc = sufficiency_rows(&fc, t, order, period);
+		rc = sufficiency_rows(&fc, &grid, t, order, period);
+	kc_grid_free(&grid);
 	return kc_gap_finish(&fc, t, order, rc, out);
 }

@@ -188,7 +188,7 @@ static const kc_yaml_node *section(const kc_customers_config *c, const char *key
 
 int kc_customers_config_load(kiscrm_config *cfg, const char *dir)
 {
-	static const char *const top[] = { "care", "value", NULL };
+	static const char *const top[] = { "care", "value", "grid", NULL };
 	kc_customers_config *c = calloc(1, sizeof(*c));
 	int rc;
 	if (!c)
@@ -204,7 +204,13 @@ int kc_customers_config_load(kiscrm_config *cfg, const char *dir)
 	if ((rc = read_care(c, cfg, care, strict)) < 0)
 		return rc;
 	const kc_yaml_node *value = section(c, "value", &strict);
-	return read_value(&c->value, cfg, value, strict);
+	if ((rc = read_value(&c->value, cfg, value, strict)) < 0)
+		return rc;
+	const kc_yaml_node *grid = section(c, "grid", &strict);
+	static const char *const grid_keys[] = { "thin_penetration", NULL };
+	if ((rc = kc_yaml_map_check(grid, grid_keys)) < 0)
+		return rc;
+	return kc_yaml_get_percent_bp(&c->grid.thin_bp, grid, "thin_penetration", KC_YAML_REQUIRED, 0, 10000);
 }
 
 void kc_customers_config_free(kiscrm_config *cfg)

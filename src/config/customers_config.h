@@ -1,4 +1,4 @@
-/* customers.yaml: the key-account care rules and the customer value settings, validated
+/* customers.yaml: the key-account care rules, the customer value and grid settings, validated
  * against the roles (roles.yaml) and activity types (analysis.yaml) when the
  * configuration loads. Texts are borrowed from the parsed documents, which the
  * configuration keeps. Read by src/care and src/value. */
@@ -49,11 +49,16 @@ typedef struct kc_value_settings {
 	int lapsed_top, cross_sell_max_lines;
 } kc_value_settings;
 
+typedef struct kc_grid_settings {
+	int thin_bp; /* penetration below this (basis points) is thin */
+} kc_grid_settings;
+
 typedef struct kc_customers_config {
 	kc_care_rule *rules;
 	size_t nrules;
 	kc_care_greetings greetings;
 	kc_value_settings value;
+	kc_grid_settings grid;
 	struct kc_yaml_doc *docs[2]; /* the user's file and the default: own the texts */
 } kc_customers_config;
 

@@ -132,11 +132,157 @@ static void test_rules(void **state)
 	assert_int_equal(before - 1, kc_test_count(w->db, KISCRM_KIND_OPPORTUNITY_COMPETITOR, NULL));
 }
 
+/* The market grid as of 2026-11-30, worked by hand. Cells: north × manufacturing 200
+ * enterprises (10 top-500, 张三), north × trade 100 (2, 李四), east × manufacturing 50 (0,
+ * 张三). Customers: 4 north/manufacturing with a first contract by 11-30 (one more signed
+ * 12-15 and a prospect do not count), 10 north/trade, 2 south/it (no cell). 14 in the grid.
+ *   east/manufacturing   50  0   0  0 %      share 0      thin, empty
+ *   north/manufacturing 200 10   4  2 %      share 4/14   thin (< 5 %)
+ *   north/trade         100  2  10  10 %     share 10/14
+ *   region east 50/0/0 thin empty; north 300/12/14 4.67 % thin
+ *   industry manufacturing 250/10/4 1.6 % thin; trade 100/2/10 10 %
+ *   total 350/12/14 4 % thin
+ * Sufficiency in Q4 by owner, each with a 1,000,000.00 target: 张三 has won 120,000 and
+ * has 70,000 open (no source), 李四 nothing — both far below 3× what remains. 张三's cells
+ * (2 % and empty) are thin → grid_coverage is a cause; 李四's one cell (10 %) is not. */
+static kiscrm_id grid_cell(world *w, const char *region, const char *industry, int64_t n, int64_t top, kiscrm_id owner)
+{
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_GRID_CELL);
+	kiscrm_record_set_text(r, KISCRM_GRID_CELL_REGION, region);
+	kiscrm_record_set_text(r, KISCRM_GRID_CELL_INDUSTRY, industry);
+	kiscrm_record_set_int(r, KISCRM_GRID_CELL_ENTERPRISES, n);
+	kiscrm_record_set_int(r, KISCRM_GRID_CELL_TOP500, top);
+	kiscrm_record_set_int(r, KISCRM_GRID_CELL_OWNER_ID, owner);
+	int rc = kiscrm_record_insert(w->db, r);
+	kiscrm_id id = rc ? rc : kiscrm_record_id(r);
+	kiscrm_record_free(r);
+	return id;
+}
+
+static void grid_customer(world *w, const char *region, const char *industry, const char *first)
+{
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_CUSTOMER);
+	kiscrm_record_set_text(r, KISCRM_CUSTOMER_NAME, "网格客户");
+	kiscrm_record_set_text(r, KISCRM_CUSTOMER_REGION, region);
+	kiscrm_record_set_text(r, KISCRM_CUSTOMER_INDUSTRY, industry);
+	if (first)
+		kiscrm_record_set_int(r, KISCRM_CUSTOMER_FIRST_CONTRACT, kc_test_day(first));
+	kc_test_insert(w->db, r);
+}
+
+static void quarter_target(world *w, kiscrm_id owner)
+{
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_TARGET);
+	kiscrm_record_set_text(r, KISCRM_TARGET_METRIC, "contract_amount");
+	kiscrm_record_set_int(r, KISCRM_TARGET_PERIOD, KISCRM_PERIOD_QUARTER);
+	kiscrm_record_set_int(r, KISCRM_TARGET_START, kc_test_day("2026-10-01"));
+	kiscrm_record_set_int(r, KISCRM_TARGET_AMOUNT, Y(1000000));
+	kiscrm_record_set_int(r, KISCRM_TARGET_OWNER_ID, owner);
+	kc_test_insert(w->db, r);
+}
+
+static void test_grid(void **state)
+{
+	world *w = *state;
+	kiscrm_id dept = kc_test_stored_int(w->db, KISCRM_KIND_STAFF, w->rep, KISCRM_STAFF_DEPARTMENT_ID);
+	kiscrm_id li = kc_test_staff(w->db, "李四", dept, "sales_rep");
+	assert_true(grid_cell(w, "north", "manufacturing", 200, 10, w->rep) > 0);
+	assert_true(grid_cell(w, "north", "trade", 100, 2, li) > 0);
+	assert_true(grid_cell(w, "east", "manufacturing", 50, 0, w->rep) > 0);
+	for (int i = 0; i < 4; i++)
+		grid_customer(w, "north", "manufacturing", "2026-03-01");
+	grid_customer(w, "north", "manufacturing", "2026-12-15");
+	grid_customer(w, "north", "manufacturing", NULL);
+	for (int i = 0; i < 10; i++)
+		grid_customer(w, "north", "trade", "2025-06-01");
+	grid_customer(w, "south", "it", "2026-01-01");
+	grid_customer(w, "south", "it", "2026-01-01");
+
+	static const struct {
+		const char *level, *region, *industry;
+		int64_t enterprises, top500, customers;
+		double penetration, share;
+		int thin, empty;
+	} want[] = {
+		{ "cell", "east", "manufacturing", 50, 0, 0, 0.0, 0.0, 1, 1 },
+		{ "cell", "north", "manufacturing", 200, 10, 4, 0.02, 4.0 / 14, 1, 0 },
+		{ "cell", "north", "trade", 100, 2, 10, 0.1, 10.0 / 14, 0, 0 },
+		{ "region", "east", NULL, 50, 0, 0, 0.0, 0.0, 1, 1 },
+		{ "region", "north", NULL, 300, 12, 14, 14.0 / 300, 1.0, 1, 0 },
+		{ "industry", NULL, "manufacturing", 250, 10, 4, 4.0 / 250, 4.0 / 14, 1, 0 },
+		{ "industry", NULL, "trade", 100, 2, 10, 0.1, 10.0 / 14, 0, 0 },
+		{ "total", NULL, NULL, 350, 12, 14, 0.04, 1.0, 1, 0 },
+	};
+	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+	o.as_of = kc_test_day("2026-11-30");
+	kiscrm_table *t = NULL;
+	assert_int_equal(KISCRM_OK, kiscrm_report_grid(&t, w->db, &o));
+	assert_int_equal(8, kiscrm_table_row_count(t));
+	for (size_t i = 0; i < 8; i++) {
+		assert_string_equal(want[i].level, kiscrm_table_text(t, i, 0));
+		if (want[i].region)
+			assert_string_equal(want[i].region, kiscrm_table_text(t, i, 1));
+		if (want[i].industry)
+			assert_string_equal(want[i].industry, kiscrm_table_text(t, i, 2));
+		assert_int_equal(want[i].enterprises, kiscrm_table_int(t, i, 4));
+		assert_int_equal(want[i].top500, kiscrm_table_int(t, i, 5));
+		assert_int_equal(want[i].customers, kiscrm_table_int(t, i, 6));
+		double p = kiscrm_table_rate(t, i, 7), s = kiscrm_table_rate(t, i, 8);
+		assert_true(p > want[i].penetration - 1e-9 && p < want[i].penetration + 1e-9);
+		assert_true(s > want[i].share - 1e-9 && s < want[i].share + 1e-9);
+		assert_int_equal(want[i].thin, kiscrm_table_int(t, i, 9));
+		assert_int_equal(want[i].empty, kiscrm_table_int(t, i, 10));
+	}
+	assert_string_equal("张三", kiscrm_table_text(t, 0, 3));
+	kiscrm_table_free(t);
+	o.owner_id = li; /* 李四's one cell with its sub-totals and total */
+	assert_int_equal(KISCRM_OK, kiscrm_report_grid(&t, w->db, &o));
+	assert_int_equal(4, kiscrm_table_row_count(t));
+	assert_int_equal(10, kiscrm_table_int(t, 3, 6));
+	kiscrm_table_free(t);
+
+	/* the sufficiency cause comes from the grid */
+	quarter_target(w, w->rep);
+	quarter_target(w, li);
+	o = (kiscrm_report_options)KISCRM_REPORT_OPTIONS_INIT;
+	o.as_of = kc_test_day("2026-11-30");
+	int by[1] = { KISCRM_GROUP_OWNER };
+	o.group_by = by;
+	o.ngroup = 1;
+	assert_int_equal(KISCRM_OK, kiscrm_report_sufficiency(&t, w->db, &o));
+	int causes = kiscrm_table_column_index(t, "causes");
+	int seen = 0;
+	for (size_t i = 0; i < kiscrm_table_row_count(t); i++) {
+		const char *who = kiscrm_table_text(t, i, 0), *c = kiscrm_table_text(t, i, (size_t)causes);
+		assert_non_null(c);
+		if (strcmp(who, "张三") == 0) {
+			assert_string_equal("grid_coverage,market_activity,telemarketing,resale", c);
+			seen |= 1;
+		} else if (strcmp(who, "李四") == 0) {
+			assert_string_equal("market_activity,telemarketing,resale", c);
+			seen |= 2;
+		}
+	}
+	assert_int_equal(3, seen);
+	kiscrm_table_free(t);
+
+	/* bad cells: an unknown region, a duplicate pair, more top-500 firms than enterprises */
+	size_t before = kc_test_count(w->db, KISCRM_KIND_GRID_CELL, NULL);
+	assert_int_equal(KISCRM_EINVALID, grid_cell(w, "atlantis", "trade", 1, 0, li));
+	assert_string_equal("region", kiscrm_error_last()->field);
+	assert_string_equal("atlantis", kiscrm_error_last()->value);
+	assert_int_equal(KISCRM_EEXISTS, grid_cell(w, "north", "trade", 1, 0, li));
+	assert_int_equal(KISCRM_EINVALID, grid_cell(w, "east", "trade", 5, 6, li));
+	assert_string_equal("top500", kiscrm_error_last()->field);
+	assert_int_equal(before, kc_test_count(w->db, KISCRM_KIND_GRID_CELL, NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_win_loss_by_competitor, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_rules, setup, kc_test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_grid, setup, kc_test_fx_teardown),
 	};
 	return kc_test_run_both(tests);
 }

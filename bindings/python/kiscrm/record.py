@@ -551,11 +551,17 @@ class WorkLog(Record):
     KIND = "work_log"
 
 
+class GridCell(Record):
+    """A region × industry cell of the market grid (kind 'grid_cell'); see report('grid')."""
+    KIND = "grid_cell"
+
+
 ENTITY_CLASSES = [Department, Staff, Customer, CustomerAttr, Contact, Lead, Opportunity,
                   StageHistory, Contract, CollectionPlan, Collection, Target, Snapshot,
                   SnapshotLine, KpiScore, Evidence, ExamResult, Experience, Training, Activity,
                   ActivityException, KeyAccountEvent, ValueClass,
-                  Competitor, OpportunityCompetitor, SwotEntry, SwotStrategy, WorkItem, WorkLog]
+                  Competitor, OpportunityCompetitor, SwotEntry, SwotStrategy, WorkItem, WorkLog,
+                  GridCell]
 
 
 def _register_classes():
