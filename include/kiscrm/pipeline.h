@@ -67,7 +67,8 @@ typedef enum kiscrm_opportunity_field {
 	KISCRM_OPPORTUNITY_LAST_ACTIVITY = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 24),   /**< DATE: day of the latest done activity on the opportunity (derived from activities, kiscrm/activity.h; imports may set it for history kept elsewhere). */
 	KISCRM_OPPORTUNITY_LEAD_ID = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 25),         /**< INT → lead it came from. */
 	KISCRM_OPPORTUNITY_EXTERNAL_REF = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 26),    /**< TEXT: id in another system (imports). */
-	KISCRM_OPPORTUNITY_TAGS = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 27)             /**< TEXT: comma-separated tags. */
+	KISCRM_OPPORTUNITY_TAGS = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 27),            /**< TEXT: comma-separated tags. */
+	KISCRM_OPPORTUNITY_KEY_PROJECT = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 28)      /**< INT 0/1: a key project (重点项目), drilled down in kiscrm_report_key_projects(). */
 } kiscrm_opportunity_field;
 
 /** Fields of a stage-history entry (append-only). */

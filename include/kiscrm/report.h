@@ -572,6 +572,22 @@ KISCRM_API int kiscrm_report_competitors(kiscrm_table **out, kiscrm_db *db, cons
 KISCRM_API int kiscrm_report_grid(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
 
 /**
+ * The key-project drill-down for the penetration meeting (重点项目穿透分析): every
+ * opportunity with `key_project` = 1 that is open or was closed in the window (any when
+ * the window is unbounded), in id order, each with its events in date order — created,
+ * stage moves, expected collections, contracts, their instalments and collections.
+ * Columns: `opportunity_id` INT, `opportunity`, `owner` TEXT, `date` DATE, `kind` TEXT
+ * (opportunity, stage_move, collection_plan, contract, collection), `id` INT (of the
+ * event's record), `what`, `status` TEXT, `amount` MONEY. Owner, department and pipeline
+ * select the projects.
+ * @param[out] out the table
+ * @param db the database
+ * @param opts options
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID, storage errors.
+ */
+KISCRM_API int kiscrm_report_key_projects(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
+
+/**
  * The monthly review list (月度检查, kiscrm/routines.h): every work item still open or in
  * progress, whatever its list, as of `as_of`. Columns: `id` INT, `list` TEXT (annual,
  * resource, problem), `title` TEXT, `owner` TEXT, `due` DATE, `status` TEXT, `overdue` INT

@@ -2,6 +2,7 @@
  * opened and moved, contracts signed, instalments due, money received, activities — as
  * one table in date order, read through the storage layer's read chokepoint. Contacts
  * have no date and come first. */
+#include "analytics/timeline.h"
 #include "activities/kinds.h"
 #include "analytics/report.h"
 #include "core/error.h"
@@ -23,26 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct event {
-	kiscrm_date date;  /* KISCRM_DATE_NONE: undated (contacts) */
-	int order;         /* kind order on the same day */
-	const char *kind;
-	kiscrm_id id;
-	char *what, *status;
-	int has_amount;
-	kiscrm_money amount;
-} event;
+typedef kc_event event;
+typedef kc_timeline timeline;
 
-typedef struct timeline {
-	event *ev;
-	size_t n, cap;
-	kc_idvec opps, contracts;
-} timeline;
-
-static const char *text_of(const kiscrm_value *v)
-{
-	return v->type == KISCRM_TYPE_TEXT ? v->u.s : NULL;
-}
+#define text_of kc_val_text
 
 static int add(timeline *tl, kiscrm_date date, int order, const char *kind, kiscrm_id id, const char *what,
 	       const char *status, const kiscrm_value *amount)
@@ -143,6 +128,54 @@ static int by_date(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
+static int opp_plan_cb(void *p, const kiscrm_value *row)
+{
+	return add(p, (kiscrm_date)row[KC_FI(KISCRM_COLLECTION_PLAN_DUE)].u.i, 4, "collection_plan", row[0].u.i,
+		   text_of(&row[KC_FI(KISCRM_COLLECTION_PLAN_NOTE)]), "expected", &row[KC_FI(KISCRM_COLLECTION_PLAN_AMOUNT)]);
+}
+
+/* The plans and collections of the contracts gathered from index @from on. */
+static int contract_money(timeline *tl, kiscrm_db *db, size_t from)
+{
+	int rc = 0;
+	for (size_t i = from; rc == 0 && i < tl->contracts.n; i++)
+		if ((rc = scan_by(db, &kc_collection_plan_def, KISCRM_COLLECTION_PLAN_CONTRACT_ID, tl->contracts.ids[i],
+				  plan_cb, tl)) == 0)
+			rc = scan_by(db, &kc_collection_def, KISCRM_COLLECTION_CONTRACT_ID, tl->contracts.ids[i],
+				     collection_cb, tl);
+	return rc;
+}
+
+int kc_timeline_opportunity(kc_timeline *tl, kiscrm_db *db, kiscrm_id opp)
+{
+	int rc;
+	size_t first_contract = tl->contracts.n;
+	if ((rc = kc_db_get(db, &kc_opportunity_def, opp, opp_cb, tl)) != 0 ||
+	    (rc = scan_by(db, &kc_stage_history_def, KISCRM_STAGE_HISTORY_OPPORTUNITY_ID, opp, move_cb, tl)) != 0 ||
+	    (rc = scan_by(db, &kc_collection_plan_def, KISCRM_COLLECTION_PLAN_OPPORTUNITY_ID, opp, opp_plan_cb, tl)) != 0 ||
+	    (rc = scan_by(db, &kc_contract_def, KISCRM_CONTRACT_OPPORTUNITY_ID, opp, contract_cb, tl)) != 0)
+		return rc;
+	return contract_money(tl, db, first_contract);
+}
+
+void kc_timeline_sort(kc_timeline *tl)
+{
+	kc_sort(tl->ev, tl->n, sizeof(*tl->ev), by_date);
+}
+
+void kc_timeline_free(kc_timeline *tl)
+{
+	for (size_t i = 0; i < tl->n; i++) {
+		free(tl->ev[i].what);
+		free(tl->ev[i].status);
+	}
+	free(tl->ev);
+	kc_idvec_free(&tl->opps);
+	kc_idvec_free(&tl->contracts);
+	memset(tl, 0, sizeof(*tl));
+}
+
+
 int kiscrm_customer_timeline(kiscrm_table **out, kiscrm_db *db, kiscrm_id customer_id)
 {
 	static const char *const cols[] = {
@@ -170,13 +203,8 @@ int kiscrm_customer_timeline(kiscrm_table **out, kiscrm_db *db, kiscrm_id custom
 		rc = scan_by(db, &kc_activity_def, KISCRM_ACTIVITY_CUSTOMER_ID, customer_id, activity_cb, &tl);
 	for (size_t i = 0; rc == 0 && i < tl.opps.n; i++)
 		rc = scan_by(db, &kc_stage_history_def, KISCRM_STAGE_HISTORY_OPPORTUNITY_ID, tl.opps.ids[i], move_cb, &tl);
-	for (size_t i = 0; rc == 0 && i < tl.contracts.n; i++)
-		if ((rc = scan_by(db, &kc_collection_plan_def, KISCRM_COLLECTION_PLAN_CONTRACT_ID, tl.contracts.ids[i],
-				  plan_cb, &tl)) == 0)
-			rc = scan_by(db, &kc_collection_def, KISCRM_COLLECTION_CONTRACT_ID, tl.contracts.ids[i],
-				     collection_cb, &tl);
-	if (rc == 0)
-		kc_sort(tl.ev, tl.n, sizeof(*tl.ev), by_date);
+	if (rc == 0 && (rc = contract_money(&tl, db, 0)) == 0)
+		kc_timeline_sort(&tl);
 	if (rc == 0 && (rc = kiscrm_table_new(&t, "customer_timeline")) == 0) {
 		kc_report_label(t, db);
 		if ((rc = kc_add_columns(t, cols)) == 0)
@@ -197,12 +225,6 @@ int kiscrm_customer_timeline(kiscrm_table **out, kiscrm_db *db, kiscrm_id custom
 		if (e->has_amount)
 			rc = kc_cell_int(t, row, 5, e->amount);
 	}
-	for (size_t i = 0; i < tl.n; i++) {
-		free(tl.ev[i].what);
-		free(tl.ev[i].status);
-	}
-	free(tl.ev);
-	kc_idvec_free(&tl.opps);
-	kc_idvec_free(&tl.contracts);
+	kc_timeline_free(&tl);
 	return kc_report_deliver(out, t, rc);
 }

@@ -55,6 +55,7 @@ static const kiscrm_field_def opportunity_fields[] = {
 	F("lead_id", INT, 0, KISCRM_KIND_LEAD),
 	F("external_ref", TEXT, IDX, 0),
 	F("tags", TEXT, 0, 0),
+	F("key_project", INT, 0, 0),
 };
 
 static const kiscrm_field_def stage_history_fields[] = {

@@ -159,11 +159,78 @@ static void test_swot_rules(void **state)
 	kiscrm_record_free(r);
 }
 
+/* The key-project drill-down. 甲 项目 (flagged) created 2026-09-01 at 100,000.00, moved to
+ * commercial 10-01; contract signed 10-20, instalments 11-01 60,000 and 12-01 40,000,
+ * 60,000 received 11-05. An unflagged deal of the same customer is left out. Expected, in
+ * date order: opportunity 09-01, stage_move 10-01, contract 10-20, collection_plan 11-01,
+ * collection 11-05, collection_plan 12-01. */
+static void test_key_projects(void **state)
+{
+	world *w = *state;
+	kiscrm_id cust = kc_test_customer(w->db, "甲");
+	kiscrm_id ids[2];
+	for (int k = 0; k < 2; k++) {
+		kiscrm_record *r = kc_test_rec(KISCRM_KIND_OPPORTUNITY);
+		kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_NAME, k ? "乙 项目" : "甲 项目");
+		kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_STAGE, "opportunity");
+		kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_OWNER_ID, w->zhang);
+		kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CUSTOMER_ID, cust);
+		kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_AMOUNT, 10000000);
+		kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CREATED, D("2026-09-01"));
+		kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_EXPECTED_CLOSE, D("2026-12-31"));
+		kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_KEY_PROJECT, k == 0);
+		ids[k] = kc_test_insert(w->db, r);
+		assert_rc(KISCRM_OK, kiscrm_opportunity_move(w->db, ids[k], "commercial",
+								      kc_test_time("2026-10-01T09:00:00Z"), 0));
+	}
+	kiscrm_record *c = kc_test_rec(KISCRM_KIND_CONTRACT);
+	kiscrm_record_set_int(c, KISCRM_CONTRACT_CUSTOMER_ID, cust);
+	kiscrm_record_set_int(c, KISCRM_CONTRACT_OPPORTUNITY_ID, ids[0]);
+	kiscrm_record_set_int(c, KISCRM_CONTRACT_OWNER_ID, w->zhang);
+	kiscrm_record_set_int(c, KISCRM_CONTRACT_SIGNED, D("2026-10-20"));
+	kiscrm_record_set_int(c, KISCRM_CONTRACT_AMOUNT, 10000000);
+	kiscrm_id contract = kc_test_insert(w->db, c);
+	kiscrm_date due[2] = { D("2026-11-01"), D("2026-12-01") };
+	kiscrm_money amounts[2] = { 6000000, 4000000 };
+	assert_int_equal(KISCRM_OK, kiscrm_contract_plan_instalments(w->db, contract, due, amounts, 2, 0));
+	kiscrm_record *k = kc_test_rec(KISCRM_KIND_COLLECTION);
+	kiscrm_record_set_int(k, KISCRM_COLLECTION_CONTRACT_ID, contract);
+	kiscrm_record_set_int(k, KISCRM_COLLECTION_RECEIVED, D("2026-11-05"));
+	kiscrm_record_set_int(k, KISCRM_COLLECTION_AMOUNT, 6000000);
+	kc_test_insert(w->db, k);
+
+	static const struct {
+		const char *date, *kind;
+		kiscrm_money amount;
+	} want[] = {
+		{ "2026-09-01", "opportunity", 10000000 }, { "2026-10-01", "stage_move", -1 },
+		{ "2026-10-20", "contract", 10000000 },    { "2026-11-01", "collection_plan", 6000000 },
+		{ "2026-11-05", "collection", 6000000 },   { "2026-12-01", "collection_plan", 4000000 },
+	};
+	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+	o.as_of = D("2026-12-04");
+	kiscrm_table *t = NULL;
+	assert_int_equal(KISCRM_OK, kiscrm_report_run(&t, w->db, "key-projects", &o));
+	assert_int_equal(6, kiscrm_table_row_count(t));
+	for (size_t i = 0; i < 6; i++) {
+		assert_int_equal(ids[0], kiscrm_table_int(t, i, 0));
+		assert_string_equal("甲 项目", kiscrm_table_text(t, i, 1));
+		assert_string_equal("张三", kiscrm_table_text(t, i, 2));
+		assert_int_equal(D(want[i].date), kiscrm_table_int(t, i, 3));
+		assert_string_equal(want[i].kind, kiscrm_table_text(t, i, 4));
+		if (want[i].amount >= 0)
+			assert_int_equal(want[i].amount, kiscrm_table_int(t, i, 8));
+	}
+	assert_string_equal("commercial", kiscrm_table_text(t, 1, 7));
+	kiscrm_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_review_list, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_swot_rules, setup, kc_test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_key_projects, setup, kc_test_fx_teardown),
 	};
 	return kc_test_run_both(tests);
 }
