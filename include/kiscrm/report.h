@@ -693,7 +693,15 @@ KISCRM_API int kiscrm_report_probability(kiscrm_table **out, kiscrm_db *db, cons
  *   like the contract target), what was achieved in the window — measured by the KPI
  *   metrics `visits` and `new_customers` of the registry for the company (no grouping),
  *   the person (by owner) or the department (by department); NULL for other groupings —
- *   and target − achieved. NULL without a target.
+ *   and target − achieved. NULL without a target;
+ * - `accelerable_count` INT, `accelerable` MONEY: open opportunities expected within as
+ *   many days after the window as it lasts — deals that could be pulled in (加快);
+ * - `heads` INT and `collected_per_head` MONEY (人均收款, truncated to the minor unit):
+ *   one for a person, the active staff of a department (its own) or of the company; NULL
+ *   for other groupings;
+ * - `levers` TEXT: the make-up levers (业绩补差) for a gap, comma-separated: the strategy's
+ *   (more_opportunities, process_resources, partner_support, staffing) and
+ *   `acceleration` when there is a gap and accelerable pipeline; NULL when on track.
  *
  * @param[out] out the table, owned by the caller
  * @param db the database

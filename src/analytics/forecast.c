@@ -503,7 +503,9 @@ static int opp_cb(void *payload, const kiscrm_value *row)
 		return 0;
 	}
 	long b = bucket_of(fc, when);
-	if (b < 0)
+	int accel = b < 0 && fc->want_accel && st == ST_OPEN && when != KISCRM_DATE_NONE && when >= fc->r.to &&
+		    when < fc->accel_to;
+	if (b < 0 && !accel)
 		return 0;
 	kc_dims d = { text_of(&row[KC_FI(KISCRM_OPPORTUNITY_BUSINESS_LINE)]), text_of(&row[KC_FI(KISCRM_OPPORTUNITY_PRODUCT_LINE)]),
 		      text_of(&row[KC_FI(KISCRM_OPPORTUNITY_SIZE_CLASS)]), int_of(&row[KC_FI(KISCRM_OPPORTUNITY_DEPARTMENT_ID)], 0),
@@ -514,8 +516,13 @@ static int opp_cb(void *payload, const kiscrm_value *row)
 	int rc = group_of(fc, &d, &g);
 	if (rc)
 		return rc;
-	kc_fc_cell *c = kc_fc_cell_at(fc, g, (size_t)b);
 	kiscrm_money amount = int_of(&row[KC_FI(KISCRM_OPPORTUNITY_AMOUNT)], 0);
+	if (accel) { /* could be pulled into the window (加快): the gap report's lever */
+		kc_fc_cell *c0 = kc_fc_cell_at(fc, g, 0);
+		c0->accel_count++;
+		return kc_fc_add(&c0->accel, amount, "accelerable pipeline");
+	}
+	kc_fc_cell *c = kc_fc_cell_at(fc, g, (size_t)b);
 	if (st == ST_WON)
 		return kc_fc_add(&c->closed, amount, "closed amount");
 	size_t si = 0;

@@ -32,6 +32,8 @@ typedef struct kc_fc_cell {
 	kiscrm_money cat[3];   /* open pipeline by category, unweighted */
 	kiscrm_money collected;
 	unsigned sources;      /* KC_FC_SRC_* channels with open pipeline */
+	kiscrm_money accel;    /* open, expected in the period after the window (want_accel) */
+	int64_t accel_count;
 } kc_fc_cell;
 
 typedef struct kc_fc_target {
@@ -48,6 +50,8 @@ typedef struct kc_fc {
 	kiscrm_date closed_before;/* closed amounts only before this day (KISCRM_DATE_NONE: no cap) */
 	int want_targets;         /* scan targets (needs a target level, see kc_fc_begin) */
 	int want_collections;     /* scan collections */
+	int want_accel;           /* sum the open pipeline expected in [to, accel_to) in bucket 0 */
+	kiscrm_date accel_to;
 	unsigned level;           /* target level of the group-by dimensions */
 	int level_ok;             /* 0: the grouping has no target level */
 	kc_fc_cell *cells;        /* [group * nbuckets + bucket] */

@@ -7,7 +7,11 @@
 #include "kiscrm/date.h"
 #include "kiscrm/table.h"
 #include "kiscrm/sys/kpi_metric.h"
+#include "kiscrm/org.h"
+#include "core/field.h"
+#include "core/map.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,11 +93,65 @@ static int count_gap(kc_fc *fc, kiscrm_table *t, size_t row, size_t g, int which
 	return rc;
 }
 
+/* Active staff per department (company: all), for collections per head (人均收款). */
+typedef struct staff_count {
+	kc_idmap by_dept;
+	int64_t all;
+} staff_count;
+
+static int staff_cb(void *payload, const kiscrm_value *row)
+{
+	staff_count *s = payload;
+	if (kc_val_int(&row[KC_FI(KISCRM_STAFF_ACTIVE)], 1) == 0)
+		return 0;
+	kiscrm_id dept = kc_val_int(&row[KC_FI(KISCRM_STAFF_DEPARTMENT_ID)], 0);
+	size_t n = 0;
+	kc_idmap_get(&s->by_dept, dept, &n);
+	s->all++;
+	return kc_idmap_put(&s->by_dept, dept, n + 1);
+}
+
+/* heads and collected ÷ heads at @col: one for a person, the active staff of a department
+ * (its own) or of the company; nothing for other groupings. */
+static int per_head(const kc_fc *fc, const staff_count *staff, kiscrm_table *t, size_t row, size_t g,
+		    kiscrm_money collected, size_t col)
+{
+	int dim;
+	kiscrm_id id;
+	size_t n = 0;
+	if (!kc_report_group_subject(&fc->r, g, &dim, &id))
+		return KISCRM_OK;
+	int64_t heads = staff->all;
+	if (dim == KISCRM_GROUP_OWNER)
+		heads = 1;
+	else if (dim == KISCRM_GROUP_DEPARTMENT)
+		heads = kc_idmap_get(&staff->by_dept, id, &n) ? (int64_t)n : 0;
+	int rc = kc_cell_int(t, row, col, heads);
+	if (rc == 0 && heads > 0)
+		rc = kc_cell_int(t, row, col + 1, collected / heads); /* truncated to the minor unit */
+	return rc;
+}
+
+/* The make-up levers (业绩补差) for a gap, comma-separated keys: the strategy's lever, and
+ * acceleration (加快) when deals expected just after the window could be pulled in. */
+static int levers(kiscrm_table *t, size_t row, size_t col, int strategy, int accelerate)
+{
+	char text[96];
+	if (strategy == S_ON_TRACK && !accelerate)
+		return KISCRM_OK;
+	snprintf(text, sizeof(text), "%s%s%s", strategy == S_ON_TRACK ? "" : strategies[strategy].code,
+		 strategy != S_ON_TRACK && accelerate ? "," : "", accelerate ? "acceleration" : "");
+	return kc_cell_text(t, row, col, text);
+}
+
 static int gap_rows(kc_fc *fc, kiscrm_table *t, const size_t *order, int period)
 {
 	size_t base = fc->r.o.ngroup;
 	int zh = kc_fc_zh(fc), rc = 0;
 	double threshold = kc_fc_threshold(fc);
+	staff_count staff;
+	memset(&staff, 0, sizeof(staff));
+	rc = kc_db_scan(fc->r.db, kc_db_def(fc->r.db, KISCRM_KIND_STAFF), NULL, staff_cb, &staff);
 	for (size_t i = 0; rc == 0 && i < fc->r.ngroups; i++) {
 		size_t g = order[i], row;
 		const kc_fc_cell *c = kc_fc_cell_at(fc, g, 0);
@@ -113,7 +171,8 @@ static int gap_rows(kc_fc *fc, kiscrm_table *t, const size_t *order, int period)
 			int s = strategy_of(target, c->closed, gap, c->open, threshold);
 			if ((rc = kc_cell_int(t, row, base, target)) || (rc = kc_cell_int(t, row, base + 3, gap)) ||
 			    (rc = kc_cell_text(t, row, base + 5, strategies[s].code)) ||
-			    (rc = kc_cell_text(t, row, base + 6, zh ? strategies[s].zh : strategies[s].en)))
+			    (rc = kc_cell_text(t, row, base + 6, zh ? strategies[s].zh : strategies[s].en)) ||
+			    (rc = levers(t, row, base + 20, s, gap > 0 && c->accel > 0)))
 				break;
 		}
 		if (chas) {
@@ -123,9 +182,12 @@ static int gap_rows(kc_fc *fc, kiscrm_table *t, const size_t *order, int period)
 				break;
 		}
 		if ((rc = count_gap(fc, t, row, g, KC_FC_VISITS, "visits", period, base + 10)) ||
-		    (rc = count_gap(fc, t, row, g, KC_FC_NEW_CUSTOMERS, "new_customers", period, base + 13)))
+		    (rc = count_gap(fc, t, row, g, KC_FC_NEW_CUSTOMERS, "new_customers", period, base + 13)) ||
+		    (rc = kc_cell_int(t, row, base + 16, c->accel_count)) || (rc = kc_cell_int(t, row, base + 17, c->accel)) ||
+		    (rc = per_head(fc, &staff, t, row, g, c->collected, base + 18)))
 			break;
 	}
+	kc_idmap_dispose(&staff.by_dept);
 	return rc;
 }
 
@@ -135,7 +197,8 @@ int kiscrm_report_gap(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_opt
 		"target:money", "achieved:money", "expected:money", "gap:money", "pipeline:money",
 		"strategy:text", "strategy_text:text", "collection_target:money", "collected:money",
 		"collection_gap:money", "visits_target:int", "visits:int", "visits_gap:int",
-		"new_customers_target:int", "new_customers:int", "new_customers_gap:int", NULL,
+		"new_customers_target:int", "new_customers:int", "new_customers_gap:int", "accelerable_count:int",
+		"accelerable:money", "heads:int", "collected_per_head:money", "levers:text", NULL,
 	};
 	kc_fc fc;
 	int period;

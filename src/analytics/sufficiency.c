@@ -43,6 +43,10 @@ int kc_gap_begin(kc_fc *fc, kiscrm_table **out, kiscrm_db *db, const kiscrm_repo
 		return rc;
 	fc->want_targets = 1;
 	fc->want_collections = collections;
+	/* the gap report's acceleration lever: open deals expected within as many days after
+	 * the window as it lasts */
+	fc->want_accel = collections;
+	fc->accel_to = fc->r.to + (fc->r.to - fc->r.from);
 	if ((rc = kc_fc_run(fc)) != 0)
 		kc_fc_end(fc);
 	return rc;

@@ -277,12 +277,55 @@ static void test_grid(void **state)
 	assert_int_equal(before, kc_test_count(w->db, KISCRM_KIND_GRID_CELL, NULL));
 }
 
+/* The gap report's make-up levers in November 2026 (as of 11-15, window [11-01, 12-01)):
+ * 张三's month target 500,000.00; won 100,000 in November, nothing open expected in it, so
+ * gap 400,000 > half the target and even the pipeline cannot cover it → staffing. A deal
+ * of 30,000 expected 12-10 lies within the 30 days after the window (could be pulled in:
+ * acceleration); one expected 2027-01-15 does not. Levers "staffing,acceleration"; one head,
+ * nothing collected → 0.00 per head. */
+static void test_gap_levers(void **state)
+{
+	world *w = *state;
+	kiscrm_id soon = opportunity(w, Y(30000), NULL, NULL), late = opportunity(w, Y(50000), NULL, NULL);
+	assert_int_equal(KISCRM_OK, kc_test_update_int(w->db, KISCRM_KIND_OPPORTUNITY, soon,
+						       KISCRM_OPPORTUNITY_EXPECTED_CLOSE, kc_test_day("2026-12-10")));
+	assert_int_equal(KISCRM_OK, kc_test_update_int(w->db, KISCRM_KIND_OPPORTUNITY, late,
+						       KISCRM_OPPORTUNITY_EXPECTED_CLOSE, kc_test_day("2027-01-15")));
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_TARGET);
+	kiscrm_record_set_text(r, KISCRM_TARGET_METRIC, "contract_amount");
+	kiscrm_record_set_int(r, KISCRM_TARGET_PERIOD, KISCRM_PERIOD_MONTH);
+	kiscrm_record_set_int(r, KISCRM_TARGET_START, kc_test_day("2026-11-01"));
+	kiscrm_record_set_int(r, KISCRM_TARGET_AMOUNT, Y(500000));
+	kiscrm_record_set_int(r, KISCRM_TARGET_OWNER_ID, w->rep);
+	kc_test_insert(w->db, r);
+	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+	o.as_of = kc_test_day("2026-11-15");
+	o.period = KISCRM_PERIOD_MONTH;
+	int by[1] = { KISCRM_GROUP_OWNER };
+	o.group_by = by;
+	o.ngroup = 1;
+	kiscrm_table *t = NULL;
+	assert_int_equal(KISCRM_OK, kiscrm_report_gap(&t, w->db, &o));
+	assert_int_equal(1, kiscrm_table_row_count(t));
+#define COL(name) ((size_t)kiscrm_table_column_index(t, name))
+	assert_int_equal(Y(400000), kiscrm_table_int(t, 0, COL("gap")));
+	assert_string_equal("staffing", kiscrm_table_text(t, 0, COL("strategy")));
+	assert_int_equal(1, kiscrm_table_int(t, 0, COL("accelerable_count")));
+	assert_int_equal(Y(30000), kiscrm_table_int(t, 0, COL("accelerable")));
+	assert_int_equal(1, kiscrm_table_int(t, 0, COL("heads")));
+	assert_int_equal(0, kiscrm_table_int(t, 0, COL("collected_per_head")));
+	assert_string_equal("staffing,acceleration", kiscrm_table_text(t, 0, COL("levers")));
+#undef COL
+	kiscrm_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_win_loss_by_competitor, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_rules, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_grid, setup, kc_test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_gap_levers, setup, kc_test_fx_teardown),
 	};
 	return kc_test_run_both(tests);
 }
