@@ -588,6 +588,20 @@ KISCRM_API int kiscrm_report_grid(kiscrm_table **out, kiscrm_db *db, const kiscr
 KISCRM_API int kiscrm_report_key_projects(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
 
 /**
+ * The SWOT strategies (kiscrm/routines.h), in id order: `strategy_id` INT, `type` TEXT (SO,
+ * ST, WO, WT), `strategy` TEXT, `internal` and `external` TEXT (the two entries' texts),
+ * `department`, `product_line` TEXT (the internal entry's scope; both NULL: the
+ * company), `work_items` INT (work items carrying it out) and `open_items` INT (of them,
+ * still open or in progress). `department_id` selects strategies by their internal
+ * entry's department; the other options are not used.
+ * @param[out] out the table
+ * @param db the database
+ * @param opts options
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID, storage errors.
+ */
+KISCRM_API int kiscrm_report_swot(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
+
+/**
  * The monthly review list (月度检查, kiscrm/routines.h): every work item still open or in
  * progress, whatever its list, as of `as_of`. Columns: `id` INT, `list` TEXT (annual,
  * resource, problem), `title` TEXT, `owner` TEXT, `due` DATE, `status` TEXT, `overdue` INT

@@ -41,6 +41,7 @@ static const struct {
 	{ "grid", "market grid: penetration and share by cell, region and industry; thin and empty cells", kiscrm_report_grid },
 	{ "competitors", "win/loss by competitor: deals met, won, lost, lost to them, win rate", kiscrm_report_competitors },
 	{ "key-projects", "key projects drilled down for the penetration meeting: moves, plans, contracts, collections", kiscrm_report_key_projects },
+	{ "swot", "SWOT strategies with their strength/weakness and opportunity/threat, and the work items carrying them out", kiscrm_report_swot },
 	{ "work-review", "the monthly review list: work items still open as of a date, overdue ones marked", kiscrm_report_work_review },
 	{ "stage-win-rates", "observed win rate per working stage next to its configured probability", kiscrm_report_stage_win_rates },
 	{ "rolling-budget", "eight-week rolling budget: last week's plan vs actual, expected contracts and collections", kiscrm_report_rolling_budget },

@@ -778,7 +778,7 @@ static const struct {
 	R(sufficiency), R(forecast), R(year_end), R(stage_probabilities), R(probability),
 	R(targets), R(target_check), R(receivables), R(ageing), R(rolling_budget), R(rolling_summary), R(rolling_gap),
 	R(snapshot_diff), R(forecast_accuracy), R(kpi), R(care_compliance), R(care_people), R(care_due),
-	R(customer_value), R(value_movements), R(idic), R(competitors), R(work_review), R(grid), R(key_projects),
+	R(customer_value), R(value_movements), R(idic), R(competitors), R(work_review), R(grid), R(key_projects), R(swot),
 #undef R
 };
 

@@ -157,6 +157,22 @@ static void test_swot_rules(void **state)
 	assert_int_equal(KISCRM_EINVALID, kiscrm_record_insert(w->db, r));
 	assert_string_equal("list", kiscrm_error_last()->field);
 	kiscrm_record_free(r);
+
+	/* the swot report: WT (the problem item in progress carries it out), then SO (none) */
+	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+	o.as_of = D("2026-12-04");
+	kiscrm_table *t = NULL;
+	assert_int_equal(KISCRM_OK, kiscrm_report_run(&t, w->db, "swot", &o));
+	assert_int_equal(2, kiscrm_table_row_count(t));
+	assert_string_equal("WT", kiscrm_table_text(t, 0, 1));
+	assert_string_equal("售前人手不足", kiscrm_table_text(t, 0, 3));
+	assert_string_equal("云ERP低价竞争", kiscrm_table_text(t, 0, 4));
+	assert_true(kiscrm_table_is_null(t, 0, 5)); /* the company's */
+	assert_int_equal(1, kiscrm_table_int(t, 0, 7));
+	assert_int_equal(1, kiscrm_table_int(t, 0, 8));
+	assert_string_equal("SO", kiscrm_table_text(t, 1, 1));
+	assert_int_equal(0, kiscrm_table_int(t, 1, 7));
+	kiscrm_table_free(t);
 }
 
 /* The key-project drill-down. 甲 项目 (flagged) created 2026-09-01 at 100,000.00, moved to

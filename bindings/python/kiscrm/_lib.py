@@ -486,6 +486,7 @@ FUNCTIONS = [
     ("kiscrm_report_work_review",) + REPORT,
     ("kiscrm_report_grid",) + REPORT,
     ("kiscrm_report_key_projects",) + REPORT,
+    ("kiscrm_report_swot",) + REPORT,
     # value.h
     ("kiscrm_customer_value_classify", [DbP, P(ReportOptions), P(ctypes.c_size_t)], I, check_rc),
     ("kiscrm_customer_timeline", [P(TableP), DbP, ID], I, check_rc),
