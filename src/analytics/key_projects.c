@@ -50,12 +50,8 @@ int kiscrm_report_key_projects(kiscrm_table **out, kiscrm_db *db, const kiscrm_r
 	kiscrm_cond key = { KISCRM_OPPORTUNITY_KEY_PROJECT, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = 1 } } };
 	kiscrm_query q = { 1, &key, 0 };
 	kiscrm_table *t = NULL;
-	if ((rc = kc_db_scan(db, &kc_opportunity_def, &q, flagged_cb, &f)) == 0 &&
-	    (rc = kiscrm_table_new(&t, "key-projects")) == 0) {
-		kc_report_label(t, db);
-		if ((rc = kc_add_columns(t, cols)) == 0)
-			rc = kiscrm_table_set_money_decimals(t, r.decimals);
-	}
+	if ((rc = kc_db_scan(db, &kc_opportunity_def, &q, flagged_cb, &f)) == 0)
+		rc = kc_report_listing(&r, &t, "key-projects", cols);
 	for (size_t p = 0; rc == 0 && p < f.ids.n; p++) { /* projects in id order */
 		kc_timeline tl;
 		memset(&tl, 0, sizeof(tl));
@@ -69,12 +65,9 @@ int kiscrm_report_key_projects(kiscrm_table **out, kiscrm_db *db, const kiscrm_r
 		const char *owner = opp ? kc_report_staff_name(&r, kiscrm_record_int(opp, KISCRM_OPPORTUNITY_OWNER_ID)) : "";
 		for (size_t i = 0; rc == 0 && i < tl.n; i++) {
 			const kc_event *e = &tl.ev[i];
-			int ri = kiscrm_table_add_row(t, KISCRM_ROW_DETAIL);
-			if (ri < 0) {
-				rc = ri;
+			size_t row;
+			if ((rc = kc_add_row(t, KISCRM_ROW_DETAIL, &row)) != 0)
 				break;
-			}
-			size_t row = (size_t)ri;
 			if ((rc = kc_cell_int(t, row, 0, f.ids.ids[p])) || (rc = kc_cell_text(t, row, 1, name)) ||
 			    (rc = kc_cell_text(t, row, 2, owner)) ||
 			    (e->date != KISCRM_DATE_NONE && (rc = kc_cell_int(t, row, 3, e->date))) ||

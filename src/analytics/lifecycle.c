@@ -41,7 +41,6 @@ typedef struct life {
 	size_t ndeals, cap_deals;
 	life_customer *cust;
 	size_t ncust, cap_cust;
-	kc_idmap staff_dept;
 } life;
 
 static int deal_cb(void *payload, const kiscrm_value *row)
@@ -58,12 +57,6 @@ static int deal_cb(void *payload, const kiscrm_value *row)
 	return 0;
 }
 
-static int staff_cb(void *payload, const kiscrm_value *row)
-{
-	life *l = payload;
-	return kc_idmap_put(&l->staff_dept, row[0].u.i, (size_t)kc_val_int(&row[KC_FI(KISCRM_STAFF_DEPARTMENT_ID)], 0));
-}
-
 static int customer_cb(void *payload, const kiscrm_value *row)
 {
 	life *l = payload;
@@ -73,10 +66,9 @@ static int customer_cb(void *payload, const kiscrm_value *row)
 	memset(c, 0, sizeof(*c));
 	c->id = row[0].u.i;
 	c->owner = kc_val_int(&row[KC_FI(KISCRM_CUSTOMER_OWNER_ID)], 0);
-	size_t dept = 0;
-	if (c->owner)
-		kc_idmap_get(&l->staff_dept, c->owner, &dept);
-	c->department = (kiscrm_id)dept;
+	int rc = kc_report_staff_department(l->r, c->owner, &c->department);
+	if (rc)
+		return rc;
 	const char *name = kc_val_text(&row[KC_FI(KISCRM_CUSTOMER_NAME)]);
 	if (name && !(c->name = strdup(name)))
 		return kc_error_oom();
@@ -98,8 +90,6 @@ static int load(life *l, kc_report *r)
 	l->r = r;
 	l->a = kc_config_analysis(r->db->config);
 	int rc = kc_db_scan(r->db, kc_db_def(r->db, KISCRM_KIND_CONTRACT), NULL, deal_cb, l);
-	if (rc == 0)
-		rc = kc_db_scan(r->db, kc_db_def(r->db, KISCRM_KIND_STAFF), NULL, staff_cb, l);
 	if (rc == 0)
 		rc = kc_db_scan(r->db, &kc_customer_def, NULL, customer_cb, l); /* ascending ids */
 	if (rc)
@@ -124,7 +114,6 @@ static void dispose(life *l)
 		free(l->cust[i].name);
 	free(l->cust);
 	free(l->deals);
-	kc_idmap_dispose(&l->staff_dept);
 }
 
 /* 128-bit products keep the comparison exact for any int64 sums. */
@@ -195,16 +184,6 @@ static int accept(const life *l, const life_customer *c)
 	return kc_report_accept(l->r, &d);
 }
 
-static int new_table(life *l, kiscrm_table **t, const char *name, const char *const *cols)
-{
-	int rc = kiscrm_table_new(t, name);
-	if (rc == 0)
-		kc_report_label(*t, l->r->db);
-	if (rc == 0)
-		rc = kc_add_columns(*t, cols);
-	return rc ? rc : kiscrm_table_set_money_decimals(*t, l->r->decimals);
-}
-
 int kiscrm_report_lifecycle(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
 {
 	static const char *const cols[] = {
@@ -221,7 +200,7 @@ int kiscrm_report_lifecycle(kiscrm_table **out, kiscrm_db *db, const kiscrm_repo
 	if (rc)
 		return rc;
 	if ((rc = load(&l, &r)) == 0)
-		rc = new_table(&l, &t, "lifecycle", cols);
+		rc = kc_report_listing(&r, &t, "lifecycle", cols);
 	for (size_t i = 0; rc == 0 && i < l.ncust; i++) {
 		const life_customer *c = &l.cust[i];
 		if (!accept(&l, c))
@@ -230,12 +209,9 @@ int kiscrm_report_lifecycle(kiscrm_table **out, kiscrm_db *db, const kiscrm_repo
 		size_t k = 0;
 		while (k < c->n && l.deals[c->first + k].signed_on <= r.as_of)
 			k++; /* c->n == 0: never reads l.deals */
-		int ri = kiscrm_table_add_row(t, KISCRM_ROW_DETAIL);
-		if (ri < 0) {
-			rc = ri;
+		size_t row;
+		if ((rc = kc_add_row(t, KISCRM_ROW_DETAIL, &row)) != 0)
 			break;
-		}
-		size_t row = (size_t)ri;
 		kiscrm_date from = since(&l, c, r.as_of, s);
 		if ((rc = kc_cell_int(t, row, 0, c->id)) || (rc = kc_cell_text(t, row, 1, c->name)) ||
 		    (rc = kc_cell_text(t, row, 2, stage_keys[s])) ||
@@ -267,7 +243,7 @@ int kiscrm_report_lifecycle_movements(kiscrm_table **out, kiscrm_db *db, const k
 		return kc_error_set(KISCRM_EINVALID, "lifecycle movements need a window: set from and to, or a period");
 	}
 	if ((rc = load(&l, &r)) == 0)
-		rc = new_table(&l, &t, "lifecycle-movements", cols);
+		rc = kc_report_listing(&r, &t, "lifecycle-movements", cols);
 	for (size_t i = 0; rc == 0 && i < l.ncust; i++) {
 		const life_customer *c = &l.cust[i];
 		if (!accept(&l, c))
@@ -275,12 +251,9 @@ int kiscrm_report_lifecycle_movements(kiscrm_table **out, kiscrm_db *db, const k
 		int was = stage_at(&l, c, r.from - 1), now = stage_at(&l, c, r.to - 1);
 		if (was == now)
 			continue;
-		int ri = kiscrm_table_add_row(t, KISCRM_ROW_DETAIL);
-		if (ri < 0) {
-			rc = ri;
+		size_t row;
+		if ((rc = kc_add_row(t, KISCRM_ROW_DETAIL, &row)) != 0)
 			break;
-		}
-		size_t row = (size_t)ri;
 		if ((rc = kc_cell_int(t, row, 0, c->id)) || (rc = kc_cell_text(t, row, 1, c->name)) ||
 		    (rc = kc_cell_text(t, row, 2, stage_keys[was])) || (rc = kc_cell_text(t, row, 3, stage_keys[now])))
 			break;

@@ -107,6 +107,28 @@ static int load_managers(kc_report *r)
 	return kc_db_scan(r->db, kc_db_def(r->db, KISCRM_KIND_STAFF), &q, manager_cb, r);
 }
 
+static int staff_dept_cb(void *payload, const kiscrm_value *row)
+{
+	kc_report *r = payload;
+	return kc_idmap_put(&r->staff_depts, row[0].u.i, (size_t)kc_val_int(&row[KC_FI(KISCRM_STAFF_DEPARTMENT_ID)], 0));
+}
+
+int kc_report_staff_department(kc_report *r, kiscrm_id staff, kiscrm_id *dept)
+{
+	*dept = 0;
+	if (!r->staff_depts_loaded) {
+		kiscrm_query q = { 0, NULL, KC_BIT(0) | KC_BIT(KISCRM_STAFF_DEPARTMENT_ID) };
+		int rc = kc_db_scan(r->db, kc_db_def(r->db, KISCRM_KIND_STAFF), &q, staff_dept_cb, r);
+		if (rc)
+			return rc;
+		r->staff_depts_loaded = 1;
+	}
+	size_t d;
+	if (staff && kc_idmap_get(&r->staff_depts, staff, &d))
+		*dept = (kiscrm_id)d;
+	return KISCRM_OK;
+}
+
 static kiscrm_id manager_of(const kc_report *r, kiscrm_id staff)
 {
 	size_t m;
@@ -242,6 +264,7 @@ void kc_report_end(kc_report *r)
 	kc_idmap_dispose(&r->customers);
 	kc_idmap_dispose(&r->customer_names);
 	kc_idmap_dispose(&r->managers);
+	kc_idmap_dispose(&r->staff_depts);
 	kc_idmap_dispose(&r->dept_filter);
 	kc_strmap_dispose(&r->group_index);
 	memset(r, 0, sizeof(*r));
@@ -493,6 +516,26 @@ int kc_report_add_row(kc_report *r, kiscrm_table *t, size_t group, kiscrm_row_ki
 			return rc;
 		p = end ? end + 1 : p + n;
 	}
+	return KISCRM_OK;
+}
+
+int kc_report_listing(kc_report *r, kiscrm_table **out, const char *name, const char *const *cols)
+{
+	int rc = kiscrm_table_new(out, name);
+	if (rc)
+		return rc;
+	kc_report_label(*out, r->db);
+	if ((rc = kc_add_columns(*out, cols)) != 0)
+		return rc;
+	return kiscrm_table_set_money_decimals(*out, r->decimals);
+}
+
+int kc_add_row(kiscrm_table *t, kiscrm_row_kind kind, size_t *row)
+{
+	int ri = kiscrm_table_add_row(t, kind);
+	if (ri < 0)
+		return ri;
+	*row = (size_t)ri;
 	return KISCRM_OK;
 }
 

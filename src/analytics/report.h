@@ -43,6 +43,8 @@ typedef struct kc_report {
 	kc_idmap customers;   /* id → index into cust_region/cust_industry */
 	kc_idmap customer_names; /* id → index into names (group by customer) */
 	kc_idmap managers;    /* staff id → the id of their manager (group by manager) */
+	kc_idmap staff_depts; /* staff id → department, loaded on first use */
+	int staff_depts_loaded;
 	char **names;
 	size_t nnames, cap_names;
 	char **cust_region, **cust_industry;
@@ -101,6 +103,9 @@ int kc_report_finish(kiscrm_table **out, kiscrm_table *t, kc_report *r, int rc);
 /* Display names (borrowed; "" when unknown). */
 const char *kc_report_staff_name(kc_report *r, kiscrm_id id);
 const char *kc_report_department_name(kc_report *r, kiscrm_id id);
+/* The department of staff member @staff (0 when unknown) into *dept: for reports whose
+ * records carry only an owner (customers, grid cells, work items) and filter by department. */
+int kc_report_staff_department(kc_report *r, kiscrm_id staff, kiscrm_id *dept);
 /* Region/industry of a customer (NULL when unknown). */
 const char *kc_report_customer_region(kc_report *r, kiscrm_id id);
 const char *kc_report_customer_industry(kc_report *r, kiscrm_id id);
@@ -113,5 +118,10 @@ int kc_cell_rate(kiscrm_table *t, size_t row, size_t col, double v);
 int kc_cell_ratio(kiscrm_table *t, size_t row, size_t col, double num, double den);
 /* Adds columns given as "name:type" pairs ending with NULL (types: text int money date rate time). */
 int kc_add_columns(kiscrm_table *t, const char *const *specs);
+/* A listing's table (no group columns): new, labelled, with @cols and the currency's money
+ * decimals. *out is set even on failure (kc_report_finish/kc_report_deliver free it). */
+int kc_report_listing(kc_report *r, kiscrm_table **out, const char *name, const char *const *cols);
+/* Appends a row of @kind; *row receives its index. */
+int kc_add_row(kiscrm_table *t, kiscrm_row_kind kind, size_t *row);
 
 #endif

@@ -159,7 +159,7 @@ int kiscrm_report_sufficiency(kiscrm_table **out, kiscrm_db *db, const kiscrm_re
 	kiscrm_table *t = NULL;
 	size_t *order = NULL;
 	kc_grid grid;
-	if ((rc = kc_grid_load(&grid, db, fc.r.as_of)) != 0)
+	if ((rc = kc_grid_load(&grid, &fc.r)) != 0)
 		return kc_gap_finish(&fc, NULL, NULL, rc, out);
 	if ((rc = kc_report_table(&fc.r, &t, "sufficiency")) == 0 && (rc = kc_add_columns(t, cols)) == 0 &&
 	    (rc = kc_report_sorted(&fc.r, &order)) == 0)

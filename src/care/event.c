@@ -46,7 +46,7 @@ static int check_contact(kiscrm_db *db, const kiscrm_record *rec)
 typedef struct {
 	kiscrm_id self, id;
 	kiscrm_date date;
-	int gained;
+	int found, gained;
 } latest;
 
 static int latest_cb(void *payload, const kiscrm_value *row)
@@ -57,7 +57,8 @@ static int latest_cb(void *payload, const kiscrm_value *row)
 	kiscrm_id id = row[0].u.i;
 	if (id == l->self || !type || (strcmp(type, "gained") != 0 && strcmp(type, "lost") != 0))
 		return 0;
-	if (l->id == 0 || d > l->date || (d == l->date && id > l->id)) {
+	if (!l->found || d > l->date || (d == l->date && id > l->id)) {
+		l->found = 1;
 		l->id = id;
 		l->date = d;
 		l->gained = strcmp(type, "gained") == 0;
@@ -71,7 +72,7 @@ static int set_flag(kiscrm_db *db, const kiscrm_record *rec, kiscrm_id customer)
 {
 	kiscrm_cond c = { KISCRM_KEY_ACCOUNT_EVENT_CUSTOMER_ID, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = customer } } };
 	kiscrm_query q = { 1, &c, 0 };
-	latest l = { kiscrm_record_id(rec), 0, KISCRM_DATE_NONE, 0 };
+	latest l = { kiscrm_record_id(rec), 0, KISCRM_DATE_NONE, 0, 0 };
 	int rc = kc_db_scan(db, &kc_key_account_event_def, &q, latest_cb, &l);
 	if (rc)
 		return rc;
@@ -79,12 +80,12 @@ static int set_flag(kiscrm_db *db, const kiscrm_record *rec, kiscrm_id customer)
 	kiscrm_date d = (kiscrm_date)kiscrm_record_int(rec, KISCRM_KEY_ACCOUNT_EVENT_DATE);
 	kiscrm_id id = kiscrm_record_id(rec);
 	if (strcmp(type, "gained") == 0 || strcmp(type, "lost") == 0) {
-		if (l.id == 0 || d > l.date || (d == l.date && (id == 0 || id > l.id))) {
-			l.id = id ? id : 1;
+		if (!l.found || d > l.date || (d == l.date && (id == 0 || id > l.id))) {
+			l.found = 1;
 			l.gained = strcmp(type, "gained") == 0;
 		}
 	}
-	if (l.id == 0)
+	if (!l.found)
 		return KISCRM_OK; /* no gained/lost event: the flag stays as it was set */
 	kiscrm_record *cust = NULL;
 	if ((rc = kiscrm_record_get(&cust, db, KISCRM_KIND_CUSTOMER, customer)) != 0)

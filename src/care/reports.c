@@ -8,23 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int new_table(kc_care *c, kiscrm_table **t, const char *name, const char *const *cols)
-{
-	int rc = kiscrm_table_new(t, name);
-	if (rc == 0)
-		kc_report_label(*t, c->r.db);
-	return rc ? rc : kc_add_columns(*t, cols);
-}
-
-static int add_row(kiscrm_table *t, kiscrm_row_kind kind, size_t *row)
-{
-	int ri = kiscrm_table_add_row(t, kind);
-	if (ri < 0)
-		return ri;
-	*row = (size_t)ri;
-	return KISCRM_OK;
-}
-
 /* required, done, missing, rate from column @col on. */
 static int figures(kiscrm_table *t, size_t row, size_t col, int64_t required, int64_t done)
 {
@@ -74,7 +57,7 @@ int kiscrm_report_care_compliance(kiscrm_table **out, kiscrm_db *db, const kiscr
 	kiscrm_table *t = NULL;
 	int rc = kc_care_run(&c, db, opts);
 	if (rc == 0)
-		rc = new_table(&c, &t, "care-compliance", cols);
+		rc = kc_report_listing(&c.r, &t, "care-compliance", cols);
 	if (rc == 0)
 		kc_sort(c.items, c.nitems, sizeof(*c.items), by_account_rule);
 	int64_t all_req = 0, all_done = 0;
@@ -89,7 +72,7 @@ int kiscrm_report_care_compliance(kiscrm_table **out, kiscrm_db *db, const kiscr
 		all_req += req;
 		all_done += done;
 		const kc_care_account *a = &c.acc[it->account];
-		if ((rc = add_row(t, KISCRM_ROW_DETAIL, &row)) || (rc = kc_cell_int(t, row, 0, a->id)) ||
+		if ((rc = kc_add_row(t, KISCRM_ROW_DETAIL, &row)) || (rc = kc_cell_int(t, row, 0, a->id)) ||
 		    (rc = kc_cell_text(t, row, 1, a->name)) || (rc = kc_cell_text(t, row, 2, kc_care_rule_key(&c, it))) ||
 		    (rc = kc_cell_text(t, row, 3, kc_care_rule_name(&c, it))) ||
 		    (rc = kc_cell_int(t, row, 4, it->responsible)) ||
@@ -99,7 +82,7 @@ int kiscrm_report_care_compliance(kiscrm_table **out, kiscrm_db *db, const kiscr
 		i = j;
 	}
 	size_t row;
-	if (rc == 0 && (rc = add_row(t, KISCRM_ROW_TOTAL, &row)) == 0)
+	if (rc == 0 && (rc = kc_add_row(t, KISCRM_ROW_TOTAL, &row)) == 0)
 		rc = figures(t, row, 6, all_req, all_done);
 	kc_care_end(&c);
 	return kc_report_deliver(out, t, rc);
@@ -118,7 +101,7 @@ int kiscrm_report_care_people(kiscrm_table **out, kiscrm_db *db, const kiscrm_re
 	kiscrm_table *t = NULL;
 	int rc = kc_care_run(&c, db, opts);
 	if (rc == 0)
-		rc = new_table(&c, &t, "care-people", cols);
+		rc = kc_report_listing(&c.r, &t, "care-people", cols);
 	if (rc == 0)
 		kc_sort(c.items, c.nitems, sizeof(*c.items), by_person_rule);
 	int64_t all_req = 0, all_done = 0, p_req = 0, p_done = 0;
@@ -134,14 +117,14 @@ int kiscrm_report_care_people(kiscrm_table **out, kiscrm_db *db, const kiscrm_re
 		p_req += req;
 		p_done += done;
 		const char *name = kc_care_staff_name(&c, it->responsible);
-		if ((rc = add_row(t, KISCRM_ROW_DETAIL, &row)) || (rc = kc_cell_int(t, row, 0, it->responsible)) ||
+		if ((rc = kc_add_row(t, KISCRM_ROW_DETAIL, &row)) || (rc = kc_cell_int(t, row, 0, it->responsible)) ||
 		    (rc = kc_cell_text(t, row, 1, name)) || (rc = kc_cell_text(t, row, 2, kc_care_rule_key(&c, it))) ||
 		    (rc = kc_cell_text(t, row, 3, kc_care_rule_name(&c, it))) || (rc = kc_cell_int(t, row, 4, accounts)) ||
 		    (rc = figures(t, row, 5, req, done)))
 			break;
 		i = j;
 		if (i == c.nitems || c.items[i].responsible != it->responsible) { /* the person's sub-total */
-			if ((rc = add_row(t, KISCRM_ROW_SUBTOTAL, &row)) || (rc = kc_cell_int(t, row, 0, it->responsible)) ||
+			if ((rc = kc_add_row(t, KISCRM_ROW_SUBTOTAL, &row)) || (rc = kc_cell_int(t, row, 0, it->responsible)) ||
 			    (rc = kc_cell_text(t, row, 1, name)) || (rc = figures(t, row, 5, p_req, p_done)))
 				break;
 			all_req += p_req;
@@ -150,7 +133,7 @@ int kiscrm_report_care_people(kiscrm_table **out, kiscrm_db *db, const kiscrm_re
 		}
 	}
 	size_t row;
-	if (rc == 0 && (rc = add_row(t, KISCRM_ROW_TOTAL, &row)) == 0)
+	if (rc == 0 && (rc = kc_add_row(t, KISCRM_ROW_TOTAL, &row)) == 0)
 		rc = figures(t, row, 5, all_req, all_done);
 	kc_care_end(&c);
 	return kc_report_deliver(out, t, rc);
@@ -178,7 +161,7 @@ int kiscrm_report_care_due(kiscrm_table **out, kiscrm_db *db, const kiscrm_repor
 	kiscrm_table *t = NULL;
 	int rc = kc_care_run(&c, db, opts);
 	if (rc == 0)
-		rc = new_table(&c, &t, "care-due", cols);
+		rc = kc_report_listing(&c.r, &t, "care-due", cols);
 	if (rc == 0)
 		kc_sort(c.items, c.nitems, sizeof(*c.items), by_due);
 	for (size_t i = 0; rc == 0 && i < c.nitems; i++) {
@@ -191,7 +174,7 @@ int kiscrm_report_care_due(kiscrm_table **out, kiscrm_db *db, const kiscrm_repor
 			continue;
 		const kc_care_account *a = &c.acc[it->account];
 		size_t row;
-		if ((rc = add_row(t, KISCRM_ROW_DETAIL, &row)) || (rc = kc_cell_int(t, row, 0, a->id)) ||
+		if ((rc = kc_add_row(t, KISCRM_ROW_DETAIL, &row)) || (rc = kc_cell_int(t, row, 0, a->id)) ||
 		    (rc = kc_cell_text(t, row, 1, a->name)) || (rc = kc_cell_text(t, row, 2, kc_care_rule_key(&c, it))) ||
 		    (rc = kc_cell_text(t, row, 3, kc_care_rule_name(&c, it))) ||
 		    (greeting && (rc = kc_cell_text(t, row, 4, it->occasion))) ||

@@ -135,19 +135,13 @@ int kiscrm_report_competitors(kiscrm_table **out, kiscrm_db *db, const kiscrm_re
 	    (rc = kc_db_scan(db, &kc_opportunity_competitor_def, NULL, meeting_cb, &s)) == 0 &&
 	    (rc = kc_db_scan(db, kc_db_def(db, KISCRM_KIND_OPPORTUNITY), NULL, opportunity_cb, &s)) == 0 && s.overflow)
 		rc = kc_error_set(KISCRM_EOVERFLOW, "competitors: a sum exceeds the money range");
-	if (rc == 0 && (rc = kiscrm_table_new(&t, "competitors")) == 0) {
-		kc_report_label(t, db);
-		if ((rc = kc_add_columns(t, cols)) == 0)
-			rc = kiscrm_table_set_money_decimals(t, r.decimals);
-	}
+	if (rc == 0)
+		rc = kc_report_listing(&r, &t, "competitors", cols);
 	for (size_t i = 0; rc == 0 && i < s.nrivals; i++) { /* in the register's order (ids) */
 		const rival *v = &s.rivals[i];
-		int ri = kiscrm_table_add_row(t, KISCRM_ROW_DETAIL);
-		if (ri < 0) {
-			rc = ri;
+		size_t row;
+		if ((rc = kc_add_row(t, KISCRM_ROW_DETAIL, &row)) != 0)
 			break;
-		}
-		size_t row = (size_t)ri;
 		if ((rc = kc_cell_int(t, row, 0, v->id)) || (rc = kc_cell_text(t, row, 1, v->name)) ||
 		    (rc = kc_cell_int(t, row, 2, v->main)) || (rc = kc_cell_int(t, row, 3, v->met)) ||
 		    (rc = kc_cell_int(t, row, 4, v->won)) || (rc = kc_cell_int(t, row, 5, v->lost)) ||

@@ -22,21 +22,14 @@
 
 typedef struct loader {
 	kc_grid *g;
-	kc_idmap staff_dept;
+	kc_report *r;
 	kc_strmap index; /* "region\x1findustry" → cell */
-	kiscrm_date as_of;
 } loader;
 
 static int key_of(char *buf, size_t size, const char *region, const char *industry)
 {
 	int n = snprintf(buf, size, "%s\x1f%s", region, industry);
 	return n < 0 || (size_t)n >= size ? kc_error_set(KISCRM_EINVALID, "grid key too long") : KISCRM_OK;
-}
-
-static int staff_cb(void *payload, const kiscrm_value *row)
-{
-	loader *l = payload;
-	return kc_idmap_put(&l->staff_dept, row[0].u.i, (size_t)kc_val_int(&row[KC_FI(KISCRM_STAFF_DEPARTMENT_ID)], 0));
 }
 
 static int cell_cb(void *payload, const kiscrm_value *row)
@@ -49,13 +42,11 @@ static int cell_cb(void *payload, const kiscrm_value *row)
 	memset(c, 0, sizeof(*c));
 	c->id = row[0].u.i;
 	c->owner = kc_val_int(&row[KC_FI(KISCRM_GRID_CELL_OWNER_ID)], 0);
-	size_t dept = 0;
-	if (c->owner)
-		kc_idmap_get(&l->staff_dept, c->owner, &dept);
-	c->department = (kiscrm_id)dept;
+	int rc = kc_report_staff_department(l->r, c->owner, &c->department);
+	if (rc)
+		return rc;
 	c->enterprises = kc_val_int(&row[KC_FI(KISCRM_GRID_CELL_ENTERPRISES)], 0);
 	c->top500 = kc_val_int(&row[KC_FI(KISCRM_GRID_CELL_TOP500)], 0);
-	int rc;
 	if ((rc = kc_strdup_to(&c->region, kc_val_text(&row[KC_FI(KISCRM_GRID_CELL_REGION)]))) != 0 ||
 	    (rc = kc_strdup_to(&c->industry, kc_val_text(&row[KC_FI(KISCRM_GRID_CELL_INDUSTRY)]))) != 0) {
 		free(c->region);
@@ -74,7 +65,7 @@ static int customer_cb(void *payload, const kiscrm_value *row)
 	kiscrm_date first = kc_val_date(&row[KC_FI(KISCRM_CUSTOMER_FIRST_CONTRACT)]);
 	char key[512];
 	size_t i;
-	if (!region || !industry || first == KISCRM_DATE_NONE || first > l->as_of ||
+	if (!region || !industry || first == KISCRM_DATE_NONE || first > l->r->as_of ||
 	    key_of(key, sizeof(key), region, industry) != 0)
 		return 0; /* a prospect, or no cell can hold it */
 	if (kc_strmap_get(&l->index, key, &i))
@@ -95,17 +86,16 @@ int kc_grid_is_thin(const kc_grid *g, int64_t customers, int64_t enterprises)
 	return customers == 0 || (enterprises > 0 && customers * 10000 < (int64_t)g->thin_bp * enterprises);
 }
 
-int kc_grid_load(kc_grid *g, kiscrm_db *db, kiscrm_date as_of)
+int kc_grid_load(kc_grid *g, kc_report *r)
 {
+	kiscrm_db *db = r->db;
 	loader l;
 	memset(g, 0, sizeof(*g));
 	memset(&l, 0, sizeof(l));
 	l.g = g;
-	l.as_of = as_of;
+	l.r = r;
 	g->thin_bp = kc_config_customers(db->config)->grid.thin_bp;
-	int rc = kc_db_scan(db, kc_db_def(db, KISCRM_KIND_STAFF), NULL, staff_cb, &l);
-	if (rc == 0)
-		rc = kc_db_scan(db, &kc_grid_cell_def, NULL, cell_cb, &l);
+	int rc = kc_db_scan(db, &kc_grid_cell_def, NULL, cell_cb, &l);
 	if (rc == 0)
 		kc_sort(g->cells, g->n, sizeof(*g->cells), by_cell);
 	for (size_t i = 0; rc == 0 && i < g->n; i++) {
@@ -117,7 +107,6 @@ int kc_grid_load(kc_grid *g, kiscrm_db *db, kiscrm_date as_of)
 		rc = kc_db_scan(db, &kc_customer_def, NULL, customer_cb, &l);
 	for (size_t i = 0; rc == 0 && i < g->n; i++)
 		g->cells[i].thin = kc_grid_is_thin(g, g->cells[i].customers, g->cells[i].enterprises);
-	kc_idmap_dispose(&l.staff_dept);
 	kc_strmap_dispose(&l.index);
 	if (rc)
 		kc_grid_free(g);
@@ -143,12 +132,9 @@ typedef struct sums {
 static int put_row(kiscrm_table *t, kiscrm_row_kind kind, const char *level, const char *region,
 		   const char *industry, const char *owner, const sums *s, int64_t all_customers, const kc_grid *g)
 {
-	int ri = kiscrm_table_add_row(t, kind);
-	if (ri < 0)
-		return ri;
-	size_t row = (size_t)ri;
+	size_t row;
 	int rc;
-	if ((rc = kc_cell_text(t, row, 0, level)) || (rc = kc_cell_text(t, row, 1, region)) ||
+	if ((rc = kc_add_row(t, kind, &row)) || (rc = kc_cell_text(t, row, 0, level)) || (rc = kc_cell_text(t, row, 1, region)) ||
 	    (rc = kc_cell_text(t, row, 2, industry)) || (rc = kc_cell_text(t, row, 3, owner)) ||
 	    (rc = kc_cell_int(t, row, 4, s->enterprises)) || (rc = kc_cell_int(t, row, 5, s->top500)) ||
 	    (rc = kc_cell_int(t, row, 6, s->customers)) ||
@@ -159,37 +145,46 @@ static int put_row(kiscrm_table *t, kiscrm_row_kind kind, const char *level, con
 	return kc_cell_int(t, row, 10, s->customers == 0);
 }
 
-/* Sub-totals by region (by == 1) or industry (by == 2) of the selected cells. */
+static const char *cell_key(const kc_grid_cell *c, int by)
+{
+	return by == 1 ? c->region : c->industry;
+}
+
+typedef struct {
+	const kc_grid *g;
+	int by;
+} key_ctx;
+
+static int by_key(const void *x, const void *y, void *ctx)
+{
+	const key_ctx *k = ctx;
+	return strcmp(cell_key(&k->g->cells[*(const size_t *)x], k->by), cell_key(&k->g->cells[*(const size_t *)y], k->by));
+}
+
+/* Sub-totals by region (by == 1) or industry (by == 2) of the selected cells, in byte
+ * order of the key: the selected cells' indices sorted by it, then one row per run. */
 static int subtotals(kiscrm_table *t, const kc_grid *g, const unsigned char *sel, int by, int64_t all)
 {
-	int rc = 0;
-	unsigned char *done = calloc(g->n ? g->n : 1, 1);
-	if (!done)
+	size_t *idx = malloc((g->n ? g->n : 1) * sizeof(*idx)), n = 0;
+	if (!idx)
 		return kc_error_oom();
-	/* the values in byte order, one pass each (a grid has tens or hundreds of cells) */
-	for (size_t i = 0; rc == 0 && i < g->n; i++) {
-		if (!sel[i] || done[i])
-			continue;
-		const char *v = by == 1 ? g->cells[i].region : g->cells[i].industry;
-		const char *least = v;
-		for (size_t j = 0; j < g->n; j++) /* the smallest value not done yet comes first */
-			if (sel[j] && !done[j] && strcmp(by == 1 ? g->cells[j].region : g->cells[j].industry, least) < 0)
-				least = by == 1 ? g->cells[j].region : g->cells[j].industry;
+	for (size_t i = 0; i < g->n; i++)
+		if (sel[i])
+			idx[n++] = i;
+	key_ctx k = { g, by };
+	int rc = kc_sort_ctx(idx, n, sizeof(*idx), by_key, &k);
+	for (size_t i = 0; rc == 0 && i < n;) {
+		const char *key = cell_key(&g->cells[idx[i]], by);
 		sums s = { 0, 0, 0 };
-		for (size_t j = 0; j < g->n; j++) {
-			const char *w = by == 1 ? g->cells[j].region : g->cells[j].industry;
-			if (!sel[j] || done[j] || strcmp(w, least) != 0)
-				continue;
-			done[j] = 1;
-			s.enterprises += g->cells[j].enterprises;
-			s.top500 += g->cells[j].top500;
-			s.customers += g->cells[j].customers;
+		for (; i < n && strcmp(cell_key(&g->cells[idx[i]], by), key) == 0; i++) {
+			s.enterprises += g->cells[idx[i]].enterprises;
+			s.top500 += g->cells[idx[i]].top500;
+			s.customers += g->cells[idx[i]].customers;
 		}
-		rc = put_row(t, KISCRM_ROW_SUBTOTAL, by == 1 ? "region" : "industry", by == 1 ? least : NULL,
-			     by == 1 ? NULL : least, NULL, &s, all, g);
-		i = (size_t)-1; /* start over: the next smallest value */
+		rc = put_row(t, KISCRM_ROW_SUBTOTAL, by == 1 ? "region" : "industry", by == 1 ? key : NULL,
+			     by == 1 ? NULL : key, NULL, &s, all, g);
 	}
-	free(done);
+	free(idx);
 	return rc;
 }
 
@@ -209,7 +204,7 @@ int kiscrm_report_grid(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_op
 	kc_grid g;
 	kiscrm_table *t = NULL;
 	unsigned char *sel = NULL;
-	if ((rc = kc_grid_load(&g, db, r.as_of)) != 0)
+	if ((rc = kc_grid_load(&g, &r)) != 0)
 		return kc_report_finish(out, NULL, &r, rc);
 	if (!(sel = calloc(g.n ? g.n : 1, 1)))
 		rc = kc_error_oom();
@@ -225,10 +220,8 @@ int kiscrm_report_grid(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_op
 			all.customers += g.cells[i].customers;
 		}
 	}
-	if (rc == 0 && (rc = kiscrm_table_new(&t, "grid")) == 0) {
-		kc_report_label(t, db);
-		rc = kc_add_columns(t, cols);
-	}
+	if (rc == 0)
+		rc = kc_report_listing(&r, &t, "grid", cols);
 	for (size_t i = 0; rc == 0 && i < g.n; i++) {
 		const kc_grid_cell *c = &g.cells[i];
 		sums s = { c->enterprises, c->top500, c->customers };

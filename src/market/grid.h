@@ -5,7 +5,7 @@
 #ifndef KC_MARKET_GRID_H
 #define KC_MARKET_GRID_H
 
-#include "kiscrm/types.h"
+#include "analytics/report.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -24,8 +24,8 @@ typedef struct kc_grid {
 } kc_grid;
 
 /* Loads the cells and counts in each the customers of its region and industry whose
- * first contract was signed by @as_of. */
-int kc_grid_load(kc_grid *g, kiscrm_db *db, kiscrm_date as_of);
+ * first contract was signed by the report's as_of. */
+int kc_grid_load(kc_grid *g, kc_report *r);
 void kc_grid_free(kc_grid *g);
 /* 1 when customers ÷ enterprises is below thin_bp (or there are no customers). */
 int kc_grid_is_thin(const kc_grid *g, int64_t customers, int64_t enterprises);

@@ -26,14 +26,7 @@ typedef struct review {
 	item *items;
 	size_t n, cap;
 	kc_idmap index;     /* work item id → item */
-	kc_idmap staff_dept;
 } review;
-
-static int staff_cb(void *payload, const kiscrm_value *row)
-{
-	review *v = payload;
-	return kc_idmap_put(&v->staff_dept, row[0].u.i, (size_t)kc_val_int(&row[KC_FI(KISCRM_STAFF_DEPARTMENT_ID)], 0));
-}
 
 static int item_cb(void *payload, const kiscrm_value *row)
 {
@@ -42,13 +35,11 @@ static int item_cb(void *payload, const kiscrm_value *row)
 	if (status && (strcmp(status, "done") == 0 || strcmp(status, "dropped") == 0))
 		return 0;
 	kc_dims d;
-	size_t dept = 0;
 	memset(&d, 0, sizeof(d));
 	d.owner_id = kc_val_int(&row[KC_FI(KISCRM_WORK_ITEM_OWNER_ID)], 0);
-	kc_idmap_get(&v->staff_dept, d.owner_id, &dept);
-	d.department_id = (kiscrm_id)dept;
-	if (!kc_report_accept(v->r, &d))
-		return 0;
+	int rc = kc_report_staff_department(v->r, d.owner_id, &d.department_id);
+	if (rc || !kc_report_accept(v->r, &d))
+		return rc;
 	if (KC_VEC_GROW(v->items, v->n, v->cap, 32))
 		return KISCRM_ENOMEM;
 	item *it = &v->items[v->n];
@@ -57,7 +48,6 @@ static int item_cb(void *payload, const kiscrm_value *row)
 	it->owner = d.owner_id;
 	it->due = kc_val_date(&row[KC_FI(KISCRM_WORK_ITEM_DUE)]);
 	it->last_measure = KISCRM_DATE_NONE;
-	int rc;
 	if ((rc = kc_strdup_to(&it->list, kc_val_text(&row[KC_FI(KISCRM_WORK_ITEM_LIST)]))) ||
 	    (rc = kc_strdup_to(&it->title, kc_val_text(&row[KC_FI(KISCRM_WORK_ITEM_TITLE)]))) ||
 	    (rc = kc_strdup_to(&it->status, status)) || (rc = kc_idmap_put(&v->index, it->id, v->n))) {
@@ -109,23 +99,17 @@ int kiscrm_report_work_review(kiscrm_table **out, kiscrm_db *db, const kiscrm_re
 	memset(&v, 0, sizeof(v));
 	v.r = &r;
 	kiscrm_table *t = NULL;
-	if ((rc = kc_db_scan(db, kc_db_def(db, KISCRM_KIND_STAFF), NULL, staff_cb, &v)) == 0 &&
-	    (rc = kc_db_scan(db, &kc_work_item_def, NULL, item_cb, &v)) == 0 &&
-	    (rc = kc_db_scan(db, &kc_work_log_def, NULL, log_cb, &v)) == 0 && (rc = kiscrm_table_new(&t, "work-review")) == 0) {
-		kc_report_label(t, db);
-		rc = kc_add_columns(t, cols);
-	}
+	if ((rc = kc_db_scan(db, &kc_work_item_def, NULL, item_cb, &v)) == 0 &&
+	    (rc = kc_db_scan(db, &kc_work_log_def, NULL, log_cb, &v)) == 0)
+		rc = kc_report_listing(&r, &t, "work-review", cols);
 	if (rc == 0)
 		kc_sort(v.items, v.n, sizeof(*v.items), by_due);
 	for (size_t i = 0; rc == 0 && i < v.n; i++) {
 		const item *it = &v.items[i];
 		int late = it->due < r.as_of;
-		int ri = kiscrm_table_add_row(t, KISCRM_ROW_DETAIL);
-		if (ri < 0) {
-			rc = ri;
+		size_t row;
+		if ((rc = kc_add_row(t, KISCRM_ROW_DETAIL, &row)) != 0)
 			break;
-		}
-		size_t row = (size_t)ri;
 		if ((rc = kc_cell_int(t, row, 0, it->id)) || (rc = kc_cell_text(t, row, 1, it->list)) ||
 		    (rc = kc_cell_text(t, row, 2, it->title)) ||
 		    (rc = kc_cell_text(t, row, 3, kc_report_staff_name(&r, it->owner))) ||
@@ -143,6 +127,5 @@ int kiscrm_report_work_review(kiscrm_table **out, kiscrm_db *db, const kiscrm_re
 	}
 	free(v.items);
 	kc_idmap_dispose(&v.index);
-	kc_idmap_dispose(&v.staff_dept);
 	return kc_report_finish(out, t, &r, rc);
 }

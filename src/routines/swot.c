@@ -110,10 +110,8 @@ int kiscrm_report_swot(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_op
 	kiscrm_table *t = NULL;
 	if ((rc = kc_db_scan(db, &kc_swot_entry_def, NULL, entry_cb, &s)) == 0 &&
 	    (rc = kc_db_scan(db, &kc_swot_strategy_def, NULL, strategy_cb, &s)) == 0 &&
-	    (rc = kc_db_scan(db, &kc_work_item_def, NULL, item_cb, &s)) == 0 && (rc = kiscrm_table_new(&t, "swot")) == 0) {
-		kc_report_label(t, db);
-		rc = kc_add_columns(t, cols);
-	}
+	    (rc = kc_db_scan(db, &kc_work_item_def, NULL, item_cb, &s)) == 0)
+		rc = kc_report_listing(&r, &t, "swot", cols);
 	for (size_t i = 0; rc == 0 && i < s.nstrategies; i++) { /* in id order */
 		const strategy *g = &s.strategies[i];
 		const entry *in = entry_at(&s, g->internal), *ex = entry_at(&s, g->external);
@@ -122,12 +120,9 @@ int kiscrm_report_swot(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_op
 		d.department_id = in ? in->department : 0;
 		if (r.o.department_id && !kc_report_accept(&r, &d))
 			continue;
-		int ri = kiscrm_table_add_row(t, KISCRM_ROW_DETAIL);
-		if (ri < 0) {
-			rc = ri;
+		size_t row;
+		if ((rc = kc_add_row(t, KISCRM_ROW_DETAIL, &row)) != 0)
 			break;
-		}
-		size_t row = (size_t)ri;
 		if ((rc = kc_cell_int(t, row, 0, g->id)) || (rc = kc_cell_text(t, row, 1, g->type)) ||
 		    (rc = kc_cell_text(t, row, 2, g->text)) || (rc = kc_cell_text(t, row, 3, in ? in->text : NULL)) ||
 		    (rc = kc_cell_text(t, row, 4, ex ? ex->text : NULL)) ||

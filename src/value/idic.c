@@ -34,7 +34,7 @@ static int on_gold(kc_value *v, size_t i, kiscrm_money *figure)
 static int on_cost(kc_value *v, size_t i, kiscrm_money *figure)
 {
 	const kc_value_customer *c = &v->cust[i];
-	*figure = c->cost - c->contract - c->service; /* within the money bound: each term is */
+	*figure = c->cost - c->contract - c->service; /* sums of amounts ≥ 0: cannot overflow */
 	return c->cost > 0 && *figure > 0;
 }
 
@@ -123,11 +123,8 @@ int kiscrm_report_idic(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_op
 	kiscrm_buf note = KISCRM_BUF_INIT;
 	int rc = kc_value_run(&v, db, opts);
 	int zh = v.r.o.lang && strcmp(v.r.o.lang, "zh") == 0;
-	if (rc == 0 && (rc = kiscrm_table_new(&t, "idic")) == 0) {
-		kc_report_label(t, db);
-		if ((rc = kc_add_columns(t, cols)) == 0)
-			rc = kiscrm_table_set_money_decimals(t, v.r.decimals);
-	}
+	if (rc == 0)
+		rc = kc_report_listing(&v.r, &t, "idic", cols);
 	if (rc == 0 && !(rows = malloc((v.ncust ? v.ncust : 1) * sizeof(*rows))))
 		rc = kc_error_oom();
 	if (rc == 0)
@@ -144,12 +141,9 @@ int kiscrm_report_idic(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_op
 		for (size_t k = 0; rc == 0 && k < n; k++) {
 			const kc_value_customer *c = &v.cust[rows[k].customer];
 			char cls[2] = { c->cls, '\0' };
-			int ri = kiscrm_table_add_row(t, KISCRM_ROW_DETAIL);
-			if (ri < 0) {
-				rc = ri;
+			size_t row;
+			if ((rc = kc_add_row(t, KISCRM_ROW_DETAIL, &row)) != 0)
 				break;
-			}
-			size_t row = (size_t)ri;
 			if ((rc = kc_cell_text(t, row, 0, lists[l].key)) ||
 			    (rc = kc_cell_text(t, row, 1, zh ? lists[l].zh : lists[l].en)) ||
 			    (rc = kc_cell_int(t, row, 2, c->id)) || (rc = kc_cell_text(t, row, 3, c->name)) ||

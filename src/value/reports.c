@@ -12,25 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int new_table(kc_report *r, kiscrm_table **t, const char *name, const char *const *cols)
-{
-	int rc = kiscrm_table_new(t, name);
-	if (rc == 0)
-		kc_report_label(*t, r->db);
-	if (rc == 0)
-		rc = kc_add_columns(*t, cols);
-	return rc ? rc : kiscrm_table_set_money_decimals(*t, r->decimals);
-}
-
-static int add_row(kiscrm_table *t, size_t *row)
-{
-	int ri = kiscrm_table_add_row(t, KISCRM_ROW_DETAIL);
-	if (ri < 0)
-		return ri;
-	*row = (size_t)ri;
-	return KISCRM_OK;
-}
-
 static int class_text(kiscrm_table *t, size_t row, size_t col, char cls)
 {
 	char s[2] = { cls, '\0' };
@@ -50,13 +31,13 @@ int kiscrm_report_customer_value(kiscrm_table **out, kiscrm_db *db, const kiscrm
 	kiscrm_table *t = NULL;
 	int rc = kc_value_run(&v, db, opts);
 	if (rc == 0)
-		rc = new_table(&v.r, &t, "customer-value", cols);
+		rc = kc_report_listing(&v.r, &t, "customer-value", cols);
 	for (size_t k = 0; rc == 0 && k < v.nranked; k++) {
 		const kc_value_customer *c = &v.cust[v.order[k]];
 		size_t row;
 		if (!c->accepted)
 			continue;
-		if ((rc = add_row(t, &row)) || (rc = kc_cell_int(t, row, 0, c->rank)) || (rc = kc_cell_int(t, row, 1, c->id)) ||
+		if ((rc = kc_add_row(t, KISCRM_ROW_DETAIL, &row)) || (rc = kc_cell_int(t, row, 0, c->rank)) || (rc = kc_cell_int(t, row, 1, c->id)) ||
 		    (rc = kc_cell_text(t, row, 2, c->name)) || (rc = kc_cell_int(t, row, 3, c->contract)) ||
 		    (rc = kc_cell_int(t, row, 4, c->service)) || (rc = kc_cell_int(t, row, 5, c->cost)) ||
 		    (rc = kc_cell_int(t, row, 6, c->years)) || (rc = kc_cell_int(t, row, 7, c->score)))
@@ -128,7 +109,7 @@ int kiscrm_report_value_movements(kiscrm_table **out, kiscrm_db *db, const kiscr
 	int rc = kc_value_run(&v, db, opts);
 	s.before = v.r.to;
 	if (rc == 0 && (rc = kc_db_scan(db, &kc_value_class_def, NULL, stored_cb, &s)) == 0)
-		rc = new_table(&v.r, &t, "value-movements", cols);
+		rc = kc_report_listing(&v.r, &t, "value-movements", cols);
 	if (rc == 0)
 		kc_sort(s.v, s.n, sizeof(*s.v), by_customer_date);
 	for (size_t i = 0; rc == 0 && i < s.n;) {
@@ -141,7 +122,7 @@ int kiscrm_report_value_movements(kiscrm_table **out, kiscrm_db *db, const kiscr
 		if (!now || (was && was->cls == now->cls) || !kc_idmap_get(&v.index, id, &k) || !v.cust[k].accepted)
 			continue;
 		size_t row;
-		if ((rc = add_row(t, &row)) || (rc = kc_cell_int(t, row, 0, id)) ||
+		if ((rc = kc_add_row(t, KISCRM_ROW_DETAIL, &row)) || (rc = kc_cell_int(t, row, 0, id)) ||
 		    (rc = kc_cell_text(t, row, 1, v.cust[k].name)) ||
 		    (was && ((rc = class_text(t, row, 2, was->cls)) || (rc = kc_cell_int(t, row, 3, was->as_of)))) ||
 		    (rc = class_text(t, row, 4, now->cls)))

@@ -24,15 +24,8 @@ __extension__ typedef __int128 wide;
 
 typedef struct {
 	kc_value *v;
-	kc_idmap staff_dept;
 	int overflow;
 } loader;
-
-static int staff_cb(void *payload, const kiscrm_value *row)
-{
-	loader *l = payload;
-	return kc_idmap_put(&l->staff_dept, row[0].u.i, (size_t)kc_val_int(&row[KC_FI(KISCRM_STAFF_DEPARTMENT_ID)], 0));
-}
 
 static int customer_cb(void *payload, const kiscrm_value *row)
 {
@@ -44,10 +37,9 @@ static int customer_cb(void *payload, const kiscrm_value *row)
 	memset(c, 0, sizeof(*c));
 	c->id = row[0].u.i;
 	c->owner = kc_val_int(&row[KC_FI(KISCRM_CUSTOMER_OWNER_ID)], 0);
-	size_t dept = 0;
-	if (c->owner)
-		kc_idmap_get(&l->staff_dept, c->owner, &dept);
-	c->department = (kiscrm_id)dept;
+	int rc = kc_report_staff_department(&v->r, c->owner, &c->department);
+	if (rc)
+		return rc;
 	c->first_contract = KISCRM_DATE_NONE;
 	kc_dims d;
 	memset(&d, 0, sizeof(d));
@@ -55,7 +47,7 @@ static int customer_cb(void *payload, const kiscrm_value *row)
 	d.department_id = c->department;
 	d.customer_id = c->id;
 	c->accepted = kc_report_accept(&v->r, &d);
-	int rc = kc_strdup_to(&c->name, kc_val_text(&row[KC_FI(KISCRM_CUSTOMER_NAME)]));
+	rc = kc_strdup_to(&c->name, kc_val_text(&row[KC_FI(KISCRM_CUSTOMER_NAME)]));
 	if (rc == 0 && (rc = kc_idmap_put(&v->index, c->id, v->ncust)) != 0)
 		free(c->name);
 	if (rc == 0)
@@ -214,11 +206,9 @@ int kc_value_run(kc_value *v, kiscrm_db *db, const kiscrm_report_options *opts)
 	loader l;
 	memset(&l, 0, sizeof(l));
 	l.v = v;
-	if ((rc = kc_db_scan(db, kc_db_def(db, KISCRM_KIND_STAFF), NULL, staff_cb, &l)) == 0 &&
-	    (rc = kc_db_scan(db, &kc_customer_def, NULL, customer_cb, &l)) == 0 &&
+	if ((rc = kc_db_scan(db, &kc_customer_def, NULL, customer_cb, &l)) == 0 &&
 	    (rc = kc_db_scan(db, kc_db_def(db, KISCRM_KIND_CONTRACT), NULL, contract_cb, &l)) == 0)
 		rc = load_costs(&l);
-	kc_idmap_dispose(&l.staff_dept);
 	if (rc == 0 && l.overflow)
 		rc = kc_error_set(KISCRM_EOVERFLOW, "customer value: a sum exceeds the money range");
 	for (size_t i = 0; rc == 0 && i < v->ncust; i++)

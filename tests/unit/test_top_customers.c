@@ -64,6 +64,18 @@ static void test_top_customers(void **state)
 	kiscrm_table_free(t);
 }
 
+/* The November closes both manager tests read: 张三 won 10,000.00 twice (甲), 李四 won
+ * 5,000.00 and lost 1,000.00 (乙), 赵六 lost 2,000.00 (丙). */
+static void november_closes(kiscrm_db *db, kiscrm_id zhang, kiscrm_id li, kiscrm_id zhao)
+{
+	kiscrm_id jia = kc_test_customer(db, "甲"), yi = kc_test_customer(db, "乙"), bing = kc_test_customer(db, "丙");
+	closed_opp(db, zhang, jia, 1000000, "won", "2026-11-03T10:00:00Z");
+	closed_opp(db, zhang, jia, 1000000, "won", "2026-11-04T10:00:00Z");
+	closed_opp(db, li, yi, 500000, "won", "2026-11-05T10:00:00Z");
+	closed_opp(db, li, yi, 100000, "lost", "2026-11-06T10:00:00Z");
+	closed_opp(db, zhao, bing, 200000, "lost", "2026-11-07T10:00:00Z");
+}
+
 /* Win rate grouped by manager and by customer. 王经理 manages 张三 and 李四; 赵六 has no
  * manager. November closes: 张三 won 10,000.00 twice (customer 甲); 李四 won 5,000.00
  * (乙) and lost 1,000.00 (乙); 赵六 lost 2,000.00 (丙).
@@ -80,12 +92,7 @@ static void test_win_rate_by_manager_and_customer(void **state)
 	kiscrm_id zhao = kc_test_staff(db, "赵六", dept, "sales_rep");
 	assert_int_equal(KISCRM_OK, kc_test_update_int(db, KISCRM_KIND_STAFF, zhang, KISCRM_STAFF_MANAGER_ID, boss));
 	assert_int_equal(KISCRM_OK, kc_test_update_int(db, KISCRM_KIND_STAFF, li, KISCRM_STAFF_MANAGER_ID, boss));
-	kiscrm_id jia = kc_test_customer(db, "甲"), yi = kc_test_customer(db, "乙"), bing = kc_test_customer(db, "丙");
-	closed_opp(db, zhang, jia, 1000000, "won", "2026-11-03T10:00:00Z");
-	closed_opp(db, zhang, jia, 1000000, "won", "2026-11-04T10:00:00Z");
-	closed_opp(db, li, yi, 500000, "won", "2026-11-05T10:00:00Z");
-	closed_opp(db, li, yi, 100000, "lost", "2026-11-06T10:00:00Z");
-	closed_opp(db, zhao, bing, 200000, "lost", "2026-11-07T10:00:00Z");
+	november_closes(db, zhang, li, zhao);
 	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
 	kiscrm_date_parse(&o.from, "2026-11-01");
 	kiscrm_date_parse(&o.to, "2026-12-01");
@@ -148,8 +155,7 @@ static void test_win_rate_by_manager_and_customer(void **state)
  *   manager_tree: 王经理 won 3, lost 1, 25,000.00, rate 0.75 (张三 and 李四);
  *                 陈总 won 3, lost 2, 25,000.00, rate 0.6 (everyone below him);
  *                 no "" row: every owner has a manager.
- *   manager (direct): 王经理 3/1 as before, 陈总 0/1 (赵六 only).
- * structure sums each open deal once in the total, however many managers count it. */
+ *   manager (direct): 王经理 3/1 as before, 陈总 0/1 (赵六 only). */
 static void test_win_rate_by_manager_tree(void **state)
 {
 	kiscrm_db *db = *state;
@@ -163,12 +169,7 @@ static void test_win_rate_by_manager_tree(void **state)
 	assert_int_equal(KISCRM_OK, kc_test_update_int(db, KISCRM_KIND_STAFF, zhao, KISCRM_STAFF_MANAGER_ID, top));
 	assert_int_equal(KISCRM_OK, kc_test_update_int(db, KISCRM_KIND_STAFF, zhang, KISCRM_STAFF_MANAGER_ID, boss));
 	assert_int_equal(KISCRM_OK, kc_test_update_int(db, KISCRM_KIND_STAFF, li, KISCRM_STAFF_MANAGER_ID, boss));
-	kiscrm_id jia = kc_test_customer(db, "甲"), yi = kc_test_customer(db, "乙"), bing = kc_test_customer(db, "丙");
-	closed_opp(db, zhang, jia, 1000000, "won", "2026-11-03T10:00:00Z");
-	closed_opp(db, zhang, jia, 1000000, "won", "2026-11-04T10:00:00Z");
-	closed_opp(db, li, yi, 500000, "won", "2026-11-05T10:00:00Z");
-	closed_opp(db, li, yi, 100000, "lost", "2026-11-06T10:00:00Z");
-	closed_opp(db, zhao, bing, 200000, "lost", "2026-11-07T10:00:00Z");
+	november_closes(db, zhang, li, zhao);
 	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
 	o.from = kc_test_day("2026-11-01");
 	o.to = kc_test_day("2026-12-01");
