@@ -34,6 +34,7 @@
 #include "kiscrm/care.h"
 #include "kiscrm/value.h"
 #include "kiscrm/market.h"
+#include "kiscrm/campaign.h"
 #include "kiscrm/routines.h"
 
 #endif

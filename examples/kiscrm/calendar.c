@@ -27,16 +27,6 @@ static int day_option(kiscrm_time *out, const char *opt, const char *text)
 	return 0;
 }
 
-static int id_option(kiscrm_id *out, const char *opt, const char *text)
-{
-	char *end;
-	long long v = strtoll(text, &end, 10);
-	if (*text == 0 || *end || v <= 0)
-		return cli_usage("calendar: %s: '%s' is not an id", opt, text);
-	*out = v;
-	return 0;
-}
-
 /* The file appears complete or not at all. */
 static int write_file(const char *path, const kiscrm_buf *b)
 {
@@ -79,10 +69,10 @@ int cmd_calendar(cli *c, int argc, char **argv)
 				return rc;
 			have_to = 1;
 		} else if ((v = cli_opt(argc, argv, &i, "--owner"))) {
-			if ((rc = id_option(&q.owner_id, "--owner", v)) != 0)
+			if ((rc = cli_parse_id(&q.owner_id, "--owner", v)) != 0)
 				return rc;
 		} else if ((v = cli_opt(argc, argv, &i, "--customer"))) {
-			if ((rc = id_option(&q.customer_id, "--customer", v)) != 0)
+			if ((rc = cli_parse_id(&q.customer_id, "--customer", v)) != 0)
 				return rc;
 		} else if ((v = cli_opt(argc, argv, &i, "--ical"))) {
 			ical = v;

@@ -21,6 +21,8 @@ typedef struct cli {
 int cli_fail(const char *what);
 /* Prints a usage error and returns 2. */
 int cli_usage(const char *fmt, ...);
+/* A positive record id from @text into *out; else a usage message naming @what, and 2. */
+int cli_parse_id(kiscrm_id *out, const char *what, const char *text);
 
 /* Opens the database named by the global options (once). A SQLite file that does not
  * exist is an error unless c->may_create (init, import, add, demo-data): a read command
@@ -71,6 +73,7 @@ int cmd_meeting(cli *c, int argc, char **argv);
 int cmd_calendar(cli *c, int argc, char **argv);
 int cmd_classify_value(cli *c, int argc, char **argv);
 int cmd_duplicates(cli *c, int argc, char **argv);
+int cmd_mailing_list(cli *c, int argc, char **argv);
 int cmd_merge(cli *c, int argc, char **argv);
 
 /* The ids of every customer (caller frees *ids). */

@@ -16,14 +16,12 @@ static int parse_date(kiscrm_date *out, const char *opt, const char *text)
 	return 0;
 }
 
-static int parse_id(kiscrm_id *out, const char *what, const char *text)
+int cli_parse_id(kiscrm_id *out, const char *what, const char *text)
 {
 	char *end;
 	long long v = strtoll(text, &end, 10);
-	if (!*text || *end || v <= 0) {
-		cli_usage("%s: '%s' is not a record id", what, text);
-		return -1;
-	}
+	if (!*text || *end || v <= 0)
+		return cli_usage("%s: '%s' is not a record id", what, text);
 	*out = v;
 	return 0;
 }
@@ -187,13 +185,13 @@ int cmd_list(cli *c, int argc, char **argv)
 				return cli_usage("list: at most %d --where conditions", CLI_MAX_WHERE);
 			where[nwhere++] = v;
 		} else if ((v = cli_opt(argc, argv, &i, "--owner"))) {
-			if (parse_id(&f.owner_id, "--owner", v))
+			if (cli_parse_id(&f.owner_id, "--owner", v))
 				return 2;
 		} else if ((v = cli_opt(argc, argv, &i, "--department"))) {
-			if (parse_id(&f.department_id, "--department", v))
+			if (cli_parse_id(&f.department_id, "--department", v))
 				return 2;
 		} else if ((v = cli_opt(argc, argv, &i, "--customer"))) {
-			if (parse_id(&f.customer_id, "--customer", v))
+			if (cli_parse_id(&f.customer_id, "--customer", v))
 				return 2;
 		} else if ((v = cli_opt(argc, argv, &i, "--region")))
 			f.region = v;
@@ -242,9 +240,9 @@ int cmd_show(cli *c, int argc, char **argv)
 		     "activities in date order.");
 		return argc != 3 && !timeline && !(argc > 1 && cli_is_help(argv[1])) ? 2 : 0;
 	}
-	kiscrm_id id;
+	kiscrm_id id = 0;
 	int kind = parse_kind(argv[1]);
-	if (kind < 0 || parse_id(&id, "show", argv[2]))
+	if (kind < 0 || cli_parse_id(&id, "show", argv[2]))
 		return 2;
 	if (timeline && kind != KISCRM_KIND_CUSTOMER)
 		return cli_usage("show: --timeline is for a customer, not '%s'", argv[1]);
@@ -346,18 +344,18 @@ int cmd_move(cli *c, int argc, char **argv)
 		     "the opportunity's collection plan to it; --no-contract leaves that for later.");
 		return argc < 3 && !(argc > 1 && cli_is_help(argv[1])) ? 2 : 0;
 	}
-	kiscrm_id id, by = 0;
+	kiscrm_id id = 0, by = 0;
 	kiscrm_time at = (kiscrm_time)time(NULL);
 	unsigned flags = KISCRM_MOVE_CREATE_CONTRACT;
 	const char *v;
-	if (parse_id(&id, "move", argv[1]))
+	if (cli_parse_id(&id, "move", argv[1]))
 		return 2;
 	for (int i = 3; i < argc; i++) {
 		if ((v = cli_opt(argc, argv, &i, "--at"))) {
 			if (kiscrm_time_parse(&at, v) < 0)
 				return cli_usage("--at: '%s' is not a time", v);
 		} else if ((v = cli_opt(argc, argv, &i, "--by"))) {
-			if (parse_id(&by, "--by", v))
+			if (cli_parse_id(&by, "--by", v))
 				return 2;
 		} else if (strcmp(argv[i], "--reopen") == 0)
 			flags |= KISCRM_MOVE_REOPEN;
@@ -509,6 +507,8 @@ static const char report_help[] =
 	"  --pipeline     pipeline key of pipelines.yaml (default: the default pipeline)\n"
 	"  --owner ID     only this staff member's records; --department ID: that department\n"
 	"                 and those below it\n"
+	"  --attribution  model of campaign-roi and attribution: primary, first, last or\n"
+	"                 even (default: customers.yaml campaigns.attribution.model)\n"
 	"  --format       table (aligned, the default), csv, or json:\n"
 	"                 {\"columns\":[{\"name\":…,\"type\":…}],\"rows\":[[…],…]}\n"
 	"                 money as exact decimal strings, dates ISO, rates numbers\n"
@@ -567,13 +567,15 @@ int cmd_report(cli *c, int argc, char **argv)
 		} else if ((v = cli_opt(argc, argv, &i, "--pipeline")))
 			o.pipeline = v;
 		else if ((v = cli_opt(argc, argv, &i, "--owner"))) {
-			if (parse_id(&o.owner_id, "--owner", v))
+			if (cli_parse_id(&o.owner_id, "--owner", v))
 				return 2;
 		} else if ((v = cli_opt(argc, argv, &i, "--department"))) {
-			if (parse_id(&o.department_id, "--department", v))
+			if (cli_parse_id(&o.department_id, "--department", v))
 				return 2;
 		} else if ((v = cli_opt(argc, argv, &i, "--format")))
 			format = v;
+		else if ((v = cli_opt(argc, argv, &i, "--attribution")))
+			o.attribution = v;
 		else if ((v = cli_opt(argc, argv, &i, "--lang")))
 			o.lang = header_lang = v;
 		else if (strcmp(argv[i], "--raw-csv") == 0)

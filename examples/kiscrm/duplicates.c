@@ -55,16 +55,6 @@ static int merge_work(kiscrm_db *db, void *payload)
 	return KISCRM_OK;
 }
 
-static int parse_id(kiscrm_id *out, const char *text)
-{
-	char *end;
-	long long v = strtoll(text, &end, 10);
-	if (!*text || *end || v <= 0)
-		return cli_usage("merge: '%s' is not a customer id", text);
-	*out = (kiscrm_id)v;
-	return 0;
-}
-
 int cmd_merge(cli *c, int argc, char **argv)
 {
 	if (argc > 1 && cli_is_help(argv[1])) {
@@ -81,9 +71,9 @@ int cmd_merge(cli *c, int argc, char **argv)
 	kiscrm_id keep = 0, *others = calloc((size_t)n, sizeof(*others));
 	if (!others)
 		return cli_usage("merge: out of memory");
-	int rc = parse_id(&keep, argv[2]);
+	int rc = cli_parse_id(&keep, "merge", argv[2]);
 	for (int i = 0; rc == 0 && i < n; i++)
-		rc = parse_id(&others[i], argv[3 + i]);
+		rc = cli_parse_id(&others[i], "merge", argv[3 + i]);
 	if (rc == 0 && cli_open(c))
 		rc = 1;
 	merge_args m = { keep, others, n };

@@ -48,6 +48,7 @@ static const char usage_text[] =
 	"  classify-value               store the customers' A/B/C value classes of a window\n"
 	"  duplicates customer          customers whose normalised names are the same\n"
 	"  merge customer KEEP OTHER…   merge duplicate customers into one\n"
+	"  mailing-list                 invitation list: each person once, opt-outs left out\n"
 	"\n"
 	"Entities (ENTITY): department 部门, staff 员工, customer 客户, contact 联系人, lead 线索,\n"
 	"opportunity 商机, contract 合同, collection 回款, target 业绩指标, activity 活动 … —\n"
@@ -212,7 +213,7 @@ static const struct {
 	{ "snapshot", cmd_snapshot }, { "report", cmd_report }, { "reports", cmd_reports },
 	{ "fields", cmd_fields }, { "demo-data", cmd_demo_data }, { "meeting", cmd_meeting },
 	{ "calendar", cmd_calendar }, { "classify-value", cmd_classify_value },
-	{ "duplicates", cmd_duplicates }, { "merge", cmd_merge },
+	{ "duplicates", cmd_duplicates }, { "merge", cmd_merge }, { "mailing-list", cmd_mailing_list },
 };
 
 /* The commands that may create the database file; the others need it to exist. */

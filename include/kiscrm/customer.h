@@ -53,7 +53,8 @@ typedef enum kiscrm_contact_field {
 	KISCRM_CONTACT_CHAIN_ROLE = KISCRM_FIELD_ID(KISCRM_KIND_CONTACT, 8),  /**< TEXT: decision_maker, influencer, user,
 	                                     technical_evaluator, gatekeeper or coach (决策链). */
 	KISCRM_CONTACT_REPORTS_TO = KISCRM_FIELD_ID(KISCRM_KIND_CONTACT, 9),  /**< INT: contact of the same customer; no cycles. */
-	KISCRM_CONTACT_ATTITUDE = KISCRM_FIELD_ID(KISCRM_KIND_CONTACT, 10)    /**< TEXT: supporter, neutral or opponent. */
+	KISCRM_CONTACT_ATTITUDE = KISCRM_FIELD_ID(KISCRM_KIND_CONTACT, 10),   /**< TEXT: supporter, neutral or opponent. */
+	KISCRM_CONTACT_OPT_OUT = KISCRM_FIELD_ID(KISCRM_KIND_CONTACT, 11)     /**< INT 0/1: asked not to be mailed or invited (kiscrm_campaign_mailing_list()). */
 } kiscrm_contact_field;
 
 /**

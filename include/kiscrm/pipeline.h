@@ -35,7 +35,9 @@ typedef enum kiscrm_lead_field {
 	KISCRM_LEAD_INDUSTRY = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 14),      /**< TEXT industry key. */
 	KISCRM_LEAD_PRODUCT_LINE = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 15),  /**< TEXT product-line key. */
 	KISCRM_LEAD_AMOUNT = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 16),        /**< MONEY: first estimate. */
-	KISCRM_LEAD_CAMPAIGN = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 17)       /**< TEXT: market activity that produced it. */
+	KISCRM_LEAD_CAMPAIGN = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 17),      /**< TEXT: market activity that produced it, as given (free text; the link is campaign_id). */
+	KISCRM_LEAD_CAMPAIGN_ID = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 18),   /**< INT → campaign that produced it (kiscrm/campaign.h); qualifying the lead passes it to the opportunity. */
+	KISCRM_LEAD_OPT_OUT = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 19)        /**< INT 0/1: the person asked not to be mailed or invited (kiscrm_campaign_mailing_list()). */
 } kiscrm_lead_field;
 
 /** Fields of an opportunity (商机 / 项目). */
@@ -68,7 +70,8 @@ typedef enum kiscrm_opportunity_field {
 	KISCRM_OPPORTUNITY_LEAD_ID = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 25),         /**< INT → lead it came from. */
 	KISCRM_OPPORTUNITY_EXTERNAL_REF = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 26),    /**< TEXT: id in another system (imports). */
 	KISCRM_OPPORTUNITY_TAGS = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 27),            /**< TEXT: comma-separated tags. */
-	KISCRM_OPPORTUNITY_KEY_PROJECT = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 28)      /**< INT 0/1: a key project (重点项目), drilled down in kiscrm_report_key_projects(). */
+	KISCRM_OPPORTUNITY_KEY_PROJECT = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 28),     /**< INT 0/1: a key project (重点项目), drilled down in kiscrm_report_key_projects(). */
+	KISCRM_OPPORTUNITY_CAMPAIGN_ID = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 29)      /**< INT → its primary market activity (kiscrm/campaign.h): credited 100 % by the `primary` attribution model. */
 } kiscrm_opportunity_field;
 
 /** Fields of a stage-history entry (append-only). */

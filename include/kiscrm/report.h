@@ -94,13 +94,17 @@ typedef struct kiscrm_report_options {
 	const struct kiscrm_forecast_options *forecast; /**< Forecast options of the reports that
 	                               weigh the pipeline (gap, forecast, year-end: which stage
 	                               probabilities); NULL: the defaults. Version 2. */
+	/* version 3 */
+	const char *attribution;  /**< Attribution model of the market-activity reports: "primary",
+	                               "first", "last" or "even" (kiscrm/campaign.h); NULL:
+	                               customers.yaml `campaigns.attribution.model`. Version 3. */
 } kiscrm_report_options;
 
 /** Current version of ::kiscrm_report_options. */
-#define KISCRM_REPORT_OPTIONS_VERSION 2
+#define KISCRM_REPORT_OPTIONS_VERSION 3
 /** Initialiser with the defaults: as of today, no period limit, no grouping. */
 #define KISCRM_REPORT_OPTIONS_INIT { KISCRM_REPORT_OPTIONS_VERSION, KISCRM_DATE_NONE, \
-	KISCRM_DATE_NONE, KISCRM_DATE_NONE, 0, NULL, 0, NULL, NULL, 0, 0, NULL }
+	KISCRM_DATE_NONE, KISCRM_DATE_NONE, 0, NULL, 0, NULL, NULL, 0, 0, NULL, NULL }
 
 /**
  * Initialises report options with the defaults.
@@ -570,6 +574,44 @@ KISCRM_API int kiscrm_report_competitors(kiscrm_table **out, kiscrm_db *db, cons
  * @return ::KISCRM_OK, ::KISCRM_EINVALID, storage errors.
  */
 KISCRM_API int kiscrm_report_grid(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
+
+/**
+ * Market-activity returns (市场活动投入产出, kiscrm/campaign.h): one row per activity starting
+ * in the window (all activities when the window is unbounded) and passing the owner and
+ * department filters (the activity's department, else its owner's), ordered by type (as
+ * configured), start and id; a sub-total row per type; the total. Opportunities created by
+ * `as_of` are attributed by the model of `attribution` (else customers.yaml). Columns:
+ * `campaign_id` INT, `campaign` TEXT, `type`, `type_name` TEXT, `start`, `end` DATE,
+ * `budget` MONEY, `cost` MONEY (cost items dated by `as_of`, each counted once), `invited`,
+ * `confirmed` (confirmed or attended), `attended` INT, `leads` INT (distinct leads linked by
+ * their campaign_id or by a touch), `opportunities` INT (distinct opportunities credited,
+ * whatever their outcome), `won_count` INT, `pipeline` MONEY (credited shares of open
+ * opportunities), `won` MONEY (of opportunities won by `as_of`), `cost_per_opportunity`
+ * MONEY (cost ÷ opportunities, rounded; NULL without opportunities), `roi` RATE ((won −
+ * cost) ÷ cost; NULL when the cost is 0). `group_by` is ignored.
+ * @param[out] out the table
+ * @param db the database
+ * @param opts options
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID (unknown attribution model), ::KISCRM_EOVERFLOW,
+ * storage errors.
+ */
+KISCRM_API int kiscrm_report_campaign_roi(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
+
+/**
+ * The credits behind the market-activity returns: for each opportunity created in the
+ * window (all when unbounded) by `as_of`, passing the owner and department filters and
+ * attributed to at least one activity, one row per activity credited, in opportunity id
+ * order; then the total. Columns: `opportunity_id` INT, `opportunity` TEXT, `customer_id`
+ * INT, `status` TEXT (open, won, lost as of `as_of`), `created` DATE, `amount` MONEY,
+ * `campaign_id` INT, `campaign`, `type` TEXT, `touched` DATE (the touch credited; for
+ * `even` the activity's earliest touch in the window; NULL for `primary`), `share` MONEY.
+ * An opportunity's shares add up to its amount exactly.
+ * @param[out] out the table
+ * @param db the database
+ * @param opts options (`attribution`: the model)
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID, ::KISCRM_EOVERFLOW, storage errors.
+ */
+KISCRM_API int kiscrm_report_attribution(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
 
 /**
  * The key-project drill-down for the penetration meeting (重点项目穿透分析): every

@@ -53,7 +53,11 @@ typedef enum kiscrm_kind {
 	KISCRM_KIND_SWOT_STRATEGY = 27, /**< A SWOT strategy (SO, ST, WO, WT), see kiscrm/routines.h. */
 	KISCRM_KIND_WORK_ITEM = 28,    /**< An item of a work list, see kiscrm/routines.h. */
 	KISCRM_KIND_WORK_LOG = 29,     /**< A measure taken on a work item, see kiscrm/routines.h. */
-	KISCRM_KIND_GRID_CELL = 30     /**< 网格: a region × industry cell of the market grid, see kiscrm/market.h. */
+	KISCRM_KIND_GRID_CELL = 30,    /**< 网格: a region × industry cell of the market grid, see kiscrm/market.h. */
+	KISCRM_KIND_CAMPAIGN = 31,     /**< 市场活动: a market activity, see kiscrm/campaign.h. */
+	KISCRM_KIND_CAMPAIGN_COST = 32, /**< A dated cost item of a market activity, see kiscrm/campaign.h. */
+	KISCRM_KIND_CAMPAIGN_MEMBER = 33, /**< A person invited to a market activity, see kiscrm/campaign.h. */
+	KISCRM_KIND_CAMPAIGN_TOUCH = 34 /**< A market activity reaching a customer, contact or lead, see kiscrm/campaign.h. */
 } kiscrm_kind;
 
 /**

@@ -479,6 +479,31 @@ static int weigh(const kc_fc *fc, const kiscrm_value *row, int pipe, const kc_st
 	return kiscrm_money_scale(out, amount, pct, 100);
 }
 
+static void opp_row_dims(const kiscrm_value *row, kc_dims *d)
+{
+	*d = (kc_dims){ text_of(&row[KC_FI(KISCRM_OPPORTUNITY_BUSINESS_LINE)]), text_of(&row[KC_FI(KISCRM_OPPORTUNITY_PRODUCT_LINE)]),
+			text_of(&row[KC_FI(KISCRM_OPPORTUNITY_SIZE_CLASS)]), int_of(&row[KC_FI(KISCRM_OPPORTUNITY_DEPARTMENT_ID)], 0),
+			int_of(&row[KC_FI(KISCRM_OPPORTUNITY_OWNER_ID)], 0), int_of(&row[KC_FI(KISCRM_OPPORTUNITY_CUSTOMER_ID)], 0) };
+}
+
+/* The gap report's analysis lever (分析: win/loss analysis of key projects): key projects
+ * won or lost in the window, counted in bucket 0. */
+static int count_key_decided(kc_fc *fc, const kiscrm_value *row, int st)
+{
+	kc_dims d;
+	size_t g;
+	if (!fc->want_accel || st == ST_OPEN || int_of(&row[KC_FI(KISCRM_OPPORTUNITY_KEY_PROJECT)], 0) == 0 ||
+	    !kc_report_in_window(&fc->r, (kiscrm_date)int_of(&row[KC_FI(KISCRM_OPPORTUNITY_CLOSED)], KISCRM_DATE_NONE)))
+		return KISCRM_OK;
+	opp_row_dims(row, &d);
+	if (!kc_report_accept(&fc->r, &d))
+		return KISCRM_OK;
+	int rc = group_of(fc, &d, &g);
+	if (rc == 0)
+		kc_fc_cell_at(fc, g, 0)->key_decided++;
+	return rc;
+}
+
 static int opp_cb(void *payload, const kiscrm_value *row)
 {
 	scan_ctx *s = payload;
@@ -488,6 +513,9 @@ static int opp_cb(void *payload, const kiscrm_value *row)
 	const char *stage = text_of(&row[KC_FI(KISCRM_OPPORTUNITY_STAGE)]);
 	int pipe = pipeline_index(cfg, pkey);
 	int st = status_of(cfg, text_of(&row[KC_FI(KISCRM_OPPORTUNITY_STATUS)]), pipe, stage);
+	int rc = count_key_decided(fc, row, st);
+	if (rc)
+		return rc;
 	kiscrm_date when;
 	if (st == ST_OPEN) {
 		when = (kiscrm_date)int_of(&row[KC_FI(KISCRM_OPPORTUNITY_EXPECTED_CLOSE)], KISCRM_DATE_NONE);
@@ -507,13 +535,12 @@ static int opp_cb(void *payload, const kiscrm_value *row)
 		    when < fc->accel_to;
 	if (b < 0 && !accel)
 		return 0;
-	kc_dims d = { text_of(&row[KC_FI(KISCRM_OPPORTUNITY_BUSINESS_LINE)]), text_of(&row[KC_FI(KISCRM_OPPORTUNITY_PRODUCT_LINE)]),
-		      text_of(&row[KC_FI(KISCRM_OPPORTUNITY_SIZE_CLASS)]), int_of(&row[KC_FI(KISCRM_OPPORTUNITY_DEPARTMENT_ID)], 0),
-		      int_of(&row[KC_FI(KISCRM_OPPORTUNITY_OWNER_ID)], 0), int_of(&row[KC_FI(KISCRM_OPPORTUNITY_CUSTOMER_ID)], 0) };
+	kc_dims d;
+	opp_row_dims(row, &d);
 	if (!kc_report_accept(&fc->r, &d))
 		return 0;
 	size_t g;
-	int rc = group_of(fc, &d, &g);
+	rc = group_of(fc, &d, &g);
 	if (rc)
 		return rc;
 	kiscrm_money amount = int_of(&row[KC_FI(KISCRM_OPPORTUNITY_AMOUNT)], 0);
@@ -639,7 +666,7 @@ int kc_fc_run(kc_fc *fc)
 			KISCRM_OPPORTUNITY_EXPECTED_CLOSE, KISCRM_OPPORTUNITY_PIPELINE, KISCRM_OPPORTUNITY_STAGE,
 			KISCRM_OPPORTUNITY_PROBABILITY, KISCRM_OPPORTUNITY_PROBABILITY_MANUAL,
 			KISCRM_OPPORTUNITY_FORECAST_CATEGORY, KISCRM_OPPORTUNITY_SOURCE, KISCRM_OPPORTUNITY_SIZE_CLASS,
-			KISCRM_OPPORTUNITY_STATUS, KISCRM_OPPORTUNITY_CLOSED,
+			KISCRM_OPPORTUNITY_STATUS, KISCRM_OPPORTUNITY_CLOSED, KISCRM_OPPORTUNITY_KEY_PROJECT,
 		};
 		kiscrm_query q = { 0, NULL, 1u };
 		for (size_t i = 0; i < sizeof(of) / sizeof(of[0]); i++)

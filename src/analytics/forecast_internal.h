@@ -34,6 +34,7 @@ typedef struct kc_fc_cell {
 	unsigned sources;      /* KC_FC_SRC_* channels with open pipeline */
 	kiscrm_money accel;    /* open, expected in the period after the window (want_accel) */
 	int64_t accel_count;
+	int64_t key_decided;   /* key projects won or lost in the window (want_accel) */
 } kc_fc_cell;
 
 typedef struct kc_fc_target {

@@ -132,15 +132,25 @@ static int per_head(const kc_fc *fc, const staff_count *staff, kiscrm_table *t, 
 	return rc;
 }
 
-/* The make-up levers (业绩补差) for a gap, comma-separated keys: the strategy's lever, and
- * acceleration (加快) when deals expected just after the window could be pulled in. */
-static int levers(kiscrm_table *t, size_t row, size_t col, int strategy, int accelerate)
+/* The make-up levers (业绩补差) for a gap, comma-separated keys: the strategy's lever,
+ * analysis (分析) when key projects were won or lost in the window — their win/loss
+ * analysis is the manual's lever — and acceleration (加快) when deals expected just after
+ * the window could be pulled in. */
+static int levers(kiscrm_table *t, size_t row, size_t col, int strategy, int analyse, int accelerate)
 {
-	char text[96];
-	if (strategy == S_ON_TRACK && !accelerate)
+	const char *keys[3];
+	size_t n = 0;
+	if (strategy != S_ON_TRACK)
+		keys[n++] = strategies[strategy].code;
+	if (analyse)
+		keys[n++] = "analysis";
+	if (accelerate)
+		keys[n++] = "acceleration";
+	if (n == 0)
 		return KISCRM_OK;
-	snprintf(text, sizeof(text), "%s%s%s", strategy == S_ON_TRACK ? "" : strategies[strategy].code,
-		 strategy != S_ON_TRACK && accelerate ? "," : "", accelerate ? "acceleration" : "");
+	char text[96];
+	snprintf(text, sizeof(text), "%s%s%s%s%s", keys[0], n > 1 ? "," : "", n > 1 ? keys[1] : "", n > 2 ? "," : "",
+		 n > 2 ? keys[2] : "");
 	return kc_cell_text(t, row, col, text);
 }
 
@@ -172,7 +182,7 @@ static int gap_rows(kc_fc *fc, kiscrm_table *t, const size_t *order, int period)
 			if ((rc = kc_cell_int(t, row, base, target)) || (rc = kc_cell_int(t, row, base + 3, gap)) ||
 			    (rc = kc_cell_text(t, row, base + 5, strategies[s].code)) ||
 			    (rc = kc_cell_text(t, row, base + 6, zh ? strategies[s].zh : strategies[s].en)) ||
-			    (rc = levers(t, row, base + 20, s, gap > 0 && c->accel > 0)))
+			    (rc = levers(t, row, base + 20, s, gap > 0 && c->key_decided > 0, gap > 0 && c->accel > 0)))
 				break;
 		}
 		if (chas) {

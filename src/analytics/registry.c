@@ -40,6 +40,8 @@ static const struct {
 	{ "idic", "IDIC lists: gold, cost more than they bring, lapsed large, cross-sell", kiscrm_report_idic },
 	{ "grid", "market grid: penetration and share by cell, region and industry; thin and empty cells", kiscrm_report_grid },
 	{ "competitors", "win/loss by competitor: deals met, won, lost, lost to them, win rate", kiscrm_report_competitors },
+	{ "campaign-roi", "market activities per activity and type: cost, invitees, leads, opportunities, pipeline and won attributed, cost per opportunity, ROI", kiscrm_report_campaign_roi },
+	{ "attribution", "each opportunity's credits to market activities by the attribution model, adding up to its amount", kiscrm_report_attribution },
 	{ "key-projects", "key projects drilled down for the penetration meeting: moves, plans, contracts, collections", kiscrm_report_key_projects },
 	{ "swot", "SWOT strategies with their strength/weakness and opportunity/threat, and the work items carrying them out", kiscrm_report_swot },
 	{ "work-review", "the monthly review list: work items still open as of a date, overdue ones marked", kiscrm_report_work_review },

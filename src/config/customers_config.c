@@ -1,5 +1,5 @@
-/* customers.yaml → kc_customers_config: the care rules, the greetings and the value
- * settings. The user's file replaces the default section by section (`care`, `value`), so
+/* customers.yaml → kc_customers_config: the care rules, the greetings, the value, grid and
+ * market-activity settings. The user's file replaces the default section by section, so
  * the defaults live in data/customers.yaml only. Every role and activity type named is
  * checked against roles.yaml and analysis.yaml here, with file and line. */
 #include "config/customers_config.h"
@@ -177,6 +177,54 @@ static int read_value(kc_value_settings *v, const kiscrm_config *cfg, const kc_y
 	return KISCRM_OK;
 }
 
+const char *const kc_attribution_models[] = { "primary", "first", "last", "even", NULL };
+
+static int read_campaigns(kc_campaign_settings *c, const kc_yaml_node *map)
+{
+	static const char *const keys[] = { "types", "attribution", NULL };
+	static const char *const attribution_keys[] = { "model", "window_days", NULL };
+	static const char *const type_keys[] = { "key", "zh", "en", NULL };
+	const kc_yaml_node *types = NULL, *attribution = NULL;
+	int64_t window = 0;
+	int rc;
+	if ((rc = kc_yaml_map_check(map, keys)) < 0 || (rc = kc_yaml_get_seq(&types, map, "types", KC_YAML_REQUIRED)) < 0 ||
+	    (rc = kc_yaml_get_map(&attribution, map, "attribution", KC_YAML_REQUIRED)) < 0 ||
+	    (rc = kc_yaml_map_check(attribution, attribution_keys)) < 0 ||
+	    (rc = kc_yaml_get_enum(&c->model, attribution, "model", KC_YAML_REQUIRED, kc_attribution_models)) < 0 ||
+	    (rc = kc_yaml_get_int(&window, attribution, "window_days", KC_YAML_REQUIRED, 1, 3660)) < 0)
+		return rc;
+	c->window_days = (int)window;
+	size_t n = kc_yaml_count(types);
+	if (n == 0)
+		return kc_yaml_error(types, "name at least one market-activity type");
+	if (!(c->types = calloc(n, sizeof(*c->types))))
+		return kc_error_oom();
+	for (size_t i = 0; i < n; i++) {
+		const kc_yaml_node *item = kc_yaml_item(types, i);
+		kc_campaign_type *t = &c->types[i];
+		if ((rc = kc_yaml_map_check(item, type_keys)) < 0 ||
+		    (rc = kc_yaml_get_ident(&t->key, item, "key", KC_YAML_REQUIRED)) < 0 ||
+		    (rc = kc_yaml_get_text(&t->zh, item, "zh", KC_YAML_REQUIRED)) < 0 ||
+		    (rc = kc_yaml_get_text(&t->en, item, "en", KC_YAML_REQUIRED)) < 0)
+			return rc;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(c->types[j].key, t->key) == 0)
+				return kc_yaml_error(kc_yaml_map_get(item, "key"), "market-activity type '%s' is defined twice",
+						     t->key);
+		c->ntypes = i + 1;
+	}
+	return KISCRM_OK;
+}
+
+int kc_campaign_type_find(const kiscrm_config *cfg, const char *key)
+{
+	const kc_customers_config *c = kc_config_customers(cfg);
+	for (size_t i = 0; c && key && i < c->campaigns.ntypes; i++)
+		if (strcmp(c->campaigns.types[i].key, key) == 0)
+			return (int)i;
+	return -1;
+}
+
 /* The section @key of the user's document when it has one (*strict = 1), else of the
  * default. A default document is named by its bare file name (files.c). */
 static const kc_yaml_node *section(const kc_customers_config *c, const char *key, int *strict)
@@ -188,7 +236,7 @@ static const kc_yaml_node *section(const kc_customers_config *c, const char *key
 
 int kc_customers_config_load(kiscrm_config *cfg, const char *dir)
 {
-	static const char *const top[] = { "care", "value", "grid", NULL };
+	static const char *const top[] = { "care", "value", "grid", "campaigns", NULL };
 	kc_customers_config *c = calloc(1, sizeof(*c));
 	int rc;
 	if (!c)
@@ -210,7 +258,9 @@ int kc_customers_config_load(kiscrm_config *cfg, const char *dir)
 	static const char *const grid_keys[] = { "thin_penetration", NULL };
 	if ((rc = kc_yaml_map_check(grid, grid_keys)) < 0)
 		return rc;
-	return kc_yaml_get_percent_bp(&c->grid.thin_bp, grid, "thin_penetration", KC_YAML_REQUIRED, 0, 10000);
+	if ((rc = kc_yaml_get_percent_bp(&c->grid.thin_bp, grid, "thin_penetration", KC_YAML_REQUIRED, 0, 10000)) < 0)
+		return rc;
+	return read_campaigns(&c->campaigns, section(c, "campaigns", &strict));
 }
 
 void kc_customers_config_free(kiscrm_config *cfg)
@@ -225,6 +275,7 @@ void kc_customers_config_free(kiscrm_config *cfg)
 	free(c->greetings.types.keys);
 	free(c->greetings.contact_roles.keys);
 	free(c->value.costs);
+	free(c->campaigns.types);
 	kc_yaml_doc_free(c->docs[0]);
 	kc_yaml_doc_free(c->docs[1]);
 	free(c);

@@ -1,4 +1,4 @@
-/* customers.yaml: the key-account care rules, the customer value and grid settings, validated
+/* customers.yaml: the key-account care rules, the customer value, grid and market-activity settings, validated
  * against the roles (roles.yaml) and activity types (analysis.yaml) when the
  * configuration loads. Texts are borrowed from the parsed documents, which the
  * configuration keeps. Read by src/care and src/value. */
@@ -53,12 +53,29 @@ typedef struct kc_grid_settings {
 	int thin_bp; /* penetration below this (basis points) is thin */
 } kc_grid_settings;
 
+/* A market-activity type (customers.yaml campaigns.types). */
+typedef struct kc_campaign_type {
+	const char *key, *zh, *en;
+} kc_campaign_type;
+
+enum { KC_ATTR_PRIMARY, KC_ATTR_FIRST, KC_ATTR_LAST, KC_ATTR_EVEN };
+/* The attribution model keys, in KC_ATTR_* order, NULL-terminated. */
+extern const char *const kc_attribution_models[];
+
+typedef struct kc_campaign_settings {
+	kc_campaign_type *types;
+	size_t ntypes;
+	int model;       /* KC_ATTR_* */
+	int window_days; /* ≥ 1 */
+} kc_campaign_settings;
+
 typedef struct kc_customers_config {
 	kc_care_rule *rules;
 	size_t nrules;
 	kc_care_greetings greetings;
 	kc_value_settings value;
 	kc_grid_settings grid;
+	kc_campaign_settings campaigns;
 	struct kc_yaml_doc *docs[2]; /* the user's file and the default: own the texts */
 } kc_customers_config;
 
@@ -68,6 +85,9 @@ void kc_customers_config_free(kiscrm_config *cfg);
 
 /* The configuration's settings (the defaults for a NULL configuration). */
 const kc_customers_config *kc_config_customers(const kiscrm_config *cfg);
+
+/* Index of market-activity type @key in the configuration, or -1. */
+int kc_campaign_type_find(const kiscrm_config *cfg, const char *key);
 
 /* 1 when @key is in @list. */
 int kc_key_list_has(const kc_key_list *list, const char *key);

@@ -4,6 +4,7 @@
 #include "options.h"
 #include "error.h"
 #include "kiscrm/activity.h"
+#include "kiscrm/campaign.h"
 #include "kiscrm/csv.h"
 #include "kiscrm/db.h"
 #include "kiscrm/forecast.h"
@@ -31,6 +32,7 @@ VERSIONED(kc_db_options_v, kiscrm_db_options, KISCRM_DB_OPTIONS_INIT, db_options
 static const size_t report_options_sizes[] = {
 	KC_FIELD_END(kiscrm_report_options, department_id),
 	KC_FIELD_END(kiscrm_report_options, forecast),
+	KC_FIELD_END(kiscrm_report_options, attribution),
 };
 VERSIONED(kc_report_options_v, kiscrm_report_options, KISCRM_REPORT_OPTIONS_INIT, report_options_sizes);
 
@@ -124,3 +126,8 @@ static const size_t activity_query_sizes[] = {
 	KC_FIELD_END(kiscrm_activity_query, customer_id),
 };
 VERSIONED(kc_activity_query_v, kiscrm_activity_query, KISCRM_ACTIVITY_QUERY_INIT, activity_query_sizes);
+
+static const size_t mailing_options_sizes[] = {
+	KC_FIELD_END(kiscrm_mailing_options, leads),
+};
+VERSIONED(kc_mailing_options_v, kiscrm_mailing_options, KISCRM_MAILING_OPTIONS_INIT, mailing_options_sizes);

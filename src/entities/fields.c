@@ -68,6 +68,7 @@ static const kiscrm_field_def contact_fields[] = {
 	F("chain_role", TEXT, 0, 0),
 	F("reports_to", INT, IDX, KISCRM_KIND_CONTACT),
 	F("attitude", TEXT, 0, 0),
+	F("opt_out", INT, 0, 0),
 };
 
 const kiscrm_kind_def kc_department_def = { KISCRM_KIND_DEPARTMENT, "department", KC_FIELDS(department_fields) };

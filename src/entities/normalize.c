@@ -168,3 +168,55 @@ int kiscrm_customer_normalize_name(kiscrm_buf *out, const char *name)
 {
 	return kc_normalize_company_name(name, out);
 }
+
+int kc_normalize_person_name(const char *name, kiscrm_buf *out)
+{
+	size_t n = name ? strlen(name) : 0, start = out->size;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp = 0;
+		int step = kc_utf8_decode(name + i, n - i, &cp);
+		size_t len = step < 0 ? 1 : (size_t)step;
+		int rc;
+		if (step >= 0)
+			cp = fold(cp);
+		if (step >= 0 && (cp == '.' || cp == 0xB7 || cp == 0x30FB || cp == 0xA0 || cp == ' ' ||
+				  (cp >= '\t' && cp <= '\r'))) {
+			i += len;
+			continue;
+		}
+		char ascii = (char)cp;
+		rc = step >= 0 && cp < 0x80 ? kc_buf_put(out, &ascii, 1) : kc_buf_put(out, name + i, len);
+		if (rc) {
+			out->size = start;
+			if (out->ptr)
+				out->ptr[start] = '\0';
+			return rc;
+		}
+		i += len;
+	}
+	return kc_buf_put(out, "", 0);
+}
+
+int kc_normalize_phone(const char *phone, kiscrm_buf *out)
+{
+	char digits[64];
+	size_t n = 0, len = phone ? strlen(phone) : 0;
+	for (size_t i = 0; i < len && n < sizeof(digits);) {
+		uint32_t cp = 0;
+		int step = kc_utf8_decode(phone + i, len - i, &cp);
+		if (step < 0) {
+			i++;
+			continue;
+		}
+		cp = fold(cp);
+		if (cp >= '0' && cp <= '9')
+			digits[n++] = (char)cp;
+		i += (size_t)step;
+	}
+	size_t skip = 0;
+	if (n > 4 && memcmp(digits, "0086", 4) == 0)
+		skip = 4;
+	else if (n == 13 && memcmp(digits, "86", 2) == 0)
+		skip = 2;
+	return kc_buf_put(out, digits + skip, n - skip);
+}

@@ -6,6 +6,7 @@
 #include "analytics/kinds.h"
 #include "care/kinds.h"
 #include "market/kinds.h"
+#include "campaigns/kinds.h"
 #include "routines/kinds.h"
 #include "value/kinds.h"
 #include "core/error.h"
@@ -30,7 +31,8 @@ static const kc_kind *const all_kinds[] = {
 	&kc_exam_result_kind, &kc_experience_kind, &kc_training_kind, &kc_activity_kind,
 	&kc_activity_exception_kind, &kc_key_account_event_kind, &kc_value_class_kind,
 	&kc_competitor_kind, &kc_opportunity_competitor_kind, &kc_swot_entry_kind, &kc_swot_strategy_kind,
-	&kc_work_item_kind, &kc_work_log_kind, &kc_grid_cell_kind,
+	&kc_work_item_kind, &kc_work_log_kind, &kc_grid_cell_kind, &kc_campaign_kind, &kc_campaign_cost_kind,
+	&kc_campaign_member_kind, &kc_campaign_touch_kind,
 };
 #define NKINDS (int)(sizeof(all_kinds) / sizeof(all_kinds[0]))
 
@@ -43,7 +45,8 @@ static const kiscrm_kind_def *const all_defs[] = {
 	&kc_exam_result_def, &kc_experience_def, &kc_training_def, &kc_activity_def,
 	&kc_activity_exception_def, &kc_key_account_event_def, &kc_value_class_def,
 	&kc_competitor_def, &kc_opportunity_competitor_def, &kc_swot_entry_def, &kc_swot_strategy_def,
-	&kc_work_item_def, &kc_work_log_def, &kc_grid_cell_def,
+	&kc_work_item_def, &kc_work_log_def, &kc_grid_cell_def, &kc_campaign_def, &kc_campaign_cost_def,
+	&kc_campaign_member_def, &kc_campaign_touch_def,
 };
 _Static_assert(sizeof(all_defs) / sizeof(all_defs[0]) == sizeof(all_kinds) / sizeof(all_kinds[0]),
 	       "every kind has a definition and a descriptor");

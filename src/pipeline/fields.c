@@ -24,6 +24,8 @@ static const kiscrm_field_def lead_fields[] = {
 	F("product_line", TEXT, 0, 0),
 	F("amount", MONEY, 0, 0),
 	F("campaign", TEXT, 0, 0),
+	F("campaign_id", INT, IDX, KISCRM_KIND_CAMPAIGN),
+	F("opt_out", INT, 0, 0),
 };
 
 static const kiscrm_field_def opportunity_fields[] = {
@@ -56,6 +58,7 @@ static const kiscrm_field_def opportunity_fields[] = {
 	F("external_ref", TEXT, IDX, 0),
 	F("tags", TEXT, 0, 0),
 	F("key_project", INT, 0, 0),
+	F("campaign_id", INT, IDX, KISCRM_KIND_CAMPAIGN),
 };
 
 static const kiscrm_field_def stage_history_fields[] = {

@@ -151,6 +151,7 @@ static int create_opportunity(kiscrm_id *out, kiscrm_db *db, const kiscrm_record
 		kc_record_put_int(o, KISCRM_OPPORTUNITY_CONTACT_ID, contact);
 	copy_int(o, KISCRM_OPPORTUNITY_DEPARTMENT_ID, lead, KISCRM_LEAD_DEPARTMENT_ID);
 	copy_int(o, KISCRM_OPPORTUNITY_AMOUNT, lead, KISCRM_LEAD_AMOUNT);
+	copy_int(o, KISCRM_OPPORTUNITY_CAMPAIGN_ID, lead, KISCRM_LEAD_CAMPAIGN_ID);
 	if ((rc = copy_text(o, KISCRM_OPPORTUNITY_NAME, lead, KISCRM_LEAD_NAME)) == 0 &&
 	    (rc = copy_text(o, KISCRM_OPPORTUNITY_PRODUCT_LINE, lead, KISCRM_LEAD_PRODUCT_LINE)) == 0 &&
 	    (rc = copy_text(o, KISCRM_OPPORTUNITY_SOURCE, lead, KISCRM_LEAD_SOURCE)) == 0 &&

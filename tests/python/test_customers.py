@@ -55,3 +55,42 @@ def test_competitors_from_python(db, org):
         ("用友", 1, 1, 1, Decimal("1000.00"))]
     with pytest.raises(kiscrm.errors.Exists):
         db.insert("opportunity_competitor", opportunity_id=o, competitor_id=rival)
+
+
+def test_campaign_returns_from_python(db, org):
+    # A forum costing 300.00 (one item) touched the customer on 3 March; 张三's deal of
+    # 1,000.01 created on 10 March was won: even split over one activity = all of it, so
+    # won 1,000.01, ROI (1,000.01 − 300.00) / 300.00; the "first" model agrees. A salon
+    # with no cost has an empty ROI.
+    forum = db.insert("campaign", name="信息化论坛", type="forum", start=dt.date(2026, 3, 3))
+    assert type(forum) is kiscrm.Campaign
+    salon = db.insert("campaign", name="沙龙", type="salon", start=dt.date(2026, 3, 20))
+    db.insert("campaign_cost", campaign_id=forum, date=dt.date(2026, 3, 1), amount=Decimal("300.00"))
+    db.insert("campaign_touch", campaign_id=forum, date=dt.date(2026, 3, 3), customer_id=org.customer)
+    o = db.insert("opportunity", name="项目", owner_id=org.zhang, customer_id=org.customer,
+                  stage="opportunity", amount=Decimal("1000.01"), created=dt.date(2026, 3, 10),
+                  expected_close=dt.date(2026, 3, 31))
+    db.move(o.id, "won", at=dt.datetime(2026, 3, 12, 9, tzinfo=UTC))
+    for model in ("even", "first"):
+        rows = db.report("campaign-roi", as_of=dt.date(2026, 3, 31), attribution=model).to_dicts()
+        assert [(r["campaign"], r["opportunities"], r["won"], r["cost"]) for r in rows[:1]] == [
+            ("信息化论坛", 1, Decimal("1000.01"), Decimal("300.00"))]
+        assert abs(rows[0]["roi"] - (1000.01 - 300.00) / 300.00) < 1e-9
+    salon_row = [r for r in rows if r["campaign"] == "沙龙"][0]
+    assert salon_row["roi"] is None and salon_row["opportunities"] == 0
+    typed = db.report_attribution(as_of=dt.date(2026, 3, 31)).to_dicts()
+    assert [(r["campaign_id"], r["share"]) for r in typed[:-1]] == [(forum.id, Decimal("1000.01"))]
+    with pytest.raises(kiscrm.errors.Invalid):
+        db.report("campaign-roi", as_of=dt.date(2026, 3, 31), attribution="u-shaped")
+    assert salon.id > forum.id
+
+
+def test_mailing_list_from_python(db, org):
+    # Two records of one person ("王 经理" / "王经理", phones with and without +86) give one
+    # row; a contact who opted out is left out.
+    db.insert("contact", customer_id=org.customer, name="王经理", phone="13800000001")
+    db.insert("contact", customer_id=org.customer, name="王 经理", phone="+86 138 0000 0001")
+    db.insert("contact", customer_id=org.customer, name="李娜", phone="13900000002", opt_out=1)
+    rows = db.mailing_list().to_dicts()
+    assert [(r["name"], r["records"]) for r in rows] == [("王经理", 2)]
+    assert db.mailing_list(region="south").to_dicts() == []

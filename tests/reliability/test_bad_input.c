@@ -779,6 +779,7 @@ static const struct {
 	R(targets), R(target_check), R(receivables), R(ageing), R(rolling_budget), R(rolling_summary), R(rolling_gap),
 	R(snapshot_diff), R(forecast_accuracy), R(kpi), R(care_compliance), R(care_people), R(care_due),
 	R(customer_value), R(value_movements), R(idic), R(competitors), R(work_review), R(grid), R(key_projects), R(swot),
+	R(campaign_roi), R(attribution),
 #undef R
 };
 
@@ -1253,6 +1254,40 @@ static void test_qualification(void **state)
 	assert_null(t);
 }
 
+/* --- campaign.h ----------------------------------------------------------------------- */
+
+static void test_campaign(void **state)
+{
+	fx *f = *state;
+	kiscrm_table *t = NULL;
+	kiscrm_mailing_options o = KISCRM_MAILING_OPTIONS_INIT;
+	ERR(kiscrm_campaign_mailing_list(NULL, f->db, &o));
+	ERR(kiscrm_campaign_mailing_list(&t, NULL, &o));
+	o.version = 999;
+	ERR_IS(KISCRM_EVERSION, kiscrm_campaign_mailing_list(&t, f->db, &o));
+	o.version = KISCRM_MAILING_OPTIONS_VERSION;
+	o.campaign_id = -1;
+	ERR(kiscrm_campaign_mailing_list(&t, f->db, &o));
+	o.campaign_id = UNKNOWN_ID;
+	ERR_IS(KISCRM_ENOTFOUND, kiscrm_campaign_mailing_list(&t, f->db, &o));
+	assert_null(t);
+	/* an attribution model that does not exist */
+	kiscrm_report_options ro = KISCRM_REPORT_OPTIONS_INIT;
+	ro.as_of = 20000;
+	ro.attribution = "u-shaped";
+	ERR(kiscrm_report_campaign_roi(&t, f->db, &ro));
+	ERR(kiscrm_report_attribution(&t, f->db, &ro));
+	assert_null(t);
+	/* a cost item without its activity */
+	kiscrm_record *r = rec(KISCRM_KIND_CAMPAIGN_COST);
+	kiscrm_record_set_int(r, KISCRM_CAMPAIGN_COST_DATE, 20000);
+	kiscrm_record_set_int(r, KISCRM_CAMPAIGN_COST_AMOUNT, 100);
+	ERR(kiscrm_record_insert(f->db, r));
+	kiscrm_record_set_int(r, KISCRM_CAMPAIGN_COST_CAMPAIGN_ID, UNKNOWN_ID);
+	ERR(kiscrm_record_insert(f->db, r));
+	kiscrm_record_free(r);
+}
+
 /* --- activity.h ----------------------------------------------------------------------- */
 
 static void test_activity(void **state)
@@ -1482,6 +1517,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_kpi, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_qualification, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_activity, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_campaign, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_csv, setup, teardown),
 	};
 

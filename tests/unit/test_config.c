@@ -546,6 +546,13 @@ static void test_bad_customers(void **state)
 	load_bad("value_bad_share");
 	check_error(KISCRM_ECONFIG, "/value_bad_share/customers.yaml", 15, 12, "value.b_share", "20%",
 		    "a_share + b_share exceed 100%");
+	/* an attribution window must be at least a day: line 7 "    window_days: 0" */
+	load_bad("campaign_bad_window");
+	check_error(KISCRM_ECONFIG, "/campaign_bad_window/customers.yaml", 7, 18, "campaigns.attribution.window_days",
+		    "0", NULL);
+	load_bad("campaign_dup_type");
+	check_error(KISCRM_ECONFIG, "/campaign_dup_type/customers.yaml", 5, 14, "campaigns.types[1].key", "forum",
+		    "market-activity type 'forum' is defined twice");
 }
 
 static void test_bad_missing_zh(void **state)

@@ -541,8 +541,8 @@ static void test_export_format(void **state)
 	 * line break; the date ISO. */
 	assert_rc(KISCRM_OK, kiscrm_csv_export(&out, db, KISCRM_KIND_CONTACT, NULL, NULL));
 	assert_string_equal("id,customer_id,name,title,department,phone,email,birthday,chain_role,"
-			    "reports_to,attitude\n"
-			    "1,2,\"Smith, \"\"J\"\"\",\"\",,\"010\n88\",,1980-02-29,,,\n",
+			    "reports_to,attitude,opt_out\n"
+			    "1,2,\"Smith, \"\"J\"\"\",\"\",,\"010\n88\",,1980-02-29,,,,\n",
 			    out.ptr);
 	kiscrm_buf_dispose(&out);
 

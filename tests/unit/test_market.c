@@ -282,7 +282,8 @@ static void test_grid(void **state)
  * gap 400,000 > half the target and even the pipeline cannot cover it → staffing. A deal
  * of 30,000 expected 12-10 lies within the 30 days after the window (could be pulled in:
  * acceleration); one expected 2027-01-15 does not. Levers "staffing,acceleration"; one head,
- * nothing collected → 0.00 per head. */
+ * nothing collected → 0.00 per head. Flagging deal 3 (lost 11-20) a key project adds
+ * analysis (its win/loss analysis); deal 4, decided in October, would not. */
 static void test_gap_levers(void **state)
 {
 	world *w = *state;
@@ -315,6 +316,16 @@ static void test_gap_levers(void **state)
 	assert_int_equal(1, kiscrm_table_int(t, 0, COL("heads")));
 	assert_int_equal(0, kiscrm_table_int(t, 0, COL("collected_per_head")));
 	assert_string_equal("staffing,acceleration", kiscrm_table_text(t, 0, COL("levers")));
+	kiscrm_table_free(t);
+	assert_int_equal(KISCRM_OK, kc_test_update_int(w->db, KISCRM_KIND_OPPORTUNITY, w->opp[4],
+						       KISCRM_OPPORTUNITY_KEY_PROJECT, 1));
+	assert_int_equal(KISCRM_OK, kiscrm_report_gap(&t, w->db, &o));
+	assert_string_equal("staffing,acceleration", kiscrm_table_text(t, 0, COL("levers")));
+	kiscrm_table_free(t);
+	assert_int_equal(KISCRM_OK, kc_test_update_int(w->db, KISCRM_KIND_OPPORTUNITY, w->opp[3],
+						       KISCRM_OPPORTUNITY_KEY_PROJECT, 1));
+	assert_int_equal(KISCRM_OK, kiscrm_report_gap(&t, w->db, &o));
+	assert_string_equal("staffing,analysis,acceleration", kiscrm_table_text(t, 0, COL("levers")));
 #undef COL
 	kiscrm_table_free(t);
 }

@@ -479,7 +479,8 @@ static void test_kind_introspection(void **state)
 		{ KISCRM_KIND_STAFF, "staff", 13 },
 		{ KISCRM_KIND_CUSTOMER, "customer", 18 }, /* last_activity appended in 0.2 */
 		{ KISCRM_KIND_CUSTOMER_ATTR, "customer_attr", 4 },
-		{ KISCRM_KIND_CONTACT, "contact", 11 },
+		{ KISCRM_KIND_CONTACT, "contact", 12 }, /* opt_out appended in schema 8 */
+		{ KISCRM_KIND_CAMPAIGN_TOUCH, "campaign_touch", 7 },
 		{ KISCRM_KIND_ACTIVITY, "activity", 16 },
 		{ KISCRM_KIND_ACTIVITY_EXCEPTION, "activity_exception", 7 },
 	};

@@ -21,7 +21,8 @@ from .kpi import metrics as kpi_metrics
 from .kpi import register_metric as register_kpi_metric
 from .kpi import unregister_metric as unregister_kpi_metric
 from .record import (ENTITY_CLASSES, Activity, ActivityException, Collection, Competitor, OpportunityCompetitor,
-                     SwotEntry, SwotStrategy, WorkItem, WorkLog, GridCell, CollectionPlan, Contact, Contract, Customer,
+                     SwotEntry, SwotStrategy, WorkItem, WorkLog, GridCell,
+                     Campaign, CampaignCost, CampaignMember, CampaignTouch, CollectionPlan, Contact, Contract, Customer,
                      CustomerAttr, Department, Evidence, ExamResult, Experience, Kind, KeyAccountEvent,
                      KpiScore, Lead, Opportunity, Record, Snapshot, SnapshotLine, Staff,
                      StageHistory, Target, Training, ValueClass, kind, kind_names)

@@ -133,12 +133,18 @@ class ForecastOptions(Structure):
 
 
 class ReportOptions(Structure):
-    VERSION = 2
+    VERSION = 3
     _fields_ = [("version", c_uint), ("as_of", kiscrm_date), ("from_", kiscrm_date),
                 ("to", kiscrm_date), ("period", c_int), ("group_by", POINTER(c_int)),
                 ("ngroup", c_size_t), ("pipeline", c_char_p), ("lang", c_char_p),
                 ("owner_id", kiscrm_id), ("department_id", kiscrm_id),
-                ("forecast", POINTER(ForecastOptions))]
+                ("forecast", POINTER(ForecastOptions)), ("attribution", c_char_p)]
+
+
+class MailingOptions(Structure):
+    VERSION = 1
+    _fields_ = [("version", c_uint), ("campaign_id", kiscrm_id), ("region", c_char_p),
+                ("industry", c_char_p), ("leads", c_int)]
 
 
 class ActivityQuery(Structure):
@@ -485,6 +491,10 @@ FUNCTIONS = [
     ("kiscrm_report_competitors",) + REPORT,
     ("kiscrm_report_work_review",) + REPORT,
     ("kiscrm_report_grid",) + REPORT,
+    ("kiscrm_report_campaign_roi",) + REPORT,
+    ("kiscrm_report_attribution",) + REPORT,
+    # campaign.h
+    ("kiscrm_campaign_mailing_list", [P(TableP), DbP, P(MailingOptions)], I, check_rc),
     ("kiscrm_report_key_projects",) + REPORT,
     ("kiscrm_report_swot",) + REPORT,
     # value.h

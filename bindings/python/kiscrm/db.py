@@ -32,7 +32,7 @@ PLAN_ALLOW_LESS = 0x1
 _FILTER_KEYS = ("owner_id", "department_id", "customer_id", "region", "industry",
                 "key_account", "name_contains", "active")
 _REPORT_KEYS = ("as_of", "from_", "to", "period", "group_by", "pipeline", "lang",
-                "owner_id", "department_id")
+                "owner_id", "department_id", "attribution")
 
 
 def _today():
@@ -157,7 +157,7 @@ def parse_group_by(group_by):
 
 def make_report_options(as_of=None, from_=None, to=None, period=None, group_by=None,
                         pipeline=None, lang=None, owner_id=None, department_id=None,
-                        **extra):
+                        attribution=None, **extra):
     """kiscrm_report_options from keyword arguments. `from_` may also be given as
     `start`, and `group_by` as `by`. The struct keeps its arrays alive."""
     if "start" in extra:
@@ -186,6 +186,7 @@ def make_report_options(as_of=None, from_=None, to=None, period=None, group_by=N
     o.lang = _lib.enc(lang)
     o.owner_id = _id(owner_id)
     o.department_id = _id(department_id)
+    o.attribution = _lib.enc(attribution)  # report options version 3
     return o
 
 
@@ -741,6 +742,18 @@ class Database:
         instalments, collections and activities as one dated table."""
         return self._table(_lib.lib().kiscrm_customer_timeline, _id(customer_id))
 
+    def mailing_list(self, campaign=None, region=None, industry=None, leads=False) -> Table:
+        """The invitation list, each person once and opted-out people left out: the
+        members of market activity `campaign`, or (campaign None) the contacts of the
+        customers of `region`/`industry` and, with leads=True, the open leads."""
+        o = _lib.MailingOptions()
+        o.version = _lib.MailingOptions.VERSION
+        o.campaign_id = _id(campaign) if campaign else 0
+        o.region = _lib.enc(region)
+        o.industry = _lib.enc(industry)
+        o.leads = 1 if leads else 0
+        return self._table(_lib.lib().kiscrm_campaign_mailing_list, ctypes.byref(o))
+
     # --- activities -------------------------------------------------------------------
 
     @staticmethod
@@ -785,7 +798,8 @@ class Database:
 
         Options: as_of, from_ (or start), to, period ('week', 'month', 'quarter',
         'year'), group_by (or by: 'owner', 'department,owner', a list), pipeline, lang
-        ('zh' or 'en'), owner_id, department_id."""
+        ('zh' or 'en'), owner_id, department_id, attribution (the market-activity
+        reports' model: 'primary', 'first', 'last' or 'even')."""
         o = make_report_options(**opts)
         return self._table(_lib.lib().kiscrm_report_run, _lib.enc(name), ctypes.byref(o))
 
@@ -1045,7 +1059,8 @@ TYPED_REPORTS = ["funnel", "funnel_diagnosis", "qualification", "invalid_opportu
                  "stage_win_rates", "rolling_budget", "rolling_gap", "snapshot_diff",
                  "forecast_accuracy", "gap", "sufficiency", "forecast", "year_end",
                  "stage_probabilities", "probability", "targets", "target_check",
-                 "receivables", "ageing", "kpi", "qualification_assessment"]
+                 "receivables", "ageing", "kpi", "qualification_assessment", "campaign_roi",
+                 "attribution"]
 _EX_REPORTS = {"gap", "forecast", "year_end"}
 
 

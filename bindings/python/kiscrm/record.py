@@ -556,12 +556,32 @@ class GridCell(Record):
     KIND = "grid_cell"
 
 
+class Campaign(Record):
+    """A market activity (市场活动, kind 'campaign'); see report('campaign-roi')."""
+    KIND = "campaign"
+
+
+class CampaignCost(Record):
+    """A dated cost item of a market activity (kind 'campaign_cost')."""
+    KIND = "campaign_cost"
+
+
+class CampaignMember(Record):
+    """A person invited to a market activity (kind 'campaign_member')."""
+    KIND = "campaign_member"
+
+
+class CampaignTouch(Record):
+    """A market activity reaching a customer, contact or lead on a day (kind 'campaign_touch')."""
+    KIND = "campaign_touch"
+
+
 ENTITY_CLASSES = [Department, Staff, Customer, CustomerAttr, Contact, Lead, Opportunity,
                   StageHistory, Contract, CollectionPlan, Collection, Target, Snapshot,
                   SnapshotLine, KpiScore, Evidence, ExamResult, Experience, Training, Activity,
                   ActivityException, KeyAccountEvent, ValueClass,
                   Competitor, OpportunityCompetitor, SwotEntry, SwotStrategy, WorkItem, WorkLog,
-                  GridCell]
+                  GridCell, Campaign, CampaignCost, CampaignMember, CampaignTouch]
 
 
 def _register_classes():
