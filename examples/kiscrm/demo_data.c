@@ -11,6 +11,7 @@
  * in one transaction: the database gets the whole company or nothing.
  */
 #include "cli.h"
+#include "demo_campaigns.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -1049,6 +1050,11 @@ int cmd_demo_data(cli *c, int argc, char **argv)
 			goto rollback;
 	if (replay(g))
 		goto rollback;
+	size_t n_campaign_records = 0;
+	if (demo_campaigns_make(c->db, as_of, g->staff_id[0], g->staff_id[N_STAFF - 1], &n_campaign_records) < 0) {
+		cli_fail("demo-data: market activities");
+		goto rollback;
+	}
 	int fy = kiscrm_date_fiscal_year(as_of, kiscrm_config_fiscal_year_start(kiscrm_db_config(c->db)));
 	/* This year's targets, and next year's (the eight weeks may run into it). */
 	if (make_targets(g, KISCRM_METRIC_CONTRACT_AMOUNT, fy, 135) ||
@@ -1074,10 +1080,10 @@ int cmd_demo_data(cli *c, int argc, char **argv)
 	       "  %d departments, %d staff, %d customers, %zu contacts\n"
 	       "  %zu opportunities (%zu won, %zu lost, %zu open), %zu stage moves\n"
 	       "  %zu contracts, %zu plan instalments, %zu collections\n"
-	       "  %zu targets, %zu weekly snapshots\n",
+	       "  %zu targets, %zu weekly snapshots, %zu market-activity records\n",
 	       d, (unsigned long long)seed, N_DEPTS, N_STAFF, N_CUSTOMERS, g->n_contacts, created, won,
 	       lost, created - won - lost, g->n_moves, g->n_contracts, g->n_plans, g->n_collections,
-	       g->n_targets, g->n_snapshots);
+	       g->n_targets, g->n_snapshots, n_campaign_records);
 	rc = 0;
 	goto out;
 rollback:

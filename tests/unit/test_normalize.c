@@ -1,5 +1,7 @@
-/* kiscrm_customer_normalize_name: company-name keys for duplicate detection. */
+/* kiscrm_customer_normalize_name: company-name keys for duplicate detection; and the
+ * person-name and phone keys of invitation lists (entities/normalize.h). */
 #include "helpers.h"
+#include "entities/normalize.h"
 
 #include <string.h>
 
@@ -130,6 +132,36 @@ static void test_errors(void **state)
 	kiscrm_buf_dispose(&buf);
 }
 
+typedef int (*key_fn)(const char *, kiscrm_buf *);
+
+static void check_person_key(key_fn fn, const char *text, const char *expected)
+{
+	kiscrm_buf buf = KISCRM_BUF_INIT;
+	assert_rc(KISCRM_OK, fn(text, &buf));
+	if (strcmp(buf.ptr ? buf.ptr : "", expected) != 0)
+		fail_msg("'%s' gave the key '%s', expected '%s'", text, buf.ptr ? buf.ptr : "", expected);
+	kiscrm_buf_dispose(&buf);
+}
+
+static void test_person_and_phone_keys(void **state)
+{
+	(void)state;
+	check_person_key(kc_normalize_person_name, "王 经理", "王经理");
+	check_person_key(kc_normalize_person_name, "\xE3\x80\x80王经理\xE3\x80\x80", "王经理"); /* ideographic spaces */
+	check_person_key(kc_normalize_person_name, "ZHANG  Wei", "zhangwei");
+	check_person_key(kc_normalize_person_name, "Ｚｈａｎｇ Wei", "zhangwei"); /* full width */
+	check_person_key(kc_normalize_person_name, "阿卜杜·热合曼", "阿卜杜热合曼"); /* middle dot */
+	check_person_key(kc_normalize_person_name, "J. Smith", "jsmith");
+	check_person_key(kc_normalize_person_name, NULL, "");
+	check_person_key(kc_normalize_phone, "+86 138-0000-0001", "13800000001");
+	check_person_key(kc_normalize_phone, "0086 13800000001", "13800000001");
+	check_person_key(kc_normalize_phone, "8613800000001", "13800000001");
+	check_person_key(kc_normalize_phone, "(010) 8888 6666", "01088886666");
+	check_person_key(kc_normalize_phone, "８６１３８０００００００１", "13800000001"); /* full-width digits */
+	check_person_key(kc_normalize_phone, "861234", "861234"); /* too short to carry +86 */
+	check_person_key(kc_normalize_phone, "无", "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +172,7 @@ int main(void)
 		cmocka_unit_test(test_never_empty),
 		cmocka_unit_test(test_appends),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_person_and_phone_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
