@@ -35,6 +35,7 @@
 #include "kiscrm/value.h"
 #include "kiscrm/market.h"
 #include "kiscrm/campaign.h"
+#include "kiscrm/service.h"
 #include "kiscrm/routines.h"
 
 #endif

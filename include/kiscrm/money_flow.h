@@ -72,7 +72,12 @@ typedef enum kiscrm_contract_field {
 	KISCRM_CONTRACT_PRODUCT_LINE = KISCRM_FIELD_ID(KISCRM_KIND_CONTRACT, 9),          /**< TEXT product-line key (NULL: the linked opportunity's, filled on store). */
 	KISCRM_CONTRACT_APPROVAL = KISCRM_FIELD_ID(KISCRM_KIND_CONTRACT, 10),             /**< TEXT: draft, pending, approved, rejected (NULL: stored as draft). */
 	KISCRM_CONTRACT_PAYMENT_TERMS = KISCRM_FIELD_ID(KISCRM_KIND_CONTRACT, 11),        /**< TEXT: payment terms as agreed, free text. */
-	KISCRM_CONTRACT_ALLOW_OVER_COLLECTION = KISCRM_FIELD_ID(KISCRM_KIND_CONTRACT, 12) /**< INT 0/1: 1 allows collections above the contract amount. */
+	KISCRM_CONTRACT_ALLOW_OVER_COLLECTION = KISCRM_FIELD_ID(KISCRM_KIND_CONTRACT, 12), /**< INT 0/1: 1 allows collections above the contract amount. */
+	KISCRM_CONTRACT_TIER = KISCRM_FIELD_ID(KISCRM_KIND_CONTRACT, 13),                 /**< TEXT: a service tier of service.yaml — set, the contract is a service contract (kiscrm/service.h). */
+	KISCRM_CONTRACT_VALID_FROM = KISCRM_FIELD_ID(KISCRM_KIND_CONTRACT, 14),           /**< DATE: first day of service. */
+	KISCRM_CONTRACT_VALID_TO = KISCRM_FIELD_ID(KISCRM_KIND_CONTRACT, 15),             /**< DATE: last day of service (not before valid_from); renewal falls due then. */
+	KISCRM_CONTRACT_COVERED = KISCRM_FIELD_ID(KISCRM_KIND_CONTRACT, 16),              /**< TEXT: service product keys covered, comma-separated (NULL: those of the annual fee). */
+	KISCRM_CONTRACT_RENEWS_ID = KISCRM_FIELD_ID(KISCRM_KIND_CONTRACT, 17)             /**< INT → the service contract this one renews. */
 } kiscrm_contract_field;
 
 /** Fields of a collection-plan entry (收款计划: one instalment). */

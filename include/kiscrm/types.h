@@ -57,7 +57,10 @@ typedef enum kiscrm_kind {
 	KISCRM_KIND_CAMPAIGN = 31,     /**< 市场活动: a market activity, see kiscrm/campaign.h. */
 	KISCRM_KIND_CAMPAIGN_COST = 32, /**< A dated cost item of a market activity, see kiscrm/campaign.h. */
 	KISCRM_KIND_CAMPAIGN_MEMBER = 33, /**< A person invited to a market activity, see kiscrm/campaign.h. */
-	KISCRM_KIND_CAMPAIGN_TOUCH = 34 /**< A market activity reaching a customer, contact or lead, see kiscrm/campaign.h. */
+	KISCRM_KIND_CAMPAIGN_TOUCH = 34, /**< A market activity reaching a customer, contact or lead, see kiscrm/campaign.h. */
+	KISCRM_KIND_SERVICE_REQUEST = 35, /**< 服务请求/投诉: a service request or complaint, see kiscrm/service.h. */
+	KISCRM_KIND_SERVICE_EVENT = 36, /**< What happened to a service request, see kiscrm/service.h. */
+	KISCRM_KIND_SATISFACTION_SURVEY = 37 /**< A satisfaction survey (满意度调查), see kiscrm/service.h. */
 } kiscrm_kind;
 
 /**

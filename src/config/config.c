@@ -5,6 +5,7 @@
 #include "config/pipeline_config.h"
 #include "config/labels_config.h"
 #include "config/customers_config.h"
+#include "config/service_config.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -296,6 +297,7 @@ static int load_all(kiscrm_config **out, const char *dir)
 	    (rc = kc_pipeline_config_load(cfg, dir)) < 0 ||
 	    (rc = kc_labels_config_load(cfg, dir)) < 0 ||
 	    (rc = kc_customers_config_load(cfg, dir)) < 0 ||
+	    (rc = kc_service_config_load(cfg, dir)) < 0 ||
 	    (dir && !(cfg->dir = strdup(dir)) && (rc = kc_error_oom()) < 0)) {
 		kiscrm_config_free(cfg);
 		return rc;
@@ -333,6 +335,7 @@ void kiscrm_config_free(kiscrm_config *cfg)
 	kc_pipeline_config_free(cfg);
 	kc_labels_config_free(cfg);
 	kc_customers_config_free(cfg);
+	kc_service_config_free(cfg);
 	free(cfg->dir);
 	for (int d = 1; d <= KC_DIM_LAST; d++) {
 		for (size_t i = 0; i < cfg->dims[d].count; i++)

@@ -74,6 +74,9 @@ struct kiscrm_config {
 	/* customers.yaml (src/config/customers_config.c): care rules and value settings */
 	struct kc_customers_config *customers;
 
+	/* service.yaml (src/config/service_config.c): catalogue, tiers, SLAs, calendar */
+	struct kc_service_config *service;
+
 	/* Later loaders (KPI schemes, …) append their members here. */
 };
 

@@ -18,6 +18,11 @@ static const kiscrm_field_def contract_fields[] = {
 	F("approval", TEXT, 0, 0),
 	F("payment_terms", TEXT, 0, 0),
 	F("allow_over_collection", INT, 0, 0),
+	F("tier", TEXT, 0, 0),
+	F("valid_from", DATE, 0, 0),
+	F("valid_to", DATE, 0, 0),
+	F("covered", TEXT, 0, 0),
+	F("renews_id", INT, IDX, KISCRM_KIND_CONTRACT),
 };
 
 static const kiscrm_field_def collection_plan_fields[] = {

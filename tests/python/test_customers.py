@@ -94,3 +94,21 @@ def test_mailing_list_from_python(db, org):
     rows = db.mailing_list().to_dicts()
     assert [(r["name"], r["records"]) for r in rows] == [("王经理", 2)]
     assert db.mailing_list(region="south").to_dicts() == []
+
+
+def test_service_sla_from_python(db, org):
+    # Opened Tuesday 3 March 2026 12:20 Beijing time (lunch) at the default tier and high
+    # priority: the first response (240 business minutes) is due at 17:30 local, 09:30Z.
+    # Resolved at 15:00 local; the closed request is reopened only by reopen_request().
+    r = db.insert("service_request", customer_id=org.customer, subject="打印模板错乱",
+                  priority="high", opened=dt.datetime(2026, 3, 3, 4, 20, tzinfo=UTC))
+    assert type(r) is kiscrm.ServiceRequest
+    rows = db.service_sla(dt.datetime(2026, 3, 3, 5, 0, tzinfo=UTC), request=r).to_dicts()
+    assert rows[0]["first_response_due"] == dt.datetime(2026, 3, 3, 9, 30, tzinfo=UTC)
+    assert rows[0]["tier"] == "standard" and rows[0]["first_response_minutes"] == 0
+    db.insert("service_event", request_id=r, type="resolved", at=dt.datetime(2026, 3, 3, 7, 0, tzinfo=UTC))
+    db.insert("service_event", request_id=r, type="closed", at=dt.datetime(2026, 3, 3, 8, 0, tzinfo=UTC))
+    with pytest.raises(kiscrm.errors.Conflict):
+        db.insert("service_event", request_id=r, type="reopened", at=dt.datetime(2026, 3, 4, 1, 0, tzinfo=UTC))
+    db.reopen_request(r, dt.datetime(2026, 3, 4, 1, 0, tzinfo=UTC))
+    assert db.get("service_request", r.id).status == "open"

@@ -1288,6 +1288,33 @@ static void test_campaign(void **state)
 	kiscrm_record_free(r);
 }
 
+/* --- service.h ------------------------------------------------------------------------ */
+
+static void test_service(void **state)
+{
+	fx *f = *state;
+	kiscrm_table *t = NULL;
+	ERR(kiscrm_service_sla(NULL, f->db, 0, 0));
+	ERR(kiscrm_service_sla(&t, NULL, 0, 0));
+	ERR(kiscrm_service_sla(&t, f->db, 0, -1));
+	ERR_IS(KISCRM_ENOTFOUND, kiscrm_service_sla(&t, f->db, 0, UNKNOWN_ID));
+	assert_null(t);
+	ERR(kiscrm_service_request_reopen(NULL, 1, 0, 0));
+	ERR(kiscrm_service_request_reopen(f->db, UNKNOWN_ID, 0, 0));
+	ERR(kiscrm_service_request_reopen(f->db, -1, 0, 0));
+	/* an event without its request, and a request without its customer */
+	kiscrm_record *r = rec(KISCRM_KIND_SERVICE_EVENT);
+	kiscrm_record_set_text(r, KISCRM_SERVICE_EVENT_TYPE, "responded");
+	kiscrm_record_set_int(r, KISCRM_SERVICE_EVENT_AT, 1);
+	ERR(kiscrm_record_insert(f->db, r));
+	kiscrm_record_free(r);
+	r = rec(KISCRM_KIND_SERVICE_REQUEST);
+	kiscrm_record_set_text(r, KISCRM_SERVICE_REQUEST_SUBJECT, "x");
+	kiscrm_record_set_int(r, KISCRM_SERVICE_REQUEST_OPENED, 1);
+	ERR(kiscrm_record_insert(f->db, r));
+	kiscrm_record_free(r);
+}
+
 /* --- activity.h ----------------------------------------------------------------------- */
 
 static void test_activity(void **state)
@@ -1518,6 +1545,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_qualification, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_activity, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_campaign, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_service, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_csv, setup, teardown),
 	};
 

@@ -495,6 +495,9 @@ FUNCTIONS = [
     ("kiscrm_report_attribution",) + REPORT,
     # campaign.h
     ("kiscrm_campaign_mailing_list", [P(TableP), DbP, P(MailingOptions)], I, check_rc),
+    # service.h
+    ("kiscrm_service_request_reopen", [DbP, ID, kiscrm_time, ID], I, check_rc),
+    ("kiscrm_service_sla", [P(TableP), DbP, kiscrm_time, ID], I, check_rc),
     ("kiscrm_report_key_projects",) + REPORT,
     ("kiscrm_report_swot",) + REPORT,
     # value.h

@@ -754,6 +754,18 @@ class Database:
         o.leads = 1 if leads else 0
         return self._table(_lib.lib().kiscrm_campaign_mailing_list, ctypes.byref(o))
 
+    # --- service ----------------------------------------------------------------------
+
+    def service_sla(self, at: _dt.datetime, request=None) -> Table:
+        """The SLA of service requests at an instant: deadlines, business minutes used,
+        breaches and escalation; one request, or every one not closed by then."""
+        return self._table(_lib.lib().kiscrm_service_sla, V.time_from_python(at),
+                           _id(request) if request else 0)
+
+    def reopen_request(self, request, at: _dt.datetime, by=0) -> None:
+        """Reopens a resolved or closed service request (the only way to reopen a closed one)."""
+        _lib.lib().kiscrm_service_request_reopen(self._handle(), _id(request), V.time_from_python(at), _id(by))
+
     # --- activities -------------------------------------------------------------------
 
     @staticmethod

@@ -576,12 +576,28 @@ class CampaignTouch(Record):
     KIND = "campaign_touch"
 
 
+class ServiceRequest(Record):
+    """A service request or complaint (kind 'service_request'); see Database.service_sla()."""
+    KIND = "service_request"
+
+
+class ServiceEvent(Record):
+    """What happened to a service request (kind 'service_event', append-only)."""
+    KIND = "service_event"
+
+
+class SatisfactionSurvey(Record):
+    """A satisfaction survey score of 1-5 (kind 'satisfaction_survey')."""
+    KIND = "satisfaction_survey"
+
+
 ENTITY_CLASSES = [Department, Staff, Customer, CustomerAttr, Contact, Lead, Opportunity,
                   StageHistory, Contract, CollectionPlan, Collection, Target, Snapshot,
                   SnapshotLine, KpiScore, Evidence, ExamResult, Experience, Training, Activity,
                   ActivityException, KeyAccountEvent, ValueClass,
                   Competitor, OpportunityCompetitor, SwotEntry, SwotStrategy, WorkItem, WorkLog,
-                  GridCell, Campaign, CampaignCost, CampaignMember, CampaignTouch]
+                  GridCell, Campaign, CampaignCost, CampaignMember, CampaignTouch, ServiceRequest,
+                  ServiceEvent, SatisfactionSurvey]
 
 
 def _register_classes():

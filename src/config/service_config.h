@@ -1,0 +1,57 @@
+/* service.yaml: the CSP service catalogue, service tiers, request priorities, SLA
+ * policies, escalation and the business calendar. Texts are borrowed from the parsed
+ * documents, which the configuration keeps. Read by src/service. */
+#ifndef KC_SERVICE_CONFIG_H
+#define KC_SERVICE_CONFIG_H
+
+#include "kiscrm/config.h"
+#include "service/biz_calendar.h"
+
+#include <stddef.h>
+
+typedef struct kc_named {
+	const char *key, *zh, *en;
+} kc_named;
+
+typedef struct kc_service_product {
+	const char *key, *zh, *en;
+	int annual_fee; /* covered by the annual service fee */
+} kc_service_product;
+
+/* Limits of one tier × priority, in business minutes. */
+typedef struct kc_sla_policy {
+	int64_t first_response, resolution;
+	int warning_bp; /* basis points of the limit */
+	int defined;
+} kc_sla_policy;
+
+typedef struct kc_service_config {
+	kc_service_product *products;
+	size_t nproducts;
+	kc_named *tiers;
+	size_t ntiers;
+	int default_tier;
+	kc_named *priorities; /* most urgent first: a complaint takes [0] */
+	size_t npriorities;
+	kc_sla_policy *policies; /* [tier * npriorities + priority] */
+	int manager_bp, gm_bp;   /* escalation thresholds */
+	kc_biz_calendar calendar;
+	kiscrm_date *holidays, *workdays; /* the calendar's arrays, owned */
+	struct kc_yaml_doc *docs[2];      /* the user's file and the default: own the texts */
+} kc_service_config;
+
+/* Loader called from config.c's load_all(). */
+int kc_service_config_load(kiscrm_config *cfg, const char *dir);
+void kc_service_config_free(kiscrm_config *cfg);
+
+/* The configuration's settings. */
+const kc_service_config *kc_config_service(const kiscrm_config *cfg);
+
+/* Index of @key in a list of @n named entries, or -1. */
+int kc_named_find(const kc_named *list, size_t n, const char *key);
+/* Index of catalogue product @key, or -1. */
+int kc_service_product_find(const kc_service_config *s, const char *key);
+/* The policy of a tier and priority (indices). */
+const kc_sla_policy *kc_sla_policy_of(const kc_service_config *s, int tier, int priority);
+
+#endif
