@@ -614,6 +614,67 @@ KISCRM_API int kiscrm_report_campaign_roi(kiscrm_table **out, kiscrm_db *db, con
 KISCRM_API int kiscrm_report_attribution(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
 
 /**
+ * Service requests (kiscrm/service.h) not closed at the end of the `as_of` day (local
+ * midnight after it on the business calendar), opened in the window (all when unbounded),
+ * of the owner or department asked: the columns of kiscrm_service_sla() at that instant.
+ * @param[out] out the table
+ * @param db the database
+ * @param opts options
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID, storage errors.
+ */
+KISCRM_API int kiscrm_report_service_sla(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
+
+/**
+ * The general manager's spot-check list of complaints (投诉抽查): every complaint opened in
+ * the window (all when unbounded), closed or not, with the columns of kiscrm_service_sla()
+ * at the end of the `as_of` day (`satisfaction` included).
+ * @param[out] out the table
+ * @param db the database
+ * @param opts options
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID, storage errors.
+ */
+KISCRM_API int kiscrm_report_complaints(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
+
+/**
+ * Satisfaction (满意度): the scores of requests (by the local day they were opened) and of
+ * surveys (by their date) in the window and by `as_of`, of the engineers the owner and
+ * department filters select. One row per service product (catalogue order; `key` NULL:
+ * none named), one per engineer, then the total. Columns: `level` TEXT (product, engineer,
+ * total), `key`, `name` TEXT, `responses` INT, `average` RATE (the mean score, 1–5),
+ * `satisfied` RATE (the share of scores of 4 or 5).
+ * @param[out] out the table
+ * @param db the database
+ * @param opts options
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID, storage errors.
+ */
+KISCRM_API int kiscrm_report_satisfaction(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
+
+/**
+ * Service contracts (a contract with a `tier`) whose `valid_to` lies 0 to 89 days after
+ * `as_of`, in id order. Columns: `contract_id` INT, `number` TEXT, `customer_id` INT,
+ * `tier` TEXT, `valid_to` DATE, `days_left` INT, `within` INT (30, 60 or 90: the first
+ * bucket holding days_left), `amount` MONEY (the fee), `renewed_by` INT (the contract
+ * signed by `as_of` that renews it; NULL: not yet).
+ * @param[out] out the table
+ * @param db the database
+ * @param opts options
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID, storage errors.
+ */
+KISCRM_API int kiscrm_report_service_renewals(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
+
+/**
+ * The renewal rate (续费率) of the window: one total row over the service contracts whose
+ * `valid_to` lies in the window. Columns: `due` INT, `renewed` INT (renewed by a contract
+ * signed by `as_of`), `rate` RATE (renewed ÷ due; NULL when none were due), `due_amount`,
+ * `renewed_amount` MONEY.
+ * @param[out] out the table
+ * @param db the database
+ * @param opts options
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID, ::KISCRM_EOVERFLOW, storage errors.
+ */
+KISCRM_API int kiscrm_report_renewal_rate(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
+
+/**
  * The key-project drill-down for the penetration meeting (重点项目穿透分析): every
  * opportunity with `key_project` = 1 that is open or was closed in the window (any when
  * the window is unbounded), in id order, each with its events in date order — created,

@@ -94,7 +94,7 @@ KISCRM_API int kiscrm_service_request_reopen(kiscrm_db *db, kiscrm_id request_id
  * spent waiting for the customer), `used` RATE (the larger share of a running limit used;
  * of the resolution limit once responded), `first_response_breached`,
  * `resolution_breached` INT, `escalation` TEXT (NULL, `owner`, `manager`,
- * `general_manager`), `escalate_to_id` INT (the staff member to alert).
+ * `general_manager`), `escalate_to_id` INT (the staff member to alert), `satisfaction` INT.
  * @param[out] out the table
  * @param db the database
  * @param at the instant

@@ -34,9 +34,42 @@ void kc_svc_history_free(kc_svc_history *h);
  * @explicit_reopen a closed request may be reopened (kiscrm_service_request_reopen). */
 int kc_svc_next(int status, int type, int explicit_reopen);
 
-/* The SLA table (kiscrm_service_sla's columns) and its rows at @at: @request_id's, or
- * every request opened by @at (without the closed ones when @open_only). sla.c. */
-int kc_service_sla_table(kiscrm_table **out, kiscrm_db *db, int decimals);
-int kc_service_sla_rows(kiscrm_table *t, kiscrm_db *db, kiscrm_time at, kiscrm_id request_id, int open_only);
+/* A request as its clocks stand at an instant (clocks.c). Times 0: not (yet). */
+typedef struct kc_svc_view {
+	kiscrm_id id, customer, contract, owner;
+	const char *subject, *product; /* borrowed for the callback */
+	int complaint, tier, priority, satisfaction; /* satisfaction 0: none */
+	kiscrm_time opened;
+	const struct kc_sla_policy *policy;
+	int status;                      /* KC_SR_* at the instant */
+	kiscrm_time responded, resolved; /* the first response (or resolution); the latest resolution */
+	kiscrm_time fr_due, res_due;     /* res_due: see kiscrm_service_sla() */
+	int64_t fr_used, res_used, paused; /* business seconds */
+	int res_running;
+	int fr_breached, res_breached;
+	int64_t used_bp;                 /* share of the running limit used, basis points */
+} kc_svc_view;
+
+typedef int (*kc_svc_fn)(void *payload, const kc_svc_view *v);
+
+/* Calls @fn for @request_id, or (0) for every request opened by @at, in id order, with
+ * its clocks at @at. KISCRM_ENOTFOUND for an unknown @request_id. */
+int kc_service_each(kiscrm_db *db, kiscrm_time at, kiscrm_id request_id, kc_svc_fn fn, void *payload);
+
+/* The SLA table (kiscrm_service_sla's columns, named @name) and its rows (sla.c): every
+ * request kc_service_each gives for @request_id at @at that @keep accepts (NULL: all). */
+typedef struct kc_sla_rows kc_sla_rows;
+struct kc_sla_rows {
+	kiscrm_db *db;
+	kiscrm_table *t;
+	kiscrm_time at;
+	int (*keep)(const kc_sla_rows *s, const kc_svc_view *v);
+	void *user; /* for @keep */
+};
+int kc_service_sla_table(kiscrm_table **out, kiscrm_db *db, const char *name);
+int kc_service_sla_rows(kc_sla_rows *s, kiscrm_id request_id);
+
+/* The instant a report's as_of day ends on the business calendar (local midnight after). */
+kiscrm_time kc_service_day_end(const kiscrm_db *db, kiscrm_date day);
 
 #endif

@@ -779,7 +779,8 @@ static const struct {
 	R(targets), R(target_check), R(receivables), R(ageing), R(rolling_budget), R(rolling_summary), R(rolling_gap),
 	R(snapshot_diff), R(forecast_accuracy), R(kpi), R(care_compliance), R(care_people), R(care_due),
 	R(customer_value), R(value_movements), R(idic), R(competitors), R(work_review), R(grid), R(key_projects), R(swot),
-	R(campaign_roi), R(attribution),
+	R(campaign_roi), R(attribution), R(service_sla), R(complaints), R(satisfaction), R(service_renewals),
+	R(renewal_rate),
 #undef R
 };
 

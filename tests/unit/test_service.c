@@ -74,7 +74,7 @@ static void assert_status(world *w, kiscrm_id req, const char *want)
 }
 
 enum { C_ID, C_CUST, C_SUBJECT, C_COMPLAINT, C_TIER, C_PRIORITY, C_STATUS, C_OPENED, C_FR_DUE, C_FR, C_FR_MIN,
-       C_RES_DUE, C_RESOLVED, C_RES_MIN, C_PAUSED, C_USED, C_FR_BREACHED, C_RES_BREACHED, C_ESCALATION, C_TO };
+       C_RES_DUE, C_RESOLVED, C_RES_MIN, C_PAUSED, C_USED, C_FR_BREACHED, C_RES_BREACHED, C_ESCALATION, C_TO, C_SATISFACTION };
 
 static kiscrm_table *sla(world *w, kiscrm_id req, const char *at)
 {
@@ -283,6 +283,124 @@ static void test_list_and_rules(void **state)
 	kiscrm_record_free(r);
 }
 
+static kiscrm_id service_contract(world *w, const char *tier, const char *to, const char *signed_on, kiscrm_id renews,
+				  kiscrm_money amount)
+{
+	kiscrm_record *c = kc_test_rec(KISCRM_KIND_CONTRACT);
+	kiscrm_record_set_int(c, KISCRM_CONTRACT_CUSTOMER_ID, w->cust);
+	kiscrm_record_set_int(c, KISCRM_CONTRACT_OWNER_ID, w->lead);
+	kiscrm_record_set_int(c, KISCRM_CONTRACT_SIGNED, kc_test_day(signed_on));
+	kiscrm_record_set_int(c, KISCRM_CONTRACT_AMOUNT, amount);
+	kiscrm_record_set_text(c, KISCRM_CONTRACT_BUSINESS_LINE, "service");
+	kiscrm_record_set_text(c, KISCRM_CONTRACT_TIER, tier);
+	kiscrm_record_set_int(c, KISCRM_CONTRACT_VALID_TO, kc_test_day(to));
+	if (renews)
+		kiscrm_record_set_int(c, KISCRM_CONTRACT_RENEWS_ID, renews);
+	return kc_test_insert(w->db, c);
+}
+
+static kiscrm_table *report(world *w, const char *name, const char *as_of, const char *from, const char *to)
+{
+	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+	o.as_of = kc_test_day(as_of);
+	if (from) {
+		o.from = kc_test_day(from);
+		o.to = kc_test_day(to);
+	}
+	kiscrm_table *t = NULL;
+	assert_int_equal(KISCRM_OK, kiscrm_report_run(&t, w->db, name, &o));
+	return t;
+}
+
+/* As of 31 March: the silver contract ending 10 April (10 days: within 30) was renewed
+ * on 20 March; the standard one ending 20 May (50 days: within 60) was not; the gold one
+ * (31 December) and one that ended 15 March are not due. In the second quarter both are
+ * due: renewed 1 of 2, 50 %, 8,000.00 of 14,000.00. */
+static void test_renewals(void **state)
+{
+	world *w = *state;
+	kiscrm_id silver = service_contract(w, "silver", "2026-04-10", "2025-04-01", 0, 800000);
+	kiscrm_id standard = service_contract(w, "standard", "2026-05-20", "2025-05-01", 0, 600000);
+	service_contract(w, "standard", "2026-03-15", "2025-03-01", 0, 500000);
+	kiscrm_id renewal = service_contract(w, "silver", "2027-04-10", "2026-03-20", silver, 900000);
+	kiscrm_table *t = report(w, "service-renewals", "2026-03-31", NULL, NULL);
+	assert_int_equal(2, kiscrm_table_row_count(t));
+	assert_int_equal(silver, kiscrm_table_int(t, 0, 0));
+	assert_int_equal(10, kiscrm_table_int(t, 0, 5));
+	assert_int_equal(30, kiscrm_table_int(t, 0, 6));
+	assert_int_equal(renewal, kiscrm_table_int(t, 0, 8));
+	assert_int_equal(standard, kiscrm_table_int(t, 1, 0));
+	assert_int_equal(50, kiscrm_table_int(t, 1, 5));
+	assert_int_equal(60, kiscrm_table_int(t, 1, 6));
+	assert_true(kiscrm_table_is_null(t, 1, 8));
+	kiscrm_table_free(t);
+	t = report(w, "renewal-rate", "2026-03-31", "2026-04-01", "2026-07-01");
+	assert_int_equal(2, kiscrm_table_int(t, 0, 0));
+	assert_int_equal(1, kiscrm_table_int(t, 0, 1));
+	assert_true(kiscrm_table_rate(t, 0, 2) > 0.5 - 1e-9 && kiscrm_table_rate(t, 0, 2) < 0.5 + 1e-9);
+	assert_int_equal(1400000, kiscrm_table_int(t, 0, 3));
+	assert_int_equal(800000, kiscrm_table_int(t, 0, 4));
+	kiscrm_table_free(t);
+	/* as of 19 March the renewal was not signed yet */
+	t = report(w, "renewal-rate", "2026-03-19", "2026-04-01", "2026-07-01");
+	assert_int_equal(0, kiscrm_table_int(t, 0, 1));
+	kiscrm_table_free(t);
+}
+
+/* March: a hotline request rated 5 and a remote one rated 3 (韩冰's), a survey of the
+ * hotline rating 韩冰 4, and a February survey (outside). By product: hotline 2 responses,
+ * average 4.5, all satisfied; remote 1, 3, none. 韩冰: 3, average 4, 2/3 satisfied. The
+ * complaint list holds the one complaint, closed or not. */
+static void test_satisfaction_and_complaints(void **state)
+{
+	world *w = *state;
+	kiscrm_id r1 = request(w, "2026-03-02T02:00:00Z", "normal", 0, 0);
+	kiscrm_id r2 = request(w, "2026-03-03T02:00:00Z", "normal", 1, 0);
+	assert_int_equal(KISCRM_OK, kc_test_update_int(w->db, KISCRM_KIND_SERVICE_REQUEST, r1, KISCRM_SERVICE_REQUEST_SATISFACTION, 5));
+	assert_int_equal(KISCRM_OK, kc_test_update_text(w->db, KISCRM_KIND_SERVICE_REQUEST, r2, KISCRM_SERVICE_REQUEST_PRODUCT, "remote"));
+	assert_int_equal(KISCRM_OK, kc_test_update_int(w->db, KISCRM_KIND_SERVICE_REQUEST, r2, KISCRM_SERVICE_REQUEST_SATISFACTION, 3));
+	static const struct {
+		const char *day;
+		int64_t score;
+	} surveys[] = { { "2026-03-10", 4 }, { "2026-02-10", 1 } };
+	for (size_t i = 0; i < 2; i++) {
+		kiscrm_record *s = kc_test_rec(KISCRM_KIND_SATISFACTION_SURVEY);
+		kiscrm_record_set_int(s, KISCRM_SATISFACTION_SURVEY_CUSTOMER_ID, w->cust);
+		kiscrm_record_set_int(s, KISCRM_SATISFACTION_SURVEY_DATE, kc_test_day(surveys[i].day));
+		kiscrm_record_set_int(s, KISCRM_SATISFACTION_SURVEY_SCORE, surveys[i].score);
+		kiscrm_record_set_text(s, KISCRM_SATISFACTION_SURVEY_PRODUCT, "hotline");
+		kiscrm_record_set_int(s, KISCRM_SATISFACTION_SURVEY_ENGINEER_ID, w->engineer);
+		kc_test_insert(w->db, s);
+	}
+	kiscrm_table *t = report(w, "satisfaction", "2026-03-31", "2026-03-01", "2026-04-01");
+	assert_int_equal(4, kiscrm_table_row_count(t)); /* hotline, remote, 韩冰, total */
+	assert_string_equal("hotline", kiscrm_table_text(t, 0, 1));
+	assert_int_equal(2, kiscrm_table_int(t, 0, 3));
+	assert_true(kiscrm_table_rate(t, 0, 4) > 4.5 - 1e-9 && kiscrm_table_rate(t, 0, 4) < 4.5 + 1e-9);
+	assert_true(kiscrm_table_rate(t, 0, 5) > 1.0 - 1e-9);
+	assert_string_equal("remote", kiscrm_table_text(t, 1, 1));
+	assert_true(kiscrm_table_rate(t, 1, 5) < 1e-9);
+	assert_string_equal("engineer", kiscrm_table_text(t, 2, 0));
+	assert_string_equal("韩冰", kiscrm_table_text(t, 2, 2));
+	assert_int_equal(3, kiscrm_table_int(t, 3, 3));
+	assert_true(kiscrm_table_rate(t, 3, 4) > 4.0 - 1e-9 && kiscrm_table_rate(t, 3, 4) < 4.0 + 1e-9);
+	assert_true(kiscrm_table_rate(t, 3, 5) > 2.0 / 3 - 1e-9 && kiscrm_table_rate(t, 3, 5) < 2.0 / 3 + 1e-9);
+	kiscrm_table_free(t);
+	assert_int_equal(KISCRM_OK, event(w, r2, "resolved", "2026-03-03T03:00:00Z"));
+	assert_int_equal(KISCRM_OK, event(w, r2, "closed", "2026-03-03T04:00:00Z"));
+	t = report(w, "complaints", "2026-03-31", "2026-03-01", "2026-04-01");
+	assert_int_equal(1, kiscrm_table_row_count(t));
+	assert_int_equal(r2, kiscrm_table_int(t, 0, C_ID));
+	assert_string_equal("closed", kiscrm_table_text(t, 0, C_STATUS));
+	assert_int_equal(3, kiscrm_table_int(t, 0, C_SATISFACTION));
+	kiscrm_table_free(t);
+	/* the open list at the end of 31 March: only r1 */
+	t = report(w, "service-sla", "2026-03-31", NULL, NULL);
+	assert_int_equal(1, kiscrm_table_row_count(t));
+	assert_int_equal(r1, kiscrm_table_int(t, 0, C_ID));
+	kiscrm_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -292,6 +410,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reopened, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_complaint, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_list_and_rules, setup, kc_test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_renewals, setup, kc_test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_satisfaction_and_complaints, setup, kc_test_fx_teardown),
 	};
 	return kc_test_run_both(tests);
 }

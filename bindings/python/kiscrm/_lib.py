@@ -493,6 +493,11 @@ FUNCTIONS = [
     ("kiscrm_report_grid",) + REPORT,
     ("kiscrm_report_campaign_roi",) + REPORT,
     ("kiscrm_report_attribution",) + REPORT,
+    ("kiscrm_report_service_sla",) + REPORT,
+    ("kiscrm_report_complaints",) + REPORT,
+    ("kiscrm_report_satisfaction",) + REPORT,
+    ("kiscrm_report_service_renewals",) + REPORT,
+    ("kiscrm_report_renewal_rate",) + REPORT,
     # campaign.h
     ("kiscrm_campaign_mailing_list", [P(TableP), DbP, P(MailingOptions)], I, check_rc),
     # service.h
