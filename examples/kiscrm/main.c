@@ -49,6 +49,8 @@ static const char usage_text[] =
 	"  duplicates customer          customers whose normalised names are the same\n"
 	"  merge customer KEEP OTHER…   merge duplicate customers into one\n"
 	"  mailing-list                 invitation list: each person once, opt-outs left out\n"
+	"  sla                          service requests: deadlines, breaches, escalation\n"
+	"  reopen REQUEST_ID            reopen a resolved or closed service request\n"
 	"\n"
 	"Entities (ENTITY): department 部门, staff 员工, customer 客户, contact 联系人, lead 线索,\n"
 	"opportunity 商机, contract 合同, collection 回款, target 业绩指标, activity 活动 … —\n"
@@ -214,6 +216,7 @@ static const struct {
 	{ "fields", cmd_fields }, { "demo-data", cmd_demo_data }, { "meeting", cmd_meeting },
 	{ "calendar", cmd_calendar }, { "classify-value", cmd_classify_value },
 	{ "duplicates", cmd_duplicates }, { "merge", cmd_merge }, { "mailing-list", cmd_mailing_list },
+	{ "sla", cmd_sla }, { "reopen", cmd_reopen },
 };
 
 /* The commands that may create the database file; the others need it to exist. */
