@@ -846,7 +846,8 @@ KISCRM_API int kiscrm_report_gap(kiscrm_table **out, kiscrm_db *db, const kiscrm
  * - `causes` TEXT: for an insufficient group, the causes of §9 of the domain to look at,
  *   comma-separated keys: `grid_coverage`, `market_activity`, `telemarketing`, `resale`
  *   for each of those opportunity sources (`grid`, `market_activity`, `telemarketing`,
- *   `resale`) that contributes no open pipeline in the window, or `staff_ability` when
+ *   `resale`; an opportunity flagged `resale` counts as resale whatever its source) that
+ *   contributes no open pipeline in the window, or `staff_ability` when
  *   every one of them does (the channels work, the conversion into pipeline does not).
  *   Once the market grid has cells (kiscrm_report_grid()), `grid_coverage` comes from the
  *   grid instead of the source tag: it is a cause when the group — the company, or the

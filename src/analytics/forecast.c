@@ -564,7 +564,8 @@ static int opp_cb(void *payload, const kiscrm_value *row)
 	if (slot >= 0 && (rc = kc_fc_add(&c->cat[slot], amount, "category amount")) != 0)
 		return rc;
 	if (amount > 0)
-		c->sources |= source_bit(text_of(&row[KC_FI(KISCRM_OPPORTUNITY_SOURCE)]));
+		c->sources |= source_bit(text_of(&row[KC_FI(KISCRM_OPPORTUNITY_SOURCE)])) |
+			      (int_of(&row[KC_FI(KISCRM_OPPORTUNITY_RESALE)], 0) ? KC_FC_SRC_RESALE : 0);
 	return 0;
 }
 
@@ -666,7 +667,7 @@ int kc_fc_run(kc_fc *fc)
 			KISCRM_OPPORTUNITY_EXPECTED_CLOSE, KISCRM_OPPORTUNITY_PIPELINE, KISCRM_OPPORTUNITY_STAGE,
 			KISCRM_OPPORTUNITY_PROBABILITY, KISCRM_OPPORTUNITY_PROBABILITY_MANUAL,
 			KISCRM_OPPORTUNITY_FORECAST_CATEGORY, KISCRM_OPPORTUNITY_SOURCE, KISCRM_OPPORTUNITY_SIZE_CLASS,
-			KISCRM_OPPORTUNITY_STATUS, KISCRM_OPPORTUNITY_CLOSED, KISCRM_OPPORTUNITY_KEY_PROJECT,
+			KISCRM_OPPORTUNITY_STATUS, KISCRM_OPPORTUNITY_CLOSED, KISCRM_OPPORTUNITY_KEY_PROJECT, KISCRM_OPPORTUNITY_RESALE,
 		};
 		kiscrm_query q = { 0, NULL, 1u };
 		for (size_t i = 0; i < sizeof(of) / sizeof(of[0]); i++)

@@ -14,7 +14,7 @@
 			     8: market activities, their costs, members and touches; opportunity and
 			        lead campaign_id, contact and lead opt_out;
 			     9: service requests, their events, satisfaction surveys; service contracts
-			        (contract tier, validity, covered products, renews_id) */
+			        (contract tier, validity, covered products, renews_id); opportunity.resale */
 
 extern const kc_kind_table kc_model_kinds;
 

@@ -59,6 +59,7 @@ static const kiscrm_field_def opportunity_fields[] = {
 	F("tags", TEXT, 0, 0),
 	F("key_project", INT, 0, 0),
 	F("campaign_id", INT, IDX, KISCRM_KIND_CAMPAIGN),
+	F("resale", INT, 0, 0),
 };
 
 static const kiscrm_field_def stage_history_fields[] = {

@@ -265,7 +265,7 @@ int kc_opportunity_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const ki
 	if ((rc = check_inputs(db, rec)) < 0 || (rc = derive_created(ctx, rec)) < 0 ||
 	    (rc = resolve_pipeline(&pl, &p, db, rec)) < 0 ||
 	    (old && (rc = check_stage_change(ctx, rec, old)) < 0) ||
-	    (rc = derive_size_class(db, rec)) < 0 ||
+	    (rc = derive_size_class(db, rec)) < 0 || (rc = kc_opportunity_derive_resale(db, rec)) < 0 ||
 	    (rc = derive_department(db, rec, KISCRM_OPPORTUNITY_DEPARTMENT_ID,
 				    KISCRM_OPPORTUNITY_OWNER_ID)) < 0)
 		return rc;

@@ -17,6 +17,9 @@ int kc_opportunity_insert_at(kiscrm_db *db, kiscrm_record *rec, kiscrm_time at);
 
 int kc_lead_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old);
 int kc_opportunity_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old);
+/* Sets `resale`: 1 when the customer signed a contract before the opportunity was created
+ * (resale.c). */
+int kc_opportunity_derive_resale(kiscrm_db *db, kiscrm_record *rec);
 int kc_opportunity_after_insert(const kc_write_ctx *ctx, const kiscrm_record *rec);
 int kc_stage_history_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old);
 

@@ -401,6 +401,56 @@ static void test_satisfaction_and_complaints(void **state)
 	kiscrm_table_free(t);
 }
 
+/* Resale is derived: 甲 signed its gold contract on 2025-12-20, so 韩冰's inbound
+ * opportunity for 甲 created 2026-01-10 is resale, and the sufficiency report (Q1 target
+ * 1,000,000.00 against 10,000.00 of pipeline: insufficient) does not name resale among the
+ * missing channels; moved to 乙, which never signed, it is not, and resale is missing. */
+static void test_resale_derived(void **state)
+{
+	world *w = *state;
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_TARGET);
+	kiscrm_record_set_text(r, KISCRM_TARGET_METRIC, "contract_amount");
+	kiscrm_record_set_int(r, KISCRM_TARGET_PERIOD, KISCRM_PERIOD_QUARTER);
+	kiscrm_record_set_int(r, KISCRM_TARGET_START, kc_test_day("2026-01-01"));
+	kiscrm_record_set_int(r, KISCRM_TARGET_AMOUNT, 100000000);
+	kiscrm_record_set_int(r, KISCRM_TARGET_OWNER_ID, w->engineer);
+	kc_test_insert(w->db, r);
+	r = kc_test_rec(KISCRM_KIND_OPPORTUNITY);
+	kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_NAME, "二期");
+	kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_STAGE, "opportunity");
+	kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_SOURCE, "inbound");
+	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_OWNER_ID, w->engineer);
+	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CUSTOMER_ID, w->cust);
+	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_AMOUNT, 1000000);
+	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CREATED, kc_test_day("2026-01-10"));
+	kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_EXPECTED_CLOSE, kc_test_day("2026-03-20"));
+	kiscrm_id opp = kc_test_insert(w->db, r);
+	assert_int_equal(1, kc_test_stored_int(w->db, KISCRM_KIND_OPPORTUNITY, opp, KISCRM_OPPORTUNITY_RESALE));
+	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+	o.as_of = kc_test_day("2026-03-15");
+	o.period = KISCRM_PERIOD_QUARTER;
+	o.owner_id = w->engineer;
+	static const int by[] = { KISCRM_GROUP_OWNER };
+	o.group_by = by;
+	o.ngroup = 1;
+	kiscrm_table *t = NULL;
+	assert_int_equal(KISCRM_OK, kiscrm_report_sufficiency(&t, w->db, &o));
+	size_t causes = (size_t)kiscrm_table_column_index(t, "causes");
+	assert_string_equal("grid_coverage,market_activity,telemarketing", kiscrm_table_text(t, 0, causes));
+	kiscrm_table_free(t);
+	kiscrm_id other = kc_test_customer(w->db, "乙");
+	assert_int_equal(KISCRM_OK, kc_test_update_int(w->db, KISCRM_KIND_OPPORTUNITY, opp, KISCRM_OPPORTUNITY_CUSTOMER_ID, other));
+	assert_int_equal(0, kc_test_stored_int(w->db, KISCRM_KIND_OPPORTUNITY, opp, KISCRM_OPPORTUNITY_RESALE));
+	assert_int_equal(KISCRM_OK, kiscrm_report_sufficiency(&t, w->db, &o));
+	assert_string_equal("grid_coverage,market_activity,telemarketing,resale", kiscrm_table_text(t, 0, causes));
+	kiscrm_table_free(t);
+	/* a contract signed the day the opportunity was created came with it, not before */
+	assert_int_equal(KISCRM_OK, kc_test_update_int(w->db, KISCRM_KIND_OPPORTUNITY, opp, KISCRM_OPPORTUNITY_CUSTOMER_ID, w->cust));
+	assert_int_equal(KISCRM_OK, kc_test_update_int(w->db, KISCRM_KIND_OPPORTUNITY, opp, KISCRM_OPPORTUNITY_CREATED,
+						       kc_test_day("2025-12-20")));
+	assert_int_equal(0, kc_test_stored_int(w->db, KISCRM_KIND_OPPORTUNITY, opp, KISCRM_OPPORTUNITY_RESALE));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -411,6 +461,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_complaint, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_list_and_rules, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_renewals, setup, kc_test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_resale_derived, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_satisfaction_and_complaints, setup, kc_test_fx_teardown),
 	};
 	return kc_test_run_both(tests);
