@@ -3,6 +3,7 @@
 #include "model/model.h"
 #include "activities/activities_internal.h"
 #include "care/care_internal.h"
+#include "service/service_internal.h"
 #include "backends/sqlite/sqlite.h"
 #include "core/error.h"
 #include "core/options.h"
@@ -92,6 +93,7 @@ int kiscrm_db_open(kiscrm_db **out, const kiscrm_db_options *opts)
 	db->money_decimals = kiscrm_config_currency_decimals(config);
 	kc_activity_metrics_register(); /* once per process: KPI metrics fed by activities */
 	kc_care_metrics_register();     /* … and by key-account care */
+	kc_service_metrics_register();  /* … and by service */
 	if ((rc = backend->open(backend, kc_model_kinds.schema)) != 0 ||
 	    (!o.custom_backend && (!o.backend || strcmp(o.backend, "sqlite") == 0) &&
 	     (rc = kc_db_files_note(db, o.path)) != 0)) {

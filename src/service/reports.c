@@ -200,30 +200,16 @@ int kiscrm_report_satisfaction(kiscrm_table **out, kiscrm_db *db, const kiscrm_r
 
 /* ---- renewals ---- */
 
-typedef struct svc_contract {
-	kiscrm_id id, customer, owner, department, renewed_by;
-	char *number, *tier;
-	kiscrm_date valid_to;
-	kiscrm_money amount;
-} svc_contract;
-
-typedef struct renewals {
-	kc_report *r;
-	svc_contract *c;
-	size_t n, cap;
-	kc_idmap index;
-} renewals;
-
 static int contract_cb(void *payload, const kiscrm_value *row)
 {
-	renewals *s = payload;
+	kc_renewals *s = payload;
 	const char *tier = kc_val_text(&row[KC_FI(KISCRM_CONTRACT_TIER)]);
 	kiscrm_date to = kc_val_date(&row[KC_FI(KISCRM_CONTRACT_VALID_TO)]);
 	if (!tier || to == KISCRM_DATE_NONE)
 		return 0; /* not a service contract, or one without an end */
 	if (KC_VEC_GROW(s->c, s->n, s->cap, 32))
 		return KISCRM_ENOMEM;
-	svc_contract *c = &s->c[s->n];
+	kc_svc_contract *c = &s->c[s->n];
 	memset(c, 0, sizeof(*c));
 	c->id = row[0].u.i;
 	c->customer = kc_val_int(&row[KC_FI(KISCRM_CONTRACT_CUSTOMER_ID)], 0);
@@ -245,9 +231,9 @@ static int contract_cb(void *payload, const kiscrm_value *row)
 /* A contract renews another when it names it and was signed by as_of. */
 static int renewal_cb(void *payload, const kiscrm_value *row)
 {
-	renewals *s = payload;
+	kc_renewals *s = payload;
 	size_t i;
-	if (kc_val_date(&row[KC_FI(KISCRM_CONTRACT_SIGNED)]) > s->r->as_of ||
+	if (kc_val_date(&row[KC_FI(KISCRM_CONTRACT_SIGNED)]) > s->as_of ||
 	    !kc_idmap_get(&s->index, kc_val_int(&row[KC_FI(KISCRM_CONTRACT_RENEWS_ID)], 0), &i))
 		return 0;
 	if (!s->c[i].renewed_by)
@@ -255,16 +241,16 @@ static int renewal_cb(void *payload, const kiscrm_value *row)
 	return 0;
 }
 
-static int load_renewals(renewals *s, kc_report *r)
+int kc_service_renewals_load(kc_renewals *s, kiscrm_db *db, kiscrm_date as_of)
 {
 	memset(s, 0, sizeof(*s));
-	s->r = r;
-	const kiscrm_kind_def *def = kc_db_def(r->db, KISCRM_KIND_CONTRACT);
-	int rc = kc_db_scan(r->db, def, NULL, contract_cb, s);
-	return rc ? rc : kc_db_scan(r->db, def, NULL, renewal_cb, s);
+	s->as_of = as_of;
+	const kiscrm_kind_def *def = kc_db_def(db, KISCRM_KIND_CONTRACT);
+	int rc = kc_db_scan(db, def, NULL, contract_cb, s);
+	return rc ? rc : kc_db_scan(db, def, NULL, renewal_cb, s);
 }
 
-static void free_renewals(renewals *s)
+void kc_service_renewals_free(kc_renewals *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		free(s->c[i].number);
@@ -274,7 +260,7 @@ static void free_renewals(renewals *s)
 	kc_idmap_dispose(&s->index);
 }
 
-static int contract_accepted(kc_report *r, const svc_contract *c)
+static int contract_accepted(kc_report *r, const kc_svc_contract *c)
 {
 	kc_dims d = { 0 };
 	d.owner_id = c->owner;
@@ -295,12 +281,12 @@ int kiscrm_report_service_renewals(kiscrm_table **out, kiscrm_db *db, const kisc
 	int rc = kc_report_begin(&r, db, opts);
 	if (rc)
 		return rc;
-	renewals s;
+	kc_renewals s;
 	kiscrm_table *t = NULL;
-	if ((rc = load_renewals(&s, &r)) == 0)
+	if ((rc = kc_service_renewals_load(&s, db, r.as_of)) == 0)
 		rc = kc_report_listing(&r, &t, "service-renewals", cols);
 	for (size_t i = 0; rc == 0 && i < s.n; i++) { /* contracts in id order */
-		const svc_contract *c = &s.c[i];
+		const kc_svc_contract *c = &s.c[i];
 		int64_t left = (int64_t)c->valid_to - r.as_of;
 		size_t row;
 		if (left < 0 || left >= 90 || !contract_accepted(&r, c))
@@ -314,7 +300,7 @@ int kiscrm_report_service_renewals(kiscrm_table **out, kiscrm_db *db, const kisc
 		if (c->renewed_by)
 			rc = kc_cell_int(t, row, 8, c->renewed_by);
 	}
-	free_renewals(&s);
+	kc_service_renewals_free(&s);
 	return kc_report_finish(out, t, &r, rc);
 }
 
@@ -329,15 +315,15 @@ int kiscrm_report_renewal_rate(kiscrm_table **out, kiscrm_db *db, const kiscrm_r
 	int rc = kc_report_begin(&r, db, opts);
 	if (rc)
 		return rc;
-	renewals s;
+	kc_renewals s;
 	kiscrm_table *t = NULL;
 	int64_t due = 0, renewed = 0;
 	kiscrm_money due_amount = 0, renewed_amount = 0;
 	int overflow = 0;
-	if ((rc = load_renewals(&s, &r)) == 0)
+	if ((rc = kc_service_renewals_load(&s, db, r.as_of)) == 0)
 		rc = kc_report_listing(&r, &t, "renewal-rate", cols);
 	for (size_t i = 0; rc == 0 && i < s.n; i++) {
-		const svc_contract *c = &s.c[i];
+		const kc_svc_contract *c = &s.c[i];
 		if (!kc_report_in_window(&r, c->valid_to) || !contract_accepted(&r, c))
 			continue;
 		due++;
@@ -354,6 +340,6 @@ int kiscrm_report_renewal_rate(kiscrm_table **out, kiscrm_db *db, const kiscrm_r
 	    (rc = kc_cell_int(t, row, 1, renewed)) == 0 && (rc = kc_cell_ratio(t, row, 2, (double)renewed, (double)due)) == 0 &&
 	    (rc = kc_cell_int(t, row, 3, due_amount)) == 0)
 		rc = kc_cell_int(t, row, 4, renewed_amount);
-	free_renewals(&s);
+	kc_service_renewals_free(&s);
 	return kc_report_finish(out, t, &r, rc);
 }

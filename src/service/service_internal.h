@@ -3,6 +3,7 @@
 #ifndef KC_SERVICE_INTERNAL_H
 #define KC_SERVICE_INTERNAL_H
 
+#include "core/map.h"
 #include "kiscrm/table.h"
 #include "storage/db.h"
 
@@ -68,6 +69,28 @@ struct kc_sla_rows {
 };
 int kc_service_sla_table(kiscrm_table **out, kiscrm_db *db, const char *name);
 int kc_service_sla_rows(kc_sla_rows *s, kiscrm_id request_id);
+
+/* The service contracts (contracts with a tier and a valid_to), in id order, each with
+ * the contract signed by @as_of that renews it (reports.c). */
+typedef struct kc_svc_contract {
+	kiscrm_id id, customer, owner, department, renewed_by;
+	char *number, *tier;
+	kiscrm_date valid_to;
+	kiscrm_money amount;
+} kc_svc_contract;
+
+typedef struct kc_renewals {
+	kiscrm_date as_of;
+	kc_svc_contract *c;
+	size_t n, cap;
+	kc_idmap index;
+} kc_renewals;
+
+int kc_service_renewals_load(kc_renewals *s, kiscrm_db *db, kiscrm_date as_of);
+void kc_service_renewals_free(kc_renewals *s);
+
+/* Registers the KPI metrics satisfaction, sla_compliance and renewal_rate (metrics.c). */
+void kc_service_metrics_register(void);
 
 /* The instant a report's as_of day ends on the business calendar (local midnight after). */
 kiscrm_time kc_service_day_end(const kiscrm_db *db, kiscrm_date day);

@@ -682,13 +682,13 @@ static void test_registry(void **state)
 	assert_string_equal("合同额", kiscrm_kpi_metric_find("contract_amount")->zh);
 	assert_null(kiscrm_kpi_metric_at(n));
 
-	kiscrm_kpi_metric m = { KISCRM_KPI_METRIC_VERSION, "satisfaction", "客户满意度", "Customer satisfaction",
+	kiscrm_kpi_metric m = { KISCRM_KPI_METRIC_VERSION, "nps", "净推荐值", "Net promoter score",
 				KISCRM_KPI_UNIT_RATIO, NULL, dummy, NULL };
 	assert_rc(KISCRM_OK, kiscrm_kpi_register_metric(&m));
 	assert_int_equal(n + 1, kiscrm_kpi_metric_count());
-	assert_string_equal("satisfaction", kiscrm_kpi_metric_at(n)->key);
+	assert_string_equal("nps", kiscrm_kpi_metric_at(n)->key);
 	assert_rc(KISCRM_EEXISTS, kiscrm_kpi_register_metric(&m));
-	assert_msg_has("satisfaction");
+	assert_msg_has("nps");
 	m.key = "Bad Key";
 	assert_rc(KISCRM_EINVALID, kiscrm_kpi_register_metric(&m));
 	assert_msg_has("Bad Key");
@@ -707,7 +707,7 @@ static void test_registry(void **state)
 	assert_rc(KISCRM_EINVALID, kiscrm_kpi_register_metric(NULL));
 	assert_rc(KISCRM_EINVALID, kiscrm_kpi_unregister_metric("manual"));
 	assert_rc(KISCRM_ENOTFOUND, kiscrm_kpi_unregister_metric("x1"));
-	assert_rc(KISCRM_OK, kiscrm_kpi_unregister_metric("satisfaction"));
+	assert_rc(KISCRM_OK, kiscrm_kpi_unregister_metric("nps"));
 	assert_int_equal(n, kiscrm_kpi_metric_count());
 	assert_rc(KISCRM_EINVALID, kiscrm_kpi_unregister_metric(NULL));
 }

@@ -451,6 +451,59 @@ static void test_resale_derived(void **state)
 	assert_int_equal(0, kc_test_stored_int(w->db, KISCRM_KIND_OPPORTUNITY, opp, KISCRM_OPPORTUNITY_RESALE));
 }
 
+static double metric(world *w, const char *key, kiscrm_id staff, const char *from, const char *to, int *has)
+{
+	kiscrm_kpi_context ctx;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.version = KISCRM_KPI_CONTEXT_VERSION;
+	ctx.scope = KISCRM_KPI_SCOPE_PERSON;
+	ctx.staff_id = staff;
+	ctx.from = kc_test_day(from);
+	ctx.to = kc_test_day(to);
+	ctx.as_of = ctx.to - 1;
+	kiscrm_kpi_value v = KISCRM_KPI_VALUE_INIT;
+	assert_int_equal(KISCRM_OK, kiscrm_kpi_metric_compute(&v, w->db, key, &ctx));
+	*has = v.has_actual;
+	return v.actual;
+}
+
+/* 韩冰 in March: scores 5 (a request) and 3 (a request) and 4 (a survey) → 4.0; of the two
+ * requests resolved in March, one in time (opened Monday 2 March 09:00, resolved 10:00)
+ * and one past its 900-minute deadline (a complaint opened Tuesday 3 March 10:00,
+ * resolved Friday 13 March) → 0.5. 谢经理's service contracts ending in the second
+ * quarter: one of two renewed → 0.5; none end in March: no data. */
+static void test_service_metrics(void **state)
+{
+	world *w = *state;
+	kiscrm_id a = request(w, "2026-03-02T01:00:00Z", "normal", 0, 0);
+	kiscrm_id b = request(w, "2026-03-03T02:00:00Z", "normal", 1, 0);
+	assert_int_equal(KISCRM_OK, kc_test_update_int(w->db, KISCRM_KIND_SERVICE_REQUEST, a, KISCRM_SERVICE_REQUEST_SATISFACTION, 5));
+	assert_int_equal(KISCRM_OK, kc_test_update_int(w->db, KISCRM_KIND_SERVICE_REQUEST, b, KISCRM_SERVICE_REQUEST_SATISFACTION, 3));
+	kiscrm_record *s = kc_test_rec(KISCRM_KIND_SATISFACTION_SURVEY);
+	kiscrm_record_set_int(s, KISCRM_SATISFACTION_SURVEY_CUSTOMER_ID, w->cust);
+	kiscrm_record_set_int(s, KISCRM_SATISFACTION_SURVEY_DATE, kc_test_day("2026-03-10"));
+	kiscrm_record_set_int(s, KISCRM_SATISFACTION_SURVEY_SCORE, 4);
+	kiscrm_record_set_int(s, KISCRM_SATISFACTION_SURVEY_ENGINEER_ID, w->engineer);
+	kc_test_insert(w->db, s);
+	assert_int_equal(KISCRM_OK, event(w, a, "resolved", "2026-03-02T02:00:00Z"));
+	assert_int_equal(KISCRM_OK, event(w, b, "responded", "2026-03-03T02:30:00Z"));
+	assert_int_equal(KISCRM_OK, event(w, b, "resolved", "2026-03-13T02:00:00Z"));
+	kiscrm_id silver = service_contract(w, "silver", "2026-04-10", "2025-04-01", 0, 800000);
+	service_contract(w, "standard", "2026-05-20", "2025-05-01", 0, 600000);
+	service_contract(w, "silver", "2027-04-10", "2026-03-20", silver, 900000);
+	int has = 0;
+	double x = metric(w, "satisfaction", w->engineer, "2026-03-01", "2026-04-01", &has);
+	assert_true(has && x > 4.0 - 1e-9 && x < 4.0 + 1e-9);
+	x = metric(w, "sla_compliance", w->engineer, "2026-03-01", "2026-04-01", &has);
+	assert_true(has && x > 0.5 - 1e-9 && x < 0.5 + 1e-9);
+	x = metric(w, "renewal_rate", w->lead, "2026-04-01", "2026-07-01", &has);
+	assert_true(has && x > 0.5 - 1e-9 && x < 0.5 + 1e-9);
+	metric(w, "renewal_rate", w->lead, "2026-03-01", "2026-04-01", &has);
+	assert_false(has);
+	metric(w, "satisfaction", w->lead, "2026-03-01", "2026-04-01", &has);
+	assert_false(has);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -462,6 +515,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_list_and_rules, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_renewals, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_resale_derived, setup, kc_test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_service_metrics, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_satisfaction_and_complaints, setup, kc_test_fx_teardown),
 	};
 	return kc_test_run_both(tests);
