@@ -36,6 +36,7 @@
 #include "kiscrm/market.h"
 #include "kiscrm/campaign.h"
 #include "kiscrm/service.h"
+#include "kiscrm/presales.h"
 #include "kiscrm/routines.h"
 
 #endif

@@ -76,6 +76,7 @@ int cmd_duplicates(cli *c, int argc, char **argv);
 int cmd_mailing_list(cli *c, int argc, char **argv);
 int cmd_sla(cli *c, int argc, char **argv);
 int cmd_reopen(cli *c, int argc, char **argv);
+int cmd_presales_assign(cli *c, int argc, char **argv);
 int cmd_merge(cli *c, int argc, char **argv);
 
 /* The ids of every customer (caller frees *ids). */

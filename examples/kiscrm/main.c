@@ -51,7 +51,11 @@ static const char usage_text[] =
 	"  mailing-list                 invitation list: each person once, opt-outs left out\n"
 	"  sla                          service requests: deadlines, breaches, escalation\n"
 	"  reopen REQUEST_ID            reopen a resolved or closed service request\n"
-	"\n"
+	"  presales-assign              assign engineers to the presales queue by weight\n"
+	"\n";
+
+/* The rest of the help (one string would pass the 4095 characters C compilers must take). */
+static const char usage_more[] =
 	"Entities (ENTITY): department 部门, staff 员工, customer 客户, contact 联系人, lead 线索,\n"
 	"opportunity 商机, contract 合同, collection 回款, target 业绩指标, activity 活动 … —\n"
 	"`kiscrm fields` lists all of them, `kiscrm fields ENTITY` lists\n"
@@ -216,7 +220,7 @@ static const struct {
 	{ "fields", cmd_fields }, { "demo-data", cmd_demo_data }, { "meeting", cmd_meeting },
 	{ "calendar", cmd_calendar }, { "classify-value", cmd_classify_value },
 	{ "duplicates", cmd_duplicates }, { "merge", cmd_merge }, { "mailing-list", cmd_mailing_list },
-	{ "sla", cmd_sla }, { "reopen", cmd_reopen },
+	{ "sla", cmd_sla }, { "reopen", cmd_reopen }, { "presales-assign", cmd_presales_assign },
 };
 
 /* The commands that may create the database file; the others need it to exist. */
@@ -238,6 +242,7 @@ int main(int argc, char **argv)
 		const char *v;
 		if (cli_is_help(argv[i])) {
 			fputs(usage_text, stdout);
+			fputs(usage_more, stdout);
 			return 0;
 		} else if (strcmp(argv[i], "--version") == 0) {
 			printf("kiscrm %s\n", kiscrm_version_string());
@@ -267,6 +272,7 @@ int main(int argc, char **argv)
 		return cli_usage("--lang must be zh or en, not '%s'", c.lang);
 	if (i >= argc) {
 		fputs(usage_text, stderr);
+		fputs(usage_more, stderr);
 		return 2;
 	}
 	int rc = -1;

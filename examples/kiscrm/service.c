@@ -1,5 +1,6 @@
 /* `kiscrm sla` (the SLA of service requests at an instant: deadlines, business minutes,
- * breaches, escalation) and `kiscrm reopen` (reopening a resolved or closed request). */
+ * breaches, escalation), `kiscrm reopen` (reopening a resolved or closed request) and
+ * `kiscrm presales-assign` (engineers to the presales queue by weight). */
 #include "cli.h"
 
 #include <string.h>
@@ -38,6 +39,29 @@ int cmd_sla(cli *c, int argc, char **argv)
 	int rc = cli_print_table(t, format);
 	kiscrm_table_free(t);
 	return rc;
+}
+
+static int assign_work(kiscrm_db *db, void *payload)
+{
+	return kiscrm_presales_assign(db, payload);
+}
+
+int cmd_presales_assign(cli *c, int argc, char **argv)
+{
+	if (argc > 1) {
+		puts("usage: kiscrm presales-assign\n\n"
+		     "Assigns the open presales support requests without an engineer, in order of\n"
+		     "weight coefficient (service.yaml presales), each to the active presales engineer\n"
+		     "with the fewest open requests. See `kiscrm report presales-queue`.");
+		return cli_is_help(argv[1]) ? 0 : 2;
+	}
+	size_t n = 0;
+	if (cli_open(c))
+		return 1;
+	if (cli_transact(c, assign_work, &n) < 0)
+		return cli_fail("presales-assign");
+	printf("%zu presales request(s) assigned\n", n);
+	return 0;
 }
 
 typedef struct reopen_args {

@@ -675,6 +675,33 @@ KISCRM_API int kiscrm_report_service_renewals(kiscrm_table **out, kiscrm_db *db,
 KISCRM_API int kiscrm_report_renewal_rate(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
 
 /**
+ * The presales queue (kiscrm/presales.h): the open (submitted or assigned) support
+ * requests ranked by weight coefficient, then wanted start (unset last), then id; the
+ * owner and department filters apply to the engineer. Columns: `rank` INT, `request_id`,
+ * `opportunity_id` INT, `opportunity`, `help`, `stage`, `urgency` TEXT, `amount` MONEY (the
+ * opportunity's), `weight` RATE (the coefficient, 1.00 … 5.00), `status`, `engineer` TEXT,
+ * `engineer_load` INT (the engineer's open requests).
+ * @param[out] out the table
+ * @param db the database
+ * @param opts options
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID, storage errors.
+ */
+KISCRM_API int kiscrm_report_presales_queue(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
+
+/**
+ * The presales project list (售前支持项目总表): the support requests asked for (`requested`)
+ * in the window (all when unbounded), by engineer (unassigned last) in queue order, a
+ * sub-total per engineer and the total. Columns as kiscrm_report_presales_queue() without
+ * `rank` and `engineer_load`, then on the sub-total and total rows `requests`, `open`,
+ * `done` and `confirmed` INT.
+ * @param[out] out the table
+ * @param db the database
+ * @param opts options
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID, storage errors.
+ */
+KISCRM_API int kiscrm_report_presales_projects(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
+
+/**
  * The key-project drill-down for the penetration meeting (重点项目穿透分析): every
  * opportunity with `key_project` = 1 that is open or was closed in the window (any when
  * the window is unbounded), in id order, each with its events in date order — created,

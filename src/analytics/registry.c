@@ -47,6 +47,8 @@ static const struct {
 	{ "satisfaction", "satisfaction scores (1-5) of requests and surveys averaged by product and engineer", kiscrm_report_satisfaction },
 	{ "service-renewals", "service contracts ending within 30, 60 or 90 days and whether they were renewed", kiscrm_report_service_renewals },
 	{ "renewal-rate", "service contracts ending in the window and the share renewed", kiscrm_report_renewal_rate },
+	{ "presales-queue", "open presales support requests ranked by weight coefficient, with the engineer's open load", kiscrm_report_presales_queue },
+	{ "presales-projects", "presales support requests of the window by engineer and stage checkpoint (售前支持项目总表)", kiscrm_report_presales_projects },
 	{ "key-projects", "key projects drilled down for the penetration meeting: moves, plans, contracts, collections", kiscrm_report_key_projects },
 	{ "swot", "SWOT strategies with their strength/weakness and opportunity/threat, and the work items carrying them out", kiscrm_report_swot },
 	{ "work-review", "the monthly review list: work items still open as of a date, overdue ones marked", kiscrm_report_work_review },

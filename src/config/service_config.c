@@ -6,6 +6,7 @@
 #include "config/config_internal.h"
 #include "core/error.h"
 #include "kiscrm/date.h"
+#include "kiscrm/money.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,6 +131,133 @@ static int read_escalation(kc_service_config *s, const kc_yaml_node *map)
 	return KISCRM_OK;
 }
 
+/* ---- presales ---- */
+
+static int points(int *out, const kc_yaml_node *node)
+{
+	int64_t v;
+	int rc = kc_yaml_int(&v, node, 1, 5);
+	*out = (int)v;
+	return rc;
+}
+
+/* @strict: the section is the user's, so its keys are checked against their dimensions;
+ * the default's keys may be missing from a user's dimensions.yaml (they then never match). */
+static int read_points(kc_points **out, size_t *n, int *def, const kiscrm_config *cfg, const kc_yaml_node *map,
+		       int dim, int strict)
+{
+	int rc = kc_yaml_expect(map, KC_YAML_MAPPING);
+	size_t count = kc_yaml_count(map);
+	if (rc < 0)
+		return rc;
+	const kc_yaml_node *d = kc_yaml_map_get(map, "default");
+	if (!d)
+		return kc_yaml_error(map, "missing required key 'default' (the points of the keys not listed)");
+	if ((rc = points(def, d)) < 0)
+		return rc;
+	if (!(*out = calloc(count, sizeof(**out))))
+		return kc_error_oom();
+	for (size_t i = 0; i < count; i++) {
+		const char *key;
+		if ((rc = kc_yaml_ident(&key, map->keys[i])) < 0)
+			return rc;
+		if (strcmp(key, "default") == 0)
+			continue;
+		if (strict && kiscrm_config_dim_find(cfg, dim, key) < 0)
+			return kc_yaml_error(map->keys[i], "'%s' is not a %s of dimensions.yaml", key,
+					     dim == KISCRM_DIM_REGION ? "region" : "industry");
+		kc_points *p = &(*out)[(*n)++];
+		p->key = key;
+		if ((rc = points(&p->points, kc_yaml_item(map, i))) < 0)
+			return rc;
+	}
+	return KISCRM_OK;
+}
+
+static int read_urgency(kc_presales_config *p, const kc_yaml_node *seq)
+{
+	static const char *const keys[] = { "key", "zh", "en", "points", NULL };
+	size_t n = kc_yaml_count(seq);
+	int rc;
+	if (n == 0)
+		return kc_yaml_error(seq, "name at least one urgency");
+	if (!(p->urgency = calloc(n, sizeof(*p->urgency))) || !(p->urgency_points = calloc(n, sizeof(int))))
+		return kc_error_oom();
+	for (size_t i = 0; i < n; i++) {
+		const kc_yaml_node *item = kc_yaml_item(seq, i), *pts = NULL;
+		kc_named *u = &p->urgency[i];
+		if ((rc = kc_yaml_map_check(item, keys)) < 0 || (rc = kc_yaml_get_ident(&u->key, item, "key", KC_YAML_REQUIRED)) < 0 ||
+		    (rc = kc_yaml_get_text(&u->zh, item, "zh", KC_YAML_REQUIRED)) < 0 ||
+		    (rc = kc_yaml_get_text(&u->en, item, "en", KC_YAML_REQUIRED)) < 0 ||
+		    (rc = kc_yaml_get_node(&pts, item, "points", KC_YAML_REQUIRED)) < 0 ||
+		    (rc = points(&p->urgency_points[i], pts)) < 0)
+			return rc;
+		if (kc_named_find(p->urgency, i, u->key) >= 0)
+			return kc_yaml_error(kc_yaml_map_get(item, "key"), "urgency '%s' is defined twice", u->key);
+		p->nurgency = i + 1;
+	}
+	return KISCRM_OK;
+}
+
+static int read_bands(kc_presales_config *p, const kiscrm_config *cfg, const kc_yaml_node *seq)
+{
+	static const char *const keys[] = { "from", "points", NULL };
+	size_t n = kc_yaml_count(seq);
+	int decimals = kiscrm_config_currency_decimals(cfg), rc;
+	if (!(p->bands = calloc(n ? n : 1, sizeof(*p->bands))))
+		return kc_error_oom();
+	for (size_t i = 0; i < n; i++) {
+		const kc_yaml_node *item = kc_yaml_item(seq, i), *pts = NULL;
+		kc_amount_band *b = &p->bands[i];
+		if ((rc = kc_yaml_map_check(item, keys)) < 0 ||
+		    (rc = kc_yaml_get_money(&b->from, item, "from", KC_YAML_REQUIRED, decimals, 0, KISCRM_MONEY_MAX)) < 0 ||
+		    (rc = kc_yaml_get_node(&pts, item, "points", KC_YAML_REQUIRED)) < 0 || (rc = points(&b->points, pts)) < 0)
+			return rc;
+		if (i == 0 ? b->from != 0 : b->from <= p->bands[i - 1].from)
+			return kc_yaml_error(kc_yaml_map_get(item, "from"),
+					     i == 0 ? "the first band starts at 0" : "bands go up: from must exceed the band before");
+		p->nbands = i + 1;
+	}
+	if (n == 0)
+		return kc_yaml_error(seq, "name at least one amount band (from: 0)");
+	return KISCRM_OK;
+}
+
+static int read_presales(kc_presales_config *p, const kiscrm_config *cfg, const kc_yaml_node *map, int strict)
+{
+	static const char *const keys[] = { "help", "urgency", "amount_bands", "industry_points", "region_points",
+					    "weights", NULL };
+	static const char *const weight_keys[] = { "amount", "urgency", "industry", "region", NULL };
+	const kc_yaml_node *help = NULL, *urgency = NULL, *bands = NULL, *industry = NULL, *region = NULL, *w = NULL;
+	int rc;
+	if ((rc = kc_yaml_map_check(map, keys)) < 0 || (rc = kc_yaml_get_seq(&help, map, "help", KC_YAML_REQUIRED)) < 0 ||
+	    (rc = read_named(&p->help, &p->nhelp, help, "kind of help")) < 0 ||
+	    (rc = kc_yaml_get_seq(&urgency, map, "urgency", KC_YAML_REQUIRED)) < 0 || (rc = read_urgency(p, urgency)) < 0 ||
+	    (rc = kc_yaml_get_seq(&bands, map, "amount_bands", KC_YAML_REQUIRED)) < 0 ||
+	    (rc = read_bands(p, cfg, bands)) < 0 ||
+	    (rc = kc_yaml_get_node(&industry, map, "industry_points", KC_YAML_REQUIRED)) < 0 ||
+	    (rc = read_points(&p->industry, &p->nindustry, &p->industry_default, cfg, industry, KISCRM_DIM_INDUSTRY, strict)) < 0 ||
+	    (rc = kc_yaml_get_node(&region, map, "region_points", KC_YAML_REQUIRED)) < 0 ||
+	    (rc = read_points(&p->region, &p->nregion, &p->region_default, cfg, region, KISCRM_DIM_REGION, strict)) < 0 ||
+	    (rc = kc_yaml_get_map(&w, map, "weights", KC_YAML_REQUIRED)) < 0 || (rc = kc_yaml_map_check(w, weight_keys)) < 0 ||
+	    (rc = kc_yaml_get_percent_bp(&p->w_amount, w, "amount", KC_YAML_REQUIRED, 0, 10000)) < 0 ||
+	    (rc = kc_yaml_get_percent_bp(&p->w_urgency, w, "urgency", KC_YAML_REQUIRED, 0, 10000)) < 0 ||
+	    (rc = kc_yaml_get_percent_bp(&p->w_industry, w, "industry", KC_YAML_REQUIRED, 0, 10000)) < 0 ||
+	    (rc = kc_yaml_get_percent_bp(&p->w_region, w, "region", KC_YAML_REQUIRED, 0, 10000)) < 0)
+		return rc;
+	if (p->w_amount + p->w_urgency + p->w_industry + p->w_region != 10000)
+		return kc_yaml_error(w, "the four weights add up to 100%%");
+	return KISCRM_OK;
+}
+
+int kc_points_of(const kc_points *list, size_t n, int def, const char *key)
+{
+	for (size_t i = 0; key && i < n; i++)
+		if (strcmp(list[i].key, key) == 0)
+			return list[i].points;
+	return def;
+}
+
 /* ---- the calendar ---- */
 
 /* "HH:MM" → minutes after midnight (24:00 allowed as the end of the day). */
@@ -247,7 +375,8 @@ static const kc_yaml_node *section(const kc_service_config *s, const char *key)
 
 int kc_service_config_load(kiscrm_config *cfg, const char *dir)
 {
-	static const char *const top[] = { "catalogue", "tiers", "priorities", "sla", "escalation", "calendar", NULL };
+	static const char *const top[] = { "presales", "catalogue", "tiers", "priorities", "sla", "escalation", "calendar",
+					   NULL };
 	kc_service_config *s = calloc(1, sizeof(*s));
 	const kc_yaml_node *n;
 	int rc;
@@ -263,6 +392,9 @@ int kc_service_config_load(kiscrm_config *cfg, const char *dir)
 	    (rc = read_named(&s->priorities, &s->npriorities, n, "priority")) < 0 ||
 	    (rc = read_sla(s, section(s, "sla"))) < 0 || (rc = read_escalation(s, section(s, "escalation"))) < 0)
 		return rc;
+	int strict = kc_yaml_map_get(s->docs[0]->root, "presales") && strcmp(s->docs[0]->file, "service.yaml") != 0;
+	if ((rc = read_presales(&s->presales, cfg, section(s, "presales"), strict)) < 0)
+		return rc;
 	return read_calendar(s, section(s, "calendar"));
 }
 
@@ -271,6 +403,12 @@ void kc_service_config_free(kiscrm_config *cfg)
 	kc_service_config *s = cfg->service;
 	if (!s)
 		return;
+	free(s->presales.help);
+	free(s->presales.urgency);
+	free(s->presales.urgency_points);
+	free(s->presales.bands);
+	free(s->presales.industry);
+	free(s->presales.region);
 	free(s->products);
 	free(s->tiers);
 	free(s->priorities);

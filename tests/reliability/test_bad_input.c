@@ -780,7 +780,7 @@ static const struct {
 	R(snapshot_diff), R(forecast_accuracy), R(kpi), R(care_compliance), R(care_people), R(care_due),
 	R(customer_value), R(value_movements), R(idic), R(competitors), R(work_review), R(grid), R(key_projects), R(swot),
 	R(campaign_roi), R(attribution), R(service_sla), R(complaints), R(satisfaction), R(service_renewals),
-	R(renewal_rate),
+	R(renewal_rate), R(presales_queue), R(presales_projects),
 #undef R
 };
 
@@ -1301,6 +1301,7 @@ static void test_service(void **state)
 	ERR_IS(KISCRM_ENOTFOUND, kiscrm_service_sla(&t, f->db, 0, UNKNOWN_ID));
 	assert_null(t);
 	ERR(kiscrm_service_request_reopen(NULL, 1, 0, 0));
+	ERR(kiscrm_presales_assign(NULL, NULL));
 	ERR(kiscrm_service_request_reopen(f->db, UNKNOWN_ID, 0, 0));
 	ERR(kiscrm_service_request_reopen(f->db, -1, 0, 0));
 	/* an event without its request, and a request without its customer */

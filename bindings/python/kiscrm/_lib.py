@@ -498,6 +498,10 @@ FUNCTIONS = [
     ("kiscrm_report_satisfaction",) + REPORT,
     ("kiscrm_report_service_renewals",) + REPORT,
     ("kiscrm_report_renewal_rate",) + REPORT,
+    ("kiscrm_report_presales_queue",) + REPORT,
+    ("kiscrm_report_presales_projects",) + REPORT,
+    # presales.h
+    ("kiscrm_presales_assign", [DbP, P(ctypes.c_size_t)], I, check_rc),
     # campaign.h
     ("kiscrm_campaign_mailing_list", [P(TableP), DbP, P(MailingOptions)], I, check_rc),
     # service.h

@@ -762,6 +762,13 @@ class Database:
         return self._table(_lib.lib().kiscrm_service_sla, V.time_from_python(at),
                            _id(request) if request else 0)
 
+    def presales_assign(self) -> int:
+        """Assigns the open presales requests without an engineer, by weight, each to the
+        presales engineer with the fewest open requests; returns how many."""
+        n = ctypes.c_size_t(0)
+        _lib.lib().kiscrm_presales_assign(self._handle(), ctypes.byref(n))
+        return n.value
+
     def reopen_request(self, request, at: _dt.datetime, by=0) -> None:
         """Reopens a resolved or closed service request (the only way to reopen a closed one)."""
         _lib.lib().kiscrm_service_request_reopen(self._handle(), _id(request), V.time_from_python(at), _id(by))

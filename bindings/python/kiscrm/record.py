@@ -591,13 +591,18 @@ class SatisfactionSurvey(Record):
     KIND = "satisfaction_survey"
 
 
+class PresalesRequest(Record):
+    """A presales support request (kind 'presales_request'); see report('presales-queue')."""
+    KIND = "presales_request"
+
+
 ENTITY_CLASSES = [Department, Staff, Customer, CustomerAttr, Contact, Lead, Opportunity,
                   StageHistory, Contract, CollectionPlan, Collection, Target, Snapshot,
                   SnapshotLine, KpiScore, Evidence, ExamResult, Experience, Training, Activity,
                   ActivityException, KeyAccountEvent, ValueClass,
                   Competitor, OpportunityCompetitor, SwotEntry, SwotStrategy, WorkItem, WorkLog,
                   GridCell, Campaign, CampaignCost, CampaignMember, CampaignTouch, ServiceRequest,
-                  ServiceEvent, SatisfactionSurvey]
+                  ServiceEvent, SatisfactionSurvey, PresalesRequest]
 
 
 def _register_classes():
