@@ -37,6 +37,7 @@
 #include "kiscrm/campaign.h"
 #include "kiscrm/service.h"
 #include "kiscrm/presales.h"
+#include "kiscrm/delivery.h"
 #include "kiscrm/routines.h"
 
 #endif

@@ -87,7 +87,8 @@ typedef enum kiscrm_collection_plan_field {
 	KISCRM_COLLECTION_PLAN_OPPORTUNITY_ID = KISCRM_FIELD_ID(KISCRM_KIND_COLLECTION_PLAN, 2), /**< INT → open opportunity (owned): expected collections before signing. */
 	KISCRM_COLLECTION_PLAN_DUE = KISCRM_FIELD_ID(KISCRM_KIND_COLLECTION_PLAN, 3),            /**< DATE, required: due date. */
 	KISCRM_COLLECTION_PLAN_AMOUNT = KISCRM_FIELD_ID(KISCRM_KIND_COLLECTION_PLAN, 4),         /**< MONEY, required: amount due, > 0. */
-	KISCRM_COLLECTION_PLAN_NOTE = KISCRM_FIELD_ID(KISCRM_KIND_COLLECTION_PLAN, 5)            /**< TEXT: e.g. "advance", "on acceptance". */
+	KISCRM_COLLECTION_PLAN_NOTE = KISCRM_FIELD_ID(KISCRM_KIND_COLLECTION_PLAN, 5),           /**< TEXT: e.g. "advance", "on acceptance". */
+	KISCRM_COLLECTION_PLAN_MILESTONE_ID = KISCRM_FIELD_ID(KISCRM_KIND_COLLECTION_PLAN, 6)    /**< INT → a milestone of the same contract the instalment falls due on: `due` follows its actual date, else its planned one (kiscrm/delivery.h). */
 } kiscrm_collection_plan_field;
 
 /** Fields of a collection (收款 / 回款: money received). */

@@ -702,6 +702,22 @@ KISCRM_API int kiscrm_report_presales_queue(kiscrm_table **out, kiscrm_db *db, c
 KISCRM_API int kiscrm_report_presales_projects(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
 
 /**
+ * Implementation milestones (实施里程碑, kiscrm/delivery.h) planned in the window (all when
+ * unbounded) of the contracts the owner and department filters select, in id order.
+ * Columns: `milestone_id`, `contract_id` INT, `number` TEXT, `customer_id` INT, `type` TEXT,
+ * `planned`, `actual` DATE, `overdue` INT (not reached and planned before `as_of`),
+ * `days_late` INT (actual − planned, or as_of − planned while overdue; 0 otherwise),
+ * `owner` TEXT, `instalments` INT and `due_amount` MONEY (the collection instalments that
+ * fall due on it), `crisis` INT, `escalate_to_id` INT (the general manager, for a crisis
+ * not yet past).
+ * @param[out] out the table
+ * @param db the database
+ * @param opts options
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID, ::KISCRM_EOVERFLOW, storage errors.
+ */
+KISCRM_API int kiscrm_report_milestones(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
+
+/**
  * The key-project drill-down for the penetration meeting (重点项目穿透分析): every
  * opportunity with `key_project` = 1 that is open or was closed in the window (any when
  * the window is unbounded), in id order, each with its events in date order — created,

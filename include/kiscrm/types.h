@@ -61,7 +61,8 @@ typedef enum kiscrm_kind {
 	KISCRM_KIND_SERVICE_REQUEST = 35, /**< 服务请求/投诉: a service request or complaint, see kiscrm/service.h. */
 	KISCRM_KIND_SERVICE_EVENT = 36, /**< What happened to a service request, see kiscrm/service.h. */
 	KISCRM_KIND_SATISFACTION_SURVEY = 37, /**< A satisfaction survey (满意度调查), see kiscrm/service.h. */
-	KISCRM_KIND_PRESALES_REQUEST = 38 /**< 售前支持申请: a presales support request, see kiscrm/presales.h. */
+	KISCRM_KIND_PRESALES_REQUEST = 38, /**< 售前支持申请: a presales support request, see kiscrm/presales.h. */
+	KISCRM_KIND_MILESTONE = 39     /**< 实施里程碑: an implementation milestone of a contract, see kiscrm/delivery.h. */
 } kiscrm_kind;
 
 /**

@@ -49,6 +49,7 @@ static const struct {
 	{ "renewal-rate", "service contracts ending in the window and the share renewed", kiscrm_report_renewal_rate },
 	{ "presales-queue", "open presales support requests ranked by weight coefficient, with the engineer's open load", kiscrm_report_presales_queue },
 	{ "presales-projects", "presales support requests of the window by engineer and stage checkpoint (售前支持项目总表)", kiscrm_report_presales_projects },
+	{ "milestones", "implementation milestones of contracts: planned, actual, overdue, instalments due on them, crises for the general manager", kiscrm_report_milestones },
 	{ "key-projects", "key projects drilled down for the penetration meeting: moves, plans, contracts, collections", kiscrm_report_key_projects },
 	{ "swot", "SWOT strategies with their strength/weakness and opportunity/threat, and the work items carrying them out", kiscrm_report_swot },
 	{ "work-review", "the monthly review list: work items still open as of a date, overdue ones marked", kiscrm_report_work_review },

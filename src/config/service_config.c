@@ -375,7 +375,7 @@ static const kc_yaml_node *section(const kc_service_config *s, const char *key)
 
 int kc_service_config_load(kiscrm_config *cfg, const char *dir)
 {
-	static const char *const top[] = { "presales", "catalogue", "tiers", "priorities", "sla", "escalation", "calendar",
+	static const char *const top[] = { "presales", "milestones", "catalogue", "tiers", "priorities", "sla", "escalation", "calendar",
 					   NULL };
 	kc_service_config *s = calloc(1, sizeof(*s));
 	const kc_yaml_node *n;
@@ -392,6 +392,9 @@ int kc_service_config_load(kiscrm_config *cfg, const char *dir)
 	    (rc = read_named(&s->priorities, &s->npriorities, n, "priority")) < 0 ||
 	    (rc = read_sla(s, section(s, "sla"))) < 0 || (rc = read_escalation(s, section(s, "escalation"))) < 0)
 		return rc;
+	if ((rc = kc_yaml_expect(n = section(s, "milestones"), KC_YAML_SEQUENCE)) < 0 ||
+	    (rc = read_named(&s->milestones, &s->nmilestones, n, "milestone type")) < 0)
+		return rc;
 	int strict = kc_yaml_map_get(s->docs[0]->root, "presales") && strcmp(s->docs[0]->file, "service.yaml") != 0;
 	if ((rc = read_presales(&s->presales, cfg, section(s, "presales"), strict)) < 0)
 		return rc;
@@ -403,6 +406,7 @@ void kc_service_config_free(kiscrm_config *cfg)
 	kc_service_config *s = cfg->service;
 	if (!s)
 		return;
+	free(s->milestones);
 	free(s->presales.help);
 	free(s->presales.urgency);
 	free(s->presales.urgency_points);

@@ -62,6 +62,8 @@ typedef struct kc_service_config {
 	kc_sla_policy *policies; /* [tier * npriorities + priority] */
 	int manager_bp, gm_bp;   /* escalation thresholds */
 	kc_presales_config presales;
+	kc_named *milestones; /* implementation milestone types */
+	size_t nmilestones;
 	kc_biz_calendar calendar;
 	kiscrm_date *holidays, *workdays; /* the calendar's arrays, owned */
 	struct kc_yaml_doc *docs[2];      /* the user's file and the default: own the texts */

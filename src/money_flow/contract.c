@@ -1,6 +1,7 @@
 /* Contracts, collection plans and collections: the rules checked when they are stored
  * (see kiscrm/money_flow.h), the customer's derived first-contract date, and the
  * per-contract and per-customer money figures. */
+#include "delivery/kinds.h"
 #include "money_flow/money_flow_internal.h"
 #include "core/field.h"
 #include "storage/record.h"
@@ -310,6 +311,8 @@ int kc_collection_plan_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, cons
 				       (long long)kiscrm_record_int(rec, KISCRM_COLLECTION_PLAN_OPPORTUNITY_ID));
 	}
 	int rc = check_amount(db, rec, KISCRM_COLLECTION_PLAN_AMOUNT, 1);
+	if (rc == 0)
+		rc = kc_milestone_instalment_due(db, rec); /* an instalment on a milestone falls due with it */
 	if (rc || !has_o)
 		return rc;
 	return opportunity_is_open(db, kiscrm_record_int(rec, KISCRM_COLLECTION_PLAN_OPPORTUNITY_ID));

@@ -32,6 +32,7 @@ static const kiscrm_field_def collection_plan_fields[] = {
 	F("due", DATE, REQ | IDX, 0),
 	F("amount", MONEY, REQ, 0),
 	F("note", TEXT, 0, 0),
+	F("milestone_id", INT, IDX, KISCRM_KIND_MILESTONE),
 };
 
 static const kiscrm_field_def collection_fields[] = {

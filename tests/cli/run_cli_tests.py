@@ -113,7 +113,7 @@ def basic(tmp):
           'list --where contract_id=1: plans 1, 2, 3')
     out, _ = run(db, 'list', 'collection_plan', '--where', 'contract_id=1',
                  '--where', 'due>=2027-01-01', '--where', 'amount>3000.00', '--format', 'csv')
-    check(out.splitlines()[1:] == ['2,1,,2027-03-31,4000.00,验收款'],
+    check(out.splitlines()[1:] == ['2,1,,2027-03-31,4000.00,验收款,'],
           'list --where on a date and an amount: plan 2 only')
     out, _ = run(db, 'list', 'collection_plan', '--where', 'note~预付', '--format', 'csv')
     check([l.split(',')[0] for l in out.splitlines()[1:]] == ['1', '4'], 'list --where note~预付: plans 1, 4')

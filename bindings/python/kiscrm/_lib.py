@@ -500,6 +500,7 @@ FUNCTIONS = [
     ("kiscrm_report_renewal_rate",) + REPORT,
     ("kiscrm_report_presales_queue",) + REPORT,
     ("kiscrm_report_presales_projects",) + REPORT,
+    ("kiscrm_report_milestones",) + REPORT,
     # presales.h
     ("kiscrm_presales_assign", [DbP, P(ctypes.c_size_t)], I, check_rc),
     # campaign.h

@@ -591,6 +591,11 @@ class SatisfactionSurvey(Record):
     KIND = "satisfaction_survey"
 
 
+class Milestone(Record):
+    """An implementation milestone of a contract (kind 'milestone'); see report('milestones')."""
+    KIND = "milestone"
+
+
 class PresalesRequest(Record):
     """A presales support request (kind 'presales_request'); see report('presales-queue')."""
     KIND = "presales_request"
@@ -602,7 +607,7 @@ ENTITY_CLASSES = [Department, Staff, Customer, CustomerAttr, Contact, Lead, Oppo
                   ActivityException, KeyAccountEvent, ValueClass,
                   Competitor, OpportunityCompetitor, SwotEntry, SwotStrategy, WorkItem, WorkLog,
                   GridCell, Campaign, CampaignCost, CampaignMember, CampaignTouch, ServiceRequest,
-                  ServiceEvent, SatisfactionSurvey, PresalesRequest]
+                  ServiceEvent, SatisfactionSurvey, PresalesRequest, Milestone]
 
 
 def _register_classes():

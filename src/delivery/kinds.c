@@ -1,0 +1,5 @@
+/* Descriptor of the kind this area owns: definition (fields.c) and the hook the store
+ * calls (rules.c). */
+#include "delivery/kinds.h"
+
+const kc_kind kc_milestone_kind = { &kc_milestone_def, kc_milestone_prepare, NULL, NULL };
