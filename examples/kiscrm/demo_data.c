@@ -12,6 +12,7 @@
  */
 #include "cli.h"
 #include "demo_campaigns.h"
+#include "demo_service.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -1055,6 +1056,18 @@ int cmd_demo_data(cli *c, int argc, char **argv)
 		cli_fail("demo-data: market activities");
 		goto rollback;
 	}
+	kiscrm_id svc_customers[40], svc_contracts[3];
+	size_t n_svc_contracts = 0, n_service_records = 0;
+	for (int i = 0; i < 40; i++)
+		svc_customers[i] = g->cust[i].id;
+	for (size_t i = g->nopps; i-- > 0 && n_svc_contracts < 3;) /* three of the contracts */
+		if (g->opps[i].contract_id)
+			svc_contracts[n_svc_contracts++] = g->opps[i].contract_id;
+	if (demo_service_make(c->db, as_of, svc_customers, 40, svc_contracts, n_svc_contracts, g->staff_id[19],
+			      &n_service_records) < 0) {
+		cli_fail("demo-data: service");
+		goto rollback;
+	}
 	int fy = kiscrm_date_fiscal_year(as_of, kiscrm_config_fiscal_year_start(kiscrm_db_config(c->db)));
 	/* This year's targets, and next year's (the eight weeks may run into it). */
 	if (make_targets(g, KISCRM_METRIC_CONTRACT_AMOUNT, fy, 135) ||
@@ -1080,10 +1093,10 @@ int cmd_demo_data(cli *c, int argc, char **argv)
 	       "  %d departments, %d staff, %d customers, %zu contacts\n"
 	       "  %zu opportunities (%zu won, %zu lost, %zu open), %zu stage moves\n"
 	       "  %zu contracts, %zu plan instalments, %zu collections\n"
-	       "  %zu targets, %zu weekly snapshots, %zu market-activity records\n",
+	       "  %zu targets, %zu weekly snapshots, %zu market-activity records, %zu service records\n",
 	       d, (unsigned long long)seed, N_DEPTS, N_STAFF, N_CUSTOMERS, g->n_contacts, created, won,
 	       lost, created - won - lost, g->n_moves, g->n_contracts, g->n_plans, g->n_collections,
-	       g->n_targets, g->n_snapshots, n_campaign_records);
+	       g->n_targets, g->n_snapshots, n_campaign_records, n_service_records);
 	rc = 0;
 	goto out;
 rollback:

@@ -683,6 +683,72 @@ static void receivables(const pack *p)
 	kiscrm_table_free(t);
 }
 
+/* Service requests still open (or waiting) that are late or about to be (an escalation
+ * level reached) at the end of the meeting day, and the implementation milestones overdue
+ * or in crisis. */
+static int needs_attention(const kiscrm_table *t, size_t row, const void *arg)
+{
+	static const char *const resolved[] = { "status", "resolved" };
+	(void)arg;
+	if (text_is(t, row, resolved))
+		return 0;
+	int esc = kiscrm_table_column_index(t, "escalation");
+	int fr = kiscrm_table_column_index(t, "first_response_breached");
+	int res = kiscrm_table_column_index(t, "resolution_breached");
+	return (esc >= 0 && !kiscrm_table_is_null(t, row, (size_t)esc)) ||
+	       (fr >= 0 && kiscrm_table_int(t, row, (size_t)fr)) || (res >= 0 && kiscrm_table_int(t, row, (size_t)res));
+}
+
+static int milestone_attention(const kiscrm_table *t, size_t row, const void *arg)
+{
+	(void)arg;
+	int overdue = kiscrm_table_column_index(t, "overdue"), crisis = kiscrm_table_column_index(t, "crisis");
+	int actual = kiscrm_table_column_index(t, "actual");
+	return (overdue >= 0 && kiscrm_table_int(t, row, (size_t)overdue)) ||
+	       (crisis >= 0 && kiscrm_table_int(t, row, (size_t)crisis) && actual >= 0 &&
+		kiscrm_table_is_null(t, row, (size_t)actual));
+}
+
+static void service(const pack *p)
+{
+	kiscrm_report_options o;
+	section(p, "逾期与升级的服务请求", "Overdue and escalated service requests");
+	options(p, &o, NULL, 0);
+	kiscrm_table *t = run(p, "service-sla", &o);
+	static const colmap cols[] = {
+		{ "request_id", "编号", "Request" },
+		{ "subject", "主题", "Subject" },
+		{ "priority", "优先级", "Priority" },
+		{ "status", "状态", "Status" },
+		{ "resolution_due", "解决时限", "Resolution due" },
+		{ "used", "时限占用", "Used" },
+		{ "escalation", "升级至", "Escalate to" },
+	};
+	if (t) {
+		kiscrm_table *x = extract(p, t, cols, sizeof(cols) / sizeof(cols[0]), needs_attention, NULL, NULL, 0);
+		if (x && kiscrm_table_row_count(x) == 0)
+			note(T(p, "无", "none"));
+		show(x);
+		kiscrm_table_free(t);
+	}
+	section(p, "逾期与危机的实施里程碑", "Implementation milestones overdue or in crisis");
+	t = run(p, "milestones", &o);
+	static const colmap mcols[] = {
+		{ "number", "合同号", "Contract" },
+		{ "type", "里程碑", "Milestone" },
+		{ "planned", "计划日期", "Planned" },
+		{ "days_late", "延误天数", "Days late" },
+		{ "crisis", "重大危机", "Crisis" },
+	};
+	if (t) {
+		kiscrm_table *x = extract(p, t, mcols, sizeof(mcols) / sizeof(mcols[0]), milestone_attention, NULL, NULL, 0);
+		if (x && kiscrm_table_row_count(x) == 0)
+			note(T(p, "无", "none"));
+		show(x);
+		kiscrm_table_free(t);
+	}
+}
+
 static void kpi(const pack *p)
 {
 	static const colmap cols[] = {
@@ -777,6 +843,7 @@ int cmd_meeting(cli *c, int argc, char **argv)
 	won_lost(&p);
 	changes(&p);
 	receivables(&p);
+	service(&p);
 	kpi(&p);
 	return 0;
 }

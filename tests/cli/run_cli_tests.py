@@ -425,7 +425,8 @@ def demo(tmp):
         check(x == y and x.count('\n') > 2, 'demo-data is deterministic: %s' % k)
     run(a, 'demo-data', code=1)  # refuses a database that already has a company
     out, _ = run(a, 'meeting', '--as-of', '2026-11-23')
-    for title in ('八周滚动预算', '商机充足率', '销售漏斗', '赢单与输单', '逾期应收'):
+    for title in ('八周滚动预算', '商机充足率', '销售漏斗', '赢单与输单', '逾期应收', '逾期与升级的服务请求',
+                  '实施里程碑'):
         check(title in out, 'meeting pack has section %s' % title)
     out, _ = run(a, 'meeting', '--as-of', '2026-11-23', '--lang', 'en')
     check('Eight-week rolling budget' in out and 'Overdue receivables' in out, 'meeting pack in English')

@@ -112,3 +112,24 @@ def test_service_sla_from_python(db, org):
         db.insert("service_event", request_id=r, type="reopened", at=dt.datetime(2026, 3, 4, 1, 0, tzinfo=UTC))
     db.reopen_request(r, dt.datetime(2026, 3, 4, 1, 0, tzinfo=UTC))
     assert db.get("service_request", r.id).status == "open"
+
+
+def test_presales_and_milestones_from_python(db, org):
+    # One presales engineer; a critical request on a 50,000.00 opportunity of a northern
+    # manufacturer weighs 0.40×1 + 0.30×5 + 0.15×3 + 0.15×1 = 2.50 and goes to her.
+    from conftest import opp
+    sun = db.insert("staff", name="孙丽", department_id=org.dept, role="presales")
+    o = opp(db, org.zhang, org.customer, "ERP", "50000.00")
+    req = db.insert("presales_request", opportunity_id=o, help="demo", urgency="critical",
+                    requested=dt.date(2026, 3, 2))
+    assert type(req) is kiscrm.PresalesRequest
+    queue = db.report("presales-queue", as_of=dt.date(2026, 3, 31)).to_dicts()
+    assert abs(queue[0]["weight"] - 2.5) < 1e-9 and queue[0]["status"] == "submitted"
+    assert db.presales_assign() == 1
+    assert db.get("presales_request", req.id).engineer_id == sun.id
+    c = db.insert("contract", customer_id=org.customer, owner_id=org.zhang, signed=dt.date(2026, 3, 1),
+                  amount=Decimal("50000.00"))
+    m = db.insert("milestone", contract_id=c, type="installation", planned=dt.date(2026, 3, 20))
+    assert type(m) is kiscrm.Milestone
+    rows = db.report("milestones", as_of=dt.date(2026, 3, 31)).to_dicts()
+    assert (rows[0]["overdue"], rows[0]["days_late"]) == (1, 11)

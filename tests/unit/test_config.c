@@ -550,6 +550,13 @@ static void test_bad_customers(void **state)
 	load_bad("campaign_bad_window");
 	check_error(KISCRM_ECONFIG, "/campaign_bad_window/customers.yaml", 7, 18, "campaigns.attribution.window_days",
 		    "0", NULL);
+	/* service.yaml: overlapping working hours (line 5, the second span at column 29), a
+	 * weight that is not a percentage (line 11 "amount: forty", column 22) */
+	load_bad("service_overlap");
+	check_error(KISCRM_ECONFIG, "/service_overlap/service.yaml", 5, 29, "calendar.hours.monday[1]", "12:00-18:00",
+		    "overlaps");
+	load_bad("service_weights");
+	check_error(KISCRM_ECONFIG, "/service_weights/service.yaml", 11, 22, "presales.weights.amount", "forty", NULL);
 	load_bad("campaign_dup_type");
 	check_error(KISCRM_ECONFIG, "/campaign_dup_type/customers.yaml", 5, 14, "campaigns.types[1].key", "forum",
 		    "market-activity type 'forum' is defined twice");
