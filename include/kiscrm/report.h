@@ -636,6 +636,18 @@ KISCRM_API int kiscrm_report_service_sla(kiscrm_table **out, kiscrm_db *db, cons
 KISCRM_API int kiscrm_report_complaints(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
 
 /**
+ * The CSP service catalogue (标准服务, service.yaml `catalogue`), in its order: `key`,
+ * `name` TEXT (in the report's language), `annual_fee` INT (1: covered by the annual
+ * service fee; 0: ordered per case), `requests` INT (service requests for the product
+ * opened in the window and by `as_of`).
+ * @param[out] out the table
+ * @param db the database
+ * @param opts options
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID, storage errors.
+ */
+KISCRM_API int kiscrm_report_service_catalogue(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
+
+/**
  * Satisfaction (满意度): the scores of requests (by the local day they were opened) and of
  * surveys (by their date) in the window and by `as_of`, of the engineers the owner and
  * department filters select. One row per service product (catalogue order; `key` NULL:

@@ -44,6 +44,7 @@ static const struct {
 	{ "attribution", "each opportunity's credits to market activities by the attribution model, adding up to its amount", kiscrm_report_attribution },
 	{ "service-sla", "service requests not closed at the end of the day: deadlines, business minutes, breaches, escalation", kiscrm_report_service_sla },
 	{ "complaints", "the general manager's spot-check list of complaints opened in the window, with their SLA and satisfaction", kiscrm_report_complaints },
+	{ "service-catalogue", "the CSP service products (annual fee or per order) with the requests opened for each in the window", kiscrm_report_service_catalogue },
 	{ "satisfaction", "satisfaction scores (1-5) of requests and surveys averaged by product and engineer", kiscrm_report_satisfaction },
 	{ "service-renewals", "service contracts ending within 30, 60 or 90 days and whether they were renewed", kiscrm_report_service_renewals },
 	{ "renewal-rate", "service contracts ending in the window and the share renewed", kiscrm_report_renewal_rate },

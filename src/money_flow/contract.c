@@ -2,6 +2,7 @@
  * (see kiscrm/money_flow.h), the customer's derived first-contract date, and the
  * per-contract and per-customer money figures. */
 #include "delivery/kinds.h"
+#include "service/contract_rules.h"
 #include "money_flow/money_flow_internal.h"
 #include "core/field.h"
 #include "storage/record.h"
@@ -257,7 +258,8 @@ int kc_contract_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscr
 	    (rc = derive_department(db, rec)) != 0 ||
 	    (rc = check_opportunity(db, rec)) != 0 ||
 	    (rc = check_dim(db, rec, KISCRM_CONTRACT_BUSINESS_LINE, KISCRM_DIM_BUSINESS_LINE)) != 0 ||
-	    (rc = check_dim(db, rec, KISCRM_CONTRACT_PRODUCT_LINE, KISCRM_DIM_PRODUCT_LINE)) != 0)
+	    (rc = check_dim(db, rec, KISCRM_CONTRACT_PRODUCT_LINE, KISCRM_DIM_PRODUCT_LINE)) != 0 ||
+	    (rc = kc_service_contract_check(db, rec)) != 0)
 		return rc;
 	if (old && (rc = check_amount_covers_collections(db, rec)) != 0)
 		return rc;

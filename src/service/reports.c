@@ -70,6 +70,54 @@ int kiscrm_report_complaints(kiscrm_table **out, kiscrm_db *db, const kiscrm_rep
 	return sla_report(out, db, opts, "complaints", complaint_in_report);
 }
 
+/* ---- the catalogue ---- */
+
+typedef struct product_use {
+	kc_report *r;
+	int64_t *requests; /* [nproducts] */
+} product_use;
+
+static int product_use_cb(void *payload, const kiscrm_value *row)
+{
+	product_use *u = payload;
+	const kc_service_config *cfg = kc_config_service(u->r->db->config);
+	int p = kc_service_product_find(cfg, kc_val_text(&row[KC_FI(KISCRM_SERVICE_REQUEST_PRODUCT)]));
+	kiscrm_date day = kc_biz_local_day(&cfg->calendar, kc_val_int(&row[KC_FI(KISCRM_SERVICE_REQUEST_OPENED)], 0));
+	if (p >= 0 && kc_report_in_window(u->r, day) && day <= u->r->as_of)
+		u->requests[p]++;
+	return 0;
+}
+
+int kiscrm_report_service_catalogue(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
+{
+	static const char *const cols[] = { "key:text", "name:text", "annual_fee:int", "requests:int", NULL };
+	if (!out)
+		return kc_error_set(KISCRM_EINVALID, "kiscrm_report_service_catalogue: out pointer is NULL");
+	*out = NULL;
+	kc_report r;
+	int rc = kc_report_begin(&r, db, opts);
+	if (rc)
+		return rc;
+	const kc_service_config *cfg = kc_config_service(db->config);
+	int zh = r.o.lang && strcmp(r.o.lang, "zh") == 0;
+	product_use u = { &r, calloc(cfg->nproducts + 1, sizeof(int64_t)) };
+	kiscrm_table *t = NULL;
+	if (!u.requests)
+		rc = kc_error_oom();
+	if (rc == 0 && (rc = kc_db_scan(db, &kc_service_request_def, NULL, product_use_cb, &u)) == 0)
+		rc = kc_report_listing(&r, &t, "service-catalogue", cols);
+	for (size_t i = 0; rc == 0 && i < cfg->nproducts; i++) {
+		const kc_service_product *p = &cfg->products[i];
+		size_t row;
+		if ((rc = kc_add_row(t, KISCRM_ROW_DETAIL, &row)) || (rc = kc_cell_text(t, row, 0, p->key)) ||
+		    (rc = kc_cell_text(t, row, 1, zh ? p->zh : p->en)) || (rc = kc_cell_int(t, row, 2, p->annual_fee)))
+			break;
+		rc = kc_cell_int(t, row, 3, u.requests[i]);
+	}
+	free(u.requests);
+	return kc_report_finish(out, t, &r, rc);
+}
+
 /* ---- satisfaction ---- */
 
 typedef struct score_sum {

@@ -780,7 +780,7 @@ static const struct {
 	R(snapshot_diff), R(forecast_accuracy), R(kpi), R(care_compliance), R(care_people), R(care_due),
 	R(customer_value), R(value_movements), R(idic), R(competitors), R(work_review), R(grid), R(key_projects), R(swot),
 	R(campaign_roi), R(attribution), R(service_sla), R(complaints), R(satisfaction), R(service_renewals),
-	R(renewal_rate), R(presales_queue), R(presales_projects), R(milestones),
+	R(renewal_rate), R(service_catalogue), R(presales_queue), R(presales_projects), R(milestones),
 #undef R
 };
 

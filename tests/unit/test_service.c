@@ -504,6 +504,65 @@ static void test_service_metrics(void **state)
 	assert_false(has);
 }
 
+/* The catalogue: the manual's sixteen products, six in the annual fee; March's requests
+ * of test_satisfaction's kind: one hotline, one remote. */
+static void test_catalogue(void **state)
+{
+	world *w = *state;
+	request(w, "2026-03-02T02:00:00Z", "normal", 0, 0);
+	kiscrm_id r = request(w, "2026-03-03T02:00:00Z", "normal", 0, 0);
+	assert_int_equal(KISCRM_OK, kc_test_update_text(w->db, KISCRM_KIND_SERVICE_REQUEST, r, KISCRM_SERVICE_REQUEST_PRODUCT, "remote"));
+	request(w, "2026-04-03T02:00:00Z", "normal", 0, 0); /* April: outside */
+	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+	o.as_of = kc_test_day("2026-03-31");
+	o.from = kc_test_day("2026-03-01");
+	o.to = kc_test_day("2026-04-01");
+	o.lang = "zh";
+	kiscrm_table *t = NULL;
+	assert_int_equal(KISCRM_OK, kiscrm_report_run(&t, w->db, "service-catalogue", &o));
+	assert_int_equal(16, kiscrm_table_row_count(t));
+	int64_t in_fee = 0;
+	for (size_t i = 0; i < 16; i++)
+		in_fee += kiscrm_table_int(t, i, 2);
+	assert_int_equal(6, in_fee);
+	assert_string_equal("hotline", kiscrm_table_text(t, 0, 0));
+	assert_string_equal("热线服务", kiscrm_table_text(t, 0, 1));
+	assert_int_equal(1, kiscrm_table_int(t, 0, 3));
+	assert_string_equal("remote", kiscrm_table_text(t, 1, 0));
+	assert_int_equal(1, kiscrm_table_int(t, 1, 3));
+	assert_int_equal(0, kiscrm_table_int(t, 2, 3));
+	kiscrm_table_free(t);
+}
+
+/* The service terms of a contract are checked against service.yaml. */
+static void test_contract_terms(void **state)
+{
+	world *w = *state;
+	kiscrm_record *c = kc_test_get(w->db, KISCRM_KIND_CONTRACT, w->gold);
+	kiscrm_record_set_text(c, KISCRM_CONTRACT_TIER, "platinum");
+	assert_int_equal(KISCRM_EINVALID, kiscrm_record_update(w->db, c));
+	assert_string_equal("tier", kiscrm_error_last()->field);
+	kiscrm_record_set_text(c, KISCRM_CONTRACT_TIER, "gold");
+	kiscrm_record_set_text(c, KISCRM_CONTRACT_COVERED, "hotline, remote,spa");
+	assert_int_equal(KISCRM_EINVALID, kiscrm_record_update(w->db, c));
+	assert_string_equal("covered", kiscrm_error_last()->field);
+	assert_non_null(strstr(kiscrm_error_last()->message, "'spa'"));
+	kiscrm_record_set_text(c, KISCRM_CONTRACT_COVERED, "hotline,remote, hotline");
+	assert_int_equal(KISCRM_EINVALID, kiscrm_record_update(w->db, c));
+	assert_non_null(strstr(kiscrm_error_last()->message, "twice"));
+	kiscrm_record_set_text(c, KISCRM_CONTRACT_COVERED, "hotline, remote");
+	kiscrm_record_set_int(c, KISCRM_CONTRACT_VALID_TO, kc_test_day("2025-12-31"));
+	assert_int_equal(KISCRM_EINVALID, kiscrm_record_update(w->db, c));
+	assert_string_equal("valid_to", kiscrm_error_last()->field);
+	kiscrm_record_set_int(c, KISCRM_CONTRACT_VALID_TO, kc_test_day("2026-12-31"));
+	kiscrm_record_set_int(c, KISCRM_CONTRACT_RENEWS_ID, w->gold);
+	assert_int_equal(KISCRM_EINVALID, kiscrm_record_update(w->db, c));
+	assert_string_equal("renews_id", kiscrm_error_last()->field);
+	kiscrm_record_set_null(c, KISCRM_CONTRACT_RENEWS_ID);
+	assert_int_equal(KISCRM_OK, kiscrm_record_update(w->db, c));
+	kiscrm_record_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -516,6 +575,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_renewals, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_resale_derived, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_service_metrics, setup, kc_test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_contract_terms, setup, kc_test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_catalogue, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_satisfaction_and_complaints, setup, kc_test_fx_teardown),
 	};
 	return kc_test_run_both(tests);

@@ -496,6 +496,7 @@ FUNCTIONS = [
     ("kiscrm_report_service_sla",) + REPORT,
     ("kiscrm_report_complaints",) + REPORT,
     ("kiscrm_report_satisfaction",) + REPORT,
+    ("kiscrm_report_service_catalogue",) + REPORT,
     ("kiscrm_report_service_renewals",) + REPORT,
     ("kiscrm_report_renewal_rate",) + REPORT,
     ("kiscrm_report_presales_queue",) + REPORT,
