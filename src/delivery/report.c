@@ -6,6 +6,7 @@
 #include "analytics/report.h"
 #include "core/error.h"
 #include "core/field.h"
+#include "entities/entity.h"
 #include "core/map.h"
 #include "core/str.h"
 #include "core/sum.h"
@@ -76,15 +77,6 @@ static int plan_cb(void *payload, const kiscrm_value *row)
 	return 0;
 }
 
-static int gm_cb(void *payload, const kiscrm_value *row)
-{
-	kiscrm_id *gm = payload;
-	const char *role = kc_val_text(&row[KC_FI(KISCRM_STAFF_ROLE)]);
-	if (!*gm && role && strcmp(role, "general_manager") == 0 && kc_val_int(&row[KC_FI(KISCRM_STAFF_ACTIVE)], 1))
-		*gm = row[0].u.i;
-	return 0;
-}
-
 static int contract_cb(void *payload, const kiscrm_value *row)
 {
 	contract_facts *c = payload;
@@ -146,7 +138,7 @@ int kiscrm_report_milestones(kiscrm_table **out, kiscrm_db *db, const kiscrm_rep
 	kiscrm_table *t = NULL;
 	if ((rc = kc_db_scan(db, &kc_milestone_def, NULL, stone_cb, &x)) == 0 &&
 	    (rc = kc_db_scan(db, kc_db_def(db, KISCRM_KIND_COLLECTION_PLAN), NULL, plan_cb, &x)) == 0 &&
-	    (rc = kc_db_scan(db, kc_db_def(db, KISCRM_KIND_STAFF), NULL, gm_cb, &x.gm)) == 0 && x.overflow)
+	    (rc = kc_org_general_manager(db, &x.gm)) == 0 && x.overflow)
 		rc = kc_sum_overflowed("milestones");
 	if (rc == 0)
 		rc = kc_report_listing(&r, &t, "milestones", cols);

@@ -15,5 +15,9 @@ int kc_customer_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscr
 int kc_customer_attr_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old);
 int kc_contact_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old);
 
+/* The general manager: the active staff member of role `general_manager` with the smallest
+ * id, 0 when there is none (escalations of service requests and milestone crises). */
+int kc_org_general_manager(kiscrm_db *db, kiscrm_id *out);
+
 
 #endif

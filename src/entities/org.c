@@ -8,6 +8,7 @@
 #include "kiscrm/org.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 int kc_department_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_record *old)
 {
@@ -78,4 +79,19 @@ int kiscrm_department_subtree(kiscrm_id **ids, size_t *count, kiscrm_db *db, kis
 void kiscrm_ids_free(kiscrm_id *ids)
 {
 	free(ids);
+}
+
+static int general_manager_cb(void *payload, const kiscrm_value *row)
+{
+	kiscrm_id *gm = payload;
+	const char *role = kc_val_text(&row[KC_FI(KISCRM_STAFF_ROLE)]);
+	if (!*gm && role && strcmp(role, "general_manager") == 0 && kc_val_int(&row[KC_FI(KISCRM_STAFF_ACTIVE)], 1))
+		*gm = row[0].u.i;
+	return 0;
+}
+
+int kc_org_general_manager(kiscrm_db *db, kiscrm_id *out)
+{
+	*out = 0;
+	return kc_db_scan(db, &kc_staff_def, NULL, general_manager_cb, out);
 }

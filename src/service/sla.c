@@ -9,6 +9,7 @@
 #include "config/service_config.h"
 #include "core/error.h"
 #include "core/field.h"
+#include "entities/entity.h"
 #include "kiscrm/org.h"
 #include "kiscrm/service.h"
 #include "storage/record.h"
@@ -20,15 +21,6 @@
 static int manager_cb(void *payload, const kiscrm_value *row)
 {
 	*(kiscrm_id *)payload = kc_val_int(&row[KC_FI(KISCRM_STAFF_MANAGER_ID)], 0);
-	return 0;
-}
-
-static int gm_cb(void *payload, const kiscrm_value *row)
-{
-	kiscrm_id *gm = payload;
-	const char *role = kc_val_text(&row[KC_FI(KISCRM_STAFF_ROLE)]);
-	if (!*gm && role && strcmp(role, "general_manager") == 0 && kc_val_int(&row[KC_FI(KISCRM_STAFF_ACTIVE)], 1))
-		*gm = row[0].u.i;
 	return 0;
 }
 
@@ -52,7 +44,7 @@ static int escalate_to(kiscrm_db *db, const kc_svc_view *v, int level, kiscrm_id
 		int rc = v->owner ? kc_db_get(db, kc_db_def(db, KISCRM_KIND_STAFF), v->owner, manager_cb, to) : 0;
 		return rc == KISCRM_ENOTFOUND ? KISCRM_OK : rc;
 	}
-	return kc_db_scan(db, kc_db_def(db, KISCRM_KIND_STAFF), NULL, gm_cb, to);
+	return kc_org_general_manager(db, to);
 }
 
 /* ---- the table ---- */
