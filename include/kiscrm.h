@@ -38,6 +38,7 @@
 #include "kiscrm/service.h"
 #include "kiscrm/presales.h"
 #include "kiscrm/delivery.h"
+#include "kiscrm/channel.h"
 #include "kiscrm/routines.h"
 
 #endif

@@ -77,7 +77,8 @@ typedef enum kiscrm_contract_field {
 	KISCRM_CONTRACT_VALID_FROM = KISCRM_FIELD_ID(KISCRM_KIND_CONTRACT, 14),           /**< DATE: first day of service. */
 	KISCRM_CONTRACT_VALID_TO = KISCRM_FIELD_ID(KISCRM_KIND_CONTRACT, 15),             /**< DATE: last day of service (not before valid_from); renewal falls due then. */
 	KISCRM_CONTRACT_COVERED = KISCRM_FIELD_ID(KISCRM_KIND_CONTRACT, 16),              /**< TEXT: service product keys covered, comma-separated (NULL: those of the annual fee). */
-	KISCRM_CONTRACT_RENEWS_ID = KISCRM_FIELD_ID(KISCRM_KIND_CONTRACT, 17)             /**< INT → the service contract this one renews. */
+	KISCRM_CONTRACT_RENEWS_ID = KISCRM_FIELD_ID(KISCRM_KIND_CONTRACT, 17),            /**< INT → the service contract this one renews. */
+	KISCRM_CONTRACT_PARTNER_ID = KISCRM_FIELD_ID(KISCRM_KIND_CONTRACT, 18)            /**< INT → the second-tier partner (kiscrm/channel.h); NULL: its opportunity's, filled on store. */
 } kiscrm_contract_field;
 
 /** Fields of a collection-plan entry (收款计划: one instalment). */
@@ -97,7 +98,8 @@ typedef enum kiscrm_collection_field {
 	KISCRM_COLLECTION_CONTRACT_ID = KISCRM_FIELD_ID(KISCRM_KIND_COLLECTION, 1), /**< INT → contract, required. */
 	KISCRM_COLLECTION_RECEIVED = KISCRM_FIELD_ID(KISCRM_KIND_COLLECTION, 2),    /**< DATE, required: day the money was received. */
 	KISCRM_COLLECTION_AMOUNT = KISCRM_FIELD_ID(KISCRM_KIND_COLLECTION, 3),      /**< MONEY, required: amount received, > 0. */
-	KISCRM_COLLECTION_NOTE = KISCRM_FIELD_ID(KISCRM_KIND_COLLECTION, 4)         /**< TEXT: free text (bank reference …). */
+	KISCRM_COLLECTION_NOTE = KISCRM_FIELD_ID(KISCRM_KIND_COLLECTION, 4),        /**< TEXT: free text (bank reference …). */
+	KISCRM_COLLECTION_PARTNER_ID = KISCRM_FIELD_ID(KISCRM_KIND_COLLECTION, 5)   /**< INT → partner, derived: its contract's. */
 } kiscrm_collection_field;
 
 /**

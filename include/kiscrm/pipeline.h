@@ -72,7 +72,8 @@ typedef enum kiscrm_opportunity_field {
 	KISCRM_OPPORTUNITY_TAGS = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 27),            /**< TEXT: comma-separated tags. */
 	KISCRM_OPPORTUNITY_KEY_PROJECT = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 28),     /**< INT 0/1: a key project (重点项目), drilled down in kiscrm_report_key_projects(). */
 	KISCRM_OPPORTUNITY_CAMPAIGN_ID = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 29),     /**< INT → its primary market activity (kiscrm/campaign.h): credited 100 % by the `primary` attribution model. */
-	KISCRM_OPPORTUNITY_RESALE = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 30)           /**< INT 0/1, derived on every store: the customer had signed a contract before the opportunity was created (老客户二次销售); the sufficiency report counts it as resale whatever its source. */
+	KISCRM_OPPORTUNITY_RESALE = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 30),          /**< INT 0/1, derived on every store: the customer had signed a contract before the opportunity was created (老客户二次销售); the sufficiency report counts it as resale whatever its source. */
+	KISCRM_OPPORTUNITY_PARTNER_ID = KISCRM_FIELD_ID(KISCRM_KIND_OPPORTUNITY, 31)       /**< INT → the second-tier partner it came through (kiscrm/channel.h); NULL: a direct opportunity. */
 } kiscrm_opportunity_field;
 
 /** Fields of a stage-history entry (append-only). */

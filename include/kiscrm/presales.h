@@ -39,7 +39,8 @@ typedef enum kiscrm_presales_request_field {
 	KISCRM_PRESALES_REQUEST_ENGINEER_ID = KISCRM_FIELD_ID(KISCRM_KIND_PRESALES_REQUEST, 11),   /**< INT → the presales engineer assigned. */
 	KISCRM_PRESALES_REQUEST_COMPLETED = KISCRM_FIELD_ID(KISCRM_KIND_PRESALES_REQUEST, 12),     /**< DATE: the work was done (needs an engineer). */
 	KISCRM_PRESALES_REQUEST_CONFIRMED = KISCRM_FIELD_ID(KISCRM_KIND_PRESALES_REQUEST, 13),     /**< DATE: the requester confirmed the completion record (not before completed). */
-	KISCRM_PRESALES_REQUEST_OUTCOME = KISCRM_FIELD_ID(KISCRM_KIND_PRESALES_REQUEST, 14)        /**< TEXT: the completion record (工作成果). */
+	KISCRM_PRESALES_REQUEST_OUTCOME = KISCRM_FIELD_ID(KISCRM_KIND_PRESALES_REQUEST, 14),       /**< TEXT: the completion record (工作成果). */
+	KISCRM_PRESALES_REQUEST_PARTNER_ID = KISCRM_FIELD_ID(KISCRM_KIND_PRESALES_REQUEST, 15)     /**< INT → the partner supported (kiscrm/channel.h): support given to the channel. */
 } kiscrm_presales_request_field;
 
 /**

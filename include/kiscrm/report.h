@@ -730,6 +730,75 @@ KISCRM_API int kiscrm_report_presales_projects(kiscrm_table **out, kiscrm_db *db
 KISCRM_API int kiscrm_report_milestones(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
 
 /**
+ * Second-tier partners (kiscrm/channel.h) against their own targets, in id order, then the
+ * total; the owner and department filters apply to the partner's manager. Columns:
+ * `partner_id` INT, `partner`, `level` TEXT, `contract_target` MONEY (partner targets of
+ * metric contract_amount lying wholly in the window), `contracts` MONEY (signed in the
+ * window by `as_of`, rejected ones left out), `contract_completion` RATE (NULL without
+ * target), `collection_target`, `collected` MONEY, `collection_completion` RATE.
+ * @param[out] out the table
+ * @param db the database
+ * @param opts options
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID, ::KISCRM_EOVERFLOW, storage errors.
+ */
+KISCRM_API int kiscrm_report_partner_results(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
+
+/**
+ * The partner layout (渠道布局): partners by region (none last) and name, a sub-total per
+ * region, then the total. Columns: `region` TEXT, `partner_id` INT, `partner`, `level`,
+ * `status`, `industries`, `product_lines` TEXT, `partners` INT (1, or the count on
+ * sub-total and total rows), `revenue` MONEY (contracts signed in the window), `open` INT
+ * and `pipeline` MONEY (open opportunities through the partner), `support` INT (presales
+ * requests for it asked in the window), `registrations` INT (submitted or valid as of
+ * `as_of`).
+ * @param[out] out the table
+ * @param db the database
+ * @param opts options
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID, ::KISCRM_EOVERFLOW, storage errors.
+ */
+KISCRM_API int kiscrm_report_partner_layout(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
+
+/**
+ * Project registrations (项目报备) by state as of `as_of`: draft, submitted, approved,
+ * expired (approved, past its last valid day), rejected, withdrawn, converted; by id within
+ * a state, a sub-total per state. Columns: `state` TEXT, `registration_id`, `partner_id`
+ * INT, `customer`, `product_line` TEXT, `amount` MONEY, `valid_until` DATE, `days_left`
+ * INT (valid ones), `conflicts_with` INT (the earlier valid registration of another
+ * partner it conflicts with), `registrations` INT (on sub-total rows).
+ * @param[out] out the table
+ * @param db the database
+ * @param opts options
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID, storage errors.
+ */
+KISCRM_API int kiscrm_report_registrations(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
+
+/**
+ * The valid registrations whose last valid day is fewer than customers.yaml
+ * `partners.registration.expiring_days` after `as_of`, in id order; columns as
+ * kiscrm_report_registrations().
+ * @param[out] out the table
+ * @param db the database
+ * @param opts options
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID, storage errors.
+ */
+KISCRM_API int kiscrm_report_registrations_expiring(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
+
+/**
+ * Registration conflicts as of `as_of`: for each claim (normalised customer name and
+ * product line) with a valid registration, the earliest submitted valid one wins; each
+ * submitted or valid registration of another partner for the claim, and each open direct
+ * opportunity (no partner) of a customer of that name and that product line, is a row.
+ * Columns: `customer`, `product_line` TEXT, `registration_id`, `partner_id` INT (the
+ * winner), `valid_until` DATE, `conflict` TEXT (registration or opportunity),
+ * `conflict_id`, `conflict_partner_id` INT.
+ * @param[out] out the table
+ * @param db the database
+ * @param opts options
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID, storage errors.
+ */
+KISCRM_API int kiscrm_report_registration_conflicts(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts);
+
+/**
  * The key-project drill-down for the penetration meeting (重点项目穿透分析): every
  * opportunity with `key_project` = 1 that is open or was closed in the window (any when
  * the window is unbounded), in id order, each with its events in date order — created,

@@ -62,7 +62,10 @@ typedef enum kiscrm_kind {
 	KISCRM_KIND_SERVICE_EVENT = 36, /**< What happened to a service request, see kiscrm/service.h. */
 	KISCRM_KIND_SATISFACTION_SURVEY = 37, /**< A satisfaction survey (满意度调查), see kiscrm/service.h. */
 	KISCRM_KIND_PRESALES_REQUEST = 38, /**< 售前支持申请: a presales support request, see kiscrm/presales.h. */
-	KISCRM_KIND_MILESTONE = 39     /**< 实施里程碑: an implementation milestone of a contract, see kiscrm/delivery.h. */
+	KISCRM_KIND_MILESTONE = 39,    /**< 实施里程碑: an implementation milestone of a contract, see kiscrm/delivery.h. */
+	KISCRM_KIND_PARTNER = 40,      /**< 二级渠道伙伴: a second-tier partner, see kiscrm/channel.h. */
+	KISCRM_KIND_PARTNER_TARGET = 41, /**< A partner's target, see kiscrm/channel.h. */
+	KISCRM_KIND_REGISTRATION = 42  /**< 项目报备: a partner's project registration, see kiscrm/channel.h. */
 } kiscrm_kind;
 
 /**

@@ -179,11 +179,58 @@ static int read_value(kc_value_settings *v, const kiscrm_config *cfg, const kc_y
 
 const char *const kc_attribution_models[] = { "primary", "first", "last", "even", NULL };
 
+/* A list of { key, zh, en } entries, each key once (@what names them in errors). */
+static int read_keyed(kc_keyed **out, size_t *n, const kc_yaml_node *seq, const char *what)
+{
+	static const char *const type_keys[] = { "key", "zh", "en", NULL };
+	int rc;
+	size_t count = kc_yaml_count(seq);
+	if (count == 0)
+		return kc_yaml_error(seq, "name at least one %s", what);
+	if (!(*out = calloc(count, sizeof(**out))))
+		return kc_error_oom();
+	for (size_t i = 0; i < count; i++) {
+		const kc_yaml_node *item = kc_yaml_item(seq, i);
+		kc_keyed *t = &(*out)[i];
+		if ((rc = kc_yaml_map_check(item, type_keys)) < 0 ||
+		    (rc = kc_yaml_get_ident(&t->key, item, "key", KC_YAML_REQUIRED)) < 0 ||
+		    (rc = kc_yaml_get_text(&t->zh, item, "zh", KC_YAML_REQUIRED)) < 0 ||
+		    (rc = kc_yaml_get_text(&t->en, item, "en", KC_YAML_REQUIRED)) < 0)
+			return rc;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp((*out)[j].key, t->key) == 0)
+				return kc_yaml_error(kc_yaml_map_get(item, "key"), "%s '%s' is defined twice", what, t->key);
+		*n = i + 1;
+	}
+	return KISCRM_OK;
+}
+
+static int read_partners(kc_partner_settings *p, const kc_yaml_node *map)
+{
+	static const char *const keys[] = { "levels", "registration", NULL };
+	static const char *const reg_keys[] = { "validity_days", "extension_days", "max_extensions", "expiring_days", NULL };
+	const kc_yaml_node *levels = NULL, *reg = NULL;
+	int64_t v[4];
+	int rc;
+	if ((rc = kc_yaml_map_check(map, keys)) < 0 || (rc = kc_yaml_get_seq(&levels, map, "levels", KC_YAML_REQUIRED)) < 0 ||
+	    (rc = read_keyed(&p->levels, &p->nlevels, levels, "partner level")) < 0 ||
+	    (rc = kc_yaml_get_map(&reg, map, "registration", KC_YAML_REQUIRED)) < 0 || (rc = kc_yaml_map_check(reg, reg_keys)) < 0 ||
+	    (rc = kc_yaml_get_int(&v[0], reg, "validity_days", KC_YAML_REQUIRED, 1, 3660)) < 0 ||
+	    (rc = kc_yaml_get_int(&v[1], reg, "extension_days", KC_YAML_REQUIRED, 1, 3660)) < 0 ||
+	    (rc = kc_yaml_get_int(&v[2], reg, "max_extensions", KC_YAML_REQUIRED, 0, 100)) < 0 ||
+	    (rc = kc_yaml_get_int(&v[3], reg, "expiring_days", KC_YAML_REQUIRED, 0, 3660)) < 0)
+		return rc;
+	p->validity_days = (int)v[0];
+	p->extension_days = (int)v[1];
+	p->max_extensions = (int)v[2];
+	p->expiring_days = (int)v[3];
+	return KISCRM_OK;
+}
+
 static int read_campaigns(kc_campaign_settings *c, const kc_yaml_node *map)
 {
 	static const char *const keys[] = { "types", "attribution", NULL };
 	static const char *const attribution_keys[] = { "model", "window_days", NULL };
-	static const char *const type_keys[] = { "key", "zh", "en", NULL };
 	const kc_yaml_node *types = NULL, *attribution = NULL;
 	int64_t window = 0;
 	int rc;
@@ -194,26 +241,7 @@ static int read_campaigns(kc_campaign_settings *c, const kc_yaml_node *map)
 	    (rc = kc_yaml_get_int(&window, attribution, "window_days", KC_YAML_REQUIRED, 1, 3660)) < 0)
 		return rc;
 	c->window_days = (int)window;
-	size_t n = kc_yaml_count(types);
-	if (n == 0)
-		return kc_yaml_error(types, "name at least one market-activity type");
-	if (!(c->types = calloc(n, sizeof(*c->types))))
-		return kc_error_oom();
-	for (size_t i = 0; i < n; i++) {
-		const kc_yaml_node *item = kc_yaml_item(types, i);
-		kc_campaign_type *t = &c->types[i];
-		if ((rc = kc_yaml_map_check(item, type_keys)) < 0 ||
-		    (rc = kc_yaml_get_ident(&t->key, item, "key", KC_YAML_REQUIRED)) < 0 ||
-		    (rc = kc_yaml_get_text(&t->zh, item, "zh", KC_YAML_REQUIRED)) < 0 ||
-		    (rc = kc_yaml_get_text(&t->en, item, "en", KC_YAML_REQUIRED)) < 0)
-			return rc;
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(c->types[j].key, t->key) == 0)
-				return kc_yaml_error(kc_yaml_map_get(item, "key"), "market-activity type '%s' is defined twice",
-						     t->key);
-		c->ntypes = i + 1;
-	}
-	return KISCRM_OK;
+	return read_keyed(&c->types, &c->ntypes, types, "market-activity type");
 }
 
 int kc_campaign_type_find(const kiscrm_config *cfg, const char *key)
@@ -236,7 +264,7 @@ static const kc_yaml_node *section(const kc_customers_config *c, const char *key
 
 int kc_customers_config_load(kiscrm_config *cfg, const char *dir)
 {
-	static const char *const top[] = { "care", "value", "grid", "campaigns", NULL };
+	static const char *const top[] = { "care", "value", "grid", "campaigns", "partners", NULL };
 	kc_customers_config *c = calloc(1, sizeof(*c));
 	int rc;
 	if (!c)
@@ -260,7 +288,9 @@ int kc_customers_config_load(kiscrm_config *cfg, const char *dir)
 		return rc;
 	if ((rc = kc_yaml_get_percent_bp(&c->grid.thin_bp, grid, "thin_penetration", KC_YAML_REQUIRED, 0, 10000)) < 0)
 		return rc;
-	return read_campaigns(&c->campaigns, section(c, "campaigns", &strict));
+	if ((rc = read_campaigns(&c->campaigns, section(c, "campaigns", &strict))) < 0)
+		return rc;
+	return read_partners(&c->partners, section(c, "partners", &strict));
 }
 
 void kc_customers_config_free(kiscrm_config *cfg)
@@ -276,6 +306,7 @@ void kc_customers_config_free(kiscrm_config *cfg)
 	free(c->greetings.contact_roles.keys);
 	free(c->value.costs);
 	free(c->campaigns.types);
+	free(c->partners.levels);
 	kc_yaml_doc_free(c->docs[0]);
 	kc_yaml_doc_free(c->docs[1]);
 	free(c);

@@ -53,21 +53,28 @@ typedef struct kc_grid_settings {
 	int thin_bp; /* penetration below this (basis points) is thin */
 } kc_grid_settings;
 
-/* A market-activity type (customers.yaml campaigns.types). */
-typedef struct kc_campaign_type {
+/* A configured key with its Chinese and English names (market-activity types, partner
+ * levels). */
+typedef struct kc_keyed {
 	const char *key, *zh, *en;
-} kc_campaign_type;
+} kc_keyed;
 
 enum { KC_ATTR_PRIMARY, KC_ATTR_FIRST, KC_ATTR_LAST, KC_ATTR_EVEN };
 /* The attribution model keys, in KC_ATTR_* order, NULL-terminated. */
 extern const char *const kc_attribution_models[];
 
 typedef struct kc_campaign_settings {
-	kc_campaign_type *types;
+	kc_keyed *types;
 	size_t ntypes;
 	int model;       /* KC_ATTR_* */
 	int window_days; /* ≥ 1 */
 } kc_campaign_settings;
+
+typedef struct kc_partner_settings {
+	kc_keyed *levels;
+	size_t nlevels;
+	int validity_days, extension_days, max_extensions, expiring_days;
+} kc_partner_settings;
 
 typedef struct kc_customers_config {
 	kc_care_rule *rules;
@@ -76,6 +83,7 @@ typedef struct kc_customers_config {
 	kc_value_settings value;
 	kc_grid_settings grid;
 	kc_campaign_settings campaigns;
+	kc_partner_settings partners;
 	struct kc_yaml_doc *docs[2]; /* the user's file and the default: own the texts */
 } kc_customers_config;
 

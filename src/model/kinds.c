@@ -10,6 +10,7 @@
 #include "service/kinds.h"
 #include "presales/kinds.h"
 #include "delivery/kinds.h"
+#include "channel/kinds.h"
 #include "routines/kinds.h"
 #include "value/kinds.h"
 #include "core/error.h"
@@ -37,6 +38,7 @@ static const kc_kind *const all_kinds[] = {
 	&kc_work_item_kind, &kc_work_log_kind, &kc_grid_cell_kind, &kc_campaign_kind, &kc_campaign_cost_kind,
 	&kc_campaign_member_kind, &kc_campaign_touch_kind, &kc_service_request_kind, &kc_service_event_kind,
 	&kc_satisfaction_survey_kind, &kc_presales_request_kind, &kc_milestone_kind,
+	&kc_partner_kind, &kc_partner_target_kind, &kc_registration_kind,
 };
 #define NKINDS (int)(sizeof(all_kinds) / sizeof(all_kinds[0]))
 
@@ -52,6 +54,7 @@ static const kiscrm_kind_def *const all_defs[] = {
 	&kc_work_item_def, &kc_work_log_def, &kc_grid_cell_def, &kc_campaign_def, &kc_campaign_cost_def,
 	&kc_campaign_member_def, &kc_campaign_touch_def, &kc_service_request_def, &kc_service_event_def,
 	&kc_satisfaction_survey_def, &kc_presales_request_def, &kc_milestone_def,
+	&kc_partner_def, &kc_partner_target_def, &kc_registration_def,
 };
 _Static_assert(sizeof(all_defs) / sizeof(all_defs[0]) == sizeof(all_kinds) / sizeof(all_kinds[0]),
 	       "every kind has a definition and a descriptor");

@@ -7,7 +7,7 @@
 #include "storage/db.h"
 
 /* Version of the schema the kinds make up: bumped when a field or kind is appended. */
-#define KC_SCHEMA_VERSION 11 /* 2: activities and their exceptions; 3: key-account events, value classes;
+#define KC_SCHEMA_VERSION 12 /* 2: activities and their exceptions; 3: key-account events, value classes;
 			     4: competitors and the competitors met on opportunities;
 			     5: SWOT entries and strategies, work items and their log; 6: grid cells;
 			     7: opportunity.key_project;
@@ -15,7 +15,9 @@
 			        lead campaign_id, contact and lead opt_out;
 			     9: service requests, their events, satisfaction surveys; service contracts
 			        (contract tier, validity, covered products, renews_id); opportunity.resale;
-			     10: presales support requests; 11: milestones, collection_plan.milestone_id */
+			     10: presales support requests; 11: milestones, collection_plan.milestone_id;
+			     12: partners, partner targets, registrations; partner_id on opportunities,
+			         contracts, collections and presales requests */
 
 extern const kc_kind_table kc_model_kinds;
 

@@ -204,6 +204,10 @@ static int check_opportunity(kiscrm_db *db, kiscrm_record *rec)
 		if (v && kiscrm_record_is_null(rec, lines[i + 1]))
 			rc = kc_record_put_text(rec, lines[i + 1], v);
 	}
+	/* the partner the deal came through is the contract's too */
+	if (rc == 0 && kiscrm_record_is_null(rec, KISCRM_CONTRACT_PARTNER_ID) &&
+	    !kiscrm_record_is_null(opp, KISCRM_OPPORTUNITY_PARTNER_ID))
+		kc_record_put_int(rec, KISCRM_CONTRACT_PARTNER_ID, kiscrm_record_int(opp, KISCRM_OPPORTUNITY_PARTNER_ID));
 	kiscrm_record_free(opp);
 	return rc;
 }
@@ -362,6 +366,11 @@ int kc_collection_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kis
 	if ((rc = load(&contract, db, KISCRM_KIND_CONTRACT, cid, "collection", "contract_id")) != 0)
 		return rc;
 	kiscrm_money limit = kiscrm_record_int(contract, KISCRM_CONTRACT_AMOUNT);
+	/* a collection is the partner's whose contract it pays */
+	if (kiscrm_record_is_null(contract, KISCRM_CONTRACT_PARTNER_ID))
+		kiscrm_record_set_null(rec, KISCRM_COLLECTION_PARTNER_ID);
+	else
+		kc_record_put_int(rec, KISCRM_COLLECTION_PARTNER_ID, kiscrm_record_int(contract, KISCRM_CONTRACT_PARTNER_ID));
 	int allowed = kiscrm_record_int(contract, KISCRM_CONTRACT_ALLOW_OVER_COLLECTION) == 1;
 	char number[64];
 	const char *num = kiscrm_record_text(contract, KISCRM_CONTRACT_NUMBER);

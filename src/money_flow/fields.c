@@ -23,6 +23,7 @@ static const kiscrm_field_def contract_fields[] = {
 	F("valid_to", DATE, 0, 0),
 	F("covered", TEXT, 0, 0),
 	F("renews_id", INT, IDX, KISCRM_KIND_CONTRACT),
+	F("partner_id", INT, IDX, KISCRM_KIND_PARTNER),
 };
 
 static const kiscrm_field_def collection_plan_fields[] = {
@@ -41,6 +42,7 @@ static const kiscrm_field_def collection_fields[] = {
 	F("received", DATE, REQ | IDX, 0),
 	F("amount", MONEY, REQ, 0),
 	F("note", TEXT, 0, 0),
+	F("partner_id", INT, IDX, KISCRM_KIND_PARTNER),
 };
 
 const kiscrm_kind_def kc_contract_def = { KISCRM_KIND_CONTRACT, "contract", KC_FIELDS(contract_fields) };

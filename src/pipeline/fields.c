@@ -60,6 +60,7 @@ static const kiscrm_field_def opportunity_fields[] = {
 	F("key_project", INT, 0, 0),
 	F("campaign_id", INT, IDX, KISCRM_KIND_CAMPAIGN),
 	F("resale", INT, 0, 0),
+	F("partner_id", INT, IDX, KISCRM_KIND_PARTNER),
 };
 
 static const kiscrm_field_def stage_history_fields[] = {

@@ -19,6 +19,7 @@ static const kiscrm_field_def request_fields[] = {
 	F("completed", DATE, 0, 0),
 	F("confirmed", DATE, 0, 0),
 	F("outcome", TEXT, 0, 0),
+	F("partner_id", INT, IDX, KISCRM_KIND_PARTNER),
 };
 
 const kiscrm_kind_def kc_presales_request_def = { KISCRM_KIND_PRESALES_REQUEST, "presales_request",

@@ -133,3 +133,22 @@ def test_presales_and_milestones_from_python(db, org):
     assert type(m) is kiscrm.Milestone
     rows = db.report("milestones", as_of=dt.date(2026, 3, 31)).to_dicts()
     assert (rows[0]["overdue"], rows[0]["days_late"]) == (1, 11)
+
+
+def test_channel_from_python(db, org):
+    # A partner's registration approved on 6 January 2026 (Beijing day) is valid until
+    # 5 April; another partner registering the same customer (by another spelling)
+    # conflicts with it then, not on 6 April.
+    p1 = db.insert("partner", name="东莞智联", region="south", level="core")
+    p2 = db.insert("partner", name="佛山顺达", region="south")
+    assert type(p1) is kiscrm.Partner
+    r1 = db.insert("registration", partner_id=p1, customer_name="深圳华力机械有限公司", product_line="standard",
+                   status="approved", submitted=dt.datetime(2026, 1, 5, 2, tzinfo=UTC),
+                   decided=dt.datetime(2026, 1, 6, 2, tzinfo=UTC))
+    assert db.get("registration", r1.id).valid_until == dt.date(2026, 4, 5)
+    db.insert("registration", partner_id=p2, customer_name="深圳 华力机械", product_line="standard",
+              status="submitted", submitted=dt.datetime(2026, 2, 1, 2, tzinfo=UTC))
+    rows = db.report("registration-conflicts", as_of=dt.date(2026, 4, 5)).to_dicts()
+    assert [(r["registration_id"], r["conflict"], r["conflict_partner_id"]) for r in rows] == [
+        (r1.id, "registration", p2.id)]
+    assert db.report("registration-conflicts", as_of=dt.date(2026, 4, 6)).to_dicts() == []

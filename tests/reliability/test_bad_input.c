@@ -781,6 +781,7 @@ static const struct {
 	R(customer_value), R(value_movements), R(idic), R(competitors), R(work_review), R(grid), R(key_projects), R(swot),
 	R(campaign_roi), R(attribution), R(service_sla), R(complaints), R(satisfaction), R(service_renewals),
 	R(renewal_rate), R(service_catalogue), R(presales_queue), R(presales_projects), R(milestones),
+	R(partner_results), R(partner_layout), R(registrations), R(registrations_expiring), R(registration_conflicts),
 #undef R
 };
 

@@ -23,7 +23,8 @@ from .kpi import unregister_metric as unregister_kpi_metric
 from .record import (ENTITY_CLASSES, Activity, ActivityException, Collection, Competitor, OpportunityCompetitor,
                      SwotEntry, SwotStrategy, WorkItem, WorkLog, GridCell,
                      Campaign, CampaignCost, CampaignMember, CampaignTouch, ServiceRequest,
-                     ServiceEvent, SatisfactionSurvey, PresalesRequest, Milestone, CollectionPlan, Contact, Contract, Customer,
+                     ServiceEvent, SatisfactionSurvey, PresalesRequest, Milestone,
+                     Partner, PartnerTarget, Registration, CollectionPlan, Contact, Contract, Customer,
                      CustomerAttr, Department, Evidence, ExamResult, Experience, Kind, KeyAccountEvent,
                      KpiScore, Lead, Opportunity, Record, Snapshot, SnapshotLine, Staff,
                      StageHistory, Target, Training, ValueClass, kind, kind_names)

@@ -502,6 +502,11 @@ FUNCTIONS = [
     ("kiscrm_report_presales_queue",) + REPORT,
     ("kiscrm_report_presales_projects",) + REPORT,
     ("kiscrm_report_milestones",) + REPORT,
+    ("kiscrm_report_partner_results",) + REPORT,
+    ("kiscrm_report_partner_layout",) + REPORT,
+    ("kiscrm_report_registrations",) + REPORT,
+    ("kiscrm_report_registrations_expiring",) + REPORT,
+    ("kiscrm_report_registration_conflicts",) + REPORT,
     # presales.h
     ("kiscrm_presales_assign", [DbP, P(ctypes.c_size_t)], I, check_rc),
     # campaign.h

@@ -596,6 +596,21 @@ class Milestone(Record):
     KIND = "milestone"
 
 
+class Partner(Record):
+    """A second-tier partner (kind 'partner'); see report('partner-results')."""
+    KIND = "partner"
+
+
+class PartnerTarget(Record):
+    """A partner's own target (kind 'partner_target')."""
+    KIND = "partner_target"
+
+
+class Registration(Record):
+    """A partner's project registration (kind 'registration'); see report('registration-conflicts')."""
+    KIND = "registration"
+
+
 class PresalesRequest(Record):
     """A presales support request (kind 'presales_request'); see report('presales-queue')."""
     KIND = "presales_request"
@@ -607,7 +622,8 @@ ENTITY_CLASSES = [Department, Staff, Customer, CustomerAttr, Contact, Lead, Oppo
                   ActivityException, KeyAccountEvent, ValueClass,
                   Competitor, OpportunityCompetitor, SwotEntry, SwotStrategy, WorkItem, WorkLog,
                   GridCell, Campaign, CampaignCost, CampaignMember, CampaignTouch, ServiceRequest,
-                  ServiceEvent, SatisfactionSurvey, PresalesRequest, Milestone]
+                  ServiceEvent, SatisfactionSurvey, PresalesRequest, Milestone,
+                  Partner, PartnerTarget, Registration]
 
 
 def _register_classes():
