@@ -58,9 +58,9 @@ static const kiscrm_field_def opportunity_fields[] = {
 	F("external_ref", TEXT, IDX, 0),
 	F("tags", TEXT, 0, 0),
 	F("key_project", INT, 0, 0),
-	F("campaign_id", INT, IDX, KISCRM_KIND_CAMPAIGN),
+	F("campaign_id", INT, 0, KISCRM_KIND_CAMPAIGN),
 	F("resale", INT, 0, 0),
-	F("partner_id", INT, IDX, KISCRM_KIND_PARTNER),
+	F("partner_id", INT, 0, KISCRM_KIND_PARTNER),
 };
 
 static const kiscrm_field_def stage_history_fields[] = {

@@ -28,7 +28,7 @@ int kc_opportunity_derive_resale(kiscrm_db *db, kiscrm_record *rec)
 	    !kiscrm_record_is_null(rec, KISCRM_OPPORTUNITY_CREATED)) {
 		kiscrm_id customer = kiscrm_record_int(rec, KISCRM_OPPORTUNITY_CUSTOMER_ID);
 		kiscrm_cond c = { KISCRM_CONTRACT_CUSTOMER_ID, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = customer } } };
-		kiscrm_query q = { 1, &c, 0 };
+		kiscrm_query q = { 1, &c, 1u | KC_BIT(KISCRM_CONTRACT_SIGNED) }; /* the one column it needs */
 		e.created = (kiscrm_date)kiscrm_record_int(rec, KISCRM_OPPORTUNITY_CREATED);
 		int rc = kc_db_scan(db, kc_db_def(db, KISCRM_KIND_CONTRACT), &q, signed_cb, &e);
 		if (rc)
