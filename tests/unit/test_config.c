@@ -384,6 +384,14 @@ static const struct {
 	{ "presales", "售前工程师", 0, 0, 0 },
 	{ "service", "服务/实施", 0, 0, 0 },
 	{ "partner", "二级渠道伙伴", 0, 0, 0 },
+	/* 30% = 3000 bp, 15% = 1500 bp; 2000000.00 = 200,000,000 fen, 300000.00 = 30,000,000,
+	 * 100000.00 = 10,000,000 */
+	{ "executive_general_manager", "执行总经理", 3000, 200000000, 1 },
+	{ "technical_supervisor", "技术总监", 0, 0, 0 },
+	{ "business_development_manager", "业务拓展经理", 1000, 20000000, 0 },
+	{ "sales_manager", "销售经理", 1500, 30000000, 0 },
+	{ "key_account_specialist", "大客户专员", 500, 10000000, 0 },
+	{ "telemarketer", "电话营销员", 0, 0, 0 },
 };
 
 static void check_default_roles(const kiscrm_config *cfg)

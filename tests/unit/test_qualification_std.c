@@ -183,8 +183,8 @@ static void test_pass(void **state)
 
 	/* zh display names, the standard's exact title on the overall row */
 	assert_rc(KISCRM_OK, assess_lang(&t, db, q, "marketing_l2", wang, D(2024, 6, 30), "zh"));
-	assert_text("第一单元:质量本协议合同支付资金服务宣讲", t, 0, "name");
-	assert_text("营销专业任职资格认证标准【质量本协议合同支付资金服务线第二级】", t, 14, "name");
+	assert_text("第一单元:产品宣讲", t, 0, "name");
+	assert_text("营销专业任职资格认证标准【产品线第二级】", t, 14, "name");
 	kiscrm_table_free(t);
 
 	/* by name, with owner_id */
@@ -287,7 +287,7 @@ static void test_fails_explained(void **state)
 	assert_int_equal(0, passed(t, "behaviour", "product_presentation"));
 	assert_text("2 of 4 items", t, row_of(t, "behaviour", "product_presentation"), "actual");
 	const char *why = reasons(t, "behaviour", "product_presentation");
-	assert_has(why, "no evidence for item slides (Slides), evidence method: 提供相关报告、宣讲胶片,办事处证实");
+	assert_has(why, "no evidence for item slides (Slides), evidence method: 提供相关报告、宣讲胶片,主管证实");
 	assert_has(why, "no evidence for item follow_up");
 	assert_int_equal(0, passed(t, "behaviour", "technical_solution"));
 	assert_has(reasons(t, "behaviour", "technical_solution"), "no evidence for item solution");
