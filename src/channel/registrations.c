@@ -113,6 +113,11 @@ static int opp_cb(void *payload, const kiscrm_value *row)
 	kiscrm_date created = kc_val_date(&row[KC_FI(KISCRM_OPPORTUNITY_CREATED)]);
 	if (created != KISCRM_DATE_NONE && created > s->as_of)
 		return 0;
+	int line_claimed = 0; /* read the customer's name only for a product line someone won */
+	for (size_t i = 0; !line_claimed && i < s->n; i++)
+		line_claimed = s->r[i].winner == i && strcmp(s->r[i].line, line) == 0;
+	if (!line_claimed)
+		return 0;
 	o->key.size = 0;
 	if (o->key.ptr)
 		o->key.ptr[0] = '\0';
@@ -142,8 +147,11 @@ int kc_regs_load(kc_regs *s, kiscrm_db *db, kiscrm_date as_of)
 			continue;
 		rc = add_conflict(s, g->winner, KC_REG_CONFLICT_REGISTRATION, g->id, g->partner);
 	}
+	int winners = 0;
+	for (size_t i = 0; i < s->n; i++)
+		winners += s->r[i].winner == i;
 	opp_scan o = { s, db, KISCRM_BUF_INIT };
-	if (rc == 0)
+	if (rc == 0 && winners) /* without a valid registration no opportunity can conflict */
 		rc = kc_db_scan(db, kc_db_def(db, KISCRM_KIND_OPPORTUNITY), NULL, opp_cb, &o);
 	kiscrm_buf_dispose(&o.key);
 	return rc;
