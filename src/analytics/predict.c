@@ -19,6 +19,7 @@
 #include "config/pipeline_config.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/str.h"
 #include "core/vec.h"
 #include "core/options.h"
 #include "core/map.h"
@@ -262,36 +263,12 @@ static const char *field_value(pls *p, const kiscrm_value *row, int field)
 	return s && s[0] ? s : NULL;
 }
 
-/* Next tag of a comma-separated list, blanks trimmed; 0 at the end. */
-static int next_tag(const char **cur, const char **tag, size_t *len)
-{
-	const char *s = *cur;
-	while (*s) {
-		const char *end = strchr(s, ',');
-		const char *stop = end ? end : s + strlen(s);
-		const char *a = s, *b = stop;
-		while (a < b && (*a == ' ' || *a == '\t'))
-			a++;
-		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
-			b--;
-		s = end ? end + 1 : stop;
-		if (b > a) {
-			*tag = a;
-			*len = (size_t)(b - a);
-			*cur = s;
-			return 1;
-		}
-	}
-	*cur = s;
-	return 0;
-}
-
 /* 1 if the tag at t (length n) already appeared in list before position t. */
 static int tag_seen_before(const char *list, const char *t, size_t n)
 {
 	const char *cur = list, *u;
 	size_t m;
-	while (next_tag(&cur, &u, &m) && u < t)
+	while (kc_next_item(&cur, &u, &m) && u < t)
 		if (m == n && memcmp(u, t, n) == 0)
 			return 1;
 	return 0;
@@ -423,7 +400,7 @@ static int count_closed(pls *p, pls_model *m, const kiscrm_value *row, int won)
 		} else {
 			const char *cur = v, *t;
 			size_t n;
-			while (rc == 0 && next_tag(&cur, &t, &n))
+			while (rc == 0 && kc_next_item(&cur, &t, &n))
 				if (!tag_seen_before(v, t, n))
 					rc = count_value(p, m, (int)f + 1, t, n, won);
 		}
@@ -713,7 +690,7 @@ static int pls_score(pls *p, const kiscrm_value *row, pls_result *res, kiscrm_ta
 		} else {
 			const char *cur = v, *tg;
 			size_t n;
-			while (rc == 0 && next_tag(&cur, &tg, &n))
+			while (rc == 0 && kc_next_item(&cur, &tg, &n))
 				if (!tag_seen_before(v, tg, n))
 					rc = score_value(p, m, &a, slot, name, tg, n, t);
 		}

@@ -117,7 +117,7 @@ static int type_cells(kiscrm_table *t, size_t row, const kc_report *r, int type)
 	const kc_customers_config *cc = kc_config_customers(r->db->config);
 	if (type < 0)
 		return KISCRM_OK;
-	const kc_keyed *ct = &cc->campaigns.types[type];
+	const kc_named *ct = &cc->campaigns.types[type];
 	int zh = r->o.lang && strcmp(r->o.lang, "zh") == 0;
 	int rc = kc_cell_text(t, row, 2, ct->key);
 	return rc ? rc : kc_cell_text(t, row, 3, zh ? ct->zh : ct->en);

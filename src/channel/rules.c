@@ -7,6 +7,7 @@
 #include "config/service_config.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/str.h"
 #include "entities/normalize.h"
 #include "kiscrm/channel.h"
 #include "kiscrm/config.h"
@@ -23,22 +24,14 @@ static const char *const target_metrics[] = { "contract_amount", "collection_amo
 /* Comma-separated keys of dimension @dim, each configured. */
 static int check_keys(kiscrm_db *db, const kiscrm_record *rec, kiscrm_field field, int dim, const char *name)
 {
-	const char *list = kiscrm_record_text(rec, field);
-	for (const char *p = list; p && *p;) {
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
+	const char *list = kiscrm_record_text(rec, field), *cur = list, *item;
+	size_t len;
+	while (kc_next_item(&cur, &item, &len)) {
 		char key[64];
-		while (len && *p == ' ') {
-			p++;
-			len--;
-		}
-		while (len && p[len - 1] == ' ')
-			len--;
-		snprintf(key, sizeof(key), "%.*s", (int)(len < sizeof(key) ? len : sizeof(key) - 1), p);
+		snprintf(key, sizeof(key), "%.*s", (int)(len < sizeof(key) ? len : sizeof(key) - 1), item);
 		if (kiscrm_config_dim_find(db->config, dim, key) < 0)
 			return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, name, list,
 					       "partner.%s: '%s' is not a configured key", name, key);
-		p = end ? end + 1 : NULL;
 	}
 	return KISCRM_OK;
 }
@@ -49,14 +42,9 @@ int kc_partner_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm
 	const kc_partner_settings *p = &kc_config_customers(ctx->db->config)->partners;
 	const char *level = kiscrm_record_text(rec, KISCRM_PARTNER_LEVEL);
 	int rc;
-	if (level) {
-		size_t i = 0;
-		while (i < p->nlevels && strcmp(p->levels[i].key, level) != 0)
-			i++;
-		if (i == p->nlevels)
-			return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "level", level,
-					       "partner.level: '%s' is not a level of customers.yaml partners", level);
-	}
+	if (level && kc_named_find(p->levels, p->nlevels, level) < 0)
+		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "level", level,
+				       "partner.level: '%s' is not a level of customers.yaml partners", level);
 	if ((rc = kc_check_enum(rec, KISCRM_PARTNER_STATUS, partner_statuses)) != 0 ||
 	    (rc = check_keys(ctx->db, rec, KISCRM_PARTNER_INDUSTRIES, KISCRM_DIM_INDUSTRY, "industries")) != 0 ||
 	    (rc = check_keys(ctx->db, rec, KISCRM_PARTNER_PRODUCT_LINES, KISCRM_DIM_PRODUCT_LINE, "product_lines")) != 0)

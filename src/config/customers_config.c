@@ -179,32 +179,6 @@ static int read_value(kc_value_settings *v, const kiscrm_config *cfg, const kc_y
 
 const char *const kc_attribution_models[] = { "primary", "first", "last", "even", NULL };
 
-/* A list of { key, zh, en } entries, each key once (@what names them in errors). */
-static int read_keyed(kc_keyed **out, size_t *n, const kc_yaml_node *seq, const char *what)
-{
-	static const char *const type_keys[] = { "key", "zh", "en", NULL };
-	int rc;
-	size_t count = kc_yaml_count(seq);
-	if (count == 0)
-		return kc_yaml_error(seq, "name at least one %s", what);
-	if (!(*out = calloc(count, sizeof(**out))))
-		return kc_error_oom();
-	for (size_t i = 0; i < count; i++) {
-		const kc_yaml_node *item = kc_yaml_item(seq, i);
-		kc_keyed *t = &(*out)[i];
-		if ((rc = kc_yaml_map_check(item, type_keys)) < 0 ||
-		    (rc = kc_yaml_get_ident(&t->key, item, "key", KC_YAML_REQUIRED)) < 0 ||
-		    (rc = kc_yaml_get_text(&t->zh, item, "zh", KC_YAML_REQUIRED)) < 0 ||
-		    (rc = kc_yaml_get_text(&t->en, item, "en", KC_YAML_REQUIRED)) < 0)
-			return rc;
-		for (size_t j = 0; j < i; j++)
-			if (strcmp((*out)[j].key, t->key) == 0)
-				return kc_yaml_error(kc_yaml_map_get(item, "key"), "%s '%s' is defined twice", what, t->key);
-		*n = i + 1;
-	}
-	return KISCRM_OK;
-}
-
 static int read_partners(kc_partner_settings *p, const kc_yaml_node *map)
 {
 	static const char *const keys[] = { "levels", "registration", NULL };
@@ -213,7 +187,7 @@ static int read_partners(kc_partner_settings *p, const kc_yaml_node *map)
 	int64_t v[4];
 	int rc;
 	if ((rc = kc_yaml_map_check(map, keys)) < 0 || (rc = kc_yaml_get_seq(&levels, map, "levels", KC_YAML_REQUIRED)) < 0 ||
-	    (rc = read_keyed(&p->levels, &p->nlevels, levels, "partner level")) < 0 ||
+	    (rc = kc_named_read(&p->levels, &p->nlevels, levels, "partner level")) < 0 ||
 	    (rc = kc_yaml_get_map(&reg, map, "registration", KC_YAML_REQUIRED)) < 0 || (rc = kc_yaml_map_check(reg, reg_keys)) < 0 ||
 	    (rc = kc_yaml_get_int(&v[0], reg, "validity_days", KC_YAML_REQUIRED, 1, 3660)) < 0 ||
 	    (rc = kc_yaml_get_int(&v[1], reg, "extension_days", KC_YAML_REQUIRED, 1, 3660)) < 0 ||
@@ -241,16 +215,13 @@ static int read_campaigns(kc_campaign_settings *c, const kc_yaml_node *map)
 	    (rc = kc_yaml_get_int(&window, attribution, "window_days", KC_YAML_REQUIRED, 1, 3660)) < 0)
 		return rc;
 	c->window_days = (int)window;
-	return read_keyed(&c->types, &c->ntypes, types, "market-activity type");
+	return kc_named_read(&c->types, &c->ntypes, types, "market-activity type");
 }
 
 int kc_campaign_type_find(const kiscrm_config *cfg, const char *key)
 {
 	const kc_customers_config *c = kc_config_customers(cfg);
-	for (size_t i = 0; c && key && i < c->campaigns.ntypes; i++)
-		if (strcmp(c->campaigns.types[i].key, key) == 0)
-			return (int)i;
-	return -1;
+	return c ? kc_named_find(c->campaigns.types, c->campaigns.ntypes, key) : -1;
 }
 
 /* The section @key of the user's document when it has one (*strict = 1), else of the

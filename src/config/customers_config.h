@@ -5,6 +5,7 @@
 #ifndef KC_CUSTOMERS_CONFIG_H
 #define KC_CUSTOMERS_CONFIG_H
 
+#include "config/named.h"
 #include "kiscrm/config.h"
 
 #include <stddef.h>
@@ -53,25 +54,20 @@ typedef struct kc_grid_settings {
 	int thin_bp; /* penetration below this (basis points) is thin */
 } kc_grid_settings;
 
-/* A configured key with its Chinese and English names (market-activity types, partner
- * levels). */
-typedef struct kc_keyed {
-	const char *key, *zh, *en;
-} kc_keyed;
 
 enum { KC_ATTR_PRIMARY, KC_ATTR_FIRST, KC_ATTR_LAST, KC_ATTR_EVEN };
 /* The attribution model keys, in KC_ATTR_* order, NULL-terminated. */
 extern const char *const kc_attribution_models[];
 
 typedef struct kc_campaign_settings {
-	kc_keyed *types;
+	kc_named *types;
 	size_t ntypes;
 	int model;       /* KC_ATTR_* */
 	int window_days; /* ≥ 1 */
 } kc_campaign_settings;
 
 typedef struct kc_partner_settings {
-	kc_keyed *levels;
+	kc_named *levels;
 	size_t nlevels;
 	int validity_days, extension_days, max_extensions, expiring_days;
 } kc_partner_settings;

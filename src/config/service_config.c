@@ -12,29 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int read_named(kc_named **out, size_t *n, const kc_yaml_node *seq, const char *what)
-{
-	static const char *const keys[] = { "key", "zh", "en", NULL };
-	int rc;
-	size_t count = kc_yaml_count(seq);
-	if (count == 0)
-		return kc_yaml_error(seq, "name at least one %s", what);
-	if (!(*out = calloc(count, sizeof(**out))))
-		return kc_error_oom();
-	for (size_t i = 0; i < count; i++) {
-		const kc_yaml_node *item = kc_yaml_item(seq, i);
-		kc_named *x = &(*out)[i];
-		if ((rc = kc_yaml_map_check(item, keys)) < 0 || (rc = kc_yaml_get_ident(&x->key, item, "key", KC_YAML_REQUIRED)) < 0 ||
-		    (rc = kc_yaml_get_text(&x->zh, item, "zh", KC_YAML_REQUIRED)) < 0 ||
-		    (rc = kc_yaml_get_text(&x->en, item, "en", KC_YAML_REQUIRED)) < 0)
-			return rc;
-		if (kc_named_find(*out, i, x->key) >= 0)
-			return kc_yaml_error(kc_yaml_map_get(item, "key"), "%s '%s' is defined twice", what, x->key);
-		*n = i + 1;
-	}
-	return KISCRM_OK;
-}
-
 static int read_catalogue(kc_service_config *s, const kc_yaml_node *seq)
 {
 	static const char *const keys[] = { "key", "zh", "en", "annual_fee", NULL };
@@ -66,7 +43,7 @@ static int read_tiers(kc_service_config *s, const kc_yaml_node *map)
 	const char *key;
 	int rc;
 	if ((rc = kc_yaml_map_check(map, keys)) < 0 || (rc = kc_yaml_get_seq(&items, map, "items", KC_YAML_REQUIRED)) < 0 ||
-	    (rc = read_named(&s->tiers, &s->ntiers, items, "tier")) < 0 ||
+	    (rc = kc_named_read(&s->tiers, &s->ntiers, items, "tier")) < 0 ||
 	    (rc = kc_yaml_get_node(&def, map, "default_tier", KC_YAML_REQUIRED)) < 0 || (rc = kc_yaml_ident(&key, def)) < 0)
 		return rc;
 	if ((s->default_tier = kc_named_find(s->tiers, s->ntiers, key)) < 0)
@@ -231,7 +208,7 @@ static int read_presales(kc_presales_config *p, const kiscrm_config *cfg, const 
 	const kc_yaml_node *help = NULL, *urgency = NULL, *bands = NULL, *industry = NULL, *region = NULL, *w = NULL;
 	int rc;
 	if ((rc = kc_yaml_map_check(map, keys)) < 0 || (rc = kc_yaml_get_seq(&help, map, "help", KC_YAML_REQUIRED)) < 0 ||
-	    (rc = read_named(&p->help, &p->nhelp, help, "kind of help")) < 0 ||
+	    (rc = kc_named_read(&p->help, &p->nhelp, help, "kind of help")) < 0 ||
 	    (rc = kc_yaml_get_seq(&urgency, map, "urgency", KC_YAML_REQUIRED)) < 0 || (rc = read_urgency(p, urgency)) < 0 ||
 	    (rc = kc_yaml_get_seq(&bands, map, "amount_bands", KC_YAML_REQUIRED)) < 0 ||
 	    (rc = read_bands(p, cfg, bands)) < 0 ||
@@ -378,7 +355,6 @@ int kc_service_config_load(kiscrm_config *cfg, const char *dir)
 	static const char *const top[] = { "presales", "milestones", "catalogue", "tiers", "priorities", "sla", "escalation", "calendar",
 					   NULL };
 	kc_service_config *s = calloc(1, sizeof(*s));
-	const kc_yaml_node *n;
 	int rc;
 	if (!s)
 		return kc_error_oom();
@@ -388,12 +364,9 @@ int kc_service_config_load(kiscrm_config *cfg, const char *dir)
 	    (rc = kc_yaml_map_check(s->docs[0]->root, top)) < 0 || (rc = read_catalogue(s, section(s, "catalogue"))) < 0 ||
 	    (rc = read_tiers(s, section(s, "tiers"))) < 0)
 		return rc;
-	if ((rc = kc_yaml_expect(n = section(s, "priorities"), KC_YAML_SEQUENCE)) < 0 ||
-	    (rc = read_named(&s->priorities, &s->npriorities, n, "priority")) < 0 ||
-	    (rc = read_sla(s, section(s, "sla"))) < 0 || (rc = read_escalation(s, section(s, "escalation"))) < 0)
-		return rc;
-	if ((rc = kc_yaml_expect(n = section(s, "milestones"), KC_YAML_SEQUENCE)) < 0 ||
-	    (rc = read_named(&s->milestones, &s->nmilestones, n, "milestone type")) < 0)
+	if ((rc = kc_named_read(&s->priorities, &s->npriorities, section(s, "priorities"), "priority")) < 0 ||
+	    (rc = read_sla(s, section(s, "sla"))) < 0 || (rc = read_escalation(s, section(s, "escalation"))) < 0 ||
+	    (rc = kc_named_read(&s->milestones, &s->nmilestones, section(s, "milestones"), "milestone type")) < 0)
 		return rc;
 	int strict = kc_yaml_map_get(s->docs[0]->root, "presales") && strcmp(s->docs[0]->file, "service.yaml") != 0;
 	if ((rc = read_presales(&s->presales, cfg, section(s, "presales"), strict)) < 0)
@@ -428,14 +401,6 @@ void kc_service_config_free(kiscrm_config *cfg)
 const kc_service_config *kc_config_service(const kiscrm_config *cfg)
 {
 	return cfg ? cfg->service : NULL;
-}
-
-int kc_named_find(const kc_named *list, size_t n, const char *key)
-{
-	for (size_t i = 0; key && i < n; i++)
-		if (strcmp(list[i].key, key) == 0)
-			return (int)i;
-	return -1;
 }
 
 int kc_service_product_find(const kc_service_config *s, const char *key)

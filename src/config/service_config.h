@@ -4,14 +4,12 @@
 #ifndef KC_SERVICE_CONFIG_H
 #define KC_SERVICE_CONFIG_H
 
+#include "config/named.h"
 #include "kiscrm/config.h"
 #include "service/biz_calendar.h"
 
 #include <stddef.h>
 
-typedef struct kc_named {
-	const char *key, *zh, *en;
-} kc_named;
 
 typedef struct kc_service_product {
 	const char *key, *zh, *en;
@@ -76,8 +74,6 @@ void kc_service_config_free(kiscrm_config *cfg);
 /* The configuration's settings. */
 const kc_service_config *kc_config_service(const kiscrm_config *cfg);
 
-/* Index of @key in a list of @n named entries, or -1. */
-int kc_named_find(const kc_named *list, size_t n, const char *key);
 /* Index of catalogue product @key, or -1. */
 int kc_service_product_find(const kc_service_config *s, const char *key);
 /* The points of @key in a points map (its default when not listed). */

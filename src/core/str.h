@@ -1,4 +1,4 @@
-/* Copies of strings. */
+/* Copies of strings, and walking comma-separated lists. */
 #ifndef KC_STR_H
 #define KC_STR_H
 
@@ -7,5 +7,11 @@
 char *kc_strdup(const char *s);
 /* As kc_strdup into *out: KISCRM_OK (*out NULL for NULL) or KISCRM_ENOMEM (error set). */
 int kc_strdup_to(char **out, const char *s);
+
+#include <stddef.h>
+
+/* Next item of a comma-separated list, blanks trimmed, empty items skipped: 1 with *item
+ * and *len set (not NUL-terminated) and *cur moved past it; 0 at the end. */
+int kc_next_item(const char **cur, const char **item, size_t *len);
 
 #endif

@@ -5,6 +5,7 @@
 #include "config/service_config.h"
 #include "core/error.h"
 #include "core/field.h"
+#include "core/str.h"
 #include "kiscrm/date.h"
 #include "kiscrm/money_flow.h"
 #include "storage/record.h"
@@ -16,17 +17,11 @@
 static int check_covered(const kc_service_config *s, const char *covered)
 {
 	int seen[64] = { 0 }; /* by catalogue index; the catalogue is small */
-	for (const char *p = covered; p && *p;) {
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
+	const char *cur = covered, *item;
+	size_t len;
+	while (kc_next_item(&cur, &item, &len)) {
 		char key[64];
-		while (len && *p == ' ') {
-			p++;
-			len--;
-		}
-		while (len && p[len - 1] == ' ')
-			len--;
-		snprintf(key, sizeof(key), "%.*s", (int)(len < sizeof(key) ? len : sizeof(key) - 1), p);
+		snprintf(key, sizeof(key), "%.*s", (int)(len < sizeof(key) ? len : sizeof(key) - 1), item);
 		int i = kc_service_product_find(s, key);
 		if (i < 0)
 			return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "covered", covered,
@@ -34,7 +29,6 @@ static int check_covered(const kc_service_config *s, const char *covered)
 		if (i < 64 && seen[i]++)
 			return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "covered", covered,
 					       "contract.covered: '%s' is listed twice", key);
-		p = end ? end + 1 : NULL;
 	}
 	return KISCRM_OK;
 }

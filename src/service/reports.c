@@ -54,7 +54,7 @@ static int sla_report(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_opt
 		return rc;
 	kiscrm_table *t = NULL;
 	if ((rc = kc_service_sla_table(&t, db, name)) == 0) {
-		kc_sla_rows s = { db, t, kc_service_day_end(db, r.as_of), keep, &r };
+		kc_sla_rows s = { db, t, kc_service_day_end(db, r.as_of), keep, &r, 0 };
 		rc = kc_service_sla_rows(&s, 0);
 	}
 	return kc_report_finish(out, t, &r, rc);

@@ -65,7 +65,8 @@ struct kc_sla_rows {
 	kiscrm_table *t;
 	kiscrm_time at;
 	int (*keep)(const kc_sla_rows *s, const kc_svc_view *v);
-	void *user; /* for @keep */
+	void *user;   /* for @keep */
+	kiscrm_id gm; /* the general manager, found at the first escalation to them (-1: none) */
 };
 int kc_service_sla_table(kiscrm_table **out, kiscrm_db *db, const char *name);
 int kc_service_sla_rows(kc_sla_rows *s, kiscrm_id request_id);

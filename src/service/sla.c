@@ -33,7 +33,8 @@ static int level_of(const kc_service_config *cfg, const kc_svc_view *v)
 	       : v->used_bp >= v->policy->warning_bp ? LEVEL_OWNER : LEVEL_NONE;
 }
 
-static int escalate_to(kiscrm_db *db, const kc_svc_view *v, int level, kiscrm_id *to)
+/* Whom to alert. The general manager is looked up once per table (gm 0: not yet; -1: none). */
+static int escalate_to(kiscrm_db *db, const kc_svc_view *v, int level, kiscrm_id *gm, kiscrm_id *to)
 {
 	*to = 0;
 	if (level == LEVEL_OWNER) {
@@ -44,7 +45,11 @@ static int escalate_to(kiscrm_db *db, const kc_svc_view *v, int level, kiscrm_id
 		int rc = v->owner ? kc_db_get(db, kc_db_def(db, KISCRM_KIND_STAFF), v->owner, manager_cb, to) : 0;
 		return rc == KISCRM_ENOTFOUND ? KISCRM_OK : rc;
 	}
-	return kc_org_general_manager(db, to);
+	int rc = *gm ? KISCRM_OK : kc_org_general_manager(db, gm);
+	if (rc == 0 && !*gm)
+		*gm = -1;
+	*to = *gm > 0 ? *gm : 0;
+	return rc;
 }
 
 /* ---- the table ---- */
@@ -57,14 +62,14 @@ static const char *const cols[] = {
 	"satisfaction:int", NULL,
 };
 
-static int add_row(const kc_sla_rows *s, const kc_svc_view *v)
+static int add_row(kc_sla_rows *s, const kc_svc_view *v)
 {
 	const kc_service_config *cfg = kc_config_service(s->db->config);
 	int level = v->status == KC_SR_CLOSED ? LEVEL_NONE : level_of(cfg, v), rc;
 	kiscrm_id to = 0;
 	size_t row;
 	kiscrm_table *t = s->t;
-	if (level && (rc = escalate_to(s->db, v, level, &to)) != 0)
+	if (level && (rc = escalate_to(s->db, v, level, &s->gm, &to)) != 0)
 		return rc;
 	if ((rc = kc_add_row(t, KISCRM_ROW_DETAIL, &row)) || (rc = kc_cell_int(t, row, 0, v->id)) ||
 	    (rc = kc_cell_int(t, row, 1, v->customer)) || (rc = kc_cell_text(t, row, 2, v->subject)) ||
@@ -84,7 +89,7 @@ static int add_row(const kc_sla_rows *s, const kc_svc_view *v)
 
 static int row_cb(void *payload, const kc_svc_view *v)
 {
-	const kc_sla_rows *s = payload;
+	kc_sla_rows *s = payload;
 	return s->keep && !s->keep(s, v) ? KISCRM_OK : add_row(s, v);
 }
 
@@ -117,7 +122,7 @@ int kiscrm_service_sla(kiscrm_table **out, kiscrm_db *db, kiscrm_time at, kiscrm
 				       "kiscrm_service_sla: request id %lld is negative", (long long)request_id);
 	kiscrm_table *t = NULL;
 	int rc = kc_service_sla_table(&t, db, "service-sla");
-	kc_sla_rows s = { db, t, at, request_id ? NULL : not_closed, NULL };
+	kc_sla_rows s = { db, t, at, request_id ? NULL : not_closed, NULL, 0 };
 	if (rc == 0)
 		rc = kc_service_sla_rows(&s, request_id);
 	return kc_report_deliver(out, t, rc);
