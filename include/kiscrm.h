@@ -39,6 +39,8 @@
 #include "kiscrm/presales.h"
 #include "kiscrm/delivery.h"
 #include "kiscrm/channel.h"
+#include "kiscrm/pricing.h"
+#include "kiscrm/audit.h"
 #include "kiscrm/routines.h"
 
 #endif

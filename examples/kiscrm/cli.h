@@ -13,6 +13,8 @@ typedef struct cli {
 	const char *lang;
 	int lang_given; /* --lang was on the command line */
 	int may_create; /* the command may create a missing database file */
+	kiscrm_id partner; /* --partner: the principal's partner (0: the company) */
+	kiscrm_id staff;   /* --as: the principal's person (0: none) */
 	kiscrm_db *db;
 } cli;
 
@@ -58,6 +60,7 @@ int cli_parse_count(size_t *out, const char *opt, const char *text);
 int cli_where_parse(kiscrm_filter_cond *out, int kind, const char *expr, int decimals);
 
 int cmd_init(cli *c, int argc, char **argv);
+int cmd_history(cli *c, int argc, char **argv);
 int cmd_import(cli *c, int argc, char **argv);
 int cmd_export(cli *c, int argc, char **argv);
 int cmd_list(cli *c, int argc, char **argv);
@@ -77,6 +80,9 @@ int cmd_mailing_list(cli *c, int argc, char **argv);
 int cmd_sla(cli *c, int argc, char **argv);
 int cmd_reopen(cli *c, int argc, char **argv);
 int cmd_presales_assign(cli *c, int argc, char **argv);
+int cmd_quote_submit(cli *c, int argc, char **argv);
+int cmd_contract_submit(cli *c, int argc, char **argv);
+int cmd_approve(cli *c, int argc, char **argv);
 int cmd_merge(cli *c, int argc, char **argv);
 
 /* The ids of every customer (caller frees *ids). */

@@ -230,6 +230,37 @@ int cmd_list(cli *c, int argc, char **argv)
 	return rc;
 }
 
+int cmd_history(cli *c, int argc, char **argv)
+{
+	const char *format = "table";
+	if (argc < 3 || cli_is_help(argv[1])) {
+		puts("usage: kiscrm history ENTITY ID [--format table|csv|json]\n\n"
+		     "The audit log of one record (审计日志): each insert, update, delete and merge with\n"
+		     "its business date, time (when the change gave one), person, library job and the\n"
+		     "changed fields' old and new values as JSON. A deleted record's history remains.");
+		return argc < 3 && !(argc > 1 && cli_is_help(argv[1])) ? 2 : 0;
+	}
+	kiscrm_id id = 0;
+	int kind = parse_kind(argv[1]);
+	if (kind < 0 || cli_parse_id(&id, "history", argv[2]))
+		return 2;
+	for (int i = 3; i < argc; i++) {
+		const char *v;
+		if ((v = cli_opt(argc, argv, &i, "--format")))
+			format = v;
+		else
+			return cli_usage("history: unknown option '%s'", argv[i]);
+	}
+	if (cli_open(c))
+		return 1;
+	kiscrm_table *t = NULL;
+	if (kiscrm_audit_history(&t, c->db, kind, id) < 0)
+		return cli_fail("history");
+	int rc = cli_print_table(t, format);
+	kiscrm_table_free(t);
+	return rc;
+}
+
 int cmd_show(cli *c, int argc, char **argv)
 {
 	int timeline = argc == 4 && strcmp(argv[3], "--timeline") == 0;

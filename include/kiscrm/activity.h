@@ -59,7 +59,8 @@ typedef enum kiscrm_activity_field {
 	KISCRM_ACTIVITY_DONE_AT = KISCRM_FIELD_ID(KISCRM_KIND_ACTIVITY, 12),       /**< TIME it was done. */
 	KISCRM_ACTIVITY_OUTCOME = KISCRM_FIELD_ID(KISCRM_KIND_ACTIVITY, 13),       /**< TEXT: what came of it. */
 	KISCRM_ACTIVITY_NEXT_STEP = KISCRM_FIELD_ID(KISCRM_KIND_ACTIVITY, 14),     /**< TEXT: what happens next. */
-	KISCRM_ACTIVITY_RRULE = KISCRM_FIELD_ID(KISCRM_KIND_ACTIVITY, 15)          /**< TEXT recurrence rule (see above); NULL: once. */
+	KISCRM_ACTIVITY_RRULE = KISCRM_FIELD_ID(KISCRM_KIND_ACTIVITY, 15),          /**< TEXT recurrence rule (see above); NULL: once. */
+	KISCRM_ACTIVITY_PARTNER_ID = KISCRM_FIELD_ID(KISCRM_KIND_ACTIVITY, 16) /**< INT → partner (kiscrm/channel.h), derived: its customer's, else its opportunity's. */
 } kiscrm_activity_field;
 
 /** Fields of ::KISCRM_KIND_ACTIVITY_EXCEPTION: one changed occurrence of a series. */
@@ -70,7 +71,8 @@ typedef enum kiscrm_activity_exception_field {
 	KISCRM_ACTIVITY_EXCEPTION_NEW_START = KISCRM_FIELD_ID(KISCRM_KIND_ACTIVITY_EXCEPTION, 3),      /**< TIME it moved to (NULL: not moved). */
 	KISCRM_ACTIVITY_EXCEPTION_CANCELLED = KISCRM_FIELD_ID(KISCRM_KIND_ACTIVITY_EXCEPTION, 4),      /**< INT 1: this occurrence does not take place. */
 	KISCRM_ACTIVITY_EXCEPTION_STATUS = KISCRM_FIELD_ID(KISCRM_KIND_ACTIVITY_EXCEPTION, 5),         /**< TEXT status of this occurrence (NULL: the series'). */
-	KISCRM_ACTIVITY_EXCEPTION_OUTCOME = KISCRM_FIELD_ID(KISCRM_KIND_ACTIVITY_EXCEPTION, 6)         /**< TEXT outcome of this occurrence. */
+	KISCRM_ACTIVITY_EXCEPTION_OUTCOME = KISCRM_FIELD_ID(KISCRM_KIND_ACTIVITY_EXCEPTION, 6),         /**< TEXT outcome of this occurrence. */
+	KISCRM_ACTIVITY_EXCEPTION_PARTNER_ID = KISCRM_FIELD_ID(KISCRM_KIND_ACTIVITY_EXCEPTION, 7) /**< INT → partner (kiscrm/channel.h), derived: its activity's. */
 } kiscrm_activity_exception_field;
 
 /** Which activities a calendar call covers. Fields are only ever appended. */

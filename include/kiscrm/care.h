@@ -40,7 +40,8 @@ typedef enum kiscrm_key_account_event_field {
 	KISCRM_KEY_ACCOUNT_EVENT_TYPE = KISCRM_FIELD_ID(KISCRM_KIND_KEY_ACCOUNT_EVENT, 3),        /**< TEXT, required: gained, lost, executive_change, major_event, important_date or family_celebration. */
 	KISCRM_KEY_ACCOUNT_EVENT_CONTACT_ID = KISCRM_FIELD_ID(KISCRM_KIND_KEY_ACCOUNT_EVENT, 4),  /**< INT → contact of the same customer (e.g. whose family celebrates). */
 	KISCRM_KEY_ACCOUNT_EVENT_TITLE = KISCRM_FIELD_ID(KISCRM_KIND_KEY_ACCOUNT_EVENT, 5),       /**< TEXT: what (e.g. 公司成立纪念日). */
-	KISCRM_KEY_ACCOUNT_EVENT_NOTE = KISCRM_FIELD_ID(KISCRM_KIND_KEY_ACCOUNT_EVENT, 6)         /**< TEXT: details. */
+	KISCRM_KEY_ACCOUNT_EVENT_NOTE = KISCRM_FIELD_ID(KISCRM_KIND_KEY_ACCOUNT_EVENT, 6),         /**< TEXT: details. */
+	KISCRM_KEY_ACCOUNT_EVENT_PARTNER_ID = KISCRM_FIELD_ID(KISCRM_KIND_KEY_ACCOUNT_EVENT, 7) /**< INT → partner (kiscrm/channel.h), derived: its customer's. */
 } kiscrm_key_account_event_field;
 
 KISCRM_END_DECL

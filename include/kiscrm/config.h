@@ -151,6 +151,19 @@ KISCRM_API int kiscrm_config_role_find(const kiscrm_config *cfg, const char *key
  */
 KISCRM_API int kiscrm_config_role_max_discount_bp(const kiscrm_config *cfg, size_t i);
 /**
+ * Highest discount role @p i may approve on product line @p product_line, in basis points:
+ * the role's `max_discount_by_line` entry for that line when it has one, else its
+ * `max_discount` (kiscrm_config_role_max_discount_bp()). Price approval (价格审批) compares
+ * each quote line's discount with this limit.
+ * @param cfg the configuration
+ * @param i role index
+ * @param product_line a product-line key of dimensions.yaml; NULL or an unknown key gives
+ *        the role's general limit
+ * @return basis points, -1 when unlimited, 0 for an out-of-range role.
+ */
+KISCRM_API int kiscrm_config_role_max_discount_line_bp(const kiscrm_config *cfg, size_t i,
+							const char *product_line);
+/**
  * Highest contract amount role @p i may sign, in minor units; -1 when unlimited.
  * @param cfg the configuration
  * @param i role index

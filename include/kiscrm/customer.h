@@ -29,7 +29,8 @@ typedef enum kiscrm_customer_field {
 	KISCRM_CUSTOMER_LIFECYCLE = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, 14),    /**< TEXT: prospect, new, growing, mature, declining, lost. */
 	KISCRM_CUSTOMER_FIRST_CONTRACT = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, 15), /**< DATE: first contract signed (derived). */
 	KISCRM_CUSTOMER_CREATED = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, 16),      /**< DATE: entered on. */
-	KISCRM_CUSTOMER_LAST_ACTIVITY = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, 17) /**< DATE: day of the latest done activity with the customer (derived from activities, kiscrm/activity.h). */
+	KISCRM_CUSTOMER_LAST_ACTIVITY = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, 17), /**< DATE: day of the latest done activity with the customer (derived from activities, kiscrm/activity.h). */
+	KISCRM_CUSTOMER_PARTNER_ID = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER, 18) /**< INT → partner (kiscrm/channel.h), the second-tier partner that serves the customer; NULL: a direct customer. */
 } kiscrm_customer_field;
 
 /** Fields of a customer's custom attribute (key/value, unique key per customer). */
@@ -37,7 +38,8 @@ typedef enum kiscrm_customer_attr_field {
 	KISCRM_CUSTOMER_ATTR_ID = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER_ATTR, 0),          /**< INT id. */
 	KISCRM_CUSTOMER_ATTR_CUSTOMER_ID = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER_ATTR, 1), /**< INT, required, owned by the customer. */
 	KISCRM_CUSTOMER_ATTR_KEY = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER_ATTR, 2),         /**< TEXT, required. */
-	KISCRM_CUSTOMER_ATTR_VALUE = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER_ATTR, 3)        /**< TEXT. */
+	KISCRM_CUSTOMER_ATTR_VALUE = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER_ATTR, 3),        /**< TEXT. */
+	KISCRM_CUSTOMER_ATTR_PARTNER_ID = KISCRM_FIELD_ID(KISCRM_KIND_CUSTOMER_ATTR, 4) /**< INT → partner (kiscrm/channel.h), derived: its customer's. */
 } kiscrm_customer_attr_field;
 
 /** Fields of a contact (联系人). */
@@ -54,7 +56,8 @@ typedef enum kiscrm_contact_field {
 	                                     technical_evaluator, gatekeeper or coach (决策链). */
 	KISCRM_CONTACT_REPORTS_TO = KISCRM_FIELD_ID(KISCRM_KIND_CONTACT, 9),  /**< INT: contact of the same customer; no cycles. */
 	KISCRM_CONTACT_ATTITUDE = KISCRM_FIELD_ID(KISCRM_KIND_CONTACT, 10),   /**< TEXT: supporter, neutral or opponent. */
-	KISCRM_CONTACT_OPT_OUT = KISCRM_FIELD_ID(KISCRM_KIND_CONTACT, 11)     /**< INT 0/1: asked not to be mailed or invited (kiscrm_campaign_mailing_list()). */
+	KISCRM_CONTACT_OPT_OUT = KISCRM_FIELD_ID(KISCRM_KIND_CONTACT, 11),     /**< INT 0/1: asked not to be mailed or invited (kiscrm_campaign_mailing_list()). */
+	KISCRM_CONTACT_PARTNER_ID = KISCRM_FIELD_ID(KISCRM_KIND_CONTACT, 12) /**< INT → partner (kiscrm/channel.h), derived: its customer's. */
 } kiscrm_contact_field;
 
 /**

@@ -154,6 +154,50 @@ KISCRM_API const kiscrm_config *kiscrm_db_config(const kiscrm_db *db);
  */
 KISCRM_API int kiscrm_db_set_actor(kiscrm_db *db, kiscrm_id staff_id);
 
+/** Version of ::kiscrm_principal described by this header. */
+#define KISCRM_PRINCIPAL_VERSION 1
+/** Static initialiser for a ::kiscrm_principal: nobody in particular (the company). */
+#define KISCRM_PRINCIPAL_INIT { KISCRM_PRINCIPAL_VERSION, 0, 0, NULL }
+
+/**
+ * Who is asking (主体): the person, the second-tier partner they work for, and the role
+ * they act in. Set on a handle with kiscrm_db_set_principal(); see doc/channel.md.
+ */
+typedef struct kiscrm_principal {
+	unsigned int version; /**< ::KISCRM_PRINCIPAL_VERSION. */
+	kiscrm_id staff_id;   /**< The person (becomes the handle's actor); 0: none given. */
+	kiscrm_id partner_id; /**< The partner they work for; 0: the company itself. */
+	const char *role;     /**< A roles.yaml key they act in; NULL: the staff record's role. */
+} kiscrm_principal;
+
+/**
+ * Binds the handle to a principal, once: every later read and write of the handle sees
+ * only what the principal may see. For a partner's principal (partner_id set) the
+ * partner-scoped kinds (customers, contacts, leads, opportunities, contracts, plans,
+ * collections, activities, service, presales, registrations, the partner's own departments,
+ * staff and targets …) show only that partner's rows, every other kind shows none, and a
+ * foreign id answers ::KISCRM_ENOTFOUND exactly as a missing one does. Records the
+ * principal inserts belong to its partner. A company principal (partner_id 0) sees
+ * everything and only names the actor and role.
+ *
+ * There is no way back: a bound handle refuses a second principal and kiscrm_db_set_actor().
+ * Call it outside a transaction, before the handle is shared.
+ * @param db the database
+ * @param principal the principal (copied; version must be ::KISCRM_PRINCIPAL_VERSION)
+ * @return ::KISCRM_OK; ::KISCRM_ENOTFOUND naming the missing partner or staff;
+ *   ::KISCRM_EINVALID for a staff member of another partner, an unknown role, a handle
+ *   already bound or inside a transaction; ::KISCRM_EVERSION.
+ */
+KISCRM_API int kiscrm_db_set_principal(kiscrm_db *db, const kiscrm_principal *principal);
+
+/**
+ * The principal the handle is bound to (::KISCRM_PRINCIPAL_INIT when none).
+ * @param db the database
+ * @param out filled in; its role points into the handle (valid until kiscrm_db_free())
+ * @return ::KISCRM_OK, ::KISCRM_EINVALID.
+ */
+KISCRM_API int kiscrm_db_principal(const kiscrm_db *db, kiscrm_principal *out);
+
 /**
  * Sets the business date (业务日期) of this handle: the "today" used where a caller leaves
  * a date out — a report without `as_of`, an opportunity stored without `created`, a

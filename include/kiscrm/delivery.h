@@ -28,7 +28,8 @@ typedef enum kiscrm_milestone_field {
 	KISCRM_MILESTONE_ACTUAL = KISCRM_FIELD_ID(KISCRM_KIND_MILESTONE, 4),      /**< DATE: reached. */
 	KISCRM_MILESTONE_OWNER_ID = KISCRM_FIELD_ID(KISCRM_KIND_MILESTONE, 5),    /**< INT → staff (the implementation consultant). */
 	KISCRM_MILESTONE_CRISIS = KISCRM_FIELD_ID(KISCRM_KIND_MILESTONE, 6),      /**< INT 0/1: a major crisis (重大危机): the general manager leads. */
-	KISCRM_MILESTONE_NOTE = KISCRM_FIELD_ID(KISCRM_KIND_MILESTONE, 7)         /**< TEXT. */
+	KISCRM_MILESTONE_NOTE = KISCRM_FIELD_ID(KISCRM_KIND_MILESTONE, 7),         /**< TEXT. */
+	KISCRM_MILESTONE_PARTNER_ID = KISCRM_FIELD_ID(KISCRM_KIND_MILESTONE, 8) /**< INT → partner (kiscrm/channel.h), derived: its contract's. */
 } kiscrm_milestone_field;
 
 KISCRM_END_DECL

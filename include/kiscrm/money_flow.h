@@ -9,7 +9,8 @@
  *
  * **Rules checked on every insert and update** (errors name the field and the value):
  * - contract: `amount` ≥ 0; `approval` is draft, pending, approved or rejected (NULL is
- *   stored as draft); `allow_over_collection` is 0 or 1; a linked opportunity belongs to
+ *   stored as draft; once stored, pending and approved come only from contract approval,
+ *   and `amount` and `payment_terms` are guarded — see kiscrm/pricing.h); `allow_over_collection` is 0 or 1; a linked opportunity belongs to
  *   the contract's customer (::KISCRM_EINVALID otherwise); on update the amount may not drop
  *   below what was already collected (::KISCRM_ECONFLICT) unless `allow_over_collection`
  *   is 1. Derived when NULL: `department_id` from the owner, `business_line` and
@@ -89,7 +90,8 @@ typedef enum kiscrm_collection_plan_field {
 	KISCRM_COLLECTION_PLAN_DUE = KISCRM_FIELD_ID(KISCRM_KIND_COLLECTION_PLAN, 3),            /**< DATE, required: due date. */
 	KISCRM_COLLECTION_PLAN_AMOUNT = KISCRM_FIELD_ID(KISCRM_KIND_COLLECTION_PLAN, 4),         /**< MONEY, required: amount due, > 0. */
 	KISCRM_COLLECTION_PLAN_NOTE = KISCRM_FIELD_ID(KISCRM_KIND_COLLECTION_PLAN, 5),           /**< TEXT: e.g. "advance", "on acceptance". */
-	KISCRM_COLLECTION_PLAN_MILESTONE_ID = KISCRM_FIELD_ID(KISCRM_KIND_COLLECTION_PLAN, 6)    /**< INT → a milestone of the same contract the instalment falls due on: `due` follows its actual date, else its planned one (kiscrm/delivery.h). */
+	KISCRM_COLLECTION_PLAN_MILESTONE_ID = KISCRM_FIELD_ID(KISCRM_KIND_COLLECTION_PLAN, 6),    /**< INT → a milestone of the same contract the instalment falls due on: `due` follows its actual date, else its planned one (kiscrm/delivery.h). */
+	KISCRM_COLLECTION_PLAN_PARTNER_ID = KISCRM_FIELD_ID(KISCRM_KIND_COLLECTION_PLAN, 7) /**< INT → partner (kiscrm/channel.h), derived: its contract's (or opportunity's). */
 } kiscrm_collection_plan_field;
 
 /** Fields of a collection (收款 / 回款: money received). */

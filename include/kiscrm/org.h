@@ -19,7 +19,8 @@ typedef enum kiscrm_department_field {
 	KISCRM_DEPARTMENT_NAME = KISCRM_FIELD_ID(KISCRM_KIND_DEPARTMENT, 1),      /**< TEXT, required. */
 	KISCRM_DEPARTMENT_PARENT_ID = KISCRM_FIELD_ID(KISCRM_KIND_DEPARTMENT, 2), /**< INT, parent department (NULL: top level); no cycles. */
 	KISCRM_DEPARTMENT_MANAGER_ID = KISCRM_FIELD_ID(KISCRM_KIND_DEPARTMENT, 3),/**< INT, staff heading the department. */
-	KISCRM_DEPARTMENT_CODE = KISCRM_FIELD_ID(KISCRM_KIND_DEPARTMENT, 4)       /**< TEXT, short code. */
+	KISCRM_DEPARTMENT_CODE = KISCRM_FIELD_ID(KISCRM_KIND_DEPARTMENT, 4),       /**< TEXT, short code. */
+	KISCRM_DEPARTMENT_PARTNER_ID = KISCRM_FIELD_ID(KISCRM_KIND_DEPARTMENT, 5) /**< INT → partner (kiscrm/channel.h), derived from its parent department; NULL: the company's own. */
 } kiscrm_department_field;
 
 /** Fields of a staff member (员工). */
@@ -36,7 +37,8 @@ typedef enum kiscrm_staff_field {
 	KISCRM_STAFF_INDUSTRY_YEARS = KISCRM_FIELD_ID(KISCRM_KIND_STAFF, 9),   /**< RATE: years in the industry. */
 	KISCRM_STAFF_MANAGEMENT_YEARS = KISCRM_FIELD_ID(KISCRM_KIND_STAFF, 10),/**< RATE: years of management. */
 	KISCRM_STAFF_EMAIL = KISCRM_FIELD_ID(KISCRM_KIND_STAFF, 11),           /**< TEXT. */
-	KISCRM_STAFF_PHONE = KISCRM_FIELD_ID(KISCRM_KIND_STAFF, 12)            /**< TEXT. */
+	KISCRM_STAFF_PHONE = KISCRM_FIELD_ID(KISCRM_KIND_STAFF, 12),            /**< TEXT. */
+	KISCRM_STAFF_PARTNER_ID = KISCRM_FIELD_ID(KISCRM_KIND_STAFF, 13) /**< INT → partner (kiscrm/channel.h), derived from the department: the partner this person works for; NULL: the company. */
 } kiscrm_staff_field;
 
 /**

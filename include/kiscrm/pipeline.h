@@ -37,7 +37,8 @@ typedef enum kiscrm_lead_field {
 	KISCRM_LEAD_AMOUNT = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 16),        /**< MONEY: first estimate. */
 	KISCRM_LEAD_CAMPAIGN = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 17),      /**< TEXT: market activity that produced it, as given (free text; the link is campaign_id). */
 	KISCRM_LEAD_CAMPAIGN_ID = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 18),   /**< INT → campaign that produced it (kiscrm/campaign.h); qualifying the lead passes it to the opportunity. */
-	KISCRM_LEAD_OPT_OUT = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 19)        /**< INT 0/1: the person asked not to be mailed or invited (kiscrm_campaign_mailing_list()). */
+	KISCRM_LEAD_OPT_OUT = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 19),        /**< INT 0/1: the person asked not to be mailed or invited (kiscrm_campaign_mailing_list()). */
+	KISCRM_LEAD_PARTNER_ID = KISCRM_FIELD_ID(KISCRM_KIND_LEAD, 20) /**< INT → partner (kiscrm/channel.h), the second-tier partner that owns the lead; NULL: the company's. */
 } kiscrm_lead_field;
 
 /** Fields of an opportunity (商机 / 项目). */
@@ -85,7 +86,8 @@ typedef enum kiscrm_stage_history_field {
 	KISCRM_STAGE_HISTORY_AT = KISCRM_FIELD_ID(KISCRM_KIND_STAGE_HISTORY, 4),             /**< TIME of the move, required. */
 	KISCRM_STAGE_HISTORY_BY_ID = KISCRM_FIELD_ID(KISCRM_KIND_STAGE_HISTORY, 5),          /**< INT → staff who moved it (NULL: system). */
 	KISCRM_STAGE_HISTORY_AMOUNT = KISCRM_FIELD_ID(KISCRM_KIND_STAGE_HISTORY, 6),         /**< MONEY: the opportunity's amount at the move. */
-	KISCRM_STAGE_HISTORY_PIPELINE = KISCRM_FIELD_ID(KISCRM_KIND_STAGE_HISTORY, 7)        /**< TEXT pipeline key. */
+	KISCRM_STAGE_HISTORY_PIPELINE = KISCRM_FIELD_ID(KISCRM_KIND_STAGE_HISTORY, 7),        /**< TEXT pipeline key. */
+	KISCRM_STAGE_HISTORY_PARTNER_ID = KISCRM_FIELD_ID(KISCRM_KIND_STAGE_HISTORY, 8) /**< INT → partner (kiscrm/channel.h), derived: its opportunity's. */
 } kiscrm_stage_history_field;
 
 /** Flag of kiscrm_opportunity_move(): allow leaving a won or lost stage (re-opening). */

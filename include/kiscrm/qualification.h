@@ -74,18 +74,18 @@ typedef enum kiscrm_training_field {
  *           - { key: product, zh: …, en: …, pass: 60 }
  *         knowledge_method: …        # 认证方法 of the knowledge part (display only)
  *         experience:                # 经验
- *           tolerance: 0.1           # years the main item may fall short, see below
  *           method_text: …           # 认证方法 (display only)
- *           items:
+ *           items:                   # each with `years` or `count`
  *             - { key: marketing, zh: …, en: …, years: 0.5, main: true }
+ *             - { key: successful_project, zh: …, en: …, count: 1 }
  *             - { key: other_department, zh: …, en: …, years: 1 }
- *             - { key: external_marketing, zh: …, en: …, years: 1, substitutes: true }
+ *             - { key: external_marketing, zh: …, en: …, years: 1 }
  *         requirements:              # job description (职位说明书)
- *           education: bachelor      # a key of the education ladder
+ *           education: college       # a key of the education ladder
  *           sales_years: 2           # staff fields sales_years, industry_years,
  *           industry_years: 1        # management_years (absent: not required)
  *           training:                # training subjects, each attended at least once
- *             - { key: legal, zh: 相关法律知识, en: Legal knowledge }
+ *             - { key: selling_skills, zh: 销售技巧, en: Selling skills }
  *     education: [secondary, college, bachelor, master, doctor]   # ladder, lowest first
  *
  * Behaviour items may carry `text` (the standard's wording) and `method` (their own
@@ -93,15 +93,44 @@ typedef enum kiscrm_training_field {
  * `standard` is NULL or the standard's key, its `date` is NULL or not after as_of, and its
  * `method` is NULL or one of the unit's `methods`.
  *
- * Experience: the years of a person's experience records of one kind add up. With a
- * `main` item: it passes when the main item reaches its bar (the other kinds may then be
- * missing or short); else when an item marked `substitutes` reaches its own bar ("main
- * experience ≥ 0.5 years, or other marketing experience ≥ 1 year"); else when the main
- * item is short by at most `tolerance` years and another item exceeds its own bar by at
- * least the shortfall ("slightly below the bar may be compensated by exceeding another").
- * Without a main item every item must reach its bar.
+ * Experience, as the marketing standard's 认证方法 says: the years of a person's experience
+ * records of one kind add up. With a `main` item (at most one, with `years`):
+ * - the main item reaching its bound passes, the other kinds may be missing or short
+ *   ("如果本公司市场部经验条件合格,其他二类经验没有或有欠缺,也可达标");
+ * - the other kinds are for reference ("其他经验作为参考") and never make a main item
+ *   below its bound pass ("原则上不能少于上述时间的下限");
+ * - a main item below its bound but above zero, with at least one other kind strictly
+ *   above its own bound, is ::KISCRM_QUAL_ASSESSOR: "如果稍低于下限,在其他二类经验超出要求的
+ *   标准的条件下,考评员或者认证小组可以根据具体情况确定是否达标" — how far below is "slightly"
+ *   is the assessor's judgement, so the library sets no tolerance;
+ * - otherwise (no main experience at all, or no other kind above its bound) it fails.
+ * Without a main item every item with `years` must reach its bound. An item with `count`
+ * (成功项目经验, successful project experience) is a requirement of its own: at least that
+ * many experience records of its kind (one per project; their years are the projects'
+ * durations and are not compared), on a row of its own, with no borderline.
+ *
+ * The keys `tolerance` (of `experience`) and `substitutes` (of an item) of earlier
+ * versions are refused with ::KISCRM_ECONFIG naming the file, line and key: the rules
+ * they configured are not the standard's, and ignoring them would silently change results.
  */
 typedef struct kiscrm_qual_standards kiscrm_qual_standards;
+
+/**
+ * Outcome of a row of kiscrm_qualification_assess(), the value of its `outcome` column.
+ * Values are only ever appended. ::KISCRM_QUAL_FAIL and ::KISCRM_QUAL_PASS equal the
+ * row's `passed` column; `passed` is 0 for ::KISCRM_QUAL_ASSESSOR, so that a program
+ * reading only `passed` never takes a case left to the assessor for a pass.
+ */
+typedef enum kiscrm_qual_outcome {
+	/** Not met; `reasons` says why. */
+	KISCRM_QUAL_FAIL = 0,
+	/** Met. */
+	KISCRM_QUAL_PASS = 1,
+	/** Borderline: the assessor or the certification group decides (评审人决定), as the
+	 *  standard leaves a main experience slightly below its bound to them; `reasons`
+	 *  gives the main experience and every reference kind against its bound. */
+	KISCRM_QUAL_ASSESSOR = 2
+} kiscrm_qual_outcome;
 
 /**
  * Loads qualification standards from a YAML file.
@@ -113,8 +142,10 @@ typedef struct kiscrm_qual_standards kiscrm_qual_standards;
 KISCRM_API int kiscrm_qual_standard_load(kiscrm_qual_standards **out, const char *path);
 
 /**
- * Loads `qualification.yaml` of a configuration directory, or the built-in default (the
- * marketing level-2 standard) when the directory has none.
+ * Loads `qualification.yaml` of a configuration directory, or the built-in default when
+ * the directory has none: the marketing level-2 standard for the sales representative
+ * (`marketing_l2`, first) and the sales manager's job-description requirements
+ * (`sales_manager`).
  * @param[out] out the standards
  * @param dir configuration directory; NULL for the built-in default
  * @return as kiscrm_qual_standard_load(); ::KISCRM_ENOTFOUND when @p dir does not exist.
@@ -143,21 +174,28 @@ KISCRM_API const char *kiscrm_qual_standard_key(const kiscrm_qual_standards *std
  * "qualification-assessment" runs it with the built-in standards.
  *
  * Rows (::KISCRM_ROW_DETAIL), in this order: one per behaviour unit, one per knowledge
- * subject, one for experience, one per job-description requirement (education,
- * sales_years, industry_years, management_years, training), then a ::KISCRM_ROW_TOTAL row
- * `overall`. Columns:
+ * subject, one for the experience measured in years (`experience`), one per experience
+ * item with a count (e.g. `successful_project`), one per job-description requirement
+ * (education, sales_years, industry_years, management_years, training), then a
+ * ::KISCRM_ROW_TOTAL row `overall`. Columns:
  * - `part` TEXT: behaviour, knowledge, experience, requirement or overall;
- * - `key` TEXT: unit, subject or requirement key (`experience`, `overall`);
+ * - `key` TEXT: unit, subject, experience item or requirement key (`experience`,
+ *   `overall`);
  * - `name` TEXT: display name in `opts->lang`;
- * - `required` TEXT: what the standard asks, e.g. "4 items", "60", "marketing ≥ 0.5";
- * - `actual` TEXT: what the person has, e.g. "3 of 4 items", "72", "marketing 0.4";
- * - `passed` INT: 1 or 0;
+ * - `required` TEXT: what the standard asks, e.g. "4 items", "60",
+ *   "main: marketing 0.5; for reference: other_department 1, external_marketing 1", "1";
+ * - `actual` TEXT: what the person has, e.g. "3 of 4 items", "72",
+ *   "marketing 0.4, other_department 1.5, external_marketing 0", "0";
+ * - `passed` INT: 1 when met, else 0 (failed or left to the assessor);
  * - `reasons` TEXT: for a fail, every reason separated by "; " — the missing items with
  *   their accepted evidence methods, an exam below the pass mark or missing, the
- *   experience bars not reached, the education or years short, the trainings missing;
- *   for a pass through a substitution rule, how it passed (e.g. "compensated by
- *   external_marketing 1.6 ≥ 1 + 0.1"); NULL otherwise. On the overall row, the keys of
- *   the failed rows.
+ *   main experience below its bound with every reference kind against its own ("≤" or
+ *   ">"), the records of a counted experience missing, the education or years short, the
+ *   trainings missing; for ::KISCRM_QUAL_ASSESSOR the same about experience and that the
+ *   assessor decides; NULL for a pass. On the overall row, "failed: " and the keys of the
+ *   failed rows, and "assessor decides: " and the keys of the rows left to the assessor;
+ * - `outcome` INT: a ::kiscrm_qual_outcome. The overall row fails when any row fails,
+ *   else is ::KISCRM_QUAL_ASSESSOR when any row is, else passes.
  * @param[out] out the table
  * @param db the database
  * @param std the standards

@@ -1378,8 +1378,9 @@ KISCRM_API int kiscrm_report_kpi(kiscrm_table **out, kiscrm_db *db, const kiscrm
 
 /**
  * Report "qualification-assessment" by name: kiscrm_qualification_assess() of the person
- * `opts->owner_id` against the first standard of the built-in default standards (the
- * marketing level-2 standard), as of `opts->as_of`, in `opts->lang`.
+ * `opts->owner_id` against the built-in default standard for the person's role (the first
+ * whose `role` is the person's: `marketing_l2` for `sales_rep`, `sales_manager` for
+ * `sales_manager`), else the first (`marketing_l2`), as of `opts->as_of`, in `opts->lang`.
  * @param[out] out the table
  * @param db the database
  * @param opts options; `owner_id` is required

@@ -45,7 +45,8 @@ typedef enum kiscrm_service_request_field {
 	KISCRM_SERVICE_REQUEST_OPENED = KISCRM_FIELD_ID(KISCRM_KIND_SERVICE_REQUEST, 9),       /**< TIME, required: when it came in. */
 	KISCRM_SERVICE_REQUEST_STATUS = KISCRM_FIELD_ID(KISCRM_KIND_SERVICE_REQUEST, 10),      /**< TEXT, derived from the events: open, waiting, resolved, closed. */
 	KISCRM_SERVICE_REQUEST_SATISFACTION = KISCRM_FIELD_ID(KISCRM_KIND_SERVICE_REQUEST, 11), /**< INT 1–5: the customer's rating. */
-	KISCRM_SERVICE_REQUEST_CONTACT_ID = KISCRM_FIELD_ID(KISCRM_KIND_SERVICE_REQUEST, 12)   /**< INT → contact who asked (of the customer). */
+	KISCRM_SERVICE_REQUEST_CONTACT_ID = KISCRM_FIELD_ID(KISCRM_KIND_SERVICE_REQUEST, 12),   /**< INT → contact who asked (of the customer). */
+	KISCRM_SERVICE_REQUEST_PARTNER_ID = KISCRM_FIELD_ID(KISCRM_KIND_SERVICE_REQUEST, 13) /**< INT → partner (kiscrm/channel.h), derived: its customer's. */
 } kiscrm_service_request_field;
 
 /** Fields of ::KISCRM_KIND_SERVICE_EVENT (append-only). */
@@ -55,7 +56,8 @@ typedef enum kiscrm_service_event_field {
 	KISCRM_SERVICE_EVENT_TYPE = KISCRM_FIELD_ID(KISCRM_KIND_SERVICE_EVENT, 2),       /**< TEXT, required: responded, waiting, resumed, resolved, reopened, closed. */
 	KISCRM_SERVICE_EVENT_AT = KISCRM_FIELD_ID(KISCRM_KIND_SERVICE_EVENT, 3),         /**< TIME, required: not before the request was opened nor before its latest event. */
 	KISCRM_SERVICE_EVENT_BY_ID = KISCRM_FIELD_ID(KISCRM_KIND_SERVICE_EVENT, 4),      /**< INT → staff. */
-	KISCRM_SERVICE_EVENT_NOTE = KISCRM_FIELD_ID(KISCRM_KIND_SERVICE_EVENT, 5)        /**< TEXT. */
+	KISCRM_SERVICE_EVENT_NOTE = KISCRM_FIELD_ID(KISCRM_KIND_SERVICE_EVENT, 5),        /**< TEXT. */
+	KISCRM_SERVICE_EVENT_PARTNER_ID = KISCRM_FIELD_ID(KISCRM_KIND_SERVICE_EVENT, 6) /**< INT → partner (kiscrm/channel.h), derived: its request's. */
 } kiscrm_service_event_field;
 
 /** Fields of ::KISCRM_KIND_SATISFACTION_SURVEY. */
@@ -66,7 +68,8 @@ typedef enum kiscrm_satisfaction_survey_field {
 	KISCRM_SATISFACTION_SURVEY_SCORE = KISCRM_FIELD_ID(KISCRM_KIND_SATISFACTION_SURVEY, 3),       /**< INT 1–5, required. */
 	KISCRM_SATISFACTION_SURVEY_PRODUCT = KISCRM_FIELD_ID(KISCRM_KIND_SATISFACTION_SURVEY, 4),     /**< TEXT: a service product key. */
 	KISCRM_SATISFACTION_SURVEY_ENGINEER_ID = KISCRM_FIELD_ID(KISCRM_KIND_SATISFACTION_SURVEY, 5), /**< INT → staff rated. */
-	KISCRM_SATISFACTION_SURVEY_NOTE = KISCRM_FIELD_ID(KISCRM_KIND_SATISFACTION_SURVEY, 6)         /**< TEXT. */
+	KISCRM_SATISFACTION_SURVEY_NOTE = KISCRM_FIELD_ID(KISCRM_KIND_SATISFACTION_SURVEY, 6),         /**< TEXT. */
+	KISCRM_SATISFACTION_SURVEY_PARTNER_ID = KISCRM_FIELD_ID(KISCRM_KIND_SATISFACTION_SURVEY, 7) /**< INT → partner (kiscrm/channel.h), derived: its customer's. */
 } kiscrm_satisfaction_survey_field;
 
 /**

@@ -65,7 +65,12 @@ typedef enum kiscrm_kind {
 	KISCRM_KIND_MILESTONE = 39,    /**< 实施里程碑: an implementation milestone of a contract, see kiscrm/delivery.h. */
 	KISCRM_KIND_PARTNER = 40,      /**< 二级渠道伙伴: a second-tier partner, see kiscrm/channel.h. */
 	KISCRM_KIND_PARTNER_TARGET = 41, /**< A partner's target, see kiscrm/channel.h. */
-	KISCRM_KIND_REGISTRATION = 42  /**< 项目报备: a partner's project registration, see kiscrm/channel.h. */
+	KISCRM_KIND_REGISTRATION = 42, /**< 项目报备: a partner's project registration, see kiscrm/channel.h. */
+	KISCRM_KIND_PRODUCT = 43,      /**< 产品: a product of the price list, see kiscrm/pricing.h. */
+	KISCRM_KIND_QUOTE = 44,        /**< 报价单: a quote to a customer, see kiscrm/pricing.h. */
+	KISCRM_KIND_QUOTE_LINE = 45,   /**< A line of a quote, see kiscrm/pricing.h. */
+	KISCRM_KIND_APPROVAL = 46,     /**< 审批: a price or contract approval, see kiscrm/pricing.h. */
+	KISCRM_KIND_AUDIT_ENTRY = 47   /**< 审计日志: one change of one record, written by the library, see kiscrm/audit.h. */
 } kiscrm_kind;
 
 /**

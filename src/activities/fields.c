@@ -20,6 +20,7 @@ static const kiscrm_field_def activity_fields[] = {
 	F("outcome", TEXT, 0, 0),
 	F("next_step", TEXT, 0, 0),
 	F("rrule", TEXT, 0, 0),
+	F("partner_id", INT, 0, KISCRM_KIND_PARTNER),
 };
 
 static const kiscrm_field_def exception_fields[] = {
@@ -30,6 +31,7 @@ static const kiscrm_field_def exception_fields[] = {
 	F("cancelled", INT, 0, 0),
 	F("status", TEXT, 0, 0),
 	F("outcome", TEXT, 0, 0),
+	F("partner_id", INT, 0, KISCRM_KIND_PARTNER),
 };
 
 const kiscrm_kind_def kc_activity_def = { KISCRM_KIND_ACTIVITY, "activity", KC_FIELDS(activity_fields) };

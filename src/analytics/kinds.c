@@ -2,5 +2,7 @@
  * flags and the hooks the store calls. */
 #include "analytics/kinds.h"
 
-const kc_kind kc_snapshot_kind = { &kc_snapshot_def, NULL, NULL, NULL };
-const kc_kind kc_snapshot_line_kind = { &kc_snapshot_line_def, NULL, NULL, NULL };
+const kc_kind kc_snapshot_kind = { &kc_snapshot_def, NULL, NULL, NULL,
+	KC_SCOPE_COMPANY };
+const kc_kind kc_snapshot_line_kind = { &kc_snapshot_line_def, NULL, NULL, NULL,
+	KC_SCOPE_COMPANY };

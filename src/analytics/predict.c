@@ -1069,7 +1069,10 @@ int kiscrm_predict_apply(size_t *updated, kiscrm_db *db, const kiscrm_predict_op
 	size_t n = 0;
 	if ((rc = kc_tx_begin(db)) != 0)
 		return rc;
-	if ((rc = kc_tx_end(db, apply_locked(&n, db, opts))) == 0 && updated)
+	const char *job = kc_db_job(db, "predict");
+	rc = kc_tx_end(db, apply_locked(&n, db, opts));
+	kc_db_job(db, job);
+	if (rc == 0 && updated)
 		*updated = n;
 	return rc;
 }

@@ -181,7 +181,10 @@ int kiscrm_budget_snapshot(kiscrm_id *out, kiscrm_db *db, kiscrm_date as_of)
 	int rc = kc_check_db(db);
 	if (rc || (rc = kc_tx_begin(db)) != 0)
 		return rc;
-	return kc_tx_end(db, snapshot_locked(out, db, as_of));
+	const char *job = kc_db_job(db, "snapshot");
+	rc = kc_tx_end(db, snapshot_locked(out, db, as_of));
+	kc_db_job(db, job);
+	return rc;
 }
 
 /* ---- forecast accuracy ---- */

@@ -11,6 +11,7 @@ static const kiscrm_field_def event_fields[] = {
 	F("contact_id", INT, IDX, KISCRM_KIND_CONTACT),
 	F("title", TEXT, 0, 0),
 	F("note", TEXT, 0, 0),
+	F("partner_id", INT, 0, KISCRM_KIND_PARTNER),
 };
 
 const kiscrm_kind_def kc_key_account_event_def = { KISCRM_KIND_KEY_ACCOUNT_EVENT, "key_account_event",

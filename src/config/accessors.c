@@ -123,6 +123,19 @@ int kiscrm_config_role_max_discount_bp(const kiscrm_config *cfg, size_t i)
 	return r ? r->max_discount_bp : 0;
 }
 
+int kiscrm_config_role_max_discount_line_bp(const kiscrm_config *cfg, size_t i, const char *product_line)
+{
+	const kc_config_role *r = kc_config_get_role(cfg, i);
+	if (!r)
+		return 0;
+	/* looked up here, not with kiscrm_config_dim_find: an unknown line is no error */
+	const kc_config_dim *lines = kc_config_get_dim(cfg, KISCRM_DIM_PRODUCT_LINE);
+	for (size_t k = 0; product_line && k < r->nline_limits; k++)
+		if (strcmp(lines->items[r->line_limits[k].line].key, product_line) == 0)
+			return r->line_limits[k].bp;
+	return r->max_discount_bp;
+}
+
 kiscrm_money kiscrm_config_role_max_contract(const kiscrm_config *cfg, size_t i)
 {
 	const kc_config_role *r = kc_config_get_role(cfg, i);

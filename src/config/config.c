@@ -195,6 +195,41 @@ static int read_dimensions(kiscrm_config *cfg, const kc_yaml_doc *doc)
 /* ------------------------------------------------------------------------------------ */
 /* roles.yaml                                                                            */
 
+/* A discount limit: a percentage (basis points, 0 … 100 %) or "unlimited" (-1). */
+static int read_discount(int *bp, const kc_yaml_node *node)
+{
+	if (kc_yaml_scalar_is(node, UNLIMITED)) {
+		*bp = -1;
+		return KISCRM_OK;
+	}
+	return kc_yaml_percent_bp(bp, node, 0, 10000);
+}
+
+/* max_discount_by_line: product-line key of dimensions.yaml → discount limit on that line,
+ * in place of max_discount (price approval is per product line, manual 4.4.1 价格审批). */
+static int read_line_limits(kc_config_role *role, const kiscrm_config *cfg, const kc_yaml_node *item)
+{
+	const kc_yaml_node *map;
+	int rc = kc_yaml_get_map(&map, item, "max_discount_by_line", KC_YAML_OPTIONAL);
+	size_t n = kc_yaml_count(map);
+	if (rc < 0 || n == 0)
+		return rc;
+	if (!(role->line_limits = calloc(n, sizeof(*role->line_limits))))
+		return kc_error_oom();
+	for (size_t i = 0; i < n; i++) {
+		const kc_yaml_node *key = map->keys[i], *value = map->items[i];
+		int line = kiscrm_config_dim_find(cfg, KISCRM_DIM_PRODUCT_LINE, key->text);
+		if (line < 0)
+			return kc_yaml_error_ex(key, key->path, key->text,
+						"'%s' is not a product line of dimensions.yaml", key->text);
+		role->line_limits[i].line = line;
+		if ((rc = read_discount(&role->line_limits[i].bp, value)) < 0)
+			return rc;
+		role->nline_limits = i + 1;
+	}
+	return KISCRM_OK;
+}
+
 static int read_role_limits(kc_config_role *role, const kc_yaml_node *item, int decimals)
 {
 	const kc_yaml_node *disc, *contract;
@@ -209,9 +244,7 @@ static int read_role_limits(kc_config_role *role, const kc_yaml_node *item, int 
 	    (rc = kc_yaml_get_bool(&role->approves_budget, item, "approves_budget",
 				   KC_YAML_OPTIONAL)) < 0)
 		return rc;
-	if (kc_yaml_scalar_is(disc, UNLIMITED))
-		role->max_discount_bp = -1;
-	else if (disc && (rc = kc_yaml_percent_bp(&role->max_discount_bp, disc, 0, 10000)) < 0)
+	if (disc && (rc = read_discount(&role->max_discount_bp, disc)) < 0)
 		return rc;
 	if (kc_yaml_scalar_is(contract, UNLIMITED))
 		role->max_contract = -1;
@@ -225,7 +258,8 @@ static int read_roles(kiscrm_config *cfg, const kc_yaml_doc *doc)
 {
 	static const char *const top[] = { "roles", NULL };
 	static const char *const role_keys[] = {
-		"key", "zh", "en", "max_discount", "max_contract", "approves_budget", NULL
+		"key", "zh", "en", "max_discount", "max_discount_by_line", "max_contract",
+		"approves_budget", NULL
 	};
 	const kc_yaml_node *roles;
 	const char **seen;
@@ -252,7 +286,8 @@ static int read_roles(kiscrm_config *cfg, const kc_yaml_doc *doc)
 		cfg->role_count = i + 1;
 		if ((rc = kc_yaml_map_check(item, role_keys)) < 0 ||
 		    (rc = read_names(&role->names, item, seen, i)) < 0 ||
-		    (rc = read_role_limits(role, item, cfg->currency_decimals)) < 0)
+		    (rc = read_role_limits(role, item, cfg->currency_decimals)) < 0 ||
+		    (rc = read_line_limits(role, cfg, item)) < 0)
 			break;
 		seen[i] = role->names.key;
 	}
@@ -342,8 +377,10 @@ void kiscrm_config_free(kiscrm_config *cfg)
 			entry_free(&cfg->dims[d].items[i]);
 		free(cfg->dims[d].items);
 	}
-	for (size_t i = 0; i < cfg->role_count; i++)
+	for (size_t i = 0; i < cfg->role_count; i++) {
 		entry_free(&cfg->roles[i].names);
+		free(cfg->roles[i].line_limits);
+	}
 	free(cfg->roles);
 	free(cfg);
 }

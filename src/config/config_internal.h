@@ -40,11 +40,19 @@ typedef struct kc_config_dim {
 	kc_config_entry *items;
 } kc_config_dim;
 
+/* A role's discount limit on one product line (roles.yaml max_discount_by_line). */
+typedef struct kc_config_line_limit {
+	int line;                /* index of the product-line key in dimensions.yaml */
+	int bp;                  /* basis points, -1 = unlimited */
+} kc_config_line_limit;
+
 typedef struct kc_config_role {
 	kc_config_entry names;   /* key, zh, en */
 	int max_discount_bp;     /* basis points, -1 = unlimited */
 	kiscrm_money max_contract; /* minor units, -1 = unlimited */
 	int approves_budget;     /* 0 or 1 */
+	size_t nline_limits;     /* overrides of max_discount per product line */
+	kc_config_line_limit *line_limits;
 } kc_config_role;
 
 struct kiscrm_config {

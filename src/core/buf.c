@@ -63,3 +63,25 @@ void kiscrm_buf_dispose(kiscrm_buf *buf)
 	buf->ptr = NULL;
 	buf->size = buf->asize = 0;
 }
+
+int kc_buf_json_string(kiscrm_buf *out, const char *s)
+{
+	int rc = kc_buf_put(out, "\"", 1);
+	const char *run = s;
+	for (const char *p = s; !rc && *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if (ch >= 0x20 && ch != '"' && ch != '\\')
+			continue;
+		rc = kc_buf_put(out, run, (size_t)(p - run));
+		if (rc)
+			break;
+		if (ch == '"' || ch == '\\')
+			rc = kc_buf_printf(out, "\\%c", ch);
+		else
+			rc = kc_buf_printf(out, "\\u%04X", (unsigned int)ch);
+		run = p + 1;
+	}
+	if (!rc)
+		rc = kc_buf_puts(out, run);
+	return rc ? rc : kc_buf_put(out, "\"", 1);
+}

@@ -8,5 +8,7 @@
 int kc_buf_put(kiscrm_buf *buf, const char *data, size_t len);
 int kc_buf_puts(kiscrm_buf *buf, const char *s);
 int kc_buf_printf(kiscrm_buf *buf, const char *fmt, ...) KC_PRINTF(2, 3);
+/* @s as a JSON string: quoted, with quotes, backslashes and control characters escaped. */
+int kc_buf_json_string(kiscrm_buf *buf, const char *s);
 
 #endif

@@ -12,6 +12,7 @@ static const kiscrm_field_def milestone_fields[] = {
 	F("owner_id", INT, 0, KISCRM_KIND_STAFF),
 	F("crisis", INT, 0, 0),
 	F("note", TEXT, 0, 0),
+	F("partner_id", INT, 0, KISCRM_KIND_PARTNER),
 };
 
 const kiscrm_kind_def kc_milestone_def = { KISCRM_KIND_MILESTONE, "milestone", KC_FIELDS(milestone_fields) };

@@ -2,6 +2,7 @@
  * organisation tree, duplicate detection and merge. */
 #include "core/sort.h"
 #include "core/field.h"
+#include "storage/audit.h"
 #include "storage/record.h"
 #include "entities/kinds.h"
 #include "entity.h"
@@ -325,6 +326,12 @@ static int merge(kiscrm_db *db, kiscrm_id keep_id, kiscrm_id dup_id)
 		rc = kc_db_update(db, keep->def, keep->vals);
 	if (rc == 0)
 		rc = kc_db_remove(db, keep->def, dup_id);
+	char changes[64];
+	snprintf(changes, sizeof(changes), "{\"merged_into\":[\"%lld\",\"%lld\"]}", (long long)dup_id,
+		 (long long)keep_id);
+	if (rc == 0)
+		rc = kc_audit_note(db, keep->def, "merge", dup_id,
+				   kc_scope_row_partner(db, dup->def, dup->vals), changes);
 	kiscrm_record_free(keep);
 	kiscrm_record_free(dup);
 	return rc;
@@ -340,7 +347,10 @@ int kiscrm_customer_merge(kiscrm_db *db, kiscrm_id keep_id, kiscrm_id duplicate_
 				    (long long)keep_id);
 	if ((rc = kc_tx_begin(db)) != 0)
 		return rc;
-	return kc_tx_end(db, merge(db, keep_id, duplicate_id));
+	const char *job = kc_db_job(db, "merge");
+	rc = kc_tx_end(db, merge(db, keep_id, duplicate_id));
+	kc_db_job(db, job);
+	return rc;
 }
 
 /* --- custom attributes ------------------------------------------------------------ */

@@ -10,6 +10,7 @@ static const kiscrm_field_def department_fields[] = {
 	F("parent_id", INT, IDX, KISCRM_KIND_DEPARTMENT),
 	F("manager_id", INT, 0, KISCRM_KIND_STAFF),
 	F("code", TEXT, 0, 0),
+	F("partner_id", INT, 0, KISCRM_KIND_PARTNER),
 };
 
 static const kiscrm_field_def staff_fields[] = {
@@ -26,6 +27,7 @@ static const kiscrm_field_def staff_fields[] = {
 	F("management_years", RATE, 0, 0),
 	F("email", TEXT, 0, 0),
 	F("phone", TEXT, 0, 0),
+	F("partner_id", INT, 0, KISCRM_KIND_PARTNER),
 };
 
 static const kiscrm_field_def customer_fields[] = {
@@ -47,6 +49,7 @@ static const kiscrm_field_def customer_fields[] = {
 	F("first_contract", DATE, 0, 0),
 	F("created", DATE, 0, 0),
 	F("last_activity", DATE, 0, 0),
+	F("partner_id", INT, IDX, KISCRM_KIND_PARTNER),
 };
 
 static const kiscrm_field_def customer_attr_fields[] = {
@@ -54,6 +57,7 @@ static const kiscrm_field_def customer_attr_fields[] = {
 	F("customer_id", INT, REQ | IDX | OWN, KISCRM_KIND_CUSTOMER),
 	F("key", TEXT, REQ, 0),
 	F("value", TEXT, 0, 0),
+	F("partner_id", INT, 0, KISCRM_KIND_PARTNER),
 };
 
 static const kiscrm_field_def contact_fields[] = {
@@ -69,6 +73,7 @@ static const kiscrm_field_def contact_fields[] = {
 	F("reports_to", INT, IDX, KISCRM_KIND_CONTACT),
 	F("attitude", TEXT, 0, 0),
 	F("opt_out", INT, 0, 0),
+	F("partner_id", INT, 0, KISCRM_KIND_PARTNER),
 };
 
 const kiscrm_kind_def kc_department_def = { KISCRM_KIND_DEPARTMENT, "department", KC_FIELDS(department_fields) };

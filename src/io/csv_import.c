@@ -713,6 +713,7 @@ int kiscrm_csv_import_data(size_t *imported, kiscrm_table **errors, kiscrm_db *d
 		snprintf(value, sizeof(value), "%s", kiscrm_error_last()->value ? kiscrm_error_last()->value : "");
 		rc = add_error(&imp, kiscrm_error_last()->line, 0, NULL, value);
 	}
+	const char *job = kc_db_job(db, "import");
 	if (rc == 0 && imp.nerrors == 0 && (rc = kc_tx_begin(db)) == 0) {
 		rc = run(&imp, text, tlen);
 		if (rc == 0 && imp.nerrors == 0 && !opts->dry_run) {
@@ -728,6 +729,7 @@ int kiscrm_csv_import_data(size_t *imported, kiscrm_table **errors, kiscrm_db *d
 				kc_error_set(rc, "%s", msg);
 		}
 	}
+	kc_db_job(db, job);
 	kiscrm_buf_dispose(&conv);
 	if (rc == 0 && imp.nerrors)
 		rc = import_failed(&imp);

@@ -1,7 +1,8 @@
 /* Qualification standards (任职资格): loading the YAML and assessing a person against a
- * standard — behaviour units by evidence, knowledge by exams, experience with its
- * substitution and compensation rules, and the job-description requirements. Every fail
- * carries its reasons (see kiscrm/kpi.h). */
+ * standard — behaviour units by evidence, knowledge by exams, experience by the standard's
+ * rules (the main kind must reach its bound; the other kinds are for reference and only
+ * make a shortfall a case for the assessor, never a pass), and the job-description
+ * requirements. Every fail carries its reasons (see kiscrm/qualification.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,10 +50,14 @@ typedef struct q_subject {
 	double pass;
 } q_subject;
 
+/* An experience item: a bound in years (records of the kind add up), or with count > 0 a
+ * number of records (成功项目经验: one record per successful project), which is a
+ * requirement of its own with its own row. */
 typedef struct q_exp {
 	q_name n;
 	double years;
-	int main, substitutes;
+	int64_t count;
+	int main;
 } q_exp;
 
 typedef struct q_std {
@@ -65,7 +70,6 @@ typedef struct q_std {
 	size_t nsubjects;
 	q_exp *exp;
 	size_t nexp;
-	double tolerance;
 	/* requirements; years < 0: not required */
 	char *education;
 	double sales_years, industry_years, management_years;
@@ -253,16 +257,39 @@ static int load_subject(void *slot, const kc_yaml_node *map)
 	return get_number(&s->pass, map, "pass", KC_YAML_REQUIRED);
 }
 
+/* Keys of earlier versions whose rules are not the standard's. They are refused with the
+ * reason rather than ignored: a file that still asks for them expects passes the
+ * assessment no longer grants, and its owner should learn that when it is loaded, not
+ * from changed results. */
+static int refuse_removed(const kc_yaml_node *map, const char *key, const char *why)
+{
+	const kc_yaml_node *k = kc_yaml_map_key(map, key);
+	return k ? kc_yaml_error(k, "key '%s' is no longer supported: %s", key, why) : KISCRM_OK;
+}
+
 static int load_exp_item(void *slot, const kc_yaml_node *map)
 {
-	static const char *const keys[] = { "key", "zh", "en", "years", "main", "substitutes", NULL };
+	static const char *const keys[] = { "key", "zh", "en", "years", "count", "main", NULL };
 	q_exp *e = slot;
 	int rc;
-	if ((rc = kc_yaml_map_check(map, keys)) || (rc = load_name(&e->n, map)) ||
-	    (rc = get_number(&e->years, map, "years", KC_YAML_REQUIRED)) ||
-	    (rc = kc_yaml_get_bool(&e->main, map, "main", KC_YAML_OPTIONAL)) ||
-	    (rc = kc_yaml_get_bool(&e->substitutes, map, "substitutes", KC_YAML_OPTIONAL)))
+	e->years = -1;
+	if ((rc = refuse_removed(map, "substitutes",
+				 "other experience is for reference only (其他经验作为参考) and never replaces "
+				 "the main item; a main item short of its bound is left to the assessor")) ||
+	    (rc = kc_yaml_map_check(map, keys)) || (rc = load_name(&e->n, map)) ||
+	    (rc = get_number(&e->years, map, "years", KC_YAML_OPTIONAL)) ||
+	    (rc = kc_yaml_get_int(&e->count, map, "count", KC_YAML_OPTIONAL, 1, 1000)) ||
+	    (rc = kc_yaml_get_bool(&e->main, map, "main", KC_YAML_OPTIONAL)))
 		return rc;
+	if ((e->years >= 0) == (e->count > 0)) {
+		const kc_yaml_node *at = kc_yaml_map_key(map, "count");
+		return kc_yaml_error(at ? at : map, "experience item '%s' needs exactly one of 'years' and 'count'",
+				     e->n.key);
+	}
+	/* The main item's bound is a time (本公司营销经验原则上不能少于上述时间的下限). */
+	if (e->main && e->count)
+		return kc_yaml_error(kc_yaml_map_get(map, "main"),
+				     "the main experience item needs 'years', not 'count'");
 	return KISCRM_OK;
 }
 
@@ -283,13 +310,17 @@ static int edu_index(const kiscrm_qual_standards *q, const char *e)
 
 static int load_experience(q_std *s, const kc_yaml_node *map)
 {
-	static const char *const keys[] = { "tolerance", "items", "method_text", NULL };
+	static const char *const keys[] = { "items", "method_text", NULL };
 	const kc_yaml_node *items;
 	const char *mt;
 	int rc;
 	if (!map)
 		return KISCRM_OK;
-	if ((rc = kc_yaml_map_check(map, keys)) || (rc = get_number(&s->tolerance, map, "tolerance", KC_YAML_OPTIONAL)) ||
+	if ((rc = refuse_removed(map, "tolerance",
+				 "the standard sets no tolerance: a main experience item slightly below its "
+				 "bound (稍低于下限) is reported as 'assessor decides' (评审人决定), see "
+				 "kiscrm/qualification.h")) ||
+	    (rc = kc_yaml_map_check(map, keys)) ||
 	    (rc = kc_yaml_get_text(&mt, map, "method_text", KC_YAML_OPTIONAL)) ||
 	    (rc = kc_yaml_get_seq(&items, map, "items", KC_YAML_REQUIRED)) ||
 	    (rc = load_list((void **)&s->exp, &s->nexp, sizeof(q_exp), items, load_exp_item, offsetof(q_exp, n))))
@@ -299,15 +330,7 @@ static int load_experience(q_std *s, const kc_yaml_node *map)
 		if (s->exp[i].main && ++mains > 1)
 			return kc_yaml_error(kc_yaml_map_get(items->items[i], "main"),
 					     "only one experience item can be the main one");
-		if (s->exp[i].main && s->exp[i].substitutes)
-			return kc_yaml_error(kc_yaml_map_get(items->items[i], "substitutes"),
-					     "the main experience item cannot substitute for itself");
 	}
-	if (!mains)
-		for (size_t i = 0; i < s->nexp; i++)
-			if (s->exp[i].substitutes)
-				return kc_yaml_error(kc_yaml_map_get(items->items[i], "substitutes"),
-						     "'substitutes' needs a main experience item to substitute for");
 	return KISCRM_OK;
 }
 
@@ -468,7 +491,8 @@ typedef struct facts {
 	unsigned char *item_ok; /* per unit × item, flattened */
 	size_t *item_base;      /* first index of each unit */
 	double *best_exam;      /* per subject, -1: none */
-	double *exp_years;      /* per experience item */
+	double *exp_years;      /* per experience item: years of its records added up */
+	size_t *exp_count;      /* per experience item: number of its records */
 	unsigned char *trained; /* per training subject */
 } facts;
 
@@ -529,8 +553,10 @@ static int experience_cb(void *payload, const kiscrm_value *row)
 	if (!kind || row[KC_FI(KISCRM_EXPERIENCE_YEARS)].type != KISCRM_TYPE_RATE)
 		return 0;
 	for (size_t i = 0; i < f->s->nexp; i++)
-		if (strcmp(f->s->exp[i].n.key, kind) == 0)
+		if (strcmp(f->s->exp[i].n.key, kind) == 0) {
 			f->exp_years[i] += row[KC_FI(KISCRM_EXPERIENCE_YEARS)].u.r;
+			f->exp_count[i]++;
+		}
 	return 0;
 }
 
@@ -560,6 +586,7 @@ static void facts_free(facts *f)
 	free(f->item_base);
 	free(f->best_exam);
 	free(f->exp_years);
+	free(f->exp_count);
 	free(f->trained);
 }
 
@@ -575,8 +602,9 @@ static int load_facts(facts *f, kiscrm_db *db, const q_std *s, kiscrm_id staff, 
 	f->item_base = calloc(s->nunits + 1, sizeof(size_t));
 	f->best_exam = calloc(s->nsubjects + 1, sizeof(double));
 	f->exp_years = calloc(s->nexp + 1, sizeof(double));
+	f->exp_count = calloc(s->nexp + 1, sizeof(size_t));
 	f->trained = calloc(s->ntraining + 1, 1);
-	if (!f->item_ok || !f->item_base || !f->best_exam || !f->exp_years || !f->trained)
+	if (!f->item_ok || !f->item_base || !f->best_exam || !f->exp_years || !f->exp_count || !f->trained)
 		return kc_error_oom();
 	for (size_t u = 0, base = 0; u < s->nunits; u++) {
 		f->item_base[u] = base;
@@ -599,14 +627,14 @@ static int load_facts(facts *f, kiscrm_db *db, const q_std *s, kiscrm_id staff, 
 typedef struct out_row {
 	const char *part, *key, *name;
 	kiscrm_buf required, actual, reasons;
-	int passed;
+	kiscrm_qual_outcome outcome;
 } out_row;
 
 typedef struct assess {
 	kiscrm_table *t;
 	int zh;
-	kiscrm_buf failed; /* keys of failed rows, for the overall row */
-	int all_passed;
+	kiscrm_buf failed;   /* keys of failed rows, for the overall row */
+	kiscrm_buf assessor; /* keys of rows left to the assessor, for the overall row */
 } assess;
 
 static const char *nm(const assess *a, const q_name *n)
@@ -620,7 +648,7 @@ static void row_init(out_row *r, const char *part, const char *key, const char *
 	r->part = part;
 	r->key = key;
 	r->name = name;
-	r->passed = 1;
+	r->outcome = KISCRM_QUAL_PASS;
 }
 
 /* Appends "; " between reasons. */
@@ -642,12 +670,13 @@ static int row_emit(assess *a, out_row *r, kiscrm_row_kind kind)
 	    (rc = kiscrm_table_set_text(a->t, i, 2, r->name)) ||
 	    (rc = kiscrm_table_set_text(a->t, i, 3, r->required.ptr)) ||
 	    (rc = kiscrm_table_set_text(a->t, i, 4, r->actual.ptr)) ||
-	    (rc = kiscrm_table_set_int(a->t, i, 5, r->passed)) ||
-	    (rc = kiscrm_table_set_text(a->t, i, 6, r->reasons.size ? r->reasons.ptr : NULL)))
+	    (rc = kiscrm_table_set_int(a->t, i, 5, r->outcome == KISCRM_QUAL_PASS)) ||
+	    (rc = kiscrm_table_set_text(a->t, i, 6, r->reasons.size ? r->reasons.ptr : NULL)) ||
+	    (rc = kiscrm_table_set_int(a->t, i, 7, r->outcome)))
 		goto done;
-	if (!r->passed && kind == KISCRM_ROW_DETAIL) {
-		a->all_passed = 0;
-		rc = kc_buf_printf(&a->failed, "%s%s", a->failed.size ? "," : "", r->key);
+	if (kind == KISCRM_ROW_DETAIL && r->outcome != KISCRM_QUAL_PASS) {
+		kiscrm_buf *b = r->outcome == KISCRM_QUAL_FAIL ? &a->failed : &a->assessor;
+		rc = kc_buf_printf(b, "%s%s", b->size ? "," : "", r->key);
 	}
 done:
 	kiscrm_buf_dispose(&r->required);
@@ -676,7 +705,7 @@ static int unit_rows(assess *a, const facts *f)
 			if (f->item_ok[f->item_base[u] + i])
 				continue;
 			const q_item *it = &qu->items[i];
-			r.passed = 0;
+			r.outcome = KISCRM_QUAL_FAIL;
 			rc = reason(&r, "no evidence for item %s (%s)", it->n.key, nm(a, &it->n));
 			if (rc == 0 && (it->method || qu->method_text))
 				rc = kc_buf_printf(&r.reasons, ", evidence method: %s",
@@ -702,12 +731,12 @@ static int subject_rows(assess *a, const facts *f)
 		row_init(&r, "knowledge", qs->n.key, nm(a, &qs->n));
 		rc = kc_buf_printf(&r.required, "%g", qs->pass);
 		if (rc == 0 && f->best_exam[i] < 0) {
-			r.passed = 0;
+			r.outcome = KISCRM_QUAL_FAIL;
 			rc = reason(&r, "no exam result for %s%s", qs->n.key, NULL);
 		} else if (rc == 0) {
 			rc = kc_buf_printf(&r.actual, "%g", f->best_exam[i]);
 			if (rc == 0 && f->best_exam[i] < qs->pass - EPS) {
-				r.passed = 0;
+				r.outcome = KISCRM_QUAL_FAIL;
 				snprintf(num, sizeof(num), "%g < pass mark %g", f->best_exam[i], qs->pass);
 				rc = reason(&r, "exam %s: %s", qs->n.key, num);
 			}
@@ -717,78 +746,98 @@ static int subject_rows(assess *a, const facts *f)
 	return rc;
 }
 
-static int exp_list(kiscrm_buf *b, const q_std *s, const double *years)
+/* "key years, …" of the experience items measured in years (an item with a count has a row
+ * of its own): @which 1 the main item, 0 the others, -1 every one; @years NULL: the bounds. */
+static int exp_list(kiscrm_buf *b, const q_std *s, const double *years, int which)
 {
 	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < s->nexp; i++)
-		rc = kc_buf_printf(b, "%s%s %g", i ? ", " : "", s->exp[i].n.key, years ? years[i] : s->exp[i].years);
+	size_t n = 0;
+	for (size_t i = 0; rc == 0 && i < s->nexp; i++) {
+		const q_exp *e = &s->exp[i];
+		if (e->count || (which >= 0 && e->main != which))
+			continue;
+		rc = kc_buf_printf(b, "%s%s %g", n++ ? ", " : "", e->n.key, years ? years[i] : e->years);
+	}
 	return rc;
 }
 
-/* The experience rules of kiscrm/kpi.h: the main item, else a substitute reaching its own
- * bar, else a main item short within the tolerance compensated by another item exceeding
- * its bar by at least the shortfall; without a main item every item must reach its bar. */
+/* The experience rules of the standard (第三部分:经验, 认证方法 2 and 3):
+ * - "以本公司市场部经验为主,其他经验作为参考,如果本公司市场部经验条件合格,其他二类经验没有或
+ *   有欠缺,也可达标": the main item reaching its bound passes, whatever the other kinds;
+ * - "本公司营销经验原则上不能少于上述时间的下限": below the bound is never a pass, and the
+ *   other kinds, being for reference, never make it one;
+ * - "如果稍低于下限,在其他二类经验超出要求的标准的条件下,考评员或者认证小组可以根据具体情况确定
+ *   是否达标": such a case is not ours to decide, so it gets the outcome "assessor decides".
+ *   How far below is "slightly" (稍低于) is part of that judgement — a number here would be
+ *   the invented tolerance this replaces — so any main experience short of its bound counts
+ *   as possibly slight, but none at all is not "slightly below" and fails. The condition we
+ *   can check is "超出要求的标准": another kind strictly above its own bound (超出 exceeds;
+ *   merely reaching it is 达到). One such kind is enough: "其他二类经验" is the reference
+ *   pool, read as a whole as in rule 2 ("没有或有欠缺"), and the stricter reading (both
+ *   kinds above) stays open to the assessor, who sees every reference kind in the reasons.
+ *   Sending a case to the assessor grants nothing, while failing it would take away a
+ *   decision the standard gives to the assessor.
+ * Without a main item every item must reach its bound (no borderline: the rule above is
+ * about the main item). */
 static int experience_row(assess *a, const facts *f)
 {
 	const q_std *s = f->s;
 	out_row r;
 	char buf[160];
 	int rc;
-	if (!s->nexp)
-		return KISCRM_OK;
-	row_init(&r, "experience", "experience", a->zh ? "经验" : "Experience");
-	size_t m = s->nexp;
-	for (size_t i = 0; i < s->nexp; i++)
+	size_t m = s->nexp, nyears = 0;
+	for (size_t i = 0; i < s->nexp; i++) {
+		nyears += !s->exp[i].count;
 		if (s->exp[i].main)
 			m = i;
-	if ((rc = kc_buf_puts(&r.required, m < s->nexp ? "main: " : "all: ")) || (rc = exp_list(&r.required, s, NULL)) ||
-	    (rc = exp_list(&r.actual, s, f->exp_years)))
-		goto done;
+	}
+	if (!nyears)
+		return KISCRM_OK;
+	row_init(&r, "experience", "experience", a->zh ? "经验" : "Experience");
 	if (m == s->nexp) {
+		if ((rc = kc_buf_puts(&r.required, "all: ")) || (rc = exp_list(&r.required, s, NULL, -1)) ||
+		    (rc = exp_list(&r.actual, s, f->exp_years, -1)))
+			goto done;
 		for (size_t i = 0; rc == 0 && i < s->nexp; i++) {
-			if (f->exp_years[i] >= s->exp[i].years - EPS)
+			if (s->exp[i].count || f->exp_years[i] >= s->exp[i].years - EPS)
 				continue;
-			r.passed = 0;
+			r.outcome = KISCRM_QUAL_FAIL;
 			snprintf(buf, sizeof(buf), "%g < %g", f->exp_years[i], s->exp[i].years);
 			rc = reason(&r, "experience %s %s", s->exp[i].n.key, buf);
 		}
 		goto done;
 	}
+	if ((rc = kc_buf_puts(&r.required, "main: ")) || (rc = exp_list(&r.required, s, NULL, 1)) ||
+	    (nyears > 1 && ((rc = kc_buf_puts(&r.required, "; for reference: ")) ||
+			    (rc = exp_list(&r.required, s, NULL, 0)))) ||
+	    (rc = exp_list(&r.actual, s, f->exp_years, -1)))
+		goto done;
 	const q_exp *me = &s->exp[m];
-	double my = f->exp_years[m], short_by = me->years - my;
-	if (short_by <= EPS)
-		goto done;
-	for (size_t i = 0; i < s->nexp; i++) {
-		if (i == m || !s->exp[i].substitutes || f->exp_years[i] < s->exp[i].years - EPS)
-			continue;
-		snprintf(buf, sizeof(buf), "%g ≥ %g", f->exp_years[i], s->exp[i].years);
-		rc = reason(&r, "substituted by %s %s", s->exp[i].n.key, buf);
-		goto done;
-	}
-	if (short_by <= s->tolerance + EPS) {
-		for (size_t i = 0; i < s->nexp; i++) {
-			if (i == m || f->exp_years[i] < s->exp[i].years + short_by - EPS)
-				continue;
-			snprintf(buf, sizeof(buf), "%g ≥ %g + %g", f->exp_years[i], s->exp[i].years, short_by);
-			rc = kc_buf_printf(&r.reasons, "%s %g < %g within tolerance %g, compensated by %s %s",
-					   me->n.key, my, me->years, s->tolerance, s->exp[i].n.key, buf);
-			goto done;
-		}
-	}
-	r.passed = 0;
+	double my = f->exp_years[m];
+	if (my >= me->years - EPS)
+		goto done; /* 条件合格: the other kinds do not matter */
+	size_t above = 0, n = 0;
 	rc = kc_buf_printf(&r.reasons, "main experience %s %g < %g", me->n.key, my, me->years);
 	for (size_t i = 0; rc == 0 && i < s->nexp; i++) {
-		if (i == m)
+		const q_exp *e = &s->exp[i];
+		if (i == m || e->count)
 			continue;
-		if (s->exp[i].substitutes)
-			rc = kc_buf_printf(&r.reasons, "; substitute %s %g < %g", s->exp[i].n.key, f->exp_years[i],
-					   s->exp[i].years);
+		int over = f->exp_years[i] > e->years + EPS;
+		above += (size_t)over;
+		rc = kc_buf_printf(&r.reasons, "%s%s %g %s %g", n++ ? ", " : "; for reference: ", e->n.key,
+				   f->exp_years[i], over ? ">" : "≤", e->years);
 	}
-	if (rc == 0 && short_by <= s->tolerance + EPS)
-		rc = kc_buf_printf(&r.reasons, "; shortfall %g within tolerance %g but no other experience exceeds its bar by %g",
-				   short_by, s->tolerance, short_by);
-	else if (rc == 0 && s->tolerance > 0)
-		rc = kc_buf_printf(&r.reasons, "; shortfall %g exceeds the tolerance %g", short_by, s->tolerance);
+	if (rc)
+		goto done;
+	if (my > EPS && above) {
+		r.outcome = KISCRM_QUAL_ASSESSOR;
+		rc = kc_buf_puts(&r.reasons, "; below the bound with other experience above its own: "
+					     "the assessor or certification group decides (评审人决定)");
+	} else {
+		r.outcome = KISCRM_QUAL_FAIL;
+		rc = kc_buf_puts(&r.reasons, my > EPS ? "; no other experience exceeds its bound"
+						      : "; no main experience at all, which is not slightly below the bound");
+	}
 done:
 	if (rc) {
 		kiscrm_buf_dispose(&r.required);
@@ -797,6 +846,37 @@ done:
 		return rc;
 	}
 	return row_emit(a, &r, KISCRM_ROW_DETAIL);
+}
+
+/* Experience items with a count (成功项目经验): requirements of their own, met by that many
+ * records of the kind. They have no borderline: rule 3 of the standard is about the time
+ * bound of the marketing experience (上述时间的下限), and the item has no time. */
+static int count_rows(assess *a, const facts *f)
+{
+	const q_std *s = f->s;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < s->nexp; i++) {
+		const q_exp *e = &s->exp[i];
+		out_row r;
+		if (!e->count)
+			continue;
+		row_init(&r, "experience", e->n.key, nm(a, &e->n));
+		if ((rc = kc_buf_printf(&r.required, "%lld", (long long)e->count)) == 0)
+			rc = kc_buf_printf(&r.actual, "%zu", f->exp_count[i]);
+		if (rc == 0 && f->exp_count[i] < (size_t)e->count) {
+			r.outcome = KISCRM_QUAL_FAIL;
+			rc = kc_buf_printf(&r.reasons, "experience %s: %zu < %lld records", e->n.key, f->exp_count[i],
+					   (long long)e->count);
+		}
+		if (rc) {
+			kiscrm_buf_dispose(&r.required);
+			kiscrm_buf_dispose(&r.actual);
+			kiscrm_buf_dispose(&r.reasons);
+		} else {
+			rc = row_emit(a, &r, KISCRM_ROW_DETAIL);
+		}
+	}
+	return rc;
 }
 
 static int years_row(assess *a, const char *key, const char *zh, const char *en, double need,
@@ -809,15 +889,16 @@ static int years_row(assess *a, const char *key, const char *zh, const char *en,
 	row_init(&r, "requirement", key, a->zh ? zh : en);
 	rc = kc_buf_printf(&r.required, "%g", need);
 	if (rc == 0 && kiscrm_record_is_null(staff, field)) {
-		r.passed = need <= EPS;
-		if (!r.passed)
+		if (need > EPS) {
+			r.outcome = KISCRM_QUAL_FAIL;
 			rc = reason(&r, "%s not recorded%s", key, NULL);
+		}
 	} else if (rc == 0) {
 		double have = kiscrm_record_rate(staff, field);
 		rc = kc_buf_printf(&r.actual, "%g", have);
 		if (rc == 0 && have < need - EPS) {
 			char buf[64];
-			r.passed = 0;
+			r.outcome = KISCRM_QUAL_FAIL;
 			snprintf(buf, sizeof(buf), "%g < %g", have, need);
 			rc = reason(&r, "%s %s", key, buf);
 		}
@@ -843,13 +924,13 @@ static int requirement_rows(assess *a, const kiscrm_qual_standards *q, const fac
 		if (rc == 0 && have)
 			rc = kc_buf_puts(&r.actual, have);
 		if (rc == 0 && !have) {
-			r.passed = 0;
+			r.outcome = KISCRM_QUAL_FAIL;
 			rc = reason(&r, "education not recorded%s%s", NULL, NULL);
 		} else if (rc == 0 && edu_index(q, have) < 0) {
-			r.passed = 0;
+			r.outcome = KISCRM_QUAL_FAIL;
 			rc = reason(&r, "education '%s' is not in the education ladder%s", have, NULL);
 		} else if (rc == 0 && edu_index(q, have) < edu_index(q, s->education)) {
-			r.passed = 0;
+			r.outcome = KISCRM_QUAL_FAIL;
 			rc = reason(&r, "education %s is below %s", have, s->education);
 		}
 		rc = rc ? rc : row_emit(a, &r, KISCRM_ROW_DETAIL);
@@ -873,7 +954,7 @@ static int requirement_rows(assess *a, const kiscrm_qual_standards *q, const fac
 		for (size_t i = 0; rc == 0 && i < s->ntraining; i++) {
 			if (f->trained[i])
 				continue;
-			r.passed = 0;
+			r.outcome = KISCRM_QUAL_FAIL;
 			rc = reason(&r, "missing training %s (%s)", s->training[i].key, nm(a, &s->training[i]));
 		}
 		rc = rc ? rc : row_emit(a, &r, KISCRM_ROW_DETAIL);
@@ -884,7 +965,8 @@ static int requirement_rows(assess *a, const kiscrm_qual_standards *q, const fac
 int kiscrm_qualification_assess(kiscrm_table **out, kiscrm_db *db, const kiscrm_qual_standards *std,
 				const char *standard, kiscrm_id staff_id, const kiscrm_report_options *opts)
 {
-	static const char *const cols[] = { "part", "key", "name", "required", "actual", "passed", "reasons" };
+	/* `outcome` comes last: columns are only appended, and `passed` keeps meaning "met". */
+	static const char *const cols[] = { "part", "key", "name", "required", "actual", "passed", "reasons", "outcome" };
 	kiscrm_record *staff = NULL;
 	const q_std *s = NULL;
 	facts f;
@@ -919,23 +1001,34 @@ int kiscrm_qualification_assess(kiscrm_table **out, kiscrm_db *db, const kiscrm_
 	}
 	memset(&a, 0, sizeof(a));
 	a.zh = lang && strcmp(lang, "zh") == 0;
-	a.all_passed = 1;
 	if ((rc = load_facts(&f, db, s, staff_id, as_of)) == 0 && (rc = kiscrm_table_new(&a.t, "qualification-assessment")) == 0) {
 		kc_table_use_labels(a.t, kc_config_labels(db->config));
 		for (size_t i = 0; rc == 0 && i < sizeof(cols) / sizeof(cols[0]); i++)
-			rc = kiscrm_table_add_column(a.t, cols[i], i == 5 ? KISCRM_TYPE_INT : KISCRM_TYPE_TEXT);
+			rc = kiscrm_table_add_column(a.t, cols[i], i == 5 || i == 7 ? KISCRM_TYPE_INT : KISCRM_TYPE_TEXT);
 		if (rc == 0 && (rc = unit_rows(&a, &f)) == 0 && (rc = subject_rows(&a, &f)) == 0 &&
-		    (rc = experience_row(&a, &f)) == 0 && (rc = requirement_rows(&a, std, &f, staff)) == 0) {
+		    (rc = experience_row(&a, &f)) == 0 && (rc = count_rows(&a, &f)) == 0 &&
+		    (rc = requirement_rows(&a, std, &f, staff)) == 0) {
+			/* A fail anywhere fails the whole; otherwise a row left to the assessor
+			 * leaves the whole to the assessor too. */
 			out_row r;
 			row_init(&r, "overall", "overall", nm(&a, &s->n));
-			r.passed = a.all_passed;
+			r.outcome = a.failed.size ? KISCRM_QUAL_FAIL : a.assessor.size ? KISCRM_QUAL_ASSESSOR : KISCRM_QUAL_PASS;
 			if ((rc = kc_buf_puts(&r.required, s->n.key)) == 0 && a.failed.size)
 				rc = kc_buf_printf(&r.reasons, "failed: %s", a.failed.ptr);
-			rc = rc ? rc : row_emit(&a, &r, KISCRM_ROW_TOTAL);
+			if (rc == 0 && a.assessor.size)
+				rc = kc_buf_printf(&r.reasons, "%sassessor decides: %s", a.failed.size ? "; " : "",
+						   a.assessor.ptr);
+			if (rc) {
+				kiscrm_buf_dispose(&r.required);
+				kiscrm_buf_dispose(&r.reasons);
+			} else {
+				rc = row_emit(&a, &r, KISCRM_ROW_TOTAL);
+			}
 		}
 	}
 	facts_free(&f);
 	kiscrm_buf_dispose(&a.failed);
+	kiscrm_buf_dispose(&a.assessor);
 	kiscrm_record_free(staff);
 	if (rc) {
 		kiscrm_table_free(a.t);
@@ -943,6 +1036,27 @@ int kiscrm_qualification_assess(kiscrm_table **out, kiscrm_db *db, const kiscrm_
 	}
 	*out = a.t;
 	return KISCRM_OK;
+}
+
+/* The standard for the person's role (the first one naming it), else the first: the
+ * defaults hold one standard per role (the sales representative's and the sales
+ * manager's), and a person must not be assessed against another role's job description.
+ * A person who cannot be read falls back too, and kiscrm_qualification_assess() then
+ * reports the error. */
+static const char *standard_for(const kiscrm_qual_standards *q, kiscrm_db *db, kiscrm_id staff_id)
+{
+	kiscrm_record *staff = NULL;
+	const char *key = kiscrm_qual_standard_key(q, 0);
+	if (kiscrm_record_get(&staff, db, KISCRM_KIND_STAFF, staff_id) != KISCRM_OK)
+		return key;
+	const char *role = kiscrm_record_text(staff, KISCRM_STAFF_ROLE);
+	for (size_t i = 0; role && i < q->n; i++)
+		if (q->std[i].role && strcmp(q->std[i].role, role) == 0) {
+			key = q->std[i].n.key;
+			break;
+		}
+	kiscrm_record_free(staff);
+	return key;
 }
 
 int kiscrm_report_qualification_assessment(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_options *opts)
@@ -957,9 +1071,11 @@ int kiscrm_report_qualification_assessment(kiscrm_table **out, kiscrm_db *db, co
 		return rc;
 	if (!o.owner_id)
 		return kc_error_set(KISCRM_EINVALID, "report 'qualification-assessment' needs the person in owner_id");
+	if ((rc = kc_check_db(db)))
+		return rc;
 	rc = kiscrm_qual_standard_load_dir(&q, NULL);
 	if (rc == 0)
-		rc = kiscrm_qualification_assess(out, db, q, kiscrm_qual_standard_key(q, 0), o.owner_id, &o);
+		rc = kiscrm_qualification_assess(out, db, q, standard_for(q, db, o.owner_id), o.owner_id, &o);
 	kiscrm_qual_standards_free(q);
 	return rc;
 }

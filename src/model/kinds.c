@@ -11,6 +11,7 @@
 #include "presales/kinds.h"
 #include "delivery/kinds.h"
 #include "channel/kinds.h"
+#include "pricing/kinds.h"
 #include "routines/kinds.h"
 #include "value/kinds.h"
 #include "core/error.h"
@@ -21,6 +22,7 @@
 #include "kpi/kinds.h"
 #include "money_flow/kinds.h"
 #include "pipeline/kinds.h"
+#include "storage/audit.h"
 #include "storage/record.h"
 #include "targets/kinds.h"
 
@@ -39,6 +41,7 @@ static const kc_kind *const all_kinds[] = {
 	&kc_campaign_member_kind, &kc_campaign_touch_kind, &kc_service_request_kind, &kc_service_event_kind,
 	&kc_satisfaction_survey_kind, &kc_presales_request_kind, &kc_milestone_kind,
 	&kc_partner_kind, &kc_partner_target_kind, &kc_registration_kind,
+	&kc_product_kind, &kc_quote_kind, &kc_quote_line_kind, &kc_approval_kind, &kc_audit_entry_kind,
 };
 #define NKINDS (int)(sizeof(all_kinds) / sizeof(all_kinds[0]))
 
@@ -55,6 +58,7 @@ static const kiscrm_kind_def *const all_defs[] = {
 	&kc_campaign_member_def, &kc_campaign_touch_def, &kc_service_request_def, &kc_service_event_def,
 	&kc_satisfaction_survey_def, &kc_presales_request_def, &kc_milestone_def,
 	&kc_partner_def, &kc_partner_target_def, &kc_registration_def,
+	&kc_product_def, &kc_quote_def, &kc_quote_line_def, &kc_approval_def, &kc_audit_entry_def,
 };
 _Static_assert(sizeof(all_defs) / sizeof(all_defs[0]) == sizeof(all_kinds) / sizeof(all_kinds[0]),
 	       "every kind has a definition and a descriptor");

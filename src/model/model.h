@@ -7,7 +7,7 @@
 #include "storage/db.h"
 
 /* Version of the schema the kinds make up: bumped when a field or kind is appended. */
-#define KC_SCHEMA_VERSION 12 /* 2: activities and their exceptions; 3: key-account events, value classes;
+#define KC_SCHEMA_VERSION 14 /* 2: activities and their exceptions; 3: key-account events, value classes;
 			     4: competitors and the competitors met on opportunities;
 			     5: SWOT entries and strategies, work items and their log; 6: grid cells;
 			     7: opportunity.key_project;
@@ -17,7 +17,10 @@
 			        (contract tier, validity, covered products, renews_id); opportunity.resale;
 			     10: presales support requests; 11: milestones, collection_plan.milestone_id;
 			     12: partners, partner targets, registrations; partner_id on opportunities,
-			         contracts, collections and presales requests */
+			         contracts, collections and presales requests;
+			     13: products, quotes, quote lines, approvals (price and contract approval);
+			     14: partner_id on every partner-scoped kind (the principal's view), the
+			         audit log */
 
 extern const kc_kind_table kc_model_kinds;
 

@@ -4,6 +4,7 @@
 #include "delivery/kinds.h"
 #include "service/contract_rules.h"
 #include "money_flow/money_flow_internal.h"
+#include "pricing/guard.h"
 #include "core/field.h"
 #include "storage/record.h"
 #include "entities/kinds.h"
@@ -257,6 +258,7 @@ int kc_contract_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscr
 	    (rc = kc_record_put_text(rec, KISCRM_CONTRACT_APPROVAL, "draft")) != 0)
 		return rc;
 	if ((rc = kc_check_enum(rec, KISCRM_CONTRACT_APPROVAL, approvals)) != 0 ||
+	    (rc = kc_contract_approval_check(ctx, rec, old)) != 0 || /* contract approval (合同审批) */
 	    (rc = check_flag01(rec, KISCRM_CONTRACT_ALLOW_OVER_COLLECTION)) != 0 ||
 	    (rc = check_amount(db, rec, KISCRM_CONTRACT_AMOUNT, 0)) != 0 ||
 	    (rc = derive_department(db, rec)) != 0 ||

@@ -34,6 +34,7 @@ static const kiscrm_field_def collection_plan_fields[] = {
 	F("amount", MONEY, REQ, 0),
 	F("note", TEXT, 0, 0),
 	F("milestone_id", INT, IDX, KISCRM_KIND_MILESTONE),
+	F("partner_id", INT, 0, KISCRM_KIND_PARTNER),
 };
 
 static const kiscrm_field_def collection_fields[] = {

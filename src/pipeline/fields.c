@@ -26,6 +26,7 @@ static const kiscrm_field_def lead_fields[] = {
 	F("campaign", TEXT, 0, 0),
 	F("campaign_id", INT, IDX, KISCRM_KIND_CAMPAIGN),
 	F("opt_out", INT, 0, 0),
+	F("partner_id", INT, IDX, KISCRM_KIND_PARTNER),
 };
 
 static const kiscrm_field_def opportunity_fields[] = {
@@ -72,6 +73,7 @@ static const kiscrm_field_def stage_history_fields[] = {
 	F("by_id", INT, 0, KISCRM_KIND_STAFF),
 	F("amount", MONEY, 0, 0),
 	F("pipeline", TEXT, 0, 0),
+	F("partner_id", INT, 0, KISCRM_KIND_PARTNER),
 };
 
 const kiscrm_kind_def kc_lead_def = { KISCRM_KIND_LEAD, "lead", KC_FIELDS(lead_fields) };

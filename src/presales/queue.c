@@ -200,9 +200,11 @@ int kiscrm_presales_assign(kiscrm_db *db, size_t *assigned)
 	size_t n = 0;
 	if (!db)
 		return kc_error_set(KISCRM_EINVALID, "kiscrm_presales_assign: db is NULL");
+	const char *job = kc_db_job(db, "presales_assign");
 	int rc = kc_tx_begin(db);
 	if (rc == 0)
 		rc = kc_tx_end(db, assign_in_tx(db, &n));
+	kc_db_job(db, job);
 	if (assigned)
 		*assigned = rc == 0 ? n : 0;
 	return rc;

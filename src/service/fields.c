@@ -17,6 +17,7 @@ static const kiscrm_field_def request_fields[] = {
 	F("status", TEXT, IDX, 0),
 	F("satisfaction", INT, 0, 0),
 	F("contact_id", INT, 0, KISCRM_KIND_CONTACT),
+	F("partner_id", INT, 0, KISCRM_KIND_PARTNER),
 };
 
 static const kiscrm_field_def event_fields[] = {
@@ -26,6 +27,7 @@ static const kiscrm_field_def event_fields[] = {
 	F("at", TIME, REQ, 0),
 	F("by_id", INT, 0, KISCRM_KIND_STAFF),
 	F("note", TEXT, 0, 0),
+	F("partner_id", INT, 0, KISCRM_KIND_PARTNER),
 };
 
 static const kiscrm_field_def survey_fields[] = {
@@ -36,6 +38,7 @@ static const kiscrm_field_def survey_fields[] = {
 	F("product", TEXT, 0, 0),
 	F("engineer_id", INT, 0, KISCRM_KIND_STAFF),
 	F("note", TEXT, 0, 0),
+	F("partner_id", INT, 0, KISCRM_KIND_PARTNER),
 };
 
 const kiscrm_kind_def kc_service_request_def = { KISCRM_KIND_SERVICE_REQUEST, "service_request", KC_FIELDS(request_fields) };

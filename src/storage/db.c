@@ -2,6 +2,8 @@
 #include "db.h"
 #include "core/error.h"
 #include "core/field.h"
+#include "storage/audit.h"
+#include "kiscrm/audit.h"
 #include "storage/db_files.h"
 #include "storage/record.h"
 #include "kiscrm/config.h"
@@ -25,6 +27,7 @@ int kc_db_new(kiscrm_db **out, kiscrm_backend *backend, const kc_kind_table *kin
 	db->backend = backend;
 	db->kinds = kinds;
 	db->today = KISCRM_DATE_NONE;
+	db->audit = 1;
 	kc_record_know_kinds(kinds);
 	*out = db;
 	return KISCRM_OK;
@@ -40,20 +43,9 @@ void kc_db_delete(kiscrm_db *db)
 		db->backend->free(db->backend);
 	free(db->exists);
 	free(db->file);
+	free(db->role);
+	free(db->runs);
 	free(db);
-}
-
-const kc_kind *kc_db_kind(const kiscrm_db *db, int kind)
-{
-	if (kind < 1 || kind > db->kinds->nkinds)
-		return NULL;
-	return db->kinds->kinds[kind - 1];
-}
-
-const kiscrm_kind_def *kc_db_def(const kiscrm_db *db, int kind)
-{
-	const kc_kind *k = kc_db_kind(db, kind);
-	return k ? k->def : NULL;
 }
 
 int kc_db_require(const kiscrm_db *db, const kiscrm_kind_def **out, int kind)
@@ -81,14 +73,18 @@ static kc_exists_slot *exists_slot(kiscrm_db *db, int kind, kiscrm_id id)
 	return &db->exists[(h >> 20) & (KC_EXISTS_SLOTS - 1)];
 }
 
-static void exists_note(kiscrm_db *db, int kind, kiscrm_id id)
+/* Remembers that a record exists; @partner < 0 when its partner is not known. */
+static void exists_note(kiscrm_db *db, int kind, kiscrm_id id, kiscrm_id partner)
 {
 	if (db->tx_depth > 0) {
 		kc_exists_slot *e = exists_slot(db, kind, id);
 		e->kind = kind;
 		e->id = id;
+		e->partner_known = partner >= 0;
+		e->partner = partner >= 0 ? partner : 0;
 	}
 }
+
 
 int kc_check_db(const kiscrm_db *db)
 {
@@ -122,6 +118,7 @@ int kiscrm_db_rollback(kiscrm_db *db)
 		return KISCRM_OK;
 	}
 	exists_clear(db);
+	kc_audit_discard(db);
 	return db->backend->rollback(db->backend);
 }
 
@@ -138,12 +135,14 @@ int kiscrm_db_commit(kiscrm_db *db)
 	}
 	exists_clear(db);
 	if (db->tx_failed) {
+		kc_audit_discard(db);
 		db->tx_depth = 0;
 		db->backend->rollback(db->backend);
 		return kc_error_set(KISCRM_ECONFLICT,
 				    "an inner transaction was rolled back; everything was rolled back");
 	}
-	if ((rc = db->backend->commit(db->backend)) != 0) {
+	/* the audit entries still pending go in with the changes they record, or nothing does */
+	if ((rc = kc_audit_flush(db)) != 0 || (rc = db->backend->commit(db->backend)) != 0) {
 		/* A failed COMMIT leaves nothing half-written: roll back so the handle is usable. */
 		int keep = rc;
 		kiscrm_error saved = *kiscrm_error_last();
@@ -169,6 +168,10 @@ int kiscrm_db_set_actor(kiscrm_db *db, kiscrm_id staff_id)
 		return rc;
 	if (staff_id < 0)
 		return kc_error_set(KISCRM_EINVALID, "actor id %lld is negative", (long long)staff_id);
+	if (db->bound && staff_id != db->principal_staff)
+		return kc_error_set(KISCRM_EINVALID,
+				    "the handle is bound to a principal: its actor is staff %lld",
+				    (long long)db->principal_staff);
 	db->actor = staff_id;
 	return KISCRM_OK;
 }
@@ -213,15 +216,23 @@ int kc_tx_end(kiscrm_db *db, int rc)
 
 int kc_db_insert(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_value *row, kiscrm_id *id)
 {
-	int rc = db->backend->insert(db->backend, def, row, id);
+	int rc = kc_scope_may_write(db, def, row);
 	if (rc == 0)
-		exists_note(db, def->kind, *id);
+		rc = db->backend->insert(db->backend, def, row, id);
+	if (rc == 0) {
+		exists_note(db, def->kind, *id, kc_scope_row_partner(db, def, row));
+		rc = kc_audit_insert(db, def, *id, row);
+	}
 	return rc;
 }
 
 int kc_db_update(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_value *row)
 {
-	return db->backend->update(db->backend, def, row);
+	kc_audit_pending audit;
+	int rc = kc_scope_may_write(db, def, row);
+	if (rc || (rc = kc_audit_prepare(db, def, row[0].u.i, row, &audit)) != 0)
+		return rc;
+	return kc_audit_finish(db, def, &audit, db->backend->update(db->backend, def, row));
 }
 
 int kc_db_remove(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id)
@@ -230,12 +241,48 @@ int kc_db_remove(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id)
 	kc_exists_slot *e = exists_slot(db, def->kind, id);
 	if (e->kind == def->kind && e->id == id)
 		e->kind = 0;
-	return db->backend->remove(db->backend, def, id);
+	kc_audit_pending audit;
+	int rc = kc_scope_may_write(db, def, NULL);
+	if (rc || (rc = kc_audit_prepare(db, def, id, NULL, &audit)) != 0)
+		return rc;
+	return kc_audit_finish(db, def, &audit, db->backend->remove(db->backend, def, id));
+}
+
+/* A read of the audit log first writes the runs of inserts still pending (audit.c), so
+ * that the log read is the log as it will be committed. */
+static int before_read(kiscrm_db *db, const kiscrm_kind_def *def)
+{
+	return def->kind == KISCRM_KIND_AUDIT_ENTRY ? kc_audit_flush(db) : KISCRM_OK;
+}
+
+/* A row the principal may not see is passed over exactly like a missing one. */
+typedef struct scoped_get {
+	kiscrm_db *db;
+	const kiscrm_kind_def *def;
+	kiscrm_row_cb cb;
+	void *payload;
+	int seen;
+} scoped_get;
+
+static int scoped_get_cb(void *payload, const kiscrm_value *row)
+{
+	scoped_get *g = payload;
+	if (!kc_scope_row_visible(g->db, g->def, row))
+		return 0;
+	g->seen = 1;
+	return g->cb(g->payload, row);
 }
 
 int kc_db_get(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id, kiscrm_row_cb cb, void *payload)
 {
-	return db->backend->get(db->backend, def, id, cb, payload);
+	scoped_get g = { db, def, cb, payload, 0 };
+	int rc = before_read(db, def);
+	if (rc == 0)
+		rc = db->backend->get(db->backend, def, id, scoped_get_cb, &g);
+	/* One wording for "absent" and "not yours", whichever backend answered. */
+	if (rc == KISCRM_ENOTFOUND || (rc == KISCRM_OK && !g.seen))
+		return kc_error_set(KISCRM_ENOTFOUND, "%s %lld does not exist", def->name, (long long)id);
+	return rc;
 }
 
 /* The core names fields by id (kind and position); a backend by position. A query's
@@ -245,19 +292,33 @@ typedef struct backend_query {
 	kiscrm_query q;
 	kiscrm_cond room[16];
 	kiscrm_cond *heap;
+	int none; /* the principal sees no row of the kind: do not ask the backend */
 } backend_query;
 
-static int backend_query_of(backend_query *b, const kiscrm_kind_def *def, const kiscrm_query *q)
+/* The caller's conditions, translated, plus the principal's (kc_scope_filter). */
+static int backend_query_of(backend_query *b, const kiscrm_db *db, const kiscrm_kind_def *def,
+			    const kiscrm_query *q)
 {
+	kiscrm_cond scope;
+	int see = kc_scope_filter(db, def, &scope);
+	int ncond = (q && q->ncond > 0 ? q->ncond : 0) + (see == KC_SEE_COND);
 	b->heap = NULL;
+	b->none = see == KC_SEE_NONE;
 	b->q = (kiscrm_query){ 0, NULL, q ? q->columns : 0 };
-	if (!q || q->ncond <= 0)
+	if (ncond == 0 || b->none)
 		return KISCRM_OK;
 	kiscrm_cond *conds = b->room;
-	if ((size_t)q->ncond > sizeof(b->room) / sizeof(b->room[0])) {
-		if (!(b->heap = malloc((size_t)q->ncond * sizeof(*b->heap))))
+	if ((size_t)ncond > sizeof(b->room) / sizeof(b->room[0])) {
+		if (!(b->heap = malloc((size_t)ncond * sizeof(*b->heap))))
 			return kc_error_oom();
 		conds = b->heap;
+	}
+	if (see == KC_SEE_COND)
+		conds[ncond - 1] = scope;
+	if (!q || q->ncond <= 0) {
+		b->q.ncond = ncond;
+		b->q.conds = conds;
+		return KISCRM_OK;
 	}
 	for (int i = 0; i < q->ncond; i++) {
 		int f = q->conds[i].field;
@@ -270,7 +331,7 @@ static int backend_query_of(backend_query *b, const kiscrm_kind_def *def, const 
 		conds[i] = q->conds[i];
 		conds[i].field = KC_FI(f);
 	}
-	b->q.ncond = q->ncond;
+	b->q.ncond = ncond;
 	b->q.conds = conds;
 	return KISCRM_OK;
 }
@@ -278,10 +339,12 @@ static int backend_query_of(backend_query *b, const kiscrm_kind_def *def, const 
 int kc_db_scan(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_query *q, kiscrm_row_cb cb, void *payload)
 {
 	backend_query b;
-	int rc = backend_query_of(&b, def, q);
-	if (rc)
+	int rc = before_read(db, def);
+	if (rc == 0)
+		rc = backend_query_of(&b, db, def, q);
+	if (rc || b.none)
 		return rc;
-	rc = db->backend->scan(db->backend, def, q ? &b.q : NULL, cb, payload);
+	rc = db->backend->scan(db->backend, def, q || b.q.ncond ? &b.q : NULL, cb, payload);
 	free(b.heap);
 	return rc;
 }
@@ -297,11 +360,13 @@ int kc_db_count(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_query *q
 {
 	*out = 0;
 	backend_query b;
-	int rc = backend_query_of(&b, def, q);
-	if (rc)
+	int rc = before_read(db, def);
+	if (rc == 0)
+		rc = backend_query_of(&b, db, def, q);
+	if (rc || b.none)
 		return rc;
 	if (db->backend->version >= 1 && db->backend->count) {
-		rc = db->backend->count(db->backend, def, q ? &b.q : NULL, out);
+		rc = db->backend->count(db->backend, def, q || b.q.ncond ? &b.q : NULL, out);
 	} else {
 		b.q.columns = 1; /* the id only */
 		rc = db->backend->scan(db->backend, def, &b.q, count_cb, out);
@@ -310,28 +375,67 @@ int kc_db_count(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_query *q
 	return rc;
 }
 
+typedef struct found {
+	int found;
+	int field; /* the partner field's position, 0 when not wanted */
+	kiscrm_id partner;
+} found;
+
 static int found_cb(void *payload, const kiscrm_value *row)
 {
-	(void)row;
-	*(int *)payload = 1;
+	found *f = payload;
+	f->found = 1;
+	f->partner = f->field ? kc_val_int(&row[f->field], 0) : 0;
 	return 0;
 }
 
-/* A query on the id alone fetching only the id: SQLite answers it from the primary key
- * without reading or copying the row, the memory backend by slot — where `get` would
- * copy every column just to learn that the row is there. */
-int kc_db_exists(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id)
+/* A query on the id (and the principal's condition) fetching only the id and, when asked,
+ * the partner: SQLite answers it from the primary key without copying the row, the memory
+ * backend by slot — where `get` would copy every column just to learn that it is there.
+ * The slots remember only records found under the handle's own principal, which is fixed. */
+static int exists_with(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id, int want_partner,
+		       kiscrm_id *partner)
 {
 	kc_exists_slot *e = exists_slot(db, def->kind, id);
-	if (db->tx_depth > 0 && e->kind == def->kind && e->id == id)
+	if (db->tx_depth > 0 && e->kind == def->kind && e->id == id &&
+	    (!want_partner || e->partner_known) && db->system_reads == 0) {
+		*partner = e->partner;
 		return 1;
-	int found = 0;
-	kiscrm_cond c = { 0, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = id } } };
-	kiscrm_query q = { 1, &c, 1 };
-	int rc = db->backend->scan(db->backend, def, &q, found_cb, &found);
+	}
+	int rc = before_read(db, def);
 	if (rc)
 		return rc;
-	if (found)
-		exists_note(db, def->kind, id);
-	return found;
+	const kc_kind *k = kc_db_kind(db, def->kind);
+	int field = k && k->scope.mode == KC_SCOPE_PARTNER ? k->scope.field : 0;
+	found f = { 0, want_partner ? field : 0, 0 };
+	kiscrm_cond c[2] = { { 0, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = id } } } };
+	kiscrm_query q = { 1, c, 1 | (f.field ? (uint64_t)1 << f.field : 0) };
+	switch (kc_scope_filter(db, def, &c[1])) {
+	case KC_SEE_NONE:
+		return 0;
+	case KC_SEE_COND:
+		q.ncond = 2;
+		break;
+	default:
+		break;
+	}
+	rc = db->backend->scan(db->backend, def, &q, found_cb, &f);
+	if (rc)
+		return rc;
+	*partner = f.partner;
+	if (f.found && db->system_reads == 0)
+		exists_note(db, def->kind, id, f.field || !field ? f.partner : -1);
+	return f.found;
+}
+
+int kc_db_exists(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id)
+{
+	kiscrm_id partner;
+	return exists_with(db, def, id, 0, &partner);
+}
+
+int kc_db_partner_of(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id, kiscrm_id *partner)
+{
+	*partner = 0;
+	return exists_with(db, def, id, 1, partner);
 }

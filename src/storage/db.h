@@ -11,9 +11,23 @@
  * customers over and over. Direct-mapped; emptied at begin, commit and rollback, and a
  * deleted record's slot is cleared. */
 #define KC_EXISTS_SLOTS 4096
+/* An audit entry being made; a pending run of inserts (audit.c) is one with first < last. */
+typedef struct kc_audit_run {
+	const kiscrm_kind_def *def; /* NULL: no run pending */
+	const char *action;
+	kiscrm_id first, last;
+	kiscrm_id partner, actor;
+	const char *job;
+	kiscrm_date day;
+	kiscrm_time at;
+	const char *changes;
+} kc_audit_run;
+
 typedef struct kc_exists_slot {
 	int kind;
+	int partner_known; /* partner below is the record's (kc_db_partner_of) */
 	kiscrm_id id;
+	kiscrm_id partner; /* its partner field, 0 = none */
 } kc_exists_slot;
 
 struct kiscrm_db {
@@ -27,6 +41,17 @@ struct kiscrm_db {
 	kiscrm_date today; /* the caller's business date (kiscrm_db_set_today), or NONE */
 	int money_decimals; /* of the configured currency: how error messages print amounts */
 	char *file;      /* absolute path of the SQLite file, NULL when none (db_files.c) */
+	/* The principal (kiscrm_db_set_principal, scope.c): bound once, never unbound. */
+	int bound;
+	kiscrm_id partner; /* a partner's principal: the partner whose rows alone are seen */
+	kiscrm_id principal_staff;
+	char *role;        /* the role key acted in, NULL when none */
+	int system_reads;  /* > 0: the store's own integrity reads (delete cascades) see all */
+	/* The audit log (audit.c): on unless the handle was opened without it. */
+	int audit;
+	kc_audit_run *runs;   /* one per kind, allocated at the first insert in a transaction */
+	kiscrm_time write_at; /* time of the change being written when its caller gave one */
+	const char *job;      /* the library job making the changes (static text), or NULL */
 };
 
 /* Runs a multi-record change atomically: kc_tx_begin, then the work, then
@@ -45,6 +70,27 @@ int kc_db_scan(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_query *q,
 int kc_db_count(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_query *q, int64_t *out);
 /* 1 if a record of that kind and id exists, 0 if not, negative on storage error. */
 int kc_db_exists(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id);
+/* As kc_db_exists, also giving the record's partner (0: none or a company-internal kind). */
+int kc_db_partner_of(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id, kiscrm_id *partner);
+
+/* The read chokepoint's filter (scope.c): what the handle's principal sees of @def. */
+enum kc_scope_filter {
+	KC_SEE_ALL,  /* no principal restriction */
+	KC_SEE_NONE, /* a company-internal kind under a partner's principal */
+	KC_SEE_COND, /* rows matching the condition filled in */
+};
+int kc_scope_filter(const kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_cond *cond);
+/* The last guard of every backend write (kc_db_insert, update, remove): a partner's
+ * principal writes only rows of partner-scoped kinds that carry its partner (@row NULL: a
+ * delete, whose row was found in the principal's view or belongs to a cascade). */
+int kc_scope_may_write(const kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_value *row);
+/* The partner field of a row of @def (NULL: none), 0 when empty or the kind has none. */
+kiscrm_id kc_scope_row_partner(const kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_value *row);
+/* Whether a full row of @def is visible to the principal. */
+int kc_scope_row_visible(const kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_value *row);
+/* The write chokepoint's part (scope.c): the record's partner inherited from its parents,
+ * and a partner's principal held to its own partner's kinds and rows. */
+int kc_scope_write(const kc_write_ctx *ctx, const kc_kind *k, kiscrm_record *rec, int inserting);
 
 /* A new handle over @backend (owned from now on, also on failure) for the kinds of
  * @kinds; the caller attaches the configuration. */
@@ -52,10 +98,22 @@ int kc_db_new(kiscrm_db **out, kiscrm_backend *backend, const kc_kind_table *kin
 /* Rolls back an open transaction and frees the handle and its backend (not the config). */
 void kc_db_delete(kiscrm_db *db);
 
-/* The descriptor of a kind, or NULL (no error set) when the handle does not know it. */
-const kc_kind *kc_db_kind(const kiscrm_db *db, int kind);
+/* The descriptor of a kind, or NULL (no error set) when the handle does not know it.
+ * Inline: the storage layer's own files (scope.c, audit.c) use it without depending on
+ * db.c, which calls them. */
+static inline const kc_kind *kc_db_kind(const kiscrm_db *db, int kind)
+{
+	if (kind < 1 || kind > db->kinds->nkinds)
+		return NULL;
+	return db->kinds->kinds[kind - 1];
+}
+
 /* Its definition (fields), or NULL. */
-const kiscrm_kind_def *kc_db_def(const kiscrm_db *db, int kind);
+static inline const kiscrm_kind_def *kc_db_def(const kiscrm_db *db, int kind)
+{
+	const kc_kind *k = kc_db_kind(db, kind);
+	return k ? k->def : NULL;
+}
 /* As kc_db_def, but sets KISCRM_EINVALID naming the kind when unknown. */
 int kc_db_require(const kiscrm_db *db, const kiscrm_kind_def **out, int kind);
 
@@ -66,6 +124,32 @@ kc_write_ctx kc_write_ctx_of(kiscrm_db *db);
  * kc_write_ctx_of): the kind's hooks get the context. */
 int kc_store_insert(const kc_write_ctx *ctx, kiscrm_record *rec);
 int kc_store_update(const kc_write_ctx *ctx, kiscrm_record *rec);
+
+/* Binds the handle to a principal (the model layer has checked the ids and the role):
+ * from now on every read and write goes through its view. Once only. */
+int kc_db_bind_principal(kiscrm_db *db, kiscrm_id staff, kiscrm_id partner, const char *role);
+
+/* Brackets the integrity reads that must see past the principal: the records depending on
+ * one being deleted (store.c), the approvals guarding a partner's contract (pricing/).
+ * Never around anything whose result reaches the caller. */
+static inline void kc_db_unscoped_enter(kiscrm_db *db)
+{
+	db->system_reads++;
+}
+
+static inline void kc_db_unscoped_leave(kiscrm_db *db)
+{
+	db->system_reads--;
+}
+
+/* Names the library job (static text) whose changes follow, for the audit log; returns
+ * the job it replaces, which the caller restores when done. */
+static inline const char *kc_db_job(kiscrm_db *db, const char *job)
+{
+	const char *was = db->job;
+	db->job = job;
+	return was;
+}
 
 /* Checks the usual "db and out pointers are not NULL" preconditions. */
 int kc_check_db(const kiscrm_db *db);

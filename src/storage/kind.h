@@ -10,6 +10,7 @@
 
 #include "kiscrm/record.h"
 #include "kiscrm/sys/backend.h"
+#include "core/field.h"
 
 /* Everything a hook may need of the write it runs in. Passed explicitly, never through
  * thread-locals, so that nested writes (a move inserting history) see their own. */
@@ -37,11 +38,33 @@ typedef int (*kc_after_insert_fn)(const kc_write_ctx *ctx, const kiscrm_record *
 typedef int (*kc_before_delete_fn)(kiscrm_db *db, kiscrm_id id);
 
 
+/* What a partner's principal (kiscrm_db_set_principal) sees of a kind. The zero value is
+ * company-internal, so a kind that forgets to say is hidden from partners, not leaked. */
+enum kc_scope_mode {
+	KC_SCOPE_INTERNAL = 0, /* a partner sees no row (targets, KPI, snapshots …) */
+	KC_SCOPE_PARTNER,      /* rows whose partner field holds the principal's partner */
+	KC_SCOPE_SELF,         /* the partner kind itself: the principal's own row */
+};
+
+typedef struct kc_scope {
+	int mode;       /* an enum kc_scope_mode */
+	int field;      /* KC_SCOPE_PARTNER: position of the partner_id field */
+	int parents[3]; /* positions of references whose record's partner the row inherits (the
+			 * first non-NULL one decides); 0 ends the list */
+} kc_scope;
+
+/* A partner-scoped kind whose partner field is @field, inheriting through the reference
+ * fields that follow (public field ids). */
+#define KC_SCOPE_BY(field, ...) { KC_SCOPE_PARTNER, KC_FI(field), { __VA_ARGS__ } }
+/* A company-internal kind: said explicitly in each descriptor. */
+#define KC_SCOPE_COMPANY { KC_SCOPE_INTERNAL, 0, { 0 } }
+
 typedef struct kc_kind {
 	const kiscrm_kind_def *def;   /* table name and fields (field 0 is the id) */
 	kc_prepare_fn prepare;        /* NULL: nothing kind-specific */
 	kc_after_insert_fn after_insert; /* NULL: nothing */
 	kc_before_delete_fn before_delete; /* NULL: nothing */
+	kc_scope scope;               /* who may see its rows; zero: company-internal */
 } kc_kind;
 
 /* Rules that hold across kinds but need knowledge above storage (configured dimension

@@ -30,7 +30,11 @@ static int check_money(const kiscrm_db *db, const kiscrm_record *rec)
 	return KISCRM_OK;
 }
 
-static int check_fields(kiscrm_db *db, const kiscrm_record *rec)
+/* Required fields, configured values and references. On update (@old set) a reference
+ * that did not change is not checked again: it was checked when written and deletes keep
+ * it valid, and a partner's principal must be able to change its own opportunity that
+ * the company assigned to its market activity, which the partner cannot see. */
+static int check_fields(kiscrm_db *db, const kiscrm_record *rec, const kiscrm_record *old)
 {
 	const kiscrm_kind_def *def = rec->def;
 	for (int i = 1; i < def->nfields; i++) {
@@ -45,7 +49,7 @@ static int check_fields(kiscrm_db *db, const kiscrm_record *rec)
 		}
 		if (db->kinds->check_value && (rc = db->kinds->check_value(db, def, i, v)) != 0)
 			return rc;
-		if (!f->ref_kind)
+		if (!f->ref_kind || (old && old->vals[i].type == KISCRM_TYPE_INT && old->vals[i].u.i == v->u.i))
 			continue;
 		const kiscrm_kind_def *target = kc_db_def(db, f->ref_kind);
 		char idtext[24];
@@ -75,8 +79,6 @@ static int fetch(kiscrm_record **out, kiscrm_db *db, const kiscrm_kind_def *def,
 	if (rc)
 		return rc;
 	rc = kc_db_get(db, def, id, fetch_cb, r);
-	if (rc == KISCRM_ENOTFOUND)
-		rc = kc_error_set(KISCRM_ENOTFOUND, "%s %lld does not exist", def->name, (long long)id);
 	if (rc) {
 		kiscrm_record_free(r);
 		return rc;
@@ -115,7 +117,7 @@ static int insert_checked(const kc_write_ctx *ctx, const kc_kind *k, kiscrm_reco
 {
 	int rc;
 	if ((rc = check_money(ctx->db, rec)) != 0 || (rc = prepare(ctx, k, rec, NULL)) != 0 ||
-	    (rc = check_fields(ctx->db, rec)) != 0 ||
+	    (rc = kc_scope_write(ctx, k, rec, 1)) != 0 || (rc = check_fields(ctx->db, rec, NULL)) != 0 ||
 	    (rc = insert_row(ctx->db, rec)) != 0)
 		return rc;
 	if ((ctx->flags & KC_WRITE_NO_AFTER) || !k->after_insert)
@@ -171,7 +173,12 @@ int kc_store_insert(const kc_write_ctx *ctx, kiscrm_record *rec)
 	kiscrm_id before = kiscrm_record_id(rec);
 	if ((rc = kc_tx_begin(db)) != 0)
 		return rc;
-	if ((rc = kc_tx_end(db, insert_checked(ctx, k, rec))) != 0)
+	kiscrm_time at = db->write_at; /* the audit log's time of this change (and its hooks') */
+	if (ctx->at)
+		db->write_at = ctx->at;
+	rc = insert_checked(ctx, k, rec);
+	db->write_at = at;
+	if ((rc = kc_tx_end(db, rc)) != 0)
 		kc_record_set_id(rec, before);
 	else
 		kc_record_clear_dirty(rec);
@@ -197,7 +204,7 @@ static int update_checked(const kc_write_ctx *ctx, const kc_kind *k, kiscrm_reco
 		if (kc_record_is_dirty_at(rec, f))
 			rc = kc_record_copy_at(merged, rec, f);
 	if (rc == 0 && (rc = check_money(db, merged)) == 0 && (rc = prepare(ctx, k, merged, old)) == 0 &&
-	    (rc = check_fields(db, merged)) == 0 &&
+	    (rc = kc_scope_write(ctx, k, merged, 0)) == 0 && (rc = check_fields(db, merged, old)) == 0 &&
 	    (rc = kc_db_update(db, merged->def, merged->vals)) == 0)
 		rc = kc_record_assign_row(rec, merged->vals);
 	kiscrm_record_free(old);
@@ -225,7 +232,12 @@ int kc_store_update(const kc_write_ctx *ctx, kiscrm_record *rec)
 		return rc;
 	if ((rc = kc_tx_begin(db)) != 0)
 		return rc;
-	return kc_tx_end(db, update_checked(ctx, k, rec));
+	kiscrm_time at = db->write_at;
+	if (ctx->at)
+		db->write_at = ctx->at;
+	rc = update_checked(ctx, k, rec);
+	db->write_at = at;
+	return kc_tx_end(db, rc);
 }
 
 int kiscrm_record_get(kiscrm_record **out, kiscrm_db *db, kiscrm_kind kind, kiscrm_id id)
@@ -281,7 +293,13 @@ static int handle_referrers(kiscrm_db *db, const kiscrm_kind_def *target, kiscrm
 				if (def == target && l.ids[i] == id)
 					continue; /* a record referring to itself */
 				int owned = (fd->flags & KISCRM_FIELD_OWNED) != 0;
-				if (!cascade || (!owned && (fd->flags & KISCRM_FIELD_REQUIRED)))
+				if ((!cascade || (!owned && (fd->flags & KISCRM_FIELD_REQUIRED))) && db->partner)
+					/* the referrer may be one the principal cannot see: not named */
+					rc = kc_error_set(KISCRM_ECONFLICT, "%s %lld is referred to by a %s (%s)%s",
+							  target->name, (long long)id, def->name, fd->name,
+							  cascade ? "; ask the company to reassign it"
+								  : "; delete with KISCRM_DELETE_CASCADE");
+				else if (!cascade || (!owned && (fd->flags & KISCRM_FIELD_REQUIRED)))
 					rc = kc_error_set(KISCRM_ECONFLICT,
 							  "%s %lld is referred to by %s %lld (%s)%s",
 							  target->name, (long long)id, def->name,
@@ -314,9 +332,14 @@ static int delete_rec(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id, i
 	const kc_kind *k = kc_db_kind(db, def->kind);
 	if (k && k->before_delete && (rc = k->before_delete(db, id)) != 0)
 		return rc;
-	if ((rc = handle_referrers(db, def, id, cascade, depth)) != 0)
-		return rc;
-	return kc_db_remove(db, def, id);
+	/* The record was found in the principal's view; what depends on it is found in the
+	 * whole database, so a partner's delete neither leaves the company's rows pointing
+	 * at nothing nor deletes through a reference it could not see. */
+	kc_db_unscoped_enter(db);
+	if ((rc = handle_referrers(db, def, id, cascade, depth)) == 0)
+		rc = kc_db_remove(db, def, id);
+	kc_db_unscoped_leave(db);
+	return rc;
 }
 
 int kiscrm_record_delete(kiscrm_db *db, kiscrm_kind kind, kiscrm_id id, unsigned int flags)

@@ -644,28 +644,6 @@ int kiscrm_table_write_csv(kiscrm_buf *out, const kiscrm_table *table)
 
 /* ---- JSON ---- */
 
-static int json_string(kiscrm_buf *out, const char *s)
-{
-	int rc = kc_buf_put(out, "\"", 1);
-	const char *run = s;
-	for (const char *p = s; !rc && *p; p++) {
-		unsigned char ch = (unsigned char)*p;
-		if (ch >= 0x20 && ch != '"' && ch != '\\')
-			continue;
-		rc = kc_buf_put(out, run, (size_t)(p - run));
-		if (rc)
-			break;
-		if (ch == '"' || ch == '\\')
-			rc = kc_buf_printf(out, "\\%c", ch);
-		else
-			rc = kc_buf_printf(out, "\\u%04X", (unsigned int)ch);
-		run = p + 1;
-	}
-	if (!rc)
-		rc = kc_buf_puts(out, run);
-	return rc ? rc : kc_buf_put(out, "\"", 1);
-}
-
 static int json_cell(kiscrm_buf *out, const kiscrm_table *table, size_t r, size_t c)
 {
 	const struct kc_cell *cell = get_cell(table, r, c);
@@ -673,7 +651,7 @@ static int json_cell(kiscrm_buf *out, const kiscrm_table *table, size_t r, size_
 	if (!cell)
 		return kc_buf_puts(out, "null");
 	if (type == KISCRM_TYPE_TEXT)
-		return json_string(out, cell->v.s);
+		return kc_buf_json_string(out, cell->v.s);
 	if (type == KISCRM_TYPE_INT || type == KISCRM_TYPE_RATE)
 		return put_value(out, table, cell, type, FMT_PLAIN);
 	/* money, dates and times are strings; none of their characters needs escaping */
@@ -689,7 +667,7 @@ static int json_all(kiscrm_buf *out, const kiscrm_table *table)
 	for (size_t c = 0; !rc && c < table->ncols; c++) {
 		rc = kc_buf_puts(out, c ? ",{\"name\":" : "{\"name\":");
 		if (!rc)
-			rc = json_string(out, table->cols[c].name);
+			rc = kc_buf_json_string(out, table->cols[c].name);
 		if (!rc)
 			rc = kc_buf_printf(out, ",\"type\":\"%s\"}", type_name(table->cols[c].type));
 	}

@@ -3,4 +3,5 @@
 #include "targets/kinds.h"
 #include "targets/targets_internal.h"
 
-const kc_kind kc_target_kind = { &kc_target_def, kc_target_prepare, NULL, NULL };
+const kc_kind kc_target_kind = { &kc_target_def, kc_target_prepare, NULL, NULL,
+	KC_SCOPE_COMPANY };

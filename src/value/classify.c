@@ -83,7 +83,9 @@ int kiscrm_customer_value_classify(kiscrm_db *db, const kiscrm_report_options *o
 						     "customers; owner and department filters are refused");
 	if ((rc = kc_tx_begin(db)) != 0)
 		return rc;
+	const char *job = kc_db_job(db, "value_classify");
 	rc = kc_tx_end(db, classify_locked(db, opts, &n));
+	kc_db_job(db, job);
 	if (rc == 0 && nclassified)
 		*nclassified = n;
 	return rc;

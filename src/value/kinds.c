@@ -3,4 +3,5 @@
 #include "value/kinds.h"
 #include "value/value_internal.h"
 
-const kc_kind kc_value_class_kind = { &kc_value_class_def, kc_value_class_prepare, NULL, NULL };
+const kc_kind kc_value_class_kind = { &kc_value_class_def, kc_value_class_prepare, NULL, NULL,
+	KC_SCOPE_COMPANY };

@@ -9,6 +9,7 @@ files (export safety, formula neutralisation, malformed Maven files, argument ch
 """
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -113,7 +114,7 @@ def basic(tmp):
           'list --where contract_id=1: plans 1, 2, 3')
     out, _ = run(db, 'list', 'collection_plan', '--where', 'contract_id=1',
                  '--where', 'due>=2027-01-01', '--where', 'amount>3000.00', '--format', 'csv')
-    check(out.splitlines()[1:] == ['2,1,,2027-03-31,4000.00,验收款,'],
+    check(out.splitlines()[1:] == ['2,1,,2027-03-31,4000.00,验收款,,'],
           'list --where on a date and an amount: plan 2 only')
     out, _ = run(db, 'list', 'collection_plan', '--where', 'note~预付', '--format', 'csv')
     check([l.split(',')[0] for l in out.splitlines()[1:]] == ['1', '4'], 'list --where note~预付: plans 1, 4')
@@ -150,6 +151,8 @@ def basic(tmp):
     calendar(tmp)
     care_and_value(tmp)
     duplicates_and_merge(tmp)
+    approvals(tmp)
+    partner_and_history(tmp)
 
 
 def snapshot_diff(tmp):
@@ -250,6 +253,73 @@ def care_and_value(tmp):
     out, _ = run(db, 'report', 'idic', '--period', 'year', '--as-of', '2026-06-30', '--format', 'csv')
     check([l.split(',')[0] for l in out.splitlines()[1:]] == ['gold', 'cross_sell'], 'idic: gold and cross-sell')
     run(db, 'classify-value', '--period', 'fortnight', code=2)
+
+
+def partner_and_history(tmp):
+    """--partner sees one partner's world; history shows the audit log."""
+    db = os.path.join(tmp, 'partners.db')
+    run(db, 'init')
+    run(db, 'add', 'partner', 'name=伙伴甲')
+    run(db, 'add', 'partner', 'name=伙伴乙')
+    run(db, 'add', 'customer', 'name=甲的客户', 'partner_id=1')
+    run(db, 'add', 'customer', 'name=乙的客户', 'partner_id=2')
+    run(db, 'add', 'customer', 'name=直销客户')
+    out, _ = run(db, '--partner', '1', 'list', 'customer', '--format', 'csv')
+    check([l.split(',')[1] for l in out.splitlines()[1:]] == ['甲的客户'], '--partner 1 lists its customer only')
+    _, err = run(db, '--partner', '1', 'show', 'customer', '2', code=1)
+    check('customer 2 does not exist' in err and '乙' not in err, "--partner 1: partner 2's customer is not found")
+    out, _ = run(db, '--partner', '1', 'add', 'customer', 'name=甲的新客户')
+    out, _ = run(db, 'show', 'customer', out.strip())
+    check(re.search(r'^partner_id\s+1$', out, re.M) is not None, "a customer added as partner 1 is partner 1's")
+    _, err = run(db, '--partner', '9', 'list', 'customer', code=1)
+    check('partner_id' in err and '9' in err, '--partner naming no partner is refused')
+    run(db, 'add', 'customer', 'name=改名前')
+    run(db, 'history', 'customer', '5')
+    out, _ = run(db, 'history', 'customer', '3', '--format', 'csv')
+    check(out.splitlines()[0] == 'entry,day,at,actor_id,actor,job,action,changes' and
+          out.splitlines()[1].endswith(',insert,'), 'history: the insert of customer 3')
+    out, _ = run(db, '--partner', '1', 'history', 'customer', '3', '--format', 'csv')
+    check(len(out.splitlines()) == 1, "--partner 1 sees no history of a direct customer")
+    run(db, 'history', 'nosuch', '1', code=2)
+
+
+def approvals(tmp):
+    """Price and contract approval through the CLI. A standard-line quote at 5.01 % is one
+    basis point above the rep's 5 %: the supervisor (10 %) decides it. A contract of
+    500,000.01 is one fen above the department manager's limit: he is refused and nothing
+    is written; the executive general manager approves it with the whole checklist."""
+    db = os.path.join(tmp, 'approvals.db')
+    run(db, 'init')
+    run(db, 'add', 'department', 'name=销售部')
+    for name, role in (('张伟', 'sales_rep'), ('李娜', 'supervisor'), ('王强', 'department_manager'),
+                       ('赵总', 'executive_general_manager')):
+        run(db, 'add', 'staff', 'name=' + name, 'department_id=1', 'role=' + role)
+    run(db, 'add', 'customer', 'name=北京金蝶软件有限公司')
+    run(db, 'add', 'product', 'code=KIS-STD', 'name=金蝶KIS标准版', 'product_line=standard', 'list_price=9800.00')
+    run(db, 'add', 'quote', 'customer_id=1', 'owner_id=1', 'date=2026-03-01')
+    # 2 × 9,800.00 at 5.01 %: 1960000 × 9499 / 10000 = 1861804 fen
+    run(db, 'add', 'quote_line', 'quote_id=1', 'product_id=1', 'quantity=2', 'discount_bp=501')
+    out, _ = run(db, 'quote-submit', '1', '--at', '2026-03-02T01:00:00Z', '--by', '1')
+    check(out == 'approval 1 pending\n', 'quote-submit: approval 1 pending')
+    _, err = run(db, 'approve', '1', '--by', '1', '--at', '2026-03-02T02:00:00Z', code=1)
+    check('sales_rep may approve 5.00% on standard' in err, 'the rep may not approve 5.01 %')
+    run(db, 'approve', '1', '--by', '2', '--comment', '同意', '--at', '2026-03-02T02:00:00Z')
+    out, _ = run(db, 'list', 'approval', '--format', 'csv')
+    row = out.splitlines()[1].split(',')
+    check(row[4:8] == ['approved', 'supervisor', 'standard 5.01% <= supervisor 10.00%', '18618.04'],
+          'the supervisor approved 18,618.04 under the standard-line rule')
+    run(db, 'add', 'contract', 'customer_id=1', 'owner_id=1', 'signed=2026-03-01', 'amount=500000.01')
+    run(db, 'contract-submit', '1', '--at', '2026-03-02T01:00:00Z')
+    six = 'scope,risk,resources,legal,delivery,key_points'
+    _, err = run(db, 'approve', '2', '--by', '3', '--checklist', six, '--at', '2026-03-02T02:00:00Z', code=1)
+    check('department_manager may sign contracts up to 500000.00' in err, 'one fen above the limit is refused')
+    out, _ = run(db, 'show', 'approval', '2')
+    check(any(l.split()[:2] == ['status', 'pending'] for l in out.splitlines()), 'nothing was written')
+    run(db, 'approve', '2', '--by', '4', '--checklist', 'scope,risk', '--at', '2026-03-02T02:00:00Z', code=1)
+    run(db, 'approve', '2', '--by', '4', '--checklist', six, '--at', '2026-03-02T02:00:00Z')
+    out, _ = run(db, 'show', 'contract', '1')
+    check(any(l.split()[:2] == ['approval', 'approved'] for l in out.splitlines()), 'the contract is approved')
+    run(db, 'approve', '2', code=2)
 
 
 def calendar(tmp):

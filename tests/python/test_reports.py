@@ -213,3 +213,24 @@ def test_to_pandas_exact_money():
     fen = t.to_pandas(money="fen")
     assert list(fen["amount"]) == [150, 25, 175, 175]
     assert list(fen["row_kind"]) == ["detail", "detail", "subtotal", "total"]
+
+
+def test_qualification_assess_outcomes(db):
+    """The default standards, worked by hand from data/qualification.yaml: Zhang is a
+    sales_rep (marketing_l2) with marketing 0.45 < 0.5 and other_department 1.2 > 1 —
+    slightly below the main bound with reference experience above its own, so the
+    experience row is the assessor's (passed 0, outcome QUAL_ASSESSOR); he has no
+    successful project, so that row fails; the overall row fails."""
+    org = Org(db)
+    q = kiscrm.QualStandards.load_dir(None)
+    assert q.keys == ["marketing_l2", "sales_manager"]
+    db.insert("experience", staff_id=org.zhang, kind="marketing", years=0.45)
+    db.insert("experience", staff_id=org.zhang, kind="other_department", years=1.2)
+    rows = {r["key"]: r for r in db.qualification_assess(q, "marketing_l2", org.zhang).to_dicts()}
+    assert rows["experience"]["passed"] == 0
+    assert rows["experience"]["outcome"] == kiscrm.QUAL_ASSESSOR
+    assert "评审人决定" in rows["experience"]["reasons"]
+    assert rows["successful_project"]["outcome"] == kiscrm.QUAL_FAIL
+    assert rows["overall"]["outcome"] == kiscrm.QUAL_FAIL
+    assert rows["overall"]["reasons"].endswith("assessor decides: experience")
+    assert kiscrm.QUAL_OUTCOMES[kiscrm.QUAL_PASS] == "pass"

@@ -330,6 +330,7 @@ static void test_config(void **state)
 	IS_NULL(kiscrm_config_role_name(NULL, 0, "en"));
 	ERR(kiscrm_config_role_find(NULL, "sales_rep"));
 	(void)kiscrm_config_role_max_discount_bp(NULL, 0);
+	IS(0, kiscrm_config_role_max_discount_line_bp(NULL, 0, "mini"));
 	(void)kiscrm_config_role_max_contract(NULL, 0);
 	IS(0, kiscrm_config_role_approves_budget(NULL, 0));
 
@@ -350,6 +351,9 @@ static void test_config(void **state)
 	ERR(kiscrm_config_role_find(cfg, NULL));
 	ERR_IS(KISCRM_ENOTFOUND, kiscrm_config_role_find(cfg, "emperor"));
 	(void)kiscrm_config_role_max_discount_bp(cfg, 99999);
+	IS(0, kiscrm_config_role_max_discount_line_bp(cfg, 99999, "mini"));
+	(void)kiscrm_config_role_max_discount_line_bp(cfg, 0, NULL);
+	(void)kiscrm_config_role_max_discount_line_bp(cfg, 0, "no_such_line");
 	(void)kiscrm_config_role_max_contract(cfg, 99999);
 	IS(0, kiscrm_config_role_approves_budget(cfg, 99999));
 
@@ -473,6 +477,32 @@ static void test_db_backend(void **state)
 	ERR(kiscrm_db_set_today(NULL, 20000));
 	ERR_IS(KISCRM_EINVALID, kiscrm_db_set_today(f->db, INT32_MAX));
 	IS(KISCRM_DATE_NONE, kiscrm_db_today(NULL));
+	{ /* a principal that names nothing real binds nothing */
+		kiscrm_principal p = KISCRM_PRINCIPAL_INIT, got;
+		ERR(kiscrm_db_set_principal(NULL, &p));
+		ERR(kiscrm_db_set_principal(f->db, NULL));
+		p.version = 99;
+		ERR_IS(KISCRM_EVERSION, kiscrm_db_set_principal(f->db, &p));
+		p = (kiscrm_principal)KISCRM_PRINCIPAL_INIT;
+		p.partner_id = 424242;
+		ERR_IS(KISCRM_ENOTFOUND, kiscrm_db_set_principal(f->db, &p));
+		p.partner_id = -1;
+		ERR_IS(KISCRM_EINVALID, kiscrm_db_set_principal(f->db, &p));
+		p = (kiscrm_principal)KISCRM_PRINCIPAL_INIT;
+		p.staff_id = 424242;
+		ERR_IS(KISCRM_ENOTFOUND, kiscrm_db_set_principal(f->db, &p));
+		p = (kiscrm_principal)KISCRM_PRINCIPAL_INIT;
+		p.role = "no_such_role";
+		ERR_IS(KISCRM_EINVALID, kiscrm_db_set_principal(f->db, &p));
+		kiscrm_table *h = NULL;
+		ERR(kiscrm_audit_history(NULL, f->db, KISCRM_KIND_CUSTOMER, 1));
+		ERR(kiscrm_audit_history(&h, NULL, KISCRM_KIND_CUSTOMER, 1));
+		ERR_IS(KISCRM_EINVALID, kiscrm_audit_history(&h, f->db, 999, 1));
+		ERR(kiscrm_db_principal(NULL, &got));
+		ERR(kiscrm_db_principal(f->db, NULL));
+		IS(KISCRM_OK, kiscrm_db_principal(f->db, &got));
+		IS(0, got.partner_id);
+	}
 
 	ERR(kiscrm_backend_init(NULL, KISCRM_BACKEND_VERSION));
 	ERR(kiscrm_backend_init(&be, 999));
@@ -1303,6 +1333,16 @@ static void test_service(void **state)
 	assert_null(t);
 	ERR(kiscrm_service_request_reopen(NULL, 1, 0, 0));
 	ERR(kiscrm_presales_assign(NULL, NULL));
+	/* price and contract approval: no database, no time, no such subject, no actor */
+	ERR(kiscrm_quote_submit(NULL, NULL, 1, 1));
+	ERR(kiscrm_quote_submit(NULL, f->db, 1, 0));
+	ERR_IS(KISCRM_ENOTFOUND, kiscrm_quote_submit(NULL, f->db, UNKNOWN_ID, 1));
+	ERR(kiscrm_contract_submit(NULL, NULL, 1, 1));
+	ERR(kiscrm_contract_submit(NULL, f->db, 1, 0));
+	ERR_IS(KISCRM_ENOTFOUND, kiscrm_contract_submit(NULL, f->db, -1, 1));
+	ERR(kiscrm_approval_decide(NULL, 1, "approved", NULL, NULL, 1));
+	ERR(kiscrm_approval_decide(f->db, 1, "approved", NULL, NULL, 0));
+	ERR_IS(KISCRM_ENOTFOUND, kiscrm_approval_decide(f->db, UNKNOWN_ID, NULL, NULL, NULL, 1));
 	ERR(kiscrm_service_request_reopen(f->db, UNKNOWN_ID, 0, 0));
 	ERR(kiscrm_service_request_reopen(f->db, -1, 0, 0));
 	/* an event without its request, and a request without its customer */

@@ -518,6 +518,41 @@ static void test_bad_discount(void **state)
 		    "150%", "'150%' is out of range");
 }
 
+/* max_discount_by_line names a product line that dimensions.yaml does not have. */
+static void test_bad_line_discount(void **state)
+{
+	(void)state;
+	load_bad("bad_line_discount");
+	/* Line 6 "      cloud_erp: 15%": the key at column 7. */
+	check_error(KISCRM_ECONFIG, "/bad_line_discount/roles.yaml", 6, 7,
+		    "roles[0].max_discount_by_line.cloud_erp", "cloud_erp",
+		    "'cloud_erp' is not a product line of dimensions.yaml");
+	load_bad("bad_line_percent");
+	/* Line 6 "      mini: 101%": 6 + 6 characters before the value → column 13. */
+	check_error(KISCRM_ECONFIG, "/bad_line_percent/roles.yaml", 6, 13,
+		    "roles[0].max_discount_by_line.mini", "101%", "'101%' is out of range");
+}
+
+/* The default per-line limits: sales_rep 8% = 800 bp and supervisor 15% = 1500 bp on
+ * new_products; every other line and role falls back to max_discount. */
+static void test_line_discounts(void **state)
+{
+	(void)state;
+	kiscrm_config *cfg = NULL;
+	assert_rc(KISCRM_OK, kiscrm_config_load_default(&cfg));
+	int rep = kiscrm_config_role_find(cfg, "sales_rep"), sup = kiscrm_config_role_find(cfg, "supervisor");
+	int gm = kiscrm_config_role_find(cfg, "general_manager");
+	assert_int_equal(kiscrm_config_role_max_discount_line_bp(cfg, (size_t)rep, "new_products"), 800);
+	assert_int_equal(kiscrm_config_role_max_discount_line_bp(cfg, (size_t)rep, "mini"), 500);
+	assert_int_equal(kiscrm_config_role_max_discount_line_bp(cfg, (size_t)sup, "new_products"), 1500);
+	assert_int_equal(kiscrm_config_role_max_discount_line_bp(cfg, (size_t)sup, "standard"), 1000);
+	assert_int_equal(kiscrm_config_role_max_discount_line_bp(cfg, (size_t)sup, NULL), 1000);
+	assert_int_equal(kiscrm_config_role_max_discount_line_bp(cfg, (size_t)sup, "no_such_line"), 1000);
+	assert_int_equal(kiscrm_config_role_max_discount_line_bp(cfg, (size_t)gm, "new_products"), -1);
+	assert_int_equal(kiscrm_config_role_max_discount_line_bp(cfg, 99, "mini"), 0);
+	kiscrm_config_free(cfg);
+}
+
 static void test_bad_contract(void **state)
 {
 	(void)state;
@@ -683,6 +718,8 @@ int main(void)
 		cmocka_unit_test(test_bad_week),
 		cmocka_unit_test(test_bad_discount),
 		cmocka_unit_test(test_bad_contract),
+		cmocka_unit_test(test_bad_line_discount),
+		cmocka_unit_test(test_line_discounts),
 		cmocka_unit_test(test_bad_unknown_key),
 		cmocka_unit_test(test_bad_missing_zh),
 		cmocka_unit_test(test_bad_customers),

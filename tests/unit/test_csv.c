@@ -275,8 +275,8 @@ static void test_gbk(void **state)
 	assert_rc(KISCRM_OK, kiscrm_csv_export(&out, db, KISCRM_KIND_CUSTOMER, NULL, NULL));
 	assert_string_equal("id,name,short_name,name_key,industry,region,employees,revenue_band,"
 			    "grid_cell,owner_id,source,status,key_account,value_class,lifecycle,"
-			    "first_contract,created,last_activity\n"
-			    "1,北京金蝶软件有限公司,金蝶,北京金蝶软件,,,,,,,,,,,,,,\n",
+			    "first_contract,created,last_activity,partner_id\n"
+			    "1,北京金蝶软件有限公司,金蝶,北京金蝶软件,,,,,,,,,,,,,,,\n",
 			    out.ptr);
 	kiscrm_buf_dispose(&out);
 
@@ -541,8 +541,8 @@ static void test_export_format(void **state)
 	 * line break; the date ISO. */
 	assert_rc(KISCRM_OK, kiscrm_csv_export(&out, db, KISCRM_KIND_CONTACT, NULL, NULL));
 	assert_string_equal("id,customer_id,name,title,department,phone,email,birthday,chain_role,"
-			    "reports_to,attitude,opt_out\n"
-			    "1,2,\"Smith, \"\"J\"\"\",\"\",,\"010\n88\",,1980-02-29,,,,\n",
+			    "reports_to,attitude,opt_out,partner_id\n"
+			    "1,2,\"Smith, \"\"J\"\"\",\"\",,\"010\n88\",,1980-02-29,,,,,\n",
 			    out.ptr);
 	kiscrm_buf_dispose(&out);
 
@@ -579,10 +579,10 @@ static void test_export_file(void **state)
 	size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
 	fclose(fp);
 	buf[n] = '\0';
-	assert_string_equal("id,name,parent_id,manager_id,code\n"
-			    "1,总部,,,HQ\n"
-			    "2,华北区,1,,N\n"
-			    "3,北京分公司,2,,BJ\n",
+	assert_string_equal("id,name,parent_id,manager_id,code,partner_id\n"
+			    "1,总部,,,HQ,\n"
+			    "2,华北区,1,,N,\n"
+			    "3,北京分公司,2,,BJ,\n",
 			    buf);
 	/* and back into a fresh database */
 	kiscrm_db *db2 = open_db();

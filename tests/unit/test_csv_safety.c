@@ -176,7 +176,7 @@ static void test_export_refuses_database_files(void **state)
 	snprintf(path, sizeof(path), "%s/crm.db.csv", f->dir);
 	assert_rc(KISCRM_OK, kiscrm_csv_export_file(f->db, KISCRM_KIND_DEPARTMENT, path, NULL, NULL));
 	char *csv = read_all(path);
-	assert_string_equal("id,name,parent_id,manager_id,code\n1,总部,,,\n2,华北区,,,\n", csv);
+	assert_string_equal("id,name,parent_id,manager_id,code,partner_id\n1,总部,,,,\n2,华北区,,,,\n", csv);
 	free(csv);
 }
 

@@ -475,14 +475,14 @@ static void test_kind_introspection(void **state)
 		const char *name;
 		int nfields;
 	} kinds[] = {
-		{ KISCRM_KIND_DEPARTMENT, "department", 5 },
-		{ KISCRM_KIND_STAFF, "staff", 13 },
-		{ KISCRM_KIND_CUSTOMER, "customer", 18 }, /* last_activity appended in 0.2 */
-		{ KISCRM_KIND_CUSTOMER_ATTR, "customer_attr", 4 },
-		{ KISCRM_KIND_CONTACT, "contact", 12 }, /* opt_out appended in schema 8 */
+		{ KISCRM_KIND_DEPARTMENT, "department", 6 }, /* partner_id appended in schema 14 */
+		{ KISCRM_KIND_STAFF, "staff", 14 },
+		{ KISCRM_KIND_CUSTOMER, "customer", 19 }, /* last_activity appended in 0.2, partner_id in schema 14 */
+		{ KISCRM_KIND_CUSTOMER_ATTR, "customer_attr", 5 },
+		{ KISCRM_KIND_CONTACT, "contact", 13 }, /* opt_out appended in schema 8, partner_id in 14 */
 		{ KISCRM_KIND_CAMPAIGN_TOUCH, "campaign_touch", 7 },
-		{ KISCRM_KIND_ACTIVITY, "activity", 16 },
-		{ KISCRM_KIND_ACTIVITY_EXCEPTION, "activity_exception", 7 },
+		{ KISCRM_KIND_ACTIVITY, "activity", 17 },
+		{ KISCRM_KIND_ACTIVITY_EXCEPTION, "activity_exception", 8 },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
@@ -1383,9 +1383,10 @@ static void test_fail_commit(void **state)
 	kc_test_department(db, "存活部", 0);
 	before = snapshot(db);
 
-	/* two inserts pass, the commit (third mutating call) fails: nothing is kept */
+	/* two inserts pass, the commit writes their audit entry (one for the run of two ids:
+	 * three mutating calls) and then fails: nothing is kept */
 	assert_rc(KISCRM_OK, kiscrm_db_begin(db));
-	kc_failing_backend_set(fb, 2);
+	kc_failing_backend_set(fb, 3);
 	kc_test_department(db, "甲", 0);
 	kc_test_department(db, "乙", 0);
 	assert_rc(KISCRM_ESTORAGE, kiscrm_db_commit(db));
@@ -1423,8 +1424,9 @@ static void test_fail_cascade_delete(void **state)
 	char *before = snapshot(db);
 
 	/* Deleting c with CASCADE makes 2 attribute removes + 3 contact removes + 1 customer
-	 * remove + 1 commit = 7 mutating calls. Failing any of them, including the commit,
-	 * leaves everything as it was; with 7 allowed the delete succeeds. */
+	 * remove, each followed by its audit entry, + 1 commit = 13 mutating calls. Failing any
+	 * of them, including the commit, leaves everything as it was; with 13 allowed the
+	 * delete succeeds. */
 	int n;
 	for (n = 0; n < 20; n++) {
 		kc_failing_backend_set(fb, n);
@@ -1440,7 +1442,7 @@ static void test_fail_cascade_delete(void **state)
 		/* no transaction is left open */
 		assert_rc(KISCRM_EINVALID, kiscrm_db_commit(db));
 	}
-	assert_int_equal(7, n);
+	assert_int_equal(13, n);
 	assert_rc(KISCRM_ENOTFOUND, kiscrm_record_get(&got, db, KISCRM_KIND_CUSTOMER, c));
 	{
 		kiscrm_id e[] = { other_k };
@@ -1471,7 +1473,9 @@ static void test_fail_merge(void **state)
 	char *before = snapshot(db);
 
 	/* Merging dup into keep: the clashing attribute 等级 is removed (1), erp_id moved (1),
-	 * two contacts moved (2), keep updated (1), dup removed (1), commit (1) = 7 writes. */
+	 * two contacts moved (2), keep updated (1: it gains dup's region and key_account), dup
+	 * removed (1) — six writes, each with its audit entry (6) —, the merge's own entry (1)
+	 * and the commit (1) = 14 writes. */
 	int n;
 	for (n = 0; n < 20; n++) {
 		kc_failing_backend_set(fb, n);
@@ -1486,7 +1490,7 @@ static void test_fail_merge(void **state)
 		free(after);
 		assert_rc(KISCRM_EINVALID, kiscrm_db_commit(db));
 	}
-	assert_int_equal(7, n);
+	assert_int_equal(14, n);
 
 	/* the successful merge: */
 	assert_rc(KISCRM_ENOTFOUND, kiscrm_record_get(&got, db, KISCRM_KIND_CUSTOMER, dup));

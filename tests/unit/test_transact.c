@@ -120,7 +120,7 @@ static void test_other_errors_not_retried(void **state)
 
 	/* a storage failure at commit is not retried either, and nothing is stored */
 	work ok = { 0, 0, "Acme", 0 };
-	kc_failing_backend_set(f->fb, 1); /* the insert passes, the commit fails */
+	kc_failing_backend_set(f->fb, 2); /* the insert and its audit entry pass, the commit fails */
 	assert_rc(KISCRM_ESTORAGE, kiscrm_db_transact(f->db, insert_customer, &ok, &fast));
 	assert_msg_has("injected storage failure on commit");
 	assert_int_equal(ok.runs, 1);

@@ -17,6 +17,7 @@ from .errors import (Busy, Conflict, ConfigError, CsvImportError, Exists, Invali
                      KiscrmError, KiscrmVersionError, LibraryNotFound, NotFound, NotSupported,
                      OutOfMemory, Overflow, StorageError, UserStop, error_class)
 from .kpi import KpiScheme, QualStandards
+from .kpi import QUAL_ASSESSOR, QUAL_FAIL, QUAL_OUTCOMES, QUAL_PASS
 from .kpi import metrics as kpi_metrics
 from .kpi import register_metric as register_kpi_metric
 from .kpi import unregister_metric as unregister_kpi_metric
@@ -24,7 +25,8 @@ from .record import (ENTITY_CLASSES, Activity, ActivityException, Collection, Co
                      SwotEntry, SwotStrategy, WorkItem, WorkLog, GridCell,
                      Campaign, CampaignCost, CampaignMember, CampaignTouch, ServiceRequest,
                      ServiceEvent, SatisfactionSurvey, PresalesRequest, Milestone,
-                     Partner, PartnerTarget, Registration, CollectionPlan, Contact, Contract, Customer,
+                     Partner, PartnerTarget, Registration, Product, Quote, QuoteLine, Approval, AuditEntry,
+                     CollectionPlan, Contact, Contract, Customer,
                      CustomerAttr, Department, Evidence, ExamResult, Experience, Kind, KeyAccountEvent,
                      KpiScore, Lead, Opportunity, Record, Snapshot, SnapshotLine, Staff,
                      StageHistory, Target, Training, ValueClass, kind, kind_names)

@@ -100,6 +100,11 @@ class CondValue(Union):
     _fields_ = [("i", c_int64), ("r", c_double), ("s", c_char_p)]
 
 
+class Principal(Structure):
+    _fields_ = [("version", c_uint), ("staff_id", c_int64), ("partner_id", c_int64),
+                ("role", c_char_p)]
+
+
 class FilterCond(Structure):
     """kiscrm_filter_cond: field, operator (KISCRM_OP_*), value type and value."""
     _fields_ = [("field", c_int), ("op", c_int), ("type", c_int), ("value", CondValue)]
@@ -270,6 +275,8 @@ FUNCTIONS = [
     ("kiscrm_db_rollback", [DbP], I, check_rc),
     ("kiscrm_db_config", [DbP], ConfigP, None),
     ("kiscrm_db_set_actor", [DbP, ID], I, check_rc),
+    ("kiscrm_db_set_principal", [DbP, POINTER(Principal)], I, check_rc),
+    ("kiscrm_db_principal", [DbP, POINTER(Principal)], I, check_rc),
     ("kiscrm_db_set_today", [DbP, c_int32], I, check_rc),
     ("kiscrm_db_today", [DbP], c_int32, None),
     ("kiscrm_transact_options_init", [P(TransactOptions), U], I, check_rc),
@@ -293,6 +300,7 @@ FUNCTIONS = [
     ("kiscrm_config_role_name", [ConfigP, Z, S], S, to_str),
     ("kiscrm_config_role_find", [ConfigP, S], I, None),
     ("kiscrm_config_role_max_discount_bp", [ConfigP, Z], I, None),
+    ("kiscrm_config_role_max_discount_line_bp", [ConfigP, Z, S], I, None),
     ("kiscrm_config_role_max_contract", [ConfigP, Z], M, None),
     ("kiscrm_config_role_approves_budget", [ConfigP, Z], I, None),
     # pipeline.h
@@ -509,6 +517,11 @@ FUNCTIONS = [
     ("kiscrm_report_registration_conflicts",) + REPORT,
     # presales.h
     ("kiscrm_presales_assign", [DbP, P(ctypes.c_size_t)], I, check_rc),
+    # pricing.h
+    ("kiscrm_quote_submit", [P(ID), DbP, ID, kiscrm_time], I, check_rc),
+    ("kiscrm_contract_submit", [P(ID), DbP, ID, kiscrm_time], I, check_rc),
+    ("kiscrm_approval_decide", [DbP, ID, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, kiscrm_time], I,
+     check_rc),
     # campaign.h
     ("kiscrm_campaign_mailing_list", [P(TableP), DbP, P(MailingOptions)], I, check_rc),
     # service.h
@@ -519,6 +532,7 @@ FUNCTIONS = [
     # value.h
     ("kiscrm_customer_value_classify", [DbP, P(ReportOptions), P(ctypes.c_size_t)], I, check_rc),
     ("kiscrm_customer_timeline", [P(TableP), DbP, ID], I, check_rc),
+    ("kiscrm_audit_history", [P(TableP), DbP, I, ID], I, check_rc),
     ("kiscrm_report_stage_win_rates",) + REPORT,
     # forecast.h
     ("kiscrm_forecast_options_init", [P(ForecastOptions), U], I, check_rc),

@@ -126,6 +126,15 @@ class Config:
                             bool(L.kiscrm_config_role_approves_budget(p, i))))
         return out
 
+    def role_max_discount_bp(self, role, product_line=None):
+        """Discount limit of a role (key or index) on a product line in basis points
+        (max_discount_by_line, else max_discount); None when unlimited."""
+        i = self.role_find(role) if isinstance(role, str) else role
+        if i is None:
+            return 0
+        bp = _lib.lib().kiscrm_config_role_max_discount_line_bp(self._p, i, _lib.enc(product_line))
+        return None if bp < 0 else bp
+
     def role_find(self, key):
         """Index of a role, or None."""
         i = _lib.lib().kiscrm_config_role_find(self._p, _lib.enc(key))

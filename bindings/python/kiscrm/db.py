@@ -464,6 +464,22 @@ class Database:
         """Staff member recorded as the actor of later changes (0: system)."""
         _lib.lib().kiscrm_db_set_actor(self._handle(), _id(staff_id))
 
+    def set_principal(self, staff_id=0, partner_id=0, role=None):
+        """Binds the handle, once, to who is asking (kiscrm_db_set_principal): with a
+        partner_id, every read and write sees only that partner's rows, and a foreign id
+        is "not found". The staff member becomes the actor; role defaults to theirs."""
+        p = _lib.Principal(1, _id(staff_id), _id(partner_id),
+                           role.encode() if role is not None else None)
+        _lib.lib().kiscrm_db_set_principal(self._handle(), ctypes.byref(p))
+
+    @property
+    def principal(self):
+        """The bound principal as a dict (staff_id, partner_id, role); zeros when none."""
+        p = _lib.Principal()
+        _lib.lib().kiscrm_db_principal(self._handle(), ctypes.byref(p))
+        return {"staff_id": p.staff_id, "partner_id": p.partner_id,
+                "role": p.role.decode() if p.role else None}
+
     # --- records ----------------------------------------------------------------------
 
     def new(self, kind_: str, **fields: Any) -> Record:
@@ -742,6 +758,11 @@ class Database:
         instalments, collections and activities as one dated table."""
         return self._table(_lib.lib().kiscrm_customer_timeline, _id(customer_id))
 
+    def history(self, kind_, record_id) -> Table:
+        """The audit log of one record (`kiscrm history KIND ID`): who changed it, when, and
+        each changed field's old and new value (column ``changes``, JSON)."""
+        return self._table(_lib.lib().kiscrm_audit_history, _kind(kind_).code, _id(record_id))
+
     def mailing_list(self, campaign=None, region=None, industry=None, leads=False) -> Table:
         """The invitation list, each person once and opted-out people left out: the
         members of market activity `campaign`, or (campaign None) the contacts of the
@@ -768,6 +789,30 @@ class Database:
         n = ctypes.c_size_t(0)
         _lib.lib().kiscrm_presales_assign(self._handle(), ctypes.byref(n))
         return n.value
+
+    # --- price and contract approval --------------------------------------------------
+
+    def quote_submit(self, quote, at: _dt.datetime) -> int:
+        """Submits a quote for price approval (价格审批); returns the pending approval's id."""
+        out = _lib.ID(0)
+        _lib.lib().kiscrm_quote_submit(ctypes.byref(out), self._handle(), _id(quote), V.time_from_python(at))
+        return out.value
+
+    def contract_submit(self, contract, at: _dt.datetime) -> int:
+        """Submits a contract for contract approval (合同审批); returns the pending approval's id."""
+        out = _lib.ID(0)
+        _lib.lib().kiscrm_contract_submit(ctypes.byref(out), self._handle(), _id(contract), V.time_from_python(at))
+        return out.value
+
+    def approval_decide(self, approval, decision: str, at: _dt.datetime, comment=None, checklist=None) -> None:
+        """Decides a pending approval ("approved" or "rejected") as the actor (set_actor),
+        within the limits of their role; a contract is approved only with the whole
+        checklist (scope, risk, resources, legal, delivery, key_points — a list or a
+        comma-separated string)."""
+        if checklist is not None and not isinstance(checklist, str):
+            checklist = ",".join(checklist)
+        _lib.lib().kiscrm_approval_decide(self._handle(), _id(approval), _lib.enc(decision), _lib.enc(comment),
+                                          _lib.enc(checklist), V.time_from_python(at))
 
     def reopen_request(self, request, at: _dt.datetime, by=0) -> None:
         """Reopens a resolved or closed service request (the only way to reopen a closed one)."""
@@ -1051,7 +1096,10 @@ class Database:
         return self._table(_lib.lib().kiscrm_kpi_rollup, scheme._ptr, ctypes.byref(o))
 
     def qualification_assess(self, standards, standard, staff_id, as_of=None, lang=None):
-        """Assesses a person against a qualification standard (kiscrm_qualification_assess)."""
+        """Assesses a person against a qualification standard (kiscrm_qualification_assess).
+
+        Each row's ``outcome`` is kiscrm.QUAL_PASS, QUAL_FAIL or QUAL_ASSESSOR (borderline,
+        the assessor decides, 评审人决定); ``passed`` is 1 only for a pass."""
         o = make_report_options(as_of=as_of, lang=lang)
         return self._table(_lib.lib().kiscrm_qualification_assess, standards._ptr,
                            _lib.enc(standard), _id(staff_id), ctypes.byref(o))

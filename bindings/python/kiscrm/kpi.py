@@ -12,6 +12,12 @@ UNIT_CODES = {v: k for k, v in UNITS.items()}
 
 Metric = namedtuple("Metric", "key zh en unit target_metric")
 
+# kiscrm_qual_outcome (kiscrm/qualification.h): the ``outcome`` column of a qualification
+# assessment. QUAL_ASSESSOR is a borderline case the assessor decides (评审人决定); its
+# ``passed`` is 0, so code reading only ``passed`` never takes it for a pass.
+QUAL_FAIL, QUAL_PASS, QUAL_ASSESSOR = 0, 1, 2
+QUAL_OUTCOMES = {QUAL_FAIL: "fail", QUAL_PASS: "pass", QUAL_ASSESSOR: "assessor"}
+
 # Python metric callbacks must outlive their registration.
 _CALLBACKS = {}
 
@@ -83,9 +89,11 @@ class QualStandards:
         return cls(ptr)
 
     @classmethod
-    def load_dir(cls, directory):
+    def load_dir(cls, directory=None):
+        """qualification.yaml of a configuration directory; None: the built-in defaults."""
         ptr = _lib.QualStandardsP()
-        _lib.lib().kiscrm_qual_standard_load_dir(ctypes.byref(ptr), _lib.enc(str(directory)))
+        _lib.lib().kiscrm_qual_standard_load_dir(
+            ctypes.byref(ptr), None if directory is None else _lib.enc(str(directory)))
         return cls(ptr)
 
     def __del__(self):

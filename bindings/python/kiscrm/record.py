@@ -611,6 +611,32 @@ class Registration(Record):
     KIND = "registration"
 
 
+class Product(Record):
+    """A product of the price list (产品, kind 'product'): code, name, product line, list price."""
+    KIND = "product"
+
+
+class Quote(Record):
+    """A quote to a customer (报价单, kind 'quote'); see Database.quote_submit()."""
+    KIND = "quote"
+
+
+class QuoteLine(Record):
+    """A line of a quote (kind 'quote_line'): product, quantity, list price, discount_bp."""
+    KIND = "quote_line"
+
+
+class Approval(Record):
+    """A price or contract approval (审批, kind 'approval'); see Database.approval_decide()."""
+    KIND = "approval"
+
+
+class AuditEntry(Record):
+    """One change of one record in the audit log (审计日志, kind 'audit_entry'), written by the
+    library alone; see Database.history()."""
+    KIND = "audit_entry"
+
+
 class PresalesRequest(Record):
     """A presales support request (kind 'presales_request'); see report('presales-queue')."""
     KIND = "presales_request"
@@ -623,7 +649,7 @@ ENTITY_CLASSES = [Department, Staff, Customer, CustomerAttr, Contact, Lead, Oppo
                   Competitor, OpportunityCompetitor, SwotEntry, SwotStrategy, WorkItem, WorkLog,
                   GridCell, Campaign, CampaignCost, CampaignMember, CampaignTouch, ServiceRequest,
                   ServiceEvent, SatisfactionSurvey, PresalesRequest, Milestone,
-                  Partner, PartnerTarget, Registration]
+                  Partner, PartnerTarget, Registration, Product, Quote, QuoteLine, Approval, AuditEntry]
 
 
 def _register_classes():
