@@ -348,14 +348,8 @@ static void stay_store(kc_funnel *f, size_t cell, int64_t seconds, void *payload
 	sf->samples[sf->next[cell]++] = seconds;
 }
 
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x > y) - (x < y);
-}
-
-/* Medians need every stay: gathered per cell into one array, then each cell's slice is
- * sorted. */
+/* Medians need every stay: gathered per cell into one array, then each cell's median is
+ * selected from its slice. */
 static int stay_medians(kc_funnel *f, kiscrm_time as_of)
 {
 	size_t ncells = f->ngroups * f->nstages, total = 0;
@@ -379,9 +373,7 @@ static int stay_medians(kc_funnel *f, kiscrm_time as_of)
 		start += n;
 		if (!n)
 			continue;
-		kc_sort(v, n, sizeof(*v), cmp_i64);
-		double mid = n % 2 ? (double)v[n / 2] : ((double)v[n / 2 - 1] + (double)v[n / 2]) / 2.0;
-		f->cells[c].median = mid / SECONDS_PER_DAY;
+		f->cells[c].median = kc_median_i64(v, n) / SECONDS_PER_DAY;
 	}
 	free(sf.samples);
 	free(sf.next);

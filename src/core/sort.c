@@ -70,3 +70,67 @@ int kc_sort_ctx(void *base, size_t n, size_t size, kc_cmp_ctx cmp, void *ctx)
 	free(tmp);
 	return KISCRM_OK;
 }
+
+static void swap_i64(int64_t *a, int64_t *b)
+{
+	int64_t t = *a;
+	*a = *b;
+	*b = t;
+}
+
+/* Puts the k-th smallest of v[0..n) at v[k], the smaller ones before it and the larger
+ * ones after (Hoare's selection, median-of-three pivot). Ranges that stop shrinking fast
+ * enough — adversarial input — are finished by sorting, so the worst case stays
+ * O(n log n). */
+static void select_i64(int64_t *v, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n, budget = 64;
+	while (hi - lo > 16) {
+		if (budget-- == 0)
+			break;
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid] < v[lo])
+			swap_i64(&v[mid], &v[lo]);
+		if (v[hi - 1] < v[lo])
+			swap_i64(&v[hi - 1], &v[lo]);
+		if (v[hi - 1] < v[mid])
+			swap_i64(&v[hi - 1], &v[mid]);
+		int64_t pivot = v[mid];
+		size_t i = lo, j = hi - 1;
+		for (;;) {
+			while (v[i] < pivot)
+				i++;
+			while (pivot < v[j])
+				j--;
+			if (i >= j)
+				break;
+			swap_i64(&v[i++], &v[j--]);
+		}
+		/* v[lo..j] <= pivot <= v[j+1..hi) */
+		if (k <= j)
+			hi = j + 1;
+		else
+			lo = j + 1;
+	}
+	/* what is left is sorted: a few elements by insertion, a range the budget gave up on by
+	 * Shell sort (no allocation, no comparator, O(n^1.5) at worst) */
+	int64_t *base = v + lo;
+	size_t m = hi - lo;
+	for (size_t gap = m > 16 ? m / 2 : 1; gap > 0; gap /= 2)
+		for (size_t a = gap; a < m; a++)
+			for (size_t b = a; b >= gap && base[b] < base[b - gap]; b -= gap)
+				swap_i64(&base[b], &base[b - gap]);
+}
+
+double kc_median_i64(int64_t *v, size_t n)
+{
+	size_t k = n / 2;
+	select_i64(v, n, k);
+	if (n % 2)
+		return (double)v[k];
+	int64_t below = v[0]; /* the largest of v[0..k): the other middle one */
+	for (size_t i = 1; i < k; i++)
+		if (v[i] > below)
+			below = v[i];
+	return ((double)below + (double)v[k]) / 2.0;
+}

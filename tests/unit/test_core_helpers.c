@@ -126,6 +126,49 @@ static void test_sort_ctx_large(void **state)
 	free(p);
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The median by selection equals the median of the sorted array: hand cases, then random,
+ * sorted, reversed, constant and few-valued arrays of every size up to 300 and one large. */
+static void test_median(void **state)
+{
+	(void)state;
+	int64_t one[] = { 7 }, two[] = { 9, 4 }, odd[] = { 5, 1, 4, 2, 3 }, even[] = { 8, 2, 6, 4 };
+	assert_true(kc_median_i64(one, 1) == 7.0);
+	assert_true(kc_median_i64(two, 2) == 6.5);   /* (4 + 9) / 2 */
+	assert_true(kc_median_i64(odd, 5) == 3.0);   /* 1 2 [3] 4 5 */
+	assert_true(kc_median_i64(even, 4) == 5.0);  /* 2 [4 6] 8 */
+	enum { N = 300, BIG = 100001 };
+	int64_t *a = malloc(BIG * sizeof(*a)), *b = malloc(BIG * sizeof(*b));
+	assert_non_null(a);
+	assert_non_null(b);
+	uint64_t seed = 42;
+	for (int shape = 0; shape < 5; shape++)
+		for (size_t n = 1; n <= N; n++) {
+			for (size_t i = 0; i < n; i++) {
+				seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+				int64_t r = (int64_t)(seed >> 33);
+				a[i] = shape == 0 ? r : shape == 1 ? (int64_t)i : shape == 2 ? (int64_t)(n - i)
+				     : shape == 3 ? 5 : r % 3;
+			}
+			memcpy(b, a, n * sizeof(*a));
+			qsort(b, n, sizeof(*b), cmp_i64);
+			double want = n % 2 ? (double)b[n / 2] : ((double)b[n / 2 - 1] + (double)b[n / 2]) / 2.0;
+			assert_true(kc_median_i64(a, n) == want);
+		}
+	for (size_t i = 0; i < BIG; i++)
+		a[i] = (int64_t)((i * 7919) % 1000); /* many duplicates */
+	memcpy(b, a, BIG * sizeof(*a));
+	qsort(b, BIG, sizeof(*b), cmp_i64);
+	assert_true(kc_median_i64(a, BIG) == (double)b[BIG / 2]);
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -133,6 +176,7 @@ int main(void)
 		cmocka_unit_test(test_vec_grow),
 		cmocka_unit_test(test_sort_ctx_small),
 		cmocka_unit_test(test_sort_ctx_large),
+		cmocka_unit_test(test_median),
 	};
 	return cmocka_run_group_tests_name("core_helpers", tests, NULL, NULL);
 }
