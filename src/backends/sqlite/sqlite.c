@@ -162,7 +162,7 @@ static int sq_get(kiscrm_backend *b, const kiscrm_kind_def *kind, kiscrm_id id,
 	}
 	sqlite3_bind_int64(st, 1, id);
 	int nrows;
-	rc = sq_step_rows(be, st, kind, cb, payload, &nrows, "get from");
+	rc = sq_step_rows(be, st, kind, 0, cb, payload, &nrows, "get from");
 	if (!rc && nrows == 0)
 		rc = kc_error_set(KISCRM_ENOTFOUND, "%s: no record with id %lld", kind->name,
 				  (long long)id);
@@ -182,7 +182,7 @@ static int sq_scan(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_
 	if (rc)
 		return rc;
 	int nrows;
-	rc = sq_step_rows(be, st, kind, cb, payload, &nrows, "scan of");
+	rc = sq_step_rows(be, st, kind, q ? q->columns : 0, cb, payload, &nrows, "scan of");
 	sq_stmt_release(st, slot);
 	return rc;
 }

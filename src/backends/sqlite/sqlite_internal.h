@@ -83,8 +83,8 @@ int sq_commit(kiscrm_backend *b);
 int sq_fail(sq_backend *be, int src, const char *fmt, ...) KC_PRINTF(3, 4);
 int sq_rollback(kiscrm_backend *b);
 const char *sq_sql_type(int type);
-int sq_step_rows(sq_backend *be, sqlite3_stmt *st, const kiscrm_kind_def *kind, kiscrm_row_cb cb,
-		void *payload, int *nrows, const char *what);
+int sq_step_rows(sq_backend *be, sqlite3_stmt *st, const kiscrm_kind_def *kind, uint64_t columns,
+		 kiscrm_row_cb cb, void *payload, int *nrows, const char *what);
 void sq_stmt_release(sqlite3_stmt *st, stmt_slot *slot);
 /* schema.c */
 int sq_check_ours(sq_backend *be, const kiscrm_schema *s, int64_t v);

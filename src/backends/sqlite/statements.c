@@ -212,12 +212,13 @@ mismatch:
 			    f->name, kind->name, f->type, v->type);
 }
 
-/* Fills @p row from the current result row; column i is field i. */
-static void read_row(sqlite3_stmt *st, const kiscrm_kind_def *kind, kiscrm_value *row)
+/* Fills @p row from the current result row; column i is field i. Columns the query did
+ * not want (@p columns, 0: all) were selected as NULL: they are not asked for at all. */
+static void read_row(sqlite3_stmt *st, const kiscrm_kind_def *kind, uint64_t columns, kiscrm_value *row)
 {
 	for (int i = 0; i < kind->nfields; i++) {
 		kiscrm_value *v = &row[i];
-		if (sqlite3_column_type(st, i) == SQLITE_NULL) {
+		if ((columns && i > 0 && i < 64 && !((columns >> i) & 1u)) || sqlite3_column_type(st, i) == SQLITE_NULL) {
 			v->type = KISCRM_TYPE_NULL;
 			v->u.i = 0;
 			continue;
@@ -259,7 +260,7 @@ static void row_free(kiscrm_value *row, kiscrm_value *stack)
 
 /* Steps @p st and calls @p cb for every row; returns the callback's stop value, or an
  * error. @p what names the operation for messages. */
-int sq_step_rows(sq_backend *be, sqlite3_stmt *st, const kiscrm_kind_def *kind,
+int sq_step_rows(sq_backend *be, sqlite3_stmt *st, const kiscrm_kind_def *kind, uint64_t columns,
 		     kiscrm_row_cb cb, void *payload, int *nrows, const char *what)
 {
 	kiscrm_value stack[ROW_STACK];
@@ -270,7 +271,7 @@ int sq_step_rows(sq_backend *be, sqlite3_stmt *st, const kiscrm_kind_def *kind,
 	*nrows = 0;
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		(*nrows)++;
-		read_row(st, kind, row);
+		read_row(st, kind, columns, row);
 		rc = cb(payload, row);
 		if (rc)
 			break;
