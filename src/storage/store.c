@@ -52,15 +52,15 @@ static int check_fields(kiscrm_db *db, const kiscrm_record *rec, const kiscrm_re
 		if (!f->ref_kind || (old && old->vals[i].type == KISCRM_TYPE_INT && old->vals[i].u.i == v->u.i))
 			continue;
 		const kiscrm_kind_def *target = kc_db_def(db, f->ref_kind);
-		char idtext[24];
-		snprintf(idtext, sizeof(idtext), "%lld", (long long)v->u.i);
 		rc = v->u.i > 0 ? kc_db_exists(db, target, v->u.i) : 0;
 		if (rc < 0)
 			return rc;
-		if (rc == 0)
-			return kc_error_set_at(KISCRM_ENOTFOUND, NULL, 0, 0, f->name, idtext,
-					       "%s.%s: %s %s does not exist", def->name, f->name,
-					       target->name, idtext);
+		if (rc > 0)
+			continue;
+		char idtext[24]; /* formatted for the error only: bulk loads check millions */
+		snprintf(idtext, sizeof(idtext), "%lld", (long long)v->u.i);
+		return kc_error_set_at(KISCRM_ENOTFOUND, NULL, 0, 0, f->name, idtext, "%s.%s: %s %s does not exist",
+				       def->name, f->name, target->name, idtext);
 	}
 	return KISCRM_OK;
 }
