@@ -784,9 +784,60 @@ static int place_projects(kc_report *r, const kc_budget *b, placed **out, size_t
 	return KISCRM_OK;
 }
 
+/* The summary (no project rows): each project added into its group's sums, a dense array
+ * indexed by group, then one row per group in the groups' order and the total — where the
+ * full table sorts every project to print them (a summary of 300,000 projects spent a
+ * quarter of its time in that sort). The sums are the same integers in another order. */
+static int emit_summary(kc_report *r, const kc_budget *b, kiscrm_table *t)
+{
+	sums *group = NULL, total;
+	size_t cap = 0, *order = NULL;
+	int rc = KISCRM_OK;
+	memset(&total, 0, sizeof(total));
+	total.has_plan = b->has_prev;
+	for (size_t i = 0; rc == 0 && i < b->n; i++) {
+		kc_dims d;
+		size_t g;
+		kc_budget_dims(b, &b->p[i], &d);
+		if (!kc_report_accept(r, &d))
+			continue;
+		if ((rc = kc_report_group(r, &d, &g)) != 0)
+			break;
+		if (g >= cap) {
+			size_t grown = cap ? cap * 2 : 64;
+			while (grown <= g)
+				grown *= 2;
+			sums *bigger = realloc(group, grown * sizeof(*group));
+			if (!bigger) {
+				rc = kc_error_oom();
+				break;
+			}
+			memset(bigger + cap, 0, (grown - cap) * sizeof(*bigger));
+			group = bigger;
+			cap = grown;
+		}
+		sums_add(&group[g], &b->p[i], b->has_prev);
+		sums_add(&total, &b->p[i], b->has_prev);
+	}
+	size_t first = (size_t)col(t, "pw_contract_plan"), row;
+	if (rc == 0 && r->o.ngroup && (rc = kc_report_sorted(r, &order)) == 0)
+		for (size_t i = 0; rc == 0 && i < r->ngroups; i++)
+			if ((rc = kc_report_add_row(r, t, order[i], KISCRM_ROW_SUBTOTAL, &row)) == 0)
+				rc = put_sums(t, row, first, &group[order[i]]);
+	if (rc == 0)
+		rc = kc_report_add_row(r, t, (size_t)-1, KISCRM_ROW_TOTAL, &row);
+	if (rc == 0)
+		rc = put_sums(t, row, first, &total);
+	free(group);
+	free(order);
+	return rc;
+}
+
 /* detail = 0 leaves out the project rows: only the group sub-totals and the total. */
 static int emit_rolling(kc_report *r, const kc_budget *b, kiscrm_table *t, int detail)
 {
+	if (!detail)
+		return emit_summary(r, b, t);
 	placed *pl;
 	size_t n, *rank;
 	int rc = place_projects(r, b, &pl, &n, &rank);
