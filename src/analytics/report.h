@@ -52,6 +52,7 @@ typedef struct kc_report {
 	kc_idmap dept_filter; /* department subtree when o.department_id is set */
 	/* grouping */
 	kc_strmap group_index; /* joined key → group */
+	kc_idmap group_of_id;  /* one dimension told apart by id (owner …): id → group */
 	char **group_keys;     /* per group: the ngroup texts joined by '\x1f' */
 	size_t ngroups, cap_groups;
 } kc_report;
