@@ -24,14 +24,12 @@ static uint64_t hash_str(const char *s)
 static int idmap_grow(kc_idmap *m)
 {
 	size_t cap = m->cap ? m->cap * 2 : 64;
-	kc_idmap g = { calloc(cap, sizeof(int64_t)), calloc(cap, sizeof(size_t)), calloc(cap, 1), 0, cap };
-	if (!g.keys || !g.vals || !g.used) {
-		kc_idmap_dispose(&g);
+	kc_idmap g = { calloc(cap, sizeof(kc_idslot)), 0, cap };
+	if (!g.slots)
 		return kc_error_oom();
-	}
 	for (size_t i = 0; i < m->cap; i++)
-		if (m->used[i])
-			kc_idmap_put(&g, m->keys[i], m->vals[i]);
+		if (m->slots[i].val1)
+			kc_idmap_put(&g, m->slots[i].key, m->slots[i].val1 - 1);
 	kc_idmap_dispose(m);
 	*m = g;
 	return KISCRM_OK;
@@ -45,14 +43,13 @@ int kc_idmap_put(kc_idmap *m, int64_t key, size_t val)
 			return rc;
 	}
 	size_t i = (size_t)mix64((uint64_t)key) & (m->cap - 1);
-	while (m->used[i] && m->keys[i] != key)
+	while (m->slots[i].val1 && m->slots[i].key != key)
 		i = (i + 1) & (m->cap - 1);
-	if (!m->used[i]) {
-		m->used[i] = 1;
-		m->keys[i] = key;
+	if (!m->slots[i].val1) {
+		m->slots[i].key = key;
 		m->n++;
 	}
-	m->vals[i] = val;
+	m->slots[i].val1 = val + 1;
 	return KISCRM_OK;
 }
 
@@ -61,9 +58,9 @@ int kc_idmap_get(const kc_idmap *m, int64_t key, size_t *val)
 	if (!m->cap)
 		return 0;
 	size_t i = (size_t)mix64((uint64_t)key) & (m->cap - 1);
-	while (m->used[i]) {
-		if (m->keys[i] == key) {
-			*val = m->vals[i];
+	for (const kc_idslot *s = &m->slots[i]; s->val1; s = &m->slots[i]) {
+		if (s->key == key) {
+			*val = s->val1 - 1;
 			return 1;
 		}
 		i = (i + 1) & (m->cap - 1);
@@ -73,9 +70,7 @@ int kc_idmap_get(const kc_idmap *m, int64_t key, size_t *val)
 
 void kc_idmap_dispose(kc_idmap *m)
 {
-	free(m->keys);
-	free(m->vals);
-	free(m->used);
+	free(m->slots);
 	memset(m, 0, sizeof(*m));
 }
 

@@ -6,10 +6,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* One array of slots: a probe touches one cache line, where keys, values and "used" flags
+ * in three arrays cost three (the id maps of a 1M-opportunity report were a sixth of its
+ * time). A slot is empty when val1 is 0; it holds the value plus one. */
+typedef struct kc_idslot {
+	int64_t key;
+	size_t val1;
+} kc_idslot;
+
 typedef struct kc_idmap {
-	int64_t *keys;
-	size_t *vals;
-	unsigned char *used;
+	kc_idslot *slots;
 	size_t n, cap;
 } kc_idmap;
 
