@@ -42,5 +42,6 @@
 #include "kiscrm/pricing.h"
 #include "kiscrm/audit.h"
 #include "kiscrm/routines.h"
+#include "kiscrm/doc.h"
 
 #endif

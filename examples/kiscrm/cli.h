@@ -73,6 +73,7 @@ int cmd_reports(cli *c, int argc, char **argv);
 int cmd_fields(cli *c, int argc, char **argv);
 int cmd_demo_data(cli *c, int argc, char **argv);
 int cmd_meeting(cli *c, int argc, char **argv);
+int cmd_pack(cli *c, int argc, char **argv);
 int cmd_calendar(cli *c, int argc, char **argv);
 int cmd_classify_value(cli *c, int argc, char **argv);
 int cmd_duplicates(cli *c, int argc, char **argv);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Parses "YYYY-MM-DD" for an option; prints a usage error on failure. */
 static int parse_date(kiscrm_date *out, const char *opt, const char *text)
@@ -49,16 +50,29 @@ int cmd_init(cli *c, int argc, char **argv)
 	return 0;
 }
 
+/* The CSV output encodings (kiscrm_csv_write_options.encoding); else a usage error. */
+static int check_encoding(const char *v)
+{
+	if (strcmp(v, "utf-8") == 0 || strcmp(v, "utf-8-bom") == 0 || strcmp(v, "gbk") == 0)
+		return 0;
+	cli_usage("--encoding: '%s' is not utf-8, utf-8-bom or gbk", v);
+	return 1;
+}
+
 static const char export_help[] =
-	"usage: kiscrm export ENTITY [FILE] [--raw-csv]\n"
+	"usage: kiscrm export ENTITY [FILE] [--raw-csv] [--encoding utf-8|utf-8-bom|gbk]\n"
 	"\n"
 	"Writes every record of ENTITY as CSV: a header of field names, money as exact\n"
-	"decimals, dates ISO-8601, UTF-8; to FILE, else to stdout. FILE is written to a\n"
+	"decimals, dates ISO-8601; to FILE, else to stdout. FILE is written to a\n"
 	"temporary file next to it and renamed over it once complete: on any error FILE is\n"
 	"left as it was. The database file itself (and its -wal, -shm, -journal) is refused.\n"
 	"A text starting with = + - @ tab or CR is written with a leading ' so that a\n"
 	"spreadsheet does not run it as a formula; import takes the quote away again.\n"
 	"  --raw-csv   write such texts as they are (unsafe to open in a spreadsheet)\n"
+	"  --encoding  utf-8-bom (the default for FILE: Excel recognises UTF-8 by the mark),\n"
+	"              utf-8 (the default for stdout) or gbk (what Chinese Excel reads\n"
+	"              without asking); a character GBK lacks is an error naming its row\n"
+	"              and column, and nothing is written\n"
 	"Options may come before or after ENTITY and FILE; `--` ends the options.";
 
 int cmd_export(cli *c, int argc, char **argv)
@@ -66,6 +80,7 @@ int cmd_export(cli *c, int argc, char **argv)
 	const char *pos[2] = { NULL, NULL };
 	int npos = 0, options = 1;
 	kiscrm_csv_write_options o = KISCRM_CSV_WRITE_OPTIONS_INIT;
+	const char *v;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (options && strcmp(a, "--") == 0) {
@@ -75,6 +90,10 @@ int cmd_export(cli *c, int argc, char **argv)
 			return 0;
 		} else if (options && strcmp(a, "--raw-csv") == 0) {
 			o.flags |= KISCRM_CSV_RAW_CELLS;
+		} else if (options && (v = cli_opt(argc, argv, &i, "--encoding"))) {
+			if (check_encoding(v))
+				return 2;
+			o.encoding = v;
 		} else if (options && a[0] == '-' && a[1]) {
 			return cli_usage("export: unknown option '%s'", a);
 		} else if (npos == 2) {
@@ -93,6 +112,9 @@ int cmd_export(cli *c, int argc, char **argv)
 	if (cli_open(c))
 		return 1;
 	if (pos[1]) {
+		/* A file is for a spreadsheet: UTF-8 with the mark Excel needs, unless told. */
+		if (!o.encoding)
+			o.encoding = "utf-8-bom";
 		if (kiscrm_csv_export_file(c->db, kind, pos[1], NULL, &o) < 0)
 			return cli_fail(pos[1]);
 		return 0;
@@ -100,7 +122,7 @@ int cmd_export(cli *c, int argc, char **argv)
 	kiscrm_buf out = KISCRM_BUF_INIT;
 	int rc = kiscrm_csv_export(&out, c->db, kind, NULL, &o);
 	if (rc == 0 && out.ptr)
-		fputs(out.ptr, stdout);
+		fwrite(out.ptr, 1, out.size, stdout);
 	kiscrm_buf_dispose(&out); /* on failure too: it may hold the rows before the bad one */
 	return rc < 0 ? cli_fail("export") : 0;
 }
@@ -521,11 +543,70 @@ int cmd_classify_value(cli *c, int argc, char **argv)
 	return 0;
 }
 
+/* Writes @b to @path through a temporary file renamed over it: the file appears complete
+ * or not at all. Returns 0, or 1 after saying why. */
+static int write_whole_file(const char *path, const kiscrm_buf *b, int newline)
+{
+	size_t n = strlen(path) + 32;
+	char *tmp = malloc(n);
+	if (!tmp)
+		return cli_usage("out of memory");
+	snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
+	FILE *fp = fopen(tmp, "wb");
+	int ok = fp && fwrite(b->ptr ? b->ptr : "", 1, b->size, fp) == b->size;
+	if (ok && newline && fputc('\n', fp) == EOF)
+		ok = 0;
+	if (fp && fclose(fp) != 0)
+		ok = 0;
+	if (ok && rename(tmp, path) != 0)
+		ok = 0;
+	if (!ok) {
+		fprintf(stderr, "kiscrm: report: cannot write %s\n", path);
+		remove(tmp);
+	}
+	free(tmp);
+	return ok ? 0 : 1;
+}
+
+/* `report --encoding E` or `--output FILE`: the table in @format, CSV in the encoding
+ * (UTF-8 with the mark Excel needs for a file, plain UTF-8 on stdout by default). */
+static int print_report(const kiscrm_table *t, const char *format, int raw_csv, const char *encoding,
+			const char *output)
+{
+	kiscrm_buf out = KISCRM_BUF_INIT;
+	kiscrm_csv_write_options csv = KISCRM_CSV_WRITE_OPTIONS_INIT;
+	int rc, is_csv = strcmp(format, "csv") == 0;
+	csv.flags = raw_csv ? KISCRM_CSV_RAW_CELLS : 0;
+	csv.encoding = encoding ? encoding : output ? "utf-8-bom" : "utf-8";
+	if (strcmp(format, "table") == 0)
+		rc = kiscrm_table_write_text(&out, t);
+	else if (is_csv)
+		rc = kiscrm_table_write_csv_with(&out, t, &csv);
+	else if (strcmp(format, "json") == 0)
+		rc = kiscrm_table_write_json(&out, t);
+	else
+		return cli_usage("unknown format '%s' (table, csv or json)", format);
+	if (rc < 0)
+		return cli_fail(output ? output : "output");
+	/* Text and JSON end with a line end as on the terminal; CSV ends with its own. */
+	int newline = !is_csv && (!out.size || out.ptr[out.size - 1] != '\n');
+	if (output)
+		rc = write_whole_file(output, &out, newline);
+	else
+		rc = fwrite(out.ptr ? out.ptr : "", 1, out.size, stdout) == out.size &&
+		     (!newline || fputc('\n', stdout) != EOF) ? 0 : 1;
+	kiscrm_buf_dispose(&out);
+	for (size_t i = 0; strcmp(format, "table") != 0 && i < kiscrm_table_note_count(t); i++)
+		fprintf(stderr, "note: %s\n", kiscrm_table_note(t, i));
+	return rc;
+}
+
 static const char report_help[] =
 	"usage: kiscrm report NAME [--as-of DATE] [--from DATE] [--to DATE]\n"
 	"                   [--period week|month|quarter|year] [--by DIM[,DIM...]]\n"
 	"                   [--pipeline KEY] [--owner ID] [--department ID]\n"
 	"                   [--format table|csv|json] [--raw-csv] [--lang zh|en]\n"
+	"                   [--encoding utf-8|utf-8-bom|gbk] [--output FILE]\n"
 	"\n"
 	"Runs a report (list them with `kiscrm reports`).\n"
 	"  --as-of DATE   the report's \"today\" (default: today)\n"
@@ -545,6 +626,10 @@ static const char report_help[] =
 	"                 money as exact decimal strings, dates ISO, rates numbers\n"
 	"  --raw-csv      with --format csv: texts starting with = + - @ tab or CR as they\n"
 	"                 are (by default with a leading ' so spreadsheets show them as text)\n"
+	"  --output FILE  write to FILE (complete or not at all) instead of stdout\n"
+	"  --encoding     with --format csv: utf-8-bom (the default with --output), utf-8\n"
+	"                 (the default on stdout) or gbk (Chinese Excel); a character GBK\n"
+	"                 lacks is an error naming its row and column, nothing is written\n"
 	"  --lang         language of display names (stage names, categories, strategies)\n"
 	"                 and, when given (here or before the command), of the column\n"
 	"                 headers of table and csv output (json keeps the column names)\n"
@@ -561,7 +646,7 @@ int cmd_report(cli *c, int argc, char **argv)
 	}
 	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
 	int groups[4], raw_csv = 0;
-	const char *format = "table", *v;
+	const char *format = "table", *v, *encoding = NULL, *output = NULL;
 	/* Headers are column names unless a language was asked for: scripts keep their keys. */
 	const char *header_lang = c->lang_given ? c->lang : NULL;
 	o.lang = c->lang;
@@ -611,11 +696,19 @@ int cmd_report(cli *c, int argc, char **argv)
 			o.lang = header_lang = v;
 		else if (strcmp(argv[i], "--raw-csv") == 0)
 			raw_csv = 1;
+		else if ((v = cli_opt(argc, argv, &i, "--encoding"))) {
+			if (check_encoding(v))
+				return 2;
+			encoding = v;
+		} else if ((v = cli_opt(argc, argv, &i, "--output")))
+			output = v;
 		else
 			return cli_usage("report: unknown option '%s'", argv[i]);
 	}
 	if (raw_csv && strcmp(format, "csv") != 0)
 		return cli_usage("--raw-csv needs --format csv");
+	if (encoding && strcmp(format, "csv") != 0)
+		return cli_usage("--encoding needs --format csv");
 	if (cli_open(c))
 		return 1;
 	kiscrm_table *t;
@@ -625,7 +718,8 @@ int cmd_report(cli *c, int argc, char **argv)
 		kiscrm_table_free(t);
 		return cli_fail("--lang");
 	}
-	int rc = cli_print_table_raw(t, format, raw_csv, stdout);
+	int rc = encoding || output ? print_report(t, format, raw_csv, encoding, output)
+				    : cli_print_table_raw(t, format, raw_csv, stdout);
 	kiscrm_table_free(t);
 	return rc;
 }

@@ -8,14 +8,21 @@
 static const char import_help[] =
 	"usage: kiscrm import ENTITY FILE [--encoding utf-8|gbk] [--dry-run] [--keep-ids]\n"
 	"                                 [--raw] [--max-errors N] [--refuse-duplicates]\n"
+	"                                 [--warn-unlisted]\n"
 	"       kiscrm import maven DIR\n"
 	"\n"
 	"Imports a CSV file whose header names the entity's fields (see `kiscrm show`).\n"
 	"References may be ids (customer_id=12) or natural keys (customer=深圳华南精密,\n"
-	"owner=张伟, department=直销一部). Money is decimal text (1234.56), dates YYYY-MM-DD.\n"
+	"owner=张伟, department=直销一部). Money is decimal text (1234.56, ￥1,234.56), dates\n"
+	"YYYY-MM-DD or YYYY/M/D, integers 1200 or 1,200. A header may be a field's Chinese or\n"
+	"English display name (客户名称, 负责人; labels.yaml). Regions, industries, business\n"
+	"and product lines, pipelines and stages take the key or its display name (华中 →\n"
+	"central) and store the key; a value in none of the configured lists is an error\n"
+	"(--warn-unlisted: a warning on stderr, the value stored as written).\n"
 	"The import is atomic: any bad row and nothing is written; every bad row is listed\n"
 	"with its line, column, value and reason. --dry-run checks without writing.\n"
-	"--encoding gbk reads Chinese Excel exports (any iconv name works). --keep-ids keeps\n"
+	"--encoding gbk reads Chinese Excel exports (any iconv name works; utf-8-bom is\n"
+	"utf-8, the mark is skipped in any case). --keep-ids keeps\n"
 	"an `id` column (a taken id is an error). --raw takes the records as exported, derived\n"
 	"fields included (opportunities get no automatic stage-history entry: import the\n"
 	"exported stage_history after them). --max-errors N: bad rows listed (default 20,\n"
@@ -90,6 +97,8 @@ int cmd_import(cli *c, int argc, char **argv)
 			o.flags |= KISCRM_IMPORT_RAW;
 		else if (options && strcmp(a, "--refuse-duplicates") == 0)
 			refuse = 1;
+		else if (options && strcmp(a, "--warn-unlisted") == 0)
+			o.flags |= KISCRM_IMPORT_WARN_UNLISTED;
 		else if (options && (v = cli_opt(argc, argv, &i, "--max-errors"))) {
 			if (cli_parse_count(&o.max_errors, "--max-errors", v))
 				return 2;
@@ -133,6 +142,10 @@ int cmd_import(cli *c, int argc, char **argv)
 		kiscrm_table_free(errors);
 		return rc;
 	}
+	/* --warn-unlisted: the values stored as written, each said once on stderr. */
+	for (size_t r = 0; errors && r < kiscrm_table_row_count(errors); r++)
+		fprintf(stderr, "kiscrm: warning: %s:%lld: %s\n", pos[1],
+			(long long)kiscrm_table_int(errors, r, 0), kiscrm_table_text(errors, r, 3));
 	kiscrm_table_free(errors);
 	printf("%s %zu %s record(s) from %s\n", o.dry_run ? "checked" : "imported", n, pos[0], pos[1]);
 	return 0;

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 
 static const char usage_text[] =
-	"usage: kiscrm [--db PATH] [--backend sqlite|memory] [--config DIR] [--lang zh|en]\n"
+	"usage: kiscrm [--db PATH] [--backend sqlite|memory|postgresql] [--config DIR] [--lang zh|en]\n"
 	"              [--partner PARTNER_ID] [--as STAFF_ID] COMMAND [ARGS...]\n"
 	"\n"
 	"Sales management for software reseller partners (libkiscrm " KISCRM_VERSION_STRING ").\n"
@@ -21,7 +21,9 @@ static const char usage_text[] =
 	"  --db PATH        SQLite database file (default: $KISCRM_DB, else kiscrm.db; an\n"
 	"                   empty PATH or KISCRM_DB is an error); only init, import, add and\n"
 	"                   demo-data create a missing file, other commands refuse it\n"
-	"  --backend NAME   sqlite (default) or memory (nothing is kept after the command)\n"
+	"  --backend NAME   sqlite (default), memory (nothing is kept after the command) or\n"
+	"                   postgresql (--db is then a libpq connection string such as\n"
+	"                   'postgresql:///crm' or 'host=db1 dbname=crm'; doc/postgresql.md)\n"
 	"  --config DIR     configuration directory: YAML files there replace the built-in\n"
 	"                   defaults (dimensions, pipelines, roles, analysis, settings, kpi)\n"
 	"  --lang zh|en     language of display names in reports (default: en; the meeting\n"
@@ -48,6 +50,7 @@ static const char usage_text[] =
 	"  reports                      list the reports with a description\n"
 	"  demo-data                    fill an empty database with a demo company\n"
 	"  meeting                      print the weekly meeting pack (周例会)\n"
+"  pack weekly|monthly|quarterly  a meeting pack as text, HTML, CSV or XLSX\n"
 	"  calendar                     activities of a window, double bookings, iCalendar\n"
 	"  classify-value               store the customers' A/B/C value classes of a window\n"
 	"  duplicates customer          customers whose normalised names are the same\n"
@@ -148,7 +151,8 @@ int cli_parse_count(size_t *out, const char *opt, const char *text)
 	return 0;
 }
 
-/* The SQLite file exists, or this command may create it. */
+/* The SQLite file exists, or this command may create it (the other backends have no
+ * file: for PostgreSQL the path is a connection string). */
 static int check_exists(const cli *c)
 {
 	struct stat st;
@@ -170,8 +174,10 @@ int cli_open(cli *c)
 	o.backend = c->backend;
 	o.path = c->db_path;
 	o.config_dir = c->config_dir;
+	/* A connection string may hold a password: it is not repeated in messages. */
 	if (kiscrm_db_open(&c->db, &o) < 0)
-		return cli_fail(c->db_path);
+		return cli_fail(c->backend && strcmp(c->backend, "postgresql") == 0 ? "PostgreSQL"
+									      : c->db_path);
 	/* The library keeps no clock: the tool's business date is the system's (UTC) date. */
 	if (kiscrm_db_set_today(c->db, kiscrm_time_date((kiscrm_time)time(NULL))) < 0)
 		return cli_fail("today");
@@ -233,6 +239,7 @@ static const struct {
 	{ "list", cmd_list }, { "show", cmd_show }, { "add", cmd_add }, { "move", cmd_move },
 	{ "snapshot", cmd_snapshot }, { "report", cmd_report }, { "reports", cmd_reports },
 	{ "fields", cmd_fields }, { "demo-data", cmd_demo_data }, { "meeting", cmd_meeting },
+	{ "pack", cmd_pack },
 	{ "calendar", cmd_calendar }, { "classify-value", cmd_classify_value },
 	{ "duplicates", cmd_duplicates }, { "merge", cmd_merge }, { "mailing-list", cmd_mailing_list },
 	{ "sla", cmd_sla }, { "reopen", cmd_reopen }, { "presales-assign", cmd_presales_assign },

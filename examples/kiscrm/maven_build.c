@@ -479,6 +479,9 @@ int maven_import(kiscrm_db *db, const maven_csv *csv, size_t counts[MAVEN_NKINDS
 		const kiscrm_buf *t = &csv->text[k];
 		/* Opportunities carry their own history (the stage_history text). */
 		o.flags = k == K_OPPS ? KISCRM_IMPORT_RAW : 0;
+		/* The sample brings its own sectors and offices (industry and region keys the
+		 * configured lists lack, see doc/maven-import.md): kept, not refused. */
+		o.flags |= KISCRM_IMPORT_WARN_UNLISTED;
 		counts[k] = 0;
 		int rc = kiscrm_csv_import_data(&counts[k], errors, db, kiscrm_kind_find(maven_kinds[k]),
 						t->ptr ? t->ptr : "", t->size, maven_kinds[k], &o);

@@ -13,6 +13,28 @@
  * dates "YYYY-MM-DD", times "YYYY-MM-DDTHH:MM:SSZ", integers in decimal. An empty cell
  * is NULL; a quoted empty cell (`""`) is the empty text of a TEXT field.
  *
+ * **Files made by Chinese Excel.** The importer also takes what such a file holds:
+ * - a header cell may be a field's display name instead of its name: the Chinese or
+ *   English label of the field (labels.yaml `fields:` section for the kind, else its
+ *   `columns:` label; English compared ignoring ASCII case), e.g. `客户名称` for a
+ *   customer's `name`, `负责人` for the natural-key column `owner`;
+ * - dates written `YYYY/M/D` or `YYYY/MM/DD` (`2026/1/5`, `2026/12/20`);
+ * - money with a leading `￥` (U+FFE5) or `¥` (U+00A5), before or after the sign, and
+ *   thousands separators (`￥1,234,567.89`), never rounded: more decimals than the
+ *   currency has stay an error;
+ * - integers with thousands separators (`1,200`);
+ * - in a field whose values come from a configured list — `region`, `industry`,
+ *   `business_line`, `product_line` (dimensions.yaml), `pipeline` and the stage fields
+ *   `stage`, `from_stage`, `to_stage` (pipelines.yaml, stages of the row's pipeline or
+ *   the default one) — the key or its Chinese or English display name (`华中` →
+ *   `central`, `商机(提问)阶段` → `opportunity`); the key is stored. A value that is none of
+ *   these, in a list that has entries, is a row error naming the value and the column
+ *   (even where the list is not `strict`: a misspelt region would otherwise become a new
+ *   region in every report), or with ::KISCRM_IMPORT_WARN_UNLISTED a warning and the
+ *   value stored as written. With ::KISCRM_IMPORT_RAW values are taken exactly as
+ *   exported: no display name is translated and unlisted values of non-strict lists are
+ *   accepted (they were stored before).
+ *
  * A reference can be given by id (column `customer_id`: the id of a stored record) or
  * by natural key, in a column named like the reference field without its `_id` suffix
  * (`customer`, `owner`, `department`, `manager`, `contact`, `opportunity`, `contract`,
@@ -60,18 +82,28 @@ KISCRM_BEGIN_DECL
  */
 #define KISCRM_IMPORT_RAW 0x2u
 
+/**
+ * Import flag: a value of a configured list (see the file comment) that is neither a key
+ * nor a display name is stored as written and reported as a warning (a row of the
+ * `errors` table with `severity` "warning") instead of being a row error. Values of
+ * `strict` lists and stages are refused all the same (the store cannot hold them).
+ */
+#define KISCRM_IMPORT_WARN_UNLISTED 0x4u
+
 /** Options of kiscrm_csv_import(). Fields are only ever appended. */
 typedef struct kiscrm_import_options {
 	unsigned int version;  /**< ::KISCRM_IMPORT_OPTIONS_VERSION. */
 	const char *encoding;  /**< Encoding of the file: "utf-8" (NULL: the default; a
-	                            byte-order mark is accepted and skipped) or any name
+	                            byte-order mark is accepted and skipped; "utf-8-bom"
+	                            means the same) or any name
 	                            iconv(3) knows, e.g. "gbk" for files saved by Chinese
 	                            Excel. Text is stored as UTF-8. */
 	int dry_run;           /**< Non-zero: check every row as a real import would,
 	                            then write nothing. */
 	size_t max_errors;     /**< Bad rows to report before giving up on the rest of the
 	                            file (0: no limit). Default 20. */
-	unsigned int flags;    /**< ::KISCRM_IMPORT_KEEP_IDS, ::KISCRM_IMPORT_RAW. */
+	unsigned int flags;    /**< ::KISCRM_IMPORT_KEEP_IDS, ::KISCRM_IMPORT_RAW,
+	                            ::KISCRM_IMPORT_WARN_UNLISTED. */
 } kiscrm_import_options;
 
 /** Current version of ::kiscrm_import_options. */
@@ -109,8 +141,11 @@ KISCRM_API int kiscrm_import_options_init(kiscrm_import_options *opts, unsigned 
  *        table "import_errors", owned by the caller (kiscrm_table_free()), with one row
  *        per bad row in file order, columns `row` (INT: line of the file where the row
  *        starts, the header being line 1), `column` (TEXT: the column concerned, NULL
- *        when the whole row is bad), `value` (TEXT: the cell's text, NULL if none) and
- *        `reason` (TEXT: the error message); empty when no row was bad. NULL otherwise.
+ *        when the whole row is bad), `value` (TEXT: the cell's text, NULL if none),
+ *        `reason` (TEXT: the error message) and `severity` (TEXT: "error", or "warning"
+ *        for a row kept under ::KISCRM_IMPORT_WARN_UNLISTED — warnings neither fail the
+ *        import nor count towards `max_errors`); empty when no row was bad. NULL
+ *        otherwise.
  * @param db the database
  * @param kind a ::kiscrm_kind
  * @param path the file to read
@@ -155,12 +190,24 @@ typedef struct kiscrm_csv_write_options {
 	unsigned int version; /**< ::KISCRM_CSV_WRITE_OPTIONS_VERSION. */
 	unsigned int flags;   /**< ::KISCRM_CSV_RAW_CELLS; 0 (the default) neutralises
 	                           formula-looking text cells. */
+	/** Version 2. Encoding of the text written (ASCII case ignored):
+	 *  - NULL or "utf-8" (the default): UTF-8 without byte-order mark;
+	 *  - "utf-8-bom": UTF-8 starting with the byte-order mark EF BB BF, which Excel needs
+	 *    to recognise UTF-8 when it opens a CSV file by double-click (written at the start
+	 *    of the text a call appends);
+	 *  - "gbk": GBK (code page 936), the encoding Chinese Excel writes and reads by
+	 *    default. A character GBK lacks (an emoji, a CJK extension character such as 𠀀)
+	 *    is ::KISCRM_EINVALID naming the data row (1-based, the header not counted; 0
+	 *    for the header), the file line, the column name and the cell, and nothing is
+	 *    written.
+	 *  Anything else is ::KISCRM_EINVALID. kiscrm_csv_write_row() writes UTF-8 only. */
+	const char *encoding;
 } kiscrm_csv_write_options;
 
-/** Current version of ::kiscrm_csv_write_options. */
-#define KISCRM_CSV_WRITE_OPTIONS_VERSION 1
+/** Current version of ::kiscrm_csv_write_options (2 added `encoding`). */
+#define KISCRM_CSV_WRITE_OPTIONS_VERSION 2
 /** Initialiser of ::kiscrm_csv_write_options with the defaults. */
-#define KISCRM_CSV_WRITE_OPTIONS_INIT { KISCRM_CSV_WRITE_OPTIONS_VERSION, 0 }
+#define KISCRM_CSV_WRITE_OPTIONS_INIT { KISCRM_CSV_WRITE_OPTIONS_VERSION, 0, NULL }
 
 /**
  * Initialises CSV writer options with the defaults (for callers that cannot use the

@@ -13,8 +13,14 @@ KISCRM_BEGIN_DECL
 /** Options of kiscrm_db_open(). Fields are only ever appended. */
 typedef struct kiscrm_db_options {
 	unsigned int version;   /**< ::KISCRM_DB_OPTIONS_VERSION. */
-	const char *backend;    /**< "sqlite" (default when NULL) or "memory". */
-	const char *path;       /**< SQLite database file; NULL: a private in-memory SQLite database. */
+	const char *backend;    /**< "sqlite" (default when NULL), "memory" or "postgresql"
+	                             (a build without libpq answers ::KISCRM_ENOTSUPPORTED;
+	                             see doc/postgresql.md). */
+	const char *path;       /**< SQLite: the database file; NULL: a private in-memory SQLite
+	                             database. PostgreSQL: the libpq connection string
+	                             ("postgresql://user@host/crm" or "host=… dbname=…"; NULL:
+	                             libpq's defaults and PG* variables); the tables live in
+	                             the first schema of its search_path. */
 	const char *config_dir; /**< Configuration directory; NULL: the built-in defaults. */
 	kiscrm_backend *custom_backend; /**< A backend of your own (kiscrm/sys/backend.h); when
 	                                     set, `backend` and `path` are ignored and the
@@ -50,7 +56,8 @@ KISCRM_API int kiscrm_db_options_init(kiscrm_db_options *opts, unsigned int vers
  * @return ::KISCRM_OK, ::KISCRM_EVERSION (options or database too new),
  *         ::KISCRM_EINVALID (unknown backend, custom backend of an unknown version or
  *         lacking a required slot), ::KISCRM_ECONFIG, ::KISCRM_ESTORAGE,
- *         ::KISCRM_EBUSY, ::KISCRM_ENOMEM.
+ *         ::KISCRM_EBUSY, ::KISCRM_ENOMEM, ::KISCRM_ENOTSUPPORTED (backend "postgresql"
+ *         in a build without libpq).
  */
 KISCRM_API int kiscrm_db_open(kiscrm_db **out, const kiscrm_db_options *opts);
 

@@ -1,7 +1,7 @@
 /* Helpers of kiscrm/sys/backend.h that backends share: vtable initialisation, error
  * reporting and a reference evaluator of queries (used by backends that filter rows
  * themselves, such as the in-memory backend). */
-#include "kiscrm/sys/backend.h"
+#include "backends/shared.h"
 #include "core/error.h"
 #include "core/options.h"
 
@@ -68,3 +68,38 @@ int kiscrm_query_match(const kiscrm_kind_def *kind, const kiscrm_query *q, const
 			return 0;
 	return 1;
 }
+
+int kc_backend_is_int_type(int type)
+{
+	return type == KISCRM_TYPE_INT || type == KISCRM_TYPE_MONEY || type == KISCRM_TYPE_DATE ||
+	       type == KISCRM_TYPE_TIME;
+}
+
+int kc_backend_check_shape(const kiscrm_schema *s)
+{
+	if (!s)
+		return kc_error_set(KISCRM_EINVALID, "schema is NULL");
+	if (s->version < 1)
+		return kc_error_set(KISCRM_EINVALID, "schema version %d is not positive", s->version);
+	if (s->nkinds < 0 || (s->nkinds > 0 && !s->kinds))
+		return kc_error_set(KISCRM_EINVALID, "schema has %d kinds", s->nkinds);
+	for (int i = 0; i < s->nkinds; i++) {
+		const kiscrm_kind_def *k = s->kinds[i];
+		if (!k)
+			return kc_error_set(KISCRM_EINVALID, "schema kind %d is NULL", i);
+		if (!k->name || !*k->name)
+			return kc_error_set(KISCRM_EINVALID, "schema kind %d has no name", i);
+		if (k->nfields < 1 || !k->fields || !k->fields[0].name ||
+		    strcmp(k->fields[0].name, "id") != 0 || k->fields[0].type != KISCRM_TYPE_INT)
+			return kc_error_set(KISCRM_EINVALID,
+					    "record kind '%s' must start with the INT field 'id'", k->name);
+		for (int j = 1; j < k->nfields; j++) {
+			int t = k->fields[j].type;
+			if (t != KISCRM_TYPE_TEXT && t != KISCRM_TYPE_RATE && !kc_backend_is_int_type(t))
+				return kc_error_set(KISCRM_EINVALID, "field '%s' of %s has unknown type %d",
+						    k->fields[j].name ? k->fields[j].name : "?", k->name, t);
+		}
+	}
+	return KISCRM_OK;
+}
+

@@ -1,5 +1,6 @@
 /* Reading the loaded configuration (settings, dimensions, roles). */
 #include "config/config_internal.h"
+#include "config/field_values.h"
 
 #include <string.h>
 
@@ -81,6 +82,25 @@ int kiscrm_config_dim_find(const kiscrm_config *cfg, int dim, const char *key)
 		if (strcmp(d->items[i].key, key) == 0)
 			return (int)i;
 	return kc_error_set(KISCRM_ENOTFOUND, "no entry '%s' in %s", key, kc_dim_file_keys[dim]);
+}
+
+/* Text fields whose values come from a configured dimension list, by name in every kind
+ * (the store's check and the CSV importer's translation of display names). */
+int kc_config_field_dim(const char *field)
+{
+	static const struct {
+		const char *field;
+		int dim;
+	} fields[] = {
+		{ "business_line", KISCRM_DIM_BUSINESS_LINE },
+		{ "product_line", KISCRM_DIM_PRODUCT_LINE },
+		{ "region", KISCRM_DIM_REGION },
+		{ "industry", KISCRM_DIM_INDUSTRY },
+	};
+	for (size_t i = 0; field && i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (strcmp(field, fields[i].field) == 0)
+			return fields[i].dim;
+	return 0;
 }
 
 int kiscrm_config_dim_strict(const kiscrm_config *cfg, int dim)

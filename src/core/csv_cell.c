@@ -15,8 +15,10 @@
 #include "core/csv_cell.h"
 #include "kiscrm/csv.h"
 #include "core/buf.h"
+#include "core/options.h"
 
 #include <string.h>
+#include <strings.h>
 
 static int is_trigger(char c)
 {
@@ -72,35 +74,47 @@ int kc_csv_put_field(kiscrm_buf *out, const char *s, size_t len, unsigned flags)
 
 /* --- options ---------------------------------------------------------------------- */
 
+int kc_csv_encoding_parse(int *out, const char *name)
+{
+	if (!name || strcasecmp(name, "utf-8") == 0 || strcasecmp(name, "utf8") == 0)
+		*out = KC_CSV_UTF8;
+	else if (strcasecmp(name, "utf-8-bom") == 0 || strcasecmp(name, "utf8-bom") == 0)
+		*out = KC_CSV_UTF8_BOM;
+	else if (strcasecmp(name, "gbk") == 0)
+		*out = KC_CSV_GBK;
+	else
+		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "encoding", name,
+				       "unknown CSV output encoding '%s' (utf-8, utf-8-bom or gbk)", name);
+	return KISCRM_OK;
+}
+
+int kc_csv_write_setup(unsigned *text_flags, int *encoding, const kiscrm_csv_write_options *opts)
+{
+	kiscrm_csv_write_options o;
+	int rc = kc_options_copy(&o, opts, &kc_csv_write_options_v);
+	if (rc)
+		return rc;
+	if (o.flags & ~KISCRM_CSV_RAW_CELLS)
+		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "flags", NULL,
+				       "unknown CSV writer flags 0x%x", o.flags);
+	*text_flags = (o.flags & KISCRM_CSV_RAW_CELLS) ? 0 : KC_CSV_NEUTRALISE;
+	return kc_csv_encoding_parse(encoding, o.encoding);
+}
+
 int kiscrm_csv_write_options_init(kiscrm_csv_write_options *opts, unsigned int version)
 {
-	if (!opts)
-		return kc_error_set(KISCRM_EINVALID, "kiscrm_csv_write_options_init: opts is NULL");
-	if (version < 1 || version > KISCRM_CSV_WRITE_OPTIONS_VERSION)
-		return kc_error_set(KISCRM_EVERSION,
-				    "kiscrm_csv_write_options version %u not supported (1..%d)", version,
-				    KISCRM_CSV_WRITE_OPTIONS_VERSION);
-	kiscrm_csv_write_options def = KISCRM_CSV_WRITE_OPTIONS_INIT;
-	def.version = version;
-	*opts = def;
-	return KISCRM_OK;
+	return kc_options_init(opts, version, &kc_csv_write_options_v);
 }
 
 int kc_csv_text_flags(unsigned *flags, const kiscrm_csv_write_options *opts)
 {
-	*flags = KC_CSV_NEUTRALISE;
-	if (!opts)
-		return KISCRM_OK;
-	if (opts->version < 1 || opts->version > KISCRM_CSV_WRITE_OPTIONS_VERSION)
-		return kc_error_set(KISCRM_EVERSION,
-				    "kiscrm_csv_write_options version %u not supported (1..%d)",
-				    opts->version, KISCRM_CSV_WRITE_OPTIONS_VERSION);
-	if (opts->flags & ~KISCRM_CSV_RAW_CELLS)
-		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "flags", NULL,
-				       "unknown CSV writer flags 0x%x", opts->flags);
-	if (opts->flags & KISCRM_CSV_RAW_CELLS)
-		*flags = 0;
-	return KISCRM_OK;
+	int encoding;
+	int rc = kc_csv_write_setup(flags, &encoding, opts);
+	if (rc == 0 && encoding != KC_CSV_UTF8)
+		rc = kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "encoding", NULL,
+				     "kiscrm_csv_write_row writes UTF-8 only: encode the whole text "
+				     "afterwards, or leave the encoding NULL");
+	return rc;
 }
 
 int kiscrm_csv_write_row(kiscrm_buf *out, const char *const *fields, size_t n,

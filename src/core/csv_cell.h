@@ -28,7 +28,18 @@ int kc_csv_put_field(kiscrm_buf *out, const char *s, size_t len, unsigned flags)
 size_t kc_csv_prefix_len(const char *s, size_t len);
 
 /* The kc_csv_put_field flags of text cells under the caller's writer options (NULL: the
- * defaults); checks their version and flags. */
+ * defaults); checks their version and flags, and refuses an encoding other than UTF-8
+ * (for kiscrm_csv_write_row; the file and table writers use kc_csv_write_setup). */
 int kc_csv_text_flags(unsigned *flags, const kiscrm_csv_write_options *opts);
+
+/* Output encodings of kiscrm_csv_write_options.encoding (see core/csv_encode.h). */
+enum { KC_CSV_UTF8 = 0, KC_CSV_UTF8_BOM = 1, KC_CSV_GBK = 2 };
+
+/* The KC_CSV_* code of an encoding name (NULL: UTF-8), or KISCRM_EINVALID naming it. */
+int kc_csv_encoding_parse(int *out, const char *name);
+
+/* The caller's writer options (NULL: defaults), checked (version, flags, encoding): the
+ * kc_csv_put_field flags of text cells and the KC_CSV_* encoding. */
+int kc_csv_write_setup(unsigned *text_flags, int *encoding, const kiscrm_csv_write_options *opts);
 
 #endif

@@ -7,9 +7,11 @@
  * Everything is computed in int64 so that no kiscrm_date value can overflow. */
 #include "kiscrm/date.h"
 #include "error.h"
+#include "core/parse.h"
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #define SECS_PER_DAY 86400
 
@@ -148,6 +150,48 @@ int kiscrm_date_parse(kiscrm_date *out, const char *text)
 		return kc_error_set(KISCRM_EINVALID, "date '%s' is not of the form YYYY-MM-DD",
 				    text);
 	return parse_ymd(out, text, "date", text);
+}
+
+/* One or two ASCII digits at *p, advancing it; -1 when there are none (or three). */
+static int read_1_2_digits(const char **p)
+{
+	int n = 0, v = 0;
+	while (n < 3 && (*p)[n] >= '0' && (*p)[n] <= '9') {
+		v = v * 10 + ((*p)[n] - '0');
+		n++;
+	}
+	if (n == 0 || n == 3)
+		return -1;
+	*p += n;
+	return v;
+}
+
+int kc_date_parse_excel(kiscrm_date *out, const char *text)
+{
+	if (!out || !text)
+		return kc_error_set(KISCRM_EINVALID, "date parse: NULL argument");
+	if (!strchr(text, '/'))
+		return kiscrm_date_parse(out, text);
+	/* YYYY/M/D: rewritten as YYYY-MM-DD and checked as that, the messages quoting the
+	 * text as written. */
+	int y = bounded_len(text, 4) >= 4 ? read_digits(text, 4) : -1, m = -1, d = -1;
+	const char *p = y >= 0 ? text + 4 : text;
+	if (y >= 0 && *p == '/') {
+		p++;
+		m = read_1_2_digits(&p);
+	}
+	if (m >= 0 && *p == '/') {
+		p++;
+		d = read_1_2_digits(&p);
+	}
+	if (y < 0 || m < 0 || d < 0 || *p)
+		return kc_error_set(KISCRM_EINVALID,
+				    "date '%s' is not of the form YYYY-MM-DD or YYYY/M/D", text);
+	/* y has 4 digits, m and d at most 2: the text fits (the buffer is sized for the
+	 * compiler, which cannot see those bounds). */
+	char iso[40];
+	snprintf(iso, sizeof(iso), "%04d-%02d-%02d", y, m, d);
+	return parse_ymd(out, iso, "date", text);
 }
 
 int kiscrm_date_format(char *buf, size_t size, kiscrm_date date)

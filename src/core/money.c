@@ -3,6 +3,7 @@
  * intermediates so that no realistic product can overflow. */
 #include "core/sort.h"
 #include "kiscrm/money.h"
+#include "core/parse.h"
 #include "error.h"
 
 #include <stdint.h>
@@ -80,23 +81,10 @@ static int parse_integer(const char **pp, uint64_t *mag, uint64_t limit, int *ov
 	return 0;
 }
 
-int kiscrm_money_parse(kiscrm_money *out, const char *text, int decimals)
+/* The amount after its sign: @p points into @text (which the messages quote). */
+static int parse_amount(kiscrm_money *out, const char *text, const char *p, int negative,
+			int decimals)
 {
-	if (!out || !text)
-		return kc_error_set(KISCRM_EINVALID, "money parse: NULL argument");
-	if (decimals < 0 || decimals > MAX_DECIMALS)
-		return kc_error_set(KISCRM_EINVALID,
-				    "money parse: decimals %d out of range 0..%d", decimals,
-				    MAX_DECIMALS);
-
-	const char *p = text;
-	int negative = 0;
-
-	while (*p == ' ')
-		p++;
-	if (*p == '+' || *p == '-')
-		negative = *p++ == '-';
-
 	/* The magnitude may reach 2^63 only for negative amounts (INT64_MIN). */
 	uint64_t limit = negative ? NEG_LIMIT : (uint64_t)INT64_MAX;
 	uint64_t mag = 0;
@@ -138,6 +126,79 @@ int kiscrm_money_parse(kiscrm_money *out, const char *text, int decimals)
 
 	*out = negative ? (int64_t)(0u - mag) : (int64_t)mag;
 	/* 0u - 2^63 converts to INT64_MIN on every two's complement target. */
+	return KISCRM_OK;
+}
+
+int kiscrm_money_parse(kiscrm_money *out, const char *text, int decimals)
+{
+	if (!out || !text)
+		return kc_error_set(KISCRM_EINVALID, "money parse: NULL argument");
+	if (decimals < 0 || decimals > MAX_DECIMALS)
+		return kc_error_set(KISCRM_EINVALID,
+				    "money parse: decimals %d out of range 0..%d", decimals,
+				    MAX_DECIMALS);
+
+	const char *p = text;
+	int negative = 0;
+
+	while (*p == ' ')
+		p++;
+	if (*p == '+' || *p == '-')
+		negative = *p++ == '-';
+	return parse_amount(out, text, p, negative, decimals);
+}
+
+/* The yuan signs spreadsheets put in front of amounts: full-width ￥ (U+FFE5, what
+ * Chinese Excel's currency format shows) and ¥ (U+00A5). */
+static size_t yuan_sign(const char *p)
+{
+	/* strncmp, not memcmp: it stops at the NUL of a shorter text. */
+	if (strncmp(p, "\xEF\xBF\xA5", 3) == 0)
+		return 3;
+	if (strncmp(p, "\xC2\xA5", 2) == 0)
+		return 2;
+	return 0;
+}
+
+int kc_money_parse_excel(kiscrm_money *out, const char *text, int decimals)
+{
+	if (!out || !text)
+		return kc_error_set(KISCRM_EINVALID, "money parse: NULL argument");
+	if (decimals < 0 || decimals > MAX_DECIMALS)
+		return kc_error_set(KISCRM_EINVALID, "money parse: decimals %d out of range 0..%d",
+				    decimals, MAX_DECIMALS);
+	const char *p = text;
+	int negative = 0, sign = 0;
+	while (*p == ' ')
+		p++;
+	if (*p == '+' || *p == '-') {
+		negative = *p++ == '-';
+		sign = 1;
+	}
+	size_t n = yuan_sign(p);
+	if (n) {
+		p += n;
+		while (*p == ' ')
+			p++;
+		if (!sign && (*p == '+' || *p == '-'))
+			negative = *p++ == '-';
+	}
+	return parse_amount(out, text, p, negative, decimals);
+}
+
+int kc_int_parse_grouped(int64_t *out, const char *text)
+{
+	const char *p = text;
+	int negative = 0, overflow = 0;
+	uint64_t mag = 0;
+	if (*p == '+' || *p == '-')
+		negative = *p++ == '-';
+	if (parse_integer(&p, &mag, negative ? NEG_LIMIT : (uint64_t)INT64_MAX, &overflow) || *p)
+		return kc_error_set(KISCRM_EINVALID, "'%s' is not an integer (digits, optionally "
+				    "grouped by three with commas: 1,234,567)", text);
+	if (overflow)
+		return kc_error_set(KISCRM_EOVERFLOW, "integer '%s' does not fit in 64 bits", text);
+	*out = negative ? (int64_t)(0u - mag) : (int64_t)mag;
 	return KISCRM_OK;
 }
 

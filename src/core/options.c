@@ -131,3 +131,10 @@ static const size_t mailing_options_sizes[] = {
 	KC_FIELD_END(kiscrm_mailing_options, leads),
 };
 VERSIONED(kc_mailing_options_v, kiscrm_mailing_options, KISCRM_MAILING_OPTIONS_INIT, mailing_options_sizes);
+
+static const size_t csv_write_options_sizes[] = {
+	KC_FIELD_END(kiscrm_csv_write_options, flags),
+	KC_FIELD_END(kiscrm_csv_write_options, encoding),
+};
+VERSIONED(kc_csv_write_options_v, kiscrm_csv_write_options, KISCRM_CSV_WRITE_OPTIONS_INIT,
+	  csv_write_options_sizes);

@@ -28,7 +28,8 @@ typedef struct kc_versioned {
 
 extern const kc_versioned kc_db_options_v, kc_report_options_v, kc_forecast_options_v,
 	kc_predict_options_v, kc_import_options_v, kc_filter_v, kc_target_dims_v,
-	kc_kpi_context_v, kc_kpi_metric_v, kc_backend_v, kc_activity_query_v, kc_mailing_options_v;
+	kc_kpi_context_v, kc_kpi_metric_v, kc_backend_v, kc_activity_query_v, kc_mailing_options_v,
+	kc_csv_write_options_v;
 
 /* KISCRM_EVERSION naming the struct and the version unless 1 <= version <= max. */
 int kc_options_check_version(const kc_versioned *t, unsigned int version);

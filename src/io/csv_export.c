@@ -5,7 +5,9 @@
  * to translate it. Writing to a file flushes the buffer every few kilobytes, so a
  * million opportunities never sit in memory at once; the file is written atomically
  * (core/atomic_file.c) and never over the database's own files. Text cells that a
- * spreadsheet would run as formulas are neutralised (core/csv_cell.c). */
+ * spreadsheet would run as formulas are neutralised (core/csv_cell.c). The text is made
+ * in UTF-8 and encoded on its way out (core/csv_encode.c): a file chunk by chunk, each
+ * chunk whole records, so that a character GBK lacks is found with its row and column. */
 #include "kiscrm/csv.h"
 #include "kiscrm/config.h"
 #include "kiscrm/db.h"
@@ -13,6 +15,7 @@
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/csv_cell.h"
+#include "core/csv_encode.h"
 #include "storage/db_files.h"
 #include "storage/db.h"
 #include "storage/record.h"
@@ -30,13 +33,19 @@ typedef struct {
 	const char *path; /* of fp, for messages */
 	int decimals;
 	unsigned text_flags; /* kc_csv_put_field flags of text cells */
+	kc_csv_encoder *enc; /* with fp: encodes each chunk before it is written */
+	kiscrm_buf encoded;  /* with fp: the chunk in the output encoding, reused */
 } csv_writer;
 
 static int flush(csv_writer *w)
 {
 	if (!w->fp || w->out->size == 0)
 		return KISCRM_OK;
-	if (fwrite(w->out->ptr, 1, w->out->size, w->fp) != w->out->size)
+	w->encoded.size = 0;
+	int rc = kc_csv_encode(w->enc, &w->encoded, w->out->ptr, w->out->size);
+	if (rc)
+		return rc;
+	if (fwrite(w->encoded.ptr, 1, w->encoded.size, w->fp) != w->encoded.size)
 		return kc_error_set(KISCRM_ESTORAGE, "cannot write '%s': %s", w->path, strerror(errno));
 	w->out->size = 0;
 	w->out->ptr[0] = '\0';
@@ -131,10 +140,24 @@ int kiscrm_csv_export(kiscrm_buf *out, kiscrm_db *db, kiscrm_kind kind, const ki
 	if (!out)
 		return kc_error_set(KISCRM_EINVALID, "kiscrm_csv_export: output buffer is NULL");
 	size_t before = out->size;
-	csv_writer w = { out, KISCRM_BUF_INIT, NULL, NULL, 0, 0 };
-	int rc = kc_csv_text_flags(&w.text_flags, opts);
-	if (rc == 0)
+	csv_writer w = { out, KISCRM_BUF_INIT, NULL, NULL, 0, 0, NULL, KISCRM_BUF_INIT };
+	int encoding = KC_CSV_UTF8;
+	int rc = kc_csv_write_setup(&w.text_flags, &encoding, opts);
+	if (rc == 0 && encoding == KC_CSV_UTF8) {
 		rc = export_to(&w, db, kind, filter);
+	} else if (rc == 0) {
+		/* Made in UTF-8 aside, then encoded into the caller's buffer as a whole. */
+		kiscrm_buf text = KISCRM_BUF_INIT;
+		kc_csv_encoder enc;
+		w.out = &text;
+		if ((rc = kc_csv_encoder_open(&enc, encoding, NULL)) == 0) {
+			rc = export_to(&w, db, kind, filter);
+			if (rc == 0)
+				rc = kc_csv_encode(&enc, out, text.ptr ? text.ptr : "", text.size);
+			kc_csv_encoder_close(&enc);
+		}
+		kiscrm_buf_dispose(&text);
+	}
 	kiscrm_buf_dispose(&w.cell);
 	if (rc && out->ptr) {
 		/* Leave the caller's buffer as it was. */
@@ -154,19 +177,29 @@ int kiscrm_csv_export_file(kiscrm_db *db, kiscrm_kind kind, const char *path,
 		return kc_error_set(KISCRM_EINVALID, "kiscrm_csv_export_file: path is NULL");
 	if (!kc_db_def(db, kind))
 		return kc_error_set(KISCRM_EINVALID, "unknown record kind %d", kind);
-	csv_writer w = { NULL, KISCRM_BUF_INIT, NULL, path, 0, 0 };
-	if ((rc = kc_csv_text_flags(&w.text_flags, opts)) != 0 ||
+	csv_writer w = { NULL, KISCRM_BUF_INIT, NULL, path, 0, 0, NULL, KISCRM_BUF_INIT };
+	int encoding = KC_CSV_UTF8;
+	if ((rc = kc_csv_write_setup(&w.text_flags, &encoding, opts)) != 0 ||
 	    (rc = kc_db_files_refuse(db, path)) != 0)
 		return rc;
-	kc_atomic_file af;
-	if ((rc = kc_atomic_open(&af, path)) != 0)
+	kc_csv_encoder enc;
+	if ((rc = kc_csv_encoder_open(&enc, encoding, path)) != 0)
 		return rc;
+	kc_atomic_file af;
+	if ((rc = kc_atomic_open(&af, path)) != 0) {
+		kc_csv_encoder_close(&enc);
+		return rc;
+	}
 	kiscrm_buf out = KISCRM_BUF_INIT;
 	w.out = &out;
 	w.fp = af.fp;
+	w.enc = &enc;
 	rc = export_to(&w, db, kind, filter);
 	kiscrm_buf_dispose(&out);
 	kiscrm_buf_dispose(&w.cell);
+	kiscrm_buf_dispose(&w.encoded);
+	kc_csv_encoder_close(&enc);
+	/* An error (a character GBK lacks …) removes the temporary file: nothing is written. */
 	return kc_atomic_close(&af, rc);
 }
 

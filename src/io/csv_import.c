@@ -2,7 +2,13 @@
  * as RFC 4180, map the header to fields, then convert, resolve and store each row in
  * ONE transaction. A bad row is recorded and the next one checked, so that a user
  * fixes every problem of a file in one go; if any row was bad (or on a dry run) the
- * transaction is rolled back and nothing is written. */
+ * transaction is rolled back and nothing is written.
+ *
+ * Files saved by Chinese Excel are taken as they come: a header may name a field by its
+ * display name (labels.yaml), dates may be 2026/1/5, amounts ￥1,234.50, counts 1,200,
+ * and a field of a configured list (region, stage …) may hold the Chinese or English
+ * name of a key, which is stored as the key. A value that is in no configured list is
+ * refused: stored as written it would be one more region in every report. */
 #include "kiscrm/csv.h"
 #include "entities/kinds.h"
 #include "kiscrm/config.h"
@@ -17,6 +23,9 @@
 #include "core/vec.h"
 #include "core/str.h"
 #include "core/options.h"
+#include "core/parse.h"
+#include "config/field_values.h"
+#include "config/pipeline_config.h"
 #include "io/csv_reader.h"
 #include "storage/db.h"
 #include "storage/record.h"
@@ -25,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ------------------------------------------------------------------------------------ */
 /* Options                                                                               */
@@ -87,8 +97,10 @@ static int is_fatal(int rc)
 	return rc == KISCRM_ENOMEM || rc == KISCRM_ESTORAGE || rc == KISCRM_EBUSY || rc == KISCRM_ERROR;
 }
 
-/* Records a bad row from the thread's last error. colno is 1-based, 0 for none. */
-static int add_error(importer *imp, int line, int colno, const char *column, const char *value)
+/* Records a problem of a row from the thread's last error: a bad row, or a warning that
+ * neither fails the import nor counts towards max_errors. colno is 1-based, 0 for none. */
+static int add_problem(importer *imp, int line, int colno, const char *column, const char *value,
+		       int warning)
 {
 	int rc = KISCRM_OK;
 	char *reason = NULL;
@@ -99,8 +111,13 @@ static int add_error(importer *imp, int line, int colno, const char *column, con
 		rc = row;
 	if (rc == 0 && (rc = kiscrm_table_set_int(imp->errors, (size_t)row, 0, line)) == 0 &&
 	    (rc = kiscrm_table_set_text(imp->errors, (size_t)row, 1, column)) == 0 &&
-	    (rc = kiscrm_table_set_text(imp->errors, (size_t)row, 2, value)) == 0)
-		rc = kiscrm_table_set_text(imp->errors, (size_t)row, 3, reason);
+	    (rc = kiscrm_table_set_text(imp->errors, (size_t)row, 2, value)) == 0 &&
+	    (rc = kiscrm_table_set_text(imp->errors, (size_t)row, 3, reason)) == 0)
+		rc = kiscrm_table_set_text(imp->errors, (size_t)row, 4, warning ? "warning" : "error");
+	if (rc == 0 && warning) {
+		free(reason);
+		return KISCRM_OK;
+	}
 	if (rc == 0 && imp->nerrors == 0) {
 		imp->first_line = line;
 		imp->first_colno = colno;
@@ -118,6 +135,11 @@ static int add_error(importer *imp, int line, int colno, const char *column, con
 	if (imp->max_errors && imp->nerrors >= imp->max_errors)
 		imp->stopped = 1;
 	return KISCRM_OK;
+}
+
+static int add_error(importer *imp, int line, int colno, const char *column, const char *value)
+{
+	return add_problem(imp, line, colno, column, value, 0);
 }
 
 /* Kinds whose records can be named in a reference column, and by which fields (tried
@@ -157,16 +179,82 @@ static int header_error(importer *imp, size_t col, const char *name)
 	return add_error(imp, 1, (int)col + 1, name, NULL);
 }
 
+/* 1 if @name is a column of the kind as such: a field, or the natural-key column of a
+ * reference (`owner` for owner_id). */
+static int is_column_name(const kiscrm_kind_def *def, const char *name)
+{
+	char idname[128];
+	if (kc_field_index(def, name) >= 0)
+		return 1;
+	snprintf(idname, sizeof(idname), "%s_id", name);
+	int f = kc_field_index(def, idname);
+	return f > 0 && def->fields[f].ref_kind && natural_key(def->fields[f].ref_kind) >= 0;
+}
+
+/* 1 if @header is the Chinese label or (ASCII case ignored) the English label of
+ * column @column of the kind. */
+static int is_label_of(const importer *imp, const char *column, const char *header)
+{
+	const kiscrm_config *cfg = kiscrm_db_config(imp->db);
+	const char *zh = kc_config_field_label(cfg, imp->def->name, column, "zh");
+	const char *en = kc_config_field_label(cfg, imp->def->name, column, "en");
+	return (zh && strcmp(zh, header) == 0) || (en && strcasecmp(en, header) == 0);
+}
+
+/* The column a header names by a display name (labels.yaml), copied into @canon:
+ * 1 when one column has that label, 0 when none has, a negative code when several
+ * have (error set). */
+static int header_alias(importer *imp, size_t i, const char *header, char *canon, size_t size)
+{
+	const kiscrm_kind_def *def = imp->def;
+	canon[0] = '\0';
+	for (int f = 0; f < def->nfields; f++) {
+		const char *name = def->fields[f].name;
+		size_t n = strlen(name);
+		char base[128];
+		const char *cands[2] = { name, NULL };
+		/* owner_id is also named by its natural-key column `owner` */
+		if (def->fields[f].ref_kind && natural_key(def->fields[f].ref_kind) >= 0 && n > 3 &&
+		    n - 3 < sizeof(base) && strcmp(name + n - 3, "_id") == 0) {
+			memcpy(base, name, n - 3);
+			base[n - 3] = '\0';
+			if (kc_field_index(def, base) < 0)
+				cands[1] = base;
+		}
+		for (int k = 0; k < 2 && cands[k]; k++) {
+			if (!is_label_of(imp, cands[k], header) || strcmp(canon, cands[k]) == 0)
+				continue;
+			if (canon[0])
+				return kc_error_set_at(KISCRM_EINVALID, imp->name, 1, (int)i + 1, header, NULL,
+						       "column '%s' is the label of both '%s' and '%s' of %s: "
+						       "name the field instead", header, canon, cands[k],
+						       def->name);
+			snprintf(canon, size, "%s", cands[k]);
+		}
+	}
+	return canon[0] ? 1 : 0;
+}
+
 /* Maps one header cell to a field; a problem is recorded as a row-1 error. */
-static int map_column(importer *imp, size_t i, const char *name)
+static int map_column(importer *imp, size_t i, const char *header)
 {
 	const kiscrm_kind_def *def = imp->def;
 	csv_column *c = &imp->cols[i];
-	c->name = name;
+	/* Messages name the column as the file does; the field is found by its name. */
+	char canon[128];
+	const char *name = header;
+	c->name = header;
 	if (!*name) {
 		kc_error_set_at(KISCRM_EINVALID, imp->name, 1, (int)i + 1, NULL, NULL,
 				"column %zu of the header has no name", i + 1);
 		return header_error(imp, i, name);
+	}
+	if (!is_column_name(def, header)) {
+		int rc = header_alias(imp, i, header, canon, sizeof(canon));
+		if (rc < 0)
+			return header_error(imp, i, header);
+		if (rc == 1)
+			name = canon;
 	}
 	int f = kc_field_index(def, name);
 	if (f == 0) {
@@ -416,6 +504,174 @@ static int set_id(importer *imp, kiscrm_record *rec, const char *text)
 	return KISCRM_OK;
 }
 
+/* Re-sets the thread's error as "kind.field: <the message>", naming the field and value,
+ * for the parsers of core/parse.h whose messages only quote the text. */
+static int field_error(const importer *imp, int f, const char *text)
+{
+	char msg[512];
+	int rc = kiscrm_error_last()->code;
+	snprintf(msg, sizeof(msg), "%s", kiscrm_error_last()->message);
+	return kc_error_set_at(rc, NULL, 0, 0, imp->def->fields[f].name, text, "%s.%s: %s",
+			       imp->def->name, imp->def->fields[f].name, msg);
+}
+
+/* Sets field @f from a cell. Besides what kiscrm_record_set_from_text() reads, takes the
+ * forms spreadsheets write: dates 2026/1/5, amounts with ￥ or ¥, integers with thousands
+ * separators (the library's own forms go the usual way, keeping their messages). */
+static int set_cell(importer *imp, kiscrm_record *rec, int f, const char *text, int quoted)
+{
+	kiscrm_field id = ID(imp, f);
+	int type = imp->def->fields[f].type;
+	int64_t v = 0;
+	int rc;
+	if (quoted && !*text && type == KISCRM_TYPE_TEXT)
+		return kiscrm_record_set_text(rec, id, "");
+	if (type == KISCRM_TYPE_DATE && strchr(text, '/')) {
+		kiscrm_date d = 0;
+		rc = kc_date_parse_excel(&d, text);
+		v = d;
+	} else if (type == KISCRM_TYPE_MONEY && (strstr(text, "\xEF\xBF\xA5") || strstr(text, "\xC2\xA5"))) {
+		rc = kc_money_parse_excel(&v, text, imp->decimals);
+	} else if (type == KISCRM_TYPE_INT && strchr(text, ',')) {
+		rc = kc_int_parse_grouped(&v, text);
+	} else {
+		return kiscrm_record_set_from_text(rec, id, text, imp->decimals);
+	}
+	if (rc)
+		return field_error(imp, f, text);
+	kc_record_put_int(rec, id, v);
+	return KISCRM_OK;
+}
+
+/* --- values of configured lists ----------------------------------------------------- */
+
+static int same_name(const char *name, const char *text, int ignore_case)
+{
+	return name && (ignore_case ? strcasecmp(name, text) : strcmp(name, text)) == 0;
+}
+
+/* The key of pipeline @text (a key, or a Chinese or English name), or -1. */
+static int find_pipeline(const kiscrm_config *cfg, const char *text)
+{
+	for (size_t p = 0; p < kiscrm_config_pipeline_count(cfg); p++) {
+		const kc_pipeline *pl = kc_config_pipeline(cfg, p);
+		if (strcmp(pl->key, text) == 0)
+			return (int)p;
+	}
+	for (size_t p = 0; p < kiscrm_config_pipeline_count(cfg); p++) {
+		const kc_pipeline *pl = kc_config_pipeline(cfg, p);
+		if (same_name(pl->zh, text, 0) || same_name(pl->en, text, 1))
+			return (int)p;
+	}
+	return -1;
+}
+
+/* The key of stage @text of pipeline @p (a key, or a Chinese or English name); NULL. */
+static const char *find_stage(const kiscrm_config *cfg, size_t p, const char *text)
+{
+	size_t n = kiscrm_config_stage_count(cfg, p);
+	for (size_t s = 0; s < n; s++)
+		if (strcmp(kiscrm_config_stage_key(cfg, p, s), text) == 0)
+			return kiscrm_config_stage_key(cfg, p, s);
+	for (size_t s = 0; s < n; s++)
+		if (same_name(kiscrm_config_stage_name(cfg, p, s, "zh"), text, 0) ||
+		    same_name(kiscrm_config_stage_name(cfg, p, s, "en"), text, 1))
+			return kiscrm_config_stage_key(cfg, p, s);
+	return NULL;
+}
+
+/* The key of entry @text of dimension @dim (a key, or a Chinese or English name), NULL. */
+static const char *find_dim(const kiscrm_config *cfg, int dim, const char *text)
+{
+	size_t n = kiscrm_config_dim_count(cfg, dim);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(kiscrm_config_dim_key(cfg, dim, i), text) == 0)
+			return kiscrm_config_dim_key(cfg, dim, i);
+	for (size_t i = 0; i < n; i++)
+		if (same_name(kiscrm_config_dim_name(cfg, dim, i, "zh"), text, 0) ||
+		    same_name(kiscrm_config_dim_name(cfg, dim, i, "en"), text, 1))
+			return kiscrm_config_dim_key(cfg, dim, i);
+	return NULL;
+}
+
+/* A value of a dimension field that is no key and no name: the error (or, with
+ * KISCRM_IMPORT_WARN_UNLISTED and a list that is not strict, the warning) naming the
+ * entries the list has. Returns 1 for a bad row, 0 to go on, or a fatal code. */
+static int unlisted(importer *imp, int line, size_t i, int dim, const char *text)
+{
+	const kiscrm_config *cfg = kiscrm_db_config(imp->db);
+	const char *field = imp->def->fields[imp->cols[i].field].name;
+	int warn = (imp->flags & KISCRM_IMPORT_WARN_UNLISTED) && !kiscrm_config_dim_strict(cfg, dim);
+	char some[256] = "";
+	size_t n = kiscrm_config_dim_count(cfg, dim);
+	for (size_t k = 0; k < n && k < 6; k++)
+		snprintf(some + strlen(some), sizeof(some) - strlen(some), "%s%s %s", k ? ", " : "",
+			 kiscrm_config_dim_key(cfg, dim, k), kiscrm_config_dim_name(cfg, dim, k, "zh"));
+	if (n > 6)
+		snprintf(some + strlen(some), sizeof(some) - strlen(some), ", …");
+	kc_error_set_at(warn ? KISCRM_OK : KISCRM_EINVALID, NULL, 0, 0, field, text,
+			"%s.%s: '%s' is neither a key nor a display name of the configured %s list "
+			"(%s)%s", imp->def->name, field, text, field, some,
+			warn ? "; stored as written" : "; correct the cell or add the entry to "
+						       "dimensions.yaml");
+	int rc = add_problem(imp, line, (int)i + 1, imp->cols[i].name, kc_csv_cell_text(&imp->rd, i), warn);
+	return rc ? rc : !warn;
+}
+
+/* The pipeline of the row: its pipeline field's index, the default pipeline (0) when the
+ * field is empty, -1 when it names no pipeline (the store reports that). */
+static int row_pipeline(const importer *imp, const kiscrm_record *rec)
+{
+	int f = kc_field_index(imp->def, "pipeline");
+	if (f < 0 || kiscrm_record_is_null(rec, ID(imp, f)))
+		return 0;
+	return kiscrm_config_pipeline_find(kiscrm_db_config(imp->db), kiscrm_record_text(rec, ID(imp, f)));
+}
+
+/* Stores the key for a display name in every column of a configured list: the pipeline
+ * first, whose stages the stage columns name. Returns 1 for a bad row (recorded), 0, or
+ * a fatal code. */
+static int translate_values(importer *imp, kiscrm_record *rec, int line)
+{
+	const kiscrm_config *cfg = kiscrm_db_config(imp->db);
+	int rc;
+	for (int pass = 0; pass < 3; pass++) {
+		for (size_t i = 0; i < imp->ncols; i++) {
+			const csv_column *c = &imp->cols[i];
+			if (c->how != COL_FIELD || imp->def->fields[c->field].type != KISCRM_TYPE_TEXT ||
+			    kiscrm_record_is_null(rec, ID(imp, c->field)))
+				continue;
+			const char *field = imp->def->fields[c->field].name;
+			const char *text = kiscrm_record_text(rec, ID(imp, c->field));
+			const char *key = NULL;
+			if (pass == 0 && strcmp(field, "pipeline") == 0) {
+				int p = find_pipeline(cfg, text);
+				key = p >= 0 ? kiscrm_config_pipeline_key(cfg, (size_t)p) : NULL;
+			} else if (pass == 1 && (strcmp(field, "stage") == 0 || strcmp(field, "from_stage") == 0 ||
+						 strcmp(field, "to_stage") == 0)) {
+				int p = row_pipeline(imp, rec);
+				key = p >= 0 ? find_stage(cfg, (size_t)p, text) : NULL;
+			} else if (pass == 2 && kc_config_field_dim(field)) {
+				int dim = kc_config_field_dim(field);
+				key = find_dim(cfg, dim, text);
+				/* An empty list configures nothing: any text is a value. */
+				if (!key && kiscrm_config_dim_count(cfg, dim) > 0) {
+					/* One error per row, as for any other bad cell. */
+					if ((rc = unlisted(imp, line, i, dim, text)) != 0)
+						return rc;
+					continue;
+				}
+			}
+			/* Unknown pipelines and stages are left to the store, which refuses them
+			 * in its own words. */
+			if (key && strcmp(key, text) != 0 &&
+			    (rc = kiscrm_record_set_text(rec, ID(imp, c->field), key)) != 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
 /* Converts the cells into rec; returns a negative code on a fatal error, 1 if the row
  * was bad (recorded), 0 if fine. */
 static int fill_record(importer *imp, kiscrm_record *rec, int line)
@@ -431,11 +687,7 @@ static int fill_record(importer *imp, kiscrm_record *rec, int line)
 			if (c->how == COL_ID) {
 				rc = (imp->flags & KISCRM_IMPORT_KEEP_IDS) && *text ? set_id(imp, rec, text) : 0;
 			} else if (c->how == COL_FIELD) {
-				if (imp->rd.cells[i].quoted && !*text &&
-				    imp->def->fields[c->field].type == KISCRM_TYPE_TEXT)
-					rc = kiscrm_record_set_text(rec, ID(imp, c->field), "");
-				else
-					rc = kiscrm_record_set_from_text(rec, ID(imp, c->field), text, imp->decimals);
+				rc = set_cell(imp, rec, c->field, text, imp->rd.cells[i].quoted);
 			} else if (!*text) {
 				rc = KISCRM_OK;
 			} else {
@@ -448,6 +700,10 @@ static int fill_record(importer *imp, kiscrm_record *rec, int line)
 			if (rc)
 				return (rc = cell_error(imp, line, i)) != 0 ? rc : 1;
 		}
+		/* Before the references: a natural key is never a configured value, but the
+		 * row must be whole before the store sees it. RAW takes values as exported. */
+		if (pass == 0 && !(imp->flags & KISCRM_IMPORT_RAW) && (rc = translate_values(imp, rec, line)) != 0)
+			return rc;
 	}
 	return 0;
 }
@@ -609,8 +865,9 @@ static int new_error_table(kiscrm_table **out)
 	int rc = kiscrm_table_new(&t, "import_errors");
 	if (rc == 0 && (rc = kiscrm_table_add_column(t, "row", KISCRM_TYPE_INT)) == 0 &&
 	    (rc = kiscrm_table_add_column(t, "column", KISCRM_TYPE_TEXT)) == 0 &&
-	    (rc = kiscrm_table_add_column(t, "value", KISCRM_TYPE_TEXT)) == 0)
-		rc = kiscrm_table_add_column(t, "reason", KISCRM_TYPE_TEXT);
+	    (rc = kiscrm_table_add_column(t, "value", KISCRM_TYPE_TEXT)) == 0 &&
+	    (rc = kiscrm_table_add_column(t, "reason", KISCRM_TYPE_TEXT)) == 0)
+		rc = kiscrm_table_add_column(t, "severity", KISCRM_TYPE_TEXT);
 	if (rc) {
 		kiscrm_table_free(t);
 		return rc;
@@ -667,7 +924,7 @@ static int check_args(kiscrm_db *db, int kind, const kiscrm_import_options *call
 	    (rc = kc_options_copy(o, caller, &kc_import_options_v)) != 0)
 		return rc;
 	const kiscrm_import_options *opts = o;
-	if (opts && (opts->flags & ~(KISCRM_IMPORT_KEEP_IDS | KISCRM_IMPORT_RAW)))
+	if (opts && (opts->flags & ~(KISCRM_IMPORT_KEEP_IDS | KISCRM_IMPORT_RAW | KISCRM_IMPORT_WARN_UNLISTED)))
 		return kc_error_set(KISCRM_EINVALID, "unknown import flags 0x%x", opts->flags);
 	if (opts && opts->dry_run && db->tx_depth > 0)
 		return kc_error_set(KISCRM_EINVALID, "a dry-run import cannot run inside a transaction: "

@@ -200,9 +200,12 @@ static int line_of(const char *data, size_t off)
 	return line;
 }
 
+/* "utf-8-bom" too: the name the CSV writers take for UTF-8 with a byte-order mark, which
+ * is skipped whatever the name. */
 static int is_utf8_name(const char *enc)
 {
-	return !enc || strcasecmp(enc, "utf-8") == 0 || strcasecmp(enc, "utf8") == 0;
+	return !enc || strcasecmp(enc, "utf-8") == 0 || strcasecmp(enc, "utf8") == 0 ||
+	       strcasecmp(enc, "utf-8-bom") == 0 || strcasecmp(enc, "utf8-bom") == 0;
 }
 
 static int bad_bytes(const char *name, const char *data, size_t len, size_t off, const char *enc)

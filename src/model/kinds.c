@@ -14,6 +14,7 @@
 #include "pricing/kinds.h"
 #include "routines/kinds.h"
 #include "value/kinds.h"
+#include "config/field_values.h"
 #include "core/error.h"
 #include "core/field.h"
 #include "entities/kinds.h"
@@ -65,17 +66,6 @@ _Static_assert(sizeof(all_defs) / sizeof(all_defs[0]) == sizeof(all_kinds) / siz
 
 static const kiscrm_schema schema = { KC_SCHEMA_VERSION, NKINDS, all_defs };
 
-/* Text fields whose values come from a configured dimension list. */
-static const struct {
-	const char *field;
-	int dim;
-} dimension_fields[] = {
-	{ "business_line", KISCRM_DIM_BUSINESS_LINE },
-	{ "product_line", KISCRM_DIM_PRODUCT_LINE },
-	{ "region", KISCRM_DIM_REGION },
-	{ "industry", KISCRM_DIM_INDUSTRY },
-};
-
 /* The store's check of every value (kc_value_check_fn): a dimension field holds a configured
  * key when the dimension is strict. */
 static int check_value(kiscrm_db *db, const kiscrm_kind_def *def, int field,
@@ -85,18 +75,13 @@ static int check_value(kiscrm_db *db, const kiscrm_kind_def *def, int field,
 	if (value->type != KISCRM_TYPE_TEXT)
 		return KISCRM_OK;
 	const char *v = value->u.s;
-	for (size_t i = 0; i < sizeof(dimension_fields) / sizeof(dimension_fields[0]); i++) {
-		int dim = dimension_fields[i].dim;
-		if (strcmp(f->name, dimension_fields[i].field) != 0)
-			continue;
-		if (!kiscrm_config_dim_strict(db->config, dim) ||
-		    kiscrm_config_dim_find(db->config, dim, v) >= 0)
-			return KISCRM_OK;
-		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, f->name, v,
-				       "%s.%s: '%s' is not a configured %s key", def->name,
-				       f->name, v, f->name);
-	}
-	return KISCRM_OK;
+	int dim = kc_config_field_dim(f->name);
+	if (!dim || !kiscrm_config_dim_strict(db->config, dim) ||
+	    kiscrm_config_dim_find(db->config, dim, v) >= 0)
+		return KISCRM_OK;
+	return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, f->name, v,
+			       "%s.%s: '%s' is not a configured %s key", def->name, f->name, v,
+			       f->name);
 }
 
 const kc_kind_table kc_model_kinds = { NKINDS, all_kinds, &schema, check_value };

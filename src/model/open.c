@@ -5,6 +5,7 @@
 #include "care/care_internal.h"
 #include "service/service_internal.h"
 #include "backends/sqlite/sqlite.h"
+#include "backends/postgres/postgres.h"
 #include "core/error.h"
 #include "core/options.h"
 #include "storage/db_files.h"
@@ -41,8 +42,11 @@ static int make_backend(kiscrm_backend **out, const kiscrm_db_options *o)
 		return kc_backend_sqlite_new_mode(out, o->path, o->busy_timeout_ms, o->file_mode);
 	if (strcmp(name, "memory") == 0)
 		return kiscrm_backend_memory_new(out);
+	if (strcmp(name, "postgresql") == 0) /* path: the libpq connection string */
+		return kc_backend_postgres_new(out, o->path);
 	return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "backend", name,
-			       "unknown storage backend '%s' (expected sqlite or memory)", name);
+			       "unknown storage backend '%s' (expected sqlite, memory or postgresql)",
+			       name);
 }
 
 /* The database takes ownership of a custom backend even when opening fails. The field is

@@ -16,6 +16,7 @@
 #include "core/str.h"
 #include "core/labels.h"
 #include "core/csv_cell.h"
+#include "core/csv_encode.h"
 #include "table/table_internal.h"
 
 #include <inttypes.h>
@@ -629,11 +630,25 @@ int kiscrm_table_write_csv_with(kiscrm_buf *out, const kiscrm_table *table,
 				const kiscrm_csv_write_options *opts)
 {
 	unsigned flags;
+	int encoding;
 	int rc = check_writer_args(out, table, "kiscrm_table_write_csv");
-	if (rc || (rc = kc_csv_text_flags(&flags, opts)) != 0)
+	if (rc || (rc = kc_csv_write_setup(&flags, &encoding, opts)) != 0)
 		return rc;
 	size_t start = out->size;
-	rc = csv_rows(out, table, flags);
+	if (encoding == KC_CSV_UTF8) {
+		rc = csv_rows(out, table, flags);
+		return rc ? rollback(out, start, rc) : KISCRM_OK;
+	}
+	/* Made in UTF-8 aside, then encoded: a character GBK lacks names its row and column. */
+	kiscrm_buf text = KISCRM_BUF_INIT;
+	kc_csv_encoder enc;
+	if ((rc = kc_csv_encoder_open(&enc, encoding, NULL)) == 0) {
+		rc = csv_rows(&text, table, flags);
+		if (rc == 0)
+			rc = kc_csv_encode(&enc, out, text.ptr ? text.ptr : "", text.size);
+		kc_csv_encoder_close(&enc);
+	}
+	kiscrm_buf_dispose(&text);
 	return rc ? rollback(out, start, rc) : KISCRM_OK;
 }
 

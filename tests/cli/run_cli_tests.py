@@ -500,6 +500,20 @@ def demo(tmp):
         check(title in out, 'meeting pack has section %s' % title)
     out, _ = run(a, 'meeting', '--as-of', '2026-11-23', '--lang', 'en')
     check('Eight-week rolling budget' in out and 'Overdue receivables' in out, 'meeting pack in English')
+    check('逾期的重点客户关怀' in run(a, 'meeting', '--as-of', '2026-11-23')[0], 'meeting pack has overdue care')
+    html = os.path.join(tmp, 'meeting.html')
+    run(a, 'meeting', '--as-of', '2026-11-23', '--format', 'html', '--output', html)
+    page = open(html, encoding='utf-8').read()
+    check(page.startswith('<!DOCTYPE html>') and '<svg' in page and '<script' not in page,
+          'meeting --format html writes a self-contained page with SVG charts')
+    check(run(a, 'pack', 'weekly', '--as-of', '2026-11-23', '--format', 'html')[0] == page,
+          'pack weekly is meeting')
+    out, _ = run(a, 'pack', 'monthly', '--as-of', '2026-11-23', '--format', 'csv')
+    check('目标与实际（按维度）' in out and 'KPI 计分卡' in out, 'monthly pack as CSV')
+    out, _ = run(a, 'meeting', '--pack', 'quarterly', '--as-of', '2026-11-23', '--lang', 'en')
+    check(out.startswith('Quarterly review'), 'quarterly pack')
+    run(a, 'meeting', '--format', 'xlsx', code=2)
+    run(a, 'pack', 'daily', code=2)
 
 
 def run_plain(args, code=0, env=None, cwd=None, user=None):
@@ -698,17 +712,98 @@ def arguments(tmp):
     os.chdir(tmp)
     before = listing(tmp)
     run(db, 'export', 'customer', 'a.csv', 'extra', code=2)
-    _, err = run(db, 'export', 'customer', 'a.csv', '--encoding', 'gbk', code=2)
-    check("unknown option '--encoding'" in err, 'export --encoding is refused as an option')
-    check(listing(tmp) == before, 'neither a.csv nor a file named --encoding was written')
+    _, err = run(db, 'export', 'customer', 'a.csv', '--encoding', 'latin1', code=2)
+    check("--encoding: 'latin1'" in err, 'export --encoding latin1 is refused')
+    check(listing(tmp) == before, 'neither a.csv nor a file named latin1 was written')
     run(db, 'list', 'customer', '--key-account', 'yes', code=2)
     run(db, 'export', '--raw-csv', 'customer', 'a.csv')
     check(os.path.exists('a.csv'), 'export takes its options anywhere')
 
 
+def run_bytes(db, *args, code=0):
+    """Runs kiscrm on db; returns (stdout bytes, stderr text)."""
+    p = subprocess.run([KISCRM, '--db', db] + list(args), stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE)
+    if p.returncode != code:
+        fail('%s: exit %d, expected %d\nstderr: %s'
+             % (' '.join(args), p.returncode, code, p.stderr.decode('utf-8')))
+    return p.stdout, p.stderr.decode('utf-8')
+
+
+def excel_encodings(tmp):
+    """Issue 17 item 4: --encoding of export and report; item 5: what Chinese Excel
+    writes imports as the same records."""
+    db = os.path.join(tmp, 'enc.db')
+    load_fixture(db)
+    plain, _ = run(db, 'export', 'customer')
+    check(not plain.startswith('\ufeff'), 'export to stdout is UTF-8 without a mark')
+    bom, gbk = os.path.join(tmp, 'c_bom.csv'), os.path.join(tmp, 'c_gbk.csv')
+    run(db, 'export', 'customer', bom)
+    check(file_bytes(bom) == b'\xef\xbb\xbf' + plain.encode('utf-8'),
+          'export to a file: the mark EF BB BF, then the same UTF-8 text')
+    run(db, 'export', 'customer', gbk, '--encoding', 'gbk')
+    check(file_bytes(gbk) == plain.encode('gbk'), 'export --encoding gbk: the same text in GBK')
+    out, _ = run_bytes(db, 'export', 'customer', '--encoding', 'gbk')
+    check(out == plain.encode('gbk'), 'export --encoding gbk to stdout')
+    out, _ = run_bytes(db, 'export', 'customer', '--encoding', 'utf-8-bom')
+    check(out == b'\xef\xbb\xbf' + plain.encode('utf-8'), 'export --encoding utf-8-bom to stdout')
+    for name, path, enc in (('bom', bom, 'utf-8'), ('gbk', gbk, 'gbk')):
+        copy = os.path.join(tmp, 'copy_%s.db' % name)
+        run(copy, 'import', 'department', os.path.join(DATA, 'departments.csv'))
+        run(copy, 'import', 'staff', os.path.join(DATA, 'staff.csv'))
+        run(copy, 'import', 'customer', path, '--encoding', enc, '--keep-ids', '--raw')
+        again, _ = run(copy, 'export', 'customer')
+        check(again == plain, 'the %s file imports as the same customers' % name)
+
+    # report --format csv in every encoding; --output writes a file (UTF-8-BOM by default).
+    ref, _ = run(db, '--lang', 'zh', 'report', 'funnel', '--as-of', '2026-11-23', '--format', 'csv')
+    out, _ = run_bytes(db, '--lang', 'zh', 'report', 'funnel', '--as-of', '2026-11-23',
+                       '--format', 'csv', '--encoding', 'gbk')
+    check(out == ref.encode('gbk') and '阶段' in ref, 'report --format csv --encoding gbk')
+    rpt = os.path.join(tmp, 'funnel.csv')
+    run(db, '--lang', 'zh', 'report', 'funnel', '--as-of', '2026-11-23', '--format', 'csv',
+        '--output', rpt)
+    check(file_bytes(rpt) == b'\xef\xbb\xbf' + ref.encode('utf-8'), 'report --output: UTF-8 with the mark')
+    run(db, 'report', 'funnel', '--encoding', 'gbk', code=2)
+
+    # A character GBK lacks: an error naming row and column; the old file stays.
+    before = file_bytes(gbk)
+    run(db, 'add', 'customer', 'name=笑脸😀贸易', 'region=east')
+    _, err = run(db, 'export', 'customer', gbk, '--encoding', 'gbk', code=1)
+    # 3 customers of the fixture, then this one: data row 4, line 5 of the file
+    check("row 4 (line 5), column 'name'" in err and 'U+1F600' in err,
+          'the unencodable character is named with its row and column: %s' % err.strip())
+    check(file_bytes(gbk) == before, 'and the existing file is untouched')
+    run(db, 'export', 'customer', '--encoding', 'latin1', code=2)
+
+    # Chinese Excel's file: GBK, Chinese headers and names, slash dates, ￥ and 1,234.
+    zh = os.path.join(tmp, 'zh_gbk.csv')
+    with open(zh, 'wb') as f:
+        f.write(('客户名称,区域,行业,员工人数,负责人,创建日期\n'
+                 '武汉江城软件有限公司,华中,信息技术,"1,200",张伟,2026/1/5\n').encode('gbk'))
+    out, _ = run(db, 'import', 'customer', zh, '--encoding', 'gbk')
+    check(out.startswith('imported 1 customer'), 'a GBK file with Chinese headers imports')
+    out, _ = run(db, 'list', 'customer', '--where', 'name=武汉江城软件有限公司', '--format', 'json')
+    doc = json.loads(out)
+    rec = dict(zip([c['name'] for c in doc['columns']], doc['rows'][0]))
+    check((rec['region'], rec['industry'], rec['employees'], rec['created']) ==
+          ('central', 'it', 1200, '2026-01-05'), 'stored as keys, 1200 and 2026-01-05: %r' % rec)
+
+    # A value in no configured list: refused naming it, or with --warn-unlisted a warning.
+    mars = os.path.join(tmp, 'mars.csv')
+    with open(mars, 'w', encoding='utf-8') as f:
+        f.write('name,region\n火星贸易,火星\n')
+    _, err = run(db, 'import', 'customer', mars, code=1)
+    check("mars.csv:2: column 'region', value '火星'" in err, 'an unlisted region is refused: %s' % err.strip())
+    out, err = run(db, 'import', 'customer', mars, '--warn-unlisted')
+    check(out.startswith('imported 1') and 'warning' in err and '火星' in err,
+          '--warn-unlisted stores it with a warning')
+
+
 def files(tmp):
     export_safety(tmp)
     formulas(tmp)
+    excel_encodings(tmp)
     maven_malformed(tmp)
     sub = os.path.join(tmp, 'args')
     os.mkdir(sub)

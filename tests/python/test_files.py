@@ -142,3 +142,82 @@ def test_nul_raises_value_error(db):
     with pytest.raises(kiscrm.CsvImportError) as e:
         db.import_csv("customer", data="name\nA\nB\x00\n", name="c.csv")
     assert e.value.line == 3 and e.value.column == 1 and "NUL" in str(e.value)
+
+
+# --- issue 17: CSV that Chinese Excel opens, and what it writes imports -----------------
+
+EXCEL_ZH = ("客户名称,区域,行业,员工人数,创建日期\r\n"
+            "武汉江城软件有限公司,华中,信息技术,\"1,200\",2026/1/5\r\n")
+EXCEL_EN = ("name,region,industry,employees,created\n"
+            "武汉江城软件有限公司,central,it,1200,2026-01-05\n")
+
+
+def test_export_encodings(db, tmp_path):
+    db.insert("customer", name="华中精密机械有限公司", region="central")
+    text = db.export_csv("customer")
+    assert isinstance(text, str) and not text.startswith("\ufeff")
+    assert db.export_csv("customer", encoding="utf-8-bom") == b"\xef\xbb\xbf" + text.encode("utf-8")
+    gbk = db.export_csv("customer", encoding="gbk")
+    assert gbk == text.encode("gbk") and b"\xbb\xaa\xd6\xd0" in gbk  # 华中 in GBK
+    path = tmp_path / "c.csv"
+    db.export_csv("customer", path=path)  # a file: UTF-8 with the mark by default
+    assert path.read_bytes() == b"\xef\xbb\xbf" + text.encode("utf-8")
+    db.export_csv("customer", path=path, encoding="gbk")
+    assert path.read_bytes() == gbk
+    with pytest.raises(ValueError):
+        db.export_csv("customer", encoding="latin1")
+
+    # a character GBK lacks: Invalid naming row and column; the file keeps its bytes
+    db.insert("customer", name="笑脸😀贸易")
+    with pytest.raises(kiscrm.Invalid, match=r"row 2 \(line 3\), column 'name'.*U\+1F600"):
+        db.export_csv("customer", path=path, encoding="gbk")
+    assert path.read_bytes() == gbk
+
+
+def test_table_to_csv_encodings(db, tmp_path):
+    t = db.report("funnel", as_of=datetime.date(2026, 1, 5))
+    text = t.to_csv(lang="zh")
+    assert isinstance(text, str)
+    assert t.to_csv(lang="zh", encoding="gbk") == text.encode("gbk")
+    assert t.to_csv(lang="zh", encoding="utf-8-bom") == b"\xef\xbb\xbf" + text.encode("utf-8")
+    path = tmp_path / "funnel.csv"
+    assert t.to_csv(lang="zh", path=path) is None
+    assert path.read_bytes() == b"\xef\xbb\xbf" + text.encode("utf-8")
+    assert os.listdir(tmp_path) == ["funnel.csv"]  # no temporary file left
+
+
+def test_chinese_excel_file_imports_as_its_english_twin(db):
+    with kiscrm.Database(backend="memory", today=datetime.date(2026, 1, 5)) as twin:
+        assert twin.import_csv("customer", data=EXCEL_EN) == 1
+        assert db.import_csv("customer", data=EXCEL_ZH.encode("gbk"), encoding="gbk") == 1
+        assert db.export_csv("customer") == twin.export_csv("customer")
+    c = db.get("customer", 1)
+    assert (c.region, c.industry, c.employees) == ("central", "it", 1200)
+
+
+def test_unlisted_values(db):
+    data = "name,region\n火星贸易,火星\n"
+    with pytest.raises(kiscrm.CsvImportError) as e:
+        db.import_csv("customer", data=data, name="mars.csv")
+    assert e.value.errors[0]["row"] == 2 and e.value.errors[0]["value"] == "火星"
+    assert e.value.errors[0]["severity"] == "error"
+    with pytest.warns(kiscrm.UnlistedValueWarning, match="火星"):
+        assert db.import_csv("customer", data=data, warn_unlisted=True) == 1
+    assert db.get("customer", 1).region == "火星"
+
+
+def test_field_labels_name_real_fields():
+    """labels.yaml `fields:` labels name kinds and columns that exist (the configuration
+    knows no kinds, so this is where a misspelt field name is caught)."""
+    yaml = pytest.importorskip("yaml")
+    L = kiscrm._lib.lib()
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "data", "labels.yaml")
+    with open(path, encoding="utf-8") as f:
+        fields = yaml.safe_load(f)["fields"]
+    for kind, columns in fields.items():
+        k = L.kiscrm_kind_find(kind.encode())
+        assert k > 0, kind
+        for col in columns:
+            ok = L.kiscrm_kind_field_find(k, col.encode()) >= 0 or \
+                L.kiscrm_kind_field_find(k, (col + "_id").encode()) >= 0
+            assert ok, "%s.%s" % (kind, col)

@@ -1358,6 +1358,65 @@ static void test_service(void **state)
 	kiscrm_record_free(r);
 }
 
+/* --- doc.h ---------------------------------------------------------------------------- */
+
+static void test_doc(void **state)
+{
+	fx *f = *state;
+	kiscrm_doc *d = NULL;
+	kiscrm_buf b = KISCRM_BUF_INIT;
+	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+	size_t label = 0, series[KISCRM_CHART_MAX_SERIES], n = 0;
+	int line[KISCRM_CHART_MAX_SERIES];
+	ERR(kiscrm_pack(NULL, f->db, "weekly", NULL));
+	ERR(kiscrm_pack(&d, NULL, "weekly", NULL));
+	ERR(kiscrm_pack(&d, f->db, NULL, NULL));
+	ERR_IS(KISCRM_ENOTFOUND, kiscrm_pack(&d, f->db, "yearly", NULL));
+	o.version = 99;
+	ERR_IS(KISCRM_EVERSION, kiscrm_pack(&d, f->db, "weekly", &o));
+	o.version = KISCRM_REPORT_OPTIONS_VERSION;
+	o.lang = "de";
+	ERR(kiscrm_pack(&d, f->db, "weekly", &o));
+	o.lang = NULL;
+	o.as_of = INT32_MAX; /* no such day */
+	ERR(kiscrm_pack(&d, f->db, "monthly", &o));
+	assert_null(d);
+	/* a NULL document: getters give their "nothing" values, calls fail */
+	IS_NULL(kiscrm_doc_title(NULL));
+	IS_NULL(kiscrm_doc_subtitle(NULL));
+	IS(0, kiscrm_doc_section_count(NULL));
+	IS_NULL(kiscrm_doc_section_title(NULL, 0));
+	IS_NULL(kiscrm_doc_section_table(NULL, 0));
+	IS(0, kiscrm_doc_section_note_count(NULL, 0));
+	IS_NULL(kiscrm_doc_section_note(NULL, 0, 0));
+	ERR(kiscrm_doc_column_format(NULL, 0, 0));
+	ERR(kiscrm_doc_chart(NULL, 0, &label, series, line, &n));
+	ERR(kiscrm_doc_render(&b, NULL, "text"));
+	ERR(kiscrm_doc_write_file(NULL, "/tmp/x.html", "html"));
+	kiscrm_doc_free(NULL);
+	/* a real document and out-of-range indexes, unknown formats, bad paths */
+	o.as_of = 20000; /* 2024-10-04 */
+	assert_int_equal(KISCRM_OK, kiscrm_pack(&d, f->db, "quarterly", &o));
+	size_t ns = kiscrm_doc_section_count(d);
+	IS_NULL(kiscrm_doc_section_title(d, ns));
+	IS_NULL(kiscrm_doc_section_table(d, SIZE_MAX));
+	IS(0, kiscrm_doc_section_note_count(d, ns));
+	IS_NULL(kiscrm_doc_section_note(d, 0, SIZE_MAX));
+	ERR(kiscrm_doc_column_format(d, ns, 0));
+	ERR(kiscrm_doc_column_format(d, 0, SIZE_MAX));
+	ERR(kiscrm_doc_chart(d, ns, NULL, NULL, NULL, NULL));
+	ERR(kiscrm_doc_render(NULL, d, "text"));
+	ERR(kiscrm_doc_render(&b, d, NULL));
+	ERR(kiscrm_doc_render(&b, d, "docx"));
+	ERR(kiscrm_doc_write_file(d, NULL, "html"));
+	ERR(kiscrm_doc_write_file(d, "", "html"));
+	ERR(kiscrm_doc_write_file(d, "/tmp/x.html", NULL));
+	ERR(kiscrm_doc_write_file(d, "/nonexistent-dir/x.html", "html"));
+	ERR(kiscrm_doc_write_file(d, "/tmp", "csv")); /* a directory */
+	IS_NULL(b.ptr);
+	kiscrm_doc_free(d);
+}
+
 /* --- activity.h ----------------------------------------------------------------------- */
 
 static void test_activity(void **state)
@@ -1488,6 +1547,15 @@ static void test_csv(void **state)
 	wo.flags = 0x100;
 	ERR_IS(KISCRM_EINVALID, kiscrm_table_write_csv_with(&b, tbl, &wo));
 	ERR_IS(KISCRM_EINVALID, kiscrm_csv_write_row(&b, row, 1, &wo));
+	/* an output encoding the writers do not know, and one the row writer refuses */
+	wo.flags = 0;
+	wo.encoding = "klingon-8";
+	ERR_IS(KISCRM_EINVALID, kiscrm_table_write_csv_with(&b, tbl, &wo));
+	ERR_IS(KISCRM_EINVALID, kiscrm_csv_export(&b, f->db, KISCRM_KIND_CUSTOMER, NULL, &wo));
+	ERR_IS(KISCRM_EINVALID, kiscrm_csv_export_file(f->db, KISCRM_KIND_CUSTOMER, "/tmp/x.csv", NULL, &wo));
+	wo.encoding = "gbk";
+	ERR_IS(KISCRM_EINVALID, kiscrm_csv_write_row(&b, row, 1, &wo));
+	assert_int_equal(0, b.size);
 	kiscrm_table_free(tbl);
 	kiscrm_buf_dispose(&b);
 	ERR(kiscrm_csv_reader_new(NULL, "a", 1, NULL, NULL));
@@ -1589,6 +1657,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_activity, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_campaign, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_service, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_doc, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_csv, setup, teardown),
 	};
 

@@ -46,9 +46,24 @@ const char *kc_test_config_dir(void);
 
 /* --- one fresh database per test, the same tests on both backends ------------------ */
 
-/* Group setups: choose the backend ("memory" or "sqlite") the group's databases use. */
+/* Group setups: choose the backend ("memory", "sqlite" or "postgresql") the group's
+ * databases use. */
 int kc_test_group_memory(void **state);
 int kc_test_group_sqlite(void **state);
+int kc_test_group_postgresql(void **state);
+
+/* PostgreSQL: the connection string in KISCRM_TEST_PG when it is set and this build has
+ * the backend, else NULL (the PostgreSQL groups are then skipped silently). */
+const char *kc_test_pg_conninfo(void);
+/* Makes an empty schema of its own for one database (a fresh database per test without
+ * the cost of CREATE DATABASE) and writes the connection string that selects it
+ * (options=-csearch_path=…) to @out. Returns 0, or -1 after printing why. */
+int kc_test_pg_fresh(char *out, size_t size);
+/* Drops the schemas kc_test_pg_fresh() made in this process. */
+void kc_test_pg_cleanup(void);
+/* A fresh, unopened backend of the group's kind (SQLite: in memory; PostgreSQL: in a
+ * fresh schema), for tests that wrap or keep the backend. Asserts it can be made. */
+kiscrm_backend *kc_test_backend_new(void);
 /* The backend chosen by the running group ("memory" before any group ran). */
 const char *kc_test_backend(void);
 
@@ -69,8 +84,8 @@ int kc_test_db_teardown(void **state);
 void *kc_test_fx_open(size_t size, const char *config_dir);
 int kc_test_fx_teardown(void **state);
 
-/* Runs one tests[] array as the group "memory" and again as the group "sqlite";
- * returns the number of failures. */
+/* Runs one tests[] array as the group "memory", again as the group "sqlite" and, when
+ * KISCRM_TEST_PG is set, as the group "postgresql"; returns the number of failures. */
 int kc_test_run_on_backends(const struct CMUnitTest *tests, size_t count);
 #define kc_test_run_both(tests) kc_test_run_on_backends((tests), sizeof(tests) / sizeof((tests)[0]))
 

@@ -1,10 +1,12 @@
 /* Backend conformance: every case is written once against the vtable and run against each
- * backend (memory, SQLite in memory, SQLite on a file). A group setup picks the backend;
+ * backend (memory, SQLite in memory, SQLite on a file, and PostgreSQL in a fresh schema
+ * per test when KISCRM_TEST_PG is set). A group setup picks the backend;
  * each test gets a fresh, opened backend from its own setup. A few cases at the end are
  * specific to the in-memory backend and run in its group only. */
 #include "helpers.h"
 #include "failing_backend.h"
 #include "kiscrm/sys/backend.h"
+#include "backends/postgres/postgres.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,12 +43,13 @@ static const kiscrm_schema test_schema = { 1, 2, test_kinds };
 
 /* ---- backend choice (group) and fixture (test) ---- */
 
-enum backend_choice { BK_MEMORY, BK_SQLITE_MEM, BK_SQLITE_FILE };
+enum backend_choice { BK_MEMORY, BK_SQLITE_MEM, BK_SQLITE_FILE, BK_POSTGRES };
 static enum backend_choice g_choice;
 
 typedef struct fixture {
 	kiscrm_backend *b;
 	char path[256]; /* database file of BK_SQLITE_FILE, else empty */
+	char conn[1024]; /* connection string of BK_POSTGRES (its own schema), else empty */
 } fixture;
 
 static int new_backend(kiscrm_backend **out, const fixture *f)
@@ -56,6 +59,8 @@ static int new_backend(kiscrm_backend **out, const fixture *f)
 		return kiscrm_backend_memory_new(out);
 	case BK_SQLITE_MEM:
 		return kiscrm_backend_sqlite_new(out, NULL, 0);
+	case BK_POSTGRES:
+		return kc_backend_postgres_new(out, f->conn);
 	default:
 		return kiscrm_backend_sqlite_new(out, f->path, 0);
 	}
@@ -92,6 +97,10 @@ static int setup(void **state)
 			return -1;
 		}
 		close(fd);
+	}
+	if (g_choice == BK_POSTGRES && kc_test_pg_fresh(f->conn, sizeof(f->conn)) != 0) {
+		free(f);
+		return -1;
 	}
 	if (new_backend(&f->b, f) != KISCRM_OK || f->b->open(f->b, &test_schema) != KISCRM_OK) {
 		print_error("backend setup failed: %s\n", kiscrm_error_last()->message);
@@ -1054,7 +1063,7 @@ static void test_reopen_file(void **state)
 	fixture *f = *state;
 	kiscrm_backend *b = f->b;
 
-	if (g_choice != BK_SQLITE_FILE) {
+	if (g_choice != BK_SQLITE_FILE && g_choice != BK_POSTGRES) {
 		skip();
 		return;
 	}
@@ -1285,6 +1294,13 @@ static int grp_sqlite_file(void **state)
 	return 0;
 }
 
+static int grp_postgres(void **state)
+{
+	(void)state;
+	g_choice = BK_POSTGRES;
+	return 0;
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 #define CONFORMANCE                                                                      \
 	T(test_insert_get), T(test_kinds_independent), T(test_all_null_row), T(test_update), \
@@ -1307,6 +1323,10 @@ int main(void)
 	};
 	const struct CMUnitTest sqlite_mem[] = { CONFORMANCE };
 	const struct CMUnitTest sqlite_file[] = { CONFORMANCE };
+	/* Migration and the wide workload are generic; PostgreSQL runs them too. */
+	const struct CMUnitTest postgres[] = {
+		CONFORMANCE, T(test_mem_migrate), T(test_mem_many_rows),
+	};
 	int failed = 0;
 
 	failed += cmocka_run_group_tests_name("backend_memory", memory, grp_memory, NULL);
@@ -1314,5 +1334,10 @@ int main(void)
 					      NULL);
 	failed += cmocka_run_group_tests_name("backend_sqlite_file", sqlite_file, grp_sqlite_file,
 					      NULL);
+	if (kc_test_pg_conninfo()) {
+		failed += cmocka_run_group_tests_name("backend_postgresql", postgres, grp_postgres,
+						      NULL);
+		kc_test_pg_cleanup();
+	}
 	return failed ? 1 : 0;
 }

@@ -358,19 +358,23 @@ static void test_duplicate_id(void **state)
 	assert_int_equal(4, kiscrm_error_last()->line);
 	assert_string_equal("id", kiscrm_error_last()->field);
 
-	/* Without KEEP_IDS the id column is ignored: three new customers 1, 2, 3. */
+	/* Without KEEP_IDS the id column is ignored: three new customers 1, 2, 3 (7, 8, 9 on
+	 * PostgreSQL, whose id sequences do not roll back: 5 and 6 stay used). */
 	o.flags = 0;
 	assert_rc(KISCRM_OK, kiscrm_csv_import(&n, NULL, db, KISCRM_KIND_CUSTOMER,
 					       data_path("customers_dupid.csv"), &o));
 	assert_int_equal(3, n);
-	kiscrm_record *r = kc_test_get(db, KISCRM_KIND_CUSTOMER, 3);
+	int pg = strcmp(kc_test_backend(), "postgresql") == 0;
+	kiscrm_record *r = kc_test_get(db, KISCRM_KIND_CUSTOMER, pg ? 9 : 3);
 	assert_string_equal("丙公司", kiscrm_record_text(r, KISCRM_CUSTOMER_NAME));
 	kiscrm_record_free(r);
 
 	/* With KEEP_IDS, an id already in the database is refused too; a bad id as well. */
-	assert_rc(KISCRM_EIMPORT, import_text(db, KISCRM_KIND_CUSTOMER, "id,name\n2,丁\nx,戊\n",
+	assert_rc(KISCRM_EIMPORT, import_text(db, KISCRM_KIND_CUSTOMER,
+					      pg ? "id,name\n8,丁\nx,戊\n" : "id,name\n2,丁\nx,戊\n",
 					      KISCRM_IMPORT_KEEP_IDS, NULL, &errors));
-	assert_error_row(errors, 0, 2, "id", "2", "customer id 2 already exists");
+	assert_error_row(errors, 0, 2, "id", pg ? "8" : "2",
+			 pg ? "customer id 8 already exists" : "customer id 2 already exists");
 	assert_error_row(errors, 1, 3, "id", "x", "customer.id: 'x' is not a positive integer");
 	kiscrm_table_free(errors);
 	assert_int_equal(3, kc_test_count(db, KISCRM_KIND_CUSTOMER, NULL));

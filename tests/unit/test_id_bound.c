@@ -90,7 +90,10 @@ static void test_import_keep_ids_above_bound(void **state)
 	/* nothing was written, and later inserts work */
 	assert_int_equal(n, 0);
 	assert_int_equal(kc_test_count(db, KISCRM_KIND_CUSTOMER, NULL), 0);
-	assert_int_equal(kc_test_customer(db, "After"), 1);
+	/* PostgreSQL's id sequences do not roll back: ids 7 and 8 of the undone import stay
+	 * used (doc/postgresql.md); the embedded backends reuse them. */
+	assert_int_equal(kc_test_customer(db, "After"),
+			 strcmp(kc_test_backend(), "postgresql") == 0 ? 9 : 1);
 }
 
 int main(void)

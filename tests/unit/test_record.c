@@ -19,10 +19,7 @@ static kiscrm_db *open_failing(kiscrm_backend **fb)
 	kiscrm_backend *inner = NULL;
 	kiscrm_db *db = NULL;
 	kiscrm_db_options o = KISCRM_DB_OPTIONS_INIT;
-	if (strcmp(kc_test_backend(), "memory") == 0)
-		assert_rc(KISCRM_OK, kiscrm_backend_memory_new(&inner));
-	else
-		assert_rc(KISCRM_OK, kiscrm_backend_sqlite_new(&inner, NULL, 0));
+	inner = kc_test_backend_new(); /* of the group's kind */
 	assert_rc(KISCRM_OK, kc_failing_backend_new(fb, inner, -1));
 	o.custom_backend = *fb;
 	assert_rc(KISCRM_OK, kiscrm_db_open(&db, &o));

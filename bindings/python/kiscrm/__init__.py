@@ -15,7 +15,8 @@ from .config import Config, DimensionEntry, Pipeline, Role, Stage
 from .db import (GROUPS, TYPED_REPORTS, Database, RecordIterator, make_report_options)
 from .errors import (Busy, Conflict, ConfigError, CsvImportError, Exists, Invalid,
                      KiscrmError, KiscrmVersionError, LibraryNotFound, NotFound, NotSupported,
-                     OutOfMemory, Overflow, StorageError, UserStop, error_class)
+                     OutOfMemory, Overflow, StorageError, UnlistedValueWarning, UserStop,
+                     error_class)
 from .kpi import KpiScheme, QualStandards
 from .kpi import QUAL_ASSESSOR, QUAL_FAIL, QUAL_OUTCOMES, QUAL_PASS
 from .kpi import metrics as kpi_metrics
@@ -30,6 +31,7 @@ from .record import (ENTITY_CLASSES, Activity, ActivityException, Collection, Co
                      CustomerAttr, Department, Evidence, ExamResult, Experience, Kind, KeyAccountEvent,
                      KpiScore, Lead, Opportunity, Record, Snapshot, SnapshotLine, Staff,
                      StageHistory, Target, Training, ValueClass, kind, kind_names)
+from .doc import Chart, Doc, Section
 from .table import Column, Table
 from .values import (add_months, date_from_ymd, date_to_ymd, days_in_month, fiscal_quarter,
                      fiscal_year, fiscal_year_start, format_date, format_money, format_time,

@@ -72,6 +72,10 @@ class QualStandardsP(c_void_p):
     """kiscrm_qual_standards *"""
 
 
+class DocP(c_void_p):
+    """kiscrm_doc *"""
+
+
 kiscrm_id = c_int64
 kiscrm_money = c_int64
 kiscrm_time = c_int64
@@ -165,9 +169,9 @@ class ImportOptions(Structure):
 
 
 class CsvWriteOptions(Structure):
-    VERSION = 1
+    VERSION = 2
     RAW_CELLS = 0x1
-    _fields_ = [("version", c_uint), ("flags", c_uint)]
+    _fields_ = [("version", c_uint), ("flags", c_uint), ("encoding", c_char_p)]
 
 
 class PredictOptions(Structure):
@@ -401,6 +405,20 @@ FUNCTIONS = [
     ("kiscrm_report_description", [Z], S, to_str),
     ("kiscrm_report_run", [P(TableP), DbP, S, P(ReportOptions)], I, check_rc),
     ("kiscrm_group_parse", [S], I, None),
+    # doc.h
+    ("kiscrm_pack", [P(DocP), DbP, S, P(ReportOptions)], I, check_rc),
+    ("kiscrm_doc_free", [DocP], None, None),
+    ("kiscrm_doc_title", [DocP], S, to_str),
+    ("kiscrm_doc_subtitle", [DocP], S, to_str),
+    ("kiscrm_doc_section_count", [DocP], Z, None),
+    ("kiscrm_doc_section_title", [DocP, Z], S, to_str),
+    ("kiscrm_doc_section_table", [DocP, Z], TableP, None),
+    ("kiscrm_doc_section_note_count", [DocP, Z], Z, None),
+    ("kiscrm_doc_section_note", [DocP, Z, Z], S, to_str),
+    ("kiscrm_doc_column_format", [DocP, Z, Z], I, check_rc),
+    ("kiscrm_doc_chart", [DocP, Z, P(Z), P(Z), P(I), P(Z)], I, check_rc),
+    ("kiscrm_doc_render", [P(Buf), DocP, S], I, check_rc),
+    ("kiscrm_doc_write_file", [DocP, S, S], I, check_rc),
     # csv.h
     ("kiscrm_import_options_init", [P(ImportOptions), U], I, check_rc),
     ("kiscrm_csv_import", [P(Z), P(TableP), DbP, I, S, P(ImportOptions)], I, None),
@@ -739,6 +757,25 @@ def take_buf(buf):
         _LIB.kiscrm_buf_dispose(ctypes.byref(buf))
 
 
+def take_bytes(buf):
+    """Bytes of a kiscrm_buf filled by the library (CSV in GBK …), which is then disposed."""
+    try:
+        return ctypes.string_at(buf.ptr, buf.size) if buf.ptr else b""
+    finally:
+        _LIB.kiscrm_buf_dispose(ctypes.byref(buf))
+
+
+CSV_ENCODINGS = ("utf-8", "utf-8-bom", "gbk")
+
+
+def csv_encoding(encoding):
+    """The CSV output encoding name the library takes ("utf-8", "utf-8-bom", "gbk")."""
+    e = str(encoding).lower()
+    if e not in CSV_ENCODINGS:
+        raise ValueError("CSV encoding %r is not one of %s" % (encoding, ", ".join(CSV_ENCODINGS)))
+    return e
+
+
 def enc(s):
     """str → UTF-8 bytes for const char * (None stays None).
 
@@ -752,11 +789,13 @@ def enc(s):
     return b
 
 
-def csv_write_options(raw_cells=False):
-    """A kiscrm_csv_write_options: formula-looking text neutralised unless raw_cells."""
+def csv_write_options(raw_cells=False, encoding=None):
+    """A kiscrm_csv_write_options: formula-looking text neutralised unless raw_cells;
+    encoding "utf-8" (None), "utf-8-bom" or "gbk"."""
     o = CsvWriteOptions()
     _LIB.kiscrm_csv_write_options_init(ctypes.byref(o), CsvWriteOptions.VERSION)
     o.flags = CsvWriteOptions.RAW_CELLS if raw_cells else 0
+    o.encoding = enc(csv_encoding(encoding)) if encoding is not None else None
     return o
 
 

@@ -14,7 +14,7 @@ from typing import Any, Iterator, List, Optional, Union
 from . import _lib
 from . import values as V
 from .config import Config
-from .errors import Busy, CsvImportError, Invalid, KiscrmError
+from .errors import Busy, CsvImportError, Invalid, KiscrmError, UnlistedValueWarning
 from .record import Record, kind as _kind
 from .table import Table
 
@@ -27,6 +27,7 @@ MOVE_REOPEN = 0x1
 MOVE_CREATE_CONTRACT = 0x2
 IMPORT_KEEP_IDS = 0x1
 IMPORT_RAW = 0x2
+IMPORT_WARN_UNLISTED = 0x4
 PLAN_ALLOW_LESS = 0x1
 
 _FILTER_KEYS = ("owner_id", "department_id", "customer_id", "region", "industry",
@@ -267,7 +268,9 @@ class Database:
     """An open libkiscrm database.
 
     ``Database("crm.db")`` opens (creating) an SQLite file; ``Database()`` a private
-    in-memory SQLite database; ``Database(backend="memory")`` the in-memory backend.
+    in-memory SQLite database; ``Database(backend="memory")`` the in-memory backend;
+    ``Database(backend="postgresql", path="postgresql:///crm")`` a PostgreSQL database,
+    ``path`` being a libpq connection string (doc/postgresql.md).
     ``config_dir`` names a configuration directory (None: built-in defaults). ``today`` is
     the business date (a ``datetime.date``) used where a call leaves a date out — reports
     without ``as_of``, opportunities without ``created``; the library keeps no clock, so it
@@ -336,7 +339,9 @@ class Database:
         self.close()
 
     def __repr__(self):
-        return "<kiscrm.Database %s %s%s>" % (self.backend, self.path or "(in memory)",
+        # A connection string may hold a password: not shown.
+        where = "(server)" if self.backend == "postgresql" else self.path or "(in memory)"
+        return "<kiscrm.Database %s %s%s>" % (self.backend, where,
                                               " closed" if self.closed else "")
 
     # --- transactions and settings ----------------------------------------------------
@@ -633,8 +638,15 @@ class Database:
     # --- CSV --------------------------------------------------------------------------
 
     def import_csv(self, kind_, path=None, data=None, encoding=None, dry_run=False,
-                   keep_ids=False, raw=False, max_errors=20, name=None, retries=20):
+                   keep_ids=False, raw=False, max_errors=20, name=None, retries=20,
+                   warn_unlisted=False):
         """Imports a CSV file (``path``) or CSV text (``data``: str or bytes) atomically.
+
+        Files saved by Chinese Excel import as they are (``encoding="gbk"``): headers may
+        be the fields' display names (客户名称), dates 2026/1/5, amounts ￥1,234.50,
+        configured values their display names (华中 → ``central``). A value in no
+        configured list is a bad row; with ``warn_unlisted=True`` it is stored as written
+        and reported with ``warnings.warn`` (kiscrm.UnlistedValueWarning).
 
         Outside a transaction the import is its own transaction: while the database is
         busy it is run again whole, up to ``retries`` times (nothing of a busy run is
@@ -648,7 +660,8 @@ class Database:
         o.encoding = _lib.enc(encoding)
         o.dry_run = 1 if dry_run else 0
         o.max_errors = int(max_errors)
-        o.flags = (IMPORT_KEEP_IDS if keep_ids else 0) | (IMPORT_RAW if raw else 0)
+        o.flags = ((IMPORT_KEEP_IDS if keep_ids else 0) | (IMPORT_RAW if raw else 0) |
+                   (IMPORT_WARN_UNLISTED if warn_unlisted else 0))
         count = ctypes.c_size_t()
         errs = _lib.TableP()
         code = _kind(kind_).code
@@ -685,6 +698,11 @@ class Database:
             if isinstance(exc, CsvImportError) and table is not None:
                 exc.errors = table.to_dicts()
             raise exc
+        if table is not None:
+            import warnings
+            for w in table.to_dicts():  # only warnings on success (warn_unlisted)
+                warnings.warn("%s:%s: %s" % (name or path or "(data)", w["row"], w["reason"]),
+                              UnlistedValueWarning, stacklevel=2)
         return count.value
 
     def import_rows(self, kind_, rows, columns, dry_run=False, keep_ids=False, raw=False,
@@ -732,8 +750,14 @@ class Database:
                                keep_ids=keep_ids, raw=raw, max_errors=max_errors,
                                name="(rows)", retries=retries)
 
-    def export_csv(self, kind_, path=None, raw_cells=False, **filter_kw):
+    def export_csv(self, kind_, path=None, raw_cells=False, encoding=None, **filter_kw):
         """Exports the records of a kind as CSV: returns the text, or writes ``path``.
+
+        ``encoding``: "utf-8" (the default without ``path``: a str is returned),
+        "utf-8-bom" (the default for a file: Excel recognises UTF-8 by the mark) or "gbk"
+        (what Chinese Excel reads by default). Without ``path`` an encoding other than
+        "utf-8" returns bytes. A character GBK lacks raises Invalid naming its row and
+        column, and nothing is written.
 
         ``path`` is written to a temporary file next to it and renamed over it once
         complete: on any error it is left as it was. The database's own files (and its
@@ -743,7 +767,9 @@ class Database:
         L = _lib.lib()
         flt = make_filter(filter_kw, kind_, self.money_decimals)
         code = _kind(kind_).code
-        o = _lib.csv_write_options(raw_cells)
+        if encoding is None:
+            encoding = "utf-8-bom" if path is not None else "utf-8"
+        o = _lib.csv_write_options(raw_cells, encoding)
         if path is not None:
             L.kiscrm_csv_export_file(self._handle(), code, _lib.enc(os.fspath(path)),
                                      _ref(flt), ctypes.byref(o))
@@ -751,7 +777,7 @@ class Database:
         buf = _lib.Buf()
         L.kiscrm_csv_export(ctypes.byref(buf), self._handle(), code, _ref(flt),
                             ctypes.byref(o))
-        return _lib.take_buf(buf)
+        return _lib.take_buf(buf) if _lib.csv_encoding(encoding) == "utf-8" else _lib.take_bytes(buf)
 
     def customer_timeline(self, customer_id) -> Table:
         """The 360° view of a customer: contacts, opportunities and their moves, contracts,
@@ -866,6 +892,17 @@ class Database:
         reports' model: 'primary', 'first', 'last' or 'even')."""
         o = make_report_options(**opts)
         return self._table(_lib.lib().kiscrm_report_run, _lib.enc(name), ctypes.byref(o))
+
+    def pack(self, name: str = "weekly", format: Optional[str] = None, **opts: Any):
+        """A meeting pack: 'weekly' (周例会), 'monthly' or 'quarterly' (kiscrm/doc.h).
+        Options as report() (as_of, lang 'zh' or 'en', owner_id, department_id …).
+        Returns a Doc, or with format ('text', 'html', 'csv') its rendering as str."""
+        from .doc import Doc
+        o = make_report_options(**opts)
+        ptr = _lib.DocP()
+        _lib.lib().kiscrm_pack(ctypes.byref(ptr), self._handle(), _lib.enc(name), ctypes.byref(o))
+        doc = Doc(ptr, self)
+        return doc.render(format) if format is not None else doc
 
     def classify_value(self, **opts: Any) -> int:
         """Computes the customers' A/B/C value classes over a window (from_/to or period

@@ -105,6 +105,11 @@ class CsvImportError(KiscrmError):
         self.errors = []
 
 
+class UnlistedValueWarning(UserWarning):
+    """An import with ``warn_unlisted=True`` stored a value that is in no configured list
+    (a region, industry, business or product line that dimensions.yaml lacks)."""
+
+
 def deprecated_attribute(module, name):
     """Module ``__getattr__`` of kiscrm and kiscrm.errors: ``ImportError`` is the old name
     of CsvImportError (it shadowed Python's built-in ImportError), kept as an alias that

@@ -212,7 +212,7 @@ class Table:
     def __getitem__(self, i):
         return self.rows[i]
 
-    def _write(self, fn, lang=None):
+    def _write(self, fn, lang=None, as_bytes=False):
         buf = _lib.Buf()
         L = _lib.lib()
         if lang is not None:
@@ -222,16 +222,43 @@ class Table:
         finally:
             if lang is not None:
                 L.kiscrm_table_set_header_lang(self._ptr, None)
-        return _lib.take_buf(buf)
+        return _lib.take_bytes(buf) if as_bytes else _lib.take_buf(buf)
 
-    def to_csv(self, lang=None, raw_cells=False):
+    def to_csv(self, lang=None, raw_cells=False, encoding="utf-8", path=None):
         """RFC 4180 CSV text (money exact, dates ISO). Headers are the column names, or
         the labels of lang ('zh' or 'en'). Texts starting with =, +, -, @, tab or CR get
         a leading ' (spreadsheets would run them as formulas); raw_cells=True writes them
-        as they are."""
-        o = _lib.csv_write_options(raw_cells)
+        as they are.
+
+        ``encoding`` "utf-8" returns a str; "utf-8-bom" (UTF-8 with the mark Excel needs)
+        and "gbk" (what Chinese Excel reads by default) return bytes. A character GBK
+        lacks raises Invalid naming its row and column. With ``path`` the bytes are
+        written to that file instead (complete or not at all: a temporary file renamed
+        over it) and None is returned; a file's encoding defaults to "utf-8-bom"."""
+        if path is not None and encoding == "utf-8":
+            encoding = "utf-8-bom"
+        o = _lib.csv_write_options(raw_cells, encoding)
         write = _lib.lib().kiscrm_table_write_csv_with
-        return self._write(lambda buf, t: write(buf, t, ctypes.byref(o)), lang)
+        if _lib.csv_encoding(encoding) == "utf-8" and path is None:
+            return self._write(lambda buf, t: write(buf, t, ctypes.byref(o)), lang)
+        data = self._write(lambda buf, t: write(buf, t, ctypes.byref(o)), lang, as_bytes=True)
+        if path is None:
+            return data
+        import os
+        import tempfile
+        path = os.fspath(path)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)),
+                                   prefix="." + os.path.basename(path) + ".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        return None
 
     def to_json(self):
         """JSON text {"columns":[{"name","type"}],"rows":[[…]]} (money as exact strings)."""

@@ -1,6 +1,7 @@
 /* Schema of the SQLite backend: one table per kind, its columns checked against the
  * kind definitions, the schema version in PRAGMA user_version, forward migration. */
 #include "sqlite_internal.h"
+#include "backends/shared.h"
 #include "core/str.h"
 
 #include <stdarg.h>
@@ -12,38 +13,18 @@
 
 int sq_check_schema(const kiscrm_schema *s)
 {
-	if (!s)
-		return kc_error_set(KISCRM_EINVALID, "schema is NULL");
-	if (s->version < 1)
-		return kc_error_set(KISCRM_EINVALID, "schema version %d is not positive", s->version);
-	if (s->nkinds < 0 || (s->nkinds > 0 && !s->kinds))
-		return kc_error_set(KISCRM_EINVALID, "schema has %d kinds", s->nkinds);
-	for (int i = 0; i < s->nkinds; i++) {
+	int rc = kc_backend_check_shape(s);
+	for (int i = 0; rc == 0 && i < s->nkinds; i++) {
 		const kiscrm_kind_def *k = s->kinds[i];
-		if (!k)
-			return kc_error_set(KISCRM_EINVALID, "schema kind %d is NULL", i);
-		int rc = sq_check_name("record kind", k->name);
-		if (rc)
-			return rc;
+		if ((rc = sq_check_name("record kind", k->name)) != 0)
+			break;
 		if (strcmp(k->name, META_TABLE) == 0 || strncmp(k->name, "sqlite_", 7) == 0)
 			return kc_error_set(KISCRM_EINVALID, "record kind name '%s' is reserved",
 					    k->name);
-		if (k->nfields < 1 || !k->fields || !k->fields[0].name ||
-		    strcmp(k->fields[0].name, "id") != 0 || k->fields[0].type != KISCRM_TYPE_INT)
-			return kc_error_set(KISCRM_EINVALID,
-					    "record kind '%s' must start with the INT field 'id'",
-					    k->name);
-		for (int j = 1; j < k->nfields; j++) {
+		for (int j = 1; rc == 0 && j < k->nfields; j++)
 			rc = sq_check_name("field", k->fields[j].name);
-			if (rc)
-				return rc;
-			int t = k->fields[j].type;
-			if (t != KISCRM_TYPE_TEXT && t != KISCRM_TYPE_RATE && !sq_is_int_type(t))
-				return kc_error_set(KISCRM_EINVALID, "field '%s' of %s has unknown type %d",
-						    k->fields[j].name, k->name, t);
-		}
 	}
-	return KISCRM_OK;
+	return rc;
 }
 
 static int table_exists(sq_backend *be, const char *name, int *exists)

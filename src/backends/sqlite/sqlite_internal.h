@@ -69,7 +69,6 @@ int sq_check_query(const kiscrm_query *q);
 int sq_exec_sql(sq_backend *be, const char *sql, const char *what);
 int sq_find_kind(sq_backend *be, const kiscrm_kind_def *kind);
 void sq_free_statements(sq_backend *be);
-int sq_is_int_type(int type);
 int sq_kind_stmt(sq_backend *be, int ki, enum stmt_kind which, stmt_slot **out);
 int sq_prepare(sq_backend *be, const char *sql, sqlite3_stmt **out, const char *what,
 		const char *name);

@@ -2,6 +2,7 @@
  * reused, value binding and row reading, WHERE clauses from queries, the LRU cache of
  * scan statements, and the transaction statements (BEGIN IMMEDIATE, COMMIT, ROLLBACK). */
 #include "sqlite_internal.h"
+#include "backends/shared.h"
 #include "core/str.h"
 
 #include <stdarg.h>
@@ -51,12 +52,6 @@ static uint32_t hash_str(const char *s, size_t len)
 		h *= 16777619u;
 	}
 	return h;
-}
-
-int sq_is_int_type(int type)
-{
-	return type == KISCRM_TYPE_INT || type == KISCRM_TYPE_MONEY ||
-	       type == KISCRM_TYPE_DATE || type == KISCRM_TYPE_TIME;
 }
 
 const char *sq_sql_type(int type)
@@ -194,12 +189,12 @@ int sq_bind_value(sqlite3_stmt *st, int idx, const kiscrm_kind_def *kind,
 	} else if (f->type == KISCRM_TYPE_RATE) {
 		if (v->type == KISCRM_TYPE_RATE)
 			src = sqlite3_bind_double(st, idx, v->u.r);
-		else if (sq_is_int_type(v->type))
+		else if (kc_backend_is_int_type(v->type))
 			src = sqlite3_bind_double(st, idx, (double)v->u.i);
 		else
 			goto mismatch;
 	} else {
-		if (!sq_is_int_type(v->type))
+		if (!kc_backend_is_int_type(v->type))
 			goto mismatch;
 		src = sqlite3_bind_int64(st, idx, v->u.i);
 	}

@@ -1,0 +1,121 @@
+/* The PostgreSQL backend's private types and the functions its files share:
+ * statements.c (connection, errors, prepared statements, queries, transactions),
+ * values.c (kiscrm_value <-> text parameters and result columns), schema.c (tables,
+ * schema version, migration) and postgres.c (the backend's slots and construction). */
+#ifndef KC_BACKENDS_POSTGRES_INTERNAL_H
+#define KC_BACKENDS_POSTGRES_INTERNAL_H
+
+#include "postgres.h"
+#include "core/buf.h"
+#include "core/error.h"
+
+#include <libpq-fe.h>
+#include <stdint.h>
+
+/* Scan and count statements are prepared by SQL text; a handle sees few distinct query
+ * shapes, so a small table with least-recently-used eviction is enough. */
+#define PG_SCAN_CACHE_MAX 64
+/* Rows of up to this many fields are built on the stack (no allocation per call). */
+#define PG_ROW_STACK 64
+/* Type oids of the columns the backend creates (pg_type.dat; stable across releases). */
+#define PG_INT8OID 20
+#define PG_TEXTOID 25
+#define PG_FLOAT8OID 701
+/* PostgreSQL truncates identifiers to NAMEDATALEN - 1 bytes. */
+#define PG_NAME_MAX 63
+#define PG_META_TABLE "kiscrm_meta"
+#define PG_APPLICATION "libkiscrm"
+/* Isolation of the core's transactions. SERIALIZABLE gives what SQLite's single writer
+ * gives (no write skew: a reference checked by the core cannot vanish under a
+ * concurrent delete); conflicts surface as SQLSTATE 40001, i.e. KISCRM_EBUSY, and
+ * kiscrm_db_transact() reruns the unit of work. */
+#define PG_BEGIN_SQL "BEGIN ISOLATION LEVEL SERIALIZABLE"
+
+/* A server-side prepared statement. Prepared lazily, and again after a reconnect: a
+ * statement is valid only on the connection generation it was prepared on. */
+typedef struct pg_stmt {
+	char name[24];
+	char *sql;
+	int nparams;
+	Oid *types;       /* parameter types, given to PQprepare */
+	unsigned int gen; /* 0: not prepared */
+} pg_stmt;
+
+/* The parameters of one execution, in binary format: exact for doubles and independent
+ * of the locale. Storage for PG_ROW_STACK parameters is inline (no allocation per call). */
+typedef struct pg_params {
+	int n;
+	const char **vals;
+	int *lens;
+	int *fmts;
+	Oid *types;
+	unsigned char (*num)[8]; /* big-endian int8 / float8 values pointed to by vals */
+	const char *vals_s[PG_ROW_STACK];
+	int lens_s[PG_ROW_STACK];
+	int fmts_s[PG_ROW_STACK];
+	Oid types_s[PG_ROW_STACK];
+	unsigned char num_s[PG_ROW_STACK][8];
+} pg_params;
+
+/* The per-kind statements. */
+enum pg_stmt_kind { PS_INSERT_AUTO, PS_INSERT_ID, PS_UPDATE, PS_REMOVE, PS_GET, PS_NKIND };
+
+typedef struct pg_kind_cache {
+	pg_stmt st[PS_NKIND];
+} pg_kind_cache;
+
+typedef struct pg_scan_entry {
+	uint32_t hash;
+	uint64_t used; /* tick of last use, for LRU eviction */
+	pg_stmt stmt;
+} pg_scan_entry;
+
+typedef struct pg_backend {
+	kiscrm_backend base; /* must stay first: the core sees only this */
+	PGconn *conn;
+	char *where;       /* "database 'crm' on /run/postgresql" for messages */
+	unsigned int gen;  /* connection generation, bumped by every (re)connect */
+	unsigned int next_name; /* statement names are never reused on a connection */
+	int in_tx;         /* begin() succeeded and neither commit() nor rollback() ran */
+	const kiscrm_schema *schema;
+	pg_kind_cache *kinds; /* parallel to schema->kinds */
+	int last_kind;
+	pg_scan_entry scans[PG_SCAN_CACHE_MAX];
+	int nscans;
+	uint64_t tick;
+	kiscrm_buf sql; /* scratch for building scan SQL, reused */
+} pg_backend;
+
+/* statements.c */
+int pg_connected(pg_backend *be);
+int pg_fail_result(pg_backend *be, const PGresult *res, const char *fmt, ...) KC_PRINTF(3, 4);
+int pg_exec(pg_backend *be, const char *sql, PGresult **out, const char *what);
+int pg_exec_params(pg_backend *be, const char *sql, int n, const char *const *vals, PGresult **out,
+		   const char *what);
+int pg_run(pg_backend *be, pg_stmt *st, const pg_params *p, PGresult **out, const char *what,
+	   const char *name);
+void pg_stmt_dispose(pg_backend *be, pg_stmt *st, int deallocate);
+int pg_find_kind(pg_backend *be, const kiscrm_kind_def **kind);
+int pg_kind_stmt(pg_backend *be, int ki, enum pg_stmt_kind which, pg_stmt **out);
+int pg_query_stmt(pg_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int count,
+		  pg_stmt **out, pg_params *p);
+void pg_free_statements(pg_backend *be);
+int pg_begin(kiscrm_backend *b);
+int pg_commit(kiscrm_backend *b);
+int pg_rollback(kiscrm_backend *b);
+/* values.c */
+const char *pg_sql_type(int type);
+Oid pg_type_oid(int type);
+int pg_params_init(pg_params *p, int n);
+void pg_params_dispose(pg_params *p);
+int pg_param_set(pg_params *p, int i, const kiscrm_kind_def *kind, const kiscrm_field_def *f,
+		 const kiscrm_value *v);
+void pg_param_id(pg_params *p, int i, int64_t id);
+int pg_copy_types(pg_stmt *st, const pg_params *p);
+int pg_get_int8(const PGresult *res, int row, int col, int64_t *out);
+int pg_each_row(const PGresult *res, const kiscrm_kind_def *kind, kiscrm_row_cb cb, void *payload);
+/* schema.c */
+int pg_check_schema(const kiscrm_schema *s);
+int pg_sync_schema(pg_backend *be, const kiscrm_schema *s);
+
+#endif

@@ -1,0 +1,14 @@
+/* The PostgreSQL backend's constructor, for kiscrm_db_open() and the tests. Always
+ * declared: a build without libpq links absent.c, whose constructor says so. */
+#ifndef KC_POSTGRES_H
+#define KC_POSTGRES_H
+
+#include "kiscrm/sys/backend.h"
+
+/* Connects to the PostgreSQL database named by @conninfo (a libpq connection string:
+ * "postgresql://…" or "key=value …"; NULL or "": libpq's defaults and PG* variables).
+ * Returns KISCRM_OK, KISCRM_ESTORAGE (cannot connect, database encoding not UTF8: the
+ * message says why), KISCRM_ENOMEM, or KISCRM_ENOTSUPPORTED in a build without libpq. */
+int kc_backend_postgres_new(kiscrm_backend **out, const char *conninfo);
+
+#endif
