@@ -23,7 +23,7 @@ static int submit(cli *c, int argc, char **argv, int contract)
 {
 	const char *name = contract ? "contract-submit" : "quote-submit";
 	if (argc < 2 || cli_is_help(argv[1])) {
-		printf("usage: kiscrm %s %s_ID [--at TIME] [--by STAFF_ID]\n\n", name, contract ? "CONTRACT" : "QUOTE");
+		printf("usage: kiscrm %s %s_ID [--at TIME] [--by STAFF_ID|NAME]\n\n", name, contract ? "CONTRACT" : "QUOTE");
 		puts(contract ? "Submits a draft or rejected contract for contract approval (合同审批): the\n"
 				"approval names the lowest role whose max_contract (roles.yaml) covers the amount,\n"
 				"and amount and payment terms are locked until it is decided (`kiscrm approve`)."
@@ -35,6 +35,7 @@ static int submit(cli *c, int argc, char **argv, int contract)
 	submit_args a = { contract, 0, 0, (kiscrm_time)time(NULL) };
 	kiscrm_id by = 0;
 	const char *v;
+	cli_ref by_ref = { 0 };
 	if (cli_parse_id(&a.id, name, argv[1]))
 		return 2;
 	for (int i = 2; i < argc; i++) {
@@ -42,13 +43,16 @@ static int submit(cli *c, int argc, char **argv, int contract)
 			if (kiscrm_time_parse(&a.at, v) < 0)
 				return cli_usage("--at: '%s' is not a time", v);
 		} else if ((v = cli_opt(argc, argv, &i, "--by"))) {
-			if (cli_parse_id(&by, "--by", v))
+			if (cli_ref_take(&by_ref, "--by", KISCRM_KIND_STAFF, v, &by))
 				return 2;
 		} else
 			return cli_usage("%s: unknown option '%s'", name, argv[i]);
 	}
 	if (cli_open(c))
 		return 1;
+	int rc = cli_ref_resolve(c, &by_ref, 1);
+	if (rc)
+		return rc;
 	if ((by && kiscrm_db_set_actor(c->db, by) < 0) || cli_transact(c, submit_work, &a) < 0)
 		return cli_fail(name);
 	printf("approval %lld pending\n", (long long)a.approval);
@@ -92,6 +96,7 @@ int cmd_approve(cli *c, int argc, char **argv)
 	decide_args a = { 0, "approved", NULL, NULL, (kiscrm_time)time(NULL) };
 	kiscrm_id by = 0;
 	const char *v;
+	cli_ref by_ref = { 0 };
 	if (cli_parse_id(&a.approval, "approve", argv[1]))
 		return 2;
 	for (int i = 2; i < argc; i++) {
@@ -99,7 +104,7 @@ int cmd_approve(cli *c, int argc, char **argv)
 			if (kiscrm_time_parse(&a.at, v) < 0)
 				return cli_usage("--at: '%s' is not a time", v);
 		} else if ((v = cli_opt(argc, argv, &i, "--by"))) {
-			if (cli_parse_id(&by, "--by", v))
+			if (cli_ref_take(&by_ref, "--by", KISCRM_KIND_STAFF, v, &by))
 				return 2;
 		} else if ((v = cli_opt(argc, argv, &i, "--decision")))
 			a.decision = v;
@@ -110,10 +115,13 @@ int cmd_approve(cli *c, int argc, char **argv)
 		else
 			return cli_usage("approve: unknown option '%s'", argv[i]);
 	}
-	if (!by)
+	if (!by && !by_ref.text)
 		return cli_usage("approve: --by STAFF_ID is required (the approver)");
 	if (cli_open(c))
 		return 1;
+	int rc = cli_ref_resolve(c, &by_ref, 1);
+	if (rc)
+		return rc;
 	if (kiscrm_db_set_actor(c->db, by) < 0 || cli_transact(c, decide_work, &a) < 0)
 		return cli_fail("approve");
 	printf("approval %lld %s\n", (long long)a.approval, a.decision);

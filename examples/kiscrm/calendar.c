@@ -16,7 +16,7 @@ static const char usage[] =
 	"--to (default a week later): recurring series expanded, moved and cancelled\n"
 	"occurrences applied. --overlaps lists one person's double bookings instead;\n"
 	"--ical FILE writes the activities as an iCalendar file (RFC 5545) for a calendar\n"
-	"program (- for stdout).";
+	"program (- for stdout). --owner and --customer take an id or a name.";
 
 static int day_option(kiscrm_time *out, const char *opt, const char *text)
 {
@@ -56,6 +56,7 @@ int cmd_calendar(cli *c, int argc, char **argv)
 	kiscrm_activity_query q = KISCRM_ACTIVITY_QUERY_INIT;
 	const char *v, *ical = NULL, *format = "table";
 	int overlaps = 0, have_to = 0, rc;
+	cli_ref refs[2] = { { 0 } }; /* --owner, --customer */
 	q.from = (kiscrm_time)kiscrm_time_date((kiscrm_time)time(NULL)) * 86400; /* the CLI may read the clock */
 	for (int i = 1; i < argc; i++) {
 		if (cli_is_help(argv[i])) {
@@ -69,10 +70,10 @@ int cmd_calendar(cli *c, int argc, char **argv)
 				return rc;
 			have_to = 1;
 		} else if ((v = cli_opt(argc, argv, &i, "--owner"))) {
-			if ((rc = cli_parse_id(&q.owner_id, "--owner", v)) != 0)
+			if ((rc = cli_ref_take(&refs[0], "--owner", KISCRM_KIND_STAFF, v, &q.owner_id)) != 0)
 				return rc;
 		} else if ((v = cli_opt(argc, argv, &i, "--customer"))) {
-			if ((rc = cli_parse_id(&q.customer_id, "--customer", v)) != 0)
+			if ((rc = cli_ref_take(&refs[1], "--customer", KISCRM_KIND_CUSTOMER, v, &q.customer_id)) != 0)
 				return rc;
 		} else if ((v = cli_opt(argc, argv, &i, "--ical"))) {
 			ical = v;
@@ -90,6 +91,8 @@ int cmd_calendar(cli *c, int argc, char **argv)
 		return cli_usage("calendar: --overlaps and --ical exclude each other");
 	if (cli_open(c))
 		return 1;
+	if ((rc = cli_ref_resolve(c, refs, 2)) != 0)
+		return rc;
 	if (ical) {
 		kiscrm_buf b = KISCRM_BUF_INIT;
 		if (kiscrm_activity_ical(&b, c->db, &q, (kiscrm_time)time(NULL)) < 0)

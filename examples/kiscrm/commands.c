@@ -31,7 +31,7 @@ static int parse_kind(const char *name)
 {
 	int kind = kiscrm_kind_find(name);
 	if (kind < 0)
-		cli_usage("unknown entity '%s'", name);
+		cli_unknown_kind(name);
 	return kind;
 }
 
@@ -127,9 +127,42 @@ int cmd_export(cli *c, int argc, char **argv)
 	return rc < 0 ? cli_fail("export") : 0;
 }
 
-/* Builds a table of the given kind's records (all fields) under a filter. */
-static int records_table(kiscrm_table **out, cli *c, int kind, const kiscrm_filter *f)
+/* A reference cell of `list` whose name is written beside the id once the records are
+ * read (names are not read while the iterator is open). */
+typedef struct {
+	size_t row, col;
+	int kind;
+	kiscrm_id id;
+} pending_label;
+
+/* Writes "3 张伟" into the pending cells; an id without a name stays as it is. */
+static int write_labels(kiscrm_table *t, cli *c, const pending_label *p, size_t n)
 {
+	cli_labels *cache = NULL;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const char *label = cli_label(&cache, c->db, p[i].kind, p[i].id);
+		size_t len = (label ? strlen(label) : 0) + 24;
+		char *cell = malloc(len);
+		if (!cell) {
+			rc = KISCRM_ENOMEM;
+			break;
+		}
+		snprintf(cell, len, label ? "%lld %s" : "%lld", (long long)p[i].id, label);
+		rc = kiscrm_table_set_text(t, p[i].row, p[i].col, cell);
+		free(cell);
+	}
+	cli_labels_free(cache);
+	return rc;
+}
+
+/* Builds a table of the given kind's records (all fields) under a filter. With @labels
+ * (table output) a reference to a record with a name is a text column "3 张伟"; CSV and
+ * JSON keep the ids alone, the columns of an export. */
+static int records_table(kiscrm_table **out, cli *c, int kind, const kiscrm_filter *f, int labels)
+{
+	pending_label *pend = NULL;
+	size_t npend = 0, cap = 0;
 	kiscrm_table *t = NULL;
 	kiscrm_iter *it = NULL;
 	kiscrm_buf cell = KISCRM_BUF_INIT;
@@ -140,8 +173,11 @@ static int records_table(kiscrm_table **out, cli *c, int kind, const kiscrm_filt
 	if ((rc = kiscrm_table_new(&t, kiscrm_kind_name(kind))) < 0)
 		return rc;
 	for (int i = 0; rc == 0 && i < n; i++) {
-		int fid = kiscrm_kind_field_id(kind, i);
-		rc = kiscrm_table_add_column(t, kiscrm_kind_field_name(kind, fid), kiscrm_kind_field_type(kind, fid));
+		int fid = kiscrm_kind_field_id(kind, i), ref = kiscrm_kind_field_ref(kind, fid);
+		kiscrm_type type = kiscrm_kind_field_type(kind, fid);
+		if (labels && ref && cli_kind_has_label(ref))
+			type = KISCRM_TYPE_TEXT;
+		rc = kiscrm_table_add_column(t, kiscrm_kind_field_name(kind, fid), type);
 	}
 	if (rc == 0)
 		rc = kiscrm_table_set_money_decimals(t, decimals);
@@ -153,6 +189,20 @@ static int records_table(kiscrm_table **out, cli *c, int kind, const kiscrm_filt
 			int fid = kiscrm_kind_field_id(kind, i);
 			if (kiscrm_record_is_null(rec, fid))
 				continue;
+			int ref = kiscrm_kind_field_ref(kind, fid);
+			if (labels && ref && cli_kind_has_label(ref)) {
+				if (npend == cap) {
+					pending_label *p = realloc(pend, (cap = cap ? cap * 2 : 256) * sizeof(*p));
+					if (!p) {
+						rc = KISCRM_ENOMEM;
+						break;
+					}
+					pend = p;
+				}
+				pending_label l = { (size_t)row, (size_t)i, ref, kiscrm_record_int(rec, fid) };
+				pend[npend++] = l;
+				continue;
+			}
 			switch (kiscrm_kind_field_type(kind, fid)) {
 			case KISCRM_TYPE_TEXT:
 				rc = kiscrm_table_set_text(t, (size_t)row, (size_t)i, kiscrm_record_text(rec, fid));
@@ -169,6 +219,9 @@ static int records_table(kiscrm_table **out, cli *c, int kind, const kiscrm_filt
 	}
 	kiscrm_iter_free(it);
 	kiscrm_buf_dispose(&cell);
+	if (rc == KISCRM_ITEROVER && npend)
+		rc = write_labels(t, c, pend, npend) == 0 ? KISCRM_ITEROVER : KISCRM_ENOMEM;
+	free(pend);
 	if (rc != KISCRM_ITEROVER) {
 		kiscrm_table_free(t);
 		return rc < 0 ? rc : KISCRM_ERROR;
@@ -177,13 +230,37 @@ static int records_table(kiscrm_table **out, cli *c, int kind, const kiscrm_filt
 	return 0;
 }
 
+/* A criterion of `list` on a field the kind lacks, named by its option. */
+static int check_filters(int kind, const kiscrm_filter *f, const cli_ref *refs)
+{
+	const struct {
+		int given;
+		const char *option, *field;
+	} opts[] = {
+		{ f->owner_id || refs[0].text, "--owner", "owner_id" },
+		{ f->department_id || refs[1].text, "--department", "department_id" },
+		{ f->customer_id || refs[2].text, "--customer", "customer_id" },
+		{ f->region != NULL, "--region", "region" },
+		{ f->industry != NULL, "--industry", "industry" },
+		{ f->name_contains != NULL, "--name", "name" },
+		{ f->key_account >= 0, "--key-account", "key_account" },
+	};
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		if (opts[i].given && kiscrm_kind_field_find(kind, opts[i].field) < 0)
+			return cli_usage("list: %s does not apply to %s records", opts[i].option, kiscrm_kind_name(kind));
+	return 0;
+}
+
 int cmd_list(cli *c, int argc, char **argv)
 {
 	if (argc < 2 || cli_is_help(argv[1])) {
-		puts("usage: kiscrm list ENTITY [--owner ID] [--department ID] [--customer ID]\n"
+		puts("usage: kiscrm list ENTITY [--owner ID|NAME] [--department ID|NAME] [--customer ID|NAME]\n"
 		     "                   [--region KEY] [--industry KEY] [--name TEXT] [--key-account 0|1]\n"
 		     "                   [--where FIELD OP VALUE]... [--format table|csv|json] [--raw-csv]\n\n"
-		     "Lists the records of ENTITY matching every given criterion.\n"
+		     "Lists the records of ENTITY matching every given criterion. --owner, --department\n"
+		     "and --customer take an id or a name (a customer's exact or normalised name).\n"
+		     "Table output shows a reference with its record's name (\"3 张伟\"); csv and json\n"
+		     "keep the ids alone, as export writes them.\n"
 		     "--where compares any field of ENTITY with a value written as in CSV files\n"
 		     "(money 1234.56, dates YYYY-MM-DD); OP is = != > >= < <= or ~ (text contains).\n"
 		     "An empty value means NULL: --where note= lists records without a note.\n"
@@ -201,19 +278,20 @@ int cmd_list(cli *c, int argc, char **argv)
 	kiscrm_filter_cond conds[CLI_MAX_WHERE];
 	size_t nwhere = 0;
 	int raw_csv = 0;
+	cli_ref refs[3] = { { 0 } }; /* --owner, --department, --customer */
 	for (int i = 2; i < argc; i++) {
 		if ((v = cli_opt(argc, argv, &i, "--where"))) {
 			if (nwhere == CLI_MAX_WHERE)
 				return cli_usage("list: at most %d --where conditions", CLI_MAX_WHERE);
 			where[nwhere++] = v;
 		} else if ((v = cli_opt(argc, argv, &i, "--owner"))) {
-			if (cli_parse_id(&f.owner_id, "--owner", v))
+			if (cli_ref_take(&refs[0], "--owner", KISCRM_KIND_STAFF, v, &f.owner_id))
 				return 2;
 		} else if ((v = cli_opt(argc, argv, &i, "--department"))) {
-			if (cli_parse_id(&f.department_id, "--department", v))
+			if (cli_ref_take(&refs[1], "--department", KISCRM_KIND_DEPARTMENT, v, &f.department_id))
 				return 2;
 		} else if ((v = cli_opt(argc, argv, &i, "--customer"))) {
-			if (cli_parse_id(&f.customer_id, "--customer", v))
+			if (cli_ref_take(&refs[2], "--customer", KISCRM_KIND_CUSTOMER, v, &f.customer_id))
 				return 2;
 		} else if ((v = cli_opt(argc, argv, &i, "--region")))
 			f.region = v;
@@ -234,20 +312,26 @@ int cmd_list(cli *c, int argc, char **argv)
 	}
 	if (raw_csv && strcmp(format, "csv") != 0)
 		return cli_usage("--raw-csv needs --format csv");
+	int rc = check_filters(kind, &f, refs);
+	if (rc)
+		return rc;
 	if (cli_open(c))
 		return 1;
+	rc = cli_ref_resolve(c, refs, 3);
+	if (rc)
+		return rc;
 	int decimals = kiscrm_config_currency_decimals(kiscrm_db_config(c->db));
 	for (size_t k = 0; k < nwhere; k++) {
-		int rc = cli_where_parse(&conds[k], kind, where[k], decimals);
+		rc = cli_where_parse(&conds[k], kind, where[k], decimals);
 		if (rc)
 			return rc;
 	}
 	f.ncond = nwhere;
 	f.conds = conds;
 	kiscrm_table *t;
-	if (records_table(&t, c, kind, &f) < 0)
+	if (records_table(&t, c, kind, &f, strcmp(format, "table") == 0) < 0)
 		return cli_fail("list");
-	int rc = cli_print_table_raw(t, format, raw_csv, stdout);
+	rc = cli_print_table_raw(t, format, raw_csv, stdout);
 	kiscrm_table_free(t);
 	return rc;
 }
@@ -288,15 +372,16 @@ int cmd_show(cli *c, int argc, char **argv)
 	int timeline = argc == 4 && strcmp(argv[3], "--timeline") == 0;
 	if ((argc != 3 && !timeline) || cli_is_help(argv[1])) {
 		puts("usage: kiscrm show ENTITY ID\n       kiscrm show customer ID --timeline\n\n"
-		     "Prints every field of one record; --timeline prints a customer's 360° view:\n"
-		     "contacts, opportunities and their moves, contracts, instalments, collections and\n"
-		     "activities in date order.");
+		     "Prints every field of one record, a reference with its record's name:\n"
+		     "owner_id  3 (张伟). ID is an id or a name (a customer's normalised name too).\n"
+		     "--timeline prints a customer's 360° view: contacts, opportunities and their\n"
+		     "moves, contracts, instalments, collections and activities in date order.");
 		return argc != 3 && !timeline && !(argc > 1 && cli_is_help(argv[1])) ? 2 : 0;
 	}
 	kiscrm_id id = 0;
-	int kind = parse_kind(argv[1]);
-	if (kind < 0 || cli_parse_id(&id, "show", argv[2]))
-		return 2;
+	int kind, rc = cli_record_arg(&kind, &id, c, "show", argv);
+	if (rc)
+		return rc;
 	if (timeline && kind != KISCRM_KIND_CUSTOMER)
 		return cli_usage("show: --timeline is for a customer, not '%s'", argv[1]);
 	if (cli_open(c))
@@ -305,7 +390,7 @@ int cmd_show(cli *c, int argc, char **argv)
 		kiscrm_table *t = NULL;
 		if (kiscrm_customer_timeline(&t, c->db, id) < 0)
 			return cli_fail("show");
-		int rc = cli_print_table(t, "table");
+		rc = cli_print_table(t, "table");
 		kiscrm_table_free(t);
 		return rc;
 	}
@@ -314,60 +399,22 @@ int cmd_show(cli *c, int argc, char **argv)
 		return cli_fail("show");
 	int decimals = kiscrm_config_currency_decimals(kiscrm_db_config(c->db));
 	kiscrm_buf v = KISCRM_BUF_INIT;
+	cli_labels *labels = NULL;
 	for (int i = 0; i < kiscrm_kind_field_count(kind); i++) {
 		v.size = 0;
 		if (v.ptr)
 			v.ptr[0] = '\0';
 		int fid = kiscrm_kind_field_id(kind, i);
 		kiscrm_record_field_to_text(&v, rec, fid, decimals);
-		printf("%-20s %s\n", kiscrm_kind_field_name(kind, fid), v.ptr ? v.ptr : "");
+		const char *label = kiscrm_record_is_null(rec, fid) ? NULL
+			: cli_label(&labels, c->db, kiscrm_kind_field_ref(kind, fid), kiscrm_record_int(rec, fid));
+		printf("%-20s %s", kiscrm_kind_field_name(kind, fid), v.ptr ? v.ptr : "");
+		if (label)
+			printf(" (%s)", label);
+		putchar('\n');
 	}
+	cli_labels_free(labels);
 	kiscrm_buf_dispose(&v);
-	kiscrm_record_free(rec);
-	return 0;
-}
-
-static int add_work(kiscrm_db *db, void *rec)
-{
-	return kiscrm_record_insert(db, rec);
-}
-
-int cmd_add(cli *c, int argc, char **argv)
-{
-	if (argc < 3 || cli_is_help(argv[1])) {
-		puts("usage: kiscrm add ENTITY FIELD=VALUE...\n\n"
-		     "Adds a record; values are text converted by the field's type (money as\n"
-		     "decimal text, dates YYYY-MM-DD). Prints the new id.\n"
-		     "example: kiscrm add customer name=长沙湘江物流有限责任公司 region=central");
-		return argc < 3 && !(argc > 1 && cli_is_help(argv[1])) ? 2 : 0;
-	}
-	int kind = parse_kind(argv[1]);
-	if (kind < 0)
-		return 2;
-	if (cli_open(c))
-		return 1;
-	int decimals = kiscrm_config_currency_decimals(kiscrm_db_config(c->db));
-	kiscrm_record *rec;
-	if (kiscrm_record_new(&rec, kind) < 0)
-		return cli_fail("add");
-	for (int i = 2; i < argc; i++) {
-		char *eq = strchr(argv[i], '=');
-		if (!eq) {
-			kiscrm_record_free(rec);
-			return cli_usage("add: '%s' is not FIELD=VALUE", argv[i]);
-		}
-		*eq = '\0';
-		int field = kiscrm_kind_field_find(kind, argv[i]);
-		if (field < 0 || kiscrm_record_set_from_text(rec, field, eq + 1, decimals) < 0) {
-			kiscrm_record_free(rec);
-			return cli_fail("add");
-		}
-	}
-	if (cli_transact(c, add_work, rec) < 0) {
-		kiscrm_record_free(rec);
-		return cli_fail("add");
-	}
-	printf("%lld\n", (long long)kiscrm_record_id(rec));
 	kiscrm_record_free(rec);
 	return 0;
 }
@@ -388,10 +435,12 @@ static int move_work(kiscrm_db *db, void *payload)
 int cmd_move(cli *c, int argc, char **argv)
 {
 	if (argc < 3 || cli_is_help(argv[1])) {
-		puts("usage: kiscrm move OPPORTUNITY_ID STAGE [--at YYYY-MM-DDTHH:MM:SSZ] [--by STAFF_ID] [--reopen]\n"
+		puts("usage: kiscrm move OPPORTUNITY_ID STAGE [--at YYYY-MM-DDTHH:MM:SSZ] [--by STAFF_ID|NAME] [--reopen]\n"
 		     "                  [--no-contract]\n\n"
-		     "Moves an opportunity to a stage of its pipeline (exit criteria are checked;\n"
-		     "leaving won or lost needs --reopen). The move is kept in the stage history.\n"
+		     "Moves an opportunity (its id or name) to a stage of its pipeline, given by key or\n"
+		     "display name (another word is answered with the pipeline's stages). Exit criteria\n"
+		     "are checked; leaving won or lost needs --reopen. The move is kept in the stage\n"
+		     "history; --by names the person (id or name).\n"
 		     "A move to a won stage also creates the contract (amount, customer, owner of the\n"
 		     "opportunity, signed on the move's day) unless one already refers to it, and moves\n"
 		     "the opportunity's collection plan to it; --no-contract leaves that for later.");
@@ -400,15 +449,17 @@ int cmd_move(cli *c, int argc, char **argv)
 	kiscrm_id id = 0, by = 0;
 	kiscrm_time at = (kiscrm_time)time(NULL);
 	unsigned flags = KISCRM_MOVE_CREATE_CONTRACT;
-	const char *v;
-	if (cli_parse_id(&id, "move", argv[1]))
+	const char *v, *stage = argv[2];
+	cli_ref refs[2]; /* the opportunity, --by */
+	memset(refs, 0, sizeof(refs));
+	if (cli_ref_take(&refs[0], "move", KISCRM_KIND_OPPORTUNITY, argv[1], &id))
 		return 2;
 	for (int i = 3; i < argc; i++) {
 		if ((v = cli_opt(argc, argv, &i, "--at"))) {
 			if (kiscrm_time_parse(&at, v) < 0)
 				return cli_usage("--at: '%s' is not a time", v);
 		} else if ((v = cli_opt(argc, argv, &i, "--by"))) {
-			if (cli_parse_id(&by, "--by", v))
+			if (cli_ref_take(&refs[1], "--by", KISCRM_KIND_STAFF, v, &by))
 				return 2;
 		} else if (strcmp(argv[i], "--reopen") == 0)
 			flags |= KISCRM_MOVE_REOPEN;
@@ -419,9 +470,22 @@ int cmd_move(cli *c, int argc, char **argv)
 	}
 	if (cli_open(c))
 		return 1;
+	int rc = cli_ref_resolve(c, refs, 2);
+	if (rc)
+		return rc;
+	/* The stage is checked against the opportunity's own pipeline; a missing
+	 * opportunity is left to the library's message. */
+	kiscrm_record *opp = NULL;
+	if (kiscrm_record_get(&opp, c->db, KISCRM_KIND_OPPORTUNITY, id) == 0) {
+		const char *pipeline = kiscrm_record_text(opp, KISCRM_OPPORTUNITY_PIPELINE);
+		rc = cli_check_stage(&stage, c, "move", pipeline && *pipeline ? pipeline : NULL, stage);
+	}
+	kiscrm_record_free(opp); /* the stage key is the configuration's, not the record's */
+	if (rc)
+		return rc;
 	if (by && kiscrm_db_set_actor(c->db, by) < 0)
 		return cli_fail("move");
-	move_work_args m = { id, argv[2], at, flags };
+	move_work_args m = { id, stage, at, flags };
 	if (cli_transact(c, move_work, &m) < 0)
 		return cli_fail("move");
 	return 0;
@@ -601,10 +665,39 @@ static int print_report(const kiscrm_table *t, const char *format, int raw_csv, 
 	return rc;
 }
 
+/* The report options as `kiscrm report` spells them, for the library's messages. */
+static const char *const report_flags[][2] = {
+	{ "owner_id", "--owner" }, { "department_id", "--department" }, { "as_of", "--as-of" },
+	{ "group_by", "--by" }, { "from and to", "--from and --to" }, { "a period", "--period" },
+	{ ", in the report options", "" }, { "report options: ", "" },
+};
+
+static int report_exists(const char *name)
+{
+	for (size_t i = 0; i < kiscrm_report_count(); i++)
+		if (strcmp(kiscrm_report_name(i), name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Exit status 1, as when the library refused the name before the suggestions existed. */
+static int unknown_report(const char *name)
+{
+	cli_suggest s;
+	cli_suggest_init(&s, name, 0);
+	for (size_t i = 0; i < kiscrm_report_count(); i++)
+		cli_suggest_add(&s, kiscrm_report_name(i));
+	fprintf(stderr, "kiscrm: report: unknown report '%s'", name);
+	cli_suggest_print(&s, stderr);
+	cli_suggest_free(&s);
+	fputs("; `kiscrm reports` lists them\n", stderr);
+	return 1;
+}
+
 static const char report_help[] =
 	"usage: kiscrm report NAME [--as-of DATE] [--from DATE] [--to DATE]\n"
 	"                   [--period week|month|quarter|year] [--by DIM[,DIM...]]\n"
-	"                   [--pipeline KEY] [--owner ID] [--department ID]\n"
+	"                   [--pipeline KEY] [--owner ID|NAME] [--department ID|NAME]\n"
 	"                   [--format table|csv|json] [--raw-csv] [--lang zh|en]\n"
 	"                   [--encoding utf-8|utf-8-bom|gbk] [--output FILE]\n"
 	"\n"
@@ -618,7 +711,7 @@ static const char report_help[] =
 	"                 year containing --as-of\n"
 	"  --pipeline     pipeline key of pipelines.yaml (default: the default pipeline)\n"
 	"  --owner ID     only this staff member's records; --department ID: that department\n"
-	"                 and those below it\n"
+	"                 and those below it (each an id or a name: --owner 张伟)\n"
 	"  --attribution  model of campaign-roi and attribution: primary, first, last or\n"
 	"                 even (default: customers.yaml campaigns.attribution.model)\n"
 	"  --format       table (aligned, the default), csv, or json:\n"
@@ -649,6 +742,7 @@ int cmd_report(cli *c, int argc, char **argv)
 	const char *format = "table", *v, *encoding = NULL, *output = NULL;
 	/* Headers are column names unless a language was asked for: scripts keep their keys. */
 	const char *header_lang = c->lang_given ? c->lang : NULL;
+	cli_ref refs[2] = { { 0 } }; /* --owner, --department */
 	o.lang = c->lang;
 	for (int i = 2; i < argc; i++) {
 		if (cli_is_help(argv[i])) {
@@ -683,10 +777,10 @@ int cmd_report(cli *c, int argc, char **argv)
 		} else if ((v = cli_opt(argc, argv, &i, "--pipeline")))
 			o.pipeline = v;
 		else if ((v = cli_opt(argc, argv, &i, "--owner"))) {
-			if (cli_parse_id(&o.owner_id, "--owner", v))
+			if (cli_ref_take(&refs[0], "--owner", KISCRM_KIND_STAFF, v, &o.owner_id))
 				return 2;
 		} else if ((v = cli_opt(argc, argv, &i, "--department"))) {
-			if (cli_parse_id(&o.department_id, "--department", v))
+			if (cli_ref_take(&refs[1], "--department", KISCRM_KIND_DEPARTMENT, v, &o.department_id))
 				return 2;
 		} else if ((v = cli_opt(argc, argv, &i, "--format")))
 			format = v;
@@ -709,16 +803,21 @@ int cmd_report(cli *c, int argc, char **argv)
 		return cli_usage("--raw-csv needs --format csv");
 	if (encoding && strcmp(format, "csv") != 0)
 		return cli_usage("--encoding needs --format csv");
+	if (!report_exists(argv[1]))
+		return unknown_report(argv[1]);
 	if (cli_open(c))
 		return 1;
+	int rc = cli_ref_resolve(c, refs, 2);
+	if (rc)
+		return rc;
 	kiscrm_table *t;
 	if (kiscrm_report_run(&t, c->db, argv[1], &o) < 0)
-		return cli_fail(argv[1]);
+		return cli_fail_flags(argv[1], report_flags, sizeof(report_flags) / sizeof(report_flags[0]));
 	if (header_lang && kiscrm_table_set_header_lang(t, header_lang) < 0) {
 		kiscrm_table_free(t);
 		return cli_fail("--lang");
 	}
-	int rc = encoding || output ? print_report(t, format, raw_csv, encoding, output)
+	rc = encoding || output ? print_report(t, format, raw_csv, encoding, output)
 				    : cli_print_table_raw(t, format, raw_csv, stdout);
 	kiscrm_table_free(t);
 	return rc;

@@ -12,7 +12,8 @@ static const char help[] =
 	"and their phones match digit for digit (a leading +86 or 0086 dropped) — or their\n"
 	"e-mails when there is no phone. A person with any record marked opt_out = 1 (a\n"
 	"contact or a lead) is left out.\n\n"
-	"  --campaign ID   the members of this market activity (declined ones left out)\n"
+	"  --campaign ID   the members of this market activity, by id or name (declined\n"
+	"                  ones left out)\n"
 	"  --region KEY    otherwise: the contacts of customers of this region (default: all)\n"
 	"  --industry KEY  … and of this industry\n"
 	"  --leads         … and the leads neither qualified nor disqualified\n"
@@ -22,12 +23,13 @@ int cmd_mailing_list(cli *c, int argc, char **argv)
 {
 	kiscrm_mailing_options o = KISCRM_MAILING_OPTIONS_INIT;
 	const char *format = "table", *v;
+	cli_ref campaign = { 0 };
 	for (int i = 1; i < argc; i++) {
 		if (cli_is_help(argv[i])) {
 			fputs(help, stdout);
 			return 0;
 		} else if ((v = cli_opt(argc, argv, &i, "--campaign"))) {
-			if (cli_parse_id(&o.campaign_id, "--campaign", v))
+			if (cli_ref_take(&campaign, "--campaign", KISCRM_KIND_CAMPAIGN, v, &o.campaign_id))
 				return 2;
 		} else if ((v = cli_opt(argc, argv, &i, "--region")))
 			o.region = v;
@@ -40,15 +42,18 @@ int cmd_mailing_list(cli *c, int argc, char **argv)
 		else
 			return cli_usage("mailing-list: unknown option '%s'", argv[i]);
 	}
-	if (o.campaign_id && (o.region || o.industry || o.leads))
+	if ((o.campaign_id || campaign.text) && (o.region || o.industry || o.leads))
 		return cli_usage("mailing-list: --campaign lists the activity's members; --region, --industry "
 				 "and --leads choose people without one");
 	if (cli_open(c))
 		return 1;
+	int rc = cli_ref_resolve(c, &campaign, 1);
+	if (rc)
+		return rc;
 	kiscrm_table *t = NULL;
 	if (kiscrm_campaign_mailing_list(&t, c->db, &o) < 0)
 		return cli_fail("mailing-list");
-	int rc = cli_print_table(t, format);
+	rc = cli_print_table(t, format);
 	kiscrm_table_free(t);
 	return rc;
 }

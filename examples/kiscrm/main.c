@@ -43,6 +43,8 @@ static const char usage_text[] =
 	"  list ENTITY                  list records (table, csv or json)\n"
 	"  show ENTITY ID               show one record, field by field\n"
 	"  add ENTITY FIELD=VALUE...    add a record, print its id\n"
+	"  update ENTITY ID FIELD=VALUE...  change the given fields of a record\n"
+	"  delete ENTITY ID [--cascade] delete a record (--cascade: and what it owns)\n"
 	"  move OPPORTUNITY_ID STAGE    move an opportunity to another stage\n"
 	"  fields [ENTITY]              list the entities, or the fields of one with types\n"
 	"  snapshot                     save this week's eight-week rolling budget\n"
@@ -61,16 +63,22 @@ static const char usage_text[] =
 	"  presales-assign              assign engineers to the presales queue by weight\n"
 	"  quote-submit QUOTE_ID        submit a quote for price approval (价格审批)\n"
 	"  contract-submit CONTRACT_ID  submit a contract for contract approval (合同审批)\n"
-	"  approve APPROVAL_ID --by ID  decide an approval within the approver's role limits\n"
-	"  history ENTITY ID            who changed a record when, field by field (audit log)\n"
-	"\n";
+	"  approve APPROVAL_ID --by ID  decide an approval within the approver's role limits\n";
 
-/* The rest of the help (one string would pass the 4095 characters C compilers must take). */
+/* The rest of the help, from the last commands on (one string would pass the 4095
+ * characters C compilers must take). */
 static const char usage_more[] =
+	"  history ENTITY ID            who changed a record when, field by field (audit log)\n"
+	"  help [COMMAND]               this help, or a command's (as COMMAND --help)\n"
+	"\n"
 	"Entities (ENTITY): department 部门, staff 员工, customer 客户, contact 联系人, lead 线索,\n"
 	"opportunity 商机, contract 合同, collection 回款, target 业绩指标, activity 活动 … —\n"
 	"`kiscrm fields` lists all of them, `kiscrm fields ENTITY` lists\n"
 	"the fields with their types; field names are the CSV column names.\n"
+	"\n"
+	"Records are named by id or by name: --owner 张伟, --department 直销一部, --customer and\n"
+	"add/update's customer=, owner=, department= … take a name (a customer's normalised\n"
+	"name too); two records of one name are an error listing them with their ids.\n"
 	"\n"
 	"Values: money is decimal text with the currency's decimals (1234.56, never rounded:\n"
 	"more decimals are an error), dates YYYY-MM-DD, times YYYY-MM-DDTHH:MM:SSZ, text UTF-8.\n"
@@ -102,6 +110,39 @@ int cli_fail(const char *what)
 		fprintf(stderr, "kiscrm: %s: %s:%d: %s\n", what, e->file, e->line, e->message);
 	else
 		fprintf(stderr, "kiscrm: %s: %s\n", what, e->message);
+	return 1;
+}
+
+/* 1 if @c can be part of a library name (owner_id): replacements match whole names. */
+static int name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+int cli_fail_flags(const char *what, const char *const (*subst)[2], size_t n)
+{
+	const char *m = kiscrm_error_last()->message;
+	const kiscrm_error *e = kiscrm_error_last();
+	if (e->file && e->line)
+		return cli_fail(what); /* a file's message names the file's columns */
+	fprintf(stderr, "kiscrm: %s: ", what);
+	for (const char *p = m; *p;) {
+		size_t k = 0;
+		for (; k < n; k++) {
+			size_t len = strlen(subst[k][0]);
+			const char *from = subst[k][0];
+			if (strncmp(p, from, len) == 0 && (p == m || !name_char(from[0]) || !name_char(p[-1])) &&
+			    (!name_char(from[len - 1]) || !name_char(p[len])))
+				break;
+		}
+		if (k < n) {
+			fputs(subst[k][1], stderr);
+			p += strlen(subst[k][0]);
+		} else {
+			fputc(*p++, stderr);
+		}
+	}
+	fputc('\n', stderr);
 	return 1;
 }
 
@@ -231,6 +272,8 @@ int cli_print_table_raw(const kiscrm_table *t, const char *format, int raw_csv, 
 	return 0;
 }
 
+static int cmd_help(cli *c, int argc, char **argv);
+
 static const struct {
 	const char *name;
 	int (*fn)(cli *c, int argc, char **argv);
@@ -244,8 +287,37 @@ static const struct {
 	{ "duplicates", cmd_duplicates }, { "merge", cmd_merge }, { "mailing-list", cmd_mailing_list },
 	{ "sla", cmd_sla }, { "reopen", cmd_reopen }, { "presales-assign", cmd_presales_assign },
 	{ "quote-submit", cmd_quote_submit }, { "contract-submit", cmd_contract_submit }, { "approve", cmd_approve },
-	{ "history", cmd_history },
+	{ "history", cmd_history }, { "update", cmd_update }, { "delete", cmd_delete },
+	{ "help", cmd_help },
 };
+
+static int unknown_command(const char *name)
+{
+	cli_suggest s;
+	cli_suggest_init(&s, name, 0);
+	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
+		cli_suggest_add(&s, commands[k].name);
+	return cli_usage_suggest(&s, "unknown command '%s'", name);
+}
+
+/* `kiscrm help` is `kiscrm --help`; `kiscrm help COMMAND` is `kiscrm COMMAND --help`. */
+static int cmd_help(cli *c, int argc, char **argv)
+{
+	static char help_flag[] = "--help";
+	if (argc < 2 || cli_is_help(argv[1])) {
+		fputs(usage_text, stdout);
+		fputs(usage_more, stdout);
+		return 0;
+	}
+	if (argc > 2)
+		return cli_usage("help: one command at a time (help COMMAND)");
+	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
+		if (strcmp(commands[k].name, argv[1]) == 0) {
+			char *args[] = { argv[1], help_flag, NULL };
+			return commands[k].fn(c, 2, args);
+		}
+	return unknown_command(argv[1]);
+}
 
 /* The commands that may create the database file; the others need it to exist. */
 static int creates_database(const char *command)
@@ -314,7 +386,7 @@ int main(int argc, char **argv)
 			break;
 		}
 	if (rc == -1)
-		rc = cli_usage("unknown command '%s'", argv[i]);
+		rc = unknown_command(argv[i]);
 	kiscrm_db_free(c.db);
 	return rc;
 }

@@ -78,13 +78,14 @@ static int reopen_work(kiscrm_db *db, void *payload)
 int cmd_reopen(cli *c, int argc, char **argv)
 {
 	if (argc < 2 || cli_is_help(argv[1])) {
-		puts("usage: kiscrm reopen REQUEST_ID [--at TIME] [--by STAFF_ID]\n\n"
+		puts("usage: kiscrm reopen REQUEST_ID [--at TIME] [--by STAFF_ID|NAME]\n\n"
 		     "Reopens a resolved or closed service request at TIME (default: now): the only way\n"
 		     "to reopen a closed one. Its resolution clock runs again from TIME.");
 		return argc < 2 ? 2 : 0;
 	}
 	reopen_args a = { 0, 0, (kiscrm_time)time(NULL) };
 	const char *v;
+	cli_ref by_ref = { 0 };
 	if (cli_parse_id(&a.request, "reopen", argv[1]))
 		return 2;
 	for (int i = 2; i < argc; i++) {
@@ -92,13 +93,16 @@ int cmd_reopen(cli *c, int argc, char **argv)
 			if (kiscrm_time_parse(&a.at, v) < 0)
 				return cli_usage("--at: '%s' is not a time", v);
 		} else if ((v = cli_opt(argc, argv, &i, "--by"))) {
-			if (cli_parse_id(&a.by, "--by", v))
+			if (cli_ref_take(&by_ref, "--by", KISCRM_KIND_STAFF, v, &a.by))
 				return 2;
 		} else
 			return cli_usage("reopen: unknown option '%s'", argv[i]);
 	}
 	if (cli_open(c))
 		return 1;
+	int rc = cli_ref_resolve(c, &by_ref, 1);
+	if (rc)
+		return rc;
 	if (cli_transact(c, reopen_work, &a) < 0)
 		return cli_fail("reopen");
 	printf("service request %lld reopened\n", (long long)a.request);

@@ -4,8 +4,9 @@ the hand-written files in tests/cli/expected/.
 
 usage: run_cli_tests.py KISCRM SOURCE_DIR MAVEN_DIR GROUP
 GROUP is basic (import, list, show, add, move, report, export round trip), errors (import
-error reports, exit codes, help), maven (the Maven sample's counts and figures), demo, or
-files (export safety, formula neutralisation, malformed Maven files, argument checks).
+error reports, exit codes, help), maven (the Maven sample's counts and figures), demo,
+files (export safety, formula neutralisation, malformed Maven files, argument checks), or
+names (records by name, did-you-mean, update, delete, help).
 """
 import json
 import os
@@ -270,7 +271,8 @@ def partner_and_history(tmp):
     check('customer 2 does not exist' in err and '乙' not in err, "--partner 1: partner 2's customer is not found")
     out, _ = run(db, '--partner', '1', 'add', 'customer', 'name=甲的新客户')
     out, _ = run(db, 'show', 'customer', out.strip())
-    check(re.search(r'^partner_id\s+1$', out, re.M) is not None, "a customer added as partner 1 is partner 1's")
+    check(re.search(r'^partner_id\s+1 \(伙伴甲\)$', out, re.M) is not None,
+          "a customer added as partner 1 is partner 1's (show names the partner)")
     _, err = run(db, '--partner', '9', 'list', 'customer', code=1)
     check('partner_id' in err and '9' in err, '--partner naming no partner is refused')
     run(db, 'add', 'customer', 'name=改名前')
@@ -810,8 +812,163 @@ def files(tmp):
     arguments(sub)
 
 
+def csv_ids(out):
+    """The first column of a CSV listing, header left out."""
+    return [l.split(',')[0] for l in out.splitlines()[1:]]
+
+
+STAGES = ('  opportunity    商机(提问)阶段  Opportunity (questioning)\n'
+          '  diagnosis      需求(诊断)阶段  Diagnosis (requirements)\n'
+          '  design         方案(设计)阶段  Design (solution)\n'
+          '  commercial     商务(实现)阶段  Commercial (negotiation)\n'
+          '  won            赢单  Won\n'
+          '  lost           输单  Lost\n')
+
+
+def names(tmp):
+    """Issue 17 item 6: the fixture (王建国 1, 张伟 2 of 直销一部, 李娜 3 of 分销部; customers
+    1 华南精密, 2 湘江物流, 3 恒通五金; opportunities 1-2 of 张伟, 3 of 李娜) and a second
+    张伟 (staff 4) in 分销部."""
+    db = os.path.join(tmp, 'names.db')
+    load_fixture(db)
+    out, _ = run(db, 'add', 'staff', 'name=张伟', 'department=分销部', 'role=sales_rep')
+    check(out == '4\n', 'add staff department=分销部: a department by name')
+    out, _ = run(db, 'show', 'staff', '4')
+    check('department_id        3 (分销部)\n' in out, 'show names the department beside its id')
+
+    # Filters by name.
+    out, _ = run(db, 'list', 'opportunity', '--owner', '李娜', '--format', 'csv')
+    check(csv_ids(out) == ['3'], 'list --owner 李娜: opportunity 3')
+    out, _ = run(db, 'list', 'opportunity', '--department', '直销一部', '--format', 'csv')
+    check(csv_ids(out) == ['1', '2'], 'list --department 直销一部: opportunities 1 and 2')
+    out, _ = run(db, 'list', 'opportunity', '--customer', '长沙湘江物流有限公司', '--format', 'csv')
+    check(csv_ids(out) == ['2'], 'list --customer by normalised name: opportunity 2')
+    _, err = run(db, 'list', 'opportunity', '--owner', '张伟', code=2)
+    check(err.startswith("kiscrm: --owner: '张伟' names 2 staff records; give the id of one:\n"
+                         "  2  张伟  (department 直销一部)\n"
+                         "  4  张伟  (department 分销部)\n"),
+          'an ambiguous name lists the candidates with ids and departments: %r' % err)
+    _, err = run(db, 'report', 'win-rate', '--owner', '张玮', code=2)
+    check(err == "kiscrm: --owner: no staff is named '张玮' (did you mean 张伟?)\n",
+          'an unknown name: did you mean 张伟? %r' % err)
+    _, err = run(db, 'report', 'funnel', '--department', '直销一', code=2)
+    check("no department is named '直销一' (did you mean 直销一部?)" in err, 'report --department 直销一')
+    _, err = run(db, 'list', 'opportunity', '--customer', '湘江物流', code=2)
+    check('(did you mean 长沙湘江物流有限责任公司?)' in err, 'a name containing what was typed is suggested')
+    a, _ = run(db, 'report', 'funnel', '--as-of', '2026-11-23', '--department', '分销部', '--format', 'csv')
+    b, _ = run(db, 'report', 'funnel', '--as-of', '2026-11-23', '--department', '3', '--format', 'csv')
+    check(a == b and '6980.00' in a, 'report --department 分销部 is --department 3')
+    run(db, 'list', 'opportunity', '--owner', '0', code=2)
+    _, err = run(db, 'list', 'department', '--owner', '1', code=2)
+    check('--owner does not apply to department records' in err and 'owner_id' not in err,
+          'a filter the kind lacks is named by its option')
+    _, err = run(db, 'report', 'qualification-assessment', code=1)
+    check('--owner' in err and 'owner_id' not in err, 'the report message names --owner, not owner_id')
+
+    # Names beside ids: table output only; CSV keeps the ids.
+    out, _ = run(db, 'list', 'opportunity', '--owner', '3')
+    row = out.splitlines()[2]
+    check('3 东莞市恒通五金制品有限公司' in row and '3 李娜' in row and '3 分销部' in row,
+          'list table: "3 李娜" for references')
+    out, _ = run(db, 'list', 'opportunity', '--owner', '3', '--format', 'json')
+    doc = json.loads(out)
+    cols = [c['name'] for c in doc['columns']]
+    check(doc['rows'][0][cols.index('owner_id')] == 3 and
+          doc['columns'][cols.index('owner_id')]['type'] == 'int', 'list json: owner_id stays the int 3')
+
+    # add with names; nothing written when a name is bad.
+    out, _ = run(db, 'add', 'opportunity', 'name=湘江物流 二期', 'customer=长沙湘江物流有限公司', 'owner=李娜',
+                 'business_line=distribution', 'product_line=mini', 'amount=5000.00',
+                 'expected_close=2026-12-20', 'stage=方案(设计)阶段', 'created=2026-11-10')
+    check(out == '4\n', 'add opportunity customer=… owner=… stage by display name: id 4')
+    out, _ = run(db, 'show', 'opportunity', '4')
+    lines = out.splitlines()
+    check('customer_id          2 (长沙湘江物流有限责任公司)' in lines and 'owner_id             3 (李娜)' in lines
+          and 'stage                design' in lines, 'show opportunity 4: names beside ids, stage design')
+    out, _ = run(db, 'add', 'opportunity', 'name=x', 'customer_id=1', 'owner_id=2', 'amount=1.00',
+                 'business_line=direct', 'product_line=mini', 'expected_close=2026-12-20', 'stage=opportunity')
+    check(out == '5\n', 'customer_id=1 owner_id=2 keep working')
+    for bad, what in ((['owner=张伟'], "'张伟' names 2 staff records"),
+                      (['owner=张玮'], 'did you mean 张伟?'),
+                      (['customer=北京不存在'], "no customer is named '北京不存在'"),
+                      (['stage=desgn'], "add: stage: 'desgn' is not a stage of pipeline default "
+                                        "(did you mean design?); its stages are:\n" + STAGES),
+                      (['amout=1.00'], 'opportunity has no field \'amout\' (did you mean amount?)')):
+        _, err = run(db, 'add', 'opportunity', 'name=坏', 'customer_id=1', 'owner_id=2', 'amount=1.00',
+                     'business_line=direct', 'product_line=mini', 'expected_close=2026-12-20', *bad, code=2)
+        check(what in err, 'add %s: %s' % (bad[0], what.split('\n')[0]))
+    out, _ = run(db, 'list', 'opportunity', '--format', 'csv')
+    check(csv_ids(out) == ['1', '2', '3', '4', '5'], 'the refused adds wrote nothing')
+
+    # move: a stage by name, --by by name, a bad stage lists the stages.
+    _, err = run(db, 'move', '4', 'wonn', code=2)
+    check(err == "kiscrm: move: 'wonn' is not a stage of pipeline default (did you mean won?); "
+          "its stages are:\n" + STAGES, 'move to a bad stage lists the pipeline\'s stages')
+    run(db, 'move', '4', '商务(实现)阶段', '--by', '李娜', '--at', '2026-11-12T09:00:00Z')
+    out, _ = run(db, 'list', 'stage_history', '--where', 'opportunity_id=4', '--format', 'csv')
+    last = out.splitlines()[-1]
+    check(',design,commercial,' in last and ',3,' in last, 'move by display name, --by 李娜 is staff 3: %s' % last)
+    _, err = run(db, 'move', '4', 'won', '--by', '张伟', code=2)
+    check("--by: '张伟' names 2 staff records" in err, 'move --by an ambiguous name')
+
+    # update: only the given fields change; names for references.
+    before, _ = run(db, 'show', 'opportunity', '4')
+    out, _ = run(db, 'update', 'opportunity', '4', 'amount=9000.00', 'owner=王建国', 'source=')
+    check(out == '', 'update prints nothing')
+    after, _ = run(db, 'show', 'opportunity', '4')
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
+    check([b for _, b in changed] == ['owner_id             1 (王建国)', 'amount               9000.00'],
+          'update changes amount and owner only: %r' % changed)
+    _, err = run(db, 'update', 'opportunity', '4', 'amout=1', code=2)
+    check('did you mean amount?' in err, 'update: did you mean amount?')
+    run(db, 'update', 'opportunity', '4', 'owner=nobody', code=2)
+    run(db, 'update', 'opportunity', '4', 'id=7', code=2)
+    _, err = run(db, 'update', 'opportunity', '4', 'amount=1.234', code=1)
+    check('1.234' in err, 'update: a bad value is the library\'s error')
+    check(run(db, 'show', 'opportunity', '4')[0] == after, 'the refused updates wrote nothing')
+    run(db, 'update', 'opportunity', '99', 'amount=1.00', code=1)
+    run(db, 'update', 'customer', '东莞市恒通五金制品有限公司', 'employees=45')
+    out, _ = run(db, 'show', 'customer', '东莞市恒通五金制品有限责任公司')
+    check(out.startswith('id                   3\n'), 'show customer by normalised name')
+    out, _ = run(db, 'list', 'customer', '--where', 'employees=45', '--format', 'csv')
+    check(csv_ids(out) == ['3'], 'update and show take a record\'s name for its id')
+
+    # delete
+    _, err = run(db, 'delete', 'customer', '3', code=1)
+    check('--cascade' in err and 'KISCRM_DELETE_CASCADE' not in err, 'delete names --cascade: %s' % err.strip())
+    run(db, 'delete', 'customer', '3', '--cascade')
+    out, _ = run(db, 'list', 'customer', '--format', 'csv')
+    check(csv_ids(out) == ['1', '2'], 'delete --cascade deleted customer 3')
+    run(db, 'add', 'department', 'name=临时部')
+    run(db, 'delete', 'department', '临时部')
+    out, _ = run(db, 'list', 'department', '--format', 'csv')
+    check(csv_ids(out) == ['1', '2', '3'], 'delete a department by name')
+    run(db, 'delete', 'customer', code=2)
+    run(db, 'delete', 'customer', '1', '--force', code=2)
+
+    # did you mean, help
+    _, err = run(db, 'lsit', code=2)
+    check("unknown command 'lsit' (did you mean list or init?)" in err, 'lsit: did you mean list or init?')
+    _, err = run(db, 'list', 'opportunty', code=2)
+    check("unknown entity 'opportunty' (did you mean opportunity?)" in err, 'did you mean opportunity?')
+    _, err = run(db, 'report', 'win-rat', code=1)
+    check("unknown report 'win-rat' (did you mean win-rate?)" in err, 'did you mean win-rate?')
+    _, err = run(db, 'repor', code=2)
+    check('(did you mean report or reports?)' in err, 'repor: did you mean report or reports?')
+    a, _ = run(db, 'help')
+    b, _ = run(db, '--help')
+    check(a == b and 'update ENTITY ID' in a and 'help [COMMAND]' in a, 'kiscrm help is kiscrm --help')
+    for cmd in ('list', 'add', 'update', 'delete', 'move', 'report', 'reports', 'help', 'pack', 'approve'):
+        a, _ = run(db, 'help', cmd)
+        b, _ = run(db, cmd, '--help')
+        check(a == b and a, 'kiscrm help %s is kiscrm %s --help' % (cmd, cmd))
+    _, err = run(db, 'help', 'lst', code=2)
+    check("unknown command 'lst' (did you mean list" in err, 'help lst: did you mean list …')
+
+
 with tempfile.TemporaryDirectory() as tmp:
-    {'basic': basic, 'errors': errors, 'maven': maven, 'demo': demo, 'files': files}[GROUP](tmp)
+    {'basic': basic, 'errors': errors, 'maven': maven, 'demo': demo, 'files': files,
+     'names': names}[GROUP](tmp)
 if failures:
     print('%d check(s) failed' % len(failures))
     sys.exit(1)
