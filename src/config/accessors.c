@@ -103,6 +103,21 @@ int kc_config_field_dim(const char *field)
 	return 0;
 }
 
+/* Keys first: a key that equals another entry's display name means the key. */
+const char *kc_config_dim_named(const kiscrm_config *cfg, int dim, const char *text)
+{
+	size_t n = kiscrm_config_dim_count(cfg, dim);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(kiscrm_config_dim_key(cfg, dim, i), text) == 0)
+			return kiscrm_config_dim_key(cfg, dim, i);
+	for (size_t i = 0; i < n; i++)
+		if (kc_config_name_is(kiscrm_config_dim_name(cfg, dim, i, "zh"), text, 0) ||
+		    kc_config_name_is(kiscrm_config_dim_name(cfg, dim, i, "en"), text, 1))
+			return kiscrm_config_dim_key(cfg, dim, i);
+	return NULL;
+}
+
+
 int kiscrm_config_dim_strict(const kiscrm_config *cfg, int dim)
 {
 	const kc_config_dim *d = kc_config_get_dim(cfg, dim);

@@ -7,9 +7,24 @@
 
 #include "kiscrm/config.h"
 
+#include <string.h>
+#include <strings.h>
+
 /* The ::kiscrm_dimension whose keys a text field named @field holds (region,
  * industry, business_line, product_line, in every kind), or 0. */
 int kc_config_field_dim(const char *field);
+
+/* Whether display name @name is @text: Chinese exactly, English in any case. */
+static inline int kc_config_name_is(const char *name, const char *text, int ignore_case)
+{
+	return name && (ignore_case ? strcasecmp(name, text) : strcmp(name, text)) == 0;
+}
+
+/* The key an entry of a configured list is given by in a spreadsheet: its key, or its
+ * Chinese name, or its English name (in any case) — the key, or NULL / -1 when none. */
+const char *kc_config_dim_named(const kiscrm_config *cfg, int dim, const char *text);
+int kc_config_pipeline_named(const kiscrm_config *cfg, const char *text);
+const char *kc_config_stage_named(const kiscrm_config *cfg, size_t pipeline, const char *text);
 
 /* The display name of column @column of kind @kind_name in @lang ("zh", else English):
  * the kind's own label (labels.yaml `fields:`), else the general column label

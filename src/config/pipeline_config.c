@@ -4,6 +4,7 @@
 #include "config/config_internal.h"
 #include "pipeline/kinds.h"
 #include "config/pipeline_config.h"
+#include "config/field_values.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -922,4 +923,31 @@ const char *kiscrm_config_activity_type_name(const kiscrm_config *cfg, size_t i,
 int kiscrm_config_activity_type_find(const kiscrm_config *cfg, const char *key)
 {
 	return named_find(cfg, 1, key, "kiscrm_config_activity_type_find");
+}
+
+/* The pipeline and stage a spreadsheet names by key or display name (field_values.h). */
+int kc_config_pipeline_named(const kiscrm_config *cfg, const char *text)
+{
+	for (size_t p = 0; p < kiscrm_config_pipeline_count(cfg); p++)
+		if (strcmp(kc_config_pipeline(cfg, p)->key, text) == 0)
+			return (int)p;
+	for (size_t p = 0; p < kiscrm_config_pipeline_count(cfg); p++) {
+		const kc_pipeline *pl = kc_config_pipeline(cfg, p);
+		if (kc_config_name_is(pl->zh, text, 0) || kc_config_name_is(pl->en, text, 1))
+			return (int)p;
+	}
+	return -1;
+}
+
+const char *kc_config_stage_named(const kiscrm_config *cfg, size_t pipeline, const char *text)
+{
+	size_t n = kiscrm_config_stage_count(cfg, pipeline);
+	for (size_t s = 0; s < n; s++)
+		if (strcmp(kiscrm_config_stage_key(cfg, pipeline, s), text) == 0)
+			return kiscrm_config_stage_key(cfg, pipeline, s);
+	for (size_t s = 0; s < n; s++)
+		if (kc_config_name_is(kiscrm_config_stage_name(cfg, pipeline, s, "zh"), text, 0) ||
+		    kc_config_name_is(kiscrm_config_stage_name(cfg, pipeline, s, "en"), text, 1))
+			return kiscrm_config_stage_key(cfg, pipeline, s);
+	return NULL;
 }

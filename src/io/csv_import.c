@@ -545,55 +545,6 @@ static int set_cell(importer *imp, kiscrm_record *rec, int f, const char *text, 
 
 /* --- values of configured lists ----------------------------------------------------- */
 
-static int same_name(const char *name, const char *text, int ignore_case)
-{
-	return name && (ignore_case ? strcasecmp(name, text) : strcmp(name, text)) == 0;
-}
-
-/* The key of pipeline @text (a key, or a Chinese or English name), or -1. */
-static int find_pipeline(const kiscrm_config *cfg, const char *text)
-{
-	for (size_t p = 0; p < kiscrm_config_pipeline_count(cfg); p++) {
-		const kc_pipeline *pl = kc_config_pipeline(cfg, p);
-		if (strcmp(pl->key, text) == 0)
-			return (int)p;
-	}
-	for (size_t p = 0; p < kiscrm_config_pipeline_count(cfg); p++) {
-		const kc_pipeline *pl = kc_config_pipeline(cfg, p);
-		if (same_name(pl->zh, text, 0) || same_name(pl->en, text, 1))
-			return (int)p;
-	}
-	return -1;
-}
-
-/* The key of stage @text of pipeline @p (a key, or a Chinese or English name); NULL. */
-static const char *find_stage(const kiscrm_config *cfg, size_t p, const char *text)
-{
-	size_t n = kiscrm_config_stage_count(cfg, p);
-	for (size_t s = 0; s < n; s++)
-		if (strcmp(kiscrm_config_stage_key(cfg, p, s), text) == 0)
-			return kiscrm_config_stage_key(cfg, p, s);
-	for (size_t s = 0; s < n; s++)
-		if (same_name(kiscrm_config_stage_name(cfg, p, s, "zh"), text, 0) ||
-		    same_name(kiscrm_config_stage_name(cfg, p, s, "en"), text, 1))
-			return kiscrm_config_stage_key(cfg, p, s);
-	return NULL;
-}
-
-/* The key of entry @text of dimension @dim (a key, or a Chinese or English name), NULL. */
-static const char *find_dim(const kiscrm_config *cfg, int dim, const char *text)
-{
-	size_t n = kiscrm_config_dim_count(cfg, dim);
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(kiscrm_config_dim_key(cfg, dim, i), text) == 0)
-			return kiscrm_config_dim_key(cfg, dim, i);
-	for (size_t i = 0; i < n; i++)
-		if (same_name(kiscrm_config_dim_name(cfg, dim, i, "zh"), text, 0) ||
-		    same_name(kiscrm_config_dim_name(cfg, dim, i, "en"), text, 1))
-			return kiscrm_config_dim_key(cfg, dim, i);
-	return NULL;
-}
-
 /* A value of a dimension field that is no key and no name: the error (or, with
  * KISCRM_IMPORT_WARN_UNLISTED and a list that is not strict, the warning) naming the
  * entries the list has. Returns 1 for a bad row, 0 to go on, or a fatal code. */
@@ -645,15 +596,15 @@ static int translate_values(importer *imp, kiscrm_record *rec, int line)
 			const char *text = kiscrm_record_text(rec, ID(imp, c->field));
 			const char *key = NULL;
 			if (pass == 0 && strcmp(field, "pipeline") == 0) {
-				int p = find_pipeline(cfg, text);
+				int p = kc_config_pipeline_named(cfg, text);
 				key = p >= 0 ? kiscrm_config_pipeline_key(cfg, (size_t)p) : NULL;
 			} else if (pass == 1 && (strcmp(field, "stage") == 0 || strcmp(field, "from_stage") == 0 ||
 						 strcmp(field, "to_stage") == 0)) {
 				int p = row_pipeline(imp, rec);
-				key = p >= 0 ? find_stage(cfg, (size_t)p, text) : NULL;
+				key = p >= 0 ? kc_config_stage_named(cfg, (size_t)p, text) : NULL;
 			} else if (pass == 2 && kc_config_field_dim(field)) {
 				int dim = kc_config_field_dim(field);
-				key = find_dim(cfg, dim, text);
+				key = kc_config_dim_named(cfg, dim, text);
 				/* An empty list configures nothing: any text is a value. */
 				if (!key && kiscrm_config_dim_count(cfg, dim) > 0) {
 					/* One error per row, as for any other bad cell. */
