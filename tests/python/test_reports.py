@@ -198,21 +198,36 @@ def test_to_dicts_details_only():
                                              {"name": "乙", "amount": Decimal("0.25")}]
 
 
-def test_to_pandas_exact_money():
-    t = _money_table()
+def test_to_pandas_money_option_checked_first():
     with pytest.raises(ValueError, match="'decimal' or 'fen'"):
-        t.to_pandas(money="float")
+        _money_table().to_pandas(money="float")
+
+
+def test_to_pandas_without_pandas_says_so():
     try:
         import pandas  # noqa: F401
+        pytest.skip("pandas is installed")
     except ImportError:
-        with pytest.raises(ImportError, match="needs pandas"):
-            t.to_pandas()
-        return
+        pass
+    with pytest.raises(ImportError, match="needs pandas"):
+        _money_table().to_pandas()
+
+
+def test_to_pandas_exact_money():
+    pytest.importorskip("pandas")
+    # More digits than a float holds: exact only as Decimal or integer fen.
+    big = Decimal("12345678901234.57")
+    t = kiscrm.Table.build("demo", [("name", "text"), ("amount", "money")],
+                           [["甲", big], ["乙", None], ("total", ["合计", big])])
     f = t.to_pandas(details_only=True)
-    assert list(f["amount"]) == [Decimal("1.50"), Decimal("0.25")]
+    assert list(f.columns) == ["name", "amount"]
+    assert f["amount"][0] == big and isinstance(f["amount"][0], Decimal)
+    assert f["amount"][1] is None
     fen = t.to_pandas(money="fen")
-    assert list(fen["amount"]) == [150, 25, 175, 175]
-    assert list(fen["row_kind"]) == ["detail", "detail", "subtotal", "total"]
+    assert str(fen["amount"].dtype) == "Int64"
+    assert int(fen["amount"][0]) == 1234567890123457
+    assert fen["amount"].isna().tolist() == [False, True, False]
+    assert list(fen["row_kind"]) == ["detail", "detail", "total"]
 
 
 def test_qualification_assess_outcomes(db):

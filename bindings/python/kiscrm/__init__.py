@@ -4,10 +4,14 @@
     with kiscrm.Database("crm.db") as db:
         print(db.report("win-rate", group_by="owner").to_dicts())
 
-The shared library is found through the environment variable KISCRM_LIBRARY, the build
-tree (build/src/libkiscrm.so) or the system; a library of another major/minor version
-raises KiscrmVersionError.
+The shared library is found without environment variables wherever `meson install`
+put it (the venv's prefix, the prefix pkg-config knew when the package was built, the
+dynamic loader, /usr/local, /usr); KISCRM_LIBRARY, when set, overrides the search. The
+order is in kiscrm/_lib.py. A library of another major/minor version raises
+KiscrmVersionError.
 """
+
+from typing import Any, List, Optional, Tuple
 
 from . import _lib
 from ._lib import EXPECTED_VERSION, library_path
@@ -44,12 +48,12 @@ from . import errors as _errors
 __version__ = "0.2.0"
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     """``kiscrm.ImportError``: deprecated alias of CsvImportError (see errors.py)."""
     return _errors.deprecated_attribute(__name__, name)
 
 
-def version():
+def version() -> Tuple[int, int, int]:
     """(major, minor, patch) of the loaded libkiscrm."""
     import ctypes
     a, b, c = ctypes.c_int(), ctypes.c_int(), ctypes.c_int()
@@ -57,34 +61,34 @@ def version():
     return a.value, b.value, c.value
 
 
-def version_string():
+def version_string() -> str:
     """Version of the loaded libkiscrm as text, e.g. '0.2.0'."""
     return _lib.lib().kiscrm_version_string()
 
 
-def schema_version():
+def schema_version() -> int:
     """Highest database schema version the loaded library reads and writes."""
     return _lib.lib().kiscrm_schema_version()
 
 
-def strerror(code):
+def strerror(code: int) -> Optional[str]:
     """English text of a return code."""
     return _lib._s(_lib.lib().kiscrm_strerror(code))
 
 
-def reports():
+def reports() -> List[Tuple[str, str]]:
     """[(name, description)] of every report Database.report() runs by name."""
     L = _lib.lib()
     return [(L.kiscrm_report_name(i), L.kiscrm_report_description(i))
             for i in range(L.kiscrm_report_count())]
 
 
-def metric_is_money(metric):
+def metric_is_money(metric: str) -> bool:
     """True for a money target metric, False for a count metric (Invalid if unknown)."""
     return _lib.lib().kiscrm_target_metric_is_money(_lib.enc(metric)) == 1
 
 
-def load_library():
+def load_library() -> Optional[str]:
     """Loads and checks libkiscrm now (it is otherwise loaded on first use)."""
     _lib.lib()
     return _lib.library_path()

@@ -6,26 +6,46 @@ loads the library once, checks its version against ``EXPECTED_VERSION`` and regi
 whole table; a missing symbol or another major/minor version raises
 :class:`~kiscrm.errors.KiscrmVersionError`.
 
-The library is searched in this order:
+The library is searched in this order, the most specific place first (``candidates()``
+lists the paths, ``search_dirs()`` the directories); the first library that loads and
+matches these bindings is used:
 
-1. the environment variable ``KISCRM_LIBRARY`` (a file path) — when set, only it;
-2. ``build/src/libkiscrm.so`` of the source tree these bindings live in (development);
-3. the library directory pkg-config reported when the package was built
-   (``kiscrm/_install_paths.py``, written by setup.py): a library in any prefix;
-4. the prefix of the running Python (a venv or ``/usr``) and ``/usr/local``, each in
-   ``lib/<multiarch>`` (Debian's libdir, e.g. ``lib/x86_64-linux-gnu``), ``lib64`` and ``lib``:
-   where ``meson install`` puts it;
-5. the dynamic linker: ``ctypes.util.find_library("kiscrm")`` and the soname
-   ``libkiscrm.so.1`` (directories known to ``ldconfig`` or in ``LD_LIBRARY_PATH``).
+1. the environment variable ``KISCRM_LIBRARY`` (a file path) — when set, only it. The
+   issue asked for it last, as the fallback for a library in no standard place; we keep
+   it first because an explicit variable must be able to choose one library among
+   several (the meson tests load the library just built even where an older one is
+   installed; bisecting; a second build tree), and a variable that lost to any installed
+   copy could not. Unset, it plays no part, so nothing below needs it;
+2. ``build/src/libkiscrm.so`` of the source checkout these bindings live in, only when
+   they do (``PYTHONPATH=bindings/python`` while developing);
+3. the directories recorded when the package was built (``kiscrm/_install_paths.py``,
+   written by setup.py from pkg-config: the directory of ``libkiscrm.pc``'s parent and its
+   ``libdir``) — a library in any prefix, found as ``pip install`` saw it;
+4. the prefixes of the running Python (``sys.prefix``: a venv you ran
+   ``meson install --prefix "$VIRTUAL_ENV"`` into; ``sys.base_prefix``), unless standard,
+   each in ``lib/<multiarch>`` (Debian's libdir, e.g. ``lib/x86_64-linux-gnu``), ``lib64``
+   and ``lib``;
+5. the dynamic loader with the soname ``libkiscrm.so.1`` (``LD_LIBRARY_PATH``, the
+   ``ldconfig`` cache, ``/lib`` and ``/usr/lib`` with their multiarch directories — the
+   library a C program linked with ``-lkiscrm`` gets), then
+   ``ctypes.util.find_library("kiscrm")``;
+6. the standard prefixes ``/usr/local`` and ``/usr`` in the same three libdirs: a
+   ``meson install`` without ``ldconfig`` afterwards, which the loader does not see yet.
+
+A library that loads but does not match (another minor version earlier on the path) is
+passed over; if no candidate matches, its :class:`~kiscrm.errors.KiscrmVersionError` is
+raised, and if none loads, :class:`~kiscrm.errors.LibraryNotFound` lists every path tried.
 """
 
 import ctypes
 import ctypes.util
+import glob
 import os
 import platform
 import sys
 import sysconfig
 import threading
+from typing import Iterator, List, Optional, Tuple
 from ctypes import (CFUNCTYPE, POINTER, Structure, Union, c_char_p, c_double, c_int, c_int32,
                     c_int64, c_size_t, c_uint, c_void_p)
 
@@ -607,7 +627,16 @@ _PATH = None
 _LOCK = threading.Lock()
 
 
-def _lib_filename():
+#: The ABI number in the soname (libkiscrm.so.1) these bindings were written for.
+SOVERSION = 1
+
+#: The standard prefixes, searched after the dynamic loader: `meson install` puts the
+#: library in /usr/local/lib/<multiarch> on Debian, a directory the loader only knows
+#: once `ldconfig` has run.
+STANDARD_PREFIXES = ("/usr/local", "/usr")
+
+
+def _lib_filename() -> str:
     system = platform.system()
     if system == "Darwin":
         return "libkiscrm.dylib"
@@ -616,56 +645,132 @@ def _lib_filename():
     return "libkiscrm.so"
 
 
-def _recorded_libdirs():
-    try:
-        from . import _install_paths  # written by setup.py; absent in a source tree
-    except ImportError:
-        return []
-    return list(getattr(_install_paths, "LIBDIRS", []))
+def _soname() -> str:
+    """The file name an installed library is found by: the soname, which ``meson install``
+    always creates (the unversioned ``libkiscrm.so`` link comes only with the headers)."""
+    return "libkiscrm.so.%d" % SOVERSION if platform.system() == "Linux" else _lib_filename()
 
 
-def _prefix_libdirs():
-    multiarch = sysconfig.get_config_var("MULTIARCH")
-    out = []
-    for prefix in dict.fromkeys([sys.prefix, sys.base_prefix, "/usr/local"]):
-        if multiarch:
-            out.append(os.path.join(prefix, "lib", multiarch))
-        out.append(os.path.join(prefix, "lib64"))
-        out.append(os.path.join(prefix, "lib"))
-    return out
+def _source_tree_library() -> Optional[str]:
+    """build/src/libkiscrm.so when these bindings are the ones of a source checkout.
 
-
-def candidates():
-    """The library paths tried, in order (see the module description)."""
-    env = os.environ.get("KISCRM_LIBRARY")
-    if env:
-        return [env]
+    Only when the directory three levels up really is the checkout (its meson.build and
+    include/kiscrm.h): for an installed package those levels are lib/python3.X of some
+    prefix, where a stray build/ must not be picked up."""
     here = os.path.dirname(os.path.abspath(__file__))
     repo = os.path.dirname(os.path.dirname(os.path.dirname(here)))
-    out = [os.path.join(repo, "build", "src", _lib_filename())]
-    soname = "libkiscrm.so.1" if platform.system() == "Linux" else _lib_filename()
-    for d in _recorded_libdirs() + _prefix_libdirs():
-        out.append(os.path.join(d, soname))
+    if not (os.path.isfile(os.path.join(repo, "meson.build"))
+            and os.path.isfile(os.path.join(repo, "include", "kiscrm.h"))):
+        return None
+    return os.path.join(repo, "build", "src", _lib_filename())
+
+
+def _recorded_libdirs() -> List[str]:
+    try:
+        from . import _install_paths  # type: ignore[attr-defined]  # written by setup.py
+    except ImportError:  # a source tree: nothing recorded
+        return []
+    return [str(d) for d in getattr(_install_paths, "LIBDIRS", [])]
+
+
+def _libdirs_of(prefix: str) -> List[str]:
+    """Where `meson install --prefix PREFIX` may have put the library: Debian's multiarch
+    libdir (lib/x86_64-linux-gnu, meson's default there), lib64 (Fedora), lib."""
+    lib = os.path.join(prefix, "lib")
+    multiarch = sysconfig.get_config_var("MULTIARCH")
+    if multiarch:
+        dirs = [os.path.join(lib, multiarch)]
+    elif platform.system() == "Linux":
+        # A Python built outside Debian (pyenv, python.org) does not know the triplet that
+        # meson, asking the system compiler, still uses: look for any.
+        dirs = sorted(glob.glob(os.path.join(lib, "*-linux-gnu*")))
+    else:
+        dirs = []
+    return dirs + [os.path.join(prefix, "lib64"), lib]
+
+
+def _own_dirs() -> List[str]:
+    """The directories searched before the dynamic loader: those recorded when the package
+    was built, then the prefixes of the running Python (a venv, pyenv's …) unless they are
+    standard ones."""
+    dirs = _recorded_libdirs()
+    for prefix in dict.fromkeys([sys.prefix, sys.base_prefix]):
+        if os.path.normpath(prefix) not in STANDARD_PREFIXES:
+            dirs += _libdirs_of(prefix)
+    return list(dict.fromkeys(os.path.normpath(d) for d in dirs))
+
+
+def _standard_dirs() -> List[str]:
+    return [d for prefix in STANDARD_PREFIXES for d in _libdirs_of(prefix)]
+
+
+def search_dirs() -> List[str]:
+    """The directories searched for the library file, in order; the dynamic loader is
+    asked between the last of the running Python's prefix and the first of /usr/local."""
+    return list(dict.fromkeys(_own_dirs() + _standard_dirs()))
+
+
+def _candidates() -> Iterator[str]:
+    """The library paths to try, in order, lazily: ctypes.util.find_library starts
+    processes (ldconfig, gcc), so it runs only when nothing before it loaded."""
+    env = os.environ.get("KISCRM_LIBRARY")
+    if env:
+        # An explicit choice is the only one: a typo must not silently load another copy.
+        yield env
+        return
+    tree = _source_tree_library()
+    if tree:
+        yield tree
+    soname = _soname()
+    for d in _own_dirs():
+        yield os.path.join(d, soname)
+    yield soname  # the dynamic loader: LD_LIBRARY_PATH, the ldconfig cache, /lib, /usr/lib
     found = ctypes.util.find_library("kiscrm")
     if found:
-        out.append(found)
-    out.append(soname)
-    return list(dict.fromkeys(out))
+        yield found
+    for d in _standard_dirs():
+        yield os.path.join(d, soname)
 
 
-def _open():
+def candidates() -> List[str]:
+    """The library paths tried, in order (see the module description)."""
+    return list(dict.fromkeys(_candidates()))
+
+
+def _open() -> Tuple[ctypes.CDLL, str]:
+    """The first candidate that loads and matches these bindings (version and symbols).
+
+    A library that loads but does not match (another minor version first on the path) is
+    passed over for a later one that does; if none does, its KiscrmVersionError is raised,
+    since it says more than "not found"."""
     tried = []
-    for path in candidates():
+    mismatch = None
+    seen = set()
+    for path in _candidates():
+        if path in seen:
+            continue
+        seen.add(path)
         if os.sep in path and not os.path.exists(path):
             tried.append("%s (no such file)" % path)
             continue
         try:
-            return ctypes.CDLL(path), path
+            cdll = ctypes.CDLL(path)
         except OSError as e:
             tried.append("%s (%s)" % (path, e))
+            continue
+        try:
+            register(cdll, path)
+        except errors.KiscrmVersionError as e:
+            mismatch = mismatch or e
+            tried.append("%s (%s)" % (path, e))
+            continue
+        return cdll, path
+    if mismatch is not None:
+        raise mismatch
     raise errors.LibraryNotFound(
         "libkiscrm not found; tried: %s. Build it (meson setup build && ninja -C build), "
-        "install it, or set KISCRM_LIBRARY to the path of libkiscrm.so" % "; ".join(tried))
+        "install it (meson install; see doc/install.md), or set KISCRM_LIBRARY to the path "
+        "of libkiscrm.so" % "; ".join(tried))
 
 
 def register(cdll, path="libkiscrm", functions=None, expected=None):
@@ -715,8 +820,7 @@ def lib():
         return _LIB
     with _LOCK:
         if _LIB is None:
-            cdll, path = _open()
-            register(cdll, path)
+            cdll, path = _open()  # registered already
             _PATH = path
             _LIB = cdll
     return _LIB

@@ -522,7 +522,7 @@ class Database:
         _lib.lib().kiscrm_record_delete(self._handle(), _kind(kind_).code, _id(id_),
                                         DELETE_CASCADE if cascade else 0)
 
-    def records(self, kind_: str, **filter_kw: Any) -> Iterator[Record]:
+    def records(self, kind_: str, **filter_kw: Any) -> "RecordIterator":
         """Iterator over the records of a kind in id order. Filters: owner_id,
         department_id, customer_id, region, industry, key_account, name_contains, active;
         and on any field by name: ``where={"opportunity_id": 12}`` (equality) and

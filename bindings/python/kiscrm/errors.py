@@ -1,5 +1,7 @@
 """Exceptions of the kiscrm bindings, one class per libkiscrm error code."""
 
+from typing import Any, Dict, List, Optional, Tuple, Type
+
 ITEROVER = -10
 
 
@@ -13,8 +15,9 @@ class KiscrmError(Exception):
 
     code = -1
 
-    def __init__(self, message, code=None, file=None, line=0, column=0, field=None,
-                 value=None):
+    def __init__(self, message: str, code: Optional[int] = None, file: Optional[str] = None,
+                 line: int = 0, column: int = 0, field: Optional[str] = None,
+                 value: Optional[str] = None) -> None:
         super().__init__(message)
         if code is not None:
             self.code = code
@@ -25,7 +28,7 @@ class KiscrmError(Exception):
         self.field = field
         self.value = value
 
-    def __str__(self):
+    def __str__(self) -> str:
         where = ""
         if self.file:
             where = self.file
@@ -100,9 +103,9 @@ class CsvImportError(KiscrmError):
     """
     code = -14
 
-    def __init__(self, *args, **kw):
+    def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.errors = []
+        self.errors: List[Dict[str, Any]] = []
 
 
 class UnlistedValueWarning(UserWarning):
@@ -110,7 +113,7 @@ class UnlistedValueWarning(UserWarning):
     (a region, industry, business or product line that dimensions.yaml lacks)."""
 
 
-def deprecated_attribute(module, name):
+def deprecated_attribute(module: str, name: str) -> Type["CsvImportError"]:
     """Module ``__getattr__`` of kiscrm and kiscrm.errors: ``ImportError`` is the old name
     of CsvImportError (it shadowed Python's built-in ImportError), kept as an alias that
     warns with DeprecationWarning on each access."""
@@ -123,7 +126,7 @@ def deprecated_attribute(module, name):
     raise AttributeError("module %r has no attribute %r" % (module, name))
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     return deprecated_attribute(__name__, name)
 
 
@@ -137,16 +140,17 @@ class LibraryNotFound(KiscrmError, OSError):
     code = -1
 
 
-_BY_CODE = {cls.code: cls for cls in (
+_CLASSES: Tuple[Type[KiscrmError], ...] = (
     NotFound, Exists, Invalid, ConfigError, Conflict, StorageError, Busy, OutOfMemory,
-    KiscrmVersionError, NotSupported, Overflow, CsvImportError, UserStop)}
+    KiscrmVersionError, NotSupported, Overflow, CsvImportError, UserStop)
+_BY_CODE: Dict[int, Type[KiscrmError]] = {cls.code: cls for cls in _CLASSES}
 
 
-def error_class(code):
+def error_class(code: int) -> Type[KiscrmError]:
     """The exception class of a libkiscrm return code (KiscrmError for unknown codes)."""
     return _BY_CODE.get(code, KiscrmError)
 
 
-def make_error(code, message, **kw):
+def make_error(code: int, message: str, **kw: Any) -> KiscrmError:
     """An exception instance for a return code."""
     return error_class(code)(message, code=code, **kw)

@@ -1,6 +1,7 @@
 """Records of every kind, with field access by name: ``rec["name"]`` and ``rec.name``."""
 
 import ctypes
+from typing import Any, Dict, Optional, Type
 
 from . import _lib
 from . import values as V
@@ -16,7 +17,7 @@ class _FieldInfo:
         self.id, self.name, self.type, self.ref = id_, name, type_, ref
 
 
-_KIND_CACHE = {}
+_KIND_CACHE: Dict[Any, "Kind"] = {}
 
 
 class Kind:
@@ -99,7 +100,7 @@ def kind_names():
     return out
 
 
-_CLASSES = {}
+_CLASSES: Dict[str, Type["Record"]] = {}
 
 
 class Record:
@@ -115,7 +116,7 @@ class Record:
     attribute access; use item access for those fields (``experience["kind"]``).
     """
 
-    KIND = None  # set by the entity subclasses
+    KIND: Optional[str] = None  # set by the entity subclasses
 
     def __new__(cls, kind_=None, *args, **kw):
         # Record("opportunity") gives an Opportunity.
@@ -326,7 +327,7 @@ class Record:
             return NotImplemented
         return self._kind.code == other._kind.code and self.to_dict() == other.to_dict()
 
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value: unhashable
 
     def __repr__(self):
         name = self.get("name") if "name" in self._kind.by_name else None

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import ctypes
-from collections import namedtuple
-from typing import Any, Dict, List
+import os
+from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, List,
+                    NamedTuple, Optional, Sequence, Tuple, Union)
 
 from . import _lib
 from . import values as V
 
-Column = namedtuple("Column", "name type")
-Column.__doc__ = "A column: its name and its type ('text', 'int', 'money', 'date', 'rate', 'time')."
+if TYPE_CHECKING:  # only for the annotations: pandas stays an optional dependency
+    import pandas  # type: ignore  # no stubs needed to use the bindings
+
+
+class Column(NamedTuple):
+    """A column: its name and its type ('text', 'int', 'money', 'date', 'rate', 'time')."""
+    name: str
+    type: str
+
 
 ROW_KINDS = {0: "detail", 1: "subtotal", 2: "total"}
 ROW_KIND_CODES = {v: k for k, v in ROW_KINDS.items()}
@@ -23,17 +31,18 @@ class Table:
     A table keeps the Database it came from alive (``self.db``).
     """
 
-    def __init__(self, ptr, db=None, decimals=None):
-        self._ptr = ptr
+    def __init__(self, ptr: _lib.TableP, db: Any = None, decimals: Optional[int] = None) -> None:
+        self._ptr: Optional[_lib.TableP] = ptr
         self.db = db
         if decimals is None:
             decimals = db.money_decimals if db is not None else 2
         self.money_decimals = decimals
-        self._columns = None
-        self._rows = None
+        self._columns: Optional[List[Column]] = None
+        self._rows: Optional[List[List[Any]]] = None
 
     @classmethod
-    def build(cls, name, columns, rows=(), decimals=2):
+    def build(cls, name: str, columns: Sequence[Tuple[str, Union[str, int]]],
+              rows: Iterable[Any] = (), decimals: int = 2) -> "Table":
         """A table made in Python, e.g. to print it with to_text() or to_csv().
 
         ``columns`` are (name, type) pairs; ``rows`` sequences of Python values, or
@@ -57,7 +66,7 @@ class Table:
                 t._set(r, c, ty, v)
         return t
 
-    def _set(self, r, c, ty, v):
+    def _set(self, r: int, c: int, ty: int, v: Any) -> None:
         L = _lib.lib()
         p = self._ptr
         if v is None:
@@ -75,18 +84,18 @@ class Table:
         else:
             L.kiscrm_table_set_int(p, r, c, int(v))
 
-    def __del__(self):
+    def __del__(self) -> None:
         ptr, self._ptr = getattr(self, "_ptr", None), None
         if ptr and _lib._LIB is not None:
             _lib._LIB.kiscrm_table_free(ptr)
 
     @property
-    def name(self):
+    def name(self) -> str:
         """The report name, e.g. 'win-rate'."""
         return _lib.lib().kiscrm_table_name(self._ptr)
 
     @property
-    def columns(self):
+    def columns(self) -> List[Column]:
         """List of Column(name, type)."""
         if self._columns is None:
             L = _lib.lib()
@@ -98,11 +107,11 @@ class Table:
         return self._columns
 
     @property
-    def column_names(self):
+    def column_names(self) -> List[str]:
         """The column names, in order."""
         return [c.name for c in self.columns]
 
-    def labels(self, lang="en"):
+    def labels(self, lang: str = "en") -> List[str]:
         """Display names of the columns in 'zh' or 'en' (labels.yaml); a column without
         a label (a table built in Python) gives its name."""
         L = _lib.lib()
@@ -111,13 +120,13 @@ class Table:
                 for i in range(len(self.columns))]
 
     @property
-    def notes(self):
+    def notes(self) -> List[str]:
         """The report's notes (e.g. why snapshot-diff is empty), in its language."""
         L = _lib.lib()
         return [L.kiscrm_table_note(self._ptr, i)
                 for i in range(L.kiscrm_table_note_count(self._ptr))]
 
-    def _cell(self, L, r, c, ty):
+    def _cell(self, L: Any, r: int, c: int, ty: str) -> Any:
         p = self._ptr
         if L.kiscrm_table_is_null(p, r, c):
             return None
@@ -135,7 +144,7 @@ class Table:
         return v
 
     @property
-    def rows(self):
+    def rows(self) -> List[List[Any]]:
         """List of rows, each a list of Python values (None for NULL)."""
         if self._rows is None:
             L = _lib.lib()
@@ -161,7 +170,7 @@ class Table:
             rows = [r for r, k in zip(rows, self.row_kinds) if k == "detail"]
         return [dict(zip(names, row)) for row in rows]
 
-    def to_pandas(self, details_only: bool = False, money: str = "decimal"):
+    def to_pandas(self, details_only: bool = False, money: str = "decimal") -> "pandas.DataFrame":
         """The table as a pandas DataFrame (pandas must be installed).
 
         Money stays exact: ``money="decimal"`` gives :class:`decimal.Decimal` values (an
@@ -176,12 +185,11 @@ class Table:
             raise ImportError("Table.to_pandas() needs pandas (pip install pandas)") from None
         records = self.to_dicts(details_only)
         money_cols = [c.name for c in self.columns if c.type == "money"]
-        scale = 10 ** self.money_decimals
         if money == "fen":
             for r in records:
                 for c in money_cols:
-                    if r[c] is not None:
-                        r[c] = int(r[c] * scale)
+                    if r[c] is not None:  # Decimal → minor units, exactly (never a float)
+                        r[c] = V.money_from_python(r[c], self.money_decimals)
         frame = pandas.DataFrame.from_records(records, columns=self.column_names)
         if money == "fen":
             for c in money_cols:
@@ -203,16 +211,17 @@ class Table:
                            % (self.name, name, ", ".join(self.column_names)))
         return i
 
-    def __len__(self):
+    def __len__(self) -> int:
         return _lib.lib().kiscrm_table_row_count(self._ptr)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[List[Any]]:
         return iter(self.rows)
 
-    def __getitem__(self, i):
+    def __getitem__(self, i: int) -> List[Any]:
         return self.rows[i]
 
-    def _write(self, fn, lang=None, as_bytes=False):
+    def _write(self, fn: Callable[[Any, Any], Any], lang: Optional[str] = None,
+               as_bytes: bool = False) -> Any:
         buf = _lib.Buf()
         L = _lib.lib()
         if lang is not None:
@@ -224,7 +233,9 @@ class Table:
                 L.kiscrm_table_set_header_lang(self._ptr, None)
         return _lib.take_bytes(buf) if as_bytes else _lib.take_buf(buf)
 
-    def to_csv(self, lang=None, raw_cells=False, encoding="utf-8", path=None):
+    def to_csv(self, lang: Optional[str] = None, raw_cells: bool = False,
+               encoding: str = "utf-8",
+               path: Union[str, "os.PathLike[str]", None] = None) -> Union[str, bytes, None]:
         """RFC 4180 CSV text (money exact, dates ISO). Headers are the column names, or
         the labels of lang ('zh' or 'en'). Texts starting with =, +, -, @, tab or CR get
         a leading ' (spreadsheets would run them as formulas); raw_cells=True writes them
@@ -244,7 +255,6 @@ class Table:
         data = self._write(lambda buf, t: write(buf, t, ctypes.byref(o)), lang, as_bytes=True)
         if path is None:
             return data
-        import os
         import tempfile
         path = os.fspath(path)
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)),
@@ -260,18 +270,18 @@ class Table:
             raise
         return None
 
-    def to_json(self):
+    def to_json(self) -> str:
         """JSON text {"columns":[{"name","type"}],"rows":[[…]]} (money as exact strings)."""
         return self._write(_lib.lib().kiscrm_table_write_json)
 
-    def to_text(self, lang=None):
+    def to_text(self, lang: Optional[str] = None) -> str:
         """Aligned text for a terminal (CJK characters are two columns wide); headers as
         for to_csv()."""
         return self._write(_lib.lib().kiscrm_table_write_text, lang)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.to_text()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "<kiscrm.Table %r: %d columns, %d rows>" % (self.name, len(self.columns),
                                                             len(self))
