@@ -34,6 +34,10 @@
 
 #include <sqlite3.h>
 
+#ifdef KISCRM_BENCH_PG
+#include "pg_raw.h"
+#endif
+
 #include <dlfcn.h>
 #include <errno.h>
 #include <math.h>
@@ -66,6 +70,7 @@ typedef struct {
 	int keep;
 	long kpi_max_n; /* the KPI job runs only up to this size (it scales with staff × data) */
 	long memory_n;  /* opportunities of the in-memory run (loads there are quadratic, see README) */
+	const char *pg; /* --pg CONNINFO: measure the PostgreSQL backend instead */
 } params;
 
 static void die(const char *fmt, ...)
@@ -911,6 +916,10 @@ typedef struct {
 	kiscrm_date from, to; /* fiscal quarter of as_of */
 	char *funnel_sql, *budget_sql, *gap_sql, *suff_sql, *kpi_sql;
 	int64_t checksum;     /* keeps the compiler from dropping work; printed in JSON */
+#ifdef KISCRM_BENCH_PG
+	pgr *pg;              /* set: the aggregates run on PostgreSQL (pg_raw.c) */
+	char *pg_sql[5];      /* funnel, budget, gap, sufficiency, KPI, translated */
+#endif
 } raw_ctx;
 
 static sqlite3_stmt *prep(sqlite3 *db, const char *sql)
@@ -1216,24 +1225,85 @@ static long raw_kpi(void *payload)
 	return rows;
 }
 
+/* ---- hand-written SQL on PostgreSQL ------------------------------------------------- */
+
+#ifdef KISCRM_BENCH_PG
+#define PG_FN(f) f
+
+/* Runs translated aggregate @which with the bench's date parameters as text. */
+static long pg_run_sql(raw_ctx *x, int which, int n, const int64_t *v, const char *first_text,
+		       int subtotal_cols)
+{
+	char buf[4][32];
+	const char *args[4];
+	for (int i = 0; i < n; i++) {
+		snprintf(buf[i], sizeof(buf[i]), "%lld", (long long)v[i]);
+		args[i] = buf[i];
+	}
+	if (first_text)
+		args[0] = first_text;
+	return pgr_query(x->pg, x->pg_sql[which], n, args, subtotal_cols, &x->checksum);
+}
+
+static long pg_funnel(void *payload)
+{
+	raw_ctx *x = payload;
+	int64_t v[2] = { 0, (int64_t)x->p->as_of * DAY };
+	/* + the sub-total row, as raw_funnel() counts it */
+	return pg_run_sql(x, 0, 2, v, x->st->pipeline, 0) + 1;
+}
+
+static long pg_budget(void *payload)
+{
+	raw_ctx *x = payload;
+	int64_t v[4] = { x->w, x->w + 56, x->w - 7, x->p->as_of };
+	return pg_run_sql(x, 1, 4, v, NULL, 2);
+}
+
+static long pg_gap(void *payload)
+{
+	raw_ctx *x = payload;
+	int64_t v[2] = { x->from, x->to };
+	return pg_run_sql(x, 2, 2, v, NULL, 0);
+}
+
+static long pg_sufficiency(void *payload)
+{
+	raw_ctx *x = payload;
+	int64_t v[2] = { x->from, x->to };
+	return pg_run_sql(x, 3, 2, v, NULL, 0);
+}
+
+static long pg_kpi(void *payload)
+{
+	raw_ctx *x = payload;
+	int64_t v[2] = { x->from, x->to };
+	return pg_run_sql(x, 4, 2, v, NULL, 0);
+}
+#else
+#define PG_FN(f) NULL
+#endif
+
 /* ---- the jobs ---------------------------------------------------------------------- */
 
 typedef struct {
 	const char *job;
 	const char *symbol;
 	job_fn raw;
+	job_fn raw_pg; /* the same aggregate on PostgreSQL (NULL: built without libpq) */
 	int group; /* 0: none, 1: department + owner, 2: owner */
 	int period;
 } report_job;
 
 static const report_job report_jobs[] = {
-	{ "funnel", "kiscrm_report_funnel", raw_funnel, 0, 0 },
-	{ "rolling_budget", "kiscrm_report_rolling_budget", raw_budget, 1, 0 },
+	{ "funnel", "kiscrm_report_funnel", raw_funnel, PG_FN(pg_funnel), 0, 0 },
+	{ "rolling_budget", "kiscrm_report_rolling_budget", raw_budget, PG_FN(pg_budget), 1, 0 },
 	/* the same figures without the project rows: what the raw aggregate computes */
-	{ "rolling_summary", "kiscrm_report_rolling_summary", raw_budget, 1, 0 },
-	{ "gap", "kiscrm_report_gap", raw_gap, 2, KISCRM_PERIOD_QUARTER },
-	{ "sufficiency", "kiscrm_report_sufficiency", raw_sufficiency, 2, KISCRM_PERIOD_QUARTER },
-	{ "kpi", "kiscrm_report_kpi", raw_kpi, 0, KISCRM_PERIOD_QUARTER },
+	{ "rolling_summary", "kiscrm_report_rolling_summary", raw_budget, PG_FN(pg_budget), 1, 0 },
+	{ "gap", "kiscrm_report_gap", raw_gap, PG_FN(pg_gap), 2, KISCRM_PERIOD_QUARTER },
+	{ "sufficiency", "kiscrm_report_sufficiency", raw_sufficiency, PG_FN(pg_sufficiency), 2,
+	  KISCRM_PERIOD_QUARTER },
+	{ "kpi", "kiscrm_report_kpi", raw_kpi, PG_FN(pg_kpi), 0, KISCRM_PERIOD_QUARTER },
 };
 #define NREPORT_JOBS (sizeof(report_jobs) / sizeof(report_jobs[0]))
 
@@ -1252,10 +1322,16 @@ static void run_reports(kiscrm_db *db, const char *backend, const params *p, raw
 		double t;
 		char note[200];
 
+		job_fn raw_fn = rj->raw;
+#ifdef KISCRM_BENCH_PG
+		if (raw && raw->pg)
+			raw_fn = rj->raw_pg;
+#endif
 		if (raw) {
-			raw_seconds[j] = best_of(rj->raw, raw, &rows);
+			raw_seconds[j] = best_of(raw_fn, raw, &rows);
 			snprintf(note, sizeof(note), "%ld rows", rows);
-			add_job(rj->job, "raw", p->n, raw_seconds[j], raw_seconds[j], rows, note);
+			add_job(rj->job, raw_fn == rj->raw ? "raw" : "pg_sql", p->n, raw_seconds[j],
+				raw_seconds[j], rows, note);
 		}
 		o.as_of = p->as_of;
 		o.period = rj->period;
@@ -1371,7 +1447,7 @@ static void usage(void)
 {
 	fputs("usage: kiscrm-bench [--n OPPORTUNITIES] [--seed S] [--as-of YYYY-MM-DD] [--dir DIR]\n"
 	      "                    [--json FILE] [--kpi-max-n N] [--memory-n N]\n"
-	      "                    [--skip-memory] [--keep]\n", stderr);
+	      "                    [--skip-memory] [--keep] [--pg CONNINFO]\n", stderr);
 	exit(2);
 }
 
@@ -1409,9 +1485,141 @@ static kiscrm_db *open_db(const char *backend, const char *path)
 	return db;
 }
 
+#ifdef KISCRM_BENCH_PG
+/* A COPY value: the text, or \N for NULL. */
+static const char *copy_text(const char *t)
+{
+	return t ? t : "\\N";
+}
+
+/* The same opportunity and history rows as raw_load(), by COPY into the library's tables
+ * in a schema of their own: the PostgreSQL ceiling of a bulk load. */
+static double pg_copy_load(pgr *x, const params *p, const stages *st)
+{
+	char line[512], closed[24], by[24];
+	opp_t o;
+	double t0 = now();
+	pgr_exec(x, "BEGIN");
+	pgr_copy_begin(x, "opportunity (name, customer_id, owner_id, department_id, business_line, "
+		       "product_line, amount, expected_close, pipeline, stage, probability, "
+		       "probability_manual, forecast_category, source, size_class, status, created, closed)");
+	for (long i = 0; i < p->n; i++) {
+		gen_opp(p, st, i, &o);
+		if (o.closed != KISCRM_DATE_NONE)
+			snprintf(closed, sizeof(closed), "%ld", (long)o.closed);
+		else
+			snprintf(closed, sizeof(closed), "\\N");
+		int n = snprintf(line, sizeof(line), "%s\t%ld\t%ld\t%ld\t%s\t%s\t%lld\t%ld\t%s\t%s\t%d\t0\t%s\t%s\t%s\t%s\t%ld\t%s\n",
+				 o.name, o.customer, o.owner, o.dept, business_lines[o.bl], product_lines[o.pl],
+				 (long long)o.amount, (long)o.expected, st->pipeline, st->key[o.final],
+				 st->prob[o.final], copy_text(st->cat[o.final]), sources[o.src],
+				 size_class(o.amount), status_of(st, o.final), (long)o.created, closed);
+		pgr_copy_line(x, line, (size_t)n);
+	}
+	pgr_copy_end(x);
+	pgr_copy_begin(x, "stage_history (opportunity_id, from_stage, to_stage, \"at\", by_id, amount, pipeline)");
+	for (long i = 0; i < p->n; i++) {
+		gen_opp(p, st, i, &o);
+		for (int k = 0; k < 4; k++) {
+			if (k)
+				snprintf(by, sizeof(by), "%ld", o.owner);
+			else
+				snprintf(by, sizeof(by), "\\N");
+			int n = snprintf(line, sizeof(line), "%ld\t%s\t%s\t%lld\t%s\t%lld\t%s\n", o.id,
+					 copy_text(k ? st->key[o.path[k - 1]] : NULL), st->key[o.path[k]],
+					 (long long)o.at[k], by, (long long)o.amount, st->pipeline);
+			pgr_copy_line(x, line, (size_t)n);
+		}
+	}
+	pgr_copy_end(x);
+	pgr_exec(x, "COMMIT");
+	return now() - t0;
+}
+
+/* --pg: the PostgreSQL backend against COPY and hand-written SQL on the same server. Two
+ * schemas: kc_bench_raw (COPY) and kc_bench_api (the library's load; the reports of both
+ * sides read it). */
+static void run_postgres(params *p)
+{
+	stages st;
+	load_stats ls;
+	mem_stats ms = { 0, 0, 0, 0, 0, 0 };
+	raw_ctx raw;
+	char note[200];
+
+	printf("# kiscrm-bench on PostgreSQL: %ld opportunities (~%ld history rows), %ld customers, "
+	       "%ld contracts, %ld staff in %ld departments, seed %llu\n", p->n, 4 * p->n,
+	       p->customers, p->contracts, p->staff, p->depts, (unsigned long long)p->seed);
+	printf("# ratio = seconds / seconds of COPY or of the hand-written SQL on the same server\n");
+	printf("%-22s %-10s %9s %10s %12s %8s\n", "job", "backend", "n", "seconds", "rate", "ratio");
+
+	pgr *rawdb = pgr_open(p->pg, "kc_bench_raw", 1);
+	kiscrm_db *db = open_db("postgresql", pgr_conninfo(rawdb));
+	load_stages(&st, kiscrm_db_config(db));
+	kiscrm_db_free(db);
+	double copy_s = pg_copy_load(rawdb, p, &st);
+	add_job("load_opportunities", "pg_copy", p->n, copy_s, copy_s, 5 * p->n,
+		"COPY of the same 1 + 4 history rows each");
+	if (!p->keep)
+		pgr_drop_schema(rawdb);
+	pgr_close(rawdb);
+
+	pgr *apidb = pgr_open(p->pg, "kc_bench_api", 1);
+	memset(&ls, 0, sizeof(ls));
+	db = open_db("postgresql", pgr_conninfo(apidb));
+	api_load(db, p, &st, &ls);
+	snprintf(note, sizeof(note), "whole data set: %ld rows in %.1f s", ls.rows, ls.total_seconds);
+	add_job("load_opportunities", "postgresql", p->n, ls.opp_seconds, copy_s, 5 * p->n, note);
+	/* Fresh statistics for the planner on both sides (the library's SQL and the hand
+	 * written aggregates read the same tables). */
+	pgr_exec(apidb, "ANALYZE");
+
+	memset(&raw, 0, sizeof(raw));
+	raw.p = p;
+	raw.st = &st;
+	raw.w = kiscrm_date_week_start(p->as_of, kiscrm_config_week_start(kiscrm_db_config(db)));
+	{
+		int fy = kiscrm_config_fiscal_year_start(kiscrm_db_config(db));
+		raw.from = kiscrm_period_start(p->as_of, KISCRM_PERIOD_QUARTER,
+					       kiscrm_config_week_start(kiscrm_db_config(db)), fy);
+		raw.to = kiscrm_period_next(raw.from, KISCRM_PERIOD_QUARTER);
+	}
+	build_sql(&raw);
+	raw.pg = apidb;
+	raw.pg_sql[0] = pgr_translate(raw.funnel_sql);
+	raw.pg_sql[1] = pgr_translate(raw.budget_sql);
+	raw.pg_sql[2] = pgr_translate(raw.gap_sql);
+	raw.pg_sql[3] = pgr_translate(raw.suff_sql);
+	raw.pg_sql[4] = pgr_translate(raw.kpi_sql);
+	run_reports(db, "postgresql", p, &raw);
+	kiscrm_db_free(db);
+	if (!p->keep)
+		pgr_drop_schema(apidb);
+	pgr_close(apidb);
+
+	printf("JSON\n");
+	write_json(stdout, p, &ls, &ms, raw.checksum);
+	if (p->json) {
+		FILE *f = fopen(p->json, "w");
+		if (!f)
+			die("cannot write %s: %s", p->json, strerror(errno));
+		write_json(f, p, &ls, &ms, raw.checksum);
+		if (fclose(f) != 0)
+			die("cannot write %s: %s", p->json, strerror(errno));
+	}
+	free(raw.funnel_sql);
+	free(raw.budget_sql);
+	free(raw.gap_sql);
+	free(raw.suff_sql);
+	free(raw.kpi_sql);
+	for (int i = 0; i < 5; i++)
+		free(raw.pg_sql[i]);
+}
+#endif
+
 int main(int argc, char **argv)
 {
-	params p = { 1000000, 0, 0, 0, 0, 42, 0, ".", NULL, 0, 0, 20000, 100000 };
+	params p = { 1000000, 0, 0, 0, 0, 42, 0, ".", NULL, 0, 0, 20000, 100000, NULL };
 	char api_path[4096], raw_path[4096];
 	stages st;
 	load_stats ls, lm;
@@ -1444,10 +1652,20 @@ int main(int argc, char **argv)
 			p.skip_memory = 1;
 		else if (strcmp(a, "--keep") == 0)
 			p.keep = 1;
+		else if (strcmp(a, "--pg") == 0 && v)
+			p.pg = v, i++;
 		else
 			usage();
 	}
 	scale(&p);
+	if (p.pg) {
+#ifdef KISCRM_BENCH_PG
+		run_postgres(&p);
+		return 0;
+#else
+		die("--pg: this kiscrm-bench was built without libpq");
+#endif
+	}
 	snprintf(api_path, sizeof(api_path), "%s/bench-api.db", p.dir);
 	snprintf(raw_path, sizeof(raw_path), "%s/bench-raw.db", p.dir);
 	remove_db(api_path);

@@ -46,7 +46,12 @@ int cmd_init(cli *c, int argc, char **argv)
 		return cli_usage("init takes no arguments");
 	if (cli_open(c))
 		return 1;
-	printf("database %s ready (schema version %d)\n", c->db_path, kiscrm_schema_version());
+	/* A PostgreSQL "path" is a connection string that may carry a password: never
+	 * echo it (the library's own messages do not either). */
+	if (c->backend && strcmp(c->backend, "postgresql") == 0)
+		printf("PostgreSQL database ready (schema version %d)\n", kiscrm_schema_version());
+	else
+		printf("database %s ready (schema version %d)\n", c->db_path, kiscrm_schema_version());
 	return 0;
 }
 

@@ -961,6 +961,64 @@ static void test_rollback_insert_only(void **state)
 	assert_rc(KISCRM_OK, b->commit(b));
 }
 
+/* Many inserts in one transaction, as an import makes them (the PostgreSQL backend then
+ * reserves ids in blocks and queues the inserts without waiting): every id comes back at
+ * once and distinct, reads, updates and deletes in the same transaction see the rows
+ * inserted before them, an explicit id moves later assigned ids past it, and the
+ * transaction commits or rolls back as a whole. */
+static void test_bulk_in_transaction(void **state)
+{
+	kiscrm_backend *b = B(state);
+	kiscrm_value deal[D_NFIELDS] = { NUL, NUL, NUL, MONEY(0), NUL, NUL, NUL };
+	kiscrm_id last = 0, id;
+
+	assert_rc(KISCRM_OK, b->begin(b));
+	for (int i = 1; i <= 300; i++) {
+		deal[D_ACCOUNT] = INT(put_account(b, 0, "acct", NULL, i));
+		deal[D_AMOUNT] = MONEY(i);
+		id = put(b, &deal_kind, deal);
+		assert_true(id > last);
+		last = id;
+		if (i % 60 == 0) {
+			/* the rows so far, all of them, before the commit */
+			assert_int_equal(scan_count(b, &deal_kind), i);
+			assert_int_equal(scan_count(b, &account_kind), i);
+			assert_row(b, &deal_kind, id, deal);
+			expect_ids(b, &deal_kind, ONE(D_AMOUNT, KISCRM_OP_EQ, MONEY(i)), &id, 1);
+		}
+	}
+	/* change and remove rows inserted in this transaction */
+	deal[D_AMOUNT] = MONEY(-5);
+	deal[0] = INT(last);
+	assert_rc(KISCRM_OK, b->update(b, &deal_kind, deal));
+	deal[0] = NUL;
+	deal[D_AMOUNT] = MONEY(0);
+	assert_rc(KISCRM_OK, b->remove(b, &deal_kind, last - 1));
+	/* an explicit id far ahead: the next assigned one is past it */
+	deal[0] = INT(last + 1000);
+	assert_true(put(b, &deal_kind, deal) == last + 1000);
+	deal[0] = NUL;
+	id = put(b, &deal_kind, deal);
+	assert_true(id > last + 1000);
+	assert_rc(KISCRM_OK, b->commit(b));
+	assert_int_equal(scan_count(b, &deal_kind), 301);
+	expect_ids(b, &deal_kind, ONE(D_AMOUNT, KISCRM_OP_EQ, MONEY(-5)), &last, 1);
+	assert_absent(b, &deal_kind, last - 1);
+
+	/* the same in a transaction rolled back: none of it stays */
+	assert_rc(KISCRM_OK, b->begin(b));
+	for (int i = 0; i < 200; i++)
+		put(b, &deal_kind, deal);
+	assert_rc(KISCRM_OK, b->rollback(b));
+	assert_int_equal(scan_count(b, &deal_kind), 301);
+	/* and the handle goes on */
+	assert_rc(KISCRM_OK, b->begin(b));
+	id = put(b, &deal_kind, deal);
+	assert_rc(KISCRM_OK, b->commit(b));
+	assert_true(id > last + 1000);
+	assert_int_equal(scan_count(b, &deal_kind), 302);
+}
+
 static void test_commit(void **state)
 {
 	kiscrm_backend *b = B(state);
@@ -1294,6 +1352,40 @@ static int grp_sqlite_file(void **state)
 	return 0;
 }
 
+/* PostgreSQL: an insert queued without waiting that the server refuses fails at the
+ * latest at commit, naming its row, and the transaction is rolled back. Another handle
+ * takes the id this handle will assign next (from its reserved block) and commits first. */
+static void test_pg_bulk_error_at_commit(void **state)
+{
+	fixture *f = *state;
+	kiscrm_backend *b = f->b, *other = NULL;
+	kiscrm_value deal[D_NFIELDS] = { NUL, NUL, vtext("bulk"), MONEY(1), NUL, NUL, NUL };
+	kiscrm_id id = 0;
+	char want[64];
+
+	assert_rc(KISCRM_OK, b->begin(b));
+	for (int i = 0; i < 20; i++)
+		id = put(b, &deal_kind, deal);
+	assert_rc(KISCRM_OK, kc_backend_postgres_new(&other, f->conn));
+	assert_rc(KISCRM_OK, other->open(other, &test_schema));
+	deal[0] = INT(id + 1);
+	assert_true(put(other, &deal_kind, deal) == id + 1);
+	deal[0] = NUL;
+	assert_true(put(b, &deal_kind, deal) == id + 1); /* queued: the conflict is not known yet */
+	int rc = b->commit(b);
+	assert_true(rc == KISCRM_EEXISTS || rc == KISCRM_EBUSY);
+	snprintf(want, sizeof(want), "(id %lld", (long long)(id + 1));
+	assert_non_null(strstr(kiscrm_error_last()->message, want));
+	assert_non_null(strstr(kiscrm_error_last()->message, "bt_deal"));
+	/* nothing of the transaction stayed; both handles go on */
+	assert_int_equal(scan_count(other, &deal_kind), 1);
+	assert_rc(KISCRM_OK, b->begin(b));
+	id = put(b, &deal_kind, deal);
+	assert_rc(KISCRM_OK, b->commit(b));
+	assert_int_equal(scan_count(other, &deal_kind), 2);
+	other->free(other);
+}
+
 static int grp_postgres(void **state)
 {
 	(void)state;
@@ -1312,7 +1404,7 @@ static int grp_postgres(void **state)
 	T(test_text_bytes), T(test_open_again), T(test_reopen_file),                       \
 	T(test_failing_wrapper), T(test_failing_wrapper_zero), T(test_query_id_eq),          \
 	T(test_query_indexed_changes), T(test_query_indexed_text), T(test_rollback_indexed), \
-	T(test_query_indexed_big_keys)
+	T(test_query_indexed_big_keys), T(test_bulk_in_transaction)
 
 int main(void)
 {
@@ -1326,6 +1418,7 @@ int main(void)
 	/* Migration and the wide workload are generic; PostgreSQL runs them too. */
 	const struct CMUnitTest postgres[] = {
 		CONFORMANCE, T(test_mem_migrate), T(test_mem_many_rows),
+		T(test_pg_bulk_error_at_commit),
 	};
 	int failed = 0;
 

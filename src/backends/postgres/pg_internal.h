@@ -1,5 +1,7 @@
 /* The PostgreSQL backend's private types and the functions its files share:
  * statements.c (connection, errors, prepared statements, queries, transactions),
+ * errors.c (failed commands as kiscrm errors), bulk.c (bulk inserts: ids reserved in
+ * blocks, inserts queued in pipeline mode), pipe.c (their answers),
  * values.c (kiscrm_value <-> text parameters and result columns), schema.c (tables,
  * schema version, migration) and postgres.c (the backend's slots and construction). */
 #ifndef KC_BACKENDS_POSTGRES_INTERNAL_H
@@ -30,6 +32,16 @@
  * concurrent delete); conflicts surface as SQLSTATE 40001, i.e. KISCRM_EBUSY, and
  * kiscrm_db_transact() reruns the unit of work. */
 #define PG_BEGIN_SQL "BEGIN ISOLATION LEVEL SERIALIZABLE"
+/* Bulk inserts (bulk.c). A transaction's first PG_BULK_AFTER inserts of a kind with
+ * an assigned id run one by one as before (small transactions keep contiguous ids and
+ * see no change); later ones take ids from a block reserved from the kind's sequence
+ * (PG_BLOCK_MIN ids, growing with the run up to PG_BLOCK_MAX) and are queued without
+ * waiting, at most PG_PIPE_MAX at a time: the server's answers to them (~30 bytes each)
+ * must fit its socket buffer while the client is still sending, or both would block. */
+#define PG_BULK_AFTER 8
+#define PG_BLOCK_MIN 16
+#define PG_BLOCK_MAX 1024
+#define PG_PIPE_MAX 1000
 
 /* A server-side prepared statement. Prepared lazily, and again after a reconnect: a
  * statement is valid only on the connection generation it was prepared on. */
@@ -58,11 +70,28 @@ typedef struct pg_params {
 } pg_params;
 
 /* The per-kind statements. */
-enum pg_stmt_kind { PS_INSERT_AUTO, PS_INSERT_ID, PS_UPDATE, PS_REMOVE, PS_GET, PS_NKIND };
+enum pg_stmt_kind {
+	PS_INSERT_AUTO, PS_INSERT_ID, PS_UPDATE, PS_REMOVE, PS_GET,
+	PS_INSERT_BULK, /* plain INSERT with the id: queued in pipeline mode */
+	PS_RESERVE,     /* $1 ids from the kind's sequence */
+	PS_NKIND
+};
 
 typedef struct pg_kind_cache {
 	pg_stmt st[PS_NKIND];
+	/* Ids reserved from the sequence and not given out yet. They stay this handle's
+	 * across transactions (a sequence does not roll back, so nobody else gets them),
+	 * so that the next transaction's ids continue where the last one stopped. */
+	int64_t *ids;
+	int nids, next_id;
+	long run; /* inserts with an assigned id in the current transaction */
 } pg_kind_cache;
+
+/* An insert sent and not yet answered: what an error names. */
+typedef struct pg_pending {
+	int ki;
+	int64_t id;
+} pg_pending;
 
 typedef struct pg_scan_entry {
 	uint32_t hash;
@@ -84,16 +113,18 @@ typedef struct pg_backend {
 	int nscans;
 	uint64_t tick;
 	kiscrm_buf sql; /* scratch for building scan SQL, reused */
+	int npending;   /* inserts queued in pipeline mode, not yet answered */
+	pg_pending pending[PG_PIPE_MAX];
 } pg_backend;
 
 /* statements.c */
 int pg_connected(pg_backend *be);
-int pg_fail_result(pg_backend *be, const PGresult *res, const char *fmt, ...) KC_PRINTF(3, 4);
 int pg_exec(pg_backend *be, const char *sql, PGresult **out, const char *what);
 int pg_exec_params(pg_backend *be, const char *sql, int n, const char *const *vals, PGresult **out,
 		   const char *what);
 int pg_run(pg_backend *be, pg_stmt *st, const pg_params *p, PGresult **out, const char *what,
 	   const char *name);
+int pg_prepared(pg_backend *be, pg_stmt *st, const char *what, const char *name);
 void pg_stmt_dispose(pg_backend *be, pg_stmt *st, int deallocate);
 int pg_find_kind(pg_backend *be, const kiscrm_kind_def **kind);
 int pg_kind_stmt(pg_backend *be, int ki, enum pg_stmt_kind which, pg_stmt **out);
@@ -114,6 +145,14 @@ void pg_param_id(pg_params *p, int i, int64_t id);
 int pg_copy_types(pg_stmt *st, const pg_params *p);
 int pg_get_int8(const PGresult *res, int row, int col, int64_t *out);
 int pg_each_row(const PGresult *res, const kiscrm_kind_def *kind, kiscrm_row_cb cb, void *payload);
+/* errors.c */
+int pg_fail_result(pg_backend *be, const PGresult *res, const char *fmt, ...) KC_PRINTF(3, 4);
+/* bulk.c */
+int pg_bulk_insert(pg_backend *be, int ki, const kiscrm_value *row, kiscrm_id *out_id);
+void pg_bulk_forget_ids(pg_backend *be, int ki);
+/* pipe.c */
+int pg_pipe_drain(pg_backend *be);
+int pg_pipe_drain_with(pg_backend *be, pg_stmt *st, const pg_params *p, PGresult **out);
 /* schema.c */
 int pg_check_schema(const kiscrm_schema *s);
 int pg_sync_schema(pg_backend *be, const kiscrm_schema *s);

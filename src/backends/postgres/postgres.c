@@ -34,6 +34,12 @@ static int pg_insert(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscr
 	if (!auto_id && row[0].u.i < 0)
 		return kc_error_set(KISCRM_EINVALID, "insert into %s: id %lld is negative",
 				    kind->name, (long long)row[0].u.i);
+	if (auto_id && (rc = pg_bulk_insert(be, ki, row, out_id)) != 0)
+		return rc < 0 ? rc : KISCRM_OK;
+	/* An explicit id may lie in this handle's reserved block: give the block up, so
+	 * that no later insert is assigned an id taken now. */
+	if (!auto_id)
+		pg_bulk_forget_ids(be, ki);
 	pg_stmt *st;
 	if ((rc = pg_kind_stmt(be, ki, auto_id ? PS_INSERT_AUTO : PS_INSERT_ID, &st)) != 0)
 		return rc;

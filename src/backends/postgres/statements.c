@@ -1,21 +1,28 @@
 /* SQL of the PostgreSQL backend: the connection (reconnect between transactions),
- * error mapping, server-side prepared statements per kind and an LRU cache of scan
- * statements, WHERE clauses from queries, and the transaction statements. */
+ * server-side prepared statements per kind and an LRU cache of scan statements, WHERE
+ * clauses from queries, and the transaction statements. */
 #include "pg_internal.h"
 #include "core/str.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ---- connection and errors -------------------------------------------------------- */
 
-/* Makes sure the connection is up. A connection lost between transactions is reset
- * (every prepared statement is then prepared again: the generation changes); one lost
- * inside a transaction is an error, since the server rolled the transaction back. */
+/* Makes sure the connection is up and free for a statement whose answer is awaited.
+ * Inserts queued in pipeline mode are answered first (pipe.c), so that whatever
+ * comes next sees them and their errors surface here. A connection lost between
+ * transactions is reset (every prepared statement is then prepared again: the
+ * generation changes); one lost inside a transaction is an error, since the server
+ * rolled the transaction back. */
 int pg_connected(pg_backend *be)
 {
+	if (be->npending) {
+		int rc = pg_pipe_drain(be);
+		if (rc)
+			return rc;
+	}
 	if (PQstatus(be->conn) == CONNECTION_OK)
 		return KISCRM_OK;
 	if (be->in_tx)
@@ -27,41 +34,6 @@ int pg_connected(pg_backend *be)
 				    be->where, PQerrorMessage(be->conn));
 	be->gen++;
 	return KISCRM_OK;
-}
-
-/* Serialization failures and deadlocks are the retryable condition of the library
- * (kiscrm_error_is_retryable), as is a lock wait cut short by lock_timeout. */
-static int map_sqlstate(const char *state)
-{
-	if (!state)
-		return KISCRM_ESTORAGE;
-	if (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "55P03"))
-		return KISCRM_EBUSY;
-	if (!strcmp(state, "23505"))
-		return KISCRM_EEXISTS;
-	return KISCRM_ESTORAGE;
-}
-
-/* Reports a failed command: "<what>: <server's message> (SQLSTATE xxxxx)". */
-int pg_fail_result(pg_backend *be, const PGresult *res, const char *fmt, ...)
-{
-	char what[256];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-	if (!msg) {
-		/* No result or no server message: libpq's own text (connection lost, out of
-		 * memory), without its trailing newline. */
-		msg = PQerrorMessage(be->conn);
-	}
-	size_t len = strlen(msg);
-	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
-		len--;
-	return kc_error_set(map_sqlstate(state), "%s: %.*s%s%s%s", what, (int)len, msg,
-			    state ? " (SQLSTATE " : "", state ? state : "", state ? ")" : "");
 }
 
 static int result_ok(const PGresult *res)
@@ -112,6 +84,16 @@ static int prepare(pg_backend *be, pg_stmt *st, const char *what, const char *na
 	return rc;
 }
 
+/* Prepares @st on the current connection if it is not yet (for the bulk path, which
+ * sends it without pg_run). */
+int pg_prepared(pg_backend *be, pg_stmt *st, const char *what, const char *name)
+{
+	int rc = pg_connected(be);
+	if (!rc && st->gen != be->gen)
+		rc = prepare(be, st, what, name);
+	return rc;
+}
+
 /* Executes prepared statement @st with @p, results in binary. The result is read whole
  * (never single-row mode): the caller's callbacks may run queries of their own. A
  * statement the server has forgotten (SQLSTATE 26000: a pooler handed us another
@@ -119,6 +101,19 @@ static int prepare(pg_backend *be, pg_stmt *st, const char *what, const char *na
 int pg_run(pg_backend *be, pg_stmt *st, const pg_params *p, PGresult **out, const char *what,
 	   const char *name)
 {
+	/* With inserts queued, a prepared statement joins the queue: its answer comes after
+	 * theirs, in the same round trip. */
+	if (be->npending && st->gen == be->gen) {
+		char text[200];
+		PGresult *res = NULL;
+		int rc = pg_pipe_drain_with(be, st, p, &res);
+		snprintf(text, sizeof(text), "%s %s", what, name);
+		if (rc) {
+			PQclear(res);
+			return rc;
+		}
+		return finish(be, res, out, text);
+	}
 	int rc = pg_connected(be);
 	if (rc)
 		return rc;
@@ -144,7 +139,7 @@ int pg_run(pg_backend *be, pg_stmt *st, const pg_params *p, PGresult **out, cons
 void pg_stmt_dispose(pg_backend *be, pg_stmt *st, int deallocate)
 {
 	if (deallocate && st->gen && st->gen == be->gen && PQstatus(be->conn) == CONNECTION_OK &&
-	    PQtransactionStatus(be->conn) != PQTRANS_INERROR) {
+	    !be->npending && PQtransactionStatus(be->conn) != PQTRANS_INERROR) {
 		char sql[64];
 		snprintf(sql, sizeof(sql), "DEALLOCATE \"%s\"", st->name);
 		PQclear(PQexec(be->conn, sql));
@@ -300,6 +295,17 @@ int pg_kind_stmt(pg_backend *be, int ki, enum pg_stmt_kind which, pg_stmt **out)
 		break;
 	case PS_REMOVE:
 		rc = kc_buf_printf(&b, "DELETE FROM \"%s\" WHERE \"id\" = $1", k->name);
+		break;
+	case PS_INSERT_BULK:
+		/* The id comes from a reserved block (bulk.c): no conflict to expect, and
+		 * the sequence is already past it. */
+		rc = build_insert(&b, k, 1);
+		last = k->nfields - 1;
+		break;
+	case PS_RESERVE:
+		rc = kc_buf_printf(&b, "SELECT nextval(s.seq) FROM (SELECT pg_get_serial_sequence("
+				   "'\"%s\"', 'id')::regclass AS seq) s, generate_series(1, $1)",
+				   k->name);
 		break;
 	default:
 		rc = build_select_cols(&b, k, 0);
@@ -472,9 +478,11 @@ void pg_free_statements(pg_backend *be)
 	    (be->kinds || be->nscans))
 		PQclear(PQexec(be->conn, "DEALLOCATE ALL"));
 	if (be->kinds && be->schema)
-		for (int i = 0; i < be->schema->nkinds; i++)
+		for (int i = 0; i < be->schema->nkinds; i++) {
 			for (int j = 0; j < PS_NKIND; j++)
 				pg_stmt_dispose(be, &be->kinds[i].st[j], 0);
+			free(be->kinds[i].ids);
+		}
 	free(be->kinds);
 	be->kinds = NULL;
 	for (int i = 0; i < be->nscans; i++)
@@ -490,8 +498,12 @@ int pg_begin(kiscrm_backend *b)
 	if (be->in_tx)
 		return kc_error_set(KISCRM_EINVALID, "PostgreSQL backend: begin inside a transaction");
 	int rc = pg_exec(be, PG_BEGIN_SQL, NULL, "begin transaction");
-	if (!rc)
+	if (!rc) {
 		be->in_tx = 1;
+		/* bulk inserts (bulk.c) start again after PG_BULK_AFTER one-by-one inserts */
+		for (int i = 0; be->kinds && be->schema && i < be->schema->nkinds; i++)
+			be->kinds[i].run = 0;
+	}
 	return rc;
 }
 
@@ -500,6 +512,19 @@ int pg_commit(kiscrm_backend *b)
 	pg_backend *be = (pg_backend *)b;
 	if (!be->in_tx)
 		return kc_error_set(KISCRM_EINVALID, "PostgreSQL backend: commit without a transaction");
+	/* Inserts still queued are answered first; one that failed fails the commit, and the
+	 * message names its row. */
+	if (be->npending) {
+		int rc = pg_pipe_drain(be);
+		if (rc) {
+			kiscrm_error saved = *kiscrm_error_last();
+			char msg[1024];
+			snprintf(msg, sizeof(msg), "%s", saved.message ? saved.message : "");
+			PQclear(PQexec(be->conn, "ROLLBACK"));
+			be->in_tx = 0;
+			return kc_error_set(rc, "commit: %s; the transaction is rolled back", msg);
+		}
+	}
 	/* An error inside the transaction aborted it on the server, and COMMIT would then
 	 * answer "ROLLBACK" without an error: say so instead of reporting success. */
 	if (PQtransactionStatus(be->conn) == PQTRANS_INERROR) {
@@ -521,6 +546,10 @@ int pg_rollback(kiscrm_backend *b)
 {
 	pg_backend *be = (pg_backend *)b;
 	be->in_tx = 0;
+	/* Queued inserts are answered (their errors no longer matter) so that the
+	 * connection leaves pipeline mode and can send ROLLBACK. */
+	if (be->npending)
+		pg_pipe_drain(be);
 	/* A lost connection, or a failed COMMIT, already ended the transaction. */
 	if (PQstatus(be->conn) != CONNECTION_OK || PQtransactionStatus(be->conn) == PQTRANS_IDLE)
 		return KISCRM_OK;
