@@ -38,39 +38,6 @@ static const char *fmt_money(char buf[32], const kiscrm_db *db, kiscrm_money v)
 	return buf;
 }
 
-static int assign_cb(void *payload, const kiscrm_value *row)
-{
-	return kc_record_assign_row(payload, row);
-}
-
-/* Reads a stored record. Not found: KISCRM_ENOTFOUND naming the field that refers to it
- * (field may be NULL for a direct argument). */
-static int load(kiscrm_record **out, kiscrm_db *db, int kind, kiscrm_id id, const char *owner_kind,
-		const char *field)
-{
-	const kiscrm_kind_def *def = kc_db_def(db, kind);
-	kiscrm_record *r;
-	int rc = kc_record_new(&r, def);
-	if (rc)
-		return rc;
-	rc = id > 0 ? kc_db_get(db, def, id, assign_cb, r) : KISCRM_ENOTFOUND;
-	if (rc == KISCRM_ENOTFOUND) {
-		char idtext[24];
-		snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
-		if (field)
-			rc = kc_error_set_at(KISCRM_ENOTFOUND, NULL, 0, 0, field, idtext,
-					     "%s.%s: %s %s does not exist", owner_kind, field, def->name,
-					     idtext);
-		else
-			rc = kc_error_set(KISCRM_ENOTFOUND, "%s %s does not exist", def->name, idtext);
-	}
-	if (rc) {
-		kiscrm_record_free(r);
-		return rc;
-	}
-	*out = r;
-	return KISCRM_OK;
-}
 
 typedef struct {
 	kiscrm_id exclude; /* a collection left out of the sum (the one being updated) */
@@ -149,7 +116,7 @@ static int derive_department(kiscrm_db *db, kiscrm_record *rec)
 	if (kiscrm_record_is_null(rec, KISCRM_CONTRACT_OWNER_ID))
 		return KISCRM_OK; /* required: reported by the store */
 	kiscrm_record *staff;
-	int rc = load(&staff, db, KISCRM_KIND_STAFF, kiscrm_record_int(rec, KISCRM_CONTRACT_OWNER_ID),
+	int rc = kc_store_load(&staff, db, KISCRM_KIND_STAFF, kiscrm_record_int(rec, KISCRM_CONTRACT_OWNER_ID),
 		      "contract", "owner_id");
 	if (rc)
 		return rc;
@@ -180,7 +147,7 @@ static int check_opportunity(kiscrm_db *db, kiscrm_record *rec)
 		return KISCRM_OK;
 	kiscrm_id oid = kiscrm_record_int(rec, KISCRM_CONTRACT_OPPORTUNITY_ID);
 	kiscrm_record *opp;
-	int rc = load(&opp, db, KISCRM_KIND_OPPORTUNITY, oid, "contract", "opportunity_id");
+	int rc = kc_store_load(&opp, db, KISCRM_KIND_OPPORTUNITY, oid, "contract", "opportunity_id");
 	if (rc)
 		return rc;
 	kiscrm_id cust = kiscrm_record_int(rec, KISCRM_CONTRACT_CUSTOMER_ID);
@@ -237,7 +204,7 @@ static int update_first_contract(kiscrm_db *db, const kiscrm_record *rec)
 {
 	kiscrm_date signed_on = (kiscrm_date)kiscrm_record_int(rec, KISCRM_CONTRACT_SIGNED);
 	kiscrm_record *cust;
-	int rc = load(&cust, db, KISCRM_KIND_CUSTOMER, kiscrm_record_int(rec, KISCRM_CONTRACT_CUSTOMER_ID),
+	int rc = kc_store_load(&cust, db, KISCRM_KIND_CUSTOMER, kiscrm_record_int(rec, KISCRM_CONTRACT_CUSTOMER_ID),
 		      "contract", "customer_id");
 	if (rc)
 		return rc;
@@ -283,7 +250,7 @@ int kc_contract_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscr
 static int opportunity_is_open(kiscrm_db *db, kiscrm_id oid)
 {
 	kiscrm_record *opp;
-	int rc = load(&opp, db, KISCRM_KIND_OPPORTUNITY, oid, "collection_plan", "opportunity_id");
+	int rc = kc_store_load(&opp, db, KISCRM_KIND_OPPORTUNITY, oid, "collection_plan", "opportunity_id");
 	if (rc)
 		return rc;
 	const char *status = kiscrm_record_text(opp, KISCRM_OPPORTUNITY_STATUS);
@@ -365,7 +332,7 @@ int kc_collection_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kis
 		return rc;
 	kiscrm_id cid = kiscrm_record_int(rec, KISCRM_COLLECTION_CONTRACT_ID);
 	kiscrm_record *contract;
-	if ((rc = load(&contract, db, KISCRM_KIND_CONTRACT, cid, "collection", "contract_id")) != 0)
+	if ((rc = kc_store_load(&contract, db, KISCRM_KIND_CONTRACT, cid, "collection", "contract_id")) != 0)
 		return rc;
 	kiscrm_money limit = kiscrm_record_int(contract, KISCRM_CONTRACT_AMOUNT);
 	/* a collection is the partner's whose contract it pays */
@@ -421,7 +388,7 @@ int kiscrm_contract_receivable(kiscrm_money *out, kiscrm_db *db, kiscrm_id contr
 	if (!out)
 		return kc_error_set(KISCRM_EINVALID, "output pointer is NULL");
 	kiscrm_record *c;
-	if ((rc = load(&c, db, KISCRM_KIND_CONTRACT, contract_id, NULL, NULL)) != 0)
+	if ((rc = kc_store_load(&c, db, KISCRM_KIND_CONTRACT, contract_id, NULL, NULL)) != 0)
 		return rc;
 	kiscrm_money amount = kiscrm_record_int(c, KISCRM_CONTRACT_AMOUNT), collected;
 	kiscrm_record_free(c);
@@ -559,7 +526,7 @@ static int replace_plan_locked(kiscrm_db *db, const plan_owner *o, const kiscrm_
 			       const kiscrm_money *amounts, size_t n, unsigned int flags)
 {
 	kiscrm_record *rec;
-	int rc = load(&rec, db, o->kind, o->id, NULL, NULL);
+	int rc = kc_store_load(&rec, db, o->kind, o->id, NULL, NULL);
 	if (rc)
 		return rc;
 	if (o->kind == KISCRM_KIND_OPPORTUNITY) {

@@ -77,14 +77,14 @@ int kc_approval_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscr
 int kc_approval_before_delete(kiscrm_db *db, kiscrm_id id)
 {
 	kiscrm_record *a, *s = NULL;
-	int rc = kc_pricing_load(&a, db, KISCRM_KIND_APPROVAL, id, "approval", NULL);
+	int rc = kc_store_load(&a, db, KISCRM_KIND_APPROVAL, id, "approval", NULL);
 	if (rc)
 		return rc;
 	if (kc_is(kiscrm_record_text(a, KISCRM_APPROVAL_STATUS), "pending")) {
 		int is_quote = !kiscrm_record_is_null(a, KISCRM_APPROVAL_QUOTE_ID);
 		int kind = is_quote ? KISCRM_KIND_QUOTE : KISCRM_KIND_CONTRACT;
 		kiscrm_field sf = is_quote ? KISCRM_APPROVAL_QUOTE_ID : KISCRM_APPROVAL_CONTRACT_ID;
-		rc = kc_pricing_load(&s, db, kind, kiscrm_record_int(a, sf), "approval", NULL);
+		rc = kc_store_load(&s, db, kind, kiscrm_record_int(a, sf), "approval", NULL);
 		if (rc == 0 && (rc = kc_record_put_text(s, is_quote ? KISCRM_QUOTE_STATUS : KISCRM_CONTRACT_APPROVAL,
 							 "draft")) == 0)
 			rc = kc_db_update(db, s->def, s->vals);
@@ -149,7 +149,7 @@ int kc_approval_supersede(kiscrm_db *db, kiscrm_field subject_field, kiscrm_id s
 	for (size_t i = 0; rc == 0 && i < f.ids.n; i++) {
 		kiscrm_record *a;
 		kc_db_unscoped_enter(db);
-		rc = kc_pricing_load(&a, db, KISCRM_KIND_APPROVAL, f.ids.ids[i], "approval", NULL);
+		rc = kc_store_load(&a, db, KISCRM_KIND_APPROVAL, f.ids.ids[i], "approval", NULL);
 		kc_db_unscoped_leave(db);
 		if (rc)
 			break;

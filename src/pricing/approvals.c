@@ -75,7 +75,7 @@ static int quote_submit(kiscrm_id *out, kiscrm_db *db, kiscrm_id quote_id, kiscr
 	kc_qlines lines = { 0 };
 	kc_price_line *pl = NULL;
 	kiscrm_buf rule = KISCRM_BUF_INIT;
-	int rc = kc_pricing_load(&q, db, KISCRM_KIND_QUOTE, quote_id, "quote", NULL);
+	int rc = kc_store_load(&q, db, KISCRM_KIND_QUOTE, quote_id, "quote", NULL);
 	if (rc == 0)
 		rc = require_submittable(kiscrm_record_text(q, KISCRM_QUOTE_STATUS), "quote", quote_id);
 	if (rc == 0)
@@ -126,7 +126,7 @@ static int contract_submit(kiscrm_id *out, kiscrm_db *db, kiscrm_id contract_id,
 {
 	kiscrm_record *c = NULL, *a = NULL;
 	kiscrm_buf rule = KISCRM_BUF_INIT;
-	int rc = kc_pricing_load(&c, db, KISCRM_KIND_CONTRACT, contract_id, "contract", NULL);
+	int rc = kc_store_load(&c, db, KISCRM_KIND_CONTRACT, contract_id, "contract", NULL);
 	if (rc == 0)
 		rc = require_submittable(kiscrm_record_text(c, KISCRM_CONTRACT_APPROVAL), "contract", contract_id);
 	kiscrm_money amount = rc == 0 ? kiscrm_record_int(c, KISCRM_CONTRACT_AMOUNT) : 0;
@@ -172,7 +172,7 @@ static int approver_role(int *role, kiscrm_db *db)
 		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "approver_id", NULL,
 				       "approval: the approver is the handle's actor (kiscrm_db_set_actor); none is set");
 	kiscrm_record *s;
-	int rc = kc_pricing_load(&s, db, KISCRM_KIND_STAFF, db->actor, "approval", "approver_id");
+	int rc = kc_store_load(&s, db, KISCRM_KIND_STAFF, db->actor, "approval", "approver_id");
 	if (rc)
 		return rc;
 	const char *key = kiscrm_record_text(s, KISCRM_STAFF_ROLE);
@@ -213,7 +213,7 @@ static int authority_quote(kiscrm_db *db, int r, kiscrm_id quote_id)
 static int authority_contract(kiscrm_db *db, int r, kiscrm_id contract_id)
 {
 	kiscrm_record *c;
-	int rc = kc_pricing_load(&c, db, KISCRM_KIND_CONTRACT, contract_id, "approval", "contract_id");
+	int rc = kc_store_load(&c, db, KISCRM_KIND_CONTRACT, contract_id, "approval", "contract_id");
 	if (rc)
 		return rc;
 	kiscrm_money amount = kiscrm_record_int(c, KISCRM_CONTRACT_AMOUNT);
@@ -235,7 +235,7 @@ static int decide(kiscrm_db *db, kiscrm_id id, const char *decision, const char 
 {
 	kiscrm_record *a;
 	int r = -1;
-	int rc = kc_pricing_load(&a, db, KISCRM_KIND_APPROVAL, id, "approval", NULL);
+	int rc = kc_store_load(&a, db, KISCRM_KIND_APPROVAL, id, "approval", NULL);
 	if (rc)
 		return rc;
 	const char *status = kiscrm_record_text(a, KISCRM_APPROVAL_STATUS);

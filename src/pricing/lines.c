@@ -17,35 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int assign_cb(void *payload, const kiscrm_value *row)
-{
-	return kc_record_assign_row(payload, row);
-}
-
-int kc_pricing_load(kiscrm_record **out, kiscrm_db *db, int kind, kiscrm_id id, const char *owner,
-		    const char *field)
-{
-	const kiscrm_kind_def *def = kc_db_def(db, kind);
-	kiscrm_record *r;
-	int rc = kc_record_new(&r, def);
-	if (rc)
-		return rc;
-	rc = id > 0 ? kc_db_get(db, def, id, assign_cb, r) : KISCRM_ENOTFOUND;
-	if (rc == KISCRM_ENOTFOUND) {
-		char text[24];
-		snprintf(text, sizeof(text), "%lld", (long long)id);
-		rc = field ? kc_error_set_at(KISCRM_ENOTFOUND, NULL, 0, 0, field, text, "%s.%s: %s %s does not exist",
-					     owner, field, def->name, text)
-			   : kc_error_set(KISCRM_ENOTFOUND, "%s %s does not exist", def->name, text);
-	}
-	if (rc) {
-		kiscrm_record_free(r);
-		return rc;
-	}
-	*out = r;
-	return KISCRM_OK;
-}
-
 int kc_is(const char *value, const char *what)
 {
 	return value && strcmp(value, what) == 0;
@@ -136,7 +107,7 @@ int kc_qlines_price(kc_price_line **out, const kc_qlines *l)
 int kc_quote_refresh(kiscrm_db *db, kiscrm_id quote, const kc_qlines *lines, const char *status)
 {
 	kiscrm_record *q;
-	int rc = kc_pricing_load(&q, db, KISCRM_KIND_QUOTE, quote, "quote_line", "quote_id");
+	int rc = kc_store_load(&q, db, KISCRM_KIND_QUOTE, quote, "quote_line", "quote_id");
 	if (rc)
 		return rc;
 	kiscrm_money list = 0, net = 0;

@@ -8,11 +8,6 @@
 #include "storage/db.h"
 #include "storage/record.h"
 
-/* Reads record @id of @kind. Not found: KISCRM_ENOTFOUND "<owner>.<field>: <kind> <id>
- * does not exist" (field NULL: "<kind> <id> does not exist"). */
-int kc_pricing_load(kiscrm_record **out, kiscrm_db *db, int kind, kiscrm_id id, const char *owner,
-		    const char *field);
-
 /* One line of a quote as stored (or as about to be stored). */
 typedef struct kc_qline {
 	kiscrm_id id;

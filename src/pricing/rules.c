@@ -82,7 +82,7 @@ static int check_quote_opportunity(kiscrm_db *db, const kiscrm_record *rec)
 	kiscrm_id oid = kiscrm_record_int(rec, KISCRM_QUOTE_OPPORTUNITY_ID);
 	kiscrm_id cust = kiscrm_record_int(rec, KISCRM_QUOTE_CUSTOMER_ID);
 	kiscrm_record *opp;
-	int rc = kc_pricing_load(&opp, db, KISCRM_KIND_OPPORTUNITY, oid, "quote", "opportunity_id");
+	int rc = kc_store_load(&opp, db, KISCRM_KIND_OPPORTUNITY, oid, "quote", "opportunity_id");
 	if (rc)
 		return rc;
 	if (kiscrm_record_is_null(opp, KISCRM_OPPORTUNITY_CUSTOMER_ID) ||
@@ -142,7 +142,7 @@ int kc_quote_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kiscrm_r
 int kc_quote_before_delete(kiscrm_db *db, kiscrm_id id)
 {
 	kiscrm_record *q;
-	int rc = kc_pricing_load(&q, db, KISCRM_KIND_QUOTE, id, "quote", NULL);
+	int rc = kc_store_load(&q, db, KISCRM_KIND_QUOTE, id, "quote", NULL);
 	if (rc == 0 && (rc = kc_record_put_text(q, KISCRM_QUOTE_STATUS, "draft")) == 0)
 		rc = kc_db_update(db, q->def, q->vals);
 	kiscrm_record_free(q);
@@ -219,7 +219,7 @@ static int apply_product(kiscrm_db *db, kiscrm_record *rec, const kiscrm_record 
 {
 	kiscrm_id pid = kiscrm_record_int(rec, KISCRM_QUOTE_LINE_PRODUCT_ID);
 	kiscrm_record *p;
-	int rc = kc_pricing_load(&p, db, KISCRM_KIND_PRODUCT, pid, "quote_line", "product_id");
+	int rc = kc_store_load(&p, db, KISCRM_KIND_PRODUCT, pid, "quote_line", "product_id");
 	if (rc)
 		return rc;
 	int new_product = !old || kiscrm_record_int(old, KISCRM_QUOTE_LINE_PRODUCT_ID) != pid;
@@ -258,7 +258,7 @@ int kc_quote_line_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kis
 	kc_record_put_int(rec, KISCRM_QUOTE_LINE_NET_AMOUNT, net);
 
 	kiscrm_record *q;
-	if ((rc = kc_pricing_load(&q, db, KISCRM_KIND_QUOTE, qid, "quote_line", "quote_id")) != 0)
+	if ((rc = kc_store_load(&q, db, KISCRM_KIND_QUOTE, qid, "quote_line", "quote_id")) != 0)
 		return rc;
 	const char *field = changed_guarded(rec, old), *status = NULL;
 	if (field && !write_is_workflow(ctx))
@@ -279,12 +279,12 @@ int kc_quote_line_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const kis
 int kc_quote_line_before_delete(kiscrm_db *db, kiscrm_id id)
 {
 	kiscrm_record *line, *q;
-	int rc = kc_pricing_load(&line, db, KISCRM_KIND_QUOTE_LINE, id, "quote_line", NULL);
+	int rc = kc_store_load(&line, db, KISCRM_KIND_QUOTE_LINE, id, "quote_line", NULL);
 	if (rc)
 		return rc;
 	kiscrm_id qid = kiscrm_record_int(line, KISCRM_QUOTE_LINE_QUOTE_ID);
 	kiscrm_record_free(line);
-	if ((rc = kc_pricing_load(&q, db, KISCRM_KIND_QUOTE, qid, "quote_line", "quote_id")) != 0)
+	if ((rc = kc_store_load(&q, db, KISCRM_KIND_QUOTE, qid, "quote_line", "quote_id")) != 0)
 		return rc;
 	const char *status = NULL;
 	rc = guard_quote(db, q, "id", &status);

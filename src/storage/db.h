@@ -151,6 +151,11 @@ static inline const char *kc_db_job(kiscrm_db *db, const char *job)
 	return was;
 }
 
+/* The stored record of @kind and @id into a new record. Not found: KISCRM_ENOTFOUND
+ * naming @owner.@field, the reference that led to it (@field NULL: a direct argument). */
+int kc_store_load(kiscrm_record **out, kiscrm_db *db, int kind, kiscrm_id id, const char *owner,
+		  const char *field);
+
 /* Checks the usual "db and out pointers are not NULL" preconditions. */
 int kc_check_db(const kiscrm_db *db);
 

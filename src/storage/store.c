@@ -87,6 +87,30 @@ static int fetch(kiscrm_record **out, kiscrm_db *db, const kiscrm_kind_def *def,
 	return KISCRM_OK;
 }
 
+int kc_store_load(kiscrm_record **out, kiscrm_db *db, int kind, kiscrm_id id, const char *owner,
+		  const char *field)
+{
+	const kiscrm_kind_def *def = kc_db_def(db, kind);
+	kiscrm_record *r;
+	int rc = kc_record_new(&r, def);
+	if (rc)
+		return rc;
+	rc = id > 0 ? kc_db_get(db, def, id, fetch_cb, r) : KISCRM_ENOTFOUND;
+	if (rc == KISCRM_ENOTFOUND) {
+		char text[24];
+		snprintf(text, sizeof(text), "%lld", (long long)id);
+		rc = field ? kc_error_set_at(KISCRM_ENOTFOUND, NULL, 0, 0, field, text, "%s.%s: %s %s does not exist",
+					     owner, field, def->name, text)
+			   : kc_error_set(KISCRM_ENOTFOUND, "%s %s does not exist", def->name, text);
+	}
+	if (rc) {
+		kiscrm_record_free(r);
+		return rc;
+	}
+	*out = r;
+	return KISCRM_OK;
+}
+
 static int insert_row(kiscrm_db *db, kiscrm_record *rec)
 {
 	kiscrm_id id = 0;
