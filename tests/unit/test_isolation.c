@@ -245,8 +245,8 @@ static void row_of(kiscrm_value *row, const kiscrm_kind_def *def, const kiscrm_r
 	}
 }
 
-/* A file-backed SQLite database (not a private in-memory one) for the copy, so that the
- * copy also goes through SQLite's file path. */
+/* The copy is a database of the group's backend — on SQLite a file, not a private
+ * in-memory database, so that the copy also goes through SQLite's file path. */
 static kiscrm_db *copy_of_view(kiscrm_db *view, const char *dir)
 {
 	char path[512];

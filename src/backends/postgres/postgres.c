@@ -149,23 +149,31 @@ static int pg_get(kiscrm_backend *b, const kiscrm_kind_def *kind, kiscrm_id id, 
 	return rc;
 }
 
-static int pg_scan(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_query *q,
-		   kiscrm_row_cb cb, void *payload)
+/* Runs the scan (@count 0) or count statement of @q on @kind; *res holds the whole result
+ * (the caller clears it, also on failure). */
+static int run_query(pg_backend *be, const kiscrm_kind_def **kind, const kiscrm_query *q, int count,
+		     PGresult **res)
 {
-	pg_backend *be = (pg_backend *)b;
-	if (!cb)
-		return kc_error_set(KISCRM_EINVALID, "scan: callback is NULL");
-	int ki = pg_find_kind(be, &kind);
+	int ki = pg_find_kind(be, kind);
 	if (ki < 0)
 		return ki;
 	pg_stmt *st;
 	pg_params p;
-	int rc = pg_query_stmt(be, kind, q, 0, &st, &p);
+	int rc = pg_query_stmt(be, *kind, q, count, &st, &p);
 	if (rc)
 		return rc;
-	PGresult *res = NULL;
-	rc = pg_run(be, st, &p, &res, "scan of", kind->name);
+	rc = pg_run(be, st, &p, res, count ? "count of" : "scan of", (*kind)->name);
 	pg_params_dispose(&p);
+	return rc;
+}
+
+static int pg_scan(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_query *q,
+		   kiscrm_row_cb cb, void *payload)
+{
+	if (!cb)
+		return kc_error_set(KISCRM_EINVALID, "scan: callback is NULL");
+	PGresult *res = NULL;
+	int rc = run_query((pg_backend *)b, &kind, q, 0, &res);
 	if (!rc)
 		rc = pg_each_row(res, kind, cb, payload);
 	PQclear(res);
@@ -175,20 +183,10 @@ static int pg_scan(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_
 static int pg_count(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_query *q,
 		    int64_t *out)
 {
-	pg_backend *be = (pg_backend *)b;
 	if (!out)
 		return kc_error_set(KISCRM_EINVALID, "count: output is NULL");
-	int ki = pg_find_kind(be, &kind);
-	if (ki < 0)
-		return ki;
-	pg_stmt *st;
-	pg_params p;
-	int rc = pg_query_stmt(be, kind, q, 1, &st, &p);
-	if (rc)
-		return rc;
 	PGresult *res = NULL;
-	rc = pg_run(be, st, &p, &res, "count of", kind->name);
-	pg_params_dispose(&p);
+	int rc = run_query((pg_backend *)b, &kind, q, 1, &res);
 	if (!rc)
 		rc = PQntuples(res) == 1 ? pg_get_int8(res, 0, 0, out)
 					 : kc_error_set(KISCRM_ESTORAGE, "count of %s returned no row",
