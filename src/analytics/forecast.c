@@ -146,10 +146,6 @@ int kc_fc_begin(kc_fc *fc, kiscrm_db *db, const kiscrm_report_options *opts,
 									   : KISCRM_PROBABILITY_CONFIGURED;
 	if ((rc = kc_report_begin(&fc->r, db, opts)) != 0)
 		return rc;
-	if ((rc = kc_report_require_configured_stages(&fc->r, 1)) != 0) {
-		kc_report_end(&fc->r);
-		return rc;
-	}
 	fc->nbuckets = 1;
 	fc->closed_before = KISCRM_DATE_NONE;
 	fc->level = target_level(&fc->r.o, &fc->level_ok);
@@ -379,7 +375,9 @@ typedef struct {
 	int k_contract, k_received, k_amount;
 	/* target fields */
 	int t_metric, t_period, t_start, t_bl, t_pl, t_dept, t_owner, t_amount, t_count;
+	kc_stage_check *check;      /* the configured-stages rule on every opportunity */
 } scan_ctx;
+
 
 static int coll_cb(void *payload, const kiscrm_value *row)
 {
@@ -512,6 +510,9 @@ static int opp_cb(void *payload, const kiscrm_value *row)
 	const char *pkey = text_of(&row[KC_FI(KISCRM_OPPORTUNITY_PIPELINE)]);
 	const char *stage = text_of(&row[KC_FI(KISCRM_OPPORTUNITY_STAGE)]);
 	int pipe = pipeline_index(cfg, pkey);
+	size_t si = 0;
+	const kc_stage *stg = stage_of(cfg, pipe, stage, &si);
+	kc_stage_check_row(s->check, row[0].u.i, pipe, pkey, stage, stg != NULL);
 	int st = status_of(cfg, text_of(&row[KC_FI(KISCRM_OPPORTUNITY_STATUS)]), pipe, stage);
 	int rc = count_key_decided(fc, row, st);
 	if (rc)
@@ -552,8 +553,6 @@ static int opp_cb(void *payload, const kiscrm_value *row)
 	kc_fc_cell *c = kc_fc_cell_at(fc, g, (size_t)b);
 	if (st == ST_WON)
 		return kc_fc_add(&c->closed, amount, "closed amount");
-	size_t si = 0;
-	const kc_stage *stg = stage_of(cfg, pipe, stage, &si);
 	kiscrm_money w;
 	if ((rc = weigh(fc, row, pipe, stg, si, amount, &w)) != 0)
 		return rc;
@@ -640,6 +639,29 @@ static int scan_collections(scan_ctx *s)
 	return kc_db_scan(fc->r.db, &kc_collection_def, &q, coll_cb, s);
 }
 
+/* Every opportunity: the report's open and closed deals, and the configured-stages rule
+ * checked on the same rows (kc_stage_check) instead of scans of its own. */
+static int scan_opportunities(scan_ctx *s)
+{
+	static const int of[] = {
+		KISCRM_OPPORTUNITY_CUSTOMER_ID, KISCRM_OPPORTUNITY_OWNER_ID, KISCRM_OPPORTUNITY_DEPARTMENT_ID,
+		KISCRM_OPPORTUNITY_BUSINESS_LINE, KISCRM_OPPORTUNITY_PRODUCT_LINE, KISCRM_OPPORTUNITY_AMOUNT,
+		KISCRM_OPPORTUNITY_EXPECTED_CLOSE, KISCRM_OPPORTUNITY_PIPELINE, KISCRM_OPPORTUNITY_STAGE,
+		KISCRM_OPPORTUNITY_PROBABILITY, KISCRM_OPPORTUNITY_PROBABILITY_MANUAL,
+		KISCRM_OPPORTUNITY_FORECAST_CATEGORY, KISCRM_OPPORTUNITY_SOURCE, KISCRM_OPPORTUNITY_SIZE_CLASS,
+		KISCRM_OPPORTUNITY_STATUS, KISCRM_OPPORTUNITY_CLOSED, KISCRM_OPPORTUNITY_KEY_PROJECT, KISCRM_OPPORTUNITY_RESALE,
+	};
+	kiscrm_query q = { 0, NULL, 1u };
+	for (size_t i = 0; i < sizeof(of) / sizeof(of[0]); i++)
+		q.columns |= KC_BIT(of[i]);
+	int rc = kc_stage_check_begin(&s->check, s->fc->r.db->config);
+	if (rc == 0)
+		rc = kc_db_scan(s->fc->r.db, &kc_opportunity_def, &q, opp_cb, s);
+	int refused = kc_stage_check_end(s->check);
+	s->check = NULL;
+	return rc ? rc : refused;
+}
+
 int kc_fc_run(kc_fc *fc)
 {
 	scan_ctx s;
@@ -660,20 +682,8 @@ int kc_fc_run(kc_fc *fc)
 					    KC_BIT(s.c_dept) | KC_BIT(s.c_bl) | KC_BIT(s.c_pl) | KC_BIT(s.c_cust) };
 		rc = kc_db_scan(fc->r.db, &kc_contract_def, &q, contract_cb, &s);
 	}
-	if (rc == 0) {
-		static const int of[] = {
-			KISCRM_OPPORTUNITY_CUSTOMER_ID, KISCRM_OPPORTUNITY_OWNER_ID, KISCRM_OPPORTUNITY_DEPARTMENT_ID,
-			KISCRM_OPPORTUNITY_BUSINESS_LINE, KISCRM_OPPORTUNITY_PRODUCT_LINE, KISCRM_OPPORTUNITY_AMOUNT,
-			KISCRM_OPPORTUNITY_EXPECTED_CLOSE, KISCRM_OPPORTUNITY_PIPELINE, KISCRM_OPPORTUNITY_STAGE,
-			KISCRM_OPPORTUNITY_PROBABILITY, KISCRM_OPPORTUNITY_PROBABILITY_MANUAL,
-			KISCRM_OPPORTUNITY_FORECAST_CATEGORY, KISCRM_OPPORTUNITY_SOURCE, KISCRM_OPPORTUNITY_SIZE_CLASS,
-			KISCRM_OPPORTUNITY_STATUS, KISCRM_OPPORTUNITY_CLOSED, KISCRM_OPPORTUNITY_KEY_PROJECT, KISCRM_OPPORTUNITY_RESALE,
-		};
-		kiscrm_query q = { 0, NULL, 1u };
-		for (size_t i = 0; i < sizeof(of) / sizeof(of[0]); i++)
-			q.columns |= KC_BIT(of[i]);
-		rc = kc_db_scan(fc->r.db, &kc_opportunity_def, &q, opp_cb, &s);
-	}
+	if (rc == 0)
+		rc = scan_opportunities(&s);
 	if (rc == 0 && fc->want_targets) {
 		kiscrm_query q = { 0, NULL, 1u | KC_BIT(s.t_metric) | KC_BIT(s.t_period) | KC_BIT(s.t_start) | KC_BIT(s.t_bl) |
 					    KC_BIT(s.t_pl) | KC_BIT(s.t_dept) | KC_BIT(s.t_owner) | KC_BIT(s.t_amount) |
@@ -867,7 +877,8 @@ int kiscrm_report_stage_probabilities(kiscrm_table **out, kiscrm_db *db, const k
 		return rc;
 	kiscrm_table *t = NULL;
 	const kc_pipeline *p = kc_config_pipeline(db->config, (size_t)fc.r.pipeline);
-	if ((rc = load_history(&fc)) == 0 && (rc = kiscrm_table_new(&t, "stage_probabilities")) == 0) {
+	/* no kc_fc_run: the configured-stages rule is checked here */
+	if ((rc = kc_report_require_configured_stages(&fc.r, 1)) == 0 && (rc = load_history(&fc)) == 0 && (rc = kiscrm_table_new(&t, "stage_probabilities")) == 0) {
 		kc_report_label(t, db);
 		rc = kc_add_columns(t, cols);
 	}

@@ -69,7 +69,8 @@ int kc_fc_begin(kc_fc *fc, kiscrm_db *db, const kiscrm_report_options *opts,
 		const kiscrm_forecast_options *fopts);
 /* Splits the (bounded) window into buckets of kind period, clipped to the window. */
 int kc_fc_buckets(kc_fc *fc, int period);
-/* Loads the historical rates when needed and scans the data. */
+/* Loads the historical rates when needed and scans the data; refuses as
+ * kc_report_require_configured_stages(r, 1) would (checked on the opportunity scan). */
 int kc_fc_run(kc_fc *fc);
 void kc_fc_end(kc_fc *fc);
 

@@ -8,7 +8,10 @@
  *
  * The check is one query per pipeline through the storage layer's read chokepoint:
  * "pipeline = P and stage <> each configured stage" (the default pipeline also
- * matches records without a pipeline), and "pipeline <> each configured pipeline". */
+ * matches records without a pipeline), and "pipeline <> each configured pipeline".
+ * A report that reads every opportunity anyway (the forecast engine) checks the rows as
+ * they pass instead (kc_stage_check_*): the same offenders, the same message, and no
+ * scans of their own — which on SQLite cost a third of the gap report. */
 #include "analytics/report.h"
 #include "config/pipeline_config.h"
 #include "core/error.h"
@@ -29,18 +32,26 @@ typedef struct offenders {
 	char stage[64], pipeline[64];
 } offenders;
 
-static int offender_cb(void *payload, const kiscrm_value *row)
+static void offender_add(offenders *o, kiscrm_id id, const char *pipeline, const char *stage)
 {
-	offenders *o = payload;
 	if (o->n == 0) {
-		const kiscrm_value *s = &row[KC_FI(KISCRM_OPPORTUNITY_STAGE)];
-		const kiscrm_value *p = &row[KC_FI(KISCRM_OPPORTUNITY_PIPELINE)];
-		snprintf(o->stage, sizeof(o->stage), "%s", s->type == KISCRM_TYPE_TEXT ? s->u.s : "");
-		snprintf(o->pipeline, sizeof(o->pipeline), "%s", p->type == KISCRM_TYPE_TEXT ? p->u.s : "");
+		snprintf(o->stage, sizeof(o->stage), "%s", stage ? stage : "");
+		snprintf(o->pipeline, sizeof(o->pipeline), "%s", pipeline ? pipeline : "");
 	}
 	if (o->n < NAMED)
-		o->ids[o->n] = row[0].u.i;
+		o->ids[o->n] = id;
 	o->n++;
+}
+
+static const char *text_or_null(const kiscrm_value *v)
+{
+	return v->type == KISCRM_TYPE_TEXT ? v->u.s : NULL;
+}
+
+static int offender_cb(void *payload, const kiscrm_value *row)
+{
+	offender_add(payload, row[0].u.i, text_or_null(&row[KC_FI(KISCRM_OPPORTUNITY_PIPELINE)]),
+		     text_or_null(&row[KC_FI(KISCRM_OPPORTUNITY_STAGE)]));
 	return 0;
 }
 
@@ -142,4 +153,63 @@ int kc_report_require_configured_stages(kc_report *r, int all_pipelines)
 	if (rc)
 		return rc;
 	return o.n ? refuse(&o, 1) : KISCRM_OK;
+}
+
+/* ---- the same rule on rows a report reads anyway ----------------------------------- */
+
+/* Offenders by where the queries above would find them: per pipeline (in order), the
+ * rows without a pipeline (the default pipeline's second query), and the rows of an
+ * unknown pipeline. */
+struct kc_stage_check {
+	const kiscrm_config *cfg;
+	size_t npipelines;
+	offenders none, unknown;
+	offenders per[]; /* npipelines */
+};
+
+int kc_stage_check_begin(kc_stage_check **out, const kiscrm_config *cfg)
+{
+	size_t n = kiscrm_config_pipeline_count(cfg);
+	kc_stage_check *c = calloc(1, sizeof(*c) + n * sizeof(c->per[0]));
+	if (!c)
+		return kc_error_oom();
+	c->cfg = cfg;
+	c->npipelines = n;
+	*out = c;
+	return KISCRM_OK;
+}
+
+void kc_stage_check_row(kc_stage_check *c, kiscrm_id id, int pipe, const char *pipeline, const char *stage,
+			int stage_known)
+{
+	if (pipe < 0) {
+		offender_add(&c->unknown, id, pipeline, stage);
+		return;
+	}
+	/* as in SQL, "stage <> s" holds for no row without a stage */
+	if (!stage || stage_known)
+		return;
+	offender_add(pipeline ? &c->per[pipe] : &c->none, id, pipeline, stage);
+}
+
+int kc_stage_check_end(kc_stage_check *c)
+{
+	if (!c)
+		return KISCRM_OK;
+	int rc = KISCRM_OK;
+	for (size_t p = 0; rc == 0 && p < c->npipelines; p++) {
+		offenders o = c->per[p];
+		if (p == 0) { /* the query for rows without a pipeline runs second: its rows follow */
+			size_t named = c->none.n < NAMED ? c->none.n : NAMED;
+			for (size_t i = 0; i < named; i++)
+				offender_add(&o, c->none.ids[i], NULL, c->none.stage);
+			o.n += c->none.n - named;
+		}
+		if (o.n)
+			rc = refuse(&o, 0);
+	}
+	if (rc == 0 && c->unknown.n)
+		rc = refuse(&c->unknown, 1);
+	free(c);
+	return rc;
 }

@@ -67,6 +67,15 @@ int kc_report_options_check(const kiscrm_report_options *o);
  * pipeline with all_pipelines) is at a stage its pipeline does not have, or any
  * opportunity is in a pipeline the configuration does not have. */
 int kc_report_require_configured_stages(kc_report *r, int all_pipelines);
+/* The same rule with all_pipelines, checked on the rows of a scan of every opportunity
+ * the report makes anyway: begin, one call per row (@pipe: the index of @pipeline in the
+ * configuration, 0 for none, -1 unknown; @stage_known: the pipeline has @stage), end
+ * (refuses exactly as kc_report_require_configured_stages(r, 1) would; frees; NULL: OK). */
+typedef struct kc_stage_check kc_stage_check;
+int kc_stage_check_begin(kc_stage_check **out, const kiscrm_config *cfg);
+void kc_stage_check_row(kc_stage_check *c, kiscrm_id id, int pipe, const char *pipeline, const char *stage,
+			int stage_known);
+int kc_stage_check_end(kc_stage_check *c);
 void kc_report_end(kc_report *r);
 
 /* 1 if a record with these facts passes the owner/department filters. */

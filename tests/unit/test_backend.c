@@ -538,6 +538,39 @@ static void test_query_eq_ne(void **state)
 	expect_ids(b, &deal_kind, ONE(D_NOTE, KISCRM_OP_NE, vtext("紧急")), IDS(3, 4, 6));
 }
 
+/* Ranges on an indexed field, narrow and wide: the SQLite backend serves a narrow range
+ * from the index and a wide one (over a twelfth of the rows) by a scan in id order;
+ * either way the rows are the same and come in id order. Deal i (1..60) has account
+ * (7i mod 60) + 1, so id order and index order differ. */
+static void test_query_index_ranges(void **state)
+{
+	kiscrm_backend *b = B(state);
+	for (int i = 1; i <= 60; i++) {
+		kiscrm_value row[D_NFIELDS] = { NUL, INT((7 * i) % 60 + 1), vtext("d"), NUL, NUL, NUL, NUL };
+		assert_true(put(b, &deal_kind, row) == i);
+	}
+	/* accounts 10 and 11: 7i ≡ 9 and 10 (mod 60), i = 27 and 10 (7⁻¹ ≡ 43) */
+	kiscrm_cond narrow[2] = { cond(D_ACCOUNT, KISCRM_OP_GE, INT(10)), cond(D_ACCOUNT, KISCRM_OP_LT, INT(12)) };
+	expect_ids(b, &deal_kind, narrow, 2, IDS(10, 27));
+	/* accounts 5..54: all but 7i mod 60 in {0..3, 54..59}, i.e. i in
+	 * {60, 43, 26, 9, 42, 25, 8, 51, 34, 17} */
+	static const kiscrm_id left_out[] = { 8, 9, 17, 25, 26, 34, 42, 43, 51, 60 };
+	kiscrm_id want[50];
+	int n = 0;
+	for (kiscrm_id i = 1, k = 0; i <= 60; i++) {
+		if (k < 10 && left_out[k] == i)
+			k++;
+		else
+			want[n++] = i;
+	}
+	assert_int_equal(n, 50);
+	kiscrm_cond wide[2] = { cond(D_ACCOUNT, KISCRM_OP_GE, INT(5)), cond(D_ACCOUNT, KISCRM_OP_LE, INT(54)) };
+	expect_ids(b, &deal_kind, wide, 2, want, n);
+	/* a wide range with an equality on the indexed field: the equality's index serves it */
+	kiscrm_cond both[2] = { cond(D_ACCOUNT, KISCRM_OP_GE, INT(5)), cond(D_ACCOUNT, KISCRM_OP_EQ, INT(10)) };
+	expect_ids(b, &deal_kind, both, 2, IDS(27));
+}
+
 static void test_query_ordering_ops(void **state)
 {
 	kiscrm_backend *b = B(state);
@@ -1397,7 +1430,7 @@ static int grp_postgres(void **state)
 #define CONFORMANCE                                                                      \
 	T(test_insert_get), T(test_kinds_independent), T(test_all_null_row), T(test_update), \
 	T(test_remove), T(test_not_found), T(test_explicit_ids), T(test_ids_never_reused), \
-	T(test_query_eq_ne), T(test_query_ordering_ops), T(test_query_contains),           \
+	T(test_query_eq_ne), T(test_query_ordering_ops), T(test_query_index_ranges), T(test_query_contains),           \
 	T(test_query_and), T(test_null_query_scan), T(test_ascending_order),               \
 	T(test_scan_stop), T(test_many_rows_indexed), T(test_rollback),                    \
 	T(test_rollback_insert_only), T(test_commit), T(test_money_extremes),              \

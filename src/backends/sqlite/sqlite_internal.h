@@ -1,6 +1,7 @@
 /* The SQLite backend's private types and the functions its files share: statements.c
- * (errors, statements, binding, the scan cache, transactions), schema.c (tables, schema
- * version, migration) and sqlite.c (the backend's slots and construction). */
+ * (errors, statements, binding, the scan cache, transactions), plan.c (the statement of a
+ * scan or count: index or scan for range conditions), schema.c (tables, schema version, migration) and sqlite.c (the
+ * backend's slots and construction). */
 #ifndef KC_BACKENDS_SQLITE_INTERNAL_H
 #define KC_BACKENDS_SQLITE_INTERNAL_H
 
@@ -64,6 +65,9 @@ enum stmt_kind { ST_INSERT, ST_UPDATE, ST_REMOVE, ST_GET };
 /* statements.c */
 int sq_bind_value(sqlite3_stmt *st, int idx, const kiscrm_kind_def *kind,
 		const kiscrm_field_def *f, const kiscrm_value *v);
+int sq_bind_where(sqlite3_stmt *st, const kiscrm_kind_def *k, const kiscrm_query *q, int *next);
+int sq_build_select_cols(kiscrm_buf *b, const kiscrm_kind_def *k, uint64_t columns);
+int sq_build_where(sq_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int unindexed_ranges);
 int sq_check_name(const char *what, const char *name);
 int sq_check_query(const kiscrm_query *q);
 int sq_exec_sql(sq_backend *be, const char *sql, const char *what);
@@ -74,8 +78,8 @@ int sq_prepare(sq_backend *be, const char *sql, sqlite3_stmt **out, const char *
 		const char *name);
 int sq_query_int(sq_backend *be, const char *sql, const char *bind_text, int64_t *out,
 		const char *what);
-int sq_query_stmt(sq_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int count,
-		sqlite3_stmt **st, stmt_slot **slot);
+int sq_scan_stmt(sq_backend *be, const char *sql, size_t len, sqlite3_stmt **out, stmt_slot **slot,
+		 const char *name);
 void sq_slot_finalize(stmt_slot *slot);
 int sq_begin(kiscrm_backend *b);
 int sq_commit(kiscrm_backend *b);
@@ -85,6 +89,9 @@ const char *sq_sql_type(int type);
 int sq_step_rows(sq_backend *be, sqlite3_stmt *st, const kiscrm_kind_def *kind, uint64_t columns,
 		 kiscrm_row_cb cb, void *payload, int *nrows, const char *what);
 void sq_stmt_release(sqlite3_stmt *st, stmt_slot *slot);
+/* plan.c */
+int sq_query_stmt(sq_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int count,
+		sqlite3_stmt **st, stmt_slot **slot);
 /* schema.c */
 int sq_check_ours(sq_backend *be, const kiscrm_schema *s, int64_t v);
 int sq_check_schema(const kiscrm_schema *s);
