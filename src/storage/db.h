@@ -32,6 +32,9 @@ typedef struct kc_exists_slot {
 
 struct kiscrm_db {
 	kiscrm_backend *backend;
+	/* Rows travel over a network (PostgreSQL): a report then lets the server filter
+	 * rather than reading every row and filtering them itself. */
+	int remote_rows;
 	kc_exists_slot *exists; /* KC_EXISTS_SLOTS entries; kind 0 = empty */
 	const kc_kind_table *kinds; /* the kinds this handle works with (src/model/kinds.c) */
 	kiscrm_config *config;      /* owned; loaded and freed by the model layer */

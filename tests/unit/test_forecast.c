@@ -37,6 +37,7 @@
  *   diagnosis:   3 + L1, H2 = 5 → 3/5
  *   design:      3 + H2 = 4 → 3/4;  commercial: 3 + H2 = 4 → 3/4 */
 #include "helpers.h"
+#include "storage/db.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -748,13 +749,57 @@ static void test_errors(void **state)
 	kiscrm_table_free(t);
 }
 
+/* The report's CSV text, with the forecast engine reading every opportunity (embedded
+ * backends) or letting the server narrow the scans to the window (PostgreSQL). */
+static void report_text(kiscrm_db *db, const char *name, const kiscrm_report_options *o, int remote, kiscrm_buf *out)
+{
+	kiscrm_table *t = NULL;
+	db->remote_rows = remote;
+	assert_rc(KISCRM_OK, kiscrm_report_run(&t, db, name, o));
+	assert_rc(KISCRM_OK, kiscrm_table_write_csv(out, t));
+	kiscrm_table_free(t);
+}
+
+/* Both ways give the same tables, byte for byte: every report of the engine, per person
+ * and for the company, with the configured and the historical probabilities, on the
+ * scenario's open, won (with and without contract, closed in and before the window),
+ * lost, slipped and next-quarter deals. */
+static void test_server_window_agrees(void **state)
+{
+	fixture *f = *state;
+	static const char *const names[] = { "gap", "sufficiency", "forecast", "year-end" };
+	kiscrm_forecast_options hist = KISCRM_FORECAST_OPTIONS_INIT;
+	hist.probability_source = KISCRM_PROBABILITY_HISTORICAL;
+	int compared = 0;
+	for (size_t n = 0; n < sizeof(names) / sizeof(names[0]); n++)
+		for (int grouped = 0; grouped < 2; grouped++)
+			for (int historical = 0; historical < 2; historical++) {
+				kiscrm_report_options o = q2_options(grouped);
+				o.forecast = historical ? &hist : NULL;
+				kiscrm_buf embedded = KISCRM_BUF_INIT, remote = KISCRM_BUF_INIT;
+				report_text(f->db, names[n], &o, 0, &embedded);
+				report_text(f->db, names[n], &o, 1, &remote);
+				if (strcmp(embedded.ptr, remote.ptr) != 0)
+					fail_msg("%s (grouped %d, historical %d) differs:\n%s\n---\n%s", names[n], grouped,
+						 historical, embedded.ptr, remote.ptr);
+				/* a header and figures, not two empty tables */
+				assert_true(strchr(embedded.ptr, '\n') != strrchr(embedded.ptr, '\n'));
+				compared++;
+				kiscrm_buf_dispose(&embedded);
+				kiscrm_buf_dispose(&remote);
+			}
+	assert_int_equal(compared, 16);
+	f->db->remote_rows = 0;
+}
+
 #define CASES(setup_fn)                                                                                \
 	cmocka_unit_test_setup_teardown(test_gap_per_person, setup_fn, kc_test_fx_teardown),           \
 	cmocka_unit_test_setup_teardown(test_gap_company, setup_fn, kc_test_fx_teardown),              \
 	cmocka_unit_test_setup_teardown(test_sufficiency, setup_fn, kc_test_fx_teardown),              \
 	cmocka_unit_test_setup_teardown(test_forecast_by_month, setup_fn, kc_test_fx_teardown),        \
 	cmocka_unit_test_setup_teardown(test_historical_probabilities, setup_fn, kc_test_fx_teardown), \
-	cmocka_unit_test_setup_teardown(test_errors, setup_fn, kc_test_fx_teardown)
+	cmocka_unit_test_setup_teardown(test_errors, setup_fn, kc_test_fx_teardown),                   \
+	cmocka_unit_test_setup_teardown(test_server_window_agrees, setup_fn, kc_test_fx_teardown)
 
 int main(void)
 {
