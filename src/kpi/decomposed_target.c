@@ -20,33 +20,43 @@ static int tiles(kiscrm_db *db, const kiscrm_kpi_context *ctx, int period)
 	       kiscrm_period_start(ctx->to, period, ws, fy) == ctx->to;
 }
 
-static int target_at(kiscrm_db *db, const kiscrm_kpi_context *ctx, const char *metric, int period,
-		     int *found, kiscrm_money *amount, int64_t *count)
+/* One level's targets: from the memo when there is one, else by a query. */
+static int sum_at(kiscrm_db *db, kc_target_memo **memo, const kiscrm_kpi_context *ctx, const char *metric,
+		  int period, unsigned level, kiscrm_id dept, kiscrm_id owner, int *found, kiscrm_money *amount,
+		  int64_t *count)
 {
+	if (memo)
+		return kc_target_memo_sum(memo, db, metric, period, ctx->from, ctx->to, level, dept, owner, amount,
+					  count, found);
 	kc_dims d;
-	int rc;
 	memset(&d, 0, sizeof(d));
+	d.department_id = dept;
+	d.owner_id = owner;
+	return kc_target_sum(db, metric, period, ctx->from, ctx->to, level, level ? &d : NULL, amount, count, found);
+}
+
+static int target_at(kiscrm_db *db, kc_target_memo **memo, const kiscrm_kpi_context *ctx, const char *metric,
+		     int period, int *found, kiscrm_money *amount, int64_t *count)
+{
+	int rc;
 	*found = 0;
 	switch (ctx->scope) {
 	case KISCRM_KPI_SCOPE_PERSON:
-		d.owner_id = ctx->staff_id;
-		d.department_id = ctx->department_id;
-		if ((rc = kc_target_sum(db, metric, period, ctx->from, ctx->to, KC_TLEVEL_OWNER, &d, amount,
-					count, found)) || *found)
+		if ((rc = sum_at(db, memo, ctx, metric, period, KC_TLEVEL_OWNER, ctx->department_id, ctx->staff_id,
+				 found, amount, count)) || *found)
 			return rc;
-		return kc_target_sum(db, metric, period, ctx->from, ctx->to, KC_TLEVEL_DEPARTMENT | KC_TLEVEL_OWNER,
-				     &d, amount, count, found);
+		return sum_at(db, memo, ctx, metric, period, KC_TLEVEL_DEPARTMENT | KC_TLEVEL_OWNER,
+			      ctx->department_id, ctx->staff_id, found, amount, count);
 	case KISCRM_KPI_SCOPE_DEPARTMENT:
-		d.department_id = ctx->department_id;
-		return kc_target_sum(db, metric, period, ctx->from, ctx->to, KC_TLEVEL_DEPARTMENT, &d, amount,
-				     count, found);
+		return sum_at(db, memo, ctx, metric, period, KC_TLEVEL_DEPARTMENT, ctx->department_id, 0, found,
+			      amount, count);
 	default:
-		return kc_target_sum(db, metric, period, ctx->from, ctx->to, 0, NULL, amount, count, found);
+		return sum_at(db, memo, ctx, metric, period, 0, 0, 0, found, amount, count);
 	}
 }
 
-int kc_kpi_decomposed_target(kiscrm_db *db, const kiscrm_kpi_context *ctx, const char *target_metric,
-			     int *found, kiscrm_money *amount, int64_t *count)
+int kc_kpi_decomposed_target(kiscrm_db *db, kc_target_memo **memo, const kiscrm_kpi_context *ctx,
+			     const char *target_metric, int *found, kiscrm_money *amount, int64_t *count)
 {
 	static const int kinds[] = { KISCRM_PERIOD_YEAR, KISCRM_PERIOD_QUARTER, KISCRM_PERIOD_MONTH,
 				     KISCRM_PERIOD_WEEK };
@@ -58,7 +68,7 @@ int kc_kpi_decomposed_target(kiscrm_db *db, const kiscrm_kpi_context *ctx, const
 			continue;
 		kiscrm_money a = 0;
 		int64_t c = 0;
-		int rc = target_at(db, ctx, target_metric, kinds[i], found, &a, &c);
+		int rc = target_at(db, memo, ctx, target_metric, kinds[i], found, &a, &c);
 		if (rc)
 			return rc;
 		if (*found) {

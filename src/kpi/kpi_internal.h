@@ -4,6 +4,8 @@
 #ifndef KC_KPI_INTERNAL_H
 #define KC_KPI_INTERNAL_H
 
+#include "targets/lookup.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -74,9 +76,11 @@ const char *kc_kpi_grade_of(const kiscrm_kpi_scheme *s, double total);
 
 /* Decomposed target of @target_metric for the subject and window of @ctx: *found = 1 and
  * *amount (money metrics, minor units) or *count set when at least one target matched
- * (decomposed_target.c, reading src/targets/lookup.h). */
-int kc_kpi_decomposed_target(kiscrm_db *db, const kiscrm_kpi_context *ctx, const char *target_metric,
-			     int *found, kiscrm_money *amount, int64_t *count);
+ * (decomposed_target.c, reading src/targets/lookup.h). With @memo (a scorecard's run over
+ * many subjects), the targets of a window are read once into *memo; NULL: one query
+ * per lookup. */
+int kc_kpi_decomposed_target(kiscrm_db *db, kc_target_memo **memo, const kiscrm_kpi_context *ctx,
+			     const char *target_metric, int *found, kiscrm_money *amount, int64_t *count);
 
 /* Money in minor units → major units as a double, with the database's currency decimals. */
 double kc_kpi_major(kiscrm_db *db, kiscrm_money minor);

@@ -152,7 +152,7 @@ int kc_kpi_completion_of(kiscrm_kpi_value *out, kiscrm_db *db, const kiscrm_kpi_
 	kiscrm_money target = 0;
 	int64_t count = 0;
 	int found = 0;
-	int rc = kc_kpi_decomposed_target(db, ctx, KISCRM_METRIC_CONTRACT_AMOUNT, &found, &target, &count);
+	int rc = kc_kpi_decomposed_target(db, NULL, ctx, KISCRM_METRIC_CONTRACT_AMOUNT, &found, &target, &count);
 	if (rc)
 		return rc;
 	if (!found) {

@@ -232,7 +232,7 @@ int kiscrm_kpi_metric_compute(kiscrm_kpi_value *out, kiscrm_db *db, const char *
 		kiscrm_money amount = 0;
 		int64_t count = 0;
 		int found = 0;
-		if ((rc = kc_kpi_decomposed_target(db, ctx, m->target_metric, &found, &amount, &count)))
+		if ((rc = kc_kpi_decomposed_target(db, NULL, ctx, m->target_metric, &found, &amount, &count)))
 			return rc;
 		if (found) {
 			v.has_target = 1;

@@ -65,6 +65,7 @@ typedef struct run {
 	size_t ndepts;
 	kc_idmap dept_active; /* departments with active staff */
 	kc_kpi_cache *cache;  /* built-in metrics computed once for the population */
+	kc_target_memo *targets; /* decomposed targets, read once per window */
 } run;
 
 static void run_dispose(run *x)
@@ -83,6 +84,7 @@ static void run_dispose(run *x)
 	kc_idmap_dispose(&x->dept_index);
 	kc_idmap_dispose(&x->dept_active);
 	kc_kpi_cache_free(x->cache);
+	kc_target_memo_free(x->targets);
 	if (x->began)
 		kc_report_end(&x->r);
 }
@@ -251,7 +253,7 @@ static int eval_line(run *x, subject *sj, line *l, const kc_kpi_indicator *ind)
 		kiscrm_money amount = 0;
 		int64_t count = 0;
 		int found = 0;
-		if ((rc = kc_kpi_decomposed_target(db, &ctx, m->target_metric, &found, &amount, &count)))
+		if ((rc = kc_kpi_decomposed_target(db, &x->targets, &ctx, m->target_metric, &found, &amount, &count)))
 			return rc;
 		l->has_target = found;
 		l->target_money = amount;

@@ -32,4 +32,15 @@ int kc_target_sum(kiscrm_db *db, const char *metric, int period, kiscrm_date fro
  * targets. */
 int kc_target_level_of(const kiscrm_report_options *o, unsigned *level);
 
+/* kc_target_sum for many subjects of one window (memo.c): the first lookup of a (metric,
+ * period kind, window) reads its targets with one scan into *memo (start with NULL; free
+ * with kc_target_memo_free), later ones are answered from memory. @level is 0, or
+ * department and/or owner (no business or product line); @dept / @owner 0 = unset.
+ * The same answers as kc_target_sum. */
+typedef struct kc_target_memo kc_target_memo;
+int kc_target_memo_sum(kc_target_memo **memo, kiscrm_db *db, const char *metric, int period, kiscrm_date from,
+		       kiscrm_date to, unsigned level, kiscrm_id dept, kiscrm_id owner, kiscrm_money *amount,
+		       int64_t *count, int *found);
+void kc_target_memo_free(kc_target_memo *memo);
+
 #endif

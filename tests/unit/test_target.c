@@ -761,6 +761,91 @@ static void test_target_sum_levels(void **state)
 	assert_msg_has("region");
 }
 
+/* The scorecard's memo of decomposed targets answers what kc_target_sum answers.
+ * contract_amount by quarter from 2026-04-01: the company 1,000,000.00; department D1
+ * 600,000.00; a alone 200,000.00, and 5.00 in Q3; b with D1 150,000.00 (department and
+ * person); c alone on business line `direct` 9.99 (a line: no scorecard level); a alone
+ * by month in April 0.11. Asked for Q2, and for Q2 + Q3 (a's two quarters summed). */
+static void test_target_memo_levels(void **state)
+{
+	kiscrm_db *db = *state;
+	kiscrm_id d1 = kc_test_department(db, "一部", 0), d2 = kc_test_department(db, "二部", 0);
+	kiscrm_id a = kc_test_staff(db, "甲", d1, "sales_rep"), b = kc_test_staff(db, "乙", d1, "sales_rep");
+	kiscrm_id c = kc_test_staff(db, "丙", d2, "sales_rep");
+	const char *m = KISCRM_METRIC_CONTRACT_AMOUNT;
+	static const struct {
+		int period;
+		const char *start;
+		int64_t amount;
+		int who; /* 0 company, 1 D1, 2 a, 3 D1+b, 4 c on a line */
+	} rows[] = {
+		{ KISCRM_PERIOD_QUARTER, "2026-04-01", 100000000, 0 }, { KISCRM_PERIOD_QUARTER, "2026-04-01", 60000000, 1 },
+		{ KISCRM_PERIOD_QUARTER, "2026-04-01", 20000000, 2 },  { KISCRM_PERIOD_QUARTER, "2026-07-01", 500, 2 },
+		{ KISCRM_PERIOD_QUARTER, "2026-04-01", 15000000, 3 },  { KISCRM_PERIOD_QUARTER, "2026-04-01", 999, 4 },
+		{ KISCRM_PERIOD_MONTH, "2026-04-01", 11, 2 },
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		kiscrm_record *r = new_target(m, rows[i].period, rows[i].start, rows[i].amount, 0);
+		if (rows[i].who == 1 || rows[i].who == 3)
+			assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_TARGET_DEPARTMENT_ID, d1));
+		if (rows[i].who >= 2)
+			assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_TARGET_OWNER_ID,
+							       rows[i].who == 2 ? a : rows[i].who == 3 ? b : c));
+		if (rows[i].who == 4)
+			assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_TARGET_BUSINESS_LINE, "direct"));
+		kc_test_insert(db, r);
+	}
+	static const struct {
+		int period;
+		const char *to; /* from 2026-04-01 */
+		unsigned level;
+		int dept, owner; /* 1 = D1, 2 = D2; 1 = a, 2 = b, 3 = c */
+		int found;
+		int64_t amount;
+	} asks[] = {
+		{ KISCRM_PERIOD_QUARTER, "2026-07-01", 0, 0, 0, 1, 100000000 },
+		{ KISCRM_PERIOD_QUARTER, "2026-07-01", KC_TLEVEL_DEPARTMENT, 1, 0, 1, 60000000 },
+		{ KISCRM_PERIOD_QUARTER, "2026-07-01", KC_TLEVEL_DEPARTMENT, 2, 0, 0, 0 },
+		{ KISCRM_PERIOD_QUARTER, "2026-07-01", KC_TLEVEL_DEPARTMENT, 0, 0, 0, 0 }, /* no department */
+		{ KISCRM_PERIOD_QUARTER, "2026-07-01", KC_TLEVEL_OWNER, 1, 1, 1, 20000000 },
+		{ KISCRM_PERIOD_QUARTER, "2026-10-01", KC_TLEVEL_OWNER, 1, 1, 1, 20000500 },
+		{ KISCRM_PERIOD_QUARTER, "2026-07-01", KC_TLEVEL_OWNER, 1, 2, 0, 0 }, /* b's has a department */
+		{ KISCRM_PERIOD_QUARTER, "2026-07-01", KC_TLEVEL_OWNER, 2, 3, 0, 0 }, /* c's has a line */
+		{ KISCRM_PERIOD_QUARTER, "2026-07-01", KC_TLEVEL_DEPARTMENT | KC_TLEVEL_OWNER, 1, 2, 1, 15000000 },
+		{ KISCRM_PERIOD_QUARTER, "2026-07-01", KC_TLEVEL_DEPARTMENT | KC_TLEVEL_OWNER, 1, 1, 0, 0 },
+		{ KISCRM_PERIOD_MONTH, "2026-07-01", KC_TLEVEL_OWNER, 1, 1, 1, 11 },
+		{ KISCRM_PERIOD_YEAR, "2026-07-01", 0, 0, 0, 0, 0 },
+	};
+	kiscrm_id depts[3] = { 0, d1, d2 }, owners[4] = { 0, a, b, c };
+	kc_target_memo *memo = NULL;
+	for (int pass = 0; pass < 2; pass++) /* the second pass is answered from memory */
+		for (size_t i = 0; i < sizeof(asks) / sizeof(asks[0]); i++) {
+			kiscrm_date from = D("2026-04-01"), to = D(asks[i].to);
+			kiscrm_money amount = 0, direct = 0;
+			int64_t count = 0;
+			int found = -1, direct_found = -1;
+			kiscrm_id dept = depts[asks[i].dept], owner = owners[asks[i].owner];
+			assert_rc(KISCRM_OK, kc_target_memo_sum(&memo, db, m, asks[i].period, from, to, asks[i].level, dept,
+								owner, &amount, &count, &found));
+			if (found != asks[i].found || amount != asks[i].amount)
+				fail_msg("ask %zu: found %d amount %lld, expected %d %lld", i, found, (long long)amount,
+					 asks[i].found, (long long)asks[i].amount);
+			kc_dims d = { NULL, NULL, NULL, dept, owner, 0 };
+			assert_rc(KISCRM_OK, kc_target_sum(db, m, asks[i].period, from, to, asks[i].level, &d, &direct, NULL,
+							   &direct_found));
+			assert_int_equal(found, direct_found);
+			assert_int_equal(amount, direct);
+		}
+	kiscrm_money amount = 0;
+	int64_t count = 0;
+	int found = 0;
+	assert_rc(KISCRM_EINVALID, kc_target_memo_sum(&memo, db, m, KISCRM_PERIOD_QUARTER, D("2026-04-01"),
+						      D("2026-07-01"), KC_TLEVEL_BUSINESS_LINE, 0, 0, &amount, &count, &found));
+	assert_rc(KISCRM_EINVALID, kc_target_memo_sum(&memo, db, "revenue", KISCRM_PERIOD_QUARTER, D("2026-04-01"),
+						      D("2026-07-01"), 0, 0, 0, &amount, &count, &found));
+	kc_target_memo_free(memo);
+}
+
 /* --- the targets report ------------------------------------------------------------- */
 
 static void test_report_targets(void **state)
@@ -843,6 +928,7 @@ static void test_report_targets(void **state)
 		DB_TEST(test_bottom_up_check),                                              \
 		DB_TEST(test_invalid_targets),                                              \
 		DB_TEST(test_target_sum_levels),                                            \
+		DB_TEST(test_target_memo_levels),                                           \
 		DB_TEST(test_report_targets),                                               \
 	}
 
