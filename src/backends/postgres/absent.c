@@ -12,3 +12,9 @@ int kc_backend_postgres_new(kiscrm_backend **out, const char *conninfo)
 			    "this libkiscrm was built without PostgreSQL support (libpq was not "
 			    "found; rebuild with -Dpostgresql=enabled)");
 }
+
+long kc_backend_postgres_largest_result(const kiscrm_backend *b)
+{
+	(void)b;
+	return 0;
+}

@@ -1,5 +1,6 @@
 /* The PostgreSQL backend's private types and the functions its files share:
  * statements.c (connection, errors, prepared statements, queries, transactions),
+ * cursor.c (scans read in batches),
  * errors.c (failed commands as kiscrm errors), bulk.c (bulk inserts: ids reserved in
  * blocks, inserts queued in pipeline mode), pipe.c (their answers),
  * values.c (kiscrm_value <-> text parameters and result columns), schema.c (tables,
@@ -42,6 +43,12 @@
 #define PG_BLOCK_MIN 16
 #define PG_BLOCK_MAX 1024
 #define PG_PIPE_MAX 1000
+/* Scans (cursor.c) read at most this many rows per result, so that client memory stays
+ * bounded whatever the table's size; KISCRM_PG_BATCH overrides it (a testing knob, read
+ * when the backend is made, PG_BATCH_MIN..PG_BATCH_MAX). */
+#define PG_BATCH_DEFAULT 10000L
+#define PG_BATCH_MIN 1L
+#define PG_BATCH_MAX 1000000L
 
 /* A server-side prepared statement. Prepared lazily, and again after a reconnect: a
  * statement is valid only on the connection generation it was prepared on. */
@@ -113,6 +120,9 @@ typedef struct pg_backend {
 	int nscans;
 	uint64_t tick;
 	kiscrm_buf sql; /* scratch for building scan SQL, reused */
+	long batch;     /* rows per result of a scan (cursor.c) */
+	int cursors;    /* scans now reading through a cursor: names the next one */
+	long largest;   /* most rows a scan's result held (test hook) */
 	int npending;   /* inserts queued in pipeline mode, not yet answered */
 	pg_pending pending[PG_PIPE_MAX];
 } pg_backend;
@@ -122,14 +132,17 @@ int pg_connected(pg_backend *be);
 int pg_exec(pg_backend *be, const char *sql, PGresult **out, const char *what);
 int pg_exec_params(pg_backend *be, const char *sql, int n, const char *const *vals, PGresult **out,
 		   const char *what);
+int pg_exec_bin(pg_backend *be, const char *sql, const pg_params *p, PGresult **out, const char *what);
 int pg_run(pg_backend *be, pg_stmt *st, const pg_params *p, PGresult **out, const char *what,
 	   const char *name);
 int pg_prepared(pg_backend *be, pg_stmt *st, const char *what, const char *name);
 void pg_stmt_dispose(pg_backend *be, pg_stmt *st, int deallocate);
 int pg_find_kind(pg_backend *be, const kiscrm_kind_def **kind);
 int pg_kind_stmt(pg_backend *be, int ki, enum pg_stmt_kind which, pg_stmt **out);
-int pg_query_stmt(pg_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int count,
-		  pg_stmt **out, pg_params *p);
+int pg_run_query(pg_backend *be, const kiscrm_kind_def **kind, const kiscrm_query *q, int count,
+		 PGresult **res);
+int pg_tail_sql(pg_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int bounded,
+		long limit, char **sql, pg_params *p);
 void pg_free_statements(pg_backend *be);
 int pg_begin(kiscrm_backend *b);
 int pg_commit(kiscrm_backend *b);
@@ -144,7 +157,11 @@ int pg_param_set(pg_params *p, int i, const kiscrm_kind_def *kind, const kiscrm_
 void pg_param_id(pg_params *p, int i, int64_t id);
 int pg_copy_types(pg_stmt *st, const pg_params *p);
 int pg_get_int8(const PGresult *res, int row, int col, int64_t *out);
-int pg_each_row(const PGresult *res, const kiscrm_kind_def *kind, kiscrm_row_cb cb, void *payload);
+int pg_each_row(const PGresult *res, int nrows, const kiscrm_kind_def *kind, kiscrm_row_cb cb,
+		void *payload);
+/* cursor.c */
+int pg_scan_rows(pg_backend *be, const kiscrm_kind_def *kind, const kiscrm_query *q,
+		 kiscrm_row_cb cb, void *payload);
 /* errors.c */
 int pg_fail_result(pg_backend *be, const PGresult *res, const char *fmt, ...) KC_PRINTF(3, 4);
 /* bulk.c */

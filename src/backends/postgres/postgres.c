@@ -1,8 +1,9 @@
 /* The PostgreSQL backend, for many users on one server: one table per record kind, one
  * connection per handle (a handle belongs to one thread, the library's rule), statements
- * prepared on the server per kind and per query shape, whole results read before any
- * callback runs (so the core may call the backend again from a callback), SERIALIZABLE
- * transactions whose conflicts are the retryable KISCRM_EBUSY. */
+ * prepared on the server per kind and per query shape, whole results (of a large scan:
+ * whole batches, cursor.c) read before any callback runs (so the core may call the
+ * backend again from a callback), SERIALIZABLE transactions whose conflicts are the
+ * retryable KISCRM_EBUSY. */
 #include "pg_internal.h"
 #include "core/str.h"
 
@@ -144,26 +145,8 @@ static int pg_get(kiscrm_backend *b, const kiscrm_kind_def *kind, kiscrm_id id, 
 		rc = kc_error_set(KISCRM_ENOTFOUND, "%s: no record with id %lld", kind->name,
 				  (long long)id);
 	if (!rc)
-		rc = pg_each_row(res, kind, cb, payload);
+		rc = pg_each_row(res, PQntuples(res), kind, cb, payload);
 	PQclear(res);
-	return rc;
-}
-
-/* Runs the scan (@count 0) or count statement of @q on @kind; *res holds the whole result
- * (the caller clears it, also on failure). */
-static int run_query(pg_backend *be, const kiscrm_kind_def **kind, const kiscrm_query *q, int count,
-		     PGresult **res)
-{
-	int ki = pg_find_kind(be, kind);
-	if (ki < 0)
-		return ki;
-	pg_stmt *st;
-	pg_params p;
-	int rc = pg_query_stmt(be, *kind, q, count, &st, &p);
-	if (rc)
-		return rc;
-	rc = pg_run(be, st, &p, res, count ? "count of" : "scan of", (*kind)->name);
-	pg_params_dispose(&p);
 	return rc;
 }
 
@@ -172,12 +155,7 @@ static int pg_scan(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_
 {
 	if (!cb)
 		return kc_error_set(KISCRM_EINVALID, "scan: callback is NULL");
-	PGresult *res = NULL;
-	int rc = run_query((pg_backend *)b, &kind, q, 0, &res);
-	if (!rc)
-		rc = pg_each_row(res, kind, cb, payload);
-	PQclear(res);
-	return rc;
+	return pg_scan_rows((pg_backend *)b, kind, q, cb, payload);
 }
 
 static int pg_count(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_query *q,
@@ -186,7 +164,7 @@ static int pg_count(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm
 	if (!out)
 		return kc_error_set(KISCRM_EINVALID, "count: output is NULL");
 	PGresult *res = NULL;
-	int rc = run_query((pg_backend *)b, &kind, q, 1, &res);
+	int rc = pg_run_query((pg_backend *)b, &kind, q, 1, &res);
 	if (!rc)
 		rc = PQntuples(res) == 1 ? pg_get_int8(res, 0, 0, out)
 					 : kc_error_set(KISCRM_ESTORAGE, "count of %s returned no row",
@@ -216,6 +194,23 @@ static int pg_open(kiscrm_backend *b, const kiscrm_schema *schema)
 }
 
 /* ---- construction ----------------------------------------------------------------- */
+
+/* Rows per batch of a scan: PG_BATCH_DEFAULT, or KISCRM_PG_BATCH when it is a number in
+ * range (a testing knob: tiny batches make small tables take the batched path). */
+static long batch_size(void)
+{
+	const char *text = getenv("KISCRM_PG_BATCH");
+	if (!text || !*text)
+		return PG_BATCH_DEFAULT;
+	char *end;
+	long n = strtol(text, &end, 10);
+	return *end || n < PG_BATCH_MIN || n > PG_BATCH_MAX ? PG_BATCH_DEFAULT : n;
+}
+
+long kc_backend_postgres_largest_result(const kiscrm_backend *b)
+{
+	return b ? ((const pg_backend *)b)->largest : 0;
+}
 
 static void pg_free(kiscrm_backend *b)
 {
@@ -298,6 +293,7 @@ int kc_backend_postgres_new(kiscrm_backend **out, const char *conninfo)
 		return rc;
 	}
 	be->gen = 1;
+	be->batch = batch_size();
 	be->base.version = KISCRM_BACKEND_VERSION;
 	be->base.open = pg_open;
 	be->base.begin = pg_begin;

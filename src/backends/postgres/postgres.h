@@ -11,4 +11,9 @@
  * message says why), KISCRM_ENOMEM, or KISCRM_ENOTSUPPORTED in a build without libpq. */
 int kc_backend_postgres_new(kiscrm_backend **out, const char *conninfo);
 
+/* Test hook: the most rows one result of a scan of @b held so far (a scan reads at most
+ * one row more than a batch at once: KISCRM_PG_BATCH, 10,000 by default); 0 in a build
+ * without libpq. */
+long kc_backend_postgres_largest_result(const kiscrm_backend *b);
+
 #endif

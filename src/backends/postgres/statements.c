@@ -72,6 +72,16 @@ int pg_exec_params(pg_backend *be, const char *sql, int n, const char *const *va
 	return rc ? rc : finish(be, PQexecParams(be->conn, sql, n, NULL, vals, NULL, NULL, 0), out, what);
 }
 
+/* Runs SQL text once (unnamed statement) with the parameters of @p, results in binary:
+ * the statements of a scan's later batches, which the statement cache does not keep. */
+int pg_exec_bin(pg_backend *be, const char *sql, const pg_params *p, PGresult **out, const char *what)
+{
+	int rc = pg_connected(be);
+	return rc ? rc : finish(be, PQexecParams(be->conn, sql, p ? p->n : 0, p ? p->types : NULL,
+						 p ? p->vals : NULL, p ? p->lens : NULL,
+						 p ? p->fmts : NULL, 1), out, what);
+}
+
 static int prepare(pg_backend *be, pg_stmt *st, const char *what, const char *name)
 {
 	PGresult *res = PQprepare(be->conn, st->name, st->sql, st->nparams, st->types);
@@ -95,7 +105,8 @@ int pg_prepared(pg_backend *be, pg_stmt *st, const char *what, const char *name)
 }
 
 /* Executes prepared statement @st with @p, results in binary. The result is read whole
- * (never single-row mode): the caller's callbacks may run queries of their own. A
+ * (never single-row mode): the caller's callbacks may run queries of their own (a large
+ * scan is cut into batches by cursor.c, each batch a whole result). A
  * statement the server has forgotten (SQLSTATE 26000: a pooler handed us another
  * session, or DISCARD ALL ran) is prepared again once, outside a transaction. */
 int pg_run(pg_backend *be, pg_stmt *st, const pg_params *p, PGresult **out, const char *what,
@@ -441,17 +452,18 @@ static int scan_stmt(pg_backend *be, const pg_params *p, pg_stmt **out)
 	return KISCRM_OK;
 }
 
-/* The statement of a scan (count 0) or a count (count 1) of @q, and its parameters in
- * @p (initialised here; the caller disposes of it). */
-int pg_query_stmt(pg_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int count,
-		  pg_stmt **out, pg_params *p)
+/* Builds the SELECT (count 0) or count (count 1) of @q with its WHERE clause in the
+ * scratch buffer and its values in @p, initialised here with @extra more parameter slots
+ * than conditions (the caller disposes of it). */
+static int build_query(pg_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int count,
+		       int extra, pg_params *p)
 {
 	if (q && q->ncond < 0)
 		return kc_error_set(KISCRM_EINVALID, "query has %d conditions", q->ncond);
 	if (q && q->ncond > 0 && !q->conds)
 		return kc_error_set(KISCRM_EINVALID, "query has %d conditions but none given",
 				    q->ncond);
-	int rc = pg_params_init(p, q ? q->ncond : 0);
+	int rc = pg_params_init(p, (q ? q->ncond : 0) + extra);
 	if (rc)
 		return rc;
 	be->sql.size = 0;
@@ -461,13 +473,78 @@ int pg_query_stmt(pg_backend *be, const kiscrm_kind_def *k, const kiscrm_query *
 		rc = build_select_cols(&be->sql, k, q ? q->columns : 0);
 	if (!rc)
 		rc = build_where(be, k, q, p);
-	if (!rc && !count)
-		rc = kc_buf_puts(&be->sql, " ORDER BY \"id\"");
+	if (rc)
+		pg_params_dispose(p);
+	return rc;
+}
+
+/* The statement of a scan (count 0) or a count (count 1) of @q, and its parameters in
+ * @p (initialised here; the caller disposes of it). A scan asks for one row more than a
+ * batch: a result of at most be->batch rows is the whole scan, read in one round trip; a
+ * full one goes on in batches (cursor.c). */
+static int query_stmt(pg_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int count,
+		      pg_stmt **out, pg_params *p)
+{
+	int rc = build_query(be, k, q, count, 0, p);
+	if (rc)
+		return rc;
+	if (!count)
+		rc = kc_buf_printf(&be->sql, " ORDER BY \"id\" LIMIT %ld", be->batch + 1);
 	if (!rc)
 		rc = scan_stmt(be, p, out);
 	if (rc)
 		pg_params_dispose(p);
 	return rc;
+}
+
+/* Runs the scan (@count 0: its first batch and one row) or count statement of @q on
+ * @kind; *res holds the whole result (the caller clears it, also on failure). */
+int pg_run_query(pg_backend *be, const kiscrm_kind_def **kind, const kiscrm_query *q, int count,
+		 PGresult **res)
+{
+	int ki = pg_find_kind(be, kind);
+	if (ki < 0)
+		return ki;
+	pg_stmt *st;
+	pg_params p;
+	int rc = query_stmt(be, *kind, q, count, &st, &p);
+	if (rc)
+		return rc;
+	rc = pg_run(be, st, &p, res, count ? "count of" : "scan of", (*kind)->name);
+	pg_params_dispose(&p);
+	return rc;
+}
+
+/* The rest of a scan of @q after the rows up to an id: the scan's SELECT with "id" > $n
+ * (its last parameter) and, with @bounded, "id" <= $n+1; in ascending id order, at most
+ * @limit rows (0: all). The SQL is returned in *sql (the caller frees it: the scratch
+ * buffer is reused by the scans a callback may run), the parameters in @p with the id
+ * slots last, to be set by the caller. */
+int pg_tail_sql(pg_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int bounded,
+		long limit, char **sql, pg_params *p)
+{
+	int extra = bounded ? 2 : 1;
+	int rc = build_query(be, k, q, 0, extra, p);
+	if (rc)
+		return rc;
+	int n = p->n; /* conditions on NULL take no parameter */
+	rc = kc_buf_printf(&be->sql, "%s\"id\" > $%d", q && q->ncond > 0 ? " AND " : " WHERE ", n + 1);
+	if (!rc && bounded)
+		rc = kc_buf_printf(&be->sql, " AND \"id\" <= $%d", n + 2);
+	if (!rc)
+		rc = kc_buf_puts(&be->sql, " ORDER BY \"id\"");
+	if (!rc && limit > 0)
+		rc = kc_buf_printf(&be->sql, " LIMIT %ld", limit);
+	if (!rc && !(*sql = kc_strdup(be->sql.ptr)))
+		rc = kc_error_oom();
+	if (rc) {
+		pg_params_dispose(p);
+		return rc;
+	}
+	for (int i = n; i < n + extra; i++)
+		pg_param_id(p, i, 0);
+	p->n = n + extra;
+	return KISCRM_OK;
 }
 
 void pg_free_statements(pg_backend *be)

@@ -204,10 +204,11 @@ static int read_row(const PGresult *res, int r, const kiscrm_kind_def *kind, kis
 	return KISCRM_OK;
 }
 
-/* Calls @cb for every row of @res. The whole result is in memory, so the callback may
- * call the backend again (the core does: checks, nested reads, writes). Returns the
- * callback's stop value or an error. */
-int pg_each_row(const PGresult *res, const kiscrm_kind_def *kind, kiscrm_row_cb cb, void *payload)
+/* Calls @cb for the first @nrows rows of @res. The result is whole in memory, so the
+ * callback may call the backend again (the core does: checks, nested reads, writes).
+ * Returns the callback's stop value or an error. */
+int pg_each_row(const PGresult *res, int nrows, const kiscrm_kind_def *kind, kiscrm_row_cb cb,
+		void *payload)
 {
 	kiscrm_value stack[PG_ROW_STACK];
 	kiscrm_value *row = stack;
@@ -219,7 +220,7 @@ int pg_each_row(const PGresult *res, const kiscrm_kind_def *kind, kiscrm_row_cb 
 		return kc_error_set(KISCRM_ESTORAGE, "query on %s returned %d columns, expected %d",
 				    kind->name, PQnfields(res), kind->nfields);
 	}
-	int rc = KISCRM_OK, n = PQntuples(res);
+	int rc = KISCRM_OK, n = nrows < PQntuples(res) ? nrows : PQntuples(res);
 	for (int r = 0; !rc && r < n; r++) {
 		rc = read_row(res, r, kind, row);
 		if (!rc)
