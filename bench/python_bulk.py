@@ -42,7 +42,8 @@ def main():
             stored = db.insert_many("opportunity", rows, columns=cols)
             secs = time.perf_counter() - t0
     print(json.dumps({"job": "load_opportunities", "backend": "python", "n": n, "skipped": False,
-                      "seconds": secs, "rate": n / secs, "ratio_vs_sqlite": None, "rows": stored,
+                      "seconds": secs, "rate": n / secs, "ratio_vs_sqlite": None, "ratio_vs_limit": None,
+                      "rows": stored,
                       "note": "Database.insert_many() on SQLite, 1 opportunity + its creation entry each; "
                               "target >= 50000/s"}))
 
