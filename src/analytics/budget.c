@@ -162,7 +162,7 @@ static int plan_cb(void *payload, const kiscrm_value *row)
 
 static int load_plan(kc_budget *b, kiscrm_db *db)
 {
-	kiscrm_id sid;
+	kiscrm_id sid = 0;
 	int rc = kc_budget_find_snapshot(db, b->past, &sid);
 	if (rc <= 0)
 		return rc;

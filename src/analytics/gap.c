@@ -211,7 +211,7 @@ int kiscrm_report_gap(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_opt
 		"accelerable:money", "heads:int", "collected_per_head:money", "levers:text", NULL,
 	};
 	kc_fc fc;
-	int period;
+	int period = 0;
 	int rc = kc_gap_begin(&fc, out, db, opts, 1, &period);
 	if (rc)
 		return rc;

@@ -286,7 +286,7 @@ static int plan_cb(void *payload, const kiscrm_value *row)
 static int customer_cb(void *payload, const kiscrm_value *row)
 {
 	recv_ctx *x = payload;
-	size_t off;
+	size_t off = 0;
 	int rc = pool_add(x, row_text(row, KISCRM_CUSTOMER_NAME) ? row_text(row, KISCRM_CUSTOMER_NAME) : "",
 			  &off);
 	return rc ? rc : kc_idmap_put(&x->cust_name, row[0].u.i, off);

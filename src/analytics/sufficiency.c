@@ -152,7 +152,7 @@ int kiscrm_report_sufficiency(kiscrm_table **out, kiscrm_db *db, const kiscrm_re
 		"threshold:rate", "insufficient:int", "causes:text", "causes_text:text", NULL,
 	};
 	kc_fc fc;
-	int period;
+	int period = 0;
 	int rc = kc_gap_begin(&fc, out, db, opts, 0, &period);
 	if (rc)
 		return rc;

@@ -85,7 +85,7 @@ static int require_time(const kiscrm_record *rec, kiscrm_field field, const char
 	if (!kiscrm_record_is_null(rec, field))
 		return KISCRM_OK;
 	return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, name, NULL,
-			       "registration.%s: a %s registration records when it was %s", name, status,
+			       "registration.%s: a %s registration records when it was %s", name, status ? status : "",
 			       strcmp(name, "submitted") == 0 ? "submitted" : "decided");
 }
 

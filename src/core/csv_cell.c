@@ -120,7 +120,7 @@ int kc_csv_text_flags(unsigned *flags, const kiscrm_csv_write_options *opts)
 int kiscrm_csv_write_row(kiscrm_buf *out, const char *const *fields, size_t n,
 			 const kiscrm_csv_write_options *opts)
 {
-	unsigned flags;
+	unsigned flags = 0;
 	if (!out || !fields || n == 0)
 		return kc_error_set(KISCRM_EINVALID, "kiscrm_csv_write_row: %s",
 				    !out ? "out is NULL" : !fields ? "fields is NULL" : "no fields");

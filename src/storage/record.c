@@ -64,6 +64,7 @@ int kc_record_assign_row(kiscrm_record *rec, const kiscrm_value *row)
 static int pos_of(const kiscrm_record *rec, kiscrm_field field)
 {
 	assert(KISCRM_FIELD_KIND(field) == rec->def->kind && KC_FI(field) < rec->def->nfields);
+	(void)rec; /* only the assertion reads it */
 	return KC_FI(field);
 }
 
@@ -90,7 +91,7 @@ void kc_record_clear_dirty(kiscrm_record *rec)
 
 int kc_record_from_row(kiscrm_record **out, const kiscrm_kind_def *def, const kiscrm_value *row)
 {
-	kiscrm_record *r;
+	kiscrm_record *r = NULL;
 	int rc = kc_record_new(&r, def);
 	if (rc)
 		return rc;
@@ -234,7 +235,7 @@ static int wrong_type(const kiscrm_record *rec, int field, const char *what)
 
 int kiscrm_record_set_int(kiscrm_record *rec, kiscrm_field id, int64_t value)
 {
-	int field;
+	int field = 0;
 	int rc = check_field(rec, id, 1, &field);
 	if (rc)
 		return rc;
@@ -246,7 +247,7 @@ int kiscrm_record_set_int(kiscrm_record *rec, kiscrm_field id, int64_t value)
 
 int kiscrm_record_set_text(kiscrm_record *rec, kiscrm_field id, const char *value)
 {
-	int field;
+	int field = 0;
 	int rc = check_field(rec, id, 1, &field);
 	if (rc)
 		return rc;
@@ -262,7 +263,7 @@ int kiscrm_record_set_text(kiscrm_record *rec, kiscrm_field id, const char *valu
 
 int kiscrm_record_set_rate(kiscrm_record *rec, kiscrm_field id, double value)
 {
-	int field;
+	int field = 0;
 	int rc = check_field(rec, id, 1, &field);
 	if (rc)
 		return rc;
@@ -280,7 +281,7 @@ int kiscrm_record_set_rate(kiscrm_record *rec, kiscrm_field id, double value)
 
 int kiscrm_record_set_null(kiscrm_record *rec, kiscrm_field id)
 {
-	int field;
+	int field = 0;
 	int rc = check_field(rec, id, 1, &field);
 	if (rc)
 		return rc;
@@ -313,7 +314,7 @@ static int parse_rate(double *out, const char *text)
 
 int kiscrm_record_set_from_text(kiscrm_record *rec, kiscrm_field id, const char *text, int decimals)
 {
-	int field;
+	int field = 0;
 	int rc = check_field(rec, id, 1, &field);
 	if (rc)
 		return rc;
@@ -363,7 +364,7 @@ int kiscrm_record_set_from_text(kiscrm_record *rec, kiscrm_field id, const char 
  * kind's; getters report that as NULL / 0. */
 static const kiscrm_value *get(const kiscrm_record *rec, kiscrm_field id)
 {
-	int field;
+	int field = 0;
 	return check_field(rec, id, 0, &field) ? NULL : &rec->vals[field];
 }
 
@@ -393,7 +394,7 @@ double kiscrm_record_rate(const kiscrm_record *rec, kiscrm_field id)
 
 int kiscrm_record_field_to_text(kiscrm_buf *out, const kiscrm_record *rec, kiscrm_field id, int decimals)
 {
-	int field;
+	int field = 0;
 	int rc = check_field(rec, id, 0, &field);
 	if (rc)
 		return rc;

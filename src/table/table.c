@@ -366,7 +366,7 @@ static int check_int_value(const kiscrm_table *table, size_t col, int64_t value)
 
 int kiscrm_table_set_int(kiscrm_table *table, size_t row, size_t col, int64_t value)
 {
-	struct kc_cell *cell;
+	struct kc_cell *cell = NULL;
 	int rc = cell_for_set(&cell, table, row, col, KISCRM_TYPE_INT, "kiscrm_table_set_int");
 	if (rc)
 		return rc;
@@ -380,7 +380,7 @@ int kiscrm_table_set_int(kiscrm_table *table, size_t row, size_t col, int64_t va
 
 static int set_text(kiscrm_table *table, size_t row, size_t col, const char *value, int trusted)
 {
-	struct kc_cell *cell;
+	struct kc_cell *cell = NULL;
 	int rc = cell_for_set(&cell, table, row, col, KISCRM_TYPE_TEXT, "kiscrm_table_set_text");
 	if (rc)
 		return rc;
@@ -411,7 +411,7 @@ int kc_table_set_text_trusted(kiscrm_table *table, size_t row, size_t col, const
 
 int kiscrm_table_set_rate(kiscrm_table *table, size_t row, size_t col, double value)
 {
-	struct kc_cell *cell;
+	struct kc_cell *cell = NULL;
 	int rc = cell_for_set(&cell, table, row, col, KISCRM_TYPE_RATE, "kiscrm_table_set_rate");
 	if (rc)
 		return rc;
@@ -426,7 +426,7 @@ int kiscrm_table_set_rate(kiscrm_table *table, size_t row, size_t col, double va
 
 int kiscrm_table_set_null(kiscrm_table *table, size_t row, size_t col)
 {
-	struct kc_cell *cell;
+	struct kc_cell *cell = NULL;
 	int rc = cell_for_set(&cell, table, row, col, KISCRM_TYPE_NULL, "kiscrm_table_set_null");
 	if (rc)
 		return rc;

@@ -139,7 +139,7 @@ static void check_person_key(key_fn fn, const char *text, const char *expected)
 	kiscrm_buf buf = KISCRM_BUF_INIT;
 	assert_rc(KISCRM_OK, fn(text, &buf));
 	if (strcmp(buf.ptr ? buf.ptr : "", expected) != 0)
-		fail_msg("'%s' gave the key '%s', expected '%s'", text, buf.ptr ? buf.ptr : "", expected);
+		fail_msg("'%s' gave the key '%s', expected '%s'", text ? text : "(NULL)", buf.ptr ? buf.ptr : "", expected);
 	kiscrm_buf_dispose(&buf);
 }
 
