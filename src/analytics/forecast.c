@@ -572,10 +572,11 @@ static int opp_cb(void *payload, const kiscrm_value *row)
 	if ((rc = kc_fc_add(&c->weighted, w, "weighted pipeline")) != 0 ||
 	    (rc = kc_fc_add(&c->open, amount, "open pipeline")) != 0)
 		return rc;
-	int slot = category_slot(text_of(&row[KC_FI(KISCRM_OPPORTUNITY_FORECAST_CATEGORY)]), stg);
+	int slot = fc->want_categories ? category_slot(text_of(&row[KC_FI(KISCRM_OPPORTUNITY_FORECAST_CATEGORY)]), stg)
+					: -1;
 	if (slot >= 0 && (rc = kc_fc_add(&c->cat[slot], amount, "category amount")) != 0)
 		return rc;
-	if (amount > 0)
+	if (fc->want_sources && amount > 0)
 		c->sources |= source_bit(text_of(&row[KC_FI(KISCRM_OPPORTUNITY_SOURCE)])) |
 			      (int_of(&row[KC_FI(KISCRM_OPPORTUNITY_RESALE)], 0) ? KC_FC_SRC_RESALE : 0);
 	return 0;
@@ -682,13 +683,22 @@ static int scan_opportunities(scan_ctx *s)
 		KISCRM_OPPORTUNITY_BUSINESS_LINE, KISCRM_OPPORTUNITY_PRODUCT_LINE, KISCRM_OPPORTUNITY_AMOUNT,
 		KISCRM_OPPORTUNITY_EXPECTED_CLOSE, KISCRM_OPPORTUNITY_PIPELINE, KISCRM_OPPORTUNITY_STAGE,
 		KISCRM_OPPORTUNITY_PROBABILITY, KISCRM_OPPORTUNITY_PROBABILITY_MANUAL,
-		KISCRM_OPPORTUNITY_FORECAST_CATEGORY, KISCRM_OPPORTUNITY_SOURCE, KISCRM_OPPORTUNITY_SIZE_CLASS,
-		KISCRM_OPPORTUNITY_STATUS, KISCRM_OPPORTUNITY_CLOSED, KISCRM_OPPORTUNITY_KEY_PROJECT, KISCRM_OPPORTUNITY_RESALE,
+		KISCRM_OPPORTUNITY_STATUS, KISCRM_OPPORTUNITY_CLOSED,
 	};
 	kc_fc *fc = s->fc;
 	kiscrm_query q = { 0, NULL, 1u };
 	for (size_t i = 0; i < sizeof(of) / sizeof(of[0]); i++)
 		q.columns |= KC_BIT(of[i]);
+	/* the columns only some reports read: every column costs on every row */
+	if (fc->want_categories)
+		q.columns |= KC_BIT(KISCRM_OPPORTUNITY_FORECAST_CATEGORY);
+	if (fc->want_sources)
+		q.columns |= KC_BIT(KISCRM_OPPORTUNITY_SOURCE) | KC_BIT(KISCRM_OPPORTUNITY_RESALE);
+	if (fc->want_accel)
+		q.columns |= KC_BIT(KISCRM_OPPORTUNITY_KEY_PROJECT);
+	for (size_t i = 0; i < fc->r.o.ngroup; i++)
+		if (fc->r.o.group_by[i] == KISCRM_GROUP_SIZE_CLASS)
+			q.columns |= KC_BIT(KISCRM_OPPORTUNITY_SIZE_CLASS);
 	if (fc->r.db->remote_rows && (fc->r.from != KISCRM_DATE_NONE || fc->r.to != KISCRM_DATE_NONE)) {
 		int rc = kc_report_require_configured_stages(&fc->r, 1);
 		/* open deals expected after the window count as accelerable up to accel_to */
@@ -827,6 +837,7 @@ int kiscrm_report_forecast(kiscrm_table **out, kiscrm_db *db, const kiscrm_repor
 	kc_fc fc;
 	if ((rc = kc_fc_begin(&fc, db, &o, o.forecast)) != 0)
 		return rc;
+	fc.want_categories = 1;
 	if ((rc = kc_fc_buckets(&fc, period)) == 0 && (rc = kc_fc_run(&fc)) == 0)
 		rc = forecast_table(&fc, out);
 	kc_fc_end(&fc);

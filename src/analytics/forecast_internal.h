@@ -52,6 +52,8 @@ typedef struct kc_fc {
 	int want_targets;         /* scan targets (needs a target level, see kc_fc_begin) */
 	int want_collections;     /* scan collections */
 	int want_accel;           /* sum the open pipeline expected in [to, accel_to) in bucket 0 */
+	int want_categories;      /* sum the open pipeline by forecast category (cat[]) */
+	int want_sources;         /* note the sources of the open pipeline (sources) */
 	kiscrm_date accel_to;
 	unsigned level;           /* target level of the group-by dimensions */
 	int level_ok;             /* 0: the grouping has no target level */

@@ -46,6 +46,7 @@ int kc_gap_begin(kc_fc *fc, kiscrm_table **out, kiscrm_db *db, const kiscrm_repo
 	/* the gap report's acceleration lever: open deals expected within as many days after
 	 * the window as it lasts */
 	fc->want_accel = collections;
+	fc->want_sources = !collections; /* the sufficiency report's causes */
 	fc->accel_to = fc->r.to + (fc->r.to - fc->r.from);
 	if ((rc = kc_fc_run(fc)) != 0)
 		kc_fc_end(fc);
