@@ -8,32 +8,45 @@
 #include "kiscrm/pipeline.h"
 #include "storage/record.h"
 
-typedef struct earlier {
-	kiscrm_date created;
-	int found;
-} earlier;
+#include <stdint.h>
 
+/* A customer's earliest contract signing date; INT64_MAX when it has signed none. */
 static int signed_cb(void *payload, const kiscrm_value *row)
 {
-	earlier *e = payload;
+	int64_t *first = payload;
 	kiscrm_date d = kc_val_date(&row[KC_FI(KISCRM_CONTRACT_SIGNED)]);
-	e->found |= d != KISCRM_DATE_NONE && d < e->created;
+	if (d != KISCRM_DATE_NONE && d < *first)
+		*first = d;
 	return 0;
+}
+
+/* Read once per customer in a transaction that writes no contract (a bulk load of
+ * opportunities asks for the same customers over and over): remembered until a contract
+ * is written (kc_db_memo_get). */
+static int first_signed(kiscrm_db *db, kiscrm_id customer, int64_t *first)
+{
+	if (kc_db_memo_get(db, KC_MEMO_FIRST_SIGNED, KISCRM_KIND_CONTRACT, customer, first))
+		return KISCRM_OK;
+	kiscrm_cond c = { KISCRM_CONTRACT_CUSTOMER_ID, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = customer } } };
+	kiscrm_query q = { 1, &c, 1u | KC_BIT(KISCRM_CONTRACT_SIGNED) }; /* the one column it needs */
+	*first = INT64_MAX;
+	int rc = kc_db_scan(db, kc_db_def(db, KISCRM_KIND_CONTRACT), &q, signed_cb, first);
+	if (rc == KISCRM_OK)
+		kc_db_memo_put(db, KC_MEMO_FIRST_SIGNED, KISCRM_KIND_CONTRACT, customer, *first);
+	return rc;
 }
 
 int kc_opportunity_derive_resale(kiscrm_db *db, kiscrm_record *rec)
 {
-	earlier e = { 0, 0 };
+	int resale = 0;
 	if (!kiscrm_record_is_null(rec, KISCRM_OPPORTUNITY_CUSTOMER_ID) &&
 	    !kiscrm_record_is_null(rec, KISCRM_OPPORTUNITY_CREATED)) {
-		kiscrm_id customer = kiscrm_record_int(rec, KISCRM_OPPORTUNITY_CUSTOMER_ID);
-		kiscrm_cond c = { KISCRM_CONTRACT_CUSTOMER_ID, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = customer } } };
-		kiscrm_query q = { 1, &c, 1u | KC_BIT(KISCRM_CONTRACT_SIGNED) }; /* the one column it needs */
-		e.created = (kiscrm_date)kiscrm_record_int(rec, KISCRM_OPPORTUNITY_CREATED);
-		int rc = kc_db_scan(db, kc_db_def(db, KISCRM_KIND_CONTRACT), &q, signed_cb, &e);
+		int64_t first;
+		int rc = first_signed(db, kiscrm_record_int(rec, KISCRM_OPPORTUNITY_CUSTOMER_ID), &first);
 		if (rc)
 			return rc;
+		resale = first < kiscrm_record_int(rec, KISCRM_OPPORTUNITY_CREATED);
 	}
-	kc_record_put_int(rec, KISCRM_OPPORTUNITY_RESALE, e.found);
+	kc_record_put_int(rec, KISCRM_OPPORTUNITY_RESALE, resale);
 	return KISCRM_OK;
 }

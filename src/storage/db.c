@@ -16,7 +16,7 @@
 int kc_db_new(kiscrm_db **out, kiscrm_backend *backend, const kc_kind_table *kinds)
 {
 	kiscrm_db *db = calloc(1, sizeof(*db));
-	if (db && !(db->exists = calloc(KC_EXISTS_SLOTS, sizeof(*db->exists)))) {
+	if (db && kc_known_init(&db->known, kinds) != 0) {
 		free(db);
 		db = NULL;
 	}
@@ -41,7 +41,7 @@ void kc_db_delete(kiscrm_db *db)
 		db->backend->rollback(db->backend);
 	if (db->backend)
 		db->backend->free(db->backend);
-	free(db->exists);
+	kc_known_free(&db->known);
 	free(db->file);
 	free(db->role);
 	free(db->runs);
@@ -62,30 +62,6 @@ kc_write_ctx kc_write_ctx_of(kiscrm_db *db)
 	return ctx;
 }
 
-static void exists_clear(kiscrm_db *db)
-{
-	memset(db->exists, 0, KC_EXISTS_SLOTS * sizeof(*db->exists));
-}
-
-static kc_exists_slot *exists_slot(kiscrm_db *db, int kind, kiscrm_id id)
-{
-	uint64_t h = ((uint64_t)id * 0x9e3779b97f4a7c15ULL) ^ (uint64_t)kind;
-	return &db->exists[(h >> 20) & (KC_EXISTS_SLOTS - 1)];
-}
-
-/* Remembers that a record exists; @partner < 0 when its partner is not known. */
-static void exists_note(kiscrm_db *db, int kind, kiscrm_id id, kiscrm_id partner)
-{
-	if (db->tx_depth > 0) {
-		kc_exists_slot *e = exists_slot(db, kind, id);
-		e->kind = kind;
-		e->id = id;
-		e->partner_known = partner >= 0;
-		e->partner = partner >= 0 ? partner : 0;
-	}
-}
-
-
 int kc_check_db(const kiscrm_db *db)
 {
 	return db ? KISCRM_OK : kc_error_set(KISCRM_EINVALID, "database handle is NULL");
@@ -100,7 +76,7 @@ int kiscrm_db_begin(kiscrm_db *db)
 		if ((rc = db->backend->begin(db->backend)) != 0)
 			return rc;
 		db->tx_failed = 0;
-		exists_clear(db);
+		kc_known_clear(&db->known);
 	}
 	db->tx_depth++;
 	return KISCRM_OK;
@@ -117,7 +93,7 @@ int kiscrm_db_rollback(kiscrm_db *db)
 		db->tx_failed = 1;
 		return KISCRM_OK;
 	}
-	exists_clear(db);
+	kc_known_clear(&db->known);
 	kc_audit_discard(db);
 	return db->backend->rollback(db->backend);
 }
@@ -133,7 +109,7 @@ int kiscrm_db_commit(kiscrm_db *db)
 		db->tx_depth--;
 		return KISCRM_OK;
 	}
-	exists_clear(db);
+	kc_known_clear(&db->known);
 	if (db->tx_failed) {
 		kc_audit_discard(db);
 		db->tx_depth = 0;
@@ -214,13 +190,22 @@ int kc_tx_end(kiscrm_db *db, int rc)
 			       saved.value ? value : NULL, "%s", msg);
 }
 
+/* Whether a row written now may be remembered (txn_known.c): inside a transaction, not
+ * during the store's unscoped integrity work, and one the principal's reads would find. */
+static int rememberable(const kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_value *row)
+{
+	return db->tx_depth > 0 && db->system_reads == 0 && kc_scope_row_visible(db, def, row);
+}
+
 int kc_db_insert(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_value *row, kiscrm_id *id)
 {
+	kc_known_writing(&db->known, def->kind);
 	int rc = kc_scope_may_write(db, def, row);
 	if (rc == 0)
 		rc = db->backend->insert(db->backend, def, row, id);
 	if (rc == 0) {
-		exists_note(db, def->kind, *id, kc_scope_row_partner(db, def, row));
+		if (rememberable(db, def, row))
+			kc_known_inserted(&db->known, def->kind, *id, kc_scope_row_partner(db, def, row));
 		rc = kc_audit_insert(db, def, *id, row);
 	}
 	return rc;
@@ -229,18 +214,22 @@ int kc_db_insert(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_value *
 int kc_db_update(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_value *row)
 {
 	kc_audit_pending audit;
+	kc_known_writing(&db->known, def->kind);
 	int rc = kc_scope_may_write(db, def, row);
 	if (rc || (rc = kc_audit_prepare(db, def, row[0].u.i, row, &audit)) != 0)
 		return rc;
-	return kc_audit_finish(db, def, &audit, db->backend->update(db->backend, def, row));
+	rc = db->backend->update(db->backend, def, row);
+	if (rc == 0)
+		kc_known_updated(&db->known, def->kind, row[0].u.i, rememberable(db, def, row),
+				 kc_scope_row_partner(db, def, row));
+	return kc_audit_finish(db, def, &audit, rc);
 }
 
 int kc_db_remove(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id)
 {
 	/* Only this record stops existing (cascades remove each record through here). */
-	kc_exists_slot *e = exists_slot(db, def->kind, id);
-	if (e->kind == def->kind && e->id == id)
-		e->kind = 0;
+	kc_known_removed(&db->known, def->kind, id);
+	kc_known_writing(&db->known, def->kind);
 	kc_audit_pending audit;
 	int rc = kc_scope_may_write(db, def, NULL);
 	if (rc || (rc = kc_audit_prepare(db, def, id, NULL, &audit)) != 0)
@@ -392,16 +381,13 @@ static int found_cb(void *payload, const kiscrm_value *row)
 /* A query on the id (and the principal's condition) fetching only the id and, when asked,
  * the partner: SQLite answers it from the primary key without copying the row, the memory
  * backend by slot — where `get` would copy every column just to learn that it is there.
- * The slots remember only records found under the handle's own principal, which is fixed. */
+ * What the transaction already knows (txn_known.c) is not read again. */
 static int exists_with(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id, int want_partner,
 		       kiscrm_id *partner)
 {
-	kc_exists_slot *e = exists_slot(db, def->kind, id);
-	if (db->tx_depth > 0 && e->kind == def->kind && e->id == id &&
-	    (!want_partner || e->partner_known) && db->system_reads == 0) {
-		*partner = e->partner;
+	if (db->tx_depth > 0 && db->system_reads == 0 &&
+	    kc_known_lookup(&db->known, def->kind, id, want_partner, partner))
 		return 1;
-	}
 	int rc = before_read(db, def);
 	if (rc)
 		return rc;
@@ -423,9 +409,20 @@ static int exists_with(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id, 
 	if (rc)
 		return rc;
 	*partner = f.partner;
-	if (f.found && db->system_reads == 0)
-		exists_note(db, def->kind, id, f.field || !field ? f.partner : -1);
+	if (f.found && db->tx_depth > 0 && db->system_reads == 0)
+		kc_known_found(&db->known, def->kind, id, f.field || !field ? f.partner : -1);
 	return f.found;
+}
+
+int kc_db_memo_get(kiscrm_db *db, int memo, int kind, kiscrm_id key, int64_t *value)
+{
+	return db->tx_depth > 0 && db->system_reads == 0 && kc_known_memo_get(&db->known, memo, kind, key, value);
+}
+
+void kc_db_memo_put(kiscrm_db *db, int memo, int kind, kiscrm_id key, int64_t value)
+{
+	if (db->tx_depth > 0 && db->system_reads == 0)
+		kc_known_memo_put(&db->known, memo, kind, key, value);
 }
 
 int kc_db_exists(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id)

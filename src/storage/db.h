@@ -5,12 +5,8 @@
 #include "kiscrm/db.h"
 #include "kiscrm/sys/backend.h"
 #include "storage/kind.h"
+#include "storage/txn_known.h"
 
-/* Records known to exist, remembered inside one outermost transaction only (where no
- * other writer can delete them): bulk loads check the same owners, departments and
- * customers over and over. Direct-mapped; emptied at begin, commit and rollback, and a
- * deleted record's slot is cleared. */
-#define KC_EXISTS_SLOTS 4096
 /* An audit entry being made; a pending run of inserts (audit.c) is one with first < last. */
 typedef struct kc_audit_run {
 	const kiscrm_kind_def *def; /* NULL: no run pending */
@@ -23,19 +19,12 @@ typedef struct kc_audit_run {
 	const char *changes;
 } kc_audit_run;
 
-typedef struct kc_exists_slot {
-	int kind;
-	int partner_known; /* partner below is the record's (kc_db_partner_of) */
-	kiscrm_id id;
-	kiscrm_id partner; /* its partner field, 0 = none */
-} kc_exists_slot;
-
 struct kiscrm_db {
 	kiscrm_backend *backend;
 	/* Rows travel over a network (PostgreSQL): a report then lets the server filter
 	 * rather than reading every row and filtering them itself. */
 	int remote_rows;
-	kc_exists_slot *exists; /* KC_EXISTS_SLOTS entries; kind 0 = empty */
+	kc_known known;  /* rows the outermost transaction knows exist (txn_known.c) */
 	const kc_kind_table *kinds; /* the kinds this handle works with (src/model/kinds.c) */
 	kiscrm_config *config;      /* owned; loaded and freed by the model layer */
 	int tx_depth;    /* nesting depth of kiscrm_db_begin */
@@ -73,6 +62,12 @@ int kc_db_scan(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_query *q,
 int kc_db_count(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_query *q, int64_t *out);
 /* 1 if a record of that kind and id exists, 0 if not, negative on storage error. */
 int kc_db_exists(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id);
+/* The answer of a read (question @memo, an enum kc_memo, about record @key) that only a
+ * write of a row of @kind can change, remembered inside the outermost transaction (where
+ * no other writer changes the rows) under the handle's fixed principal: get gives 1 and
+ * *value when the answer is known, else 0 and the caller reads and puts it. */
+int kc_db_memo_get(kiscrm_db *db, int memo, int kind, kiscrm_id key, int64_t *value);
+void kc_db_memo_put(kiscrm_db *db, int memo, int kind, kiscrm_id key, int64_t value);
 /* As kc_db_exists, also giving the record's partner (0: none or a company-internal kind). */
 int kc_db_partner_of(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id, kiscrm_id *partner);
 

@@ -81,7 +81,7 @@ int kc_db_bind_principal(kiscrm_db *db, kiscrm_id staff, kiscrm_id partner, cons
 	db->actor = staff;
 	db->role = copy;
 	/* records remembered as existing were found in the unrestricted view */
-	memset(db->exists, 0, KC_EXISTS_SLOTS * sizeof(*db->exists));
+	kc_known_clear(&db->known);
 	return KISCRM_OK;
 }
 

@@ -10,13 +10,10 @@
  * the scan (about 1.3 µs per row found against 0.11 µs per row scanned).
  *
  * So before such a scan the backend counts, on the index alone, whether the range holds
- * more than one row in RANGE_SCAN_SHARE of the table (the count stops there), and if so
+ * more than one row in SQ_RANGE_SCAN_SHARE of the table (the count stops there), and if so
  * writes the range conditions `+"field"`, which SQLite cannot serve from an index. The
  * probe reads at most that many index entries: a few milliseconds at a million rows. */
 #include "sqlite_internal.h"
-
-/* Above one row in this many the scan in id order wins (the measurement above: 12). */
-#define RANGE_SCAN_SHARE 12
 
 /* Whether @q compares an indexed field with a range and no indexed field by equality (an
  * equality keeps few rows: the index is right for it, and SQLite prefers it anyway). */
@@ -41,58 +38,27 @@ static int plan_ranges(sq_backend *be, const kiscrm_kind_def *k, const kiscrm_qu
 	*unindexed = 0;
 	if (!has_index_range(k, q))
 		return KISCRM_OK;
-	/* the largest id stands for the row count: one B-tree descent, where count(*) would
-	 * visit every row */
-	be->sql.size = 0;
-	int rc = kc_buf_printf(&be->sql,
-			       "SELECT count(*), (SELECT coalesce(max(\"id\"), 0) FROM \"%s\") / %d + 1 "
-			       "FROM (SELECT 1 FROM \"%s\"",
-			       k->name, RANGE_SCAN_SHARE, k->name);
-	if (!rc)
-		rc = sq_build_where(be, k, q, 0);
-	if (!rc)
-		rc = kc_buf_printf(&be->sql, " LIMIT (SELECT coalesce(max(\"id\"), 0) FROM \"%s\") / %d + 1)", k->name,
-				   RANGE_SCAN_SHARE);
 	sqlite3_stmt *st = NULL;
 	stmt_slot *slot = NULL;
-	if (!rc)
-		rc = sq_scan_stmt(be, be->sql.ptr, be->sql.size, &st, &slot, k->name);
+	int rc = sq_cached_query(be, k, q, SQ_RANGE_PROBE, &st, &slot);
 	if (rc)
 		return rc;
-	if ((rc = sq_bind_where(st, k, q, NULL)) == 0) {
-		int src = sqlite3_step(st);
-		if (src == SQLITE_ROW)
-			*unindexed = sqlite3_column_int64(st, 0) >= sqlite3_column_int64(st, 1);
-		else
-			rc = sq_fail(be, src, "plan a scan of %s", k->name);
-	}
+	int src = sqlite3_step(st);
+	if (src == SQLITE_ROW)
+		*unindexed = sqlite3_column_int64(st, 0) >= sqlite3_column_int64(st, 1);
+	else
+		rc = sq_fail(be, src, "plan a scan of %s", k->name);
 	sq_stmt_release(st, slot);
 	return rc;
 }
 
-/* Builds, looks up and binds the statement of a scan or count. */
-int sq_query_stmt(sq_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q,
-		      int count, sqlite3_stmt **st, stmt_slot **slot)
+/* Looks up (or builds) and binds the statement of a scan or count. */
+int sq_query_stmt(sq_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int count, sqlite3_stmt **st,
+		  stmt_slot **slot)
 {
-	int unindexed_ranges = 0;
-	int rc = count ? KISCRM_OK : plan_ranges(be, k, q, &unindexed_ranges);
+	int unindexed = 0;
+	int rc = count ? KISCRM_OK : plan_ranges(be, k, q, &unindexed);
 	if (rc)
 		return rc;
-	be->sql.size = 0;
-	if (count)
-		rc = kc_buf_printf(&be->sql, "SELECT count(*) FROM \"%s\"", k->name);
-	else
-		rc = sq_build_select_cols(&be->sql, k, q ? q->columns : 0);
-	if (!rc)
-		rc = sq_build_where(be, k, q, unindexed_ranges);
-	if (!rc && !count)
-		rc = kc_buf_puts(&be->sql, " ORDER BY \"id\"");
-	if (!rc)
-		rc = sq_scan_stmt(be, be->sql.ptr, be->sql.size, st, slot, k->name);
-	if (rc)
-		return rc;
-	rc = sq_bind_where(*st, k, q, NULL);
-	if (rc)
-		sq_stmt_release(*st, *slot);
-	return rc;
+	return sq_cached_query(be, k, q, count ? SQ_COUNT : unindexed ? SQ_SCAN_UNINDEXED : SQ_SCAN, st, slot);
 }

@@ -259,6 +259,7 @@ static void sq_free(kiscrm_backend *b)
 	sq_slot_finalize(&be->rollback);
 	sqlite3_close_v2(be->db);
 	kiscrm_buf_dispose(&be->sql);
+	kiscrm_buf_dispose(&be->shape);
 	free(be->path);
 	free(be);
 }

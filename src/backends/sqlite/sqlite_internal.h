@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define DEFAULT_BUSY_MS 5000
-/* Scan and count statements are cached by SQL text; a handle sees few distinct query
+/* Scan and count statements are cached by the query's shape; a handle sees few distinct query
  * shapes, so a small table with least-recently-used eviction is enough. */
 #define SCAN_CACHE_MAX 64
 /* Rows of up to this many fields are built on the stack (no allocation per call). */
@@ -37,7 +37,8 @@ typedef struct kind_cache {
 } kind_cache;
 
 typedef struct scan_entry {
-	char *sql;
+	char *key; /* the query's shape (statements.c, build_shape) */
+	size_t keylen;
 	uint32_t hash;
 	uint64_t used; /* tick of last use, for LRU eviction */
 	stmt_slot slot;
@@ -55,19 +56,28 @@ typedef struct sq_backend {
 	scan_entry scans[SCAN_CACHE_MAX];
 	int nscans;
 	uint64_t tick;
-	kiscrm_buf sql; /* scratch for building scan SQL, reused */
+	kiscrm_buf sql;   /* scratch for building scan SQL, reused */
+	kiscrm_buf shape; /* scratch for a scan's cache key, reused */
 } sq_backend;
 
 /* The per-kind statements of kind_cache. */
 enum stmt_kind { ST_INSERT, ST_UPDATE, ST_REMOVE, ST_GET };
 
+/* The forms of a cached query: a scan, a scan whose range conditions keep off the
+ * indexes, a count, and the probe deciding between the two scans (plan.c). */
+enum sq_form { SQ_SCAN, SQ_SCAN_UNINDEXED, SQ_COUNT, SQ_RANGE_PROBE };
+/* A range holding more than one row in this many is read by a scan in id order (plan.c
+ * says why and what was measured). */
+#define SQ_RANGE_SCAN_SHARE 12
+
 
 /* statements.c */
 int sq_bind_value(sqlite3_stmt *st, int idx, const kiscrm_kind_def *kind,
 		const kiscrm_field_def *f, const kiscrm_value *v);
-int sq_bind_where(sqlite3_stmt *st, const kiscrm_kind_def *k, const kiscrm_query *q, int *next);
-int sq_build_select_cols(kiscrm_buf *b, const kiscrm_kind_def *k, uint64_t columns);
-int sq_build_where(sq_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int unindexed_ranges);
+/* The statement of a query of form @form (sq_form) from the scan cache, bound to the
+ * values of @q's conditions; release it with sq_stmt_release. */
+int sq_cached_query(sq_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int form, sqlite3_stmt **st,
+		    stmt_slot **slot);
 int sq_check_name(const char *what, const char *name);
 int sq_check_query(const kiscrm_query *q);
 int sq_exec_sql(sq_backend *be, const char *sql, const char *what);
@@ -78,8 +88,6 @@ int sq_prepare(sq_backend *be, const char *sql, sqlite3_stmt **out, const char *
 		const char *name);
 int sq_query_int(sq_backend *be, const char *sql, const char *bind_text, int64_t *out,
 		const char *what);
-int sq_scan_stmt(sq_backend *be, const char *sql, size_t len, sqlite3_stmt **out, stmt_slot **slot,
-		 const char *name);
 void sq_slot_finalize(stmt_slot *slot);
 int sq_begin(kiscrm_backend *b);
 int sq_commit(kiscrm_backend *b);

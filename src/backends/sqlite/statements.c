@@ -310,7 +310,7 @@ static int build_update(kiscrm_buf *b, const kiscrm_kind_def *k)
 	return rc ? rc : kc_buf_puts(b, " WHERE \"id\" = ?1");
 }
 
-int sq_build_select_cols(kiscrm_buf *b, const kiscrm_kind_def *k, uint64_t columns)
+static int build_select_cols(kiscrm_buf *b, const kiscrm_kind_def *k, uint64_t columns)
 {
 	int rc = kc_buf_puts(b, "SELECT \"id\"");
 	for (int i = 1; !rc && i < k->nfields; i++) {
@@ -350,7 +350,7 @@ int sq_kind_stmt(sq_backend *be, int ki, enum stmt_kind which, stmt_slot **out)
 		what = "sq_prepare delete from";
 		break;
 	default:
-		rc = sq_build_select_cols(&b, k, 0);
+		rc = build_select_cols(&b, k, 0);
 		if (!rc)
 			rc = kc_buf_puts(&b, " WHERE \"id\" = ?1");
 		what = "sq_prepare get from";
@@ -364,46 +364,111 @@ int sq_kind_stmt(sq_backend *be, int ki, enum stmt_kind which, stmt_slot **out)
 
 /* ---- scan statement cache --------------------------------------------------------- */
 
-/* Returns a statement for @p sql: the cached one if idle, else a new one (cached when
- * there is room or an idle entry to evict). *temp is set when the caller must finalize
- * it; otherwise *slot is set and the caller clears slot->busy when done. */
-int sq_scan_stmt(sq_backend *be, const char *sql, size_t len, sqlite3_stmt **out, stmt_slot **slot,
-		 const char *name)
+/* The cache is keyed by a query's shape — its form (sq_form), kind, columns, and each
+ * condition's field, operator and NULLness, of which the SQL text is a function — so
+ * that a cached statement is found without formatting its SQL: reference checks and
+ * derived fields run a scan per row of a bulk load, and writing the SELECT's column list
+ * cost more than running it. The text is built only to prepare a statement. */
+static int put_shape(kiscrm_buf *b, const void *v, size_t n)
 {
-	uint32_t h = hash_str(sql, len);
+	return kc_buf_put(b, (const char *)v, n);
+}
+
+static int build_shape(kiscrm_buf *b, const kiscrm_kind_def *k, const kiscrm_query *q, int form)
+{
+	uint64_t columns = form != SQ_SCAN && form != SQ_SCAN_UNINDEXED ? 0 : q ? q->columns : 0;
+	int ncond = q ? q->ncond : 0;
+	int rc = put_shape(b, &k, sizeof(k));
+	if (!rc)
+		rc = put_shape(b, &form, sizeof(form));
+	if (!rc)
+		rc = put_shape(b, &columns, sizeof(columns));
+	for (int i = 0; !rc && i < ncond; i++) {
+		const kiscrm_cond *c = &q->conds[i];
+		int cond[3] = { c->field, c->op, c->value.type == KISCRM_TYPE_NULL };
+		rc = put_shape(b, cond, sizeof(cond));
+	}
+	return rc;
+}
+
+static int build_where(sq_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int unindexed_ranges);
+
+/* The SQL of a query of @p form into the scratch buffer. The range probe (plan.c) counts
+ * the rows of the conditions on the index, stopping past one in SQ_RANGE_SCAN_SHARE of
+ * the table; the largest id stands for the row count (one B-tree descent, where count(*)
+ * would visit every row). */
+static int build_query_sql(sq_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int form)
+{
+	be->sql.size = 0;
+	int rc;
+	switch (form) {
+	case SQ_COUNT:
+		rc = kc_buf_printf(&be->sql, "SELECT count(*) FROM \"%s\"", k->name);
+		return rc ? rc : build_where(be, k, q, 0);
+	case SQ_RANGE_PROBE:
+		rc = kc_buf_printf(&be->sql,
+				   "SELECT count(*), (SELECT coalesce(max(\"id\"), 0) FROM \"%s\") / %d + 1 "
+				   "FROM (SELECT 1 FROM \"%s\"",
+				   k->name, SQ_RANGE_SCAN_SHARE, k->name);
+		if (!rc)
+			rc = build_where(be, k, q, 0);
+		return rc ? rc
+			  : kc_buf_printf(&be->sql, " LIMIT (SELECT coalesce(max(\"id\"), 0) FROM \"%s\") / %d + 1)",
+					  k->name, SQ_RANGE_SCAN_SHARE);
+	default:
+		rc = build_select_cols(&be->sql, k, q ? q->columns : 0);
+		if (!rc)
+			rc = build_where(be, k, q, form == SQ_SCAN_UNINDEXED);
+		return rc ? rc : kc_buf_puts(&be->sql, " ORDER BY \"id\"");
+	}
+}
+
+/* Returns the statement of a query whose shape is in be->shape: the cached one if idle,
+ * else a new one (cached when there is room or an idle entry to evict). *slot is NULL when
+ * the caller must finalize it; otherwise the caller clears slot->busy when done. */
+static int scan_stmt(sq_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int form,
+		     sqlite3_stmt **out, stmt_slot **slot)
+{
+	const char *key = be->shape.ptr;
+	size_t len = be->shape.size;
+	uint32_t h = hash_str(key, len);
 	be->tick++;
 	*slot = NULL;
-	scan_entry *victim = NULL;
-	for (int i = 0; i < be->nscans; i++) {
+	scan_entry *victim = NULL, *hit = NULL;
+	for (int i = 0; i < be->nscans && !hit; i++) {
 		scan_entry *e = &be->scans[i];
-		if (e->hash == h && strcmp(e->sql, sql) == 0) {
-			if (e->slot.busy) /* nested scan of the same shape */
-				return sq_prepare(be, sql, out, "sq_prepare query on", name);
-			e->used = be->tick;
-			e->slot.busy = 1;
-			*slot = &e->slot;
-			*out = e->slot.stmt;
-			return KISCRM_OK;
-		}
-		if (!e->slot.busy && (!victim || e->used < victim->used))
+		if (e->hash == h && e->keylen == len && memcmp(e->key, key, len) == 0)
+			hit = e;
+		else if (!e->slot.busy && (!victim || e->used < victim->used))
 			victim = e;
 	}
-	int rc = sq_prepare(be, sql, out, "sq_prepare query on", name);
-	if (rc)
-		return rc;
+	if (hit && !hit->slot.busy) {
+		hit->used = be->tick;
+		hit->slot.busy = 1;
+		*slot = &hit->slot;
+		*out = hit->slot.stmt;
+		return KISCRM_OK;
+	}
+	int rc = build_query_sql(be, k, q, form);
+	if (!rc)
+		rc = sq_prepare(be, be->sql.ptr, out, "sq_prepare query on", k->name);
+	if (rc || hit)
+		return rc; /* a nested scan of the same shape: a temporary statement */
 	scan_entry *e = be->nscans < SCAN_CACHE_MAX ? &be->scans[be->nscans] : victim;
 	if (!e)
 		return KISCRM_OK; /* every entry is in use: stays temporary */
-	char *copy = kc_strdup(sql);
+	char *copy = malloc(len);
 	if (!copy)
 		return KISCRM_OK; /* not caching is fine */
+	memcpy(copy, key, len);
 	if (e == &be->scans[be->nscans]) {
 		be->nscans++;
 	} else {
-		free(e->sql);
+		free(e->key);
 		sq_slot_finalize(&e->slot);
 	}
-	e->sql = copy;
+	e->key = copy;
+	e->keylen = len;
 	e->hash = h;
 	e->used = be->tick;
 	e->slot.stmt = *out;
@@ -425,7 +490,7 @@ void sq_stmt_release(sqlite3_stmt *st, stmt_slot *slot)
 /* Appends the WHERE clause of @p q to the scratch buffer. With @p unindexed_ranges, range
  * comparisons on indexed fields are written `+"field"`, which keeps SQLite from using
  * the index for them (see plan.c). */
-int sq_build_where(sq_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int unindexed_ranges)
+static int build_where(sq_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int unindexed_ranges)
 {
 	kiscrm_buf *b = &be->sql;
 	int rc = KISCRM_OK;
@@ -479,9 +544,8 @@ int sq_build_where(sq_backend *be, const kiscrm_kind_def *k, const kiscrm_query 
 	return rc;
 }
 
-/* Binds the values of the conditions that produced a '?' in sq_build_where(); *next
- * receives the index of the next parameter. */
-int sq_bind_where(sqlite3_stmt *st, const kiscrm_kind_def *k, const kiscrm_query *q, int *next)
+/* Binds the values of the conditions that produced a '?' in build_where(). */
+static int bind_where(sqlite3_stmt *st, const kiscrm_kind_def *k, const kiscrm_query *q)
 {
 	int idx = 1;
 	for (int i = 0; q && i < q->ncond; i++) {
@@ -495,9 +559,22 @@ int sq_bind_where(sqlite3_stmt *st, const kiscrm_kind_def *k, const kiscrm_query
 		if (rc)
 			return rc;
 	}
-	if (next)
-		*next = idx;
 	return KISCRM_OK;
+}
+
+int sq_cached_query(sq_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int form, sqlite3_stmt **st,
+		    stmt_slot **slot)
+{
+	be->shape.size = 0;
+	int rc = build_shape(&be->shape, k, q, form);
+	if (!rc)
+		rc = scan_stmt(be, k, q, form, st, slot);
+	if (rc)
+		return rc;
+	rc = bind_where(*st, k, q);
+	if (rc)
+		sq_stmt_release(*st, *slot);
+	return rc;
 }
 
 int sq_check_query(const kiscrm_query *q)
@@ -550,7 +627,7 @@ void sq_free_statements(sq_backend *be)
 	free(be->kinds);
 	be->kinds = NULL;
 	for (int i = 0; i < be->nscans; i++) {
-		free(be->scans[i].sql);
+		free(be->scans[i].key);
 		sq_slot_finalize(&be->scans[i].slot);
 	}
 	be->nscans = 0;

@@ -1,0 +1,324 @@
+/* The transaction's memory of what it inserted (src/storage/txn_known.c): a child written
+ * in the same transaction as its parent is checked and inherits its partner without a
+ * read, and must come out exactly as when the parent was committed earlier — including
+ * every refusal: a parent deleted or rolled back earlier is missing, a parent's partner
+ * changed by an update is the one inherited, a partner's principal sees only its own, and
+ * an opportunity's resale flag follows the contracts written before it.
+ * Every case runs on the memory backend, SQLite and (with KISCRM_TEST_PG) PostgreSQL. */
+#include "helpers.h"
+#include "kiscrm/sys/backend.h" /* kiscrm_backend_error: a simulated lock */
+
+#include <stdio.h>
+
+typedef struct fx {
+	kiscrm_db *db;
+	kiscrm_id partner;  /* a second-tier partner */
+	kiscrm_id dept, staff;          /* the company's */
+	kiscrm_id p_dept, p_staff;      /* the partner's own */
+	kiscrm_id direct, via_partner;  /* customers: the company's, the partner's */
+} fx;
+
+static kiscrm_id add_partner(kiscrm_db *db, const char *name)
+{
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_PARTNER);
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_PARTNER_NAME, name));
+	return kc_test_insert(db, r);
+}
+
+static kiscrm_id add_customer(kiscrm_db *db, const char *name, kiscrm_id partner)
+{
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_CUSTOMER);
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CUSTOMER_NAME, name));
+	if (partner)
+		assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CUSTOMER_PARTNER_ID, partner));
+	return kc_test_insert(db, r);
+}
+
+static int setup(void **state)
+{
+	fx *f = kc_test_fx_open(sizeof(*f), NULL);
+	if (!f)
+		return -1;
+	f->partner = add_partner(f->db, "伙伴甲");
+	f->dept = kc_test_department(f->db, "Sales", 0);
+	f->staff = kc_test_staff(f->db, "Alice", f->dept, "sales_rep");
+	kiscrm_record *d = kc_test_rec(KISCRM_KIND_DEPARTMENT);
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(d, KISCRM_DEPARTMENT_NAME, "伙伴甲销售部"));
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(d, KISCRM_DEPARTMENT_PARTNER_ID, f->partner));
+	f->p_dept = kc_test_insert(f->db, d);
+	f->p_staff = kc_test_staff(f->db, "张伟", f->p_dept, "sales_rep");
+	f->direct = add_customer(f->db, "Acme", 0);
+	f->via_partner = add_customer(f->db, "伙伴甲的客户", f->partner);
+	*state = f;
+	return 0;
+}
+
+/* An opportunity of @customer (stored with its creation entry in the stage history). */
+static int insert_opp(kiscrm_db *db, kiscrm_id customer, kiscrm_id owner, kiscrm_id *id)
+{
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_OPPORTUNITY);
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_NAME, "ERP rollout"));
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CUSTOMER_ID, customer));
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_OWNER_ID, owner));
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_STAGE, "opportunity"));
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CREATED, kc_test_day("2026-10-01")));
+	int rc = kiscrm_record_insert(db, r);
+	*id = kiscrm_record_id(r);
+	kiscrm_record_free(r);
+	return rc;
+}
+
+/* A stage-history row of @opp (its pipeline left to be read from the opportunity). */
+static int insert_history(kiscrm_db *db, kiscrm_id opp, kiscrm_id *id)
+{
+	kiscrm_record *h = kc_test_rec(KISCRM_KIND_STAGE_HISTORY);
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(h, KISCRM_STAGE_HISTORY_OPPORTUNITY_ID, opp));
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(h, KISCRM_STAGE_HISTORY_FROM_STAGE, "opportunity"));
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(h, KISCRM_STAGE_HISTORY_TO_STAGE, "diagnosis"));
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(h, KISCRM_STAGE_HISTORY_AT,
+						   kc_test_time("2026-10-02T01:00:00Z")));
+	int rc = kiscrm_record_insert(db, h);
+	if (id)
+		*id = kiscrm_record_id(h);
+	kiscrm_record_free(h);
+	return rc;
+}
+
+static int64_t history_partner(kiscrm_db *db, kiscrm_id h)
+{
+	return kc_test_stored_int(db, KISCRM_KIND_STAGE_HISTORY, h, KISCRM_STAGE_HISTORY_PARTNER_ID);
+}
+
+/* Copies the last error's code and message, to compare two refusals. */
+typedef struct refusal {
+	int rc;
+	char message[512];
+	char field[64];
+} refusal;
+
+static refusal refusal_of(int rc)
+{
+	refusal r = { rc, "", "" };
+	const kiscrm_error *e = kiscrm_error_last();
+	snprintf(r.message, sizeof(r.message), "%s", e->message ? e->message : "");
+	snprintf(r.field, sizeof(r.field), "%s", e->field ? e->field : "");
+	return r;
+}
+
+/* The message of a refusal with the ids replaced by what the other case used. */
+static void assert_same_refusal(const refusal *a, const refusal *b, kiscrm_id id_a, kiscrm_id id_b)
+{
+	char expect[600], ida[24], idb[24];
+	assert_int_equal(a->rc, b->rc);
+	assert_string_equal(a->field, b->field);
+	snprintf(ida, sizeof(ida), "%lld", (long long)id_a);
+	snprintf(idb, sizeof(idb), "%lld", (long long)id_b);
+	const char *at = strstr(a->message, ida);
+	assert_non_null(at);
+	snprintf(expect, sizeof(expect), "%.*s%s%s", (int)(at - a->message), a->message, idb, at + strlen(ida));
+	assert_string_equal(expect, b->message);
+}
+
+/* Opportunity and history in one transaction inherit exactly what they inherit when the
+ * opportunity was committed before: the partner's customer gives the partner, the
+ * company's customer none. */
+static void test_children_in_same_transaction(void **state)
+{
+	fx *f = *state;
+	kiscrm_db *db = f->db;
+	const kiscrm_id customers[2] = { f->via_partner, f->direct };
+	for (int i = 0; i < 2; i++) {
+		kiscrm_id early, late, h_early, h_late, h_late2;
+		assert_rc(KISCRM_OK, insert_opp(db, customers[i], f->staff, &early));
+		assert_rc(KISCRM_OK, kiscrm_db_begin(db));
+		assert_rc(KISCRM_OK, insert_history(db, early, &h_early));
+		assert_rc(KISCRM_OK, insert_opp(db, customers[i], f->staff, &late));
+		assert_rc(KISCRM_OK, insert_history(db, late, &h_late));
+		assert_rc(KISCRM_OK, insert_history(db, late, &h_late2));
+		assert_rc(KISCRM_OK, kiscrm_db_commit(db));
+		int64_t want = i == 0 ? f->partner : -1;
+		assert_int_equal(want, kc_test_stored_int(db, KISCRM_KIND_OPPORTUNITY, late, KISCRM_OPPORTUNITY_PARTNER_ID));
+		assert_int_equal(want, history_partner(db, h_early));
+		assert_int_equal(want, history_partner(db, h_late));
+		assert_int_equal(want, history_partner(db, h_late2));
+	}
+}
+
+/* A parent inserted and deleted in the transaction is missing to a child, with the very
+ * refusal a parent that never existed gets. */
+static void test_deleted_parent_is_missing(void **state)
+{
+	fx *f = *state;
+	kiscrm_db *db = f->db;
+	kiscrm_id opp, h, never = 999999;
+	assert_rc(KISCRM_OK, kiscrm_db_begin(db));
+	assert_rc(KISCRM_OK, insert_opp(db, f->direct, f->staff, &opp));
+	assert_rc(KISCRM_OK, kiscrm_record_delete(db, KISCRM_KIND_OPPORTUNITY, opp, KISCRM_DELETE_CASCADE));
+	int rc = insert_history(db, opp, &h);
+	refusal deleted = refusal_of(rc);
+	assert_rc(KISCRM_ENOTFOUND, rc);
+	assert_rc(KISCRM_OK, kiscrm_db_rollback(db)); /* a refused write fails its transaction */
+	refusal missing = refusal_of(insert_history(db, never, &h));
+	assert_same_refusal(&missing, &deleted, never, opp);
+	assert_msg_has("does not exist");
+	assert_int_equal(0, kc_test_exists(db, KISCRM_KIND_OPPORTUNITY, opp));
+}
+
+/* A rolled-back transaction leaves nothing remembered: its ids are missing after, and a
+ * nested unit that rolled back fails the whole transaction as before. */
+static void test_rolled_back_parent_is_missing(void **state)
+{
+	fx *f = *state;
+	kiscrm_db *db = f->db;
+	kiscrm_id opp, h, never = 999999;
+	assert_rc(KISCRM_OK, kiscrm_db_begin(db));
+	assert_rc(KISCRM_OK, insert_opp(db, f->via_partner, f->staff, &opp));
+	assert_rc(KISCRM_OK, kiscrm_db_rollback(db));
+	assert_int_equal(0, kc_test_exists(db, KISCRM_KIND_OPPORTUNITY, opp));
+	assert_rc(KISCRM_OK, kiscrm_db_begin(db));
+	refusal gone = refusal_of(insert_history(db, opp, &h));
+	assert_rc(KISCRM_OK, kiscrm_db_rollback(db));
+	refusal missing = refusal_of(insert_history(db, never, &h));
+	assert_rc(KISCRM_ENOTFOUND, gone.rc);
+	assert_same_refusal(&missing, &gone, never, opp);
+
+	/* nested: the inner unit's rollback fails the outer one, whose rows all go */
+	assert_rc(KISCRM_OK, kiscrm_db_begin(db));
+	assert_rc(KISCRM_OK, kiscrm_db_begin(db));
+	assert_rc(KISCRM_OK, insert_opp(db, f->via_partner, f->staff, &opp));
+	assert_rc(KISCRM_OK, kiscrm_db_rollback(db));
+	assert_rc(KISCRM_ECONFLICT, kiscrm_db_commit(db));
+	assert_int_equal(0, kc_test_exists(db, KISCRM_KIND_OPPORTUNITY, opp));
+	assert_rc(KISCRM_ENOTFOUND, insert_history(db, opp, &h));
+}
+
+/* A unit of work rerun by kiscrm_db_transact starts from nothing remembered: the first
+ * run's opportunity is missing to the second run's history row. */
+typedef struct rerun {
+	fx *f;
+	int runs;
+	kiscrm_id first_opp;
+	int second_rc;
+} rerun;
+
+static int busy_once(kiscrm_db *db, void *payload)
+{
+	rerun *r = payload;
+	kiscrm_id opp, h;
+	int rc;
+	if (++r->runs == 1) {
+		if ((rc = insert_opp(db, r->f->direct, r->f->staff, &opp)) != 0)
+			return rc;
+		r->first_opp = opp;
+		return kiscrm_backend_error(KISCRM_EBUSY, "database is locked (injected in the work)");
+	}
+	r->second_rc = insert_history(db, r->first_opp, &h);
+	return r->second_rc;
+}
+
+static void test_rerun_forgets(void **state)
+{
+	fx *f = *state;
+	rerun r = { f, 0, 0, 0 };
+	assert_rc(KISCRM_ENOTFOUND, kiscrm_db_transact(f->db, busy_once, &r, NULL));
+	assert_int_equal(2, r.runs);
+	assert_rc(KISCRM_ENOTFOUND, r.second_rc);
+	assert_int_equal(0, kc_test_exists(f->db, KISCRM_KIND_OPPORTUNITY, r.first_opp));
+}
+
+/* An update of a parent inside the transaction changes what its children inherit. */
+static void test_updated_parent_partner(void **state)
+{
+	fx *f = *state;
+	kiscrm_db *db = f->db;
+	kiscrm_id cust, opp, h;
+	assert_rc(KISCRM_OK, kiscrm_db_begin(db));
+	cust = add_customer(db, "Later a partner's", 0);
+	assert_rc(KISCRM_OK, kc_test_update_int(db, KISCRM_KIND_CUSTOMER, cust, KISCRM_CUSTOMER_PARTNER_ID, f->partner));
+	assert_rc(KISCRM_OK, insert_opp(db, cust, f->staff, &opp));
+	assert_rc(KISCRM_OK, insert_history(db, opp, &h));
+	assert_rc(KISCRM_OK, kiscrm_db_commit(db));
+	assert_int_equal(f->partner, kc_test_stored_int(db, KISCRM_KIND_OPPORTUNITY, opp, KISCRM_OPPORTUNITY_PARTNER_ID));
+	assert_int_equal(f->partner, history_partner(db, h));
+}
+
+/* A partner's principal writes children of its own new parent in one transaction; the
+ * company's parents written before stay invisible to it. */
+static void test_partner_principal_children(void **state)
+{
+	fx *f = *state;
+	kiscrm_db *db = f->db;
+	kiscrm_id company_opp, opp, h1, h2;
+	assert_rc(KISCRM_OK, insert_opp(db, f->direct, f->staff, &company_opp));
+	kiscrm_principal p = KISCRM_PRINCIPAL_INIT;
+	p.partner_id = f->partner;
+	p.staff_id = f->p_staff;
+	assert_rc(KISCRM_OK, kiscrm_db_set_principal(db, &p));
+	assert_rc(KISCRM_OK, kiscrm_db_begin(db));
+	kiscrm_id cust = add_customer(db, "伙伴甲新客户", 0);
+	assert_rc(KISCRM_OK, insert_opp(db, cust, f->p_staff, &opp));
+	assert_rc(KISCRM_OK, insert_history(db, opp, &h1));
+	assert_rc(KISCRM_OK, insert_history(db, opp, &h2));
+	assert_rc(KISCRM_OK, kiscrm_db_commit(db));
+	assert_int_equal(f->partner, kc_test_stored_int(db, KISCRM_KIND_CUSTOMER, cust, KISCRM_CUSTOMER_PARTNER_ID));
+	assert_int_equal(f->partner, kc_test_stored_int(db, KISCRM_KIND_OPPORTUNITY, opp, KISCRM_OPPORTUNITY_PARTNER_ID));
+	assert_int_equal(f->partner, history_partner(db, h2));
+	/* the company's opportunity is missing to it, inside a transaction or not */
+	kiscrm_id h3;
+	assert_rc(KISCRM_OK, kiscrm_db_begin(db));
+	assert_rc(KISCRM_OK, insert_history(db, opp, &h3));
+	refusal hidden = refusal_of(insert_history(db, company_opp, &h1));
+	assert_rc(KISCRM_OK, kiscrm_db_rollback(db));
+	assert_rc(KISCRM_ENOTFOUND, hidden.rc);
+	refusal later = refusal_of(insert_history(db, company_opp, &h1));
+	assert_same_refusal(&later, &hidden, company_opp, company_opp);
+}
+
+static int64_t resale_of(kiscrm_db *db, kiscrm_id opp)
+{
+	return kc_test_stored_int(db, KISCRM_KIND_OPPORTUNITY, opp, KISCRM_OPPORTUNITY_RESALE);
+}
+
+/* Resale is read once per customer in a transaction writing no contract: a contract
+ * inserted, moved to a later date or deleted in the transaction changes it at once. */
+static void test_resale_follows_contracts(void **state)
+{
+	fx *f = *state;
+	kiscrm_db *db = f->db;
+	kiscrm_id o1, o2, o3, o4;
+	assert_rc(KISCRM_OK, kiscrm_db_begin(db));
+	assert_rc(KISCRM_OK, insert_opp(db, f->direct, f->staff, &o1)); /* created 2026-10-01 */
+	kiscrm_record *c = kc_test_rec(KISCRM_KIND_CONTRACT);
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(c, KISCRM_CONTRACT_CUSTOMER_ID, f->direct));
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(c, KISCRM_CONTRACT_OWNER_ID, f->staff));
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(c, KISCRM_CONTRACT_SIGNED, kc_test_day("2026-09-01")));
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(c, KISCRM_CONTRACT_AMOUNT, 100000));
+	kiscrm_id contract = kc_test_insert(db, c);
+	assert_rc(KISCRM_OK, insert_opp(db, f->direct, f->staff, &o2));
+	assert_rc(KISCRM_OK, kc_test_update_int(db, KISCRM_KIND_CONTRACT, contract, KISCRM_CONTRACT_SIGNED,
+						kc_test_day("2026-12-01")));
+	assert_rc(KISCRM_OK, insert_opp(db, f->direct, f->staff, &o3));
+	assert_rc(KISCRM_OK, kc_test_update_int(db, KISCRM_KIND_CONTRACT, contract, KISCRM_CONTRACT_SIGNED,
+						kc_test_day("2026-08-01")));
+	assert_rc(KISCRM_OK, kiscrm_record_delete(db, KISCRM_KIND_CONTRACT, contract, 0));
+	assert_rc(KISCRM_OK, insert_opp(db, f->direct, f->staff, &o4));
+	assert_rc(KISCRM_OK, kiscrm_db_commit(db));
+	assert_int_equal(0, resale_of(db, o1));
+	assert_int_equal(1, resale_of(db, o2));
+	assert_int_equal(0, resale_of(db, o3));
+	assert_int_equal(0, resale_of(db, o4));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_children_in_same_transaction, setup, kc_test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_deleted_parent_is_missing, setup, kc_test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_rolled_back_parent_is_missing, setup, kc_test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_rerun_forgets, setup, kc_test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_updated_parent_partner, setup, kc_test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_partner_principal_children, setup, kc_test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_resale_follows_contracts, setup, kc_test_fx_teardown),
+	};
+	return kc_test_run_both(tests);
+}
