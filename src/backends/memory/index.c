@@ -37,12 +37,16 @@ static int indexable_type(int type)
 	       type == KISCRM_TYPE_TIME || type == KISCRM_TYPE_TEXT;
 }
 
-/* Key of a field of a stored row; 0 when the field is NULL (NULLs are not indexed). */
-static int row_key(const mem_table *t, const mem_slot *row, int field, uint64_t *key)
+/* Key of a field of the row in slot; 0 when there is no row or the field is NULL (NULLs
+ * are not indexed). */
+static int row_key(const mem_table *t, uint32_t slot, int field, uint64_t *key)
 {
-	if (!row || !mem_row_has(row, t->nfields, field))
+	int64_t v;
+
+	if (!slot || !mem_col_get(&t->cols[field], slot, &v))
 		return 0;
-	*key = t->types[field] == KISCRM_TYPE_TEXT ? text_hash(row[field].s) : (uint64_t)row[field].i;
+	*key = t->types[field] == KISCRM_TYPE_TEXT ? text_hash(mem_str_text(t->strs, (uint32_t)v))
+						   : (uint64_t)v;
 	return 1;
 }
 
@@ -321,10 +325,11 @@ static void ix_remove(mem_index *x, uint64_t key, uint32_t id)
 void ix_build(mem_table *t, mem_index *x)
 {
 	uint64_t key;
+	uint32_t slot;
 
 	x->state = IX_BUILT;
-	for (size_t id = 1; id < t->nslot; id++) {
-		if (!row_key(t, t->slot[id], x->field, &key))
+	for (kiscrm_id id = 1; (id = mem_map_next(t, id, &slot)) != 0; id++) {
+		if (!row_key(t, slot, x->field, &key))
 			continue;
 		if (ix_add(t, x, key, (uint32_t)id) < 0) {
 			ix_drop(x, IX_FAILED);
@@ -334,8 +339,8 @@ void ix_build(mem_table *t, mem_index *x)
 	t->gen++;
 }
 
-/* Keeps the built indexes in step with slot id going from prev to row. */
-void ix_change(mem_table *t, kiscrm_id id, const mem_slot *prev, const mem_slot *row)
+/* Keeps the built indexes in step with id going from slot prev to slot (0: no row). */
+void ix_change(mem_table *t, kiscrm_id id, uint32_t prev, uint32_t slot)
 {
 	for (int k = 0; k < t->nix; k++) {
 		mem_index *x = &t->ix[k];
@@ -345,7 +350,7 @@ void ix_change(mem_table *t, kiscrm_id id, const mem_slot *prev, const mem_slot 
 		if (x->state != IX_BUILT)
 			continue;
 		ho = row_key(t, prev, x->field, &ko);
-		hn = row_key(t, row, x->field, &kn);
+		hn = row_key(t, slot, x->field, &kn);
 		if (ho && hn && ko == kn)
 			continue;
 		if (ho)

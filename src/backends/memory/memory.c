@@ -1,20 +1,33 @@
 /* The in-memory backend: rows live in plain C memory until the backend is freed.
  *
- * Per kind, rows sit in a vector indexed directly by id (slot NULL: no such row), so get,
- * update, remove and a query on `id = X` are one array access, and a scan walks the
- * vector in ascending id order.
+ * Millions of rows must fit, so a table is stored by column, not by row. A row is a slot
+ * number; each field is a column holding its value for every slot at the narrowest width
+ * that has held all its values so far: 1, 2, 4 or 8 bytes, widened (re-packed in place)
+ * when a value does not fit, never narrowed. Ids, day numbers, amounts in cents and
+ * flags mostly fit in one to four bytes, and a field no row has set costs nothing. NULL
+ * is the width's minimum (INT8_MIN …), at 8 bytes a bit of a bitmap (column.c).
  *
- * Rows are compact, since millions of them must fit: a row is ONE block holding an 8-byte
- * slot per field (int64, double or a pointer to its string), then a bitmap of which fields
- * are present (the types come from the schema), then the bytes of its TEXT values, which
- * the slots point into. A kind of 28 fields thus costs 228 bytes a row plus its strings,
- * where an array of kiscrm_value would cost 448. Reads materialise kiscrm_value rows into
- * a buffer of the call (on the stack), reused for every row of a scan, and only for the
- * fields the query wants: no copy of strings and no allocation per row.
+ * TEXT values are interned once for the whole backend with a reference count (strings.c),
+ * and a TEXT column holds the string's code, an index that freed strings give back for
+ * reuse: the stage, status or region keys repeated on every row cost one or two bytes a
+ * row. The bytes live in a slab (slab.c) and never move, so reads lend them.
  *
- * Blocks come from a small slab allocator rather than malloc: malloc's 8-byte header and
- * 16-byte rounding would cost ~14 bytes a row, which matters at millions of rows, and a
- * block's size is always recomputable from its contents so the slab needs no header.
+ * Per kind an id map, paged so that a lone large id costs one page, gives each id's slot
+ * (0: no row): get, update, remove and a query on `id = X` are two array accesses, and a
+ * scan walks the map in ascending id order. The id itself is not stored: it is the key.
+ *
+ * A change never overwrites a slot: update stores the new row in a fresh slot (the
+ * lowest free one) and moves the map entry; the old slot is freed, or, inside a
+ * transaction, kept by the undo log. So rollback only moves map entries back and a scan
+ * whose callback writes keeps reading consistent rows. Storing a row first interns its
+ * strings, makes room and widens columns, and only then writes, so a failure (out of
+ * memory) leaves the table unchanged.
+ *
+ * Reads test a query's conditions on the columns themselves (match.c: integers compared
+ * as stored, text equality as string codes), so a row that does not match is never
+ * materialised and a count materialises nothing. A matching row is materialised into a
+ * kiscrm_value buffer of the call (on the stack), reused for every row of a scan, and
+ * only for the fields the query wants: no copy of strings and no allocation per row.
  *
  * Fields flagged KISCRM_FIELD_INDEXED (INT, MONEY, DATE, TIME and TEXT) get a hash index,
  * built on the first query that can use it and kept in step by every change, including
@@ -22,16 +35,18 @@
  * of its rows in ascending order: one id inline, a sorted array, or, when the key holds
  * so many rows that a bitmap over the id space is smaller, a bitmap. A scan or count
  * with an equality condition on an indexed field visits only the rows of the rarest such
- * key and checks the rest of the query with kiscrm_query_match() (which also settles
- * text hash collisions). An index is only an accelerator: when it cannot get memory it
+ * key and checks the whole query on each (which also settles text hash collisions). An index is only an accelerator: when it cannot get memory it
  * is dropped and the queries on its field scan the table, never fail.
  *
- * Transactions keep an undo log: each mutation records (table, id, previous row or NULL)
- * and the log owns the previous row until commit frees it or rollback puts it back.
+ * Transactions keep an undo log: the first change of each id that existed at begin
+ * records (table, id, slot at begin) and marks the map entry (MEM_LOGGED); commit frees
+ * the logged slots, rollback puts them back and drops the ids first used since begin.
  *
- * Files: slab.c (the allocator), row.c (packed rows), index.c (hash indexes), table.c
- * (slot vectors, the undo log, migration), read.c (get, scan, count); this file holds the
- * backend's write and transaction slots; memory_internal.h the types they share. */
+ * Files: column.c (adaptive-width columns), strings.c (interned text), slab.c (the
+ * allocator of string bytes), row.c (slots: store, load, free), index.c (hash indexes),
+ * table.c (id map, undo log, migration), match.c (conditions on columns), read.c (get,
+ * scan, count); this file holds the backend's write and transaction slots;
+ * memory_internal.h the types they share. */
 #include "backends/memory/memory_internal.h"
 #include "core/error.h"
 
@@ -67,7 +82,7 @@ static int mem_open(kiscrm_backend *b, const kiscrm_schema *schema)
 		mem_table *tables;
 
 		if (t >= 0) {
-			if ((rc = mem_table_migrate(m, &m->tables[t], k)) < 0)
+			if ((rc = mem_table_migrate(&m->tables[t], k)) < 0)
 				return rc;
 			continue;
 		}
@@ -75,16 +90,11 @@ static int mem_open(kiscrm_backend *b, const kiscrm_schema *schema)
 		if (!tables)
 			return kc_error_oom();
 		m->tables = tables;
-		memset(&tables[m->ntables], 0, sizeof(tables[0]));
-		tables[m->ntables].types = mem_copy_types(k);
-		if (!tables[m->ntables].types)
-			return kc_error_oom();
-		tables[m->ntables].kind = k->kind;
-		tables[m->ntables].nfields = k->nfields;
-		tables[m->ntables].next_id = 1;
-		m->ntables++;
-		if ((rc = mem_table_plan_indexes(&tables[m->ntables - 1], k)) < 0)
+		if ((rc = mem_table_init(&tables[m->ntables], k, &m->strs)) < 0) {
+			mem_table_dispose(&tables[m->ntables]);
 			return rc;
+		}
+		m->ntables++;
 	}
 	m->schema_version = schema->version;
 	return KISCRM_OK;
@@ -121,15 +131,23 @@ static int mem_commit(kiscrm_backend *b)
 	if (!b || !m->in_tx)
 		return kc_error_set(KISCRM_EINVALID, "memory backend: commit without a transaction");
 	for (size_t i = 0; i < m->nundo; i++) {
-		mem_table *t = &m->tables[m->undo[i].table];
+		mem_undo *u = &m->undo[i];
+		mem_table *t = &m->tables[u->table];
 
-		mem_row_free(m, t, m->undo[i].prev);
-		if (t->slot[m->undo[i].id])
-			mem_row_clear_logged(t->slot[m->undo[i].id], t->nfields);
+		if (u->prev)
+			mem_row_release(m, t, u->prev);
+		t->pages[u->id >> MEM_PAGE_BITS][u->id & (MEM_PAGE_IDS - 1)] &= ~MEM_LOGGED;
 	}
 	m->nundo = 0;
 	m->in_tx = 0;
 	return KISCRM_OK;
+}
+
+/* Frees the slot the entry a swap returned pointed to, if any. */
+static void release_entry(mem_backend *m, mem_table *t, uint32_t entry)
+{
+	if (entry & MEM_SLOT_MASK)
+		mem_row_release(m, t, entry & MEM_SLOT_MASK);
 }
 
 static int mem_rollback(kiscrm_backend *b)
@@ -139,22 +157,22 @@ static int mem_rollback(kiscrm_backend *b)
 	if (!b || !m->in_tx)
 		return kc_error_set(KISCRM_EINVALID,
 				    "memory backend: rollback without a transaction");
-	/* Newest first: each entry's row is what the slot held before that change, so after
-	 * the oldest entry of an id is replayed the slot is as it was at begin. Then the
-	 * ids first used by the transaction go. The indexes follow each step (an index that
-	 * runs out of memory on the way is dropped, which cannot make the rollback fail). */
+	/* Each logged id gets its slot at begin back (nothing is allocated on the way, so
+	 * this cannot fail; an index that runs out of memory is dropped), then the ids first
+	 * used by the transaction go. */
 	for (size_t i = m->nundo; i-- > 0;) {
 		mem_undo *u = &m->undo[i];
 		mem_table *t = &m->tables[u->table];
 
-		mem_row_free(m, t, mem_slot_swap(t, u->id, u->prev));
+		release_entry(m, t, mem_slot_swap(t, u->id, u->prev));
 	}
 	for (int i = 0; i < m->ntables && i < m->nsaved; i++) {
 		mem_table *t = &m->tables[i];
+		uint32_t slot;
 
-		for (size_t id = (size_t)m->saved_next[i]; id < t->nslot && (kiscrm_id)id < t->next_id; id++)
-			if (t->slot[id])
-				mem_row_free(m, t, mem_slot_swap(t, (kiscrm_id)id, NULL));
+		for (kiscrm_id id = m->saved_next[i];
+		     (id = mem_map_next(t, id, &slot)) != 0 && id < t->next_id; id++)
+			release_entry(m, t, mem_slot_swap(t, id, 0));
 		t->next_id = m->saved_next[i];
 	}
 	m->nundo = 0;
@@ -167,7 +185,7 @@ static int mem_insert(kiscrm_backend *b, const kiscrm_kind_def *kind, const kisc
 {
 	mem_backend *m = mem_of(b);
 	mem_table *t;
-	mem_slot *copy;
+	uint32_t slot;
 	kiscrm_id id;
 	int rc;
 
@@ -196,16 +214,12 @@ static int mem_insert(kiscrm_backend *b, const kiscrm_kind_def *kind, const kisc
 				    "memory backend: id %lld of '%s' is above the largest id it stores (%lld)",
 				    (long long)id, kind->name ? kind->name : "?",
 				    (long long)MEM_ID_MAX);
-	if ((rc = mem_slot_reserve(t, id)) < 0 || (rc = mem_undo_reserve(m)) < 0)
+	if ((rc = mem_map_reserve(t, id)) < 0 || (rc = mem_undo_reserve(m)) < 0 ||
+	    (rc = mem_row_store(m, t, row, &slot)) < 0)
 		return rc;
-	copy = mem_row_pack(m, row, t->nfields, t->nfields);
-	if (!copy)
-		return kc_error_oom();
-	copy[0].i = id;
-	((unsigned char *)(copy + t->nfields))[0] |= 1u; /* the id is always present */
 	if (id >= t->next_id)
 		t->next_id = id + 1;
-	mem_slot_set(m, t, id, copy);
+	mem_slot_set(m, t, id, slot);
 	if (out_id)
 		*out_id = id;
 	return KISCRM_OK;
@@ -215,7 +229,7 @@ static int mem_update(kiscrm_backend *b, const kiscrm_kind_def *kind, const kisc
 {
 	mem_backend *m = mem_of(b);
 	mem_table *t;
-	mem_slot *copy;
+	uint32_t slot;
 	kiscrm_id id;
 	int rc;
 
@@ -229,12 +243,9 @@ static int mem_update(kiscrm_backend *b, const kiscrm_kind_def *kind, const kisc
 	id = row[0].type == KISCRM_TYPE_INT ? row[0].u.i : 0;
 	if (!mem_slot_get(t, id))
 		return mem_not_found(kind, id);
-	if ((rc = mem_undo_reserve(m)) < 0)
+	if ((rc = mem_undo_reserve(m)) < 0 || (rc = mem_row_store(m, t, row, &slot)) < 0)
 		return rc;
-	copy = mem_row_pack(m, row, t->nfields, t->nfields);
-	if (!copy)
-		return kc_error_oom();
-	mem_slot_set(m, t, id, copy);
+	mem_slot_set(m, t, id, slot);
 	return KISCRM_OK;
 }
 
@@ -250,7 +261,7 @@ static int mem_remove(kiscrm_backend *b, const kiscrm_kind_def *kind, kiscrm_id 
 		return mem_not_found(kind, id);
 	if ((rc = mem_undo_reserve(m)) < 0)
 		return rc;
-	mem_slot_set(m, t, id, NULL);
+	mem_slot_set(m, t, id, 0);
 	return KISCRM_OK;
 }
 
@@ -260,12 +271,10 @@ static void mem_free(kiscrm_backend *b)
 
 	if (!b)
 		return;
-	/* An open transaction is abandoned: its previous rows are freed, not restored. */
-	for (size_t i = 0; i < m->nundo; i++)
-		mem_row_free(m, &m->tables[m->undo[i].table], m->undo[i].prev);
+	/* An open transaction is abandoned: everything goes, undo log and strings wholesale. */
 	for (int i = 0; i < m->ntables; i++)
-		mem_table_dispose(m, &m->tables[i]);
-	slab_dispose(&m->rows);
+		mem_table_dispose(&m->tables[i]);
+	mem_strings_dispose(&m->strs);
 	free(m->undo);
 	free(m->saved_next);
 	free(m->tables);
@@ -287,6 +296,7 @@ int kiscrm_backend_memory_new(kiscrm_backend **out)
 		free(m);
 		return rc;
 	}
+	m->strs.free_head = MEM_STR_NONE;
 	m->parent.open = mem_open;
 	m->parent.begin = mem_begin;
 	m->parent.commit = mem_commit;

@@ -1,5 +1,5 @@
 /* Reads of the memory backend: get, scan and count, through the rarest key of an
- * indexed equality condition when there is one, else over the slot vector. */
+ * indexed equality condition when there is one, else over the id map. */
 #include "backends/memory/memory_internal.h"
 #include "core/error.h"
 
@@ -8,101 +8,102 @@
 
 /* ---- reads ------------------------------------------------------------------------ */
 
-/* One get, scan or count: the buffer rows are materialised into (on the stack for the
- * usual kinds; reads may nest, a callback reading another kind, so it is never shared)
- * and which fields to load before and after matching. */
+/* One get, scan or count: the compiled conditions, the buffer rows are materialised
+ * into (on the stack for the usual kinds and queries; reads may nest, a callback reading
+ * another kind, so it is never shared) and the fields the caller wants. */
 typedef struct mem_read {
+	mem_backend *m;
 	mem_table *t;
-	const kiscrm_kind_def *kind;
 	const kiscrm_query *q;  /* NULL: every row matches */
 	kiscrm_row_cb cb;       /* NULL: count only */
 	void *payload;
 	int64_t count;
+	mem_pred *preds;        /* q->ncond of them */
 	kiscrm_value *vals;     /* nfields values; fields never loaded stay NULL */
-	int *cond_f, ncond_f;   /* fields the conditions read, loaded before matching */
-	int *rest_f, nrest_f;   /* other wanted fields, loaded for the callback */
+	int *want_f, nwant_f;   /* fields loaded for the callback */
 	void *heap;
 	kiscrm_value stack_vals[MEM_STACK_FIELDS];
-	int stack_f[2 * MEM_STACK_FIELDS];
+	int stack_f[MEM_STACK_FIELDS];
+	mem_pred stack_preds[MEM_STACK_PREDS];
 } mem_read;
 
-static int column_wanted(const kiscrm_query *q, int i)
+/* The fields a query wants (conditions' fields included, as callers may read them). */
+static int field_wanted(const kiscrm_query *q, int i)
 {
-	return !q || q->columns == 0 || i == 0 || i >= 64 || ((q->columns >> i) & 1);
+	if (!q || q->columns == 0 || i == 0 || i >= 64 || ((q->columns >> i) & 1))
+		return 1;
+	for (int c = 0; c < q->ncond; c++)
+		if (q->conds[c].field == i)
+			return 1;
+	return 0;
 }
 
-static int read_init(mem_read *r, mem_table *t, const kiscrm_kind_def *kind,
-		     const kiscrm_query *q, kiscrm_row_cb cb, void *payload)
+static int read_init(mem_read *r, mem_backend *m, mem_table *t, const kiscrm_query *q,
+		     kiscrm_row_cb cb, void *payload)
 {
-	int n = t->nfields;
+	int n = t->nfields, np = q ? q->ncond : 0;
 
 	memset(r, 0, offsetof(mem_read, stack_vals));
+	r->m = m;
 	r->t = t;
-	r->kind = kind;
-	r->q = q && q->ncond > 0 ? q : NULL;
+	r->q = np > 0 ? q : NULL;
 	r->cb = cb;
 	r->payload = payload;
-	if (n <= MEM_STACK_FIELDS) {
+	if (n <= MEM_STACK_FIELDS && np <= MEM_STACK_PREDS) {
 		r->vals = r->stack_vals;
-		r->cond_f = r->stack_f;
+		r->want_f = r->stack_f;
+		r->preds = r->stack_preds;
 	} else {
-		r->heap = malloc((size_t)n * (sizeof(kiscrm_value) + 2 * sizeof(int)));
+		r->heap = malloc((size_t)n * sizeof(kiscrm_value) + (size_t)np * sizeof(mem_pred) +
+				 (size_t)n * sizeof(int));
 		if (!r->heap)
 			return kc_error_oom();
 		r->vals = r->heap;
-		r->cond_f = (int *)(r->vals + n);
+		r->preds = (mem_pred *)(r->vals + n);
+		r->want_f = (int *)(r->preds + np);
 	}
-	r->rest_f = r->cond_f + n;
 	for (int i = 0; i < n; i++) {
-		int in_cond = 0;
-
 		r->vals[i].type = KISCRM_TYPE_NULL;
 		r->vals[i].u.i = 0;
-		for (int c = 0; r->q && c < r->q->ncond && !in_cond; c++)
-			in_cond = r->q->conds[c].field == i;
-		if (in_cond)
-			r->cond_f[r->ncond_f++] = i;
-		else if (cb && column_wanted(q, i))
-			r->rest_f[r->nrest_f++] = i;
+		if (cb && field_wanted(q, i))
+			r->want_f[r->nwant_f++] = i;
 	}
+	if (r->q)
+		mem_preds_compile(m, t, r->q, r->preds);
 	return KISCRM_OK;
 }
 
-/* Matches one row and hands it to the callback (or counts it). */
-static int read_visit(mem_read *r, const mem_slot *row)
+static void read_done(mem_read *r)
 {
-	if (r->q) {
-		mem_row_load(r->t, row, r->cond_f, r->ncond_f, r->vals);
-		if (!kiscrm_query_match(r->kind, r->q, r->vals))
-			return 0;
-	}
+	if (r->q)
+		mem_preds_release(r->m, r->preds, r->q->ncond);
+	free(r->heap);
+}
+
+/* Matches the row of id in slot on its columns and hands it to the callback (or counts
+ * it): only the columns the conditions read, then the ones the caller wants, are read. */
+static int read_visit(mem_read *r, kiscrm_id id, uint32_t slot)
+{
+	if (r->q && !mem_preds_match(r->t, r->preds, r->q->ncond, id, slot))
+		return 0;
 	if (!r->cb) {
 		r->count++;
 		return 0;
 	}
-	mem_row_load(r->t, row, r->rest_f, r->nrest_f, r->vals);
+	mem_row_load(r->t, id, slot, r->want_f, r->nwant_f, r->vals);
 	return r->cb(r->payload, r->vals);
 }
 
-/* Every row from id `from` on. nslot is re-read each round: a callback must not mutate,
- * but reading it fresh costs nothing and keeps a misbehaving one from reading past the
- * vector. */
-static int read_all(mem_read *r, size_t from)
+/* Every row from id `from` on, in id order. The map is read afresh for every row, as a
+ * callback may write (a change moves a row to another slot, an insert may add pages). */
+static int read_all(mem_read *r, kiscrm_id from)
 {
+	uint32_t slot;
 	int rc;
 
-	for (size_t id = from; id < r->t->nslot; id++) {
-		const mem_slot *row = r->t->slot[id];
-
-#if defined(__GNUC__) || defined(__clang__)
-		/* rows are pointers: fetch a few ahead, as the hardware cannot guess them */
-		if (id + 8 < r->t->nslot && r->t->slot[id + 8])
-			__builtin_prefetch(r->t->slot[id + 8]);
-#endif
-
-		if (row && (rc = read_visit(r, row)) != 0)
+	for (kiscrm_id id = from; (id = mem_map_next(r->t, id, &slot)) != 0; id++)
+		if ((rc = read_visit(r, id, slot)) != 0)
 			return rc;
-	}
 	return 0;
 }
 
@@ -170,11 +171,11 @@ static int read_index(mem_read *r, mem_index *x, uint64_t key)
 		return 0;
 	}
 	for (;;) {
-		const mem_slot *row;
+		uint32_t slot;
 
 		if (gen != t->gen) {
 			if (x->state != IX_BUILT)
-				return read_all(r, (size_t)last + 1);
+				return read_all(r, (kiscrm_id)last + 1);
 			gen = t->gen;
 			if (!(e = ix_find(x, key)))
 				return 0;
@@ -182,8 +183,8 @@ static int read_index(mem_read *r, mem_index *x, uint64_t key)
 		}
 		if (!list_next(e, &pos, last, &id))
 			return 0;
-		row = mem_slot_get(t, id);
-		if (row && (rc = read_visit(r, row)) != 0)
+		slot = mem_slot_get(t, id);
+		if (slot && (rc = read_visit(r, id, slot)) != 0)
 			return rc;
 		last = id;
 	}
@@ -206,9 +207,9 @@ static int read_run(mem_read *r)
 
 		if (cond->field == 0 && cond->op == KISCRM_OP_EQ &&
 		    cond->value.type == KISCRM_TYPE_INT) {
-			const mem_slot *row = mem_slot_get(t, cond->value.u.i);
+			uint32_t slot = mem_slot_get(t, cond->value.u.i);
 
-			return row ? read_visit(r, row) : 0;
+			return slot ? read_visit(r, cond->value.u.i, slot) : 0;
 		}
 	}
 	for (int c = 0; c < q->ncond && t->ix_of; c++) {
@@ -243,7 +244,7 @@ int mem_get(kiscrm_backend *b, const kiscrm_kind_def *kind, kiscrm_id id,
 		   kiscrm_row_cb cb, void *payload)
 {
 	mem_table *t;
-	mem_slot *row;
+	uint32_t slot;
 	mem_read r;
 	int rc;
 
@@ -251,13 +252,13 @@ int mem_get(kiscrm_backend *b, const kiscrm_kind_def *kind, kiscrm_id id,
 		return rc;
 	if (!cb)
 		return kc_error_set(KISCRM_EINVALID, "memory backend: get without a callback");
-	row = mem_slot_get(t, id);
-	if (!row)
+	slot = mem_slot_get(t, id);
+	if (!slot)
 		return mem_not_found(kind, id);
-	if ((rc = read_init(&r, t, kind, NULL, cb, payload)) < 0)
+	if ((rc = read_init(&r, mem_of(b), t, NULL, cb, payload)) < 0)
 		return rc;
-	rc = read_visit(&r, row);
-	free(r.heap);
+	rc = read_visit(&r, id, slot);
+	read_done(&r);
 	return rc;
 }
 
@@ -311,10 +312,10 @@ int mem_scan(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_query 
 		return kc_error_set(KISCRM_EINVALID, "memory backend: scan without a callback");
 	if ((rc = check_query(t, kind, q)) < 0)
 		return rc;
-	if ((rc = read_init(&r, t, kind, q, cb, payload)) < 0)
+	if ((rc = read_init(&r, mem_of(b), t, q, cb, payload)) < 0)
 		return rc;
 	rc = read_run(&r);
-	free(r.heap);
+	read_done(&r);
 	return rc;
 }
 
@@ -335,10 +336,10 @@ int mem_count(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_query
 		*out = t->nrows;
 		return KISCRM_OK;
 	}
-	if ((rc = read_init(&r, t, kind, q, NULL, NULL)) < 0)
+	if ((rc = read_init(&r, mem_of(b), t, q, NULL, NULL)) < 0)
 		return rc;
 	rc = read_run(&r);
-	free(r.heap);
+	read_done(&r);
 	if (rc == 0)
 		*out = r.count;
 	return rc;

@@ -1,129 +1,149 @@
-/* Packed rows of the memory backend: one block holding an 8-byte slot per field, a
- * presence bitmap and the row's text bytes; materialised into kiscrm_value rows on read. */
+/* Rows of the memory backend: a row is a slot number, its values one entry in each
+ * column. Slots are stored once and never overwritten (a change takes a fresh slot),
+ * freed slots are reused lowest first, and reads materialise kiscrm_value rows from the
+ * columns they want. */
 #include "backends/memory/memory_internal.h"
 #include "core/error.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- rows ------------------------------------------------------------------------- */
-
-/* One bit a field (set: present), then one bit marking a row written by the open
- * transaction over an id whose state at begin is already in the undo log. */
-static size_t bitmap_bytes(int nfields)
+/* Room for one more slot in every column, growing by an eighth: amortised O(1) while
+ * the unused tail, which every column pays for, stays small at millions of rows. */
+static int slots_reserve(mem_table *t)
 {
-	return ((size_t)nfields + 8) / 8;
+	uint32_t n;
+	uint64_t *fb;
+
+	if (t->nfree > 0 || t->nslots < t->cap)
+		return 0;
+	if (t->cap >= MEM_SLOT_MASK)
+		return -1;
+	n = t->cap + t->cap / 8;
+	if (n < t->cap + 64)
+		n = t->cap + 64;
+	if (n > MEM_SLOT_MASK)
+		n = MEM_SLOT_MASK;
+	for (int i = 1; i < t->nfields; i++)
+		if (mem_col_grow(&t->cols[i], n) < 0)
+			return -1;
+	fb = realloc(t->freebits, mem_words(n) * sizeof(*fb));
+	if (!fb)
+		return -1;
+	memset(fb + mem_words(t->cap), 0, (mem_words(n) - mem_words(t->cap)) * sizeof(*fb));
+	t->freebits = fb;
+	t->cap = n;
+	return 0;
 }
 
-static const unsigned char *row_bits(const mem_slot *row, int nfields)
+/* The lowest free slot, else the next never used one (slots_reserve made room). */
+static uint32_t slot_take(mem_table *t)
 {
-	return (const unsigned char *)(row + nfields);
+	uint32_t w = t->free_hint;
+	uint64_t bits;
+	int b;
+
+	if (t->nfree == 0)
+		return t->nslots++;
+	while (!t->freebits[w])
+		w++;
+	bits = t->freebits[w];
+#if defined(__GNUC__) || defined(__clang__)
+	b = __builtin_ctzll(bits);
+#else
+	for (b = 0; !((bits >> b) & 1); b++)
+		;
+#endif
+	t->freebits[w] &= ~((uint64_t)1 << b);
+	t->free_hint = w;
+	t->nfree--;
+	return w * 64 + (uint32_t)b;
 }
 
-int mem_row_has(const mem_slot *row, int nfields, int field)
+/* Lets go of the strings of every TEXT value the first n fields of vals hold. */
+static void release_codes(mem_backend *m, const mem_table *t, int n)
 {
-	return (row_bits(row, nfields)[field >> 3] >> (field & 7)) & 1;
+	for (int i = 1; i < n; i++)
+		if (t->types[i] == KISCRM_TYPE_TEXT && t->scratch[i] >= 0)
+			mem_str_release(&m->strs, (uint32_t)t->scratch[i]);
 }
 
-int mem_row_logged(const mem_slot *row, int nfields)
+/* Stores a row (values already checked against the field types; row[0], the id, is the
+ * map's business) in a fresh slot. Everything that can fail (interning, room, widening)
+ * happens before the slot is written, so a failure leaves the table as it was. */
+int mem_row_store(mem_backend *m, mem_table *t, const kiscrm_value *vals, uint32_t *slot)
 {
-	return mem_row_has(row, nfields, nfields);
-}
+	int64_t *enc = t->scratch;
+	int n = t->nfields;
 
-void mem_row_mark_logged(mem_slot *row, int nfields)
-{
-	((unsigned char *)(row + nfields))[nfields >> 3] |= (unsigned char)(1u << (nfields & 7));
-}
+	for (int i = 1; i < n; i++) {
+		uint32_t code;
 
-void mem_row_clear_logged(mem_slot *row, int nfields)
-{
-	((unsigned char *)(row + nfields))[nfields >> 3] &= (unsigned char)~(1u << (nfields & 7));
-}
-
-/* Bytes of the block of a stored row. */
-size_t mem_row_size(const int *types, int nfields, const mem_slot *row)
-{
-	size_t size = (size_t)nfields * sizeof(mem_slot) + bitmap_bytes(nfields);
-
-	for (int i = 0; i < nfields; i++)
-		if (types[i] == KISCRM_TYPE_TEXT && mem_row_has(row, nfields, i))
-			size += strlen(row[i].s) + 1;
-	return size;
-}
-
-void mem_row_free(mem_backend *m, const mem_table *t, mem_slot *row)
-{
-	if (row)
-		slab_free(&m->rows, row, mem_row_size(t->types, t->nfields, row));
-}
-
-/* Packs values (already checked against the field types) into one block of nfields
- * slots. Values from vals[nvals] on (fields added by a newer schema) are NULL. */
-mem_slot *mem_row_pack(mem_backend *m, const kiscrm_value *vals, int nvals, int nfields)
-{
-	size_t head = (size_t)nfields * sizeof(mem_slot) + bitmap_bytes(nfields);
-	size_t size = head;
-	unsigned char *bits;
-	mem_slot *out;
-	char *p;
-
-	for (int i = 0; i < nvals; i++)
-		if (vals[i].type == KISCRM_TYPE_TEXT)
-			size += strlen(vals[i].u.s) + 1;
-	out = slab_alloc(&m->rows, size);
-	if (!out)
-		return NULL;
-	bits = (unsigned char *)(out + nfields);
-	memset(bits, 0, bitmap_bytes(nfields));
-	p = (char *)out + head;
-	for (int i = 0; i < nfields; i++) {
-		if (i >= nvals || vals[i].type == KISCRM_TYPE_NULL) {
-			out[i].i = 0;
-			continue;
-		}
-		bits[i >> 3] |= (unsigned char)(1u << (i & 7));
+		enc[i] = -1; /* no string to release */
 		if (vals[i].type == KISCRM_TYPE_TEXT) {
-			size_t n = strlen(vals[i].u.s) + 1;
-
-			memcpy(p, vals[i].u.s, n);
-			out[i].s = p;
-			p += n;
-		} else {
-			memcpy(&out[i], &vals[i].u, sizeof(out[i]));
+			if (mem_str_intern(&m->strs, vals[i].u.s, &code) < 0) {
+				release_codes(m, t, i);
+				return kc_error_oom();
+			}
+			enc[i] = code;
+		} else if (vals[i].type == KISCRM_TYPE_RATE) {
+			memcpy(&enc[i], &vals[i].u.r, sizeof(enc[i]));
+		} else if (vals[i].type != KISCRM_TYPE_NULL) {
+			enc[i] = vals[i].u.i;
 		}
 	}
-	return out;
+	if (slots_reserve(t) < 0)
+		goto oom;
+	for (int i = 1; i < n; i++)
+		if (vals[i].type != KISCRM_TYPE_NULL &&
+		    mem_col_fit(&t->cols[i], mem_col_width_of(t->types[i], enc[i]), t->nslots,
+				t->cap) < 0)
+			goto oom;
+	*slot = slot_take(t);
+	for (int i = 1; i < n; i++)
+		mem_col_put(&t->cols[i], *slot, vals[i].type != KISCRM_TYPE_NULL, enc[i]);
+	return KISCRM_OK;
+oom:
+	release_codes(m, t, n);
+	return kc_error_oom();
 }
 
-/* Materialises the listed fields of a stored row into out (borrowing its strings). */
-void mem_row_load(const mem_table *t, const mem_slot *row, const int *fields, int n,
-		     kiscrm_value *out)
+/* Frees a slot: its strings lose a reference, the slot goes to the next row. */
+void mem_row_release(mem_backend *m, mem_table *t, uint32_t slot)
 {
-	const unsigned char *bits = row_bits(row, t->nfields);
+	int64_t code;
 
+	for (int i = 1; i < t->nfields; i++)
+		if (t->types[i] == KISCRM_TYPE_TEXT && mem_col_get(&t->cols[i], slot, &code))
+			mem_str_release(&m->strs, (uint32_t)code);
+	t->freebits[slot >> 6] |= (uint64_t)1 << (slot & 63);
+	t->nfree++;
+	if (slot >> 6 < t->free_hint)
+		t->free_hint = slot >> 6;
+}
+
+/* Materialises the listed fields of the row of id in slot into out, lending the strings. */
+void mem_row_load(const mem_table *t, kiscrm_id id, uint32_t slot, const int *fields, int n,
+		  kiscrm_value *out)
+{
 	for (int k = 0; k < n; k++) {
 		int i = fields[k];
+		int64_t v;
 
-		if ((bits[i >> 3] >> (i & 7)) & 1) {
-			out[i].type = t->types[i];
-			memcpy(&out[i].u, &row[i], sizeof(out[i].u));
-		} else {
+		if (i == 0) {
+			out[0].type = KISCRM_TYPE_INT;
+			out[0].u.i = id;
+		} else if (!mem_col_get(&t->cols[i], slot, &v)) {
 			out[i].type = KISCRM_TYPE_NULL;
 			out[i].u.i = 0;
-		}
-	}
-}
-
-/* Materialises every field of a stored row. */
-void mem_row_load_all(const mem_table *t, const mem_slot *row, kiscrm_value *out)
-{
-	for (int i = 0; i < t->nfields; i++) {
-		if (mem_row_has(row, t->nfields, i)) {
-			out[i].type = t->types[i];
-			memcpy(&out[i].u, &row[i], sizeof(out[i].u));
 		} else {
-			out[i].type = KISCRM_TYPE_NULL;
-			out[i].u.i = 0;
+			out[i].type = t->types[i];
+			if (t->types[i] == KISCRM_TYPE_TEXT)
+				out[i].u.s = mem_str_text(t->strs, (uint32_t)v);
+			else if (t->types[i] == KISCRM_TYPE_RATE)
+				memcpy(&out[i].u.r, &v, sizeof(out[i].u.r));
+			else
+				out[i].u.i = v;
 		}
 	}
 }

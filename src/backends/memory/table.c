@@ -1,5 +1,5 @@
-/* Tables of the memory backend: the slot vector indexed by id, the undo log of a
- * transaction (first change of each pre-existing row only), schema migration. */
+/* Tables of the memory backend: the paged id map, the undo log of a transaction (first
+ * change of each pre-existing row only), creation and schema migration. */
 #include "backends/memory/memory_internal.h"
 #include "core/error.h"
 
@@ -66,33 +66,26 @@ int mem_check_row(const mem_table *t, const kiscrm_kind_def *kind, const kiscrm_
 	return KISCRM_OK;
 }
 
-mem_slot *mem_slot_get(const mem_table *t, kiscrm_id id)
+/* Makes the map entry of id addressable: its page, and the directory up to it. */
+int mem_map_reserve(mem_table *t, kiscrm_id id)
 {
-	if (id <= 0 || (uint64_t)id >= t->nslot)
-		return NULL;
-	return t->slot[id];
-}
+	size_t p = (size_t)id >> MEM_PAGE_BITS;
 
-/* Makes slot[id] addressable, growing by half so sequential inserts stay amortised O(1)
- * while the unused tail stays small. */
-int mem_slot_reserve(mem_table *t, kiscrm_id id)
-{
-	size_t want = (size_t)id + 1, n;
-	mem_slot **s;
+	if (p >= t->npages) {
+		size_t n = t->npages + t->npages / 2;
+		uint32_t **pages;
 
-	if (want <= t->nslot)
-		return KISCRM_OK;
-	n = t->nslot + t->nslot / 2;
-	if (n < want)
-		n = want;
-	if (n < 64)
-		n = 64;
-	s = realloc(t->slot, n * sizeof(*s));
-	if (!s)
+		if (n <= p)
+			n = p + 1;
+		pages = realloc(t->pages, n * sizeof(*pages));
+		if (!pages)
+			return kc_error_oom();
+		memset(pages + t->npages, 0, (n - t->npages) * sizeof(*pages));
+		t->pages = pages;
+		t->npages = n;
+	}
+	if (!t->pages[p] && !(t->pages[p] = calloc(MEM_PAGE_IDS, sizeof(uint32_t))))
 		return kc_error_oom();
-	memset(s + t->nslot, 0, (n - t->nslot) * sizeof(*s));
-	t->slot = s;
-	t->nslot = n;
 	return KISCRM_OK;
 }
 
@@ -114,60 +107,51 @@ int mem_undo_reserve(mem_backend *m)
 	return KISCRM_OK;
 }
 
-/* Puts row (or NULL) at id, keeping the indexes in step; returns the previous row. */
-mem_slot *mem_slot_swap(mem_table *t, kiscrm_id id, mem_slot *row)
+/* Puts a map entry at id (reserved), keeping the indexes in step; returns the previous. */
+uint32_t mem_slot_swap(mem_table *t, kiscrm_id id, uint32_t entry)
 {
-	mem_slot *prev = t->slot[id];
+	uint32_t *at = &t->pages[(size_t)id >> MEM_PAGE_BITS][(size_t)id & (MEM_PAGE_IDS - 1)];
+	uint32_t prev = *at;
 
-	ix_change(t, id, prev, row);
-	t->nrows += (row != NULL) - (prev != NULL);
-	t->slot[id] = row;
+	ix_change(t, id, prev & MEM_SLOT_MASK, entry & MEM_SLOT_MASK);
+	t->nrows += ((entry & MEM_SLOT_MASK) != 0) - ((prev & MEM_SLOT_MASK) != 0);
+	*at = entry;
 	t->gen++;
 	return prev;
 }
 
-/* Whether rollback needs the row id holds now: the id existed before the transaction
- * and this is its first change in it (the mark sits in the row's bitmap). */
-static int undo_needed(const mem_backend *m, const mem_table *t, kiscrm_id id)
+/* Points id at slot (0: removes the row); the previous slot goes to the undo log when
+ * rollback needs it (the id existed before the transaction and this is its first change
+ * in it, which MEM_LOGGED in the entry tells), else it is freed. */
+void mem_slot_set(mem_backend *m, mem_table *t, kiscrm_id id, uint32_t slot)
 {
-	const mem_slot *cur = t->slot[id];
+	int before = m->in_tx && id < m->saved_next[t - m->tables];
+	uint32_t prev = mem_slot_swap(t, id, slot | (before ? MEM_LOGGED : 0));
 
-	if (!m->in_tx || id >= m->saved_next[t - m->tables])
-		return 0;
-	return !cur || !mem_row_logged(cur, t->nfields);
-}
-
-/* Stores row (or NULL) at id; the previous row goes to the undo log or is freed. */
-void mem_slot_set(mem_backend *m, mem_table *t, kiscrm_id id, mem_slot *row)
-{
-	int log = undo_needed(m, t, id);
-	mem_slot *prev;
-
-	if (m->in_tx && row && id < m->saved_next[t - m->tables])
-		mem_row_mark_logged(row, t->nfields);
-	prev = mem_slot_swap(t, id, row);
-	if (log) {
+	if (before && !(prev & MEM_LOGGED)) {
 		mem_undo *u = &m->undo[m->nundo++];
 
 		u->table = (uint32_t)(t - m->tables);
 		u->id = (uint32_t)id;
 		u->prev = prev;
-	} else {
-		mem_row_free(m, t, prev);
+	} else if (prev & MEM_SLOT_MASK) {
+		mem_row_release(m, t, prev & MEM_SLOT_MASK);
 	}
 }
 
-/* Row blocks in the slab go with its chunks; only the large malloc'd ones need a free. */
-void mem_table_dispose(mem_backend *m, mem_table *t)
+void mem_table_dispose(mem_table *t)
 {
-	for (size_t i = 0; i < t->nslot; i++)
-		mem_row_free(m, t, t->slot[i]);
+	for (int i = 0; t->cols && i < t->nfields; i++)
+		mem_col_free(&t->cols[i]);
+	for (size_t p = 0; p < t->npages; p++)
+		free(t->pages[p]);
 	mem_table_drop_indexes(t);
-	free(t->slot);
+	free(t->pages);
+	free(t->cols);
+	free(t->scratch);
+	free(t->freebits);
 	free(t->types);
-	t->slot = NULL;
-	t->types = NULL;
-	t->nslot = 0;
+	memset(t, 0, sizeof(*t));
 }
 
 int mem_check_kind_def(const kiscrm_kind_def *k)
@@ -182,25 +166,46 @@ int mem_check_kind_def(const kiscrm_kind_def *k)
 	return KISCRM_OK;
 }
 
-int *mem_copy_types(const kiscrm_kind_def *k)
+/* Gives the table the fields of k: those it has keep their columns, new ones start
+ * empty (every row NULL, no memory). */
+static int table_fields(mem_table *t, const kiscrm_kind_def *k)
 {
-	int *types = malloc((size_t)k->nfields * sizeof(*types));
+	int *types = realloc(t->types, (size_t)k->nfields * sizeof(*types));
+	int64_t *scratch;
+	mem_col *cols;
 
-	if (types)
-		for (int i = 0; i < k->nfields; i++)
-			types[i] = k->fields[i].type;
-	return types;
+	if (!types)
+		return kc_error_oom();
+	t->types = types;
+	if (!(scratch = realloc(t->scratch, (size_t)k->nfields * sizeof(*scratch))))
+		return kc_error_oom();
+	t->scratch = scratch;
+	if (!(cols = realloc(t->cols, (size_t)k->nfields * sizeof(*cols))))
+		return kc_error_oom();
+	t->cols = cols;
+	for (int i = t->nfields; i < k->nfields; i++) {
+		memset(&cols[i], 0, sizeof(cols[i]));
+		types[i] = k->fields[i].type;
+	}
+	t->nfields = k->nfields;
+	return mem_table_plan_indexes(t, k);
+}
+
+int mem_table_init(mem_table *t, const kiscrm_kind_def *k, const mem_strings *strs)
+{
+	memset(t, 0, sizeof(*t));
+	t->kind = k->kind;
+	t->next_id = 1;
+	t->nslots = 1; /* slot 0 means "no row" */
+	t->strs = strs;
+	return table_fields(t, k);
 }
 
 /* A kind opened again: same fields keep their rows; fields appended by a newer schema
- * are added to every row as NULL. Fewer fields or changed types mean the data was
- * written by a different schema, which is refused. */
-int mem_table_migrate(mem_backend *m, mem_table *t, const kiscrm_kind_def *k)
+ * are added as NULL columns. Fewer fields or changed types mean the data was written by
+ * a different schema, which is refused. */
+int mem_table_migrate(mem_table *t, const kiscrm_kind_def *k)
 {
-	mem_slot **wide;
-	kiscrm_value *vals;
-	int *types;
-
 	if (k->nfields < t->nfields)
 		return kc_error_set(KISCRM_EVERSION,
 				    "memory backend: kind '%s' has %d fields, the stored rows have %d",
@@ -211,45 +216,7 @@ int mem_table_migrate(mem_backend *m, mem_table *t, const kiscrm_kind_def *k)
 					    "memory backend: field '%s' of kind '%s' changed type from %d to %d",
 					    mem_field_name(k, i), k->name ? k->name : "?", t->types[i],
 					    k->fields[i].type);
-	if (k->nfields == t->nfields)
-		return mem_table_plan_indexes(t, k);
-	types = mem_copy_types(k);
-	vals = malloc((size_t)t->nfields * sizeof(*vals));
-	wide = t->nslot ? calloc(t->nslot, sizeof(*wide)) : NULL;
-	if (!types || !vals || (t->nslot && !wide)) {
-		free(types);
-		free(vals);
-		free(wide);
-		return kc_error_oom();
-	}
-	/* All wide rows are built before any old one goes, so running out of memory half
-	 * way leaves the table exactly as it was. */
-	for (size_t id = 0; id < t->nslot; id++) {
-		if (!t->slot[id])
-			continue;
-		mem_row_load_all(t, t->slot[id], vals);
-		if (!(wide[id] = mem_row_pack(m, vals, t->nfields, k->nfields))) {
-			for (size_t j = 0; j < id; j++)
-				if (wide[j])
-					slab_free(&m->rows, wide[j], mem_row_size(types, k->nfields, wide[j]));
-			free(wide);
-			free(vals);
-			free(types);
-			return kc_error_oom();
-		}
-	}
-	for (size_t id = 0; id < t->nslot; id++) {
-		if (!t->slot[id])
-			continue;
-		mem_row_free(m, t, t->slot[id]);
-		t->slot[id] = wide[id];
-	}
-	free(wide);
-	free(vals);
-	free(t->types);
-	t->types = types;
-	t->nfields = k->nfields;
-	return mem_table_plan_indexes(t, k);
+	return table_fields(t, k);
 }
 
 int mem_not_found(const kiscrm_kind_def *kind, kiscrm_id id)
