@@ -45,16 +45,7 @@ static int cond_match(const kiscrm_kind_def *kind, const kiscrm_cond *c, const k
 	int type = kind->fields[c->field].type;
 	if (c->op == KISCRM_OP_CONTAINS)
 		return type == KISCRM_TYPE_TEXT && strstr(v->u.s, c->value.u.s) != NULL;
-	int cmp = compare(type, v, &c->value);
-	switch (c->op) {
-	case KISCRM_OP_EQ: return cmp == 0;
-	case KISCRM_OP_NE: return cmp != 0;
-	case KISCRM_OP_LT: return cmp < 0;
-	case KISCRM_OP_LE: return cmp <= 0;
-	case KISCRM_OP_GT: return cmp > 0;
-	case KISCRM_OP_GE: return cmp >= 0;
-	default: return 0;
-	}
+	return kc_op_holds(c->op, compare(type, v, &c->value));
 }
 
 int kiscrm_query_match(const kiscrm_kind_def *kind, const kiscrm_query *q, const kiscrm_value *row)

@@ -1,9 +1,24 @@
-/* What the SQL backends (SQLite, PostgreSQL) check alike of a schema and its values
- * (query.c); each adds its own rules for names. */
+/* What the backends check alike of a schema, its values and conditions (query.c); the SQL
+ * backends add their own rules for names. */
 #ifndef KC_BACKENDS_SHARED_H
 #define KC_BACKENDS_SHARED_H
 
 #include "kiscrm/sys/backend.h"
+
+/* Whether comparison operator @op holds for a three-way comparison result @cmp (the
+ * reference evaluator kiscrm_query_match and the memory backend's column matcher). */
+static inline int kc_op_holds(int op, int cmp)
+{
+	switch (op) {
+	case KISCRM_OP_EQ: return cmp == 0;
+	case KISCRM_OP_NE: return cmp != 0;
+	case KISCRM_OP_LT: return cmp < 0;
+	case KISCRM_OP_LE: return cmp <= 0;
+	case KISCRM_OP_GT: return cmp > 0;
+	case KISCRM_OP_GE: return cmp >= 0;
+	default: return 0;
+	}
+}
 
 /* 1 for the types stored as 64-bit integers: INT, MONEY, DATE and TIME. */
 int kc_backend_is_int_type(int type);

@@ -49,12 +49,7 @@ int kc_target_sum(kiscrm_db *db, const char *metric, int period, kiscrm_date fro
 		return KISCRM_OK;
 	kiscrm_cond c[8];
 	int nc = 0;
-	c[nc++] = (kiscrm_cond){ KISCRM_TARGET_METRIC, KISCRM_OP_EQ, kc_target_text_val(metric) };
-	c[nc++] = (kiscrm_cond){ KISCRM_TARGET_PERIOD, KISCRM_OP_EQ, kc_target_int_val(KISCRM_TYPE_INT, period, 0) };
-	if (from != KISCRM_DATE_NONE)
-		c[nc++] = (kiscrm_cond){ KISCRM_TARGET_START, KISCRM_OP_GE, kc_target_int_val(KISCRM_TYPE_DATE, from, 0) };
-	if (to != KISCRM_DATE_NONE)
-		c[nc++] = (kiscrm_cond){ KISCRM_TARGET_START, KISCRM_OP_LT, kc_target_int_val(KISCRM_TYPE_DATE, to, 0) };
+	kc_target_window_conds(c, &nc, metric, period, from, to);
 	c[nc++] = (kiscrm_cond){ KISCRM_TARGET_BUSINESS_LINE, KISCRM_OP_EQ,
 				 kc_target_text_val((level & KC_TLEVEL_BUSINESS_LINE) ? d->business_line : NULL) };
 	c[nc++] = (kiscrm_cond){ KISCRM_TARGET_PRODUCT_LINE, KISCRM_OP_EQ,

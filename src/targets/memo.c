@@ -95,12 +95,7 @@ static int load(kc_target_memo **out, kiscrm_db *db, const char *metric, int per
 	m->to = to;
 	kiscrm_cond c[6];
 	int nc = 0;
-	c[nc++] = (kiscrm_cond){ KISCRM_TARGET_METRIC, KISCRM_OP_EQ, kc_target_text_val(metric) };
-	c[nc++] = (kiscrm_cond){ KISCRM_TARGET_PERIOD, KISCRM_OP_EQ, kc_target_int_val(KISCRM_TYPE_INT, period, 0) };
-	if (from != KISCRM_DATE_NONE)
-		c[nc++] = (kiscrm_cond){ KISCRM_TARGET_START, KISCRM_OP_GE, kc_target_int_val(KISCRM_TYPE_DATE, from, 0) };
-	if (to != KISCRM_DATE_NONE)
-		c[nc++] = (kiscrm_cond){ KISCRM_TARGET_START, KISCRM_OP_LT, kc_target_int_val(KISCRM_TYPE_DATE, to, 0) };
+	kc_target_window_conds(c, &nc, metric, period, from, to);
 	c[nc++] = (kiscrm_cond){ KISCRM_TARGET_BUSINESS_LINE, KISCRM_OP_EQ, kc_target_text_val(NULL) };
 	c[nc++] = (kiscrm_cond){ KISCRM_TARGET_PRODUCT_LINE, KISCRM_OP_EQ, kc_target_text_val(NULL) };
 	kiscrm_query q = { nc, c,

@@ -8,6 +8,7 @@
 #include "targets/kinds.h"
 #include "targets/lookup.h"
 #include "kiscrm/date.h"
+#include "kiscrm/target.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -65,6 +66,19 @@ static inline kiscrm_value kc_target_int_val(int type, int64_t i, int null_when_
 		v.u.i = i;
 	}
 	return v;
+}
+
+/* The conditions every lookup of decomposed targets starts with — @metric, @period and a
+ * start in [from, to) (KISCRM_DATE_NONE: unbounded) — into c[*n…]; at most 4. */
+static inline void kc_target_window_conds(kiscrm_cond *c, int *n, const char *metric, int period, kiscrm_date from,
+					  kiscrm_date to)
+{
+	c[(*n)++] = (kiscrm_cond){ KISCRM_TARGET_METRIC, KISCRM_OP_EQ, kc_target_text_val(metric) };
+	c[(*n)++] = (kiscrm_cond){ KISCRM_TARGET_PERIOD, KISCRM_OP_EQ, kc_target_int_val(KISCRM_TYPE_INT, period, 0) };
+	if (from != KISCRM_DATE_NONE)
+		c[(*n)++] = (kiscrm_cond){ KISCRM_TARGET_START, KISCRM_OP_GE, kc_target_int_val(KISCRM_TYPE_DATE, from, 0) };
+	if (to != KISCRM_DATE_NONE)
+		c[(*n)++] = (kiscrm_cond){ KISCRM_TARGET_START, KISCRM_OP_LT, kc_target_int_val(KISCRM_TYPE_DATE, to, 0) };
 }
 
 #endif

@@ -8,24 +8,13 @@
  * string during the scan (a callback may write), and rows stored meanwhile with that
  * text get that very code. Longer text is compared as text. */
 #include "backends/memory/memory_internal.h"
+#include "backends/shared.h"
 
 #include <string.h>
 
 /* How a condition is evaluated. */
 enum { P_NULL, P_INT, P_RATE, P_CODE, P_TEXT };
 
-static int op_holds(int op, int cmp)
-{
-	switch (op) {
-	case KISCRM_OP_EQ: return cmp == 0;
-	case KISCRM_OP_NE: return cmp != 0;
-	case KISCRM_OP_LT: return cmp < 0;
-	case KISCRM_OP_LE: return cmp <= 0;
-	case KISCRM_OP_GT: return cmp > 0;
-	case KISCRM_OP_GE: return cmp >= 0;
-	default: return 0;
-	}
-}
 
 /* Compiles the (checked) conditions of q into out[q->ncond]. Cannot fail: when the
  * string of a text equality cannot be interned, it is compared as text instead. */
@@ -80,16 +69,16 @@ static int pred_match(const mem_table *t, const mem_pred *p, kiscrm_id id, uint3
 		return 0;
 	switch (p->how) {
 	case P_CODE:
-		return op_holds(p->op, v != p->i);
+		return kc_op_holds(p->op, v != p->i);
 	case P_TEXT:
 		if (p->op == KISCRM_OP_CONTAINS)
 			return strstr(mem_str_text(t->strs, (uint32_t)v), p->s) != NULL;
-		return op_holds(p->op, strcmp(mem_str_text(t->strs, (uint32_t)v), p->s));
+		return kc_op_holds(p->op, strcmp(mem_str_text(t->strs, (uint32_t)v), p->s));
 	case P_RATE:
 		memcpy(&d, &v, sizeof(d));
-		return op_holds(p->op, (d > p->r) - (d < p->r));
+		return kc_op_holds(p->op, (d > p->r) - (d < p->r));
 	default:
-		return op_holds(p->op, (v > p->i) - (v < p->i));
+		return kc_op_holds(p->op, (v > p->i) - (v < p->i));
 	}
 }
 
