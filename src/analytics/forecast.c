@@ -679,8 +679,7 @@ static int scan_opps_in(scan_ctx *s, kiscrm_query *q, int field, kiscrm_date fro
 static int scan_opportunities(scan_ctx *s)
 {
 	static const int of[] = {
-		KISCRM_OPPORTUNITY_CUSTOMER_ID, KISCRM_OPPORTUNITY_OWNER_ID, KISCRM_OPPORTUNITY_DEPARTMENT_ID,
-		KISCRM_OPPORTUNITY_BUSINESS_LINE, KISCRM_OPPORTUNITY_PRODUCT_LINE, KISCRM_OPPORTUNITY_AMOUNT,
+		KISCRM_OPPORTUNITY_OWNER_ID, KISCRM_OPPORTUNITY_DEPARTMENT_ID, KISCRM_OPPORTUNITY_AMOUNT,
 		KISCRM_OPPORTUNITY_EXPECTED_CLOSE, KISCRM_OPPORTUNITY_PIPELINE, KISCRM_OPPORTUNITY_STAGE,
 		KISCRM_OPPORTUNITY_PROBABILITY, KISCRM_OPPORTUNITY_PROBABILITY_MANUAL,
 		KISCRM_OPPORTUNITY_STATUS, KISCRM_OPPORTUNITY_CLOSED,
@@ -689,7 +688,8 @@ static int scan_opportunities(scan_ctx *s)
 	kiscrm_query q = { 0, NULL, 1u };
 	for (size_t i = 0; i < sizeof(of) / sizeof(of[0]); i++)
 		q.columns |= KC_BIT(of[i]);
-	/* the columns only some reports read: every column costs on every row */
+	/* the columns only some reports or groupings read: every column costs on every row
+	 * (owner and department are always read: the report's filters) */
 	if (fc->want_categories)
 		q.columns |= KC_BIT(KISCRM_OPPORTUNITY_FORECAST_CATEGORY);
 	if (fc->want_sources)
@@ -697,8 +697,15 @@ static int scan_opportunities(scan_ctx *s)
 	if (fc->want_accel)
 		q.columns |= KC_BIT(KISCRM_OPPORTUNITY_KEY_PROJECT);
 	for (size_t i = 0; i < fc->r.o.ngroup; i++)
-		if (fc->r.o.group_by[i] == KISCRM_GROUP_SIZE_CLASS)
-			q.columns |= KC_BIT(KISCRM_OPPORTUNITY_SIZE_CLASS);
+		switch (fc->r.o.group_by[i]) {
+		case KISCRM_GROUP_SIZE_CLASS: q.columns |= KC_BIT(KISCRM_OPPORTUNITY_SIZE_CLASS); break;
+		case KISCRM_GROUP_BUSINESS_LINE: q.columns |= KC_BIT(KISCRM_OPPORTUNITY_BUSINESS_LINE); break;
+		case KISCRM_GROUP_PRODUCT_LINE: q.columns |= KC_BIT(KISCRM_OPPORTUNITY_PRODUCT_LINE); break;
+		case KISCRM_GROUP_REGION:
+		case KISCRM_GROUP_INDUSTRY:
+		case KISCRM_GROUP_CUSTOMER: q.columns |= KC_BIT(KISCRM_OPPORTUNITY_CUSTOMER_ID); break;
+		default: break;
+		}
 	if (fc->r.db->remote_rows && (fc->r.from != KISCRM_DATE_NONE || fc->r.to != KISCRM_DATE_NONE)) {
 		int rc = kc_report_require_configured_stages(&fc->r, 1);
 		/* open deals expected after the window count as accelerable up to accel_to */
