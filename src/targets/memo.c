@@ -136,7 +136,8 @@ int kc_target_memo_sum(kc_target_memo **memo, kiscrm_db *db, const char *metric,
 		*memo = m;
 	}
 	memo_sum key = { (level & KC_TLEVEL_DEPARTMENT) ? dept : 0, (level & KC_TLEVEL_OWNER) ? owner : 0, 0, 0 };
-	const memo_sum *s = bsearch(&key, m->sums, m->n, sizeof(*m->sums), by_pair);
+	/* no targets: no array to search (bsearch must not be given NULL) */
+	const memo_sum *s = m->n ? bsearch(&key, m->sums, m->n, sizeof(*m->sums), by_pair) : NULL;
 	if (!s)
 		return KISCRM_OK;
 	int rc = kc_money_add(amount, s->amount);
