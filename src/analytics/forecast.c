@@ -8,6 +8,7 @@
 #include "targets/kinds.h"
 #include "pipeline/kinds.h"
 #include "core/error.h"
+#include "core/idset.h"
 #include "core/vec.h"
 #include "core/options.h"
 #include "config/pipeline_config.h"
@@ -365,7 +366,7 @@ static int load_history(kc_fc *fc)
 
 typedef struct {
 	kc_fc *fc;
-	kc_idmap opp_with_contract; /* opportunity ids some contract refers to */
+	kc_idset opp_with_contract; /* opportunity ids some contract refers to */
 	kc_idmap coll_index;        /* contract id → index into coll */
 	kiscrm_money *coll;
 	size_t ncoll, capcoll;
@@ -411,7 +412,7 @@ static int contract_cb(void *payload, const kiscrm_value *row)
 	kc_fc *fc = s->fc;
 	int rc;
 	const kiscrm_value *opp = &row[s->c_opp];
-	if (opp->type == KISCRM_TYPE_INT && (rc = kc_idmap_put(&s->opp_with_contract, opp->u.i, 0)) != 0)
+	if (opp->type == KISCRM_TYPE_INT && (rc = kc_idset_add(&s->opp_with_contract, opp->u.i)) != 0)
 		return rc;
 	kiscrm_date signed_on = (kiscrm_date)int_of(&row[s->c_signed], KISCRM_DATE_NONE);
 	long b = bucket_of(fc, signed_on);
@@ -534,8 +535,7 @@ static int opp_cb(void *payload, const kiscrm_value *row)
 	if (st == ST_OPEN) {
 		when = (kiscrm_date)int_of(&row[KC_FI(KISCRM_OPPORTUNITY_EXPECTED_CLOSE)], KISCRM_DATE_NONE);
 	} else if (st == ST_WON) {
-		size_t unused;
-		if (kc_idmap_get(&s->opp_with_contract, row[0].u.i, &unused))
+		if (kc_idset_has(&s->opp_with_contract, row[0].u.i))
 			return 0; /* counted through its contract */
 		when = (kiscrm_date)int_of(&row[KC_FI(KISCRM_OPPORTUNITY_CLOSED)],
 					   int_of(&row[KC_FI(KISCRM_OPPORTUNITY_EXPECTED_CLOSE)], KISCRM_DATE_NONE));
@@ -755,7 +755,7 @@ int kc_fc_run(kc_fc *fc)
 					    KC_BIT(s.t_count) };
 		rc = kc_db_scan(fc->r.db, &kc_target_def, &q, target_cb, &s);
 	}
-	kc_idmap_dispose(&s.opp_with_contract);
+	kc_idset_dispose(&s.opp_with_contract);
 	kc_idmap_dispose(&s.coll_index);
 	free(s.coll);
 	return rc;

@@ -1,6 +1,7 @@
 /* The internal helpers of src/core shared by every area: kc_strdup, the growable-array
  * macros and the sort with context. */
 #include "helpers.h"
+#include "core/idset.h"
 #include "core/sort.h"
 #include "core/str.h"
 #include "core/vec.h"
@@ -169,6 +170,28 @@ static void test_median(void **state)
 	free(b);
 }
 
+/* The id set: bits for ids below KC_IDSET_DENSE (grown as ids come, word edges at 63/64),
+ * the map for the others (negative, at and past the bound, the largest id). */
+static void test_idset(void **state)
+{
+	(void)state;
+	kc_idset s;
+	memset(&s, 0, sizeof(s));
+	static const int64_t in[] = { 1, 63, 64, 1000000, KC_IDSET_DENSE - 1, KC_IDSET_DENSE, -5, INT64_MAX };
+	static const int64_t out[] = { 0, 2, 62, 65, 999999, 1000001, KC_IDSET_DENSE - 2, KC_IDSET_DENSE + 1, -4, INT64_MAX - 1 };
+	assert_false(kc_idset_has(&s, 1)); /* empty: no bitmap yet */
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		assert_int_equal(0, kc_idset_add(&s, in[i]));
+		assert_int_equal(0, kc_idset_add(&s, in[i])); /* twice: still once */
+	}
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++)
+		assert_true(kc_idset_has(&s, in[i]));
+	for (size_t i = 0; i < sizeof(out) / sizeof(out[0]); i++)
+		assert_false(kc_idset_has(&s, out[i]));
+	kc_idset_dispose(&s);
+	assert_false(kc_idset_has(&s, 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -177,6 +200,7 @@ int main(void)
 		cmocka_unit_test(test_sort_ctx_small),
 		cmocka_unit_test(test_sort_ctx_large),
 		cmocka_unit_test(test_median),
+		cmocka_unit_test(test_idset),
 	};
 	return cmocka_run_group_tests_name("core_helpers", tests, NULL, NULL);
 }
