@@ -653,6 +653,25 @@ static int scan_collections(scan_ctx *s)
 	return kc_db_scan(fc->r.db, &kc_collection_def, &q, coll_cb, s);
 }
 
+/* The columns of business line @bl, product line @pl and customer @cust that the report's
+ * grouping reads (region and industry come from the customer): every column costs on
+ * every row, so the scans read them only then. Owner and department are always read —
+ * the report's filters use them. */
+static uint64_t grouped_dims(const kc_report *r, int bl, int pl, int cust)
+{
+	uint64_t bits = 0;
+	for (size_t i = 0; i < r->o.ngroup; i++)
+		switch (r->o.group_by[i]) {
+		case KISCRM_GROUP_BUSINESS_LINE: bits |= KC_BIT(bl); break;
+		case KISCRM_GROUP_PRODUCT_LINE: bits |= KC_BIT(pl); break;
+		case KISCRM_GROUP_REGION:
+		case KISCRM_GROUP_INDUSTRY:
+		case KISCRM_GROUP_CUSTOMER: bits |= KC_BIT(cust); break;
+		default: break;
+		}
+	return bits;
+}
+
 /* Opportunities whose date @field lies in [from, to) (a bound of KISCRM_DATE_NONE: none). */
 static int scan_opps_in(scan_ctx *s, kiscrm_query *q, int field, kiscrm_date from, kiscrm_date to, int pass)
 {
@@ -688,24 +707,18 @@ static int scan_opportunities(scan_ctx *s)
 	kiscrm_query q = { 0, NULL, 1u };
 	for (size_t i = 0; i < sizeof(of) / sizeof(of[0]); i++)
 		q.columns |= KC_BIT(of[i]);
-	/* the columns only some reports or groupings read: every column costs on every row
-	 * (owner and department are always read: the report's filters) */
+	/* the columns only some reports or groupings read */
 	if (fc->want_categories)
 		q.columns |= KC_BIT(KISCRM_OPPORTUNITY_FORECAST_CATEGORY);
 	if (fc->want_sources)
 		q.columns |= KC_BIT(KISCRM_OPPORTUNITY_SOURCE) | KC_BIT(KISCRM_OPPORTUNITY_RESALE);
 	if (fc->want_accel)
 		q.columns |= KC_BIT(KISCRM_OPPORTUNITY_KEY_PROJECT);
+	q.columns |= grouped_dims(&fc->r, KISCRM_OPPORTUNITY_BUSINESS_LINE, KISCRM_OPPORTUNITY_PRODUCT_LINE,
+				  KISCRM_OPPORTUNITY_CUSTOMER_ID);
 	for (size_t i = 0; i < fc->r.o.ngroup; i++)
-		switch (fc->r.o.group_by[i]) {
-		case KISCRM_GROUP_SIZE_CLASS: q.columns |= KC_BIT(KISCRM_OPPORTUNITY_SIZE_CLASS); break;
-		case KISCRM_GROUP_BUSINESS_LINE: q.columns |= KC_BIT(KISCRM_OPPORTUNITY_BUSINESS_LINE); break;
-		case KISCRM_GROUP_PRODUCT_LINE: q.columns |= KC_BIT(KISCRM_OPPORTUNITY_PRODUCT_LINE); break;
-		case KISCRM_GROUP_REGION:
-		case KISCRM_GROUP_INDUSTRY:
-		case KISCRM_GROUP_CUSTOMER: q.columns |= KC_BIT(KISCRM_OPPORTUNITY_CUSTOMER_ID); break;
-		default: break;
-		}
+		if (fc->r.o.group_by[i] == KISCRM_GROUP_SIZE_CLASS)
+			q.columns |= KC_BIT(KISCRM_OPPORTUNITY_SIZE_CLASS);
 	if (fc->r.db->remote_rows && (fc->r.from != KISCRM_DATE_NONE || fc->r.to != KISCRM_DATE_NONE)) {
 		int rc = kc_report_require_configured_stages(&fc->r, 1);
 		/* open deals expected after the window count as accelerable up to accel_to */
@@ -744,7 +757,7 @@ int kc_fc_run(kc_fc *fc)
 		rc = scan_collections(&s);
 	if (rc == 0) {
 		kiscrm_query q = { 0, NULL, 1u | KC_BIT(s.c_opp) | KC_BIT(s.c_signed) | KC_BIT(s.c_amount) | KC_BIT(s.c_owner) |
-					    KC_BIT(s.c_dept) | KC_BIT(s.c_bl) | KC_BIT(s.c_pl) | KC_BIT(s.c_cust) };
+					    KC_BIT(s.c_dept) | grouped_dims(&fc->r, s.c_bl, s.c_pl, s.c_cust) };
 		rc = kc_db_scan(fc->r.db, &kc_contract_def, &q, contract_cb, &s);
 	}
 	if (rc == 0)
