@@ -653,25 +653,6 @@ static int scan_collections(scan_ctx *s)
 	return kc_db_scan(fc->r.db, &kc_collection_def, &q, coll_cb, s);
 }
 
-/* The columns of business line @bl, product line @pl and customer @cust that the report's
- * grouping reads (region and industry come from the customer): every column costs on
- * every row, so the scans read them only then. Owner and department are always read —
- * the report's filters use them. */
-static uint64_t grouped_dims(const kc_report *r, int bl, int pl, int cust)
-{
-	uint64_t bits = 0;
-	for (size_t i = 0; i < r->o.ngroup; i++)
-		switch (r->o.group_by[i]) {
-		case KISCRM_GROUP_BUSINESS_LINE: bits |= KC_BIT(bl); break;
-		case KISCRM_GROUP_PRODUCT_LINE: bits |= KC_BIT(pl); break;
-		case KISCRM_GROUP_REGION:
-		case KISCRM_GROUP_INDUSTRY:
-		case KISCRM_GROUP_CUSTOMER: bits |= KC_BIT(cust); break;
-		default: break;
-		}
-	return bits;
-}
-
 /* Opportunities whose date @field lies in [from, to) (a bound of KISCRM_DATE_NONE: none). */
 static int scan_opps_in(scan_ctx *s, kiscrm_query *q, int field, kiscrm_date from, kiscrm_date to, int pass)
 {
@@ -698,8 +679,7 @@ static int scan_opps_in(scan_ctx *s, kiscrm_query *q, int field, kiscrm_date fro
 static int scan_opportunities(scan_ctx *s)
 {
 	static const int of[] = {
-		KISCRM_OPPORTUNITY_OWNER_ID, KISCRM_OPPORTUNITY_DEPARTMENT_ID, KISCRM_OPPORTUNITY_AMOUNT,
-		KISCRM_OPPORTUNITY_EXPECTED_CLOSE, KISCRM_OPPORTUNITY_PIPELINE, KISCRM_OPPORTUNITY_STAGE,
+		KISCRM_OPPORTUNITY_AMOUNT, KISCRM_OPPORTUNITY_EXPECTED_CLOSE, KISCRM_OPPORTUNITY_PIPELINE, KISCRM_OPPORTUNITY_STAGE,
 		KISCRM_OPPORTUNITY_PROBABILITY, KISCRM_OPPORTUNITY_PROBABILITY_MANUAL,
 		KISCRM_OPPORTUNITY_STATUS, KISCRM_OPPORTUNITY_CLOSED,
 	};
@@ -714,11 +694,9 @@ static int scan_opportunities(scan_ctx *s)
 		q.columns |= KC_BIT(KISCRM_OPPORTUNITY_SOURCE) | KC_BIT(KISCRM_OPPORTUNITY_RESALE);
 	if (fc->want_accel)
 		q.columns |= KC_BIT(KISCRM_OPPORTUNITY_KEY_PROJECT);
-	q.columns |= grouped_dims(&fc->r, KISCRM_OPPORTUNITY_BUSINESS_LINE, KISCRM_OPPORTUNITY_PRODUCT_LINE,
-				  KISCRM_OPPORTUNITY_CUSTOMER_ID);
-	for (size_t i = 0; i < fc->r.o.ngroup; i++)
-		if (fc->r.o.group_by[i] == KISCRM_GROUP_SIZE_CLASS)
-			q.columns |= KC_BIT(KISCRM_OPPORTUNITY_SIZE_CLASS);
+	q.columns |= kc_report_dim_cols(&fc->r, KISCRM_OPPORTUNITY_OWNER_ID, KISCRM_OPPORTUNITY_DEPARTMENT_ID,
+					KISCRM_OPPORTUNITY_BUSINESS_LINE, KISCRM_OPPORTUNITY_PRODUCT_LINE,
+					KISCRM_OPPORTUNITY_SIZE_CLASS, KISCRM_OPPORTUNITY_CUSTOMER_ID);
 	if (fc->r.db->remote_rows && (fc->r.from != KISCRM_DATE_NONE || fc->r.to != KISCRM_DATE_NONE)) {
 		int rc = kc_report_require_configured_stages(&fc->r, 1);
 		/* open deals expected after the window count as accelerable up to accel_to */
@@ -756,8 +734,9 @@ int kc_fc_run(kc_fc *fc)
 	if (rc == 0 && fc->want_collections)
 		rc = scan_collections(&s);
 	if (rc == 0) {
-		kiscrm_query q = { 0, NULL, 1u | KC_BIT(s.c_opp) | KC_BIT(s.c_signed) | KC_BIT(s.c_amount) | KC_BIT(s.c_owner) |
-					    KC_BIT(s.c_dept) | grouped_dims(&fc->r, s.c_bl, s.c_pl, s.c_cust) };
+		/* contracts have no size class: the engine classes them by amount */
+		kiscrm_query q = { 0, NULL, 1u | KC_BIT(s.c_opp) | KC_BIT(s.c_signed) | KC_BIT(s.c_amount) |
+					    kc_report_dim_cols(&fc->r, s.c_owner, s.c_dept, s.c_bl, s.c_pl, -1, s.c_cust) };
 		rc = kc_db_scan(fc->r.db, &kc_contract_def, &q, contract_cb, &s);
 	}
 	if (rc == 0)

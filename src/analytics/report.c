@@ -271,6 +271,26 @@ void kc_report_end(kc_report *r)
 	memset(r, 0, sizeof(*r));
 }
 
+uint64_t kc_report_dim_cols(const kc_report *r, int owner, int dept, int bl, int pl, int size, int cust)
+{
+	uint64_t bits = KC_BIT(owner) | KC_BIT(dept);
+	for (size_t i = 0; i < r->o.ngroup; i++) {
+		int f = -1;
+		switch (r->o.group_by[i]) {
+		case KISCRM_GROUP_BUSINESS_LINE: f = bl; break;
+		case KISCRM_GROUP_PRODUCT_LINE: f = pl; break;
+		case KISCRM_GROUP_SIZE_CLASS: f = size; break;
+		case KISCRM_GROUP_REGION:
+		case KISCRM_GROUP_INDUSTRY:
+		case KISCRM_GROUP_CUSTOMER: f = cust; break;
+		default: break;
+		}
+		if (f >= 0)
+			bits |= KC_BIT(f);
+	}
+	return bits;
+}
+
 int kc_report_accept(const kc_report *r, const kc_dims *d)
 {
 	size_t unused;

@@ -78,6 +78,13 @@ void kc_stage_check_row(kc_stage_check *c, kiscrm_id id, int pipe, const char *p
 int kc_stage_check_end(kc_stage_check *c);
 void kc_report_end(kc_report *r);
 
+/* The columns (bits of field positions) a scan must read for the report's filters and
+ * grouping, given the positions of a kind's owner, department, business line, product
+ * line, size class and customer fields (-1: the kind has none): owner and department
+ * always (the filters), the others only when grouped by them (region and industry come
+ * from the customer). Every column read costs on every row of a scan. */
+uint64_t kc_report_dim_cols(const kc_report *r, int owner, int dept, int bl, int pl, int size, int cust);
+
 /* 1 if a record with these facts passes the owner/department filters. */
 int kc_report_accept(const kc_report *r, const kc_dims *d);
 /* 1 if d lies in [from, to) (unbounded ends always pass; KISCRM_DATE_NONE fails when

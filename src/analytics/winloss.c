@@ -284,7 +284,13 @@ int kiscrm_report_win_rate(kiscrm_table **out, kiscrm_db *db, const kiscrm_repor
 	static const char *const cols[] = {
 		"won_count:int", "lost_count:int", "won_amount:money", "win_rate:rate", NULL,
 	};
-	kiscrm_query q = { 0, NULL, CLOSE_COLS };
+	/* of the group-by facts only those the filters and grouping read: KPI scorecards
+	 * read this report for every person */
+	kiscrm_query q = { 0, NULL,
+			   (CLOSE_COLS & ~KC_OPP_DIM_COLS) |
+				   kc_report_dim_cols(&r, KISCRM_OPPORTUNITY_OWNER_ID, KISCRM_OPPORTUNITY_DEPARTMENT_ID,
+						      KISCRM_OPPORTUNITY_BUSINESS_LINE, KISCRM_OPPORTUNITY_PRODUCT_LINE,
+						      KISCRM_OPPORTUNITY_SIZE_CLASS, KISCRM_OPPORTUNITY_CUSTOMER_ID) };
 	size_t base = r.o.ngroup;
 	if ((rc = kc_db_scan(db, &kc_opportunity_def, &q, wr_cb, &w)) == 0 &&
 	    (rc = kc_report_table(&r, &t, "win-rate")) == 0 && (rc = kc_add_columns(t, cols)) == 0)
