@@ -161,7 +161,6 @@ int kc_report_require_configured_stages(kc_report *r, int all_pipelines)
  * rows without a pipeline (the default pipeline's second query), and the rows of an
  * unknown pipeline. */
 struct kc_stage_check {
-	const kiscrm_config *cfg;
 	size_t npipelines;
 	offenders none, unknown;
 	offenders per[]; /* npipelines */
@@ -173,7 +172,6 @@ int kc_stage_check_begin(kc_stage_check **out, const kiscrm_config *cfg)
 	kc_stage_check *c = calloc(1, sizeof(*c) + n * sizeof(c->per[0]));
 	if (!c)
 		return kc_error_oom();
-	c->cfg = cfg;
 	c->npipelines = n;
 	*out = c;
 	return KISCRM_OK;
