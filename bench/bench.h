@@ -30,6 +30,7 @@ typedef struct {
 	const char *pg; /* --pg CONNINFO: measure the PostgreSQL backend instead */
 	int reps;       /* repetitions of every timed job; the best one counts */
 	int skip_limits; /* no C limit (its packed columns take ~70 B per opportunity) */
+	int skip_sql;    /* no SQL forms and no raw load: the API alone (sizes where SQL takes hours) */
 } params;
 
 /* Prints the message and exits with status 2: the bench has no partial results. */

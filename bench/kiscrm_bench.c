@@ -778,7 +778,8 @@ static void usage(void)
 {
 	fputs("usage: kiscrm-bench [--n OPPORTUNITIES] [--seed S] [--as-of YYYY-MM-DD] [--dir DIR]\n"
 	      "                    [--json FILE] [--kpi-max-n N] [--memory-n N]\n"
-	      "                    [--skip-memory] [--skip-limits] [--reps N] [--keep] [--pg CONNINFO]\n", stderr);
+	      "                    [--skip-memory] [--skip-limits] [--skip-sql] [--reps N] [--keep]\n"
+	      "                    [--pg CONNINFO]\n", stderr);
 	exit(2);
 }
 
@@ -957,7 +958,7 @@ static void run_postgres(params *p)
 
 int main(int argc, char **argv)
 {
-	params p = { 1000000, 0, 0, 0, 0, 42, 0, ".", NULL, 0, 0, 20000, 100000, NULL, 3, 0 };
+	params p = { 1000000, 0, 0, 0, 0, 42, 0, ".", NULL, 0, 0, 20000, 100000, NULL, 3, 0, 0 };
 	char api_path[4096], raw_path[4096];
 	stages st;
 	load_stats ls, lm;
@@ -998,6 +999,8 @@ int main(int argc, char **argv)
 			p.reps = (int)arg_long(v), i++;
 		else if (strcmp(a, "--skip-limits") == 0)
 			p.skip_limits = 1;
+		else if (strcmp(a, "--skip-sql") == 0)
+			p.skip_sql = 1;
 		else
 			usage();
 	}
@@ -1029,7 +1032,7 @@ int main(int argc, char **argv)
 	db = open_db("sqlite", raw_path);
 	load_stages(&st, kiscrm_db_config(db));
 	kiscrm_db_free(db);
-	raw_load_s = time_raw_load(raw_path, &p, &st);
+	raw_load_s = p.skip_sql ? 0 : time_raw_load(raw_path, &p, &st);
 
 	/* 2. the same through the API, with the rest of the data set */
 	db = best_api_load("sqlite", api_path, &p, &st, &ls, 0);
@@ -1048,14 +1051,16 @@ int main(int argc, char **argv)
 		raw.to = kiscrm_period_next(raw.from, KISCRM_PERIOD_QUARTER);
 		kiscrm_date_to_ymd(raw.from, &y, &m, &d);
 	}
-	build_sql(&raw);
-	SQCHECK(NULL, sqlite3_open_v2(api_path, &raw.db, SQLITE_OPEN_READONLY, NULL));
-	sq_exec(raw.db, RAW_CACHE_PRAGMA);
+	if (!p.skip_sql) {
+		build_sql(&raw);
+		SQCHECK(NULL, sqlite3_open_v2(api_path, &raw.db, SQLITE_OPEN_READONLY, NULL));
+		sq_exec(raw.db, RAW_CACHE_PRAGMA);
+	}
 	win = (lim_window){ raw.w, raw.from, raw.to };
 	lim = p.skip_limits ? NULL : lim_cols_build(&p, &st, &win);
 	if (lim)
 		printf("# the C limit's packed columns and scratch: %.0f MB\n", (double)lim_cols_bytes(lim) / 1e6);
-	run_reports(db, "sqlite", &p, &raw, lim);
+	run_reports(db, "sqlite", &p, p.skip_sql ? NULL : &raw, lim);
 	sqlite3_close(raw.db);
 	kiscrm_db_free(db);
 
