@@ -347,7 +347,9 @@ static void load_targets(kiscrm_db *db, const params *p, load_stats *ls)
 	CHECK(kiscrm_record_set_text(t, KISCRM_TARGET_METRIC, KISCRM_METRIC_CONTRACT_AMOUNT));
 	CHECK(kiscrm_record_set_int(t, KISCRM_TARGET_PERIOD, KISCRM_PERIOD_YEAR));
 	CHECK(kiscrm_record_set_int(t, KISCRM_TARGET_START, q[0]));
-	CHECK(kiscrm_record_set_int(t, KISCRM_TARGET_AMOUNT, company));
+	/* from about 1.1M opportunities the people's targets sum past the largest amount a
+	 * record may hold (KISCRM_MONEY_MAX, 100 billion yuan) */
+	CHECK(kiscrm_record_set_int(t, KISCRM_TARGET_AMOUNT, company < KISCRM_MONEY_MAX ? company : KISCRM_MONEY_MAX));
 	insert(db, t);
 	kiscrm_record_free(t);
 	ls->targets++;
