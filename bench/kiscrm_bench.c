@@ -29,6 +29,7 @@
 #include <kiscrm/errors.h>
 #include <kiscrm/forecast.h>
 #include <kiscrm/report.h>
+#include <kiscrm/money.h>
 #include <kiscrm/money_flow.h>
 #include <kiscrm/org.h>
 #include <kiscrm/customer.h>
