@@ -63,12 +63,17 @@ static int name_cb(void *payload, const kiscrm_value *row)
 	return rc ? rc : kc_idmap_put(l->map, row[0].u.i, i);
 }
 
-/* Staff and department names: field 1 is `name` for both kinds. */
-static int load_names(kc_report *r, int kind, kc_idmap *map)
+/* Staff, department and customer names, once: field 1 is `name` for these kinds. */
+static int load_names(kc_report *r, int kind, kc_idmap *map, int *loaded)
 {
 	name_load l = { r, map };
 	kiscrm_query q = { 0, NULL, 0x3 };
-	return kc_db_scan(r->db, kc_db_def(r->db, kind), &q, name_cb, &l);
+	if (loaded && *loaded)
+		return KISCRM_OK;
+	int rc = kc_db_scan(r->db, kc_db_def(r->db, kind), &q, name_cb, &l);
+	if (rc == 0 && loaded)
+		*loaded = 1;
+	return rc;
 }
 
 static int cust_cb(void *payload, const kiscrm_value *row)
@@ -91,6 +96,15 @@ static int cust_cb(void *payload, const kiscrm_value *row)
 	    (ind->type == KISCRM_TYPE_TEXT && !r->cust_industry[i]))
 		return kc_error_oom();
 	return kc_idmap_put(&r->customers, row[0].u.i, i);
+}
+
+static int ensure_customers(kc_report *r)
+{
+	if (r->customers_loaded)
+		return KISCRM_OK;
+	int rc = kc_db_scan(r->db, &kc_customer_def, NULL, cust_cb, r);
+	r->customers_loaded = rc == 0;
+	return rc;
 }
 
 static int manager_cb(void *payload, const kiscrm_value *row)
@@ -231,14 +245,14 @@ int kc_report_begin(kc_report *r, kiscrm_db *db, const kiscrm_report_options *op
 	}
 	int managers = needs(r, KISCRM_GROUP_MANAGER) || needs(r, KISCRM_GROUP_MANAGER_TREE);
 	if (((needs(r, KISCRM_GROUP_OWNER) || managers) &&
-	     (rc = load_names(r, KISCRM_KIND_STAFF, &r->staff)) != 0) ||
+	     (rc = load_names(r, KISCRM_KIND_STAFF, &r->staff, &r->staff_loaded)) != 0) ||
 	    (needs(r, KISCRM_GROUP_CUSTOMER) &&
-	     (rc = load_names(r, KISCRM_KIND_CUSTOMER, &r->customer_names)) != 0) ||
+	     (rc = load_names(r, KISCRM_KIND_CUSTOMER, &r->customer_names, NULL)) != 0) ||
 	    (managers && (rc = load_managers(r)) != 0) ||
 	    (needs(r, KISCRM_GROUP_DEPARTMENT) &&
-	     (rc = load_names(r, KISCRM_KIND_DEPARTMENT, &r->departments)) != 0) ||
+	     (rc = load_names(r, KISCRM_KIND_DEPARTMENT, &r->departments, &r->departments_loaded)) != 0) ||
 	    ((needs(r, KISCRM_GROUP_REGION) || needs(r, KISCRM_GROUP_INDUSTRY)) &&
-	     (rc = kc_db_scan(db, &kc_customer_def, NULL, cust_cb, r)) != 0)) {
+	     (rc = ensure_customers(r)) != 0)) {
 		kc_report_end(r);
 		return rc;
 	}
@@ -318,23 +332,16 @@ static const char *lookup(const kc_report *r, const kc_idmap *m, kiscrm_id id)
 
 const char *kc_report_staff_name(kc_report *r, kiscrm_id id)
 {
-	if (!r->staff.cap && load_names(r, KISCRM_KIND_STAFF, &r->staff) != 0)
+	if (load_names(r, KISCRM_KIND_STAFF, &r->staff, &r->staff_loaded) != 0)
 		return "";
 	return lookup(r, &r->staff, id);
 }
 
 const char *kc_report_department_name(kc_report *r, kiscrm_id id)
 {
-	if (!r->departments.cap && load_names(r, KISCRM_KIND_DEPARTMENT, &r->departments) != 0)
+	if (load_names(r, KISCRM_KIND_DEPARTMENT, &r->departments, &r->departments_loaded) != 0)
 		return "";
 	return lookup(r, &r->departments, id);
-}
-
-static int ensure_customers(kc_report *r)
-{
-	if (r->customers.cap || r->ncust)
-		return KISCRM_OK;
-	return kc_db_scan(r->db, &kc_customer_def, NULL, cust_cb, r);
 }
 
 const char *kc_report_customer_region(kc_report *r, kiscrm_id id)

@@ -44,7 +44,8 @@ typedef struct kc_report {
 	kc_idmap customer_names; /* id → index into names (group by customer) */
 	kc_idmap managers;    /* staff id → the id of their manager (group by manager) */
 	kc_idmap staff_depts; /* staff id → department, loaded on first use */
-	int staff_depts_loaded;
+	/* loaded flags: an empty map tells nothing (no rows, or not loaded yet) */
+	int staff_loaded, departments_loaded, customers_loaded, staff_depts_loaded;
 	char **names;
 	size_t nnames, cap_names;
 	char **cust_region, **cust_industry;

@@ -14,9 +14,22 @@ typedef struct kc_idslot {
 	size_t val1;
 } kc_idslot;
 
+/* Ids are dense from 1 in practice and reports meet them in id order, so an id map keeps
+ * small ids in pages of KC_IDMAP_PAGE direct entries (value plus one, 0 empty): a lookup
+ * is one load next to the previous one. A hashed slot array scatters neighbouring ids over
+ * the whole table and misses the cache on almost every lookup once it outgrows it (the
+ * rolling summary at 1M opportunities spent a quarter of its time there). Keys that would
+ * leave the pages sparse — negative, far above the rest, or too few for their pages —
+ * and values that do not fit 32 bits go to the hashed slots. */
+#define KC_IDMAP_PAGE 1024
+
 typedef struct kc_idmap {
-	kc_idslot *slots;
-	size_t n, cap;
+	uint32_t **pages;  /* page i holds keys [i*KC_IDMAP_PAGE, (i+1)*KC_IDMAP_PAGE) */
+	size_t npages;     /* length of the page directory */
+	size_t pages_used; /* pages allocated */
+	kc_idslot *slots;  /* the hashed part */
+	size_t nslots;     /* keys in the hashed part */
+	size_t n, cap;     /* keys in all; capacity of the hashed part */
 } kc_idmap;
 
 typedef struct kc_strmap {

@@ -2,6 +2,7 @@
  * macros and the sort with context. */
 #include "helpers.h"
 #include "core/idset.h"
+#include "core/map.h"
 #include "core/sort.h"
 #include "core/str.h"
 #include "core/vec.h"
@@ -192,6 +193,57 @@ static void test_idset(void **state)
 	assert_false(kc_idset_has(&s, 1));
 }
 
+/* The id map against a plain list: dense ids from 1 (pages), a sparse tail that must not
+ * make pages (far ids, negative ids, the largest id), keys put in the hashed part before
+ * their page existed and updated after, and values too large for a page. */
+static void test_idmap(void **state)
+{
+	(void)state;
+	enum { N = 5000 };
+	kc_idmap m = { 0 };
+	size_t v;
+	assert_false(kc_idmap_get(&m, 1, &v)); /* empty */
+	/* 3 × 1,000,000 first: a lone far key goes to the hashed part (its page would be
+	 * alone); once 5,000 dense keys exist it is still found there and updated there */
+	assert_int_equal(0, kc_idmap_put(&m, 3000000, 7));
+	assert_null(m.pages);
+	for (int64_t id = 1; id <= N; id++)
+		assert_int_equal(0, kc_idmap_put(&m, id, (size_t)(id * 3)));
+	assert_true(m.pages_used <= N / KC_IDMAP_PAGE + 1);
+	assert_int_equal(0, kc_idmap_put(&m, 3000000, 8));
+	assert_int_equal(0, kc_idmap_put(&m, -5, 9));
+	assert_int_equal(0, kc_idmap_put(&m, INT64_MAX, 10));
+	assert_int_equal(0, kc_idmap_put(&m, 42, (size_t)UINT32_MAX + 5)); /* leaves its page */
+	assert_int_equal(0, kc_idmap_put(&m, 43, 0)); /* value 0 is a value */
+	assert_int_equal(N + 3, m.n);
+	for (int64_t id = 1; id <= N; id++) {
+		assert_true(kc_idmap_get(&m, id, &v));
+		assert_int_equal(id == 42 ? (size_t)UINT32_MAX + 5 : id == 43 ? 0 : (size_t)(id * 3), v);
+	}
+	assert_true(kc_idmap_get(&m, 3000000, &v));
+	assert_int_equal(8, v);
+	assert_true(kc_idmap_get(&m, -5, &v));
+	assert_int_equal(9, v);
+	assert_true(kc_idmap_get(&m, INT64_MAX, &v));
+	assert_int_equal(10, v);
+	static const int64_t out[] = { 0, N + 1, -4, 2999999, INT64_MAX - 1, INT64_MIN };
+	for (size_t i = 0; i < sizeof(out) / sizeof(out[0]); i++)
+		assert_false(kc_idmap_get(&m, out[i], &v));
+	/* ids spread thinly (one per 100,000) stay hashed: no page per key */
+	kc_idmap sparse = { 0 };
+	for (int64_t i = 1; i <= 1000; i++)
+		assert_int_equal(0, kc_idmap_put(&sparse, i * 100000, (size_t)i));
+	assert_true(sparse.pages_used <= 4 + 1000 / (KC_IDMAP_PAGE / 8));
+	for (int64_t i = 1; i <= 1000; i++) {
+		assert_true(kc_idmap_get(&sparse, i * 100000, &v));
+		assert_int_equal(i, v);
+	}
+	assert_int_equal(1000, sparse.n);
+	kc_idmap_dispose(&sparse);
+	kc_idmap_dispose(&m);
+	assert_false(kc_idmap_get(&m, 1, &v));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -201,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_sort_ctx_large),
 		cmocka_unit_test(test_median),
 		cmocka_unit_test(test_idset),
+		cmocka_unit_test(test_idmap),
 	};
 	return cmocka_run_group_tests_name("core_helpers", tests, NULL, NULL);
 }
