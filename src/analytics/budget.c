@@ -147,10 +147,10 @@ static int plan_cb(void *payload, const kiscrm_value *row)
 		p->amount = val_id(&row[KC_FI(KISCRM_SNAPSHOT_LINE_AMOUNT)]);
 		if (row[KC_FI(KISCRM_SNAPSHOT_LINE_PROBABILITY)].type != KISCRM_TYPE_NULL)
 			p->probability = (int)row[KC_FI(KISCRM_SNAPSHOT_LINE_PROBABILITY)].u.i;
-		if ((rc = put_text(b, &row[KC_FI(KISCRM_SNAPSHOT_LINE_BUSINESS_LINE)], &p->bl)) != 0 ||
-		    (rc = put_text(b, &row[KC_FI(KISCRM_SNAPSHOT_LINE_PRODUCT_LINE)], &p->pl)) != 0 ||
-		    (rc = put_text(b, &row[KC_FI(KISCRM_SNAPSHOT_LINE_STAGE)], &p->stage)) != 0 ||
-		    (rc = put_text(b, &row[KC_FI(KISCRM_SNAPSHOT_LINE_STATUS)], &p->status)) != 0)
+		if ((b->want_bl && (rc = put_text(b, &row[KC_FI(KISCRM_SNAPSHOT_LINE_BUSINESS_LINE)], &p->bl)) != 0) ||
+		    (b->want_pl && (rc = put_text(b, &row[KC_FI(KISCRM_SNAPSHOT_LINE_PRODUCT_LINE)], &p->pl)) != 0) ||
+		    (b->texts && (rc = put_text(b, &row[KC_FI(KISCRM_SNAPSHOT_LINE_STAGE)], &p->stage)) != 0) ||
+		    (b->texts && (rc = put_text(b, &row[KC_FI(KISCRM_SNAPSHOT_LINE_STATUS)], &p->status)) != 0))
 			return rc;
 	}
 	kc_bproject *p = &b->p[i];
@@ -293,7 +293,9 @@ static int apply_fifo(build_ctx *x)
 static int fill_opportunity(kc_budget *b, kc_bproject *p, const kiscrm_value *row)
 {
 	int rc;
+	const kiscrm_value *st = &row[KC_FI(KISCRM_OPPORTUNITY_STATUS)];
 	p->live = 1;
+	p->open = st->type == KISCRM_TYPE_TEXT && strcmp(st->u.s, "open") == 0;
 	p->kind = KC_BPROJ_OPPORTUNITY;
 	p->opportunity_id = row[0].u.i;
 	p->customer_id = val_id(&row[KC_FI(KISCRM_OPPORTUNITY_CUSTOMER_ID)]);
@@ -303,11 +305,12 @@ static int fill_opportunity(kc_budget *b, kc_bproject *p, const kiscrm_value *ro
 	p->amount = val_id(&row[KC_FI(KISCRM_OPPORTUNITY_AMOUNT)]);
 	p->probability = row[KC_FI(KISCRM_OPPORTUNITY_PROBABILITY)].type == KISCRM_TYPE_NULL
 		? -1 : (int)row[KC_FI(KISCRM_OPPORTUNITY_PROBABILITY)].u.i;
-	if ((rc = put_text(b, &row[KC_FI(KISCRM_OPPORTUNITY_NAME)], &p->name)) != 0 ||
-	    (rc = put_text(b, &row[KC_FI(KISCRM_OPPORTUNITY_BUSINESS_LINE)], &p->bl)) != 0 ||
-	    (rc = put_text(b, &row[KC_FI(KISCRM_OPPORTUNITY_PRODUCT_LINE)], &p->pl)) != 0 ||
-	    (rc = put_text(b, &row[KC_FI(KISCRM_OPPORTUNITY_STAGE)], &p->stage)) != 0 ||
-	    (rc = put_text(b, &row[KC_FI(KISCRM_OPPORTUNITY_STATUS)], &p->status)) != 0)
+	if ((b->want_bl && (rc = put_text(b, &row[KC_FI(KISCRM_OPPORTUNITY_BUSINESS_LINE)], &p->bl)) != 0) ||
+	    (b->want_pl && (rc = put_text(b, &row[KC_FI(KISCRM_OPPORTUNITY_PRODUCT_LINE)], &p->pl)) != 0))
+		return rc;
+	if (b->texts && ((rc = put_text(b, &row[KC_FI(KISCRM_OPPORTUNITY_NAME)], &p->name)) != 0 ||
+			 (rc = put_text(b, &row[KC_FI(KISCRM_OPPORTUNITY_STAGE)], &p->stage)) != 0 ||
+			 (rc = put_text(b, st, &p->status)) != 0))
 		return rc;
 	return KISCRM_OK;
 }
@@ -316,7 +319,7 @@ static int opp_cb(void *payload, const kiscrm_value *row)
 {
 	kc_budget *b = payload;
 	const kiscrm_value *st = &row[KC_FI(KISCRM_OPPORTUNITY_STATUS)];
-	int open = st->type == KISCRM_TYPE_TEXT && strcmp(st->u.s, "open") == 0;
+	int open = st->type == KISCRM_TYPE_TEXT && strcmp(st->u.s, "open") == 0; /* as fill_opportunity */
 	kiscrm_date close = val_date(&row[KC_FI(KISCRM_OPPORTUNITY_EXPECTED_CLOSE)]);
 	int expected = open && close != KISCRM_DATE_NONE && close < b->end;
 	size_t i;
@@ -354,8 +357,7 @@ static void add_opportunity_plans(kc_budget *b, build_ctx *x)
 		kc_bproject *p = &b->p[j];
 		/* only an open opportunity that is a row expects its own collections; a won one's
 		 * contract plans take over */
-		if (p->kind != KC_BPROJ_OPPORTUNITY || !p->live ||
-		    strcmp(kc_budget_text(b, p->status) ? kc_budget_text(b, p->status) : "", "open") != 0 ||
+		if (p->kind != KC_BPROJ_OPPORTUNITY || !p->live || !p->open ||
 		    p->date == KISCRM_DATE_NONE || p->date >= b->end)
 			continue;
 		int k = week_of(b, it->due);
@@ -403,6 +405,7 @@ static int contract_cb(void *payload, const kiscrm_value *row)
 		memset(p->collection, 0, sizeof(p->collection));
 		p->kind = KC_BPROJ_CONTRACT;
 		p->live = 1;
+		p->open = 0;
 		p->contract_id = id;
 		p->opportunity_id = opp;
 		p->customer_id = val_id(&row[CT_CUSTOMER]);
@@ -412,9 +415,10 @@ static int contract_cb(void *payload, const kiscrm_value *row)
 		p->amount = amount;
 		p->probability = -1;
 		p->stage = p->status = KC_BNONE;
-		if ((rc = put_text(b, &row[CT_NUMBER], &p->name)) != 0 ||
-		    (rc = put_text(b, &row[CT_BUSINESS_LINE], &p->bl)) != 0 ||
-		    (rc = put_text(b, &row[CT_PRODUCT_LINE], &p->pl)) != 0)
+		p->bl = p->pl = KC_BNONE;
+		if ((b->texts && (rc = put_text(b, &row[CT_NUMBER], &p->name)) != 0) ||
+		    (b->want_bl && (rc = put_text(b, &row[CT_BUSINESS_LINE], &p->bl)) != 0) ||
+		    (b->want_pl && (rc = put_text(b, &row[CT_PRODUCT_LINE], &p->pl)) != 0))
 			return rc;
 	}
 	if (signed_past)
@@ -482,10 +486,22 @@ static void build_dispose(build_ctx *x)
 	free(x->oplans);
 }
 
-int kc_budget_build(kc_budget *b, kc_report *r)
+/* 1 when the report groups by @dim. */
+static int grouped_by(const kc_report *r, int dim)
+{
+	for (size_t i = 0; i < r->o.ngroup; i++)
+		if (r->o.group_by[i] == dim)
+			return 1;
+	return 0;
+}
+
+int kc_budget_build(kc_budget *b, kc_report *r, int flags)
 {
 	kiscrm_db *db = r->db;
 	memset(b, 0, sizeof(*b));
+	b->texts = (flags & KC_BUDGET_TEXTS) != 0;
+	b->want_bl = b->texts || grouped_by(r, KISCRM_GROUP_BUSINESS_LINE);
+	b->want_pl = b->texts || grouped_by(r, KISCRM_GROUP_PRODUCT_LINE);
 	b->as_of = r->as_of;
 	b->week = kiscrm_date_week_start(r->as_of, r->week_start);
 	b->past = b->week - 7;
@@ -509,12 +525,16 @@ int kc_budget_build(kc_budget *b, kc_report *r)
 		rc = apply_fifo(&x);
 	if (rc == 0) {
 		kiscrm_query q = { 0, NULL,
-			KC_BIT(0) | KC_BIT(KISCRM_OPPORTUNITY_NAME) | KC_BIT(KISCRM_OPPORTUNITY_CUSTOMER_ID) |
-			KC_BIT(KISCRM_OPPORTUNITY_OWNER_ID) | KC_BIT(KISCRM_OPPORTUNITY_DEPARTMENT_ID) |
-			KC_BIT(KISCRM_OPPORTUNITY_BUSINESS_LINE) | KC_BIT(KISCRM_OPPORTUNITY_PRODUCT_LINE) |
-			KC_BIT(KISCRM_OPPORTUNITY_AMOUNT) | KC_BIT(KISCRM_OPPORTUNITY_EXPECTED_CLOSE) |
-			KC_BIT(KISCRM_OPPORTUNITY_STAGE) | KC_BIT(KISCRM_OPPORTUNITY_PROBABILITY) |
+			KC_BIT(0) | KC_BIT(KISCRM_OPPORTUNITY_CUSTOMER_ID) | KC_BIT(KISCRM_OPPORTUNITY_OWNER_ID) |
+			KC_BIT(KISCRM_OPPORTUNITY_DEPARTMENT_ID) | KC_BIT(KISCRM_OPPORTUNITY_AMOUNT) |
+			KC_BIT(KISCRM_OPPORTUNITY_EXPECTED_CLOSE) | KC_BIT(KISCRM_OPPORTUNITY_PROBABILITY) |
 			KC_BIT(KISCRM_OPPORTUNITY_STATUS) };
+		if (b->texts)
+			q.columns |= KC_BIT(KISCRM_OPPORTUNITY_NAME) | KC_BIT(KISCRM_OPPORTUNITY_STAGE);
+		if (b->want_bl)
+			q.columns |= KC_BIT(KISCRM_OPPORTUNITY_BUSINESS_LINE);
+		if (b->want_pl)
+			q.columns |= KC_BIT(KISCRM_OPPORTUNITY_PRODUCT_LINE);
 		/* SQL does the filtering: the open opportunities expected before W+8, then — only
 		 * when the previous snapshot planned some — those closed since the past week began
 		 * (won or lost there). A planned opportunity found by neither (deleted, or slipped
@@ -540,12 +560,17 @@ int kc_budget_build(kc_budget *b, kc_report *r)
 		add_opportunity_plans(b, &x);
 	if (rc == 0) {
 		kiscrm_query q = { 0, NULL,
-			KC_BIT(0) | KC_BIT(CT_NUMBER) | KC_BIT(CT_CUSTOMER) | KC_BIT(CT_OPPORTUNITY) | KC_BIT(CT_SIGNED) |
-			KC_BIT(CT_AMOUNT) | KC_BIT(CT_OWNER) | KC_BIT(CT_DEPARTMENT) | KC_BIT(CT_BUSINESS_LINE) |
-			KC_BIT(CT_PRODUCT_LINE) };
+			KC_BIT(0) | KC_BIT(CT_CUSTOMER) | KC_BIT(CT_OPPORTUNITY) | KC_BIT(CT_SIGNED) | KC_BIT(CT_AMOUNT) |
+			KC_BIT(CT_OWNER) | KC_BIT(CT_DEPARTMENT) };
+		if (b->texts)
+			q.columns |= KC_BIT(CT_NUMBER);
+		if (b->want_bl)
+			q.columns |= KC_BIT(CT_BUSINESS_LINE);
+		if (b->want_pl)
+			q.columns |= KC_BIT(CT_PRODUCT_LINE);
 		rc = kc_db_scan(db, &kc_contract_def, &q, contract_cb, &x);
 	}
-	if (rc == 0)
+	if (rc == 0 && b->texts)
 		rc = load_customers(b, db);
 	if (rc == 0 && b->overflow)
 		rc = kc_sum_overflowed("rolling budget");
@@ -894,7 +919,7 @@ static int rolling(kiscrm_table **out, kiscrm_db *db, const kiscrm_report_option
 		return rc;
 	kc_budget b;
 	kiscrm_table *t = NULL;
-	rc = kc_budget_build(&b, &r);
+	rc = kc_budget_build(&b, &r, detail ? KC_BUDGET_TEXTS : 0);
 	if (rc) {
 		kc_report_end(&r);
 		return rc;
@@ -1031,7 +1056,7 @@ int kiscrm_report_rolling_gap(kiscrm_table **out, kiscrm_db *db, const kiscrm_re
 	unsigned level = 0;
 	kc_budget b;
 	kiscrm_table *t = NULL;
-	if ((rc = kc_target_level_of(&r.o, &level)) != 0 || (rc = kc_budget_build(&b, &r)) != 0) {
+	if ((rc = kc_target_level_of(&r.o, &level)) != 0 || (rc = kc_budget_build(&b, &r, 0)) != 0) {
 		kc_report_end(&r);
 		return rc;
 	}

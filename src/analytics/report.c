@@ -281,7 +281,7 @@ void kc_report_end(kc_report *r)
 	kc_idmap_dispose(&r->staff_depts);
 	kc_idmap_dispose(&r->dept_filter);
 	kc_strmap_dispose(&r->group_index);
-	kc_idmap_dispose(&r->group_of_id);
+	kc_tuplemap_dispose(&r->group_of_ids);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -420,38 +420,34 @@ static int group_by_key(kc_report *r, const kc_dims *d, kiscrm_id manager, size_
 	return KISCRM_OK;
 }
 
-/* The id a record's group is known by when the report groups by one dimension whose
- * text is a function of an id (a person's, department's, customer's or manager's name):
- * 1 and *id set, else 0. */
-static int group_id(kc_report *r, const kc_dims *d, kiscrm_id manager, kiscrm_id *id)
+/* The ids a record's group is known by when every group-by dimension's text is a
+ * function of an id (a person's, department's, customer's or manager's name, with the id
+ * told after it): 1 and ids[0 … ngroup) set, else 0. */
+static int group_ids(kc_report *r, const kc_dims *d, kiscrm_id manager, int64_t *ids)
 {
-	if (r->o.ngroup != 1 || manager)
-		return 0;
-	switch (r->o.group_by[0]) {
-	case KISCRM_GROUP_OWNER:
-		*id = d->owner_id;
-		return 1;
-	case KISCRM_GROUP_DEPARTMENT:
-		*id = d->department_id;
-		return 1;
-	case KISCRM_GROUP_CUSTOMER:
-		*id = d->customer_id;
-		return 1;
-	default:
-		return 0;
+	for (size_t i = 0; i < r->o.ngroup; i++) {
+		switch (r->o.group_by[i]) {
+		case KISCRM_GROUP_OWNER: ids[i] = d->owner_id; break;
+		case KISCRM_GROUP_DEPARTMENT: ids[i] = d->department_id; break;
+		case KISCRM_GROUP_CUSTOMER: ids[i] = d->customer_id; break;
+		case KISCRM_GROUP_MANAGER: ids[i] = manager_of(r, d->owner_id); break;
+		case KISCRM_GROUP_MANAGER_TREE: ids[i] = manager; break;
+		default: return 0;
+		}
 	}
+	return 1;
 }
 
 static int group_with(kc_report *r, const kc_dims *d, kiscrm_id manager, size_t *group)
 {
-	/* a report over 300,000 projects grouped by owner builds the key text once per owner,
-	 * not once per project */
-	kiscrm_id by_id;
-	int keyed = group_id(r, d, manager, &by_id);
-	if (keyed && kc_idmap_get(&r->group_of_id, by_id, group))
+	/* a report over 300,000 projects grouped by department and owner builds the key text
+	 * once per group, not once per project */
+	int64_t ids[KC_MAX_GROUPS];
+	int keyed = r->o.ngroup > 0 && group_ids(r, d, manager, ids);
+	if (keyed && kc_tuplemap_get(&r->group_of_ids, ids, r->o.ngroup, group))
 		return KISCRM_OK;
 	int rc = group_by_key(r, d, manager, group);
-	return rc == 0 && keyed ? kc_idmap_put(&r->group_of_id, by_id, *group) : rc;
+	return rc == 0 && keyed ? kc_tuplemap_put(&r->group_of_ids, ids, r->o.ngroup, *group) : rc;
 }
 
 int kc_report_group(kc_report *r, const kc_dims *d, size_t *group)

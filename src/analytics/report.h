@@ -15,9 +15,11 @@
 #include "kiscrm/table.h"
 #include "table/table_internal.h"
 #include "core/map.h"
+#include "core/tuplemap.h"
 #include "storage/db.h"
 
 #define KC_MAX_GROUPS 4
+_Static_assert(KC_MAX_GROUPS <= KC_TUPLE_MAX, "a group key of ids fits a tuple map key");
 
 /* The facts of one record that reports filter and group by. */
 typedef struct kc_dims {
@@ -53,7 +55,7 @@ typedef struct kc_report {
 	kc_idmap dept_filter; /* department subtree when o.department_id is set */
 	/* grouping */
 	kc_strmap group_index; /* joined key → group */
-	kc_idmap group_of_id;  /* one dimension told apart by id (owner …): id → group */
+	kc_tuplemap group_of_ids; /* dimensions told apart by id (department, owner …): ids → group */
 	char **group_keys;     /* per group: the ngroup texts joined by '\x1f' */
 	size_t ngroups, cap_groups;
 } kc_report;

@@ -168,7 +168,7 @@ static int snapshot_locked(kiscrm_id *out, kiscrm_db *db, kiscrm_date as_of)
 	int rc = kc_report_begin(&r, db, &o);
 	if (rc)
 		return rc;
-	if ((rc = kc_budget_build(&b, &r)) == 0) {
+	if ((rc = kc_budget_build(&b, &r, KC_BUDGET_TEXTS)) == 0) {
 		rc = save(db, &b, out);
 		kc_budget_dispose(&b);
 	}

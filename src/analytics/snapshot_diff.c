@@ -182,7 +182,7 @@ static int load_snapshot(diff_ctx *x, kiscrm_db *db, const snap_ref *s, int cur)
 static int load_live(diff_ctx *x, kc_report *r)
 {
 	kc_budget b;
-	int rc = kc_budget_build(&b, r);
+	int rc = kc_budget_build(&b, r, KC_BUDGET_TEXTS);
 	if (rc)
 		return rc;
 	x->cur = 1;

@@ -385,18 +385,19 @@ static void check_table_c(fixture *f, int grouped)
 }
 
 /* The summary is the full table's sub-total and total rows, without the project rows and
- * project columns: 2 owners + the total = 3 rows, each equal cell by cell to its row in
- * the full table (checked by hand above in check_table_c). */
-static void check_summary_c(fixture *f)
+ * project columns, each equal cell by cell to its row in the full table (checked by hand
+ * above in check_table_c): by owner 2 owners + the total = 3 rows. Also grouped by
+ * department and owner (the group found from the ids) and by business line, department
+ * and owner (a text dimension the summary keeps only when it groups by it). */
+static void summary_equals_full(fixture *f, const int *group_by, size_t ngroup, size_t want_rows)
 {
-	static const int by_owner[1] = { KISCRM_GROUP_OWNER };
 	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
-	kiscrm_table *sum, *full = rolling(f->db, D(2026, 6, 17), by_owner, 1);
+	kiscrm_table *sum, *full = rolling(f->db, D(2026, 6, 17), group_by, ngroup);
 	o.as_of = D(2026, 6, 17);
-	o.group_by = by_owner;
-	o.ngroup = 1;
+	o.group_by = group_by;
+	o.ngroup = ngroup;
 	assert_rc(KISCRM_OK, kiscrm_report_rolling_summary(&sum, f->db, &o));
-	assert_int_equal(3, kiscrm_table_row_count(sum));
+	assert_int_equal(want_rows, kiscrm_table_row_count(sum));
 	assert_int_equal(KISCRM_ENOTFOUND, kiscrm_table_column_index(sum, "project"));
 	size_t s = 0;
 	for (size_t r = 0; r < kiscrm_table_row_count(full); r++) {
@@ -417,9 +418,28 @@ static void check_summary_c(fixture *f)
 		}
 		s++;
 	}
-	assert_int_equal(3, s);
+	assert_int_equal(want_rows, s);
 	kiscrm_table_free(sum);
 	kiscrm_table_free(full);
+}
+
+static void check_summary_c(fixture *f)
+{
+	static const int by_owner[1] = { KISCRM_GROUP_OWNER };
+	static const int by_dept_owner[2] = { KISCRM_GROUP_DEPARTMENT, KISCRM_GROUP_OWNER };
+	static const int by_line_dept_owner[3] = { KISCRM_GROUP_BUSINESS_LINE, KISCRM_GROUP_DEPARTMENT,
+						   KISCRM_GROUP_OWNER };
+	summary_equals_full(f, by_owner, 1, 3);
+	summary_equals_full(f, by_dept_owner, 2, 3);
+	/* the fixture's projects are in one business line or none: still one row per owner
+	 * and line, checked against the full table whatever their number */
+	kiscrm_table *full = rolling(f->db, D(2026, 6, 17), by_line_dept_owner, 3);
+	size_t rows = 0;
+	for (size_t r = 0; r < kiscrm_table_row_count(full); r++)
+		rows += kiscrm_table_row_kind(full, r) != KISCRM_ROW_DETAIL;
+	kiscrm_table_free(full);
+	assert_true(rows >= 3);
+	summary_equals_full(f, by_line_dept_owner, 3, rows);
 }
 
 static void check_gap_c(fixture *f)

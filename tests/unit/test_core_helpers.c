@@ -3,6 +3,7 @@
 #include "helpers.h"
 #include "core/idset.h"
 #include "core/map.h"
+#include "core/tuplemap.h"
 #include "core/sort.h"
 #include "core/str.h"
 #include "core/vec.h"
@@ -244,6 +245,47 @@ static void test_idmap(void **state)
 	assert_false(kc_idmap_get(&m, 1, &v));
 }
 
+/* The tuple map: tuples that differ in one place or only in length (a trailing 0 is the
+ * same tuple: ids are never 0 where a group has one) are told apart or matched, through
+ * growth from 64 slots to several thousand. */
+static void test_tuplemap(void **state)
+{
+	(void)state;
+	kc_tuplemap m = { 0 };
+	size_t v;
+	int64_t t[KC_TUPLE_MAX] = { 1, 2, 3, 4 };
+	assert_false(kc_tuplemap_get(&m, t, 2, &v));
+	for (int64_t a = 1; a <= 60; a++)
+		for (int64_t b = 1; b <= 60; b++) {
+			int64_t k[2] = { a, b };
+			assert_int_equal(0, kc_tuplemap_put(&m, k, 2, (size_t)(a * 100 + b)));
+		}
+	assert_int_equal(3600, m.n);
+	for (int64_t a = 1; a <= 60; a++)
+		for (int64_t b = 1; b <= 60; b++) {
+			int64_t k[2] = { a, b }, swapped[2] = { b, a };
+			assert_true(kc_tuplemap_get(&m, k, 2, &v));
+			assert_int_equal(a * 100 + b, v);
+			assert_true(kc_tuplemap_get(&m, swapped, 2, &v));
+			assert_int_equal(b * 100 + a, v);
+		}
+	int64_t k3[3] = { 1, 2, 7 }, k1[1] = { 61 };
+	assert_false(kc_tuplemap_get(&m, k3, 3, &v));
+	assert_false(kc_tuplemap_get(&m, k1, 1, &v));
+	assert_int_equal(0, kc_tuplemap_put(&m, t, 4, 0));
+	assert_true(kc_tuplemap_get(&m, t, 4, &v));
+	assert_int_equal(0, v);
+	t[3] = 5;
+	assert_false(kc_tuplemap_get(&m, t, 4, &v));
+	int64_t k[2] = { 5, 6 };
+	assert_int_equal(0, kc_tuplemap_put(&m, k, 2, 9)); /* replaced, not added */
+	assert_true(kc_tuplemap_get(&m, k, 2, &v));
+	assert_int_equal(9, v);
+	assert_int_equal(3601, m.n);
+	kc_tuplemap_dispose(&m);
+	assert_false(kc_tuplemap_get(&m, k, 2, &v));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -254,6 +296,7 @@ int main(void)
 		cmocka_unit_test(test_median),
 		cmocka_unit_test(test_idset),
 		cmocka_unit_test(test_idmap),
+		cmocka_unit_test(test_tuplemap),
 	};
 	return cmocka_run_group_tests_name("core_helpers", tests, NULL, NULL);
 }
