@@ -250,41 +250,83 @@ static int cplan_cb(void *payload, const kiscrm_value *row)
 	return 0;
 }
 
-static int by_owner_due(const void *a, const void *b)
+/* Due-date order within one contract's plans (then id: two plans due the same day). */
+static int due_before(const plan_item *x, const plan_item *y)
 {
-	const plan_item *x = a, *y = b;
-	if (x->owner != y->owner)
-		return x->owner < y->owner ? -1 : 1;
-	if (x->due != y->due)
-		return x->due < y->due ? -1 : 1;
-	return (x->id > y->id) - (x->id < y->id);
+	return x->due != y->due ? x->due < y->due : x->id < y->id;
+}
+
+/* Orders the contract plans by contract, then due date: a counting pass by the contract's
+ * collection slot and an insertion sort of each contract's few plans. A comparison sort
+ * of 300,000 plans was a tenth of the rolling summary. @slot[i]: the agg slot of plan i;
+ * *ends gets, per slot, the end of its plans in the new order (the start of the next). */
+static int order_by_contract(build_ctx *x, const size_t *slot, size_t **ends)
+{
+	size_t *end = calloc(x->nagg + 1, sizeof(*end));
+	plan_item *sorted = malloc(x->ncp * sizeof(*sorted));
+	if (!end || !sorted) {
+		free(end);
+		free(sorted);
+		return kc_error_oom();
+	}
+	for (size_t i = 0; i < x->ncp; i++)
+		end[slot[i] + 1]++;
+	for (size_t a = 0; a < x->nagg; a++)
+		end[a + 1] += end[a];
+	for (size_t i = 0; i < x->ncp; i++)
+		sorted[end[slot[i]]++] = x->cplans[i];
+	for (size_t a = 0, from = 0; a < x->nagg; from = end[a++])
+		for (size_t i = from + 1; i < end[a]; i++) {
+			plan_item it = sorted[i];
+			size_t j = i;
+			for (; j > from && due_before(&it, &sorted[j - 1]); j--)
+				sorted[j] = sorted[j - 1];
+			sorted[j] = it;
+		}
+	free(x->cplans);
+	x->cplans = sorted;
+	*ends = end;
+	return KISCRM_OK;
 }
 
 /* Applies each contract's collections to its plans in due-date order (FIFO) and keeps
  * the unpaid rests per week. Plans due from W+8 on were not loaded: they come last in
- * FIFO order, so they cannot change what the earlier plans receive. */
+ * FIFO order, so they cannot change what the earlier plans receive. Contracts are
+ * independent: their order does not matter. */
 static int apply_fifo(build_ctx *x)
 {
-	if (x->ncp)
-		kc_sort(x->cplans, x->ncp, sizeof(plan_item), by_owner_due);
-	kiscrm_money left = 0;
-	for (size_t i = 0; i < x->ncp; i++) {
-		const plan_item *it = &x->cplans[i];
+	if (!x->ncp)
+		return KISCRM_OK;
+	size_t *slot = malloc(x->ncp * sizeof(*slot)), *end = NULL;
+	if (!slot)
+		return kc_error_oom();
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < x->ncp; i++) {
 		coll_agg *a;
-		int rc = agg_of(x, it->owner, &a);
-		if (rc)
-			return rc;
-		if (i == 0 || x->cplans[i - 1].owner != it->owner)
-			left = a->collected;
-		kiscrm_money paid = left < it->amount ? (left > 0 ? left : 0) : it->amount;
-		left -= paid;
-		kiscrm_money rest = it->amount - paid;
-		int k = week_of(x->b, it->due);
-		if (rest > 0 && k >= 0) {
-			kc_sum_acc(&a->open[k], rest, &x->b->overflow);
-			a->has_open = 1;
+		if ((rc = agg_of(x, x->cplans[i].owner, &a)) == 0)
+			slot[i] = (size_t)(a - x->agg);
+	}
+	if (rc == 0)
+		rc = order_by_contract(x, slot, &end);
+	free(slot);
+	if (rc)
+		return rc;
+	for (size_t ai = 0, i = 0; ai < x->nagg; ai++) {
+		coll_agg *a = &x->agg[ai];
+		kiscrm_money left = a->collected;
+		for (; i < end[ai]; i++) {
+			const plan_item *it = &x->cplans[i];
+			kiscrm_money paid = left < it->amount ? (left > 0 ? left : 0) : it->amount;
+			left -= paid;
+			kiscrm_money rest = it->amount - paid;
+			int k = week_of(x->b, it->due);
+			if (rest > 0 && k >= 0) {
+				kc_sum_acc(&a->open[k], rest, &x->b->overflow);
+				a->has_open = 1;
+			}
 		}
 	}
+	free(end);
 	return KISCRM_OK;
 }
 

@@ -741,6 +741,59 @@ static void test_errors(void **state)
 	kiscrm_db_free(db);
 }
 
+static kiscrm_id fifo_contract(fixture *f, const char *number)
+{
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_CONTRACT);
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CONTRACT_NUMBER, number));
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CONTRACT_CUSTOMER_ID, f->alpha));
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CONTRACT_SIGNED, D(2026, 6, 1)));
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CONTRACT_AMOUNT, 1000000));
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CONTRACT_OWNER_ID, f->li));
+	return kc_test_insert(f->db, r);
+}
+
+/* Collections pay a contract's plans in due-date order whatever order the plans were
+ * entered in, and contracts do not share their collections. As of Wed 06-17 (W = 06-15):
+ * K1's plans entered as 07-06 300 000, 06-10 200 000, 06-22 250 000, 06-22 100 000, with
+ * 350 000 received on 06-05: 06-10 is paid, 06-22 (250 000) gets the other 150 000 and
+ * keeps 100 000, the second 06-22 keeps 100 000, 07-06 keeps 300 000 → w2 200 000, w4
+ * 300 000, w1 (overdue) 0. In entry order it would be w1 150 000, w2 350 000, w4 0.
+ * K2 (entered between K1's plans, nothing received): 06-29 500 000 → w3. */
+static void fifo_order(const char *backend)
+{
+	fixture f;
+	memset(&f, 0, sizeof(f));
+	f.db = open_db(backend, NULL);
+	org(&f);
+	kiscrm_id k1 = fifo_contract(&f, "K1"), k2 = fifo_contract(&f, "K2");
+	plan(f.db, KISCRM_COLLECTION_PLAN_CONTRACT_ID, k1, D(2026, 7, 6), 300000);
+	plan(f.db, KISCRM_COLLECTION_PLAN_CONTRACT_ID, k1, D(2026, 6, 10), 200000);
+	plan(f.db, KISCRM_COLLECTION_PLAN_CONTRACT_ID, k2, D(2026, 6, 29), 500000);
+	plan(f.db, KISCRM_COLLECTION_PLAN_CONTRACT_ID, k1, D(2026, 6, 22), 250000);
+	plan(f.db, KISCRM_COLLECTION_PLAN_CONTRACT_ID, k1, D(2026, 6, 22), 100000);
+	collection(f.db, k1, D(2026, 6, 5), 350000);
+	kiscrm_table *t = rolling(f.db, D(2026, 6, 17), NULL, 0);
+	size_t r1 = row_of(t, "contract", "contract_id", k1), r2 = row_of(t, "contract", "contract_id", k2);
+	week_is(t, r1, 1, 0, 0, 0);
+	week_is(t, r1, 2, 0, 0, 200000);
+	week_is(t, r1, 3, 0, 0, 0);
+	week_is(t, r1, 4, 0, 0, 300000);
+	assert_int_equal(500000, I(t, r1, "total_collection"));
+	week_is(t, r2, 2, 0, 0, 0);
+	week_is(t, r2, 3, 0, 0, 500000);
+	assert_int_equal(500000, I(t, r2, "total_collection"));
+	assert_int_equal(1000000, I(t, last_row(t), "total_collection"));
+	kiscrm_table_free(t);
+	kiscrm_db_free(f.db);
+}
+
+static void test_fifo_order(void **state)
+{
+	(void)state;
+	fifo_order("memory");
+	fifo_order("sqlite");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -749,6 +802,7 @@ int main(void)
 		cmocka_unit_test(test_year_end_memory),
 		cmocka_unit_test(test_year_end_sqlite),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_fifo_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
