@@ -81,6 +81,7 @@ static int new_project(kc_budget *b, size_t *idx)
 	p->name = p->bl = p->pl = p->stage = p->status = p->customer = KC_BNONE;
 	p->date = KISCRM_DATE_NONE;
 	p->probability = -1;
+	p->expect_week = -1;
 	*idx = b->n++;
 	return KISCRM_OK;
 }
@@ -379,12 +380,13 @@ static int opp_cb(void *payload, const kiscrm_value *row)
 	if ((rc = fill_opportunity(b, p, row)) != 0)
 		return rc;
 	if (expected) {
-		int k = week_of(b, close);
-		kc_sum_acc(&p->contract[k], p->amount, &b->overflow);
+		/* one opportunity row per project: its only expectation */
 		kiscrm_money w = 0;
 		if (p->probability > 0 && (rc = kiscrm_money_scale(&w, p->amount, p->probability, 100)) != 0)
 			return rc;
-		kc_sum_acc(&p->weighted[k], w, &b->overflow);
+		p->expect_week = week_of(b, close);
+		p->expect_contract = p->amount;
+		p->expect_weighted = w;
 	}
 	return 0;
 }
@@ -442,8 +444,8 @@ static int contract_cb(void *payload, const kiscrm_value *row)
 		kc_sum_acc(&p->amount, amount, &b->overflow);
 	} else {
 		/* an opportunity turned into its contract: its own expectations end here */
-		memset(p->contract, 0, sizeof(p->contract));
-		memset(p->weighted, 0, sizeof(p->weighted));
+		p->expect_week = -1;
+		p->expect_contract = p->expect_weighted = 0;
 		memset(p->collection, 0, sizeof(p->collection));
 		p->kind = KC_BPROJ_CONTRACT;
 		p->live = 1;
@@ -640,11 +642,12 @@ static void sums_add(sums *s, const kc_bproject *p, int has_prev)
 	kc_sum_acc(&s->plan_k, p->plan_collection, &s->overflow);
 	kc_sum_acc(&s->act_c, p->act_contract, &s->overflow);
 	kc_sum_acc(&s->act_k, p->act_collection, &s->overflow);
-	for (int k = 0; k < KISCRM_BUDGET_WEEKS; k++) {
-		kc_sum_acc(&s->c[k], p->contract[k], &s->overflow);
-		kc_sum_acc(&s->w[k], p->weighted[k], &s->overflow);
-		kc_sum_acc(&s->k[k], p->collection[k], &s->overflow);
+	if (p->expect_week >= 0) {
+		kc_sum_acc(&s->c[p->expect_week], p->expect_contract, &s->overflow);
+		kc_sum_acc(&s->w[p->expect_week], p->expect_weighted, &s->overflow);
 	}
+	for (int k = 0; k < KISCRM_BUDGET_WEEKS; k++)
+		kc_sum_acc(&s->k[k], p->collection[k], &s->overflow);
 }
 
 static int set_money_or_null(kiscrm_table *t, size_t row, size_t col, int has, kiscrm_money v)
@@ -1046,11 +1049,12 @@ static int emit_gap_rows(kc_report *r, const kc_budget *b, kiscrm_table *t, size
 
 static void gap_add(gap_group *g, const kc_bproject *p)
 {
-	for (int k = 0; k < KISCRM_BUDGET_WEEKS; k++) {
-		kc_sum_acc(&g->c[k], p->contract[k], &g->overflow);
-		kc_sum_acc(&g->w[k], p->weighted[k], &g->overflow);
-		kc_sum_acc(&g->k[k], p->collection[k], &g->overflow);
+	if (p->expect_week >= 0) {
+		kc_sum_acc(&g->c[p->expect_week], p->expect_contract, &g->overflow);
+		kc_sum_acc(&g->w[p->expect_week], p->expect_weighted, &g->overflow);
 	}
+	for (int k = 0; k < KISCRM_BUDGET_WEEKS; k++)
+		kc_sum_acc(&g->k[k], p->collection[k], &g->overflow);
 }
 
 static int emit_gap(kc_report *r, const kc_budget *b, kiscrm_table *t, unsigned level)

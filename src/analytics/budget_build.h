@@ -11,10 +11,11 @@
 typedef enum { KC_BPROJ_OPPORTUNITY = 0, KC_BPROJ_CONTRACT = 1 } kc_bproj_kind;
 
 typedef struct kc_bproject {
-	int kind;                   /* kc_bproj_kind */
-	int live;                   /* found in the live data (else known only from the snapshot) */
-	int has_plan;               /* the previous snapshot had a line for the past week */
-	int open;                   /* a live opportunity whose status is open */
+	signed char kind;           /* kc_bproj_kind */
+	signed char live;           /* found in the live data (else known only from the snapshot) */
+	signed char has_plan;       /* the previous snapshot had a line for the past week */
+	signed char open;           /* a live opportunity whose status is open */
+	int expect_week;            /* 0 … 7; -1: none (a contract, or not expected) */
 	kiscrm_id opportunity_id, contract_id, customer_id, owner_id, department_id;
 	size_t name, bl, pl, stage, status, customer; /* offsets into the arena, KC_BNONE: NULL */
 	kiscrm_date date;           /* expected close (opportunity) or signing date (contract) */
@@ -22,9 +23,23 @@ typedef struct kc_bproject {
 	kiscrm_money amount;
 	kiscrm_money plan_contract, plan_collection;
 	kiscrm_money act_contract, act_collection;
-	kiscrm_money contract[KISCRM_BUDGET_WEEKS], weighted[KISCRM_BUDGET_WEEKS],
-		collection[KISCRM_BUDGET_WEEKS];
+	/* An opportunity expects its amount (and weighted amount) in one week, the week of
+	 * its expected close: one week and two sums, not two arrays of eight, keep a project
+	 * at 224 bytes instead of 344 (300,000 projects were 100 MB of fresh pages to fault
+	 * in). The week is expect_week; kc_bproject_contract / _weighted give the eight. */
+	kiscrm_money expect_contract, expect_weighted;
+	kiscrm_money collection[KISCRM_BUDGET_WEEKS];
 } kc_bproject;
+
+static inline kiscrm_money kc_bproject_contract(const kc_bproject *p, int k)
+{
+	return p->expect_week == k ? p->expect_contract : 0;
+}
+
+static inline kiscrm_money kc_bproject_weighted(const kc_bproject *p, int k)
+{
+	return p->expect_week == k ? p->expect_weighted : 0;
+}
 
 typedef struct kc_budget {
 	kiscrm_date week;    /* W: first day of the week containing as_of */
