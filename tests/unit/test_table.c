@@ -6,6 +6,7 @@
 #include "table/table_internal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #define D_2000_01_01 10957
@@ -543,6 +544,46 @@ static void test_money_formats(void **state)
 	kiscrm_table_free(t);
 }
 
+/* Texts the library sets (kc_table_set_text_trusted) live in the table's chunks: many of
+ * them across several chunks, a text longer than a chunk's share, Chinese, the empty
+ * text; a trusted cell set again through the public API and back; NULL over both. Every
+ * text reads back exactly (ASan and valgrind check that nothing is freed twice or lost). */
+static void test_trusted_texts(void **state)
+{
+	(void)state;
+	kiscrm_table *t;
+	assert_rc(KISCRM_OK, kiscrm_table_new(&t, "texts"));
+	assert_rc(KISCRM_OK, kiscrm_table_add_column(t, "name", KISCRM_TYPE_TEXT));
+	assert_rc(KISCRM_OK, kiscrm_table_add_column(t, "note", KISCRM_TYPE_TEXT));
+	enum { ROWS = 20000 };
+	static char long_text[40000];
+	memset(long_text, 'x', sizeof(long_text) - 1);
+	char buf[64];
+	for (int r = 0; r < ROWS; r++) {
+		assert_int_equal(r, kiscrm_table_add_row(t, KISCRM_ROW_DETAIL));
+		snprintf(buf, sizeof(buf), "项目 %d", r);
+		assert_rc(KISCRM_OK, kc_table_set_text_trusted(t, (size_t)r, 0, buf));
+		assert_rc(KISCRM_OK, kc_table_set_text_trusted(t, (size_t)r, 1,
+							    r == 7 ? long_text : r % 2 ? "" : "北京"));
+	}
+	/* a trusted cell rewritten through the API, an API cell rewritten trusted, NULLs */
+	assert_rc(KISCRM_OK, kiscrm_table_set_text(t, 3, 0, "用户"));
+	assert_rc(KISCRM_OK, kiscrm_table_set_text(t, 4, 0, "a"));
+	assert_rc(KISCRM_OK, kc_table_set_text_trusted(t, 4, 0, "b"));
+	assert_rc(KISCRM_OK, kiscrm_table_set_text(t, 5, 0, NULL));
+	assert_rc(KISCRM_OK, kc_table_set_text_trusted(t, 6, 0, NULL));
+	for (int r = 0; r < ROWS; r++) {
+		snprintf(buf, sizeof(buf), "项目 %d", r);
+		const char *want = r == 3 ? "用户" : r == 4 ? "b" : buf;
+		if (r == 5 || r == 6)
+			assert_true(kiscrm_table_is_null(t, (size_t)r, 0));
+		else
+			assert_string_equal(want, kiscrm_table_text(t, (size_t)r, 0));
+		assert_string_equal(r == 7 ? long_text : r % 2 ? "" : "北京", kiscrm_table_text(t, (size_t)r, 1));
+	}
+	kiscrm_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -559,6 +600,7 @@ int main(void)
 		cmocka_unit_test(test_notes),
 		cmocka_unit_test(test_text_types_and_subtotals),
 		cmocka_unit_test(test_money_formats),
+		cmocka_unit_test(test_trusted_texts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
