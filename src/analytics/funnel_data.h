@@ -55,6 +55,7 @@ typedef struct kc_fgroup {
 
 typedef struct kc_funnel {
 	kc_report *r;
+	kc_stage_check *check;  /* the configured-stages rule, during the opportunity scan */
 	const kc_pipeline *pl;
 	size_t nstages, nwork;  /* working stages are the first nwork ones */
 	kc_fopp *opps;
@@ -67,6 +68,7 @@ typedef struct kc_funnel {
 	kc_idmap ids;           /* … opportunity id → index into opps */
 	kc_fentry *hist;        /* sorted by opportunity, then time, then write order */
 	size_t nhist, cap_hist;
+	int hist_unsorted;      /* the scan gave the entries out of that order */
 	size_t *first;          /* nopps + 1 offsets into hist */
 	kc_fcell *cells;        /* ngroups × nstages */
 	kc_fgroup *groups;      /* ngroups */
