@@ -97,19 +97,45 @@ static int pipeline_index(const kiscrm_config *cfg, const char *key)
 	return -1;
 }
 
+/* stage_index, memoised by text pointer within a scan (text_memo.h). */
+static int stage_of_text(kc_funnel *f, const char *key)
+{
+	int s;
+	if (key && kc_text_memo_get(&f->stage_memo, key, &s))
+		return s;
+	s = stage_index(f->pl, key);
+	if (key)
+		kc_text_memo_put(&f->stage_memo, key, s);
+	return s;
+}
+
+/* Where an opportunity's pipeline key puts it: 1 the report's pipeline, 0 another
+ * configured one, -1 one the configuration does not have. */
+static int pipeline_place(kc_funnel *f, const char *key)
+{
+	int place;
+	if (key && kc_text_memo_get(&f->pipeline_memo, key, &place))
+		return place;
+	place = kc_opp_in_report_pipeline(f->r, key) ? 1 : key && pipeline_index(f->r->db->config, key) < 0 ? -1 : 0;
+	if (key)
+		kc_text_memo_put(&f->pipeline_memo, key, place);
+	return place;
+}
+
 static int opp_cb(void *payload, const kiscrm_value *row)
 {
 	kc_funnel *f = payload;
 	kc_report *r = f->r;
 	const char *pkey = kc_val_text(&row[KC_FI(KISCRM_OPPORTUNITY_PIPELINE)]);
 	const char *skey = kc_val_text(&row[KC_FI(KISCRM_OPPORTUNITY_STAGE)]);
-	if (!kc_opp_in_report_pipeline(r, pkey)) {
+	int place = pipeline_place(f, pkey);
+	if (place != 1) {
 		/* another pipeline: the rule only asks whether the configuration has it */
-		if (pkey && pipeline_index(r->db->config, pkey) < 0)
+		if (place < 0)
 			kc_stage_check_row(f->check, row[0].u.i, -1, pkey, skey, 0);
 		return 0;
 	}
-	int s = stage_index(f->pl, skey);
+	int s = stage_of_text(f, skey);
 	kc_stage_check_row(f->check, row[0].u.i, r->pipeline, pkey, skey, s >= 0);
 	if (s < 0) {
 		if (skey) /* refused by kc_stage_check_end() after the scan */
@@ -203,7 +229,7 @@ static int hist_cb(void *payload, const kiscrm_value *row)
 	kc_fentry *e = &f->hist[f->nhist++];
 	e->at = kc_val_int(&row[KC_FI(KISCRM_STAGE_HISTORY_AT)], 0);
 	e->opp = (uint32_t)i;
-	e->stage = stage_index(f->pl, kc_val_text(&row[KC_FI(KISCRM_STAGE_HISTORY_TO_STAGE)]));
+	e->stage = stage_of_text(f, kc_val_text(&row[KC_FI(KISCRM_STAGE_HISTORY_TO_STAGE)]));
 	if (f->nhist > 1 && (e[-1].opp > e->opp || (e[-1].opp == e->opp && e[-1].at > e->at)))
 		f->hist_unsorted = 1;
 	return 0;
@@ -462,6 +488,8 @@ int kc_funnel_build(kc_funnel *f, kc_report *r, int with_stays)
 	 * scan of every opportunity rather than by queries of its own (outside_config.c). */
 	if (rc == 0)
 		rc = kc_stage_check_begin(&f->check, r->db->config);
+	kc_text_memo_init(&f->stage_memo, r->db->texts_interned);
+	kc_text_memo_init(&f->pipeline_memo, r->db->texts_interned);
 	if (rc == 0)
 		rc = kc_db_scan(r->db, &kc_opportunity_def, &oq, opp_cb, f);
 	int refused = kc_stage_check_end(f->check);
@@ -470,6 +498,7 @@ int kc_funnel_build(kc_funnel *f, kc_report *r, int with_stays)
 		rc = refused;
 	if (rc == 0)
 		rc = build_index(f);
+	kc_text_memo_init(&f->stage_memo, r->db->texts_interned); /* a new scan */
 	if (rc == 0 && f->nopps)
 		rc = kc_db_scan(r->db, &kc_stage_history_def, &hq, hist_cb, f);
 	release_index(f); /* only needed to join the history */

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "core/field.h"
+#include "core/text_memo.h"
 #include "report.h"
 #include "config/pipeline_config.h"
 
@@ -56,6 +57,7 @@ typedef struct kc_fgroup {
 typedef struct kc_funnel {
 	kc_report *r;
 	kc_stage_check *check;  /* the configured-stages rule, during the opportunity scan */
+	kc_text_memo stage_memo, pipeline_memo; /* stage index / pipeline place by text, per scan */
 	const kc_pipeline *pl;
 	size_t nstages, nwork;  /* working stages are the first nwork ones */
 	kc_fopp *opps;

@@ -95,6 +95,7 @@ int kiscrm_db_open(kiscrm_db **out, const kiscrm_db_options *opts)
 	}
 	db->config = config;
 	db->remote_rows = !o.custom_backend && o.backend && strcmp(o.backend, "postgresql") == 0;
+	db->texts_interned = !o.custom_backend && o.backend && strcmp(o.backend, "memory") == 0;
 	db->money_decimals = kiscrm_config_currency_decimals(config);
 	kc_activity_metrics_register(); /* once per process: KPI metrics fed by activities */
 	kc_care_metrics_register();     /* … and by key-account care */

@@ -24,6 +24,9 @@ struct kiscrm_db {
 	/* Rows travel over a network (PostgreSQL): a report then lets the server filter
 	 * rather than reading every row and filtering them itself. */
 	int remote_rows;
+	/* A scan hands out interned texts: equal texts have equal pointers, unchanged for the
+	 * whole scan (the memory backend), so a report may memoise by pointer (text_memo.h). */
+	int texts_interned;
 	kc_known known;  /* rows the outermost transaction knows exist (txn_known.c) */
 	const kc_kind_table *kinds; /* the kinds this handle works with (src/model/kinds.c) */
 	kiscrm_config *config;      /* owned; loaded and freed by the model layer */
