@@ -75,6 +75,7 @@ VERSIONED(kc_kpi_metric_v, kiscrm_kpi_metric, { .version = KISCRM_KPI_METRIC_VER
 
 static const size_t backend_sizes[] = {
 	KC_FIELD_END(kiscrm_backend, free),
+	KC_FIELD_END(kiscrm_backend, distinct),
 };
 VERSIONED(kc_backend_v, kiscrm_backend, { .version = KISCRM_BACKEND_VERSION }, backend_sizes);
 

@@ -338,6 +338,29 @@ int kc_db_scan(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_query *q,
 	return rc;
 }
 
+int kc_db_has_distinct(const kiscrm_db *db)
+{
+	return db->backend->version >= 2 && db->backend->distinct;
+}
+
+int kc_db_distinct(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_query *q, kiscrm_row_cb cb,
+		   void *payload)
+{
+	if (!kc_db_has_distinct(db))
+		return kc_error_set(KISCRM_EINVALID, "distinct values of %s: the backend cannot list them", def->name);
+	if (!q || !(q->columns & ~(uint64_t)1))
+		return kc_error_set(KISCRM_EINVALID, "distinct values of %s: no field wanted", def->name);
+	backend_query b;
+	int rc = before_read(db, def);
+	if (rc == 0)
+		rc = backend_query_of(&b, db, def, q);
+	if (rc || b.none)
+		return rc;
+	rc = db->backend->distinct(db->backend, def, &b.q, cb, payload);
+	free(b.heap);
+	return rc;
+}
+
 static int count_cb(void *payload, const kiscrm_value *row)
 {
 	(void)row;

@@ -63,6 +63,13 @@ int kc_db_get(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id, kiscrm_ro
 int kc_db_scan(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_query *q, kiscrm_row_cb cb, void *payload);
 /* Counts matching rows with the backend's accelerator when it has one, else by scanning. */
 int kc_db_count(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_query *q, int64_t *out);
+/* 1 when the backend answers kc_db_distinct itself (its optional `distinct` slot). */
+int kc_db_has_distinct(const kiscrm_db *db);
+/* The distinct combinations of the wanted fields (q->columns) among the rows matching q
+ * that the principal may see, through the backend's `distinct` slot (kc_db_has_distinct
+ * must hold; callers otherwise read the rows themselves). */
+int kc_db_distinct(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_query *q, kiscrm_row_cb cb,
+		   void *payload);
 /* 1 if a record of that kind and id exists, 0 if not, negative on storage error. */
 int kc_db_exists(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id);
 /* The answer of a read (question @memo, an enum kc_memo, about record @key) that only a

@@ -84,8 +84,9 @@ typedef struct kiscrm_query {
  */
 typedef int (*kiscrm_row_cb)(void *payload, const kiscrm_value *row);
 
-/** Version of ::kiscrm_backend described by this header. */
-#define KISCRM_BACKEND_VERSION 1
+/** Version of ::kiscrm_backend described by this header: 2 added `distinct`. A backend
+ *  built for version 1 keeps working; the core reads no slot its version lacks. */
+#define KISCRM_BACKEND_VERSION 2
 /** Static initialiser for a ::kiscrm_backend. */
 #define KISCRM_BACKEND_INIT { KISCRM_BACKEND_VERSION }
 
@@ -128,6 +129,17 @@ struct kiscrm_backend {
 	/** Frees the backend and everything it holds. Required; called by the core when the
 	 *  database handle is closed. */
 	void (*free)(kiscrm_backend *b);
+
+	/* ---- version 2 ---- */
+
+	/** Optional accelerator (version 2): calls @p cb once for each distinct combination of
+	 *  the wanted fields (`q->columns`, bit 0 ignored; 0 is not allowed) among the rows
+	 *  matching @p q, in no particular order. The row has `kind->nfields` values: the
+	 *  wanted fields, all others (the id too) NULL. Meant for fields of few values (a
+	 *  record's pipeline and stage): the core asks it where one answer replaces reading
+	 *  every row, and reads the rows itself when the slot is NULL. */
+	int (*distinct)(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_query *q,
+			kiscrm_row_cb cb, void *payload);
 };
 
 /**

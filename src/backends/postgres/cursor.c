@@ -143,7 +143,7 @@ int pg_scan_rows(pg_backend *be, const kiscrm_kind_def *kind, const kiscrm_query
 		 kiscrm_row_cb cb, void *payload)
 {
 	PGresult *res = NULL;
-	int rc = pg_run_query(be, &kind, q, 0, &res);
+	int rc = pg_run_query(be, &kind, q, PG_SCAN, &res);
 	int n = rc ? 0 : PQntuples(res);
 	note_rows(be, n);
 	if (rc || n <= be->batch) {

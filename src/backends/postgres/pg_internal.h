@@ -139,7 +139,10 @@ int pg_prepared(pg_backend *be, pg_stmt *st, const char *what, const char *name)
 void pg_stmt_dispose(pg_backend *be, pg_stmt *st, int deallocate);
 int pg_find_kind(pg_backend *be, const kiscrm_kind_def **kind);
 int pg_kind_stmt(pg_backend *be, int ki, enum pg_stmt_kind which, pg_stmt **out);
-int pg_run_query(pg_backend *be, const kiscrm_kind_def **kind, const kiscrm_query *q, int count,
+/* The forms of a query statement: rows, their count, the distinct values of the wanted
+ * fields. */
+enum pg_form { PG_SCAN, PG_COUNT, PG_DISTINCT };
+int pg_run_query(pg_backend *be, const kiscrm_kind_def **kind, const kiscrm_query *q, int form,
 		 PGresult **res);
 int pg_tail_sql(pg_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int bounded,
 		long limit, char **sql, pg_params *p);

@@ -164,11 +164,24 @@ static int pg_count(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm
 	if (!out)
 		return kc_error_set(KISCRM_EINVALID, "count: output is NULL");
 	PGresult *res = NULL;
-	int rc = pg_run_query((pg_backend *)b, &kind, q, 1, &res);
+	int rc = pg_run_query((pg_backend *)b, &kind, q, PG_COUNT, &res);
 	if (!rc)
 		rc = PQntuples(res) == 1 ? pg_get_int8(res, 0, 0, out)
 					 : kc_error_set(KISCRM_ESTORAGE, "count of %s returned no row",
 							kind->name);
+	PQclear(res);
+	return rc;
+}
+
+static int pg_distinct(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_query *q,
+		       kiscrm_row_cb cb, void *payload)
+{
+	if (!cb || !q || !(q->columns & ~(uint64_t)1))
+		return kc_error_set(KISCRM_EINVALID, "distinct: %s", !cb ? "callback is NULL" : "no field wanted");
+	PGresult *res = NULL;
+	int rc = pg_run_query((pg_backend *)b, &kind, q, PG_DISTINCT, &res);
+	if (!rc)
+		rc = pg_each_row(res, PQntuples(res), kind, cb, payload);
 	PQclear(res);
 	return rc;
 }
@@ -305,6 +318,7 @@ int kc_backend_postgres_new(kiscrm_backend **out, const char *conninfo)
 	be->base.get = pg_get;
 	be->base.scan = pg_scan;
 	be->base.count = pg_count;
+	be->base.distinct = pg_distinct;
 	be->base.free = pg_free;
 	*out = &be->base;
 	return KISCRM_OK;

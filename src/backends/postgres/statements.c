@@ -203,9 +203,11 @@ int pg_find_kind(pg_backend *be, const kiscrm_kind_def **kind)
 	return found;
 }
 
-static int build_select_cols(kiscrm_buf *b, const kiscrm_kind_def *k, uint64_t columns)
+/* The select list of a scan (@distinct 0) or of the distinct values of the wanted
+ * fields (@distinct 1: the id is NULL too). */
+static int build_select_cols(kiscrm_buf *b, const kiscrm_kind_def *k, uint64_t columns, int distinct)
 {
-	int rc = kc_buf_puts(b, "SELECT \"id\"");
+	int rc = kc_buf_puts(b, distinct ? "SELECT DISTINCT NULL::bigint" : "SELECT \"id\"");
 	for (int i = 1; !rc && i < k->nfields; i++) {
 		/* Unwanted columns are selected as NULL so that column i stays field i. */
 		int want = !columns || i >= 64 || (columns >> i) & 1u;
@@ -319,7 +321,7 @@ int pg_kind_stmt(pg_backend *be, int ki, enum pg_stmt_kind which, pg_stmt **out)
 				   k->name);
 		break;
 	default:
-		rc = build_select_cols(&b, k, 0);
+		rc = build_select_cols(&b, k, 0, 0);
 		if (!rc)
 			rc = kc_buf_puts(&b, " WHERE \"id\" = $1");
 		break;
@@ -452,10 +454,10 @@ static int scan_stmt(pg_backend *be, const pg_params *p, pg_stmt **out)
 	return KISCRM_OK;
 }
 
-/* Builds the SELECT (count 0) or count (count 1) of @q with its WHERE clause in the
- * scratch buffer and its values in @p, initialised here with @extra more parameter slots
- * than conditions (the caller disposes of it). */
-static int build_query(pg_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int count,
+/* Builds the SELECT, count or distinct values (@form, a pg_form) of @q with its WHERE
+ * clause in the scratch buffer and its values in @p, initialised here with @extra more
+ * parameter slots than conditions (the caller disposes of it). */
+static int build_query(pg_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int form,
 		       int extra, pg_params *p)
 {
 	if (q && q->ncond < 0)
@@ -467,10 +469,10 @@ static int build_query(pg_backend *be, const kiscrm_kind_def *k, const kiscrm_qu
 	if (rc)
 		return rc;
 	be->sql.size = 0;
-	if (count)
+	if (form == PG_COUNT)
 		rc = kc_buf_printf(&be->sql, "SELECT count(*) FROM \"%s\"", k->name);
 	else
-		rc = build_select_cols(&be->sql, k, q ? q->columns : 0);
+		rc = build_select_cols(&be->sql, k, q ? q->columns : 0, form == PG_DISTINCT);
 	if (!rc)
 		rc = build_where(be, k, q, p);
 	if (rc)
@@ -478,17 +480,17 @@ static int build_query(pg_backend *be, const kiscrm_kind_def *k, const kiscrm_qu
 	return rc;
 }
 
-/* The statement of a scan (count 0) or a count (count 1) of @q, and its parameters in
- * @p (initialised here; the caller disposes of it). A scan asks for one row more than a
- * batch: a result of at most be->batch rows is the whole scan, read in one round trip; a
- * full one goes on in batches (cursor.c). */
-static int query_stmt(pg_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int count,
+/* The statement of a scan, count or distinct values (@form) of @q, and its parameters
+ * in @p (initialised here; the caller disposes of it). A scan asks for one row more than
+ * a batch: a result of at most be->batch rows is the whole scan, read in one round trip;
+ * a full one goes on in batches (cursor.c). Distinct values come whole. */
+static int query_stmt(pg_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int form,
 		      pg_stmt **out, pg_params *p)
 {
-	int rc = build_query(be, k, q, count, 0, p);
+	int rc = build_query(be, k, q, form, 0, p);
 	if (rc)
 		return rc;
-	if (!count)
+	if (form == PG_SCAN)
 		rc = kc_buf_printf(&be->sql, " ORDER BY \"id\" LIMIT %ld", be->batch + 1);
 	if (!rc)
 		rc = scan_stmt(be, p, out);
@@ -497,9 +499,10 @@ static int query_stmt(pg_backend *be, const kiscrm_kind_def *k, const kiscrm_que
 	return rc;
 }
 
-/* Runs the scan (@count 0: its first batch and one row) or count statement of @q on
- * @kind; *res holds the whole result (the caller clears it, also on failure). */
-int pg_run_query(pg_backend *be, const kiscrm_kind_def **kind, const kiscrm_query *q, int count,
+/* Runs the scan (its first batch and one row), count or distinct values statement
+ * (@form) of @q on @kind; *res holds the whole result (the caller clears it, also on
+ * failure). */
+int pg_run_query(pg_backend *be, const kiscrm_kind_def **kind, const kiscrm_query *q, int form,
 		 PGresult **res)
 {
 	int ki = pg_find_kind(be, kind);
@@ -507,10 +510,11 @@ int pg_run_query(pg_backend *be, const kiscrm_kind_def **kind, const kiscrm_quer
 		return ki;
 	pg_stmt *st;
 	pg_params p;
-	int rc = query_stmt(be, *kind, q, count, &st, &p);
+	int rc = query_stmt(be, *kind, q, form, &st, &p);
 	if (rc)
 		return rc;
-	rc = pg_run(be, st, &p, res, count ? "count of" : "scan of", (*kind)->name);
+	rc = pg_run(be, st, &p, res, form == PG_COUNT ? "count of" : form == PG_DISTINCT ? "distinct values of" : "scan of",
+		    (*kind)->name);
 	pg_params_dispose(&p);
 	return rc;
 }
@@ -524,7 +528,7 @@ int pg_tail_sql(pg_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q,
 		long limit, char **sql, pg_params *p)
 {
 	int extra = bounded ? 2 : 1;
-	int rc = build_query(be, k, q, 0, extra, p);
+	int rc = build_query(be, k, q, PG_SCAN, extra, p);
 	if (rc)
 		return rc;
 	int n = p->n; /* conditions on NULL take no parameter */

@@ -52,13 +52,13 @@ static int plan_ranges(sq_backend *be, const kiscrm_kind_def *k, const kiscrm_qu
 	return rc;
 }
 
-/* Looks up (or builds) and binds the statement of a scan or count. */
-int sq_query_stmt(sq_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int count, sqlite3_stmt **st,
+/* Looks up (or builds) and binds the statement of a scan, count or distinct values. */
+int sq_query_stmt(sq_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int form, sqlite3_stmt **st,
 		  stmt_slot **slot)
 {
 	int unindexed = 0;
-	int rc = count ? KISCRM_OK : plan_ranges(be, k, q, &unindexed);
+	int rc = form == SQ_SCAN ? plan_ranges(be, k, q, &unindexed) : KISCRM_OK;
 	if (rc)
 		return rc;
-	return sq_cached_query(be, k, q, count ? SQ_COUNT : unindexed ? SQ_SCAN_UNINDEXED : SQ_SCAN, st, slot);
+	return sq_cached_query(be, k, q, unindexed ? SQ_SCAN_UNINDEXED : form, st, slot);
 }

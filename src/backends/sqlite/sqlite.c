@@ -29,15 +29,15 @@ static int resolve_kind(sq_backend *be, const kiscrm_kind_def **kind)
 	return ki;
 }
 
-/* The statement of a scan (count 0) or a count (count 1) of @q. */
-static int open_query(sq_backend *be, const kiscrm_kind_def **kind, const kiscrm_query *q, int count,
+/* The statement of a scan, count or distinct values (@form, an sq_form) of @q. */
+static int open_query(sq_backend *be, const kiscrm_kind_def **kind, const kiscrm_query *q, int form,
 		      sqlite3_stmt **st, stmt_slot **slot)
 {
 	int ki = resolve_kind(be, kind);
 	if (ki < 0)
 		return ki;
 	int rc = sq_check_query(q);
-	return rc ? rc : sq_query_stmt(be, *kind, q, count, st, slot);
+	return rc ? rc : sq_query_stmt(be, *kind, q, form, st, slot);
 }
 
 static int sq_insert(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_value *row,
@@ -178,7 +178,7 @@ static int sq_scan(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_
 		return kc_error_set(KISCRM_EINVALID, "scan: callback is NULL");
 	sqlite3_stmt *st;
 	stmt_slot *slot;
-	int rc = open_query(be, &kind, q, 0, &st, &slot);
+	int rc = open_query(be, &kind, q, SQ_SCAN, &st, &slot);
 	if (rc)
 		return rc;
 	int nrows;
@@ -195,7 +195,7 @@ static int sq_count(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm
 		return kc_error_set(KISCRM_EINVALID, "count: output is NULL");
 	sqlite3_stmt *st;
 	stmt_slot *slot;
-	int rc = open_query(be, &kind, q, 1, &st, &slot);
+	int rc = open_query(be, &kind, q, SQ_COUNT, &st, &slot);
 	if (rc)
 		return rc;
 	int src = sqlite3_step(st);
@@ -207,6 +207,23 @@ static int sq_count(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm
 	return rc;
 }
 
+
+static int sq_distinct(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_query *q,
+		       kiscrm_row_cb cb, void *payload)
+{
+	sq_backend *be = (sq_backend *)b;
+	if (!cb || !q || !(q->columns & ~(uint64_t)1))
+		return kc_error_set(KISCRM_EINVALID, "distinct: %s", !cb ? "callback is NULL" : "no field wanted");
+	sqlite3_stmt *st;
+	stmt_slot *slot;
+	int rc = open_query(be, &kind, q, SQ_DISTINCT, &st, &slot);
+	if (rc)
+		return rc;
+	int nrows;
+	rc = sq_step_rows(be, st, kind, q->columns, cb, payload, &nrows, "distinct values of");
+	sq_stmt_release(st, slot);
+	return rc;
+}
 
 static int sq_open(kiscrm_backend *b, const kiscrm_schema *schema)
 {
@@ -388,6 +405,7 @@ int kc_backend_sqlite_new_mode(kiscrm_backend **out, const char *path, int busy_
 	be->base.scan = sq_scan;
 	be->base.count = sq_count;
 	be->base.free = sq_free;
+	be->base.distinct = sq_distinct;
 	*out = &be->base;
 	return KISCRM_OK;
 }

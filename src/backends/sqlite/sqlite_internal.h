@@ -64,8 +64,9 @@ typedef struct sq_backend {
 enum stmt_kind { ST_INSERT, ST_UPDATE, ST_REMOVE, ST_GET };
 
 /* The forms of a cached query: a scan, a scan whose range conditions keep off the
- * indexes, a count, and the probe deciding between the two scans (plan.c). */
-enum sq_form { SQ_SCAN, SQ_SCAN_UNINDEXED, SQ_COUNT, SQ_RANGE_PROBE };
+ * indexes, a count, the probe deciding between the two scans (plan.c), and the distinct
+ * values of the wanted fields. */
+enum sq_form { SQ_SCAN, SQ_SCAN_UNINDEXED, SQ_COUNT, SQ_RANGE_PROBE, SQ_DISTINCT };
 /* A range holding more than one row in this many is read by a scan in id order (plan.c
  * says why and what was measured). */
 #define SQ_RANGE_SCAN_SHARE 12
@@ -98,7 +99,8 @@ int sq_step_rows(sq_backend *be, sqlite3_stmt *st, const kiscrm_kind_def *kind, 
 		 kiscrm_row_cb cb, void *payload, int *nrows, const char *what);
 void sq_stmt_release(sqlite3_stmt *st, stmt_slot *slot);
 /* plan.c */
-int sq_query_stmt(sq_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int count,
+/* @form: SQ_SCAN (planned: it may become SQ_SCAN_UNINDEXED), SQ_COUNT or SQ_DISTINCT. */
+int sq_query_stmt(sq_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int form,
 		sqlite3_stmt **st, stmt_slot **slot);
 /* schema.c */
 int sq_check_ours(sq_backend *be, const kiscrm_schema *s, int64_t v);

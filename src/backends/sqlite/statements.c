@@ -310,9 +310,11 @@ static int build_update(kiscrm_buf *b, const kiscrm_kind_def *k)
 	return rc ? rc : kc_buf_puts(b, " WHERE \"id\" = ?1");
 }
 
-static int build_select_cols(kiscrm_buf *b, const kiscrm_kind_def *k, uint64_t columns)
+/* The select list of a scan (@distinct 0) or of the distinct values of the wanted
+ * fields (@distinct 1: the id is NULL too). */
+static int build_select_cols(kiscrm_buf *b, const kiscrm_kind_def *k, uint64_t columns, int distinct)
 {
-	int rc = kc_buf_puts(b, "SELECT \"id\"");
+	int rc = kc_buf_puts(b, distinct ? "SELECT DISTINCT NULL" : "SELECT \"id\"");
 	for (int i = 1; !rc && i < k->nfields; i++) {
 		/* Unwanted columns are selected as NULL so that column i stays field i. */
 		int want = !columns || i >= 64 || (columns >> i) & 1u;
@@ -350,7 +352,7 @@ int sq_kind_stmt(sq_backend *be, int ki, enum stmt_kind which, stmt_slot **out)
 		what = "sq_prepare delete from";
 		break;
 	default:
-		rc = build_select_cols(&b, k, 0);
+		rc = build_select_cols(&b, k, 0, 0);
 		if (!rc)
 			rc = kc_buf_puts(&b, " WHERE \"id\" = ?1");
 		what = "sq_prepare get from";
@@ -376,7 +378,8 @@ static int put_shape(kiscrm_buf *b, const void *v, size_t n)
 
 static int build_shape(kiscrm_buf *b, const kiscrm_kind_def *k, const kiscrm_query *q, int form)
 {
-	uint64_t columns = form != SQ_SCAN && form != SQ_SCAN_UNINDEXED ? 0 : q ? q->columns : 0;
+	/* counts and probes select no columns; scans and distinct values do */
+	uint64_t columns = form == SQ_COUNT || form == SQ_RANGE_PROBE ? 0 : q ? q->columns : 0;
 	int ncond = q ? q->ncond : 0;
 	int rc = put_shape(b, &k, sizeof(k));
 	if (!rc)
@@ -415,8 +418,11 @@ static int build_query_sql(sq_backend *be, const kiscrm_kind_def *k, const kiscr
 		return rc ? rc
 			  : kc_buf_printf(&be->sql, " LIMIT (SELECT coalesce(max(\"id\"), 0) FROM \"%s\") / %d + 1)",
 					  k->name, SQ_RANGE_SCAN_SHARE);
+	case SQ_DISTINCT:
+		rc = build_select_cols(&be->sql, k, q->columns, 1);
+		return rc ? rc : build_where(be, k, q, 0);
 	default:
-		rc = build_select_cols(&be->sql, k, q ? q->columns : 0);
+		rc = build_select_cols(&be->sql, k, q ? q->columns : 0, 0);
 		if (!rc)
 			rc = build_where(be, k, q, form == SQ_SCAN_UNINDEXED);
 		return rc ? rc : kc_buf_puts(&be->sql, " ORDER BY \"id\"");
