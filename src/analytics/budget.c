@@ -66,6 +66,7 @@ void kc_budget_dims(const kc_budget *b, const kc_bproject *p, kc_dims *d)
 void kc_budget_dispose(kc_budget *b)
 {
 	free(b->p);
+	free(b->colls);
 	kc_idmap_dispose(&b->by_opp);
 	kc_idmap_dispose(&b->by_contract);
 	kiscrm_buf_dispose(&b->arena);
@@ -82,7 +83,23 @@ static int new_project(kc_budget *b, size_t *idx)
 	p->date = KISCRM_DATE_NONE;
 	p->probability = -1;
 	p->expect_week = -1;
+	p->coll = KC_BNOCOLL;
 	*idx = b->n++;
+	return KISCRM_OK;
+}
+
+/* The expected collections of @p by week, made (zero) on first use. */
+static int collections_of(kc_budget *b, kc_bproject *p, kiscrm_money **weeks)
+{
+	if (p->coll == KC_BNOCOLL) {
+		if (b->ncolls >= KC_BNOCOLL)
+			return kc_error_set(KISCRM_EOVERFLOW, "rolling budget: too many projects with collections");
+		if (KC_VEC_GROW(b->colls, b->ncolls, b->cap_colls, 64))
+			return KISCRM_ENOMEM;
+		memset(&b->colls[b->ncolls], 0, sizeof(b->colls[0]));
+		p->coll = (uint32_t)b->ncolls++;
+	}
+	*weeks = b->colls[p->coll].w;
 	return KISCRM_OK;
 }
 
@@ -391,7 +408,7 @@ static int opp_cb(void *payload, const kiscrm_value *row)
 	return 0;
 }
 
-static void add_opportunity_plans(kc_budget *b, build_ctx *x)
+static int add_opportunity_plans(kc_budget *b, build_ctx *x)
 {
 	for (size_t i = 0; i < x->nop; i++) {
 		size_t j;
@@ -405,9 +422,15 @@ static void add_opportunity_plans(kc_budget *b, build_ctx *x)
 		    p->date == KISCRM_DATE_NONE || p->date >= b->end)
 			continue;
 		int k = week_of(b, it->due);
-		if (k >= 0)
-			kc_sum_acc(&p->collection[k], it->amount, &b->overflow);
+		kiscrm_money *weeks = NULL;
+		if (k < 0)
+			continue;
+		int rc = collections_of(b, p, &weeks);
+		if (rc)
+			return rc;
+		kc_sum_acc(&weeks[k], it->amount, &b->overflow);
 	}
+	return KISCRM_OK;
 }
 
 /* ---- contracts ---- */
@@ -446,7 +469,8 @@ static int contract_cb(void *payload, const kiscrm_value *row)
 		/* an opportunity turned into its contract: its own expectations end here */
 		p->expect_week = -1;
 		p->expect_contract = p->expect_weighted = 0;
-		memset(p->collection, 0, sizeof(p->collection));
+		if (p->coll != KC_BNOCOLL)
+			memset(&b->colls[p->coll], 0, sizeof(b->colls[0]));
 		p->kind = KC_BPROJ_CONTRACT;
 		p->live = 1;
 		p->open = 0;
@@ -469,8 +493,11 @@ static int contract_cb(void *payload, const kiscrm_value *row)
 		kc_sum_acc(&p->act_contract, amount, &b->overflow);
 	if (a) {
 		kc_sum_acc(&p->act_collection, a->past, &b->overflow);
-		for (int k = 0; k < KISCRM_BUDGET_WEEKS; k++)
-			kc_sum_acc(&p->collection[k], a->open[k], &b->overflow);
+		kiscrm_money *weeks = NULL;
+		if (a->has_open && (rc = collections_of(b, p, &weeks)) != 0)
+			return rc;
+		for (int k = 0; a->has_open && k < KISCRM_BUDGET_WEEKS; k++)
+			kc_sum_acc(&weeks[k], a->open[k], &b->overflow);
 	}
 	return 0;
 }
@@ -601,7 +628,7 @@ int kc_budget_build(kc_budget *b, kc_report *r, int flags)
 		}
 	}
 	if (rc == 0)
-		add_opportunity_plans(b, &x);
+		rc = add_opportunity_plans(b, &x);
 	if (rc == 0) {
 		kiscrm_query q = { 0, NULL,
 			KC_BIT(0) | KC_BIT(CT_CUSTOMER) | KC_BIT(CT_OPPORTUNITY) | KC_BIT(CT_SIGNED) | KC_BIT(CT_AMOUNT) |
@@ -635,9 +662,9 @@ typedef struct {
 	int overflow; /* kc_sum_acc: put_sums() fails */
 } sums;
 
-static void sums_add(sums *s, const kc_bproject *p, int has_prev)
+static void sums_add(sums *s, const kc_budget *b, const kc_bproject *p)
 {
-	s->has_plan = has_prev;
+	s->has_plan = b->has_prev;
 	kc_sum_acc(&s->plan_c, p->plan_contract, &s->overflow);
 	kc_sum_acc(&s->plan_k, p->plan_collection, &s->overflow);
 	kc_sum_acc(&s->act_c, p->act_contract, &s->overflow);
@@ -646,8 +673,8 @@ static void sums_add(sums *s, const kc_bproject *p, int has_prev)
 		kc_sum_acc(&s->c[p->expect_week], p->expect_contract, &s->overflow);
 		kc_sum_acc(&s->w[p->expect_week], p->expect_weighted, &s->overflow);
 	}
-	for (int k = 0; k < KISCRM_BUDGET_WEEKS; k++)
-		kc_sum_acc(&s->k[k], p->collection[k], &s->overflow);
+	for (int k = 0; p->coll != KC_BNOCOLL && k < KISCRM_BUDGET_WEEKS; k++)
+		kc_sum_acc(&s->k[k], b->colls[p->coll].w[k], &s->overflow);
 }
 
 static int set_money_or_null(kiscrm_table *t, size_t row, size_t col, int has, kiscrm_money v)
@@ -886,8 +913,8 @@ static int emit_summary(kc_report *r, const kc_budget *b, kiscrm_table *t)
 			group = bigger;
 			cap = grown;
 		}
-		sums_add(&group[g], &b->p[i], b->has_prev);
-		sums_add(&total, &b->p[i], b->has_prev);
+		sums_add(&group[g], b, &b->p[i]);
+		sums_add(&total, b, &b->p[i]);
 	}
 	size_t first = (size_t)col(t, "pw_contract_plan"), row;
 	if (rc == 0 && r->o.ngroup && (rc = kc_report_sorted(r, &order)) == 0)
@@ -925,9 +952,9 @@ static int emit_rolling(kc_report *r, const kc_budget *b, kiscrm_table *t, int d
 		size_t row;
 		sums one;
 		memset(&one, 0, sizeof(one));
-		sums_add(&one, p, b->has_prev);
-		sums_add(&sub, p, b->has_prev);
-		sums_add(&total, p, b->has_prev);
+		sums_add(&one, b, p);
+		sums_add(&sub, b, p);
+		sums_add(&total, b, p);
 		if (detail) {
 			rc = kc_report_add_row(r, t, pl[i].group, KISCRM_ROW_DETAIL, &row);
 			if (!rc)
@@ -1047,14 +1074,14 @@ static int emit_gap_rows(kc_report *r, const kc_budget *b, kiscrm_table *t, size
 	return rc;
 }
 
-static void gap_add(gap_group *g, const kc_bproject *p)
+static void gap_add(gap_group *g, const kc_budget *b, const kc_bproject *p)
 {
 	if (p->expect_week >= 0) {
 		kc_sum_acc(&g->c[p->expect_week], p->expect_contract, &g->overflow);
 		kc_sum_acc(&g->w[p->expect_week], p->expect_weighted, &g->overflow);
 	}
-	for (int k = 0; k < KISCRM_BUDGET_WEEKS; k++)
-		kc_sum_acc(&g->k[k], p->collection[k], &g->overflow);
+	for (int k = 0; p->coll != KC_BNOCOLL && k < KISCRM_BUDGET_WEEKS; k++)
+		kc_sum_acc(&g->k[k], b->colls[p->coll].w[k], &g->overflow);
 }
 
 static int emit_gap(kc_report *r, const kc_budget *b, kiscrm_table *t, unsigned level)
@@ -1073,8 +1100,8 @@ static int emit_gap(kc_report *r, const kc_budget *b, kiscrm_table *t, unsigned 
 			memset(&g, 0, sizeof(g));
 			kc_budget_dims(b, p, &g.dims);
 		}
-		gap_add(&g, p);
-		gap_add(&total, p);
+		gap_add(&g, b, p);
+		gap_add(&total, b, p);
 		if (r->o.ngroup && (i + 1 == n || pl[i + 1].group != pl[i].group))
 			rc = emit_gap_rows(r, b, t, pl[i].group, KISCRM_ROW_DETAIL, level, &g);
 	}

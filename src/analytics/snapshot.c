@@ -72,7 +72,7 @@ void kc_budget_line(kiscrm_value *row, const kc_budget *b, const kc_bproject *p,
 	row[KC_FI(KISCRM_SNAPSHOT_LINE_WEEK)] = v_int(KISCRM_TYPE_DATE, b->week + 7 * k, k >= 0);
 	row[KC_FI(KISCRM_SNAPSHOT_LINE_CONTRACT_AMOUNT)] = v_int(KISCRM_TYPE_MONEY, kc_bproject_contract(p, k), 1);
 	row[KC_FI(KISCRM_SNAPSHOT_LINE_WEIGHTED_AMOUNT)] = v_int(KISCRM_TYPE_MONEY, kc_bproject_weighted(p, k), 1);
-	row[KC_FI(KISCRM_SNAPSHOT_LINE_COLLECTION_AMOUNT)] = v_int(KISCRM_TYPE_MONEY, k >= 0 ? p->collection[k] : 0, 1);
+	row[KC_FI(KISCRM_SNAPSHOT_LINE_COLLECTION_AMOUNT)] = v_int(KISCRM_TYPE_MONEY, kc_bproject_collection(b, p, k), 1);
 	row[KC_FI(KISCRM_SNAPSHOT_LINE_EXPECTED_CLOSE)] = v_int(KISCRM_TYPE_DATE, p->date, p->date != KISCRM_DATE_NONE);
 	row[KC_FI(KISCRM_SNAPSHOT_LINE_PROBABILITY)] = v_int(KISCRM_TYPE_INT, p->probability, p->probability >= 0);
 	row[KC_FI(KISCRM_SNAPSHOT_LINE_AMOUNT)] = v_int(KISCRM_TYPE_MONEY, p->amount, 1);
@@ -87,7 +87,7 @@ int kc_budget_lines(const kc_budget *b, kiscrm_id sid, kc_budget_line_cb cb, voi
 		const kc_bproject *p = &b->p[i];
 		int any = 0;
 		for (int k = 0; rc == 0 && k < KISCRM_BUDGET_WEEKS; k++) {
-			if (!kc_bproject_contract(p, k) && !kc_bproject_weighted(p, k) && !p->collection[k])
+			if (!kc_bproject_contract(p, k) && !kc_bproject_weighted(p, k) && !kc_bproject_collection(b, p, k))
 				continue;
 			any = 1;
 			kc_budget_line(row, b, p, sid, k);
