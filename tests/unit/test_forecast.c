@@ -768,6 +768,11 @@ static void test_server_window_agrees(void **state)
 {
 	fixture *f = *state;
 	static const char *const names[] = { "gap", "sufficiency", "forecast", "year-end" };
+	/* a deal won in the window whose contract was signed before it: it is not a win
+	 * without contract, which the server-side path knows only by reading every
+	 * contract's opportunity, not just the window's contracts */
+	opp_spec w3 = { "W3", LI, "won", 100, 0, 640000, ymd(2025, 6, 2), "grid" };
+	contract(f->db, LI, ymd(2025, 3, 28), 640000, opportunity(f->db, &w3, ymd(2025, 6, 2)));
 	kiscrm_forecast_options hist = KISCRM_FORECAST_OPTIONS_INIT;
 	hist.probability_source = KISCRM_PROBABILITY_HISTORICAL;
 	int compared = 0;
