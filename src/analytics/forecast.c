@@ -14,7 +14,6 @@
 #include "config/pipeline_config.h"
 #include "kiscrm/date.h"
 #include "kiscrm/money.h"
-#include "kiscrm/money_flow.h"
 #include "kiscrm/pipeline.h"
 #include "kiscrm/table.h"
 
@@ -720,38 +719,19 @@ static int scan_opportunities(scan_ctx *s)
 	return rc ? rc : refused;
 }
 
-/* Which opportunities have a contract, from a contract's opportunity alone. */
-static int contract_opp_cb(void *payload, const kiscrm_value *row)
-{
-	scan_ctx *s = payload;
-	const kiscrm_value *opp = &row[s->c_opp];
-	return opp->type == KISCRM_TYPE_INT ? kc_idset_add(&s->opp_with_contract, opp->u.i) : 0;
-}
-
 /* The contracts: closed amounts of those signed in the window, collections of those that
  * have some, and which opportunities have a contract (a won deal without one counts by
- * its own amount). Where rows travel over a network and no collections are attributed,
- * only the window's contracts travel whole, and of the others only their opportunity —
- * the server's share of a sufficiency report at 1,000,000 opportunities was every one of
- * 300,000 contracts with six columns. */
+ * its own amount), so every contract is read. Where rows travel over a network, reading
+ * the window's contracts whole and only the opportunity id of the others was measured
+ * no faster (PostgreSQL, 200,000 opportunities: 50 against 44 ms): a row costs the same
+ * with two columns or six. */
 static int scan_contracts(scan_ctx *s)
 {
 	kc_fc *fc = s->fc;
 	/* contracts have no size class: the engine classes them by amount */
 	kiscrm_query q = { 0, NULL, 1u | KC_BIT(s->c_opp) | KC_BIT(s->c_signed) | KC_BIT(s->c_amount) |
 				    kc_report_dim_cols(&fc->r, s->c_owner, s->c_dept, s->c_bl, s->c_pl, -1, s->c_cust) };
-	if (!fc->r.db->remote_rows || fc->want_collections ||
-	    (fc->r.from == KISCRM_DATE_NONE && fc->r.to == KISCRM_DATE_NONE))
-		return kc_db_scan(fc->r.db, &kc_contract_def, &q, contract_cb, s);
-	kiscrm_cond conds[2];
-	q.conds = conds;
-	if (fc->r.from != KISCRM_DATE_NONE)
-		conds[q.ncond++] = (kiscrm_cond){ KISCRM_CONTRACT_SIGNED, KISCRM_OP_GE, { KISCRM_TYPE_DATE, { .i = fc->r.from } } };
-	if (fc->r.to != KISCRM_DATE_NONE)
-		conds[q.ncond++] = (kiscrm_cond){ KISCRM_CONTRACT_SIGNED, KISCRM_OP_LT, { KISCRM_TYPE_DATE, { .i = fc->r.to } } };
-	int rc = kc_db_scan(fc->r.db, &kc_contract_def, &q, contract_cb, s);
-	kiscrm_query opps = { 0, NULL, 1u | KC_BIT(s->c_opp) };
-	return rc ? rc : kc_db_scan(fc->r.db, &kc_contract_def, &opps, contract_opp_cb, s);
+	return kc_db_scan(fc->r.db, &kc_contract_def, &q, contract_cb, s);
 }
 
 int kc_fc_run(kc_fc *fc)

@@ -325,12 +325,18 @@ static int backend_query_of(backend_query *b, const kiscrm_db *db, const kiscrm_
 	return KISCRM_OK;
 }
 
+/* The read chokepoint of scans, counts and distinct values: the principal's access
+ * check, then the backend's query (b->none: the principal sees nothing). */
+static int read_query(backend_query *b, kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_query *q)
+{
+	int rc = before_read(db, def);
+	return rc ? rc : backend_query_of(b, db, def, q);
+}
+
 int kc_db_scan(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_query *q, kiscrm_row_cb cb, void *payload)
 {
 	backend_query b;
-	int rc = before_read(db, def);
-	if (rc == 0)
-		rc = backend_query_of(&b, db, def, q);
+	int rc = read_query(&b, db, def, q);
 	if (rc || b.none)
 		return rc;
 	rc = db->backend->scan(db->backend, def, q || b.q.ncond ? &b.q : NULL, cb, payload);
@@ -351,9 +357,7 @@ int kc_db_distinct(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_query
 	if (!q || !(q->columns & ~(uint64_t)1))
 		return kc_error_set(KISCRM_EINVALID, "distinct values of %s: no field wanted", def->name);
 	backend_query b;
-	int rc = before_read(db, def);
-	if (rc == 0)
-		rc = backend_query_of(&b, db, def, q);
+	int rc = read_query(&b, db, def, q);
 	if (rc || b.none)
 		return rc;
 	rc = db->backend->distinct(db->backend, def, &b.q, cb, payload);
@@ -372,9 +376,7 @@ int kc_db_count(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_query *q
 {
 	*out = 0;
 	backend_query b;
-	int rc = before_read(db, def);
-	if (rc == 0)
-		rc = backend_query_of(&b, db, def, q);
+	int rc = read_query(&b, db, def, q);
 	if (rc || b.none)
 		return rc;
 	if (db->backend->version >= 1 && db->backend->count) {

@@ -170,21 +170,27 @@ static int sq_get(kiscrm_backend *b, const kiscrm_kind_def *kind, kiscrm_id id,
 	return rc;
 }
 
-static int sq_scan(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_query *q,
-		   kiscrm_row_cb cb, void *payload)
+/* Steps the statement of a scan or distinct values (@form) of @q through @cb. */
+static int run_rows(sq_backend *be, const kiscrm_kind_def *kind, const kiscrm_query *q, int form,
+		    kiscrm_row_cb cb, void *payload, const char *what)
 {
-	sq_backend *be = (sq_backend *)b;
-	if (!cb)
-		return kc_error_set(KISCRM_EINVALID, "scan: callback is NULL");
 	sqlite3_stmt *st;
 	stmt_slot *slot;
-	int rc = open_query(be, &kind, q, SQ_SCAN, &st, &slot);
+	int rc = open_query(be, &kind, q, form, &st, &slot);
 	if (rc)
 		return rc;
 	int nrows;
-	rc = sq_step_rows(be, st, kind, q ? q->columns : 0, cb, payload, &nrows, "scan of");
+	rc = sq_step_rows(be, st, kind, q ? q->columns : 0, cb, payload, &nrows, what);
 	sq_stmt_release(st, slot);
 	return rc;
+}
+
+static int sq_scan(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_query *q,
+		   kiscrm_row_cb cb, void *payload)
+{
+	if (!cb)
+		return kc_error_set(KISCRM_EINVALID, "scan: callback is NULL");
+	return run_rows((sq_backend *)b, kind, q, SQ_SCAN, cb, payload, "scan of");
 }
 
 static int sq_count(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_query *q,
@@ -211,18 +217,9 @@ static int sq_count(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm
 static int sq_distinct(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_query *q,
 		       kiscrm_row_cb cb, void *payload)
 {
-	sq_backend *be = (sq_backend *)b;
 	if (!cb || !q || !(q->columns & ~(uint64_t)1))
 		return kc_error_set(KISCRM_EINVALID, "distinct: %s", !cb ? "callback is NULL" : "no field wanted");
-	sqlite3_stmt *st;
-	stmt_slot *slot;
-	int rc = open_query(be, &kind, q, SQ_DISTINCT, &st, &slot);
-	if (rc)
-		return rc;
-	int nrows;
-	rc = sq_step_rows(be, st, kind, q->columns, cb, payload, &nrows, "distinct values of");
-	sq_stmt_release(st, slot);
-	return rc;
+	return run_rows((sq_backend *)b, kind, q, SQ_DISTINCT, cb, payload, "distinct values of");
 }
 
 static int sq_open(kiscrm_backend *b, const kiscrm_schema *schema)
