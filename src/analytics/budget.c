@@ -49,6 +49,13 @@ static kiscrm_id val_id(const kiscrm_value *v)
 	return v->type == KISCRM_TYPE_NULL ? 0 : v->u.i;
 }
 
+/* 1 when an opportunity row's status is open. */
+static int row_open(const kiscrm_value *row)
+{
+	const kiscrm_value *st = &row[KC_FI(KISCRM_OPPORTUNITY_STATUS)];
+	return st->type == KISCRM_TYPE_TEXT && strcmp(st->u.s, "open") == 0;
+}
+
 static kiscrm_date val_date(const kiscrm_value *v)
 {
 	return v->type == KISCRM_TYPE_NULL ? KISCRM_DATE_NONE : (kiscrm_date)v->u.i;
@@ -360,9 +367,8 @@ static int apply_fifo(build_ctx *x)
 static int fill_opportunity(kc_budget *b, kc_bproject *p, const kiscrm_value *row)
 {
 	int rc;
-	const kiscrm_value *st = &row[KC_FI(KISCRM_OPPORTUNITY_STATUS)];
 	p->live = 1;
-	p->open = st->type == KISCRM_TYPE_TEXT && strcmp(st->u.s, "open") == 0;
+	p->open = (signed char)row_open(row);
 	p->kind = KC_BPROJ_OPPORTUNITY;
 	p->opportunity_id = row[0].u.i;
 	p->customer_id = val_id(&row[KC_FI(KISCRM_OPPORTUNITY_CUSTOMER_ID)]);
@@ -377,7 +383,7 @@ static int fill_opportunity(kc_budget *b, kc_bproject *p, const kiscrm_value *ro
 		return rc;
 	if (b->texts && ((rc = put_text(b, &row[KC_FI(KISCRM_OPPORTUNITY_NAME)], &p->name)) != 0 ||
 			 (rc = put_text(b, &row[KC_FI(KISCRM_OPPORTUNITY_STAGE)], &p->stage)) != 0 ||
-			 (rc = put_text(b, st, &p->status)) != 0))
+			 (rc = put_text(b, &row[KC_FI(KISCRM_OPPORTUNITY_STATUS)], &p->status)) != 0))
 		return rc;
 	return KISCRM_OK;
 }
@@ -385,8 +391,7 @@ static int fill_opportunity(kc_budget *b, kc_bproject *p, const kiscrm_value *ro
 static int opp_cb(void *payload, const kiscrm_value *row)
 {
 	kc_budget *b = payload;
-	const kiscrm_value *st = &row[KC_FI(KISCRM_OPPORTUNITY_STATUS)];
-	int open = st->type == KISCRM_TYPE_TEXT && strcmp(st->u.s, "open") == 0; /* as fill_opportunity */
+	int open = row_open(row);
 	kiscrm_date close = val_date(&row[KC_FI(KISCRM_OPPORTUNITY_EXPECTED_CLOSE)]);
 	int expected = open && close != KISCRM_DATE_NONE && close < b->end;
 	size_t i;
@@ -429,9 +434,9 @@ static int add_opportunity_plans(kc_budget *b, build_ctx *x)
 		    p->date == KISCRM_DATE_NONE || p->date >= b->end)
 			continue;
 		int k = week_of(b, it->due);
-		kiscrm_money *weeks = NULL;
 		if (k < 0)
 			continue;
+		kiscrm_money *weeks = NULL; /* set by collections_of (gcc -O3 cannot tell) */
 		int rc = collections_of(b, p, &weeks);
 		if (rc)
 			return rc;
@@ -500,11 +505,13 @@ static int contract_cb(void *payload, const kiscrm_value *row)
 		kc_sum_acc(&p->act_contract, amount, &b->overflow);
 	if (a) {
 		kc_sum_acc(&p->act_collection, a->past, &b->overflow);
-		kiscrm_money *weeks = NULL;
-		if (a->has_open && (rc = collections_of(b, p, &weeks)) != 0)
-			return rc;
-		for (int k = 0; a->has_open && k < KISCRM_BUDGET_WEEKS; k++)
-			kc_sum_acc(&weeks[k], a->open[k], &b->overflow);
+		if (a->has_open) {
+			kiscrm_money *weeks = NULL; /* set by collections_of (gcc -O3 cannot tell) */
+			if ((rc = collections_of(b, p, &weeks)) != 0)
+				return rc;
+			for (int k = 0; k < KISCRM_BUDGET_WEEKS; k++)
+				kc_sum_acc(&weeks[k], a->open[k], &b->overflow);
+		}
 	}
 	return 0;
 }
@@ -670,6 +677,19 @@ typedef struct {
 	int overflow; /* kc_sum_acc: put_sums() fails */
 } sums;
 
+/* Adds a project's weekly figures (expected contract, weighted, collection) into c, w and
+ * k: the one week of an opportunity's expectation, the collections when it has some. */
+static void weeks_add(kiscrm_money *c, kiscrm_money *w, kiscrm_money *k, int *overflow, const kc_budget *b,
+		      const kc_bproject *p)
+{
+	if (p->expect_week >= 0) {
+		kc_sum_acc(&c[p->expect_week], p->expect_contract, overflow);
+		kc_sum_acc(&w[p->expect_week], p->expect_weighted, overflow);
+	}
+	for (int i = 0; p->coll != KC_BNOCOLL && i < KISCRM_BUDGET_WEEKS; i++)
+		kc_sum_acc(&k[i], b->colls[p->coll].w[i], overflow);
+}
+
 static void sums_add(sums *s, const kc_budget *b, const kc_bproject *p)
 {
 	s->has_plan = b->has_prev;
@@ -677,12 +697,7 @@ static void sums_add(sums *s, const kc_budget *b, const kc_bproject *p)
 	kc_sum_acc(&s->plan_k, p->plan_collection, &s->overflow);
 	kc_sum_acc(&s->act_c, p->act_contract, &s->overflow);
 	kc_sum_acc(&s->act_k, p->act_collection, &s->overflow);
-	if (p->expect_week >= 0) {
-		kc_sum_acc(&s->c[p->expect_week], p->expect_contract, &s->overflow);
-		kc_sum_acc(&s->w[p->expect_week], p->expect_weighted, &s->overflow);
-	}
-	for (int k = 0; p->coll != KC_BNOCOLL && k < KISCRM_BUDGET_WEEKS; k++)
-		kc_sum_acc(&s->k[k], b->colls[p->coll].w[k], &s->overflow);
+	weeks_add(s->c, s->w, s->k, &s->overflow, b, p);
 }
 
 static int set_money_or_null(kiscrm_table *t, size_t row, size_t col, int has, kiscrm_money v)
@@ -1084,12 +1099,7 @@ static int emit_gap_rows(kc_report *r, const kc_budget *b, kiscrm_table *t, size
 
 static void gap_add(gap_group *g, const kc_budget *b, const kc_bproject *p)
 {
-	if (p->expect_week >= 0) {
-		kc_sum_acc(&g->c[p->expect_week], p->expect_contract, &g->overflow);
-		kc_sum_acc(&g->w[p->expect_week], p->expect_weighted, &g->overflow);
-	}
-	for (int k = 0; p->coll != KC_BNOCOLL && k < KISCRM_BUDGET_WEEKS; k++)
-		kc_sum_acc(&g->k[k], b->colls[p->coll].w[k], &g->overflow);
+	weeks_add(g->c, g->w, g->k, &g->overflow, b, p);
 }
 
 static int emit_gap(kc_report *r, const kc_budget *b, kiscrm_table *t, unsigned level)

@@ -45,12 +45,12 @@ typedef struct kc_bweeks {
 
 static inline kiscrm_money kc_bproject_contract(const kc_bproject *p, int k)
 {
-	return p->expect_week == k ? p->expect_contract : 0;
+	return k >= 0 && p->expect_week == k ? p->expect_contract : 0;
 }
 
 static inline kiscrm_money kc_bproject_weighted(const kc_bproject *p, int k)
 {
-	return p->expect_week == k ? p->expect_weighted : 0;
+	return k >= 0 && p->expect_week == k ? p->expect_weighted : 0;
 }
 
 typedef struct kc_budget {

@@ -63,29 +63,16 @@ static int field(const kiscrm_kind_def *def, const char *name, int *out)
 	return KISCRM_OK;
 }
 
-/* Index of pipeline `key` (NULL: the default 0); -1 when unknown. No error is set: this
- * runs once per row. */
-static int pipeline_index(const kiscrm_config *cfg, const char *key)
-{
-	if (!key)
-		return 0;
-	const kc_pipeline *p;
-	for (size_t i = 0; (p = kc_config_pipeline(cfg, i)) != NULL; i++)
-		if (p->key && strcmp(p->key, key) == 0)
-			return (int)i;
-	return -1;
-}
-
+/* The stage of pipeline @pipe with this key and its index, NULL when there is none. */
 static const kc_stage *stage_of(const kiscrm_config *cfg, int pipe, const char *key, size_t *index)
 {
 	const kc_pipeline *p = pipe >= 0 ? kc_config_pipeline(cfg, (size_t)pipe) : NULL;
-	for (size_t s = 0; p && key && s < p->nstages; s++)
-		if (p->stages[s].key && strcmp(p->stages[s].key, key) == 0) {
-			if (index)
-				*index = s;
-			return &p->stages[s];
-		}
-	return NULL;
+	int s = kc_pipeline_stage_index(p, key);
+	if (s < 0)
+		return NULL;
+	if (index)
+		*index = (size_t)s;
+	return &p->stages[s];
 }
 
 /* open / won / lost of an opportunity from its status, else from its stage. */
@@ -275,7 +262,7 @@ static int hist_opp_cb(void *payload, const kiscrm_value *row)
 	hist_load *h = payload;
 	kc_fc *fc = h->fc;
 	const kiscrm_config *cfg = fc->r.db->config;
-	int pipe = pipeline_index(cfg, text_of(&row[KC_FI(h->f_pipeline)]));
+	int pipe = kc_config_pipeline_index(cfg, text_of(&row[KC_FI(h->f_pipeline)]));
 	if (pipe < 0 || (size_t)pipe >= fc->h_npipe)
 		return 0;
 	int st = status_of(cfg, text_of(&row[KC_FI(h->f_status)]), pipe, text_of(&row[KC_FI(h->f_stage)]));
@@ -517,7 +504,7 @@ static int opp_cb(void *payload, const kiscrm_value *row)
 	const kiscrm_config *cfg = fc->r.db->config;
 	const char *pkey = text_of(&row[KC_FI(KISCRM_OPPORTUNITY_PIPELINE)]);
 	const char *stage = text_of(&row[KC_FI(KISCRM_OPPORTUNITY_STAGE)]);
-	int pipe = pipeline_index(cfg, pkey);
+	int pipe = kc_config_pipeline_index(cfg, pkey);
 	size_t si = 0;
 	const kc_stage *stg = stage_of(cfg, pipe, stage, &si);
 	if (s->check)

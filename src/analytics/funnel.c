@@ -73,37 +73,16 @@ kc_fcell *kc_funnel_cell(const kc_funnel *f, size_t group, size_t stage)
 	return &f->cells[group * f->nstages + stage];
 }
 
-/* Called for every opportunity and history row: the first byte settles most mismatches
- * without a call. */
-static int stage_index(const kc_pipeline *pl, const char *key)
-{
-	for (size_t i = 0; key && i < pl->nstages; i++)
-		if (pl->stages[i].key[0] == key[0] && strcmp(pl->stages[i].key, key) == 0)
-			return (int)i;
-	return -1;
-}
-
 /* ---- loading ----------------------------------------------------------------------- */
 
-/* Index of a configured pipeline by key, -1 when the configuration does not have it. */
-static int pipeline_index(const kiscrm_config *cfg, const char *key)
-{
-	size_t n = kiscrm_config_pipeline_count(cfg);
-	for (size_t i = 0; i < n; i++) {
-		const char *k = kiscrm_config_pipeline_key(cfg, i);
-		if (k && strcmp(k, key) == 0)
-			return (int)i;
-	}
-	return -1;
-}
-
-/* stage_index, memoised by text pointer within a scan (text_memo.h). */
+/* The stage index of a text (kc_pipeline_stage_index), memoised by text pointer within a
+ * scan (text_memo.h): called for every opportunity and history row. */
 static int stage_of_text(kc_funnel *f, const char *key)
 {
 	int s;
 	if (key && kc_text_memo_get(&f->stage_memo, key, &s))
 		return s;
-	s = stage_index(f->pl, key);
+	s = kc_pipeline_stage_index(f->pl, key);
 	if (key)
 		kc_text_memo_put(&f->stage_memo, key, s);
 	return s;
@@ -116,7 +95,7 @@ static int pipeline_place(kc_funnel *f, const char *key)
 	int place;
 	if (key && kc_text_memo_get(&f->pipeline_memo, key, &place))
 		return place;
-	place = kc_opp_in_report_pipeline(f->r, key) ? 1 : key && pipeline_index(f->r->db->config, key) < 0 ? -1 : 0;
+	place = kc_opp_in_report_pipeline(f->r, key) ? 1 : key && kc_config_pipeline_index(f->r->db->config, key) < 0 ? -1 : 0;
 	if (key)
 		kc_text_memo_put(&f->pipeline_memo, key, place);
 	return place;

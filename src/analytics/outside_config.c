@@ -145,26 +145,17 @@ typedef struct pair_check {
 static int pair_cb(void *payload, const kiscrm_value *row)
 {
 	pair_check *c = payload;
-	const kiscrm_config *cfg = c->r->db->config;
 	const char *pipeline = text_or_null(&row[KC_FI(KISCRM_OPPORTUNITY_PIPELINE)]);
 	const char *stage = text_or_null(&row[KC_FI(KISCRM_OPPORTUNITY_STAGE)]);
-	const kc_pipeline *pl = NULL;
-	size_t p = 0, n = kiscrm_config_pipeline_count(cfg);
-	if (pipeline) /* no pipeline: the default one */
-		for (p = 0; p < n && (!kc_config_pipeline(cfg, p)->key || strcmp(kc_config_pipeline(cfg, p)->key, pipeline) != 0); p++)
-			;
-	if (p == n) {
-		c->broken = 1; /* a pipeline nobody configured */
+	int p = kc_config_pipeline_index(c->r->db->config, pipeline); /* no pipeline: the default */
+	if (p < 0 || (stage && (c->all_pipelines || p == c->r->pipeline) &&
+		      kc_pipeline_stage_index(kc_config_pipeline(c->r->db->config, (size_t)p), stage) < 0)) {
+		/* a pipeline nobody configured, or a stage its pipeline lacks (as in SQL,
+		 * "stage <> s" holds for no row without a stage) */
+		c->broken = 1;
 		return 1;
 	}
-	pl = kc_config_pipeline(cfg, p);
-	if (!stage || (!c->all_pipelines && (int)p != c->r->pipeline))
-		return 0; /* as in SQL, "stage <> s" holds for no row without a stage */
-	for (size_t s = 0; s < pl->nstages; s++)
-		if (strcmp(pl->stages[s].key, stage) == 0)
-			return 0;
-	c->broken = 1;
-	return 1;
+	return 0;
 }
 
 /* Where rows travel over a network and the backend lists distinct values

@@ -48,6 +48,15 @@ static int cond_match(const kiscrm_kind_def *kind, const kiscrm_cond *c, const k
 	return kc_op_holds(c->op, compare(type, v, &c->value));
 }
 
+int kc_backend_check_distinct(const kiscrm_query *q, kiscrm_row_cb cb)
+{
+	if (!cb)
+		return kc_error_set(KISCRM_EINVALID, "distinct: callback is NULL");
+	if (!q || !(q->columns & ~(uint64_t)1))
+		return kc_error_set(KISCRM_EINVALID, "distinct: no field wanted");
+	return KISCRM_OK;
+}
+
 int kiscrm_query_match(const kiscrm_kind_def *kind, const kiscrm_query *q, const kiscrm_value *row)
 {
 	if (!q)

@@ -20,6 +20,10 @@ static inline int kc_op_holds(int op, int cmp)
 	}
 }
 
+/* The arguments of a backend's `distinct` slot: a callback and at least one wanted field
+ * besides the id. KISCRM_OK or KISCRM_EINVALID (error set). */
+int kc_backend_check_distinct(const kiscrm_query *q, kiscrm_row_cb cb);
+
 /* 1 for the types stored as 64-bit integers: INT, MONEY, DATE and TIME. */
 int kc_backend_is_int_type(int type);
 

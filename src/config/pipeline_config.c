@@ -764,18 +764,37 @@ const char *kiscrm_config_pipeline_key(const kiscrm_config *cfg, size_t p)
 	return pl ? pl->key : NULL;
 }
 
-int kiscrm_config_pipeline_find(const kiscrm_config *cfg, const char *key)
+int kc_config_pipeline_index(const kiscrm_config *cfg, const char *key)
 {
 	/* NULL is the default pipeline, which every configuration has. */
 	if (!key)
 		return 0;
+	const kc_pipeline *p;
+	for (size_t i = 0; (p = kc_config_pipeline(cfg, i)) != NULL; i++)
+		if (p->key && strcmp(p->key, key) == 0)
+			return (int)i;
+	return -1;
+}
+
+int kc_pipeline_stage_index(const kc_pipeline *pl, const char *key)
+{
+	/* the first byte sorts out most stages without a call */
+	for (size_t i = 0; pl && key && i < pl->nstages; i++)
+		if (pl->stages[i].key && pl->stages[i].key[0] == key[0] && strcmp(pl->stages[i].key, key) == 0)
+			return (int)i;
+	return -1;
+}
+
+int kiscrm_config_pipeline_find(const kiscrm_config *cfg, const char *key)
+{
+	if (!key)
+		return 0;
 	if (!cfg)
 		return kc_error_set(KISCRM_EINVALID, "kiscrm_config_pipeline_find: cfg is NULL");
-	for (size_t i = 0; i < kiscrm_config_pipeline_count(cfg); i++)
-		if (strcmp(cfg->pipelines->pipelines[i].key, key) == 0)
-			return (int)i;
-	return kc_error_set_at(KISCRM_ENOTFOUND, NULL, 0, 0, "pipeline", key,
-			       "no pipeline '%s' in pipelines.yaml", key);
+	int p = kc_config_pipeline_index(cfg, key);
+	return p >= 0 ? p
+		      : kc_error_set_at(KISCRM_ENOTFOUND, NULL, 0, 0, "pipeline", key,
+					"no pipeline '%s' in pipelines.yaml", key);
 }
 
 size_t kiscrm_config_stage_count(const kiscrm_config *cfg, size_t p)
@@ -825,9 +844,9 @@ int kiscrm_config_stage_find(const kiscrm_config *cfg, size_t p, const char *key
 	pl = kc_config_pipeline(cfg, p);
 	if (!pl)
 		return kc_error_set(KISCRM_ENOTFOUND, "no pipeline %zu", p);
-	for (size_t i = 0; i < pl->nstages; i++)
-		if (strcmp(pl->stages[i].key, key) == 0)
-			return (int)i;
+	int s = kc_pipeline_stage_index(pl, key);
+	if (s >= 0)
+		return s;
 	return kc_error_set_at(KISCRM_ENOTFOUND, NULL, 0, 0, "stage", key,
 			       "pipeline '%s' has no stage '%s'", pl->key, key);
 }

@@ -66,6 +66,12 @@ typedef struct kc_analysis {
 
 /* Pipeline p (0 = default), NULL when out of range. */
 const kc_pipeline *kc_config_pipeline(const kiscrm_config *cfg, size_t p);
+/* Index of the pipeline with this key (NULL: the default, 0), -1 when the configuration
+ * does not have it. Sets no error: reports call it once per record. */
+int kc_config_pipeline_index(const kiscrm_config *cfg, const char *key);
+/* Index of the stage of @pl with this key, -1 when it has none (or @key is NULL). Sets no
+ * error, as above. */
+int kc_pipeline_stage_index(const kc_pipeline *pl, const char *key);
 /* The analysis settings (never NULL for a loaded configuration). */
 const kc_analysis *kc_config_analysis(const kiscrm_config *cfg);
 

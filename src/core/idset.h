@@ -1,8 +1,8 @@
 /* A set of record ids. Ids are dense from 1 in practice, so those below KC_IDSET_DENSE
  * live in a bitmap — one bit per id, a lookup is one load, and a million opportunities
- * take 125 KB that stay in cache — while a hash map (kc_idmap) of ids scattered over the
- * same space misses the cache on most lookups. Other ids (imported from elsewhere, far
- * above the rest) go to a kc_idmap. Zero-initialise; dispose with kc_idset_dispose. */
+ * take 125 KB that stay in cache, where a kc_idmap spends four bytes a key even on its
+ * direct pages. Other ids (imported from elsewhere, far above the rest) go to a
+ * kc_idmap. Zero-initialise; dispose with kc_idset_dispose. */
 #ifndef KC_IDSET_H
 #define KC_IDSET_H
 

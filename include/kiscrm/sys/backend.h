@@ -137,7 +137,9 @@ struct kiscrm_backend {
 	 *  matching @p q, in no particular order. The row has `kind->nfields` values: the
 	 *  wanted fields, all others (the id too) NULL. Meant for fields of few values (a
 	 *  record's pipeline and stage): the core asks it where one answer replaces reading
-	 *  every row, and reads the rows itself when the slot is NULL. */
+	 *  every row, and reads the rows itself when the slot is NULL. Returns like `scan`:
+	 *  ::KISCRM_OK, the callback's stop value, or an error code (::KISCRM_EINVALID for
+	 *  no wanted field or a NULL callback). */
 	int (*distinct)(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_query *q,
 			kiscrm_row_cb cb, void *payload);
 };

@@ -5,6 +5,7 @@
  * backend again from a callback), SERIALIZABLE transactions whose conflicts are the
  * retryable KISCRM_EBUSY. */
 #include "pg_internal.h"
+#include "backends/shared.h"
 #include "core/str.h"
 
 #include <stdio.h>
@@ -176,10 +177,11 @@ static int pg_count(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm
 static int pg_distinct(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_query *q,
 		       kiscrm_row_cb cb, void *payload)
 {
-	if (!cb || !q || !(q->columns & ~(uint64_t)1))
-		return kc_error_set(KISCRM_EINVALID, "distinct: %s", !cb ? "callback is NULL" : "no field wanted");
+	int rc = kc_backend_check_distinct(q, cb);
+	if (rc)
+		return rc;
 	PGresult *res = NULL;
-	int rc = pg_run_query((pg_backend *)b, &kind, q, PG_DISTINCT, &res);
+	rc = pg_run_query((pg_backend *)b, &kind, q, PG_DISTINCT, &res);
 	if (!rc)
 		rc = pg_each_row(res, PQntuples(res), kind, cb, payload);
 	PQclear(res);

@@ -6,6 +6,7 @@
  * busy timeout; writers take the lock up front with BEGIN IMMEDIATE so that two
  * writers never deadlock on a lock upgrade. */
 #include "sqlite_internal.h"
+#include "backends/shared.h"
 #include "core/str.h"
 
 #include <stdarg.h>
@@ -217,8 +218,9 @@ static int sq_count(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm
 static int sq_distinct(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_query *q,
 		       kiscrm_row_cb cb, void *payload)
 {
-	if (!cb || !q || !(q->columns & ~(uint64_t)1))
-		return kc_error_set(KISCRM_EINVALID, "distinct: %s", !cb ? "callback is NULL" : "no field wanted");
+	int rc = kc_backend_check_distinct(q, cb);
+	if (rc)
+		return rc;
 	return run_rows((sq_backend *)b, kind, q, SQ_DISTINCT, cb, payload, "distinct values of");
 }
 
