@@ -38,6 +38,12 @@ typedef struct kiscrm_value {
 #define KISCRM_FIELD_REQUIRED 0x2u
 /** Field flag: a reference owned by its target (deleted with it on cascade). */
 #define KISCRM_FIELD_OWNED 0x4u
+/** Field flag: the field holds few distinct values that the core asks for together with
+ *  the kind's other grouped fields (an opportunity's pipeline and stage) through the
+ *  `distinct` slot. A hint: a backend may keep one index over a kind's grouped fields,
+ *  in field order, and walk it from one value to the next instead of reading every row
+ *  (the PostgreSQL backend does). */
+#define KISCRM_FIELD_GROUPED 0x8u
 
 /** A field of a record kind. */
 typedef struct kiscrm_field_def {

@@ -18,3 +18,9 @@ long kc_backend_postgres_largest_result(const kiscrm_backend *b)
 	(void)b;
 	return 0;
 }
+
+long kc_backend_postgres_index_walks(const kiscrm_backend *b)
+{
+	(void)b;
+	return 0;
+}

@@ -1,6 +1,7 @@
 /* The PostgreSQL backend's private types and the functions its files share:
  * statements.c (connection, errors, prepared statements, queries, transactions),
- * cursor.c (scans read in batches),
+ * cursor.c (scans read in batches), loose.c (distinct values of grouped fields by an
+ * index walk),
  * errors.c (failed commands as kiscrm errors), bulk.c (bulk inserts: ids reserved in
  * blocks, inserts queued in pipeline mode), pipe.c (their answers),
  * values.c (kiscrm_value <-> text parameters and result columns), schema.c (tables,
@@ -27,6 +28,9 @@
 /* PostgreSQL truncates identifiers to NAMEDATALEN - 1 bytes. */
 #define PG_NAME_MAX 63
 #define PG_META_TABLE "kiscrm_meta"
+/* The index over a kind's grouped fields is named "<kind>__grouped": two underscores,
+ * which no "<kind>_<field>" index of a lower_snake_case field name ends with. */
+#define PG_GROUPED_SUFFIX "__grouped"
 #define PG_APPLICATION "libkiscrm"
 /* Isolation of the core's transactions. SERIALIZABLE gives what SQLite's single writer
  * gives (no write skew: a reference checked by the core cannot vanish under a
@@ -123,6 +127,7 @@ typedef struct pg_backend {
 	long batch;     /* rows per result of a scan (cursor.c) */
 	int cursors;    /* scans now reading through a cursor: names the next one */
 	long largest;   /* most rows a scan's result held (test hook) */
+	long walks;     /* distinct values answered by an index walk (test hook) */
 	int npending;   /* inserts queued in pipeline mode, not yet answered */
 	pg_pending pending[PG_PIPE_MAX];
 } pg_backend;
@@ -140,8 +145,9 @@ void pg_stmt_dispose(pg_backend *be, pg_stmt *st, int deallocate);
 int pg_find_kind(pg_backend *be, const kiscrm_kind_def **kind);
 int pg_kind_stmt(pg_backend *be, int ki, enum pg_stmt_kind which, pg_stmt **out);
 /* The forms of a query statement: rows, their count, the distinct values of the wanted
- * fields. */
-enum pg_form { PG_SCAN, PG_COUNT, PG_DISTINCT };
+ * fields, and the first row in the order of the one wanted field (id NULL, as for
+ * distinct values; loose.c walks an index with it). */
+enum pg_form { PG_SCAN, PG_COUNT, PG_DISTINCT, PG_FIRST };
 int pg_run_query(pg_backend *be, const kiscrm_kind_def **kind, const kiscrm_query *q, int form,
 		 PGresult **res);
 int pg_tail_sql(pg_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int bounded,
@@ -173,6 +179,10 @@ void pg_bulk_forget_ids(pg_backend *be, int ki);
 /* pipe.c */
 int pg_pipe_drain(pg_backend *be);
 int pg_pipe_drain_with(pg_backend *be, pg_stmt *st, const pg_params *p, PGresult **out);
+/* loose.c */
+int pg_grouped_fields(const kiscrm_kind_def *k, int *fields);
+int pg_distinct_loose(pg_backend *be, const kiscrm_kind_def *kind, const kiscrm_query *q,
+		      kiscrm_row_cb cb, void *payload, int *done);
 /* schema.c */
 int pg_check_schema(const kiscrm_schema *s);
 int pg_sync_schema(pg_backend *be, const kiscrm_schema *s);

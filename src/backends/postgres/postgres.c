@@ -180,6 +180,10 @@ static int pg_distinct(kiscrm_backend *b, const kiscrm_kind_def *kind, const kis
 	int rc = kc_backend_check_distinct(q, cb);
 	if (rc)
 		return rc;
+	int walked = 0;
+	rc = pg_distinct_loose((pg_backend *)b, kind, q, cb, payload, &walked);
+	if (rc || walked)
+		return rc;
 	PGresult *res = NULL;
 	rc = pg_run_query((pg_backend *)b, &kind, q, PG_DISTINCT, &res);
 	if (!rc)
@@ -225,6 +229,11 @@ static long batch_size(void)
 long kc_backend_postgres_largest_result(const kiscrm_backend *b)
 {
 	return b ? ((const pg_backend *)b)->largest : 0;
+}
+
+long kc_backend_postgres_index_walks(const kiscrm_backend *b)
+{
+	return b ? ((const pg_backend *)b)->walks : 0;
 }
 
 static void pg_free(kiscrm_backend *b)

@@ -16,4 +16,8 @@ int kc_backend_postgres_new(kiscrm_backend **out, const char *conninfo);
  * without libpq. */
 long kc_backend_postgres_largest_result(const kiscrm_backend *b);
 
+/* Test hook: how many distinct-values calls of @b walked the index of grouped fields
+ * (loose.c) instead of asking SELECT DISTINCT; 0 in a build without libpq. */
+long kc_backend_postgres_index_walks(const kiscrm_backend *b);
+
 #endif

@@ -155,6 +155,25 @@ static int cat_check(pg_backend *be, const catalog *c, const kiscrm_schema *s)
 
 /* ---- what is missing -------------------------------------------------------------- */
 
+/* The index over @k's grouped fields in field order (KISCRM_FIELD_GROUPED), which the
+ * distinct values of those fields walk (loose.c): counted when missing and, with @ddl,
+ * created. */
+static int sync_grouped_index(const catalog *c, const kiscrm_kind_def *k, kiscrm_buf *ddl, int *missing)
+{
+	char name[2 * PG_NAME_MAX + 2];
+	snprintf(name, sizeof(name), "%s" PG_GROUPED_SUFFIX, k->name);
+	if (pg_grouped_fields(k, NULL) == 0 || cat_find(c, name, "i", NULL) >= 0)
+		return KISCRM_OK;
+	(*missing)++;
+	if (!ddl)
+		return KISCRM_OK;
+	int rc = kc_buf_printf(ddl, "CREATE INDEX IF NOT EXISTS \"%s\" ON \"%s\" (", name, k->name);
+	for (int i = 1, n = 0; !rc && i < k->nfields; i++)
+		if (k->fields[i].flags & KISCRM_FIELD_GROUPED)
+			rc = kc_buf_printf(ddl, "%s\"%s\"", n++ ? ", " : "", k->fields[i].name);
+	return rc ? rc : kc_buf_puts(ddl, ");\n");
+}
+
 /* Counts what @k lacks (table, columns, indexes) and, with @ddl, appends the statements
  * creating it. Existing columns must have the type this backend gives them: the rows are
  * read in binary, which a different type would garble. */
@@ -204,7 +223,7 @@ static int sync_kind(pg_backend *be, const catalog *c, const kiscrm_kind_def *k,
 			rc = kc_buf_printf(ddl, "CREATE INDEX IF NOT EXISTS \"%s\" ON \"%s\" (\"%s\");\n",
 					   name, k->name, k->fields[i].name);
 	}
-	return rc;
+	return rc ? rc : sync_grouped_index(c, k, ddl, missing);
 }
 
 static int count_missing(pg_backend *be, const catalog *c, const kiscrm_schema *s, kiscrm_buf *ddl,

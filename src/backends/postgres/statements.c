@@ -203,11 +203,15 @@ int pg_find_kind(pg_backend *be, const kiscrm_kind_def **kind)
 	return found;
 }
 
-/* The select list of a scan (@distinct 0) or of the distinct values of the wanted
- * fields (@distinct 1: the id is NULL too). */
-static int build_select_cols(kiscrm_buf *b, const kiscrm_kind_def *k, uint64_t columns, int distinct)
+/* The select list of a scan, count, distinct values or first value (@form, a pg_form):
+ * distinct and first values leave the id NULL too. */
+static int build_select_cols(kiscrm_buf *b, const kiscrm_kind_def *k, uint64_t columns, int form)
 {
-	int rc = kc_buf_puts(b, distinct ? "SELECT DISTINCT NULL::bigint" : "SELECT \"id\"");
+	if (form == PG_COUNT)
+		return kc_buf_printf(b, "SELECT count(*) FROM \"%s\"", k->name);
+	int rc = kc_buf_puts(b, form == PG_DISTINCT ? "SELECT DISTINCT NULL::bigint"
+				: form == PG_FIRST  ? "SELECT NULL::bigint"
+						    : "SELECT \"id\"");
 	for (int i = 1; !rc && i < k->nfields; i++) {
 		/* Unwanted columns are selected as NULL so that column i stays field i. */
 		int want = !columns || i >= 64 || (columns >> i) & 1u;
@@ -469,15 +473,21 @@ static int build_query(pg_backend *be, const kiscrm_kind_def *k, const kiscrm_qu
 	if (rc)
 		return rc;
 	be->sql.size = 0;
-	if (form == PG_COUNT)
-		rc = kc_buf_printf(&be->sql, "SELECT count(*) FROM \"%s\"", k->name);
-	else
-		rc = build_select_cols(&be->sql, k, q ? q->columns : 0, form == PG_DISTINCT);
+	rc = build_select_cols(&be->sql, k, q ? q->columns : 0, form);
 	if (!rc)
 		rc = build_where(be, k, q, p);
 	if (rc)
 		pg_params_dispose(p);
 	return rc;
+}
+
+/* The order of a first value: by the lowest wanted field, one row. */
+static int first_order(kiscrm_buf *b, const kiscrm_kind_def *k, const kiscrm_query *q)
+{
+	for (int i = 1; q && i < k->nfields && i < 64; i++)
+		if ((q->columns >> i) & 1u)
+			return kc_buf_printf(b, " ORDER BY \"%s\" LIMIT 1", k->fields[i].name);
+	return kc_error_set(KISCRM_EINVALID, "first value of %s: no wanted field", k->name);
 }
 
 /* The statement of a scan, count or distinct values (@form) of @q, and its parameters
@@ -492,6 +502,8 @@ static int query_stmt(pg_backend *be, const kiscrm_kind_def *k, const kiscrm_que
 		return rc;
 	if (form == PG_SCAN)
 		rc = kc_buf_printf(&be->sql, " ORDER BY \"id\" LIMIT %ld", be->batch + 1);
+	else if (form == PG_FIRST)
+		rc = first_order(&be->sql, k, q);
 	if (!rc)
 		rc = scan_stmt(be, p, out);
 	if (rc)
@@ -513,8 +525,8 @@ int pg_run_query(pg_backend *be, const kiscrm_kind_def **kind, const kiscrm_quer
 	int rc = query_stmt(be, *kind, q, form, &st, &p);
 	if (rc)
 		return rc;
-	rc = pg_run(be, st, &p, res, form == PG_COUNT ? "count of" : form == PG_DISTINCT ? "distinct values of" : "scan of",
-		    (*kind)->name);
+	static const char *const what[] = { "scan of", "count of", "distinct values of", "first value of" };
+	rc = pg_run(be, st, &p, res, what[form], (*kind)->name);
 	pg_params_dispose(&p);
 	return rc;
 }
