@@ -1,9 +1,11 @@
 /* The sales funnel (销售漏斗) and the data the funnel reports share (funnel_data.h).
  *
- * Speed: one projected scan of the opportunities, one of the stage history. History rows
- * arrive in id order, which is not necessarily time order per opportunity (imports append
- * past moves after the creation entry), so they are bucketed by opportunity with a
- * counting sort and each opportunity's few entries are then sorted by time in place. */
+ * Speed: one projected scan of the opportunities, one of the stage history, folded into
+ * the cells an opportunity at a time as it comes; each opportunity's few entries are put
+ * in time order in place. History rows arrive in id order, which keeps an opportunity's
+ * entries together when they were written as the deal moved; where it does not (imports
+ * append past moves after the creation entry), the history is read again whole and
+ * bucketed by opportunity with a counting sort. */
 #include "core/sort.h"
 #include "core/field.h"
 #include "pipeline/kinds.h"
@@ -197,75 +199,39 @@ static int lookup(const kc_funnel *f, kiscrm_id id, size_t *i)
 	return v != UINT32_MAX;
 }
 
-static int hist_cb(void *payload, const kiscrm_value *row)
-{
-	kc_funnel *f = payload;
-	size_t i;
-	if (!lookup(f, kc_val_int(&row[KC_FI(KISCRM_STAGE_HISTORY_OPPORTUNITY_ID)], 0), &i))
-		return 0;
-	if (KC_VEC_GROW(f->hist, f->nhist, f->cap_hist, 1024))
-		return KISCRM_ENOMEM;
-	kc_fentry *e = &f->hist[f->nhist++];
-	e->at = kc_val_int(&row[KC_FI(KISCRM_STAGE_HISTORY_AT)], 0);
-	e->opp = (uint32_t)i;
-	e->stage = stage_of_text(f, kc_val_text(&row[KC_FI(KISCRM_STAGE_HISTORY_TO_STAGE)]));
-	if (f->nhist > 1 && (e[-1].opp > e->opp || (e[-1].opp == e->opp && e[-1].at > e->at)))
-		f->hist_unsorted = 1;
-	return 0;
-}
+/* ---- computing ---------------------------------------------------------------------- */
 
-/* Buckets the entries by opportunity (stable), then sorts each bucket by time with an
- * insertion sort — buckets hold a handful of entries, usually already in order. */
-static int sort_history(kc_funnel *f)
+/* Every stay's seconds in one cell, for the medians. */
+typedef struct kc_stays {
+	int64_t *v;
+	size_t n, cap;
+} kc_stays;
+
+/* Cells, groups and the scratch of the per-opportunity figures. */
+static int alloc_figures(kc_funnel *f, int with_stays)
 {
-	if (!(f->first = calloc(f->nopps + 1, sizeof(size_t))))
+	f->ngroups = f->r->ngroups;
+	size_t ncells = f->ngroups * f->nstages;
+	f->with_stays = with_stays;
+	f->cells = calloc(ncells ? ncells : 1, sizeof(*f->cells));
+	f->groups = calloc(f->ngroups ? f->ngroups : 1, sizeof(*f->groups));
+	f->stamp = calloc(f->nstages, sizeof(*f->stamp));
+	f->conv = calloc(2 * f->nstages, 1);
+	if (with_stays)
+		f->stays = calloc(ncells ? ncells : 1, sizeof(*f->stays));
+	if (!f->cells || !f->groups || !f->stamp || !f->conv || (with_stays && !f->stays))
 		return kc_error_oom();
-	for (size_t j = 0; j < f->nhist; j++)
-		f->first[f->hist[j].opp + 1]++;
-	for (size_t i = 0; i < f->nopps; i++)
-		f->first[i + 1] += f->first[i];
-	/* History written as it happens comes by opportunity and time already (ids in the
-	 * order of the opportunities, moves in time order): the sort below would give the
-	 * same order, at the price of a second copy of 4M entries to fault in. */
-	if (!f->hist_unsorted)
-		return KISCRM_OK;
-	kc_fentry *sorted = malloc((f->nhist ? f->nhist : 1) * sizeof(*sorted));
-	size_t *next = malloc((f->nopps ? f->nopps : 1) * sizeof(*next));
-	if (!sorted || !next) {
-		free(sorted);
-		free(next);
-		return kc_error_oom();
-	}
-	memcpy(next, f->first, f->nopps * sizeof(*next));
-	for (size_t j = 0; j < f->nhist; j++)
-		sorted[next[f->hist[j].opp]++] = f->hist[j];
-	free(next);
-	free(f->hist);
-	f->hist = sorted;
-	f->cap_hist = f->nhist;
-	for (size_t i = 0; i < f->nopps; i++) {
-		for (size_t j = f->first[i] + 1; j < f->first[i + 1]; j++) {
-			kc_fentry e = f->hist[j];
-			size_t k = j;
-			for (; k > f->first[i] && f->hist[k - 1].at > e.at; k--)
-				f->hist[k] = f->hist[k - 1];
-			f->hist[k] = e;
-		}
-	}
+	f->to_won = f->conv + f->nstages;
 	return KISCRM_OK;
 }
 
-static void release_index(kc_funnel *f)
+static void free_stays(kc_funnel *f)
 {
-	kc_idmap_dispose(&f->ids);
-	free(f->dense);
-	free(f->oppids);
-	f->dense = NULL;
-	f->oppids = NULL;
-	f->ndense = 0;
+	for (size_t c = 0; f->stays && c < f->ngroups * f->nstages; c++)
+		free(f->stays[c].v);
+	free(f->stays);
+	f->stays = NULL;
 }
-
-/* ---- computing ---------------------------------------------------------------------- */
 
 /* Counts and amounts from the opportunities' current state. */
 static int tally_current(kc_funnel *f)
@@ -301,21 +267,21 @@ static int tally_current(kc_funnel *f)
 	return KISCRM_OK;
 }
 
-/* Entered / converted / reached figures of one opportunity. Walking its history
- * backwards, `best` is the highest non-lost stage entered later and `won_later` whether
- * a won stage was entered later; the earliest entry into a stage is seen last and wins. */
-static void tally_entries(kc_funnel *f, size_t i, size_t *stamp, unsigned char *conv,
-			  unsigned char *to_won)
+/* Entered / converted / reached figures of opportunity i from its entries @e (time
+ * order). Walking them backwards, `best` is the highest non-lost stage entered later and
+ * `won_later` whether a won stage was entered later; the earliest entry into a stage is
+ * seen last and wins. */
+static void tally_entries(kc_funnel *f, size_t i, const kc_fentry *e, size_t n)
 {
 	const kc_fopp *o = &f->opps[i];
 	int best = -1, won_later = 0;
-	for (size_t j = f->first[i + 1]; j-- > f->first[i];) {
-		int s = f->hist[j].stage;
+	for (size_t j = n; j-- > 0;) {
+		int s = e[j].stage;
 		if (s < 0)
 			continue;
-		stamp[s] = i + 1;
-		conv[s] = best > s;
-		to_won[s] = (unsigned char)won_later;
+		f->stamp[s] = i + 1;
+		f->conv[s] = best > s;
+		f->to_won[s] = (unsigned char)won_later;
 		int term = f->pl->stages[s].terminal;
 		if (term != KISCRM_STAGE_LOST && s > best)
 			best = s;
@@ -323,13 +289,13 @@ static void tally_entries(kc_funnel *f, size_t i, size_t *stamp, unsigned char *
 			won_later = 1;
 	}
 	for (size_t s = 0; s < f->nstages; s++) {
-		if (stamp[s] != i + 1)
+		if (f->stamp[s] != i + 1)
 			continue;
 		kc_fcell *c = kc_funnel_cell(f, o->group, s);
 		c->entered++;
 		if (s < f->nwork) {
-			c->converted += conv[s];
-			c->to_won += to_won[s];
+			c->converted += f->conv[s];
+			c->to_won += f->to_won[s];
 		}
 		if (o->closed_in_window) {
 			c->reached_closed++;
@@ -338,104 +304,281 @@ static void tally_entries(kc_funnel *f, size_t i, size_t *stamp, unsigned char *
 	}
 }
 
-/* Calls back for every stay in a working stage of opportunity i: (cell, seconds). */
-typedef void (*stay_fn)(kc_funnel *f, size_t cell, int64_t seconds, void *payload);
-
-static void each_stay(kc_funnel *f, size_t i, kiscrm_time as_of, stay_fn fn, void *payload)
+/* Every stay of opportunity i in a working stage, from its entries @e (time order): a
+ * stay ends at the next entry, or at as_of while the deal is open. */
+static int tally_stays(kc_funnel *f, size_t i, const kc_fentry *e, size_t n)
 {
 	const kc_fopp *o = &f->opps[i];
-	size_t a = f->first[i], b = f->first[i + 1];
-	for (size_t j = a; j < b; j++) {
-		int s = f->hist[j].stage;
+	kiscrm_time as_of = (kiscrm_time)f->r->as_of * SECONDS_PER_DAY;
+	for (size_t j = 0; j < n; j++) {
+		int s = e[j].stage;
 		if (s < 0 || (size_t)s >= f->nwork)
 			continue;
 		kiscrm_time end;
-		if (j + 1 < b)
-			end = f->hist[j + 1].at;
+		if (j + 1 < n)
+			end = e[j + 1].at;
 		else if (o->state == KISCRM_STAGE_OPEN)
 			end = as_of;
 		else
 			continue;
-		if (end < f->hist[j].at)
+		if (end < e[j].at)
 			continue; /* an entry after as_of */
-		fn(f, (size_t)o->group * f->nstages + (size_t)s, end - f->hist[j].at, payload);
+		size_t cell = (size_t)o->group * f->nstages + (size_t)s;
+		f->cells[cell].nstay++;
+		f->cells[cell].stay_sum += end - e[j].at;
+		if (f->with_stays) {
+			kc_stays *v = &f->stays[cell];
+			if (KC_VEC_GROW(v->v, v->n, v->cap, 64))
+				return KISCRM_ENOMEM;
+			v->v[v->n++] = end - e[j].at;
+		}
 	}
-}
-
-static void stay_sum(kc_funnel *f, size_t cell, int64_t seconds, void *payload)
-{
-	(void)payload;
-	f->cells[cell].nstay++;
-	f->cells[cell].stay_sum += seconds;
-}
-
-typedef struct {
-	int64_t *samples;
-	size_t *next; /* per cell: where its next sample goes */
-} stay_fill;
-
-static void stay_store(kc_funnel *f, size_t cell, int64_t seconds, void *payload)
-{
-	(void)f;
-	stay_fill *sf = payload;
-	sf->samples[sf->next[cell]++] = seconds;
-}
-
-/* Medians need every stay: gathered per cell into one array, then each cell's median is
- * selected from its slice. */
-static int stay_medians(kc_funnel *f, kiscrm_time as_of)
-{
-	size_t ncells = f->ngroups * f->nstages, total = 0;
-	stay_fill sf = { NULL, malloc((ncells ? ncells : 1) * sizeof(size_t)) };
-	if (!sf.next)
-		return kc_error_oom();
-	for (size_t c = 0; c < ncells; c++) {
-		sf.next[c] = total;
-		total += (size_t)f->cells[c].nstay;
-	}
-	if (!(sf.samples = malloc((total ? total : 1) * sizeof(int64_t)))) {
-		free(sf.next);
-		return kc_error_oom();
-	}
-	for (size_t i = 0; i < f->nopps; i++)
-		each_stay(f, i, as_of, stay_store, &sf);
-	size_t start = 0;
-	for (size_t c = 0; c < ncells; c++) {
-		size_t n = (size_t)f->cells[c].nstay;
-		int64_t *v = sf.samples + start;
-		start += n;
-		if (!n)
-			continue;
-		f->cells[c].median = kc_median_i64(v, n) / SECONDS_PER_DAY;
-	}
-	free(sf.samples);
-	free(sf.next);
 	return KISCRM_OK;
 }
 
-static int compute(kc_funnel *f, int with_stays)
+/* Folds opportunity i's entries @e into the cells, after putting them in time order
+ * (an insertion sort: a handful of entries, usually in order already; stable, so equal
+ * times keep their write order). */
+static int fold_opportunity(kc_funnel *f, size_t i, kc_fentry *e, size_t n)
 {
-	f->ngroups = f->r->ngroups;
-	size_t ncells = f->ngroups * f->nstages;
-	f->cells = calloc(ncells ? ncells : 1, sizeof(*f->cells));
-	f->groups = calloc(f->ngroups ? f->ngroups : 1, sizeof(*f->groups));
-	size_t *stamp = calloc(f->nstages, sizeof(*stamp));
-	unsigned char *flags = calloc(2 * f->nstages, 1);
-	int rc = KISCRM_OK;
-	if (!f->cells || !f->groups || !stamp || !flags)
-		rc = kc_error_oom();
-	if (rc == 0)
-		rc = tally_current(f);
-	kiscrm_time as_of = (kiscrm_time)f->r->as_of * SECONDS_PER_DAY;
-	for (size_t i = 0; rc == 0 && i < f->nopps; i++) {
-		tally_entries(f, i, stamp, flags, flags + f->nstages);
-		each_stay(f, i, as_of, stay_sum, NULL);
+	for (size_t j = 1; j < n; j++) {
+		kc_fentry x = e[j];
+		size_t k = j;
+		for (; k > 0 && e[k - 1].at > x.at; k--)
+			e[k] = e[k - 1];
+		e[k] = x;
 	}
-	free(stamp);
-	free(flags);
-	if (rc == 0 && with_stays)
-		rc = stay_medians(f, as_of);
+	tally_entries(f, i, e, n);
+	return tally_stays(f, i, e, n);
+}
+
+/* The median of each cell's stays. */
+static void stay_medians(kc_funnel *f)
+{
+	for (size_t c = 0; c < f->ngroups * f->nstages; c++)
+		if (f->stays[c].n)
+			f->cells[c].median = kc_median_i64(f->stays[c].v, f->stays[c].n) / SECONDS_PER_DAY;
+}
+
+/* ---- the history -------------------------------------------------------------------- */
+
+/* Before its first entry, an opportunity's last stage is this. */
+#define NO_ENTRY INT16_MIN
+/* A history scan stops with this when an opportunity's entries come out of time order. */
+#define HIST_DISORDERED 1
+/* The stages a fold's masks hold. */
+#define FOLD_STAGES 32
+
+/* What the entries of one opportunity read so far add up to, for a fold in one pass
+ * over the history in whatever order the opportunities' entries interleave. */
+typedef struct kc_fstate {
+	int64_t at;       /* time of the last entry */
+	uint32_t entered; /* bit s: stage s entered */
+	uint32_t conv;    /* … and after its first entry, a higher non-lost stage */
+	uint32_t won;     /* … and after its first entry, a won stage */
+	int16_t stage;    /* stage of the last entry (-1: not of the pipeline; NO_ENTRY) */
+} kc_fstate;
+
+static int entry_of_row(kc_funnel *f, const kiscrm_value *row, kc_fentry *e)
+{
+	size_t i;
+	if (!lookup(f, kc_val_int(&row[KC_FI(KISCRM_STAGE_HISTORY_OPPORTUNITY_ID)], 0), &i))
+		return 0;
+	e->at = kc_val_int(&row[KC_FI(KISCRM_STAGE_HISTORY_AT)], 0);
+	e->opp = (uint32_t)i;
+	e->stage = stage_of_text(f, kc_val_text(&row[KC_FI(KISCRM_STAGE_HISTORY_TO_STAGE)]));
+	return 1;
+}
+
+/* One stay of opportunity i in stage s from @from to @to (working stages only). */
+static int add_stay(kc_funnel *f, size_t i, int s, int64_t from, int64_t to)
+{
+	if (s < 0 || (size_t)s >= f->nwork)
+		return KISCRM_OK;
+	size_t cell = (size_t)f->opps[i].group * f->nstages + (size_t)s;
+	f->cells[cell].nstay++;
+	f->cells[cell].stay_sum += to - from;
+	if (!f->with_stays)
+		return KISCRM_OK;
+	kc_stays *v = &f->stays[cell];
+	if (KC_VEC_GROW(v->v, v->n, v->cap, 64))
+		return KISCRM_ENOMEM;
+	v->v[v->n++] = to - from;
+	return KISCRM_OK;
+}
+
+/* The history as the scan gives it out, folded into each opportunity's state: an entry
+ * ends the stay of the one before it and marks the stages entered before it as
+ * converted (a higher non-lost stage) and as reaching won. Keeping all 4M entries to
+ * sort them was a 64 MB array to fault in, a fifth of the funnel. Entries of one
+ * opportunity out of time order (imports append past moves after the creation entry)
+ * stop the scan (HIST_DISORDERED). */
+static int fold_cb(void *payload, const kiscrm_value *row)
+{
+	kc_funnel *f = payload;
+	kc_fentry e;
+	if (!entry_of_row(f, row, &e))
+		return 0;
+	kc_fstate *st = &f->state[e.opp];
+	if (st->stage != NO_ENTRY) {
+		if (e.at < st->at)
+			return HIST_DISORDERED;
+		int rc = add_stay(f, e.opp, st->stage, st->at, e.at);
+		if (rc)
+			return rc;
+	}
+	if (e.stage >= 0) {
+		uint32_t bit = UINT32_C(1) << e.stage;
+		int term = f->pl->stages[e.stage].terminal;
+		if (term != KISCRM_STAGE_LOST)
+			st->conv |= st->entered & (bit - 1);
+		if (term == KISCRM_STAGE_WON)
+			st->won |= st->entered;
+		st->entered |= bit;
+	}
+	st->stage = (int16_t)e.stage;
+	st->at = e.at;
+	return 0;
+}
+
+/* After the fold: the open deals' last stays (until as_of) and the stages' figures. */
+static int fold_end(kc_funnel *f)
+{
+	kiscrm_time as_of = (kiscrm_time)f->r->as_of * SECONDS_PER_DAY;
+	for (size_t i = 0; i < f->nopps; i++) {
+		const kc_fstate *st = &f->state[i];
+		const kc_fopp *o = &f->opps[i];
+		if (st->stage == NO_ENTRY)
+			continue;
+		if (o->state == KISCRM_STAGE_OPEN && as_of >= st->at) {
+			int rc = add_stay(f, i, st->stage, st->at, as_of);
+			if (rc)
+				return rc;
+		}
+		for (uint32_t m = st->entered; m; m &= m - 1) {
+			size_t s = (size_t)__builtin_ctz(m);
+			kc_fcell *c = kc_funnel_cell(f, o->group, s);
+			c->entered++;
+			if (s < f->nwork) {
+				c->converted += (st->conv >> s) & 1u;
+				c->to_won += (st->won >> s) & 1u;
+			}
+			if (o->closed_in_window) {
+				c->reached_closed++;
+				c->reached_won += o->state == KISCRM_STAGE_WON;
+			}
+		}
+	}
+	return KISCRM_OK;
+}
+
+/* … and when it does not come so: every entry kept, then bucketed by opportunity. */
+static int hist_cb(void *payload, const kiscrm_value *row)
+{
+	kc_funnel *f = payload;
+	kc_fentry e;
+	if (!entry_of_row(f, row, &e))
+		return 0;
+	if (KC_VEC_GROW(f->hist, f->nhist, f->cap_hist, 1024))
+		return KISCRM_ENOMEM;
+	f->hist[f->nhist++] = e;
+	return 0;
+}
+
+/* Buckets the kept entries by opportunity (stable: a counting sort). */
+static int bucket_history(kc_funnel *f)
+{
+	if (!(f->first = calloc(f->nopps + 1, sizeof(size_t))))
+		return kc_error_oom();
+	for (size_t j = 0; j < f->nhist; j++)
+		f->first[f->hist[j].opp + 1]++;
+	for (size_t i = 0; i < f->nopps; i++)
+		f->first[i + 1] += f->first[i];
+	kc_fentry *sorted = malloc((f->nhist ? f->nhist : 1) * sizeof(*sorted));
+	size_t *next = malloc((f->nopps ? f->nopps : 1) * sizeof(*next));
+	if (!sorted || !next) {
+		free(sorted);
+		free(next);
+		return kc_error_oom();
+	}
+	memcpy(next, f->first, f->nopps * sizeof(*next));
+	for (size_t j = 0; j < f->nhist; j++)
+		sorted[next[f->hist[j].opp]++] = f->hist[j];
+	free(next);
+	free(f->hist);
+	f->hist = sorted;
+	f->cap_hist = f->nhist;
+	return KISCRM_OK;
+}
+
+/* Undoes what the fold added: the history's part of the cells. */
+static void forget_history(kc_funnel *f)
+{
+	for (size_t c = 0; c < f->ngroups * f->nstages; c++) {
+		kc_fcell *x = &f->cells[c];
+		x->entered = x->converted = x->to_won = x->reached_closed = x->reached_won = 0;
+		x->nstay = x->stay_sum = 0;
+		if (f->stays)
+			f->stays[c].n = 0;
+	}
+}
+
+/* Adds the history to the cells: folded in one pass, or, when an opportunity's entries
+ * come out of time order or the pipeline has more stages than a fold's masks, read
+ * whole, bucketed by opportunity and put in time order. */
+static int load_history(kc_funnel *f)
+{
+	kiscrm_query hq = { 0, NULL,
+			    KC_BIT(KISCRM_STAGE_HISTORY_OPPORTUNITY_ID) | KC_BIT(KISCRM_STAGE_HISTORY_TO_STAGE) |
+				    KC_BIT(KISCRM_STAGE_HISTORY_AT) };
+	int rc = HIST_DISORDERED;
+	if (f->nstages <= FOLD_STAGES) {
+		if (!(f->state = malloc(f->nopps * sizeof(*f->state))))
+			return kc_error_oom();
+		for (size_t i = 0; i < f->nopps; i++)
+			f->state[i] = (kc_fstate){ 0, 0, 0, 0, NO_ENTRY };
+		rc = kc_db_scan(f->r->db, &kc_stage_history_def, &hq, fold_cb, f);
+		if (rc == 0)
+			return fold_end(f);
+		if (rc != HIST_DISORDERED)
+			return rc;
+		forget_history(f);
+		kc_text_memo_init(&f->stage_memo, f->r->db->texts_interned); /* a new scan */
+	}
+	rc = kc_db_scan(f->r->db, &kc_stage_history_def, &hq, hist_cb, f);
+	if (rc == 0)
+		rc = bucket_history(f);
+	for (size_t i = 0; rc == 0 && i < f->nopps; i++)
+		rc = fold_opportunity(f, i, f->hist + f->first[i], f->first[i + 1] - f->first[i]);
 	return rc;
+}
+
+static void release_index(kc_funnel *f)
+{
+	kc_idmap_dispose(&f->ids);
+	free(f->dense);
+	free(f->oppids);
+	f->dense = NULL;
+	f->oppids = NULL;
+	f->ndense = 0;
+}
+
+/* What only the build needs. */
+static void release_build(kc_funnel *f)
+{
+	release_index(f);
+	free(f->state);
+	free(f->hist);
+	free(f->first);
+	free(f->stamp);
+	free(f->conv);
+	free_stays(f);
+	f->state = NULL;
+	f->hist = NULL;
+	f->first = NULL;
+	f->stamp = NULL;
+	f->conv = f->to_won = NULL;
+	f->nhist = f->cap_hist = 0;
 }
 
 int kc_funnel_build(kc_funnel *f, kc_report *r, int with_stays)
@@ -460,9 +603,6 @@ int kc_funnel_build(kc_funnel *f, kc_report *r, int with_stays)
 			    KC_OPP_DIM_COLS | KC_BIT(KISCRM_OPPORTUNITY_AMOUNT) |
 				    KC_BIT(KISCRM_OPPORTUNITY_PIPELINE) | KC_BIT(KISCRM_OPPORTUNITY_STAGE) |
 				    KC_BIT(KISCRM_OPPORTUNITY_CREATED) | KC_BIT(KISCRM_OPPORTUNITY_CLOSED) };
-	kiscrm_query hq = { 0, NULL,
-			    KC_BIT(KISCRM_STAGE_HISTORY_OPPORTUNITY_ID) | KC_BIT(KISCRM_STAGE_HISTORY_TO_STAGE) |
-				    KC_BIT(KISCRM_STAGE_HISTORY_AT) };
 	/* The configured-stages rule of the report's pipeline, checked on the rows of the
 	 * scan of every opportunity rather than by queries of its own (outside_config.c). */
 	if (rc == 0)
@@ -475,16 +615,19 @@ int kc_funnel_build(kc_funnel *f, kc_report *r, int with_stays)
 	f->check = NULL;
 	if (rc == 0)
 		rc = refused;
+	/* the groups are known once the opportunities are read */
+	if (rc == 0)
+		rc = alloc_figures(f, with_stays);
+	if (rc == 0)
+		rc = tally_current(f);
 	if (rc == 0)
 		rc = build_index(f);
 	kc_text_memo_init(&f->stage_memo, r->db->texts_interned); /* a new scan */
 	if (rc == 0 && f->nopps)
-		rc = kc_db_scan(r->db, &kc_stage_history_def, &hq, hist_cb, f);
-	release_index(f); /* only needed to join the history */
-	if (rc == 0)
-		rc = sort_history(f);
-	if (rc == 0)
-		rc = compute(f, with_stays);
+		rc = load_history(f);
+	if (rc == 0 && with_stays)
+		stay_medians(f);
+	release_build(f);
 	if (rc)
 		kc_funnel_free(f);
 	return rc;
@@ -492,10 +635,8 @@ int kc_funnel_build(kc_funnel *f, kc_report *r, int with_stays)
 
 void kc_funnel_free(kc_funnel *f)
 {
-	release_index(f);
+	release_build(f);
 	free(f->opps);
-	free(f->hist);
-	free(f->first);
 	free(f->cells);
 	free(f->groups);
 	memset(f, 0, sizeof(*f));

@@ -68,9 +68,17 @@ typedef struct kc_funnel {
 	                           ids are dense enough; else … */
 	size_t ndense;
 	kc_idmap ids;           /* … opportunity id → index into opps */
-	kc_fentry *hist;        /* sorted by opportunity, then time, then write order */
+	/* The history, folded into a state per opportunity as the scan gives it out
+	 * (funnel.c, "the history") … */
+	struct kc_fstate *state; /* nopps */
+	int with_stays;
+	struct kc_stays *stays; /* per cell, with_stays: every stay's seconds */
+	size_t *stamp;          /* scratch of tally_entries, nstages each */
+	unsigned char *conv, *to_won;
+	/* … or, when the entries of an opportunity do not come together, all of them,
+	 * bucketed by opportunity in write order */
+	kc_fentry *hist;
 	size_t nhist, cap_hist;
-	int hist_unsorted;      /* the scan gave the entries out of that order */
 	size_t *first;          /* nopps + 1 offsets into hist */
 	kc_fcell *cells;        /* ngroups × nstages */
 	kc_fgroup *groups;      /* ngroups */

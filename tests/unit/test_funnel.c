@@ -315,6 +315,90 @@ static void test_funnel_unordered_history(void **state)
 	kiscrm_table_free(t);
 }
 
+/* One scenario whose history is written in three orders. A: O 01-01, Dg 01-11, Ds 01-31,
+ * won 02-10. B: O 01-01, Dg 01-21, lost 02-20. C: O 02-01, Dg 02-11, back to O 02-21, open
+ * on 03-31.
+ *  - grouped: each deal's entries together (an import of finished deals);
+ *  - interleaved: the entries in time order across deals (a database used day by day),
+ *    where a deal's entries come apart but each in time order;
+ *  - disordered: C's two moves appended in reverse (an import of past moves), which the
+ *    funnel must put back in time order.
+ * By hand, O: entered 3, all three converted (Dg later); stays A 10, B 20, C 10 and 39
+ * (02-21 → 03-31 in 2024) → mean 79 / 4 = 19.75, median (10 + 20) / 2 = 15. Dg: entered 3,
+ * converted by A only (B lost, C went back) → 1/3; stays 20, 30, 10 → mean and median 20. */
+enum { ORDER_GROUPED, ORDER_INTERLEAVED, ORDER_DISORDERED };
+
+static kiscrm_table *funnel_written(kiscrm_db *db, int order)
+{
+	kiscrm_id dept = fx_department(db, "Sales");
+	kiscrm_id cust = fx_customer(db, "Acme Ltd");
+	kiscrm_id alice = fx_staff(db, dept, "Alice");
+	kiscrm_id a, b, c;
+	if (order == ORDER_GROUPED) {
+		a = fx_opp(db, "A", alice, cust, 100000, D(2024, 1, 1), "opportunity");
+		fx_move(db, a, "diagnosis", 2024, 1, 11);
+		fx_move(db, a, "design", 2024, 1, 31);
+		fx_move(db, a, "won", 2024, 2, 10);
+		b = fx_opp(db, "B", alice, cust, 200000, D(2024, 1, 1), "opportunity");
+		fx_move(db, b, "diagnosis", 2024, 1, 21);
+		fx_move(db, b, "lost", 2024, 2, 20);
+		c = fx_opp(db, "C", alice, cust, 300000, D(2024, 2, 1), "opportunity");
+		fx_move(db, c, "diagnosis", 2024, 2, 11);
+		fx_move(db, c, "opportunity", 2024, 2, 21);
+	} else {
+		a = fx_opp(db, "A", alice, cust, 100000, D(2024, 1, 1), "opportunity");
+		b = fx_opp(db, "B", alice, cust, 200000, D(2024, 1, 1), "opportunity");
+		fx_move(db, a, "diagnosis", 2024, 1, 11);
+		fx_move(db, b, "diagnosis", 2024, 1, 21);
+		fx_move(db, a, "design", 2024, 1, 31);
+		c = fx_opp(db, "C", alice, cust, 300000, D(2024, 2, 1), "opportunity");
+		fx_move(db, a, "won", 2024, 2, 10);
+		if (order == ORDER_INTERLEAVED)
+			fx_move(db, c, "diagnosis", 2024, 2, 11);
+		fx_move(db, b, "lost", 2024, 2, 20);
+		if (order == ORDER_INTERLEAVED) {
+			fx_move(db, c, "opportunity", 2024, 2, 21);
+		} else {
+			assert_rc(KISCRM_OK, kiscrm_stage_history_append(db, c, "diagnosis", "opportunity",
+									 fx_time(2024, 2, 21), 0));
+			assert_rc(KISCRM_OK, kiscrm_stage_history_append(db, c, "opportunity", "diagnosis",
+									 fx_time(2024, 2, 11), 0));
+		}
+	}
+	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+	o.as_of = D(2024, 3, 31);
+	kiscrm_table *t = NULL;
+	assert_rc(KISCRM_OK, kiscrm_report_funnel(&t, db, &o));
+	return t;
+}
+
+static void test_funnel_history_orders(void **state)
+{
+	kiscrm_buf csv[3] = { KISCRM_BUF_INIT, KISCRM_BUF_INIT, KISCRM_BUF_INIT };
+	for (int order = ORDER_GROUPED; order <= ORDER_DISORDERED; order++) {
+		kiscrm_db *db = order == ORDER_GROUPED ? *state : kc_test_db_open(NULL);
+		assert_non_null(db);
+		kiscrm_table *t = funnel_written(db, order);
+		assert_int_equal(3, fx_int(t, 0, "entered"));
+		assert_rate(1.0, t, 0, "conversion");
+		assert_rate(19.75, t, 0, "avg_days");
+		assert_rate(15.0, t, 0, "median_days");
+		assert_int_equal(3, fx_int(t, 1, "entered"));
+		assert_rate(1.0 / 3.0, t, 1, "conversion");
+		assert_rate(20.0, t, 1, "avg_days");
+		assert_rate(20.0, t, 1, "median_days");
+		assert_rc(KISCRM_OK, kiscrm_table_write_csv(&csv[order], t));
+		kiscrm_table_free(t);
+		if (order != ORDER_GROUPED)
+			kiscrm_db_free(db);
+	}
+	/* every other figure the same too */
+	assert_string_equal(csv[ORDER_GROUPED].ptr, csv[ORDER_INTERLEAVED].ptr);
+	assert_string_equal(csv[ORDER_GROUPED].ptr, csv[ORDER_DISORDERED].ptr);
+	for (int i = 0; i < 3; i++)
+		kiscrm_buf_dispose(&csv[i]);
+}
+
 /* Sparse opportunity ids (X gets id 1…, Y id 5000000) take the hash-map join instead
  * of the dense array; the figures are the same.
  * Y: O 01-01 → Dg 01-11 → W 01-21; X: O 01-01 → Dg 01-06, open.
@@ -903,6 +987,7 @@ static const struct CMUnitTest tests[] = {
 	BOTH(test_funnel_zh_and_filter),
 	BOTH(test_funnel_revisits),
 	BOTH(test_funnel_unordered_history),
+	BOTH(test_funnel_history_orders),
 	BOTH(test_funnel_sparse_ids),
 	BOTH(test_funnel_empty),
 	BOTH(test_funnel_cycles),
