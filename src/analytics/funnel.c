@@ -233,36 +233,32 @@ static void free_stays(kc_funnel *f)
 	f->stays = NULL;
 }
 
-/* Counts and amounts from the opportunities' current state. */
-static int tally_current(kc_funnel *f)
+/* Counts and amounts from an opportunity's current state. */
+static int tally_current(kc_funnel *f, const kc_fopp *o)
 {
-	for (size_t i = 0; i < f->nopps; i++) {
-		const kc_fopp *o = &f->opps[i];
-		kc_fgroup *g = &f->groups[o->group];
-		kc_fcell *c = kc_funnel_cell(f, o->group, (size_t)o->stage);
-		int rc;
-		if (o->state == KISCRM_STAGE_OPEN) {
-			c->count++;
-			g->open_count++;
-			if ((rc = kc_money_add(&c->amount, o->amount)) != 0 ||
-			    (rc = kc_money_add(&g->open_amount, o->amount)) != 0)
-				return rc;
-			continue;
-		}
-		if (!o->closed_in_window)
-			continue;
+	kc_fgroup *g = &f->groups[o->group];
+	kc_fcell *c = kc_funnel_cell(f, o->group, (size_t)o->stage);
+	int rc;
+	if (o->state == KISCRM_STAGE_OPEN) {
 		c->count++;
+		g->open_count++;
 		if ((rc = kc_money_add(&c->amount, o->amount)) != 0)
 			return rc;
-		if (o->state == KISCRM_STAGE_LOST) {
-			g->lost++;
-			continue;
-		}
-		g->won++;
-		if (o->created != KISCRM_DATE_NONE && o->closed != KISCRM_DATE_NONE) {
-			g->ncycle++;
-			g->cycle_days += o->closed > o->created ? o->closed - o->created : 0;
-		}
+		return kc_money_add(&g->open_amount, o->amount);
+	}
+	if (!o->closed_in_window)
+		return KISCRM_OK;
+	c->count++;
+	if ((rc = kc_money_add(&c->amount, o->amount)) != 0)
+		return rc;
+	if (o->state == KISCRM_STAGE_LOST) {
+		g->lost++;
+		return KISCRM_OK;
+	}
+	g->won++;
+	if (o->created != KISCRM_DATE_NONE && o->closed != KISCRM_DATE_NONE) {
+		g->ncycle++;
+		g->cycle_days += o->closed > o->created ? o->closed - o->created : 0;
 	}
 	return KISCRM_OK;
 }
@@ -362,8 +358,6 @@ static void stay_medians(kc_funnel *f)
 
 /* ---- the history -------------------------------------------------------------------- */
 
-/* Before its first entry, an opportunity's last stage is this. */
-#define NO_ENTRY INT16_MIN
 /* A history scan stops with this when an opportunity's entries come out of time order. */
 #define HIST_DISORDERED 1
 /* The stages a fold's masks hold. */
@@ -376,7 +370,8 @@ typedef struct kc_fstate {
 	uint32_t entered; /* bit s: stage s entered */
 	uint32_t conv;    /* … and after its first entry, a higher non-lost stage */
 	uint32_t won;     /* … and after its first entry, a won stage */
-	int16_t stage;    /* stage of the last entry (-1: not of the pipeline; NO_ENTRY) */
+	int16_t stage;    /* stage of the last entry (-1: not of the pipeline) */
+	uint8_t seen;     /* 0 before the first entry: the array starts zeroed */
 } kc_fstate;
 
 static int entry_of_row(kc_funnel *f, const kiscrm_value *row, kc_fentry *e)
@@ -420,7 +415,7 @@ static int fold_cb(void *payload, const kiscrm_value *row)
 	if (!entry_of_row(f, row, &e))
 		return 0;
 	kc_fstate *st = &f->state[e.opp];
-	if (st->stage != NO_ENTRY) {
+	if (st->seen) {
 		if (e.at < st->at)
 			return HIST_DISORDERED;
 		int rc = add_stay(f, e.opp, st->stage, st->at, e.at);
@@ -438,23 +433,26 @@ static int fold_cb(void *payload, const kiscrm_value *row)
 	}
 	st->stage = (int16_t)e.stage;
 	st->at = e.at;
+	st->seen = 1;
 	return 0;
 }
 
-/* After the fold: the open deals' last stays (until as_of) and the stages' figures. */
+/* After the fold, in one pass over the opportunities: their current state, the open
+ * deals' last stays (until as_of) and the stages they entered. */
 static int fold_end(kc_funnel *f)
 {
 	kiscrm_time as_of = (kiscrm_time)f->r->as_of * SECONDS_PER_DAY;
 	for (size_t i = 0; i < f->nopps; i++) {
 		const kc_fstate *st = &f->state[i];
 		const kc_fopp *o = &f->opps[i];
-		if (st->stage == NO_ENTRY)
+		int rc = tally_current(f, o);
+		if (rc)
+			return rc;
+		if (!st->seen)
 			continue;
-		if (o->state == KISCRM_STAGE_OPEN && as_of >= st->at) {
-			int rc = add_stay(f, i, st->stage, st->at, as_of);
-			if (rc)
-				return rc;
-		}
+		int open = o->state == KISCRM_STAGE_OPEN && as_of >= st->at;
+		if (open && (rc = add_stay(f, i, st->stage, st->at, as_of)) != 0)
+			return rc;
 		for (uint32_t m = st->entered; m; m &= m - 1) {
 			size_t s = (size_t)__builtin_ctz(m);
 			kc_fcell *c = kc_funnel_cell(f, o->group, s);
@@ -523,9 +521,9 @@ static void forget_history(kc_funnel *f)
 	}
 }
 
-/* Adds the history to the cells: folded in one pass, or, when an opportunity's entries
- * come out of time order or the pipeline has more stages than a fold's masks, read
- * whole, bucketed by opportunity and put in time order. */
+/* Adds the opportunities and their history to the cells: folded in one pass, or, when
+ * an opportunity's entries come out of time order or the pipeline has more stages than a
+ * fold's masks, read whole, bucketed by opportunity and put in time order. */
 static int load_history(kc_funnel *f)
 {
 	kiscrm_query hq = { 0, NULL,
@@ -533,10 +531,8 @@ static int load_history(kc_funnel *f)
 				    KC_BIT(KISCRM_STAGE_HISTORY_AT) };
 	int rc = HIST_DISORDERED;
 	if (f->nstages <= FOLD_STAGES) {
-		if (!(f->state = malloc(f->nopps * sizeof(*f->state))))
+		if (!(f->state = calloc(f->nopps, sizeof(*f->state))))
 			return kc_error_oom();
-		for (size_t i = 0; i < f->nopps; i++)
-			f->state[i] = (kc_fstate){ 0, 0, 0, 0, NO_ENTRY };
 		rc = kc_db_scan(f->r->db, &kc_stage_history_def, &hq, fold_cb, f);
 		if (rc == 0)
 			return fold_end(f);
@@ -549,7 +545,8 @@ static int load_history(kc_funnel *f)
 	if (rc == 0)
 		rc = bucket_history(f);
 	for (size_t i = 0; rc == 0 && i < f->nopps; i++)
-		rc = fold_opportunity(f, i, f->hist + f->first[i], f->first[i + 1] - f->first[i]);
+		if ((rc = tally_current(f, &f->opps[i])) == 0)
+			rc = fold_opportunity(f, i, f->hist + f->first[i], f->first[i + 1] - f->first[i]);
 	return rc;
 }
 
@@ -618,8 +615,6 @@ int kc_funnel_build(kc_funnel *f, kc_report *r, int with_stays)
 	/* the groups are known once the opportunities are read */
 	if (rc == 0)
 		rc = alloc_figures(f, with_stays);
-	if (rc == 0)
-		rc = tally_current(f);
 	if (rc == 0)
 		rc = build_index(f);
 	kc_text_memo_init(&f->stage_memo, r->db->texts_interned); /* a new scan */
