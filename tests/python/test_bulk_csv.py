@@ -51,6 +51,42 @@ def test_insert_many_bulk(db):
     assert stored[-1]["expected_close"] == day + datetime.timedelta(days=(n - 1) % 365)
 
 
+def test_insert_many_batches(db):
+    """Sequence rows go to the library in batches of 4,096 (one call each): 5,000 rows with
+    NULLs in every kind of column, a dict row between them, and a refused row named by its
+    place in the whole load, not in its batch; a row of the wrong length is refused."""
+    org = Org(db)
+    cols = ["name", "owner_id", "customer_id", "stage", "amount", "expected_close", "probability_manual"]
+    day = datetime.date(2026, 3, 1)
+    rows = [("批量%d" % i if i % 7 else None, org.zhang.id, org.customer.id if i % 5 else None,
+             "opportunity", Decimal(i) / 100 if i % 3 else None, day if i % 2 else None,
+             None) for i in range(5000)]
+    # name is required: give the rows without one a name, except none
+    rows = [(r[0] or "无名%d" % i,) + r[1:] for i, r in enumerate(rows)]
+    rows.insert(4100, dict(name="字典行", owner_id=org.li, stage="opportunity"))
+    assert db.insert_many("opportunity", rows, columns=cols) == 5001
+    stored = db.find("opportunity")
+    assert len(stored) == 5001
+    # row 3 (i = 3): name 批量3, customer set, amount NULL (3 % 3 == 0), close set
+    r3 = stored[3]
+    assert r3.name == "批量3" and r3.customer_id == org.customer.id
+    assert r3.amount is None and r3.expected_close == day
+    # row 10: amount 0.10, no close (even), customer NULL (10 % 5 == 0)
+    r10 = stored[10]
+    assert r10.amount == Decimal("0.10") and r10.expected_close is None and r10.customer_id is None
+    assert stored[4100].name == "字典行" and stored[4101].name == "批量4100"
+    # a refused row in the second batch: named by its place in the whole load
+    bad = [("好%d" % i, org.zhang.id, None, "opportunity", None, None, None) for i in range(4200)]
+    bad[4150] = ("坏", 999999, None, "opportunity", None, None, None)
+    with pytest.raises(kiscrm.NotFound) as e:
+        db.insert_many("opportunity", bad, columns=cols)
+    assert e.value.message.startswith("row 4150: ")
+    assert len(db.find("opportunity")) == 5001
+    with pytest.raises(kiscrm.Invalid) as e:
+        db.insert_many("opportunity", [("短", org.zhang.id)], columns=cols)
+    assert e.value.message.startswith("row 0: 2 values for 7 columns")
+
+
 def test_csv_round_trip(db):
     org = Org(db)
     db.insert("opportunity", name='带,逗号 "引号"', owner_id=org.zhang, customer_id=org.customer,

@@ -948,6 +948,13 @@ static void test_partner_cannot_write_foreign(void **state)
 	kiscrm_record_set_text(r, KISCRM_CONTACT_NAME, "探子");
 	NOT_FOUND(kiscrm_record_insert_flags(db, r, KISCRM_INSERT_RAW));
 	kiscrm_record_free(r);
+	{ /* the same as a batch of columns */
+		int64_t cust[1] = { f->company.customer };
+		static const char *const name[1] = { "探子" };
+		kiscrm_column c[2] = { { KISCRM_CONTACT_CUSTOMER_ID, cust, NULL, NULL, NULL },
+				       { KISCRM_CONTACT_NAME, NULL, NULL, name, NULL } };
+		NOT_FOUND(kiscrm_record_insert_columns(db, KISCRM_KIND_CONTACT, c, 2, 1, 0, NULL));
+	}
 	/* an import naming a foreign customer: every row refused, nothing written */
 	char path[] = "/tmp/kiscrm-isolation-XXXXXX";
 	int fd = mkstemp(path);

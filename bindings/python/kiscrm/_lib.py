@@ -120,6 +120,12 @@ class DbOptions(Structure):
                 ("busy_timeout_ms", c_int)]
 
 
+class Column(Structure):
+    """kiscrm_column: one field's values of a batch (kiscrm_record_insert_columns)."""
+    _fields_ = [("field", c_int), ("ints", POINTER(c_int64)), ("rates", POINTER(c_double)),
+                ("texts", POINTER(c_char_p)), ("nulls", c_void_p)]
+
+
 class CondValue(Union):
     _fields_ = [("i", c_int64), ("r", c_double), ("s", c_char_p)]
 
@@ -382,6 +388,7 @@ FUNCTIONS = [
     ("kiscrm_kind_field_id", [I, I], I, None),
     ("kiscrm_record_insert", [DbP, RecordP], I, check_rc),
     ("kiscrm_record_insert_flags", [DbP, RecordP, U], I, check_rc),
+    ("kiscrm_record_insert_columns", [DbP, I, P(Column), Z, Z, U, P(Z)], I, check_rc),
     ("kiscrm_record_update", [DbP, RecordP], I, check_rc),
     ("kiscrm_record_get", [P(RecordP), DbP, I, ID], I, check_rc),
     ("kiscrm_record_delete", [DbP, I, ID, U], I, check_rc),

@@ -539,8 +539,8 @@ class Database:
         """Bulk load: inserts many records in ONE transaction (all or nothing).
 
         ``rows`` are dicts of field → value, or sequences of values in the order of
-        ``columns`` (faster). Values as for Record fields (None: NULL). One C record is
-        set and stored per row, with unchecked calls whose return codes are tested here.
+        ``columns`` (faster: stored in batches of 4,096 rows, one call into the library
+        each, kiscrm_record_insert_columns). Values as for Record fields (None: NULL).
         Returns the number of records stored. An error names the row (0-based) and is of
         the class the library raised; nothing is stored then. While the database is busy
         the begin is tried again up to ``retries`` times (rows may be a one-pass iterator,
@@ -597,13 +597,64 @@ class Database:
         cache = {}
         if columns is not None:
             col_convs = [conv(kd.field(c)) for c in columns]
+            col_types = [kd.field(c).type for c in columns]
         code = kd.code
         ptr = _lib.RecordP()
         pref = ctypes.byref(ptr)
         n = 0
+        batch = []
+        insert_columns = raw("kiscrm_record_insert_columns")
+        stored = ctypes.c_size_t()
+
+        def flush():
+            """Stores the batch of sequence rows with one call (kiscrm_record_insert_columns):
+            fourteen calls per row through ctypes were close to half of a bulk load."""
+            nonlocal n
+            rows_ = len(batch)
+            if not rows_:
+                return
+            cols = (_lib.Column * len(col_convs))()
+            keep = []
+            for k, vals in enumerate(zip(*batch)):
+                (_, field, cv), t, c = col_convs[k], col_types[k], cols[k]
+                c.field = field
+                if None in vals:
+                    nulls = (ctypes.c_ubyte * rows_)(*[v is None for v in vals])
+                    keep.append(nulls)
+                    c.nulls = ctypes.addressof(nulls)
+                if t == V.TYPE_TEXT:
+                    arr = (ctypes.c_char_p * rows_)(*[None if v is None else cv(v) for v in vals])
+                    c.texts = arr
+                elif t == V.TYPE_RATE:
+                    arr = (ctypes.c_double * rows_)(*[0.0 if v is None else cv(v) for v in vals])
+                    c.rates = arr
+                else:
+                    arr = (ctypes.c_int64 * rows_)(*[0 if v is None else cv(v) for v in vals])
+                    c.ints = arr
+                keep.append(arr)
+            if insert_columns(db, code, cols, len(col_convs), rows_, 0, ctypes.byref(stored)) < 0:
+                err = _lib.last_error()
+                n += stored.value
+                prefix = "row %d: " % stored.value
+                if err.message.startswith(prefix):  # the batch's row; the caller's is n
+                    err.message = err.message[len(prefix):]
+                raise err
+            n += rows_
+            del batch[:]
+
         self._begin(retries)
         try:
             for row in rows:
+                if columns is not None and not isinstance(row, dict):
+                    if len(row) != len(col_convs):
+                        n += len(batch)  # the row the message names (nothing is stored)
+                        raise Invalid("%d values for %d columns" % (len(row), len(col_convs)))
+                    batch.append(row)
+                    if len(batch) == 4096:
+                        flush()
+                    continue
+                if batch:
+                    flush()
                 if new(pref, code) < 0:
                     raise _lib.last_error()
                 try:
@@ -624,6 +675,7 @@ class Database:
                 finally:
                     free(ptr)
                 n += 1
+            flush()
         except KiscrmError as e:
             self.rollback()
             e.message = "row %d: %s" % (n, e.message)

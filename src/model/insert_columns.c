@@ -1,0 +1,122 @@
+/* kiscrm_record_insert_columns(): a batch of new records given column by column, stored
+ * one by one through the same path as kiscrm_record_insert_flags() (the same checks,
+ * derived fields, implied records and audit entries) in one transaction.
+ *
+ * It exists for bindings: Python's insert_many made fourteen foreign calls per
+ * opportunity (a record, eleven setters, the insert, the free), close to half of its
+ * time; with this it makes one per batch. */
+#include "storage/record.h"
+#include "storage/db.h"
+#include "core/error.h"
+#include "core/field.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The columns name distinct settable fields of @def, each with the array of its type. */
+static int check_columns(const kiscrm_kind_def *def, const kiscrm_column *columns, size_t ncolumns)
+{
+	unsigned char *seen = calloc((size_t)def->nfields, 1);
+	if (!seen)
+		return kc_error_oom();
+	int rc = KISCRM_OK;
+	for (size_t c = 0; rc == 0 && c < ncolumns; c++) {
+		kiscrm_field field = columns[c].field;
+		int pos = KC_FI(field);
+		if (KISCRM_FIELD_KIND(field) != def->kind || field < 0 || pos >= def->nfields) {
+			rc = kc_error_set(KISCRM_EINVALID, "column %zu: field %d is not a field of %s", c, field,
+					  def->name);
+			break;
+		}
+		const kiscrm_field_def *f = &def->fields[pos];
+		int type = f->type;
+		int has = type == KISCRM_TYPE_TEXT ? columns[c].texts != NULL
+			  : type == KISCRM_TYPE_RATE ? columns[c].rates != NULL
+						     : columns[c].ints != NULL;
+		if (pos == 0)
+			rc = kc_error_set(KISCRM_EINVALID, "column %zu: the id of a %s is assigned by the database",
+					  c, def->name);
+		else if (seen[pos]++)
+			rc = kc_error_set(KISCRM_EINVALID, "column %zu: field '%s' is given twice", c, f->name);
+		else if (!has)
+			rc = kc_error_set(KISCRM_EINVALID, "column %zu: field '%s' holds %s values: set `%s`", c,
+					  f->name, type == KISCRM_TYPE_TEXT ? "text" : type == KISCRM_TYPE_RATE ? "rate" : "integer",
+					  type == KISCRM_TYPE_TEXT ? "texts" : type == KISCRM_TYPE_RATE ? "rates" : "ints");
+	}
+	free(seen);
+	return rc;
+}
+
+/* Sets row @r of every column on @rec. */
+static int set_row(kiscrm_record *rec, const kiscrm_column *columns, size_t ncolumns, size_t r)
+{
+	int rc = KISCRM_OK;
+	for (size_t c = 0; rc == 0 && c < ncolumns; c++) {
+		const kiscrm_column *col = &columns[c];
+		int type = rec->def->fields[KC_FI(col->field)].type;
+		if (col->nulls && col->nulls[r])
+			continue; /* a new record's fields start NULL */
+		if (type == KISCRM_TYPE_TEXT) {
+			if (col->texts[r])
+				rc = kiscrm_record_set_text(rec, col->field, col->texts[r]);
+		} else if (type == KISCRM_TYPE_RATE) {
+			rc = kiscrm_record_set_rate(rec, col->field, col->rates[r]);
+		} else {
+			rc = kiscrm_record_set_int(rec, col->field, col->ints[r]);
+		}
+	}
+	return rc;
+}
+
+/* The rows, stored one after the other; *done counts those stored. */
+static int insert_rows(kiscrm_db *db, kiscrm_kind kind, const kiscrm_column *columns, size_t ncolumns,
+		       size_t nrows, unsigned int flags, size_t *done)
+{
+	for (size_t r = 0; r < nrows; r++) {
+		kiscrm_record *rec = NULL;
+		int rc = kiscrm_record_new(&rec, kind);
+		if (rc == 0)
+			rc = set_row(rec, columns, ncolumns, r);
+		if (rc == 0)
+			rc = kiscrm_record_insert_flags(db, rec, flags);
+		kiscrm_record_free(rec);
+		if (rc) {
+			/* the error's own texts may be passed back in (core/error.c copies them) */
+			const kiscrm_error *e = kiscrm_error_last();
+			return kc_error_set_at(rc, e->file, e->line, e->column, e->field, e->value, "row %zu: %s", r,
+					       e->message);
+		}
+		*done = r + 1;
+	}
+	return KISCRM_OK;
+}
+
+int kiscrm_record_insert_columns(kiscrm_db *db, kiscrm_kind kind, const kiscrm_column *columns, size_t ncolumns,
+				 size_t nrows, unsigned int flags, size_t *out_stored)
+{
+	size_t done = 0;
+	kiscrm_record *probe = NULL;
+	if (out_stored)
+		*out_stored = 0;
+	int rc = kc_check_db(db);
+	if (rc)
+		return rc;
+	if (!columns && ncolumns)
+		return kc_error_set(KISCRM_EINVALID, "kiscrm_record_insert_columns: %zu columns but none given",
+				    ncolumns);
+	if (flags & ~KISCRM_INSERT_RAW)
+		return kc_error_set(KISCRM_EINVALID, "unknown insert flags 0x%x", flags);
+	if ((rc = kiscrm_record_new(&probe, kind)) != 0)
+		return rc;
+	rc = check_columns(probe->def, columns, ncolumns);
+	kiscrm_record_free(probe);
+	if (rc || nrows == 0)
+		return rc;
+	if ((rc = kc_tx_begin(db)) != 0)
+		return rc;
+	rc = insert_rows(db, kind, columns, ncolumns, nrows, flags, &done);
+	rc = kc_tx_end(db, rc);
+	if (out_stored)
+		*out_stored = rc ? done : nrows;
+	return rc;
+}

@@ -1,0 +1,217 @@
+/* kiscrm_record_insert_columns() (src/storage/insert_columns.c): a batch of records given
+ * column by column comes out exactly as the same records inserted one by one — values,
+ * NULLs, Chinese text, derived fields and the opportunity's creation entry — in one
+ * transaction: a refused row names itself and its field and leaves nothing behind, inside
+ * a caller's transaction too; bad columns are refused before any row is read. Runs on the
+ * memory backend, SQLite and (with KISCRM_TEST_PG) PostgreSQL. */
+#include "helpers.h"
+
+#include <string.h>
+
+typedef struct fx {
+	kiscrm_db *db;
+	kiscrm_id dept, zhang, li, cust;
+} fx;
+
+static int setup(void **state)
+{
+	fx *f = kc_test_fx_open(sizeof(*f), NULL);
+	if (!f)
+		return -1;
+	f->dept = kc_test_department(f->db, "销售一部", 0);
+	f->zhang = kc_test_staff(f->db, "张三", f->dept, "sales_rep");
+	f->li = kc_test_staff(f->db, "李四", f->dept, "sales_rep");
+	f->cust = kc_test_customer(f->db, "北京甲科技有限公司");
+	*state = f;
+	return 0;
+}
+
+#define NROWS 3
+
+/* Three opportunities: names, owners, amounts (the second NULL), expected closes and
+ * stages, of which the third's customer is NULL through a NULL text-less int column. */
+static const char *const names[NROWS] = { "商机一", "Opportunity two", "商机三" };
+static const char *const stages[NROWS] = { "opportunity", "diagnosis", "opportunity" };
+static const int64_t amounts[NROWS] = { 123456, 0, 99 };
+static const unsigned char amount_nulls[NROWS] = { 0, 1, 0 };
+static const unsigned char cust_nulls[NROWS] = { 0, 0, 1 };
+
+static void columns_of(const fx *f, kiscrm_column *c, int64_t *owners, int64_t *custs, int64_t *closes)
+{
+	for (int r = 0; r < NROWS; r++) {
+		owners[r] = r == 1 ? f->li : f->zhang;
+		custs[r] = f->cust;
+		kiscrm_date d = 0;
+		assert_rc(KISCRM_OK, kiscrm_date_from_ymd(&d, 2026, 6, 28 + r));
+		closes[r] = d;
+	}
+	memset(c, 0, 6 * sizeof(*c));
+	c[0] = (kiscrm_column){ KISCRM_OPPORTUNITY_NAME, NULL, NULL, names, NULL };
+	c[1] = (kiscrm_column){ KISCRM_OPPORTUNITY_OWNER_ID, owners, NULL, NULL, NULL };
+	c[2] = (kiscrm_column){ KISCRM_OPPORTUNITY_AMOUNT, amounts, NULL, NULL, amount_nulls };
+	c[3] = (kiscrm_column){ KISCRM_OPPORTUNITY_EXPECTED_CLOSE, closes, NULL, NULL, NULL };
+	c[4] = (kiscrm_column){ KISCRM_OPPORTUNITY_STAGE, NULL, NULL, stages, NULL };
+	c[5] = (kiscrm_column){ KISCRM_OPPORTUNITY_CUSTOMER_ID, custs, NULL, NULL, cust_nulls };
+}
+
+/* The batch stores what three single inserts store: every field of every record equal
+ * (ids aside), NULLs where marked, and a creation entry in the history for each. */
+static void test_same_as_one_by_one(void **state)
+{
+	fx *f = *state;
+	kiscrm_column c[6];
+	int64_t owners[NROWS], custs[NROWS], closes[NROWS];
+	columns_of(f, c, owners, custs, closes);
+	size_t stored = 99;
+	assert_rc(KISCRM_OK, kiscrm_record_insert_columns(f->db, KISCRM_KIND_OPPORTUNITY, c, 6, NROWS, 0, &stored));
+	assert_int_equal(NROWS, stored);
+	/* the same three, one by one */
+	for (int r = 0; r < NROWS; r++) {
+		kiscrm_record *rec = kc_test_rec(KISCRM_KIND_OPPORTUNITY);
+		assert_rc(KISCRM_OK, kiscrm_record_set_text(rec, KISCRM_OPPORTUNITY_NAME, names[r]));
+		assert_rc(KISCRM_OK, kiscrm_record_set_int(rec, KISCRM_OPPORTUNITY_OWNER_ID, owners[r]));
+		if (!amount_nulls[r])
+			assert_rc(KISCRM_OK, kiscrm_record_set_int(rec, KISCRM_OPPORTUNITY_AMOUNT, amounts[r]));
+		assert_rc(KISCRM_OK, kiscrm_record_set_int(rec, KISCRM_OPPORTUNITY_EXPECTED_CLOSE, closes[r]));
+		assert_rc(KISCRM_OK, kiscrm_record_set_text(rec, KISCRM_OPPORTUNITY_STAGE, stages[r]));
+		if (!cust_nulls[r])
+			assert_rc(KISCRM_OK, kiscrm_record_set_int(rec, KISCRM_OPPORTUNITY_CUSTOMER_ID, custs[r]));
+		kc_test_insert(f->db, rec);
+	}
+	assert_int_equal(2 * NROWS, kc_test_count(f->db, KISCRM_KIND_OPPORTUNITY, NULL));
+	assert_int_equal(2 * NROWS, kc_test_count(f->db, KISCRM_KIND_STAGE_HISTORY, NULL));
+	int nfields = kiscrm_kind_field_count(KISCRM_KIND_OPPORTUNITY);
+	for (int r = 0; r < NROWS; r++) {
+		kiscrm_record *batch = kc_test_get(f->db, KISCRM_KIND_OPPORTUNITY, r + 1);
+		kiscrm_record *single = kc_test_get(f->db, KISCRM_KIND_OPPORTUNITY, r + 1 + NROWS);
+		for (int i = 1; i < nfields; i++) {
+			kiscrm_field fld = kiscrm_kind_field_id(KISCRM_KIND_OPPORTUNITY, i);
+			kiscrm_buf a = KISCRM_BUF_INIT, b = KISCRM_BUF_INIT;
+			assert_rc(KISCRM_OK, kiscrm_record_field_to_text(&a, batch, fld, 2));
+			assert_rc(KISCRM_OK, kiscrm_record_field_to_text(&b, single, fld, 2));
+			assert_string_equal(b.ptr ? b.ptr : "", a.ptr ? a.ptr : "");
+			kiscrm_buf_dispose(&a);
+			kiscrm_buf_dispose(&b);
+		}
+		kiscrm_record_free(batch);
+		kiscrm_record_free(single);
+	}
+	/* by hand: row 1 has no amount, row 2 no customer, row 0 its Chinese name */
+	kiscrm_record *r1 = kc_test_get(f->db, KISCRM_KIND_OPPORTUNITY, 2);
+	assert_true(kiscrm_record_is_null(r1, KISCRM_OPPORTUNITY_AMOUNT));
+	assert_int_equal(f->li, kiscrm_record_int(r1, KISCRM_OPPORTUNITY_OWNER_ID));
+	kiscrm_record_free(r1);
+	kiscrm_record *r2 = kc_test_get(f->db, KISCRM_KIND_OPPORTUNITY, 3);
+	assert_true(kiscrm_record_is_null(r2, KISCRM_OPPORTUNITY_CUSTOMER_ID));
+	assert_int_equal(99, kiscrm_record_int(r2, KISCRM_OPPORTUNITY_AMOUNT));
+	kiscrm_record_free(r2);
+	kiscrm_record *r0 = kc_test_get(f->db, KISCRM_KIND_OPPORTUNITY, 1);
+	kc_test_assert_text(r0, KISCRM_OPPORTUNITY_NAME, "商机一");
+	kiscrm_record_free(r0);
+}
+
+/* A refused row (the third's owner does not exist) names its row and field; nothing of
+ * the batch stays, and *out_stored says how far it got. */
+static void test_refused_row(void **state)
+{
+	fx *f = *state;
+	kiscrm_column c[6];
+	int64_t owners[NROWS], custs[NROWS], closes[NROWS];
+	columns_of(f, c, owners, custs, closes);
+	owners[2] = 424242;
+	size_t stored = 99;
+	assert_rc(KISCRM_ENOTFOUND,
+		  kiscrm_record_insert_columns(f->db, KISCRM_KIND_OPPORTUNITY, c, 6, NROWS, 0, &stored));
+	assert_int_equal(2, stored);
+	const kiscrm_error *e = kiscrm_error_last();
+	assert_non_null(strstr(e->message, "row 2: "));
+	assert_string_equal("owner_id", e->field);
+	assert_int_equal(0, kc_test_count(f->db, KISCRM_KIND_OPPORTUNITY, NULL));
+	assert_int_equal(0, kc_test_count(f->db, KISCRM_KIND_STAGE_HISTORY, NULL));
+	/* bad UTF-8 in a text column: refused the same way */
+	static const char *const bad[NROWS] = { "好", "\xff\xfe", "好" };
+	c[0].texts = bad;
+	owners[2] = f->zhang;
+	assert_rc(KISCRM_EINVALID, kiscrm_record_insert_columns(f->db, KISCRM_KIND_OPPORTUNITY, c, 6, NROWS, 0, &stored));
+	assert_int_equal(1, stored);
+	assert_non_null(strstr(kiscrm_error_last()->message, "row 1: "));
+	assert_int_equal(0, kc_test_count(f->db, KISCRM_KIND_OPPORTUNITY, NULL));
+}
+
+/* Inside a caller's transaction the rows join it: stored at its commit, and after a
+ * refused row its commit refuses and nothing is stored. */
+static void test_in_caller_transaction(void **state)
+{
+	fx *f = *state;
+	kiscrm_column c[6];
+	int64_t owners[NROWS], custs[NROWS], closes[NROWS];
+	columns_of(f, c, owners, custs, closes);
+	assert_rc(KISCRM_OK, kiscrm_db_begin(f->db));
+	assert_rc(KISCRM_OK, kiscrm_record_insert_columns(f->db, KISCRM_KIND_OPPORTUNITY, c, 6, NROWS, 0, NULL));
+	assert_int_equal(NROWS, kc_test_count(f->db, KISCRM_KIND_OPPORTUNITY, NULL));
+	assert_rc(KISCRM_OK, kiscrm_db_commit(f->db));
+	assert_int_equal(NROWS, kc_test_count(f->db, KISCRM_KIND_OPPORTUNITY, NULL));
+
+	owners[0] = 424242;
+	assert_rc(KISCRM_OK, kiscrm_db_begin(f->db));
+	assert_rc(KISCRM_ENOTFOUND, kiscrm_record_insert_columns(f->db, KISCRM_KIND_OPPORTUNITY, c, 6, NROWS, 0, NULL));
+	assert_rc(KISCRM_ECONFLICT, kiscrm_db_commit(f->db));
+	assert_int_equal(NROWS, kc_test_count(f->db, KISCRM_KIND_OPPORTUNITY, NULL));
+}
+
+/* KISCRM_INSERT_RAW: no creation entry, as with kiscrm_record_insert_flags(). */
+static void test_raw(void **state)
+{
+	fx *f = *state;
+	kiscrm_column c[6];
+	int64_t owners[NROWS], custs[NROWS], closes[NROWS];
+	columns_of(f, c, owners, custs, closes);
+	assert_rc(KISCRM_OK, kiscrm_record_insert_columns(f->db, KISCRM_KIND_OPPORTUNITY, c, 6, NROWS,
+							  KISCRM_INSERT_RAW, NULL));
+	assert_int_equal(NROWS, kc_test_count(f->db, KISCRM_KIND_OPPORTUNITY, NULL));
+	assert_int_equal(0, kc_test_count(f->db, KISCRM_KIND_STAGE_HISTORY, NULL));
+}
+
+/* Columns refused before any row: another kind's field, the id, a field twice, no array
+ * of the field's type, NULL columns, unknown flags; zero rows store nothing. */
+static void test_bad_columns(void **state)
+{
+	fx *f = *state;
+	static const int64_t one[1] = { 1 };
+	static const char *const text[1] = { "x" };
+	size_t stored = 99;
+	kiscrm_column c[2];
+	memset(c, 0, sizeof(c));
+	c[0] = (kiscrm_column){ KISCRM_CUSTOMER_NAME, NULL, NULL, text, NULL };
+	assert_rc(KISCRM_EINVALID, kiscrm_record_insert_columns(f->db, KISCRM_KIND_OPPORTUNITY, c, 1, 1, 0, &stored));
+	assert_int_equal(0, stored);
+	assert_non_null(strstr(kiscrm_error_last()->message, "is not a field of opportunity"));
+	c[0] = (kiscrm_column){ KISCRM_OPPORTUNITY_ID, one, NULL, NULL, NULL };
+	assert_rc(KISCRM_EINVALID, kiscrm_record_insert_columns(f->db, KISCRM_KIND_OPPORTUNITY, c, 1, 1, 0, NULL));
+	c[0] = (kiscrm_column){ KISCRM_OPPORTUNITY_NAME, NULL, NULL, text, NULL };
+	c[1] = c[0];
+	assert_rc(KISCRM_EINVALID, kiscrm_record_insert_columns(f->db, KISCRM_KIND_OPPORTUNITY, c, 2, 1, 0, NULL));
+	assert_non_null(strstr(kiscrm_error_last()->message, "given twice"));
+	c[0] = (kiscrm_column){ KISCRM_OPPORTUNITY_NAME, one, NULL, NULL, NULL };
+	assert_rc(KISCRM_EINVALID, kiscrm_record_insert_columns(f->db, KISCRM_KIND_OPPORTUNITY, c, 1, 1, 0, NULL));
+	assert_non_null(strstr(kiscrm_error_last()->message, "set `texts`"));
+	assert_rc(KISCRM_EINVALID, kiscrm_record_insert_columns(f->db, KISCRM_KIND_OPPORTUNITY, NULL, 1, 1, 0, NULL));
+	c[0] = (kiscrm_column){ KISCRM_OPPORTUNITY_NAME, NULL, NULL, text, NULL };
+	assert_rc(KISCRM_EINVALID, kiscrm_record_insert_columns(f->db, KISCRM_KIND_OPPORTUNITY, c, 1, 1, 0x80, NULL));
+	assert_rc(KISCRM_EINVALID, kiscrm_record_insert_columns(NULL, KISCRM_KIND_OPPORTUNITY, c, 1, 1, 0, NULL));
+	assert_rc(KISCRM_OK, kiscrm_record_insert_columns(f->db, KISCRM_KIND_OPPORTUNITY, c, 1, 0, 0, &stored));
+	assert_int_equal(0, stored);
+	assert_int_equal(0, kc_test_count(f->db, KISCRM_KIND_OPPORTUNITY, NULL));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_same_as_one_by_one, setup, kc_test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_refused_row, setup, kc_test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_in_caller_transaction, setup, kc_test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_raw, setup, kc_test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_columns, setup, kc_test_fx_teardown),
+	};
+	return kc_test_run_both(tests);
+}
