@@ -625,6 +625,14 @@ static void test_record(void **state)
 	ERR(kiscrm_record_insert(f->db, NULL));
 	ERR(kiscrm_record_insert_flags(NULL, o, 0));
 	ERR(kiscrm_record_insert_flags(f->db, o, 0x80));
+	{
+		static const char *const bad_text[1] = { "\xc3" };
+		kiscrm_column col = { KISCRM_OPPORTUNITY_NAME, NULL, NULL, bad_text, NULL };
+		ERR(kiscrm_record_insert_columns(NULL, KISCRM_KIND_OPPORTUNITY, &col, 1, 1, 0, NULL));
+		ERR(kiscrm_record_insert_columns(f->db, KISCRM_KIND_OPPORTUNITY, NULL, 1, 1, 0, NULL));
+		ERR(kiscrm_record_insert_columns(f->db, 9999, &col, 1, 1, 0, NULL));
+		ERR_IS(KISCRM_EINVALID, kiscrm_record_insert_columns(f->db, KISCRM_KIND_OPPORTUNITY, &col, 1, 1, 0, NULL));
+	}
 	ERR_IS(KISCRM_EINVALID, kiscrm_record_insert(f->db, o)); /* required fields missing */
 	kiscrm_record_set_text(o, KISCRM_OPPORTUNITY_NAME, "x");
 	kiscrm_record_set_text(o, KISCRM_OPPORTUNITY_STAGE, "opportunity");
