@@ -1,11 +1,12 @@
 /* The sales funnel (销售漏斗) and the data the funnel reports share (funnel_data.h).
  *
- * Speed: one projected scan of the opportunities, one of the stage history, folded into
- * the cells an opportunity at a time as it comes; each opportunity's few entries are put
- * in time order in place. History rows arrive in id order, which keeps an opportunity's
- * entries together when they were written as the deal moved; where it does not (imports
- * append past moves after the creation entry), the history is read again whole and
- * bucketed by opportunity with a counting sort. */
+ * Speed: one projected scan of the opportunities, one of the stage history, folded entry
+ * by entry into a small state per opportunity as the scan gives it out. History rows
+ * arrive in id order: the entries of different deals interleave, and each deal's come in
+ * time order when they were written as it moved. Where they do not (imports append past
+ * moves after the creation entry), the history is read again whole, bucketed by
+ * opportunity with a counting sort, and each deal's few entries are put in time order in
+ * place. */
 #include "core/sort.h"
 #include "core/field.h"
 #include "pipeline/kinds.h"

@@ -75,8 +75,8 @@ typedef struct kc_funnel {
 	struct kc_stays *stays; /* per cell, with_stays: every stay's seconds */
 	size_t *stamp;          /* scratch of tally_entries, nstages each */
 	unsigned char *conv, *to_won;
-	/* … or, when the entries of an opportunity do not come together, all of them,
-	 * bucketed by opportunity in write order */
+	/* … or, when an opportunity's entries come out of time order, all of them, bucketed
+	 * by opportunity in write order */
 	kc_fentry *hist;
 	size_t nhist, cap_hist;
 	size_t *first;          /* nopps + 1 offsets into hist */
