@@ -443,7 +443,11 @@ static int group_with(kc_report *r, const kc_dims *d, kiscrm_id manager, size_t 
 	/* a report over 300,000 projects grouped by department and owner builds the key text
 	 * once per group, not once per project */
 	int64_t ids[KC_MAX_GROUPS];
-	int keyed = group_ids(r, d, manager, ids); /* no grouping: the one group, no ids */
+	if (r->o.ngroup == 0 && r->ngroups == 1) { /* no grouping: the one group, made first */
+		*group = 0;
+		return KISCRM_OK;
+	}
+	int keyed = group_ids(r, d, manager, ids);
 	if (keyed && kc_tuplemap_get(&r->group_of_ids, ids, r->o.ngroup, group))
 		return KISCRM_OK;
 	int rc = group_by_key(r, d, manager, group);
