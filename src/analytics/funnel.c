@@ -597,10 +597,14 @@ int kc_funnel_build(kc_funnel *f, kc_report *r, int with_stays)
 		size_t g;
 		rc = kc_report_group(r, &none, &g);
 	}
+	/* of the group-by facts only those the filters and grouping read */
 	kiscrm_query oq = { 0, NULL,
-			    KC_OPP_DIM_COLS | KC_BIT(KISCRM_OPPORTUNITY_AMOUNT) |
-				    KC_BIT(KISCRM_OPPORTUNITY_PIPELINE) | KC_BIT(KISCRM_OPPORTUNITY_STAGE) |
-				    KC_BIT(KISCRM_OPPORTUNITY_CREATED) | KC_BIT(KISCRM_OPPORTUNITY_CLOSED) };
+			    KC_BIT(KISCRM_OPPORTUNITY_AMOUNT) | KC_BIT(KISCRM_OPPORTUNITY_PIPELINE) |
+				    KC_BIT(KISCRM_OPPORTUNITY_STAGE) | KC_BIT(KISCRM_OPPORTUNITY_CREATED) |
+				    KC_BIT(KISCRM_OPPORTUNITY_CLOSED) |
+				    kc_report_dim_cols(r, KISCRM_OPPORTUNITY_OWNER_ID, KISCRM_OPPORTUNITY_DEPARTMENT_ID,
+						       KISCRM_OPPORTUNITY_BUSINESS_LINE, KISCRM_OPPORTUNITY_PRODUCT_LINE,
+						       KISCRM_OPPORTUNITY_SIZE_CLASS, KISCRM_OPPORTUNITY_CUSTOMER_ID) };
 	/* The configured-stages rule of the report's pipeline, checked on the rows of the
 	 * scan of every opportunity rather than by queries of its own (outside_config.c). */
 	if (rc == 0)
