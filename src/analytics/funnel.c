@@ -264,6 +264,40 @@ static int tally_current(kc_funnel *f, const kc_fopp *o)
 	return KISCRM_OK;
 }
 
+/* Opportunity @o entered stage @s: converted (a higher non-lost stage later) and reaching
+ * won later as given. Both ways of reading the history end here. */
+static void tally_stage(kc_funnel *f, const kc_fopp *o, size_t s, int converted, int to_won)
+{
+	kc_fcell *c = kc_funnel_cell(f, o->group, s);
+	c->entered++;
+	if (s < f->nwork) {
+		c->converted += converted;
+		c->to_won += to_won;
+	}
+	if (o->closed_in_window) {
+		c->reached_closed++;
+		c->reached_won += o->state == KISCRM_STAGE_WON;
+	}
+}
+
+/* One stay of opportunity i in stage s from @from to @to (working stages only). Both ways
+ * of reading the history end here. */
+static int add_stay(kc_funnel *f, size_t i, int s, int64_t from, int64_t to)
+{
+	if (s < 0 || (size_t)s >= f->nwork)
+		return KISCRM_OK;
+	size_t cell = (size_t)f->opps[i].group * f->nstages + (size_t)s;
+	f->cells[cell].nstay++;
+	f->cells[cell].stay_sum += to - from;
+	if (!f->with_stays)
+		return KISCRM_OK;
+	kc_stays *v = &f->stays[cell];
+	if (KC_VEC_GROW(v->v, v->n, v->cap, 64))
+		return KISCRM_ENOMEM;
+	v->v[v->n++] = to - from;
+	return KISCRM_OK;
+}
+
 /* Entered / converted / reached figures of opportunity i from its entries @e (time
  * order). Walking them backwards, `best` is the highest non-lost stage entered later and
  * `won_later` whether a won stage was entered later; the earliest entry into a stage is
@@ -285,20 +319,9 @@ static void tally_entries(kc_funnel *f, size_t i, const kc_fentry *e, size_t n)
 		if (term == KISCRM_STAGE_WON)
 			won_later = 1;
 	}
-	for (size_t s = 0; s < f->nstages; s++) {
-		if (f->stamp[s] != i + 1)
-			continue;
-		kc_fcell *c = kc_funnel_cell(f, o->group, s);
-		c->entered++;
-		if (s < f->nwork) {
-			c->converted += f->conv[s];
-			c->to_won += f->to_won[s];
-		}
-		if (o->closed_in_window) {
-			c->reached_closed++;
-			c->reached_won += o->state == KISCRM_STAGE_WON;
-		}
-	}
+	for (size_t s = 0; s < f->nstages; s++)
+		if (f->stamp[s] == i + 1)
+			tally_stage(f, o, s, f->conv[s], f->to_won[s]);
 }
 
 /* Every stay of opportunity i in a working stage, from its entries @e (time order): a
@@ -320,15 +343,9 @@ static int tally_stays(kc_funnel *f, size_t i, const kc_fentry *e, size_t n)
 			continue;
 		if (end < e[j].at)
 			continue; /* an entry after as_of */
-		size_t cell = (size_t)o->group * f->nstages + (size_t)s;
-		f->cells[cell].nstay++;
-		f->cells[cell].stay_sum += end - e[j].at;
-		if (f->with_stays) {
-			kc_stays *v = &f->stays[cell];
-			if (KC_VEC_GROW(v->v, v->n, v->cap, 64))
-				return KISCRM_ENOMEM;
-			v->v[v->n++] = end - e[j].at;
-		}
+		int rc = add_stay(f, i, s, e[j].at, end);
+		if (rc)
+			return rc;
 	}
 	return KISCRM_OK;
 }
@@ -386,23 +403,6 @@ static int entry_of_row(kc_funnel *f, const kiscrm_value *row, kc_fentry *e)
 	return 1;
 }
 
-/* One stay of opportunity i in stage s from @from to @to (working stages only). */
-static int add_stay(kc_funnel *f, size_t i, int s, int64_t from, int64_t to)
-{
-	if (s < 0 || (size_t)s >= f->nwork)
-		return KISCRM_OK;
-	size_t cell = (size_t)f->opps[i].group * f->nstages + (size_t)s;
-	f->cells[cell].nstay++;
-	f->cells[cell].stay_sum += to - from;
-	if (!f->with_stays)
-		return KISCRM_OK;
-	kc_stays *v = &f->stays[cell];
-	if (KC_VEC_GROW(v->v, v->n, v->cap, 64))
-		return KISCRM_ENOMEM;
-	v->v[v->n++] = to - from;
-	return KISCRM_OK;
-}
-
 /* The history as the scan gives it out, folded into each opportunity's state: an entry
  * ends the stay of the one before it and marks the stages entered before it as
  * converted (a higher non-lost stage) and as reaching won. Keeping all 4M entries to
@@ -456,16 +456,7 @@ static int fold_end(kc_funnel *f)
 			return rc;
 		for (uint32_t m = st->entered; m; m &= m - 1) {
 			size_t s = (size_t)__builtin_ctz(m);
-			kc_fcell *c = kc_funnel_cell(f, o->group, s);
-			c->entered++;
-			if (s < f->nwork) {
-				c->converted += (st->conv >> s) & 1u;
-				c->to_won += (st->won >> s) & 1u;
-			}
-			if (o->closed_in_window) {
-				c->reached_closed++;
-				c->reached_won += o->state == KISCRM_STAGE_WON;
-			}
+			tally_stage(f, o, s, (st->conv >> s) & 1u, (st->won >> s) & 1u);
 		}
 	}
 	return KISCRM_OK;

@@ -13,30 +13,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The columns name distinct settable fields of @def, each with the array of its type. */
-static int check_columns(const kiscrm_kind_def *def, const kiscrm_column *columns, size_t ncolumns)
+/* Puts "@what @i: " before the last error's message, keeping its field and value (the
+ * error's own texts may be passed back in: core/error.c copies them first). */
+static int name_error(int rc, const char *what, size_t i)
 {
+	const kiscrm_error *e = kiscrm_error_last();
+	return kc_error_set_at(rc, e->file, e->line, e->column, e->field, e->value, "%s %zu: %s", what, i,
+			       e->message);
+}
+
+/* The columns name distinct settable fields of @probe's kind (the record setters'
+ * own check: another kind's field, the id), each with the array of its type. */
+static int check_columns(kiscrm_record *probe, const kiscrm_column *columns, size_t ncolumns)
+{
+	const kiscrm_kind_def *def = probe->def;
 	unsigned char *seen = calloc((size_t)def->nfields, 1);
 	if (!seen)
 		return kc_error_oom();
 	int rc = KISCRM_OK;
 	for (size_t c = 0; rc == 0 && c < ncolumns; c++) {
-		kiscrm_field field = columns[c].field;
-		int pos = KC_FI(field);
-		if (KISCRM_FIELD_KIND(field) != def->kind || field < 0 || pos >= def->nfields) {
-			rc = kc_error_set(KISCRM_EINVALID, "column %zu: field %d is not a field of %s", c, field,
-					  def->name);
+		if ((rc = kiscrm_record_set_null(probe, columns[c].field)) != 0) {
+			rc = name_error(rc, "column", c);
 			break;
 		}
-		const kiscrm_field_def *f = &def->fields[pos];
+		const kiscrm_field_def *f = &def->fields[KC_FI(columns[c].field)];
 		int type = f->type;
 		int has = type == KISCRM_TYPE_TEXT ? columns[c].texts != NULL
 			  : type == KISCRM_TYPE_RATE ? columns[c].rates != NULL
 						     : columns[c].ints != NULL;
-		if (pos == 0)
-			rc = kc_error_set(KISCRM_EINVALID, "column %zu: the id of a %s is assigned by the database",
-					  c, def->name);
-		else if (seen[pos]++)
+		if (seen[KC_FI(columns[c].field)]++)
 			rc = kc_error_set(KISCRM_EINVALID, "column %zu: field '%s' is given twice", c, f->name);
 		else if (!has)
 			rc = kc_error_set(KISCRM_EINVALID, "column %zu: field '%s' holds %s values: set `%s`", c,
@@ -80,12 +85,8 @@ static int insert_rows(kiscrm_db *db, kiscrm_kind kind, const kiscrm_column *col
 		if (rc == 0)
 			rc = kiscrm_record_insert_flags(db, rec, flags);
 		kiscrm_record_free(rec);
-		if (rc) {
-			/* the error's own texts may be passed back in (core/error.c copies them) */
-			const kiscrm_error *e = kiscrm_error_last();
-			return kc_error_set_at(rc, e->file, e->line, e->column, e->field, e->value, "row %zu: %s", r,
-					       e->message);
-		}
+		if (rc)
+			return name_error(rc, "row", r);
 		*done = r + 1;
 	}
 	return KISCRM_OK;
@@ -108,7 +109,7 @@ int kiscrm_record_insert_columns(kiscrm_db *db, kiscrm_kind kind, const kiscrm_c
 		return kc_error_set(KISCRM_EINVALID, "unknown insert flags 0x%x", flags);
 	if ((rc = kiscrm_record_new(&probe, kind)) != 0)
 		return rc;
-	rc = check_columns(probe->def, columns, ncolumns);
+	rc = check_columns(probe, columns, ncolumns);
 	kiscrm_record_free(probe);
 	if (rc || nrows == 0)
 		return rc;

@@ -17,7 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Only the first 64 fields can be wanted by a query (kiscrm_query.columns). */
+/* Only the first 64 fields can be wanted by a query (kiscrm_query.columns); only they
+ * count as grouped (pg_internal.h). */
 #define WANTABLE 64
 
 int pg_grouped_fields(const kiscrm_kind_def *k, int *fields)

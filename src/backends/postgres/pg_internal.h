@@ -180,6 +180,8 @@ void pg_bulk_forget_ids(pg_backend *be, int ki);
 int pg_pipe_drain(pg_backend *be);
 int pg_pipe_drain_with(pg_backend *be, pg_stmt *st, const pg_params *p, PGresult **out);
 /* loose.c */
+/* How many of the first 64 fields of @k (those a query can want) are grouped
+ * (KISCRM_FIELD_GROUPED), their indexes in @fields (room for 64) when not NULL. */
 int pg_grouped_fields(const kiscrm_kind_def *k, int *fields);
 int pg_distinct_loose(pg_backend *be, const kiscrm_kind_def *kind, const kiscrm_query *q,
 		      kiscrm_row_cb cb, void *payload, int *done);

@@ -161,16 +161,16 @@ static int cat_check(pg_backend *be, const catalog *c, const kiscrm_schema *s)
 static int sync_grouped_index(const catalog *c, const kiscrm_kind_def *k, kiscrm_buf *ddl, int *missing)
 {
 	char name[2 * PG_NAME_MAX + 2];
+	int fields[64], n = pg_grouped_fields(k, fields);
 	snprintf(name, sizeof(name), "%s" PG_GROUPED_SUFFIX, k->name);
-	if (pg_grouped_fields(k, NULL) == 0 || cat_find(c, name, "i", NULL) >= 0)
+	if (n == 0 || cat_find(c, name, "i", NULL) >= 0)
 		return KISCRM_OK;
 	(*missing)++;
 	if (!ddl)
 		return KISCRM_OK;
 	int rc = kc_buf_printf(ddl, "CREATE INDEX IF NOT EXISTS \"%s\" ON \"%s\" (", name, k->name);
-	for (int i = 1, n = 0; !rc && i < k->nfields; i++)
-		if (k->fields[i].flags & KISCRM_FIELD_GROUPED)
-			rc = kc_buf_printf(ddl, "%s\"%s\"", n++ ? ", " : "", k->fields[i].name);
+	for (int i = 0; !rc && i < n; i++)
+		rc = kc_buf_printf(ddl, "%s\"%s\"", i ? ", " : "", k->fields[fields[i]].name);
 	return rc ? rc : kc_buf_puts(ddl, ");\n");
 }
 
