@@ -12,6 +12,7 @@
 #include "core/idset.h"
 #include "core/sum.h"
 #include "core/vec.h"
+#include "core/scratch.h"
 #include "kiscrm/money_flow.h"
 #include "kiscrm/date.h"
 #include "kiscrm/money.h"
@@ -71,10 +72,14 @@ void kc_budget_dims(const kc_budget *b, const kc_bproject *p, kc_dims *d)
 	d->customer_id = p->customer_id;
 }
 
+/* The budget's arrays of one entry per project, contract or plan are taken from the
+ * handle's kept working memory and handed back to it, under these sites. */
+static const char projects_site, colls_site, agg_site, cplans_site, oplans_site;
+
 void kc_budget_dispose(kc_budget *b)
 {
-	free(b->p);
-	free(b->colls);
+	KC_SCRATCH_KEEP_VEC(b->scratch, &projects_site, 0, b->p, b->cap);
+	KC_SCRATCH_KEEP_VEC(b->scratch, &colls_site, 0, b->colls, b->cap_colls);
 	kc_idmap_dispose(&b->by_opp);
 	kc_idmap_dispose(&b->by_contract);
 	kiscrm_buf_dispose(&b->arena);
@@ -326,6 +331,7 @@ static int order_plans(build_ctx *x)
 			}
 		free(x->cplans);
 		x->cplans = sorted;
+		x->cap_cp = x->ncp; /* sorted's size, which build_dispose hands back */
 		sorted = NULL;
 	}
 	free(slot);
@@ -567,9 +573,9 @@ static void build_dispose(build_ctx *x)
 {
 	kc_idset_dispose(&x->plan_contracts);
 	kc_idmap_dispose(&x->agg_index);
-	free(x->agg);
-	free(x->cplans);
-	free(x->oplans);
+	KC_SCRATCH_KEEP_VEC(x->b->scratch, &agg_site, 0, x->agg, x->cap_agg);
+	KC_SCRATCH_KEEP_VEC(x->b->scratch, &cplans_site, 0, x->cplans, x->cap_cp);
+	KC_SCRATCH_KEEP_VEC(x->b->scratch, &oplans_site, 0, x->oplans, x->cap_op);
 }
 
 /* 1 when the report groups by @dim. */
@@ -592,9 +598,15 @@ int kc_budget_build(kc_budget *b, kc_report *r, int flags)
 	b->week = kiscrm_date_week_start(r->as_of, r->week_start);
 	b->past = b->week - 7;
 	b->end = b->week + 7 * KISCRM_BUDGET_WEEKS;
+	b->scratch = &db->scratch;
+	KC_SCRATCH_TAKE_VEC(b->scratch, &projects_site, 0, b->p, b->cap);
+	KC_SCRATCH_TAKE_VEC(b->scratch, &colls_site, 0, b->colls, b->cap_colls);
 	build_ctx x;
 	memset(&x, 0, sizeof(x));
 	x.b = b;
+	KC_SCRATCH_TAKE_VEC(b->scratch, &agg_site, 0, x.agg, x.cap_agg);
+	KC_SCRATCH_TAKE_VEC(b->scratch, &cplans_site, 0, x.cplans, x.cap_cp);
+	KC_SCRATCH_TAKE_VEC(b->scratch, &oplans_site, 0, x.oplans, x.cap_op);
 	int rc = load_plan(b, db);
 	if (rc == 0) {
 		kiscrm_cond c = { KISCRM_COLLECTION_RECEIVED, KISCRM_OP_LE, { KISCRM_TYPE_DATE, { .i = b->as_of } } };

@@ -68,6 +68,8 @@ typedef struct kc_budget {
 	int overflow;                 /* a sum left int64 (kc_sum_acc); the build fails */
 	int texts;                    /* KC_BUDGET_TEXTS: every project text is kept */
 	int want_bl, want_pl;         /* business and product line kept (texts, or grouped by) */
+	struct kc_scratch *scratch;   /* the handle's kept working memory: p and colls come
+	                                 from it and go back to it (core/scratch.h) */
 } kc_budget;
 
 /* What kc_budget_build keeps of the projects beyond their ids and figures. Without it a

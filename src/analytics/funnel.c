@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "core/sum.h"
 #include "core/vec.h"
+#include "core/scratch.h"
 #include "kiscrm/report.h"
 #include "kiscrm/money.h"
 #include "kiscrm/pipeline.h"
@@ -22,6 +23,10 @@
 #include <string.h>
 
 #define SECONDS_PER_DAY 86400
+
+/* The funnel's arrays of one entry per opportunity or stay are taken from the handle's
+ * kept working memory and handed back to it (core/scratch.h), under these sites. */
+static const char opps_site, oppids_site, dense_site, state_site, stays_site, days_site;
 
 /* ---- small shared helpers ------------------------------------------------------------ */
 
@@ -174,7 +179,8 @@ static int build_index(kc_funnel *f)
 	if (range <= 4 * (uint64_t)f->nopps + 4096) {
 		f->idmin = lo;
 		f->ndense = (size_t)range;
-		if (!(f->dense = malloc(f->ndense * sizeof(*f->dense))))
+		size_t bytes;
+		if (!(f->dense = kc_scratch_get(f->scratch, &dense_site, 0, f->ndense * sizeof(*f->dense), &bytes)))
 			return kc_error_oom();
 		memset(f->dense, 0xff, f->ndense * sizeof(*f->dense));
 		for (size_t i = 0; i < f->nopps; i++)
@@ -222,6 +228,9 @@ static int alloc_figures(kc_funnel *f, int with_stays)
 		f->stays = calloc(ncells ? ncells : 1, sizeof(*f->stays));
 	if (!f->cells || !f->groups || !f->stamp || !f->conv || (with_stays && !f->stays))
 		return kc_error_oom();
+	for (size_t c = 0; with_stays && c < ncells; c++) {
+		KC_SCRATCH_TAKE_VEC(f->scratch, &stays_site, c, f->stays[c].v, f->stays[c].cap);
+	}
 	f->to_won = f->conv + f->nstages;
 	return KISCRM_OK;
 }
@@ -229,7 +238,7 @@ static int alloc_figures(kc_funnel *f, int with_stays)
 static void free_stays(kc_funnel *f)
 {
 	for (size_t c = 0; f->stays && c < f->ngroups * f->nstages; c++)
-		free(f->stays[c].v);
+		KC_SCRATCH_KEEP_VEC(f->scratch, &stays_site, c, f->stays[c].v, f->stays[c].cap);
 	free(f->stays);
 	f->stays = NULL;
 }
@@ -523,8 +532,10 @@ static int load_history(kc_funnel *f)
 				    KC_BIT(KISCRM_STAGE_HISTORY_AT) };
 	int rc = HIST_DISORDERED;
 	if (f->nstages <= FOLD_STAGES) {
-		if (!(f->state = calloc(f->nopps, sizeof(*f->state))))
+		size_t bytes;
+		if (!(f->state = kc_scratch_get(f->scratch, &state_site, 0, f->nopps * sizeof(*f->state), &bytes)))
 			return kc_error_oom();
+		memset(f->state, 0, f->nopps * sizeof(*f->state));
 		rc = kc_db_scan(f->r->db, &kc_stage_history_def, &hq, fold_cb, f);
 		if (rc == 0)
 			return fold_end(f);
@@ -545,8 +556,8 @@ static int load_history(kc_funnel *f)
 static void release_index(kc_funnel *f)
 {
 	kc_idmap_dispose(&f->ids);
-	free(f->dense);
-	free(f->oppids);
+	kc_scratch_keep(f->scratch, &dense_site, 0, f->dense, f->ndense * sizeof(*f->dense));
+	KC_SCRATCH_KEEP_VEC(f->scratch, &oppids_site, 0, f->oppids, f->cap_opps);
 	f->dense = NULL;
 	f->oppids = NULL;
 	f->ndense = 0;
@@ -556,7 +567,7 @@ static void release_index(kc_funnel *f)
 static void release_build(kc_funnel *f)
 {
 	release_index(f);
-	free(f->state);
+	kc_scratch_keep(f->scratch, &state_site, 0, f->state, f->nopps * sizeof(*f->state));
 	free(f->hist);
 	free(f->first);
 	free(f->stamp);
@@ -574,12 +585,18 @@ int kc_funnel_build(kc_funnel *f, kc_report *r, int with_stays)
 {
 	memset(f, 0, sizeof(*f));
 	f->r = r;
+	f->scratch = &r->db->scratch;
 	f->pl = kc_config_pipeline(r->db->config, (size_t)r->pipeline);
 	if (!f->pl || !f->pl->nstages)
 		return kc_error_set(KISCRM_ENOTFOUND, "pipeline %d has no stages", r->pipeline);
 	f->nstages = f->pl->nstages;
 	while (f->nwork < f->nstages && f->pl->stages[f->nwork].terminal == KISCRM_STAGE_OPEN)
 		f->nwork++;
+	size_t cap_ids;
+	KC_SCRATCH_TAKE_VEC(f->scratch, &opps_site, 0, f->opps, f->cap_opps);
+	KC_SCRATCH_TAKE_VEC(f->scratch, &oppids_site, 0, f->oppids, cap_ids);
+	if (cap_ids < f->cap_opps) /* the two arrays share one capacity */
+		f->cap_opps = cap_ids;
 	int rc = KISCRM_OK;
 	if (r->o.ngroup == 0) {
 		/* without grouping the one group exists even when nothing is found, so that
@@ -627,7 +644,7 @@ int kc_funnel_build(kc_funnel *f, kc_report *r, int with_stays)
 void kc_funnel_free(kc_funnel *f)
 {
 	release_build(f);
-	free(f->opps);
+	KC_SCRATCH_KEEP_VEC(f->scratch, &opps_site, 0, f->opps, f->cap_opps);
 	free(f->cells);
 	free(f->groups);
 	memset(f, 0, sizeof(*f));
@@ -654,7 +671,8 @@ static int cycle_figures(const kc_funnel *f, cycle_stats **out)
 	size_t nkeys = 2 * (f->ngroups ? f->ngroups : 1);
 	cycle_stats *st = calloc(f->ngroups ? f->ngroups : 1, sizeof(*st));
 	size_t *start = calloc(nkeys + 1, sizeof(*start));
-	int64_t *days = malloc((f->nopps ? f->nopps : 1) * sizeof(*days));
+	size_t days_bytes;
+	int64_t *days = kc_scratch_get(f->scratch, &days_site, 0, f->nopps * sizeof(*days), &days_bytes);
 	if (!st || !start || !days) {
 		free(st);
 		free(start);
@@ -693,7 +711,7 @@ static int cycle_figures(const kc_funnel *f, cycle_stats **out)
 		s->median[w] = kc_median_i64(days + from, n);
 	}
 	free(start);
-	free(days);
+	kc_scratch_keep(f->scratch, &days_site, 0, days, days_bytes);
 	*out = st;
 	return KISCRM_OK;
 }

@@ -56,6 +56,8 @@ typedef struct kc_fgroup {
 
 typedef struct kc_funnel {
 	kc_report *r;
+	struct kc_scratch *scratch; /* the handle's kept working memory: the big arrays'
+	                               source and destination (core/scratch.h) */
 	kc_stage_check *check;  /* the configured-stages rule, during the opportunity scan */
 	kc_text_memo stage_memo, pipeline_memo; /* stage index / pipeline place by text, per scan */
 	const kc_pipeline *pl;

@@ -28,6 +28,7 @@ int kc_db_new(kiscrm_db **out, kiscrm_backend *backend, const kc_kind_table *kin
 	db->kinds = kinds;
 	db->today = KISCRM_DATE_NONE;
 	db->audit = 1;
+	kc_scratch_init(&db->scratch);
 	kc_record_know_kinds(kinds);
 	*out = db;
 	return KISCRM_OK;
@@ -42,10 +43,19 @@ void kc_db_delete(kiscrm_db *db)
 	if (db->backend)
 		db->backend->free(db->backend);
 	kc_known_free(&db->known);
+	kc_scratch_dispose(&db->scratch);
 	free(db->file);
 	free(db->role);
 	free(db->runs);
 	free(db);
+}
+
+int kiscrm_db_keep_memory(kiscrm_db *db, size_t bytes)
+{
+	if (!db)
+		return kc_error_set(KISCRM_EINVALID, "kiscrm_db_keep_memory: db is NULL");
+	kc_scratch_set_limit(&db->scratch, bytes);
+	return KISCRM_OK;
 }
 
 int kc_db_require(const kiscrm_db *db, const kiscrm_kind_def **out, int kind)

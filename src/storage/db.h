@@ -6,6 +6,7 @@
 #include "kiscrm/sys/backend.h"
 #include "storage/kind.h"
 #include "storage/txn_known.h"
+#include "core/scratch.h"
 
 /* An audit entry being made; a pending run of inserts (audit.c) is one with first < last. */
 typedef struct kc_audit_run {
@@ -47,6 +48,7 @@ struct kiscrm_db {
 	kc_audit_run *runs;   /* one per kind, allocated at the first insert in a transaction */
 	kiscrm_time write_at; /* time of the change being written when its caller gave one */
 	const char *job;      /* the library job making the changes (static text), or NULL */
+	kc_scratch scratch;   /* reports' large arrays, kept for the next report (scratch.h) */
 };
 
 /* Runs a multi-record change atomically: kc_tx_begin, then the work, then

@@ -477,6 +477,7 @@ static void test_db_backend(void **state)
 	ERR(kiscrm_db_set_today(NULL, 20000));
 	ERR_IS(KISCRM_EINVALID, kiscrm_db_set_today(f->db, INT32_MAX));
 	IS(KISCRM_DATE_NONE, kiscrm_db_today(NULL));
+	ERR_IS(KISCRM_EINVALID, kiscrm_db_keep_memory(NULL, 0));
 	{ /* a principal that names nothing real binds nothing */
 		kiscrm_principal p = KISCRM_PRINCIPAL_INIT, got;
 		ERR(kiscrm_db_set_principal(NULL, &p));

@@ -577,7 +577,7 @@ static const struct {
 	NOREAD(date_fiscal_year), NOREAD(date_fiscal_year_start), NOREAD(date_format),
 	NOREAD(date_from_ymd), NOREAD(date_iso_week), NOREAD(date_month_start), NOREAD(date_parse),
 	NOREAD(date_to_ymd), NOREAD(date_week_start), NOREAD(date_weekday), NOREAD(db_config),
-	NOREAD(db_today), NOREAD(forecast_options_init), NOREAD(group_parse), NOREAD(kind_field_id),
+	NOREAD(db_today), NOREAD(db_keep_memory), NOREAD(forecast_options_init), NOREAD(group_parse), NOREAD(kind_field_id),
 	NOREAD(kind_field_name), NOREAD(kind_field_ref), NOREAD(kind_field_type), NOREAD(kind_find),
 	NOREAD(kpi_metric_at), NOREAD(kpi_metric_count), NOREAD(kpi_metric_find),
 	NOREAD(kpi_register_metric), NOREAD(kpi_unregister_metric), NOREAD(kpi_scheme_free),

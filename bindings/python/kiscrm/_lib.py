@@ -309,6 +309,7 @@ FUNCTIONS = [
     ("kiscrm_db_principal", [DbP, POINTER(Principal)], I, check_rc),
     ("kiscrm_db_set_today", [DbP, c_int32], I, check_rc),
     ("kiscrm_db_today", [DbP], c_int32, None),
+    ("kiscrm_db_keep_memory", [DbP, c_size_t], I, check_rc),
     ("kiscrm_transact_options_init", [P(TransactOptions), U], I, check_rc),
     ("kiscrm_db_transact", [DbP, TransactFn, c_void_p, P(TransactOptions)], I, None),
     # config.h

@@ -309,6 +309,13 @@ class Database:
     def today(self, value):
         _lib.lib().kiscrm_db_set_today(self._handle(), V.date_from_python(value))
 
+    def keep_memory(self, nbytes):
+        """Sets how many bytes of report working memory the handle keeps between reports
+        (default 256 MiB; 0 frees it and keeps none). See kiscrm_db_keep_memory()."""
+        if not isinstance(nbytes, int) or isinstance(nbytes, bool) or nbytes < 0:
+            raise Invalid("keep_memory: a number of bytes (int >= 0), got %r" % (nbytes,))
+        _lib.lib().kiscrm_db_keep_memory(self._handle(), nbytes)
+
     # --- lifetime ---------------------------------------------------------------------
 
     def _handle(self):

@@ -1,0 +1,94 @@
+/* Working memory kept between reports: see scratch.h. A handful of blocks at most, so
+ * the pool is a list searched from its end (the newest blocks are the likeliest asked). */
+#include "core/scratch.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void kc_scratch_init(kc_scratch *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->limit = KC_SCRATCH_DEFAULT_LIMIT;
+	s->min = KC_SCRATCH_MIN;
+}
+
+/* Removes block i from the pool and returns it (the caller frees or uses it). */
+static void *unlink_block(kc_scratch *s, size_t i)
+{
+	void *p = s->b[i].p;
+	s->held -= s->b[i].bytes;
+	memmove(&s->b[i], &s->b[i + 1], (s->n - i - 1) * sizeof(*s->b));
+	s->n--;
+	return p;
+}
+
+static void drop(kc_scratch *s, size_t i)
+{
+	free(unlink_block(s, i));
+}
+
+void *kc_scratch_take(kc_scratch *s, const void *site, size_t index, size_t *bytes)
+{
+	for (size_t i = s ? s->n : 0; i-- > 0;) {
+		if (s->b[i].site != site || s->b[i].index != index)
+			continue;
+		*bytes = s->b[i].bytes;
+		return unlink_block(s, i);
+	}
+	*bytes = 0;
+	return NULL;
+}
+
+void *kc_scratch_get(kc_scratch *s, const void *site, size_t index, size_t need, size_t *bytes)
+{
+	void *p = kc_scratch_take(s, site, index, bytes);
+	if (p && *bytes >= need)
+		return p;
+	free(p); /* too small: a copy of what it holds would be wasted work */
+	*bytes = need ? need : 1;
+	return malloc(*bytes);
+}
+
+void kc_scratch_keep(kc_scratch *s, const void *site, size_t index, void *p, size_t bytes)
+{
+	if (!p)
+		return;
+	if (!s || bytes < s->min || bytes > s->limit) {
+		free(p);
+		return;
+	}
+	/* One block per key: a report that ran inside another (or took its key twice) keeps
+	 * the newest. */
+	for (size_t i = s->n; i-- > 0;)
+		if (s->b[i].site == site && s->b[i].index == index)
+			drop(s, i);
+	while (s->n && s->held + bytes > s->limit)
+		drop(s, 0);
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 16;
+		kc_scratch_block *b = realloc(s->b, cap * sizeof(*b));
+		if (!b) {
+			free(p);
+			return;
+		}
+		s->b = b;
+		s->cap = cap;
+	}
+	s->b[s->n++] = (kc_scratch_block){ site, index, p, bytes };
+	s->held += bytes;
+}
+
+void kc_scratch_set_limit(kc_scratch *s, size_t limit)
+{
+	s->limit = limit;
+	while (s->n && s->held > s->limit)
+		drop(s, 0);
+}
+
+void kc_scratch_dispose(kc_scratch *s)
+{
+	while (s->n)
+		drop(s, s->n - 1);
+	free(s->b);
+	memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,66 @@
+/* Working memory a database handle keeps from one report to the next.
+ *
+ * A report's large arrays (a funnel's state of every deal, a rolling budget's projects)
+ * are fresh pages: the kernel maps and zeroes each one when it is first written, and a
+ * growing array is copied at every doubling. At 1,000,000 opportunities that was 30 % of
+ * a funnel and 45 % of a rolling summary on the memory backend, on every run: glibc gives
+ * blocks that large back to the kernel when they are freed.
+ *
+ * So a report hands its large blocks back to the handle when it ends, each under a key
+ * saying what it held (the address of a static object of the area that uses it, and an
+ * index), and the next report asking for that key starts from the same block, already
+ * mapped and big enough. Like SQLite's page cache, the handle keeps at most a byte limit
+ * (the oldest blocks are freed first) and frees everything when it is closed;
+ * kiscrm_db_keep_memory() changes the limit.
+ *
+ * A block taken is the caller's, exactly like malloc's: uninitialised as far as the caller
+ * is concerned (it holds the last report's bytes), resized with realloc, freed with free
+ * or handed back. Blocks smaller than KC_SCRATCH_MIN are not worth keeping: malloc reuses
+ * those without new pages. */
+#ifndef KC_CORE_SCRATCH_H
+#define KC_CORE_SCRATCH_H
+
+#include <stddef.h>
+
+#define KC_SCRATCH_MIN ((size_t)256 * 1024)
+#define KC_SCRATCH_DEFAULT_LIMIT ((size_t)256 * 1024 * 1024)
+
+typedef struct kc_scratch_block {
+	const void *site; /* what the block held: a static object of its user */
+	size_t index;     /* which of the site's blocks */
+	void *p;
+	size_t bytes;
+} kc_scratch_block;
+
+typedef struct kc_scratch {
+	kc_scratch_block *b; /* oldest first */
+	size_t n, cap;
+	size_t held;         /* bytes of the blocks */
+	size_t limit;        /* most bytes held; set by kc_scratch_init */
+	size_t min;          /* smaller blocks are freed: KC_SCRATCH_MIN (tests lower it) */
+} kc_scratch;
+
+/* Every function takes s NULL as a pool that keeps nothing (a structure built without a
+ * handle). */
+void kc_scratch_init(kc_scratch *s);
+/* The block kept under (site, index), removed from the pool; NULL with *bytes = 0 when
+ * there is none. */
+void *kc_scratch_take(kc_scratch *s, const void *site, size_t index, size_t *bytes);
+/* A block of at least `need` bytes (at least 1): the one kept under (site, index) when
+ * it is big enough, else a fresh malloc; its usable size in *bytes. NULL when out of
+ * memory (the error is the caller's to set). */
+void *kc_scratch_get(kc_scratch *s, const void *site, size_t index, size_t need, size_t *bytes);
+/* Hands a block (of `bytes` usable bytes) back under (site, index), or frees it when it
+ * is small, larger than the limit, or the pool cannot record it. Older blocks are freed
+ * to make room. p may be NULL. */
+void kc_scratch_keep(kc_scratch *s, const void *site, size_t index, void *p, size_t bytes);
+/* The same for a growable array of core/vec.h: its kept block and capacity (elements). */
+#define KC_SCRATCH_TAKE_VEC(s, site, index, arr, cap)                                        \
+	((arr) = kc_scratch_take((s), (site), (index), &(cap)), (cap) /= sizeof(*(arr)))
+#define KC_SCRATCH_KEEP_VEC(s, site, index, arr, cap)                                        \
+	kc_scratch_keep((s), (site), (index), (arr), (cap) * sizeof(*(arr)))
+/* Sets the limit, freeing the oldest blocks above it (0: frees all, keeps none). */
+void kc_scratch_set_limit(kc_scratch *s, size_t limit);
+void kc_scratch_dispose(kc_scratch *s);
+
+#endif
