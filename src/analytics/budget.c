@@ -74,7 +74,7 @@ void kc_budget_dims(const kc_budget *b, const kc_bproject *p, kc_dims *d)
 
 /* The budget's arrays of one entry per project, contract or plan are taken from the
  * handle's kept working memory and handed back to it, under these sites. */
-static const char projects_site, colls_site, agg_site, cplans_site, oplans_site;
+static const char projects_site, colls_site, agg_site, cplans_site, oplans_site, placed_site;
 
 void kc_budget_dispose(kc_budget *b)
 {
@@ -848,36 +848,32 @@ static int put_project(kc_report *r, const kc_budget *b, kiscrm_table *t, size_t
 	return rc;
 }
 
+/* A project in the table's order: its group's position in sorted order and its kind,
+ * then its id. The sort key is copied out of the project so that comparisons touch no
+ * project: read in sorted order the projects are all over memory, and fetching two of
+ * them for every comparison was a tenth of a full rolling budget. */
 typedef struct {
+	uint64_t rank_kind; /* rank << 1 | kind */
+	kiscrm_id id;       /* the contract's or the opportunity's */
 	size_t group;
 	size_t project;
 } placed;
 
-/* What by_group_project sorts by: each group's position in sorted order, and the projects. */
-typedef struct {
-	const size_t *rank;
-	const kc_bproject *projects;
-} placed_order;
-
 static int by_group_project(const void *a, const void *b, void *ctx)
 {
-	const placed_order *o = ctx;
+	(void)ctx;
 	const placed *x = a, *y = b;
-	if (x->group != y->group)
-		return o->rank[x->group] < o->rank[y->group] ? -1 : 1;
-	const kc_bproject *p = &o->projects[x->project], *q = &o->projects[y->project];
-	if (p->kind != q->kind)
-		return p->kind - q->kind;
-	kiscrm_id i = p->kind == KC_BPROJ_CONTRACT ? p->contract_id : p->opportunity_id;
-	kiscrm_id j = q->kind == KC_BPROJ_CONTRACT ? q->contract_id : q->opportunity_id;
-	return (i > j) - (i < j);
+	if (x->rank_kind != y->rank_kind)
+		return x->rank_kind < y->rank_kind ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
 }
 
 /* Groups the accepted projects: *out gets them sorted by group then project; *rank maps
  * a group to its position in sorted order. */
 static int place_projects(kc_report *r, const kc_budget *b, placed **out, size_t *n, size_t **rank)
 {
-	placed *pl = malloc((b->n ? b->n : 1) * sizeof(*pl));
+	size_t bytes;
+	placed *pl = kc_scratch_get(b->scratch, &placed_site, 0, b->n * sizeof(*pl), &bytes);
 	if (!pl)
 		return kc_error_oom();
 	size_t m = 0;
@@ -897,16 +893,20 @@ static int place_projects(kc_report *r, const kc_budget *b, placed **out, size_t
 	if (rc == 0 && !(rk = malloc((r->ngroups ? r->ngroups : 1) * sizeof(*rk))))
 		rc = kc_error_oom();
 	if (rc) {
-		free(pl);
+		kc_scratch_keep(b->scratch, &placed_site, 0, pl, bytes);
 		free(order);
 		return rc;
 	}
 	for (size_t i = 0; i < r->ngroups; i++)
 		rk[order[i]] = i;
 	free(order);
-	placed_order po = { rk, b->p };
-	if ((rc = kc_sort_ctx(pl, m, sizeof(*pl), by_group_project, &po)) != 0) {
-		free(pl);
+	for (size_t i = 0; i < m; i++) {
+		const kc_bproject *p = &b->p[pl[i].project];
+		pl[i].rank_kind = (uint64_t)rk[pl[i].group] << 1 | (p->kind == KC_BPROJ_CONTRACT);
+		pl[i].id = p->kind == KC_BPROJ_CONTRACT ? p->contract_id : p->opportunity_id;
+	}
+	if ((rc = kc_sort_ctx(pl, m, sizeof(*pl), by_group_project, NULL)) != 0) {
+		kc_scratch_keep(b->scratch, &placed_site, 0, pl, bytes);
 		free(rk);
 		return rc;
 	}
@@ -1010,7 +1010,7 @@ static int emit_rolling(kc_report *r, const kc_budget *b, kiscrm_table *t, int d
 		rc = kc_report_add_row(r, t, (size_t)-1, KISCRM_ROW_TOTAL, &row);
 	if (!rc)
 		rc = put_sums(t, row, first, &total);
-	free(pl);
+	kc_scratch_keep(b->scratch, &placed_site, 0, pl, b->n * sizeof(*pl));
 	free(rank);
 	return rc;
 }
@@ -1137,7 +1137,7 @@ static int emit_gap(kc_report *r, const kc_budget *b, kiscrm_table *t, unsigned 
 	}
 	if (!rc)
 		rc = emit_gap_rows(r, b, t, (size_t)-1, KISCRM_ROW_TOTAL, 0, &total);
-	free(pl);
+	kc_scratch_keep(b->scratch, &placed_site, 0, pl, b->n * sizeof(*pl));
 	free(rank);
 	return rc;
 }

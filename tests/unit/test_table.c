@@ -584,6 +584,43 @@ static void test_trusted_texts(void **state)
 	kiscrm_table_free(t);
 }
 
+/* A trusted text equal to the one set last in its column shares that copy; the caller's
+ * buffer may be rewritten in between (a report formats every group name into one), so
+ * equal means equal bytes, not the same pointer. */
+static void test_trusted_texts_shared(void **state)
+{
+	(void)state;
+	kiscrm_table *t;
+	assert_rc(KISCRM_OK, kiscrm_table_new(&t, "shared"));
+	assert_rc(KISCRM_OK, kiscrm_table_add_column(t, "owner", KISCRM_TYPE_TEXT));
+	assert_rc(KISCRM_OK, kiscrm_table_add_column(t, "amount", KISCRM_TYPE_MONEY));
+	static const char *const owners[] = { "李雷", "王芳", "王芳", "李雷", "李雷" };
+	char buf[32];
+	for (size_t r = 0; r < 5; r++) {
+		assert_int_equal((int)r, kiscrm_table_add_row(t, KISCRM_ROW_DETAIL));
+		snprintf(buf, sizeof(buf), "%s", owners[r]);
+		assert_rc(KISCRM_OK, kc_table_set_text_trusted(t, r, 0, buf));
+		assert_rc(KISCRM_OK, kiscrm_table_set_int(t, r, 1, (int64_t)r * 100));
+	}
+	for (size_t r = 0; r < 5; r++)
+		assert_string_equal(owners[r], kiscrm_table_text(t, r, 0));
+	assert_ptr_equal(kiscrm_table_text(t, 1, 0), kiscrm_table_text(t, 2, 0));
+	assert_ptr_equal(kiscrm_table_text(t, 3, 0), kiscrm_table_text(t, 4, 0));
+	assert_ptr_not_equal(kiscrm_table_text(t, 0, 0), kiscrm_table_text(t, 3, 0)); /* not the last */
+	/* a shared cell rewritten through the API leaves its neighbour alone */
+	assert_rc(KISCRM_OK, kiscrm_table_set_text(t, 2, 0, "张伟"));
+	assert_rc(KISCRM_OK, kiscrm_table_set_null(t, 2, 0));
+	assert_string_equal("王芳", kiscrm_table_text(t, 1, 0));
+	assert_true(kiscrm_table_is_null(t, 2, 0));
+	/* NULL cells of a fresh row, whatever their value slot held */
+	assert_int_equal(5, kiscrm_table_add_row(t, KISCRM_ROW_TOTAL));
+	assert_true(kiscrm_table_is_null(t, 5, 0));
+	assert_true(kiscrm_table_is_null(t, 5, 1));
+	assert_int_equal(0, kiscrm_table_int(t, 5, 1));
+	assert_int_equal(400, kiscrm_table_int(t, 4, 1));
+	kiscrm_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -601,6 +638,7 @@ int main(void)
 		cmocka_unit_test(test_text_types_and_subtotals),
 		cmocka_unit_test(test_money_formats),
 		cmocka_unit_test(test_trusted_texts),
+		cmocka_unit_test(test_trusted_texts_shared),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
