@@ -3,6 +3,7 @@
 #include "helpers.h"
 
 #include "kiscrm/sys/backend.h"
+#include "backends/sqlite/sqlite.h" /* the bulk-load test hooks */
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -981,6 +982,135 @@ static void test_foreign_database_refused(void **state)
 	assert_error_mentions("not a libkiscrm database");
 }
 
+/* ---- deferred indexes of bulk loads (bulk.c) ------------------------------------------ */
+
+/* Contacts n of a load: account 1 + n % 4, so a quarter of them under each account. */
+static void add_contacts(kiscrm_backend *b, int from, int count)
+{
+	for (int n = from; n < from + count; n++) {
+		kiscrm_value row[4] = { v_null(), v_int(KISCRM_TYPE_INT, 1 + n % 4), v_text("c"),
+					v_int(KISCRM_TYPE_TIME, n) };
+		assert_rc(KISCRM_OK, b->insert(b, &contact, row, NULL));
+	}
+}
+
+static int64_t contacts_of(kiscrm_backend *b, int64_t account)
+{
+	kiscrm_cond c = { 1, KISCRM_OP_EQ, v_int(KISCRM_TYPE_INT, account) };
+	kiscrm_query q = { 1, &c, 0 };
+	int64_t n = -1;
+	assert_rc(KISCRM_OK, b->count(b, &contact, &q, &n));
+	return n;
+}
+
+static char *raw_text(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(SQLITE_OK, sqlite3_prepare_v2(db, sql, -1, &st, NULL));
+	assert_int_equal(SQLITE_ROW, sqlite3_step(st));
+	char *v = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	assert_non_null(v);
+	return v;
+}
+
+#define INDEX_SQL "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'contact_account_id'"
+
+/* Deferring is considered after 50 inserts, then at every doubling (100, 200 …), and
+ * happens when the transaction's rows are at least half of the table.
+ *   - 100 contacts without a transaction: never deferred (a DROP would stick).
+ *   - 200 more in one: at 50 the table has 150 rows (> 100), at 100 it has 200 (<= 200):
+ *     deferred. Another connection still sees the index (it reads the last commit).
+ *   - COMMIT builds it again, with the schema's own definition, consistent with the rows
+ *     (integrity_check), and queries use it: account 2 has 25 + 50 = 75 contacts. */
+static void test_bulk_defers_indexes(void **state)
+{
+	fixture *f = *state;
+	sqlite3 *raw = raw_open(f->path);
+	char *before = raw_text(raw, INDEX_SQL);
+	assert_rc(KISCRM_OK, kc_backend_sqlite_defer_after(f->b, 50));
+	add_contacts(f->b, 0, 100);
+	assert_int_equal(0, kc_backend_sqlite_deferred(f->b, "contact"));
+	assert_rc(KISCRM_OK, f->b->begin(f->b));
+	add_contacts(f->b, 100, 99);
+	assert_int_equal(0, kc_backend_sqlite_deferred(f->b, "contact"));
+	add_contacts(f->b, 199, 101);
+	assert_int_equal(1, kc_backend_sqlite_deferred(f->b, "contact"));
+	assert_int_equal(0, kc_backend_sqlite_deferred(f->b, "account")); /* untouched */
+	assert_int_equal(1, raw_int(raw, "SELECT count(*) FROM sqlite_master WHERE name = 'contact_account_id'"));
+	assert_rc(KISCRM_OK, f->b->commit(f->b));
+	assert_int_equal(0, kc_backend_sqlite_deferred(f->b, "contact"));
+	assert_int_equal(0, kc_backend_sqlite_index_builds(f->b)); /* built at commit, not by a read */
+	char *after = raw_text(raw, INDEX_SQL);
+	assert_string_equal(before, after);
+	char *ok = raw_text(raw, "PRAGMA integrity_check");
+	assert_string_equal("ok", ok);
+	sqlite3_stmt *st;
+	char plan[512] = "";
+	assert_int_equal(SQLITE_OK, sqlite3_prepare_v2(raw, "EXPLAIN QUERY PLAN SELECT id FROM contact WHERE "
+							  "account_id = 2", -1, &st, NULL));
+	while (sqlite3_step(st) == SQLITE_ROW) /* id, parent, notused, detail */
+		snprintf(plan + strlen(plan), sizeof(plan) - strlen(plan), "%s;", sqlite3_column_text(st, 3));
+	sqlite3_finalize(st);
+	if (!strstr(plan, "USING COVERING INDEX contact_account_id") && !strstr(plan, "USING INDEX contact_account_id"))
+		fail_msg("the query does not use the index: %s", plan);
+	assert_int_equal(75, contacts_of(f->b, 2));
+	assert_int_equal(300, raw_int(raw, "SELECT count(*) FROM contact"));
+	free(before);
+	free(after);
+	free(ok);
+	sqlite3_close(raw);
+}
+
+/* A rollback brings the dropped index back with the old rows; a load into a table of
+ * mostly older rows keeps its indexes (100 into 1,000: 1,050 > 100, 1,100 > 200). */
+static void test_bulk_rollback_and_big_tables(void **state)
+{
+	fixture *f = *state;
+	sqlite3 *raw = raw_open(f->path);
+	assert_rc(KISCRM_OK, kc_backend_sqlite_defer_after(f->b, 50));
+	assert_rc(KISCRM_OK, f->b->begin(f->b));
+	add_contacts(f->b, 0, 1000);
+	assert_int_equal(1, kc_backend_sqlite_deferred(f->b, "contact"));
+	assert_rc(KISCRM_OK, f->b->rollback(f->b));
+	assert_int_equal(0, kc_backend_sqlite_deferred(f->b, "contact"));
+	assert_int_equal(0, raw_int(raw, "SELECT count(*) FROM contact"));
+	assert_int_equal(1, raw_int(raw, "SELECT count(*) FROM sqlite_master WHERE name = 'contact_account_id'"));
+	assert_rc(KISCRM_OK, f->b->begin(f->b));
+	add_contacts(f->b, 0, 1000);
+	assert_rc(KISCRM_OK, f->b->commit(f->b));
+	assert_rc(KISCRM_OK, f->b->begin(f->b));
+	add_contacts(f->b, 1000, 100);
+	assert_int_equal(0, kc_backend_sqlite_deferred(f->b, "contact"));
+	assert_rc(KISCRM_OK, f->b->commit(f->b));
+	assert_int_equal(275, contacts_of(f->b, 2));
+	char *ok = raw_text(raw, "PRAGMA integrity_check");
+	assert_string_equal("ok", ok);
+	free(ok);
+	sqlite3_close(raw);
+}
+
+/* A filtered read while the index is deferred builds it first (the read is exact and
+ * needs no scan of every row) and the table keeps it for the rest of the transaction. */
+static void test_bulk_read_builds_indexes(void **state)
+{
+	fixture *f = *state;
+	assert_rc(KISCRM_OK, kc_backend_sqlite_defer_after(f->b, 50));
+	assert_rc(KISCRM_OK, f->b->begin(f->b));
+	add_contacts(f->b, 0, 200);
+	assert_int_equal(1, kc_backend_sqlite_deferred(f->b, "contact"));
+	assert_int_equal(50, contacts_of(f->b, 2));
+	assert_int_equal(0, kc_backend_sqlite_deferred(f->b, "contact"));
+	assert_int_equal(1, kc_backend_sqlite_index_builds(f->b));
+	add_contacts(f->b, 200, 800);
+	assert_int_equal(0, kc_backend_sqlite_deferred(f->b, "contact"));
+	assert_rc(KISCRM_OK, f->b->commit(f->b));
+	assert_int_equal(1, kc_backend_sqlite_index_builds(f->b));
+	assert_int_equal(250, contacts_of(f->b, 2));
+	assert_int_equal(KISCRM_EINVALID, kc_backend_sqlite_defer_after(f->b, 0));
+	assert_int_equal(-1, kc_backend_sqlite_deferred(f->b, "nothing"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1009,6 +1139,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_migration_v1_to_v2, setup_v1, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_database_refused, setup_v1, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_database_refused, setup_files, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk_defers_indexes, setup_v1, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk_rollback_and_big_tables, setup_v1, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk_read_builds_indexes, setup_v1, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

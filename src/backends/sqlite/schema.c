@@ -100,11 +100,7 @@ static int sync_kind(sq_backend *be, const kiscrm_kind_def *k, int fix, int *mis
 		(*missing)++;
 		if (!fix)
 			continue;
-		b.size = 0;
-		rc = kc_buf_printf(&b, "CREATE INDEX IF NOT EXISTS \"%s_%s\" ON \"%s\" (\"%s\")",
-				   k->name, k->fields[i].name, k->name, k->fields[i].name);
-		if (!rc)
-			rc = sq_exec_sql(be, b.ptr, "create index");
+		rc = sq_create_index(be, k, i);
 	}
 	kiscrm_buf_dispose(&b);
 	return rc;

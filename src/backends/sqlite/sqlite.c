@@ -38,6 +38,9 @@ static int open_query(sq_backend *be, const kiscrm_kind_def **kind, const kiscrm
 	if (ki < 0)
 		return ki;
 	int rc = sq_check_query(q);
+	/* a filtered read of a table whose indexes a bulk load deferred gets them back */
+	if (!rc && q && q->ncond > 0)
+		rc = sq_bulk_need_indexes(be, ki);
 	return rc ? rc : sq_query_stmt(be, *kind, q, form, st, slot);
 }
 
@@ -83,7 +86,7 @@ static int sq_insert(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscr
 		rc = sq_fail(be, src, "insert into %s", kind->name);
 	}
 	sqlite3_reset(st);
-	return rc;
+	return rc ? rc : sq_bulk_inserted(be, ki);
 }
 
 static int sq_update(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_value *row)

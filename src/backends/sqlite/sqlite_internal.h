@@ -1,7 +1,8 @@
 /* The SQLite backend's private types and the functions its files share: statements.c
- * (errors, statements, binding, the scan cache, transactions), plan.c (the statement of a
- * scan or count: index or scan for range conditions), schema.c (tables, schema version, migration) and sqlite.c (the
- * backend's slots and construction). */
+ * (errors, statements, binding, the scan cache), transact.c (transactions), bulk.c (the
+ * indexes a bulk load defers to its commit), plan.c (the statement of a scan or count:
+ * index or scan for range conditions), schema.c (tables, schema version, migration) and
+ * sqlite.c (the backend's slots and construction). */
 #ifndef KC_BACKENDS_SQLITE_INTERNAL_H
 #define KC_BACKENDS_SQLITE_INTERNAL_H
 
@@ -29,11 +30,20 @@ typedef struct stmt_slot {
 	int busy;
 } stmt_slot;
 
+/* A table's part in the open transaction's bulk load (bulk.c). */
+typedef struct sq_bulk {
+	int64_t inserts;    /* rows this transaction inserted */
+	int64_t next_check; /* inserts at which deferring is considered next (0: defer_after) */
+	int deferred;       /* its indexes are dropped until commit */
+	int kept;           /* read with conditions, or without indexes: never deferred */
+} sq_bulk;
+
 typedef struct kind_cache {
 	stmt_slot insert;
 	stmt_slot update;
 	stmt_slot remove;
 	stmt_slot get;
+	sq_bulk bulk;
 } kind_cache;
 
 typedef struct scan_entry {
@@ -58,6 +68,8 @@ typedef struct sq_backend {
 	uint64_t tick;
 	kiscrm_buf sql;   /* scratch for building scan SQL, reused */
 	kiscrm_buf shape; /* scratch for a scan's cache key, reused */
+	int64_t defer_after;   /* bulk.c: DEFER_AFTER, or a test's */
+	int64_t bulk_restores; /* bulk.c: indexes built again for a read before commit */
 } sq_backend;
 
 /* The per-kind statements of kind_cache. */
@@ -102,6 +114,12 @@ void sq_stmt_release(sqlite3_stmt *st, stmt_slot *slot);
 /* @form: SQ_SCAN (planned: it may become SQ_SCAN_UNINDEXED), SQ_COUNT or SQ_DISTINCT. */
 int sq_query_stmt(sq_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int form,
 		sqlite3_stmt **st, stmt_slot **slot);
+/* bulk.c: deferred indexes of bulk loads */
+int sq_bulk_inserted(sq_backend *be, int ki);
+int sq_bulk_need_indexes(sq_backend *be, int ki);
+int sq_bulk_before_commit(sq_backend *be);
+void sq_bulk_reset(sq_backend *be);
+int sq_create_index(sq_backend *be, const kiscrm_kind_def *k, int field);
 /* schema.c */
 int sq_check_ours(sq_backend *be, const kiscrm_schema *s, int64_t v);
 int sq_check_schema(const kiscrm_schema *s);

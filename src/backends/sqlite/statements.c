@@ -1,6 +1,6 @@
 /* SQL of the SQLite backend: error mapping, statements prepared once per kind and
  * reused, value binding and row reading, WHERE clauses from queries, the LRU cache of
- * scan statements, and the transaction statements (BEGIN IMMEDIATE, COMMIT, ROLLBACK). */
+ * scan statements. */
 #include "sqlite_internal.h"
 #include "backends/shared.h"
 #include "core/str.h"
@@ -130,22 +130,6 @@ int sq_query_int(sq_backend *be, const char *sql, const char *bind_text, int64_t
 	else if (src != SQLITE_DONE)
 		rc = sq_fail(be, src, "%s", what);
 	sqlite3_finalize(st);
-	return rc;
-}
-
-/* Runs a cached transaction-control statement. */
-static int exec_cached(sq_backend *be, stmt_slot *slot, const char *sql, const char *what)
-{
-	if (!slot->stmt) {
-		int rc = sq_prepare(be, sql, &slot->stmt, what, "");
-		if (rc)
-			return rc;
-	}
-	int src = sqlite3_step(slot->stmt);
-	int rc = KISCRM_OK;
-	if (src != SQLITE_DONE && src != SQLITE_ROW)
-		rc = sq_fail(be, src, "%s", what);
-	sqlite3_reset(slot->stmt);
 	return rc;
 }
 
@@ -593,32 +577,6 @@ int sq_check_query(const kiscrm_query *q)
 	return KISCRM_OK;
 }
 
-
-/* ---- vtable: transactions --------------------------------------------------------- */
-
-int sq_begin(kiscrm_backend *b)
-{
-	sq_backend *be = (sq_backend *)b;
-	/* IMMEDIATE takes the write lock now: a second writer waits (busy timeout) or gets
-	 * EBUSY here, instead of both holding read locks and deadlocking on upgrade. */
-	return exec_cached(be, &be->begin, "BEGIN IMMEDIATE", "begin transaction");
-}
-
-int sq_commit(kiscrm_backend *b)
-{
-	sq_backend *be = (sq_backend *)b;
-	return exec_cached(be, &be->commit, "COMMIT", "commit");
-}
-
-int sq_rollback(kiscrm_backend *b)
-{
-	sq_backend *be = (sq_backend *)b;
-	/* Some errors (disk full, I/O) make SQLite roll back on its own; the transaction
-	 * the core wants undone is then already gone. */
-	if (sqlite3_get_autocommit(be->db))
-		return KISCRM_OK;
-	return exec_cached(be, &be->rollback, "ROLLBACK", "rollback");
-}
 
 void sq_free_statements(sq_backend *be)
 {
