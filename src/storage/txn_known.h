@@ -45,7 +45,9 @@ enum kc_memo {
 };
 
 typedef struct kc_known {
-	kc_found_slot *found;   /* KC_FOUND_SLOTS entries */
+	kc_found_slot *found;   /* nfound entries */
+	size_t nfound;          /* a power of two, grown when the cache thrashes */
+	size_t evictions;       /* valid entries replaced by others since the last growth */
 	uint32_t gen;           /* generation of the valid slots: clearing is one increment */
 	int nkinds;
 	kc_inserted_run *runs;  /* one per kind (index kind - 1); a NULL buffer when not kept */

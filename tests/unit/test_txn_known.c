@@ -1,0 +1,60 @@
+/* What a transaction remembers of the rows it found (storage/txn_known.c): the found
+ * cache grows while a load thrashes it, up to its bound, and never answers wrongly. */
+#include "helpers.h"
+#include "storage/txn_known.h"
+#include "model/model.h"
+
+#define SLOTS 16384   /* the cache's first size (txn_known.c) */
+#define MAX 262144    /* its bound */
+
+/* Ten thousand distinct rows noted once evict at most ten thousand entries, fewer than
+ * the 16,384 slots: the cache keeps its size. */
+static void test_found_cache_keeps_size(void **state)
+{
+	(void)state;
+	kc_known k;
+	assert_int_equal(0, kc_known_init(&k, &kc_model_kinds));
+	assert_int_equal(SLOTS, k.nfound);
+	for (kiscrm_id id = 1; id <= 10000; id++)
+		kc_known_found(&k, KISCRM_KIND_CUSTOMER, id, id % 3);
+	assert_int_equal(SLOTS, k.nfound);
+	kc_known_free(&k);
+}
+
+/* A million distinct rows thrash every size below the bound: the cache ends at it. What
+ * it answers is right (the partner noted), and the last row noted is always there (it
+ * was written last into its slot); a cleared cache answers nothing. */
+static void test_found_cache_grows_to_bound(void **state)
+{
+	(void)state;
+	kc_known k;
+	assert_int_equal(0, kc_known_init(&k, &kc_model_kinds));
+	for (kiscrm_id id = 1; id <= 1000000; id++)
+		kc_known_found(&k, KISCRM_KIND_CUSTOMER, id, id % 3);
+	assert_int_equal(MAX, k.nfound);
+	long hits = 0;
+	for (kiscrm_id id = 1; id <= 1000000; id++) {
+		kiscrm_id partner = -7;
+		if (kc_known_lookup(&k, KISCRM_KIND_CUSTOMER, id, 1, &partner)) {
+			assert_int_equal(id % 3, partner);
+			hits++;
+		}
+	}
+	assert_true(hits > 0 && hits <= MAX);
+	kiscrm_id partner = -7;
+	assert_int_equal(1, kc_known_lookup(&k, KISCRM_KIND_CUSTOMER, 1000000, 1, &partner));
+	assert_int_equal(1000000 % 3, partner);
+	assert_int_equal(0, kc_known_lookup(&k, KISCRM_KIND_STAFF, 1000000, 1, &partner)); /* another kind */
+	kc_known_clear(&k);
+	assert_int_equal(0, kc_known_lookup(&k, KISCRM_KIND_CUSTOMER, 1000000, 1, &partner));
+	kc_known_free(&k);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_found_cache_keeps_size),
+		cmocka_unit_test(test_found_cache_grows_to_bound),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
