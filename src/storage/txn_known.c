@@ -22,17 +22,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Direct-mapped cache of found rows: a power of two of slots, from KC_FOUND_SLOTS. A
- * load that refers to more rows than fit (50,000 customers under a million opportunities
- * missed two lookups in three, a read each: a tenth of the load) evicts more entries
- * than there are slots, and the cache doubles, up to KC_FOUND_MAX (8 MiB). */
+/* Cache of found rows: a power of two of slots, from KC_FOUND_SLOTS, in pairs (two-way
+ * set-associative: a row goes to the first of its pair, moving the row there to the
+ * second, so two rows of one pair do not evict each other over and over). A load that
+ * refers to more rows than fit (50,000 customers under a million opportunities missed two
+ * lookups in three, a read each: a tenth of the load) evicts more entries than there are
+ * slots, and the cache doubles, up to KC_FOUND_MAX (8 MiB). */
 #define KC_FOUND_SLOTS 16384
 #define KC_FOUND_MAX 262144
 /* A run marks the ids it skips as absent; an id further than this past its end (rows
  * inserted with explicit, scattered ids) goes to the found cache instead. */
 #define KC_RUN_GAP 4096
-/* Remembered answers of reads; a power of two. */
+/* Remembered answers of reads: a power of two of slots, doubled like the found cache
+ * when answers evict more answers than there are slots (a customer's first contract,
+ * asked for each of a million opportunities of 50,000 customers), up to KC_MEMO_MAX. */
 #define KC_MEMO_SLOTS 4096
+#define KC_MEMO_MAX 65536
 /* Above this many entries a run's buffer is returned when the transaction ends. */
 #define KC_RUN_KEEP 65536
 #define KC_KNOWN_ABSENT ((kiscrm_id)-1)
@@ -80,7 +85,7 @@ void kc_known_clear(kc_known *k)
 	if (++k->gen == 0) { /* wrapped: slots of an old generation could look current */
 		memset(k->found, 0, k->nfound * sizeof(*k->found));
 		if (k->memos)
-			memset(k->memos, 0, KC_MEMO_SLOTS * sizeof(*k->memos));
+			memset(k->memos, 0, k->nmemos * sizeof(*k->memos));
 		k->gen = 1;
 	}
 	if (!k->any_runs)
@@ -106,14 +111,27 @@ static size_t slot_index(int kind, kiscrm_id id, size_t slots)
 	return (size_t)(h >> 32) & (slots - 1);
 }
 
-static kc_found_slot *slot_of(kc_known *k, int kind, kiscrm_id id)
+/* The first slot of the pair of (kind, id). */
+static kc_found_slot *pair_of(const kc_known *k, int kind, kiscrm_id id)
 {
-	return &k->found[slot_index(kind, id, k->nfound)];
+	return &k->found[2 * slot_index(kind, id, k->nfound / 2)];
+}
+
+static int slot_valid(const kc_known *k, const kc_found_slot *s)
+{
+	return s->gen == k->gen && s->kind != 0;
 }
 
 static int slot_holds(const kc_known *k, const kc_found_slot *s, int kind, kiscrm_id id)
 {
 	return s->gen == k->gen && s->kind == kind && s->id == id;
+}
+
+/* The slot holding (kind, id), or NULL. */
+static kc_found_slot *find_slot(const kc_known *k, int kind, kiscrm_id id)
+{
+	kc_found_slot *s = pair_of(k, kind, id);
+	return slot_holds(k, &s[0], kind, id) ? &s[0] : slot_holds(k, &s[1], kind, id) ? &s[1] : NULL;
 }
 
 /* The run entry of @id, or NULL. */
@@ -166,13 +184,18 @@ static void grow_found(kc_known *k)
 
 static void found_note(kc_known *k, int kind, kiscrm_id id, kiscrm_id partner)
 {
-	kc_found_slot *s = slot_of(k, kind, id);
-	if (s->gen == k->gen && s->kind && !(s->kind == kind && s->id == id) && ++k->evictions > k->nfound) {
-		k->evictions = 0;
-		if (k->nfound < KC_FOUND_MAX) {
-			grow_found(k);
-			s = slot_of(k, kind, id);
+	kc_found_slot *s = find_slot(k, kind, id);
+	if (!s) {
+		s = pair_of(k, kind, id);
+		if (slot_valid(k, &s[1]) && slot_valid(k, &s[0]) && ++k->evictions > k->nfound) {
+			k->evictions = 0;
+			if (k->nfound < KC_FOUND_MAX) {
+				grow_found(k);
+				s = pair_of(k, kind, id);
+			}
 		}
+		if (slot_valid(k, &s[0]))
+			s[1] = s[0]; /* else the first is free: the second stays */
 	}
 	*s = (kc_found_slot){ k->gen, kind, partner >= 0, id, partner >= 0 ? partner : 0 };
 }
@@ -198,8 +221,8 @@ void kc_known_updated(kc_known *k, int kind, kiscrm_id id, int keep, kiscrm_id p
 	kiscrm_id *e = run_entry(k, kind, id);
 	if (e && *e != KC_KNOWN_ABSENT)
 		*e = keep ? partner : KC_KNOWN_ABSENT;
-	kc_found_slot *s = slot_of(k, kind, id);
-	if (slot_holds(k, s, kind, id)) {
+	kc_found_slot *s = find_slot(k, kind, id);
+	if (s) {
 		if (keep)
 			found_note(k, kind, id, partner);
 		else
@@ -212,8 +235,8 @@ void kc_known_removed(kc_known *k, int kind, kiscrm_id id)
 	kiscrm_id *e = run_entry(k, kind, id);
 	if (e)
 		*e = KC_KNOWN_ABSENT;
-	kc_found_slot *s = slot_of(k, kind, id);
-	if (slot_holds(k, s, kind, id))
+	kc_found_slot *s = find_slot(k, kind, id);
+	if (s)
 		s->kind = 0;
 }
 
@@ -224,8 +247,8 @@ int kc_known_lookup(kc_known *k, int kind, kiscrm_id id, int want_partner, kiscr
 		*partner = *e;
 		return 1;
 	}
-	const kc_found_slot *s = slot_of(k, kind, id);
-	if (slot_holds(k, s, kind, id) && (!want_partner || s->partner_known)) {
+	const kc_found_slot *s = find_slot(k, kind, id);
+	if (s && (!want_partner || s->partner_known)) {
 		*partner = s->partner;
 		return 1;
 	}
@@ -234,7 +257,7 @@ int kc_known_lookup(kc_known *k, int kind, kiscrm_id id, int want_partner, kiscr
 
 static kc_memo_slot *memo_slot(const kc_known *k, int memo, kiscrm_id key)
 {
-	return &k->memos[slot_index(memo, key, KC_MEMO_SLOTS)];
+	return &k->memos[slot_index(memo, key, k->nmemos)];
 }
 
 int kc_known_memo_get(const kc_known *k, int memo, int kind, kiscrm_id key, int64_t *value)
@@ -250,8 +273,24 @@ int kc_known_memo_get(const kc_known *k, int memo, int kind, kiscrm_id key, int6
 
 void kc_known_memo_put(kc_known *k, int memo, int kind, kiscrm_id key, int64_t value)
 {
-	if (kind < 1 || kind > k->nkinds ||
-	    (!k->memos && !(k->memos = calloc(KC_MEMO_SLOTS, sizeof(*k->memos)))))
+	if (kind < 1 || kind > k->nkinds)
 		return;
-	*memo_slot(k, memo, key) = (kc_memo_slot){ k->gen, memo, key, k->writes[kind - 1], value };
+	if (!k->memos) {
+		if (!(k->memos = calloc(KC_MEMO_SLOTS, sizeof(*k->memos))))
+			return;
+		k->nmemos = KC_MEMO_SLOTS;
+	}
+	kc_memo_slot *m = memo_slot(k, memo, key);
+	if (m->gen == k->gen && (m->memo != memo || m->key != key) && ++k->memo_evictions > k->nmemos &&
+	    k->nmemos < KC_MEMO_MAX) {
+		kc_memo_slot *bigger = calloc(2 * k->nmemos, sizeof(*bigger));
+		k->memo_evictions = 0;
+		if (bigger) { /* the answers are dropped: remembering may forget */
+			free(k->memos);
+			k->memos = bigger;
+			k->nmemos *= 2;
+			m = memo_slot(k, memo, key);
+		}
+	}
+	*m = (kc_memo_slot){ k->gen, memo, key, k->writes[kind - 1], value };
 }

@@ -54,7 +54,9 @@ typedef struct kc_known {
 	unsigned char *wanted;  /* per kind: some field refers to it, so its inserts are kept */
 	int any_runs;           /* a run is not empty */
 	uint64_t *writes;       /* per kind: rows written through the handle, ever */
-	kc_memo_slot *memos;    /* KC_MEMO_SLOTS entries, allocated at the first answer */
+	kc_memo_slot *memos;    /* nmemos entries, allocated at the first answer */
+	size_t nmemos;          /* a power of two, grown when answers evict each other */
+	size_t memo_evictions;  /* current answers replaced by others since the last growth */
 } kc_known;
 
 struct kc_kind_table;

@@ -1,5 +1,6 @@
-/* What a transaction remembers of the rows it found (storage/txn_known.c): the found
- * cache grows while a load thrashes it, up to its bound, and never answers wrongly. */
+/* What a transaction remembers of the rows it found and the answers it read
+ * (storage/txn_known.c): both caches grow while a load thrashes them, up to their bounds,
+ * and never answer wrongly. */
 #include "helpers.h"
 #include "storage/txn_known.h"
 #include "model/model.h"
@@ -50,11 +51,34 @@ static void test_found_cache_grows_to_bound(void **state)
 	kc_known_free(&k);
 }
 
+/* Remembered answers grow the same way, from 4,096 slots to 65,536: a million distinct
+ * questions end at the bound; the last answer is there until its kind is written. */
+static void test_memo_grows_to_bound(void **state)
+{
+	(void)state;
+	kc_known k;
+	int64_t v = -1;
+	assert_int_equal(0, kc_known_init(&k, &kc_model_kinds));
+	assert_int_equal(0, kc_known_memo_get(&k, KC_MEMO_FIRST_SIGNED, KISCRM_KIND_CONTRACT, 1, &v));
+	for (kiscrm_id key = 1; key <= 1000000; key++)
+		kc_known_memo_put(&k, KC_MEMO_FIRST_SIGNED, KISCRM_KIND_CONTRACT, key, key * 2);
+	assert_int_equal(65536, k.nmemos);
+	assert_int_equal(1, kc_known_memo_get(&k, KC_MEMO_FIRST_SIGNED, KISCRM_KIND_CONTRACT, 1000000, &v));
+	assert_int_equal(2000000, v);
+	for (kiscrm_id key = 1; key <= 1000000; key++)
+		if (kc_known_memo_get(&k, KC_MEMO_FIRST_SIGNED, KISCRM_KIND_CONTRACT, key, &v))
+			assert_int_equal(key * 2, v);
+	kc_known_writing(&k, KISCRM_KIND_CONTRACT);
+	assert_int_equal(0, kc_known_memo_get(&k, KC_MEMO_FIRST_SIGNED, KISCRM_KIND_CONTRACT, 1000000, &v));
+	kc_known_free(&k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_found_cache_keeps_size),
 		cmocka_unit_test(test_found_cache_grows_to_bound),
+		cmocka_unit_test(test_memo_grows_to_bound),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
