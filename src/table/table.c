@@ -41,6 +41,7 @@ struct kc_column {
 	kiscrm_type type;
 	char *label[2]; /* { zh, en } set for this column (dynamic columns), or NULL */
 	const char *last_text; /* the copy in the chunks made for this column last, or NULL */
+	size_t last_len;       /* its length */
 };
 
 union kc_val {
@@ -77,10 +78,10 @@ struct kiscrm_table {
 	struct kc_text_chunk *texts; /* newest first */
 };
 
-/* A copy of @value in the table's chunks, NULL when out of memory. */
-static char *chunk_copy(kiscrm_table *table, const char *value)
+/* A copy of @value (@len bytes and a NUL) in the table's chunks, NULL when out of memory. */
+static char *chunk_copy(kiscrm_table *table, const char *value, size_t len)
 {
-	size_t n = strlen(value) + 1;
+	size_t n = len + 1;
 	struct kc_text_chunk *c = table->texts;
 	if (!c || c->cap - c->used < n) {
 		size_t cap = n > TEXT_CHUNK / 4 ? n : TEXT_CHUNK;
@@ -448,13 +449,16 @@ static int set_text(kiscrm_table *table, size_t row, size_t col, const char *val
 	if (!trusted && (rc = check_utf8(value, table->cols[col].name)) != 0)
 		return rc;
 	struct kc_column *c = &table->cols[col];
+	size_t len = trusted ? strlen(value) : 0;
 	char *copy;
 	if (!trusted)
 		copy = kc_strdup(value);
-	else if (c->last_text && strcmp(c->last_text, value) == 0)
+	else if (c->last_text && c->last_len == len && memcmp(c->last_text, value, len) == 0)
 		copy = (char *)c->last_text; /* chunk copies are never changed or freed alone */
-	else if ((copy = chunk_copy(table, value)) != NULL)
+	else if ((copy = chunk_copy(table, value, len)) != NULL) {
 		c->last_text = copy;
+		c->last_len = len;
+	}
 	if (!copy)
 		return kc_error_oom();
 	clear_cell(table, at, KISCRM_TYPE_TEXT);
