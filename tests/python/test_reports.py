@@ -249,3 +249,18 @@ def test_qualification_assess_outcomes(db):
     assert rows["overall"]["outcome"] == kiscrm.QUAL_FAIL
     assert rows["overall"]["reasons"].endswith("assessor decides: experience")
     assert kiscrm.QUAL_OUTCOMES[kiscrm.QUAL_PASS] == "pass"
+
+
+def test_keep_memory(db):
+    """Whatever working memory the handle keeps, a report gives the same table: 张三's
+    win rate is 2 / 3 with nothing kept, and again after the limit is raised."""
+    scenario(db)
+    db.keep_memory(0)
+    first = db.report("win-rate", group_by="owner", **WINDOW).to_dicts()
+    db.keep_memory(64 * 1024 * 1024)
+    again = db.report("win-rate", group_by="owner", **WINDOW).to_dicts()
+    assert first == again
+    assert {r["owner"]: r["win_rate"] for r in first}["张三"] == pytest.approx(2 / 3)
+    for bad in (-1, 1.5, "1", True):
+        with pytest.raises(kiscrm.Invalid):
+            db.keep_memory(bad)
