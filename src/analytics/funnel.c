@@ -595,8 +595,12 @@ int kc_funnel_build(kc_funnel *f, kc_report *r, int with_stays)
 	size_t cap_ids;
 	KC_SCRATCH_TAKE_VEC(f->scratch, &opps_site, 0, f->opps, f->cap_opps);
 	KC_SCRATCH_TAKE_VEC(f->scratch, &oppids_site, 0, f->oppids, cap_ids);
-	if (cap_ids < f->cap_opps) /* the two arrays share one capacity */
+	/* the two arrays share one capacity: the ids' (8 bytes each, so not always kept)
+	 * grows to the opportunities' */
+	if (cap_ids < f->cap_opps && KC_VEC_RESIZE(f->oppids, f->cap_opps) != 0) {
+		kiscrm_error_clear();
 		f->cap_opps = cap_ids;
+	}
 	int rc = KISCRM_OK;
 	if (r->o.ngroup == 0) {
 		/* without grouping the one group exists even when nothing is found, so that
