@@ -88,6 +88,19 @@ void kc_known_clear(kc_known *k)
 			memset(k->memos, 0, k->nmemos * sizeof(*k->memos));
 		k->gen = 1;
 	}
+	/* a load's grown caches go with it: a handle keeps the small ones between loads */
+	kc_found_slot *small = k->nfound > KC_FOUND_SLOTS ? calloc(KC_FOUND_SLOTS, sizeof(*small)) : NULL;
+	if (small) {
+		free(k->found);
+		k->found = small;
+		k->nfound = KC_FOUND_SLOTS;
+	}
+	if (k->nmemos > KC_MEMO_SLOTS) {
+		free(k->memos);
+		k->memos = NULL; /* allocated again at the first answer */
+		k->nmemos = 0;
+	}
+	k->evictions = k->memo_evictions = 0;
 	if (!k->any_runs)
 		return;
 	for (int i = 0; i < k->nkinds; i++) {

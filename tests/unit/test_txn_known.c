@@ -24,7 +24,7 @@ static void test_found_cache_keeps_size(void **state)
 
 /* A million distinct rows thrash every size below the bound: the cache ends at it. What
  * it answers is right (the partner noted), and the last row noted is always there (it
- * was written last into its slot); a cleared cache answers nothing. */
+ * was written last into its slot); a cleared cache answers nothing and is small again. */
 static void test_found_cache_grows_to_bound(void **state)
 {
 	(void)state;
@@ -46,7 +46,8 @@ static void test_found_cache_grows_to_bound(void **state)
 	assert_int_equal(1, kc_known_lookup(&k, KISCRM_KIND_CUSTOMER, 1000000, 1, &partner));
 	assert_int_equal(1000000 % 3, partner);
 	assert_int_equal(0, kc_known_lookup(&k, KISCRM_KIND_STAFF, 1000000, 1, &partner)); /* another kind */
-	kc_known_clear(&k);
+	kc_known_clear(&k); /* the end of the transaction: back to the first size */
+	assert_int_equal(SLOTS, k.nfound);
 	assert_int_equal(0, kc_known_lookup(&k, KISCRM_KIND_CUSTOMER, 1000000, 1, &partner));
 	kc_known_free(&k);
 }
@@ -70,6 +71,12 @@ static void test_memo_grows_to_bound(void **state)
 			assert_int_equal(key * 2, v);
 	kc_known_writing(&k, KISCRM_KIND_CONTRACT);
 	assert_int_equal(0, kc_known_memo_get(&k, KC_MEMO_FIRST_SIGNED, KISCRM_KIND_CONTRACT, 1000000, &v));
+	kc_known_clear(&k);
+	assert_int_equal(0, k.nmemos);
+	kc_known_memo_put(&k, KC_MEMO_FIRST_SIGNED, KISCRM_KIND_CONTRACT, 5, 10);
+	assert_int_equal(4096, k.nmemos);
+	assert_int_equal(1, kc_known_memo_get(&k, KC_MEMO_FIRST_SIGNED, KISCRM_KIND_CONTRACT, 5, &v));
+	assert_int_equal(10, v);
 	kc_known_free(&k);
 }
 
