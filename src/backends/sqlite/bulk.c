@@ -57,13 +57,13 @@ int sq_create_index(sq_backend *be, const kiscrm_kind_def *k, int field)
 	return rc;
 }
 
-int sq_bulk_inserted(sq_backend *be, int ki)
+void sq_bulk_inserted(sq_backend *be, int ki)
 {
 	sq_bulk *s = &be->kinds[ki].bulk;
 	int64_t at = s->next_check ? s->next_check : be->defer_after ? be->defer_after : DEFER_AFTER;
 	/* outside a transaction a dropped index would stay dropped */
 	if (++s->inserts < at || s->deferred || s->kept || sqlite3_get_autocommit(be->db))
-		return KISCRM_OK;
+		return;
 	s->next_check = 2 * s->inserts; /* look again when the load has doubled */
 	const kiscrm_kind_def *k = be->schema->kinds[ki];
 	int indexed = 0;
@@ -71,17 +71,21 @@ int sq_bulk_inserted(sq_backend *be, int ki)
 		indexed |= (k->fields[i].flags & KISCRM_FIELD_INDEXED) != 0;
 	if (!indexed) {
 		s->kept = 1;
-		return KISCRM_OK;
+		return;
 	}
+	/* Deferring only speeds the load up: the insert that triggers it has succeeded
+	 * whatever happens here, so a failure is not the insert's. Marked first: an index
+	 * dropped before a later DROP failed is built again at commit all the same. */
 	char sql[160];
 	int64_t rows = 0;
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM \"%s\"", k->name);
-	int rc = sq_query_int(be, sql, NULL, &rows, "count the rows of a bulk load");
-	if (rc || rows > 2 * s->inserts)
-		return rc; /* mostly older rows: keeping the indexes up is cheaper */
-	if ((rc = each_index(be, ki, 0)) == 0)
+	int ok = sq_query_int(be, sql, NULL, &rows, "count the rows of a bulk load") == 0;
+	if (ok && rows <= 2 * s->inserts) { /* else mostly older rows: keeping them is cheaper */
 		s->deferred = 1;
-	return rc;
+		ok = each_index(be, ki, 0) == 0;
+	}
+	if (!ok)
+		kiscrm_error_clear();
 }
 
 int sq_bulk_need_indexes(sq_backend *be, int ki)
@@ -90,9 +94,12 @@ int sq_bulk_need_indexes(sq_backend *be, int ki)
 	s->kept = 1;
 	if (!s->deferred)
 		return KISCRM_OK;
-	s->deferred = 0;
-	be->bulk_restores++;
-	return each_index(be, ki, 1);
+	int rc = each_index(be, ki, 1);
+	if (rc == 0) { /* else still deferred: the commit tries again */
+		s->deferred = 0;
+		be->bulk_restores++;
+	}
+	return rc;
 }
 
 int sq_bulk_before_commit(sq_backend *be)

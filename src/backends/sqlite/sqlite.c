@@ -86,7 +86,9 @@ static int sq_insert(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscr
 		rc = sq_fail(be, src, "insert into %s", kind->name);
 	}
 	sqlite3_reset(st);
-	return rc ? rc : sq_bulk_inserted(be, ki);
+	if (rc == 0)
+		sq_bulk_inserted(be, ki);
+	return rc;
 }
 
 static int sq_update(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_value *row)

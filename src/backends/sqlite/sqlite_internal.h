@@ -115,7 +115,9 @@ void sq_stmt_release(sqlite3_stmt *st, stmt_slot *slot);
 int sq_query_stmt(sq_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int form,
 		sqlite3_stmt **st, stmt_slot **slot);
 /* bulk.c: deferred indexes of bulk loads */
-int sq_bulk_inserted(sq_backend *be, int ki);
+/* Counts an insert into kind ki; defers its indexes when the transaction's load has
+ * grown to half the table (a failure to defer is no failure of the insert). */
+void sq_bulk_inserted(sq_backend *be, int ki);
 int sq_bulk_need_indexes(sq_backend *be, int ki);
 int sq_bulk_before_commit(sq_backend *be);
 void sq_bulk_reset(sq_backend *be);
