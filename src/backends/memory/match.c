@@ -1,5 +1,6 @@
-/* Query conditions of the memory backend evaluated on the columns themselves, so that
- * filtering a row materialises none of its values. The answers are those of
+/* Query conditions of the memory backend, compiled here and evaluated on the columns
+ * themselves by mem_pred_match (memory_internal.h), so that filtering a row materialises
+ * none of its values. The answers are those of
  * kiscrm_query_match() (backends/query.c), condition by condition: a NULL field meets
  * only `= NULL`, `!= NULL` meets the others, and comparisons are three-way (RATE ones
  * as double, NaN included).
@@ -12,8 +13,6 @@
 
 #include <string.h>
 
-/* How a condition is evaluated. */
-enum { P_NULL, P_INT, P_RATE, P_CODE, P_TEXT };
 
 
 /* Compiles the (checked) conditions of q into out[q->ncond]. Cannot fail: when the
@@ -57,36 +56,3 @@ void mem_preds_release(mem_backend *m, const mem_pred *p, int n)
 			mem_str_release(&m->strs, (uint32_t)p[i].i);
 }
 
-static int pred_match(const mem_table *t, const mem_pred *p, kiscrm_id id, uint32_t slot)
-{
-	int64_t v = id; /* the id is no column: it is never NULL */
-	int has = p->field == 0 || mem_col_get(&t->cols[p->field], slot, &v);
-	double d;
-
-	if (p->how == P_NULL)
-		return p->op == KISCRM_OP_EQ ? !has : (p->op == KISCRM_OP_NE ? has : 0);
-	if (!has)
-		return 0;
-	switch (p->how) {
-	case P_CODE:
-		return kc_op_holds(p->op, v != p->i);
-	case P_TEXT:
-		if (p->op == KISCRM_OP_CONTAINS)
-			return strstr(mem_str_text(t->strs, (uint32_t)v), p->s) != NULL;
-		return kc_op_holds(p->op, strcmp(mem_str_text(t->strs, (uint32_t)v), p->s));
-	case P_RATE:
-		memcpy(&d, &v, sizeof(d));
-		return kc_op_holds(p->op, (d > p->r) - (d < p->r));
-	default:
-		return kc_op_holds(p->op, (v > p->i) - (v < p->i));
-	}
-}
-
-/* Whether the row of id in slot meets every condition. */
-int mem_preds_match(const mem_table *t, const mem_pred *p, int n, kiscrm_id id, uint32_t slot)
-{
-	for (int i = 0; i < n; i++)
-		if (!pred_match(t, &p[i], id, slot))
-			return 0;
-	return 1;
-}

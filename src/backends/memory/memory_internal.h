@@ -4,9 +4,11 @@
 #define KC_BACKENDS_MEMORY_INTERNAL_H
 
 #include "kiscrm/sys/backend.h"
+#include "backends/shared.h"
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* The id map is paged (an explicit id costs one page, not a vector up to it), but the
  * backend still refuses ids beyond 2^30: it lets slots, map entries and indexes keep ids
@@ -188,8 +190,6 @@ static inline int mem_col_get(const mem_col *c, uint32_t slot, int64_t *v)
 	}
 }
 /* row.c */
-void mem_row_load(const mem_table *t, kiscrm_id id, uint32_t slot, const int *fields, int n,
-		  kiscrm_value *out);
 void mem_row_release(mem_backend *m, mem_table *t, uint32_t slot);
 int mem_row_store(mem_backend *m, mem_table *t, const kiscrm_value *vals, uint32_t *slot);
 /* index.c */
@@ -241,8 +241,73 @@ typedef struct mem_pred {
 } mem_pred;
 
 void mem_preds_compile(mem_backend *m, const mem_table *t, const kiscrm_query *q, mem_pred *out);
-int mem_preds_match(const mem_table *t, const mem_pred *p, int n, kiscrm_id id, uint32_t slot);
 void mem_preds_release(mem_backend *m, const mem_pred *p, int n);
+/* The ways a condition is evaluated (match.c compiles them). Inline, like the row reader
+ * below: every row of a scan goes through both, and as calls into other files they
+ * could not be specialised to the scan's few conditions and fields. */
+enum { P_NULL, P_INT, P_RATE, P_CODE, P_TEXT };
+
+/* Whether the condition holds for the row of id in slot. */
+static inline int mem_pred_match(const mem_table *t, const mem_pred *p, kiscrm_id id, uint32_t slot)
+{
+	int64_t v = id; /* the id is no column: it is never NULL */
+	int has = p->field == 0 || mem_col_get(&t->cols[p->field], slot, &v);
+	double d;
+
+	if (p->how == P_NULL)
+		return p->op == KISCRM_OP_EQ ? !has : (p->op == KISCRM_OP_NE ? has : 0);
+	if (!has)
+		return 0;
+	switch (p->how) {
+	case P_CODE:
+		return kc_op_holds(p->op, v != p->i);
+	case P_TEXT:
+		if (p->op == KISCRM_OP_CONTAINS)
+			return strstr(mem_str_text(t->strs, (uint32_t)v), p->s) != NULL;
+		return kc_op_holds(p->op, strcmp(mem_str_text(t->strs, (uint32_t)v), p->s));
+	case P_RATE:
+		memcpy(&d, &v, sizeof(d));
+		return kc_op_holds(p->op, (d > p->r) - (d < p->r));
+	default:
+		return kc_op_holds(p->op, (v > p->i) - (v < p->i));
+	}
+}
+
+/* Whether the row of id in slot meets every condition. */
+static inline int mem_preds_match(const mem_table *t, const mem_pred *p, int n, kiscrm_id id, uint32_t slot)
+{
+	for (int i = 0; i < n; i++)
+		if (!mem_pred_match(t, &p[i], id, slot))
+			return 0;
+	return 1;
+}
+
+/* Materialises the wanted fields of the row of id in slot into out (NULL when absent). */
+static inline void mem_row_load(const mem_table *t, kiscrm_id id, uint32_t slot, const int *fields, int n,
+		  kiscrm_value *out)
+{
+	for (int k = 0; k < n; k++) {
+		int i = fields[k];
+		int64_t v;
+
+		if (i == 0) {
+			out[0].type = KISCRM_TYPE_INT;
+			out[0].u.i = id;
+		} else if (!mem_col_get(&t->cols[i], slot, &v)) {
+			out[i].type = KISCRM_TYPE_NULL;
+			out[i].u.i = 0;
+		} else {
+			out[i].type = t->types[i];
+			if (t->types[i] == KISCRM_TYPE_TEXT)
+				out[i].u.s = mem_str_text(t->strs, (uint32_t)v);
+			else if (t->types[i] == KISCRM_TYPE_RATE)
+				memcpy(&out[i].u.r, &v, sizeof(out[i].u.r));
+			else
+				out[i].u.i = v;
+		}
+	}
+}
+
 /* The first id >= from that has a row, with its slot in *slot; 0 when there is none.
  * Walks the map in id order, a page without rows at a time. */
 static inline kiscrm_id mem_map_next(const mem_table *t, kiscrm_id from, uint32_t *slot)

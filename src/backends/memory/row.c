@@ -123,27 +123,3 @@ void mem_row_release(mem_backend *m, mem_table *t, uint32_t slot)
 }
 
 /* Materialises the listed fields of the row of id in slot into out, lending the strings. */
-void mem_row_load(const mem_table *t, kiscrm_id id, uint32_t slot, const int *fields, int n,
-		  kiscrm_value *out)
-{
-	for (int k = 0; k < n; k++) {
-		int i = fields[k];
-		int64_t v;
-
-		if (i == 0) {
-			out[0].type = KISCRM_TYPE_INT;
-			out[0].u.i = id;
-		} else if (!mem_col_get(&t->cols[i], slot, &v)) {
-			out[i].type = KISCRM_TYPE_NULL;
-			out[i].u.i = 0;
-		} else {
-			out[i].type = t->types[i];
-			if (t->types[i] == KISCRM_TYPE_TEXT)
-				out[i].u.s = mem_str_text(t->strs, (uint32_t)v);
-			else if (t->types[i] == KISCRM_TYPE_RATE)
-				memcpy(&out[i].u.r, &v, sizeof(out[i].u.r));
-			else
-				out[i].u.i = v;
-		}
-	}
-}
