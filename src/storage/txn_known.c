@@ -185,14 +185,24 @@ static int run_append(kc_known *k, int kind, kiscrm_id id, kiscrm_id partner)
 }
 
 /* Doubles the found cache (its entries are dropped: a cache may forget). */
+/* Doubles the found cache, moving its current entries over: dropping them would make a
+ * load read each of its parents again at every doubling. */
 static void grow_found(kc_known *k)
 {
-	kc_found_slot *bigger = calloc(2 * k->nfound, sizeof(*bigger));
+	kc_found_slot *old = k->found, *bigger = calloc(2 * k->nfound, sizeof(*bigger));
+	size_t n = k->nfound;
 	if (!bigger)
 		return; /* keeps evicting, as before */
-	free(k->found);
 	k->found = bigger;
 	k->nfound *= 2;
+	for (size_t i = 0; i < n; i++) {
+		if (!slot_valid(k, &old[i]))
+			continue;
+		kc_found_slot *s = pair_of(k, old[i].kind, old[i].id);
+		s += slot_valid(k, &s[0]); /* two of one old pair can share a new one: both fit */
+		*s = old[i];
+	}
+	free(old);
 }
 
 static void found_note(kc_known *k, int kind, kiscrm_id id, kiscrm_id partner)
@@ -296,12 +306,16 @@ void kc_known_memo_put(kc_known *k, int memo, int kind, kiscrm_id key, int64_t v
 	kc_memo_slot *m = memo_slot(k, memo, key);
 	if (m->gen == k->gen && (m->memo != memo || m->key != key) && ++k->memo_evictions > k->nmemos &&
 	    k->nmemos < KC_MEMO_MAX) {
-		kc_memo_slot *bigger = calloc(2 * k->nmemos, sizeof(*bigger));
+		kc_memo_slot *old = k->memos, *bigger = calloc(2 * k->nmemos, sizeof(*bigger));
+		size_t n = k->nmemos;
 		k->memo_evictions = 0;
-		if (bigger) { /* the answers are dropped: remembering may forget */
-			free(k->memos);
+		if (bigger) { /* the current answers move over, each to a slot of its own */
 			k->memos = bigger;
 			k->nmemos *= 2;
+			for (size_t i = 0; i < n; i++)
+				if (old[i].gen == k->gen)
+					*memo_slot(k, old[i].memo, old[i].key) = old[i];
+			free(old);
 			m = memo_slot(k, memo, key);
 		}
 	}

@@ -80,12 +80,49 @@ static void test_memo_grows_to_bound(void **state)
 	kc_known_free(&k);
 }
 
+/* Growing keeps what the cache holds. The row noted just before the first doubling sits
+ * in the first slot of its pair until another row of that pair comes; the only row noted
+ * after it is the one whose note doubled the cache, which at most pushes it to the second
+ * slot. So it is still known, with its partner, right after the doubling (a cache that
+ * dropped its entries would read it again). The answers behave alike: some answer given
+ * before the doubling is still there after it. */
+static void test_growth_keeps_entries(void **state)
+{
+	(void)state;
+	kc_known k;
+	int64_t v;
+	kiscrm_id partner = -7, id = 0;
+	assert_int_equal(0, kc_known_init(&k, &kc_model_kinds));
+	while (k.nfound == SLOTS) {
+		id++;
+		kc_known_found(&k, KISCRM_KIND_CUSTOMER, id, id % 5);
+	}
+	assert_int_equal(2 * SLOTS, k.nfound);
+	assert_int_equal(1, kc_known_lookup(&k, KISCRM_KIND_CUSTOMER, id - 1, 1, &partner));
+	assert_int_equal((id - 1) % 5, partner);
+	kiscrm_id key = 0;
+	kc_known_memo_put(&k, KC_MEMO_FIRST_SIGNED, KISCRM_KIND_CONTRACT, ++key, 1);
+	while (k.nmemos == 4096) {
+		key++;
+		kc_known_memo_put(&k, KC_MEMO_FIRST_SIGNED, KISCRM_KIND_CONTRACT, key, key * 3);
+	}
+	long kept = 0;
+	for (kiscrm_id old = 2; old < key; old++)
+		if (kc_known_memo_get(&k, KC_MEMO_FIRST_SIGNED, KISCRM_KIND_CONTRACT, old, &v)) {
+			assert_int_equal(old * 3, v);
+			kept++;
+		}
+	assert_true(kept > 0);
+	kc_known_free(&k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_found_cache_keeps_size),
 		cmocka_unit_test(test_found_cache_grows_to_bound),
 		cmocka_unit_test(test_memo_grows_to_bound),
+		cmocka_unit_test(test_growth_keeps_entries),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
