@@ -1,6 +1,7 @@
 /* Working memory kept between reports: see scratch.h. A handful of blocks at most, so
  * the pool is a list searched from its end (the newest blocks are the likeliest asked). */
 #include "core/scratch.h"
+#include "core/vec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -64,15 +65,9 @@ void kc_scratch_keep(kc_scratch *s, const void *site, size_t index, void *p, siz
 			drop(s, i);
 	while (s->n && s->held + bytes > s->limit)
 		drop(s, 0);
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 16;
-		kc_scratch_block *b = realloc(s->b, cap * sizeof(*b));
-		if (!b) {
-			free(p);
-			return;
-		}
-		s->b = b;
-		s->cap = cap;
+	if (KC_VEC_GROW(s->b, s->n, s->cap, 16)) {
+		free(p); /* not kept: the next report allocates afresh */
+		return;
 	}
 	s->b[s->n++] = (kc_scratch_block){ site, index, p, bytes };
 	s->held += bytes;

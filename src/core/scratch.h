@@ -40,8 +40,8 @@ typedef struct kc_scratch {
 	size_t min;          /* smaller blocks are freed: KC_SCRATCH_MIN (tests lower it) */
 } kc_scratch;
 
-/* Every function takes s NULL as a pool that keeps nothing (a structure built without a
- * handle). */
+/* take, get and keep (and the VEC macros) take s NULL as a pool that keeps nothing (a
+ * structure built without a handle). */
 void kc_scratch_init(kc_scratch *s);
 /* The block kept under (site, index), removed from the pool; NULL with *bytes = 0 when
  * there is none. */

@@ -21,40 +21,34 @@
 /* Inserts of one transaction into one table after which it is first considered. */
 #define DEFER_AFTER 20000
 
-static int index_sql(kiscrm_buf *b, const kiscrm_kind_def *k, int field, int create)
+/* Creates (or drops) the index of @field, named <table>_<field> as the schema made it. */
+static int index_exec(sq_backend *be, const kiscrm_kind_def *k, int field, int create, const char *what)
 {
-	b->size = 0;
-	if (create)
-		return kc_buf_printf(b, "CREATE INDEX IF NOT EXISTS \"%s_%s\" ON \"%s\" (\"%s\")", k->name,
-				     k->fields[field].name, k->name, k->fields[field].name);
-	return kc_buf_printf(b, "DROP INDEX IF EXISTS \"%s_%s\"", k->name, k->fields[field].name);
+	kiscrm_buf b = KISCRM_BUF_INIT;
+	const char *t = k->name, *f = k->fields[field].name;
+	int rc = create ? kc_buf_printf(&b, "CREATE INDEX IF NOT EXISTS \"%s_%s\" ON \"%s\" (\"%s\")", t, f, t, f)
+			: kc_buf_printf(&b, "DROP INDEX IF EXISTS \"%s_%s\"", t, f);
+	if (!rc)
+		rc = sq_exec_sql(be, b.ptr, what);
+	kiscrm_buf_dispose(&b);
+	return rc;
 }
 
 /* Creates (or drops) every index of kind @ki. */
 static int each_index(sq_backend *be, int ki, int create)
 {
 	const kiscrm_kind_def *k = be->schema->kinds[ki];
-	kiscrm_buf b = KISCRM_BUF_INIT;
 	int rc = KISCRM_OK;
 	for (int i = 1; rc == 0 && i < k->nfields; i++)
-		if (k->fields[i].flags & KISCRM_FIELD_INDEXED) {
-			rc = index_sql(&b, k, i, create);
-			if (!rc)
-				rc = sq_exec_sql(be, b.ptr, create ? "build an index after a bulk load"
-								   : "defer an index during a bulk load");
-		}
-	kiscrm_buf_dispose(&b);
+		if (k->fields[i].flags & KISCRM_FIELD_INDEXED)
+			rc = index_exec(be, k, i, create,
+					create ? "build an index after a bulk load" : "defer an index during a bulk load");
 	return rc;
 }
 
 int sq_create_index(sq_backend *be, const kiscrm_kind_def *k, int field)
 {
-	kiscrm_buf b = KISCRM_BUF_INIT;
-	int rc = index_sql(&b, k, field, 1);
-	if (!rc)
-		rc = sq_exec_sql(be, b.ptr, "create index");
-	kiscrm_buf_dispose(&b);
-	return rc;
+	return index_exec(be, k, field, 1, "create index");
 }
 
 void sq_bulk_inserted(sq_backend *be, int ki)
