@@ -76,6 +76,9 @@ struct kiscrm_table {
 	char **notes;           /* explanations of the result as a whole (kc_table_add_note) */
 	size_t nnotes, anotes;
 	struct kc_text_chunk *texts; /* newest first */
+	char **adopted;         /* buffers of texts the table took over (kc_table_adopt_texts) */
+	size_t nadopted, aadopted;
+	size_t nowned;          /* CELL_OWNED cells: freeing the table looks for them only if any */
 };
 
 /* A copy of @value (@len bytes and a NUL) in the table's chunks, NULL when out of memory. */
@@ -159,7 +162,7 @@ void kiscrm_table_free(kiscrm_table *table)
 {
 	if (!table)
 		return;
-	for (size_t c = 0; c < table->ncols; c++) {
+	for (size_t c = 0; table->nowned && c < table->ncols; c++) {
 		if (table->cols[c].type != KISCRM_TYPE_TEXT)
 			continue;
 		for (size_t r = 0; r < table->nrows; r++) {
@@ -183,6 +186,9 @@ void kiscrm_table_free(kiscrm_table *table)
 		free(table->texts);
 		table->texts = next;
 	}
+	for (size_t i = 0; i < table->nadopted; i++)
+		free(table->adopted[i]);
+	free(table->adopted);
 	free(table->vals);
 	free(table->tags);
 	free(table->kinds);
@@ -324,12 +330,9 @@ int kiscrm_table_add_column(kiscrm_table *table, const char *name, kiscrm_type t
 	return KISCRM_OK;
 }
 
-/* Makes room for one more row; cells and kinds grow together. */
-static int grow_rows(kiscrm_table *table)
+/* Room for @arows rows; cells and kinds grow together. */
+static int reserve_rows(kiscrm_table *table, size_t arows)
 {
-	if (table->nrows < table->arows)
-		return KISCRM_OK;
-	size_t arows = table->arows ? table->arows * 2 : 16;
 	size_t ncols = table->ncols ? table->ncols : 1;
 	if (arows > SIZE_MAX / ncols / sizeof(union kc_val))
 		return kc_error_oom();
@@ -347,6 +350,21 @@ static int grow_rows(kiscrm_table *table)
 	table->kinds = kinds;
 	table->arows = arows;
 	return KISCRM_OK;
+}
+
+/* Makes room for one more row, doubling. */
+static int grow_rows(kiscrm_table *table)
+{
+	if (table->nrows < table->arows)
+		return KISCRM_OK;
+	return reserve_rows(table, table->arows ? table->arows * 2 : 16);
+}
+
+int kc_table_reserve_rows(kiscrm_table *table, size_t rows)
+{
+	if (rows <= table->arows)
+		return KISCRM_OK;
+	return reserve_rows(table, rows);
 }
 
 int kiscrm_table_add_row(kiscrm_table *table, kiscrm_row_kind kind)
@@ -396,8 +414,10 @@ static int cell_for_set(size_t *at, kiscrm_table *table, size_t row, size_t col,
 
 static void clear_cell(kiscrm_table *table, size_t at, kiscrm_type type)
 {
-	if (table->tags[at] == CELL_OWNED && type == KISCRM_TYPE_TEXT)
+	if (table->tags[at] == CELL_OWNED && type == KISCRM_TYPE_TEXT) {
 		free(table->vals[at].s);
+		table->nowned--;
+	}
 	table->tags[at] = CELL_NULL;
 }
 
@@ -464,6 +484,7 @@ static int set_text(kiscrm_table *table, size_t row, size_t col, const char *val
 	clear_cell(table, at, KISCRM_TYPE_TEXT);
 	table->vals[at].s = copy;
 	table->tags[at] = trusted ? CELL_CHUNK : CELL_OWNED;
+	table->nowned += !trusted;
 	return KISCRM_OK;
 }
 
@@ -475,6 +496,31 @@ int kiscrm_table_set_text(kiscrm_table *table, size_t row, size_t col, const cha
 int kc_table_set_text_trusted(kiscrm_table *table, size_t row, size_t col, const char *value)
 {
 	return set_text(table, row, col, value, 1);
+}
+
+int kc_table_adopt_texts(kiscrm_table *table, kiscrm_buf *texts)
+{
+	if (!texts->ptr)
+		return KISCRM_OK;
+	if (KC_VEC_GROW(table->adopted, table->nadopted, table->aadopted, 4))
+		return kc_error_oom();
+	table->adopted[table->nadopted++] = texts->ptr;
+	memset(texts, 0, sizeof(*texts));
+	return KISCRM_OK;
+}
+
+int kc_table_set_text_kept(kiscrm_table *table, size_t row, size_t col, const char *value)
+{
+	size_t at = 0;
+	int rc = cell_for_set(&at, table, row, col, KISCRM_TYPE_TEXT, "kiscrm_table_set_text");
+	if (rc)
+		return rc;
+	clear_cell(table, at, KISCRM_TYPE_TEXT);
+	if (value) {
+		table->vals[at].s = (char *)value; /* never written through: see the header */
+		table->tags[at] = CELL_CHUNK;
+	}
+	return KISCRM_OK;
 }
 
 int kiscrm_table_set_rate(kiscrm_table *table, size_t row, size_t col, double value)

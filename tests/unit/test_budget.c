@@ -794,6 +794,55 @@ static void test_fifo_order(void **state)
 	fifo_order("sqlite");
 }
 
+/* Project rows are ordered by group, kind, then id, whatever order the budget found
+ * them in. O6 (Li, 100 000, expected 08-31, beyond week A's eight weeks) and O7 (Li,
+ * 200 000, commercial 80 %, expected 06-05) are created in that order, so O6 has the
+ * lower id. Snapshot A (as of 06-01) plans only O7: 200 000 in week A. Then O6 moves to
+ * 06-17. As of 06-08 the budget builds O7 first (from snapshot A's plan) and O6 after it
+ * (from the scan of open opportunities), yet the rows read O6, O7, then the total;
+ * grouped by owner, O6, O7, Li's sub-total, the total. Totals: w1 (06-08) O7, overdue,
+ * 200 000 / 160 000; w2 (06-15) O6 100 000 / 10 000 (stage opportunity, 10 %). */
+static void project_order(const char *backend)
+{
+	fixture f;
+	memset(&f, 0, sizeof(f));
+	f.db = open_db(backend, NULL);
+	org(&f);
+	kiscrm_id o6 = opportunity(f.db, "O6 Later", f.alpha, f.li, 100000, "opportunity", -1, D(2026, 8, 31));
+	kiscrm_id o7 = opportunity(f.db, "O7 Soon", f.beta, f.li, 200000, "commercial", -1, D(2026, 6, 5));
+	assert_true(o6 < o7);
+	kiscrm_id sid;
+	assert_rc(KISCRM_OK, kiscrm_budget_snapshot(&sid, f.db, D(2026, 6, 1)));
+	opp_update(f.db, o6, KISCRM_OPPORTUNITY_EXPECTED_CLOSE, D(2026, 6, 17));
+	static const int by_owner[1] = { KISCRM_GROUP_OWNER };
+	for (int grouped = 0; grouped < 2; grouped++) {
+		kiscrm_table *t = rolling(f.db, D(2026, 6, 8), grouped ? by_owner : NULL, grouped ? 1 : 0);
+		assert_int_equal(grouped ? 4 : 3, kiscrm_table_row_count(t));
+		assert_int_equal(o6, I(t, 0, "opportunity_id"));
+		assert_string_equal("O6 Later", S(t, 0, "project"));
+		assert_string_equal("Alpha Ltd", S(t, 0, "customer"));
+		assert_int_equal(o7, I(t, 1, "opportunity_id"));
+		assert_string_equal("O7 Soon", S(t, 1, "project"));
+		assert_string_equal("commercial", S(t, 1, "stage"));
+		assert_int_equal(200000, I(t, 1, "pw_contract_plan"));
+		if (grouped)
+			assert_int_equal(KISCRM_ROW_SUBTOTAL, kiscrm_table_row_kind(t, 2));
+		size_t tot = last_row(t);
+		assert_int_equal(KISCRM_ROW_TOTAL, kiscrm_table_row_kind(t, tot));
+		week_is(t, tot, 1, 200000, 160000, 0);
+		week_is(t, tot, 2, 100000, 10000, 0);
+		kiscrm_table_free(t);
+	}
+	kiscrm_db_free(f.db);
+}
+
+static void test_project_order(void **state)
+{
+	(void)state;
+	project_order("memory");
+	project_order("sqlite");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -803,6 +852,7 @@ int main(void)
 		cmocka_unit_test(test_year_end_sqlite),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_fifo_order),
+		cmocka_unit_test(test_project_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

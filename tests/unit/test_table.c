@@ -4,6 +4,7 @@
  * 2000-01-01T00:00:00Z is second 946684800. Money is in fen (2 decimals). */
 #include "helpers.h"
 #include "table/table_internal.h"
+#include "core/buf.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -621,6 +622,49 @@ static void test_trusted_texts_shared(void **state)
 	kiscrm_table_free(t);
 }
 
+/* A table that adopted a buffer of texts points its cells into it: no copy, the buffer
+ * freed with the table (valgrind and ASan see a leak or a double free otherwise), the
+ * caller's buffer left empty. A kept cell set again — to a copy, an owned text or NULL —
+ * frees nothing of the buffer, and the table's rows can grow past a reservation. */
+static void test_adopted_texts(void **state)
+{
+	(void)state;
+	kiscrm_table *t;
+	assert_rc(KISCRM_OK, kiscrm_table_new(&t, "adopted"));
+	assert_rc(KISCRM_OK, kiscrm_table_add_column(t, "project", KISCRM_TYPE_TEXT));
+	assert_rc(KISCRM_OK, kiscrm_table_add_column(t, "kind", KISCRM_TYPE_TEXT));
+	assert_rc(KISCRM_OK, kc_table_reserve_rows(t, 3));
+	kiscrm_buf texts = KISCRM_BUF_INIT;
+	static const char names[] = "金蝶 KIS 升级\0ERP 实施\0"; /* two texts back to back */
+	assert_rc(KISCRM_OK, kc_buf_put(&texts, names, sizeof(names) - 1));
+	const char *first = texts.ptr, *second = texts.ptr + strlen(texts.ptr) + 1;
+	assert_rc(KISCRM_OK, kc_table_adopt_texts(t, &texts));
+	assert_null(texts.ptr);
+	assert_int_equal(0, texts.size);
+	for (size_t r = 0; r < 4; r++) { /* one row past the reservation */
+		assert_int_equal((int)r, kiscrm_table_add_row(t, KISCRM_ROW_DETAIL));
+		assert_rc(KISCRM_OK, kc_table_set_text_kept(t, r, 0, r % 2 ? second : first));
+		assert_rc(KISCRM_OK, kc_table_set_text_kept(t, r, 1, "opportunity"));
+	}
+	assert_ptr_equal(first, kiscrm_table_text(t, 0, 0));
+	assert_ptr_equal(second, kiscrm_table_text(t, 3, 0));
+	assert_string_equal("ERP 实施", kiscrm_table_text(t, 1, 0));
+	assert_string_equal("opportunity", kiscrm_table_text(t, 2, 1));
+	assert_rc(KISCRM_OK, kiscrm_table_set_text(t, 0, 0, "改名"));
+	assert_rc(KISCRM_OK, kc_table_set_text_kept(t, 0, 0, second)); /* frees the owned copy */
+	assert_rc(KISCRM_OK, kc_table_set_text_kept(t, 1, 0, NULL));
+	assert_true(kiscrm_table_is_null(t, 1, 0));
+	assert_string_equal("ERP 实施", kiscrm_table_text(t, 0, 0));
+	assert_string_equal("金蝶 KIS 升级", kiscrm_table_text(t, 2, 0));
+	assert_rc(KISCRM_OK, kiscrm_table_set_text(t, 3, 0, "张伟")); /* owned at free time */
+	kiscrm_buf csv = KISCRM_BUF_INIT;
+	assert_rc(KISCRM_OK, kiscrm_table_write_csv(&csv, t));
+	assert_non_null(strstr(csv.ptr, "金蝶 KIS 升级,opportunity"));
+	kiscrm_buf_dispose(&csv);
+	assert_rc(KISCRM_OK, kc_table_adopt_texts(t, &texts)); /* an empty buffer: nothing */
+	kiscrm_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -639,6 +683,7 @@ int main(void)
 		cmocka_unit_test(test_money_formats),
 		cmocka_unit_test(test_trusted_texts),
 		cmocka_unit_test(test_trusted_texts_shared),
+		cmocka_unit_test(test_adopted_texts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
