@@ -413,6 +413,32 @@ static int found_cb(void *payload, const kiscrm_value *row)
 	return 0;
 }
 
+typedef struct sweep {
+	kc_known *known;
+	int kind, field;
+} sweep;
+
+static int sweep_cb(void *payload, const kiscrm_value *row)
+{
+	sweep *w = payload;
+	kc_known_swept(w->known, w->kind, row[0].u.i, w->field ? kc_val_int(&row[w->field], 0) : 0);
+	return 0;
+}
+
+/* Reads a kind's ids, and partners (its partner field, 0: none), whole into the found
+ * cache when they fit (txn_known.h, kc_known_read_one): as the principal sees them, like
+ * every read that fills the cache. */
+static int sweep_kind(kiscrm_db *db, const kiscrm_kind_def *def, int field)
+{
+	int64_t n = 0;
+	int rc = kc_db_count(db, def, NULL, &n);
+	if (rc || n > (int64_t)kc_known_room())
+		return rc;
+	sweep w = { &db->known, def->kind, field };
+	kiscrm_query q = { 0, NULL, 1 | (field ? (uint64_t)1 << field : 0) };
+	return kc_db_scan(db, def, &q, sweep_cb, &w);
+}
+
 /* A query on the id (and the principal's condition) fetching only the id and, when asked,
  * the partner: SQLite answers it from the primary key without copying the row, the memory
  * backend by slot — where `get` would copy every column just to learn that it is there.
@@ -428,7 +454,8 @@ static int exists_with(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id, 
 		return rc;
 	const kc_kind *k = kc_db_kind(db, def->kind);
 	int field = k && k->scope.mode == KC_SCOPE_PARTNER ? k->scope.field : 0;
-	found f = { 0, want_partner ? field : 0, 0 };
+	found f = { 0, field, 0 }; /* the partner too: a reference check is followed by a
+				      partner inheritance, and one read answers both */
 	kiscrm_cond c[2] = { { 0, KISCRM_OP_EQ, { KISCRM_TYPE_INT, { .i = id } } } };
 	kiscrm_query q = { 1, c, 1 | (f.field ? (uint64_t)1 << f.field : 0) };
 	switch (kc_scope_filter(db, def, &c[1])) {
@@ -444,8 +471,12 @@ static int exists_with(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id, 
 	if (rc)
 		return rc;
 	*partner = f.partner;
-	if (f.found && db->tx_depth > 0 && db->system_reads == 0)
-		kc_known_found(&db->known, def->kind, id, f.field || !field ? f.partner : -1);
+	if (db->tx_depth > 0 && db->system_reads == 0) {
+		if (f.found)
+			kc_known_found(&db->known, def->kind, id, f.partner);
+		if (kc_known_read_one(&db->known, def->kind) && (rc = sweep_kind(db, def, field)) != 0)
+			return rc;
+	}
 	return f.found;
 }
 
@@ -458,6 +489,11 @@ void kc_db_memo_put(kiscrm_db *db, int memo, int kind, kiscrm_id key, int64_t va
 {
 	if (db->tx_depth > 0 && db->system_reads == 0)
 		kc_known_memo_put(&db->known, memo, kind, key, value);
+}
+
+uint32_t kc_db_memo_missed(kiscrm_db *db, int memo)
+{
+	return db->tx_depth > 0 && db->system_reads == 0 ? kc_known_memo_missed(&db->known, memo) : 0;
 }
 
 int kc_db_exists(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id)

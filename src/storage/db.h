@@ -80,6 +80,8 @@ int kc_db_exists(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id);
  * *value when the answer is known, else 0 and the caller reads and puts it. */
 int kc_db_memo_get(kiscrm_db *db, int memo, int kind, kiscrm_id key, int64_t *value);
 void kc_db_memo_put(kiscrm_db *db, int memo, int kind, kiscrm_id key, int64_t value);
+/* Counts a read answer to @memo; the number read so far in the transaction (0 outside). */
+uint32_t kc_db_memo_missed(kiscrm_db *db, int memo);
 /* As kc_db_exists, also giving the record's partner (0: none or a company-internal kind). */
 int kc_db_partner_of(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id, kiscrm_id *partner);
 

@@ -42,6 +42,8 @@ typedef struct kc_memo_slot {
 /* The questions whose answers are remembered. */
 enum kc_memo {
 	KC_MEMO_FIRST_SIGNED = 1, /* a customer's earliest contract signing date (resale.c) */
+	KC_MEMO_ANY_CONTRACT = 2, /* whether any contract exists, key 0 (resale.c) */
+	KC_MEMO_COUNT
 };
 
 typedef struct kc_known {
@@ -57,6 +59,8 @@ typedef struct kc_known {
 	kc_memo_slot *memos;    /* nmemos entries, allocated at the first answer */
 	size_t nmemos;          /* a power of two, grown when answers evict each other */
 	size_t memo_evictions;  /* current answers replaced by others since the last growth */
+	uint32_t *reads;        /* per kind: rows read one by one in this transaction */
+	uint32_t misses[KC_MEMO_COUNT]; /* per question: answers read in this transaction */
 } kc_known;
 
 struct kc_kind_table;
@@ -89,8 +93,26 @@ static inline void kc_known_writing(kc_known *k, int kind)
 /* The answer to question @memo about @key (a record id) remembered in this transaction
  * while no row of @kind, the kind it reads, has been written since: 1 and *value, or 0. */
 int kc_known_memo_get(const kc_known *k, int memo, int kind, kiscrm_id key, int64_t *value);
+/* Counts an answer to @memo that had to be read; gives the count in this transaction
+ * (so a caller can change how it answers a question asked over and over). */
+uint32_t kc_known_memo_missed(kc_known *k, int memo);
 /* Remembers it (silently not, when out of memory). */
 void kc_known_memo_put(kc_known *k, int memo, int kind, kiscrm_id key, int64_t value);
+
+/* A transaction that reads a kind's rows one by one, over and over (the customers of a
+ * million opportunities being loaded: 50,000 reads, each slowed by a page cache full of
+ * the load's pages, or a round trip on PostgreSQL), does better to read the kind whole,
+ * once: one scan of ids and partners into the found cache. kc_known_read_one counts a
+ * read of a @kind row by id and says 1 exactly once per transaction and kind, when the
+ * count reaches KC_SWEEP_AFTER; the caller then sweeps the kind if it has no more than
+ * kc_known_room() rows (a kind too big is left to the reads one by one: a million
+ * opportunities a contract load refers to are better read when asked for). */
+#define KC_SWEEP_AFTER 1024
+int kc_known_read_one(kc_known *k, int kind);
+size_t kc_known_room(void);
+/* A row of a sweep, with its partner (0: none): kept like an inserted row when its kind
+ * is referred to and its id continues the kind's run, else in the found cache. */
+void kc_known_swept(kc_known *k, int kind, kiscrm_id id, kiscrm_id partner);
 
 /* 1 when the row is known to exist (and, with @want_partner, its partner is known and
  * stored in *partner), else 0: the caller reads. */

@@ -15,6 +15,7 @@ typedef struct failing_backend {
 	int busy_begins;       /* begins still to fail with KISCRM_EBUSY */
 	int busy_commits;      /* commits still to fail with KISCRM_EBUSY */
 	int begins, commits;   /* calls seen, busy ones included */
+	int by_id[KC_FB_KINDS], scans[KC_FB_KINDS], counts[KC_FB_KINDS]; /* reads, per kind */
 } failing_backend;
 
 static failing_backend *fb_of(kiscrm_backend *b)
@@ -108,15 +109,21 @@ static int fb_get(kiscrm_backend *b, const kiscrm_kind_def *kind, kiscrm_id id,
 static int fb_scan(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_query *q,
 		   kiscrm_row_cb cb, void *payload)
 {
-	kiscrm_backend *in = fb_of(b)->inner;
-	return in->scan(in, kind, q, cb, payload);
+	failing_backend *f = fb_of(b);
+	if (kind->kind >= 0 && kind->kind < KC_FB_KINDS) {
+		f->scans[kind->kind]++;
+		f->by_id[kind->kind] += q && q->ncond > 0 && q->conds[0].field == 0 && q->conds[0].op == KISCRM_OP_EQ;
+	}
+	return f->inner->scan(f->inner, kind, q, cb, payload);
 }
 
 static int fb_count(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_query *q,
 		    int64_t *out)
 {
-	kiscrm_backend *in = fb_of(b)->inner;
-	return in->count(in, kind, q, out);
+	failing_backend *f = fb_of(b);
+	if (kind->kind >= 0 && kind->kind < KC_FB_KINDS)
+		f->counts[kind->kind]++;
+	return f->inner->count(f->inner, kind, q, out);
 }
 
 static void fb_free(kiscrm_backend *b)
@@ -190,4 +197,15 @@ int kc_failing_backend_begins(const kiscrm_backend *b)
 int kc_failing_backend_commits(const kiscrm_backend *b)
 {
 	return b ? ((const failing_backend *)b)->commits : 0;
+}
+
+int kc_failing_backend_reads(const kiscrm_backend *b, int kind, int *by_id, int *scans, int *counts)
+{
+	const failing_backend *f = (const failing_backend *)b;
+	if (kind < 0 || kind >= KC_FB_KINDS)
+		return -1;
+	*by_id = f->by_id[kind];
+	*scans = f->scans[kind];
+	*counts = f->counts[kind];
+	return 0;
 }

@@ -24,4 +24,10 @@ void kc_failing_backend_busy(kiscrm_backend *b, int begins, int commits);
 int kc_failing_backend_begins(const kiscrm_backend *b);
 int kc_failing_backend_commits(const kiscrm_backend *b);
 
+/* Reads that reached the inner backend for @kind (< KC_FB_KINDS) so far: scans whose
+ * first condition is `id = X` (*by_id), every scan (*scans, those included) and counts.
+ * 0, or -1 for a kind out of range. */
+#define KC_FB_KINDS 64
+int kc_failing_backend_reads(const kiscrm_backend *b, int kind, int *by_id, int *scans, int *counts);
+
 #endif

@@ -7,6 +7,7 @@
  * Every case runs on the memory backend, SQLite and (with KISCRM_TEST_PG) PostgreSQL. */
 #include "helpers.h"
 #include "kiscrm/sys/backend.h" /* kiscrm_backend_error: a simulated lock */
+#include "failing_backend.h"       /* its read counters */
 
 #include <stdio.h>
 
@@ -309,6 +310,107 @@ static void test_resale_follows_contracts(void **state)
 	assert_int_equal(0, resale_of(db, o4));
 }
 
+/* ---- a transaction that reads one kind's rows one by one reads it whole ---- */
+
+#define SWEEP_AFTER 1024 /* KC_SWEEP_AFTER */
+#define NCUST 1100       /* more customers than SWEEP_AFTER */
+
+/* A database of the group's backend behind the counting wrapper, with the fixture's
+ * partner, department and staff, and NCUST customers (odd ones the partner's), committed:
+ * the transaction under test starts knowing nothing. */
+static kiscrm_db *counted_db(kiscrm_backend **fb, kiscrm_id *partner, kiscrm_id *staff, kiscrm_id *cust)
+{
+	kiscrm_db_options o = KISCRM_DB_OPTIONS_INIT;
+	kiscrm_db *db = NULL;
+	assert_rc(KISCRM_OK, kc_failing_backend_new(fb, kc_test_backend_new(), -1));
+	o.custom_backend = *fb;
+	assert_rc(KISCRM_OK, kiscrm_db_open(&db, &o));
+	*partner = add_partner(db, "伙伴甲");
+	*staff = kc_test_staff(db, "Alice", kc_test_department(db, "Sales", 0), "sales_rep");
+	assert_rc(KISCRM_OK, kiscrm_db_begin(db));
+	for (int i = 0; i < NCUST; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "客户 %d", i);
+		cust[i] = add_customer(db, name, i % 2 ? *partner : 0);
+	}
+	assert_rc(KISCRM_OK, kiscrm_db_commit(db));
+	return db;
+}
+
+static void reads_of(kiscrm_backend *fb, int kind, int *by_id, int *scans, int *counts)
+{
+	assert_int_equal(0, kc_failing_backend_reads(fb, kind, by_id, scans, counts));
+}
+
+/* NCUST opportunities, one per customer, in one transaction. Each customer is read by id
+ * once (reference check and partner together) until the SWEEP_AFTER-th read; that read
+ * is followed by one count and one scan of all customers (ids and partners), and the
+ * other NCUST - SWEEP_AFTER customers, and a second opportunity of the first, are not
+ * read at all. Every opportunity inherits its customer's partner, swept or read. */
+static void test_parents_swept(void **state)
+{
+	(void)state;
+	kiscrm_backend *fb;
+	kiscrm_id partner, staff, cust[NCUST], opp[NCUST], again;
+	kiscrm_db *db = counted_db(&fb, &partner, &staff, cust);
+	int by_id0, scans0, counts0, by_id, scans, counts;
+	reads_of(fb, KISCRM_KIND_CUSTOMER, &by_id0, &scans0, &counts0);
+	assert_rc(KISCRM_OK, kiscrm_db_begin(db));
+	for (int i = 0; i < NCUST; i++)
+		assert_rc(KISCRM_OK, insert_opp(db, cust[i], staff, &opp[i]));
+	assert_rc(KISCRM_OK, insert_opp(db, cust[0], staff, &again));
+	assert_rc(KISCRM_OK, kiscrm_db_commit(db));
+	reads_of(fb, KISCRM_KIND_CUSTOMER, &by_id, &scans, &counts);
+	assert_int_equal(SWEEP_AFTER, by_id - by_id0);
+	assert_int_equal(SWEEP_AFTER + 1, scans - scans0);
+	assert_int_equal(1, counts - counts0);
+	for (int i = 0; i < NCUST; i++)
+		assert_int_equal(i % 2 ? partner : -1, /* -1: NULL, a direct opportunity */
+				 kc_test_stored_int(db, KISCRM_KIND_OPPORTUNITY, opp[i], KISCRM_OPPORTUNITY_PARTNER_ID));
+	/* a customer deleted after the sweep is missing, like any deleted parent */
+	assert_rc(KISCRM_OK, kiscrm_db_begin(db));
+	for (int i = 0; i < SWEEP_AFTER; i++)
+		assert_rc(KISCRM_OK, insert_opp(db, cust[i], staff, &again));
+	assert_rc(KISCRM_OK, kiscrm_record_delete(db, KISCRM_KIND_CUSTOMER, cust[NCUST - 2], KISCRM_DELETE_CASCADE));
+	assert_int_equal(KISCRM_ENOTFOUND, insert_opp(db, cust[NCUST - 2], staff, &again));
+	assert_rc(KISCRM_OK, kiscrm_db_rollback(db));
+	kiscrm_db_free(db);
+}
+
+/* Resale in a transaction loading opportunities while no contract exists: each customer's
+ * first contract is looked for (one scan of contracts per customer) SWEEP_AFTER times;
+ * the next asks once whether any contract exists (one scan, stopped at the first row) and
+ * then nothing more. A contract written in the transaction ends that: the next customer
+ * is asked about again, and an opportunity created after its signing is resale. */
+static void test_resale_without_contracts(void **state)
+{
+	(void)state;
+	kiscrm_backend *fb;
+	kiscrm_id partner, staff, cust[NCUST], opp;
+	kiscrm_db *db = counted_db(&fb, &partner, &staff, cust);
+	int by_id0, scans0, counts0, by_id, scans, counts;
+	reads_of(fb, KISCRM_KIND_CONTRACT, &by_id0, &scans0, &counts0);
+	assert_rc(KISCRM_OK, kiscrm_db_begin(db));
+	for (int i = 0; i < NCUST; i++) {
+		assert_rc(KISCRM_OK, insert_opp(db, cust[i], staff, &opp));
+		assert_int_equal(0, resale_of(db, opp));
+	}
+	reads_of(fb, KISCRM_KIND_CONTRACT, &by_id, &scans, &counts);
+	assert_int_equal(SWEEP_AFTER + 1, scans - scans0);
+	kiscrm_record *c = kc_test_rec(KISCRM_KIND_CONTRACT);
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(c, KISCRM_CONTRACT_CUSTOMER_ID, cust[2]));
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(c, KISCRM_CONTRACT_OWNER_ID, staff));
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(c, KISCRM_CONTRACT_SIGNED, kc_test_day("2026-09-01")));
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(c, KISCRM_CONTRACT_AMOUNT, 100000));
+	kc_test_insert(db, c);
+	assert_rc(KISCRM_OK, insert_opp(db, cust[2], staff, &opp)); /* created 2026-10-01 */
+	assert_int_equal(1, resale_of(db, opp));
+	assert_rc(KISCRM_OK, insert_opp(db, cust[4], staff, &opp));
+	assert_int_equal(0, resale_of(db, opp));
+	assert_rc(KISCRM_OK, kiscrm_db_commit(db));
+	kiscrm_db_free(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +421,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_updated_parent_partner, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_partner_principal_children, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_resale_follows_contracts, setup, kc_test_fx_teardown),
+		cmocka_unit_test(test_parents_swept),
+		cmocka_unit_test(test_resale_without_contracts),
 	};
 	return kc_test_run_both(tests);
 }
