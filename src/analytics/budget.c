@@ -600,7 +600,7 @@ int kc_budget_build(kc_budget *b, kc_report *r, int flags)
 	b->week = kiscrm_date_week_start(r->as_of, r->week_start);
 	b->past = b->week - 7;
 	b->end = b->week + 7 * KISCRM_BUDGET_WEEKS;
-	b->scratch = &db->scratch;
+	b->scratch = db->scratch;
 	KC_SCRATCH_TAKE_VEC(b->scratch, &projects_site, 0, b->p, b->cap);
 	KC_SCRATCH_TAKE_VEC(b->scratch, &colls_site, 0, b->colls, b->cap_colls);
 	build_ctx x;

@@ -585,7 +585,7 @@ int kc_funnel_build(kc_funnel *f, kc_report *r, int with_stays)
 {
 	memset(f, 0, sizeof(*f));
 	f->r = r;
-	f->scratch = &r->db->scratch;
+	f->scratch = r->db->scratch;
 	f->pl = kc_config_pipeline(r->db->config, (size_t)r->pipeline);
 	if (!f->pl || !f->pl->nstages)
 		return kc_error_set(KISCRM_ENOTFOUND, "pipeline %d has no stages", r->pipeline);

@@ -507,8 +507,10 @@ int kc_report_table(kc_report *r, kiscrm_table **out, const char *name)
 {
 	kiscrm_table *t;
 	int rc = kiscrm_table_new(&t, name);
-	if (rc == 0)
+	if (rc == 0) {
 		kc_report_label(t, r->db);
+		kc_table_use_scratch(t, r->db->scratch);
+	}
 	for (size_t i = 0; rc == 0 && i < r->o.ngroup; i++)
 		rc = kiscrm_table_add_column(t, group_names[r->o.group_by[i]], KISCRM_TYPE_TEXT);
 	if (rc == 0)

@@ -11,6 +11,40 @@ void kc_scratch_init(kc_scratch *s)
 	memset(s, 0, sizeof(*s));
 	s->limit = KC_SCRATCH_DEFAULT_LIMIT;
 	s->min = KC_SCRATCH_MIN;
+	pthread_mutex_init(&s->lock, NULL);
+}
+
+kc_scratch *kc_scratch_new(void)
+{
+	kc_scratch *s = malloc(sizeof(*s));
+	if (s) {
+		kc_scratch_init(s);
+		s->refs = 1;
+	}
+	return s;
+}
+
+kc_scratch *kc_scratch_retain(kc_scratch *s)
+{
+	if (s) {
+		pthread_mutex_lock(&s->lock);
+		s->refs++;
+		pthread_mutex_unlock(&s->lock);
+	}
+	return s;
+}
+
+void kc_scratch_release(kc_scratch *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->lock);
+	size_t left = --s->refs;
+	pthread_mutex_unlock(&s->lock);
+	if (left == 0) {
+		kc_scratch_dispose(s);
+		free(s);
+	}
 }
 
 /* Removes block i from the pool and returns it (the caller frees or uses it). */
@@ -30,14 +64,20 @@ static void drop(kc_scratch *s, size_t i)
 
 void *kc_scratch_take(kc_scratch *s, const void *site, size_t index, size_t *bytes)
 {
-	for (size_t i = s ? s->n : 0; i-- > 0;) {
+	*bytes = 0;
+	if (!s)
+		return NULL;
+	void *p = NULL;
+	pthread_mutex_lock(&s->lock);
+	for (size_t i = s->n; i-- > 0;) {
 		if (s->b[i].site != site || s->b[i].index != index)
 			continue;
 		*bytes = s->b[i].bytes;
-		return unlink_block(s, i);
+		p = unlink_block(s, i);
+		break;
 	}
-	*bytes = 0;
-	return NULL;
+	pthread_mutex_unlock(&s->lock);
+	return p;
 }
 
 void *kc_scratch_get(kc_scratch *s, const void *site, size_t index, size_t need, size_t *bytes)
@@ -50,11 +90,9 @@ void *kc_scratch_get(kc_scratch *s, const void *site, size_t index, size_t need,
 	return malloc(*bytes);
 }
 
-void kc_scratch_keep(kc_scratch *s, const void *site, size_t index, void *p, size_t bytes)
+static void keep_locked(kc_scratch *s, const void *site, size_t index, void *p, size_t bytes)
 {
-	if (!p)
-		return;
-	if (!s || bytes < s->min || bytes > s->limit) {
+	if (bytes < s->min || bytes > s->limit) {
 		free(p);
 		return;
 	}
@@ -73,11 +111,26 @@ void kc_scratch_keep(kc_scratch *s, const void *site, size_t index, void *p, siz
 	s->held += bytes;
 }
 
+void kc_scratch_keep(kc_scratch *s, const void *site, size_t index, void *p, size_t bytes)
+{
+	if (!p)
+		return;
+	if (!s) {
+		free(p);
+		return;
+	}
+	pthread_mutex_lock(&s->lock);
+	keep_locked(s, site, index, p, bytes);
+	pthread_mutex_unlock(&s->lock);
+}
+
 void kc_scratch_set_limit(kc_scratch *s, size_t limit)
 {
+	pthread_mutex_lock(&s->lock);
 	s->limit = limit;
 	while (s->n && s->held > s->limit)
 		drop(s, 0);
+	pthread_mutex_unlock(&s->lock);
 }
 
 void kc_scratch_dispose(kc_scratch *s)
@@ -85,5 +138,6 @@ void kc_scratch_dispose(kc_scratch *s)
 	while (s->n)
 		drop(s, s->n - 1);
 	free(s->b);
+	pthread_mutex_destroy(&s->lock);
 	memset(s, 0, sizeof(*s));
 }

@@ -16,7 +16,12 @@
 int kc_db_new(kiscrm_db **out, kiscrm_backend *backend, const kc_kind_table *kinds)
 {
 	kiscrm_db *db = calloc(1, sizeof(*db));
+	if (db && !(db->scratch = kc_scratch_new())) {
+		free(db);
+		db = NULL;
+	}
 	if (db && kc_known_init(&db->known, kinds) != 0) {
+		kc_scratch_release(db->scratch);
 		free(db);
 		db = NULL;
 	}
@@ -28,7 +33,6 @@ int kc_db_new(kiscrm_db **out, kiscrm_backend *backend, const kc_kind_table *kin
 	db->kinds = kinds;
 	db->today = KISCRM_DATE_NONE;
 	db->audit = 1;
-	kc_scratch_init(&db->scratch);
 	kc_record_know_kinds(kinds);
 	*out = db;
 	return KISCRM_OK;
@@ -43,7 +47,7 @@ void kc_db_delete(kiscrm_db *db)
 	if (db->backend)
 		db->backend->free(db->backend);
 	kc_known_free(&db->known);
-	kc_scratch_dispose(&db->scratch);
+	kc_scratch_release(db->scratch);
 	free(db->file);
 	free(db->role);
 	free(db->runs);
@@ -54,7 +58,7 @@ int kiscrm_db_keep_memory(kiscrm_db *db, size_t bytes)
 {
 	if (!db)
 		return kc_error_set(KISCRM_EINVALID, "kiscrm_db_keep_memory: db is NULL");
-	kc_scratch_set_limit(&db->scratch, bytes);
+	kc_scratch_set_limit(db->scratch, bytes);
 	return KISCRM_OK;
 }
 

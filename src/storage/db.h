@@ -48,7 +48,8 @@ struct kiscrm_db {
 	kc_audit_run *runs;   /* one per kind, allocated at the first insert in a transaction */
 	kiscrm_time write_at; /* time of the change being written when its caller gave one */
 	const char *job;      /* the library job making the changes (static text), or NULL */
-	kc_scratch scratch;   /* reports' large arrays, kept for the next report (scratch.h) */
+	kc_scratch *scratch;  /* reports' large arrays and tables' cells, kept for the next
+	                         report (scratch.h); shared with the tables it returned */
 };
 
 /* Runs a multi-record change atomically: kc_tx_begin, then the work, then

@@ -24,6 +24,7 @@
 #include "core/labels.h"
 #include "core/csv_cell.h"
 #include "core/csv_encode.h"
+#include "core/scratch.h"
 #include "table/table_internal.h"
 
 #include <inttypes.h>
@@ -79,7 +80,13 @@ struct kiscrm_table {
 	char **adopted;         /* buffers of texts the table took over (kc_table_adopt_texts) */
 	size_t nadopted, aadopted;
 	size_t nowned;          /* CELL_OWNED cells: freeing the table looks for them only if any */
+	struct kc_scratch *pool; /* a handle's kept memory the cells come from and go back to,
+				    or NULL (kc_table_use_scratch) */
+	size_t vals_bytes, tags_bytes; /* usable sizes of vals and tags */
 };
+
+/* The keys of a table's blocks in the pool (core/scratch.h). */
+static const char vals_site, tags_site;
 
 /* A copy of @value (@len bytes and a NUL) in the table's chunks, NULL when out of memory. */
 static char *chunk_copy(kiscrm_table *table, const char *value, size_t len)
@@ -189,8 +196,9 @@ void kiscrm_table_free(kiscrm_table *table)
 	for (size_t i = 0; i < table->nadopted; i++)
 		free(table->adopted[i]);
 	free(table->adopted);
-	free(table->vals);
-	free(table->tags);
+	kc_scratch_keep(table->pool, &vals_site, 0, table->vals, table->vals_bytes);
+	kc_scratch_keep(table->pool, &tags_site, 0, table->tags, table->tags_bytes);
+	kc_scratch_release(table->pool);
 	free(table->kinds);
 	free(table->name);
 	free(table);
@@ -340,10 +348,12 @@ static int reserve_rows(kiscrm_table *table, size_t arows)
 	if (!vals)
 		return kc_error_oom();
 	table->vals = vals;
+	table->vals_bytes = arows * ncols * sizeof(*vals);
 	unsigned char *tags = realloc(table->tags, arows * ncols);
 	if (!tags)
 		return kc_error_oom();
 	table->tags = tags;
+	table->tags_bytes = arows * ncols;
 	unsigned char *kinds = realloc(table->kinds, arows);
 	if (!kinds)
 		return kc_error_oom();
@@ -364,7 +374,31 @@ int kc_table_reserve_rows(kiscrm_table *table, size_t rows)
 {
 	if (rows <= table->arows)
 		return KISCRM_OK;
+	size_t ncols = table->ncols ? table->ncols : 1;
+	if (table->pool && !table->vals && rows <= SIZE_MAX / ncols / sizeof(union kc_val)) {
+		/* cells of the pool's last large table, already mapped (vals and tags are free
+		 * to replace: no row yet) */
+		size_t vb, tb;
+		table->vals = kc_scratch_get(table->pool, &vals_site, 0, rows * ncols * sizeof(union kc_val), &vb);
+		table->vals_bytes = table->vals ? vb : 0;
+		free(table->tags);
+		table->tags = kc_scratch_get(table->pool, &tags_site, 0, rows * ncols, &tb);
+		table->tags_bytes = table->tags ? tb : 0;
+		unsigned char *kinds = realloc(table->kinds, rows);
+		if (kinds)
+			table->kinds = kinds;
+		if (!table->vals || !table->tags || !kinds)
+			return kc_error_oom(); /* arows unchanged: a later row reallocates */
+		table->arows = rows;
+		return KISCRM_OK;
+	}
 	return reserve_rows(table, rows);
+}
+
+void kc_table_use_scratch(kiscrm_table *table, struct kc_scratch *pool)
+{
+	kc_scratch_release(table->pool);
+	table->pool = kc_scratch_retain(pool);
 }
 
 int kiscrm_table_add_row(kiscrm_table *table, kiscrm_row_kind kind)

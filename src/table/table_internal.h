@@ -23,6 +23,12 @@ int kc_table_set_text_kept(kiscrm_table *table, size_t row, size_t col, const ch
  * copied the cells' tags of a large table at every step. */
 int kc_table_reserve_rows(kiscrm_table *table, size_t rows);
 
+/* Takes a reference to a handle's kept memory (core/scratch.h): the cells of a table
+ * reserved before its first row come from it, and go back to it when the table is freed,
+ * so that the next large report writes into pages already mapped. */
+struct kc_scratch;
+void kc_table_use_scratch(kiscrm_table *table, struct kc_scratch *pool);
+
 /* Column labels (see kiscrm_table_column_label()). A report table takes a reference to
  * the configuration's catalogue, so every column a report adds finds its labels by name;
  * columns whose names are made at run time (an ageing bucket "31-60", "count_design")

@@ -10,6 +10,7 @@
 #include "core/scratch.h"
 #include "storage/db.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -195,13 +196,13 @@ static void test_funnel_reuses_kept_arrays(void **state)
 {
 	kiscrm_db *db = *state;
 	people p = seed(db);
-	db->scratch.min = 1; /* keep every block, however small */
+	db->scratch->min = 1; /* keep every block, however small */
 	kiscrm_table *t = funnel(db, 0);
 	assert_cycles(t, 32.5, 30, 35.25, 18);
 	/* the diagnosis stage: entered by all nine; stays of the eight closed deals */
 	assert_int_equal(9, fx_int(t, 1, "entered"));
 	char *all = csv_of(t);
-	assert_true(db->scratch.held > 0); /* the funnel's arrays were kept */
+	assert_true(db->scratch->held > 0); /* the funnel's arrays were kept */
 	/* Alice's funnel on the arrays that hold everyone's figures */
 	t = funnel(db, p.alice);
 	assert_cycles(t, 15, 15, 37, 6);
@@ -212,9 +213,9 @@ static void test_funnel_reuses_kept_arrays(void **state)
 	assert_string_equal(all, again);
 	/* nothing kept: the same tables */
 	assert_rc(KISCRM_OK, kiscrm_db_keep_memory(db, 0));
-	assert_int_equal(0, db->scratch.held);
+	assert_int_equal(0, db->scratch->held);
 	char *fresh = csv_of(funnel(db, p.alice));
-	assert_int_equal(0, db->scratch.n);
+	assert_int_equal(0, db->scratch->n);
 	assert_string_equal(alice, fresh);
 	free(all);
 	free(alice);
@@ -250,11 +251,11 @@ static void test_budget_reuses_kept_arrays(void **state)
 	fresh[0] = rolling(db, 1, early);
 	fresh[1] = rolling(db, 1, late);
 	fresh[2] = rolling(db, 0, late);
-	assert_int_equal(0, db->scratch.n);
+	assert_int_equal(0, db->scratch->n);
 	assert_rc(KISCRM_OK, kiscrm_db_keep_memory(db, 64 * KIB * KIB));
-	db->scratch.min = 1;
+	db->scratch->min = 1;
 	char *first = rolling(db, 1, early);
-	assert_true(db->scratch.held > 0);
+	assert_true(db->scratch->held > 0);
 	char *later = rolling(db, 1, late);
 	char *summary = rolling(db, 0, late);
 	assert_string_equal(fresh[0], first);
@@ -267,6 +268,110 @@ static void test_budget_reuses_kept_arrays(void **state)
 	free(first);
 	free(later);
 	free(summary);
+}
+
+/* A full budget's table takes its cells from the pool and gives them back when freed:
+ * two more blocks (values and tags) of at least 9 bytes a cell; the next table of that
+ * size takes them again. */
+static void test_table_cells_go_back(void **state)
+{
+	kiscrm_db *db = *state;
+	seed(db);
+	db->scratch->min = 1;
+	static const kiscrm_report_options none = KISCRM_REPORT_OPTIONS_INIT;
+	kiscrm_report_options o = none;
+	o.as_of = fx_date(2024, 1, 3);
+	kiscrm_table *t = NULL;
+	assert_rc(KISCRM_OK, kiscrm_report_rolling_budget(&t, db, &o));
+	size_t cells = kiscrm_table_row_count(t) * kiscrm_table_column_count(t);
+	assert_true(cells > 0);
+	size_t n = db->scratch->n, held = db->scratch->held;
+	kiscrm_table_free(t);
+	assert_int_equal(n + 2, db->scratch->n);
+	assert_true(db->scratch->held >= held + 9 * cells);
+	assert_rc(KISCRM_OK, kiscrm_report_rolling_budget(&t, db, &o));
+	assert_int_equal(n, db->scratch->n); /* taken again */
+	kiscrm_table_free(t);
+}
+
+/* A table outlives its handle: its cells stay readable, and freeing it last frees the
+ * pool (valgrind and ASan see a leak or a use after free otherwise). */
+static void test_table_outlives_handle(void **state)
+{
+	kiscrm_db *db = *state;
+	*state = NULL; /* freed here, not by the teardown */
+	seed(db);
+	db->scratch->min = 1;
+	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+	o.as_of = fx_date(2024, 1, 3);
+	kiscrm_table *t = NULL;
+	assert_rc(KISCRM_OK, kiscrm_report_rolling_budget(&t, db, &o));
+	char *before = NULL;
+	{
+		kiscrm_buf b = KISCRM_BUF_INIT;
+		assert_rc(KISCRM_OK, kiscrm_table_write_csv(&b, t));
+		before = b.ptr;
+	}
+	kiscrm_db_free(db);
+	char *after = csv_of(t); /* read, then freed: the pool goes with it */
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+}
+
+/* Tables freed on another thread while the handle runs reports on this one: the pool's
+ * lock keeps its list whole (ASan, valgrind). Every budget is the same table. */
+#define ROUNDS 40
+
+typedef struct freer {
+	kiscrm_table *t[ROUNDS];
+	int n;
+	pthread_mutex_t lock;
+	int done;
+} freer;
+
+static void *free_tables(void *arg)
+{
+	freer *f = arg;
+	for (int freed = 0; freed < ROUNDS;) {
+		pthread_mutex_lock(&f->lock);
+		kiscrm_table *t = freed < f->n ? f->t[freed] : NULL;
+		pthread_mutex_unlock(&f->lock);
+		if (t) {
+			kiscrm_table_free(t);
+			freed++;
+		}
+	}
+	return NULL;
+}
+
+static void test_tables_freed_on_another_thread(void **state)
+{
+	kiscrm_db *db = *state;
+	seed(db);
+	db->scratch->min = 1;
+	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+	o.as_of = fx_date(2024, 1, 3);
+	char *first = rolling(db, 1, o.as_of);
+	freer f;
+	memset(&f, 0, sizeof(f));
+	pthread_mutex_init(&f.lock, NULL);
+	pthread_t th;
+	assert_int_equal(0, pthread_create(&th, NULL, free_tables, &f));
+	for (int i = 0; i < ROUNDS; i++) {
+		kiscrm_table *t = NULL;
+		assert_rc(KISCRM_OK, kiscrm_report_rolling_budget(&t, db, &o));
+		kiscrm_buf b = KISCRM_BUF_INIT;
+		assert_rc(KISCRM_OK, kiscrm_table_write_csv(&b, t));
+		assert_string_equal(first, b.ptr);
+		kiscrm_buf_dispose(&b);
+		pthread_mutex_lock(&f.lock);
+		f.t[f.n++] = t;
+		pthread_mutex_unlock(&f.lock);
+	}
+	assert_int_equal(0, pthread_join(th, NULL));
+	pthread_mutex_destroy(&f.lock);
+	free(first);
 }
 
 static void test_keep_memory_bad_input(void **state)
@@ -285,6 +390,9 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_keep_memory_bad_input),
 	BOTH(test_funnel_reuses_kept_arrays),
 	BOTH(test_budget_reuses_kept_arrays),
+	BOTH(test_table_cells_go_back),
+	BOTH(test_table_outlives_handle),
+	BOTH(test_tables_freed_on_another_thread),
 };
 
 int main(void)
