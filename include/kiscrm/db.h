@@ -233,8 +233,11 @@ KISCRM_API kiscrm_date kiscrm_db_today(const kiscrm_db *db);
  * and a zeroed page for every 4 KiB first written: at 1,000,000 opportunities that was a
  * third of a funnel's time. So when a report ends the handle keeps its arrays of 256 KiB
  * and more, and the next report that needs them starts from them, like SQLite's page
- * cache. By default it keeps at most 256 MiB, freeing the oldest arrays first; all of it
- * is freed by kiscrm_db_free(). Results are the same whatever the setting.
+ * cache; a large table a report returned gives its cells back when it is freed
+ * (kiscrm_table_free()). By default it keeps at most 512 MiB, freeing the oldest arrays
+ * first (a full rolling budget of 1,000,000 opportunities peaks at 311 MB); all of it is
+ * freed by kiscrm_db_free(), or by the last table freed after it. Results are the same
+ * whatever the setting.
  * @param db the database
  * @param bytes the most it keeps; 0 frees what it holds and keeps nothing from now on
  * @return ::KISCRM_OK, ::KISCRM_EINVALID (NULL @p db).

@@ -30,7 +30,9 @@
 #include <stddef.h>
 
 #define KC_SCRATCH_MIN ((size_t)256 * 1024)
-#define KC_SCRATCH_DEFAULT_LIMIT ((size_t)256 * 1024 * 1024)
+/* A full rolling budget of 1,000,000 opportunities holds 311 MB at its peak: its arrays
+ * and its table's cells. */
+#define KC_SCRATCH_DEFAULT_LIMIT ((size_t)512 * 1024 * 1024)
 
 typedef struct kc_scratch_block {
 	const void *site; /* what the block held: a static object of its user */
