@@ -737,28 +737,22 @@ static int put_sums(kiscrm_table *t, size_t row, size_t col, const sums *s)
 	if (!rc)
 		rc = s->has_plan ? kc_cell_ratio(t, row, col + 5, (double)s->act_k, (double)s->plan_k)
 				 : kiscrm_table_set_null(t, row, col + 5);
-	kiscrm_money tc = 0, tw = 0, tk = 0;
+	/* the weeks and their totals: money columns side by side, set in one call */
+	kiscrm_money v[N_WEEKCOLS + N_TOTALS], *tot = v + N_WEEKCOLS;
 	int overflow = 0;
-	col += N_PW;
-	for (int k = 0; rc == 0 && k < KISCRM_BUDGET_WEEKS; k++) {
-		rc = kc_cell_int(t, row, col + 3 * (size_t)k, s->c[k]);
-		if (!rc)
-			rc = kc_cell_int(t, row, col + 3 * (size_t)k + 1, s->w[k]);
-		if (!rc)
-			rc = kc_cell_int(t, row, col + 3 * (size_t)k + 2, s->k[k]);
-		kc_sum_acc(&tc, s->c[k], &overflow);
-		kc_sum_acc(&tw, s->w[k], &overflow);
-		kc_sum_acc(&tk, s->k[k], &overflow);
+	tot[0] = tot[1] = tot[2] = 0;
+	for (int k = 0; k < KISCRM_BUDGET_WEEKS; k++) {
+		v[3 * k] = s->c[k];
+		v[3 * k + 1] = s->w[k];
+		v[3 * k + 2] = s->k[k];
+		kc_sum_acc(&tot[0], s->c[k], &overflow);
+		kc_sum_acc(&tot[1], s->w[k], &overflow);
+		kc_sum_acc(&tot[2], s->k[k], &overflow);
 	}
 	if (!rc && overflow)
 		rc = kc_sum_overflowed("rolling budget");
-	col += N_WEEKCOLS;
 	if (!rc)
-		rc = kc_cell_int(t, row, col, tc);
-	if (!rc)
-		rc = kc_cell_int(t, row, col + 1, tw);
-	if (!rc)
-		rc = kc_cell_int(t, row, col + 2, tk);
+		rc = kc_table_set_ints(t, row, col + N_PW, v, N_WEEKCOLS + N_TOTALS);
 	return rc;
 }
 

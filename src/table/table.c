@@ -490,6 +490,31 @@ int kiscrm_table_set_int(kiscrm_table *table, size_t row, size_t col, int64_t va
 	return KISCRM_OK;
 }
 
+int kc_table_set_ints(kiscrm_table *table, size_t row, size_t col, const int64_t *values, size_t n)
+{
+	size_t at = 0;
+	if (n == 0)
+		return KISCRM_OK;
+	int rc = cell_for_set(&at, table, row, col, KISCRM_TYPE_INT, "kiscrm_table_set_int");
+	if (!rc && (col + n > table->ncols || n > table->ncols))
+		rc = kc_error_set(KISCRM_EINVALID, "table '%s': columns %zu..%zu out of range (%zu columns)",
+				  table->name, col, col + n - 1, table->ncols);
+	for (size_t i = 1; rc == 0 && i < n; i++) {
+		kiscrm_type ct = table->cols[col + i].type;
+		if (ct != KISCRM_TYPE_INT && ct != KISCRM_TYPE_MONEY && ct != KISCRM_TYPE_DATE && ct != KISCRM_TYPE_TIME)
+			rc = kc_error_set(KISCRM_EINVALID, "table '%s': column '%s' is %s, %s cannot set it",
+					  table->name, table->cols[col + i].name, type_name(ct), "kiscrm_table_set_int");
+	}
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = check_int_value(table, col + i, values[i]);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n; i++) /* INT-family cells hold no text to free */
+		table->vals[at + i].i = values[i];
+	memset(&table->tags[at], CELL_SET, n);
+	return KISCRM_OK;
+}
+
 static int set_text(kiscrm_table *table, size_t row, size_t col, const char *value, int trusted)
 {
 	size_t at = 0;

@@ -19,6 +19,11 @@ int kc_table_set_text_trusted(kiscrm_table *table, size_t row, size_t col, const
 int kc_table_adopt_texts(kiscrm_table *table, kiscrm_buf *texts);
 int kc_table_set_text_kept(kiscrm_table *table, size_t row, size_t col, const char *value);
 
+/* Sets @n consecutive cells of a row from column @col on, each column INT, MONEY, DATE or
+ * TIME, checked as kiscrm_table_set_int checks one: the figures of a wide report row in
+ * one call (a rolling budget of 300,000 projects set 10 million cells one by one). */
+int kc_table_set_ints(kiscrm_table *table, size_t row, size_t col, const int64_t *values, size_t n);
+
 /* Room for @rows rows in all, for a report that knows its size: growing by doubling
  * copied the cells' tags of a large table at every step. */
 int kc_table_reserve_rows(kiscrm_table *table, size_t rows);
