@@ -867,9 +867,10 @@ static int by_group_project(const void *a, const void *b, void *ctx)
 
 /* Sorts pl[0 … m) by (rank_kind, id) into out: a counting sort on rank_kind (twice the
  * groups: a few thousand buckets at most), stable, so that each bucket keeps the order
- * the projects were built in — by id when the backend scans in id order, as the SQLite
- * and memory backends do; a bucket found out of order is sorted on its own. A comparison
- * sort of 300,000 projects was a tenth of a full rolling budget. */
+ * the projects were built in — by id within each scan, as every backend scans; a bucket
+ * out of order (projects of the previous snapshot's plan come first, the closed deals of
+ * a second scan last) is sorted on its own. A comparison sort of 300,000 projects was a
+ * tenth of a full rolling budget. */
 static int sort_placed(const placed *pl, size_t m, size_t nkeys, placed *out)
 {
 	size_t *start = calloc(nkeys + 1, sizeof(*start));

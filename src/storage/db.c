@@ -429,9 +429,9 @@ static int sweep_cb(void *payload, const kiscrm_value *row)
 	return 0;
 }
 
-/* Reads a kind's ids, and partners (its partner field, 0: none), whole into the found
- * cache when they fit (txn_known.h, kc_known_read_one): as the principal sees them, like
- * every read that fills the cache. */
+/* Reads a kind's ids, and partners (its partner field, 0: none), whole into the
+ * transaction's memory when they fit (txn_known.h, kc_known_read_one): as the principal
+ * sees them, like every read that fills it. */
 static int sweep_kind(kiscrm_db *db, const kiscrm_kind_def *def, int field)
 {
 	int64_t n = 0;
@@ -443,10 +443,12 @@ static int sweep_kind(kiscrm_db *db, const kiscrm_kind_def *def, int field)
 	return kc_db_scan(db, def, &q, sweep_cb, &w);
 }
 
-/* A query on the id (and the principal's condition) fetching only the id and, when asked,
- * the partner: SQLite answers it from the primary key without copying the row, the memory
- * backend by slot — where `get` would copy every column just to learn that it is there.
- * What the transaction already knows (txn_known.c) is not read again. */
+/* A query on the id (and the principal's condition) fetching only the id and the partner:
+ * SQLite answers it from the primary key without copying the row, the memory backend by
+ * slot — where `get` would copy every column just to learn that it is there. What the
+ * transaction already knows (txn_known.c) is not read again (@want_partner: whether a
+ * remembered row must have its partner remembered too); a kind read one row at a time
+ * over and over is read whole (sweep_kind). */
 static int exists_with(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id, int want_partner,
 		       kiscrm_id *partner)
 {

@@ -49,7 +49,9 @@ int kc_known_read_one(kc_known *k, int kind)
 	return ++k->reads[kind - 1] == KC_SWEEP_AFTER;
 }
 
-/* Half the found cache at its largest: two-way sets filled to half rarely evict. */
+/* A sweep's rows go to the kind's run (8 bytes each: 1 MiB here) or, when they do not
+ * continue it, to the found cache, which holds this many without evicting much (half of
+ * it at its largest, in two-way sets). */
 size_t kc_known_room(void)
 {
 	return KC_FOUND_MAX / 2;
