@@ -270,26 +270,46 @@ static void test_budget_reuses_kept_arrays(void **state)
 	free(summary);
 }
 
+/* The tables' cells: the seeded handle keeping blocks of any size, its full budget of
+ * 2024-01-03, and a table's CSV without freeing it. */
+static kiscrm_table *full_budget(kiscrm_db *db)
+{
+	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+	o.as_of = fx_date(2024, 1, 3);
+	kiscrm_table *t = NULL;
+	assert_rc(KISCRM_OK, kiscrm_report_rolling_budget(&t, db, &o));
+	return t;
+}
+
+static kiscrm_db *seeded_keeping_all(void **state)
+{
+	kiscrm_db *db = *state;
+	seed(db);
+	db->scratch->min = 1;
+	return db;
+}
+
+static char *csv_kept(const kiscrm_table *t)
+{
+	kiscrm_buf b = KISCRM_BUF_INIT;
+	assert_rc(KISCRM_OK, kiscrm_table_write_csv(&b, t));
+	return b.ptr;
+}
+
 /* A full budget's table takes its cells from the pool and gives them back when freed:
  * two more blocks (values and tags) of at least 9 bytes a cell; the next table of that
  * size takes them again. */
 static void test_table_cells_go_back(void **state)
 {
-	kiscrm_db *db = *state;
-	seed(db);
-	db->scratch->min = 1;
-	static const kiscrm_report_options none = KISCRM_REPORT_OPTIONS_INIT;
-	kiscrm_report_options o = none;
-	o.as_of = fx_date(2024, 1, 3);
-	kiscrm_table *t = NULL;
-	assert_rc(KISCRM_OK, kiscrm_report_rolling_budget(&t, db, &o));
+	kiscrm_db *db = seeded_keeping_all(state);
+	kiscrm_table *t = full_budget(db);
 	size_t cells = kiscrm_table_row_count(t) * kiscrm_table_column_count(t);
 	assert_true(cells > 0);
 	size_t n = db->scratch->n, held = db->scratch->held;
 	kiscrm_table_free(t);
 	assert_int_equal(n + 2, db->scratch->n);
 	assert_true(db->scratch->held >= held + 9 * cells);
-	assert_rc(KISCRM_OK, kiscrm_report_rolling_budget(&t, db, &o));
+	t = full_budget(db);
 	assert_int_equal(n, db->scratch->n); /* taken again */
 	kiscrm_table_free(t);
 }
@@ -298,20 +318,10 @@ static void test_table_cells_go_back(void **state)
  * pool (valgrind and ASan see a leak or a use after free otherwise). */
 static void test_table_outlives_handle(void **state)
 {
-	kiscrm_db *db = *state;
+	kiscrm_db *db = seeded_keeping_all(state);
 	*state = NULL; /* freed here, not by the teardown */
-	seed(db);
-	db->scratch->min = 1;
-	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
-	o.as_of = fx_date(2024, 1, 3);
-	kiscrm_table *t = NULL;
-	assert_rc(KISCRM_OK, kiscrm_report_rolling_budget(&t, db, &o));
-	char *before = NULL;
-	{
-		kiscrm_buf b = KISCRM_BUF_INIT;
-		assert_rc(KISCRM_OK, kiscrm_table_write_csv(&b, t));
-		before = b.ptr;
-	}
+	kiscrm_table *t = full_budget(db);
+	char *before = csv_kept(t);
 	kiscrm_db_free(db);
 	char *after = csv_of(t); /* read, then freed: the pool goes with it */
 	assert_string_equal(before, after);
@@ -327,7 +337,6 @@ typedef struct freer {
 	kiscrm_table *t[ROUNDS];
 	int n;
 	pthread_mutex_t lock;
-	int done;
 } freer;
 
 static void *free_tables(void *arg)
@@ -347,24 +356,19 @@ static void *free_tables(void *arg)
 
 static void test_tables_freed_on_another_thread(void **state)
 {
-	kiscrm_db *db = *state;
-	seed(db);
-	db->scratch->min = 1;
-	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
-	o.as_of = fx_date(2024, 1, 3);
-	char *first = rolling(db, 1, o.as_of);
+	kiscrm_db *db = seeded_keeping_all(state);
+	kiscrm_table *t = full_budget(db);
+	char *first = csv_of(t);
 	freer f;
 	memset(&f, 0, sizeof(f));
 	pthread_mutex_init(&f.lock, NULL);
 	pthread_t th;
 	assert_int_equal(0, pthread_create(&th, NULL, free_tables, &f));
 	for (int i = 0; i < ROUNDS; i++) {
-		kiscrm_table *t = NULL;
-		assert_rc(KISCRM_OK, kiscrm_report_rolling_budget(&t, db, &o));
-		kiscrm_buf b = KISCRM_BUF_INIT;
-		assert_rc(KISCRM_OK, kiscrm_table_write_csv(&b, t));
-		assert_string_equal(first, b.ptr);
-		kiscrm_buf_dispose(&b);
+		t = full_budget(db);
+		char *csv = csv_kept(t);
+		assert_string_equal(first, csv);
+		free(csv);
 		pthread_mutex_lock(&f.lock);
 		f.t[f.n++] = t;
 		pthread_mutex_unlock(&f.lock);
