@@ -282,6 +282,7 @@ void kc_report_end(kc_report *r)
 	kc_idmap_dispose(&r->dept_filter);
 	kc_strmap_dispose(&r->group_index);
 	kc_tuplemap_dispose(&r->group_of_ids);
+	kc_idmap_dispose(&r->group_of_id);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -448,10 +449,15 @@ static int group_with(kc_report *r, const kc_dims *d, kiscrm_id manager, size_t 
 		return KISCRM_OK;
 	}
 	int keyed = group_ids(r, d, manager, ids);
-	if (keyed && kc_tuplemap_get(&r->group_of_ids, ids, r->o.ngroup, group))
+	int one = keyed && r->o.ngroup == 1; /* by person, by department: the usual reports */
+	if (one ? kc_idmap_get(&r->group_of_id, ids[0], group)
+		: keyed && kc_tuplemap_get(&r->group_of_ids, ids, r->o.ngroup, group))
 		return KISCRM_OK;
 	int rc = group_by_key(r, d, manager, group);
-	return rc == 0 && keyed ? kc_tuplemap_put(&r->group_of_ids, ids, r->o.ngroup, *group) : rc;
+	if (rc || !keyed)
+		return rc;
+	return one ? kc_idmap_put(&r->group_of_id, ids[0], *group)
+		   : kc_tuplemap_put(&r->group_of_ids, ids, r->o.ngroup, *group);
 }
 
 int kc_report_group(kc_report *r, const kc_dims *d, size_t *group)

@@ -56,6 +56,7 @@ typedef struct kc_report {
 	/* grouping */
 	kc_strmap group_index; /* joined key → group */
 	kc_tuplemap group_of_ids; /* dimensions told apart by id (department, owner …): ids → group */
+	kc_idmap group_of_id;     /* the same for one such dimension: a direct lookup, no hash */
 	char **group_keys;     /* per group: the ngroup texts joined by '\x1f' */
 	size_t ngroups, cap_groups;
 } kc_report;
