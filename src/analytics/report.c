@@ -449,15 +449,25 @@ static int group_with(kc_report *r, const kc_dims *d, kiscrm_id manager, size_t 
 		return KISCRM_OK;
 	}
 	int keyed = group_ids(r, d, manager, ids);
-	int one = keyed && r->o.ngroup == 1; /* by person, by department: the usual reports */
-	if (one ? kc_idmap_get(&r->group_of_id, ids[0], group)
-		: keyed && kc_tuplemap_get(&r->group_of_ids, ids, r->o.ngroup, group))
+	/* by person, by department, by department and person — the usual reports: one id, or
+	 * two that fit 32 bits each, make one integer key, looked up without hashing a tuple */
+	int64_t key = 0;
+	int single = keyed && r->o.ngroup == 1;
+	if (!single && keyed && r->o.ngroup == 2 && ids[0] >= 0 && ids[0] <= INT32_MAX && ids[1] >= 0 &&
+	    ids[1] <= INT32_MAX) {
+		single = 1;
+		key = ids[0] << 32 | ids[1];
+	} else if (single) {
+		key = ids[0];
+	}
+	if (single ? kc_idmap_get(&r->group_of_id, key, group)
+		   : keyed && kc_tuplemap_get(&r->group_of_ids, ids, r->o.ngroup, group))
 		return KISCRM_OK;
 	int rc = group_by_key(r, d, manager, group);
 	if (rc || !keyed)
 		return rc;
-	return one ? kc_idmap_put(&r->group_of_id, ids[0], *group)
-		   : kc_tuplemap_put(&r->group_of_ids, ids, r->o.ngroup, *group);
+	return single ? kc_idmap_put(&r->group_of_id, key, *group)
+		      : kc_tuplemap_put(&r->group_of_ids, ids, r->o.ngroup, *group);
 }
 
 int kc_report_group(kc_report *r, const kc_dims *d, size_t *group)

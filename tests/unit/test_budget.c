@@ -836,6 +836,47 @@ static void project_order(const char *backend)
 	kiscrm_db_free(f.db);
 }
 
+/* A summary by department and person keeps a person's projects of two departments apart:
+ * O9 (Li, department Channel given on the deal, 100 000, commercial 80 %, expected 06-10)
+ * and O10 (Li, his own department Sales, 200 000, commercial, 06-10). As of 06-08 (w1 =
+ * the week of 06-08): Channel / Li Lei 100 000 / 80 000, Sales / Li Lei 200 000 /
+ * 160 000, total 300 000 / 240 000. */
+static void two_departments(const char *backend)
+{
+	fixture f;
+	memset(&f, 0, sizeof(f));
+	f.db = open_db(backend, NULL);
+	org(&f);
+	kiscrm_id channel = kc_test_department(f.db, "Channel", 0);
+	kiscrm_id o9 = opportunity(f.db, "O9 Channel", f.alpha, f.li, 100000, "commercial", -1, D(2026, 6, 10));
+	opp_update(f.db, o9, KISCRM_OPPORTUNITY_DEPARTMENT_ID, channel);
+	opportunity(f.db, "O10 Direct", f.beta, f.li, 200000, "commercial", -1, D(2026, 6, 10));
+	static const int by_dept_owner[2] = { KISCRM_GROUP_DEPARTMENT, KISCRM_GROUP_OWNER };
+	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+	kiscrm_table *t;
+	o.as_of = D(2026, 6, 8);
+	o.group_by = by_dept_owner;
+	o.ngroup = 2;
+	assert_rc(KISCRM_OK, kiscrm_report_rolling_summary(&t, f.db, &o));
+	assert_int_equal(3, kiscrm_table_row_count(t));
+	assert_string_equal("Channel", S(t, 0, "department"));
+	assert_string_equal("Li Lei", S(t, 0, "owner"));
+	week_is(t, 0, 1, 100000, 80000, 0);
+	assert_string_equal("Sales", S(t, 1, "department"));
+	assert_string_equal("Li Lei", S(t, 1, "owner"));
+	week_is(t, 1, 1, 200000, 160000, 0);
+	week_is(t, 2, 1, 300000, 240000, 0);
+	kiscrm_table_free(t);
+	kiscrm_db_free(f.db);
+}
+
+static void test_two_departments(void **state)
+{
+	(void)state;
+	two_departments("memory");
+	two_departments("sqlite");
+}
+
 static void test_project_order(void **state)
 {
 	(void)state;
@@ -853,6 +894,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_fifo_order),
 		cmocka_unit_test(test_project_order),
+		cmocka_unit_test(test_two_departments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
