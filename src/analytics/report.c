@@ -439,6 +439,22 @@ static int group_ids(kc_report *r, const kc_dims *d, kiscrm_id manager, int64_t 
 	return 1;
 }
 
+/* One integer for the ids of a record's group when there is one id (by person, by
+ * department) or two that fit 32 bits each (by department and person): the usual
+ * reports look their groups up without hashing a tuple. 0 when the tuple is needed. */
+static int int_key(const kc_report *r, const int64_t *ids, int64_t *key)
+{
+	if (r->o.ngroup == 1) {
+		*key = ids[0];
+		return 1;
+	}
+	if (r->o.ngroup == 2 && ids[0] >= 0 && ids[0] <= INT32_MAX && ids[1] >= 0 && ids[1] <= INT32_MAX) {
+		*key = ids[0] << 32 | ids[1];
+		return 1;
+	}
+	return 0;
+}
+
 static int group_with(kc_report *r, const kc_dims *d, kiscrm_id manager, size_t *group)
 {
 	/* a report over 300,000 projects grouped by department and owner builds the key text
@@ -449,17 +465,8 @@ static int group_with(kc_report *r, const kc_dims *d, kiscrm_id manager, size_t 
 		return KISCRM_OK;
 	}
 	int keyed = group_ids(r, d, manager, ids);
-	/* by person, by department, by department and person — the usual reports: one id, or
-	 * two that fit 32 bits each, make one integer key, looked up without hashing a tuple */
 	int64_t key = 0;
-	int single = keyed && r->o.ngroup == 1;
-	if (!single && keyed && r->o.ngroup == 2 && ids[0] >= 0 && ids[0] <= INT32_MAX && ids[1] >= 0 &&
-	    ids[1] <= INT32_MAX) {
-		single = 1;
-		key = ids[0] << 32 | ids[1];
-	} else if (single) {
-		key = ids[0];
-	}
+	int single = keyed && int_key(r, ids, &key);
 	if (single ? kc_idmap_get(&r->group_of_id, key, group)
 		   : keyed && kc_tuplemap_get(&r->group_of_ids, ids, r->o.ngroup, group))
 		return KISCRM_OK;

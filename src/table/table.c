@@ -338,22 +338,26 @@ int kiscrm_table_add_column(kiscrm_table *table, const char *name, kiscrm_type t
 	return KISCRM_OK;
 }
 
-/* Room for @arows rows; cells and kinds grow together. */
-static int reserve_rows(kiscrm_table *table, size_t arows)
+/* Room for @arows rows; cells and kinds grow together. With @from_pool, cells not yet
+ * allocated come from the pool (the blocks of its last large table, already mapped). */
+static int reserve_rows(kiscrm_table *table, size_t arows, int from_pool)
 {
 	size_t ncols = table->ncols ? table->ncols : 1;
 	if (arows > SIZE_MAX / ncols / sizeof(union kc_val))
 		return kc_error_oom();
-	union kc_val *vals = realloc(table->vals, arows * ncols * sizeof(*vals));
+	size_t vb = arows * ncols * sizeof(union kc_val), tb = arows * ncols;
+	union kc_val *vals = from_pool && !table->vals ? kc_scratch_get(table->pool, &vals_site, 0, vb, &vb)
+						       : realloc(table->vals, vb);
 	if (!vals)
 		return kc_error_oom();
 	table->vals = vals;
-	table->vals_bytes = arows * ncols * sizeof(*vals);
-	unsigned char *tags = realloc(table->tags, arows * ncols);
+	table->vals_bytes = vb;
+	unsigned char *tags = from_pool && !table->tags ? kc_scratch_get(table->pool, &tags_site, 0, tb, &tb)
+						       : realloc(table->tags, tb);
 	if (!tags)
 		return kc_error_oom();
 	table->tags = tags;
-	table->tags_bytes = arows * ncols;
+	table->tags_bytes = tb;
 	unsigned char *kinds = realloc(table->kinds, arows);
 	if (!kinds)
 		return kc_error_oom();
@@ -367,32 +371,13 @@ static int grow_rows(kiscrm_table *table)
 {
 	if (table->nrows < table->arows)
 		return KISCRM_OK;
-	return reserve_rows(table, table->arows ? table->arows * 2 : 16);
+	/* a table growing row by row is small: the pool's large blocks are for reservations */
+	return reserve_rows(table, table->arows ? table->arows * 2 : 16, 0);
 }
 
 int kc_table_reserve_rows(kiscrm_table *table, size_t rows)
 {
-	if (rows <= table->arows)
-		return KISCRM_OK;
-	size_t ncols = table->ncols ? table->ncols : 1;
-	if (table->pool && !table->vals && rows <= SIZE_MAX / ncols / sizeof(union kc_val)) {
-		/* cells of the pool's last large table, already mapped (vals and tags are free
-		 * to replace: no row yet) */
-		size_t vb, tb;
-		table->vals = kc_scratch_get(table->pool, &vals_site, 0, rows * ncols * sizeof(union kc_val), &vb);
-		table->vals_bytes = table->vals ? vb : 0;
-		free(table->tags);
-		table->tags = kc_scratch_get(table->pool, &tags_site, 0, rows * ncols, &tb);
-		table->tags_bytes = table->tags ? tb : 0;
-		unsigned char *kinds = realloc(table->kinds, rows);
-		if (kinds)
-			table->kinds = kinds;
-		if (!table->vals || !table->tags || !kinds)
-			return kc_error_oom(); /* arows unchanged: a later row reallocates */
-		table->arows = rows;
-		return KISCRM_OK;
-	}
-	return reserve_rows(table, rows);
+	return rows <= table->arows ? KISCRM_OK : reserve_rows(table, rows, table->pool != NULL);
 }
 
 void kc_table_use_scratch(kiscrm_table *table, struct kc_scratch *pool)
@@ -492,23 +477,14 @@ int kiscrm_table_set_int(kiscrm_table *table, size_t row, size_t col, int64_t va
 
 int kc_table_set_ints(kiscrm_table *table, size_t row, size_t col, const int64_t *values, size_t n)
 {
-	size_t at = 0;
-	if (n == 0)
-		return KISCRM_OK;
-	int rc = cell_for_set(&at, table, row, col, KISCRM_TYPE_INT, "kiscrm_table_set_int");
-	if (!rc && (col + n > table->ncols || n > table->ncols))
-		rc = kc_error_set(KISCRM_EINVALID, "table '%s': columns %zu..%zu out of range (%zu columns)",
-				  table->name, col, col + n - 1, table->ncols);
-	for (size_t i = 1; rc == 0 && i < n; i++) {
-		kiscrm_type ct = table->cols[col + i].type;
-		if (ct != KISCRM_TYPE_INT && ct != KISCRM_TYPE_MONEY && ct != KISCRM_TYPE_DATE && ct != KISCRM_TYPE_TIME)
-			rc = kc_error_set(KISCRM_EINVALID, "table '%s': column '%s' is %s, %s cannot set it",
-					  table->name, table->cols[col + i].name, type_name(ct), "kiscrm_table_set_int");
-	}
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		rc = check_int_value(table, col + i, values[i]);
-	if (rc)
+	/* every cell checked first, as kiscrm_table_set_int checks one, then all written */
+	int rc = KISCRM_OK;
+	for (size_t i = 0, at; rc == 0 && i < n; i++)
+		if ((rc = cell_for_set(&at, table, row, col + i, KISCRM_TYPE_INT, "kiscrm_table_set_int")) == 0)
+			rc = check_int_value(table, col + i, values[i]);
+	if (rc || n == 0)
 		return rc;
+	size_t at = row * table->ncols + col;
 	for (size_t i = 0; i < n; i++) /* INT-family cells hold no text to free */
 		table->vals[at + i].i = values[i];
 	memset(&table->tags[at], CELL_SET, n);

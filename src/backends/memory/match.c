@@ -13,8 +13,6 @@
 
 #include <string.h>
 
-
-
 /* Compiles the (checked) conditions of q into out[q->ncond]. Cannot fail: when the
  * string of a text equality cannot be interned, it is compared as text instead. */
 void mem_preds_compile(mem_backend *m, const mem_table *t, const kiscrm_query *q, mem_pred *out)

@@ -121,5 +121,3 @@ void mem_row_release(mem_backend *m, mem_table *t, uint32_t slot)
 	if (slot >> 6 < t->free_hint)
 		t->free_hint = slot >> 6;
 }
-
-/* Materialises the listed fields of the row of id in slot into out, lending the strings. */

@@ -118,9 +118,14 @@ int sq_query_stmt(sq_backend *be, const kiscrm_kind_def *k, const kiscrm_query *
 /* Counts an insert into kind ki; defers its indexes when the transaction's load has
  * grown to half the table (a failure to defer is no failure of the insert). */
 void sq_bulk_inserted(sq_backend *be, int ki);
+/* Before a filtered read of kind ki: its deferred indexes are built again, and kept for
+ * the rest of the transaction. */
 int sq_bulk_need_indexes(sq_backend *be, int ki);
+/* Builds every deferred index again (the commit follows). */
 int sq_bulk_before_commit(sq_backend *be);
+/* Forgets the transaction's bulk state (begin, commit done, rollback). */
 void sq_bulk_reset(sq_backend *be);
+/* The index of @field as the schema makes it, named <table>_<field>. */
 int sq_create_index(sq_backend *be, const kiscrm_kind_def *k, int field);
 /* schema.c */
 int sq_check_ours(sq_backend *be, const kiscrm_schema *s, int64_t v);
