@@ -1,6 +1,7 @@
 /* The memory backend's column store (src/backends/memory): adaptive column widths and
  * their widening, NULLs at every width, interned text and its reuse, slots reused after
- * changes, rollback over widened columns, writes from inside a scan, conditions tested
+ * changes, rollback over widened columns, writes from inside a scan (also to rows a scan
+ * block has read ahead), the block reader against the row reader, conditions tested
  * on the columns against the reference evaluator, ids near the bound. The conformance
  * suite (test_backend.c) proves the behaviour; these cases look at the layout too,
  * through the backend's private header. */
@@ -383,6 +384,154 @@ static void test_write_during_scan(void **state)
 	}
 }
 
+/* A scan reads a block of rows at a time (block.c); a callback that changes a row the
+ * block has already read must still see the change when that row comes: the callback at
+ * each row rewrites the next row's tag, in a scan of every row and in one through the
+ * index of `text`, both over several blocks. */
+typedef struct ahead {
+	kiscrm_backend *b;
+	kiscrm_id last;
+	int visits, stale;
+} ahead;
+
+static int ahead_cb(void *payload, const kiscrm_value *v)
+{
+	ahead *k = payload;
+	row next = { 1, 0, 0, 0, 0, 0, "start", "told" };
+
+	if (k->last && (v[F_TAG].type != KISCRM_TYPE_TEXT || strcmp(v[F_TAG].u.s, "told") != 0))
+		k->stale++;
+	k->last = v[F_ID].u.i;
+	k->visits++;
+	next.num = v[F_ID].u.i + 1;
+	if (v[F_ID].u.i < 200)
+		change(k->b, v[F_ID].u.i + 1, &next);
+	return 0;
+}
+
+static void test_write_ahead_during_scan(void **state)
+{
+	kiscrm_backend *b = *state;
+	row r = { 1, 0, 0, 0, 0, 0, "start", "untold" };
+	kiscrm_cond c = { F_TEXT, KISCRM_OP_EQ, { KISCRM_TYPE_TEXT, { .s = "start" } } };
+	kiscrm_query q = { 1, &c, 0 };
+
+	for (int pass = 0; pass < 2; pass++) {
+		ahead k = { b, 0, 0, 0 };
+
+		for (int i = 1; i <= 200; i++) {
+			r.num = i;
+			if (pass == 0)
+				put(b, 0, &r);
+			else
+				change(b, i, &r);
+		}
+		assert_rc(KISCRM_OK, b->scan(b, &kind, pass ? &q : NULL, ahead_cb, &k));
+		assert_int_equal(k.visits, 200);
+		assert_int_equal(k.stale, 0);
+	}
+}
+
+/* The block reader's values are the row reader's: at every width of the columns (1, 2,
+ * 4 and 8 bytes, NULLs included), the rows a scan hands out under a few conditions are
+ * exactly those whose row, read by id, the reference evaluator accepts, field for field. */
+typedef struct scanned {
+	kiscrm_backend *b;
+	const kiscrm_query *q;
+	kiscrm_id last;
+	int n;
+} scanned;
+
+static int same_cb(void *payload, const kiscrm_value *v)
+{
+	scanned *s = payload;
+	s->n++;
+	s->last = v[F_ID].u.i;
+	return 0;
+}
+
+static int row_equal_cb(void *payload, const kiscrm_value *v)
+{
+	const kiscrm_value *w = payload;
+
+	for (int f = 0; f < F_NFIELDS; f++) {
+		assert_int_equal(v[f].type, w[f].type);
+		if (v[f].type == KISCRM_TYPE_TEXT)
+			assert_string_equal(v[f].u.s, w[f].u.s);
+		else if (v[f].type != KISCRM_TYPE_NULL)
+			assert_memory_equal(&v[f].u, &w[f].u, sizeof(v[f].u));
+	}
+	return 0;
+}
+
+static int check_cb(void *payload, const kiscrm_value *v)
+{
+	scanned *s = payload;
+
+	assert_true(v[F_ID].u.i > s->last);
+	assert_true(kiscrm_query_match(&kind, s->q, v));
+	assert_rc(KISCRM_OK, s->b->get(s->b, &kind, v[F_ID].u.i, row_equal_cb, (void *)v));
+	s->last = v[F_ID].u.i;
+	s->n++;
+	return 0;
+}
+
+static int reference_cb(void *payload, const kiscrm_value *v)
+{
+	scanned *s = payload;
+	s->n += kiscrm_query_match(&kind, s->q, v);
+	return 0;
+}
+
+static void test_blocks_match_rows(void **state)
+{
+	kiscrm_backend *b = *state;
+	static const int64_t scale[] = { 1, 1000, 100000000, INT64_C(1) << 40 };
+	static const char *const texts[] = { "open", "won", "赢单", "lost" };
+
+	for (int w = 0; w < 4; w++) {
+		for (int i = 0; i < 150; i++) {
+			row r = { 0 };
+			r.has_num = i % 7 != 3;
+			r.num = ((i * 37) % 41 - 20) * scale[w];
+			r.has_rate = i % 2;
+			r.rate = i / 4.0;
+			r.has_day = i % 5 != 0;
+			r.day = (20000 + i % 11) * (w == 3 ? 1000 : 1);
+			r.text = i % 9 == 4 ? NULL : texts[i % 4];
+			r.tag = i % 3 ? texts[(i / 3) % 4] : NULL;
+			put(b, 0, &r);
+		}
+		kiscrm_cond conds[][2] = {
+			{ { F_NUM, KISCRM_OP_LT, { KISCRM_TYPE_INT, { .i = 3 * scale[w] } } },
+			  { F_TEXT, KISCRM_OP_EQ, { KISCRM_TYPE_TEXT, { .s = "open" } } } },
+			{ { F_DATE, KISCRM_OP_GE, { KISCRM_TYPE_DATE, { .i = (20005) * (w == 3 ? 1000 : 1) } } },
+			  { F_TAG, KISCRM_OP_NE, { KISCRM_TYPE_TEXT, { .s = "won" } } } },
+			{ { F_NUM, KISCRM_OP_EQ, { KISCRM_TYPE_NULL, { .i = 0 } } },
+			  { F_RATE, KISCRM_OP_GT, { KISCRM_TYPE_RATE, { .r = 3.0 } } } },
+		};
+		for (size_t c = 0; c < sizeof(conds) / sizeof(conds[0]); c++) {
+			for (int nc = 1; nc <= 2; nc++) {
+				kiscrm_query q = { nc, conds[c], 0 };
+				scanned got = { b, &q, 0, 0 }, want = { b, &q, 0, 0 }, all = { b, NULL, 0, 0 };
+
+				assert_rc(KISCRM_OK, b->scan(b, &kind, &q, check_cb, &got));
+				assert_rc(KISCRM_OK, b->scan(b, &kind, NULL, same_cb, &all));
+				assert_int_equal(all.n, 150 * (w + 1));
+				/* the reference: each row read by id, then matched */
+				for (kiscrm_id id = 1; id <= all.last; id++)
+					assert_rc(KISCRM_OK, b->get(b, &kind, id, reference_cb, &want));
+				if (got.n != want.n || got.n == 0)
+					fail_msg("width step %d, query %zu/%d: %d rows, the reference %d", w, c, nc,
+						 got.n, want.n);
+			}
+		}
+	}
+	/* the widths the steps were meant to reach */
+	assert_int_equal(table_of(b)->cols[F_NUM].width, 8);
+	assert_int_equal(table_of(b)->cols[F_DATE].width, 4);
+}
+
 /* ---- conditions ---- */
 
 /* Conditions are evaluated on the columns (string codes for text equality); every field,
@@ -515,6 +664,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_text_reuse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback_widened, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_during_scan, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_ahead_during_scan, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_blocks_match_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conditions_match_reference, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ids_near_bound, setup, teardown),
 	};

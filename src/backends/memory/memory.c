@@ -25,9 +25,11 @@
  *
  * Reads test a query's conditions on the columns themselves (match.c: integers compared
  * as stored, text equality as string codes), so a row that does not match is never
- * materialised and a count materialises nothing. A matching row is materialised into a
- * kiscrm_value buffer of the call (on the stack), reused for every row of a scan, and
- * only for the fields the query wants: no copy of strings and no allocation per row.
+ * materialised and a count materialises nothing. A scan reads a block of 64 rows at a
+ * time (block.c): each condition is tested on the block's column, then each wanted field
+ * is copied out for the rows left, into a buffer of the scan reused for every block —
+ * no copy of strings and no allocation per row. A get materialises its row on the
+ * stack.
  *
  * Fields flagged KISCRM_FIELD_INDEXED (INT, MONEY, DATE, TIME and TEXT) get a hash index,
  * built on the first query that can use it and kept in step by every change, including
@@ -45,7 +47,7 @@
  * Files: column.c (adaptive-width columns), strings.c (interned text), slab.c (the
  * allocator of string bytes), row.c (slots: store, load, free), index.c (hash indexes),
  * table.c (id map, undo log, migration), match.c (conditions on columns), read.c (get,
- * scan, count); this file holds the backend's write and transaction slots;
+ * scan, count), block.c (a scan's blocks); this file holds the backend's write and transaction slots;
  * memory_internal.h the types they share. */
 #include "backends/memory/memory_internal.h"
 #include "core/error.h"

@@ -324,6 +324,12 @@ static inline kiscrm_id mem_map_next(const mem_table *t, kiscrm_id from, uint32_
 	}
 	return 0;
 }
+/* block.c: a scan a block of rows at a time (read.c's read_all) */
+#define MEM_BLOCK 64
+size_t mem_block_fill(const mem_table *t, kiscrm_id *from, uint32_t *ids, uint32_t *slots, size_t max);
+size_t mem_block_filter(const mem_table *t, const mem_pred *p, uint32_t *ids, uint32_t *slots, size_t n);
+void mem_block_gather(const mem_table *t, int f, const uint32_t *ids, const uint32_t *slots, size_t n,
+		      kiscrm_value *rows, size_t stride);
 /* read.c */
 int mem_count(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_query *q, int64_t *out);
 int mem_get(kiscrm_backend *b, const kiscrm_kind_def *kind, kiscrm_id id, kiscrm_row_cb cb,

@@ -21,6 +21,7 @@ typedef struct mem_read {
 	mem_pred *preds;        /* q->ncond of them */
 	kiscrm_value *vals;     /* nfields values; fields never loaded stay NULL */
 	int *want_f, nwant_f;   /* fields loaded for the callback */
+	kiscrm_value *block;    /* read_all's MEM_BLOCK rows of nfields values, or NULL */
 	void *heap;
 	kiscrm_value stack_vals[MEM_STACK_FIELDS];
 	int stack_f[MEM_STACK_FIELDS];
@@ -73,8 +74,23 @@ static int read_init(mem_read *r, mem_backend *m, mem_table *t, const kiscrm_que
 	return KISCRM_OK;
 }
 
+/* The rows of read_all's blocks, every field NULL until a wanted one is gathered. */
+static int block_alloc(mem_read *r)
+{
+	size_t n = (size_t)MEM_BLOCK * (size_t)r->t->nfields;
+
+	if (!(r->block = malloc(n * sizeof(kiscrm_value))))
+		return kc_error_oom();
+	for (size_t i = 0; i < n; i++) {
+		r->block[i].type = KISCRM_TYPE_NULL;
+		r->block[i].u.i = 0;
+	}
+	return KISCRM_OK;
+}
+
 static void read_done(mem_read *r)
 {
+	free(r->block);
 	if (r->q)
 		mem_preds_release(r->m, r->preds, r->q->ncond);
 	free(r->heap);
@@ -94,16 +110,55 @@ static int read_visit(mem_read *r, kiscrm_id id, uint32_t slot)
 	return r->cb(r->payload, r->vals);
 }
 
-/* Every row from id `from` on, in id order. The map is read afresh for every row, as a
- * callback may write (a change moves a row to another slot, an insert may add pages). */
-static int read_all(mem_read *r, kiscrm_id from)
+/* The rows of a block (ids and slots in id order) that meet the conditions, handed to the
+ * callback one by one, or counted (block.c reads conditions and wanted fields column by
+ * column for the whole block). A callback that writes the table (a change moves a row to
+ * another slot, an insert may add pages) ends the block: *changed_after is then the id
+ * of the row whose callback wrote, and the caller reads on after it afresh, so rows after
+ * a write are never handed out as they were before it. */
+static int visit_block(mem_read *r, uint32_t *ids, uint32_t *slots, size_t n, uint32_t *changed_after)
 {
-	uint32_t slot;
+	mem_table *t = r->t;
+	size_t stride = (size_t)t->nfields;
 	int rc;
 
-	for (kiscrm_id id = from; (id = mem_map_next(r->t, id, &slot)) != 0; id++)
-		if ((rc = read_visit(r, id, slot)) != 0)
+	*changed_after = 0;
+	for (int c = 0; r->q && c < r->q->ncond && n; c++)
+		n = mem_block_filter(t, &r->preds[c], ids, slots, n);
+	if (!r->cb) {
+		r->count += (int64_t)n;
+		return 0;
+	}
+	if (n && !r->block && (rc = block_alloc(r)) != 0)
+		return rc;
+	for (int k = 0; k < r->nwant_f; k++)
+		mem_block_gather(t, r->want_f[k], ids, slots, n, r->block, stride);
+	for (size_t j = 0; j < n; j++) {
+		uint64_t gen = t->gen;
+
+		if ((rc = r->cb(r->payload, r->block + j * stride)) != 0)
 			return rc;
+		if (t->gen != gen) {
+			*changed_after = ids[j];
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/* Every row from id `from` on, in id order, a block at a time. */
+static int read_all(mem_read *r, kiscrm_id from)
+{
+	uint32_t ids[MEM_BLOCK], slots[MEM_BLOCK], changed;
+	size_t n;
+	int rc;
+
+	while ((n = mem_block_fill(r->t, &from, ids, slots, MEM_BLOCK)) != 0) {
+		if ((rc = visit_block(r, ids, slots, n, &changed)) != 0)
+			return rc;
+		if (changed)
+			from = (kiscrm_id)changed + 1;
+	}
 	return 0;
 }
 
@@ -171,7 +226,8 @@ static int read_index(mem_read *r, mem_index *x, uint64_t key)
 		return 0;
 	}
 	for (;;) {
-		uint32_t slot;
+		uint32_t ids[MEM_BLOCK], slots[MEM_BLOCK], changed;
+		size_t n = 0;
 
 		if (gen != t->gen) {
 			if (x->state != IX_BUILT)
@@ -181,12 +237,18 @@ static int read_index(mem_read *r, mem_index *x, uint64_t key)
 				return 0;
 			pos = e->cap && !(e->cap & IX_BITMAP) ? mem_ids_after(e->u.ids, e->n, last) : 0;
 		}
-		if (!list_next(e, &pos, last, &id))
+		/* the next block of the list's ids that have a row */
+		while (n < MEM_BLOCK && list_next(e, &pos, last, &id)) {
+			last = id;
+			if ((slots[n] = mem_slot_get(t, id)) != 0)
+				ids[n++] = id;
+		}
+		if (n == 0)
 			return 0;
-		slot = mem_slot_get(t, id);
-		if (slot && (rc = read_visit(r, id, slot)) != 0)
+		if ((rc = visit_block(r, ids, slots, n, &changed)) != 0)
 			return rc;
-		last = id;
+		if (changed)
+			last = changed; /* gen moved: the list is found again after it */
 	}
 }
 
