@@ -92,13 +92,19 @@ static int new_project(kc_budget *b, size_t *idx)
 {
 	if (KC_VEC_GROW(b->p, b->n, b->cap, 64))
 		return KISCRM_ENOMEM;
+	/* Field by field: a memset (or a compound literal) of the 168 bytes is a `rep stos`
+	 * to gcc, whose start-up cost was a fifth of the contract callback. */
 	kc_bproject *p = &b->p[b->n];
-	memset(p, 0, sizeof(*p));
+	p->kind = p->live = p->has_plan = p->open = 0;
+	p->expect_week = -1;
+	p->opportunity_id = p->contract_id = p->customer_id = p->owner_id = p->department_id = 0;
 	p->name = p->bl = p->pl = p->stage = p->status = p->customer = KC_BNONE;
 	p->date = KISCRM_DATE_NONE;
 	p->probability = -1;
-	p->expect_week = -1;
+	p->amount = p->plan_contract = p->plan_collection = p->act_contract = p->act_collection = 0;
+	p->expect_contract = p->expect_weighted = 0;
 	p->coll = KC_BNOCOLL;
+	_Static_assert(sizeof(kc_bproject) == 168, "a field added to kc_bproject: set it here");
 	*idx = b->n++;
 	return KISCRM_OK;
 }

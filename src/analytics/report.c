@@ -589,6 +589,17 @@ int kc_report_add_row(kc_report *r, kiscrm_table *t, size_t group, kiscrm_row_ki
 	*row = (size_t)idx;
 	if (group >= r->ngroups)
 		return KISCRM_OK; /* a total row: group columns stay NULL */
+	if (r->label_table == kc_table_serial(t) && r->label_group == group) {
+		/* rows come grouped: the labels are the previous row's, whose cells the table
+		 * keeps as long as itself (a full budget: 300,000 rows, two labels each) */
+		for (size_t i = 0; i < r->o.ngroup; i++) {
+			int rc = kc_table_set_text_kept(t, *row, i, kiscrm_table_text(t, r->label_row, i));
+			if (rc)
+				return rc;
+		}
+		return KISCRM_OK;
+	}
+	r->label_table = 0;
 	const char *p = r->group_keys[group];
 	for (size_t i = 0; i < r->o.ngroup; i++) {
 		const char *end = strchr(p, '\x1f');
@@ -603,6 +614,9 @@ int kc_report_add_row(kc_report *r, kiscrm_table *t, size_t group, kiscrm_row_ki
 			return rc;
 		p = end ? end + 1 : p + n;
 	}
+	r->label_table = kc_table_serial(t);
+	r->label_group = group;
+	r->label_row = *row;
 	return KISCRM_OK;
 }
 

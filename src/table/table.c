@@ -30,6 +30,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,6 +84,7 @@ struct kiscrm_table {
 	struct kc_scratch *pool; /* a handle's kept memory the cells come from and go back to,
 				    or NULL (kc_table_use_scratch) */
 	size_t vals_bytes, tags_bytes; /* usable sizes of vals and tags */
+	uint64_t serial;        /* kc_table_serial: unique among the process's tables */
 };
 
 /* The keys of a table's blocks in the pool (core/scratch.h). */
@@ -146,6 +148,15 @@ static int check_utf8(const char *s, const char *column)
 			    (int)bad, s, byte, bad);
 }
 
+/* The serials of tables: a table freed and another allocated at its address must not be
+ * taken for it by a report that remembers a table (kc_table_serial). */
+static _Atomic uint64_t next_serial;
+
+uint64_t kc_table_serial(const kiscrm_table *table)
+{
+	return table->serial;
+}
+
 int kiscrm_table_new(kiscrm_table **out, const char *name)
 {
 	if (!out || !name)
@@ -161,6 +172,7 @@ int kiscrm_table_new(kiscrm_table **out, const char *name)
 		return kc_error_oom();
 	}
 	t->money_decimals = MONEY_DEFAULT_DECIMALS;
+	t->serial = atomic_fetch_add(&next_serial, 1) + 1;
 	*out = t;
 	return KISCRM_OK;
 }

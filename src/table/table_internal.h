@@ -14,9 +14,13 @@ int kc_table_set_text_trusted(kiscrm_table *table, size_t row, size_t col, const
  * whose copies were a fifth of the report — each text read in the table's order is a
  * cache miss). kc_table_adopt_texts takes the buffer over (*texts is left empty; the
  * table frees it with itself); kc_table_set_text_kept then sets a cell to a text that
- * lives as long as the table, in an adopted buffer or a string literal, trusted as
- * kc_table_set_text_trusted. NULL makes the cell NULL. */
+ * lives as long as the table, in an adopted buffer or a string literal, or the text of
+ * another cell set by kc_table_set_text_trusted or _kept (the table's copies are freed
+ * only with it), trusted as kc_table_set_text_trusted. NULL makes the cell NULL. */
 int kc_table_adopt_texts(kiscrm_table *table, kiscrm_buf *texts);
+/* A number no other table of the process has had (1 for the first): tells a table apart
+ * from an earlier one freed at the same address. */
+uint64_t kc_table_serial(const kiscrm_table *table);
 int kc_table_set_text_kept(kiscrm_table *table, size_t row, size_t col, const char *value);
 
 /* Sets @n consecutive cells of a row from column @col on, each column INT, MONEY, DATE or

@@ -698,6 +698,24 @@ static void test_set_ints_run(void **state)
 	kiscrm_table_free(t);
 }
 
+/* Tables are told apart by their serial, also one allocated where a freed one was: a
+ * report that remembers the table it labelled last (kc_report_add_row) must not take the
+ * new one for it. */
+static void test_serials(void **state)
+{
+	(void)state;
+	kiscrm_table *a = NULL, *b = NULL;
+	assert_rc(KISCRM_OK, kiscrm_table_new(&a, "a"));
+	assert_rc(KISCRM_OK, kiscrm_table_new(&b, "b"));
+	uint64_t sa = kc_table_serial(a), sb = kc_table_serial(b);
+	assert_true(sa != 0 && sb != 0 && sa != sb);
+	kiscrm_table_free(a);
+	assert_rc(KISCRM_OK, kiscrm_table_new(&a, "a"));
+	assert_true(kc_table_serial(a) != sa && kc_table_serial(a) != sb);
+	kiscrm_table_free(a);
+	kiscrm_table_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -718,6 +736,7 @@ int main(void)
 		cmocka_unit_test(test_trusted_texts_shared),
 		cmocka_unit_test(test_adopted_texts),
 		cmocka_unit_test(test_set_ints_run),
+		cmocka_unit_test(test_serials),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
