@@ -104,7 +104,6 @@ static int new_project(kc_budget *b, size_t *idx)
 	p->amount = p->plan_contract = p->plan_collection = p->act_contract = p->act_collection = 0;
 	p->expect_contract = p->expect_weighted = 0;
 	p->coll = KC_BNOCOLL;
-	_Static_assert(sizeof(kc_bproject) == 168, "a field added to kc_bproject: set it here");
 	*idx = b->n++;
 	return KISCRM_OK;
 }

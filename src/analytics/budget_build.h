@@ -10,6 +10,7 @@
 
 typedef enum { KC_BPROJ_OPPORTUNITY = 0, KC_BPROJ_CONTRACT = 1 } kc_bproj_kind;
 
+/* new_project (budget.c) sets every field one by one: a field added here is set there too. */
 typedef struct kc_bproject {
 	signed char kind;           /* kc_bproj_kind */
 	signed char live;           /* found in the live data (else known only from the snapshot) */
