@@ -21,6 +21,7 @@
 #include "kiscrm/pipeline.h"
 #include "targets/lookup.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,22 @@ static int put_text(kc_budget *b, const kiscrm_value *v, size_t *off)
 	}
 	*off = b->arena.size;
 	return kc_buf_put(&b->arena, v->u.s, strlen(v->u.s) + 1);
+}
+
+/* put_text for a field of few values (stage, status, business and product line): a text
+ * the scan handed out before (the same interned pointer, kc_text_memo) keeps its first
+ * copy's offset instead of a new copy. */
+static int put_repeated(kc_budget *b, const kiscrm_value *v, size_t *off)
+{
+	int at;
+	if (v->type == KISCRM_TYPE_TEXT && kc_text_memo_get(&b->repeated, v->u.s, &at)) {
+		*off = (size_t)at;
+		return KISCRM_OK;
+	}
+	int rc = put_text(b, v, off);
+	if (rc == 0 && v->type == KISCRM_TYPE_TEXT && *off <= INT_MAX)
+		kc_text_memo_put(&b->repeated, v->u.s, (int)*off);
+	return rc;
 }
 
 static kiscrm_id val_id(const kiscrm_value *v)
@@ -391,12 +408,12 @@ static int fill_opportunity(kc_budget *b, kc_bproject *p, const kiscrm_value *ro
 	p->amount = val_id(&row[KC_FI(KISCRM_OPPORTUNITY_AMOUNT)]);
 	p->probability = row[KC_FI(KISCRM_OPPORTUNITY_PROBABILITY)].type == KISCRM_TYPE_NULL
 		? -1 : (int)row[KC_FI(KISCRM_OPPORTUNITY_PROBABILITY)].u.i;
-	if ((b->want_bl && (rc = put_text(b, &row[KC_FI(KISCRM_OPPORTUNITY_BUSINESS_LINE)], &p->bl)) != 0) ||
-	    (b->want_pl && (rc = put_text(b, &row[KC_FI(KISCRM_OPPORTUNITY_PRODUCT_LINE)], &p->pl)) != 0))
+	if ((b->want_bl && (rc = put_repeated(b, &row[KC_FI(KISCRM_OPPORTUNITY_BUSINESS_LINE)], &p->bl)) != 0) ||
+	    (b->want_pl && (rc = put_repeated(b, &row[KC_FI(KISCRM_OPPORTUNITY_PRODUCT_LINE)], &p->pl)) != 0))
 		return rc;
 	if (b->texts && ((rc = put_text(b, &row[KC_FI(KISCRM_OPPORTUNITY_NAME)], &p->name)) != 0 ||
-			 (rc = put_text(b, &row[KC_FI(KISCRM_OPPORTUNITY_STAGE)], &p->stage)) != 0 ||
-			 (rc = put_text(b, &row[KC_FI(KISCRM_OPPORTUNITY_STATUS)], &p->status)) != 0))
+			 (rc = put_repeated(b, &row[KC_FI(KISCRM_OPPORTUNITY_STAGE)], &p->stage)) != 0 ||
+			 (rc = put_repeated(b, &row[KC_FI(KISCRM_OPPORTUNITY_STATUS)], &p->status)) != 0))
 		return rc;
 	return KISCRM_OK;
 }
@@ -510,8 +527,8 @@ static int contract_cb(void *payload, const kiscrm_value *row)
 		p->stage = p->status = KC_BNONE;
 		p->bl = p->pl = KC_BNONE;
 		if ((b->texts && (rc = put_text(b, &row[CT_NUMBER], &p->name)) != 0) ||
-		    (b->want_bl && (rc = put_text(b, &row[CT_BUSINESS_LINE], &p->bl)) != 0) ||
-		    (b->want_pl && (rc = put_text(b, &row[CT_PRODUCT_LINE], &p->pl)) != 0))
+		    (b->want_bl && (rc = put_repeated(b, &row[CT_BUSINESS_LINE], &p->bl)) != 0) ||
+		    (b->want_pl && (rc = put_repeated(b, &row[CT_PRODUCT_LINE], &p->pl)) != 0))
 			return rc;
 	}
 	if (signed_past)
@@ -655,9 +672,11 @@ int kc_budget_build(kc_budget *b, kc_report *r, int flags)
 		int planned = b->by_opp.n != 0;
 		q.ncond = 2;
 		q.conds = open;
+		kc_text_memo_init(&b->repeated, db->texts_interned); /* a new scan */
 		rc = kc_db_scan(db, &kc_opportunity_def, &q, opp_cb, b);
 		if (rc == 0 && planned) {
 			q.conds = closed;
+			kc_text_memo_init(&b->repeated, db->texts_interned);
 			rc = kc_db_scan(db, &kc_opportunity_def, &q, opp_cb, b);
 		}
 	}
@@ -673,6 +692,7 @@ int kc_budget_build(kc_budget *b, kc_report *r, int flags)
 			q.columns |= KC_BIT(CT_BUSINESS_LINE);
 		if (b->want_pl)
 			q.columns |= KC_BIT(CT_PRODUCT_LINE);
+		kc_text_memo_init(&b->repeated, db->texts_interned);
 		rc = kc_db_scan(db, &kc_contract_def, &q, contract_cb, &x);
 	}
 	if (rc == 0 && b->texts)

@@ -4,6 +4,7 @@
 #define KC_ANALYTICS_BUDGET_BUILD_H
 
 #include "report.h"
+#include "core/text_memo.h"
 #include "kiscrm/budget.h"
 
 #define KC_BNONE ((size_t)-1) /* no text */
@@ -66,6 +67,8 @@ typedef struct kc_budget {
 	kc_bweeks *colls;             /* expected collections of the projects that have some */
 	size_t ncolls, cap_colls;
 	kiscrm_buf arena;             /* NUL-terminated texts */
+	kc_text_memo repeated;        /* the scan's interned texts already in the arena (stage,
+	                                 status, lines: a few values on 300,000 projects) */
 	int overflow;                 /* a sum left int64 (kc_sum_acc); the build fails */
 	int texts;                    /* KC_BUDGET_TEXTS: every project text is kept */
 	int want_bl, want_pl;         /* business and product line kept (texts, or grouped by) */

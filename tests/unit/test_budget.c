@@ -870,6 +870,43 @@ static void two_departments(const char *backend)
 	kiscrm_db_free(f.db);
 }
 
+/* Texts that repeat over the projects (stage, business and product line: the memory
+ * backend hands out one pointer for each, which the budget copies once) read right on
+ * every row: five opportunities at stages commercial, design, commercial, opportunity,
+ * design, all business line "direct" and product line "professional", expected in the
+ * week of 06-08, in id order. */
+static void repeated_texts(const char *backend)
+{
+	fixture f;
+	memset(&f, 0, sizeof(f));
+	f.db = open_db(backend, NULL);
+	org(&f);
+	static const char *const stages[5] = { "commercial", "design", "commercial", "opportunity", "design" };
+	static const char *const names[5] = { "R1", "R2", "R3", "R4", "R5" };
+	kiscrm_id ids[5];
+	for (int i = 0; i < 5; i++)
+		ids[i] = opportunity(f.db, names[i], f.alpha, f.li, 1000 * (i + 1), stages[i], -1, D(2026, 6, 10));
+	kiscrm_table *t = rolling(f.db, D(2026, 6, 8), NULL, 0);
+	assert_int_equal(6, kiscrm_table_row_count(t));
+	for (int i = 0; i < 5; i++) {
+		size_t r = row_of(t, "opportunity", "opportunity_id", ids[i]);
+		assert_string_equal(names[i], S(t, r, "project"));
+		assert_string_equal(stages[i], S(t, r, "stage"));
+		assert_string_equal("direct", S(t, r, "business_line"));
+		assert_string_equal("professional", S(t, r, "product_line"));
+		assert_string_equal("Alpha Ltd", S(t, r, "customer"));
+	}
+	kiscrm_table_free(t);
+	kiscrm_db_free(f.db);
+}
+
+static void test_repeated_texts(void **state)
+{
+	(void)state;
+	repeated_texts("memory");
+	repeated_texts("sqlite");
+}
+
 static void test_two_departments(void **state)
 {
 	(void)state;
@@ -895,6 +932,7 @@ int main(void)
 		cmocka_unit_test(test_fifo_order),
 		cmocka_unit_test(test_project_order),
 		cmocka_unit_test(test_two_departments),
+		cmocka_unit_test(test_repeated_texts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
