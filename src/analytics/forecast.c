@@ -11,6 +11,7 @@
 #include "core/idset.h"
 #include "core/vec.h"
 #include "core/options.h"
+#include "core/text_memo.h"
 #include "config/pipeline_config.h"
 #include "kiscrm/date.h"
 #include "kiscrm/money.h"
@@ -75,10 +76,12 @@ static const kc_stage *stage_of(const kiscrm_config *cfg, int pipe, const char *
 	return &p->stages[s];
 }
 
-/* open / won / lost of an opportunity from its status, else from its stage. */
+/* Open, won or lost: an opportunity's state. */
 enum { ST_OPEN, ST_WON, ST_LOST };
 
-static int status_of(const kiscrm_config *cfg, const char *status, int pipe, const char *stage)
+/* The state from the status when the opportunity has one, else from its stage @st (NULL:
+ * not configured). */
+static int status_with(const char *status, const kc_stage *st)
 {
 	if (status) {
 		if (strcmp(status, "won") == 0)
@@ -87,12 +90,17 @@ static int status_of(const kiscrm_config *cfg, const char *status, int pipe, con
 			return ST_LOST;
 		return ST_OPEN;
 	}
-	const kc_stage *st = stage_of(cfg, pipe, stage, NULL);
 	if (st && st->terminal == KISCRM_STAGE_WON)
 		return ST_WON;
 	if (st && st->terminal == KISCRM_STAGE_LOST)
 		return ST_LOST;
 	return ST_OPEN;
+}
+
+/* The same, the stage given by its key in pipeline @pipe. */
+static int status_of(const kiscrm_config *cfg, const char *status, int pipe, const char *stage)
+{
+	return status_with(status, status ? NULL : stage_of(cfg, pipe, stage, NULL));
 }
 
 /* ---- begin / end ----------------------------------------------------------------- */
@@ -365,7 +373,58 @@ typedef struct {
 	int t_metric, t_period, t_start, t_bl, t_pl, t_dept, t_owner, t_amount, t_count;
 	kc_stage_check *check;      /* the configured-stages rule on every opportunity */
 	int opp_pass;               /* which opportunities opp_cb takes (OPP_*) */
+	/* an opportunity scan's pipelines, stages and statuses by text pointer (classify) */
+	kc_text_memo pipe_memo, stage_memo, status_memo;
 } scan_ctx;
+
+/* Starts the memos of an opportunity scan: a text's address may be reused between scans. */
+static void memos_reset(scan_ctx *s)
+{
+	int interned = s->fc->r.db->texts_interned;
+	kc_text_memo_init(&s->pipe_memo, interned);
+	kc_text_memo_init(&s->stage_memo, interned);
+	kc_text_memo_init(&s->status_memo, interned);
+}
+
+/* A stage memo's value: the pipeline and the stage's index in it (STAGE_NONE: no such
+ * stage), for pipelines and stages few enough to pack. */
+#define STAGE_BITS 12
+#define STAGE_NONE ((1 << STAGE_BITS) - 1)
+#define PIPE_MEMO_MAX (1 << (30 - STAGE_BITS))
+
+/* The pipeline index, stage (NULL: not configured; *si its index) and open / won / lost
+ * of an opportunity row, as kc_config_pipeline_index, stage_of and status_of give them.
+ * On the memory backend the texts are interned, so each distinct pointer is looked up
+ * once a scan: comparing every row's three texts with the configuration was a quarter of
+ * a gap report there (strcmp). */
+static const kc_stage *classify(scan_ctx *s, const kiscrm_config *cfg, const char *pkey, const char *stage,
+				const char *status, int *pipe, size_t *si, int *st)
+{
+	int v;
+	if (!pkey || !kc_text_memo_get(&s->pipe_memo, pkey, pipe)) {
+		*pipe = kc_config_pipeline_index(cfg, pkey);
+		if (pkey)
+			kc_text_memo_put(&s->pipe_memo, pkey, *pipe);
+	}
+	const kc_stage *stg = NULL;
+	int memo = stage && *pipe >= 0 && *pipe < PIPE_MEMO_MAX;
+	if (memo && kc_text_memo_get(&s->stage_memo, stage, &v) && v >> STAGE_BITS == *pipe) {
+		if ((v & STAGE_NONE) != STAGE_NONE) {
+			*si = (size_t)(v & STAGE_NONE);
+			stg = &kc_config_pipeline(cfg, (size_t)*pipe)->stages[*si];
+		}
+	} else {
+		stg = stage_of(cfg, *pipe, stage, si);
+		if (memo && (!stg || *si < STAGE_NONE))
+			kc_text_memo_put(&s->stage_memo, stage, *pipe << STAGE_BITS | (stg ? (int)*si : STAGE_NONE));
+	}
+	if (!status || !kc_text_memo_get(&s->status_memo, status, st)) {
+		*st = status_with(status, stg);
+		if (status) /* a status alone decides */
+			kc_text_memo_put(&s->status_memo, status, *st);
+	}
+	return stg;
+}
 
 /* The opportunities opp_cb takes: all of them, or (where rows travel over a network, see
  * scan_opportunities) those of one of two scans the server narrows to the window — the
@@ -504,12 +563,12 @@ static int opp_cb(void *payload, const kiscrm_value *row)
 	const kiscrm_config *cfg = fc->r.db->config;
 	const char *pkey = text_of(&row[KC_FI(KISCRM_OPPORTUNITY_PIPELINE)]);
 	const char *stage = text_of(&row[KC_FI(KISCRM_OPPORTUNITY_STAGE)]);
-	int pipe = kc_config_pipeline_index(cfg, pkey);
+	int pipe, st;
 	size_t si = 0;
-	const kc_stage *stg = stage_of(cfg, pipe, stage, &si);
+	const kc_stage *stg = classify(s, cfg, pkey, stage, text_of(&row[KC_FI(KISCRM_OPPORTUNITY_STATUS)]), &pipe,
+				       &si, &st);
 	if (s->check)
 		kc_stage_check_row(s->check, row[0].u.i, pipe, pkey, stage, stg != NULL);
-	int st = status_of(cfg, text_of(&row[KC_FI(KISCRM_OPPORTUNITY_STATUS)]), pipe, stage);
 	int has_closed = row[KC_FI(KISCRM_OPPORTUNITY_CLOSED)].type != KISCRM_TYPE_NULL;
 	if (s->opp_pass == OPP_BY_EXPECTED && st != ST_OPEN && (st != ST_WON || has_closed))
 		return 0;
@@ -651,6 +710,7 @@ static int scan_opps_in(scan_ctx *s, kiscrm_query *q, int field, kiscrm_date fro
 	if (to != KISCRM_DATE_NONE)
 		conds[q->ncond++] = (kiscrm_cond){ field, KISCRM_OP_LT, { KISCRM_TYPE_DATE, { .i = to } } };
 	s->opp_pass = pass;
+	memos_reset(s);
 	int rc = kc_db_scan(s->fc->r.db, &kc_opportunity_def, q, opp_cb, s);
 	q->ncond = 0;
 	q->conds = NULL;
@@ -699,6 +759,7 @@ static int scan_opportunities(scan_ctx *s)
 		return rc;
 	}
 	int rc = kc_stage_check_begin(&s->check, fc->r.db->config);
+	memos_reset(s);
 	if (rc == 0)
 		rc = kc_db_scan(fc->r.db, &kc_opportunity_def, &q, opp_cb, s);
 	int refused = kc_stage_check_end(s->check);

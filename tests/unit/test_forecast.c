@@ -797,6 +797,78 @@ static void test_server_window_agrees(void **state)
 	f->db->remote_rows = 0;
 }
 
+/* Two pipelines with a stage of the same key (tests/data/two_pipelines): default
+ * [opportunity 10 %, commercial 80 % commit, won, lost], retail [commercial 50 % best
+ * case, won, lost]. Each opportunity is weighed by its own pipeline's stage, also where
+ * the memory backend's scan hands out one pointer for the text "commercial" (the report
+ * memoises stages by pointer). As of 2025-05-15, all expected 05-20 (the May bucket):
+ * D1 default 1,000; R1 retail 1,000; D2 default 2,000; R2 retail 2,000.
+ * Configured: 800 + 500 + 1,600 + 1,000 = 3,900 weighted, commit 3,000, best case 3,000.
+ * Historical (closed in January, outside the window): default won DW (every working
+ * stage) and lost DL (moved opportunity → commercial → lost): default commercial 1 of 2;
+ * retail won RW: retail commercial, its first stage, 1 of 1. Weighted 500 + 1,000 +
+ * 1,000 + 2,000 = 4,500. */
+static char two_pipelines_dir[1024];
+
+static int setup_two_pipelines(void **state)
+{
+	snprintf(two_pipelines_dir, sizeof(two_pipelines_dir), "%s/two_pipelines", kc_test_data_dir());
+	fixture *f = kc_test_fx_open(sizeof(*f), two_pipelines_dir);
+	if (!f)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static kiscrm_id pipe_opp(kiscrm_db *db, const char *name, const char *pipe, const char *stage,
+			  kiscrm_money amount, kiscrm_date expected, kiscrm_date closed)
+{
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_OPPORTUNITY);
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_NAME, name));
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CUSTOMER_ID, 1));
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_OWNER_ID, 1));
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_AMOUNT, amount));
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_EXPECTED_CLOSE, expected));
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_PIPELINE, pipe));
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_STAGE, stage));
+	if (closed != KISCRM_DATE_NONE) {
+		assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_OPPORTUNITY_STATUS, stage));
+		assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_OPPORTUNITY_CLOSED, closed));
+	}
+	return kc_test_insert(db, r);
+}
+
+static void test_two_pipelines(void **state)
+{
+	fixture *f = *state;
+	static const char *const pipes[4] = { "default", "retail", "default", "retail" };
+	kiscrm_id dept = kc_test_department(f->db, "Sales", 0);
+	assert_int_equal(1, kc_test_staff(f->db, "Li", dept, "sales_rep"));
+	assert_int_equal(1, kc_test_customer(f->db, "Alpha"));
+	kiscrm_date jan = ymd(2025, 1, 10);
+	pipe_opp(f->db, "DW", "default", "won", 100, jan, jan);
+	kiscrm_id dl = pipe_opp(f->db, "DL", "default", "lost", 100, jan, jan);
+	move(f->db, dl, NULL, "opportunity", (kiscrm_time)ymd(2024, 12, 1) * 86400);
+	move(f->db, dl, "opportunity", "commercial", (kiscrm_time)ymd(2024, 12, 15) * 86400);
+	move(f->db, dl, "commercial", "lost", (kiscrm_time)jan * 86400);
+	pipe_opp(f->db, "RW", "retail", "won", 100, jan, jan);
+	for (int i = 0; i < 4; i++)
+		pipe_opp(f->db, pipes[i], pipes[i], "commercial", 1000 * (1 + i / 2), ymd(2025, 5, 20), KISCRM_DATE_NONE);
+	kiscrm_report_options o = q2_options(0);
+	kiscrm_table *t;
+	assert_rc(KISCRM_OK, kiscrm_report_forecast(&t, f->db, &o));
+	assert_int_equal(kiscrm_table_row_count(t), 3);
+	const fc_row may = { 3900, 3900, 0, 3000, 3000, 0, 3000, 6000, 6000 };
+	assert_fc_row(t, 1, &may);
+	kiscrm_table_free(t);
+	kiscrm_forecast_options hist = KISCRM_FORECAST_OPTIONS_INIT;
+	hist.probability_source = KISCRM_PROBABILITY_HISTORICAL;
+	o.forecast = &hist;
+	assert_rc(KISCRM_OK, kiscrm_report_forecast(&t, f->db, &o));
+	assert_int_equal(4500, num(t, 1, "weighted"));
+	kiscrm_table_free(t);
+}
+
 #define CASES(setup_fn)                                                                                \
 	cmocka_unit_test_setup_teardown(test_gap_per_person, setup_fn, kc_test_fx_teardown),           \
 	cmocka_unit_test_setup_teardown(test_gap_company, setup_fn, kc_test_fx_teardown),              \
@@ -811,6 +883,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		CASES(setup),
 		cmocka_unit_test_setup_teardown(test_year_end, setup_fy_april, kc_test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_two_pipelines, setup_two_pipelines, kc_test_fx_teardown),
 	};
 	return kc_test_run_both(tests);
 }
