@@ -590,10 +590,11 @@ int kc_report_add_row(kc_report *r, kiscrm_table *t, size_t group, kiscrm_row_ki
 	if (group >= r->ngroups)
 		return KISCRM_OK; /* a total row: group columns stay NULL */
 	if (r->label_table == kc_table_serial(t) && r->label_group == group) {
-		/* rows come grouped: the labels are the previous row's, whose cells the table
-		 * keeps as long as itself (a full budget: 300,000 rows, two labels each) */
+		/* rows come grouped: the labels are the texts the table copied for the group's
+		 * first row, kept as long as the table (a full budget: 300,000 rows, two labels
+		 * each) */
 		for (size_t i = 0; i < r->o.ngroup; i++) {
-			int rc = kc_table_set_text_kept(t, *row, i, kiscrm_table_text(t, r->label_row, i));
+			int rc = kc_table_set_text_kept(t, *row, i, r->label_text[i]);
 			if (rc)
 				return rc;
 		}
@@ -606,17 +607,17 @@ int kc_report_add_row(kc_report *r, kiscrm_table *t, size_t group, kiscrm_row_ki
 		size_t n = end ? (size_t)(end - p) : strlen(p);
 		const char *id = memchr(p, '\x1e', n);
 		size_t shown = id ? (size_t)(id - p) : n;
-		char buf[1024];
+		char buf[1024]; /* a key is shorter: group_by_key refuses longer ones */
 		memcpy(buf, p, shown);
 		buf[shown] = '\0';
 		int rc = kc_table_set_text_trusted(t, *row, i, shown ? buf : NULL);
 		if (rc)
 			return rc;
+		r->label_text[i] = kiscrm_table_text(t, *row, i);
 		p = end ? end + 1 : p + n;
 	}
 	r->label_table = kc_table_serial(t);
 	r->label_group = group;
-	r->label_row = *row;
 	return KISCRM_OK;
 }
 

@@ -59,10 +59,12 @@ typedef struct kc_report {
 	kc_idmap group_of_id;     /* the same for one such dimension: a direct lookup, no hash */
 	char **group_keys;     /* per group: the ngroup texts joined by '\x1f' */
 	size_t ngroups, cap_groups;
-	/* kc_report_add_row's last labelled row: the next row of the same group in the same
-	 * table shares its label cells instead of parsing and copying the key again */
+	/* kc_report_add_row's last labels: the next row of the same group in the same table
+	 * shares the texts the table copied for them instead of parsing and copying the key
+	 * again (the table frees its copies only with itself) */
 	uint64_t label_table; /* its kc_table_serial, 0: none */
-	size_t label_group, label_row;
+	size_t label_group;
+	const char *label_text[KC_MAX_GROUPS];
 } kc_report;
 
 int kc_report_begin(kc_report *r, kiscrm_db *db, const kiscrm_report_options *opts);
