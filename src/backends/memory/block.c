@@ -39,6 +39,17 @@ size_t mem_block_fill(const mem_table *t, kiscrm_id *from, uint32_t *ids, uint32
 	return n;
 }
 
+/* Runs LOOP(ctype, null_value) for a column of 1, 2 or 4 bytes (@c): below 8 bytes NULL
+ * is the width's minimum, so no bitmap is read. */
+#define BY_WIDTH(LOOP)                                                                     \
+	do {                                                                               \
+		switch (c->width) {                                                        \
+		case 1: LOOP(int8_t, INT8_MIN); break;                                     \
+		case 2: LOOP(int16_t, INT16_MIN); break;                                   \
+		default: LOOP(int32_t, INT32_MIN); break;                                  \
+		}                                                                          \
+	} while (0)
+
 /* Keeps the rows of a column of width-byte integers whose value (not the NULL marker) is
  * in relation p->op to p->i (an INT condition, or a text equality by string code). */
 #define FILTER_INT(ctype, null_value)                                                      \
@@ -62,13 +73,7 @@ size_t mem_block_filter(const mem_table *t, const mem_pred *p, uint32_t *ids, ui
 	size_t kept = 0;
 
 	if (p->field != 0 && (p->how == P_INT || code) && c->width > 0 && c->width < 8) {
-		/* the common conditions, on a column narrower than 8 bytes: NULL is the
-		 * width's minimum, so no bitmap to read */
-		switch (c->width) {
-		case 1: FILTER_INT(int8_t, INT8_MIN); break;
-		case 2: FILTER_INT(int16_t, INT16_MIN); break;
-		default: FILTER_INT(int32_t, INT32_MIN); break;
-		}
+		BY_WIDTH(FILTER_INT); /* the common conditions, on a narrow column */
 		return kept;
 	}
 	for (size_t j = 0; j < n; j++) {
@@ -125,23 +130,15 @@ void mem_block_gather(const mem_table *t, int f, const uint32_t *ids, const uint
 		return;
 	}
 	if (type == KISCRM_TYPE_TEXT && c->width > 0 && c->width < 8) {
-		switch (c->width) {
-		case 1: GATHER_TEXT(int8_t, INT8_MIN); break;
-		case 2: GATHER_TEXT(int16_t, INT16_MIN); break;
-		default: GATHER_TEXT(int32_t, INT32_MIN); break;
-		}
+		BY_WIDTH(GATHER_TEXT);
 		return;
 	}
 	if (type != KISCRM_TYPE_RATE && c->width > 0 && c->width < 8) {
-		switch (c->width) {
-		case 1: GATHER_INT(int8_t, INT8_MIN); break;
-		case 2: GATHER_INT(int16_t, INT16_MIN); break;
-		default: GATHER_INT(int32_t, INT32_MIN); break;
-		}
+		BY_WIDTH(GATHER_INT);
 		return;
 	}
-	/* texts (a code to look up), rates (bits to reinterpret), 8-byte columns (a bitmap of
-	 * NULLs) and empty columns: the row reader's own rules */
+	/* rates (bits to reinterpret), 8-byte columns (a bitmap of NULLs) and empty columns:
+	 * the row reader's own rules */
 	for (size_t j = 0; j < n; j++)
 		mem_row_load(t, ids[j], slots[j], &f, 1, rows + j * stride);
 }
