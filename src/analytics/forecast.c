@@ -745,7 +745,13 @@ static int scan_opportunities(scan_ctx *s)
 	q.columns |= kc_report_dim_cols(&fc->r, KISCRM_OPPORTUNITY_OWNER_ID, KISCRM_OPPORTUNITY_DEPARTMENT_ID,
 					KISCRM_OPPORTUNITY_BUSINESS_LINE, KISCRM_OPPORTUNITY_PRODUCT_LINE,
 					KISCRM_OPPORTUNITY_SIZE_CLASS, KISCRM_OPPORTUNITY_CUSTOMER_ID);
-	if (fc->r.db->remote_rows && (fc->r.from != KISCRM_DATE_NONE || fc->r.to != KISCRM_DATE_NONE)) {
+	/* On SQLite, once the handle knows the rule holds and the opportunities have not
+	 * changed since, the window's two scans through the expected_close index cost less
+	 * than reading every row (sufficiency at 1,000,000 opportunities: 0.28 against
+	 * 0.38 s); on the memory backend reading every row stays cheaper. */
+	int known = kc_report_stages_known(&fc->r);
+	int narrow = fc->r.db->remote_rows || (known && !fc->r.db->texts_interned);
+	if (narrow && (fc->r.from != KISCRM_DATE_NONE || fc->r.to != KISCRM_DATE_NONE)) {
 		int rc = kc_report_require_configured_stages(&fc->r, 1);
 		/* open deals expected after the window count as accelerable up to accel_to */
 		kiscrm_date expected_to = fc->r.to;
@@ -758,12 +764,16 @@ static int scan_opportunities(scan_ctx *s)
 		s->opp_pass = OPP_ALL;
 		return rc;
 	}
-	int rc = kc_stage_check_begin(&s->check, fc->r.db->config);
+	kc_stamp at;
+	int stamped = !known && kc_db_stamp(fc->r.db, KISCRM_KIND_OPPORTUNITY, &at);
+	int rc = known ? KISCRM_OK : kc_stage_check_begin(&s->check, fc->r.db->config);
 	memos_reset(s);
 	if (rc == 0)
 		rc = kc_db_scan(fc->r.db, &kc_opportunity_def, &q, opp_cb, s);
 	int refused = kc_stage_check_end(s->check);
 	s->check = NULL;
+	if (rc == 0 && refused == 0 && stamped) /* the check covered every pipeline */
+		kc_report_stages_hold(&fc->r, &at);
 	return rc ? rc : refused;
 }
 

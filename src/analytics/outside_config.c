@@ -175,7 +175,35 @@ static int pairs_configured(kc_report *r, int all_pipelines, int *ok)
 	return c.broken ? KISCRM_OK : rc;
 }
 
+int kc_report_stages_known(kc_report *r)
+{
+	kc_stamp now;
+	return r->db->stages_hold && kc_db_stamp(r->db, KISCRM_KIND_OPPORTUNITY, &now) &&
+	       kc_stamp_equal(&now, &r->db->stages_hold_at);
+}
+
+void kc_report_stages_hold(kc_report *r, const kc_stamp *at)
+{
+	r->db->stages_hold = 1;
+	r->db->stages_hold_at = *at;
+}
+
+static int rule_scans(kc_report *r, int all_pipelines);
+
 int kc_report_require_configured_stages(kc_report *r, int all_pipelines)
+{
+	/* held for every pipeline, and nothing changed since: it holds for any one */
+	if (kc_report_stages_known(r))
+		return KISCRM_OK;
+	kc_stamp at;
+	int stamped = kc_db_stamp(r->db, KISCRM_KIND_OPPORTUNITY, &at);
+	int rc = rule_scans(r, all_pipelines);
+	if (rc == 0 && stamped && all_pipelines)
+		kc_report_stages_hold(r, &at);
+	return rc;
+}
+
+static int rule_scans(kc_report *r, int all_pipelines)
 {
 	offenders o;
 	memset(&o, 0, sizeof(o));

@@ -77,6 +77,13 @@ int kc_report_options_check(const kiscrm_report_options *o);
  * pipeline with all_pipelines) is at a stage its pipeline does not have, or any
  * opportunity is in a pipeline the configuration does not have. */
 int kc_report_require_configured_stages(kc_report *r, int all_pipelines);
+/* The rule remembered by the handle: kc_report_stages_known gives 1 when it was found to
+ * hold for every pipeline on the opportunities as they still are (kc_db_stamp: no write
+ * through this handle, no rollback, no commit by another SQLite connection since);
+ * kc_report_stages_hold records that it held on the rows as they were at @at, a stamp
+ * taken before they were read. kc_report_require_configured_stages does both itself. */
+int kc_report_stages_known(kc_report *r);
+void kc_report_stages_hold(kc_report *r, const kc_stamp *at);
 /* The same rule with all_pipelines, checked on the rows of a scan of every opportunity
  * the report makes anyway: begin, one call per row (@pipe: the index of @pipeline in the
  * configuration, 0 for none, -1 unknown; @stage_known: the pipeline has @stage), end

@@ -96,6 +96,11 @@ int kiscrm_db_open(kiscrm_db **out, const kiscrm_db_options *opts)
 	db->config = config;
 	db->remote_rows = !o.custom_backend && o.backend && strcmp(o.backend, "postgresql") == 0;
 	db->texts_interned = !o.custom_backend && o.backend && strcmp(o.backend, "memory") == 0;
+	/* stamps: the memory backend has no other writer, SQLite tells of other connections'
+	 * commits; PostgreSQL's other clients change rows unseen, a custom backend is unknown */
+	int sqlite = !o.custom_backend && (!o.backend || strcmp(o.backend, "sqlite") == 0);
+	db->stamps = db->texts_interned || sqlite;
+	db->outside_version = sqlite ? kc_backend_sqlite_data_version : NULL;
 	db->money_decimals = kiscrm_config_currency_decimals(config);
 	kc_activity_metrics_register(); /* once per process: KPI metrics fed by activities */
 	kc_care_metrics_register();     /* … and by key-account care */

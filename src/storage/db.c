@@ -25,6 +25,12 @@ int kc_db_new(kiscrm_db **out, kiscrm_backend *backend, const kc_kind_table *kin
 		free(db);
 		db = NULL;
 	}
+	if (db && !(db->kind_writes = calloc((size_t)kinds->nkinds + 1, sizeof(uint64_t)))) {
+		kc_known_free(&db->known);
+		kc_scratch_release(db->scratch);
+		free(db);
+		db = NULL;
+	}
 	if (!db) {
 		backend->free(backend);
 		return kc_error_oom();
@@ -36,6 +42,24 @@ int kc_db_new(kiscrm_db **out, kiscrm_backend *backend, const kc_kind_table *kin
 	kc_record_know_kinds(kinds);
 	*out = db;
 	return KISCRM_OK;
+}
+
+/* Every rollback of the backend: it undoes writes the stamps counted. */
+static int backend_rollback(kiscrm_db *db)
+{
+	db->rollbacks++;
+	return db->backend->rollback(db->backend);
+}
+
+int kc_db_stamp(kiscrm_db *db, int kind, kc_stamp *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!db->stamps || kind < 1 || kind > db->kinds->nkinds)
+		return 0;
+	out->writes = db->kind_writes[kind];
+	out->rollbacks = db->rollbacks;
+	/* a version that cannot be read remembers nothing (the error stays for the record) */
+	return !db->outside_version || db->outside_version(db->backend, &out->outside) == 0;
 }
 
 void kc_db_delete(kiscrm_db *db)
@@ -51,6 +75,7 @@ void kc_db_delete(kiscrm_db *db)
 	free(db->file);
 	free(db->role);
 	free(db->runs);
+	free(db->kind_writes);
 	free(db);
 }
 
@@ -109,7 +134,7 @@ int kiscrm_db_rollback(kiscrm_db *db)
 	}
 	kc_known_clear(&db->known);
 	kc_audit_discard(db);
-	return db->backend->rollback(db->backend);
+	return backend_rollback(db);
 }
 
 int kiscrm_db_commit(kiscrm_db *db)
@@ -127,7 +152,7 @@ int kiscrm_db_commit(kiscrm_db *db)
 	if (db->tx_failed) {
 		kc_audit_discard(db);
 		db->tx_depth = 0;
-		db->backend->rollback(db->backend);
+		backend_rollback(db);
 		return kc_error_set(KISCRM_ECONFLICT,
 				    "an inner transaction was rolled back; everything was rolled back");
 	}
@@ -138,7 +163,7 @@ int kiscrm_db_commit(kiscrm_db *db)
 		kiscrm_error saved = *kiscrm_error_last();
 		char msg[512];
 		snprintf(msg, sizeof(msg), "%s", saved.message);
-		db->backend->rollback(db->backend);
+		backend_rollback(db);
 		db->tx_depth = 0;
 		return kc_error_set(keep, "%s", msg);
 	}
@@ -211,9 +236,17 @@ static int rememberable(const kiscrm_db *db, const kiscrm_kind_def *def, const k
 	return db->tx_depth > 0 && db->system_reads == 0 && kc_scope_row_visible(db, def, row);
 }
 
+/* A write of @kind: stamps of the kind taken before it differ from those after. */
+static void writing(kiscrm_db *db, int kind)
+{
+	kc_known_writing(&db->known, kind);
+	if (kind >= 1 && kind <= db->kinds->nkinds)
+		db->kind_writes[kind]++;
+}
+
 int kc_db_insert(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_value *row, kiscrm_id *id)
 {
-	kc_known_writing(&db->known, def->kind);
+	writing(db, def->kind);
 	int rc = kc_scope_may_write(db, def, row);
 	if (rc == 0)
 		rc = db->backend->insert(db->backend, def, row, id);
@@ -228,7 +261,7 @@ int kc_db_insert(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_value *
 int kc_db_update(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_value *row)
 {
 	kc_audit_pending audit;
-	kc_known_writing(&db->known, def->kind);
+	writing(db, def->kind);
 	int rc = kc_scope_may_write(db, def, row);
 	if (rc || (rc = kc_audit_prepare(db, def, row[0].u.i, row, &audit)) != 0)
 		return rc;
@@ -243,7 +276,7 @@ int kc_db_remove(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id)
 {
 	/* Only this record stops existing (cascades remove each record through here). */
 	kc_known_removed(&db->known, def->kind, id);
-	kc_known_writing(&db->known, def->kind);
+	writing(db, def->kind);
 	kc_audit_pending audit;
 	int rc = kc_scope_may_write(db, def, NULL);
 	if (rc || (rc = kc_audit_prepare(db, def, id, NULL, &audit)) != 0)

@@ -20,6 +20,15 @@ typedef struct kc_audit_run {
 	const char *changes;
 } kc_audit_run;
 
+/* What a handle has seen of one kind's rows, to tell whether they may have changed since
+ * (kc_db_stamp): equal stamps, no change. */
+typedef struct kc_stamp {
+	uint64_t writes;    /* writes of the kind through this handle */
+	uint64_t rollbacks; /* rollbacks of this handle (they undo counted writes) */
+	int64_t outside;    /* the built-in SQLite backend's PRAGMA data_version: commits by
+	                       other connections */
+} kc_stamp;
+
 struct kiscrm_db {
 	kiscrm_backend *backend;
 	/* Rows travel over a network (PostgreSQL): a report then lets the server filter
@@ -50,6 +59,18 @@ struct kiscrm_db {
 	const char *job;      /* the library job making the changes (static text), or NULL */
 	kc_scratch *scratch;  /* reports' large arrays and tables' cells, kept for the next
 	                         report (scratch.h); shared with the tables it returned */
+	/* Stamps (kc_db_stamp): writes per kind through this handle, rollbacks, and how to
+	 * learn of other connections' commits. stamps 0: the handle cannot tell (PostgreSQL,
+	 * whose other clients change rows unseen; a custom backend). */
+	int stamps;
+	uint64_t *kind_writes; /* nkinds + 1 */
+	uint64_t rollbacks;
+	int (*outside_version)(kiscrm_backend *b, int64_t *version); /* NULL: no other writer */
+	/* The configured-stages rule (analytics/outside_config.c) last found to hold for every
+	 * opportunity, at this stamp of the opportunities: a handle running many reports
+	 * checks it once while they do not change. */
+	int stages_hold;
+	kc_stamp stages_hold_at;
 };
 
 /* Runs a multi-record change atomically: kc_tx_begin, then the work, then
@@ -108,6 +129,14 @@ int kc_scope_write(const kc_write_ctx *ctx, const kc_kind *k, kiscrm_record *rec
 /* A new handle over @backend (owned from now on, also on failure) for the kinds of
  * @kinds; the caller attaches the configuration. */
 int kc_db_new(kiscrm_db **out, kiscrm_backend *backend, const kc_kind_table *kinds);
+/* The stamp of @kind's rows now: 1 and *out set, or 0 when the handle cannot tell (no
+ * stamps, or the outside version could not be read): nothing may be remembered then. */
+int kc_db_stamp(kiscrm_db *db, int kind, kc_stamp *out);
+static inline int kc_stamp_equal(const kc_stamp *a, const kc_stamp *b)
+{
+	return a->writes == b->writes && a->rollbacks == b->rollbacks && a->outside == b->outside;
+}
+
 /* Rolls back an open transaction and frees the handle and its backend (not the config). */
 void kc_db_delete(kiscrm_db *db);
 

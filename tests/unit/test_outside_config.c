@@ -329,12 +329,131 @@ static void test_offenders_named_alike(void **state)
 	kiscrm_db_free(db);
 }
 
+/* ---- the rule remembered by a handle while the opportunities do not change ---------- */
+
+static int sufficiency(kiscrm_db *db)
+{
+	kiscrm_table *t = NULL;
+	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
+	o.period = KISCRM_PERIOD_YEAR;
+	int rc = kiscrm_report_sufficiency(&t, db, &o);
+	kiscrm_table_free(t);
+	return rc;
+}
+
+typedef struct restage {
+	kiscrm_db *db;
+	const char *stage;
+} restage;
+
+/* Writes the row back at another stage through the write chokepoint, as data imported
+ * before a configuration changed would be (the record API refuses an unknown stage). */
+static int restage_cb(void *payload, const kiscrm_value *row)
+{
+	restage *u = payload;
+	const kiscrm_kind_def *def = kc_db_def(u->db, KISCRM_KIND_OPPORTUNITY);
+	kiscrm_value copy[64];
+	memcpy(copy, row, (size_t)def->nfields * sizeof(*row));
+	copy[KISCRM_FIELD_POSITION(KISCRM_OPPORTUNITY_STAGE)].u.s = u->stage;
+	return kc_db_update(u->db, def, copy);
+}
+
+static void set_stage(kiscrm_db *db, kiscrm_id id, const char *stage)
+{
+	restage u = { db, stage };
+	assert_int_equal(KISCRM_OK, kc_db_get(db, kc_db_def(db, KISCRM_KIND_OPPORTUNITY), id, restage_cb, &u));
+}
+
+/* A handle that found every opportunity at a configured stage remembers it, and checks
+ * again once the opportunities may have changed: after a commit by another connection
+ * (handle B, whose configuration renames `commercial` to `negotiation`, moves an
+ * opportunity there), after its own write, and after a rollback that undoes a write
+ * which made the rule hold. Each time the next report refuses as it must. */
+static void test_rule_remembered(void **state)
+{
+	world *w = *state;
+	assert_int_equal(0, make_config(w, "key: commercial", "key: negotiation"));
+	kiscrm_db *a = open_file(w->path, NULL), *b = open_file(w->path, w->cfg);
+	assert_int_equal(KISCRM_OK, sufficiency(a));
+	assert_int_equal(1, a->stages_hold);
+	assert_int_equal(KISCRM_OK, sufficiency(a));
+	/* another connection's commit */
+	move(b, w->open_opp, "negotiation", "2026-11-02T09:00:00Z");
+	assert_int_equal(KISCRM_ECONFIG, sufficiency(a));
+	assert_non_null(strstr(kiscrm_error_last()->message, "'negotiation'"));
+	move(a, w->open_opp, "commercial", "2026-11-03T09:00:00Z");
+	assert_int_equal(KISCRM_OK, sufficiency(a));
+	/* this handle's own write */
+	set_stage(a, w->open_opp, "zzz");
+	assert_int_equal(KISCRM_ECONFIG, sufficiency(a));
+	/* a rollback: the fix is undone after the rule was found to hold with it */
+	assert_int_equal(KISCRM_OK, kiscrm_db_begin(a));
+	set_stage(a, w->open_opp, "design");
+	assert_int_equal(KISCRM_OK, sufficiency(a));
+	assert_int_equal(KISCRM_OK, kiscrm_db_rollback(a));
+	assert_int_equal(KISCRM_ECONFIG, sufficiency(a));
+	assert_non_null(strstr(kiscrm_error_last()->message, "'zzz'"));
+	kiscrm_db_free(a);
+	kiscrm_db_free(b);
+}
+
+/* The stamps themselves: a write of a kind changes that kind's stamp only; a rollback
+ * changes every stamp; on SQLite another connection's commit changes them; a PostgreSQL
+ * handle cannot tell (its other clients write unseen) and remembers nothing. */
+static void test_stamps(void **state)
+{
+	world *w = *state;
+	kiscrm_db *dbs[2] = { kc_test_db_open(NULL), open_file(w->path, NULL) };
+	kiscrm_db *other = open_file(w->path, NULL);
+	for (int i = 0; i < 2; i++) {
+		kiscrm_db *db = dbs[i];
+		kc_stamp s0, s1, c0, c1;
+		assert_int_equal(1, kc_db_stamp(db, KISCRM_KIND_OPPORTUNITY, &s0));
+		assert_int_equal(1, kc_db_stamp(db, KISCRM_KIND_CUSTOMER, &c0));
+		kiscrm_id cust = kc_test_customer(db, "丙公司");
+		assert_int_equal(1, kc_db_stamp(db, KISCRM_KIND_OPPORTUNITY, &s1));
+		assert_true(kc_stamp_equal(&s0, &s1));
+		assert_int_equal(1, kc_db_stamp(db, KISCRM_KIND_CUSTOMER, &c1));
+		assert_false(kc_stamp_equal(&c0, &c1));
+		opp(db, "新商机", i ? w->rep : kc_test_staff(db, "李四", kc_test_department(db, "二部", 0), "sales_rep"),
+		    cust);
+		assert_int_equal(1, kc_db_stamp(db, KISCRM_KIND_OPPORTUNITY, &s1));
+		assert_false(kc_stamp_equal(&s0, &s1));
+		assert_int_equal(KISCRM_OK, kiscrm_db_begin(db));
+		assert_int_equal(KISCRM_OK, kiscrm_db_rollback(db));
+		assert_int_equal(1, kc_db_stamp(db, KISCRM_KIND_CUSTOMER, &c0));
+		assert_false(kc_stamp_equal(&c0, &c1));
+	}
+	/* SQLite: another connection commits a customer */
+	kc_stamp before, after;
+	assert_int_equal(1, kc_db_stamp(dbs[1], KISCRM_KIND_OPPORTUNITY, &before));
+	kc_test_customer(other, "丁公司");
+	assert_int_equal(1, kc_db_stamp(dbs[1], KISCRM_KIND_OPPORTUNITY, &after));
+	assert_false(kc_stamp_equal(&before, &after));
+	for (int i = 0; i < 2; i++)
+		kiscrm_db_free(dbs[i]);
+	kiscrm_db_free(other);
+	char conninfo[512];
+	if (kc_test_pg_conninfo() && kc_test_pg_fresh(conninfo, sizeof(conninfo)) == 0) {
+		kiscrm_db_options o = KISCRM_DB_OPTIONS_INIT;
+		kiscrm_db *pg = NULL;
+		o.backend = "postgresql";
+		o.path = conninfo;
+		assert_int_equal(KISCRM_OK, kiscrm_db_open(&pg, &o));
+		assert_int_equal(0, kc_db_stamp(pg, KISCRM_KIND_OPPORTUNITY, &before));
+		kiscrm_db_free(pg);
+		kc_test_pg_cleanup();
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_stage_renamed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pipeline_renamed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offenders_named_alike, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rule_remembered, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stamps, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

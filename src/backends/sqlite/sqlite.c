@@ -413,3 +413,8 @@ int kc_backend_sqlite_new_mode(kiscrm_backend **out, const char *path, int busy_
 	*out = &be->base;
 	return KISCRM_OK;
 }
+
+int kc_backend_sqlite_data_version(kiscrm_backend *b, int64_t *version)
+{
+	return sq_query_int((sq_backend *)b, "PRAGMA data_version", NULL, version, "read the data version");
+}

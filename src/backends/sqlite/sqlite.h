@@ -21,4 +21,8 @@ int kc_backend_sqlite_defer_after(kiscrm_backend *b, int64_t inserts);
 int kc_backend_sqlite_deferred(kiscrm_backend *b, const char *table);
 int64_t kc_backend_sqlite_index_builds(kiscrm_backend *b);
 
+/* PRAGMA data_version of the backend's connection: it changes when another connection
+ * commits (the storage layer's stamps, kc_db_stamp). KISCRM_OK or an error code. */
+int kc_backend_sqlite_data_version(kiscrm_backend *b, int64_t *version);
+
 #endif
