@@ -720,9 +720,10 @@ static int scan_opps_in(scan_ctx *s, kiscrm_query *q, int field, kiscrm_date fro
 /* The report's open and closed deals, with the configured-stages rule. Two ways, the
  * same figures: on an embedded backend one scan of every opportunity that also checks
  * the rule on its rows (kc_stage_check) — on SQLite that costs less than the rule's own
- * scans and two window scans; where rows travel over a network, the rule's queries and
- * two scans narrowed to the window run on the server, and only the window's rows
- * travel. */
+ * scans and two window scans — and records that the rule holds; where rows travel over a
+ * network, or on SQLite while the handle knows the rule holds (kc_report_stages_known),
+ * two scans narrowed to the window (after the rule's queries, unless known), and only
+ * the window's rows are read. */
 static int scan_opportunities(scan_ctx *s)
 {
 	static const int of[] = {
