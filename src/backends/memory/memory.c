@@ -47,8 +47,8 @@
  * Files: column.c (adaptive-width columns), strings.c (interned text), slab.c (the
  * allocator of string bytes), row.c (slots: store, load, free), index.c (hash indexes),
  * table.c (id map, undo log, migration), match.c (conditions on columns), read.c (get,
- * scan, count), block.c (a scan's blocks); this file holds the backend's write and transaction slots;
- * memory_internal.h the types they share. */
+ * scan, count), block.c (a scan's blocks of rows); this file holds the backend's write
+ * and transaction slots; memory_internal.h the types they share. */
 #include "backends/memory/memory_internal.h"
 #include "core/error.h"
 
