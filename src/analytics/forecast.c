@@ -753,7 +753,7 @@ static int scan_opportunities(scan_ctx *s)
 	int known = kc_report_stages_known(&fc->r);
 	int narrow = fc->r.db->remote_rows || (known && !fc->r.db->texts_interned);
 	if (narrow && (fc->r.from != KISCRM_DATE_NONE || fc->r.to != KISCRM_DATE_NONE)) {
-		int rc = kc_report_require_configured_stages(&fc->r, 1);
+		int rc = known ? KISCRM_OK : kc_report_require_configured_stages(&fc->r, 1);
 		/* open deals expected after the window count as accelerable up to accel_to */
 		kiscrm_date expected_to = fc->r.to;
 		if (expected_to != KISCRM_DATE_NONE && fc->want_accel && fc->accel_to > expected_to)

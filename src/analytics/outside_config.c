@@ -188,21 +188,8 @@ void kc_report_stages_hold(kc_report *r, const kc_stamp *at)
 	r->db->stages_hold_at = *at;
 }
 
-static int rule_scans(kc_report *r, int all_pipelines);
-
-int kc_report_require_configured_stages(kc_report *r, int all_pipelines)
-{
-	/* held for every pipeline, and nothing changed since: it holds for any one */
-	if (kc_report_stages_known(r))
-		return KISCRM_OK;
-	kc_stamp at;
-	int stamped = kc_db_stamp(r->db, KISCRM_KIND_OPPORTUNITY, &at);
-	int rc = rule_scans(r, all_pipelines);
-	if (rc == 0 && stamped && all_pipelines)
-		kc_report_stages_hold(r, &at);
-	return rc;
-}
-
+/* The rule's queries: the distinct pairs where the server lists them, else a scan per
+ * pipeline and one for unknown pipelines, naming the offenders. */
 static int rule_scans(kc_report *r, int all_pipelines)
 {
 	offenders o;
@@ -227,6 +214,19 @@ static int rule_scans(kc_report *r, int all_pipelines)
 	if (rc)
 		return rc;
 	return o.n ? refuse(&o, 1) : KISCRM_OK;
+}
+
+int kc_report_require_configured_stages(kc_report *r, int all_pipelines)
+{
+	/* held for every pipeline, and nothing changed since: it holds for any one */
+	if (kc_report_stages_known(r))
+		return KISCRM_OK;
+	kc_stamp at;
+	int stamped = kc_db_stamp(r->db, KISCRM_KIND_OPPORTUNITY, &at);
+	int rc = rule_scans(r, all_pipelines);
+	if (rc == 0 && stamped && all_pipelines)
+		kc_report_stages_hold(r, &at);
+	return rc;
 }
 
 /* ---- the same rule on rows a report reads anyway ----------------------------------- */

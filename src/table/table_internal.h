@@ -18,10 +18,11 @@ int kc_table_set_text_trusted(kiscrm_table *table, size_t row, size_t col, const
  * another cell set by kc_table_set_text_trusted or _kept (the table's copies are freed
  * only with it), trusted as kc_table_set_text_trusted. NULL makes the cell NULL. */
 int kc_table_adopt_texts(kiscrm_table *table, kiscrm_buf *texts);
+int kc_table_set_text_kept(kiscrm_table *table, size_t row, size_t col, const char *value);
+
 /* A number no other table of the process has had (1 for the first): tells a table apart
  * from an earlier one freed at the same address. */
 uint64_t kc_table_serial(const kiscrm_table *table);
-int kc_table_set_text_kept(kiscrm_table *table, size_t row, size_t col, const char *value);
 
 /* Sets @n consecutive cells of a row from column @col on, each column INT, MONEY, DATE or
  * TIME, checked as kiscrm_table_set_int checks one: the figures of a wide report row in
