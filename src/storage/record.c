@@ -43,6 +43,13 @@ static void value_clear(kiscrm_value *v)
 	v->u.i = 0;
 }
 
+void kc_record_clear(kiscrm_record *rec)
+{
+	for (int i = 0; i < rec->def->nfields; i++)
+		value_clear(&rec->vals[i]);
+	kc_record_clear_dirty(rec);
+}
+
 int kc_record_assign_row(kiscrm_record *rec, const kiscrm_value *row)
 {
 	for (int i = 0; i < rec->def->nfields; i++) {

@@ -493,6 +493,100 @@ static void test_bad_rows_and_kinds(void **state)
 	free(c);
 }
 
+/* An insert lists only the fields its row sets (backends/sqlite/insert.c), keeping a
+ * few statements by shape. Every one of the 32 shapes of the five account fields,
+ * twice over (so that evicted shapes come back), each row read back field by field: a
+ * value bound to the wrong parameter, or a statement of another shape reused, puts a
+ * value in a column the row left NULL or loses one. */
+static void test_insert_shapes(void **state)
+{
+	fixture *f = *state;
+	kiscrm_backend *b = f->b;
+	collector *c = new_collector(6);
+	for (int round = 0; round < 2; round++)
+		for (int set = 0; set < 32; set++) {
+			int64_t n = round * 32 + set + 1; /* the row's id, its values derived from it */
+			char name[16];
+			snprintf(name, sizeof(name), "acct %lld", (long long)n);
+			kiscrm_value row[7];
+			row[A_ID] = v_int(KISCRM_TYPE_INT, round ? n : 0); /* the first round: assigned */
+			row[A_NAME] = set & 1 ? v_text(name) : v_null();
+			row[A_CREDIT] = set & 2 ? v_int(KISCRM_TYPE_MONEY, 100 * n) : v_null();
+			row[A_SINCE] = set & 4 ? v_int(KISCRM_TYPE_DATE, 20000 + n) : v_null();
+			row[A_SCORE] = set & 8 ? v_rate((double)n / 4) : v_null();
+			row[A_OWNER] = set & 16 ? v_int(KISCRM_TYPE_INT, 1000 + n) : v_null();
+			kiscrm_id id = -1;
+			assert_rc(KISCRM_OK, b->insert(b, &account_v1, row, &id));
+			assert_int_equal(n, id);
+			c->n = 0;
+			assert_rc(KISCRM_OK, b->get(b, &account_v1, n, collect, c));
+			assert_int_equal(1, c->n);
+			seen_value *v = c->rows[0];
+			assert_int_equal(set & 1 ? KISCRM_TYPE_TEXT : KISCRM_TYPE_NULL, v[A_NAME].type);
+			if (set & 1)
+				assert_string_equal(name, v[A_NAME].s);
+			assert_int_equal(set & 2 ? KISCRM_TYPE_MONEY : KISCRM_TYPE_NULL, v[A_CREDIT].type);
+			assert_int_equal(set & 2 ? 100 * n : 0, v[A_CREDIT].i);
+			assert_int_equal(set & 4 ? KISCRM_TYPE_DATE : KISCRM_TYPE_NULL, v[A_SINCE].type);
+			assert_int_equal(set & 4 ? 20000 + n : 0, v[A_SINCE].i);
+			assert_int_equal(set & 8 ? KISCRM_TYPE_RATE : KISCRM_TYPE_NULL, v[A_SCORE].type);
+			if (set & 8)
+				assert_true(v[A_SCORE].r == (double)n / 4);
+			assert_int_equal(set & 16 ? KISCRM_TYPE_INT : KISCRM_TYPE_NULL, v[A_OWNER].type);
+			assert_int_equal(set & 16 ? 1000 + n : 0, v[A_OWNER].i);
+		}
+	free(c);
+}
+
+/* A kind of more than 64 fields (beyond the shape's bit set) lists them all: the first,
+ * a middle and the last field set, the rest NULL, read back with a raw connection. */
+#define WIDE_FIELDS 70
+static void test_insert_wide_kind(void **state)
+{
+	fixture *f = *state;
+	static char names[WIDE_FIELDS][8];
+	static kiscrm_field_def fields[WIDE_FIELDS];
+	fields[0] = (kiscrm_field_def){ "id", KISCRM_TYPE_INT, 0, 0 };
+	for (int i = 1; i < WIDE_FIELDS; i++) {
+		snprintf(names[i], sizeof(names[i]), "f%d", i);
+		fields[i] = (kiscrm_field_def){ names[i], i % 2 ? KISCRM_TYPE_INT : KISCRM_TYPE_TEXT, 0, 0 };
+	}
+	static const kiscrm_kind_def wide = { 5, "wide", WIDE_FIELDS, fields };
+	static const kiscrm_kind_def *const kinds[] = { &wide };
+	static const kiscrm_schema schema = { 1, 1, kinds };
+	kiscrm_backend *w = NULL;
+	char path[160];
+	path_in(f, path, sizeof(path), "-wide");
+	assert_rc(KISCRM_OK, kiscrm_backend_sqlite_new(&w, path, 0));
+	assert_rc(KISCRM_OK, w->open(w, &schema));
+	kiscrm_value row[WIDE_FIELDS];
+	for (int i = 0; i < WIDE_FIELDS; i++)
+		row[i] = v_null();
+	row[1] = v_int(KISCRM_TYPE_INT, 11);
+	row[34] = v_text("middle");
+	row[69] = v_int(KISCRM_TYPE_INT, 69);
+	kiscrm_id id = -1;
+	assert_rc(KISCRM_OK, w->insert(w, &wide, row, &id));
+	assert_int_equal(1, id);
+	row[1] = v_null();
+	row[68] = v_text("late");
+	assert_rc(KISCRM_OK, w->insert(w, &wide, row, &id));
+	assert_int_equal(2, id);
+	w->free(w);
+	sqlite3 *raw = raw_open(path);
+	assert_int_equal(11, raw_int(raw, "SELECT f1 FROM wide WHERE id = 1"));
+	assert_int_equal(1, raw_int(raw, "SELECT f1 IS NULL FROM wide WHERE id = 2"));
+	assert_int_equal(2, raw_int(raw, "SELECT count(*) FROM wide WHERE f34 = 'middle' AND f69 = 69"));
+	assert_int_equal(1, raw_int(raw, "SELECT f68 IS NULL AND f2 IS NULL AND f67 IS NULL FROM wide WHERE id = 1"));
+	assert_int_equal(1, raw_int(raw, "SELECT f68 = 'late' FROM wide WHERE id = 2"));
+	sqlite3_close(raw);
+	static const char *const suffixes[] = { "-wide", "-wide-wal", "-wide-shm" };
+	for (int i = 0; i < 3; i++) {
+		path_in(f, path, sizeof(path), suffixes[i]);
+		remove(path);
+	}
+}
+
 /* ---- queries ---------------------------------------------------------------------- */
 
 /* ids inserted out of order: 30, 10, 20, 40, 50.
@@ -1139,6 +1233,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_migration_v1_to_v2, setup_v1, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_database_refused, setup_v1, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_database_refused, setup_files, teardown),
+		cmocka_unit_test_setup_teardown(test_insert_shapes, setup_v1, teardown),
+		cmocka_unit_test_setup_teardown(test_insert_wide_kind, setup_v1, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_defers_indexes, setup_v1, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_rollback_and_big_tables, setup_v1, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_read_builds_indexes, setup_v1, teardown),

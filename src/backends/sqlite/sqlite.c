@@ -20,21 +20,11 @@
 
 /* ---- vtable: records -------------------------------------------------------------- */
 
-/* The schema's own definition of @kind (the core may pass an equal copy) and its index,
- * or an error. */
-static int resolve_kind(sq_backend *be, const kiscrm_kind_def **kind)
-{
-	int ki = sq_find_kind(be, *kind);
-	if (ki >= 0)
-		*kind = be->schema->kinds[ki];
-	return ki;
-}
-
 /* The statement of a scan, count or distinct values (@form, an sq_form) of @q. */
 static int open_query(sq_backend *be, const kiscrm_kind_def **kind, const kiscrm_query *q, int form,
 		      sqlite3_stmt **st, stmt_slot **slot)
 {
-	int ki = resolve_kind(be, kind);
+	int ki = sq_resolve_kind(be, kind);
 	if (ki < 0)
 		return ki;
 	int rc = sq_check_query(q);
@@ -44,59 +34,12 @@ static int open_query(sq_backend *be, const kiscrm_kind_def **kind, const kiscrm
 	return rc ? rc : sq_query_stmt(be, *kind, q, form, st, slot);
 }
 
-static int sq_insert(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_value *row,
-		     kiscrm_id *out_id)
-{
-	sq_backend *be = (sq_backend *)b;
-	if (!row)
-		return kc_error_set(KISCRM_EINVALID, "insert: row is NULL");
-	int ki = resolve_kind(be, &kind);
-	if (ki < 0)
-		return ki;
-	stmt_slot *slot;
-	int rc = sq_kind_stmt(be, ki, ST_INSERT, &slot);
-	if (rc)
-		return rc;
-	sqlite3_stmt *st = slot->stmt;
-	/* id NULL or 0: bind NULL so that AUTOINCREMENT assigns a never-used id. */
-	int auto_id = row[0].type == KISCRM_TYPE_NULL || row[0].u.i == 0;
-	if (!auto_id && row[0].type != KISCRM_TYPE_INT)
-		return kc_error_set(KISCRM_EINVALID, "insert into %s: id has type %d, not INT",
-				    kind->name, row[0].type);
-	if (!auto_id && row[0].u.i < 0)
-		return kc_error_set(KISCRM_EINVALID, "insert into %s: id %lld is negative",
-				    kind->name, (long long)row[0].u.i);
-	if (auto_id)
-		sqlite3_bind_null(st, 1);
-	else
-		sqlite3_bind_int64(st, 1, row[0].u.i);
-	for (int i = 1; i < kind->nfields; i++) {
-		rc = sq_bind_value(st, i + 1, kind, &kind->fields[i], &row[i]);
-		if (rc)
-			return rc;
-	}
-	int src = sqlite3_step(st);
-	if (src == SQLITE_DONE) {
-		if (out_id)
-			*out_id = sqlite3_last_insert_rowid(be->db);
-	} else if (src == SQLITE_CONSTRAINT_PRIMARYKEY) {
-		rc = kc_error_set(KISCRM_EEXISTS, "insert into %s: id %lld already exists",
-				  kind->name, (long long)row[0].u.i);
-	} else {
-		rc = sq_fail(be, src, "insert into %s", kind->name);
-	}
-	sqlite3_reset(st);
-	if (rc == 0)
-		sq_bulk_inserted(be, ki);
-	return rc;
-}
-
 static int sq_update(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_value *row)
 {
 	sq_backend *be = (sq_backend *)b;
 	if (!row)
 		return kc_error_set(KISCRM_EINVALID, "update: row is NULL");
-	int ki = resolve_kind(be, &kind);
+	int ki = sq_resolve_kind(be, &kind);
 	if (ki < 0)
 		return ki;
 	if (row[0].type != KISCRM_TYPE_INT || row[0].u.i <= 0)
@@ -125,7 +68,7 @@ static int sq_update(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscr
 static int sq_remove(kiscrm_backend *b, const kiscrm_kind_def *kind, kiscrm_id id)
 {
 	sq_backend *be = (sq_backend *)b;
-	int ki = resolve_kind(be, &kind);
+	int ki = sq_resolve_kind(be, &kind);
 	if (ki < 0)
 		return ki;
 	stmt_slot *slot;
@@ -150,7 +93,7 @@ static int sq_get(kiscrm_backend *b, const kiscrm_kind_def *kind, kiscrm_id id,
 	sq_backend *be = (sq_backend *)b;
 	if (!cb)
 		return kc_error_set(KISCRM_EINVALID, "get: callback is NULL");
-	int ki = resolve_kind(be, &kind);
+	int ki = sq_resolve_kind(be, &kind);
 	if (ki < 0)
 		return ki;
 	stmt_slot *slot;

@@ -38,8 +38,16 @@ typedef struct sq_bulk {
 	int kept;           /* read with conditions, or without indexes: never deferred */
 } sq_bulk;
 
+/* A prepared insert of the fields of one shape (insert.c). */
+typedef struct insert_shape {
+	uint64_t set;  /* bit i: field i is listed (the id always); UINT64_MAX: every field */
+	uint64_t used; /* tick of last use, for LRU eviction */
+	stmt_slot slot;
+} insert_shape;
+#define INSERT_SHAPES 4
+
 typedef struct kind_cache {
-	stmt_slot insert;
+	insert_shape inserts[INSERT_SHAPES];
 	stmt_slot update;
 	stmt_slot remove;
 	stmt_slot get;
@@ -73,7 +81,7 @@ typedef struct sq_backend {
 } sq_backend;
 
 /* The per-kind statements of kind_cache. */
-enum stmt_kind { ST_INSERT, ST_UPDATE, ST_REMOVE, ST_GET };
+enum stmt_kind { ST_UPDATE, ST_REMOVE, ST_GET };
 
 /* The forms of a cached query: a scan, a scan whose range conditions keep off the
  * indexes, a count, the probe deciding between the two scans (plan.c), and the distinct
@@ -95,6 +103,9 @@ int sq_check_name(const char *what, const char *name);
 int sq_check_query(const kiscrm_query *q);
 int sq_exec_sql(sq_backend *be, const char *sql, const char *what);
 int sq_find_kind(sq_backend *be, const kiscrm_kind_def *kind);
+/* The schema's own definition of @kind (the core may pass an equal copy) and its index,
+ * or an error. */
+int sq_resolve_kind(sq_backend *be, const kiscrm_kind_def **kind);
 void sq_free_statements(sq_backend *be);
 int sq_kind_stmt(sq_backend *be, int ki, enum stmt_kind which, stmt_slot **out);
 int sq_prepare(sq_backend *be, const char *sql, sqlite3_stmt **out, const char *what,
@@ -110,6 +121,8 @@ const char *sq_sql_type(int type);
 int sq_step_rows(sq_backend *be, sqlite3_stmt *st, const kiscrm_kind_def *kind, uint64_t columns,
 		 kiscrm_row_cb cb, void *payload, int *nrows, const char *what);
 void sq_stmt_release(sqlite3_stmt *st, stmt_slot *slot);
+/* insert.c */
+int sq_insert(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_value *row, kiscrm_id *out_id);
 /* plan.c */
 /* @form: SQ_SCAN (planned: it may become SQ_SCAN_UNINDEXED), SQ_COUNT or SQ_DISTINCT. */
 int sq_query_stmt(sq_backend *be, const kiscrm_kind_def *k, const kiscrm_query *q, int form,

@@ -157,6 +157,16 @@ int sq_find_kind(sq_backend *be, const kiscrm_kind_def *kind)
 			    kind->name ? kind->name : "?");
 }
 
+/* The schema's own definition of @kind (the core may pass an equal copy) and its index,
+ * or an error. */
+int sq_resolve_kind(sq_backend *be, const kiscrm_kind_def **kind)
+{
+	int ki = sq_find_kind(be, *kind);
+	if (ki >= 0)
+		*kind = be->schema->kinds[ki];
+	return ki;
+}
+
 /* Binds a value of field @p f at parameter @p idx. Values are bound by the field's type
  * (that is how the core's reference query evaluator reads them); TEXT is bound without
  * copying since the caller's row outlives the statement step. */
@@ -270,18 +280,6 @@ int sq_step_rows(sq_backend *be, sqlite3_stmt *st, const kiscrm_kind_def *kind, 
 
 /* ---- per-kind statements ---------------------------------------------------------- */
 
-static int build_insert(kiscrm_buf *b, const kiscrm_kind_def *k)
-{
-	int rc = kc_buf_printf(b, "INSERT INTO \"%s\" (", k->name);
-	for (int i = 0; !rc && i < k->nfields; i++)
-		rc = kc_buf_printf(b, "%s\"%s\"", i ? ", " : "", k->fields[i].name);
-	if (!rc)
-		rc = kc_buf_puts(b, ") VALUES (");
-	for (int i = 0; !rc && i < k->nfields; i++)
-		rc = kc_buf_puts(b, i ? ", ?" : "?");
-	return rc ? rc : kc_buf_puts(b, ")");
-}
-
 static int build_update(kiscrm_buf *b, const kiscrm_kind_def *k)
 {
 	int rc = kc_buf_printf(b, "UPDATE \"%s\" SET ", k->name);
@@ -313,7 +311,7 @@ static int build_select_cols(kiscrm_buf *b, const kiscrm_kind_def *k, uint64_t c
 int sq_kind_stmt(sq_backend *be, int ki, enum stmt_kind which, stmt_slot **out)
 {
 	kind_cache *kc = &be->kinds[ki];
-	stmt_slot *slot = which == ST_INSERT ? &kc->insert : which == ST_UPDATE ? &kc->update
+	stmt_slot *slot = which == ST_UPDATE ? &kc->update
 		: which == ST_REMOVE ? &kc->remove : &kc->get;
 	*out = slot;
 	if (slot->stmt)
@@ -323,10 +321,6 @@ int sq_kind_stmt(sq_backend *be, int ki, enum stmt_kind which, stmt_slot **out)
 	int rc;
 	const char *what;
 	switch (which) {
-	case ST_INSERT:
-		rc = build_insert(&b, k);
-		what = "sq_prepare insert into";
-		break;
 	case ST_UPDATE:
 		rc = build_update(&b, k);
 		what = "sq_prepare update of";
@@ -582,7 +576,8 @@ void sq_free_statements(sq_backend *be)
 {
 	if (be->kinds && be->schema) {
 		for (int i = 0; i < be->schema->nkinds; i++) {
-			sq_slot_finalize(&be->kinds[i].insert);
+			for (int j = 0; j < INSERT_SHAPES; j++)
+				sq_slot_finalize(&be->kinds[i].inserts[j].slot);
 			sq_slot_finalize(&be->kinds[i].update);
 			sq_slot_finalize(&be->kinds[i].remove);
 			sq_slot_finalize(&be->kinds[i].get);
