@@ -43,11 +43,9 @@ static void value_clear(kiscrm_value *v)
 	v->u.i = 0;
 }
 
-void kc_record_clear(kiscrm_record *rec)
+void kc_record_clear_at(kiscrm_record *rec, int pos)
 {
-	for (int i = 0; i < rec->def->nfields; i++)
-		value_clear(&rec->vals[i]);
-	kc_record_clear_dirty(rec);
+	value_clear(&rec->vals[pos]);
 }
 
 int kc_record_assign_row(kiscrm_record *rec, const kiscrm_value *row)

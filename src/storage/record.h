@@ -23,8 +23,8 @@ void kc_record_know_kinds(const struct kc_kind_table *kinds);
 /* New record of a definition, all NULL. */
 int kc_record_new(kiscrm_record **out, const kiscrm_kind_def *def);
 
-/* Every value of @rec NULL (the id too), no field dirty: as kc_record_new() made it. */
-void kc_record_clear(kiscrm_record *rec);
+/* The value of the field at position @pos NULL (its dirty flag untouched). */
+void kc_record_clear_at(kiscrm_record *rec, int pos);
 
 /* New record holding a copy of a backend row. */
 int kc_record_from_row(kiscrm_record **out, const kiscrm_kind_def *def, const kiscrm_value *row);

@@ -172,6 +172,48 @@ static void test_raw(void **state)
 	assert_int_equal(0, kc_test_count(f->db, KISCRM_KIND_STAGE_HISTORY, NULL));
 }
 
+/* Rows whose texts repeat, stop and come back: a text equal to the row before's keeps
+ * the record's copy, a NULL one (by pointer or by the nulls array) clears it, and a field
+ * no column gives (the size class, derived from each row's amount) is the row's own. */
+static void test_texts_repeat_and_stop(void **state)
+{
+	fx *f = *state;
+	enum { N = 5 };
+	static const char *const rnames[N] = { "甲", "乙", "丙", "丁", "戊" };
+	static const char *const sources[N] = { "referral", "referral", NULL, "referral", "推荐" };
+	static const unsigned char source_nulls[N] = { 0, 0, 0, 0, 1 };
+	static const char *const rstages[N] = { "opportunity", "opportunity", "diagnosis", "diagnosis", "opportunity" };
+	static const int64_t ramounts[N] = { 60000000, 60000000, 100, 0, 100 };
+	static const unsigned char ramount_nulls[N] = { 0, 0, 0, 1, 0 };
+	int64_t owners[N];
+	for (int r = 0; r < N; r++)
+		owners[r] = f->zhang;
+	kiscrm_column c[5] = {
+		{ KISCRM_OPPORTUNITY_NAME, NULL, NULL, rnames, NULL },
+		{ KISCRM_OPPORTUNITY_OWNER_ID, owners, NULL, NULL, NULL },
+		{ KISCRM_OPPORTUNITY_SOURCE, NULL, NULL, sources, source_nulls },
+		{ KISCRM_OPPORTUNITY_STAGE, NULL, NULL, rstages, NULL },
+		{ KISCRM_OPPORTUNITY_AMOUNT, ramounts, NULL, NULL, ramount_nulls },
+	};
+	assert_rc(KISCRM_OK, kiscrm_record_insert_columns(f->db, KISCRM_KIND_OPPORTUNITY, c, 5, N, 0, NULL));
+	/* 600,000.00 is large (analysis.yaml: from 500,000.00), 1.00 small, none NULL */
+	static const char *const size_class[N] = { "large", "large", "small", NULL, "small" };
+	for (int r = 0; r < N; r++) {
+		kiscrm_record *rec = kc_test_get(f->db, KISCRM_KIND_OPPORTUNITY, r + 1);
+		kc_test_assert_text(rec, KISCRM_OPPORTUNITY_NAME, rnames[r]);
+		kc_test_assert_text(rec, KISCRM_OPPORTUNITY_STAGE, rstages[r]);
+		if (r == 2 || r == 4)
+			assert_true(kiscrm_record_is_null(rec, KISCRM_OPPORTUNITY_SOURCE));
+		else
+			kc_test_assert_text(rec, KISCRM_OPPORTUNITY_SOURCE, "referral");
+		if (size_class[r])
+			kc_test_assert_text(rec, KISCRM_OPPORTUNITY_SIZE_CLASS, size_class[r]);
+		else
+			assert_true(kiscrm_record_is_null(rec, KISCRM_OPPORTUNITY_SIZE_CLASS));
+		kiscrm_record_free(rec);
+	}
+}
+
 /* Columns refused before any row: another kind's field, the id, a field twice, no array
  * of the field's type, NULL columns, unknown flags; zero rows store nothing. */
 static void test_bad_columns(void **state)
@@ -211,6 +253,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refused_row, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_in_caller_transaction, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_raw, setup, kc_test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_texts_repeat_and_stop, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_columns, setup, kc_test_fx_teardown),
 	};
 	return kc_test_run_both(tests);
