@@ -80,8 +80,8 @@ static int set_row(kiscrm_record *rec, const kiscrm_column *columns, size_t ncol
 	return rc;
 }
 
-/* The rows, stored one after the other through one record (a new record per row was a
- * tenth of a batch's time): before each row the fields of no column (the id, what the
+/* The rows, stored one after the other through one record (no allocation per row, nor
+ * per repeated text): before each row the fields of no column (the id, what the
  * previous row derived) are cleared, and the columns set. *done counts the rows stored. */
 static int insert_rows(kiscrm_db *db, kiscrm_kind kind, const kiscrm_column *columns, size_t ncolumns,
 		       size_t nrows, unsigned int flags, size_t *done)

@@ -1,14 +1,15 @@
 /* Inserts name only the fields a row gives.
  *
  * A statement listing every column binds every field, most of them NULL: an
- * opportunity has 32 columns and a bulk load sets 17. Each bind of a NULL, and each
- * parameter the statement copies into its record, cost about a tenth of a bulk load's
- * time (bench/, 300,000 opportunities with their history). So the statement lists the
- * fields the row sets (and the id); the columns it leaves out take their default, NULL,
- * as the schema declares no other. The few shapes a load uses (an opportunity with or
- * without a close date, a history row with or without a previous stage) stay prepared:
- * each kind keeps INSERT_SHAPES of them, the least recently used making room. A kind of
- * more than 64 fields, which a 64-bit set cannot name, lists them all. */
+ * opportunity has 32 columns and a bulk load sets 17. Binding was a tenth of a bulk
+ * load's time (bench/, 300,000 opportunities with their history: 10 % of the samples,
+ * 7 % after), besides the statement copying each parameter into the record it stores.
+ * So the statement lists the fields the row sets (and the id); the columns it leaves out
+ * take their default, NULL, as the schema declares no other. The few shapes a load uses
+ * (an opportunity with or without a close date, a history row with or without a previous
+ * stage) stay prepared: each kind keeps INSERT_SHAPES of them, the least recently used
+ * making room. A kind of more than 64 fields, which a 64-bit set cannot name, lists them
+ * all. */
 #include "sqlite_internal.h"
 
 #include <string.h>
