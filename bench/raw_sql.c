@@ -73,9 +73,9 @@ static void rebuild_indexes(sqlite3 *db, char **sql)
 
 /* The same opportunity and history rows (with what the library derives) inserted by
  * prepared statements into the library's schema in a second file holding the organisation
- * (kiscrm_bench.c, with_org): the ceiling. With
- * @rebuild, the two tables' secondary indexes are dropped first and built again after the
- * rows, in the same transaction (the classic bulk-load form; timed with the rebuild). */
+ * (kiscrm_bench.c, open_with_org): the ceiling. With @rebuild, the two tables' secondary
+ * indexes are dropped first and built again after the rows, in the same transaction (the
+ * classic bulk-load form; timed with the rebuild). */
 double raw_load(const char *path, const params *p, const stages *st, int rebuild)
 {
 	sqlite3 *db;
