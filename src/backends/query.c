@@ -57,6 +57,18 @@ int kc_backend_check_distinct(const kiscrm_query *q, kiscrm_row_cb cb)
 	return KISCRM_OK;
 }
 
+int kc_backend_insert_id(const kiscrm_kind_def *kind, const kiscrm_value *row, int *auto_id)
+{
+	*auto_id = row[0].type == KISCRM_TYPE_NULL || row[0].u.i == 0;
+	if (!*auto_id && row[0].type != KISCRM_TYPE_INT)
+		return kc_error_set(KISCRM_EINVALID, "insert into %s: id has type %d, not INT", kind->name,
+				    row[0].type);
+	if (!*auto_id && row[0].u.i < 0)
+		return kc_error_set(KISCRM_EINVALID, "insert into %s: id %lld is negative", kind->name,
+				    (long long)row[0].u.i);
+	return KISCRM_OK;
+}
+
 int kiscrm_query_match(const kiscrm_kind_def *kind, const kiscrm_query *q, const kiscrm_value *row)
 {
 	if (!q)

@@ -24,6 +24,11 @@ static inline int kc_op_holds(int op, int cmp)
  * besides the id. KISCRM_OK or KISCRM_EINVALID (error set). */
 int kc_backend_check_distinct(const kiscrm_query *q, kiscrm_row_cb cb);
 
+/* The id of a row to insert: *auto_id 1 when it is NULL or 0 (the backend assigns a
+ * never-used one), else it must be a non-negative INT. KISCRM_OK or EINVALID (error set,
+ * naming @kind). */
+int kc_backend_insert_id(const kiscrm_kind_def *kind, const kiscrm_value *row, int *auto_id);
+
 /* 1 for the types stored as 64-bit integers: INT, MONEY, DATE and TIME. */
 int kc_backend_is_int_type(int type);
 

@@ -29,13 +29,9 @@ static int pg_insert(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscr
 	int ki = pg_find_kind(be, &kind);
 	if (ki < 0)
 		return ki;
-	int auto_id = row[0].type == KISCRM_TYPE_NULL || row[0].u.i == 0;
-	if (!auto_id && row[0].type != KISCRM_TYPE_INT)
-		return kc_error_set(KISCRM_EINVALID, "insert into %s: id has type %d, not INT",
-				    kind->name, row[0].type);
-	if (!auto_id && row[0].u.i < 0)
-		return kc_error_set(KISCRM_EINVALID, "insert into %s: id %lld is negative",
-				    kind->name, (long long)row[0].u.i);
+	int auto_id;
+	if ((rc = kc_backend_insert_id(kind, row, &auto_id)) != 0)
+		return rc;
 	if (auto_id && (rc = pg_bulk_insert(be, ki, row, out_id)) != 0)
 		return rc < 0 ? rc : KISCRM_OK;
 	/* An explicit id may lie in this handle's reserved block: give the block up, so

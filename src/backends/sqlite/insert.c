@@ -11,6 +11,7 @@
  * making room. A kind of more than 64 fields, which a 64-bit set cannot name, lists them
  * all. */
 #include "sqlite_internal.h"
+#include "backends/shared.h"
 
 #include <string.h>
 
@@ -87,17 +88,13 @@ int sq_insert(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_value
 	if (ki < 0)
 		return ki;
 	/* id NULL or 0: bind NULL so that AUTOINCREMENT assigns a never-used id. */
-	int auto_id = row[0].type == KISCRM_TYPE_NULL || row[0].u.i == 0;
-	if (!auto_id && row[0].type != KISCRM_TYPE_INT)
-		return kc_error_set(KISCRM_EINVALID, "insert into %s: id has type %d, not INT",
-				    kind->name, row[0].type);
-	if (!auto_id && row[0].u.i < 0)
-		return kc_error_set(KISCRM_EINVALID, "insert into %s: id %lld is negative",
-				    kind->name, (long long)row[0].u.i);
+	int auto_id;
+	int rc = kc_backend_insert_id(kind, row, &auto_id);
+	if (rc)
+		return rc;
 	uint64_t set = shape_of(kind, row);
 	sqlite3_stmt *st;
-	int rc = shape_stmt(be, ki, set, &st);
-	if (rc)
+	if ((rc = shape_stmt(be, ki, set, &st)) != 0)
 		return rc;
 	if (auto_id)
 		sqlite3_bind_null(st, 1);
