@@ -22,17 +22,16 @@ static int name_error(int rc, const char *what, size_t i)
 			       e->message);
 }
 
-/* The columns name distinct settable fields of @probe's kind (the record setters'
- * own check: another kind's field, the id), each with the array of its type. */
-static int check_columns(kiscrm_record *probe, const kiscrm_column *columns, size_t ncolumns)
+/* The columns name distinct settable fields of @rec's kind (the record setters' own
+ * check: another kind's field, the id), each with the array of its type; marks each
+ * column's field in @is_column (def->nfields flags, zeroed). */
+static int check_columns(kiscrm_record *rec, unsigned char *is_column, const kiscrm_column *columns,
+			 size_t ncolumns)
 {
-	const kiscrm_kind_def *def = probe->def;
-	unsigned char *seen = calloc((size_t)def->nfields, 1);
-	if (!seen)
-		return kc_error_oom();
+	const kiscrm_kind_def *def = rec->def;
 	int rc = KISCRM_OK;
 	for (size_t c = 0; rc == 0 && c < ncolumns; c++) {
-		if ((rc = kiscrm_record_set_null(probe, columns[c].field)) != 0) {
+		if ((rc = kiscrm_record_set_null(rec, columns[c].field)) != 0) {
 			rc = name_error(rc, "column", c);
 			break;
 		}
@@ -41,14 +40,13 @@ static int check_columns(kiscrm_record *probe, const kiscrm_column *columns, siz
 		int has = type == KISCRM_TYPE_TEXT ? columns[c].texts != NULL
 			  : type == KISCRM_TYPE_RATE ? columns[c].rates != NULL
 						     : columns[c].ints != NULL;
-		if (seen[KC_FI(columns[c].field)]++)
+		if (is_column[KC_FI(columns[c].field)]++)
 			rc = kc_error_set(KISCRM_EINVALID, "column %zu: field '%s' is given twice", c, f->name);
 		else if (!has)
 			rc = kc_error_set(KISCRM_EINVALID, "column %zu: field '%s' holds %s values: set `%s`", c,
 					  f->name, type == KISCRM_TYPE_TEXT ? "text" : type == KISCRM_TYPE_RATE ? "rate" : "integer",
 					  type == KISCRM_TYPE_TEXT ? "texts" : type == KISCRM_TYPE_RATE ? "rates" : "ints");
 	}
-	free(seen);
 	return rc;
 }
 
@@ -64,8 +62,7 @@ static int set_row(kiscrm_record *rec, const kiscrm_column *columns, size_t ncol
 		int pos = KC_FI(col->field), type = rec->def->fields[pos].type;
 		const kiscrm_value *held = &rec->vals[pos];
 		if ((col->nulls && col->nulls[r]) || (type == KISCRM_TYPE_TEXT && !col->texts[r])) {
-			kc_record_clear_at(rec, pos);
-			rec->dirty[pos] = 1;
+			rc = kiscrm_record_set_null(rec, col->field);
 		} else if (type == KISCRM_TYPE_TEXT) {
 			if (held->type == KISCRM_TYPE_TEXT && strcmp(held->u.s, col->texts[r]) == 0)
 				rec->dirty[pos] = 1;
@@ -80,24 +77,16 @@ static int set_row(kiscrm_record *rec, const kiscrm_column *columns, size_t ncol
 	return rc;
 }
 
-/* The rows, stored one after the other through one record (no allocation per row, nor
- * per repeated text): before each row the fields of no column (the id, what the
- * previous row derived) are cleared, and the columns set. *done counts the rows stored. */
-static int insert_rows(kiscrm_db *db, kiscrm_kind kind, const kiscrm_column *columns, size_t ncolumns,
-		       size_t nrows, unsigned int flags, size_t *done)
+/* The rows, stored one after the other through @rec (no allocation per row, nor per
+ * repeated text): before each row the fields of no column (the id, what the previous row
+ * derived) are cleared, and the columns set. *done counts the rows stored. */
+static int insert_rows(kiscrm_db *db, kiscrm_record *rec, const unsigned char *is_column,
+		       const kiscrm_column *columns, size_t ncolumns, size_t nrows, unsigned int flags,
+		       size_t *done)
 {
-	kiscrm_record *rec = NULL;
-	int rc = kiscrm_record_new(&rec, kind);
-	if (rc)
-		return rc;
-	int nfields = rec->def->nfields;
-	unsigned char *is_column = calloc((size_t)nfields, 1);
-	if (!is_column)
-		rc = kc_error_oom();
-	for (size_t c = 0; rc == 0 && c < ncolumns; c++)
-		is_column[KC_FI(columns[c].field)] = 1;
+	int rc = KISCRM_OK;
 	for (size_t r = 0; rc == 0 && r < nrows; r++) {
-		for (int f = 0; r && f < nfields; f++)
+		for (int f = 0; f < rec->def->nfields; f++)
 			if (!is_column[f])
 				kc_record_clear_at(rec, f);
 		kc_record_clear_dirty(rec);
@@ -108,8 +97,6 @@ static int insert_rows(kiscrm_db *db, kiscrm_kind kind, const kiscrm_column *col
 		else
 			*done = r + 1;
 	}
-	free(is_column);
-	kiscrm_record_free(rec);
 	return rc;
 }
 
@@ -117,7 +104,8 @@ int kiscrm_record_insert_columns(kiscrm_db *db, kiscrm_kind kind, const kiscrm_c
 				 size_t nrows, unsigned int flags, size_t *out_stored)
 {
 	size_t done = 0;
-	kiscrm_record *probe = NULL;
+	kiscrm_record *rec = NULL;
+	unsigned char *is_column = NULL;
 	if (out_stored)
 		*out_stored = 0;
 	int rc = kc_check_db(db);
@@ -128,17 +116,20 @@ int kiscrm_record_insert_columns(kiscrm_db *db, kiscrm_kind kind, const kiscrm_c
 				    ncolumns);
 	if (flags & ~KISCRM_INSERT_RAW)
 		return kc_error_set(KISCRM_EINVALID, "unknown insert flags 0x%x", flags);
-	if ((rc = kiscrm_record_new(&probe, kind)) != 0)
+	if ((rc = kiscrm_record_new(&rec, kind)) != 0)
 		return rc;
-	rc = check_columns(probe, columns, ncolumns);
-	kiscrm_record_free(probe);
-	if (rc || nrows == 0)
-		return rc;
-	if ((rc = kc_tx_begin(db)) != 0)
-		return rc;
-	rc = insert_rows(db, kind, columns, ncolumns, nrows, flags, &done);
-	rc = kc_tx_end(db, rc);
-	if (out_stored)
-		*out_stored = rc ? done : nrows;
+	/* the record the columns are checked on stores the rows */
+	if (!(is_column = calloc((size_t)rec->def->nfields, 1)))
+		rc = kc_error_oom();
+	if (rc == 0)
+		rc = check_columns(rec, is_column, columns, ncolumns);
+	if (rc == 0 && nrows > 0 && (rc = kc_tx_begin(db)) == 0) {
+		rc = insert_rows(db, rec, is_column, columns, ncolumns, nrows, flags, &done);
+		rc = kc_tx_end(db, rc);
+		if (out_stored)
+			*out_stored = rc ? done : nrows;
+	}
+	free(is_column);
+	kiscrm_record_free(rec);
 	return rc;
 }
