@@ -695,6 +695,18 @@ static void test_set_ints_run(void **state)
 	for (size_t c = 0; c < 4; c++)
 		assert_true(kiscrm_table_is_null(t, 1, c));
 	assert_rc(KISCRM_OK, kc_table_set_ints(t, 1, 1, v, 0)); /* nothing to set */
+	/* the columns of a call that were all INT or MONEY are not looked at again; the row
+	 * still is, and other columns are */
+	assert_rc(KISCRM_OK, kc_table_set_ints(t, 0, 1, v, 2));
+	assert_rc(KISCRM_OK, kc_table_set_ints(t, 0, 1, v + 1, 2));
+	assert_int_equal(123456, kiscrm_table_int(t, 0, 1));
+	assert_int_equal(20000, kiscrm_table_int(t, 0, 2));
+	assert_rc(KISCRM_EINVALID, kc_table_set_ints(t, 2, 1, v, 2)); /* row 2 of 2 */
+	assert_non_null(strstr(kiscrm_error_last()->message, "row 2 out of range"));
+	assert_rc(KISCRM_EINVALID, kc_table_set_ints(t, 0, 2, bad_date + 1, 2)); /* due: 99999999 */
+	assert_non_null(strstr(kiscrm_error_last()->message, "outside years 1..9999"));
+	assert_int_equal(20000, kiscrm_table_int(t, 0, 2)); /* nothing written */
+	assert_rc(KISCRM_EINVALID, kc_table_set_ints(t, 0, 0, v, 2)); /* name is TEXT */
 	kiscrm_table_free(t);
 }
 
