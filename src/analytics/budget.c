@@ -902,11 +902,34 @@ static void project_columns(const kiscrm_table *t, size_t *cx)
 		cx[i] = (size_t)col(t, names[i]);
 }
 
+/* The name cell of a person or department set last in a column, and whose it is. */
+typedef struct {
+	kiscrm_id id;
+	const char *cell; /* the table's copy, or NULL */
+} name_cell;
+
+/* Sets the name of @id (person or department, by @name_of) in a column whose previous
+ * name is @last: rows come sorted by group, so the same person's name repeats down the
+ * column, and the cell set last (a copy the table keeps as long as itself) serves again
+ * without the name being looked up, measured and compared (a twelfth of a full rolling
+ * budget's emission). */
+static int put_name(kc_report *r, kiscrm_table *t, size_t row, size_t col, kiscrm_id id,
+		    const char *(*name_of)(kc_report *, kiscrm_id), name_cell *last)
+{
+	if (last->cell && last->id == id)
+		return kc_table_set_text_kept(t, row, col, last->cell);
+	int rc = kc_cell_text(t, row, col, name_of(r, id));
+	last->id = id;
+	last->cell = rc ? NULL : kiscrm_table_text(t, row, col);
+	return rc;
+}
+
 /* The project's own texts are in the budget's arena, which the table has adopted
  * (emit_rolling): they are set without a copy. Names of people and departments belong to
- * the report and are copied (shared down a sorted column). */
+ * the report and are copied (shared down a sorted column); last[] holds the owner's and
+ * the department's cell of the row before. */
 static int put_project(kc_report *r, const kc_budget *b, kiscrm_table *t, size_t row, const kc_bproject *p,
-		       const size_t *cx)
+		       const size_t *cx, name_cell *last)
 {
 	int rc = kc_table_set_text_kept(t, row, cx[PC_KIND], p->kind == KC_BPROJ_CONTRACT ? "contract" : "opportunity");
 	if (!rc && p->opportunity_id)
@@ -918,9 +941,9 @@ static int put_project(kc_report *r, const kc_budget *b, kiscrm_table *t, size_t
 	if (!rc)
 		rc = kc_table_set_text_kept(t, row, cx[PC_CUSTOMER], kc_budget_text(b, p->customer));
 	if (!rc && p->owner_id)
-		rc = kc_cell_text(t, row, cx[PC_OWNER], kc_report_staff_name(r, p->owner_id));
+		rc = put_name(r, t, row, cx[PC_OWNER], p->owner_id, kc_report_staff_name, &last[0]);
 	if (!rc && p->department_id)
-		rc = kc_cell_text(t, row, cx[PC_DEPARTMENT], kc_report_department_name(r, p->department_id));
+		rc = put_name(r, t, row, cx[PC_DEPARTMENT], p->department_id, kc_report_department_name, &last[1]);
 	if (!rc)
 		rc = kc_table_set_text_kept(t, row, cx[PC_BL], kc_budget_text(b, p->bl));
 	if (!rc)
@@ -939,8 +962,10 @@ static int put_project(kc_report *r, const kc_budget *b, kiscrm_table *t, size_t
 typedef struct {
 	uint64_t rank_kind; /* rank << 1 | kind */
 	kiscrm_id id;       /* the contract's or the opportunity's */
-	size_t group;
 	size_t project;
+	uint32_t group;
+	uint32_t coll;      /* the project's: lay_out asks for the collections of a project
+	                       ahead without waiting for the project */
 } placed;
 
 static int by_group_project(const void *a, const void *b, void *ctx)
@@ -1003,10 +1028,14 @@ static int place_projects(kc_report *r, const kc_budget *b, placed **out, size_t
 		kc_budget_dims(b, p, &d);
 		if (!kc_report_accept(r, &d))
 			continue;
+		size_t g;
 		pl[m].project = i;
 		pl[m].rank_kind = p->kind == KC_BPROJ_CONTRACT;
 		pl[m].id = p->kind == KC_BPROJ_CONTRACT ? p->contract_id : p->opportunity_id;
-		rc = kc_report_group(r, &d, &pl[m].group);
+		pl[m].coll = p->coll;
+		if ((rc = kc_report_group(r, &d, &g)) == 0 && g >= UINT32_MAX)
+			rc = kc_error_set(KISCRM_EOVERFLOW, "rolling budget: too many groups");
+		pl[m].group = (uint32_t)g;
 		m++;
 	}
 	if (rc == 0)
@@ -1083,9 +1112,9 @@ static int emit_summary(kc_report *r, const kc_budget *b, kiscrm_table *t)
 	return rc;
 }
 
-/* How many projects ahead the copy into the table's order asks for the next ones (and
- * half as many for their collections): read in that order they are all over memory, a
- * cache and TLB miss each. */
+/* How many projects ahead the copy into the table's order asks for the next ones and
+ * their collections: read in that order they are all over memory, a cache and TLB miss
+ * each. */
 #define PREFETCH_AHEAD 16
 
 /* A macro, not a function: gcc 12 finds such a function "pure" and drops its calls. */
@@ -1121,12 +1150,10 @@ static int lay_out(const kc_budget *b, const placed *pl, size_t n, in_order *o, 
 		return kc_error_oom();
 	uint32_t nc = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (i + PREFETCH_AHEAD < n)
+		if (i + PREFETCH_AHEAD < n) {
 			PREFETCH_PROJECT(&b->p[pl[i + PREFETCH_AHEAD].project]);
-		if (i + PREFETCH_AHEAD / 2 < n) { /* its collections, once the project is near */
-			const kc_bproject *q = &b->p[pl[i + PREFETCH_AHEAD / 2].project];
-			if (q->coll != KC_BNOCOLL)
-				KC_PREFETCH(&b->colls[q->coll]);
+			if (pl[i + PREFETCH_AHEAD].coll != KC_BNOCOLL)
+				KC_PREFETCH(&b->colls[pl[i + PREFETCH_AHEAD].coll]);
 		}
 		kc_bproject *p = &o->p[i];
 		*p = b->p[pl[i].project];
@@ -1164,6 +1191,7 @@ static int emit_rolling(kc_report *r, kc_budget *b, kiscrm_table *t, int detail)
 	sums total, sub;
 	in_order o = { NULL, NULL, 0, 0 };
 	kc_budget v = *b; /* b's projects in o, once laid out */
+	name_cell last[2] = { { 0, NULL }, { 0, NULL } }; /* owner, department */
 	project_columns(t, cx);
 	rc = kc_table_reserve_rows(t, kiscrm_table_row_count(t) + n + r->ngroups + 1);
 	if (!rc)
@@ -1177,7 +1205,7 @@ static int emit_rolling(kc_report *r, kc_budget *b, kiscrm_table *t, int detail)
 		sums_add(&sub, &v, p);
 		rc = kc_report_add_row(r, t, pl[i].group, KISCRM_ROW_DETAIL, &row);
 		if (!rc)
-			rc = put_project(r, &v, t, row, p, cx);
+			rc = put_project(r, &v, t, row, p, cx, last);
 		if (!rc)
 			rc = put_project_sums(t, row, first, &v, p);
 		if (!rc && (i + 1 == n || pl[i + 1].group != pl[i].group)) { /* the group's last */
