@@ -546,53 +546,6 @@ static int contract_cb(void *payload, const kiscrm_value *row)
 	return 0;
 }
 
-/* ---- customer names ---- */
-
-typedef struct {
-	kc_budget *b;
-	kc_idmap index; /* customer id → slot */
-	size_t *name;   /* per slot: arena offset of the name */
-} cust_ctx;
-
-static int cust_cb(void *payload, const kiscrm_value *row)
-{
-	cust_ctx *c = payload;
-	size_t i;
-	if (!kc_idmap_get(&c->index, row[0].u.i, &i))
-		return 0;
-	return put_text(c->b, &row[1], &c->name[i]);
-}
-
-/* One scan of the customers, keeping the names of those the projects refer to. */
-static int load_customers(kc_budget *b, kiscrm_db *db)
-{
-	cust_ctx c;
-	memset(&c, 0, sizeof(c));
-	c.b = b;
-	int rc = 0;
-	size_t n = 0;
-	if (!(c.name = malloc((b->n ? b->n : 1) * sizeof(size_t))))
-		return kc_error_oom();
-	for (size_t i = 0; rc == 0 && i < b->n; i++) {
-		size_t s;
-		if (!b->p[i].customer_id || kc_idmap_get(&c.index, b->p[i].customer_id, &s))
-			continue;
-		c.name[n] = KC_BNONE;
-		rc = kc_idmap_put(&c.index, b->p[i].customer_id, n++);
-	}
-	kiscrm_query q = { 0, NULL, KC_BIT(0) | KC_BIT(1) };
-	if (rc == 0 && n)
-		rc = kc_db_scan(db, &kc_customer_def, &q, cust_cb, &c);
-	for (size_t i = 0; rc == 0 && i < b->n; i++) {
-		size_t s;
-		if (b->p[i].customer_id && kc_idmap_get(&c.index, b->p[i].customer_id, &s))
-			b->p[i].customer = c.name[s];
-	}
-	kc_idmap_dispose(&c.index);
-	free(c.name);
-	return rc;
-}
-
 static void build_dispose(build_ctx *x)
 {
 	kc_idset_dispose(&x->plan_contracts);
@@ -695,8 +648,6 @@ int kc_budget_build(kc_budget *b, kc_report *r, int flags)
 		kc_text_memo_init(&b->repeated, db->texts_interned);
 		rc = kc_db_scan(db, &kc_contract_def, &q, contract_cb, &x);
 	}
-	if (rc == 0 && b->texts)
-		rc = load_customers(b, db);
 	if (rc == 0 && b->overflow)
 		rc = kc_sum_overflowed("rolling budget");
 	build_dispose(&x);
@@ -1127,6 +1078,50 @@ static int emit_summary(kc_report *r, const kc_budget *b, kiscrm_table *t)
 	} while (0)
 _Static_assert(sizeof(kc_bproject) <= 3 * 64, "a project spans more than three cache lines");
 
+/* The names of the customers of the table's projects, in the budget's arena. */
+typedef struct {
+	kc_budget *b;
+	kc_idmap offset; /* customer id → arena offset of the name, or NAME_UNREAD */
+	int all;         /* every customer's name is kept */
+} cust_names;
+
+#define NAME_UNREAD (KC_BNONE - 1) /* a customer referred to whose name is not read (yet) */
+
+static int cust_cb(void *payload, const kiscrm_value *row)
+{
+	cust_names *c = payload;
+	size_t off;
+	if (!c->all && !kc_idmap_get(&c->offset, row[0].u.i, &off))
+		return 0;
+	int rc = put_text(c->b, &row[1], &off);
+	if (rc || off == KC_BNONE) /* no name: the projects' stays KC_BNONE */
+		return rc;
+	return kc_idmap_put(&c->offset, row[0].u.i, off);
+}
+
+/* One scan of the customers for the names of those the placed projects pl[0 … n) refer
+ * to. With projects for half the customers or more (a full budget of a large book), every
+ * customer's name is kept: finding the ones referred to first was a pass over every
+ * project, and with the names set into each project after, a sixth of the budget's
+ * build at 1,000,000 opportunities; lay_out finds each project's name as it copies it. */
+static int load_customer_names(cust_names *c, kc_budget *b, kiscrm_db *db, const placed *pl, size_t n)
+{
+	int64_t customers = 0;
+	int rc = kc_db_count(db, &kc_customer_def, NULL, &customers);
+	c->b = b;
+	c->all = rc == 0 && (uint64_t)customers / 2 <= n;
+	for (size_t i = 0; rc == 0 && !c->all && i < n; i++) {
+		kiscrm_id id = b->p[pl[i].project].customer_id;
+		size_t known;
+		if (id && !kc_idmap_get(&c->offset, id, &known))
+			rc = kc_idmap_put(&c->offset, id, NAME_UNREAD);
+	}
+	kiscrm_query q = { 0, NULL, KC_BIT(0) | KC_BIT(1) };
+	if (rc == 0 && (c->all || c->offset.n))
+		rc = kc_db_scan(db, &kc_customer_def, &q, cust_cb, c);
+	return rc;
+}
+
 /* The placed projects copied out in the table's order, with their collections. */
 typedef struct {
 	kc_bproject *p;   /* n projects; each coll numbers a week set of colls */
@@ -1136,13 +1131,15 @@ typedef struct {
 
 static const char in_order_site;
 
-/* Copies the projects of pl[0 … n) and their collections into o in that order, and
- * makes *view a budget reading them (its texts stay b's). Read through the placed keys,
+/* Copies the projects of pl[0 … n) and their collections into o in that order, each with
+ * its customer's name from @names, and makes *view a budget reading them (its texts stay
+ * b's). Read through the placed keys,
  * the projects are all over memory: the row loop waited on each one, between the
  * writes of 40 cells. A loop that only copies keeps many of those reads in flight, and
  * the rows then read their projects one after the other (a tenth of a full rolling
  * budget's time at 1,000,000 opportunities). */
-static int lay_out(const kc_budget *b, const placed *pl, size_t n, in_order *o, kc_budget *view)
+static int lay_out(const kc_budget *b, const placed *pl, size_t n, const cust_names *names, in_order *o,
+		   kc_budget *view)
 {
 	o->p = kc_scratch_get(b->scratch, &in_order_site, 0, n * sizeof(*o->p), &o->p_bytes);
 	o->colls = kc_scratch_get(b->scratch, &in_order_site, 1, b->ncolls * sizeof(*o->colls), &o->colls_bytes);
@@ -1156,7 +1153,10 @@ static int lay_out(const kc_budget *b, const placed *pl, size_t n, in_order *o, 
 				KC_PREFETCH(&b->colls[pl[i + PREFETCH_AHEAD].coll]);
 		}
 		kc_bproject *p = &o->p[i];
+		size_t name;
 		*p = b->p[pl[i].project];
+		if (p->customer_id && kc_idmap_get(&names->offset, p->customer_id, &name) && name != NAME_UNREAD)
+			p->customer = name;
 		if (p->coll != KC_BNOCOLL) { /* each project's collections are its own */
 			o->colls[nc] = b->colls[p->coll];
 			p->coll = nc++;
@@ -1192,10 +1192,15 @@ static int emit_rolling(kc_report *r, kc_budget *b, kiscrm_table *t, int detail)
 	in_order o = { NULL, NULL, 0, 0 };
 	kc_budget v = *b; /* b's projects in o, once laid out */
 	name_cell last[2] = { { 0, NULL }, { 0, NULL } }; /* owner, department */
+	cust_names names;
+	memset(&names, 0, sizeof(names));
 	project_columns(t, cx);
 	rc = kc_table_reserve_rows(t, kiscrm_table_row_count(t) + n + r->ngroups + 1);
 	if (!rc)
-		rc = lay_out(b, pl, n, &o, &v);
+		rc = load_customer_names(&names, b, r->db, pl, n);
+	if (!rc) /* after the names: v reads the arena they grew */
+		rc = lay_out(b, pl, n, &names, &o, &v);
+	kc_idmap_dispose(&names.offset);
 	memset(&total, 0, sizeof(total));
 	memset(&sub, 0, sizeof(sub));
 	total.has_plan = sub.has_plan = b->has_prev;

@@ -19,7 +19,8 @@ typedef struct kc_bproject {
 	signed char open;           /* a live opportunity whose status is open */
 	int expect_week;            /* 0 … 7; -1: none (a contract, or not expected) */
 	kiscrm_id opportunity_id, contract_id, customer_id, owner_id, department_id;
-	size_t name, bl, pl, stage, status, customer; /* offsets into the arena, KC_BNONE: NULL */
+	size_t name, bl, pl, stage, status; /* offsets into the arena, KC_BNONE: NULL */
+	size_t customer;            /* the customer's name: set by the full rolling table only */
 	kiscrm_date date;           /* expected close (opportunity) or signing date (contract) */
 	int probability;            /* -1: none */
 	kiscrm_money amount;
@@ -77,9 +78,10 @@ typedef struct kc_budget {
 } kc_budget;
 
 /* What kc_budget_build keeps of the projects beyond their ids and figures. Without it a
- * project has no name, stage, status or customer name, and its business and product
- * lines only when the report groups by them: a rolling summary or gap report needs no
- * more, and copying those texts of 300,000 projects was a sixth of the summary's time. */
+ * project has no name, stage or status, and its business and product lines only when
+ * the report groups by them: a rolling summary or gap report needs no more, and copying
+ * those texts of 300,000 projects was a sixth of the summary's time. (The customer's
+ * name is the full rolling table's alone: it finds it itself.) */
 #define KC_BUDGET_TEXTS 1
 
 static inline kiscrm_money kc_bproject_collection(const kc_budget *b, const kc_bproject *p, int k)

@@ -900,6 +900,50 @@ static void repeated_texts(const char *backend)
 	kiscrm_db_free(f.db);
 }
 
+/* Each project's customer by name, whether the table keeps the names of the customers its
+ * projects refer to (2 projects, 9 customers) or of every customer (6 projects: half the
+ * customers or more); and each row's owner, the same person on consecutive rows or not
+ * (rows without grouping come in id order: Li, Wang, Li, Li, Wang, Wang). */
+static void customer_names(const char *backend)
+{
+	fixture f;
+	memset(&f, 0, sizeof(f));
+	f.db = open_db(backend, NULL);
+	org(&f);
+	static const char *const more[6] = { "客户一", "客户二", "客户三", "客户四", "客户五", "客户六" };
+	kiscrm_id c[6];
+	for (int i = 0; i < 6; i++)
+		c[i] = kc_test_customer(f.db, more[i]);
+	const kiscrm_id cust[6] = { c[4], f.beta, c[0], c[1], f.gamma, c[5] };
+	const char *const cust_name[6] = { "客户五", "Beta Ltd", "客户一", "客户二", "Gamma Ltd", "客户六" };
+	const kiscrm_id owner[6] = { f.li, f.wang, f.li, f.li, f.wang, f.wang };
+	const char *const owner_name[6] = { "Li Lei", "Wang Fang", "Li Lei", "Li Lei", "Wang Fang", "Wang Fang" };
+	kiscrm_id o[6];
+	for (int n = 2; n <= 6; n += 4) {
+		for (int i = n == 2 ? 0 : 2; i < n; i++)
+			o[i] = opportunity(f.db, "N", cust[i], owner[i], 1000 * (i + 1), "commercial", -1, D(2026, 6, 10));
+		kiscrm_table *t = rolling(f.db, D(2026, 6, 8), NULL, 0);
+		assert_int_equal(n + 1, kiscrm_table_row_count(t));
+		for (int i = 0; i < n; i++) {
+			size_t r = row_of(t, "opportunity", "opportunity_id", o[i]);
+			assert_int_equal((size_t)i, r);
+			assert_non_null(S(t, r, "customer"));
+			assert_string_equal(cust_name[i], S(t, r, "customer"));
+			assert_string_equal(owner_name[i], S(t, r, "owner"));
+			assert_string_equal("Sales", S(t, r, "department"));
+		}
+		kiscrm_table_free(t);
+	}
+	kiscrm_db_free(f.db);
+}
+
+static void test_customer_names(void **state)
+{
+	(void)state;
+	customer_names("memory");
+	customer_names("sqlite");
+}
+
 static void test_repeated_texts(void **state)
 {
 	(void)state;
@@ -933,6 +977,7 @@ int main(void)
 		cmocka_unit_test(test_project_order),
 		cmocka_unit_test(test_two_departments),
 		cmocka_unit_test(test_repeated_texts),
+		cmocka_unit_test(test_customer_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
