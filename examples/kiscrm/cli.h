@@ -15,6 +15,8 @@ typedef struct cli {
 	int may_create; /* the command may create a missing database file */
 	kiscrm_id partner; /* --partner: the principal's partner (0: the company) */
 	kiscrm_id staff;   /* --as: the principal's person (0: none) */
+	const char *partner_name, *staff_name; /* --partner / --as given by name: looked up
+						  when the database opens */
 	kiscrm_db *db;
 } cli;
 

@@ -13,7 +13,7 @@
 
 static const char usage_text[] =
 	"usage: kiscrm [--db PATH] [--backend sqlite|memory|postgresql] [--config DIR] [--lang zh|en]\n"
-	"              [--partner PARTNER_ID] [--as STAFF_ID] COMMAND [ARGS...]\n"
+	"              [--partner PARTNER] [--as STAFF] COMMAND [ARGS...]\n"
 	"\n"
 	"Sales management for software reseller partners (libkiscrm " KISCRM_VERSION_STRING ").\n"
 	"\n"
@@ -28,10 +28,12 @@ static const char usage_text[] =
 	"                   defaults (dimensions, pipelines, roles, analysis, settings, kpi)\n"
 	"  --lang zh|en     language of display names in reports (default: en; the meeting\n"
 	"                   pack is in Chinese unless --lang en is given)\n"
-	"  --partner ID     act as second-tier partner ID: every command sees and changes\n"
-	"                   that partner's records only (foreign ids are \"not found\")\n"
-	"  --as STAFF_ID    act as this person (recorded in the audit log; with --partner,\n"
-	"                   one of the partner's people)\n"
+	"  --partner PARTNER\n"
+	"                   act as a second-tier partner (id or name): every command sees\n"
+	"                   and changes that partner's records only (foreign ids are \"not\n"
+	"                   found\")\n"
+	"  --as STAFF       act as this person (id or name; recorded in the audit log; with\n"
+	"                   --partner, one of the partner's people)\n"
 	"  --version        print the library version\n"
 	"\n"
 	"Commands (each takes --help):\n"
@@ -222,6 +224,15 @@ int cli_open(cli *c)
 	/* The library keeps no clock: the tool's business date is the system's (UTC) date. */
 	if (kiscrm_db_set_today(c->db, kiscrm_time_date((kiscrm_time)time(NULL))) < 0)
 		return cli_fail("today");
+	/* A partner or person given by name is found before the principal binds the handle,
+	 * as any name is: among every record (an unknown name is listed with suggestions, an
+	 * ambiguous one with the candidates' ids to give instead). */
+	int rc;
+	if (c->partner_name &&
+	    (rc = cli_find_by_name(&c->partner, c, KISCRM_KIND_PARTNER, "--partner", c->partner_name, 0)) != 0)
+		return rc;
+	if (c->staff_name && (rc = cli_find_by_name(&c->staff, c, KISCRM_KIND_STAFF, "--as", c->staff_name, 0)) != 0)
+		return rc;
 	if (c->partner || c->staff) {
 		kiscrm_principal p = KISCRM_PRINCIPAL_INIT;
 		p.partner_id = c->partner;
@@ -332,7 +343,7 @@ static int creates_database(const char *command)
 int main(int argc, char **argv)
 {
 	const char *env = getenv("KISCRM_DB");
-	cli c = { env ? env : "kiscrm.db", NULL, NULL, "en", 0, 0, 0, 0, NULL };
+	cli c = { .db_path = env ? env : "kiscrm.db", .lang = "en" };
 	int i = 1, db_given = 0;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *v;
@@ -352,10 +363,14 @@ int main(int argc, char **argv)
 		else if ((v = cli_opt(argc, argv, &i, "--config")))
 			c.config_dir = v;
 		else if ((v = cli_opt(argc, argv, &i, "--partner"))) {
-			if (cli_parse_id(&c.partner, "--partner", v))
+			if (*v && !cli_is_id_text(v))
+				c.partner_name = v;
+			else if (cli_parse_id(&c.partner, "--partner", v))
 				return 2;
 		} else if ((v = cli_opt(argc, argv, &i, "--as"))) {
-			if (cli_parse_id(&c.staff, "--as", v))
+			if (*v && !cli_is_id_text(v))
+				c.staff_name = v;
+			else if (cli_parse_id(&c.staff, "--as", v))
 				return 2;
 		}
 		else if ((v = cli_opt(argc, argv, &i, "--lang"))) {

@@ -133,6 +133,16 @@ void kc_scratch_set_limit(kc_scratch *s, size_t limit)
 	pthread_mutex_unlock(&s->lock);
 }
 
+size_t kc_scratch_limit(kc_scratch *s)
+{
+	if (!s)
+		return 0;
+	pthread_mutex_lock(&s->lock);
+	size_t limit = s->limit;
+	pthread_mutex_unlock(&s->lock);
+	return limit;
+}
+
 void kc_scratch_dispose(kc_scratch *s)
 {
 	while (s->n)

@@ -77,6 +77,8 @@ void kc_scratch_keep(kc_scratch *s, const void *site, size_t index, void *p, siz
 	kc_scratch_keep((s), (site), (index), (arr), (cap) * sizeof(*(arr)))
 /* Sets the limit, freeing the oldest blocks above it (0: frees all, keeps none). */
 void kc_scratch_set_limit(kc_scratch *s, size_t limit);
+/* The limit (0 for s NULL: a pool that keeps nothing). */
+size_t kc_scratch_limit(kc_scratch *s);
 void kc_scratch_dispose(kc_scratch *s);
 
 #endif
