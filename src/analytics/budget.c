@@ -1204,7 +1204,8 @@ static int emit_rolling(kc_report *r, kc_budget *b, kiscrm_table *t, int detail)
 	size_t first = (size_t)col(t, "pw_contract_plan"), cx[PC_N];
 	sums total, sub;
 	in_order o = { NULL, NULL, 0, 0 };
-	kc_budget v = *b; /* b's projects in o, once laid out */
+	kc_budget v = *b; /* what the rows read: b, or b with its projects laid out in o (taken
+			     again below: the customers' names grow b's arena first) */
 	name_cell last[2] = { { 0, NULL }, { 0, NULL } }; /* owner, department */
 	cust_names names;
 	memset(&names, 0, sizeof(names));
