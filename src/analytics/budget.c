@@ -1062,18 +1062,25 @@ static int emit_summary(kc_report *r, const kc_budget *b, kiscrm_table *t)
 	return rc;
 }
 
-/* How many projects ahead the copy into the table's order asks for the next ones and
- * their collections: read in that order they are all over memory, a cache and TLB miss
- * each. */
+/* How many projects ahead a read in the table's order (the copy into that order, or the
+ * rows when there is no copy) asks for the next ones and their collections: read in that
+ * order they are all over memory, a cache and TLB miss each. */
 #define PREFETCH_AHEAD 16
 
-/* A macro, not a function: gcc 12 finds such a function "pure" and drops its calls. */
-#define PREFETCH_PROJECT(proj)                                                                \
+/* Asks for the project placed PREFETCH_AHEAD after pl[i] (of n) and its collections, whose
+ * index the placed key carries so as not to wait on the project. A macro, not a function:
+ * gcc 12 finds such a function "pure" and drops its calls. */
+#define PREFETCH_PLACED(b, pl, i, n)                                                          \
 	do {                                                                                  \
-		const char *at_ = (const char *)(proj);                                       \
-		KC_PREFETCH(at_);                                                             \
-		KC_PREFETCH(at_ + 64);                                                        \
-		KC_PREFETCH(at_ + 128);                                                       \
+		if ((i) + PREFETCH_AHEAD < (n)) {                                             \
+			const placed *ahead_ = &(pl)[(i) + PREFETCH_AHEAD];                   \
+			const char *at_ = (const char *)&(b)->p[ahead_->project];             \
+			KC_PREFETCH(at_);                                                     \
+			KC_PREFETCH(at_ + 64);                                                \
+			KC_PREFETCH(at_ + 128);                                               \
+			if (ahead_->coll != KC_BNOCOLL)                                       \
+				KC_PREFETCH(&(b)->colls[ahead_->coll]);                       \
+		}                                                                             \
 	} while (0)
 _Static_assert(sizeof(kc_bproject) <= 3 * 64, "a project spans more than three cache lines");
 
@@ -1163,11 +1170,7 @@ static int lay_out(const kc_budget *b, const placed *pl, size_t n, const cust_na
 		return kc_error_oom();
 	uint32_t nc = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (i + PREFETCH_AHEAD < n) {
-			PREFETCH_PROJECT(&b->p[pl[i + PREFETCH_AHEAD].project]);
-			if (pl[i + PREFETCH_AHEAD].coll != KC_BNOCOLL)
-				KC_PREFETCH(&b->colls[pl[i + PREFETCH_AHEAD].coll]);
-		}
+		PREFETCH_PLACED(b, pl, i, n);
 		kc_bproject *p = &o->p[i];
 		*p = b->p[pl[i].project];
 		name_customer(p, names);
@@ -1226,11 +1229,7 @@ static int emit_rolling(kc_report *r, kc_budget *b, kiscrm_table *t, int detail)
 		kc_bproject *p = laid ? &v.p[i] : &b->p[pl[i].project];
 		size_t row;
 		if (!laid) {
-			if (i + PREFETCH_AHEAD < n) {
-				PREFETCH_PROJECT(&b->p[pl[i + PREFETCH_AHEAD].project]);
-				if (pl[i + PREFETCH_AHEAD].coll != KC_BNOCOLL)
-					KC_PREFETCH(&b->colls[pl[i + PREFETCH_AHEAD].coll]);
-			}
+			PREFETCH_PLACED(b, pl, i, n);
 			name_customer(p, &names);
 		}
 		sums_add(&sub, &v, p);
