@@ -98,7 +98,7 @@ static int scan_cb(void *payload, const kiscrm_value *row)
 {
 	scan_ctx *s = payload;
 	/* The row is only read: a record view over it saves copying every value. */
-	kiscrm_record view = { s->def, (kiscrm_value *)row, NULL };
+	kiscrm_record view = { s->def, (kiscrm_value *)row, NULL, NULL };
 	return write_record(s->w, &view);
 }
 

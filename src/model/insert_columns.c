@@ -51,9 +51,11 @@ static int check_columns(kiscrm_record *rec, unsigned char *is_column, const kis
 }
 
 /* Sets row @r of every column on @rec, which holds the row before (or nothing). A text
- * equal to the one the record holds keeps its copy: a batch's stages, lines and sources
- * repeat from row to row, and copying and validating each again was a twentieth of a
- * bulk load. */
+ * is lent to the record, not copied: the caller's columns stay valid for the whole call.
+ * A text the record already holds (the same pointer, or an equal text) is kept: a batch's
+ * stages, lines and sources repeat from row to row, and copying and validating each
+ * again was a twentieth of a bulk load. Integer columns were checked to name integer
+ * fields of this kind (check_columns) and are put without checking that again. */
 static int set_row(kiscrm_record *rec, const kiscrm_column *columns, size_t ncolumns, size_t r)
 {
 	int rc = KISCRM_OK;
@@ -62,16 +64,18 @@ static int set_row(kiscrm_record *rec, const kiscrm_column *columns, size_t ncol
 		int pos = KC_FI(col->field), type = rec->def->fields[pos].type;
 		const kiscrm_value *held = &rec->vals[pos];
 		if ((col->nulls && col->nulls[r]) || (type == KISCRM_TYPE_TEXT && !col->texts[r])) {
-			rc = kiscrm_record_set_null(rec, col->field);
+			kc_record_clear_at(rec, pos);
+			rec->dirty[pos] = 1;
 		} else if (type == KISCRM_TYPE_TEXT) {
-			if (held->type == KISCRM_TYPE_TEXT && strcmp(held->u.s, col->texts[r]) == 0)
+			const char *t = col->texts[r];
+			if (held->type == KISCRM_TYPE_TEXT && (held->u.s == t || strcmp(held->u.s, t) == 0))
 				rec->dirty[pos] = 1;
 			else
-				rc = kiscrm_record_set_text(rec, col->field, col->texts[r]);
+				rc = kc_record_lend_text(rec, pos, t);
 		} else if (type == KISCRM_TYPE_RATE) {
 			rc = kiscrm_record_set_rate(rec, col->field, col->rates[r]);
 		} else {
-			rc = kiscrm_record_set_int(rec, col->field, col->ints[r]);
+			kc_record_put_int(rec, col->field, col->ints[r]);
 		}
 	}
 	return rc;

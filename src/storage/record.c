@@ -31,21 +31,26 @@ int kc_record_new(kiscrm_record **out, const kiscrm_kind_def *def)
 	r->def = def;
 	r->vals = vals;
 	r->dirty = dirty;
+	r->lent = NULL;
 	*out = r;
 	return KISCRM_OK;
 }
 
-static void value_clear(kiscrm_value *v)
+/* The field at @pos NULL, its text freed unless it was lent. */
+static void value_clear(kiscrm_record *rec, int pos)
 {
-	if (v->type == KISCRM_TYPE_TEXT)
+	kiscrm_value *v = &rec->vals[pos];
+	if (v->type == KISCRM_TYPE_TEXT && !(rec->lent && rec->lent[pos]))
 		free((char *)v->u.s);
+	if (rec->lent)
+		rec->lent[pos] = 0;
 	v->type = KISCRM_TYPE_NULL;
 	v->u.i = 0;
 }
 
 void kc_record_clear_at(kiscrm_record *rec, int pos)
 {
-	value_clear(&rec->vals[pos]);
+	value_clear(rec, pos);
 }
 
 int kc_record_assign_row(kiscrm_record *rec, const kiscrm_value *row)
@@ -58,7 +63,7 @@ int kc_record_assign_row(kiscrm_record *rec, const kiscrm_value *row)
 				return kc_error_oom();
 			v.u.s = s;
 		}
-		value_clear(&rec->vals[i]);
+		value_clear(rec, i);
 		rec->vals[i] = v;
 	}
 	kc_record_clear_dirty(rec);
@@ -78,7 +83,7 @@ int kc_record_copy_at(kiscrm_record *to, const kiscrm_record *from, int pos)
 	const kiscrm_value *v = &from->vals[pos];
 	if (v->type == KISCRM_TYPE_TEXT)
 		return kc_record_put_text(to, KISCRM_FIELD_ID(to->def->kind, pos), v->u.s);
-	value_clear(&to->vals[pos]);
+	value_clear(to, pos);
 	to->vals[pos] = *v;
 	to->dirty[pos] = 1;
 	return KISCRM_OK;
@@ -120,7 +125,7 @@ int kc_record_put_text(kiscrm_record *rec, kiscrm_field id, const char *value)
 	char *s = NULL;
 	if (value && !(s = strdup(value)))
 		return kc_error_oom();
-	value_clear(&rec->vals[field]);
+	value_clear(rec, field);
 	if (s) {
 		rec->vals[field].type = KISCRM_TYPE_TEXT;
 		rec->vals[field].u.s = s;
@@ -132,7 +137,7 @@ int kc_record_put_text(kiscrm_record *rec, kiscrm_field id, const char *value)
 void kc_record_put_int(kiscrm_record *rec, kiscrm_field id, int64_t value)
 {
 	int field = pos_of(rec, id);
-	value_clear(&rec->vals[field]);
+	value_clear(rec, field);
 	rec->vals[field].type = rec->def->fields[field].type;
 	rec->vals[field].u.i = value;
 	rec->dirty[field] = 1;
@@ -159,9 +164,10 @@ void kiscrm_record_free(kiscrm_record *rec)
 	if (!rec)
 		return;
 	for (int i = 0; i < rec->def->nfields; i++)
-		value_clear(&rec->vals[i]);
+		value_clear(rec, i);
 	free(rec->vals);
 	free(rec->dirty);
+	free(rec->lent);
 	free(rec);
 }
 
@@ -250,6 +256,16 @@ int kiscrm_record_set_int(kiscrm_record *rec, kiscrm_field id, int64_t value)
 	return KISCRM_OK;
 }
 
+static int check_utf8(const kiscrm_record *rec, int field, const char *value)
+{
+	size_t bad;
+	if (kiscrm_utf8_validate(value, strlen(value), &bad) == KISCRM_OK)
+		return KISCRM_OK;
+	return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, rec->def->fields[field].name, NULL,
+			       "%s.%s: invalid UTF-8 at byte %zu", rec->def->name, rec->def->fields[field].name,
+			       bad);
+}
+
 int kiscrm_record_set_text(kiscrm_record *rec, kiscrm_field id, const char *value)
 {
 	int field = 0;
@@ -258,12 +274,24 @@ int kiscrm_record_set_text(kiscrm_record *rec, kiscrm_field id, const char *valu
 		return rc;
 	if (rec->def->fields[field].type != KISCRM_TYPE_TEXT)
 		return wrong_type(rec, field, "a text field");
-	size_t bad;
-	if (value && kiscrm_utf8_validate(value, strlen(value), &bad) != KISCRM_OK)
-		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, rec->def->fields[field].name,
-				       NULL, "%s.%s: invalid UTF-8 at byte %zu", rec->def->name,
-				       rec->def->fields[field].name, bad);
+	if (value && (rc = check_utf8(rec, field, value)) != 0)
+		return rc;
 	return kc_record_put_text(rec, id, value);
+}
+
+int kc_record_lend_text(kiscrm_record *rec, int pos, const char *value)
+{
+	int rc = check_utf8(rec, pos, value);
+	if (rc)
+		return rc;
+	if (!rec->lent && !(rec->lent = calloc((size_t)rec->def->nfields, 1)))
+		return kc_error_oom();
+	value_clear(rec, pos);
+	rec->vals[pos].type = KISCRM_TYPE_TEXT;
+	rec->vals[pos].u.s = value;
+	rec->lent[pos] = 1;
+	rec->dirty[pos] = 1;
+	return KISCRM_OK;
 }
 
 int kiscrm_record_set_rate(kiscrm_record *rec, kiscrm_field id, double value)
@@ -277,7 +305,7 @@ int kiscrm_record_set_rate(kiscrm_record *rec, kiscrm_field id, double value)
 	if (!isfinite(value))
 		return kc_error_set(KISCRM_EINVALID, "%s.%s: value is not a finite number",
 				    rec->def->name, rec->def->fields[field].name);
-	value_clear(&rec->vals[field]);
+	value_clear(rec, field);
 	rec->vals[field].type = KISCRM_TYPE_RATE;
 	rec->vals[field].u.r = value;
 	rec->dirty[field] = 1;
@@ -290,7 +318,7 @@ int kiscrm_record_set_null(kiscrm_record *rec, kiscrm_field id)
 	int rc = check_field(rec, id, 1, &field);
 	if (rc)
 		return rc;
-	value_clear(&rec->vals[field]);
+	value_clear(rec, field);
 	rec->dirty[field] = 1;
 	return KISCRM_OK;
 }

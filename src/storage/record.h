@@ -1,4 +1,4 @@
-/* In-memory records: a kind definition plus one value per field, TEXT owned. */
+/* In-memory records: a kind definition plus one value per field, TEXT owned (or lent). */
 #ifndef KC_RECORD_H
 #define KC_RECORD_H
 
@@ -7,12 +7,15 @@
 
 struct kiscrm_record {
 	const kiscrm_kind_def *def;
-	kiscrm_value *vals; /* def->nfields values; TEXT strings owned by the record */
+	kiscrm_value *vals; /* def->nfields values; TEXT strings owned by the record unless lent */
 	/* def->nfields flags: 1 when the field was set since the record was read or last
 	 * stored. An update writes only these onto the row it re-reads inside its
 	 * transaction, so it never writes back a stale copy of a field another writer
 	 * changed in the meantime. */
 	unsigned char *dirty;
+	/* def->nfields flags, NULL until a text is lent: 1 when the field's text is the
+	 * caller's, not the record's copy (kc_record_lend_text), and is not freed. */
+	unsigned char *lent;
 };
 
 struct kc_kind_table;
@@ -44,6 +47,12 @@ void kc_record_clear_dirty(kiscrm_record *rec);
 
 /* Sets the id (the public setters refuse field 0). */
 void kc_record_set_id(kiscrm_record *rec, kiscrm_id id);
+
+/* Sets the TEXT field at position @pos to @value itself, checked to be UTF-8 but not
+ * copied: the caller keeps it valid and unchanged as long as the record holds it. For a
+ * batch whose rows repeat the same few texts (kiscrm_record_insert_columns), where a copy
+ * per row and field was most of what building the row cost. */
+int kc_record_lend_text(kiscrm_record *rec, int pos, const char *value);
 
 /* Value setters without type checks beyond what the caller guarantees. */
 int kc_record_put_text(kiscrm_record *rec, kiscrm_field field, const char *value);

@@ -6,6 +6,7 @@
  * memory backend, SQLite and (with KISCRM_TEST_PG) PostgreSQL. */
 #include "helpers.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct fx {
@@ -214,6 +215,55 @@ static void test_texts_repeat_and_stop(void **state)
 	}
 }
 
+/* The texts of the columns are the record's while each row is stored, not copied: a
+ * column the store overrides (the forecast category is the stage's) is replaced by the
+ * store's own text, in the row with the same text pointer after it too, and nothing the
+ * caller gave is freed or kept — the columns here are heap buffers written over as soon
+ * as the call returns, and the memory checkers watch the rest. */
+static void test_overridden_column(void **state)
+{
+	fx *f = *state;
+	enum { N = 4 };
+	char *best = strdup("best_case"), *pipe = strdup("pipeline"), *name = strdup("借出的名字");
+	assert_non_null(best);
+	assert_non_null(pipe);
+	assert_non_null(name);
+	const char *rnames[N] = { name, name, "商机丙", name };
+	const char *cats[N] = { best, best, pipe, best };
+	static const char *const rstages[N] = { "opportunity", "opportunity", "design", "design" };
+	int64_t owners[N] = { f->zhang, f->zhang, f->li, f->li };
+	kiscrm_column c[4] = {
+		{ KISCRM_OPPORTUNITY_NAME, NULL, NULL, rnames, NULL },
+		{ KISCRM_OPPORTUNITY_OWNER_ID, owners, NULL, NULL, NULL },
+		{ KISCRM_OPPORTUNITY_FORECAST_CATEGORY, NULL, NULL, cats, NULL },
+		{ KISCRM_OPPORTUNITY_STAGE, NULL, NULL, rstages, NULL },
+	};
+	assert_rc(KISCRM_OK, kiscrm_record_insert_columns(f->db, KISCRM_KIND_OPPORTUNITY, c, 4, N, 0, NULL));
+	memset(best, 'x', strlen(best));
+	memset(name, 'y', strlen(name));
+	/* opportunity → pipeline, design → best_case (data/pipelines.yaml) */
+	static const char *const want[N] = { "pipeline", "pipeline", "best_case", "best_case" };
+	static const char *const want_names[N] = { "借出的名字", "借出的名字", "商机丙", "借出的名字" };
+	for (int r = 0; r < N; r++) {
+		kiscrm_record *rec = kc_test_get(f->db, KISCRM_KIND_OPPORTUNITY, r + 1);
+		kc_test_assert_text(rec, KISCRM_OPPORTUNITY_FORECAST_CATEGORY, want[r]);
+		kc_test_assert_text(rec, KISCRM_OPPORTUNITY_NAME, want_names[r]);
+		kc_test_assert_text(rec, KISCRM_OPPORTUNITY_STAGE, rstages[r]);
+		kiscrm_record_free(rec);
+	}
+	/* invalid UTF-8 in a row after lent texts: refused, nothing stored, nothing freed twice */
+	const char *bad[2] = { "fine", "\xe5\x95" };
+	c[0].texts = bad;
+	size_t stored = 99;
+	assert_rc(KISCRM_EINVALID, kiscrm_record_insert_columns(f->db, KISCRM_KIND_OPPORTUNITY, c, 4, 2, 0, &stored));
+	assert_int_equal(1, stored); /* how far it got; the transaction took the row back */
+	assert_non_null(strstr(kiscrm_error_last()->message, "row 1: opportunity.name: invalid UTF-8 at byte 0"));
+	assert_int_equal(N, kc_test_count(f->db, KISCRM_KIND_OPPORTUNITY, NULL));
+	free(best);
+	free(pipe);
+	free(name);
+}
+
 /* Columns refused before any row: another kind's field, the id, a field twice, no array
  * of the field's type, NULL columns, unknown flags; zero rows store nothing. */
 static void test_bad_columns(void **state)
@@ -254,6 +304,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_in_caller_transaction, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_raw, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_texts_repeat_and_stop, setup, kc_test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_overridden_column, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_columns, setup, kc_test_fx_teardown),
 	};
 	return kc_test_run_both(tests);

@@ -4,8 +4,10 @@
  * opportunity has 32 columns and a bulk load sets 17. Binding was a tenth of a bulk
  * load's time (bench/, 300,000 opportunities with their history: 10 % of the samples,
  * 7 % after), besides the statement copying each parameter into the record it stores.
- * So the statement lists the fields the row sets (and the id); the columns it leaves out
- * take their default, NULL, as the schema declares no other. The few shapes a load uses
+ * So the statement lists the fields the row sets (and the id, when the row gives one:
+ * binding a NULL id made SQLite's program for every row longer, for the same
+ * AUTOINCREMENT id); the columns it leaves out take their default, NULL, as the schema
+ * declares no other. The few shapes a load uses
  * (an opportunity with or without a close date, a history row with or without a previous
  * stage) stay prepared: each kind keeps INSERT_SHAPES of them, the least recently used
  * making room. A kind of more than 64 fields, which a 64-bit set cannot name, lists them
@@ -17,13 +19,13 @@
 
 #define ALL_FIELDS UINT64_MAX
 
-/* The fields of @row to bind: bit i for field i, the id always; every field of a kind
- * too wide for the set. */
-static uint64_t shape_of(const kiscrm_kind_def *k, const kiscrm_value *row)
+/* The fields of @row to bind: bit i for field i, the id (bit 0) when the row gives one
+ * (@auto_id 0); every field of a kind too wide for the set. */
+static uint64_t shape_of(const kiscrm_kind_def *k, const kiscrm_value *row, int auto_id)
 {
 	if (k->nfields > 64)
 		return ALL_FIELDS;
-	uint64_t set = 1;
+	uint64_t set = !auto_id;
 	for (int i = 1; i < k->nfields; i++)
 		if (row[i].type != KISCRM_TYPE_NULL)
 			set |= (uint64_t)1 << i;
@@ -37,13 +39,13 @@ static int in_shape(uint64_t set, int i)
 
 static int build(kiscrm_buf *b, const kiscrm_kind_def *k, uint64_t set)
 {
-	int rc = kc_buf_printf(b, "INSERT INTO \"%s\" (\"id\"", k->name);
-	int n = 1;
-	for (int i = 1; !rc && i < k->nfields; i++)
-		if (in_shape(set, i)) {
-			rc = kc_buf_printf(b, ", \"%s\"", k->fields[i].name);
-			n++;
-		}
+	int rc = kc_buf_printf(b, "INSERT INTO \"%s\"", k->name);
+	if (!rc && set == 0) /* an automatic id and nothing else */
+		return kc_buf_puts(b, " DEFAULT VALUES");
+	int n = 0;
+	for (int i = 0; !rc && i < k->nfields; i++)
+		if (in_shape(set, i))
+			rc = kc_buf_printf(b, "%s\"%s\"", n++ ? ", " : " (", k->fields[i].name);
 	if (!rc)
 		rc = kc_buf_puts(b, ") VALUES (?");
 	for (int i = 1; !rc && i < n; i++)
@@ -92,15 +94,16 @@ int sq_insert(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_value
 	int rc = kc_backend_insert_id(kind, row, &auto_id);
 	if (rc)
 		return rc;
-	uint64_t set = shape_of(kind, row);
+	uint64_t set = shape_of(kind, row, auto_id);
 	sqlite3_stmt *st;
 	if ((rc = shape_stmt(be, ki, set, &st)) != 0)
 		return rc;
-	if (auto_id)
-		sqlite3_bind_null(st, 1);
-	else
-		sqlite3_bind_int64(st, 1, row[0].u.i);
-	for (int i = 1, p = 2; i < kind->nfields; i++)
+	int p = 1;
+	if (auto_id && set == ALL_FIELDS)
+		sqlite3_bind_null(st, p++);
+	else if (!auto_id)
+		sqlite3_bind_int64(st, p++, row[0].u.i);
+	for (int i = 1; i < kind->nfields; i++)
 		if (in_shape(set, i) && (rc = sq_bind_value(st, p++, kind, &kind->fields[i], &row[i])) != 0)
 			return rc;
 	int src = sqlite3_step(st);
