@@ -50,13 +50,36 @@ static int check_columns(kiscrm_record *rec, unsigned char *is_column, const kis
 	return rc;
 }
 
+/* The last texts of a field found to be UTF-8 in this call. The columns are the caller's,
+ * unchanged while the call lasts, and a batch's stages, lines and sources are a few
+ * pointers that come back row after row (a history's from and to stages alternate, so the
+ * record rarely holds the same one): checking each again was 2 % of a bulk load. */
+#define KNOWN_TEXTS 4
+typedef struct known_texts {
+	const char *text[KNOWN_TEXTS];
+	unsigned next;
+} known_texts;
+
+/* Checks @t for field @pos unless @known has it, and remembers it. */
+static int check_text(kiscrm_record *rec, int pos, known_texts *known, const char *t)
+{
+	for (int i = 0; i < KNOWN_TEXTS; i++)
+		if (known->text[i] == t)
+			return KISCRM_OK;
+	int rc = kc_record_check_text(rec, pos, t);
+	if (rc == 0)
+		known->text[known->next++ % KNOWN_TEXTS] = t;
+	return rc;
+}
+
 /* Sets row @r of every column on @rec, which holds the row before (or nothing). A text
  * is lent to the record, not copied: the caller's columns stay valid for the whole call.
  * A text the record already holds (the same pointer, or an equal text) is kept: a batch's
  * stages, lines and sources repeat from row to row, and copying and validating each
  * again was a twentieth of a bulk load. Integer columns were checked to name integer
  * fields of this kind (check_columns) and are put without checking that again. */
-static int set_row(kiscrm_record *rec, const kiscrm_column *columns, size_t ncolumns, size_t r)
+static int set_row(kiscrm_record *rec, known_texts *known, const kiscrm_column *columns, size_t ncolumns,
+		   size_t r)
 {
 	int rc = KISCRM_OK;
 	for (size_t c = 0; rc == 0 && c < ncolumns; c++) {
@@ -70,7 +93,7 @@ static int set_row(kiscrm_record *rec, const kiscrm_column *columns, size_t ncol
 			const char *t = col->texts[r];
 			if (held->type == KISCRM_TYPE_TEXT && (held->u.s == t || strcmp(held->u.s, t) == 0))
 				rec->dirty[pos] = 1;
-			else
+			else if ((rc = check_text(rec, pos, &known[pos], t)) == 0)
 				rc = kc_record_lend_text(rec, pos, t);
 		} else if (type == KISCRM_TYPE_RATE) {
 			rc = kiscrm_record_set_rate(rec, col->field, col->rates[r]);
@@ -81,26 +104,30 @@ static int set_row(kiscrm_record *rec, const kiscrm_column *columns, size_t ncol
 	return rc;
 }
 
-/* The rows, stored one after the other through @rec (no allocation per row, nor per
- * repeated text): before each row the fields of no column (the id, what the previous row
+/* The rows, stored one after the other through @rec (no allocation per row, nor a copy
+ * of a text): before each row the fields of no column (the id, what the previous row
  * derived) are cleared, and the columns set. *done counts the rows stored. */
 static int insert_rows(kiscrm_db *db, kiscrm_record *rec, const unsigned char *is_column,
 		       const kiscrm_column *columns, size_t ncolumns, size_t nrows, unsigned int flags,
 		       size_t *done)
 {
+	known_texts *known = calloc((size_t)rec->def->nfields, sizeof(*known));
+	if (!known)
+		return kc_error_oom();
 	int rc = KISCRM_OK;
 	for (size_t r = 0; rc == 0 && r < nrows; r++) {
 		for (int f = 0; f < rec->def->nfields; f++)
 			if (!is_column[f])
 				kc_record_clear_at(rec, f);
 		kc_record_clear_dirty(rec);
-		if ((rc = set_row(rec, columns, ncolumns, r)) == 0)
+		if ((rc = set_row(rec, known, columns, ncolumns, r)) == 0)
 			rc = kiscrm_record_insert_flags(db, rec, flags);
 		if (rc)
 			rc = name_error(rc, "row", r);
 		else
 			*done = r + 1;
 	}
+	free(known);
 	return rc;
 }
 

@@ -256,7 +256,7 @@ int kiscrm_record_set_int(kiscrm_record *rec, kiscrm_field id, int64_t value)
 	return KISCRM_OK;
 }
 
-static int check_utf8(const kiscrm_record *rec, int field, const char *value)
+int kc_record_check_text(const kiscrm_record *rec, int field, const char *value)
 {
 	size_t bad;
 	if (kiscrm_utf8_validate(value, strlen(value), &bad) == KISCRM_OK)
@@ -274,16 +274,13 @@ int kiscrm_record_set_text(kiscrm_record *rec, kiscrm_field id, const char *valu
 		return rc;
 	if (rec->def->fields[field].type != KISCRM_TYPE_TEXT)
 		return wrong_type(rec, field, "a text field");
-	if (value && (rc = check_utf8(rec, field, value)) != 0)
+	if (value && (rc = kc_record_check_text(rec, field, value)) != 0)
 		return rc;
 	return kc_record_put_text(rec, id, value);
 }
 
 int kc_record_lend_text(kiscrm_record *rec, int pos, const char *value)
 {
-	int rc = check_utf8(rec, pos, value);
-	if (rc)
-		return rc;
 	if (!rec->lent && !(rec->lent = calloc((size_t)rec->def->nfields, 1)))
 		return kc_error_oom();
 	value_clear(rec, pos);

@@ -48,10 +48,15 @@ void kc_record_clear_dirty(kiscrm_record *rec);
 /* Sets the id (the public setters refuse field 0). */
 void kc_record_set_id(kiscrm_record *rec, kiscrm_id id);
 
-/* Sets the TEXT field at position @pos to @value itself, checked to be UTF-8 but not
- * copied: the caller keeps it valid and unchanged as long as the record holds it. For a
- * batch whose rows repeat the same few texts (kiscrm_record_insert_columns), where a copy
- * per row and field was most of what building the row cost. */
+/* KISCRM_OK if @value is valid UTF-8, else EINVALID naming the field at position @pos of
+ * @rec's kind and the first bad byte (what kiscrm_record_set_text() refuses). */
+int kc_record_check_text(const kiscrm_record *rec, int pos, const char *value);
+
+/* Sets the TEXT field at position @pos to @value itself, not a copy: the caller has
+ * checked it (kc_record_check_text) and keeps it valid and unchanged as long as the
+ * record holds it. For a batch whose rows repeat the same few texts
+ * (kiscrm_record_insert_columns), where a copy per row and field was most of what
+ * building the row cost. */
 int kc_record_lend_text(kiscrm_record *rec, int pos, const char *value);
 
 /* Value setters without type checks beyond what the caller guarantees. */

@@ -103,9 +103,18 @@ int sq_insert(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_value
 		sqlite3_bind_null(st, p++);
 	else if (!auto_id)
 		sqlite3_bind_int64(st, p++, row[0].u.i);
-	for (int i = 1; i < kind->nfields; i++)
-		if (in_shape(set, i) && (rc = sq_bind_value(st, p++, kind, &kind->fields[i], &row[i])) != 0)
-			return rc;
+	if (set == ALL_FIELDS) {
+		for (int i = 1; rc == 0 && i < kind->nfields; i++)
+			rc = sq_bind_value(st, p++, kind, &kind->fields[i], &row[i]);
+	} else {
+		/* one step per field the row sets, not per field of the kind */
+		for (uint64_t m = set & ~(uint64_t)1; rc == 0 && m; m &= m - 1) {
+			int i = __builtin_ctzll(m);
+			rc = sq_bind_value(st, p++, kind, &kind->fields[i], &row[i]);
+		}
+	}
+	if (rc)
+		return rc;
 	int src = sqlite3_step(st);
 	if (src == SQLITE_DONE) {
 		if (out_id)
