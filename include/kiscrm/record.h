@@ -230,6 +230,10 @@ typedef struct kiscrm_column {
  * failure, as after any failed write in it. The first refused row ends the call; the
  * error's message starts with "row R: " (0-based) and names the field and value as
  * kiscrm_record_insert() would.
+ *
+ * The arrays are read while the call runs and must not change meanwhile (the texts are
+ * used in place, not copied, as each row is checked and stored); nothing of them is kept
+ * after it returns.
  * @param db the database
  * @param kind the kind of the records
  * @param columns @p ncolumns columns, each of a different field (not `id`: ids are

@@ -97,9 +97,7 @@ static int check_value(kiscrm_db *db, const kiscrm_kind_def *def, int field,
 		       const kiscrm_value *value)
 {
 	const kiscrm_field_def *f = &def->fields[field];
-	if (value->type != KISCRM_TYPE_TEXT)
-		return KISCRM_OK;
-	const char *v = value->u.s;
+	const char *v = value->u.s; /* asked about TEXT values only */
 	int dim = field_dim(def, field);
 	if (!dim || !kiscrm_config_dim_strict(db->config, dim) ||
 	    kiscrm_config_dim_find(db->config, dim, v) >= 0)

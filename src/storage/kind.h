@@ -68,7 +68,8 @@ typedef struct kc_kind {
 } kc_kind;
 
 /* Rules that hold across kinds but need knowledge above storage (configured dimension
- * values): the model layer gives the database handle this check at open. */
+ * values): the model layer gives the database handle this check at open. The store asks
+ * it about TEXT values only (a bulk load writes millions of numbers it has no rule for). */
 typedef int (*kc_value_check_fn)(kiscrm_db *db, const kiscrm_kind_def *def, int field,
 				 const kiscrm_value *value);
 

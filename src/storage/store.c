@@ -47,7 +47,8 @@ static int check_fields(kiscrm_db *db, const kiscrm_record *rec, const kiscrm_re
 						       "%s.%s is required", def->name, f->name);
 			continue;
 		}
-		if (db->kinds->check_value && (rc = db->kinds->check_value(db, def, i, v)) != 0)
+		if (v->type == KISCRM_TYPE_TEXT && db->kinds->check_value &&
+		    (rc = db->kinds->check_value(db, def, i, v)) != 0)
 			return rc;
 		if (!f->ref_kind || (old && old->vals[i].type == KISCRM_TYPE_INT && old->vals[i].u.i == v->u.i))
 			continue;
