@@ -57,8 +57,9 @@ long raw_kpi(void *payload);
 long raw_kpi_grouped(void *payload);
 
 /* The opportunities and their history by prepared inserts into the library's schema in
- * the (empty) file @path; @rebuild: secondary indexes dropped first, built again after. */
-double raw_load(const char *path, const params *p, const stages *st, int rebuild);
+ * the (empty) file @path; @rebuild: secondary indexes dropped first, built again after.
+ * Returns the seconds; *commit_s the part after the last row (index builds and COMMIT). */
+double raw_load(const char *path, const params *p, const stages *st, int rebuild, double *commit_s);
 
 #ifdef KISCRM_BENCH_PG
 long pg_funnel(void *payload);
