@@ -81,12 +81,6 @@ int kiscrm_query_match(const kiscrm_kind_def *kind, const kiscrm_query *q, const
 	return 1;
 }
 
-int kc_backend_is_int_type(int type)
-{
-	return type == KISCRM_TYPE_INT || type == KISCRM_TYPE_MONEY || type == KISCRM_TYPE_DATE ||
-	       type == KISCRM_TYPE_TIME;
-}
-
 int kc_backend_check_shape(const kiscrm_schema *s)
 {
 	if (!s)

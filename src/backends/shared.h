@@ -29,8 +29,13 @@ int kc_backend_check_distinct(const kiscrm_query *q, kiscrm_row_cb cb);
  * naming @kind). */
 int kc_backend_insert_id(const kiscrm_kind_def *kind, const kiscrm_value *row, int *auto_id);
 
-/* 1 for the types stored as 64-bit integers: INT, MONEY, DATE and TIME. */
-int kc_backend_is_int_type(int type);
+/* 1 for the types stored as 64-bit integers: INT, MONEY, DATE and TIME. Inline: every
+ * value a backend binds or reads asks it. */
+static inline int kc_backend_is_int_type(int type)
+{
+	return type == KISCRM_TYPE_INT || type == KISCRM_TYPE_MONEY || type == KISCRM_TYPE_DATE ||
+	       type == KISCRM_TYPE_TIME;
+}
 
 /* The schema's shape: present, a positive version, its kinds present, each named, starting
  * with the INT field `id` and having fields of known types. KISCRM_OK or EINVALID. */

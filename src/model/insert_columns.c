@@ -115,11 +115,11 @@ static int insert_rows(kiscrm_db *db, kiscrm_record *rec, const unsigned char *i
 	if (!known)
 		return kc_error_oom();
 	int rc = KISCRM_OK;
+	kc_record_clear_dirty(rec); /* a stored row leaves the record clean (kc_store_insert) */
 	for (size_t r = 0; rc == 0 && r < nrows; r++) {
 		for (int f = 0; f < rec->def->nfields; f++)
 			if (!is_column[f] && rec->vals[f].type != KISCRM_TYPE_NULL)
 				kc_record_clear_at(rec, f);
-		kc_record_clear_dirty(rec);
 		if ((rc = set_row(rec, known, columns, ncolumns, r)) == 0)
 			rc = kiscrm_record_insert_flags(db, rec, flags);
 		if (rc)
