@@ -129,7 +129,7 @@ typedef struct {
 	double total_seconds; /* everything */
 	long rows;            /* records written (final rows) */
 	int measure;          /* commit between the passes and take the heap after each commit */
-	const char *settle[2]; /* database files written to disk before the clock starts */
+	const char *settle;   /* the database file written to disk before the clock starts */
 	int records;          /* store opportunities and history one record a call */
 	long heap_before, heap_after_opps, heap_after_history;
 	double string_bytes;  /* average bytes of the TEXT values of a stored opportunity */
@@ -438,7 +438,7 @@ static void api_load(kiscrm_db *db, const params *p, const stages *st, load_stat
 	load_org(db, p, ls);
 	CHECK(kiscrm_db_commit(db));
 
-	settle(ls->settle[0], ls->settle[1]);
+	settle(ls->settle, NULL);
 	t1 = now();
 	CHECK(kiscrm_db_begin(db));
 	load_opportunities(db, p, st, ls);
@@ -973,7 +973,7 @@ static kiscrm_db *api_load_once(const char *backend, const char *path, const par
 		remove_db(path);
 	memset(ls, 0, sizeof(*ls));
 	ls->measure = measure;
-	ls->settle[0] = path;
+	ls->settle = path;
 	kiscrm_db *db = open_db(backend, path);
 	api_load(db, p, st, ls);
 	return db;

@@ -99,10 +99,12 @@ int sq_insert(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_value
 	if ((rc = shape_stmt(be, ki, set, &st)) != 0)
 		return rc;
 	int p = 1;
-	if (auto_id && set == ALL_FIELDS)
-		sqlite3_bind_null(st, p++);
-	else if (!auto_id)
-		sqlite3_bind_int64(st, p++, row[0].u.i);
+	if (in_shape(set, 0)) { /* an id given, or a kind too wide for the set: NULL assigns one */
+		if (auto_id)
+			sqlite3_bind_null(st, p++);
+		else
+			sqlite3_bind_int64(st, p++, row[0].u.i);
+	}
 	if (set == ALL_FIELDS) {
 		for (int i = 1; rc == 0 && i < kind->nfields; i++)
 			rc = sq_bind_value(st, p++, kind, &kind->fields[i], &row[i]);
