@@ -74,10 +74,11 @@ static int check_text(kiscrm_record *rec, int pos, known_texts *known, const cha
 
 /* Sets row @r of every column on @rec, which holds the row before (or nothing). A text
  * is lent to the record, not copied: the caller's columns stay valid for the whole call.
- * A text the record already holds (the same pointer, or an equal text) is kept: a batch's
- * stages, lines and sources repeat from row to row, and copying and validating each
- * again was a twentieth of a bulk load. Integer columns were checked to name integer
- * fields of this kind (check_columns) and are put without checking that again. */
+ * A text pointer the record already holds is kept: a batch's stages, lines and sources
+ * repeat from row to row, and copying and validating each again was a twentieth of a
+ * bulk load. Integer columns were checked to name integer fields of this kind
+ * (check_columns): they are put without checking that again, and such a field never
+ * holds a text to free. */
 static int set_row(kiscrm_record *rec, known_texts *known, const kiscrm_column *columns, size_t ncolumns,
 		   size_t r)
 {
@@ -85,49 +86,78 @@ static int set_row(kiscrm_record *rec, known_texts *known, const kiscrm_column *
 	for (size_t c = 0; rc == 0 && c < ncolumns; c++) {
 		const kiscrm_column *col = &columns[c];
 		int pos = KC_FI(col->field), type = rec->def->fields[pos].type;
-		const kiscrm_value *held = &rec->vals[pos];
+		kiscrm_value *held = &rec->vals[pos];
+		rec->dirty[pos] = 1;
 		if ((col->nulls && col->nulls[r]) || (type == KISCRM_TYPE_TEXT && !col->texts[r])) {
 			kc_record_clear_at(rec, pos);
-			rec->dirty[pos] = 1;
 		} else if (type == KISCRM_TYPE_TEXT) {
 			const char *t = col->texts[r];
-			if (held->type == KISCRM_TYPE_TEXT && (held->u.s == t || strcmp(held->u.s, t) == 0))
-				rec->dirty[pos] = 1;
-			else if ((rc = check_text(rec, pos, &known[pos], t)) == 0)
+			if (!(held->type == KISCRM_TYPE_TEXT && held->u.s == t) &&
+			    (rc = check_text(rec, pos, &known[pos], t)) == 0)
 				rc = kc_record_lend_text(rec, pos, t);
 		} else if (type == KISCRM_TYPE_RATE) {
 			rc = kiscrm_record_set_rate(rec, col->field, col->rates[r]);
 		} else {
-			kc_record_put_int(rec, col->field, col->ints[r]);
+			held->type = type;
+			held->u.i = col->ints[r];
 		}
 	}
 	return rc;
 }
 
 /* The rows, stored one after the other through @rec (no allocation per row, nor a copy
- * of a text): before each row the fields of no column (the id, what the previous row
- * derived) are cleared, and the columns set. *done counts the rows stored. */
-static int insert_rows(kiscrm_db *db, kiscrm_record *rec, const unsigned char *is_column,
-		       const kiscrm_column *columns, size_t ncolumns, size_t nrows, unsigned int flags,
-		       size_t *done)
+ * of a text) in the write @ctx: before each row the fields of no column (the id, what the
+ * previous row derived) are cleared, and the columns set. *done counts the rows stored. */
+static int insert_rows(const kc_write_ctx *ctx, kiscrm_record *rec, const unsigned char *is_column,
+		       const kiscrm_column *columns, size_t ncolumns, size_t nrows, size_t *done)
 {
-	known_texts *known = calloc((size_t)rec->def->nfields, sizeof(*known));
-	if (!known)
+	int nfields = rec->def->nfields, nother = 0;
+	known_texts *known = calloc((size_t)nfields, sizeof(*known));
+	int *other = calloc((size_t)nfields, sizeof(*other));
+	if (!known || !other) {
+		free(known);
+		free(other);
 		return kc_error_oom();
+	}
+	for (int f = 0; f < nfields; f++)
+		if (!is_column[f])
+			other[nother++] = f;
 	int rc = KISCRM_OK;
 	kc_record_clear_dirty(rec); /* a stored row leaves the record clean (kc_store_insert) */
 	for (size_t r = 0; rc == 0 && r < nrows; r++) {
-		for (int f = 0; f < rec->def->nfields; f++)
-			if (!is_column[f] && rec->vals[f].type != KISCRM_TYPE_NULL)
-				kc_record_clear_at(rec, f);
+		for (int o = 0; o < nother; o++)
+			if (rec->vals[other[o]].type != KISCRM_TYPE_NULL)
+				kc_record_clear_at(rec, other[o]);
 		if ((rc = set_row(rec, known, columns, ncolumns, r)) == 0)
-			rc = kiscrm_record_insert_flags(db, rec, flags);
+			rc = kc_store_insert(ctx, rec);
 		if (rc)
 			rc = name_error(rc, "row", r);
 		else
 			*done = r + 1;
 	}
 	free(known);
+	free(other);
+	return rc;
+}
+
+/* Stores the rows in one transaction, with a memo of the checks they passed (kind.h). */
+static int insert_batch(kiscrm_db *db, kiscrm_record *rec, const unsigned char *is_column,
+			const kiscrm_column *columns, size_t ncolumns, size_t nrows, unsigned int flags,
+			size_t *done)
+{
+	kc_check_memo memo;
+	kc_write_ctx ctx = kc_write_ctx_of(db);
+	int rc = kc_check_memo_init(&memo, db, rec->def);
+	if (rc == 0)
+		rc = kc_tx_begin(db);
+	if (flags & KISCRM_INSERT_RAW)
+		ctx.flags |= KC_WRITE_NO_AFTER;
+	ctx.memo = &memo;
+	if (rc == 0) {
+		rc = insert_rows(&ctx, rec, is_column, columns, ncolumns, nrows, done);
+		rc = kc_tx_end(db, rc);
+	}
+	kc_check_memo_dispose(&memo);
 	return rc;
 }
 
@@ -154,9 +184,8 @@ int kiscrm_record_insert_columns(kiscrm_db *db, kiscrm_kind kind, const kiscrm_c
 		rc = kc_error_oom();
 	if (rc == 0)
 		rc = check_columns(rec, is_column, columns, ncolumns);
-	if (rc == 0 && nrows > 0 && (rc = kc_tx_begin(db)) == 0) {
-		rc = insert_rows(db, rec, is_column, columns, ncolumns, nrows, flags, &done);
-		rc = kc_tx_end(db, rc);
+	if (rc == 0 && nrows > 0) {
+		rc = insert_batch(db, rec, is_column, columns, ncolumns, nrows, flags, &done);
 		if (out_stored)
 			*out_stored = rc ? done : nrows;
 	}

@@ -107,7 +107,12 @@ static int check_value(kiscrm_db *db, const kiscrm_kind_def *def, int field,
 			       f->name);
 }
 
-const kc_kind_table kc_model_kinds = { NKINDS, all_kinds, &schema, check_value };
+static int value_checked(const kiscrm_kind_def *def, int field)
+{
+	return field_dim(def, field) != 0;
+}
+
+const kc_kind_table kc_model_kinds = { NKINDS, all_kinds, &schema, check_value, value_checked };
 
 /* Definition of a kind, or NULL (no error set) when unknown. */
 static const kiscrm_kind_def *kc_kind_def(int kind)

@@ -26,7 +26,7 @@ static const char *const statuses[] = { "open", "won", "lost", "abandoned", NULL
 
 static const char *opp_text(const kiscrm_record *rec, int field)
 {
-	return kiscrm_record_text(rec, field);
+	return kc_record_str(rec, field);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -103,11 +103,11 @@ static int check_inputs(kiscrm_db *db, const kiscrm_record *rec)
 	const char *reason = opp_text(rec, KISCRM_OPPORTUNITY_REASON_CATEGORY);
 	int rc;
 
-	if (!kiscrm_record_is_null(rec, KISCRM_OPPORTUNITY_AMOUNT) &&
-	    kiscrm_record_int(rec, KISCRM_OPPORTUNITY_AMOUNT) < 0) {
+	if (!kc_record_null(rec, KISCRM_OPPORTUNITY_AMOUNT) &&
+	    kc_record_num(rec, KISCRM_OPPORTUNITY_AMOUNT) < 0) {
 		char v[32];
 		snprintf(v, sizeof(v), "%lld",
-			 (long long)kiscrm_record_int(rec, KISCRM_OPPORTUNITY_AMOUNT));
+			 (long long)kc_record_num(rec, KISCRM_OPPORTUNITY_AMOUNT));
 		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "amount", v,
 				       "opportunity.amount must not be negative (%s minor units)", v);
 	}
@@ -127,7 +127,7 @@ static int check_inputs(kiscrm_db *db, const kiscrm_record *rec)
 
 static int derive_probability(kiscrm_record *rec, const kc_stage *st)
 {
-	int64_t manual = kiscrm_record_int(rec, KISCRM_OPPORTUNITY_PROBABILITY_MANUAL);
+	int64_t manual = kc_record_num(rec, KISCRM_OPPORTUNITY_PROBABILITY_MANUAL);
 
 	if (manual != 0 && manual != 1) {
 		char v[32];
@@ -137,7 +137,7 @@ static int derive_probability(kiscrm_record *rec, const kc_stage *st)
 	}
 	/* A value outside 0..100 is refused even when the stage would replace it: it is a
 	 * caller's mistake either way. */
-	int64_t p = kiscrm_record_int(rec, KISCRM_OPPORTUNITY_PROBABILITY);
+	int64_t p = kc_record_num(rec, KISCRM_OPPORTUNITY_PROBABILITY);
 	if (p < 0 || p > 100) {
 		char v[32];
 		snprintf(v, sizeof(v), "%lld", (long long)p);
@@ -145,7 +145,7 @@ static int derive_probability(kiscrm_record *rec, const kc_stage *st)
 				       "opportunity.probability %s is outside 0..100", v);
 	}
 	if (manual == 1) {
-		if (kiscrm_record_is_null(rec, KISCRM_OPPORTUNITY_PROBABILITY))
+		if (kc_record_null(rec, KISCRM_OPPORTUNITY_PROBABILITY))
 			return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "probability", NULL,
 					       "opportunity.probability is required when "
 					       "probability_manual is 1");
@@ -181,21 +181,21 @@ static void derive_closed(kiscrm_record *rec, const kiscrm_record *old, const kc
 		kiscrm_record_set_null(rec, KISCRM_OPPORTUNITY_CLOSED);
 		return;
 	}
-	if (!kiscrm_record_is_null(rec, KISCRM_OPPORTUNITY_CLOSED))
+	if (!kc_record_null(rec, KISCRM_OPPORTUNITY_CLOSED))
 		return;
-	if (old && !kiscrm_record_is_null(old, KISCRM_OPPORTUNITY_CLOSED))
+	if (old && !kc_record_null(old, KISCRM_OPPORTUNITY_CLOSED))
 		kc_record_put_int(rec, KISCRM_OPPORTUNITY_CLOSED,
-				  kiscrm_record_int(old, KISCRM_OPPORTUNITY_CLOSED));
+				  kc_record_num(old, KISCRM_OPPORTUNITY_CLOSED));
 	else /* kc_opportunity_prepare() made sure the creation date is known */
 		kc_record_put_int(rec, KISCRM_OPPORTUNITY_CLOSED,
-				  kiscrm_record_int(rec, KISCRM_OPPORTUNITY_CREATED));
+				  kc_record_num(rec, KISCRM_OPPORTUNITY_CREATED));
 }
 
 /* The library has no clock: a new opportunity's creation date is the write's time when
  * the caller gave one, else the database's business date, else it must be given. */
 static int derive_created(const kc_write_ctx *ctx, kiscrm_record *rec)
 {
-	if (!kiscrm_record_is_null(rec, KISCRM_OPPORTUNITY_CREATED))
+	if (!kc_record_null(rec, KISCRM_OPPORTUNITY_CREATED))
 		return KISCRM_OK;
 	kiscrm_date d = ctx->at ? kiscrm_time_date(ctx->at) : ctx->db->today;
 	if (d == KISCRM_DATE_NONE)
@@ -209,9 +209,9 @@ static int derive_created(const kc_write_ctx *ctx, kiscrm_record *rec)
 static int derive_size_class(kiscrm_db *db, kiscrm_record *rec)
 {
 	const kc_analysis *a = kc_config_analysis(db->config);
-	kiscrm_money amount = kiscrm_record_int(rec, KISCRM_OPPORTUNITY_AMOUNT);
+	kiscrm_money amount = kc_record_num(rec, KISCRM_OPPORTUNITY_AMOUNT);
 
-	if (!a || kiscrm_record_is_null(rec, KISCRM_OPPORTUNITY_AMOUNT))
+	if (!a || kc_record_null(rec, KISCRM_OPPORTUNITY_AMOUNT))
 		return kc_record_put_text(rec, KISCRM_OPPORTUNITY_SIZE_CLASS, NULL);
 	return kc_record_put_text(rec, KISCRM_OPPORTUNITY_SIZE_CLASS,
 				  amount >= a->large_min    ? "large"
@@ -240,9 +240,9 @@ static int derive_department(kiscrm_db *db, kiscrm_record *rec, int field, int o
 	int_field f = { KISCRM_STAFF_DEPARTMENT_ID, 0, 0 };
 	int rc;
 
-	if (!kiscrm_record_is_null(rec, field) || kiscrm_record_is_null(rec, owner_field))
+	if (!kc_record_null(rec, field) || kc_record_null(rec, owner_field))
 		return KISCRM_OK;
-	rc = kc_db_get(db, &kc_staff_def, kiscrm_record_int(rec, owner_field),
+	rc = kc_db_get(db, &kc_staff_def, kc_record_num(rec, owner_field),
 		       int_field_cb, &f);
 	if (rc == KISCRM_ENOTFOUND)
 		return KISCRM_OK;
@@ -319,11 +319,11 @@ int kc_opportunity_after_insert(const kc_write_ctx *ctx, const kiscrm_record *re
 	if (ctx->at)
 		at = ctx->at;
 	else /* kc_opportunity_prepare() made sure the creation date is known */
-		at = (kiscrm_time)kiscrm_record_int(rec, KISCRM_OPPORTUNITY_CREATED) * SECONDS_PER_DAY;
+		at = (kiscrm_time)kc_record_num(rec, KISCRM_OPPORTUNITY_CREATED) * SECONDS_PER_DAY;
 	return history_insert(db, kiscrm_record_id(rec), opp_text(rec, KISCRM_OPPORTUNITY_PIPELINE),
 			      NULL, opp_text(rec, KISCRM_OPPORTUNITY_STAGE), at, ctx->actor,
-			      kiscrm_record_is_null(rec, KISCRM_OPPORTUNITY_AMOUNT),
-			      kiscrm_record_int(rec, KISCRM_OPPORTUNITY_AMOUNT));
+			      kc_record_null(rec, KISCRM_OPPORTUNITY_AMOUNT),
+			      kc_record_num(rec, KISCRM_OPPORTUNITY_AMOUNT));
 }
 
 int kc_opportunity_insert_at(kiscrm_db *db, kiscrm_record *rec, kiscrm_time at)
@@ -370,15 +370,15 @@ int kc_stage_history_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const 
 		return kc_error_set(KISCRM_ECONFLICT,
 				    "stage history is append-only: entry %lld cannot be changed",
 				    (long long)kiscrm_record_id(old));
-	if (!kiscrm_record_is_null(rec, KISCRM_STAGE_HISTORY_AMOUNT) &&
-	    kiscrm_record_int(rec, KISCRM_STAGE_HISTORY_AMOUNT) < 0)
+	if (!kc_record_null(rec, KISCRM_STAGE_HISTORY_AMOUNT) &&
+	    kc_record_num(rec, KISCRM_STAGE_HISTORY_AMOUNT) < 0)
 		return kc_error_set_at(KISCRM_EINVALID, NULL, 0, 0, "amount", NULL,
 				       "stage_history.amount must not be negative");
-	if (kiscrm_record_is_null(rec, KISCRM_STAGE_HISTORY_OPPORTUNITY_ID))
+	if (kc_record_null(rec, KISCRM_STAGE_HISTORY_OPPORTUNITY_ID))
 		return KISCRM_OK; /* the store reports the missing required field */
-	key = kiscrm_record_text(rec, KISCRM_STAGE_HISTORY_PIPELINE);
+	key = kc_record_str(rec, KISCRM_STAGE_HISTORY_PIPELINE);
 	if (!key) {
-		kiscrm_id opp = kiscrm_record_int(rec, KISCRM_STAGE_HISTORY_OPPORTUNITY_ID);
+		kiscrm_id opp = kc_record_num(rec, KISCRM_STAGE_HISTORY_OPPORTUNITY_ID);
 		rc = kc_db_get(db, &kc_opportunity_def, opp, opp_pipeline_cb, &o);
 		if (rc && rc != KISCRM_ENOTFOUND)
 			return rc;
@@ -403,7 +403,7 @@ int kc_stage_history_prepare(const kc_write_ctx *ctx, kiscrm_record *rec, const 
 	/* Only where the move goes must be configured: `from_stage` records where the
 	 * opportunity was, which may be a stage since renamed or removed in the configuration
 	 * — moving such an opportunity to a configured stage is the way to repair it. */
-	if ((rc = check_history_stage(pl, kiscrm_record_text(rec, KISCRM_STAGE_HISTORY_TO_STAGE),
+	if ((rc = check_history_stage(pl, kc_record_str(rec, KISCRM_STAGE_HISTORY_TO_STAGE),
 				      "to_stage")) < 0)
 		return rc;
 	return KISCRM_OK;

@@ -71,13 +71,13 @@ static int first_signed(kiscrm_db *db, kiscrm_id customer, int64_t *first)
 int kc_opportunity_derive_resale(kiscrm_db *db, kiscrm_record *rec)
 {
 	int resale = 0;
-	if (!kiscrm_record_is_null(rec, KISCRM_OPPORTUNITY_CUSTOMER_ID) &&
-	    !kiscrm_record_is_null(rec, KISCRM_OPPORTUNITY_CREATED)) {
+	if (!kc_record_null(rec, KISCRM_OPPORTUNITY_CUSTOMER_ID) &&
+	    !kc_record_null(rec, KISCRM_OPPORTUNITY_CREATED)) {
 		int64_t first;
-		int rc = first_signed(db, kiscrm_record_int(rec, KISCRM_OPPORTUNITY_CUSTOMER_ID), &first);
+		int rc = first_signed(db, kc_record_num(rec, KISCRM_OPPORTUNITY_CUSTOMER_ID), &first);
 		if (rc)
 			return rc;
-		resale = first < kiscrm_record_int(rec, KISCRM_OPPORTUNITY_CREATED);
+		resale = first < kc_record_num(rec, KISCRM_OPPORTUNITY_CREATED);
 	}
 	kc_record_put_int(rec, KISCRM_OPPORTUNITY_RESALE, resale);
 	return KISCRM_OK;

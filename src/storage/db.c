@@ -97,7 +97,7 @@ int kc_db_require(const kiscrm_db *db, const kiscrm_kind_def **out, int kind)
 
 kc_write_ctx kc_write_ctx_of(kiscrm_db *db)
 {
-	kc_write_ctx ctx = { db, db->actor, 0, 0 };
+	kc_write_ctx ctx = { db, db->actor, 0, 0, NULL };
 	return ctx;
 }
 

@@ -19,7 +19,30 @@ typedef struct kc_write_ctx {
 	kiscrm_id actor;  /* staff recorded as the author, 0 = system */
 	kiscrm_time at;   /* time of the change when the caller gave one, else 0 */
 	unsigned flags;   /* KC_WRITE_* */
+	struct kc_check_memo *memo; /* a batch's checks already passed (store.c), or NULL */
 } kc_write_ctx;
+
+/* What the checks of a batch of inserts of one kind already found valid, so that the
+ * rows after do not ask again: per field, the last text the configured-value check
+ * accepted — only a text lent by the batch's caller, which stays where it is and
+ * unchanged for the whole call (a text the record owns may be freed and its address
+ * reused for another) — and the last id found to exist. Neither answer can change
+ * within the call: it writes only new records of the kind, and the configuration and
+ * principal stay as they are. A bulk load repeats a few stages, lines and sources and
+ * four history rows of one opportunity, and asking each time was 2 % of it. */
+typedef struct kc_check_memo {
+	const char **text; /* def->nfields entries */
+	kiscrm_id *ref;    /* def->nfields entries */
+	/* The fields the checks look at, found once for the batch: those required, holding
+	 * a reference or a value the value check has a rule for (@check, @ncheck), and the
+	 * money fields (@money, @nmoney); the others have nothing to check. */
+	int *check, ncheck;
+	int *money, nmoney;
+} kc_check_memo;
+
+/* A memo for a batch of inserts of @def into @db (kc_check_memo_dispose frees it). */
+int kc_check_memo_init(kc_check_memo *memo, const kiscrm_db *db, const kiscrm_kind_def *def);
+void kc_check_memo_dispose(kc_check_memo *memo);
 
 /* The caller is kiscrm_opportunity_move() (or its like): fields that only a recorded
  * move may change (the stage) may change. */
@@ -72,6 +95,9 @@ typedef struct kc_kind {
  * it about TEXT values only (a bulk load writes millions of numbers it has no rule for). */
 typedef int (*kc_value_check_fn)(kiscrm_db *db, const kiscrm_kind_def *def, int field,
 				 const kiscrm_value *value);
+/* 1 when the value check may refuse a value of the field (it has a rule for it): a batch
+ * asks once per field, not once per value. */
+typedef int (*kc_value_checked_fn)(const kiscrm_kind_def *def, int field);
 
 /* The set of kinds a database handle works with. */
 typedef struct kc_kind_table {
@@ -79,6 +105,7 @@ typedef struct kc_kind_table {
 	const kc_kind *const *kinds;  /* indexed by kind - 1 */
 	const kiscrm_schema *schema;  /* the same kinds as the backends see them */
 	kc_value_check_fn check_value;
+	kc_value_checked_fn value_checked;
 } kc_kind_table;
 
 #define KC_FIELDS(arr) (int)(sizeof(arr) / sizeof((arr)[0])), (arr)

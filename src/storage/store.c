@@ -11,11 +11,48 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Money fields within ±KISCRM_MONEY_MAX, checked before any hook adds amounts up. */
-static int check_money(const kiscrm_db *db, const kiscrm_record *rec)
+int kc_check_memo_init(kc_check_memo *memo, const kiscrm_db *db, const kiscrm_kind_def *def)
+{
+	size_t n = (size_t)def->nfields;
+	memset(memo, 0, sizeof(*memo));
+	memo->text = calloc(n, sizeof(*memo->text));
+	memo->ref = calloc(n, sizeof(*memo->ref));
+	memo->check = calloc(n, sizeof(*memo->check));
+	memo->money = calloc(n, sizeof(*memo->money));
+	if (!memo->text || !memo->ref || !memo->check || !memo->money) {
+		kc_check_memo_dispose(memo);
+		return kc_error_oom();
+	}
+	const kc_kind_table *kinds = db->kinds;
+	for (int i = 1; i < def->nfields; i++) {
+		const kiscrm_field_def *f = &def->fields[i];
+		int valued = f->type == KISCRM_TYPE_TEXT && kinds->check_value &&
+			     (!kinds->value_checked || kinds->value_checked(def, i));
+		if ((f->flags & KISCRM_FIELD_REQUIRED) || f->ref_kind || valued)
+			memo->check[memo->ncheck++] = i;
+		if (f->type == KISCRM_TYPE_MONEY)
+			memo->money[memo->nmoney++] = i;
+	}
+	return KISCRM_OK;
+}
+
+void kc_check_memo_dispose(kc_check_memo *memo)
+{
+	free(memo->text);
+	free(memo->ref);
+	free(memo->check);
+	free(memo->money);
+	memset(memo, 0, sizeof(*memo));
+}
+
+/* Money fields within ±KISCRM_MONEY_MAX, checked before any hook adds amounts up: every
+ * field of the kind, or those of a batch's @memo. */
+static int check_money(const kiscrm_db *db, const kiscrm_record *rec, const kc_check_memo *memo)
 {
 	const kiscrm_kind_def *def = rec->def;
-	for (int i = 1; i < def->nfields; i++) {
+	int n = memo ? memo->nmoney : def->nfields - 1;
+	for (int j = 0; j < n; j++) {
+		int i = memo ? memo->money[j] : j + 1;
 		const kiscrm_value *v = &rec->vals[i];
 		if (def->fields[i].type != KISCRM_TYPE_MONEY || v->type == KISCRM_TYPE_NULL ||
 		    (v->u.i >= KISCRM_MONEY_MIN && v->u.i <= KISCRM_MONEY_MAX))
@@ -33,11 +70,15 @@ static int check_money(const kiscrm_db *db, const kiscrm_record *rec)
 /* Required fields, configured values and references. On update (@old set) a reference
  * that did not change is not checked again: it was checked when written and deletes keep
  * it valid, and a partner's principal must be able to change its own opportunity that
- * the company assigned to its market activity, which the partner cannot see. */
-static int check_fields(kiscrm_db *db, const kiscrm_record *rec, const kiscrm_record *old)
+ * the company assigned to its market activity, which the partner cannot see. In a batch
+ * (@memo set) a value an earlier row passed with is not checked again (kind.h). */
+static int check_fields(kiscrm_db *db, const kiscrm_record *rec, const kiscrm_record *old,
+			kc_check_memo *memo)
 {
 	const kiscrm_kind_def *def = rec->def;
-	for (int i = 1; i < def->nfields; i++) {
+	int n = memo ? memo->ncheck : def->nfields - 1;
+	for (int j = 0; j < n; j++) {
+		int i = memo ? memo->check[j] : j + 1;
 		const kiscrm_field_def *f = &def->fields[i];
 		const kiscrm_value *v = &rec->vals[i];
 		int rc;
@@ -48,16 +89,24 @@ static int check_fields(kiscrm_db *db, const kiscrm_record *rec, const kiscrm_re
 			continue;
 		}
 		if (v->type == KISCRM_TYPE_TEXT && db->kinds->check_value &&
-		    (rc = db->kinds->check_value(db, def, i, v)) != 0)
-			return rc;
-		if (!f->ref_kind || (old && old->vals[i].type == KISCRM_TYPE_INT && old->vals[i].u.i == v->u.i))
+		    !(memo && memo->text[i] == v->u.s)) {
+			if ((rc = db->kinds->check_value(db, def, i, v)) != 0)
+				return rc;
+			if (memo && rec->lent && rec->lent[i])
+				memo->text[i] = v->u.s;
+		}
+		if (!f->ref_kind || (old && old->vals[i].type == KISCRM_TYPE_INT && old->vals[i].u.i == v->u.i) ||
+		    (memo && memo->ref[i] == v->u.i && v->u.i > 0))
 			continue;
 		const kiscrm_kind_def *target = kc_db_def(db, f->ref_kind);
 		rc = v->u.i > 0 ? kc_db_exists(db, target, v->u.i) : 0;
 		if (rc < 0)
 			return rc;
-		if (rc > 0)
+		if (rc > 0) {
+			if (memo)
+				memo->ref[i] = v->u.i;
 			continue;
+		}
 		char idtext[24]; /* formatted for the error only: bulk loads check millions */
 		snprintf(idtext, sizeof(idtext), "%lld", (long long)v->u.i);
 		return kc_error_set_at(KISCRM_ENOTFOUND, NULL, 0, 0, f->name, idtext, "%s.%s: %s %s does not exist",
@@ -141,8 +190,8 @@ static int prepare(const kc_write_ctx *ctx, const kc_kind *k, kiscrm_record *rec
 static int insert_checked(const kc_write_ctx *ctx, const kc_kind *k, kiscrm_record *rec)
 {
 	int rc;
-	if ((rc = check_money(ctx->db, rec)) != 0 || (rc = prepare(ctx, k, rec, NULL)) != 0 ||
-	    (rc = kc_scope_write(ctx, k, rec, 1)) != 0 || (rc = check_fields(ctx->db, rec, NULL)) != 0 ||
+	if ((rc = check_money(ctx->db, rec, ctx->memo)) != 0 || (rc = prepare(ctx, k, rec, NULL)) != 0 ||
+	    (rc = kc_scope_write(ctx, k, rec, 1)) != 0 || (rc = check_fields(ctx->db, rec, NULL, ctx->memo)) != 0 ||
 	    (rc = insert_row(ctx->db, rec)) != 0)
 		return rc;
 	if ((ctx->flags & KC_WRITE_NO_AFTER) || !k->after_insert)
@@ -228,8 +277,8 @@ static int update_checked(const kc_write_ctx *ctx, const kc_kind *k, kiscrm_reco
 	for (int f = 1; rc == 0 && f < rec->def->nfields; f++)
 		if (kc_record_is_dirty_at(rec, f))
 			rc = kc_record_copy_at(merged, rec, f);
-	if (rc == 0 && (rc = check_money(db, merged)) == 0 && (rc = prepare(ctx, k, merged, old)) == 0 &&
-	    (rc = kc_scope_write(ctx, k, merged, 0)) == 0 && (rc = check_fields(db, merged, old)) == 0 &&
+	if (rc == 0 && (rc = check_money(db, merged, NULL)) == 0 && (rc = prepare(ctx, k, merged, old)) == 0 &&
+	    (rc = kc_scope_write(ctx, k, merged, 0)) == 0 && (rc = check_fields(db, merged, old, NULL)) == 0 &&
 	    (rc = kc_db_update(db, merged->def, merged->vals)) == 0)
 		rc = kc_record_assign_row(rec, merged->vals);
 	kiscrm_record_free(old);

@@ -167,36 +167,11 @@ int sq_resolve_kind(sq_backend *be, const kiscrm_kind_def **kind)
 	return ki;
 }
 
-/* Binds a value of field @p f at parameter @p idx. Values are bound by the field's type
- * (that is how the core's reference query evaluator reads them); TEXT is bound without
- * copying since the caller's row outlives the statement step. */
-int sq_bind_value(sqlite3_stmt *st, int idx, const kiscrm_kind_def *kind,
-		      const kiscrm_field_def *f, const kiscrm_value *v)
+int sq_bind_failed(int src, const kiscrm_kind_def *kind, const kiscrm_field_def *f, const kiscrm_value *v)
 {
-	int src;
-	if (v->type == KISCRM_TYPE_NULL) {
-		src = sqlite3_bind_null(st, idx);
-	} else if (f->type == KISCRM_TYPE_TEXT) {
-		if (v->type != KISCRM_TYPE_TEXT || !v->u.s)
-			goto mismatch;
-		src = sqlite3_bind_text(st, idx, v->u.s, -1, SQLITE_STATIC);
-	} else if (f->type == KISCRM_TYPE_RATE) {
-		if (v->type == KISCRM_TYPE_RATE)
-			src = sqlite3_bind_double(st, idx, v->u.r);
-		else if (kc_backend_is_int_type(v->type))
-			src = sqlite3_bind_double(st, idx, (double)v->u.i);
-		else
-			goto mismatch;
-	} else {
-		if (!kc_backend_is_int_type(v->type))
-			goto mismatch;
-		src = sqlite3_bind_int64(st, idx, v->u.i);
-	}
 	if (src != SQLITE_OK)
 		return kc_error_set(KISCRM_ESTORAGE, "cannot bind field '%s' of %s: %s", f->name,
 				    kind->name, sqlite3_errstr(src));
-	return KISCRM_OK;
-mismatch:
 	return kc_error_set(KISCRM_EINVALID, "field '%s' of %s has type %d but got a value of type %d",
 			    f->name, kind->name, f->type, v->type);
 }
