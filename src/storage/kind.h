@@ -31,6 +31,7 @@ typedef struct kc_write_ctx {
  * principal stay as they are. A bulk load repeats a few stages, lines and sources and
  * four history rows of one opportunity, and asking each time was 2 % of it. */
 typedef struct kc_check_memo {
+	const kiscrm_kind_def *def; /* the batch's kind: a hook's write of another goes without */
 	const char **text; /* def->nfields entries */
 	kiscrm_id *ref;    /* def->nfields entries */
 	/* The fields the checks look at, found once for the batch: those required, holding

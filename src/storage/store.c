@@ -15,6 +15,7 @@ int kc_check_memo_init(kc_check_memo *memo, const kiscrm_db *db, const kiscrm_ki
 {
 	size_t n = (size_t)def->nfields;
 	memset(memo, 0, sizeof(*memo));
+	memo->def = def;
 	memo->text = calloc(n, sizeof(*memo->text));
 	memo->ref = calloc(n, sizeof(*memo->ref));
 	memo->check = calloc(n, sizeof(*memo->check));
@@ -189,9 +190,10 @@ static int prepare(const kc_write_ctx *ctx, const kc_kind *k, kiscrm_record *rec
 
 static int insert_checked(const kc_write_ctx *ctx, const kc_kind *k, kiscrm_record *rec)
 {
+	kc_check_memo *memo = ctx->memo && ctx->memo->def == rec->def ? ctx->memo : NULL;
 	int rc;
-	if ((rc = check_money(ctx->db, rec, ctx->memo)) != 0 || (rc = prepare(ctx, k, rec, NULL)) != 0 ||
-	    (rc = kc_scope_write(ctx, k, rec, 1)) != 0 || (rc = check_fields(ctx->db, rec, NULL, ctx->memo)) != 0 ||
+	if ((rc = check_money(ctx->db, rec, memo)) != 0 || (rc = prepare(ctx, k, rec, NULL)) != 0 ||
+	    (rc = kc_scope_write(ctx, k, rec, 1)) != 0 || (rc = check_fields(ctx->db, rec, NULL, memo)) != 0 ||
 	    (rc = insert_row(ctx->db, rec)) != 0)
 		return rc;
 	if ((ctx->flags & KC_WRITE_NO_AFTER) || !k->after_insert)
