@@ -31,6 +31,11 @@ typedef struct {
 	int reps;       /* repetitions of every timed job; the best one counts */
 	int skip_limits; /* no C limit (its packed columns take ~70 B per opportunity) */
 	int skip_sql;    /* no SQL forms and no raw load: the API alone (sizes where SQL takes hours) */
+	/* --load-only FORM: one load of the opportunities ("sqlite", or a SQL form of the
+	 * load), timed and printed, and nothing else: a run to profile (perf record). */
+	const char *load_only;
+	int rows_only;   /* --rows-only: such a load stops after its last row (no index
+			    builds, no commit), so a profile holds the rows alone */
 } params;
 
 /* Prints the message and exits with status 2: the bench has no partial results. */

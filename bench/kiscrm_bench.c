@@ -443,6 +443,12 @@ static void api_load(kiscrm_db *db, const params *p, const stages *st, load_stat
 	CHECK(kiscrm_db_begin(db));
 	load_opportunities(db, p, st, ls);
 	double tc = now();
+	if (p->rows_only) { /* the rows alone, for a profile: nothing more is loaded */
+		ls->opp_seconds = tc - t1;
+		ls->opp_commit_seconds = 0;
+		CHECK(kiscrm_db_rollback(db));
+		return;
+	}
 	CHECK(kiscrm_db_commit(db));
 	ls->opp_seconds = now() - t1;
 	ls->opp_commit_seconds = now() - tc;
@@ -908,7 +914,9 @@ static void usage(void)
 	fputs("usage: kiscrm-bench [--n OPPORTUNITIES] [--seed S] [--as-of YYYY-MM-DD] [--dir DIR]\n"
 	      "                    [--json FILE] [--kpi-max-n N] [--memory-n N]\n"
 	      "                    [--skip-memory] [--skip-limits] [--skip-sql] [--reps N] [--keep]\n"
-	      "                    [--pg CONNINFO]\n", stderr);
+	      "                    [--pg CONNINFO] [--load-only sqlite|sql:prepared|sql:rebuild_idx [--rows-only]]\n"
+	      "--load-only times one load of the opportunities and stops (a run to profile);\n"
+	      "--rows-only stops it after the last row, before index builds and commit.\n", stderr);
 	exit(2);
 }
 
@@ -1055,6 +1063,33 @@ static double time_loads(const char *raw_path, const char *api_path, const param
 	return best;
 }
 
+/* --load-only: one load of the opportunities by @form, timed and printed, its file removed
+ * (kept with --keep): a run for a profiler, e.g. `perf record kiscrm-bench --n 1000000
+ * --load-only sqlite --rows-only` against the same with sql:rebuild_idx. */
+static void load_only(const params *p, const stages *st, const char *form, const char *raw_path,
+		      const char *api_path)
+{
+	double s, c;
+	const char *path = raw_path;
+	if (strcmp(form, "sqlite") == 0) {
+		load_stats ls;
+		kiscrm_db_free(api_load_once("sqlite", api_path, p, st, &ls, 0));
+		s = ls.opp_seconds;
+		c = ls.opp_commit_seconds;
+		path = api_path;
+	} else if (strcmp(form, "sql:prepared") == 0 || strcmp(form, "sql:rebuild_idx") == 0) {
+		kiscrm_db_free(open_with_org(raw_path, p));
+		settle(raw_path, NULL);
+		s = raw_load(raw_path, p, st, strcmp(form, "sql:rebuild_idx") == 0, &c);
+	} else {
+		die("--load-only %s: sqlite, sql:prepared or sql:rebuild_idx", form);
+	}
+	printf("load_opportunities %s %ld: %.3f s; rows %.3f s, then %.3f s%s\n", form, p->n, s, s - c, c,
+	       p->rows_only ? " (stopped after the last row)" : "");
+	if (!p->keep)
+		remove_db(path);
+}
+
 /* The opportunities and their history one record a call, into a fresh file holding the
  * organisation (the best of --reps runs); the file is removed after. The API's database
  * (@api_path, kept for the reports) is written to disk first, as before every load. */
@@ -1166,7 +1201,7 @@ static void run_postgres(params *p)
 
 int main(int argc, char **argv)
 {
-	params p = { 1000000, 0, 0, 0, 0, 42, 0, ".", NULL, 0, 0, 20000, 100000, NULL, 3, 0, 0 };
+	params p = { 1000000, 0, 0, 0, 0, 42, 0, ".", NULL, 0, 0, 20000, 100000, NULL, 3, 0, 0, NULL, 0 };
 	char api_path[4096], raw_path[4096];
 	stages st;
 	load_stats ls, lm;
@@ -1209,9 +1244,15 @@ int main(int argc, char **argv)
 			p.skip_limits = 1;
 		else if (strcmp(a, "--skip-sql") == 0)
 			p.skip_sql = 1;
+		else if (strcmp(a, "--load-only") == 0 && v)
+			p.load_only = v, i++;
+		else if (strcmp(a, "--rows-only") == 0)
+			p.rows_only = 1;
 		else
 			usage();
 	}
+	if (p.rows_only && !p.load_only)
+		die("--rows-only goes with --load-only");
 	scale(&p);
 	if (p.reps < 1)
 		die("--reps %d: at least 1", p.reps);
@@ -1241,6 +1282,10 @@ int main(int argc, char **argv)
 	db = open_db("sqlite", raw_path);
 	load_stages(&st, kiscrm_db_config(db));
 	kiscrm_db_free(db);
+	if (p.load_only) {
+		load_only(&p, &st, p.load_only, raw_path, api_path);
+		return 0;
+	}
 	raw_load_s = time_loads(raw_path, api_path, &p, &st, &ls, &db);
 	snprintf(note, sizeof(note), "rows %.2f s, then indexes and commit %.2f s; whole data set: %ld rows in %.1f s",
 		 ls.opp_seconds - ls.opp_commit_seconds, ls.opp_commit_seconds, ls.rows, ls.total_seconds);
