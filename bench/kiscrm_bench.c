@@ -1004,6 +1004,41 @@ static kiscrm_db *best_api_load(const char *backend, const char *path, const par
 	return db;
 }
 
+/* The SQLite load forms: the SQL forms, then the API's (LOAD_API). */
+static const char *const load_forms[] = { "sql:prepared", "sql:rebuild_idx", "sqlite" };
+enum { NFORMS = 2, LOAD_API = NFORMS, NLOADS = NFORMS + 1 };
+
+/* The index of the load form named @name in load_forms, or the program stops. */
+static int load_form(const char *name)
+{
+	for (int f = 0; f < NLOADS; f++)
+		if (strcmp(name, load_forms[f]) == 0)
+			return f;
+	die("--load-only %s: sqlite, sql:prepared or sql:rebuild_idx", name);
+}
+
+/* One load by form @f, its seconds returned and those after its last row in *commit.
+ * The API's loads the whole data set into @api_path and keeps it open in *db (freeing the
+ * one before); a SQL form loads into a fresh @raw_path holding the organisation, which is
+ * removed after unless --keep (its pages need not reach the disk). Each starts with the
+ * earlier loads' files on disk. */
+static double one_load(int f, const char *raw_path, const char *api_path, const params *p, const stages *st,
+		       load_stats *ls, kiscrm_db **db, double *commit)
+{
+	if (f == LOAD_API) {
+		kiscrm_db_free(*db);
+		*db = api_load_once("sqlite", api_path, p, st, ls, 0);
+		*commit = ls->opp_commit_seconds;
+		return ls->opp_seconds;
+	}
+	kiscrm_db_free(open_with_org(raw_path, p));
+	settle(raw_path, *db ? api_path : NULL);
+	double s = raw_load(raw_path, p, st, f, commit);
+	if (!p->keep)
+		remove_db(raw_path);
+	return s;
+}
+
 /* The SQLite loads compared: the SQL forms (into @raw_path, holding the organisation; not
  * with --skip-sql) and the API's (the whole data set into @api_path, kept open). Every
  * repetition runs each once, the order turning from one repetition to the next: run one
@@ -1016,8 +1051,6 @@ static kiscrm_db *best_api_load(const char *backend, const char *path, const par
 static double time_loads(const char *raw_path, const char *api_path, const params *p, const stages *st,
 			 load_stats *ls, kiscrm_db **db)
 {
-	static const char *const forms[] = { "sql:prepared", "sql:rebuild_idx" };
-	enum { NFORMS = 2, NLOADS = NFORMS + 1 }; /* the API's is load NFORMS */
 	double t[NLOADS], commit[NLOADS], best = 0;
 	char note[200];
 	int nloads = p->skip_sql ? 1 : NLOADS;
@@ -1025,29 +1058,17 @@ static double time_loads(const char *raw_path, const char *api_path, const param
 	for (int f = 0; f < NLOADS; f++)
 		t[f] = -1;
 	for (int r = 0; r < p->reps; r++) {
-		for (int i = 0; i < nloads; i++) {
-			int f = p->skip_sql ? NFORMS : (i + r) % NLOADS;
-			double s, c;
-			if (f == NFORMS) { /* the last API run stays open for the reports */
-				kiscrm_db_free(*db);
-				*db = api_load_once("sqlite", api_path, p, st, ls, 0);
-				s = ls->opp_seconds;
-				c = ls->opp_commit_seconds;
-			} else {
-				kiscrm_db_free(open_with_org(raw_path, p));
-				settle(raw_path, *db ? api_path : NULL);
-				s = raw_load(raw_path, p, st, f, &c);
-				if (!p->keep) /* its pages need not reach the disk */
-					remove_db(raw_path);
-			}
+		for (int i = 0; i < nloads; i++) { /* the last API run stays open for the reports */
+			int f = p->skip_sql ? LOAD_API : (i + r) % NLOADS;
+			double c, s = one_load(f, raw_path, api_path, p, st, ls, db, &c);
 			if (t[f] < 0 || s < t[f]) {
 				t[f] = s;
 				commit[f] = c;
 			}
 		}
 	}
-	ls->opp_seconds = t[NFORMS];
-	ls->opp_commit_seconds = commit[NFORMS];
+	ls->opp_seconds = t[LOAD_API];
+	ls->opp_commit_seconds = commit[LOAD_API];
 	if (p->skip_sql)
 		return 0;
 	for (int f = 0; f < NFORMS; f++)
@@ -1058,36 +1079,27 @@ static double time_loads(const char *raw_path, const char *api_path, const param
 			 f ? "indexes dropped and rebuilt" : "prepared inserts, one transaction",
 			 t[f] == best ? ", best SQL" : "", t[f] - commit[f], f ? "indexes and commit" : "commit",
 			 commit[f]);
-		add_job("load_opportunities", forms[f], p->n, t[f], best, 0, 5 * p->n, note);
+		add_job("load_opportunities", load_forms[f], p->n, t[f], best, 0, 5 * p->n, note);
 	}
 	return best;
 }
 
-/* --load-only: one load of the opportunities by @form, timed and printed, its file removed
- * (kept with --keep): a run for a profiler, e.g. `perf record kiscrm-bench --n 1000000
- * --load-only sqlite --rows-only` against the same with sql:rebuild_idx. */
-static void load_only(const params *p, const stages *st, const char *form, const char *raw_path,
-		      const char *api_path)
+/* --load-only: one load of the opportunities by the form p->load_only, timed and printed,
+ * its file removed (kept with --keep): a run for a profiler, e.g. `perf record kiscrm-bench
+ * --n 1000000 --load-only sqlite --rows-only` against the same with sql:rebuild_idx. */
+static void load_only(const params *p, const stages *st, const char *raw_path, const char *api_path)
 {
-	double s, c;
-	const char *path = raw_path;
-	if (strcmp(form, "sqlite") == 0) {
-		load_stats ls;
-		kiscrm_db_free(api_load_once("sqlite", api_path, p, st, &ls, 0));
-		s = ls.opp_seconds;
-		c = ls.opp_commit_seconds;
-		path = api_path;
-	} else if (strcmp(form, "sql:prepared") == 0 || strcmp(form, "sql:rebuild_idx") == 0) {
-		kiscrm_db_free(open_with_org(raw_path, p));
-		settle(raw_path, NULL);
-		s = raw_load(raw_path, p, st, strcmp(form, "sql:rebuild_idx") == 0, &c);
-	} else {
-		die("--load-only %s: sqlite, sql:prepared or sql:rebuild_idx", form);
+	int f = load_form(p->load_only);
+	load_stats ls;
+	kiscrm_db *db = NULL;
+	double c, s = one_load(f, raw_path, api_path, p, st, &ls, &db, &c);
+	printf("load_opportunities %s %ld: %.3f s; rows %.3f s, then %.3f s%s\n", p->load_only, p->n, s, s - c,
+	       c, p->rows_only ? " (stopped after the last row)" : "");
+	kiscrm_db_free(db);
+	if (!p->keep) {
+		remove_db(api_path);
+		remove_db(raw_path); /* main() made it to read the stages */
 	}
-	printf("load_opportunities %s %ld: %.3f s; rows %.3f s, then %.3f s%s\n", form, p->n, s, s - c, c,
-	       p->rows_only ? " (stopped after the last row)" : "");
-	if (!p->keep)
-		remove_db(path);
 }
 
 /* The opportunities and their history one record a call, into a fresh file holding the
@@ -1253,6 +1265,8 @@ int main(int argc, char **argv)
 	}
 	if (p.rows_only && !p.load_only)
 		die("--rows-only goes with --load-only");
+	if (p.load_only)
+		load_form(p.load_only); /* refused before any file is made */
 	scale(&p);
 	if (p.reps < 1)
 		die("--reps %d: at least 1", p.reps);
@@ -1283,7 +1297,7 @@ int main(int argc, char **argv)
 	load_stages(&st, kiscrm_db_config(db));
 	kiscrm_db_free(db);
 	if (p.load_only) {
-		load_only(&p, &st, p.load_only, raw_path, api_path);
+		load_only(&p, &st, raw_path, api_path);
 		return 0;
 	}
 	raw_load_s = time_loads(raw_path, api_path, &p, &st, &ls, &db);

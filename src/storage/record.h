@@ -79,17 +79,12 @@ static inline int kc_record_null(const kiscrm_record *rec, kiscrm_field id)
 
 static inline int64_t kc_record_num(const kiscrm_record *rec, kiscrm_field id)
 {
-	const kiscrm_value *v = kc_record_at(rec, id);
-	return v->type == KISCRM_TYPE_INT || v->type == KISCRM_TYPE_MONEY || v->type == KISCRM_TYPE_DATE ||
-			       v->type == KISCRM_TYPE_TIME
-		       ? v->u.i
-		       : 0;
+	return kc_val_int(kc_record_at(rec, id), 0);
 }
 
 static inline const char *kc_record_str(const kiscrm_record *rec, kiscrm_field id)
 {
-	const kiscrm_value *v = kc_record_at(rec, id);
-	return v->type == KISCRM_TYPE_TEXT ? v->u.s : NULL;
+	return kc_val_text(kc_record_at(rec, id));
 }
 
 /* Value setters without type checks beyond what the caller guarantees. */
