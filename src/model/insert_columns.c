@@ -8,7 +8,7 @@
  * opportunity (a record, eleven setters, the insert, the free), close to half of its
  * time; with this it makes one per batch. */
 #include "storage/record.h"
-#include "storage/db.h"
+#include "storage/check_memo.h"
 #include "core/error.h"
 #include "core/field.h"
 

@@ -19,31 +19,8 @@ typedef struct kc_write_ctx {
 	kiscrm_id actor;  /* staff recorded as the author, 0 = system */
 	kiscrm_time at;   /* time of the change when the caller gave one, else 0 */
 	unsigned flags;   /* KC_WRITE_* */
-	struct kc_check_memo *memo; /* a batch's checks already passed (store.c), or NULL */
+	struct kc_check_memo *memo; /* a batch's checks already passed (check_memo.h), or NULL */
 } kc_write_ctx;
-
-/* What the checks of a batch of inserts of one kind already found valid, so that the
- * rows after do not ask again: per field, the last text the configured-value check
- * accepted — only a text lent by the batch's caller, which stays where it is and
- * unchanged for the whole call (a text the record owns may be freed and its address
- * reused for another) — and the last id found to exist. Neither answer can change
- * within the call: it writes only new records of the kind, and the configuration and
- * principal stay as they are. A bulk load repeats a few stages, lines and sources and
- * four history rows of one opportunity, and asking each time was 2 % of it. */
-typedef struct kc_check_memo {
-	const kiscrm_kind_def *def; /* the batch's kind: a hook's write of another goes without */
-	const char **text; /* def->nfields entries */
-	kiscrm_id *ref;    /* def->nfields entries */
-	/* The fields the checks look at, found once for the batch: those required, holding
-	 * a reference or a value the value check has a rule for (@check, @ncheck), and the
-	 * money fields (@money, @nmoney); the others have nothing to check. */
-	int *check, ncheck;
-	int *money, nmoney;
-} kc_check_memo;
-
-/* A memo for a batch of inserts of @def into @db (kc_check_memo_dispose frees it). */
-int kc_check_memo_init(kc_check_memo *memo, const kiscrm_db *db, const kiscrm_kind_def *def);
-void kc_check_memo_dispose(kc_check_memo *memo);
 
 /* The caller is kiscrm_opportunity_move() (or its like): fields that only a recorded
  * move may change (the stage) may change. */

@@ -1,7 +1,7 @@
 /* The write side of the principal's view: a record inherits the partner of the parent it
  * is written under, and a partner's principal writes only its own partner's rows. Called
  * by the store before the reference checks, so that what it derives is checked too. */
-#include "db.h"
+#include "check_memo.h"
 #include "record.h"
 #include "core/error.h"
 
@@ -10,19 +10,30 @@
 /* The partner a new or changed record inherits from the first parent it names: 0 when that
  * parent has none (a direct customer), or when the parent is not visible (the reference
  * check that follows reports it as missing). */
-static int inherited_partner(kiscrm_db *db, const kiscrm_record *rec, const kc_scope *s,
+static int inherited_partner(const kc_write_ctx *ctx, const kiscrm_record *rec, const kc_scope *s,
 			     kiscrm_id *partner, int *parent_field)
 {
 	*partner = 0;
 	*parent_field = 0;
 	const kiscrm_kind_def *def = rec->def;
 	for (int i = 0; i < 3 && s->parents[i]; i++) {
-		const kiscrm_value *v = &rec->vals[s->parents[i]];
+		int field = s->parents[i];
+		const kiscrm_value *v = &rec->vals[field];
 		if (v->type == KISCRM_TYPE_NULL || v->u.i <= 0)
 			continue;
-		const kiscrm_kind_def *pdef = kc_db_def(db, def->fields[s->parents[i]].ref_kind);
-		int rc = pdef ? kc_db_partner_of(db, pdef, v->u.i, partner) : 0;
-		*parent_field = s->parents[i];
+		*parent_field = field;
+		/* a batch asks once for rows naming the parent the row before named (kind.h),
+		 * and the reference check after finds the parent remembered */
+		kc_check_memo *memo = kc_check_memo_for(ctx, def);
+		const kc_ref_memo *known = kc_check_memo_ref(memo, ctx->db, field, v->u.i);
+		if (known && known->partner_known) {
+			*partner = known->partner;
+			return KISCRM_OK;
+		}
+		const kiscrm_kind_def *pdef = kc_db_def(ctx->db, def->fields[field].ref_kind);
+		int rc = pdef ? kc_db_partner_of(ctx->db, pdef, v->u.i, partner) : 0;
+		if (rc > 0)
+			kc_check_memo_found(memo, ctx->db, field, v->u.i, *partner);
 		return rc < 0 ? rc : KISCRM_OK;
 	}
 	return KISCRM_OK;
@@ -45,7 +56,7 @@ int kc_scope_write(const kc_write_ctx *ctx, const kc_kind *k, kiscrm_record *rec
 	if (s->mode != KC_SCOPE_PARTNER)
 		return KISCRM_OK;
 	kiscrm_id parent_partner;
-	int parent_field, rc = inherited_partner(db, rec, s, &parent_partner, &parent_field);
+	int parent_field, rc = inherited_partner(ctx, rec, s, &parent_partner, &parent_field);
 	if (rc)
 		return rc;
 	kiscrm_value *own = &rec->vals[s->field];

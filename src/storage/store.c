@@ -1,7 +1,7 @@
 /* Storing records: the rules every kind shares (required fields, references, configured
  * dimension values) and those of its area (entities/), then the backend write. Deletes
  * check who refers to a record and cascade in one transaction. */
-#include "db.h"
+#include "check_memo.h"
 #include "record.h"
 #include "core/error.h"
 #include "core/idvec.h"
@@ -10,41 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int kc_check_memo_init(kc_check_memo *memo, const kiscrm_db *db, const kiscrm_kind_def *def)
-{
-	size_t n = (size_t)def->nfields;
-	memset(memo, 0, sizeof(*memo));
-	memo->def = def;
-	memo->text = calloc(n, sizeof(*memo->text));
-	memo->ref = calloc(n, sizeof(*memo->ref));
-	memo->check = calloc(n, sizeof(*memo->check));
-	memo->money = calloc(n, sizeof(*memo->money));
-	if (!memo->text || !memo->ref || !memo->check || !memo->money) {
-		kc_check_memo_dispose(memo);
-		return kc_error_oom();
-	}
-	const kc_kind_table *kinds = db->kinds;
-	for (int i = 1; i < def->nfields; i++) {
-		const kiscrm_field_def *f = &def->fields[i];
-		int valued = f->type == KISCRM_TYPE_TEXT && kinds->check_value &&
-			     (!kinds->value_checked || kinds->value_checked(def, i));
-		if ((f->flags & KISCRM_FIELD_REQUIRED) || f->ref_kind || valued)
-			memo->check[memo->ncheck++] = i;
-		if (f->type == KISCRM_TYPE_MONEY)
-			memo->money[memo->nmoney++] = i;
-	}
-	return KISCRM_OK;
-}
-
-void kc_check_memo_dispose(kc_check_memo *memo)
-{
-	free(memo->text);
-	free(memo->ref);
-	free(memo->check);
-	free(memo->money);
-	memset(memo, 0, sizeof(*memo));
-}
 
 /* Money fields within ±KISCRM_MONEY_MAX, checked before any hook adds amounts up: every
  * field of the kind, or those of a batch's @memo. */
@@ -97,15 +62,14 @@ static int check_fields(kiscrm_db *db, const kiscrm_record *rec, const kiscrm_re
 				memo->text[i] = v->u.s;
 		}
 		if (!f->ref_kind || (old && old->vals[i].type == KISCRM_TYPE_INT && old->vals[i].u.i == v->u.i) ||
-		    (memo && memo->ref[i] == v->u.i && v->u.i > 0))
+		    kc_check_memo_ref(memo, db, i, v->u.i))
 			continue;
 		const kiscrm_kind_def *target = kc_db_def(db, f->ref_kind);
 		rc = v->u.i > 0 ? kc_db_exists(db, target, v->u.i) : 0;
 		if (rc < 0)
 			return rc;
 		if (rc > 0) {
-			if (memo)
-				memo->ref[i] = v->u.i;
+			kc_check_memo_found(memo, db, i, v->u.i, -1);
 			continue;
 		}
 		char idtext[24]; /* formatted for the error only: bulk loads check millions */
@@ -190,7 +154,7 @@ static int prepare(const kc_write_ctx *ctx, const kc_kind *k, kiscrm_record *rec
 
 static int insert_checked(const kc_write_ctx *ctx, const kc_kind *k, kiscrm_record *rec)
 {
-	kc_check_memo *memo = ctx->memo && ctx->memo->def == rec->def ? ctx->memo : NULL;
+	kc_check_memo *memo = kc_check_memo_for(ctx, rec->def);
 	int rc;
 	if ((rc = check_money(ctx->db, rec, memo)) != 0 || (rc = prepare(ctx, k, rec, NULL)) != 0 ||
 	    (rc = kc_scope_write(ctx, k, rec, 1)) != 0 || (rc = check_fields(ctx->db, rec, NULL, memo)) != 0 ||
@@ -233,6 +197,19 @@ int kiscrm_record_insert_flags(kiscrm_db *db, kiscrm_record *rec, unsigned int f
 	return kc_store_insert(&ctx, rec);
 }
 
+/* insert_checked() with the audit log's time of the change (and of its hooks') the
+ * caller's when it gave one. */
+static int insert_at(const kc_write_ctx *ctx, const kc_kind *k, kiscrm_record *rec)
+{
+	kiscrm_db *db = ctx->db;
+	kiscrm_time at = db->write_at;
+	if (ctx->at)
+		db->write_at = ctx->at;
+	int rc = insert_checked(ctx, k, rec);
+	db->write_at = at;
+	return rc;
+}
+
 int kc_store_insert(const kc_write_ctx *ctx, kiscrm_record *rec)
 {
 	kiscrm_db *db = ctx->db;
@@ -240,7 +217,18 @@ int kc_store_insert(const kc_write_ctx *ctx, kiscrm_record *rec)
 	int rc;
 	if (!rec)
 		return kc_error_set(KISCRM_EINVALID, "record is NULL");
-	if ((rc = kind_of(&k, db, rec)) != 0 || (rc = check_new_id(rec)) != 0)
+	if ((rc = check_new_id(rec)) != 0)
+		return rc;
+	const kc_check_memo *memo = kc_check_memo_for(ctx, rec->def);
+	if (memo) {
+		/* a batch's row: its kind was resolved for the batch, whose transaction holds
+		 * the row (kind.h); a failure ends the batch, and the caller ends the
+		 * transaction */
+		if ((rc = insert_at(ctx, memo->kind, rec)) == 0)
+			kc_record_clear_dirty(rec);
+		return rc;
+	}
+	if ((rc = kind_of(&k, db, rec)) != 0)
 		return rc;
 	/* The checks read other records (references, a tree's parents, a customer's first
 	 * contract …): they and the write happen in one transaction, so nothing they relied
@@ -249,12 +237,7 @@ int kc_store_insert(const kc_write_ctx *ctx, kiscrm_record *rec)
 	kiscrm_id before = kiscrm_record_id(rec);
 	if ((rc = kc_tx_begin(db)) != 0)
 		return rc;
-	kiscrm_time at = db->write_at; /* the audit log's time of this change (and its hooks') */
-	if (ctx->at)
-		db->write_at = ctx->at;
-	rc = insert_checked(ctx, k, rec);
-	db->write_at = at;
-	if ((rc = kc_tx_end(db, rc)) != 0)
+	if ((rc = kc_tx_end(db, insert_at(ctx, k, rec))) != 0)
 		kc_record_set_id(rec, before);
 	else
 		kc_record_clear_dirty(rec);

@@ -1156,6 +1156,35 @@ static void test_bulk_defers_indexes(void **state)
 	sqlite3_close(raw);
 }
 
+/* Whether the transaction's rows are half of the table is judged by the span of its ids,
+ * read from the two ends of the primary key rather than by counting every row: contacts 1
+ * and 10,000 and then 100 more in one transaction (ids 10,001 … 10,100) are 102 rows, but
+ * their ids span 10,050 at the 50th insert (> 100) and 10,100 at the 100th (> 200): the
+ * index is kept, as for a table of mostly older rows. Without the older rows the same 100
+ * inserts span 100 ids (<= 200): deferred. */
+static void test_bulk_judges_by_id_span(void **state)
+{
+	fixture *f = *state;
+	assert_rc(KISCRM_OK, kc_backend_sqlite_defer_after(f->b, 50));
+	for (int64_t id = 1; id <= 10000; id += 9999) {
+		kiscrm_value row[4] = { v_int(KISCRM_TYPE_INT, id), v_int(KISCRM_TYPE_INT, 1), v_text("c"),
+					v_int(KISCRM_TYPE_TIME, 0) };
+		assert_rc(KISCRM_OK, f->b->insert(f->b, &contact, row, NULL));
+	}
+	assert_rc(KISCRM_OK, f->b->begin(f->b));
+	add_contacts(f->b, 0, 100);
+	assert_int_equal(0, kc_backend_sqlite_deferred(f->b, "contact"));
+	assert_rc(KISCRM_OK, f->b->rollback(f->b));
+	assert_rc(KISCRM_OK, f->b->remove(f->b, &contact, 1));
+	assert_rc(KISCRM_OK, f->b->remove(f->b, &contact, 10000));
+	assert_rc(KISCRM_OK, f->b->begin(f->b));
+	add_contacts(f->b, 0, 100);
+	assert_int_equal(1, kc_backend_sqlite_deferred(f->b, "contact"));
+	assert_rc(KISCRM_OK, f->b->commit(f->b));
+	assert_int_equal(0, kc_backend_sqlite_deferred(f->b, "contact"));
+	assert_int_equal(25, contacts_of(f->b, 2));
+}
+
 /* A rollback brings the dropped index back with the old rows; a load into a table of
  * mostly older rows keeps its indexes (100 into 1,000: 1,050 > 100, 1,100 > 200). */
 static void test_bulk_rollback_and_big_tables(void **state)
@@ -1237,6 +1266,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_insert_wide_kind, setup_v1, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_defers_indexes, setup_v1, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_rollback_and_big_tables, setup_v1, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk_judges_by_id_span, setup_v1, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_read_builds_indexes, setup_v1, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

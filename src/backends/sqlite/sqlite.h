@@ -14,7 +14,7 @@
 int kc_backend_sqlite_new_mode(kiscrm_backend **out, const char *path, int busy_timeout_ms, int file_mode);
 
 /* Test hooks of the deferred indexes of bulk loads (bulk.c): the inserts of one
- * transaction into one table after which deferring is considered (default 20,000); 1
+ * transaction into one table after which deferring is considered (default 1,000); 1
  * when @table's indexes are deferred now (-1: no such table); how many times a read
  * made the backend build a deferred table's indexes before commit. */
 int kc_backend_sqlite_defer_after(kiscrm_backend *b, int64_t inserts);
