@@ -52,25 +52,17 @@ static int check_columns(kiscrm_record *rec, unsigned char *is_column, const kis
 	return rc;
 }
 
-/* The last texts of a field found to be UTF-8 in this call. The columns are the caller's,
- * unchanged while the call lasts, and a batch's stages, lines and sources are a few
- * pointers that come back row after row (a history's from and to stages alternate, so the
- * record rarely holds the same one): checking each again was 2 % of a bulk load. */
-#define KNOWN_TEXTS 4
-typedef struct known_texts {
-	const char *text[KNOWN_TEXTS];
-	unsigned next;
-} known_texts;
-
-/* Checks @t for field @pos unless @known has it, and remembers it. */
-static int check_text(kiscrm_record *rec, int pos, known_texts *known, const char *t)
+/* Checks text @t of field @pos to be UTF-8 unless @known (the field's last texts found
+ * so in this call) has it, and remembers it. The columns are the caller's, unchanged
+ * while the call lasts: checking a batch's few repeated texts again was 2 % of a bulk
+ * load. */
+static int check_text(kiscrm_record *rec, int pos, kc_text_memo *known, const char *t)
 {
-	for (int i = 0; i < KNOWN_TEXTS; i++)
-		if (known->text[i] == t)
-			return KISCRM_OK;
+	if (kc_text_memo_has(known, t))
+		return KISCRM_OK;
 	int rc = kc_record_check_text(rec, pos, t);
 	if (rc == 0)
-		known->text[known->next++ % KNOWN_TEXTS] = t;
+		kc_text_memo_add(known, t);
 	return rc;
 }
 
@@ -81,7 +73,7 @@ static int check_text(kiscrm_record *rec, int pos, known_texts *known, const cha
  * bulk load. Integer columns were checked to name integer fields of this kind
  * (check_columns): they are put without checking that again, and such a field never
  * holds a text to free. */
-static int set_row(kiscrm_record *rec, known_texts *known, const kiscrm_column *columns, size_t ncolumns,
+static int set_row(kiscrm_record *rec, kc_text_memo *known, const kiscrm_column *columns, size_t ncolumns,
 		   size_t r)
 {
 	int rc = KISCRM_OK;
@@ -114,7 +106,7 @@ static int insert_rows(const kc_write_ctx *ctx, kiscrm_record *rec, const unsign
 		       const kiscrm_column *columns, size_t ncolumns, size_t nrows, size_t *done)
 {
 	int nfields = rec->def->nfields, nother = 0;
-	known_texts *known = calloc((size_t)nfields, sizeof(*known));
+	kc_text_memo *known = calloc((size_t)nfields, sizeof(*known));
 	int *other = calloc((size_t)nfields, sizeof(*other));
 	if (!known || !other) {
 		free(known);

@@ -167,10 +167,10 @@ static int derive_status(kiscrm_record *rec, const kc_stage *st)
 				       "opportunity.status 'abandoned' needs a lost stage, not '%s'",
 				       st->key);
 	}
-	return kc_record_put_text(rec, KISCRM_OPPORTUNITY_STATUS,
-				  st->terminal == KISCRM_STAGE_WON    ? "won"
-				  : st->terminal == KISCRM_STAGE_LOST ? "lost"
-								      : "open");
+	return kc_record_put_literal(rec, KISCRM_OPPORTUNITY_STATUS,
+				     st->terminal == KISCRM_STAGE_WON    ? "won"
+				     : st->terminal == KISCRM_STAGE_LOST ? "lost"
+									 : "open");
 }
 
 /* Closed date: kept when given, else from the stored record, else the created date or
@@ -213,10 +213,10 @@ static int derive_size_class(kiscrm_db *db, kiscrm_record *rec)
 
 	if (!a || kc_record_null(rec, KISCRM_OPPORTUNITY_AMOUNT))
 		return kc_record_put_text(rec, KISCRM_OPPORTUNITY_SIZE_CLASS, NULL);
-	return kc_record_put_text(rec, KISCRM_OPPORTUNITY_SIZE_CLASS,
-				  amount >= a->large_min    ? "large"
-				  : amount >= a->medium_min ? "medium"
-							    : "small");
+	return kc_record_put_literal(rec, KISCRM_OPPORTUNITY_SIZE_CLASS,
+				     amount >= a->large_min    ? "large"
+				     : amount >= a->medium_min ? "medium"
+							       : "small");
 }
 
 typedef struct {

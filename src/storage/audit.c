@@ -162,11 +162,11 @@ static int same_run(const kc_audit_run *run, const kc_audit_run *e)
 	       run->at == e->at;
 }
 
-int kc_audit_insert(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id, const kiscrm_value *row)
+int kc_audit_insert(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id, kiscrm_id partner)
 {
 	if (!logging(db, def))
 		return KISCRM_OK;
-	kc_audit_run e = entry_of(db, def, "insert", id, kc_scope_row_partner(db, def, row), NULL);
+	kc_audit_run e = entry_of(db, def, "insert", id, partner, NULL);
 	/* outside a transaction nothing would flush a run: written at once */
 	if (db->tx_depth == 0)
 		return write_entry(db, &e);

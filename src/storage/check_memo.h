@@ -5,6 +5,28 @@
 
 #include "db.h"
 
+/* The last KC_MEMO_TEXTS texts (by address) found valid by some check: a batch's few
+ * stages, lines and sources come back row after row, a history's from and to stages
+ * alternating among them. */
+#define KC_MEMO_TEXTS 4
+typedef struct kc_text_memo {
+	const char *text[KC_MEMO_TEXTS];
+	unsigned next; /* the entry the next text replaces */
+} kc_text_memo;
+
+static inline int kc_text_memo_has(const kc_text_memo *m, const char *t)
+{
+	for (int i = 0; i < KC_MEMO_TEXTS; i++)
+		if (m->text[i] == t)
+			return 1;
+	return 0;
+}
+
+static inline void kc_text_memo_add(kc_text_memo *m, const char *t)
+{
+	m->text[m->next++ % KC_MEMO_TEXTS] = t;
+}
+
 /* A record a batch's reference field was found to name (check_memo.c): it exists — and,
  * when @partner_known, has partner @partner — while its kind's write count
  * (kc_known.writes) is still @writes. */
@@ -16,16 +38,17 @@ typedef struct kc_ref_memo {
 } kc_ref_memo;
 
 /* What the checks of a batch of inserts of one kind already found valid, so that the
- * rows after do not ask again: per field, the last text the configured-value check
- * accepted — only a text lent by the batch's caller, which stays where it is and
- * unchanged for the whole call (a text the record owns may be freed and its address
- * reused for another) — and the last record a reference was found to name, with its
- * partner once the row's partner was inherited from it. The configuration and principal
- * stay as they are for the call; a remembered record is trusted only while no row of its
- * kind has been written since (a hook's write, a self-reference). A bulk load repeats a
- * few stages, lines and sources and four history rows of one opportunity, and asking
- * each time was 2 % of it; the reference check and the partner inheritance ask about
- * the same customer or opportunity, and one answer now serves both.
+ * rows after do not ask again: per field, the last KC_MEMO_TEXTS texts the
+ * configured-value check accepted — only texts lent to the record (the batch caller's,
+ * which stay where they are and unchanged for the whole call, or string literals),
+ * never one the record owns, which may be freed and its address reused for another — and
+ * the last record a reference was found to name, with its partner once the row's partner
+ * was inherited from it. The configuration and principal stay as they are for the call;
+ * a remembered record is trusted only while no row of its kind has been written since (a
+ * hook's write, a self-reference). A bulk load repeats a few stages, lines and sources
+ * (a history's from and to stages alternate among a few) and four history rows of one
+ * opportunity, and asking each time was 2 % of it; the reference check and the partner
+ * inheritance ask about the same customer or opportunity, and one answer now serves both.
  *
  * A memo also says the batch's caller holds the transaction its rows go into: the store
  * writes each row without a transaction of its own (kc_store_insert), since a failed row
@@ -33,7 +56,7 @@ typedef struct kc_ref_memo {
 typedef struct kc_check_memo {
 	const kiscrm_kind_def *def; /* the batch's kind: a hook's write of another goes without */
 	const struct kc_kind *kind; /* its descriptor in the handle's table */
-	const char **text; /* def->nfields entries */
+	kc_text_memo *text; /* def->nfields entries */
 	kc_ref_memo *ref;  /* def->nfields entries */
 	/* The fields the checks look at, found once for the batch: those required, holding
 	 * a reference or a value the value check has a rule for (@check, @ncheck), and the
@@ -51,6 +74,20 @@ void kc_check_memo_dispose(kc_check_memo *memo);
 static inline kc_check_memo *kc_check_memo_for(const kc_write_ctx *ctx, const kiscrm_kind_def *def)
 {
 	return ctx->memo && ctx->memo->def == def ? ctx->memo : NULL;
+}
+
+/* 1 when the value check accepted text @t of field @field in this batch (@memo may be
+ * NULL). */
+static inline int kc_check_memo_text(const kc_check_memo *memo, int field, const char *t)
+{
+	return memo && kc_text_memo_has(&memo->text[field], t);
+}
+
+/* Remembers that the value check accepted @t, a text lent to the record. */
+static inline void kc_check_memo_text_ok(kc_check_memo *memo, int field, const char *t)
+{
+	if (memo)
+		kc_text_memo_add(&memo->text[field], t);
 }
 
 /* The count of writes of the kind @field refers to (NULL: it refers to none): a

@@ -251,9 +251,10 @@ int kc_db_insert(kiscrm_db *db, const kiscrm_kind_def *def, const kiscrm_value *
 	if (rc == 0)
 		rc = db->backend->insert(db->backend, def, row, id);
 	if (rc == 0) {
+		kiscrm_id partner = kc_scope_row_partner(db, def, row);
 		if (rememberable(db, def, row))
-			kc_known_inserted(&db->known, def->kind, *id, kc_scope_row_partner(db, def, row));
-		rc = kc_audit_insert(db, def, *id, row);
+			kc_known_inserted(&db->known, def->kind, *id, partner);
+		rc = kc_audit_insert(db, def, *id, partner);
 	}
 	return rc;
 }

@@ -134,6 +134,11 @@ int kc_record_put_text(kiscrm_record *rec, kiscrm_field id, const char *value)
 	return KISCRM_OK;
 }
 
+int kc_record_put_literal(kiscrm_record *rec, kiscrm_field id, const char *literal)
+{
+	return kc_record_lend_text(rec, pos_of(rec, id), literal);
+}
+
 void kc_record_put_int(kiscrm_record *rec, kiscrm_field id, int64_t value)
 {
 	int field = pos_of(rec, id);

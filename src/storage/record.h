@@ -90,6 +90,10 @@ static inline const char *kc_record_str(const kiscrm_record *rec, kiscrm_field i
 /* Value setters without type checks beyond what the caller guarantees. */
 int kc_record_put_text(kiscrm_record *rec, kiscrm_field field, const char *value);
 void kc_record_put_int(kiscrm_record *rec, kiscrm_field field, int64_t value);
+/* kc_record_put_text() of a string literal (static storage: never freed nor changed),
+ * lent instead of copied — what a rule derives for every row (an opportunity's status and
+ * size class: two copies and frees a row of a bulk load). */
+int kc_record_put_literal(kiscrm_record *rec, kiscrm_field field, const char *literal);
 
 /* Position of a field by name, or -1. */
 int kc_field_index(const kiscrm_kind_def *def, const char *name);

@@ -55,11 +55,11 @@ static int check_fields(kiscrm_db *db, const kiscrm_record *rec, const kiscrm_re
 			continue;
 		}
 		if (v->type == KISCRM_TYPE_TEXT && db->kinds->check_value &&
-		    !(memo && memo->text[i] == v->u.s)) {
+		    !kc_check_memo_text(memo, i, v->u.s)) {
 			if ((rc = db->kinds->check_value(db, def, i, v)) != 0)
 				return rc;
-			if (memo && rec->lent && rec->lent[i])
-				memo->text[i] = v->u.s;
+			if (rec->lent && rec->lent[i])
+				kc_check_memo_text_ok(memo, i, v->u.s);
 		}
 		if (!f->ref_kind || (old && old->vals[i].type == KISCRM_TYPE_INT && old->vals[i].u.i == v->u.i) ||
 		    kc_check_memo_ref(memo, db, i, v->u.i))

@@ -128,9 +128,18 @@ int sq_check_name(const char *what, const char *name);
 int sq_check_query(const kiscrm_query *q);
 int sq_exec_sql(sq_backend *be, const char *sql, const char *what);
 int sq_find_kind(sq_backend *be, const kiscrm_kind_def *kind);
+/* sq_resolve_kind() looking the kind up. */
+int sq_resolve_kind_slow(sq_backend *be, const kiscrm_kind_def **kind);
 /* The schema's own definition of @kind (the core may pass an equal copy) and its index,
  * or an error. */
-int sq_resolve_kind(sq_backend *be, const kiscrm_kind_def **kind);
+static inline int sq_resolve_kind(sq_backend *be, const kiscrm_kind_def **kind)
+{
+	/* the kind of the call before (every row of a bulk load) without a call */
+	const kiscrm_schema *s = be->schema;
+	if (s && be->last_kind < s->nkinds && s->kinds[be->last_kind] == *kind)
+		return be->last_kind;
+	return sq_resolve_kind_slow(be, kind);
+}
 void sq_free_statements(sq_backend *be);
 int sq_kind_stmt(sq_backend *be, int ki, enum stmt_kind which, stmt_slot **out);
 int sq_prepare(sq_backend *be, const char *sql, sqlite3_stmt **out, const char *what,

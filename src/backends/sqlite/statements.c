@@ -159,7 +159,7 @@ int sq_find_kind(sq_backend *be, const kiscrm_kind_def *kind)
 
 /* The schema's own definition of @kind (the core may pass an equal copy) and its index,
  * or an error. */
-int sq_resolve_kind(sq_backend *be, const kiscrm_kind_def **kind)
+int sq_resolve_kind_slow(sq_backend *be, const kiscrm_kind_def **kind)
 {
 	int ki = sq_find_kind(be, *kind);
 	if (ki >= 0)
