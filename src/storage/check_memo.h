@@ -5,26 +5,28 @@
 
 #include "db.h"
 
-/* The last KC_MEMO_TEXTS texts (by address) found valid by some check: a batch's few
- * stages, lines and sources come back row after row, a history's from and to stages
- * alternating among them. */
-#define KC_MEMO_TEXTS 4
+/* Texts (by address) found valid by some check, up to KC_MEMO_TEXTS, each in the slot its
+ * address hashes to: a batch's few stages, lines and sources come back row after row (a
+ * history's from and to stages among the ten of a pipeline), and one comparison finds
+ * them. Two texts of one slot take turns: only a check asked again. */
+#define KC_MEMO_TEXTS 16
 typedef struct kc_text_memo {
 	const char *text[KC_MEMO_TEXTS];
-	unsigned next; /* the entry the next text replaces */
 } kc_text_memo;
+
+static inline unsigned kc_text_memo_slot(const char *t)
+{
+	return (unsigned)(((uint64_t)(uintptr_t)t * 0x9e3779b97f4a7c15ULL) >> 60);
+}
 
 static inline int kc_text_memo_has(const kc_text_memo *m, const char *t)
 {
-	for (int i = 0; i < KC_MEMO_TEXTS; i++)
-		if (m->text[i] == t)
-			return 1;
-	return 0;
+	return m->text[kc_text_memo_slot(t)] == t;
 }
 
 static inline void kc_text_memo_add(kc_text_memo *m, const char *t)
 {
-	m->text[m->next++ % KC_MEMO_TEXTS] = t;
+	m->text[kc_text_memo_slot(t)] = t;
 }
 
 /* A record a batch's reference field was found to name (check_memo.c): it exists — and,
@@ -38,8 +40,8 @@ typedef struct kc_ref_memo {
 } kc_ref_memo;
 
 /* What the checks of a batch of inserts of one kind already found valid, so that the
- * rows after do not ask again: per field, the last KC_MEMO_TEXTS texts the
- * configured-value check accepted — only texts lent to the record (the batch caller's,
+ * rows after do not ask again: per field, texts the configured-value check accepted
+ * (kc_text_memo) — only texts lent to the record (the batch caller's,
  * which stay where they are and unchanged for the whole call, or string literals),
  * never one the record owns, which may be freed and its address reused for another — and
  * the last record a reference was found to name, with its partner once the row's partner
