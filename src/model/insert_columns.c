@@ -52,18 +52,35 @@ static int check_columns(kiscrm_record *rec, unsigned char *is_column, const kis
 	return rc;
 }
 
-/* Checks text @t of field @pos to be UTF-8 unless @known (the field's last texts found
- * so in this call) has it, and remembers it. The columns are the caller's, unchanged
- * while the call lasts: checking a batch's few repeated texts again was 2 % of a bulk
- * load. */
-static int check_text(kiscrm_record *rec, int pos, kc_text_memo *known, const char *t)
+/* A column as the rows are set from it, found once for the call. */
+typedef struct column_plan {
+	const kiscrm_column *col;
+	int pos, type;
+	kc_text_memo utf8; /* TEXT: the column's texts found to be UTF-8 in this call */
+} column_plan;
+
+/* The field at @pos NULL; a text the record owns is freed. */
+static void clear_at(kiscrm_record *rec, int pos)
 {
-	if (kc_text_memo_has(known, t))
-		return KISCRM_OK;
-	int rc = kc_record_check_text(rec, pos, t);
-	if (rc == 0)
-		kc_text_memo_add(known, t);
-	return rc;
+	kiscrm_value *v = &rec->vals[pos];
+	if (v->type == KISCRM_TYPE_TEXT)
+		kc_record_clear_at(rec, pos);
+	else
+		v->type = KISCRM_TYPE_NULL;
+}
+
+/* Lends text @t to @rec's field of @plan, checked to be UTF-8 unless the column gave it
+ * before. The columns are the caller's, unchanged while the call lasts: checking a
+ * batch's few repeated texts again was 2 % of a bulk load. */
+static int lend_text(kiscrm_record *rec, column_plan *plan, const char *t)
+{
+	int rc = KISCRM_OK;
+	if (!kc_text_memo_has(&plan->utf8, t)) {
+		if ((rc = kc_record_check_text(rec, plan->pos, t)) != 0)
+			return rc;
+		kc_text_memo_add(&plan->utf8, t);
+	}
+	return kc_record_lend_text(rec, plan->pos, t);
 }
 
 /* Sets row @r of every column on @rec, which holds the row before (or nothing). A text
@@ -73,26 +90,25 @@ static int check_text(kiscrm_record *rec, int pos, kc_text_memo *known, const ch
  * bulk load. Integer columns were checked to name integer fields of this kind
  * (check_columns): they are put without checking that again, and such a field never
  * holds a text to free. */
-static int set_row(kiscrm_record *rec, kc_text_memo *known, const kiscrm_column *columns, size_t ncolumns,
-		   size_t r)
+static int set_row(kiscrm_record *rec, column_plan *plans, size_t ncolumns, size_t r)
 {
 	int rc = KISCRM_OK;
 	for (size_t c = 0; rc == 0 && c < ncolumns; c++) {
-		const kiscrm_column *col = &columns[c];
-		int pos = KC_FI(col->field), type = rec->def->fields[pos].type;
-		kiscrm_value *held = &rec->vals[pos];
-		rec->dirty[pos] = 1;
-		if ((col->nulls && col->nulls[r]) || (type == KISCRM_TYPE_TEXT && !col->texts[r])) {
-			kc_record_clear_at(rec, pos);
-		} else if (type == KISCRM_TYPE_TEXT) {
+		column_plan *plan = &plans[c];
+		const kiscrm_column *col = plan->col;
+		kiscrm_value *held = &rec->vals[plan->pos];
+		if (col->nulls && col->nulls[r]) {
+			clear_at(rec, plan->pos);
+		} else if (plan->type == KISCRM_TYPE_TEXT) {
 			const char *t = col->texts[r];
-			if (!(held->type == KISCRM_TYPE_TEXT && held->u.s == t) &&
-			    (rc = check_text(rec, pos, &known[pos], t)) == 0)
-				rc = kc_record_lend_text(rec, pos, t);
-		} else if (type == KISCRM_TYPE_RATE) {
+			if (!t)
+				clear_at(rec, plan->pos);
+			else if (!(held->type == KISCRM_TYPE_TEXT && held->u.s == t))
+				rc = lend_text(rec, plan, t);
+		} else if (plan->type == KISCRM_TYPE_RATE) {
 			rc = kiscrm_record_set_rate(rec, col->field, col->rates[r]);
 		} else {
-			held->type = type;
+			held->type = plan->type;
 			held->u.i = col->ints[r];
 		}
 	}
@@ -106,30 +122,35 @@ static int insert_rows(const kc_write_ctx *ctx, kiscrm_record *rec, const unsign
 		       const kiscrm_column *columns, size_t ncolumns, size_t nrows, size_t *done)
 {
 	int nfields = rec->def->nfields, nother = 0;
-	kc_text_memo *known = calloc((size_t)nfields, sizeof(*known));
+	column_plan *plans = calloc(ncolumns ? ncolumns : 1, sizeof(*plans));
 	int *other = calloc((size_t)nfields, sizeof(*other));
-	if (!known || !other) {
-		free(known);
+	if (!plans || !other) {
+		free(plans);
 		free(other);
 		return kc_error_oom();
+	}
+	for (size_t c = 0; c < ncolumns; c++) {
+		plans[c].col = &columns[c];
+		plans[c].pos = KC_FI(columns[c].field);
+		plans[c].type = rec->def->fields[plans[c].pos].type;
 	}
 	for (int f = 0; f < nfields; f++)
 		if (!is_column[f])
 			other[nother++] = f;
 	int rc = KISCRM_OK;
-	kc_record_clear_dirty(rec); /* a stored row leaves the record clean (kc_store_insert) */
+	/* the record is the batch's own: its dirty flags, which only an update reads, are
+	 * neither set nor cleared */
 	for (size_t r = 0; rc == 0 && r < nrows; r++) {
 		for (int o = 0; o < nother; o++)
-			if (rec->vals[other[o]].type != KISCRM_TYPE_NULL)
-				kc_record_clear_at(rec, other[o]);
-		if ((rc = set_row(rec, known, columns, ncolumns, r)) == 0)
+			clear_at(rec, other[o]);
+		if ((rc = set_row(rec, plans, ncolumns, r)) == 0)
 			rc = kc_store_insert(ctx, rec);
 		if (rc)
 			rc = name_error(rc, "row", r);
 		else
 			*done = r + 1;
 	}
-	free(known);
+	free(plans);
 	free(other);
 	return rc;
 }

@@ -220,14 +220,10 @@ int kc_store_insert(const kc_write_ctx *ctx, kiscrm_record *rec)
 	if ((rc = check_new_id(rec)) != 0)
 		return rc;
 	const kc_check_memo *memo = kc_check_memo_for(ctx, rec->def);
-	if (memo) {
-		/* a batch's row: its kind was resolved for the batch, whose transaction holds
-		 * the row (kind.h); a failure ends the batch, and the caller ends the
-		 * transaction */
-		if ((rc = insert_at(ctx, memo->kind, rec)) == 0)
-			kc_record_clear_dirty(rec);
-		return rc;
-	}
+	if (memo) /* a batch's row: its kind was resolved for the batch, whose transaction
+		   * holds the row (check_memo.h); a failure ends the batch, and the caller
+		   * ends the transaction. The batch's record is its own: not made clean. */
+		return insert_at(ctx, memo->kind, rec);
 	if ((rc = kind_of(&k, db, rec)) != 0)
 		return rc;
 	/* The checks read other records (references, a tree's parents, a customer's first

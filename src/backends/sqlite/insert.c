@@ -54,13 +54,13 @@ static int build(kiscrm_buf *b, const kiscrm_kind_def *k, uint64_t set)
 }
 
 /* The prepared insert of kind @ki for the fields @set. */
-static int shape_stmt(sq_backend *be, int ki, uint64_t set, sqlite3_stmt **out)
+static int shape_stmt(sq_backend *be, int ki, uint64_t set, insert_shape **out)
 {
 	insert_shape *shapes = be->kinds[ki].inserts, *s = &shapes[0];
 	for (int j = 0; j < INSERT_SHAPES; j++) {
 		if (shapes[j].slot.stmt && shapes[j].set == set) {
 			shapes[j].used = ++be->tick;
-			*out = shapes[j].slot.stmt;
+			*out = &shapes[j];
 			return KISCRM_OK;
 		}
 		if (!shapes[j].slot.stmt || (s->slot.stmt && shapes[j].used < s->used))
@@ -77,7 +77,10 @@ static int shape_stmt(sq_backend *be, int ki, uint64_t set, sqlite3_stmt **out)
 		return rc;
 	s->set = set;
 	s->used = ++be->tick;
-	*out = s->slot.stmt;
+	s->nbind = 0;
+	for (uint64_t m = set & ~(uint64_t)1; set != ALL_FIELDS && m; m &= m - 1)
+		s->bind[s->nbind++] = (unsigned char)__builtin_ctzll(m);
+	*out = s;
 	return KISCRM_OK;
 }
 
@@ -95,9 +98,10 @@ int sq_insert(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_value
 	if (rc)
 		return rc;
 	uint64_t set = shape_of(kind, row, auto_id);
-	sqlite3_stmt *st;
-	if ((rc = shape_stmt(be, ki, set, &st)) != 0)
+	insert_shape *shape;
+	if ((rc = shape_stmt(be, ki, set, &shape)) != 0)
 		return rc;
+	sqlite3_stmt *st = shape->slot.stmt;
 	int p = 1;
 	if (in_shape(set, 0)) { /* an id given, or a kind too wide for the set: NULL assigns one */
 		if (auto_id)
@@ -110,8 +114,8 @@ int sq_insert(kiscrm_backend *b, const kiscrm_kind_def *kind, const kiscrm_value
 			rc = sq_bind_value(st, p++, kind, &kind->fields[i], &row[i]);
 	} else {
 		/* one step per field the row sets, not per field of the kind */
-		for (uint64_t m = set & ~(uint64_t)1; rc == 0 && m; m &= m - 1) {
-			int i = __builtin_ctzll(m);
+		for (int j = 0; rc == 0 && j < shape->nbind; j++) {
+			int i = shape->bind[j];
 			rc = sq_bind_value(st, p++, kind, &kind->fields[i], &row[i]);
 		}
 	}

@@ -44,6 +44,8 @@ typedef struct insert_shape {
 	uint64_t set;  /* bit i: field i is listed (the id always); UINT64_MAX: every field */
 	uint64_t used; /* tick of last use, for LRU eviction */
 	stmt_slot slot;
+	int nbind;              /* the fields bound after the id, in parameter order */
+	unsigned char bind[64]; /* (a kind too wide for the set binds all, in order) */
 } insert_shape;
 #define INSERT_SHAPES 4
 
