@@ -5,6 +5,7 @@
  * a caller's transaction too; bad columns are refused before any row is read. Runs on the
  * memory backend, SQLite and (with KISCRM_TEST_PG) PostgreSQL. */
 #include "helpers.h"
+#include "storage/check_memo.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -142,7 +143,7 @@ static void test_refused_row(void **state)
 /* What one row passed with is not asked again, and nothing else is taken for it: the
  * business line (a strict list) of rows 0 and 2 is one pointer, row 1's another text,
  * not configured, and refused; owners repeat by value, and a different id after them is
- * refused (the memo of a batch, src/storage/kind.h). After a refused row the same
+ * refused (the memo of a batch, src/storage/check_memo.h). After a refused row the same
  * columns with row 1 mended store all three. */
 static void test_checked_once(void **state)
 {
@@ -177,6 +178,113 @@ static void test_checked_once(void **state)
 	assert_int_equal(2, kc_test_count(f->db, KISCRM_KIND_OPPORTUNITY, &by_owner));
 	by_owner.owner_id = f->zhang;
 	assert_int_equal(1, kc_test_count(f->db, KISCRM_KIND_OPPORTUNITY, &by_owner));
+}
+
+static kiscrm_id partner_of_db(kiscrm_db *db, const char *name, kiscrm_id manager)
+{
+	kiscrm_record *p = kc_test_rec(KISCRM_KIND_PARTNER);
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(p, KISCRM_PARTNER_NAME, name));
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(p, KISCRM_PARTNER_REGION, "south"));
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(p, KISCRM_PARTNER_LEVEL, "core"));
+	assert_rc(KISCRM_OK, kiscrm_record_set_int(p, KISCRM_PARTNER_MANAGER_ID, manager));
+	return kc_test_insert(db, p);
+}
+
+static kiscrm_id partner_customer(kiscrm_db *db, const char *name, kiscrm_id partner)
+{
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_CUSTOMER);
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CUSTOMER_NAME, name));
+	if (partner)
+		assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CUSTOMER_PARTNER_ID, partner));
+	return kc_test_insert(db, r);
+}
+
+/* Each row inherits the partner of the customer it names, though the batch asks about a
+ * customer once while the rows after name it too (the reference check and the partner
+ * inheritance share the answer, src/storage/check_memo.h): customers A (partner P1), A,
+ * B (P2), A, C (direct) give partners P1, P1, P2, P1 and none. A customer that does not
+ * exist after one that does is refused as its row, customer_id, and nothing stays. */
+static void test_partner_per_row(void **state)
+{
+	fx *f = *state;
+	kiscrm_id p1 = partner_of_db(f->db, "东莞智联", f->zhang), p2 = partner_of_db(f->db, "佛山顺达", f->zhang);
+	kiscrm_id a = partner_customer(f->db, "甲公司", p1), b = partner_customer(f->db, "乙公司", p2);
+	kiscrm_id c = partner_customer(f->db, "丙公司", 0);
+	enum { N = 5 };
+	static const char *const opp_names[N] = { "一", "二", "三", "四", "五" };
+	int64_t custs[N] = { a, a, b, a, c }, owners[N] = { f->zhang, f->zhang, f->zhang, f->zhang, f->zhang };
+	const kiscrm_id want[N] = { p1, p1, p2, p1, 0 };
+	static const char *const opp_stages[N] = { "opportunity", "opportunity", "opportunity", "opportunity",
+						   "opportunity" };
+	kiscrm_column cols[4] = { { KISCRM_OPPORTUNITY_NAME, NULL, NULL, opp_names, NULL },
+				  { KISCRM_OPPORTUNITY_CUSTOMER_ID, custs, NULL, NULL, NULL },
+				  { KISCRM_OPPORTUNITY_OWNER_ID, owners, NULL, NULL, NULL },
+				  { KISCRM_OPPORTUNITY_STAGE, NULL, NULL, opp_stages, NULL } };
+	size_t stored = 0;
+	assert_rc(KISCRM_OK, kiscrm_record_insert_columns(f->db, KISCRM_KIND_OPPORTUNITY, cols, 4, N, 0, &stored));
+	assert_int_equal(N, stored);
+	kiscrm_iter *it = NULL;
+	const kiscrm_record *r = NULL;
+	int seen = 0;
+	assert_rc(KISCRM_OK, kiscrm_iter_new(&it, f->db, KISCRM_KIND_OPPORTUNITY, NULL));
+	while (kiscrm_iter_next(&r, it) == KISCRM_OK) {
+		const char *name = kiscrm_record_text(r, KISCRM_OPPORTUNITY_NAME);
+		for (int i = 0; i < N; i++)
+			if (strcmp(name, opp_names[i]) == 0) {
+				assert_int_equal(want[i], kiscrm_record_is_null(r, KISCRM_OPPORTUNITY_PARTNER_ID)
+								  ? 0
+								  : kiscrm_record_int(r, KISCRM_OPPORTUNITY_PARTNER_ID));
+				seen |= 1 << i;
+			}
+	}
+	kiscrm_iter_free(it);
+	assert_int_equal((1 << N) - 1, seen);
+
+	custs[2] = c + 1000;
+	assert_rc(KISCRM_ENOTFOUND, kiscrm_record_insert_columns(f->db, KISCRM_KIND_OPPORTUNITY, cols, 4, N, 0, &stored));
+	assert_int_equal(2, stored);
+	assert_non_null(strstr(kiscrm_error_last()->message, "row 2: "));
+	assert_string_equal("customer_id", kiscrm_error_last()->field);
+	assert_int_equal(N, kc_test_count(f->db, KISCRM_KIND_OPPORTUNITY, NULL));
+}
+
+/* The memo itself: a remembered record answers while no row of its kind is written (a
+ * write of another kind leaves it); a partner learnt stays when the record is found to
+ * exist again; texts answer by address; a kind definition not the handle's is refused. */
+static void test_memo_forgets_on_write(void **state)
+{
+	fx *f = *state;
+	const kiscrm_kind_def *def = kc_db_def(f->db, KISCRM_KIND_STAGE_HISTORY);
+	int opp = KC_FI(KISCRM_STAGE_HISTORY_OPPORTUNITY_ID), stage = KC_FI(KISCRM_STAGE_HISTORY_TO_STAGE);
+	kc_check_memo memo;
+	assert_rc(KISCRM_OK, kc_check_memo_init(&memo, f->db, def));
+	assert_null(kc_check_memo_ref(&memo, f->db, opp, 5));
+	kc_check_memo_found(&memo, f->db, opp, 5, 7);
+	const kc_ref_memo *m = kc_check_memo_ref(&memo, f->db, opp, 5);
+	assert_non_null(m);
+	assert_true(m->partner_known);
+	assert_int_equal(7, m->partner);
+	assert_null(kc_check_memo_ref(&memo, f->db, opp, 6));
+	assert_null(kc_check_memo_ref(NULL, f->db, opp, 5));
+	kc_check_memo_found(&memo, f->db, opp, 5, -1);
+	assert_true(kc_check_memo_ref(&memo, f->db, opp, 5)->partner_known);
+	kc_known_writing(&f->db->known, KISCRM_KIND_CONTRACT);
+	assert_non_null(kc_check_memo_ref(&memo, f->db, opp, 5));
+	kc_known_writing(&f->db->known, KISCRM_KIND_OPPORTUNITY);
+	assert_null(kc_check_memo_ref(&memo, f->db, opp, 5));
+	kc_check_memo_found(&memo, f->db, opp, 5, -1);
+	assert_false(kc_check_memo_ref(&memo, f->db, opp, 5)->partner_known);
+
+	static const char won[] = "won", lost[] = "lost";
+	assert_false(kc_check_memo_text(&memo, stage, won));
+	kc_check_memo_text_ok(&memo, stage, won);
+	assert_true(kc_check_memo_text(&memo, stage, won));
+	assert_false(kc_check_memo_text(&memo, stage, lost));
+	assert_false(kc_check_memo_text(&memo, opp, won));
+	kc_check_memo_dispose(&memo);
+
+	kiscrm_kind_def copy = *def;
+	assert_rc(KISCRM_EINVALID, kc_check_memo_init(&memo, f->db, &copy));
 }
 
 /* Inside a caller's transaction the rows join it: stored at its commit, and after a
@@ -342,6 +450,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_same_as_one_by_one, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_refused_row, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_checked_once, setup, kc_test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_partner_per_row, setup, kc_test_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_memo_forgets_on_write, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_in_caller_transaction, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_raw, setup, kc_test_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_texts_repeat_and_stop, setup, kc_test_fx_teardown),
