@@ -36,6 +36,8 @@ typedef struct {
 	const char *load_only;
 	int rows_only;   /* --rows-only: such a load stops after its last row (no index
 			    builds, no commit), so a profile holds the rows alone */
+	int memory_only; /* --memory-only: the memory backend's phase alone, in a process of
+			    its own (bench/run's second run) */
 } params;
 
 /* Prints the message and exits with status 2: the bench has no partial results. */

@@ -915,8 +915,11 @@ static void usage(void)
 	      "                    [--json FILE] [--kpi-max-n N] [--memory-n N]\n"
 	      "                    [--skip-memory] [--skip-limits] [--skip-sql] [--reps N] [--keep]\n"
 	      "                    [--pg CONNINFO] [--load-only sqlite|sql:prepared|sql:rebuild_idx [--rows-only]]\n"
+	      "                    [--memory-only]\n"
 	      "--load-only times one load of the opportunities and stops (a run to profile);\n"
-	      "--rows-only stops it after the last row, before index builds and commit.\n", stderr);
+	      "--rows-only stops it after the last row, before index builds and commit.\n"
+	      "--memory-only runs the memory backend's phase alone (bench/run runs it in a\n"
+	      "process of its own, after the SQLite phase's).\n", stderr);
 	exit(2);
 }
 
@@ -1125,6 +1128,68 @@ static double time_record_load(const char *path, const char *api_path, const par
 	return best;
 }
 
+/* The week and fiscal quarter of the as-of date that the reports (and their SQL and C
+ * limit) cover, by the configuration's calendar. */
+static lim_window window_of(const params *p, const kiscrm_config *cfg)
+{
+	int week_start = kiscrm_config_week_start(cfg);
+	kiscrm_date from = kiscrm_period_start(p->as_of, KISCRM_PERIOD_QUARTER, week_start,
+					       kiscrm_config_fiscal_year_start(cfg));
+	return (lim_window){ kiscrm_date_week_start(p->as_of, week_start), from,
+			     kiscrm_period_next(from, KISCRM_PERIOD_QUARTER) };
+}
+
+/* The memory backend's load and reports (on its own data set when --memory-n is below
+ * --n, the limit's columns then built for it, the ratios to SQL left out); @load_sql_s is
+ * the best SQL load's seconds (0: none). Returns the limit's columns, which it may have
+ * built or replaced. */
+static lim_cols *memory_phase(const params *p, const stages *st, const lim_window *win, lim_cols *lim,
+			      double load_sql_s, mem_stats *ms)
+{
+	params pm = *p;
+	load_stats lm;
+	char note[200];
+	if (pm.memory_n > 0 && pm.memory_n < pm.n) {
+		/* A smaller data set of its own: the ratios to the raw SQL of the full size
+		 * do not apply (they are left out). */
+		pm.n = pm.memory_n;
+		scale(&pm);
+		memset(sql_seconds, 0, sizeof(sql_seconds));
+		load_sql_s = 0;
+		lim_cols_free(lim);
+		lim = NULL;
+	}
+	if (!lim && !p->skip_limits)
+		lim = lim_cols_build(&pm, st, win);
+	long heap0 = heap_bytes();
+	kiscrm_db *db = best_api_load("memory", NULL, &pm, st, &lm, 1);
+	memory_stats(ms, &lm, pm.n);
+	ms->rss_total = heap_bytes() - heap0;
+	snprintf(note, sizeof(note), "%.0f B/opportunity with its 4 history rows: %.0f B row (%.0f B of "
+		 "strings) + 4 × %.0f B", ms->bytes_total, ms->bytes_per_opp + ms->string_bytes,
+		 ms->string_bytes, ms->bytes_per_history);
+	add_job("load_opportunities", "memory", pm.n, lm.opp_seconds, load_sql_s, 0, 5 * pm.n, note);
+	run_reports(db, "memory", &pm, NULL, lim);
+	kiscrm_db_free(db);
+	return lim;
+}
+
+/* The JSON summary, printed after a line "JSON" and written to --json. */
+static void finish(const params *p, const load_stats *ls, const mem_stats *ms, const raw_ctx *raw)
+{
+	int64_t checksum = raw ? raw->checksum : 0;
+	printf("JSON\n");
+	write_json(stdout, p, ls, ms, checksum);
+	if (p->json) {
+		FILE *f = fopen(p->json, "w");
+		if (!f)
+			die("cannot write %s: %s", p->json, strerror(errno));
+		write_json(f, p, ls, ms, checksum);
+		if (fclose(f) != 0)
+			die("cannot write %s: %s", p->json, strerror(errno));
+	}
+}
+
 #ifdef KISCRM_BENCH_PG
 /* --pg: the PostgreSQL backend against COPY and hand-written SQL on the same server. Two
  * schemas: kc_bench_raw (COPY) and kc_bench_api (the library's load; the reports of both
@@ -1170,13 +1235,10 @@ static void run_postgres(params *p)
 	memset(&raw, 0, sizeof(raw));
 	raw.p = p;
 	raw.st = &st;
-	raw.w = kiscrm_date_week_start(p->as_of, kiscrm_config_week_start(kiscrm_db_config(db)));
-	{
-		int fy = kiscrm_config_fiscal_year_start(kiscrm_db_config(db));
-		raw.from = kiscrm_period_start(p->as_of, KISCRM_PERIOD_QUARTER,
-					       kiscrm_config_week_start(kiscrm_db_config(db)), fy);
-		raw.to = kiscrm_period_next(raw.from, KISCRM_PERIOD_QUARTER);
-	}
+	win = window_of(p, kiscrm_db_config(db));
+	raw.w = win.w;
+	raw.from = win.from;
+	raw.to = win.to;
 	build_sql(&raw);
 	raw.pg = apidb;
 	raw.pg_sql[0] = pgr_translate(raw.funnel_sql);
@@ -1186,7 +1248,6 @@ static void run_postgres(params *p)
 	raw.pg_sql[4] = pgr_translate(raw.kpi_sql);
 	/* the C limit is the same as on SQLite; its check also holds the PostgreSQL backend's
 	 * tables to the same figures */
-	win = (lim_window){ raw.w, raw.from, raw.to };
 	lim = p->skip_limits ? NULL : lim_cols_build(p, &st, &win);
 	run_reports(db, "postgresql", p, &raw, lim);
 	lim_cols_free(lim);
@@ -1194,17 +1255,7 @@ static void run_postgres(params *p)
 	if (!p->keep)
 		pgr_drop_schema(apidb);
 	pgr_close(apidb);
-
-	printf("JSON\n");
-	write_json(stdout, p, &ls, &ms, raw.checksum);
-	if (p->json) {
-		FILE *f = fopen(p->json, "w");
-		if (!f)
-			die("cannot write %s: %s", p->json, strerror(errno));
-		write_json(f, p, &ls, &ms, raw.checksum);
-		if (fclose(f) != 0)
-			die("cannot write %s: %s", p->json, strerror(errno));
-	}
+	finish(p, &ls, &ms, &raw);
 	raw_free_sql(&raw);
 	for (int i = 0; i < 5; i++)
 		free(raw.pg_sql[i]);
@@ -1213,10 +1264,10 @@ static void run_postgres(params *p)
 
 int main(int argc, char **argv)
 {
-	params p = { 1000000, 0, 0, 0, 0, 42, 0, ".", NULL, 0, 0, 20000, 100000, NULL, 3, 0, 0, NULL, 0 };
+	params p = { 1000000, 0, 0, 0, 0, 42, 0, ".", NULL, 0, 0, 20000, 100000, NULL, 3, 0, 0, NULL, 0, 0 };
 	char api_path[4096], raw_path[4096];
 	stages st;
-	load_stats ls, lm;
+	load_stats ls = { 0 };
 	mem_stats ms = { 0, 0, 0, 0, 0, 0, 0 };
 	raw_ctx raw;
 	kiscrm_db *db;
@@ -1246,6 +1297,8 @@ int main(int argc, char **argv)
 			p.memory_n = arg_long(v), i++;
 		else if (strcmp(a, "--skip-memory") == 0)
 			p.skip_memory = 1;
+		else if (strcmp(a, "--memory-only") == 0)
+			p.memory_only = 1;
 		else if (strcmp(a, "--keep") == 0)
 			p.keep = 1;
 		else if (strcmp(a, "--pg") == 0 && v)
@@ -1265,6 +1318,8 @@ int main(int argc, char **argv)
 	}
 	if (p.rows_only && !p.load_only)
 		die("--rows-only goes with --load-only");
+	if (p.memory_only && (p.skip_memory || p.load_only || p.pg))
+		die("--memory-only goes with none of --skip-memory, --load-only and --pg");
 	if (p.load_only)
 		load_form(p.load_only); /* refused before any file is made */
 	scale(&p);
@@ -1291,11 +1346,19 @@ int main(int argc, char **argv)
 	       "# seconds / seconds of the C limit (its limit line); every line the best of %d runs\n", p.reps);
 	printf("%-19s %-15s %9s %10s %12s %8s %8s\n", "job", "backend", "n", "seconds", "rate", "vs_sql", "vs_limit");
 
+	/* the configuration's stages and the reports' window (the default configuration) */
+	db = open_db(p.memory_only ? "memory" : "sqlite", p.memory_only ? NULL : raw_path);
+	load_stages(&st, kiscrm_db_config(db));
+	win = window_of(&p, kiscrm_db_config(db));
+	kiscrm_db_free(db);
+	if (p.memory_only) {
+		memory_phase(&p, &st, &win, NULL, 0, &ms);
+		finish(&p, &ls, &ms, NULL);
+		return 0;
+	}
+
 	/* 1. the bulk load: the raw insert ceiling into the library's schema in a second file,
 	 * in turn with the same through the API, with the rest of the data set */
-	db = open_db("sqlite", raw_path);
-	load_stages(&st, kiscrm_db_config(db));
-	kiscrm_db_free(db);
 	if (p.load_only) {
 		load_only(&p, &st, raw_path, api_path);
 		return 0;
@@ -1312,20 +1375,14 @@ int main(int argc, char **argv)
 	memset(&raw, 0, sizeof(raw));
 	raw.p = &p;
 	raw.st = &st;
-	raw.w = kiscrm_date_week_start(p.as_of, kiscrm_config_week_start(kiscrm_db_config(db)));
-	{
-		int y, m, d, fy = kiscrm_config_fiscal_year_start(kiscrm_db_config(db));
-		raw.from = kiscrm_period_start(p.as_of, KISCRM_PERIOD_QUARTER,
-					       kiscrm_config_week_start(kiscrm_db_config(db)), fy);
-		raw.to = kiscrm_period_next(raw.from, KISCRM_PERIOD_QUARTER);
-		kiscrm_date_to_ymd(raw.from, &y, &m, &d);
-	}
+	raw.w = win.w;
+	raw.from = win.from;
+	raw.to = win.to;
 	if (!p.skip_sql) {
 		build_sql(&raw);
 		SQCHECK(NULL, sqlite3_open_v2(api_path, &raw.db, SQLITE_OPEN_READONLY, NULL));
 		sq_exec(raw.db, RAW_CACHE_PRAGMA);
 	}
-	win = (lim_window){ raw.w, raw.from, raw.to };
 	lim = p.skip_limits ? NULL : lim_cols_build(&p, &st, &win);
 	if (lim)
 		printf("# the C limit's packed columns and scratch: %.0f MB\n", (double)lim_cols_bytes(lim) / 1e6);
@@ -1334,43 +1391,12 @@ int main(int argc, char **argv)
 	kiscrm_db_free(db);
 
 	/* 3. the in-memory backend */
-	if (!p.skip_memory) {
-		long heap0 = heap_bytes();
-		params pm = p;
-		if (pm.memory_n > 0 && pm.memory_n < pm.n) {
-			/* A smaller data set of its own: the ratios to the raw SQL of the full size
-			 * do not apply (they are left out). */
-			pm.n = pm.memory_n;
-			scale(&pm);
-			memset(sql_seconds, 0, sizeof(sql_seconds));
-			raw_load_s = 0;
-			lim_cols_free(lim);
-			lim = p.skip_limits ? NULL : lim_cols_build(&pm, &st, &win);
-		}
-		db = best_api_load("memory", NULL, &pm, &st, &lm, 1);
-		memory_stats(&ms, &lm, pm.n);
-		ms.rss_total = heap_bytes() - heap0;
-		snprintf(note, sizeof(note), "%.0f B/opportunity with its 4 history rows: %.0f B row (%.0f B of "
-			 "strings) + 4 × %.0f B", ms.bytes_total, ms.bytes_per_opp + ms.string_bytes,
-			 ms.string_bytes, ms.bytes_per_history);
-		add_job("load_opportunities", "memory", pm.n, lm.opp_seconds, raw_load_s, 0, 5 * pm.n, note);
-		run_reports(db, "memory", &pm, NULL, lim);
-		kiscrm_db_free(db);
-	}
+	if (!p.skip_memory)
+		lim = memory_phase(&p, &st, &win, lim, raw_load_s, &ms);
 	lim_cols_free(lim);
 	if (!p.keep)
 		remove_db(api_path);
-
-	printf("JSON\n");
-	write_json(stdout, &p, &ls, &ms, raw.checksum);
-	if (p.json) {
-		FILE *f = fopen(p.json, "w");
-		if (!f)
-			die("cannot write %s: %s", p.json, strerror(errno));
-		write_json(f, &p, &ls, &ms, raw.checksum);
-		if (fclose(f) != 0)
-			die("cannot write %s: %s", p.json, strerror(errno));
-	}
+	finish(&p, &ls, &ms, &raw);
 	raw_free_sql(&raw);
 	return 0;
 }
