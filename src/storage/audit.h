@@ -9,8 +9,9 @@ extern const kiscrm_kind_def kc_audit_entry_def;
 extern const kc_kind kc_audit_entry_kind;
 
 /* Records the insert of a new row @id (given apart: the row's id may be 0 when the
- * backend assigned it) whose partner field holds @partner (0: none). Inside a transaction, consecutive ids of a kind written alike extend one
- * pending run (kc_audit_run, one per kind in db->runs) instead of writing an entry each;
+ * backend assigned it) whose partner field holds @partner (0: none). Inside a
+ * transaction, consecutive ids of a kind written alike extend one pending run
+ * (kc_audit_run, one per kind in db->runs) instead of writing an entry each;
  * kc_audit_flush() writes the pending runs — before any other entry, before the log is
  * read and before the outermost commit — and kc_audit_discard() drops them on rollback. */
 int kc_audit_insert(kiscrm_db *db, const kiscrm_kind_def *def, kiscrm_id id, kiscrm_id partner);

@@ -1,5 +1,5 @@
-/* The memo of a batch of inserts (kind.h, kc_check_memo): what its rows' checks found,
- * kept for the rows after. */
+/* The memo of a batch of inserts (check_memo.h): what the checks of its rows found, kept
+ * for the rows after. */
 #include "check_memo.h"
 #include "core/error.h"
 

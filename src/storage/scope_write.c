@@ -22,8 +22,8 @@ static int inherited_partner(const kc_write_ctx *ctx, const kiscrm_record *rec, 
 		if (v->type == KISCRM_TYPE_NULL || v->u.i <= 0)
 			continue;
 		*parent_field = field;
-		/* a batch asks once for rows naming the parent the row before named (kind.h),
-		 * and the reference check after finds the parent remembered */
+		/* a batch asks once for rows naming the parent the row before named
+		 * (check_memo.h), and the reference check after finds it remembered */
 		kc_check_memo *memo = kc_check_memo_for(ctx, def);
 		const kc_ref_memo *known = kc_check_memo_ref(memo, ctx->db, field, v->u.i);
 		if (known && known->partner_known) {

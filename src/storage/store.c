@@ -7,6 +7,7 @@
 #include "core/idvec.h"
 #include "kiscrm/money.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,10 +221,12 @@ int kc_store_insert(const kc_write_ctx *ctx, kiscrm_record *rec)
 	if ((rc = check_new_id(rec)) != 0)
 		return rc;
 	const kc_check_memo *memo = kc_check_memo_for(ctx, rec->def);
-	if (memo) /* a batch's row: its kind was resolved for the batch, whose transaction
-		   * holds the row (check_memo.h); a failure ends the batch, and the caller
-		   * ends the transaction. The batch's record is its own: not made clean. */
+	if (memo) { /* a batch's row: its kind was resolved for the batch, whose transaction
+		     * holds the row (check_memo.h); a failure ends the batch, and the caller
+		     * ends the transaction. The batch's record is its own: not made clean. */
+		assert(db->tx_depth > 0);
 		return insert_at(ctx, memo->kind, rec);
+	}
 	if ((rc = kind_of(&k, db, rec)) != 0)
 		return rc;
 	/* The checks read other records (references, a tree's parents, a customer's first
