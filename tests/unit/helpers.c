@@ -305,6 +305,22 @@ kiscrm_id kc_test_customer(kiscrm_db *db, const char *name)
 	return kc_test_insert(db, r);
 }
 
+kiscrm_id kc_test_partner(kiscrm_db *db, const char *name)
+{
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_PARTNER);
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_PARTNER_NAME, name));
+	return kc_test_insert(db, r);
+}
+
+kiscrm_id kc_test_partner_customer(kiscrm_db *db, const char *name, kiscrm_id partner)
+{
+	kiscrm_record *r = kc_test_rec(KISCRM_KIND_CUSTOMER);
+	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CUSTOMER_NAME, name));
+	if (partner)
+		assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CUSTOMER_PARTNER_ID, partner));
+	return kc_test_insert(db, r);
+}
+
 size_t kc_test_count(kiscrm_db *db, int kind, const kiscrm_filter *filter)
 {
 	kiscrm_iter *it = NULL;

@@ -105,6 +105,9 @@ kiscrm_id kc_test_department(kiscrm_db *db, const char *name, kiscrm_id parent);
 kiscrm_id kc_test_staff(kiscrm_db *db, const char *name, kiscrm_id dept, const char *role);
 /* A customer with only its name. */
 kiscrm_id kc_test_customer(kiscrm_db *db, const char *name);
+/* A second-tier partner by name, and a customer it serves (@partner 0: a direct one). */
+kiscrm_id kc_test_partner(kiscrm_db *db, const char *name);
+kiscrm_id kc_test_partner_customer(kiscrm_db *db, const char *name, kiscrm_id partner);
 /* The number of records of a kind that pass filter (NULL: all). */
 size_t kc_test_count(kiscrm_db *db, int kind, const kiscrm_filter *filter);
 

@@ -19,28 +19,12 @@ typedef struct fx {
 	kiscrm_id direct, via_partner;  /* customers: the company's, the partner's */
 } fx;
 
-static kiscrm_id add_partner(kiscrm_db *db, const char *name)
-{
-	kiscrm_record *r = kc_test_rec(KISCRM_KIND_PARTNER);
-	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_PARTNER_NAME, name));
-	return kc_test_insert(db, r);
-}
-
-static kiscrm_id add_customer(kiscrm_db *db, const char *name, kiscrm_id partner)
-{
-	kiscrm_record *r = kc_test_rec(KISCRM_KIND_CUSTOMER);
-	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CUSTOMER_NAME, name));
-	if (partner)
-		assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CUSTOMER_PARTNER_ID, partner));
-	return kc_test_insert(db, r);
-}
-
 static int setup(void **state)
 {
 	fx *f = kc_test_fx_open(sizeof(*f), NULL);
 	if (!f)
 		return -1;
-	f->partner = add_partner(f->db, "伙伴甲");
+	f->partner = kc_test_partner(f->db, "伙伴甲");
 	f->dept = kc_test_department(f->db, "Sales", 0);
 	f->staff = kc_test_staff(f->db, "Alice", f->dept, "sales_rep");
 	kiscrm_record *d = kc_test_rec(KISCRM_KIND_DEPARTMENT);
@@ -48,8 +32,8 @@ static int setup(void **state)
 	assert_rc(KISCRM_OK, kiscrm_record_set_int(d, KISCRM_DEPARTMENT_PARTNER_ID, f->partner));
 	f->p_dept = kc_test_insert(f->db, d);
 	f->p_staff = kc_test_staff(f->db, "张伟", f->p_dept, "sales_rep");
-	f->direct = add_customer(f->db, "Acme", 0);
-	f->via_partner = add_customer(f->db, "伙伴甲的客户", f->partner);
+	f->direct = kc_test_partner_customer(f->db, "Acme", 0);
+	f->via_partner = kc_test_partner_customer(f->db, "伙伴甲的客户", f->partner);
 	*state = f;
 	return 0;
 }
@@ -234,7 +218,7 @@ static void test_updated_parent_partner(void **state)
 	kiscrm_db *db = f->db;
 	kiscrm_id cust, opp, h;
 	assert_rc(KISCRM_OK, kiscrm_db_begin(db));
-	cust = add_customer(db, "Later a partner's", 0);
+	cust = kc_test_partner_customer(db, "Later a partner's", 0);
 	assert_rc(KISCRM_OK, kc_test_update_int(db, KISCRM_KIND_CUSTOMER, cust, KISCRM_CUSTOMER_PARTNER_ID, f->partner));
 	assert_rc(KISCRM_OK, insert_opp(db, cust, f->staff, &opp));
 	assert_rc(KISCRM_OK, insert_history(db, opp, &h));
@@ -256,7 +240,7 @@ static void test_partner_principal_children(void **state)
 	p.staff_id = f->p_staff;
 	assert_rc(KISCRM_OK, kiscrm_db_set_principal(db, &p));
 	assert_rc(KISCRM_OK, kiscrm_db_begin(db));
-	kiscrm_id cust = add_customer(db, "伙伴甲新客户", 0);
+	kiscrm_id cust = kc_test_partner_customer(db, "伙伴甲新客户", 0);
 	assert_rc(KISCRM_OK, insert_opp(db, cust, f->p_staff, &opp));
 	assert_rc(KISCRM_OK, insert_history(db, opp, &h1));
 	assert_rc(KISCRM_OK, insert_history(db, opp, &h2));
@@ -325,13 +309,13 @@ static kiscrm_db *counted_db(kiscrm_backend **fb, kiscrm_id *partner, kiscrm_id 
 	assert_rc(KISCRM_OK, kc_failing_backend_new(fb, kc_test_backend_new(), -1));
 	o.custom_backend = *fb;
 	assert_rc(KISCRM_OK, kiscrm_db_open(&db, &o));
-	*partner = add_partner(db, "伙伴甲");
+	*partner = kc_test_partner(db, "伙伴甲");
 	*staff = kc_test_staff(db, "Alice", kc_test_department(db, "Sales", 0), "sales_rep");
 	assert_rc(KISCRM_OK, kiscrm_db_begin(db));
 	for (int i = 0; i < NCUST; i++) {
 		char name[32];
 		snprintf(name, sizeof(name), "客户 %d", i);
-		cust[i] = add_customer(db, name, i % 2 ? *partner : 0);
+		cust[i] = kc_test_partner_customer(db, name, i % 2 ? *partner : 0);
 	}
 	assert_rc(KISCRM_OK, kiscrm_db_commit(db));
 	return db;

@@ -180,25 +180,6 @@ static void test_checked_once(void **state)
 	assert_int_equal(1, kc_test_count(f->db, KISCRM_KIND_OPPORTUNITY, &by_owner));
 }
 
-static kiscrm_id partner_of_db(kiscrm_db *db, const char *name, kiscrm_id manager)
-{
-	kiscrm_record *p = kc_test_rec(KISCRM_KIND_PARTNER);
-	assert_rc(KISCRM_OK, kiscrm_record_set_text(p, KISCRM_PARTNER_NAME, name));
-	assert_rc(KISCRM_OK, kiscrm_record_set_text(p, KISCRM_PARTNER_REGION, "south"));
-	assert_rc(KISCRM_OK, kiscrm_record_set_text(p, KISCRM_PARTNER_LEVEL, "core"));
-	assert_rc(KISCRM_OK, kiscrm_record_set_int(p, KISCRM_PARTNER_MANAGER_ID, manager));
-	return kc_test_insert(db, p);
-}
-
-static kiscrm_id partner_customer(kiscrm_db *db, const char *name, kiscrm_id partner)
-{
-	kiscrm_record *r = kc_test_rec(KISCRM_KIND_CUSTOMER);
-	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CUSTOMER_NAME, name));
-	if (partner)
-		assert_rc(KISCRM_OK, kiscrm_record_set_int(r, KISCRM_CUSTOMER_PARTNER_ID, partner));
-	return kc_test_insert(db, r);
-}
-
 /* Each row inherits the partner of the customer it names, though the batch asks about a
  * customer once while the rows after name it too (the reference check and the partner
  * inheritance share the answer, src/storage/check_memo.h): customers A (partner P1), A,
@@ -207,9 +188,9 @@ static kiscrm_id partner_customer(kiscrm_db *db, const char *name, kiscrm_id par
 static void test_partner_per_row(void **state)
 {
 	fx *f = *state;
-	kiscrm_id p1 = partner_of_db(f->db, "东莞智联", f->zhang), p2 = partner_of_db(f->db, "佛山顺达", f->zhang);
-	kiscrm_id a = partner_customer(f->db, "甲公司", p1), b = partner_customer(f->db, "乙公司", p2);
-	kiscrm_id c = partner_customer(f->db, "丙公司", 0);
+	kiscrm_id p1 = kc_test_partner(f->db, "东莞智联"), p2 = kc_test_partner(f->db, "佛山顺达");
+	kiscrm_id a = kc_test_partner_customer(f->db, "甲公司", p1), b = kc_test_partner_customer(f->db, "乙公司", p2);
+	kiscrm_id c = kc_test_partner_customer(f->db, "丙公司", 0);
 	enum { N = 5 };
 	static const char *const opp_names[N] = { "一", "二", "三", "四", "五" };
 	int64_t custs[N] = { a, a, b, a, c }, owners[N] = { f->zhang, f->zhang, f->zhang, f->zhang, f->zhang };
