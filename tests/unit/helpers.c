@@ -300,9 +300,7 @@ kiscrm_id kc_test_staff(kiscrm_db *db, const char *name, kiscrm_id dept, const c
 
 kiscrm_id kc_test_customer(kiscrm_db *db, const char *name)
 {
-	kiscrm_record *r = kc_test_rec(KISCRM_KIND_CUSTOMER);
-	assert_rc(KISCRM_OK, kiscrm_record_set_text(r, KISCRM_CUSTOMER_NAME, name));
-	return kc_test_insert(db, r);
+	return kc_test_partner_customer(db, name, 0);
 }
 
 kiscrm_id kc_test_partner(kiscrm_db *db, const char *name)
