@@ -10,10 +10,10 @@ int kc_check_memo_init(kc_check_memo *memo, const kiscrm_db *db, const kiscrm_ki
 {
 	size_t n = (size_t)def->nfields;
 	memset(memo, 0, sizeof(*memo));
-	const kc_kind *k = kc_db_kind(db, def->kind);
-	if (!k || k->def != def)
-		return kc_error_set(KISCRM_EINVALID, "record of kind '%s' does not belong to this database",
-				    def->name);
+	const kc_kind *k;
+	int rc = kc_db_kind_of(db, def, &k);
+	if (rc)
+		return rc;
 	memo->def = def;
 	memo->kind = k;
 	memo->text = calloc(n, sizeof(*memo->text));

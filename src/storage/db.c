@@ -95,6 +95,15 @@ int kc_db_require(const kiscrm_db *db, const kiscrm_kind_def **out, int kind)
 	return KISCRM_OK;
 }
 
+int kc_db_kind_of(const kiscrm_db *db, const kiscrm_kind_def *def, const kc_kind **out)
+{
+	*out = kc_db_kind(db, def->kind);
+	if (!*out || (*out)->def != def)
+		return kc_error_set(KISCRM_EINVALID, "record of kind '%s' does not belong to this database",
+				    def->name);
+	return KISCRM_OK;
+}
+
 kc_write_ctx kc_write_ctx_of(kiscrm_db *db)
 {
 	kc_write_ctx ctx = { db, db->actor, 0, 0, NULL };

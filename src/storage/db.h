@@ -158,6 +158,9 @@ static inline const kiscrm_kind_def *kc_db_def(const kiscrm_db *db, int kind)
 }
 /* As kc_db_def, but sets KISCRM_EINVALID naming the kind when unknown. */
 int kc_db_require(const kiscrm_db *db, const kiscrm_kind_def **out, int kind);
+/* The descriptor of the kind defined by @def: the handle's table must know it by that very
+ * definition (a record made for another schema is refused, KISCRM_EINVALID). */
+int kc_db_kind_of(const kiscrm_db *db, const kiscrm_kind_def *def, const kc_kind **out);
 
 /* A write context for a change made by the handle's actor, with no time given. */
 kc_write_ctx kc_write_ctx_of(kiscrm_db *db);

@@ -136,17 +136,6 @@ static int insert_row(kiscrm_db *db, kiscrm_record *rec)
 	return rc;
 }
 
-/* The descriptor of a record's kind: the handle's table must know it by that very
- * definition (a record made for another schema is refused). */
-static int kind_of(const kc_kind **out, kiscrm_db *db, const kiscrm_record *rec)
-{
-	*out = kc_db_kind(db, rec->def->kind);
-	if (!*out || (*out)->def != rec->def)
-		return kc_error_set(KISCRM_EINVALID, "record of kind '%s' does not belong to this database",
-				    rec->def->name);
-	return KISCRM_OK;
-}
-
 static int prepare(const kc_write_ctx *ctx, const kc_kind *k, kiscrm_record *rec,
 		   const kiscrm_record *old)
 {
@@ -227,7 +216,7 @@ int kc_store_insert(const kc_write_ctx *ctx, kiscrm_record *rec)
 		assert(db->tx_depth > 0);
 		return insert_at(ctx, memo->kind, rec);
 	}
-	if ((rc = kind_of(&k, db, rec)) != 0)
+	if ((rc = kc_db_kind_of(db, rec->def, &k)) != 0)
 		return rc;
 	/* The checks read other records (references, a tree's parents, a customer's first
 	 * contract …): they and the write happen in one transaction, so nothing they relied
@@ -286,7 +275,7 @@ int kc_store_update(const kc_write_ctx *ctx, kiscrm_record *rec)
 	int rc;
 	if (!rec)
 		return kc_error_set(KISCRM_EINVALID, "record is NULL");
-	if ((rc = kind_of(&k, db, rec)) != 0)
+	if ((rc = kc_db_kind_of(db, rec->def, &k)) != 0)
 		return rc;
 	if ((rc = kc_tx_begin(db)) != 0)
 		return rc;
