@@ -38,6 +38,8 @@ typedef struct {
 			    builds, no commit), so a profile holds the rows alone */
 	int memory_only; /* --memory-only: the memory backend's phase alone, in a process of
 			    its own (bench/run's second run) */
+	const char *only_job; /* --job NAME: the reports other than NAME are not run (a run
+				 to profile one report) */
 } params;
 
 /* Prints the message and exits with status 2: the bench has no partial results. */

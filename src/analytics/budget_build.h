@@ -70,6 +70,7 @@ typedef struct kc_budget {
 	kiscrm_buf arena;             /* NUL-terminated texts */
 	kc_text_memo repeated;        /* the scan's interned texts already in the arena (stage,
 	                                 status, lines: a few values on 300,000 projects) */
+	kc_text_memo open_memo;       /* the scan's interned statuses: whether each is "open" */
 	int overflow;                 /* a sum left int64 (kc_sum_acc); the build fails */
 	int texts;                    /* KC_BUDGET_TEXTS: every project text is kept */
 	int want_bl, want_pl;         /* business and product line kept (texts, or grouped by) */

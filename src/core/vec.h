@@ -15,7 +15,7 @@
 
 /* Room for element n (the (n+1)th): when n has reached cap, the capacity doubles (min
  * when the array is empty). */
-#define KC_VEC_GROW(arr, n, cap, min) kc_vec_grow_(&(arr), (n), &(cap), sizeof(*(arr)), (min))
+#define KC_VEC_GROW(arr, n, cap, min) kc_vec_grow_inline_(&(arr), (n), &(cap), sizeof(*(arr)), (min))
 /* Reallocates the array to exactly count elements (for arrays that share a capacity,
  * with kc_vec_next_cap). */
 #define KC_VEC_RESIZE(arr, count) kc_vec_resize_(&(arr), (count), sizeof(*(arr)))
@@ -27,6 +27,13 @@ size_t kc_vec_next_cap(size_t cap, size_t min);
 /* Behind the macros: arrp is the address of the array pointer (any object pointer type:
  * they share void *'s representation on every platform the library supports). */
 int kc_vec_grow_(void *arrp, size_t n, size_t *cap, size_t size, size_t min);
+
+/* The room already there, without a call: most pushes find it (a call per push was 3 %
+ * of a rolling summary, whose scans push 1.2M plans and projects). */
+static inline int kc_vec_grow_inline_(void *arrp, size_t n, size_t *cap, size_t size, size_t min)
+{
+	return n < *cap ? 0 : kc_vec_grow_(arrp, n, cap, size, min);
+}
 int kc_vec_resize_(void *arrp, size_t count, size_t size);
 
 #endif

@@ -794,6 +794,46 @@ static void test_fifo_order(void **state)
 	fifo_order("sqlite");
 }
 
+/* Each contract's plans entered together and in due order, but the later contract's
+ * first: K2's 06-22 400 000 and 07-06 100 000, then K1's 06-10 200 000 and 06-29
+ * 300 000. As of Wed 06-17 (W = 06-15), K2 received 450 000 on 06-05: 06-22 is paid,
+ * 07-06 gets the other 50 000 and keeps 50 000 → w4. K1 received 250 000 on 06-08:
+ * 06-10 is paid, 06-29 gets 50 000 and keeps 250 000 → w3. (Contracts in descending
+ * order are sorted, order_plans; a FIFO across both contracts would leave 200 000 and
+ * 100 000 open.) */
+static void fifo_contracts_descending(const char *backend)
+{
+	fixture f;
+	memset(&f, 0, sizeof(f));
+	f.db = open_db(backend, NULL);
+	org(&f);
+	kiscrm_id k1 = fifo_contract(&f, "K1"), k2 = fifo_contract(&f, "K2");
+	plan(f.db, KISCRM_COLLECTION_PLAN_CONTRACT_ID, k2, D(2026, 6, 22), 400000);
+	plan(f.db, KISCRM_COLLECTION_PLAN_CONTRACT_ID, k2, D(2026, 7, 6), 100000);
+	plan(f.db, KISCRM_COLLECTION_PLAN_CONTRACT_ID, k1, D(2026, 6, 10), 200000);
+	plan(f.db, KISCRM_COLLECTION_PLAN_CONTRACT_ID, k1, D(2026, 6, 29), 300000);
+	collection(f.db, k2, D(2026, 6, 5), 450000);
+	collection(f.db, k1, D(2026, 6, 8), 250000);
+	kiscrm_table *t = rolling(f.db, D(2026, 6, 17), NULL, 0);
+	size_t r1 = row_of(t, "contract", "contract_id", k1), r2 = row_of(t, "contract", "contract_id", k2);
+	week_is(t, r2, 2, 0, 0, 0);
+	week_is(t, r2, 4, 0, 0, 50000);
+	assert_int_equal(50000, I(t, r2, "total_collection"));
+	week_is(t, r1, 1, 0, 0, 0);
+	week_is(t, r1, 3, 0, 0, 250000);
+	assert_int_equal(250000, I(t, r1, "total_collection"));
+	assert_int_equal(300000, I(t, last_row(t), "total_collection"));
+	kiscrm_table_free(t);
+	kiscrm_db_free(f.db);
+}
+
+static void test_fifo_contracts_descending(void **state)
+{
+	(void)state;
+	fifo_contracts_descending("memory");
+	fifo_contracts_descending("sqlite");
+}
+
 /* Project rows are ordered by group, kind, then id, whatever order the budget found
  * them in. O6 (Li, 100 000, expected 08-31, beyond week A's eight weeks) and O7 (Li,
  * 200 000, commercial 80 %, expected 06-05) are created in that order, so O6 has the
@@ -984,6 +1024,7 @@ int main(void)
 		cmocka_unit_test(test_year_end_sqlite),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_fifo_order),
+		cmocka_unit_test(test_fifo_contracts_descending),
 		cmocka_unit_test(test_project_order),
 		cmocka_unit_test(test_two_departments),
 		cmocka_unit_test(test_repeated_texts),
