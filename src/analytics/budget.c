@@ -783,31 +783,37 @@ static int put_sums(kiscrm_table *t, size_t row, size_t col, const sums *s)
 	return rc ? rc : put_weeks(t, row, col, &w);
 }
 
-/* Writes the figures of one project's row, read from the project itself: the sums of
- * one project are its own figures, so nothing is summed but its collections' total,
- * where a sums was cleared and filled for each of 300,000 rows. */
-static int put_project_sums(kiscrm_table *t, size_t row, size_t col, const kc_budget *b, const kc_bproject *p)
+/* Writes the figures of one project's row, read from the project itself, into its cells
+ * from column `col` on (their types checked by check_project_columns): the sums of one
+ * project are its own figures, so nothing is summed but its collections' total, where a
+ * sums was cleared and filled for each of 300,000 rows. */
+static int put_project_sums(const kc_row_cells *c, size_t col, const kc_budget *b, const kc_bproject *p)
 {
-	week_cells w;
-	kiscrm_money *tot = w.v + N_WEEKCOLS;
 	const kiscrm_money *coll = p->coll == KC_BNOCOLL ? NULL : b->colls[p->coll].w;
+	kiscrm_money total = 0;
 	int overflow = 0;
-	/* every cell written once, no memset first: gcc makes that a `rep stos`, whose
-	 * start-up cost was an eighth of the row loop's own samples */
-	tot[0] = p->expect_week >= 0 ? p->expect_contract : 0;
-	tot[1] = p->expect_week >= 0 ? p->expect_weighted : 0;
-	tot[2] = 0;
-	for (int k = 0; k < KISCRM_BUDGET_WEEKS; k++) {
-		w.v[3 * k] = k == p->expect_week ? p->expect_contract : 0;
-		w.v[3 * k + 1] = k == p->expect_week ? p->expect_weighted : 0;
-		w.v[3 * k + 2] = coll ? coll[k] : 0;
-		kc_sum_acc(&tot[2], w.v[3 * k + 2], &overflow);
+	if (b->has_prev) {
+		kc_cells_int(c, col, p->plan_contract);
+		kc_cells_ratio(c, col + 2, (double)p->act_contract, (double)p->plan_contract);
+		kc_cells_int(c, col + 3, p->plan_collection);
+		kc_cells_ratio(c, col + 5, (double)p->act_collection, (double)p->plan_collection);
+	}
+	kc_cells_int(c, col + 1, p->act_contract);
+	kc_cells_int(c, col + 4, p->act_collection);
+	col += N_PW;
+	for (int k = 0; k < KISCRM_BUDGET_WEEKS; k++, col += 3) {
+		kc_cells_int(c, col, k == p->expect_week ? p->expect_contract : 0);
+		kc_cells_int(c, col + 1, k == p->expect_week ? p->expect_weighted : 0);
+		kc_cells_int(c, col + 2, coll ? coll[k] : 0);
+		if (coll)
+			kc_sum_acc(&total, coll[k], &overflow);
 	}
 	if (overflow)
 		return kc_sum_overflowed("rolling budget");
-	int rc = put_past_week(t, row, col, b->has_prev, p->plan_contract, p->act_contract, p->plan_collection,
-			       p->act_collection);
-	return rc ? rc : put_weeks(t, row, col, &w);
+	kc_cells_int(c, col, p->expect_week >= 0 ? p->expect_contract : 0);
+	kc_cells_int(c, col + 1, p->expect_week >= 0 ? p->expect_weighted : 0);
+	kc_cells_int(c, col + 2, total);
+	return KISCRM_OK;
 }
 
 /* detail = 0: the summary table, without the columns that describe a project. */
@@ -891,36 +897,56 @@ static int put_name(kc_report *r, kiscrm_table *t, size_t row, size_t col, kiscr
 	return rc;
 }
 
-/* The project's own texts are in the budget's arena, which the table has adopted
- * (emit_rolling): they are set without a copy. Names of people and departments belong to
- * the report and are copied (shared down a sorted column); last[] holds the owner's and
- * the department's cell of the row before. */
-static int put_project(kc_report *r, const kc_budget *b, kiscrm_table *t, size_t row, const kc_bproject *p,
-		       const size_t *cx, name_cell *last)
+/* The types of the cells a project row writes directly, by PC_ column: checked once a
+ * table (check_project_columns), not once a cell. */
+static const kiscrm_type project_types[PC_N] = {
+	KISCRM_TYPE_TEXT, KISCRM_TYPE_INT,  KISCRM_TYPE_INT,  KISCRM_TYPE_TEXT,
+	KISCRM_TYPE_TEXT, KISCRM_TYPE_TEXT, KISCRM_TYPE_TEXT, KISCRM_TYPE_TEXT,
+	KISCRM_TYPE_TEXT, KISCRM_TYPE_TEXT, KISCRM_TYPE_DATE, KISCRM_TYPE_INT,
+};
+
+/* The past week's six columns: plan, actual and rate of contracts, then of collections. */
+static const kiscrm_type past_week_types[N_PW] = {
+	KISCRM_TYPE_MONEY, KISCRM_TYPE_MONEY, KISCRM_TYPE_RATE, KISCRM_TYPE_MONEY, KISCRM_TYPE_MONEY, KISCRM_TYPE_RATE,
+};
+
+static int check_project_columns(const kiscrm_table *t, const size_t *cx, size_t first)
 {
-	int rc = kc_table_set_text_kept(t, row, cx[PC_KIND], p->kind == KC_BPROJ_CONTRACT ? "contract" : "opportunity");
-	if (!rc && p->opportunity_id)
-		rc = kc_cell_int(t, row, cx[PC_OPP], p->opportunity_id);
-	if (!rc && p->contract_id)
-		rc = kc_cell_int(t, row, cx[PC_CONTRACT], p->contract_id);
-	if (!rc)
-		rc = kc_table_set_text_kept(t, row, cx[PC_PROJECT], kc_budget_text(b, p->name));
-	if (!rc)
-		rc = kc_table_set_text_kept(t, row, cx[PC_CUSTOMER], kc_budget_text(b, p->customer));
-	if (!rc && p->owner_id)
+	int rc = KISCRM_OK;
+	for (int i = 0; rc == 0 && i < PC_N; i++)
+		rc = kc_table_check_type(t, cx[i], project_types[i]);
+	for (size_t i = 0; rc == 0 && i < N_PW + N_WEEKCOLS + N_TOTALS; i++)
+		rc = kc_table_check_type(t, first + i, i < N_PW ? past_week_types[i] : KISCRM_TYPE_MONEY);
+	return rc;
+}
+
+/* The project's own texts are in the budget's arena, which the table has adopted
+ * (emit_rolling): they are set without a copy, straight into the row's cells. Names of
+ * people and departments belong to the report and are copied (shared down a sorted
+ * column); last[] holds the owner's and the department's cell of the row before. The
+ * expected close goes through kiscrm_table_set_int, which checks a date's range. */
+static int put_project(kc_report *r, const kc_budget *b, kiscrm_table *t, size_t row, const kc_row_cells *c,
+		       const kc_bproject *p, const size_t *cx, name_cell *last)
+{
+	int rc = KISCRM_OK;
+	kc_cells_text_kept(c, cx[PC_KIND], p->kind == KC_BPROJ_CONTRACT ? "contract" : "opportunity");
+	if (p->opportunity_id)
+		kc_cells_int(c, cx[PC_OPP], p->opportunity_id);
+	if (p->contract_id)
+		kc_cells_int(c, cx[PC_CONTRACT], p->contract_id);
+	kc_cells_text_kept(c, cx[PC_PROJECT], kc_budget_text(b, p->name));
+	kc_cells_text_kept(c, cx[PC_CUSTOMER], kc_budget_text(b, p->customer));
+	kc_cells_text_kept(c, cx[PC_BL], kc_budget_text(b, p->bl));
+	kc_cells_text_kept(c, cx[PC_PL], kc_budget_text(b, p->pl));
+	kc_cells_text_kept(c, cx[PC_STAGE], kc_budget_text(b, p->stage));
+	if (p->probability >= 0)
+		kc_cells_int(c, cx[PC_PROB], p->probability);
+	if (p->owner_id)
 		rc = put_name(r, t, row, cx[PC_OWNER], p->owner_id, kc_report_staff_name, &last[0]);
 	if (!rc && p->department_id)
 		rc = put_name(r, t, row, cx[PC_DEPARTMENT], p->department_id, kc_report_department_name, &last[1]);
-	if (!rc)
-		rc = kc_table_set_text_kept(t, row, cx[PC_BL], kc_budget_text(b, p->bl));
-	if (!rc)
-		rc = kc_table_set_text_kept(t, row, cx[PC_PL], kc_budget_text(b, p->pl));
-	if (!rc)
-		rc = kc_table_set_text_kept(t, row, cx[PC_STAGE], kc_budget_text(b, p->stage));
 	if (!rc && p->date != KISCRM_DATE_NONE)
 		rc = kc_cell_int(t, row, cx[PC_CLOSE], p->date);
-	if (!rc && p->probability >= 0)
-		rc = kc_cell_int(t, row, cx[PC_PROB], p->probability);
 	return rc;
 }
 
@@ -1231,7 +1257,9 @@ static int emit_rolling(kc_report *r, kc_budget *b, kiscrm_table *t, int detail)
 	memset(&names, 0, sizeof(names));
 	int laid = worth_laying_out(b, n);
 	project_columns(t, cx);
-	rc = kc_table_reserve_rows(t, kiscrm_table_row_count(t) + n + r->ngroups + 1);
+	rc = check_project_columns(t, cx, first);
+	if (!rc)
+		rc = kc_table_reserve_rows(t, kiscrm_table_row_count(t) + n + r->ngroups + 1);
 	if (!rc)
 		rc = load_customer_names(&names, b, r->db, pl, n);
 	/* after the names: v reads the arena they grew */
@@ -1250,11 +1278,14 @@ static int emit_rolling(kc_report *r, kc_budget *b, kiscrm_table *t, int detail)
 			name_customer(p, &names);
 		}
 		sums_add(&sub, &v, p);
+		kc_row_cells cells;
 		rc = kc_report_add_row(r, t, pl[i].group, KISCRM_ROW_DETAIL, &row);
 		if (!rc)
-			rc = put_project(r, &v, t, row, p, cx, last);
+			rc = kc_table_row_cells(t, row, &cells);
 		if (!rc)
-			rc = put_project_sums(t, row, first, &v, p);
+			rc = put_project(r, &v, t, row, &cells, p, cx, last);
+		if (!rc)
+			rc = put_project_sums(&cells, first, &v, p);
 		if (!rc && (i + 1 == n || pl[i + 1].group != pl[i].group)) { /* the group's last */
 			if (r->o.ngroup && (rc = kc_report_add_row(r, t, pl[i].group, KISCRM_ROW_SUBTOTAL, &row)) == 0)
 				rc = put_sums(t, row, first, &sub);

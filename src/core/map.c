@@ -128,15 +128,8 @@ int kc_idmap_put(kc_idmap *m, int64_t key, size_t val)
 	return KISCRM_OK;
 }
 
-int kc_idmap_get(const kc_idmap *m, int64_t key, size_t *val)
+int kc_idmap_get_hashed_(const kc_idmap *m, int64_t key, size_t *val)
 {
-	const uint32_t *e = page_entry(m, key);
-	if (e && *e) {
-		*val = (size_t)*e - 1;
-		return 1;
-	}
-	if (!m->nslots)
-		return 0;
 	const kc_idslot *s = hashed_slot(m, key);
 	if (!s->val1)
 		return 0;

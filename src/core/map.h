@@ -40,8 +40,24 @@ typedef struct kc_strmap {
 
 /* Maps start zeroed ({0}); free with *_dispose. put returns KISCRM_OK or KISCRM_ENOMEM. */
 int kc_idmap_put(kc_idmap *m, int64_t key, size_t val);
-/* 1 and *val set when found, 0 when not. */
-int kc_idmap_get(const kc_idmap *m, int64_t key, size_t *val);
+/* The hashed part's lookup, behind kc_idmap_get. */
+int kc_idmap_get_hashed_(const kc_idmap *m, int64_t key, size_t *val);
+
+/* 1 and *val set when found, 0 when not. The pages' lookup is inline: a report looks up
+ * millions of ids, and the call around the two loads it takes was a tenth of the lookup
+ * (and kept the processor from starting the next row's loads). */
+static inline int kc_idmap_get(const kc_idmap *m, int64_t key, size_t *val)
+{
+	if (key >= 0 && (uint64_t)key / KC_IDMAP_PAGE < m->npages) {
+		const uint32_t *page = m->pages[(uint64_t)key / KC_IDMAP_PAGE];
+		uint32_t e = page ? page[(uint64_t)key % KC_IDMAP_PAGE] : 0;
+		if (e) {
+			*val = (size_t)e - 1;
+			return 1;
+		}
+	}
+	return m->nslots ? kc_idmap_get_hashed_(m, key, val) : 0;
+}
 void kc_idmap_dispose(kc_idmap *m);
 
 int kc_strmap_put(kc_strmap *m, const char *key, size_t val);

@@ -46,13 +46,6 @@ struct kc_column {
 	size_t last_len;       /* its length */
 };
 
-union kc_val {
-	int64_t i; /* INT, MONEY, DATE, TIME */
-	double r;  /* RATE, always finite */
-	char *s;   /* TEXT: owned (CELL_OWNED) or in the table's chunks (CELL_CHUNK) */
-};
-
-enum { CELL_NULL = 0, CELL_SET = 1, CELL_OWNED = 1, CELL_CHUNK = 2 };
 
 /* Texts of trusted cells, back to back; a chunk never moves (cells point into it). */
 struct kc_text_chunk {
@@ -68,8 +61,8 @@ struct kiscrm_table {
 	struct kc_column *cols;
 	size_t ncols, acols;
 	union kc_val *vals;     /* nrows * ncols, row-major */
-	unsigned char *tags;    /* each cell's: CELL_NULL, CELL_SET, or for text CELL_OWNED /
-	                           CELL_CHUNK; a NULL cell's value is undefined */
+	unsigned char *tags;    /* each cell's: KC_CELL_NULL, KC_CELL_SET, or for text KC_CELL_OWNED /
+	                           KC_CELL_CHUNK; a NULL cell's value is undefined */
 	unsigned char *kinds;   /* one kiscrm_row_kind per row */
 	size_t nrows, arows;
 	int money_decimals;
@@ -80,7 +73,7 @@ struct kiscrm_table {
 	struct kc_text_chunk *texts; /* newest first */
 	char **adopted;         /* buffers of texts the table took over (kc_table_adopt_texts) */
 	size_t nadopted, aadopted;
-	size_t nowned;          /* CELL_OWNED cells: freeing the table looks for them only if any */
+	size_t nowned;          /* KC_CELL_OWNED cells: freeing the table looks for them only if any */
 	struct kc_scratch *pool; /* a handle's kept memory the cells come from and go back to,
 				    or NULL (kc_table_use_scratch) */
 	size_t vals_bytes, tags_bytes; /* usable sizes of vals and tags */
@@ -188,7 +181,7 @@ void kiscrm_table_free(kiscrm_table *table)
 			continue;
 		for (size_t r = 0; r < table->nrows; r++) {
 			size_t at = r * table->ncols + c;
-			if (table->tags[at] == CELL_OWNED)
+			if (table->tags[at] == KC_CELL_OWNED)
 				free(table->vals[at].s);
 		}
 	}
@@ -414,7 +407,7 @@ int kiscrm_table_add_row(kiscrm_table *table, kiscrm_row_kind kind)
 		return rc;
 	size_t r = table->nrows;
 	if (table->ncols)
-		memset(&table->tags[r * table->ncols], CELL_NULL, table->ncols);
+		memset(&table->tags[r * table->ncols], KC_CELL_NULL, table->ncols);
 	table->kinds[r] = (unsigned char)kind;
 	table->nrows++;
 	return (int)r;
@@ -447,11 +440,11 @@ static int cell_for_set(size_t *at, kiscrm_table *table, size_t row, size_t col,
 
 static void clear_cell(kiscrm_table *table, size_t at, kiscrm_type type)
 {
-	if (table->tags[at] == CELL_OWNED && type == KISCRM_TYPE_TEXT) {
+	if (table->tags[at] == KC_CELL_OWNED && type == KISCRM_TYPE_TEXT) {
 		free(table->vals[at].s);
 		table->nowned--;
 	}
-	table->tags[at] = CELL_NULL;
+	table->tags[at] = KC_CELL_NULL;
 }
 
 /* Dates and times are checked here so that every stored value can be written out: years
@@ -485,7 +478,7 @@ int kiscrm_table_set_int(kiscrm_table *table, size_t row, size_t col, int64_t va
 	if (rc)
 		return rc;
 	table->vals[at].i = value;
-	table->tags[at] = CELL_SET;
+	table->tags[at] = KC_CELL_SET;
 	return KISCRM_OK;
 }
 
@@ -523,7 +516,7 @@ int kc_table_set_ints(kiscrm_table *table, size_t row, size_t col, const int64_t
 	size_t at = row * table->ncols + col;
 	for (size_t i = 0; i < n; i++) /* INT-family cells hold no text to free */
 		table->vals[at + i].i = values[i];
-	memset(&table->tags[at], CELL_SET, n);
+	memset(&table->tags[at], KC_CELL_SET, n);
 	return KISCRM_OK;
 }
 
@@ -554,7 +547,7 @@ static int set_text(kiscrm_table *table, size_t row, size_t col, const char *val
 		return kc_error_oom();
 	clear_cell(table, at, KISCRM_TYPE_TEXT);
 	table->vals[at].s = copy;
-	table->tags[at] = trusted ? CELL_CHUNK : CELL_OWNED;
+	table->tags[at] = trusted ? KC_CELL_CHUNK : KC_CELL_OWNED;
 	table->nowned += !trusted;
 	return KISCRM_OK;
 }
@@ -589,8 +582,33 @@ int kc_table_set_text_kept(kiscrm_table *table, size_t row, size_t col, const ch
 	clear_cell(table, at, KISCRM_TYPE_TEXT);
 	if (value) {
 		table->vals[at].s = (char *)value; /* never written through: see the header */
-		table->tags[at] = CELL_CHUNK;
+		table->tags[at] = KC_CELL_CHUNK;
 	}
+	return KISCRM_OK;
+}
+
+int kc_table_check_type(const kiscrm_table *table, size_t col, kiscrm_type type)
+{
+	if (col >= table->ncols)
+		return kc_error_set(KISCRM_EINVALID, "table '%s': column %zu out of range (%zu columns)",
+				    table->name, col, table->ncols);
+	kiscrm_type ct = table->cols[col].type;
+	if (ct != type && !(type == KISCRM_TYPE_INT && int_unchecked(ct)))
+		return kc_error_set(KISCRM_EINVALID, "table '%s': column '%s' is %s, not %s", table->name,
+				    table->cols[col].name, type_name(ct), type_name(type));
+	return KISCRM_OK;
+}
+
+int kc_table_row_cells(kiscrm_table *table, size_t row, kc_row_cells *out)
+{
+	if (row >= table->nrows)
+		return kc_error_set(KISCRM_EINVALID, "table '%s': row %zu out of range (%zu rows)",
+				    table->name, row, table->nrows);
+	if (table->nowned)
+		return kc_error_set(KISCRM_EINVALID, "table '%s': a cell owns its text; cells cannot be "
+				    "written directly", table->name);
+	out->v = &table->vals[row * table->ncols];
+	out->tag = &table->tags[row * table->ncols];
 	return KISCRM_OK;
 }
 
@@ -605,7 +623,7 @@ int kiscrm_table_set_rate(kiscrm_table *table, size_t row, size_t col, double va
 		return KISCRM_OK;
 	}
 	table->vals[at].r = value;
-	table->tags[at] = CELL_SET;
+	table->tags[at] = KC_CELL_SET;
 	return KISCRM_OK;
 }
 
@@ -669,7 +687,7 @@ static const union kc_val *get_cell(const kiscrm_table *table, size_t row, size_
 	if (!table || row >= table->nrows || col >= table->ncols)
 		return NULL;
 	size_t at = row * table->ncols + col;
-	return table->tags[at] != CELL_NULL ? &table->vals[at] : NULL;
+	return table->tags[at] != KC_CELL_NULL ? &table->vals[at] : NULL;
 }
 
 int kiscrm_table_is_null(const kiscrm_table *table, size_t row, size_t col)

@@ -4,6 +4,8 @@
 
 #include "kiscrm/table.h"
 
+#include <stdint.h>
+
 /* kiscrm_table_set_text without the UTF-8 check, for text that comes from stored records
  * (validated when they were stored) or from the configuration (validated on load):
  * re-checking every cell of a report of 300,000 rows was a measurable share of its time. */
@@ -28,6 +30,64 @@ uint64_t kc_table_serial(const kiscrm_table *table);
  * TIME, checked as kiscrm_table_set_int checks one: the figures of a wide report row in
  * one call (a rolling budget of 300,000 projects set 10 million cells one by one). */
 int kc_table_set_ints(kiscrm_table *table, size_t row, size_t col, const int64_t *values, size_t n);
+
+/* A cell's value; its column's type says which member, its tag whether it is set. */
+union kc_val {
+	int64_t i; /* INT, MONEY, DATE, TIME */
+	double r;  /* RATE, always finite */
+	char *s;   /* TEXT: owned (KC_CELL_OWNED) or in the table's chunks (KC_CELL_CHUNK) */
+};
+
+/* A cell's tag: NULL, set, or for text who owns it (KC_CELL_OWNED: the cell; freed when
+ * the cell is set again or the table freed). */
+enum { KC_CELL_NULL = 0, KC_CELL_SET = 1, KC_CELL_OWNED = 1, KC_CELL_CHUNK = 2 };
+
+/* The cells of one row, written directly: a report writing many rows of known columns
+ * (a full rolling budget: 300,000 rows of 47 cells) made one call per cell, each checking
+ * the table, the row, the column and its type again — a fifth of its emission. The
+ * caller checks each column's type once (kc_table_check_type) and writes only values a
+ * setter would take: integers into INT and MONEY columns (a DATE or TIME is range-checked
+ * by kiscrm_table_set_int), finite rates, texts the table keeps alive as for
+ * kc_table_set_text_kept. The pointers hold until the next row is added. */
+typedef struct kc_row_cells {
+	union kc_val *v;
+	unsigned char *tag;
+} kc_row_cells;
+
+/* KISCRM_OK when column @col exists and has @type (KISCRM_TYPE_INT: INT or MONEY). */
+int kc_table_check_type(const kiscrm_table *table, size_t col, kiscrm_type type);
+/* The cells of row @row. Refused when a cell of the table owns its text (set through
+ * kiscrm_table_set_text: writing over it would leak it). */
+int kc_table_row_cells(kiscrm_table *table, size_t row, kc_row_cells *out);
+
+static inline void kc_cells_int(const kc_row_cells *r, size_t col, int64_t value)
+{
+	r->v[col].i = value;
+	r->tag[col] = KC_CELL_SET;
+}
+
+static inline void kc_cells_null(const kc_row_cells *r, size_t col)
+{
+	r->tag[col] = KC_CELL_NULL;
+}
+
+/* A text kept alive by the table (kc_table_set_text_kept); NULL makes the cell NULL. */
+static inline void kc_cells_text_kept(const kc_row_cells *r, size_t col, const char *value)
+{
+	r->v[col].s = (char *)value;
+	r->tag[col] = value ? KC_CELL_CHUNK : KC_CELL_NULL;
+}
+
+/* num / den as a rate, NULL when den is 0 (kc_cell_ratio); both finite. */
+static inline void kc_cells_ratio(const kc_row_cells *r, size_t col, double num, double den)
+{
+	if (den == 0) {
+		r->tag[col] = KC_CELL_NULL;
+		return;
+	}
+	r->v[col].r = num / den;
+	r->tag[col] = KC_CELL_SET;
+}
 
 /* Room for @rows rows in all, for a report that knows its size: growing by doubling
  * copied the cells' tags of a large table at every step. */

@@ -710,6 +710,60 @@ static void test_set_ints_run(void **state)
 	kiscrm_table_free(t);
 }
 
+/* A report's rows written straight into their cells: the columns' types checked once
+ * (INT takes an INT or MONEY column, nothing else), the cells then read as the setters
+ * would have left them; a rate of 300 / 400 is 0.75, of anything over 0 NULL. A table
+ * with a cell that owns its text (set through the public setter) refuses the direct
+ * writes, which would leak it. */
+static void test_row_cells(void **state)
+{
+	(void)state;
+	kiscrm_table *t = sample_table();
+	kc_row_cells c;
+	assert_rc(KISCRM_OK, kc_table_check_type(t, 1, KISCRM_TYPE_INT));
+	assert_rc(KISCRM_OK, kc_table_check_type(t, 2, KISCRM_TYPE_INT));   /* money */
+	assert_rc(KISCRM_OK, kc_table_check_type(t, 2, KISCRM_TYPE_MONEY));
+	assert_rc(KISCRM_OK, kc_table_check_type(t, 4, KISCRM_TYPE_RATE));
+	assert_rc(KISCRM_EINVALID, kc_table_check_type(t, 3, KISCRM_TYPE_INT)); /* a date */
+	assert_error_mentions("'signed' is date, not int");
+	assert_rc(KISCRM_EINVALID, kc_table_check_type(t, 0, KISCRM_TYPE_MONEY));
+	assert_error_mentions("'name' is text, not money");
+	assert_rc(KISCRM_EINVALID, kc_table_check_type(t, 6, KISCRM_TYPE_TEXT));
+	assert_error_mentions("column 6 out of range");
+	/* sample_table's texts were set through kiscrm_table_set_text: owned */
+	assert_rc(KISCRM_EINVALID, kc_table_row_cells(t, 0, &c));
+	assert_error_mentions("owns its text");
+	kiscrm_table_free(t);
+
+	t = new_table("direct");
+	assert_rc(KISCRM_OK, kiscrm_table_add_column(t, "name", KISCRM_TYPE_TEXT));
+	assert_rc(KISCRM_OK, kiscrm_table_add_column(t, "amount", KISCRM_TYPE_MONEY));
+	assert_rc(KISCRM_OK, kiscrm_table_add_column(t, "rate", KISCRM_TYPE_RATE));
+	assert_rc(KISCRM_OK, kiscrm_table_add_column(t, "other", KISCRM_TYPE_RATE));
+	assert_int_equal(0, kiscrm_table_add_row(t, KISCRM_ROW_DETAIL));
+	assert_rc(KISCRM_EINVALID, kc_table_row_cells(t, 1, &c));
+	assert_error_mentions("row 1 out of range");
+	assert_rc(KISCRM_OK, kc_table_row_cells(t, 0, &c));
+	kc_cells_text_kept(&c, 0, "合同 K1");
+	kc_cells_int(&c, 1, 300);
+	kc_cells_ratio(&c, 2, 300, 400);
+	kc_cells_ratio(&c, 3, 300, 0);
+	assert_string_equal("合同 K1", kiscrm_table_text(t, 0, 0));
+	assert_int_equal(300, kiscrm_table_int(t, 0, 1));
+	assert_true(fabs(kiscrm_table_rate(t, 0, 2) - 0.75) < 1e-12);
+	assert_true(kiscrm_table_is_null(t, 0, 3));
+	kc_cells_text_kept(&c, 0, NULL);
+	kc_cells_null(&c, 1);
+	assert_true(kiscrm_table_is_null(t, 0, 0));
+	assert_true(kiscrm_table_is_null(t, 0, 1));
+	/* a trusted (chunk) text does not stop them; a public one does */
+	assert_rc(KISCRM_OK, kc_table_set_text_trusted(t, 0, 0, "可信"));
+	assert_rc(KISCRM_OK, kc_table_row_cells(t, 0, &c));
+	assert_rc(KISCRM_OK, kiscrm_table_set_text(t, 0, 0, "公开"));
+	assert_rc(KISCRM_EINVALID, kc_table_row_cells(t, 0, &c));
+	kiscrm_table_free(t);
+}
+
 /* Tables are told apart by their serial, also one allocated where a freed one was: a
  * report that remembers the table it labelled last (kc_report_add_row) must not take the
  * new one for it. */
@@ -749,6 +803,7 @@ int main(void)
 		cmocka_unit_test(test_adopted_texts),
 		cmocka_unit_test(test_set_ints_run),
 		cmocka_unit_test(test_serials),
+		cmocka_unit_test(test_row_cells),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
