@@ -122,15 +122,73 @@ static void select_i64(int64_t *v, size_t n, size_t k)
 				swap_i64(&base[b], &base[b - gap]);
 }
 
+/* Narrowing by buckets: a pass for the range, a pass counting the values in each of
+ * NARROW_BUCKETS equal slices of it, and a pass keeping, at the front of v, only the
+ * values of the slice holding the k-th smallest — three passes that read v in order
+ * with no branch on the data, where a partition of Hoare's selection mispredicts about
+ * every other element (the medians of a funnel's 3.4M stays were a sixth of it). Repeated
+ * while more than NARROW_MIN values are left; selection finishes. */
+#define NARROW_BITS 12
+#define NARROW_BUCKETS (1u << NARROW_BITS)
+#define NARROW_MIN 1024
+
+/* Leaves at v[0..*n) the values among which the *k-th smallest lies (*n and *k updated),
+ * every one of them above every value dropped. *below becomes the largest value dropped
+ * below them and *dropped 1 when any was (*below is not read otherwise). */
+static void narrow_i64(int64_t *v, size_t *n, size_t *k, int64_t *below, int *dropped)
+{
+	uint32_t count[NARROW_BUCKETS];
+	while (*n > NARROW_MIN && *n <= UINT32_MAX) {
+		int64_t lo = v[0], hi = v[0];
+		for (size_t i = 1; i < *n; i++) {
+			lo = v[i] < lo ? v[i] : lo;
+			hi = v[i] > hi ? v[i] : hi;
+		}
+		if (lo == hi)
+			return; /* all equal: selection is immediate */
+		/* the unsigned difference is right even where hi - lo overflows int64 */
+		uint64_t range = (uint64_t)hi - (uint64_t)lo;
+		int shift = 0;
+		while ((range >> shift) >= NARROW_BUCKETS)
+			shift++;
+		memset(count, 0, sizeof(count));
+		for (size_t i = 0; i < *n; i++)
+			count[((uint64_t)v[i] - (uint64_t)lo) >> shift]++;
+		size_t b = 0, before = 0;
+		while (before + count[b] <= *k)
+			before += count[b++];
+		size_t kept = 0;
+		int64_t most = *dropped ? *below : INT64_MIN;
+		for (size_t i = 0; i < *n; i++) {
+			int64_t x = v[i];
+			size_t bx = (size_t)(((uint64_t)x - (uint64_t)lo) >> shift);
+			v[kept] = x;
+			kept += bx == b;
+			most = bx < b && x > most ? x : most;
+		}
+		if (before) {
+			*below = most;
+			*dropped = 1;
+		}
+		*n = kept;
+		*k -= before;
+	}
+}
+
 double kc_median_i64(int64_t *v, size_t n)
 {
-	size_t k = n / 2;
-	select_i64(v, n, k);
+	size_t k = n / 2, m = n;
+	int64_t below = 0;
+	int dropped = 0;
+	narrow_i64(v, &m, &k, &below, &dropped);
+	select_i64(v, m, k);
 	if (n % 2)
 		return (double)v[k];
-	int64_t below = v[0]; /* the largest of v[0..k): the other middle one */
+	/* the other middle one, the largest value below v[k]: among the kept values before
+	 * it, else the largest one narrowing dropped (n even: there is one) */
+	int64_t lower = k ? v[0] : below;
 	for (size_t i = 1; i < k; i++)
-		if (v[i] > below)
-			below = v[i];
-	return ((double)below + (double)v[k]) / 2.0;
+		if (v[i] > lower)
+			lower = v[i];
+	return ((double)lower + (double)v[k]) / 2.0;
 }

@@ -168,6 +168,35 @@ static void test_median(void **state)
 	memcpy(b, a, BIG * sizeof(*a));
 	qsort(b, BIG, sizeof(*b), cmp_i64);
 	assert_true(kc_median_i64(a, BIG) == (double)b[BIG / 2]);
+	/* Above 1,024 values the range is cut into slices first (narrow_i64): sizes either
+	 * side of that, odd and even; values over the whole int64 range with both ends
+	 * present (the range overflows a signed difference); a skewed spread (most values
+	 * in the first slice, so it is cut again); two values, half and half (the lower
+	 * middle one is the largest value dropped); all equal but one. */
+	static const size_t sizes[] = { 1024, 1025, 1026, 4097, 50000, 50001, BIG - 1, BIG };
+	for (int shape = 0; shape < 5; shape++)
+		for (size_t z = 0; z < sizeof(sizes) / sizeof(sizes[0]); z++) {
+			size_t n = sizes[z];
+			for (size_t i = 0; i < n; i++) {
+				seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+				uint64_t r = seed ^ (seed >> 29);
+				a[i] = shape == 0 ? (int64_t)r
+				     : shape == 1 ? (int64_t)((r >> 40) * (r >> 40) * (r >> 40)) /* cubes: skewed */
+				     : shape == 2 ? (i < n / 2 ? -3 : 86400)
+				     : shape == 3 ? (i == n / 3 ? INT64_MIN : 12)
+				     : (int64_t)(r % 86400) * 60;
+			}
+			if (shape == 0) {
+				a[n / 4] = INT64_MIN;
+				a[n / 5] = INT64_MAX;
+			}
+			memcpy(b, a, n * sizeof(*a));
+			qsort(b, n, sizeof(*b), cmp_i64);
+			double want = n % 2 ? (double)b[n / 2] : ((double)b[n / 2 - 1] + (double)b[n / 2]) / 2.0;
+			if (kc_median_i64(a, n) != want)
+				fail_msg("shape %d, %zu values: median %.17g, want %.17g", shape, n,
+					 kc_median_i64(memcpy(a, b, n * sizeof(*a)), n), want);
+		}
 	free(a);
 	free(b);
 }
