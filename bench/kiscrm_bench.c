@@ -537,39 +537,16 @@ static int reps = 3;
 #define FAST_SPENT 1.5
 #define FAST_REPS 30
 
-static double best_of_runs(job_fn fn, void *payload, long *rows, int *runs)
-{
-	double best = -1, spent = 0;
-	int i;
-	*rows = 0;
-	for (i = 0; i < reps || (best < FAST_JOB && spent < FAST_SPENT && i < FAST_REPS); i++) {
-		double t0 = now();
-		*rows = fn(payload);
-		t0 = now() - t0;
-		if (i > 0)
-			spent += t0;
-		if (best < 0 || t0 < best)
-			best = t0;
-	}
-	*runs = i;
-	return best;
-}
-
-static double best_of(job_fn fn, void *payload, long *rows)
-{
-	int runs;
-	return best_of_runs(fn, payload, rows, &runs);
-}
-
-/* One job timed by best_of_pair: its function, payload, best seconds and rows. */
+/* A job being timed: its function and payload, its best run's seconds (-1 before the
+ * first), the seconds spent after the first run, and the rows of the last run. */
 typedef struct {
 	job_fn fn;
 	void *payload;
 	double best, spent;
 	long rows;
-} paired;
+} timed;
 
-static void run_paired(paired *x, int first)
+static void time_once(timed *x, int first)
 {
 	double t = now();
 	x->rows = x->fn(x->payload);
@@ -580,19 +557,36 @@ static void run_paired(paired *x, int first)
 		x->best = t;
 }
 
+static double best_of_runs(job_fn fn, void *payload, long *rows, int *runs)
+{
+	timed x = { fn, payload, -1, 0, 0 };
+	int i;
+	for (i = 0; i < reps || (x.best < FAST_JOB && x.spent < FAST_SPENT && i < FAST_REPS); i++)
+		time_once(&x, i == 0);
+	*rows = x.rows;
+	*runs = i;
+	return x.best;
+}
+
+static double best_of(job_fn fn, void *payload, long *rows)
+{
+	int runs;
+	return best_of_runs(fn, payload, rows, &runs);
+}
+
 /* Two jobs timed in turn, a then b, by best_of_runs' rule (a fast pair runs until each
  * has spent FAST_SPENT after its first run): a report and its C limit, whose ratio is
  * the figure. Timed one after the other, 1.5 s each, the two met different moments of a
  * shared machine (one run of the memory backend's funnel against its limit: 3.26× in a
  * slow minute, 2.5× in the next); in turn, a slow moment slows both. */
-static void best_of_pair(paired *a, paired *b)
+static void best_of_pair(timed *a, timed *b)
 {
 	a->best = b->best = -1;
 	a->spent = b->spent = 0;
 	for (int i = 0; i < reps || (a->best < FAST_JOB && b->best < FAST_JOB &&
 				     (a->spent < FAST_SPENT || b->spent < FAST_SPENT) && i < FAST_REPS); i++) {
-		run_paired(a, i == 0);
-		run_paired(b, i == 0);
+		time_once(a, i == 0);
+		time_once(b, i == 0);
 	}
 }
 
@@ -806,7 +800,7 @@ static void time_limit_and_api(const report_job *rj, size_t j, kiscrm_db *db, co
 	kiscrm_report_options o = KISCRM_REPORT_OPTIONS_INIT;
 	api_job a = { NULL, db, &o, 0, "", NULL };
 	lim_fn lf = lim ? lim_job(rj->job) : NULL;
-	paired pl = { lf, lim, 0, 0, 0 }, pa = { run_api_report, &a, 0, 0, 0 };
+	timed pl = { lf, lim, 0, 0, 0 }, pa = { run_api_report, &a, 0, 0, 0 };
 	char note[200], why[200];
 
 	set_options(&o, rj, p);
