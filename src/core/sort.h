@@ -20,8 +20,9 @@ int kc_sort_ctx(void *base, size_t n, size_t size,
 		int (*cmp)(const void *a, const void *b, void *ctx), void *ctx);
 
 /* The median of n > 0 integers — the middle one, or the mean of the two middle ones —
- * found by selection in O(n) on average instead of a full sort (a report's medians over
- * millions of stays spent most of their time sorting). Reorders v. */
+ * found in O(n) instead of a full sort (a report's medians over millions of stays spent
+ * most of their time sorting): a large array is first narrowed to the slice of its range
+ * holding the middle, then selection finishes. Reorders and overwrites v. */
 double kc_median_i64(int64_t *v, size_t n);
 
 #endif

@@ -46,7 +46,6 @@ struct kc_column {
 	size_t last_len;       /* its length */
 };
 
-
 /* Texts of trusted cells, back to back; a chunk never moves (cells point into it). */
 struct kc_text_chunk {
 	struct kc_text_chunk *next;
