@@ -752,6 +752,17 @@ static kiscrm_id fifo_contract(fixture *f, const char *number)
 	return kc_test_insert(f->db, r);
 }
 
+/* A database of @backend with the fixture's organisation and two contracts, K1 and K2,
+ * both signed 06-01 for 1,000,000 (fifo_contract), the FIFO tests' start. */
+static void two_contracts(fixture *f, const char *backend, kiscrm_id *k1, kiscrm_id *k2)
+{
+	memset(f, 0, sizeof(*f));
+	f->db = open_db(backend, NULL);
+	org(f);
+	*k1 = fifo_contract(f, "K1");
+	*k2 = fifo_contract(f, "K2");
+}
+
 /* Collections pay a contract's plans in due-date order whatever order the plans were
  * entered in, and contracts do not share their collections. As of Wed 06-17 (W = 06-15):
  * K1's plans entered as 07-06 300 000, 06-10 200 000, 06-22 250 000, 06-22 100 000, with
@@ -762,10 +773,8 @@ static kiscrm_id fifo_contract(fixture *f, const char *number)
 static void fifo_order(const char *backend)
 {
 	fixture f;
-	memset(&f, 0, sizeof(f));
-	f.db = open_db(backend, NULL);
-	org(&f);
-	kiscrm_id k1 = fifo_contract(&f, "K1"), k2 = fifo_contract(&f, "K2");
+	kiscrm_id k1, k2;
+	two_contracts(&f, backend, &k1, &k2);
 	plan(f.db, KISCRM_COLLECTION_PLAN_CONTRACT_ID, k1, D(2026, 7, 6), 300000);
 	plan(f.db, KISCRM_COLLECTION_PLAN_CONTRACT_ID, k1, D(2026, 6, 10), 200000);
 	plan(f.db, KISCRM_COLLECTION_PLAN_CONTRACT_ID, k2, D(2026, 6, 29), 500000);
@@ -804,10 +813,8 @@ static void test_fifo_order(void **state)
 static void fifo_contracts_descending(const char *backend)
 {
 	fixture f;
-	memset(&f, 0, sizeof(f));
-	f.db = open_db(backend, NULL);
-	org(&f);
-	kiscrm_id k1 = fifo_contract(&f, "K1"), k2 = fifo_contract(&f, "K2");
+	kiscrm_id k1, k2;
+	two_contracts(&f, backend, &k1, &k2);
 	plan(f.db, KISCRM_COLLECTION_PLAN_CONTRACT_ID, k2, D(2026, 6, 22), 400000);
 	plan(f.db, KISCRM_COLLECTION_PLAN_CONTRACT_ID, k2, D(2026, 7, 6), 100000);
 	plan(f.db, KISCRM_COLLECTION_PLAN_CONTRACT_ID, k1, D(2026, 6, 10), 200000);
