@@ -728,63 +728,68 @@ static int set_money_or_null(kiscrm_table *t, size_t row, size_t col, int has, k
 	return has ? kc_cell_int(t, row, col, v) : kiscrm_table_set_null(t, row, col);
 }
 
-/* Writes the past week's plan, actual and rate of contracts and collections from column
- * `col` on; without a plan (no snapshot of the past week) plan and rate are NULL. */
-static int put_past_week(kiscrm_table *t, size_t row, size_t col, int has_plan, kiscrm_money plan_c,
-			 kiscrm_money act_c, kiscrm_money plan_k, kiscrm_money act_k)
+/* The past week's six columns: plan, actual and rate of contracts, then of collections. */
+static const kiscrm_type past_week_types[N_PW] = {
+	KISCRM_TYPE_MONEY, KISCRM_TYPE_MONEY, KISCRM_TYPE_RATE, KISCRM_TYPE_MONEY, KISCRM_TYPE_MONEY, KISCRM_TYPE_RATE,
+};
+
+/* Checks once a table that the figure columns from `first` on (the past week's six, the
+ * weeks' and the totals) have the types put_past_week, put_sums and put_project_sums
+ * write straight into their cells. */
+static int check_figure_columns(const kiscrm_table *t, size_t first)
 {
-	int rc = set_money_or_null(t, row, col, has_plan, plan_c);
-	if (!rc)
-		rc = kc_cell_int(t, row, col + 1, act_c);
-	if (!rc)
-		rc = has_plan ? kc_cell_ratio(t, row, col + 2, (double)act_c, (double)plan_c)
-			      : kiscrm_table_set_null(t, row, col + 2);
-	if (!rc)
-		rc = set_money_or_null(t, row, col + 3, has_plan, plan_k);
-	if (!rc)
-		rc = kc_cell_int(t, row, col + 4, act_k);
-	if (!rc)
-		rc = has_plan ? kc_cell_ratio(t, row, col + 5, (double)act_k, (double)plan_k)
-			      : kiscrm_table_set_null(t, row, col + 5);
+	int rc = KISCRM_OK;
+	for (size_t i = 0; rc == 0 && i < N_PW + N_WEEKCOLS + N_TOTALS; i++)
+		rc = kc_table_check_type(t, first + i, i < N_PW ? past_week_types[i] : KISCRM_TYPE_MONEY);
 	return rc;
 }
 
-/* The weeks' columns (contract, weighted, collection of each week) and their three
- * totals, side by side in a row: set in one call. */
-typedef struct {
-	kiscrm_money v[N_WEEKCOLS + N_TOTALS];
-} week_cells;
-
-static int put_weeks(kiscrm_table *t, size_t row, size_t col, const week_cells *w)
+/* Writes the past week's plan, actual and rate of contracts and collections into a fresh
+ * row's cells from column `col` on; without a plan (no snapshot of the past week) plan and
+ * rate stay NULL. Types checked by check_figure_columns. */
+static void put_past_week(const kc_row_cells *c, size_t col, int has_plan, kiscrm_money plan_c,
+			  kiscrm_money act_c, kiscrm_money plan_k, kiscrm_money act_k)
 {
-	return kc_table_set_ints(t, row, col + N_PW, w->v, N_WEEKCOLS + N_TOTALS);
+	if (has_plan) {
+		kc_cells_int(c, col, plan_c);
+		kc_cells_ratio(c, col + 2, (double)act_c, (double)plan_c);
+		kc_cells_int(c, col + 3, plan_k);
+		kc_cells_ratio(c, col + 5, (double)act_k, (double)plan_k);
+	}
+	kc_cells_int(c, col + 1, act_c);
+	kc_cells_int(c, col + 4, act_k);
 }
 
-/* Writes the figures of a row of sums from column `col` on. */
+/* Writes the figures of a row of sums, just added, from column `col` on. */
 static int put_sums(kiscrm_table *t, size_t row, size_t col, const sums *s)
 {
 	if (s->overflow)
 		return kc_sum_overflowed("rolling budget");
-	week_cells w;
-	kiscrm_money *tot = w.v + N_WEEKCOLS;
+	kc_row_cells c;
+	kiscrm_money tot[N_TOTALS] = { 0, 0, 0 };
 	int overflow = 0;
-	tot[0] = tot[1] = tot[2] = 0;
-	for (int k = 0; k < KISCRM_BUDGET_WEEKS; k++) {
-		w.v[3 * k] = s->c[k];
-		w.v[3 * k + 1] = s->w[k];
-		w.v[3 * k + 2] = s->k[k];
+	int rc = kc_table_row_cells(t, row, &c);
+	if (rc)
+		return rc;
+	put_past_week(&c, col, s->has_plan, s->plan_c, s->act_c, s->plan_k, s->act_k);
+	col += N_PW;
+	for (int k = 0; k < KISCRM_BUDGET_WEEKS; k++, col += 3) {
+		kc_cells_int(&c, col, s->c[k]);
+		kc_cells_int(&c, col + 1, s->w[k]);
+		kc_cells_int(&c, col + 2, s->k[k]);
 		kc_sum_acc(&tot[0], s->c[k], &overflow);
 		kc_sum_acc(&tot[1], s->w[k], &overflow);
 		kc_sum_acc(&tot[2], s->k[k], &overflow);
 	}
 	if (overflow)
 		return kc_sum_overflowed("rolling budget");
-	int rc = put_past_week(t, row, col, s->has_plan, s->plan_c, s->act_c, s->plan_k, s->act_k);
-	return rc ? rc : put_weeks(t, row, col, &w);
+	for (int i = 0; i < N_TOTALS; i++)
+		kc_cells_int(&c, col + (size_t)i, tot[i]);
+	return KISCRM_OK;
 }
 
 /* Writes the figures of one project's row, read from the project itself, into its cells
- * from column `col` on (their types checked by check_project_columns): the sums of one
+ * from column `col` on (their types checked by check_figure_columns): the sums of one
  * project are its own figures, so nothing is summed but its collections' total, where a
  * sums was cleared and filled for each of 300,000 rows. */
 static int put_project_sums(const kc_row_cells *c, size_t col, const kc_budget *b, const kc_bproject *p)
@@ -792,14 +797,8 @@ static int put_project_sums(const kc_row_cells *c, size_t col, const kc_budget *
 	const kiscrm_money *coll = p->coll == KC_BNOCOLL ? NULL : b->colls[p->coll].w;
 	kiscrm_money total = 0;
 	int overflow = 0;
-	if (b->has_prev) {
-		kc_cells_int(c, col, p->plan_contract);
-		kc_cells_ratio(c, col + 2, (double)p->act_contract, (double)p->plan_contract);
-		kc_cells_int(c, col + 3, p->plan_collection);
-		kc_cells_ratio(c, col + 5, (double)p->act_collection, (double)p->plan_collection);
-	}
-	kc_cells_int(c, col + 1, p->act_contract);
-	kc_cells_int(c, col + 4, p->act_collection);
+	put_past_week(c, col, b->has_prev, p->plan_contract, p->act_contract, p->plan_collection,
+		      p->act_collection);
 	col += N_PW;
 	for (int k = 0; k < KISCRM_BUDGET_WEEKS; k++, col += 3) {
 		kc_cells_int(c, col, k == p->expect_week ? p->expect_contract : 0);
@@ -905,18 +904,11 @@ static const kiscrm_type project_types[PC_N] = {
 	KISCRM_TYPE_TEXT, KISCRM_TYPE_TEXT, KISCRM_TYPE_DATE, KISCRM_TYPE_INT,
 };
 
-/* The past week's six columns: plan, actual and rate of contracts, then of collections. */
-static const kiscrm_type past_week_types[N_PW] = {
-	KISCRM_TYPE_MONEY, KISCRM_TYPE_MONEY, KISCRM_TYPE_RATE, KISCRM_TYPE_MONEY, KISCRM_TYPE_MONEY, KISCRM_TYPE_RATE,
-};
-
-static int check_project_columns(const kiscrm_table *t, const size_t *cx, size_t first)
+static int check_project_columns(const kiscrm_table *t, const size_t *cx)
 {
 	int rc = KISCRM_OK;
 	for (int i = 0; rc == 0 && i < PC_N; i++)
 		rc = kc_table_check_type(t, cx[i], project_types[i]);
-	for (size_t i = 0; rc == 0 && i < N_PW + N_WEEKCOLS + N_TOTALS; i++)
-		rc = kc_table_check_type(t, first + i, i < N_PW ? past_week_types[i] : KISCRM_TYPE_MONEY);
 	return rc;
 }
 
@@ -1090,6 +1082,8 @@ static int emit_summary(kc_report *r, const kc_budget *b, kiscrm_table *t)
 		sums_add(&group[g], b, &b->p[i]);
 	}
 	size_t first = (size_t)col(t, "pw_contract_plan"), row;
+	if (rc == 0)
+		rc = check_figure_columns(t, first);
 	for (size_t g = 0; rc == 0 && g < cap && g < r->ngroups; g++)
 		sums_merge(&total, &group[g]);
 	if (rc == 0 && r->o.ngroup && (rc = kc_report_sorted(r, &order)) == 0)
@@ -1257,7 +1251,9 @@ static int emit_rolling(kc_report *r, kc_budget *b, kiscrm_table *t, int detail)
 	memset(&names, 0, sizeof(names));
 	int laid = worth_laying_out(b, n);
 	project_columns(t, cx);
-	rc = check_project_columns(t, cx, first);
+	rc = check_project_columns(t, cx);
+	if (!rc)
+		rc = check_figure_columns(t, first);
 	if (!rc)
 		rc = kc_table_reserve_rows(t, kiscrm_table_row_count(t) + n + r->ngroups + 1);
 	if (!rc)

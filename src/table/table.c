@@ -77,8 +77,6 @@ struct kiscrm_table {
 				    or NULL (kc_table_use_scratch) */
 	size_t vals_bytes, tags_bytes; /* usable sizes of vals and tags */
 	uint64_t serial;        /* kc_table_serial: unique among the process's tables */
-	size_t ints_col, ints_n; /* kc_table_set_ints: the last columns found all INT or MONEY
-				    (a column never changes its type) */
 };
 
 /* The keys of a table's blocks in the pool (core/scratch.h). */
@@ -485,38 +483,6 @@ int kiscrm_table_set_int(kiscrm_table *table, size_t row, size_t col, int64_t va
 static int int_unchecked(kiscrm_type type)
 {
 	return type == KISCRM_TYPE_INT || type == KISCRM_TYPE_MONEY;
-}
-
-int kc_table_set_ints(kiscrm_table *table, size_t row, size_t col, const int64_t *values, size_t n)
-{
-	/* Every cell checked first, as kiscrm_table_set_int checks one, then all written. The
-	 * table, row and range are checked once, and a money or integer column needs no more:
-	 * checking every cell in full was a sixth of a full rolling budget's emission (27
-	 * cells a row, 300,000 rows), and the columns of the last call that were all such
-	 * are not looked at again. The rest (a date or time, a wrong type, a bad index) goes
-	 * through the per-cell check, which also words the error. */
-	int rc = KISCRM_OK;
-	int in_range = table && row < table->nrows && col <= table->ncols && n <= table->ncols - col;
-	if (!in_range || col != table->ints_col || n != table->ints_n) {
-		int unchecked = in_range;
-		for (size_t i = 0, at; rc == 0 && i < n; i++)
-			if (!in_range || !int_unchecked(table->cols[col + i].type)) {
-				unchecked = 0;
-				if ((rc = cell_for_set(&at, table, row, col + i, KISCRM_TYPE_INT, "kiscrm_table_set_int")) == 0)
-					rc = check_int_value(table, col + i, values[i]);
-			}
-		if (unchecked) { /* the next call with these columns needs no look at them */
-			table->ints_col = col;
-			table->ints_n = n;
-		}
-	}
-	if (rc || n == 0)
-		return rc;
-	size_t at = row * table->ncols + col;
-	for (size_t i = 0; i < n; i++) /* INT-family cells hold no text to free */
-		table->vals[at + i].i = values[i];
-	memset(&table->tags[at], KC_CELL_SET, n);
-	return KISCRM_OK;
 }
 
 static int set_text(kiscrm_table *table, size_t row, size_t col, const char *value, int trusted)

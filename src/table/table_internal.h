@@ -26,11 +26,6 @@ int kc_table_set_text_kept(kiscrm_table *table, size_t row, size_t col, const ch
  * from an earlier one freed at the same address. */
 uint64_t kc_table_serial(const kiscrm_table *table);
 
-/* Sets @n consecutive cells of a row from column @col on, each column INT, MONEY, DATE or
- * TIME, checked as kiscrm_table_set_int checks one: the figures of a wide report row in
- * one call (a rolling budget of 300,000 projects set 10 million cells one by one). */
-int kc_table_set_ints(kiscrm_table *table, size_t row, size_t col, const int64_t *values, size_t n);
-
 /* A cell's value; its column's type says which member, its tag whether it is set. */
 union kc_val {
 	int64_t i; /* INT, MONEY, DATE, TIME */

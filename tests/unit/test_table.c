@@ -665,51 +665,6 @@ static void test_adopted_texts(void **state)
 	kiscrm_table_free(t);
 }
 
-/* A run of INT-family cells set in one call, checked like one by one and all or nothing:
- * a TEXT column inside the run, a date outside years 1..9999 or a run past the last
- * column sets no cell. */
-static void test_set_ints_run(void **state)
-{
-	(void)state;
-	kiscrm_table *t;
-	assert_rc(KISCRM_OK, kiscrm_table_new(&t, "run"));
-	assert_rc(KISCRM_OK, kiscrm_table_add_column(t, "name", KISCRM_TYPE_TEXT));
-	assert_rc(KISCRM_OK, kiscrm_table_add_column(t, "count", KISCRM_TYPE_INT));
-	assert_rc(KISCRM_OK, kiscrm_table_add_column(t, "amount", KISCRM_TYPE_MONEY));
-	assert_rc(KISCRM_OK, kiscrm_table_add_column(t, "due", KISCRM_TYPE_DATE));
-	assert_int_equal(0, kiscrm_table_add_row(t, KISCRM_ROW_DETAIL));
-	const int64_t v[3] = { 7, 123456, 20000 };
-	assert_rc(KISCRM_OK, kc_table_set_ints(t, 0, 1, v, 3));
-	assert_int_equal(7, kiscrm_table_int(t, 0, 1));
-	assert_int_equal(123456, kiscrm_table_int(t, 0, 2));
-	assert_int_equal(20000, kiscrm_table_int(t, 0, 3));
-	assert_true(kiscrm_table_is_null(t, 0, 0));
-	assert_int_equal(1, kiscrm_table_add_row(t, KISCRM_ROW_TOTAL));
-	assert_rc(KISCRM_EINVALID, kc_table_set_ints(t, 1, 0, v, 3)); /* name is TEXT */
-	assert_non_null(strstr(kiscrm_error_last()->message, "'name' is text"));
-	const int64_t bad_date[3] = { 1, 2, 99999999 };
-	assert_rc(KISCRM_EINVALID, kc_table_set_ints(t, 1, 1, bad_date, 3));
-	assert_non_null(strstr(kiscrm_error_last()->message, "outside years 1..9999"));
-	assert_rc(KISCRM_EINVALID, kc_table_set_ints(t, 1, 2, v, 3)); /* columns 2..4 of 4 */
-	assert_non_null(strstr(kiscrm_error_last()->message, "out of range"));
-	for (size_t c = 0; c < 4; c++)
-		assert_true(kiscrm_table_is_null(t, 1, c));
-	assert_rc(KISCRM_OK, kc_table_set_ints(t, 1, 1, v, 0)); /* nothing to set */
-	/* the columns of a call that were all INT or MONEY are not looked at again; the row
-	 * still is, and other columns are */
-	assert_rc(KISCRM_OK, kc_table_set_ints(t, 0, 1, v, 2));
-	assert_rc(KISCRM_OK, kc_table_set_ints(t, 0, 1, v + 1, 2));
-	assert_int_equal(123456, kiscrm_table_int(t, 0, 1));
-	assert_int_equal(20000, kiscrm_table_int(t, 0, 2));
-	assert_rc(KISCRM_EINVALID, kc_table_set_ints(t, 2, 1, v, 2)); /* row 2 of 2 */
-	assert_non_null(strstr(kiscrm_error_last()->message, "row 2 out of range"));
-	assert_rc(KISCRM_EINVALID, kc_table_set_ints(t, 0, 2, bad_date + 1, 2)); /* due: 99999999 */
-	assert_non_null(strstr(kiscrm_error_last()->message, "outside years 1..9999"));
-	assert_int_equal(20000, kiscrm_table_int(t, 0, 2)); /* nothing written */
-	assert_rc(KISCRM_EINVALID, kc_table_set_ints(t, 0, 0, v, 2)); /* name is TEXT */
-	kiscrm_table_free(t);
-}
-
 /* A report's rows written straight into their cells: the columns' types checked once
  * (INT takes an INT or MONEY column, nothing else), the cells then read as the setters
  * would have left them; a rate of 300 / 400 is 0.75, of anything over 0 NULL. A table
@@ -801,7 +756,6 @@ int main(void)
 		cmocka_unit_test(test_trusted_texts),
 		cmocka_unit_test(test_trusted_texts_shared),
 		cmocka_unit_test(test_adopted_texts),
-		cmocka_unit_test(test_set_ints_run),
 		cmocka_unit_test(test_serials),
 		cmocka_unit_test(test_row_cells),
 	};
